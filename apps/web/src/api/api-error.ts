@@ -1,0 +1,115 @@
+/** One invalid field, as listed in a problem's `errors` array. */
+export interface FieldError {
+  field: string;
+  message: string;
+}
+
+/** RFC 9457 problem details as the platform's services emit them. */
+export interface ProblemDetails {
+  type?: string;
+  title?: string;
+  status?: number;
+  detail?: string;
+  instance?: string;
+  traceId?: string;
+  errors?: FieldError[];
+}
+
+/** Status used for failures that never reached the server (offline, DNS, CORS, aborted). */
+export const NETWORK_ERROR_STATUS = 0;
+
+/** A failed API call. `message` is the most specific human-readable text the server gave. */
+export class ApiError extends Error {
+  override readonly name = 'ApiError';
+  readonly status: number;
+  readonly type: string;
+  readonly title: string;
+  readonly detail: string | undefined;
+  readonly traceId: string | undefined;
+  readonly errors: readonly FieldError[];
+
+  constructor(status: number, problem: ProblemDetails, options?: { cause?: unknown }) {
+    const title = problem.title ?? defaultTitle(status);
+    super(problem.detail ?? title, options);
+    this.status = status;
+    this.type = problem.type ?? 'about:blank';
+    this.title = title;
+    this.detail = problem.detail;
+    this.traceId = problem.traceId;
+    this.errors = problem.errors ?? [];
+  }
+
+  /** First message per field, keyed by the field's dotted path, for showing next to form inputs. */
+  get fieldErrors(): Record<string, string> {
+    const byField: Record<string, string> = {};
+    for (const { field, message } of this.errors) {
+      const key = normalizeFieldPath(field);
+      byField[key] ??= message;
+    }
+    return byField;
+  }
+
+  get isNetworkError(): boolean {
+    return this.status === NETWORK_ERROR_STATUS;
+  }
+}
+
+export function isApiError(error: unknown): error is ApiError {
+  return error instanceof ApiError;
+}
+
+export function networkError(cause: unknown): ApiError {
+  return new ApiError(
+    NETWORK_ERROR_STATUS,
+    { title: 'Network error', detail: 'Could not reach the server. Check your connection and try again.' },
+    { cause },
+  );
+}
+
+/** Builds an ApiError from a non-2xx response, tolerating bodies that are not problem+json. */
+export async function apiErrorFromResponse(response: Response): Promise<ApiError> {
+  const text = await response.text().catch(() => '');
+  return new ApiError(response.status, { ...parseProblem(text), status: response.status });
+}
+
+function parseProblem(text: string): ProblemDetails {
+  if (!text) return {};
+  try {
+    const body: unknown = JSON.parse(text);
+    return isObject(body) ? toProblem(body) : {};
+  } catch {
+    return {};
+  }
+}
+
+function toProblem(body: Record<string, unknown>): ProblemDetails {
+  const problem: ProblemDetails = {};
+  if (typeof body.type === 'string') problem.type = body.type;
+  if (typeof body.title === 'string') problem.title = body.title;
+  if (typeof body.detail === 'string') problem.detail = body.detail;
+  if (typeof body.instance === 'string') problem.instance = body.instance;
+  if (typeof body.traceId === 'string') problem.traceId = body.traceId;
+  if (Array.isArray(body.errors)) problem.errors = body.errors.filter(isFieldError);
+  return problem;
+}
+
+function isFieldError(value: unknown): value is FieldError {
+  return isObject(value) && typeof value.field === 'string' && typeof value.message === 'string';
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+// Validators report either `password` or a JSON pointer such as `/password`; forms use the former.
+function normalizeFieldPath(field: string): string {
+  return field.replace(/^\//, '').replaceAll('/', '.');
+}
+
+function defaultTitle(status: number): string {
+  if (status === 401) return 'Please log in to continue.';
+  if (status === 403) return 'You do not have permission to do that.';
+  if (status === 404) return 'Not found.';
+  if (status >= 500) return 'The server had a problem. Please try again shortly.';
+  return `Request failed (${status}).`;
+}

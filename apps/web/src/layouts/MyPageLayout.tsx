@@ -1,0 +1,12 @@
+import { SideNavLayout, type SideNavItem } from './SideNavLayout.tsx';
+
+const MY_PAGE_NAV: SideNavItem[] = [
+  { label: 'Profile', to: '/me/profile' },
+  { label: 'Points', to: '/me/points' },
+  { label: 'Orders', to: '/me/orders', soon: true },
+  { label: 'Coupons', to: '/me/coupons', soon: true },
+];
+
+export function MyPageLayout() {
+  return <SideNavLayout title="My page" items={MY_PAGE_NAV} />;
+}

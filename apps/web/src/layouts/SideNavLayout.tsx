@@ -1,0 +1,72 @@
+import { AppShell, Badge, Container, NavLink, Text } from '@mantine/core';
+import { useDisclosure } from '@mantine/hooks';
+import { useEffect } from 'react';
+import { NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
+import { AppHeader } from './AppHeader.tsx';
+
+export interface SideNavItem {
+  label: string;
+  to: string;
+  /** Shown disabled with a "Soon" badge until the feature ships. */
+  soon?: boolean;
+}
+
+interface SideNavLayoutProps {
+  /** Names the navigation landmark, e.g. "My page". */
+  title: string;
+  items: SideNavItem[];
+  admin?: boolean;
+}
+
+/** Header plus a side navigation that collapses behind a burger on small screens. */
+export function SideNavLayout({ title, items, admin = false }: SideNavLayoutProps) {
+  const [opened, { toggle, close }] = useDisclosure(false);
+  const { pathname } = useLocation();
+  // On mobile the drawer-like navbar should close once a destination is chosen.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on navigation only
+  useEffect(close, [pathname]);
+
+  return (
+    <AppShell
+      header={{ height: 60 }}
+      navbar={{ width: 220, breakpoint: 'sm', collapsed: { mobile: !opened } }}
+      padding="md"
+    >
+      <AppShell.Header>
+        <AppHeader navigation={{ opened, toggle }} admin={admin} />
+      </AppShell.Header>
+      <AppShell.Navbar p="sm" component="nav" aria-label={title}>
+        <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pb="xs">
+          {title}
+        </Text>
+        {items.map((item) =>
+          item.soon ? (
+            <NavLink
+              key={item.to}
+              label={item.label}
+              disabled
+              rightSection={
+                <Badge size="xs" variant="light" color="gray">
+                  Soon
+                </Badge>
+              }
+            />
+          ) : (
+            <NavLink
+              key={item.to}
+              component={RouterNavLink}
+              to={item.to}
+              label={item.label}
+              active={pathname === item.to || pathname.startsWith(`${item.to}/`)}
+            />
+          ),
+        )}
+      </AppShell.Navbar>
+      <AppShell.Main>
+        <Container size="lg" py="md" px={0}>
+          <Outlet />
+        </Container>
+      </AppShell.Main>
+    </AppShell>
+  );
+}

@@ -1,0 +1,95 @@
+import { Button, Card, Group, NumberInput, Stack, Text } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { isApiError } from '../../api/api-error.ts';
+import { formatWon } from '../../lib/format.ts';
+import { chargePoints, myPointsQueryPrefix } from '../../points/points-api.ts';
+import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
+
+const QUICK_AMOUNTS = [10_000, 50_000, 100_000];
+
+export function PointsChargeForm() {
+  const queryClient = useQueryClient();
+  const [amount, setAmount] = useState<number | ''>('');
+  const [amountError, setAmountError] = useState<string>();
+
+  const charge = useMutation({
+    mutationFn: (won: number) => chargePoints(won),
+    onSuccess: (_result, won) => {
+      setAmount('');
+      notifications.show({ color: 'teal', message: `${formatWon(won)} charged.` });
+    },
+    onError: (error) => {
+      if (isApiError(error)) setAmountError(error.fieldErrors.amount);
+    },
+    // The response shape is the server's business; the balance and history are re-read either way.
+    onSettled: () => queryClient.invalidateQueries({ queryKey: myPointsQueryPrefix }),
+  });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (typeof amount !== 'number' || !Number.isInteger(amount) || amount <= 0) {
+      setAmountError('Enter a whole amount in won, greater than 0');
+      return;
+    }
+    setAmountError(undefined);
+    charge.mutate(amount);
+  };
+
+  const addQuickAmount = (won: number) => {
+    setAmount((current) => (typeof current === 'number' ? current : 0) + won);
+    setAmountError(undefined);
+  };
+
+  // A message tied to the amount field is shown there; anything else goes in the banner.
+  const showBanner = charge.isError && !amountError;
+
+  return (
+    <Card withBorder padding="lg" component="section" aria-labelledby="charge-title">
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm">
+          <Text id="charge-title" size="sm" c="dimmed" fw={600}>
+            Charge points
+          </Text>
+          {showBanner && <ApiErrorAlert error={charge.error} title="Charge failed" />}
+          <NumberInput
+            label="Amount"
+            placeholder="10,000원"
+            suffix="원"
+            thousandSeparator=","
+            allowDecimal={false}
+            allowNegative={false}
+            min={1}
+            step={1000}
+            hideControls
+            value={amount}
+            onChange={(value) => {
+              setAmount(typeof value === 'number' ? value : '');
+              setAmountError(undefined);
+            }}
+            error={amountError}
+          />
+          <Group gap="xs">
+            {QUICK_AMOUNTS.map((won) => (
+              <Button
+                key={won}
+                size="compact-sm"
+                variant="default"
+                onClick={() => addQuickAmount(won)}
+                aria-label={`Add ${formatWon(won)}`}
+              >
+                +{formatWon(won)}
+              </Button>
+            ))}
+          </Group>
+          <Group>
+            <Button type="submit" loading={charge.isPending}>
+              Charge
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Card>
+  );
+}

@@ -1,0 +1,60 @@
+import { type ChangeEvent, useState } from 'react';
+import { isApiError } from '../api/api-error.ts';
+
+export type FieldErrors<T> = Partial<Record<keyof T & string, string>>;
+
+export type Validator<T> = (values: T) => FieldErrors<T>;
+
+/**
+ * Text-field form state with per-field messages from two sources: the client-side `validate`
+ * (checked on submit) and the server's problem `errors[]` (via `showServerErrors`).
+ */
+export function useFormFields<T extends Record<string, string>>(initial: T, validate?: Validator<T>) {
+  const [values, setValues] = useState(initial);
+  const [errors, setErrors] = useState<FieldErrors<T>>({});
+
+  /** Props for a Mantine text input: value, onChange and its error message. */
+  function field(name: keyof T & string) {
+    return {
+      value: values[name],
+      error: errors[name],
+      onChange: (event: ChangeEvent<HTMLInputElement>) => {
+        const value = event.currentTarget.value;
+        setValues((current) => ({ ...current, [name]: value }));
+        // Editing a field is the user's answer to its message, so drop it.
+        setErrors((current) => ({ ...current, [name]: undefined }));
+      },
+    };
+  }
+
+  /** Runs client-side validation; true when the form may be submitted. */
+  function check(): boolean {
+    const found = validate?.(values) ?? {};
+    setErrors(found);
+    return Object.values(found).every((message) => !message);
+  }
+
+  /** Puts the server's per-field messages next to matching inputs; returns whether any matched. */
+  function showServerErrors(error: unknown): boolean {
+    if (!isApiError(error)) return false;
+    const byField = error.fieldErrors;
+    const matched = Object.keys(byField).filter((name) => name in values);
+    if (matched.length === 0) return false;
+    setErrors(Object.fromEntries(matched.map((name) => [name, byField[name]])) as FieldErrors<T>);
+    return true;
+  }
+
+  return {
+    values,
+    errors,
+    field,
+    check,
+    showServerErrors,
+    setFieldError: (name: keyof T & string, message: string) =>
+      setErrors((current) => ({ ...current, [name]: message })),
+    reset: (next: T = initial) => {
+      setValues(next);
+      setErrors({});
+    },
+  };
+}

@@ -1,0 +1,229 @@
+import type { Logger } from 'pino';
+
+export type ConfigTree = { [key: string]: ConfigValue };
+export type ConfigValue = string | number | boolean | null | ConfigValue[] | ConfigTree;
+
+/** The property-source shape Spring Cloud Config answers with at GET /{application}/{profile}. */
+export interface ConfigEnvironment {
+  name: string;
+  profiles: string[];
+  label: string | null;
+  version: string | null;
+  state: string | null;
+  propertySources: Array<{ name: string; source: Record<string, ConfigValue> }>;
+}
+
+const isTree = (v: unknown): v is ConfigTree => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Deep merge; arrays and scalars from `over` replace those in `base`. */
+export function mergeConfig(base: ConfigTree, over: ConfigTree): ConfigTree {
+  const out: ConfigTree = { ...base };
+  for (const [key, value] of Object.entries(over)) {
+    const current = out[key];
+    out[key] = isTree(current) && isTree(value) ? mergeConfig(current, value) : value;
+  }
+  return out;
+}
+
+/** Spring's flattened keys: `a.b`, `list[0].c`. */
+export function flattenConfig(tree: ConfigValue, prefix = '', out: Record<string, ConfigValue> = {}) {
+  if (Array.isArray(tree)) {
+    if (tree.length === 0 && prefix) out[prefix] = [];
+    tree.forEach((v, i) => flattenConfig(v, `${prefix}[${i}]`, out));
+  } else if (isTree(tree)) {
+    if (Object.keys(tree).length === 0 && prefix) out[prefix] = {};
+    for (const [k, v] of Object.entries(tree)) flattenConfig(v, prefix ? `${prefix}.${k}` : k, out);
+  } else if (prefix) {
+    out[prefix] = tree;
+  }
+  return out;
+}
+
+export function unflattenConfig(flat: Record<string, ConfigValue>): ConfigTree {
+  const root: ConfigTree = {};
+  for (const [key, value] of Object.entries(flat)) {
+    const parts = key.split(/\.|(?=\[)/).map((p) => (p.startsWith('[') ? Number(p.slice(1, -1)) : p));
+    let node: any = root;
+    parts.forEach((part, i) => {
+      if (i === parts.length - 1) {
+        node[part] = value;
+        return;
+      }
+      const nextIsIndex = typeof parts[i + 1] === 'number';
+      node[part] ??= nextIsIndex ? [] : {};
+      node = node[part];
+    });
+  }
+  return root;
+}
+
+/** Relaxed binding as in Spring: `rate-limit.default.capacity` ← RATELIMIT_DEFAULT_CAPACITY. */
+export function envName(key: string): string {
+  return key.replace(/\[(\d+)\]/g, '_$1').replaceAll('-', '').replaceAll('.', '_').toUpperCase();
+}
+
+function coerce(raw: string, like: ConfigValue | undefined): ConfigValue {
+  if (typeof like === 'number' && raw.trim() !== '' && !Number.isNaN(Number(raw))) return Number(raw);
+  if (typeof like === 'boolean') return raw === 'true' || raw === '1';
+  return raw;
+}
+
+export function applyEnvironment(tree: ConfigTree, env: Record<string, string | undefined>): ConfigTree {
+  const flat = flattenConfig(tree);
+  let changed = false;
+  for (const [key, value] of Object.entries(flat)) {
+    const raw = env[envName(key)];
+    if (raw !== undefined) {
+      flat[key] = coerce(raw, value);
+      changed = true;
+    }
+  }
+  return changed ? unflattenConfig(flat) : tree;
+}
+
+export interface ConfigOptions {
+  service: string;
+  profile: string;
+  /** Bundled defaults: used as the base, and alone when the config server cannot be reached. */
+  defaults: ConfigTree;
+  /** Config server base URL; undefined means local-only (the config server itself, tests). */
+  serverUrl?: string | undefined;
+  env: Record<string, string | undefined>;
+  /** Key prefixes that may change while running; others need a restart. */
+  refreshable: string[];
+  /** Highest precedence, above the environment (tests, embedding). */
+  overrides?: ConfigTree;
+  log: Logger;
+  timeoutMs?: number;
+}
+
+type Listener = (config: Config) => void;
+
+/** Typed access to the merged configuration, with live refresh of the refreshable keys. */
+export class Config {
+  private tree: ConfigTree;
+  private readonly listeners: Array<{ prefix: string; fn: Listener }> = [];
+  /** Where the last load came from: the config server, or the bundled defaults. */
+  source: 'config-server' | 'defaults' = 'defaults';
+
+  private constructor(
+    private readonly options: ConfigOptions,
+    tree: ConfigTree,
+  ) {
+    this.tree = tree;
+  }
+
+  static async load(options: ConfigOptions): Promise<Config> {
+    const config = new Config(options, {});
+    config.tree = config.compose({});
+    const remote = await config.fetchRemote(true);
+    if (remote) config.tree = config.compose(remote);
+    return config;
+  }
+
+  get<T extends ConfigValue = ConfigValue>(path: string): T | undefined {
+    let node: ConfigValue | undefined = this.tree;
+    for (const part of path.split('.')) {
+      if (!isTree(node)) return undefined;
+      node = node[part];
+    }
+    return node as T | undefined;
+  }
+
+  string(path: string, fallback?: string): string {
+    const v = this.get(path);
+    if (v === undefined || v === null || v === '') {
+      if (fallback !== undefined) return fallback;
+      throw new Error(`Missing config ${path}`);
+    }
+    return String(v);
+  }
+
+  optionalString(path: string): string | undefined {
+    const v = this.get(path);
+    return v === undefined || v === null || v === '' ? undefined : String(v);
+  }
+
+  number(path: string, fallback?: number): number {
+    const v = this.get(path);
+    if (v === undefined || v === null || v === '') {
+      if (fallback !== undefined) return fallback;
+      throw new Error(`Missing config ${path}`);
+    }
+    const n = Number(v);
+    if (Number.isNaN(n)) throw new Error(`Config ${path} is not a number: ${String(v)}`);
+    return n;
+  }
+
+  boolean(path: string, fallback = false): boolean {
+    const v = this.get(path);
+    return v === undefined || v === null ? fallback : v === true || v === 'true';
+  }
+
+  snapshot(): ConfigTree {
+    return structuredClone(this.tree);
+  }
+
+  /** Calls fn whenever a refresh changes a key under prefix. */
+  onChange(prefix: string, fn: Listener): () => void {
+    const entry = { prefix, fn };
+    this.listeners.push(entry);
+    return () => this.listeners.splice(this.listeners.indexOf(entry), 1);
+  }
+
+  /** Re-reads the config server; applies changed refreshable keys and returns them. */
+  async refresh(): Promise<string[]> {
+    const remote = await this.fetchRemote(false);
+    if (!remote) return [];
+    const next = flattenConfig(this.compose(remote));
+    const current = flattenConfig(this.tree);
+    const changed = [...new Set([...Object.keys(next), ...Object.keys(current)])].filter(
+      (k) => JSON.stringify(next[k]) !== JSON.stringify(current[k]),
+    );
+    const refreshable = (k: string) => this.options.refreshable.some((p) => k === p || k.startsWith(`${p}.`) || k.startsWith(`${p}[`));
+    const applied = changed.filter(refreshable);
+    const ignored = changed.filter((k) => !refreshable(k));
+    if (ignored.length) this.options.log.warn({ keys: ignored }, 'config changed for keys that need a restart');
+    if (applied.length === 0) return [];
+    for (const k of applied) {
+      if (k in next) current[k] = next[k] as ConfigValue;
+      else delete current[k];
+    }
+    this.tree = unflattenConfig(current);
+    this.options.log.info({ keys: applied }, 'config refreshed');
+    for (const { prefix, fn } of this.listeners) {
+      if (applied.some((k) => k === prefix || k.startsWith(`${prefix}.`) || k.startsWith(`${prefix}[`))) fn(this);
+    }
+    return applied;
+  }
+
+  private compose(remote: ConfigTree): ConfigTree {
+    const base = applyEnvironment(mergeConfig(this.options.defaults, remote), this.options.env);
+    return this.options.overrides ? mergeConfig(base, this.options.overrides) : base;
+  }
+
+  private async fetchRemote(initial: boolean): Promise<ConfigTree | undefined> {
+    const { serverUrl, service, profile, log } = this.options;
+    if (!serverUrl) return undefined;
+    const url = `${serverUrl.replace(/\/$/, '')}/${encodeURIComponent(service)}/${encodeURIComponent(profile)}`;
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(this.options.timeoutMs ?? 3_000) });
+      if (!res.ok) throw new Error(`config server answered ${res.status}`);
+      const environment = (await res.json()) as ConfigEnvironment;
+      // propertySources come highest precedence first.
+      let tree: ConfigTree = {};
+      for (const source of [...environment.propertySources].reverse()) {
+        tree = mergeConfig(tree, unflattenConfig(source.source));
+      }
+      this.source = 'config-server';
+      return tree;
+    } catch (error) {
+      if (initial) {
+        log.warn({ url, err: (error as Error).message }, 'config server unreachable; using bundled defaults');
+      } else {
+        log.warn({ url, err: (error as Error).message }, 'config refresh failed; keeping current config');
+      }
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,71 @@
+import { Kysely, type Migration, Migrator, PostgresDialect, sql, type Transaction } from 'kysely';
+import pg from 'pg';
+
+export { sql, type Kysely, type Migration, type Transaction };
+
+// BIGINT (int8) and NUMERIC come back as strings by default; our money and counters fit in JS numbers.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
+pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
+
+/** Replaces the database name in a server URL. */
+export function databaseUrl(serverUrl: string, database: string): string {
+  const url = new URL(serverUrl);
+  url.pathname = `/${database}`;
+  return url.toString();
+}
+
+/** Creates the database on the server when it is missing (safe under concurrent starts). */
+export async function ensureDatabase(serverUrl: string, database: string): Promise<void> {
+  if (!/^[a-z0-9_]+$/.test(database)) throw new Error(`Unsafe database name: ${database}`);
+  const client = new pg.Client({ connectionString: databaseUrl(serverUrl, 'postgres') });
+  await client.connect();
+  try {
+    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [database]);
+    if (rowCount) return;
+    await client.query(`create database ${database}`).catch((error: { code?: string }) => {
+      // 42P04 duplicate_database, 23505 unique violation: another process created it first.
+      if (error.code !== '42P04' && error.code !== '23505') throw error;
+    });
+  } finally {
+    await client.end();
+  }
+}
+
+export interface Database<DB> {
+  db: Kysely<DB>;
+  pool: pg.Pool;
+  url: string;
+  close(): Promise<void>;
+}
+
+export function openDatabase<DB>(url: string, options: { max?: number } = {}): Database<DB> {
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 8, idleTimeoutMillis: 30_000 });
+  // An idle client that loses its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => {});
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  return { db, pool, url, close: () => db.destroy() };
+}
+
+/**
+ * Applies migrations in name order. Kysely's migrator takes a lock, so concurrent starts of the
+ * same service are safe, and applied migrations are skipped, so running twice is a no-op.
+ */
+export async function migrate(
+  db: Kysely<unknown>,
+  migrations: Record<string, Migration>,
+  table = 'schema_migrations',
+): Promise<void> {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: table,
+    migrationLockTableName: `${table}_lock`,
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  const failed = results?.find((r) => r.status === 'Error');
+  if (error || failed) {
+    throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${(error as Error)?.message ?? 'unknown'}`, {
+      cause: error,
+    });
+  }
+}

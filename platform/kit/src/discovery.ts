@@ -1,0 +1,206 @@
+import type { Logger } from 'pino';
+
+export type InstanceStatus = 'UP' | 'DOWN' | 'OUT_OF_SERVICE' | 'STARTING';
+
+export interface ServiceInstance {
+  app: string;
+  instanceId: string;
+  url: string;
+  status: InstanceStatus;
+  metadata: Record<string, string>;
+  registeredAt?: string;
+  lastHeartbeatAt?: string;
+}
+
+export interface Registration {
+  app: string;
+  instanceId: string;
+  url: string;
+  metadata?: Record<string, string>;
+}
+
+/** How a service finds others (and is found). */
+export interface Discovery {
+  register(self: Registration): Promise<void>;
+  setStatus(status: InstanceStatus): Promise<void>;
+  deregister(): Promise<void>;
+  /** Every known app with its instances (any status). */
+  applications(): Promise<Map<string, ServiceInstance[]>>;
+  /** Picks the next UP instance of an app, round robin; refetches once when none is cached. */
+  choose(app: string): Promise<ServiceInstance | undefined>;
+  close(): Promise<void>;
+}
+
+class RoundRobin {
+  private readonly counters = new Map<string, number>();
+  pick(app: string, instances: ServiceInstance[]): ServiceInstance | undefined {
+    if (instances.length === 0) return undefined;
+    const n = this.counters.get(app) ?? 0;
+    this.counters.set(app, n + 1);
+    return instances[n % instances.length];
+  }
+}
+
+export interface RegistryDiscoveryOptions {
+  url: string;
+  log: Logger;
+  heartbeatMs?: number;
+  leaseMs?: number;
+  fetchMs?: number;
+}
+
+/** Eureka-style client: registers, heartbeats (re-registering after eviction) and caches the registry. */
+export class RegistryDiscovery implements Discovery {
+  private cache = new Map<string, ServiceInstance[]>();
+  private lastFetch = 0;
+  private self: Registration | undefined;
+  private status: InstanceStatus = 'UP';
+  private heartbeatTimer: NodeJS.Timeout | undefined;
+  private fetchTimer: NodeJS.Timeout | undefined;
+  private readonly rr = new RoundRobin();
+  private readonly heartbeatMs: number;
+  private readonly leaseMs: number;
+  private readonly fetchMs: number;
+  private fetching: Promise<void> | undefined;
+
+  constructor(private readonly options: RegistryDiscoveryOptions) {
+    this.heartbeatMs = options.heartbeatMs ?? 5_000;
+    this.leaseMs = options.leaseMs ?? 15_000;
+    this.fetchMs = options.fetchMs ?? 5_000;
+    this.fetchTimer = setInterval(() => void this.refresh().catch(() => {}), this.fetchMs);
+    this.fetchTimer.unref();
+  }
+
+  private endpoint(path: string) {
+    return `${this.options.url.replace(/\/$/, '')}/api/registry${path}`;
+  }
+
+  async register(self: Registration): Promise<void> {
+    this.self = self;
+    await this.sendRegistration().catch((error) =>
+      this.options.log.warn({ err: (error as Error).message }, 'discovery unreachable; will keep trying'),
+    );
+    this.heartbeatTimer ??= setInterval(() => void this.heartbeat(), this.heartbeatMs);
+    this.heartbeatTimer.unref();
+  }
+
+  private async sendRegistration(): Promise<void> {
+    if (!this.self) return;
+    const res = await fetch(this.endpoint(`/apps/${encodeURIComponent(this.self.app)}`), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        instanceId: this.self.instanceId,
+        url: this.self.url,
+        status: this.status,
+        metadata: this.self.metadata ?? {},
+        leaseDurationMs: this.leaseMs,
+      }),
+      signal: AbortSignal.timeout(2_000),
+    });
+    if (!res.ok) throw new Error(`register answered ${res.status}`);
+  }
+
+  private async heartbeat(): Promise<void> {
+    if (!this.self) return;
+    try {
+      const res = await fetch(
+        this.endpoint(`/apps/${encodeURIComponent(this.self.app)}/${encodeURIComponent(this.self.instanceId)}/heartbeat`),
+        { method: 'PUT', signal: AbortSignal.timeout(2_000) },
+      );
+      // 404: the registry evicted us or restarted; register again as Eureka clients do.
+      if (res.status === 404) await this.sendRegistration();
+    } catch (error) {
+      this.options.log.debug({ err: (error as Error).message }, 'heartbeat failed');
+    }
+  }
+
+  async setStatus(status: InstanceStatus): Promise<void> {
+    this.status = status;
+    if (!this.self) return;
+    await fetch(
+      this.endpoint(`/apps/${encodeURIComponent(this.self.app)}/${encodeURIComponent(this.self.instanceId)}/status`),
+      {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ status }),
+        signal: AbortSignal.timeout(2_000),
+      },
+    ).catch(() => {});
+  }
+
+  async deregister(): Promise<void> {
+    clearInterval(this.heartbeatTimer);
+    this.heartbeatTimer = undefined;
+    const self = this.self;
+    this.self = undefined;
+    if (!self) return;
+    await fetch(this.endpoint(`/apps/${encodeURIComponent(self.app)}/${encodeURIComponent(self.instanceId)}`), {
+      method: 'DELETE',
+      signal: AbortSignal.timeout(2_000),
+    }).catch(() => {});
+  }
+
+  async refresh(): Promise<void> {
+    this.fetching ??= (async () => {
+      try {
+        const res = await fetch(this.endpoint('/apps'), { signal: AbortSignal.timeout(2_000) });
+        if (!res.ok) return;
+        const body = (await res.json()) as { applications: Array<{ name: string; instances: ServiceInstance[] }> };
+        this.cache = new Map(body.applications.map((a) => [a.name, a.instances]));
+        this.lastFetch = Date.now();
+      } finally {
+        this.fetching = undefined;
+      }
+    })();
+    return this.fetching;
+  }
+
+  async applications(): Promise<Map<string, ServiceInstance[]>> {
+    if (Date.now() - this.lastFetch > this.fetchMs) await this.refresh().catch(() => {});
+    return this.cache;
+  }
+
+  async choose(app: string): Promise<ServiceInstance | undefined> {
+    let up = (this.cache.get(app) ?? []).filter((i) => i.status === 'UP');
+    // A cache miss may be a service that just (re)started: look again, at most every 500 ms.
+    if (up.length === 0 && Date.now() - this.lastFetch > 500) {
+      await this.refresh().catch(() => {});
+      up = (this.cache.get(app) ?? []).filter((i) => i.status === 'UP');
+    }
+    return this.rr.pick(app, up);
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.fetchTimer);
+    await this.deregister();
+  }
+}
+
+/**
+ * No registry: instances come from configuration (`discovery.static.<app>: url[,url]`), or from a DNS
+ * name template such as `http://{app}:8080` (Kubernetes services).
+ */
+export class StaticDiscovery implements Discovery {
+  private readonly rr = new RoundRobin();
+  constructor(
+    private readonly urls: Record<string, string[]>,
+    private readonly template?: string,
+  ) {}
+
+  private instancesOf(app: string): ServiceInstance[] {
+    const urls = this.urls[app] ?? (this.template ? [this.template.replaceAll('{app}', app)] : []);
+    return urls.map((url, i) => ({ app, instanceId: `${app}-${i}`, url, status: 'UP', metadata: {} }));
+  }
+
+  async register(): Promise<void> {}
+  async setStatus(): Promise<void> {}
+  async deregister(): Promise<void> {}
+  async applications(): Promise<Map<string, ServiceInstance[]>> {
+    return new Map(Object.keys(this.urls).map((app) => [app, this.instancesOf(app)]));
+  }
+  async choose(app: string): Promise<ServiceInstance | undefined> {
+    return this.rr.pick(app, this.instancesOf(app));
+  }
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,98 @@
+import { Type } from 'typebox';
+
+/** One invalid input field, as listed in a validation problem. */
+export interface FieldProblem {
+  field: string;
+  message: string;
+}
+
+/** RFC 9457 problem details. `traceId` ties the answer to logs and traces. */
+export interface ProblemDetails {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  traceId?: string;
+  errors?: FieldProblem[];
+  [extension: string]: unknown;
+}
+
+export const ProblemSchema = Type.Object(
+  {
+    type: Type.String(),
+    title: Type.String(),
+    status: Type.Integer(),
+    detail: Type.Optional(Type.String()),
+    instance: Type.Optional(Type.String()),
+    traceId: Type.Optional(Type.String()),
+    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
+  },
+  { additionalProperties: true },
+);
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  405: 'Method Not Allowed',
+  409: 'Conflict',
+  413: 'Content Too Large',
+  415: 'Unsupported Media Type',
+  422: 'Unprocessable Content',
+  429: 'Too Many Requests',
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
+
+export function statusTitle(status: number): string {
+  return TITLES[status] ?? (status >= 500 ? 'Server Error' : 'Client Error');
+}
+
+/**
+ * An error that becomes a problem+json answer. Throw it from any handler or use case;
+ * `code` is a stable machine-readable reason (it becomes the problem `type` suffix).
+ */
+export class Problem extends Error {
+  readonly status: number;
+  readonly code: string;
+  readonly extensions: Record<string, unknown>;
+  readonly errors: FieldProblem[] | undefined;
+
+  constructor(
+    status: number,
+    detail: string,
+    options: { code?: string; errors?: FieldProblem[]; extensions?: Record<string, unknown> } = {},
+  ) {
+    super(detail);
+    this.name = 'Problem';
+    this.status = status;
+    this.code = options.code ?? statusTitle(status).toLowerCase().replaceAll(' ', '-');
+    this.errors = options.errors;
+    this.extensions = options.extensions ?? {};
+  }
+
+  toJSON(instance?: string, traceId?: string): ProblemDetails {
+    return {
+      type: `urn:sagamart:problem:${this.code}`,
+      title: statusTitle(this.status),
+      status: this.status,
+      detail: this.message,
+      ...(instance ? { instance } : {}),
+      ...(traceId ? { traceId } : {}),
+      ...(this.errors ? { errors: this.errors } : {}),
+      ...this.extensions,
+    };
+  }
+}
+
+export const badRequest = (detail: string, errors?: FieldProblem[]) =>
+  new Problem(400, detail, { code: 'bad-request', ...(errors ? { errors } : {}) });
+export const unauthorized = (detail = 'Authentication is required') => new Problem(401, detail);
+export const forbidden = (detail = 'You are not allowed to do this') => new Problem(403, detail);
+export const notFound = (detail = 'Not found') => new Problem(404, detail);
+export const conflict = (detail: string, code = 'conflict') => new Problem(409, detail, { code });
+export const unprocessable = (detail: string, code = 'unprocessable') => new Problem(422, detail, { code });

@@ -1,0 +1,166 @@
+import type { EventContract, EventPayload } from '@sagamart/contracts';
+import type { Kysely, Transaction } from 'kysely';
+import type { Logger } from 'pino';
+import type { ServiceMetrics } from '../metrics.ts';
+import { extractTraceContext, SpanKind, type Tracing, withSpan } from '../tracing.ts';
+import type { MessagingTables } from './schema.ts';
+import { type DeliveredMessage, type Disposition, HEADER, type Subscription, type Transport } from './transport.ts';
+
+export interface EventContext<DB> {
+  /** The handler's transaction; the inbox row is written in it too. */
+  trx: Transaction<DB>;
+  messageId: string;
+  attempt: number;
+  headers: Record<string, string>;
+  log: Logger;
+}
+
+export interface EventHandler<DB = any> {
+  contract: EventContract;
+  handle(payload: unknown, context: EventContext<DB>): Promise<void>;
+}
+
+/** Declares a handler for one event contract. */
+export function on<C extends EventContract, DB = any>(
+  contract: C,
+  handle: (payload: EventPayload<C>, context: EventContext<DB>) => Promise<void>,
+): EventHandler<DB> {
+  return { contract, handle: handle as EventHandler<DB>['handle'] };
+}
+
+/** Throw from a handler when retrying cannot help; the message goes straight to the dead-letter store. */
+export class NonRetryableError extends Error {
+  override name = 'NonRetryableError';
+}
+
+export interface RetryPolicy {
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 30_000 };
+
+export function retryDelay(policy: RetryPolicy, attempt: number): number {
+  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
+}
+
+export interface EventConsumerOptions<DB> {
+  queue: string;
+  db: Kysely<DB & MessagingTables>;
+  transport: Transport;
+  handlers: EventHandler<DB>[];
+  retry: RetryPolicy;
+  concurrency: number;
+  tracing: Tracing;
+  metrics: ServiceMetrics;
+  log: Logger;
+}
+
+/**
+ * Runs a service's handlers: validates each message against its contract, dedupes through the inbox
+ * in the handler's own transaction, retries with exponential backoff and dead-letters after N attempts.
+ */
+export class EventConsumer<DB> {
+  private subscription: Subscription | undefined;
+  private readonly byTopic = new Map<string, EventHandler<DB>>();
+
+  constructor(private readonly options: EventConsumerOptions<DB>) {
+    for (const handler of options.handlers) {
+      if (this.byTopic.has(handler.contract.name)) throw new Error(`Two handlers for ${handler.contract.name}`);
+      this.byTopic.set(handler.contract.name, handler);
+    }
+  }
+
+  get topics(): string[] {
+    return [...this.byTopic.keys()];
+  }
+
+  async start(): Promise<void> {
+    this.subscription = await this.options.transport.consume(this.options.queue, (m) => this.deliver(m), {
+      concurrency: this.options.concurrency,
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.subscription?.close();
+    this.subscription = undefined;
+  }
+
+  private async deliver(message: DeliveredMessage): Promise<Disposition> {
+    const { metrics, log, tracing } = this.options;
+    const handler = this.byTopic.get(message.topic);
+    const parent = extractTraceContext(message.headers);
+    return withSpan(
+      tracing.tracer,
+      `consume ${message.topic}`,
+      {
+        kind: SpanKind.CONSUMER,
+        parent,
+        attributes: { 'messaging.message.id': message.id, 'messaging.destination.name': this.options.queue },
+      },
+      async () => {
+        const rejection = handler ? this.reject(handler.contract, message) : `no handler for ${message.topic}`;
+        if (rejection) {
+          await this.deadLetter(message, rejection);
+          return { type: 'ack' } as const;
+        }
+        try {
+          const processed = await this.options.db.transaction().execute(async (trx) => {
+            const fresh = await (trx as unknown as Kysely<MessagingTables>)
+              .insertInto('inbox')
+              .values({ message_id: message.id, topic: message.topic })
+              .onConflict((oc) => oc.column('message_id').doNothing())
+              .returning('message_id')
+              .executeTakeFirst();
+            if (!fresh) return false;
+            await handler!.handle(message.payload, {
+              trx: trx as unknown as Transaction<DB>,
+              messageId: message.id,
+              attempt: message.attempt,
+              headers: message.headers,
+              log: log.child({ event: message.topic, messageId: message.id }),
+            });
+            return true;
+          });
+          metrics.eventsConsumed.inc({ event: message.topic, result: processed ? 'ok' : 'duplicate' });
+          return { type: 'ack' } as const;
+        } catch (error) {
+          const err = error as Error;
+          if (error instanceof NonRetryableError || message.attempt >= this.options.retry.maxAttempts) {
+            log.error({ err, event: message.topic, messageId: message.id, attempt: message.attempt }, 'event dead-lettered');
+            await this.deadLetter(message, err.stack ?? err.message);
+            return { type: 'ack' } as const;
+          }
+          const delayMs = retryDelay(this.options.retry, message.attempt);
+          log.warn({ err, event: message.topic, attempt: message.attempt, delayMs }, 'event handler failed; retrying');
+          metrics.eventsConsumed.inc({ event: message.topic, result: 'retry' });
+          return { type: 'retry', delayMs } as const;
+        }
+      },
+    );
+  }
+
+  private reject(contract: EventContract, message: DeliveredMessage): string | undefined {
+    const version = Number(message.headers[HEADER.version] ?? contract.version);
+    if (version !== contract.version) return `unsupported version ${version} of ${contract.name}`;
+    const problems = contract.validate(message.payload);
+    return problems.length ? `contract violation: ${problems.join('; ')}` : undefined;
+  }
+
+  private async deadLetter(message: DeliveredMessage, error: string): Promise<void> {
+    await (this.options.db as unknown as Kysely<MessagingTables>)
+      .insertInto('dead_letters')
+      .values({
+        message_id: message.id,
+        queue: this.options.queue,
+        topic: message.topic,
+        headers: JSON.stringify(message.headers) as never,
+        payload: JSON.stringify(message.payload ?? null) as never,
+        error: error.slice(0, 8_000),
+        attempts: message.attempt,
+      })
+      .execute();
+    this.options.metrics.eventsConsumed.inc({ event: message.topic, result: 'dead_lettered' });
+  }
+}

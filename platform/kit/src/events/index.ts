@@ -1,0 +1,24 @@
+export { ContractViolation, createEventPublisher, OutboxRelay, type PublishEvent } from './outbox.ts';
+export {
+  defaultRetryPolicy,
+  EventConsumer,
+  type EventContext,
+  type EventHandler,
+  NonRetryableError,
+  on,
+  type RetryPolicy,
+  retryDelay,
+} from './consumer.ts';
+export { type DeadLetter, DeadLetterStore } from './dead-letters.ts';
+export { messagingMigrations, type MessagingTables } from './schema.ts';
+export { PostgresTransport } from './postgres-transport.ts';
+export { RabbitTransport } from './rabbitmq-transport.ts';
+export {
+  type DeliveredMessage,
+  type Disposition,
+  HEADER,
+  type MessageHandler,
+  type OutgoingMessage,
+  type Subscription,
+  type Transport,
+} from './transport.ts';

@@ -1,0 +1,184 @@
+import { randomUUID } from 'node:crypto';
+import type { EventContract, EventPayload } from '@sagamart/contracts';
+import { type Kysely, sql } from 'kysely';
+import pg from 'pg';
+import type { Logger } from 'pino';
+import type { ServiceMetrics } from '../metrics.ts';
+import { injectTraceContext } from '../tracing.ts';
+import type { MessagingTables } from './schema.ts';
+import { HEADER, type Transport } from './transport.ts';
+
+const OUTBOX_CHANNEL = 'sagamart_outbox';
+
+/** Anything that can run queries: the database or a transaction of it. */
+type Executor = Kysely<MessagingTables> | Kysely<any>;
+
+/** Thrown when a payload breaks its contract: a programming error, never sent. */
+export class ContractViolation extends Error {
+  constructor(contract: EventContract, problems: string[]) {
+    super(`${contract.name} v${contract.version} payload is invalid: ${problems.join('; ')}`);
+    this.name = 'ContractViolation';
+  }
+}
+
+/**
+ * Writes events to the outbox inside the caller's transaction, so an event exists exactly when the
+ * state change that caused it was committed. The relay delivers it afterwards.
+ */
+export function createEventPublisher(source: string) {
+  return async function publish<C extends EventContract>(
+    trx: Executor,
+    contract: C,
+    payload: EventPayload<C>,
+    options: { messageId?: string } = {},
+  ): Promise<string> {
+    const problems = contract.validate(payload);
+    if (problems.length > 0) throw new ContractViolation(contract, problems);
+    const id = options.messageId ?? randomUUID();
+    const headers: Record<string, string> = {
+      [HEADER.messageId]: id,
+      [HEADER.event]: contract.name,
+      [HEADER.version]: String(contract.version),
+      [HEADER.source]: source,
+      [HEADER.occurredAt]: new Date().toISOString(),
+    };
+    injectTraceContext(headers);
+    const db = trx as Kysely<MessagingTables>;
+    await db
+      .insertInto('outbox')
+      .values({ id, topic: contract.name, headers, payload: JSON.stringify(payload) as never })
+      .execute();
+    // Delivered only if the transaction commits: wakes the relay without polling.
+    await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(db);
+    return id;
+  };
+}
+
+export type PublishEvent = ReturnType<typeof createEventPublisher>;
+
+export interface OutboxRelayOptions {
+  db: Kysely<MessagingTables>;
+  /** URL of the service database, for the LISTEN connection. */
+  url: string;
+  transport: Transport;
+  metrics: ServiceMetrics;
+  log: Logger;
+  batchSize?: number;
+  pollMs?: number;
+}
+
+/**
+ * Moves outbox rows to the transport. Rows are locked while in flight and deleted only after the
+ * transport confirmed them, so a crash at any point re-drives them (consumers dedupe by message id).
+ */
+export class OutboxRelay {
+  private running: Promise<void> | undefined;
+  private stopped = true;
+  private wake: (() => void) | undefined;
+  private pending = false;
+  private listener: pg.Client | undefined;
+
+  constructor(private readonly options: OutboxRelayOptions) {
+    options.metrics.sources.outboxBacklog = () => this.backlog();
+  }
+
+  async start(): Promise<void> {
+    this.stopped = false;
+    await this.listen();
+    this.running = this.loop();
+  }
+
+  /** Nudges the relay; used after commits in this process and by notifications from others. */
+  kick(): void {
+    this.pending = true;
+    this.wake?.();
+  }
+
+  async backlog(): Promise<number> {
+    const row = await this.options.db
+      .selectFrom('outbox')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
+    return Number(row?.n ?? 0);
+  }
+
+  /** Delivers everything currently in the outbox; returns how many messages were sent. */
+  async drain(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const sent = await this.options.db.transaction().execute(async (trx) => {
+        const rows = await trx
+          .selectFrom('outbox')
+          .selectAll()
+          .orderBy('seq')
+          .limit(this.options.batchSize ?? 200)
+          .forUpdate()
+          .skipLocked()
+          .execute();
+        if (rows.length === 0) return 0;
+        await this.options.transport.publish(
+          rows.map((r) => ({ id: r.id, topic: r.topic, headers: r.headers, payload: r.payload })),
+        );
+        await trx
+          .deleteFrom('outbox')
+          .where(
+            'seq',
+            'in',
+            rows.map((r) => r.seq),
+          )
+          .execute();
+        for (const r of rows) this.options.metrics.eventsPublished.inc({ event: r.topic });
+        return rows.length;
+      });
+      total += sent;
+      if (sent === 0) return total;
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.wake?.();
+    await this.running;
+    await this.listener?.end().catch(() => {});
+    this.listener = undefined;
+  }
+
+  private async loop(): Promise<void> {
+    let failures = 0;
+    while (!this.stopped) {
+      this.pending = false;
+      try {
+        await this.drain();
+        failures = 0;
+      } catch (error) {
+        failures++;
+        this.options.log.warn({ err: error }, 'outbox relay could not deliver; will retry');
+      }
+      const delay = failures ? Math.min(5_000, 100 * 2 ** failures) : (this.options.pollMs ?? 1_000);
+      await new Promise<void>((resolve) => {
+        if (this.pending || this.stopped) return resolve();
+        const timer = setTimeout(done, delay);
+        const self = this;
+        function done() {
+          clearTimeout(timer);
+          self.wake = undefined;
+          resolve();
+        }
+        this.wake = done;
+      });
+    }
+  }
+
+  private async listen(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.options.url });
+    client.on('notification', () => this.kick());
+    client.on('error', () => {
+      // Polling keeps delivering; try to listen again shortly.
+      if (this.listener === client) this.listener = undefined;
+      setTimeout(() => !this.stopped && !this.listener && this.listen().catch(() => {}), 1_000).unref();
+    });
+    await client.connect();
+    await client.query(`listen ${OUTBOX_CHANNEL}`);
+    this.listener = client;
+  }
+}

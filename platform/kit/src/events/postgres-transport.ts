@@ -1,0 +1,355 @@
+import type { Topology } from '@sagamart/contracts';
+import pg from 'pg';
+import type {
+  ConsumeOptions,
+  DeliveredMessage,
+  MessageHandler,
+  OutgoingMessage,
+  Subscription,
+  Transport,
+} from './transport.ts';
+
+const WAKE_CHANNEL = 'sagamart_bus';
+const BROADCAST_CHANNEL = 'sagamart_broadcast';
+
+const SCHEMA = `
+create table if not exists bus_bindings (
+  queue text not null,
+  topic text not null,
+  primary key (topic, queue)
+);
+create table if not exists bus_messages (
+  id bigserial primary key,
+  queue text not null,
+  message_id text not null,
+  topic text not null,
+  headers jsonb not null,
+  payload jsonb not null,
+  attempts int not null default 0,
+  visible_at timestamptz not null default now(),
+  created_at timestamptz not null default now()
+);
+create index if not exists bus_messages_ready on bus_messages (queue, visible_at, id);
+`;
+
+export interface PostgresTransportOptions {
+  /** URL of the bus database (its own database on the shared server). */
+  url: string;
+  /** How long a claimed message stays invisible before another consumer may take it (crash recovery). */
+  leaseMs?: number;
+  /** Fallback poll when no notification arrives (lost notification, delayed retries). */
+  pollMs?: number;
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * A durable queue on PostgreSQL: one row per (message, bound queue), claimed with
+ * FOR UPDATE SKIP LOCKED under a visibility lease, and woken by LISTEN/NOTIFY so a hop
+ * takes milliseconds rather than a polling interval.
+ */
+export class PostgresTransport implements Transport {
+  readonly kind = 'postgres' as const;
+  private readonly pool: pg.Pool;
+  private readonly leaseMs: number;
+  private readonly pollMs: number;
+  private readonly onError: (error: unknown) => void;
+  private listener: pg.Client | undefined;
+  private listenerReady: Promise<void> | undefined;
+  private readonly wakeups = new Map<string, Set<() => void>>();
+  private readonly broadcastListeners = new Map<string, Set<(payload: unknown) => void>>();
+  private closed = false;
+  private schemaReady: Promise<void> | undefined;
+
+  constructor(private readonly options: PostgresTransportOptions) {
+    this.pool = new pg.Pool({ connectionString: options.url, max: 4 });
+    this.pool.on('error', (error) => this.onError(error));
+    this.leaseMs = options.leaseMs ?? 30_000;
+    this.pollMs = options.pollMs ?? 1_000;
+    this.onError = options.onError ?? (() => {});
+  }
+
+  private ensureSchema(): Promise<void> {
+    this.schemaReady ??= (async () => {
+      const client = await this.pool.connect();
+      try {
+        await client.query('begin');
+        // Serialise DDL across services starting together.
+        await client.query("select pg_advisory_xact_lock(hashtext('sagamart_bus_schema'))");
+        await client.query(SCHEMA);
+        await client.query('commit');
+      } catch (error) {
+        await client.query('rollback').catch(() => {});
+        this.schemaReady = undefined;
+        throw error;
+      } finally {
+        client.release();
+      }
+    })();
+    return this.schemaReady;
+  }
+
+  async declare(topology: Topology): Promise<void> {
+    await this.ensureSchema();
+    const queues: string[] = [];
+    const topics: string[] = [];
+    for (const [queue, events] of Object.entries(topology)) {
+      for (const topic of events) {
+        queues.push(queue);
+        topics.push(topic);
+      }
+    }
+    if (queues.length === 0) return;
+    await this.pool.query(
+      'insert into bus_bindings (queue, topic) select * from unnest($1::text[], $2::text[]) on conflict do nothing',
+      [queues, topics],
+    );
+  }
+
+  async publish(messages: OutgoingMessage[]): Promise<void> {
+    if (messages.length === 0) return;
+    await this.ensureSchema();
+    // Fan out to every bound queue and wake their consumers; NOTIFY is delivered at commit.
+    await this.pool.query(
+      `with incoming as (
+         select * from unnest($1::text[], $2::text[], $3::jsonb[], $4::jsonb[]) as m(message_id, topic, headers, payload)
+       ), inserted as (
+         insert into bus_messages (queue, message_id, topic, headers, payload)
+         select b.queue, m.message_id, m.topic, m.headers, m.payload
+         from incoming m join bus_bindings b on b.topic = m.topic
+         returning queue
+       )
+       select pg_notify('${WAKE_CHANNEL}', queue) from (select distinct queue from inserted) q`,
+      [
+        messages.map((m) => m.id),
+        messages.map((m) => m.topic),
+        messages.map((m) => JSON.stringify(m.headers)),
+        messages.map((m) => JSON.stringify(m.payload ?? null)),
+      ],
+    );
+  }
+
+  async send(queue: string, message: OutgoingMessage): Promise<void> {
+    await this.ensureSchema();
+    await this.pool.query(
+      `with inserted as (
+         insert into bus_messages (queue, message_id, topic, headers, payload) values ($1, $2, $3, $4, $5) returning queue
+       ) select pg_notify('${WAKE_CHANNEL}', queue) from inserted`,
+      [queue, message.id, message.topic, JSON.stringify(message.headers), JSON.stringify(message.payload ?? null)],
+    );
+  }
+
+  async consume(queue: string, handler: MessageHandler, options: ConsumeOptions): Promise<Subscription> {
+    await this.ensureSchema();
+    await this.ensureListener();
+    const inFlight = new Set<Promise<void>>();
+    let stopped = false;
+    let pendingWake = false;
+    let wake: (() => void) | undefined;
+    const onNotify = () => {
+      pendingWake = true;
+      wake?.();
+    };
+    this.addWakeup(queue, onNotify);
+
+    const sleep = (ms: number) =>
+      new Promise<void>((resolve) => {
+        if (pendingWake || stopped) return resolve();
+        const timer = setTimeout(done, ms);
+        function done() {
+          clearTimeout(timer);
+          wake = undefined;
+          resolve();
+        }
+        wake = done;
+      });
+
+    const handleRow = async (row: ClaimedRow) => {
+      const message: DeliveredMessage = {
+        id: row.message_id,
+        topic: row.topic,
+        headers: row.headers,
+        payload: row.payload,
+        attempt: row.attempts,
+      };
+      try {
+        const disposition = await handler(message);
+        if (disposition.type === 'ack') {
+          await this.pool.query('delete from bus_messages where id = $1', [row.id]);
+        } else {
+          await this.pool.query(
+            "update bus_messages set visible_at = now() + ($2 || ' milliseconds')::interval where id = $1",
+            [row.id, String(Math.max(0, Math.round(disposition.delayMs)))],
+          );
+        }
+      } catch (error) {
+        // The lease expires and the message comes back; nothing is lost.
+        this.onError(error);
+      }
+    };
+
+    const loop = async () => {
+      while (!stopped) {
+        const free = options.concurrency - inFlight.size;
+        if (free <= 0) {
+          await Promise.race(inFlight);
+          continue;
+        }
+        pendingWake = false;
+        let rows: ClaimedRow[] = [];
+        try {
+          rows = await this.claim(queue, free);
+        } catch (error) {
+          if (!stopped) this.onError(error);
+          await sleep(this.pollMs);
+          continue;
+        }
+        for (const row of rows) {
+          const task = handleRow(row).finally(() => {
+            inFlight.delete(task);
+            wake?.();
+          });
+          inFlight.add(task);
+        }
+        if (rows.length === 0) await sleep(await this.nextVisibleIn(queue));
+      }
+    };
+    const running = loop();
+
+    return {
+      close: async () => {
+        stopped = true;
+        wake?.();
+        this.removeWakeup(queue, onNotify);
+        await running;
+        await Promise.allSettled(inFlight);
+      },
+    };
+  }
+
+  private async claim(queue: string, limit: number): Promise<ClaimedRow[]> {
+    const { rows } = await this.pool.query<ClaimedRow>(
+      `with next as (
+         select id from bus_messages
+         where queue = $1 and visible_at <= now()
+         order by id
+         limit $2
+         for update skip locked
+       )
+       update bus_messages m
+       set attempts = m.attempts + 1, visible_at = now() + ($3 || ' milliseconds')::interval
+       from next where m.id = next.id
+       returning m.id, m.message_id, m.topic, m.headers, m.payload, m.attempts`,
+      [queue, limit, String(this.leaseMs)],
+    );
+    return rows.sort((a, b) => Number(a.id) - Number(b.id));
+  }
+
+  /** Sleeps until the next delayed message becomes visible, bounded by the poll interval. */
+  private async nextVisibleIn(queue: string): Promise<number> {
+    try {
+      const { rows } = await this.pool.query<{ ms: number | null }>(
+        'select extract(epoch from (min(visible_at) - now())) * 1000 as ms from bus_messages where queue = $1',
+        [queue],
+      );
+      const ms = rows[0]?.ms;
+      return ms == null ? this.pollMs : Math.min(this.pollMs, Math.max(5, Math.ceil(ms)));
+    } catch {
+      return this.pollMs;
+    }
+  }
+
+  async broadcast(channel: string, payload: unknown): Promise<void> {
+    await this.pool.query('select pg_notify($1, $2)', [BROADCAST_CHANNEL, JSON.stringify({ channel, payload })]);
+  }
+
+  async onBroadcast(channel: string, listener: (payload: unknown) => void): Promise<Subscription> {
+    await this.ensureListener();
+    let set = this.broadcastListeners.get(channel);
+    if (!set) this.broadcastListeners.set(channel, (set = new Set()));
+    set.add(listener);
+    return { close: async () => void set.delete(listener) };
+  }
+
+  async healthy(): Promise<boolean> {
+    try {
+      await this.pool.query('select 1');
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const set of this.wakeups.values()) for (const wake of set) wake();
+    await this.listener?.end().catch(() => {});
+    await this.pool.end().catch(() => {});
+  }
+
+  private addWakeup(queue: string, fn: () => void) {
+    let set = this.wakeups.get(queue);
+    if (!set) this.wakeups.set(queue, (set = new Set()));
+    set.add(fn);
+  }
+
+  private removeWakeup(queue: string, fn: () => void) {
+    this.wakeups.get(queue)?.delete(fn);
+  }
+
+  /** One LISTEN connection per transport; it reconnects on loss (consumers poll meanwhile). */
+  private ensureListener(): Promise<void> {
+    this.listenerReady ??= this.connectListener();
+    return this.listenerReady;
+  }
+
+  private async connectListener(): Promise<void> {
+    const client = new pg.Client({ connectionString: this.options.url });
+    const reconnect = () => {
+      if (this.closed || this.listener !== client) return;
+      this.listener = undefined;
+      this.listenerReady = undefined;
+      setTimeout(() => {
+        if (!this.closed) this.ensureListener().catch((error) => this.onError(error));
+      }, 1_000).unref();
+      // Wake everyone so nothing waits a full poll interval for a notification that was lost.
+      for (const set of this.wakeups.values()) for (const wake of set) wake();
+    };
+    client.on('error', (error) => {
+      this.onError(error);
+      reconnect();
+    });
+    client.on('end', reconnect);
+    client.on('notification', (note) => {
+      if (note.channel === WAKE_CHANNEL && note.payload) {
+        for (const wake of this.wakeups.get(note.payload) ?? []) wake();
+      } else if (note.channel === BROADCAST_CHANNEL && note.payload) {
+        try {
+          const { channel, payload } = JSON.parse(note.payload) as { channel: string; payload: unknown };
+          for (const listener of this.broadcastListeners.get(channel) ?? []) listener(payload);
+        } catch (error) {
+          this.onError(error);
+        }
+      }
+    });
+    this.listener = client;
+    try {
+      await client.connect();
+      await client.query(`listen ${WAKE_CHANNEL}`);
+      await client.query(`listen ${BROADCAST_CHANNEL}`);
+    } catch (error) {
+      this.listener = undefined;
+      this.listenerReady = undefined;
+      await client.end().catch(() => {});
+      throw error;
+    }
+  }
+}
+
+interface ClaimedRow {
+  id: string;
+  message_id: string;
+  topic: string;
+  headers: Record<string, string>;
+  payload: unknown;
+  attempts: number;
+}

@@ -1,0 +1,223 @@
+import type { Topology } from '@sagamart/contracts';
+import { type AsyncMessage, Connection, ConsumerStatus, type Publisher } from 'rabbitmq-client';
+import {
+  type ConsumeOptions,
+  HEADER,
+  type MessageHandler,
+  type OutgoingMessage,
+  type Subscription,
+  type Transport,
+} from './transport.ts';
+
+const EVENTS_EXCHANGE = 'sagamart.events';
+const DEAD_LETTER_EXCHANGE = 'sagamart.dlx';
+const BROADCAST_EXCHANGE = 'sagamart.broadcast';
+/** Quorum queues count deliveries; a message that keeps crashing its consumer is dead-lettered by the broker. */
+const DELIVERY_LIMIT = 50;
+
+export interface RabbitTransportOptions {
+  url: string;
+  connectionName?: string;
+  onError?: (error: unknown) => void;
+}
+
+function mainQueueOptions(queue: string) {
+  return {
+    queue,
+    durable: true,
+    arguments: {
+      'x-queue-type': 'quorum' as const,
+      'x-delivery-limit': DELIVERY_LIMIT,
+      'x-dead-letter-exchange': DEAD_LETTER_EXCHANGE,
+      'x-dead-letter-routing-key': queue,
+    },
+  };
+}
+
+/** A delay queue per (queue, delay): expired messages dead-letter back to the work queue. */
+function retryQueueOptions(queue: string, delayMs: number) {
+  return {
+    queue: `${queue}.retry.${delayMs}`,
+    durable: true,
+    arguments: {
+      'x-message-ttl': delayMs,
+      'x-dead-letter-exchange': '',
+      'x-dead-letter-routing-key': queue,
+      // Unused delay queues go away on their own.
+      'x-expires': delayMs + 10 * 60_000,
+    },
+  };
+}
+
+function stringHeaders(headers: AsyncMessage['headers']): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(headers ?? {})) {
+    if (typeof value === 'string') out[key] = value;
+  }
+  return out;
+}
+
+/** RabbitMQ: topic exchange, durable quorum queues, publisher confirms, manual acks, dead-lettering. */
+export class RabbitTransport implements Transport {
+  readonly kind = 'rabbitmq' as const;
+  private readonly connection: Connection;
+  private readonly publisher: Publisher;
+  private readonly declaredRetryQueues = new Map<string, Promise<unknown>>();
+  private readonly onError: (error: unknown) => void;
+
+  constructor(options: RabbitTransportOptions) {
+    this.onError = options.onError ?? (() => {});
+    this.connection = new Connection({
+      url: options.url,
+      connectionName: options.connectionName ?? 'sagamart',
+      retryLow: 200,
+      retryHigh: 5_000,
+    });
+    this.connection.on('error', (error) => this.onError(error));
+    this.publisher = this.connection.createPublisher({
+      confirm: true,
+      maxAttempts: 3,
+      exchanges: [
+        { exchange: EVENTS_EXCHANGE, type: 'topic', durable: true },
+        { exchange: BROADCAST_EXCHANGE, type: 'fanout', durable: true },
+      ],
+    });
+  }
+
+  async declare(topology: Topology): Promise<void> {
+    await this.connection.exchangeDeclare({ exchange: EVENTS_EXCHANGE, type: 'topic', durable: true });
+    await this.connection.exchangeDeclare({ exchange: DEAD_LETTER_EXCHANGE, type: 'direct', durable: true });
+    for (const [queue, topics] of Object.entries(topology)) {
+      await this.connection.queueDeclare(mainQueueOptions(queue));
+      await this.connection.queueDeclare({ queue: `${queue}.dlq`, durable: true });
+      await this.connection.queueBind({ queue: `${queue}.dlq`, exchange: DEAD_LETTER_EXCHANGE, routingKey: queue });
+      for (const topic of topics) {
+        await this.connection.queueBind({ queue, exchange: EVENTS_EXCHANGE, routingKey: topic });
+      }
+    }
+  }
+
+  async publish(messages: OutgoingMessage[]): Promise<void> {
+    // Each send resolves on the broker's confirm; a nack or lost connection rejects.
+    await Promise.all(
+      messages.map((m) =>
+        this.publisher.send(
+          {
+            exchange: EVENTS_EXCHANGE,
+            routingKey: m.topic,
+            messageId: m.id,
+            headers: m.headers,
+            durable: true,
+            contentType: 'application/json',
+          },
+          m.payload ?? null,
+        ),
+      ),
+    );
+  }
+
+  async send(queue: string, message: OutgoingMessage): Promise<void> {
+    await this.publisher.send(
+      {
+        exchange: '',
+        routingKey: queue,
+        messageId: message.id,
+        headers: message.headers,
+        durable: true,
+        contentType: 'application/json',
+      },
+      message.payload ?? null,
+    );
+  }
+
+  async consume(queue: string, handler: MessageHandler, options: ConsumeOptions): Promise<Subscription> {
+    const consumer = this.connection.createConsumer(
+      {
+        queue,
+        queueOptions: mainQueueOptions(queue),
+        qos: { prefetchCount: options.concurrency },
+        concurrency: options.concurrency,
+        requeue: true,
+      },
+      async (raw) => {
+        const headers = stringHeaders(raw.headers);
+        const retries = Number(headers[HEADER.attempt] ?? 0);
+        const redeliveries = Number(raw.headers?.['x-delivery-count'] ?? 0);
+        const message = {
+          id: raw.messageId ?? headers[HEADER.messageId] ?? '',
+          topic: headers[HEADER.event] ?? raw.routingKey,
+          headers,
+          payload: raw.body,
+          attempt: retries + redeliveries + 1,
+        };
+        const disposition = await handler(message);
+        if (disposition.type === 'retry') {
+          const delayMs = Math.max(1, Math.round(disposition.delayMs));
+          const options = retryQueueOptions(queue, delayMs);
+          await this.declareRetryQueue(options);
+          // Confirmed before the ack: the message is never in neither queue.
+          await this.publisher.send(
+            {
+              exchange: '',
+              routingKey: options.queue,
+              messageId: message.id,
+              headers: { ...headers, [HEADER.attempt]: String(message.attempt) },
+              durable: true,
+              contentType: 'application/json',
+            },
+            raw.body,
+          );
+        }
+        return ConsumerStatus.ACK;
+      },
+    );
+    consumer.on('error', (error) => this.onError(error));
+    await new Promise<void>((resolve) => consumer.once('ready', () => resolve()));
+    return { close: () => consumer.close() };
+  }
+
+  private declareRetryQueue(options: ReturnType<typeof retryQueueOptions>): Promise<unknown> {
+    let declared = this.declaredRetryQueues.get(options.queue);
+    if (!declared) {
+      declared = this.connection.queueDeclare(options).catch((error) => {
+        this.declaredRetryQueues.delete(options.queue);
+        throw error;
+      });
+      this.declaredRetryQueues.set(options.queue, declared);
+    }
+    return declared;
+  }
+
+  async broadcast(channel: string, payload: unknown): Promise<void> {
+    await this.publisher.send({ exchange: BROADCAST_EXCHANGE, routingKey: '' }, { channel, payload });
+  }
+
+  async onBroadcast(channel: string, listener: (payload: unknown) => void): Promise<Subscription> {
+    // A server-named, exclusive queue per instance: every live instance gets its own copy.
+    const consumer = this.connection.createConsumer(
+      {
+        queue: '',
+        queueOptions: { exclusive: true, autoDelete: true },
+        exchanges: [{ exchange: BROADCAST_EXCHANGE, type: 'fanout', durable: true }],
+        queueBindings: [{ exchange: BROADCAST_EXCHANGE, routingKey: '' }],
+        noAck: true,
+      },
+      (raw) => {
+        const body = raw.body as { channel?: string; payload?: unknown } | undefined;
+        if (body?.channel === channel) listener(body.payload);
+      },
+    );
+    consumer.on('error', (error) => this.onError(error));
+    await new Promise<void>((resolve) => consumer.once('ready', () => resolve()));
+    return { close: () => consumer.close() };
+  }
+
+  async healthy(): Promise<boolean> {
+    return this.connection.ready;
+  }
+
+  async close(): Promise<void> {
+    await this.publisher.close().catch(() => {});
+    await this.connection.close().catch(() => {});
+  }
+}

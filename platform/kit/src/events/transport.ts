@@ -1,0 +1,58 @@
+import type { Topology } from '@sagamart/contracts';
+
+/** A message as it travels: the payload plus string headers (id, event name, version, trace context). */
+export interface OutgoingMessage {
+  id: string;
+  topic: string;
+  headers: Record<string, string>;
+  payload: unknown;
+}
+
+export interface DeliveredMessage extends OutgoingMessage {
+  /** 1 on first delivery, counting every redelivery (retries and crashed handlers). */
+  attempt: number;
+}
+
+/** What the consumer decided: done, or try again later. Dead-lettering is decided above the transport. */
+export type Disposition = { type: 'ack' } | { type: 'retry'; delayMs: number };
+
+export type MessageHandler = (message: DeliveredMessage) => Promise<Disposition>;
+
+export interface ConsumeOptions {
+  /** Messages handled at once by this consumer. */
+  concurrency: number;
+}
+
+export interface Subscription {
+  /** Stops taking messages and waits for handlers in flight. */
+  close(): Promise<void>;
+}
+
+/**
+ * The durable event transport. Implementations: a PostgreSQL-backed queue (embedded default) and
+ * RabbitMQ. Both deliver at least once; see docs/events.md for ordering.
+ */
+export interface Transport {
+  readonly kind: 'postgres' | 'rabbitmq';
+  /** Creates queues and bindings (idempotent). */
+  declare(topology: Topology): Promise<void>;
+  /** Resolves once the transport has durably accepted every message (commit or publisher confirm). */
+  publish(messages: OutgoingMessage[]): Promise<void>;
+  /** Puts a message straight onto one queue (dead-letter replay). */
+  send(queue: string, message: OutgoingMessage): Promise<void>;
+  consume(queue: string, handler: MessageHandler, options: ConsumeOptions): Promise<Subscription>;
+  /** Fire-and-forget fan-out to every live instance (config refresh); not durable. */
+  broadcast(channel: string, payload: unknown): Promise<void>;
+  onBroadcast(channel: string, listener: (payload: unknown) => void): Promise<Subscription>;
+  healthy(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+export const HEADER = {
+  messageId: 'x-message-id',
+  event: 'x-event',
+  version: 'x-event-version',
+  source: 'x-source',
+  occurredAt: 'x-occurred-at',
+  attempt: 'x-attempt',
+} as const;

@@ -1,0 +1,36 @@
+/**
+ * The sagamart platform kit. See README.md for the API; services import only from here.
+ */
+export { Config, type ConfigEnvironment, type ConfigTree, type ConfigValue, flattenConfig, mergeConfig, unflattenConfig } from './config.ts';
+export { databaseUrl, ensureDatabase, migrate, openDatabase, sql, type Kysely, type Migration, type Transaction } from './db.ts';
+export { type Discovery, type InstanceStatus, RegistryDiscovery, type ServiceInstance, StaticDiscovery } from './discovery.ts';
+export {
+  badRequest,
+  conflict,
+  type FieldProblem,
+  forbidden,
+  notFound,
+  Problem,
+  type ProblemDetails,
+  ProblemSchema,
+  unauthorized,
+  unprocessable,
+} from './errors.ts';
+export * from './events/index.ts';
+export { createHttpApp, requireIdentity, sendProblem, type ServiceApp } from './http.ts';
+export { currentIdentity, type Identity, IDENTITY_HEADERS, identityFromHeaders, identityHeaders, type Role } from './identity.ts';
+export { createMetrics, type ServiceMetrics } from './metrics.ts';
+export { type Page, PageQuery, PageSchema, toPage } from './page.ts';
+export { BrokenCircuitError, type BreakerOptions, CircuitBreakers, CircuitState } from './resilience.ts';
+export { runService } from './run.ts';
+export { type CallOptions, ServiceCallError, ServiceClient } from './service-client.ts';
+export {
+  defaultDatabaseName,
+  defineService,
+  type Service,
+  type ServiceContext,
+  type ServiceDefinition,
+  type ServiceFactory,
+  type ServiceOptions,
+} from './service.ts';
+export { createTracing, currentTraceId, injectTraceContext, type Tracing, withSpan } from './tracing.ts';

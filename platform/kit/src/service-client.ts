@@ -1,0 +1,188 @@
+import type { Static, TSchema } from 'typebox';
+import { Compile } from 'typebox/compile';
+import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import { Agent, request } from 'undici';
+import type { Discovery } from './discovery.ts';
+import type { ProblemDetails } from './errors.ts';
+import { currentIdentity, identityHeaders } from './identity.ts';
+import { BrokenCircuitError, type CircuitBreakers } from './resilience.ts';
+import { injectTraceContext, SpanKind, type Tracing, withSpan } from './tracing.ts';
+
+export type CallFailure = 'unavailable' | 'timeout' | 'circuit-open' | 'http' | 'invalid-response';
+
+/** A failed call to another service, with the reason as data. */
+export class ServiceCallError extends Error {
+  override name = 'ServiceCallError';
+  constructor(
+    readonly kind: CallFailure,
+    readonly target: string,
+    message: string,
+    readonly status?: number,
+    readonly problem?: ProblemDetails,
+  ) {
+    super(message);
+  }
+
+  /** Transient failures: worth a retry (for idempotent calls) and counted by the circuit breaker. */
+  get transient(): boolean {
+    return this.kind === 'unavailable' || this.kind === 'timeout' || (this.kind === 'http' && (this.status ?? 0) >= 500);
+  }
+}
+
+export interface CallOptions<S extends TSchema | undefined> {
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  path: string;
+  query?: Record<string, string | number | boolean | undefined | Array<string | number>>;
+  body?: unknown;
+  headers?: Record<string, string>;
+  timeoutMs?: number;
+  /** Retry on transient failures. Defaults to true for GET, PUT and DELETE. */
+  idempotent?: boolean;
+  /** The response is checked against this schema and typed by it. */
+  response?: S;
+}
+
+type Result<S> = S extends TSchema ? Static<S> : unknown;
+
+const agent = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
+const validators = new WeakMap<TSchema, ReturnType<typeof Compile>>();
+
+export interface ServiceClientOptions {
+  discovery: Discovery;
+  breakers: CircuitBreakers;
+  tracing: Tracing;
+  defaultTimeoutMs: number;
+  maxAttempts: number;
+}
+
+/**
+ * Calls another service by name (the OpenFeign + Resilience4j role): discovery with round robin,
+ * a per-call timeout, retries only when idempotent, one circuit breaker per target, and trace
+ * and caller identity propagated.
+ */
+export class ServiceClient {
+  constructor(
+    readonly target: string,
+    private readonly options: ServiceClientOptions,
+  ) {}
+
+  get<S extends TSchema | undefined = undefined>(path: string, options: Omit<CallOptions<S>, 'path' | 'method'> = {}) {
+    return this.call<S>({ ...options, method: 'GET', path });
+  }
+
+  post<S extends TSchema | undefined = undefined>(path: string, body: unknown, options: Omit<CallOptions<S>, 'path' | 'method' | 'body'> = {}) {
+    return this.call<S>({ ...options, method: 'POST', path, body });
+  }
+
+  put<S extends TSchema | undefined = undefined>(path: string, body: unknown, options: Omit<CallOptions<S>, 'path' | 'method' | 'body'> = {}) {
+    return this.call<S>({ ...options, method: 'PUT', path, body });
+  }
+
+  patch<S extends TSchema | undefined = undefined>(path: string, body: unknown, options: Omit<CallOptions<S>, 'path' | 'method' | 'body'> = {}) {
+    return this.call<S>({ ...options, method: 'PATCH', path, body });
+  }
+
+  delete<S extends TSchema | undefined = undefined>(path: string, options: Omit<CallOptions<S>, 'path' | 'method'> = {}) {
+    return this.call<S>({ ...options, method: 'DELETE', path });
+  }
+
+  async call<S extends TSchema | undefined = undefined>(options: CallOptions<S>): Promise<Result<S>> {
+    const method = options.method ?? 'GET';
+    const idempotent = options.idempotent ?? (method === 'GET' || method === 'PUT' || method === 'DELETE');
+    const breaker = this.options.breakers.get(this.target);
+    const attempts = idempotent ? this.options.maxAttempts : 1;
+    const retryPolicy = retry(handleWhen((e) => e instanceof ServiceCallError && e.transient), {
+      maxAttempts: attempts - 1,
+      backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1_000 }),
+    });
+    try {
+      return await retryPolicy.execute(() => breaker.execute(() => this.once<S>(method, options)));
+    } catch (error) {
+      if (error instanceof BrokenCircuitError) {
+        throw new ServiceCallError('circuit-open', this.target, `${this.target} circuit is open`);
+      }
+      throw error;
+    }
+  }
+
+  private once<S extends TSchema | undefined>(method: string, options: CallOptions<S>): Promise<Result<S>> {
+    return withSpan(
+      this.options.tracing.tracer,
+      `${method} ${this.target}${options.path.split('?')[0]}`,
+      { kind: SpanKind.CLIENT, attributes: { 'peer.service': this.target } },
+      async () => {
+        const instance = await this.options.discovery.choose(this.target);
+        if (!instance) throw new ServiceCallError('unavailable', this.target, `no instance of ${this.target} is up`);
+        const url = new URL(options.path, instance.url);
+        for (const [key, value] of Object.entries(options.query ?? {})) {
+          if (value === undefined) continue;
+          for (const v of Array.isArray(value) ? value : [value]) url.searchParams.append(key, String(v));
+        }
+        const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
+        injectTraceContext(headers);
+        const identity = currentIdentity();
+        if (identity) Object.assign(headers, identityHeaders(identity));
+        if (options.body !== undefined) headers['content-type'] = 'application/json';
+        const timeoutMs = options.timeoutMs ?? this.options.defaultTimeoutMs;
+
+        let res: Awaited<ReturnType<typeof request>>;
+        try {
+          res = await request(url, {
+            method: method as 'GET',
+            headers,
+            body: options.body === undefined ? null : JSON.stringify(options.body),
+            dispatcher: agent,
+            signal: AbortSignal.timeout(timeoutMs),
+          });
+        } catch (error) {
+          const err = error as Error & { code?: string };
+          if (err.name === 'TimeoutError' || err.name === 'AbortError') {
+            throw new ServiceCallError('timeout', this.target, `${this.target} did not answer within ${timeoutMs} ms`);
+          }
+          throw new ServiceCallError('unavailable', this.target, `${this.target} unreachable: ${err.code ?? err.message}`);
+        }
+        const text = await res.body.text();
+        const body = text ? safeJson(text) : undefined;
+        if (res.statusCode >= 400) {
+          const problem = isProblem(body) ? body : undefined;
+          throw new ServiceCallError(
+            'http',
+            this.target,
+            problem?.detail ?? `${this.target} answered ${res.statusCode}`,
+            res.statusCode,
+            problem,
+          );
+        }
+        if (options.response) {
+          let validator = validators.get(options.response);
+          if (!validator) validators.set(options.response, (validator = Compile(options.response)));
+          if (!validator.Check(body)) {
+            const first = [...validator.Errors(body)][0];
+            throw new ServiceCallError(
+              'invalid-response',
+              this.target,
+              `${this.target} answered an unexpected shape: ${first?.instancePath ?? ''} ${first?.message ?? ''}`,
+            );
+          }
+        }
+        return body as Result<S>;
+      },
+    );
+  }
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function isProblem(body: unknown): body is ProblemDetails {
+  return typeof body === 'object' && body !== null && 'status' in body && 'title' in body;
+}
+
+export function isBreakerFailure(error: Error): boolean {
+  return error instanceof ServiceCallError && error.transient;
+}

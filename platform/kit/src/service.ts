@@ -1,0 +1,535 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { type Topology, topology as declaredTopology } from '@sagamart/contracts';
+import type { Kysely, Migration, Transaction } from 'kysely';
+import pino, { type Logger } from 'pino';
+import { Type } from 'typebox';
+import { Config, type ConfigTree, mergeConfig } from './config.ts';
+import { type Database, databaseUrl, ensureDatabase, migrate, openDatabase } from './db.ts';
+import { type Discovery, RegistryDiscovery, StaticDiscovery } from './discovery.ts';
+import { notFound } from './errors.ts';
+import {
+  createEventPublisher,
+  DeadLetterStore,
+  EventConsumer,
+  type EventHandler,
+  type MessagingTables,
+  messagingMigrations,
+  OutboxRelay,
+  PostgresTransport,
+  type PublishEvent,
+  RabbitTransport,
+  type Transport,
+} from './events/index.ts';
+import { createHttpApp, requireIdentity, type ServiceApp } from './http.ts';
+import { createMetrics, type ServiceMetrics } from './metrics.ts';
+import { PageQuery, PageSchema, toPage } from './page.ts';
+import { CircuitBreakers } from './resilience.ts';
+import { isBreakerFailure, ServiceClient } from './service-client.ts';
+import { createTracing, currentTraceId, type Tracing } from './tracing.ts';
+
+export interface ServiceContext<DB = unknown> {
+  readonly name: string;
+  readonly instanceId: string;
+  readonly config: Config;
+  readonly log: Logger;
+  /** The service's own database (throws for services without one). */
+  readonly db: Kysely<DB & MessagingTables>;
+  /** Adds an event to the outbox inside the given transaction. */
+  readonly publish: PublishEvent;
+  /** Runs fn in a transaction; events published in it are relayed right after commit. */
+  transaction<T>(fn: (trx: Transaction<DB & MessagingTables>) => Promise<T>): Promise<T>;
+  /** A resilient client for another service, by name. */
+  client(service: string): ServiceClient;
+  readonly metrics: ServiceMetrics;
+  readonly tracing: Tracing;
+  readonly discovery: Discovery;
+  readonly transport: Transport | undefined;
+  readonly breakers: CircuitBreakers;
+}
+
+export interface ServiceDefinition<DB = unknown> {
+  name: string;
+  port: number;
+  description?: string;
+  /** Bundled defaults (used alone when the config server is down). */
+  defaults?: ConfigTree;
+  /** Config key prefixes that change live on refresh. */
+  refreshable?: string[];
+  /** Own database, with its migrations. */
+  migrations?: Record<string, Migration>;
+  handlers?: (ctx: ServiceContext<DB>) => EventHandler<DB>[];
+  routes?: (app: ServiceApp, ctx: ServiceContext<DB>) => void | Promise<void>;
+  /** Extra readiness checks, by component name. */
+  readiness?: (ctx: ServiceContext<DB>) => Record<string, () => Promise<boolean>>;
+  onStart?: (ctx: ServiceContext<DB>) => void | Promise<void>;
+  onStop?: (ctx: ServiceContext<DB>) => void | Promise<void>;
+  /** 'local' reads no config server (the config server itself). */
+  configSource?: 'remote' | 'local';
+  /** false for the registry itself. */
+  register?: boolean;
+  /** Log requests at info (the gateway). */
+  accessLogLevel?: 'info' | 'debug';
+  bodyLimit?: number;
+}
+
+export interface ServiceOptions {
+  /** 0 picks a free port (tests). */
+  port?: number;
+  env?: Record<string, string | undefined>;
+  /** Highest-precedence config (tests, embedding). */
+  config?: ConfigTree;
+  /** A shared transport (one process hosting many services); not closed by the service. */
+  transport?: Transport;
+  discovery?: Discovery;
+  topology?: Topology;
+  instanceId?: string;
+  log?: Logger;
+}
+
+export interface Service<DB = unknown> {
+  readonly name: string;
+  /** Base URL once started. */
+  readonly url: string;
+  readonly app: ServiceApp;
+  readonly context: ServiceContext<DB>;
+  start(): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export type ServiceFactory<DB = unknown> = ((options?: ServiceOptions) => Service<DB>) & {
+  definition: ServiceDefinition<DB>;
+};
+
+/** Database name for a service: user-service → sagamart_user. */
+export function defaultDatabaseName(service: string): string {
+  return `sagamart_${service.replace(/-service$|-server$/, '').replaceAll('-', '_')}`;
+}
+
+function kitDefaults(def: ServiceDefinition<any>): ConfigTree {
+  return {
+    server: { host: '127.0.0.1', port: def.port, advertisedHost: '' },
+    log: { level: 'info' },
+    discovery: {
+      url: 'http://127.0.0.1:8761',
+      mode: 'registry',
+      template: '',
+      static: {},
+      heartbeatMs: 5_000,
+      leaseMs: 15_000,
+      fetchMs: 5_000,
+    },
+    database: { url: '', name: defaultDatabaseName(def.name), poolSize: 8 },
+    bus: { database: 'sagamart_bus', pollMs: 1_000 },
+    amqp: { url: '' },
+    redis: { url: '' },
+    events: { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 30_000, concurrency: 8 },
+    http: { client: { timeoutMs: 3_000, maxAttempts: 3, breaker: { failureThreshold: 5, halfOpenAfterMs: 5_000 } } },
+    tracing: { zipkin: { url: '' }, sampleRatio: 1 },
+  };
+}
+
+/** Declares a service; the returned factory builds instances that run alone or side by side in one process. */
+export function defineService<DB = unknown>(def: ServiceDefinition<DB>): ServiceFactory<DB> {
+  const factory = (options: ServiceOptions = {}) => new ServiceRuntime<DB>(def, options);
+  return Object.assign(factory, { definition: def });
+}
+
+class ServiceRuntime<DB> implements Service<DB> {
+  readonly name: string;
+  private readonly env: Record<string, string | undefined>;
+  private readonly instanceId: string;
+  private log: Logger;
+  private config!: Config;
+  private database: Database<DB & MessagingTables> | undefined;
+  private transport: Transport | undefined;
+  private ownsTransport = false;
+  private discovery!: Discovery;
+  private ownsDiscovery = false;
+  private relay: OutboxRelay | undefined;
+  private consumer: EventConsumer<DB> | undefined;
+  private refreshSubscription: { close(): Promise<void> } | undefined;
+  private tracing!: Tracing;
+  private metrics!: ServiceMetrics;
+  private ctx!: ServiceContext<DB>;
+  private http: ServiceApp | undefined;
+  private baseUrl = '';
+  private ready = false;
+  private started = false;
+
+  constructor(
+    private readonly def: ServiceDefinition<DB>,
+    private readonly options: ServiceOptions,
+  ) {
+    this.name = def.name;
+    this.env = options.env ?? process.env;
+    this.instanceId = options.instanceId ?? `${def.name}:${hostname()}:${randomUUID().slice(0, 8)}`;
+    this.log =
+      options.log ??
+      pino({
+        name: def.name,
+        level: this.env.LOG_LEVEL ?? 'info',
+        mixin: () => {
+          const traceId = currentTraceId();
+          return traceId ? { traceId } : {};
+        },
+      });
+  }
+
+  get url(): string {
+    return this.baseUrl;
+  }
+
+  get app(): ServiceApp {
+    if (!this.http) throw new Error(`${this.name} is not started`);
+    return this.http;
+  }
+
+  get context(): ServiceContext<DB> {
+    if (!this.ctx) throw new Error(`${this.name} is not started`);
+    return this.ctx;
+  }
+
+  async start(): Promise<string> {
+    if (this.started) return this.baseUrl;
+    this.started = true;
+    const { def, env, options } = this;
+    const bootstrapServer =
+      (options.config?.config as ConfigTree | undefined)?.server as ConfigTree | undefined;
+    const configServerUrl =
+      def.configSource === 'local'
+        ? undefined
+        : ((bootstrapServer?.url as string | undefined) ?? env.CONFIG_SERVER_URL ?? 'http://127.0.0.1:8888') ||
+          undefined;
+    this.config = await Config.load({
+      service: def.name,
+      profile: env.SAGAMART_PROFILE ?? env.SPRING_PROFILES_ACTIVE ?? 'default',
+      defaults: mergeConfig(kitDefaults(def), def.defaults ?? {}),
+      overrides: {
+        ...(options.config ?? {}),
+        ...(options.port !== undefined ? { server: mergeConfig((options.config?.server as ConfigTree) ?? {}, { port: options.port }) } : {}),
+      },
+      serverUrl: configServerUrl,
+      env,
+      refreshable: def.refreshable ?? [],
+      log: this.log,
+    });
+    const config = this.config;
+    this.log.level = config.string('log.level', 'info');
+
+    this.metrics = createMetrics(def.name);
+    this.tracing = createTracing({
+      serviceName: def.name,
+      zipkinUrl: config.optionalString('tracing.zipkin.url') ?? env.ZIPKIN_URL,
+      sampleRatio: config.number('tracing.sampleRatio', 1),
+    });
+    const breakers = new CircuitBreakers(this.metrics, isBreakerFailure, {
+      failureThreshold: config.number('http.client.breaker.failureThreshold'),
+      halfOpenAfterMs: config.number('http.client.breaker.halfOpenAfterMs'),
+    });
+    this.discovery = options.discovery ?? this.createDiscovery();
+    this.ownsDiscovery = !options.discovery;
+
+    try {
+      await this.openDatabase();
+      await this.openTransport();
+      this.buildContext(breakers);
+      await this.openMessaging();
+      this.http = await this.buildHttp();
+      const port = config.number('server.port');
+      const host = config.string('server.host');
+      await this.http.listen({ port, host });
+      const address = this.http.server.address();
+      const actualPort = typeof address === 'object' && address ? address.port : port;
+      const advertised = config.optionalString('server.advertisedHost') ?? (host === '0.0.0.0' ? hostname() : host);
+      this.baseUrl = `http://${advertised}:${actualPort}`;
+
+      await this.consumer?.start();
+      await this.relay?.start();
+      await def.onStart?.(this.ctx);
+      this.ready = true;
+      if (def.register !== false) {
+        await this.discovery.register({
+          app: def.name,
+          instanceId: this.instanceId,
+          url: this.baseUrl,
+          metadata: { transport: this.transport?.kind ?? 'none', configSource: config.source },
+        });
+      }
+      this.log.info({ url: this.baseUrl, transport: this.transport?.kind ?? 'none', config: config.source }, 'started');
+      return this.baseUrl;
+    } catch (error) {
+      await this.stop().catch(() => {});
+      throw error;
+    }
+  }
+
+  private createDiscovery(): Discovery {
+    const config = this.config;
+    if (config.string('discovery.mode') === 'static') {
+      const urls: Record<string, string[]> = {};
+      const fromConfig = (config.get('discovery.static') ?? {}) as Record<string, string | string[]>;
+      for (const [app, value] of Object.entries(fromConfig)) {
+        urls[app] = Array.isArray(value) ? value : String(value).split(',');
+      }
+      // DISCOVERY_STATIC_USER_SERVICE=http://a,http://b
+      for (const [key, value] of Object.entries(this.env)) {
+        const match = /^DISCOVERY_STATIC_(.+)$/.exec(key);
+        if (match && value) urls[match[1]!.toLowerCase().replaceAll('_', '-')] = value.split(',');
+      }
+      return new StaticDiscovery(urls, config.optionalString('discovery.template'));
+    }
+    return new RegistryDiscovery({
+      url: config.string('discovery.url'),
+      log: this.log,
+      heartbeatMs: config.number('discovery.heartbeatMs'),
+      leaseMs: config.number('discovery.leaseMs'),
+      fetchMs: config.number('discovery.fetchMs'),
+    });
+  }
+
+  private async openDatabase(): Promise<void> {
+    if (!this.def.migrations) return;
+    const server = this.config.optionalString('database.url');
+    if (!server) throw new Error(`${this.name} needs a database: set DATABASE_URL`);
+    const name = this.config.string('database.name');
+    await ensureDatabase(server, name);
+    this.database = openDatabase(databaseUrl(server, name), { max: this.config.number('database.poolSize') });
+    await migrate(this.database.db as Kysely<unknown>, messagingMigrations, 'messaging_migrations');
+    await migrate(this.database.db as Kysely<unknown>, this.def.migrations, 'schema_migrations');
+  }
+
+  private async openTransport(): Promise<void> {
+    if (this.options.transport) {
+      this.transport = this.options.transport;
+    } else {
+      const onError = (error: unknown) => this.log.warn({ err: error }, 'transport error');
+      const amqp = this.config.optionalString('amqp.url');
+      const server = this.config.optionalString('database.url');
+      if (amqp) {
+        this.transport = new RabbitTransport({ url: amqp, connectionName: this.instanceId, onError });
+      } else if (server) {
+        const bus = this.config.string('bus.database');
+        await ensureDatabase(server, bus);
+        this.transport = new PostgresTransport({
+          url: databaseUrl(server, bus),
+          pollMs: this.config.number('bus.pollMs'),
+          onError,
+        });
+      } else {
+        this.log.warn('no DATABASE_URL or AMQP_URL: events and config refresh are off');
+        return;
+      }
+      this.ownsTransport = true;
+    }
+    await this.transport.declare(this.options.topology ?? declaredTopology);
+  }
+
+  private buildContext(breakers: CircuitBreakers): void {
+    const clients = new Map<string, ServiceClient>();
+    const database = this.database;
+    const publish = createEventPublisher(this.name);
+    const runtime = this;
+    this.ctx = {
+      name: this.name,
+      instanceId: this.instanceId,
+      config: this.config,
+      log: this.log,
+      get db() {
+        if (!database) throw new Error(`${runtime.name} has no database`);
+        return database.db;
+      },
+      publish,
+      async transaction(fn) {
+        if (!database) throw new Error(`${runtime.name} has no database`);
+        const result = await database.db.transaction().execute(fn);
+        runtime.relay?.kick();
+        return result;
+      },
+      client: (service) => {
+        let client = clients.get(service);
+        if (!client) {
+          client = new ServiceClient(service, {
+            discovery: this.discovery,
+            breakers,
+            tracing: this.tracing,
+            defaultTimeoutMs: this.config.number('http.client.timeoutMs'),
+            maxAttempts: this.config.number('http.client.maxAttempts'),
+          });
+          clients.set(service, client);
+        }
+        return client;
+      },
+      metrics: this.metrics,
+      tracing: this.tracing,
+      discovery: this.discovery,
+      transport: this.transport,
+      breakers,
+    };
+  }
+
+  private messagingDb(): Kysely<MessagingTables> {
+    return this.database!.db as unknown as Kysely<MessagingTables>;
+  }
+
+  private async openMessaging(): Promise<void> {
+    const { def, transport, database } = this;
+    if (transport && database) {
+      this.relay = new OutboxRelay({
+        db: this.messagingDb(),
+        url: database.url,
+        transport,
+        metrics: this.metrics,
+        log: this.log,
+      });
+      const handlers = def.handlers?.(this.ctx) ?? [];
+      if (handlers.length > 0) {
+        const topology = this.options.topology ?? declaredTopology;
+        const declared = new Set(topology[this.name] ?? []);
+        const undeclared = handlers.filter((h) => !declared.has(h.contract.name)).map((h) => h.contract.name);
+        if (undeclared.length) {
+          throw new Error(`${this.name} handles ${undeclared.join(', ')} but the topology does not route them to it`);
+        }
+        this.consumer = new EventConsumer<DB>({
+          queue: this.name,
+          db: database.db,
+          transport,
+          handlers,
+          retry: {
+            maxAttempts: this.config.number('events.maxAttempts'),
+            baseDelayMs: this.config.number('events.baseDelayMs'),
+            maxDelayMs: this.config.number('events.maxDelayMs'),
+          },
+          concurrency: this.config.number('events.concurrency'),
+          tracing: this.tracing,
+          metrics: this.metrics,
+          log: this.log,
+        });
+      }
+    } else if (def.handlers) {
+      throw new Error(`${this.name} has event handlers but no database or transport`);
+    }
+    if (transport) {
+      this.refreshSubscription = await transport.onBroadcast('config.refresh', (payload) => {
+        const destination = (payload as { destination?: string } | undefined)?.destination;
+        if (destination && destination !== this.name && destination !== '*') return;
+        this.config.refresh().catch((error) => this.log.warn({ err: error }, 'config refresh failed'));
+      });
+    }
+  }
+
+  private async buildHttp(): Promise<ServiceApp> {
+    const app = await createHttpApp({
+      name: this.name,
+      description: this.def.description,
+      log: this.log,
+      tracing: this.tracing,
+      metrics: this.metrics,
+      accessLogLevel: this.def.accessLogLevel,
+      bodyLimit: this.def.bodyLimit,
+    });
+    const hidden = { schema: { hide: true } };
+    app.get('/health/live', hidden, async () => ({ status: 'UP' }));
+    app.get('/health/ready', hidden, async (_req, reply) => {
+      const checks: Record<string, () => Promise<boolean>> = {
+        ...(this.database ? { db: () => this.messagingDb().selectFrom('outbox').select('seq').limit(1).execute().then(() => true) } : {}),
+        ...(this.transport ? { transport: () => this.transport!.healthy() } : {}),
+        ...(this.def.readiness?.(this.ctx) ?? {}),
+      };
+      const components: Record<string, { status: 'UP' | 'DOWN' }> = {};
+      await Promise.all(
+        Object.entries(checks).map(async ([name, check]) => {
+          const up = await Promise.race([
+            check().catch(() => false),
+            new Promise<boolean>((resolve) => setTimeout(resolve, 2_000, false).unref()),
+          ]);
+          components[name] = { status: up ? 'UP' : 'DOWN' };
+        }),
+      );
+      const up = this.ready && Object.values(components).every((c) => c.status === 'UP');
+      return reply.status(up ? 200 : 503).send({ status: up ? 'UP' : 'DOWN', components });
+    });
+    app.get('/metrics', hidden, async (_req, reply) =>
+      reply.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics()),
+    );
+    if (this.database && this.transport) this.addDeadLetterRoutes(app, new DeadLetterStore(this.messagingDb(), this.transport));
+    await this.def.routes?.(app, this.ctx);
+    return app;
+  }
+
+  private addDeadLetterRoutes(app: ServiceApp, store: DeadLetterStore): void {
+    const DeadLetter = Type.Object({
+      id: Type.String(),
+      messageId: Type.String(),
+      queue: Type.String(),
+      topic: Type.String(),
+      headers: Type.Record(Type.String(), Type.String()),
+      payload: Type.Unknown(),
+      error: Type.String(),
+      attempts: Type.Integer(),
+      failedAt: Type.String(),
+    });
+    const tags = ['platform'];
+    app.get(
+      '/admin/dead-letters',
+      { schema: { tags, summary: 'Messages that failed every attempt', querystring: PageQuery, response: { 200: PageSchema(DeadLetter) } } },
+      async (req) => {
+        requireIdentity(req, 'ADMIN');
+        const { page, size } = req.query;
+        const { rows, total } = await store.list(page, size);
+        return toPage(rows, total, page, size);
+      },
+    );
+    app.post(
+      '/admin/dead-letters/:id/replay',
+      { schema: { tags, summary: 'Send a dead letter back to its queue', params: Type.Object({ id: Type.String({ format: 'uuid' }) }) } },
+      async (req, reply) => {
+        requireIdentity(req, 'ADMIN');
+        if (!(await store.replay(req.params.id))) throw notFound('No such dead letter');
+        return reply.status(202).send({ replayed: req.params.id });
+      },
+    );
+    app.delete(
+      '/admin/dead-letters/:id',
+      { schema: { tags, summary: 'Discard a dead letter', params: Type.Object({ id: Type.String({ format: 'uuid' }) }) } },
+      async (req, reply) => {
+        requireIdentity(req, 'ADMIN');
+        if (!(await store.discard(req.params.id))) throw notFound('No such dead letter');
+        return reply.status(204).send();
+      },
+    );
+  }
+
+  private stopping: Promise<void> | undefined;
+
+  stop(): Promise<void> {
+    this.stopping ??= this.shutdown();
+    return this.stopping;
+  }
+
+  /** Leave the registry, drain HTTP, finish handlers, flush the outbox, then close connections. */
+  private async shutdown(): Promise<void> {
+    this.ready = false;
+    const step = async (what: string, fn: () => Promise<unknown> | unknown) => {
+      try {
+        await fn();
+      } catch (error) {
+        this.log.warn({ err: error }, `shutdown: ${what} failed`);
+      }
+    };
+    if (this.discovery && this.ownsDiscovery) await step('deregister', () => this.discovery.close());
+    else if (this.discovery) await step('deregister', () => this.discovery.deregister());
+    await step('http', () => this.http?.close());
+    await step('consumers', () => this.consumer?.stop());
+    await step('relay', async () => {
+      await this.relay?.stop();
+      await this.relay?.drain();
+    });
+    await step('refresh', () => this.refreshSubscription?.close());
+    await step('onStop', () => this.def.onStop?.(this.ctx));
+    if (this.ownsTransport) await step('transport', () => this.transport?.close());
+    await step('database', () => this.database?.close());
+    await step('tracing', () => this.tracing?.shutdown());
+    this.log.info('stopped');
+  }
+}

@@ -1,0 +1,297 @@
+import { defineEvent } from '@sagamart/contracts';
+import {
+  type ConfigTree,
+  currentTraceId,
+  defineService,
+  type Kysely,
+  type Migration,
+  type OutgoingMessage,
+  on,
+  type Service,
+  sql,
+  type Transport,
+} from '@sagamart/kit';
+import { eventually, startTestService, uniqueName } from '@sagamart/testkit';
+import { Type } from 'typebox';
+import { afterEach, describe, expect, it } from 'vitest';
+
+/**
+ * The contract every event transport must pass, exercised through two real services:
+ * a producer (HTTP → outbox) and a consumer (inbox → handler → HTTP read-back).
+ */
+export function transportContract(label: string, transportConfig: () => ConfigTree) {
+  describe(`event transport contract: ${label}`, () => {
+    const running: Service<any>[] = [];
+    afterEach(async () => {
+      await Promise.all(running.splice(0).map((s) => s.stop()));
+    });
+
+    function setup() {
+      const run = uniqueName('c');
+      const ItemCreated = defineEvent(`test.item-created.${run}`, 1, Type.Object({ itemId: Type.String() }));
+      const consumerName = `consumer-${run}`;
+      const topology = { [consumerName]: [ItemCreated.name] };
+      const shared: ConfigTree = {
+        ...transportConfig(),
+        bus: { database: uniqueName('t_bus'), pollMs: 500 },
+        events: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100, concurrency: 4 },
+      };
+      const producerDb = uniqueName('t_producer');
+
+      interface ProducerDb {
+        items: { id: string };
+      }
+      const producerMigrations: Record<string, Migration> = {
+        '0001': {
+          up: async (db: Kysely<any>) => {
+            await db.schema.createTable('items').addColumn('id', 'text', (c) => c.primaryKey()).execute();
+          },
+        },
+      };
+      const producer = defineService<ProducerDb>({
+        name: `producer-${run}`,
+        port: 0,
+        migrations: producerMigrations,
+        routes(app, ctx) {
+          app.post('/items', { schema: { body: Type.Object({ itemId: Type.String() }) } }, async (req, reply) => {
+            await ctx.transaction(async (trx) => {
+              await trx.insertInto('items').values({ id: req.body.itemId }).execute();
+              await ctx.publish(trx, ItemCreated, { itemId: req.body.itemId });
+            });
+            return reply.status(201).send({ traceId: currentTraceId() });
+          });
+        },
+      });
+
+      interface ConsumerDb {
+        effects: { item_id: string; trace_id: string | null };
+        switches: { name: string; failing: boolean };
+      }
+      const consumer = defineService<ConsumerDb>({
+        name: consumerName,
+        port: 0,
+        migrations: {
+          '0001': {
+            up: async (db: Kysely<any>) => {
+              // No unique key on purpose: a duplicate delivery would show as a second row.
+              await db.schema
+                .createTable('effects')
+                .addColumn('item_id', 'text', (c) => c.notNull())
+                .addColumn('trace_id', 'text')
+                .execute();
+              await db.schema
+                .createTable('switches')
+                .addColumn('name', 'text', (c) => c.primaryKey())
+                .addColumn('failing', 'boolean', (c) => c.notNull())
+                .execute();
+            },
+          },
+        },
+        handlers: () => [
+          on(ItemCreated, async (event, { trx }) => {
+            const poison = await trx
+              .selectFrom('switches')
+              .select('failing')
+              .where('name', '=', event.itemId)
+              .executeTakeFirst();
+            if (poison?.failing) throw new Error(`cannot handle ${event.itemId}`);
+            await trx.insertInto('effects').values({ item_id: event.itemId, trace_id: currentTraceId() ?? null }).execute();
+          }),
+        ],
+        routes(app, ctx) {
+          app.get('/effects', async () =>
+            ctx.db.selectFrom('effects').selectAll().orderBy('item_id').execute(),
+          );
+          app.put(
+            '/switches/:name',
+            { schema: { params: Type.Object({ name: Type.String() }), body: Type.Object({ failing: Type.Boolean() }) } },
+            async (req) => {
+              await ctx.db
+                .insertInto('switches')
+                .values({ name: req.params.name, failing: req.body.failing })
+                .onConflict((oc) => oc.column('name').doUpdateSet({ failing: req.body.failing }))
+                .execute();
+              return { ok: true };
+            },
+          );
+        },
+      });
+
+      const start = async <DB>(factory: typeof producer | typeof consumer, config: ConfigTree = {}, transport?: Transport) => {
+        const service = (await startTestService(factory as never, {
+          topology,
+          config: { ...shared, ...config },
+          ...(transport ? { transport } : {}),
+        })) as Service<DB>;
+        running.push(service);
+        return service;
+      };
+      const effects = async (service: Service<any>) =>
+        (await (await fetch(`${service.url}/effects`)).json()) as Array<{ item_id: string; trace_id: string | null }>;
+      const postItem = (service: Service<any>, itemId: string, headers: Record<string, string> = {}) =>
+        fetch(`${service.url}/items`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify({ itemId }),
+        });
+      return { ItemCreated, producer, consumer, consumerName, producerDb, start, effects, postItem, topology };
+    }
+
+    it('delivers a committed event to the consumer once', async () => {
+      const t = setup();
+      const consumer = await t.start(t.consumer);
+      const producer = await t.start(t.producer, { database: { name: t.producerDb } });
+      expect((await t.postItem(producer, 'a-1')).status).toBe(201);
+      const rows = await eventually(async () => {
+        const r = await t.effects(consumer);
+        return r.length > 0 ? r : undefined;
+      });
+      expect(rows.map((r) => r.item_id)).toEqual(['a-1']);
+    });
+
+    it('applies a duplicate delivery only once', async () => {
+      const t = setup();
+      const consumer = await t.start(t.consumer);
+      const transport = consumer.context.transport!;
+      const message: OutgoingMessage = {
+        id: uniqueName('msg'),
+        topic: t.ItemCreated.name,
+        headers: { 'x-message-id': '', 'x-event': t.ItemCreated.name, 'x-event-version': '1' },
+        payload: { itemId: 'dup-1' },
+      };
+      message.headers['x-message-id'] = message.id;
+      await transport.publish([message]);
+      await transport.publish([message]);
+      await transport.send(t.consumerName, message);
+      // A different message afterwards proves the duplicates were consumed, not just slow.
+      await transport.publish([{ ...message, id: uniqueName('msg'), payload: { itemId: 'dup-2' } }]);
+      await eventually(async () => (await t.effects(consumer)).some((r) => r.item_id === 'dup-2'));
+      await new Promise((r) => setTimeout(r, 300));
+      const rows = await t.effects(consumer);
+      expect(rows.filter((r) => r.item_id === 'dup-1')).toHaveLength(1);
+    });
+
+    it('re-drives events committed before a crash of the relay', async () => {
+      const t = setup();
+      const consumer = await t.start(t.consumer);
+      // First producer instance: its transport is down, so commits land in the outbox only.
+      const real = consumer.context.transport!;
+      const broken: Transport = {
+        ...real,
+        kind: real.kind,
+        declare: (topology) => real.declare(topology),
+        publish: async () => {
+          throw new Error('broker unreachable');
+        },
+        consume: (...args) => real.consume(...args),
+        send: (...args) => real.send(...args),
+        broadcast: (...args) => real.broadcast(...args),
+        onBroadcast: (...args) => real.onBroadcast(...args),
+        healthy: async () => true,
+        close: async () => {},
+      };
+      const first = await t.start(t.producer, { database: { name: t.producerDb } }, broken);
+      expect((await t.postItem(first, 'crash-1')).status).toBe(201);
+      expect((await t.postItem(first, 'crash-2')).status).toBe(201);
+      await first.stop();
+      expect(await t.effects(consumer)).toEqual([]);
+
+      // Restart on the same database with a working transport: the relay re-drives both.
+      await t.start(t.producer, { database: { name: t.producerDb } });
+      const rows = await eventually(async () => {
+        const r = await t.effects(consumer);
+        return r.length === 2 ? r : undefined;
+      });
+      expect(rows.map((r) => r.item_id)).toEqual(['crash-1', 'crash-2']);
+    });
+
+    it('dead-letters a poison message after N attempts and replays it', async () => {
+      const t = setup();
+      const consumer = await t.start(t.consumer);
+      const producer = await t.start(t.producer, { database: { name: t.producerDb } });
+      await fetch(`${consumer.url}/switches/poison-1`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ failing: true }),
+      });
+      await t.postItem(producer, 'poison-1');
+      const admin = { 'x-user-id': 'admin', 'x-user-role': 'ADMIN' };
+      const letters = await eventually(async () => {
+        const page = (await (await fetch(`${consumer.url}/admin/dead-letters`, { headers: admin })).json()) as {
+          content: Array<{ id: string; attempts: number; topic: string; error: string }>;
+        };
+        return page.content.length > 0 ? page.content : undefined;
+      });
+      expect(letters).toHaveLength(1);
+      expect(letters[0]!.attempts).toBe(3);
+      expect(letters[0]!.topic).toBe(t.ItemCreated.name);
+      expect(letters[0]!.error).toContain('cannot handle poison-1');
+      expect(await t.effects(consumer)).toEqual([]);
+
+      // Listing needs the ADMIN role.
+      expect((await fetch(`${consumer.url}/admin/dead-letters`)).status).toBe(401);
+
+      // Fix the cause, replay, and the effect happens once.
+      await fetch(`${consumer.url}/switches/poison-1`, {
+        method: 'PUT',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ failing: false }),
+      });
+      const replay = await fetch(`${consumer.url}/admin/dead-letters/${letters[0]!.id}/replay`, {
+        method: 'POST',
+        headers: admin,
+      });
+      expect(replay.status).toBe(202);
+      const rows = await eventually(async () => {
+        const r = await t.effects(consumer);
+        return r.length > 0 ? r : undefined;
+      });
+      expect(rows.map((r) => r.item_id)).toEqual(['poison-1']);
+      const after = (await (await fetch(`${consumer.url}/admin/dead-letters`, { headers: admin })).json()) as {
+        totalElements: number;
+      };
+      expect(after.totalElements).toBe(0);
+    });
+
+    it('carries the trace context from the HTTP request to the consumer', async () => {
+      const t = setup();
+      const consumer = await t.start(t.consumer);
+      const producer = await t.start(t.producer, { database: { name: t.producerDb } });
+      const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+      const res = await t.postItem(producer, 'traced-1', { traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
+      expect(((await res.json()) as { traceId: string }).traceId).toBe(traceId);
+      const rows = await eventually(async () => {
+        const r = await t.effects(consumer);
+        return r.length > 0 ? r : undefined;
+      });
+      expect(rows[0]!.trace_id).toBe(traceId);
+    });
+
+    it('rejects a payload that breaks the contract at the consumer', async () => {
+      const t = setup();
+      const consumer = await t.start(t.consumer);
+      const id = uniqueName('msg');
+      await consumer.context.transport!.publish([
+        {
+          id,
+          topic: t.ItemCreated.name,
+          headers: { 'x-message-id': id, 'x-event': t.ItemCreated.name, 'x-event-version': '1' },
+          payload: { itemId: 42 },
+        },
+      ]);
+      const admin = { 'x-user-id': 'admin', 'x-user-role': 'ADMIN' };
+      const letters = await eventually(async () => {
+        const page = (await (await fetch(`${consumer.url}/admin/dead-letters`, { headers: admin })).json()) as {
+          content: Array<{ error: string; attempts: number }>;
+        };
+        return page.content.length > 0 ? page.content : undefined;
+      });
+      // Not retried: a contract violation cannot heal.
+      expect(letters[0]!.attempts).toBe(1);
+      expect(letters[0]!.error).toContain('contract violation');
+      expect(await t.effects(consumer)).toEqual([]);
+    });
+  });
+}
+
+export { sql };

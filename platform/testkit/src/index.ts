@@ -1,0 +1,75 @@
+import { randomUUID } from 'node:crypto';
+import type { ConfigTree, ServiceFactory, ServiceOptions } from '@sagamart/kit';
+import pino from 'pino';
+import { inject } from 'vitest';
+
+/** The PostgreSQL server of this test run (embedded, or real with SAGAMART_TEST_INFRA=1). */
+export function pgServerUrl(): string {
+  return inject('pgServerUrl');
+}
+
+/** Short unique suffix for database, queue and user names. */
+export function uniqueName(prefix: string): string {
+  return `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
+}
+
+/** Real infrastructure, when this run targets it. */
+export const infra = {
+  enabled: process.env.SAGAMART_TEST_INFRA === '1',
+  amqpUrl: process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
+  redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+};
+
+export const testLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });
+
+/**
+ * Config for a service under test: fresh databases (its own and the bus), no config server,
+ * static discovery unless given, free port, loopback only.
+ */
+export function testConfig(overrides: ConfigTree = {}): ConfigTree {
+  const base: ConfigTree = {
+    server: { host: '127.0.0.1', port: 0 },
+    config: { server: { url: '' } },
+    database: { url: pgServerUrl(), name: uniqueName('t_db') },
+    bus: { database: uniqueName('t_bus'), pollMs: 500 },
+    discovery: { mode: 'static' },
+    log: { level: process.env.TEST_LOG_LEVEL ?? 'silent' },
+  };
+  return deepMerge(base, overrides);
+}
+
+function deepMerge(a: ConfigTree, b: ConfigTree): ConfigTree {
+  const out: ConfigTree = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const cur = out[k];
+    out[k] =
+      cur && typeof cur === 'object' && !Array.isArray(cur) && v && typeof v === 'object' && !Array.isArray(v)
+        ? deepMerge(cur as ConfigTree, v as ConfigTree)
+        : v;
+  }
+  return out;
+}
+
+/** Starts a service for a test with isolated config; remember to stop it. */
+export async function startTestService<DB>(factory: ServiceFactory<DB>, options: ServiceOptions = {}) {
+  const service = factory({ env: {}, log: testLog, ...options, config: testConfig(options.config ?? {}) });
+  await service.start();
+  return service;
+}
+
+/** Polls until fn returns a truthy value or the time runs out. */
+export async function eventually<T>(fn: () => Promise<T> | T, timeoutMs = 10_000, everyMs = 25): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const value = await fn();
+      if (value) return value;
+      last = new Error('condition still false');
+    } catch (error) {
+      last = error;
+    }
+    if (Date.now() > deadline) throw last;
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

@@ -1,0 +1,32 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects: `unit` runs everywhere on an embedded PostgreSQL; `infra` runs the same
+// transport/cache suites against real PostgreSQL, RabbitMQ and Redis (CI sets SAGAMART_TEST_INFRA=1).
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['platform/*/test/**/*.test.ts', 'services/*/test/**/*.test.ts'],
+          exclude: ['**/*.infra.test.ts', '**/node_modules/**'],
+          globalSetup: ['platform/testkit/src/global-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+          pool: 'forks',
+        },
+      },
+      {
+        test: {
+          name: 'infra',
+          include: ['platform/*/test/**/*.infra.test.ts', 'services/*/test/**/*.infra.test.ts'],
+          globalSetup: ['platform/testkit/src/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+          pool: 'forks',
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
