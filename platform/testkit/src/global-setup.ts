@@ -1,5 +1,5 @@
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmbeddedPostgres } from '@sagamart/launcher/embedded-postgres';
@@ -9,7 +9,24 @@ import type { TestProject } from 'vitest/node';
 declare module 'vitest' {
   export interface ProvidedContext {
     pgServerUrl: string;
+    /** Which real servers answered (infra runs only). */
+    infraUp: { rabbitmq: boolean; redis: boolean };
   }
+}
+
+function reachable(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url);
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port) }, () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.setTimeout(1_000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.on('error', () => resolve(false));
+  });
 }
 
 export function freePort(): Promise<number> {
@@ -33,12 +50,24 @@ export default async function setup(project: TestProject) {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     await client.end();
-    project.provide("pgServerUrl", url);
-    return;
+    project.provide('infraUp', {
+      rabbitmq: await reachable((process.env.AMQP_URL ?? 'amqp://127.0.0.1:5672').replace(/^amqps?:/, 'tcp:')),
+      redis: await reachable((process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/^rediss?:/, 'tcp:')),
+    });
+    project.provide('pgServerUrl', url);
+    // Test databases are named t_*; drop them so a shared server does not fill up across runs.
+    return async () => {
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      const { rows } = await admin.query<{ datname: string }>("select datname from pg_database where datname like 't\\_%'");
+      for (const { datname } of rows) await admin.query(`drop database if exists "${datname}" with (force)`).catch(() => {});
+      await admin.end();
+    };
   }
   const dir = await mkdtemp(join(tmpdir(), 'sagamart-test-pg-'));
   const server = await startEmbeddedPostgres({ dir, port: await freePort(), ephemeral: true });
   project.provide('pgServerUrl', server.url);
+  project.provide('infraUp', { rabbitmq: false, redis: false });
   return async () => {
     await server.stop();
   };

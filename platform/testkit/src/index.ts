@@ -18,6 +18,17 @@ export const infra = {
   enabled: process.env.SAGAMART_TEST_INFRA === '1',
   amqpUrl: process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672',
   redisUrl: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  /**
+   * Whether a real server can be used. A missing server skips its suites locally, but fails them
+   * when SAGAMART_REQUIRE_INFRA=1 (CI), so a green CI run always exercised every server.
+   */
+  available(server: 'rabbitmq' | 'redis'): boolean {
+    const up = inject('infraUp')[server];
+    if (!up && process.env.SAGAMART_REQUIRE_INFRA === '1') {
+      throw new Error(`${server} is required (SAGAMART_REQUIRE_INFRA=1) but does not answer`);
+    }
+    return up;
+  },
 };
 
 export const testLog = pino({ level: process.env.TEST_LOG_LEVEL ?? 'silent' });

@@ -1,0 +1,3 @@
+export { startEmbeddedPostgres, type EmbeddedPostgresServer } from './embedded-postgres.ts';
+export { defaultDataDir, type Platform, type PlatformOptions, type ServiceStatus, startPlatform } from './platform.ts';
+export { findServices, repoRoot, type ServicePackage } from './services.ts';

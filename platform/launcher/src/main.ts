@@ -1,0 +1,66 @@
+import { parseArgs } from 'node:util';
+import { startPlatform } from './platform.ts';
+import { buildWebIfNeeded } from './web-build.ts';
+
+const { values } = parseArgs({
+  options: {
+    reset: { type: 'boolean', default: false },
+    'in-process': { type: 'boolean', default: false },
+    'skip-web': { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (values.help) {
+  console.log(`npm start [-- options]
+  --reset        wipe .data/ (embedded database and logs) first
+  --in-process   run every service in this one process (low memory)
+  --skip-web     do not build the web app
+Environment: DATABASE_URL, AMQP_URL, REDIS_URL switch to external PostgreSQL, RabbitMQ and Redis.`);
+  process.exit(0);
+}
+
+const started = Date.now();
+if (!values['skip-web']) await buildWebIfNeeded(console.log);
+const platform = await startPlatform({ reset: values.reset, inProcess: values['in-process'] }).catch((error: Error) => {
+  console.error(`\nsagamart could not start: ${error.message}`);
+  process.exit(1);
+});
+
+async function health(url: string | undefined): Promise<string> {
+  if (!url) return 'DOWN';
+  try {
+    const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+    return res.ok ? 'UP' : `DOWN (${res.status})`;
+  } catch {
+    return 'DOWN';
+  }
+}
+
+const rows = await Promise.all(
+  platform.services().map(async (s) => [s.name, String(s.port), await health(s.url), s.pid ? String(s.pid) : '-']),
+);
+const header = ['SERVICE', 'PORT', 'STATUS', 'PID'];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+console.log(`\n${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}`);
+for (const row of rows) console.log(line(row));
+console.log(`
+sagamart is up in ${((Date.now() - started) / 1000).toFixed(1)} s (${platform.mode} infrastructure${values['in-process'] ? ', one process' : ''}).
+  Shop and admin:  ${platform.gatewayUrl}
+  API docs:        ${platform.gatewayUrl}/docs
+  Registry:        ${platform.discoveryUrl}
+  Admin login:     ${platform.adminEmail} / ${platform.adminPassword}
+Logs are in .data/logs/. Press Ctrl-C to stop.`);
+
+let stopping = false;
+const shutdown = async () => {
+  if (stopping) return;
+  stopping = true;
+  console.log('\nStopping sagamart…');
+  await platform.stop();
+  console.log('Stopped.');
+  process.exit(0);
+};
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());

@@ -1,0 +1,219 @@
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { startEmbeddedPostgres, type EmbeddedPostgresServer } from './embedded-postgres.ts';
+import { type RunningProcess, spawnService, stopProcess } from './processes.ts';
+import { findServices, repoRoot, type ServicePackage, tiers } from './services.ts';
+
+export interface PlatformOptions {
+  /** All services in this one process (low memory). */
+  inProcess?: boolean;
+  /** Where embedded PostgreSQL data and logs live. */
+  dataDir?: string;
+  /** Wipe dataDir first. */
+  reset?: boolean;
+  quiet?: boolean;
+  /** Extra environment for every service (e.g. DISCOVERY_LEASEMS for tests). */
+  env?: Record<string, string>;
+  /** Embedded PostgreSQL port (default EMBEDDED_PG_PORT or 5433). */
+  postgresPort?: number;
+  /** Added to every service port, so a second platform (tests) can run beside `npm start`. */
+  portOffset?: number;
+  log?: (line: string) => void;
+}
+
+export interface ServiceStatus {
+  name: string;
+  port: number;
+  url: string | undefined;
+  pid: number | undefined;
+  status: 'UP' | 'DOWN' | 'STARTING';
+}
+
+export interface Platform {
+  gatewayUrl: string;
+  discoveryUrl: string;
+  configUrl: string;
+  mode: 'embedded' | 'external';
+  adminEmail: string;
+  adminPassword: string;
+  services(): ServiceStatus[];
+  /** The OS process of a service (multi-process mode). */
+  process(name: string): RunningProcess | undefined;
+  /** Starts a stopped service again (multi-process mode). */
+  restart(name: string): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export const defaultDataDir = join(repoRoot, '.data');
+
+function portFree(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`Timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/**
+ * Starts the whole platform: PostgreSQL (embedded unless DATABASE_URL is set), then the config
+ * server, the discovery server, and every other service in parallel, each in its own process.
+ */
+export async function startPlatform(options: PlatformOptions = {}): Promise<Platform> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const dataDir = options.dataDir ?? defaultDataDir;
+  if (options.reset) await rm(dataDir, { recursive: true, force: true });
+  const logDir = join(dataDir, 'logs');
+  await mkdir(logDir, { recursive: true });
+
+  const offset = options.portOffset ?? 0;
+  const services = (await findServices()).map((s) => ({ ...s, port: s.port + offset }));
+  for (const s of services) {
+    if (!(await portFree(s.port))) {
+      throw new Error(`Port ${s.port} (${s.name}) is in use. Is sagamart already running?`);
+    }
+  }
+  const configUrl = `http://127.0.0.1:${8888 + offset}`;
+  const discoveryUrl = `http://127.0.0.1:${8761 + offset}`;
+  const gatewayUrl = `http://127.0.0.1:${8080 + offset}`;
+
+  let postgres: EmbeddedPostgresServer | undefined;
+  let databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) {
+    const port = options.postgresPort ?? Number(process.env.EMBEDDED_PG_PORT ?? 5433);
+    if (!(await portFree(port))) throw new Error(`Port ${port} for the embedded PostgreSQL is in use (set EMBEDDED_PG_PORT).`);
+    if (!options.quiet) log(`Starting embedded PostgreSQL on 127.0.0.1:${port} (data in ${join(dataDir, 'postgres')})`);
+    postgres = await startEmbeddedPostgres({ dir: join(dataDir, 'postgres'), port });
+    databaseUrl = `${postgres.url}/postgres`;
+  }
+  const env: Record<string, string> = {
+    DATABASE_URL: databaseUrl,
+    CONFIG_SERVER_URL: configUrl,
+    DISCOVERY_URL: discoveryUrl,
+    ...(process.env.AMQP_URL ? { AMQP_URL: process.env.AMQP_URL } : {}),
+    ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    ...options.env,
+  };
+  // `npm run service -- <name>` reads this to start one service against the running platform.
+  await writeFile(join(dataDir, 'platform.json'), JSON.stringify({ env }, null, 2));
+
+  const state = new Map<string, { service: ServicePackage; running?: RunningProcess; status: ServiceStatus['status'] }>();
+  for (const s of services) state.set(s.name, { service: s, status: 'STARTING' });
+  let stopping = false;
+  const inProcess: Array<{ stop(): Promise<void> }> = [];
+
+  const serviceEnv = (s: ServicePackage) => ({ ...env, SERVER_PORT: String(s.port) });
+  const spawnOptions = {
+    logDir,
+    onLog: (service: string, level: number, message: string) => {
+      if (!options.quiet || level >= 50) log(`[${service}] ${level >= 50 ? 'ERROR' : 'WARN'} ${message}`);
+    },
+    onExit: (service: string, code: number | null, signal: NodeJS.Signals | null) => {
+      const entry = state.get(service);
+      if (entry) entry.status = 'DOWN';
+      if (!stopping) log(`[${service}] exited (${signal ?? `code ${code}`}). Restart it with: npm run service -- ${service}`);
+    },
+  };
+
+  const startOne = async (s: ServicePackage) => {
+    const entry = state.get(s.name)!;
+    entry.status = 'STARTING';
+    if (options.inProcess) {
+      const { default: factory } = (await import(s.module)) as {
+        default: (o: { env: Record<string, string | undefined> }) => { start(): Promise<string>; stop(): Promise<void> };
+      };
+      const service = factory({ env: { ...process.env, ...serviceEnv(s) } });
+      await service.start();
+      inProcess.push(service);
+    } else {
+      entry.running = await spawnService(s, { ...spawnOptions, env: serviceEnv(s) });
+    }
+    entry.status = 'UP';
+  };
+
+  const stop = async () => {
+    stopping = true;
+    if (options.inProcess) {
+      for (const service of inProcess.reverse()) await service.stop().catch(() => {});
+    } else {
+      // Reverse tier order: callers first, the registry and config server last.
+      for (const group of tiers(services).reverse()) {
+        await Promise.all(group.map((s) => state.get(s.name)?.running).filter(Boolean).map((r) => stopProcess(r!)));
+      }
+    }
+    await postgres?.stop();
+  };
+
+  try {
+    for (const group of tiers(services)) {
+      await Promise.all(group.map(startOne));
+    }
+    const expected = services.filter((s) => s.name !== 'discovery-server').map((s) => s.name);
+    if (services.some((s) => s.name === 'discovery-server')) {
+      await waitFor('every service to register with discovery', async () => {
+        const res = await fetch(`${discoveryUrl}/api/registry/apps`);
+        const body = (await res.json()) as { applications: Array<{ name: string }> };
+        const names = new Set(body.applications.map((a) => a.name));
+        return expected.every((n) => names.has(n));
+      });
+    }
+  } catch (error) {
+    await stop().catch(() => {});
+    throw error;
+  }
+
+  const admin = await adminCredentials(configUrl);
+  return {
+    gatewayUrl,
+    discoveryUrl,
+    configUrl,
+    mode: postgres ? 'embedded' : 'external',
+    ...admin,
+    services: () =>
+      services.map((s) => {
+        const entry = state.get(s.name)!;
+        return {
+          name: s.name,
+          port: s.port,
+          url: entry.running?.url ?? `http://127.0.0.1:${s.port}`,
+          pid: entry.running?.child.pid ?? (options.inProcess ? process.pid : undefined),
+          status: entry.status,
+        };
+      }),
+    process: (name) => state.get(name)?.running,
+    restart: async (name) => {
+      const entry = state.get(name);
+      if (!entry) throw new Error(`No service ${name}`);
+      if (options.inProcess) throw new Error('restart is for multi-process mode');
+      if (entry.running) await stopProcess(entry.running);
+      await startOne(entry.service);
+    },
+    stop,
+  };
+}
+
+/** The bootstrap admin as user-service is configured, read from the config server. */
+async function adminCredentials(configUrl: string): Promise<{ adminEmail: string; adminPassword: string }> {
+  const fallback = { adminEmail: 'admin@sagamart.dev', adminPassword: 'Admin123!' };
+  try {
+    const res = await fetch(`${configUrl}/user-service/default`, { signal: AbortSignal.timeout(2_000) });
+    const body = (await res.json()) as { propertySources: Array<{ source: Record<string, unknown> }> };
+    const find = (key: string) => body.propertySources.map((p) => p.source[key]).find((v) => typeof v === 'string') as
+      | string
+      | undefined;
+    return {
+      adminEmail: process.env.BOOTSTRAP_ADMIN_EMAIL ?? find('bootstrap.admin.email') ?? fallback.adminEmail,
+      adminPassword: process.env.BOOTSTRAP_ADMIN_PASSWORD ?? find('bootstrap.admin.password') ?? fallback.adminPassword,
+    };
+  } catch {
+    return fallback;
+  }
+}

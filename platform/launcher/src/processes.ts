@@ -1,0 +1,78 @@
+import { type ChildProcess, fork } from 'node:child_process';
+import { createWriteStream, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import type { ServicePackage } from './services.ts';
+
+export interface RunningProcess {
+  service: ServicePackage;
+  child: ChildProcess;
+  url: string | undefined;
+  exited: Promise<number | null>;
+}
+
+export interface SpawnOptions {
+  env: Record<string, string>;
+  logDir: string;
+  /** Called with warnings and errors from the service's log (pino JSON lines). */
+  onLog: (service: string, level: number, message: string) => void;
+  onExit: (service: string, code: number | null, signal: NodeJS.Signals | null) => void;
+}
+
+/** Starts one service as its own Node process and resolves when it reports ready. */
+export function spawnService(service: ServicePackage, options: SpawnOptions, timeoutMs = 90_000): Promise<RunningProcess> {
+  const log: WriteStream = createWriteStream(join(options.logDir, `${service.name}.log`), { flags: 'a' });
+  const child = fork(service.entry, [], {
+    cwd: service.dir,
+    env: { ...process.env, ...options.env },
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+  });
+  for (const stream of [child.stdout!, child.stderr!]) {
+    stream.pipe(log, { end: false });
+    createInterface({ input: stream }).on('line', (line) => {
+      try {
+        const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
+        if ((entry.level ?? 0) >= 40) {
+          options.onLog(service.name, entry.level ?? 40, `${entry.msg ?? ''}${entry.err?.message ? `: ${entry.err.message}` : ''}`);
+        }
+      } catch {
+        if (line.trim()) options.onLog(service.name, 50, line);
+      }
+    });
+  }
+  let resolveExit!: (code: number | null) => void;
+  const exited = new Promise<number | null>((resolve) => (resolveExit = resolve));
+  child.on('exit', (code, signal) => {
+    log.end();
+    resolveExit(code);
+    options.onExit(service.name, code, signal);
+  });
+  const running: RunningProcess = { service, child, url: undefined, exited };
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${service.name} did not start within ${timeoutMs} ms`)), timeoutMs);
+    child.on('message', (message: { type?: string; url?: string; error?: string }) => {
+      if (message.type === 'ready') {
+        clearTimeout(timer);
+        running.url = message.url;
+        resolve(running);
+      } else if (message.type === 'failed') {
+        clearTimeout(timer);
+        reject(new Error(`${service.name} failed to start: ${message.error}`));
+      }
+    });
+    void exited.then((code) => {
+      clearTimeout(timer);
+      reject(new Error(`${service.name} exited with code ${code} before it was ready (see ${join(options.logDir, `${service.name}.log`)})`));
+    });
+  });
+}
+
+/** Asks a process to stop gracefully, then kills it if it does not. */
+export async function stopProcess(running: RunningProcess, graceMs = 15_000): Promise<void> {
+  if (running.child.exitCode !== null || running.child.signalCode !== null) return;
+  running.child.kill('SIGTERM');
+  const timer = setTimeout(() => running.child.kill('SIGKILL'), graceMs);
+  await running.exited;
+  clearTimeout(timer);
+}
