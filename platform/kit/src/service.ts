@@ -502,6 +502,23 @@ class ServiceRuntime<DB> implements Service<DB> {
 
   private stopping: Promise<void> | undefined;
 
+  /**
+   * Stops listening and waits for requests in flight. Keep-alive connections that become idle
+   * after close began are closed as they go idle; after 10 s the rest are cut.
+   */
+  private async closeHttp(): Promise<void> {
+    const http = this.http;
+    if (!http) return;
+    const idle = setInterval(() => http.server.closeIdleConnections(), 50);
+    const cut = setTimeout(() => http.server.closeAllConnections(), 10_000);
+    try {
+      await http.close();
+    } finally {
+      clearInterval(idle);
+      clearTimeout(cut);
+    }
+  }
+
   stop(): Promise<void> {
     this.stopping ??= this.shutdown();
     return this.stopping;
@@ -519,7 +536,7 @@ class ServiceRuntime<DB> implements Service<DB> {
     };
     if (this.discovery && this.ownsDiscovery) await step('deregister', () => this.discovery.close());
     else if (this.discovery) await step('deregister', () => this.discovery.deregister());
-    await step('http', () => this.http?.close());
+    await step('http', () => this.closeHttp());
     await step('consumers', () => this.consumer?.stop());
     await step('relay', async () => {
       await this.relay?.stop();

@@ -1,0 +1,71 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { defineService, type Service } from '@sagamart/kit';
+
+export interface ProbeSettings {
+  newCheckout: boolean;
+  banner: string;
+  staticLimit: number;
+  source: string;
+  /** config.refresh broadcasts this instance has heard (any destination). */
+  refreshesHeard: number;
+}
+
+/**
+ * A service that shows its config on GET /settings. `features` changes live on refresh;
+ * `limits` needs a restart.
+ */
+export function configProbe(name: string) {
+  let refreshesHeard = 0;
+  return defineService({
+    name,
+    port: 0,
+    defaults: { features: { newCheckout: false, banner: 'bundled' }, limits: { static: 10 } },
+    refreshable: ['features'],
+    async onStart(ctx) {
+      await ctx.transport?.onBroadcast('config.refresh', () => {
+        refreshesHeard += 1;
+      });
+    },
+    routes(app, ctx) {
+      app.get(
+        '/settings',
+        async (): Promise<ProbeSettings> => ({
+          newCheckout: ctx.config.boolean('features.newCheckout'),
+          banner: ctx.config.string('features.banner'),
+          staticLimit: ctx.config.number('limits.static'),
+          source: ctx.config.source,
+          refreshesHeard,
+        }),
+      );
+    },
+  });
+}
+
+export async function settings(service: Service): Promise<ProbeSettings> {
+  return (await (await fetch(`${service.url}/settings`)).json()) as ProbeSettings;
+}
+
+/** A throwaway config repository for a config server under test. */
+export async function tempConfigRepo() {
+  const dir = await mkdtemp(join(tmpdir(), 'sagamart-config-repo-'));
+  return {
+    dir,
+    write: (file: string, yaml: string) => writeFile(join(dir, file), yaml),
+    remove: () => rm(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A loopback port nothing listens on. */
+export function closedPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
+    });
+  });
+}

@@ -1,0 +1,4 @@
+import { configRefreshContract } from './config-refresh-contract.ts';
+
+// The embedded default: broadcasts via PostgreSQL NOTIFY on the shared bus database.
+configRefreshContract('postgres bus', () => ({}));
