@@ -1,7 +1,7 @@
-import { type Generated, Kysely, type Migration, Migrator, PostgresDialect, sql, type Transaction } from 'kysely';
+import { type Generated, Kysely, type Migration, Migrator, PostgresDialect, type Selectable, sql, type Transaction } from 'kysely';
 import pg from 'pg';
 
-export { sql, type Generated, type Kysely, type Migration, type Transaction };
+export { sql, type Generated, type Kysely, type Migration, type Selectable, type Transaction };
 
 // BIGINT (int8) and NUMERIC come back as strings by default; our money and counters fit in JS numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));

@@ -2,7 +2,7 @@
  * The sagamart platform kit. See README.md for the API; services import only from here.
  */
 export { Config, type ConfigEnvironment, type ConfigTree, type ConfigValue, flattenConfig, mergeConfig, unflattenConfig } from './config.ts';
-export { databaseUrl, ensureDatabase, type Generated, migrate, openDatabase, sql, type Kysely, type Migration, type Transaction } from './db.ts';
+export { databaseUrl, ensureDatabase, type Generated, migrate, openDatabase, sql, type Kysely, type Migration, type Selectable, type Transaction } from './db.ts';
 export { type Discovery, type InstanceStatus, RegistryDiscovery, type ServiceInstance, StaticDiscovery } from './discovery.ts';
 export {
   badRequest,

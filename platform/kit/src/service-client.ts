@@ -126,6 +126,7 @@ export class ServiceClient {
         const timeoutMs = options.timeoutMs ?? this.options.defaultTimeoutMs;
 
         let res: Awaited<ReturnType<typeof request>>;
+        let text: string;
         try {
           res = await request(url, {
             method: method as 'GET',
@@ -134,6 +135,8 @@ export class ServiceClient {
             dispatcher: agent,
             signal: AbortSignal.timeout(timeoutMs),
           });
+          // Inside the try: a body that stalls or is cut off is a timeout or an outage too.
+          text = await res.body.text();
         } catch (error) {
           const err = error as Error & { code?: string };
           if (err.name === 'TimeoutError' || err.name === 'AbortError') {
@@ -141,7 +144,6 @@ export class ServiceClient {
           }
           throw new ServiceCallError('unavailable', this.target, `${this.target} unreachable: ${err.code ?? err.message}`);
         }
-        const text = await res.body.text();
         const body = text ? safeJson(text) : undefined;
         if (res.statusCode >= 400) {
           const problem = isProblem(body) ? body : undefined;

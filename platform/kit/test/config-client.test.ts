@@ -32,7 +32,9 @@ describe('config client', () => {
   }
 
   it('starts on the bundled defaults when the config server is down, with the environment on top', async () => {
-    const probe = await startProbe('probe', `http://127.0.0.1:${await closedPort()}`, { FEATURES_NEWCHECKOUT: 'true' });
+    const probe = await startProbe('probe', `http://127.0.0.1:${await closedPort()}`, {
+      FEATURES_NEWCHECKOUT: 'true',
+    });
     expect(await settings(probe)).toMatchObject({
       source: 'defaults',
       banner: 'bundled',
@@ -44,8 +46,14 @@ describe('config client', () => {
   it('lets environment variables win over config server values', async () => {
     const { repo, server } = await startConfigServer();
     await repo.write('application.yml', 'features:\n  banner: shared\n');
-    await repo.write('probe.yml', 'features:\n  banner: from-server\n  newCheckout: false\nlimits:\n  static: 30\n');
-    const probe = await startProbe('probe', server.url, { FEATURES_NEWCHECKOUT: 'true', LIMITS_STATIC: '40' });
+    await repo.write(
+      'probe.yml',
+      'features:\n  banner: from-server\n  newCheckout: false\nlimits:\n  static: 30\n',
+    );
+    const probe = await startProbe('probe', server.url, {
+      FEATURES_NEWCHECKOUT: 'true',
+      LIMITS_STATIC: '40',
+    });
     expect(await settings(probe)).toMatchObject({
       source: 'config-server',
       banner: 'from-server',

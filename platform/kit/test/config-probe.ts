@@ -19,16 +19,18 @@ export interface ProbeSettings {
  */
 export function configProbe(name: string) {
   let refreshesHeard = 0;
+  let tap: { close(): Promise<void> } | undefined;
   return defineService({
     name,
     port: 0,
     defaults: { features: { newCheckout: false, banner: 'bundled' }, limits: { static: 10 } },
     refreshable: ['features'],
     async onStart(ctx) {
-      await ctx.transport?.onBroadcast('config.refresh', () => {
+      tap = await ctx.transport?.onBroadcast('config.refresh', () => {
         refreshesHeard += 1;
       });
     },
+    onStop: () => tap?.close(),
     routes(app, ctx) {
       app.get(
         '/settings',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import configServer from '@sagamart/config-server';
-import type { ConfigTree, Service } from '@sagamart/kit';
+import type { ConfigTree } from '@sagamart/kit';
 import { eventually, startTestService, uniqueName } from '@sagamart/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configProbe, settings, tempConfigRepo } from './config-probe.ts';
@@ -19,8 +19,13 @@ export function configRefreshContract(label: string, transportConfig: () => Conf
     async function setup() {
       const repo = await tempConfigRepo();
       cleanup.push(repo.remove);
-      const shared: ConfigTree = { ...transportConfig(), bus: { database: uniqueName('t_bus'), pollMs: 500 } };
-      const server = await startTestService(configServer, { config: { ...shared, configServer: { repo: repo.dir } } });
+      const shared: ConfigTree = {
+        ...transportConfig(),
+        bus: { database: uniqueName('t_bus'), pollMs: 500 },
+      };
+      const server = await startTestService(configServer, {
+        config: { ...shared, configServer: { repo: repo.dir } },
+      });
       cleanup.push(() => server.stop());
       const startProbe = async (name: string) => {
         const probe = await startTestService(configProbe(name), {
@@ -58,10 +63,10 @@ export function configRefreshContract(label: string, transportConfig: () => Conf
       expect(res.status).toBe(202);
       expect(await res.json()).toEqual({ refreshed: '*' });
 
-      const after = await eventually(async () => {
+      const after = (await eventually(async () => {
         const s = await settings(probe);
         return s.banner === 'refreshed' ? s : undefined;
-      });
+      }))!;
       expect(after.newCheckout).toBe(false);
       // limits is not refreshable: it keeps the value the service started with.
       expect(after.staticLimit).toBe(20);

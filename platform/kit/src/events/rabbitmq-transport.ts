@@ -63,6 +63,8 @@ export class RabbitTransport implements Transport {
   private readonly connection: Connection;
   private readonly publisher: Publisher;
   private readonly declaredRetryQueues = new Map<string, Promise<unknown>>();
+  /** Every consumer opened here; close() closes those their owners forgot. */
+  private readonly consumers = new Set<{ close(): Promise<void> }>();
   private readonly onError: (error: unknown) => void;
 
   constructor(options: RabbitTransportOptions) {
@@ -171,9 +173,20 @@ export class RabbitTransport implements Transport {
         return ConsumerStatus.ACK;
       },
     );
+    return this.track(consumer);
+  }
+
+  /** Waits for the consumer to be set up, and remembers it so close() can close it. */
+  private async track(consumer: ReturnType<Connection['createConsumer']>): Promise<Subscription> {
     consumer.on('error', (error) => this.onError(error));
     await new Promise<void>((resolve) => consumer.once('ready', () => resolve()));
-    return { close: () => consumer.close() };
+    this.consumers.add(consumer);
+    return {
+      close: async () => {
+        this.consumers.delete(consumer);
+        await consumer.close();
+      },
+    };
   }
 
   private declareRetryQueue(options: ReturnType<typeof retryQueueOptions>): Promise<unknown> {
@@ -207,9 +220,7 @@ export class RabbitTransport implements Transport {
         if (body?.channel === channel) listener(body.payload);
       },
     );
-    consumer.on('error', (error) => this.onError(error));
-    await new Promise<void>((resolve) => consumer.once('ready', () => resolve()));
-    return { close: () => consumer.close() };
+    return this.track(consumer);
   }
 
   async healthy(): Promise<boolean> {
@@ -217,6 +228,8 @@ export class RabbitTransport implements Transport {
   }
 
   async close(): Promise<void> {
+    await Promise.allSettled([...this.consumers].map((c) => c.close()));
+    this.consumers.clear();
     await this.publisher.close().catch(() => {});
     await this.connection.close().catch(() => {});
   }

@@ -1,0 +1,350 @@
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { type ConfigTree, defineService, type Service, ServiceCallError } from '@sagamart/kit';
+import { eventually, startTestService, uniqueName } from '@sagamart/testkit';
+import { Type } from 'typebox';
+import { afterEach, describe, expect, it } from 'vitest';
+
+type Handler = (req: IncomingMessage, res: ServerResponse, body: string) => void;
+
+interface Hit {
+  method: string;
+  url: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+}
+
+/** A plain HTTP server on loopback that counts hits and answers as the test says. */
+async function startTarget() {
+  const hits: Hit[] = [];
+  let handler: Handler = (_req, res) => sendJson(res, 200, { ok: true });
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => {
+      hits.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
+      handler(req, res, body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    hits,
+    answer(next: Handler) {
+      handler = next;
+    },
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+type Target = Awaited<ReturnType<typeof startTarget>>;
+
+function sendJson(res: ServerResponse, status: number, body: unknown, type = 'application/json') {
+  res.writeHead(status, { 'content-type': type });
+  res.end(JSON.stringify(body));
+}
+
+const problem = (status: number, title: string, detail: string) => ({
+  type: `urn:test:${status}`,
+  title,
+  status,
+  detail,
+});
+
+async function failure(promise: Promise<unknown>): Promise<ServiceCallError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(error).toBeInstanceOf(ServiceCallError);
+    return error as ServiceCallError;
+  }
+  throw new Error('the call was expected to fail');
+}
+
+function breakerState(metrics: string, target: string): number | undefined {
+  const line = metrics
+    .split('\n')
+    .find((l) => l.startsWith('circuit_breaker_state{') && l.includes(`target="${target}"`));
+  return line === undefined ? undefined : Number(line.split(' ').pop());
+}
+
+const Product = Type.Object({ id: Type.String(), price: Type.Integer() });
+
+describe('kit ServiceClient', () => {
+  const cleanup: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    await Promise.all(cleanup.splice(0).map((fn) => fn()));
+  });
+
+  async function target(): Promise<Target> {
+    const t = await startTarget();
+    cleanup.push(() => t.close());
+    return t;
+  }
+
+  /** A service whose ctx.client('target') calls the given URL (static discovery), plus a relay route. */
+  async function caller(targetUrl: string, client: ConfigTree = {}): Promise<Service> {
+    const factory = defineService({
+      name: uniqueName('caller').replaceAll('_', '-'),
+      port: 0,
+      routes(app, ctx) {
+        app.get('/relay', async () => ctx.client('target').get('/headers'));
+      },
+    });
+    const service = await startTestService(factory, {
+      config: {
+        database: { url: '' },
+        discovery: { mode: 'static', static: { target: targetUrl } },
+        http: {
+          client: {
+            timeoutMs: 2_000,
+            maxAttempts: 3,
+            breaker: { failureThreshold: 100, halfOpenAfterMs: 200 },
+            ...client,
+          },
+        },
+      },
+    });
+    cleanup.push(() => service.stop());
+    return service;
+  }
+
+  it('returns the response typed and checked by its schema; a mismatch is invalid-response', async () => {
+    const t = await target();
+    const client = (await caller(t.url)).context.client('target');
+    t.answer((_req, res) => sendJson(res, 200, { id: 'p-1', price: 12_000 }));
+    const product = await client.get('/products/p-1', {
+      response: Product,
+      query: { ids: ['a', 'b'], q: 'x y', skip: undefined },
+    });
+    const price: number = product.price;
+    expect(product).toEqual({ id: 'p-1', price: 12_000 });
+    expect(price).toBe(12_000);
+    expect(t.hits[0]).toMatchObject({ method: 'GET', url: '/products/p-1?ids=a&ids=b&q=x+y' });
+
+    t.answer((_req, res) => sendJson(res, 200, { id: 1, price: '12000' }));
+    const error = await failure(client.get('/products/p-1', { response: Product }));
+    expect(error.kind).toBe('invalid-response');
+    expect(error.target).toBe('target');
+    // A wrong shape is not transient: no retry.
+    expect(t.hits).toHaveLength(2);
+  });
+
+  it('sends JSON bodies and answers bodies without a schema as parsed JSON', async () => {
+    const t = await target();
+    const client = (await caller(t.url)).context.client('target');
+    t.answer((_req, res, body) => sendJson(res, 201, { received: JSON.parse(body) }));
+    expect(await client.post('/orders', { items: [{ id: 'p-1', qty: 2 }] })).toEqual({
+      received: { items: [{ id: 'p-1', qty: 2 }] },
+    });
+    expect(t.hits[0]?.headers['content-type']).toBe('application/json');
+    expect(t.hits[0]?.method).toBe('POST');
+  });
+
+  it('times out a call that takes too long (kind timeout)', async () => {
+    const t = await target();
+    const client = (await caller(t.url)).context.client('target');
+    t.answer(() => {}); // never answers
+    const error = await failure(client.post('/slow', {}, { timeoutMs: 100 }));
+    expect(error.kind).toBe('timeout');
+    expect(error.transient).toBe(true);
+    expect(t.hits).toHaveLength(1);
+  });
+
+  it('times out a response whose body stops halfway, and reports a dropped connection as unavailable', async () => {
+    const t = await target();
+    const client = (await caller(t.url)).context.client('target');
+    t.answer((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write('{"id":"p-1",'); // and nothing more
+    });
+    const stalled = await failure(client.post('/slow-body', {}, { timeoutMs: 150 }));
+    expect(stalled.kind).toBe('timeout');
+
+    t.answer((req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '100' });
+      res.write('{"id":"p-1",', () => req.socket.destroy());
+    });
+    const dropped = await failure(client.post('/dropped', {}));
+    expect(dropped.kind).toBe('unavailable');
+  });
+
+  it('retries GET on transient failures, POST only when marked idempotent', async () => {
+    const t = await target();
+    const client = (await caller(t.url)).context.client('target');
+    t.answer((_req, res) =>
+      sendJson(res, 503, problem(503, 'Service Unavailable', 'busy'), 'application/problem+json'),
+    );
+
+    const get = await failure(client.get('/things'));
+    expect(get).toMatchObject({ kind: 'http', status: 503 });
+    expect(t.hits.filter((h) => h.method === 'GET')).toHaveLength(3);
+
+    const post = await failure(client.post('/things', { a: 1 }));
+    expect(post).toMatchObject({ kind: 'http', status: 503 });
+    expect(t.hits.filter((h) => h.method === 'POST')).toHaveLength(1);
+
+    await failure(client.post('/things', { a: 1 }, { idempotent: true }));
+    expect(t.hits.filter((h) => h.method === 'POST')).toHaveLength(4);
+
+    await failure(client.put('/things/1', { a: 1 }));
+    expect(t.hits.filter((h) => h.method === 'PUT')).toHaveLength(3);
+
+    // A retry that succeeds hides the earlier failures from the caller.
+    let calls = 0;
+    t.answer((_req, res) =>
+      ++calls < 3 ? sendJson(res, 502, {}) : sendJson(res, 200, { id: 'p-1', price: 1 }),
+    );
+    expect(await client.get('/products/p-1', { response: Product })).toEqual({ id: 'p-1', price: 1 });
+    expect(calls).toBe(3);
+  });
+
+  it('opens the circuit after consecutive failures, then closes it after a successful half-open trial', async () => {
+    const t = await target();
+    const service = await caller(t.url, {
+      maxAttempts: 1,
+      breaker: { failureThreshold: 3, halfOpenAfterMs: 200 },
+    });
+    const client = service.context.client('target');
+    const metrics = async () => (await fetch(`${service.url}/metrics`)).text();
+    t.answer((_req, res) =>
+      sendJson(res, 500, problem(500, 'Internal Server Error', 'boom'), 'application/problem+json'),
+    );
+
+    for (let n = 0; n < 3; n++) expect((await failure(client.get('/things'))).kind).toBe('http');
+    expect(t.hits).toHaveLength(3);
+    for (let n = 0; n < 5; n++) {
+      const open = await failure(client.get('/things'));
+      expect(open.kind).toBe('circuit-open');
+      expect(open.target).toBe('target');
+    }
+    expect(t.hits).toHaveLength(3);
+    expect(breakerState(await metrics(), 'target')).toBe(1);
+
+    // The half-open trial fails: the circuit opens again without further hits.
+    await eventually(async () => {
+      const error = await failure(client.get('/things'));
+      if (error.kind === 'circuit-open') return false;
+      expect(error.kind).toBe('http');
+      return true;
+    });
+    expect(t.hits).toHaveLength(4);
+    expect((await failure(client.get('/things'))).kind).toBe('circuit-open');
+    expect(t.hits).toHaveLength(4);
+
+    // The target recovers: the next trial succeeds and the circuit closes.
+    t.answer((_req, res) => sendJson(res, 200, { id: 'p-1', price: 5 }));
+    await eventually(async () => {
+      try {
+        await client.get('/products/p-1', { response: Product });
+        return true;
+      } catch (error) {
+        expect((error as ServiceCallError).kind).toBe('circuit-open');
+        return false;
+      }
+    });
+    expect(t.hits).toHaveLength(5);
+    expect(breakerState(await metrics(), 'target')).toBe(0);
+    for (let n = 0; n < 3; n++) await client.get('/products/p-1', { response: Product });
+    expect(t.hits).toHaveLength(8);
+  });
+
+  it('returns 4xx problems as kind http with status and problem, without retrying or opening the circuit', async () => {
+    const t = await target();
+    const service = await caller(t.url, { breaker: { failureThreshold: 2, halfOpenAfterMs: 60_000 } });
+    const client = service.context.client('target');
+    t.answer((_req, res) =>
+      sendJson(
+        res,
+        404,
+        { ...problem(404, 'Not Found', 'No product p-9'), code: 'x' },
+        'application/problem+json',
+      ),
+    );
+    for (let n = 0; n < 5; n++) {
+      const error = await failure(client.get('/products/p-9', { response: Product }));
+      expect(error).toMatchObject({ kind: 'http', status: 404, message: 'No product p-9', transient: false });
+      expect(error.problem).toMatchObject({ status: 404, title: 'Not Found', detail: 'No product p-9' });
+    }
+    expect(t.hits).toHaveLength(5);
+
+    t.answer((_req, res) =>
+      sendJson(res, 409, problem(409, 'Conflict', 'Out of stock'), 'application/problem+json'),
+    );
+    expect(await failure(client.post('/orders', {}))).toMatchObject({
+      kind: 'http',
+      status: 409,
+      message: 'Out of stock',
+    });
+    expect(breakerState(await (await fetch(`${service.url}/metrics`)).text(), 'target')).toBe(0);
+  });
+
+  it('forwards the trace and the caller identity of the incoming request, and nothing it was not given', async () => {
+    const t = await target();
+    const service = await caller(t.url);
+    t.answer((req, res) => sendJson(res, 200, { seen: req.headers }));
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const res = await fetch(`${service.url}/relay`, {
+      headers: {
+        traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+        'x-user-id': 'u-42',
+        'x-user-email': 'kim@example.com',
+        'x-user-role': 'ADMIN',
+      },
+    });
+    expect(res.status).toBe(200);
+    const forwarded = t.hits[0]!.headers;
+    const [version, trace, parent, flags] = String(forwarded.traceparent).split('-');
+    expect([version, trace, flags]).toEqual(['00', traceId, '01']);
+    // The outgoing call is a child span of the incoming request, not a copy of its parent.
+    expect(parent).toMatch(/^[0-9a-f]{16}$/);
+    expect(parent).not.toBe('00f067aa0ba902b7');
+    expect(forwarded).toMatchObject({
+      'x-user-id': 'u-42',
+      'x-user-email': 'kim@example.com',
+      'x-user-role': 'ADMIN',
+    });
+
+    const anonymous = await fetch(`${service.url}/relay`);
+    expect(anonymous.status).toBe(200);
+    const second = t.hits[1]!.headers;
+    expect(second['x-user-id']).toBeUndefined();
+    expect(second['x-user-role']).toBeUndefined();
+    expect(String(second.traceparent).split('-')[1]).not.toBe(traceId);
+  });
+
+  it('turns failed calls inside a route into problems: 4xx passed on, timeouts 504, outages 503', async () => {
+    const t = await target();
+    const service = await caller(t.url, { timeoutMs: 100, maxAttempts: 1 });
+    t.answer((_req, res) =>
+      sendJson(res, 404, problem(404, 'Not Found', 'gone'), 'application/problem+json'),
+    );
+    const notFound = await fetch(`${service.url}/relay`);
+    expect(notFound.status).toBe(404);
+    expect(await notFound.json()).toMatchObject({ detail: 'gone' });
+
+    t.answer(() => {});
+    const slow = await fetch(`${service.url}/relay`);
+    expect(slow.status).toBe(504);
+    expect(slow.headers.get('content-type')).toContain('application/problem+json');
+    expect(await slow.json()).toMatchObject({ status: 504, service: 'target' });
+  });
+
+  it('reports refused connections and unknown services as unavailable', async () => {
+    const t = await startTarget();
+    const closedUrl = t.url;
+    await t.close();
+    const service = await caller(closedUrl);
+    const refused = await failure(service.context.client('target').get('/things'));
+    expect(refused.kind).toBe('unavailable');
+    expect(refused.transient).toBe(true);
+
+    const unknown = await failure(service.context.client('nobody-service').get('/things'));
+    expect(unknown).toMatchObject({ kind: 'unavailable', target: 'nobody-service' });
+  });
+});

@@ -1,0 +1,28 @@
+import { defineService } from '@sagamart/kit';
+import { bundledConfigRepo, ConfigRepository } from './infra/config-repository.ts';
+import { registerRoutes } from './routes/index.ts';
+
+/**
+ * The config server (Spring Cloud Config's native repository): serves the YAML files of a folder
+ * as property sources, decrypts `{cipher}` values, and broadcasts refresh over the event bus.
+ */
+export default defineService({
+  name: 'config-server',
+  port: 8888,
+  description:
+    'Central configuration: property sources per application and profile, encryption, bus refresh.',
+  configSource: 'local',
+  register: true,
+  defaults: {
+    // CONFIGSERVER_REPO overrides; a relative path is taken from the working directory.
+    configServer: { repo: bundledConfigRepo },
+    // ENCRYPT_KEY: the secret behind /encrypt, /decrypt and {cipher} values.
+    encrypt: { key: '' },
+  },
+  readiness: (ctx) => {
+    const repository = new ConfigRepository(ctx.config.string('configServer.repo'));
+    return { configRepo: () => repository.exists() };
+  },
+  routes: (app, ctx) =>
+    registerRoutes(app, ctx, new ConfigRepository(ctx.config.string('configServer.repo'))),
+});

@@ -1,0 +1,28 @@
+import { defineService } from '@sagamart/kit';
+import { RegistryService } from './app/registry-service.ts';
+import { dashboardRoutes } from './routes/dashboard.ts';
+import { eurekaRoutes } from './routes/eureka.ts';
+import { registryRoutes } from './routes/registry.ts';
+
+/**
+ * The service registry (Eureka's role): services register, heartbeat and look each other up here.
+ * The registry lives in memory, as Eureka's does; clients re-register when it restarts.
+ */
+export default defineService({
+  name: 'discovery-server',
+  port: 8761,
+  description:
+    'Service registry: our REST API, Eureka’s REST API and a dashboard over one in-memory registry',
+  // It is the registry, so it does not register itself.
+  register: false,
+  defaults: { registry: { defaultLeaseMs: 15_000, evictionIntervalMs: 1_000 } },
+  refreshable: ['registry'],
+  async routes(app, ctx) {
+    const registry = new RegistryService(ctx);
+    registry.start();
+    app.addHook('onClose', async () => registry.stop());
+    registryRoutes(app, registry);
+    await eurekaRoutes(app, registry);
+    dashboardRoutes(app, registry, () => ctx.config.source);
+  },
+});

@@ -1,0 +1,57 @@
+import type { ConfigTree } from '@sagamart/kit';
+import { startTestService } from '@sagamart/testkit';
+import discoveryServer from '../src/index.ts';
+
+/** The discovery server on a free loopback port, with no database (it needs none). */
+export function startDiscoveryServer(registry: ConfigTree = {}) {
+  return startTestService(discoveryServer, { config: { database: { url: '' }, registry } });
+}
+
+export interface Answer {
+  status: number;
+  contentType: string;
+  text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: test answers are inspected loosely
+  body: any;
+}
+
+/** A tiny HTTP client for assertions on status, content type and body. */
+export function http(baseUrl: string) {
+  return async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Answer> => {
+    const res = await fetch(`${baseUrl}${path}`, {
+      method,
+      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+    const text = await res.text();
+    const contentType = res.headers.get('content-type') ?? '';
+    return {
+      status: res.status,
+      contentType,
+      text,
+      body: contentType.includes('json') && text ? JSON.parse(text) : text,
+    };
+  };
+}
+
+/** The value of a Prometheus sample whose labels include the given ones (undefined when absent). */
+export function metricValue(
+  exposition: string,
+  name: string,
+  labels: Record<string, string>,
+): number | undefined {
+  for (const line of exposition.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const found = Object.fromEntries(
+      [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
+    );
+    if (Object.entries(labels).every(([k, v]) => found[k] === v)) return Number(match[3]);
+  }
+  return undefined;
+}
