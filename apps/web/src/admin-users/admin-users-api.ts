@@ -44,5 +44,5 @@ export function adminUserQuery(userId: string) {
 }
 
 export function updateAdminUser(userId: UserId, change: AdminUserChange): Promise<AdminUser> {
-  return api.patch<AdminUser>(`/api/admin/users/${encodeURIComponent(String(userId))}`, change);
+  return api.patch<AdminUser>(`/api/admin/users/${encodeURIComponent(userId)}`, change);
 }

@@ -38,7 +38,11 @@ export function parseAdminUserSearch(params: URLSearchParams): AdminUserSearch {
     grade: oneOf(params.get('grade'), USER_GRADES) ?? defaults.grade,
     page: readPageIndex(params),
     size: oneOf(Number(params.get('size')), ADMIN_USER_PAGE_SIZES) ?? defaults.size,
-    sort: oneOf(params.get('sort'), ADMIN_USER_SORTS.map((sort) => sort.value)) ?? defaults.sort,
+    sort:
+      oneOf(
+        params.get('sort'),
+        ADMIN_USER_SORTS.map((sort) => sort.value),
+      ) ?? defaults.sort,
   };
 }
 

@@ -1,4 +1,4 @@
-import { type Session, session as browserSession } from '../auth/session.ts';
+import { session as browserSession, type Session } from '../auth/session.ts';
 import { isApiError } from './api-error.ts';
 import { type RequestOptions, sendRequest } from './http.ts';
 

@@ -33,8 +33,8 @@ export async function sendRequest<T>(
       signal: options.signal ?? null,
     });
   } catch (error) {
-    // Let TanStack Query see its own cancellations as aborts, not as failures.
-    if (options.signal?.aborted) throw error;
+    // Let TanStack Query see its own cancellations as aborts, not as failures; timeouts are failures.
+    if (options.signal?.aborted && !isTimeout(options.signal.reason)) throw error;
     throw networkError(error);
   }
 
@@ -51,6 +51,10 @@ export function withQuery(path: string, query: Record<string, QueryValue> | unde
   }
   const search = params.toString();
   return search ? `${path}?${search}` : path;
+}
+
+function isTimeout(reason: unknown): boolean {
+  return reason instanceof DOMException && reason.name === 'TimeoutError';
 }
 
 async function readBody(response: Response): Promise<unknown> {

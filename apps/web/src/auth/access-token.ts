@@ -36,7 +36,7 @@ function isClaims(value: unknown): value is AccessTokenClaims {
   if (typeof value !== 'object' || value === null) return false;
   const claims = value as Record<string, unknown>;
   return (
-    (typeof claims.sub === 'string' || typeof claims.sub === 'number') &&
+    typeof claims.sub === 'string' &&
     typeof claims.email === 'string' &&
     (claims.role === 'USER' || claims.role === 'ADMIN') &&
     typeof claims.exp === 'number'

@@ -1,4 +1,5 @@
 import { Navigate, Outlet, useLocation } from 'react-router';
+import { ShopLayout } from '../layouts/ShopLayout.tsx';
 import { ForbiddenPage } from '../pages/ForbiddenPage.tsx';
 import { loginPath } from './return-to.ts';
 import { useSession } from './use-session.ts';
@@ -13,7 +14,12 @@ export function RequireUser() {
 export function RequireAdmin() {
   const { user } = useSession();
   if (!user) return <RedirectToLogin />;
-  return user.role === 'ADMIN' ? <Outlet /> : <ForbiddenPage />;
+  if (user.role === 'ADMIN') return <Outlet />;
+  return (
+    <ShopLayout>
+      <ForbiddenPage />
+    </ShopLayout>
+  );
 }
 
 function RedirectToLogin() {

@@ -23,6 +23,8 @@ export interface Session {
   /** Called once each time the session ends because a refresh was rejected. */
   onExpired(listener: () => void): () => void;
   login(email: string, password: string): Promise<SessionUser | null>;
+  /** Installs a pair issued outside login/refresh, e.g. the one a password change returns. */
+  adoptTokens(pair: TokenPair): void;
   logout(): Promise<void>;
   /** A usable access token, refreshed first if it is about to expire; null when signed out. */
   getAccessToken(): Promise<string | null>;
@@ -150,6 +152,10 @@ export function createSession(options: SessionOptions = {}): Session {
       return snapshot.user;
     },
 
+    adoptTokens(pair) {
+      update(fromPair(pair), null);
+    },
+
     async logout() {
       const ending = tokens;
       // Sign out locally first so the UI reacts at once; revoking server-side is best effort.
@@ -183,7 +189,7 @@ export const session = createSession();
 
 function toSnapshot(tokens: StoredTokens | null, signOutReason: SignOutReason | null): SessionSnapshot {
   const claims = tokens ? decodeAccessToken(tokens.accessToken) : null;
-  const user = claims ? { id: String(claims.sub), email: claims.email, role: claims.role } : null;
+  const user = claims ? { id: claims.sub, email: claims.email, role: claims.role } : null;
   return { user, signOutReason: user ? null : signOutReason };
 }
 

@@ -35,6 +35,7 @@ export function localStorageTokenStore(key = TOKEN_STORAGE_KEY): TokenStore {
       }
     },
     watch(listener) {
+      if (typeof window === 'undefined') return () => {};
       const onStorage = (event: StorageEvent) => {
         if (event.key === key || event.key === null) listener(parseTokens(event.newValue));
       };

@@ -1,4 +1,4 @@
-import { SideNavLayout, type SideNavItem } from './SideNavLayout.tsx';
+import { type SideNavItem, SideNavLayout } from './SideNavLayout.tsx';
 
 const ADMIN_NAV: SideNavItem[] = [
   { label: 'Platform', to: '/admin/platform' },

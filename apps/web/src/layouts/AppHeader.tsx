@@ -22,7 +22,15 @@ export function AppHeader({ navigation, admin = false }: AppHeaderProps) {
             aria-label="Toggle navigation"
           />
         )}
-        <Anchor component={Link} to="/" fw={800} fz="xl" underline="never" c="teal.7" aria-label="sagamart home">
+        <Anchor
+          component={Link}
+          to="/"
+          fw={800}
+          fz="xl"
+          underline="never"
+          c="teal.7"
+          aria-label="sagamart home"
+        >
           sagamart
         </Anchor>
         {admin && (
@@ -47,14 +55,16 @@ export function AppHeader({ navigation, admin = false }: AppHeaderProps) {
 // Placeholder until the catalog service exists; it already looks and labels like the real thing.
 function ProductSearchBox() {
   return (
-    <form role="search" onSubmit={(event) => event.preventDefault()} style={{ flex: 1, maxWidth: 420 }}>
-      <TextInput
-        type="search"
-        placeholder="Search products"
-        aria-label="Search products"
-        visibleFrom="sm"
-        radius="xl"
-      />
-    </form>
+    <search style={{ flex: 1, maxWidth: 420 }}>
+      <form onSubmit={(event) => event.preventDefault()}>
+        <TextInput
+          type="search"
+          placeholder="Search products"
+          aria-label="Search products"
+          visibleFrom="sm"
+          radius="xl"
+        />
+      </form>
+    </search>
   );
 }

@@ -1,4 +1,4 @@
-import { SideNavLayout, type SideNavItem } from './SideNavLayout.tsx';
+import { type SideNavItem, SideNavLayout } from './SideNavLayout.tsx';
 
 const MY_PAGE_NAV: SideNavItem[] = [
   { label: 'Profile', to: '/me/profile' },

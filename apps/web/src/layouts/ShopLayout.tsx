@@ -1,9 +1,10 @@
 import { AppShell, Container } from '@mantine/core';
+import type { ReactNode } from 'react';
 import { Outlet } from 'react-router';
 import { AppHeader } from './AppHeader.tsx';
 
-/** The storefront: header only, content centred. */
-export function ShopLayout() {
+/** The storefront: header only, content centred. Shows `children` instead of the route outlet if given. */
+export function ShopLayout({ children }: { children?: ReactNode }) {
   return (
     <AppShell header={{ height: 60 }} padding="md">
       <AppShell.Header>
@@ -11,7 +12,7 @@ export function ShopLayout() {
       </AppShell.Header>
       <AppShell.Main>
         <Container size="lg" py="md">
-          <Outlet />
+          {children ?? <Outlet />}
         </Container>
       </AppShell.Main>
     </AppShell>

@@ -1,7 +1,7 @@
 import { AppShell, Badge, Container, NavLink, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useEffect } from 'react';
-import { NavLink as RouterNavLink, Outlet, useLocation } from 'react-router';
+import { Outlet, NavLink as RouterNavLink, useLocation } from 'react-router';
 import { AppHeader } from './AppHeader.tsx';
 
 export interface SideNavItem {

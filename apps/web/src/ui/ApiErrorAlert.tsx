@@ -13,7 +13,12 @@ export function ApiErrorAlert({ error, title, onRetry }: ApiErrorAlertProps) {
   const apiError = isApiError(error) ? error : null;
   const message = error instanceof Error ? error.message : 'Something went wrong.';
   return (
-    <Alert color="red" variant="light" title={title ?? apiError?.title ?? 'Something went wrong'} role="alert">
+    <Alert
+      color="red"
+      variant="light"
+      title={title ?? apiError?.title ?? 'Something went wrong'}
+      role="alert"
+    >
       {/* The title already says it all when the server sent no detail. */}
       {message !== (title ?? apiError?.title) && <Text size="sm">{message}</Text>}
       {apiError?.traceId && (

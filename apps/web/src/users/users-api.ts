@@ -3,7 +3,8 @@ import { api } from '../api/client.ts';
 import { sendRequest } from '../api/http.ts';
 import type { Role, UserGrade, UserStatus } from './user-enums.ts';
 
-export type UserId = string | number;
+/** A UUID. */
+export type UserId = string;
 
 export interface UserProfile {
   userId: UserId;
@@ -57,6 +58,7 @@ export function updateMyProfile(update: ProfileUpdate): Promise<UserProfile> {
   return api.patch<UserProfile>('/api/users/me', update);
 }
 
-export function changeMyPassword(change: PasswordChange): Promise<void> {
-  return api.post<void>('/api/users/me/password', change);
+/** Resolves to whatever the server answers: possibly a fresh token pair for this session. */
+export function changeMyPassword(change: PasswordChange): Promise<unknown> {
+  return api.post<unknown>('/api/users/me/password', change);
 }

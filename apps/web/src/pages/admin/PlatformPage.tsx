@@ -1,7 +1,11 @@
 import { Anchor, Card, Group, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { formatTimeAgo } from '../../lib/format.ts';
-import { PLATFORM_REFRESH_MS, type PlatformService, platformServicesQuery } from '../../platform/platform-api.ts';
+import {
+  PLATFORM_REFRESH_MS,
+  type PlatformService,
+  platformServicesQuery,
+} from '../../platform/platform-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { HealthBadge, InstanceStatusBadge } from '../../ui/badges.tsx';
 

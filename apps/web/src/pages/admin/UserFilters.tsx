@@ -1,6 +1,10 @@
 import { Button, Group, NativeSelect, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
-import { ADMIN_USER_PAGE_SIZES, ADMIN_USER_SORTS, type AdminUserSearch } from '../../admin-users/user-search.ts';
+import {
+  ADMIN_USER_PAGE_SIZES,
+  ADMIN_USER_SORTS,
+  type AdminUserSearch,
+} from '../../admin-users/user-search.ts';
 import { USER_GRADES, USER_STATUSES, type UserGrade, type UserStatus } from '../../users/user-enums.ts';
 
 interface UserFiltersProps {
@@ -12,7 +16,11 @@ export function UserFilters({ search, onChange }: UserFiltersProps) {
   return (
     <Group align="flex-end" gap="sm" wrap="wrap">
       {/* Remounts when the URL changes (back/forward), so the box always shows the active search. */}
-      <SearchBox key={search.searchText} initial={search.searchText} onSearch={(searchText) => onChange({ searchText })} />
+      <SearchBox
+        key={search.searchText}
+        initial={search.searchText}
+        onSearch={(searchText) => onChange({ searchText })}
+      />
       <NativeSelect
         label="Status"
         value={search.status}
@@ -49,20 +57,22 @@ function SearchBox({ initial, onSearch }: { initial: string; onSearch: (text: st
     onSearch(text.trim());
   };
   return (
-    <form onSubmit={submit} role="search" aria-label="Search users">
-      <Group align="flex-end" gap="xs" wrap="nowrap">
-        <TextInput
-          label="Search"
-          placeholder="Email or name"
-          type="search"
-          value={text}
-          onChange={(event) => setText(event.currentTarget.value)}
-          w={260}
-        />
-        <Button type="submit" variant="light">
-          Search
-        </Button>
-      </Group>
-    </form>
+    <search aria-label="Search users">
+      <form onSubmit={submit}>
+        <Group align="flex-end" gap="xs" wrap="nowrap">
+          <TextInput
+            label="Search"
+            placeholder="Email or name"
+            type="search"
+            value={text}
+            onChange={(event) => setText(event.currentTarget.value)}
+            w={260}
+          />
+          <Button type="submit" variant="light">
+            Search
+          </Button>
+        </Group>
+      </form>
+    </search>
   );
 }

@@ -38,7 +38,7 @@ export function UsersTable({ users }: { users: AdminUser[] }) {
               <Table.Td>
                 <Anchor
                   component={Link}
-                  to={`/admin/users/${encodeURIComponent(String(user.userId))}`}
+                  to={`/admin/users/${encodeURIComponent(user.userId)}`}
                   state={{ listSearch: search } satisfies UserDetailLocationState}
                   fw={500}
                 >

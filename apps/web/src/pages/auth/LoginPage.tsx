@@ -54,7 +54,12 @@ export function LoginPage() {
           )}
           <ApiErrorAlert error={login.error} title="Login failed" />
           <TextInput label="Email" type="email" autoComplete="email" required {...form.field('email')} />
-          <PasswordInput label="Password" autoComplete="current-password" required {...form.field('password')} />
+          <PasswordInput
+            label="Password"
+            autoComplete="current-password"
+            required
+            {...form.field('password')}
+          />
           <Button type="submit" loading={login.isPending} fullWidth>
             Log in
           </Button>

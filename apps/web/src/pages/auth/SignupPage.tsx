@@ -6,10 +6,10 @@ import { Link, useLocation, useNavigate } from 'react-router';
 import { isApiError } from '../../api/api-error.ts';
 import { PASSWORD_RULE_MESSAGE } from '../../auth/password-rule.ts';
 import { loginPath } from '../../auth/return-to.ts';
-import { type SignupFormValues, validateSignup } from '../../users/signup-validation.ts';
-import { signup } from '../../users/users-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { useFormFields } from '../../ui/use-form-fields.ts';
+import { type SignupFormValues, validateSignup } from '../../users/signup-validation.ts';
+import { signup } from '../../users/users-api.ts';
 
 const EMPTY_SIGNUP: SignupFormValues = { email: '', password: '', passwordConfirm: '', name: '', phone: '' };
 
@@ -30,7 +30,11 @@ export function SignupPage() {
       });
     },
     onSuccess: async (account) => {
-      notifications.show({ color: 'teal', title: `Welcome, ${account.name}!`, message: 'Log in to start shopping.' });
+      notifications.show({
+        color: 'teal',
+        title: `Welcome, ${account.name}!`,
+        message: 'Log in to start shopping.',
+      });
       await navigate(loginPath(returnTo), { state: { email: account.email } });
     },
     onError: (error) => {
@@ -59,7 +63,8 @@ export function SignupPage() {
           <TextInput label="Email" type="email" autoComplete="email" required {...form.field('email')} />
           <PasswordInput
             label="Password"
-            description={PASSWORD_RULE_MESSAGE}
+            // The rule is the usual error text; don't show it twice.
+            description={form.errors.password ? undefined : PASSWORD_RULE_MESSAGE}
             autoComplete="new-password"
             required
             {...form.field('password')}

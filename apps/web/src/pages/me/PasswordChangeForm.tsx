@@ -2,7 +2,13 @@ import { Alert, Button, Card, Group, PasswordInput, Stack, Title } from '@mantin
 import { notifications } from '@mantine/notifications';
 import { useMutation } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
-import { isValidPassword, PASSWORD_RULE_MESSAGE } from '../../auth/password-rule.ts';
+import { isTokenPair } from '../../auth/auth-api.ts';
+import {
+  PASSWORD_CONFIRM_MESSAGE,
+  PASSWORD_RULE_MESSAGE,
+  passwordProblem,
+} from '../../auth/password-rule.ts';
+import { session } from '../../auth/session.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { useFormFields } from '../../ui/use-form-fields.ts';
 import { changeMyPassword } from '../../users/users-api.ts';
@@ -12,20 +18,25 @@ const OTHER_SESSIONS_SIGNED_OUT = 'Your other sessions have been signed out.';
 
 export function PasswordChangeForm() {
   const form = useFormFields(EMPTY, (values) => ({
-    currentPassword: values.currentPassword ? undefined : 'Enter your current password',
-    newPassword: !isValidPassword(values.newPassword)
-      ? PASSWORD_RULE_MESSAGE
-      : values.newPassword === values.currentPassword
-        ? 'Choose a password different from the current one'
-        : undefined,
+    currentPassword: values.currentPassword ? undefined : 'Enter your current password.',
+    newPassword:
+      passwordProblem(values.newPassword) ??
+      (values.newPassword === values.currentPassword
+        ? 'Choose a password different from the current one.'
+        : undefined),
     newPasswordConfirm:
-      values.newPasswordConfirm === values.newPassword ? undefined : 'Passwords do not match',
+      values.newPasswordConfirm === values.newPassword ? undefined : PASSWORD_CONFIRM_MESSAGE,
   }));
 
   const change = useMutation({
     mutationFn: () =>
-      changeMyPassword({ currentPassword: form.values.currentPassword, newPassword: form.values.newPassword }),
-    onSuccess: () => {
+      changeMyPassword({
+        currentPassword: form.values.currentPassword,
+        newPassword: form.values.newPassword,
+      }),
+    onSuccess: (result) => {
+      // Changing the password revokes refresh tokens; if the server re-issued this session's pair, keep it.
+      if (isTokenPair(result)) session.adoptTokens(result);
       form.reset();
       notifications.show({ color: 'teal', title: 'Password changed', message: OTHER_SESSIONS_SIGNED_OUT });
     },
@@ -58,7 +69,7 @@ export function PasswordChangeForm() {
           />
           <PasswordInput
             label="New password"
-            description={PASSWORD_RULE_MESSAGE}
+            description={form.errors.newPassword ? undefined : PASSWORD_RULE_MESSAGE}
             autoComplete="new-password"
             required
             {...form.field('newPassword')}

@@ -1,8 +1,8 @@
 import { Card, Group, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { formatDate } from '../../lib/format.ts';
-import { RoleBadge, UserGradeBadge, UserStatusBadge } from '../../ui/badges.tsx';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
+import { RoleBadge, UserGradeBadge, UserStatusBadge } from '../../ui/badges.tsx';
 import { myProfileQuery, type UserProfile } from '../../users/users-api.ts';
 import { PasswordChangeForm } from './PasswordChangeForm.tsx';
 import { ProfileForm } from './ProfileForm.tsx';
@@ -21,7 +21,7 @@ export function ProfilePage() {
         <>
           <AccountSummary profile={profile.data} />
           {/* Keyed so the form starts from the server's values again for a different account. */}
-          <ProfileForm key={String(profile.data.userId)} profile={profile.data} />
+          <ProfileForm key={profile.data.userId} profile={profile.data} />
           <PasswordChangeForm />
         </>
       )}

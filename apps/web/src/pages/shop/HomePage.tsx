@@ -21,8 +21,8 @@ export function HomePage() {
             Everyday things, delivered tomorrow.
           </Title>
           <Text size="lg" c="dimmed">
-            sagamart brings groceries, living goods and more to your door. Sign up now and start with a
-            points balance ready for your first order.
+            sagamart brings groceries, living goods and more to your door. Sign up now and start with a points
+            balance ready for your first order.
           </Text>
           <Group>
             {user ? (

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { collectPageErrors, launchBrowser, screenshotOnFailure } from './support/browser.ts';
+import { acquireE2eEnvironment, type E2eEnvironment } from './support/environment.ts';
+import { logIn } from './support/pages.ts';
+
+const CORE_SERVICES = ['gateway', 'config-server', 'discovery-server'];
+
+describe('platform page', { timeout: 300_000 }, () => {
+  let environment: E2eEnvironment;
+  let browser: Browser;
+
+  before(async () => {
+    environment = await acquireE2eEnvironment();
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await environment?.release();
+  });
+
+  it('shows the core services with healthy instances to the bootstrap admin', {
+    timeout: 120_000,
+  }, async () => {
+    const context = await browser.newContext({ baseURL: environment.baseUrl });
+    const page = await context.newPage();
+    const pageErrors = collectPageErrors(page);
+
+    await screenshotOnFailure('platform page', [page], async () => {
+      await page.goto('/login');
+      await logIn(page, environment.adminEmail, environment.adminPassword);
+
+      await page.getByRole('link', { name: 'Admin', exact: true }).click();
+      await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Platform' }).click();
+      await page.getByRole('heading', { name: 'Platform', level: 1 }).waitFor();
+
+      const healthColumn = await columnIndex(page, 'Health');
+      for (const service of CORE_SERVICES) {
+        // The page refetches every 5 s, so an instance that is still starting turns UP in place.
+        await instanceRows(page, service)
+          .getByRole('cell')
+          .nth(healthColumn)
+          .getByText('UP', { exact: true })
+          .first()
+          .waitFor({ timeout: 60_000 });
+      }
+    });
+
+    assert.deepEqual(pageErrors, []);
+    await context.close();
+  });
+});
+
+function instanceRows(page: Page, service: string) {
+  return page.getByRole('row').filter({ has: page.getByRole('cell', { name: service, exact: true }) });
+}
+
+async function columnIndex(page: Page, header: string): Promise<number> {
+  const table = page.getByRole('table', { name: 'Services' });
+  await table.waitFor();
+  const headers = (await table.getByRole('columnheader').allTextContents()).map((text) => text.trim());
+  const index = headers.indexOf(header);
+  assert.notEqual(index, -1, `no "${header}" column in ${headers.join(', ')}`);
+  return index;
+}

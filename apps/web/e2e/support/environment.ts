@@ -1,0 +1,94 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startPlatform } from '@sagamart/launcher';
+import { freePort } from './ports.ts';
+import { buildWeb, startWebServer } from './web-server.ts';
+
+/** Everything a browser test needs: where the app is and who the bootstrap admin is. */
+export interface E2eEnvironment {
+  /** The web app, with `/api` reaching the gateway. */
+  baseUrl: string;
+  gatewayUrl: string;
+  adminEmail: string;
+  adminPassword: string;
+  /** Stops what this acquisition started; a no-op for the environment run.ts shares. */
+  release(): Promise<void>;
+}
+
+// run.ts starts one environment for all test files and hands it to them through these variables.
+const SHARED_ENV = {
+  baseUrl: 'SAGAMART_E2E_BASE_URL',
+  gatewayUrl: 'SAGAMART_E2E_GATEWAY_URL',
+  adminEmail: 'SAGAMART_E2E_ADMIN_EMAIL',
+  adminPassword: 'SAGAMART_E2E_ADMIN_PASSWORD',
+} as const;
+
+/** Platform services are shifted by this much, so the tests can run beside a developer's `npm start`. */
+const DEFAULT_PORT_OFFSET = 30_000;
+
+export function environmentVariables(environment: E2eEnvironment): Record<string, string> {
+  return {
+    [SHARED_ENV.baseUrl]: environment.baseUrl,
+    [SHARED_ENV.gatewayUrl]: environment.gatewayUrl,
+    [SHARED_ENV.adminEmail]: environment.adminEmail,
+    [SHARED_ENV.adminPassword]: environment.adminPassword,
+  };
+}
+
+/**
+ * The environment run.ts shares, or (when a test file runs on its own) a fresh one: a platform
+ * with empty data, in this process, plus the built web app in front of its gateway.
+ */
+export async function acquireE2eEnvironment(log: (line: string) => void = () => {}): Promise<E2eEnvironment> {
+  const shared = sharedEnvironment();
+  if (shared) return shared;
+
+  log('Building the web app…');
+  await buildWeb();
+  const dataDir = await mkdtemp(join(tmpdir(), 'sagamart-e2e-'));
+  log(`Starting the platform (data in ${dataDir})…`);
+  const platform = await startPlatform({
+    inProcess: true,
+    dataDir,
+    reset: true,
+    quiet: true,
+    portOffset: Number(process.env.SAGAMART_E2E_PORT_OFFSET ?? DEFAULT_PORT_OFFSET),
+    postgresPort: await freePort(),
+    // Fast heartbeats so the platform page shows every instance healthy within seconds.
+    env: { LOG_LEVEL: 'warn', DISCOVERY_HEARTBEATMS: '1000', DISCOVERY_FETCHMS: '1000' },
+  }).catch(async (error: unknown) => {
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  });
+  const web = await startWebServer(platform.gatewayUrl).catch(async (error: unknown) => {
+    await platform.stop();
+    await rm(dataDir, { recursive: true, force: true });
+    throw error;
+  });
+  log(`Web app on ${web.url}, gateway on ${platform.gatewayUrl}`);
+
+  return {
+    baseUrl: web.url,
+    gatewayUrl: platform.gatewayUrl,
+    adminEmail: platform.adminEmail,
+    adminPassword: platform.adminPassword,
+    async release() {
+      await web.close();
+      await platform.stop();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function sharedEnvironment(): E2eEnvironment | undefined {
+  const { baseUrl, gatewayUrl, adminEmail, adminPassword } = {
+    baseUrl: process.env[SHARED_ENV.baseUrl],
+    gatewayUrl: process.env[SHARED_ENV.gatewayUrl],
+    adminEmail: process.env[SHARED_ENV.adminEmail],
+    adminPassword: process.env[SHARED_ENV.adminPassword],
+  };
+  if (!baseUrl || !gatewayUrl || !adminEmail || !adminPassword) return undefined;
+  // Owned by run.ts, which stops it after the last file.
+  return { baseUrl, gatewayUrl, adminEmail, adminPassword, release: async () => {} };
+}

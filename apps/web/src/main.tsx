@@ -1,0 +1,23 @@
+import '@mantine/core/styles.css';
+import '@mantine/notifications/styles.css';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app/App.tsx';
+import { clearCacheWhenUserChanges, createQueryClient } from './app/query-client.ts';
+import { createAppRouter } from './app/router.tsx';
+import { redirectToLoginWhenSessionExpires } from './app/session-expiry.ts';
+import { session } from './auth/session.ts';
+
+const queryClient = createQueryClient();
+const router = createAppRouter();
+clearCacheWhenUserChanges(session, queryClient);
+redirectToLoginWhenSessionExpires(session, router);
+
+const container = document.getElementById('root');
+if (!container) throw new Error('index.html must contain <div id="root">');
+
+createRoot(container).render(
+  <StrictMode>
+    <App router={router} queryClient={queryClient} />
+  </StrictMode>,
+);
