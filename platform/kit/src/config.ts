@@ -29,7 +29,7 @@ export function mergeConfig(base: ConfigTree, over: ConfigTree): ConfigTree {
 export function flattenConfig(tree: ConfigValue, prefix = '', out: Record<string, ConfigValue> = {}) {
   if (Array.isArray(tree)) {
     if (tree.length === 0 && prefix) out[prefix] = [];
-    tree.forEach((v, i) => flattenConfig(v, `${prefix}[${i}]`, out));
+    for (const [i, v] of tree.entries()) flattenConfig(v, `${prefix}[${i}]`, out);
   } else if (isTree(tree)) {
     if (Object.keys(tree).length === 0 && prefix) out[prefix] = {};
     for (const [k, v] of Object.entries(tree)) flattenConfig(v, prefix ? `${prefix}.${k}` : k, out);
@@ -59,7 +59,11 @@ export function unflattenConfig(flat: Record<string, ConfigValue>): ConfigTree {
 
 /** Relaxed binding as in Spring: `rate-limit.default.capacity` ← RATELIMIT_DEFAULT_CAPACITY. */
 export function envName(key: string): string {
-  return key.replace(/\[(\d+)\]/g, '_$1').replaceAll('-', '').replaceAll('.', '_').toUpperCase();
+  return key
+    .replace(/\[(\d+)\]/g, '_$1')
+    .replaceAll('-', '')
+    .replaceAll('.', '_')
+    .toUpperCase();
 }
 
 function coerce(raw: string, like: ConfigValue | undefined): ConfigValue {
@@ -180,10 +184,12 @@ export class Config {
     const changed = [...new Set([...Object.keys(next), ...Object.keys(current)])].filter(
       (k) => JSON.stringify(next[k]) !== JSON.stringify(current[k]),
     );
-    const refreshable = (k: string) => this.options.refreshable.some((p) => k === p || k.startsWith(`${p}.`) || k.startsWith(`${p}[`));
+    const refreshable = (k: string) =>
+      this.options.refreshable.some((p) => k === p || k.startsWith(`${p}.`) || k.startsWith(`${p}[`));
     const applied = changed.filter(refreshable);
     const ignored = changed.filter((k) => !refreshable(k));
-    if (ignored.length) this.options.log.warn({ keys: ignored }, 'config changed for keys that need a restart');
+    if (ignored.length)
+      this.options.log.warn({ keys: ignored }, 'config changed for keys that need a restart');
     if (applied.length === 0) return [];
     for (const k of applied) {
       if (k in next) current[k] = next[k] as ConfigValue;
@@ -192,7 +198,8 @@ export class Config {
     this.tree = unflattenConfig(current);
     this.options.log.info({ keys: applied }, 'config refreshed');
     for (const { prefix, fn } of this.listeners) {
-      if (applied.some((k) => k === prefix || k.startsWith(`${prefix}.`) || k.startsWith(`${prefix}[`))) fn(this);
+      if (applied.some((k) => k === prefix || k.startsWith(`${prefix}.`) || k.startsWith(`${prefix}[`)))
+        fn(this);
     }
     return applied;
   }

@@ -1,7 +1,16 @@
-import { type Generated, Kysely, type Migration, Migrator, PostgresDialect, type Selectable, sql, type Transaction } from 'kysely';
+import {
+  type Generated,
+  Kysely,
+  type Migration,
+  Migrator,
+  PostgresDialect,
+  type Selectable,
+  sql,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 
-export { sql, type Generated, type Kysely, type Migration, type Selectable, type Transaction };
+export { type Generated, type Kysely, type Migration, type Selectable, sql, type Transaction };
 
 // BIGINT (int8) and NUMERIC come back as strings by default; our money and counters fit in JS numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
@@ -64,8 +73,11 @@ export async function migrate(
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
-    throw new Error(`Migration ${failed?.migrationName ?? ''} failed: ${(error as Error)?.message ?? 'unknown'}`, {
-      cause: error,
-    });
+    throw new Error(
+      `Migration ${failed?.migrationName ?? ''} failed: ${(error as Error)?.message ?? 'unknown'}`,
+      {
+        cause: error,
+      },
+    );
   }
 }

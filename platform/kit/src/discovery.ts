@@ -105,7 +105,9 @@ export class RegistryDiscovery implements Discovery {
     if (!this.self) return;
     try {
       const res = await fetch(
-        this.endpoint(`/apps/${encodeURIComponent(this.self.app)}/${encodeURIComponent(this.self.instanceId)}/heartbeat`),
+        this.endpoint(
+          `/apps/${encodeURIComponent(this.self.app)}/${encodeURIComponent(this.self.instanceId)}/heartbeat`,
+        ),
         { method: 'PUT', signal: AbortSignal.timeout(2_000) },
       );
       // 404: the registry evicted us or restarted; register again as Eureka clients do.
@@ -119,7 +121,9 @@ export class RegistryDiscovery implements Discovery {
     this.status = status;
     if (!this.self) return;
     await fetch(
-      this.endpoint(`/apps/${encodeURIComponent(this.self.app)}/${encodeURIComponent(this.self.instanceId)}/status`),
+      this.endpoint(
+        `/apps/${encodeURIComponent(this.self.app)}/${encodeURIComponent(this.self.instanceId)}/status`,
+      ),
       {
         method: 'PUT',
         headers: { 'content-type': 'application/json' },
@@ -135,10 +139,13 @@ export class RegistryDiscovery implements Discovery {
     const self = this.self;
     this.self = undefined;
     if (!self) return;
-    await fetch(this.endpoint(`/apps/${encodeURIComponent(self.app)}/${encodeURIComponent(self.instanceId)}`), {
-      method: 'DELETE',
-      signal: AbortSignal.timeout(2_000),
-    }).catch(() => {});
+    await fetch(
+      this.endpoint(`/apps/${encodeURIComponent(self.app)}/${encodeURIComponent(self.instanceId)}`),
+      {
+        method: 'DELETE',
+        signal: AbortSignal.timeout(2_000),
+      },
+    ).catch(() => {});
   }
 
   async refresh(): Promise<void> {
@@ -146,7 +153,9 @@ export class RegistryDiscovery implements Discovery {
       try {
         const res = await fetch(this.endpoint('/apps'), { signal: AbortSignal.timeout(2_000) });
         if (!res.ok) return;
-        const body = (await res.json()) as { applications: Array<{ name: string; instances: ServiceInstance[] }> };
+        const body = (await res.json()) as {
+          applications: Array<{ name: string; instances: ServiceInstance[] }>;
+        };
         this.cache = new Map(body.applications.map((a) => [a.name, a.instances]));
         this.lastFetch = Date.now();
       } finally {

@@ -1,13 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { LogController, type FastifyError, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
 import type { Logger } from 'pino';
 import { type FieldProblem, Problem, statusTitle } from './errors.ts';
 import { type Identity, identityFromHeaders, withIdentity } from './identity.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import { ServiceCallError } from './service-client.ts';
-import { context, extractTraceContext, type Span, SpanKind, SpanStatusCode, trace, type Tracing } from './tracing.ts';
+import {
+  context,
+  extractTraceContext,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  type Tracing,
+  trace,
+} from './tracing.ts';
 
 export type ServiceApp = FastifyInstance<
   import('node:http').Server,
@@ -46,7 +60,9 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
       return typeof given === 'string' && given.length <= 128 ? given : randomUUID();
     },
     bodyLimit: options.bodyLimit ?? 1_048_576,
-    ajv: { customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false, useDefaults: true } },
+    ajv: {
+      customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false, useDefaults: true },
+    },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as ServiceApp;
 
   app.decorateRequest('identity', undefined);
@@ -57,7 +73,10 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
     const parent = extractTraceContext(req.headers);
     const span = options.tracing.tracer.startSpan(
       `${req.method} ${req.routeOptions.url ?? 'unmatched'}`,
-      { kind: SpanKind.SERVER, attributes: { 'http.request.method': req.method, 'url.path': req.url.split('?')[0] ?? '' } },
+      {
+        kind: SpanKind.SERVER,
+        attributes: { 'http.request.method': req.method, 'url.path': req.url.split('?')[0] ?? '' },
+      },
       parent,
     );
     req.span = span;
@@ -71,7 +90,10 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
   app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
     const seconds = reply.elapsedTime / 1000;
-    options.metrics.httpDuration.observe({ method: req.method, route, status: String(reply.statusCode) }, seconds);
+    options.metrics.httpDuration.observe(
+      { method: req.method, route, status: String(reply.statusCode) },
+      seconds,
+    );
     if (req.span) {
       req.span.setAttribute('http.response.status_code', reply.statusCode);
       if (reply.statusCode >= 500) req.span.setStatus({ code: SpanStatusCode.ERROR });
@@ -86,15 +108,23 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
     done();
   });
 
-  app.setErrorHandler((error: FastifyError, req, reply) => sendProblem(req, reply, toProblem(error, req)));
+  app.setErrorHandler((error: FastifyError, req, reply) => sendProblem(req, reply, toProblem(error)));
   app.setNotFoundHandler((req, reply) =>
-    sendProblem(req, reply, new Problem(404, `No route for ${req.method} ${req.url.split('?')[0]}`, { code: 'no-route' })),
+    sendProblem(
+      req,
+      reply,
+      new Problem(404, `No route for ${req.method} ${req.url.split('?')[0]}`, { code: 'no-route' }),
+    ),
   );
 
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: options.name, version: '1.0.0', ...(options.description ? { description: options.description } : {}) },
+      info: {
+        title: options.name,
+        version: '1.0.0',
+        ...(options.description ? { description: options.description } : {}),
+      },
     },
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -110,12 +140,14 @@ export function sendProblem(req: FastifyRequest, reply: FastifyReply, problem: P
     .send(problem.toJSON(req.url.split('?')[0], traceId));
 }
 
-function toProblem(error: FastifyError, req: FastifyRequest): Problem {
+function toProblem(error: FastifyError): Problem {
   if (error instanceof Problem) return error;
   if (error.validation) {
     const errors: FieldProblem[] = error.validation.map((v) => {
       const missing = (v.params as { missingProperty?: string }).missingProperty;
-      const path = `${v.instancePath ?? ''}${missing ? `/${missing}` : ''}`.replace(/^\//, '').replaceAll('/', '.');
+      const path = `${v.instancePath ?? ''}${missing ? `/${missing}` : ''}`
+        .replace(/^\//, '')
+        .replaceAll('/', '.');
       return { field: path || error.validationContext || 'request', message: v.message ?? 'is invalid' };
     });
     const where = error.validationContext ?? 'request';
@@ -136,7 +168,9 @@ function toProblem(error: FastifyError, req: FastifyRequest): Problem {
   }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
-    return new Problem(status, error.message || statusTitle(status), { code: (error.code ?? 'client-error').toLowerCase() });
+    return new Problem(status, error.message || statusTitle(status), {
+      code: (error.code ?? 'client-error').toLowerCase(),
+    });
   }
   const problem = new Problem(500, 'An unexpected error occurred', { code: 'internal' });
   problem.cause = error;

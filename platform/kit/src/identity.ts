@@ -13,7 +13,9 @@ export const IDENTITY_HEADERS = { userId: 'x-user-id', email: 'x-user-email', ro
 
 const IDENTITY_KEY = createContextKey('sagamart.identity');
 
-export function identityFromHeaders(headers: Record<string, string | string[] | undefined>): Identity | undefined {
+export function identityFromHeaders(
+  headers: Record<string, string | string[] | undefined>,
+): Identity | undefined {
   const userId = headers[IDENTITY_HEADERS.userId];
   const role = headers[IDENTITY_HEADERS.role];
   if (typeof userId !== 'string' || !userId || (role !== 'USER' && role !== 'ADMIN')) return undefined;

@@ -1,9 +1,34 @@
 /**
  * The sagamart platform kit. See README.md for the API; services import only from here.
  */
-export { Config, type ConfigEnvironment, type ConfigTree, type ConfigValue, flattenConfig, mergeConfig, unflattenConfig } from './config.ts';
-export { databaseUrl, ensureDatabase, type Generated, migrate, openDatabase, sql, type Kysely, type Migration, type Selectable, type Transaction } from './db.ts';
-export { type Discovery, type InstanceStatus, RegistryDiscovery, type ServiceInstance, StaticDiscovery } from './discovery.ts';
+export {
+  Config,
+  type ConfigEnvironment,
+  type ConfigTree,
+  type ConfigValue,
+  flattenConfig,
+  mergeConfig,
+  unflattenConfig,
+} from './config.ts';
+export {
+  databaseUrl,
+  ensureDatabase,
+  type Generated,
+  type Kysely,
+  type Migration,
+  migrate,
+  openDatabase,
+  type Selectable,
+  sql,
+  type Transaction,
+} from './db.ts';
+export {
+  type Discovery,
+  type InstanceStatus,
+  RegistryDiscovery,
+  type ServiceInstance,
+  StaticDiscovery,
+} from './discovery.ts';
 export {
   badRequest,
   conflict,
@@ -17,13 +42,19 @@ export {
   unprocessable,
 } from './errors.ts';
 export * from './events/index.ts';
-export { createHttpApp, requireIdentity, sendProblem, type ServiceApp } from './http.ts';
-export { currentIdentity, type Identity, IDENTITY_HEADERS, identityFromHeaders, identityHeaders, type Role } from './identity.ts';
+export { createHttpApp, requireIdentity, type ServiceApp, sendProblem } from './http.ts';
+export {
+  currentIdentity,
+  IDENTITY_HEADERS,
+  type Identity,
+  identityFromHeaders,
+  identityHeaders,
+  type Role,
+} from './identity.ts';
 export { createMetrics, type ServiceMetrics } from './metrics.ts';
 export { type Page, PageQuery, PageSchema, toPage } from './page.ts';
-export { BrokenCircuitError, type BreakerOptions, CircuitBreakers, CircuitState } from './resilience.ts';
+export { type BreakerOptions, BrokenCircuitError, CircuitBreakers, CircuitState } from './resilience.ts';
 export { runService } from './run.ts';
-export { type CallOptions, ServiceCallError, ServiceClient } from './service-client.ts';
 export {
   defaultDatabaseName,
   defineService,
@@ -33,4 +64,5 @@ export {
   type ServiceFactory,
   type ServiceOptions,
 } from './service.ts';
+export { type CallOptions, ServiceCallError, ServiceClient } from './service-client.ts';
 export { createTracing, currentTraceId, injectTraceContext, type Tracing, withSpan } from './tracing.ts';

@@ -1,6 +1,6 @@
+import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import type { Static, TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
-import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import { Agent, request } from 'undici';
 import type { Discovery } from './discovery.ts';
 import type { ProblemDetails } from './errors.ts';
@@ -25,7 +25,11 @@ export class ServiceCallError extends Error {
 
   /** Transient failures: worth a retry (for idempotent calls) and counted by the circuit breaker. */
   get transient(): boolean {
-    return this.kind === 'unavailable' || this.kind === 'timeout' || (this.kind === 'http' && (this.status ?? 0) >= 500);
+    return (
+      this.kind === 'unavailable' ||
+      this.kind === 'timeout' ||
+      (this.kind === 'http' && (this.status ?? 0) >= 500)
+    );
   }
 }
 
@@ -66,23 +70,41 @@ export class ServiceClient {
     private readonly options: ServiceClientOptions,
   ) {}
 
-  get<S extends TSchema | undefined = undefined>(path: string, options: Omit<CallOptions<S>, 'path' | 'method'> = {}) {
+  get<S extends TSchema | undefined = undefined>(
+    path: string,
+    options: Omit<CallOptions<S>, 'path' | 'method'> = {},
+  ) {
     return this.call<S>({ ...options, method: 'GET', path });
   }
 
-  post<S extends TSchema | undefined = undefined>(path: string, body: unknown, options: Omit<CallOptions<S>, 'path' | 'method' | 'body'> = {}) {
+  post<S extends TSchema | undefined = undefined>(
+    path: string,
+    body: unknown,
+    options: Omit<CallOptions<S>, 'path' | 'method' | 'body'> = {},
+  ) {
     return this.call<S>({ ...options, method: 'POST', path, body });
   }
 
-  put<S extends TSchema | undefined = undefined>(path: string, body: unknown, options: Omit<CallOptions<S>, 'path' | 'method' | 'body'> = {}) {
+  put<S extends TSchema | undefined = undefined>(
+    path: string,
+    body: unknown,
+    options: Omit<CallOptions<S>, 'path' | 'method' | 'body'> = {},
+  ) {
     return this.call<S>({ ...options, method: 'PUT', path, body });
   }
 
-  patch<S extends TSchema | undefined = undefined>(path: string, body: unknown, options: Omit<CallOptions<S>, 'path' | 'method' | 'body'> = {}) {
+  patch<S extends TSchema | undefined = undefined>(
+    path: string,
+    body: unknown,
+    options: Omit<CallOptions<S>, 'path' | 'method' | 'body'> = {},
+  ) {
     return this.call<S>({ ...options, method: 'PATCH', path, body });
   }
 
-  delete<S extends TSchema | undefined = undefined>(path: string, options: Omit<CallOptions<S>, 'path' | 'method'> = {}) {
+  delete<S extends TSchema | undefined = undefined>(
+    path: string,
+    options: Omit<CallOptions<S>, 'path' | 'method'> = {},
+  ) {
     return this.call<S>({ ...options, method: 'DELETE', path });
   }
 
@@ -91,10 +113,13 @@ export class ServiceClient {
     const idempotent = options.idempotent ?? (method === 'GET' || method === 'PUT' || method === 'DELETE');
     const breaker = this.options.breakers.get(this.target);
     const attempts = idempotent ? this.options.maxAttempts : 1;
-    const retryPolicy = retry(handleWhen((e) => e instanceof ServiceCallError && e.transient), {
-      maxAttempts: attempts - 1,
-      backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1_000 }),
-    });
+    const retryPolicy = retry(
+      handleWhen((e) => e instanceof ServiceCallError && e.transient),
+      {
+        maxAttempts: attempts - 1,
+        backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1_000 }),
+      },
+    );
     try {
       return await retryPolicy.execute(() => breaker.execute(() => this.once<S>(method, options)));
     } catch (error) {
@@ -112,7 +137,8 @@ export class ServiceClient {
       { kind: SpanKind.CLIENT, attributes: { 'peer.service': this.target } },
       async () => {
         const instance = await this.options.discovery.choose(this.target);
-        if (!instance) throw new ServiceCallError('unavailable', this.target, `no instance of ${this.target} is up`);
+        if (!instance)
+          throw new ServiceCallError('unavailable', this.target, `no instance of ${this.target} is up`);
         const url = new URL(options.path, instance.url);
         for (const [key, value] of Object.entries(options.query ?? {})) {
           if (value === undefined) continue;
@@ -140,9 +166,17 @@ export class ServiceClient {
         } catch (error) {
           const err = error as Error & { code?: string };
           if (err.name === 'TimeoutError' || err.name === 'AbortError') {
-            throw new ServiceCallError('timeout', this.target, `${this.target} did not answer within ${timeoutMs} ms`);
+            throw new ServiceCallError(
+              'timeout',
+              this.target,
+              `${this.target} did not answer within ${timeoutMs} ms`,
+            );
           }
-          throw new ServiceCallError('unavailable', this.target, `${this.target} unreachable: ${err.code ?? err.message}`);
+          throw new ServiceCallError(
+            'unavailable',
+            this.target,
+            `${this.target} unreachable: ${err.code ?? err.message}`,
+          );
         }
         const body = text ? safeJson(text) : undefined;
         if (res.statusCode >= 400) {
@@ -156,8 +190,8 @@ export class ServiceClient {
           );
         }
         if (options.response) {
-          let validator = validators.get(options.response);
-          if (!validator) validators.set(options.response, (validator = Compile(options.response)));
+          const validator = validators.get(options.response) ?? Compile(options.response);
+          validators.set(options.response, validator);
           if (!validator.Check(body)) {
             const first = [...validator.Errors(body)][0];
             throw new ServiceCallError(

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { type Topology, topology as declaredTopology } from '@sagamart/contracts';
+import { topology as declaredTopology, type Topology } from '@sagamart/contracts';
 import type { Kysely, Migration, Transaction } from 'kysely';
 import pino, { type Logger } from 'pino';
 import { Type } from 'typebox';
@@ -124,7 +124,9 @@ function kitDefaults(def: ServiceDefinition<any>): ConfigTree {
     amqp: { url: '' },
     redis: { url: '' },
     events: { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 30_000, concurrency: 8 },
-    http: { client: { timeoutMs: 3_000, maxAttempts: 3, breaker: { failureThreshold: 5, halfOpenAfterMs: 5_000 } } },
+    http: {
+      client: { timeoutMs: 3_000, maxAttempts: 3, breaker: { failureThreshold: 5, halfOpenAfterMs: 5_000 } },
+    },
     tracing: { zipkin: { url: '' }, sampleRatio: 1 },
   };
 }
@@ -194,12 +196,15 @@ class ServiceRuntime<DB> implements Service<DB> {
     if (this.started) return this.baseUrl;
     this.started = true;
     const { def, env, options } = this;
-    const bootstrapServer =
-      (options.config?.config as ConfigTree | undefined)?.server as ConfigTree | undefined;
+    const bootstrapServer = (options.config?.config as ConfigTree | undefined)?.server as
+      | ConfigTree
+      | undefined;
     const configServerUrl =
       def.configSource === 'local'
         ? undefined
-        : ((bootstrapServer?.url as string | undefined) ?? env.CONFIG_SERVER_URL ?? 'http://127.0.0.1:8888') ||
+        : ((bootstrapServer?.url as string | undefined) ??
+            env.CONFIG_SERVER_URL ??
+            'http://127.0.0.1:8888') ||
           undefined;
     this.config = await Config.load({
       service: def.name,
@@ -207,7 +212,9 @@ class ServiceRuntime<DB> implements Service<DB> {
       defaults: mergeConfig(kitDefaults(def), def.defaults ?? {}),
       overrides: {
         ...(options.config ?? {}),
-        ...(options.port !== undefined ? { server: mergeConfig((options.config?.server as ConfigTree) ?? {}, { port: options.port }) } : {}),
+        ...(options.port !== undefined
+          ? { server: mergeConfig((options.config?.server as ConfigTree) ?? {}, { port: options.port }) }
+          : {}),
       },
       serverUrl: configServerUrl,
       env,
@@ -241,7 +248,8 @@ class ServiceRuntime<DB> implements Service<DB> {
       await this.http.listen({ port, host });
       const address = this.http.server.address();
       const actualPort = typeof address === 'object' && address ? address.port : port;
-      const advertised = config.optionalString('server.advertisedHost') ?? (host === '0.0.0.0' ? hostname() : host);
+      const advertised =
+        config.optionalString('server.advertisedHost') ?? (host === '0.0.0.0' ? hostname() : host);
       this.baseUrl = `http://${advertised}:${actualPort}`;
 
       await this.consumer?.start();
@@ -256,7 +264,10 @@ class ServiceRuntime<DB> implements Service<DB> {
           metadata: { transport: this.transport?.kind ?? 'none', configSource: config.source },
         });
       }
-      this.log.info({ url: this.baseUrl, transport: this.transport?.kind ?? 'none', config: config.source }, 'started');
+      this.log.info(
+        { url: this.baseUrl, transport: this.transport?.kind ?? 'none', config: config.source },
+        'started',
+      );
       return this.baseUrl;
     } catch (error) {
       await this.stop().catch(() => {});
@@ -388,7 +399,9 @@ class ServiceRuntime<DB> implements Service<DB> {
         const declared = new Set(topology[this.name] ?? []);
         const undeclared = handlers.filter((h) => !declared.has(h.contract.name)).map((h) => h.contract.name);
         if (undeclared.length) {
-          throw new Error(`${this.name} handles ${undeclared.join(', ')} but the topology does not route them to it`);
+          throw new Error(
+            `${this.name} handles ${undeclared.join(', ')} but the topology does not route them to it`,
+          );
         }
         this.consumer = new EventConsumer<DB>({
           queue: this.name,
@@ -432,7 +445,17 @@ class ServiceRuntime<DB> implements Service<DB> {
     app.get('/health/live', hidden, async () => ({ status: 'UP' }));
     app.get('/health/ready', hidden, async (_req, reply) => {
       const checks: Record<string, () => Promise<boolean>> = {
-        ...(this.database ? { db: () => this.messagingDb().selectFrom('outbox').select('seq').limit(1).execute().then(() => true) } : {}),
+        ...(this.database
+          ? {
+              db: () =>
+                this.messagingDb()
+                  .selectFrom('outbox')
+                  .select('seq')
+                  .limit(1)
+                  .execute()
+                  .then(() => true),
+            }
+          : {}),
         ...(this.transport ? { transport: () => this.transport!.healthy() } : {}),
         ...(this.def.readiness?.(this.ctx) ?? {}),
       };
@@ -452,7 +475,8 @@ class ServiceRuntime<DB> implements Service<DB> {
     app.get('/metrics', hidden, async (_req, reply) =>
       reply.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics()),
     );
-    if (this.database && this.transport) this.addDeadLetterRoutes(app, new DeadLetterStore(this.messagingDb(), this.transport));
+    if (this.database && this.transport)
+      this.addDeadLetterRoutes(app, new DeadLetterStore(this.messagingDb(), this.transport));
     await this.def.routes?.(app, this.ctx);
     return app;
   }
@@ -472,7 +496,14 @@ class ServiceRuntime<DB> implements Service<DB> {
     const tags = ['platform'];
     app.get(
       '/admin/dead-letters',
-      { schema: { tags, summary: 'Messages that failed every attempt', querystring: PageQuery, response: { 200: PageSchema(DeadLetter) } } },
+      {
+        schema: {
+          tags,
+          summary: 'Messages that failed every attempt',
+          querystring: PageQuery,
+          response: { 200: PageSchema(DeadLetter) },
+        },
+      },
       async (req) => {
         requireIdentity(req, 'ADMIN');
         const { page, size } = req.query;
@@ -482,7 +513,13 @@ class ServiceRuntime<DB> implements Service<DB> {
     );
     app.post(
       '/admin/dead-letters/:id/replay',
-      { schema: { tags, summary: 'Send a dead letter back to its queue', params: Type.Object({ id: Type.String({ format: 'uuid' }) }) } },
+      {
+        schema: {
+          tags,
+          summary: 'Send a dead letter back to its queue',
+          params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        },
+      },
       async (req, reply) => {
         requireIdentity(req, 'ADMIN');
         if (!(await store.replay(req.params.id))) throw notFound('No such dead letter');
@@ -491,7 +528,13 @@ class ServiceRuntime<DB> implements Service<DB> {
     );
     app.delete(
       '/admin/dead-letters/:id',
-      { schema: { tags, summary: 'Discard a dead letter', params: Type.Object({ id: Type.String({ format: 'uuid' }) }) } },
+      {
+        schema: {
+          tags,
+          summary: 'Discard a dead letter',
+          params: Type.Object({ id: Type.String({ format: 'uuid' }) }),
+        },
+      },
       async (req, reply) => {
         requireIdentity(req, 'ADMIN');
         if (!(await store.discard(req.params.id))) throw notFound('No such dead letter');

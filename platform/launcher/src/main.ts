@@ -22,10 +22,12 @@ Environment: DATABASE_URL, AMQP_URL, REDIS_URL switch to external PostgreSQL, Ra
 
 const started = Date.now();
 if (!values['skip-web']) await buildWebIfNeeded(console.log);
-const platform = await startPlatform({ reset: values.reset, inProcess: values['in-process'] }).catch((error: Error) => {
-  console.error(`\nsagamart could not start: ${error.message}`);
-  process.exit(1);
-});
+const platform = await startPlatform({ reset: values.reset, inProcess: values['in-process'] }).catch(
+  (error: Error) => {
+    console.error(`\nsagamart could not start: ${error.message}`);
+    process.exit(1);
+  },
+);
 
 async function health(url: string | undefined): Promise<string> {
   if (!url) return 'DOWN';
@@ -38,7 +40,9 @@ async function health(url: string | undefined): Promise<string> {
 }
 
 const rows = await Promise.all(
-  platform.services().map(async (s) => [s.name, String(s.port), await health(s.url), s.pid ? String(s.pid) : '-']),
+  platform
+    .services()
+    .map(async (s) => [s.name, String(s.port), await health(s.url), s.pid ? String(s.pid) : '-']),
 );
 const header = ['SERVICE', 'PORT', 'STATUS', 'PID'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

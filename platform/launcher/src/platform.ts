@@ -1,7 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { startEmbeddedPostgres, type EmbeddedPostgresServer } from './embedded-postgres.ts';
+import { type EmbeddedPostgresServer, startEmbeddedPostgres } from './embedded-postgres.ts';
 import { type RunningProcess, spawnService, stopProcess } from './processes.ts';
 import { findServices, repoRoot, type ServicePackage, tiers } from './services.ts';
 
@@ -89,8 +89,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
     const port = options.postgresPort ?? Number(process.env.EMBEDDED_PG_PORT ?? 5433);
-    if (!(await portFree(port))) throw new Error(`Port ${port} for the embedded PostgreSQL is in use (set EMBEDDED_PG_PORT).`);
-    if (!options.quiet) log(`Starting embedded PostgreSQL on 127.0.0.1:${port} (data in ${join(dataDir, 'postgres')})`);
+    if (!(await portFree(port)))
+      throw new Error(`Port ${port} for the embedded PostgreSQL is in use (set EMBEDDED_PG_PORT).`);
+    if (!options.quiet)
+      log(`Starting embedded PostgreSQL on 127.0.0.1:${port} (data in ${join(dataDir, 'postgres')})`);
     postgres = await startEmbeddedPostgres({ dir: join(dataDir, 'postgres'), port });
     databaseUrl = `${postgres.url}/postgres`;
   }
@@ -105,7 +107,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   // `npm run service -- <name>` reads this to start one service against the running platform.
   await writeFile(join(dataDir, 'platform.json'), JSON.stringify({ env }, null, 2));
 
-  const state = new Map<string, { service: ServicePackage; running?: RunningProcess; status: ServiceStatus['status'] }>();
+  const state = new Map<
+    string,
+    { service: ServicePackage; running?: RunningProcess; status: ServiceStatus['status'] }
+  >();
   for (const s of services) state.set(s.name, { service: s, status: 'STARTING' });
   let stopping = false;
   const inProcess: Array<{ stop(): Promise<void> }> = [];
@@ -119,7 +124,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     onExit: (service: string, code: number | null, signal: NodeJS.Signals | null) => {
       const entry = state.get(service);
       if (entry) entry.status = 'DOWN';
-      if (!stopping) log(`[${service}] exited (${signal ?? `code ${code}`}). Restart it with: npm run service -- ${service}`);
+      if (!stopping)
+        log(
+          `[${service}] exited (${signal ?? `code ${code}`}). Restart it with: npm run service -- ${service}`,
+        );
     },
   };
 
@@ -128,7 +136,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     entry.status = 'STARTING';
     if (options.inProcess) {
       const { default: factory } = (await import(s.module)) as {
-        default: (o: { env: Record<string, string | undefined> }) => { start(): Promise<string>; stop(): Promise<void> };
+        default: (o: { env: Record<string, string | undefined> }) => {
+          start(): Promise<string>;
+          stop(): Promise<void>;
+        };
       };
       const service = factory({ env: { ...process.env, ...serviceEnv(s) } });
       await service.start();
@@ -146,7 +157,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     } else {
       // Reverse tier order: callers first, the registry and config server last.
       for (const group of tiers(services).reverse()) {
-        await Promise.all(group.map((s) => state.get(s.name)?.running).filter(Boolean).map((r) => stopProcess(r!)));
+        await Promise.all(
+          group
+            .map((s) => state.get(s.name)?.running)
+            .filter(Boolean)
+            .map((r) => stopProcess(r!)),
+        );
       }
     }
     await postgres?.stop();
@@ -206,12 +222,12 @@ async function adminCredentials(configUrl: string): Promise<{ adminEmail: string
   try {
     const res = await fetch(`${configUrl}/user-service/default`, { signal: AbortSignal.timeout(2_000) });
     const body = (await res.json()) as { propertySources: Array<{ source: Record<string, unknown> }> };
-    const find = (key: string) => body.propertySources.map((p) => p.source[key]).find((v) => typeof v === 'string') as
-      | string
-      | undefined;
+    const find = (key: string) =>
+      body.propertySources.map((p) => p.source[key]).find((v) => typeof v === 'string') as string | undefined;
     return {
       adminEmail: process.env.BOOTSTRAP_ADMIN_EMAIL ?? find('bootstrap.admin.email') ?? fallback.adminEmail,
-      adminPassword: process.env.BOOTSTRAP_ADMIN_PASSWORD ?? find('bootstrap.admin.password') ?? fallback.adminPassword,
+      adminPassword:
+        process.env.BOOTSTRAP_ADMIN_PASSWORD ?? find('bootstrap.admin.password') ?? fallback.adminPassword,
     };
   } catch {
     return fallback;

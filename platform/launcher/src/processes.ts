@@ -20,7 +20,11 @@ export interface SpawnOptions {
 }
 
 /** Starts one service as its own Node process and resolves when it reports ready. */
-export function spawnService(service: ServicePackage, options: SpawnOptions, timeoutMs = 90_000): Promise<RunningProcess> {
+export function spawnService(
+  service: ServicePackage,
+  options: SpawnOptions,
+  timeoutMs = 90_000,
+): Promise<RunningProcess> {
   const log: WriteStream = createWriteStream(join(options.logDir, `${service.name}.log`), { flags: 'a' });
   const child = fork(service.entry, [], {
     cwd: service.dir,
@@ -34,7 +38,11 @@ export function spawnService(service: ServicePackage, options: SpawnOptions, tim
       try {
         const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
         if ((entry.level ?? 0) >= 40) {
-          options.onLog(service.name, entry.level ?? 40, `${entry.msg ?? ''}${entry.err?.message ? `: ${entry.err.message}` : ''}`);
+          options.onLog(
+            service.name,
+            entry.level ?? 40,
+            `${entry.msg ?? ''}${entry.err?.message ? `: ${entry.err.message}` : ''}`,
+          );
         }
       } catch {
         if (line.trim()) options.onLog(service.name, 50, line);
@@ -50,7 +58,10 @@ export function spawnService(service: ServicePackage, options: SpawnOptions, tim
   });
   const running: RunningProcess = { service, child, url: undefined, exited };
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${service.name} did not start within ${timeoutMs} ms`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`${service.name} did not start within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
     child.on('message', (message: { type?: string; url?: string; error?: string }) => {
       if (message.type === 'ready') {
         clearTimeout(timer);
@@ -63,7 +74,11 @@ export function spawnService(service: ServicePackage, options: SpawnOptions, tim
     });
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(new Error(`${service.name} exited with code ${code} before it was ready (see ${join(options.logDir, `${service.name}.log`)})`));
+      reject(
+        new Error(
+          `${service.name} exited with code ${code} before it was ready (see ${join(options.logDir, `${service.name}.log`)})`,
+        ),
+      );
     });
   });
 }

@@ -12,7 +12,9 @@ if (!service) {
   console.error(`Usage: npm run service -- <${services.map((s) => s.name).join('|')}>`);
   process.exit(2);
 }
-const { env } = JSON.parse(await readFile(join(defaultDataDir, 'platform.json'), 'utf8').catch(() => '{"env":{}}')) as {
+const { env } = JSON.parse(
+  await readFile(join(defaultDataDir, 'platform.json'), 'utf8').catch(() => '{"env":{}}'),
+) as {
   env: Record<string, string>;
 };
 const child = spawn(process.execPath, ['--import', 'tsx', service.entry], {

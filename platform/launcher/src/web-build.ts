@@ -21,10 +21,16 @@ export async function buildWebIfNeeded(log: (line: string) => void): Promise<voi
   if (existsSync(built) && statSync(built).mtimeMs >= sources) return;
   log('Building the web app (apps/web)…');
   await new Promise<void>((resolve, reject) => {
-    const child = spawn(process.execPath, [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'], {
-      cwd: web,
-      stdio: 'inherit',
-    });
-    child.on('exit', (code) => (code === 0 ? resolve() : reject(new Error(`web build failed with code ${code}`))));
+    const child = spawn(
+      process.execPath,
+      [join(repoRoot, 'node_modules/vite/bin/vite.js'), 'build', '--logLevel', 'warn'],
+      {
+        cwd: web,
+        stdio: 'inherit',
+      },
+    );
+    child.on('exit', (code) =>
+      code === 0 ? resolve() : reject(new Error(`web build failed with code ${code}`)),
+    );
   });
 }

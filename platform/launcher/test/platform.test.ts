@@ -57,9 +57,14 @@ describe('launcher: the whole platform, one process per service', () => {
     expect(env.name).toBe('gateway');
     expect(env.profiles).toEqual(['default']);
     expect(env.propertySources.map((p) => p.name)).toEqual(
-      expect.arrayContaining([expect.stringContaining('gateway.yml'), expect.stringContaining('application.yml')]),
+      expect.arrayContaining([
+        expect.stringContaining('gateway.yml'),
+        expect.stringContaining('application.yml'),
+      ]),
     );
-    expect(Object.keys(env.propertySources[0]!.source)).toEqual(expect.arrayContaining([expect.stringMatching(/^gateway\./)]));
+    expect(Object.keys(env.propertySources[0]!.source)).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^gateway\./)]),
+    );
   });
 
   it('drops a killed service, answers 503 for its routes, and recovers when it is back', async () => {

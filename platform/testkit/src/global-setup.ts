@@ -51,16 +51,23 @@ export default async function setup(project: TestProject) {
     await client.connect();
     await client.end();
     project.provide('infraUp', {
-      rabbitmq: await reachable((process.env.AMQP_URL ?? 'amqp://127.0.0.1:5672').replace(/^amqps?:/, 'tcp:')),
-      redis: await reachable((process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/^rediss?:/, 'tcp:')),
+      rabbitmq: await reachable(
+        (process.env.AMQP_URL ?? 'amqp://127.0.0.1:5672').replace(/^amqps?:/, 'tcp:'),
+      ),
+      redis: await reachable(
+        (process.env.REDIS_URL ?? 'redis://127.0.0.1:6379').replace(/^rediss?:/, 'tcp:'),
+      ),
     });
     project.provide('pgServerUrl', url);
     // Test databases are named t_*; drop them so a shared server does not fill up across runs.
     return async () => {
       const admin = new pg.Client({ connectionString: url });
       await admin.connect();
-      const { rows } = await admin.query<{ datname: string }>("select datname from pg_database where datname like 't\\_%'");
-      for (const { datname } of rows) await admin.query(`drop database if exists "${datname}" with (force)`).catch(() => {});
+      const { rows } = await admin.query<{ datname: string }>(
+        "select datname from pg_database where datname like 't\\_%'",
+      );
+      for (const { datname } of rows)
+        await admin.query(`drop database if exists "${datname}" with (force)`).catch(() => {});
       await admin.end();
     };
   }

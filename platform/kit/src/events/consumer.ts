@@ -4,7 +4,13 @@ import type { Logger } from 'pino';
 import type { ServiceMetrics } from '../metrics.ts';
 import { extractTraceContext, SpanKind, type Tracing, withSpan } from '../tracing.ts';
 import type { MessagingTables } from './schema.ts';
-import { type DeliveredMessage, type Disposition, HEADER, type Subscription, type Transport } from './transport.ts';
+import {
+  type DeliveredMessage,
+  type Disposition,
+  HEADER,
+  type Subscription,
+  type Transport,
+} from './transport.ts';
 
 export interface EventContext<DB> {
   /** The handler's transaction; the inbox row is written in it too. */
@@ -67,7 +73,8 @@ export class EventConsumer<DB> {
 
   constructor(private readonly options: EventConsumerOptions<DB>) {
     for (const handler of options.handlers) {
-      if (this.byTopic.has(handler.contract.name)) throw new Error(`Two handlers for ${handler.contract.name}`);
+      if (this.byTopic.has(handler.contract.name))
+        throw new Error(`Two handlers for ${handler.contract.name}`);
       this.byTopic.set(handler.contract.name, handler);
     }
   }
@@ -100,7 +107,9 @@ export class EventConsumer<DB> {
         attributes: { 'messaging.message.id': message.id, 'messaging.destination.name': this.options.queue },
       },
       async () => {
-        const rejection = handler ? this.reject(handler.contract, message) : `no handler for ${message.topic}`;
+        const rejection = handler
+          ? this.reject(handler.contract, message)
+          : `no handler for ${message.topic}`;
         if (rejection) {
           await this.deadLetter(message, rejection);
           return { type: 'ack' } as const;
@@ -128,12 +137,18 @@ export class EventConsumer<DB> {
         } catch (error) {
           const err = error as Error;
           if (error instanceof NonRetryableError || message.attempt >= this.options.retry.maxAttempts) {
-            log.error({ err, event: message.topic, messageId: message.id, attempt: message.attempt }, 'event dead-lettered');
+            log.error(
+              { err, event: message.topic, messageId: message.id, attempt: message.attempt },
+              'event dead-lettered',
+            );
             await this.deadLetter(message, err.stack ?? err.message);
             return { type: 'ack' } as const;
           }
           const delayMs = retryDelay(this.options.retry, message.attempt);
-          log.warn({ err, event: message.topic, attempt: message.attempt, delayMs }, 'event handler failed; retrying');
+          log.warn(
+            { err, event: message.topic, attempt: message.attempt, delayMs },
+            'event handler failed; retrying',
+          );
           metrics.eventsConsumed.inc({ event: message.topic, result: 'retry' });
           return { type: 'retry', delayMs } as const;
         }

@@ -45,7 +45,12 @@ export class DeadLetterStore {
       if (!row) return false;
       const { [HEADER.attempt]: _attempt, ...headers } = row.headers;
       // Sent before commit: if sending fails the row stays; if commit fails the inbox absorbs a repeat.
-      await this.transport.send(row.queue, { id: row.message_id, topic: row.topic, headers, payload: row.payload });
+      await this.transport.send(row.queue, {
+        id: row.message_id,
+        topic: row.topic,
+        headers,
+        payload: row.payload,
+      });
       return true;
     });
   }

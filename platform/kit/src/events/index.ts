@@ -1,4 +1,3 @@
-export { ContractViolation, createEventPublisher, OutboxRelay, type PublishEvent } from './outbox.ts';
 export {
   defaultRetryPolicy,
   EventConsumer,
@@ -10,9 +9,10 @@ export {
   retryDelay,
 } from './consumer.ts';
 export { type DeadLetter, DeadLetterStore } from './dead-letters.ts';
-export { messagingMigrations, type MessagingTables } from './schema.ts';
+export { ContractViolation, createEventPublisher, OutboxRelay, type PublishEvent } from './outbox.ts';
 export { PostgresTransport } from './postgres-transport.ts';
 export { RabbitTransport } from './rabbitmq-transport.ts';
+export { type MessagingTables, messagingMigrations } from './schema.ts';
 export {
   type DeliveredMessage,
   type Disposition,

@@ -134,7 +134,13 @@ export class PostgresTransport implements Transport {
       `with inserted as (
          insert into bus_messages (queue, message_id, topic, headers, payload) values ($1, $2, $3, $4, $5) returning queue
        ) select pg_notify('${WAKE_CHANNEL}', queue) from inserted`,
-      [queue, message.id, message.topic, JSON.stringify(message.headers), JSON.stringify(message.payload ?? null)],
+      [
+        queue,
+        message.id,
+        message.topic,
+        JSON.stringify(message.headers),
+        JSON.stringify(message.payload ?? null),
+      ],
     );
   }
 
@@ -259,13 +265,16 @@ export class PostgresTransport implements Transport {
   }
 
   async broadcast(channel: string, payload: unknown): Promise<void> {
-    await this.pool.query('select pg_notify($1, $2)', [BROADCAST_CHANNEL, JSON.stringify({ channel, payload })]);
+    await this.pool.query('select pg_notify($1, $2)', [
+      BROADCAST_CHANNEL,
+      JSON.stringify({ channel, payload }),
+    ]);
   }
 
   async onBroadcast(channel: string, listener: (payload: unknown) => void): Promise<Subscription> {
     await this.ensureListener();
-    let set = this.broadcastListeners.get(channel);
-    if (!set) this.broadcastListeners.set(channel, (set = new Set()));
+    const set = this.broadcastListeners.get(channel) ?? new Set();
+    this.broadcastListeners.set(channel, set);
     set.add(listener);
     return { close: async () => void set.delete(listener) };
   }
@@ -287,8 +296,8 @@ export class PostgresTransport implements Transport {
   }
 
   private addWakeup(queue: string, fn: () => void) {
-    let set = this.wakeups.get(queue);
-    if (!set) this.wakeups.set(queue, (set = new Set()));
+    const set = this.wakeups.get(queue) ?? new Set();
+    this.wakeups.set(queue, set);
     set.add(fn);
   }
 

@@ -92,7 +92,11 @@ export class RabbitTransport implements Transport {
     for (const [queue, topics] of Object.entries(topology)) {
       await this.connection.queueDeclare(mainQueueOptions(queue));
       await this.connection.queueDeclare({ queue: `${queue}.dlq`, durable: true });
-      await this.connection.queueBind({ queue: `${queue}.dlq`, exchange: DEAD_LETTER_EXCHANGE, routingKey: queue });
+      await this.connection.queueBind({
+        queue: `${queue}.dlq`,
+        exchange: DEAD_LETTER_EXCHANGE,
+        routingKey: queue,
+      });
       for (const topic of topics) {
         await this.connection.queueBind({ queue, exchange: EVENTS_EXCHANGE, routingKey: topic });
       }
