@@ -4,4 +4,19 @@ import type { Topology } from './define.ts';
  * The declared messaging topology: queue (one per consuming service) → event names it consumes.
  * A service's consumers must match its entry here; the kit checks that at start.
  */
-export const topology: Topology = {};
+export const topology: Topology = {
+  'auth-service': ['user.registered', 'user.updated'],
+  'catalog-service': [
+    'product.created',
+    'product.updated',
+    'product.deleted',
+    'category.created',
+    'category.updated',
+    'category.deleted',
+    'keyword.created',
+    'keyword.updated',
+    'keyword.deleted',
+    'stock.changed',
+  ],
+  'payment-service': ['order.placed', 'order.cancelled'],
+};

@@ -1,0 +1,113 @@
+import { type Static, Type } from 'typebox';
+import { defineEvent } from './define.ts';
+
+// Identity: users (user-service) and their credentials and tokens (auth-service).
+// Credentials never leave auth-service: no event below may carry a password or a hash, and the
+// payloads are closed (additionalProperties: false) so adding one fails at publish time.
+
+export const USER_ROLES = ['USER', 'ADMIN'] as const;
+export const USER_STATUSES = ['ACTIVE', 'INACTIVE', 'SUSPENDED'] as const;
+export const USER_GRADES = ['NORMAL', 'SILVER', 'GOLD', 'VIP'] as const;
+
+export const UserRole = Type.Enum(USER_ROLES);
+export const UserStatus = Type.Enum(USER_STATUSES);
+export const UserGrade = Type.Enum(USER_GRADES);
+export type UserRole = (typeof USER_ROLES)[number];
+export type UserStatus = (typeof USER_STATUSES)[number];
+export type UserGrade = (typeof USER_GRADES)[number];
+
+/** What changed in a `user.updated`; consumers may act only on the parts they care about. */
+export const USER_CHANGES = ['profile', 'role', 'status', 'grade', 'credentials'] as const;
+export const UserChange = Type.Enum(USER_CHANGES);
+export type UserChange = (typeof USER_CHANGES)[number];
+
+/**
+ * The user as user-service holds it after a change. `version` grows by one with every change of a
+ * user, so a consumer keeps the highest version it applied and ignores anything not newer
+ * (duplicates and out-of-order deliveries alike).
+ */
+const userSnapshot = {
+  userId: Type.String({ format: 'uuid' }),
+  version: Type.Integer({ minimum: 1 }),
+  email: Type.String({ minLength: 3 }),
+  name: Type.String(),
+  phone: Type.Union([Type.String(), Type.Null()]),
+  role: UserRole,
+  status: UserStatus,
+  grade: UserGrade,
+};
+
+/** A user signed up (or the bootstrap admin was created). Always version 1. */
+export const UserRegistered = defineEvent(
+  'user.registered',
+  1,
+  Type.Object(
+    { ...userSnapshot, registeredAt: Type.String({ format: 'date-time' }) },
+    { additionalProperties: false },
+  ),
+);
+export type UserRegisteredPayload = Static<typeof UserRegistered.schema>;
+
+/** A user's profile, role, status, grade or credentials changed: the full snapshot after the change. */
+export const UserUpdated = defineEvent(
+  'user.updated',
+  1,
+  Type.Object(
+    {
+      ...userSnapshot,
+      changes: Type.Array(UserChange, { minItems: 1, uniqueItems: true }),
+      updatedAt: Type.String({ format: 'date-time' }),
+    },
+    { additionalProperties: false },
+  ),
+);
+export type UserUpdatedPayload = Static<typeof UserUpdated.schema>;
+
+// ---- Tokens (issued by auth-service, verified by the gateway) ----
+
+export const TOKEN_ISSUER = 'sagamart-auth';
+export const TOKEN_AUDIENCE = 'sagamart';
+export const TOKEN_ALGORITHM = 'ES256';
+/** Served by auth-service; the gateway routes it publicly. */
+export const JWKS_PATH = '/api/auth/.well-known/jwks.json';
+
+export type TokenType = 'access' | 'refresh';
+
+/** Claims of every token. Only `token_type: 'access'` may authorize a request. */
+export interface TokenClaims {
+  iss: typeof TOKEN_ISSUER;
+  aud: typeof TOKEN_AUDIENCE;
+  /** The user id (UUID). */
+  sub: string;
+  email: string;
+  role: UserRole;
+  token_type: TokenType;
+  jti: string;
+  iat: number;
+  exp: number;
+}
+
+// ---- auth-service's internal HTTP API, called by user-service only (never routed by the gateway) ----
+
+/** PUT /internal/credentials/{userId}: sets the credential of a user being created; auth hashes. */
+export const CredentialsUpsert = Type.Object({
+  email: Type.String({ minLength: 3, maxLength: 254 }),
+  password: Type.String({ minLength: 1, maxLength: 128 }),
+  role: UserRole,
+  status: UserStatus,
+});
+export type CredentialsUpsert = Static<typeof CredentialsUpsert>;
+
+/** POST /internal/credentials/{userId}/password: verifies the current password, sets the new one. */
+export const PasswordChange = Type.Object({
+  currentPassword: Type.String({ minLength: 1, maxLength: 256 }),
+  newPassword: Type.String({ minLength: 1, maxLength: 128 }),
+});
+export type PasswordChange = Static<typeof PasswordChange>;
+
+/**
+ * PUT /internal/accounts/{userId}: the `user.updated` snapshot pushed synchronously so that a
+ * suspension or role change reaches auth at once; the event remains the durable path.
+ */
+export const AccountSnapshot = UserUpdated.schema;
+export type AccountSnapshot = UserUpdatedPayload;

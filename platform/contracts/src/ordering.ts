@@ -1,0 +1,295 @@
+import { type Static, Type } from 'typebox';
+import { defineEvent } from './define.ts';
+
+// Ordering: the order saga (order-service), payments (payment-service + mock PG) and the promotion
+// quote and coupon reservations (promotion-service). See docs/adr/0004-order-saga.md.
+//
+// Money is integer won. Every event names the order by both `orderId` (the saga's key, also the key
+// of every reservation) and `orderNumber` (what people and the PG see: ORD-yyyyMMdd-XXXXXXXX).
+// Ordering: no transport promises order, so events carry a `version` that grows with every state
+// change of their aggregate (the order for `order.*`, the payment for `payment.*`); a consumer keeps
+// the highest version it applied and ignores anything not newer. Each service publishes only its own
+// state changes and never re-announces an event it consumed, so events cannot cycle.
+
+const Won = Type.Integer({ minimum: 0 });
+const Version = Type.Integer({ minimum: 1 });
+const Timestamp = Type.String({ format: 'date-time' });
+const UserId = Type.String({ format: 'uuid' });
+
+/** The saga key; an opaque string chosen by order-service (same limits as the stock reservation). */
+export const OrderId = Type.String({ minLength: 1, maxLength: 64 });
+export const ORDER_NUMBER_PATTERN_SOURCE = '^ORD-[0-9]{8}-[0-9A-Z]{8}$';
+export const ORDER_NUMBER_PATTERN = new RegExp(ORDER_NUMBER_PATTERN_SOURCE);
+/** ORD-yyyyMMdd-XXXXXXXX (X: digits and upper-case letters). */
+export const OrderNumber = Type.String({ pattern: ORDER_NUMBER_PATTERN_SOURCE });
+
+/** Why an order ended CANCELLED. */
+export const ORDER_CANCEL_REASONS = [
+  'OUT_OF_STOCK',
+  'COUPON_UNAVAILABLE',
+  'POINTS_INSUFFICIENT',
+  'PAYMENT_FAILED',
+  'PAYMENT_TIMEOUT',
+  'USER_CANCELLED',
+  'ADMIN_CANCELLED',
+] as const;
+export type OrderCancelReason = (typeof ORDER_CANCEL_REASONS)[number];
+export const OrderCancelReason = Type.Enum(ORDER_CANCEL_REASONS);
+
+const orderRef = {
+  orderId: OrderId,
+  orderNumber: OrderNumber,
+  userId: UserId,
+  /** The order's version after this change (per order). */
+  version: Version,
+};
+
+/**
+ * All reservations held (stock, coupon, points): the order is PAYMENT_PENDING and may be paid.
+ * payment-service keeps `payableAmount` from it and accepts exactly that amount.
+ */
+export const OrderPlaced = defineEvent(
+  'order.placed',
+  1,
+  Type.Object(
+    {
+      ...orderRef,
+      /** Sum of unit price × quantity, before discounts. */
+      subtotal: Won,
+      /** Policy and coupon discounts, from promotion-service's quote. */
+      discountAmount: Won,
+      pointsUsed: Won,
+      /** subtotal − discountAmount − pointsUsed: what the shopper pays through the PG. */
+      payableAmount: Won,
+      /** A short label for the PG window, e.g. "티셔츠 외 2건". */
+      orderName: Type.String({ minLength: 1, maxLength: 100 }),
+      placedAt: Timestamp,
+    },
+    { additionalProperties: false },
+  ),
+);
+export type OrderPlacedPayload = Static<typeof OrderPlaced.schema>;
+
+/** The payment was approved and every reservation committed (stock sold, coupon USED, points spent). */
+export const OrderPaid = defineEvent(
+  'order.paid',
+  1,
+  Type.Object(
+    {
+      ...orderRef,
+      payableAmount: Won,
+      paymentId: Type.String({ format: 'uuid' }),
+      paidAt: Timestamp,
+    },
+    { additionalProperties: false },
+  ),
+);
+export type OrderPaidPayload = Static<typeof OrderPaid.schema>;
+
+/**
+ * The order ended CANCELLED and its reservations were released (or are being released: compensations
+ * are retried until they succeed). `wasPaid`: it was PAID before, so payment-service refunds it.
+ * payment-service also refunds an approval that raced the cancel, whatever `wasPaid` says.
+ */
+export const OrderCancelled = defineEvent(
+  'order.cancelled',
+  1,
+  Type.Object(
+    {
+      ...orderRef,
+      reason: OrderCancelReason,
+      payableAmount: Won,
+      wasPaid: Type.Boolean(),
+      cancelledAt: Timestamp,
+    },
+    { additionalProperties: false },
+  ),
+);
+export type OrderCancelledPayload = Static<typeof OrderCancelled.schema>;
+
+const paymentRef = {
+  paymentId: Type.String({ format: 'uuid' }),
+  orderId: OrderId,
+  orderNumber: OrderNumber,
+  userId: UserId,
+  /** The PG's key for this payment. */
+  paymentKey: Type.String({ minLength: 1, maxLength: 200 }),
+  /** The payment's version after this change (per payment: 1 when created, +1 per status change). */
+  version: Version,
+};
+
+/** The PG approved (charged) the payment. */
+export const PaymentApproved = defineEvent(
+  'payment.approved',
+  1,
+  Type.Object(
+    { ...paymentRef, amount: Won, method: Type.String(), approvedAt: Timestamp },
+    { additionalProperties: false },
+  ),
+);
+export type PaymentApprovedPayload = Static<typeof PaymentApproved.schema>;
+
+/**
+ * The payment failed and nothing was charged: declined, insufficient funds, an amount that differs
+ * from the order's payable amount (`AMOUNT_MISMATCH`), an unknown paymentKey, or an order cancelled
+ * before the PG confirmed (`ORDER_CANCELLED`).
+ */
+export const PaymentFailed = defineEvent(
+  'payment.failed',
+  1,
+  Type.Object(
+    {
+      ...paymentRef,
+      /** The amount the confirm asked for. */
+      amount: Won,
+      code: Type.String({ minLength: 1 }),
+      message: Type.String(),
+      failedAt: Timestamp,
+    },
+    { additionalProperties: false },
+  ),
+);
+export type PaymentFailedPayload = Static<typeof PaymentFailed.schema>;
+
+/** An approved payment was refunded in full through the PG (after `order.cancelled`). */
+export const PaymentRefunded = defineEvent(
+  'payment.refunded',
+  1,
+  Type.Object(
+    { ...paymentRef, amount: Won, reason: Type.String(), refundedAt: Timestamp },
+    { additionalProperties: false },
+  ),
+);
+export type PaymentRefundedPayload = Static<typeof PaymentRefunded.schema>;
+
+/** What payment-service consumes (its topology entry). */
+export const PAYMENT_SERVICE_EVENTS = [OrderPlaced, OrderCancelled].map((e) => e.name);
+
+// ---- promotion-service's internal HTTP API (never routed by the gateway) ----
+
+/** A problem `type` of 409 answers when a coupon cannot be used (quote and reservation alike). */
+export const COUPON_UNAVAILABLE = 'COUPON_UNAVAILABLE';
+/** Why a coupon is unavailable: the `reason` member of a COUPON_UNAVAILABLE problem. */
+export const COUPON_UNAVAILABLE_REASONS = [
+  'NOT_OWNED',
+  'INACTIVE',
+  'NOT_YET_VALID',
+  'EXPIRED',
+  'RESERVED',
+  'USED',
+  'MIN_ORDER_AMOUNT',
+] as const;
+export type CouponUnavailableReason = (typeof COUPON_UNAVAILABLE_REASONS)[number];
+
+/**
+ * POST /internal/quotes: the single source of pricing truth. `categoryIds` of an item: its leaf
+ * categories and all their ancestors (a CATEGORY policy applies to its category and everything below).
+ * `couponId` is the coupon's id (a user holds at most one of each coupon). `orderId`, when given, lets
+ * a coupon already RESERVED for that very order be quoted again (saga recovery).
+ */
+export const PromotionQuoteRequest = Type.Object(
+  {
+    userId: UserId,
+    items: Type.Array(
+      Type.Object(
+        {
+          skuId: Type.Integer({ minimum: 1 }),
+          productId: Type.Integer({ minimum: 1 }),
+          categoryIds: Type.Array(Type.Integer({ minimum: 1 }), { maxItems: 50 }),
+          unitPrice: Type.Integer({ minimum: 0, maximum: 1_000_000_000 }),
+          quantity: Type.Integer({ minimum: 1, maximum: 10_000 }),
+        },
+        { additionalProperties: false },
+      ),
+      { minItems: 1, maxItems: 100 },
+    ),
+    couponId: Type.Optional(Type.Integer({ minimum: 1 })),
+    orderId: Type.Optional(OrderId),
+  },
+  { additionalProperties: false },
+);
+export type PromotionQuoteRequest = Static<typeof PromotionQuoteRequest>;
+
+export const PromotionQuote = Type.Object({
+  subtotal: Won,
+  policyDiscounts: Type.Array(Type.Object({ policyId: Type.Integer(), name: Type.String(), amount: Won })),
+  couponDiscount: Won,
+  couponId: Type.Union([Type.Integer(), Type.Null()]),
+  totalDiscount: Won,
+  payable: Won,
+});
+export type PromotionQuote = Static<typeof PromotionQuote>;
+
+/**
+ * POST /internal/coupons/reservations: ISSUED (or RESTORED) → RESERVED, idempotent by orderId.
+ * `orderAmount` is the order's subtotal (before discounts), checked against the coupon's minimum.
+ * Then POST /internal/coupons/reservations/{orderId}/commit (RESERVED → USED) and
+ * POST /internal/coupons/reservations/{orderId}/release (RESERVED → ISSUED, or USED → RESTORED).
+ */
+export const CouponReservationRequest = Type.Object(
+  {
+    orderId: OrderId,
+    userId: UserId,
+    couponId: Type.Integer({ minimum: 1 }),
+    orderAmount: Won,
+  },
+  { additionalProperties: false },
+);
+export type CouponReservationRequest = Static<typeof CouponReservationRequest>;
+
+export const COUPON_RESERVATION_STATES = ['RESERVED', 'COMMITTED', 'RELEASED'] as const;
+export type CouponReservationState = (typeof COUPON_RESERVATION_STATES)[number];
+export const USER_COUPON_STATUSES = ['ISSUED', 'RESERVED', 'USED', 'RESTORED'] as const;
+export type UserCouponStatus = (typeof USER_COUPON_STATUSES)[number];
+
+export const CouponReservation = Type.Object({
+  orderId: Type.String(),
+  /** RESERVED → COMMITTED (paid) → RELEASED (cancelled after payment), or RESERVED → RELEASED. */
+  state: Type.Enum(COUPON_RESERVATION_STATES),
+  /** Null for a release that arrived before (or without) any reservation: a tombstone. */
+  couponId: Type.Union([Type.Integer(), Type.Null()]),
+  userId: Type.Union([Type.String(), Type.Null()]),
+  /** The user's coupon after this step; null for a tombstone. */
+  couponStatus: Type.Union([Type.Enum(USER_COUPON_STATUSES), Type.Null()]),
+});
+export type CouponReservation = Static<typeof CouponReservation>;
+
+// ---- payment-service and the mock PG ----
+
+/** Test cards of the mock PG's checkout page (and of auto-pay). `slow` answers confirm late. */
+export const TEST_CARDS = ['approve', 'decline', 'insufficient', 'slow'] as const;
+export type TestCard = (typeof TEST_CARDS)[number];
+export const TestCard = Type.Enum(TEST_CARDS);
+
+/** POST /internal/payments/auto-pay (payment-service, load tests): checkout at the PG, then the confirm path. */
+export const AutoPayRequest = Type.Object(
+  { orderNumber: OrderNumber, card: Type.Optional(TestCard) },
+  { additionalProperties: false },
+);
+export type AutoPayRequest = Static<typeof AutoPayRequest>;
+
+export const PAYMENT_STATUSES = ['PENDING', 'APPROVED', 'FAILED', 'REFUNDED'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+
+/** A payment as payment-service shows it (confirm answers, owner and admin reads). */
+export const PaymentView = Type.Object({
+  paymentId: Type.String(),
+  orderId: Type.String(),
+  orderNumber: Type.String(),
+  userId: Type.String(),
+  paymentKey: Type.String(),
+  amount: Won,
+  status: Type.Enum(PAYMENT_STATUSES),
+  method: Type.Union([Type.String(), Type.Null()]),
+  failureCode: Type.Union([Type.String(), Type.Null()]),
+  failureMessage: Type.Union([Type.String(), Type.Null()]),
+  /** A refund was asked for (order cancelled) and is being carried out. */
+  refundRequested: Type.Boolean(),
+  refundReason: Type.Union([Type.String(), Type.Null()]),
+  version: Version,
+  createdAt: Timestamp,
+  approvedAt: Type.Union([Timestamp, Type.Null()]),
+  failedAt: Type.Union([Timestamp, Type.Null()]),
+  refundedAt: Type.Union([Timestamp, Type.Null()]),
+});
+export type PaymentView = Static<typeof PaymentView>;

@@ -1,0 +1,48 @@
+// Field rules shared by the browser and the servers, so both judge input the same way.
+// Keep this module free of imports and of browser or Node APIs: the web app bundles it as-is.
+// Pattern sources are valid both as JavaScript `RegExp`s with the `u` flag and as JSON Schema
+// `pattern`s (Ajv compiles them with `u`).
+
+export const EMAIL_MAX_LENGTH = 254;
+/** Pragmatic: something@domain.tld without spaces; deliverability is not checked. */
+export const EMAIL_PATTERN_SOURCE = String.raw`^[^\s@]+@[^\s@]+\.[^\s@]+$`;
+export const EMAIL_PATTERN = new RegExp(EMAIL_PATTERN_SOURCE, 'u');
+export const EMAIL_RULE_MESSAGE = 'Enter a valid email address.';
+
+export const PASSWORD_MIN_LENGTH = 8;
+/** Caps the work a single login or signup can ask of the password hasher. */
+export const PASSWORD_MAX_LENGTH = 128;
+/** At least 8 characters with an ASCII letter, a digit and an ASCII special character (punctuation). */
+export const PASSWORD_PATTERN_SOURCE = String.raw`^(?=.*[A-Za-z])(?=.*[0-9])(?=.*[\x21-\x2F\x3A-\x40\x5B-\x60\x7B-\x7E]).{8,}$`;
+export const PASSWORD_PATTERN = new RegExp(PASSWORD_PATTERN_SOURCE, 'u');
+export const PASSWORD_RULE_MESSAGE =
+  'Password must be at least 8 characters and include a letter, a digit and a special character.';
+export const PASSWORD_TOO_LONG_MESSAGE = `Password must be at most ${PASSWORD_MAX_LENGTH} characters.`;
+export const PASSWORD_CONFIRM_MESSAGE = 'Passwords do not match.';
+
+/** Korean mobile numbers: 010, 011, 016, 017, 018 or 019, with or without hyphens. */
+export const PHONE_PATTERN_SOURCE = '^01[016789]-?[0-9]{3,4}-?[0-9]{4}$';
+export const PHONE_PATTERN = new RegExp(PHONE_PATTERN_SOURCE, 'u');
+export const PHONE_RULE_MESSAGE = 'Enter a Korean mobile number such as 010-1234-5678.';
+
+export const NAME_MAX_LENGTH = 50;
+/** Required: at least one non-space character. */
+export const NAME_PATTERN_SOURCE = String.raw`\S`;
+export const NAME_PATTERN = new RegExp(NAME_PATTERN_SOURCE, 'u');
+export const NAME_RULE_MESSAGE = 'Name is required.';
+
+export function isValidEmail(email: string): boolean {
+  return email.length <= EMAIL_MAX_LENGTH && EMAIL_PATTERN.test(email);
+}
+
+export function isValidPassword(password: string): boolean {
+  return password.length <= PASSWORD_MAX_LENGTH && PASSWORD_PATTERN.test(password);
+}
+
+export function isValidPhone(phone: string): boolean {
+  return PHONE_PATTERN.test(phone);
+}
+
+export function isValidName(name: string): boolean {
+  return name.length <= NAME_MAX_LENGTH && NAME_PATTERN.test(name);
+}

@@ -1,0 +1,226 @@
+import { createHash, randomUUID } from 'node:crypto';
+import type { Kysely, Transaction } from '@sagamart/kit';
+import { mayUseTokens } from '../domain/account.ts';
+import { judgeRefresh, type RevokeReason } from '../domain/refresh-token.ts';
+import { InvalidTokenError, type JwtCodec, type TokenSubject } from '../infra/jwt.ts';
+import type { PasswordHasher } from '../infra/password-hasher.ts';
+import type { AuthDb } from '../infra/schema.ts';
+import type { LoginAttemptsStore } from './login-attempts.ts';
+import { accountDisabled, invalidCredentials, invalidRefreshToken } from './problems.ts';
+import { type AuthSettings, normalizeEmail } from './settings.ts';
+
+export interface TokenPair {
+  accessToken: string;
+  refreshToken: string;
+  tokenType: 'Bearer';
+  /** Access token lifetime, seconds. */
+  expiresIn: number;
+  refreshExpiresIn: number;
+}
+
+export interface SessionDeps {
+  db: Kysely<AuthDb>;
+  hasher: PasswordHasher;
+  jwt: JwtCodec;
+  attempts: LoginAttemptsStore;
+  settings: () => AuthSettings;
+  now?: () => Date;
+}
+
+export const hashJti = (jti: string) => createHash('sha256').update(jti).digest('hex');
+
+/** Login, refresh rotation with token families, and logout. */
+export class Sessions {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: SessionDeps) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  async login(rawEmail: string, password: string): Promise<TokenPair> {
+    const { db, hasher, attempts } = this.deps;
+    const settings = this.deps.settings();
+    const now = this.now();
+    const email = normalizeEmail(rawEmail);
+    await attempts.assertNotCoolingDown(email, now);
+
+    const account = await db.selectFrom('accounts').selectAll().where('email', '=', email).executeTakeFirst();
+    // Unknown accounts are verified against a dummy hash: same work, same answer, same counter.
+    const result = await hasher.verify(password, account?.password_hash);
+    if (!account || !result.ok) {
+      await attempts.recordFailure(email, settings.lockout, now);
+      throw invalidCredentials();
+    }
+    await attempts.reset(email);
+    if (result.rehash) {
+      await db
+        .updateTable('accounts')
+        .set({ password_hash: await hasher.hash(password) })
+        .where('user_id', '=', account.user_id)
+        .where('password_hash', '=', account.password_hash)
+        .execute();
+    }
+    // Only after the password proved right, so the status of other people's accounts stays private.
+    if (!mayUseTokens(account.status)) throw accountDisabled(account.status);
+    return db
+      .transaction()
+      .execute((trx) => this.issuePair(trx, toSubject(account), randomUUID(), null, now));
+  }
+
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    const { db } = this.deps;
+    const settings = this.deps.settings();
+    const now = this.now();
+    const claims = await this.verifyRefresh(refreshToken, now, settings);
+    const tokenHash = hashJti(claims.jti);
+
+    // Decide inside the transaction, throw after it: a family revocation must commit.
+    const outcome = await db.transaction().execute(async (trx) => {
+      const stored = await trx
+        .selectFrom('refresh_tokens')
+        .selectAll()
+        .where('token_hash', '=', tokenHash)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!stored || stored.user_id !== claims.sub) return { error: invalidRefreshToken() };
+      const verdict = judgeRefresh(
+        { expiresAt: stored.expires_at, revokedAt: stored.revoked_at, revokedReason: stored.revoked_reason },
+        now,
+      );
+      if (verdict.kind === 'reuse') {
+        await revokeFamily(trx, stored.family_id, 'reuse-detected', now);
+        return {
+          error: invalidRefreshToken('This refresh token was already used; the session has been revoked'),
+        };
+      }
+      if (verdict.kind !== 'rotate') return { error: invalidRefreshToken() };
+
+      const account = await trx
+        .selectFrom('accounts')
+        .selectAll()
+        .where('user_id', '=', stored.user_id)
+        .executeTakeFirst();
+      if (!account) {
+        await revokeFamily(trx, stored.family_id, 'account-disabled', now);
+        return { error: invalidRefreshToken() };
+      }
+      if (!mayUseTokens(account.status)) {
+        await revokeFamily(trx, stored.family_id, 'account-disabled', now);
+        return { error: accountDisabled(account.status) };
+      }
+      await trx
+        .updateTable('refresh_tokens')
+        .set({ revoked_at: now, revoked_reason: 'rotated' })
+        .where('token_hash', '=', tokenHash)
+        .execute();
+      // The current role and email go into the new access token: changes apply at the next refresh.
+      return { pair: await this.issuePair(trx, toSubject(account), stored.family_id, tokenHash, now) };
+    });
+    if ('error' in outcome) throw outcome.error;
+    return outcome.pair;
+  }
+
+  /** Ends the session the refresh token belongs to. Idempotent. */
+  async logout(refreshToken: string): Promise<void> {
+    const now = this.now();
+    let claims: { jti: string; sub: string };
+    try {
+      claims = await this.deps.jwt.verify(
+        refreshToken,
+        'refresh',
+        now,
+        this.deps.settings().keyRetentionSeconds,
+      );
+    } catch (error) {
+      if (!(error instanceof InvalidTokenError)) throw error;
+      // An expired token has nothing left to revoke; anything else is not ours.
+      if (error.message === 'ERR_JWT_EXPIRED') return;
+      throw invalidRefreshToken();
+    }
+    await this.deps.db.transaction().execute(async (trx) => {
+      const stored = await trx
+        .selectFrom('refresh_tokens')
+        .select(['family_id', 'user_id'])
+        .where('token_hash', '=', hashJti(claims.jti))
+        .executeTakeFirst();
+      if (stored && stored.user_id === claims.sub) await revokeFamily(trx, stored.family_id, 'logout', now);
+    });
+  }
+
+  private async verifyRefresh(token: string, now: Date, settings: AuthSettings) {
+    try {
+      return await this.deps.jwt.verify(token, 'refresh', now, settings.keyRetentionSeconds);
+    } catch (error) {
+      if (error instanceof InvalidTokenError) throw invalidRefreshToken();
+      throw error;
+    }
+  }
+
+  private async issuePair(
+    trx: Transaction<AuthDb>,
+    subject: TokenSubject,
+    familyId: string,
+    parentHash: string | null,
+    now: Date,
+  ): Promise<TokenPair> {
+    const settings = this.deps.settings();
+    const refreshJti = randomUUID();
+    const [accessToken, refreshToken] = await Promise.all([
+      this.deps.jwt.sign(subject, 'access', randomUUID(), now, settings.accessTtlSeconds),
+      this.deps.jwt.sign(subject, 'refresh', refreshJti, now, settings.refreshTtlSeconds),
+    ]);
+    await trx
+      .insertInto('refresh_tokens')
+      .values({
+        token_hash: hashJti(refreshJti),
+        user_id: subject.userId,
+        family_id: familyId,
+        parent_hash: parentHash,
+        issued_at: now,
+        expires_at: new Date(now.getTime() + settings.refreshTtlSeconds * 1000),
+        revoked_at: null,
+        revoked_reason: null,
+      })
+      .execute();
+    return {
+      accessToken,
+      refreshToken,
+      tokenType: 'Bearer',
+      expiresIn: settings.accessTtlSeconds,
+      refreshExpiresIn: settings.refreshTtlSeconds,
+    };
+  }
+}
+
+function toSubject(account: { user_id: string; email: string; role: TokenSubject['role'] }): TokenSubject {
+  return { userId: account.user_id, email: account.email, role: account.role };
+}
+
+export async function revokeFamily(
+  trx: Kysely<AuthDb>,
+  familyId: string,
+  reason: RevokeReason,
+  now: Date,
+): Promise<void> {
+  await trx
+    .updateTable('refresh_tokens')
+    .set({ revoked_at: now, revoked_reason: reason })
+    .where('family_id', '=', familyId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}
+
+/** Every live refresh token of a user (password change, suspension). */
+export async function revokeAllOfUser(
+  trx: Kysely<AuthDb>,
+  userId: string,
+  reason: RevokeReason,
+  now: Date,
+): Promise<void> {
+  await trx
+    .updateTable('refresh_tokens')
+    .set({ revoked_at: now, revoked_reason: reason })
+    .where('user_id', '=', userId)
+    .where('revoked_at', 'is', null)
+    .execute();
+}

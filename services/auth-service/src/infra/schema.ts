@@ -1,0 +1,98 @@
+import type { UserRole, UserStatus } from '@sagamart/contracts';
+import { type Generated, type Kysely, type Migration, sql } from '@sagamart/kit';
+import type { RevokeReason } from '../domain/refresh-token.ts';
+
+export interface AuthDb {
+  accounts: {
+    user_id: string;
+    /** Lower-cased. */
+    email: string;
+    /** `$scrypt$...`; null until user-service sets the credential. */
+    password_hash: string | null;
+    role: UserRole;
+    status: UserStatus;
+    /** Highest user-service version applied (0: only the signup call so far). */
+    user_version: number;
+    confirmed: boolean;
+    password_changed_at: Date | null;
+    created_at: Generated<Date>;
+    updated_at: Generated<Date>;
+  };
+  login_attempts: {
+    email: string;
+    failures: number;
+    locked_until: Date | null;
+    updated_at: Generated<Date>;
+  };
+  refresh_tokens: {
+    /** SHA-256 of the token's jti: a database leak yields no usable token ids. */
+    token_hash: string;
+    user_id: string;
+    family_id: string;
+    parent_hash: string | null;
+    issued_at: Date;
+    expires_at: Date;
+    revoked_at: Date | null;
+    revoked_reason: RevokeReason | null;
+  };
+  signing_keys: {
+    kid: string;
+    alg: string;
+    public_jwk: Record<string, unknown>;
+    /** The private JWK, AES-256-GCM encrypted: `v1.<iv>.<tag>.<ciphertext>` (base64url). */
+    private_jwk_encrypted: string;
+    created_at: Generated<Date>;
+    activates_at: Date;
+  };
+}
+
+export const migrations: Record<string, Migration> = {
+  '0001_auth': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('accounts')
+        .addColumn('user_id', 'uuid', (c) => c.primaryKey())
+        .addColumn('email', 'text', (c) => c.notNull().unique())
+        .addColumn('password_hash', 'text')
+        .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('USER', 'ADMIN')`))
+        .addColumn('status', 'text', (c) =>
+          c.notNull().check(sql`status in ('ACTIVE', 'INACTIVE', 'SUSPENDED')`),
+        )
+        .addColumn('user_version', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('confirmed', 'boolean', (c) => c.notNull().defaultTo(false))
+        .addColumn('password_changed_at', 'timestamptz')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema
+        .createTable('login_attempts')
+        .addColumn('email', 'text', (c) => c.primaryKey())
+        .addColumn('failures', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('locked_until', 'timestamptz')
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema
+        .createTable('refresh_tokens')
+        .addColumn('token_hash', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'uuid', (c) => c.notNull())
+        .addColumn('family_id', 'uuid', (c) => c.notNull())
+        .addColumn('parent_hash', 'text')
+        .addColumn('issued_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('revoked_at', 'timestamptz')
+        .addColumn('revoked_reason', 'text')
+        .execute();
+      await db.schema.createIndex('refresh_tokens_family').on('refresh_tokens').column('family_id').execute();
+      await db.schema.createIndex('refresh_tokens_user').on('refresh_tokens').column('user_id').execute();
+      await db.schema
+        .createTable('signing_keys')
+        .addColumn('kid', 'text', (c) => c.primaryKey())
+        .addColumn('alg', 'text', (c) => c.notNull())
+        .addColumn('public_jwk', 'jsonb', (c) => c.notNull())
+        .addColumn('private_jwk_encrypted', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('activates_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+    },
+  },
+};

@@ -1,0 +1,105 @@
+import { randomUUID } from 'node:crypto';
+import type { ConfigTree, Service, ServiceOptions } from '@sagamart/kit';
+import { startTestService } from '@sagamart/testkit';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
+import authService from '../src/index.ts';
+
+/** Cheap scrypt for tests (the production parameters are covered by the hasher test). */
+export const fastHashing: ConfigTree = { auth: { password: { scrypt: { logN: 10, r: 8, p: 1 } } } };
+
+export function mergeTrees(...trees: ConfigTree[]): ConfigTree {
+  const out: ConfigTree = {};
+  for (const tree of trees) {
+    for (const [key, value] of Object.entries(tree)) {
+      const current = out[key];
+      out[key] =
+        current &&
+        typeof current === 'object' &&
+        !Array.isArray(current) &&
+        value &&
+        typeof value === 'object' &&
+        !Array.isArray(value)
+          ? mergeTrees(current as ConfigTree, value as ConfigTree)
+          : value;
+    }
+  }
+  return out;
+}
+
+export async function startAuth(config: ConfigTree = {}, options: Omit<ServiceOptions, 'config'> = {}) {
+  return startTestService(authService, { ...options, config: mergeTrees(fastHashing, config) });
+}
+
+/** Test response bodies are read loosely; each assertion states the shape it expects. */
+// biome-ignore lint/suspicious/noExplicitAny: asserted field by field in the tests
+export type Json = any;
+
+/** A small JSON client for one base URL. */
+export function client(base: string | Service<unknown>) {
+  const url = typeof base === 'string' ? base : base.url;
+  const call = async <T = Json>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    return {
+      status: res.status,
+      headers: res.headers,
+      body: text ? (JSON.parse(text) as T) : (undefined as T),
+    };
+  };
+  return {
+    get: <T = Json>(path: string, headers?: Record<string, string>) =>
+      call<T>('GET', path, undefined, headers),
+    post: <T = Json>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      call<T>('POST', path, body ?? {}, headers),
+    put: <T = Json>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      call<T>('PUT', path, body ?? {}, headers),
+    patch: <T = Json>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      call<T>('PATCH', path, body ?? {}, headers),
+  };
+}
+
+/** Identity headers as the gateway sets them after verifying an access token. */
+export function asUser(userId: string, role: 'USER' | 'ADMIN' = 'USER', email = `${userId}@example.test`) {
+  return { 'x-user-id': userId, 'x-user-email': email, 'x-user-role': role };
+}
+
+export const asAdmin = () => asUser(randomUUID(), 'ADMIN');
+
+export function claimsOf(token: string) {
+  return { header: decodeProtectedHeader(token), claims: decodeJwt(token) as Record<string, unknown> };
+}
+
+export function uniqueEmail(prefix = 'user'): string {
+  return `${prefix}-${randomUUID().slice(0, 8)}@example.test`;
+}
+
+/** A user-service snapshot as `user.updated` carries it. */
+export function snapshot(
+  userId: string,
+  email: string,
+  version: number,
+  overrides: Record<string, unknown> = {},
+) {
+  return {
+    userId,
+    version,
+    email,
+    name: 'Test User',
+    phone: null,
+    role: 'USER',
+    status: 'ACTIVE',
+    grade: 'NORMAL',
+    changes: ['status'],
+    updatedAt: new Date().toISOString(),
+    ...overrides,
+  };
+}

@@ -1,0 +1,70 @@
+import type { Identity } from '@sagamart/kit';
+import { authorize } from '../domain/access-policy.ts';
+import type { BearerToken } from '../domain/header-policy.ts';
+import type { RouteRole } from '../domain/route-table.ts';
+import { type AccessTokenVerifier, InvalidTokenError } from '../infra/access-tokens.ts';
+import { KeysUnavailableError } from '../infra/jwks-key-store.ts';
+import type { RateLimiter } from '../infra/rate-limiter.ts';
+import {
+  authenticationRequired,
+  invalidToken,
+  keysUnavailable,
+  rateLimited,
+  wrongRole,
+} from './gateway-problems.ts';
+import type { LiveSettings } from './live-settings.ts';
+
+export interface AdmissionRequest {
+  credential: BearerToken;
+  role: RouteRole;
+  /** Rate-limit class. */
+  rateLimit: string;
+  clientIp: string;
+}
+
+/**
+ * Decides whether a request goes through: who the caller is (a presented token must be valid, even
+ * on public routes), whether the route lets them in, and whether their rate limit has room.
+ * Throws a GatewayProblem (401, 403, 429, 503) otherwise.
+ */
+export class Gatekeeper {
+  constructor(
+    private readonly verifier: AccessTokenVerifier,
+    private readonly limiter: RateLimiter,
+    private readonly settings: LiveSettings,
+    /** The service that issues tokens, named when its keys are unavailable. */
+    private readonly issuer: string,
+  ) {}
+
+  async admit(entry: AdmissionRequest): Promise<Identity | undefined> {
+    const identity = await this.identify(entry.credential);
+    const decision = authorize(entry.role, identity);
+    if (decision === 'unauthenticated') throw authenticationRequired();
+    if (decision === 'forbidden') throw wrongRole(entry.role);
+    await this.throttle(entry.rateLimit, identity ? `user:${identity.userId}` : `ip:${entry.clientIp}`);
+    return identity;
+  }
+
+  async identify(credential: BearerToken): Promise<Identity | undefined> {
+    if (credential.kind === 'none') return undefined;
+    if (credential.kind === 'malformed')
+      throw invalidToken('the Authorization header is not "Bearer <token>"');
+    try {
+      return await this.verifier.verify(credential.token);
+    } catch (error) {
+      if (error instanceof InvalidTokenError) throw invalidToken(error.message);
+      if (error instanceof KeysUnavailableError) throw keysUnavailable(this.issuer);
+      throw error;
+    }
+  }
+
+  /** Callers are told apart by user id when signed in, by address otherwise. */
+  private async throttle(rateLimitClass: string, subject: string): Promise<void> {
+    const limits = this.settings.value.rateLimits;
+    const limit = limits[rateLimitClass] ?? limits.default!;
+    // The limit is part of the key: a refreshed limit starts fresh buckets (raising it helps at once).
+    const key = `${rateLimitClass}/${limit.capacity}/${limit.refillPerSecond}:${subject}`;
+    const decision = await this.limiter.take(key, limit);
+    if (!decision.allowed) throw rateLimited(decision.retryAfterSeconds);
+  }
+}

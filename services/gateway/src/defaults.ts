@@ -1,0 +1,53 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { JWKS_PATH, TOKEN_AUDIENCE, TOKEN_ISSUER } from '@sagamart/contracts';
+import { type ConfigTree, mergeConfig } from '@sagamart/kit';
+import { parse } from 'yaml';
+
+/** The repository's `config/gateway.yml`: the route table the config server serves, bundled as defaults. */
+const BUNDLED_CONFIG = fileURLToPath(new URL('../../../config/gateway.yml', import.meta.url));
+/** Where `npm run build -w @sagamart/web` puts the web app. */
+export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../../apps/web/dist', import.meta.url));
+
+/** Settings that hold even without any configuration file. */
+const BUILT_IN: ConfigTree = {
+  gateway: {
+    defaultTimeoutMs: 5_000,
+    breaker: { failureThreshold: 5, halfOpenAfterMs: 5_000 },
+    jwks: {
+      service: 'auth-service',
+      path: JWKS_PATH,
+      timeoutMs: 2_000,
+      minReloadIntervalMs: 10_000,
+      maxAgeMs: 300_000,
+    },
+    auth: { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, clockToleranceSeconds: 5 },
+    rateLimits: { default: { capacity: 100, refillPerSecond: 50 } },
+    rateLimitKeyPrefix: 'sagamart:gateway:rate:',
+    cors: {
+      allowedOrigins: [],
+      allowedMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
+      allowedHeaders: ['authorization', 'content-type', 'x-request-id'],
+      exposedHeaders: ['x-trace-id', 'retry-after'],
+      allowCredentials: true,
+      maxAgeSeconds: 600,
+    },
+    webRoot: DEFAULT_WEB_ROOT,
+    routes: [],
+  },
+};
+
+/**
+ * Bundled defaults: the built-in settings overlaid with `config/gateway.yml` when it is there, so the
+ * gateway routes the platform the same way when the config server cannot be reached.
+ */
+export function gatewayDefaults(file = BUNDLED_CONFIG): ConfigTree {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return BUILT_IN;
+  }
+  const bundled = parse(text) as ConfigTree | null;
+  return bundled ? mergeConfig(BUILT_IN, bundled) : BUILT_IN;
+}

@@ -1,0 +1,118 @@
+import { type Static, Type } from 'typebox';
+import { Compile } from 'typebox/compile';
+import { inspectPath } from './path-policy.ts';
+import { type GatewayRoute, hasPathPrefix, RouteTable, WEBSOCKET_PREFIX } from './route-table.ts';
+import type { BucketLimit } from './token-bucket.ts';
+
+/** The refreshable part of the gateway's configuration (`gateway.routes`, `.rateLimits`, `.cors`), validated. */
+export interface GatewaySettings {
+  routes: RouteTable;
+  rateLimits: Record<string, BucketLimit>;
+  cors: CorsSettings;
+}
+
+const RouteConfig = Type.Object({
+  id: Type.String({ minLength: 1 }),
+  path: Type.String({ pattern: '^/' }),
+  service: Type.String({ minLength: 1 }),
+  role: Type.Union([Type.Literal('NONE'), Type.Literal('USER'), Type.Literal('ADMIN')]),
+  rateLimit: Type.Optional(Type.String({ minLength: 1 })),
+  timeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
+  stripPrefix: Type.Optional(Type.Boolean()),
+  methods: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z]+$' }), { minItems: 1 })),
+});
+
+const RateLimitConfig = Type.Object({
+  capacity: Type.Integer({ minimum: 1 }),
+  refillPerSecond: Type.Number({ exclusiveMinimum: 0 }),
+});
+
+const CorsConfig = Type.Object({
+  allowedOrigins: Type.Array(Type.String()),
+  allowedMethods: Type.Array(Type.String()),
+  allowedHeaders: Type.Array(Type.String()),
+  exposedHeaders: Type.Array(Type.String()),
+  allowCredentials: Type.Boolean(),
+  maxAgeSeconds: Type.Integer({ minimum: 0 }),
+});
+
+export type CorsSettings = Static<typeof CorsConfig>;
+
+const SettingsConfig = Type.Object({
+  routes: Type.Array(RouteConfig),
+  rateLimits: Type.Record(Type.String(), RateLimitConfig),
+  cors: CorsConfig,
+  defaultTimeoutMs: Type.Integer({ minimum: 1 }),
+});
+
+export type RawGatewaySettings = Static<typeof SettingsConfig>;
+
+const validator = Compile(SettingsConfig);
+
+export class InvalidSettingsError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid gateway configuration: ${problems.join('; ')}`);
+    this.name = 'InvalidSettingsError';
+  }
+}
+
+/** Validates the raw configuration tree and builds the route table; throws InvalidSettingsError listing every problem. */
+export function parseGatewaySettings(raw: unknown): GatewaySettings {
+  if (!validator.Check(raw)) {
+    const problems = validator
+      .Errors(raw)
+      .map((e) => `gateway${e.instancePath.replaceAll('/', '.')} ${e.message}`);
+    throw new InvalidSettingsError(problems);
+  }
+  const problems: string[] = [];
+  if (!raw.rateLimits.default) problems.push('gateway.rateLimits needs a "default" class');
+  const routes = raw.routes.map((route, i) => toRoute(route, i, raw, problems));
+  problems.push(...overlaps(routes));
+  if (problems.length) throw new InvalidSettingsError(problems);
+  return { routes: new RouteTable(routes), rateLimits: raw.rateLimits, cors: raw.cors };
+}
+
+function toRoute(
+  route: Static<typeof RouteConfig>,
+  index: number,
+  raw: RawGatewaySettings,
+  problems: string[],
+): GatewayRoute {
+  const where = `gateway.routes[${index}] (${route.id})`;
+  const path = route.path.length > 1 ? route.path.replace(/\/+$/, '') : route.path;
+  if (!inspectPath(path).ok) problems.push(`${where}: path ${route.path} may not be routed`);
+  const rateLimit = route.rateLimit ?? 'default';
+  if (!raw.rateLimits[rateLimit]) problems.push(`${where}: no rate-limit class "${rateLimit}"`);
+  const websocket = hasPathPrefix(path, WEBSOCKET_PREFIX);
+  const methods = route.methods?.map((m) => m.toUpperCase());
+  if (websocket && methods && !methods.includes('GET'))
+    problems.push(`${where}: a WebSocket route must allow GET`);
+  return {
+    id: route.id,
+    path,
+    service: route.service,
+    role: route.role,
+    rateLimit,
+    timeoutMs: route.timeoutMs ?? raw.defaultTimeoutMs,
+    stripPrefix: route.stripPrefix ?? false,
+    methods,
+    websocket,
+  };
+}
+
+/** Duplicate ids, and two routes on one path whose methods overlap (which would win is unclear). */
+function overlaps(routes: GatewayRoute[]): string[] {
+  const problems: string[] = [];
+  const ids = new Set<string>();
+  for (const [i, route] of routes.entries()) {
+    if (ids.has(route.id)) problems.push(`gateway.routes: id "${route.id}" is used twice`);
+    ids.add(route.id);
+    for (const other of routes.slice(i + 1)) {
+      if (other.path !== route.path) continue;
+      const shared =
+        !route.methods || !other.methods || route.methods.some((m) => other.methods!.includes(m));
+      if (shared) problems.push(`gateway.routes: "${route.id}" and "${other.id}" both take ${route.path}`);
+    }
+  }
+  return problems;
+}

@@ -1,0 +1,70 @@
+import type { Role } from '@sagamart/kit';
+
+/** Who may call a route: anyone, any signed-in user (USER or ADMIN), or admins only. */
+export type RouteRole = 'NONE' | Role;
+
+/** One entry of `gateway.routes`, validated and with its defaults applied. */
+export interface GatewayRoute {
+  id: string;
+  /** Path prefix, matched on whole segments: `/api/users` matches `/api/users/7`, not `/api/usersx`. */
+  path: string;
+  /** Discovery name of the upstream. */
+  service: string;
+  role: RouteRole;
+  /** Name of a class in `gateway.rateLimits`. */
+  rateLimit: string;
+  timeoutMs: number;
+  /** Forward the path without the route prefix (default: forward it unchanged). */
+  stripPrefix: boolean;
+  /** Allowed methods (upper case); undefined allows every method. GET also allows HEAD. */
+  methods: string[] | undefined;
+  /** Routes under `/ws` carry WebSocket connections only. */
+  websocket: boolean;
+}
+
+export type RouteMatch =
+  | { kind: 'route'; route: GatewayRoute }
+  /** A route covers the path, but not for this method. */
+  | { kind: 'method-not-allowed'; allowed: string[] }
+  | { kind: 'none' };
+
+export const WEBSOCKET_PREFIX = '/ws';
+
+/** True when `path` is `prefix` itself or lies below it. */
+export function hasPathPrefix(path: string, prefix: string): boolean {
+  if (prefix === '/') return path.startsWith('/');
+  return path === prefix || path.startsWith(`${prefix}/`);
+}
+
+function allows(route: GatewayRoute, method: string): boolean {
+  if (!route.methods) return true;
+  return route.methods.includes(method) || (method === 'HEAD' && route.methods.includes('GET'));
+}
+
+/** The route table: the longest matching prefix that allows the method wins. */
+export class RouteTable {
+  /** Longest prefix first, so the first hit is the most specific. */
+  private readonly ordered: GatewayRoute[];
+
+  constructor(readonly routes: readonly GatewayRoute[]) {
+    this.ordered = [...routes].sort((a, b) => b.path.length - a.path.length);
+  }
+
+  match(method: string, path: string): RouteMatch {
+    const covering = this.ordered.filter((route) => hasPathPrefix(path, route.path));
+    const route = covering.find((r) => allows(r, method));
+    if (route) return { kind: 'route', route };
+    if (covering.length === 0) return { kind: 'none' };
+    const allowed = new Set(covering.flatMap((r) => r.methods ?? []));
+    if (allowed.has('GET')) allowed.add('HEAD');
+    return { kind: 'method-not-allowed', allowed: [...allowed].sort() };
+  }
+}
+
+/** The path (and query) sent upstream: unchanged, or without the route prefix. */
+export function upstreamPath(route: GatewayRoute, pathAndQuery: string): string {
+  if (!route.stripPrefix) return pathAndQuery;
+  const rest = pathAndQuery.slice(route.path === '/' ? 0 : route.path.length);
+  if (rest === '' || rest.startsWith('?')) return `/${rest}`;
+  return rest;
+}

@@ -1,0 +1,82 @@
+import type { Readable } from 'node:stream';
+import { Agent, type Dispatcher, request } from 'undici';
+
+/** One connection pool for every upstream (keep-alive, so most requests skip the TCP handshake). */
+export const upstreamAgent = new Agent({
+  keepAliveTimeout: 10_000,
+  connections: 256,
+  connect: { timeout: 2_000 },
+});
+
+/**
+ * Why a call failed: `connect` (it never reached the upstream, so another instance may be tried),
+ * `broken` (the connection died mid-call), `timeout` (no answer in time), `aborted` (the client left).
+ */
+export type UpstreamFailure = 'connect' | 'broken' | 'timeout' | 'aborted';
+
+export class UpstreamError extends Error {
+  override name = 'UpstreamError';
+  constructor(
+    readonly kind: UpstreamFailure,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+const CONNECT_CODES = new Set([
+  'ECONNREFUSED',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+const BROKEN_CODES = new Set([
+  'ECONNRESET',
+  'EPIPE',
+  'ETIMEDOUT',
+  'UND_ERR_SOCKET',
+  'UND_ERR_CLOSED',
+  'UND_ERR_HEADERS_TIMEOUT',
+  'UND_ERR_BODY_TIMEOUT',
+]);
+
+export interface UpstreamRequest {
+  url: URL;
+  method: string;
+  headers: Record<string, string>;
+  body: Readable | Buffer | null;
+  /** Time allowed until the response headers arrive; the body then streams without a deadline. */
+  timeoutMs: number;
+  /** Aborts the call when the client goes away. */
+  clientGone?: AbortSignal;
+}
+
+/** Sends one request to one upstream instance; resolves once the response headers are in. */
+export async function sendUpstream(call: UpstreamRequest): Promise<Dispatcher.ResponseData> {
+  const deadline = new AbortController();
+  const timer = setTimeout(() => deadline.abort(), call.timeoutMs);
+  const signal = call.clientGone ? AbortSignal.any([deadline.signal, call.clientGone]) : deadline.signal;
+  try {
+    return await request(call.url, {
+      method: call.method as Dispatcher.HttpMethod,
+      headers: call.headers,
+      body: call.body,
+      signal,
+      dispatcher: upstreamAgent,
+    });
+  } catch (error) {
+    if (call.clientGone?.aborted) throw new UpstreamError('aborted', 'the client went away');
+    if (deadline.signal.aborted) throw new UpstreamError('timeout', `no answer within ${call.timeoutMs} ms`);
+    const err = error as Error & { code?: string; cause?: { code?: string } };
+    const code = err.code ?? err.cause?.code ?? err.name;
+    if (CONNECT_CODES.has(code)) throw new UpstreamError('connect', code);
+    if (BROKEN_CODES.has(code)) throw new UpstreamError('broken', code);
+    // Anything else is a bug on this side (say, a header undici refuses): not the upstream's failure.
+    throw error;
+  } finally {
+    clearTimeout(timer);
+  }
+}

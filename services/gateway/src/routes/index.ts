@@ -1,0 +1,91 @@
+import type { IncomingMessage } from 'node:http';
+import fastifyWebsocket from '@fastify/websocket';
+import { CircuitBreakers, type ServiceApp, type ServiceContext } from '@sagamart/kit';
+import { isUpstreamFailure } from '../app/forward-request.ts';
+import { Gatekeeper } from '../app/gatekeeper.ts';
+import { LiveSettings } from '../app/live-settings.ts';
+import { stripIdentityHeaders } from '../domain/header-policy.ts';
+import { AccessTokenVerifier, jwksFromService } from '../infra/access-tokens.ts';
+import { JwksKeyStore } from '../infra/jwks-key-store.ts';
+import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter } from '../infra/rate-limiter.ts';
+import { registerCors } from './cors.ts';
+import { registerDocs } from './docs.ts';
+import { registerPlatformRoutes } from './platform.ts';
+import { registerProxyRoutes } from './proxy.ts';
+import { WebApp } from './web-app.ts';
+import { registerWebSocketRoutes, selectProtocol } from './websocket.ts';
+
+export async function registerGateway(app: ServiceApp, ctx: ServiceContext): Promise<void> {
+  const { config, log, discovery } = ctx;
+
+  // X-User-* come from the gateway only: drop the client's before anything (the kit included) reads them.
+  const stripSpoofedIdentity = (req: IncomingMessage) => stripIdentityHeaders(req.headers);
+  app.server.prependListener('request', stripSpoofedIdentity);
+  app.server.prependListener('upgrade', stripSpoofedIdentity);
+
+  const settings = new LiveSettings(config, log);
+  const issuer = config.string('gateway.jwks.service');
+  const keys = new JwksKeyStore({
+    load: jwksFromService(
+      discovery,
+      issuer,
+      config.string('gateway.jwks.path'),
+      config.number('gateway.jwks.timeoutMs'),
+    ),
+    minReloadIntervalMs: config.number('gateway.jwks.minReloadIntervalMs'),
+    maxAgeMs: config.number('gateway.jwks.maxAgeMs'),
+    onReloadFailed: (error) =>
+      log.warn({ err: (error as Error).message, service: issuer }, 'could not load the JWKS'),
+  });
+  const verifier = new AccessTokenVerifier({
+    keys,
+    issuer: config.string('gateway.auth.issuer'),
+    audience: config.string('gateway.auth.audience'),
+    clockToleranceSeconds: config.number('gateway.auth.clockToleranceSeconds'),
+  });
+  const redisUrl = config.optionalString('redis.url');
+  let limiter: RateLimiter = new MemoryRateLimiter();
+  if (redisUrl) {
+    const redis = new RedisRateLimiter(redisUrl, config.string('gateway.rateLimitKeyPrefix'), log);
+    if (!(await redis.connected()))
+      log.warn('Redis is not reachable yet: rate limits apply per gateway until it is');
+    limiter = redis;
+  }
+  app.addHook('onClose', () => limiter.close());
+  const gatekeeper = new Gatekeeper(verifier, limiter, settings, issuer);
+  // One breaker per route (not the kit's per-service client breakers), counting upstream failures.
+  const breakers = new CircuitBreakers(ctx.metrics, isUpstreamFailure, {
+    failureThreshold: config.number('gateway.breaker.failureThreshold'),
+    halfOpenAfterMs: config.number('gateway.breaker.halfOpenAfterMs'),
+  });
+
+  await registerCors(app, settings);
+  await app.register(fastifyWebsocket, {
+    options: { handleProtocols: selectProtocol, perMessageDeflate: false },
+  });
+  const webApp = await WebApp.find(config.string('gateway.webRoot'));
+  await webApp?.register(app);
+  await registerDocs(app, discovery, ctx.name);
+  // The registry does not register itself; list it too, so the console shows the whole platform.
+  const registry =
+    config.string('discovery.mode') === 'registry'
+      ? {
+          app: 'discovery-server',
+          instanceId: 'discovery-server',
+          url: config.string('discovery.url'),
+          status: 'UP' as const,
+          metadata: {},
+        }
+      : undefined;
+  registerPlatformRoutes(app, { gatekeeper, discovery, registry });
+  registerWebSocketRoutes(app, { settings, gatekeeper, discovery });
+  await registerProxyRoutes(app, { settings, gatekeeper, discovery, breakers, webApp });
+  log.info(
+    {
+      routes: settings.value.routes.routes.length,
+      webApp: Boolean(webApp),
+      rateLimits: redisUrl ? 'redis' : 'memory',
+    },
+    'gateway ready to route',
+  );
+}

@@ -1,0 +1,184 @@
+import type { Discovery, ServiceApp, ServiceInstance } from '@sagamart/kit';
+import { injectTraceContext } from '@sagamart/kit';
+import type { FastifyRequest } from 'fastify';
+import WebSocket, { type RawData } from 'ws';
+import type { Gatekeeper } from '../app/gatekeeper.ts';
+import { malformedPath, notRouted, serviceUnavailable, upgradeRequired } from '../app/gateway-problems.ts';
+import type { LiveSettings } from '../app/live-settings.ts';
+import { upstreamHandshakeHeaders, webSocketToken, withoutQueryParam } from '../domain/header-policy.ts';
+import { inspectPath } from '../domain/path-policy.ts';
+import { type GatewayRoute, upstreamPath, WEBSOCKET_PREFIX } from '../domain/route-table.ts';
+import { replyWithProblem } from './problem-reply.ts';
+
+export interface WebSocketDeps {
+  settings: LiveSettings;
+  gatekeeper: Gatekeeper;
+  discovery: Discovery;
+}
+
+interface Upstream {
+  socket: WebSocket;
+  route: GatewayRoute;
+  instance: ServiceInstance;
+  /** Wired to the client; until then the upstream is closed if the client's handshake fails. */
+  piped?: boolean;
+}
+
+/** Browsers may offer `bearer, <token>` as subprotocols; the gateway answers with `bearer`. */
+export function selectProtocol(offered: Set<string>): string | false {
+  return offered.has('bearer') ? 'bearer' : false;
+}
+
+/**
+ * `/ws/**`: the client is checked and the upstream connection opened before the client's handshake
+ * is accepted (so failures are plain HTTP problems); then messages flow both ways and either side
+ * closing closes the other.
+ */
+export function registerWebSocketRoutes(app: ServiceApp, deps: WebSocketDeps): void {
+  const upstreams = new WeakMap<FastifyRequest, Upstream>();
+
+  app.route({
+    method: 'GET',
+    url: `${WEBSOCKET_PREFIX}/*`,
+    schema: { hide: true },
+    // The token must not show up in access logs or upstream URLs (req.query keeps it for the check).
+    onRequest: (req, _reply, done) => {
+      req.raw.url = withoutQueryParam(req.raw.url ?? '/', 'access_token');
+      done();
+    },
+    preValidation: async (req, reply) => {
+      if (!req.ws) return;
+      try {
+        const upstream = await openUpstream(req, deps);
+        upstreams.set(req, upstream);
+        req.raw.socket.once('close', () => {
+          if (!upstream.piped) upstream.socket.terminate();
+        });
+      } catch (error) {
+        return replyWithProblem(req, reply, error);
+      }
+    },
+    handler: (req, reply) => {
+      const path = req.url.split('?')[0]!;
+      const match = deps.settings.value.routes.match('GET', path);
+      const routed = match.kind === 'route' && match.route.websocket && inspectPath(path).ok;
+      return replyWithProblem(req, reply, routed ? upgradeRequired() : notRouted(req.method, path));
+    },
+    wsHandler: (client, req) => {
+      const upstream = upstreams.get(req);
+      if (!upstream) return client.close(1011);
+      pipe(client, upstream, req);
+    },
+  });
+}
+
+async function openUpstream(req: FastifyRequest, deps: WebSocketDeps): Promise<Upstream> {
+  const path = req.url.split('?')[0]!;
+  const verdict = inspectPath(path);
+  if (!verdict.ok) throw verdict.reason === 'internal' ? notRouted('GET', path) : malformedPath();
+  const match = deps.settings.value.routes.match('GET', path);
+  if (match.kind !== 'route' || !match.route.websocket) throw notRouted('GET', path);
+  const route = match.route;
+
+  const credential = webSocketToken(
+    (req.query as Record<string, unknown>).access_token,
+    req.headers['sec-websocket-protocol'],
+  );
+  req.log = req.log.child({ route: route.id, path });
+  const identity = await deps.gatekeeper.admit({
+    credential,
+    role: route.role,
+    rateLimit: route.rateLimit,
+    clientIp: req.ip,
+  });
+
+  const headers = upstreamHandshakeHeaders(req.headers, {
+    identity,
+    clientIp: req.ip,
+    protocol: req.protocol,
+    requestId: req.id,
+    hasBody: false,
+  });
+  injectTraceContext(headers);
+  const target = upstreamPath(route, req.url);
+
+  const first = await deps.discovery.choose(route.service);
+  if (!first) throw serviceUnavailable(route, 'no-instance');
+  try {
+    return { socket: await connect(first, target, headers, route.timeoutMs), route, instance: first };
+  } catch (error) {
+    const refused = (error as { code?: string }).code === 'ECONNREFUSED';
+    const next = refused ? await deps.discovery.choose(route.service) : undefined;
+    if (next && next.instanceId !== first.instanceId) {
+      try {
+        return { socket: await connect(next, target, headers, route.timeoutMs), route, instance: next };
+      } catch (retryError) {
+        throw serviceUnavailable(route, 'upstream-unavailable', (retryError as Error).message);
+      }
+    }
+    throw serviceUnavailable(route, 'upstream-unavailable', (error as Error).message);
+  }
+}
+
+/** Opens the upstream socket, paused so no message is lost before the client side is wired. */
+function connect(
+  instance: ServiceInstance,
+  target: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+) {
+  const url = new URL(target, instance.url);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  const socket = new WebSocket(url, { headers, handshakeTimeout: timeoutMs, perMessageDeflate: false });
+  return new Promise<WebSocket>((resolve, reject) => {
+    socket.once('open', () => {
+      socket.removeAllListeners('error');
+      socket.pause();
+      resolve(socket);
+    });
+    socket.once('unexpected-response', (_req, res) => {
+      res.resume();
+      socket.terminate();
+      reject(new Error(`the WebSocket handshake was answered with ${res.statusCode}`));
+    });
+    socket.once('error', (error) =>
+      reject(Object.assign(new Error(error.message), { code: (error as { code?: string }).code })),
+    );
+  });
+}
+
+function pipe(client: WebSocket, upstream: Upstream, req: FastifyRequest): void {
+  const { socket } = upstream;
+  upstream.piped = true;
+  const openedAt = Date.now();
+  const forward = (to: WebSocket) => (data: RawData, isBinary: boolean) => {
+    if (to.readyState === WebSocket.OPEN) to.send(data, { binary: isBinary });
+  };
+  client.on('message', forward(socket));
+  socket.on('message', forward(client));
+  client.on('close', (code, reason) => closeBoth(socket, code, reason));
+  // 1006 (no close frame) means the upstream vanished: tell the client so (1014, bad gateway).
+  socket.on('close', (code, reason) => {
+    closeBoth(client, code === 1006 ? 1014 : code, reason);
+    req.log.info(
+      { upstream: upstream.instance.instanceId, code, ms: Date.now() - openedAt },
+      'websocket closed',
+    );
+  });
+  client.on('error', () => socket.terminate());
+  socket.on('error', () => client.terminate());
+  socket.resume();
+}
+
+/** Close codes that may be sent in a close frame; others (1005, 1006, 1015…) become 1000. */
+function sendableCode(code: number): number {
+  const sendable =
+    (code >= 1000 && code <= 1014 && ![1004, 1005, 1006].includes(code)) || (code >= 3000 && code <= 4999);
+  return sendable ? code : 1000;
+}
+
+function closeBoth(other: WebSocket, code: number, reason: Buffer): void {
+  if (other.readyState === WebSocket.OPEN || other.readyState === WebSocket.CONNECTING) {
+    other.close(sendableCode(code), reason.length <= 123 ? reason : undefined);
+  }
+}

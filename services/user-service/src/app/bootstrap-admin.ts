@@ -1,0 +1,59 @@
+import { isValidEmail, isValidPassword } from '@sagamart/contracts/rules';
+import { Problem, type ServiceContext } from '@sagamart/kit';
+import type { UserDb } from '../infra/schema.ts';
+import type { Users } from './users.ts';
+
+export interface Stoppable {
+  stop(): void;
+}
+
+/**
+ * Creates the admin of `bootstrap.admin.*` on first start. Runs in the background and retries
+ * with backoff until auth-service answers, because services start in any order. Idempotent: an
+ * existing user with that email (from an earlier start) is left alone.
+ */
+export function bootstrapAdmin(ctx: ServiceContext<UserDb>, users: Users): Stoppable {
+  const stopped = { value: false };
+  let timer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    stopped.value = true;
+    clearTimeout(timer);
+  };
+  if (!ctx.config.boolean('bootstrap.admin.enabled', true)) return { stop };
+
+  const email = ctx.config.string('bootstrap.admin.email');
+  const password = ctx.config.string('bootstrap.admin.password');
+  const name = ctx.config.string('bootstrap.admin.name');
+  if (!isValidEmail(email) || !isValidPassword(password)) {
+    ctx.log.error(
+      { email },
+      'bootstrap admin not created: bootstrap.admin.email or password breaks the signup rules',
+    );
+    return { stop };
+  }
+  const maxDelayMs = ctx.config.number('bootstrap.admin.maxRetryDelayMs');
+
+  const attempt = async (delayMs: number): Promise<void> => {
+    if (stopped.value) return;
+    try {
+      const outcome = await users.ensureAdmin({ email, password, name });
+      if (outcome === 'created') ctx.log.info({ email }, 'bootstrap admin created');
+      else ctx.log.debug({ email }, 'bootstrap admin already exists');
+    } catch (error) {
+      if (stopped.value) return;
+      // 4xx other than "unavailable" will not heal by retrying (e.g. auth refuses the credential).
+      if (error instanceof Problem && error.status < 500) {
+        ctx.log.error({ err: error, email }, 'bootstrap admin not created');
+        return;
+      }
+      ctx.log.warn(
+        { err: (error as Error).message, retryInMs: delayMs },
+        'bootstrap admin: auth-service not ready, retrying',
+      );
+      timer = setTimeout(() => void attempt(Math.min(delayMs * 2, maxDelayMs)), delayMs);
+      timer.unref();
+    }
+  };
+  void attempt(250);
+  return { stop };
+}

@@ -1,0 +1,26 @@
+import type { ServiceContext } from '@sagamart/kit';
+import { AuthClient } from '../infra/auth-client.ts';
+import type { UserDb } from '../infra/schema.ts';
+import { AdminUsers } from './admin-users.ts';
+import { Points } from './points.ts';
+import { Users } from './users.ts';
+
+/** The use cases of one running user-service, wired once per service context. */
+export interface UserModule {
+  users: Users;
+  points: Points;
+  admin: AdminUsers;
+}
+
+const modules = new WeakMap<ServiceContext<UserDb>, UserModule>();
+
+export function userModule(ctx: ServiceContext<UserDb>): UserModule {
+  let module = modules.get(ctx);
+  if (!module) {
+    const auth = new AuthClient(ctx.client('auth-service'));
+    const users = new Users(ctx, auth);
+    module = { users, points: new Points(ctx, users), admin: new AdminUsers(ctx, auth) };
+    modules.set(ctx, module);
+  }
+  return module;
+}

@@ -1,0 +1,45 @@
+import { defineService, type ServiceContext } from '@sagamart/kit';
+import { bootstrapAdmin, type Stoppable } from './app/bootstrap-admin.ts';
+import { userModule } from './app/module.ts';
+import { migrations, type UserDb } from './infra/schema.ts';
+import { registerAdminRoutes } from './routes/admin-routes.ts';
+import { registerPointsRoutes } from './routes/points-routes.ts';
+import { registerUserRoutes } from './routes/user-routes.ts';
+
+/** Bundled defaults; config/user-service.yml mirrors them. */
+export const userDefaults = {
+  points: { maxCharge: 1_000_000 },
+  bootstrap: {
+    admin: {
+      enabled: true,
+      // The documented development admin: change it (config server or BOOTSTRAP_ADMIN_PASSWORD) anywhere shared.
+      email: 'admin@sagamart.dev',
+      password: 'Admin123!',
+      name: 'Administrator',
+      maxRetryDelayMs: 10_000,
+    },
+  },
+};
+
+const bootstraps = new WeakMap<ServiceContext<UserDb>, Stoppable>();
+
+export default defineService<UserDb>({
+  name: 'user-service',
+  port: 8082,
+  description:
+    'Users: signup, profile, points and admin user management. Publishes user.registered and user.updated.',
+  defaults: userDefaults,
+  refreshable: ['points'],
+  migrations,
+  routes: (app, ctx) => {
+    registerUserRoutes(app, ctx);
+    registerPointsRoutes(app, ctx);
+    registerAdminRoutes(app, ctx);
+  },
+  onStart(ctx) {
+    bootstraps.set(ctx, bootstrapAdmin(ctx, userModule(ctx).users));
+  },
+  onStop(ctx) {
+    bootstraps.get(ctx)?.stop();
+  },
+});

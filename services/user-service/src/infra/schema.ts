@@ -1,0 +1,87 @@
+import type { UserGrade, UserRole, UserStatus } from '@sagamart/contracts';
+import { type Generated, type Kysely, type Migration, sql } from '@sagamart/kit';
+import type { PointMovementType } from '../domain/points.ts';
+
+/** No credential column anywhere: passwords live in auth-service only (ADR 0002). */
+export interface UserDb {
+  users: {
+    id: string;
+    /** Lower-cased; unique. */
+    email: string;
+    name: string;
+    /** 010-1234-5678 form. */
+    phone: string | null;
+    role: UserRole;
+    status: UserStatus;
+    grade: UserGrade;
+    /** +1 on every change; carried by user events so consumers can drop stale ones. */
+    version: number;
+    credentials_changed_at: Date | null;
+    created_at: Generated<Date>;
+    updated_at: Generated<Date>;
+  };
+  point_accounts: {
+    user_id: string;
+    balance: number;
+    updated_at: Generated<Date>;
+  };
+  point_ledger: {
+    id: Generated<string>;
+    user_id: string;
+    type: PointMovementType;
+    /** Signed won. */
+    amount: number;
+    balance_after: number;
+    reason: string | null;
+    created_at: Generated<Date>;
+  };
+}
+
+export const migrations: Record<string, Migration> = {
+  '0001_users': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('users')
+        .addColumn('id', 'uuid', (c) => c.primaryKey())
+        .addColumn('email', 'text', (c) => c.notNull().unique())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('phone', 'text')
+        .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('USER', 'ADMIN')`))
+        .addColumn('status', 'text', (c) =>
+          c.notNull().check(sql`status in ('ACTIVE', 'INACTIVE', 'SUSPENDED')`),
+        )
+        .addColumn('grade', 'text', (c) =>
+          c.notNull().check(sql`grade in ('NORMAL', 'SILVER', 'GOLD', 'VIP')`),
+        )
+        .addColumn('version', 'integer', (c) => c.notNull().check(sql`version >= 1`))
+        .addColumn('credentials_changed_at', 'timestamptz')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`clock_timestamp()`))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`clock_timestamp()`))
+        .addCheckConstraint('users_email_lower', sql`email = lower(email)`)
+        .execute();
+      await db.schema.createIndex('users_created_at').on('users').columns(['created_at', 'id']).execute();
+
+      await db.schema
+        .createTable('point_accounts')
+        .addColumn('user_id', 'uuid', (c) => c.primaryKey().references('users.id'))
+        .addColumn('balance', 'bigint', (c) => c.notNull().defaultTo(0).check(sql`balance >= 0`))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`clock_timestamp()`))
+        .execute();
+      await db.schema
+        .createTable('point_ledger')
+        .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
+        .addColumn('user_id', 'uuid', (c) => c.notNull().references('users.id'))
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('amount', 'bigint', (c) => c.notNull().check(sql`amount <> 0`))
+        .addColumn('balance_after', 'bigint', (c) => c.notNull().check(sql`balance_after >= 0`))
+        .addColumn('reason', 'text')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`clock_timestamp()`))
+        .execute();
+      await db.schema
+        .createIndex('point_ledger_user')
+        .on('point_ledger')
+        .columns(['user_id', 'created_at'])
+        .execute();
+    },
+  },
+};

@@ -1,0 +1,43 @@
+/** An Ajv error as Fastify hands it to a schema error formatter. */
+interface ValidationError {
+  keyword: string;
+  instancePath: string;
+  params: Record<string, unknown>;
+  message?: string;
+}
+
+/** Messages by field, then by failing keyword ('*' for any). */
+export type RuleMessages = Record<string, Partial<Record<string, string>>>;
+
+const field = (e: ValidationError) =>
+  `${e.instancePath}${typeof e.params.missingProperty === 'string' ? `/${e.params.missingProperty}` : ''}`.replace(
+    /^\//,
+    '',
+  );
+
+/**
+ * A route's schemaErrorFormatter that words violations of the shared field rules
+ * (@sagamart/contracts/rules) as the browser does, and keeps one error per field (a nullable field
+ * otherwise also reports "must be null" and "must match a schema in anyOf").
+ * The kit's error handler turns the resulting `validation` list into the problem's `errors[]`.
+ */
+export function withRuleMessages(messages: RuleMessages) {
+  return (errors: ValidationError[], dataVar: string): Error => {
+    const kept = new Map<string, ValidationError>();
+    const noise = (e: ValidationError) =>
+      e.keyword === 'anyOf' || (e.keyword === 'type' && e.params.type === 'null');
+    for (const error of errors) {
+      const key = field(error);
+      const seen = kept.get(key);
+      if (!seen || (noise(seen) && !noise(error))) kept.set(key, error);
+    }
+    for (const [key, error] of kept) {
+      const byKeyword = messages[key];
+      const message = byKeyword?.[error.keyword] ?? byKeyword?.['*'];
+      if (message) error.message = message;
+    }
+    // Fastify attaches this very array as `error.validation`, so edit it in place.
+    errors.splice(0, errors.length, ...kept.values());
+    return new Error(`Invalid ${dataVar}`);
+  };
+}

@@ -1,0 +1,60 @@
+import type { Service } from '@sagamart/kit';
+import { eventually, uniqueName } from '@sagamart/testkit';
+import { freePort } from '@sagamart/testkit/global-setup';
+import { afterEach, describe, expect, it } from 'vitest';
+import { asAdmin, claimsOf, client, startAuth, startUserService } from './support.ts';
+
+describe('bootstrap admin', () => {
+  const running: Service<unknown>[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((s) => s.stop()));
+  });
+
+  it('is created from the bundled defaults once auth is up, whatever the start order, and only once', async () => {
+    const port = await freePort();
+    const database = { name: uniqueName('t_users') };
+    const bootstrap = { admin: { enabled: true, maxRetryDelayMs: 200 } };
+    const fastBreaker = { http: { client: { breaker: { halfOpenAfterMs: 100 } } } };
+    // user-service first: auth is not there yet.
+    const first = await startUserService(`http://127.0.0.1:${port}`, { database, bootstrap, ...fastBreaker });
+    running.push(first);
+    const auth = await startAuth({}, { port });
+    running.push(auth);
+    const authApi = client(auth);
+
+    const login = await eventually(async () => {
+      const res = await authApi.post('/api/auth/login', {
+        email: 'admin@sagamart.dev',
+        password: 'Admin123!',
+      });
+      return res.status === 200 ? res : undefined;
+    });
+    expect(claimsOf(login.body.accessToken).claims).toMatchObject({
+      email: 'admin@sagamart.dev',
+      role: 'ADMIN',
+    });
+    const listed = await client(first).get('/api/admin/users?searchText=admin@sagamart.dev', asAdmin());
+    expect(listed.body.content).toEqual([
+      expect.objectContaining({ name: 'Administrator', role: 'ADMIN', status: 'ACTIVE' }),
+    ]);
+
+    // A restart (even with another configured password) leaves the existing admin alone.
+    await first.stop();
+    running.splice(running.indexOf(first), 1);
+    const second = await startUserService(auth.url, {
+      database,
+      bootstrap: { admin: { ...bootstrap.admin, password: 'Changed123!' } },
+    });
+    running.push(second);
+    const again = await client(second).get('/api/admin/users?searchText=admin@sagamart.dev', asAdmin());
+    expect(again.body.totalElements).toBe(1);
+    expect(again.body.content[0].userId).toBe(listed.body.content[0].userId);
+    expect(
+      (await authApi.post('/api/auth/login', { email: 'admin@sagamart.dev', password: 'Admin123!' })).status,
+    ).toBe(200);
+    expect(
+      (await authApi.post('/api/auth/login', { email: 'admin@sagamart.dev', password: 'Changed123!' }))
+        .status,
+    ).toBe(401);
+  });
+});

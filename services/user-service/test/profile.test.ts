@@ -1,0 +1,155 @@
+import { randomUUID } from 'node:crypto';
+import { PASSWORD_RULE_MESSAGE, PHONE_RULE_MESSAGE } from '@sagamart/contracts/rules';
+import { eventually } from '@sagamart/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { asAdmin, asUser, type Pair, signedUpUser, startPair } from './support.ts';
+
+describe('my profile and password', () => {
+  let pair: Pair;
+  beforeAll(async () => {
+    pair = await startPair();
+  });
+  afterAll(async () => {
+    await pair.stop();
+  });
+
+  it('needs a signed-in user', async () => {
+    expect((await pair.userApi.get('/api/users/me')).status).toBe(401);
+    expect((await pair.userApi.patch('/api/users/me', { name: 'x' })).status).toBe(401);
+    expect(
+      (await pair.userApi.post('/api/users/me/password', { currentPassword: 'a', newPassword: 'Fresh123!' }))
+        .status,
+    ).toBe(401);
+  });
+
+  it('shows the profile of the caller', async () => {
+    const u = await signedUpUser(pair);
+    const me = await pair.userApi.get('/api/users/me', asUser(u.userId));
+    expect(me.status).toBe(200);
+    expect(me.body).toMatchObject({
+      userId: u.userId,
+      email: u.email,
+      name: '김민준',
+      phone: '010-1234-5678',
+      role: 'USER',
+      status: 'ACTIVE',
+      grade: 'NORMAL',
+    });
+    expect((await pair.userApi.get('/api/users/me', asUser(randomUUID()))).status).toBe(404);
+  });
+
+  it('edits name and phone, publishing user.updated with a higher version', async () => {
+    const u = await signedUpUser(pair);
+    const res = await pair.userApi.patch(
+      '/api/users/me',
+      { name: '  이서연 ', phone: '01155554444' },
+      asUser(u.userId),
+    );
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ name: '이서연', phone: '011-5555-4444' });
+    expect(
+      (await pair.userApi.patch('/api/users/me', { phone: null }, asUser(u.userId))).body.phone,
+    ).toBeNull();
+    // Both changes reached auth as versions 2 and 3.
+    await eventually(
+      async () => (await pair.authApi.get(`/internal/accounts/${u.userId}`)).body.version === 3,
+    );
+  });
+
+  it('validates profile edits with the shared rules', async () => {
+    const u = await signedUpUser(pair);
+    const bad = await pair.userApi.patch('/api/users/me', { phone: '1234' }, asUser(u.userId));
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors).toEqual([{ field: 'phone', message: PHONE_RULE_MESSAGE }]);
+    expect((await pair.userApi.patch('/api/users/me', {}, asUser(u.userId))).status).toBe(400);
+  });
+
+  it('changes the password: old refresh tokens die, the new password works, the old does not', async () => {
+    const u = await signedUpUser(pair);
+    const other = await pair.authApi.post('/api/auth/login', { email: u.email, password: u.password });
+    const res = await pair.userApi.post(
+      '/api/users/me/password',
+      { currentPassword: u.password, newPassword: 'Brand-New9' },
+      asUser(u.userId),
+    );
+    expect(res.status).toBe(204);
+    expect(
+      (await pair.authApi.post('/api/auth/refresh', { refreshToken: u.tokens.refreshToken })).status,
+    ).toBe(401);
+    expect(
+      (await pair.authApi.post('/api/auth/refresh', { refreshToken: other.body.refreshToken })).status,
+    ).toBe(401);
+    expect(
+      (await pair.authApi.post('/api/auth/login', { email: u.email, password: u.password })).status,
+    ).toBe(401);
+    expect(
+      (await pair.authApi.post('/api/auth/login', { email: u.email, password: 'Brand-New9' })).status,
+    ).toBe(200);
+  });
+
+  it('refuses a wrong current password, a weak new one, and an unchanged one', async () => {
+    const u = await signedUpUser(pair);
+    const wrong = await pair.userApi.post(
+      '/api/users/me/password',
+      { currentPassword: 'Wrong123!', newPassword: 'Brand-New9' },
+      asUser(u.userId),
+    );
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.errors).toEqual([
+      { field: 'currentPassword', message: 'The current password is incorrect.' },
+    ]);
+    const weak = await pair.userApi.post(
+      '/api/users/me/password',
+      { currentPassword: u.password, newPassword: 'weak' },
+      asUser(u.userId),
+    );
+    expect(weak.body.errors).toEqual([{ field: 'newPassword', message: PASSWORD_RULE_MESSAGE }]);
+    const same = await pair.userApi.post(
+      '/api/users/me/password',
+      { currentPassword: u.password, newPassword: u.password },
+      asUser(u.userId),
+    );
+    expect(same.status).toBe(400);
+    expect(same.body.errors[0].field).toBe('newPassword');
+    // Nothing changed: the session still refreshes.
+    expect(
+      (await pair.authApi.post('/api/auth/refresh', { refreshToken: u.tokens.refreshToken })).status,
+    ).toBe(200);
+  });
+
+  it('cools down password guessing through a stolen session, like login', async () => {
+    const u = await signedUpUser(pair);
+    const guess = () =>
+      pair.userApi.post(
+        '/api/users/me/password',
+        { currentPassword: 'Guess123!', newPassword: 'Brand-New9' },
+        asUser(u.userId),
+      );
+    for (let i = 0; i < 5; i++) expect((await guess()).status).toBe(400);
+    const locked = await guess();
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
+    // The cooldown covers the right password too, here and at login.
+    const right = await pair.userApi.post(
+      '/api/users/me/password',
+      { currentPassword: u.password, newPassword: 'Brand-New9' },
+      asUser(u.userId),
+    );
+    expect(right.status).toBe(429);
+    expect(
+      (await pair.authApi.post('/api/auth/login', { email: u.email, password: u.password })).status,
+    ).toBe(429);
+  });
+
+  it('refuses every /me route to a suspended user at once', async () => {
+    const u = await signedUpUser(pair);
+    await pair.userApi.patch(`/api/admin/users/${u.userId}`, { status: 'SUSPENDED' }, asAdmin());
+    const me = await pair.userApi.get('/api/users/me', asUser(u.userId));
+    expect(me.status).toBe(403);
+    expect(me.body.detail).toBe('This account is suspended');
+    expect((await pair.userApi.get('/api/users/me/points', asUser(u.userId))).status).toBe(403);
+    expect(
+      (await pair.userApi.post('/api/users/me/points/charge', { amount: 100 }, asUser(u.userId))).status,
+    ).toBe(403);
+  });
+});

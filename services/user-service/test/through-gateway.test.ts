@@ -1,0 +1,326 @@
+import { createPublicKey, randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { ConfigTree, Service } from '@sagamart/kit';
+import { eventually, startTestService, uniqueName } from '@sagamart/testkit';
+import { decodeJwt, decodeProtectedHeader, generateKeyPair, type JWK, SignJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import gateway from '../../gateway/src/index.ts';
+import { client, PASSWORD, signupBody, startAuth, startUserService } from './support.ts';
+
+/** The real route table (config/gateway.yml), plus the auth admin route if it is not there yet. */
+function platformRoutes(): ConfigTree[] {
+  const file = new URL('../../../config/gateway.yml', import.meta.url);
+  const routes = (parse(readFileSync(file, 'utf8')) as { gateway: { routes: ConfigTree[] } }).gateway.routes;
+  const adminAuth = { id: 'admin-auth', path: '/api/admin/auth', service: 'auth-service', role: 'ADMIN' };
+  return routes.some((r) => r.path === adminAuth.path) ? routes : [...routes, adminAuth];
+}
+
+/** auth-service, user-service and the gateway, wired by static discovery; clients talk to the gateway only. */
+async function startPlatform(authConfig: ConfigTree = {}, gatewayAuth: ConfigTree = {}) {
+  const bus = { database: uniqueName('t_bus'), pollMs: 200 };
+  const auth = await startAuth({ bus, ...authConfig });
+  const user = await startUserService(auth.url, { bus, bootstrap: { admin: { enabled: true } } });
+  const gw = await startTestService(gateway, {
+    config: {
+      database: { url: '' },
+      discovery: { mode: 'static', static: { 'auth-service': auth.url, 'user-service': user.url } },
+      gateway: {
+        routes: platformRoutes(),
+        // Many logins in a row here; the login rate limit has its own tests in the gateway.
+        rateLimits: {
+          default: { capacity: 1000, refillPerSecond: 1000 },
+          auth: { capacity: 1000, refillPerSecond: 1000 },
+        },
+        jwks: { minReloadIntervalMs: 0 },
+        auth: gatewayAuth,
+      },
+    },
+  });
+  const services: Service<unknown>[] = [gw, user, auth];
+  return {
+    api: client(gw),
+    async stop() {
+      for (const s of services) await s.stop();
+    },
+  };
+}
+
+const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+const b64url = (value: unknown) => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+describe('identity through the gateway', () => {
+  let platform: Awaited<ReturnType<typeof startPlatform>>;
+  let api: ReturnType<typeof client>;
+  let adminToken: string;
+
+  async function signUpAndLogIn(overrides: Record<string, unknown> = {}) {
+    const body = signupBody(overrides);
+    const signup = await api.post('/api/users/signup', body);
+    expect(signup.status).toBe(201);
+    const login = await api.post('/api/auth/login', { email: body.email, password: PASSWORD });
+    expect(login.status).toBe(200);
+    return { userId: signup.body.userId as string, email: body.email as string, tokens: login.body };
+  }
+
+  beforeAll(async () => {
+    platform = await startPlatform();
+    api = platform.api;
+    // The bootstrap admin appears in the background once both services are up.
+    const login = await eventually(async () => {
+      const res = await api.post('/api/auth/login', { email: 'admin@sagamart.dev', password: 'Admin123!' });
+      return res.status === 200 ? res : undefined;
+    });
+    adminToken = login.body.accessToken;
+  });
+  afterAll(async () => {
+    await platform?.stop();
+  });
+
+  describe('public routes', () => {
+    it('signup, login, refresh, logout and the JWKS need no token', async () => {
+      const u = await signUpAndLogIn();
+      const refreshed = await api.post('/api/auth/refresh', { refreshToken: u.tokens.refreshToken });
+      expect(refreshed.status).toBe(200);
+      expect((await api.get('/api/auth/.well-known/jwks.json')).body.keys.length).toBeGreaterThan(0);
+      expect((await api.post('/api/auth/logout', { refreshToken: refreshed.body.refreshToken })).status).toBe(
+        204,
+      );
+      expect(
+        (await api.post('/api/auth/refresh', { refreshToken: refreshed.body.refreshToken })).status,
+      ).toBe(401);
+    });
+
+    it('never routes auth-service’s or user-service’s internal API', async () => {
+      const u = await signUpAndLogIn();
+      expect((await api.get(`/internal/accounts/${u.userId}`, bearer(adminToken))).status).toBe(404);
+      const put = await api.put(`/internal/credentials/${u.userId}`, {
+        email: u.email,
+        password: 'Hijack12!',
+        role: 'ADMIN',
+        status: 'ACTIVE',
+      });
+      expect(put.status).toBe(404);
+      expect((await api.post('/api/auth/login', { email: u.email, password: 'Hijack12!' })).status).toBe(401);
+    });
+  });
+
+  describe('USER routes', () => {
+    it('need an access token', async () => {
+      expect((await api.get('/api/users/me')).status).toBe(401);
+      expect((await api.get('/api/users/me/points')).status).toBe(401);
+      expect((await api.post('/api/users/me/points/charge', { amount: 100 })).status).toBe(401);
+      expect(
+        (await api.post('/api/users/me/password', { currentPassword: PASSWORD, newPassword: 'Brand-New9' }))
+          .status,
+      ).toBe(401);
+    });
+
+    it('serve the caller named by the token', async () => {
+      const u = await signUpAndLogIn();
+      const me = await api.get('/api/users/me', bearer(u.tokens.accessToken));
+      expect(me.status).toBe(200);
+      expect(me.body).toMatchObject({ userId: u.userId, email: u.email, role: 'USER' });
+      expect(
+        (await api.post('/api/users/me/points/charge', { amount: 500 }, bearer(u.tokens.accessToken))).body
+          .balance,
+      ).toBe(500);
+    });
+  });
+
+  describe('ADMIN routes', () => {
+    it('refuse users and accept admins', async () => {
+      const u = await signUpAndLogIn();
+      expect((await api.get('/api/admin/users')).status).toBe(401);
+      expect((await api.get('/api/admin/users', bearer(u.tokens.accessToken))).status).toBe(403);
+      expect(
+        (await api.patch(`/api/admin/users/${u.userId}`, { role: 'ADMIN' }, bearer(u.tokens.accessToken)))
+          .status,
+      ).toBe(403);
+      expect((await api.post('/api/admin/auth/keys/rotate', {}, bearer(u.tokens.accessToken))).status).toBe(
+        403,
+      );
+      const list = await api.get(
+        `/api/admin/users?searchText=${encodeURIComponent(u.email)}`,
+        bearer(adminToken),
+      );
+      expect(list.status).toBe(200);
+      expect(list.body.content.map((x: { userId: string }) => x.userId)).toEqual([u.userId]);
+      expect((await api.get('/api/admin/auth/keys', bearer(adminToken))).status).toBe(200);
+    });
+
+    it('promote a user: the refreshed token opens ADMIN routes', async () => {
+      const u = await signUpAndLogIn();
+      expect(
+        (await api.patch(`/api/admin/users/${u.userId}`, { role: 'ADMIN' }, bearer(adminToken))).status,
+      ).toBe(200);
+      expect((await api.get('/api/admin/users', bearer(u.tokens.accessToken))).status).toBe(403);
+      const refreshed = await api.post('/api/auth/refresh', { refreshToken: u.tokens.refreshToken });
+      expect((await api.get('/api/admin/users', bearer(refreshed.body.accessToken))).status).toBe(200);
+    });
+
+    it('rotate keys without logging anyone out', async () => {
+      const u = await signUpAndLogIn();
+      const rotated = await api.post('/api/admin/auth/keys/rotate', {}, bearer(adminToken));
+      expect(rotated.status).toBe(201);
+      // Tokens signed by the previous key still pass the gateway and still refresh.
+      expect((await api.get('/api/users/me', bearer(u.tokens.accessToken))).status).toBe(200);
+      const refreshed = await api.post('/api/auth/refresh', { refreshToken: u.tokens.refreshToken });
+      expect(decodeProtectedHeader(refreshed.body.accessToken).kid).toBe(rotated.body.kid);
+      // The new key is fetched on first sight.
+      expect((await api.get('/api/users/me', bearer(refreshed.body.accessToken))).status).toBe(200);
+    });
+  });
+
+  describe('token attacks', () => {
+    let victim: Awaited<ReturnType<typeof signUpAndLogIn>>;
+    let claims: Record<string, unknown>;
+    let kid: string;
+    let publicJwk: JWK;
+
+    beforeAll(async () => {
+      victim = await signUpAndLogIn();
+      claims = decodeJwt(victim.tokens.accessToken);
+      kid = decodeProtectedHeader(victim.tokens.accessToken).kid!;
+      publicJwk = (await api.get('/api/auth/.well-known/jwks.json')).body.keys.find(
+        (k: JWK) => k.kid === kid,
+      );
+    });
+
+    const rejected = async (token: string, path = '/api/users/me') => {
+      const res = await api.get(path, bearer(token));
+      expect(res.status).toBe(401);
+      return res;
+    };
+
+    it('rejects a token whose signature was tampered with, or whose claims were edited', async () => {
+      const [h, p, s] = victim.tokens.accessToken.split('.');
+      await rejected(`${h}.${p}.${s!.slice(0, -4)}${s!.endsWith('AAAA') ? 'BBBB' : 'AAAA'}`);
+      await rejected(`${h}.${b64url({ ...claims, role: 'ADMIN' })}.${s}`, '/api/admin/users');
+    });
+
+    it('rejects a token signed by another key under the real kid', async () => {
+      const { privateKey } = await generateKeyPair('ES256');
+      const forged = await new SignJWT({ ...claims, role: 'ADMIN' })
+        .setProtectedHeader({ alg: 'ES256', kid })
+        .sign(privateKey);
+      await rejected(forged, '/api/admin/users');
+    });
+
+    it('rejects alg "none"', async () => {
+      await rejected(`${b64url({ alg: 'none', typ: 'JWT', kid })}.${b64url(claims)}.`);
+      await rejected(
+        `${b64url({ alg: 'none', typ: 'JWT', kid })}.${b64url({ ...claims, role: 'ADMIN' })}.`,
+        '/api/admin/users',
+      );
+    });
+
+    it('rejects HS256 tokens "signed" with the public key', async () => {
+      const pem = createPublicKey({ key: publicJwk as never, format: 'jwk' }).export({
+        type: 'spki',
+        format: 'pem',
+      }) as string;
+      for (const secret of [pem, JSON.stringify(publicJwk)]) {
+        const token = await new SignJWT(claims)
+          .setProtectedHeader({ alg: 'HS256', kid })
+          .sign(new TextEncoder().encode(secret));
+        await rejected(token);
+      }
+    });
+
+    it('rejects a refresh token presented as an access token', async () => {
+      const res = await rejected(victim.tokens.refreshToken);
+      expect(res.body.detail).toMatch(/access token/);
+    });
+
+    it('rejects garbage and other schemes', async () => {
+      await rejected('not.a.token');
+      const basic = await api.get('/api/users/me', {
+        authorization: `Basic ${Buffer.from('a:b').toString('base64')}`,
+      });
+      expect(basic.status).toBe(401);
+    });
+  });
+
+  describe('identity headers', () => {
+    it('never lets a client-sent X-User-* header reach user-service', async () => {
+      const u = await signUpAndLogIn();
+      const other = await signUpAndLogIn();
+      const spoof = { 'X-User-Id': other.userId, 'x-user-email': other.email, 'X-USER-ROLE': 'ADMIN' };
+      // With a token: the token's identity wins.
+      const me = await api.get('/api/users/me', { ...bearer(u.tokens.accessToken), ...spoof });
+      expect(me.body.userId).toBe(u.userId);
+      expect((await api.get('/api/admin/users', { ...bearer(u.tokens.accessToken), ...spoof })).status).toBe(
+        403,
+      );
+      // Without a token: no identity at all.
+      expect((await api.get('/api/users/me', spoof)).status).toBe(401);
+      expect((await api.get('/api/admin/users', spoof)).status).toBe(401);
+    });
+  });
+
+  describe('suspension', () => {
+    it('an admin suspends a user: login 403, refresh rejected, and their still-valid access token is refused', async () => {
+      const u = await signUpAndLogIn();
+      expect(
+        (await api.patch(`/api/admin/users/${u.userId}`, { status: 'SUSPENDED' }, bearer(adminToken))).status,
+      ).toBe(200);
+      expect((await api.post('/api/auth/login', { email: u.email, password: PASSWORD })).status).toBe(403);
+      expect((await api.post('/api/auth/refresh', { refreshToken: u.tokens.refreshToken })).status).toBe(401);
+      expect((await api.get('/api/users/me', bearer(u.tokens.accessToken))).status).toBe(403);
+    });
+
+    it('a password change ends every session', async () => {
+      const u = await signUpAndLogIn();
+      const res = await api.post(
+        '/api/users/me/password',
+        { currentPassword: PASSWORD, newPassword: 'Brand-New9' },
+        bearer(u.tokens.accessToken),
+      );
+      expect(res.status).toBe(204);
+      expect((await api.post('/api/auth/refresh', { refreshToken: u.tokens.refreshToken })).status).toBe(401);
+      expect((await api.post('/api/auth/login', { email: u.email, password: 'Brand-New9' })).status).toBe(
+        200,
+      );
+    });
+
+    it('reusing a rotated refresh token revokes the family', async () => {
+      const u = await signUpAndLogIn();
+      const next = await api.post('/api/auth/refresh', { refreshToken: u.tokens.refreshToken });
+      expect((await api.post('/api/auth/refresh', { refreshToken: u.tokens.refreshToken })).status).toBe(401);
+      expect((await api.post('/api/auth/refresh', { refreshToken: next.body.refreshToken })).status).toBe(
+        401,
+      );
+    });
+  });
+});
+
+describe('expired access tokens through the gateway', () => {
+  it('are rejected, while the refresh token still buys a fresh pair', async () => {
+    const platform = await startPlatform(
+      { auth: { accessTokenTtlSeconds: 1 } },
+      { clockToleranceSeconds: 0 },
+    );
+    try {
+      const body = signupBody({ email: `exp-${randomUUID().slice(0, 8)}@example.test` });
+      await platform.api.post('/api/users/signup', body);
+      const login = await platform.api.post('/api/auth/login', { email: body.email, password: PASSWORD });
+      const expired = await eventually(
+        async () => {
+          const res = await platform.api.get('/api/users/me', bearer(login.body.accessToken));
+          return res.status === 401 ? res : undefined;
+        },
+        10_000,
+        250,
+      );
+      expect(expired.body.detail).toMatch(/expired/);
+      const refreshed = await platform.api.post('/api/auth/refresh', {
+        refreshToken: login.body.refreshToken,
+      });
+      expect(refreshed.status).toBe(200);
+      expect((await platform.api.get('/api/users/me', bearer(refreshed.body.accessToken))).status).toBe(200);
+    } finally {
+      await platform.stop();
+    }
+  });
+});
