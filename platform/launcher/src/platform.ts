@@ -19,6 +19,8 @@ export interface PlatformOptions {
   postgresPort?: number;
   /** Added to every service port, so a second platform (tests) can run beside `npm start`. */
   portOffset?: number;
+  /** Start only these services (default: SAGAMART_SERVICES, comma-separated, or all). */
+  only?: string[];
   log?: (line: string) => void;
 }
 
@@ -75,7 +77,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   await mkdir(logDir, { recursive: true });
 
   const offset = options.portOffset ?? 0;
-  const services = (await findServices()).map((s) => ({ ...s, port: s.port + offset }));
+  const only = options.only ?? process.env.SAGAMART_SERVICES?.split(',').map((s) => s.trim()).filter(Boolean);
+  const services = (await findServices())
+    .filter((s) => !only?.length || only.includes(s.name))
+    .map((s) => ({ ...s, port: s.port + offset }));
   for (const s of services) {
     if (!(await portFree(s.port))) {
       throw new Error(`Port ${s.port} (${s.name}) is in use. Is sagamart already running?`);
