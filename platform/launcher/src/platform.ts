@@ -1,8 +1,13 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { type EmbeddedPostgresServer, startEmbeddedPostgres } from './embedded-postgres.ts';
-import { type RunningProcess, spawnService, stopProcess } from './processes.ts';
+import {
+  type EmbeddedPostgresServer,
+  type RunningProcess,
+  spawnService,
+  startPostgresHost,
+  stopProcess,
+} from './processes.ts';
 import { findServices, repoRoot, type ServicePackage, tiers } from './services.ts';
 
 export interface PlatformOptions {
@@ -77,7 +82,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   await mkdir(logDir, { recursive: true });
 
   const offset = options.portOffset ?? 0;
-  const only = options.only ?? process.env.SAGAMART_SERVICES?.split(',').map((s) => s.trim()).filter(Boolean);
+  const only =
+    options.only ??
+    process.env.SAGAMART_SERVICES?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
   const services = (await findServices())
     .filter((s) => !only?.length || only.includes(s.name))
     .map((s) => ({ ...s, port: s.port + offset }));
@@ -98,7 +107,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       throw new Error(`Port ${port} for the embedded PostgreSQL is in use (set EMBEDDED_PG_PORT).`);
     if (!options.quiet)
       log(`Starting embedded PostgreSQL on 127.0.0.1:${port} (data in ${join(dataDir, 'postgres')})`);
-    postgres = await startEmbeddedPostgres({ dir: join(dataDir, 'postgres'), port });
+    postgres = await startPostgresHost(join(dataDir, 'postgres'), port, logDir);
     databaseUrl = `${postgres.url}/postgres`;
   }
   const env: Record<string, string> = {

@@ -31,6 +31,8 @@ export function spawnService(
     env: { ...process.env, ...options.env },
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    // Own process group: a terminal Ctrl-C reaches only the launcher, which stops services in order.
+    detached: true,
   });
   for (const stream of [child.stdout!, child.stderr!]) {
     stream.pipe(log, { end: false });
@@ -90,4 +92,42 @@ export async function stopProcess(running: RunningProcess, graceMs = 15_000): Pr
   const timer = setTimeout(() => running.child.kill('SIGKILL'), graceMs);
   await running.exited;
   clearTimeout(timer);
+}
+
+export interface EmbeddedPostgresServer {
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the embedded PostgreSQL in a detached helper process (see postgres-host.ts). */
+export function startPostgresHost(
+  dir: string,
+  port: number,
+  logDir: string,
+): Promise<EmbeddedPostgresServer> {
+  const log = createWriteStream(join(logDir, 'postgres.log'), { flags: 'a' });
+  const child = fork(new URL('./postgres-host.ts', import.meta.url), [dir, String(port)], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    detached: true,
+  });
+  child.stdout!.pipe(log, { end: false });
+  child.stderr!.pipe(log, { end: false });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return new Promise((resolve, reject) => {
+    child.once('message', (message: { type?: string; url?: string }) => {
+      if (message.type !== 'ready' || !message.url) return;
+      resolve({
+        url: message.url,
+        async stop() {
+          if (child.exitCode === null) child.send({ type: 'stop' });
+          await exited;
+          log.end();
+        },
+      });
+    });
+    void exited.then(() =>
+      reject(new Error(`PostgreSQL did not start (see ${join(logDir, 'postgres.log')})`)),
+    );
+  });
 }
