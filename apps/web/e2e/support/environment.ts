@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPlatform } from '@sagamart/launcher';
 import { freePort } from './ports.ts';
-import { buildWeb, startWebServer } from './web-server.ts';
+import { buildWeb } from './web-server.ts';
 
 /** Everything a browser test needs: where the app is and who the bootstrap admin is. */
 export interface E2eEnvironment {
-  /** The web app, with `/api` reaching the gateway. */
+  /** The web app as the gateway serves it. */
   baseUrl: string;
   gatewayUrl: string;
   adminEmail: string;
@@ -38,7 +38,7 @@ export function environmentVariables(environment: E2eEnvironment): Record<string
 
 /**
  * The environment run.ts shares, or (when a test file runs on its own) a fresh one: a platform
- * with empty data, in this process, plus the built web app in front of its gateway.
+ * with empty data, in this process, whose gateway serves the freshly built web app.
  */
 export async function acquireE2eEnvironment(log: (line: string) => void = () => {}): Promise<E2eEnvironment> {
   const shared = sharedEnvironment();
@@ -61,20 +61,14 @@ export async function acquireE2eEnvironment(log: (line: string) => void = () => 
     await rm(dataDir, { recursive: true, force: true });
     throw error;
   });
-  const web = await startWebServer(platform.gatewayUrl).catch(async (error: unknown) => {
-    await platform.stop();
-    await rm(dataDir, { recursive: true, force: true });
-    throw error;
-  });
-  log(`Web app on ${web.url}, gateway on ${platform.gatewayUrl}`);
+  log(`Web app and API on ${platform.gatewayUrl}`);
 
   return {
-    baseUrl: web.url,
+    baseUrl: platform.gatewayUrl,
     gatewayUrl: platform.gatewayUrl,
     adminEmail: platform.adminEmail,
     adminPassword: platform.adminPassword,
     async release() {
-      await web.close();
       await platform.stop();
       await rm(dataDir, { recursive: true, force: true });
     },
