@@ -1,0 +1,110 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { OrderCancelledPayload, OrderPlacedPayload } from '@sagamart/contracts';
+import { type Kysely, type Selectable, type ServiceContext, sql, type Transaction } from '@sagamart/kit';
+import { applyOrderChange, type KnownOrder, type OrderChange } from '../domain/known-order.ts';
+import type { PaymentDb } from '../infra/schema.ts';
+
+export type OrderRow = Selectable<PaymentDb['orders']>;
+
+const toKnown = (row: OrderRow): KnownOrder => ({
+  orderId: row.order_id,
+  orderNumber: row.order_number,
+  userId: row.user_id,
+  payableAmount: row.payable_amount,
+  orderName: row.order_name,
+  status: row.status,
+  cancelReason: row.cancel_reason,
+  version: row.version,
+});
+
+/** payment-service's copy of the orders it may be asked to charge, kept from order events. */
+export class KnownOrders {
+  constructor(
+    private readonly ctx: ServiceContext<PaymentDb>,
+    private readonly orderWaitMs: () => number,
+  ) {}
+
+  placed(trx: Transaction<PaymentDb>, event: OrderPlacedPayload) {
+    return this.apply(trx, {
+      kind: 'placed',
+      orderId: event.orderId,
+      orderNumber: event.orderNumber,
+      userId: event.userId,
+      payableAmount: event.payableAmount,
+      orderName: event.orderName,
+      version: event.version,
+    });
+  }
+
+  /** Records the cancel, and asks for a refund of any approved payment of the order. */
+  async cancelled(trx: Transaction<PaymentDb>, event: OrderCancelledPayload) {
+    await this.apply(trx, {
+      kind: 'cancelled',
+      orderId: event.orderId,
+      orderNumber: event.orderNumber,
+      userId: event.userId,
+      payableAmount: event.payableAmount,
+      reason: event.reason,
+      version: event.version,
+    });
+    const now = new Date();
+    await trx
+      .updateTable('payments')
+      .set({
+        refund_requested_at: now,
+        refund_reason: `Order cancelled (${event.reason})`,
+        next_check_at: now,
+        updated_at: now,
+      })
+      .where('order_id', '=', event.orderId)
+      .where('status', '=', 'APPROVED')
+      .where('refund_requested_at', 'is', null)
+      .execute();
+  }
+
+  private async apply(trx: Transaction<PaymentDb>, change: OrderChange) {
+    // Serialises events of one order, including the first two for an order not yet known.
+    await sql`select pg_advisory_xact_lock(hashtext(${`payment-order:${change.orderId}`}))`.execute(trx);
+    const row = await trx
+      .selectFrom('orders')
+      .selectAll()
+      .where('order_id', '=', change.orderId)
+      .forUpdate()
+      .executeTakeFirst();
+    const next = applyOrderChange(row ? toKnown(row) : undefined, change);
+    if (!next) return;
+    const values = {
+      order_number: next.orderNumber,
+      user_id: next.userId,
+      payable_amount: next.payableAmount,
+      order_name: next.orderName,
+      status: next.status,
+      cancel_reason: next.cancelReason,
+      version: next.version,
+      updated_at: new Date(),
+    };
+    if (row) await trx.updateTable('orders').set(values).where('order_id', '=', next.orderId).execute();
+    else
+      await trx
+        .insertInto('orders')
+        .values({ order_id: next.orderId, ...values })
+        .execute();
+  }
+
+  find(db: Kysely<PaymentDb>, orderNumber: string) {
+    return db.selectFrom('orders').selectAll().where('order_number', '=', orderNumber).executeTakeFirst();
+  }
+
+  /**
+   * The order, waiting briefly for its order.placed when it is not known yet: a shopper (or auto-pay)
+   * can come back from the PG before the event has arrived.
+   */
+  async waitFor(orderNumber: string): Promise<OrderRow | undefined> {
+    const deadline = Date.now() + this.orderWaitMs();
+    for (;;) {
+      const row = await this.find(this.ctx.db, orderNumber);
+      if (row || Date.now() >= deadline) return row;
+      await sleep(50);
+    }
+  }
+}

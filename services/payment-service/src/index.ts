@@ -1,0 +1,38 @@
+import { OrderCancelled, OrderPlaced } from '@sagamart/contracts';
+import { defineService, on } from '@sagamart/kit';
+import { paymentModule } from './app/module.ts';
+import { paymentDefaults } from './app/settings.ts';
+import { migrations, type PaymentDb } from './infra/schema.ts';
+import { registerInternalRoutes } from './routes/internal-routes.ts';
+import { registerPaymentRoutes } from './routes/payment-routes.ts';
+
+export default defineService<PaymentDb>({
+  name: 'payment-service',
+  port: 8086,
+  description:
+    'Payments: confirms with the PG (timeout + circuit breaker), settles pending payments through a reconciler, refunds cancelled orders; publishes payment.approved|failed|refunded.',
+  defaults: paymentDefaults,
+  refreshable: ['payment.pg.timeoutMs', 'payment.orderWaitMs', 'payment.reconcile'],
+  migrations,
+  handlers: (ctx) => {
+    const { orders } = paymentModule(ctx);
+    return [
+      on(OrderPlaced, async (event, { trx }) => {
+        await orders.placed(trx, event);
+      }),
+      on(OrderCancelled, async (event, { trx }) => {
+        await orders.cancelled(trx, event);
+      }),
+    ];
+  },
+  routes: (app, ctx) => {
+    registerPaymentRoutes(app, ctx);
+    registerInternalRoutes(app, ctx);
+  },
+  onStart(ctx) {
+    paymentModule(ctx).reconciler.start();
+  },
+  async onStop(ctx) {
+    await paymentModule(ctx).reconciler.stop();
+  },
+});

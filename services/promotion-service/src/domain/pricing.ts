@@ -1,0 +1,149 @@
+import { type Discount, withinValidity } from './discount-rules.ts';
+
+// Pricing: the single source of truth for what an order costs after promotions.
+//
+// Rules (also in docs/adr/0004-order-saga.md):
+// - A line is unitPrice × quantity; the subtotal is the sum of the lines.
+// - Discounts apply in three stages, each on what the previous stages left:
+//   1. item policies (PRODUCT, CATEGORY) on the lines they target: each computed on the targeted
+//      lines' full amount, so two item policies add up (10 % + 20 % = 30 %);
+//   2. ORDER policies on the amount left after stage 1, adding up the same way;
+//   3. the coupon (at most one) on the amount left after every policy.
+// - Rounding: a RATE discount is floored to whole won once per discount, on the whole amount it
+//   applies to (not per line), before its maxDiscount cap. FIXED is taken as is.
+// - Caps: a discount never exceeds its maxDiscount nor what is left of the amount it applies to
+//   (policies take from their targeted lines in line order, in policy id order), so the payable
+//   amount never goes below zero and a line is never discounted below zero.
+// - Minimum order amounts are compared with the subtotal (before any discount); a policy whose
+//   minimum is not met is skipped, a coupon whose minimum is not met is unavailable.
+// - Validity: a policy applies when ACTIVE and validFrom ≤ now ≤ validTo (inclusive).
+// - A CATEGORY policy applies to an item whose categoryIds (the leaf categories and all their
+//   ancestors, as the caller passes them) contain the policy's category: so to all descendants.
+
+export interface PricedItem {
+  skuId: number;
+  productId: number;
+  /** Leaf categories and all their ancestors. */
+  categoryIds: number[];
+  unitPrice: number;
+  quantity: number;
+}
+
+export type PolicyTarget = 'PRODUCT' | 'CATEGORY' | 'ORDER';
+
+export interface PolicyTerms extends Discount {
+  id: number;
+  name: string;
+  targetType: PolicyTarget;
+  /** Product or category id; null for ORDER. */
+  targetId: number | null;
+  minOrderAmount: number;
+  status: 'ACTIVE' | 'INACTIVE';
+  validFrom: Date;
+  validTo: Date;
+}
+
+export interface CouponTerms extends Discount {
+  couponId: number;
+  minOrderAmount: number;
+}
+
+export interface PolicyDiscount {
+  policyId: number;
+  name: string;
+  amount: number;
+}
+
+export interface Quote {
+  subtotal: number;
+  policyDiscounts: PolicyDiscount[];
+  couponDiscount: number;
+  couponId: number | null;
+  totalDiscount: number;
+  payable: number;
+}
+
+export type PriceResult =
+  | { ok: true; quote: Quote }
+  | { ok: false; reason: 'MIN_ORDER_AMOUNT'; minOrderAmount: number };
+
+/** What a discount takes off `base` before the "what is left" cap: floored, then capped by maxDiscount. */
+export function discountOn(base: number, discount: Discount): number {
+  if (base <= 0) return 0;
+  const raw =
+    discount.discountType === 'FIXED'
+      ? discount.discountValue
+      : // BigInt: base × rate may pass 2^53 for large orders.
+        Number((BigInt(base) * BigInt(discount.discountValue)) / 100n);
+  const capped = discount.maxDiscount === null ? raw : Math.min(raw, discount.maxDiscount);
+  return Math.max(0, Math.min(capped, base));
+}
+
+export function policyApplies(policy: PolicyTerms, item: PricedItem): boolean {
+  switch (policy.targetType) {
+    case 'PRODUCT':
+      return item.productId === policy.targetId;
+    case 'CATEGORY':
+      return policy.targetId !== null && item.categoryIds.includes(policy.targetId);
+    case 'ORDER':
+      return true;
+  }
+}
+
+/** Prices items with every live policy and, optionally, one coupon whose ownership and state were checked. */
+export function priceOrder(input: {
+  items: PricedItem[];
+  policies: PolicyTerms[];
+  coupon?: CouponTerms | undefined;
+  now: Date;
+}): PriceResult {
+  const lines = input.items.map((item) => {
+    const amount = item.unitPrice * item.quantity;
+    return { item, amount, left: amount };
+  });
+  const subtotal = lines.reduce((sum, line) => sum + line.amount, 0);
+  if (input.coupon && subtotal < input.coupon.minOrderAmount) {
+    return { ok: false, reason: 'MIN_ORDER_AMOUNT', minOrderAmount: input.coupon.minOrderAmount };
+  }
+  const live = input.policies
+    .filter((p) => p.status === 'ACTIVE' && withinValidity(p, input.now) && subtotal >= p.minOrderAmount)
+    .sort((a, b) => a.id - b.id);
+
+  const policyDiscounts: PolicyDiscount[] = [];
+  for (const policy of live.filter((p) => p.targetType !== 'ORDER')) {
+    const targeted = lines.filter((line) => policyApplies(policy, line.item));
+    const base = targeted.reduce((sum, line) => sum + line.amount, 0);
+    const room = targeted.reduce((sum, line) => sum + line.left, 0);
+    let amount = Math.min(discountOn(base, policy), room);
+    if (amount <= 0) continue;
+    policyDiscounts.push({ policyId: policy.id, name: policy.name, amount });
+    for (const line of targeted) {
+      const take = Math.min(line.left, amount);
+      line.left -= take;
+      amount -= take;
+    }
+  }
+
+  const afterItems = lines.reduce((sum, line) => sum + line.left, 0);
+  let left = afterItems;
+  for (const policy of live.filter((p) => p.targetType === 'ORDER')) {
+    const amount = Math.min(discountOn(afterItems, policy), left);
+    if (amount <= 0) continue;
+    policyDiscounts.push({ policyId: policy.id, name: policy.name, amount });
+    left -= amount;
+  }
+
+  const couponDiscount = input.coupon ? Math.min(discountOn(left, input.coupon), left) : 0;
+  const totalDiscount = subtotal - left + couponDiscount;
+  return {
+    ok: true,
+    quote: {
+      subtotal,
+      policyDiscounts,
+      couponDiscount,
+      couponId: input.coupon?.couponId ?? null,
+      totalDiscount,
+      payable: subtotal - totalDiscount,
+    },
+  };
+}

@@ -1,0 +1,239 @@
+import { randomUUID } from 'node:crypto';
+import type { Service } from '@sagamart/kit';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import {
+  admin,
+  type Client,
+  client,
+  daysFromNow,
+  type FakeCatalog,
+  issuedCoupon,
+  startFakeCatalog,
+  startPromotion,
+} from './support.ts';
+
+// Each test gets its own service: ORDER policies apply to every quote, so they must not leak.
+describe('internal quote', () => {
+  let catalog: FakeCatalog;
+  let service: Service<any>;
+  let api: Client;
+
+  beforeAll(async () => {
+    catalog = await startFakeCatalog();
+    for (const id of [1, 2, 3, 10, 11]) catalog.categories.add(id);
+    for (const id of [100, 200]) catalog.products.set(id, { deleted: false });
+  });
+  afterAll(async () => {
+    await catalog.close();
+  });
+  beforeEach(async () => {
+    service = await startPromotion(catalog.url);
+    api = client(service);
+  });
+  afterEach(async () => {
+    await service.stop();
+  });
+
+  const userId = randomUUID();
+  const line = (overrides: Record<string, unknown> = {}) => ({
+    skuId: 1,
+    productId: 100,
+    categoryIds: [3, 2, 1],
+    unitPrice: 10_000,
+    quantity: 1,
+    ...overrides,
+  });
+  const policy = async (overrides: Record<string, unknown>) => {
+    const res = await api.post(
+      '/api/admin/promotion/policies',
+      {
+        name: 'policy',
+        targetType: 'ORDER',
+        discountType: 'RATE',
+        discountValue: 10,
+        validFrom: daysFromNow(-1),
+        validTo: daysFromNow(7),
+        ...overrides,
+      },
+      admin,
+    );
+    expect(res.status).toBe(201);
+    return res.body as { id: number; name: string };
+  };
+  const quote = (body: Record<string, unknown>) => api.post('/internal/quotes', { userId, ...body });
+
+  it('prices without promotions', async () => {
+    const res = await quote({ items: [line({ unitPrice: 4_500, quantity: 3 })] });
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      subtotal: 13_500,
+      policyDiscounts: [],
+      couponDiscount: 0,
+      couponId: null,
+      totalDiscount: 0,
+      payable: 13_500,
+    });
+  });
+
+  it('stacks item and order policies with one coupon, floored and capped as documented', async () => {
+    const product = await policy({
+      name: '상품 할인',
+      targetType: 'PRODUCT',
+      targetId: 100,
+      discountValue: 15,
+    });
+    const category = await policy({
+      name: '카테고리 할인',
+      targetType: 'CATEGORY',
+      targetId: 1,
+      discountType: 'FIXED',
+      discountValue: 1_000,
+    });
+    const order = await policy({ name: '주문 할인', discountValue: 50, maxDiscount: 2_000 });
+    const { coupon, userId: holder } = await issuedCoupon(api, { discountType: 'RATE', discountValue: 7 });
+    const res = await api.post('/internal/quotes', {
+      userId: holder,
+      items: [
+        line({ skuId: 1, productId: 100, categoryIds: [3, 2, 1], unitPrice: 3_333, quantity: 3 }),
+        line({ skuId: 2, productId: 200, categoryIds: [11, 10], unitPrice: 5_000, quantity: 1 }),
+      ],
+      couponId: coupon.id,
+    });
+    expect(res.status).toBe(200);
+    // subtotal 14,999. Product 15 % of 9,999 = 1,499.85 → 1,499. Category 1 (an ancestor of 3) → 1,000.
+    // Order: 50 % of 12,500 capped at 2,000. Coupon: 7 % of 10,500 = 735.
+    expect(res.body).toEqual({
+      subtotal: 14_999,
+      policyDiscounts: [
+        { policyId: product.id, name: '상품 할인', amount: 1_499 },
+        { policyId: category.id, name: '카테고리 할인', amount: 1_000 },
+        { policyId: order.id, name: '주문 할인', amount: 2_000 },
+      ],
+      couponDiscount: 735,
+      couponId: coupon.id,
+      totalDiscount: 5_234,
+      payable: 9_765,
+    });
+  });
+
+  it('applies only policies that are active, valid now and whose minimum the subtotal reaches', async () => {
+    await policy({ name: 'inactive', discountType: 'FIXED', discountValue: 1, status: 'INACTIVE' });
+    await policy({
+      name: 'future',
+      discountType: 'FIXED',
+      discountValue: 2,
+      validFrom: daysFromNow(1),
+      validTo: daysFromNow(2),
+    });
+    await policy({
+      name: 'past',
+      discountType: 'FIXED',
+      discountValue: 4,
+      validFrom: daysFromNow(-2),
+      validTo: daysFromNow(-1),
+    });
+    const minimum = await policy({
+      name: 'over 20,000',
+      discountType: 'FIXED',
+      discountValue: 8,
+      minOrderAmount: 20_000,
+    });
+    const below = await quote({ items: [line({ unitPrice: 19_999 })] });
+    expect(below.body.policyDiscounts).toEqual([]);
+    const at = await quote({ items: [line({ unitPrice: 20_000 })] });
+    expect(at.body.policyDiscounts).toEqual([{ policyId: minimum.id, name: 'over 20,000', amount: 8 }]);
+  });
+
+  it('refuses a coupon the user does not hold, has used, or that does not fit the order', async () => {
+    const { coupon, userId: holder } = await issuedCoupon(api, { minOrderAmount: 30_000 });
+    const notMine = await quote({ items: [line()], couponId: coupon.id });
+    expect(notMine.status).toBe(409);
+    expect(notMine.body).toMatchObject({
+      type: 'urn:sagamart:problem:COUPON_UNAVAILABLE',
+      reason: 'NOT_OWNED',
+    });
+    const unknown = await quote({ items: [line()], couponId: 999_999 });
+    expect(unknown.body.reason).toBe('NOT_OWNED');
+
+    const small = await api.post('/internal/quotes', {
+      userId: holder,
+      items: [line({ unitPrice: 29_999 })],
+      couponId: coupon.id,
+    });
+    expect(small.status).toBe(409);
+    expect(small.body.reason).toBe('MIN_ORDER_AMOUNT');
+
+    const orderId = `order-${randomUUID()}`;
+    expect(
+      (
+        await api.post('/internal/coupons/reservations', {
+          orderId,
+          userId: holder,
+          couponId: coupon.id,
+          orderAmount: 30_000,
+        })
+      ).status,
+    ).toBe(200);
+    const held = await api.post('/internal/quotes', {
+      userId: holder,
+      items: [line({ unitPrice: 30_000 })],
+      couponId: coupon.id,
+    });
+    expect(held.body.reason).toBe('RESERVED');
+    // The order holding it may still be quoted with it (saga recovery).
+    const sameOrder = await api.post('/internal/quotes', {
+      userId: holder,
+      items: [line({ unitPrice: 30_000 })],
+      couponId: coupon.id,
+      orderId,
+    });
+    expect(sameOrder.status).toBe(200);
+    expect(sameOrder.body.couponDiscount).toBe(3_000);
+
+    await api.post(`/internal/coupons/reservations/${orderId}/commit`);
+    const used = await api.post('/internal/quotes', {
+      userId: holder,
+      items: [line({ unitPrice: 30_000 })],
+      couponId: coupon.id,
+      orderId,
+    });
+    expect(used.body.reason).toBe('USED');
+  });
+
+  it('refuses an expired or deactivated coupon', async () => {
+    const { coupon, userId: holder } = await issuedCoupon(api);
+    const update = (overrides: Record<string, unknown>) =>
+      api.put(
+        `/api/admin/promotion/coupons/${coupon.id}`,
+        {
+          code: coupon.code,
+          name: 'c',
+          discountType: 'RATE',
+          discountValue: 10,
+          validFrom: daysFromNow(-1),
+          validTo: daysFromNow(30),
+          ...overrides,
+        },
+        admin,
+      );
+    const priced = () =>
+      api.post('/internal/quotes', { userId: holder, items: [line()], couponId: coupon.id });
+    expect((await priced()).status).toBe(200);
+    await update({ status: 'INACTIVE' });
+    expect((await priced()).body.reason).toBe('INACTIVE');
+    await update({ validFrom: daysFromNow(-3), validTo: daysFromNow(-1) });
+    expect((await priced()).body.reason).toBe('EXPIRED');
+  });
+
+  it('validates the request', async () => {
+    const empty = await quote({ items: [] });
+    expect(empty.status).toBe(400);
+    const bad = await quote({ items: [line({ quantity: 0, unitPrice: -1 })] });
+    expect(bad.status).toBe(400);
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([
+      'items.0.quantity',
+      'items.0.unitPrice',
+    ]);
+    expect((await api.post('/internal/quotes', { userId: 'not-a-uuid', items: [line()] })).status).toBe(400);
+  });
+});
