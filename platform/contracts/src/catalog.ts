@@ -19,8 +19,16 @@ export const SKU_STATUSES = ['ACTIVE', 'INACTIVE', 'SOLD_OUT'] as const;
 export const STOCK_MOVEMENT_TYPES = ['INITIAL', 'ADJUST', 'RESERVE', 'RELEASE', 'SELL', 'RESTOCK'] as const;
 
 // Literal lists written out: a mapped array would type as never.
-export const ProductStatus = Type.Union([Type.Literal('ACTIVE'), Type.Literal('INACTIVE'), Type.Literal('SOLD_OUT')]);
-export const SkuStatus = Type.Union([Type.Literal('ACTIVE'), Type.Literal('INACTIVE'), Type.Literal('SOLD_OUT')]);
+export const ProductStatus = Type.Union([
+  Type.Literal('ACTIVE'),
+  Type.Literal('INACTIVE'),
+  Type.Literal('SOLD_OUT'),
+]);
+export const SkuStatus = Type.Union([
+  Type.Literal('ACTIVE'),
+  Type.Literal('INACTIVE'),
+  Type.Literal('SOLD_OUT'),
+]);
 export const StockMovementType = Type.Union([
   Type.Literal('INITIAL'),
   Type.Literal('ADJUST'),
@@ -49,7 +57,10 @@ export const OptionGroup = Type.Object(
 );
 export type OptionGroup = Static<typeof OptionGroup>;
 
-export const ProductImageRef = Type.Object({ id: Type.String({ format: 'uuid' }), url: Type.String() }, { additionalProperties: false });
+export const ProductImageRef = Type.Object(
+  { id: Type.String({ format: 'uuid' }), url: Type.String() },
+  { additionalProperties: false },
+);
 export type ProductImageRef = Static<typeof ProductImageRef>;
 
 /** One SKU as a snapshot carries it: its definition (product version) and its stock (stock version). */
@@ -252,7 +263,10 @@ export const StockReservationRequest = Type.Object(
   {
     orderId: Type.String({ minLength: 1, maxLength: 64 }),
     items: Type.Array(
-      Type.Object({ skuId: Id, quantity: Type.Integer({ minimum: 1, maximum: 10_000 }) }, { additionalProperties: false }),
+      Type.Object(
+        { skuId: Id, quantity: Type.Integer({ minimum: 1, maximum: 10_000 }) },
+        { additionalProperties: false },
+      ),
       { minItems: 1, maxItems: 100 },
     ),
   },

@@ -293,3 +293,48 @@ export const PaymentView = Type.Object({
   refundedAt: Type.Union([Timestamp, Type.Null()]),
 });
 export type PaymentView = Static<typeof PaymentView>;
+
+// ---- order-service's additions: user-service's points reservations (the saga's third step) ----
+
+/**
+ * POST /internal/points/reservations (user-service): takes `amount` points off the user's balance for
+ * an order, idempotent by orderId; 409 `POINTS_INSUFFICIENT` when the balance is smaller (the balance
+ * never goes negative). Then POST /internal/points/reservations/{orderId}/commit (the order was paid:
+ * RESERVED → COMMITTED) and POST /internal/points/reservations/{orderId}/release (RESERVED or
+ * COMMITTED → RELEASED, the points go back; a tombstone when nothing was reserved). Each step that
+ * changes something writes one ledger row (RESERVE −amount, COMMIT 0, RELEASE +amount).
+ */
+export const POINTS_INSUFFICIENT = 'POINTS_INSUFFICIENT';
+
+export const PointsReservationRequest = Type.Object(
+  {
+    orderId: OrderId,
+    userId: UserId,
+    amount: Type.Integer({ minimum: 1 }),
+    /** Shown in the ledger's reason. */
+    orderNumber: Type.Optional(OrderNumber),
+  },
+  { additionalProperties: false },
+);
+export type PointsReservationRequest = Static<typeof PointsReservationRequest>;
+
+export const POINTS_RESERVATION_STATES = ['RESERVED', 'COMMITTED', 'RELEASED'] as const;
+export type PointsReservationState = (typeof POINTS_RESERVATION_STATES)[number];
+
+export const PointsReservation = Type.Object({
+  orderId: Type.String(),
+  state: Type.Enum(POINTS_RESERVATION_STATES),
+  /** Null for a tombstone (a release that came before, or without, any reservation). */
+  userId: Type.Union([Type.String(), Type.Null()]),
+  amount: Won,
+  /** The user's balance after this step; null for a tombstone. */
+  balance: Type.Union([Won, Type.Null()]),
+});
+export type PointsReservation = Static<typeof PointsReservation>;
+
+/** GET /internal/points/balances/{userId} (user-service): the balance order-service checks points against. */
+export const PointsBalance = Type.Object({ userId: Type.String(), balance: Won });
+export type PointsBalance = Static<typeof PointsBalance>;
+
+/** What order-service consumes (its topology entry). */
+export const ORDER_SERVICE_EVENTS = [PaymentApproved, PaymentFailed, PaymentRefunded].map((e) => e.name);

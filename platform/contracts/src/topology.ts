@@ -19,4 +19,5 @@ export const topology: Topology = {
     'stock.changed',
   ],
   'payment-service': ['order.placed', 'order.cancelled'],
+  'order-service': ['payment.approved', 'payment.failed', 'payment.refunded'],
 };

@@ -1,0 +1,18 @@
+/**
+ * npm run bench: the platform's benchmarks, one after another (today: the catalog).
+ * Pass a name to run one: npm run bench -- catalog
+ */
+import { runCatalogBench } from './catalog.ts';
+
+const benches: Record<string, () => Promise<void>> = { catalog: runCatalogBench };
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in benches));
+if (unknown.length) {
+  console.error(`Unknown bench: ${unknown.join(', ')}. Known: ${Object.keys(benches).join(', ')}`);
+  process.exit(2);
+}
+for (const [name, run] of Object.entries(benches)) {
+  if (wanted.length && !wanted.includes(name)) continue;
+  console.log(`== ${name} ==`);
+  await run();
+}

@@ -1,0 +1,113 @@
+import type { ServiceContext, Subscription } from '@sagamart/kit';
+import { Counter } from 'prom-client';
+import { type DetailCache, LruCache, RedisCache } from '../infra/detail-cache.ts';
+
+const CHANNEL = 'catalog.detail-cache';
+
+interface InvalidationMessage {
+  ids?: number[];
+  all?: boolean;
+}
+
+/**
+ * Cache-aside for product details, invalidated by the events that change them. With the in-process
+ * LRU, invalidations are broadcast so every catalog instance drops its copy; Redis is shared, so a
+ * delete there is enough. Each invalidation is repeated after `catalog.cache.redeleteMs`.
+ */
+export class DetailCacheService<T> {
+  private readonly timers = new Set<NodeJS.Timeout>();
+  private subscription: Subscription | undefined;
+  private readonly lookups: Counter<'result'>;
+  private readonly redeleteMs: number;
+
+  constructor(
+    private readonly ctx: ServiceContext<unknown>,
+    readonly cache: DetailCache<T>,
+  ) {
+    this.redeleteMs = ctx.config.number('catalog.cache.redeleteMs');
+    this.lookups = new Counter({
+      name: 'catalog_detail_cache_total',
+      help: 'Product detail lookups by cache result: hit or miss',
+      labelNames: ['result'],
+      registers: [ctx.metrics.registry],
+    });
+  }
+
+  static create<T>(ctx: ServiceContext<unknown>): DetailCacheService<T> {
+    const redisUrl = ctx.config.optionalString('redis.url');
+    const ttlSeconds = ctx.config.number('catalog.cache.ttlSeconds');
+    const cache: DetailCache<T> = redisUrl
+      ? new RedisCache<T>(redisUrl, ttlSeconds, ctx.config.string('catalog.cache.redisPrefix'), (error) =>
+          ctx.log.warn({ err: (error as Error).message }, 'redis cache error'),
+        )
+      : new LruCache<T>(ctx.config.number('catalog.cache.maxEntries'), ttlSeconds * 1000);
+    return new DetailCacheService(ctx, cache);
+  }
+
+  async start(): Promise<void> {
+    if (this.cache.kind === 'lru' && this.ctx.transport) {
+      this.subscription = await this.ctx.transport.onBroadcast(CHANNEL, (payload) => {
+        const message = payload as InvalidationMessage;
+        if (message.all) this.dropAll();
+        else if (message.ids?.length) this.drop(message.ids);
+      });
+    }
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    this.timers.clear();
+    await this.subscription?.close();
+    await this.cache.close();
+  }
+
+  async getOrLoad(id: number, load: () => Promise<T | undefined>): Promise<T | undefined> {
+    const cached = await this.cache.get(id);
+    this.lookups.inc({ result: cached ? 'hit' : 'miss' });
+    if (cached) return cached;
+    const value = await load();
+    if (value !== undefined) await this.cache.set(id, value);
+    return value;
+  }
+
+  invalidate(ids: number[]): void {
+    if (ids.length === 0) return;
+    this.drop(ids);
+    this.broadcast({ ids });
+  }
+
+  invalidateAll(): void {
+    this.dropAll();
+    this.broadcast({ all: true });
+  }
+
+  private drop(ids: number[]): void {
+    this.now(() => this.cache.delete(ids));
+    this.later(() => this.cache.delete(ids));
+  }
+
+  private dropAll(): void {
+    this.now(() => this.cache.clear());
+    this.later(() => this.cache.clear());
+  }
+
+  private broadcast(message: InvalidationMessage): void {
+    if (this.cache.kind !== 'lru' || !this.ctx.transport) return;
+    this.ctx.transport
+      .broadcast(CHANNEL, message)
+      .catch((error) => this.ctx.log.warn({ err: error }, 'cache invalidation broadcast failed'));
+  }
+
+  private now(fn: () => Promise<void>): void {
+    fn().catch((error) => this.ctx.log.warn({ err: error }, 'cache invalidation failed'));
+  }
+
+  private later(fn: () => Promise<void>): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      this.now(fn);
+    }, this.redeleteMs);
+    timer.unref();
+    this.timers.add(timer);
+  }
+}

@@ -1,0 +1,316 @@
+import type { OptionGroup, ProductImageRef, ProductStatus, SkuStatus } from '@sagamart/contracts';
+import { type Kysely, notFound, type Page, sql, toPage } from '@sagamart/kit';
+import {
+  breadcrumb,
+  type CategoryNode,
+  type CategoryRow,
+  discountRate,
+  displayedTree,
+  shopSkuStatus,
+} from '../domain/presentation.ts';
+import {
+  likePattern,
+  matchWords,
+  normalizeQuery,
+  prefixTsQuery,
+  queryWords,
+  searchTerms,
+} from '../domain/search-terms.ts';
+import type { CatalogDb } from '../infra/schema.ts';
+import type { DetailCacheService } from './detail-cache.ts';
+
+export const SORTS = ['relevance', 'latest', 'price_asc', 'price_desc', 'popular'] as const;
+export type Sort = (typeof SORTS)[number];
+
+export interface SearchQuery {
+  q?: string | undefined;
+  /** Includes the category's descendants. */
+  categoryId?: number | undefined;
+  /** On the sale price, inclusive. */
+  minPrice?: number | undefined;
+  maxPrice?: number | undefined;
+  inStock?: boolean | undefined;
+  /** Default: relevance with q, latest without. */
+  sort?: Sort | undefined;
+  page: number;
+  size: number;
+}
+
+export interface ProductCard {
+  id: number;
+  code: string;
+  name: string;
+  basePrice: number;
+  salePrice: number;
+  discountRate: number;
+  status: ProductStatus;
+  inStock: boolean;
+  salesCount: number;
+  thumbnailUrl: string | null;
+  categoryIds: number[];
+  createdAt: string | null;
+}
+
+export interface ProductDetail extends Omit<ProductCard, 'thumbnailUrl'> {
+  description: string;
+  images: ProductImageRef[];
+  thumbnailUrl: string | null;
+  breadcrumb: Array<{ id: number; name: string }>;
+  optionGroups: OptionGroup[];
+  skus: Array<{
+    id: number;
+    skuCode: string;
+    options: Record<string, string>;
+    price: number;
+    stock: number;
+    status: SkuStatus;
+  }>;
+  updatedAt: string | null;
+}
+
+export interface Suggestion {
+  text: string;
+  /** The product a name suggestion belongs to; null for a keyword. */
+  productId: number | null;
+}
+
+type ProductRow = Pick<
+  CatalogDb['catalog_products'],
+  | 'id'
+  | 'code'
+  | 'name'
+  | 'base_price'
+  | 'sale_price'
+  | 'status'
+  | 'in_stock'
+  | 'sales_count'
+  | 'images'
+  | 'category_ids'
+  | 'created_at'
+>;
+
+function card(p: ProductRow): ProductCard {
+  return {
+    id: p.id,
+    code: p.code,
+    name: p.name,
+    basePrice: p.base_price,
+    salePrice: p.sale_price,
+    discountRate: discountRate(p.base_price, p.sale_price),
+    status: p.status,
+    inStock: p.in_stock,
+    salesCount: p.sales_count,
+    thumbnailUrl: p.images[0]?.url ?? null,
+    categoryIds: p.category_ids.map(Number),
+    createdAt: p.created_at?.toISOString() ?? null,
+  };
+}
+
+const CARD_COLUMNS = [
+  'p.id',
+  'p.code',
+  'p.name',
+  'p.base_price',
+  'p.sale_price',
+  'p.status',
+  'p.in_stock',
+  'p.sales_count',
+  'p.images',
+  'p.category_ids',
+  'p.created_at',
+] as const;
+
+/** The customer-facing reads: search, autocomplete, detail (cache-aside) and the category tree. */
+export class CatalogQueries {
+  constructor(
+    private readonly db: Kysely<CatalogDb>,
+    private readonly cache: DetailCacheService<ProductDetail>,
+  ) {}
+
+  /** The category and all its descendants (the category alone when unknown: an empty result). */
+  private async categoryAndDescendants(categoryId: number): Promise<number[]> {
+    const result = await sql<{ id: number }>`
+      with recursive tree(id, level) as (
+        select id, 1 from catalog_categories where id = ${categoryId}
+        union all
+        select c.id, t.level + 1 from catalog_categories c join tree t on c.parent_id = t.id where t.level < 3
+      )
+      select id from tree`.execute(this.db);
+    return result.rows.length ? result.rows.map((r) => Number(r.id)) : [categoryId];
+  }
+
+  async search(query: SearchQuery): Promise<Page<ProductCard>> {
+    const q = normalizeQuery(query.q);
+    const words = queryWords(q);
+    let base = this.db.selectFrom('catalog_products as p').where('p.visible', '=', true);
+    // Every word must occur in name, keywords or description (see matchWords).
+    for (const match of matchWords(words)) {
+      base = base.where(
+        match.kind === 'substring'
+          ? sql<boolean>`p.search_text like ${match.pattern}`
+          : sql<boolean>`p.search_vector @@ to_tsquery('simple', ${match.tsquery})`,
+      );
+    }
+    if (query.categoryId !== undefined) {
+      const ids = await this.categoryAndDescendants(query.categoryId);
+      base = base.where(sql<boolean>`p.category_ids && ${ids}::bigint[]`);
+    }
+    if (query.minPrice !== undefined) base = base.where('p.sale_price', '>=', query.minPrice);
+    if (query.maxPrice !== undefined) base = base.where('p.sale_price', '<=', query.maxPrice);
+    if (query.inStock) base = base.where('p.in_stock', '=', true);
+
+    const sort = query.sort ?? (words.length ? 'relevance' : 'latest');
+    let rows = base.select(CARD_COLUMNS);
+    switch (sort) {
+      case 'relevance':
+        for (const expression of words.length ? this.relevance(q, words) : [])
+          rows = rows.orderBy(expression, 'desc');
+        rows = rows.orderBy('p.sales_count', 'desc').orderBy('p.id', 'desc');
+        break;
+      case 'latest':
+        rows = rows.orderBy('p.created_at', 'desc').orderBy('p.id', 'desc');
+        break;
+      case 'price_asc':
+        rows = rows.orderBy('p.sale_price', 'asc').orderBy('p.id', 'asc');
+        break;
+      case 'price_desc':
+        rows = rows.orderBy('p.sale_price', 'desc').orderBy('p.id', 'desc');
+        break;
+      case 'popular':
+        rows = rows.orderBy('p.sales_count', 'desc').orderBy('p.id', 'desc');
+        break;
+    }
+    // Count and page in parallel: the page can stop early along an index; a window count would force
+    // the planner through every match first.
+    const [content, count] = await Promise.all([
+      rows
+        .limit(query.size)
+        .offset(query.page * query.size)
+        .execute(),
+      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    const total = Number(count.n);
+    return toPage(content.map(card), total, query.page, query.size);
+  }
+
+  /**
+   * Relevance: name matches first (the whole query, then every word), then keyword matches, then the
+   * full-text rank with name (A) > keywords (B) > description (C) weights. A name hit thus always
+   * outranks a description-only hit, however often the description repeats the word.
+   */
+  private relevance(q: string, words: string[]) {
+    const all = (column: ReturnType<typeof sql>) =>
+      sql.join(
+        words.map((w) => sql`${column} like ${likePattern(w, 'contains')}`),
+        sql` and `,
+      );
+    const name = sql`lower(p.name)`;
+    const keywords = sql`lower(p.keywords_text)`;
+    const order = [
+      sql`${name} like ${likePattern(q, 'contains')}`,
+      sql`(${all(name)})`,
+      sql`(${all(keywords)})`,
+    ];
+    const tsq = prefixTsQuery(searchTerms(q));
+    if (tsq) order.push(sql`ts_rank('{0.1, 0.2, 0.4, 1.0}', p.search_vector, to_tsquery('simple', ${tsq}))`);
+    return order;
+  }
+
+  /** Product names starting with the keyword (then names with a word starting with it), then keywords: at most 10. */
+  async autocomplete(keyword: string, limit = 10): Promise<Suggestion[]> {
+    const k = normalizeQuery(keyword);
+    if (!k) return [];
+    const prefix = likePattern(k, 'prefix');
+    const wordPrefix = likePattern(k, 'word-prefix');
+    const names = await this.db
+      .selectFrom('catalog_products as p')
+      .select(['p.id', 'p.name'])
+      .where('p.visible', '=', true)
+      .where(sql<boolean>`(lower(p.name) like ${prefix} or lower(p.name) like ${wordPrefix})`)
+      .orderBy(sql`lower(p.name) like ${prefix}`, 'desc')
+      .orderBy('p.sales_count', 'desc')
+      .orderBy('p.id', 'desc')
+      .limit(limit)
+      .execute();
+    const suggestions: Suggestion[] = [];
+    const seen = new Set<string>();
+    for (const row of names) {
+      if (seen.has(row.name)) continue;
+      seen.add(row.name);
+      suggestions.push({ text: row.name, productId: row.id });
+    }
+    if (suggestions.length < limit) {
+      const keywords = await sql<{ keyword: string }>`
+        select k as keyword from catalog_products p, unnest(p.keywords) k
+        where p.visible and lower(k) like ${prefix}
+        group by k order by count(*) desc, k limit ${limit}`.execute(this.db);
+      for (const { keyword: text } of keywords.rows) {
+        if (suggestions.length >= limit) break;
+        if (seen.has(text)) continue;
+        seen.add(text);
+        suggestions.push({ text, productId: null });
+      }
+    }
+    return suggestions;
+  }
+
+  /** Displayed, active products only (404 otherwise), served from the cache when it has them. */
+  async detail(id: number): Promise<ProductDetail> {
+    const detail = await this.cache.getOrLoad(id, () => this.loadDetail(id));
+    if (!detail) throw notFound(`Product ${id} is not in the catalog`);
+    return detail;
+  }
+
+  private async loadDetail(id: number): Promise<ProductDetail | undefined> {
+    const product = await this.db
+      .selectFrom('catalog_products as p')
+      .select([...CARD_COLUMNS, 'p.description', 'p.option_groups', 'p.updated_at'])
+      .where('p.id', '=', id)
+      .where('p.visible', '=', true)
+      .executeTakeFirst();
+    if (!product) return undefined;
+    const [skus, categories] = await Promise.all([
+      this.db
+        .selectFrom('catalog_skus')
+        .select(['id', 'sku_code', 'options', 'price', 'stock', 'admin_status', 'removed'])
+        .where('product_id', '=', id)
+        .where('removed', '=', false)
+        .orderBy('position')
+        .orderBy('id')
+        .execute(),
+      this.categoryRows(),
+    ]);
+    return {
+      ...card(product),
+      description: product.description,
+      images: product.images,
+      breadcrumb: breadcrumb(categories, product.category_ids.map(Number)[0]),
+      optionGroups: product.option_groups,
+      skus: skus.map((s) => ({
+        id: s.id,
+        skuCode: s.sku_code,
+        options: s.options,
+        price: s.price,
+        stock: s.stock,
+        status: shopSkuStatus(product.status, s.admin_status, s.removed, s.stock),
+      })),
+      updatedAt: product.updated_at?.toISOString() ?? null,
+    };
+  }
+
+  private async categoryRows(): Promise<CategoryRow[]> {
+    const rows = await this.db.selectFrom('catalog_categories').selectAll().execute();
+    return rows.map((r) => ({
+      id: Number(r.id),
+      parentId: r.parent_id === null ? null : Number(r.parent_id),
+      name: r.name,
+      displayOrder: r.display_order,
+      displayed: r.displayed,
+      deleted: r.deleted,
+    }));
+  }
+
+  async categoryTree(): Promise<CategoryNode[]> {
+    return displayedTree(await this.categoryRows());
+  }
+}

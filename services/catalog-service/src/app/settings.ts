@@ -1,0 +1,23 @@
+/** Bundled defaults (config/catalog-service.yml mirrors them). */
+export const catalogDefaults = {
+  catalog: {
+    cache: {
+      /** LRU size when no Redis is configured. */
+      maxEntries: 5_000,
+      /** Upper bound on staleness should an invalidation ever be lost. */
+      ttlSeconds: 300,
+      /**
+       * Invalidation deletes at once and again after this delay: a reader that loaded the old row just
+       * before the event's transaction committed cannot leave it in the cache.
+       */
+      redeleteMs: 500,
+      /** Key prefix in Redis (one per environment sharing a Redis). */
+      redisPrefix: 'sagamart:catalog:product-detail:v1:',
+    },
+    rebuild: {
+      /** Products per full-sync page read from product-service. */
+      pageSize: 250,
+      timeoutMs: 30_000,
+    },
+  },
+};

@@ -1,0 +1,112 @@
+import { Redis } from 'ioredis';
+
+/** Where product details are cached (cache-aside): in this process, or in Redis shared by every instance. */
+export interface DetailCache<T> {
+  readonly kind: 'lru' | 'redis';
+  get(id: number): Promise<T | undefined>;
+  set(id: number, value: T): Promise<void>;
+  delete(ids: number[]): Promise<void>;
+  clear(): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** A bounded LRU with a time to live, on a Map's insertion order. */
+export class LruCache<T> implements DetailCache<T> {
+  readonly kind = 'lru' as const;
+  private readonly entries = new Map<number, { value: T; expires: number }>();
+
+  constructor(
+    private readonly maxEntries: number,
+    private readonly ttlMs: number,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  async get(id: number): Promise<T | undefined> {
+    const entry = this.entries.get(id);
+    if (!entry) return undefined;
+    this.entries.delete(id);
+    if (entry.expires <= this.now()) return undefined;
+    this.entries.set(id, entry); // most recently used last
+    return entry.value;
+  }
+
+  async set(id: number, value: T): Promise<void> {
+    this.entries.delete(id);
+    this.entries.set(id, { value, expires: this.now() + this.ttlMs });
+    while (this.entries.size > this.maxEntries) {
+      this.entries.delete(this.entries.keys().next().value!);
+    }
+  }
+
+  async delete(ids: number[]): Promise<void> {
+    for (const id of ids) this.entries.delete(id);
+  }
+
+  async clear(): Promise<void> {
+    this.entries.clear();
+  }
+
+  async close(): Promise<void> {}
+}
+
+/**
+ * Redis (when `redis.url` is set): one JSON value per product with a TTL. Redis errors count as a
+ * miss, so an outage slows the catalog down but never breaks it.
+ */
+export class RedisCache<T> implements DetailCache<T> {
+  readonly kind = 'redis' as const;
+  private readonly redis: Redis;
+
+  constructor(
+    url: string,
+    private readonly ttlSeconds: number,
+    private readonly prefix: string,
+    private readonly onError: (error: unknown) => void,
+  ) {
+    this.redis = new Redis(url, { lazyConnect: false, maxRetriesPerRequest: 1, enableOfflineQueue: false });
+    this.redis.on('error', onError);
+  }
+
+  private key(id: number): string {
+    return `${this.prefix}${id}`;
+  }
+
+  async get(id: number): Promise<T | undefined> {
+    try {
+      const raw = await this.redis.get(this.key(id));
+      return raw ? (JSON.parse(raw) as T) : undefined;
+    } catch (error) {
+      this.onError(error);
+      return undefined;
+    }
+  }
+
+  async set(id: number, value: T): Promise<void> {
+    await this.redis.set(this.key(id), JSON.stringify(value), 'EX', this.ttlSeconds).catch(this.onError);
+  }
+
+  async delete(ids: number[]): Promise<void> {
+    if (ids.length) await this.redis.del(...ids.map((id) => this.key(id))).catch(this.onError);
+  }
+
+  async clear(): Promise<void> {
+    try {
+      let cursor = '0';
+      do {
+        const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}*`, 'COUNT', 500);
+        if (keys.length) await this.redis.unlink(...keys);
+        cursor = next;
+      } while (cursor !== '0');
+    } catch (error) {
+      this.onError(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.redis.disconnect();
+  }
+}

@@ -1,0 +1,411 @@
+import {
+  type SkuStatus,
+  StockChanged,
+  type StockMovementType,
+  type StockReservation,
+  type StockReservationRequest,
+} from '@sagamart/contracts';
+import {
+  conflict,
+  type MessagingTables,
+  notFound,
+  type Page,
+  Problem,
+  type ServiceContext,
+  sql,
+  type Transaction,
+  toPage,
+} from '@sagamart/kit';
+import {
+  applyMovement,
+  planReservation,
+  reservationState,
+  StockRuleError,
+  skuStatusFor,
+} from '../domain/stock-rules.ts';
+import type { ProductDb } from '../infra/schema.ts';
+
+type Trx = Transaction<ProductDb & MessagingTables>;
+
+export interface StockAdjustment {
+  /** ADJUST: a signed correction (stock count, damage, …); RESTOCK: goods received. */
+  type: 'ADJUST' | 'RESTOCK';
+  quantity: number;
+  reason: string;
+}
+
+export interface SkuStock {
+  skuId: number;
+  skuCode: string;
+  status: SkuStatus;
+  stock: number;
+  reserved: number;
+  sold: number;
+}
+
+export interface MovementView {
+  id: number;
+  skuId: number;
+  skuCode: string;
+  type: StockMovementType;
+  quantity: number;
+  stockAfter: number;
+  reservedAfter: number;
+  soldAfter: number;
+  reason: string | null;
+  orderId: string | null;
+  actor: string | null;
+  createdAt: string;
+}
+
+interface LockedSku {
+  id: number;
+  product_id: number;
+  sku_code: string;
+  status: SkuStatus;
+  stock: number;
+  reserved: number;
+  sold: number;
+}
+
+function ruleProblem(error: unknown): unknown {
+  if (!(error instanceof StockRuleError)) return error;
+  return error.code === 'invalid-quantity'
+    ? new Problem(400, error.message, { code: error.code })
+    : conflict(error.message, error.code);
+}
+
+/**
+ * The stock ledger: every movement of a SKU's stock is a row in stock_movements and a stock.changed
+ * event, written with the SKU row locked. Multi-SKU operations (an order's reservation) lock their
+ * SKUs in id order, so two orders never deadlock, and are idempotent by order id.
+ */
+export class StockLedger {
+  constructor(private readonly ctx: ServiceContext<ProductDb>) {}
+
+  /** An admin correction or restock of one SKU; the reason is required and kept in the history. */
+  async adjust(
+    productId: number,
+    skuId: number,
+    adjustment: StockAdjustment,
+    actor: string | null,
+  ): Promise<SkuStock> {
+    return this.ctx.transaction(async (trx) => {
+      const [sku] = await this.lockSkus(trx, [skuId]);
+      if (!sku || sku.product_id !== productId) throw notFound(`Product ${productId} has no SKU ${skuId}`);
+      return this.move(trx, sku, adjustment.type, adjustment.quantity, {
+        reason: adjustment.reason.trim(),
+        orderId: null,
+        actor,
+      });
+    });
+  }
+
+  async history(
+    productId: number,
+    filter: { skuId?: number | undefined; type?: StockMovementType | undefined; page: number; size: number },
+  ): Promise<Page<MovementView>> {
+    const db = this.ctx.db;
+    const product = await db
+      .selectFrom('products')
+      .select('id')
+      .where('id', '=', productId)
+      .executeTakeFirst();
+    if (!product) throw notFound(`Product ${productId} does not exist`);
+    let query = db
+      .selectFrom('stock_movements as m')
+      .innerJoin('skus as s', 's.id', 'm.sku_id')
+      .where('m.product_id', '=', productId);
+    if (filter.skuId !== undefined) query = query.where('m.sku_id', '=', filter.skuId);
+    if (filter.type) query = query.where('m.type', '=', filter.type);
+    const [{ total }, rows] = await Promise.all([
+      query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
+      query
+        .select([
+          'm.id',
+          'm.sku_id',
+          's.sku_code',
+          'm.type',
+          'm.quantity',
+          'm.stock_after',
+          'm.reserved_after',
+          'm.sold_after',
+          'm.reason',
+          'm.order_id',
+          'm.actor',
+          'm.created_at',
+        ])
+        .orderBy('m.id', 'desc')
+        .limit(filter.size)
+        .offset(filter.page * filter.size)
+        .execute(),
+    ]);
+    const content = rows.map((m) => ({
+      id: m.id,
+      skuId: m.sku_id,
+      skuCode: m.sku_code,
+      type: m.type,
+      quantity: m.quantity,
+      stockAfter: m.stock_after,
+      reservedAfter: m.reserved_after,
+      soldAfter: m.sold_after,
+      reason: m.reason,
+      orderId: m.order_id,
+      actor: m.actor,
+      createdAt: m.created_at.toISOString(),
+    }));
+    return toPage(content, Number(total), filter.page, filter.size);
+  }
+
+  /**
+   * Reserves every item of an order or none (409 naming each line that cannot be served). Repeating
+   * it for the same order returns the existing reservation. Pass `trx` to run inside the caller's
+   * transaction (an event handler's, next to its inbox row).
+   */
+  async reserve(
+    request: StockReservationRequest,
+    actor: string | null,
+    trx?: Trx,
+  ): Promise<StockReservation> {
+    return this.inTransaction(trx, async (t) => {
+      const previous = await this.lockOrder(t, request.orderId);
+      if (previous.length) return this.reservationOf(request.orderId, previous);
+      // A release that overtook this reserve (the saga gave the order up) left a tombstone: take nothing.
+      if (await this.hasTombstone(t, request.orderId))
+        return { orderId: request.orderId, state: 'RELEASED', items: [] };
+      const ids = [...new Set(request.items.map((i) => i.skuId))];
+      const skus = await this.lockSkus(t, ids, true);
+      const plan = planReservation(
+        request.items,
+        skus.map((s) => ({ ...s, productOrderable: s.productOrderable })),
+      );
+      if (!plan.ok) {
+        const unknown = plan.problems.some((p) => p.reason === 'unknown-sku');
+        const code = unknown
+          ? 'unknown-sku'
+          : plan.problems.some((p) => p.reason === 'unavailable')
+            ? 'sku-unavailable'
+            : 'insufficient-stock';
+        throw new Problem(
+          unknown ? 404 : 409,
+          `Order ${request.orderId} cannot be reserved: ${plan.problems.map((p) => p.message).join('; ')}`,
+          {
+            code,
+            errors: plan.problems.map((p) => ({ field: `sku.${p.skuId}`, message: p.message })),
+          },
+        );
+      }
+      for (const line of plan.lines) {
+        await this.move(t, skus.find((s) => s.id === line.skuId)!, 'RESERVE', line.quantity, {
+          reason: null,
+          orderId: request.orderId,
+          actor,
+        });
+      }
+      return {
+        orderId: request.orderId,
+        state: 'RESERVED',
+        items: plan.lines.map((l) => ({ skuId: l.skuId, quantity: l.quantity })),
+      };
+    });
+  }
+
+  /**
+   * Gives an order's stock back, idempotently: reserved units are released (cancelled before payment,
+   * payment failed), sold units are restocked (cancelled after payment). Releasing an order that
+   * reserved nothing leaves a tombstone, so a reserve still in flight for it takes nothing.
+   */
+  async release(orderId: string, actor: string | null, trx?: Trx): Promise<StockReservation> {
+    return this.settle(orderId, 'RELEASE', actor, trx);
+  }
+
+  /** Turns an order's reserved stock into sold stock (paid). Idempotent; 409 once released. */
+  async sell(orderId: string, actor: string | null, trx?: Trx): Promise<StockReservation> {
+    return this.settle(orderId, 'SELL', actor, trx);
+  }
+
+  private async settle(
+    orderId: string,
+    type: 'RELEASE' | 'SELL',
+    actor: string | null,
+    trx?: Trx,
+  ): Promise<StockReservation> {
+    return this.inTransaction(trx, async (t) => {
+      const previous = await this.lockOrder(t, orderId);
+      if (previous.length === 0) {
+        if (type === 'SELL') {
+          if (await this.hasTombstone(t, orderId))
+            throw conflict(`Order ${orderId}'s reservation is already RELEASED`, 'reservation-released');
+          throw notFound(`Order ${orderId} has no reservation`);
+        }
+        await t
+          .insertInto('stock_reservation_tombstones')
+          .values({ order_id: orderId })
+          .onConflict((oc) => oc.doNothing())
+          .execute();
+        return { orderId, state: 'RELEASED', items: [] };
+      }
+      const state = reservationState(previous.map((m) => m.type));
+      const target = type === 'SELL' ? 'SOLD' : 'RELEASED';
+      if (state === target) return this.reservationOf(orderId, previous);
+      if (state !== 'RESERVED' && !(state === 'SOLD' && type === 'RELEASE')) {
+        throw conflict(
+          `Order ${orderId}'s reservation is already ${state}`,
+          `reservation-${state.toLowerCase()}`,
+        );
+      }
+      // Reserved units go back with RELEASE; units already sold (a cancel after payment) with RESTOCK.
+      const movementType = state === 'SOLD' ? 'RESTOCK' : type;
+      const reserved = previous.filter((m) => m.type === 'RESERVE');
+      const skus = await this.lockSkus(
+        t,
+        reserved.map((m) => m.sku_id),
+      );
+      for (const movement of reserved.sort((a, b) => a.sku_id - b.sku_id)) {
+        const sku = skus.find((s) => s.id === movement.sku_id)!;
+        await this.move(t, sku, movementType, -movement.quantity, { reason: null, orderId, actor });
+      }
+      return {
+        orderId,
+        state: target,
+        items: reserved.map((m) => ({ skuId: m.sku_id, quantity: -m.quantity })),
+      };
+    });
+  }
+
+  private inTransaction<T>(trx: Trx | undefined, fn: (trx: Trx) => Promise<T>): Promise<T> {
+    return trx ? fn(trx) : this.ctx.transaction(fn);
+  }
+
+  /** Serializes everything about one order, then returns its movements so far. */
+  private async lockOrder(trx: Trx, orderId: string) {
+    await sql`select pg_advisory_xact_lock(hashtext(${`stock-order:${orderId}`}))`.execute(trx);
+    return trx
+      .selectFrom('stock_movements')
+      .select(['sku_id', 'type', 'quantity'])
+      .where('order_id', '=', orderId)
+      .orderBy('id')
+      .execute();
+  }
+
+  private async hasTombstone(trx: Trx, orderId: string): Promise<boolean> {
+    const row = await trx
+      .selectFrom('stock_reservation_tombstones')
+      .select('order_id')
+      .where('order_id', '=', orderId)
+      .executeTakeFirst();
+    return row !== undefined;
+  }
+
+  private reservationOf(
+    orderId: string,
+    movements: Array<{ sku_id: number; type: StockMovementType; quantity: number }>,
+  ): StockReservation {
+    return {
+      orderId,
+      state: reservationState(movements.map((m) => m.type)),
+      items: movements
+        .filter((m) => m.type === 'RESERVE')
+        .map((m) => ({ skuId: m.sku_id, quantity: -m.quantity })),
+    };
+  }
+
+  /** Locks SKU rows in id order (the one order every multi-SKU writer uses). */
+  private async lockSkus(
+    trx: Trx,
+    ids: number[],
+    withProduct = false,
+  ): Promise<Array<LockedSku & { removed: boolean; productOrderable: boolean }>> {
+    if (ids.length === 0) return [];
+    const rows = await trx
+      .selectFrom('skus as s')
+      .innerJoin('products as p', 'p.id', 's.product_id')
+      .select([
+        's.id',
+        's.product_id',
+        's.sku_code',
+        's.status',
+        's.removed',
+        's.stock',
+        's.reserved',
+        's.sold',
+        'p.status as product_status',
+        'p.displayed',
+        'p.deleted_at',
+      ])
+      .where(
+        's.id',
+        'in',
+        [...ids].sort((a, b) => a - b),
+      )
+      .orderBy('s.id')
+      .forUpdate('s')
+      .execute();
+    return rows.map((r) => ({
+      id: r.id,
+      product_id: r.product_id,
+      sku_code: r.sku_code,
+      status: r.status,
+      removed: r.removed,
+      stock: r.stock,
+      reserved: r.reserved,
+      sold: r.sold,
+      productOrderable: withProduct
+        ? r.product_status === 'ACTIVE' && r.displayed && r.deleted_at === null
+        : true,
+    }));
+  }
+
+  /** One movement of a locked SKU: new levels and status, a history row and a stock.changed event. */
+  private async move(
+    trx: Trx,
+    sku: LockedSku,
+    type: StockMovementType,
+    quantity: number,
+    meta: { reason: string | null; orderId: string | null; actor: string | null },
+  ): Promise<SkuStock> {
+    let result: ReturnType<typeof applyMovement>;
+    try {
+      result = applyMovement(sku, type, quantity, meta.orderId !== null);
+    } catch (error) {
+      throw ruleProblem(error);
+    }
+    const { levels } = result;
+    const status = skuStatusFor(sku.status, levels.stock);
+    const now = new Date();
+    const updated = await trx
+      .updateTable('skus')
+      .set((eb) => ({ ...levels, status, stock_version: eb('stock_version', '+', 1), updated_at: now }))
+      .where('id', '=', sku.id)
+      .returning('stock_version')
+      .executeTakeFirstOrThrow();
+    const movement = await trx
+      .insertInto('stock_movements')
+      .values({
+        sku_id: sku.id,
+        product_id: sku.product_id,
+        type,
+        quantity: result.quantity,
+        stock_after: levels.stock,
+        reserved_after: levels.reserved,
+        sold_after: levels.sold,
+        reason: meta.reason,
+        order_id: meta.orderId,
+        actor: meta.actor,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await this.ctx.publish(trx, StockChanged, {
+      productId: sku.product_id,
+      skuId: sku.id,
+      skuCode: sku.sku_code,
+      version: updated.stock_version,
+      movement: { id: movement.id, type, quantity: result.quantity, orderId: meta.orderId },
+      ...levels,
+      status,
+      occurredAt: now.toISOString(),
+    });
+    Object.assign(sku, levels, { status });
+    return { skuId: sku.id, skuCode: sku.sku_code, status, ...levels };
+  }
+}

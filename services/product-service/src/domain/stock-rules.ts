@@ -1,0 +1,167 @@
+import type { SkuStatus, StockMovementType } from '@sagamart/contracts';
+
+/**
+ * A SKU's stock: `stock` is available to sell, `reserved` is held for unpaid orders, `sold` is gone.
+ * Every movement keeps: INITIAL + ADJUST + RESTOCK-without-order quantities = stock + reserved + sold
+ * (a RESTOCK for an order moves its sold units back on sale, so it adds nothing).
+ */
+export interface StockLevels {
+  stock: number;
+  reserved: number;
+  sold: number;
+}
+
+export class StockRuleError extends Error {
+  constructor(
+    readonly code: 'insufficient-stock' | 'insufficient-reserved' | 'insufficient-sold' | 'invalid-quantity',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StockRuleError';
+  }
+}
+
+export interface MovementResult {
+  levels: StockLevels;
+  /** Signed change of available stock, as recorded in the history. */
+  quantity: number;
+}
+
+/**
+ * Applies one movement. INITIAL/RESTOCK add stock, ADJUST adds a signed amount (never below zero),
+ * RESERVE moves stock to reserved, RELEASE moves it back, SELL moves reserved to sold. A RESTOCK
+ * `forOrder` (an order cancelled after payment) moves sold units back to stock instead.
+ */
+export function applyMovement(
+  levels: StockLevels,
+  type: StockMovementType,
+  quantity: number,
+  forOrder = false,
+): MovementResult {
+  if (!Number.isSafeInteger(quantity))
+    throw new StockRuleError('invalid-quantity', 'Quantity must be a whole number');
+  const { stock, reserved, sold } = levels;
+  const positive = () => {
+    if (quantity <= 0) throw new StockRuleError('invalid-quantity', `${type} needs a positive quantity`);
+  };
+  switch (type) {
+    case 'INITIAL':
+      if (quantity < 0) throw new StockRuleError('invalid-quantity', 'Initial stock cannot be negative');
+      return { levels: { stock: stock + quantity, reserved, sold }, quantity };
+    case 'RESTOCK':
+      positive();
+      if (!forOrder) return { levels: { stock: stock + quantity, reserved, sold }, quantity };
+      if (sold < quantity)
+        throw new StockRuleError('insufficient-sold', `Only ${sold} sold; cannot restock ${quantity}`);
+      return { levels: { stock: stock + quantity, reserved, sold: sold - quantity }, quantity };
+    case 'ADJUST':
+      if (quantity === 0) throw new StockRuleError('invalid-quantity', 'An adjustment cannot be zero');
+      if (stock + quantity < 0) {
+        throw new StockRuleError(
+          'insufficient-stock',
+          `Only ${stock} in stock; cannot take away ${-quantity}`,
+        );
+      }
+      return { levels: { stock: stock + quantity, reserved, sold }, quantity };
+    case 'RESERVE':
+      positive();
+      if (stock < quantity)
+        throw new StockRuleError('insufficient-stock', `Only ${stock} in stock; ${quantity} requested`);
+      return {
+        levels: { stock: stock - quantity, reserved: reserved + quantity, sold },
+        quantity: -quantity,
+      };
+    case 'RELEASE':
+      positive();
+      if (reserved < quantity)
+        throw new StockRuleError(
+          'insufficient-reserved',
+          `Only ${reserved} reserved; cannot release ${quantity}`,
+        );
+      return { levels: { stock: stock + quantity, reserved: reserved - quantity, sold }, quantity };
+    case 'SELL':
+      positive();
+      if (reserved < quantity)
+        throw new StockRuleError(
+          'insufficient-reserved',
+          `Only ${reserved} reserved; cannot sell ${quantity}`,
+        );
+      return { levels: { stock, reserved: reserved - quantity, sold: sold + quantity }, quantity: 0 };
+  }
+}
+
+/** SOLD_OUT at zero and back to ACTIVE when restocked; INACTIVE is the admin's and stays. */
+export function skuStatusFor(requested: SkuStatus, stock: number): SkuStatus {
+  if (requested === 'INACTIVE') return 'INACTIVE';
+  return stock > 0 ? 'ACTIVE' : 'SOLD_OUT';
+}
+
+export interface ReservableSku extends StockLevels {
+  id: number;
+  status: SkuStatus;
+  removed: boolean;
+  /** The product can be sold: ACTIVE, displayed and not deleted. */
+  productOrderable: boolean;
+}
+
+export interface ReservationLine {
+  skuId: number;
+  quantity: number;
+  levels: StockLevels;
+}
+
+export type ReservationPlan =
+  | { ok: true; lines: ReservationLine[] }
+  | {
+      ok: false;
+      problems: Array<{
+        skuId: number;
+        reason: 'unknown-sku' | 'unavailable' | 'insufficient-stock';
+        message: string;
+      }>;
+    };
+
+/**
+ * Reserve every item or none: the plan fails as a whole if any line cannot be served. Repeated SKUs
+ * are summed; lines come out in SKU id order (the order their rows are locked in).
+ */
+export function planReservation(
+  items: Array<{ skuId: number; quantity: number }>,
+  skus: ReservableSku[],
+): ReservationPlan {
+  const wanted = new Map<number, number>();
+  for (const item of items) wanted.set(item.skuId, (wanted.get(item.skuId) ?? 0) + item.quantity);
+  const byId = new Map(skus.map((s) => [s.id, s]));
+  const problems: Extract<ReservationPlan, { ok: false }>['problems'] = [];
+  const lines: ReservationLine[] = [];
+  for (const [skuId, quantity] of [...wanted].sort((a, b) => a[0] - b[0])) {
+    const sku = byId.get(skuId);
+    if (!sku) {
+      problems.push({ skuId, reason: 'unknown-sku', message: `SKU ${skuId} does not exist` });
+    } else if (!sku.productOrderable || sku.removed || sku.status === 'INACTIVE') {
+      problems.push({ skuId, reason: 'unavailable', message: `SKU ${skuId} is not on sale` });
+    } else if (sku.stock < quantity) {
+      problems.push({
+        skuId,
+        reason: 'insufficient-stock',
+        message: `SKU ${skuId}: ${sku.stock} in stock, ${quantity} requested`,
+      });
+    } else {
+      lines.push({ skuId, quantity, levels: applyMovement(sku, 'RESERVE', quantity).levels });
+    }
+  }
+  return problems.length ? { ok: false, problems } : { ok: true, lines };
+}
+
+export type ReservationState = 'RESERVED' | 'SOLD' | 'RELEASED';
+
+/**
+ * Where an order's reservation stands, from the movement types recorded for it: RESTOCK (sold units
+ * back after a cancel) or RELEASE end it, SELL sells it.
+ */
+export function reservationState(types: StockMovementType[]): ReservationState {
+  if (types.includes('RESTOCK')) return 'RELEASED';
+  if (types.includes('SELL')) return 'SOLD';
+  if (types.includes('RELEASE')) return 'RELEASED';
+  return 'RESERVED';
+}

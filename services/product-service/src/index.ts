@@ -1,0 +1,49 @@
+import { defineService, type ServiceContext } from '@sagamart/kit';
+import { productModule } from './app/module.ts';
+import { seedDemoCatalog } from './app/seed.ts';
+import { productDefaults } from './app/settings.ts';
+import { migrations, type ProductDb } from './infra/schema.ts';
+import { registerAdminCategoryRoutes } from './routes/admin-category-routes.ts';
+import { registerAdminProductRoutes } from './routes/admin-product-routes.ts';
+import { registerImageRoutes } from './routes/image-routes.ts';
+import { registerInternalRoutes } from './routes/internal-routes.ts';
+
+export { type BulkProduct, bulkLoadProducts } from './app/bulk-load.ts';
+export type { ProductDb } from './infra/schema.ts';
+
+const cleanupTimers = new WeakMap<ServiceContext<ProductDb>, NodeJS.Timeout>();
+
+export default defineService<ProductDb>({
+  name: 'product-service',
+  port: 8083,
+  description:
+    'Products, the admin write model: categories, products with option groups and SKUs, images, keywords and the stock ledger. ' +
+    'Publishes product.*, category.*, keyword.* and stock.changed for the catalog.',
+  defaults: productDefaults,
+  refreshable: ['product.images.orphanTtlSeconds'],
+  migrations,
+  routes: (app, ctx) => {
+    registerAdminCategoryRoutes(app, ctx);
+    registerAdminProductRoutes(app, ctx);
+    registerImageRoutes(app, ctx);
+    registerInternalRoutes(app, ctx);
+  },
+  async onStart(ctx) {
+    const module = productModule(ctx);
+    if (ctx.config.boolean('product.seed.enabled', true)) {
+      await seedDemoCatalog(ctx, module);
+    }
+    const everyMs = ctx.config.number('product.images.cleanupIntervalSeconds') * 1000;
+    const timer = setInterval(() => {
+      module.images
+        .cleanup()
+        .then((deleted) => deleted && ctx.log.info({ deleted }, 'orphan images deleted'))
+        .catch((error) => ctx.log.warn({ err: error }, 'image cleanup failed'));
+    }, everyMs);
+    timer.unref();
+    cleanupTimers.set(ctx, timer);
+  },
+  onStop(ctx) {
+    clearInterval(cleanupTimers.get(ctx));
+  },
+});

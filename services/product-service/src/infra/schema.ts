@@ -1,0 +1,258 @@
+import type { OptionGroup, ProductStatus, SkuStatus, StockMovementType } from '@sagamart/contracts';
+import { type Generated, type Kysely, type Migration, sql } from '@sagamart/kit';
+
+export interface ProductDb {
+  categories: {
+    id: Generated<number>;
+    parent_id: number | null;
+    name: string;
+    /** 1 for top level; at most 3. */
+    depth: number;
+    display_order: number;
+    displayed: boolean;
+    version: Generated<number>;
+    created_at: Generated<Date>;
+    updated_at: Generated<Date>;
+  };
+  products: {
+    id: Generated<number>;
+    code: string;
+    name: string;
+    /** Sanitized HTML. */
+    description: string;
+    description_text: string;
+    base_price: number;
+    sale_price: number;
+    status: ProductStatus;
+    displayed: boolean;
+    option_groups: OptionGroup[];
+    /** Grows by one with every change of the product's own fields (its events carry it). */
+    version: number;
+    /** Grows by one with every keyword change (keyword events carry it); 0 = never had keywords. */
+    keywords_version: Generated<number>;
+    created_at: Generated<Date>;
+    updated_at: Generated<Date>;
+    /** Soft delete: kept because stock movements of orders reference it. */
+    deleted_at: Date | null;
+  };
+  product_categories: {
+    product_id: number;
+    category_id: number;
+  };
+  skus: {
+    id: Generated<number>;
+    product_id: number;
+    sku_code: string;
+    options: Record<string, string>;
+    price: number;
+    status: SkuStatus;
+    /** Not in the product's option matrix any more: deactivated, never deleted (its id stays valid). */
+    removed: boolean;
+    position: number;
+    /** Available to sell. */
+    stock: number;
+    /** Held by orders not yet paid. */
+    reserved: number;
+    sold: number;
+    /** Grows by one with every stock movement of this SKU. */
+    stock_version: number;
+    created_at: Generated<Date>;
+    updated_at: Generated<Date>;
+  };
+  stock_movements: {
+    id: Generated<number>;
+    sku_id: number;
+    product_id: number;
+    type: StockMovementType;
+    /** Signed change of available stock. */
+    quantity: number;
+    stock_after: number;
+    reserved_after: number;
+    sold_after: number;
+    reason: string | null;
+    order_id: string | null;
+    /** Who caused it: an admin's user id, or a service. */
+    actor: string | null;
+    created_at: Generated<Date>;
+  };
+  keywords: {
+    id: Generated<number>;
+    product_id: number;
+    keyword: string;
+    created_at: Generated<Date>;
+  };
+  images: {
+    id: string;
+    content_type: string;
+    bytes: Buffer;
+    size: number;
+    product_id: number | null;
+    position: number | null;
+    /** Set while no product references the image; the cleanup job deletes it after a grace period. */
+    orphaned_at: Date | null;
+    created_at: Generated<Date>;
+  };
+  seed_runs: {
+    name: string;
+    done_at: Generated<Date>;
+  };
+  /** Orders released before (or without) any reservation: a late reserve for them takes nothing. */
+  stock_reservation_tombstones: {
+    order_id: string;
+    created_at: Generated<Date>;
+  };
+}
+
+export const migrations: Record<string, Migration> = {
+  '0001_products': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations run before the typed schema exists
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('categories')
+        .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+        .addColumn('parent_id', 'bigint', (c) => c.references('categories.id'))
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('depth', 'smallint', (c) => c.notNull().check(sql`depth between 1 and 3`))
+        .addColumn('display_order', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('displayed', 'boolean', (c) => c.notNull().defaultTo(true))
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      // Sibling names are unique (also what makes the seed idempotent).
+      await sql`create unique index categories_sibling_name on categories (coalesce(parent_id, 0), lower(name))`.execute(
+        db,
+      );
+
+      await db.schema
+        .createTable('products')
+        .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+        .addColumn('code', 'text', (c) => c.notNull().unique())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('description', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('description_text', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('base_price', 'bigint', (c) => c.notNull().check(sql`base_price >= 0`))
+        .addColumn('sale_price', 'bigint', (c) => c.notNull())
+        .addColumn('status', 'text', (c) =>
+          c.notNull().check(sql`status in ('ACTIVE', 'INACTIVE', 'SOLD_OUT')`),
+        )
+        .addColumn('displayed', 'boolean', (c) => c.notNull())
+        .addColumn('option_groups', 'jsonb', (c) => c.notNull().defaultTo(sql`'[]'::jsonb`))
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('keywords_version', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('deleted_at', 'timestamptz')
+        .addCheckConstraint('products_sale_price', sql`sale_price >= 0 and sale_price <= base_price`)
+        .execute();
+      await db.schema.createIndex('products_created').on('products').column('created_at').execute();
+
+      await db.schema
+        .createTable('product_categories')
+        .addColumn('product_id', 'bigint', (c) => c.notNull().references('products.id').onDelete('cascade'))
+        .addColumn('category_id', 'bigint', (c) => c.notNull().references('categories.id'))
+        .addPrimaryKeyConstraint('product_categories_pk', ['product_id', 'category_id'])
+        .execute();
+      await db.schema
+        .createIndex('product_categories_category')
+        .on('product_categories')
+        .column('category_id')
+        .execute();
+
+      await db.schema
+        .createTable('skus')
+        .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+        .addColumn('product_id', 'bigint', (c) => c.notNull().references('products.id').onDelete('cascade'))
+        .addColumn('sku_code', 'text', (c) => c.notNull().unique())
+        .addColumn('options', 'jsonb', (c) => c.notNull())
+        .addColumn('price', 'bigint', (c) => c.notNull().check(sql`price >= 0`))
+        .addColumn('status', 'text', (c) =>
+          c.notNull().check(sql`status in ('ACTIVE', 'INACTIVE', 'SOLD_OUT')`),
+        )
+        .addColumn('removed', 'boolean', (c) => c.notNull().defaultTo(false))
+        .addColumn('position', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('stock', 'integer', (c) => c.notNull().check(sql`stock >= 0`))
+        .addColumn('reserved', 'integer', (c) => c.notNull().defaultTo(0).check(sql`reserved >= 0`))
+        .addColumn('sold', 'integer', (c) => c.notNull().defaultTo(0).check(sql`sold >= 0`))
+        .addColumn('stock_version', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema.createIndex('skus_product').on('skus').column('product_id').execute();
+
+      await db.schema
+        .createTable('stock_movements')
+        .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+        .addColumn('sku_id', 'bigint', (c) => c.notNull().references('skus.id').onDelete('cascade'))
+        .addColumn('product_id', 'bigint', (c) => c.notNull())
+        .addColumn('type', 'text', (c) =>
+          c.notNull().check(sql`type in ('INITIAL', 'ADJUST', 'RESERVE', 'RELEASE', 'SELL', 'RESTOCK')`),
+        )
+        .addColumn('quantity', 'integer', (c) => c.notNull())
+        .addColumn('stock_after', 'integer', (c) => c.notNull())
+        .addColumn('reserved_after', 'integer', (c) => c.notNull())
+        .addColumn('sold_after', 'integer', (c) => c.notNull())
+        .addColumn('reason', 'text')
+        .addColumn('order_id', 'text')
+        .addColumn('actor', 'text')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema
+        .createIndex('stock_movements_product')
+        .on('stock_movements')
+        .columns(['product_id', 'id'])
+        .execute();
+      await db.schema
+        .createIndex('stock_movements_sku')
+        .on('stock_movements')
+        .columns(['sku_id', 'id'])
+        .execute();
+      // One movement of each kind per (order, SKU): what makes reserve/release/sell idempotent by order id.
+      await sql`create unique index stock_movements_order on stock_movements (order_id, sku_id, type) where order_id is not null`.execute(
+        db,
+      );
+
+      await db.schema
+        .createTable('keywords')
+        .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+        .addColumn('product_id', 'bigint', (c) => c.notNull().references('products.id').onDelete('cascade'))
+        .addColumn('keyword', 'text', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await sql`create unique index keywords_product_keyword on keywords (product_id, lower(keyword))`.execute(
+        db,
+      );
+
+      await db.schema
+        .createTable('images')
+        .addColumn('id', 'uuid', (c) => c.primaryKey())
+        .addColumn('content_type', 'text', (c) => c.notNull())
+        .addColumn('bytes', 'bytea', (c) => c.notNull())
+        .addColumn('size', 'integer', (c) => c.notNull())
+        .addColumn('product_id', 'bigint', (c) => c.references('products.id').onDelete('set null'))
+        .addColumn('position', 'integer')
+        .addColumn('orphaned_at', 'timestamptz')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema.createIndex('images_product').on('images').column('product_id').execute();
+      await sql`create index images_orphaned on images (orphaned_at) where orphaned_at is not null`.execute(
+        db,
+      );
+
+      await db.schema
+        .createTable('seed_runs')
+        .addColumn('name', 'text', (c) => c.primaryKey())
+        .addColumn('done_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+    },
+  },
+  '0002_stock_reservation_tombstones': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('stock_reservation_tombstones')
+        .addColumn('order_id', 'text', (c) => c.primaryKey())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+    },
+  },
+};

@@ -1,0 +1,129 @@
+import {
+  CategorySyncList,
+  ProductSnapshot,
+  ProductSyncPage,
+  SkuLookupResult,
+  StockReservation,
+  StockReservationRequest,
+} from '@sagamart/contracts';
+import { notFound, ProblemSchema, type ServiceApp, type ServiceContext } from '@sagamart/kit';
+import { Type } from 'typebox';
+import { productModule } from '../app/module.ts';
+import { loadCategorySnapshots, loadSnapshot, loadSyncPage, lookupSkus } from '../infra/product-reads.ts';
+import type { ProductDb } from '../infra/schema.ts';
+import { IdParams, tags } from './schemas.ts';
+
+const OrderParams = Type.Object({ orderId: Type.String({ minLength: 1, maxLength: 64 }) });
+const INTERNAL_ACTOR = 'internal';
+
+/**
+ * For other services only: the gateway never routes /internal/**. Full-sync reads for catalog
+ * rebuilds, SKU lookup for orders, and the stock reservation API the order saga builds on.
+ */
+export function registerInternalRoutes(app: ServiceApp, ctx: ServiceContext<ProductDb>): void {
+  const { stock } = productModule(ctx);
+  const t = tags.internal;
+
+  app.get(
+    '/internal/sync/products',
+    {
+      schema: {
+        tags: t,
+        summary:
+          'Full sync, one keyset page: products with id > afterId in id order, soft-deleted ones included, with keywords',
+        querystring: Type.Object({
+          afterId: Type.Integer({ minimum: 0, default: 0 }),
+          size: Type.Integer({ minimum: 1, maximum: 500, default: 200 }),
+        }),
+        response: { 200: ProductSyncPage },
+      },
+    },
+    async (req) => {
+      const { items, lastId, more } = await loadSyncPage(ctx.db, req.query.afterId, req.query.size);
+      return { content: items, nextAfterId: more ? lastId : null };
+    },
+  );
+
+  app.get(
+    '/internal/sync/categories',
+    { schema: { tags: t, summary: 'Every category', response: { 200: CategorySyncList } } },
+    async () => ({ content: await loadCategorySnapshots(ctx.db) }),
+  );
+
+  app.get(
+    '/internal/products/:id',
+    {
+      schema: {
+        tags: t,
+        summary: "A product's current snapshot (as in its events)",
+        params: IdParams,
+        response: { 200: ProductSnapshot, 404: ProblemSchema },
+      },
+    },
+    async (req) => {
+      const snapshot = await loadSnapshot(ctx.db, req.params.id);
+      if (!snapshot) throw notFound(`Product ${req.params.id} does not exist`);
+      return snapshot;
+    },
+  );
+
+  app.get(
+    '/internal/skus',
+    {
+      schema: {
+        tags: t,
+        summary:
+          'SKUs by id (?ids=1&ids=2): price, product, categories, status, stock; unknown ids are left out',
+        querystring: Type.Object({
+          ids: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 100 }),
+        }),
+        response: { 200: SkuLookupResult },
+      },
+    },
+    async (req) => ({ content: await lookupSkus(ctx.db, req.query.ids) }),
+  );
+
+  app.post(
+    '/internal/stock/reservations',
+    {
+      schema: {
+        tags: t,
+        summary: "Reserve an order's items, all or none; idempotent by orderId",
+        body: StockReservationRequest,
+        response: { 200: StockReservation, 404: ProblemSchema, 409: ProblemSchema },
+      },
+    },
+    async (req) => stock.reserve(req.body, INTERNAL_ACTOR),
+  );
+
+  app.post(
+    '/internal/stock/reservations/:orderId/release',
+    {
+      schema: {
+        tags: t,
+        summary:
+          "Give an order's stock back: reserved units RELEASE, sold units RESTOCK (cancel after payment); idempotent, a tombstone when nothing was reserved",
+        params: OrderParams,
+        response: { 200: StockReservation, 404: ProblemSchema, 409: ProblemSchema },
+      },
+    },
+    async (req) => stock.release(req.params.orderId, INTERNAL_ACTOR),
+  );
+
+  // The saga's name for the step is commit (as for coupons and points); sell is kept for existing callers.
+  for (const action of ['commit', 'sell'] as const) {
+    app.post(
+      `/internal/stock/reservations/:orderId/${action}`,
+      {
+        schema: {
+          tags: t,
+          summary:
+            'The order was paid: turn its reserved stock into sold stock; idempotent, 409 once released',
+          params: OrderParams,
+          response: { 200: StockReservation, 404: ProblemSchema, 409: ProblemSchema },
+        },
+      },
+      async (req) => stock.sell(req.params.orderId, INTERNAL_ACTOR),
+    );
+  }
+}

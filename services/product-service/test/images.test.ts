@@ -1,0 +1,127 @@
+import type { Service } from '@sagamart/kit';
+import { eventually } from '@sagamart/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { call, leafCategory, productBody, SHOPPER, startProductService, TINY_PNG } from './support.ts';
+
+const MAX_BYTES = 64 * 1024;
+const upload = (
+  base: string,
+  bytes: Uint8Array,
+  contentType = 'image/png',
+  headers?: Record<string, string>,
+) =>
+  call(base, 'POST', '/api/admin/products/images', {
+    raw: bytes,
+    contentType,
+    ...(headers ? { headers } : {}),
+  });
+
+const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(60, 1)]);
+const GIF = Buffer.concat([Buffer.from('GIF89a', 'ascii'), Buffer.alloc(60, 2)]);
+const WEBP = Buffer.concat([
+  Buffer.from('RIFF', 'ascii'),
+  Buffer.from([0x40, 0, 0, 0]),
+  Buffer.from('WEBPVP8 ', 'ascii'),
+  Buffer.alloc(52, 3),
+]);
+
+describe('product-service: images', () => {
+  let service: Service<unknown>;
+  let base: string;
+  beforeAll(async () => {
+    service = await startProductService({
+      product: { images: { maxBytes: MAX_BYTES, orphanTtlSeconds: 2, cleanupIntervalSeconds: 0.25 } },
+    });
+    base = service.url;
+  });
+  afterAll(() => service.stop());
+
+  it('accepts jpeg, png, gif and webp by their magic bytes and serves them publicly', async () => {
+    for (const [bytes, type] of [
+      [TINY_PNG, 'image/png'],
+      [JPEG, 'image/jpeg'],
+      [GIF, 'image/gif'],
+      [WEBP, 'image/webp'],
+    ] as const) {
+      // The declared type does not matter; the bytes do.
+      const res = await upload(base, bytes, 'application/octet-stream');
+      expect(res.status).toBe(201);
+      expect(res.body).toMatchObject({
+        contentType: type,
+        size: bytes.length,
+        temporary: true,
+        url: `/api/products/images/${res.body.id}`,
+      });
+      const served = await call(base, 'GET', res.body.url, { headers: {} });
+      expect(served.status).toBe(200);
+      expect(served.headers.get('content-type')).toBe(type);
+      expect(served.headers.get('cache-control')).toContain('immutable');
+      expect(Buffer.compare(served.body, bytes)).toBe(0);
+    }
+  });
+
+  it('rejects other content, bad sizes, JSON bodies and non-admins', async () => {
+    const html = await upload(base, Buffer.from('<html><script>alert(1)</script></html>'), 'image/png');
+    expect(html.status).toBe(415);
+    expect(html.body.type).toBe('urn:sagamart:problem:image-type');
+    const svg = await upload(
+      base,
+      Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>'),
+      'image/svg+xml',
+    );
+    expect(svg.status).toBe(415);
+    expect((await upload(base, TINY_PNG.subarray(0, 8))).status).toBe(400);
+    const big = Buffer.concat([TINY_PNG, Buffer.alloc(MAX_BYTES)]);
+    expect((await upload(base, big)).status).toBe(413);
+    expect((await call(base, 'POST', '/api/admin/products/images', { body: { data: 'x' } })).status).toBe(
+      415,
+    );
+    expect(
+      (await call(base, 'POST', '/api/admin/products/images', { raw: TINY_PNG, contentType: 'text/plain' }))
+        .status,
+    ).toBe(415);
+    expect((await upload(base, TINY_PNG, 'image/png', SHOPPER)).status).toBe(403);
+    expect((await upload(base, TINY_PNG, 'image/png', {})).status).toBe(401);
+    expect(
+      (await call(base, 'GET', '/api/products/images/00000000-0000-4000-8000-000000000000', { headers: {} }))
+        .status,
+    ).toBe(404);
+  });
+
+  it('keeps images a product saved and cleans up orphans', async () => {
+    const { leaf } = await leafCategory(base, '이미지');
+    const kept = await upload(base, TINY_PNG);
+    const dropped = await upload(base, JPEG);
+    const orphan = await upload(base, GIF);
+    const created = await call(base, 'POST', '/api/admin/products', {
+      body: productBody('img-1', leaf, { imageIds: [kept.body.id, dropped.body.id] }),
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.images.map((i: { id: string }) => i.id)).toEqual([kept.body.id, dropped.body.id]);
+    const list = await call(base, 'GET', '/api/admin/products?code=IMG-1');
+    expect(list.body.content[0].thumbnailUrl).toBe(kept.body.url);
+
+    // Another product cannot take an image that belongs to this one.
+    const steal = await call(base, 'POST', '/api/admin/products', {
+      body: productBody('img-2', leaf, { imageIds: [kept.body.id] }),
+    });
+    expect(steal.status).toBe(409);
+
+    const edited = await call(base, 'PUT', `/api/admin/products/${created.body.id}`, {
+      body: productBody('img-1', leaf, { imageIds: [kept.body.id] }),
+    });
+    expect(edited.body.images).toHaveLength(1);
+
+    await eventually(
+      async () => (await call(base, 'GET', orphan.body.url, { headers: {} })).status === 404,
+      15_000,
+      200,
+    );
+    await eventually(
+      async () => (await call(base, 'GET', dropped.body.url, { headers: {} })).status === 404,
+      15_000,
+      200,
+    );
+    expect((await call(base, 'GET', kept.body.url, { headers: {} })).status).toBe(200);
+  });
+});
