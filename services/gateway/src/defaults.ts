@@ -27,8 +27,8 @@ const BUILT_IN: ConfigTree = {
     cors: {
       allowedOrigins: [],
       allowedMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'],
-      allowedHeaders: ['authorization', 'content-type', 'x-request-id'],
-      exposedHeaders: ['x-trace-id', 'retry-after'],
+      allowedHeaders: ['authorization', 'content-type', 'x-request-id', 'idempotency-key', 'traceparent'],
+      exposedHeaders: ['x-trace-id', 'x-request-id', 'retry-after', 'location', 'idempotent-replayed'],
       allowCredentials: true,
       maxAgeSeconds: 600,
     },
