@@ -19,7 +19,7 @@ interface Movement {
 }
 
 describe('product-service: stock reservations for the order saga', () => {
-  let service: Service<any>;
+  let service: Service<unknown>;
   let base: string;
   let leaf: number;
   let n = 0;

@@ -3,6 +3,7 @@ import { bootstrapAdmin, type Stoppable } from './app/bootstrap-admin.ts';
 import { userModule } from './app/module.ts';
 import { migrations, type UserDb } from './infra/schema.ts';
 import { registerAdminRoutes } from './routes/admin-routes.ts';
+import { registerInternalRoutes } from './routes/internal-routes.ts';
 import { registerPointsRoutes } from './routes/points-routes.ts';
 import { registerUserRoutes } from './routes/user-routes.ts';
 
@@ -35,6 +36,7 @@ export default defineService<UserDb>({
     registerUserRoutes(app, ctx);
     registerPointsRoutes(app, ctx);
     registerAdminRoutes(app, ctx);
+    registerInternalRoutes(app, ctx);
   },
   onStart(ctx) {
     bootstraps.set(ctx, bootstrapAdmin(ctx, userModule(ctx).users));

@@ -2,6 +2,7 @@ import type { ServiceContext } from '@sagamart/kit';
 import { AuthClient } from '../infra/auth-client.ts';
 import type { UserDb } from '../infra/schema.ts';
 import { AdminUsers } from './admin-users.ts';
+import { PointReservations } from './point-reservations.ts';
 import { Points } from './points.ts';
 import { Users } from './users.ts';
 
@@ -9,6 +10,7 @@ import { Users } from './users.ts';
 export interface UserModule {
   users: Users;
   points: Points;
+  pointReservations: PointReservations;
   admin: AdminUsers;
 }
 
@@ -19,7 +21,12 @@ export function userModule(ctx: ServiceContext<UserDb>): UserModule {
   if (!module) {
     const auth = new AuthClient(ctx.client('auth-service'));
     const users = new Users(ctx, auth);
-    module = { users, points: new Points(ctx, users), admin: new AdminUsers(ctx, auth) };
+    module = {
+      users,
+      points: new Points(ctx, users),
+      pointReservations: new PointReservations(ctx, users),
+      admin: new AdminUsers(ctx, auth),
+    };
     modules.set(ctx, module);
   }
   return module;

@@ -2,7 +2,7 @@
  * The points ledger: every movement is a signed amount in won, recorded with the balance it left.
  * The balance can never go below zero (also enforced by a CHECK constraint).
  */
-export const POINT_MOVEMENT_TYPES = ['CHARGE'] as const;
+export const POINT_MOVEMENT_TYPES = ['CHARGE', 'RESERVE', 'COMMIT', 'RELEASE'] as const;
 export type PointMovementType = (typeof POINT_MOVEMENT_TYPES)[number];
 
 export class InsufficientPoints extends Error {
@@ -31,4 +31,41 @@ export function chargeProblem(amount: number, maxCharge: number): string | undef
     return 'The amount must be a positive whole number of won.';
   if (amount > maxCharge) return `The amount must be at most ${maxCharge} won.`;
   return undefined;
+}
+
+// ---- points reservations for the order saga (idempotent by order id) ----
+
+export type PointsReservationState = 'RESERVED' | 'COMMITTED' | 'RELEASED';
+export type ReservationAction = 'reserve' | 'commit' | 'release';
+
+/**
+ * What one saga call does to an order's reservation, given where it stands (undefined: nothing yet):
+ * - `apply`: write the movement (reserve −amount, commit 0, release +amount);
+ * - `tombstone`: a release before any reserve; remember it so a late reserve takes nothing;
+ * - `same`: already there (a repeat, or a reserve that lost the race to its release): answer as is;
+ * - `missing` / `conflict`: a commit of nothing, or of a released reservation.
+ */
+export type ReservationStep =
+  | { kind: 'apply'; ledger: PointMovementType; sign: -1 | 0 | 1; next: PointsReservationState }
+  | { kind: 'tombstone' | 'same' | 'missing' | 'conflict' };
+
+export function reservationStep(
+  current: PointsReservationState | undefined,
+  action: ReservationAction,
+): ReservationStep {
+  switch (action) {
+    case 'reserve':
+      return current === undefined
+        ? { kind: 'apply', ledger: 'RESERVE', sign: -1, next: 'RESERVED' }
+        : { kind: 'same' };
+    case 'commit':
+      if (current === undefined) return { kind: 'missing' };
+      if (current === 'RESERVED') return { kind: 'apply', ledger: 'COMMIT', sign: 0, next: 'COMMITTED' };
+      return current === 'COMMITTED' ? { kind: 'same' } : { kind: 'conflict' };
+    case 'release':
+      if (current === undefined) return { kind: 'tombstone' };
+      if (current === 'RELEASED') return { kind: 'same' };
+      // Reserved points go back; so do committed ones (an order cancelled after payment).
+      return { kind: 'apply', ledger: 'RELEASE', sign: 1, next: 'RELEASED' };
+  }
 }

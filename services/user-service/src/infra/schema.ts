@@ -1,6 +1,6 @@
 import type { UserGrade, UserRole, UserStatus } from '@sagamart/contracts';
 import { type Generated, type Kysely, type Migration, sql } from '@sagamart/kit';
-import type { PointMovementType } from '../domain/points.ts';
+import type { PointMovementType, PointsReservationState } from '../domain/points.ts';
 
 /** No credential column anywhere: passwords live in auth-service only (ADR 0002). */
 export interface UserDb {
@@ -33,7 +33,18 @@ export interface UserDb {
     amount: number;
     balance_after: number;
     reason: string | null;
+    /** The order of a RESERVE/COMMIT/RELEASE row (at most one of each per order). */
+    order_id: string | null;
     created_at: Generated<Date>;
+  };
+  /** One per order that reserved points; user_id null is a tombstone (released before any reserve). */
+  point_reservations: {
+    order_id: string;
+    user_id: string | null;
+    amount: number;
+    state: PointsReservationState;
+    created_at: Generated<Date>;
+    updated_at: Generated<Date>;
   };
 }
 
@@ -82,6 +93,31 @@ export const migrations: Record<string, Migration> = {
         .on('point_ledger')
         .columns(['user_id', 'created_at'])
         .execute();
+    },
+  },
+  '0002_point_reservations': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('point_reservations')
+        .addColumn('order_id', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'uuid', (c) => c.references('users.id'))
+        .addColumn('amount', 'bigint', (c) => c.notNull().check(sql`amount >= 0`))
+        .addColumn('state', 'text', (c) =>
+          c.notNull().check(sql`state in ('RESERVED', 'COMMITTED', 'RELEASED')`),
+        )
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`clock_timestamp()`))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`clock_timestamp()`))
+        .execute();
+      await db.schema.alterTable('point_ledger').addColumn('order_id', 'text').execute();
+      // At most one RESERVE, COMMIT and RELEASE row per order: the backstop of idempotency.
+      await sql`create unique index point_ledger_order_type on point_ledger (order_id, type) where order_id is not null`.execute(
+        db,
+      );
+      // A COMMIT row records the reservation becoming final; it moves no points.
+      await sql`alter table point_ledger drop constraint point_ledger_amount_check`.execute(db);
+      await sql`alter table point_ledger add constraint point_ledger_amount_check check (amount <> 0 or type = 'COMMIT')`.execute(
+        db,
+      );
     },
   },
 };

@@ -68,7 +68,9 @@ export const AdminUserSchema = Type.Object({
 
 export const LedgerEntrySchema = Type.Object({
   id: Type.String(),
-  type: Type.String({ description: 'CHARGE (more kinds arrive with orders)' }),
+  type: Type.String({
+    description: 'CHARGE, or an order step: RESERVE (−), COMMIT (0, paid), RELEASE (+, returned)',
+  }),
   amount: Type.Integer({ description: 'Signed won: positive adds to the balance' }),
   balanceAfter: Type.Integer(),
   reason: Type.Union([Type.String(), Type.Null()]),

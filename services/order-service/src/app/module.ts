@@ -1,0 +1,42 @@
+import type { ServiceContext } from '@sagamart/kit';
+import { Participants } from '../infra/participants.ts';
+import type { OrderDb } from '../infra/schema.ts';
+import { OrderLifecycle } from './order-lifecycle.ts';
+import { OrderReads } from './order-reads.ts';
+import { OrderTransitions } from './order-transitions.ts';
+import { PlaceOrder } from './place-order.ts';
+import { Pricing } from './pricing.ts';
+import { RecoveryWorker } from './recovery-worker.ts';
+import { SagaRunner } from './saga-runner.ts';
+import { sagaSteps } from './saga-steps.ts';
+
+/** The use cases of one running order-service, wired once per service context. */
+export interface OrderModule {
+  placeOrder: PlaceOrder;
+  lifecycle: OrderLifecycle;
+  reads: OrderReads;
+  runner: SagaRunner;
+  worker: RecoveryWorker;
+}
+
+const modules = new WeakMap<ServiceContext<OrderDb>, OrderModule>();
+
+export function orderModule(ctx: ServiceContext<OrderDb>): OrderModule {
+  let module = modules.get(ctx);
+  if (!module) {
+    const participants = new Participants(ctx as ServiceContext<unknown>);
+    const transitions = new OrderTransitions(ctx);
+    const runner = new SagaRunner(ctx, sagaSteps(participants), transitions);
+    const lifecycle = new OrderLifecycle(ctx, transitions, runner);
+    const reads = new OrderReads(ctx);
+    module = {
+      placeOrder: new PlaceOrder(ctx, new Pricing(participants), runner, reads),
+      lifecycle,
+      reads,
+      runner,
+      worker: new RecoveryWorker(ctx, runner, lifecycle),
+    };
+    modules.set(ctx, module);
+  }
+  return module;
+}

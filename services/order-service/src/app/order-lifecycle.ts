@@ -1,0 +1,201 @@
+import type {
+  OrderCancelReason,
+  PaymentApprovedPayload,
+  PaymentFailedPayload,
+  PaymentRefundedPayload,
+} from '@sagamart/contracts';
+import { conflict, notFound, type ServiceContext, sql } from '@sagamart/kit';
+import { isCancellable } from '../domain/order-status.ts';
+import { afterPaymentApproved } from '../domain/saga.ts';
+import { addTimeline, lockOrder, sagaState, type Trx } from '../infra/order-store.ts';
+import type { OrderDb } from '../infra/schema.ts';
+import type { OrderTransitions } from './order-transitions.ts';
+import type { SagaRunner } from './saga-runner.ts';
+
+type PaymentChange =
+  | { status: 'APPROVED'; event: PaymentApprovedPayload }
+  | { status: 'FAILED'; event: PaymentFailedPayload }
+  | { status: 'REFUNDED'; event: PaymentRefundedPayload };
+
+/**
+ * What happens to a placed order from outside its saga: the payment's outcome (events from
+ * payment-service), a cancel by its owner or an admin, and the unpaid timeout. Each decides under
+ * the order's row lock, so the first of them wins and the others find the order already moved on;
+ * none of them ever revives a cancelled order.
+ */
+export class OrderLifecycle {
+  constructor(
+    private readonly ctx: ServiceContext<OrderDb>,
+    private readonly transitions: OrderTransitions,
+    private readonly runner: SagaRunner,
+  ) {}
+
+  /** Owner (USER_CANCELLED) or admin (ADMIN_CANCELLED) cancel; a repeat of a done cancel is a no-op. */
+  async cancel(orderId: string, by: { userId: string; admin: boolean }): Promise<void> {
+    const changed = await this.ctx.transaction(async (trx) => {
+      const locked = await lockOrder(trx, orderId);
+      if (!locked || (!by.admin && locked.order.user_id !== by.userId))
+        throw notFound(`Order ${orderId} does not exist`);
+      const { order, saga } = locked;
+      if (order.status === 'CANCELLED') return false;
+      if (!isCancellable(order.status))
+        throw conflict(`A ${order.status} order cannot be cancelled`, 'not-cancellable');
+      return this.transitions.cancel(trx, order, saga, by.admin ? 'ADMIN_CANCELLED' : 'USER_CANCELLED');
+    });
+    if (changed) await this.settleBriefly(orderId);
+  }
+
+  async paymentApproved(trx: Trx, event: PaymentApprovedPayload): Promise<void> {
+    const locked = await this.lockForPayment(trx, { status: 'APPROVED', event });
+    if (!locked) return;
+    const { order, saga } = locked;
+    await addTimeline(trx, order.id, 'PAYMENT_APPROVED', order.status, `${event.amount} (${event.method})`);
+    // Cancelled meanwhile: payment-service refunds the approval on order.cancelled; the order stays CANCELLED.
+    if (saga.phase !== 'AWAITING_PAYMENT') return;
+    if (event.amount !== order.payable_amount) {
+      await this.transitions.cancel(trx, order, saga, 'PAYMENT_FAILED');
+    } else {
+      const paid = await trx
+        .updateTable('orders')
+        .set({ payment_id: event.paymentId })
+        .where('id', '=', order.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await this.transitions.advance(trx, paid, saga, afterPaymentApproved(sagaState(saga))!);
+    }
+    // The runner's claim waits for this transaction's row locks, so it sees the committed phase.
+    void this.runner.kick(order.id);
+  }
+
+  async paymentFailed(trx: Trx, event: PaymentFailedPayload): Promise<void> {
+    const locked = await this.lockForPayment(trx, { status: 'FAILED', event });
+    if (!locked) return;
+    const { order, saga } = locked;
+    await addTimeline(
+      trx,
+      order.id,
+      'PAYMENT_FAILED',
+      order.status,
+      `${event.code}: ${event.message}`.slice(0, 300),
+    );
+    if (saga.phase !== 'AWAITING_PAYMENT') return;
+    await this.transitions.cancel(trx, order, saga, 'PAYMENT_FAILED');
+    void this.runner.kick(order.id);
+  }
+
+  async paymentRefunded(trx: Trx, event: PaymentRefundedPayload): Promise<void> {
+    const locked = await this.lockForPayment(trx, { status: 'REFUNDED', event });
+    if (!locked) return;
+    await addTimeline(trx, locked.order.id, 'PAYMENT_REFUNDED', locked.order.status, `${event.amount}`);
+  }
+
+  /** Cancels PAYMENT_PENDING orders placed longer ago than orders.paymentTimeoutSeconds. */
+  async expireUnpaid(limit: number): Promise<number> {
+    const seconds = this.ctx.config.number('orders.paymentTimeoutSeconds');
+    const due = await this.ctx.db
+      .selectFrom('orders')
+      .select('id')
+      .where('status', '=', 'PAYMENT_PENDING')
+      .where('placed_at', '<', sql<Date>`clock_timestamp() - ${seconds} * interval '1 second'`)
+      .orderBy('placed_at')
+      .limit(limit)
+      .execute();
+    let expired = 0;
+    for (const { id } of due) {
+      const changed = await this.ctx.transaction(async (trx) => {
+        const locked = await lockOrder(trx, id);
+        // Paid (or cancelled) since the scan: leave it.
+        if (locked?.saga.phase !== 'AWAITING_PAYMENT') return false;
+        return this.transitions.cancel(
+          trx,
+          locked.order,
+          locked.saga,
+          'PAYMENT_TIMEOUT' satisfies OrderCancelReason,
+        );
+      });
+      if (changed) {
+        expired++;
+        void this.runner.kick(id);
+      }
+    }
+    return expired;
+  }
+
+  /** Runs the compensations now and waits a moment, so the answer usually shows them done. */
+  private async settleBriefly(orderId: string): Promise<void> {
+    const wait = this.ctx.config.number('orders.placeWaitMs');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.runner.kick(orderId),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, wait);
+      }),
+    ]);
+    clearTimeout(timer);
+  }
+
+  /**
+   * Locks the order and records the payment's new state; undefined when the order is unknown here
+   * or the event is not newer than what was recorded (a repeat or an overtaken delivery).
+   */
+  private async lockForPayment(trx: Trx, change: PaymentChange) {
+    const { event } = change;
+    const locked = await lockOrder(trx, event.orderId);
+    if (!locked) {
+      this.ctx.log.warn(
+        { orderId: event.orderId, paymentId: event.paymentId },
+        'payment event for an unknown order',
+      );
+      return undefined;
+    }
+    const at = new Date(
+      change.status === 'APPROVED'
+        ? change.event.approvedAt
+        : change.status === 'FAILED'
+          ? change.event.failedAt
+          : change.event.refundedAt,
+    );
+    const row = {
+      payment_id: event.paymentId,
+      order_id: event.orderId,
+      payment_key: event.paymentKey,
+      status: change.status,
+      amount: event.amount,
+      method: change.status === 'APPROVED' ? change.event.method : null,
+      code: change.status === 'FAILED' ? change.event.code : null,
+      message:
+        change.status === 'FAILED'
+          ? change.event.message
+          : change.status === 'REFUNDED'
+            ? change.event.reason
+            : null,
+      version: event.version,
+      approved_at: change.status === 'APPROVED' ? at : null,
+      failed_at: change.status === 'FAILED' ? at : null,
+      refunded_at: change.status === 'REFUNDED' ? at : null,
+    };
+    const applied = await trx
+      .insertInto('order_payments')
+      .values(row)
+      .onConflict((oc) =>
+        oc
+          .column('payment_id')
+          .doUpdateSet((eb) => ({
+            status: eb.ref('excluded.status'),
+            amount: eb.ref('excluded.amount'),
+            method: sql`coalesce(excluded.method, order_payments.method)`,
+            code: eb.ref('excluded.code'),
+            message: eb.ref('excluded.message'),
+            version: eb.ref('excluded.version'),
+            approved_at: sql`coalesce(excluded.approved_at, order_payments.approved_at)`,
+            failed_at: sql`coalesce(excluded.failed_at, order_payments.failed_at)`,
+            refunded_at: sql`coalesce(excluded.refunded_at, order_payments.refunded_at)`,
+            updated_at: sql`clock_timestamp()`,
+          }))
+          .where('order_payments.version', '<', (eb) => eb.ref('excluded.version')),
+      )
+      .returning('payment_id')
+      .executeTakeFirst();
+    return applied ? locked : undefined;
+  }
+}

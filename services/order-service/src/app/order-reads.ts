@@ -1,0 +1,286 @@
+import { ORDER_NUMBER_PATTERN } from '@sagamart/contracts';
+import { notFound, type Page, type ServiceContext, sql, toPage } from '@sagamart/kit';
+import { isCancellable, type OrderStatus } from '../domain/order-status.ts';
+import { currentAction, TRANSIENT_PHASES } from '../domain/saga.ts';
+import { type Db, loadItems, type OrderRow, sagaState } from '../infra/order-store.ts';
+import type { OrderDb } from '../infra/schema.ts';
+import type {
+  AdminOrderDetail,
+  AdminOrderSummary,
+  OrderDetail,
+  OrderSummary,
+  StuckSaga,
+} from '../routes/schemas.ts';
+
+const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** Order reads for shoppers (their own orders only) and admins. */
+export class OrderReads {
+  constructor(private readonly ctx: ServiceContext<OrderDb>) {}
+
+  private get db(): Db {
+    return this.ctx.db;
+  }
+
+  async mine(
+    userId: string,
+    query: { page: number; size: number; status?: OrderStatus | undefined },
+  ): Promise<Page<OrderSummary>> {
+    return this.list({ ...query, userId });
+  }
+
+  async adminList(query: {
+    page: number;
+    size: number;
+    status?: OrderStatus | undefined;
+    orderNumber?: string | undefined;
+    userId?: string | undefined;
+  }): Promise<Page<AdminOrderSummary>> {
+    return this.list(query);
+  }
+
+  /** An order by id or number; someone else's order is a 404 to its viewer. */
+  async detail(ref: string, viewer: { userId: string } | 'admin'): Promise<OrderDetail> {
+    const order = await this.find(ref);
+    if (!order || (viewer !== 'admin' && order.user_id !== viewer.userId))
+      throw notFound(`Order ${ref} does not exist`);
+    return this.toDetail(order);
+  }
+
+  async adminDetail(ref: string): Promise<AdminOrderDetail> {
+    const order = await this.find(ref);
+    if (!order) throw notFound(`Order ${ref} does not exist`);
+    const [detail, saga, log] = await Promise.all([
+      this.toDetail(order),
+      this.db.selectFrom('sagas').selectAll().where('order_id', '=', order.id).executeTakeFirstOrThrow(),
+      this.db.selectFrom('saga_log').selectAll().where('order_id', '=', order.id).orderBy('id').execute(),
+    ]);
+    return {
+      ...detail,
+      userId: order.user_id,
+      adminMemo: order.admin_memo,
+      saga: {
+        phase: saga.phase,
+        steps: saga.steps,
+        compensations: saga.compensations,
+        current: currentAction(sagaState(saga)) ?? null,
+        attempts: saga.attempts,
+        lastError: saga.last_error,
+        nextAttemptAt: saga.next_attempt_at.toISOString(),
+        phaseSince: saga.phase_since.toISOString(),
+        log: log.map((l) => ({
+          action: l.action,
+          step: l.step,
+          outcome: l.outcome,
+          attempt: l.attempt,
+          detail: l.detail,
+          at: l.at.toISOString(),
+        })),
+      },
+    };
+  }
+
+  async setMemo(ref: string, memo: string): Promise<AdminOrderDetail> {
+    const order = await this.find(ref);
+    if (!order) throw notFound(`Order ${ref} does not exist`);
+    const trimmed = memo.trim();
+    await this.db
+      .updateTable('orders')
+      .set({ admin_memo: trimmed === '' ? null : trimmed, updated_at: sql`clock_timestamp()` })
+      .where('id', '=', order.id)
+      .execute();
+    return this.adminDetail(order.id);
+  }
+
+  /** Sagas in a transient phase for longer than orders.stuckAfterSeconds, oldest first. */
+  async stuck(page: number, size: number): Promise<Page<StuckSaga>> {
+    const seconds = this.ctx.config.number('orders.stuckAfterSeconds');
+    const base = this.db
+      .selectFrom('sagas as s')
+      .innerJoin('orders as o', 'o.id', 's.order_id')
+      .where('s.phase', 'in', TRANSIENT_PHASES)
+      .where('s.phase_since', '<', sql<Date>`clock_timestamp() - ${seconds} * interval '1 second'`);
+    const [count, rows] = await Promise.all([
+      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      base
+        .selectAll('s')
+        .select([
+          'o.order_number',
+          'o.status',
+          sql<number>`extract(epoch from clock_timestamp() - s.phase_since)`.as('age'),
+        ])
+        .orderBy('s.phase_since')
+        .limit(size)
+        .offset(page * size)
+        .execute(),
+    ]);
+    const content = rows.map((r) => ({
+      orderId: r.order_id,
+      orderNumber: r.order_number,
+      status: r.status,
+      phase: r.phase,
+      current: currentAction(sagaState(r)) ?? null,
+      attempts: r.attempts,
+      lastError: r.last_error,
+      phaseSince: r.phase_since.toISOString(),
+      nextAttemptAt: r.next_attempt_at.toISOString(),
+      stuckForSeconds: Math.floor(Number(r.age)),
+    }));
+    return toPage(content, Number(count.n), page, size);
+  }
+
+  find(ref: string): Promise<OrderRow | undefined> {
+    const column = ORDER_NUMBER_PATTERN.test(ref) ? 'order_number' : 'id';
+    return this.db.selectFrom('orders').selectAll().where(column, '=', ref).executeTakeFirst();
+  }
+
+  private async list(query: {
+    page: number;
+    size: number;
+    status?: OrderStatus | undefined;
+    orderNumber?: string | undefined;
+    userId?: string | undefined;
+  }): Promise<Page<AdminOrderSummary>> {
+    let base = this.db.selectFrom('orders');
+    if (query.userId) base = base.where('user_id', '=', query.userId);
+    if (query.status) base = base.where('status', '=', query.status);
+    if (query.orderNumber) {
+      const needle = query.orderNumber
+        .trim()
+        .toUpperCase()
+        .replaceAll('\\', '\\\\')
+        .replaceAll('%', '\\%')
+        .replaceAll('_', '\\_');
+      base = base.where('order_number', 'like', `%${needle}%`);
+    }
+    const [count, rows] = await Promise.all([
+      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+      base
+        .selectAll()
+        .orderBy('created_at', 'desc')
+        .orderBy('id')
+        .limit(query.size)
+        .offset(query.page * query.size)
+        .execute(),
+    ]);
+    const content = await this.summaries(rows);
+    return toPage(content, Number(count.n), query.page, query.size);
+  }
+
+  private async summaries(orders: OrderRow[]): Promise<AdminOrderSummary[]> {
+    if (orders.length === 0) return [];
+    const ids = orders.map((o) => o.id);
+    const lines = await this.db
+      .selectFrom('order_items')
+      .select([
+        'order_id',
+        (eb) => eb.fn.countAll<number>().as('lines'),
+        (eb) => eb.fn.sum<number>('quantity').as('quantity'),
+        sql<string | null>`(array_agg(thumbnail_url order by line_no))[1]`.as('thumbnail'),
+      ])
+      .where('order_id', 'in', ids)
+      .groupBy('order_id')
+      .execute();
+    const byOrder = new Map(lines.map((l) => [l.order_id, l]));
+    return orders.map((o) => this.summary(o, byOrder.get(o.id)));
+  }
+
+  private summary(
+    o: OrderRow,
+    lines: { lines: number; quantity: number; thumbnail: string | null } | undefined,
+  ): AdminOrderSummary {
+    return {
+      orderId: o.id,
+      orderNumber: o.order_number,
+      userId: o.user_id,
+      status: o.status,
+      cancelReason: o.cancel_reason,
+      orderName: o.order_name,
+      itemCount: Number(lines?.lines ?? 0),
+      totalQuantity: Number(lines?.quantity ?? 0),
+      thumbnailUrl: lines?.thumbnail ?? null,
+      subtotal: o.subtotal,
+      discountAmount: o.discount_amount,
+      pointsUsed: o.points_used,
+      payableAmount: o.payable_amount,
+      createdAt: o.created_at.toISOString(),
+      updatedAt: o.updated_at.toISOString(),
+    };
+  }
+
+  private async toDetail(order: OrderRow): Promise<OrderDetail> {
+    const [items, timeline, payments] = await Promise.all([
+      loadItems(this.db, order.id),
+      this.db
+        .selectFrom('order_timeline')
+        .selectAll()
+        .where('order_id', '=', order.id)
+        .orderBy('id')
+        .execute(),
+      this.db
+        .selectFrom('order_payments')
+        .selectAll()
+        .where('order_id', '=', order.id)
+        .orderBy('updated_at')
+        .execute(),
+    ]);
+    const { userId: _userId, ...summary } = this.summary(order, {
+      lines: items.length,
+      quantity: items.reduce((sum, i) => sum + i.quantity, 0),
+      thumbnail: items[0]?.thumbnail_url ?? null,
+    });
+    const timeoutMs = this.ctx.config.number('orders.paymentTimeoutSeconds') * 1000;
+    return {
+      ...summary,
+      items: items.map((i) => ({
+        skuId: i.sku_id,
+        productId: i.product_id,
+        productName: i.product_name,
+        skuCode: i.sku_code,
+        options: i.options,
+        unitPrice: i.unit_price,
+        quantity: i.quantity,
+        lineTotal: i.line_total,
+        thumbnailUrl: i.thumbnail_url,
+      })),
+      policyDiscounts: order.policy_discounts,
+      policyDiscount: order.policy_discount,
+      couponId: order.coupon_id,
+      couponDiscount: order.coupon_discount,
+      delivery: {
+        receiverName: order.receiver_name,
+        receiverPhone: order.receiver_phone,
+        zipcode: order.zipcode,
+        address: order.address,
+        addressDetail: order.address_detail,
+        memo: order.delivery_memo,
+      },
+      placedAt: iso(order.placed_at),
+      paidAt: iso(order.paid_at),
+      cancelledAt: iso(order.cancelled_at),
+      paymentDueAt:
+        order.status === 'PAYMENT_PENDING' && order.placed_at
+          ? new Date(order.placed_at.getTime() + timeoutMs).toISOString()
+          : null,
+      cancellable: isCancellable(order.status),
+      timeline: timeline.map((t) => ({
+        event: t.event,
+        status: t.status,
+        note: t.note,
+        at: t.at.toISOString(),
+      })),
+      payments: payments.map((p) => ({
+        paymentId: p.payment_id,
+        paymentKey: p.payment_key,
+        status: p.status,
+        amount: p.amount,
+        method: p.method,
+        code: p.code,
+        message: p.message,
+        approvedAt: iso(p.approved_at),
+        failedAt: iso(p.failed_at),
+        refundedAt: iso(p.refunded_at),
+      })),
+    };
+  }
+}

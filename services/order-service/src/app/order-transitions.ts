@@ -1,0 +1,135 @@
+import { OrderCancelled, type OrderCancelReason, OrderPaid, OrderPlaced } from '@sagamart/contracts';
+import { type ServiceContext, sql } from '@sagamart/kit';
+import { transition } from '../domain/order-status.ts';
+import { afterCancel, isTransient, type SagaPhase, type SagaState } from '../domain/saga.ts';
+import { addTimeline, json, type OrderRow, type SagaRow, sagaState, type Trx } from '../infra/order-store.ts';
+import type { OrderDb } from '../infra/schema.ts';
+
+const now = sql<Date>`clock_timestamp()`;
+
+/**
+ * Every change of an order's state, inside the caller's transaction with the order and its saga
+ * locked (see lockOrder): the saga's next state, the order status that goes with its phase, the
+ * timeline, and the order event in the outbox. The only place that publishes order.* events.
+ */
+export class OrderTransitions {
+  constructor(private readonly ctx: ServiceContext<OrderDb>) {}
+
+  /** Saves the saga's next state; entering a phase updates the order (and publishes) as it implies. */
+  async advance(trx: Trx, order: OrderRow, saga: SagaRow, next: SagaState): Promise<OrderRow> {
+    const entering = next.phase !== saga.phase;
+    const leased = isTransient(next.phase);
+    await trx
+      .updateTable('sagas')
+      .set({
+        phase: next.phase,
+        steps: json(next.steps),
+        cursor: next.cursor,
+        compensations: json(next.compensations),
+        version: saga.version + 1,
+        attempts: 0,
+        last_error: null,
+        next_attempt_at: now,
+        ...(entering ? { phase_since: now } : {}),
+        ...(leased ? {} : { lease_owner: null, lease_until: null }),
+        updated_at: now,
+      })
+      .where('order_id', '=', order.id)
+      .execute();
+    return entering ? this.enter(trx, order, next.phase) : order;
+  }
+
+  /**
+   * Cancels the order (CANCELLED is final) and starts compensating what its saga may have reserved:
+   * by default everything it touched; after a refusal, the steps before the refused one.
+   * False when the order was already cancelled.
+   */
+  async cancel(
+    trx: Trx,
+    order: OrderRow,
+    saga: SagaRow,
+    reason: OrderCancelReason,
+    next: SagaState | undefined = afterCancel(sagaState(saga)),
+  ): Promise<boolean> {
+    if (order.status === 'CANCELLED' || !next) return false;
+    const wasPaid = order.status === 'PAID' || saga.phase === 'COMMITTING';
+    const cancelled = await this.setStatus(trx, order, 'CANCELLED', {
+      cancel_reason: reason,
+      cancelled_at: now,
+    });
+    await addTimeline(trx, order.id, 'CANCELLED', 'CANCELLED', reason);
+    await this.ctx.publish(trx, OrderCancelled, {
+      ...this.ref(cancelled),
+      reason,
+      payableAmount: cancelled.payable_amount,
+      wasPaid,
+      cancelledAt: cancelled.cancelled_at!.toISOString(),
+    });
+    await this.advance(trx, cancelled, saga, next);
+    return true;
+  }
+
+  private async enter(trx: Trx, order: OrderRow, phase: SagaPhase): Promise<OrderRow> {
+    switch (phase) {
+      case 'AWAITING_PAYMENT': {
+        const placed = await this.setStatus(trx, order, 'PAYMENT_PENDING', { placed_at: now });
+        await addTimeline(trx, order.id, 'PAYMENT_PENDING', 'PAYMENT_PENDING');
+        await this.ctx.publish(trx, OrderPlaced, {
+          ...this.ref(placed),
+          subtotal: placed.subtotal,
+          discountAmount: placed.discount_amount,
+          pointsUsed: placed.points_used,
+          payableAmount: placed.payable_amount,
+          orderName: placed.order_name,
+          placedAt: placed.placed_at!.toISOString(),
+        });
+        return placed;
+      }
+      case 'COMPLETED': {
+        const paid = await this.setStatus(trx, order, 'PAID', { paid_at: now });
+        await addTimeline(trx, order.id, 'PAID', 'PAID');
+        // A free order (nothing to pay) has no payment, so there is no order.paid for it.
+        if (paid.payment_id) {
+          await this.ctx.publish(trx, OrderPaid, {
+            ...this.ref(paid),
+            payableAmount: paid.payable_amount,
+            paymentId: paid.payment_id,
+            paidAt: paid.paid_at!.toISOString(),
+          });
+        }
+        return paid;
+      }
+      case 'COMPENSATED':
+        await addTimeline(trx, order.id, 'RESERVATIONS_RELEASED', order.status);
+        return order;
+      default:
+        return order;
+    }
+  }
+
+  private setStatus(
+    trx: Trx,
+    order: OrderRow,
+    status: OrderRow['status'],
+    extra: Partial<Record<'placed_at' | 'paid_at' | 'cancelled_at', typeof now>> & {
+      cancel_reason?: OrderCancelReason;
+    },
+  ): Promise<OrderRow> {
+    transition(order.status, status);
+    return trx
+      .updateTable('orders')
+      .set({ status, version: order.version + 1, updated_at: now, ...extra })
+      .where('id', '=', order.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  private ref(order: OrderRow) {
+    return {
+      orderId: order.id,
+      orderNumber: order.order_number,
+      userId: order.user_id,
+      version: order.version,
+    };
+  }
+}

@@ -1,0 +1,244 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { badRequest, type Identity, Problem, type ServiceContext } from '@sagamart/kit';
+import { orderNumber } from '../domain/order-number.ts';
+import { startSaga } from '../domain/saga.ts';
+import { orderName } from '../domain/totals.ts';
+import { addTimeline, json, type OrderRow } from '../infra/order-store.ts';
+import type { OrderDb } from '../infra/schema.ts';
+import type { OrderDetail, PlaceOrderBody, QuoteView } from '../routes/schemas.ts';
+import type { OrderReads } from './order-reads.ts';
+import type { PricedOrder, Pricing } from './pricing.ts';
+import type { SagaRunner } from './saga-runner.ts';
+
+const KEY_PATTERN = /^[\x21-\x7e]{1,128}$/;
+
+export interface Placed {
+  order: OrderDetail;
+  /** The saga reached PAYMENT_PENDING, PAID or CANCELLED within the wait (else it is still PENDING). */
+  settled: boolean;
+  /** An earlier request with the same Idempotency-Key created it. */
+  replayed: boolean;
+}
+
+function isUniqueViolation(error: unknown, constraint: string): boolean {
+  const e = error as { code?: string; constraint?: string };
+  return e?.code === '23505' && e.constraint === constraint;
+}
+
+/** The parts of the request that make the order; the same key with different ones is refused. */
+function requestHash(body: PlaceOrderBody): string {
+  const d = body.delivery;
+  const canonical = {
+    items: body.items.map((i) => [i.skuId, i.quantity]),
+    delivery: [
+      d.receiverName,
+      d.receiverPhone,
+      d.zipcode,
+      d.address,
+      d.addressDetail ?? null,
+      d.memo ?? null,
+    ],
+    couponId: body.couponId ?? null,
+    pointsToUse: body.pointsToUse ?? 0,
+  };
+  return createHash('sha256').update(JSON.stringify(canonical)).digest('hex');
+}
+
+/** The quote preview and placing an order (which starts its saga and waits briefly for the outcome). */
+export class PlaceOrder {
+  constructor(
+    private readonly ctx: ServiceContext<OrderDb>,
+    private readonly pricing: Pricing,
+    private readonly runner: SagaRunner,
+    private readonly reads: OrderReads,
+  ) {}
+
+  async quote(
+    userId: string,
+    body: { items: PlaceOrderBody['items']; couponId?: number | null; pointsToUse?: number },
+  ): Promise<QuoteView> {
+    const priced = await this.pricing.price({
+      userId,
+      items: body.items,
+      couponId: body.couponId ?? null,
+      pointsToUse: body.pointsToUse ?? 0,
+      alwaysReadBalance: true,
+    });
+    return {
+      lines: priced.lines.map(({ categoryIds: _c, ...line }) => ({
+        ...line,
+        inStock: line.availableStock >= line.quantity,
+      })),
+      subtotal: priced.subtotal,
+      policyDiscounts: priced.policyDiscounts,
+      couponId: priced.couponId,
+      couponDiscount: priced.couponDiscount,
+      discountAmount: priced.discountAmount,
+      pointsBalance: priced.pointsBalance,
+      maxUsablePoints: priced.maxUsablePoints,
+      pointsUsed: priced.pointsUsed,
+      payableAmount: priced.payableAmount,
+    };
+  }
+
+  async place(identity: Identity, key: string | undefined, body: PlaceOrderBody): Promise<Placed> {
+    if (!key)
+      throw badRequest('The Idempotency-Key header is required', [
+        { field: 'Idempotency-Key', message: 'is required' },
+      ]);
+    if (!KEY_PATTERN.test(key)) {
+      throw badRequest('The Idempotency-Key must be 1 to 128 visible ASCII characters', [
+        { field: 'Idempotency-Key', message: 'must be 1 to 128 visible ASCII characters' },
+      ]);
+    }
+    const hash = requestHash(body);
+    const existing = await this.byKey(identity.userId, key);
+    if (existing) return this.replay(existing, hash);
+
+    const priced = await this.pricing.price({
+      userId: identity.userId,
+      items: body.items,
+      couponId: body.couponId ?? null,
+      pointsToUse: body.pointsToUse ?? 0,
+      alwaysReadBalance: false,
+    });
+    let orderId: string;
+    try {
+      orderId = await this.insert(identity.userId, key, hash, body, priced);
+    } catch (error) {
+      // The same key raced this request and won: answer with its order.
+      if (!isUniqueViolation(error, 'orders_idempotency')) throw error;
+      const winner = await this.byKey(identity.userId, key);
+      if (!winner) throw error;
+      return this.replay(winner, hash);
+    }
+    return { ...(await this.waitForOutcome(orderId)), replayed: false };
+  }
+
+  private async replay(existing: OrderRow, hash: string): Promise<Placed> {
+    if (existing.request_hash !== hash) {
+      throw new Problem(422, 'This Idempotency-Key was already used for a different order request', {
+        code: 'idempotency-key-reused',
+      });
+    }
+    return { ...(await this.waitForOutcome(existing.id)), replayed: true };
+  }
+
+  private byKey(userId: string, key: string): Promise<OrderRow | undefined> {
+    return this.ctx.db
+      .selectFrom('orders')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('idempotency_key', '=', key)
+      .executeTakeFirst();
+  }
+
+  /** The order, its lines and its saga in one transaction; a rare order-number clash picks another. */
+  private async insert(
+    userId: string,
+    key: string,
+    hash: string,
+    body: PlaceOrderBody,
+    priced: PricedOrder,
+  ): Promise<string> {
+    const orderId = randomUUID();
+    const d = body.delivery;
+    const blank = (s: string | null | undefined) => (s?.trim() ? s.trim() : null);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.ctx.transaction(async (trx) => {
+          await trx
+            .insertInto('orders')
+            .values({
+              id: orderId,
+              order_number: orderNumber(new Date()),
+              user_id: userId,
+              status: 'PENDING',
+              cancel_reason: null,
+              version: 1,
+              idempotency_key: key,
+              request_hash: hash,
+              subtotal: priced.subtotal,
+              policy_discount: priced.policyDiscount,
+              coupon_discount: priced.couponDiscount,
+              discount_amount: priced.discountAmount,
+              coupon_id: priced.couponId,
+              points_used: priced.pointsUsed,
+              payable_amount: priced.payableAmount,
+              policy_discounts: json(priced.policyDiscounts),
+              order_name: orderName(priced.lines.map((l) => l.productName)),
+              receiver_name: d.receiverName.trim(),
+              receiver_phone: d.receiverPhone,
+              zipcode: d.zipcode,
+              address: d.address.trim(),
+              address_detail: blank(d.addressDetail),
+              delivery_memo: blank(d.memo),
+              admin_memo: null,
+              payment_id: null,
+              placed_at: null,
+              paid_at: null,
+              cancelled_at: null,
+            })
+            .execute();
+          await trx
+            .insertInto('order_items')
+            .values(
+              priced.lines.map((l, lineNo) => ({
+                order_id: orderId,
+                line_no: lineNo,
+                sku_id: l.skuId,
+                product_id: l.productId,
+                product_name: l.productName,
+                sku_code: l.skuCode,
+                options: json(l.options),
+                unit_price: l.unitPrice,
+                quantity: l.quantity,
+                line_total: l.lineTotal,
+                thumbnail_url: l.thumbnailUrl,
+              })),
+            )
+            .execute();
+          const saga = startSaga({
+            couponId: priced.couponId,
+            pointsUsed: priced.pointsUsed,
+            payableAmount: priced.payableAmount,
+          });
+          await trx
+            .insertInto('sagas')
+            .values({
+              order_id: orderId,
+              phase: saga.phase,
+              steps: json(saga.steps),
+              cursor: saga.cursor,
+              compensations: json(saga.compensations),
+              version: 1,
+              last_error: null,
+              lease_owner: null,
+              lease_until: null,
+            })
+            .execute();
+          await addTimeline(trx, orderId, 'ORDER_CREATED', 'PENDING');
+        });
+        return orderId;
+      } catch (error) {
+        if (attempt < 5 && isUniqueViolation(error, 'orders_order_number_key')) continue;
+        throw error;
+      }
+    }
+  }
+
+  /** Drives the saga now and waits up to orders.placeWaitMs for it to leave PENDING. */
+  private async waitForOutcome(orderId: string): Promise<Omit<Placed, 'replayed'>> {
+    const wait = this.ctx.config.number('orders.placeWaitMs');
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([
+      this.runner.kick(orderId),
+      new Promise((resolve) => {
+        timer = setTimeout(resolve, wait);
+      }),
+    ]);
+    clearTimeout(timer);
+    const order = await this.reads.detail(orderId, 'admin');
+    return { order, settled: order.status !== 'PENDING' };
+  }
+}

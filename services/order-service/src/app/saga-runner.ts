@@ -1,0 +1,222 @@
+import { type ServiceContext, sql } from '@sagamart/kit';
+import {
+  afterRefusal,
+  afterSuccess,
+  currentAction,
+  retryDelayMs,
+  type SagaAction,
+  type SagaState,
+  settle,
+  TRANSIENT_PHASES,
+} from '../domain/saga.ts';
+import { loadItems, lockOrder, type OrderRow, type SagaRow, sagaState } from '../infra/order-store.ts';
+import { describeFailure, isRefusal } from '../infra/participants.ts';
+import type { OrderDb } from '../infra/schema.ts';
+import type { OrderTransitions } from './order-transitions.ts';
+import type { StepHandler } from './saga-steps.ts';
+
+/** Why a run ended: the saga waits (for payment, or is over), retries later, or this instance stops. */
+export type RunOutcome = 'idle' | 'retry-later' | 'stopped';
+
+type Outcome = { kind: 'done' } | { kind: 'refused' | 'failed'; detail: string };
+
+interface Claimed {
+  saga: SagaRow;
+  state: SagaState;
+  order: OrderRow;
+}
+
+/**
+ * Drives sagas: claims one (a lease in the database, so one instance drives it at a time and a
+ * crashed instance's sagas are taken over when the lease runs out), makes the current participant
+ * call, and records the outcome together with the saga's next state in one transaction — only if
+ * the saga did not change meanwhile (a cancel while a call was in flight wins, and the cancel's
+ * compensation covers that call). Every call is idempotent by orderId, so re-invoking the current
+ * step after a crash never applies it twice.
+ */
+export class SagaRunner {
+  private readonly running = new Map<string, { promise: Promise<RunOutcome>; again: boolean }>();
+  private stopping = false;
+
+  constructor(
+    private readonly ctx: ServiceContext<OrderDb>,
+    private readonly steps: Record<string, StepHandler>,
+    private readonly transitions: OrderTransitions,
+  ) {}
+
+  get active(): number {
+    return this.running.size;
+  }
+
+  isRunning(orderId: string): boolean {
+    return this.running.has(orderId);
+  }
+
+  /**
+   * Drives the saga in this process until it waits, must retry later or is over. A kick while it
+   * runs makes it look again once the current pass ends (the kick may come from a state change).
+   */
+  kick(orderId: string): Promise<RunOutcome> {
+    if (this.stopping) return Promise.resolve('stopped');
+    const current = this.running.get(orderId);
+    if (current) {
+      current.again = true;
+      return current.promise;
+    }
+    const entry = { again: false, promise: Promise.resolve<RunOutcome>('idle') };
+    entry.promise = (async () => {
+      try {
+        let outcome: RunOutcome;
+        do {
+          entry.again = false;
+          outcome = await this.drive(orderId);
+        } while (entry.again && outcome !== 'stopped');
+        return outcome;
+      } catch (error) {
+        // Database trouble: the recovery worker resumes the saga later.
+        this.ctx.log.warn({ err: error, orderId }, 'saga run failed');
+        return 'retry-later' as const;
+      } finally {
+        this.running.delete(orderId);
+      }
+    })();
+    this.running.set(orderId, entry);
+    return entry.promise;
+  }
+
+  /** Stops starting calls, waits for the ones in flight to be recorded, and gives up this instance's leases. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.running.values()].map((r) => r.promise));
+    await this.ctx.db
+      .updateTable('sagas')
+      .set({ lease_owner: null, lease_until: null })
+      .where('lease_owner', '=', this.ctx.instanceId)
+      .execute()
+      .catch((error) => this.ctx.log.warn({ err: error }, 'could not release saga leases'));
+  }
+
+  private async drive(orderId: string): Promise<RunOutcome> {
+    for (;;) {
+      if (this.stopping) return 'stopped';
+      const claimed = await this.claim(orderId);
+      if (!claimed) return 'idle';
+      const action = currentAction(claimed.state);
+      const outcome = action ? await this.invoke(action, claimed) : ({ kind: 'done' } as const);
+      const recorded = await this.record(claimed, action, outcome);
+      if (recorded === 'retry-later') return 'retry-later';
+    }
+  }
+
+  /** Takes the lease of a due saga in a transient phase (free, expired, or already ours). */
+  private async claim(orderId: string): Promise<Claimed | undefined> {
+    const leaseMs = this.ctx.config.number('orders.saga.leaseMs');
+    const saga = await this.ctx.db
+      .updateTable('sagas')
+      .set({
+        lease_owner: this.ctx.instanceId,
+        lease_until: sql<Date>`clock_timestamp() + ${leaseMs} * interval '1 millisecond'`,
+      })
+      .where('order_id', '=', orderId)
+      .where('phase', 'in', TRANSIENT_PHASES)
+      .where('next_attempt_at', '<=', sql<Date>`clock_timestamp()`)
+      .where((eb) =>
+        eb.or([
+          eb('lease_owner', 'is', null),
+          eb('lease_owner', '=', this.ctx.instanceId),
+          eb('lease_until', '<', sql<Date>`clock_timestamp()`),
+        ]),
+      )
+      .returningAll()
+      .executeTakeFirst();
+    if (!saga) return undefined;
+    const order = await this.ctx.db
+      .selectFrom('orders')
+      .selectAll()
+      .where('id', '=', orderId)
+      .executeTakeFirstOrThrow();
+    return { saga, state: sagaState(saga), order };
+  }
+
+  private async invoke(action: SagaAction, claimed: Claimed): Promise<Outcome> {
+    try {
+      const items = action.step === 'stock' ? await loadItems(this.ctx.db, claimed.order.id) : [];
+      await this.steps[action.step]![action.kind]({ order: claimed.order, items });
+      return { kind: 'done' };
+    } catch (error) {
+      const detail = describeFailure(error);
+      if (isRefusal(error)) {
+        if (action.kind === 'reserve') return { kind: 'refused', detail };
+        // Nothing held for the order there: nothing to release.
+        if (action.kind === 'compensate' && error.status === 404) return { kind: 'done' };
+      }
+      return { kind: 'failed', detail };
+    }
+  }
+
+  /** Records the outcome and moves the saga on, unless it changed while the call was in flight. */
+  private record(
+    claimed: Claimed,
+    action: SagaAction | undefined,
+    outcome: Outcome,
+  ): Promise<'next' | 'retry-later'> {
+    return this.ctx.transaction(async (trx) => {
+      const locked = await lockOrder(trx, claimed.order.id);
+      const { order, saga } = locked!;
+      if (action) {
+        await trx
+          .insertInto('saga_log')
+          .values({
+            order_id: order.id,
+            action: action.kind,
+            step: action.step,
+            outcome: outcome.kind === 'done' ? 'DONE' : outcome.kind === 'refused' ? 'REFUSED' : 'FAILED',
+            attempt: saga.attempts + 1,
+            detail: outcome.kind === 'done' ? null : outcome.detail,
+          })
+          .execute();
+      }
+      // Changed meanwhile (a cancel, another instance): look again from the new state.
+      if (saga.version !== claimed.saga.version) return 'next';
+      const state = sagaState(saga);
+      switch (outcome.kind) {
+        case 'done': {
+          const amounts = { payableAmount: order.payable_amount };
+          const next = action ? afterSuccess(state, amounts) : settle(state, amounts);
+          await this.transitions.advance(trx, order, saga, next);
+          return 'next';
+        }
+        case 'refused': {
+          const refusal = afterRefusal(state);
+          await this.transitions.cancel(trx, order, saga, refusal.reason, refusal.state);
+          return 'next';
+        }
+        case 'failed': {
+          const attempts = saga.attempts + 1;
+          const delay = retryDelayMs(
+            attempts,
+            this.ctx.config.number('orders.saga.retryBaseMs'),
+            this.ctx.config.number('orders.saga.retryMaxMs'),
+          );
+          await trx
+            .updateTable('sagas')
+            .set({
+              attempts,
+              last_error: outcome.detail,
+              next_attempt_at: sql<Date>`clock_timestamp() + ${delay} * interval '1 millisecond'`,
+              lease_owner: null,
+              lease_until: null,
+              updated_at: sql<Date>`clock_timestamp()`,
+            })
+            .where('order_id', '=', order.id)
+            .execute();
+          this.ctx.log.warn(
+            { orderId: order.id, action, attempts, error: outcome.detail },
+            'saga step failed; will retry',
+          );
+          return 'retry-later';
+        }
+      }
+    });
+  }
+}

@@ -1,0 +1,35 @@
+/** Bundled defaults; config/order-service.yml mirrors them. */
+export const orderDefaults = {
+  orders: {
+    /** An order not paid this long after it became PAYMENT_PENDING is cancelled (PAYMENT_TIMEOUT). */
+    paymentTimeoutSeconds: 600,
+    /** How long POST /api/orders waits for the saga's outcome before answering 202. */
+    placeWaitMs: 2_000,
+    /** A saga in a transient phase longer than this counts as stuck (metric, admin list). */
+    stuckAfterSeconds: 60,
+    /** How long the category tree (for CATEGORY policies) is cached. */
+    categoryCacheMs: 10_000,
+    saga: {
+      /** How often the recovery worker looks for due sagas and unpaid orders. */
+      pollMs: 1_000,
+      /** Sagas the worker drives at once. */
+      concurrency: 16,
+      /** Timeout of one participant call. */
+      callTimeoutMs: 3_000,
+      /** Retry of a transient failure: retryBaseMs × 2^(attempt − 1), at most retryMaxMs, with jitter. */
+      retryBaseMs: 500,
+      retryMaxMs: 30_000,
+      /** An instance owns a saga it drives this long; a crashed instance's sagas are resumed after it. */
+      leaseMs: 30_000,
+    },
+  },
+};
+
+export const refreshableSettings = [
+  'orders.paymentTimeoutSeconds',
+  'orders.placeWaitMs',
+  'orders.stuckAfterSeconds',
+  'orders.saga.pollMs',
+  'orders.saga.retryBaseMs',
+  'orders.saga.retryMaxMs',
+];

@@ -1,0 +1,60 @@
+import type { Kysely, MessagingTables, Selectable, Transaction } from '@sagamart/kit';
+import type { OrderStatus } from '../domain/order-status.ts';
+import type { SagaState } from '../domain/saga.ts';
+import type { TimelineEvent } from '../domain/timeline.ts';
+import type { OrderDb } from './schema.ts';
+
+export type Db = Kysely<OrderDb & MessagingTables>;
+export type Trx = Transaction<OrderDb & MessagingTables>;
+export type OrderRow = Selectable<OrderDb['orders']>;
+export type ItemRow = Selectable<OrderDb['order_items']>;
+export type SagaRow = Selectable<OrderDb['sagas']>;
+
+export function sagaState(row: SagaRow): SagaState {
+  return { phase: row.phase, steps: row.steps, cursor: row.cursor, compensations: row.compensations };
+}
+
+/** The order and its saga, both row-locked: every state change of an order goes through here. */
+export async function lockOrder(
+  trx: Trx,
+  orderId: string,
+): Promise<{ order: OrderRow; saga: SagaRow } | undefined> {
+  const order = await trx
+    .selectFrom('orders')
+    .selectAll()
+    .where('id', '=', orderId)
+    .forUpdate()
+    .executeTakeFirst();
+  if (!order) return undefined;
+  const saga = await trx
+    .selectFrom('sagas')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .forUpdate()
+    .executeTakeFirstOrThrow();
+  return { order, saga };
+}
+
+export function loadItems(db: Db | Trx, orderId: string): Promise<ItemRow[]> {
+  return db
+    .selectFrom('order_items')
+    .selectAll()
+    .where('order_id', '=', orderId)
+    .orderBy('line_no')
+    .execute();
+}
+
+export async function addTimeline(
+  trx: Trx,
+  orderId: string,
+  event: TimelineEvent,
+  status: OrderStatus,
+  note: string | null = null,
+): Promise<void> {
+  await trx.insertInto('order_timeline').values({ order_id: orderId, event, status, note }).execute();
+}
+
+/** Writes JSON columns (Kysely passes arrays to pg as Postgres arrays otherwise). */
+export function json<T>(value: T): T {
+  return JSON.stringify(value) as unknown as T;
+}

@@ -1,0 +1,269 @@
+import type { OrderCancelReason, PaymentStatus } from '@sagamart/contracts';
+import { type Generated, type Kysely, type Migration, sql } from '@sagamart/kit';
+import type { OrderStatus } from '../domain/order-status.ts';
+import type { SagaPhase, StepName } from '../domain/saga.ts';
+import type { TimelineEvent } from '../domain/timeline.ts';
+
+export interface OrderDb {
+  orders: {
+    /** The saga key and the key of every reservation (a UUID). */
+    id: string;
+    order_number: string;
+    user_id: string;
+    status: OrderStatus;
+    cancel_reason: OrderCancelReason | null;
+    /** +1 per status change; carried by order events. */
+    version: number;
+    idempotency_key: string;
+    /** SHA-256 of the placing request: the same key with another request is refused. */
+    request_hash: string;
+    subtotal: number;
+    policy_discount: number;
+    coupon_discount: number;
+    discount_amount: number;
+    coupon_id: number | null;
+    points_used: number;
+    payable_amount: number;
+    /** [{policyId, name, amount}] from the quote. */
+    policy_discounts: Array<{ policyId: number; name: string; amount: number }>;
+    order_name: string;
+    receiver_name: string;
+    receiver_phone: string;
+    zipcode: string;
+    address: string;
+    address_detail: string | null;
+    delivery_memo: string | null;
+    admin_memo: string | null;
+    /** The approved payment the order was paid with. */
+    payment_id: string | null;
+    created_at: Generated<Date>;
+    updated_at: Generated<Date>;
+    placed_at: Date | null;
+    paid_at: Date | null;
+    cancelled_at: Date | null;
+  };
+  order_items: {
+    id: Generated<number>;
+    order_id: string;
+    line_no: number;
+    sku_id: number;
+    product_id: number;
+    product_name: string;
+    sku_code: string;
+    options: Record<string, string>;
+    unit_price: number;
+    quantity: number;
+    line_total: number;
+    thumbnail_url: string | null;
+  };
+  sagas: {
+    order_id: string;
+    phase: SagaPhase;
+    steps: StepName[];
+    cursor: number;
+    compensations: StepName[];
+    /** +1 per saga change: a runner's result is written only if nothing changed meanwhile. */
+    version: number;
+    /** Failed attempts of the current action. */
+    attempts: Generated<number>;
+    last_error: string | null;
+    next_attempt_at: Generated<Date>;
+    /** When the saga entered its phase (stuck detection). */
+    phase_since: Generated<Date>;
+    lease_owner: string | null;
+    lease_until: Date | null;
+    created_at: Generated<Date>;
+    updated_at: Generated<Date>;
+  };
+  /** The step log: every participant call's outcome. */
+  saga_log: {
+    id: Generated<number>;
+    order_id: string;
+    action: 'reserve' | 'commit' | 'compensate';
+    step: StepName;
+    outcome: 'DONE' | 'REFUSED' | 'FAILED';
+    attempt: number;
+    detail: string | null;
+    at: Generated<Date>;
+  };
+  order_timeline: {
+    id: Generated<number>;
+    order_id: string;
+    event: TimelineEvent;
+    status: OrderStatus;
+    note: string | null;
+    at: Generated<Date>;
+  };
+  /** Payments as payment-service's events report them (latest version per payment). */
+  order_payments: {
+    payment_id: string;
+    order_id: string;
+    payment_key: string;
+    status: Exclude<PaymentStatus, 'PENDING'>;
+    amount: number;
+    method: string | null;
+    code: string | null;
+    message: string | null;
+    version: number;
+    approved_at: Date | null;
+    failed_at: Date | null;
+    refunded_at: Date | null;
+    updated_at: Generated<Date>;
+  };
+}
+
+const now = sql`clock_timestamp()`;
+
+export const migrations: Record<string, Migration> = {
+  '0001_orders': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('orders')
+        .addColumn('id', 'text', (c) => c.primaryKey())
+        .addColumn('order_number', 'text', (c) => c.notNull().unique())
+        .addColumn('user_id', 'uuid', (c) => c.notNull())
+        .addColumn('status', 'text', (c) =>
+          c.notNull().check(sql`status in ('PENDING', 'PAYMENT_PENDING', 'PAID', 'CANCELLED')`),
+        )
+        .addColumn('cancel_reason', 'text')
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('idempotency_key', 'text', (c) => c.notNull())
+        .addColumn('request_hash', 'text', (c) => c.notNull())
+        .addColumn('subtotal', 'bigint', (c) => c.notNull().check(sql`subtotal >= 0`))
+        .addColumn('policy_discount', 'bigint', (c) => c.notNull())
+        .addColumn('coupon_discount', 'bigint', (c) => c.notNull())
+        .addColumn('discount_amount', 'bigint', (c) => c.notNull())
+        .addColumn('coupon_id', 'bigint')
+        .addColumn('points_used', 'bigint', (c) => c.notNull().check(sql`points_used >= 0`))
+        .addColumn('payable_amount', 'bigint', (c) => c.notNull().check(sql`payable_amount >= 0`))
+        .addColumn('policy_discounts', 'jsonb', (c) => c.notNull())
+        .addColumn('order_name', 'text', (c) => c.notNull())
+        .addColumn('receiver_name', 'text', (c) => c.notNull())
+        .addColumn('receiver_phone', 'text', (c) => c.notNull())
+        .addColumn('zipcode', 'text', (c) => c.notNull())
+        .addColumn('address', 'text', (c) => c.notNull())
+        .addColumn('address_detail', 'text')
+        .addColumn('delivery_memo', 'text')
+        .addColumn('admin_memo', 'text')
+        .addColumn('payment_id', 'text')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .addColumn('placed_at', 'timestamptz')
+        .addColumn('paid_at', 'timestamptz')
+        .addColumn('cancelled_at', 'timestamptz')
+        .addCheckConstraint(
+          'orders_amounts',
+          sql`subtotal - discount_amount - points_used = payable_amount and discount_amount = policy_discount + coupon_discount`,
+        )
+        .execute();
+      // The same Idempotency-Key of the same user is the same order.
+      await db.schema
+        .createIndex('orders_idempotency')
+        .on('orders')
+        .columns(['user_id', 'idempotency_key'])
+        .unique()
+        .execute();
+      await db.schema.createIndex('orders_user').on('orders').columns(['user_id', 'created_at']).execute();
+      await db.schema.createIndex('orders_status').on('orders').columns(['status', 'created_at']).execute();
+      await sql`create index orders_awaiting_payment on orders (placed_at) where status = 'PAYMENT_PENDING'`.execute(
+        db,
+      );
+
+      await db.schema
+        .createTable('order_items')
+        .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+        .addColumn('order_id', 'text', (c) => c.notNull().references('orders.id'))
+        .addColumn('line_no', 'integer', (c) => c.notNull())
+        .addColumn('sku_id', 'bigint', (c) => c.notNull())
+        .addColumn('product_id', 'bigint', (c) => c.notNull())
+        .addColumn('product_name', 'text', (c) => c.notNull())
+        .addColumn('sku_code', 'text', (c) => c.notNull())
+        .addColumn('options', 'jsonb', (c) => c.notNull())
+        .addColumn('unit_price', 'bigint', (c) => c.notNull().check(sql`unit_price >= 0`))
+        .addColumn('quantity', 'integer', (c) => c.notNull().check(sql`quantity > 0`))
+        .addColumn('line_total', 'bigint', (c) => c.notNull())
+        .addColumn('thumbnail_url', 'text')
+        .execute();
+      await db.schema
+        .createIndex('order_items_order')
+        .on('order_items')
+        .columns(['order_id', 'line_no'])
+        .unique()
+        .execute();
+
+      await db.schema
+        .createTable('sagas')
+        .addColumn('order_id', 'text', (c) => c.primaryKey().references('orders.id'))
+        .addColumn('phase', 'text', (c) =>
+          c
+            .notNull()
+            .check(
+              sql`phase in ('RESERVING', 'AWAITING_PAYMENT', 'COMMITTING', 'COMPENSATING', 'COMPLETED', 'COMPENSATED')`,
+            ),
+        )
+        .addColumn('steps', 'jsonb', (c) => c.notNull())
+        .addColumn('cursor', 'integer', (c) => c.notNull())
+        .addColumn('compensations', 'jsonb', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_error', 'text')
+        .addColumn('next_attempt_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .addColumn('phase_since', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .addColumn('lease_owner', 'text')
+        .addColumn('lease_until', 'timestamptz')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .execute();
+      // What the recovery worker scans: transient sagas by due time.
+      await sql`create index sagas_due on sagas (next_attempt_at) where phase in ('RESERVING', 'COMMITTING', 'COMPENSATING')`.execute(
+        db,
+      );
+
+      await db.schema
+        .createTable('saga_log')
+        .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+        .addColumn('order_id', 'text', (c) => c.notNull().references('orders.id'))
+        .addColumn('action', 'text', (c) => c.notNull())
+        .addColumn('step', 'text', (c) => c.notNull())
+        .addColumn('outcome', 'text', (c) => c.notNull())
+        .addColumn('attempt', 'integer', (c) => c.notNull())
+        .addColumn('detail', 'text')
+        .addColumn('at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .execute();
+      await db.schema.createIndex('saga_log_order').on('saga_log').columns(['order_id', 'id']).execute();
+
+      await db.schema
+        .createTable('order_timeline')
+        .addColumn('id', 'bigint', (c) => c.primaryKey().generatedByDefaultAsIdentity())
+        .addColumn('order_id', 'text', (c) => c.notNull().references('orders.id'))
+        .addColumn('event', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('note', 'text')
+        .addColumn('at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .execute();
+      await db.schema
+        .createIndex('order_timeline_order')
+        .on('order_timeline')
+        .columns(['order_id', 'id'])
+        .execute();
+
+      await db.schema
+        .createTable('order_payments')
+        .addColumn('payment_id', 'text', (c) => c.primaryKey())
+        .addColumn('order_id', 'text', (c) => c.notNull().references('orders.id'))
+        .addColumn('payment_key', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('amount', 'bigint', (c) => c.notNull())
+        .addColumn('method', 'text')
+        .addColumn('code', 'text')
+        .addColumn('message', 'text')
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('approved_at', 'timestamptz')
+        .addColumn('failed_at', 'timestamptz')
+        .addColumn('refunded_at', 'timestamptz')
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .execute();
+      await db.schema.createIndex('order_payments_order').on('order_payments').column('order_id').execute();
+    },
+  },
+};

@@ -1,0 +1,105 @@
+import { notFound, PageSchema, requireIdentity, type ServiceApp, type ServiceContext } from '@sagamart/kit';
+import { orderModule } from '../app/module.ts';
+import type { OrderDb } from '../infra/schema.ts';
+import {
+  IdempotencyHeaders,
+  MyOrdersQuery,
+  OrderDetail,
+  OrderRef,
+  OrderSummary,
+  PlaceOrderBody,
+  problems,
+  QuoteBody,
+  QuoteView,
+} from './schemas.ts';
+
+const tags = ['orders'];
+
+/** The shopper's orders: quote, place (with Idempotency-Key), list, read, cancel. */
+export function registerOrderRoutes(app: ServiceApp, ctx: ServiceContext<OrderDb>): void {
+  const { placeOrder, reads, lifecycle } = orderModule(ctx);
+
+  app.post(
+    '/api/orders/quote',
+    {
+      schema: {
+        tags,
+        summary: 'Price a cart: product prices, every discount from promotion, points against the balance',
+        description:
+          'Amounts sent by the client are ignored. 409 COUPON_UNAVAILABLE / POINTS_INSUFFICIENT / sku-unavailable.',
+        body: QuoteBody,
+        response: { 200: QuoteView, ...problems },
+      },
+    },
+    async (req) => placeOrder.quote(requireIdentity(req).userId, req.body),
+  );
+
+  app.post(
+    '/api/orders',
+    {
+      schema: {
+        tags,
+        summary: 'Place an order: reserves stock, coupon and points (a saga), then waits for payment',
+        description:
+          'Needs an Idempotency-Key header: the same key returns the same order and reserves nothing twice. ' +
+          'Answers 201 with the order once it is PAYMENT_PENDING or CANCELLED (cancelReason OUT_OF_STOCK, ' +
+          'COUPON_UNAVAILABLE, POINTS_INSUFFICIENT), or 202 with it still PENDING when the saga takes longer.',
+        headers: IdempotencyHeaders,
+        body: PlaceOrderBody,
+        response: { 201: OrderDetail, 202: OrderDetail, ...problems },
+      },
+    },
+    async (req, reply) => {
+      const identity = requireIdentity(req);
+      const placed = await placeOrder.place(identity, req.headers['idempotency-key'], req.body);
+      if (placed.replayed) reply.header('idempotent-replayed', 'true');
+      reply.header('location', `/api/orders/${placed.order.orderId}`);
+      return reply.status(placed.settled ? 201 : 202).send(placed.order);
+    },
+  );
+
+  app.get(
+    '/api/orders',
+    {
+      schema: {
+        tags,
+        summary: 'My orders, newest first',
+        querystring: MyOrdersQuery,
+        response: { 200: PageSchema(OrderSummary), ...problems },
+      },
+    },
+    async (req) => reads.mine(requireIdentity(req).userId, req.query),
+  );
+
+  app.get(
+    '/api/orders/:id',
+    {
+      schema: {
+        tags,
+        summary: 'One of my orders (by id or number) with its items, payments and status timeline',
+        params: OrderRef,
+        response: { 200: OrderDetail, ...problems },
+      },
+    },
+    async (req) => reads.detail(req.params.id, { userId: requireIdentity(req).userId }),
+  );
+
+  app.post(
+    '/api/orders/:id/cancel',
+    {
+      schema: {
+        tags,
+        summary: 'Cancel my order before shipping: everything reserved is released; a paid order is refunded',
+        params: OrderRef,
+        response: { 200: OrderDetail, ...problems },
+      },
+    },
+    async (req) => {
+      const { userId } = requireIdentity(req);
+      const order = await reads.find(req.params.id);
+      if (!order || order.user_id !== userId) throw notFound(`Order ${req.params.id} does not exist`);
+      await lifecycle.cancel(order.id, { userId, admin: false });
+      return reads.detail(order.id, { userId });
+    },
+  );
+}

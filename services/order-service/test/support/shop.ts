@@ -1,0 +1,370 @@
+import { randomUUID } from 'node:crypto';
+import type { ConfigTree, Service, ServiceFactory } from '@sagamart/kit';
+import { startTestService, uniqueName } from '@sagamart/testkit';
+import authService from '../../../auth-service/src/index.ts';
+import mockPg from '../../../mock-pg/src/index.ts';
+import paymentService from '../../../payment-service/src/index.ts';
+import productService from '../../../product-service/src/index.ts';
+import promotionService from '../../../promotion-service/src/index.ts';
+import userService from '../../../user-service/src/index.ts';
+import orderService from '../../src/index.ts';
+import type { ShopUrls } from './invariants.ts';
+import { HoldingProxy } from './proxy.ts';
+import { TestRegistry } from './registry.ts';
+
+// biome-ignore lint/suspicious/noExplicitAny: test bodies are asserted field by field
+export type Json = any;
+export interface Reply {
+  status: number;
+  headers: Headers;
+  body: Json;
+}
+
+export const ADMIN = {
+  'x-user-id': randomUUID(),
+  'x-user-email': 'admin@sagamart.test',
+  'x-user-role': 'ADMIN',
+};
+export const asUser = (userId: string) => ({
+  'x-user-id': userId,
+  'x-user-email': `${userId}@example.test`,
+  'x-user-role': 'USER',
+});
+
+export async function call(
+  base: string,
+  method: string,
+  path: string,
+  body?: unknown,
+  headers: Record<string, string> = {},
+): Promise<Reply> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, body: text ? JSON.parse(text) : undefined };
+}
+
+const PARTICIPANTS = {
+  'auth-service': authService,
+  'user-service': userService,
+  'product-service': productService,
+  'promotion-service': promotionService,
+  'mock-pg': mockPg,
+  'payment-service': paymentService,
+  'order-service': orderService,
+} as const;
+export type ShopService = keyof typeof PARTICIPANTS;
+
+export interface ShopOptions {
+  /** order-service's `orders.*` settings (merged over the test defaults below). */
+  orders?: ConfigTree;
+  /** Put a holding proxy in front of these services (callers reach them through it). */
+  proxied?: Array<'product-service' | 'promotion-service' | 'user-service'>;
+}
+
+function merge(a: ConfigTree, b: ConfigTree): ConfigTree {
+  const out: ConfigTree = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const cur = out[k];
+    out[k] =
+      cur && typeof cur === 'object' && !Array.isArray(cur) && v && typeof v === 'object' && !Array.isArray(v)
+        ? merge(cur as ConfigTree, v as ConfigTree)
+        : v;
+  }
+  return out;
+}
+
+/**
+ * The whole order flow on one fresh bus: auth, user, product, promotion, mock PG, payment and
+ * order-service, the real services, found through a test registry (so any of them can be stopped
+ * and started again on its database at a new address, or reached through a holding proxy).
+ */
+export async function startShop(options: ShopOptions = {}) {
+  const registry = new TestRegistry();
+  const shared: ConfigTree = {
+    bus: { database: uniqueName('t_bus'), pollMs: 100 },
+    events: { maxAttempts: 8, baseDelayMs: 20, maxDelayMs: 300, concurrency: 8 },
+  };
+  const configs: Record<ShopService, ConfigTree> = {
+    'auth-service': { auth: { password: { scrypt: { logN: 10, r: 8, p: 1 } } } },
+    'user-service': { bootstrap: { admin: { enabled: false } } },
+    'product-service': { product: { seed: { enabled: false } } },
+    'promotion-service': {},
+    'mock-pg': { mockPg: { slowConfirmMs: 1_500 } },
+    'payment-service': {
+      payment: {
+        pg: { timeoutMs: 1_000 },
+        orderWaitMs: 3_000,
+        reconcile: { intervalMs: 100, retryBaseMs: 100, retryMaxMs: 400 },
+      },
+    },
+    'order-service': merge(
+      {
+        orders: {
+          placeWaitMs: 3_000,
+          stuckAfterSeconds: 60,
+          saga: { pollMs: 100, retryBaseMs: 50, retryMaxMs: 400, callTimeoutMs: 2_000, leaseMs: 5_000 },
+        },
+      },
+      { orders: options.orders ?? {} },
+    ),
+  };
+  const databases = Object.fromEntries(
+    Object.keys(PARTICIPANTS).map((name) => [name, uniqueName('t_shop')]),
+  ) as Record<ShopService, string>;
+  const running = new Map<ShopService, Service<unknown>>();
+  const proxies = new Map<string, HoldingProxy>();
+
+  const start = async (name: ShopService) => {
+    const service = await startTestService(PARTICIPANTS[name] as ServiceFactory<unknown>, {
+      discovery: registry.forService(),
+      config: merge(merge(shared, { database: { name: databases[name] } }), configs[name]),
+    });
+    running.set(name, service);
+    return service;
+  };
+
+  try {
+    for (const name of options.proxied ?? []) {
+      const proxy = await HoldingProxy.start(() => registry.urlOf(name));
+      proxies.set(name, proxy);
+      registry.route(name, proxy.url);
+    }
+    for (const name of Object.keys(PARTICIPANTS) as ShopService[]) await start(name);
+  } catch (error) {
+    await Promise.allSettled([...running.values()].map((s) => s.stop()));
+    throw error;
+  }
+
+  const url = (name: ShopService) => {
+    const service = running.get(name);
+    if (!service) throw new Error(`${name} is not running`);
+    return service.url;
+  };
+  const api = (name: ShopService) => ({
+    get: (path: string, headers: Record<string, string> = ADMIN) =>
+      call(url(name), 'GET', path, undefined, headers),
+    post: (path: string, body: unknown = {}, headers: Record<string, string> = ADMIN) =>
+      call(url(name), 'POST', path, body, headers),
+    put: (path: string, body: unknown = {}, headers: Record<string, string> = ADMIN) =>
+      call(url(name), 'PUT', path, body, headers),
+  });
+
+  let categoryId: number | undefined;
+  let products = 0;
+
+  const shop = {
+    registry,
+    api,
+    proxy(name: 'product-service' | 'promotion-service' | 'user-service'): HoldingProxy {
+      const proxy = proxies.get(name);
+      if (!proxy) throw new Error(`${name} has no proxy in this shop`);
+      return proxy;
+    },
+    service(name: ShopService): Service<unknown> {
+      const service = running.get(name);
+      if (!service) throw new Error(`${name} is not running`);
+      return service;
+    },
+    urls(): ShopUrls {
+      return {
+        product: url('product-service'),
+        user: url('user-service'),
+        promotion: url('promotion-service'),
+        payment: url('payment-service'),
+        order: url('order-service'),
+      };
+    },
+    /** Stops a service; its database stays. */
+    async stop(name: ShopService) {
+      const service = running.get(name);
+      running.delete(name);
+      await service?.stop();
+    },
+    /** Starts a service again on its database (a new instance at a new address). */
+    start,
+    /** Starts it again unless it runs (cleanup after a test that stopped it). */
+    async ensureRunning(name: ShopService) {
+      if (!running.has(name)) await start(name);
+    },
+    async restart(name: ShopService) {
+      await shop.stop(name);
+      return start(name);
+    },
+    async close() {
+      const order: ShopService[] = [
+        'order-service',
+        'payment-service',
+        'mock-pg',
+        'promotion-service',
+        'product-service',
+        'user-service',
+        'auth-service',
+      ];
+      for (const name of order) await running.get(name)?.stop();
+      running.clear();
+      await Promise.all([...proxies.values()].map((p) => p.close()));
+    },
+
+    /** A signed-up user with this many points; answers the identity headers and the id. */
+    async shopper(points = 0) {
+      const email = `buyer-${randomUUID().slice(0, 8)}@example.test`;
+      const signup = await api('user-service').post(
+        '/api/users/signup',
+        {
+          email,
+          password: 'Secret12!',
+          passwordConfirm: 'Secret12!',
+          name: '김구매',
+          phone: '010-1234-5678',
+        },
+        {},
+      );
+      if (signup.status !== 201) throw new Error(`signup: ${signup.status} ${JSON.stringify(signup.body)}`);
+      const userId = signup.body.userId as string;
+      if (points > 0) {
+        const charge = await api('user-service').post(
+          '/api/users/me/points/charge',
+          { amount: points },
+          asUser(userId),
+        );
+        if (charge.status !== 201) throw new Error(`charge: ${charge.status} ${JSON.stringify(charge.body)}`);
+      }
+      return { userId, headers: asUser(userId) };
+    },
+
+    /** A product on sale with one SKU per entry of `stocks`; answers the product id and SKU ids. */
+    async product(stocks: number[] = [10], price = 10_000, inCategory?: number) {
+      if (categoryId === undefined) {
+        const category = await api('product-service').post('/api/admin/categories', {
+          name: `주문 테스트 ${randomUUID().slice(0, 6)}`,
+        });
+        if (category.status !== 201)
+          throw new Error(`category: ${category.status} ${JSON.stringify(category.body)}`);
+        categoryId = category.body.id as number;
+      }
+      const code = `ORD-T-${++products}-${randomUUID().slice(0, 6)}`;
+      const sizes = stocks.map((_, i) => `S${i + 1}`);
+      const res = await api('product-service').post('/api/admin/products', {
+        name: `주문 테스트 상품 ${products}`,
+        code,
+        description: '<p>테스트</p>',
+        basePrice: price,
+        salePrice: price,
+        status: 'ACTIVE',
+        displayed: true,
+        categoryIds: [inCategory ?? categoryId],
+        optionGroups: [{ name: '사이즈', values: sizes }],
+        skus: sizes.map((size, i) => ({
+          skuCode: `${code}-${size}`,
+          options: { 사이즈: size },
+          price,
+          status: 'ACTIVE',
+          initialStock: stocks[i],
+        })),
+        imageIds: [],
+      });
+      if (res.status !== 201) throw new Error(`product: ${res.status} ${JSON.stringify(res.body)}`);
+      return {
+        productId: res.body.id as number,
+        skuIds: (res.body.skus as Array<{ id: number }>).map((s) => s.id),
+      };
+    },
+
+    async sku(
+      productId: number,
+      skuId: number,
+    ): Promise<{ stock: number; reserved: number; sold: number; status: string }> {
+      const res = await api('product-service').get(`/api/admin/products/${productId}`);
+      return res.body.skus.find((s: { id: number }) => s.id === skuId);
+    },
+
+    /** A coupon (FIXED amount by default) claimed by the user; answers its couponId. */
+    async coupon(user: { headers: Record<string, string> }, overrides: Record<string, unknown> = {}) {
+      const day = 86_400_000;
+      const created = await api('promotion-service').post('/api/admin/promotion/coupons', {
+        code: `T${randomUUID().replaceAll('-', '').slice(0, 12)}`.toUpperCase(),
+        name: '주문 테스트 쿠폰',
+        discountType: 'FIXED',
+        discountValue: 1_000,
+        minOrderAmount: 0,
+        maxDiscount: null,
+        validFrom: new Date(Date.now() - day).toISOString(),
+        validTo: new Date(Date.now() + 30 * day).toISOString(),
+        totalIssueLimit: null,
+        status: 'ACTIVE',
+        ...overrides,
+      });
+      if (created.status !== 201)
+        throw new Error(`coupon: ${created.status} ${JSON.stringify(created.body)}`);
+      const claimed = await api('promotion-service').post(
+        '/api/promotion/coupons/claim',
+        { couponCode: created.body.code },
+        user.headers,
+      );
+      if (claimed.status !== 201) throw new Error(`claim: ${claimed.status} ${JSON.stringify(claimed.body)}`);
+      return claimed.body.couponId as number;
+    },
+
+    /** The user's coupon with this id, as the shopper sees it. */
+    async myCoupon(user: { headers: Record<string, string> }, couponId: number) {
+      const res = await api('promotion-service').get('/api/promotion/coupons?size=100', user.headers);
+      return (res.body.content as Array<{ couponId: number; status: string; orderId: string | null }>).find(
+        (c) => c.couponId === couponId,
+      )!;
+    },
+
+    async points(user: {
+      headers: Record<string, string>;
+    }): Promise<{ balance: number; ledger: Array<{ type: string; amount: number }> }> {
+      const res = await api('user-service').get('/api/users/me/points?size=100', user.headers);
+      return { balance: res.body.balance, ledger: res.body.ledger.content };
+    },
+
+    /** POST /api/orders with a fresh (or the given) Idempotency-Key. */
+    place(user: { headers: Record<string, string> }, body: Json, key: string = randomUUID()) {
+      return api('order-service').post('/api/orders', body, { ...user.headers, 'idempotency-key': key });
+    },
+
+    order(user: { headers: Record<string, string> }, orderId: string) {
+      return api('order-service').get(`/api/orders/${orderId}`, user.headers);
+    },
+
+    adminOrder(orderId: string) {
+      return api('order-service').get(`/api/admin/orders/${orderId}`);
+    },
+
+    /** Pays with a test card through payment-service (the same confirm path as the browser). */
+    pay(orderNumber: string, card: 'approve' | 'decline' | 'insufficient' | 'slow' = 'approve') {
+      return api('payment-service').post('/internal/payments/auto-pay', { orderNumber, card }, {});
+    },
+
+    /** The stock movements recorded for one order. */
+    async movements(
+      productId: number,
+      orderId: string,
+    ): Promise<Array<{ skuId: number; type: string; quantity: number }>> {
+      const res = await api('product-service').get(
+        `/api/admin/products/${productId}/stock-movements?size=100`,
+      );
+      return (
+        res.body.content as Array<{ skuId: number; type: string; quantity: number; orderId: string | null }>
+      ).filter((m) => m.orderId === orderId);
+    },
+  };
+  return shop;
+}
+
+export type Shop = Awaited<ReturnType<typeof startShop>>;
+
+export const DELIVERY = {
+  receiverName: '김구매',
+  receiverPhone: '010-1234-5678',
+  zipcode: '06236',
+  address: '서울특별시 강남구 테헤란로 123',
+  addressDetail: '4층',
+  memo: '문 앞에 놓아 주세요',
+};

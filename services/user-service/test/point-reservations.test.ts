@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reservationStep } from '../src/domain/points.ts';
+import { asUser, type Pair, signedUpUser, startPair } from './support.ts';
+
+interface LedgerEntry {
+  type: string;
+  amount: number;
+  balanceAfter: number;
+}
+
+describe('points reservations for the order saga', () => {
+  let pair: Pair;
+  beforeAll(async () => {
+    pair = await startPair();
+  });
+  afterAll(async () => {
+    await pair.stop();
+  });
+
+  async function userWith(points: number) {
+    const u = await signedUpUser(pair);
+    const res = await pair.userApi.post('/api/users/me/points/charge', { amount: points }, asUser(u.userId));
+    expect(res.status).toBe(201);
+    return u.userId;
+  }
+  const reserve = (orderId: string, userId: string, amount: number) =>
+    pair.userApi.post('/internal/points/reservations', { orderId, userId, amount });
+  const step = (orderId: string, action: 'commit' | 'release') =>
+    pair.userApi.post(`/internal/points/reservations/${orderId}/${action}`);
+  const points = async (userId: string) => {
+    const res = await pair.userApi.get('/api/users/me/points?size=100', asUser(userId));
+    return res.body as { balance: number; ledger: { content: LedgerEntry[] } };
+  };
+  /** The ledger sums to the balance, and no row left it negative. */
+  async function expectLedgerMatchesBalance(userId: string) {
+    const { balance, ledger } = await points(userId);
+    expect(ledger.content.reduce((sum, e) => sum + e.amount, 0)).toBe(balance);
+    expect(ledger.content.every((e) => e.balanceAfter >= 0)).toBe(true);
+  }
+
+  it('reserves once per order, commits, and answers repeats with the same reservation', async () => {
+    const userId = await userWith(10_000);
+    const orderId = randomUUID();
+    const first = await reserve(orderId, userId, 3_000);
+    expect(first.status).toBe(200);
+    expect(first.body).toEqual({ orderId, state: 'RESERVED', userId, amount: 3_000, balance: 7_000 });
+    expect((await reserve(orderId, userId, 3_000)).body).toEqual(first.body);
+    expect((await reserve(orderId, userId, 2_000)).status).toBe(409);
+
+    const committed = await step(orderId, 'commit');
+    expect(committed.body).toMatchObject({ state: 'COMMITTED', balance: 7_000 });
+    expect((await step(orderId, 'commit')).body).toMatchObject({ state: 'COMMITTED', balance: 7_000 });
+    const types = (await points(userId)).ledger.content.map((e) => [e.type, e.amount]);
+    expect(types).toEqual([
+      ['COMMIT', 0],
+      ['RESERVE', -3_000],
+      ['CHARGE', 10_000],
+    ]);
+    expect((await pair.userApi.get(`/internal/points/reservations/${orderId}`)).body.state).toBe('COMMITTED');
+    expect((await pair.userApi.get(`/internal/points/balances/${userId}`)).body).toEqual({
+      userId,
+      balance: 7_000,
+    });
+    await expectLedgerMatchesBalance(userId);
+  });
+
+  it('gives points back on release, before or after payment, once', async () => {
+    const userId = await userWith(5_000);
+    const unpaid = randomUUID();
+    await reserve(unpaid, userId, 2_000);
+    expect((await step(unpaid, 'release')).body).toMatchObject({ state: 'RELEASED', balance: 5_000 });
+    expect((await step(unpaid, 'release')).body).toMatchObject({ state: 'RELEASED', balance: 5_000 });
+    expect((await step(unpaid, 'commit')).status).toBe(409);
+
+    const paid = randomUUID();
+    await reserve(paid, userId, 4_000);
+    await step(paid, 'commit');
+    expect((await step(paid, 'release')).body).toMatchObject({ state: 'RELEASED', balance: 5_000 });
+    const { ledger } = await points(userId);
+    expect(ledger.content.filter((e) => e.type === 'RELEASE').map((e) => e.amount)).toEqual([4_000, 2_000]);
+    await expectLedgerMatchesBalance(userId);
+  });
+
+  it('refuses more than the balance, so it never goes negative, even under concurrent orders', async () => {
+    const userId = await userWith(1_000);
+    const tooMuch = await reserve(randomUUID(), userId, 1_001);
+    expect(tooMuch.status).toBe(409);
+    expect(tooMuch.body.type).toBe('urn:sagamart:problem:POINTS_INSUFFICIENT');
+
+    const results = await Promise.all(Array.from({ length: 6 }, () => reserve(randomUUID(), userId, 300)));
+    expect(results.map((r) => r.status).sort()).toEqual([200, 200, 200, 409, 409, 409]);
+    expect((await points(userId)).balance).toBe(100);
+    await expectLedgerMatchesBalance(userId);
+  });
+
+  it('leaves a tombstone when a release overtakes its reserve, so the late reserve takes nothing', async () => {
+    const userId = await userWith(2_000);
+    const orderId = randomUUID();
+    const released = await step(orderId, 'release');
+    expect(released.body).toEqual({ orderId, state: 'RELEASED', userId: null, amount: 0, balance: null });
+    const late = await reserve(orderId, userId, 1_500);
+    expect(late.status).toBe(200);
+    expect(late.body.state).toBe('RELEASED');
+    expect((await points(userId)).balance).toBe(2_000);
+    expect((await step(randomUUID(), 'commit')).status).toBe(404);
+    expect((await reserve(randomUUID(), randomUUID(), 10)).status).toBe(404);
+  });
+
+  it('maps each step to what it does (pure rules)', () => {
+    expect(reservationStep(undefined, 'reserve')).toMatchObject({
+      kind: 'apply',
+      ledger: 'RESERVE',
+      sign: -1,
+    });
+    expect(reservationStep('RESERVED', 'reserve').kind).toBe('same');
+    expect(reservationStep('RELEASED', 'reserve').kind).toBe('same');
+    expect(reservationStep(undefined, 'commit').kind).toBe('missing');
+    expect(reservationStep('RELEASED', 'commit').kind).toBe('conflict');
+    expect(reservationStep('COMMITTED', 'release')).toMatchObject({
+      kind: 'apply',
+      ledger: 'RELEASE',
+      sign: 1,
+    });
+    expect(reservationStep(undefined, 'release').kind).toBe('tombstone');
+  });
+});
