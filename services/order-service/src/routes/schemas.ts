@@ -1,4 +1,5 @@
 import { ORDER_CANCEL_REASONS } from '@sagamart/contracts';
+import { PHONE_PATTERN_SOURCE } from '@sagamart/contracts/rules';
 import { ProblemSchema } from '@sagamart/kit';
 import { type Static, Type } from 'typebox';
 import { ORDER_STATUSES } from '../domain/order-status.ts';
@@ -36,10 +37,8 @@ export const QuoteBody = Type.Object({ items: Items, ...Money });
 
 export const Delivery = Type.Object({
   receiverName: Type.String({ minLength: 1, maxLength: 50 }),
-  receiverPhone: Type.String({
-    pattern: '^0[0-9]{1,2}-?[0-9]{3,4}-?[0-9]{4}$',
-    description: '010-1234-5678 or 01012345678',
-  }),
+  // The same Korean mobile rule as signup and the browser.
+  receiverPhone: Type.String({ pattern: PHONE_PATTERN_SOURCE, description: '010-1234-5678 or 01012345678' }),
   zipcode: Type.String({ pattern: '^[0-9]{5}$' }),
   address: Type.String({ minLength: 1, maxLength: 200 }),
   addressDetail: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),

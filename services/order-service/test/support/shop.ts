@@ -63,6 +63,8 @@ export interface ShopOptions {
   orders?: ConfigTree;
   /** Put a holding proxy in front of these services (callers reach them through it). */
   proxied?: Array<'product-service' | 'promotion-service' | 'user-service'>;
+  /** Transport settings shared by every service, e.g. `{ amqp: { url } }` for RabbitMQ. */
+  transport?: ConfigTree;
 }
 
 function merge(a: ConfigTree, b: ConfigTree): ConfigTree {
@@ -85,6 +87,7 @@ function merge(a: ConfigTree, b: ConfigTree): ConfigTree {
 export async function startShop(options: ShopOptions = {}) {
   const registry = new TestRegistry();
   const shared: ConfigTree = {
+    ...options.transport,
     bus: { database: uniqueName('t_bus'), pollMs: 100 },
     events: { maxAttempts: 8, baseDelayMs: 20, maxDelayMs: 300, concurrency: 8 },
   };
