@@ -7,11 +7,13 @@ import { clearCacheWhenUserChanges, createQueryClient } from './app/query-client
 import { createAppRouter } from './app/router.tsx';
 import { redirectToLoginWhenSessionExpires } from './app/session-expiry.ts';
 import { session } from './auth/session.ts';
+import { saveCartWhenUserLeaves } from './cart/cart-merge.ts';
 
 const queryClient = createQueryClient();
 const router = createAppRouter();
 clearCacheWhenUserChanges(session, queryClient);
 redirectToLoginWhenSessionExpires(session, router);
+saveCartWhenUserLeaves(session);
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html must contain <div id="root">');

@@ -1,7 +1,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startPlatform } from '@sagamart/launcher';
+import { findServices, startPlatform } from '@sagamart/launcher';
 import { freePort } from './ports.ts';
 import { buildWeb } from './web-server.ts';
 
@@ -10,6 +10,8 @@ export interface E2eEnvironment {
   /** The web app as the gateway serves it. */
   baseUrl: string;
   gatewayUrl: string;
+  /** The mock PG (its hosted checkout page is on its own origin, like a real PG's). */
+  pgUrl: string;
   adminEmail: string;
   adminPassword: string;
   /** Stops what this acquisition started; a no-op for the environment run.ts shares. */
@@ -20,17 +22,20 @@ export interface E2eEnvironment {
 const SHARED_ENV = {
   baseUrl: 'SAGAMART_E2E_BASE_URL',
   gatewayUrl: 'SAGAMART_E2E_GATEWAY_URL',
+  pgUrl: 'SAGAMART_E2E_PG_URL',
   adminEmail: 'SAGAMART_E2E_ADMIN_EMAIL',
   adminPassword: 'SAGAMART_E2E_ADMIN_PASSWORD',
 } as const;
 
 /** Platform services are shifted by this much, so the tests can run beside a developer's `npm start`. */
 const DEFAULT_PORT_OFFSET = 30_000;
+const DEFAULT_PG_PORT = 9083;
 
 export function environmentVariables(environment: E2eEnvironment): Record<string, string> {
   return {
     [SHARED_ENV.baseUrl]: environment.baseUrl,
     [SHARED_ENV.gatewayUrl]: environment.gatewayUrl,
+    [SHARED_ENV.pgUrl]: environment.pgUrl,
     [SHARED_ENV.adminEmail]: environment.adminEmail,
     [SHARED_ENV.adminPassword]: environment.adminPassword,
   };
@@ -44,45 +49,68 @@ export async function acquireE2eEnvironment(log: (line: string) => void = () => 
   const shared = sharedEnvironment();
   if (shared) return shared;
 
-  log('Building the web app…');
-  await buildWeb();
+  const portOffset = Number(process.env.SAGAMART_E2E_PORT_OFFSET ?? DEFAULT_PORT_OFFSET);
+  const pgUrl = await mockPgUrl(portOffset);
   const dataDir = await mkdtemp(join(tmpdir(), 'sagamart-e2e-'));
-  log(`Starting the platform (data in ${dataDir})…`);
-  const platform = await startPlatform({
-    inProcess: true,
-    dataDir,
-    reset: true,
-    quiet: true,
-    portOffset: Number(process.env.SAGAMART_E2E_PORT_OFFSET ?? DEFAULT_PORT_OFFSET),
-    postgresPort: await freePort(),
-    // Fast heartbeats so the platform page shows every instance healthy within seconds.
-    env: { LOG_LEVEL: 'warn', DISCOVERY_HEARTBEATMS: '1000', DISCOVERY_FETCHMS: '1000' },
-  }).catch(async (error: unknown) => {
-    await rm(dataDir, { recursive: true, force: true });
-    throw error;
-  });
+  // The app is built for this platform (it sends shoppers to this PG), so it goes to a directory of
+  // its own rather than into apps/web/dist, which `npm start` serves.
+  const webRoot = await mkdtemp(join(tmpdir(), 'sagamart-e2e-web-'));
+  const removeTemporaryDirs = () =>
+    Promise.all([dataDir, webRoot].map((dir) => rm(dir, { recursive: true, force: true })));
+  log('Building the web app…');
+  const platform = await buildWeb({ outDir: webRoot, pgUrl })
+    .then(async () => {
+      log(`Starting the platform (data in ${dataDir})…`);
+      return startPlatform({
+        inProcess: true,
+        dataDir,
+        reset: true,
+        quiet: true,
+        portOffset,
+        postgresPort: await freePort(),
+        env: {
+          LOG_LEVEL: 'warn',
+          // Fast heartbeats so the platform page shows every instance healthy within seconds.
+          DISCOVERY_HEARTBEATMS: '1000',
+          DISCOVERY_FETCHMS: '1000',
+          GATEWAY_WEBROOT: webRoot,
+        },
+      });
+    })
+    .catch(async (error: unknown) => {
+      await removeTemporaryDirs();
+      throw error;
+    });
   log(`Web app and API on ${platform.gatewayUrl}`);
 
   return {
     baseUrl: platform.gatewayUrl,
     gatewayUrl: platform.gatewayUrl,
+    pgUrl,
     adminEmail: platform.adminEmail,
     adminPassword: platform.adminPassword,
     async release() {
       await platform.stop();
-      await rm(dataDir, { recursive: true, force: true });
+      await removeTemporaryDirs();
     },
   };
 }
 
 function sharedEnvironment(): E2eEnvironment | undefined {
-  const { baseUrl, gatewayUrl, adminEmail, adminPassword } = {
+  const { baseUrl, gatewayUrl, pgUrl, adminEmail, adminPassword } = {
     baseUrl: process.env[SHARED_ENV.baseUrl],
     gatewayUrl: process.env[SHARED_ENV.gatewayUrl],
+    pgUrl: process.env[SHARED_ENV.pgUrl],
     adminEmail: process.env[SHARED_ENV.adminEmail],
     adminPassword: process.env[SHARED_ENV.adminPassword],
   };
-  if (!baseUrl || !gatewayUrl || !adminEmail || !adminPassword) return undefined;
+  if (!baseUrl || !gatewayUrl || !pgUrl || !adminEmail || !adminPassword) return undefined;
   // Owned by run.ts, which stops it after the last file.
-  return { baseUrl, gatewayUrl, adminEmail, adminPassword, release: async () => {} };
+  return { baseUrl, gatewayUrl, pgUrl, adminEmail, adminPassword, release: async () => {} };
+}
+
+/** Where the mock PG listens on the shifted platform. */
+async function mockPgUrl(portOffset: number): Promise<string> {
+  const pg = (await findServices()).find((service) => service.name === 'mock-pg');
+  return `http://127.0.0.1:${(pg?.port ?? DEFAULT_PG_PORT) + portOffset}`;
 }

@@ -49,6 +49,12 @@ export class ApiError extends Error {
     return byField;
   }
 
+  /** The stable reason the platform's services put in `type` (`urn:sagamart:problem:OUT_OF_STOCK` → `OUT_OF_STOCK`). */
+  get code(): string | undefined {
+    const match = /^urn:sagamart:problem:(.+)$/.exec(this.type);
+    return match?.[1];
+  }
+
   get isNetworkError(): boolean {
     return this.status === NETWORK_ERROR_STATUS;
   }

@@ -6,8 +6,10 @@ export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Query parameters; null, undefined and empty strings are left out. */
   query?: Record<string, QueryValue>;
-  /** Serialised as JSON. */
+  /** Serialised as JSON; a Blob (e.g. a picked File) is sent as-is, typed by its own `type`. */
   body?: unknown;
+  /** Extra request headers, e.g. `Idempotency-Key`. */
+  headers?: Record<string, string>;
   signal?: AbortSignal | undefined;
 }
 
@@ -20,8 +22,11 @@ export async function sendRequest<T>(
   options: RequestOptions = {},
   accessToken?: string | null,
 ): Promise<T> {
-  const headers = new Headers({ Accept: 'application/json, application/problem+json' });
-  if (options.body !== undefined) headers.set('Content-Type', 'application/json');
+  const headers = new Headers(options.headers);
+  headers.set('Accept', 'application/json, application/problem+json');
+  const raw = options.body instanceof Blob ? options.body : undefined;
+  if (raw) headers.set('Content-Type', raw.type || 'application/octet-stream');
+  else if (options.body !== undefined) headers.set('Content-Type', 'application/json');
   if (accessToken) headers.set('Authorization', `Bearer ${accessToken}`);
 
   let response: Response;
@@ -29,7 +34,7 @@ export async function sendRequest<T>(
     response = await fetch(withQuery(path, options.query), {
       method: options.method ?? 'GET',
       headers,
-      body: options.body === undefined ? null : JSON.stringify(options.body),
+      body: raw ?? (options.body === undefined ? null : JSON.stringify(options.body)),
       signal: options.signal ?? null,
     });
   } catch (error) {

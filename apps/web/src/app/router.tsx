@@ -3,17 +3,35 @@ import { RequireAdmin, RequireUser } from '../auth/guards.tsx';
 import { AdminLayout } from '../layouts/AdminLayout.tsx';
 import { MyPageLayout } from '../layouts/MyPageLayout.tsx';
 import { ShopLayout } from '../layouts/ShopLayout.tsx';
+import { CategoriesPage } from '../pages/admin/CategoriesPage.tsx';
+import { CouponFormPage } from '../pages/admin/CouponFormPage.tsx';
+import { CouponsPage } from '../pages/admin/CouponsPage.tsx';
+import { OrderDetailPage } from '../pages/admin/OrderDetailPage.tsx';
+import { OrdersPage } from '../pages/admin/OrdersPage.tsx';
+import { PaymentsPage } from '../pages/admin/PaymentsPage.tsx';
 import { PlatformPage } from '../pages/admin/PlatformPage.tsx';
+import { PoliciesPage } from '../pages/admin/PoliciesPage.tsx';
+import { PolicyFormPage } from '../pages/admin/PolicyFormPage.tsx';
+import { ProductFormPage } from '../pages/admin/ProductFormPage.tsx';
+import { ProductsPage } from '../pages/admin/ProductsPage.tsx';
 import { UserDetailPage } from '../pages/admin/UserDetailPage.tsx';
 import { UsersPage } from '../pages/admin/UsersPage.tsx';
 import { LoginPage } from '../pages/auth/LoginPage.tsx';
 import { SignupPage } from '../pages/auth/SignupPage.tsx';
-import { ComingSoonPage } from '../pages/ComingSoonPage.tsx';
+import { CheckoutPage } from '../pages/checkout/CheckoutPage.tsx';
+import { MyCouponsPage } from '../pages/me/MyCouponsPage.tsx';
+import { MyOrderDetailPage } from '../pages/me/MyOrderDetailPage.tsx';
+import { MyOrdersPage } from '../pages/me/MyOrdersPage.tsx';
 import { PointsPage } from '../pages/me/PointsPage.tsx';
 import { ProfilePage } from '../pages/me/ProfilePage.tsx';
 import { NotFoundPage } from '../pages/NotFoundPage.tsx';
+import { PaymentFailPage } from '../pages/payment/PaymentFailPage.tsx';
+import { PaymentSuccessPage } from '../pages/payment/PaymentSuccessPage.tsx';
 import { RouteErrorPage } from '../pages/RouteErrorPage.tsx';
+import { CartPage } from '../pages/shop/CartPage.tsx';
 import { HomePage } from '../pages/shop/HomePage.tsx';
+import { ProductDetailPage } from '../pages/shop/ProductDetailPage.tsx';
+import { ProductListPage } from '../pages/shop/ProductListPage.tsx';
 
 export function createAppRouter() {
   return createBrowserRouter([
@@ -26,8 +44,24 @@ export function createAppRouter() {
             { index: true, element: <HomePage /> },
             { path: 'login', element: <LoginPage /> },
             { path: 'signup', element: <SignupPage /> },
-            { path: 'cart', element: <ComingSoonPage title="Cart" /> },
+            { path: 'products', element: <ProductListPage /> },
+            { path: 'products/:id', element: <ProductDetailPage /> },
+            { path: 'cart', element: <CartPage /> },
             { path: '*', element: <NotFoundPage /> },
+          ],
+        },
+        {
+          // Checkout and the PG's return pages: the shop's look, for signed-in shoppers only.
+          element: <RequireUser />,
+          children: [
+            {
+              element: <ShopLayout />,
+              children: [
+                { path: 'checkout', element: <CheckoutPage /> },
+                { path: 'payment/success', element: <PaymentSuccessPage /> },
+                { path: 'payment/fail', element: <PaymentFailPage /> },
+              ],
+            },
           ],
         },
         {
@@ -40,6 +74,9 @@ export function createAppRouter() {
                 { index: true, element: <Navigate to="profile" replace /> },
                 { path: 'profile', element: <ProfilePage /> },
                 { path: 'points', element: <PointsPage /> },
+                { path: 'orders', element: <MyOrdersPage /> },
+                { path: 'orders/:id', element: <MyOrderDetailPage /> },
+                { path: 'coupons', element: <MyCouponsPage /> },
               ],
             },
           ],
@@ -55,6 +92,19 @@ export function createAppRouter() {
                 { path: 'platform', element: <PlatformPage /> },
                 { path: 'users', element: <UsersPage /> },
                 { path: 'users/:id', element: <UserDetailPage /> },
+                { path: 'orders', element: <OrdersPage /> },
+                { path: 'orders/:id', element: <OrderDetailPage /> },
+                { path: 'payments', element: <PaymentsPage /> },
+                { path: 'coupons', element: <CouponsPage /> },
+                { path: 'coupons/new', element: <CouponFormPage /> },
+                { path: 'coupons/:id', element: <CouponFormPage /> },
+                { path: 'policies', element: <PoliciesPage /> },
+                { path: 'policies/new', element: <PolicyFormPage /> },
+                { path: 'policies/:id', element: <PolicyFormPage /> },
+                { path: 'products', element: <ProductsPage /> },
+                { path: 'products/new', element: <ProductFormPage /> },
+                { path: 'products/:id', element: <ProductFormPage /> },
+                { path: 'categories', element: <CategoriesPage /> },
               ],
             },
           ],

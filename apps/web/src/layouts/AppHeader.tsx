@@ -1,6 +1,8 @@
-import { Anchor, Badge, Burger, Group, TextInput } from '@mantine/core';
+import { Anchor, Badge, Burger, Group } from '@mantine/core';
 import { Link } from 'react-router';
+import { useCart } from '../cart/use-cart.ts';
 import { AccountLinks } from './AccountLinks.tsx';
+import { ProductSearchBox } from './ProductSearchBox.tsx';
 
 interface AppHeaderProps {
   /** Present when the layout has a collapsible side navigation (mobile burger). */
@@ -39,32 +41,33 @@ export function AppHeader({ navigation, admin = false }: AppHeaderProps) {
           </Badge>
         )}
       </Group>
-      {!admin && <ProductSearchBox />}
+      {!admin && <ProductSearchBox visibleFrom="sm" />}
       <Group gap="md" wrap="nowrap">
-        {!admin && (
-          <Anchor component={Link} to="/cart" fw={500}>
-            Cart
-          </Anchor>
-        )}
+        {!admin && <CartLink />}
         <AccountLinks />
       </Group>
     </Group>
   );
 }
 
-// Placeholder until the catalog service exists; it already looks and labels like the real thing.
-function ProductSearchBox() {
+/** "Cart" with the number of units in it; the link's name says the count too. */
+function CartLink() {
+  const { itemCount } = useCart();
   return (
-    <search style={{ flex: 1, maxWidth: 420 }}>
-      <form onSubmit={(event) => event.preventDefault()}>
-        <TextInput
-          type="search"
-          placeholder="Search products"
-          aria-label="Search products"
-          visibleFrom="sm"
-          radius="xl"
-        />
-      </form>
-    </search>
+    <Anchor
+      component={Link}
+      to="/cart"
+      fw={500}
+      aria-label={itemCount > 0 ? `Cart, ${itemCount} items` : 'Cart'}
+    >
+      <Group gap={4} wrap="nowrap">
+        Cart
+        {itemCount > 0 && (
+          <Badge size="sm" circle={itemCount < 10} variant="filled" data-testid="cart-count">
+            {itemCount}
+          </Badge>
+        )}
+      </Group>
+    </Anchor>
   );
 }

@@ -3,8 +3,8 @@ import { type SideNavItem, SideNavLayout } from './SideNavLayout.tsx';
 const MY_PAGE_NAV: SideNavItem[] = [
   { label: 'Profile', to: '/me/profile' },
   { label: 'Points', to: '/me/points' },
-  { label: 'Orders', to: '/me/orders', soon: true },
-  { label: 'Coupons', to: '/me/coupons', soon: true },
+  { label: 'Orders', to: '/me/orders' },
+  { label: 'Coupons', to: '/me/coupons' },
 ];
 
 export function MyPageLayout() {

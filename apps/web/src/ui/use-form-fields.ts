@@ -50,6 +50,11 @@ export function useFormFields<T extends Record<string, string>>(initial: T, vali
     field,
     check,
     showServerErrors,
+    /** Sets one value from a non-text input (number, select); drops its message like typing does. */
+    setValue: (name: keyof T & string, value: string) => {
+      setValues((current) => ({ ...current, [name]: value }));
+      setErrors((current) => ({ ...current, [name]: undefined }));
+    },
     setFieldError: (name: keyof T & string, message: string) =>
       setErrors((current) => ({ ...current, [name]: message })),
     reset: (next: T = initial) => {

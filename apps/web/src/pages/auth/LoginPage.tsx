@@ -5,6 +5,8 @@ import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react
 import { safeReturnTo } from '../../auth/return-to.ts';
 import { session } from '../../auth/session.ts';
 import { useSession } from '../../auth/use-session.ts';
+import { mergeGuestCartIntoUserCart } from '../../cart/cart-merge.ts';
+import { lookupSkuStock } from '../../catalog/catalog-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { useFormFields } from '../../ui/use-form-fields.ts';
 
@@ -28,7 +30,12 @@ export function LoginPage() {
   }));
 
   const login = useMutation({
-    mutationFn: () => session.login(form.values.email.trim(), form.values.password),
+    mutationFn: async () => {
+      const user = await session.login(form.values.email.trim(), form.values.password);
+      // The guest's cart joins the user's saved one before the next page shows the cart.
+      if (user) await mergeGuestCartIntoUserCart(user.id, { lookupStock: lookupSkuStock });
+      return user;
+    },
     onSuccess: () => navigate(returnTo, { replace: true }),
   });
 

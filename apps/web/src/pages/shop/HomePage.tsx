@@ -1,36 +1,35 @@
-import { Badge, Button, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { useSession } from '../../auth/use-session.ts';
+import { type CatalogSort, categoryTreeQuery, productSearchQuery } from '../../catalog/catalog-api.ts';
+import { productListPath } from '../../catalog/product-search.ts';
+import { ProductSearchBox } from '../../layouts/ProductSearchBox.tsx';
+import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
+import { ProductGrid, ProductGridSkeleton } from './ProductGrid.tsx';
 
-const UPCOMING = [
-  { title: 'Catalog', text: 'Browse thousands of products across categories, with fast search.' },
-  { title: 'Orders & delivery', text: 'Order in a few taps and follow every step until it arrives.' },
-  { title: 'Coupons & points', text: 'Stack coupons with sagamart points earned on every purchase.' },
-];
+const SECTION_SIZE = 8;
 
 export function HomePage() {
   const { user } = useSession();
   return (
     <Stack gap="xl">
+      {/* The header's search box is hidden on small screens. */}
+      <ProductSearchBox hiddenFrom="sm" />
       <Card padding="xl" radius="lg" bg="teal.0" component="section" aria-labelledby="hero-title">
         <Stack gap="md" maw={560}>
-          <Badge variant="white" color="teal" w="fit-content">
-            Opening soon
-          </Badge>
           <Title id="hero-title" order={1}>
             Everyday things, delivered tomorrow.
           </Title>
           <Text size="lg" c="dimmed">
-            sagamart brings groceries, living goods and more to your door. Sign up now and start with a points
-            balance ready for your first order.
+            Clothes, shoes, bags and more from sagamart. Pay with points you earn on every purchase.
           </Text>
           <Group>
-            {user ? (
-              <Button component={Link} to="/me/points" size="md">
-                Check my points
-              </Button>
-            ) : (
-              <Button component={Link} to="/signup" size="md">
+            <Button component={Link} to="/products" size="md">
+              Shop all products
+            </Button>
+            {!user && (
+              <Button component={Link} to="/signup" size="md" variant="white">
                 Create an account
               </Button>
             )}
@@ -38,23 +37,68 @@ export function HomePage() {
         </Stack>
       </Card>
 
-      <section aria-labelledby="catalog-coming">
-        <Title id="catalog-coming" order={2} size="h3" mb="md">
-          Catalog coming soon
-        </Title>
-        <SimpleGrid cols={{ base: 1, sm: 3 }}>
-          {UPCOMING.map((item) => (
-            <Card key={item.title} withBorder padding="lg">
-              <Text fw={600} mb={4}>
-                {item.title}
-              </Text>
-              <Text size="sm" c="dimmed">
-                {item.text}
-              </Text>
-            </Card>
-          ))}
-        </SimpleGrid>
-      </section>
+      <TopCategories />
+      <ProductSection id="new-arrivals" title="New arrivals" sort="latest" />
+      <ProductSection id="popular" title="Popular now" sort="popular" />
     </Stack>
+  );
+}
+
+function TopCategories() {
+  const tree = useQuery(categoryTreeQuery);
+  if (!tree.data?.length) return null;
+  return (
+    <nav aria-label="Shop by category">
+      <Group gap="xs">
+        {tree.data.map((category) => (
+          <Button
+            key={category.id}
+            component={Link}
+            to={productListPath({ categoryId: category.id })}
+            variant="default"
+            radius="xl"
+            size="xs"
+          >
+            {category.name}
+          </Button>
+        ))}
+      </Group>
+    </nav>
+  );
+}
+
+function ProductSection({ id, title, sort }: { id: string; title: string; sort: CatalogSort }) {
+  const products = useQuery(
+    productSearchQuery({
+      q: '',
+      categoryId: null,
+      minPrice: null,
+      maxPrice: null,
+      inStock: false,
+      sort,
+      page: 0,
+      size: SECTION_SIZE,
+    }),
+  );
+  const titleId = `${id}-title`;
+  return (
+    <section aria-labelledby={titleId}>
+      <Group justify="space-between" align="baseline" mb="md">
+        <Title id={titleId} order={2} size="h3">
+          {title}
+        </Title>
+        <Anchor component={Link} to={productListPath({ sort })} size="sm">
+          See all
+        </Anchor>
+      </Group>
+      {products.isPending && <ProductGridSkeleton count={SECTION_SIZE} />}
+      {products.isError && <ApiErrorAlert error={products.error} onRetry={() => void products.refetch()} />}
+      {products.data &&
+        (products.data.content.length > 0 ? (
+          <ProductGrid products={products.data.content} label={title} />
+        ) : (
+          <Text c="dimmed">Nothing here yet.</Text>
+        ))}
+    </section>
   );
 }

@@ -1,0 +1,278 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { CART_STORAGE_KEY, type CartItem } from '../src/cart/cart-store.ts';
+import { collectPageErrors, launchBrowser, screenshotOnFailure } from './support/browser.ts';
+import { acquireE2eEnvironment, type E2eEnvironment } from './support/environment.ts';
+import { logIn } from './support/pages.ts';
+
+const PASSWORD = 'Saga!mart2024';
+const COUPON_DISCOUNT = 3_000;
+const POINTS = 5_000;
+/** Order settling (saga, payment events) and the catalog's event-fed stock take moments, not instants. */
+const SETTLE_MS = 60_000;
+
+interface CatalogSku {
+  id: number;
+  options: Record<string, string>;
+  price: number;
+  stock: number;
+  status: string;
+}
+
+interface CatalogProduct {
+  id: number;
+  name: string;
+  skus: CatalogSku[];
+}
+
+describe('ordering', { timeout: 600_000 }, () => {
+  let environment: E2eEnvironment;
+  let browser: Browser;
+
+  before(async () => {
+    environment = await acquireE2eEnvironment();
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await environment?.release();
+  });
+
+  it('pays with a coupon and points and sees PAID; a declined card cancels the order and restocks', {
+    timeout: 420_000,
+  }, async () => {
+    const suffix = randomUUID().slice(0, 8).toUpperCase();
+    const couponCode = `E2E${suffix}`;
+    const couponName = `Welcome ${suffix}`;
+    const email = `buyer-${suffix.toLowerCase()}@example.com`;
+
+    const adminContext = await browser.newContext({ baseURL: environment.baseUrl });
+    const shopperContext = await browser.newContext({ baseURL: environment.baseUrl });
+    const admin = await adminContext.newPage();
+    const shopper = await shopperContext.newPage();
+    const pageErrors = [...collectPageErrors(admin), ...collectPageErrors(shopper)];
+
+    await screenshotOnFailure('ordering', [shopper, admin], async () => {
+      // An admin creates a 3,000원 coupon on the admin coupon page.
+      await admin.goto('/admin/coupons/new');
+      await logIn(admin, environment.adminEmail, environment.adminPassword);
+      await admin.getByRole('heading', { name: 'New coupon', level: 1 }).waitFor();
+      await admin.getByLabel('Code', { exact: true }).fill(couponCode);
+      await admin.getByLabel('Name', { exact: true }).fill(couponName);
+      await admin.getByLabel('Discount (won)', { exact: true }).fill(String(COUPON_DISCOUNT));
+      await admin.getByRole('button', { name: 'Create coupon' }).click();
+      await admin.getByText(`Coupon ${couponCode} created.`).waitFor();
+      await admin.getByRole('link', { name: couponCode }).waitFor();
+
+      // A product that is on sale, in stock and dear enough to leave something to pay by card.
+      const { product, sku } = await findProduct(environment.gatewayUrl, COUPON_DISCOUNT + POINTS + 1_000);
+      const initialStock = sku.stock;
+
+      // A shopper signs up, logs in and charges points.
+      await signUp(environment.gatewayUrl, email);
+      await shopper.goto('/login');
+      await logIn(shopper, email, PASSWORD);
+      await shopper.getByRole('button', { name: 'Log out' }).waitFor();
+      await shopper.goto('/me/points');
+      await shopper.getByRole('heading', { name: 'Points', level: 1 }).waitFor();
+      await shopper.getByLabel('Amount', { exact: true }).fill(String(POINTS));
+      await shopper.getByRole('button', { name: 'Charge', exact: true }).click();
+      await shopper
+        .getByTestId('point-balance')
+        .filter({ hasText: won(POINTS) })
+        .waitFor();
+
+      // ...claims the coupon by its code...
+      await shopper.goto('/me/coupons');
+      await shopper.getByRole('heading', { name: 'Coupons', level: 1 }).waitFor();
+      await shopper.getByLabel('Coupon code', { exact: true }).fill(couponCode.toLowerCase());
+      await shopper.getByRole('button', { name: 'Claim', exact: true }).click();
+      await shopper.getByRole('table', { name: 'My coupons' }).getByText(couponName).waitFor();
+
+      // ...puts the product in the cart (the product pages are not there yet: seeded like they would)...
+      await seedCart(shopper, [cartItem(product, sku)]);
+
+      // ...and checks out with the coupon and all the points.
+      await shopper.goto('/checkout');
+      await fillDelivery(shopper);
+      await shopper
+        .getByLabel('Coupon', { exact: true })
+        .selectOption({ label: `${couponName} (${won(COUPON_DISCOUNT)} off)` });
+      await shopper.getByLabel('Points to use', { exact: true }).fill(String(POINTS));
+      await shopper
+        .getByTestId('amount-coupon')
+        .filter({ hasText: won(COUPON_DISCOUNT) })
+        .waitFor();
+      await shopper
+        .getByTestId('amount-points')
+        .filter({ hasText: won(POINTS) })
+        .waitFor();
+      const payable = (await shopper.getByTestId('amount-payable').textContent())?.trim() ?? '';
+      assert.equal(payable, won(sku.price - COUPON_DISCOUNT - POINTS));
+
+      // The mock PG's hosted checkout (another origin) asks for exactly the server's amount.
+      await shopper.getByRole('button', { name: 'Place order' }).click();
+      await payOnPg(shopper, environment.pgUrl, payable, 'approve');
+
+      await shopper
+        .getByRole('heading', { name: 'Payment complete', level: 1 })
+        .waitFor({ timeout: SETTLE_MS });
+      assert.equal(await cartContents(shopper), null, 'the cart is emptied once the order is placed');
+      await shopper.getByRole('link', { name: 'View order' }).click();
+      await shopper.getByTestId('order-status').filter({ hasText: 'PAID' }).waitFor({ timeout: SETTLE_MS });
+      await shopper.getByRole('table', { name: 'Payments' }).getByText('APPROVED').waitFor();
+
+      // The coupon is USED now.
+      await shopper.goto('/me/coupons?status=USED');
+      await shopper.getByRole('table', { name: 'My coupons' }).getByText(couponName).waitFor();
+
+      // The paid order took one unit for good.
+      await waitForStock(environment.gatewayUrl, product.id, sku.id, initialStock - 1);
+
+      // A second order, paid with the decline card, ends CANCELLED and gives its unit back.
+      await seedCart(shopper, [cartItem(product, sku)]);
+      await shopper.goto('/checkout');
+      await fillDelivery(shopper);
+      const secondPayable = won(sku.price);
+      await shopper.getByTestId('amount-payable').filter({ hasText: secondPayable }).waitFor();
+      await shopper.getByRole('button', { name: 'Place order' }).click();
+      await shopper.waitForURL((url) => url.origin === new URL(environment.pgUrl).origin);
+      // Reserved while the shopper is at the PG...
+      await waitForStock(environment.gatewayUrl, product.id, sku.id, initialStock - 2);
+      await payOnPg(shopper, environment.pgUrl, secondPayable, 'decline');
+
+      await shopper
+        .getByRole('heading', { name: 'Payment failed', level: 1 })
+        .waitFor({ timeout: SETTLE_MS });
+      await shopper.getByRole('link', { name: 'View order' }).click();
+      await shopper
+        .getByTestId('order-status')
+        .filter({ hasText: 'CANCELLED' })
+        .waitFor({ timeout: SETTLE_MS });
+      await shopper.getByRole('status').filter({ hasText: 'The payment failed' }).waitFor();
+      // ...and back in stock once the payment failed.
+      await waitForStock(environment.gatewayUrl, product.id, sku.id, initialStock - 1);
+    });
+
+    assert.deepEqual(pageErrors, []);
+    await adminContext.close();
+    await shopperContext.close();
+  });
+});
+
+/** `12,900원`, as both the web app and the mock PG print amounts. */
+function won(amount: number): string {
+  return `${amount.toLocaleString('ko-KR')}원`;
+}
+
+async function signUp(gatewayUrl: string, email: string): Promise<void> {
+  const response = await fetch(`${gatewayUrl}/api/users/signup`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/json' },
+    body: JSON.stringify({
+      email,
+      password: PASSWORD,
+      passwordConfirm: PASSWORD,
+      name: 'Lee Jiwoo',
+      phone: '010-2345-6789',
+    }),
+  });
+  assert.equal(response.status, 201, await response.text());
+}
+
+async function catalogProduct(gatewayUrl: string, productId: number): Promise<CatalogProduct> {
+  const response = await fetch(`${gatewayUrl}/api/catalog/products/${productId}`);
+  assert.equal(response.status, 200, await response.clone().text());
+  return (await response.json()) as CatalogProduct;
+}
+
+/** The first seeded product with an active SKU that has stock and costs at least `minPrice`. */
+async function findProduct(
+  gatewayUrl: string,
+  minPrice: number,
+): Promise<{ product: CatalogProduct; sku: CatalogSku }> {
+  // The demo catalog is seeded on first start and reaches the catalog by events: wait for it.
+  const deadline = Date.now() + SETTLE_MS;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${gatewayUrl}/api/catalog/products?inStock=true&size=50`);
+    if (response.ok) {
+      const page = (await response.json()) as { content: Array<{ id: number; salePrice: number }> };
+      for (const card of page.content.filter((candidate) => candidate.salePrice >= minPrice)) {
+        const product = await catalogProduct(gatewayUrl, card.id);
+        const sku = product.skus.find((s) => s.status === 'ACTIVE' && s.stock >= 5 && s.price >= minPrice);
+        if (sku) return { product, sku };
+      }
+    }
+    await sleep(1_000);
+  }
+  throw new Error(`No product of at least ${minPrice}원 with stock appeared in the catalog`);
+}
+
+/** Polls the catalog until the SKU's available stock is `expected` (the catalog follows stock by events). */
+async function waitForStock(
+  gatewayUrl: string,
+  productId: number,
+  skuId: number,
+  expected: number,
+): Promise<void> {
+  const deadline = Date.now() + SETTLE_MS;
+  let actual: number | undefined;
+  while (Date.now() < deadline) {
+    actual = (await catalogProduct(gatewayUrl, productId)).skus.find((s) => s.id === skuId)?.stock;
+    if (actual === expected) return;
+    await sleep(500);
+  }
+  assert.equal(actual, expected, `stock of SKU ${skuId}`);
+}
+
+function cartItem(product: CatalogProduct, sku: CatalogSku): CartItem {
+  return {
+    skuId: sku.id,
+    productId: product.id,
+    name: product.name,
+    optionLabel: Object.values(sku.options).join(' / '),
+    unitPrice: sku.price,
+    quantity: 1,
+  };
+}
+
+async function seedCart(page: Page, items: CartItem[]): Promise<void> {
+  await page.evaluate(({ key, value }) => localStorage.setItem(key, value), {
+    key: CART_STORAGE_KEY,
+    value: JSON.stringify(items),
+  });
+}
+
+function cartContents(page: Page): Promise<string | null> {
+  return page.evaluate((key) => localStorage.getItem(key), CART_STORAGE_KEY);
+}
+
+/** Receiver name and phone come from the profile; the address is typed. */
+async function fillDelivery(page: Page): Promise<void> {
+  await page.getByRole('heading', { name: 'Checkout', level: 1 }).waitFor();
+  await page.getByLabel('Receiver name', { exact: true }).fill('Lee Jiwoo');
+  await page.getByLabel('Receiver phone', { exact: true }).fill('010-2345-6789');
+  await page.getByLabel('Zip code', { exact: true }).fill('06236');
+  await page.getByLabel('Address', { exact: true }).fill('서울특별시 강남구 테헤란로 123');
+  await page.getByLabel('Address detail', { exact: true }).fill('10층');
+}
+
+/** On the mock PG's page: checks the amount, picks the test card and pays. */
+async function payOnPg(
+  page: Page,
+  pgUrl: string,
+  amount: string,
+  card: 'approve' | 'decline',
+): Promise<void> {
+  await page.waitForURL((url) => url.origin === new URL(pgUrl).origin && url.pathname === '/checkout');
+  assert.equal((await page.locator('[data-field="amount"]').textContent())?.trim(), amount);
+  await page.getByRole('radio', { name: `(${card})` }).check();
+  await page.getByRole('button', { name: '결제하기' }).click();
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,71 @@
+import { pageParamValue, readPageIndex } from '../lib/page-param.ts';
+import { compactParams, oneOf } from '../lib/search-params.ts';
+import { CATALOG_SORTS, type CatalogSearch, type CatalogSort } from './catalog-api.ts';
+
+// The product list's whole state (query, filters, sort, page) lives in the URL: results can be
+// shared and bookmarked, and back/forward walk through the searches.
+
+export const PRODUCT_PAGE_SIZE = 20;
+
+export const SORT_LABELS: Record<CatalogSort, string> = {
+  relevance: 'Best match',
+  latest: 'Newest',
+  popular: 'Most popular',
+  price_asc: 'Price: low to high',
+  price_desc: 'Price: high to low',
+};
+
+/** What the server does without `sort`: best match for a search, newest when browsing. */
+export function defaultSort(q: string): CatalogSort {
+  return q.trim() ? 'relevance' : 'latest';
+}
+
+/** Best match only means something for a search. */
+export function sortsFor(q: string): CatalogSort[] {
+  return CATALOG_SORTS.filter((sort) => sort !== 'relevance' || q.trim() !== '');
+}
+
+export function parseProductSearch(params: URLSearchParams): CatalogSearch {
+  const q = params.get('q')?.trim() ?? '';
+  const sort = oneOf(params.get('sort'), sortsFor(q)) ?? defaultSort(q);
+  return {
+    q,
+    categoryId: positiveInteger(params.get('categoryId')),
+    minPrice: nonNegativeInteger(params.get('minPrice')),
+    maxPrice: nonNegativeInteger(params.get('maxPrice')),
+    inStock: params.get('inStock') === 'true',
+    sort,
+    page: readPageIndex(params),
+    size: PRODUCT_PAGE_SIZE,
+  };
+}
+
+/** Only what differs from the defaults goes into the URL, keeping links short. */
+export function productSearchParams(search: CatalogSearch): URLSearchParams {
+  return compactParams({
+    q: search.q.trim(),
+    categoryId: search.categoryId === null ? null : String(search.categoryId),
+    minPrice: search.minPrice === null ? null : String(search.minPrice),
+    maxPrice: search.maxPrice === null ? null : String(search.maxPrice),
+    inStock: search.inStock ? 'true' : null,
+    sort: search.sort === defaultSort(search.q) ? null : search.sort,
+    page: pageParamValue(search.page),
+  });
+}
+
+/** The list URL for a search; everything not given is left at its default. */
+export function productListPath(change: Partial<CatalogSearch> = {}): string {
+  const search = { ...parseProductSearch(new URLSearchParams()), ...change };
+  const query = productSearchParams({ ...search, sort: change.sort ?? defaultSort(search.q) }).toString();
+  return query ? `/products?${query}` : '/products';
+}
+
+function positiveInteger(raw: string | null): number | null {
+  const value = Number(raw);
+  return raw && Number.isSafeInteger(value) && value > 0 ? value : null;
+}
+
+function nonNegativeInteger(raw: string | null): number | null {
+  const value = Number(raw);
+  return raw && Number.isSafeInteger(value) && value >= 0 ? value : null;
+}

@@ -1,0 +1,76 @@
+import { Autocomplete, Box, type BoxProps } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { useQuery } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { useLocation, useNavigate, useSearchParams } from 'react-router';
+import { autocompleteQuery, type Suggestion } from '../catalog/catalog-api.ts';
+import { productListPath } from '../catalog/product-search.ts';
+
+/** Long enough to skip the keystrokes of one word, short enough to feel immediate. */
+const AUTOCOMPLETE_DEBOUNCE_MS = 250;
+
+type ProductSearchBoxProps = Pick<BoxProps, 'visibleFrom' | 'hiddenFrom'>;
+
+/**
+ * Product search with suggestions as you type. Submitting searches the list (`/products?q=`); picking
+ * a product name opens that product, picking a keyword searches for it. On the list page the box
+ * shows the current search, so back/forward keep it in step.
+ */
+export function ProductSearchBox(props: ProductSearchBoxProps) {
+  const { pathname } = useLocation();
+  const [params] = useSearchParams();
+  const current = pathname === '/products' ? (params.get('q') ?? '') : '';
+  // Remounts when the URL's search changes, so the box always starts from the active query.
+  return <SearchField key={current} initial={current} {...props} />;
+}
+
+function SearchField({ initial, visibleFrom, hiddenFrom }: ProductSearchBoxProps & { initial: string }) {
+  const navigate = useNavigate();
+  const [text, setText] = useState(initial);
+  const [keyword] = useDebouncedValue(text, AUTOCOMPLETE_DEBOUNCE_MS);
+  // Suggestions for what the shopper is typing, not for the query the box was opened with.
+  const suggestions = useQuery({
+    ...autocompleteQuery(keyword),
+    enabled: keyword.trim() !== '' && keyword !== initial,
+  });
+  const options = keyword.trim() ? (suggestions.data ?? []) : [];
+
+  const search = (q: string) => void navigate(productListPath({ q: q.trim() }));
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (text.trim()) search(text);
+  };
+
+  const pick = (value: string) => {
+    const suggestion = options.find((option: Suggestion) => option.text === value);
+    if (suggestion?.productId) void navigate(`/products/${suggestion.productId}`);
+    else search(value);
+  };
+
+  return (
+    // Hidden as a whole (not just the input), so it leaves no gap where it is not shown.
+    <Box
+      component="search"
+      visibleFrom={visibleFrom}
+      hiddenFrom={hiddenFrom}
+      style={{ flex: 1, maxWidth: 420 }}
+    >
+      <form onSubmit={submit}>
+        <Autocomplete
+          type="search"
+          placeholder="Search products"
+          aria-label="Search products"
+          value={text}
+          onChange={setText}
+          onOptionSubmit={pick}
+          data={options.map((option) => option.text)}
+          // The server already matched and ranked the suggestions.
+          filter={({ options: all }) => all}
+          limit={10}
+          radius="xl"
+        />
+      </form>
+    </Box>
+  );
+}

@@ -1,0 +1,24 @@
+import type { CartItem } from '../cart/cart-store.ts';
+import { MAX_LINE_QUANTITY } from '../cart/cart-store.ts';
+import type { OrderItemRequest } from './orders-api.ts';
+
+/** `?buyNow=12:2`: SKU 12, quantity 2 (quantity 1 when left out), bypassing the cart. */
+export const BUY_NOW_PARAM = 'buyNow';
+
+export function buyNowPath(skuId: number, quantity: number): string {
+  return `/checkout?${BUY_NOW_PARAM}=${skuId}:${quantity}`;
+}
+
+/** The buy-now item in the URL, or null when there is none or it is malformed. */
+export function parseBuyNow(raw: string | null): OrderItemRequest | null {
+  const match = raw ? /^(\d{1,15}):?(\d{1,4})?$/.exec(raw.trim()) : null;
+  if (!match) return null;
+  const skuId = Number(match[1]);
+  const quantity = match[2] === undefined ? 1 : Number(match[2]);
+  if (skuId < 1 || quantity < 1 || quantity > MAX_LINE_QUANTITY) return null;
+  return { skuId, quantity };
+}
+
+export function cartOrderItems(items: readonly CartItem[]): OrderItemRequest[] {
+  return items.map((item) => ({ skuId: item.skuId, quantity: item.quantity }));
+}

@@ -1,0 +1,71 @@
+import type { FieldErrors } from '../ui/use-form-fields.ts';
+import { isValidPhone, PHONE_RULE_MESSAGE } from '../users/phone-rule.ts';
+import type { Delivery } from './orders-api.ts';
+
+export interface DeliveryFormValues extends Record<string, string> {
+  receiverName: string;
+  receiverPhone: string;
+  zipcode: string;
+  address: string;
+  addressDetail: string;
+  memo: string;
+}
+
+export const EMPTY_DELIVERY: DeliveryFormValues = {
+  receiverName: '',
+  receiverPhone: '',
+  zipcode: '',
+  address: '',
+  addressDetail: '',
+  memo: '',
+};
+
+const RECEIVER_NAME_MAX = 50;
+const ADDRESS_MAX = 200;
+const MEMO_MAX = 200;
+/** Korean postal codes: five digits since 2015. */
+const ZIPCODE_PATTERN = /^\d{5}$/;
+
+export function validateDelivery(values: DeliveryFormValues): FieldErrors<DeliveryFormValues> {
+  const name = values.receiverName.trim();
+  const address = values.address.trim();
+  return {
+    receiverName: !name
+      ? "Enter the receiver's name."
+      : name.length > RECEIVER_NAME_MAX
+        ? `At most ${RECEIVER_NAME_MAX} characters.`
+        : undefined,
+    receiverPhone: isValidPhone(values.receiverPhone.trim()) ? undefined : PHONE_RULE_MESSAGE,
+    zipcode: ZIPCODE_PATTERN.test(values.zipcode.trim()) ? undefined : 'Enter the 5-digit postal code.',
+    address: !address
+      ? 'Enter the delivery address.'
+      : address.length > ADDRESS_MAX
+        ? `At most ${ADDRESS_MAX} characters.`
+        : undefined,
+    addressDetail:
+      values.addressDetail.trim().length > ADDRESS_MAX ? `At most ${ADDRESS_MAX} characters.` : undefined,
+    memo: values.memo.trim().length > MEMO_MAX ? `At most ${MEMO_MAX} characters.` : undefined,
+  };
+}
+
+/** The request's delivery: trimmed, optional fields left out when empty. */
+export function deliveryOf(values: DeliveryFormValues): Delivery {
+  const delivery: Delivery = {
+    receiverName: values.receiverName.trim(),
+    receiverPhone: values.receiverPhone.trim(),
+    zipcode: values.zipcode.trim(),
+    address: values.address.trim(),
+  };
+  if (values.addressDetail.trim()) delivery.addressDetail = values.addressDetail.trim();
+  if (values.memo.trim()) delivery.memo = values.memo.trim();
+  return delivery;
+}
+
+/** Server field errors name delivery fields `delivery.receiverPhone`; the form knows `receiverPhone`. */
+export function deliveryFieldErrors(byField: Record<string, string>): Record<string, string> {
+  const mapped: Record<string, string> = {};
+  for (const [field, message] of Object.entries(byField)) {
+    mapped[field.replace(/^delivery\./, '')] ??= message;
+  }
+  return mapped;
+}

@@ -1,0 +1,361 @@
+import {
+  ActionIcon,
+  Badge,
+  Box,
+  Button,
+  Card,
+  Group,
+  Skeleton,
+  Stack,
+  Switch,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import {
+  type AdminCategory,
+  adminCategoriesQuery,
+  type CategoryInput,
+  categoryInputOf,
+  createCategory,
+  deleteCategory,
+  MAX_CATEGORY_DEPTH,
+  updateCategory,
+} from '../../admin-catalog/admin-categories-api.ts';
+import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
+import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
+
+/** Gaps between display orders, so a category can later go between two without renumbering. */
+const ORDER_STEP = 10;
+
+/**
+ * `/admin/categories`: the category tree (at most three levels). Add, rename, reorder, show or hide
+ * and delete categories; the shop's tree follows within seconds.
+ */
+export function CategoriesPage() {
+  const tree = useQuery(adminCategoriesQuery);
+  const [addingTop, setAddingTop] = useState(false);
+
+  return (
+    <Stack gap="lg">
+      <Group justify="space-between" align="flex-end">
+        <div>
+          <Title order={1} size="h2">
+            Categories
+          </Title>
+          <Text size="sm" c="dimmed">
+            Up to {MAX_CATEGORY_DEPTH} levels. Products go into categories without subcategories.
+          </Text>
+        </div>
+        <Button onClick={() => setAddingTop(true)} disabled={addingTop}>
+          Add top-level category
+        </Button>
+      </Group>
+      {tree.isError && <ApiErrorAlert error={tree.error} onRetry={() => void tree.refetch()} />}
+      {tree.isPending && <Skeleton h={420} />}
+      {tree.data && (
+        <Card withBorder padding="md">
+          {addingTop && (
+            <NewCategoryForm parent={null} siblings={tree.data} onClose={() => setAddingTop(false)} />
+          )}
+          {tree.data.length === 0 && !addingTop ? (
+            <Text c="dimmed">No categories yet.</Text>
+          ) : (
+            <CategoryList nodes={tree.data} />
+          )}
+        </Card>
+      )}
+    </Stack>
+  );
+}
+
+function CategoryList({ nodes }: { nodes: AdminCategory[] }) {
+  return (
+    <Box component="ul" p={0} m={0} style={{ listStyle: 'none' }}>
+      {nodes.map((node, index) => (
+        <CategoryItem key={node.id} node={node} siblings={nodes} index={index} />
+      ))}
+    </Box>
+  );
+}
+
+function useCategoryChanges() {
+  const queryClient = useQueryClient();
+  const refresh = () => queryClient.invalidateQueries(adminCategoriesQuery);
+  return { refresh };
+}
+
+/** Siblings in their new order, numbered afresh; only the categories whose number changes are sent. */
+async function reorder(siblings: AdminCategory[], from: number, to: number): Promise<void> {
+  const next = [...siblings];
+  const [moved] = next.splice(from, 1);
+  if (!moved) return;
+  next.splice(to, 0, moved);
+  await Promise.all(
+    next
+      .map((category, position) => ({ category, displayOrder: (position + 1) * ORDER_STEP }))
+      .filter(({ category, displayOrder }) => category.displayOrder !== displayOrder)
+      .map(({ category, displayOrder }) =>
+        updateCategory(category.id, { ...categoryInputOf(category), displayOrder }),
+      ),
+  );
+}
+
+function CategoryItem({
+  node,
+  siblings,
+  index,
+}: {
+  node: AdminCategory;
+  siblings: AdminCategory[];
+  index: number;
+}) {
+  const { refresh } = useCategoryChanges();
+  const [renaming, setRenaming] = useState(false);
+  const [adding, setAdding] = useState(false);
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
+
+  const update = useMutation({
+    mutationFn: (change: Partial<CategoryInput>) =>
+      updateCategory(node.id, { ...categoryInputOf(node), ...change }),
+    onSuccess: refresh,
+  });
+  const move = useMutation({
+    mutationFn: (to: number) => reorder(siblings, index, to),
+    onSettled: refresh,
+  });
+  const remove = useMutation({
+    mutationFn: () => deleteCategory(node.id),
+    onSuccess: async () => {
+      setConfirmingDelete(false);
+      notifications.show({ color: 'teal', message: `Category ${node.name} deleted.` });
+      await refresh();
+    },
+  });
+
+  const canHaveChildren = node.depth < MAX_CATEGORY_DEPTH && node.productCount === 0;
+
+  return (
+    <li>
+      <Group
+        justify="space-between"
+        wrap="nowrap"
+        py={6}
+        pl={(node.depth - 1) * 28}
+        style={{ borderBottom: '1px solid var(--mantine-color-gray-2)' }}
+        data-testid="category-row"
+      >
+        {renaming ? (
+          <RenameForm node={node} onClose={() => setRenaming(false)} />
+        ) : (
+          <Group gap="xs" wrap="nowrap">
+            <Text fw={node.depth === 1 ? 700 : 500} c={node.displayed ? undefined : 'dimmed'}>
+              {node.name}
+            </Text>
+            {!node.displayed && (
+              <Badge size="xs" color="gray" variant="outline">
+                Hidden
+              </Badge>
+            )}
+            {node.productCount > 0 && (
+              <Badge size="xs" color="blue" variant="light">
+                {node.productCount} {node.productCount === 1 ? 'product' : 'products'}
+              </Badge>
+            )}
+          </Group>
+        )}
+        <Group gap={6} wrap="nowrap">
+          <Switch
+            size="xs"
+            label="Shown"
+            aria-label={`Show ${node.name} in the shop`}
+            checked={node.displayed}
+            disabled={update.isPending}
+            onChange={(event) => update.mutate({ displayed: event.currentTarget.checked })}
+          />
+          <ActionIcon
+            variant="subtle"
+            size="sm"
+            aria-label={`Move ${node.name} up`}
+            disabled={index === 0 || move.isPending}
+            onClick={() => move.mutate(index - 1)}
+          >
+            ↑
+          </ActionIcon>
+          <ActionIcon
+            variant="subtle"
+            size="sm"
+            aria-label={`Move ${node.name} down`}
+            disabled={index === siblings.length - 1 || move.isPending}
+            onClick={() => move.mutate(index + 1)}
+          >
+            ↓
+          </ActionIcon>
+          <Button
+            size="compact-xs"
+            variant="subtle"
+            onClick={() => setRenaming(true)}
+            aria-label={`Rename ${node.name}`}
+          >
+            Rename
+          </Button>
+          {canHaveChildren && (
+            <Button
+              size="compact-xs"
+              variant="subtle"
+              onClick={() => setAdding(true)}
+              aria-label={`Add a subcategory to ${node.name}`}
+            >
+              Add subcategory
+            </Button>
+          )}
+          <Button
+            size="compact-xs"
+            variant="subtle"
+            color="red"
+            onClick={() => {
+              remove.reset();
+              setConfirmingDelete(true);
+            }}
+            aria-label={`Delete ${node.name}`}
+          >
+            Delete
+          </Button>
+        </Group>
+      </Group>
+      <ApiErrorAlert error={update.error ?? move.error} title={`Could not change ${node.name}`} />
+      {adding && (
+        <Box pl={node.depth * 28}>
+          <NewCategoryForm parent={node} siblings={node.children} onClose={() => setAdding(false)} />
+        </Box>
+      )}
+      {node.children.length > 0 && <CategoryList nodes={node.children} />}
+      <ConfirmDialog
+        opened={confirmingDelete}
+        title={`Delete ${node.name}?`}
+        confirmLabel="Delete category"
+        danger
+        loading={remove.isPending}
+        onConfirm={() => remove.mutate()}
+        onClose={() => setConfirmingDelete(false)}
+      >
+        <Stack gap="sm">
+          <Text size="sm">
+            {node.children.length > 0
+              ? `${node.name} has ${node.children.length} subcategories; the server refuses to delete it until they are gone.`
+              : `${node.name} will be removed from the tree.`}
+          </Text>
+          <ApiErrorAlert error={remove.error} title="Could not delete the category" />
+        </Stack>
+      </ConfirmDialog>
+    </li>
+  );
+}
+
+function RenameForm({ node, onClose }: { node: AdminCategory; onClose: () => void }) {
+  const { refresh } = useCategoryChanges();
+  const [name, setName] = useState(node.name);
+  const rename = useMutation({
+    mutationFn: () => updateCategory(node.id, { ...categoryInputOf(node), name: name.trim() }),
+    onSuccess: async () => {
+      await refresh();
+      onClose();
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (name.trim() && name.trim() !== node.name) rename.mutate();
+    else onClose();
+  };
+  return (
+    <form onSubmit={submit} style={{ flex: 1 }}>
+      <Group gap="xs" wrap="nowrap" align="flex-start">
+        <TextInput
+          aria-label={`New name for ${node.name}`}
+          value={name}
+          maxLength={50}
+          onChange={(event) => setName(event.currentTarget.value)}
+          error={rename.error?.message}
+          size="xs"
+          autoFocus
+        />
+        <Button type="submit" size="xs" loading={rename.isPending}>
+          Save
+        </Button>
+        <Button size="xs" variant="subtle" color="gray" onClick={onClose}>
+          Cancel
+        </Button>
+      </Group>
+    </form>
+  );
+}
+
+function NewCategoryForm({
+  parent,
+  siblings,
+  onClose,
+}: {
+  parent: AdminCategory | null;
+  siblings: AdminCategory[];
+  onClose: () => void;
+}) {
+  const { refresh } = useCategoryChanges();
+  const [name, setName] = useState('');
+  const [displayed, setDisplayed] = useState(true);
+  const create = useMutation({
+    mutationFn: () =>
+      createCategory({
+        name: name.trim(),
+        parentId: parent?.id ?? null,
+        // New categories go last among their siblings.
+        displayOrder: Math.max(0, ...siblings.map((sibling) => sibling.displayOrder)) + ORDER_STEP,
+        displayed,
+      }),
+    onSuccess: async (created) => {
+      notifications.show({ color: 'teal', message: `Category ${created.name} added.` });
+      await refresh();
+      onClose();
+    },
+  });
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (name.trim()) create.mutate();
+  };
+  const label = parent
+    ? `Name of the new subcategory of ${parent.name}`
+    : 'Name of the new top-level category';
+  return (
+    <form onSubmit={submit}>
+      <Stack gap="xs" py="sm">
+        <ApiErrorAlert error={create.error} title="Could not add the category" />
+        <Group gap="xs" align="flex-end">
+          <TextInput
+            label={label}
+            value={name}
+            maxLength={50}
+            onChange={(event) => setName(event.currentTarget.value)}
+            size="xs"
+            w={320}
+            autoFocus
+          />
+          <Switch
+            size="xs"
+            label="Shown in the shop"
+            checked={displayed}
+            onChange={(event) => setDisplayed(event.currentTarget.checked)}
+            mb={6}
+          />
+          <Button type="submit" size="xs" loading={create.isPending} disabled={!name.trim()}>
+            Add
+          </Button>
+          <Button size="xs" variant="subtle" color="gray" onClick={onClose}>
+            Cancel
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}

@@ -1,0 +1,92 @@
+import { Group, NativeSelect, NumberInput, SimpleGrid, TextInput } from '@mantine/core';
+import type { ChangeEvent } from 'react';
+import type { DiscountFormValues } from '../../admin-promotion/promotion-form.ts';
+import { DISCOUNT_TYPES, type DiscountType, PROMOTION_STATUSES } from '../../coupons/discount.ts';
+
+type Name = keyof DiscountFormValues & string;
+
+/** What the fields need of a coupon or policy form (see useFormFields). */
+export interface DiscountFieldsForm {
+  values: DiscountFormValues;
+  errors: Partial<Record<Name, string | undefined>>;
+  field(name: Name): {
+    value: string | undefined;
+    error: string | undefined;
+    onChange: (event: ChangeEvent<HTMLInputElement>) => void;
+  };
+  setValue(name: Name, value: string): void;
+}
+
+const DISCOUNT_TYPE_LABELS: Record<DiscountType, string> = {
+  FIXED: 'Fixed amount (won off)',
+  RATE: 'Rate (percent off)',
+};
+
+/** Amount, minimum, cap, validity window and status: the terms coupons and policies share. */
+export function DiscountTermsFields({ form }: { form: DiscountFieldsForm }) {
+  const isRate = form.values.discountType === 'RATE';
+
+  /** Props for a whole-won NumberInput backed by a string value. */
+  const wonField = (name: Name) => ({
+    value: form.values[name],
+    error: form.errors[name],
+    onChange: (value: number | string) => form.setValue(name, String(value)),
+    allowDecimal: false,
+    allowNegative: false,
+    thousandSeparator: ',',
+    hideControls: true,
+  });
+
+  return (
+    <>
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        <NativeSelect
+          label="Discount type"
+          value={form.values.discountType}
+          onChange={(event) => {
+            const type = event.currentTarget.value;
+            form.setValue('discountType', type);
+            // A cap means nothing for FIXED: drop it rather than have the server refuse it.
+            if (type === 'FIXED') form.setValue('maxDiscount', '');
+          }}
+          data={DISCOUNT_TYPES.map((value) => ({ value, label: DISCOUNT_TYPE_LABELS[value] }))}
+        />
+        <NumberInput
+          label={isRate ? 'Discount (%)' : 'Discount (won)'}
+          suffix={isRate ? '%' : '원'}
+          min={1}
+          max={isRate ? 100 : undefined}
+          {...wonField('discountValue')}
+        />
+        <NumberInput
+          label="Minimum order amount"
+          description="Compared with the subtotal before discounts; empty for none."
+          suffix="원"
+          inputWrapperOrder={['label', 'input', 'description', 'error']}
+          {...wonField('minOrderAmount')}
+        />
+        <NumberInput
+          label="Maximum discount"
+          description={
+            isRate ? 'The most a RATE discount takes off; empty for no cap.' : 'RATE discounts only.'
+          }
+          suffix="원"
+          disabled={!isRate}
+          inputWrapperOrder={['label', 'input', 'description', 'error']}
+          {...wonField('maxDiscount')}
+        />
+        <TextInput label="Valid from" type="datetime-local" {...form.field('validFrom')} />
+        <TextInput label="Valid to" type="datetime-local" {...form.field('validTo')} />
+      </SimpleGrid>
+      <Group>
+        <NativeSelect
+          label="Status"
+          value={form.values.status}
+          onChange={(event) => form.setValue('status', event.currentTarget.value)}
+          data={[...PROMOTION_STATUSES]}
+          w={200}
+        />
+      </Group>
+    </>
+  );
+}

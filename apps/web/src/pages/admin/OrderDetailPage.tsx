@@ -1,0 +1,210 @@
+import { Anchor, Badge, Button, Group, Skeleton, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Link, useLocation, useParams } from 'react-router';
+import {
+  ADMIN_MEMO_MAX_LENGTH,
+  type AdminOrder,
+  adminCancelOrder,
+  adminOrderQuery,
+  adminOrdersQueryPrefix,
+  type SagaView,
+  setAdminMemo,
+} from '../../admin-orders/admin-orders-api.ts';
+import { formatDateTime } from '../../lib/format.ts';
+import { cancelReasonMessage } from '../../orders/orders-api.ts';
+import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
+import { OrderStatusBadge } from '../../ui/badges.tsx';
+import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
+import { OrderSections, Section } from '../orders/OrderSections.tsx';
+import type { ListLocationState } from './ListSearchBox.tsx';
+
+export function OrderDetailPage() {
+  const id = useParams().id ?? '';
+  const listSearch = (useLocation().state as ListLocationState | null)?.listSearch ?? '';
+  const order = useQuery(adminOrderQuery(id));
+
+  return (
+    <Stack gap="lg">
+      <Anchor component={Link} to={`/admin/orders${listSearch}`} size="sm">
+        ← Back to orders
+      </Anchor>
+      {order.isPending && <Skeleton h={320} />}
+      {order.isError && <ApiErrorAlert error={order.error} onRetry={() => void order.refetch()} />}
+      {order.data && (
+        <>
+          <OrderHeader order={order.data} />
+          <OrderSections
+            order={order.data}
+            aside={
+              <>
+                {/* Keyed by the saved memo so the box starts again from the server's value. */}
+                <MemoForm key={order.data.adminMemo ?? ''} order={order.data} />
+                <SagaCard saga={order.data.saga} />
+              </>
+            }
+          />
+        </>
+      )}
+    </Stack>
+  );
+}
+
+function useUpdateOrder(order: AdminOrder) {
+  const queryClient = useQueryClient();
+  return async (updated: AdminOrder) => {
+    queryClient.setQueryData(adminOrderQuery(order.orderId).queryKey, updated);
+    await queryClient.invalidateQueries({ queryKey: [...adminOrdersQueryPrefix, 'list'] });
+  };
+}
+
+function OrderHeader({ order }: { order: AdminOrder }) {
+  const [confirming, setConfirming] = useState(false);
+  const update = useUpdateOrder(order);
+  const cancel = useMutation({
+    mutationFn: () => adminCancelOrder(order.orderId),
+    onSuccess: async (updated) => {
+      setConfirming(false);
+      await update(updated);
+      notifications.show({ color: 'teal', message: `Order ${order.orderNumber} cancelled.` });
+    },
+    onError: () => setConfirming(false),
+  });
+
+  return (
+    <Stack gap="sm">
+      <Group justify="space-between" align="flex-start">
+        <div>
+          <Group gap="sm">
+            <Title order={1} size="h2">
+              Order {order.orderNumber}
+            </Title>
+            <OrderStatusBadge status={order.status} />
+          </Group>
+          <Text c="dimmed" size="sm">
+            {order.orderName} · ordered {formatDateTime(order.createdAt)} by{' '}
+            <Anchor component={Link} to={`/admin/users/${encodeURIComponent(order.userId)}`} size="sm">
+              {order.userId}
+            </Anchor>
+          </Text>
+          {order.status === 'CANCELLED' && (
+            <Text size="sm" c="red.7" mt={4}>
+              {order.cancelReason}: {cancelReasonMessage(order.cancelReason)}
+            </Text>
+          )}
+        </div>
+        {order.cancellable && (
+          <Button color="red" variant="light" onClick={() => setConfirming(true)}>
+            Cancel order
+          </Button>
+        )}
+      </Group>
+      <ApiErrorAlert error={cancel.error} title="Could not cancel the order" />
+      <ConfirmDialog
+        opened={confirming}
+        title={`Cancel ${order.orderNumber}?`}
+        confirmLabel="Cancel order"
+        danger
+        loading={cancel.isPending}
+        onConfirm={() => cancel.mutate()}
+        onClose={() => setConfirming(false)}
+      >
+        The shopper sees it cancelled by the shop. Stock, coupon and points are released
+        {order.status === 'PAID' ? ', and the payment is refunded through the PG.' : '.'}
+      </ConfirmDialog>
+    </Stack>
+  );
+}
+
+function MemoForm({ order }: { order: AdminOrder }) {
+  const [memo, setMemo] = useState(order.adminMemo ?? '');
+  const update = useUpdateOrder(order);
+  const save = useMutation({
+    mutationFn: () => setAdminMemo(order.orderId, memo.trim()),
+    onSuccess: async (updated) => {
+      await update(updated);
+      notifications.show({ color: 'teal', message: 'Memo saved.' });
+    },
+  });
+  const unchanged = memo.trim() === (order.adminMemo ?? '');
+  const tooLong = memo.length > ADMIN_MEMO_MAX_LENGTH;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!unchanged && !tooLong) save.mutate();
+  };
+
+  return (
+    <Section title="Admin memo">
+      <form onSubmit={submit}>
+        <Stack gap="sm">
+          <ApiErrorAlert error={save.error} title="Could not save the memo" />
+          <Textarea
+            label="Memo"
+            description="Only admins see it; empty clears it."
+            autosize
+            minRows={3}
+            value={memo}
+            onChange={(event) => setMemo(event.currentTarget.value)}
+            error={tooLong ? `At most ${ADMIN_MEMO_MAX_LENGTH} characters.` : undefined}
+          />
+          <Group>
+            <Button type="submit" size="xs" disabled={unchanged || tooLong} loading={save.isPending}>
+              Save memo
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Section>
+  );
+}
+
+const OUTCOME_COLORS = { DONE: 'teal.7', REFUSED: 'orange.7', FAILED: 'red.7' } as const;
+
+function SagaCard({ saga }: { saga: SagaView }) {
+  return (
+    <Section title="Saga">
+      <Stack gap="xs">
+        <Group gap="xs">
+          <Badge variant="light">{saga.phase}</Badge>
+          <Text size="sm" c="dimmed">
+            since {formatDateTime(saga.phaseSince)}
+          </Text>
+        </Group>
+        <Text size="sm">Steps: {saga.steps.join(' → ') || '—'}</Text>
+        {saga.current && (
+          <Text size="sm">
+            Next: {saga.current.kind} {saga.current.step} (attempt {saga.attempts + 1}, at{' '}
+            {formatDateTime(saga.nextAttemptAt)})
+          </Text>
+        )}
+        {saga.lastError && (
+          <Text size="sm" c="red.7">
+            Last error: {saga.lastError}
+          </Text>
+        )}
+        {saga.log.length > 0 && (
+          <Table verticalSpacing={4} fz="xs" aria-label="Saga log">
+            <Table.Tbody>
+              {saga.log.map((entry, index) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: the log is append-only and has no id
+                <Table.Tr key={index}>
+                  <Table.Td>
+                    {entry.action} {entry.step}
+                  </Table.Td>
+                  <Table.Td>
+                    <Text span size="xs" fw={700} c={OUTCOME_COLORS[entry.outcome]}>
+                      {entry.outcome}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>{formatDateTime(entry.at)}</Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        )}
+      </Stack>
+    </Section>
+  );
+}

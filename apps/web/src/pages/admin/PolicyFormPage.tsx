@@ -1,0 +1,199 @@
+import {
+  Anchor,
+  Button,
+  Card,
+  Group,
+  NativeSelect,
+  Skeleton,
+  Stack,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Link, useLocation, useNavigate, useParams } from 'react-router';
+import {
+  adminPoliciesQueryPrefix,
+  adminPolicyQuery,
+  createPolicy,
+  deletePolicy,
+  POLICY_TARGETS,
+  type Policy,
+  type PolicyTarget,
+  updatePolicy,
+} from '../../admin-promotion/admin-promotion-api.ts';
+import {
+  emptyPolicyForm,
+  policyFormOf,
+  policyInputOf,
+  validatePolicyForm,
+} from '../../admin-promotion/promotion-form.ts';
+import { formatDateTime } from '../../lib/format.ts';
+import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
+import { PromotionStatusBadge } from '../../ui/badges.tsx';
+import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
+import { useFormFields } from '../../ui/use-form-fields.ts';
+import { NotFoundPage } from '../NotFoundPage.tsx';
+import { DiscountTermsFields } from './DiscountTermsFields.tsx';
+import type { ListLocationState } from './ListSearchBox.tsx';
+
+const TARGET_LABELS: Record<PolicyTarget, string> = {
+  PRODUCT: 'A product',
+  CATEGORY: 'A category (and everything below it)',
+  ORDER: 'The whole order',
+};
+
+/** `/admin/policies/new` creates; `/admin/policies/:id` edits (and deletes). */
+export function PolicyFormPage() {
+  const { id } = useParams();
+  const listSearch = (useLocation().state as ListLocationState | null)?.listSearch ?? '';
+  const policyId = id === undefined ? undefined : Number(id);
+  const isValidId = policyId === undefined || (Number.isInteger(policyId) && policyId > 0);
+  const policy = useQuery({
+    ...adminPolicyQuery(policyId ?? 0),
+    enabled: policyId !== undefined && isValidId,
+  });
+
+  if (!isValidId) return <NotFoundPage />;
+
+  return (
+    <Stack gap="lg">
+      <Anchor component={Link} to={`/admin/policies${listSearch}`} size="sm">
+        ← Back to discount policies
+      </Anchor>
+      {policyId === undefined ? (
+        <PolicyEditor listSearch={listSearch} />
+      ) : (
+        <>
+          {policy.isPending && <Skeleton h={420} />}
+          {policy.isError && <ApiErrorAlert error={policy.error} onRetry={() => void policy.refetch()} />}
+          {policy.data && (
+            <PolicyEditor key={policy.data.updatedAt} policy={policy.data} listSearch={listSearch} />
+          )}
+        </>
+      )}
+    </Stack>
+  );
+}
+
+function PolicyEditor({ policy, listSearch }: { policy?: Policy; listSearch: string }) {
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const form = useFormFields(policy ? policyFormOf(policy) : emptyPolicyForm(), validatePolicyForm);
+  const [confirmingDelete, setConfirmingDelete] = useState(false);
+  const targetType = form.values.targetType;
+
+  const save = useMutation({
+    mutationFn: () => {
+      const input = policyInputOf(form.values);
+      return policy ? updatePolicy(policy.id, input) : createPolicy(input);
+    },
+    onSuccess: async (saved) => {
+      queryClient.setQueryData(adminPolicyQuery(saved.id).queryKey, saved);
+      await queryClient.invalidateQueries({ queryKey: [...adminPoliciesQueryPrefix, 'list'] });
+      notifications.show({
+        color: 'teal',
+        message: `Policy "${saved.name}" ${policy ? 'saved' : 'created'}.`,
+      });
+      if (!policy) await navigate(`/admin/policies${listSearch}`);
+    },
+    onError: (error) => form.showServerErrors(error),
+  });
+
+  const remove = useMutation({
+    mutationFn: (id: number) => deletePolicy(id),
+    onSuccess: async () => {
+      setConfirmingDelete(false);
+      await queryClient.invalidateQueries({ queryKey: adminPoliciesQueryPrefix });
+      notifications.show({ color: 'teal', message: `Policy "${policy?.name}" deleted.` });
+      await navigate(`/admin/policies${listSearch}`);
+    },
+    onError: () => setConfirmingDelete(false),
+  });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (form.check()) save.mutate();
+  };
+
+  return (
+    <Card withBorder padding="lg" component="section" aria-labelledby="policy-form-title">
+      <form onSubmit={submit} noValidate>
+        <Stack maw={720}>
+          <Group justify="space-between" align="flex-start">
+            <div>
+              <Title id="policy-form-title" order={1} size="h2">
+                {policy ? policy.name : 'New discount policy'}
+              </Title>
+              {policy && (
+                <Text size="sm" c="dimmed">
+                  Updated {formatDateTime(policy.updatedAt)}
+                </Text>
+              )}
+            </div>
+            {policy && <PromotionStatusBadge status={policy.status} />}
+          </Group>
+          <ApiErrorAlert error={save.error} title="Could not save the policy" />
+          <ApiErrorAlert error={remove.error} title="Could not delete the policy" />
+          <TextInput label="Name" autoComplete="off" {...form.field('name')} />
+          <Group grow align="flex-start">
+            <NativeSelect
+              label="Applies to"
+              value={targetType}
+              onChange={(event) => {
+                const next = event.currentTarget.value;
+                form.setValue('targetType', next);
+                if (next === 'ORDER') form.setValue('targetId', '');
+              }}
+              data={POLICY_TARGETS.map((value) => ({ value, label: TARGET_LABELS[value] }))}
+            />
+            <TextInput
+              label={targetType === 'CATEGORY' ? 'Category id' : 'Product id'}
+              description={
+                targetType === 'ORDER'
+                  ? 'An order policy has no target.'
+                  : 'Checked against the catalog when you save.'
+              }
+              inputMode="numeric"
+              autoComplete="off"
+              disabled={targetType === 'ORDER'}
+              inputWrapperOrder={['label', 'input', 'description', 'error']}
+              {...form.field('targetId')}
+            />
+          </Group>
+          <DiscountTermsFields form={form} />
+          <Group>
+            <Button type="submit" loading={save.isPending}>
+              {policy ? 'Save' : 'Create policy'}
+            </Button>
+            {policy && (
+              <Button
+                variant="subtle"
+                color="red"
+                onClick={() => setConfirmingDelete(true)}
+                disabled={save.isPending}
+              >
+                Delete
+              </Button>
+            )}
+          </Group>
+        </Stack>
+      </form>
+      {policy && (
+        <ConfirmDialog
+          opened={confirmingDelete}
+          title="Delete this policy?"
+          confirmLabel="Delete policy"
+          danger
+          loading={remove.isPending}
+          onConfirm={() => remove.mutate(policy.id)}
+          onClose={() => setConfirmingDelete(false)}
+        >
+          "{policy.name}" stops applying to new quotes. Orders already placed keep their discounts.
+        </ConfirmDialog>
+      )}
+    </Card>
+  );
+}

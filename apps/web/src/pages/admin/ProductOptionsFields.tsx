@@ -1,0 +1,273 @@
+import {
+  ActionIcon,
+  Alert,
+  Button,
+  Group,
+  NativeSelect,
+  NumberInput,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useState } from 'react';
+import type { AdminSku } from '../../admin-catalog/admin-products-api.ts';
+import {
+  type OptionGroupDraft,
+  PRODUCT_LIMITS,
+  type ProductFormErrors,
+  rowLabel,
+  type SkuRow,
+} from '../../admin-catalog/product-form.ts';
+import type { OptionGroup, SkuStatus } from '../../catalog/catalog-api.ts';
+
+interface OptionGroupsEditorProps {
+  groups: OptionGroupDraft[];
+  errors: ProductFormErrors['groups'] | undefined;
+  onChange: (groups: OptionGroupDraft[]) => void;
+}
+
+/** Up to three option groups (색상, 사이즈, ...), each with comma-separated values. */
+export function OptionGroupsEditor({ groups, errors, onChange }: OptionGroupsEditorProps) {
+  const change = (index: number, patch: Partial<OptionGroupDraft>) =>
+    onChange(groups.map((group, i) => (i === index ? { ...group, ...patch } : group)));
+  return (
+    <Stack gap="sm">
+      {groups.length === 0 && (
+        <Text size="sm" c="dimmed">
+          No options: the product is sold as a single SKU.
+        </Text>
+      )}
+      {groups.map((group, index) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: groups are edited in place; their names change as typed
+        <Group key={index} align="flex-start" gap="sm" wrap="nowrap">
+          <TextInput
+            label={`Option ${index + 1} name`}
+            placeholder="색상"
+            value={group.name}
+            error={errors?.[index]?.name}
+            onChange={(event) => change(index, { name: event.currentTarget.value })}
+            w={180}
+          />
+          <TextInput
+            label={`Option ${index + 1} values`}
+            description="Separated by commas"
+            inputWrapperOrder={['label', 'input', 'description', 'error']}
+            placeholder="블랙, 화이트, 네이비"
+            value={group.values}
+            error={errors?.[index]?.values}
+            onChange={(event) => change(index, { values: event.currentTarget.value })}
+            style={{ flex: 1 }}
+          />
+          <ActionIcon
+            variant="subtle"
+            color="red"
+            mt={28}
+            aria-label={`Remove option ${index + 1}`}
+            onClick={() => onChange(groups.filter((_, i) => i !== index))}
+          >
+            ✕
+          </ActionIcon>
+        </Group>
+      ))}
+      {groups.length < PRODUCT_LIMITS.optionGroups && (
+        <Group>
+          <Button variant="default" size="xs" onClick={() => onChange([...groups, { name: '', values: '' }])}>
+            Add option
+          </Button>
+        </Group>
+      )}
+    </Stack>
+  );
+}
+
+interface SkuTableProps {
+  groups: OptionGroup[];
+  rows: SkuRow[];
+  /** The product's SKUs as last loaded, for current stock (adjustments happen outside this form). */
+  savedSkus: readonly AdminSku[];
+  errors: ProductFormErrors['skuRows'] | undefined;
+  onChange: (rows: SkuRow[]) => void;
+}
+
+const SKU_STATUS_CHOICES: Array<{ value: SkuStatus; label: string }> = [
+  { value: 'ACTIVE', label: 'On sale' },
+  { value: 'INACTIVE', label: 'Stopped' },
+];
+
+/**
+ * One row per option combination: code, price, stock and whether it is on sale. Existing SKUs keep
+ * their code (that is how the server keeps their id) and change stock through the stock panel.
+ */
+export function SkuTable({ groups, rows, savedSkus, errors, onChange }: SkuTableProps) {
+  const change = (key: string, patch: Partial<SkuRow>) =>
+    onChange(rows.map((row) => (row.key === key ? { ...row, ...patch } : row)));
+  return (
+    <Stack gap="sm">
+      <FillAll rows={rows} onChange={onChange} />
+      <Table.ScrollContainer minWidth={720}>
+        <Table verticalSpacing="xs" aria-label="SKUs">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Options</Table.Th>
+              <Table.Th>SKU code</Table.Th>
+              <Table.Th>Price (won)</Table.Th>
+              <Table.Th>Stock</Table.Th>
+              <Table.Th>Status</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {rows.map((row) => {
+              const label = rowLabel(groups, row.options);
+              const rowErrors = errors?.[row.key];
+              const saved = savedSkus.find((sku) => sku.id === row.existing?.id) ?? row.existing;
+              return (
+                <Table.Tr key={row.key} data-testid="sku-row">
+                  <Table.Td>
+                    <Text size="sm" fw={500}>
+                      {label}
+                    </Text>
+                  </Table.Td>
+                  <Table.Td>
+                    <TextInput
+                      aria-label={`SKU code for ${label}`}
+                      value={row.skuCode}
+                      error={rowErrors?.skuCode}
+                      readOnly={row.existing !== undefined}
+                      variant={row.existing ? 'filled' : 'default'}
+                      onChange={(event) => change(row.key, { skuCode: event.currentTarget.value })}
+                      size="xs"
+                      ff="monospace"
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    <NumberInput
+                      aria-label={`Price for ${label}`}
+                      value={row.price}
+                      error={rowErrors?.price}
+                      onChange={(value) => change(row.key, { price: String(value) })}
+                      allowDecimal={false}
+                      allowNegative={false}
+                      thousandSeparator=","
+                      hideControls
+                      size="xs"
+                      w={130}
+                    />
+                  </Table.Td>
+                  <Table.Td>
+                    {saved && !saved.removed ? (
+                      <Text size="sm">
+                        {saved.stock.toLocaleString('en-US')} available
+                        {saved.reserved > 0 && (
+                          <Text span size="xs" c="dimmed">
+                            {' '}
+                            · {saved.reserved} reserved
+                          </Text>
+                        )}
+                      </Text>
+                    ) : saved ? (
+                      <Text size="xs" c="dimmed">
+                        Restored with its stock ({saved.stock})
+                      </Text>
+                    ) : (
+                      <NumberInput
+                        aria-label={`Initial stock for ${label}`}
+                        value={row.initialStock}
+                        error={rowErrors?.initialStock}
+                        onChange={(value) => change(row.key, { initialStock: String(value) })}
+                        allowDecimal={false}
+                        allowNegative={false}
+                        hideControls
+                        size="xs"
+                        w={100}
+                      />
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <NativeSelect
+                      aria-label={`Status for ${label}`}
+                      value={row.status === 'INACTIVE' ? 'INACTIVE' : 'ACTIVE'}
+                      onChange={(event) =>
+                        change(row.key, { status: event.currentTarget.value as SkuStatus })
+                      }
+                      data={SKU_STATUS_CHOICES}
+                      size="xs"
+                    />
+                  </Table.Td>
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </Stack>
+  );
+}
+
+/** Sets one price (and the initial stock of new SKUs) on every row at once. */
+function FillAll({ rows, onChange }: { rows: SkuRow[]; onChange: (rows: SkuRow[]) => void }) {
+  const [price, setPrice] = useState<string | number>('');
+  const [stock, setStock] = useState<string | number>('');
+  if (rows.length < 2) return null;
+  const apply = () =>
+    onChange(
+      rows.map((row) => ({
+        ...row,
+        ...(price === '' ? {} : { price: String(price) }),
+        ...(stock === '' || row.existing ? {} : { initialStock: String(stock) }),
+      })),
+    );
+  return (
+    <Group align="flex-end" gap="xs">
+      <NumberInput
+        label="Price for every SKU"
+        value={price}
+        onChange={setPrice}
+        allowDecimal={false}
+        allowNegative={false}
+        thousandSeparator=","
+        hideControls
+        size="xs"
+        w={150}
+      />
+      <NumberInput
+        label="Initial stock for every new SKU"
+        value={stock}
+        onChange={setStock}
+        allowDecimal={false}
+        allowNegative={false}
+        hideControls
+        size="xs"
+        w={190}
+      />
+      <Button size="xs" variant="default" onClick={apply} disabled={price === '' && stock === ''}>
+        Apply to all
+      </Button>
+    </Group>
+  );
+}
+
+/** Heading plus the "Generate SKUs" action and what is wrong with the matrix, if anything. */
+export function SkusHeader({ error, onGenerate }: { error: string | undefined; onGenerate: () => void }) {
+  return (
+    <Stack gap="xs">
+      <Group justify="space-between">
+        <Title order={3} size="h5">
+          SKUs
+        </Title>
+        <Button size="xs" variant="light" onClick={onGenerate}>
+          Generate SKUs
+        </Button>
+      </Group>
+      <Text size="xs" c="dimmed">
+        One SKU per option combination. Generating keeps what you typed into rows that stay.
+      </Text>
+      {error && (
+        <Alert color="red" variant="light" role="alert" p="xs">
+          {error}
+        </Alert>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,258 @@
+import {
+  Anchor,
+  Avatar,
+  Button,
+  Card,
+  Group,
+  NativeSelect,
+  NumberInput,
+  Pagination,
+  Skeleton,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { Link, useLocation, useSearchParams } from 'react-router';
+import { adminCategoriesQuery, flattenCategories } from '../../admin-catalog/admin-categories-api.ts';
+import {
+  adminProductSearchParams,
+  parseAdminProductSearch,
+} from '../../admin-catalog/admin-product-search.ts';
+import {
+  type AdminProductSearch,
+  type AdminProductSummary,
+  adminProductsQuery,
+} from '../../admin-catalog/admin-products-api.ts';
+import { PRODUCT_STATUSES, type ProductStatus } from '../../catalog/catalog-api.ts';
+import { formatDate, formatWon } from '../../lib/format.ts';
+import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
+import { DisplayedBadge, ProductStatusBadge } from './catalog-badges.tsx';
+import { type ListLocationState, ListSearchBox } from './ListSearchBox.tsx';
+
+export function ProductsPage() {
+  const [params, setParams] = useSearchParams();
+  const search = parseAdminProductSearch(params);
+  const products = useQuery(adminProductsQuery(search));
+  const categories = useQuery(adminCategoriesQuery);
+  const changeSearch = (change: Partial<AdminProductSearch>) =>
+    setParams(adminProductSearchParams({ ...search, page: 0, ...change }));
+  const result = products.data;
+
+  return (
+    <Stack gap="lg">
+      <Group justify="space-between" align="flex-end">
+        <Title order={1} size="h2">
+          Products
+        </Title>
+        <Button component={Link} to="/admin/products/new">
+          New product
+        </Button>
+      </Group>
+
+      <Group align="flex-end" gap="sm" wrap="wrap">
+        <ListSearchBox
+          key={search.name}
+          initial={search.name}
+          label="Search products"
+          placeholder="Product name"
+          onSearch={(name) => changeSearch({ name })}
+        />
+        <NativeSelect
+          label="Status"
+          value={search.status}
+          onChange={(event) => changeSearch({ status: event.currentTarget.value as ProductStatus | '' })}
+          data={[{ value: '', label: 'All statuses' }, ...PRODUCT_STATUSES]}
+        />
+        <NativeSelect
+          label="Shown in shop"
+          value={search.displayed === null ? '' : String(search.displayed)}
+          onChange={(event) => {
+            const value = event.currentTarget.value;
+            changeSearch({ displayed: value === '' ? null : value === 'true' });
+          }}
+          data={[
+            { value: '', label: 'All' },
+            { value: 'true', label: 'Shown' },
+            { value: 'false', label: 'Hidden' },
+          ]}
+        />
+        <NativeSelect
+          label="Category"
+          value={search.categoryId === null ? '' : String(search.categoryId)}
+          onChange={(event) => {
+            const value = event.currentTarget.value;
+            changeSearch({ categoryId: value ? Number(value) : null });
+          }}
+          data={[
+            { value: '', label: 'All categories' },
+            ...flattenCategories(categories.data ?? []).map(({ category, path }) => ({
+              value: String(category.id),
+              label: `${'\u00a0\u00a0'.repeat(path.length - 1)}${category.name}`,
+            })),
+          ]}
+        />
+      </Group>
+      <MoreFilters
+        key={`${search.code}|${search.minPrice}|${search.maxPrice}`}
+        search={search}
+        onApply={(change) => changeSearch(change)}
+      />
+
+      {products.isError && <ApiErrorAlert error={products.error} onRetry={() => void products.refetch()} />}
+      <Card withBorder padding={0} opacity={products.isPlaceholderData ? 0.6 : 1}>
+        {products.isPending ? <Skeleton h={320} /> : result && <ProductsTable products={result.content} />}
+      </Card>
+
+      {result && (
+        <Group justify="space-between">
+          <Text size="sm" c="dimmed" aria-live="polite">
+            {result.totalElements.toLocaleString('en-US')}{' '}
+            {result.totalElements === 1 ? 'product' : 'products'}
+          </Text>
+          {result.totalPages > 1 && (
+            <Pagination
+              total={result.totalPages}
+              value={search.page + 1}
+              onChange={(oneBased) => changeSearch({ page: oneBased - 1 })}
+              aria-label="Product list pages"
+            />
+          )}
+        </Group>
+      )}
+    </Stack>
+  );
+}
+
+/** Code prefix and sale price range, applied together on submit. */
+function MoreFilters({
+  search,
+  onApply,
+}: {
+  search: AdminProductSearch;
+  onApply: (change: Pick<AdminProductSearch, 'code' | 'minPrice' | 'maxPrice'>) => void;
+}) {
+  const [code, setCode] = useState(search.code);
+  const [minPrice, setMinPrice] = useState<string | number>(search.minPrice ?? '');
+  const [maxPrice, setMaxPrice] = useState<string | number>(search.maxPrice ?? '');
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    onApply({ code: code.trim(), minPrice: toWon(minPrice), maxPrice: toWon(maxPrice) });
+  };
+  return (
+    <form onSubmit={submit} aria-label="Code and price filters">
+      <Group align="flex-end" gap="sm" wrap="wrap">
+        <TextInput
+          label="Code starts with"
+          value={code}
+          onChange={(e) => setCode(e.currentTarget.value)}
+          w={180}
+        />
+        <NumberInput
+          label="Min sale price"
+          value={minPrice}
+          onChange={setMinPrice}
+          allowDecimal={false}
+          allowNegative={false}
+          thousandSeparator=","
+          hideControls
+          w={150}
+        />
+        <NumberInput
+          label="Max sale price"
+          value={maxPrice}
+          onChange={setMaxPrice}
+          allowDecimal={false}
+          allowNegative={false}
+          thousandSeparator=","
+          hideControls
+          w={150}
+        />
+        <Button type="submit" variant="light">
+          Apply
+        </Button>
+      </Group>
+    </form>
+  );
+}
+
+function ProductsTable({ products }: { products: AdminProductSummary[] }) {
+  const { search } = useLocation();
+  if (products.length === 0) {
+    return (
+      <Text c="dimmed" p="lg">
+        No products match these filters.
+      </Text>
+    );
+  }
+  return (
+    <Table.ScrollContainer minWidth={860}>
+      <Table highlightOnHover verticalSpacing="sm" aria-label="Products">
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th>Product</Table.Th>
+            <Table.Th>Code</Table.Th>
+            <Table.Th ta="right">Sale price</Table.Th>
+            <Table.Th>Status</Table.Th>
+            <Table.Th>Shop</Table.Th>
+            <Table.Th ta="right">SKUs</Table.Th>
+            <Table.Th ta="right">Stock</Table.Th>
+            <Table.Th>Updated</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {products.map((product) => (
+            <Table.Tr key={product.id}>
+              <Table.Td>
+                <Group gap="sm" wrap="nowrap">
+                  <Avatar src={product.thumbnailUrl} alt="" radius="sm" size="md">
+                    {product.name.slice(0, 1)}
+                  </Avatar>
+                  <Anchor
+                    component={Link}
+                    to={`/admin/products/${product.id}`}
+                    state={{ listSearch: search } satisfies ListLocationState}
+                    fw={500}
+                  >
+                    {product.name}
+                  </Anchor>
+                </Group>
+              </Table.Td>
+              <Table.Td>
+                <Text size="sm" ff="monospace">
+                  {product.code}
+                </Text>
+              </Table.Td>
+              <Table.Td ta="right">
+                {formatWon(product.salePrice)}
+                {product.salePrice < product.basePrice && (
+                  <Text size="xs" c="dimmed" td="line-through">
+                    {formatWon(product.basePrice)}
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td>
+                <ProductStatusBadge status={product.status} />
+              </Table.Td>
+              <Table.Td>
+                <DisplayedBadge displayed={product.displayed} />
+              </Table.Td>
+              <Table.Td ta="right">{product.skuCount}</Table.Td>
+              <Table.Td ta="right">{product.totalStock.toLocaleString('en-US')}</Table.Td>
+              <Table.Td>{formatDate(product.updatedAt)}</Table.Td>
+            </Table.Tr>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}
+
+function toWon(value: string | number): number | null {
+  if (value === '') return null;
+  const won = Number(value);
+  return Number.isSafeInteger(won) && won >= 0 ? won : null;
+}

@@ -1,0 +1,319 @@
+import {
+  Button,
+  Card,
+  Group,
+  Modal,
+  NativeSelect,
+  NumberInput,
+  Pagination,
+  SegmentedControl,
+  Skeleton,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useId, useState } from 'react';
+import {
+  type AdminProduct,
+  type AdminSku,
+  adjustStock,
+  adminProductsQueryPrefix,
+  type MovementFilter,
+  STOCK_MOVEMENT_TYPES,
+  type StockAdjustment,
+  type StockMovementType,
+  stockMovementsQuery,
+} from '../../admin-catalog/admin-products-api.ts';
+import { rowLabel } from '../../admin-catalog/product-form.ts';
+import { formatDateTime } from '../../lib/format.ts';
+import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
+import { MovementTypeBadge, ProductStatusBadge } from './catalog-badges.tsx';
+
+const HISTORY_PAGE_SIZE = 10;
+
+/** Stock per SKU with an adjustment form (a reason is required), and the movement history. */
+export function StockPanel({ product }: { product: AdminProduct }) {
+  const [adjusting, setAdjusting] = useState<AdminSku | null>(null);
+  const skus = product.skus.filter((sku) => !sku.removed);
+  return (
+    <Card withBorder padding="lg" component="section" aria-labelledby="stock-title">
+      <Stack gap="md">
+        <Title id="stock-title" order={2} size="h4">
+          Stock
+        </Title>
+        <Table.ScrollContainer minWidth={640}>
+          <Table verticalSpacing="xs" aria-label="Stock by SKU">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>SKU</Table.Th>
+                <Table.Th>Options</Table.Th>
+                <Table.Th>Status</Table.Th>
+                <Table.Th ta="right">Available</Table.Th>
+                <Table.Th ta="right">Reserved</Table.Th>
+                <Table.Th ta="right">Sold</Table.Th>
+                <Table.Th />
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {skus.map((sku) => (
+                <Table.Tr key={sku.id}>
+                  <Table.Td ff="monospace" fz="sm">
+                    {sku.skuCode}
+                  </Table.Td>
+                  <Table.Td>{rowLabel(product.optionGroups, sku.options)}</Table.Td>
+                  <Table.Td>
+                    <ProductStatusBadge status={sku.status} />
+                  </Table.Td>
+                  <Table.Td ta="right" fw={600} data-testid={`stock-${sku.skuCode}`}>
+                    {sku.stock.toLocaleString('en-US')}
+                  </Table.Td>
+                  <Table.Td ta="right">{sku.reserved.toLocaleString('en-US')}</Table.Td>
+                  <Table.Td ta="right">{sku.sold.toLocaleString('en-US')}</Table.Td>
+                  <Table.Td ta="right">
+                    <Button
+                      size="compact-xs"
+                      variant="light"
+                      onClick={() => setAdjusting(sku)}
+                      aria-label={`Adjust stock of ${sku.skuCode}`}
+                    >
+                      Adjust
+                    </Button>
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+        <MovementHistory product={product} />
+      </Stack>
+      <Modal
+        opened={adjusting !== null}
+        onClose={() => setAdjusting(null)}
+        title={adjusting ? `Adjust stock of ${adjusting.skuCode}` : ''}
+        centered
+      >
+        {adjusting && (
+          <AdjustmentForm
+            key={adjusting.id}
+            productId={product.id}
+            sku={adjusting}
+            onDone={() => setAdjusting(null)}
+          />
+        )}
+      </Modal>
+    </Card>
+  );
+}
+
+function AdjustmentForm({
+  productId,
+  sku,
+  onDone,
+}: {
+  productId: number;
+  sku: AdminSku;
+  onDone: () => void;
+}) {
+  const queryClient = useQueryClient();
+  const typeLabelId = useId();
+  const [type, setType] = useState<StockAdjustment['type']>('RESTOCK');
+  const [quantity, setQuantity] = useState<string | number>('');
+  const [reason, setReason] = useState('');
+  const [errors, setErrors] = useState<{ quantity?: string; reason?: string }>({});
+
+  const adjust = useMutation({
+    mutationFn: (adjustment: StockAdjustment) => adjustStock(productId, sku.id, adjustment),
+    onSuccess: async (result) => {
+      await queryClient.invalidateQueries({ queryKey: [...adminProductsQueryPrefix, 'detail', productId] });
+      await queryClient.invalidateQueries({ queryKey: [...adminProductsQueryPrefix, 'list'] });
+      notifications.show({ color: 'teal', message: `${result.skuCode}: ${result.stock} available now.` });
+      onDone();
+    },
+  });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const amount = Number(quantity);
+    const found: typeof errors = {};
+    if (quantity === '' || !Number.isSafeInteger(amount) || amount === 0)
+      found.quantity = 'Enter a whole number other than 0';
+    else if (type === 'RESTOCK' && amount < 0)
+      found.quantity = 'A restock adds stock: enter a positive number';
+    else if (sku.stock + amount < 0) found.quantity = `Only ${sku.stock} available to take away`;
+    if (!reason.trim()) found.reason = 'Say why the stock changes';
+    setErrors(found);
+    if (Object.keys(found).length === 0) adjust.mutate({ type, quantity: amount, reason: reason.trim() });
+  };
+
+  return (
+    <form onSubmit={submit} noValidate>
+      <Stack>
+        <Text size="sm" c="dimmed">
+          {sku.stock} available now.
+        </Text>
+        <ApiErrorAlert error={adjust.error} title="Could not adjust the stock" />
+        <div>
+          <Text id={typeLabelId} size="sm" fw={500} mb={4}>
+            Kind
+          </Text>
+          <SegmentedControl
+            aria-labelledby={typeLabelId}
+            value={type}
+            onChange={(value) => setType(value as StockAdjustment['type'])}
+            data={[
+              { value: 'RESTOCK', label: 'Restock (+)' },
+              { value: 'ADJUST', label: 'Correction (±)' },
+            ]}
+          />
+        </div>
+        <NumberInput
+          label="Quantity"
+          description={
+            type === 'ADJUST' ? 'Negative to take stock away, e.g. -2 for damaged items' : undefined
+          }
+          inputWrapperOrder={['label', 'input', 'description', 'error']}
+          value={quantity}
+          onChange={setQuantity}
+          error={errors.quantity}
+          allowDecimal={false}
+          allowNegative={type === 'ADJUST'}
+          data-autofocus
+        />
+        <TextInput
+          label="Reason"
+          placeholder="Inbound shipment #1234"
+          value={reason}
+          maxLength={200}
+          error={errors.reason}
+          onChange={(event) => setReason(event.currentTarget.value)}
+        />
+        <Group justify="flex-end">
+          <Button variant="default" onClick={onDone} disabled={adjust.isPending}>
+            Cancel
+          </Button>
+          <Button type="submit" loading={adjust.isPending}>
+            Apply adjustment
+          </Button>
+        </Group>
+      </Stack>
+    </form>
+  );
+}
+
+function MovementHistory({ product }: { product: AdminProduct }) {
+  const [filter, setFilter] = useState<MovementFilter>({
+    skuId: null,
+    type: '',
+    page: 0,
+    size: HISTORY_PAGE_SIZE,
+  });
+  const movements = useQuery(stockMovementsQuery(product.id, filter));
+  const change = (patch: Partial<MovementFilter>) =>
+    setFilter((current) => ({ ...current, page: 0, ...patch }));
+  const result = movements.data;
+
+  return (
+    <Stack gap="sm" component="section" aria-labelledby="history-title">
+      <Group justify="space-between" align="flex-end">
+        <Title id="history-title" order={3} size="h5">
+          Stock history
+        </Title>
+        <Group gap="xs">
+          <NativeSelect
+            label="SKU"
+            size="xs"
+            value={filter.skuId === null ? '' : String(filter.skuId)}
+            onChange={(event) => {
+              const value = event.currentTarget.value;
+              change({ skuId: value ? Number(value) : null });
+            }}
+            data={[
+              { value: '', label: 'All SKUs' },
+              ...product.skus.map((sku) => ({ value: String(sku.id), label: sku.skuCode })),
+            ]}
+          />
+          <NativeSelect
+            label="Movement"
+            size="xs"
+            value={filter.type}
+            onChange={(event) => change({ type: event.currentTarget.value as StockMovementType | '' })}
+            data={[{ value: '', label: 'All movements' }, ...STOCK_MOVEMENT_TYPES]}
+          />
+        </Group>
+      </Group>
+      {movements.isError && (
+        <ApiErrorAlert error={movements.error} onRetry={() => void movements.refetch()} />
+      )}
+      {movements.isPending && <Skeleton h={160} />}
+      {result && result.content.length === 0 && (
+        <Text size="sm" c="dimmed">
+          No stock movements match.
+        </Text>
+      )}
+      {result && result.content.length > 0 && (
+        <Table.ScrollContainer minWidth={760}>
+          <Table
+            verticalSpacing="xs"
+            aria-label="Stock history"
+            opacity={movements.isPlaceholderData ? 0.6 : 1}
+          >
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>When</Table.Th>
+                <Table.Th>SKU</Table.Th>
+                <Table.Th>Movement</Table.Th>
+                <Table.Th ta="right">Change</Table.Th>
+                <Table.Th ta="right">Available after</Table.Th>
+                <Table.Th ta="right">Reserved</Table.Th>
+                <Table.Th ta="right">Sold</Table.Th>
+                <Table.Th>Reason / order</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {result.content.map((movement) => (
+                <Table.Tr key={movement.id}>
+                  <Table.Td fz="sm">{formatDateTime(movement.createdAt)}</Table.Td>
+                  <Table.Td ff="monospace" fz="sm">
+                    {movement.skuCode}
+                  </Table.Td>
+                  <Table.Td>
+                    <MovementTypeBadge type={movement.type} />
+                  </Table.Td>
+                  <Table.Td ta="right" c={movement.quantity < 0 ? 'red.7' : undefined}>
+                    {movement.quantity > 0 ? `+${movement.quantity}` : movement.quantity}
+                  </Table.Td>
+                  <Table.Td ta="right">{movement.stockAfter}</Table.Td>
+                  <Table.Td ta="right">{movement.reservedAfter}</Table.Td>
+                  <Table.Td ta="right">{movement.soldAfter}</Table.Td>
+                  <Table.Td fz="sm">
+                    {movement.reason ?? '—'}
+                    {movement.orderId && (
+                      <Text size="xs" c="dimmed">
+                        Order {movement.orderId}
+                      </Text>
+                    )}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
+      )}
+      {result && result.totalPages > 1 && (
+        <Group justify="center">
+          <Pagination
+            size="sm"
+            total={result.totalPages}
+            value={filter.page + 1}
+            onChange={(oneBased) => setFilter((current) => ({ ...current, page: oneBased - 1 }))}
+            aria-label="Stock history pages"
+          />
+        </Group>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,45 @@
+import { Badge } from '@mantine/core';
+import type { StockMovementType } from '../../admin-catalog/admin-products-api.ts';
+import type { ProductStatus } from '../../catalog/catalog-api.ts';
+
+// Catalog badges live here rather than in ui/badges.tsx, which the order screens are changing.
+
+const PRODUCT_STATUS_COLORS: Record<ProductStatus, string> = {
+  ACTIVE: 'teal',
+  INACTIVE: 'gray',
+  SOLD_OUT: 'dark',
+};
+
+/** Products and SKUs share the statuses. */
+export function ProductStatusBadge({ status }: { status: ProductStatus }) {
+  return (
+    <Badge color={PRODUCT_STATUS_COLORS[status] ?? 'gray'} variant="light">
+      {status.replaceAll('_', ' ')}
+    </Badge>
+  );
+}
+
+export function DisplayedBadge({ displayed }: { displayed: boolean }) {
+  return (
+    <Badge color={displayed ? 'blue' : 'gray'} variant={displayed ? 'light' : 'outline'}>
+      {displayed ? 'Shown' : 'Hidden'}
+    </Badge>
+  );
+}
+
+const MOVEMENT_COLORS: Record<StockMovementType, string> = {
+  INITIAL: 'gray',
+  ADJUST: 'orange',
+  RESERVE: 'yellow',
+  RELEASE: 'cyan',
+  SELL: 'teal',
+  RESTOCK: 'blue',
+};
+
+export function MovementTypeBadge({ type }: { type: StockMovementType }) {
+  return (
+    <Badge color={MOVEMENT_COLORS[type] ?? 'gray'} variant="light">
+      {type}
+    </Badge>
+  );
+}

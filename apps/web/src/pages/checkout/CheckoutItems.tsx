@@ -1,0 +1,76 @@
+import { Alert, Card, List, Stack, Table, Text, Title } from '@mantine/core';
+import type { CartItem } from '../../cart/cart-store.ts';
+import { formatWon } from '../../lib/format.ts';
+import type { OrderItemRequest, OrderQuote, QuoteLine } from '../../orders/orders-api.ts';
+import { OrderItemsTable } from '../orders/OrderItemsTable.tsx';
+
+interface CheckoutItemsProps {
+  items: OrderItemRequest[];
+  cartLines: readonly CartItem[];
+  quote: OrderQuote | undefined;
+}
+
+/** The server's priced lines once quoted; until then what the cart remembers (or bare SKUs for buy now). */
+export function CheckoutItems({ items, cartLines, quote }: CheckoutItemsProps) {
+  return (
+    <Card withBorder padding="lg" component="section" aria-labelledby="items-title">
+      <Stack gap="sm">
+        <Title id="items-title" order={2} size="h4">
+          Items
+        </Title>
+        {quote ? (
+          <OrderItemsTable items={quote.lines} />
+        ) : (
+          <UnpricedItems items={items} cartLines={cartLines} />
+        )}
+        {quote && <StockWarning lines={quote.lines} />}
+      </Stack>
+    </Card>
+  );
+}
+
+function UnpricedItems({ items, cartLines }: { items: OrderItemRequest[]; cartLines: readonly CartItem[] }) {
+  return (
+    <Table verticalSpacing="sm" aria-label="Items">
+      <Table.Tbody>
+        {items.map((item) => {
+          const line = cartLines.find((candidate) => candidate.skuId === item.skuId);
+          return (
+            <Table.Tr key={item.skuId}>
+              <Table.Td>
+                <Text fw={500}>{line?.name ?? `Item ${item.skuId}`}</Text>
+                {line?.optionLabel && (
+                  <Text size="xs" c="dimmed">
+                    {line.optionLabel}
+                  </Text>
+                )}
+              </Table.Td>
+              <Table.Td ta="right">{line ? formatWon(line.unitPrice) : '—'}</Table.Td>
+              <Table.Td ta="right">× {item.quantity}</Table.Td>
+            </Table.Tr>
+          );
+        })}
+      </Table.Tbody>
+    </Table>
+  );
+}
+
+/** Lines the stock may not cover; the reservation decides, so this warns rather than blocks. */
+function StockWarning({ lines }: { lines: QuoteLine[] }) {
+  const short = lines.filter((line) => !line.inStock || line.availableStock < line.quantity);
+  if (short.length === 0) return null;
+  return (
+    <Alert color="orange" variant="light" title="Not enough stock" role="alert">
+      <List size="sm">
+        {short.map((line) => (
+          <List.Item key={line.skuId}>
+            {line.productName}: {line.availableStock > 0 ? `only ${line.availableStock} left` : 'sold out'}
+          </List.Item>
+        ))}
+      </List>
+      <Text size="xs" mt={4}>
+        An order with these quantities would be cancelled as out of stock.
+      </Text>
+    </Alert>
+  );
+}

@@ -1,0 +1,331 @@
+import { Alert, Anchor, Button, Card, Grid, Loader, Stack, Text, Title } from '@mantine/core';
+import { useDebouncedValue } from '@mantine/hooks';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useEffect, useEffectEvent, useMemo, useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { isApiError } from '../../api/api-error.ts';
+import type { CartItem } from '../../cart/cart-store.ts';
+import { useCart } from '../../cart/use-cart.ts';
+import { myCouponsQueryPrefix } from '../../coupons/coupons-api.ts';
+import { BUY_NOW_PARAM, cartOrderItems, parseBuyNow } from '../../orders/checkout-items.ts';
+import {
+  type DeliveryFormValues,
+  deliveryFieldErrors,
+  deliveryOf,
+  EMPTY_DELIVERY,
+  validateDelivery,
+} from '../../orders/delivery-form.ts';
+import { createAttemptKeys } from '../../orders/idempotency.ts';
+import {
+  cancelReasonMessage,
+  isSettling,
+  myOrderQuery,
+  myOrdersQueryPrefix,
+  type Order,
+  type OrderItemRequest,
+  type PlaceOrderRequest,
+  placeOrder,
+  type QuoteRequest,
+  quoteQuery,
+} from '../../orders/orders-api.ts';
+import { pgCheckoutUrl } from '../../payments/pg-checkout.ts';
+import { myPointsQueryPrefix } from '../../points/points-api.ts';
+import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
+import { useFormFields } from '../../ui/use-form-fields.ts';
+import { myProfileQuery } from '../../users/users-api.ts';
+import { OrderAmounts } from '../orders/OrderAmounts.tsx';
+import { CheckoutItems } from './CheckoutItems.tsx';
+import { DeliveryFields } from './DeliveryFields.tsx';
+import { DiscountFields } from './DiscountFields.tsx';
+
+/** Typing in the points box should not send a quote per keystroke. */
+const QUOTE_DEBOUNCE_MS = 300;
+
+/**
+ * `/checkout`: the cart's items (or `?buyNow=skuId:qty`), delivery, coupon and points, the server's
+ * quote, then the order and the PG's payment window.
+ */
+export function CheckoutPage() {
+  const [params] = useSearchParams();
+  const buyNowParam = params.get(BUY_NOW_PARAM);
+  const cart = useCart();
+  // Once the order is placed the cart is emptied on the way to the PG: keep showing the hand-over.
+  const [leavingFor, setLeavingFor] = useState<Order | null>(null);
+
+  const buyNow = useMemo(() => parseBuyNow(buyNowParam), [buyNowParam]);
+  const cartKey = JSON.stringify(cartOrderItems(cart.items));
+  const items = useMemo<OrderItemRequest[]>(
+    () => (buyNow ? [buyNow] : (JSON.parse(cartKey) as OrderItemRequest[])),
+    [buyNow, cartKey],
+  );
+
+  if (leavingFor) return <LeavingForPayment order={leavingFor} />;
+
+  return (
+    <Stack gap="lg">
+      <Title order={1} size="h2">
+        Checkout
+      </Title>
+      {buyNowParam !== null && !buyNow && (
+        <Alert color="orange" variant="light" title="This buy-now link is not valid">
+          Showing your cart instead.
+        </Alert>
+      )}
+      {items.length === 0 ? (
+        <EmptyCheckout />
+      ) : (
+        <Checkout
+          items={items}
+          cartLines={buyNow ? [] : cart.items}
+          onPlaced={(order) => {
+            setLeavingFor(order);
+            if (!buyNow) cart.clear();
+          }}
+        />
+      )}
+    </Stack>
+  );
+}
+
+interface CheckoutProps {
+  items: OrderItemRequest[];
+  /** What the cart shows for these items until the quote prices them. */
+  cartLines: readonly CartItem[];
+  /** The order is placed and the shopper is leaving for the PG (or their paid order). */
+  onPlaced: (order: Order) => void;
+}
+
+function Checkout({ items, cartLines, onPlaced }: CheckoutProps) {
+  const queryClient = useQueryClient();
+  const navigate = useNavigate();
+  const profile = useQuery(myProfileQuery);
+  const delivery = useFormFields<DeliveryFormValues>(EMPTY_DELIVERY, validateDelivery);
+  const [couponId, setCouponId] = useState<number | null>(null);
+  const [points, setPoints] = useState(0);
+  const [attemptKeys] = useState(createAttemptKeys);
+  const [settlingOrderId, setSettlingOrderId] = useState<string | null>(null);
+  const [cancelledOrder, setCancelledOrder] = useState<Order | null>(null);
+
+  // Deliver to the account holder unless they typed someone else.
+  const prefill = useEffectEvent((name: string, phone: string | null) => {
+    if (!delivery.values.receiverName) delivery.setValue('receiverName', name);
+    if (!delivery.values.receiverPhone && phone) delivery.setValue('receiverPhone', phone);
+  });
+  useEffect(() => {
+    if (profile.data) prefill(profile.data.name, profile.data.phone);
+  }, [profile.data]);
+
+  const quoteRequest = useMemo<QuoteRequest>(() => {
+    const request: QuoteRequest = { items };
+    if (couponId !== null) request.couponId = couponId;
+    if (points > 0) request.pointsToUse = points;
+    return request;
+  }, [items, couponId, points]);
+  const [debouncedQuoteRequest] = useDebouncedValue(quoteRequest, QUOTE_DEBOUNCE_MS);
+  const quote = useQuery(quoteQuery(debouncedQuoteRequest));
+  const quoteIsCurrent =
+    debouncedQuoteRequest === quoteRequest && !quote.isPlaceholderData && !quote.isFetching;
+
+  const settling = useQuery({
+    ...myOrderQuery(settlingOrderId ?? '', isSettling),
+    enabled: settlingOrderId !== null,
+  });
+
+  function handleOutcome(order: Order) {
+    switch (order.status) {
+      case 'PENDING':
+        // 202: the saga is still reserving; follow the order until it settles.
+        setSettlingOrderId(order.orderId);
+        return;
+      case 'CANCELLED':
+        attemptKeys.finish();
+        setSettlingOrderId(null);
+        setCancelledOrder(order);
+        // Stock, coupons or points changed under us: ask again.
+        void queryClient.invalidateQueries({ queryKey: ['orders', 'quote'] });
+        void queryClient.invalidateQueries({ queryKey: myCouponsQueryPrefix });
+        void queryClient.invalidateQueries({ queryKey: myPointsQueryPrefix });
+        return;
+      case 'PAYMENT_PENDING':
+      case 'PAID': {
+        attemptKeys.finish();
+        setSettlingOrderId(null);
+        void queryClient.invalidateQueries({ queryKey: myOrdersQueryPrefix });
+        onPlaced(order);
+        if (order.status === 'PAYMENT_PENDING' && order.payableAmount > 0) {
+          window.location.assign(
+            pgCheckoutUrl({
+              orderId: order.orderId,
+              orderNumber: order.orderNumber,
+              amount: order.payableAmount,
+              orderName: order.orderName,
+            }),
+          );
+        } else {
+          // Nothing to pay through the PG: discounts and points covered it all.
+          notifications.show({ color: 'teal', message: `Order ${order.orderNumber} placed.` });
+          void navigate(`/me/orders/${encodeURIComponent(order.orderId)}`, { replace: true });
+        }
+        return;
+      }
+    }
+  }
+
+  const onSettled = useEffectEvent(handleOutcome);
+  useEffect(() => {
+    if (settling.data && !isSettling(settling.data)) onSettled(settling.data);
+  }, [settling.data]);
+
+  const place = useMutation({
+    mutationFn: (request: PlaceOrderRequest) => placeOrder(request, attemptKeys.keyFor(request)),
+    onMutate: () => setCancelledOrder(null),
+    onSuccess: (order) => handleOutcome(order),
+    onError: (error) => {
+      if (!isApiError(error)) return;
+      for (const [field, message] of Object.entries(deliveryFieldErrors(error.fieldErrors))) {
+        if (field in delivery.values) delivery.setFieldError(field, message);
+      }
+    },
+  });
+
+  const busy = place.isPending || settlingOrderId !== null;
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (!delivery.check() || busy) return;
+    place.mutate({ ...quoteRequest, delivery: deliveryOf(delivery.values) });
+  };
+
+  return (
+    <form onSubmit={submit} noValidate aria-label="Checkout">
+      <Grid gap="lg">
+        <Grid.Col span={{ base: 12, md: 7 }}>
+          <Stack gap="lg">
+            <CheckoutItems items={items} cartLines={cartLines} quote={quote.data} />
+            <DeliveryFields form={delivery} disabled={busy} />
+            <DiscountFields
+              couponId={couponId}
+              onCouponChange={setCouponId}
+              points={points}
+              onPointsChange={setPoints}
+              quote={quote.data}
+              disabled={busy}
+            />
+          </Stack>
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 5 }}>
+          <Card
+            withBorder
+            padding="lg"
+            component="section"
+            aria-labelledby="summary-title"
+            pos="sticky"
+            top={76}
+          >
+            <Stack>
+              <Title id="summary-title" order={2} size="h4">
+                Order summary
+              </Title>
+              {quote.isError && (
+                <ApiErrorAlert
+                  error={quote.error}
+                  title={quoteErrorTitle(quote.error)}
+                  onRetry={() => void quote.refetch()}
+                />
+              )}
+              {quote.data && !quote.isError ? (
+                <div aria-busy={!quoteIsCurrent} style={{ opacity: quoteIsCurrent ? 1 : 0.6 }}>
+                  <OrderAmounts amounts={quote.data} />
+                </div>
+              ) : (
+                quote.isPending && (
+                  <Text size="sm" c="dimmed">
+                    <Loader size="xs" mr={6} />
+                    Pricing your order…
+                  </Text>
+                )
+              )}
+              <Text size="xs" c="dimmed">
+                Prices, discounts and points are confirmed by sagamart when you place the order.
+              </Text>
+              {cancelledOrder && <CancelledNotice order={cancelledOrder} />}
+              {settlingOrderId !== null && (
+                <Alert color="blue" variant="light" title="Reserving your items…" role="status">
+                  This usually takes a moment.{' '}
+                  <Anchor component={Link} to={`/me/orders/${encodeURIComponent(settlingOrderId)}`}>
+                    View the order
+                  </Anchor>
+                </Alert>
+              )}
+              <ApiErrorAlert error={place.error} title="Could not place the order" />
+              <Button
+                type="submit"
+                size="md"
+                fullWidth
+                loading={busy}
+                disabled={!quote.data || quote.isError}
+              >
+                Place order
+              </Button>
+            </Stack>
+          </Card>
+        </Grid.Col>
+      </Grid>
+    </form>
+  );
+}
+
+/** The quote's refusals name what to change: the coupon, the points, or the items. */
+function quoteErrorTitle(error: unknown): string {
+  const code = isApiError(error) ? error.code : undefined;
+  if (code === 'COUPON_UNAVAILABLE') return 'This coupon cannot be used on this order';
+  if (code === 'POINTS_INSUFFICIENT') return 'Not enough points';
+  return 'These items cannot be ordered as they are';
+}
+
+function CancelledNotice({ order }: { order: Order }) {
+  return (
+    <Alert color="red" variant="light" title={`Order ${order.orderNumber} was cancelled`} role="alert">
+      <Text size="sm">{cancelReasonMessage(order.cancelReason)}</Text>
+      {order.cancelReason && (
+        <Text size="xs" c="dimmed" mt={4}>
+          Reason: {order.cancelReason}
+        </Text>
+      )}
+      <Anchor component={Link} to={`/me/orders/${encodeURIComponent(order.orderId)}`} size="sm">
+        View the order
+      </Anchor>
+    </Alert>
+  );
+}
+
+function EmptyCheckout() {
+  return (
+    <Stack gap="sm" py="xl" align="center">
+      <Text c="dimmed">Your cart is empty, so there is nothing to check out.</Text>
+      <Button component={Link} to="/" variant="light">
+        Continue shopping
+      </Button>
+      <Anchor component={Link} to="/me/orders" size="sm">
+        My orders
+      </Anchor>
+    </Stack>
+  );
+}
+
+function LeavingForPayment({ order }: { order: Order }) {
+  const toPg = order.status === 'PAYMENT_PENDING' && order.payableAmount > 0;
+  return (
+    <Stack gap="sm" py="xl" align="center" role="status">
+      <Loader />
+      <Title order={1} size="h3">
+        {toPg ? 'Taking you to payment…' : 'Order placed'}
+      </Title>
+      <Text c="dimmed">Order {order.orderNumber}</Text>
+      <Anchor component={Link} to={`/me/orders/${encodeURIComponent(order.orderId)}`} size="sm">
+        View the order
+      </Anchor>
+    </Stack>
+  );
+}

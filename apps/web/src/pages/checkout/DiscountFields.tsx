@@ -1,0 +1,114 @@
+import { Anchor, Button, Card, Group, NativeSelect, NumberInput, Stack, Text, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import { Link } from 'react-router';
+import { usableCouponsQuery } from '../../coupons/coupons-api.ts';
+import { describeDiscount } from '../../coupons/discount.ts';
+import { formatWon } from '../../lib/format.ts';
+import type { OrderQuote } from '../../orders/orders-api.ts';
+import { myPointsQuery } from '../../points/points-api.ts';
+
+interface DiscountFieldsProps {
+  couponId: number | null;
+  onCouponChange: (couponId: number | null) => void;
+  points: number;
+  onPointsChange: (points: number) => void;
+  quote: OrderQuote | undefined;
+  disabled: boolean;
+}
+
+/** The balance is all that is needed; one ledger row keeps the answer small. */
+const BALANCE_ONLY = { page: 0, size: 1 };
+
+/** Coupon picker (the shopper's usable coupons) and points (bounded by the balance and the order). */
+export function DiscountFields({
+  couponId,
+  onCouponChange,
+  points,
+  onPointsChange,
+  quote,
+  disabled,
+}: DiscountFieldsProps) {
+  const coupons = useQuery(usableCouponsQuery);
+  const balance = useQuery(myPointsQuery(BALANCE_ONLY)).data?.balance ?? quote?.pointsBalance;
+  // The server says how many points this order can take: min(balance, what is left after discounts).
+  const pointsMax = quote?.maxUsablePoints ?? balance ?? 0;
+
+  // A bigger discount or a smaller balance can leave the points above what may be used.
+  useEffect(() => {
+    if (balance !== undefined && points > pointsMax) onPointsChange(pointsMax);
+  }, [balance, points, pointsMax, onPointsChange]);
+
+  const usable = coupons.data ?? [];
+  const couponOptions = [
+    { value: '', label: usable.length > 0 ? 'No coupon' : 'No usable coupons' },
+    ...usable.map((coupon) => ({
+      value: String(coupon.couponId),
+      label: `${coupon.name} (${describeDiscount(coupon)})`,
+    })),
+  ];
+
+  return (
+    <Card withBorder padding="lg" component="section" aria-labelledby="discounts-title">
+      <Stack>
+        <Title id="discounts-title" order={2} size="h4">
+          Coupon and points
+        </Title>
+        <NativeSelect
+          label="Coupon"
+          value={couponId === null ? '' : String(couponId)}
+          onChange={(event) => {
+            const value = event.currentTarget.value;
+            onCouponChange(value ? Number(value) : null);
+          }}
+          data={couponOptions}
+          disabled={disabled || coupons.isPending}
+          description={
+            <>
+              Claim coupons on{' '}
+              <Anchor component={Link} to="/me/coupons" size="xs">
+                My coupons
+              </Anchor>
+              .
+            </>
+          }
+          inputWrapperOrder={['label', 'input', 'description', 'error']}
+        />
+        <Group align="flex-end" gap="xs" wrap="nowrap">
+          <NumberInput
+            label="Points to use"
+            description={
+              balance === undefined
+                ? 'Loading your balance…'
+                : `Balance ${formatWon(balance)} · up to ${formatWon(pointsMax)} on this order`
+            }
+            inputWrapperOrder={['label', 'input', 'description', 'error']}
+            suffix="P"
+            thousandSeparator=","
+            allowDecimal={false}
+            allowNegative={false}
+            min={0}
+            max={pointsMax}
+            clampBehavior="strict"
+            hideControls
+            value={points}
+            onChange={(value) => onPointsChange(typeof value === 'number' ? value : 0)}
+            disabled={disabled || balance === undefined || balance === 0}
+            style={{ flex: 1 }}
+          />
+          <Button
+            variant="default"
+            onClick={() => onPointsChange(pointsMax)}
+            disabled={disabled || pointsMax === 0 || points === pointsMax}
+            mb={24}
+          >
+            Use all
+          </Button>
+        </Group>
+        <Text size="xs" c="dimmed">
+          1 point = 1원.
+        </Text>
+      </Stack>
+    </Card>
+  );
+}

@@ -1,0 +1,69 @@
+import { Button, Card, Group, Stack, Text, TextInput } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { type FormEvent, useState } from 'react';
+import { isApiError } from '../../api/api-error.ts';
+import { claimCoupon, myCouponsQueryPrefix } from '../../coupons/coupons-api.ts';
+import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
+
+export function CouponClaimForm() {
+  const queryClient = useQueryClient();
+  const [code, setCode] = useState('');
+  const [codeError, setCodeError] = useState<string>();
+
+  const claim = useMutation({
+    mutationFn: (couponCode: string) => claimCoupon(couponCode),
+    onSuccess: (coupon) => {
+      setCode('');
+      notifications.show({ color: 'teal', message: `Coupon "${coupon.name}" claimed.` });
+    },
+    onError: (error) => {
+      if (isApiError(error)) setCodeError(error.fieldErrors.couponCode);
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: myCouponsQueryPrefix }),
+  });
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    const couponCode = code.trim();
+    if (!couponCode) {
+      setCodeError('Enter a coupon code');
+      return;
+    }
+    setCodeError(undefined);
+    claim.mutate(couponCode);
+  };
+
+  return (
+    <Card withBorder padding="lg" component="section" aria-labelledby="claim-title">
+      <form onSubmit={submit} noValidate>
+        <Stack gap="sm">
+          <Text id="claim-title" size="sm" c="dimmed" fw={600}>
+            Claim a coupon
+          </Text>
+          {claim.isError && !codeError && (
+            <ApiErrorAlert error={claim.error} title="Could not claim the coupon" />
+          )}
+          <Group align="flex-start" gap="xs">
+            <TextInput
+              label="Coupon code"
+              placeholder="WELCOME3000"
+              autoComplete="off"
+              autoCapitalize="characters"
+              value={code}
+              onChange={(event) => {
+                setCode(event.currentTarget.value);
+                setCodeError(undefined);
+              }}
+              error={codeError}
+              w={260}
+            />
+            <Button type="submit" loading={claim.isPending} mt={25}>
+              Claim
+            </Button>
+          </Group>
+        </Stack>
+      </form>
+    </Card>
+  );
+}

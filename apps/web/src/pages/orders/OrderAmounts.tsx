@@ -1,0 +1,86 @@
+import { Divider, Group, Stack, Text } from '@mantine/core';
+import type { ReactNode } from 'react';
+import { formatWon } from '../../lib/format.ts';
+import type { PolicyDiscount } from '../../orders/orders-api.ts';
+
+/** What a quote and an order both carry. */
+interface Shown {
+  subtotal: number;
+  policyDiscounts: PolicyDiscount[];
+  couponDiscount: number;
+  pointsUsed: number;
+  payableAmount: number;
+}
+
+/** The server's amounts, as a description list; nothing here is computed but the signs. */
+export function OrderAmounts({
+  amounts,
+  payableLabel = 'Total to pay',
+}: {
+  amounts: Shown;
+  payableLabel?: string;
+}) {
+  return (
+    <Stack component="dl" gap={6} m={0}>
+      <Row label="Subtotal" testId="amount-subtotal">
+        {formatWon(amounts.subtotal)}
+      </Row>
+      {amounts.policyDiscounts.map((discount) => (
+        <Row key={discount.policyId} label={discount.name} discount>
+          −{formatWon(discount.amount)}
+        </Row>
+      ))}
+      {amounts.couponDiscount > 0 && (
+        <Row label="Coupon discount" testId="amount-coupon" discount>
+          −{formatWon(amounts.couponDiscount)}
+        </Row>
+      )}
+      {amounts.pointsUsed > 0 && (
+        <Row label="Points used" testId="amount-points" discount>
+          −{formatWon(amounts.pointsUsed)}
+        </Row>
+      )}
+      <Divider my={4} />
+      <Row label={payableLabel} testId="amount-payable" strong>
+        {formatWon(amounts.payableAmount)}
+      </Row>
+    </Stack>
+  );
+}
+
+function Row({
+  label,
+  children,
+  testId,
+  discount = false,
+  strong = false,
+}: {
+  label: string;
+  children: ReactNode;
+  testId?: string;
+  discount?: boolean;
+  strong?: boolean;
+}) {
+  return (
+    <Group justify="space-between" wrap="nowrap" gap="md">
+      <Text
+        component="dt"
+        size={strong ? 'md' : 'sm'}
+        fw={strong ? 700 : 400}
+        c={strong ? undefined : 'dimmed'}
+      >
+        {label}
+      </Text>
+      <Text
+        component="dd"
+        m={0}
+        size={strong ? 'xl' : 'sm'}
+        fw={strong ? 800 : 500}
+        c={discount ? 'red.7' : undefined}
+        data-testid={testId}
+      >
+        {children}
+      </Text>
+    </Group>
+  );
+}

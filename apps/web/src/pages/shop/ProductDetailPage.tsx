@@ -1,0 +1,288 @@
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Breadcrumbs,
+  Button,
+  Divider,
+  Grid,
+  Group,
+  NativeSelect,
+  NumberInput,
+  Skeleton,
+  Stack,
+  Text,
+  Title,
+  Typography,
+} from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { isApiError } from '../../api/api-error.ts';
+import { MAX_LINE_QUANTITY } from '../../cart/cart-store.ts';
+import { useCart } from '../../cart/use-cart.ts';
+import { type CatalogSku, type ProductDetail, productDetailQuery } from '../../catalog/catalog-api.ts';
+import { productListPath } from '../../catalog/product-search.ts';
+import {
+  discountRate,
+  isPurchasable,
+  type OptionSelection,
+  optionLabel,
+  resolveSku,
+  valueAvailability,
+} from '../../catalog/sku-selection.ts';
+import { buyNowPath } from '../../orders/checkout-items.ts';
+import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
+import { NotFoundPage } from '../NotFoundPage.tsx';
+import { ProductGallery } from './ProductGallery.tsx';
+import { PriceTag } from './ProductGrid.tsx';
+
+/** `/products/:id`: pictures, options resolving to one SKU, and the way to the cart or checkout. */
+export function ProductDetailPage() {
+  const productId = Number(useParams().id);
+  const isValidId = Number.isSafeInteger(productId) && productId > 0;
+  const product = useQuery({ ...productDetailQuery(productId), enabled: isValidId });
+
+  if (!isValidId) return <NotFoundPage />;
+  if (product.isPending) return <Skeleton h={480} />;
+  if (product.isError) {
+    if (isApiError(product.error) && product.error.status === 404) return <ProductGone />;
+    return <ApiErrorAlert error={product.error} onRetry={() => void product.refetch()} />;
+  }
+  // Keyed by product: another product's page starts with a fresh choice.
+  return <ProductView key={product.data.id} product={product.data} />;
+}
+
+function ProductView({ product }: { product: ProductDetail }) {
+  return (
+    <Stack gap="xl">
+      {product.breadcrumb.length > 0 && (
+        <Breadcrumbs component="nav" aria-label="Breadcrumb" separatorMargin={6}>
+          {product.breadcrumb.map((category) => (
+            <Anchor
+              key={category.id}
+              component={Link}
+              to={productListPath({ categoryId: category.id })}
+              size="sm"
+            >
+              {category.name}
+            </Anchor>
+          ))}
+        </Breadcrumbs>
+      )}
+      <Grid gap="xl">
+        <Grid.Col span={{ base: 12, md: 6 }}>
+          <ProductGallery images={product.images} name={product.name} />
+        </Grid.Col>
+        <Grid.Col span={{ base: 12, md: 6 }}>
+          <PurchasePanel product={product} />
+        </Grid.Col>
+      </Grid>
+      {product.description.trim() && (
+        <section aria-labelledby="description-title">
+          <Divider mb="lg" />
+          <Title id="description-title" order={2} size="h3" mb="md">
+            Product details
+          </Title>
+          {/* biome-ignore lint/security/noDangerouslySetInnerHtml: product-service sanitizes descriptions against an allow-list before storing them */}
+          <Typography dangerouslySetInnerHTML={{ __html: product.description }} />
+        </section>
+      )}
+    </Stack>
+  );
+}
+
+/** Groups with a single value need no choice: they start chosen. */
+function initialSelection(product: ProductDetail): Record<string, string> {
+  const selection: Record<string, string> = {};
+  for (const group of product.optionGroups) {
+    if (group.values.length === 1 && group.values[0] !== undefined) selection[group.name] = group.values[0];
+  }
+  return selection;
+}
+
+function PurchasePanel({ product }: { product: ProductDetail }) {
+  const navigate = useNavigate();
+  const cart = useCart();
+  const [selection, setSelection] = useState<OptionSelection>(() => initialSelection(product));
+  const [quantity, setQuantity] = useState(1);
+  const [added, setAdded] = useState<{ quantity: number; limited: boolean } | null>(null);
+
+  const sku = resolveSku(product, selection);
+  const purchasable = sku !== undefined && isPurchasable(sku);
+  const maxQuantity = sku ? Math.max(1, Math.min(sku.stock, MAX_LINE_QUANTITY)) : MAX_LINE_QUANTITY;
+  const price = sku?.price ?? product.salePrice;
+  const missing = product.optionGroups.filter((group) => selection[group.name] === undefined);
+
+  const choose = (groupName: string, value: string) => {
+    setSelection((current) => {
+      const next = { ...current };
+      if (value) next[groupName] = value;
+      else delete next[groupName];
+      return next;
+    });
+    setQuantity(1);
+    setAdded(null);
+  };
+
+  const addToCart = (chosen: CatalogSku) => {
+    const inCart = cart.items.find((line) => line.skuId === chosen.id)?.quantity ?? 0;
+    // The cart never holds more than the stock the shopper can see.
+    const addable = Math.max(0, Math.min(quantity, chosen.stock - inCart));
+    if (addable > 0) {
+      cart.add({
+        skuId: chosen.id,
+        productId: product.id,
+        name: product.name,
+        optionLabel: optionLabel(product.optionGroups, chosen.options),
+        unitPrice: chosen.price,
+        quantity: addable,
+        ...(product.images[0] ? { imageUrl: product.images[0].url } : {}),
+      });
+    }
+    setAdded({ quantity: addable, limited: addable < quantity });
+  };
+
+  return (
+    <Stack gap="md">
+      <div>
+        {(product.status === 'SOLD_OUT' || !product.inStock) && (
+          <Badge color="dark" mb={4}>
+            Sold out
+          </Badge>
+        )}
+        <Title order={1} size="h2">
+          {product.name}
+        </Title>
+        <Text size="xs" c="dimmed">
+          Product code {product.code}
+        </Text>
+      </div>
+
+      <div data-testid="sku-price">
+        <PriceTag
+          basePrice={product.basePrice}
+          price={price}
+          discountRate={discountRate(product.basePrice, price)}
+          size="xl"
+        />
+      </div>
+
+      {product.optionGroups.map((group) => (
+        <NativeSelect
+          key={group.name}
+          label={group.name}
+          value={selection[group.name] ?? ''}
+          onChange={(event) => choose(group.name, event.currentTarget.value)}
+          data={[
+            { value: '', label: `Choose ${group.name}` },
+            ...group.values.map((value) => {
+              const availability = valueAvailability(product, selection, group.name, value);
+              return {
+                value,
+                label:
+                  availability === 'available' ? value : `${value} (${AVAILABILITY_LABELS[availability]})`,
+                disabled: availability !== 'available',
+              };
+            }),
+          ]}
+        />
+      ))}
+
+      <StockLine sku={sku} missing={missing.map((group) => group.name)} hasSkus={product.skus.length > 0} />
+
+      <NumberInput
+        label="Quantity"
+        value={quantity}
+        onChange={(value) => {
+          setQuantity(Math.max(1, Math.min(maxQuantity, Math.trunc(Number(value)) || 1)));
+          setAdded(null);
+        }}
+        min={1}
+        max={maxQuantity}
+        allowDecimal={false}
+        allowNegative={false}
+        clampBehavior="strict"
+        disabled={!purchasable}
+        maw={160}
+      />
+
+      <Group grow>
+        <Button variant="light" size="md" disabled={!purchasable} onClick={() => sku && addToCart(sku)}>
+          Add to cart
+        </Button>
+        <Button
+          size="md"
+          disabled={!purchasable}
+          onClick={() => sku && void navigate(buyNowPath(sku.id, quantity))}
+        >
+          Buy now
+        </Button>
+      </Group>
+
+      {added && <AddedToCart quantity={added.quantity} limited={added.limited} stock={sku?.stock ?? 0} />}
+    </Stack>
+  );
+}
+
+const AVAILABILITY_LABELS = { 'sold-out': 'sold out', unavailable: 'not available' } as const;
+
+function StockLine({
+  sku,
+  missing,
+  hasSkus,
+}: {
+  sku: CatalogSku | undefined;
+  missing: string[];
+  hasSkus: boolean;
+}) {
+  let text: string;
+  let color = 'dimmed';
+  if (!hasSkus) text = 'Not available';
+  else if (!sku)
+    text = missing.length ? `Choose ${missing.join(' and ')}` : 'This combination is not available';
+  else if (sku.status === 'INACTIVE') text = 'Not available';
+  else if (!isPurchasable(sku)) {
+    text = 'Sold out';
+    color = 'red.7';
+  } else {
+    text = sku.stock <= LOW_STOCK ? `Only ${sku.stock} left` : `${sku.stock} in stock`;
+    color = sku.stock <= LOW_STOCK ? 'orange.7' : 'teal.7';
+  }
+  return (
+    <Text size="sm" fw={500} c={color} data-testid="sku-stock" aria-live="polite">
+      {text}
+    </Text>
+  );
+}
+
+const LOW_STOCK = 5;
+
+function AddedToCart({ quantity, limited, stock }: { quantity: number; limited: boolean; stock: number }) {
+  return (
+    <Alert color={quantity > 0 ? 'teal' : 'orange'} variant="light" role="status">
+      <Group justify="space-between" gap="xs">
+        <Text size="sm">
+          {quantity === 0
+            ? `Your cart already holds all ${stock} in stock.`
+            : `${quantity} added to your cart${limited ? ` (only ${stock} in stock)` : ''}.`}
+        </Text>
+        <Anchor component={Link} to="/cart" size="sm" fw={600}>
+          View cart
+        </Anchor>
+      </Group>
+    </Alert>
+  );
+}
+
+function ProductGone() {
+  return (
+    <Stack gap="sm" py="xl" align="center">
+      <Title order={1}>This product is not available</Title>
+      <Text c="dimmed">It may have been taken off sale. Have a look at what else is in the shop.</Text>
+      <Button component={Link} to="/products" variant="light">
+        Browse products
+      </Button>
+    </Stack>
+  );
+}

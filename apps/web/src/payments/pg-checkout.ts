@@ -1,0 +1,35 @@
+// The mock PG's hosted checkout (Toss-like): the browser goes there to pay and comes back to
+// /payment/success (paymentKey, orderNumber, amount) or /payment/fail (code, message, orderNumber).
+// The gateway does not route the PG: it lives on its own origin, port 9083 by default.
+
+const DEFAULT_PG_PORT = 9083;
+
+/** Where the PG is: `VITE_PG_URL` when the build was given one, else port 9083 on this host. */
+export function pgBaseUrl(location: Pick<Location, 'protocol' | 'hostname'> = window.location): string {
+  const configured = import.meta.env.VITE_PG_URL?.trim();
+  if (configured) return configured.replace(/\/+$/, '');
+  return `${location.protocol}//${location.hostname}:${DEFAULT_PG_PORT}`;
+}
+
+export interface PgCheckoutOrder {
+  orderId: string;
+  orderNumber: string;
+  /** What the shopper pays through the PG (the server's payable amount). */
+  amount: number;
+  /** A short label for the payment window, e.g. "티셔츠 외 2건". */
+  orderName: string;
+}
+
+/** The PG checkout URL for an order, returning to this app's payment result pages. */
+export function pgCheckoutUrl(order: PgCheckoutOrder, origin: string = window.location.origin): string {
+  // Our own orderId rides along so the result pages can link to the order.
+  const back = (path: string) => `${origin}${path}?${new URLSearchParams({ orderId: order.orderId })}`;
+  const params = new URLSearchParams({
+    orderNumber: order.orderNumber,
+    amount: String(order.amount),
+    orderName: order.orderName.slice(0, 100) || order.orderNumber,
+    successUrl: back('/payment/success'),
+    failUrl: back('/payment/fail'),
+  });
+  return `${pgBaseUrl()}/checkout?${params}`;
+}
