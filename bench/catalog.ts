@@ -10,21 +10,17 @@
  * Knobs: BENCH_PRODUCTS (10000), BENCH_REQUESTS per run (3000), BENCH_CONCURRENCY (32), and
  * BENCH_KEEP_DATABASES=1 to keep the bench databases on DATABASE_URL for a look with EXPLAIN.
  */
-import { type ChildProcess, fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { type ConfigTree, databaseUrl, mergeConfig, openDatabase } from '@sagamart/kit';
 import { startEmbeddedPostgres } from '@sagamart/launcher/embedded-postgres';
 import pg from 'pg';
 import { Pool } from 'undici';
 import { type BulkProduct, bulkLoadProducts, type ProductDb } from '../services/product-service/src/index.ts';
+import { type Child, freePort, json, random, servicePath, startService, stopService } from './support.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
-const servicePath = (name: string) => join(root, 'services', name, 'src', 'index.ts');
 const ADMIN_HEADERS = {
   'x-user-id': '00000000-0000-4000-8000-00000000be0c',
   'x-user-email': 'bench@sagamart.dev',
@@ -39,70 +35,6 @@ interface RunResult {
   rps: number;
   p50: number;
   p99: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
-
-/** A small deterministic PRNG (mulberry32): the same data set and request mix on every run. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
-
-interface Child {
-  name: string;
-  url: string;
-  process: ChildProcess;
-}
-
-function startService(name: string, config: ConfigTree): Promise<Child> {
-  const child = fork(join(root, 'bench', 'service-process.ts'), [servicePath(name)], {
-    execArgv: ['--import', 'tsx'],
-    env: { ...process.env, BENCH_SERVICE_CONFIG: JSON.stringify(config), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within 120 s`)), 120_000);
-    child.on('message', (message: { type?: string; url?: string; error?: string }) => {
-      clearTimeout(timer);
-      if (message.type === 'ready' && message.url) resolve({ name, url: message.url, process: child });
-      else reject(new Error(`${name} failed to start: ${message.error}`));
-    });
-    child.on('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`${name} exited with code ${code} before it was ready`));
-    });
-  });
-}
-
-async function stopService(child: Child): Promise<void> {
-  if (child.process.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.process.once('exit', resolve));
-  child.process.kill('SIGTERM');
-  const timer = setTimeout(() => child.process.kill('SIGKILL'), 15_000);
-  await exited;
-  clearTimeout(timer);
-}
-
-async function json<T>(url: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(url, init);
-  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
 }
 
 interface CategoryNode {

@@ -1,10 +1,11 @@
 /**
- * npm run bench: the platform's benchmarks, one after another (today: the catalog).
+ * npm run bench: the platform's benchmarks, one after another (catalog, orders).
  * Pass a name to run one: npm run bench -- catalog
  */
 import { runCatalogBench } from './catalog.ts';
+import { runOrderBench } from './orders.ts';
 
-const benches: Record<string, () => Promise<void>> = { catalog: runCatalogBench };
+const benches: Record<string, () => Promise<void>> = { catalog: runCatalogBench, orders: runOrderBench };
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(name in benches));
 if (unknown.length) {

@@ -1,0 +1,274 @@
+/**
+ * Order bench: orders per second end to end (POST /api/orders → auto-pay with the approve card → PAID)
+ * and the saga's p50/p99 latency, on the embedded default (embedded PostgreSQL + its queue) and on real
+ * PostgreSQL + RabbitMQ when they answer; with the PostgreSQL commit rate measured in the same run as
+ * the ceiling for commit-bound work.
+ *
+ * Each service runs in its own process with static discovery. Knobs: BENCH_ORDERS (300),
+ * BENCH_ORDER_CONCURRENCY (16), DATABASE_URL / AMQP_URL for the real-infrastructure run
+ * (defaults 127.0.0.1:5432 and :5672; skipped when they do not answer).
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type ConfigTree, databaseUrl, ensureDatabase } from '@sagamart/kit';
+import { startEmbeddedPostgres } from '@sagamart/launcher/embedded-postgres';
+import pg from 'pg';
+import { type Child, freePort, json, quantile, startService, stopService } from './support.ts';
+
+const ADMIN = { 'x-user-id': randomUUID(), 'x-user-email': 'bench@sagamart.dev', 'x-user-role': 'ADMIN' };
+const DELIVERY = {
+  receiverName: '김벤치',
+  receiverPhone: '010-1234-5678',
+  zipcode: '06236',
+  address: '서울특별시 강남구 테헤란로 123',
+};
+
+interface ModeResult {
+  mode: string;
+  orders: number;
+  failed: number;
+  ordersPerSecond: number;
+  p50: number;
+  p99: number;
+  /** p50 of each leg: POST /api/orders (reservations), auto-pay (PG confirm), then until PAID. */
+  legs: { place: number; pay: number; settle: number };
+  commitsPerSecond: number;
+}
+
+function reachable(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url.replace(/^(amqp|postgres(ql)?):/, 'tcp:'));
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port) }, () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.setTimeout(1_000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.on('error', () => resolve(false));
+  });
+}
+
+/** Single-row INSERT commits per second from 8 clients for 3 s: the server's ceiling for our work. */
+async function commitRate(serverUrl: string, database: string): Promise<number> {
+  await ensureDatabase(serverUrl, database);
+  const pool = new pg.Pool({ connectionString: databaseUrl(serverUrl, database), max: 8 });
+  await pool.query(
+    'create table if not exists bench_commits (id bigserial primary key, at timestamptz default now())',
+  );
+  let commits = 0;
+  const until = Date.now() + 3_000;
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      while (Date.now() < until) {
+        await pool.query('insert into bench_commits default values');
+        commits++;
+      }
+    }),
+  );
+  await pool.end();
+  return commits / 3;
+}
+
+async function runMode(mode: string, serverUrl: string, amqpUrl: string | undefined): Promise<ModeResult> {
+  const orders = Number(process.env.BENCH_ORDERS ?? 300);
+  const concurrency = Number(process.env.BENCH_ORDER_CONCURRENCY ?? 16);
+  const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
+  const databases: string[] = [];
+  const children: Child[] = [];
+  const config = (service: string, extra: ConfigTree = {}): ConfigTree => {
+    const name = `bench_${service.replace(/-/g, '_')}_${suffix}`;
+    databases.push(name);
+    return {
+      config: { server: { url: '' } },
+      server: { host: '127.0.0.1', port: 0 },
+      database: { url: serverUrl, name },
+      bus: { database: `bench_bus_${suffix}` },
+      ...(amqpUrl ? { amqp: { url: amqpUrl } } : {}),
+      discovery: { mode: 'static', static: Object.fromEntries(children.map((c) => [c.name, c.url])) },
+      log: { level: 'warn' },
+      ...extra,
+    };
+  };
+  databases.push(`bench_bus_${suffix}`, `bench_commits_${suffix}`);
+  try {
+    for (const [service, extra] of [
+      ['mock-pg', {}],
+      ['product-service', { product: { seed: { enabled: false } } }],
+      ['promotion-service', {}],
+      ['payment-service', {}],
+      ['order-service', { orders: { placeWaitMs: 5_000 } }],
+    ] as Array<[string, ConfigTree]>) {
+      children.push({ ...(await startService(service, config(service, extra))), name: service });
+    }
+    const url = (name: string) => children.find((c) => c.name === name)!.url;
+
+    const category = await json<{ id: number }>(`${url('product-service')}/api/admin/categories`, {
+      method: 'POST',
+      headers: { ...ADMIN, 'content-type': 'application/json' },
+      body: JSON.stringify({ name: `벤치 ${suffix}` }),
+    });
+    const sizes = ['S', 'M', 'L', 'XL'];
+    const product = await json<{ skus: Array<{ id: number }> }>(
+      `${url('product-service')}/api/admin/products`,
+      {
+        method: 'POST',
+        headers: { ...ADMIN, 'content-type': 'application/json' },
+        body: JSON.stringify({
+          name: '벤치 맨투맨',
+          code: `BENCH-${suffix}`.toUpperCase(),
+          description: '<p>bench</p>',
+          basePrice: 29_000,
+          salePrice: 29_000,
+          status: 'ACTIVE',
+          displayed: true,
+          categoryIds: [category.id],
+          optionGroups: [{ name: '사이즈', values: sizes }],
+          skus: sizes.map((size) => ({
+            skuCode: `BENCH-${suffix}-${size}`.toUpperCase(),
+            options: { 사이즈: size },
+            price: 29_000,
+            status: 'ACTIVE',
+            initialStock: 1_000_000,
+          })),
+          imageIds: [],
+        }),
+      },
+    );
+    const skuIds = product.skus.map((s) => s.id);
+
+    const legs = { place: [] as number[], pay: [] as number[], settle: [] as number[] };
+    const placeAndPay = async (i: number): Promise<number> => {
+      const user = { 'x-user-id': randomUUID(), 'x-user-email': `b${i}@bench.test`, 'x-user-role': 'USER' };
+      const started = performance.now();
+      const placed = await json<{ orderId: string; orderNumber: string; status: string }>(
+        `${url('order-service')}/api/orders`,
+        {
+          method: 'POST',
+          headers: { ...user, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+          body: JSON.stringify({
+            items: [{ skuId: skuIds[i % skuIds.length], quantity: 1 }],
+            delivery: DELIVERY,
+          }),
+        },
+      );
+      const placedAt = performance.now();
+      await json(`${url('payment-service')}/internal/payments/auto-pay`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ orderNumber: placed.orderNumber, card: 'approve' }),
+      });
+      const paidAt = performance.now();
+      for (;;) {
+        const order = await json<{ status: string }>(`${url('order-service')}/api/orders/${placed.orderId}`, {
+          headers: user,
+        });
+        if (order.status === 'PAID') {
+          const done = performance.now();
+          legs.place.push(placedAt - started);
+          legs.pay.push(paidAt - placedAt);
+          legs.settle.push(done - paidAt);
+          return done - started;
+        }
+        if (order.status === 'CANCELLED') throw new Error(`order ${placed.orderNumber} was cancelled`);
+        await new Promise((r) => setTimeout(r, 5));
+      }
+    };
+
+    // Warm-up (not measured): connections, JIT, caches.
+    await Promise.all(Array.from({ length: concurrency }, (_, i) => placeAndPay(i).catch(() => 0)));
+    for (const leg of Object.values(legs)) leg.length = 0;
+
+    const latencies: number[] = [];
+    let failed = 0;
+    let next = 0;
+    const started = performance.now();
+    await Promise.all(
+      Array.from({ length: concurrency }, async () => {
+        for (;;) {
+          const i = next++;
+          if (i >= orders) return;
+          try {
+            latencies.push(await placeAndPay(i));
+          } catch {
+            failed++;
+          }
+        }
+      }),
+    );
+    const seconds = (performance.now() - started) / 1000;
+    latencies.sort((a, b) => a - b);
+    const commitsPerSecond = await commitRate(serverUrl, `bench_commits_${suffix}`);
+    return {
+      mode,
+      orders,
+      failed,
+      ordersPerSecond: latencies.length / seconds,
+      p50: quantile(latencies, 0.5),
+      p99: quantile(latencies, 0.99),
+      legs: {
+        place: quantile(legs.place.sort((a, b) => a - b), 0.5),
+        pay: quantile(legs.pay.sort((a, b) => a - b), 0.5),
+        settle: quantile(legs.settle.sort((a, b) => a - b), 0.5),
+      },
+      commitsPerSecond,
+    };
+  } finally {
+    for (const child of children.reverse()) await stopService(child).catch(() => {});
+    const admin = new pg.Client({ connectionString: serverUrl });
+    await admin.connect().catch(() => {});
+    for (const name of databases)
+      await admin.query(`drop database if exists ${name} with (force)`).catch(() => {});
+    await admin.end().catch(() => {});
+  }
+}
+
+export async function runOrderBench(): Promise<void> {
+  const log = (line: string) => console.log(line);
+  const results: ModeResult[] = [];
+
+  const dir = await mkdtemp(join(tmpdir(), 'sagamart-bench-orders-'));
+  const embedded = await startEmbeddedPostgres({ dir, port: await freePort(), ephemeral: true });
+  try {
+    log('embedded default: embedded PostgreSQL, PostgreSQL queue…');
+    results.push(await runMode('embedded (PostgreSQL queue)', `${embedded.url}/postgres`, undefined));
+  } finally {
+    await embedded.stop();
+  }
+
+  const realPg = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
+  const realAmqp = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
+  if ((await reachable(realPg)) && (await reachable(realAmqp))) {
+    log('real infrastructure: PostgreSQL + RabbitMQ…');
+    results.push(await runMode('PostgreSQL + RabbitMQ', realPg, realAmqp));
+  } else {
+    log(`real infrastructure skipped: ${realPg} or ${realAmqp} does not answer`);
+  }
+
+  log('');
+  log(
+    'mode                          orders/s   p50 ms   p99 ms   failed   PG commits/s   orders/s per 1k commits/s',
+  );
+  for (const r of results) {
+    log(
+      `${r.mode.padEnd(29)} ${r.ordersPerSecond.toFixed(1).padStart(8)} ${r.p50.toFixed(0).padStart(8)} ${r.p99.toFixed(0).padStart(8)} ${String(r.failed).padStart(8)} ${r.commitsPerSecond.toFixed(0).padStart(14)} ${((r.ordersPerSecond / r.commitsPerSecond) * 1000).toFixed(1).padStart(27)}`,
+    );
+  }
+  log('');
+  for (const r of results) {
+    log(
+      `${r.mode}: p50 per leg: place ${r.legs.place.toFixed(0)} ms, pay ${r.legs.pay.toFixed(0)} ms, until PAID ${r.legs.settle.toFixed(0)} ms`,
+    );
+  }
+  if (results.length === 2) {
+    const [a, b] = results as [ModeResult, ModeResult];
+    log(
+      `\n${b.mode} vs ${a.mode}: ${(b.ordersPerSecond / a.ordersPerSecond).toFixed(2)}× the orders/s, p99 ${(b.p99 / a.p99).toFixed(2)}×`,
+    );
+  }
+  if (results.some((r) => r.failed > 0)) process.exitCode = 1;
+}
