@@ -20,8 +20,10 @@ export default defineService<OrderDb>({
   handlers: (ctx) => {
     const { lifecycle } = orderModule(ctx);
     return [
-      on(PaymentApproved, (event, { trx }) => lifecycle.paymentApproved(trx, event)),
-      on(PaymentFailed, (event, { trx }) => lifecycle.paymentFailed(trx, event)),
+      on(PaymentApproved, (event, { trx, afterCommit }) =>
+        lifecycle.paymentApproved(trx, event, afterCommit),
+      ),
+      on(PaymentFailed, (event, { trx, afterCommit }) => lifecycle.paymentFailed(trx, event, afterCommit)),
       on(PaymentRefunded, (event, { trx }) => lifecycle.paymentRefunded(trx, event)),
     ];
   },

@@ -19,6 +19,8 @@ export interface EventContext<DB> {
   attempt: number;
   headers: Record<string, string>;
   log: Logger;
+  /** Runs fn once the handler's transaction has committed (e.g. to wake a worker that must see the change). */
+  afterCommit(fn: () => void): void;
 }
 
 export interface EventHandler<DB = any> {
@@ -114,6 +116,7 @@ export class EventConsumer<DB> {
           await this.deadLetter(message, rejection);
           return { type: 'ack' } as const;
         }
+        const committed: Array<() => void> = [];
         try {
           const processed = await this.options.db.transaction().execute(async (trx) => {
             const fresh = await (trx as unknown as Kysely<MessagingTables>)
@@ -129,9 +132,17 @@ export class EventConsumer<DB> {
               attempt: message.attempt,
               headers: message.headers,
               log: log.child({ event: message.topic, messageId: message.id }),
+              afterCommit: (fn) => committed.push(fn),
             });
             return true;
           });
+          for (const fn of committed) {
+            try {
+              fn();
+            } catch (error) {
+              log.warn({ err: error, event: message.topic }, 'afterCommit callback failed');
+            }
+          }
           metrics.eventsConsumed.inc({ event: message.topic, result: processed ? 'ok' : 'duplicate' });
           return { type: 'ack' } as const;
         } catch (error) {

@@ -17,6 +17,9 @@ type PaymentChange =
   | { status: 'FAILED'; event: PaymentFailedPayload }
   | { status: 'REFUNDED'; event: PaymentRefundedPayload };
 
+/** Schedules work for after the handler's transaction commits. */
+type AfterCommit = (fn: () => void) => void;
+
 /**
  * What happens to a placed order from outside its saga: the payment's outcome (events from
  * payment-service), a cancel by its owner or an admin, and the unpaid timeout. Each decides under
@@ -45,7 +48,7 @@ export class OrderLifecycle {
     if (changed) await this.settleBriefly(orderId);
   }
 
-  async paymentApproved(trx: Trx, event: PaymentApprovedPayload): Promise<void> {
+  async paymentApproved(trx: Trx, event: PaymentApprovedPayload, afterCommit: AfterCommit): Promise<void> {
     const locked = await this.lockForPayment(trx, { status: 'APPROVED', event });
     if (!locked) return;
     const { order, saga } = locked;
@@ -63,11 +66,11 @@ export class OrderLifecycle {
         .executeTakeFirstOrThrow();
       await this.transitions.advance(trx, paid, saga, afterPaymentApproved(sagaState(saga))!);
     }
-    // The runner's claim waits for this transaction's row locks, so it sees the committed phase.
-    void this.runner.kick(order.id);
+    // After commit: a claim made now would read the phase from before this transaction and find nothing to do.
+    afterCommit(() => void this.runner.kick(order.id));
   }
 
-  async paymentFailed(trx: Trx, event: PaymentFailedPayload): Promise<void> {
+  async paymentFailed(trx: Trx, event: PaymentFailedPayload, afterCommit: AfterCommit): Promise<void> {
     const locked = await this.lockForPayment(trx, { status: 'FAILED', event });
     if (!locked) return;
     const { order, saga } = locked;
@@ -80,7 +83,7 @@ export class OrderLifecycle {
     );
     if (saga.phase !== 'AWAITING_PAYMENT') return;
     await this.transitions.cancel(trx, order, saga, 'PAYMENT_FAILED');
-    void this.runner.kick(order.id);
+    afterCommit(() => void this.runner.kick(order.id));
   }
 
   async paymentRefunded(trx: Trx, event: PaymentRefundedPayload): Promise<void> {
