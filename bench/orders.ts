@@ -212,9 +212,18 @@ async function runMode(mode: string, serverUrl: string, amqpUrl: string | undefi
       p50: quantile(latencies, 0.5),
       p99: quantile(latencies, 0.99),
       legs: {
-        place: quantile(legs.place.sort((a, b) => a - b), 0.5),
-        pay: quantile(legs.pay.sort((a, b) => a - b), 0.5),
-        settle: quantile(legs.settle.sort((a, b) => a - b), 0.5),
+        place: quantile(
+          legs.place.sort((a, b) => a - b),
+          0.5,
+        ),
+        pay: quantile(
+          legs.pay.sort((a, b) => a - b),
+          0.5,
+        ),
+        settle: quantile(
+          legs.settle.sort((a, b) => a - b),
+          0.5,
+        ),
       },
       commitsPerSecond,
     };
