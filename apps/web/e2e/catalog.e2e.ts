@@ -131,6 +131,7 @@ describe('catalog', { timeout: 600_000 }, () => {
       await shopper.waitForURL((url) => url.pathname === '/products' && url.searchParams.get('q') === word);
       await shopper.getByRole('heading', { name: `Results for “${word}”`, level: 1 }).waitFor();
       const results = shopper.getByRole('list', { name: 'Products' });
+      await results.getByRole('link', { name: productName }).waitFor();
       assert.equal(await results.getByTestId('product-card').count(), 1);
       await results.getByRole('link', { name: productName }).click();
 

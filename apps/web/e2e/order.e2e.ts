@@ -253,7 +253,10 @@ function cartContents(page: Page): Promise<string | null> {
 /** Receiver name and phone come from the profile; the address is typed. */
 async function fillDelivery(page: Page): Promise<void> {
   await page.getByRole('heading', { name: 'Checkout', level: 1 }).waitFor();
-  await page.getByLabel('Receiver name', { exact: true }).fill('Lee Jiwoo');
+  // The form fills in the account holder once the profile arrives; type over it only after that.
+  const name = page.getByLabel('Receiver name', { exact: true });
+  await page.waitForFunction((input) => (input as HTMLInputElement).value !== '', await name.elementHandle());
+  await name.fill('Lee Jiwoo');
   await page.getByLabel('Receiver phone', { exact: true }).fill('010-2345-6789');
   await page.getByLabel('Zip code', { exact: true }).fill('06236');
   await page.getByLabel('Address', { exact: true }).fill('서울특별시 강남구 테헤란로 123');

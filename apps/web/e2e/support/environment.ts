@@ -74,6 +74,10 @@ export async function acquireE2eEnvironment(log: (line: string) => void = () => 
           DISCOVERY_HEARTBEATMS: '1000',
           DISCOVERY_FETCHMS: '1000',
           GATEWAY_WEBROOT: webRoot,
+          // Every browser test signs users up and in from this one address: lift the per-address login
+          // limit (the limiter has its own tests in services/gateway) so the suite is not throttled.
+          GATEWAY_RATELIMITS_AUTH_CAPACITY: '10000',
+          GATEWAY_RATELIMITS_AUTH_REFILLPERSECOND: '1000',
         },
       });
     })
