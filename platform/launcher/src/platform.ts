@@ -123,7 +123,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 
   const state = new Map<
     string,
-    { service: ServicePackage; running?: RunningProcess; status: ServiceStatus['status'] }
+    { service: ServicePackage; running?: RunningProcess; url?: string; status: ServiceStatus['status'] }
   >();
   for (const s of services) state.set(s.name, { service: s, status: 'STARTING' });
   let stopping = false;
@@ -156,10 +156,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         };
       };
       const service = factory({ env: { ...process.env, ...serviceEnv(s) } });
-      await service.start();
+      entry.url = await service.start();
       inProcess.push(service);
     } else {
       entry.running = await spawnService(s, { ...spawnOptions, env: serviceEnv(s) });
+      entry.url = entry.running.url;
     }
     entry.status = 'UP';
   };
@@ -195,6 +196,15 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         return expected.every((n) => names.has(n));
       });
     }
+    // Registered is not ready: e.g. user-service is ready once its bootstrap admin exists.
+    await Promise.all(
+      services.map((s) =>
+        waitFor(`${s.name} to be ready`, async () => {
+          const url = state.get(s.name)?.url ?? `http://127.0.0.1:${s.port}`;
+          return (await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) })).ok;
+        }),
+      ),
+    );
   } catch (error) {
     await stop().catch(() => {});
     throw error;
@@ -213,7 +223,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         return {
           name: s.name,
           port: s.port,
-          url: entry.running?.url ?? `http://127.0.0.1:${s.port}`,
+          url: entry.url ?? `http://127.0.0.1:${s.port}`,
           pid: entry.running?.child.pid ?? (options.inProcess ? process.pid : undefined),
           status: entry.status,
         };

@@ -1,5 +1,5 @@
 import { defineService, type ServiceContext } from '@sagamart/kit';
-import { bootstrapAdmin, type Stoppable } from './app/bootstrap-admin.ts';
+import { type BootstrapAdmin, bootstrapAdmin } from './app/bootstrap-admin.ts';
 import { userModule } from './app/module.ts';
 import { migrations, type UserDb } from './infra/schema.ts';
 import { registerAdminRoutes } from './routes/admin-routes.ts';
@@ -22,7 +22,7 @@ export const userDefaults = {
   },
 };
 
-const bootstraps = new WeakMap<ServiceContext<UserDb>, Stoppable>();
+const bootstraps = new WeakMap<ServiceContext<UserDb>, BootstrapAdmin>();
 
 export default defineService<UserDb>({
   name: 'user-service',
@@ -38,6 +38,8 @@ export default defineService<UserDb>({
     registerAdminRoutes(app, ctx);
     registerInternalRoutes(app, ctx);
   },
+  // Ready once the bootstrap admin exists, so nobody is offered a login that does not work yet.
+  readiness: (ctx) => ({ bootstrapAdmin: async () => bootstraps.get(ctx)?.settled() ?? false }),
   onStart(ctx) {
     bootstraps.set(ctx, bootstrapAdmin(ctx, userModule(ctx).users));
   },

@@ -3,8 +3,10 @@ import { Problem, type ServiceContext } from '@sagamart/kit';
 import type { UserDb } from '../infra/schema.ts';
 import type { Users } from './users.ts';
 
-export interface Stoppable {
+export interface BootstrapAdmin {
   stop(): void;
+  /** False until the admin exists (or bootstrapping is off or gave up): readiness waits for it. */
+  settled(): boolean;
 }
 
 /**
@@ -12,14 +14,19 @@ export interface Stoppable {
  * with backoff until auth-service answers, because services start in any order. Idempotent: an
  * existing user with that email (from an earlier start) is left alone.
  */
-export function bootstrapAdmin(ctx: ServiceContext<UserDb>, users: Users): Stoppable {
+export function bootstrapAdmin(ctx: ServiceContext<UserDb>, users: Users): BootstrapAdmin {
   const stopped = { value: false };
+  let done = false;
   let timer: NodeJS.Timeout | undefined;
   const stop = () => {
     stopped.value = true;
     clearTimeout(timer);
   };
-  if (!ctx.config.boolean('bootstrap.admin.enabled', true)) return { stop };
+  const settled = () => done;
+  if (!ctx.config.boolean('bootstrap.admin.enabled', true)) {
+    done = true;
+    return { stop, settled };
+  }
 
   const email = ctx.config.string('bootstrap.admin.email');
   const password = ctx.config.string('bootstrap.admin.password');
@@ -29,7 +36,8 @@ export function bootstrapAdmin(ctx: ServiceContext<UserDb>, users: Users): Stopp
       { email },
       'bootstrap admin not created: bootstrap.admin.email or password breaks the signup rules',
     );
-    return { stop };
+    done = true;
+    return { stop, settled };
   }
   const maxDelayMs = ctx.config.number('bootstrap.admin.maxRetryDelayMs');
 
@@ -37,6 +45,7 @@ export function bootstrapAdmin(ctx: ServiceContext<UserDb>, users: Users): Stopp
     if (stopped.value) return;
     try {
       const outcome = await users.ensureAdmin({ email, password, name });
+      done = true;
       if (outcome === 'created') ctx.log.info({ email }, 'bootstrap admin created');
       else ctx.log.debug({ email }, 'bootstrap admin already exists');
     } catch (error) {
@@ -44,9 +53,11 @@ export function bootstrapAdmin(ctx: ServiceContext<UserDb>, users: Users): Stopp
       // 4xx other than "unavailable" will not heal by retrying (e.g. auth refuses the credential).
       if (error instanceof Problem && error.status < 500) {
         ctx.log.error({ err: error, email }, 'bootstrap admin not created');
+        done = true;
         return;
       }
-      ctx.log.warn(
+      // auth-service usually starts alongside us: only a long wait is worth a warning.
+      ctx.log[delayMs >= 4_000 ? 'warn' : 'info'](
         { err: (error as Error).message, retryInMs: delayMs },
         'bootstrap admin: auth-service not ready, retrying',
       );
@@ -55,5 +66,5 @@ export function bootstrapAdmin(ctx: ServiceContext<UserDb>, users: Users): Stopp
     }
   };
   void attempt(250);
-  return { stop };
+  return { stop, settled };
 }

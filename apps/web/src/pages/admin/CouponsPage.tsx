@@ -1,16 +1,4 @@
-import {
-  Anchor,
-  Button,
-  Card,
-  Group,
-  NativeSelect,
-  Pagination,
-  Skeleton,
-  Stack,
-  Table,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Anchor, Button, Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useLocation, useSearchParams } from 'react-router';
 import {
@@ -21,8 +9,8 @@ import {
 import { couponSearchParams, parseCouponSearch } from '../../admin-promotion/promotion-search.ts';
 import { describeDiscount, PROMOTION_STATUSES, type PromotionStatus } from '../../coupons/discount.ts';
 import { formatDate, formatWon } from '../../lib/format.ts';
-import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { PromotionStatusBadge } from '../../ui/badges.tsx';
+import { PagedResults, ResultCount } from '../../ui/PagedResults.tsx';
 import { type ListLocationState, ListSearchBox } from './ListSearchBox.tsx';
 
 export function CouponsPage() {
@@ -57,28 +45,17 @@ export function CouponsPage() {
           onChange={(event) => changeSearch({ status: event.currentTarget.value as PromotionStatus | '' })}
           data={[{ value: '', label: 'All statuses' }, ...PROMOTION_STATUSES]}
         />
-        {result && (
-          <Text size="sm" c="dimmed" aria-live="polite" ml="auto">
-            {result.totalElements.toLocaleString('en-US')} {result.totalElements === 1 ? 'coupon' : 'coupons'}
-          </Text>
-        )}
+        <ResultCount page={result} noun={['coupon', 'coupons']} />
       </Group>
 
-      {coupons.isError && <ApiErrorAlert error={coupons.error} onRetry={() => void coupons.refetch()} />}
-      <Card withBorder padding={0} opacity={coupons.isPlaceholderData ? 0.6 : 1}>
-        {coupons.isPending ? <Skeleton h={320} /> : result && <CouponsTable coupons={result.content} />}
-      </Card>
-
-      {result && result.totalPages > 1 && (
-        <Group justify="center">
-          <Pagination
-            total={result.totalPages}
-            value={search.page + 1}
-            onChange={(oneBased) => changeSearch({ page: oneBased - 1 })}
-            aria-label="Coupon list pages"
-          />
-        </Group>
-      )}
+      <PagedResults
+        query={coupons}
+        label="Coupon list pages"
+        current={search.page}
+        onPage={(page) => changeSearch({ page })}
+      >
+        {(rows) => <CouponsTable coupons={rows} />}
+      </PagedResults>
     </Stack>
   );
 }

@@ -1,16 +1,4 @@
-import {
-  Alert,
-  Anchor,
-  Card,
-  Group,
-  NativeSelect,
-  Pagination,
-  Skeleton,
-  Stack,
-  Table,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Alert, Anchor, Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useLocation, useSearchParams } from 'react-router';
 import {
@@ -25,8 +13,8 @@ import {
 } from '../../admin-orders/order-search.ts';
 import { formatDateTime, formatWon } from '../../lib/format.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../../orders/orders-api.ts';
-import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { OrderStatusBadge } from '../../ui/badges.tsx';
+import { PagedResults, ResultCount } from '../../ui/PagedResults.tsx';
 import { type ListLocationState, ListSearchBox } from './ListSearchBox.tsx';
 
 export function OrdersPage() {
@@ -61,28 +49,17 @@ export function OrdersPage() {
             ...ORDER_STATUSES.map((value) => ({ value, label: value.replaceAll('_', ' ') })),
           ]}
         />
-        {result && (
-          <Text size="sm" c="dimmed" aria-live="polite" ml="auto">
-            {result.totalElements.toLocaleString('en-US')} {result.totalElements === 1 ? 'order' : 'orders'}
-          </Text>
-        )}
+        <ResultCount page={result} noun={['order', 'orders']} />
       </Group>
 
-      {orders.isError && <ApiErrorAlert error={orders.error} onRetry={() => void orders.refetch()} />}
-      <Card withBorder padding={0} opacity={orders.isPlaceholderData ? 0.6 : 1}>
-        {orders.isPending ? <Skeleton h={320} /> : result && <OrdersTable orders={result.content} />}
-      </Card>
-
-      {result && result.totalPages > 1 && (
-        <Group justify="center">
-          <Pagination
-            total={result.totalPages}
-            value={search.page + 1}
-            onChange={(oneBased) => changeSearch({ page: oneBased - 1 })}
-            aria-label="Order list pages"
-          />
-        </Group>
-      )}
+      <PagedResults
+        query={orders}
+        label="Order list pages"
+        current={search.page}
+        onPage={(page) => changeSearch({ page })}
+      >
+        {(rows) => <OrdersTable orders={rows} />}
+      </PagedResults>
     </Stack>
   );
 }

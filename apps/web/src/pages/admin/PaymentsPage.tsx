@@ -1,15 +1,4 @@
-import {
-  Anchor,
-  Card,
-  Group,
-  NativeSelect,
-  Pagination,
-  Skeleton,
-  Stack,
-  Table,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Anchor, Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
 import { adminPaymentsQuery } from '../../admin-payments/admin-payments-api.ts';
@@ -20,8 +9,8 @@ import {
 } from '../../admin-payments/payment-search.ts';
 import { formatDateTime, formatWon } from '../../lib/format.ts';
 import { PAYMENT_STATUSES, type Payment, type PaymentStatus } from '../../payments/payments-api.ts';
-import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { PaymentStatusBadge } from '../../ui/badges.tsx';
+import { PagedResults, ResultCount } from '../../ui/PagedResults.tsx';
 import { ListSearchBox } from './ListSearchBox.tsx';
 
 export function PaymentsPage() {
@@ -51,29 +40,17 @@ export function PaymentsPage() {
           onChange={(event) => changeSearch({ status: event.currentTarget.value as PaymentStatus | '' })}
           data={[{ value: '', label: 'All statuses' }, ...PAYMENT_STATUSES]}
         />
-        {result && (
-          <Text size="sm" c="dimmed" aria-live="polite" ml="auto">
-            {result.totalElements.toLocaleString('en-US')}{' '}
-            {result.totalElements === 1 ? 'payment' : 'payments'}
-          </Text>
-        )}
+        <ResultCount page={result} noun={['payment', 'payments']} />
       </Group>
 
-      {payments.isError && <ApiErrorAlert error={payments.error} onRetry={() => void payments.refetch()} />}
-      <Card withBorder padding={0} opacity={payments.isPlaceholderData ? 0.6 : 1}>
-        {payments.isPending ? <Skeleton h={320} /> : result && <PaymentsTable payments={result.content} />}
-      </Card>
-
-      {result && result.totalPages > 1 && (
-        <Group justify="center">
-          <Pagination
-            total={result.totalPages}
-            value={search.page + 1}
-            onChange={(oneBased) => changeSearch({ page: oneBased - 1 })}
-            aria-label="Payment list pages"
-          />
-        </Group>
-      )}
+      <PagedResults
+        query={payments}
+        label="Payment list pages"
+        current={search.page}
+        onPage={(page) => changeSearch({ page })}
+      >
+        {(rows) => <PaymentsTable payments={rows} />}
+      </PagedResults>
     </Stack>
   );
 }

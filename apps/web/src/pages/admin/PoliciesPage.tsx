@@ -1,16 +1,4 @@
-import {
-  Anchor,
-  Button,
-  Card,
-  Group,
-  NativeSelect,
-  Pagination,
-  Skeleton,
-  Stack,
-  Table,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Anchor, Button, Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { Link, useLocation, useSearchParams } from 'react-router';
 import {
@@ -23,8 +11,8 @@ import {
 import { parsePolicySearch, policySearchParams } from '../../admin-promotion/promotion-search.ts';
 import { describeDiscount, PROMOTION_STATUSES, type PromotionStatus } from '../../coupons/discount.ts';
 import { formatDate, formatWon } from '../../lib/format.ts';
-import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { PromotionStatusBadge } from '../../ui/badges.tsx';
+import { PagedResults, ResultCount } from '../../ui/PagedResults.tsx';
 import type { ListLocationState } from './ListSearchBox.tsx';
 
 export function PoliciesPage() {
@@ -65,29 +53,17 @@ export function PoliciesPage() {
           onChange={(event) => changeSearch({ status: event.currentTarget.value as PromotionStatus | '' })}
           data={[{ value: '', label: 'All statuses' }, ...PROMOTION_STATUSES]}
         />
-        {result && (
-          <Text size="sm" c="dimmed" aria-live="polite" ml="auto">
-            {result.totalElements.toLocaleString('en-US')}{' '}
-            {result.totalElements === 1 ? 'policy' : 'policies'}
-          </Text>
-        )}
+        <ResultCount page={result} noun={['policy', 'policies']} />
       </Group>
 
-      {policies.isError && <ApiErrorAlert error={policies.error} onRetry={() => void policies.refetch()} />}
-      <Card withBorder padding={0} opacity={policies.isPlaceholderData ? 0.6 : 1}>
-        {policies.isPending ? <Skeleton h={320} /> : result && <PoliciesTable policies={result.content} />}
-      </Card>
-
-      {result && result.totalPages > 1 && (
-        <Group justify="center">
-          <Pagination
-            total={result.totalPages}
-            value={search.page + 1}
-            onChange={(oneBased) => changeSearch({ page: oneBased - 1 })}
-            aria-label="Policy list pages"
-          />
-        </Group>
-      )}
+      <PagedResults
+        query={policies}
+        label="Policy list pages"
+        current={search.page}
+        onPage={(page) => changeSearch({ page })}
+      >
+        {(rows) => <PoliciesTable policies={rows} />}
+      </PagedResults>
     </Stack>
   );
 }

@@ -1,9 +1,9 @@
-import { Card, Group, Pagination, Skeleton, Stack, Text, Title } from '@mantine/core';
+import { Group, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
 import { adminUsersQuery } from '../../admin-users/admin-users-api.ts';
 import { type AdminUserSearch, parseAdminUserSearch, toSearchParams } from '../../admin-users/user-search.ts';
-import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
+import { PagedResults } from '../../ui/PagedResults.tsx';
 import { UserFilters } from './UserFilters.tsx';
 import { UsersTable } from './UsersTable.tsx';
 
@@ -32,22 +32,14 @@ export function UsersPage() {
       </Group>
 
       <UserFilters search={search} onChange={changeSearch} />
-      {users.isError && <ApiErrorAlert error={users.error} onRetry={() => void users.refetch()} />}
-
-      <Card withBorder padding={0} opacity={users.isPlaceholderData ? 0.6 : 1}>
-        {users.isPending ? <Skeleton h={320} /> : result && <UsersTable users={result.content} />}
-      </Card>
-
-      {result && result.totalPages > 1 && (
-        <Group justify="center">
-          <Pagination
-            total={result.totalPages}
-            value={search.page + 1}
-            onChange={(oneBased) => changeSearch({ page: oneBased - 1 })}
-            aria-label="User list pages"
-          />
-        </Group>
-      )}
+      <PagedResults
+        query={users}
+        label="User list pages"
+        current={search.page}
+        onPage={(page) => changeSearch({ page })}
+      >
+        {(rows) => <UsersTable users={rows} />}
+      </PagedResults>
     </Stack>
   );
 }
