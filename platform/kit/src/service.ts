@@ -121,7 +121,7 @@ function kitDefaults(def: ServiceDefinition<any>): ConfigTree {
     },
     database: { url: '', name: defaultDatabaseName(def.name), poolSize: 8 },
     bus: { database: 'sagamart_bus', pollMs: 1_000 },
-    amqp: { url: '' },
+    amqp: { url: '', prefix: '' },
     redis: { url: '' },
     events: { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 30_000, concurrency: 8 },
     http: {
@@ -318,7 +318,12 @@ class ServiceRuntime<DB> implements Service<DB> {
       const amqp = this.config.optionalString('amqp.url');
       const server = this.config.optionalString('database.url');
       if (amqp) {
-        this.transport = new RabbitTransport({ url: amqp, connectionName: this.instanceId, onError });
+        this.transport = new RabbitTransport({
+          url: amqp,
+          connectionName: this.instanceId,
+          prefix: this.config.optionalString('amqp.prefix') ?? '',
+          onError,
+        });
       } else if (server) {
         const bus = this.config.string('bus.database');
         await ensureDatabase(server, bus);

@@ -1,5 +1,5 @@
-import { infra } from '@sagamart/testkit';
+import { infra, uniqueName } from '@sagamart/testkit';
 import { configRefreshContract } from './config-refresh-contract.ts';
 
 // Real RabbitMQ (AMQP_URL): broadcasts via the fanout exchange.
-configRefreshContract('rabbitmq', () => ({ amqp: { url: infra.amqpUrl } }));
+configRefreshContract('rabbitmq', () => ({ amqp: { url: infra.amqpUrl, prefix: `${uniqueName('t')}.` } }));

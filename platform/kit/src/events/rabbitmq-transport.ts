@@ -18,17 +18,19 @@ const DELIVERY_LIMIT = 50;
 export interface RabbitTransportOptions {
   url: string;
   connectionName?: string;
+  /** Prefixed to every exchange and queue name, so test runs never touch a real deployment's queues. */
+  prefix?: string;
   onError?: (error: unknown) => void;
 }
 
-function mainQueueOptions(queue: string) {
+function mainQueueOptions(queue: string, deadLetterExchange: string) {
   return {
     queue,
     durable: true,
     arguments: {
       'x-queue-type': 'quorum' as const,
       'x-delivery-limit': DELIVERY_LIMIT,
-      'x-dead-letter-exchange': DEAD_LETTER_EXCHANGE,
+      'x-dead-letter-exchange': deadLetterExchange,
       'x-dead-letter-routing-key': queue,
     },
   };
@@ -66,9 +68,17 @@ export class RabbitTransport implements Transport {
   /** Every consumer opened here; close() closes those their owners forgot. */
   private readonly consumers = new Set<{ close(): Promise<void> }>();
   private readonly onError: (error: unknown) => void;
+  private readonly prefix: string;
+  private readonly events: string;
+  private readonly deadLetters: string;
+  private readonly broadcasts: string;
 
   constructor(options: RabbitTransportOptions) {
     this.onError = options.onError ?? (() => {});
+    this.prefix = options.prefix ?? '';
+    this.events = `${this.prefix}${EVENTS_EXCHANGE}`;
+    this.deadLetters = `${this.prefix}${DEAD_LETTER_EXCHANGE}`;
+    this.broadcasts = `${this.prefix}${BROADCAST_EXCHANGE}`;
     this.connection = new Connection({
       url: options.url,
       connectionName: options.connectionName ?? 'sagamart',
@@ -80,25 +90,26 @@ export class RabbitTransport implements Transport {
       confirm: true,
       maxAttempts: 3,
       exchanges: [
-        { exchange: EVENTS_EXCHANGE, type: 'topic', durable: true },
-        { exchange: BROADCAST_EXCHANGE, type: 'fanout', durable: true },
+        { exchange: this.events, type: 'topic', durable: true },
+        { exchange: this.broadcasts, type: 'fanout', durable: true },
       ],
     });
   }
 
   async declare(topology: Topology): Promise<void> {
-    await this.connection.exchangeDeclare({ exchange: EVENTS_EXCHANGE, type: 'topic', durable: true });
-    await this.connection.exchangeDeclare({ exchange: DEAD_LETTER_EXCHANGE, type: 'direct', durable: true });
-    for (const [queue, topics] of Object.entries(topology)) {
-      await this.connection.queueDeclare(mainQueueOptions(queue));
+    await this.connection.exchangeDeclare({ exchange: this.events, type: 'topic', durable: true });
+    await this.connection.exchangeDeclare({ exchange: this.deadLetters, type: 'direct', durable: true });
+    for (const [name, topics] of Object.entries(topology)) {
+      const queue = this.queueName(name);
+      await this.connection.queueDeclare(mainQueueOptions(queue, this.deadLetters));
       await this.connection.queueDeclare({ queue: `${queue}.dlq`, durable: true });
       await this.connection.queueBind({
         queue: `${queue}.dlq`,
-        exchange: DEAD_LETTER_EXCHANGE,
+        exchange: this.deadLetters,
         routingKey: queue,
       });
       for (const topic of topics) {
-        await this.connection.queueBind({ queue, exchange: EVENTS_EXCHANGE, routingKey: topic });
+        await this.connection.queueBind({ queue, exchange: this.events, routingKey: topic });
       }
     }
   }
@@ -109,7 +120,7 @@ export class RabbitTransport implements Transport {
       messages.map((m) =>
         this.publisher.send(
           {
-            exchange: EVENTS_EXCHANGE,
+            exchange: this.events,
             routingKey: m.topic,
             messageId: m.id,
             headers: m.headers,
@@ -126,7 +137,7 @@ export class RabbitTransport implements Transport {
     await this.publisher.send(
       {
         exchange: '',
-        routingKey: queue,
+        routingKey: this.queueName(queue),
         messageId: message.id,
         headers: message.headers,
         durable: true,
@@ -136,11 +147,12 @@ export class RabbitTransport implements Transport {
     );
   }
 
-  async consume(queue: string, handler: MessageHandler, options: ConsumeOptions): Promise<Subscription> {
+  async consume(name: string, handler: MessageHandler, options: ConsumeOptions): Promise<Subscription> {
+    const queue = this.queueName(name);
     const consumer = this.connection.createConsumer(
       {
         queue,
-        queueOptions: mainQueueOptions(queue),
+        queueOptions: mainQueueOptions(queue, this.deadLetters),
         qos: { prefetchCount: options.concurrency },
         concurrency: options.concurrency,
         requeue: true,
@@ -180,6 +192,10 @@ export class RabbitTransport implements Transport {
     return this.track(consumer);
   }
 
+  private queueName(name: string): string {
+    return `${this.prefix}${name}`;
+  }
+
   /** Waits for the consumer to be set up, and remembers it so close() can close it. */
   private async track(consumer: ReturnType<Connection['createConsumer']>): Promise<Subscription> {
     consumer.on('error', (error) => this.onError(error));
@@ -206,7 +222,7 @@ export class RabbitTransport implements Transport {
   }
 
   async broadcast(channel: string, payload: unknown): Promise<void> {
-    await this.publisher.send({ exchange: BROADCAST_EXCHANGE, routingKey: '' }, { channel, payload });
+    await this.publisher.send({ exchange: this.broadcasts, routingKey: '' }, { channel, payload });
   }
 
   async onBroadcast(channel: string, listener: (payload: unknown) => void): Promise<Subscription> {
@@ -215,8 +231,8 @@ export class RabbitTransport implements Transport {
       {
         queue: '',
         queueOptions: { exclusive: true, autoDelete: true },
-        exchanges: [{ exchange: BROADCAST_EXCHANGE, type: 'fanout', durable: true }],
-        queueBindings: [{ exchange: BROADCAST_EXCHANGE, routingKey: '' }],
+        exchanges: [{ exchange: this.broadcasts, type: 'fanout', durable: true }],
+        queueBindings: [{ exchange: this.broadcasts, routingKey: '' }],
         noAck: true,
       },
       (raw) => {
