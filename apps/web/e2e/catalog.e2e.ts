@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomInt, randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { crc32, deflateSync } from 'node:zlib';
-import type { Browser, Page } from 'playwright-core';
-import { collectPageErrors, launchBrowser, screenshotOnFailure } from './support/browser.ts';
-import { acquireE2eEnvironment, type E2eEnvironment } from './support/environment.ts';
+import type { Page } from 'playwright-core';
+import { collectPageErrors, screenshotOnFailure } from './support/browser.ts';
 import { logIn } from './support/pages.ts';
+import { useBrowserSuite } from './support/suite.ts';
 
 const PASSWORD = 'Saga!mart2024';
 /** Catalog-service follows product-service by events: seconds, not instants. */
@@ -25,18 +25,7 @@ interface CatalogSku {
 }
 
 describe('catalog', { timeout: 600_000 }, () => {
-  let environment: E2eEnvironment;
-  let browser: Browser;
-
-  before(async () => {
-    environment = await acquireE2eEnvironment();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await environment?.release();
-  });
+  const suite = useBrowserSuite();
 
   it('an admin creates a product with options; a shopper finds it, picks a SKU and keeps the cart across logins', {
     timeout: 420_000,
@@ -48,8 +37,8 @@ describe('catalog', { timeout: 600_000 }, () => {
     const productCode = `E2E${suffix}`;
     const email = `shopper-${suffix.toLowerCase()}@example.com`;
 
-    const adminContext = await browser.newContext({ baseURL: environment.baseUrl });
-    const shopperContext = await browser.newContext({ baseURL: environment.baseUrl });
+    const adminContext = await suite.browser.newContext({ baseURL: suite.environment.baseUrl });
+    const shopperContext = await suite.browser.newContext({ baseURL: suite.environment.baseUrl });
     const admin = await adminContext.newPage();
     const shopper = await shopperContext.newPage();
     const pageErrors = [...collectPageErrors(admin), ...collectPageErrors(shopper)];
@@ -57,7 +46,7 @@ describe('catalog', { timeout: 600_000 }, () => {
     await screenshotOnFailure('catalog', [admin, shopper], async () => {
       // --- The admin creates the product on the admin page. ---
       await admin.goto('/admin/products/new');
-      await logIn(admin, environment.adminEmail, environment.adminPassword);
+      await logIn(admin, suite.environment.adminEmail, suite.environment.adminPassword);
       await admin.getByRole('heading', { name: 'New product', level: 1 }).waitFor();
       await admin.getByLabel('Name', { exact: true }).fill(productName);
       await admin.getByLabel('Code', { exact: true }).fill(productCode);
@@ -115,7 +104,7 @@ describe('catalog', { timeout: 600_000 }, () => {
       await admin.getByRole('table', { name: 'Stock history' }).getByText('E2E inbound shipment').waitFor();
 
       // The catalog follows by events; wait for the restock to have reached it.
-      const skus = await waitForCatalogStock(environment.gatewayUrl, productId, {
+      const skus = await waitForCatalogStock(suite.environment.gatewayUrl, productId, {
         색상: '화이트',
         사이즈: 'L',
         stock: STOCK['화이트 / L'] + RESTOCK,
@@ -185,7 +174,7 @@ describe('catalog', { timeout: 600_000 }, () => {
       await expectCartLine(shopper, 2, BLACK_L_PRICE);
 
       // --- The guest cart survives logging in, is kept for the user while signed out, and merges. ---
-      await signUp(environment.gatewayUrl, email);
+      await signUp(suite.environment.gatewayUrl, email);
       await shopper.getByRole('banner').getByRole('link', { name: 'Log in' }).click();
       await logIn(shopper, email, PASSWORD);
       await shopper.getByRole('button', { name: 'Log out' }).waitFor();

@@ -1,33 +1,21 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { TOKEN_STORAGE_KEY } from '../src/auth/token-store.ts';
-import { collectPageErrors, launchBrowser, screenshotOnFailure } from './support/browser.ts';
-import { acquireE2eEnvironment, type E2eEnvironment } from './support/environment.ts';
+import { collectPageErrors, screenshotOnFailure } from './support/browser.ts';
 import { logIn, waitForValue } from './support/pages.ts';
+import { useBrowserSuite } from './support/suite.ts';
 
 describe('identity', { timeout: 300_000 }, () => {
-  let environment: E2eEnvironment;
-  let browser: Browser;
-
-  before(async () => {
-    environment = await acquireE2eEnvironment();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await environment?.release();
-  });
+  const suite = useBrowserSuite();
 
   it('signs up, edits the profile, and is locked out once an admin suspends the account', {
     timeout: 180_000,
   }, async () => {
     const email = `shopper-${randomUUID().slice(0, 8)}@example.com`;
     const password = 'Saga!mart2024';
-    const userContext = await browser.newContext({ baseURL: environment.baseUrl });
-    const adminContext = await browser.newContext({ baseURL: environment.baseUrl });
+    const userContext = await suite.browser.newContext({ baseURL: suite.environment.baseUrl });
+    const adminContext = await suite.browser.newContext({ baseURL: suite.environment.baseUrl });
     const shopper = await userContext.newPage();
     const admin = await adminContext.newPage();
     const pageErrors = [...collectPageErrors(shopper), ...collectPageErrors(admin)];
@@ -60,7 +48,7 @@ describe('identity', { timeout: 300_000 }, () => {
 
       // An admin, in their own browser context, suspends the account.
       await admin.goto('/admin/users');
-      await logIn(admin, environment.adminEmail, environment.adminPassword);
+      await logIn(admin, suite.environment.adminEmail, suite.environment.adminPassword);
       await admin.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
       await admin.getByLabel('Search', { exact: true }).fill(email);
       await admin.getByRole('button', { name: 'Search', exact: true }).click();

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { CART_STORAGE_KEY, type CartItem } from '../src/cart/cart-store.ts';
-import { collectPageErrors, launchBrowser, screenshotOnFailure } from './support/browser.ts';
-import { acquireE2eEnvironment, type E2eEnvironment } from './support/environment.ts';
+import { collectPageErrors, screenshotOnFailure } from './support/browser.ts';
 import { logIn } from './support/pages.ts';
+import { useBrowserSuite } from './support/suite.ts';
 
 const PASSWORD = 'Saga!mart2024';
 const COUPON_DISCOUNT = 3_000;
@@ -28,18 +28,7 @@ interface CatalogProduct {
 }
 
 describe('ordering', { timeout: 600_000 }, () => {
-  let environment: E2eEnvironment;
-  let browser: Browser;
-
-  before(async () => {
-    environment = await acquireE2eEnvironment();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await environment?.release();
-  });
+  const suite = useBrowserSuite();
 
   it('pays with a coupon and points and sees PAID; a declined card cancels the order and restocks', {
     timeout: 420_000,
@@ -49,8 +38,8 @@ describe('ordering', { timeout: 600_000 }, () => {
     const couponName = `Welcome ${suffix}`;
     const email = `buyer-${suffix.toLowerCase()}@example.com`;
 
-    const adminContext = await browser.newContext({ baseURL: environment.baseUrl });
-    const shopperContext = await browser.newContext({ baseURL: environment.baseUrl });
+    const adminContext = await suite.browser.newContext({ baseURL: suite.environment.baseUrl });
+    const shopperContext = await suite.browser.newContext({ baseURL: suite.environment.baseUrl });
     const admin = await adminContext.newPage();
     const shopper = await shopperContext.newPage();
     const pageErrors = [...collectPageErrors(admin), ...collectPageErrors(shopper)];
@@ -58,7 +47,7 @@ describe('ordering', { timeout: 600_000 }, () => {
     await screenshotOnFailure('ordering', [shopper, admin], async () => {
       // An admin creates a 3,000원 coupon on the admin coupon page.
       await admin.goto('/admin/coupons/new');
-      await logIn(admin, environment.adminEmail, environment.adminPassword);
+      await logIn(admin, suite.environment.adminEmail, suite.environment.adminPassword);
       await admin.getByRole('heading', { name: 'New coupon', level: 1 }).waitFor();
       await admin.getByLabel('Code', { exact: true }).fill(couponCode);
       await admin.getByLabel('Name', { exact: true }).fill(couponName);
@@ -68,11 +57,14 @@ describe('ordering', { timeout: 600_000 }, () => {
       await admin.getByRole('link', { name: couponCode }).waitFor();
 
       // A product that is on sale, in stock and dear enough to leave something to pay by card.
-      const { product, sku } = await findProduct(environment.gatewayUrl, COUPON_DISCOUNT + POINTS + 1_000);
+      const { product, sku } = await findProduct(
+        suite.environment.gatewayUrl,
+        COUPON_DISCOUNT + POINTS + 1_000,
+      );
       const initialStock = sku.stock;
 
       // A shopper signs up, logs in and charges points.
-      await signUp(environment.gatewayUrl, email);
+      await signUp(suite.environment.gatewayUrl, email);
       await shopper.goto('/login');
       await logIn(shopper, email, PASSWORD);
       await shopper.getByRole('button', { name: 'Log out' }).waitFor();
@@ -115,7 +107,7 @@ describe('ordering', { timeout: 600_000 }, () => {
 
       // The mock PG's hosted checkout (another origin) asks for exactly the server's amount.
       await shopper.getByRole('button', { name: 'Place order' }).click();
-      await payOnPg(shopper, environment.pgUrl, payable, 'approve');
+      await payOnPg(shopper, suite.environment.pgUrl, payable, 'approve');
 
       await shopper
         .getByRole('heading', { name: 'Payment complete', level: 1 })
@@ -130,7 +122,7 @@ describe('ordering', { timeout: 600_000 }, () => {
       await shopper.getByRole('table', { name: 'My coupons' }).getByText(couponName).waitFor();
 
       // The paid order took one unit for good.
-      await waitForStock(environment.gatewayUrl, product.id, sku.id, initialStock - 1);
+      await waitForStock(suite.environment.gatewayUrl, product.id, sku.id, initialStock - 1);
 
       // A second order, paid with the decline card, ends CANCELLED and gives its unit back.
       await seedCart(shopper, [cartItem(product, sku)]);
@@ -139,10 +131,10 @@ describe('ordering', { timeout: 600_000 }, () => {
       const secondPayable = won(sku.price);
       await shopper.getByTestId('amount-payable').filter({ hasText: secondPayable }).waitFor();
       await shopper.getByRole('button', { name: 'Place order' }).click();
-      await shopper.waitForURL((url) => url.origin === new URL(environment.pgUrl).origin);
+      await shopper.waitForURL((url) => url.origin === new URL(suite.environment.pgUrl).origin);
       // Reserved while the shopper is at the PG...
-      await waitForStock(environment.gatewayUrl, product.id, sku.id, initialStock - 2);
-      await payOnPg(shopper, environment.pgUrl, secondPayable, 'decline');
+      await waitForStock(suite.environment.gatewayUrl, product.id, sku.id, initialStock - 2);
+      await payOnPg(shopper, suite.environment.pgUrl, secondPayable, 'decline');
 
       await shopper
         .getByRole('heading', { name: 'Payment failed', level: 1 })
@@ -154,7 +146,7 @@ describe('ordering', { timeout: 600_000 }, () => {
         .waitFor({ timeout: SETTLE_MS });
       await shopper.getByRole('status').filter({ hasText: 'The payment failed' }).waitFor();
       // ...and back in stock once the payment failed.
-      await waitForStock(environment.gatewayUrl, product.id, sku.id, initialStock - 1);
+      await waitForStock(suite.environment.gatewayUrl, product.id, sku.id, initialStock - 1);
     });
 
     assert.deepEqual(pageErrors, []);

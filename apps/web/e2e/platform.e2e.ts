@@ -1,36 +1,25 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
-import { collectPageErrors, launchBrowser, screenshotOnFailure } from './support/browser.ts';
-import { acquireE2eEnvironment, type E2eEnvironment } from './support/environment.ts';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
+import { collectPageErrors, screenshotOnFailure } from './support/browser.ts';
 import { logIn } from './support/pages.ts';
+import { useBrowserSuite } from './support/suite.ts';
 
 const CORE_SERVICES = ['gateway', 'config-server', 'discovery-server'];
 
 describe('platform page', { timeout: 300_000 }, () => {
-  let environment: E2eEnvironment;
-  let browser: Browser;
-
-  before(async () => {
-    environment = await acquireE2eEnvironment();
-    browser = await launchBrowser();
-  });
-
-  after(async () => {
-    await browser?.close();
-    await environment?.release();
-  });
+  const suite = useBrowserSuite();
 
   it('shows the core services with healthy instances to the bootstrap admin', {
     timeout: 120_000,
   }, async () => {
-    const context = await browser.newContext({ baseURL: environment.baseUrl });
+    const context = await suite.browser.newContext({ baseURL: suite.environment.baseUrl });
     const page = await context.newPage();
     const pageErrors = collectPageErrors(page);
 
     await screenshotOnFailure('platform page', [page], async () => {
       await page.goto('/login');
-      await logIn(page, environment.adminEmail, environment.adminPassword);
+      await logIn(page, suite.environment.adminEmail, suite.environment.adminPassword);
 
       await page.getByRole('link', { name: 'Admin', exact: true }).click();
       await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Platform' }).click();

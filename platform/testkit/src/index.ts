@@ -88,3 +88,51 @@ export async function eventually<T>(
     await new Promise((r) => setTimeout(r, everyMs));
   }
 }
+
+/** A JSON HTTP client for one base URL; answers status, headers and the parsed body. */
+export function jsonClient(base: string | { url: string }) {
+  const url = typeof base === 'string' ? base : base.url;
+  // biome-ignore lint/suspicious/noExplicitAny: test bodies are asserted field by field
+  const call = async <T = any>(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ) => {
+    const res = await fetch(`${url}${path}`, {
+      method,
+      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+    });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
+  };
+  return {
+    // biome-ignore lint/suspicious/noExplicitAny: see above
+    get: <T = any>(path: string, headers?: Record<string, string>) =>
+      call<T>('GET', path, undefined, headers),
+    // biome-ignore lint/suspicious/noExplicitAny: see above
+    post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      call<T>('POST', path, body ?? {}, headers),
+    // biome-ignore lint/suspicious/noExplicitAny: see above
+    put: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      call<T>('PUT', path, body ?? {}, headers),
+    // biome-ignore lint/suspicious/noExplicitAny: see above
+    patch: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
+      call<T>('PATCH', path, body ?? {}, headers),
+    // biome-ignore lint/suspicious/noExplicitAny: see above
+    delete: <T = any>(path: string, headers?: Record<string, string>) =>
+      call<T>('DELETE', path, undefined, headers),
+  };
+}
+
+export type JsonClient = ReturnType<typeof jsonClient>;
+
+/** Identity headers as the gateway sets them after verifying an access token. */
+export function asUser(
+  userId: string = randomUUID(),
+  role: 'USER' | 'ADMIN' = 'USER',
+  email = `${userId}@example.test`,
+) {
+  return { 'x-user-id': userId, 'x-user-email': email, 'x-user-role': role };
+}

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { ConfigTree, Service, ServiceOptions } from '@sagamart/kit';
-import { startTestService } from '@sagamart/testkit';
+import type { ConfigTree, ServiceOptions } from '@sagamart/kit';
+import { asUser, startTestService } from '@sagamart/testkit';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import authService from '../src/index.ts';
 
@@ -34,43 +34,7 @@ export async function startAuth(config: ConfigTree = {}, options: Omit<ServiceOp
 // biome-ignore lint/suspicious/noExplicitAny: asserted field by field in the tests
 export type Json = any;
 
-/** A small JSON client for one base URL. */
-export function client(base: string | Service<unknown>) {
-  const url = typeof base === 'string' ? base : base.url;
-  const call = async <T = Json>(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ) => {
-    const res = await fetch(`${url}${path}`, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    return {
-      status: res.status,
-      headers: res.headers,
-      body: text ? (JSON.parse(text) as T) : (undefined as T),
-    };
-  };
-  return {
-    get: <T = Json>(path: string, headers?: Record<string, string>) =>
-      call<T>('GET', path, undefined, headers),
-    post: <T = Json>(path: string, body?: unknown, headers?: Record<string, string>) =>
-      call<T>('POST', path, body ?? {}, headers),
-    put: <T = Json>(path: string, body?: unknown, headers?: Record<string, string>) =>
-      call<T>('PUT', path, body ?? {}, headers),
-    patch: <T = Json>(path: string, body?: unknown, headers?: Record<string, string>) =>
-      call<T>('PATCH', path, body ?? {}, headers),
-  };
-}
-
-/** Identity headers as the gateway sets them after verifying an access token. */
-export function asUser(userId: string, role: 'USER' | 'ADMIN' = 'USER', email = `${userId}@example.test`) {
-  return { 'x-user-id': userId, 'x-user-email': email, 'x-user-role': role };
-}
+export { asUser, jsonClient as client } from '@sagamart/testkit';
 
 export const asAdmin = () => asUser(randomUUID(), 'ADMIN');
 

@@ -1,38 +1,23 @@
-import type { Service } from '@sagamart/kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   admin,
   asUser,
-  type Client,
   client,
   couponBody,
   createCoupon,
   daysFromNow,
-  type FakeCatalog,
-  startFakeCatalog,
   startPromotion,
+  usePromotion,
 } from './support.ts';
 
 describe('promotion admin API', () => {
-  let catalog: FakeCatalog;
-  let service: Service<any>;
-  let api: Client;
-
-  beforeAll(async () => {
-    catalog = await startFakeCatalog();
-    service = await startPromotion(catalog.url);
-    api = client(service);
-  });
-  afterAll(async () => {
-    await service.stop();
-    await catalog.close();
-  });
+  const promo = usePromotion();
 
   describe('coupons', () => {
     it('needs the ADMIN role', async () => {
-      expect((await api.post('/api/admin/promotion/coupons', couponBody())).status).toBe(401);
-      expect((await api.post('/api/admin/promotion/coupons', couponBody(), asUser())).status).toBe(403);
-      expect((await api.get('/api/admin/promotion/coupons', asUser())).status).toBe(403);
+      expect((await promo.api.post('/api/admin/promotion/coupons', couponBody())).status).toBe(401);
+      expect((await promo.api.post('/api/admin/promotion/coupons', couponBody(), asUser())).status).toBe(403);
+      expect((await promo.api.get('/api/admin/promotion/coupons', asUser())).status).toBe(403);
     });
 
     it('creates a coupon with an upper-case code and reads it back', async () => {
@@ -42,7 +27,7 @@ describe('promotion admin API', () => {
         discountValue: 15,
         maxDiscount: 5_000,
       });
-      const created = await api.post(
+      const created = await promo.api.post(
         '/api/admin/promotion/coupons',
         { ...body, code: `${body.code}`.toLowerCase() },
         admin,
@@ -57,13 +42,13 @@ describe('promotion admin API', () => {
         status: 'ACTIVE',
         totalIssueLimit: null,
       });
-      const read = await api.get(`/api/admin/promotion/coupons/${created.body.id}`, admin);
+      const read = await promo.api.get(`/api/admin/promotion/coupons/${created.body.id}`, admin);
       expect(read.body).toEqual(created.body);
     });
 
     it('keeps codes unique regardless of case', async () => {
-      const coupon = await createCoupon(api);
-      const again = await api.post(
+      const coupon = await createCoupon(promo.api);
+      const again = await promo.api.post(
         '/api/admin/promotion/coupons',
         couponBody({ code: coupon.code.toLowerCase() }),
         admin,
@@ -74,7 +59,7 @@ describe('promotion admin API', () => {
 
     it('validates the amount rules and the validity window', async () => {
       const fieldsOf = async (overrides: Record<string, unknown>) => {
-        const res = await api.post('/api/admin/promotion/coupons', couponBody(overrides), admin);
+        const res = await promo.api.post('/api/admin/promotion/coupons', couponBody(overrides), admin);
         expect(res.status).toBe(400);
         return (res.body.errors as Array<{ field: string }>).map((e) => e.field);
       };
@@ -93,20 +78,21 @@ describe('promotion admin API', () => {
     });
 
     it('updates a coupon but never lowers the issue limit below what was issued', async () => {
-      const coupon = await createCoupon(api, { totalIssueLimit: 10 });
+      const coupon = await createCoupon(promo.api, { totalIssueLimit: 10 });
       for (let i = 0; i < 3; i++) {
         expect(
-          (await api.post('/api/promotion/coupons/claim', { couponCode: coupon.code }, asUser())).status,
+          (await promo.api.post('/api/promotion/coupons/claim', { couponCode: coupon.code }, asUser()))
+            .status,
         ).toBe(201);
       }
-      const tooLow = await api.put(
+      const tooLow = await promo.api.put(
         `/api/admin/promotion/coupons/${coupon.id}`,
         couponBody({ code: coupon.code, totalIssueLimit: 2 }),
         admin,
       );
       expect(tooLow.status).toBe(400);
       expect(tooLow.body.errors).toEqual([expect.objectContaining({ field: 'totalIssueLimit' })]);
-      const ok = await api.put(
+      const ok = await promo.api.put(
         `/api/admin/promotion/coupons/${coupon.id}`,
         couponBody({ code: coupon.code, totalIssueLimit: 3, name: '바뀐 이름', status: 'INACTIVE' }),
         admin,
@@ -118,30 +104,35 @@ describe('promotion admin API', () => {
         name: '바뀐 이름',
         status: 'INACTIVE',
       });
-      expect((await api.put('/api/admin/promotion/coupons/999999', couponBody(), admin)).status).toBe(404);
+      expect((await promo.api.put('/api/admin/promotion/coupons/999999', couponBody(), admin)).status).toBe(
+        404,
+      );
     });
 
     it('lists coupons by status and text, newest first', async () => {
       const tag = `TAG${Date.now()}`;
-      const active = await createCoupon(api, { code: `${tag}A` });
-      const inactive = await createCoupon(api, { code: `${tag}B`, status: 'INACTIVE' });
-      const all = await api.get(`/api/admin/promotion/coupons?q=${tag.toLowerCase()}`, admin);
+      const active = await createCoupon(promo.api, { code: `${tag}A` });
+      const inactive = await createCoupon(promo.api, { code: `${tag}B`, status: 'INACTIVE' });
+      const all = await promo.api.get(`/api/admin/promotion/coupons?q=${tag.toLowerCase()}`, admin);
       expect(all.body.content.map((c: { id: number }) => c.id)).toEqual([inactive.id, active.id]);
       expect(all.body).toMatchObject({ totalElements: 2, page: 0, first: true, last: true });
-      const onlyInactive = await api.get(`/api/admin/promotion/coupons?q=${tag}&status=INACTIVE`, admin);
+      const onlyInactive = await promo.api.get(
+        `/api/admin/promotion/coupons?q=${tag}&status=INACTIVE`,
+        admin,
+      );
       expect(onlyInactive.body.content.map((c: { id: number }) => c.id)).toEqual([inactive.id]);
     });
 
     it('deletes only a coupon nobody holds', async () => {
-      const held = await createCoupon(api);
-      await api.post('/api/promotion/coupons/claim', { couponCode: held.code }, asUser());
-      const refused = await api.delete(`/api/admin/promotion/coupons/${held.id}`, admin);
+      const held = await createCoupon(promo.api);
+      await promo.api.post('/api/promotion/coupons/claim', { couponCode: held.code }, asUser());
+      const refused = await promo.api.delete(`/api/admin/promotion/coupons/${held.id}`, admin);
       expect(refused.status).toBe(409);
       expect(refused.body.type).toBe('urn:sagamart:problem:COUPON_IN_USE');
 
-      const unused = await createCoupon(api);
-      expect((await api.delete(`/api/admin/promotion/coupons/${unused.id}`, admin)).status).toBe(204);
-      expect((await api.get(`/api/admin/promotion/coupons/${unused.id}`, admin)).status).toBe(404);
+      const unused = await createCoupon(promo.api);
+      expect((await promo.api.delete(`/api/admin/promotion/coupons/${unused.id}`, admin)).status).toBe(204);
+      expect((await promo.api.get(`/api/admin/promotion/coupons/${unused.id}`, admin)).status).toBe(404);
     });
   });
 
@@ -158,7 +149,7 @@ describe('promotion admin API', () => {
     });
 
     it('creates an ORDER policy with defaults and refuses a target on it', async () => {
-      const created = await api.post('/api/admin/promotion/policies', policyBody(), admin);
+      const created = await promo.api.post('/api/admin/promotion/policies', policyBody(), admin);
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({
         targetType: 'ORDER',
@@ -166,22 +157,26 @@ describe('promotion admin API', () => {
         minOrderAmount: 0,
         status: 'ACTIVE',
       });
-      const withTarget = await api.post('/api/admin/promotion/policies', policyBody({ targetId: 3 }), admin);
+      const withTarget = await promo.api.post(
+        '/api/admin/promotion/policies',
+        policyBody({ targetId: 3 }),
+        admin,
+      );
       expect(withTarget.status).toBe(400);
       expect(withTarget.body.errors).toEqual([expect.objectContaining({ field: 'targetId' })]);
     });
 
     it('checks that a PRODUCT target exists and is not deleted', async () => {
-      catalog.products.set(41, { deleted: false });
-      catalog.products.set(43, { deleted: true });
-      const ok = await api.post(
+      promo.catalog.products.set(41, { deleted: false });
+      promo.catalog.products.set(43, { deleted: true });
+      const ok = await promo.api.post(
         '/api/admin/promotion/policies',
         policyBody({ targetType: 'PRODUCT', targetId: 41 }),
         admin,
       );
       expect(ok.status).toBe(201);
       for (const targetId of [42, 43]) {
-        const missing = await api.post(
+        const missing = await promo.api.post(
           '/api/admin/promotion/policies',
           policyBody({ targetType: 'PRODUCT', targetId }),
           admin,
@@ -192,7 +187,7 @@ describe('promotion admin API', () => {
           detail: `There is no product ${targetId}`,
         });
       }
-      const noTarget = await api.post(
+      const noTarget = await promo.api.post(
         '/api/admin/promotion/policies',
         policyBody({ targetType: 'PRODUCT' }),
         admin,
@@ -201,14 +196,14 @@ describe('promotion admin API', () => {
     });
 
     it('checks that a CATEGORY target exists', async () => {
-      catalog.categories.add(7);
-      const ok = await api.post(
+      promo.catalog.categories.add(7);
+      const ok = await promo.api.post(
         '/api/admin/promotion/policies',
         policyBody({ targetType: 'CATEGORY', targetId: 7 }),
         admin,
       );
       expect(ok.status).toBe(201);
-      const missing = await api.post(
+      const missing = await promo.api.post(
         '/api/admin/promotion/policies',
         policyBody({ targetType: 'CATEGORY', targetId: 8 }),
         admin,
@@ -217,9 +212,13 @@ describe('promotion admin API', () => {
     });
 
     it('applies the same amount rules as coupons', async () => {
-      const rate = await api.post('/api/admin/promotion/policies', policyBody({ discountValue: 150 }), admin);
+      const rate = await promo.api.post(
+        '/api/admin/promotion/policies',
+        policyBody({ discountValue: 150 }),
+        admin,
+      );
       expect(rate.status).toBe(400);
-      const window = await api.post(
+      const window = await promo.api.post(
         '/api/admin/promotion/policies',
         policyBody({ validFrom: daysFromNow(1), validTo: daysFromNow(1) }),
         admin,
@@ -228,13 +227,13 @@ describe('promotion admin API', () => {
     });
 
     it('updates, lists, reads and deletes policies', async () => {
-      catalog.categories.add(70);
-      const created = await api.post(
+      promo.catalog.categories.add(70);
+      const created = await promo.api.post(
         '/api/admin/promotion/policies',
         policyBody({ targetType: 'CATEGORY', targetId: 70 }),
         admin,
       );
-      const updated = await api.put(
+      const updated = await promo.api.put(
         `/api/admin/promotion/policies/${created.body.id}`,
         policyBody({
           targetType: 'CATEGORY',
@@ -248,17 +247,21 @@ describe('promotion admin API', () => {
       );
       expect(updated.status).toBe(200);
       expect(updated.body).toMatchObject({ status: 'INACTIVE', discountType: 'FIXED', discountValue: 700 });
-      const listed = await api.get(
+      const listed = await promo.api.get(
         '/api/admin/promotion/policies?status=INACTIVE&targetType=CATEGORY',
         admin,
       );
       expect(listed.body.content.map((p: { id: number }) => p.id)).toContain(created.body.id);
       expect(listed.body.content.every((p: { status: string }) => p.status === 'INACTIVE')).toBe(true);
-      expect((await api.get(`/api/admin/promotion/policies/${created.body.id}`, admin)).body).toEqual(
+      expect((await promo.api.get(`/api/admin/promotion/policies/${created.body.id}`, admin)).body).toEqual(
         updated.body,
       );
-      expect((await api.delete(`/api/admin/promotion/policies/${created.body.id}`, admin)).status).toBe(204);
-      expect((await api.delete(`/api/admin/promotion/policies/${created.body.id}`, admin)).status).toBe(404);
+      expect((await promo.api.delete(`/api/admin/promotion/policies/${created.body.id}`, admin)).status).toBe(
+        204,
+      );
+      expect((await promo.api.delete(`/api/admin/promotion/policies/${created.body.id}`, admin)).status).toBe(
+        404,
+      );
     });
 
     it('answers 503 when product-service cannot check the target', async () => {

@@ -1,39 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import type { Service } from '@sagamart/kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  admin,
-  asUser,
-  type Client,
-  client,
-  couponBody,
-  createCoupon,
-  daysFromNow,
-  type FakeCatalog,
-  startFakeCatalog,
-  startPromotion,
-} from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { admin, asUser, couponBody, createCoupon, daysFromNow, usePromotion } from './support.ts';
 
 describe('shopper coupons', () => {
-  let catalog: FakeCatalog;
-  let service: Service<any>;
-  let api: Client;
-
-  beforeAll(async () => {
-    catalog = await startFakeCatalog();
-    service = await startPromotion(catalog.url);
-    api = client(service);
-  });
-  afterAll(async () => {
-    await service.stop();
-    await catalog.close();
-  });
+  const promo = usePromotion();
 
   const claim = (code: string, userId = randomUUID()) =>
-    api.post('/api/promotion/coupons/claim', { couponCode: code }, asUser(userId));
+    promo.api.post('/api/promotion/coupons/claim', { couponCode: code }, asUser(userId));
 
   it('claims a coupon by code (any case) and shows it as ISSUED', async () => {
-    const coupon = await createCoupon(api, {
+    const coupon = await createCoupon(promo.api, {
       name: '첫 구매',
       discountType: 'FIXED',
       discountValue: 3_000,
@@ -53,25 +29,31 @@ describe('shopper coupons', () => {
       minOrderAmount: 20_000,
       orderId: null,
     });
-    const mine = await api.get('/api/promotion/coupons', asUser(userId));
+    const mine = await promo.api.get('/api/promotion/coupons', asUser(userId));
     expect(mine.body.content).toEqual([res.body]);
-    expect((await api.get(`/api/admin/promotion/coupons/${coupon.id}`, admin)).body.issuedCount).toBe(1);
+    expect((await promo.api.get(`/api/admin/promotion/coupons/${coupon.id}`, admin)).body.issuedCount).toBe(
+      1,
+    );
   });
 
   it('needs a signed-in user', async () => {
-    const coupon = await createCoupon(api);
-    expect((await api.post('/api/promotion/coupons/claim', { couponCode: coupon.code })).status).toBe(401);
-    expect((await api.get('/api/promotion/coupons')).status).toBe(401);
+    const coupon = await createCoupon(promo.api);
+    expect((await promo.api.post('/api/promotion/coupons/claim', { couponCode: coupon.code })).status).toBe(
+      401,
+    );
+    expect((await promo.api.get('/api/promotion/coupons')).status).toBe(401);
   });
 
   it('gives each user one coupon of a kind', async () => {
-    const coupon = await createCoupon(api);
+    const coupon = await createCoupon(promo.api);
     const userId = randomUUID();
     expect((await claim(coupon.code, userId)).status).toBe(201);
     const again = await claim(coupon.code, userId);
     expect(again.status).toBe(409);
     expect(again.body.type).toBe('urn:sagamart:problem:COUPON_ALREADY_CLAIMED');
-    expect((await api.get(`/api/admin/promotion/coupons/${coupon.id}`, admin)).body.issuedCount).toBe(1);
+    expect((await promo.api.get(`/api/admin/promotion/coupons/${coupon.id}`, admin)).body.issuedCount).toBe(
+      1,
+    );
   });
 
   it('refuses unknown, inactive, not yet valid and expired coupons', async () => {
@@ -82,7 +64,7 @@ describe('shopper coupons', () => {
       [{ validFrom: daysFromNow(-2), validTo: daysFromNow(-1) }, 'EXPIRED'],
     ];
     for (const [overrides, reason] of cases) {
-      const coupon = await createCoupon(api, overrides);
+      const coupon = await createCoupon(promo.api, overrides);
       const res = await claim(coupon.code);
       expect(res.status).toBe(409);
       expect(res.body).toMatchObject({ type: 'urn:sagamart:problem:COUPON_NOT_CLAIMABLE', reason });
@@ -90,7 +72,7 @@ describe('shopper coupons', () => {
   });
 
   it('never issues more than the total limit, even to concurrent claims', async () => {
-    const coupon = await createCoupon(api, { totalIssueLimit: 5 });
+    const coupon = await createCoupon(promo.api, { totalIssueLimit: 5 });
     const results = await Promise.all(Array.from({ length: 20 }, () => claim(coupon.code)));
     const statuses = results.map((r) => r.status);
     expect(statuses.filter((s) => s === 201)).toHaveLength(5);
@@ -100,52 +82,56 @@ describe('shopper coupons', () => {
         .filter((r) => r.status === 409)
         .every((r) => r.body.type === 'urn:sagamart:problem:COUPON_EXHAUSTED'),
     ).toBe(true);
-    expect((await api.get(`/api/admin/promotion/coupons/${coupon.id}`, admin)).body.issuedCount).toBe(5);
+    expect((await promo.api.get(`/api/admin/promotion/coupons/${coupon.id}`, admin)).body.issuedCount).toBe(
+      5,
+    );
   });
 
   it('issues one coupon to a user who claims it many times at once', async () => {
-    const coupon = await createCoupon(api, { totalIssueLimit: 100 });
+    const coupon = await createCoupon(promo.api, { totalIssueLimit: 100 });
     const userId = randomUUID();
     const results = await Promise.all(Array.from({ length: 10 }, () => claim(coupon.code, userId)));
     expect(results.filter((r) => r.status === 201)).toHaveLength(1);
     expect(results.filter((r) => r.status === 409)).toHaveLength(9);
-    expect((await api.get(`/api/admin/promotion/coupons/${coupon.id}`, admin)).body.issuedCount).toBe(1);
-    expect((await api.get('/api/promotion/coupons', asUser(userId))).body.totalElements).toBe(1);
+    expect((await promo.api.get(`/api/admin/promotion/coupons/${coupon.id}`, admin)).body.issuedCount).toBe(
+      1,
+    );
+    expect((await promo.api.get('/api/promotion/coupons', asUser(userId))).body.totalElements).toBe(1);
   });
 
   it('shows a coupon past its validity as EXPIRED and filters by state', async () => {
     const userId = randomUUID();
-    const fresh = await createCoupon(api);
-    const aging = await createCoupon(api);
+    const fresh = await createCoupon(promo.api);
+    const aging = await createCoupon(promo.api);
     expect((await claim(fresh.code, userId)).status).toBe(201);
     expect((await claim(aging.code, userId)).status).toBe(201);
     // The admin moves one coupon's validity into the past: its holders now see it EXPIRED.
-    const moved = await api.put(
+    const moved = await promo.api.put(
       `/api/admin/promotion/coupons/${aging.id}`,
       couponBody({ code: aging.code, validFrom: daysFromNow(-3), validTo: daysFromNow(-1) }),
       admin,
     );
     expect(moved.status).toBe(200);
 
-    const all = await api.get('/api/promotion/coupons', asUser(userId));
+    const all = await promo.api.get('/api/promotion/coupons', asUser(userId));
     const byId = Object.fromEntries(all.body.content.map((c: { couponId: number }) => [c.couponId, c]));
     expect(byId[aging.id]).toMatchObject({ status: 'EXPIRED', usable: false });
     expect(byId[fresh.id]).toMatchObject({ status: 'ISSUED', usable: true });
 
     const ids = async (status: string) =>
-      (await api.get(`/api/promotion/coupons?status=${status}`, asUser(userId))).body.content.map(
+      (await promo.api.get(`/api/promotion/coupons?status=${status}`, asUser(userId))).body.content.map(
         (c: { couponId: number }) => c.couponId,
       );
     expect(await ids('EXPIRED')).toEqual([aging.id]);
     expect(await ids('ISSUED')).toEqual([fresh.id]);
     expect(await ids('USED')).toEqual([]);
-    expect((await api.get('/api/promotion/coupons?status=GONE', asUser(userId))).status).toBe(400);
+    expect((await promo.api.get('/api/promotion/coupons?status=GONE', asUser(userId))).status).toBe(400);
   });
 
   it('shows only my own coupons', async () => {
-    const coupon = await createCoupon(api);
+    const coupon = await createCoupon(promo.api);
     await claim(coupon.code);
-    const stranger = await api.get('/api/promotion/coupons', asUser());
+    const stranger = await promo.api.get('/api/promotion/coupons', asUser());
     expect(stranger.body.totalElements).toBe(0);
   });
 });

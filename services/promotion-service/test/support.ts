@@ -1,44 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { ConfigTree, Service } from '@sagamart/kit';
-import { startTestService } from '@sagamart/testkit';
+import { asUser, type JsonClient, jsonClient, startTestService } from '@sagamart/testkit';
 import Fastify, { type FastifyInstance } from 'fastify';
+import { afterAll, beforeAll } from 'vitest';
 import promotionService from '../src/index.ts';
 
-/** A small JSON client for one base URL. */
-export function client(base: string | Service<any>) {
-  const url = typeof base === 'string' ? base : base.url;
-  const call = async <T = any>(
-    method: string,
-    path: string,
-    body?: unknown,
-    headers: Record<string, string> = {},
-  ) => {
-    const res = await fetch(`${url}${path}`, {
-      method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
-      ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? (JSON.parse(text) as T) : (undefined as T) };
-  };
-  return {
-    get: <T = any>(path: string, headers?: Record<string, string>) =>
-      call<T>('GET', path, undefined, headers),
-    post: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
-      call<T>('POST', path, body ?? {}, headers),
-    put: <T = any>(path: string, body?: unknown, headers?: Record<string, string>) =>
-      call<T>('PUT', path, body ?? {}, headers),
-    delete: <T = any>(path: string, headers?: Record<string, string>) =>
-      call<T>('DELETE', path, undefined, headers),
-  };
-}
-
-export type Client = ReturnType<typeof client>;
-
-/** Identity headers as the gateway sets them after verifying an access token. */
-export function asUser(userId: string = randomUUID(), role: 'USER' | 'ADMIN' = 'USER') {
-  return { 'x-user-id': userId, 'x-user-email': `${userId}@example.test`, 'x-user-role': role };
-}
+export { asUser, type JsonClient as Client, jsonClient as client } from '@sagamart/testkit';
 export const admin = asUser(randomUUID(), 'ADMIN');
 
 const day = 86_400_000;
@@ -109,17 +76,46 @@ export async function startPromotion(catalogUrl: string, config: ConfigTree = {}
 }
 
 /** Creates a coupon as admin and returns it. */
-export async function createCoupon(api: Client, overrides: Record<string, unknown> = {}) {
+export async function createCoupon(api: JsonClient, overrides: Record<string, unknown> = {}) {
   const res = await api.post('/api/admin/promotion/coupons', couponBody(overrides), admin);
   if (res.status !== 201) throw new Error(`coupon not created: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body as { id: number; code: string; issuedCount: number };
 }
 
 /** Creates a coupon and issues it to a new user; returns both. */
-export async function issuedCoupon(api: Client, overrides: Record<string, unknown> = {}) {
+export async function issuedCoupon(api: JsonClient, overrides: Record<string, unknown> = {}) {
   const coupon = await createCoupon(api, overrides);
   const userId = randomUUID();
   const claim = await api.post('/api/promotion/coupons/claim', { couponCode: coupon.code }, asUser(userId));
   if (claim.status !== 201) throw new Error(`claim failed: ${claim.status} ${JSON.stringify(claim.body)}`);
   return { coupon, userId };
+}
+
+/**
+ * One promotion-service (with its fake catalog) for a describe block; the getters are valid inside tests.
+ */
+export function usePromotion() {
+  let catalog: FakeCatalog;
+  let service: Service<unknown>;
+  let api: JsonClient;
+  beforeAll(async () => {
+    catalog = await startFakeCatalog();
+    service = await startPromotion(catalog.url);
+    api = jsonClient(service);
+  });
+  afterAll(async () => {
+    await service.stop();
+    await catalog.close();
+  });
+  return {
+    get catalog() {
+      return catalog;
+    },
+    get service() {
+      return service;
+    },
+    get api() {
+      return api;
+    },
+  };
 }
