@@ -1,6 +1,5 @@
-import { OptionGroup, ProductImageRef, ProductStatus, SkuStatus } from '@sagamart/contracts';
-import { requireIdentity } from '@sagamart/kit';
 import { Type } from 'typebox';
+import { OptionGroup, ProductImageRef, ProductStatus, SkuStatus } from '../catalog.ts';
 
 export const ProductCard = Type.Object({
   id: Type.Integer(),
@@ -94,7 +93,3 @@ export const RebuildRun = Type.Object({
   categories: Type.Integer(),
   error: Type.Union([Type.String(), Type.Null()]),
 });
-
-export async function adminOnly(req: Parameters<typeof requireIdentity>[0]): Promise<void> {
-  requireIdentity(req, 'ADMIN');
-}

@@ -1,6 +1,5 @@
-import { OrderNumber, PAYMENT_STATUSES, PaymentView } from '@sagamart/contracts';
-import { ProblemSchema } from '@sagamart/kit';
 import { Type } from 'typebox';
+import { OrderNumber, PAYMENT_STATUSES, PaymentView } from '../ordering.ts';
 
 export const ConfirmBody = Type.Object(
   {
@@ -24,11 +23,3 @@ export const OrderPaymentsSchema = Type.Object({
 });
 
 export const OrderNumberParams = Type.Object({ orderNumber: OrderNumber });
-
-export const problems = {
-  400: ProblemSchema,
-  401: ProblemSchema,
-  403: ProblemSchema,
-  404: ProblemSchema,
-  409: ProblemSchema,
-};

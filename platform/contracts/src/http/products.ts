@@ -1,19 +1,5 @@
-import {
-  OptionGroup,
-  ProductImageRef,
-  ProductStatus,
-  SkuStatus,
-  StockMovementType,
-} from '@sagamart/contracts';
-import { requireIdentity } from '@sagamart/kit';
 import { Type } from 'typebox';
-
-export const tags = {
-  categories: ['admin: categories'],
-  products: ['admin: products'],
-  images: ['images'],
-  internal: ['internal'],
-};
+import { OptionGroup, ProductImageRef, ProductStatus, SkuStatus, StockMovementType } from '../catalog.ts';
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 export const SkuParams = Type.Object({
@@ -223,11 +209,3 @@ export const UploadedImage = Type.Object({
   size: Type.Integer(),
   temporary: Type.Boolean(),
 });
-
-/**
- * Route guard run before the body is read or validated: a caller without the ADMIN role gets 401/403,
- * never a validation error (and an upload is not read at all).
- */
-export async function adminOnly(req: Parameters<typeof requireIdentity>[0]): Promise<void> {
-  requireIdentity(req, 'ADMIN');
-}

@@ -1,4 +1,3 @@
-import { ProblemSchema } from '@sagamart/kit';
 import { Type } from 'typebox';
 
 const Won = Type.Integer({ minimum: 0, maximum: 1_000_000_000_000 });
@@ -121,12 +120,3 @@ export const MyCouponSchema = Type.Object({
 });
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
-
-export const problems = {
-  400: ProblemSchema,
-  401: ProblemSchema,
-  403: ProblemSchema,
-  404: ProblemSchema,
-  409: ProblemSchema,
-  422: ProblemSchema,
-};

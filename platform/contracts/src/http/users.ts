@@ -1,21 +1,14 @@
-import { USER_GRADES, USER_ROLES, USER_STATUSES } from '@sagamart/contracts';
+import { Type } from 'typebox';
+import { USER_GRADES, USER_ROLES, USER_STATUSES } from '../identity.ts';
 import {
   EMAIL_MAX_LENGTH,
   EMAIL_PATTERN_SOURCE,
-  EMAIL_RULE_MESSAGE,
   NAME_MAX_LENGTH,
   NAME_PATTERN_SOURCE,
-  NAME_RULE_MESSAGE,
   PASSWORD_MAX_LENGTH,
   PASSWORD_PATTERN_SOURCE,
-  PASSWORD_RULE_MESSAGE,
-  PASSWORD_TOO_LONG_MESSAGE,
   PHONE_PATTERN_SOURCE,
-  PHONE_RULE_MESSAGE,
-} from '@sagamart/contracts/rules';
-import { ProblemSchema } from '@sagamart/kit';
-import { Type } from 'typebox';
-import type { RuleMessages } from './validation.ts';
+} from '../rules.ts';
 
 // Enums rather than unions of literals: one clear validation error per field.
 export const RoleSchema = Type.Enum(USER_ROLES);
@@ -30,23 +23,6 @@ export const PasswordSchema = Type.String({
 export const NameSchema = Type.String({ maxLength: NAME_MAX_LENGTH, pattern: NAME_PATTERN_SOURCE });
 /** Empty means "no phone". */
 export const PhoneSchema = Type.Union([Type.String({ pattern: `^$|${PHONE_PATTERN_SOURCE}` }), Type.Null()]);
-
-/** The shared rules' wording for each field. */
-export const FIELD_MESSAGES: RuleMessages = {
-  email: { '*': EMAIL_RULE_MESSAGE },
-  password: {
-    pattern: PASSWORD_RULE_MESSAGE,
-    required: PASSWORD_RULE_MESSAGE,
-    maxLength: PASSWORD_TOO_LONG_MESSAGE,
-  },
-  newPassword: {
-    pattern: PASSWORD_RULE_MESSAGE,
-    required: PASSWORD_RULE_MESSAGE,
-    maxLength: PASSWORD_TOO_LONG_MESSAGE,
-  },
-  name: { pattern: NAME_RULE_MESSAGE, required: NAME_RULE_MESSAGE },
-  phone: { pattern: PHONE_RULE_MESSAGE },
-};
 
 export const ProfileSchema = Type.Object({
   userId: Type.String({ format: 'uuid' }),
@@ -78,13 +54,3 @@ export const LedgerEntrySchema = Type.Object({
 });
 
 export const UserIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
-
-export const problems = {
-  400: ProblemSchema,
-  401: ProblemSchema,
-  403: ProblemSchema,
-  404: ProblemSchema,
-  409: ProblemSchema,
-  429: ProblemSchema,
-  503: ProblemSchema,
-};

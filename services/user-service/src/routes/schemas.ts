@@ -1,0 +1,39 @@
+import {
+  EMAIL_RULE_MESSAGE,
+  NAME_RULE_MESSAGE,
+  PASSWORD_RULE_MESSAGE,
+  PASSWORD_TOO_LONG_MESSAGE,
+  PHONE_RULE_MESSAGE,
+} from '@sagamart/contracts/rules';
+import { ProblemSchema } from '@sagamart/kit';
+import type { RuleMessages } from './validation.ts';
+
+// The public shapes live in @sagamart/contracts, where the web reads their types.
+export * from '@sagamart/contracts/http/users';
+
+/** The shared rules' wording for each field. */
+export const FIELD_MESSAGES: RuleMessages = {
+  email: { '*': EMAIL_RULE_MESSAGE },
+  password: {
+    pattern: PASSWORD_RULE_MESSAGE,
+    required: PASSWORD_RULE_MESSAGE,
+    maxLength: PASSWORD_TOO_LONG_MESSAGE,
+  },
+  newPassword: {
+    pattern: PASSWORD_RULE_MESSAGE,
+    required: PASSWORD_RULE_MESSAGE,
+    maxLength: PASSWORD_TOO_LONG_MESSAGE,
+  },
+  name: { pattern: NAME_RULE_MESSAGE, required: NAME_RULE_MESSAGE },
+  phone: { pattern: PHONE_RULE_MESSAGE },
+};
+
+export const problems = {
+  400: ProblemSchema,
+  401: ProblemSchema,
+  403: ProblemSchema,
+  404: ProblemSchema,
+  409: ProblemSchema,
+  429: ProblemSchema,
+  503: ProblemSchema,
+};
