@@ -1,9 +1,4 @@
-import type {
-  OptionGroup,
-  ProductImageRef,
-  ProductStatus,
-  SkuStatus,
-} from '@sagamart/contracts';
+import type { OptionGroup, ProductImageRef, ProductStatus, SkuStatus } from '@sagamart/contracts';
 import type * as catalog from '@sagamart/contracts/http/catalog';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { Static } from 'typebox';
@@ -18,7 +13,13 @@ export type { OptionGroup, ProductStatus, SkuStatus };
 export const PRODUCT_STATUSES = serverEnum<ProductStatus>()(['ACTIVE', 'INACTIVE', 'SOLD_OUT']);
 
 export type CatalogSort = NonNullable<Static<typeof catalog.SearchQuery>['sort']>;
-export const CATALOG_SORTS = serverEnum<CatalogSort>()(['relevance', 'latest', 'price_asc', 'price_desc', 'popular']);
+export const CATALOG_SORTS = serverEnum<CatalogSort>()([
+  'relevance',
+  'latest',
+  'price_asc',
+  'price_desc',
+  'popular',
+]);
 
 /** A product as lists show it. Prices are integer won; `discountRate` is whole percent off basePrice. */
 export type ProductCard = Static<typeof catalog.ProductCard>;
@@ -100,7 +101,9 @@ export const categoryTreeQuery = queryOptions({
   queryKey: [...catalogQueryPrefix, 'categories'],
   // Every level's `children` is an array (the deepest one empty), so the tree is a CategoryNode[].
   queryFn: ({ signal }) =>
-    sendRequest<CategoryTree>('/api/catalog/categories/tree', { signal }).then((tree) => tree as CategoryNode[]),
+    sendRequest<CategoryTree>('/api/catalog/categories/tree', { signal }).then(
+      (tree) => tree as CategoryNode[],
+    ),
   // The tree changes rarely; browsing should not refetch it on every page.
   staleTime: 5 * 60_000,
 });

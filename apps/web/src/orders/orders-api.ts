@@ -1,10 +1,10 @@
 // order-service's shapes come from its schemas, as types only: nothing of them reaches the bundle.
 import type * as orders from '@sagamart/contracts/http/orders';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import type { Static } from 'typebox';
 import { api } from '../api/client.ts';
 import type { Page, PageRequest } from '../api/page.ts';
 import { serverEnum } from '../api/server-enum.ts';
-import type { Static } from 'typebox';
 
 /**
  * PENDING (reserving stock, coupon, points) → PAYMENT_PENDING → PAID, and CANCELLED from any of them

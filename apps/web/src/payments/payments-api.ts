@@ -1,6 +1,6 @@
-import { queryOptions } from '@tanstack/react-query';
 import type { PaymentView } from '@sagamart/contracts';
 import type * as payments from '@sagamart/contracts/http/payments';
+import { queryOptions } from '@tanstack/react-query';
 import type { Static } from 'typebox';
 import { api } from '../api/client.ts';
 import { serverEnum } from '../api/server-enum.ts';

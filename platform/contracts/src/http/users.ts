@@ -53,4 +53,38 @@ export const LedgerEntrySchema = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 });
 
+/** `passwordConfirm` must equal `password` (checked by the route, with the shared rule's message). */
+export const SignupBody = Type.Object({
+  email: EmailSchema,
+  password: PasswordSchema,
+  passwordConfirm: Type.String({ maxLength: 256 }),
+  name: NameSchema,
+  phone: Type.Optional(PhoneSchema),
+});
+
+export const SignedUpUser = Type.Object({
+  userId: Type.String({ format: 'uuid' }),
+  email: Type.String(),
+  name: Type.String(),
+  phone: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+
+/** Phone null or empty removes it. */
+export const ProfileUpdateBody = Type.Object({
+  name: Type.Optional(NameSchema),
+  phone: Type.Optional(PhoneSchema),
+});
+
+export const PasswordChangeBody = Type.Object({
+  currentPassword: Type.String({ minLength: 1, maxLength: 256 }),
+  newPassword: PasswordSchema,
+});
+
+export const AdminUserChangeBody = Type.Object({
+  status: Type.Optional(StatusSchema),
+  grade: Type.Optional(GradeSchema),
+  role: Type.Optional(RoleSchema),
+});
+
 export const UserIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
