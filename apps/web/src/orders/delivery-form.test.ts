@@ -1,6 +1,7 @@
 import { Delivery } from '@sagamart/contracts/http/orders';
 import { Value } from 'typebox/value';
 import { describe, expect, it } from 'vitest';
+import { fieldsWithErrors } from '../ui/use-form-fields.ts';
 import {
   type DeliveryFormValues,
   deliveryFieldErrors,
@@ -18,15 +19,11 @@ const filled: DeliveryFormValues = {
   memo: ' 문 앞에 놓아 주세요 ',
 };
 
-function problems(values: DeliveryFormValues): string[] {
-  return Object.entries(validateDelivery(values))
-    .filter(([, message]) => message !== undefined)
-    .map(([field]) => field);
-}
+const invalidFields = (values: DeliveryFormValues) => fieldsWithErrors(validateDelivery(values));
 
 describe('delivery form', () => {
   it('accepts a complete address and sends it trimmed, leaving empty optional fields out', () => {
-    expect(problems(filled)).toEqual([]);
+    expect(invalidFields(filled)).toEqual([]);
     expect(deliveryOf(filled)).toEqual({
       receiverName: '김철수',
       receiverPhone: '010-1234-5678',
@@ -37,12 +34,12 @@ describe('delivery form', () => {
   });
 
   it('names every missing or malformed field', () => {
-    expect(problems(EMPTY_DELIVERY)).toEqual(['receiverName', 'receiverPhone', 'zipcode', 'address']);
-    expect(problems({ ...filled, receiverPhone: '02-123-4567', zipcode: '1234' })).toEqual([
+    expect(invalidFields(EMPTY_DELIVERY)).toEqual(['receiverName', 'receiverPhone', 'zipcode', 'address']);
+    expect(invalidFields({ ...filled, receiverPhone: '02-123-4567', zipcode: '1234' })).toEqual([
       'receiverPhone',
       'zipcode',
     ]);
-    expect(problems({ ...filled, receiverName: 'a'.repeat(51), memo: 'm'.repeat(201) })).toEqual([
+    expect(invalidFields({ ...filled, receiverName: 'a'.repeat(51), memo: 'm'.repeat(201) })).toEqual([
       'receiverName',
       'memo',
     ]);
@@ -60,7 +57,7 @@ describe('delivery form', () => {
       { ...filled, addressDetail: 'd'.repeat(201) },
     ];
     for (const values of cases) {
-      const browserAccepts = problems(values).length === 0;
+      const browserAccepts = invalidFields(values).length === 0;
       expect(Value.Check(Delivery, deliveryOf(values)), JSON.stringify(values)).toBe(browserAccepts);
     }
   });

@@ -1,6 +1,7 @@
 import { SignupBody } from '@sagamart/contracts/http/users';
 import { Value } from 'typebox/value';
 import { describe, expect, it } from 'vitest';
+import { fieldsWithErrors } from '../ui/use-form-fields.ts';
 import { type SignupFormValues, validateProfile, validateSignup } from './signup-validation.ts';
 
 const valid: SignupFormValues = {
@@ -11,11 +12,7 @@ const valid: SignupFormValues = {
   phone: '010-1234-5678',
 };
 
-function invalidFields(values: SignupFormValues): string[] {
-  return Object.entries(validateSignup(values))
-    .filter(([, message]) => message !== undefined)
-    .map(([field]) => field);
-}
+const invalidFields = (values: SignupFormValues) => fieldsWithErrors(validateSignup(values));
 
 describe('signup form', () => {
   it('accepts a complete signup, with or without a phone', () => {
