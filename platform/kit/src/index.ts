@@ -52,7 +52,17 @@ export {
   type Role,
 } from './identity.ts';
 export { createMetrics, type ServiceMetrics } from './metrics.ts';
-export { type Page, PageQuery, PageSchema, toPage } from './page.ts';
+export {
+  type Page,
+  PageQuery,
+  PageSchema,
+  parseSort,
+  type SortDirection,
+  type SortOrder,
+  SortParam,
+  type SortSpec,
+  toPage,
+} from './page.ts';
 export { type BreakerOptions, BrokenCircuitError, CircuitBreakers, CircuitState } from './resilience.ts';
 export { runService } from './run.ts';
 export {
