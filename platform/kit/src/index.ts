@@ -64,6 +64,7 @@ export {
   toPage,
 } from './page.ts';
 export { type BreakerOptions, BrokenCircuitError, CircuitBreakers, CircuitState } from './resilience.ts';
+export type { RetentionTask } from './retention.ts';
 export { runService } from './run.ts';
 export {
   defaultDatabaseName,
