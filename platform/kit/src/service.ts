@@ -231,7 +231,7 @@ class ServiceRuntime<DB> implements Service<DB> {
       },
       serverUrl: configServerUrl,
       env,
-      refreshable: def.refreshable ?? [],
+      refreshable: [...(def.refreshable ?? []), 'retention'],
       log: this.log,
     });
     const config = this.config;
