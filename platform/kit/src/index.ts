@@ -63,6 +63,7 @@ export {
   type SortSpec,
   toPage,
 } from './page.ts';
+export { type Periodic, repeatEvery } from './periodic.ts';
 export { type BreakerOptions, BrokenCircuitError, CircuitBreakers, CircuitState } from './resilience.ts';
 export type { RetentionTask } from './retention.ts';
 export { runService } from './run.ts';

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import { Counter } from 'prom-client';
 import type { ServiceMetrics } from './metrics.ts';
+import { type Periodic, repeatEvery } from './periodic.ts';
 
 /** One table's pruning: deletes at most `limit` rows that cannot matter any more. */
 export interface RetentionTask {
@@ -25,8 +26,7 @@ export interface RetentionOptions {
  * waiting on one another.
  */
 export class RetentionJob {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private loop: Periodic | undefined;
   private stopped = true;
   private readonly deleted: Counter<'table'>;
   private readonly passes: Counter<'table'>;
@@ -50,13 +50,15 @@ export class RetentionJob {
   start(): void {
     if (this.options.tasks.length === 0) return;
     this.stopped = false;
-    this.schedule();
+    this.loop = repeatEvery(
+      () => this.options.settings().intervalMs,
+      () => this.pass(),
+    );
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.loop?.stop();
   }
 
   /** One pass over every table. */
@@ -74,16 +76,5 @@ export class RetentionJob {
         this.options.log.warn({ err: error, table: task.table }, 'retention pass failed');
       }
     }
-  }
-
-  private schedule(): void {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.pass().finally(() => {
-        this.running = undefined;
-        this.schedule();
-      });
-    }, this.options.settings().intervalMs);
-    this.timer.unref();
   }
 }

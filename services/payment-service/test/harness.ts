@@ -329,12 +329,7 @@ export async function startHarness(options: HarnessOptions = {}) {
      */
     async barrier() {
       const order = await harness.place(harness.newOrder());
-      const paymentKey = await harness.checkout(order, 'slow');
-      const res = await harness.confirm(order.userId, {
-        orderNumber: order.orderNumber,
-        paymentKey,
-        amount: order.payableAmount,
-      });
+      const res = await harness.autoPay(order.orderNumber, 'slow');
       if (res.body?.status !== 'PENDING') throw new Error(`barrier payment was ${res.body?.status}`);
       await until(async () => (await harness.events(order.orderNumber)).length > 0, 15_000);
     },
