@@ -12,14 +12,9 @@ import { serverEnum } from '../api/server-enum.ts';
 export type { OptionGroup, ProductStatus, SkuStatus };
 export const PRODUCT_STATUSES = serverEnum<ProductStatus>()(['ACTIVE', 'INACTIVE', 'SOLD_OUT']);
 
-export type CatalogSort = NonNullable<Static<typeof catalog.SearchQuery>['sort']>;
-export const CATALOG_SORTS = serverEnum<CatalogSort>()([
-  'relevance',
-  'latest',
-  'price_asc',
-  'price_desc',
-  'popular',
-]);
+/** catalog-service's own sort tokens (it also takes Spring's `field,asc|desc`). */
+export const CATALOG_SORTS = ['relevance', 'latest', 'price_asc', 'price_desc', 'popular'] as const;
+export type CatalogSort = (typeof CATALOG_SORTS)[number];
 
 /** A product as lists show it. Prices are integer won; `discountRate` is whole percent off basePrice. */
 export type ProductCard = Static<typeof catalog.ProductCard>;

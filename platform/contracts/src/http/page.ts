@@ -22,3 +22,13 @@ export function PageSchema<T extends TSchema>(item: T) {
     last: Type.Boolean(),
   });
 }
+
+/**
+ * The `sort` query parameter, in Spring Data's `Pageable` form and repeatable:
+ * `sort=price,desc&sort=name` (direction defaults to asc; `sort=a,b,desc` sorts both by desc).
+ * A single value arrives as a one-element array. Read it with `parseSort`.
+ */
+export const SortParam = Type.Array(Type.String({ minLength: 1, maxLength: 80 }), {
+  maxItems: 5,
+  description: 'field,asc|desc (Spring Pageable form), repeatable; or one of the service’s sort tokens',
+});
