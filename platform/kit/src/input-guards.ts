@@ -90,7 +90,7 @@ export function findHostileValue(value: unknown, root: string): HostileValue | u
       if (!Number.isFinite(current))
         return { field, code: 'number-out-of-range', message: 'must be a finite number' };
     } else if (Array.isArray(current)) {
-      current.forEach((item, i) => pending.push([item, `${field}[${i}]`]));
+      for (const [i, item] of current.entries()) pending.push([item, `${field}[${i}]`]);
     } else if (isPlainObject(current)) {
       for (const [key, item] of Object.entries(current)) {
         if (key.includes('\u0000')) return nul(field);
