@@ -86,7 +86,7 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
   });
 
   // No route receives a NUL character (PostgreSQL text cannot hold one) or a non-finite number: before
-  // validation for what the client sent, after it for what validation coerced from a query or path.
+  // validation for what the client sent, after it for what validation coerced (`"1e309"` → Infinity).
   const refuseHostile =
     (parts: Array<'params' | 'query' | 'body'>) =>
     (req: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
@@ -100,7 +100,7 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
       done();
     };
   app.addHook('preValidation', refuseHostile(['params', 'query', 'body']));
-  app.addHook('preHandler', refuseHostile(['params', 'query']));
+  app.addHook('preHandler', refuseHostile(['params', 'query', 'body']));
 
   // Trace context and caller identity are bound to the async context for the whole request.
   app.addHook('onRequest', (req, reply, done) => {
@@ -166,6 +166,9 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
 }
 
 export function sendProblem(req: FastifyRequest, reply: FastifyReply, problem: Problem) {
+  // Read (and drop) the rest of a refused body, so that a client still sending it (the gateway) can
+  // finish and read this answer instead of losing the connection.
+  if (problem.status === 413 && !req.raw.complete) req.raw.resume();
   // Errors raised before routing have no span: they still get a trace id to quote.
   let traceId = req.span?.spanContext().traceId;
   if (!traceId) {

@@ -120,6 +120,7 @@ describe('hostile input gets a 4xx problem, never a 5xx', () => {
     ['2^63', '{"body":"a","amount":9223372036854775808}'],
     ['an unsafe integer', `{"body":"a","amount":${2 ** 53 + 2}}`],
     ['an infinite float', '{"body":"a","amount":1,"ratio":1e999}'],
+    ['a number as a string that coerces to Infinity', '{"body":"a","amount":"1e309"}'],
   ])('refuses %s in a body', async (_what, body) => {
     await expectProblem(await post('/notes', body), 400);
   });

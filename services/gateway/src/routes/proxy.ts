@@ -82,10 +82,10 @@ async function proxy(req: FastifyRequest, reply: FastifyReply, route: GatewayRou
   // sent, which would end in a 503: refuse it here first, by its declared length or while counting.
   const limit = route.maxBodyBytes;
   if (Number(req.headers['content-length'] ?? 0) > limit) throw bodyTooLarge(limit);
-  let body: Readable | Buffer | null = null;
-  // Streamed bodies go through a copy: undici destroys the stream it is given when a call fails, and
-  // destroying the client's request would drop the connection before the 503 is sent.
-  if (incoming) body = retryable ? await readBody(incoming, limit) : incoming.pipe(limitedCopy(limit));
+  // Bodies are bounded by the route's limit, so they are read whole: a body sent with its length lets
+  // an upstream that refuses it early (its own, smaller limit) answer 413 rather than break the pipe,
+  // and an idempotent request can be sent again.
+  const body = incoming ? await readBody(incoming, limit) : null;
 
   // Abort the upstream call when the client hangs up before the answer is complete.
   const clientGone = new AbortController();

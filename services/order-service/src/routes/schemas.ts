@@ -1,4 +1,4 @@
-import { ORDER_CANCEL_REASONS } from '@sagamart/contracts';
+import { Int32Id, ORDER_CANCEL_REASONS } from '@sagamart/contracts';
 import { PHONE_PATTERN_SOURCE } from '@sagamart/contracts/rules';
 import { ProblemSchema } from '@sagamart/kit';
 import { type Static, Type } from 'typebox';
@@ -25,7 +25,7 @@ const Items = Type.Array(RequestItem, { minItems: 1, maxItems: 50 });
 const Money = {
   couponId: Type.Optional(
     Nullable(
-      Type.Integer({ minimum: 1, description: 'The coupon (its id, as listed under my coupons) to use' }),
+      Int32Id({ description: 'The coupon (its id, as listed under my coupons) to use' }),
     ),
   ),
   pointsToUse: Type.Optional(

@@ -1,3 +1,4 @@
+import { Int32Id } from '@sagamart/contracts';
 import { ProblemSchema } from '@sagamart/kit';
 import { Type } from 'typebox';
 
@@ -120,7 +121,8 @@ export const MyCouponSchema = Type.Object({
   restoredAt: NullableTimestamp,
 });
 
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+/** Coupons and policies are keyed by `serial`. */
+export const IdParams = Type.Object({ id: Int32Id() });
 
 export const problems = {
   400: ProblemSchema,
