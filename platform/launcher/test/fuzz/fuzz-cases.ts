@@ -53,7 +53,9 @@ export function operationsOf(service: string, doc: OpenApiDocument): Operation[]
         service,
         method: method.toUpperCase(),
         path,
-        pathParams: params.filter((p) => p.in === 'path').map((p) => ({ name: p.name, schema: p.schema ?? {} })),
+        pathParams: params
+          .filter((p) => p.in === 'path')
+          .map((p) => ({ name: p.name, schema: p.schema ?? {} })),
         queryParams: params
           .filter((p) => p.in === 'query')
           .map((p) => ({ name: p.name, required: Boolean(p.required), schema: p.schema ?? {} })),
@@ -88,7 +90,8 @@ export function plausibleValue(schema: Schema, random: () => number, depth = 0):
   if (Array.isArray(schema.enum)) return schema.enum[0];
   if (schema.default !== undefined) return schema.default;
   for (const key of ['anyOf', 'oneOf', 'allOf']) {
-    if (Array.isArray(schema[key]) && schema[key].length > 0) return plausibleValue(schema[key][0], random, depth);
+    if (Array.isArray(schema[key]) && schema[key].length > 0)
+      return plausibleValue(schema[key][0], random, depth);
   }
   const type = Array.isArray(schema.type) ? schema.type.find((t: string) => t !== 'null') : schema.type;
   switch (type) {
@@ -193,7 +196,8 @@ export const HOSTILE_URL: Array<[string, string]> = [
 const fillPath = (op: Operation, values: Record<string, string>) =>
   op.path.replace(/\{([^}]+)\}/g, (_m, name: string) => values[name] ?? 'x');
 
-const encode = (value: unknown) => encodeURIComponent(typeof value === 'string' ? value : JSON.stringify(value));
+const encode = (value: unknown) =>
+  encodeURIComponent(typeof value === 'string' ? value : JSON.stringify(value));
 
 /**
  * The requests for one operation: a plausible one, then one hostile part at a time (every path
@@ -247,11 +251,15 @@ export function requestsFor(
   const requests: FuzzRequest[] = [make('plausible', pathValues, queryValues, bodyText)];
   for (const p of op.pathParams) {
     for (const [label, value] of sample(HOSTILE_URL))
-      requests.push(make(`path ${p.name}=${label}`, { ...pathValues, [p.name]: value }, queryValues, bodyText));
+      requests.push(
+        make(`path ${p.name}=${label}`, { ...pathValues, [p.name]: value }, queryValues, bodyText),
+      );
   }
   for (const q of op.queryParams) {
     for (const [label, value] of sample(HOSTILE_URL))
-      requests.push(make(`query ${q.name}=${label}`, pathValues, { ...queryValues, [q.name]: value }, bodyText));
+      requests.push(
+        make(`query ${q.name}=${label}`, pathValues, { ...queryValues, [q.name]: value }, bodyText),
+      );
     const plausible = encode(plausibleValue(q.schema, random));
     requests.push(
       make(
@@ -273,7 +281,12 @@ export function requestsFor(
     }
     // A hostile key, and one nested level down for fields that hold objects or arrays of them.
     requests.push(
-      make('body __proto__ key', pathValues, queryValues, `{"__proto__":{"polluted":true},${bodyText!.slice(1)}`),
+      make(
+        'body __proto__ key',
+        pathValues,
+        queryValues,
+        `{"__proto__":{"polluted":true},${bodyText!.slice(1)}`,
+      ),
     );
     for (const field of fields) {
       const value = (body as Record<string, unknown>)[field];
@@ -282,7 +295,9 @@ export function requestsFor(
       for (const key of Object.keys(inner)) {
         for (const [label, hostile] of sample(HOSTILE_JSON).slice(0, 2)) {
           const nested = `{${JSON.stringify(key)}:${hostile},${JSON.stringify({ ...inner, [key]: undefined }).slice(1)}`;
-          const wrapped = Array.isArray(value) ? `[${nested.replace(/,}$/, '}')}]` : nested.replace(/,}$/, '}');
+          const wrapped = Array.isArray(value)
+            ? `[${nested.replace(/,}$/, '}')}]`
+            : nested.replace(/,}$/, '}');
           const rest = JSON.stringify({ ...body, [field]: undefined });
           const text = `{${JSON.stringify(field)}:${wrapped}${rest === '{}' ? '}' : `,${rest.slice(1)}`}`;
           requests.push(make(`body ${field}.${key}=${label}`, pathValues, queryValues, text));

@@ -24,9 +24,7 @@ export const RequestItem = Type.Object({
 const Items = Type.Array(RequestItem, { minItems: 1, maxItems: 50 });
 const Money = {
   couponId: Type.Optional(
-    Nullable(
-      Int32Id({ description: 'The coupon (its id, as listed under my coupons) to use' }),
-    ),
+    Nullable(Int32Id({ description: 'The coupon (its id, as listed under my coupons) to use' })),
   ),
   pointsToUse: Type.Optional(
     Type.Integer({ minimum: 0, default: 0, description: 'Points to pay with (won)' }),
