@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually } from '@sagamart/testkit';
 import { freePort } from '@sagamart/testkit/global-setup';
+import { seededRandom } from '@sagamart/testkit/random';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, startPlatform } from '../src/index.ts';
 import {
@@ -12,7 +13,6 @@ import {
   type Operation,
   operationsOf,
   requestsFor,
-  seededRandom,
 } from './fuzz/fuzz-cases.ts';
 
 // Fuzzes every public operation through the gateway, as an anonymous caller, a user and an admin,

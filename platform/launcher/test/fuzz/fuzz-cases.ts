@@ -66,18 +66,6 @@ export function operationsOf(service: string, doc: OpenApiDocument): Operation[]
   return operations;
 }
 
-/** mulberry32: small, fast and good enough to pick samples reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const uuid = (random: () => number) =>
   'xxxxxxxx-xxxx-4xxx-yxxx-xxxxxxxxxxxx'.replace(/[xy]/g, (c) => {
     const n = Math.floor(random() * 16);
