@@ -162,7 +162,7 @@ describe('API fuzz: every public operation, hostile input, no 5xx, problems only
     };
     tokens.user = await logIn('user', { email, password });
     tokens.admin = await logIn('admin', { email: platform.adminEmail, password: platform.adminPassword });
-  }, 180_000);
+  }, 300_000);
 
   afterAll(async () => {
     agent.destroy();
