@@ -1,4 +1,4 @@
-import { type Readable, Transform } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { CircuitBreakers, Discovery, ServiceApp } from '@sagamart/kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { forwardRequest } from '../app/forward-request.ts';
@@ -122,20 +122,14 @@ async function proxy(req: FastifyRequest, reply: FastifyReply, route: GatewayRou
   return reply.send(response.body);
 }
 
-/** Reads a whole request body, so that it can be sent again. */
+/** Reads a whole request body, refusing it with 413 once it grows over the limit. */
 async function readBody(stream: Readable, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of stream.pipe(limitedCopy(limit))) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks);
-}
-
-/** Passes a body through, failing with 413 once it grows over the limit. */
-function limitedCopy(limit: number): Transform {
   let size = 0;
-  return new Transform({
-    transform(chunk: Buffer, _encoding, done) {
-      size += chunk.length;
-      done(size > limit ? bodyTooLarge(limit) : null, chunk);
-    },
-  });
+  for await (const chunk of stream) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw bodyTooLarge(limit);
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
 }
