@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { defineEvent } from './define.ts';
+import { Int32Id } from './numbers.ts';
 
 // Ordering: the order saga (order-service), payments (payment-service + mock PG) and the promotion
 // quote and coupon reservations (promotion-service). See docs/adr/0004-order-saga.md.
@@ -203,7 +204,7 @@ export const PromotionQuoteRequest = Type.Object(
       ),
       { minItems: 1, maxItems: 100 },
     ),
-    couponId: Type.Optional(Type.Integer({ minimum: 1 })),
+    couponId: Type.Optional(Int32Id()),
     orderId: Type.Optional(OrderId),
   },
   { additionalProperties: false },
@@ -230,7 +231,7 @@ export const CouponReservationRequest = Type.Object(
   {
     orderId: OrderId,
     userId: UserId,
-    couponId: Type.Integer({ minimum: 1 }),
+    couponId: Int32Id(),
     orderAmount: Won,
   },
   { additionalProperties: false },

@@ -13,6 +13,8 @@ export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../../apps/web/dist', 
 const BUILT_IN: ConfigTree = {
   gateway: {
     defaultTimeoutMs: 5_000,
+    // The kit's own body limit: a larger body would be cut off upstream mid-stream.
+    defaultMaxBodyBytes: 1_048_576,
     breaker: { failureThreshold: 5, halfOpenAfterMs: 5_000 },
     jwks: {
       service: 'auth-service',

@@ -26,6 +26,7 @@ function route(id: string, path: string, extra: Partial<GatewayRoute> = {}): Gat
     role: 'NONE',
     rateLimit: 'default',
     timeoutMs: 1000,
+    maxBodyBytes: 1_048_576,
     stripPrefix: false,
     methods: undefined,
     websocket: false,
@@ -294,6 +295,7 @@ describe('gateway settings', () => {
       maxAgeSeconds: 0,
     },
     defaultTimeoutMs: 700,
+    defaultMaxBodyBytes: 1_048_576,
   };
 
   it('applies defaults and normalises paths and methods', () => {

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { Int32Id } from '../numbers.ts';
 import { ORDER_CANCEL_REASONS } from '../ordering.ts';
 import { PHONE_PATTERN_SOURCE } from '../rules.ts';
 
@@ -50,9 +51,7 @@ export const RequestItem = Type.Object({
 const Items = Type.Array(RequestItem, { minItems: 1, maxItems: 50 });
 const Money = {
   couponId: Type.Optional(
-    Nullable(
-      Type.Integer({ minimum: 1, description: 'The coupon (its id, as listed under my coupons) to use' }),
-    ),
+    Nullable(Int32Id({ description: 'The coupon (its id, as listed under my coupons) to use' })),
   ),
   pointsToUse: Type.Optional(
     Type.Integer({ minimum: 0, default: 0, description: 'Points to pay with (won)' }),

@@ -1,4 +1,5 @@
 import { Type } from 'typebox';
+import { Int32Id } from '../numbers.ts';
 
 const Won = Type.Integer({ minimum: 0, maximum: 1_000_000_000_000 });
 
@@ -119,4 +120,5 @@ export const MyCouponSchema = Type.Object({
   restoredAt: NullableTimestamp,
 });
 
-export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+/** Coupons and policies are keyed by `serial`. */
+export const IdParams = Type.Object({ id: Int32Id() });
