@@ -2,4 +2,5 @@ export * from './catalog.ts';
 export { defineEvent, type EventContract, type EventPayload, type Topology } from './define.ts';
 export * from './identity.ts';
 export * from './ordering.ts';
+export * from './points.ts';
 export { topology } from './topology.ts';

@@ -149,7 +149,7 @@ describe('my profile and password', () => {
     expect(me.body.detail).toBe('This account is suspended');
     expect((await pair.userApi.get('/api/users/me/points', asUser(u.userId))).status).toBe(403);
     expect(
-      (await pair.userApi.post('/api/users/me/points/charge', { amount: 100 }, asUser(u.userId))).status,
+      (await pair.userApi.post('/api/users/me/points/charges', { amount: 100 }, asUser(u.userId))).status,
     ).toBe(403);
   });
 });

@@ -1,10 +1,10 @@
-import { OrderNumber, PAYMENT_STATUSES, PaymentView } from '@sagamart/contracts';
+import { PAYMENT_STATUSES, PaymentView, PgOrderNumber } from '@sagamart/contracts';
 import { ProblemSchema } from '@sagamart/kit';
 import { Type } from 'typebox';
 
 export const ConfirmBody = Type.Object(
   {
-    orderNumber: OrderNumber,
+    orderNumber: PgOrderNumber,
     paymentKey: Type.String({ minLength: 1, maxLength: 200 }),
     amount: Type.Integer({ minimum: 0, maximum: 1_000_000_000_000 }),
   },
@@ -23,7 +23,8 @@ export const OrderPaymentsSchema = Type.Object({
   payments: Type.Array(PaymentView),
 });
 
-export const OrderNumberParams = Type.Object({ orderNumber: OrderNumber });
+/** An order's number, or a points charge's (PNT-…): both are paid the same way. */
+export const OrderNumberParams = Type.Object({ orderNumber: PgOrderNumber });
 
 export const problems = {
   400: ProblemSchema,
