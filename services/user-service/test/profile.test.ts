@@ -66,7 +66,11 @@ describe('my profile and password', () => {
 
   it('changes the password: old refresh tokens die, the new password works, the old does not', async () => {
     const u = await signedUpUser(pair);
-    const other = await pair.authApi.post('/api/auth/login', { email: u.email, password: u.password });
+    const other = await pair.authApi.post('/api/auth/login', {
+      email: u.email,
+      password: u.password,
+      tokenDelivery: 'body',
+    });
     const res = await pair.userApi.post(
       '/api/users/me/password',
       { currentPassword: u.password, newPassword: 'Brand-New9' },

@@ -83,7 +83,11 @@ export async function signedUpUser(
   const signup = await pair.userApi.post('/api/users/signup', body);
   if (signup.status !== 201)
     throw new Error(`signup failed: ${signup.status} ${JSON.stringify(signup.body)}`);
-  const login = await pair.authApi.post('/api/auth/login', { email: body.email, password: body.password });
+  const login = await pair.authApi.post('/api/auth/login', {
+    email: body.email,
+    password: body.password,
+    tokenDelivery: 'body',
+  });
   if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
   return {
     userId: signup.body.userId as string,

@@ -58,7 +58,11 @@ describe('identity through the gateway', () => {
     const body = signupBody(overrides);
     const signup = await api.post('/api/users/signup', body);
     expect(signup.status).toBe(201);
-    const login = await api.post('/api/auth/login', { email: body.email, password: PASSWORD });
+    const login = await api.post('/api/auth/login', {
+      email: body.email,
+      password: PASSWORD,
+      tokenDelivery: 'body',
+    });
     expect(login.status).toBe(200);
     return { userId: signup.body.userId as string, email: body.email as string, tokens: login.body };
   }
