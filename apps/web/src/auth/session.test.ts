@@ -21,20 +21,22 @@ const pair = (n: number, expiresIn = 1_800): TokenPair => ({
 /** A server whose refresh answers are queued by the test; counts calls. */
 function fakeApi() {
   let issued = 1;
-  const api = {
+  const state = {
     refreshCalls: 0,
     logoutCalls: [] as string[],
     refreshAnswer: undefined as (() => Promise<TokenPair>) | undefined,
+  };
+  const api = {
     login: vi.fn(async () => pair(issued++)),
-    refresh: vi.fn(async () => {
-      api.refreshCalls++;
-      return api.refreshAnswer ? api.refreshAnswer() : pair(issued++);
+    refresh: vi.fn(async (): Promise<TokenPair> => {
+      state.refreshCalls++;
+      return state.refreshAnswer ? state.refreshAnswer() : pair(issued++);
     }),
     logout: vi.fn(async (token: string) => {
-      api.logoutCalls.push(token);
+      state.logoutCalls.push(token);
     }),
-  } satisfies AuthApi & Record<string, unknown>;
-  return api;
+  } satisfies AuthApi;
+  return Object.assign(state, api);
 }
 
 /** A store shared by "tabs" (sessions) in one test, like localStorage. */
