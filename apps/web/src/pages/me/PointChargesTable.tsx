@@ -1,4 +1,4 @@
-import { Badge, Button, Group, Pagination, Table, Text } from '@mantine/core';
+import { Badge, Button, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -12,6 +12,7 @@ import {
   refundCharge,
 } from '../../points/points-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
+import { PagedResults } from '../../ui/PagedResults.tsx';
 
 const STATUS_LABELS: Record<PointChargeStatus, { label: string; color: string }> = {
   PENDING: { label: 'Awaiting payment', color: 'yellow' },
@@ -33,64 +34,60 @@ export function PointChargesTable() {
     onSettled: () => queryClient.invalidateQueries({ queryKey: myPointsQueryPrefix }),
   });
 
-  if (charges.isError) return <ApiErrorAlert error={charges.error} onRetry={() => void charges.refetch()} />;
-  const content = charges.data?.content ?? [];
-  if (charges.data && content.length === 0) return <Text c="dimmed">No charges yet.</Text>;
-
   return (
     <>
       {refund.isError && <ApiErrorAlert error={refund.error} title="Refund not possible" />}
-      <Table.ScrollContainer minWidth={480}>
-        <Table striped aria-label="Point charges">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>Date</Table.Th>
-              <Table.Th>Status</Table.Th>
-              <Table.Th ta="right">Amount</Table.Th>
-              <Table.Th />
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {content.map((charge) => {
-              const status = STATUS_LABELS[charge.status] ?? { label: charge.status, color: 'gray' };
-              return (
-                <Table.Tr key={charge.chargeId}>
-                  <Table.Td>{formatDateTime(charge.createdAt)}</Table.Td>
-                  <Table.Td>
-                    <Badge variant="light" color={status.color}>
-                      {status.label}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td ta="right">{formatWon(charge.amount)}</Table.Td>
-                  <Table.Td ta="right">
-                    {charge.status === 'PAID' && (
-                      <Button
-                        size="compact-sm"
-                        variant="default"
-                        loading={refund.isPending && refund.variables?.chargeId === charge.chargeId}
-                        onClick={() => refund.mutate(charge)}
-                        aria-label={`Refund ${formatWon(charge.amount)}`}
-                      >
-                        Refund
-                      </Button>
-                    )}
-                  </Table.Td>
-                </Table.Tr>
-              );
-            })}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
-      {charges.data && charges.data.totalPages > 1 && (
-        <Group justify="center" mt="md">
-          <Pagination
-            total={charges.data.totalPages}
-            value={charges.data.page + 1}
-            onChange={(oneBased) => setPage(oneBased - 1)}
-            aria-label="Charge pages"
-          />
-        </Group>
-      )}
+      <PagedResults query={charges} current={page} onPage={setPage} label="Charge pages">
+        {(content) =>
+          content.length === 0 ? (
+            <Text c="dimmed" p="md">
+              No charges yet.
+            </Text>
+          ) : (
+            <Table.ScrollContainer minWidth={480}>
+              <Table striped aria-label="Point charges">
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>Date</Table.Th>
+                    <Table.Th>Status</Table.Th>
+                    <Table.Th ta="right">Amount</Table.Th>
+                    <Table.Th />
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {content.map((charge) => {
+                    const status = STATUS_LABELS[charge.status] ?? { label: charge.status, color: 'gray' };
+                    return (
+                      <Table.Tr key={charge.chargeId}>
+                        <Table.Td>{formatDateTime(charge.createdAt)}</Table.Td>
+                        <Table.Td>
+                          <Badge variant="light" color={status.color}>
+                            {status.label}
+                          </Badge>
+                        </Table.Td>
+                        <Table.Td ta="right">{formatWon(charge.amount)}</Table.Td>
+                        <Table.Td ta="right">
+                          {charge.status === 'PAID' && (
+                            <Button
+                              size="compact-sm"
+                              variant="default"
+                              loading={refund.isPending && refund.variables?.chargeId === charge.chargeId}
+                              onClick={() => refund.mutate(charge)}
+                              aria-label={`Refund ${formatWon(charge.amount)}`}
+                            >
+                              Refund
+                            </Button>
+                          )}
+                        </Table.Td>
+                      </Table.Tr>
+                    );
+                  })}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          )
+        }
+      </PagedResults>
     </>
   );
 }
