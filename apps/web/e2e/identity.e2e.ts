@@ -106,6 +106,8 @@ describe('session', { timeout: 300_000 }, () => {
       await expireAccessToken(first);
       await first.goto('/me/profile');
       await first.getByRole('heading', { name: 'Profile', level: 1 }).waitFor();
+      // The profile's data needs a fresh access token: the cookie has rotated once it has loaded.
+      await first.getByRole('region', { name: 'Account' }).getByText(suite.environment.adminEmail).waitFor();
       const { value: rotated } = await assertRefreshTokenOutOfReach(context, first);
       assert.notEqual(rotated, issued);
       await second.reload();
