@@ -3,4 +3,5 @@ export { defineEvent, type EventContract, type EventPayload, type Topology } fro
 export * from './identity.ts';
 export * from './numbers.ts';
 export * from './ordering.ts';
+export * from './points.ts';
 export { topology } from './topology.ts';

@@ -24,6 +24,35 @@ export const ORDER_NUMBER_PATTERN = new RegExp(ORDER_NUMBER_PATTERN_SOURCE);
 /** ORD-yyyyMMdd-XXXXXXXX (X: digits and upper-case letters). */
 export const OrderNumber = Type.String({ pattern: ORDER_NUMBER_PATTERN_SOURCE });
 
+/** A points charge's PG order number: PNT-yyyyMMdd-XXXXXXXX, paid like an order (see points.ts). */
+export const POINT_CHARGE_NUMBER_PATTERN_SOURCE = '^PNT-[0-9]{8}-[0-9A-Z]{8}$';
+/** What the PG and payment-service charge for: an order or a points charge. */
+export const PgOrderNumber = Type.String({ pattern: '^(ORD|PNT)-[0-9]{8}-[0-9A-Z]{8}$' });
+export const isPointChargeNumber = (pgOrderNumber: string) => pgOrderNumber.startsWith('PNT-');
+
+const PG_ORDER_NUMBER_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const SEOUL_DATE = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Seoul',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** yyyyMMdd of the instant in Asia/Seoul (the shop's calendar, whatever the server's zone). */
+export function seoulDate(at: Date): string {
+  return SEOUL_DATE.format(at).replaceAll('-', '');
+}
+
+/**
+ * ORD- or PNT-yyyyMMdd-XXXXXXXX: the Seoul date and 8 random digits or upper-case letters (36⁸ per
+ * day). `pick(bound)` is a random integer below bound (node:crypto's randomInt on servers).
+ */
+export function pgOrderNumber(kind: 'ORD' | 'PNT', at: Date, pick: (bound: number) => number): string {
+  let suffix = '';
+  for (let i = 0; i < 8; i++) suffix += PG_ORDER_NUMBER_ALPHABET[pick(PG_ORDER_NUMBER_ALPHABET.length)];
+  return `${kind}-${seoulDate(at)}-${suffix}`;
+}
+
 /** Why an order ended CANCELLED. */
 export const ORDER_CANCEL_REASONS = [
   'OUT_OF_STOCK',
@@ -108,10 +137,11 @@ export const OrderCancelled = defineEvent(
 );
 export type OrderCancelledPayload = Static<typeof OrderCancelled.schema>;
 
+// Payment events name what was paid: an order (ORD-…) or a points charge (PNT-…, orderId = chargeId).
 const paymentRef = {
   paymentId: Type.String({ format: 'uuid' }),
   orderId: OrderId,
-  orderNumber: OrderNumber,
+  orderNumber: PgOrderNumber,
   userId: UserId,
   /** The PG's key for this payment. */
   paymentKey: Type.String({ minLength: 1, maxLength: 200 }),
@@ -164,7 +194,12 @@ export const PaymentRefunded = defineEvent(
 export type PaymentRefundedPayload = Static<typeof PaymentRefunded.schema>;
 
 /** What payment-service consumes (its topology entry). */
-export const PAYMENT_SERVICE_EVENTS = [OrderPlaced, OrderCancelled].map((e) => e.name);
+export const PAYMENT_SERVICE_EVENTS = [
+  OrderPlaced.name,
+  OrderCancelled.name,
+  'point.charge.requested',
+  'point.charge.cancelled',
+];
 
 // ---- promotion-service's internal HTTP API (never routed by the gateway) ----
 
@@ -264,7 +299,7 @@ export const TestCard = Type.Enum(TEST_CARDS);
 
 /** POST /internal/payments/auto-pay (payment-service, load tests): checkout at the PG, then the confirm path. */
 export const AutoPayRequest = Type.Object(
-  { orderNumber: OrderNumber, card: Type.Optional(TestCard) },
+  { orderNumber: PgOrderNumber, card: Type.Optional(TestCard) },
   { additionalProperties: false },
 );
 export type AutoPayRequest = Static<typeof AutoPayRequest>;

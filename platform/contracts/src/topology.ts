@@ -18,6 +18,7 @@ export const topology: Topology = {
     'keyword.deleted',
     'stock.changed',
   ],
-  'payment-service': ['order.placed', 'order.cancelled'],
+  'payment-service': ['order.placed', 'order.cancelled', 'point.charge.requested', 'point.charge.cancelled'],
   'order-service': ['payment.approved', 'payment.failed', 'payment.refunded'],
+  'user-service': ['payment.approved', 'payment.failed', 'payment.refunded'],
 };

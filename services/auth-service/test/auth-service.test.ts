@@ -41,7 +41,11 @@ describe('auth-service', () => {
     it('issues an ES256 access and refresh token pair with the agreed claims', async () => {
       const email = uniqueEmail();
       const userId = await createCredential(auth, email);
-      const res = await auth.post('/api/auth/login', { email: email.toUpperCase(), password: PASSWORD });
+      const res = await auth.post('/api/auth/login', {
+        email: email.toUpperCase(),
+        password: PASSWORD,
+        tokenDelivery: 'body',
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toBe('no-store');
       expect(res.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 1800, refreshExpiresIn: 1_209_600 });
@@ -107,7 +111,7 @@ describe('auth-service', () => {
     async function login() {
       const email = uniqueEmail();
       const userId = await createCredential(auth, email);
-      const res = await auth.post('/api/auth/login', { email, password: PASSWORD });
+      const res = await auth.post('/api/auth/login', { email, password: PASSWORD, tokenDelivery: 'body' });
       return { userId, email, pair: res.body };
     }
 
@@ -178,7 +182,11 @@ describe('auth-service', () => {
     it('revokes the refresh token and is idempotent', async () => {
       const email = uniqueEmail();
       await createCredential(auth, email);
-      const { body: pair } = await auth.post('/api/auth/login', { email, password: PASSWORD });
+      const { body: pair } = await auth.post('/api/auth/login', {
+        email,
+        password: PASSWORD,
+        tokenDelivery: 'body',
+      });
       expect((await auth.post('/api/auth/logout', { refreshToken: pair.refreshToken })).status).toBe(204);
       expect((await auth.post('/api/auth/refresh', { refreshToken: pair.refreshToken })).status).toBe(401);
       expect((await auth.post('/api/auth/logout', { refreshToken: pair.refreshToken })).status).toBe(204);
@@ -190,8 +198,10 @@ describe('auth-service', () => {
     it('needs the current password, then ends every session', async () => {
       const email = uniqueEmail();
       const userId = await createCredential(auth, email);
-      const a = (await auth.post('/api/auth/login', { email, password: PASSWORD })).body;
-      const b = (await auth.post('/api/auth/login', { email, password: PASSWORD })).body;
+      const a = (await auth.post('/api/auth/login', { email, password: PASSWORD, tokenDelivery: 'body' }))
+        .body;
+      const b = (await auth.post('/api/auth/login', { email, password: PASSWORD, tokenDelivery: 'body' }))
+        .body;
 
       const wrong = await auth.post(`/internal/credentials/${userId}/password`, {
         currentPassword: 'Nope123!',
@@ -366,7 +376,8 @@ describe('auth-service with its own configuration', () => {
     const auth = client(await start());
     const email = uniqueEmail();
     await createCredential(auth, email);
-    const before = (await auth.post('/api/auth/login', { email, password: PASSWORD })).body;
+    const before = (await auth.post('/api/auth/login', { email, password: PASSWORD, tokenDelivery: 'body' }))
+      .body;
     const oldKid = claimsOf(before.accessToken).header.kid;
 
     const rotated = await auth.post('/api/admin/auth/keys/rotate', {}, asAdmin());
@@ -425,7 +436,8 @@ describe('auth-service with its own configuration', () => {
     const auth1 = client(first);
     const email = uniqueEmail();
     await createCredential(auth1, email);
-    const pair = (await auth1.post('/api/auth/login', { email, password: PASSWORD })).body;
+    const pair = (await auth1.post('/api/auth/login', { email, password: PASSWORD, tokenDelivery: 'body' }))
+      .body;
     const kid = (await auth1.get('/api/auth/.well-known/jwks.json')).body.keys[0].kid;
     await first.stop();
 

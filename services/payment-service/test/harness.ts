@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  topology as declaredTopology,
   OrderCancelled,
   type OrderCancelledPayload,
   OrderPlaced,
@@ -107,7 +108,7 @@ export interface HarnessOptions {
 export async function startHarness(options: HarnessOptions = {}) {
   const probeName = uniqueName('order-probe').replaceAll('_', '-');
   const topology = {
-    'payment-service': [OrderPlaced.name, OrderCancelled.name],
+    'payment-service': declaredTopology['payment-service']!,
     [probeName]: [PaymentApproved.name, PaymentFailed.name, PaymentRefunded.name],
   };
   const shared: ConfigTree = {

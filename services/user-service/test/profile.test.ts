@@ -66,7 +66,11 @@ describe('my profile and password', () => {
 
   it('changes the password: old refresh tokens die, the new password works, the old does not', async () => {
     const u = await signedUpUser(pair);
-    const other = await pair.authApi.post('/api/auth/login', { email: u.email, password: u.password });
+    const other = await pair.authApi.post('/api/auth/login', {
+      email: u.email,
+      password: u.password,
+      tokenDelivery: 'body',
+    });
     const res = await pair.userApi.post(
       '/api/users/me/password',
       { currentPassword: u.password, newPassword: 'Brand-New9' },
@@ -149,7 +153,7 @@ describe('my profile and password', () => {
     expect(me.body.detail).toBe('This account is suspended');
     expect((await pair.userApi.get('/api/users/me/points', asUser(u.userId))).status).toBe(403);
     expect(
-      (await pair.userApi.post('/api/users/me/points/charge', { amount: 100 }, asUser(u.userId))).status,
+      (await pair.userApi.post('/api/users/me/points/charges', { amount: 100 }, asUser(u.userId))).status,
     ).toBe(403);
   });
 });

@@ -1,9 +1,9 @@
 import { Type } from 'typebox';
-import { OrderNumber, PAYMENT_STATUSES, PaymentView } from '../ordering.ts';
+import { PAYMENT_STATUSES, PaymentView, PgOrderNumber } from '../ordering.ts';
 
 export const ConfirmBody = Type.Object(
   {
-    orderNumber: OrderNumber,
+    orderNumber: PgOrderNumber,
     paymentKey: Type.String({ minLength: 1, maxLength: 200 }),
     amount: Type.Integer({ minimum: 0, maximum: 1_000_000_000_000 }),
   },
@@ -22,4 +22,5 @@ export const OrderPaymentsSchema = Type.Object({
   payments: Type.Array(PaymentView),
 });
 
-export const OrderNumberParams = Type.Object({ orderNumber: OrderNumber });
+/** An order's number, or a points charge's (PNT-…): both are paid the same way. */
+export const OrderNumberParams = Type.Object({ orderNumber: PgOrderNumber });

@@ -45,7 +45,8 @@ export const AdminUserSchema = Type.Object({
 export const LedgerEntrySchema = Type.Object({
   id: Type.String(),
   type: Type.String({
-    description: 'CHARGE, or an order step: RESERVE (−), COMMIT (0, paid), RELEASE (+, returned)',
+    description:
+      'CHARGE (+, a paid charge), REFUND (−, a refunded charge), or an order step: RESERVE (−), COMMIT (0, paid), RELEASE (+, returned)',
   }),
   amount: Type.Integer({ description: 'Signed won: positive adds to the balance' }),
   balanceAfter: Type.Integer(),

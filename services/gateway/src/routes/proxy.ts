@@ -115,6 +115,8 @@ async function proxy(req: FastifyRequest, reply: FastifyReply, route: GatewayRou
   delete headers.vary;
   reply.status(response.statusCode).headers(headers);
   if (vary) reply.header('vary', vary);
+  // Answers to a signed-in caller are personal: no cache (browser, proxy or CDN) may keep them.
+  if (identity) reply.header('cache-control', 'no-store');
   if (req.method === 'HEAD' || BODILESS.has(response.statusCode)) {
     await response.body.dump();
     return reply.send();
