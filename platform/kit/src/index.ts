@@ -53,7 +53,14 @@ export {
 } from './identity.ts';
 export { createMetrics, type ServiceMetrics } from './metrics.ts';
 export { type Page, PageQuery, PageSchema, toPage } from './page.ts';
-export { type BreakerOptions, BrokenCircuitError, CircuitBreakers, CircuitState } from './resilience.ts';
+export {
+  type BreakerOptions,
+  BrokenCircuitError,
+  breakerOptions,
+  CircuitBreakers,
+  CircuitState,
+  defaultBreakerOptions,
+} from './resilience.ts';
 export { runService } from './run.ts';
 export {
   defaultDatabaseName,
