@@ -46,6 +46,12 @@ export interface UserDb {
     created_at: Generated<Date>;
     updated_at: Generated<Date>;
   };
+  /** An email whose signup is in flight (its credential is being set at auth-service), until expires_at. */
+  signup_reservations: {
+    email: string;
+    user_id: string;
+    expires_at: Date;
+  };
 }
 
 export const migrations: Record<string, Migration> = {
@@ -118,6 +124,16 @@ export const migrations: Record<string, Migration> = {
       await sql`alter table point_ledger add constraint point_ledger_amount_check check (amount <> 0 or type = 'COMMIT')`.execute(
         db,
       );
+    },
+  },
+  '0003_signup_reservations': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('signup_reservations')
+        .addColumn('email', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'uuid', (c) => c.notNull())
+        .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+        .execute();
     },
   },
 };
