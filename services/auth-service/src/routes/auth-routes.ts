@@ -1,3 +1,5 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { isIP } from 'node:net';
 import { JWKS_PATH } from '@sagamart/contracts';
 import { ProblemSchema, type ServiceApp, type ServiceContext } from '@sagamart/kit';
 import { type Static, Type } from 'typebox';
@@ -6,6 +8,19 @@ import type { AuthDb } from '../infra/schema.ts';
 import { JwksSchema, RefreshTokenBody, TokenPairSchema, withRetryAfter } from './schemas.ts';
 
 const tags = ['auth'];
+
+/**
+ * The client's address for login throttling: the last X-Forwarded-For entry, which the gateway sets
+ * to the address it saw (replacing any the client sent); the peer's address on a direct call.
+ */
+export function clientAddress(req: {
+  headers: IncomingHttpHeaders;
+  socket: { remoteAddress?: string | undefined };
+}) {
+  const forwarded = req.headers['x-forwarded-for'];
+  const last = (Array.isArray(forwarded) ? forwarded.at(-1) : forwarded)?.split(',').at(-1)?.trim();
+  return last && isIP(last) ? last : (req.socket.remoteAddress ?? 'unknown');
+}
 const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 429: ProblemSchema };
 
 /** Public routes (the gateway lets /api/auth/** through without a token). */
@@ -20,7 +35,8 @@ export function registerAuthRoutes(app: ServiceApp, ctx: ServiceContext<AuthDb>)
         summary: 'Log in with email and password',
         description:
           'Unknown email and wrong password get the same 401. SUSPENDED or INACTIVE accounts get 403. ' +
-          'After repeated failures for one email, logins for it get 429 with Retry-After for a cooldown.',
+          'After repeated failures for one email from one address (or from one address over all emails), ' +
+          'logins from that address get 429 with Retry-After, for a wait that doubles with each further failure.',
         body: Type.Object({
           email: Type.String({ minLength: 1, maxLength: 254 }),
           password: Type.String({ minLength: 1, maxLength: 256 }),
@@ -30,7 +46,9 @@ export function registerAuthRoutes(app: ServiceApp, ctx: ServiceContext<AuthDb>)
     },
     async (req, reply) => {
       reply.header('cache-control', 'no-store');
-      return withRetryAfter(reply, () => sessions.login(req.body.email, req.body.password));
+      return withRetryAfter(reply, () =>
+        sessions.login(req.body.email, req.body.password, clientAddress(req)),
+      );
     },
   );
 
