@@ -8,10 +8,12 @@ import type { AuthDb } from '../infra/schema.ts';
 import { JwksSchema, RefreshTokenBody, TokenPairSchema, withRetryAfter } from './schemas.ts';
 
 const tags = ['auth'];
+const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 429: ProblemSchema };
 
 /**
  * The client's address for login throttling: the last X-Forwarded-For entry, which the gateway sets
- * to the address it saw (replacing any the client sent); the peer's address on a direct call.
+ * to the address it saw (replacing any the client sent); the peer's address on a direct call. A
+ * direct caller could send any value, so auth's own port must not be public (docs/security.md).
  */
 export function clientAddress(req: {
   headers: IncomingHttpHeaders;
@@ -21,7 +23,6 @@ export function clientAddress(req: {
   const last = (Array.isArray(forwarded) ? forwarded.at(-1) : forwarded)?.split(',').at(-1)?.trim();
   return last && isIP(last) ? last : (req.socket.remoteAddress ?? 'unknown');
 }
-const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 429: ProblemSchema };
 
 /** Public routes (the gateway lets /api/auth/** through without a token). */
 export function registerAuthRoutes(app: ServiceApp, ctx: ServiceContext<AuthDb>): void {
