@@ -52,7 +52,18 @@ export {
   type Role,
 } from './identity.ts';
 export { createMetrics, type ServiceMetrics } from './metrics.ts';
-export { type Page, PageQuery, PageSchema, toPage } from './page.ts';
+export {
+  type Page,
+  PageQuery,
+  PageSchema,
+  parseSort,
+  type SortDirection,
+  type SortOrder,
+  SortParam,
+  type SortSpec,
+  toPage,
+} from './page.ts';
+export { type Periodic, repeatEvery } from './periodic.ts';
 export {
   type BreakerOptions,
   BrokenCircuitError,
@@ -61,6 +72,7 @@ export {
   CircuitState,
   defaultBreakerOptions,
 } from './resilience.ts';
+export type { RetentionTask } from './retention.ts';
 export { runService } from './run.ts';
 export {
   defaultDatabaseName,
