@@ -233,7 +233,14 @@ function toProblem(error: FastifyError): Problem {
     if (error.kind === 'http' && error.status && error.status < 500) {
       return new Problem(error.status, error.message, { code: 'upstream' });
     }
-    const status = error.kind === 'timeout' ? 504 : 503;
+    if (!error.transient && error.kind !== 'circuit-open') {
+      // The target is up but failed this one request (a 500, a wrong shape): not an outage.
+      return new Problem(502, `${error.target} failed: ${error.message}`, {
+        code: 'upstream-error',
+        extensions: { service: error.target },
+      });
+    }
+    const status = error.kind === 'timeout' || error.status === 504 ? 504 : 503;
     return new Problem(status, `${error.target} is unavailable: ${error.message}`, {
       code: 'upstream-unavailable',
       extensions: { service: error.target },

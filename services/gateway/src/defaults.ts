@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { JWKS_PATH, TOKEN_AUDIENCE, TOKEN_ISSUER } from '@sagamart/contracts';
-import { type ConfigTree, mergeConfig } from '@sagamart/kit';
+import { type ConfigTree, defaultBreakerOptions, mergeConfig } from '@sagamart/kit';
 import { parse } from 'yaml';
 
 /** The repository's `config/gateway.yml`: the route table the config server serves, bundled as defaults. */
@@ -15,7 +15,7 @@ const BUILT_IN: ConfigTree = {
     defaultTimeoutMs: 5_000,
     // The kit's own body limit: a larger body would be cut off upstream mid-stream.
     defaultMaxBodyBytes: 1_048_576,
-    breaker: { failureThreshold: 5, halfOpenAfterMs: 5_000 },
+    breaker: { ...defaultBreakerOptions },
     jwks: {
       service: 'auth-service',
       path: JWKS_PATH,

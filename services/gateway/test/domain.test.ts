@@ -179,7 +179,7 @@ describe('header policy', () => {
     );
     expect(out).toEqual({
       accept: 'application/json',
-      'x-forwarded-for': '192.0.2.1, 10.0.0.9',
+      'x-forwarded-for': '10.0.0.9',
       'x-forwarded-proto': 'http',
       'x-forwarded-host': 'shop.example',
       'x-request-id': 'req-1',

@@ -96,7 +96,8 @@ describe('gateway', () => {
     it('forwards method, path, query, body and headers, and passes the answer back', async () => {
       const res = await call('/api/users/signup?ref=ad&x=1', {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-custom': 'kept' },
+        // A client's own X-Forwarded-For is replaced by the address the gateway saw.
+        headers: { 'content-type': 'application/json', 'x-custom': 'kept', 'x-forwarded-for': '203.0.113.9' },
         body: JSON.stringify({ email: 'new@example.com' }),
       });
       const got = await echo(res);

@@ -189,7 +189,7 @@ export function startGateway(discovery: Discovery, gatewayConfig: ConfigTree = {
       ...bare,
       ...extra,
       gateway: {
-        breaker: { failureThreshold: 2, halfOpenAfterMs: 300 },
+        breaker: { minimumNumberOfCalls: 3, halfOpenAfterMs: 300 },
         jwks: { minReloadIntervalMs: 0 },
         ...gatewayConfig,
       },

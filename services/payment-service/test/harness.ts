@@ -141,7 +141,7 @@ export async function startHarness(options: HarnessOptions = {}) {
   const paymentConfig: ConfigTree = {
     ...shared,
     database: { name: uniqueName('t_pay') },
-    http: { client: { maxAttempts: 1, breaker: { failureThreshold: 3, halfOpenAfterMs: 300 } } },
+    http: { client: { maxAttempts: 1, breaker: { minimumNumberOfCalls: 3, halfOpenAfterMs: 300 } } },
     payment: {
       pg: { secretKey: PG_SECRET, timeoutMs: 500 },
       orderWaitMs: 1_500,

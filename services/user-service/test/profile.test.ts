@@ -133,7 +133,8 @@ describe('my profile and password', () => {
     const locked = await guess();
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
-    // The cooldown covers the right password too, here and at login.
+    // The wait covers the right password too; logging in is throttled on its own counters, so
+    // whoever guesses here does not lock the owner out.
     const right = await pair.userApi.post(
       '/api/users/me/password',
       { currentPassword: u.password, newPassword: 'Brand-New9' },
@@ -142,7 +143,7 @@ describe('my profile and password', () => {
     expect(right.status).toBe(429);
     expect(
       (await pair.authApi.post('/api/auth/login', { email: u.email, password: u.password })).status,
-    ).toBe(429);
+    ).toBe(200);
   });
 
   it('refuses every /me route to a suspended user at once', async () => {

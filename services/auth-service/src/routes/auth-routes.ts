@@ -1,3 +1,5 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import { isIP } from 'node:net';
 import { JWKS_PATH } from '@sagamart/contracts';
 import { ProblemSchema, type ServiceApp, type ServiceContext } from '@sagamart/kit';
 import { type Static, Type } from 'typebox';
@@ -18,6 +20,20 @@ import { JwksSchema, RefreshTokenBody, TokenPairSchema, withRetryAfter } from '.
 const tags = ['auth'];
 const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 429: ProblemSchema };
 
+/**
+ * The client's address for login throttling: the last X-Forwarded-For entry, which the gateway sets
+ * to the address it saw (replacing any the client sent); the peer's address on a direct call. A
+ * direct caller could send any value, so auth's own port must not be public (docs/security.md).
+ */
+export function clientAddress(req: {
+  headers: IncomingHttpHeaders;
+  socket: { remoteAddress?: string | undefined };
+}) {
+  const forwarded = req.headers['x-forwarded-for'];
+  const last = (Array.isArray(forwarded) ? forwarded.at(-1) : forwarded)?.split(',').at(-1)?.trim();
+  return last && isIP(last) ? last : (req.socket.remoteAddress ?? 'unknown');
+}
+
 /** Public routes (the gateway lets /api/auth/** through without a token). */
 export async function registerAuthRoutes(app: ServiceApp, ctx: ServiceContext<AuthDb>): Promise<void> {
   const { sessions, signingKeys } = authModule(ctx);
@@ -32,7 +48,8 @@ export async function registerAuthRoutes(app: ServiceApp, ctx: ServiceContext<Au
         summary: 'Log in with email and password',
         description:
           'Unknown email and wrong password get the same 401. SUSPENDED or INACTIVE accounts get 403. ' +
-          'After repeated failures for one email, logins for it get 429 with Retry-After for a cooldown. ' +
+          'After repeated failures for one email from one address (or from one address over all emails), ' +
+          'logins from that address get 429 with Retry-After, for a wait that doubles with each further failure. ' +
           `The refresh token comes as ${cookieNote} and is left out of the body, unless tokenDelivery is "body" ` +
           '(clients other than browsers).',
         body: Type.Object({
@@ -45,7 +62,9 @@ export async function registerAuthRoutes(app: ServiceApp, ctx: ServiceContext<Au
     },
     async (req, reply) => {
       reply.header('cache-control', 'no-store');
-      const pair = await withRetryAfter(reply, () => sessions.login(req.body.email, req.body.password));
+      const pair = await withRetryAfter(reply, () =>
+        sessions.login(req.body.email, req.body.password, clientAddress(req)),
+      );
       return deliverPair(reply, pair, req.body.tokenDelivery ?? 'cookie');
     },
   );

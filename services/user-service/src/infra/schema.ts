@@ -68,6 +68,12 @@ export interface UserDb {
     created_at: Generated<Date>;
     updated_at: Generated<Date>;
   };
+  /** An email whose signup is in flight (its credential is being set at auth-service), until expires_at. */
+  signup_reservations: {
+    email: string;
+    user_id: string;
+    expires_at: Date;
+  };
 }
 
 export const migrations: Record<string, Migration> = {
@@ -173,6 +179,16 @@ export const migrations: Record<string, Migration> = {
       await sql`create unique index point_ledger_charge_type on point_ledger (charge_id, type) where charge_id is not null`.execute(
         db,
       );
+    },
+  },
+  '0004_signup_reservations': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('signup_reservations')
+        .addColumn('email', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'uuid', (c) => c.notNull())
+        .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+        .execute();
     },
   },
 };
