@@ -11,6 +11,7 @@ import {
 import {
   badRequest,
   conflict,
+  isUniqueViolation,
   type MessagingTables,
   notFound,
   type Page,
@@ -25,7 +26,7 @@ import { checkDefinition, planSkus, type SkuInput, type SkuPlan } from '../domai
 import { applyMovement, skuStatusFor } from '../domain/stock-rules.ts';
 import { loadSnapshot } from '../infra/product-reads.ts';
 import type { ProductDb } from '../infra/schema.ts';
-import { isUniqueViolation, jsonb } from '../infra/sql.ts';
+import { jsonb } from '../infra/sql.ts';
 
 type Trx = Transaction<ProductDb & MessagingTables>;
 
