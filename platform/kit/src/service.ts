@@ -23,7 +23,7 @@ import {
 } from './events/index.ts';
 import { createHttpApp, requireIdentity, type ServiceApp } from './http.ts';
 import { createMetrics, type ServiceMetrics } from './metrics.ts';
-import { PageQuery, PageSchema, toPage } from './page.ts';
+import { PageQuery, PageSchema } from './page.ts';
 import { CircuitBreakers } from './resilience.ts';
 import { isBreakerFailure, ServiceClient } from './service-client.ts';
 import { createTracing, currentTraceId, type Tracing } from './tracing.ts';
@@ -512,8 +512,7 @@ class ServiceRuntime<DB> implements Service<DB> {
       async (req) => {
         requireIdentity(req, 'ADMIN');
         const { page, size } = req.query;
-        const { rows, total } = await store.list(page, size);
-        return toPage(rows, total, page, size);
+        return store.list(page, size);
       },
     );
     app.post(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { balanceAfter, chargeProblem, InsufficientPoints } from '../src/domain/points.ts';
-import { likeContains, parseSort } from '../src/domain/sort.ts';
+import { parseSort } from '../src/domain/sort.ts';
 import { diffUser, normalizeEmail, normalizePhone, selfChangeViolation } from '../src/domain/user.ts';
 
 describe('user rules', () => {
@@ -71,9 +71,5 @@ describe('sorting and search', () => {
     expect(parseSort('password,asc', fields)).toHaveProperty('error');
     expect(parseSort('name,up', fields)).toHaveProperty('error');
     expect(parseSort('name,asc,again', fields)).toHaveProperty('error');
-  });
-
-  it('escapes LIKE wildcards', () => {
-    expect(likeContains('50%_off\\')).toBe('%50\\%\\_off\\\\%');
   });
 });

@@ -1,5 +1,5 @@
 import type { OptionGroup, ProductImageRef, ProductStatus, SkuStatus } from '@sagamart/contracts';
-import { type Kysely, notFound, type Page, sql, toPage } from '@sagamart/kit';
+import { fetchPage, type Kysely, notFound, type Page, sql } from '@sagamart/kit';
 import {
   breadcrumb,
   type CategoryNode,
@@ -180,17 +180,12 @@ export class CatalogQueries {
         rows = rows.orderBy('p.sales_count', 'desc').orderBy('p.id', 'desc');
         break;
     }
-    // Count and page in parallel: the page can stop early along an index; a window count would force
-    // the planner through every match first.
-    const [content, count] = await Promise.all([
-      rows
-        .limit(query.size)
-        .offset(query.page * query.size)
-        .execute(),
-      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    const total = Number(count.n);
-    return toPage(content.map(card), total, query.page, query.size);
+    return fetchPage(
+      base,
+      () => rows,
+      query,
+      (found) => found.map(card),
+    );
   }
 
   /**

@@ -19,8 +19,3 @@ export function parseSort<F extends string>(
   }
   return { field: field as F, direction: dir };
 }
-
-/** Escapes LIKE wildcards so search text matches literally. */
-export function likeContains(text: string): string {
-  return `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-}
