@@ -1,6 +1,6 @@
 import { ORDER_CANCEL_REASONS } from '@sagamart/contracts';
 import { PHONE_PATTERN_SOURCE } from '@sagamart/contracts/rules';
-import { ProblemSchema } from '@sagamart/kit';
+import { problemResponses } from '@sagamart/kit';
 import { type Static, Type } from 'typebox';
 import { ORDER_STATUSES } from '../domain/order-status.ts';
 import { SAGA_PHASES, STEP_NAMES } from '../domain/saga.ts';
@@ -234,14 +234,4 @@ export const StuckSaga = Type.Object({
 });
 export type StuckSaga = Static<typeof StuckSaga>;
 
-export const problems = {
-  400: ProblemSchema,
-  401: ProblemSchema,
-  403: ProblemSchema,
-  404: ProblemSchema,
-  409: ProblemSchema,
-  422: ProblemSchema,
-  502: ProblemSchema,
-  503: ProblemSchema,
-  504: ProblemSchema,
-};
+export const problems = problemResponses(400, 401, 403, 404, 409, 422, 502, 503, 504);

@@ -1,5 +1,5 @@
 import { OrderNumber, PAYMENT_STATUSES, PaymentView } from '@sagamart/contracts';
-import { ProblemSchema } from '@sagamart/kit';
+import { problemResponses } from '@sagamart/kit';
 import { Type } from 'typebox';
 
 export const ConfirmBody = Type.Object(
@@ -25,10 +25,4 @@ export const OrderPaymentsSchema = Type.Object({
 
 export const OrderNumberParams = Type.Object({ orderNumber: OrderNumber });
 
-export const problems = {
-  400: ProblemSchema,
-  401: ProblemSchema,
-  403: ProblemSchema,
-  404: ProblemSchema,
-  409: ProblemSchema,
-};
+export const problems = problemResponses(400, 401, 403, 404, 409);

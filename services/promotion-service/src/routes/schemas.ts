@@ -1,4 +1,4 @@
-import { ProblemSchema } from '@sagamart/kit';
+import { problemResponses } from '@sagamart/kit';
 import { Type } from 'typebox';
 
 const Won = Type.Integer({ minimum: 0, maximum: 1_000_000_000_000 });
@@ -122,11 +122,4 @@ export const MyCouponSchema = Type.Object({
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 
-export const problems = {
-  400: ProblemSchema,
-  401: ProblemSchema,
-  403: ProblemSchema,
-  404: ProblemSchema,
-  409: ProblemSchema,
-  422: ProblemSchema,
-};
+export const problems = problemResponses(400, 401, 403, 404, 409, 422);

@@ -13,7 +13,7 @@ import {
   PHONE_PATTERN_SOURCE,
   PHONE_RULE_MESSAGE,
 } from '@sagamart/contracts/rules';
-import { ProblemSchema } from '@sagamart/kit';
+import { problemResponses } from '@sagamart/kit';
 import { Type } from 'typebox';
 import type { RuleMessages } from './validation.ts';
 
@@ -79,12 +79,4 @@ export const LedgerEntrySchema = Type.Object({
 
 export const UserIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
-export const problems = {
-  400: ProblemSchema,
-  401: ProblemSchema,
-  403: ProblemSchema,
-  404: ProblemSchema,
-  409: ProblemSchema,
-  429: ProblemSchema,
-  503: ProblemSchema,
-};
+export const problems = problemResponses(400, 401, 403, 404, 409, 429, 503);
