@@ -1,14 +1,17 @@
 import type { SelectQueryBuilder, Simplify } from 'kysely';
 import { type Page, toPage } from './page.ts';
 
+// biome-ignore lint/complexity/noBannedTypes: Kysely's selection before any column is chosen is {}
+type NoSelection = {};
+
 /**
  * One page of a filtered query, Spring style: runs the count and the page query in parallel (the page
  * can stop early along an index; a window count would force the planner through every match first).
  * `filtered` holds the FROM, joins and WHERE; `select` adds the columns and the order.
  */
 export async function fetchPage<DB, TB extends keyof DB, O, T = Simplify<O>>(
-  filtered: SelectQueryBuilder<DB, TB, {}>,
-  select: (query: SelectQueryBuilder<DB, TB, {}>) => SelectQueryBuilder<DB, TB, O>,
+  filtered: SelectQueryBuilder<DB, TB, NoSelection>,
+  select: (query: SelectQueryBuilder<DB, TB, NoSelection>) => SelectQueryBuilder<DB, TB, O>,
   request: { page: number; size: number },
   map: (rows: Simplify<O>[]) => T[] | Promise<T[]> = (rows) => rows as unknown as T[],
 ): Promise<Page<T>> {
