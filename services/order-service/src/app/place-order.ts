@@ -5,10 +5,10 @@ import { startSaga } from '../domain/saga.ts';
 import { orderName } from '../domain/totals.ts';
 import { addTimeline, json, type OrderRow } from '../infra/order-store.ts';
 import type { OrderDb } from '../infra/schema.ts';
-import type { OrderDetail, PlaceOrderBody, QuoteView } from '../routes/schemas.ts';
 import type { OrderReads } from './order-reads.ts';
 import type { PricedOrder, Pricing } from './pricing.ts';
 import type { SagaRunner } from './saga-runner.ts';
+import type { OrderDetail, PlaceOrderBody, QuoteView } from './schemas.ts';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,128}$/;
 

@@ -7,7 +7,6 @@ import {
   type ServiceContext,
 } from '@sagamart/kit';
 import { orderModule } from '../app/module.ts';
-import type { OrderDb } from '../infra/schema.ts';
 import {
   AdminOrderDetail,
   AdminOrderSummary,
@@ -16,7 +15,8 @@ import {
   OrderRef,
   problems,
   StuckSaga,
-} from './schemas.ts';
+} from '../app/schemas.ts';
+import type { OrderDb } from '../infra/schema.ts';
 
 const tags = ['admin-orders'];
 

@@ -1,6 +1,5 @@
 import { notFound, PageSchema, requireIdentity, type ServiceApp, type ServiceContext } from '@sagamart/kit';
 import { orderModule } from '../app/module.ts';
-import type { OrderDb } from '../infra/schema.ts';
 import {
   IdempotencyHeaders,
   MyOrdersQuery,
@@ -11,7 +10,8 @@ import {
   problems,
   QuoteBody,
   QuoteView,
-} from './schemas.ts';
+} from '../app/schemas.ts';
+import type { OrderDb } from '../infra/schema.ts';
 
 const tags = ['orders'];
 
