@@ -3,6 +3,7 @@ import { type Discovery, notFound, type ServiceApp } from '@sagamart/kit';
 import { Type } from 'typebox';
 import { request } from 'undici';
 import { serviceUnavailable } from '../app/gateway-problems.ts';
+// biome-ignore lint/style/noRestrictedImports: the docs proxy streams through the shared upstream connection pool
 import { upstreamAgent } from '../infra/upstream-http.ts';
 import { replyWithProblem } from './problem-reply.ts';
 
