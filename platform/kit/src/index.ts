@@ -32,8 +32,10 @@ export {
 } from './events/transport.ts';
 export { requireIdentity, type ServiceApp, sendProblem } from './http.ts';
 export { fetchPage } from './page-query.ts';
+export { type Periodic, repeatEvery } from './periodic.ts';
 export * from './pure.ts';
 export { BrokenCircuitError, CircuitBreakers } from './resilience.ts';
+export type { RetentionTask } from './retention.ts';
 export { problemResponses, withRetryAfter } from './route-helpers.ts';
 export { runService } from './run.ts';
 export {

@@ -19,5 +19,15 @@ export {
   unprocessable,
 } from './errors.ts';
 export { type Identity, identityHeaders, type Role } from './identity-headers.ts';
-export { type Page, PageQuery, PageSchema, toPage } from './page.ts';
+export {
+  type Page,
+  PageQuery,
+  PageSchema,
+  parseSort,
+  type SortDirection,
+  type SortOrder,
+  SortParam,
+  type SortSpec,
+  toPage,
+} from './page.ts';
 export { escapeLike, isUniqueViolation, likeContains, likePrefix } from './sql-text.ts';

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { balanceAfter, chargeProblem, InsufficientPoints } from '../src/domain/points.ts';
-import { parseSort } from '../src/domain/sort.ts';
 import { diffUser, normalizeEmail, normalizePhone, selfChangeViolation } from '../src/domain/user.ts';
 
 describe('user rules', () => {
@@ -58,18 +57,5 @@ describe('points ledger rules', () => {
     expect(chargeProblem(1001, 1000)).toMatch(/at most 1000/);
     expect(chargeProblem(0, 1000)).toMatch(/positive/);
     expect(chargeProblem(2.5, 1000)).toMatch(/positive/);
-  });
-});
-
-describe('sorting and search', () => {
-  const fields = ['createdAt', 'name'] as const;
-
-  it('parses field,direction from an allow-list', () => {
-    expect(parseSort('createdAt,desc', fields)).toEqual({ field: 'createdAt', direction: 'desc' });
-    expect(parseSort('name', fields)).toEqual({ field: 'name', direction: 'asc' });
-    expect(parseSort('name,DESC', fields)).toEqual({ field: 'name', direction: 'desc' });
-    expect(parseSort('password,asc', fields)).toHaveProperty('error');
-    expect(parseSort('name,up', fields)).toHaveProperty('error');
-    expect(parseSort('name,asc,again', fields)).toHaveProperty('error');
   });
 });
