@@ -9,15 +9,6 @@ import {
   unflattenConfig,
 } from './config-tree.ts';
 
-export {
-  type ConfigEnvironment,
-  type ConfigTree,
-  type ConfigValue,
-  flattenConfig,
-  mergeConfig,
-  unflattenConfig,
-} from './config-tree.ts';
-
 /** Relaxed binding as in Spring: `rate-limit.default.capacity` ← RATELIMIT_DEFAULT_CAPACITY. */
 export function envName(key: string): string {
   return key

@@ -4,7 +4,8 @@ import { topology as declaredTopology, type Topology } from '@sagamart/contracts
 import type { Kysely, Migration, Transaction } from 'kysely';
 import pino, { type Logger } from 'pino';
 import { Type } from 'typebox';
-import { Config, type ConfigTree, mergeConfig } from './config.ts';
+import { Config } from './config.ts';
+import { type ConfigTree, mergeConfig } from './config-tree.ts';
 import { type Database, databaseUrl, ensureDatabase, migrate, openDatabase } from './db.ts';
 import { type Discovery, RegistryDiscovery, StaticDiscovery } from './discovery.ts';
 import { notFound } from './errors.ts';
