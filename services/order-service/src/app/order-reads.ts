@@ -1,10 +1,16 @@
 import { ORDER_NUMBER_PATTERN } from '@sagamart/contracts';
+import type {
+  AdminOrderDetail,
+  AdminOrderSummary,
+  OrderDetail,
+  OrderSummary,
+  StuckSaga,
+} from '@sagamart/contracts/http/orders';
 import { fetchPage, likeContains, notFound, type Page, type ServiceContext, sql } from '@sagamart/kit';
 import { isCancellable, type OrderStatus } from '../domain/order-status.ts';
 import { currentAction, TRANSIENT_PHASES } from '../domain/saga.ts';
 import { type Db, loadItems, type OrderRow, sagaState } from '../infra/order-store.ts';
 import type { OrderDb } from '../infra/schema.ts';
-import type { AdminOrderDetail, AdminOrderSummary, OrderDetail, OrderSummary, StuckSaga } from './schemas.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

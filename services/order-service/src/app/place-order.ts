@@ -1,4 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
+import type { OrderDetail, PlaceOrderBody, QuoteView } from '@sagamart/contracts/http/orders';
 import { badRequest, type Identity, isUniqueViolation, Problem, type ServiceContext } from '@sagamart/kit';
 import { orderNumber } from '../domain/order-number.ts';
 import { startSaga } from '../domain/saga.ts';
@@ -8,7 +9,6 @@ import type { OrderDb } from '../infra/schema.ts';
 import type { OrderReads } from './order-reads.ts';
 import type { PricedOrder, Pricing } from './pricing.ts';
 import type { SagaRunner } from './saga-runner.ts';
-import type { OrderDetail, PlaceOrderBody, QuoteView } from './schemas.ts';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,128}$/;
 

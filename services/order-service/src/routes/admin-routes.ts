@@ -7,6 +7,7 @@ import {
   type ServiceContext,
 } from '@sagamart/kit';
 import { orderModule } from '../app/module.ts';
+import type { OrderDb } from '../infra/schema.ts';
 import {
   AdminOrderDetail,
   AdminOrderSummary,
@@ -15,8 +16,7 @@ import {
   OrderRef,
   problems,
   StuckSaga,
-} from '../app/schemas.ts';
-import type { OrderDb } from '../infra/schema.ts';
+} from './schemas.ts';
 
 const tags = ['admin-orders'];
 

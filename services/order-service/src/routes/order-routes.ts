@@ -1,5 +1,6 @@
 import { notFound, PageSchema, requireIdentity, type ServiceApp, type ServiceContext } from '@sagamart/kit';
 import { orderModule } from '../app/module.ts';
+import type { OrderDb } from '../infra/schema.ts';
 import {
   IdempotencyHeaders,
   MyOrdersQuery,
@@ -10,8 +11,7 @@ import {
   problems,
   QuoteBody,
   QuoteView,
-} from '../app/schemas.ts';
-import type { OrderDb } from '../infra/schema.ts';
+} from './schemas.ts';
 
 const tags = ['orders'];
 

@@ -1,10 +1,36 @@
-import { ORDER_CANCEL_REASONS } from '@sagamart/contracts';
-import { PHONE_PATTERN_SOURCE } from '@sagamart/contracts/rules';
-import { problemResponses } from '@sagamart/kit';
 import { type Static, Type } from 'typebox';
-import { ORDER_STATUSES } from '../domain/order-status.ts';
-import { SAGA_PHASES, STEP_NAMES } from '../domain/saga.ts';
-import { TIMELINE_EVENTS } from '../domain/timeline.ts';
+import { ORDER_CANCEL_REASONS } from '../ordering.ts';
+import { PHONE_PATTERN_SOURCE } from '../rules.ts';
+
+// order-service's public HTTP shapes: its routes validate with them, the web imports their types.
+
+/**
+ * PENDING (reserving stock, coupon, points) → PAYMENT_PENDING (every reservation held) → PAID,
+ * and CANCELLED from any of them. A free order (nothing left to pay) goes PENDING → PAID.
+ */
+export const ORDER_STATUSES = ['PENDING', 'PAYMENT_PENDING', 'PAID', 'CANCELLED'] as const;
+/** What an order's timeline records: its status changes and what the payment side reported. */
+export const TIMELINE_EVENTS = [
+  'ORDER_CREATED',
+  'PAYMENT_PENDING',
+  'PAYMENT_APPROVED',
+  'PAID',
+  'PAYMENT_FAILED',
+  'CANCELLED',
+  'RESERVATIONS_RELEASED',
+  'PAYMENT_REFUNDED',
+] as const;
+/** The place-order saga's participants, in workflow order. */
+export const STEP_NAMES = ['stock', 'coupon', 'points'] as const;
+/** RESERVING → AWAITING_PAYMENT → COMMITTING → COMPLETED; COMPENSATING → COMPENSATED on any cancel. */
+export const SAGA_PHASES = [
+  'RESERVING',
+  'AWAITING_PAYMENT',
+  'COMMITTING',
+  'COMPENSATING',
+  'COMPLETED',
+  'COMPENSATED',
+] as const;
 
 const Won = Type.Integer({ minimum: 0 });
 const Timestamp = Type.String({ format: 'date-time' });
@@ -233,5 +259,3 @@ export const StuckSaga = Type.Object({
   stuckForSeconds: Type.Integer(),
 });
 export type StuckSaga = Static<typeof StuckSaga>;
-
-export const problems = problemResponses(400, 401, 403, 404, 409, 422, 502, 503, 504);

@@ -1,0 +1,6 @@
+import { problemResponses } from '@sagamart/kit';
+
+// The public shapes live in @sagamart/contracts, where the web reads their types.
+export * from '@sagamart/contracts/http/orders';
+
+export const problems = problemResponses(400, 401, 403, 404, 409, 422, 502, 503, 504);
