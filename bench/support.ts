@@ -1,23 +1,14 @@
 /** Shared bench plumbing: free ports, services in their own processes, JSON calls, percentiles. */
 import { type ChildProcess, fork } from 'node:child_process';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ConfigTree } from '@sagamart/kit';
+import { freePort } from '@sagamart/testkit/ports';
+
+export { freePort };
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 export const servicePath = (name: string) => join(root, 'services', name, 'src', 'index.ts');
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
 
 /** A small deterministic PRNG: the same data set and request mix on every run. */
 export { seededRandom as random } from '@sagamart/testkit/random';

@@ -1,87 +1,49 @@
 /**
- * The sagamart platform kit. See README.md for the API; services import only from here.
+ * The sagamart platform kit: the surface services use, documented in README.md. What is not
+ * documented there is internal and not exported. Domain code imports `@sagamart/kit/pure` instead.
  */
-export {
-  Config,
-  type ConfigEnvironment,
-  type ConfigTree,
-  type ConfigValue,
-  flattenConfig,
-  mergeConfig,
-  unflattenConfig,
-} from './config.ts';
+
+export { Config } from './config.ts';
 export {
   databaseUrl,
   ensureDatabase,
   type Generated,
   type Kysely,
   type Migration,
-  migrate,
   openDatabase,
   type Selectable,
   sql,
   type Transaction,
 } from './db.ts';
+export type { Discovery, InstanceStatus, ServiceInstance } from './discovery.ts';
 export {
-  type Discovery,
-  type InstanceStatus,
-  RegistryDiscovery,
-  type ServiceInstance,
-  StaticDiscovery,
-} from './discovery.ts';
+  type EventContext,
+  type EventHandler,
+  on,
+} from './events/consumer.ts';
+export { PostgresTransport } from './events/postgres-transport.ts';
+export type { MessagingTables } from './events/schema.ts';
 export {
-  badRequest,
-  conflict,
-  type FieldProblem,
-  forbidden,
-  notFound,
-  Problem,
-  type ProblemDetails,
-  ProblemSchema,
-  unauthorized,
-  unprocessable,
-} from './errors.ts';
-export * from './events/index.ts';
-export { createHttpApp, requireIdentity, type ServiceApp, sendProblem } from './http.ts';
-export {
-  currentIdentity,
-  IDENTITY_HEADERS,
-  type Identity,
-  identityFromHeaders,
-  identityHeaders,
-  type Role,
-} from './identity.ts';
-export { createMetrics, type ServiceMetrics } from './metrics.ts';
-export {
-  type Page,
-  PageQuery,
-  PageSchema,
-  parseSort,
-  type SortDirection,
-  type SortOrder,
-  SortParam,
-  type SortSpec,
-  toPage,
-} from './page.ts';
+  type DeliveredMessage,
+  HEADER,
+  type OutgoingMessage,
+  type Subscription,
+  type Transport,
+} from './events/transport.ts';
+export { requireIdentity, type ServiceApp, sendProblem } from './http.ts';
+export { fetchPage } from './page-query.ts';
 export { type Periodic, repeatEvery } from './periodic.ts';
-export {
-  type BreakerOptions,
-  BrokenCircuitError,
-  breakerOptions,
-  CircuitBreakers,
-  CircuitState,
-  defaultBreakerOptions,
-} from './resilience.ts';
+export * from './pure.ts';
+export { BrokenCircuitError, breakerOptions, CircuitBreakers, defaultBreakerOptions } from './resilience.ts';
 export type { RetentionTask } from './retention.ts';
+export { problemResponses, withRetryAfter } from './route-helpers.ts';
 export { runService } from './run.ts';
 export {
-  defaultDatabaseName,
   defineService,
   type Service,
   type ServiceContext,
-  type ServiceDefinition,
   type ServiceFactory,
   type ServiceOptions,
 } from './service.ts';
-export { type CallOptions, ServiceCallError, ServiceClient } from './service-client.ts';
-export { createTracing, currentTraceId, injectTraceContext, type Tracing, withSpan } from './tracing.ts';
+export { ServiceCallError, ServiceClient } from './service-client.ts';
+export { currentTraceId, injectTraceContext } from './tracing.ts';

@@ -4,7 +4,8 @@ import { topology as declaredTopology, type Topology } from '@sagamart/contracts
 import type { Kysely, Migration, Transaction } from 'kysely';
 import pino, { type Logger } from 'pino';
 import { Type } from 'typebox';
-import { Config, type ConfigTree, mergeConfig } from './config.ts';
+import { Config } from './config.ts';
+import { type ConfigTree, mergeConfig } from './config-tree.ts';
 import { type Database, databaseUrl, ensureDatabase, migrate, openDatabase } from './db.ts';
 import { type Discovery, RegistryDiscovery, StaticDiscovery } from './discovery.ts';
 import { notFound } from './errors.ts';
@@ -24,7 +25,7 @@ import {
 import { messagingRetentionTasks } from './events/retention.ts';
 import { createHttpApp, requireIdentity, type ServiceApp } from './http.ts';
 import { createMetrics, type ServiceMetrics } from './metrics.ts';
-import { PageQuery, PageSchema, toPage } from './page.ts';
+import { PageQuery, PageSchema } from './page.ts';
 import { breakerOptions, CircuitBreakers, defaultBreakerOptions } from './resilience.ts';
 import { RetentionJob, type RetentionTask } from './retention.ts';
 import { isBreakerFailure, ServiceClient } from './service-client.ts';
@@ -546,8 +547,7 @@ class ServiceRuntime<DB> implements Service<DB> {
       async (req) => {
         requireIdentity(req, 'ADMIN');
         const { page, size } = req.query;
-        const { rows, total } = await store.list(page, size);
-        return toPage(rows, total, page, size);
+        return store.list(page, size);
       },
     );
     app.post(

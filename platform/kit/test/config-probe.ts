@@ -1,8 +1,8 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineService, type Service } from '@sagamart/kit';
+import { freePort } from '@sagamart/testkit/ports';
 
 export interface ProbeSettings {
   newCheckout: boolean;
@@ -61,13 +61,4 @@ export async function tempConfigRepo() {
 }
 
 /** A loopback port nothing listens on. */
-export function closedPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-    });
-  });
-}
+export const closedPort = freePort;

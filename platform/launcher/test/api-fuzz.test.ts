@@ -3,7 +3,7 @@ import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually } from '@sagamart/testkit';
-import { freePort } from '@sagamart/testkit/global-setup';
+import { freePort } from '@sagamart/testkit/ports';
 import { seededRandom } from '@sagamart/testkit/random';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, startPlatform } from '../src/index.ts';

@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
-import type { ConfigTree, ServiceFactory, ServiceOptions } from '@sagamart/kit';
+import { type ConfigTree, mergeConfig, type ServiceFactory, type ServiceOptions } from '@sagamart/kit';
 import pino from 'pino';
 import { inject } from 'vitest';
+
+export { freePort } from './ports.ts';
 
 /** The PostgreSQL server of this test run (embedded, or real with SAGAMART_TEST_INFRA=1). */
 export function pgServerUrl(): string {
@@ -46,19 +48,7 @@ export function testConfig(overrides: ConfigTree = {}): ConfigTree {
     discovery: { mode: 'static' },
     log: { level: process.env.TEST_LOG_LEVEL ?? 'silent' },
   };
-  return deepMerge(base, overrides);
-}
-
-function deepMerge(a: ConfigTree, b: ConfigTree): ConfigTree {
-  const out: ConfigTree = { ...a };
-  for (const [k, v] of Object.entries(b)) {
-    const cur = out[k];
-    out[k] =
-      cur && typeof cur === 'object' && !Array.isArray(cur) && v && typeof v === 'object' && !Array.isArray(v)
-        ? deepMerge(cur as ConfigTree, v as ConfigTree)
-        : v;
-  }
-  return out;
+  return mergeConfig(base, overrides);
 }
 
 /** Starts a service for a test with isolated config; remember to stop it. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ConfigTree, ServiceOptions } from '@sagamart/kit';
+import { type ConfigTree, mergeConfig, type ServiceOptions } from '@sagamart/kit';
 import { asUser, startTestService } from '@sagamart/testkit';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
 import authService from '../src/index.ts';
@@ -8,22 +8,7 @@ import authService from '../src/index.ts';
 export const fastHashing: ConfigTree = { auth: { password: { scrypt: { logN: 10, r: 8, p: 1 } } } };
 
 export function mergeTrees(...trees: ConfigTree[]): ConfigTree {
-  const out: ConfigTree = {};
-  for (const tree of trees) {
-    for (const [key, value] of Object.entries(tree)) {
-      const current = out[key];
-      out[key] =
-        current &&
-        typeof current === 'object' &&
-        !Array.isArray(current) &&
-        value &&
-        typeof value === 'object' &&
-        !Array.isArray(value)
-          ? mergeTrees(current as ConfigTree, value as ConfigTree)
-          : value;
-    }
-  }
-  return out;
+  return trees.reduce<ConfigTree>((out, tree) => mergeConfig(out, tree), {});
 }
 
 export async function startAuth(config: ConfigTree = {}, options: Omit<ServiceOptions, 'config'> = {}) {

@@ -19,7 +19,7 @@ import {
   type Service,
   type ServiceInstance,
 } from '@sagamart/kit';
-import { startTestService, uniqueName } from '@sagamart/testkit';
+import { eventually, startTestService, uniqueName } from '@sagamart/testkit';
 import { Type } from 'typebox';
 import mockPg from '../../mock-pg/src/index.ts';
 import paymentService from '../src/index.ts';
@@ -358,11 +358,6 @@ function expect202(res: { status: number; body: unknown }) {
 }
 
 /** Polls until the condition holds (10 s). */
-export async function until(condition: () => Promise<boolean>, timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    if (await condition().catch(() => false)) return;
-    if (Date.now() > deadline) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
+export async function until(condition: () => Promise<boolean>, timeoutMs = 10_000): Promise<void> {
+  await eventually(condition, timeoutMs);
 }

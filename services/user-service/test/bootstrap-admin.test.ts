@@ -1,6 +1,5 @@
 import type { Service } from '@sagamart/kit';
-import { eventually, uniqueName } from '@sagamart/testkit';
-import { freePort } from '@sagamart/testkit/global-setup';
+import { eventually, freePort, uniqueName } from '@sagamart/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { asAdmin, claimsOf, client, startAuth, startUserService } from './support.ts';
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { balanceAfter, chargeProblem, InsufficientPoints } from '../src/domain/points.ts';
-import { likeContains } from '../src/domain/sort.ts';
 import { diffUser, normalizeEmail, normalizePhone, selfChangeViolation } from '../src/domain/user.ts';
 
 describe('user rules', () => {
@@ -58,13 +57,5 @@ describe('points ledger rules', () => {
     expect(chargeProblem(1001, 1000)).toMatch(/at most 1000/);
     expect(chargeProblem(0, 1000)).toMatch(/positive/);
     expect(chargeProblem(2.5, 1000)).toMatch(/positive/);
-  });
-});
-
-describe('sorting and search', () => {
-  const fields = ['createdAt', 'name'] as const;
-
-  it('escapes LIKE wildcards', () => {
-    expect(likeContains('50%_off\\')).toBe('%50\\%\\_off\\\\%');
   });
 });

@@ -7,8 +7,7 @@ import {
   PHONE_RULE_MESSAGE,
 } from '@sagamart/contracts/rules';
 import type { DeliveredMessage, Service } from '@sagamart/kit';
-import { eventually, uniqueName } from '@sagamart/testkit';
-import { freePort } from '@sagamart/testkit/global-setup';
+import { eventually, freePort, uniqueName } from '@sagamart/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   claimsOf,

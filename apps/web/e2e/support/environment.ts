@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findServices, startPlatform } from '@sagamart/launcher';
-import { freePort } from './ports.ts';
+import { freePort } from '@sagamart/testkit/ports';
 import { buildWeb } from './web-server.ts';
 
 /** Everything a browser test needs: where the app is and who the bootstrap admin is. */

@@ -1,4 +1,6 @@
 import { type Kysely, sql } from 'kysely';
+import type { Page } from '../page.ts';
+import { fetchPage } from '../page-query.ts';
 import type { MessagingTables } from './schema.ts';
 import { HEADER, type Transport } from './transport.ts';
 
@@ -25,23 +27,13 @@ export class DeadLetterStore {
   ) {}
 
   /** Dead letters not yet replayed or discarded, newest first. */
-  async list(page: number, size: number): Promise<{ rows: DeadLetter[]; total: number }> {
-    const [rows, count] = await Promise.all([
-      this.db
-        .selectFrom('dead_letters')
-        .selectAll()
-        .where('handled_at', 'is', null)
-        .orderBy('failed_at', 'desc')
-        .limit(size)
-        .offset(page * size)
-        .execute(),
-      this.db
-        .selectFrom('dead_letters')
-        .where('handled_at', 'is', null)
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow(),
-    ]);
-    return { rows: rows.map(toDeadLetter), total: Number(count.n) };
+  list(page: number, size: number): Promise<Page<DeadLetter>> {
+    return fetchPage(
+      this.db.selectFrom('dead_letters').where('handled_at', 'is', null),
+      (q) => q.selectAll().orderBy('failed_at', 'desc'),
+      { page, size },
+      (rows) => rows.map(toDeadLetter),
+    );
   }
 
   /** Sends the message back to its queue with a fresh attempt count; false when it is not there. */

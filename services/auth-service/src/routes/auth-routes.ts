@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { isIP } from 'node:net';
 import { JWKS_PATH } from '@sagamart/contracts';
-import { ProblemSchema, type ServiceApp, type ServiceContext } from '@sagamart/kit';
+import { ProblemSchema, type ServiceApp, type ServiceContext, withRetryAfter } from '@sagamart/kit';
 import { type Static, Type } from 'typebox';
 import { authModule } from '../app/module.ts';
 import { invalidRefreshToken } from '../app/problems.ts';
@@ -15,7 +15,7 @@ import {
   registerRefreshCookie,
   TOKEN_DELIVERIES,
 } from './refresh-cookie.ts';
-import { JwksSchema, RefreshTokenBody, TokenPairSchema, withRetryAfter } from './schemas.ts';
+import { JwksSchema, RefreshTokenBody, TokenPairSchema } from './schemas.ts';
 
 const tags = ['auth'];
 const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 429: ProblemSchema };

@@ -1,9 +1,15 @@
 import { AccountSnapshot, CredentialsUpsert, PasswordChange } from '@sagamart/contracts';
-import { badRequest, ProblemSchema, type ServiceApp, type ServiceContext } from '@sagamart/kit';
+import {
+  badRequest,
+  ProblemSchema,
+  type ServiceApp,
+  type ServiceContext,
+  withRetryAfter,
+} from '@sagamart/kit';
 import { Type } from 'typebox';
 import { authModule } from '../app/module.ts';
 import type { AuthDb } from '../infra/schema.ts';
-import { UserIdParams, withRetryAfter } from './schemas.ts';
+import { UserIdParams } from './schemas.ts';
 
 const tags = ['internal'];
 

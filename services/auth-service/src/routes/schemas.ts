@@ -1,4 +1,3 @@
-import { Problem } from '@sagamart/kit';
 import { Type } from 'typebox';
 
 export const TokenPairSchema = Type.Object({
@@ -31,17 +30,3 @@ export const JwksSchema = Type.Object({
 });
 
 export const UserIdParams = Type.Object({ userId: Type.String({ format: 'uuid' }) });
-
-/** Runs fn; a problem that carries `retryAfterSeconds` also sets the Retry-After header. */
-export async function withRetryAfter<T>(
-  reply: { header(name: string, value: string): unknown },
-  fn: () => Promise<T>,
-): Promise<T> {
-  try {
-    return await fn();
-  } catch (error) {
-    const seconds = error instanceof Problem ? error.extensions.retryAfterSeconds : undefined;
-    if (typeof seconds === 'number') reply.header('retry-after', String(seconds));
-    throw error;
-  }
-}

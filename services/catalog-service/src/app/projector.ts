@@ -21,6 +21,7 @@ import {
   type EventHandler,
   HEADER,
   type Kysely,
+  type MessagingTables,
   on,
   type ServiceContext,
 } from '@sagamart/kit';
@@ -30,8 +31,8 @@ import { ReadModelWriter } from '../infra/read-model-writer.ts';
 import { type CatalogDb, LIVE } from '../infra/schema.ts';
 import type { DetailCacheService } from './detail-cache.ts';
 
-// biome-ignore lint/suspicious/noExplicitAny: the consumer's transaction, whatever its table types
-type Db = Kysely<any>;
+/** The consumer's transaction (the service database with the kit's messaging tables). */
+type Db = Kysely<CatalogDb & MessagingTables>;
 
 /**
  * Applies product-service's events to the live read model. Every apply is guarded by the version of

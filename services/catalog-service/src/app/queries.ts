@@ -1,5 +1,13 @@
 import type { OptionGroup, ProductImageRef, ProductStatus, SkuStatus } from '@sagamart/contracts';
-import { type Kysely, notFound, type Page, type SortOrder, type SortSpec, sql, toPage } from '@sagamart/kit';
+import {
+  fetchPage,
+  type Kysely,
+  notFound,
+  type Page,
+  type SortOrder,
+  type SortSpec,
+  sql,
+} from '@sagamart/kit';
 import {
   breadcrumb,
   type CategoryNode,
@@ -194,17 +202,12 @@ export class CatalogQueries {
     }
     // A stable order for paging: the id breaks ties, in the last order's direction.
     rows = rows.orderBy('p.id', sort.at(-1)!.direction);
-    // Count and page in parallel: the page can stop early along an index; a window count would force
-    // the planner through every match first.
-    const [content, count] = await Promise.all([
-      rows
-        .limit(query.size)
-        .offset(query.page * query.size)
-        .execute(),
-      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    const total = Number(count.n);
-    return toPage(content.map(card), total, query.page, query.size);
+    return fetchPage(
+      base,
+      () => rows,
+      query,
+      (found) => found.map(card),
+    );
   }
 
   /**

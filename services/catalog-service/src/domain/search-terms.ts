@@ -1,3 +1,5 @@
+import { escapeLike } from '@sagamart/kit/pure';
+
 /** At most this many words of a query take part in the full text match. */
 export const MAX_TERMS = 8;
 export const MAX_QUERY_LENGTH = 100;
@@ -38,7 +40,7 @@ export function prefixTsQuery(terms: string[], weight?: 'A' | 'B' | 'C'): string
 
 /** A LIKE/ILIKE pattern matching `text` anywhere (`contains`) or at the start (`prefix`), wildcards escaped. */
 export function likePattern(text: string, where: 'contains' | 'prefix' | 'word-prefix'): string {
-  const escaped = text.replace(/[\\%_]/g, (c) => `\\${c}`);
+  const escaped = escapeLike(text);
   if (where === 'prefix') return `${escaped}%`;
   if (where === 'word-prefix') return `% ${escaped}%`;
   return `%${escaped}%`;

@@ -1,6 +1,7 @@
-import { type Kysely, sql } from '@sagamart/kit';
+import { type Kysely, type MessagingTables, sql } from '@sagamart/kit';
 import {
   CATEGORY_COLUMNS,
+  type CatalogDb,
   type LiveTables,
   PRODUCT_COLUMNS,
   PRODUCT_FIELD_COLUMNS,
@@ -10,8 +11,7 @@ import {
 } from './schema.ts';
 
 /** The database or a transaction of it. */
-// biome-ignore lint/suspicious/noExplicitAny: raw SQL on table names chosen at run time (live or _next)
-type Executor = Kysely<any>;
+type Executor = Kysely<CatalogDb & MessagingTables>;
 
 const TYPES: Record<string, string> = {
   id: 'bigint',

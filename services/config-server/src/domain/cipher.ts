@@ -1,4 +1,4 @@
-import type { ConfigValue } from '@sagamart/kit';
+import type { ConfigValue } from '@sagamart/kit/pure';
 
 /** Values written as `'{cipher}<ciphertext>'` are decrypted by the server before serving. */
 export const CIPHER_PREFIX = '{cipher}';

@@ -1,4 +1,4 @@
-import { type ConfigTree, type ConfigValue, flattenConfig } from '@sagamart/kit';
+import { type ConfigTree, type ConfigValue, flattenConfig } from '@sagamart/kit/pure';
 
 /** Application, profile and label names: no path separators, nothing that starts with a dot. */
 export const SAFE_NAME = '^(?!\\.)[a-zA-Z0-9_.-]+$';

@@ -3,6 +3,7 @@ import { Type } from 'typebox';
 import { encryptorFor } from '../app/encryption.ts';
 import { findEnvironment } from '../app/environment.ts';
 import { parseProfiles, SAFE_NAME, SAFE_NAME_LIST } from '../domain/property-sources.ts';
+// biome-ignore lint/style/noRestrictedImports: the repository's type only; app/ does the reading
 import type { ConfigRepository } from '../infra/config-repository.ts';
 
 const safeName = (description: string) => Type.String({ pattern: SAFE_NAME, maxLength: 100, description });

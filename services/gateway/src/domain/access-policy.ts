@@ -1,4 +1,4 @@
-import type { Identity } from '@sagamart/kit';
+import type { Identity } from '@sagamart/kit/pure';
 import type { RouteRole } from './route-table.ts';
 
 export type AccessDecision = 'allow' | 'unauthenticated' | 'forbidden';

@@ -1,5 +1,7 @@
-import type { IncomingHttpHeaders } from 'node:http';
-import { type Identity, identityHeaders } from '@sagamart/kit';
+import { type Identity, identityHeaders } from '@sagamart/kit/pure';
+
+/** Node's request headers (lower-case names), without importing node:http into pure code. */
+type IncomingHttpHeaders = Record<string, string | string[] | undefined> & { host?: string };
 
 /** Headers that describe one connection, not the message (RFC 9110 §7.6.1): never forwarded. */
 const HOP_BY_HOP = new Set([

@@ -1,4 +1,4 @@
-import type { Role } from '@sagamart/kit';
+import type { Role } from '@sagamart/kit/pure';
 
 /** Who may call a route: anyone, any signed-in user (USER or ADMIN), or admins only. */
 export type RouteRole = 'NONE' | Role;

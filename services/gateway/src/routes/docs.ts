@@ -4,6 +4,7 @@ import { Type } from 'typebox';
 import { request } from 'undici';
 import { serviceUnavailable } from '../app/gateway-problems.ts';
 import { withoutInternalPaths } from '../domain/path-policy.ts';
+// biome-ignore lint/style/noRestrictedImports: the docs proxy streams through the shared upstream connection pool
 import { upstreamAgent } from '../infra/upstream-http.ts';
 import { replyWithProblem } from './problem-reply.ts';
 

@@ -15,6 +15,7 @@ import { request } from 'undici';
 import type { Gatekeeper } from '../app/gatekeeper.ts';
 import { serviceUnavailable } from '../app/gateway-problems.ts';
 import { bearerToken } from '../domain/header-policy.ts';
+// biome-ignore lint/style/noRestrictedImports: the console proxies through the shared upstream connection pool
 import { upstreamAgent } from '../infra/upstream-http.ts';
 import { replyWithProblem } from './problem-reply.ts';
 

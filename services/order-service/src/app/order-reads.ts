@@ -1,16 +1,16 @@
 import { ORDER_NUMBER_PATTERN } from '@sagamart/contracts';
-import { notFound, type Page, type ServiceContext, sql, toPage } from '@sagamart/kit';
-import { isCancellable, type OrderStatus } from '../domain/order-status.ts';
-import { currentAction, TRANSIENT_PHASES } from '../domain/saga.ts';
-import { type Db, loadItems, type OrderRow, sagaState } from '../infra/order-store.ts';
-import type { OrderDb } from '../infra/schema.ts';
 import type {
   AdminOrderDetail,
   AdminOrderSummary,
   OrderDetail,
   OrderSummary,
   StuckSaga,
-} from '../routes/schemas.ts';
+} from '@sagamart/contracts/http/orders';
+import { fetchPage, likeContains, notFound, type Page, type ServiceContext, sql } from '@sagamart/kit';
+import { isCancellable, type OrderStatus } from '../domain/order-status.ts';
+import { currentAction, TRANSIENT_PHASES } from '../domain/saga.ts';
+import { type Db, loadItems, type OrderRow, sagaState } from '../infra/order-store.ts';
+import type { OrderDb } from '../infra/schema.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
 
@@ -100,21 +100,20 @@ export class OrderReads {
       .innerJoin('orders as o', 'o.id', 's.order_id')
       .where('s.phase', 'in', TRANSIENT_PHASES)
       .where('s.phase_since', '<', sql<Date>`clock_timestamp() - ${seconds} * interval '1 second'`);
-    const [count, rows] = await Promise.all([
-      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      base
-        .selectAll('s')
-        .select([
-          'o.order_number',
-          'o.status',
-          sql<number>`extract(epoch from clock_timestamp() - s.phase_since)`.as('age'),
-        ])
-        .orderBy('s.phase_since')
-        .limit(size)
-        .offset(page * size)
-        .execute(),
-    ]);
-    const content = rows.map((r) => ({
+    const found = await fetchPage(
+      base,
+      (q) =>
+        q
+          .selectAll('s')
+          .select([
+            'o.order_number',
+            'o.status',
+            sql<number>`extract(epoch from clock_timestamp() - s.phase_since)`.as('age'),
+          ])
+          .orderBy('s.phase_since'),
+      { page, size },
+    );
+    const content = found.content.map((r) => ({
       orderId: r.order_id,
       orderNumber: r.order_number,
       status: r.status,
@@ -126,7 +125,7 @@ export class OrderReads {
       nextAttemptAt: r.next_attempt_at.toISOString(),
       stuckForSeconds: Math.floor(Number(r.age)),
     }));
-    return toPage(content, Number(count.n), page, size);
+    return { ...found, content };
   }
 
   find(ref: string): Promise<OrderRow | undefined> {
@@ -145,26 +144,14 @@ export class OrderReads {
     if (query.userId) base = base.where('user_id', '=', query.userId);
     if (query.status) base = base.where('status', '=', query.status);
     if (query.orderNumber) {
-      const needle = query.orderNumber
-        .trim()
-        .toUpperCase()
-        .replaceAll('\\', '\\\\')
-        .replaceAll('%', '\\%')
-        .replaceAll('_', '\\_');
-      base = base.where('order_number', 'like', `%${needle}%`);
+      base = base.where('order_number', 'like', likeContains(query.orderNumber.trim().toUpperCase()));
     }
-    const [count, rows] = await Promise.all([
-      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-      base
-        .selectAll()
-        .orderBy('created_at', 'desc')
-        .orderBy('id')
-        .limit(query.size)
-        .offset(query.page * query.size)
-        .execute(),
-    ]);
-    const content = await this.summaries(rows);
-    return toPage(content, Number(count.n), query.page, query.size);
+    return fetchPage(
+      base,
+      (q) => q.selectAll().orderBy('created_at', 'desc').orderBy('id'),
+      query,
+      (rows) => this.summaries(rows),
+    );
   }
 
   private async summaries(orders: OrderRow[]): Promise<AdminOrderSummary[]> {

@@ -1,11 +1,11 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { badRequest, type Identity, Problem, type ServiceContext } from '@sagamart/kit';
+import type { OrderDetail, PlaceOrderBody, QuoteView } from '@sagamart/contracts/http/orders';
+import { badRequest, type Identity, isUniqueViolation, Problem, type ServiceContext } from '@sagamart/kit';
 import { orderNumber } from '../domain/order-number.ts';
 import { startSaga } from '../domain/saga.ts';
 import { orderName } from '../domain/totals.ts';
 import { addTimeline, json, type OrderRow } from '../infra/order-store.ts';
 import type { OrderDb } from '../infra/schema.ts';
-import type { OrderDetail, PlaceOrderBody, QuoteView } from '../routes/schemas.ts';
 import type { OrderReads } from './order-reads.ts';
 import type { PricedOrder, Pricing } from './pricing.ts';
 import type { SagaRunner } from './saga-runner.ts';
@@ -18,11 +18,6 @@ export interface Placed {
   settled: boolean;
   /** An earlier request with the same Idempotency-Key created it. */
   replayed: boolean;
-}
-
-function isUniqueViolation(error: unknown, constraint: string): boolean {
-  const e = error as { code?: string; constraint?: string };
-  return e?.code === '23505' && e.constraint === constraint;
 }
 
 /** The parts of the request that make the order; the same key with different ones is refused. */

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { ConfigTree, Service, ServiceFactory } from '@sagamart/kit';
+import { type ConfigTree, mergeConfig, type Service, type ServiceFactory } from '@sagamart/kit';
 import { buyPoints, jsonClient, startTestService, uniqueName } from '@sagamart/testkit';
 import authService from '../../../auth-service/src/index.ts';
 import mockPg from '../../../mock-pg/src/index.ts';
@@ -67,18 +67,6 @@ export interface ShopOptions {
   transport?: ConfigTree;
 }
 
-function merge(a: ConfigTree, b: ConfigTree): ConfigTree {
-  const out: ConfigTree = { ...a };
-  for (const [k, v] of Object.entries(b)) {
-    const cur = out[k];
-    out[k] =
-      cur && typeof cur === 'object' && !Array.isArray(cur) && v && typeof v === 'object' && !Array.isArray(v)
-        ? merge(cur as ConfigTree, v as ConfigTree)
-        : v;
-  }
-  return out;
-}
-
 /**
  * The whole order flow on one fresh bus: auth, user, product, promotion, mock PG, payment and
  * order-service, the real services, found through a test registry (so any of them can be stopped
@@ -104,7 +92,7 @@ export async function startShop(options: ShopOptions = {}) {
         reconcile: { intervalMs: 100, retryBaseMs: 100, retryMaxMs: 400 },
       },
     },
-    'order-service': merge(
+    'order-service': mergeConfig(
       {
         orders: {
           placeWaitMs: 3_000,
@@ -125,7 +113,7 @@ export async function startShop(options: ShopOptions = {}) {
   const start = async (name: ShopService) => {
     const service = await startTestService(PARTICIPANTS[name] as ServiceFactory<unknown>, {
       discovery: registry.forService(),
-      config: merge(merge(shared, { database: { name: databases[name] } }), configs[name]),
+      config: mergeConfig(mergeConfig(shared, { database: { name: databases[name] } }), configs[name]),
     });
     running.set(name, service);
     return service;

@@ -1,5 +1,5 @@
 import type { PaymentStatus, PaymentView, TestCard } from '@sagamart/contracts';
-import { conflict, notFound, Problem, type ServiceContext, toPage } from '@sagamart/kit';
+import { conflict, fetchPage, likeContains, notFound, Problem, type ServiceContext } from '@sagamart/kit';
 import { decideConfirm, settlementOf } from '../domain/payment-rules.ts';
 import type { PgClient } from '../infra/pg-client.ts';
 import type { PaymentDb } from '../infra/schema.ts';
@@ -184,23 +184,14 @@ export class Payments {
     let base = this.ctx.db.selectFrom('payments');
     if (query.status) base = base.where('status', '=', query.status);
     if (query.orderNumber) {
-      base = base.where(
-        'order_number',
-        'ilike',
-        `%${query.orderNumber.replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
-      );
+      base = base.where('order_number', 'ilike', likeContains(query.orderNumber));
     }
-    const [rows, count] = await Promise.all([
-      base
-        .selectAll()
-        .orderBy('created_at', 'desc')
-        .orderBy('id')
-        .limit(query.size)
-        .offset(query.page * query.size)
-        .execute(),
-      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return toPage(rows.map(toPaymentView), Number(count.n), query.page, query.size);
+    return fetchPage(
+      base,
+      (q) => q.selectAll().orderBy('created_at', 'desc').orderBy('id'),
+      query,
+      (rows) => rows.map(toPaymentView),
+    );
   }
 }
 

@@ -7,6 +7,7 @@ import {
 import {
   badRequest,
   conflict,
+  isUniqueViolation,
   type MessagingTables,
   notFound,
   type ServiceContext,
@@ -16,7 +17,6 @@ import {
 import { checkPlacement, depthUnder, subtreeOf } from '../domain/category-tree.ts';
 import { loadCategorySnapshots } from '../infra/product-reads.ts';
 import type { ProductDb } from '../infra/schema.ts';
-import { isUniqueViolation } from '../infra/sql.ts';
 
 export interface CategoryInput {
   name: string;

@@ -1,6 +1,7 @@
 import { KeywordCreated, KeywordDeleted, KeywordUpdated } from '@sagamart/contracts';
 import {
   conflict,
+  isUniqueViolation,
   type MessagingTables,
   notFound,
   type ServiceContext,
@@ -8,7 +9,6 @@ import {
 } from '@sagamart/kit';
 import { loadKeywords } from '../infra/product-reads.ts';
 import type { ProductDb } from '../infra/schema.ts';
-import { isUniqueViolation } from '../infra/sql.ts';
 
 type Trx = Transaction<ProductDb & MessagingTables>;
 

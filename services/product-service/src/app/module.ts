@@ -5,6 +5,7 @@ import { Images } from './images.ts';
 import { Keywords } from './keywords.ts';
 import { Products } from './products.ts';
 import { StockLedger } from './stock.ts';
+import { SyncReads } from './sync-reads.ts';
 
 /** The use cases of one running product-service, wired once per service context. */
 export interface ProductModule {
@@ -13,6 +14,7 @@ export interface ProductModule {
   keywords: Keywords;
   stock: StockLedger;
   images: Images;
+  sync: SyncReads;
 }
 
 const modules = new WeakMap<ServiceContext<ProductDb>, ProductModule>();
@@ -26,6 +28,7 @@ export function productModule(ctx: ServiceContext<ProductDb>): ProductModule {
       keywords: new Keywords(ctx),
       stock: new StockLedger(ctx),
       images: new Images(ctx),
+      sync: new SyncReads(ctx),
     };
     modules.set(ctx, module);
   }

@@ -11,12 +11,15 @@ import {
 import {
   badRequest,
   conflict,
+  fetchPage,
+  isUniqueViolation,
+  likeContains,
+  likePrefix,
   type MessagingTables,
   notFound,
   type Page,
   type ServiceContext,
   type Transaction,
-  toPage,
   unprocessable,
 } from '@sagamart/kit';
 import { subtreeOf } from '../domain/category-tree.ts';
@@ -25,7 +28,7 @@ import { checkDefinition, planSkus, type SkuInput, type SkuPlan } from '../domai
 import { applyMovement, skuStatusFor } from '../domain/stock-rules.ts';
 import { loadSnapshot } from '../infra/product-reads.ts';
 import type { ProductDb } from '../infra/schema.ts';
-import { isUniqueViolation, jsonb } from '../infra/sql.ts';
+import { jsonb } from '../infra/sql.ts';
 
 type Trx = Transaction<ProductDb & MessagingTables>;
 
@@ -140,8 +143,6 @@ export function toView(snapshot: ProductSnapshot): ProductView {
   };
 }
 
-const likePattern = (text: string) => `%${text.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
-
 /** Codes are case-insensitive identifiers: stored upper-case. */
 function normalize(input: ProductInput): ProductInput & { salePrice: number } {
   return {
@@ -175,16 +176,8 @@ export class Products {
     }
     let query = db.selectFrom('products as p');
     if (!filter.includeDeleted) query = query.where('p.deleted_at', 'is', null);
-    if (filter.name) query = query.where('p.name', 'ilike', likePattern(filter.name.trim()));
-    if (filter.code)
-      query = query.where(
-        'p.code',
-        'like',
-        `${filter.code
-          .trim()
-          .toUpperCase()
-          .replace(/[\\%_]/g, (c) => `\\${c}`)}%`,
-      );
+    if (filter.name) query = query.where('p.name', 'ilike', likeContains(filter.name.trim()));
+    if (filter.code) query = query.where('p.code', 'like', likePrefix(filter.code.trim().toUpperCase()));
     if (filter.status) query = query.where('p.status', '=', filter.status);
     if (filter.displayed !== undefined) query = query.where('p.displayed', '=', filter.displayed);
     if (filter.minPrice !== undefined) query = query.where('p.sale_price', '>=', filter.minPrice);
@@ -203,15 +196,8 @@ export class Products {
             ),
       );
     }
-    const [{ total }, rows] = await Promise.all([
-      query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-      query
-        .selectAll('p')
-        .orderBy('p.id', 'desc')
-        .limit(filter.size)
-        .offset(filter.page * filter.size)
-        .execute(),
-    ]);
+    const page = await fetchPage(query, (q) => q.selectAll('p').orderBy('p.id', 'desc'), filter);
+    const rows = page.content;
     const ids = rows.map((r) => r.id);
     const [categories, stock, thumbnails] = ids.length
       ? await Promise.all([
@@ -261,7 +247,7 @@ export class Products {
         updatedAt: p.updated_at.toISOString(),
       };
     });
-    return toPage(content, Number(total), filter.page, filter.size);
+    return { ...page, content };
   }
 
   async create(raw: ProductInput, actor: string | null): Promise<ProductView> {

@@ -7,6 +7,7 @@ import {
 } from '@sagamart/contracts';
 import {
   conflict,
+  fetchPage,
   type MessagingTables,
   notFound,
   type Page,
@@ -14,7 +15,6 @@ import {
   type ServiceContext,
   sql,
   type Transaction,
-  toPage,
 } from '@sagamart/kit';
 import {
   applyMovement,
@@ -118,29 +118,28 @@ export class StockLedger {
       .where('m.product_id', '=', productId);
     if (filter.skuId !== undefined) query = query.where('m.sku_id', '=', filter.skuId);
     if (filter.type) query = query.where('m.type', '=', filter.type);
-    const [{ total }, rows] = await Promise.all([
-      query.select((eb) => eb.fn.countAll<number>().as('total')).executeTakeFirstOrThrow(),
-      query
-        .select([
-          'm.id',
-          'm.sku_id',
-          's.sku_code',
-          'm.type',
-          'm.quantity',
-          'm.stock_after',
-          'm.reserved_after',
-          'm.sold_after',
-          'm.reason',
-          'm.order_id',
-          'm.actor',
-          'm.created_at',
-        ])
-        .orderBy('m.id', 'desc')
-        .limit(filter.size)
-        .offset(filter.page * filter.size)
-        .execute(),
-    ]);
-    const content = rows.map((m) => ({
+    const page = await fetchPage(
+      query,
+      (q) =>
+        q
+          .select([
+            'm.id',
+            'm.sku_id',
+            's.sku_code',
+            'm.type',
+            'm.quantity',
+            'm.stock_after',
+            'm.reserved_after',
+            'm.sold_after',
+            'm.reason',
+            'm.order_id',
+            'm.actor',
+            'm.created_at',
+          ])
+          .orderBy('m.id', 'desc'),
+      filter,
+    );
+    const content = page.content.map((m) => ({
       id: m.id,
       skuId: m.sku_id,
       skuCode: m.sku_code,
@@ -154,7 +153,7 @@ export class StockLedger {
       actor: m.actor,
       createdAt: m.created_at.toISOString(),
     }));
-    return toPage(content, Number(total), filter.page, filter.size);
+    return { ...page, content };
   }
 
   /**

@@ -5,12 +5,11 @@ import {
   productImageUrl,
   type SkuLookupItem,
 } from '@sagamart/contracts';
-import type { Kysely } from '@sagamart/kit';
+import type { Kysely, MessagingTables } from '@sagamart/kit';
 import type { ProductDb } from './schema.ts';
 
 /** The database or a transaction of it. */
-// biome-ignore lint/suspicious/noExplicitAny: ctx.db and its transactions carry the kit's messaging tables too
-export type Executor = Kysely<ProductDb> | Kysely<any>;
+export type Executor = Kysely<ProductDb & MessagingTables>;
 
 const iso = (d: Date) => d.toISOString();
 

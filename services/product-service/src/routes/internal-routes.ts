@@ -6,10 +6,9 @@ import {
   StockReservation,
   StockReservationRequest,
 } from '@sagamart/contracts';
-import { notFound, ProblemSchema, type ServiceApp, type ServiceContext } from '@sagamart/kit';
+import { ProblemSchema, type ServiceApp, type ServiceContext } from '@sagamart/kit';
 import { Type } from 'typebox';
 import { productModule } from '../app/module.ts';
-import { loadCategorySnapshots, loadSnapshot, loadSyncPage, lookupSkus } from '../infra/product-reads.ts';
 import type { ProductDb } from '../infra/schema.ts';
 import { IdParams, tags } from './schemas.ts';
 
@@ -21,7 +20,7 @@ const INTERNAL_ACTOR = 'internal';
  * rebuilds, SKU lookup for orders, and the stock reservation API the order saga builds on.
  */
 export function registerInternalRoutes(app: ServiceApp, ctx: ServiceContext<ProductDb>): void {
-  const { stock } = productModule(ctx);
+  const { stock, sync } = productModule(ctx);
   const t = tags.internal;
 
   app.get(
@@ -38,16 +37,13 @@ export function registerInternalRoutes(app: ServiceApp, ctx: ServiceContext<Prod
         response: { 200: ProductSyncPage },
       },
     },
-    async (req) => {
-      const { items, lastId, more } = await loadSyncPage(ctx.db, req.query.afterId, req.query.size);
-      return { content: items, nextAfterId: more ? lastId : null };
-    },
+    async (req) => sync.products(req.query.afterId, req.query.size),
   );
 
   app.get(
     '/internal/sync/categories',
     { schema: { tags: t, summary: 'Every category', response: { 200: CategorySyncList } } },
-    async () => ({ content: await loadCategorySnapshots(ctx.db) }),
+    async () => sync.categories(),
   );
 
   app.get(
@@ -60,11 +56,7 @@ export function registerInternalRoutes(app: ServiceApp, ctx: ServiceContext<Prod
         response: { 200: ProductSnapshot, 404: ProblemSchema },
       },
     },
-    async (req) => {
-      const snapshot = await loadSnapshot(ctx.db, req.params.id);
-      if (!snapshot) throw notFound(`Product ${req.params.id} does not exist`);
-      return snapshot;
-    },
+    async (req) => sync.product(req.params.id),
   );
 
   app.get(
@@ -80,7 +72,7 @@ export function registerInternalRoutes(app: ServiceApp, ctx: ServiceContext<Prod
         response: { 200: SkuLookupResult },
       },
     },
-    async (req) => ({ content: await lookupSkus(ctx.db, req.query.ids) }),
+    async (req) => sync.skus(req.query.ids),
   );
 
   app.post(

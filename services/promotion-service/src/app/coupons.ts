@@ -1,8 +1,17 @@
-import { conflict, notFound, Problem, type ServiceContext, sql, toPage } from '@sagamart/kit';
+import {
+  conflict,
+  fetchPage,
+  isUniqueViolation,
+  likeContains,
+  notFound,
+  Problem,
+  type ServiceContext,
+  sql,
+} from '@sagamart/kit';
 import type { CouponDisplayStatus } from '../domain/coupon-lifecycle.ts';
 import { type DiscountType, discountTermsProblems, type PromotionStatus } from '../domain/discount-rules.ts';
 import type { PromotionDb } from '../infra/schema.ts';
-import { invalidFields, isUniqueViolation } from './problems.ts';
+import { invalidFields } from './problems.ts';
 import { toCouponView, toMyCouponView } from './views.ts';
 
 export interface CouponInput {
@@ -76,19 +85,15 @@ export class Coupons {
     let base = this.ctx.db.selectFrom('coupons');
     if (query.status) base = base.where('status', '=', query.status);
     if (query.q) {
-      const like = `%${query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+      const like = likeContains(query.q);
       base = base.where((eb) => eb.or([eb('code', 'ilike', like), eb('name', 'ilike', like)]));
     }
-    const [rows, count] = await Promise.all([
-      base
-        .selectAll()
-        .orderBy('id', 'desc')
-        .limit(query.size)
-        .offset(query.page * query.size)
-        .execute(),
-      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return toPage(rows.map(toCouponView), Number(count.n), query.page, query.size);
+    return fetchPage(
+      base,
+      (q) => q.selectAll().orderBy('id', 'desc'),
+      query,
+      (rows) => rows.map(toCouponView),
+    );
   }
 
   async get(id: number) {
@@ -219,53 +224,52 @@ export class Coupons {
       default:
         base = base.where('uc.status', '=', query.status);
     }
-    const [rows, count] = await Promise.all([
-      base
-        .selectAll('uc')
-        .select([
-          'c.code',
-          'c.name',
-          'c.discount_type',
-          'c.discount_value',
-          'c.min_order_amount',
-          'c.max_discount',
-          'c.valid_from',
-          'c.valid_to',
-          'c.total_issue_limit',
-          'c.issued_count',
-          'c.status as coupon_status',
-          'c.created_at as coupon_created_at',
-          'c.updated_at as coupon_updated_at',
-        ])
-        .orderBy('uc.issued_at', 'desc')
-        .orderBy('uc.id', 'desc')
-        .limit(query.size)
-        .offset(query.page * query.size)
-        .execute(),
-      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    const content = rows.map((r) =>
-      toMyCouponView(
-        r,
-        {
-          id: r.coupon_id,
-          code: r.code,
-          name: r.name,
-          discount_type: r.discount_type,
-          discount_value: r.discount_value,
-          min_order_amount: r.min_order_amount,
-          max_discount: r.max_discount,
-          valid_from: r.valid_from,
-          valid_to: r.valid_to,
-          total_issue_limit: r.total_issue_limit,
-          issued_count: r.issued_count,
-          status: r.coupon_status,
-          created_at: r.coupon_created_at,
-          updated_at: r.coupon_updated_at,
-        },
-        now,
-      ),
+    return fetchPage(
+      base,
+      (q) =>
+        q
+          .selectAll('uc')
+          .select([
+            'c.code',
+            'c.name',
+            'c.discount_type',
+            'c.discount_value',
+            'c.min_order_amount',
+            'c.max_discount',
+            'c.valid_from',
+            'c.valid_to',
+            'c.total_issue_limit',
+            'c.issued_count',
+            'c.status as coupon_status',
+            'c.created_at as coupon_created_at',
+            'c.updated_at as coupon_updated_at',
+          ])
+          .orderBy('uc.issued_at', 'desc')
+          .orderBy('uc.id', 'desc'),
+      query,
+      (rows) =>
+        rows.map((r) =>
+          toMyCouponView(
+            r,
+            {
+              id: r.coupon_id,
+              code: r.code,
+              name: r.name,
+              discount_type: r.discount_type,
+              discount_value: r.discount_value,
+              min_order_amount: r.min_order_amount,
+              max_discount: r.max_discount,
+              valid_from: r.valid_from,
+              valid_to: r.valid_to,
+              total_issue_limit: r.total_issue_limit,
+              issued_count: r.issued_count,
+              status: r.coupon_status,
+              created_at: r.coupon_created_at,
+              updated_at: r.coupon_updated_at,
+            },
+            now,
+          ),
+        ),
     );
-    return toPage(content, Number(count.n), query.page, query.size);
   }
 }

@@ -1,4 +1,4 @@
-import { notFound, Problem, type ServiceContext, toPage } from '@sagamart/kit';
+import { fetchPage, notFound, Problem, type ServiceContext } from '@sagamart/kit';
 import { type DiscountType, discountTermsProblems, type PromotionStatus } from '../domain/discount-rules.ts';
 import type { PolicyTarget } from '../domain/pricing.ts';
 import type { ProductCatalog } from '../infra/product-catalog.ts';
@@ -91,16 +91,12 @@ export class Policies {
     let base = this.ctx.db.selectFrom('discount_policies');
     if (query.status) base = base.where('status', '=', query.status);
     if (query.targetType) base = base.where('target_type', '=', query.targetType);
-    const [rows, count] = await Promise.all([
-      base
-        .selectAll()
-        .orderBy('id', 'desc')
-        .limit(query.size)
-        .offset(query.page * query.size)
-        .execute(),
-      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return toPage(rows.map(toPolicyView), Number(count.n), query.page, query.size);
+    return fetchPage(
+      base,
+      (q) => q.selectAll().orderBy('id', 'desc'),
+      query,
+      (rows) => rows.map(toPolicyView),
+    );
   }
 
   async get(id: number) {

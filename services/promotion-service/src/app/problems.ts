@@ -15,9 +15,3 @@ export function invalidFields(problems: RuleProblem[]): Problem {
     errors: problems,
   });
 }
-
-/** PostgreSQL unique violation, optionally of one constraint. */
-export function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  const e = error as { code?: string; constraint?: string };
-  return e?.code === '23505' && (constraint === undefined || e.constraint === constraint);
-}

@@ -1,13 +1,6 @@
-import { ProblemSchema } from '@sagamart/kit';
+import { problemResponses } from '@sagamart/kit';
 
 // The public shapes live in @sagamart/contracts, where the web reads their types.
 export * from '@sagamart/contracts/http/promotions';
 
-export const problems = {
-  400: ProblemSchema,
-  401: ProblemSchema,
-  403: ProblemSchema,
-  404: ProblemSchema,
-  409: ProblemSchema,
-  422: ProblemSchema,
-};
+export const problems = problemResponses(400, 401, 403, 404, 409, 422);

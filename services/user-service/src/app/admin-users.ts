@@ -2,14 +2,14 @@ import { type UserGrade, type UserStatus, UserUpdated } from '@sagamart/contract
 import {
   badRequest,
   conflict,
+  fetchPage,
   type Identity,
+  likeContains,
   notFound,
   parseSort,
   type ServiceContext,
   sql,
-  toPage,
 } from '@sagamart/kit';
-import { likeContains } from '../domain/sort.ts';
 import { type AccessPatch, diffUser, selfChangeViolation } from '../domain/user.ts';
 import type { AuthClient } from '../infra/auth-client.ts';
 import type { UserDb } from '../infra/schema.ts';
@@ -56,23 +56,17 @@ export class AdminUsers {
     }
     if (query.status) base = base.where('users.status', '=', query.status);
     if (query.grade) base = base.where('users.grade', '=', query.grade);
-    const [rows, count] = await Promise.all([
-      base
-        .leftJoin('point_accounts', 'point_accounts.user_id', 'users.id')
-        .selectAll('users')
-        .select('point_accounts.balance')
-        .$call((q) => sort.reduce((sorted, o) => sorted.orderBy(SORT_COLUMNS[o.field], o.direction), q))
-        .orderBy('users.id', sort.at(-1)!.direction)
-        .limit(query.size)
-        .offset(query.page * query.size)
-        .execute(),
-      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return toPage(
-      rows.map((r) => toAdminView(r, r.balance)),
-      Number(count.n),
-      query.page,
-      query.size,
+    return fetchPage(
+      base,
+      (q) =>
+        q
+          .leftJoin('point_accounts', 'point_accounts.user_id', 'users.id')
+          .selectAll('users')
+          .select('point_accounts.balance')
+          .$call((q) => sort.reduce((sorted, o) => sorted.orderBy(SORT_COLUMNS[o.field], o.direction), q))
+          .orderBy('users.id', sort.at(-1)!.direction),
+      query,
+      (rows) => rows.map((r) => toAdminView(r, r.balance)),
     );
   }
 

@@ -1,4 +1,4 @@
-import { type ServiceContext, type Transaction, toPage } from '@sagamart/kit';
+import { fetchPage, type ServiceContext, type Transaction } from '@sagamart/kit';
 import { balanceAfter, type PointMovementType } from '../domain/points.ts';
 import type { UserDb } from '../infra/schema.ts';
 import type { Users } from './users.ts';
@@ -14,27 +14,16 @@ export class Points {
   async mine(userId: string, page: number, size: number) {
     await this.users.usableUser(this.ctx.db, userId);
     const db = this.ctx.db;
-    const [account, rows, count] = await Promise.all([
+    const [account, ledger] = await Promise.all([
       db.selectFrom('point_accounts').select('balance').where('user_id', '=', userId).executeTakeFirst(),
-      db
-        .selectFrom('point_ledger')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(size)
-        .offset(page * size)
-        .execute(),
-      db
-        .selectFrom('point_ledger')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('user_id', '=', userId)
-        .executeTakeFirstOrThrow(),
+      fetchPage(
+        db.selectFrom('point_ledger').where('user_id', '=', userId),
+        (q) => q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc'),
+        { page, size },
+        (rows) => rows.map(toLedgerEntry),
+      ),
     ]);
-    return {
-      balance: account?.balance ?? 0,
-      ledger: toPage(rows.map(toLedgerEntry), Number(count.n), page, size),
-    };
+    return { balance: account?.balance ?? 0, ledger };
   }
 
   /**

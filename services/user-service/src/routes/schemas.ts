@@ -5,7 +5,7 @@ import {
   PASSWORD_TOO_LONG_MESSAGE,
   PHONE_RULE_MESSAGE,
 } from '@sagamart/contracts/rules';
-import { ProblemSchema } from '@sagamart/kit';
+import { problemResponses } from '@sagamart/kit';
 import type { RuleMessages } from './validation.ts';
 
 // The public shapes live in @sagamart/contracts, where the web reads their types.
@@ -28,12 +28,4 @@ export const FIELD_MESSAGES: RuleMessages = {
   phone: { pattern: PHONE_RULE_MESSAGE },
 };
 
-export const problems = {
-  400: ProblemSchema,
-  401: ProblemSchema,
-  403: ProblemSchema,
-  404: ProblemSchema,
-  409: ProblemSchema,
-  429: ProblemSchema,
-  503: ProblemSchema,
-};
+export const problems = problemResponses(400, 401, 403, 404, 409, 429, 503);

@@ -1,9 +1,14 @@
 import { PASSWORD_CONFIRM_MESSAGE } from '@sagamart/contracts/rules';
-import { badRequest, requireIdentity, type ServiceApp, type ServiceContext } from '@sagamart/kit';
+import {
+  badRequest,
+  requireIdentity,
+  type ServiceApp,
+  type ServiceContext,
+  withRetryAfter,
+} from '@sagamart/kit';
 import { Type } from 'typebox';
 import { userModule } from '../app/module.ts';
 import type { UserDb } from '../infra/schema.ts';
-import { withRetryAfter } from './retry-after.ts';
 import {
   FIELD_MESSAGES,
   PasswordChangeBody,

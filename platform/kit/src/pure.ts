@@ -1,0 +1,33 @@
+/**
+ * The kit's pure part: no I/O and no runtime dependency but TypeBox, so domain code may import it
+ * (`@sagamart/kit/pure`). The main entry re-exports all of it. See README.md.
+ */
+export {
+  type ConfigEnvironment,
+  type ConfigTree,
+  type ConfigValue,
+  flattenConfig,
+  mergeConfig,
+} from './config-tree.ts';
+export {
+  badRequest,
+  conflict,
+  forbidden,
+  notFound,
+  Problem,
+  ProblemSchema,
+  unprocessable,
+} from './errors.ts';
+export { type Identity, identityHeaders, type Role } from './identity-headers.ts';
+export {
+  type Page,
+  PageQuery,
+  PageSchema,
+  parseSort,
+  type SortDirection,
+  type SortOrder,
+  SortParam,
+  type SortSpec,
+  toPage,
+} from './page.ts';
+export { escapeLike, isUniqueViolation, likeContains, likePrefix } from './sql-text.ts';

@@ -1,0 +1,22 @@
+/** Helpers for SQL text and PostgreSQL errors: pure, no I/O. */
+
+/** Escapes `\`, `%` and `_` so that text matches itself in a LIKE/ILIKE pattern (escape char `\`). */
+export function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** A LIKE pattern matching values that contain `text` anywhere. */
+export function likeContains(text: string): string {
+  return `%${escapeLike(text)}%`;
+}
+
+/** A LIKE pattern matching values that start with `text`. */
+export function likePrefix(text: string): string {
+  return `${escapeLike(text)}%`;
+}
+
+/** PostgreSQL's unique_violation (23505), optionally of one constraint or unique index. */
+export function isUniqueViolation(error: unknown, constraint?: string): boolean {
+  const e = error as { code?: string; constraint?: string } | undefined;
+  return e?.code === '23505' && (constraint === undefined || e.constraint === constraint);
+}
