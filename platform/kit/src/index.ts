@@ -11,6 +11,14 @@ export {
   unflattenConfig,
 } from './config.ts';
 export {
+  type Caller,
+  DeploymentCredentials,
+  generateDeploymentSecret,
+  PLATFORM_USER,
+  platformPassword,
+  SERVICE_TOKEN_HEADER,
+} from './credentials.ts';
+export {
   databaseUrl,
   ensureDatabase,
   type Generated,
@@ -43,14 +51,7 @@ export {
 } from './errors.ts';
 export * from './events/index.ts';
 export { createHttpApp, requireIdentity, type ServiceApp, sendProblem } from './http.ts';
-export {
-  currentIdentity,
-  IDENTITY_HEADERS,
-  type Identity,
-  identityFromHeaders,
-  identityHeaders,
-  type Role,
-} from './identity.ts';
+export { currentIdentity, type Identity, type Role } from './identity.ts';
 export { createMetrics, type ServiceMetrics } from './metrics.ts';
 export { type Page, PageQuery, PageSchema, toPage } from './page.ts';
 export { type BreakerOptions, BrokenCircuitError, CircuitBreakers, CircuitState } from './resilience.ts';

@@ -1,3 +1,4 @@
+import { asService } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   call,
@@ -87,7 +88,7 @@ describe('catalog search', () => {
         body: { orderId, items: [{ skuId: detail.skus[0].id, quantity }] },
         headers: {},
       });
-      await call(p, 'POST', `/internal/stock/reservations/${orderId}/sell`, { headers: {} });
+      await call(p, 'POST', `/internal/stock/reservations/${orderId}/sell`, { headers: asService() });
     };
     await sell('JEANS-1', 3, 'pop-1');
     await sell('RANK-DESC', 1, 'pop-2');

@@ -1,5 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
-import { type Identity, identityHeaders } from '@sagamart/kit';
+import { SERVICE_TOKEN_HEADER } from '@sagamart/kit';
 
 /** Headers that describe one connection, not the message (RFC 9110 §7.6.1): never forwarded. */
 const HOP_BY_HOP = new Set([
@@ -14,12 +14,13 @@ const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
-/** Identity headers are the gateway's to set: services trust them blindly. */
+/** Identity and service-token headers are the gateway's to set, never a client's. */
 export function isIdentityHeader(name: string): boolean {
-  return name.toLowerCase().startsWith('x-user-');
+  const lower = name.toLowerCase();
+  return lower.startsWith('x-user-') || lower === SERVICE_TOKEN_HEADER;
 }
 
-/** Removes every `x-user-*` header (Node lower-cases names, so any spelling is caught). */
+/** Removes every `x-user-*` and service-token header (Node lower-cases names, so any spelling is caught). */
 export function stripIdentityHeaders(headers: IncomingHttpHeaders): void {
   for (const name of Object.keys(headers)) if (isIdentityHeader(name)) delete headers[name];
 }
@@ -34,8 +35,8 @@ function connectionScoped(headers: IncomingHttpHeaders): Set<string> {
 }
 
 export interface ForwardingFacts {
-  /** Verified caller, if any. */
-  identity: Identity | undefined;
+  /** The gateway's service token for the upstream, carrying the verified caller, if any. */
+  credential: Record<string, string>;
   /** The address the request came from. */
   clientIp: string;
   protocol: 'http' | 'https';
@@ -64,7 +65,7 @@ export function upstreamRequestHeaders(
   out['x-forwarded-proto'] = facts.protocol;
   if (incoming.host) out['x-forwarded-host'] = incoming.host;
   out['x-request-id'] = facts.requestId;
-  if (facts.identity) Object.assign(out, identityHeaders(facts.identity));
+  Object.assign(out, facts.credential);
   return out;
 }
 

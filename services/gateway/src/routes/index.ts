@@ -18,7 +18,7 @@ import { registerWebSocketRoutes, selectProtocol } from './websocket.ts';
 export async function registerGateway(app: ServiceApp, ctx: ServiceContext): Promise<void> {
   const { config, log, discovery } = ctx;
 
-  // X-User-* come from the gateway only: drop the client's before anything (the kit included) reads them.
+  // X-User-* and service tokens come from the gateway only: drop the client's before anything reads them.
   const stripSpoofedIdentity = (req: IncomingMessage) => stripIdentityHeaders(req.headers);
   app.server.prependListener('request', stripSpoofedIdentity);
   app.server.prependListener('upgrade', stripSpoofedIdentity);
@@ -77,9 +77,10 @@ export async function registerGateway(app: ServiceApp, ctx: ServiceContext): Pro
           metadata: {},
         }
       : undefined;
-  registerPlatformRoutes(app, { gatekeeper, discovery, registry });
-  registerWebSocketRoutes(app, { settings, gatekeeper, discovery });
-  await registerProxyRoutes(app, { settings, gatekeeper, discovery, breakers, webApp });
+  const { credentials } = ctx;
+  registerPlatformRoutes(app, { gatekeeper, discovery, credentials, registry });
+  registerWebSocketRoutes(app, { settings, gatekeeper, discovery, credentials });
+  await registerProxyRoutes(app, { settings, gatekeeper, discovery, breakers, webApp, credentials });
   log.info(
     {
       routes: settings.value.routes.routes.length,
