@@ -3,6 +3,8 @@ import { readdirSync } from 'node:fs';
 import {
   type ConfigTree,
   DeploymentCredentials,
+  PLATFORM_USER,
+  platformPassword,
   SERVICE_TOKEN_HEADER,
   type ServiceFactory,
   type ServiceOptions,
@@ -105,6 +107,14 @@ const testCredentials = new DeploymentCredentials(TEST_CALLER, { current: TEST_D
 /** Test tokens are good for every service of the repository, for an hour (a test file may hold one). */
 const everyService = readdirSync(new URL('../../../services/', import.meta.url));
 const TEST_TOKEN_SECONDS = 3_600;
+
+/** The config and discovery servers' Basic credentials in the test deployment. */
+export const testPlatformLogin = { user: PLATFORM_USER, password: platformPassword(TEST_DEPLOYMENT_SECRET) };
+
+/** `Authorization` for the config and discovery servers of the test deployment. */
+export function asPlatform(): Record<string, string> {
+  return { authorization: testCredentials.basicAuthorization() };
+}
 
 /** A service credential of the test deployment, as another service would send it (no user). */
 export function asService(audience: string | string[] = everyService): Record<string, string> {
