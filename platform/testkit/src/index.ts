@@ -169,13 +169,17 @@ export function jsonClient(base: string | { url: string }, options: { anonymous?
 
 export type JsonClient = ReturnType<typeof jsonClient>;
 
-/** A signed-in caller as the gateway passes it on: a service token carrying the verified user. */
+/**
+ * A signed-in caller as the gateway passes it on: a service token carrying the verified user, good for
+ * every service of the repository (or the given audience, e.g. a service defined in the test).
+ */
 export function asUser(
   userId: string = randomUUID(),
   role: 'USER' | 'ADMIN' = 'USER',
   email = `${userId}@example.test`,
+  audience: string | string[] = everyService,
 ): Record<string, string> {
   return {
-    [SERVICE_TOKEN_HEADER]: testCredentials.mint(everyService, { userId, email, role }, TEST_TOKEN_SECONDS),
+    [SERVICE_TOKEN_HEADER]: testCredentials.mint(audience, { userId, email, role }, TEST_TOKEN_SECONDS),
   };
 }
