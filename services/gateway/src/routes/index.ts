@@ -4,6 +4,7 @@ import { CircuitBreakers, type ServiceApp, type ServiceContext } from '@sagamart
 import { isUpstreamFailure } from '../app/forward-request.ts';
 import { Gatekeeper } from '../app/gatekeeper.ts';
 import { LiveSettings } from '../app/live-settings.ts';
+import { RevocationFeed } from '../app/revocation-feed.ts';
 import { stripIdentityHeaders } from '../domain/header-policy.ts';
 import { AccessTokenVerifier, jwksFromService } from '../infra/access-tokens.ts';
 import { JwksKeyStore } from '../infra/jwks-key-store.ts';
@@ -37,11 +38,20 @@ export async function registerGateway(app: ServiceApp, ctx: ServiceContext): Pro
     onReloadFailed: (error) =>
       log.warn({ err: (error as Error).message, service: issuer }, 'could not load the JWKS'),
   });
+  const revocations = new RevocationFeed({
+    client: ctx.client(issuer),
+    path: config.string('gateway.revocations.path'),
+    pollMs: config.number('gateway.revocations.pollMs'),
+    log,
+  });
+  await revocations.start(ctx.transport);
+  app.addHook('onClose', () => revocations.stop());
   const verifier = new AccessTokenVerifier({
     keys,
     issuer: config.string('gateway.auth.issuer'),
     audience: config.string('gateway.auth.audience'),
     clockToleranceSeconds: config.number('gateway.auth.clockToleranceSeconds'),
+    isRevoked: (token) => revocations.isRevoked(token),
   });
   const redisUrl = config.optionalString('redis.url');
   let limiter: RateLimiter = new MemoryRateLimiter();
