@@ -40,10 +40,13 @@ export class AccessRevocations {
 
   /**
    * Every access token of the user issued up to now (suspension, role or password change). Token
-   * times are whole seconds, so the cut is the next whole second and new tokens start there.
+   * times are whole seconds, so the cut is the next whole second and new tokens start there; a second
+   * revocation within that second cuts one further, past the tokens issued after the first.
    */
   async revokeUser(trx: Kysely<AuthDb>, userId: string, now: Date): Promise<void> {
-    const notBefore = new Date((epochSeconds(now) + 1) * 1000);
+    const previous = await this.lastCut(trx, userId, now);
+    const next = Math.max(epochSeconds(now), previous ? epochSeconds(previous) : 0) + 1;
+    const notBefore = new Date(next * 1000);
     await trx
       .insertInto('access_revocations')
       .values({ user_id: userId, session_id: null, not_before: notBefore, expires_at: this.expiresAt(now) })
@@ -52,14 +55,18 @@ export class AccessRevocations {
 
   /** When a token issued now for the user must say it was issued: not before their last revocation. */
   async issuedAt(trx: Kysely<AuthDb>, userId: string, now: Date): Promise<Date> {
+    const notBefore = await this.lastCut(trx, userId, now);
+    return notBefore && notBefore > now ? notBefore : now;
+  }
+
+  private async lastCut(trx: Kysely<AuthDb>, userId: string, now: Date): Promise<Date | undefined> {
     const last = await trx
       .selectFrom('access_revocations')
       .select((eb) => eb.fn.max('not_before').as('notBefore'))
       .where('user_id', '=', userId)
       .where('expires_at', '>', now)
       .executeTakeFirst();
-    const notBefore = last?.notBefore ? new Date(last.notBefore) : undefined;
-    return notBefore && notBefore > now ? notBefore : now;
+    return last?.notBefore ? new Date(last.notBefore) : undefined;
   }
 
   /** The entries after `after` (and the recent ones) that still matter, oldest first. */
