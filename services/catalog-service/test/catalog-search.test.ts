@@ -86,7 +86,7 @@ describe('catalog search', () => {
       const detail = (await call(p, 'GET', `/api/admin/products/${found.id}`)).body;
       await call(p, 'POST', '/internal/stock/reservations', {
         body: { orderId, items: [{ skuId: detail.skus[0].id, quantity }] },
-        headers: {},
+        headers: asService(),
       });
       await call(p, 'POST', `/internal/stock/reservations/${orderId}/sell`, { headers: asService() });
     };
