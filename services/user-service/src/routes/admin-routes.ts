@@ -1,10 +1,17 @@
 import { USER_GRADES, USER_STATUSES } from '@sagamart/contracts';
-import { PageQuery, PageSchema, requireIdentity, type ServiceApp, type ServiceContext } from '@sagamart/kit';
+import {
+  PageQuery,
+  PageSchema,
+  requireIdentity,
+  type ServiceApp,
+  type ServiceContext,
+  SortParam,
+} from '@sagamart/kit';
 import { Type } from 'typebox';
 import { ADMIN_SORT_FIELDS } from '../app/admin-users.ts';
 import { userModule } from '../app/module.ts';
 import type { UserDb } from '../infra/schema.ts';
-import { AdminUserSchema, GradeSchema, problems, RoleSchema, StatusSchema, UserIdParams } from './schemas.ts';
+import { AdminUserChangeBody, AdminUserSchema, problems, UserIdParams } from './schemas.ts';
 
 const tags = ['admin-users'];
 
@@ -22,13 +29,13 @@ export function registerAdminRoutes(app: ServiceApp, ctx: ServiceContext<UserDb>
       schema: {
         tags,
         summary: 'Search users',
-        description: `searchText matches email or name (case-insensitive). sort: one of ${ADMIN_SORT_FIELDS.join(', ')}, then ,asc or ,desc.`,
+        description: `searchText matches email or name (case-insensitive). sort (repeatable, default createdAt,desc): one of ${ADMIN_SORT_FIELDS.join(', ')}, then ,asc or ,desc.`,
         querystring: Type.Object({
           ...PageQuery.properties,
           searchText: Type.Optional(Type.String({ maxLength: 100 })),
           status: optionalFilter(USER_STATUSES),
           grade: optionalFilter(USER_GRADES),
-          sort: Type.String({ default: 'createdAt,desc', maxLength: 40 }),
+          sort: Type.Optional(SortParam),
         }),
         response: { 200: PageSchema(AdminUserSchema), ...problems },
       },
@@ -64,11 +71,7 @@ export function registerAdminRoutes(app: ServiceApp, ctx: ServiceContext<UserDb>
         description:
           'Publishes user.updated; a suspension blocks login at once and ends the sessions of the user.',
         params: UserIdParams,
-        body: Type.Object({
-          status: Type.Optional(StatusSchema),
-          grade: Type.Optional(GradeSchema),
-          role: Type.Optional(RoleSchema),
-        }),
+        body: AdminUserChangeBody,
         response: { 200: AdminUserSchema, ...problems },
       },
     },
