@@ -19,13 +19,18 @@ import { startEmbeddedPostgres } from '@sagamart/launcher/embedded-postgres';
 import pg from 'pg';
 import { Pool } from 'undici';
 import { type BulkProduct, bulkLoadProducts, type ProductDb } from '../services/product-service/src/index.ts';
-import { type Child, freePort, json, random, servicePath, startService, stopService } from './support.ts';
+import {
+  type Child,
+  freePort,
+  json,
+  random,
+  servicePath,
+  signedIn,
+  startService,
+  stopService,
+} from './support.ts';
 
-const ADMIN_HEADERS = {
-  'x-user-id': '00000000-0000-4000-8000-00000000be0c',
-  'x-user-email': 'bench@sagamart.dev',
-  'x-user-role': 'ADMIN',
-};
+const ADMIN_HEADERS = signedIn('00000000-0000-4000-8000-00000000be0c', 'ADMIN', 'bench@sagamart.dev');
 
 interface RunResult {
   scenario: string;

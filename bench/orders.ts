@@ -16,9 +16,18 @@ import { join } from 'node:path';
 import { type ConfigTree, databaseUrl, ensureDatabase } from '@sagamart/kit';
 import { startEmbeddedPostgres } from '@sagamart/launcher/embedded-postgres';
 import pg from 'pg';
-import { type Child, freePort, json, quantile, startService, stopService } from './support.ts';
+import {
+  asService,
+  type Child,
+  freePort,
+  json,
+  quantile,
+  signedIn,
+  startService,
+  stopService,
+} from './support.ts';
 
-const ADMIN = { 'x-user-id': randomUUID(), 'x-user-email': 'bench@sagamart.dev', 'x-user-role': 'ADMIN' };
+const ADMIN = signedIn(randomUUID(), 'ADMIN', 'bench@sagamart.dev');
 const DELIVERY = {
   receiverName: '김벤치',
   receiverPhone: '010-1234-5678',
@@ -143,7 +152,7 @@ async function runMode(mode: string, serverUrl: string, amqpUrl: string | undefi
 
     const legs = { place: [] as number[], pay: [] as number[], settle: [] as number[] };
     const placeAndPay = async (i: number): Promise<number> => {
-      const user = { 'x-user-id': randomUUID(), 'x-user-email': `b${i}@bench.test`, 'x-user-role': 'USER' };
+      const user = signedIn(randomUUID(), 'USER', `b${i}@bench.test`);
       const started = performance.now();
       const placed = await json<{ orderId: string; orderNumber: string; status: string }>(
         `${url('order-service')}/api/orders`,
@@ -159,7 +168,7 @@ async function runMode(mode: string, serverUrl: string, amqpUrl: string | undefi
       const placedAt = performance.now();
       await json(`${url('payment-service')}/internal/payments/auto-pay`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...asService() },
         body: JSON.stringify({ orderNumber: placed.orderNumber, card: 'approve' }),
       });
       const paidAt = performance.now();

@@ -1,14 +1,38 @@
 /** Shared bench plumbing: free ports, services in their own processes, JSON calls, percentiles. */
 import { type ChildProcess, fork } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { ConfigTree } from '@sagamart/kit';
+import {
+  type ConfigTree,
+  DeploymentCredentials,
+  generateDeploymentSecret,
+  type Role,
+  SERVICE_TOKEN_HEADER,
+} from '@sagamart/kit';
 import { freePort } from '@sagamart/testkit/ports';
 
 export { freePort };
 
 export const root = fileURLToPath(new URL('..', import.meta.url));
 export const servicePath = (name: string) => join(root, 'services', name, 'src', 'index.ts');
+
+/** The bench's own deployment: every service it starts holds this secret; its calls are signed with it. */
+const deploymentSecret = generateDeploymentSecret();
+const credentials = new DeploymentCredentials('bench', { current: deploymentSecret });
+const everyService = readdirSync(join(root, 'services'));
+/** Bench tokens are good for every service, for the length of a run. */
+const TOKEN_SECONDS = 3_600;
+
+/** A signed-in user as the gateway passes it on (for calls straight to a service's port). */
+export function signedIn(userId: string, role: Role, email: string): Record<string, string> {
+  return { [SERVICE_TOKEN_HEADER]: credentials.mint(everyService, { userId, email, role }, TOKEN_SECONDS) };
+}
+
+/** A call as a service of the deployment (internal routes). */
+export function asService(): Record<string, string> {
+  return { [SERVICE_TOKEN_HEADER]: credentials.mint(everyService, undefined, TOKEN_SECONDS) };
+}
 
 /** A small deterministic PRNG: the same data set and request mix on every run. */
 export { seededRandom as random } from '@sagamart/testkit/random';
@@ -23,7 +47,12 @@ export interface Child {
 export function startService(name: string, config: ConfigTree): Promise<Child> {
   const child = fork(join(root, 'bench', 'service-process.ts'), [servicePath(name)], {
     execArgv: ['--import', 'tsx'],
-    env: { ...process.env, BENCH_SERVICE_CONFIG: JSON.stringify(config), LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      BENCH_SERVICE_CONFIG: JSON.stringify(config),
+      SAGAMART_DEPLOYMENT_SECRET: deploymentSecret,
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {

@@ -85,6 +85,8 @@ export interface TokenClaims {
   jti: string;
   iat: number;
   exp: number;
+  /** The session (refresh token family) an access token belongs to: logout revokes it. */
+  sid?: string;
 }
 
 // ---- auth-service's internal HTTP API, called by user-service only (never routed by the gateway) ----
@@ -111,3 +113,28 @@ export type PasswordChange = Static<typeof PasswordChange>;
  */
 export const AccountSnapshot = UserUpdated.schema;
 export type AccountSnapshot = UserUpdatedPayload;
+
+/**
+ * GET /internal/revocations?after={seq}: access tokens that must stop working before they expire
+ * (logout, reuse of a rotated refresh token, suspension, role or password change), oldest first. The
+ * gateway polls it and refuses matching tokens. An entry lapses once every token it names has expired.
+ */
+export const AccessRevocation = Type.Object({
+  seq: Type.Integer({ minimum: 1 }),
+  userId: Type.String(),
+  /** Set: every access token of this session. Unset: every token of the user issued before notBefore. */
+  sessionId: Type.Union([Type.String(), Type.Null()]),
+  /** Epoch seconds: tokens with an earlier `iat` are revoked (user-wide entries). */
+  notBefore: Type.Union([Type.Integer(), Type.Null()]),
+  /** Epoch seconds: after this the entry no longer matters. */
+  expiresAt: Type.Integer(),
+});
+export type AccessRevocation = Static<typeof AccessRevocation>;
+export const AccessRevocationFeed = Type.Object({
+  revocations: Type.Array(AccessRevocation),
+  /** The highest seq there is: the next `after`, even when no entry is returned. */
+  latest: Type.Integer({ minimum: 0 }),
+});
+export type AccessRevocationFeed = Static<typeof AccessRevocationFeed>;
+/** Broadcast (a hint, not a record) when revocations were added: pollers read the feed at once. */
+export const REVOCATIONS_CHANNEL = 'auth.revocations';

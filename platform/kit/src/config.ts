@@ -51,6 +51,8 @@ export interface ConfigOptions {
   overrides?: ConfigTree;
   log: Logger;
   timeoutMs?: number;
+  /** `Authorization` for the config server (spring.cloud.config.username/password). */
+  authorization?: string | undefined;
 }
 
 type Listener = (config: Config) => void;
@@ -166,7 +168,10 @@ export class Config {
     if (!serverUrl) return undefined;
     const url = `${serverUrl.replace(/\/$/, '')}/${encodeURIComponent(service)}/${encodeURIComponent(profile)}`;
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(this.options.timeoutMs ?? 3_000) });
+      const res = await fetch(url, {
+        headers: this.options.authorization ? { authorization: this.options.authorization } : {},
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 3_000),
+      });
       if (!res.ok) throw new Error(`config server answered ${res.status}`);
       const environment = (await res.json()) as ConfigEnvironment;
       // propertySources come highest precedence first.

@@ -47,6 +47,8 @@ export interface RegistryDiscoveryOptions {
   heartbeatMs?: number;
   leaseMs?: number;
   fetchMs?: number;
+  /** `Authorization` for the registry (the platform's Basic credentials). */
+  authorization?: string | undefined;
 }
 
 /** Eureka-style client: registers, heartbeats (re-registering after eviction) and caches the registry. */
@@ -75,6 +77,13 @@ export class RegistryDiscovery implements Discovery {
     return `${this.options.url.replace(/\/$/, '')}/api/registry${path}`;
   }
 
+  private headers(json = false): Record<string, string> {
+    return {
+      ...(json ? { 'content-type': 'application/json' } : {}),
+      ...(this.options.authorization ? { authorization: this.options.authorization } : {}),
+    };
+  }
+
   async register(self: Registration): Promise<void> {
     this.self = self;
     await this.sendRegistration().catch((error) =>
@@ -88,7 +97,7 @@ export class RegistryDiscovery implements Discovery {
     if (!this.self) return;
     const res = await fetch(this.endpoint(`/apps/${encodeURIComponent(this.self.app)}`), {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: this.headers(true),
       body: JSON.stringify({
         instanceId: this.self.instanceId,
         url: this.self.url,
@@ -108,7 +117,7 @@ export class RegistryDiscovery implements Discovery {
         this.endpoint(
           `/apps/${encodeURIComponent(this.self.app)}/${encodeURIComponent(this.self.instanceId)}/heartbeat`,
         ),
-        { method: 'PUT', signal: AbortSignal.timeout(2_000) },
+        { method: 'PUT', headers: this.headers(), signal: AbortSignal.timeout(2_000) },
       );
       // 404: the registry evicted us or restarted; register again as Eureka clients do.
       if (res.status === 404) await this.sendRegistration();
@@ -126,7 +135,7 @@ export class RegistryDiscovery implements Discovery {
       ),
       {
         method: 'PUT',
-        headers: { 'content-type': 'application/json' },
+        headers: this.headers(true),
         body: JSON.stringify({ status }),
         signal: AbortSignal.timeout(2_000),
       },
@@ -143,6 +152,7 @@ export class RegistryDiscovery implements Discovery {
       this.endpoint(`/apps/${encodeURIComponent(self.app)}/${encodeURIComponent(self.instanceId)}`),
       {
         method: 'DELETE',
+        headers: this.headers(),
         signal: AbortSignal.timeout(2_000),
       },
     ).catch(() => {});
@@ -151,7 +161,10 @@ export class RegistryDiscovery implements Discovery {
   async refresh(): Promise<void> {
     this.fetching ??= (async () => {
       try {
-        const res = await fetch(this.endpoint('/apps'), { signal: AbortSignal.timeout(2_000) });
+        const res = await fetch(this.endpoint('/apps'), {
+          headers: this.headers(),
+          signal: AbortSignal.timeout(2_000),
+        });
         if (!res.ok) return;
         const body = (await res.json()) as {
           applications: Array<{ name: string; instances: ServiceInstance[] }>;

@@ -11,8 +11,9 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import type { Logger } from 'pino';
+import { type DeploymentCredentials, SERVICE_TOKEN_HEADER } from './credentials.ts';
 import { type FieldProblem, Problem, statusTitle } from './errors.ts';
-import { type Identity, identityFromHeaders, withIdentity } from './identity.ts';
+import { type Identity, withIdentity } from './identity.ts';
 import { findHostileValue, withSafeNumbers } from './input-guards.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import { ServiceCallError } from './service-client.ts';
@@ -36,8 +37,10 @@ export type ServiceApp = FastifyInstance<
 
 declare module 'fastify' {
   interface FastifyRequest {
-    /** The caller as verified by the gateway, if any. */
+    /** The user the request is made for, as the gateway verified it (carried in the service token). */
     identity: Identity | undefined;
+    /** The service that sent the request, proven by its service token. */
+    caller: string | undefined;
     span: Span | undefined;
   }
 }
@@ -51,6 +54,10 @@ export interface HttpOptions {
   /** Log each request at info (the gateway) rather than debug (services). */
   accessLogLevel?: 'info' | 'debug';
   bodyLimit?: number;
+  /** Verifies service tokens (and the user they carry) and the platform's Basic credentials. */
+  credentials: DeploymentCredentials;
+  /** Every route but /health/* needs the platform's Basic credentials (config and discovery servers). */
+  basicAuth?: boolean;
 }
 
 /** A Fastify instance with the platform's conventions: TypeBox, problem+json, tracing, metrics, OpenAPI. */
@@ -74,6 +81,7 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
 
   app.decorateRequest('identity', undefined);
   app.decorateRequest('span', undefined);
+  app.decorateRequest('caller', undefined);
 
   // Every route's numbers are bounded (see withSafeNumbers), in validation and in the OpenAPI document.
   app.addHook('onRoute', (route) => {
@@ -114,11 +122,13 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
       parent,
     );
     req.span = span;
-    req.identity = identityFromHeaders(req.headers);
     const traceId = span.spanContext().traceId;
     reply.header('x-trace-id', traceId);
     reply.header('x-request-id', req.id);
-    context.with(trace.setSpan(parent, span), () => withIdentity(req.identity, done));
+    authenticate(req, reply, options).then(
+      () => context.with(trace.setSpan(parent, span), () => withIdentity(req.identity, done)),
+      (error: Error) => context.with(trace.setSpan(parent, span), () => done(error)),
+    );
   });
 
   app.addHook('onResponse', (req, reply, done) => {
@@ -163,6 +173,32 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
   });
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
+}
+
+/**
+ * Who is calling: a service token proves the calling service and the user it acts for; raw
+ * X-User-* headers mean nothing. /internal/** needs a service token; a presented token must be valid.
+ */
+async function authenticate(req: FastifyRequest, reply: FastifyReply, options: HttpOptions): Promise<void> {
+  const path = req.url.split('?')[0] ?? '';
+  // The matched route, not the raw path: `/%69nternal/…` routes to the same handler.
+  const route = req.routeOptions.url ?? path;
+  if (options.basicAuth && !route.startsWith('/health/')) {
+    if (!options.credentials.checkBasic(req.headers.authorization)) {
+      reply.header('www-authenticate', `Basic realm="${options.name}", charset="UTF-8"`);
+      throw new Problem(401, 'The platform credentials are required', { code: 'unauthenticated' });
+    }
+  }
+  const token = req.headers[SERVICE_TOKEN_HEADER];
+  if (typeof token === 'string' && token !== '') {
+    const caller = await options.credentials.verify(token);
+    if (!caller) throw new Problem(401, 'The service token is invalid or expired', { code: 'invalid-token' });
+    req.caller = caller.service;
+    req.identity = caller.identity;
+  }
+  if (!req.caller && (route === '/internal' || route.startsWith('/internal/'))) {
+    throw new Problem(401, 'Internal routes need a service token', { code: 'unauthenticated' });
+  }
 }
 
 export function sendProblem(req: FastifyRequest, reply: FastifyReply, problem: Problem) {

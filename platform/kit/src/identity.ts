@@ -1,13 +1,7 @@
 import { context, createContextKey } from '@opentelemetry/api';
-import type { Identity } from './identity-headers.ts';
+import type { Identity } from './identity-types.ts';
 
-export {
-  IDENTITY_HEADERS,
-  type Identity,
-  identityFromHeaders,
-  identityHeaders,
-  type Role,
-} from './identity-headers.ts';
+export type { Identity, Role } from './identity-types.ts';
 
 const IDENTITY_KEY = createContextKey('sagamart.identity');
 

@@ -5,6 +5,13 @@
 
 export { Config } from './config.ts';
 export {
+  type Caller,
+  DeploymentCredentials,
+  generateDeploymentSecret,
+  PLATFORM_USER,
+  platformPassword,
+} from './credentials.ts';
+export {
   databaseUrl,
   ensureDatabase,
   type Generated,

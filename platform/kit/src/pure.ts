@@ -18,7 +18,7 @@ export {
   ProblemSchema,
   unprocessable,
 } from './errors.ts';
-export { type Identity, identityHeaders, type Role } from './identity-headers.ts';
+export { type Identity, type Role, SERVICE_TOKEN_HEADER } from './identity-types.ts';
 export {
   type Page,
   PageQuery,

@@ -2,9 +2,10 @@ import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
 import type { Static, TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Agent, request } from 'undici';
+import type { DeploymentCredentials } from './credentials.ts';
 import type { Discovery } from './discovery.ts';
 import type { ProblemDetails } from './errors.ts';
-import { currentIdentity, identityHeaders } from './identity.ts';
+import { currentIdentity } from './identity.ts';
 import { BrokenCircuitError, type CircuitBreakers } from './resilience.ts';
 import { injectTraceContext, SpanKind, type Tracing, withSpan } from './tracing.ts';
 
@@ -63,12 +64,14 @@ export interface ServiceClientOptions {
   tracing: Tracing;
   defaultTimeoutMs: number;
   maxAttempts: number;
+  /** Signs a service token for each call, carrying the user the call is made for. */
+  credentials: DeploymentCredentials;
 }
 
 /**
  * Calls another service by name (the OpenFeign + Resilience4j role): discovery with round robin,
- * a per-call timeout, retries only when idempotent, one circuit breaker per target, and trace
- * and caller identity propagated.
+ * a per-call timeout, retries only when idempotent, one circuit breaker per target, trace context
+ * propagated, and a service token proving the caller (and the user it acts for) on every call.
  */
 export class ServiceClient {
   constructor(
@@ -152,8 +155,7 @@ export class ServiceClient {
         }
         const headers: Record<string, string> = { accept: 'application/json', ...options.headers };
         injectTraceContext(headers);
-        const identity = currentIdentity();
-        if (identity) Object.assign(headers, identityHeaders(identity));
+        Object.assign(headers, this.options.credentials.headersFor(this.target, currentIdentity()));
         if (options.body !== undefined) headers['content-type'] = 'application/json';
         const timeoutMs = options.timeoutMs ?? this.options.defaultTimeoutMs;
 

@@ -6,6 +6,12 @@ import pino, { type Logger } from 'pino';
 import { Type } from 'typebox';
 import { Config } from './config.ts';
 import { type ConfigTree, mergeConfig } from './config-tree.ts';
+import {
+  DeploymentCredentials,
+  type DeploymentSecrets,
+  generateDeploymentSecret,
+  splitUrlCredentials,
+} from './credentials.ts';
 import { type Database, databaseUrl, ensureDatabase, migrate, openDatabase } from './db.ts';
 import { type Discovery, RegistryDiscovery, StaticDiscovery } from './discovery.ts';
 import { notFound } from './errors.ts';
@@ -49,6 +55,8 @@ export interface ServiceContext<DB = unknown> {
   readonly discovery: Discovery;
   readonly transport: Transport | undefined;
   readonly breakers: CircuitBreakers;
+  /** Signs and verifies service tokens (the gateway signs the ones it forwards). */
+  readonly credentials: DeploymentCredentials;
 }
 
 export interface ServiceDefinition<DB = unknown> {
@@ -73,6 +81,8 @@ export interface ServiceDefinition<DB = unknown> {
   configSource?: 'remote' | 'local';
   /** false for the registry itself. */
   register?: boolean;
+  /** Every route but /health/* needs the platform's Basic credentials (the config and discovery servers). */
+  basicAuth?: boolean;
   /** Log requests at info (the gateway). */
   accessLogLevel?: 'info' | 'debug';
   bodyLimit?: number;
@@ -167,6 +177,7 @@ class ServiceRuntime<DB> implements Service<DB> {
   private refreshSubscription: { close(): Promise<void> } | undefined;
   private tracing!: Tracing;
   private metrics!: ServiceMetrics;
+  private credentials!: DeploymentCredentials;
   private ctx!: ServiceContext<DB>;
   private http: ServiceApp | undefined;
   private baseUrl = '';
@@ -213,13 +224,16 @@ class ServiceRuntime<DB> implements Service<DB> {
     const bootstrapServer = (options.config?.config as ConfigTree | undefined)?.server as
       | ConfigTree
       | undefined;
-    const configServerUrl =
+    const configServerLocation =
       def.configSource === 'local'
         ? undefined
         : ((bootstrapServer?.url as string | undefined) ??
             env.CONFIG_SERVER_URL ??
             'http://127.0.0.1:8888') ||
           undefined;
+    this.credentials = new DeploymentCredentials(def.name, this.deploymentSecrets());
+    // Credentials in the URL (`http://user:pass@host:8888`) win; else the deployment's own.
+    const configServer = configServerLocation ? splitUrlCredentials(configServerLocation) : undefined;
     this.config = await Config.load({
       service: def.name,
       profile: env.SAGAMART_PROFILE ?? env.SPRING_PROFILES_ACTIVE ?? 'default',
@@ -230,7 +244,8 @@ class ServiceRuntime<DB> implements Service<DB> {
           ? { server: mergeConfig((options.config?.server as ConfigTree) ?? {}, { port: options.port }) }
           : {}),
       },
-      serverUrl: configServerUrl,
+      serverUrl: configServer?.url,
+      authorization: configServer?.authorization ?? this.credentials.basicAuthorization(),
       env,
       refreshable: [...(def.refreshable ?? []), 'retention'],
       log: this.log,
@@ -291,6 +306,25 @@ class ServiceRuntime<DB> implements Service<DB> {
     }
   }
 
+  /**
+   * The deployment secret: test or embedding config, else SAGAMART_DEPLOYMENT_SECRET. Never from the
+   * config server. Without one, a random secret: the service runs but trusts no one and nobody trusts it.
+   */
+  private deploymentSecrets(): DeploymentSecrets {
+    const security = this.options.config?.security as ConfigTree | undefined;
+    const current = (security?.deploymentSecret as string | undefined) || this.env.SAGAMART_DEPLOYMENT_SECRET;
+    if (!current) {
+      this.log.warn('SAGAMART_DEPLOYMENT_SECRET is not set: no other service can call this one, nor it them');
+      return { current: generateDeploymentSecret() };
+    }
+    return {
+      current,
+      previous:
+        (security?.previousDeploymentSecret as string | undefined) ||
+        this.env.SAGAMART_DEPLOYMENT_SECRET_PREVIOUS,
+    };
+  }
+
   private createDiscovery(): Discovery {
     const config = this.config;
     if (config.string('discovery.mode') === 'static') {
@@ -306,8 +340,10 @@ class ServiceRuntime<DB> implements Service<DB> {
       }
       return new StaticDiscovery(urls, config.optionalString('discovery.template'));
     }
+    const registry = splitUrlCredentials(config.string('discovery.url'));
     return new RegistryDiscovery({
-      url: config.string('discovery.url'),
+      url: registry.url,
+      authorization: registry.authorization ?? this.credentials.basicAuthorization(),
       log: this.log,
       heartbeatMs: config.number('discovery.heartbeatMs'),
       leaseMs: config.number('discovery.leaseMs'),
@@ -387,6 +423,7 @@ class ServiceRuntime<DB> implements Service<DB> {
             tracing: this.tracing,
             defaultTimeoutMs: this.config.number('http.client.timeoutMs'),
             maxAttempts: this.config.number('http.client.maxAttempts'),
+            credentials: this.credentials,
           });
           clients.set(service, client);
         }
@@ -397,6 +434,7 @@ class ServiceRuntime<DB> implements Service<DB> {
       discovery: this.discovery,
       transport: this.transport,
       breakers,
+      credentials: this.credentials,
     };
   }
 
@@ -480,6 +518,8 @@ class ServiceRuntime<DB> implements Service<DB> {
       metrics: this.metrics,
       accessLogLevel: this.def.accessLogLevel,
       bodyLimit: this.def.bodyLimit,
+      credentials: this.credentials,
+      basicAuth: this.def.basicAuth ?? false,
     });
     const hidden = { schema: { hide: true } };
     app.get('/health/live', hidden, async () => ({ status: 'UP' }));

@@ -1,6 +1,6 @@
 import configServer from '@sagamart/config-server';
 import type { Service } from '@sagamart/kit';
-import { startTestService } from '@sagamart/testkit';
+import { asPlatform, startTestService } from '@sagamart/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { closedPort, configProbe, settings, tempConfigRepo } from './config-probe.ts';
 
@@ -78,7 +78,7 @@ describe('config client', () => {
     const { repo, server } = await startConfigServer({ encrypt: { key: 'shared secret' } });
     const encrypted = await fetch(`${server.url}/encrypt`, {
       method: 'POST',
-      headers: { 'content-type': 'text/plain' },
+      headers: { 'content-type': 'text/plain', ...asPlatform() },
       body: 'top secret banner',
     });
     await repo.write('probe.yml', `features:\n  banner: '{cipher}${await encrypted.text()}'\n`);

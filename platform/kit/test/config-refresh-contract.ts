@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import configServer from '@sagamart/config-server';
 import type { ConfigTree } from '@sagamart/kit';
-import { eventually, startTestService, uniqueName } from '@sagamart/testkit';
+import { asPlatform, eventually, startTestService, uniqueName } from '@sagamart/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configProbe, settings, tempConfigRepo } from './config-probe.ts';
 
@@ -37,7 +37,8 @@ export function configRefreshContract(label: string, transportConfig: () => Conf
       const refresh = (path: string, body?: unknown) =>
         fetch(`${server.url}${path}`, {
           method: 'POST',
-          ...(body ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) } : {}),
+          headers: { ...asPlatform(), ...(body ? { 'content-type': 'application/json' } : {}) },
+          ...(body ? { body: JSON.stringify(body) } : {}),
         });
       return { repo, startProbe, refresh };
     }

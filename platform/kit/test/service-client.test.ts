@@ -1,7 +1,14 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type ConfigTree, defineService, type Service, ServiceCallError } from '@sagamart/kit';
-import { eventually, startTestService, uniqueName } from '@sagamart/testkit';
+import {
+  type ConfigTree,
+  DeploymentCredentials,
+  defineService,
+  SERVICE_TOKEN_HEADER,
+  type Service,
+  ServiceCallError,
+} from '@sagamart/kit';
+import { asUser, eventually, startTestService, TEST_DEPLOYMENT_SECRET, uniqueName } from '@sagamart/testkit';
 import { Type } from 'typebox';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -323,9 +330,7 @@ describe('kit ServiceClient', () => {
     const res = await fetch(`${service.url}/relay`, {
       headers: {
         traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
-        'x-user-id': 'u-42',
-        'x-user-email': 'kim@example.com',
-        'x-user-role': 'ADMIN',
+        ...asUser('u-42', 'ADMIN', 'kim@example.com', service.name),
       },
     });
     expect(res.status).toBe(200);
@@ -335,17 +340,24 @@ describe('kit ServiceClient', () => {
     // The outgoing call is a child span of the incoming request, not a copy of its parent.
     expect(parent).toMatch(/^[0-9a-f]{16}$/);
     expect(parent).not.toBe('00f067aa0ba902b7');
-    expect(forwarded).toMatchObject({
-      'x-user-id': 'u-42',
-      'x-user-email': 'kim@example.com',
-      'x-user-role': 'ADMIN',
+    // The target sees a token for it, from the caller, carrying the user the call is made for.
+    const asTarget = new DeploymentCredentials('target', { current: TEST_DEPLOYMENT_SECRET });
+    expect(await asTarget.verify(String(forwarded[SERVICE_TOKEN_HEADER]))).toEqual({
+      service: service.name,
+      identity: { userId: 'u-42', email: 'kim@example.com', role: 'ADMIN' },
     });
 
-    const anonymous = await fetch(`${service.url}/relay`);
-    expect(anonymous.status).toBe(200);
+    // Raw X-User-* headers are nobody: the call still proves the caller, for no user.
+    const forged = await fetch(`${service.url}/relay`, {
+      headers: { 'x-user-id': 'u-42', 'x-user-email': 'kim@example.com', 'x-user-role': 'ADMIN' },
+    });
+    expect(forged.status).toBe(200);
     const second = t.hits[1]!.headers;
     expect(second['x-user-id']).toBeUndefined();
-    expect(second['x-user-role']).toBeUndefined();
+    expect(await asTarget.verify(String(second[SERVICE_TOKEN_HEADER]))).toEqual({
+      service: service.name,
+      identity: undefined,
+    });
     expect(String(second.traceparent).split('-')[1]).not.toBe(traceId);
   });
 

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { conflict, defineService, type Kysely, requireIdentity, type Service } from '@sagamart/kit';
-import { eventually, startTestService } from '@sagamart/testkit';
+import { asUser, eventually, startTestService } from '@sagamart/testkit';
 import { Type } from 'typebox';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -110,16 +110,13 @@ describe('service HTTP conventions', () => {
     expect(text).not.toContain('.ts:');
   });
 
-  it('checks identity headers set by the gateway', async () => {
+  it('checks the identity the gateway signed', async () => {
     const svc = await start();
     expect((await fetch(`${svc.url}/admin-only`)).status).toBe(401);
     expect(
-      (await fetch(`${svc.url}/admin-only`, { headers: { 'x-user-id': 'u1', 'x-user-role': 'USER' } }))
-        .status,
+      (await fetch(`${svc.url}/admin-only`, { headers: asUser('u1', 'USER', 'a@b.c', svc.name) })).status,
     ).toBe(403);
-    const ok = await fetch(`${svc.url}/admin-only`, {
-      headers: { 'x-user-id': 'u1', 'x-user-role': 'ADMIN' },
-    });
+    const ok = await fetch(`${svc.url}/admin-only`, { headers: asUser('u1', 'ADMIN', 'a@b.c', svc.name) });
     expect(await ok.json()).toEqual({ user: 'u1' });
   });
 

@@ -11,7 +11,7 @@ import {
   sql,
   type Transport,
 } from '@sagamart/kit';
-import { eventsHandled, eventually, startTestService, uniqueName } from '@sagamart/testkit';
+import { asUser, eventsHandled, eventually, startTestService, uniqueName } from '@sagamart/testkit';
 import { Type } from 'typebox';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -248,7 +248,7 @@ export function transportContract(label: string, transportConfig: () => ConfigTr
         body: JSON.stringify({ failing: true }),
       });
       await t.postItem(producer, 'poison-1');
-      const admin = { 'x-user-id': 'admin', 'x-user-role': 'ADMIN' };
+      const admin = asUser('admin', 'ADMIN', undefined, consumer.name);
       const letters = await eventually(async () => {
         const page = (await (
           await fetch(`${consumer.url}/admin/dead-letters`, { headers: admin })
@@ -318,7 +318,7 @@ export function transportContract(label: string, transportConfig: () => ConfigTr
           payload: { itemId: 42 },
         },
       ]);
-      const admin = { 'x-user-id': 'admin', 'x-user-role': 'ADMIN' };
+      const admin = asUser('admin', 'ADMIN', undefined, consumer.name);
       const letters = await eventually(async () => {
         const page = (await (
           await fetch(`${consumer.url}/admin/dead-letters`, { headers: admin })

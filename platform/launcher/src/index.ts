@@ -1,3 +1,9 @@
+export {
+  credentialsFile,
+  type DeploymentLogin,
+  deploymentLogin,
+  platformAuthorization,
+} from './credentials.ts';
 export { type EmbeddedPostgresServer, startEmbeddedPostgres } from './embedded-postgres.ts';
 export {
   defaultDataDir,

@@ -2,6 +2,12 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import {
+  credentialsFile,
+  type DeploymentLogin,
+  deploymentLogin,
+  platformAuthorization,
+} from './credentials.ts';
+import {
   type EmbeddedPostgresServer,
   type RunningProcess,
   spawnService,
@@ -44,6 +50,10 @@ export interface Platform {
   mode: 'embedded' | 'external';
   adminEmail: string;
   adminPassword: string;
+  /** The deployment's credentials (kept in `<dataDir>/credentials.json` unless SAGAMART_DEPLOYMENT_SECRET is set). */
+  login: DeploymentLogin;
+  /** `Authorization` for the config and discovery servers. */
+  platformAuthorization: string;
   services(): ServiceStatus[];
   /** The OS process of a service (multi-process mode). */
   process(name: string): RunningProcess | undefined;
@@ -110,6 +120,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     postgres = await startPostgresHost(join(dataDir, 'postgres'), port, logDir);
     databaseUrl = `${postgres.url}/postgres`;
   }
+  const login = await deploymentLogin(dataDir);
+  const authorization = platformAuthorization(login);
   const env: Record<string, string> = {
     DATABASE_URL: databaseUrl,
     CONFIG_SERVER_URL: configUrl,
@@ -118,8 +130,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
     ...options.env,
   };
-  // `npm run service -- <name>` reads this to start one service against the running platform.
+  // `npm run service -- <name>` reads this to start one service against the running platform
+  // (and the secret from credentials.json, which only the owner can read).
   await writeFile(join(dataDir, 'platform.json'), JSON.stringify({ env }, null, 2));
+  if (!options.quiet && !process.env.SAGAMART_DEPLOYMENT_SECRET)
+    log(`Deployment credentials (config and discovery servers, service tokens): ${credentialsFile(dataDir)}`);
 
   const state = new Map<
     string,
@@ -129,7 +144,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   let stopping = false;
   const inProcess: Array<{ stop(): Promise<void> }> = [];
 
-  const serviceEnv = (s: ServicePackage) => ({ ...env, SERVER_PORT: String(s.port) });
+  const serviceEnv = (s: ServicePackage) => ({
+    ...env,
+    SAGAMART_DEPLOYMENT_SECRET: login.deploymentSecret,
+    SERVER_PORT: String(s.port),
+  });
   const spawnOptions = {
     logDir,
     onLog: (service: string, level: number, message: string) => {
@@ -190,7 +209,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const expected = services.filter((s) => s.name !== 'discovery-server').map((s) => s.name);
     if (services.some((s) => s.name === 'discovery-server')) {
       await waitFor('every service to register with discovery', async () => {
-        const res = await fetch(`${discoveryUrl}/api/registry/apps`);
+        const res = await fetch(`${discoveryUrl}/api/registry/apps`, { headers: { authorization } });
         const body = (await res.json()) as { applications: Array<{ name: string }> };
         const names = new Set(body.applications.map((a) => a.name));
         return expected.every((n) => names.has(n));
@@ -210,13 +229,15 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     throw error;
   }
 
-  const admin = await adminCredentials(configUrl);
+  const admin = await adminCredentials(configUrl, authorization);
   return {
     gatewayUrl,
     discoveryUrl,
     configUrl,
     mode: postgres ? 'embedded' : 'external',
     ...admin,
+    login,
+    platformAuthorization: authorization,
     services: () =>
       services.map((s) => {
         const entry = state.get(s.name)!;
@@ -241,10 +262,16 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 }
 
 /** The bootstrap admin as user-service is configured, read from the config server. */
-async function adminCredentials(configUrl: string): Promise<{ adminEmail: string; adminPassword: string }> {
+async function adminCredentials(
+  configUrl: string,
+  authorization: string,
+): Promise<{ adminEmail: string; adminPassword: string }> {
   const fallback = { adminEmail: 'admin@sagamart.dev', adminPassword: 'Admin123!' };
   try {
-    const res = await fetch(`${configUrl}/user-service/default`, { signal: AbortSignal.timeout(2_000) });
+    const res = await fetch(`${configUrl}/user-service/default`, {
+      headers: { authorization },
+      signal: AbortSignal.timeout(2_000),
+    });
     const body = (await res.json()) as { propertySources: Array<{ source: Record<string, unknown> }> };
     const find = (key: string) =>
       body.propertySources.map((p) => p.source[key]).find((v) => typeof v === 'string') as string | undefined;

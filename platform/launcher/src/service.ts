@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { deploymentLogin } from './credentials.ts';
 import { defaultDataDir } from './platform.ts';
 import { findServices } from './services.ts';
 
@@ -17,9 +18,10 @@ const { env } = JSON.parse(
 ) as {
   env: Record<string, string>;
 };
+const { deploymentSecret } = await deploymentLogin(defaultDataDir);
 const child = spawn(process.execPath, ['--import', 'tsx', service.entry], {
   cwd: service.dir,
-  env: { ...env, ...process.env },
+  env: { ...env, SAGAMART_DEPLOYMENT_SECRET: deploymentSecret, ...process.env },
   stdio: 'inherit',
 });
 child.on('exit', (code) => process.exit(code ?? 0));

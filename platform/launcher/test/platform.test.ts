@@ -9,11 +9,13 @@ import { type Platform, startPlatform } from '../src/index.ts';
 // shifted by a port offset so it can run beside a developer's own `npm start`.
 describe('launcher: the whole platform, one process per service', () => {
   let platform: Platform;
+  let dataDir: string;
   const leaseMs = 3_000;
 
   beforeAll(async () => {
+    dataDir = await mkdtemp(join(tmpdir(), 'sagamart-launcher-'));
     platform = await startPlatform({
-      dataDir: await mkdtemp(join(tmpdir(), 'sagamart-launcher-')),
+      dataDir,
       quiet: true,
       postgresPort: await freePort(),
       portOffset: 20_000,
@@ -34,7 +36,10 @@ describe('launcher: the whole platform, one process per service', () => {
 
   it('brings every service up behind the gateway', async () => {
     expect((await fetch(`${platform.gatewayUrl}/health/ready`)).status).toBe(200);
-    const registry = (await (await fetch(`${platform.discoveryUrl}/api/registry/apps`)).json()) as {
+    const asPlatform = { headers: { authorization: platform.platformAuthorization } };
+    const registry = (await (
+      await fetch(`${platform.discoveryUrl}/api/registry/apps`, asPlatform)
+    ).json()) as {
       applications: Array<{ name: string; instances: Array<{ status: string }> }>;
     };
     const names = registry.applications.map((a) => a.name);
@@ -47,8 +52,20 @@ describe('launcher: the whole platform, one process per service', () => {
     }
   });
 
+  it('keeps the generated deployment credentials in the data folder, readable by the owner only', async () => {
+    const { readFile, stat } = await import('node:fs/promises');
+    const file = join(dataDir, 'credentials.json');
+    expect(JSON.parse(await readFile(file, 'utf8'))).toEqual(platform.login);
+    expect((await stat(file)).mode & 0o077).toBe(0);
+  });
+
   it('serves Spring-shaped configuration', async () => {
-    const env = (await (await fetch(`${platform.configUrl}/gateway/default`)).json()) as {
+    expect((await fetch(`${platform.configUrl}/gateway/default`)).status).toBe(401);
+    const env = (await (
+      await fetch(`${platform.configUrl}/gateway/default`, {
+        headers: { authorization: platform.platformAuthorization },
+      })
+    ).json()) as {
       name: string;
       profiles: string[];
       propertySources: Array<{ name: string; source: Record<string, unknown> }>;
@@ -82,7 +99,9 @@ describe('launcher: the whole platform, one process per service', () => {
 
     // The registry evicts the silent instance within its lease (plus the eviction sweep).
     await eventually(async () => {
-      const res = await fetch(`${platform.discoveryUrl}/api/registry/apps`);
+      const res = await fetch(`${platform.discoveryUrl}/api/registry/apps`, {
+        headers: { authorization: platform.platformAuthorization },
+      });
       const body = (await res.json()) as { applications: Array<{ name: string; instances: unknown[] }> };
       return !body.applications.some((a) => a.name === victim && a.instances.length > 0);
     }, leaseMs + 5_000);

@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { type ConfigTree, mergeConfig, type ServiceFactory, type ServiceOptions } from '@sagamart/kit';
+import { readdirSync } from 'node:fs';
+import {
+  type ConfigTree,
+  DeploymentCredentials,
+  mergeConfig,
+  PLATFORM_USER,
+  platformPassword,
+  SERVICE_TOKEN_HEADER,
+  type ServiceFactory,
+  type ServiceOptions,
+} from '@sagamart/kit';
 import pino from 'pino';
 import { inject } from 'vitest';
 
@@ -47,6 +57,7 @@ export function testConfig(overrides: ConfigTree = {}): ConfigTree {
     bus: { database: uniqueName('t_bus'), pollMs: 500 },
     discovery: { mode: 'static' },
     log: { level: process.env.TEST_LOG_LEVEL ?? 'silent' },
+    security: { deploymentSecret: TEST_DEPLOYMENT_SECRET },
   };
   return mergeConfig(base, overrides);
 }
@@ -79,9 +90,36 @@ export async function eventually<T>(
   }
 }
 
-/** A JSON HTTP client for one base URL; answers status, headers and the parsed body. */
-export function jsonClient(base: string | { url: string }) {
+/** The deployment secret of every service a test starts with startTestService. */
+export const TEST_DEPLOYMENT_SECRET = 'sagamart-test-deployment-secret';
+/** Tests call as this service. */
+export const TEST_CALLER = 'testkit';
+const testCredentials = new DeploymentCredentials(TEST_CALLER, { current: TEST_DEPLOYMENT_SECRET });
+/** Test tokens are good for every service of the repository, for an hour (a test file may hold one). */
+const everyService = readdirSync(new URL('../../../services/', import.meta.url));
+const TEST_TOKEN_SECONDS = 3_600;
+
+/** The config and discovery servers' Basic credentials in the test deployment. */
+export const testPlatformLogin = { user: PLATFORM_USER, password: platformPassword(TEST_DEPLOYMENT_SECRET) };
+
+/** `Authorization` for the config and discovery servers of the test deployment. */
+export function asPlatform(): Record<string, string> {
+  return { authorization: testCredentials.basicAuthorization() };
+}
+
+/** A service credential of the test deployment, as another service would send it (no user). */
+export function asService(audience: string | string[] = everyService): Record<string, string> {
+  return { [SERVICE_TOKEN_HEADER]: testCredentials.mint(audience, undefined, TEST_TOKEN_SECONDS) };
+}
+
+/**
+ * A JSON HTTP client for one base URL; answers status, headers and the parsed body. It calls as a
+ * service of the test deployment (asService) unless the headers of a call carry their own token,
+ * or `{ anonymous: true }` is given.
+ */
+export function jsonClient(base: string | { url: string }, options: { anonymous?: boolean } = {}) {
   const url = typeof base === 'string' ? base : base.url;
+  const credential = options.anonymous ? {} : asService();
   // biome-ignore lint/suspicious/noExplicitAny: test bodies are asserted field by field
   const call = async <T = any>(
     method: string,
@@ -91,7 +129,11 @@ export function jsonClient(base: string | { url: string }) {
   ) => {
     const res = await fetch(`${url}${path}`, {
       method,
-      headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        ...credential,
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
     });
     const text = await res.text();
@@ -118,13 +160,19 @@ export function jsonClient(base: string | { url: string }) {
 
 export type JsonClient = ReturnType<typeof jsonClient>;
 
-/** Identity headers as the gateway sets them after verifying an access token. */
+/**
+ * A signed-in caller as the gateway passes it on: a service token carrying the verified user, good for
+ * every service of the repository (or the given audience, e.g. a service defined in the test).
+ */
 export function asUser(
   userId: string = randomUUID(),
   role: 'USER' | 'ADMIN' = 'USER',
   email = `${userId}@example.test`,
-) {
-  return { 'x-user-id': userId, 'x-user-email': email, 'x-user-role': role };
+  audience: string | string[] = everyService,
+): Record<string, string> {
+  return {
+    [SERVICE_TOKEN_HEADER]: testCredentials.mint(audience, { userId, email, role }, TEST_TOKEN_SECONDS),
+  };
 }
 
 /**

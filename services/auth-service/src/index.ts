@@ -17,6 +17,7 @@ async function purge(ctx: ServiceContext<AuthDb>): Promise<void> {
     .where('expires_at', '<', new Date(now.getTime() - 86_400_000))
     .execute();
   await authModule(ctx).attempts.purge(now);
+  await authModule(ctx).revocations.purge(now);
 }
 
 export default defineService<AuthDb>({
@@ -32,13 +33,13 @@ export default defineService<AuthDb>({
   ],
   migrations,
   handlers: (ctx) => {
-    const { accounts } = authModule(ctx);
+    const { accounts, revocations } = authModule(ctx);
     return [
       on(UserRegistered, async (event, { trx }) => {
         await accounts.applySnapshot(trx, event);
       }),
-      on(UserUpdated, async (event, { trx }) => {
-        await accounts.applySnapshot(trx, event);
+      on(UserUpdated, async (event, { trx, afterCommit }) => {
+        if (await accounts.applySnapshot(trx, event)) afterCommit(() => revocations.announce());
       }),
     ];
   },

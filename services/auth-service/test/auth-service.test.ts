@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import type { Service } from '@sagamart/kit';
-import { eventually } from '@sagamart/testkit';
+import { DeploymentCredentials, type Service } from '@sagamart/kit';
+import { eventually, TEST_DEPLOYMENT_SECRET } from '@sagamart/testkit';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { asAdmin, asUser, claimsOf, client, snapshot, startAuth, uniqueEmail } from './support.ts';
@@ -342,7 +342,9 @@ describe('auth-service with its own configuration', () => {
     return service;
   };
 
-  const from = (address: string) => ({ 'x-forwarded-for': address });
+  // Only the gateway's X-Forwarded-For is believed: these calls carry the gateway's service token.
+  const gateway = new DeploymentCredentials('gateway', { current: TEST_DEPLOYMENT_SECRET });
+  const from = (address: string) => ({ 'x-forwarded-for': address, ...gateway.headersFor('auth-service') });
   const lockout = (overrides: Record<string, number> = {}) => ({
     auth: {
       lockout: {

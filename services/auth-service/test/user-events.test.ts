@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { HEADER, type OutgoingMessage, type Service } from '@sagamart/kit';
 import { eventually } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, snapshot, startAuth, uniqueEmail } from './support.ts';
+import { asUser, client, snapshot, startAuth, uniqueEmail } from './support.ts';
 
 const PASSWORD = 'Secret12!';
 
@@ -137,7 +137,7 @@ describe('auth-service consuming user events', () => {
     const userId = randomUUID();
     const poisoned = message('user.updated', { ...snapshot(userId, email, 1), passwordHash: '$scrypt$...' });
     await service.context.transport!.publish([poisoned]);
-    const admin = { 'x-user-id': randomUUID(), 'x-user-role': 'ADMIN' };
+    const admin = asUser(randomUUID(), 'ADMIN');
     const letters = await eventually(async () => {
       const page = (await auth.get('/admin/dead-letters', admin)).body as {
         content: Array<{ messageId: string; error: string }>;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { databaseUrl, HEADER, PostgresTransport } from '@sagamart/kit';
-import { pgServerUrl } from '@sagamart/testkit';
+import { asService, pgServerUrl } from '@sagamart/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ADMIN,
@@ -131,7 +131,7 @@ describe('catalog rebuild', () => {
       (r) => r.status === 200,
     );
     // A newer version than product-service will return in the sync (as if its event beat the read).
-    const snapshot = (await call(p, 'GET', `/internal/products/${cap.id}`, { headers: {} })).body;
+    const snapshot = (await call(p, 'GET', `/internal/products/${cap.id}`, { headers: asService() })).body;
     const bus = new PostgresTransport({ url: databaseUrl(pgServerUrl(), pair.bus) });
     const id = randomUUID();
     const newer = { ...snapshot, version: snapshot.version + 10, name: '이벤트가 더 최신' };

@@ -1,3 +1,4 @@
+import { asService } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   call,
@@ -85,9 +86,9 @@ describe('catalog search', () => {
       const detail = (await call(p, 'GET', `/api/admin/products/${found.id}`)).body;
       await call(p, 'POST', '/internal/stock/reservations', {
         body: { orderId, items: [{ skuId: detail.skus[0].id, quantity }] },
-        headers: {},
+        headers: asService(),
       });
-      await call(p, 'POST', `/internal/stock/reservations/${orderId}/sell`, { headers: {} });
+      await call(p, 'POST', `/internal/stock/reservations/${orderId}/sell`, { headers: asService() });
     };
     await sell('JEANS-1', 3, 'pop-1');
     await sell('RANK-DESC', 1, 'pop-2');

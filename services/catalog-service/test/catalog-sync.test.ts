@@ -1,4 +1,4 @@
-import { metricValue } from '@sagamart/testkit';
+import { asService, metricValue } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   call,
@@ -136,7 +136,7 @@ describe('catalog follows product-service', () => {
     // Reservations move stock too.
     await call(p, 'POST', '/internal/stock/reservations', {
       body: { orderId: 'sync-order', items: [{ skuId: created.skus[2].id, quantity: 3 }] },
-      headers: {},
+      headers: asService(),
     });
     await until(
       () => detail(created.id),

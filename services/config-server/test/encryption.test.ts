@@ -1,5 +1,5 @@
 import type { ConfigEnvironment, ConfigTree, Service } from '@sagamart/kit';
-import { startTestService } from '@sagamart/testkit';
+import { asPlatform, startTestService } from '@sagamart/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import configServer from '../src/index.ts';
 import { tempConfigRepo } from './config-repo.ts';
@@ -25,9 +25,15 @@ describe('config server: {cipher} values, /encrypt and /decrypt', () => {
     return server;
   }
   const post = (server: Service, path: string, body: string, type = 'text/plain') =>
-    fetch(`${server.url}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
+    fetch(`${server.url}${path}`, {
+      method: 'POST',
+      headers: { 'content-type': type, ...asPlatform() },
+      body,
+    });
   const sources = async (server: Service, path: string) => {
-    const env = (await (await fetch(`${server.url}${path}`)).json()) as ConfigEnvironment;
+    const env = (await (
+      await fetch(`${server.url}${path}`, { headers: asPlatform() })
+    ).json()) as ConfigEnvironment;
     return env.propertySources.map((s) => s.source);
   };
 
@@ -73,7 +79,7 @@ describe('config server: {cipher} values, /encrypt and /decrypt', () => {
   it('answers 503 without a key, and never serves ciphertext as a value', async () => {
     const keyed = await start({ encrypt: { key: 'some key' } });
     const ciphertext = await (await post(keyed, '/encrypt', 'hidden')).text();
-    const server = await start();
+    const server = await start({ encrypt: { key: '' } });
     for (const path of ['/encrypt', '/decrypt']) {
       const res = await post(server, path, ciphertext);
       expect(res.status).toBe(503);

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import type { ConfigEnvironment, Service } from '@sagamart/kit';
-import { startTestService } from '@sagamart/testkit';
+import { asPlatform, startTestService } from '@sagamart/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import configServer from '../src/index.ts';
 import { tempConfigRepo } from './config-repo.ts';
@@ -22,7 +22,7 @@ describe('config server: GET /{application}/{profile}[/{label}]', () => {
   });
 
   const get = async (path: string) => {
-    const res = await fetch(`${server.url}${path}`);
+    const res = await fetch(`${server.url}${path}`, { headers: asPlatform() });
     return {
       status: res.status,
       type: res.headers.get('content-type'),
@@ -33,7 +33,7 @@ describe('config server: GET /{application}/{profile}[/{label}]', () => {
   const rawGet = (path: string) =>
     new Promise<{ status: number; type: string | undefined; body: string }>((resolve, reject) => {
       const { hostname, port } = new URL(server.url);
-      const req = request({ hostname, port, path }, (res) => {
+      const req = request({ hostname, port, path, headers: asPlatform() }, (res) => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (chunk: string) => (body += chunk));

@@ -1,5 +1,5 @@
 import { databaseUrl, PostgresTransport, type Service } from '@sagamart/kit';
-import { eventually, pgServerUrl, startTestService, uniqueName } from '@sagamart/testkit';
+import { asPlatform, eventually, pgServerUrl, startTestService, uniqueName } from '@sagamart/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import configServer from '../src/index.ts';
 
@@ -23,7 +23,7 @@ describe('config server: POST /refresh broadcasts config.refresh on the bus', ()
   const post = (server: Service, path: string, init: { type?: string; body?: string } = {}) =>
     fetch(`${server.url}${path}`, {
       method: 'POST',
-      headers: init.type ? { 'content-type': init.type } : {},
+      headers: { ...asPlatform(), ...(init.type ? { 'content-type': init.type } : {}) },
       ...(init.body !== undefined ? { body: init.body } : {}),
     });
 

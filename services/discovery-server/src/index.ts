@@ -15,6 +15,9 @@ export default defineService({
     'Service registry: our REST API, Eureka’s REST API and a dashboard over one in-memory registry',
   // It is the registry, so it does not register itself.
   register: false,
+  // Only the deployment's services may register or read (HTTP Basic, as secured Eureka servers take it):
+  // a stranger could otherwise register a fake auth-service serving its own JWKS.
+  basicAuth: true,
   defaults: { registry: { defaultLeaseMs: 15_000, evictionIntervalMs: 1_000, deltaRetentionMs: 180_000 } },
   refreshable: ['registry'],
   async routes(app, ctx) {

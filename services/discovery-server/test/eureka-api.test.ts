@@ -1,5 +1,5 @@
 import type { Service } from '@sagamart/kit';
-import { uniqueName } from '@sagamart/testkit';
+import { asPlatform, uniqueName } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, startDiscoveryServer } from './support.ts';
 
@@ -156,7 +156,7 @@ describe('discovery server: Eureka REST API', () => {
       `${server.url}/eureka/apps/${app.toUpperCase()}/e-1?status=UP&lastDirtyTimestamp=1700000000000`,
       {
         method: 'PUT',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...asPlatform() },
       },
     );
     expect(beat.status).toBe(200);

@@ -1,5 +1,5 @@
 import type { Service } from '@sagamart/kit';
-import { eventually, uniqueName } from '@sagamart/testkit';
+import { asPlatform, eventually, uniqueName } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Answer, http, metricValue, startDiscoveryServer } from './support.ts';
 
@@ -164,7 +164,7 @@ describe('discovery server: registry REST API', () => {
 
     const notJson = await fetch(`${server.url}/api/registry/apps/${app}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', ...asPlatform() },
       body: '{not json',
     });
     expect(notJson.status).toBe(400);

@@ -1,5 +1,5 @@
 import type { ConfigTree } from '@sagamart/kit';
-import { startTestService } from '@sagamart/testkit';
+import { asPlatform, startTestService } from '@sagamart/testkit';
 import discoveryServer from '../src/index.ts';
 
 /** The discovery server on a free loopback port, with no database (it needs none). */
@@ -25,7 +25,11 @@ export function http(baseUrl: string) {
   ): Promise<Answer> => {
     const res = await fetch(`${baseUrl}${path}`, {
       method,
-      headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+      headers: {
+        ...asPlatform(),
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...headers,
+      },
       body: body === undefined ? null : JSON.stringify(body),
     });
     const text = await res.text();

@@ -6,7 +6,7 @@ import { registerGateway } from './routes/index.ts';
 /**
  * The API gateway (Spring Cloud Gateway's role): the platform's single entry point. Routes requests by
  * path prefix to service instances found through discovery, verifies access tokens and passes the
- * caller on as X-User-* headers, rate-limits, applies CORS, breaks circuits, proxies WebSockets, and
+ * caller on in a signed service token, rate-limits, applies CORS, breaks circuits, proxies WebSockets, and
  * serves the web app and the API docs.
  */
 export default defineService({

@@ -155,7 +155,7 @@ describe('token bucket', () => {
 
 describe('header policy', () => {
   const facts = {
-    identity: undefined,
+    credential: {},
     clientIp: '10.0.0.9',
     protocol: 'http' as const,
     requestId: 'req-1',
@@ -168,6 +168,7 @@ describe('header policy', () => {
         host: 'shop.example',
         'x-user-id': 'spoofed',
         'x-user-role': 'ADMIN',
+        'x-service-token': 'spoofed',
         connection: 'keep-alive, x-secret',
         'x-secret': 'hop',
         'transfer-encoding': 'chunked',
@@ -175,7 +176,7 @@ describe('header policy', () => {
         accept: 'application/json',
         'x-forwarded-for': '192.0.2.1',
       },
-      { ...facts, identity: { userId: 'u1', email: 'a@b.c', role: 'USER' } },
+      { ...facts, credential: { 'x-service-token': 'signed-by-gateway' } },
     );
     expect(out).toEqual({
       accept: 'application/json',
@@ -183,9 +184,7 @@ describe('header policy', () => {
       'x-forwarded-proto': 'http',
       'x-forwarded-host': 'shop.example',
       'x-request-id': 'req-1',
-      'x-user-id': 'u1',
-      'x-user-email': 'a@b.c',
-      'x-user-role': 'USER',
+      'x-service-token': 'signed-by-gateway',
     });
   });
 

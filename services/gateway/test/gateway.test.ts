@@ -1,7 +1,7 @@
 import { createPublicKey } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import type { ConfigTree, Service } from '@sagamart/kit';
-import { eventually } from '@sagamart/testkit';
+import { asUser, eventually } from '@sagamart/testkit';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -249,13 +249,19 @@ describe('gateway', () => {
   });
 
   describe('identity', () => {
-    it('sets the verified caller as X-User-* headers', async () => {
+    it('passes the verified caller on in a service token the upstream verifies', async () => {
       const got = await echo(await call('/api/users/me', { headers: bearer(userToken) }));
-      expect(got.headers).toMatchObject({
-        'x-user-id': 'user-7',
-        'x-user-email': 'seven@example.com',
-        'x-user-role': 'USER',
-      });
+      expect(got.caller).toBe('gateway');
+      expect(got.identity).toEqual({ userId: 'user-7', email: 'seven@example.com', role: 'USER' });
+      expect(Object.keys(got.headers).filter((h) => h.startsWith('x-user-'))).toEqual([]);
+    });
+
+    it('drops a client’s own service token', async () => {
+      const got = await echo(
+        await call('/api/catalog/items', { headers: asUser('admin-1', 'ADMIN', 'a@b.c', 'catalog-service') }),
+      );
+      expect(got.caller).toBe('gateway');
+      expect(got.identity).toBeNull();
     });
 
     it('drops spoofed X-User-* headers, in any case, on protected routes', async () => {
@@ -269,8 +275,7 @@ describe('gateway', () => {
           },
         }),
       );
-      expect(got.headers['x-user-id']).toBe('user-7');
-      expect(got.headers['x-user-role']).toBe('USER');
+      expect(got.identity).toMatchObject({ userId: 'user-7', role: 'USER' });
       expect(got.headers['x-user-extra']).toBeUndefined();
     });
 
@@ -281,22 +286,22 @@ describe('gateway', () => {
         }),
       );
       expect(Object.keys(got.headers).filter((h) => h.startsWith('x-user-'))).toEqual([]);
+      expect(got.identity).toBeNull();
     });
 
     it('passes a valid token’s identity on public routes too', async () => {
       const got = await echo(
         await call('/api/catalog/items', { headers: { ...bearer(userToken), 'x-user-role': 'ADMIN' } }),
       );
-      expect(got.headers['x-user-id']).toBe('user-7');
-      expect(got.headers['x-user-role']).toBe('USER');
+      expect(got.identity).toMatchObject({ userId: 'user-7', role: 'USER' });
     });
 
     it('lets admins through USER routes and only admins through ADMIN routes', async () => {
+      expect((await echo(await call('/api/users/me', { headers: bearer(adminToken) }))).identity?.role).toBe(
+        'ADMIN',
+      );
       expect(
-        (await echo(await call('/api/users/me', { headers: bearer(adminToken) }))).headers['x-user-role'],
-      ).toBe('ADMIN');
-      expect(
-        (await echo(await call('/api/admin/users', { headers: bearer(adminToken) }))).headers['x-user-id'],
+        (await echo(await call('/api/admin/users', { headers: bearer(adminToken) }))).identity?.userId,
       ).toBe('admin-1');
       const refused = await problem(await call('/api/admin/users', { headers: bearer(userToken) }), 403);
       expect(refused.detail).toMatch(/ADMIN/);
@@ -394,7 +399,7 @@ describe('gateway', () => {
       await auth.addKey('key-2');
       const rotated = await auth.sign({ sub: 'user-rotated' }, 'key-2');
       const got = await echo(await call('/api/users/me', { headers: bearer(rotated) }));
-      expect(got.headers['x-user-id']).toBe('user-rotated');
+      expect(got.identity?.userId).toBe('user-rotated');
       // Tokens under the older key still work.
       expect((await call('/api/users/me', { headers: bearer(userToken) })).status).toBe(200);
     });
@@ -507,15 +512,8 @@ describe('gateway', () => {
 
     it('pipes messages both ways with the caller’s identity on the upstream handshake', async () => {
       const client = connect(`/ws/chat/room-1?access_token=${userToken}&lang=ko`);
-      const hello = JSON.parse((await client.next(1)) as string) as {
-        url: string;
-        headers: Record<string, string>;
-      };
-      expect(hello.headers).toMatchObject({
-        'x-user-id': 'user-7',
-        'x-user-role': 'USER',
-        'x-user-email': 'seven@example.com',
-      });
+      const hello = JSON.parse((await client.next(1)) as string) as Echo;
+      expect(hello.identity).toEqual({ userId: 'user-7', role: 'USER', email: 'seven@example.com' });
       expect(hello.headers.traceparent).toMatch(/^00-/);
       // The token stays at the gateway.
       expect(hello.url).toBe('/ws/chat/room-1?lang=ko');
@@ -529,9 +527,9 @@ describe('gateway', () => {
 
     it('takes the token from the bearer subprotocol, and closes the client when the upstream closes', async () => {
       const client = connect('/ws/chat/room-2', ['bearer', adminToken]);
-      const hello = JSON.parse((await client.next(1)) as string) as { headers: Record<string, string> };
+      const hello = JSON.parse((await client.next(1)) as string) as Echo;
       expect(client.socket.protocol).toBe('bearer');
-      expect(hello.headers['x-user-role']).toBe('ADMIN');
+      expect(hello.identity?.role).toBe('ADMIN');
       expect(hello.headers['sec-websocket-protocol']).toBeUndefined();
       client.socket.send('close:4002');
       expect(await client.closed).toMatchObject({ code: 4002 });
@@ -552,10 +550,7 @@ describe('gateway', () => {
         socket.once('message', (data) => resolve(data.toString())),
       );
       socket.close();
-      expect((JSON.parse(hello) as { headers: Record<string, string> }).headers).toMatchObject({
-        'x-user-id': 'user-7',
-        'x-user-role': 'USER',
-      });
+      expect((JSON.parse(hello) as Echo).identity).toMatchObject({ userId: 'user-7', role: 'USER' });
     });
 
     it('answers a plain HTTP request on a WebSocket route with 426', async () => {
@@ -617,7 +612,7 @@ describe('gateway', () => {
         method: 'GET',
         url: '/admin/dead-letters?page=1&size=5',
       });
-      expect(listed.headers).toMatchObject({ 'x-user-id': 'admin-1', 'x-user-role': 'ADMIN' });
+      expect(listed.identity).toMatchObject({ userId: 'admin-1', role: 'ADMIN' });
       const id = crypto.randomUUID();
       const replayed = await echo(
         await call(`/api/platform/services/user-service/dead-letters/${id}/replay`, {

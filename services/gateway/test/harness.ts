@@ -4,6 +4,7 @@ import {
   type ConfigTree,
   type Discovery,
   defineService,
+  type Identity,
   type Service,
   type ServiceInstance,
 } from '@sagamart/kit';
@@ -60,6 +61,9 @@ export interface Echo {
   url: string;
   headers: Record<string, string>;
   body: string;
+  /** The calling service and user, as the upstream's kit verified them from the service token. */
+  caller: string | null;
+  identity: Identity | null;
 }
 
 export interface SocketEvent {
@@ -85,7 +89,15 @@ export function echoService(name: string, instance: string, socketEvents: Socket
       app.get('/ws/*', { websocket: true }, (socket, req) => {
         const headers = req.headers as Record<string, string>;
         socketEvents.push({ instance, event: 'open', headers });
-        socket.send(JSON.stringify({ instance, url: req.url, headers }));
+        socket.send(
+          JSON.stringify({
+            instance,
+            url: req.url,
+            headers,
+            caller: req.caller,
+            identity: req.identity ?? null,
+          }),
+        );
         socket.on('message', (data) => {
           const text = data.toString();
           if (text.startsWith('close:')) socket.close(Number(text.slice(6)), 'asked to');
@@ -110,6 +122,8 @@ export function echoService(name: string, instance: string, socketEvents: Socket
           url: req.url,
           headers: req.headers as Record<string, string>,
           body,
+          caller: req.caller ?? null,
+          identity: req.identity ?? null,
         };
         return reply
           .status(Number(query.status ?? 200))

@@ -92,7 +92,10 @@ export function sagaInvariantSuite(label: string, transport: () => ConfigTree) {
 
       // 5. A race for the last 3 units, with order-service restarted in the middle. Buyers retry a
       // request cut off by the restart with the same Idempotency-Key, as a real client would.
-      const buyers = Array.from({ length: 12 }, () => ({ headers: asUser(randomUUID()), key: randomUUID() }));
+      const buyers = Array.from({ length: 12 }, () => {
+        const userId = randomUUID();
+        return { userId, headers: asUser(userId), key: randomUUID() };
+      });
       const placeUntilAnswered = (b: (typeof buyers)[number]) =>
         eventually(async () => {
           const body = { items: [{ skuId: scarce, quantity: 1 }], delivery: DELIVERY };
@@ -105,9 +108,7 @@ export function sagaInvariantSuite(label: string, transport: () => ConfigTree) {
       expect((await racing).every((a) => a.status === 201 || a.status === 202)).toBe(true);
       const raced = await eventually(async () => {
         const page = (await shop.api('order-service').get('/api/admin/orders?size=100')).body;
-        const mine = (page.content as Json[]).filter((o) =>
-          buyers.some((b) => b.headers['x-user-id'] === o.userId),
-        );
+        const mine = (page.content as Json[]).filter((o) => buyers.some((b) => b.userId === o.userId));
         return mine.length === buyers.length && mine.every((o) => o.status !== 'PENDING') ? mine : undefined;
       }, 60_000);
       expect(raced.filter((o) => o.status === 'PAYMENT_PENDING')).toHaveLength(3);

@@ -19,7 +19,7 @@ import {
   type Service,
   type ServiceInstance,
 } from '@sagamart/kit';
-import { eventually, startTestService, uniqueName } from '@sagamart/testkit';
+import { asService, eventually, asUser as signedIn, startTestService, uniqueName } from '@sagamart/testkit';
 import { Type } from 'typebox';
 import mockPg from '../../mock-pg/src/index.ts';
 import paymentService from '../src/index.ts';
@@ -293,13 +293,25 @@ export async function startHarness(options: HarnessOptions = {}) {
       return call(() => payment.url, 'GET', `/api/payments/orders/${orderNumber}`, undefined, asUser(userId));
     },
     internalOrder(orderNumber: string) {
-      return call(() => payment.url, 'GET', `/internal/payments/orders/${orderNumber}`);
+      return call(
+        () => payment.url,
+        'GET',
+        `/internal/payments/orders/${orderNumber}`,
+        undefined,
+        asService(),
+      );
     },
     autoPay(orderNumber: string, card?: string) {
-      return call(() => payment.url, 'POST', '/internal/payments/auto-pay', {
-        orderNumber,
-        ...(card ? { card } : {}),
-      });
+      return call(
+        () => payment.url,
+        'POST',
+        '/internal/payments/auto-pay',
+        {
+          orderNumber,
+          ...(card ? { card } : {}),
+        },
+        asService(),
+      );
     },
     adminList(query = '') {
       return call(
@@ -350,7 +362,7 @@ export async function startHarness(options: HarnessOptions = {}) {
 export type Harness = Awaited<ReturnType<typeof startHarness>>;
 
 export function asUser(userId: string, role: 'USER' | 'ADMIN' = 'USER') {
-  return { 'x-user-id': userId, 'x-user-email': `${userId}@example.test`, 'x-user-role': role };
+  return signedIn(userId, role);
 }
 
 function expect202(res: { status: number; body: unknown }) {

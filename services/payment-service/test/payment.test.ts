@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness, until } from './harness.ts';
+import { asUser, type Harness, startHarness, until } from './harness.ts';
 
 describe('payment-service', () => {
   let h: Harness;
@@ -297,7 +297,7 @@ describe('payment-service', () => {
     );
 
     const asShopper = await fetch(`${h.payment.url}/api/admin/payments`, {
-      headers: { 'x-user-id': randomUUID(), 'x-user-role': 'USER' },
+      headers: asUser(randomUUID()),
     });
     expect(asShopper.status).toBe(403);
   });

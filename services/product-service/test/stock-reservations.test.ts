@@ -1,4 +1,5 @@
 import type { Service } from '@sagamart/kit';
+import { asService } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, leafCategory, productBody, startProductService } from './support.ts';
 
@@ -36,7 +37,7 @@ describe('product-service: stock reservations for the order saga', () => {
     return res.body;
   }
   const internal = (method: string, path: string, body?: unknown) =>
-    call(base, method, path, { body, headers: {} });
+    call(base, method, path, { body, headers: asService() });
   const reserve = (orderId: string, items: Array<{ skuId: number; quantity: number }>) =>
     internal('POST', '/internal/stock/reservations', { orderId, items });
   const sku = async (productId: number, skuId: number): Promise<Sku> =>

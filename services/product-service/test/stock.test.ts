@@ -1,6 +1,7 @@
 import type { Service } from '@sagamart/kit';
+import { asService } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, call, leafCategory, productBody, startProductService } from './support.ts';
+import { ADMIN, ADMIN_ID, call, leafCategory, productBody, startProductService } from './support.ts';
 
 interface Sku {
   id: number;
@@ -33,7 +34,7 @@ describe('product-service: stock ledger', () => {
   const skusOf = async (productId: number): Promise<Sku[]> =>
     (await call(base, 'GET', `/api/admin/products/${productId}`)).body.skus;
   const reserve = (orderId: string, items: Array<{ skuId: number; quantity: number }>) =>
-    call(base, 'POST', '/internal/stock/reservations', { body: { orderId, items }, headers: {} });
+    call(base, 'POST', '/internal/stock/reservations', { body: { orderId, items }, headers: asService() });
 
   /** initial + adjustments + restocks = available + reserved + sold, from the history. */
   async function expectInvariant(productId: number) {
@@ -71,7 +72,7 @@ describe('product-service: stock ledger', () => {
       quantity: -2,
       stockAfter: 8,
       reason: '불량 2개 폐기',
-      actor: ADMIN['x-user-id'],
+      actor: ADMIN_ID,
     });
     expect(history.body.content[1]).toMatchObject({ type: 'INITIAL', quantity: 10, stockAfter: 10 });
     const initials = await call(base, 'GET', `/api/admin/products/${p.id}/stock-movements?type=INITIAL`);
@@ -120,10 +121,13 @@ describe('product-service: stock ledger', () => {
     expect(again.body).toEqual(ok.body);
     expect((await skusOf(p.id)).find((s) => s.id === a.id)).toMatchObject({ stock: 7, reserved: 3, sold: 0 });
 
-    const sold = await call(base, 'POST', '/internal/stock/reservations/ord-2/sell', { headers: {} });
+    const sold = await call(base, 'POST', '/internal/stock/reservations/ord-2/sell', {
+      headers: asService(),
+    });
     expect(sold.body.state).toBe('SOLD');
     expect(
-      (await call(base, 'POST', '/internal/stock/reservations/ord-2/sell', { headers: {} })).body.state,
+      (await call(base, 'POST', '/internal/stock/reservations/ord-2/sell', { headers: asService() })).body
+        .state,
     ).toBe('SOLD');
     expect((await skusOf(p.id)).find((s) => s.id === a.id)).toMatchObject({ stock: 7, reserved: 0, sold: 3 });
 
@@ -133,7 +137,9 @@ describe('product-service: stock ledger', () => {
       reserved: 7,
       status: 'SOLD_OUT',
     });
-    const released = await call(base, 'POST', '/internal/stock/reservations/ord-3/release', { headers: {} });
+    const released = await call(base, 'POST', '/internal/stock/reservations/ord-3/release', {
+      headers: asService(),
+    });
     expect(released.body).toMatchObject({ state: 'RELEASED', items: [{ skuId: b.id, quantity: 7 }] });
     expect((await skusOf(p.id)).find((s) => s.id === b.id)).toMatchObject({
       stock: 7,
@@ -141,7 +147,7 @@ describe('product-service: stock ledger', () => {
       status: 'ACTIVE',
     });
     expect(
-      (await call(base, 'POST', '/internal/stock/reservations/ord-3/sell', { headers: {} })).status,
+      (await call(base, 'POST', '/internal/stock/reservations/ord-3/sell', { headers: asService() })).status,
     ).toBe(409);
 
     const types = (
@@ -194,7 +200,9 @@ describe('product-service: stock ledger', () => {
     const p = await product();
     const [a, b] = p.skus as [Sku, Sku];
     await adjust(p.id, b.id, { type: 'ADJUST', quantity: -10, reason: '품절 처리' });
-    const res = await call(base, 'GET', `/internal/skus?ids=${a.id}&ids=${b.id}&ids=999999`, { headers: {} });
+    const res = await call(base, 'GET', `/internal/skus?ids=${a.id}&ids=${b.id}&ids=999999`, {
+      headers: asService(),
+    });
     expect(res.status).toBe(200);
     expect(res.body.content).toHaveLength(2);
     expect(res.body.content[0]).toMatchObject({

@@ -1,17 +1,10 @@
 import { type ConfigTree, mergeConfig, type Service } from '@sagamart/kit';
-import { startTestService } from '@sagamart/testkit';
+import { asUser, startTestService } from '@sagamart/testkit';
 import productService from '../src/index.ts';
 
-export const ADMIN = {
-  'x-user-id': '7d4c1a52-2c59-4c5e-9f0a-0d5c3c3f0001',
-  'x-user-email': 'admin@sagamart.test',
-  'x-user-role': 'ADMIN',
-};
-export const SHOPPER = {
-  ...ADMIN,
-  'x-user-id': '7d4c1a52-2c59-4c5e-9f0a-0d5c3c3f0002',
-  'x-user-role': 'USER',
-};
+export const ADMIN_ID = '7d4c1a52-2c59-4c5e-9f0a-0d5c3c3f0001';
+export const ADMIN = asUser(ADMIN_ID, 'ADMIN', 'admin@sagamart.test');
+export const SHOPPER = asUser('7d4c1a52-2c59-4c5e-9f0a-0d5c3c3f0002', 'USER', 'admin@sagamart.test');
 
 // biome-ignore lint/suspicious/noExplicitAny: tests read response JSON freely
 export interface Reply<T = any> {

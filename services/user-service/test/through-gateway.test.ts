@@ -16,16 +16,25 @@ function platformRoutes(): ConfigTree[] {
   return routes.some((r) => r.path === adminAuth.path) ? routes : [...routes, adminAuth];
 }
 
-/** auth-service, user-service and the gateway, wired by static discovery; clients talk to the gateway only. */
-async function startPlatform(authConfig: ConfigTree = {}, gatewayAuth: ConfigTree = {}) {
+/**
+ * auth-service, user-service and the gateway, wired by static discovery; clients talk to the gateway
+ * only. The gateway hears revocations on the bus, or (`revocations: 'poll'`) only by polling the feed.
+ */
+async function startPlatform(
+  authConfig: ConfigTree = {},
+  gatewayAuth: ConfigTree = {},
+  revocations: 'broadcast' | 'poll' = 'broadcast',
+) {
   const bus = { database: uniqueName('t_bus'), pollMs: 200 };
   const auth = await startAuth({ bus, ...authConfig });
   const user = await startUserService(auth.url, { bus, bootstrap: { admin: { enabled: true } } });
   const gw = await startTestService(gateway, {
     config: {
-      database: { url: '' },
+      // On the bus, polling slowed to a minute: the broadcast alone must end sessions within seconds.
+      ...(revocations === 'broadcast' ? { bus } : { database: { url: '' } }),
       discovery: { mode: 'static', static: { 'auth-service': auth.url, 'user-service': user.url } },
       gateway: {
+        revocations: { pollMs: revocations === 'broadcast' ? 60_000 : 200 },
         routes: platformRoutes(),
         // Many logins in a row here; the login rate limit has its own tests in the gateway.
         rateLimits: {
@@ -65,6 +74,18 @@ describe('identity through the gateway', () => {
     });
     expect(login.status).toBe(200);
     return { userId: signup.body.userId as string, email: body.email as string, tokens: login.body };
+  }
+
+  /**
+   * Waits (bounded) until the gateway refuses an access token that worked: the real signal, not a sleep.
+   * The token must have been accepted before the change, or this proves nothing.
+   */
+  async function refusedSoon(token: string, path: string) {
+    const refused = await eventually(async () => {
+      const res = await api.get(path, bearer(token));
+      return res.status === 401 ? res : undefined;
+    }, 5_000);
+    expect(refused.body.detail).toContain('the session has ended');
   }
 
   beforeAll(async () => {
@@ -161,7 +182,8 @@ describe('identity through the gateway', () => {
       expect(
         (await api.patch(`/api/admin/users/${u.userId}`, { role: 'ADMIN' }, bearer(adminToken))).status,
       ).toBe(200);
-      expect((await api.get('/api/admin/users', bearer(u.tokens.accessToken))).status).toBe(403);
+      // The USER token ends (the role in it is stale); the refreshed one carries the new role.
+      await refusedSoon(u.tokens.accessToken, '/api/users/me');
       const refreshed = await api.post('/api/auth/refresh', { refreshToken: u.tokens.refreshToken });
       expect((await api.get('/api/admin/users', bearer(refreshed.body.accessToken))).status).toBe(200);
     });
@@ -266,6 +288,45 @@ describe('identity through the gateway', () => {
     });
   });
 
+  describe('revoked sessions end at the gateway within seconds', () => {
+    it('logout ends that session’s access token, and only that session’s', async () => {
+      const u = await signUpAndLogIn();
+      const phone = await api.post('/api/auth/login', { email: u.email, password: PASSWORD });
+      expect((await api.get('/api/users/me', bearer(u.tokens.accessToken))).status).toBe(200);
+      expect((await api.post('/api/auth/logout', { refreshToken: u.tokens.refreshToken })).status).toBe(204);
+      await refusedSoon(u.tokens.accessToken, '/api/users/me');
+      expect((await api.get('/api/users/me', bearer(phone.body.accessToken))).status).toBe(200);
+    });
+
+    it('a suspension ends every token of the user', async () => {
+      const u = await signUpAndLogIn();
+      const second = await api.post('/api/auth/login', { email: u.email, password: PASSWORD });
+      expect((await api.get('/api/users/me', bearer(u.tokens.accessToken))).status).toBe(200);
+      const suspended = await api.patch(
+        `/api/admin/users/${u.userId}`,
+        { status: 'SUSPENDED' },
+        bearer(adminToken),
+      );
+      expect(suspended.status).toBe(200);
+      await refusedSoon(u.tokens.accessToken, '/api/users/me/points');
+      await refusedSoon(second.body.accessToken, '/api/users/me');
+    });
+
+    it('a demotion ends the admin token; the refreshed one carries the new role', async () => {
+      const u = await signUpAndLogIn();
+      await api.patch(`/api/admin/users/${u.userId}`, { role: 'ADMIN' }, bearer(adminToken));
+      const admin = await api.post('/api/auth/refresh', { refreshToken: u.tokens.refreshToken });
+      expect((await api.get('/api/admin/users', bearer(admin.body.accessToken))).status).toBe(200);
+      const demoted = await api.patch(`/api/admin/users/${u.userId}`, { role: 'USER' }, bearer(adminToken));
+      expect(demoted.status).toBe(200);
+      await refusedSoon(admin.body.accessToken, '/api/admin/users');
+      const refreshed = await api.post('/api/auth/refresh', { refreshToken: admin.body.refreshToken });
+      expect(refreshed.status).toBe(200);
+      expect((await api.get('/api/admin/users', bearer(refreshed.body.accessToken))).status).toBe(403);
+      expect((await api.get('/api/users/me', bearer(refreshed.body.accessToken))).status).toBe(200);
+    });
+  });
+
   describe('suspension', () => {
     it('an admin suspends a user: login 403, refresh rejected, and their still-valid access token is refused', async () => {
       const u = await signUpAndLogIn();
@@ -274,7 +335,8 @@ describe('identity through the gateway', () => {
       ).toBe(200);
       expect((await api.post('/api/auth/login', { email: u.email, password: PASSWORD })).status).toBe(403);
       expect((await api.post('/api/auth/refresh', { refreshToken: u.tokens.refreshToken })).status).toBe(401);
-      expect((await api.get('/api/users/me', bearer(u.tokens.accessToken))).status).toBe(403);
+      // The gateway refuses the still-unexpired access token within seconds, for every service.
+      await refusedSoon(u.tokens.accessToken, '/api/users/me');
     });
 
     it('a password change ends every session', async () => {
@@ -289,6 +351,21 @@ describe('identity through the gateway', () => {
       expect((await api.post('/api/auth/login', { email: u.email, password: 'Brand-New9' })).status).toBe(
         200,
       );
+    });
+
+    it('a password change ends the access tokens already out', async () => {
+      const u = await signUpAndLogIn();
+      expect((await api.get('/api/users/me', bearer(u.tokens.accessToken))).status).toBe(200);
+      const res = await api.post(
+        '/api/users/me/password',
+        { currentPassword: PASSWORD, newPassword: 'Brand-New9' },
+        bearer(u.tokens.accessToken),
+      );
+      expect(res.status).toBe(204);
+      await refusedSoon(u.tokens.accessToken, '/api/users/me');
+      // A login right after gets a token that works.
+      const again = await api.post('/api/auth/login', { email: u.email, password: 'Brand-New9' });
+      expect((await api.get('/api/users/me', bearer(again.body.accessToken))).status).toBe(200);
     });
 
     it('reusing a rotated refresh token revokes the family', async () => {
@@ -330,6 +407,27 @@ describe('expired access tokens through the gateway', () => {
       });
       expect(refreshed.status).toBe(200);
       expect((await platform.api.get('/api/users/me', bearer(refreshed.body.accessToken))).status).toBe(200);
+    } finally {
+      await platform.stop();
+    }
+  });
+});
+
+describe('revocations when the broadcast does not reach the gateway', () => {
+  it('the gateway’s poll of the feed ends a logged-out session all the same', async () => {
+    const platform = await startPlatform({}, {}, 'poll');
+    try {
+      const body = signupBody();
+      expect((await platform.api.post('/api/users/signup', body)).status).toBe(201);
+      const login = await platform.api.post('/api/auth/login', { email: body.email, password: PASSWORD });
+      const token = login.body.accessToken as string;
+      expect((await platform.api.get('/api/users/me', bearer(token))).status).toBe(200);
+      await platform.api.post('/api/auth/logout', { refreshToken: login.body.refreshToken });
+      const refused = await eventually(async () => {
+        const res = await platform.api.get('/api/users/me', bearer(token));
+        return res.status === 401 ? res : undefined;
+      }, 5_000);
+      expect(refused.body.detail).toContain('the session has ended');
     } finally {
       await platform.stop();
     }

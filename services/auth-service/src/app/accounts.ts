@@ -9,6 +9,7 @@ import { badRequest, conflict, type Kysely, notFound, Problem, sql } from '@saga
 import { isNewerSnapshot, mayUseTokens, placeCredential } from '../domain/account.ts';
 import type { PasswordHasher } from '../infra/password-hasher.ts';
 import type { AuthDb } from '../infra/schema.ts';
+import type { AccessRevocations } from './access-revocations.ts';
 import type { LoginAttemptsStore } from './login-attempts.ts';
 import { revokeAllOfUser } from './sessions.ts';
 import { type AuthSettings, normalizeEmail } from './settings.ts';
@@ -29,6 +30,7 @@ export interface AccountDeps {
   hasher: PasswordHasher;
   attempts: LoginAttemptsStore;
   settings: () => AuthSettings;
+  revocations: AccessRevocations;
   now?: () => Date;
 }
 
@@ -140,7 +142,9 @@ export class Accounts {
         .where('user_id', '=', userId)
         .execute();
       await revokeAllOfUser(trx, userId, 'password-changed', now);
+      await this.deps.revocations.revokeUser(trx, userId, now);
     });
+    this.deps.revocations.announce();
   }
 
   /**
@@ -156,7 +160,7 @@ export class Accounts {
     await lockUser(trx, snapshot.userId);
     const account = await trx
       .selectFrom('accounts')
-      .select(['user_version'])
+      .select(['user_version', 'role', 'status'])
       .where('user_id', '=', snapshot.userId)
       .forUpdate()
       .executeTakeFirst();
@@ -188,11 +192,17 @@ export class Accounts {
         .execute();
     }
     if (!mayUseTokens(snapshot.status)) await revokeAllOfUser(trx, snapshot.userId, 'account-disabled', now);
+    // Tokens carry the role, and a suspended user must stop at once: end the tokens already out.
+    if (account && (account.role !== snapshot.role || account.status !== snapshot.status)) {
+      await this.deps.revocations.revokeUser(trx, snapshot.userId, now);
+    }
     return true;
   }
 
   async applySnapshotNow(snapshot: UserUpdatedPayload): Promise<boolean> {
-    return this.deps.db.transaction().execute((trx) => this.applySnapshot(trx, snapshot));
+    const applied = await this.deps.db.transaction().execute((trx) => this.applySnapshot(trx, snapshot));
+    if (applied) this.deps.revocations.announce();
+    return applied;
   }
 
   async get(userId: string): Promise<AccountView> {

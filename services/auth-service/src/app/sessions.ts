@@ -5,6 +5,7 @@ import { judgeRefresh, type RevokeReason } from '../domain/refresh-token.ts';
 import { InvalidTokenError, type JwtCodec, type TokenSubject } from '../infra/jwt.ts';
 import type { PasswordHasher } from '../infra/password-hasher.ts';
 import type { AuthDb } from '../infra/schema.ts';
+import type { AccessRevocations } from './access-revocations.ts';
 import type { LoginAttemptsStore } from './login-attempts.ts';
 import { accountDisabled, invalidCredentials, invalidRefreshToken } from './problems.ts';
 import { type AuthSettings, normalizeEmail } from './settings.ts';
@@ -24,6 +25,7 @@ export interface SessionDeps {
   jwt: JwtCodec;
   attempts: LoginAttemptsStore;
   settings: () => AuthSettings;
+  revocations: AccessRevocations;
   now?: () => Date;
 }
 
@@ -96,6 +98,7 @@ export class Sessions {
       );
       if (verdict.kind === 'reuse') {
         await revokeFamily(trx, stored.family_id, 'reuse-detected', now);
+        await this.deps.revocations.revokeSession(trx, stored.user_id, stored.family_id, now);
         return {
           error: invalidRefreshToken('This refresh token was already used; the session has been revoked'),
         };
@@ -123,7 +126,10 @@ export class Sessions {
       // The current role and email go into the new access token: changes apply at the next refresh.
       return { pair: await this.issuePair(trx, toSubject(account), stored.family_id, tokenHash, now) };
     });
-    if ('error' in outcome) throw outcome.error;
+    if ('error' in outcome) {
+      this.deps.revocations.announce();
+      throw outcome.error;
+    }
     return outcome.pair;
   }
 
@@ -150,8 +156,13 @@ export class Sessions {
         .select(['family_id', 'user_id'])
         .where('token_hash', '=', hashJti(claims.jti))
         .executeTakeFirst();
-      if (stored && stored.user_id === claims.sub) await revokeFamily(trx, stored.family_id, 'logout', now);
+      if (stored && stored.user_id === claims.sub) {
+        await revokeFamily(trx, stored.family_id, 'logout', now);
+        // The session's access tokens end too, not only its refresh token.
+        await this.deps.revocations.revokeSession(trx, stored.user_id, stored.family_id, now);
+      }
     });
+    this.deps.revocations.announce();
   }
 
   private async verifyRefresh(token: string, now: Date, settings: AuthSettings) {
@@ -172,9 +183,11 @@ export class Sessions {
   ): Promise<TokenPair> {
     const settings = this.deps.settings();
     const refreshJti = randomUUID();
+    // After a revocation of the user in this very second, new tokens start at the next one.
+    const issuedAt = await this.deps.revocations.issuedAt(trx, subject.userId, now);
     const [accessToken, refreshToken] = await Promise.all([
-      this.deps.jwt.sign(subject, 'access', randomUUID(), now, settings.accessTtlSeconds),
-      this.deps.jwt.sign(subject, 'refresh', refreshJti, now, settings.refreshTtlSeconds),
+      this.deps.jwt.sign(subject, 'access', randomUUID(), issuedAt, settings.accessTtlSeconds, familyId),
+      this.deps.jwt.sign(subject, 'refresh', refreshJti, issuedAt, settings.refreshTtlSeconds),
     ]);
     await trx
       .insertInto('refresh_tokens')

@@ -29,10 +29,17 @@ export class JwtCodec {
     jti: string,
     issuedAt: Date,
     ttlSeconds: number,
+    /** The session an access token belongs to (its refresh token family), so logout can revoke it. */
+    sessionId?: string,
   ): Promise<string> {
     const { kid, key } = await this.keys.signingKey(issuedAt);
     const iat = Math.floor(issuedAt.getTime() / 1000);
-    return new SignJWT({ email: subject.email, role: subject.role, token_type: type })
+    return new SignJWT({
+      email: subject.email,
+      role: subject.role,
+      token_type: type,
+      ...(sessionId ? { sid: sessionId } : {}),
+    })
       .setProtectedHeader({ alg: TOKEN_ALGORITHM, kid, typ: 'JWT' })
       .setIssuer(TOKEN_ISSUER)
       .setAudience(TOKEN_AUDIENCE)

@@ -46,6 +46,17 @@ export interface AuthDb {
     created_at: Generated<Date>;
     activates_at: Date;
   };
+  /** Access tokens that stop working before they expire (the gateway polls these). */
+  access_revocations: {
+    seq: Generated<string>;
+    user_id: string;
+    /** Set: every token of this session (refresh token family). Null: tokens of the user before not_before. */
+    session_id: string | null;
+    not_before: Date | null;
+    /** Once every token the entry names has expired, it no longer matters. */
+    expires_at: Date;
+    created_at: Generated<Date>;
+  };
 }
 
 export const migrations: Record<string, Migration> = {
@@ -107,6 +118,24 @@ export const migrations: Record<string, Migration> = {
         .addColumn('blocked_until', 'timestamptz')
         .addColumn('last_failure_at', 'timestamptz')
         .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+    },
+  },
+  '0003_access_revocations': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('access_revocations')
+        .addColumn('seq', 'bigserial', (c) => c.primaryKey())
+        .addColumn('user_id', 'uuid', (c) => c.notNull())
+        .addColumn('session_id', 'uuid')
+        .addColumn('not_before', 'timestamptz')
+        .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema
+        .createIndex('access_revocations_user')
+        .on('access_revocations')
+        .columns(['user_id', 'not_before'])
         .execute();
     },
   },

@@ -28,7 +28,10 @@ const problems = { 400: ProblemSchema, 401: ProblemSchema, 403: ProblemSchema, 4
 export function clientAddress(req: {
   headers: IncomingHttpHeaders;
   socket: { remoteAddress?: string | undefined };
+  caller?: string | undefined;
 }) {
+  // X-Forwarded-For is evidence only when the gateway (proven by its service token) set it.
+  if (req.caller !== 'gateway') return req.socket.remoteAddress ?? 'unknown';
   const forwarded = req.headers['x-forwarded-for'];
   const last = (Array.isArray(forwarded) ? forwarded.at(-1) : forwarded)?.split(',').at(-1)?.trim();
   return last && isIP(last) ? last : (req.socket.remoteAddress ?? 'unknown');

@@ -1,4 +1,9 @@
-import { AccountSnapshot, CredentialsUpsert, PasswordChange } from '@sagamart/contracts';
+import {
+  AccessRevocationFeed,
+  AccountSnapshot,
+  CredentialsUpsert,
+  PasswordChange,
+} from '@sagamart/contracts';
 import {
   badRequest,
   ProblemSchema,
@@ -19,7 +24,23 @@ const tags = ['internal'];
  * hashed here; no hash ever leaves auth-service.
  */
 export function registerInternalRoutes(app: ServiceApp, ctx: ServiceContext<AuthDb>): void {
-  const { accounts } = authModule(ctx);
+  const { accounts, revocations } = authModule(ctx);
+
+  app.get(
+    '/internal/revocations',
+    {
+      schema: {
+        tags,
+        summary: 'Access tokens revoked before their expiry (logout, suspension, role or password change)',
+        querystring: Type.Object({
+          after: Type.Integer({ minimum: 0, default: 0, description: 'The `latest` of the previous answer' }),
+          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 1000 }),
+        }),
+        response: { 200: AccessRevocationFeed, 400: ProblemSchema },
+      },
+    },
+    async (req) => revocations.feed(req.query.after, req.query.limit, new Date()),
+  );
 
   app.put(
     '/internal/credentials/:userId',

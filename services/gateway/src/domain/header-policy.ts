@@ -1,4 +1,4 @@
-import { type Identity, identityHeaders } from '@sagamart/kit/pure';
+import { SERVICE_TOKEN_HEADER } from '@sagamart/kit/pure';
 
 /** Node's request headers (lower-case names), without importing node:http into pure code. */
 type IncomingHttpHeaders = Record<string, string | string[] | undefined> & { host?: string };
@@ -16,12 +16,13 @@ const HOP_BY_HOP = new Set([
   'upgrade',
 ]);
 
-/** Identity headers are the gateway's to set: services trust them blindly. */
+/** Identity and service-token headers are the gateway's to set, never a client's. */
 export function isIdentityHeader(name: string): boolean {
-  return name.toLowerCase().startsWith('x-user-');
+  const lower = name.toLowerCase();
+  return lower.startsWith('x-user-') || lower === SERVICE_TOKEN_HEADER;
 }
 
-/** Removes every `x-user-*` header (Node lower-cases names, so any spelling is caught). */
+/** Removes every `x-user-*` and service-token header (Node lower-cases names, so any spelling is caught). */
 export function stripIdentityHeaders(headers: IncomingHttpHeaders): void {
   for (const name of Object.keys(headers)) if (isIdentityHeader(name)) delete headers[name];
 }
@@ -36,8 +37,8 @@ function connectionScoped(headers: IncomingHttpHeaders): Set<string> {
 }
 
 export interface ForwardingFacts {
-  /** Verified caller, if any. */
-  identity: Identity | undefined;
+  /** The gateway's service token for the upstream, carrying the verified caller, if any. */
+  credential: Record<string, string>;
   /** The address the request came from. */
   clientIp: string;
   protocol: 'http' | 'https';
@@ -66,7 +67,7 @@ export function upstreamRequestHeaders(
   out['x-forwarded-proto'] = facts.protocol;
   if (incoming.host) out['x-forwarded-host'] = incoming.host;
   out['x-request-id'] = facts.requestId;
-  if (facts.identity) Object.assign(out, identityHeaders(facts.identity));
+  Object.assign(out, facts.credential);
   return out;
 }
 

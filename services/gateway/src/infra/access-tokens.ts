@@ -15,6 +15,8 @@ export interface AccessTokenVerifierOptions {
   issuer: string;
   audience: string;
   clockToleranceSeconds: number;
+  /** Tokens auth-service revoked before their expiry (logout, suspension, role change). */
+  isRevoked?: (token: { sub: string; iat: number; sid?: string | undefined }) => boolean;
 }
 
 /** Verifies auth-service's ES256 access tokens and turns their claims into the caller's identity. */
@@ -40,6 +42,12 @@ export class AccessTokenVerifier {
     }
     const result = identityFromClaims(claims);
     if ('error' in result) throw new InvalidTokenError(result.error);
+    const facts = {
+      sub: result.identity.userId,
+      iat: typeof claims.iat === 'number' ? claims.iat : 0,
+      sid: typeof claims.sid === 'string' ? claims.sid : undefined,
+    };
+    if (this.options.isRevoked?.(facts)) throw new InvalidTokenError('the session has ended');
     return result.identity;
   }
 }

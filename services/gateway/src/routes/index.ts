@@ -4,6 +4,7 @@ import { breakerOptions, CircuitBreakers, type ServiceApp, type ServiceContext }
 import { isUpstreamFailure } from '../app/forward-request.ts';
 import { Gatekeeper } from '../app/gatekeeper.ts';
 import { LiveSettings } from '../app/live-settings.ts';
+import { RevocationFeed } from '../app/revocation-feed.ts';
 import { stripIdentityHeaders } from '../domain/header-policy.ts';
 import { AccessTokenVerifier, jwksFromService } from '../infra/access-tokens.ts';
 import { JwksKeyStore } from '../infra/jwks-key-store.ts';
@@ -19,7 +20,7 @@ import { registerWebSocketRoutes, selectProtocol } from './websocket.ts';
 export async function registerGateway(app: ServiceApp, ctx: ServiceContext): Promise<void> {
   const { config, log, discovery } = ctx;
 
-  // X-User-* come from the gateway only: drop the client's before anything (the kit included) reads them.
+  // X-User-* and service tokens come from the gateway only: drop the client's before anything reads them.
   const stripSpoofedIdentity = (req: IncomingMessage) => stripIdentityHeaders(req.headers);
   app.server.prependListener('request', stripSpoofedIdentity);
   app.server.prependListener('upgrade', stripSpoofedIdentity);
@@ -38,11 +39,20 @@ export async function registerGateway(app: ServiceApp, ctx: ServiceContext): Pro
     onReloadFailed: (error) =>
       log.warn({ err: (error as Error).message, service: issuer }, 'could not load the JWKS'),
   });
+  const revocations = new RevocationFeed({
+    client: ctx.client(issuer),
+    path: config.string('gateway.revocations.path'),
+    pollMs: config.number('gateway.revocations.pollMs'),
+    log,
+  });
+  await revocations.start(ctx.transport);
+  app.addHook('onClose', () => revocations.stop());
   const verifier = new AccessTokenVerifier({
     keys,
     issuer: config.string('gateway.auth.issuer'),
     audience: config.string('gateway.auth.audience'),
     clockToleranceSeconds: config.number('gateway.auth.clockToleranceSeconds'),
+    isRevoked: (token) => revocations.isRevoked(token),
   });
   const redisUrl = config.optionalString('redis.url');
   let limiter: RateLimiter = new MemoryRateLimiter();
@@ -81,9 +91,10 @@ export async function registerGateway(app: ServiceApp, ctx: ServiceContext): Pro
           metadata: {},
         }
       : undefined;
-  registerPlatformRoutes(app, { gatekeeper, discovery, registry });
-  registerWebSocketRoutes(app, { settings, gatekeeper, discovery });
-  await registerProxyRoutes(app, { settings, gatekeeper, discovery, breakers, webApp });
+  const { credentials } = ctx;
+  registerPlatformRoutes(app, { gatekeeper, discovery, credentials, registry });
+  registerWebSocketRoutes(app, { settings, gatekeeper, discovery, credentials });
+  await registerProxyRoutes(app, { settings, gatekeeper, discovery, breakers, webApp, credentials });
   log.info(
     {
       routes: settings.value.routes.routes.length,

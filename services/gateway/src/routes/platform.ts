@@ -1,8 +1,8 @@
 import { PlatformServices } from '@sagamart/contracts/http/platform';
 import {
+  type DeploymentCredentials,
   type Discovery,
   type Identity,
-  identityHeaders,
   injectTraceContext,
   notFound,
   ProblemSchema,
@@ -37,6 +37,7 @@ const DeadLetterPage = Type.Object({
 export interface PlatformDeps {
   gatekeeper: Gatekeeper;
   discovery: Discovery;
+  credentials: DeploymentCredentials;
   /** The discovery server itself, which is not in its own registry. */
   registry?: ServiceInstance | undefined;
 }
@@ -149,7 +150,7 @@ export function registerPlatformRoutes(app: ServiceApp, deps: PlatformDeps): voi
       const headers: Record<string, string> = {
         accept: 'application/json',
         'x-request-id': req.id,
-        ...identityHeaders(identity),
+        ...deps.credentials.headersFor(service, identity),
       };
       injectTraceContext(headers);
       const res = await request(new URL(path, instance.url), {

@@ -1,5 +1,5 @@
-import type { Readable } from 'node:stream';
-import type { CircuitBreakers, Discovery, ServiceApp } from '@sagamart/kit';
+import { PassThrough, type Readable } from 'node:stream';
+import type { CircuitBreakers, DeploymentCredentials, Discovery, ServiceApp } from '@sagamart/kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { forwardRequest } from '../app/forward-request.ts';
 import type { Gatekeeper } from '../app/gatekeeper.ts';
@@ -34,6 +34,7 @@ export interface ProxyDeps {
   discovery: Discovery;
   breakers: CircuitBreakers;
   webApp: WebApp | undefined;
+  credentials: DeploymentCredentials;
 }
 
 /** Everything no other route claims: the route table, else the web app, else 404. */
@@ -98,7 +99,7 @@ async function proxy(req: FastifyRequest, reply: FastifyReply, route: GatewayRou
     method: req.method,
     target: upstreamPath(route, req.url),
     headers: upstreamRequestHeaders(req.headers, {
-      identity,
+      credential: deps.credentials.headersFor(route.service, identity),
       clientIp: req.ip,
       protocol: req.protocol,
       requestId: req.id,

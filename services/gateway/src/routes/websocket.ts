@@ -1,4 +1,4 @@
-import type { Discovery, ServiceApp, ServiceInstance } from '@sagamart/kit';
+import type { DeploymentCredentials, Discovery, ServiceApp, ServiceInstance } from '@sagamart/kit';
 import { injectTraceContext } from '@sagamart/kit';
 import type { FastifyRequest } from 'fastify';
 import WebSocket, { type RawData } from 'ws';
@@ -14,6 +14,7 @@ export interface WebSocketDeps {
   settings: LiveSettings;
   gatekeeper: Gatekeeper;
   discovery: Discovery;
+  credentials: DeploymentCredentials;
 }
 
 interface Upstream {
@@ -93,7 +94,7 @@ async function openUpstream(req: FastifyRequest, deps: WebSocketDeps): Promise<U
   });
 
   const headers = upstreamHandshakeHeaders(req.headers, {
-    identity,
+    credential: deps.credentials.headersFor(route.service, identity),
     clientIp: req.ip,
     protocol: req.protocol,
     requestId: req.id,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { asService, asUser as signedIn } from '@sagamart/testkit';
 
 /**
  * The order saga's invariants, checked only through the services' HTTP APIs so any suite can use them
@@ -32,16 +33,8 @@ export interface InvariantScope {
 
 // biome-ignore lint/suspicious/noExplicitAny: bodies are read field by field
 type Json = any;
-const ADMIN = {
-  'x-user-id': randomUUID(),
-  'x-user-email': 'invariants@sagamart.test',
-  'x-user-role': 'ADMIN',
-};
-const asUser = (userId: string) => ({
-  'x-user-id': userId,
-  'x-user-email': `${userId}@example.test`,
-  'x-user-role': 'USER',
-});
+const ADMIN = signedIn(randomUUID(), 'ADMIN', 'invariants@sagamart.test');
+const asUser = (userId: string) => signedIn(userId);
 
 async function get(base: string, path: string, headers: Record<string, string> = ADMIN): Promise<Json> {
   const res = await fetch(`${base}${path}`, { headers });
@@ -161,7 +154,7 @@ export async function violations(urls: ShopUrls, scope: InvariantScope): Promise
         problems.push(`points of ${userId} went negative`);
     }
     for (const order of orders.filter((o) => o.userId === userId && o.pointsUsed > 0)) {
-      const reservation = await get(urls.user, `/internal/points/reservations/${order.orderId}`, {});
+      const reservation = await get(urls.user, `/internal/points/reservations/${order.orderId}`, asService());
       const expected =
         order.status === 'PAID' ? 'COMMITTED' : order.status === 'CANCELLED' ? 'RELEASED' : 'RESERVED';
       if (order.status === 'CANCELLED' && !reservation) continue; // never reserved

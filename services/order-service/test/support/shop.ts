@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { type ConfigTree, mergeConfig, type Service, type ServiceFactory } from '@sagamart/kit';
-import { buyPoints, jsonClient, startTestService, uniqueName } from '@sagamart/testkit';
+import {
+  asService,
+  buyPoints,
+  jsonClient,
+  asUser as signedIn,
+  startTestService,
+  uniqueName,
+} from '@sagamart/testkit';
 import authService from '../../../auth-service/src/index.ts';
 import mockPg from '../../../mock-pg/src/index.ts';
 import paymentService from '../../../payment-service/src/index.ts';
@@ -20,16 +27,8 @@ export interface Reply {
   body: Json;
 }
 
-export const ADMIN = {
-  'x-user-id': randomUUID(),
-  'x-user-email': 'admin@sagamart.test',
-  'x-user-role': 'ADMIN',
-};
-export const asUser = (userId: string) => ({
-  'x-user-id': userId,
-  'x-user-email': `${userId}@example.test`,
-  'x-user-role': 'USER',
-});
+export const ADMIN = signedIn(randomUUID(), 'ADMIN', 'admin@sagamart.test');
+export const asUser = (userId: string) => signedIn(userId);
 
 export async function call(
   base: string,
@@ -330,7 +329,7 @@ export async function startShop(options: ShopOptions = {}) {
 
     /** Pays with a test card through payment-service (the same confirm path as the browser). */
     pay(orderNumber: string, card: 'approve' | 'decline' | 'insufficient' | 'slow' = 'approve') {
-      return api('payment-service').post('/internal/payments/auto-pay', { orderNumber, card }, {});
+      return api('payment-service').post('/internal/payments/auto-pay', { orderNumber, card }, asService());
     },
 
     /** The stock movements recorded for one order. */

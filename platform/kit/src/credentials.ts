@@ -1,0 +1,140 @@
+import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
+import { jwtVerify } from 'jose';
+import { type Identity, type Role, SERVICE_TOKEN_HEADER } from './identity-types.ts';
+
+export { SERVICE_TOKEN_HEADER };
+
+/**
+ * Who may call whom (docs/adr/0005-service-credentials.md). Every deployment has one secret
+ * (SAGAMART_DEPLOYMENT_SECRET); keys for each purpose are derived from it with HKDF:
+ * - service tokens: HS256 JWTs, `sub` = calling service, `aud` = target, a 60 s life, optionally
+ *   carrying the user the call is made for (the gateway's verified caller, propagated);
+ * - HTTP Basic credentials for the config and discovery servers (the Spring Cloud way).
+ */
+export const PLATFORM_USER = 'sagamart';
+const TOKEN_TTL_SECONDS = 60;
+
+/** A verified caller: the service that sent the request and the user it acts for, if any. */
+export interface Caller {
+  service: string;
+  identity: Identity | undefined;
+}
+
+export interface DeploymentSecrets {
+  current: string;
+  /** Still accepted while a rotation rolls out (SAGAMART_DEPLOYMENT_SECRET_PREVIOUS). */
+  previous?: string | undefined;
+}
+
+interface TokenClaims {
+  sub: string;
+  aud: string | string[];
+  iat: number;
+  exp: number;
+  user?: { id: string; email: string; role: Role };
+}
+
+const derive = (secret: string, purpose: string) =>
+  Buffer.from(hkdfSync('sha256', secret, 'sagamart-deployment', purpose, 32));
+const base64url = (value: string | Buffer) => Buffer.from(value).toString('base64url');
+const JWT_HEADER = base64url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
+
+/** The Basic password of the config and discovery servers for a deployment secret. */
+export function platformPassword(secret: string): string {
+  return derive(secret, 'platform-basic').toString('base64url');
+}
+
+/** A fresh secret, for a deployment's first start. */
+export function generateDeploymentSecret(): string {
+  return randomBytes(32).toString('base64url');
+}
+
+export class DeploymentCredentials {
+  private readonly signingKey: Buffer;
+  private readonly verifyKeys: Buffer[];
+  private readonly passwords: Buffer[];
+
+  constructor(
+    /** This service's name: `sub` of the tokens it sends, the audience it accepts. */
+    readonly service: string,
+    secrets: DeploymentSecrets,
+  ) {
+    const all = [secrets.current, ...(secrets.previous ? [secrets.previous] : [])];
+    this.signingKey = derive(secrets.current, 'service-token');
+    this.verifyKeys = all.map((s) => derive(s, 'service-token'));
+    this.passwords = all.map((s) => Buffer.from(platformPassword(s)));
+  }
+
+  /**
+   * A signed service token for a call to `audience`, optionally on behalf of a user. Signed
+   * synchronously (HMAC-SHA256 over the compact JWS), so callers need not await it.
+   */
+  mint(audience: string | string[], identity?: Identity, ttlSeconds = TOKEN_TTL_SECONDS): string {
+    const now = Math.floor(Date.now() / 1000);
+    const claims: TokenClaims = { sub: this.service, aud: audience, iat: now, exp: now + ttlSeconds };
+    if (identity) claims.user = { id: identity.userId, email: identity.email, role: identity.role };
+    const signingInput = `${JWT_HEADER}.${base64url(JSON.stringify(claims))}`;
+    return `${signingInput}.${createHmac('sha256', this.signingKey).update(signingInput).digest('base64url')}`;
+  }
+
+  /** The headers that authenticate a call to `target` (and carry the user it is made for). */
+  headersFor(target: string, identity?: Identity): Record<string, string> {
+    return { [SERVICE_TOKEN_HEADER]: this.mint(target, identity) };
+  }
+
+  /** The caller a token proves, or undefined when it is forged, expired or meant for another service. */
+  async verify(token: string): Promise<Caller | undefined> {
+    for (const key of this.verifyKeys) {
+      try {
+        const { payload } = await jwtVerify<TokenClaims>(token, key, {
+          algorithms: ['HS256'],
+          audience: this.service,
+          requiredClaims: ['sub', 'exp', 'iat'],
+          clockTolerance: 5,
+        });
+        const user = payload.user;
+        const identity =
+          user && typeof user.id === 'string' && (user.role === 'USER' || user.role === 'ADMIN')
+            ? { userId: user.id, email: typeof user.email === 'string' ? user.email : '', role: user.role }
+            : undefined;
+        return { service: payload.sub, identity };
+      } catch {
+        // Try the previous secret, if any.
+      }
+    }
+    return undefined;
+  }
+
+  /** `Authorization` for the config and discovery servers. */
+  basicAuthorization(): string {
+    return `Basic ${Buffer.from(`${PLATFORM_USER}:${this.passwords[0]!.toString()}`).toString('base64')}`;
+  }
+
+  /** Whether an `Authorization` header carries the platform's Basic credentials. */
+  checkBasic(authorization: string | undefined): boolean {
+    const match = /^Basic\s+([A-Za-z0-9+/=]+)\s*$/i.exec(authorization ?? '');
+    if (!match) return false;
+    const decoded = Buffer.from(match[1]!, 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0 || decoded.slice(0, colon) !== PLATFORM_USER) return false;
+    const given = Buffer.from(decoded.slice(colon + 1));
+    return this.passwords.some((p) => p.length === given.length && timingSafeEqual(p, given));
+  }
+}
+
+/**
+ * A URL with credentials in it (`http://user:pass@host:8761`, as Eureka clients write it) split into
+ * the bare URL and its `Authorization` header; fetch refuses URLs with credentials.
+ */
+export function splitUrlCredentials(url: string): { url: string; authorization: string | undefined } {
+  const parsed = new URL(url);
+  if (!parsed.username && !parsed.password) return { url, authorization: undefined };
+  const user = decodeURIComponent(parsed.username);
+  const password = decodeURIComponent(parsed.password);
+  parsed.username = '';
+  parsed.password = '';
+  return {
+    url: parsed.toString().replace(/\/$/, url.endsWith('/') ? '/' : ''),
+    authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`,
+  };
+}

@@ -1,0 +1,148 @@
+import {
+  DeploymentCredentials,
+  defineService,
+  requireIdentity,
+  SERVICE_TOKEN_HEADER,
+  type Service,
+} from '@sagamart/kit';
+import { asService, asUser, startTestService, TEST_DEPLOYMENT_SECRET } from '@sagamart/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * Nothing is trusted for being on the same network (docs/adr/0005-service-credentials.md): a service
+ * knows its caller only from a service token signed with the deployment secret, which also carries
+ * the user the gateway verified. Raw X-User-* headers mean nothing.
+ */
+describe('kit: who may call a service', () => {
+  const running: Service[] = [];
+  let vault: Service;
+  let front: Service;
+  const forgedAdmin = { 'x-user-id': 'u-1', 'x-user-email': 'a@b.c', 'x-user-role': 'ADMIN' };
+
+  beforeAll(async () => {
+    vault = await startTestService(
+      defineService({
+        name: 'vault-service',
+        port: 0,
+        routes(app) {
+          app.get('/api/me', async (req) => ({ user: requireIdentity(req).userId }));
+          app.get('/api/admin/secrets', async (req) => ({ by: requireIdentity(req, 'ADMIN').userId }));
+          app.post('/internal/grants', async (req) => ({
+            caller: req.caller,
+            user: req.identity?.userId ?? null,
+          }));
+        },
+      }),
+      { config: { database: { url: '' } } },
+    );
+    running.push(vault);
+    // A second service calling the first through the kit's client, on behalf of its own caller.
+    front = await startTestService(
+      defineService({
+        name: 'front-service',
+        port: 0,
+        routes(app, ctx) {
+          app.post('/api/relay', async () => ctx.client('vault-service').post('/internal/grants', {}));
+        },
+      }),
+      { config: { database: { url: '' }, discovery: { static: { 'vault-service': vault.url } } } },
+    );
+    running.push(front);
+  });
+  afterAll(async () => {
+    await Promise.all(running.map((s) => s.stop()));
+  });
+
+  const call = (path: string, headers: Record<string, string> = {}, method = 'GET') =>
+    fetch(`${vault.url}${path}`, { method, headers });
+  const signedBy = (secret: string, audience: string, ttlSeconds?: number) =>
+    new DeploymentCredentials('intruder', { current: secret }).mint(
+      audience,
+      { userId: 'u-1', email: 'a@b.c', role: 'ADMIN' },
+      ttlSeconds,
+    );
+
+  it('refuses forged X-User-* headers on a direct call to its port', async () => {
+    expect((await call('/api/me', forgedAdmin)).status).toBe(401);
+    expect((await call('/api/admin/secrets', forgedAdmin)).status).toBe(401);
+  });
+
+  it('knows the user from the token the gateway signed, role included', async () => {
+    expect(await (await call('/api/me', asUser('u-7', 'USER', 'x@y.z', 'vault-service'))).json()).toEqual({
+      user: 'u-7',
+    });
+    expect((await call('/api/admin/secrets', asUser('u-7', 'USER', 'x@y.z', 'vault-service'))).status).toBe(
+      403,
+    );
+    expect(
+      await (await call('/api/admin/secrets', asUser('u-8', 'ADMIN', 'x@y.z', 'vault-service'))).json(),
+    ).toEqual({ by: 'u-8' });
+  });
+
+  it('refuses a token signed with another secret, meant for another service, expired or altered', async () => {
+    const token = (value: string) => ({ [SERVICE_TOKEN_HEADER]: value });
+    expect((await call('/api/me', token(signedBy('not-the-secret', 'vault-service')))).status).toBe(401);
+    expect((await call('/api/me', token(signedBy(TEST_DEPLOYMENT_SECRET, 'other-service')))).status).toBe(
+      401,
+    );
+    expect(
+      (await call('/api/me', token(signedBy(TEST_DEPLOYMENT_SECRET, 'vault-service', -60)))).status,
+    ).toBe(401);
+    const [header, , signature] = signedBy(TEST_DEPLOYMENT_SECRET, 'vault-service').split('.');
+    const claims = Buffer.from(
+      JSON.stringify({ sub: 'intruder', aud: 'vault-service', iat: 0, exp: 9_999_999_999 }),
+    ).toString('base64url');
+    expect((await call('/api/me', token(`${header}.${claims}.${signature}`))).status).toBe(401);
+    const none = `${Buffer.from('{"alg":"none"}').toString('base64url')}.${claims}.`;
+    expect((await call('/api/me', token(none))).status).toBe(401);
+  });
+
+  it('answers /internal/** only to a service with a token, however the path is spelled', async () => {
+    expect((await call('/internal/grants', {}, 'POST')).status).toBe(401);
+    expect((await call('/internal/grants', forgedAdmin, 'POST')).status).toBe(401);
+    expect((await call('/%69nternal/grants', {}, 'POST')).status).toBe(401);
+    const res = await call('/internal/grants', asService('vault-service'), 'POST');
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ caller: 'testkit', user: null });
+  });
+
+  it('signs its own calls, and passes on the user it acts for', async () => {
+    const relayed = await fetch(`${front.url}/api/relay`, {
+      method: 'POST',
+      headers: asUser('u-9', 'USER', 'n@m.o', 'front-service'),
+    });
+    expect(await relayed.json()).toEqual({ caller: 'front-service', user: 'u-9' });
+    // A forged header at the front door is not passed on as a user.
+    const forged = await fetch(`${front.url}/api/relay`, { method: 'POST', headers: forgedAdmin });
+    expect(await forged.json()).toEqual({ caller: 'front-service', user: null });
+  });
+
+  it('accepts tokens under the previous secret while a rotation rolls out', async () => {
+    const rotated = await startTestService(
+      defineService({
+        name: 'rotated-service',
+        port: 0,
+        routes(app) {
+          app.get('/api/me', async (req) => ({ user: requireIdentity(req).userId }));
+        },
+      }),
+      {
+        config: {
+          database: { url: '' },
+          security: { deploymentSecret: 'the-new-secret', previousDeploymentSecret: TEST_DEPLOYMENT_SECRET },
+        },
+      },
+    );
+    running.push(rotated);
+    const get = (headers: Record<string, string>) => fetch(`${rotated.url}/api/me`, { headers });
+    expect(
+      (await get({ [SERVICE_TOKEN_HEADER]: signedBy(TEST_DEPLOYMENT_SECRET, 'rotated-service') })).status,
+    ).toBe(200);
+    expect(
+      (await get({ [SERVICE_TOKEN_HEADER]: signedBy('the-new-secret', 'rotated-service') })).status,
+    ).toBe(200);
+    expect((await get({ [SERVICE_TOKEN_HEADER]: signedBy('an-old-leak', 'rotated-service') })).status).toBe(
+      401,
+    );
+  });
+});

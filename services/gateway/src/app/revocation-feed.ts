@@ -1,0 +1,90 @@
+import { AccessRevocationFeed, REVOCATIONS_CHANNEL } from '@sagamart/contracts';
+import type { ServiceClient, Transport } from '@sagamart/kit';
+import type { Logger } from 'pino';
+import { RevocationSet, type TokenFacts } from '../domain/revocation-set.ts';
+
+export interface RevocationFeedOptions {
+  /** auth-service, through the kit's client (it signs the call: the feed is an /internal route). */
+  client: ServiceClient;
+  path: string;
+  pollMs: number;
+  log: Logger;
+}
+
+const PAGE = 1_000;
+
+/**
+ * Keeps the gateway's copy of auth-service's revocation feed: read at start, polled every pollMs, and
+ * read at once when auth-service broadcasts that it revoked something. A revoked token stops working
+ * within a broadcast's delivery (milliseconds), or one poll when the hint is lost.
+ */
+export class RevocationFeed {
+  private readonly set = new RevocationSet();
+  private cursor = 0;
+  private syncing: Promise<void> | undefined;
+  private again = false;
+  private timer: NodeJS.Timeout | undefined;
+  private subscription: { close(): Promise<void> } | undefined;
+  private failing = false;
+
+  constructor(private readonly options: RevocationFeedOptions) {}
+
+  async start(transport: Transport | undefined): Promise<void> {
+    this.subscription = await transport?.onBroadcast(REVOCATIONS_CHANNEL, () => void this.sync());
+    this.timer = setInterval(() => void this.sync(), this.options.pollMs);
+    this.timer.unref();
+    await this.sync();
+  }
+
+  isRevoked(token: TokenFacts): boolean {
+    return this.set.isRevoked(token);
+  }
+
+  /** Reads every new entry; a call while one runs makes it read once more afterwards. */
+  sync(): Promise<void> {
+    if (this.syncing) {
+      this.again = true;
+      return this.syncing;
+    }
+    this.syncing = (async () => {
+      try {
+        do {
+          this.again = false;
+          await this.readAll();
+        } while (this.again);
+        if (this.failing) this.options.log.info('revocation feed readable again');
+        this.failing = false;
+      } catch (error) {
+        if (!this.failing)
+          this.options.log.warn(
+            { err: (error as Error).message },
+            'cannot read the revocation feed; retrying',
+          );
+        this.failing = true;
+      } finally {
+        this.syncing = undefined;
+      }
+    })();
+    return this.syncing;
+  }
+
+  private async readAll(): Promise<void> {
+    for (;;) {
+      const page = await this.options.client.get(this.options.path, {
+        query: { after: this.cursor, limit: PAGE },
+        response: AccessRevocationFeed,
+        timeoutMs: 2_000,
+      });
+      this.set.apply(page.revocations);
+      const advanced = page.latest > this.cursor;
+      this.cursor = Math.max(this.cursor, page.latest);
+      if (page.revocations.length < PAGE || !advanced) break;
+    }
+    this.set.prune(Math.floor(Date.now() / 1000));
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.subscription?.close();
+  }
+}
