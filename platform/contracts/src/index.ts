@@ -1,5 +1,6 @@
 export * from './catalog.ts';
 export { defineEvent, type EventContract, type EventPayload, type Topology } from './define.ts';
 export * from './identity.ts';
+export * from './notifications.ts';
 export * from './ordering.ts';
 export { topology } from './topology.ts';

@@ -20,4 +20,14 @@ export const topology: Topology = {
   ],
   'payment-service': ['order.placed', 'order.cancelled'],
   'order-service': ['payment.approved', 'payment.failed', 'payment.refunded'],
+  // Shipping, return and exchange events join this list when their contracts exist.
+  'notification-service': [
+    'order.placed',
+    'order.paid',
+    'order.cancelled',
+    'payment.approved',
+    'payment.refunded',
+    'user.registered',
+    'user.updated',
+  ],
 };
