@@ -12,6 +12,7 @@ import {
   PaymentApproved,
   type PaymentApprovedPayload,
   UserRegistered,
+  UserUpdated,
 } from '@sagamart/contracts';
 import { type ConfigTree, defineService, type Service } from '@sagamart/kit';
 import { eventually, startTestService, uniqueName } from '@sagamart/testkit';
@@ -107,7 +108,27 @@ export function anOrder(userId: string = randomUUID()) {
   };
 }
 
-export const events = { OrderPlaced, OrderPaid, OrderCancelled, PaymentApproved, UserRegistered };
+export const events = {
+  OrderPlaced,
+  OrderPaid,
+  OrderCancelled,
+  PaymentApproved,
+  UserRegistered,
+  UserUpdated,
+};
+
+/** Events an instance has handled (duplicates included), from its /metrics; optionally of one name. */
+export async function handled(service: Service<unknown>, event?: string): Promise<number> {
+  const text = await (await fetch(`${service.url}/metrics`)).text();
+  let sum = 0;
+  for (const m of text.matchAll(/^events_consumed_total\{([^}]*)\} (\d+)/gm)) {
+    const labels = m[1]!;
+    if (!/result="(ok|duplicate)"/.test(labels)) continue;
+    if (event && !labels.includes(`event="${event}"`)) continue;
+    sum += Number(m[2]);
+  }
+  return sum;
+}
 
 export function registeredAdmin(userId: string = randomUUID()) {
   return {
