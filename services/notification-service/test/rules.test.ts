@@ -13,6 +13,8 @@ describe('notification rules', () => {
     expect(fromOrder!.body).toBe(
       'ORD-20261204-AB12CD34 주문의 결제(12,500원)가 완료되었습니다. 상품을 준비할게요.',
     );
+    // A points charge is paid like an order, but it is no order.
+    expect(draftsFor('payment.approved', { ...order, orderNumber: 'PNT-20261204-AB12CD34' })).toEqual([]);
     expect(forAdmins).toMatchObject({
       audience: 'admins',
       kind: 'ADMIN_ORDER_PAID',

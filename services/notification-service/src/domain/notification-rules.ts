@@ -123,6 +123,12 @@ const claimStep = (kind: NotificationKind, title: string, body: (e: OrderEventFa
   return (e) => toOwner(kind, `${kind}:${e.claimId ?? ''}`, title, body)(e);
 };
 
+/** Payment events also describe points charges (PNT-… numbers): only an order's payment notifies here. */
+const ofOrders =
+  (rule: Rule): Rule =>
+  (e) =>
+    e.orderNumber && !e.orderNumber.startsWith('ORD-') ? [] : rule(e);
+
 /**
  * Event name → notifications. Shipping, return and exchange events are mapped already: they start
  * making notifications as soon as their contracts exist and the topology routes them here.
@@ -147,10 +153,12 @@ export const NOTIFICATION_RULES: Readonly<Record<string, Rule>> = {
       ...orderRef(e),
     },
   ],
-  'payment.approved': paid,
+  'payment.approved': ofOrders(paid),
   'order.cancelled': cancelled,
   // A refund follows the cancel that caused it; the cancel's notification already says so.
-  'payment.refunded': (e) => cancelled({ ...e, reason: 'REFUNDED', wasPaid: true, payableAmount: e.amount }),
+  'payment.refunded': ofOrders((e) =>
+    cancelled({ ...e, reason: 'REFUNDED', wasPaid: true, payableAmount: e.amount }),
+  ),
   'shipment.dispatched': toOwner(
     'SHIPMENT_DISPATCHED',
     'SHIPMENT_DISPATCHED',
