@@ -72,6 +72,13 @@ function openClient(
   return new Promise<Client>((resolve, reject) => {
     const socket = new WebSocket(wsUrl, ['bearer', token], { perMessageDeflate: false });
     socket.once('error', reject);
+    socket.once('unexpected-response', (_req, res) => {
+      let body = '';
+      res.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      res.on('end', () => reject(new Error(`handshake answered ${res.statusCode}: ${body}`)));
+    });
     socket.once('open', () => socket.send(JSON.stringify({ type: 'resume', since: 0 })));
     socket.on('message', (data) => {
       const message = JSON.parse(data.toString()) as NotificationServerMessage;

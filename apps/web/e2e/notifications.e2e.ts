@@ -46,7 +46,7 @@ describe('live notifications', { timeout: 300_000 }, () => {
       await logIn(watching, email, password);
       await watching.getByRole('button', { name: 'Log out' }).waitFor();
       await watching.goto(`/me/orders/${order.orderId}`);
-      await watching.getByTestId('order-status').filter({ hasText: 'PAYMENT_PENDING' }).waitFor();
+      await watching.getByTestId('order-status').filter({ hasText: 'PAYMENT PENDING' }).waitFor();
       // 주문이 접수되었습니다 is already there, unread.
       await watching
         .getByTestId('notification-count')
@@ -113,18 +113,24 @@ async function placeOrder(
       };
       const sku = detail.skus.find((s) => s.status === 'ACTIVE' && s.stock >= 3);
       if (!sku) continue;
-      const placed = await http.post(`${gatewayUrl}/api/orders`, {
-        headers: { authorization: `Bearer ${accessToken}`, 'idempotency-key': randomUUID() },
-        data: {
-          items: [{ skuId: sku.id, quantity: 1 }],
-          delivery: {
-            receiverName: '김하늘',
-            receiverPhone: '010-3456-7890',
-            zipcode: '04524',
-            address: '서울특별시 중구 세종대로 110',
+      // The same Idempotency-Key makes a retry after a timeout safe (a loaded machine is slow).
+      const idempotencyKey = randomUUID();
+      const skuId = sku.id;
+      const post = () =>
+        http.post(`${gatewayUrl}/api/orders`, {
+          headers: { authorization: `Bearer ${accessToken}`, 'idempotency-key': idempotencyKey },
+          data: {
+            items: [{ skuId, quantity: 1 }],
+            delivery: {
+              receiverName: '김하늘',
+              receiverPhone: '010-3456-7890',
+              zipcode: '04524',
+              address: '서울특별시 중구 세종대로 110',
+            },
           },
-        },
-      });
+        });
+      let placed = await post();
+      for (let attempt = 0; placed.status() === 503 && attempt < 5; attempt++) placed = await post();
       assert.ok(placed.status() === 201 || placed.status() === 200, await placed.text());
       return (await placed.json()) as PlacedOrder;
     }

@@ -25,7 +25,6 @@ export const topology: Topology = {
     'order.placed',
     'order.paid',
     'order.cancelled',
-    'payment.approved',
     'payment.refunded',
     'user.registered',
     'user.updated',

@@ -3,7 +3,6 @@ import {
   OrderCancelled,
   OrderPaid,
   OrderPlaced,
-  PaymentApproved,
   PaymentRefunded,
   UserRegistered,
   UserUpdated,
@@ -22,13 +21,7 @@ export type { NotificationDb } from './infra/schema.ts';
  * The events that make notifications (see domain/notification-rules.ts for what each makes).
  * Shipping, return and exchange contracts join this list, and the topology, when they exist.
  */
-const NOTIFYING_EVENTS: EventContract[] = [
-  OrderPlaced,
-  OrderPaid,
-  OrderCancelled,
-  PaymentApproved,
-  PaymentRefunded,
-];
+const NOTIFYING_EVENTS: EventContract[] = [OrderPlaced, OrderPaid, OrderCancelled, PaymentRefunded];
 
 export default defineService<NotificationDb>({
   name: 'notification-service',

@@ -44,19 +44,18 @@ export function deliverySuite(name: string, transport: () => ConfigTree) {
     const unread = async (userId: string) =>
       (await jsonClient(a).get('/api/notifications/unread-count', asUser(userId))).body.count as number;
 
-    it('makes one notification of a redelivered event, and one of order.paid with payment.approved', async () => {
+    it('makes one notification of a redelivered event, and one of a change told twice', async () => {
       const order = anOrder();
       const messageId = randomUUID();
       await probe.publish(events.OrderPlaced, order.placed(), messageId);
       // Redelivered after it was handled (its outbox row is gone by then: ids are unique there).
       await eventually(async () => (await unread(order.userId)) === 1);
       await probe.publish(events.OrderPlaced, order.placed(), messageId);
-      await probe.publish(events.PaymentApproved, order.approved());
       await probe.publish(events.OrderPaid, order.paid());
       // A redelivery with a new message id (a replayed dead letter, a republished outbox row).
       await probe.publish(events.OrderPaid, order.paid());
       // Every copy was handled (by either instance) before counting.
-      await eventually(async () => (await handled(a)) + (await handled(b)) >= 5);
+      await eventually(async () => (await handled(a)) + (await handled(b)) >= 4);
       const list = (await jsonClient(b).get('/api/notifications', asUser(order.userId))).body;
       expect(list.totalElements).toBe(2);
       expect(list.content.map((n: { kind: string }) => n.kind).sort()).toEqual([

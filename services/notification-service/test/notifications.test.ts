@@ -126,7 +126,7 @@ describe('notification-service', () => {
 
       const order = anOrder();
       await probe.publish(events.OrderPaid, order.paid());
-      await probe.publish(events.PaymentApproved, order.approved());
+      await probe.publish(events.OrderPaid, order.paid());
       await eventually(async () => (await count(first.userId)) === 1 && (await count(second.userId)) === 1);
       const [copy] = (await list(first.userId)).content;
       expect(copy).toMatchObject({

@@ -5,16 +5,15 @@ import { planResume } from '../src/domain/resume.ts';
 const order = { orderId: 'o-1', orderNumber: 'ORD-20261204-AB12CD34', userId: 'u-1' };
 
 describe('notification rules', () => {
-  it('folds order.paid and payment.approved into one ORDER_PAID, and gives admins their own kind', () => {
+  it('tells a payment by order.paid alone, and gives admins their own kind', () => {
     const [fromOrder, forAdmins] = draftsFor('order.paid', { ...order, payableAmount: 12_500 });
-    const [fromPayment] = draftsFor('payment.approved', { ...order, amount: 12_500 });
-    expect(fromOrder!.dedupeKey).toBe(fromPayment!.dedupeKey);
+    expect(draftsFor('payment.approved', { ...order, amount: 12_500 })).toEqual([]);
     expect(fromOrder).toMatchObject({ audience: 'owner', kind: 'ORDER_PAID', link: '/me/orders/o-1' });
     expect(fromOrder!.body).toBe(
       'ORD-20261204-AB12CD34 주문의 결제(12,500원)가 완료되었습니다. 상품을 준비할게요.',
     );
-    // A points charge is paid like an order, but it is no order.
-    expect(draftsFor('payment.approved', { ...order, orderNumber: 'PNT-20261204-AB12CD34' })).toEqual([]);
+    // A points charge is paid (and refunded) like an order, but it is no order.
+    expect(draftsFor('payment.refunded', { ...order, orderNumber: 'PNT-20261204-AB12CD34' })).toEqual([]);
     expect(forAdmins).toMatchObject({
       audience: 'admins',
       kind: 'ADMIN_ORDER_PAID',

@@ -9,8 +9,6 @@ import {
   type OrderPaidPayload,
   OrderPlaced,
   type OrderPlacedPayload,
-  PaymentApproved,
-  type PaymentApprovedPayload,
   UserRegistered,
   UserUpdated,
 } from '@sagamart/contracts';
@@ -88,15 +86,6 @@ export function anOrder(userId: string = randomUUID()) {
       paymentId: randomUUID(),
       paidAt: at,
     }),
-    approved: (): PaymentApprovedPayload => ({
-      ...ref,
-      paymentId: randomUUID(),
-      paymentKey: `pk_${orderId}`,
-      version: 2,
-      amount: 30_000,
-      method: 'CARD',
-      approvedAt: at,
-    }),
     cancelled: (reason: OrderCancelledPayload['reason'], wasPaid = false): OrderCancelledPayload => ({
       ...ref,
       version: 4,
@@ -112,7 +101,6 @@ export const events = {
   OrderPlaced,
   OrderPaid,
   OrderCancelled,
-  PaymentApproved,
   UserRegistered,
   UserUpdated,
 };

@@ -2,8 +2,8 @@ import type { NotificationKind, OrderCancelReason } from '@sagamart/contracts';
 
 /**
  * Which notification an event makes, keyed by event name. Several events may describe one change the
- * user cares about (order.paid and payment.approved are one payment): they share a `dedupeKey`, and
- * the first to arrive makes the notification. Pure: no I/O.
+ * user cares about (a cancel and the refund it causes): they share a `dedupeKey`, and the first to
+ * arrive makes the notification; a redelivery under a new message id makes nothing either. Pure: no I/O.
  */
 export interface NotificationDraft {
   /** The event's user, or every active admin (each gets their own copy). */
@@ -123,6 +123,13 @@ const claimStep = (kind: NotificationKind, title: string, body: (e: OrderEventFa
   return (e) => toOwner(kind, `${kind}:${e.claimId ?? ''}`, title, body)(e);
 };
 
+const claimRejected = (kind: NotificationKind, claim: '반품' | '교환'): Rule =>
+  claimStep(
+    kind,
+    `${claim}이 거절되었습니다`,
+    (e) => `${orderLabel(e)}의 ${claim}이 거절되었습니다.${e.rejectReason ? ` 사유: ${e.rejectReason}` : ''}`,
+  );
+
 /** Payment events also describe points charges (PNT-… numbers): only an order's payment notifies here. */
 const ofOrders =
   (rule: Rule): Rule =>
@@ -153,7 +160,9 @@ export const NOTIFICATION_RULES: Readonly<Record<string, Rule>> = {
       ...orderRef(e),
     },
   ],
-  'payment.approved': ofOrders(paid),
+  // payment.approved is not mapped: the payment is told by order.paid, which comes once the order is
+  // PAID, so the notification never runs ahead of the order page (and an approval that raced a cancel
+  // is told as the cancel with its refund).
   'order.cancelled': cancelled,
   // A refund follows the cancel that caused it; the cancel's notification already says so.
   'payment.refunded': ofOrders((e) =>
@@ -178,11 +187,7 @@ export const NOTIFICATION_RULES: Readonly<Record<string, Rule>> = {
     '반품이 승인되었습니다',
     (e) => `${orderLabel(e)}의 반품이 승인되었습니다. 상품을 회수하러 갈게요.`,
   ),
-  'return.rejected': claimStep(
-    'RETURN_REJECTED',
-    '반품이 거절되었습니다',
-    (e) => `${orderLabel(e)}의 반품이 거절되었습니다.${e.rejectReason ? ` 사유: ${e.rejectReason}` : ''}`,
-  ),
+  'return.rejected': claimRejected('RETURN_REJECTED', '반품'),
   'return.completed': claimStep(
     'RETURN_COMPLETED',
     '반품이 완료되었습니다',
@@ -193,11 +198,7 @@ export const NOTIFICATION_RULES: Readonly<Record<string, Rule>> = {
     '교환이 승인되었습니다',
     (e) => `${orderLabel(e)}의 교환이 승인되었습니다. 상품을 회수하러 갈게요.`,
   ),
-  'exchange.rejected': claimStep(
-    'EXCHANGE_REJECTED',
-    '교환이 거절되었습니다',
-    (e) => `${orderLabel(e)}의 교환이 거절되었습니다.${e.rejectReason ? ` 사유: ${e.rejectReason}` : ''}`,
-  ),
+  'exchange.rejected': claimRejected('EXCHANGE_REJECTED', '교환'),
   'exchange.completed': claimStep(
     'EXCHANGE_COMPLETED',
     '교환이 완료되었습니다',
