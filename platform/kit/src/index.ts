@@ -52,8 +52,20 @@ export {
   type Role,
 } from './identity.ts';
 export { createMetrics, type ServiceMetrics } from './metrics.ts';
-export { type Page, PageQuery, PageSchema, toPage } from './page.ts';
+export {
+  type Page,
+  PageQuery,
+  PageSchema,
+  parseSort,
+  type SortDirection,
+  type SortOrder,
+  SortParam,
+  type SortSpec,
+  toPage,
+} from './page.ts';
+export { type Periodic, repeatEvery } from './periodic.ts';
 export { type BreakerOptions, BrokenCircuitError, CircuitBreakers, CircuitState } from './resilience.ts';
+export type { RetentionTask } from './retention.ts';
 export { runService } from './run.ts';
 export {
   defaultDatabaseName,

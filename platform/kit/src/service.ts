@@ -21,10 +21,12 @@ import {
   RabbitTransport,
   type Transport,
 } from './events/index.ts';
+import { messagingRetentionTasks } from './events/retention.ts';
 import { createHttpApp, requireIdentity, type ServiceApp } from './http.ts';
 import { createMetrics, type ServiceMetrics } from './metrics.ts';
 import { PageQuery, PageSchema, toPage } from './page.ts';
 import { CircuitBreakers } from './resilience.ts';
+import { RetentionJob, type RetentionTask } from './retention.ts';
 import { isBreakerFailure, ServiceClient } from './service-client.ts';
 import { createTracing, currentTraceId, type Tracing } from './tracing.ts';
 
@@ -60,6 +62,8 @@ export interface ServiceDefinition<DB = unknown> {
   migrations?: Record<string, Migration>;
   handlers?: (ctx: ServiceContext<DB>) => EventHandler<DB>[];
   routes?: (app: ServiceApp, ctx: ServiceContext<DB>) => void | Promise<void>;
+  /** Pruning of the service's own tables that only grow, run with the kit's (config `retention.*`). */
+  retention?: (ctx: ServiceContext<DB>) => RetentionTask[];
   /** Extra readiness checks, by component name. */
   readiness?: (ctx: ServiceContext<DB>) => Record<string, () => Promise<boolean>>;
   onStart?: (ctx: ServiceContext<DB>) => void | Promise<void>;
@@ -124,6 +128,14 @@ function kitDefaults(def: ServiceDefinition<any>): ConfigTree {
     amqp: { url: '', prefix: '' },
     redis: { url: '' },
     events: { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 30_000, concurrency: 8 },
+    // Pruning of tables that only grow; the windows' reasoning is in events/retention.ts.
+    retention: {
+      intervalMs: 600_000,
+      batchSize: 1_000,
+      maxBatches: 20,
+      inboxSeconds: 604_800,
+      deadLetterSeconds: 2_592_000,
+    },
     http: {
       client: { timeoutMs: 3_000, maxAttempts: 3, breaker: { failureThreshold: 5, halfOpenAfterMs: 5_000 } },
     },
@@ -150,6 +162,7 @@ class ServiceRuntime<DB> implements Service<DB> {
   private ownsDiscovery = false;
   private relay: OutboxRelay | undefined;
   private consumer: EventConsumer<DB> | undefined;
+  private retention: RetentionJob | undefined;
   private refreshSubscription: { close(): Promise<void> } | undefined;
   private tracing!: Tracing;
   private metrics!: ServiceMetrics;
@@ -218,7 +231,7 @@ class ServiceRuntime<DB> implements Service<DB> {
       },
       serverUrl: configServerUrl,
       env,
-      refreshable: def.refreshable ?? [],
+      refreshable: [...(def.refreshable ?? []), 'retention'],
       log: this.log,
     });
     const config = this.config;
@@ -254,6 +267,7 @@ class ServiceRuntime<DB> implements Service<DB> {
 
       await this.consumer?.start();
       await this.relay?.start();
+      this.retention?.start();
       await def.onStart?.(this.ctx);
       this.ready = true;
       if (def.register !== false) {
@@ -427,6 +441,25 @@ class ServiceRuntime<DB> implements Service<DB> {
     } else if (def.handlers) {
       throw new Error(`${this.name} has event handlers but no database or transport`);
     }
+    if (database) {
+      const config = this.config;
+      this.retention = new RetentionJob({
+        tasks: [
+          ...messagingRetentionTasks(this.messagingDb(), () => ({
+            inboxSeconds: config.number('retention.inboxSeconds'),
+            deadLetterSeconds: config.number('retention.deadLetterSeconds'),
+          })),
+          ...(def.retention?.(this.ctx) ?? []),
+        ],
+        metrics: this.metrics,
+        log: this.log,
+        settings: () => ({
+          intervalMs: config.number('retention.intervalMs'),
+          batchSize: config.number('retention.batchSize'),
+          maxBatches: config.number('retention.maxBatches'),
+        }),
+      });
+    }
     if (transport) {
       this.refreshSubscription = await transport.onBroadcast('config.refresh', (payload) => {
         const destination = (payload as { destination?: string } | undefined)?.destination;
@@ -586,6 +619,7 @@ class ServiceRuntime<DB> implements Service<DB> {
     else if (this.discovery) await step('deregister', () => this.discovery.deregister());
     await step('http', () => this.closeHttp());
     await step('consumers', () => this.consumer?.stop());
+    await step('retention', () => this.retention?.stop());
     await step('relay', async () => {
       await this.relay?.stop();
       await this.relay?.drain();

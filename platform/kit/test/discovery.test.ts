@@ -116,9 +116,21 @@ describe('kit discovery', () => {
       await service.stop();
       const last = registry.calls.findLast((c) => c.method !== 'GET');
       expect(last).toMatchObject({ method: 'DELETE', path: `/api/registry/apps/${name}/${name}-1` });
+      // A second instance heartbeating on the same cadence is the clock: once it has beaten twice,
+      // the stopped one would have beaten too if its heartbeat were still running.
       const after = registry.calls.length;
-      await new Promise((r) => setTimeout(r, 300));
-      expect(registry.calls.slice(after).filter((c) => c.method !== 'GET')).toEqual([]);
+      await start(`${name}-witness`, {
+        instanceId: `${name}-witness-1`,
+        config: registryConfig(registry.url),
+      });
+      const witnessBeat = `/api/registry/apps/${name}-witness/${name}-witness-1/heartbeat`;
+      await eventually(
+        () =>
+          registry.calls.slice(after).filter((c) => c.method === 'PUT' && c.path === witnessBeat).length >= 2,
+      );
+      expect(
+        registry.calls.slice(after).filter((c) => c.method !== 'GET' && c.path.includes(`/${name}-1`)),
+      ).toEqual([]);
     });
 
     it('registers again when a heartbeat answers 404, keeping the status it set', async () => {

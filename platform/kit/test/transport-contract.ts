@@ -11,7 +11,7 @@ import {
   sql,
   type Transport,
 } from '@sagamart/kit';
-import { eventually, startTestService, uniqueName } from '@sagamart/testkit';
+import { eventsHandled, eventually, startTestService, uniqueName } from '@sagamart/testkit';
 import { Type } from 'typebox';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -195,12 +195,13 @@ export function transportContract(label: string, transportConfig: () => ConfigTr
       await transport.publish([message]);
       await transport.publish([message]);
       await transport.send(t.consumerName, message);
-      // A different message afterwards proves the duplicates were consumed, not just slow.
+      // A different message afterwards; all four deliveries handled proves the copies were consumed, not just slow.
       await transport.publish([{ ...message, id: uniqueName('msg'), payload: { itemId: 'dup-2' } }]);
-      await eventually(async () => (await t.effects(consumer)).some((r) => r.item_id === 'dup-2'));
-      await new Promise((r) => setTimeout(r, 300));
+      await eventually(async () => (await eventsHandled(consumer, t.ItemCreated.name)) === 4);
+      expect(await eventsHandled(consumer, t.ItemCreated.name, ['duplicate'])).toBe(2);
       const rows = await t.effects(consumer);
       expect(rows.filter((r) => r.item_id === 'dup-1')).toHaveLength(1);
+      expect(rows.filter((r) => r.item_id === 'dup-2')).toHaveLength(1);
     });
 
     it('re-drives events committed before a crash of the relay', async () => {

@@ -136,3 +136,38 @@ export function asUser(
 ) {
   return { 'x-user-id': userId, 'x-user-email': email, 'x-user-role': role };
 }
+
+/** The value of a Prometheus sample whose labels include the given ones (undefined when absent). */
+export function metricValue(
+  exposition: string,
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
+  for (const line of exposition.split('\n')) {
+    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
+    if (!match || match[1] !== name) continue;
+    const found = Object.fromEntries(
+      [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
+    );
+    if (Object.entries(labels).every(([k, v]) => found[k] === v)) return Number(match[3]);
+  }
+  return undefined;
+}
+
+/**
+ * Deliveries of one event a service's consumer has finished with, from its /metrics: applied ('ok')
+ * and dropped by the inbox ('duplicate') by default. The signal that a message was processed, so a
+ * test can assert what did NOT happen without sleeping.
+ */
+export async function eventsHandled(
+  service: string | { url: string },
+  event: string,
+  results: readonly string[] = ['ok', 'duplicate'],
+): Promise<number> {
+  const url = typeof service === 'string' ? service : service.url;
+  const text = await (await fetch(`${url}/metrics`)).text();
+  return results.reduce(
+    (sum, result) => sum + (metricValue(text, 'events_consumed_total', { event, result }) ?? 0),
+    0,
+  );
+}

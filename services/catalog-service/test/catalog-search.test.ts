@@ -205,6 +205,57 @@ describe('catalog search', () => {
     expect((await call(c, 'GET', '/api/catalog/products?sort=cheapest', { headers: {} })).status).toBe(400);
   });
 
+  it("sorts in Spring's Pageable form too: field,direction, repeatable, alongside the tokens", async () => {
+    const cards = async (query: string) =>
+      (await search(c, `${query}&size=100`)).content as Array<{
+        id: number;
+        name: string;
+        salePrice: number;
+        salesCount: number;
+      }>;
+    expect(await cards('sort=price,asc')).toEqual(await cards('sort=price_asc'));
+    expect(await cards('sort=price,DESC')).toEqual(await cards('sort=price_desc'));
+    expect(await cards('sort=price')).toEqual(await cards('sort=price_asc'));
+    expect(await cards('sort=salesCount,desc')).toEqual(await cards('sort=popular'));
+    expect(await cards('sort=createdAt,desc')).toEqual(await cards(''));
+
+    // Repeated: by price, then by name within one price (names compared by the database's collation).
+    const byPriceThenName = await cards('sort=price,desc&sort=name,asc');
+    const byPriceThenNameDesc = await cards('sort=price,desc&sort=name,desc');
+    const prices = byPriceThenName.map((x) => x.salePrice);
+    expect(prices).toEqual([...prices].sort((a, b) => b - a));
+    const samePrice = (list: typeof byPriceThenName, price: number) =>
+      list.filter((x) => x.salePrice === price).map((x) => x.name);
+    const shared = [...new Set(prices)].filter((price) => samePrice(byPriceThenName, price).length > 1);
+    expect(shared.length).toBeGreaterThan(0);
+    for (const price of shared) {
+      expect(samePrice(byPriceThenNameDesc, price)).toEqual(samePrice(byPriceThenName, price).reverse());
+    }
+    // Several fields sharing one direction, as Spring reads them.
+    expect(await cards('sort=price,name,desc')).toEqual(await cards('sort=price,desc&sort=name,desc'));
+
+    for (const bad of [
+      'cost,asc',
+      'price,sideways',
+      'price,desc,extra',
+      'constructor',
+      '__proto__',
+      ',asc',
+    ]) {
+      const res = await call(c, 'GET', `/api/catalog/products?sort=${encodeURIComponent(bad)}`, {
+        headers: {},
+      });
+      expect(res.status, bad).toBe(400);
+      expect(res.body.errors[0].field).toBe('sort');
+      expect(res.body.detail).toContain('price, createdAt, salesCount, name');
+    }
+    const unknown = await call(c, 'GET', '/api/catalog/products?sort=price,asc&sort=cost,desc', {
+      headers: {},
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.detail).toContain('Cannot sort by "cost,desc"');
+  });
+
   it('answers the standard page object', async () => {
     const page = await search(c, 'size=5&page=1&sort=price_asc');
     expect(page).toMatchObject({

@@ -1,3 +1,4 @@
+import { metricValue } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   call,
@@ -26,12 +27,14 @@ describe('catalog follows product-service', () => {
     c = pair.catalog.url;
     top = await createCategory(p, '아우터');
     leaf = await createCategory(p, '후드 집업', top);
-    // Category events clear every cached detail (breadcrumbs), twice: let that pass before caching starts.
+    // Category events clear every cached detail (breadcrumbs), twice: let both pass before caching
+    // starts, or a late re-delete would refresh a detail that only an invalidation should.
     await until(
       () => call(c, 'GET', '/api/catalog/categories/tree', { headers: {} }),
       (r) => r.body[0]?.children.length === 1,
     );
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    const metrics = async () => (await fetch(`${c}/metrics`)).text();
+    await until(metrics, (text) => metricValue(text, 'catalog_detail_cache_redeletes_pending') === 0);
   });
   afterAll(() => pair.stop());
 

@@ -39,19 +39,4 @@ export function http(baseUrl: string) {
   };
 }
 
-/** The value of a Prometheus sample whose labels include the given ones (undefined when absent). */
-export function metricValue(
-  exposition: string,
-  name: string,
-  labels: Record<string, string>,
-): number | undefined {
-  for (const line of exposition.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const found = Object.fromEntries(
-      [...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]),
-    );
-    if (Object.entries(labels).every(([k, v]) => found[k] === v)) return Number(match[3]);
-  }
-  return undefined;
-}
+export { metricValue } from '@sagamart/testkit';

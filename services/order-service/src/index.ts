@@ -1,6 +1,7 @@
 import { PaymentApproved, PaymentFailed, PaymentRefunded } from '@sagamart/contracts';
 import { defineService, on } from '@sagamart/kit';
 import { orderModule } from './app/module.ts';
+import { sagaLogRetention } from './app/saga-log-retention.ts';
 import { orderDefaults, refreshableSettings } from './app/settings.ts';
 import { migrations, type OrderDb } from './infra/schema.ts';
 import { registerAdminRoutes } from './routes/admin-routes.ts';
@@ -27,6 +28,7 @@ export default defineService<OrderDb>({
       on(PaymentRefunded, (event, { trx }) => lifecycle.paymentRefunded(trx, event)),
     ];
   },
+  retention: (ctx) => [sagaLogRetention(ctx)],
   routes: (app, ctx) => {
     registerOrderRoutes(app, ctx);
     registerAdminRoutes(app, ctx);

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { PaymentApproved } from '@sagamart/contracts';
 import { type ConfigTree, HEADER } from '@sagamart/kit';
-import { eventually } from '@sagamart/testkit';
+import { eventsHandled, eventually } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectInvariants } from './support/invariants.ts';
 import { asUser, DELIVERY, type Json, type Shop, startShop } from './support/shop.ts';
@@ -118,6 +118,7 @@ export function sagaInvariantSuite(label: string, transport: () => ConfigTree) {
       // 6. The first order's approval delivered again, as a broker redelivery (same message id) and as a
       // producer re-send (new id), and the cancelled order's approval too: nothing changes.
       const transport = shop.service('order-service').context.transport!;
+      const handledBefore = await eventsHandled(shop.urls().order, PaymentApproved.name);
       for (const order of [paid.body, regretted.body]) {
         const { payment } = (
           await shop.api('payment-service').get(`/internal/payments/orders/${order.orderNumber}`)
@@ -147,7 +148,11 @@ export function sagaInvariantSuite(label: string, transport: () => ConfigTree) {
         });
         await transport.publish([message(id), message(id), message(randomUUID())]);
       }
-      await new Promise((r) => setTimeout(r, 500));
+      // Six deliveries handled (applied, found stale, or dropped by the inbox): the copies were consumed, not just slow.
+      await eventually(
+        async () => (await eventsHandled(shop.urls().order, PaymentApproved.name)) >= handledBefore + 6,
+        30_000,
+      );
       expect((await shop.adminOrder(paid.body.orderId)).body.status).toBe('PAID');
       expect((await shop.adminOrder(regretted.body.orderId)).body.status).toBe('CANCELLED');
 

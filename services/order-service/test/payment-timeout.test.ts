@@ -1,4 +1,5 @@
-import { eventually } from '@sagamart/testkit';
+import { type Kysely, sql } from '@sagamart/kit';
+import { eventually, metricValue } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectInvariants } from './support/invariants.ts';
 import { DELIVERY, type Json, type Shop, startShop } from './support/shop.ts';
@@ -42,5 +43,44 @@ describe('unpaid orders', () => {
     await eventually(async () => (await shop.pay(orderNumber)).status === 409);
     expect((await shop.order(user, orderId)).body.status).toBe('CANCELLED');
     await expectInvariants(shop.urls(), { productIds: [productId], userIds: [user.userId] });
+  });
+
+  it('drops the step log of a saga finished longer ago than orders.retention.sagaLogSeconds, keeping the rest', async () => {
+    const { skuIds } = await shop.product([10]);
+    const user = await shop.shopper(0);
+    const place = async () =>
+      (await shop.place(user, { items: [{ skuId: skuIds[0], quantity: 1 }], delivery: DELIVERY })).body
+        .orderId as string;
+    const [old, recent] = [await place(), await place()];
+    const compensated = async (orderId: string) =>
+      eventually(async () => {
+        const detail = (await shop.adminOrder(orderId)).body;
+        return detail.saga.phase === 'COMPENSATED' && detail.saga.current === null ? detail : undefined;
+      });
+    const [oldBefore, recentBefore] = [await compensated(old), await compensated(recent)];
+    expect(oldBefore.saga.log.length).toBeGreaterThan(0);
+
+    const metrics = async () => (await fetch(`${shop.urls().order}/metrics`)).text();
+    const deleted = async () =>
+      metricValue(await metrics(), 'retention_deleted_total', { table: 'saga_log' }) ?? 0;
+    const passes = async () =>
+      metricValue(await metrics(), 'retention_passes_total', { table: 'saga_log' }) ?? 0;
+    const deletedBefore = await deleted();
+    // 91 days pass for the first saga (the window is 90).
+    const db = shop.service('order-service').context.db as Kysely<any>;
+    await sql`update sagas set phase_since = phase_since - interval '91 days' where order_id = ${old}`.execute(
+      db,
+    );
+    await sql`update saga_log set at = at - interval '91 days' where order_id = ${old}`.execute(db);
+    await eventually(async () => (await deleted()) === deletedBefore + oldBefore.saga.log.length);
+    const passed = await passes();
+    await eventually(async () => (await passes()) >= passed + 2);
+    expect(await deleted()).toBe(deletedBefore + oldBefore.saga.log.length);
+
+    const oldAfter = (await shop.adminOrder(old)).body;
+    expect(oldAfter.saga.log).toEqual([]);
+    expect(oldAfter.saga.phase).toBe('COMPENSATED');
+    expect(oldAfter.timeline).toEqual(oldBefore.timeline);
+    expect((await shop.adminOrder(recent)).body.saga.log).toEqual(recentBefore.saga.log);
   });
 });

@@ -131,7 +131,11 @@ export async function startHarness(options: HarnessOptions = {}) {
     return pg;
   };
   let pg = await startPg();
-  const probe = await startTestService(defineOrderProbe(probeName), { topology, config: shared });
+  // One event at a time, in publish order: what barrier() relies on.
+  const probe = await startTestService(defineOrderProbe(probeName), {
+    topology,
+    config: { ...shared, events: { ...(shared.events as ConfigTree), concurrency: 1 } },
+  });
   running.push(probe);
   const paymentConfig: ConfigTree = {
     ...shared,
@@ -317,6 +321,18 @@ export async function startHarness(options: HarnessOptions = {}) {
       await until(async () => (await harness.events(orderNumber)).length >= count);
       return harness.events(orderNumber);
     },
+    /**
+     * Proves a negative without sleeping: settles a fresh payment through the reconciler (a slow card
+     * outlasts the confirm's timeout) and waits for its event at the probe. The reconciler runs one
+     * pass at a time and the relay and the probe keep publish order, so once the barrier's event is
+     * recorded, every reconcile pass and every event published before it has been recorded too.
+     */
+    async barrier() {
+      const order = await harness.place(harness.newOrder());
+      const res = await harness.autoPay(order.orderNumber, 'slow');
+      if (res.body?.status !== 'PENDING') throw new Error(`barrier payment was ${res.body?.status}`);
+      await until(async () => (await harness.events(order.orderNumber)).length > 0, 15_000);
+    },
     /** The order's latest payment status once it is not PENDING (or has refunded). */
     async settledPayment(orderNumber: string, status: string) {
       let last: any;
@@ -349,6 +365,3 @@ export async function until(condition: () => Promise<boolean>, timeoutMs = 10_00
     await new Promise((r) => setTimeout(r, 25));
   }
 }
-
-/** Waits a little so that anything that should NOT happen has had the chance to. */
-export const settle = (ms = 400) => new Promise((r) => setTimeout(r, ms));

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type Harness, settle, startHarness, until } from './harness.ts';
+import { type Harness, startHarness, until } from './harness.ts';
 
 // PG trouble: each test gets its own PG, payment-service and bus, so a stopped PG or an open circuit
 // never leaks into another test. The PG's slow card answers after 1.5 s; payment-service gives up
@@ -52,7 +52,7 @@ describe('payment-service under PG faults', () => {
     });
     await until(async () => (await breakerState()) === 0);
 
-    await settle();
+    await h.barrier();
     expect((await h.events(order.orderNumber)).map((e) => e.topic)).toEqual(['payment.approved']);
   });
 
@@ -68,7 +68,7 @@ describe('payment-service under PG faults', () => {
     expect(res.body.status).toBe('PENDING');
     const approved = await h.settledPayment(order.orderNumber, 'APPROVED');
     expect(approved.paymentId).toBe(res.body.paymentId);
-    await settle();
+    await h.barrier();
     expect((await h.events(order.orderNumber)).map((e) => e.topic)).toEqual(['payment.approved']);
   });
 
@@ -102,7 +102,8 @@ describe('payment-service under PG faults', () => {
     ).toBe('APPROVED');
     await h.stopPg();
     await h.cancelAndWait(order, { reason: 'ADMIN_CANCELLED', wasPaid: true });
-    await settle(600);
+    // The reconciler's refund attempts fail against the dead PG until the circuit opens (1 = open).
+    await until(async () => (await breakerState()) === 1);
     expect((await h.internalOrder(order.orderNumber)).body.payment).toMatchObject({
       status: 'APPROVED',
       refundRequested: true,
@@ -132,7 +133,7 @@ describe('payment-service under PG faults', () => {
     await h.restartPg();
     const approved = await h.settledPayment(order.orderNumber, 'APPROVED');
     expect(approved.paymentId).toBe(res.body.paymentId);
-    await settle();
+    await h.barrier();
     expect((await h.events(order.orderNumber)).map((e) => e.topic)).toEqual(['payment.approved']);
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, settle, startHarness, until } from './harness.ts';
+import { type Harness, startHarness, until } from './harness.ts';
 
 describe('payment-service', () => {
   let h: Harness;
@@ -123,7 +123,7 @@ describe('payment-service', () => {
     expect((await h.confirm(undefined, body)).status).toBe(401);
     expect((await h.mine(randomUUID(), order.orderNumber)).status).toBe(404);
     expect((await h.pgPayment(paymentKey)).body.status).toBe('READY');
-    await settle();
+    await h.barrier();
     expect(await h.events(order.orderNumber)).toEqual([]);
   });
 
@@ -153,7 +153,7 @@ describe('payment-service', () => {
     expect(second.body.type).toBe('urn:sagamart:problem:ALREADY_PAID');
     expect((await h.pgPayment(secondKey)).body.status).toBe('READY');
 
-    await settle();
+    await h.barrier();
     const events = await h.events(order.orderNumber);
     expect(events.map((e) => e.topic)).toEqual(['payment.approved']);
     expect((await h.adminList(`?orderNumber=${order.orderNumber}`)).body.totalElements).toBe(1);
@@ -189,8 +189,10 @@ describe('payment-service', () => {
     });
 
     // A redelivered cancel refunds nothing twice.
+    const cancels = await h.consumed('order.cancelled');
     await h.cancel(order, { reason: 'USER_CANCELLED', wasPaid: true });
-    await settle();
+    await until(async () => (await h.consumed('order.cancelled')) === cancels + 1);
+    await h.barrier();
     expect((await h.events(order.orderNumber)).map((e) => e.topic)).toEqual([
       'payment.approved',
       'payment.refunded',

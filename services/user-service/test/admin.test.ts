@@ -73,7 +73,18 @@ describe('admin user management', () => {
     expect(ids(await search(`searchText=${tag}`))).toEqual(ids(desc));
   });
 
-  it.each(['password,asc', 'createdAt,sideways', 'createdAt,desc,extra', 'created_at'])(
+  it("takes Spring's repeated sort parameters, the direction defaulting to asc", async () => {
+    const ids = (r: { body: { content: Array<{ userId: string }> } }) => r.body.content.map((u) => u.userId);
+    const oldestFirst = users.map((u) => u.userId);
+    // Every user of the tag shares status and grade: the second order decides.
+    expect(ids(await search(`searchText=${tag}&sort=status,asc&sort=createdAt,asc`))).toEqual(oldestFirst);
+    expect(ids(await search(`searchText=${tag}&sort=grade,desc&sort=createdAt,desc`))).toEqual(
+      [...oldestFirst].reverse(),
+    );
+    expect(ids(await search(`searchText=${tag}&sort=createdAt`))).toEqual(oldestFirst);
+  });
+
+  it.each(['password,asc', 'createdAt,sideways', 'createdAt,desc,extra', 'created_at', 'constructor'])(
     'refuses sort=%s with 400',
     async (sort) => {
       const res = await search(`sort=${encodeURIComponent(sort)}`);

@@ -25,6 +25,9 @@ export interface MessagingTables {
     error: string;
     attempts: number;
     failed_at: import('kysely').Generated<Date>;
+    /** Set when replayed or discarded; the row is kept a while after (see retention.ts). */
+    handled_at: import('kysely').Generated<Date | null>;
+    outcome: import('kysely').Generated<'REPLAYED' | 'DISCARDED' | null>;
   };
 }
 
@@ -61,6 +64,18 @@ export const messagingMigrations: Record<string, Migration> = {
         .addColumn('attempts', 'integer', (c) => c.notNull())
         .addColumn('failed_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
         .execute();
+    },
+  },
+  '0002_retention': {
+    async up(db: Kysely<unknown>) {
+      // Handled dead letters stay a while: they keep their message's inbox row alive.
+      await sql`alter table dead_letters add column if not exists handled_at timestamptz,
+        add column if not exists outcome text`.execute(db);
+      // What retention scans: old inbox rows, handled dead letters, dead letters by message.
+      await sql`create index if not exists inbox_processed_at on inbox (processed_at)`.execute(db);
+      await sql`create index if not exists dead_letters_message on dead_letters (message_id)`.execute(db);
+      await sql`create index if not exists dead_letters_handled on dead_letters (handled_at)
+        where handled_at is not null`.execute(db);
     },
   },
 };

@@ -1,5 +1,5 @@
 import type { ServiceContext, Subscription } from '@sagamart/kit';
-import { Counter } from 'prom-client';
+import { Counter, Gauge } from 'prom-client';
 import { type DetailCache, LruCache, RedisCache } from '../infra/detail-cache.ts';
 
 const CHANNEL = 'catalog.detail-cache';
@@ -30,6 +30,15 @@ export class DetailCacheService<T> {
       help: 'Product detail lookups by cache result: hit or miss',
       labelNames: ['result'],
       registers: [ctx.metrics.registry],
+    });
+    const timers = this.timers;
+    new Gauge({
+      name: 'catalog_detail_cache_redeletes_pending',
+      help: 'Delayed re-deletes of invalidated details not yet run (catalog.cache.redeleteMs)',
+      registers: [ctx.metrics.registry],
+      collect() {
+        this.set(timers.size);
+      },
     });
   }
 

@@ -1,5 +1,5 @@
 import type { OptionGroup, ProductImageRef, ProductStatus, SkuStatus } from '@sagamart/contracts';
-import { type Kysely, notFound, type Page, sql, toPage } from '@sagamart/kit';
+import { type Kysely, notFound, type Page, type SortOrder, type SortSpec, sql, toPage } from '@sagamart/kit';
 import {
   breadcrumb,
   type CategoryNode,
@@ -19,8 +19,27 @@ import {
 import type { CatalogDb } from '../infra/schema.ts';
 import type { DetailCacheService } from './detail-cache.ts';
 
-export const SORTS = ['relevance', 'latest', 'price_asc', 'price_desc', 'popular'] as const;
-export type Sort = (typeof SORTS)[number];
+/** Sort fields: `relevance` ranks matches of q (see relevance); the others are card fields. */
+export type SortField = 'relevance' | 'price' | 'createdAt' | 'salesCount' | 'name';
+
+/** Spring form (`sort=price,asc`) for the card fields; the shop's own tokens alongside. */
+export const SEARCH_SORT: SortSpec<SortField> = {
+  fields: ['price', 'createdAt', 'salesCount', 'name'],
+  tokens: {
+    relevance: [{ field: 'relevance', direction: 'desc' }],
+    latest: [{ field: 'createdAt', direction: 'desc' }],
+    price_asc: [{ field: 'price', direction: 'asc' }],
+    price_desc: [{ field: 'price', direction: 'desc' }],
+    popular: [{ field: 'salesCount', direction: 'desc' }],
+  },
+};
+
+const SORT_COLUMNS = {
+  price: 'p.sale_price',
+  createdAt: 'p.created_at',
+  salesCount: 'p.sales_count',
+  name: 'p.name',
+} as const;
 
 export interface SearchQuery {
   q?: string | undefined;
@@ -30,8 +49,8 @@ export interface SearchQuery {
   minPrice?: number | undefined;
   maxPrice?: number | undefined;
   inStock?: boolean | undefined;
-  /** Default: relevance with q, latest without. */
-  sort?: Sort | undefined;
+  /** Default (when empty): relevance with q, latest without. */
+  sort?: SortOrder<SortField>[] | undefined;
   page: number;
   size: number;
 }
@@ -159,27 +178,22 @@ export class CatalogQueries {
     if (query.maxPrice !== undefined) base = base.where('p.sale_price', '<=', query.maxPrice);
     if (query.inStock) base = base.where('p.in_stock', '=', true);
 
-    const sort = query.sort ?? (words.length ? 'relevance' : 'latest');
+    const sort: SortOrder<SortField>[] = query.sort?.length
+      ? query.sort
+      : [{ field: words.length ? 'relevance' : 'createdAt', direction: 'desc' }];
     let rows = base.select(CARD_COLUMNS);
-    switch (sort) {
-      case 'relevance':
-        for (const expression of words.length ? this.relevance(q, words) : [])
-          rows = rows.orderBy(expression, 'desc');
-        rows = rows.orderBy('p.sales_count', 'desc').orderBy('p.id', 'desc');
-        break;
-      case 'latest':
-        rows = rows.orderBy('p.created_at', 'desc').orderBy('p.id', 'desc');
-        break;
-      case 'price_asc':
-        rows = rows.orderBy('p.sale_price', 'asc').orderBy('p.id', 'asc');
-        break;
-      case 'price_desc':
-        rows = rows.orderBy('p.sale_price', 'desc').orderBy('p.id', 'desc');
-        break;
-      case 'popular':
-        rows = rows.orderBy('p.sales_count', 'desc').orderBy('p.id', 'desc');
-        break;
+    for (const order of sort) {
+      if (order.field !== 'relevance') {
+        rows = rows.orderBy(SORT_COLUMNS[order.field], order.direction);
+        continue;
+      }
+      // Without q every product is as relevant as the next: the best sellers come first.
+      for (const expression of words.length ? this.relevance(q, words) : [])
+        rows = rows.orderBy(expression, 'desc');
+      rows = rows.orderBy('p.sales_count', 'desc');
     }
+    // A stable order for paging: the id breaks ties, in the last order's direction.
+    rows = rows.orderBy('p.id', sort.at(-1)!.direction);
     // Count and page in parallel: the page can stop early along an index; a window count would force
     // the planner through every match first.
     const [content, count] = await Promise.all([

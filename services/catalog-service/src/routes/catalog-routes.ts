@@ -3,11 +3,13 @@ import {
   notFound,
   PageSchema,
   ProblemSchema,
+  parseSort,
   type ServiceApp,
   type ServiceContext,
 } from '@sagamart/kit';
 import { Type } from 'typebox';
 import { catalogModule } from '../app/module.ts';
+import { SEARCH_SORT } from '../app/queries.ts';
 import type { CatalogDb } from '../infra/schema.ts';
 import {
   AutocompleteQuery,
@@ -33,7 +35,8 @@ export function registerCatalogRoutes(app: ServiceApp, ctx: ServiceContext<Catal
         tags: shop,
         summary:
           'Search and browse: q (name, keywords, description; a name match ranks first), categoryId (with descendants), ' +
-          'minPrice/maxPrice (sale price), inStock, sort (relevance, latest, price_asc, price_desc, popular)',
+          'minPrice/maxPrice (sale price), inStock, sort (price, createdAt, salesCount or name as field,asc|desc, ' +
+          'repeatable; or relevance, latest, price_asc, price_desc, popular)',
         querystring: SearchQuery,
         response: { 200: PageSchema(ProductCard), 400: ProblemSchema },
       },
@@ -45,7 +48,7 @@ export function registerCatalogRoutes(app: ServiceApp, ctx: ServiceContext<Catal
           { field: 'minPrice', message: 'must not exceed maxPrice' },
         ]);
       }
-      return queries.search(req.query);
+      return queries.search({ ...req.query, sort: parseSort(req.query.sort, SEARCH_SORT) });
     },
   );
 

@@ -1,5 +1,5 @@
 import { OptionGroup, ProductImageRef, ProductStatus, SkuStatus } from '@sagamart/contracts';
-import { requireIdentity } from '@sagamart/kit';
+import { requireIdentity, SortParam } from '@sagamart/kit';
 import { Type } from 'typebox';
 
 export const ProductCard = Type.Object({
@@ -44,15 +44,7 @@ export const SearchQuery = Type.Object({
   minPrice: Type.Optional(Type.Integer({ minimum: 0 })),
   maxPrice: Type.Optional(Type.Integer({ minimum: 0 })),
   inStock: Type.Optional(Type.Boolean()),
-  sort: Type.Optional(
-    Type.Union([
-      Type.Literal('relevance'),
-      Type.Literal('latest'),
-      Type.Literal('price_asc'),
-      Type.Literal('price_desc'),
-      Type.Literal('popular'),
-    ]),
-  ),
+  sort: Type.Optional(SortParam),
   page: Type.Integer({ minimum: 0, default: 0 }),
   size: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
 });

@@ -22,6 +22,10 @@ export const orderDefaults = {
       /** An instance owns a saga it drives this long; a crashed instance's sagas are resumed after it. */
       leaseMs: 30_000,
     },
+    retention: {
+      /** The step log of a saga finished (completed or compensated) longer ago than this is deleted. */
+      sagaLogSeconds: 7_776_000,
+    },
   },
 };
 
@@ -32,4 +36,5 @@ export const refreshableSettings = [
   'orders.saga.pollMs',
   'orders.saga.retryBaseMs',
   'orders.saga.retryMaxMs',
+  'orders.retention.sagaLogSeconds',
 ];

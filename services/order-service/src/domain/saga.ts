@@ -44,6 +44,8 @@ export const SAGA_PHASES = [
 ] as const;
 export type SagaPhase = (typeof SAGA_PHASES)[number];
 export const TRANSIENT_PHASES: readonly SagaPhase[] = ['RESERVING', 'COMMITTING', 'COMPENSATING'];
+/** Nothing more happens to a saga in these phases (unless a paid order is cancelled later). */
+export const FINAL_PHASES: readonly SagaPhase[] = ['COMPLETED', 'COMPENSATED'];
 
 export interface SagaState {
   phase: SagaPhase;

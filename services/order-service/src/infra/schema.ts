@@ -266,4 +266,10 @@ export const migrations: Record<string, Migration> = {
       await db.schema.createIndex('order_payments_order').on('order_payments').column('order_id').execute();
     },
   },
+  '0002_saga_log_retention': {
+    async up(db: Kysely<unknown>) {
+      // What retention scans: old step log rows (see app/saga-log-retention.ts).
+      await db.schema.createIndex('saga_log_at').on('saga_log').column('at').execute();
+    },
+  },
 };

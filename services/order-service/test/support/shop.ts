@@ -111,6 +111,7 @@ export async function startShop(options: ShopOptions = {}) {
           stuckAfterSeconds: 60,
           saga: { pollMs: 100, retryBaseMs: 50, retryMaxMs: 400, callTimeoutMs: 2_000, leaseMs: 5_000 },
         },
+        retention: { intervalMs: 200 },
       },
       { orders: options.orders ?? {} },
     ),

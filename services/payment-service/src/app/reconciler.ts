@@ -1,4 +1,4 @@
-import type { ServiceContext } from '@sagamart/kit';
+import { type Periodic, repeatEvery, type ServiceContext } from '@sagamart/kit';
 import type { PaymentDb } from '../infra/schema.ts';
 import type { PaymentRow, PaymentWorkflow } from './payment-workflow.ts';
 import type { PaymentSettings } from './settings.ts';
@@ -10,8 +10,7 @@ import type { PaymentSettings } from './settings.ts';
  * the work without asking the PG twice about one payment at the same time.
  */
 export class Reconciler {
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
+  private loop: Periodic | undefined;
   private stopped = false;
 
   constructor(
@@ -22,26 +21,15 @@ export class Reconciler {
 
   start(): void {
     this.stopped = false;
-    this.schedule();
+    this.loop = repeatEvery(
+      () => this.settings().intervalMs,
+      () => this.tick().catch((error) => this.ctx.log.warn({ err: error }, 'reconcile tick failed')),
+    );
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
-  }
-
-  private schedule() {
-    if (this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.running = this.tick()
-        .catch((error) => this.ctx.log.warn({ err: error }, 'reconcile tick failed'))
-        .finally(() => {
-          this.running = undefined;
-          this.schedule();
-        });
-    }, this.settings().intervalMs);
-    this.timer.unref();
+    await this.loop?.stop();
   }
 
   /** One pass: due pending payments, then due refunds. */

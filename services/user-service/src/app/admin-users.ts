@@ -4,11 +4,12 @@ import {
   conflict,
   type Identity,
   notFound,
+  parseSort,
   type ServiceContext,
   sql,
   toPage,
 } from '@sagamart/kit';
-import { likeContains, parseSort } from '../domain/sort.ts';
+import { likeContains } from '../domain/sort.ts';
 import { type AccessPatch, diffUser, selfChangeViolation } from '../domain/user.ts';
 import type { AuthClient } from '../infra/auth-client.ts';
 import type { UserDb } from '../infra/schema.ts';
@@ -31,7 +32,8 @@ export interface UserSearch {
   grade?: UserGrade | '' | undefined;
   page: number;
   size: number;
-  sort: string;
+  /** Spring form, repeatable: `createdAt,desc` (the default), `name,asc`… */
+  sort?: readonly string[] | undefined;
 }
 
 /** Admin user management. */
@@ -42,8 +44,8 @@ export class AdminUsers {
   ) {}
 
   async search(query: UserSearch) {
-    const sort = parseSort(query.sort, ADMIN_SORT_FIELDS);
-    if ('error' in sort) throw badRequest(sort.error, [{ field: 'sort', message: sort.error }]);
+    const parsed = parseSort(query.sort, { fields: ADMIN_SORT_FIELDS });
+    const sort = parsed.length ? parsed : [{ field: 'createdAt', direction: 'desc' } as const];
     let base = this.ctx.db.selectFrom('users');
     const text = query.searchText?.trim();
     if (text) {
@@ -59,8 +61,8 @@ export class AdminUsers {
         .leftJoin('point_accounts', 'point_accounts.user_id', 'users.id')
         .selectAll('users')
         .select('point_accounts.balance')
-        .orderBy(SORT_COLUMNS[sort.field], sort.direction)
-        .orderBy('users.id', sort.direction)
+        .$call((q) => sort.reduce((sorted, o) => sorted.orderBy(SORT_COLUMNS[o.field], o.direction), q))
+        .orderBy('users.id', sort.at(-1)!.direction)
         .limit(query.size)
         .offset(query.page * query.size)
         .execute(),

@@ -1,5 +1,12 @@
 import { USER_GRADES, USER_STATUSES } from '@sagamart/contracts';
-import { PageQuery, PageSchema, requireIdentity, type ServiceApp, type ServiceContext } from '@sagamart/kit';
+import {
+  PageQuery,
+  PageSchema,
+  requireIdentity,
+  type ServiceApp,
+  type ServiceContext,
+  SortParam,
+} from '@sagamart/kit';
 import { Type } from 'typebox';
 import { ADMIN_SORT_FIELDS } from '../app/admin-users.ts';
 import { userModule } from '../app/module.ts';
@@ -22,13 +29,13 @@ export function registerAdminRoutes(app: ServiceApp, ctx: ServiceContext<UserDb>
       schema: {
         tags,
         summary: 'Search users',
-        description: `searchText matches email or name (case-insensitive). sort: one of ${ADMIN_SORT_FIELDS.join(', ')}, then ,asc or ,desc.`,
+        description: `searchText matches email or name (case-insensitive). sort (repeatable, default createdAt,desc): one of ${ADMIN_SORT_FIELDS.join(', ')}, then ,asc or ,desc.`,
         querystring: Type.Object({
           ...PageQuery.properties,
           searchText: Type.Optional(Type.String({ maxLength: 100 })),
           status: optionalFilter(USER_STATUSES),
           grade: optionalFilter(USER_GRADES),
-          sort: Type.String({ default: 'createdAt,desc', maxLength: 40 }),
+          sort: Type.Optional(SortParam),
         }),
         response: { 200: PageSchema(AdminUserSchema), ...problems },
       },
