@@ -9,8 +9,8 @@ import {
   deployment,
   EventProbe,
   events,
+  eventsHandled,
   eventually,
-  handled,
   jsonClient,
   NotificationSocket,
   ResumingClient,
@@ -55,7 +55,12 @@ export function deliverySuite(name: string, transport: () => ConfigTree) {
       // A redelivery with a new message id (a replayed dead letter, a republished outbox row).
       await probe.publish(events.OrderPaid, order.paid());
       // Every copy was handled (by either instance) before counting.
-      await eventually(async () => (await handled(a)) + (await handled(b)) >= 4);
+      await eventually(async () => {
+        let handled = 0;
+        for (const instance of [a, b])
+          for (const event of ['order.placed', 'order.paid']) handled += await eventsHandled(instance, event);
+        return handled >= 4;
+      });
       const list = (await jsonClient(b).get('/api/notifications', asUser(order.userId))).body;
       expect(list.totalElements).toBe(2);
       expect(list.content.map((n: { kind: string }) => n.kind).sort()).toEqual([

@@ -9,8 +9,8 @@ import {
   deployment,
   EventProbe,
   events,
+  eventsHandled,
   eventually,
-  handled,
   jsonClient,
   NotificationSocket,
   registeredAdmin,
@@ -121,7 +121,8 @@ describe('notification-service', () => {
       await probe.publish(events.UserRegistered, former);
       await eventually(
         async () =>
-          (await handled(service, 'user.registered')) === 4 && (await handled(service, 'user.updated')) === 1,
+          (await eventsHandled(service, 'user.registered')) === 4 &&
+          (await eventsHandled(service, 'user.updated')) === 1,
       );
 
       const order = anOrder();

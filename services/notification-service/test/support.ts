@@ -17,7 +17,7 @@ import { eventually, startTestService, uniqueName } from '@sagamart/testkit';
 import WebSocket from 'ws';
 import notificationService, { type NotificationDb } from '../src/index.ts';
 
-export { asUser, eventually, jsonClient } from '@sagamart/testkit';
+export { asUser, eventsHandled, eventually, jsonClient } from '@sagamart/testkit';
 
 /**
  * Config shared by every instance of one notification "deployment" under test: one service database
@@ -104,19 +104,6 @@ export const events = {
   UserRegistered,
   UserUpdated,
 };
-
-/** Events an instance has handled (duplicates included), from its /metrics; optionally of one name. */
-export async function handled(service: Service<unknown>, event?: string): Promise<number> {
-  const text = await (await fetch(`${service.url}/metrics`)).text();
-  let sum = 0;
-  for (const m of text.matchAll(/^events_consumed_total\{([^}]*)\} (\d+)/gm)) {
-    const labels = m[1]!;
-    if (!/result="(ok|duplicate)"/.test(labels)) continue;
-    if (event && !labels.includes(`event="${event}"`)) continue;
-    sum += Number(m[2]);
-  }
-  return sum;
-}
 
 export function registeredAdmin(userId: string = randomUUID()) {
   return {

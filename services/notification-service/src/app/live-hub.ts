@@ -4,6 +4,7 @@ import {
   type NotificationView,
   SOCKET_CLOSE,
 } from '@sagamart/contracts';
+import { type Periodic, repeatEvery } from '@sagamart/kit';
 import type { Logger } from 'pino';
 import { Compile } from 'typebox/compile';
 import type WebSocket from 'ws';
@@ -48,7 +49,7 @@ class Subscriber {
 export class LiveHub {
   private readonly byUser = new Map<string, Set<Subscriber>>();
   private heartbeat: NodeJS.Timeout | undefined;
-  private sweeper: NodeJS.Timeout | undefined;
+  private sweeper: Periodic | undefined;
 
   constructor(
     private readonly store: NotificationStore,
@@ -63,20 +64,19 @@ export class LiveHub {
   }
 
   start(): void {
-    const { pingMs, sweepMs } = this.settings();
+    const { pingMs } = this.settings();
     this.heartbeat = setInterval(() => this.ping(), pingMs);
     this.heartbeat.unref();
-    this.sweeper = setInterval(
-      () => void this.sweep().catch((error) => this.log.warn({ err: error }, 'sweep failed')),
-      sweepMs,
+    this.sweeper = repeatEvery(
+      () => this.settings().sweepMs,
+      () => this.sweep().catch((error) => this.log.warn({ err: error }, 'sweep failed')),
     );
-    this.sweeper.unref();
   }
 
   /** Closes every socket with 1001: clients reconnect (to another instance) and resume. */
   stop(): void {
     clearInterval(this.heartbeat);
-    clearInterval(this.sweeper);
+    void this.sweeper?.stop();
     for (const set of this.byUser.values())
       for (const sub of set) this.close(sub, SOCKET_CLOSE.goingAway, 'server restarting');
   }
