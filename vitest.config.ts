@@ -1,7 +1,9 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: `unit` runs everywhere on an embedded PostgreSQL; `infra` runs the same
-// transport/cache suites against real PostgreSQL, RabbitMQ and Redis (CI sets SAGAMART_TEST_INFRA=1).
+// Three projects: `unit` runs everywhere on an embedded PostgreSQL; `web` runs the web app's logic
+// (apps/web/src/**/*.test.ts next to the code; node, or happy-dom per file with
+// `// @vitest-environment happy-dom`); `infra` runs the transport/cache suites against real
+// PostgreSQL, RabbitMQ and Redis (CI sets SAGAMART_TEST_INFRA=1). `npm test` runs unit and web.
 export default defineConfig({
   test: {
     projects: [
@@ -14,6 +16,13 @@ export default defineConfig({
           testTimeout: 30_000,
           hookTimeout: 60_000,
           pool: 'forks',
+        },
+      },
+      {
+        test: {
+          name: 'web',
+          include: ['apps/web/src/**/*.test.{ts,tsx}'],
+          environment: 'node',
         },
       },
       {

@@ -19,17 +19,8 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** A small deterministic PRNG (mulberry32): the same data set and request mix on every run. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
-}
+/** A small deterministic PRNG: the same data set and request mix on every run. */
+export { seededRandom as random } from '@sagamart/testkit/random';
 
 export interface Child {
   name: string;

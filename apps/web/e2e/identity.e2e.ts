@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
+import type { BrowserContext, Page } from 'playwright-core';
 import { TOKEN_STORAGE_KEY } from '../src/auth/token-store.ts';
 import { collectPageErrors, screenshotOnFailure } from './support/browser.ts';
 import { logIn, waitForValue } from './support/pages.ts';
@@ -35,6 +36,7 @@ describe('identity', { timeout: 300_000 }, () => {
       assert.equal(await shopper.getByLabel('Email', { exact: true }).inputValue(), email);
       await logIn(shopper, email, password);
       await shopper.getByRole('button', { name: 'Log out' }).waitFor();
+      await assertRefreshTokenOutOfReach(userContext, shopper);
 
       // Edit the profile name; a reload proves the server kept it.
       await shopper.getByRole('link', { name: 'My page' }).click();
@@ -60,10 +62,7 @@ describe('identity', { timeout: 300_000 }, () => {
 
       // The shopper's access token is still valid for minutes; bring the refresh forward instead of
       // waiting. The refresh is refused, so the app signs out and asks for a new login.
-      await shopper.evaluate((key) => {
-        const stored = JSON.parse(localStorage.getItem(key) ?? 'null');
-        if (stored) localStorage.setItem(key, JSON.stringify({ ...stored, refreshAt: 0, expiresAt: 0 }));
-      }, TOKEN_STORAGE_KEY);
+      await expireAccessToken(shopper);
       await shopper.reload();
       await shopper.waitForURL(/\/login\?(.*&)?reason=expired/);
       await shopper.getByRole('alert').filter({ hasText: 'Your session has ended' }).waitFor();
@@ -80,3 +79,78 @@ describe('identity', { timeout: 300_000 }, () => {
     await adminContext.close();
   });
 });
+
+describe('session', { timeout: 300_000 }, () => {
+  const suite = useBrowserSuite();
+
+  it('refreshes with the cookie, shares the session across tabs, and logs out of every tab', {
+    timeout: 180_000,
+  }, async () => {
+    const context = await suite.browser.newContext({ baseURL: suite.environment.baseUrl });
+    const first = await context.newPage();
+    const pageErrors = collectPageErrors(first);
+
+    await screenshotOnFailure('session', [first], async () => {
+      await first.goto('/login');
+      await logIn(first, suite.environment.adminEmail, suite.environment.adminPassword);
+      await first.getByRole('button', { name: 'Log out' }).waitFor();
+      const { value: issued } = await assertRefreshTokenOutOfReach(context, first);
+
+      // A second tab is signed in too.
+      const second = await context.newPage();
+      pageErrors.push(...collectPageErrors(second));
+      await second.goto('/me/profile');
+      await second.getByRole('heading', { name: 'Profile', level: 1 }).waitFor();
+
+      // The first tab refreshes (brought forward): the cookie rotates, nobody is signed out.
+      await expireAccessToken(first);
+      await first.goto('/me/profile');
+      await first.getByRole('heading', { name: 'Profile', level: 1 }).waitFor();
+      // The profile's data needs a fresh access token: the cookie has rotated once it has loaded.
+      await first.getByRole('region', { name: 'Account' }).getByText(suite.environment.adminEmail).waitFor();
+      const { value: rotated } = await assertRefreshTokenOutOfReach(context, first);
+      assert.notEqual(rotated, issued);
+      await second.reload();
+      await second.getByRole('heading', { name: 'Profile', level: 1 }).waitFor();
+
+      // Logging out in the second tab signs the first one out as well, and the cookie is gone.
+      await second.getByRole('button', { name: 'Log out' }).click();
+      await first.getByRole('link', { name: 'Log in' }).first().waitFor();
+      assert.equal(
+        (await context.cookies()).find((c) => c.name === REFRESH_COOKIE),
+        undefined,
+      );
+    });
+
+    assert.deepEqual(pageErrors, []);
+    await context.close();
+  });
+});
+
+const REFRESH_COOKIE = 'sagamart_refresh';
+
+/** Brings the access token's refresh forward (its lifetime is minutes; tests do not wait). */
+async function expireAccessToken(page: Page): Promise<void> {
+  await page.evaluate((key) => {
+    const stored = JSON.parse(localStorage.getItem(key) ?? 'null');
+    if (stored) localStorage.setItem(key, JSON.stringify({ ...stored, refreshAt: 0, expiresAt: 0 }));
+  }, TOKEN_STORAGE_KEY);
+}
+
+/** The refresh token is an HttpOnly, Secure, SameSite=Strict cookie on /api/auth that no script sees. */
+async function assertRefreshTokenOutOfReach(context: BrowserContext, page: Page) {
+  const cookie = (await context.cookies()).find((c) => c.name === REFRESH_COOKIE);
+  assert.ok(cookie, 'the refresh cookie is set');
+  assert.equal(cookie.httpOnly, true);
+  assert.equal(cookie.secure, true);
+  assert.equal(cookie.sameSite, 'Strict');
+  assert.equal(cookie.path, '/api/auth');
+  const visible = await page.evaluate(
+    (key) => ({ cookies: document.cookie, stored: localStorage.getItem(key) ?? '' }),
+    TOKEN_STORAGE_KEY,
+  );
+  assert.doesNotMatch(visible.cookies, new RegExp(REFRESH_COOKIE));
+  assert.doesNotMatch(visible.stored, /refresh_?token/i);
+  assert.ok(!visible.stored.includes(cookie.value));
+  return cookie;
+}

@@ -5,9 +5,9 @@ import type { Page } from 'playwright-core';
 import { CART_STORAGE_KEY, type CartItem } from '../src/cart/cart-store.ts';
 import { collectPageErrors, screenshotOnFailure } from './support/browser.ts';
 import { logIn } from './support/pages.ts';
+import { chargePoints, PASSWORD, payOnPg, signUp, won } from './support/shop.ts';
 import { useBrowserSuite } from './support/suite.ts';
 
-const PASSWORD = 'Saga!mart2024';
 const COUPON_DISCOUNT = 3_000;
 const POINTS = 5_000;
 /** Order settling (saga, payment events) and the catalog's event-fed stock take moments, not instants. */
@@ -68,14 +68,7 @@ describe('ordering', { timeout: 600_000 }, () => {
       await shopper.goto('/login');
       await logIn(shopper, email, PASSWORD);
       await shopper.getByRole('button', { name: 'Log out' }).waitFor();
-      await shopper.goto('/me/points');
-      await shopper.getByRole('heading', { name: 'Points', level: 1 }).waitFor();
-      await shopper.getByLabel('Amount', { exact: true }).fill(String(POINTS));
-      await shopper.getByRole('button', { name: 'Charge', exact: true }).click();
-      await shopper
-        .getByTestId('point-balance')
-        .filter({ hasText: won(POINTS) })
-        .waitFor();
+      await chargePoints(shopper, suite.environment.pgUrl, POINTS);
 
       // ...claims the coupon by its code...
       await shopper.goto('/me/coupons');
@@ -155,26 +148,6 @@ describe('ordering', { timeout: 600_000 }, () => {
   });
 });
 
-/** `12,900원`, as both the web app and the mock PG print amounts. */
-function won(amount: number): string {
-  return `${amount.toLocaleString('ko-KR')}원`;
-}
-
-async function signUp(gatewayUrl: string, email: string): Promise<void> {
-  const response = await fetch(`${gatewayUrl}/api/users/signup`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/json' },
-    body: JSON.stringify({
-      email,
-      password: PASSWORD,
-      passwordConfirm: PASSWORD,
-      name: 'Lee Jiwoo',
-      phone: '010-2345-6789',
-    }),
-  });
-  assert.equal(response.status, 201, await response.text());
-}
-
 async function catalogProduct(gatewayUrl: string, productId: number): Promise<CatalogProduct> {
   const response = await fetch(`${gatewayUrl}/api/catalog/products/${productId}`);
   assert.equal(response.status, 200, await response.clone().text());
@@ -253,19 +226,6 @@ async function fillDelivery(page: Page): Promise<void> {
   await page.getByLabel('Zip code', { exact: true }).fill('06236');
   await page.getByLabel('Address', { exact: true }).fill('서울특별시 강남구 테헤란로 123');
   await page.getByLabel('Address detail', { exact: true }).fill('10층');
-}
-
-/** On the mock PG's page: checks the amount, picks the test card and pays. */
-async function payOnPg(
-  page: Page,
-  pgUrl: string,
-  amount: string,
-  card: 'approve' | 'decline',
-): Promise<void> {
-  await page.waitForURL((url) => url.origin === new URL(pgUrl).origin && url.pathname === '/checkout');
-  assert.equal((await page.locator('[data-field="amount"]').textContent())?.trim(), amount);
-  await page.getByRole('radio', { name: `(${card})` }).check();
-  await page.getByRole('button', { name: '결제하기' }).click();
 }
 
 function sleep(ms: number): Promise<void> {

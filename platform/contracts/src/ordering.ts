@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { defineEvent } from './define.ts';
+import { Int32Id } from './numbers.ts';
 
 // Ordering: the order saga (order-service), payments (payment-service + mock PG) and the promotion
 // quote and coupon reservations (promotion-service). See docs/adr/0004-order-saga.md.
@@ -22,6 +23,35 @@ export const ORDER_NUMBER_PATTERN_SOURCE = '^ORD-[0-9]{8}-[0-9A-Z]{8}$';
 export const ORDER_NUMBER_PATTERN = new RegExp(ORDER_NUMBER_PATTERN_SOURCE);
 /** ORD-yyyyMMdd-XXXXXXXX (X: digits and upper-case letters). */
 export const OrderNumber = Type.String({ pattern: ORDER_NUMBER_PATTERN_SOURCE });
+
+/** A points charge's PG order number: PNT-yyyyMMdd-XXXXXXXX, paid like an order (see points.ts). */
+export const POINT_CHARGE_NUMBER_PATTERN_SOURCE = '^PNT-[0-9]{8}-[0-9A-Z]{8}$';
+/** What the PG and payment-service charge for: an order or a points charge. */
+export const PgOrderNumber = Type.String({ pattern: '^(ORD|PNT)-[0-9]{8}-[0-9A-Z]{8}$' });
+export const isPointChargeNumber = (pgOrderNumber: string) => pgOrderNumber.startsWith('PNT-');
+
+const PG_ORDER_NUMBER_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+const SEOUL_DATE = new Intl.DateTimeFormat('en-CA', {
+  timeZone: 'Asia/Seoul',
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+});
+
+/** yyyyMMdd of the instant in Asia/Seoul (the shop's calendar, whatever the server's zone). */
+export function seoulDate(at: Date): string {
+  return SEOUL_DATE.format(at).replaceAll('-', '');
+}
+
+/**
+ * ORD- or PNT-yyyyMMdd-XXXXXXXX: the Seoul date and 8 random digits or upper-case letters (36⁸ per
+ * day). `pick(bound)` is a random integer below bound (node:crypto's randomInt on servers).
+ */
+export function pgOrderNumber(kind: 'ORD' | 'PNT', at: Date, pick: (bound: number) => number): string {
+  let suffix = '';
+  for (let i = 0; i < 8; i++) suffix += PG_ORDER_NUMBER_ALPHABET[pick(PG_ORDER_NUMBER_ALPHABET.length)];
+  return `${kind}-${seoulDate(at)}-${suffix}`;
+}
 
 /** Why an order ended CANCELLED. */
 export const ORDER_CANCEL_REASONS = [
@@ -107,10 +137,11 @@ export const OrderCancelled = defineEvent(
 );
 export type OrderCancelledPayload = Static<typeof OrderCancelled.schema>;
 
+// Payment events name what was paid: an order (ORD-…) or a points charge (PNT-…, orderId = chargeId).
 const paymentRef = {
   paymentId: Type.String({ format: 'uuid' }),
   orderId: OrderId,
-  orderNumber: OrderNumber,
+  orderNumber: PgOrderNumber,
   userId: UserId,
   /** The PG's key for this payment. */
   paymentKey: Type.String({ minLength: 1, maxLength: 200 }),
@@ -163,7 +194,12 @@ export const PaymentRefunded = defineEvent(
 export type PaymentRefundedPayload = Static<typeof PaymentRefunded.schema>;
 
 /** What payment-service consumes (its topology entry). */
-export const PAYMENT_SERVICE_EVENTS = [OrderPlaced, OrderCancelled].map((e) => e.name);
+export const PAYMENT_SERVICE_EVENTS = [
+  OrderPlaced.name,
+  OrderCancelled.name,
+  'point.charge.requested',
+  'point.charge.cancelled',
+];
 
 // ---- promotion-service's internal HTTP API (never routed by the gateway) ----
 
@@ -203,7 +239,7 @@ export const PromotionQuoteRequest = Type.Object(
       ),
       { minItems: 1, maxItems: 100 },
     ),
-    couponId: Type.Optional(Type.Integer({ minimum: 1 })),
+    couponId: Type.Optional(Int32Id()),
     orderId: Type.Optional(OrderId),
   },
   { additionalProperties: false },
@@ -230,7 +266,7 @@ export const CouponReservationRequest = Type.Object(
   {
     orderId: OrderId,
     userId: UserId,
-    couponId: Type.Integer({ minimum: 1 }),
+    couponId: Int32Id(),
     orderAmount: Won,
   },
   { additionalProperties: false },
@@ -263,7 +299,7 @@ export const TestCard = Type.Enum(TEST_CARDS);
 
 /** POST /internal/payments/auto-pay (payment-service, load tests): checkout at the PG, then the confirm path. */
 export const AutoPayRequest = Type.Object(
-  { orderNumber: OrderNumber, card: Type.Optional(TestCard) },
+  { orderNumber: PgOrderNumber, card: Type.Optional(TestCard) },
   { additionalProperties: false },
 );
 export type AutoPayRequest = Static<typeof AutoPayRequest>;

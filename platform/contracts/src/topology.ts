@@ -18,8 +18,9 @@ export const topology: Topology = {
     'keyword.deleted',
     'stock.changed',
   ],
-  'payment-service': ['order.placed', 'order.cancelled'],
+  'payment-service': ['order.placed', 'order.cancelled', 'point.charge.requested', 'point.charge.cancelled'],
   'order-service': ['payment.approved', 'payment.failed', 'payment.refunded'],
+  'user-service': ['payment.approved', 'payment.failed', 'payment.refunded'],
   // Shipping, return and exchange events join this list when their contracts exist.
   'notification-service': [
     'order.placed',

@@ -1,4 +1,6 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
@@ -11,6 +13,7 @@ import Fastify, {
 import type { Logger } from 'pino';
 import { type FieldProblem, Problem, statusTitle } from './errors.ts';
 import { type Identity, identityFromHeaders, withIdentity } from './identity.ts';
+import { findHostileValue, withSafeNumbers } from './input-guards.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import { ServiceCallError } from './service-client.ts';
 import {
@@ -60,6 +63,10 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
       return typeof given === 'string' && given.length <= 128 ? given : randomUUID();
     },
     bodyLimit: options.bodyLimit ?? 1_048_576,
+    // Errors raised before routing (a bad `%ff`, a too-long parameter) and by the HTTP parser (a
+    // malformed request line, oversized headers) are problems too.
+    frameworkErrors: (error, req, reply) => sendProblem(req, reply, toProblem(error as FastifyError)),
+    clientErrorHandler: sendClientErrorProblem,
     ajv: {
       customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false, useDefaults: true },
     },
@@ -67,6 +74,33 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
 
   app.decorateRequest('identity', undefined);
   app.decorateRequest('span', undefined);
+
+  // Every route's numbers are bounded (see withSafeNumbers), in validation and in the OpenAPI document.
+  app.addHook('onRoute', (route) => {
+    const schema = route.schema as Record<string, unknown> | undefined;
+    if (!schema) return;
+    const bounded = { ...schema };
+    for (const part of ['body', 'querystring', 'params', 'headers'])
+      if (schema[part]) bounded[part] = withSafeNumbers(schema[part]);
+    route.schema = bounded;
+  });
+
+  // No route receives a NUL character (PostgreSQL text cannot hold one) or a non-finite number: before
+  // validation for what the client sent, after it for what validation coerced (`"1e309"` → Infinity).
+  const refuseHostile =
+    (parts: Array<'params' | 'query' | 'body'>) =>
+    (req: FastifyRequest, _reply: FastifyReply, done: (error?: Error) => void) => {
+      for (const part of parts) {
+        const hostile = findHostileValue(req[part], part === 'params' ? 'path' : part);
+        if (hostile) {
+          const { field, code, message } = hostile;
+          return done(new Problem(400, `${field} ${message}`, { code, errors: [{ field, message }] }));
+        }
+      }
+      done();
+    };
+  app.addHook('preValidation', refuseHostile(['params', 'query', 'body']));
+  app.addHook('preHandler', refuseHostile(['params', 'query', 'body']));
 
   // Trace context and caller identity are bound to the async context for the whole request.
   app.addHook('onRequest', (req, reply, done) => {
@@ -132,13 +166,52 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
 }
 
 export function sendProblem(req: FastifyRequest, reply: FastifyReply, problem: Problem) {
-  const traceId = req.span?.spanContext().traceId;
+  // Read (and drop) the rest of a refused body, so that a client still sending it (the gateway) can
+  // finish and read this answer instead of losing the connection.
+  if (problem.status === 413 && !req.raw.complete) req.raw.resume();
+  // Errors raised before routing have no span: they still get a trace id to quote.
+  let traceId = req.span?.spanContext().traceId;
+  if (!traceId) {
+    traceId = newTraceId();
+    reply.header('x-trace-id', traceId);
+  }
   if (problem.status >= 500) req.log.error({ err: problem.cause ?? problem }, problem.message);
   return reply
     .status(problem.status)
     .type('application/problem+json')
     .send(problem.toJSON(req.url.split('?')[0], traceId));
 }
+
+const newTraceId = () => randomBytes(16).toString('hex');
+
+/** What the HTTP parser refused (no request exists yet), answered on the socket as a problem. */
+function sendClientErrorProblem(error: Error & { code?: string }, socket: Socket) {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const status =
+    error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : error.code === 'HPE_HEADER_OVERFLOW' ? 431 : 400;
+  if (socket.writable) {
+    const problem = new Problem(status, `The request could not be read: ${STATUS_CODES[status]}`, {
+      code: 'malformed-request',
+    });
+    const body = JSON.stringify(problem.toJSON(undefined, newTraceId()));
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
+}
+
+/** Fastify's own error codes, as problem codes a client can read. */
+const FRAMEWORK_CODES: Record<string, string> = {
+  FST_ERR_BAD_URL: 'malformed-url',
+  FST_ERR_MAX_PARAM_LENGTH: 'parameter-too-long',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'body-too-large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad-content-length',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'malformed-json',
+  FST_ERR_CTP_INVALID_JSON_BODY: 'malformed-json',
+};
 
 function toProblem(error: FastifyError): Problem {
   if (error instanceof Problem) return error;
@@ -160,7 +233,14 @@ function toProblem(error: FastifyError): Problem {
     if (error.kind === 'http' && error.status && error.status < 500) {
       return new Problem(error.status, error.message, { code: 'upstream' });
     }
-    const status = error.kind === 'timeout' ? 504 : 503;
+    if (!error.transient && error.kind !== 'circuit-open') {
+      // The target is up but failed this one request (a 500, a wrong shape): not an outage.
+      return new Problem(502, `${error.target} failed: ${error.message}`, {
+        code: 'upstream-error',
+        extensions: { service: error.target },
+      });
+    }
+    const status = error.kind === 'timeout' || error.status === 504 ? 504 : 503;
     return new Problem(status, `${error.target} is unavailable: ${error.message}`, {
       code: 'upstream-unavailable',
       extensions: { service: error.target },
@@ -169,7 +249,7 @@ function toProblem(error: FastifyError): Problem {
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {
     return new Problem(status, error.message || statusTitle(status), {
-      code: (error.code ?? 'client-error').toLowerCase(),
+      code: FRAMEWORK_CODES[error.code] ?? (error.code ?? 'client-error').toLowerCase(),
     });
   }
   const problem = new Problem(500, 'An unexpected error occurred', { code: 'internal' });

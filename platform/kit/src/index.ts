@@ -64,7 +64,14 @@ export {
   toPage,
 } from './page.ts';
 export { type Periodic, repeatEvery } from './periodic.ts';
-export { type BreakerOptions, BrokenCircuitError, CircuitBreakers, CircuitState } from './resilience.ts';
+export {
+  type BreakerOptions,
+  BrokenCircuitError,
+  breakerOptions,
+  CircuitBreakers,
+  CircuitState,
+  defaultBreakerOptions,
+} from './resilience.ts';
 export type { RetentionTask } from './retention.ts';
 export { runService } from './run.ts';
 export {

@@ -1,34 +1,15 @@
-import { type Static, type TSchema, Type } from 'typebox';
+import type { Page } from '@sagamart/contracts/http/page';
+import { type Static, Type } from 'typebox';
 import { badRequest } from './errors.ts';
 
-/** Spring-style page: `page` is zero-based. */
-export interface Page<T> {
-  content: T[];
-  page: number;
-  size: number;
-  totalElements: number;
-  totalPages: number;
-  first: boolean;
-  last: boolean;
-}
+// The page shape is a public HTTP contract (the web reads it too); the kit re-exports it for services.
+export { type Page, PageSchema, SortParam } from '@sagamart/contracts/http/page';
 
 export const PageQuery = Type.Object({
   page: Type.Integer({ minimum: 0, default: 0 }),
   size: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
 });
 export type PageQuery = Static<typeof PageQuery>;
-
-export function PageSchema<T extends TSchema>(item: T) {
-  return Type.Object({
-    content: Type.Array(item),
-    page: Type.Integer(),
-    size: Type.Integer(),
-    totalElements: Type.Integer(),
-    totalPages: Type.Integer(),
-    first: Type.Boolean(),
-    last: Type.Boolean(),
-  });
-}
 
 export function toPage<T>(content: T[], totalElements: number, page: number, size: number): Page<T> {
   const totalPages = Math.ceil(totalElements / size);
@@ -42,16 +23,6 @@ export interface SortOrder<F extends string = string> {
   field: F;
   direction: SortDirection;
 }
-
-/**
- * The `sort` query parameter, in Spring Data's `Pageable` form and repeatable:
- * `sort=price,desc&sort=name` (direction defaults to asc; `sort=a,b,desc` sorts both by desc).
- * A single value arrives as a one-element array. Read it with `parseSort`.
- */
-export const SortParam = Type.Array(Type.String({ minLength: 1, maxLength: 80 }), {
-  maxItems: 5,
-  description: 'field,asc|desc (Spring Pageable form), repeatable; or one of the service’s sort tokens',
-});
 
 export interface SortSpec<F extends string> {
   /** Fields that may be named in the Spring form. */

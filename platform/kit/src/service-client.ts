@@ -8,6 +8,8 @@ import { currentIdentity, identityHeaders } from './identity.ts';
 import { BrokenCircuitError, type CircuitBreakers } from './resilience.ts';
 import { injectTraceContext, SpanKind, type Tracing, withSpan } from './tracing.ts';
 
+const UNAVAILABLE_STATUSES = new Set([502, 503, 504]);
+
 export type CallFailure = 'unavailable' | 'timeout' | 'circuit-open' | 'http' | 'invalid-response';
 
 /** A failed call to another service, with the reason as data. */
@@ -23,12 +25,16 @@ export class ServiceCallError extends Error {
     super(message);
   }
 
-  /** Transient failures: worth a retry (for idempotent calls) and counted by the circuit breaker. */
+  /**
+   * The target could not be reached, did not answer in time, or said it is unavailable (502, 503,
+   * 504): worth a retry for idempotent calls, and counted by the circuit breaker. A 500 is one
+   * request's error from a target that is up; a 4xx is the caller's: neither is transient.
+   */
   get transient(): boolean {
     return (
       this.kind === 'unavailable' ||
       this.kind === 'timeout' ||
-      (this.kind === 'http' && (this.status ?? 0) >= 500)
+      (this.kind === 'http' && UNAVAILABLE_STATUSES.has(this.status ?? 0))
     );
   }
 }

@@ -25,7 +25,7 @@ import { messagingRetentionTasks } from './events/retention.ts';
 import { createHttpApp, requireIdentity, type ServiceApp } from './http.ts';
 import { createMetrics, type ServiceMetrics } from './metrics.ts';
 import { PageQuery, PageSchema, toPage } from './page.ts';
-import { CircuitBreakers } from './resilience.ts';
+import { breakerOptions, CircuitBreakers, defaultBreakerOptions } from './resilience.ts';
 import { RetentionJob, type RetentionTask } from './retention.ts';
 import { isBreakerFailure, ServiceClient } from './service-client.ts';
 import { createTracing, currentTraceId, type Tracing } from './tracing.ts';
@@ -137,7 +137,7 @@ function kitDefaults(def: ServiceDefinition<any>): ConfigTree {
       deadLetterSeconds: 2_592_000,
     },
     http: {
-      client: { timeoutMs: 3_000, maxAttempts: 3, breaker: { failureThreshold: 5, halfOpenAfterMs: 5_000 } },
+      client: { timeoutMs: 3_000, maxAttempts: 3, breaker: { ...defaultBreakerOptions } },
     },
     tracing: { zipkin: { url: '' }, sampleRatio: 1 },
   };
@@ -243,10 +243,11 @@ class ServiceRuntime<DB> implements Service<DB> {
       zipkinUrl: config.optionalString('tracing.zipkin.url') ?? env.ZIPKIN_URL,
       sampleRatio: config.number('tracing.sampleRatio', 1),
     });
-    const breakers = new CircuitBreakers(this.metrics, isBreakerFailure, {
-      failureThreshold: config.number('http.client.breaker.failureThreshold'),
-      halfOpenAfterMs: config.number('http.client.breaker.halfOpenAfterMs'),
-    });
+    const breakers = new CircuitBreakers(
+      this.metrics,
+      isBreakerFailure,
+      breakerOptions(config, 'http.client.breaker'),
+    );
     this.discovery = options.discovery ?? this.createDiscovery();
     this.ownsDiscovery = !options.discovery;
 

@@ -104,7 +104,7 @@ describe('kit ServiceClient', () => {
           client: {
             timeoutMs: 2_000,
             maxAttempts: 3,
-            breaker: { failureThreshold: 100, halfOpenAfterMs: 200 },
+            breaker: { minimumNumberOfCalls: 100, slidingWindowMs: 60_000, halfOpenAfterMs: 200 },
             ...client,
           },
         },
@@ -202,28 +202,54 @@ describe('kit ServiceClient', () => {
     );
     expect(await client.get('/products/p-1', { response: Product })).toEqual({ id: 'p-1', price: 1 });
     expect(calls).toBe(3);
-  });
 
-  it('opens the circuit after consecutive failures, then closes it after a successful half-open trial', async () => {
-    const t = await target();
-    const service = await caller(t.url, {
-      maxAttempts: 1,
-      breaker: { failureThreshold: 3, halfOpenAfterMs: 200 },
-    });
-    const client = service.context.client('target');
-    const metrics = async () => (await fetch(`${service.url}/metrics`)).text();
+    // A 500 is the target failing this one request: asking again cannot help.
     t.answer((_req, res) =>
       sendJson(res, 500, problem(500, 'Internal Server Error', 'boom'), 'application/problem+json'),
     );
+    const before = t.hits.length;
+    expect(await failure(client.get('/things'))).toMatchObject({
+      kind: 'http',
+      status: 500,
+      transient: false,
+    });
+    expect(t.hits.length - before).toBe(1);
+  });
 
-    for (let n = 0; n < 3; n++) expect((await failure(client.get('/things'))).kind).toBe('http');
-    expect(t.hits).toHaveLength(3);
+  it('opens the circuit on a failure rate over a window with a minimum number of calls, then closes it after a successful half-open trial', async () => {
+    const t = await target();
+    const service = await caller(t.url, {
+      maxAttempts: 1,
+      breaker: {
+        failureRateThreshold: 50,
+        minimumNumberOfCalls: 10,
+        slidingWindowMs: 60_000,
+        halfOpenAfterMs: 200,
+      },
+    });
+    const client = service.context.client('target');
+    const metrics = async () => (await fetch(`${service.url}/metrics`)).text();
+    const unavailable = (_req: IncomingMessage, res: ServerResponse) =>
+      sendJson(res, 503, problem(503, 'Service Unavailable', 'busy'), 'application/problem+json');
+    const ok = (_req: IncomingMessage, res: ServerResponse) => sendJson(res, 200, { id: 'p-1', price: 5 });
+
+    // Fewer calls than the minimum: nothing is judged yet, however many failed in a row.
+    t.answer(unavailable);
+    for (let n = 0; n < 9; n++) expect((await failure(client.get('/things'))).kind).toBe('http');
+    t.answer(ok);
+    for (let n = 0; n < 11; n++) await client.get('/products/p-1', { response: Product });
+    // 10 of 21, then 11 of 22 calls failed: the circuit opens at 50 %.
+    t.answer(unavailable);
+    expect((await failure(client.get('/things'))).kind).toBe('http');
+    expect(breakerState(await metrics(), 'target')).toBe(0);
+    expect((await failure(client.get('/things'))).kind).toBe('http');
+    expect(t.hits).toHaveLength(22);
     for (let n = 0; n < 5; n++) {
       const open = await failure(client.get('/things'));
       expect(open.kind).toBe('circuit-open');
       expect(open.target).toBe('target');
     }
-    expect(t.hits).toHaveLength(3);
+    expect(t.hits).toHaveLength(22);
     expect(breakerState(await metrics(), 'target')).toBe(1);
 
     // The half-open trial fails: the circuit opens again without further hits.
@@ -233,12 +259,12 @@ describe('kit ServiceClient', () => {
       expect(error.kind).toBe('http');
       return true;
     });
-    expect(t.hits).toHaveLength(4);
+    expect(t.hits).toHaveLength(23);
     expect((await failure(client.get('/things'))).kind).toBe('circuit-open');
-    expect(t.hits).toHaveLength(4);
+    expect(t.hits).toHaveLength(23);
 
     // The target recovers: the next trial succeeds and the circuit closes.
-    t.answer((_req, res) => sendJson(res, 200, { id: 'p-1', price: 5 }));
+    t.answer(ok);
     await eventually(async () => {
       try {
         await client.get('/products/p-1', { response: Product });
@@ -248,15 +274,15 @@ describe('kit ServiceClient', () => {
         return false;
       }
     });
-    expect(t.hits).toHaveLength(5);
+    expect(t.hits).toHaveLength(24);
     expect(breakerState(await metrics(), 'target')).toBe(0);
     for (let n = 0; n < 3; n++) await client.get('/products/p-1', { response: Product });
-    expect(t.hits).toHaveLength(8);
+    expect(t.hits).toHaveLength(27);
   });
 
-  it('returns 4xx problems as kind http with status and problem, without retrying or opening the circuit', async () => {
+  it('returns 4xx and 500 problems as kind http with status and problem, without retrying or opening the circuit', async () => {
     const t = await target();
-    const service = await caller(t.url, { breaker: { failureThreshold: 2, halfOpenAfterMs: 60_000 } });
+    const service = await caller(t.url, { breaker: { minimumNumberOfCalls: 2, halfOpenAfterMs: 60_000 } });
     const client = service.context.client('target');
     t.answer((_req, res) =>
       sendJson(
@@ -281,6 +307,11 @@ describe('kit ServiceClient', () => {
       status: 409,
       message: 'Out of stock',
     });
+    // Nor does a 500: the target is up and failed one request.
+    t.answer((_req, res) =>
+      sendJson(res, 500, problem(500, 'Internal Server Error', 'boom'), 'application/problem+json'),
+    );
+    for (let n = 0; n < 5; n++) expect((await failure(client.post('/orders', {}))).status).toBe(500);
     expect(breakerState(await (await fetch(`${service.url}/metrics`)).text(), 'target')).toBe(0);
   });
 
@@ -318,7 +349,7 @@ describe('kit ServiceClient', () => {
     expect(String(second.traceparent).split('-')[1]).not.toBe(traceId);
   });
 
-  it('turns failed calls inside a route into problems: 4xx passed on, timeouts 504, outages 503', async () => {
+  it('turns failed calls inside a route into problems: 4xx passed on, a 500 502, timeouts 504, outages 503', async () => {
     const t = await target();
     const service = await caller(t.url, { timeoutMs: 100, maxAttempts: 1 });
     t.answer((_req, res) =>
@@ -327,6 +358,22 @@ describe('kit ServiceClient', () => {
     const notFound = await fetch(`${service.url}/relay`);
     expect(notFound.status).toBe(404);
     expect(await notFound.json()).toMatchObject({ detail: 'gone' });
+
+    t.answer((_req, res) =>
+      sendJson(res, 500, problem(500, 'Internal Server Error', 'boom'), 'application/problem+json'),
+    );
+    const failed = await fetch(`${service.url}/relay`);
+    expect(failed.status).toBe(502);
+    expect(await failed.json()).toMatchObject({
+      status: 502,
+      service: 'target',
+      type: 'urn:sagamart:problem:upstream-error',
+    });
+
+    t.answer((_req, res) =>
+      sendJson(res, 503, problem(503, 'Service Unavailable', 'busy'), 'application/problem+json'),
+    );
+    expect((await fetch(`${service.url}/relay`)).status).toBe(503);
 
     t.answer(() => {});
     const slow = await fetch(`${service.url}/relay`);

@@ -137,6 +137,29 @@ export function asUser(
   return { 'x-user-id': userId, 'x-user-email': email, 'x-user-role': role };
 }
 
+/**
+ * Buys `amount` points for a user the only way there is: a points charge at user-service, paid with
+ * the PG's approving test card through payment-service's auto-pay (the browser's confirm path), then
+ * waits until user-service has credited it. `headers` identify the user to user-service.
+ */
+export async function buyPoints(
+  services: { user: JsonClient; payment: JsonClient },
+  headers: Record<string, string>,
+  amount: number,
+): Promise<void> {
+  const charge = await services.user.post('/api/users/me/points/charges', { amount }, headers);
+  if (charge.status !== 201) throw new Error(`charge: ${charge.status} ${JSON.stringify(charge.body)}`);
+  const chargeNumber = charge.body.chargeNumber as string;
+  const paid = await services.payment.post('/internal/payments/auto-pay', { orderNumber: chargeNumber });
+  if (paid.status !== 200 || paid.body.status !== 'APPROVED')
+    throw new Error(`auto-pay: ${paid.status} ${JSON.stringify(paid.body)}`);
+  await eventually(
+    async () =>
+      (await services.user.get(`/api/users/me/points/charges/${chargeNumber}`, headers)).body?.status ===
+      'PAID',
+  );
+}
+
 /** The value of a Prometheus sample whose labels include the given ones (undefined when absent). */
 export function metricValue(
   exposition: string,

@@ -42,8 +42,8 @@ export default defineService<AuthDb>({
       }),
     ];
   },
-  routes: (app, ctx) => {
-    registerAuthRoutes(app, ctx);
+  routes: async (app, ctx) => {
+    await registerAuthRoutes(app, ctx);
     registerAdminKeyRoutes(app, ctx);
     registerInternalRoutes(app, ctx);
   },

@@ -41,7 +41,11 @@ describe('auth-service', () => {
     it('issues an ES256 access and refresh token pair with the agreed claims', async () => {
       const email = uniqueEmail();
       const userId = await createCredential(auth, email);
-      const res = await auth.post('/api/auth/login', { email: email.toUpperCase(), password: PASSWORD });
+      const res = await auth.post('/api/auth/login', {
+        email: email.toUpperCase(),
+        password: PASSWORD,
+        tokenDelivery: 'body',
+      });
       expect(res.status).toBe(200);
       expect(res.headers.get('cache-control')).toBe('no-store');
       expect(res.body).toMatchObject({ tokenType: 'Bearer', expiresIn: 1800, refreshExpiresIn: 1_209_600 });
@@ -107,7 +111,7 @@ describe('auth-service', () => {
     async function login() {
       const email = uniqueEmail();
       const userId = await createCredential(auth, email);
-      const res = await auth.post('/api/auth/login', { email, password: PASSWORD });
+      const res = await auth.post('/api/auth/login', { email, password: PASSWORD, tokenDelivery: 'body' });
       return { userId, email, pair: res.body };
     }
 
@@ -178,7 +182,11 @@ describe('auth-service', () => {
     it('revokes the refresh token and is idempotent', async () => {
       const email = uniqueEmail();
       await createCredential(auth, email);
-      const { body: pair } = await auth.post('/api/auth/login', { email, password: PASSWORD });
+      const { body: pair } = await auth.post('/api/auth/login', {
+        email,
+        password: PASSWORD,
+        tokenDelivery: 'body',
+      });
       expect((await auth.post('/api/auth/logout', { refreshToken: pair.refreshToken })).status).toBe(204);
       expect((await auth.post('/api/auth/refresh', { refreshToken: pair.refreshToken })).status).toBe(401);
       expect((await auth.post('/api/auth/logout', { refreshToken: pair.refreshToken })).status).toBe(204);
@@ -190,8 +198,10 @@ describe('auth-service', () => {
     it('needs the current password, then ends every session', async () => {
       const email = uniqueEmail();
       const userId = await createCredential(auth, email);
-      const a = (await auth.post('/api/auth/login', { email, password: PASSWORD })).body;
-      const b = (await auth.post('/api/auth/login', { email, password: PASSWORD })).body;
+      const a = (await auth.post('/api/auth/login', { email, password: PASSWORD, tokenDelivery: 'body' }))
+        .body;
+      const b = (await auth.post('/api/auth/login', { email, password: PASSWORD, tokenDelivery: 'body' }))
+        .body;
 
       const wrong = await auth.post(`/internal/credentials/${userId}/password`, {
         currentPassword: 'Nope123!',
@@ -332,41 +342,101 @@ describe('auth-service with its own configuration', () => {
     return service;
   };
 
-  it('cools down an email after repeated failures, also for unknown emails, then recovers', async () => {
-    const auth = client(await start({ auth: { lockout: { maxFailures: 3, cooldownSeconds: 1 } } }));
+  const from = (address: string) => ({ 'x-forwarded-for': address });
+  const lockout = (overrides: Record<string, number> = {}) => ({
+    auth: {
+      lockout: {
+        maxFailures: 5,
+        maxFailuresPerAddress: 50,
+        baseDelaySeconds: 60,
+        maxDelaySeconds: 600,
+        ...overrides,
+      },
+    },
+  });
+
+  it('checks only as many of 30 parallel wrong passwords as the limit allows', async () => {
+    const auth = client(await start(lockout()));
     const email = uniqueEmail();
     await createCredential(auth, email);
-    const unknown = uniqueEmail('ghost');
-    for (let i = 0; i < 3; i++) {
-      expect((await auth.post('/api/auth/login', { email, password: 'Wrong123!' })).status).toBe(401);
-      expect((await auth.post('/api/auth/login', { email: unknown, password: 'Wrong123!' })).status).toBe(
-        401,
-      );
-    }
-    const locked = await auth.post('/api/auth/login', { email, password: PASSWORD });
-    expect(locked.status).toBe(429);
-    expect(locked.headers.get('retry-after')).toBe('1');
-    expect(locked.body.retryAfterSeconds).toBe(1);
-    const lockedUnknown = await auth.post('/api/auth/login', { email: unknown, password: PASSWORD });
-    expect(lockedUnknown.status).toBe(429);
-    expect(lockedUnknown.body.detail).toBe(locked.body.detail);
-    // Another account is unaffected.
-    const other = uniqueEmail();
-    await createCredential(auth, other);
-    expect((await auth.post('/api/auth/login', { email: other, password: PASSWORD })).status).toBe(200);
-
-    await eventually(
-      async () => (await auth.post('/api/auth/login', { email, password: PASSWORD })).status === 200,
-      5_000,
-      200,
+    const answers = await Promise.all(
+      Array.from({ length: 30 }, () =>
+        auth.post('/api/auth/login', { email, password: 'Wrong123!' }, from('203.0.113.66')),
+      ),
     );
+    const statuses = answers.map((res) => res.status);
+    expect(statuses.filter((s) => s === 401)).toHaveLength(5);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(25);
+  });
+
+  it('holds back the attacker’s address only: the owner still logs in from elsewhere', async () => {
+    const auth = client(await start(lockout({ maxFailures: 3 })));
+    const email = uniqueEmail('admin');
+    await createCredential(auth, email, { role: 'ADMIN' });
+    const ghost = uniqueEmail('ghost');
+    for (let i = 0; i < 3; i++) {
+      for (const target of [email, ghost]) {
+        const res = await auth.post(
+          '/api/auth/login',
+          { email: target, password: 'Wrong123!' },
+          from('203.0.113.66'),
+        );
+        expect(res.status).toBe(401);
+      }
+    }
+    // From the attacker's address even the right password waits; an unknown email looks the same.
+    const held = await auth.post('/api/auth/login', { email, password: PASSWORD }, from('203.0.113.66'));
+    expect(held.status).toBe(429);
+    expect(held.headers.get('retry-after')).toBe('60');
+    expect(held.body.retryAfterSeconds).toBe(60);
+    const heldGhost = await auth.post(
+      '/api/auth/login',
+      { email: ghost, password: PASSWORD },
+      from('203.0.113.66'),
+    );
+    expect(heldGhost.status).toBe(429);
+    expect(heldGhost.body.detail).toBe(held.body.detail);
+    // The owner, from their own address, is not affected.
+    const owner = await auth.post('/api/auth/login', { email, password: PASSWORD }, from('198.51.100.20'));
+    expect(owner.status).toBe(200);
+    expect(claimsOf(owner.body.accessToken).claims.role).toBe('ADMIN');
+  });
+
+  it('backs off exponentially, counts one address over all emails, and resets on success', async () => {
+    const auth = client(
+      await start(
+        lockout({ maxFailures: 2, maxFailuresPerAddress: 4, baseDelaySeconds: 1, maxDelaySeconds: 8 }),
+      ),
+    );
+    const email = uniqueEmail();
+    await createCredential(auth, email);
+    const wrong = (address: string, target = email) =>
+      auth.post('/api/auth/login', { email: target, password: 'Wrong123!' }, from(address));
+
+    // A success gives back what the failures before it charged.
+    expect((await wrong('192.0.2.10')).status).toBe(401);
+    expect(
+      (await auth.post('/api/auth/login', { email, password: PASSWORD }, from('192.0.2.10'))).status,
+    ).toBe(200);
+    expect((await wrong('192.0.2.10')).status).toBe(401);
+    expect((await wrong('192.0.2.10')).status).toBe(401);
+    expect((await wrong('192.0.2.10')).headers.get('retry-after')).toBe('1');
+    // Once the wait is over, one more failure doubles it.
+    await eventually(async () => (await wrong('192.0.2.10')).status === 401, 5_000, 200);
+    expect((await wrong('192.0.2.10')).headers.get('retry-after')).toBe('2');
+
+    // One address trying many emails: held back after maxFailuresPerAddress, whatever the email.
+    for (let i = 0; i < 4; i++) expect((await wrong('192.0.2.20', uniqueEmail('spray'))).status).toBe(401);
+    expect((await wrong('192.0.2.20', uniqueEmail('spray'))).status).toBe(429);
+    expect((await wrong('192.0.2.21', uniqueEmail('spray'))).status).toBe(401);
   });
 
   it('rotates keys without rejecting tokens signed by the previous key', async () => {
     const auth = client(await start());
     const email = uniqueEmail();
     await createCredential(auth, email);
-    const before = (await auth.post('/api/auth/login', { email, password: PASSWORD })).body;
+    const before = (await auth.post('/api/auth/login', { email, password: PASSWORD, tokenDelivery: 'body' }))
+      .body;
     const oldKid = claimsOf(before.accessToken).header.kid;
 
     const rotated = await auth.post('/api/admin/auth/keys/rotate', {}, asAdmin());
@@ -425,7 +495,8 @@ describe('auth-service with its own configuration', () => {
     const auth1 = client(first);
     const email = uniqueEmail();
     await createCredential(auth1, email);
-    const pair = (await auth1.post('/api/auth/login', { email, password: PASSWORD })).body;
+    const pair = (await auth1.post('/api/auth/login', { email, password: PASSWORD, tokenDelivery: 'body' }))
+      .body;
     const kid = (await auth1.get('/api/auth/.well-known/jwks.json')).body.keys[0].kid;
     await first.stop();
 

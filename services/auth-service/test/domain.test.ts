@@ -1,31 +1,41 @@
 import { describe, expect, it } from 'vitest';
 import { isNewerSnapshot, mayUseTokens, placeCredential } from '../src/domain/account.ts';
-import { NO_ATTEMPTS, recordFailure, retryAfterSeconds } from '../src/domain/lockout.ts';
+import { backoffSeconds, chargeAttempt, NO_FAILURES, retryAfterSeconds } from '../src/domain/lockout.ts';
 import { formatPasswordHash, needsRehash, parsePasswordHash } from '../src/domain/password-hash.ts';
 import { judgeRefresh } from '../src/domain/refresh-token.ts';
 import { currentKey, verifyingKeys } from '../src/domain/signing-keys.ts';
 
 const at = (seconds: number) => new Date(Date.UTC(2030, 0, 1) + seconds * 1000);
 
-describe('login cooldown', () => {
-  const policy = { maxFailures: 3, cooldownSeconds: 60 };
+describe('login throttling', () => {
+  const policy = {
+    maxFailures: 3,
+    maxFailuresPerAddress: 10,
+    baseDelaySeconds: 30,
+    maxDelaySeconds: 300,
+    failureResetSeconds: 3600,
+  };
 
-  it('locks on the failure that reaches the limit, for the cooldown', () => {
-    let state = NO_ATTEMPTS;
-    state = recordFailure(state, policy, at(0));
-    state = recordFailure(state, policy, at(1));
+  it('blocks from the failure that reaches the limit, doubling the wait with each further one', () => {
+    let state = NO_FAILURES;
+    state = chargeAttempt(state, 3, policy, at(0));
+    state = chargeAttempt(state, 3, policy, at(1));
     expect(retryAfterSeconds(state, at(1))).toBe(0);
-    state = recordFailure(state, policy, at(2));
-    expect(retryAfterSeconds(state, at(2))).toBe(60);
-    expect(retryAfterSeconds(state, at(61))).toBe(1);
-    expect(retryAfterSeconds(state, at(62))).toBe(0);
+    state = chargeAttempt(state, 3, policy, at(2));
+    expect(retryAfterSeconds(state, at(2))).toBe(30);
+    expect(retryAfterSeconds(state, at(31))).toBe(1);
+    expect(retryAfterSeconds(state, at(32))).toBe(0);
+    state = chargeAttempt(state, 3, policy, at(40));
+    expect(retryAfterSeconds(state, at(40))).toBe(60);
+    expect([5, 6, 7, 8, 50].map((n) => backoffSeconds(n, 3, policy))).toEqual([120, 240, 300, 300, 300]);
+    expect(backoffSeconds(2, 3, policy)).toBe(0);
   });
 
-  it('counts afresh once a cooldown is over', () => {
-    let state = NO_ATTEMPTS;
-    for (let i = 0; i < 3; i++) state = recordFailure(state, policy, at(i));
-    state = recordFailure(state, policy, at(100));
-    expect(state).toEqual({ failures: 1, lockedUntil: null });
+  it('counts afresh after failureResetSeconds without a failure', () => {
+    let state = NO_FAILURES;
+    for (let i = 0; i < 5; i++) state = chargeAttempt(state, 3, policy, at(i));
+    state = chargeAttempt(state, 3, policy, at(4 + 3601));
+    expect(state).toEqual({ failures: 1, blockedUntil: null, lastFailureAt: at(3605) });
   });
 });
 

@@ -15,7 +15,7 @@ export default defineService({
     'Service registry: our REST API, Eureka’s REST API and a dashboard over one in-memory registry',
   // It is the registry, so it does not register itself.
   register: false,
-  defaults: { registry: { defaultLeaseMs: 15_000, evictionIntervalMs: 1_000 } },
+  defaults: { registry: { defaultLeaseMs: 15_000, evictionIntervalMs: 1_000, deltaRetentionMs: 180_000 } },
   refreshable: ['registry'],
   async routes(app, ctx) {
     const registry = new RegistryService(ctx);

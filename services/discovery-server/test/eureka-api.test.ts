@@ -116,20 +116,23 @@ describe('discovery server: Eureka REST API', () => {
     expect((await call('GET', `/eureka/apps/${appName()}`, undefined, json)).status).toBe(404);
   });
 
-  it('the delta is empty and carries the full registry’s hash, so clients reconcile with a full fetch', async () => {
-    await call('POST', `/api/registry/apps/${appName()}`, {
-      instanceId: 'x',
-      url: 'http://127.0.0.1:1',
-      status: 'DOWN',
-    });
+  it('the delta lists recent changes with the full registry’s hash, so clients can reconcile', async () => {
+    const app = appName();
+    await call('POST', `/api/registry/apps/${app}`, { instanceId: 'x', url: 'http://127.0.0.1:1' });
+    await call('PUT', `/eureka/apps/${app}/x/status?value=DOWN`);
     const full = await call('GET', '/eureka/apps', undefined, json);
     const delta = await call('GET', '/eureka/apps/delta', undefined, json);
-    expect(delta.body.applications).toEqual({
-      versions__delta: '1',
-      apps__hashcode: full.body.applications.apps__hashcode,
-      application: [],
-    });
-    expect(full.body.applications.apps__hashcode).toMatch(/^DOWN_\d+_UP_\d+_$/);
+    expect(delta.body.applications.apps__hashcode).toBe(full.body.applications.apps__hashcode);
+    expect(full.body.applications.apps__hashcode).toMatch(/^DOWN_\d+_/);
+    const mine = delta.body.applications.application.find(
+      (a: { name: string }) => a.name === app.toUpperCase(),
+    );
+    expect(
+      mine.instance.map((i: { actionType: string; status: string }) => [i.actionType, i.status]),
+    ).toEqual([
+      ['ADDED', 'UP'],
+      ['MODIFIED', 'DOWN'],
+    ]);
   });
 
   it('answers XML to clients that accept only XML', async () => {

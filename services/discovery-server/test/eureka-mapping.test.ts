@@ -3,6 +3,7 @@ import {
   fromEurekaInstance,
   reconcileHashCode,
   toEurekaApplications,
+  toEurekaDelta,
   toEurekaInstance,
 } from '../src/domain/eureka.ts';
 import { Registry } from '../src/domain/registry.ts';
@@ -147,11 +148,48 @@ describe('Eureka mapping (domain)', () => {
       ['A', 1],
       ['B', 3],
     ]);
-    expect(toEurekaApplications(registry.applications(), { delta: true }).applications).toEqual({
-      versions__delta: '1',
-      apps__hashcode: 'DOWN_1_OUT_OF_SERVICE_1_UP_2_',
-      application: [],
-    });
+  });
+
+  it('keeps the changes of the retention window, in order, for the delta', () => {
+    let now = 0;
+    const registry = new Registry(
+      () => now,
+      () => 60_000,
+    );
+    registry.register({ app: 'a', instanceId: '1', url: 'http://h:1', leaseDurationMs: 90_000 });
+    now = 10_000;
+    registry.register({ app: 'b', instanceId: '2', url: 'http://h:2', leaseDurationMs: 90_000 });
+    registry.renew('b', '2'); // a heartbeat changes nothing a client sees
+    registry.setStatus('b', '2', 'UP'); // nor does the same status
+    registry.setStatus('b', '2', 'DOWN');
+    // Restarted at a new address under the same id: the old address goes, the new one comes.
+    registry.register({ app: 'b', instanceId: '2', url: 'http://h:22', leaseDurationMs: 90_000 });
+    registry.cancel('a', '1');
+    const changes = () =>
+      registry.recentChanges().map((c) => [c.action, c.instance.app, c.instance.url, c.instance.status]);
+    expect(changes()).toEqual([
+      ['ADDED', 'a', 'http://h:1', 'UP'],
+      ['ADDED', 'b', 'http://h:2', 'UP'],
+      ['MODIFIED', 'b', 'http://h:2', 'DOWN'],
+      ['DELETED', 'b', 'http://h:2', 'DOWN'],
+      ['ADDED', 'b', 'http://h:22', 'UP'],
+      ['DELETED', 'a', 'http://h:1', 'UP'],
+    ]);
+    now = 60_001;
+    expect(changes()).toHaveLength(5);
+    now = 70_001;
+    expect(changes()).toEqual([]);
+
+    now = 80_000;
+    registry.setStatus('b', '2', 'OUT_OF_SERVICE');
+    const delta = toEurekaDelta(registry.applications(), registry.recentChanges()).applications;
+    expect(delta.apps__hashcode).toBe('OUT_OF_SERVICE_1_');
+    expect(delta.application).toEqual([
+      {
+        name: 'B',
+        instance: [expect.objectContaining({ actionType: 'MODIFIED', status: 'OUT_OF_SERVICE' })],
+      },
+    ]);
   });
 
   it('writes Eureka XML: attributes from @keys, text from $, repeated elements, everything escaped', () => {

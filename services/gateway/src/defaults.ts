@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { JWKS_PATH, TOKEN_AUDIENCE, TOKEN_ISSUER } from '@sagamart/contracts';
-import { type ConfigTree, mergeConfig } from '@sagamart/kit';
+import { type ConfigTree, defaultBreakerOptions, mergeConfig } from '@sagamart/kit';
 import { parse } from 'yaml';
 
 /** The repository's `config/gateway.yml`: the route table the config server serves, bundled as defaults. */
@@ -13,7 +13,9 @@ export const DEFAULT_WEB_ROOT = fileURLToPath(new URL('../../../apps/web/dist', 
 const BUILT_IN: ConfigTree = {
   gateway: {
     defaultTimeoutMs: 5_000,
-    breaker: { failureThreshold: 5, halfOpenAfterMs: 5_000 },
+    // The kit's own body limit: a larger body would be cut off upstream mid-stream.
+    defaultMaxBodyBytes: 1_048_576,
+    breaker: { ...defaultBreakerOptions },
     jwks: {
       service: 'auth-service',
       path: JWKS_PATH,
@@ -33,6 +35,8 @@ const BUILT_IN: ConfigTree = {
       maxAgeSeconds: 600,
     },
     webRoot: DEFAULT_WEB_ROOT,
+    // Prometheus's bearer credential for the gateway's /metrics; empty: not served publicly.
+    metrics: { scrapeToken: '' },
     routes: [],
   },
 };

@@ -56,7 +56,9 @@ describe('config/gateway.yml', () => {
     expect(login.kind === 'route' && login.route.rateLimit).toBe('auth');
     expect(settings.rateLimits.auth!.capacity).toBeLessThan(settings.rateLimits.default!.capacity);
     expect(settings.cors.allowedOrigins).toEqual(['http://localhost:5173', 'http://127.0.0.1:5173']);
-    expect(settings.cors.exposedHeaders).toEqual(expect.arrayContaining(['x-trace-id', 'retry-after', 'location']));
+    expect(settings.cors.exposedHeaders).toEqual(
+      expect.arrayContaining(['x-trace-id', 'retry-after', 'location']),
+    );
     // Cross-origin clients must be able to send an Idempotency-Key when placing orders.
     expect(settings.cors.allowedHeaders).toContain('idempotency-key');
   });

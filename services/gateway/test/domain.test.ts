@@ -26,6 +26,7 @@ function route(id: string, path: string, extra: Partial<GatewayRoute> = {}): Gat
     role: 'NONE',
     rateLimit: 'default',
     timeoutMs: 1000,
+    maxBodyBytes: 1_048_576,
     stripPrefix: false,
     methods: undefined,
     websocket: false,
@@ -178,7 +179,7 @@ describe('header policy', () => {
     );
     expect(out).toEqual({
       accept: 'application/json',
-      'x-forwarded-for': '192.0.2.1, 10.0.0.9',
+      'x-forwarded-for': '10.0.0.9',
       'x-forwarded-proto': 'http',
       'x-forwarded-host': 'shop.example',
       'x-request-id': 'req-1',
@@ -294,6 +295,7 @@ describe('gateway settings', () => {
       maxAgeSeconds: 0,
     },
     defaultTimeoutMs: 700,
+    defaultMaxBodyBytes: 1_048_576,
   };
 
   it('applies defaults and normalises paths and methods', () => {

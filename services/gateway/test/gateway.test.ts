@@ -22,6 +22,7 @@ const routes: ConfigTree[] = [
   { id: 'signup', path: '/api/users/signup', service: 'user-service', role: 'NONE' },
   { id: 'admin-users', path: '/api/admin/users', service: 'user-service', role: 'ADMIN' },
   { id: 'catalog', path: '/api/catalog', service: 'catalog-service', role: 'NONE', methods: ['GET'] },
+  { id: 'uploads', path: '/api/uploads', service: 'catalog-service', role: 'NONE', maxBodyBytes: 3_000_000 },
   { id: 'stripped', path: '/api/stripped', service: 'catalog-service', role: 'NONE', stripPrefix: true },
   { id: 'limited', path: '/api/limited', service: 'catalog-service', role: 'NONE', rateLimit: 'tight' },
   { id: 'orders', path: '/api/orders', service: 'order-service', role: 'USER' },
@@ -95,7 +96,8 @@ describe('gateway', () => {
     it('forwards method, path, query, body and headers, and passes the answer back', async () => {
       const res = await call('/api/users/signup?ref=ad&x=1', {
         method: 'POST',
-        headers: { 'content-type': 'application/json', 'x-custom': 'kept' },
+        // A client's own X-Forwarded-For is replaced by the address the gateway saw.
+        headers: { 'content-type': 'application/json', 'x-custom': 'kept', 'x-forwarded-for': '203.0.113.9' },
         body: JSON.stringify({ email: 'new@example.com' }),
       });
       const got = await echo(res);
@@ -177,6 +179,43 @@ describe('gateway', () => {
       expect(await raw('/api/users/signup/%2e%2e/me')).toBe(400);
       expect(await raw('/api/users/signup/../me')).toBe(400);
       expect(await raw('/api/users/signup%2F..%2Fme')).toBe(400);
+    });
+
+    describe('refuses a body over the route’s limit with 413, before it reaches the upstream', () => {
+      const big = 'x'.repeat(2_000_000);
+      /** The body as a stream: no Content-Length, so the gateway counts while it forwards. */
+      const chunked = (text: string) =>
+        new ReadableStream({
+          start(controller) {
+            for (let i = 0; i < text.length; i += 65_536)
+              controller.enqueue(new TextEncoder().encode(text.slice(i, i + 65_536)));
+            controller.close();
+          },
+        });
+      const send = (path: string, method: string, body: BodyInit) =>
+        call(path, {
+          method,
+          headers: { 'content-type': 'application/octet-stream' },
+          body,
+          duplex: 'half',
+        } as RequestInit);
+
+      it.each(['POST', 'PUT'])('%s with a declared length', async (method) => {
+        const body = await problem(await send('/api/users/signup', method, big), 413);
+        expect(body.type).toBe('urn:sagamart:problem:body-too-large');
+      });
+
+      it.each(['POST', 'PUT'])('%s streamed without a length', async (method) => {
+        const body = await problem(await send('/api/users/signup', method, chunked(big)), 413);
+        expect(body.type).toBe('urn:sagamart:problem:body-too-large');
+      });
+
+      it('takes a larger body on a route that allows one', async () => {
+        const got = await echo(await send('/api/uploads', 'POST', big));
+        expect(got.body).toHaveLength(big.length);
+        const body = await problem(await send('/api/uploads', 'POST', chunked(`${big}${big}`)), 413);
+        expect(body.instance).toBe('/api/uploads');
+      });
     });
 
     it('answers 404 for paths no route covers', async () => {
@@ -622,8 +661,8 @@ describe('gateway', () => {
       };
       expect(spec.info.title).toBe('order-service');
       await problem(await call('/docs/specs/nobody.json'), 404);
-      const html = await (await call('/docs')).text();
-      expect(html).toContain('/docs/specs/catalog-service.json');
+      const init = await (await call('/docs/init.js')).text();
+      expect(init).toContain('/docs/specs/catalog-service.json');
       expect((await call('/docs/ui/static/swagger-ui-bundle.js')).status).toBe(200);
     });
 

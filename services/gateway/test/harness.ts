@@ -77,6 +77,8 @@ export function echoService(name: string, instance: string, socketEvents: Socket
   return defineService({
     name,
     port: 0,
+    // Above the gateway's limits, so that those are what a test sees.
+    bodyLimit: 8 * 1024 * 1024,
     async routes(app) {
       app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
       await app.register(fastifyWebsocket);
@@ -187,7 +189,7 @@ export function startGateway(discovery: Discovery, gatewayConfig: ConfigTree = {
       ...bare,
       ...extra,
       gateway: {
-        breaker: { failureThreshold: 2, halfOpenAfterMs: 300 },
+        breaker: { minimumNumberOfCalls: 3, halfOpenAfterMs: 300 },
         jwks: { minReloadIntervalMs: 0 },
         ...gatewayConfig,
       },

@@ -9,6 +9,7 @@ const routes: ConfigTree[] = [
   { id: 'slow', path: '/api/slow', service: 'slow-service', role: 'NONE', timeoutMs: 200 },
   { id: 'flaky', path: '/api/flaky', service: 'flaky-service', role: 'NONE' },
   { id: 'pair', path: '/api/pair', service: 'pair-service', role: 'NONE' },
+  { id: 'mixed', path: '/api/mixed', service: 'mixed-service', role: 'NONE' },
   { id: 'account', path: '/api/account', service: 'pair-service', role: 'USER' },
 ];
 
@@ -25,7 +26,15 @@ describe('gateway failure handling', () => {
   };
 
   beforeAll(async () => {
-    gw = await startGateway(discovery, { routes, breaker: { failureThreshold: 2, halfOpenAfterMs: 1_000 } });
+    gw = await startGateway(discovery, {
+      routes,
+      breaker: {
+        failureRateThreshold: 50,
+        minimumNumberOfCalls: 3,
+        slidingWindowMs: 60_000,
+        halfOpenAfterMs: 1_000,
+      },
+    });
   });
   afterAll(() => stopAll([gw, ...upstreams]));
 
@@ -58,7 +67,7 @@ describe('gateway failure handling', () => {
     const slow = await startEcho('slow-service', 'slow-1');
     upstreams.push(slow);
     discovery.set('slow-service', slow.url);
-    for (let i = 0; i < 2; i++) {
+    for (let i = 0; i < 3; i++) {
       const late = await unavailable(await call('/api/slow/report?delayMs=1000'));
       expect(late).toMatchObject({
         type: 'urn:sagamart:problem:upstream-timeout',
@@ -79,7 +88,7 @@ describe('gateway failure handling', () => {
     const flaky = await startEcho('flaky-service', 'flaky-1');
     upstreams.push(flaky);
     discovery.set('flaky-service', flaky.url);
-    for (let i = 0; i < 2; i++) {
+    for (let i = 0; i < 3; i++) {
       const res = await call('/api/flaky?status=503');
       expect(res.status).toBe(503);
       expect(((await res.json()) as Echo).instance).toBe('flaky-1');
@@ -87,6 +96,29 @@ describe('gateway failure handling', () => {
     expect(await unavailable(await call('/api/flaky'))).toMatchObject({
       type: 'urn:sagamart:problem:circuit-open',
     });
+  });
+
+  it('never counts 4xx, 500 or 502 answers, and opens only when most calls in the window failed', async () => {
+    const mixed = await startEcho('mixed-service', 'mixed-1');
+    upstreams.push(mixed);
+    discovery.set('mixed-service', mixed.url);
+    // The upstream is up and refuses or fails single requests (its own dependency may have): passed on.
+    for (const status of [400, 404, 500, 502]) {
+      for (let i = 0; i < 5; i++) expect((await call(`/api/mixed?status=${status}`)).status).toBe(status);
+    }
+    // One call in three unavailable: a minority, whatever the run of calls.
+    for (let i = 0; i < 12; i++) {
+      const status = i % 3 === 2 ? 503 : 200;
+      expect((await call(`/api/mixed?status=${status}`)).status).toBe(status);
+    }
+    // Sustained unavailability: the circuit opens once failures reach half of the window's 32+ calls.
+    let failures = 0;
+    for (; failures < 60; failures++) {
+      const res = await call('/api/mixed?status=503');
+      expect(res.status).toBe(503);
+      if (((await res.json()) as { type?: string }).type === 'urn:sagamart:problem:circuit-open') break;
+    }
+    expect(failures).toBe(24);
   });
 
   it('tries the next instance once when one refuses the connection, for idempotent methods only', async () => {

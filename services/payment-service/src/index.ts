@@ -1,4 +1,4 @@
-import { OrderCancelled, OrderPlaced } from '@sagamart/contracts';
+import { OrderCancelled, OrderPlaced, PointChargeCancelled, PointChargeRequested } from '@sagamart/contracts';
 import { defineService, on } from '@sagamart/kit';
 import { paymentModule } from './app/module.ts';
 import { paymentDefaults } from './app/settings.ts';
@@ -10,7 +10,7 @@ export default defineService<PaymentDb>({
   name: 'payment-service',
   port: 8086,
   description:
-    'Payments: confirms with the PG (timeout + circuit breaker), settles pending payments through a reconciler, refunds cancelled orders; publishes payment.approved|failed|refunded.',
+    'Payments of orders and points charges: confirms with the PG (timeout + circuit breaker), settles pending payments through a reconciler, refunds cancelled orders and refunded charges; publishes payment.approved|failed|refunded.',
   defaults: paymentDefaults,
   refreshable: ['payment.pg.timeoutMs', 'payment.orderWaitMs', 'payment.reconcile'],
   migrations,
@@ -22,6 +22,13 @@ export default defineService<PaymentDb>({
       }),
       on(OrderCancelled, async (event, { trx }) => {
         await orders.cancelled(trx, event);
+      }),
+      // A points charge is paid like an order: its charge id and number stand for the order's.
+      on(PointChargeRequested, async (event, { trx }) => {
+        await orders.chargeRequested(trx, event);
+      }),
+      on(PointChargeCancelled, async (event, { trx }) => {
+        await orders.chargeCancelled(trx, event);
       }),
     ];
   },

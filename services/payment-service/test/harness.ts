@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  topology as declaredTopology,
   OrderCancelled,
   type OrderCancelledPayload,
   OrderPlaced,
@@ -107,7 +108,7 @@ export interface HarnessOptions {
 export async function startHarness(options: HarnessOptions = {}) {
   const probeName = uniqueName('order-probe').replaceAll('_', '-');
   const topology = {
-    'payment-service': [OrderPlaced.name, OrderCancelled.name],
+    'payment-service': declaredTopology['payment-service']!,
     [probeName]: [PaymentApproved.name, PaymentFailed.name, PaymentRefunded.name],
   };
   const shared: ConfigTree = {
@@ -140,7 +141,7 @@ export async function startHarness(options: HarnessOptions = {}) {
   const paymentConfig: ConfigTree = {
     ...shared,
     database: { name: uniqueName('t_pay') },
-    http: { client: { maxAttempts: 1, breaker: { failureThreshold: 3, halfOpenAfterMs: 300 } } },
+    http: { client: { maxAttempts: 1, breaker: { minimumNumberOfCalls: 3, halfOpenAfterMs: 300 } } },
     payment: {
       pg: { secretKey: PG_SECRET, timeoutMs: 500 },
       orderWaitMs: 1_500,

@@ -154,6 +154,10 @@ describe('internal quote', () => {
     });
     const unknown = await quote({ items: [line()], couponId: 999_999 });
     expect(unknown.body.reason).toBe('NOT_OWNED');
+    // Beyond the serial key's range: refused by the schema, never sent to SQL (it made a 500).
+    const outOfRange = await quote({ items: [line()], couponId: 2_147_483_648 });
+    expect(outOfRange.status).toBe(400);
+    expect(outOfRange.headers.get('content-type')).toContain('application/problem+json');
 
     const small = await api.post('/internal/quotes', {
       userId: holder,

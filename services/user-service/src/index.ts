@@ -1,4 +1,5 @@
-import { defineService, type ServiceContext } from '@sagamart/kit';
+import { isPointChargeNumber, PaymentApproved, PaymentFailed, PaymentRefunded } from '@sagamart/contracts';
+import { defineService, on, type ServiceContext } from '@sagamart/kit';
 import { type BootstrapAdmin, bootstrapAdmin } from './app/bootstrap-admin.ts';
 import { userModule } from './app/module.ts';
 import { migrations, type UserDb } from './infra/schema.ts';
@@ -28,10 +29,25 @@ export default defineService<UserDb>({
   name: 'user-service',
   port: 8082,
   description:
-    'Users: signup, profile, points and admin user management. Publishes user.registered and user.updated.',
+    'Users: signup, profile, points (charged through the PG) and admin user management. Publishes user.registered, user.updated and point.charge.requested|cancelled.',
   defaults: userDefaults,
   refreshable: ['points'],
   migrations,
+  // Payments of points charges (PNT-…); order payments are order-service's.
+  handlers: (ctx) => {
+    const { charges } = userModule(ctx);
+    return [
+      on(PaymentApproved, async (event, { trx }) => {
+        if (isPointChargeNumber(event.orderNumber)) await charges.paymentApproved(trx, event);
+      }),
+      on(PaymentFailed, async (event, { trx }) => {
+        if (isPointChargeNumber(event.orderNumber)) await charges.paymentFailed(trx, event);
+      }),
+      on(PaymentRefunded, async (event, { trx }) => {
+        if (isPointChargeNumber(event.orderNumber)) await charges.paymentRefunded(trx, event);
+      }),
+    ];
+  },
   routes: (app, ctx) => {
     registerUserRoutes(app, ctx);
     registerPointsRoutes(app, ctx);

@@ -131,7 +131,11 @@ describe('admin user management', () => {
     const res = await pair.userApi.patch(`/api/admin/users/${u.userId}`, { status: 'SUSPENDED' }, asAdmin());
     expect(res.body.status).toBe('SUSPENDED');
     // No waiting: the change was pushed to auth before the answer.
-    const login = await pair.authApi.post('/api/auth/login', { email: u.email, password: u.password });
+    const login = await pair.authApi.post('/api/auth/login', {
+      email: u.email,
+      password: u.password,
+      tokenDelivery: 'body',
+    });
     expect(login.status).toBe(403);
     expect(
       (await pair.authApi.post('/api/auth/refresh', { refreshToken: u.tokens.refreshToken })).status,

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reservationStep } from '../src/domain/points.ts';
-import { asUser, type Pair, signedUpUser, startPair } from './support.ts';
+import { asUser, signedUpUser, startWithPayments } from './support.ts';
 
 interface LedgerEntry {
   type: string;
@@ -10,9 +10,9 @@ interface LedgerEntry {
 }
 
 describe('points reservations for the order saga', () => {
-  let pair: Pair;
+  let pair: Awaited<ReturnType<typeof startWithPayments>>;
   beforeAll(async () => {
-    pair = await startPair();
+    pair = await startWithPayments();
   });
   afterAll(async () => {
     await pair.stop();
@@ -20,8 +20,7 @@ describe('points reservations for the order saga', () => {
 
   async function userWith(points: number) {
     const u = await signedUpUser(pair);
-    const res = await pair.userApi.post('/api/users/me/points/charge', { amount: points }, asUser(u.userId));
-    expect(res.status).toBe(201);
+    await pair.buy(u.userId, points);
     return u.userId;
   }
   const reserve = (orderId: string, userId: string, amount: number) =>

@@ -1,18 +1,64 @@
+import { randomUUID } from 'node:crypto';
+import { eventually } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asUser, type Pair, signedUpUser, startPair } from './support.ts';
+import { asUser, signedUpUser, startWithPayments } from './support.ts';
 
-describe('points', () => {
-  let pair: Pair;
+// Points are bought through the PG like an order (issue 8, defect 3): a charge gets its own PG order
+// number, is paid at the hosted checkout, confirmed by payment-service with its amount check, and
+// credited only once the payment is approved; a refund debits the points and refunds at the PG.
+
+describe('points charges, paid through the PG', () => {
+  let platform: Awaited<ReturnType<typeof startWithPayments>>;
   beforeAll(async () => {
-    pair = await startPair({ user: { points: { maxCharge: 50_000 } } });
+    platform = await startWithPayments({ user: { points: { maxCharge: 50_000 } } });
   });
   afterAll(async () => {
-    await pair.stop();
+    await platform.stop();
   });
 
+  const user = () => platform.userApi;
+  const balance = async (userId: string) =>
+    (await user().get('/api/users/me/points?size=100', asUser(userId))).body as {
+      balance: number;
+      ledger: { content: Array<{ type: string; amount: number; balanceAfter: number; reason: string }> };
+    };
+  const charge = async (userId: string, amount: number) => {
+    const res = await user().post('/api/users/me/points/charges', { amount }, asUser(userId));
+    expect(res.status).toBe(201);
+    // payment-service learns of the charge from point.charge.requested.
+    await eventually(
+      async () =>
+        (await platform.paymentApi.get(`/api/payments/orders/${res.body.chargeNumber}`, asUser(userId)))
+          .status === 200,
+    );
+    return res.body as { chargeId: string; chargeNumber: string; amount: number; orderName: string };
+  };
+  /** The browser at the PG's hosted checkout: answers the paymentKey of the success redirect. */
+  const checkout = async (c: { chargeNumber: string; amount: number }, card: string, amount = c.amount) => {
+    const res = await fetch(`${platform.pg.url}/checkout`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        orderNumber: c.chargeNumber,
+        amount: String(amount),
+        orderName: '포인트 충전',
+        successUrl: 'http://127.0.0.1:5173/payment/success',
+        failUrl: 'http://127.0.0.1:5173/payment/fail',
+        card,
+      }).toString(),
+      redirect: 'manual',
+    });
+    expect(res.status).toBe(303);
+    return new URL(res.headers.get('location')!).searchParams.get('paymentKey')!;
+  };
+  const confirm = (userId: string, orderNumber: string, paymentKey: string, amount: number) =>
+    platform.paymentApi.post('/api/payments/confirm', { orderNumber, paymentKey, amount }, asUser(userId));
+  const status = async (userId: string, chargeNumber: string) =>
+    (await user().get(`/api/users/me/points/charges/${chargeNumber}`, asUser(userId))).body.status as string;
+
   it('starts at zero with an empty ledger', async () => {
-    const u = await signedUpUser(pair);
-    const res = await pair.userApi.get('/api/users/me/points', asUser(u.userId));
+    const u = await signedUpUser(platform);
+    const res = await user().get('/api/users/me/points', asUser(u.userId));
     expect(res.status).toBe(200);
     expect(res.body).toEqual({
       balance: 0,
@@ -20,95 +66,153 @@ describe('points', () => {
     });
   });
 
-  it('charges, recording a ledger row per movement, newest first and paged', async () => {
-    const u = await signedUpUser(pair);
-    for (const amount of [1000, 2500, 300]) {
-      const res = await pair.userApi.post('/api/users/me/points/charge', { amount }, asUser(u.userId));
-      expect(res.status).toBe(201);
-    }
-    const first = await pair.userApi.get('/api/users/me/points?page=0&size=2', asUser(u.userId));
-    expect(first.body.balance).toBe(3800);
-    expect(first.body.ledger).toMatchObject({
-      page: 0,
-      size: 2,
-      totalElements: 3,
-      totalPages: 2,
-      first: true,
-      last: false,
-    });
-    expect(
-      first.body.ledger.content.map((e: { amount: number; balanceAfter: number; type: string }) => [
-        e.type,
-        e.amount,
-        e.balanceAfter,
-      ]),
-    ).toEqual([
-      ['CHARGE', 300, 3800],
-      ['CHARGE', 2500, 3500],
+  it('credits a charge only after the PG approves it, exactly once', async () => {
+    const u = await signedUpUser(platform);
+    const c = await charge(u.userId, 7_000);
+    expect(c.chargeNumber).toMatch(/^PNT-\d{8}-[0-9A-Z]{8}$/);
+    expect(await status(u.userId, c.chargeNumber)).toBe('PENDING');
+
+    // Paid at the PG, not yet confirmed: nothing is credited.
+    const paymentKey = await checkout(c, 'approve');
+    expect((await balance(u.userId)).balance).toBe(0);
+
+    const confirmed = await confirm(u.userId, c.chargeNumber, paymentKey, 7_000);
+    expect(confirmed.status).toBe(200);
+    expect(confirmed.body).toMatchObject({ status: 'APPROVED', orderNumber: c.chargeNumber, amount: 7_000 });
+    await eventually(async () => (await status(u.userId, c.chargeNumber)) === 'PAID');
+
+    // The success page confirming again charges and credits nothing more.
+    const again = await confirm(u.userId, c.chargeNumber, paymentKey, 7_000);
+    expect(again.body.paymentId).toBe(confirmed.body.paymentId);
+    const points = await balance(u.userId);
+    expect(points.balance).toBe(7_000);
+    expect(points.ledger.content).toEqual([
+      expect.objectContaining({ type: 'CHARGE', amount: 7_000, balanceAfter: 7_000 }),
     ]);
-    const second = await pair.userApi.get('/api/users/me/points?page=1&size=2', asUser(u.userId));
-    expect(second.body.ledger.content).toHaveLength(1);
-    expect(second.body.ledger.content[0]).toMatchObject({
-      amount: 1000,
-      balanceAfter: 1000,
-      reason: 'Points top-up',
-    });
-    expect(second.body.ledger.last).toBe(true);
   });
 
-  it('answers a charge with the new balance and its ledger entry', async () => {
-    const u = await signedUpUser(pair);
-    const res = await pair.userApi.post('/api/users/me/points/charge', { amount: 700 }, asUser(u.userId));
-    expect(res.body).toEqual({
-      balance: 700,
-      entry: {
-        id: expect.any(String),
-        type: 'CHARGE',
-        amount: 700,
-        balanceAfter: 700,
-        reason: 'Points top-up',
-        createdAt: expect.any(String),
-      },
+  it('credits nothing for a declined payment, and the charge takes no later payment', async () => {
+    const u = await signedUpUser(platform);
+    const c = await charge(u.userId, 5_000);
+    const declined = await confirm(u.userId, c.chargeNumber, await checkout(c, 'decline'), 5_000);
+    expect(declined.body.status).toBe('FAILED');
+    await eventually(async () => (await status(u.userId, c.chargeNumber)) === 'FAILED');
+    // payment-service hears the charge is over (point.charge.cancelled) and refuses another try.
+    await eventually(
+      async () =>
+        (await platform.paymentApi.get(`/api/payments/orders/${c.chargeNumber}`, asUser(u.userId))).body
+          .orderCancelled === true,
+    );
+    const retry = await confirm(u.userId, c.chargeNumber, await checkout(c, 'approve'), 5_000);
+    expect(retry.status).toBe(409);
+    expect((await balance(u.userId)).balance).toBe(0);
+  });
+
+  it('refuses an amount that differs from the charge, and credits nothing', async () => {
+    const u = await signedUpUser(platform);
+    const c = await charge(u.userId, 9_000);
+    // A tampered checkout: 100원 at the PG for a 9,000원 charge.
+    const res = await confirm(u.userId, c.chargeNumber, await checkout(c, 'approve', 100), 100);
+    expect(res.body).toMatchObject({ status: 'FAILED', failureCode: 'AMOUNT_MISMATCH' });
+    await eventually(async () => (await status(u.userId, c.chargeNumber)) === 'FAILED');
+    expect((await balance(u.userId)).balance).toBe(0);
+  });
+
+  it("does not confirm another user's charge", async () => {
+    const owner = await signedUpUser(platform);
+    const other = await signedUpUser(platform);
+    const c = await charge(owner.userId, 3_000);
+    const res = await confirm(other.userId, c.chargeNumber, await checkout(c, 'approve'), 3_000);
+    expect(res.status).toBe(404);
+    expect(
+      (await user().get(`/api/users/me/points/charges/${c.chargeNumber}`, asUser(other.userId))).status,
+    ).toBe(404);
+  });
+
+  it('refunds an unused charge: the points are debited and the payment refunded at the PG', async () => {
+    const u = await signedUpUser(platform);
+    await platform.buy(u.userId, 4_000);
+    const [c] = (await user().get('/api/users/me/points/charges', asUser(u.userId))).body.content;
+    const refund = await user().post(
+      `/api/users/me/points/charges/${c.chargeNumber}/refund`,
+      {},
+      asUser(u.userId),
+    );
+    expect(refund.status).toBe(200);
+    expect(refund.body.status).toBe('REFUND_REQUESTED');
+    const points = await balance(u.userId);
+    expect(points.balance).toBe(0);
+    expect(points.ledger.content[0]).toMatchObject({ type: 'REFUND', amount: -4_000, balanceAfter: 0 });
+
+    await eventually(async () => (await status(u.userId, c.chargeNumber)) === 'REFUNDED');
+    const payments = await platform.paymentApi.get(
+      `/api/payments/orders/${c.chargeNumber}`,
+      asUser(u.userId),
+    );
+    expect(payments.body.payment).toMatchObject({ status: 'REFUNDED', amount: 4_000 });
+    const pgSide = await fetch(`${platform.pg.url}/v1/payments/${payments.body.payment.paymentKey}`, {
+      headers: { authorization: `Basic ${Buffer.from('test_sk_sagamart_mock:').toString('base64')}` },
     });
+    expect((await pgSide.json()).status).toBe('CANCELED');
+
+    const twice = await user().post(
+      `/api/users/me/points/charges/${c.chargeNumber}/refund`,
+      {},
+      asUser(u.userId),
+    );
+    expect(twice.status).toBe(409);
+    expect((await balance(u.userId)).balance).toBe(0);
+  });
+
+  it('does not refund a charge whose points were used', async () => {
+    const u = await signedUpUser(platform);
+    await platform.buy(u.userId, 2_000);
+    const [c] = (await user().get('/api/users/me/points/charges', asUser(u.userId))).body.content;
+    const reserved = await user().post('/internal/points/reservations', {
+      orderId: randomUUID(),
+      userId: u.userId,
+      amount: 500,
+    });
+    expect(reserved.status).toBe(200);
+    const refund = await user().post(
+      `/api/users/me/points/charges/${c.chargeNumber}/refund`,
+      {},
+      asUser(u.userId),
+    );
+    expect(refund.status).toBe(409);
+    expect(await status(u.userId, c.chargeNumber)).toBe('PAID');
+    expect((await balance(u.userId)).balance).toBe(1_500);
+  });
+
+  it('does not refund a charge that was never paid', async () => {
+    const u = await signedUpUser(platform);
+    const c = await charge(u.userId, 1_000);
+    const refund = await user().post(
+      `/api/users/me/points/charges/${c.chargeNumber}/refund`,
+      {},
+      asUser(u.userId),
+    );
+    expect(refund.status).toBe(409);
   });
 
   it.each([0, -100, 12.5, 'lots', null, 50_001])('refuses the amount %j with 400', async (amount) => {
-    const u = await signedUpUser(pair);
-    const res = await pair.userApi.post('/api/users/me/points/charge', { amount }, asUser(u.userId));
+    const u = await signedUpUser(platform);
+    const res = await user().post('/api/users/me/points/charges', { amount }, asUser(u.userId));
     expect(res.status).toBe(400);
     expect(res.body.errors[0].field).toBe('amount');
-    expect((await pair.userApi.get('/api/users/me/points', asUser(u.userId))).body.balance).toBe(0);
+    expect((await user().get('/api/users/me/points/charges', asUser(u.userId))).body.totalElements).toBe(0);
   });
 
-  it('accepts the configured maximum', async () => {
-    const u = await signedUpUser(pair);
-    expect(
-      (await pair.userApi.post('/api/users/me/points/charge', { amount: 50_000 }, asUser(u.userId))).status,
-    ).toBe(201);
-  });
-
-  it('keeps the balance and the ledger consistent under concurrent charges', async () => {
-    const u = await signedUpUser(pair);
-    const amounts = Array.from({ length: 12 }, (_, i) => (i + 1) * 100);
-    const results = await Promise.all(
-      amounts.map((amount) => pair.userApi.post('/api/users/me/points/charge', { amount }, asUser(u.userId))),
-    );
-    expect(results.every((r) => r.status === 201)).toBe(true);
-    const total = amounts.reduce((a, b) => a + b, 0);
-    const res = await pair.userApi.get('/api/users/me/points?size=100', asUser(u.userId));
-    expect(res.body.balance).toBe(total);
-    const ledger = [...res.body.ledger.content].reverse() as Array<{ amount: number; balanceAfter: number }>;
-    expect(ledger).toHaveLength(12);
-    // Every row's balanceAfter is the running sum: no two charges read the same balance.
-    let running = 0;
-    for (const entry of ledger) {
-      running += entry.amount;
-      expect(entry.balanceAfter).toBe(running);
-    }
+  it('no longer credits points without a payment', async () => {
+    const u = await signedUpUser(platform);
+    const res = await user().post('/api/users/me/points/charge', { amount: 1_000_000 }, asUser(u.userId));
+    expect(res.status).toBe(404);
+    expect((await balance(u.userId)).balance).toBe(0);
   });
 
   it('needs a signed-in user', async () => {
-    expect((await pair.userApi.get('/api/users/me/points')).status).toBe(401);
-    expect((await pair.userApi.post('/api/users/me/points/charge', { amount: 1 })).status).toBe(401);
+    expect((await user().get('/api/users/me/points')).status).toBe(401);
+    expect((await user().post('/api/users/me/points/charges', { amount: 1 })).status).toBe(401);
+    expect((await user().get('/api/users/me/points/charges')).status).toBe(401);
   });
 });

@@ -1,6 +1,8 @@
 import type { ConfigTree, Service } from '@sagamart/kit';
-import { startTestService, uniqueName } from '@sagamart/testkit';
-import { client, mergeTrees, startAuth, uniqueEmail } from '../../auth-service/test/support.ts';
+import { buyPoints, jsonClient, startTestService, uniqueName } from '@sagamart/testkit';
+import { asUser, client, mergeTrees, startAuth, uniqueEmail } from '../../auth-service/test/support.ts';
+import mockPg from '../../mock-pg/src/index.ts';
+import paymentService from '../../payment-service/src/index.ts';
 import userService from '../src/index.ts';
 
 export {
@@ -40,10 +42,10 @@ export async function startUserService(authUrl: string, config: ConfigTree = {})
  * auth-service and user-service; by default they share an event bus, so auth receives user events.
  */
 export async function startPair(
-  options: { user?: ConfigTree; auth?: ConfigTree; sharedBus?: boolean } = {},
+  options: { user?: ConfigTree; auth?: ConfigTree; sharedBus?: boolean; bus?: ConfigTree } = {},
 ): Promise<Pair> {
   const bus = (): ConfigTree => ({ bus: { database: uniqueName('t_bus'), pollMs: 200 } });
-  const shared = bus();
+  const shared = options.bus ?? bus();
   const auth = await startAuth(mergeTrees(options.sharedBus === false ? bus() : shared, options.auth ?? {}));
   const user = await startUserService(
     auth.url,
@@ -81,12 +83,52 @@ export async function signedUpUser(
   const signup = await pair.userApi.post('/api/users/signup', body);
   if (signup.status !== 201)
     throw new Error(`signup failed: ${signup.status} ${JSON.stringify(signup.body)}`);
-  const login = await pair.authApi.post('/api/auth/login', { email: body.email, password: body.password });
+  const login = await pair.authApi.post('/api/auth/login', {
+    email: body.email,
+    password: body.password,
+    tokenDelivery: 'body',
+  });
   if (login.status !== 200) throw new Error(`login failed: ${login.status} ${JSON.stringify(login.body)}`);
   return {
     userId: signup.body.userId as string,
     email: body.email as string,
     password: body.password as string,
     tokens: login.body as { accessToken: string; refreshToken: string },
+  };
+}
+
+/**
+ * auth, user, the mock PG and payment-service on one bus: points are bought through the PG.
+ * `buy(userId, amount)` pays a charge with the approving test card and waits until it is credited.
+ */
+export async function startWithPayments(options: { user?: ConfigTree } = {}) {
+  const bus: ConfigTree = {
+    bus: { database: uniqueName('t_bus'), pollMs: 100 },
+    events: { maxAttempts: 5, baseDelayMs: 20, maxDelayMs: 200 },
+  };
+  const pg = await startTestService(mockPg, {
+    config: mergeTrees(bus, { database: { name: uniqueName('t_pg') } }),
+  });
+  const payment = await startTestService(paymentService, {
+    config: mergeTrees(bus, {
+      database: { name: uniqueName('t_pay') },
+      discovery: { mode: 'static', static: { 'mock-pg': pg.url } },
+      payment: { reconcile: { intervalMs: 100, retryBaseMs: 100, retryMaxMs: 400 } },
+    }),
+  });
+  const pair = await startPair({ bus, ...(options.user ? { user: options.user } : {}) });
+  const paymentApi = jsonClient(payment);
+  return {
+    ...pair,
+    pg,
+    payment,
+    paymentApi,
+    buy: (userId: string, amount: number) =>
+      buyPoints({ user: jsonClient(pair.user), payment: paymentApi }, asUser(userId), amount),
+    async stop() {
+      await pair.stop();
+      await payment.stop();
+      await pg.stop();
+    },
   };
 }

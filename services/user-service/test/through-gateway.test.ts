@@ -58,7 +58,11 @@ describe('identity through the gateway', () => {
     const body = signupBody(overrides);
     const signup = await api.post('/api/users/signup', body);
     expect(signup.status).toBe(201);
-    const login = await api.post('/api/auth/login', { email: body.email, password: PASSWORD });
+    const login = await api.post('/api/auth/login', {
+      email: body.email,
+      password: PASSWORD,
+      tokenDelivery: 'body',
+    });
     expect(login.status).toBe(200);
     return { userId: signup.body.userId as string, email: body.email as string, tokens: login.body };
   }
@@ -109,7 +113,7 @@ describe('identity through the gateway', () => {
     it('need an access token', async () => {
       expect((await api.get('/api/users/me')).status).toBe(401);
       expect((await api.get('/api/users/me/points')).status).toBe(401);
-      expect((await api.post('/api/users/me/points/charge', { amount: 100 })).status).toBe(401);
+      expect((await api.post('/api/users/me/points/charges', { amount: 100 })).status).toBe(401);
       expect(
         (await api.post('/api/users/me/password', { currentPassword: PASSWORD, newPassword: 'Brand-New9' }))
           .status,
@@ -121,10 +125,13 @@ describe('identity through the gateway', () => {
       const me = await api.get('/api/users/me', bearer(u.tokens.accessToken));
       expect(me.status).toBe(200);
       expect(me.body).toMatchObject({ userId: u.userId, email: u.email, role: 'USER' });
-      expect(
-        (await api.post('/api/users/me/points/charge', { amount: 500 }, bearer(u.tokens.accessToken))).body
-          .balance,
-      ).toBe(500);
+      const charge = await api.post(
+        '/api/users/me/points/charges',
+        { amount: 500 },
+        bearer(u.tokens.accessToken),
+      );
+      expect(charge.status).toBe(201);
+      expect(charge.body).toMatchObject({ amount: 500, status: 'PENDING' });
     });
   });
 
@@ -304,7 +311,11 @@ describe('expired access tokens through the gateway', () => {
     try {
       const body = signupBody({ email: `exp-${randomUUID().slice(0, 8)}@example.test` });
       await platform.api.post('/api/users/signup', body);
-      const login = await platform.api.post('/api/auth/login', { email: body.email, password: PASSWORD });
+      const login = await platform.api.post('/api/auth/login', {
+        email: body.email,
+        password: PASSWORD,
+        tokenDelivery: 'body',
+      });
       const expired = await eventually(
         async () => {
           const res = await platform.api.get('/api/users/me', bearer(login.body.accessToken));

@@ -1,41 +1,37 @@
+import type * as products from '@sagamart/contracts/http/products';
 import { queryOptions } from '@tanstack/react-query';
+import type { Static } from 'typebox';
 import { api } from '../api/client.ts';
 
 /** The server enforces it too (422); the editor just does not offer deeper levels. */
 export const MAX_CATEGORY_DEPTH = 3;
 
-export interface AdminCategory {
-  id: number;
-  parentId: number | null;
-  name: string;
-  /** 1 for a top-level category. */
-  depth: number;
-  displayOrder: number;
-  displayed: boolean;
-  version: number;
-  /** Live products directly in this category (only leaves hold products). */
-  productCount: number;
-  children: AdminCategory[];
-}
+type CategoryTree = Static<typeof products.CategoryTree>;
+/**
+ * A category with its subcategories (the server writes its three levels out; the deepest has none).
+ * `depth` is 1 for a top-level category; `productCount` counts live products directly in it (only
+ * leaves hold products).
+ */
+export type AdminCategory = Omit<CategoryTree[number], 'children'> & { children: AdminCategory[] };
 
-export interface CategoryInput {
-  name: string;
-  parentId: number | null;
-  displayOrder: number;
-  displayed: boolean;
-}
+/** A category without its subcategories, as create and update answer. */
+export type CategoryView = Static<typeof products.CategoryView>;
+
+export type CategoryInput = Static<typeof products.CategoryBody>;
 
 export const adminCategoriesQuery = queryOptions({
   queryKey: ['admin', 'categories'],
-  queryFn: ({ signal }) => api.get<AdminCategory[]>('/api/admin/categories', { signal }),
+  // Every level's `children` is an array (the deepest one empty), so the tree is an AdminCategory[].
+  queryFn: ({ signal }) =>
+    api.get<CategoryTree>('/api/admin/categories', { signal }).then((tree) => tree as AdminCategory[]),
 });
 
-export function createCategory(input: CategoryInput): Promise<AdminCategory> {
-  return api.post<AdminCategory>('/api/admin/categories', input);
+export function createCategory(input: CategoryInput): Promise<CategoryView> {
+  return api.post<CategoryView>('/api/admin/categories', input);
 }
 
-export function updateCategory(categoryId: number, input: CategoryInput): Promise<AdminCategory> {
-  return api.put<AdminCategory>(`/api/admin/categories/${categoryId}`, input);
+export function updateCategory(categoryId: number, input: CategoryInput): Promise<CategoryView> {
+  return api.put<CategoryView>(`/api/admin/categories/${categoryId}`, input);
 }
 
 /** 409 while the category has subcategories or products. */
@@ -43,7 +39,7 @@ export function deleteCategory(categoryId: number): Promise<void> {
   return api.delete<void>(`/api/admin/categories/${categoryId}`);
 }
 
-export function categoryInputOf(category: AdminCategory): CategoryInput {
+export function categoryInputOf(category: CategoryView): CategoryInput {
   return {
     name: category.name,
     parentId: category.parentId,

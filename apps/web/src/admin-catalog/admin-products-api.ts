@@ -1,140 +1,56 @@
+import type { StockMovementType } from '@sagamart/contracts';
+import type * as products from '@sagamart/contracts/http/products';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import type { Static } from 'typebox';
 import { api } from '../api/client.ts';
 import type { Page } from '../api/page.ts';
-import type { OptionGroup, ProductImage, ProductStatus, SkuStatus } from '../catalog/catalog-api.ts';
+import { serverEnum } from '../api/server-enum.ts';
+import type { ProductStatus } from '../catalog/catalog-api.ts';
 
 // product-service's admin API: the products' source of truth (the shop reads catalog-service, which
 // follows these changes within seconds).
 
-export const STOCK_MOVEMENT_TYPES = ['INITIAL', 'ADJUST', 'RESERVE', 'RELEASE', 'SELL', 'RESTOCK'] as const;
-export type StockMovementType = (typeof STOCK_MOVEMENT_TYPES)[number];
+export type { StockMovementType };
+export const STOCK_MOVEMENT_TYPES = serverEnum<StockMovementType>()([
+  'INITIAL',
+  'ADJUST',
+  'RESERVE',
+  'RELEASE',
+  'SELL',
+  'RESTOCK',
+]);
 
-export interface AdminProductSummary {
-  id: number;
-  code: string;
-  name: string;
-  basePrice: number;
-  salePrice: number;
-  status: ProductStatus;
-  displayed: boolean;
-  deleted: boolean;
-  categoryIds: number[];
-  thumbnailUrl: string | null;
-  skuCount: number;
-  totalStock: number;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
+export type AdminProductSummary = Static<typeof products.ProductSummary>;
+/** `description` is sanitized HTML. */
+export type AdminProduct = Static<typeof products.ProductView>;
+/**
+ * `removed`: left out of the option matrix by an edit (kept, same id, but deactivated); `stock` is
+ * available to sell, `reserved` held for unpaid orders.
+ */
+export type AdminSku = AdminProduct['skus'][number];
 
-export interface AdminSku {
-  id: number;
-  skuCode: string;
-  options: Record<string, string>;
-  price: number;
-  status: SkuStatus;
-  /** Left out of the option matrix by an edit: kept (same id) but deactivated. */
-  removed: boolean;
-  /** Available to sell. */
-  stock: number;
-  /** Held for unpaid orders. */
-  reserved: number;
-  sold: number;
-}
+/** `initialStock` is the stock of a new SKU; ignored for existing ones (their stock moves by adjustments). */
+export type SkuInput = Static<typeof products.SkuBody>;
 
-export interface AdminProduct {
-  id: number;
-  code: string;
-  name: string;
-  /** Sanitized HTML. */
-  description: string;
-  basePrice: number;
-  salePrice: number;
-  status: ProductStatus;
-  displayed: boolean;
-  deleted: boolean;
-  categoryIds: number[];
-  optionGroups: OptionGroup[];
-  skus: AdminSku[];
-  images: ProductImage[];
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
+/**
+ * Create and update body: one SKU per option combination, images in display order, one to five leaf
+ * categories. `version` is the one the edit started from: the server answers 409 when the product
+ * changed meanwhile.
+ */
+export type ProductInput = Static<typeof products.ProductBody>;
 
-export interface SkuInput {
-  skuCode: string;
-  options: Record<string, string>;
-  price: number;
-  status: SkuStatus;
-  /** Stock of a new SKU; ignored for existing ones (their stock moves by adjustments). */
-  initialStock?: number;
-}
+/** `temporary` until a product saves it. */
+export type UploadedImage = Static<typeof products.UploadedImage>;
 
-/** Create and update body: one SKU per option combination, images in display order. */
-export interface ProductInput {
-  name: string;
-  code: string;
-  description: string;
-  basePrice: number;
-  /** Defaults to basePrice. */
-  salePrice?: number;
-  status: ProductStatus;
-  displayed: boolean;
-  /** Leaf categories, one to five. */
-  categoryIds: number[];
-  optionGroups: OptionGroup[];
-  skus: SkuInput[];
-  imageIds: string[];
-  /** The version the edit started from; the server answers 409 when the product changed meanwhile. */
-  version?: number;
-}
+export type Keyword = Static<typeof products.KeywordView>;
 
-export interface UploadedImage {
-  id: string;
-  url: string;
-  contentType: string;
-  size: number;
-  /** True until a product saves it. */
-  temporary: boolean;
-}
+/** `quantity`: ADJUST signed, not zero; RESTOCK positive. */
+export type StockAdjustment = Static<typeof products.StockAdjustmentBody>;
 
-export interface Keyword {
-  id: number;
-  keyword: string;
-}
+export type SkuStock = Static<typeof products.SkuStockView>;
 
-export interface StockAdjustment {
-  /** ADJUST: signed, not zero; RESTOCK: positive. */
-  type: 'ADJUST' | 'RESTOCK';
-  quantity: number;
-  reason: string;
-}
-
-export interface SkuStock {
-  skuId: number;
-  skuCode: string;
-  status: SkuStatus;
-  stock: number;
-  reserved: number;
-  sold: number;
-}
-
-export interface StockMovement {
-  id: number;
-  skuId: number;
-  skuCode: string;
-  type: StockMovementType;
-  /** Signed change of available stock. */
-  quantity: number;
-  stockAfter: number;
-  reservedAfter: number;
-  soldAfter: number;
-  reason: string | null;
-  orderId: string | null;
-  actor: string | null;
-  createdAt: string;
-}
+/** `quantity` is the signed change of available stock. */
+export type StockMovement = Static<typeof products.MovementView>;
 
 export interface AdminProductSearch {
   name: string;

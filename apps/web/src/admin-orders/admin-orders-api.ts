@@ -1,63 +1,20 @@
+import type * as orders from '@sagamart/contracts/http/orders';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import type { Static } from 'typebox';
 import { api } from '../api/client.ts';
 import type { Page } from '../api/page.ts';
-import type { Order, OrderStatus, OrderSummary } from '../orders/orders-api.ts';
 import type { AdminOrderSearch } from './order-search.ts';
 
-export interface AdminOrderSummary extends OrderSummary {
-  userId: string;
-}
-
-export type SagaPhase =
-  | 'RESERVING'
-  | 'AWAITING_PAYMENT'
-  | 'COMMITTING'
-  | 'COMPENSATING'
-  | 'COMPLETED'
-  | 'COMPENSATED';
-export type SagaStep = 'stock' | 'coupon' | 'points';
-
-export interface SagaLogEntry {
-  action: 'reserve' | 'commit' | 'compensate';
-  step: SagaStep;
-  outcome: 'DONE' | 'REFUSED' | 'FAILED';
-  attempt: number;
-  detail: string | null;
-  at: string;
-}
-
+export type AdminOrderSummary = Static<typeof orders.AdminOrderSummary>;
+/** An order with its owner, the admin's memo and its saga. */
+export type AdminOrder = Static<typeof orders.AdminOrderDetail>;
 /** The order's saga: where it is, what it calls next, and every participant call so far. */
-export interface SagaView {
-  phase: SagaPhase;
-  steps: SagaStep[];
-  compensations: SagaStep[];
-  current: { kind: string; step: SagaStep } | null;
-  attempts: number;
-  lastError: string | null;
-  nextAttemptAt: string;
-  phaseSince: string;
-  log: SagaLogEntry[];
-}
-
-export interface AdminOrder extends Order {
-  userId: string;
-  adminMemo: string | null;
-  saga: SagaView;
-}
-
+export type SagaView = AdminOrder['saga'];
+export type SagaPhase = SagaView['phase'];
+export type SagaStep = SagaView['steps'][number];
+export type SagaLogEntry = SagaView['log'][number];
 /** A saga left in a transient phase for too long. */
-export interface StuckSaga {
-  orderId: string;
-  orderNumber: string;
-  status: OrderStatus;
-  phase: SagaPhase;
-  current: { kind: string; step: SagaStep } | null;
-  attempts: number;
-  lastError: string | null;
-  phaseSince: string;
-  nextAttemptAt: string;
-  stuckForSeconds: number;
-}
+export type StuckSaga = Static<typeof orders.StuckSaga>;
 
 /** The server's limit for the memo. */
 export const ADMIN_MEMO_MAX_LENGTH = 2000;

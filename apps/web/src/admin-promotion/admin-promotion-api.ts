@@ -1,56 +1,18 @@
+import type * as promotions from '@sagamart/contracts/http/promotions';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import type { Static } from 'typebox';
 import { api } from '../api/client.ts';
 import type { Page } from '../api/page.ts';
-import type { DiscountTerms, PromotionStatus } from '../coupons/discount.ts';
+import { serverEnum } from '../api/server-enum.ts';
+import type { PromotionStatus } from '../coupons/discount.ts';
 
-export const POLICY_TARGETS = ['PRODUCT', 'CATEGORY', 'ORDER'] as const;
-export type PolicyTarget = (typeof POLICY_TARGETS)[number];
+export type PolicyTarget = Static<typeof promotions.PolicyTargetSchema>;
+export const POLICY_TARGETS = serverEnum<PolicyTarget>()(['PRODUCT', 'CATEGORY', 'ORDER']);
 
-interface Validity {
-  /** ISO timestamps; validFrom < validTo. */
-  validFrom: string;
-  validTo: string;
-}
-
-export interface Coupon extends DiscountTerms, Validity {
-  id: number;
-  /** Stored upper-case; unique. */
-  code: string;
-  name: string;
-  /** How many users may claim it in total; null for no limit (each user may hold one). */
-  totalIssueLimit: number | null;
-  issuedCount: number;
-  status: PromotionStatus;
-  createdAt: string;
-  updatedAt: string;
-}
-
-/** What create and replace (PUT) take. */
-export interface CouponInput extends DiscountTerms, Validity {
-  code: string;
-  name: string;
-  totalIssueLimit: number | null;
-  status: PromotionStatus;
-}
-
-export interface Policy extends DiscountTerms, Validity {
-  id: number;
-  name: string;
-  /** PRODUCT or CATEGORY (with its descendants) lines, or the whole ORDER. */
-  targetType: PolicyTarget;
-  /** Product or category id; null for ORDER. */
-  targetId: number | null;
-  status: PromotionStatus;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface PolicyInput extends DiscountTerms, Validity {
-  name: string;
-  targetType: PolicyTarget;
-  targetId: number | null;
-  status: PromotionStatus;
-}
+export type Coupon = Static<typeof promotions.CouponSchema>;
+export type CouponInput = Static<typeof promotions.CouponInputSchema>;
+export type Policy = Static<typeof promotions.PolicySchema>;
+export type PolicyInput = Static<typeof promotions.PolicyInputSchema>;
 
 export interface CouponSearch {
   q: string;

@@ -1,19 +1,16 @@
+import type * as users from '@sagamart/contracts/http/users';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import type { Static } from 'typebox';
 import { api } from '../api/client.ts';
 import type { Page } from '../api/page.ts';
-import type { Role, UserGrade, UserStatus } from '../users/user-enums.ts';
-import type { UserId, UserProfile } from '../users/users-api.ts';
+import type { UserId } from '../users/users-api.ts';
 import type { AdminUserSearch } from './user-search.ts';
 
 /** Admins see the same fields as the user's own profile. */
-export type AdminUser = UserProfile;
+/** A user's profile with its version and point balance. */
+export type AdminUser = Static<typeof users.AdminUserSchema>;
 
-/** Only the fields being changed are sent. */
-export interface AdminUserChange {
-  status?: UserStatus;
-  grade?: UserGrade;
-  role?: Role;
-}
+export type AdminUserChange = Static<typeof users.AdminUserChangeBody>;
 
 export const adminUsersQueryPrefix = ['admin', 'users'] as const;
 

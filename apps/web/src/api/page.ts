@@ -1,13 +1,5 @@
-/** A Spring-style page of results. `page` is zero-based. */
-export interface Page<T> {
-  content: T[];
-  page: number;
-  size: number;
-  totalElements: number;
-  totalPages: number;
-  first: boolean;
-  last: boolean;
-}
+/** A Spring-style page of results (`page` is zero-based), as the services define it. */
+export type { Page } from '@sagamart/contracts/http/page';
 
 /** Paging (and optional sort, `field,asc|desc`) as sent in query strings. */
 export interface PageRequest {

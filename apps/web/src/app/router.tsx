@@ -19,6 +19,7 @@ import { UsersPage } from '../pages/admin/UsersPage.tsx';
 import { LoginPage } from '../pages/auth/LoginPage.tsx';
 import { SignupPage } from '../pages/auth/SignupPage.tsx';
 import { CheckoutPage } from '../pages/checkout/CheckoutPage.tsx';
+import { ChargeFailPage, ChargeSuccessPage } from '../pages/me/ChargeResultPage.tsx';
 import { MyCouponsPage } from '../pages/me/MyCouponsPage.tsx';
 import { MyOrderDetailPage } from '../pages/me/MyOrderDetailPage.tsx';
 import { MyOrdersPage } from '../pages/me/MyOrdersPage.tsx';
@@ -74,6 +75,8 @@ export function createAppRouter() {
                 { index: true, element: <Navigate to="profile" replace /> },
                 { path: 'profile', element: <ProfilePage /> },
                 { path: 'points', element: <PointsPage /> },
+                { path: 'points/charge/success', element: <ChargeSuccessPage /> },
+                { path: 'points/charge/fail', element: <ChargeFailPage /> },
                 { path: 'orders', element: <MyOrdersPage /> },
                 { path: 'orders/:id', element: <MyOrderDetailPage /> },
                 { path: 'coupons', element: <MyCouponsPage /> },

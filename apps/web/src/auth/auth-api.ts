@@ -1,9 +1,12 @@
 import { sendRequest } from '../api/http.ts';
 
-/** What login and refresh return. `expiresIn` is the access token's lifetime in seconds. */
+/**
+ * What login and refresh return to the browser. `expiresIn` is the access token's lifetime in
+ * seconds. The refresh token is not here: the server sets it as an HttpOnly cookie on /api/auth,
+ * which the browser sends with refresh and logout by itself.
+ */
 export interface TokenPair {
   accessToken: string;
-  refreshToken: string;
   tokenType: 'Bearer';
   expiresIn: number;
 }
@@ -11,18 +14,15 @@ export interface TokenPair {
 export function isTokenPair(value: unknown): value is TokenPair {
   if (typeof value !== 'object' || value === null) return false;
   const pair = value as Record<string, unknown>;
-  return (
-    typeof pair.accessToken === 'string' &&
-    typeof pair.refreshToken === 'string' &&
-    typeof pair.expiresIn === 'number'
-  );
+  return typeof pair.accessToken === 'string' && typeof pair.expiresIn === 'number';
 }
 
 export interface AuthApi {
   login(email: string, password: string): Promise<TokenPair>;
-  /** Rotates the pair: the refresh token sent is dead afterwards. */
-  refresh(refreshToken: string): Promise<TokenPair>;
-  logout(refreshToken: string, accessToken: string): Promise<void>;
+  /** Rotates the pair with the refresh cookie: the cookie sent is dead afterwards. */
+  refresh(): Promise<TokenPair>;
+  /** Ends the cookie's session and clears the cookie. */
+  logout(accessToken: string): Promise<void>;
 }
 
 // A hung refresh would stall every API call queued behind it (and other tabs waiting for the lock).
@@ -35,16 +35,17 @@ export const httpAuthApi: AuthApi = {
       body: { email, password },
       signal: AbortSignal.timeout(AUTH_TIMEOUT_MS),
     }),
-  refresh: (refreshToken) =>
+  // An empty JSON body: the token is the cookie, and JSON (not a form) is what keeps other sites out.
+  refresh: () =>
     sendRequest<TokenPair>('/api/auth/refresh', {
       method: 'POST',
-      body: { refreshToken },
+      body: {},
       signal: AbortSignal.timeout(AUTH_TIMEOUT_MS),
     }),
-  logout: (refreshToken, accessToken) =>
+  logout: (accessToken) =>
     sendRequest<void>(
       '/api/auth/logout',
-      { method: 'POST', body: { refreshToken }, signal: AbortSignal.timeout(AUTH_TIMEOUT_MS) },
+      { method: 'POST', body: {}, signal: AbortSignal.timeout(AUTH_TIMEOUT_MS) },
       accessToken,
     ),
 };

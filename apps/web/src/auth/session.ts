@@ -77,7 +77,6 @@ export function createSession(options: SessionOptions = {}): Session {
     const leadMs = Math.min(MAX_REFRESH_LEAD_MS, lifetimeMs / 5);
     return {
       accessToken: pair.accessToken,
-      refreshToken: pair.refreshToken,
       expiresAt: issuedAt + lifetimeMs,
       refreshAt: issuedAt + lifetimeMs - leadMs,
     };
@@ -105,30 +104,32 @@ export function createSession(options: SessionOptions = {}): Session {
   }
 
   async function rotateTokens(): Promise<string> {
-    // Another tab may have rotated the pair while we waited for the lock; its pair is the live one.
+    // Another tab may have refreshed while we waited for the lock (the cookie it got is the live one,
+    // shared by every tab): its access token is good to use.
     const stored = store.read();
-    if (stored && stored.refreshToken !== tokens?.refreshToken) {
+    if (stored && stored.accessToken !== tokens?.accessToken) {
       update(stored, null, false);
       if (now() < stored.refreshAt) return stored.accessToken;
     }
     if (!tokens) throw sessionEndedError();
 
-    const used = tokens.refreshToken;
+    // Each session's access token identifies it here; the refresh token is the browser's cookie.
+    const used = tokens.accessToken;
     let pair: TokenPair;
     try {
-      pair = await api.refresh(used);
+      pair = await api.refresh();
     } catch (error) {
-      if (isRejection(error) && tokens?.refreshToken === used) endSession('expired');
+      if (isRejection(error) && tokens?.accessToken === used) endSession('expired');
       throw error;
     }
     // The user logged out (or in as someone else) while the request was in flight: drop the result.
-    if (tokens?.refreshToken !== used) throw sessionEndedError();
+    if (tokens?.accessToken !== used) throw sessionEndedError();
     update(fromPair(pair), null);
     return pair.accessToken;
   }
 
   store.watch((next) => {
-    if (next?.refreshToken === tokens?.refreshToken) return;
+    if (next?.accessToken === tokens?.accessToken) return;
     update(next, next ? null : 'logged-out', false);
   });
   scheduleProactiveRefresh();
@@ -160,7 +161,7 @@ export function createSession(options: SessionOptions = {}): Session {
       const ending = tokens;
       // Sign out locally first so the UI reacts at once; revoking server-side is best effort.
       endSession('logged-out');
-      if (ending) await api.logout(ending.refreshToken, ending.accessToken).catch(() => {});
+      if (ending) await api.logout(ending.accessToken).catch(() => {});
     },
 
     async getAccessToken() {
@@ -202,8 +203,8 @@ function sessionEndedError(): ApiError {
   return new ApiError(401, { title: 'Your session has ended. Please log in again.' });
 }
 
-// Two tabs refreshing with the same (single-use) refresh token would sign each other out, so tabs
-// take turns where the Web Locks API exists; each then re-reads storage before refreshing.
+// Two tabs refreshing with the same (single-use) refresh cookie at once would sign each other out, so
+// tabs take turns where the Web Locks API exists; each then re-reads storage before refreshing.
 function withCrossTabLock<T>(task: () => Promise<T>): Promise<T> {
   const locks = typeof navigator === 'undefined' ? undefined : navigator.locks;
   return locks ? locks.request(REFRESH_LOCK_NAME, task) : task();

@@ -1,9 +1,12 @@
 /** localStorage key of the signed-in session; other tabs watch it to stay in sync. */
 export const TOKEN_STORAGE_KEY = 'sagamart.session';
 
+/**
+ * The short-lived access token and when to renew it. The refresh token is never here: the server
+ * keeps it in an HttpOnly cookie that no script (ours or an injected one) can read.
+ */
 export interface StoredTokens {
   accessToken: string;
-  refreshToken: string;
   /** When the access token expires, epoch ms on this device's clock. */
   expiresAt: number;
   /** When to refresh proactively (a little before `expiresAt`), epoch ms on this device's clock. */
@@ -21,7 +24,13 @@ export function localStorageTokenStore(key = TOKEN_STORAGE_KEY): TokenStore {
   return {
     read() {
       try {
-        return parseTokens(localStorage.getItem(key));
+        const raw = localStorage.getItem(key);
+        // A session stored before refresh tokens moved to a cookie: drop its refresh token.
+        if (raw?.includes('"refreshToken"')) {
+          localStorage.removeItem(key);
+          return null;
+        }
+        return parseTokens(raw);
       } catch {
         return null; // storage disabled (privacy mode): behave as signed out
       }
@@ -62,11 +71,10 @@ function parseTokens(raw: string | null): StoredTokens | null {
     const value = JSON.parse(raw) as Partial<StoredTokens>;
     if (
       typeof value.accessToken === 'string' &&
-      typeof value.refreshToken === 'string' &&
       typeof value.expiresAt === 'number' &&
       typeof value.refreshAt === 'number'
     ) {
-      return value as StoredTokens;
+      return { accessToken: value.accessToken, expiresAt: value.expiresAt, refreshAt: value.refreshAt };
     }
   } catch {
     // fall through: corrupt entries count as signed out

@@ -25,6 +25,16 @@ export interface CartItem {
   imageUrl?: string;
 }
 
+/** A line's total in won, at the price the shopper saw (the order is priced by the server's quote). */
+export function lineTotal(line: Pick<CartItem, 'unitPrice' | 'quantity'>): number {
+  return line.unitPrice * line.quantity;
+}
+
+/** The cart's total in won, at the prices the shopper saw. */
+export function cartTotal(items: readonly Pick<CartItem, 'unitPrice' | 'quantity'>[]): number {
+  return items.reduce((sum, line) => sum + lineTotal(line), 0);
+}
+
 export interface CartSnapshot {
   items: readonly CartItem[];
   /** Total units across all lines. */

@@ -1,80 +1,39 @@
+import type { OptionGroup, ProductImageRef, ProductStatus, SkuStatus } from '@sagamart/contracts';
+import type * as catalog from '@sagamart/contracts/http/catalog';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import type { Static } from 'typebox';
 import { sendRequest } from '../api/http.ts';
 import type { Page } from '../api/page.ts';
+import { serverEnum } from '../api/server-enum.ts';
 
 // The shop's reads from catalog-service. They are public, so they go out without a token: nothing
 // to refresh, and the answer is the same for everyone.
 
-export const PRODUCT_STATUSES = ['ACTIVE', 'INACTIVE', 'SOLD_OUT'] as const;
-export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
-export type SkuStatus = ProductStatus;
+export type { OptionGroup, ProductStatus, SkuStatus };
+export const PRODUCT_STATUSES = serverEnum<ProductStatus>()(['ACTIVE', 'INACTIVE', 'SOLD_OUT']);
 
+/** catalog-service's own sort tokens (it also takes Spring's `field,asc|desc`). */
 export const CATALOG_SORTS = ['relevance', 'latest', 'price_asc', 'price_desc', 'popular'] as const;
 export type CatalogSort = (typeof CATALOG_SORTS)[number];
 
-/** A product as lists show it. Prices are integer won. */
-export interface ProductCard {
-  id: number;
-  code: string;
-  name: string;
-  basePrice: number;
-  salePrice: number;
-  /** Whole percent off basePrice; 0 when not discounted. */
-  discountRate: number;
-  status: ProductStatus;
-  inStock: boolean;
-  salesCount: number;
-  thumbnailUrl: string | null;
-  categoryIds: number[];
-  createdAt: string | null;
-}
+/** A product as lists show it. Prices are integer won; `discountRate` is whole percent off basePrice. */
+export type ProductCard = Static<typeof catalog.ProductCard>;
 
-export interface ProductImage {
-  id: string;
-  url: string;
-}
+/**
+ * A product page: `description` is HTML the server has already sanitized; `images` are in display
+ * order (the first is the main image); `breadcrumb` runs from the top category down to the product's.
+ */
+export type ProductDetail = Static<typeof catalog.ProductDetail>;
+export type ProductImage = ProductImageRef;
+/** A SKU as the shop sees it: `stock` is available now; INACTIVE when not sold, SOLD_OUT when none left. */
+export type CatalogSku = ProductDetail['skus'][number];
 
-export interface OptionGroup {
-  name: string;
-  values: string[];
-}
+/** `productId`: the product a name suggestion belongs to; null for a search keyword. */
+export type Suggestion = Static<typeof catalog.Suggestions>['suggestions'][number];
 
-export interface CatalogSku {
-  id: number;
-  skuCode: string;
-  /** Option group name → value, e.g. `{ 색상: '블랙', 사이즈: 'M' }`; empty without options. */
-  options: Record<string, string>;
-  price: number;
-  /** Available to buy right now. */
-  stock: number;
-  /** As the shop sees it: INACTIVE when not sold, SOLD_OUT when nothing is available. */
-  status: SkuStatus;
-}
-
-export interface ProductDetail extends ProductCard {
-  /** HTML the server has already sanitized against its allow-list. */
-  description: string;
-  /** In display order; the first is the main image. */
-  images: ProductImage[];
-  /** From the top category down to the product's (first) leaf category. */
-  breadcrumb: Array<{ id: number; name: string }>;
-  optionGroups: OptionGroup[];
-  skus: CatalogSku[];
-  updatedAt: string | null;
-}
-
-export interface Suggestion {
-  text: string;
-  /** The product a name suggestion belongs to; null for a search keyword. */
-  productId: number | null;
-}
-
-export interface CategoryNode {
-  id: number;
-  name: string;
-  displayOrder: number;
-  children: CategoryNode[];
-}
+type CategoryTree = Static<typeof catalog.CategoryTree>;
+/** A category with its subcategories (the server writes its three levels out; the deepest has none). */
+export type CategoryNode = Omit<CategoryTree[number], 'children'> & { children: CategoryNode[] };
 
 /** GET /api/catalog/products. `page` is zero-based. */
 export interface CatalogSearch {
@@ -116,7 +75,7 @@ export function autocompleteQuery(keyword: string) {
   return queryOptions<Suggestion[]>({
     queryKey: [...catalogQueryPrefix, 'autocomplete', trimmed],
     queryFn: ({ signal }) =>
-      sendRequest<{ keyword: string; suggestions: Suggestion[] }>('/api/catalog/products/autocomplete', {
+      sendRequest<Static<typeof catalog.Suggestions>>('/api/catalog/products/autocomplete', {
         query: { keyword: trimmed },
         signal,
       }).then((result) => result.suggestions),
@@ -135,7 +94,11 @@ export function productDetailQuery(productId: number) {
 
 export const categoryTreeQuery = queryOptions({
   queryKey: [...catalogQueryPrefix, 'categories'],
-  queryFn: ({ signal }) => sendRequest<CategoryNode[]>('/api/catalog/categories/tree', { signal }),
+  // Every level's `children` is an array (the deepest one empty), so the tree is a CategoryNode[].
+  queryFn: ({ signal }) =>
+    sendRequest<CategoryTree>('/api/catalog/categories/tree', { signal }).then(
+      (tree) => tree as CategoryNode[],
+    ),
   // The tree changes rarely; browsing should not refetch it on every page.
   staleTime: 5 * 60_000,
 });

@@ -1,29 +1,22 @@
+import type * as promotions from '@sagamart/contracts/http/promotions';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import type { Static } from 'typebox';
 import { api } from '../api/client.ts';
 import type { Page, PageRequest } from '../api/page.ts';
-import type { DiscountTerms } from './discount.ts';
+import { serverEnum } from '../api/server-enum.ts';
 
 /** A coupon as the shopper sees it; EXPIRED is derived by the server from validTo. */
-export const MY_COUPON_STATUSES = ['ISSUED', 'RESERVED', 'USED', 'RESTORED', 'EXPIRED'] as const;
-export type MyCouponStatus = (typeof MY_COUPON_STATUSES)[number];
+export type MyCouponStatus = Static<typeof promotions.CouponDisplayStatusSchema>;
+export const MY_COUPON_STATUSES = serverEnum<MyCouponStatus>()([
+  'ISSUED',
+  'RESERVED',
+  'USED',
+  'RESTORED',
+  'EXPIRED',
+]);
 
-export interface MyCoupon extends DiscountTerms {
-  /** The coupon's id: what an order's `couponId` names (a user holds at most one of each). */
-  couponId: number;
-  code: string;
-  name: string;
-  validFrom: string;
-  validTo: string;
-  status: MyCouponStatus;
-  /** Can go into an order now (usable state, coupon active, within its validity). */
-  usable: boolean;
-  /** The order it is reserved for or was used on. */
-  orderId: string | null;
-  issuedAt: string;
-  reservedAt: string | null;
-  usedAt: string | null;
-  restoredAt: string | null;
-}
+/** A coupon I hold; `usable` says whether an order may use it now. */
+export type MyCoupon = Static<typeof promotions.MyCouponSchema>;
 
 export const MY_COUPONS_PAGE_SIZE = 10;
 /** The server's page size limit: checkout offers the usable ones among this many. */

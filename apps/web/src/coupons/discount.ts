@@ -1,22 +1,24 @@
+import type * as promotions from '@sagamart/contracts/http/promotions';
+import type { Static } from 'typebox';
+import { serverEnum } from '../api/server-enum.ts';
 import { formatWon } from '../lib/format.ts';
 
 // The discount terms coupons and discount policies share, as promotion-service defines them.
 
-export const DISCOUNT_TYPES = ['FIXED', 'RATE'] as const;
-export type DiscountType = (typeof DISCOUNT_TYPES)[number];
+export type DiscountType = Static<typeof promotions.DiscountTypeSchema>;
+export const DISCOUNT_TYPES = serverEnum<DiscountType>()(['FIXED', 'RATE']);
 
-export const PROMOTION_STATUSES = ['ACTIVE', 'INACTIVE'] as const;
-export type PromotionStatus = (typeof PROMOTION_STATUSES)[number];
+export type PromotionStatus = Static<typeof promotions.PromotionStatusSchema>;
+export const PROMOTION_STATUSES = serverEnum<PromotionStatus>()(['ACTIVE', 'INACTIVE']);
 
-export interface DiscountTerms {
-  discountType: DiscountType;
-  /** FIXED: won off; RATE: percent off (1–100). */
-  discountValue: number;
-  /** The order's subtotal (before discounts) must be at least this. */
-  minOrderAmount: number;
-  /** RATE only: the most it takes off, in won; null for no cap. */
-  maxDiscount: number | null;
-}
+/**
+ * `discountValue`: FIXED won off, RATE percent off (1–100); the order's subtotal (before discounts)
+ * must be at least `minOrderAmount`; `maxDiscount` caps a RATE discount in won (null: no cap).
+ */
+export type DiscountTerms = Pick<
+  Static<typeof promotions.CouponSchema>,
+  'discountType' | 'discountValue' | 'minOrderAmount' | 'maxDiscount'
+>;
 
 /** `3,000원 off` or `10% off (up to 5,000원)`. */
 export function describeDiscount(

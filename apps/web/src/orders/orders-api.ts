@@ -1,15 +1,20 @@
+// order-service's shapes come from its schemas, as types only: nothing of them reaches the bundle.
+import type * as orders from '@sagamart/contracts/http/orders';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import type { Static } from 'typebox';
 import { api } from '../api/client.ts';
 import type { Page, PageRequest } from '../api/page.ts';
+import { serverEnum } from '../api/server-enum.ts';
 
 /**
  * PENDING (reserving stock, coupon, points) → PAYMENT_PENDING → PAID, and CANCELLED from any of them
  * (final). A free order (nothing left to pay) goes PENDING → PAID.
  */
-export const ORDER_STATUSES = ['PENDING', 'PAYMENT_PENDING', 'PAID', 'CANCELLED'] as const;
-export type OrderStatus = (typeof ORDER_STATUSES)[number];
+export type OrderStatus = Static<typeof orders.OrderStatusSchema>;
+export const ORDER_STATUSES = serverEnum<OrderStatus>()(['PENDING', 'PAYMENT_PENDING', 'PAID', 'CANCELLED']);
 
-export const ORDER_CANCEL_REASONS = [
+export type OrderCancelReason = Static<typeof orders.CancelReasonSchema>;
+export const ORDER_CANCEL_REASONS = serverEnum<OrderCancelReason>()([
   'OUT_OF_STOCK',
   'COUPON_UNAVAILABLE',
   'POINTS_INSUFFICIENT',
@@ -17,144 +22,28 @@ export const ORDER_CANCEL_REASONS = [
   'PAYMENT_TIMEOUT',
   'USER_CANCELLED',
   'ADMIN_CANCELLED',
-] as const;
-export type OrderCancelReason = (typeof ORDER_CANCEL_REASONS)[number];
+]);
 
-export interface OrderItemRequest {
-  skuId: number;
-  quantity: number;
-}
-
-export interface Delivery {
-  receiverName: string;
-  receiverPhone: string;
-  zipcode: string;
-  address: string;
-  addressDetail?: string | null;
-  memo?: string | null;
-}
-
-export interface OrderDelivery {
-  receiverName: string;
-  receiverPhone: string;
-  zipcode: string;
-  address: string;
-  addressDetail: string | null;
-  memo: string | null;
-}
-
-/** What the quote and the order take; amounts are the server's business (client amounts are ignored). */
-export interface QuoteRequest {
-  items: OrderItemRequest[];
-  couponId?: number;
-  pointsToUse?: number;
-}
-
-export interface PlaceOrderRequest extends QuoteRequest {
-  delivery: Delivery;
-}
-
-export interface PolicyDiscount {
-  policyId: number;
-  name: string;
-  amount: number;
-}
-
-/** A priced line: prices are product-service's at the time of the quote or order. */
-export interface OrderLine {
-  skuId: number;
-  productId: number;
-  productName: string;
-  skuCode: string;
-  /** Option group name → value; empty for a product without options. */
-  options: Record<string, string>;
-  unitPrice: number;
-  quantity: number;
-  lineTotal: number;
-  thumbnailUrl: string | null;
-}
-
-export interface QuoteLine extends OrderLine {
-  /** What product-service reported; the reservation decides for real. */
-  availableStock: number;
-  inStock: boolean;
-}
+export type OrderItemRequest = Static<typeof orders.RequestItem>;
+export type Delivery = Static<typeof orders.Delivery>;
+/** What the quote takes; amounts are the server's business (client amounts are ignored). */
+export type QuoteRequest = Static<typeof orders.QuoteBody>;
+export type PlaceOrderRequest = Static<typeof orders.PlaceOrderBody>;
 
 /** `POST /api/orders/quote`: the server's totals for a prospective order (what placing it would charge). */
-export interface OrderQuote {
-  lines: QuoteLine[];
-  /** Σ unit price × quantity, before discounts. */
-  subtotal: number;
-  policyDiscounts: PolicyDiscount[];
-  couponId: number | null;
-  couponDiscount: number;
-  /** Policy and coupon discounts together. */
-  discountAmount: number;
-  pointsBalance: number;
-  /** min(balance, what is left after discounts). */
-  maxUsablePoints: number;
-  pointsUsed: number;
-  /** subtotal − discountAmount − pointsUsed: what is paid through the PG. */
-  payableAmount: number;
-}
+export type OrderQuote = Static<typeof orders.QuoteView>;
+/** A priced line: prices are product-service's at the time of the quote. */
+export type QuoteLine = OrderQuote['lines'][number];
+export type PolicyDiscount = OrderQuote['policyDiscounts'][number];
 
-export interface OrderTimelineEntry {
-  event: string;
-  status: OrderStatus;
-  note: string | null;
-  at: string;
-}
-
+export type OrderSummary = Static<typeof orders.OrderSummary>;
+export type Order = Static<typeof orders.OrderDetail>;
+/** A priced line of a placed order. */
+export type OrderLine = Order['items'][number];
+export type OrderDelivery = Order['delivery'];
+export type OrderTimelineEntry = Order['timeline'][number];
 /** A payment as order-service recorded it from payment-service's events. */
-export interface OrderPaymentEntry {
-  paymentId: string;
-  paymentKey: string;
-  status: 'APPROVED' | 'FAILED' | 'REFUNDED';
-  amount: number;
-  method: string | null;
-  code: string | null;
-  message: string | null;
-  approvedAt: string | null;
-  failedAt: string | null;
-  refundedAt: string | null;
-}
-
-export interface OrderSummary {
-  orderId: string;
-  orderNumber: string;
-  status: OrderStatus;
-  cancelReason: OrderCancelReason | null;
-  /** "티셔츠 외 2건". */
-  orderName: string;
-  /** Lines. */
-  itemCount: number;
-  totalQuantity: number;
-  thumbnailUrl: string | null;
-  subtotal: number;
-  discountAmount: number;
-  pointsUsed: number;
-  payableAmount: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface Order extends OrderSummary {
-  items: OrderLine[];
-  policyDiscounts: PolicyDiscount[];
-  policyDiscount: number;
-  couponId: number | null;
-  couponDiscount: number;
-  delivery: OrderDelivery;
-  placedAt: string | null;
-  paidAt: string | null;
-  cancelledAt: string | null;
-  /** When an unpaid order will be cancelled (PAYMENT_PENDING only). */
-  paymentDueAt: string | null;
-  /** Whether it may be cancelled now (before shipping, not already cancelled). */
-  cancellable: boolean;
-  timeline: OrderTimelineEntry[];
-  payments: OrderPaymentEntry[];
-}
+export type OrderPaymentEntry = Order['payments'][number];
 
 export const MY_ORDERS_PAGE_SIZE = 10;
 /** How often a page looks again at an order whose saga has not settled. */

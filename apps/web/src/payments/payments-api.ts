@@ -1,50 +1,21 @@
+import type { PaymentView } from '@sagamart/contracts';
+import type * as payments from '@sagamart/contracts/http/payments';
 import { queryOptions } from '@tanstack/react-query';
+import type { Static } from 'typebox';
 import { api } from '../api/client.ts';
+import { serverEnum } from '../api/server-enum.ts';
 
-export const PAYMENT_STATUSES = ['PENDING', 'APPROVED', 'FAILED', 'REFUNDED'] as const;
-export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
+export type PaymentStatus = Static<typeof payments.PaymentStatusSchema>;
+export const PAYMENT_STATUSES = serverEnum<PaymentStatus>()(['PENDING', 'APPROVED', 'FAILED', 'REFUNDED']);
 
 /** A payment as payment-service shows it (confirm answers, the owner's and the admin's reads). */
-export interface Payment {
-  paymentId: string;
-  orderId: string;
-  orderNumber: string;
-  userId: string;
-  /** The PG's key for this payment. */
-  paymentKey: string;
-  amount: number;
-  status: PaymentStatus;
-  method: string | null;
-  failureCode: string | null;
-  failureMessage: string | null;
-  /** A refund was asked for (order cancelled) and is being carried out. */
-  refundRequested: boolean;
-  refundReason: string | null;
-  version: number;
-  createdAt: string;
-  approvedAt: string | null;
-  failedAt: string | null;
-  refundedAt: string | null;
-}
+export type Payment = PaymentView;
 
 /** An order's payment state as payment-service knows it (from order events). */
-export interface OrderPayments {
-  orderId: string;
-  orderNumber: string;
-  payableAmount: number;
-  orderCancelled: boolean;
-  cancelReason: string | null;
-  /** The latest payment, if any. */
-  payment: Payment | null;
-  payments: Payment[];
-}
+export type OrderPayments = Static<typeof payments.OrderPaymentsSchema>;
 
 /** What the PG's success redirect carries; the amount is checked by the server against the order. */
-export interface PaymentConfirmation {
-  orderNumber: string;
-  paymentKey: string;
-  amount: number;
-}
+export type PaymentConfirmation = Static<typeof payments.ConfirmBody>;
 
 /** How often the result page looks again at a payment the PG has not settled yet. */
 export const PAYMENT_POLL_MS = 1_500;

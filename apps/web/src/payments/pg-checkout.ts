@@ -20,16 +20,28 @@ export interface PgCheckoutOrder {
   orderName: string;
 }
 
-/** The PG checkout URL for an order, returning to this app's payment result pages. */
-export function pgCheckoutUrl(order: PgCheckoutOrder, origin: string = window.location.origin): string {
+/** Where the PG sends the browser back to: the order result pages unless told otherwise. */
+export interface PgReturnPages {
+  success: string;
+  fail: string;
+}
+
+const ORDER_RESULT_PAGES: PgReturnPages = { success: '/payment/success', fail: '/payment/fail' };
+
+/** The PG checkout URL for an order (or a points charge), returning to this app's result pages. */
+export function pgCheckoutUrl(
+  order: PgCheckoutOrder,
+  origin: string = window.location.origin,
+  pages: PgReturnPages = ORDER_RESULT_PAGES,
+): string {
   // Our own orderId rides along so the result pages can link to the order.
   const back = (path: string) => `${origin}${path}?${new URLSearchParams({ orderId: order.orderId })}`;
   const params = new URLSearchParams({
     orderNumber: order.orderNumber,
     amount: String(order.amount),
     orderName: order.orderName.slice(0, 100) || order.orderNumber,
-    successUrl: back('/payment/success'),
-    failUrl: back('/payment/fail'),
+    successUrl: back(pages.success),
+    failUrl: back(pages.fail),
   });
   return `${pgBaseUrl()}/checkout?${params}`;
 }

@@ -1,27 +1,15 @@
+import type * as platform from '@sagamart/contracts/http/platform';
 import { queryOptions } from '@tanstack/react-query';
+import type { Static } from 'typebox';
 import { api } from '../api/client.ts';
 
-/** What the instance registered as (discovery's view). */
-export type InstanceStatus = 'UP' | 'DOWN' | 'OUT_OF_SERVICE';
+export type PlatformServices = Static<typeof platform.PlatformServices>;
+export type PlatformService = PlatformServices['services'][number];
+export type ServiceInstance = PlatformService['instances'][number];
+/** What the instance registered as with discovery (UP, DOWN, OUT_OF_SERVICE, STARTING). */
+export type InstanceStatus = ServiceInstance['status'];
 /** What its health endpoint last said. */
-export type InstanceHealth = 'UP' | 'DOWN' | 'UNKNOWN';
-
-export interface ServiceInstance {
-  instanceId: string;
-  url: string;
-  status: InstanceStatus;
-  health: InstanceHealth;
-  lastHeartbeatAt: string | null;
-}
-
-export interface PlatformService {
-  name: string;
-  instances: ServiceInstance[];
-}
-
-export interface PlatformServices {
-  services: PlatformService[];
-}
+export type InstanceHealth = ServiceInstance['health'];
 
 export const PLATFORM_REFRESH_MS = 5_000;
 

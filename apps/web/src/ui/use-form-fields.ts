@@ -5,6 +5,13 @@ export type FieldErrors<T> = Partial<Record<keyof T & string, string>>;
 
 export type Validator<T> = (values: T) => FieldErrors<T>;
 
+/** The fields a validator found a problem with, in its order. */
+export function fieldsWithErrors<T>(errors: FieldErrors<T>): string[] {
+  return Object.entries(errors)
+    .filter(([, message]) => Boolean(message))
+    .map(([field]) => field);
+}
+
 /**
  * Text-field form state with per-field messages from two sources: the client-side `validate`
  * (checked on submit) and the server's problem `errors[]` (via `showServerErrors`).
@@ -31,7 +38,7 @@ export function useFormFields<T extends Record<string, string>>(initial: T, vali
   function check(): boolean {
     const found = validate?.(values) ?? {};
     setErrors(found);
-    return Object.values(found).every((message) => !message);
+    return fieldsWithErrors(found).length === 0;
   }
 
   /** Puts the server's per-field messages next to matching inputs; returns whether any matched. */

@@ -1,14 +1,12 @@
+import type { UserGrade, UserRole, UserStatus } from '@sagamart/contracts';
+import { serverEnum } from '../api/server-enum.ts';
 import type { Role } from '../auth/access-token.ts';
 
-export type { Role };
+export type { Role, UserGrade, UserStatus };
 
-export const USER_STATUSES = ['ACTIVE', 'INACTIVE', 'SUSPENDED'] as const;
-export type UserStatus = (typeof USER_STATUSES)[number];
-
-export const USER_GRADES = ['NORMAL', 'SILVER', 'GOLD', 'VIP'] as const;
-export type UserGrade = (typeof USER_GRADES)[number];
-
-export const ROLES = ['USER', 'ADMIN'] as const satisfies readonly Role[];
+export const USER_STATUSES = serverEnum<UserStatus>()(['ACTIVE', 'INACTIVE', 'SUSPENDED']);
+export const USER_GRADES = serverEnum<UserGrade>()(['NORMAL', 'SILVER', 'GOLD', 'VIP']);
+export const ROLES = serverEnum<UserRole>()(['USER', 'ADMIN']) satisfies readonly Role[];
 
 export const STATUS_COLORS: Record<UserStatus, string> = {
   ACTIVE: 'teal',

@@ -1,48 +1,18 @@
+import type * as users from '@sagamart/contracts/http/users';
 import { queryOptions } from '@tanstack/react-query';
+import type { Static } from 'typebox';
 import { api } from '../api/client.ts';
 import { sendRequest } from '../api/http.ts';
-import type { Role, UserGrade, UserStatus } from './user-enums.ts';
 
 /** A UUID. */
-export type UserId = string;
+export type UserId = UserProfile['userId'];
 
-export interface UserProfile {
-  userId: UserId;
-  email: string;
-  name: string;
-  phone: string | null;
-  role: Role;
-  status: UserStatus;
-  grade: UserGrade;
-  createdAt: string;
-}
-
-export interface SignupRequest {
-  email: string;
-  password: string;
-  passwordConfirm: string;
-  name: string;
-  phone?: string;
-}
-
-export interface SignupResponse {
-  userId: UserId;
-  email: string;
-  name: string;
-  phone: string | null;
-  createdAt: string;
-}
-
-export interface ProfileUpdate {
-  name: string;
-  /** null clears the number. */
-  phone: string | null;
-}
-
-export interface PasswordChange {
-  currentPassword: string;
-  newPassword: string;
-}
+export type UserProfile = Static<typeof users.ProfileSchema>;
+export type SignupRequest = Static<typeof users.SignupBody>;
+export type SignupResponse = Static<typeof users.SignedUpUser>;
+/** `phone: null` clears the number. */
+export type ProfileUpdate = Static<typeof users.ProfileUpdateBody>;
+export type PasswordChange = Static<typeof users.PasswordChangeBody>;
 
 /** Anyone may sign up, so this goes out without a token. */
 export function signup(request: SignupRequest): Promise<SignupResponse> {

@@ -114,16 +114,21 @@ export class Accounts {
       .where('user_id', '=', userId)
       .executeTakeFirst();
     if (!account?.password_hash) throw notFound('No credential for this user');
-    // A stolen access token must not become an unlimited password oracle: same cooldown as login.
-    await attempts.assertNotCoolingDown(account.email, now);
+    // A stolen access token must not become an unlimited password oracle: throttled like login.
+    const { lockout } = this.deps.settings();
+    const charge = await attempts.admit(
+      [{ key: `password:${account.email}`, limit: lockout.maxFailures, resets: true }],
+      lockout,
+      now,
+    );
     const current = await hasher.verify(input.currentPassword, account.password_hash);
     if (!current.ok) {
-      await attempts.recordFailure(account.email, this.deps.settings().lockout, now);
       throw new Problem(400, 'The current password is incorrect', {
         code: 'wrong-current-password',
         errors: [{ field: 'currentPassword', message: 'The current password is incorrect.' }],
       });
     }
+    await attempts.refund(charge);
     if (!isValidPassword(input.newPassword)) {
       throw badRequest(PASSWORD_RULE_MESSAGE, [{ field: 'newPassword', message: PASSWORD_RULE_MESSAGE }]);
     }
@@ -136,7 +141,6 @@ export class Accounts {
         .execute();
       await revokeAllOfUser(trx, userId, 'password-changed', now);
     });
-    await attempts.reset(account.email);
   }
 
   /**

@@ -37,21 +37,28 @@ export class Sessions {
     this.now = deps.now ?? (() => new Date());
   }
 
-  async login(rawEmail: string, password: string): Promise<TokenPair> {
+  /** `address`: the client's, as the gateway saw it; throttling counts per email and address. */
+  async login(rawEmail: string, password: string, address: string): Promise<TokenPair> {
     const { db, hasher, attempts } = this.deps;
     const settings = this.deps.settings();
     const now = this.now();
     const email = normalizeEmail(rawEmail);
-    await attempts.assertNotCoolingDown(email, now);
+    const { lockout } = settings;
+    const charge = await attempts.admit(
+      [
+        { key: `login:${email}|${address}`, limit: lockout.maxFailures, resets: true },
+        { key: `address:${address}`, limit: lockout.maxFailuresPerAddress, resets: false },
+      ],
+      lockout,
+      now,
+    );
 
     const account = await db.selectFrom('accounts').selectAll().where('email', '=', email).executeTakeFirst();
     // Unknown accounts are verified against a dummy hash: same work, same answer, same counter.
     const result = await hasher.verify(password, account?.password_hash);
-    if (!account || !result.ok) {
-      await attempts.recordFailure(email, settings.lockout, now);
-      throw invalidCredentials();
-    }
-    await attempts.reset(email);
+    // A failure keeps its charge.
+    if (!account || !result.ok) throw invalidCredentials();
+    await attempts.refund(charge);
     if (result.rehash) {
       await db
         .updateTable('accounts')

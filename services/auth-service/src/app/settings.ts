@@ -7,7 +7,13 @@ export const authDefaults = {
   auth: {
     accessTokenTtlSeconds: 1800,
     refreshTokenTtlSeconds: 1_209_600,
-    lockout: { maxFailures: 5, cooldownSeconds: 300 },
+    lockout: {
+      maxFailures: 5,
+      maxFailuresPerAddress: 20,
+      baseDelaySeconds: 30,
+      maxDelaySeconds: 900,
+      failureResetSeconds: 3600,
+    },
     // 2^15 x 8: 32 MiB and tens of milliseconds per hash. Raising them rehashes at the next login.
     password: { scrypt: { logN: 15, r: 8, p: 1 } },
     keys: {
@@ -39,7 +45,10 @@ export function readSettings(config: Config): AuthSettings {
     refreshTtlSeconds,
     lockout: {
       maxFailures: config.number('auth.lockout.maxFailures'),
-      cooldownSeconds: config.number('auth.lockout.cooldownSeconds'),
+      maxFailuresPerAddress: config.number('auth.lockout.maxFailuresPerAddress'),
+      baseDelaySeconds: config.number('auth.lockout.baseDelaySeconds'),
+      maxDelaySeconds: config.number('auth.lockout.maxDelaySeconds'),
+      failureResetSeconds: config.number('auth.lockout.failureResetSeconds'),
     },
     activationDelaySeconds: config.number('auth.keys.activationDelaySeconds'),
     keyRetentionSeconds:

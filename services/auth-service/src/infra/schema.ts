@@ -18,10 +18,12 @@ export interface AuthDb {
     created_at: Generated<Date>;
     updated_at: Generated<Date>;
   };
-  login_attempts: {
-    email: string;
+  /** Login throttle counters by key: `login:{email}|{address}`, `address:{address}`, `password:{email}`. */
+  login_throttles: {
+    key: string;
     failures: number;
-    locked_until: Date | null;
+    blocked_until: Date | null;
+    last_failure_at: Date | null;
     updated_at: Generated<Date>;
   };
   refresh_tokens: {
@@ -92,6 +94,19 @@ export const migrations: Record<string, Migration> = {
         .addColumn('private_jwk_encrypted', 'text', (c) => c.notNull())
         .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
         .addColumn('activates_at', 'timestamptz', (c) => c.notNull())
+        .execute();
+    },
+  },
+  '0002_login_throttles': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.dropTable('login_attempts').execute();
+      await db.schema
+        .createTable('login_throttles')
+        .addColumn('key', 'text', (c) => c.primaryKey())
+        .addColumn('failures', 'integer', (c) => c.notNull().check(sql`failures >= 0`))
+        .addColumn('blocked_until', 'timestamptz')
+        .addColumn('last_failure_at', 'timestamptz')
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
         .execute();
     },
   },

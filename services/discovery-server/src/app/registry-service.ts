@@ -20,7 +20,7 @@ export class RegistryService {
     private readonly ctx: Context,
     readonly clock: () => number = Date.now,
   ) {
-    this.registry = new Registry(clock);
+    this.registry = new Registry(clock, () => ctx.config.number('registry.deltaRetentionMs'));
     const registry = this.registry;
     new Gauge({
       name: 'registry_instances',

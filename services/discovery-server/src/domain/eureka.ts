@@ -8,6 +8,7 @@ import {
   type Instance,
   type InstanceStatus,
   type Registration,
+  type RegistryChange,
 } from './registry.ts';
 
 export type EurekaStatus = InstanceStatus | 'UNKNOWN';
@@ -131,7 +132,7 @@ function stringMetadata(metadata: Record<string, unknown> | undefined): Record<s
 const DATA_CENTER = { '@class': 'com.netflix.appinfo.InstanceInfo$DefaultDataCenterInfo', name: 'MyOwn' };
 
 /** An instance as Eureka's REST API shows it (app names upper-case, ports with `$`/`@enabled`). */
-export function toEurekaInstance(instance: Instance) {
+export function toEurekaInstance(instance: Instance, actionType: RegistryChange['action'] = 'ADDED') {
   const url = new URL(instance.url);
   const secure = url.protocol === 'https:';
   const port = Number(url.port || (secure ? 443 : 80));
@@ -167,23 +168,44 @@ export function toEurekaInstance(instance: Instance) {
     isCoordinatingDiscoveryServer: 'false',
     lastUpdatedTimestamp: String(instance.lastHeartbeatAt),
     lastDirtyTimestamp: String(instance.registeredAt),
-    actionType: 'ADDED',
+    actionType,
   };
 }
 
 export type EurekaInstance = ReturnType<typeof toEurekaInstance>;
 
 export function toEurekaApplication(app: Application) {
-  return { name: app.name.toUpperCase(), instance: app.instances.map(toEurekaInstance) };
+  return { name: app.name.toUpperCase(), instance: app.instances.map((i) => toEurekaInstance(i)) };
 }
 
 /** GET /eureka/apps. Clients compare apps__hashcode with their own copy to decide on a full fetch. */
-export function toEurekaApplications(apps: Application[], options: { delta?: boolean } = {}) {
+export function toEurekaApplications(apps: Application[]) {
   return {
     applications: {
       versions__delta: '1',
       apps__hashcode: reconcileHashCode(apps),
-      application: options.delta ? [] : apps.map(toEurekaApplication),
+      application: apps.map(toEurekaApplication),
+    },
+  };
+}
+
+/**
+ * GET /eureka/apps/delta: the recent changes, in order, grouped by app, each instance with its
+ * actionType; apps__hashcode is the whole registry's, so a client whose copy still differs after
+ * applying them fetches everything.
+ */
+export function toEurekaDelta(apps: Application[], changes: RegistryChange[]) {
+  const byApp = new Map<string, EurekaInstance[]>();
+  for (const { action, instance } of changes) {
+    const list = byApp.get(instance.app) ?? [];
+    byApp.set(instance.app, list);
+    list.push(toEurekaInstance(instance, action));
+  }
+  return {
+    applications: {
+      versions__delta: '1',
+      apps__hashcode: reconcileHashCode(apps),
+      application: [...byApp].map(([name, instance]) => ({ name: name.toUpperCase(), instance })),
     },
   };
 }

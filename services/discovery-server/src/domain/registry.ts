@@ -49,10 +49,29 @@ export interface Application {
 
 export const appKey = (app: string) => app.toLowerCase();
 
+/** One entry of Eureka's recently-changed queue, which `GET /eureka/apps/delta` serves. */
+export interface RegistryChange {
+  action: 'ADDED' | 'MODIFIED' | 'DELETED';
+  /** The instance as it was after the change (before it, for DELETED). */
+  instance: Instance;
+  at: number;
+}
+
 export class Registry {
   private readonly apps = new Map<string, Map<string, Instance>>();
+  private changes: RegistryChange[] = [];
 
-  constructor(private readonly clock: () => number = Date.now) {}
+  /** `changeRetentionMs`: how long a change stays in the delta (Eureka keeps 3 minutes). */
+  constructor(
+    private readonly clock: () => number = Date.now,
+    private readonly changeRetentionMs: () => number = () => 180_000,
+  ) {}
+
+  /** Changes within the retention window, oldest first. */
+  recentChanges(): RegistryChange[] {
+    this.forgetOldChanges();
+    return [...this.changes];
+  }
 
   /** Adds an instance, or replaces the one with the same id (a restarted client registers again). */
   register(registration: Registration): { instance: Instance; replaced: boolean } {
@@ -71,9 +90,12 @@ export class Registry {
     };
     const instances = this.apps.get(app) ?? new Map<string, Instance>();
     this.apps.set(app, instances);
-    const replaced = instances.has(instance.instanceId);
+    const previous = instances.get(instance.instanceId);
     instances.set(instance.instanceId, instance);
-    return { instance, replaced };
+    // Clients that match instances by address (eureka-js-client) must drop the old one themselves.
+    if (previous && previous.url !== instance.url) this.recordChange('DELETED', previous);
+    this.recordChange('ADDED', instance);
+    return { instance, replaced: previous !== undefined };
   }
 
   /** A heartbeat: renews the lease. Undefined when the instance is unknown (the client registers again). */
@@ -82,7 +104,10 @@ export class Registry {
   }
 
   setStatus(app: string, instanceId: string, status: InstanceStatus): Instance | undefined {
-    return this.update(app, instanceId, { status });
+    const before = this.get(app, instanceId)?.status;
+    const instance = this.update(app, instanceId, { status });
+    if (instance && before !== status) this.recordChange('MODIFIED', instance);
+    return instance;
   }
 
   /** Removes an instance; returns it, or undefined when it was not registered. */
@@ -92,6 +117,7 @@ export class Registry {
     if (!instances || !instance) return undefined;
     instances.delete(instanceId);
     if (instances.size === 0) this.apps.delete(appKey(app));
+    this.recordChange('DELETED', instance);
     return instance;
   }
 
@@ -149,6 +175,17 @@ export class Registry {
     let n = 0;
     for (const instances of this.apps.values()) n += instances.size;
     return n;
+  }
+
+  private recordChange(action: RegistryChange['action'], instance: Instance): void {
+    this.changes.push({ action, instance, at: this.clock() });
+    this.forgetOldChanges();
+  }
+
+  private forgetOldChanges(): void {
+    const oldest = this.clock() - this.changeRetentionMs();
+    const keep = this.changes.findIndex((c) => c.at >= oldest);
+    if (keep !== 0) this.changes = keep === -1 ? [] : this.changes.slice(keep);
   }
 
   private update(

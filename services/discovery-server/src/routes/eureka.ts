@@ -6,6 +6,7 @@ import {
   fromEurekaStatus,
   toEurekaApplication,
   toEurekaApplications,
+  toEurekaDelta,
   toEurekaInstance,
 } from '../domain/eureka.ts';
 import { toXml } from './eureka-xml.ts';
@@ -92,12 +93,11 @@ export async function eurekaRoutes(app: ServiceApp, registry: RegistryService): 
     eureka.get('/eureka/apps', { schema: { tags, summary } }, all);
     eureka.get('/eureka/apps/', { schema: { hide: true } }, all);
 
-    // No change log is kept: an empty delta with the current hash makes clients whose copy differs fetch everything.
     eureka.get(
       '/eureka/apps/delta',
-      { schema: { tags, summary: 'Changes since the last fetch (always empty)' } },
+      { schema: { tags, summary: 'Registrations, status changes and removals of the last few minutes' } },
       (req, reply) =>
-        send(req, reply, toEurekaApplications(registry.registry.applications(), { delta: true })),
+        send(req, reply, toEurekaDelta(registry.registry.applications(), registry.registry.recentChanges())),
     );
 
     eureka.get(

@@ -11,8 +11,11 @@ import type { GatewayRoute } from '../domain/route-table.ts';
 import { sendUpstream, UpstreamError } from '../infra/upstream-http.ts';
 import { clientClosed, serviceUnavailable } from './gateway-problems.ts';
 
-/** Statuses that mean the upstream itself is in trouble: passed on, but counted by the circuit breaker. */
-const FAILURE_STATUSES = new Set([502, 503, 504]);
+/**
+ * Statuses that mean the upstream itself is unavailable: passed on, but counted by the circuit
+ * breaker. Not 500 or 502: the upstream is up and failed one request (or its own dependency did).
+ */
+const FAILURE_STATUSES = new Set([503, 504]);
 
 /** An upstream answer that counts as a failure; carries the response so it can still be passed on. */
 class FailedAnswer extends Error {

@@ -58,6 +58,12 @@ export const methodNotAllowed = (method: string, allowed: string[]) =>
     allow: allowed.join(', '),
   });
 
+/** Closes the connection: the rest of the body may still be on its way, and nobody will read it. */
+export const bodyTooLarge = (limit: number) =>
+  new GatewayProblem(413, `The request body is larger than ${limit} bytes`, 'body-too-large', {
+    connection: 'close',
+  });
+
 export const upgradeRequired = () =>
   new GatewayProblem(426, 'This path takes WebSocket connections only', 'upgrade-required', {
     upgrade: 'websocket',

@@ -41,6 +41,7 @@ export class LiveSettings {
       rateLimits: this.config.get('gateway.rateLimits'),
       cors: this.config.get('gateway.cors'),
       defaultTimeoutMs: this.config.number('gateway.defaultTimeoutMs'),
+      defaultMaxBodyBytes: this.config.number('gateway.defaultMaxBodyBytes'),
     };
   }
 }

@@ -18,6 +18,7 @@ const RouteConfig = Type.Object({
   role: Type.Union([Type.Literal('NONE'), Type.Literal('USER'), Type.Literal('ADMIN')]),
   rateLimit: Type.Optional(Type.String({ minLength: 1 })),
   timeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
+  maxBodyBytes: Type.Optional(Type.Integer({ minimum: 0 })),
   stripPrefix: Type.Optional(Type.Boolean()),
   methods: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z]+$' }), { minItems: 1 })),
 });
@@ -43,6 +44,7 @@ const SettingsConfig = Type.Object({
   rateLimits: Type.Record(Type.String(), RateLimitConfig),
   cors: CorsConfig,
   defaultTimeoutMs: Type.Integer({ minimum: 1 }),
+  defaultMaxBodyBytes: Type.Integer({ minimum: 0 }),
 });
 
 export type RawGatewaySettings = Static<typeof SettingsConfig>;
@@ -94,6 +96,7 @@ function toRoute(
     role: route.role,
     rateLimit,
     timeoutMs: route.timeoutMs ?? raw.defaultTimeoutMs,
+    maxBodyBytes: route.maxBodyBytes ?? raw.defaultMaxBodyBytes,
     stripPrefix: route.stripPrefix ?? false,
     methods,
     websocket,

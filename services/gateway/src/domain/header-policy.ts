@@ -59,8 +59,8 @@ export function upstreamRequestHeaders(
     if (value === undefined || drop.has(name) || isIdentityHeader(name)) continue;
     out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
-  const priorFor = incoming['x-forwarded-for'];
-  out['x-forwarded-for'] = priorFor ? `${String(priorFor)}, ${facts.clientIp}` : facts.clientIp;
+  // The gateway is the edge: a client's own X-Forwarded-For is not evidence (auth throttles by it).
+  out['x-forwarded-for'] = facts.clientIp;
   out['x-forwarded-proto'] = facts.protocol;
   if (incoming.host) out['x-forwarded-host'] = incoming.host;
   out['x-request-id'] = facts.requestId;

@@ -30,3 +30,15 @@ const NOT_WEB_APP = ['/api', '/ws', '/docs', '/health', '/metrics', '/openapi.js
 export function isWebAppPath(path: string): boolean {
   return !NOT_WEB_APP.some((prefix) => path === prefix || path.startsWith(`${prefix}/`));
 }
+
+/** An OpenAPI document as published, less its /internal operations (the gateway never routes them). */
+export function withoutInternalPaths(spec: { paths?: Record<string, unknown> }): typeof spec {
+  if (!spec.paths) return spec;
+  const paths = Object.fromEntries(Object.entries(spec.paths).filter(([path]) => !isInternal(path)));
+  return { ...spec, paths };
+}
+
+function isInternal(path: string): boolean {
+  const verdict = inspectPath(path.replace(/[{}]/g, ''));
+  return !verdict.ok && verdict.reason === 'internal';
+}

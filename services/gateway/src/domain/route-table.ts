@@ -14,6 +14,8 @@ export interface GatewayRoute {
   /** Name of a class in `gateway.rateLimits`. */
   rateLimit: string;
   timeoutMs: number;
+  /** Largest request body forwarded; a larger one is refused with 413 before it reaches the upstream. */
+  maxBodyBytes: number;
   /** Forward the path without the route prefix (default: forward it unchanged). */
   stripPrefix: boolean;
   /** Allowed methods (upper case); undefined allows every method. GET also allows HEAD. */

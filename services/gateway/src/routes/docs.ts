@@ -3,6 +3,7 @@ import { type Discovery, notFound, type ServiceApp } from '@sagamart/kit';
 import { Type } from 'typebox';
 import { request } from 'undici';
 import { serviceUnavailable } from '../app/gateway-problems.ts';
+import { withoutInternalPaths } from '../domain/path-policy.ts';
 import { upstreamAgent } from '../infra/upstream-http.ts';
 import { replyWithProblem } from './problem-reply.ts';
 
@@ -35,10 +36,15 @@ export async function registerDocs(app: ServiceApp, discovery: Discovery, self: 
   };
 
   app.get('/docs', { schema: { hide: true } }, async (_req, reply) =>
+    reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(PAGE),
+  );
+
+  // The page's script is a file, not inline, so the Content-Security-Policy can forbid inline scripts.
+  app.get('/docs/init.js', { schema: { hide: true } }, async (_req, reply) =>
     reply
-      .type('text/html; charset=utf-8')
+      .type('text/javascript; charset=utf-8')
       .header('cache-control', 'no-cache')
-      .send(page(await specLinks())),
+      .send(initScript(await specLinks())),
   );
 
   app.get(
@@ -88,7 +94,9 @@ export async function registerDocs(app: ServiceApp, discovery: Discovery, self: 
             `answered ${res.statusCode}`,
           );
         }
-        return reply.type('application/json').send(await res.body.text());
+        // Published for callers outside: the /internal operations are no business of theirs.
+        const spec = withoutInternalPaths((await res.body.json()) as { paths?: Record<string, unknown> });
+        return reply.type('application/json').send(spec);
       } catch (error) {
         return replyWithProblem(req, reply, error);
       }
@@ -96,33 +104,34 @@ export async function registerDocs(app: ServiceApp, discovery: Discovery, self: 
   );
 }
 
-/** Swagger UI with a picker over the given documents (the spec list is fixed when the page loads). */
-function page(specs: SpecLink[]): string {
-  // JSON inside <script>: escape `<` so no value can close the tag.
-  const urls = JSON.stringify(specs).replaceAll('<', '\\u003c');
-  const assets = `${UI_PREFIX}/static`;
-  return `<!DOCTYPE html>
+const ASSETS = `${UI_PREFIX}/static`;
+
+/** Swagger UI with a picker over the documents /docs/init.js lists. */
+const PAGE = `<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <title>sagamart API</title>
-<link rel="stylesheet" href="${assets}/swagger-ui.css">
-<link rel="stylesheet" href="${assets}/index.css">
+<link rel="stylesheet" href="${ASSETS}/swagger-ui.css">
+<link rel="stylesheet" href="${ASSETS}/index.css">
 </head>
 <body>
 <div id="swagger-ui"></div>
-<script src="${assets}/swagger-ui-bundle.js"></script>
-<script src="${assets}/swagger-ui-standalone-preset.js"></script>
-<script>
-window.ui = SwaggerUIBundle({
-  urls: ${urls},
+<script src="${ASSETS}/swagger-ui-bundle.js"></script>
+<script src="${ASSETS}/swagger-ui-standalone-preset.js"></script>
+<script src="/docs/init.js"></script>
+</body>
+</html>
+`;
+
+/** Starts Swagger UI over the given documents (the spec list is fixed when the page loads). */
+function initScript(specs: SpecLink[]): string {
+  return `window.ui = SwaggerUIBundle({
+  urls: ${JSON.stringify(specs)},
   dom_id: '#swagger-ui',
   deepLinking: true,
   presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
   layout: 'StandaloneLayout',
 });
-</script>
-</body>
-</html>
 `;
 }

@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import fastifyWebsocket from '@fastify/websocket';
-import { CircuitBreakers, type ServiceApp, type ServiceContext } from '@sagamart/kit';
+import { breakerOptions, CircuitBreakers, type ServiceApp, type ServiceContext } from '@sagamart/kit';
 import { isUpstreamFailure } from '../app/forward-request.ts';
 import { Gatekeeper } from '../app/gatekeeper.ts';
 import { LiveSettings } from '../app/live-settings.ts';
@@ -12,6 +12,7 @@ import { registerCors } from './cors.ts';
 import { registerDocs } from './docs.ts';
 import { registerPlatformRoutes } from './platform.ts';
 import { registerProxyRoutes } from './proxy.ts';
+import { guardMetrics, registerSecurityHeaders } from './security-headers.ts';
 import { WebApp } from './web-app.ts';
 import { registerWebSocketRoutes, selectProtocol } from './websocket.ts';
 
@@ -54,11 +55,14 @@ export async function registerGateway(app: ServiceApp, ctx: ServiceContext): Pro
   app.addHook('onClose', () => limiter.close());
   const gatekeeper = new Gatekeeper(verifier, limiter, settings, issuer);
   // One breaker per route (not the kit's per-service client breakers), counting upstream failures.
-  const breakers = new CircuitBreakers(ctx.metrics, isUpstreamFailure, {
-    failureThreshold: config.number('gateway.breaker.failureThreshold'),
-    halfOpenAfterMs: config.number('gateway.breaker.halfOpenAfterMs'),
-  });
+  const breakers = new CircuitBreakers(
+    ctx.metrics,
+    isUpstreamFailure,
+    breakerOptions(config, 'gateway.breaker'),
+  );
 
+  await registerSecurityHeaders(app);
+  guardMetrics(app, config.optionalString('gateway.metrics.scrapeToken') ?? '');
   await registerCors(app, settings);
   await app.register(fastifyWebsocket, {
     options: { handleProtocols: selectProtocol, perMessageDeflate: false },

@@ -1,3 +1,4 @@
+import { PlatformServices } from '@sagamart/contracts/http/platform';
 import {
   type Discovery,
   type Identity,
@@ -20,23 +21,6 @@ import { replyWithProblem } from './problem-reply.ts';
 const HEALTH_TIMEOUT_MS = 1_000;
 const ADMIN_CALL_TIMEOUT_MS = 5_000;
 
-const Health = Type.Union([Type.Literal('UP'), Type.Literal('DOWN'), Type.Literal('UNKNOWN')]);
-const PlatformServices = Type.Object({
-  services: Type.Array(
-    Type.Object({
-      name: Type.String(),
-      instances: Type.Array(
-        Type.Object({
-          instanceId: Type.String(),
-          url: Type.String(),
-          status: Type.String({ description: 'As registered with discovery' }),
-          health: Health,
-          lastHeartbeatAt: Type.Union([Type.String(), Type.Null()]),
-        }),
-      ),
-    }),
-  ),
-});
 const ServiceParams = Type.Object({
   service: Type.String({ pattern: '^[a-z0-9][a-z0-9-]*$', maxLength: 64 }),
 });

@@ -1,10 +1,10 @@
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { CircuitBreakers, Discovery, ServiceApp } from '@sagamart/kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { forwardRequest } from '../app/forward-request.ts';
 import type { Gatekeeper } from '../app/gatekeeper.ts';
 import {
-  GatewayProblem,
+  bodyTooLarge,
   malformedPath,
   methodNotAllowed,
   notRouted,
@@ -25,8 +25,6 @@ import type { WebApp } from './web-app.ts';
 const PROXIED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 /** Safe to send again (to a second instance) when the connection failed. */
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
-/** Bodies of idempotent requests are held in memory (so they can be resent) up to this size. */
-const MAX_BUFFERED_BODY = 10 * 1024 * 1024;
 /** Statuses whose answers never carry a body. */
 const BODILESS = new Set([204, 304]);
 
@@ -80,10 +78,14 @@ async function proxy(req: FastifyRequest, reply: FastifyReply, route: GatewayRou
 
   const retryable = IDEMPOTENT.has(req.method);
   const incoming = req.body as Readable | undefined;
-  let body: Readable | Buffer | null = null;
-  // Streamed bodies go through a copy: undici destroys the stream it is given when a call fails, and
-  // destroying the client's request would drop the connection before the 503 is sent.
-  if (incoming) body = retryable ? await readBody(incoming) : incoming.pipe(new PassThrough());
+  // An upstream refuses a body over its limit and closes the connection while the body is still being
+  // sent, which would end in a 503: refuse it here first, by its declared length or while counting.
+  const limit = route.maxBodyBytes;
+  if (Number(req.headers['content-length'] ?? 0) > limit) throw bodyTooLarge(limit);
+  // Bodies are bounded by the route's limit, so they are read whole: a body sent with its length lets
+  // an upstream that refuses it early (its own, smaller limit) answer 413 rather than break the pipe,
+  // and an idempotent request can be sent again.
+  const body = incoming ? await readBody(incoming, limit) : null;
 
   // Abort the upstream call when the client hangs up before the answer is complete.
   const clientGone = new AbortController();
@@ -113,6 +115,8 @@ async function proxy(req: FastifyRequest, reply: FastifyReply, route: GatewayRou
   delete headers.vary;
   reply.status(response.statusCode).headers(headers);
   if (vary) reply.header('vary', vary);
+  // Answers to a signed-in caller are personal: no cache (browser, proxy or CDN) may keep them.
+  if (identity) reply.header('cache-control', 'no-store');
   if (req.method === 'HEAD' || BODILESS.has(response.statusCode)) {
     await response.body.dump();
     return reply.send();
@@ -120,19 +124,13 @@ async function proxy(req: FastifyRequest, reply: FastifyReply, route: GatewayRou
   return reply.send(response.body);
 }
 
-/** Reads a whole request body, so that it can be sent again. */
-async function readBody(stream: Readable): Promise<Buffer> {
+/** Reads a whole request body, refusing it with 413 once it grows over the limit. */
+async function readBody(stream: Readable, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of stream) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BUFFERED_BODY) {
-      throw new GatewayProblem(
-        413,
-        `The request body is larger than ${MAX_BUFFERED_BODY} bytes`,
-        'body-too-large',
-      );
-    }
+    if (size > limit) throw bodyTooLarge(limit);
     chunks.push(chunk as Buffer);
   }
   return Buffer.concat(chunks);

@@ -1,8 +1,9 @@
-import type {
-  OrderCancelReason,
-  PaymentApprovedPayload,
-  PaymentFailedPayload,
-  PaymentRefundedPayload,
+import {
+  isPointChargeNumber,
+  type OrderCancelReason,
+  type PaymentApprovedPayload,
+  type PaymentFailedPayload,
+  type PaymentRefundedPayload,
 } from '@sagamart/contracts';
 import { conflict, notFound, type ServiceContext, sql } from '@sagamart/kit';
 import { isCancellable } from '../domain/order-status.ts';
@@ -143,6 +144,8 @@ export class OrderLifecycle {
    */
   private async lockForPayment(trx: Trx, change: PaymentChange) {
     const { event } = change;
+    // Payments of points charges (PNT-…) are user-service's business.
+    if (isPointChargeNumber(event.orderNumber)) return undefined;
     const locked = await lockOrder(trx, event.orderId);
     if (!locked) {
       this.ctx.log.warn(

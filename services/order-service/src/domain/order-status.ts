@@ -1,10 +1,12 @@
+import { ORDER_STATUSES } from '@sagamart/contracts/http/orders';
+
 /**
  * An order's status as shoppers and admins see it:
  * PENDING (reserving stock, coupon, points) → PAYMENT_PENDING (every reservation held) → PAID,
  * and CANCELLED from any of them. A free order (nothing left to pay) goes PENDING → PAID.
  * CANCELLED is final: nothing, not even a late payment, revives an order.
  */
-export const ORDER_STATUSES = ['PENDING', 'PAYMENT_PENDING', 'PAID', 'CANCELLED'] as const;
+export { ORDER_STATUSES };
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 const NEXT: Record<OrderStatus, readonly OrderStatus[]> = {

@@ -1,4 +1,5 @@
 import type { OrderCancelReason } from '@sagamart/contracts';
+import { SAGA_PHASES, STEP_NAMES } from '@sagamart/contracts/http/orders';
 
 /**
  * The `placeOrder` workflow (Medusa style): a list of steps, each with its invoke (reserve), its
@@ -6,7 +7,7 @@ import type { OrderCancelReason } from '@sagamart/contracts';
  * steps an order needs, what the saga does next, and where each outcome leads. The participant calls
  * live in the app layer (src/app/saga-steps.ts), the persistence in the saga runner.
  */
-export const STEP_NAMES = ['stock', 'coupon', 'points'] as const;
+export { STEP_NAMES };
 export type StepName = (typeof STEP_NAMES)[number];
 
 /** What the workflow needs to know about an order. */
@@ -34,14 +35,7 @@ export const PLACE_ORDER_STEPS: readonly StepDefinition[] = [
  * RESERVING, COMMITTING and COMPENSATING are transient: the runner works on them (and the recovery
  * worker resumes them); AWAITING_PAYMENT waits for an event, a cancel or the unpaid timeout.
  */
-export const SAGA_PHASES = [
-  'RESERVING',
-  'AWAITING_PAYMENT',
-  'COMMITTING',
-  'COMPENSATING',
-  'COMPLETED',
-  'COMPENSATED',
-] as const;
+export { SAGA_PHASES };
 export type SagaPhase = (typeof SAGA_PHASES)[number];
 export const TRANSIENT_PHASES: readonly SagaPhase[] = ['RESERVING', 'COMMITTING', 'COMPENSATING'];
 /** Nothing more happens to a saga in these phases (unless a paid order is cancelled later). */

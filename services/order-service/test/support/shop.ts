@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ConfigTree, Service, ServiceFactory } from '@sagamart/kit';
-import { startTestService, uniqueName } from '@sagamart/testkit';
+import { buyPoints, jsonClient, startTestService, uniqueName } from '@sagamart/testkit';
 import authService from '../../../auth-service/src/index.ts';
 import mockPg from '../../../mock-pg/src/index.ts';
 import paymentService from '../../../payment-service/src/index.ts';
@@ -230,12 +230,11 @@ export async function startShop(options: ShopOptions = {}) {
       if (signup.status !== 201) throw new Error(`signup: ${signup.status} ${JSON.stringify(signup.body)}`);
       const userId = signup.body.userId as string;
       if (points > 0) {
-        const charge = await api('user-service').post(
-          '/api/users/me/points/charge',
-          { amount: points },
+        await buyPoints(
+          { user: jsonClient(url('user-service')), payment: jsonClient(url('payment-service')) },
           asUser(userId),
+          points,
         );
-        if (charge.status !== 201) throw new Error(`charge: ${charge.status} ${JSON.stringify(charge.body)}`);
       }
       return { userId, headers: asUser(userId) };
     },

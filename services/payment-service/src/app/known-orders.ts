@@ -1,5 +1,10 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { OrderCancelledPayload, OrderPlacedPayload } from '@sagamart/contracts';
+import type {
+  OrderCancelledPayload,
+  OrderPlacedPayload,
+  PointChargeCancelledPayload,
+  PointChargeRequestedPayload,
+} from '@sagamart/contracts';
 import { type Kysely, type Selectable, type ServiceContext, sql, type Transaction } from '@sagamart/kit';
 import { applyOrderChange, type KnownOrder, type OrderChange } from '../domain/known-order.ts';
 import type { PaymentDb } from '../infra/schema.ts';
@@ -47,19 +52,39 @@ export class KnownOrders {
       reason: event.reason,
       version: event.version,
     });
-    const now = new Date();
-    await trx
-      .updateTable('payments')
-      .set({
-        refund_requested_at: now,
-        refund_reason: `Order cancelled (${event.reason})`,
-        next_check_at: now,
-        updated_at: now,
-      })
-      .where('order_id', '=', event.orderId)
-      .where('status', '=', 'APPROVED')
-      .where('refund_requested_at', 'is', null)
-      .execute();
+    await requestRefund(trx, event.orderId, `Order cancelled (${event.reason})`);
+  }
+
+  /** A points charge to be paid: kept as an order whose payable amount is the charge's. */
+  chargeRequested(trx: Transaction<PaymentDb>, event: PointChargeRequestedPayload) {
+    return this.apply(trx, {
+      kind: 'placed',
+      orderId: event.chargeId,
+      orderNumber: event.chargeNumber,
+      userId: event.userId,
+      payableAmount: event.amount,
+      orderName: event.orderName,
+      version: event.version,
+    });
+  }
+
+  /** A charge that failed or is being refunded: no further confirm, and its approved payment refunded. */
+  async chargeCancelled(trx: Transaction<PaymentDb>, event: PointChargeCancelledPayload) {
+    const refund = event.reason === 'REFUND_REQUESTED';
+    await this.apply(trx, {
+      kind: 'cancelled',
+      orderId: event.chargeId,
+      orderNumber: event.chargeNumber,
+      userId: event.userId,
+      payableAmount: event.amount,
+      reason: refund ? 'USER_CANCELLED' : 'PAYMENT_FAILED',
+      version: event.version,
+    });
+    await requestRefund(
+      trx,
+      event.chargeId,
+      refund ? 'Points charge refunded' : 'Points charge cancelled (PAYMENT_FAILED)',
+    );
   }
 
   private async apply(trx: Transaction<PaymentDb>, change: OrderChange) {
@@ -107,4 +132,16 @@ export class KnownOrders {
       await sleep(50);
     }
   }
+}
+
+/** Asks the reconciler to refund the approved payment (if any) of a cancelled order or charge. */
+async function requestRefund(trx: Transaction<PaymentDb>, orderId: string, reason: string) {
+  const now = new Date();
+  await trx
+    .updateTable('payments')
+    .set({ refund_requested_at: now, refund_reason: reason, next_check_at: now, updated_at: now })
+    .where('order_id', '=', orderId)
+    .where('status', '=', 'APPROVED')
+    .where('refund_requested_at', 'is', null)
+    .execute();
 }

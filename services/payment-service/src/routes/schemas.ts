@@ -1,29 +1,7 @@
-import { OrderNumber, PAYMENT_STATUSES, PaymentView } from '@sagamart/contracts';
 import { ProblemSchema } from '@sagamart/kit';
-import { Type } from 'typebox';
 
-export const ConfirmBody = Type.Object(
-  {
-    orderNumber: OrderNumber,
-    paymentKey: Type.String({ minLength: 1, maxLength: 200 }),
-    amount: Type.Integer({ minimum: 0, maximum: 1_000_000_000_000 }),
-  },
-  { additionalProperties: false },
-);
-
-export const PaymentStatusSchema = Type.Enum(PAYMENT_STATUSES);
-
-export const OrderPaymentsSchema = Type.Object({
-  orderId: Type.String(),
-  orderNumber: Type.String(),
-  payableAmount: Type.Integer(),
-  orderCancelled: Type.Boolean(),
-  cancelReason: Type.Union([Type.String(), Type.Null()]),
-  payment: Type.Union([PaymentView, Type.Null()]),
-  payments: Type.Array(PaymentView),
-});
-
-export const OrderNumberParams = Type.Object({ orderNumber: OrderNumber });
+// The public shapes live in @sagamart/contracts, where the web reads their types.
+export * from '@sagamart/contracts/http/payments';
 
 export const problems = {
   400: ProblemSchema,

@@ -2,6 +2,7 @@ import type { ServiceContext } from '@sagamart/kit';
 import { AuthClient } from '../infra/auth-client.ts';
 import type { UserDb } from '../infra/schema.ts';
 import { AdminUsers } from './admin-users.ts';
+import { PointCharges } from './point-charges.ts';
 import { PointReservations } from './point-reservations.ts';
 import { Points } from './points.ts';
 import { Users } from './users.ts';
@@ -10,6 +11,7 @@ import { Users } from './users.ts';
 export interface UserModule {
   users: Users;
   points: Points;
+  charges: PointCharges;
   pointReservations: PointReservations;
   admin: AdminUsers;
 }
@@ -21,9 +23,11 @@ export function userModule(ctx: ServiceContext<UserDb>): UserModule {
   if (!module) {
     const auth = new AuthClient(ctx.client('auth-service'));
     const users = new Users(ctx, auth);
+    const points = new Points(ctx, users);
     module = {
       users,
-      points: new Points(ctx, users),
+      points,
+      charges: new PointCharges(ctx, users, points),
       pointReservations: new PointReservations(ctx, users),
       admin: new AdminUsers(ctx, auth),
     };

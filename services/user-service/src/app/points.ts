@@ -1,5 +1,5 @@
-import { badRequest, type ServiceContext, toPage } from '@sagamart/kit';
-import { balanceAfter, chargeProblem } from '../domain/points.ts';
+import { type ServiceContext, type Transaction, toPage } from '@sagamart/kit';
+import { balanceAfter, type PointMovementType } from '../domain/points.ts';
 import type { UserDb } from '../infra/schema.ts';
 import type { Users } from './users.ts';
 import { toLedgerEntry } from './views.ts';
@@ -37,31 +37,33 @@ export class Points {
     };
   }
 
-  /** A mock top-up: positive, at most `points.maxCharge` (refreshable), one ledger row. */
-  async charge(userId: string, amount: number) {
-    const problem = chargeProblem(amount, this.ctx.config.number('points.maxCharge'));
-    if (problem) throw badRequest(problem, [{ field: 'amount', message: problem }]);
-    return this.ctx.transaction(async (trx) => {
-      await this.users.usableUser(trx, userId);
-      // The row lock serialises movements of one user, so balance_after is exact.
-      const account = await trx
-        .selectFrom('point_accounts')
-        .select('balance')
-        .where('user_id', '=', userId)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
-      const balance = balanceAfter(account.balance, amount);
-      await trx
-        .updateTable('point_accounts')
-        .set({ balance, updated_at: new Date() })
-        .where('user_id', '=', userId)
-        .execute();
-      const entry = await trx
-        .insertInto('point_ledger')
-        .values({ user_id: userId, type: 'CHARGE', amount, balance_after: balance, reason: 'Points top-up' })
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      return { balance, entry: toLedgerEntry(entry) };
-    });
+  /**
+   * Moves `amount` (signed) on the user's balance with one ledger row, inside `trx`; throws
+   * InsufficientPoints when the balance would go negative. Answers the new balance.
+   */
+  async move(
+    trx: Transaction<UserDb>,
+    userId: string,
+    amount: number,
+    row: { type: PointMovementType; reason: string; charge_id: string },
+  ): Promise<number> {
+    // The row lock serialises movements of one user, so balance_after is exact.
+    const account = await trx
+      .selectFrom('point_accounts')
+      .select('balance')
+      .where('user_id', '=', userId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const balance = balanceAfter(account.balance, amount);
+    await trx
+      .updateTable('point_accounts')
+      .set({ balance, updated_at: new Date() })
+      .where('user_id', '=', userId)
+      .execute();
+    await trx
+      .insertInto('point_ledger')
+      .values({ ...row, user_id: userId, amount, balance_after: balance })
+      .execute();
+    return balance;
   }
 }

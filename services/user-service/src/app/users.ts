@@ -23,6 +23,9 @@ export interface SignupInput {
   phone?: string | null | undefined;
 }
 
+/** Longer than the retried credential call can take (3 attempts of http.client.timeoutMs, plus backoff). */
+const RESERVATION_SECONDS = 60;
+
 export const emailTaken = () =>
   new Problem(409, 'This email is already registered', {
     code: 'email-taken',
@@ -37,25 +40,32 @@ export class Users {
   ) {}
 
   /**
-   * Creates a user (ADR 0002): the credential goes to auth-service first, under a user id chosen
-   * here, then the user is committed with its `user.registered` event. If auth is unreachable
-   * nothing is committed and the caller gets 503; if our commit fails after auth stored the
-   * credential, auth holds a harmless orphan that the next signup with that email replaces.
-   * Because auth has the credential before we answer, a login right after signup succeeds.
+   * Creates a user (ADR 0002) in three steps, so no transaction or pooled connection waits on the
+   * network: reserve the email (one signup of it at a time), set the credential at auth-service
+   * under a user id chosen here (idempotent PUT, retried), then commit the user with its
+   * `user.registered` event and drop the reservation. If auth is unreachable nothing is committed
+   * and the caller gets 503; if our commit fails after auth stored the credential, auth holds a
+   * harmless unconfirmed orphan that the next signup with that email replaces. Because auth has
+   * the credential before we answer, a login right after signup succeeds.
    */
   async signup(input: SignupInput, role: UserRole = 'USER'): Promise<UserRow> {
     const email = normalizeEmail(input.email);
     const userId = randomUUID();
+    await this.reserveEmail(email, userId);
+    try {
+      await this.auth.setCredential(userId, { email, password: input.password, role, status: 'ACTIVE' });
+    } catch (error) {
+      await this.releaseEmail(email, userId);
+      throw fromAuthFailure(error, 'Sign-up');
+    }
     return this.ctx.transaction(async (trx) => {
-      // Serialises signups of one email across instances; the unique index is the backstop.
-      await sql`select pg_advisory_xact_lock(hashtext(${`signup:${email}`}))`.execute(trx);
-      const taken = await trx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
-      if (taken) throw emailTaken();
-      try {
-        await this.auth.setCredential(userId, { email, password: input.password, role, status: 'ACTIVE' });
-      } catch (error) {
-        throw fromAuthFailure(error, 'Sign-up');
-      }
+      const released = await trx
+        .deleteFrom('signup_reservations')
+        .where('email', '=', email)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      // Our reservation lapsed and another signup of this email may be under way: let it win.
+      if (released.numDeletedRows === 0n) throw emailTaken();
       const user = await trx
         .insertInto('users')
         .values({
@@ -75,6 +85,44 @@ export class Users {
       await this.ctx.publish(trx, UserRegistered, registeredEvent(user));
       return user;
     });
+  }
+
+  /**
+   * Claims the email for this signup: refused when a user has it, or another signup holds an
+   * unexpired reservation. The upsert is one statement, so two racing signups cannot both get it;
+   * a signup that commits drops its reservation in the same transaction, so the check after ours
+   * sees its user.
+   */
+  private async reserveEmail(email: string, userId: string): Promise<void> {
+    const inUse = async () =>
+      (await this.ctx.db.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst()) !==
+      undefined;
+    if (await inUse()) throw emailTaken();
+    const expiresAt = sql<Date>`clock_timestamp() + ${`${RESERVATION_SECONDS} seconds`}::interval`;
+    const reserved = await this.ctx.db
+      .insertInto('signup_reservations')
+      .values({ email, user_id: userId, expires_at: expiresAt })
+      .onConflict((oc) =>
+        oc
+          .column('email')
+          .doUpdateSet({ user_id: userId, expires_at: expiresAt })
+          .where('signup_reservations.expires_at', '<', sql<Date>`clock_timestamp()`),
+      )
+      .returning('user_id')
+      .executeTakeFirst();
+    if (!reserved) throw emailTaken();
+    if (await inUse()) {
+      await this.releaseEmail(email, userId);
+      throw emailTaken();
+    }
+  }
+
+  private async releaseEmail(email: string, userId: string): Promise<void> {
+    await this.ctx.db
+      .deleteFrom('signup_reservations')
+      .where('email', '=', email)
+      .where('user_id', '=', userId)
+      .execute();
   }
 
   async profile(userId: string) {

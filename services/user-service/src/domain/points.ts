@@ -2,7 +2,8 @@
  * The points ledger: every movement is a signed amount in won, recorded with the balance it left.
  * The balance can never go below zero (also enforced by a CHECK constraint).
  */
-export const POINT_MOVEMENT_TYPES = ['CHARGE', 'RESERVE', 'COMMIT', 'RELEASE'] as const;
+/** CHARGE (+, a paid charge) and REFUND (−, a refunded one); RESERVE, COMMIT, RELEASE for orders. */
+export const POINT_MOVEMENT_TYPES = ['CHARGE', 'REFUND', 'RESERVE', 'COMMIT', 'RELEASE'] as const;
 export type PointMovementType = (typeof POINT_MOVEMENT_TYPES)[number];
 
 export class InsufficientPoints extends Error {

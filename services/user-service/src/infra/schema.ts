@@ -1,4 +1,4 @@
-import type { UserGrade, UserRole, UserStatus } from '@sagamart/contracts';
+import type { PointChargeStatus, UserGrade, UserRole, UserStatus } from '@sagamart/contracts';
 import { type Generated, type Kysely, type Migration, sql } from '@sagamart/kit';
 import type { PointMovementType, PointsReservationState } from '../domain/points.ts';
 
@@ -35,7 +35,29 @@ export interface UserDb {
     reason: string | null;
     /** The order of a RESERVE/COMMIT/RELEASE row (at most one of each per order). */
     order_id: string | null;
+    /** The charge of a CHARGE/REFUND row (at most one of each per charge). */
+    charge_id: Generated<string | null>;
     created_at: Generated<Date>;
+  };
+  /** Points bought through the PG (see @sagamart/contracts points.ts). */
+  point_charges: {
+    id: Generated<string>;
+    /** PNT-yyyyMMdd-XXXXXXXX: the PG's order number for this charge. */
+    charge_number: string;
+    user_id: string;
+    amount: number;
+    status: PointChargeStatus;
+    /** +1 on every status change; carried by point.charge.* events. */
+    version: number;
+    /** The approved payment. */
+    payment_id: string | null;
+    failure_code: string | null;
+    failure_message: string | null;
+    created_at: Generated<Date>;
+    paid_at: Date | null;
+    refund_requested_at: Date | null;
+    refunded_at: Date | null;
+    updated_at: Generated<Date>;
   };
   /** One per order that reserved points; user_id null is a tombstone (released before any reserve). */
   point_reservations: {
@@ -45,6 +67,12 @@ export interface UserDb {
     state: PointsReservationState;
     created_at: Generated<Date>;
     updated_at: Generated<Date>;
+  };
+  /** An email whose signup is in flight (its credential is being set at auth-service), until expires_at. */
+  signup_reservations: {
+    email: string;
+    user_id: string;
+    expires_at: Date;
   };
 }
 
@@ -118,6 +146,49 @@ export const migrations: Record<string, Migration> = {
       await sql`alter table point_ledger add constraint point_ledger_amount_check check (amount <> 0 or type = 'COMMIT')`.execute(
         db,
       );
+    },
+  },
+  '0003_point_charges': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('point_charges')
+        .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
+        .addColumn('charge_number', 'text', (c) => c.notNull().unique())
+        .addColumn('user_id', 'uuid', (c) => c.notNull().references('users.id'))
+        .addColumn('amount', 'bigint', (c) => c.notNull().check(sql`amount > 0`))
+        .addColumn('status', 'text', (c) =>
+          c.notNull().check(sql`status in ('PENDING', 'PAID', 'FAILED', 'REFUND_REQUESTED', 'REFUNDED')`),
+        )
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('payment_id', 'uuid')
+        .addColumn('failure_code', 'text')
+        .addColumn('failure_message', 'text')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`clock_timestamp()`))
+        .addColumn('paid_at', 'timestamptz')
+        .addColumn('refund_requested_at', 'timestamptz')
+        .addColumn('refunded_at', 'timestamptz')
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`clock_timestamp()`))
+        .execute();
+      await db.schema
+        .createIndex('point_charges_user')
+        .on('point_charges')
+        .columns(['user_id', 'created_at'])
+        .execute();
+      await db.schema.alterTable('point_ledger').addColumn('charge_id', 'uuid').execute();
+      // At most one CHARGE and one REFUND row per charge: the backstop of crediting exactly once.
+      await sql`create unique index point_ledger_charge_type on point_ledger (charge_id, type) where charge_id is not null`.execute(
+        db,
+      );
+    },
+  },
+  '0004_signup_reservations': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('signup_reservations')
+        .addColumn('email', 'text', (c) => c.primaryKey())
+        .addColumn('user_id', 'uuid', (c) => c.notNull())
+        .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
+        .execute();
     },
   },
 };

@@ -11,7 +11,7 @@ import { Type } from 'typebox';
 import { ADMIN_SORT_FIELDS } from '../app/admin-users.ts';
 import { userModule } from '../app/module.ts';
 import type { UserDb } from '../infra/schema.ts';
-import { AdminUserSchema, GradeSchema, problems, RoleSchema, StatusSchema, UserIdParams } from './schemas.ts';
+import { AdminUserChangeBody, AdminUserSchema, problems, UserIdParams } from './schemas.ts';
 
 const tags = ['admin-users'];
 
@@ -71,11 +71,7 @@ export function registerAdminRoutes(app: ServiceApp, ctx: ServiceContext<UserDb>
         description:
           'Publishes user.updated; a suspension blocks login at once and ends the sessions of the user.',
         params: UserIdParams,
-        body: Type.Object({
-          status: Type.Optional(StatusSchema),
-          grade: Type.Optional(GradeSchema),
-          role: Type.Optional(RoleSchema),
-        }),
+        body: AdminUserChangeBody,
         response: { 200: AdminUserSchema, ...problems },
       },
     },

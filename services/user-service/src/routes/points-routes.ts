@@ -1,3 +1,4 @@
+import { POINT_CHARGE_STATUSES, PointChargeNumber } from '@sagamart/contracts';
 import { PageQuery, PageSchema, requireIdentity, type ServiceApp, type ServiceContext } from '@sagamart/kit';
 import { Type } from 'typebox';
 import { userModule } from '../app/module.ts';
@@ -6,9 +7,27 @@ import { LedgerEntrySchema, problems } from './schemas.ts';
 
 const tags = ['points'];
 
+const Timestamp = Type.String({ format: 'date-time' });
+
+const PointChargeSchema = Type.Object({
+  chargeId: Type.String(),
+  chargeNumber: Type.String({ description: 'The PG order number (PNT-yyyyMMdd-XXXXXXXX)' }),
+  amount: Type.Integer({ description: 'Won to pay at the PG = points credited once approved' }),
+  status: Type.Enum(POINT_CHARGE_STATUSES),
+  orderName: Type.String({ description: 'The label for the PG checkout' }),
+  failureCode: Type.Union([Type.String(), Type.Null()]),
+  failureMessage: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Timestamp,
+  paidAt: Type.Union([Timestamp, Type.Null()]),
+  refundRequestedAt: Type.Union([Timestamp, Type.Null()]),
+  refundedAt: Type.Union([Timestamp, Type.Null()]),
+});
+
+const ChargeNumberParams = Type.Object({ chargeNumber: PointChargeNumber });
+
 /** The signed-in user's points (USER). */
 export function registerPointsRoutes(app: ServiceApp, ctx: ServiceContext<UserDb>): void {
-  const { points } = userModule(ctx);
+  const { points, charges } = userModule(ctx);
 
   app.get(
     '/api/users/me/points',
@@ -27,17 +46,62 @@ export function registerPointsRoutes(app: ServiceApp, ctx: ServiceContext<UserDb
   );
 
   app.post(
-    '/api/users/me/points/charge',
+    '/api/users/me/points/charges',
     {
       schema: {
         tags,
-        summary: 'Top up points (mock payment)',
-        description: 'amount: a positive whole number of won, at most points.maxCharge.',
-        body: Type.Object({ amount: Type.Integer({ minimum: 1 }) }),
-        response: { 201: Type.Object({ balance: Type.Integer(), entry: LedgerEntrySchema }), ...problems },
+        summary: 'Start a points charge, to be paid through the PG',
+        description:
+          'amount: a positive whole number of won, at most points.maxCharge. Answers a PENDING charge: pay it at the ' +
+          "PG's checkout with orderNumber = chargeNumber and the same amount, then confirm with POST " +
+          '/api/payments/confirm. The points are credited once the payment is approved.',
+        body: Type.Object({ amount: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+        response: { 201: PointChargeSchema, ...problems },
       },
     },
     async (req, reply) =>
-      reply.status(201).send(await points.charge(requireIdentity(req).userId, req.body.amount)),
+      reply.status(201).send(await charges.create(requireIdentity(req).userId, req.body.amount)),
+  );
+
+  app.get(
+    '/api/users/me/points/charges',
+    {
+      schema: {
+        tags,
+        summary: 'My points charges (newest first)',
+        querystring: PageQuery,
+        response: { 200: PageSchema(PointChargeSchema), ...problems },
+      },
+    },
+    async (req) => charges.mine(requireIdentity(req).userId, req.query.page, req.query.size),
+  );
+
+  app.get(
+    '/api/users/me/points/charges/:chargeNumber',
+    {
+      schema: {
+        tags,
+        summary: 'One of my points charges',
+        params: ChargeNumberParams,
+        response: { 200: PointChargeSchema, ...problems },
+      },
+    },
+    async (req) => charges.one(requireIdentity(req).userId, req.params.chargeNumber),
+  );
+
+  app.post(
+    '/api/users/me/points/charges/:chargeNumber/refund',
+    {
+      schema: {
+        tags,
+        summary: 'Refund a paid charge whose points are unused',
+        description:
+          'The points are debited at once and the payment is refunded through the PG (status REFUND_REQUESTED, then ' +
+          'REFUNDED). 409 when the charge is not PAID or the balance no longer holds its points.',
+        params: ChargeNumberParams,
+        response: { 200: PointChargeSchema, ...problems },
+      },
+    },
+    async (req) => charges.refund(requireIdentity(req).userId, req.params.chargeNumber),
   );
 }

@@ -5,13 +5,13 @@ import { userModule } from '../app/module.ts';
 import type { UserDb } from '../infra/schema.ts';
 import { withRetryAfter } from './retry-after.ts';
 import {
-  EmailSchema,
   FIELD_MESSAGES,
-  NameSchema,
-  PasswordSchema,
-  PhoneSchema,
+  PasswordChangeBody,
   ProfileSchema,
+  ProfileUpdateBody,
   problems,
+  SignedUpUser,
+  SignupBody,
 } from './schemas.ts';
 import { withRuleMessages } from './validation.ts';
 
@@ -33,23 +33,8 @@ export function registerUserRoutes(app: ServiceApp, ctx: ServiceContext<UserDb>)
           'Email unique case-insensitively (409 otherwise); password at least 8 characters with a letter, a digit ' +
           'and a special character; passwordConfirm equal to password; name required; phone optional, Korean mobile. ' +
           'The same rules run in the browser (@sagamart/contracts/rules). A login right after signup succeeds.',
-        body: Type.Object({
-          email: EmailSchema,
-          password: PasswordSchema,
-          passwordConfirm: Type.String({ maxLength: 256 }),
-          name: NameSchema,
-          phone: Type.Optional(PhoneSchema),
-        }),
-        response: {
-          201: Type.Object({
-            userId: Type.String({ format: 'uuid' }),
-            email: Type.String(),
-            name: Type.String(),
-            phone: Type.Union([Type.String(), Type.Null()]),
-            createdAt: Type.String({ format: 'date-time' }),
-          }),
-          ...problems,
-        },
+        body: SignupBody,
+        response: { 201: SignedUpUser, ...problems },
       },
     },
     async (req, reply) => {
@@ -83,7 +68,7 @@ export function registerUserRoutes(app: ServiceApp, ctx: ServiceContext<UserDb>)
         tags,
         summary: 'Edit my profile',
         description: 'name and/or phone; phone null or empty removes it.',
-        body: Type.Object({ name: Type.Optional(NameSchema), phone: Type.Optional(PhoneSchema) }),
+        body: ProfileUpdateBody,
         response: { 200: ProfileSchema, ...problems },
       },
     },
@@ -98,10 +83,7 @@ export function registerUserRoutes(app: ServiceApp, ctx: ServiceContext<UserDb>)
         tags,
         summary: 'Change my password',
         description: 'Afterwards every refresh token of the user stops working.',
-        body: Type.Object({
-          currentPassword: Type.String({ minLength: 1, maxLength: 256 }),
-          newPassword: PasswordSchema,
-        }),
+        body: PasswordChangeBody,
         response: { 204: Type.Null(), ...problems },
       },
     },

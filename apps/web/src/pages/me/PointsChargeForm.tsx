@@ -1,30 +1,44 @@
 import { Button, Card, Group, NumberInput, Stack, Text } from '@mantine/core';
-import { notifications } from '@mantine/notifications';
-import { useMutation, useQueryClient } from '@tanstack/react-query';
+import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { isApiError } from '../../api/api-error.ts';
 import { formatWon } from '../../lib/format.ts';
-import { chargePoints, myPointsQueryPrefix } from '../../points/points-api.ts';
+import { pgCheckoutUrl } from '../../payments/pg-checkout.ts';
+import { createCharge } from '../../points/points-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 
 const QUICK_AMOUNTS = [10_000, 50_000, 100_000];
 
+/** Where the PG sends the browser back after paying for a charge. */
+export const CHARGE_RESULT_PAGES = { success: '/me/points/charge/success', fail: '/me/points/charge/fail' };
+
+/**
+ * Buying points: the server opens a charge with its own PG order number, the browser pays it at the
+ * PG's checkout like an order, and the points are credited once the payment is approved.
+ */
 export function PointsChargeForm() {
-  const queryClient = useQueryClient();
   const [amount, setAmount] = useState<number | ''>('');
   const [amountError, setAmountError] = useState<string>();
 
   const charge = useMutation({
-    mutationFn: (won: number) => chargePoints(won),
-    onSuccess: (_result, won) => {
-      setAmount('');
-      notifications.show({ color: 'teal', message: `${formatWon(won)} charged.` });
+    mutationFn: (won: number) => createCharge(won),
+    onSuccess: (created) => {
+      window.location.assign(
+        pgCheckoutUrl(
+          {
+            orderId: created.chargeId,
+            orderNumber: created.chargeNumber,
+            amount: created.amount,
+            orderName: created.orderName,
+          },
+          window.location.origin,
+          CHARGE_RESULT_PAGES,
+        ),
+      );
     },
     onError: (error) => {
       if (isApiError(error)) setAmountError(error.fieldErrors.amount);
     },
-    // The response shape is the server's business; the balance and history are re-read either way.
-    onSettled: () => queryClient.invalidateQueries({ queryKey: myPointsQueryPrefix }),
   });
 
   const submit = (event: FormEvent) => {
@@ -84,10 +98,13 @@ export function PointsChargeForm() {
             ))}
           </Group>
           <Group>
-            <Button type="submit" loading={charge.isPending}>
-              Charge
+            <Button type="submit" loading={charge.isPending || charge.isSuccess}>
+              Pay and charge
             </Button>
           </Group>
+          <Text size="xs" c="dimmed">
+            You pay at the payment window; the points arrive once the payment is approved.
+          </Text>
         </Stack>
       </form>
     </Card>

@@ -5,6 +5,7 @@ import { formatWon } from '../../lib/format.ts';
 import { pageParamValue, readPageIndex } from '../../lib/page-param.ts';
 import { myPointsQuery, POINT_LEDGER_PAGE_SIZE } from '../../points/points-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
+import { PointChargesTable } from './PointChargesTable.tsx';
 import { PointLedgerTable } from './PointLedgerTable.tsx';
 import { PointsChargeForm } from './PointsChargeForm.tsx';
 
@@ -47,6 +48,13 @@ export function PointsPage() {
         </Card>
         <PointsChargeForm />
       </Group>
+
+      <Card withBorder padding="lg" component="section" aria-labelledby="charges-title">
+        <Title id="charges-title" order={2} size="h4" mb="sm">
+          Charges
+        </Title>
+        <PointChargesTable />
+      </Card>
 
       <Card withBorder padding="lg" component="section" aria-labelledby="ledger-title">
         <Title id="ledger-title" order={2} size="h4" mb="sm">

@@ -16,7 +16,7 @@ import {
 import { useQueries } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { isApiError } from '../../api/api-error.ts';
-import { type CartItem, MAX_LINE_QUANTITY } from '../../cart/cart-store.ts';
+import { type CartItem, cartTotal, lineTotal, MAX_LINE_QUANTITY } from '../../cart/cart-store.ts';
 import { useCart } from '../../cart/use-cart.ts';
 import { type CatalogSku, productDetailQuery } from '../../catalog/catalog-api.ts';
 import { isPurchasable } from '../../catalog/sku-selection.ts';
@@ -40,7 +40,7 @@ export function CartPage() {
       goneProducts.add(productIds[index] ?? 0);
   });
 
-  const total = cart.items.reduce((sum, line) => sum + line.unitPrice * line.quantity, 0);
+  const total = cartTotal(cart.items);
 
   if (cart.items.length === 0) {
     return (
@@ -182,7 +182,7 @@ function CartLine({ line, sku, gone, onQuantity, onRemove }: CartLineProps) {
         />
       </Table.Td>
       <Table.Td ta="right" fw={600}>
-        {formatWon(line.unitPrice * line.quantity)}
+        {formatWon(lineTotal(line))}
       </Table.Td>
       <Table.Td>
         <CloseButton aria-label={`Remove ${description}`} onClick={onRemove} />

@@ -1,0 +1,260 @@
+import { type Static, Type } from 'typebox';
+import { Int32Id } from '../numbers.ts';
+import { ORDER_CANCEL_REASONS } from '../ordering.ts';
+import { PHONE_PATTERN_SOURCE } from '../rules.ts';
+
+// order-service's public HTTP shapes: its routes validate with them, the web imports their types.
+
+/**
+ * PENDING (reserving stock, coupon, points) → PAYMENT_PENDING (every reservation held) → PAID,
+ * and CANCELLED from any of them. A free order (nothing left to pay) goes PENDING → PAID.
+ */
+export const ORDER_STATUSES = ['PENDING', 'PAYMENT_PENDING', 'PAID', 'CANCELLED'] as const;
+/** What an order's timeline records: its status changes and what the payment side reported. */
+export const TIMELINE_EVENTS = [
+  'ORDER_CREATED',
+  'PAYMENT_PENDING',
+  'PAYMENT_APPROVED',
+  'PAID',
+  'PAYMENT_FAILED',
+  'CANCELLED',
+  'RESERVATIONS_RELEASED',
+  'PAYMENT_REFUNDED',
+] as const;
+/** The place-order saga's participants, in workflow order. */
+export const STEP_NAMES = ['stock', 'coupon', 'points'] as const;
+/** RESERVING → AWAITING_PAYMENT → COMMITTING → COMPLETED; COMPENSATING → COMPENSATED on any cancel. */
+export const SAGA_PHASES = [
+  'RESERVING',
+  'AWAITING_PAYMENT',
+  'COMMITTING',
+  'COMPENSATING',
+  'COMPLETED',
+  'COMPENSATED',
+] as const;
+
+const Won = Type.Integer({ minimum: 0 });
+const Timestamp = Type.String({ format: 'date-time' });
+const Nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
+  Type.Union([schema, Type.Null()]);
+
+export const OrderStatusSchema = Type.Enum(ORDER_STATUSES);
+export const CancelReasonSchema = Type.Enum(ORDER_CANCEL_REASONS);
+
+// ---- requests ----
+
+/** Extra members (a client's prices or totals, say) are accepted and ignored: amounts are the server's. */
+export const RequestItem = Type.Object({
+  skuId: Type.Integer({ minimum: 1 }),
+  quantity: Type.Integer({ minimum: 1, maximum: 999 }),
+});
+const Items = Type.Array(RequestItem, { minItems: 1, maxItems: 50 });
+const Money = {
+  couponId: Type.Optional(
+    Nullable(Int32Id({ description: 'The coupon (its id, as listed under my coupons) to use' })),
+  ),
+  pointsToUse: Type.Optional(
+    Type.Integer({ minimum: 0, default: 0, description: 'Points to pay with (won)' }),
+  ),
+};
+
+export const QuoteBody = Type.Object({ items: Items, ...Money });
+
+export const Delivery = Type.Object({
+  receiverName: Type.String({ minLength: 1, maxLength: 50 }),
+  // The same Korean mobile rule as signup and the browser.
+  receiverPhone: Type.String({ pattern: PHONE_PATTERN_SOURCE, description: '010-1234-5678 or 01012345678' }),
+  zipcode: Type.String({ pattern: '^[0-9]{5}$' }),
+  address: Type.String({ minLength: 1, maxLength: 200 }),
+  addressDetail: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+  memo: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+});
+export type Delivery = Static<typeof Delivery>;
+
+export const PlaceOrderBody = Type.Object({ items: Items, delivery: Delivery, ...Money });
+export type PlaceOrderBody = Static<typeof PlaceOrderBody>;
+
+export const IdempotencyHeaders = Type.Object({
+  'idempotency-key': Type.Optional(
+    Type.String({ description: 'Required: the same key returns the same order' }),
+  ),
+});
+
+export const OrderRef = Type.Object({
+  id: Type.String({
+    minLength: 1,
+    maxLength: 64,
+    description: 'The order id, or its number (ORD-yyyyMMdd-XXXXXXXX)',
+  }),
+});
+
+export const MyOrdersQuery = Type.Object({
+  page: Type.Integer({ minimum: 0, default: 0 }),
+  size: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  status: Type.Optional(OrderStatusSchema),
+});
+
+export const AdminOrdersQuery = Type.Object({
+  page: Type.Integer({ minimum: 0, default: 0 }),
+  size: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+  status: Type.Optional(OrderStatusSchema),
+  orderNumber: Type.Optional(Type.String({ maxLength: 30, description: 'Whole number or a part of it' })),
+  userId: Type.Optional(Type.String({ format: 'uuid' })),
+});
+
+export const MemoBody = Type.Object({ memo: Type.String({ maxLength: 2000 }) });
+
+// ---- answers ----
+
+const PolicyDiscount = Type.Object({ policyId: Type.Integer(), name: Type.String(), amount: Won });
+
+export const QuoteView = Type.Object({
+  lines: Type.Array(
+    Type.Object({
+      skuId: Type.Integer(),
+      productId: Type.Integer(),
+      productName: Type.String(),
+      skuCode: Type.String(),
+      options: Type.Record(Type.String(), Type.String()),
+      unitPrice: Won,
+      quantity: Type.Integer(),
+      lineTotal: Won,
+      thumbnailUrl: Nullable(Type.String()),
+      availableStock: Type.Integer(),
+      inStock: Type.Boolean(),
+    }),
+  ),
+  subtotal: Won,
+  policyDiscounts: Type.Array(PolicyDiscount),
+  couponId: Nullable(Type.Integer()),
+  couponDiscount: Won,
+  discountAmount: Won,
+  pointsBalance: Won,
+  maxUsablePoints: Won,
+  pointsUsed: Won,
+  payableAmount: Won,
+});
+export type QuoteView = Static<typeof QuoteView>;
+
+export const OrderSummary = Type.Object({
+  orderId: Type.String(),
+  orderNumber: Type.String(),
+  status: OrderStatusSchema,
+  cancelReason: Nullable(CancelReasonSchema),
+  orderName: Type.String(),
+  itemCount: Type.Integer({ description: 'Lines' }),
+  totalQuantity: Type.Integer(),
+  thumbnailUrl: Nullable(Type.String()),
+  subtotal: Won,
+  discountAmount: Won,
+  pointsUsed: Won,
+  payableAmount: Won,
+  createdAt: Timestamp,
+  updatedAt: Timestamp,
+});
+export type OrderSummary = Static<typeof OrderSummary>;
+
+export const AdminOrderSummary = Type.Object({ ...OrderSummary.properties, userId: Type.String() });
+export type AdminOrderSummary = Static<typeof AdminOrderSummary>;
+
+export const OrderItemView = Type.Object({
+  skuId: Type.Integer(),
+  productId: Type.Integer(),
+  productName: Type.String(),
+  skuCode: Type.String(),
+  options: Type.Record(Type.String(), Type.String()),
+  unitPrice: Won,
+  quantity: Type.Integer(),
+  lineTotal: Won,
+  thumbnailUrl: Nullable(Type.String()),
+});
+
+export const TimelineEntry = Type.Object({
+  event: Type.Enum(TIMELINE_EVENTS),
+  status: OrderStatusSchema,
+  note: Nullable(Type.String()),
+  at: Timestamp,
+});
+
+export const PaymentEntry = Type.Object({
+  paymentId: Type.String(),
+  paymentKey: Type.String(),
+  status: Type.Union([Type.Literal('APPROVED'), Type.Literal('FAILED'), Type.Literal('REFUNDED')]),
+  amount: Won,
+  method: Nullable(Type.String()),
+  code: Nullable(Type.String()),
+  message: Nullable(Type.String()),
+  approvedAt: Nullable(Timestamp),
+  failedAt: Nullable(Timestamp),
+  refundedAt: Nullable(Timestamp),
+});
+
+export const OrderDetail = Type.Object({
+  ...OrderSummary.properties,
+  items: Type.Array(OrderItemView),
+  policyDiscounts: Type.Array(PolicyDiscount),
+  policyDiscount: Won,
+  couponId: Nullable(Type.Integer()),
+  couponDiscount: Won,
+  delivery: Type.Object({
+    receiverName: Type.String(),
+    receiverPhone: Type.String(),
+    zipcode: Type.String(),
+    address: Type.String(),
+    addressDetail: Nullable(Type.String()),
+    memo: Nullable(Type.String()),
+  }),
+  placedAt: Nullable(Timestamp),
+  paidAt: Nullable(Timestamp),
+  cancelledAt: Nullable(Timestamp),
+  /** When an unpaid order will be cancelled (PAYMENT_PENDING only). */
+  paymentDueAt: Nullable(Timestamp),
+  cancellable: Type.Boolean(),
+  timeline: Type.Array(TimelineEntry),
+  payments: Type.Array(PaymentEntry),
+});
+export type OrderDetail = Static<typeof OrderDetail>;
+
+const SagaLogEntry = Type.Object({
+  action: Type.Union([Type.Literal('reserve'), Type.Literal('commit'), Type.Literal('compensate')]),
+  step: Type.Enum(STEP_NAMES),
+  outcome: Type.Union([Type.Literal('DONE'), Type.Literal('REFUSED'), Type.Literal('FAILED')]),
+  attempt: Type.Integer(),
+  detail: Nullable(Type.String()),
+  at: Timestamp,
+});
+
+export const SagaView = Type.Object({
+  phase: Type.Enum(SAGA_PHASES),
+  steps: Type.Array(Type.Enum(STEP_NAMES)),
+  compensations: Type.Array(Type.Enum(STEP_NAMES)),
+  /** The participant call the saga makes next, if any. */
+  current: Nullable(Type.Object({ kind: Type.String(), step: Type.Enum(STEP_NAMES) })),
+  attempts: Type.Integer(),
+  lastError: Nullable(Type.String()),
+  nextAttemptAt: Timestamp,
+  phaseSince: Timestamp,
+  log: Type.Array(SagaLogEntry),
+});
+
+export const AdminOrderDetail = Type.Object({
+  ...OrderDetail.properties,
+  userId: Type.String(),
+  adminMemo: Nullable(Type.String()),
+  saga: SagaView,
+});
+export type AdminOrderDetail = Static<typeof AdminOrderDetail>;
+
+export const StuckSaga = Type.Object({
+  orderId: Type.String(),
+  orderNumber: Type.String(),
+  status: OrderStatusSchema,
+  phase: Type.Enum(SAGA_PHASES),
+  current: Nullable(Type.Object({ kind: Type.String(), step: Type.Enum(STEP_NAMES) })),
+  attempts: Type.Integer(),
+  lastError: Nullable(Type.String()),
+  phaseSince: Timestamp,
+  nextAttemptAt: Timestamp,
+  stuckForSeconds: Type.Integer(),
+});
+export type StuckSaga = Static<typeof StuckSaga>;

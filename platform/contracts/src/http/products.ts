@@ -1,0 +1,211 @@
+import { Type } from 'typebox';
+import { OptionGroup, ProductImageRef, ProductStatus, SkuStatus, StockMovementType } from '../catalog.ts';
+
+export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
+export const SkuParams = Type.Object({
+  id: Type.Integer({ minimum: 1 }),
+  skuId: Type.Integer({ minimum: 1 }),
+});
+export const KeywordParams = Type.Object({
+  id: Type.Integer({ minimum: 1 }),
+  keywordId: Type.Integer({ minimum: 1 }),
+});
+
+// ---- categories ----
+
+export const CategoryBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 50, pattern: '\\S' }),
+    parentId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()], { default: null }),
+    displayOrder: Type.Integer({ minimum: -1_000_000, maximum: 1_000_000, default: 0 }),
+    displayed: Type.Boolean({ default: true }),
+  },
+  { additionalProperties: false },
+);
+
+const categoryFields = {
+  id: Type.Integer(),
+  parentId: Type.Union([Type.Integer(), Type.Null()]),
+  name: Type.String(),
+  depth: Type.Integer(),
+  displayOrder: Type.Integer(),
+  displayed: Type.Boolean(),
+  version: Type.Integer(),
+  /** Live (not deleted) products directly in this category. */
+  productCount: Type.Integer(),
+};
+export const CategoryView = Type.Object(categoryFields);
+// Written out level by level: the tree is at most three deep, and a plain schema serializes fast.
+const Level3 = Type.Object({
+  ...categoryFields,
+  children: Type.Array(Type.Object(categoryFields), { maxItems: 0 }),
+});
+const Level2 = Type.Object({ ...categoryFields, children: Type.Array(Level3) });
+export const CategoryTree = Type.Array(Type.Object({ ...categoryFields, children: Type.Array(Level2) }));
+
+// ---- products ----
+
+const Code = Type.String({ minLength: 1, maxLength: 50, pattern: '^[A-Za-z0-9][A-Za-z0-9_-]*$' });
+const Won = Type.Integer({ minimum: 0, maximum: 1_000_000_000 });
+
+export const SkuBody = Type.Object(
+  {
+    skuCode: Code,
+    options: Type.Record(Type.String({ maxLength: 50 }), Type.String({ maxLength: 50 })),
+    price: Won,
+    status: SkuStatus,
+    initialStock: Type.Optional(Type.Integer({ minimum: 0, maximum: 1_000_000 })),
+  },
+  { additionalProperties: false },
+);
+
+export const ProductBody = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
+    code: Code,
+    description: Type.String({ maxLength: 100_000, default: '' }),
+    basePrice: Won,
+    salePrice: Type.Optional(Won),
+    status: ProductStatus,
+    displayed: Type.Boolean(),
+    categoryIds: Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 5 }),
+    optionGroups: Type.Array(
+      Type.Object(
+        {
+          name: Type.String({ minLength: 1, maxLength: 50 }),
+          values: Type.Array(Type.String({ minLength: 1, maxLength: 50 }), { minItems: 1, maxItems: 30 }),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 3, default: [] },
+    ),
+    skus: Type.Array(SkuBody, { minItems: 1, maxItems: 200 }),
+    imageIds: Type.Array(Type.String({ format: 'uuid' }), { maxItems: 10, default: [] }),
+    version: Type.Optional(Type.Integer({ minimum: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+export const SkuView = Type.Object({
+  id: Type.Integer(),
+  skuCode: Type.String(),
+  options: Type.Record(Type.String(), Type.String()),
+  price: Type.Integer(),
+  status: SkuStatus,
+  removed: Type.Boolean(),
+  stock: Type.Integer(),
+  reserved: Type.Integer(),
+  sold: Type.Integer(),
+});
+
+export const ProductView = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  name: Type.String(),
+  description: Type.String(),
+  basePrice: Type.Integer(),
+  salePrice: Type.Integer(),
+  status: ProductStatus,
+  displayed: Type.Boolean(),
+  deleted: Type.Boolean(),
+  categoryIds: Type.Array(Type.Integer()),
+  optionGroups: Type.Array(OptionGroup),
+  skus: Type.Array(SkuView),
+  images: Type.Array(ProductImageRef),
+  version: Type.Integer(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+
+export const ProductSummary = Type.Object({
+  id: Type.Integer(),
+  code: Type.String(),
+  name: Type.String(),
+  basePrice: Type.Integer(),
+  salePrice: Type.Integer(),
+  status: ProductStatus,
+  displayed: Type.Boolean(),
+  deleted: Type.Boolean(),
+  categoryIds: Type.Array(Type.Integer()),
+  thumbnailUrl: Type.Union([Type.String(), Type.Null()]),
+  skuCount: Type.Integer(),
+  totalStock: Type.Integer(),
+  version: Type.Integer(),
+  createdAt: Type.String(),
+  updatedAt: Type.String(),
+});
+
+export const ProductListQuery = Type.Object({
+  name: Type.Optional(Type.String({ maxLength: 200 })),
+  code: Type.Optional(Type.String({ maxLength: 50 })),
+  status: Type.Optional(ProductStatus),
+  displayed: Type.Optional(Type.Boolean()),
+  categoryId: Type.Optional(Type.Integer({ minimum: 1 })),
+  minPrice: Type.Optional(Won),
+  maxPrice: Type.Optional(Won),
+  includeDeleted: Type.Boolean({ default: false }),
+  page: Type.Integer({ minimum: 0, default: 0 }),
+  size: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+});
+
+// ---- keywords ----
+
+export const KeywordBody = Type.Object(
+  { keyword: Type.String({ minLength: 1, maxLength: 50, pattern: '\\S' }) },
+  { additionalProperties: false },
+);
+export const KeywordView = Type.Object({ id: Type.Integer(), keyword: Type.String() });
+
+// ---- stock ----
+
+export const StockAdjustmentBody = Type.Object(
+  {
+    type: Type.Union([Type.Literal('ADJUST'), Type.Literal('RESTOCK')]),
+    /** ADJUST: signed, not zero; RESTOCK: positive. */
+    quantity: Type.Integer({ minimum: -1_000_000, maximum: 1_000_000 }),
+    reason: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
+  },
+  { additionalProperties: false },
+);
+
+export const SkuStockView = Type.Object({
+  skuId: Type.Integer(),
+  skuCode: Type.String(),
+  status: SkuStatus,
+  stock: Type.Integer(),
+  reserved: Type.Integer(),
+  sold: Type.Integer(),
+});
+
+export const MovementView = Type.Object({
+  id: Type.Integer(),
+  skuId: Type.Integer(),
+  skuCode: Type.String(),
+  type: StockMovementType,
+  quantity: Type.Integer(),
+  stockAfter: Type.Integer(),
+  reservedAfter: Type.Integer(),
+  soldAfter: Type.Integer(),
+  reason: Type.Union([Type.String(), Type.Null()]),
+  orderId: Type.Union([Type.String(), Type.Null()]),
+  actor: Type.Union([Type.String(), Type.Null()]),
+  createdAt: Type.String(),
+});
+
+export const MovementQuery = Type.Object({
+  skuId: Type.Optional(Type.Integer({ minimum: 1 })),
+  type: Type.Optional(StockMovementType),
+  page: Type.Integer({ minimum: 0, default: 0 }),
+  size: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+});
+
+// ---- images ----
+
+export const ImageParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+export const UploadedImage = Type.Object({
+  id: Type.String(),
+  url: Type.String(),
+  contentType: Type.String(),
+  size: Type.Integer(),
+  temporary: Type.Boolean(),
+});

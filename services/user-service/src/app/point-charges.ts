@@ -1,0 +1,240 @@
+import { randomInt } from 'node:crypto';
+import {
+  type PaymentApprovedPayload,
+  type PaymentFailedPayload,
+  type PaymentRefundedPayload,
+  PointChargeCancelled,
+  PointChargeRequested,
+  pgOrderNumber,
+} from '@sagamart/contracts';
+import {
+  badRequest,
+  conflict,
+  notFound,
+  type Selectable,
+  type ServiceContext,
+  type Transaction,
+  toPage,
+} from '@sagamart/kit';
+import { type ChargeTrigger, chargeMove, chargeOrderName, refundProblem } from '../domain/point-charge.ts';
+import { chargeProblem } from '../domain/points.ts';
+import type { UserDb } from '../infra/schema.ts';
+import type { Points } from './points.ts';
+import type { Users } from './users.ts';
+
+type Trx = Transaction<UserDb>;
+export type ChargeRow = Selectable<UserDb['point_charges']>;
+
+export function toChargeView(row: ChargeRow) {
+  const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  return {
+    chargeId: row.id,
+    chargeNumber: row.charge_number,
+    amount: row.amount,
+    status: row.status,
+    /** The PG window's label, to start the checkout with. */
+    orderName: chargeOrderName(row.amount),
+    failureCode: row.failure_code,
+    failureMessage: row.failure_message,
+    createdAt: row.created_at.toISOString(),
+    paidAt: iso(row.paid_at),
+    refundRequestedAt: iso(row.refund_requested_at),
+    refundedAt: iso(row.refunded_at),
+  };
+}
+
+const noSuchCharge = (chargeNumber: string) => notFound(`No points charge ${chargeNumber}`);
+
+/**
+ * Points bought through the PG: a charge is created PENDING and announced to payment-service, paid
+ * through the hosted checkout and payment-service's confirm like an order, credited when
+ * payment.approved arrives, and refunded (points debited first) while its points are unused.
+ */
+export class PointCharges {
+  constructor(
+    private readonly ctx: ServiceContext<UserDb>,
+    private readonly users: Users,
+    private readonly points: Points,
+  ) {}
+
+  /** A new PENDING charge of `amount` won (at most `points.maxCharge`), to be paid at the PG. */
+  async create(userId: string, amount: number) {
+    const problem = chargeProblem(amount, this.ctx.config.number('points.maxCharge'));
+    if (problem) throw badRequest(problem, [{ field: 'amount', message: problem }]);
+    return this.ctx.transaction(async (trx) => {
+      await this.users.usableUser(trx, userId);
+      const charge = await trx
+        .insertInto('point_charges')
+        .values({
+          charge_number: pgOrderNumber('PNT', new Date(), randomInt),
+          user_id: userId,
+          amount,
+          status: 'PENDING',
+          version: 1,
+          payment_id: null,
+          failure_code: null,
+          failure_message: null,
+          paid_at: null,
+          refund_requested_at: null,
+          refunded_at: null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await this.ctx.publish(trx, PointChargeRequested, {
+        chargeId: charge.id,
+        chargeNumber: charge.charge_number,
+        userId,
+        amount,
+        version: charge.version,
+        orderName: chargeOrderName(amount),
+        requestedAt: charge.created_at.toISOString(),
+      });
+      return toChargeView(charge);
+    });
+  }
+
+  async mine(userId: string, page: number, size: number) {
+    await this.users.usableUser(this.ctx.db, userId);
+    const base = this.ctx.db.selectFrom('point_charges').where('user_id', '=', userId);
+    const [rows, count] = await Promise.all([
+      base
+        .selectAll()
+        .orderBy('created_at', 'desc')
+        .orderBy('id', 'desc')
+        .limit(size)
+        .offset(page * size)
+        .execute(),
+      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return toPage(rows.map(toChargeView), Number(count.n), page, size);
+  }
+
+  async one(userId: string, chargeNumber: string) {
+    await this.users.usableUser(this.ctx.db, userId);
+    const row = await this.ctx.db
+      .selectFrom('point_charges')
+      .selectAll()
+      .where('charge_number', '=', chargeNumber)
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    if (!row) throw noSuchCharge(chargeNumber);
+    return toChargeView(row);
+  }
+
+  /**
+   * Refunds a paid charge whose points are unused: debits them now (so they cannot be spent while the
+   * PG refund runs) and asks payment-service to refund the payment through the PG.
+   */
+  async refund(userId: string, chargeNumber: string) {
+    return this.ctx.transaction(async (trx) => {
+      await this.users.usableUser(trx, userId);
+      const charge = await trx
+        .selectFrom('point_charges')
+        .selectAll()
+        .where('charge_number', '=', chargeNumber)
+        .where('user_id', '=', userId)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!charge) throw noSuchCharge(chargeNumber);
+      const account = await trx
+        .selectFrom('point_accounts')
+        .select('balance')
+        .where('user_id', '=', userId)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      const problem = refundProblem(charge.status, charge.amount, account.balance);
+      if (problem) throw conflict(problem, 'CHARGE_NOT_REFUNDABLE');
+      await this.points.move(trx, userId, -charge.amount, {
+        type: 'REFUND',
+        reason: `Refund of charge ${charge.charge_number}`,
+        charge_id: charge.id,
+      });
+      const moved = await this.moveTo(trx, charge, 'refund', { refund_requested_at: new Date() });
+      await this.publishCancelled(trx, moved, 'REFUND_REQUESTED');
+      return toChargeView(moved);
+    });
+  }
+
+  /** payment.approved of a charge: PENDING → PAID, and the points credited (once). */
+  async paymentApproved(trx: Trx, event: PaymentApprovedPayload) {
+    const charge = await this.lockForPayment(trx, event);
+    if (!charge || !chargeMove(charge.status, 'approved')) return;
+    if (event.amount !== charge.amount) {
+      // payment-service never approves another amount; should it, nothing is credited.
+      this.ctx.log.error(
+        { chargeId: charge.id, amount: event.amount },
+        'approved amount differs from the charge',
+      );
+      return;
+    }
+    await this.points.move(trx, charge.user_id, charge.amount, {
+      type: 'CHARGE',
+      reason: `Charge ${charge.charge_number}`,
+      charge_id: charge.id,
+    });
+    await this.moveTo(trx, charge, 'approved', {
+      payment_id: event.paymentId,
+      paid_at: new Date(event.approvedAt),
+    });
+  }
+
+  /** payment.failed of a charge: PENDING → FAILED, and payment-service told to accept no further payment. */
+  async paymentFailed(trx: Trx, event: PaymentFailedPayload) {
+    const charge = await this.lockForPayment(trx, event);
+    if (!charge || !chargeMove(charge.status, 'failed')) return;
+    const failed = await this.moveTo(trx, charge, 'failed', {
+      failure_code: event.code,
+      failure_message: event.message.slice(0, 500),
+    });
+    await this.publishCancelled(trx, failed, 'PAYMENT_FAILED');
+  }
+
+  /** payment.refunded of a charge being refunded: REFUND_REQUESTED → REFUNDED. */
+  async paymentRefunded(trx: Trx, event: PaymentRefundedPayload) {
+    const charge = await this.lockForPayment(trx, event);
+    if (!charge || !chargeMove(charge.status, 'refunded')) return;
+    await this.moveTo(trx, charge, 'refunded', { refunded_at: new Date(event.refundedAt) });
+  }
+
+  private async lockForPayment(trx: Trx, event: { orderId: string; userId: string }) {
+    const charge = await trx
+      .selectFrom('point_charges')
+      .selectAll()
+      .where('id', '=', event.orderId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!charge || charge.user_id !== event.userId) {
+      this.ctx.log.warn({ chargeId: event.orderId }, 'payment event for an unknown points charge');
+      return undefined;
+    }
+    return charge;
+  }
+
+  private moveTo(
+    trx: Trx,
+    charge: ChargeRow,
+    trigger: ChargeTrigger,
+    changes: Partial<Omit<ChargeRow, 'id' | 'created_at'>>,
+  ) {
+    const status = chargeMove(charge.status, trigger);
+    if (!status) throw new Error(`A ${charge.status} charge cannot take ${trigger}`);
+    return trx
+      .updateTable('point_charges')
+      .set({ ...changes, status, version: charge.version + 1, updated_at: new Date() })
+      .where('id', '=', charge.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  private publishCancelled(trx: Trx, charge: ChargeRow, reason: 'PAYMENT_FAILED' | 'REFUND_REQUESTED') {
+    return this.ctx.publish(trx, PointChargeCancelled, {
+      chargeId: charge.id,
+      chargeNumber: charge.charge_number,
+      userId: charge.user_id,
+      amount: charge.amount,
+      version: charge.version,
+      reason,
+      cancelledAt: charge.updated_at.toISOString(),
+    });
+  }
+}

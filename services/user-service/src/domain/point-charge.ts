@@ -1,0 +1,46 @@
+import type { PointChargeStatus } from '@sagamart/contracts';
+
+// A points charge (포인트 충전) moves with its payment's events and the shopper's refund:
+//
+//   PENDING ──approved──▶ PAID ──refund──▶ REFUND_REQUESTED ──refunded──▶ REFUNDED
+//      └──────failed───▶ FAILED
+//
+// Points are credited on the move to PAID and debited on the move to REFUND_REQUESTED, each exactly
+// once (the ledger also has at most one CHARGE and one REFUND row per charge). Events may come more
+// than once and late: anything that is not a move from the expected state changes nothing.
+
+export type ChargeTrigger = 'approved' | 'failed' | 'refund' | 'refunded';
+
+const MOVES: Record<ChargeTrigger, { from: PointChargeStatus; to: PointChargeStatus }> = {
+  approved: { from: 'PENDING', to: 'PAID' },
+  failed: { from: 'PENDING', to: 'FAILED' },
+  refund: { from: 'PAID', to: 'REFUND_REQUESTED' },
+  refunded: { from: 'REFUND_REQUESTED', to: 'REFUNDED' },
+};
+
+/** The status after `trigger`, or undefined when the charge is not where the trigger applies. */
+export function chargeMove(status: PointChargeStatus, trigger: ChargeTrigger): PointChargeStatus | undefined {
+  const move = MOVES[trigger];
+  return status === move.from ? move.to : undefined;
+}
+
+/**
+ * Why a charge cannot be refunded now, or undefined when it can: it must be PAID and its points
+ * unused, that is, the balance still holds all of them.
+ */
+export function refundProblem(
+  status: PointChargeStatus,
+  amount: number,
+  balance: number,
+): string | undefined {
+  if (status === 'REFUND_REQUESTED' || status === 'REFUNDED') return 'This charge is already refunded.';
+  if (status !== 'PAID') return 'Only a paid charge can be refunded.';
+  if (balance < amount)
+    return `Points of this charge have been used: the balance ${balance} is less than the charge ${amount}.`;
+  return undefined;
+}
+
+/** The PG window's label. */
+export function chargeOrderName(amount: number): string {
+  return `포인트 ${amount.toLocaleString('ko-KR')}원 충전`;
+}
