@@ -419,10 +419,16 @@ describe('revocations when the broadcast does not reach the gateway', () => {
     try {
       const body = signupBody();
       expect((await platform.api.post('/api/users/signup', body)).status).toBe(201);
-      const login = await platform.api.post('/api/auth/login', { email: body.email, password: PASSWORD });
+      const login = await platform.api.post('/api/auth/login', {
+        email: body.email,
+        password: PASSWORD,
+        tokenDelivery: 'body',
+      });
       const token = login.body.accessToken as string;
       expect((await platform.api.get('/api/users/me', bearer(token))).status).toBe(200);
-      await platform.api.post('/api/auth/logout', { refreshToken: login.body.refreshToken });
+      expect(
+        (await platform.api.post('/api/auth/logout', { refreshToken: login.body.refreshToken })).status,
+      ).toBe(204);
       const refused = await eventually(async () => {
         const res = await platform.api.get('/api/users/me', bearer(token));
         return res.status === 401 ? res : undefined;
