@@ -1,5 +1,5 @@
 import type { NotificationView } from '@sagamart/contracts';
-import { type Kysely, type Selectable, sql, type Transaction } from '@sagamart/kit';
+import { fetchPage, type Kysely, type Selectable, sql, type Transaction } from '@sagamart/kit';
 import type { NotificationDraft } from '../domain/notification-rules.ts';
 import { type KeptRange, pruneThrough } from '../domain/resume.ts';
 import type { NotificationDb } from './schema.ts';
@@ -120,23 +120,13 @@ export class NotificationStore {
   }
 
   /** One page of the user's notifications, newest first. */
-  async page(userId: string, page: number, size: number) {
-    const [rows, total] = await Promise.all([
-      this.db
-        .selectFrom('notifications')
-        .selectAll()
-        .where('user_id', '=', userId)
-        .orderBy('seq', 'desc')
-        .offset(page * size)
-        .limit(size)
-        .execute(),
-      this.db
-        .selectFrom('notifications')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .where('user_id', '=', userId)
-        .executeTakeFirstOrThrow(),
-    ]);
-    return { rows: rows.map(toView), total: Number(total.n) };
+  page(userId: string, page: number, size: number) {
+    return fetchPage(
+      this.db.selectFrom('notifications').where('user_id', '=', userId),
+      (q) => q.selectAll().orderBy('seq', 'desc'),
+      { page, size },
+      (rows) => rows.map(toView),
+    );
   }
 
   async unreadCount(userId: string): Promise<number> {

@@ -7,7 +7,6 @@ import {
   requireIdentity,
   type ServiceApp,
   type ServiceContext,
-  toPage,
 } from '@sagamart/kit';
 import { Type } from 'typebox';
 import { notificationModule } from '../app/module.ts';
@@ -32,8 +31,7 @@ export function registerNotificationRoutes(app: ServiceApp, ctx: ServiceContext<
     async (req) => {
       const { userId } = requireIdentity(req);
       const { page, size } = req.query;
-      const { rows, total } = await store.page(userId, page, size);
-      return toPage(rows, total, page, size);
+      return store.page(userId, page, size);
     },
   );
 

@@ -10,11 +10,11 @@ import {
 import {
   badRequest,
   conflict,
+  fetchPage,
   notFound,
   type Selectable,
   type ServiceContext,
   type Transaction,
-  toPage,
 } from '@sagamart/kit';
 import { type ChargeTrigger, chargeMove, chargeOrderName, refundProblem } from '../domain/point-charge.ts';
 import { chargeProblem } from '../domain/points.ts';
@@ -95,18 +95,12 @@ export class PointCharges {
 
   async mine(userId: string, page: number, size: number) {
     await this.users.usableUser(this.ctx.db, userId);
-    const base = this.ctx.db.selectFrom('point_charges').where('user_id', '=', userId);
-    const [rows, count] = await Promise.all([
-      base
-        .selectAll()
-        .orderBy('created_at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(size)
-        .offset(page * size)
-        .execute(),
-      base.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return toPage(rows.map(toChargeView), Number(count.n), page, size);
+    return fetchPage(
+      this.ctx.db.selectFrom('point_charges').where('user_id', '=', userId),
+      (q) => q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc'),
+      { page, size },
+      (rows) => rows.map(toChargeView),
+    );
   }
 
   async one(userId: string, chargeNumber: string) {
