@@ -1,11 +1,16 @@
 /**
- * npm run bench: the platform's benchmarks, one after another (catalog, orders).
+ * npm run bench: the platform's benchmarks, one after another (catalog, orders, notifications).
  * Pass a name to run one: npm run bench -- catalog
  */
 import { runCatalogBench } from './catalog.ts';
+import { runNotificationBench } from './notifications.ts';
 import { runOrderBench } from './orders.ts';
 
-const benches: Record<string, () => Promise<void>> = { catalog: runCatalogBench, orders: runOrderBench };
+const benches: Record<string, () => Promise<void>> = {
+  catalog: runCatalogBench,
+  orders: runOrderBench,
+  notifications: runNotificationBench,
+};
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(name in benches));
 if (unknown.length) {

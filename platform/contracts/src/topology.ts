@@ -21,4 +21,13 @@ export const topology: Topology = {
   'payment-service': ['order.placed', 'order.cancelled', 'point.charge.requested', 'point.charge.cancelled'],
   'order-service': ['payment.approved', 'payment.failed', 'payment.refunded'],
   'user-service': ['payment.approved', 'payment.failed', 'payment.refunded'],
+  // Shipping, return and exchange events join this list when their contracts exist.
+  'notification-service': [
+    'order.placed',
+    'order.paid',
+    'order.cancelled',
+    'payment.refunded',
+    'user.registered',
+    'user.updated',
+  ],
 };

@@ -535,6 +535,14 @@ describe('gateway', () => {
       expect(await client.closed).toMatchObject({ code: 4002 });
     });
 
+    it('closes the connection with 4001 when its access token expires, and the upstream with it', async () => {
+      const shortLived = await auth.sign({ sub: 'user-short', expiresIn: Math.floor(Date.now() / 1000) + 2 });
+      const client = connect(`/ws/chat/room-5?access_token=${shortLived}`);
+      await client.next(1);
+      expect(await client.closed).toMatchObject({ code: 4001, reason: 'token expired' });
+      await eventually(() => socketEvents.some((e) => e.event === 'close' && e.code === 1000));
+    });
+
     it('refuses the handshake without a valid token or the right role', async () => {
       expect(await connect('/ws/chat/room-3').refused).toBe(401);
       expect(await connect('/ws/chat/room-3?access_token=garbage').refused).toBe(401);

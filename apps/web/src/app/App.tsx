@@ -2,6 +2,7 @@ import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from 'react-router';
+import { NotificationCenter } from '../notifications/NotificationCenter.tsx';
 import type { AppRouter } from './router.tsx';
 import { theme } from './theme.ts';
 
@@ -15,7 +16,9 @@ export function App({ router, queryClient }: AppProps) {
     <MantineProvider theme={theme} defaultColorScheme="light">
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
-        <RouterProvider router={router} />
+        <NotificationCenter>
+          <RouterProvider router={router} />
+        </NotificationCenter>
       </QueryClientProvider>
     </MantineProvider>
   );

@@ -1,6 +1,8 @@
 import { Anchor, Badge, Burger, Group } from '@mantine/core';
 import { Link } from 'react-router';
+import { useSession } from '../auth/use-session.ts';
 import { useCart } from '../cart/use-cart.ts';
+import { NotificationBell } from '../notifications/NotificationBell.tsx';
 import { AccountLinks } from './AccountLinks.tsx';
 import { ProductSearchBox } from './ProductSearchBox.tsx';
 
@@ -12,6 +14,7 @@ interface AppHeaderProps {
 }
 
 export function AppHeader({ navigation, admin = false }: AppHeaderProps) {
+  const { user } = useSession();
   return (
     <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="md">
       <Group gap="xs" wrap="nowrap">
@@ -43,6 +46,7 @@ export function AppHeader({ navigation, admin = false }: AppHeaderProps) {
       </Group>
       {!admin && <ProductSearchBox visibleFrom="sm" />}
       <Group gap="md" wrap="nowrap">
+        {user && <NotificationBell />}
         {!admin && <CartLink />}
         <AccountLinks />
       </Group>

@@ -1,6 +1,7 @@
 import type { DeploymentCredentials, Discovery, ServiceApp, ServiceInstance } from '@sagamart/kit';
 import { injectTraceContext } from '@sagamart/kit';
 import type { FastifyRequest } from 'fastify';
+import { decodeJwt } from 'jose';
 import WebSocket, { type RawData } from 'ws';
 import type { Gatekeeper } from '../app/gatekeeper.ts';
 import { malformedPath, notRouted, serviceUnavailable, upgradeRequired } from '../app/gateway-problems.ts';
@@ -23,7 +24,12 @@ interface Upstream {
   instance: ServiceInstance;
   /** Wired to the client; until then the upstream is closed if the client's handshake fails. */
   piped?: boolean;
+  /** When the access token that opened the connection expires (ms since the epoch). */
+  expiresAt?: number;
 }
+
+/** The close code for a connection whose access token expired: the client refreshes and reconnects. */
+export const TOKEN_EXPIRED_CLOSE = 4001;
 
 /** Browsers may offer `bearer, <token>` as subprotocols; the gateway answers with `bearer`. */
 export function selectProtocol(offered: Set<string>): string | false {
@@ -102,17 +108,30 @@ async function openUpstream(req: FastifyRequest, deps: WebSocketDeps): Promise<U
   });
   injectTraceContext(headers);
   const target = upstreamPath(route, req.url);
+  // The token was verified just above; its expiry ends the connection (see pipe).
+  const exp = credential.kind === 'token' && identity ? decodeJwt(credential.token).exp : undefined;
+  const expiresAt = exp === undefined ? {} : { expiresAt: exp * 1000 };
 
   const first = await deps.discovery.choose(route.service);
   if (!first) throw serviceUnavailable(route, 'no-instance');
   try {
-    return { socket: await connect(first, target, headers, route.timeoutMs), route, instance: first };
+    return {
+      socket: await connect(first, target, headers, route.timeoutMs),
+      route,
+      instance: first,
+      ...expiresAt,
+    };
   } catch (error) {
     const refused = (error as { code?: string }).code === 'ECONNREFUSED';
     const next = refused ? await deps.discovery.choose(route.service) : undefined;
     if (next && next.instanceId !== first.instanceId) {
       try {
-        return { socket: await connect(next, target, headers, route.timeoutMs), route, instance: next };
+        return {
+          socket: await connect(next, target, headers, route.timeoutMs),
+          route,
+          instance: next,
+          ...expiresAt,
+        };
       } catch (retryError) {
         throw serviceUnavailable(route, 'upstream-unavailable', (retryError as Error).message);
       }
@@ -157,9 +176,24 @@ function pipe(client: WebSocket, upstream: Upstream, req: FastifyRequest): void 
   };
   client.on('message', forward(socket));
   socket.on('message', forward(client));
-  client.on('close', (code, reason) => closeBoth(socket, code, reason));
+  const expiry =
+    upstream.expiresAt === undefined
+      ? undefined
+      : setTimeout(
+          () => {
+            closeBoth(client, TOKEN_EXPIRED_CLOSE, Buffer.from('token expired'));
+            closeBoth(socket, 1000, Buffer.from('token expired'));
+          },
+          Math.max(0, upstream.expiresAt - Date.now()),
+        );
+  expiry?.unref();
+  client.on('close', (code, reason) => {
+    clearTimeout(expiry);
+    closeBoth(socket, code, reason);
+  });
   // 1006 (no close frame) means the upstream vanished: tell the client so (1014, bad gateway).
   socket.on('close', (code, reason) => {
+    clearTimeout(expiry);
     closeBoth(client, code === 1006 ? 1014 : code, reason);
     req.log.info(
       { upstream: upstream.instance.instanceId, code, ms: Date.now() - openedAt },

@@ -5,6 +5,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { myCouponsQueryPrefix } from '../../coupons/coupons-api.ts';
 import { formatDateTime } from '../../lib/format.ts';
+import { useNotificationStatus } from '../../notifications/NotificationCenter.tsx';
 import {
   cancelMyOrder,
   cancelReasonMessage,
@@ -29,7 +30,10 @@ function mayStillChange(order: Order | undefined, answers: number): boolean {
 
 export function MyOrderDetailPage() {
   const orderId = useParams().id ?? '';
-  const order = useQuery(myOrderQuery(orderId, mayStillChange));
+  // Every change of the order is pushed (NotificationCenter refreshes it); polling is only the
+  // fallback while the live connection is down.
+  const live = useNotificationStatus() === 'online';
+  const order = useQuery(myOrderQuery(orderId, live ? undefined : mayStillChange));
 
   return (
     <Stack gap="lg">

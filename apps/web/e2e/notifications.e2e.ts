@@ -1,0 +1,140 @@
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { describe, it } from 'node:test';
+import type { APIRequestContext } from 'playwright-core';
+import { collectPageErrors, screenshotOnFailure } from './support/browser.ts';
+import { logIn } from './support/pages.ts';
+import { useBrowserSuite } from './support/suite.ts';
+
+/** The saga, the PG and the notification all happen by events: moments, not instants. */
+const SETTLE_MS = 60_000;
+
+interface PlacedOrder {
+  orderId: string;
+  orderNumber: string;
+  status: string;
+  payableAmount: number;
+  orderName: string;
+}
+
+describe('live notifications', { timeout: 300_000 }, () => {
+  const suite = useBrowserSuite();
+
+  it('moves the order detail page and the bell when the order is paid in another tab', {
+    timeout: 240_000,
+  }, async () => {
+    const { gatewayUrl, pgUrl, baseUrl } = suite.environment;
+    const context = await suite.browser.newContext({ baseURL: baseUrl });
+    const watching = await context.newPage();
+    const paying = await context.newPage();
+    const pageErrors = [...collectPageErrors(watching), ...collectPageErrors(paying)];
+
+    await screenshotOnFailure('live-notifications', [watching, paying], async () => {
+      // A shopper with a PAYMENT_PENDING order (set up through the API: the checkout has its own test).
+      const email = `watcher-${randomUUID().slice(0, 8)}@example.com`;
+      const password = 'Saga!mart2024';
+      const http = context.request;
+      const signup = await http.post(`${gatewayUrl}/api/users/signup`, {
+        data: { email, password, passwordConfirm: password, name: '김하늘', phone: '010-3456-7890' },
+      });
+      assert.equal(signup.status(), 201, await signup.text());
+      const order = await placeOrder(http, gatewayUrl, email, password);
+      assert.equal(order.status, 'PAYMENT_PENDING');
+
+      // The shopper watches the order's page.
+      await watching.goto('/login');
+      await logIn(watching, email, password);
+      await watching.getByRole('button', { name: 'Log out' }).waitFor();
+      await watching.goto(`/me/orders/${order.orderId}`);
+      await watching.getByTestId('order-status').filter({ hasText: 'PAYMENT PENDING' }).waitFor();
+      // 주문이 접수되었습니다 is already there, unread.
+      await watching
+        .getByTestId('notification-count')
+        .filter({ hasText: '1' })
+        .waitFor({ timeout: SETTLE_MS });
+      await watching.evaluate(() => {
+        (window as unknown as { notReloaded: boolean }).notReloaded = true;
+      });
+
+      // ...while it is paid at the PG in another tab.
+      const back = (path: string) => `${baseUrl}${path}?${new URLSearchParams({ orderId: order.orderId })}`;
+      await paying.goto(
+        `${pgUrl}/checkout?${new URLSearchParams({
+          orderNumber: order.orderNumber,
+          amount: String(order.payableAmount),
+          orderName: order.orderName,
+          successUrl: back('/payment/success'),
+          failUrl: back('/payment/fail'),
+        })}`,
+      );
+      await paying.getByRole('radio', { name: '(approve)' }).check();
+      await paying.getByRole('button', { name: '결제하기' }).click();
+
+      // The watched page moves by itself: the status, a toast, and the bell.
+      await watching.getByTestId('order-status').filter({ hasText: 'PAID' }).waitFor({ timeout: SETTLE_MS });
+      await watching.getByText('결제가 완료되었습니다').first().waitFor();
+      await watching.getByTestId('notification-count').filter({ hasText: '2' }).waitFor();
+      assert.equal(
+        await watching.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded),
+        true,
+        'the page was not reloaded',
+      );
+
+      // The bell lists both; opening one marks it read.
+      await watching.getByRole('button', { name: /^알림/ }).click();
+      const list = watching.getByRole('list', { name: '알림 목록' });
+      await list.getByText('주문이 접수되었습니다', { exact: true }).waitFor();
+      await list.getByText('결제가 완료되었습니다', { exact: true }).click();
+      await watching.getByTestId('notification-count').filter({ hasText: '1' }).waitFor();
+    });
+
+    assert.deepEqual(pageErrors, []);
+    await context.close();
+  });
+});
+
+/** Logs in through the API and places an order for one unit of the first product in stock. */
+async function placeOrder(
+  http: APIRequestContext,
+  gatewayUrl: string,
+  email: string,
+  password: string,
+): Promise<PlacedOrder> {
+  const login = await http.post(`${gatewayUrl}/api/auth/login`, { data: { email, password } });
+  assert.equal(login.status(), 200, await login.text());
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  const deadline = Date.now() + SETTLE_MS;
+  for (;;) {
+    const search = await http.get(`${gatewayUrl}/api/catalog/products?inStock=true&size=20`);
+    const cards = search.ok() ? ((await search.json()) as { content: Array<{ id: number }> }).content : [];
+    for (const card of cards) {
+      const detail = (await (await http.get(`${gatewayUrl}/api/catalog/products/${card.id}`)).json()) as {
+        skus: Array<{ id: number; status: string; stock: number }>;
+      };
+      const sku = detail.skus.find((s) => s.status === 'ACTIVE' && s.stock >= 3);
+      if (!sku) continue;
+      // The same Idempotency-Key makes a retry after a timeout safe (a loaded machine is slow).
+      const idempotencyKey = randomUUID();
+      const skuId = sku.id;
+      const post = () =>
+        http.post(`${gatewayUrl}/api/orders`, {
+          headers: { authorization: `Bearer ${accessToken}`, 'idempotency-key': idempotencyKey },
+          data: {
+            items: [{ skuId, quantity: 1 }],
+            delivery: {
+              receiverName: '김하늘',
+              receiverPhone: '010-3456-7890',
+              zipcode: '04524',
+              address: '서울특별시 중구 세종대로 110',
+            },
+          },
+        });
+      let placed = await post();
+      for (let attempt = 0; placed.status() === 503 && attempt < 5; attempt++) placed = await post();
+      assert.ok(placed.status() === 201 || placed.status() === 200, await placed.text());
+      return (await placed.json()) as PlacedOrder;
+    }
+    assert.ok(Date.now() < deadline, 'no product in stock reached the catalog');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+}

@@ -1,0 +1,54 @@
+import { notifications as toasts } from '@mantine/notifications';
+import { useQueryClient } from '@tanstack/react-query';
+import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
+import { session } from '../auth/session.ts';
+import { useSession } from '../auth/use-session.ts';
+import { myOrdersQueryPrefix } from '../orders/orders-api.ts';
+import { NotificationStream, notificationSocketUrl, type StreamStatus } from './notification-stream.ts';
+import { isAboutMyOrder, myNotificationsQuery, notificationsQueryPrefix } from './notifications-api.ts';
+
+const StatusContext = createContext<StreamStatus | null>(null);
+
+/** The live connection's state: null when signed out. */
+export function useNotificationStatus(): StreamStatus | null {
+  return useContext(StatusContext);
+}
+
+/**
+ * Holds the notification socket while someone is signed in. Each notification refreshes the bell
+ * and every view of the order it is about (my orders, the order detail): the push replaces polling.
+ */
+export function NotificationCenter({ children }: { children: ReactNode }) {
+  const { user } = useSession();
+  const userId = user?.id;
+  const queryClient = useQueryClient();
+  const [status, setStatus] = useState<StreamStatus | null>(null);
+
+  useEffect(() => {
+    if (!userId) {
+      setStatus(null);
+      return;
+    }
+    const stream = new NotificationStream({
+      url: notificationSocketUrl(),
+      token: () => session.getAccessToken(),
+      // Resume after the newest one already listed: the first connection replays nothing old.
+      baseline: async () => (await queryClient.fetchQuery(myNotificationsQuery())).content[0]?.seq ?? 0,
+      onNotification: (notification) => {
+        void queryClient.invalidateQueries({ queryKey: notificationsQueryPrefix });
+        if (!isAboutMyOrder(notification)) return;
+        if (notification.orderId) void queryClient.invalidateQueries({ queryKey: myOrdersQueryPrefix });
+        toasts.show({ title: notification.title, message: notification.body, color: 'teal' });
+      },
+      onReset: () => {
+        void queryClient.invalidateQueries({ queryKey: notificationsQueryPrefix });
+        void queryClient.invalidateQueries({ queryKey: myOrdersQueryPrefix });
+      },
+      onStatus: setStatus,
+    });
+    stream.start();
+    return () => stream.stop();
+  }, [userId, queryClient]);
+
+  return <StatusContext.Provider value={status}>{children}</StatusContext.Provider>;
+}

@@ -1,0 +1,91 @@
+import { type Static, Type } from 'typebox';
+
+// Notifications (notification-service): what a user is told about their orders, over REST and over
+// the WebSocket at /ws/notifications. See docs/events.md ("Notifications") for the socket protocol.
+
+/** What a notification is about. The ADMIN_ kinds go to every active admin, each in their own list. */
+export const NOTIFICATION_KINDS = [
+  'ORDER_PLACED',
+  'ORDER_PAID',
+  'PAYMENT_FAILED',
+  'ORDER_CANCELLED',
+  'SHIPMENT_DISPATCHED',
+  'SHIPMENT_DELIVERED',
+  'RETURN_APPROVED',
+  'RETURN_REJECTED',
+  'RETURN_COMPLETED',
+  'EXCHANGE_APPROVED',
+  'EXCHANGE_REJECTED',
+  'EXCHANGE_COMPLETED',
+  'ADMIN_ORDER_PAID',
+  'ADMIN_CLAIM_REQUESTED',
+] as const;
+export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
+export const NotificationKind = Type.Enum(NOTIFICATION_KINDS);
+
+/** One notification as its owner sees it. `seq` grows by one with every notification of that user. */
+export const NotificationView = Type.Object({
+  id: Type.String({ format: 'uuid' }),
+  seq: Type.Integer({ minimum: 1 }),
+  kind: NotificationKind,
+  title: Type.String(),
+  body: Type.String(),
+  /** A path of the web app, e.g. /me/orders/{orderId}. */
+  link: Type.String(),
+  orderId: Type.Optional(Type.String()),
+  orderNumber: Type.Optional(Type.String()),
+  read: Type.Boolean(),
+  createdAt: Type.String({ format: 'date-time' }),
+});
+export type NotificationView = Static<typeof NotificationView>;
+
+/** GET /api/notifications/unread-count */
+export const UnreadCount = Type.Object({ count: Type.Integer({ minimum: 0 }) });
+export type UnreadCount = Static<typeof UnreadCount>;
+
+/** POST /api/notifications/{id}/read: the id. */
+export const NotificationIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+
+// ---- The socket protocol (JSON text frames) ----
+
+/** Largest `since` a client may send (seq is a PostgreSQL bigint, kept within JavaScript's safe range). */
+export const MAX_SEQ = Number.MAX_SAFE_INTEGER;
+
+/**
+ * Client → server. `resume` first (since: the highest seq the client holds, 0 the first time); the
+ * server answers with everything after it, in order, before any live notification. `ping` is answered
+ * with `pong` (browsers cannot send protocol pings).
+ */
+export const NotificationClientMessage = Type.Union([
+  Type.Object(
+    { type: Type.Literal('resume'), since: Type.Integer({ minimum: 0, maximum: MAX_SEQ }) },
+    { additionalProperties: false },
+  ),
+  Type.Object({ type: Type.Literal('ping') }, { additionalProperties: false }),
+]);
+export type NotificationClientMessage = Static<typeof NotificationClientMessage>;
+
+/**
+ * Server → client: a notification (in seq order, never twice on one connection); `reset` when `since`
+ * is older than what is kept (reload through REST, then resume from the newest seq); `resumed` once
+ * the replay is complete (`last`: the newest seq sent); `pong`.
+ */
+export type NotificationServerMessage =
+  | ({ type: 'notification' } & NotificationView)
+  | { type: 'reset'; last: number }
+  | { type: 'resumed'; last: number }
+  | { type: 'pong' };
+
+/** Close codes of /ws/notifications (and, for 4001, of every WebSocket route of the gateway). */
+export const SOCKET_CLOSE = {
+  /** The server is shutting down or restarting: reconnect (to another instance) and resume. */
+  goingAway: 1001,
+  /** A message that is not JSON or not in the protocol. */
+  protocolError: 1008,
+  /** The access token expired during the connection: refresh it, then reconnect and resume. */
+  tokenExpired: 4001,
+  /** The client read too slowly and its buffer overflowed: reconnect and resume from the last seq. */
+  overflow: 4008,
+  /** No resume within the handshake deadline. */
+  resumeTimeout: 4009,
+} as const;

@@ -1,0 +1,22 @@
+/** Bundled defaults; config/notification-service.yml mirrors them. */
+export const notificationDefaults = {
+  notifications: {
+    /** Notifications kept per user (older ones are pruned; a resume from before them is a reset). */
+    keepPerUser: 500,
+    socket: {
+      /** A connection must send its resume within this time. */
+      resumeTimeoutMs: 10_000,
+      /** Protocol pings; a connection that did not answer the previous ping is dropped. */
+      pingMs: 25_000,
+      /** Bytes queued for one client beyond which it is disconnected (4008) and must resume. */
+      maxBufferedBytes: 1_048_576,
+      /** Notifications read from the database per query while replaying. */
+      replayBatch: 200,
+    },
+    /**
+     * Every connected user's newest seq is checked this often, so a lost fan-out message delays a
+     * notification by at most this long (fan-out is fire-and-forget).
+     */
+    sweepMs: 5_000,
+  },
+};

@@ -1,0 +1,212 @@
+import type { NotificationKind, OrderCancelReason } from '@sagamart/contracts';
+
+/**
+ * Which notification an event makes, keyed by event name. Several events may describe one change the
+ * user cares about (a cancel and the refund it causes): they share a `dedupeKey`, and the first to
+ * arrive makes the notification; a redelivery under a new message id makes nothing either. Pure: no I/O.
+ */
+export interface NotificationDraft {
+  /** The event's user, or every active admin (each gets their own copy). */
+  audience: 'owner' | 'admins';
+  kind: NotificationKind;
+  /** One notification per recipient and key, whichever event brings it first. */
+  dedupeKey: string;
+  title: string;
+  body: string;
+  link: string;
+  orderId?: string;
+  orderNumber?: string;
+}
+
+/** The fields every order-related event carries (order, payment, and the shipping/claim events to come). */
+export interface OrderEventFacts {
+  orderId: string;
+  orderNumber?: string;
+  userId: string;
+  /** order.cancelled */
+  reason?: string;
+  wasPaid?: boolean;
+  payableAmount?: number;
+  /** payment.* */
+  amount?: number;
+  /** return.* / exchange.*: the claim's id. */
+  claimId?: string | number;
+  rejectReason?: string;
+}
+
+type Rule = (event: OrderEventFacts) => NotificationDraft[];
+
+export function won(amount: number): string {
+  return `${amount.toLocaleString('ko-KR')}원`;
+}
+
+const orderLink = (e: OrderEventFacts) => `/me/orders/${encodeURIComponent(e.orderId)}`;
+const adminOrderLink = (e: OrderEventFacts) => `/admin/orders/${encodeURIComponent(e.orderId)}`;
+/** "ORD-20261204-AB12CD34 주문" or "주문" when the event has no number. */
+const orderLabel = (e: OrderEventFacts) => (e.orderNumber ? `${e.orderNumber} 주문` : '주문');
+const orderRef = (e: OrderEventFacts) => ({
+  orderId: e.orderId,
+  ...(e.orderNumber ? { orderNumber: e.orderNumber } : {}),
+});
+
+function toOwner(
+  kind: NotificationKind,
+  key: string,
+  title: string,
+  body: (e: OrderEventFacts) => string,
+): Rule {
+  return (e) => [
+    {
+      audience: 'owner',
+      kind,
+      dedupeKey: `${key}:${e.orderId}`,
+      title,
+      body: body(e),
+      link: orderLink(e),
+      ...orderRef(e),
+    },
+  ];
+}
+
+const CANCEL_REASONS: Record<OrderCancelReason, string> = {
+  OUT_OF_STOCK: '재고가 부족하여',
+  COUPON_UNAVAILABLE: '쿠폰을 사용할 수 없어',
+  POINTS_INSUFFICIENT: '포인트가 부족하여',
+  PAYMENT_FAILED: '결제가 완료되지 않아',
+  PAYMENT_TIMEOUT: '결제 시간이 지나',
+  USER_CANCELLED: '요청하신 대로',
+  ADMIN_CANCELLED: '판매자 사정으로',
+};
+
+/** A payment failure ends the order: one notification for the failure and the cancel it causes. */
+const ORDER_CLOSED = 'ORDER_CLOSED';
+
+const paid: Rule = toOwner('ORDER_PAID', 'ORDER_PAID', '결제가 완료되었습니다', (e) => {
+  const amount = e.amount ?? e.payableAmount;
+  return `${orderLabel(e)}의 결제${amount ? `(${won(amount)})` : ''}가 완료되었습니다. 상품을 준비할게요.`;
+});
+
+const cancelled: Rule = (e) => {
+  if (e.reason === 'PAYMENT_FAILED') {
+    return toOwner(
+      'PAYMENT_FAILED',
+      ORDER_CLOSED,
+      '결제에 실패했습니다',
+      (o) => `${orderLabel(o)}의 결제가 완료되지 않아 주문이 취소되었습니다.`,
+    )(e);
+  }
+  const why = CANCEL_REASONS[e.reason as OrderCancelReason] ?? '';
+  const refund = e.wasPaid && e.payableAmount ? ` 결제하신 ${won(e.payableAmount)}은 환불됩니다.` : '';
+  return toOwner(
+    'ORDER_CANCELLED',
+    ORDER_CLOSED,
+    '주문이 취소되었습니다',
+    (o) => `${why ? `${why} ` : ''}${orderLabel(o)}이 취소되었습니다.${refund}`,
+  )(e);
+};
+
+const claimRequested =
+  (claim: '반품' | '교환'): Rule =>
+  (e) => [
+    {
+      audience: 'admins',
+      kind: 'ADMIN_CLAIM_REQUESTED',
+      dedupeKey: `ADMIN_CLAIM_REQUESTED:${claim}:${e.claimId ?? e.orderId}`,
+      title: `${claim} 요청이 접수되었습니다`,
+      body: `${orderLabel(e)}에 ${claim} 요청이 들어왔습니다. 확인해 주세요.`,
+      link: adminOrderLink(e),
+      ...orderRef(e),
+    },
+  ];
+
+const claimStep = (kind: NotificationKind, title: string, body: (e: OrderEventFacts) => string): Rule => {
+  return (e) => toOwner(kind, `${kind}:${e.claimId ?? ''}`, title, body)(e);
+};
+
+const claimRejected = (kind: NotificationKind, claim: '반품' | '교환'): Rule =>
+  claimStep(
+    kind,
+    `${claim}이 거절되었습니다`,
+    (e) => `${orderLabel(e)}의 ${claim}이 거절되었습니다.${e.rejectReason ? ` 사유: ${e.rejectReason}` : ''}`,
+  );
+
+/** Payment events also describe points charges (PNT-… numbers): only an order's payment notifies here. */
+const ofOrders =
+  (rule: Rule): Rule =>
+  (e) =>
+    e.orderNumber && !e.orderNumber.startsWith('ORD-') ? [] : rule(e);
+
+/**
+ * Event name → notifications. Shipping, return and exchange events are mapped already: they start
+ * making notifications as soon as their contracts exist and the topology routes them here.
+ */
+export const NOTIFICATION_RULES: Readonly<Record<string, Rule>> = {
+  'order.placed': toOwner(
+    'ORDER_PLACED',
+    'ORDER_PLACED',
+    '주문이 접수되었습니다',
+    (e) =>
+      `${orderLabel(e)}이 접수되었습니다.${e.payableAmount ? ` 결제하실 금액은 ${won(e.payableAmount)}입니다.` : ''}`,
+  ),
+  'order.paid': (e) => [
+    ...paid(e),
+    {
+      audience: 'admins',
+      kind: 'ADMIN_ORDER_PAID',
+      dedupeKey: `ADMIN_ORDER_PAID:${e.orderId}`,
+      title: '새 주문이 결제되었습니다',
+      body: `${orderLabel(e)}이 결제되었습니다${e.payableAmount ? ` (${won(e.payableAmount)})` : ''}. 발송을 준비해 주세요.`,
+      link: adminOrderLink(e),
+      ...orderRef(e),
+    },
+  ],
+  // payment.approved is not mapped: the payment is told by order.paid, which comes once the order is
+  // PAID, so the notification never runs ahead of the order page (and an approval that raced a cancel
+  // is told as the cancel with its refund).
+  'order.cancelled': cancelled,
+  // A refund follows the cancel that caused it; the cancel's notification already says so.
+  'payment.refunded': ofOrders((e) =>
+    cancelled({ ...e, reason: 'REFUNDED', wasPaid: true, payableAmount: e.amount }),
+  ),
+  'shipment.dispatched': toOwner(
+    'SHIPMENT_DISPATCHED',
+    'SHIPMENT_DISPATCHED',
+    '배송이 시작되었습니다',
+    (e) => `${orderLabel(e)}의 상품이 출발했습니다.`,
+  ),
+  'shipment.delivered': toOwner(
+    'SHIPMENT_DELIVERED',
+    'SHIPMENT_DELIVERED',
+    '배송이 완료되었습니다',
+    (e) => `${orderLabel(e)}의 상품이 도착했습니다.`,
+  ),
+  'return.requested': claimRequested('반품'),
+  'exchange.requested': claimRequested('교환'),
+  'return.approved': claimStep(
+    'RETURN_APPROVED',
+    '반품이 승인되었습니다',
+    (e) => `${orderLabel(e)}의 반품이 승인되었습니다. 상품을 회수하러 갈게요.`,
+  ),
+  'return.rejected': claimRejected('RETURN_REJECTED', '반품'),
+  'return.completed': claimStep(
+    'RETURN_COMPLETED',
+    '반품이 완료되었습니다',
+    (e) => `${orderLabel(e)}의 반품이 완료되었습니다.${e.amount ? ` ${won(e.amount)}이 환불됩니다.` : ''}`,
+  ),
+  'exchange.approved': claimStep(
+    'EXCHANGE_APPROVED',
+    '교환이 승인되었습니다',
+    (e) => `${orderLabel(e)}의 교환이 승인되었습니다. 상품을 회수하러 갈게요.`,
+  ),
+  'exchange.rejected': claimRejected('EXCHANGE_REJECTED', '교환'),
+  'exchange.completed': claimStep(
+    'EXCHANGE_COMPLETED',
+    '교환이 완료되었습니다',
+    (e) => `${orderLabel(e)}의 교환 상품이 발송되었습니다.`,
+  ),
+};
+
+/** The notifications an event makes (none for an event no rule knows). */
+export function draftsFor(eventName: string, event: OrderEventFacts): NotificationDraft[] {
+  return NOTIFICATION_RULES[eventName]?.(event) ?? [];
+}

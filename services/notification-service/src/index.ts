@@ -1,0 +1,72 @@
+import {
+  type EventContract,
+  OrderCancelled,
+  OrderPaid,
+  OrderPlaced,
+  PaymentRefunded,
+  UserRegistered,
+  UserUpdated,
+} from '@sagamart/contracts';
+import { defineService, type EventHandler, on } from '@sagamart/kit';
+import { FANOUT_CHANNEL, type FanoutMessage, notificationModule } from './app/module.ts';
+import { notificationDefaults } from './app/settings.ts';
+import type { OrderEventFacts } from './domain/notification-rules.ts';
+import { migrations, type NotificationDb } from './infra/schema.ts';
+import { registerNotificationRoutes } from './routes/notification-routes.ts';
+import { registerSocketRoute } from './routes/socket-route.ts';
+
+export type { NotificationDb } from './infra/schema.ts';
+
+/**
+ * The events that make notifications (see domain/notification-rules.ts for what each makes).
+ * Shipping, return and exchange contracts join this list, and the topology, when they exist.
+ */
+const NOTIFYING_EVENTS: EventContract[] = [OrderPlaced, OrderPaid, OrderCancelled, PaymentRefunded];
+
+export default defineService<NotificationDb>({
+  name: 'notification-service',
+  port: 8089,
+  description:
+    'Notifications: order and payment events become per-user notifications in Korean (REST, and a resumable ' +
+    'WebSocket at /ws/notifications), fanned out across instances.',
+  defaults: notificationDefaults,
+  refreshable: ['notifications.keepPerUser', 'notifications.socket.maxBufferedBytes'],
+  migrations,
+  handlers: (ctx) => {
+    const { recorder, users } = notificationModule(ctx);
+    const notifying: EventHandler<NotificationDb>[] = NOTIFYING_EVENTS.map((contract) => ({
+      contract,
+      handle: (payload, context) => recorder.record(contract.name, payload as OrderEventFacts, context),
+    }));
+    return [
+      ...notifying,
+      on(UserRegistered, (user, { trx }) =>
+        users.apply(trx, { userId: user.userId, version: user.version, isAdmin: isActiveAdmin(user) }),
+      ),
+      on(UserUpdated, (user, { trx }) =>
+        users.apply(trx, { userId: user.userId, version: user.version, isAdmin: isActiveAdmin(user) }),
+      ),
+    ];
+  },
+  routes: async (app, ctx) => {
+    registerNotificationRoutes(app, ctx);
+    await registerSocketRoute(app, ctx);
+  },
+  async onStart(ctx) {
+    const module = notificationModule(ctx);
+    module.hub.start();
+    module.fanout = await ctx.transport?.onBroadcast(FANOUT_CHANNEL, (payload) => {
+      const message = payload as FanoutMessage;
+      if (message?.userId && message.notification) module.hub.deliver(message.userId, message.notification);
+    });
+  },
+  async onStop(ctx) {
+    const module = notificationModule(ctx);
+    module.hub.stop();
+    await module.fanout?.close();
+  },
+});
+
+function isActiveAdmin(user: { role: string; status: string }): boolean {
+  return user.role === 'ADMIN' && user.status === 'ACTIVE';
+}

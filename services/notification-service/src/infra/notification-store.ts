@@ -1,0 +1,171 @@
+import type { NotificationView } from '@sagamart/contracts';
+import { type Kysely, type Selectable, sql, type Transaction } from '@sagamart/kit';
+import type { NotificationDraft } from '../domain/notification-rules.ts';
+import { type KeptRange, pruneThrough } from '../domain/resume.ts';
+import type { NotificationDb } from './schema.ts';
+
+type Db = Kysely<NotificationDb>;
+type Trx = Transaction<NotificationDb>;
+type NotificationRow = Selectable<NotificationDb['notifications']>;
+
+export function toView(row: NotificationRow): NotificationView {
+  return {
+    id: row.id,
+    seq: row.seq,
+    kind: row.kind,
+    title: row.title,
+    body: row.body,
+    link: row.link,
+    ...(row.order_id !== null ? { orderId: row.order_id } : {}),
+    ...(row.order_number !== null ? { orderNumber: row.order_number } : {}),
+    read: row.read_at !== null,
+    createdAt: row.created_at.toISOString(),
+  };
+}
+
+/** Notifications and each user's sequence, in the service's own database. */
+export class NotificationStore {
+  constructor(private readonly db: Db) {}
+
+  /**
+   * Adds the draft to the user's list with the next seq, unless the user already has one with its
+   * dedupe key (then null). The user's sequence row is locked until commit, so seqs have no gaps and
+   * commit in order. Keeps the newest `keep` of the user's notifications.
+   */
+  async append(
+    trx: Trx,
+    userId: string,
+    draft: NotificationDraft,
+    sourceEventId: string,
+    keep: number,
+  ): Promise<NotificationView | null> {
+    await trx
+      .insertInto('user_sequences')
+      .values({ user_id: userId, last_seq: 0 })
+      .onConflict((oc) => oc.column('user_id').doNothing())
+      .execute();
+    const { last_seq: last } = await trx
+      .selectFrom('user_sequences')
+      .select('last_seq')
+      .where('user_id', '=', userId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const existing = await trx
+      .selectFrom('notifications')
+      .select('id')
+      .where('user_id', '=', userId)
+      .where('dedupe_key', '=', draft.dedupeKey)
+      .executeTakeFirst();
+    if (existing) return null;
+    const seq = last + 1;
+    const row = await trx
+      .insertInto('notifications')
+      .values({
+        user_id: userId,
+        seq,
+        kind: draft.kind,
+        title: draft.title,
+        body: draft.body,
+        link: draft.link,
+        order_id: draft.orderId ?? null,
+        order_number: draft.orderNumber ?? null,
+        dedupe_key: draft.dedupeKey,
+        source_event_id: sourceEventId,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const floor = pruneThrough(seq, keep);
+    await trx
+      .updateTable('user_sequences')
+      .set({ last_seq: seq, floor_seq: sql<number>`greatest(floor_seq, ${floor})` })
+      .where('user_id', '=', userId)
+      .execute();
+    if (floor > 0) {
+      await trx.deleteFrom('notifications').where('user_id', '=', userId).where('seq', '<=', floor).execute();
+    }
+    return toView(row);
+  }
+
+  /** The user's notifications after `seq`, oldest first. */
+  async after(userId: string, seq: number, limit: number): Promise<NotificationView[]> {
+    const rows = await this.db
+      .selectFrom('notifications')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('seq', '>', seq)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    return rows.map(toView);
+  }
+
+  async keptRange(userId: string): Promise<KeptRange> {
+    const row = await this.db
+      .selectFrom('user_sequences')
+      .select(['last_seq', 'floor_seq'])
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
+    return { floor: row?.floor_seq ?? 0, last: row?.last_seq ?? 0 };
+  }
+
+  /** The newest seq of each of these users that has any. */
+  async lastSeqs(userIds: string[]): Promise<Map<string, number>> {
+    if (userIds.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('user_sequences')
+      .select(['user_id', 'last_seq'])
+      .where('user_id', '=', sql<string>`any(${userIds}::uuid[])`)
+      .execute();
+    return new Map(rows.map((r) => [r.user_id, r.last_seq]));
+  }
+
+  /** One page of the user's notifications, newest first. */
+  async page(userId: string, page: number, size: number) {
+    const [rows, total] = await Promise.all([
+      this.db
+        .selectFrom('notifications')
+        .selectAll()
+        .where('user_id', '=', userId)
+        .orderBy('seq', 'desc')
+        .offset(page * size)
+        .limit(size)
+        .execute(),
+      this.db
+        .selectFrom('notifications')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('user_id', '=', userId)
+        .executeTakeFirstOrThrow(),
+    ]);
+    return { rows: rows.map(toView), total: Number(total.n) };
+  }
+
+  async unreadCount(userId: string): Promise<number> {
+    const row = await this.db
+      .selectFrom('notifications')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('user_id', '=', userId)
+      .where('read_at', 'is', null)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  /** Marks one of the user's notifications read; false when the user has no such notification. */
+  async markRead(userId: string, id: string): Promise<boolean> {
+    const found = await this.db
+      .updateTable('notifications')
+      .set({ read_at: sql<Date>`coalesce(read_at, now())` })
+      .where('user_id', '=', userId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return found.numUpdatedRows > 0n;
+  }
+
+  async markAllRead(userId: string): Promise<void> {
+    await this.db
+      .updateTable('notifications')
+      .set({ read_at: sql<Date>`now()` })
+      .where('user_id', '=', userId)
+      .where('read_at', 'is', null)
+      .execute();
+  }
+}

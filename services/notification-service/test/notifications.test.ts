@@ -1,0 +1,196 @@
+import { randomUUID } from 'node:crypto';
+import { SOCKET_CLOSE } from '@sagamart/contracts';
+import type { Service } from '@sagamart/kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NotificationDb } from '../src/index.ts';
+import {
+  anOrder,
+  asUser,
+  deployment,
+  EventProbe,
+  events,
+  eventsHandled,
+  eventually,
+  jsonClient,
+  NotificationSocket,
+  registeredAdmin,
+  startNotifications,
+} from './support.ts';
+
+describe('notification-service', () => {
+  let service: Service<NotificationDb>;
+  let probe: EventProbe;
+  let api: ReturnType<typeof jsonClient>;
+
+  beforeAll(async () => {
+    const config = deployment({}, { notifications: { keepPerUser: 4 } });
+    [service, probe] = await Promise.all([startNotifications(config), EventProbe.start(config)]);
+    api = jsonClient(service);
+  });
+  afterAll(async () => {
+    await Promise.all([service?.stop(), probe?.stop()]);
+  });
+
+  const list = async (userId: string) => (await api.get('/api/notifications', asUser(userId))).body;
+  const count = async (userId: string) =>
+    (await api.get('/api/notifications/unread-count', asUser(userId))).body.count as number;
+
+  describe('REST', () => {
+    it('lists my notifications newest first, in Korean, with a link to the order', async () => {
+      const order = anOrder();
+      await probe.publish(events.OrderPlaced, order.placed());
+      await eventually(async () => (await count(order.userId)) === 1);
+      await probe.publish(events.OrderCancelled, order.cancelled('USER_CANCELLED', true));
+      await eventually(async () => (await count(order.userId)) === 2);
+      const page = await list(order.userId);
+      expect(page).toMatchObject({
+        page: 0,
+        size: 20,
+        totalElements: 2,
+        totalPages: 1,
+        first: true,
+        last: true,
+      });
+      const [cancelled, placed] = page.content;
+      expect(placed).toMatchObject({
+        seq: 1,
+        kind: 'ORDER_PLACED',
+        title: '주문이 접수되었습니다',
+        link: `/me/orders/${order.orderId}`,
+        orderId: order.orderId,
+        orderNumber: order.orderNumber,
+        read: false,
+      });
+      expect(placed.body).toContain('30,000원');
+      expect(cancelled).toMatchObject({ seq: 2, kind: 'ORDER_CANCELLED', title: '주문이 취소되었습니다' });
+      expect(cancelled.body).toBe(
+        `요청하신 대로 ${order.orderNumber} 주문이 취소되었습니다. 결제하신 30,000원은 환불됩니다.`,
+      );
+    });
+
+    it('marks one read, then all; someone else’s notification is a 404', async () => {
+      const mine = anOrder();
+      await probe.publish(events.OrderPlaced, mine.placed());
+      await probe.publish(events.OrderPaid, mine.paid());
+      await eventually(async () => (await count(mine.userId)) === 2);
+      const [newest] = (await list(mine.userId)).content;
+
+      const stranger = randomUUID();
+      const theirs = await api.post(`/api/notifications/${newest.id}/read`, undefined, asUser(stranger));
+      expect(theirs.status).toBe(404);
+      expect(theirs.headers.get('content-type')).toContain('application/problem+json');
+      expect(await count(mine.userId)).toBe(2);
+
+      expect(
+        (await api.post(`/api/notifications/${newest.id}/read`, undefined, asUser(mine.userId))).status,
+      ).toBe(204);
+      expect(await count(mine.userId)).toBe(1);
+      expect((await list(mine.userId)).content.map((n: { read: boolean }) => n.read)).toEqual([true, false]);
+
+      expect((await api.post('/api/notifications/read-all', undefined, asUser(mine.userId))).status).toBe(
+        204,
+      );
+      expect(await count(mine.userId)).toBe(0);
+    });
+
+    it('answers bad input and missing identity with problems', async () => {
+      const user = asUser();
+      const bad = await api.post('/api/notifications/not-a-uuid/read', undefined, user);
+      expect(bad.status).toBe(400);
+      expect(bad.body.traceId).toBeTruthy();
+      expect((await api.get('/api/notifications?size=1000', user)).status).toBe(400);
+      expect((await api.get('/api/notifications?page=-1', user)).status).toBe(400);
+      expect((await api.get('/api/notifications')).status).toBe(401);
+      expect((await api.get('/api/notifications/unread-count')).status).toBe(401);
+    });
+  });
+
+  describe('admin copies', () => {
+    it('gives every active admin their own copy of a paid order, and none to a former admin', async () => {
+      const [first, second, former] = [registeredAdmin(), registeredAdmin(), registeredAdmin()];
+      for (const admin of [first, second, former]) await probe.publish(events.UserRegistered, admin);
+      const { registeredAt: _, ...snapshot } = former;
+      await probe.publish(events.UserUpdated, {
+        ...snapshot,
+        version: 2,
+        role: 'USER',
+        changes: ['role'],
+        updatedAt: new Date().toISOString(),
+      });
+      // A late version 1 changes nothing: the demotion (version 2) stands.
+      await probe.publish(events.UserRegistered, former);
+      await eventually(
+        async () =>
+          (await eventsHandled(service, 'user.registered')) === 4 &&
+          (await eventsHandled(service, 'user.updated')) === 1,
+      );
+
+      const order = anOrder();
+      await probe.publish(events.OrderPaid, order.paid());
+      await probe.publish(events.OrderPaid, order.paid());
+      await eventually(async () => (await count(first.userId)) === 1 && (await count(second.userId)) === 1);
+      const [copy] = (await list(first.userId)).content;
+      expect(copy).toMatchObject({
+        kind: 'ADMIN_ORDER_PAID',
+        title: '새 주문이 결제되었습니다',
+        link: `/admin/orders/${order.orderId}`,
+      });
+      expect((await list(second.userId)).content[0].id).not.toBe(copy.id);
+      expect(await count(former.userId)).toBe(0);
+      expect((await list(order.userId)).content.map((n: { kind: string }) => n.kind)).toEqual(['ORDER_PAID']);
+    });
+  });
+
+  describe('socket protocol', () => {
+    it('answers a resume from before what is kept with a reset, then goes on live', async () => {
+      const userId = randomUUID();
+      // Five notifications; four are kept (keepPerUser: 4), so seq 1 is gone.
+      for (let i = 0; i < 5; i++) await probe.publish(events.OrderPlaced, anOrder(userId).placed());
+      await eventually(async () => (await list(userId)).content[0]?.seq === 5);
+      expect((await list(userId)).content.map((n: { seq: number }) => n.seq)).toEqual([5, 4, 3, 2]);
+
+      const stale = NotificationSocket.direct(service, asUser(userId));
+      await stale.resume(0);
+      await eventually(() => stale.received.length >= 2);
+      expect(stale.received).toEqual([
+        { type: 'reset', last: 5 },
+        { type: 'resumed', last: 5 },
+      ]);
+      await probe.publish(events.OrderPlaced, anOrder(userId).placed());
+      await stale.until(1);
+      expect(stale.seqs).toEqual([6]);
+      stale.close();
+
+      const recent = NotificationSocket.direct(service, asUser(userId));
+      await recent.resume(3);
+      await recent.until(3);
+      expect(recent.seqs).toEqual([4, 5, 6]);
+      // A seq this history never had (a client of a wiped database) is a reset too.
+      const future = NotificationSocket.direct(service, asUser(userId));
+      await future.resume(99);
+      await eventually(() => future.received.length >= 2);
+      expect(future.received[0]).toEqual({ type: 'reset', last: 6 });
+      recent.close();
+      future.close();
+    });
+
+    it('answers ping with pong and closes on anything outside the protocol', async () => {
+      const socket = NotificationSocket.direct(service, asUser());
+      await socket.opened;
+      socket.socket.send(JSON.stringify({ type: 'ping' }));
+      await eventually(() => socket.received.some((m) => m.type === 'pong'));
+      socket.socket.send(JSON.stringify({ type: 'resume', since: -1 }));
+      expect((await socket.closed).code).toBe(SOCKET_CLOSE.protocolError);
+
+      const twice = NotificationSocket.direct(service, asUser());
+      await twice.resume(0);
+      await twice.resume(0);
+      expect((await twice.closed).code).toBe(SOCKET_CLOSE.protocolError);
+    });
+
+    it('refuses a socket without an identity', async () => {
+      const anonymous = NotificationSocket.direct(service, {});
+      await expect(anonymous.opened).rejects.toThrow(/401/);
+    });
+  });
+});

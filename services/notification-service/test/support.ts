@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import {
+  type EventContract,
+  type EventPayload,
+  type NotificationServerMessage,
+  OrderCancelled,
+  type OrderCancelledPayload,
+  OrderPaid,
+  type OrderPaidPayload,
+  OrderPlaced,
+  type OrderPlacedPayload,
+  UserRegistered,
+  UserUpdated,
+} from '@sagamart/contracts';
+import { type ConfigTree, defineService, type Service } from '@sagamart/kit';
+import { eventually, startTestService, uniqueName } from '@sagamart/testkit';
+import WebSocket from 'ws';
+import notificationService, { type NotificationDb } from '../src/index.ts';
+
+export { asUser, eventsHandled, eventually, jsonClient } from '@sagamart/testkit';
+
+/**
+ * Config shared by every instance of one notification "deployment" under test: one service database
+ * and one bus (or one RabbitMQ prefix). The transport part is given by the suite.
+ */
+export function deployment(transport: ConfigTree = {}, extra: ConfigTree = {}): ConfigTree {
+  return {
+    database: { name: uniqueName('t_notify') },
+    bus: { database: uniqueName('t_bus'), pollMs: 200 },
+    events: { baseDelayMs: 50 },
+    ...transport,
+    ...extra,
+  };
+}
+
+export function startNotifications(config: ConfigTree): Promise<Service<NotificationDb>> {
+  return startTestService(notificationService, { config });
+}
+
+/** Stands in for order-, payment- and user-service: publishes their events through its own outbox. */
+const publisherService = defineService({ name: 'event-probe', port: 0, migrations: {} });
+
+export class EventProbe {
+  private constructor(readonly service: Service<unknown>) {}
+
+  static async start(config: ConfigTree): Promise<EventProbe> {
+    const { database: _own, ...shared } = config;
+    return new EventProbe(await startTestService(publisherService, { config: shared }));
+  }
+
+  /** Publishes one event; the same `messageId` twice is a redelivery of one event. */
+  async publish<C extends EventContract>(contract: C, payload: EventPayload<C>, messageId?: string) {
+    const ctx = this.service.context;
+    return ctx.transaction((trx) => ctx.publish(trx, contract, payload, messageId ? { messageId } : {}));
+  }
+
+  stop() {
+    return this.service.stop();
+  }
+}
+
+let orders = 0;
+/** A fresh order of a user: ids and the payloads of its events. */
+export function anOrder(userId: string = randomUUID()) {
+  orders += 1;
+  const orderId = randomUUID();
+  const orderNumber = `ORD-20261204-${String(orders).padStart(4, '0')}${randomUUID().slice(0, 4).toUpperCase()}`;
+  const at = new Date().toISOString();
+  const ref = { orderId, orderNumber, userId };
+  return {
+    ...ref,
+    placed: (): OrderPlacedPayload => ({
+      ...ref,
+      version: 2,
+      subtotal: 30_000,
+      discountAmount: 0,
+      pointsUsed: 0,
+      payableAmount: 30_000,
+      orderName: '티셔츠 외 1건',
+      placedAt: at,
+    }),
+    paid: (): OrderPaidPayload => ({
+      ...ref,
+      version: 3,
+      payableAmount: 30_000,
+      paymentId: randomUUID(),
+      paidAt: at,
+    }),
+    cancelled: (reason: OrderCancelledPayload['reason'], wasPaid = false): OrderCancelledPayload => ({
+      ...ref,
+      version: 4,
+      reason,
+      payableAmount: 30_000,
+      wasPaid,
+      cancelledAt: at,
+    }),
+  };
+}
+
+export const events = {
+  OrderPlaced,
+  OrderPaid,
+  OrderCancelled,
+  UserRegistered,
+  UserUpdated,
+};
+
+export function registeredAdmin(userId: string = randomUUID()) {
+  return {
+    userId,
+    version: 1,
+    email: `${userId}@example.test`,
+    name: '관리자',
+    phone: null,
+    role: 'ADMIN' as const,
+    status: 'ACTIVE' as const,
+    grade: 'NORMAL' as const,
+    registeredAt: new Date().toISOString(),
+  };
+}
+
+type Received = NotificationServerMessage;
+
+/** One socket to /ws/notifications (straight to a service, or through the gateway). */
+export class NotificationSocket {
+  readonly received: Received[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  readonly opened: Promise<void>;
+  readonly socket: WebSocket;
+
+  constructor(url: string, headers: Record<string, string> = {}) {
+    this.socket = new WebSocket(url, { headers });
+    this.socket.on('message', (data) => this.received.push(JSON.parse(data.toString()) as Received));
+    this.closed = new Promise((resolve) =>
+      this.socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
+    this.opened = new Promise((resolve, reject) => {
+      this.socket.once('open', () => resolve());
+      this.socket.once('error', reject);
+      this.socket.once('unexpected-response', (_req, res) => {
+        res.resume();
+        reject(new Error(`handshake answered ${res.statusCode}`));
+      });
+    });
+    this.socket.on('error', () => {});
+  }
+
+  static direct(service: Service<unknown>, headers: Record<string, string>) {
+    return new NotificationSocket(`${service.url.replace(/^http/, 'ws')}/ws/notifications`, headers);
+  }
+
+  async resume(since: number): Promise<void> {
+    await this.opened;
+    this.socket.send(JSON.stringify({ type: 'resume', since }));
+  }
+
+  get notifications() {
+    return this.received.filter((m) => m.type === 'notification');
+  }
+
+  get seqs(): number[] {
+    return this.notifications.map((n) => n.seq);
+  }
+
+  /** Waits until the socket has received `count` notifications in all. */
+  until(count: number, timeoutMs = 10_000) {
+    return eventually(() => this.notifications.length >= count, timeoutMs);
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+/**
+ * A client as the web app behaves: on any close it reconnects (through `connect`) and resumes from
+ * the highest seq it holds. Records every seq in arrival order across connections.
+ */
+export class ResumingClient {
+  readonly seqs: number[] = [];
+  readonly closeCodes: number[] = [];
+  connections = 0;
+  private current: NotificationSocket | undefined;
+  private stopped = false;
+
+  constructor(private readonly connect: () => NotificationSocket) {}
+
+  get last(): number {
+    return this.seqs.at(-1) ?? 0;
+  }
+
+  async start(): Promise<void> {
+    await this.open();
+  }
+
+  private async open(): Promise<void> {
+    for (let attempt = 0; !this.stopped && attempt < 50; attempt++) {
+      const socket = this.connect();
+      try {
+        await socket.opened;
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+        continue;
+      }
+      this.connections += 1;
+      this.current = socket;
+      socket.socket.on('message', (data) => {
+        const message = JSON.parse(data.toString()) as Received;
+        if (message.type === 'notification') this.seqs.push(message.seq);
+      });
+      void socket.closed.then(({ code }) => {
+        this.closeCodes.push(code);
+        if (!this.stopped) void this.open();
+      });
+      await socket.resume(this.last);
+      return;
+    }
+  }
+
+  until(count: number, timeoutMs = 20_000) {
+    return eventually(() => this.seqs.length >= count, timeoutMs);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.current?.close();
+  }
+}
