@@ -1,5 +1,3 @@
-import { Type } from 'typebox';
-
 /** One invalid input field, as listed in a validation problem. */
 export interface FieldProblem {
   field: string;
@@ -18,18 +16,8 @@ export interface ProblemDetails {
   [extension: string]: unknown;
 }
 
-export const ProblemSchema = Type.Object(
-  {
-    type: Type.String(),
-    title: Type.String(),
-    status: Type.Integer(),
-    detail: Type.Optional(Type.String()),
-    instance: Type.Optional(Type.String()),
-    traceId: Type.Optional(Type.String()),
-    errors: Type.Optional(Type.Array(Type.Object({ field: Type.String(), message: Type.String() }))),
-  },
-  { additionalProperties: true },
-);
+// The problem shape is a public HTTP contract (the web reads it too); the kit re-exports it for services.
+export { ProblemSchema } from '@sagamart/contracts/http/problem';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request',

@@ -1,19 +1,15 @@
-/** One invalid field, as listed in a problem's `errors` array. */
-export interface FieldError {
-  field: string;
-  message: string;
-}
+// The services' problem shape, as a type only: nothing of it reaches the bundle.
+import type { ProblemSchema } from '@sagamart/contracts/http/problem';
+import type { Static } from 'typebox';
 
-/** RFC 9457 problem details as the platform's services emit them. */
-export interface ProblemDetails {
-  type?: string;
-  title?: string;
-  status?: number;
-  detail?: string;
-  instance?: string;
-  traceId?: string;
-  errors?: FieldError[];
-}
+/**
+ * RFC 9457 problem details as the platform's services emit them; every member optional, since a body
+ * that is not the services' own (a proxy's error page, a network failure) is read as far as it goes.
+ */
+export type ProblemDetails = Partial<Static<typeof ProblemSchema>>;
+
+/** One invalid field, as listed in a problem's `errors` array. */
+export type FieldError = NonNullable<ProblemDetails['errors']>[number];
 
 /** Status used for failures that never reached the server (offline, DNS, CORS, aborted). */
 export const NETWORK_ERROR_STATUS = 0;

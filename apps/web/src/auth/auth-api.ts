@@ -1,15 +1,13 @@
+import type * as auth from '@sagamart/contracts/http/auth';
+import type { Static } from 'typebox';
 import { sendRequest } from '../api/http.ts';
 
 /**
- * What login and refresh return to the browser. `expiresIn` is the access token's lifetime in
- * seconds. The refresh token is not here: the server sets it as an HttpOnly cookie on /api/auth,
+ * What the browser reads of login and refresh answers. `expiresIn` is the access token's lifetime in
+ * seconds. The refresh token is not read: the server sets it as an HttpOnly cookie on /api/auth,
  * which the browser sends with refresh and logout by itself.
  */
-export interface TokenPair {
-  accessToken: string;
-  tokenType: 'Bearer';
-  expiresIn: number;
-}
+export type TokenPair = Pick<Static<typeof auth.TokenPairSchema>, 'accessToken' | 'tokenType' | 'expiresIn'>;
 
 export function isTokenPair(value: unknown): value is TokenPair {
   if (typeof value !== 'object' || value === null) return false;

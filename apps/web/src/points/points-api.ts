@@ -1,24 +1,16 @@
+// user-service's points shapes come from its schemas, as types only: nothing of them reaches the bundle.
+import type * as points from '@sagamart/contracts/http/points';
+import type * as users from '@sagamart/contracts/http/users';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
+import type { Static } from 'typebox';
 import { api } from '../api/client.ts';
 import type { Page, PageRequest } from '../api/page.ts';
 
-/** Server-defined movement kinds (CHARGE, USE, REFUND, ...); unknown ones are shown as-is. */
-export type PointEntryType = string;
+/** A ledger movement; `type` is server-defined (CHARGE, USE, REFUND, ...) and unknown ones are shown as-is. */
+export type PointLedgerEntry = Static<typeof users.LedgerEntrySchema>;
 
-export interface PointLedgerEntry {
-  id: string | number;
-  type: PointEntryType;
-  /** Signed won: positive adds to the balance. */
-  amount: number;
-  balanceAfter: number;
-  reason: string | null;
-  createdAt: string;
-}
-
-export interface MyPoints {
-  balance: number;
-  ledger: Page<PointLedgerEntry>;
-}
+/** The balance and a page of the ledger. */
+export type MyPoints = Static<typeof points.MyPointsSchema>;
 
 export const POINT_LEDGER_PAGE_SIZE = 10;
 
@@ -34,24 +26,10 @@ export function myPointsQuery(paging: PageRequest) {
 /** Every cached points page, so a charge refreshes the balance and the ledger together. */
 export const myPointsQueryPrefix = ['me', 'points'] as const;
 
-export type PointChargeStatus = 'PENDING' | 'PAID' | 'FAILED' | 'REFUND_REQUESTED' | 'REFUNDED';
+export type PointChargeStatus = Static<typeof points.PointChargeStatusSchema>;
 
 /** A points charge: paid at the PG like an order, with `chargeNumber` as the PG's order number. */
-export interface PointCharge {
-  chargeId: string;
-  chargeNumber: string;
-  /** Won paid at the PG = points credited once the payment is approved. */
-  amount: number;
-  status: PointChargeStatus;
-  /** The PG window's label. */
-  orderName: string;
-  failureCode: string | null;
-  failureMessage: string | null;
-  createdAt: string;
-  paidAt: string | null;
-  refundRequestedAt: string | null;
-  refundedAt: string | null;
-}
+export type PointCharge = Static<typeof points.PointChargeSchema>;
 
 export const POINT_CHARGES_PAGE_SIZE = 5;
 

@@ -1,29 +1,15 @@
-import { POINT_CHARGE_STATUSES, PointChargeNumber } from '@sagamart/contracts';
 import { PageQuery, PageSchema, requireIdentity, type ServiceApp, type ServiceContext } from '@sagamart/kit';
-import { Type } from 'typebox';
 import { userModule } from '../app/module.ts';
 import type { UserDb } from '../infra/schema.ts';
-import { LedgerEntrySchema, problems } from './schemas.ts';
+import {
+  ChargeNumberParams,
+  MyPointsSchema,
+  PointChargeBody,
+  PointChargeSchema,
+  problems,
+} from './schemas.ts';
 
 const tags = ['points'];
-
-const Timestamp = Type.String({ format: 'date-time' });
-
-const PointChargeSchema = Type.Object({
-  chargeId: Type.String(),
-  chargeNumber: Type.String({ description: 'The PG order number (PNT-yyyyMMdd-XXXXXXXX)' }),
-  amount: Type.Integer({ description: 'Won to pay at the PG = points credited once approved' }),
-  status: Type.Enum(POINT_CHARGE_STATUSES),
-  orderName: Type.String({ description: 'The label for the PG checkout' }),
-  failureCode: Type.Union([Type.String(), Type.Null()]),
-  failureMessage: Type.Union([Type.String(), Type.Null()]),
-  createdAt: Timestamp,
-  paidAt: Type.Union([Timestamp, Type.Null()]),
-  refundRequestedAt: Type.Union([Timestamp, Type.Null()]),
-  refundedAt: Type.Union([Timestamp, Type.Null()]),
-});
-
-const ChargeNumberParams = Type.Object({ chargeNumber: PointChargeNumber });
 
 /** The signed-in user's points (USER). */
 export function registerPointsRoutes(app: ServiceApp, ctx: ServiceContext<UserDb>): void {
@@ -37,7 +23,7 @@ export function registerPointsRoutes(app: ServiceApp, ctx: ServiceContext<UserDb
         summary: 'My balance and ledger (newest first)',
         querystring: PageQuery,
         response: {
-          200: Type.Object({ balance: Type.Integer(), ledger: PageSchema(LedgerEntrySchema) }),
+          200: MyPointsSchema,
           ...problems,
         },
       },
@@ -55,7 +41,7 @@ export function registerPointsRoutes(app: ServiceApp, ctx: ServiceContext<UserDb
           'amount: a positive whole number of won, at most points.maxCharge. Answers a PENDING charge: pay it at the ' +
           "PG's checkout with orderNumber = chargeNumber and the same amount, then confirm with POST " +
           '/api/payments/confirm. The points are credited once the payment is approved.',
-        body: Type.Object({ amount: Type.Integer({ minimum: 1 }) }, { additionalProperties: false }),
+        body: PointChargeBody,
         response: { 201: PointChargeSchema, ...problems },
       },
     },

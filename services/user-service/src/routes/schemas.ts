@@ -9,6 +9,7 @@ import { problemResponses } from '@sagamart/kit';
 import type { RuleMessages } from './validation.ts';
 
 // The public shapes live in @sagamart/contracts, where the web reads their types.
+export * from '@sagamart/contracts/http/points';
 export * from '@sagamart/contracts/http/users';
 
 /** The shared rules' wording for each field. */
