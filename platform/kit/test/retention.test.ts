@@ -90,6 +90,7 @@ describe('kit retention', () => {
     const metric = async (name: string, table: string) =>
       metricValue(await (await fetch(`${service.url}/metrics`)).text(), name, { table }) ?? 0;
     return {
+      name,
       service,
       http: jsonClient(service),
       message,
@@ -149,7 +150,7 @@ describe('kit retention', () => {
 
   it('keeps the inbox row of a message whose dead letter is unhandled, and prunes handled dead letters after their window', async () => {
     const c = await startConsumer();
-    const admin = asUser(undefined, 'ADMIN');
+    const admin = asUser(undefined, 'ADMIN', undefined, c.name);
     // The first copy fails every attempt and is dead-lettered; a second copy (a relay re-send) succeeds.
     const copy = c.message('dl-1');
     await c.failing('dl-1', true);
