@@ -21,7 +21,8 @@ export function registerImageRoutes(app: ServiceApp, ctx: ServiceContext<Product
   app.post(
     '/api/admin/products/images',
     {
-      onRequest: adminOnly,
+      // The media type is checked before the body is read (and before any body guard looks at it).
+      onRequest: [adminOnly, requireImageBody],
       bodyLimit: maxBytes,
       schema: {
         tags: tags.images,
@@ -30,15 +31,7 @@ export function registerImageRoutes(app: ServiceApp, ctx: ServiceContext<Product
       },
     },
     async (req, reply) => {
-      if (!Buffer.isBuffer(req.body)) {
-        throw new Problem(
-          415,
-          'Send the image as the raw body with Content-Type image/* or application/octet-stream',
-          {
-            code: 'image-body',
-          },
-        );
-      }
+      if (!Buffer.isBuffer(req.body)) throw imageBodyProblem();
       return reply.status(201).send(await images.upload(req.body));
     },
   );
@@ -74,4 +67,16 @@ export function registerImageRoutes(app: ServiceApp, ctx: ServiceContext<Product
       return reply.type(image.contentType).header('x-content-type-options', 'nosniff').send(image.bytes);
     },
   );
+}
+
+const IMAGE_BODY_TYPE = /^(image\/[a-z0-9.+-]+|application\/octet-stream)\s*(;|$)/i;
+
+const imageBodyProblem = () =>
+  new Problem(415, 'Send the image as the raw body with Content-Type image/* or application/octet-stream', {
+    code: 'image-body',
+  });
+
+async function requireImageBody(req: { headers: Record<string, string | string[] | undefined> }) {
+  const type = req.headers['content-type'];
+  if (typeof type !== 'string' || !IMAGE_BODY_TYPE.test(type)) throw imageBodyProblem();
 }
