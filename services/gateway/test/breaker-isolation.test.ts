@@ -55,6 +55,7 @@ describe('one shopper hammering with bad input', () => {
     gw = await startGateway(discovery, {
       routes: [{ id: 'quotes', path: '/api/quotes', service: 'quote-service', role: 'USER' }],
       breaker: { ...defaultBreakerOptions },
+      metrics: { scrapeToken: 'prometheus-test' },
     });
     services = [auth.service, pricingService, quoteService, gw];
   });
@@ -90,7 +91,9 @@ describe('one shopper hammering with bad input', () => {
     expect(new Set(good)).toEqual(new Set([200]));
     const quoteMetrics = await (await fetch(`${quoteService.url}/metrics`)).text();
     expect(breakerState(quoteMetrics, 'pricing-service')).toBe(0);
-    const gatewayMetrics = await (await fetch(`${gw.url}/metrics`)).text();
+    const gatewayMetrics = await (
+      await fetch(`${gw.url}/metrics`, { headers: { authorization: 'Bearer prometheus-test' } })
+    ).text();
     expect(breakerState(gatewayMetrics, 'route:quotes')).toBe(0);
   });
 });
