@@ -1,6 +1,6 @@
 import { createRequire } from 'node:module';
 import type { Service } from '@sagamart/kit';
-import { eventually, uniqueName } from '@sagamart/testkit';
+import { eventually, testPlatformLogin, uniqueName } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, startDiscoveryServer } from './support.ts';
 
@@ -39,9 +39,12 @@ describe('discovery server with eureka-js-client fetching deltas', () => {
       logger: silent,
       shouldUseDelta: true,
       eureka: {
-        host: '127.0.0.1',
-        port: Number(new URL(server.url).port),
-        servicePath: '/eureka/apps/',
+        // The platform's Basic credentials in the URL, as Spring's eureka.client.serviceUrl takes them.
+        serviceUrls: {
+          default: [
+            `http://${testPlatformLogin.user}:${testPlatformLogin.password}@127.0.0.1:${new URL(server.url).port}/eureka/apps/`,
+          ],
+        },
         registerWithEureka: false,
         registryFetchInterval: 100,
         maxRetries: 0,
