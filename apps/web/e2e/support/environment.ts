@@ -27,8 +27,12 @@ const SHARED_ENV = {
   adminPassword: 'SAGAMART_E2E_ADMIN_PASSWORD',
 } as const;
 
-/** Platform services are shifted by this much, so the tests can run beside a developer's `npm start`. */
-const DEFAULT_PORT_OFFSET = 30_000;
+/**
+ * Platform services are shifted by this much, so the tests can run beside a developer's `npm start`.
+ * The shifted ports (22080–23090) stay below Linux's ephemeral range (32768+), where a client socket of
+ * an earlier suite can still hold a port, and clear of the launcher (20000) and fuzz (22000) suites.
+ */
+const DEFAULT_PORT_OFFSET = 14_000;
 const DEFAULT_PG_PORT = 9083;
 
 export function environmentVariables(environment: E2eEnvironment): Record<string, string> {
