@@ -114,8 +114,11 @@ describe('session', { timeout: 300_000 }, () => {
       await second.getByRole('heading', { name: 'Profile', level: 1 }).waitFor();
 
       // Logging out in the second tab signs the first one out as well, and the cookie is gone.
+      // The tabs sign out at once; the server's answer (which clears the cookie) follows.
+      const loggedOut = second.waitForResponse((res) => res.url().endsWith('/api/auth/logout'));
       await second.getByRole('button', { name: 'Log out' }).click();
       await first.getByRole('link', { name: 'Log in' }).first().waitFor();
+      assert.equal((await loggedOut).status(), 204);
       assert.equal(
         (await context.cookies()).find((c) => c.name === REFRESH_COOKIE),
         undefined,
