@@ -1,4 +1,4 @@
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { CircuitBreakers, DeploymentCredentials, Discovery, ServiceApp } from '@sagamart/kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { forwardRequest } from '../app/forward-request.ts';
