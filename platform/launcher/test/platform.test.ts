@@ -18,7 +18,7 @@ describe('launcher: the whole platform, one process per service', () => {
       dataDir,
       quiet: true,
       postgresPort: await freePort(),
-      portOffset: 20_000,
+      portOffset: Number(process.env.SAGAMART_PLATFORM_TEST_PORT_OFFSET ?? 20_000),
       env: {
         LOG_LEVEL: 'warn',
         DISCOVERY_LEASEMS: String(leaseMs),

@@ -50,6 +50,7 @@ export default async function setup(project: TestProject) {
     });
     project.provide('pgServerUrl', url);
     // Test databases are named t_*; drop them so a shared server does not fill up across runs.
+    // Without FORCE: a database another run is still connected to stays until that run ends.
     return async () => {
       const admin = new pg.Client({ connectionString: url });
       await admin.connect();
@@ -57,7 +58,7 @@ export default async function setup(project: TestProject) {
         "select datname from pg_database where datname like 't\\_%'",
       );
       for (const { datname } of rows)
-        await admin.query(`drop database if exists "${datname}" with (force)`).catch(() => {});
+        await admin.query(`drop database if exists "${datname}"`).catch(() => {});
       await admin.end();
     };
   }
