@@ -258,6 +258,8 @@ class ServiceRuntime<DB> implements Service<DB> {
       serviceName: def.name,
       zipkinUrl: config.optionalString('tracing.zipkin.url') ?? env.ZIPKIN_URL,
       sampleRatio: config.number('tracing.sampleRatio', 1),
+      // trace-server admits spans from the platform's services only; a real Zipkin ignores the header.
+      exportHeaders: () => this.credentials.headersFor('trace-server'),
     });
     const breakers = new CircuitBreakers(
       this.metrics,

@@ -38,6 +38,8 @@ export interface TracingOptions {
   zipkinUrl?: string | undefined;
   /** 0..1, applied to new root traces. */
   sampleRatio?: number;
+  /** Headers for each export request (a fresh service token for the platform's trace-server). */
+  exportHeaders?: () => Record<string, string>;
 }
 
 export interface Tracing {
@@ -50,7 +52,11 @@ export function createTracing(options: TracingOptions): Tracing {
   const spanProcessors: SpanProcessor[] = options.zipkinUrl
     ? [
         new BatchSpanProcessor(
-          new ZipkinExporter({ url: options.zipkinUrl, serviceName: options.serviceName }),
+          new ZipkinExporter({
+            url: options.zipkinUrl,
+            serviceName: options.serviceName,
+            ...(options.exportHeaders ? { getExportRequestHeaders: options.exportHeaders } : {}),
+          }),
         ),
       ]
     : [];

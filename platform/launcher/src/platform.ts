@@ -144,8 +144,17 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   let stopping = false;
   const inProcess: Array<{ stop(): Promise<void> }> = [];
 
+  // Every service exports its spans to the platform's trace-server, unless TRACING_ZIPKIN_URL names
+  // another collector (a real Zipkin, Jaeger's Zipkin endpoint). The trace-server exports nothing.
+  const traceServer = services.find((s) => s.name === 'trace-server');
+  const zipkinUrl =
+    process.env.TRACING_ZIPKIN_URL ??
+    (traceServer ? `http://127.0.0.1:${traceServer.port}/api/v2/spans` : undefined);
   const serviceEnv = (s: ServicePackage) => ({
     ...env,
+    ...(zipkinUrl && s.name !== 'trace-server' && !env.TRACING_ZIPKIN_URL
+      ? { TRACING_ZIPKIN_URL: zipkinUrl }
+      : {}),
     SAGAMART_DEPLOYMENT_SECRET: login.deploymentSecret,
     SERVER_PORT: String(s.port),
   });
