@@ -53,4 +53,4 @@ export {
   type ServiceOptions,
 } from './service.ts';
 export { ServiceCallError, ServiceClient } from './service-client.ts';
-export { currentTraceId, injectTraceContext } from './tracing.ts';
+export { currentTraceId, injectTraceContext, SpanKind, withSpan } from './tracing.ts';

@@ -195,6 +195,26 @@ describe('order saga', () => {
     const points = await shop.points(user);
     expect(points.balance).toBe(3_000);
     expect(points.ledger.map((e) => e.type)).toEqual(['COMMIT', 'RESERVE', 'CHARGE']);
+    // The saga's log is its timeline: every call with its duration and trace, and the payment between.
+    const log = (await shop.adminOrder(order.orderId)).body.saga.log as Json[];
+    expect(log.map((l) => `${l.action}:${l.step}:${l.outcome}`)).toEqual([
+      'reserve:stock:DONE',
+      'reserve:coupon:DONE',
+      'reserve:points:DONE',
+      'pay:payment:DONE',
+      'commit:stock:DONE',
+      'commit:coupon:DONE',
+      'commit:points:DONE',
+    ]);
+    for (const entry of log) {
+      expect(entry.traceId).toMatch(/^[0-9a-f]{32}$/);
+      if (entry.step === 'payment') expect(entry.durationMs).toBeNull();
+      else expect(entry.durationMs).toBeGreaterThanOrEqual(0);
+    }
+    // The reservations ran in the trace of the order's placement, the commits in the payment's.
+    expect(log[0]!.traceId).toBe(placed.headers.get('x-trace-id'));
+    expect(log[4]!.traceId).toBe(log[3]!.traceId);
+    expect(log[3]!.traceId).not.toBe(log[0]!.traceId);
     await expectInvariants(shop.urls(), { productIds, userIds });
   });
 
@@ -382,6 +402,17 @@ describe('order saga', () => {
     expect(await shop.sku(productId, skuIds[0]!)).toMatchObject({ stock: 10, reserved: 0, sold: 0 });
     expect((await shop.myCoupon(user, couponId)).status).toBe('ISSUED');
     expect((await shop.points(user)).balance).toBe(3_000);
+    const log = (await shop.adminOrder(order.orderId)).body.saga.log as Json[];
+    expect(log.map((l) => `${l.action}:${l.step}:${l.outcome}`)).toEqual([
+      'reserve:stock:DONE',
+      'reserve:coupon:DONE',
+      'reserve:points:DONE',
+      'pay:payment:REFUSED',
+      'compensate:points:DONE',
+      'compensate:coupon:DONE',
+      'compensate:stock:DONE',
+    ]);
+    expect(log[3]!.detail).toMatch(/^[A-Z_]+: /);
     // A second attempt at paying the cancelled order is refused before anything is charged.
     expect((await shop.pay(order.orderNumber)).status).toBe(409);
     await expectInvariants(shop.urls(), { productIds, userIds });

@@ -215,14 +215,25 @@ export const OrderDetail = Type.Object({
 });
 export type OrderDetail = Static<typeof OrderDetail>;
 
+/** Steps of the saga's log: the participants' steps, and the payment (its outcome and refund, by event). */
+export const SAGA_LOG_STEPS = [...STEP_NAMES, 'payment'] as const;
+export const SAGA_LOG_ACTIONS = ['reserve', 'commit', 'compensate', 'pay'] as const;
+
 const SagaLogEntry = Type.Object({
-  action: Type.Union([Type.Literal('reserve'), Type.Literal('commit'), Type.Literal('compensate')]),
-  step: Type.Enum(STEP_NAMES),
+  /** `pay`: the PG's answer (payment step); a payment refund is its `compensate`. */
+  action: Type.Enum(SAGA_LOG_ACTIONS),
+  step: Type.Enum(SAGA_LOG_STEPS),
   outcome: Type.Union([Type.Literal('DONE'), Type.Literal('REFUSED'), Type.Literal('FAILED')]),
   attempt: Type.Integer(),
+  /** The participant's answer when it was not a plain success; the payment's method, or its failure. */
   detail: Nullable(Type.String()),
+  /** How long the participant call took (none for payment entries: they arrive as events). */
+  durationMs: Nullable(Type.Integer({ minimum: 0 })),
+  /** The trace the call or event belongs to (none when tracing was off). */
+  traceId: Nullable(Type.String()),
   at: Timestamp,
 });
+export type SagaLogEntry = Static<typeof SagaLogEntry>;
 
 export const SagaView = Type.Object({
   phase: Type.Enum(SAGA_PHASES),

@@ -8,7 +8,7 @@ import {
 import { conflict, notFound, type ServiceContext, sql } from '@sagamart/kit';
 import { isCancellable } from '../domain/order-status.ts';
 import { afterPaymentApproved } from '../domain/saga.ts';
-import { addTimeline, lockOrder, sagaState, type Trx } from '../infra/order-store.ts';
+import { addTimeline, lockOrder, logPayment, sagaState, type Trx } from '../infra/order-store.ts';
 import type { OrderDb } from '../infra/schema.ts';
 import type { OrderTransitions } from './order-transitions.ts';
 import type { SagaRunner } from './saga-runner.ts';
@@ -54,6 +54,11 @@ export class OrderLifecycle {
     if (!locked) return;
     const { order, saga } = locked;
     await addTimeline(trx, order.id, 'PAYMENT_APPROVED', order.status, `${event.amount} (${event.method})`);
+    await logPayment(trx, order.id, {
+      action: 'pay',
+      outcome: 'DONE',
+      detail: `${event.method} ${event.amount}`,
+    });
     // Cancelled meanwhile: payment-service refunds the approval on order.cancelled; the order stays CANCELLED.
     if (saga.phase !== 'AWAITING_PAYMENT') return;
     if (event.amount !== order.payable_amount) {
@@ -82,6 +87,11 @@ export class OrderLifecycle {
       order.status,
       `${event.code}: ${event.message}`.slice(0, 300),
     );
+    await logPayment(trx, order.id, {
+      action: 'pay',
+      outcome: 'REFUSED',
+      detail: `${event.code}: ${event.message}`,
+    });
     if (saga.phase !== 'AWAITING_PAYMENT') return;
     await this.transitions.cancel(trx, order, saga, 'PAYMENT_FAILED');
     afterCommit(() => void this.runner.kick(order.id));
@@ -91,6 +101,11 @@ export class OrderLifecycle {
     const locked = await this.lockForPayment(trx, { status: 'REFUNDED', event });
     if (!locked) return;
     await addTimeline(trx, locked.order.id, 'PAYMENT_REFUNDED', locked.order.status, `${event.amount}`);
+    await logPayment(trx, locked.order.id, {
+      action: 'compensate',
+      outcome: 'DONE',
+      detail: `${event.amount}`,
+    });
   }
 
   /** Cancels PAYMENT_PENDING orders placed longer ago than orders.paymentTimeoutSeconds. */

@@ -74,6 +74,8 @@ export class OrderReads {
           outcome: l.outcome,
           attempt: l.attempt,
           detail: l.detail,
+          durationMs: l.duration_ms,
+          traceId: l.trace_id,
           at: l.at.toISOString(),
         })),
       },

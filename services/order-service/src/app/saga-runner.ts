@@ -1,4 +1,4 @@
-import { type ServiceContext, sql } from '@sagamart/kit';
+import { currentTraceId, type ServiceContext, sql, withSpan } from '@sagamart/kit';
 import {
   afterRefusal,
   afterSuccess,
@@ -18,7 +18,10 @@ import type { StepHandler } from './saga-steps.ts';
 /** Why a run ended: the saga waits (for payment, or is over), retries later, or this instance stops. */
 export type RunOutcome = 'idle' | 'retry-later' | 'stopped';
 
-type Outcome = { kind: 'done' } | { kind: 'refused' | 'failed'; detail: string };
+type Outcome = ({ kind: 'done' } | { kind: 'refused' | 'failed'; detail: string }) & {
+  /** The participant call's duration and trace, for the saga's log (none when there was no call). */
+  call?: { durationMs: number; traceId: string | null };
+};
 
 interface Claimed {
   saga: SagaRow;
@@ -138,7 +141,33 @@ export class SagaRunner {
     return { saga, state: sagaState(saga), order };
   }
 
-  private async invoke(action: SagaAction, claimed: Claimed): Promise<Outcome> {
+  /** One participant call, in its own span `saga <step> <action>` (a child of whatever started the run). */
+  private invoke(action: SagaAction, claimed: Claimed): Promise<Outcome> {
+    const started = performance.now();
+    return withSpan(
+      this.ctx.tracing.tracer,
+      `saga ${action.step} ${action.kind}`,
+      {
+        attributes: {
+          'saga.step': action.step,
+          'saga.action': action.kind,
+          'saga.attempt': claimed.saga.attempts + 1,
+          'order.id': claimed.order.id,
+        },
+      },
+      async (span) => {
+        const outcome = await this.call(action, claimed);
+        span.setAttribute('saga.outcome', outcome.kind);
+        if (outcome.kind !== 'done') span.setAttribute('saga.detail', outcome.detail);
+        return {
+          ...outcome,
+          call: { durationMs: Math.round(performance.now() - started), traceId: currentTraceId() ?? null },
+        };
+      },
+    );
+  }
+
+  private async call(action: SagaAction, claimed: Claimed): Promise<Outcome> {
     try {
       const items = action.step === 'stock' ? await loadItems(this.ctx.db, claimed.order.id) : [];
       await this.steps[action.step]![action.kind]({ order: claimed.order, items });
@@ -173,6 +202,8 @@ export class SagaRunner {
             outcome: outcome.kind === 'done' ? 'DONE' : outcome.kind === 'refused' ? 'REFUSED' : 'FAILED',
             attempt: saga.attempts + 1,
             detail: outcome.kind === 'done' ? null : outcome.detail,
+            duration_ms: outcome.call?.durationMs ?? null,
+            trace_id: outcome.call?.traceId ?? null,
           })
           .execute();
       }

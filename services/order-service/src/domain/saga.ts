@@ -1,5 +1,10 @@
 import type { OrderCancelReason } from '@sagamart/contracts';
-import { SAGA_PHASES, STEP_NAMES } from '@sagamart/contracts/http/orders';
+import {
+  type SAGA_LOG_ACTIONS,
+  type SAGA_LOG_STEPS,
+  SAGA_PHASES,
+  STEP_NAMES,
+} from '@sagamart/contracts/http/orders';
 
 /**
  * The `placeOrder` workflow (Medusa style): a list of steps, each with its invoke (reserve), its
@@ -9,6 +14,9 @@ import { SAGA_PHASES, STEP_NAMES } from '@sagamart/contracts/http/orders';
  */
 export { STEP_NAMES };
 export type StepName = (typeof STEP_NAMES)[number];
+/** What the saga's log records: the steps' calls, and the payment's outcome and refund. */
+export type SagaLogStep = (typeof SAGA_LOG_STEPS)[number];
+export type SagaLogAction = (typeof SAGA_LOG_ACTIONS)[number];
 
 /** What the workflow needs to know about an order. */
 export interface SagaOrder {

@@ -1,4 +1,10 @@
-import type { Kysely, MessagingTables, Selectable, Transaction } from '@sagamart/kit';
+import {
+  currentTraceId,
+  type Kysely,
+  type MessagingTables,
+  type Selectable,
+  type Transaction,
+} from '@sagamart/kit';
 import type { OrderStatus } from '../domain/order-status.ts';
 import type { SagaState } from '../domain/saga.ts';
 import type { TimelineEvent } from '../domain/timeline.ts';
@@ -52,6 +58,30 @@ export async function addTimeline(
   note: string | null = null,
 ): Promise<void> {
   await trx.insertInto('order_timeline').values({ order_id: orderId, event, status, note }).execute();
+}
+
+/**
+ * The payment's outcome in the saga's log, beside the participants' calls: the admin's saga timeline
+ * shows the whole workflow, and the trace of the event that brought it.
+ */
+export async function logPayment(
+  trx: Trx,
+  orderId: string,
+  entry: { action: 'pay' | 'compensate'; outcome: 'DONE' | 'REFUSED'; detail: string },
+): Promise<void> {
+  await trx
+    .insertInto('saga_log')
+    .values({
+      order_id: orderId,
+      step: 'payment',
+      action: entry.action,
+      outcome: entry.outcome,
+      attempt: 1,
+      detail: entry.detail.slice(0, 300),
+      duration_ms: null,
+      trace_id: currentTraceId() ?? null,
+    })
+    .execute();
 }
 
 /** Writes JSON columns (Kysely passes arrays to pg as Postgres arrays otherwise). */

@@ -1,7 +1,7 @@
 import type { OrderCancelReason, PaymentStatus } from '@sagamart/contracts';
 import { type Generated, type Kysely, type Migration, sql } from '@sagamart/kit';
 import type { OrderStatus } from '../domain/order-status.ts';
-import type { SagaPhase, StepName } from '../domain/saga.ts';
+import type { SagaLogAction, SagaLogStep, SagaPhase, StepName } from '../domain/saga.ts';
 import type { TimelineEvent } from '../domain/timeline.ts';
 
 export interface OrderDb {
@@ -79,11 +79,13 @@ export interface OrderDb {
   saga_log: {
     id: Generated<number>;
     order_id: string;
-    action: 'reserve' | 'commit' | 'compensate';
-    step: StepName;
+    action: SagaLogAction;
+    step: SagaLogStep;
     outcome: 'DONE' | 'REFUSED' | 'FAILED';
     attempt: number;
     detail: string | null;
+    duration_ms: number | null;
+    trace_id: string | null;
     at: Generated<Date>;
   };
   order_timeline: {
@@ -270,6 +272,16 @@ export const migrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       // What retention scans: old step log rows (see app/saga-log-retention.ts).
       await db.schema.createIndex('saga_log_at').on('saga_log').column('at').execute();
+    },
+  },
+  '0003_saga_log_timing': {
+    async up(db: Kysely<unknown>) {
+      // The admin's saga timeline: how long each call took, and the trace to open.
+      await db.schema
+        .alterTable('saga_log')
+        .addColumn('duration_ms', 'integer')
+        .addColumn('trace_id', 'text')
+        .execute();
     },
   },
 };
