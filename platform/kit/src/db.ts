@@ -9,6 +9,7 @@ import {
   type Transaction,
 } from 'kysely';
 import pg from 'pg';
+import { recordQueryTime } from './tracing.ts';
 
 export { type Generated, type Kysely, type Migration, type Selectable, sql, type Transaction };
 
@@ -51,7 +52,10 @@ export function openDatabase<DB>(url: string, options: { max?: number } = {}): D
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 8, idleTimeoutMillis: 30_000 });
   // An idle client that loses its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<DB>({
+    dialect: new PostgresDialect({ pool }),
+    log: (event) => recordQueryTime(event.queryDurationMillis),
+  });
   return { db, pool, url, close: () => db.destroy() };
 }
 

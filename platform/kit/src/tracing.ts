@@ -71,6 +71,23 @@ export function createTracing(options: TracingOptions): Tracing {
   };
 }
 
+const databaseTime = new WeakMap<Span, { queries: number; ms: number }>();
+
+/**
+ * Adds one database query's time to the active span, as `db.queries` and `db.time_ms`: each request's
+ * (or handler's) database time shows in its trace without a span per query.
+ */
+export function recordQueryTime(ms: number): void {
+  const span = trace.getActiveSpan();
+  if (!span?.isRecording()) return;
+  const total = databaseTime.get(span) ?? { queries: 0, ms: 0 };
+  total.queries += 1;
+  total.ms += ms;
+  databaseTime.set(span, total);
+  span.setAttribute('db.queries', total.queries);
+  span.setAttribute('db.time_ms', Math.round(total.ms * 10) / 10);
+}
+
 /** The active trace id, or undefined outside a trace. */
 export function currentTraceId(): string | undefined {
   const spanContext = trace.getActiveSpan()?.spanContext();

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { defineService, type Service } from '@sagamart/kit';
+import { defineService, type Service, sql } from '@sagamart/kit';
 import { asService, asUser, eventually, jsonClient, startTestService } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import traceServer from '../src/index.ts';
@@ -39,8 +39,14 @@ describe('trace-server: the Zipkin v2 API', () => {
     const probe = defineService({
       name: 'probe-service',
       port: 0,
-      routes: (app) => {
-        app.get('/api/probe', async () => ({ ok: true }));
+      // A database of its own, so that its requests have database time to report.
+      migrations: {},
+      routes: (app, ctx) => {
+        app.get('/api/probe', async () => {
+          await sql`select 1`.execute(ctx.db);
+          await sql`select 2`.execute(ctx.db);
+          return { ok: true };
+        });
       },
     });
     const service = await startTestService(probe, {
@@ -65,6 +71,11 @@ describe('trace-server: the Zipkin v2 API', () => {
         traceId,
         kind: 'SERVER',
         localEndpoint: expect.objectContaining({ serviceName: 'probe-service' }),
+        // The request's database time rides on its span.
+        tags: expect.objectContaining({
+          'db.queries': '2',
+          'db.time_ms': expect.stringMatching(/^[0-9.]+$/),
+        }),
       }),
     ]);
     expect((await zipkin.get('/api/v2/services')).body).toContain('probe-service');
