@@ -1,6 +1,8 @@
+import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DeploymentCredentials } from '@sagamart/kit';
 import { eventually, freePort } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, startPlatform } from '../src/index.ts';
@@ -51,6 +53,151 @@ describe('launcher: the whole platform, one process per service', () => {
       expect(s.pid).not.toBe(process.pid);
     }
   });
+
+  it('traces an order across the services, and its payment through the PG and the events, in the trace-server', async () => {
+    const gateway = platform.gatewayUrl;
+    const call = async (
+      method: string,
+      url: string,
+      body?: unknown,
+      headers: Record<string, string> = {},
+    ) => {
+      const res = await fetch(url, {
+        method,
+        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      });
+      const text = await res.text();
+      // biome-ignore lint/suspicious/noExplicitAny: asserted field by field
+      return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as any };
+    };
+    const login = async (email: string, password: string) =>
+      eventually(async () => {
+        const res = await call('POST', `${gateway}/api/auth/login`, {
+          email,
+          password,
+          tokenDelivery: 'body',
+        });
+        return res.status === 200 ? { authorization: `Bearer ${res.body.accessToken}` } : undefined;
+      });
+    const email = `trace-${randomUUID().slice(0, 8)}@example.test`;
+    const password = 'Trace!mart2024';
+    const signup = { email, password, passwordConfirm: password, name: '추적 고객', phone: '010-2345-6789' };
+    expect((await call('POST', `${gateway}/api/users/signup`, signup)).status).toBe(201);
+    const shopper = await login(email, password);
+    const admin = await login(platform.adminEmail, platform.adminPassword);
+    const url = (name: string) => platform.services().find((s) => s.name === name)!.url!;
+    const asPayment = {
+      'x-service-token': new DeploymentCredentials('testkit', {
+        current: platform.login.deploymentSecret,
+      }).mint('payment-service'),
+    };
+    const autoPay = (orderNumber: string) =>
+      call('POST', `${url('payment-service')}/internal/payments/auto-pay`, { orderNumber }, asPayment);
+
+    // Points to pay with, so the placement reaches user-service too.
+    const charge = await call('POST', `${gateway}/api/users/me/points/charges`, { amount: 1_000 }, shopper);
+    expect(charge.status).toBe(201);
+    expect((await autoPay(charge.body.chargeNumber)).body.status).toBe('APPROVED');
+    await eventually(
+      async () =>
+        (
+          await call(
+            'GET',
+            `${gateway}/api/users/me/points/charges/${charge.body.chargeNumber}`,
+            undefined,
+            shopper,
+          )
+        ).body.status === 'PAID',
+    );
+
+    const products = await call('GET', `${gateway}/api/catalog/products?size=20`);
+    const sku = await eventually(async () => {
+      for (const card of products.body.content) {
+        const detail = await call('GET', `${gateway}/api/catalog/products/${card.id}`);
+        const inStock = detail.body.skus?.find((s: { stock: number }) => s.stock > 0);
+        if (inStock) return inStock as { id: number };
+      }
+      return undefined;
+    });
+    const placed = await call(
+      'POST',
+      `${gateway}/api/orders`,
+      {
+        items: [{ skuId: sku.id, quantity: 1 }],
+        pointsToUse: 500,
+        delivery: {
+          receiverName: '추적 고객',
+          receiverPhone: '010-2345-6789',
+          zipcode: '06236',
+          address: '서울 강남구 테헤란로 1',
+        },
+      },
+      { ...shopper, 'idempotency-key': randomUUID() },
+    );
+    expect(placed.status).toBe(201);
+    const placeTrace = placed.headers.get('x-trace-id')!;
+    expect(placeTrace).toMatch(/^[0-9a-f]{32}$/);
+    const paid = await autoPay(placed.body.orderNumber);
+    expect(paid.body.status).toBe('APPROVED');
+    await eventually(
+      async () =>
+        (await call('GET', `${gateway}/api/orders/${placed.body.orderId}`, undefined, shopper)).body
+          .status === 'PAID',
+    );
+
+    // The admin reads traces through the gateway; a shopper may not.
+    const zipkin = `${gateway}/api/admin/zipkin/api/v2`;
+    expect((await call('GET', `${zipkin}/services`, undefined, shopper)).status).toBe(403);
+    const servicesOf = async (traceId: string) => {
+      const trace = await call('GET', `${zipkin}/trace/${traceId}`, undefined, admin);
+      return trace.status === 200
+        ? new Set(
+            (trace.body as Array<{ localEndpoint?: { serviceName?: string } }>).map(
+              (s) => s.localEndpoint?.serviceName,
+            ),
+          )
+        : new Set<string | undefined>();
+    };
+    await eventually(
+      async () => {
+        const seen = await servicesOf(placeTrace);
+        return ['gateway', 'order-service', 'product-service', 'promotion-service', 'user-service'].every(
+          (s) => seen.has(s),
+        );
+      },
+      30_000,
+      500,
+    );
+    const spans = (await call('GET', `${zipkin}/trace/${placeTrace}`, undefined, admin)).body as Array<{
+      name: string;
+    }>;
+    expect(spans.map((s) => s.name)).toEqual(
+      expect.arrayContaining(['saga stock reserve', 'saga points reserve']),
+    );
+
+    // The payment: payment-service, the PG, and the order.paid hop to its consumers, in one trace.
+    const log = (await call('GET', `${gateway}/api/admin/orders/${placed.body.orderId}`, undefined, admin))
+      .body.saga.log;
+    const payTrace = log.find((l: { step: string }) => l.step === 'payment').traceId as string;
+    await eventually(
+      async () => {
+        const seen = await servicesOf(payTrace);
+        return ['payment-service', 'mock-pg', 'order-service', 'notification-service'].every((s) =>
+          seen.has(s),
+        );
+      },
+      30_000,
+      500,
+    );
+    const links = (await call('GET', `${zipkin}/dependencies`, undefined, admin)).body as Array<{
+      parent: string;
+      child: string;
+    }>;
+    expect(links).toEqual(
+      expect.arrayContaining([expect.objectContaining({ parent: 'gateway', child: 'order-service' })]),
+    );
+  }, 120_000);
 
   it('keeps the generated deployment credentials in the data folder, readable by the owner only', async () => {
     const { readFile, stat } = await import('node:fs/promises');

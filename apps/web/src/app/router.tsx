@@ -14,6 +14,8 @@ import { PoliciesPage } from '../pages/admin/PoliciesPage.tsx';
 import { PolicyFormPage } from '../pages/admin/PolicyFormPage.tsx';
 import { ProductFormPage } from '../pages/admin/ProductFormPage.tsx';
 import { ProductsPage } from '../pages/admin/ProductsPage.tsx';
+import { TracePage } from '../pages/admin/TracePage.tsx';
+import { TracesPage } from '../pages/admin/TracesPage.tsx';
 import { UserDetailPage } from '../pages/admin/UserDetailPage.tsx';
 import { UsersPage } from '../pages/admin/UsersPage.tsx';
 import { LoginPage } from '../pages/auth/LoginPage.tsx';
@@ -93,6 +95,8 @@ export function createAppRouter() {
               children: [
                 { index: true, element: <Navigate to="platform" replace /> },
                 { path: 'platform', element: <PlatformPage /> },
+                { path: 'traces', element: <TracesPage /> },
+                { path: 'traces/:traceId', element: <TracePage /> },
                 { path: 'users', element: <UsersPage /> },
                 { path: 'users/:id', element: <UserDetailPage /> },
                 { path: 'orders', element: <OrdersPage /> },

@@ -2,6 +2,7 @@ import { type SideNavItem, SideNavLayout } from './SideNavLayout.tsx';
 
 const ADMIN_NAV: SideNavItem[] = [
   { label: 'Platform', to: '/admin/platform' },
+  { label: 'Traces', to: '/admin/traces' },
   { label: 'Users', to: '/admin/users' },
   { label: 'Products', to: '/admin/products' },
   { label: 'Categories', to: '/admin/categories' },

@@ -161,6 +161,8 @@ function MemoForm({ order }: { order: AdminOrder }) {
 }
 
 const OUTCOME_COLORS = { DONE: 'teal.7', REFUSED: 'orange.7', FAILED: 'red.7' } as const;
+/** Invoke (reserve, commit, payment) against compensate: the workflow's two directions. */
+const ACTION_COLORS = { reserve: 'blue', commit: 'teal', pay: 'grape', compensate: 'orange' } as const;
 
 function SagaCard({ saga }: { saga: SagaView }) {
   return (
@@ -185,20 +187,58 @@ function SagaCard({ saga }: { saga: SagaView }) {
           </Text>
         )}
         {saga.log.length > 0 && (
-          <Table verticalSpacing={4} fz="xs" aria-label="Saga log">
+          <Table verticalSpacing={4} fz="xs" aria-label="Saga timeline">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>Step</Table.Th>
+                <Table.Th>Outcome</Table.Th>
+                <Table.Th ta="right">Took</Table.Th>
+                <Table.Th>At</Table.Th>
+                <Table.Th>Trace</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
             <Table.Tbody>
               {saga.log.map((entry, index) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: the log is append-only and has no id
-                <Table.Tr key={index}>
+                <Table.Tr key={index} data-action={entry.action}>
                   <Table.Td>
-                    {entry.action} {entry.step}
+                    <Badge size="xs" variant="light" color={ACTION_COLORS[entry.action]} mr={6}>
+                      {entry.action === 'compensate'
+                        ? 'compensate'
+                        : entry.action === 'pay'
+                          ? 'payment'
+                          : entry.action}
+                    </Badge>
+                    {entry.step}
+                    {entry.attempt > 1 && (
+                      <Text span size="xs" c="dimmed">
+                        {' '}
+                        (attempt {entry.attempt})
+                      </Text>
+                    )}
                   </Table.Td>
                   <Table.Td>
                     <Text span size="xs" fw={700} c={OUTCOME_COLORS[entry.outcome]}>
                       {entry.outcome}
                     </Text>
+                    {entry.detail && (
+                      <Text span size="xs" c="dimmed">
+                        {' '}
+                        {entry.detail}
+                      </Text>
+                    )}
                   </Table.Td>
+                  <Table.Td ta="right">{entry.durationMs === null ? '—' : `${entry.durationMs} ms`}</Table.Td>
                   <Table.Td>{formatDateTime(entry.at)}</Table.Td>
+                  <Table.Td>
+                    {entry.traceId ? (
+                      <Anchor component={Link} to={`/admin/traces/${entry.traceId}`} size="xs">
+                        trace
+                      </Anchor>
+                    ) : (
+                      '—'
+                    )}
+                  </Table.Td>
                 </Table.Tr>
               ))}
             </Table.Tbody>

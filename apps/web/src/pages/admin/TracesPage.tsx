@@ -1,0 +1,217 @@
+import {
+  Alert,
+  Anchor,
+  Badge,
+  Button,
+  Checkbox,
+  Group,
+  NativeSelect,
+  Stack,
+  Table,
+  Text,
+  TextInput,
+  Title,
+} from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
+import { formatDateTime } from '../../lib/format.ts';
+import { formatMicros, parseTraceId, serviceColor, summarize } from '../../traces/trace-model.ts';
+import {
+  dependenciesQuery,
+  LOOKBACKS,
+  parseTraceSearch,
+  serviceNamesQuery,
+  spanNamesQuery,
+  type TraceSearch,
+  traceSearchParams,
+  tracesQuery,
+} from '../../traces/traces-api.ts';
+import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
+
+/** Find traces by service, operation, duration and error, or open one by the id an error message quoted. */
+export function TracesPage() {
+  const [params, setParams] = useSearchParams();
+  const search = parseTraceSearch(params);
+  const change = (next: Partial<TraceSearch>) => setParams(traceSearchParams({ ...search, ...next }));
+  const services = useQuery(serviceNamesQuery);
+  const spanNames = useQuery(spanNamesQuery(search.serviceName));
+  const traces = useQuery(tracesQuery(search));
+
+  return (
+    <Stack gap="lg">
+      <Title order={1} size="h2">
+        Traces
+      </Title>
+      <OpenTraceForm />
+      <Group align="flex-end" gap="sm" wrap="wrap">
+        <NativeSelect
+          label="Service"
+          value={search.serviceName}
+          onChange={(e) => change({ serviceName: e.currentTarget.value, spanName: '' })}
+          data={[{ value: '', label: 'All services' }, ...(services.data ?? [])]}
+        />
+        <NativeSelect
+          label="Operation"
+          value={search.spanName}
+          disabled={!search.serviceName}
+          onChange={(e) => change({ spanName: e.currentTarget.value })}
+          data={[{ value: '', label: 'All operations' }, ...(spanNames.data ?? [])]}
+        />
+        <TextInput
+          label="Longer than (ms)"
+          inputMode="numeric"
+          w={140}
+          value={search.minDurationMs}
+          onChange={(e) => change({ minDurationMs: e.currentTarget.value.replace(/\D/g, '').slice(0, 7) })}
+        />
+        <NativeSelect
+          label="Window"
+          value={search.lookbackMinutes}
+          onChange={(e) =>
+            change({ lookbackMinutes: e.currentTarget.value as TraceSearch['lookbackMinutes'] })
+          }
+          data={[...LOOKBACKS]}
+        />
+        <Checkbox
+          label="Errors only"
+          checked={search.errorsOnly}
+          onChange={(e) => change({ errorsOnly: e.currentTarget.checked })}
+          mb={8}
+        />
+      </Group>
+
+      {traces.error ? (
+        <ApiErrorAlert error={traces.error} />
+      ) : traces.data && traces.data.length === 0 ? (
+        <Text c="dimmed">No traces match. Widen the window, or place an order and look again.</Text>
+      ) : (
+        <Table striped highlightOnHover aria-label="Traces" fz="sm">
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>Started</Table.Th>
+              <Table.Th>Operation</Table.Th>
+              <Table.Th>Services</Table.Th>
+              <Table.Th ta="right">Spans</Table.Th>
+              <Table.Th ta="right">Duration</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {(traces.data ?? []).map((spans) => {
+              const t = summarize(spans);
+              return (
+                <Table.Tr key={t.traceId}>
+                  <Table.Td>{formatDateTime(new Date(t.startUs / 1000).toISOString())}</Table.Td>
+                  <Table.Td>
+                    <Anchor component={Link} to={`/admin/traces/${t.traceId}`}>
+                      {t.rootService}: {t.root || '(unnamed)'}
+                    </Anchor>
+                    {t.errors > 0 && (
+                      <Badge color="red" variant="light" ml="xs">
+                        {t.errors} error{t.errors > 1 ? 's' : ''}
+                      </Badge>
+                    )}
+                  </Table.Td>
+                  <Table.Td>
+                    <Group gap={4}>
+                      {t.services.map((s) => (
+                        <Badge key={s} size="xs" variant="light" color={serviceColor(s)}>
+                          {s}
+                        </Badge>
+                      ))}
+                    </Group>
+                  </Table.Td>
+                  <Table.Td ta="right">{t.spanCount}</Table.Td>
+                  <Table.Td ta="right">{formatMicros(t.durationUs)}</Table.Td>
+                </Table.Tr>
+              );
+            })}
+          </Table.Tbody>
+        </Table>
+      )}
+
+      <ServiceMap lookbackMinutes={search.lookbackMinutes} />
+    </Stack>
+  );
+}
+
+function OpenTraceForm() {
+  const navigate = useNavigate();
+  const [value, setValue] = useState('');
+  const [invalid, setInvalid] = useState(false);
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        const traceId = parseTraceId(value);
+        setInvalid(!traceId);
+        if (traceId) navigate(`/admin/traces/${traceId}`);
+      }}
+    >
+      <Group align="flex-end" gap="sm">
+        <TextInput
+          label="Trace ID"
+          placeholder="Paste the trace id from an error message"
+          w={380}
+          value={value}
+          error={invalid ? 'A trace id is 16 or 32 hexadecimal digits' : undefined}
+          onChange={(e) => setValue(e.currentTarget.value)}
+        />
+        <Button type="submit" variant="light" mb={invalid ? 22 : 0}>
+          Open trace
+        </Button>
+      </Group>
+    </form>
+  );
+}
+
+/** Who calls whom (HTTP) or sends events to whom, from the collected spans, with error counts. */
+function ServiceMap({ lookbackMinutes }: { lookbackMinutes: TraceSearch['lookbackMinutes'] }) {
+  const links = useQuery(dependenciesQuery(lookbackMinutes));
+  return (
+    <Stack gap="xs">
+      <Title order={2} size="h3">
+        Service map
+      </Title>
+      {links.error && <ApiErrorAlert error={links.error} />}
+      {links.data && links.data.length === 0 && (
+        <Alert color="gray">No calls between services in this window.</Alert>
+      )}
+      {links.data && links.data.length > 0 && (
+        <Table aria-label="Service map" fz="sm" striped>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>From</Table.Th>
+              <Table.Th>To</Table.Th>
+              <Table.Th ta="right">Calls and events</Table.Th>
+              <Table.Th ta="right">Errors</Table.Th>
+            </Table.Tr>
+          </Table.Thead>
+          <Table.Tbody>
+            {links.data.map((link) => (
+              <Table.Tr key={`${link.parent}>${link.child}`}>
+                <Table.Td>
+                  <Badge variant="light" color={serviceColor(link.parent)}>
+                    {link.parent}
+                  </Badge>
+                </Table.Td>
+                <Table.Td>
+                  <Badge variant="light" color={serviceColor(link.child)}>
+                    {link.child}
+                  </Badge>
+                </Table.Td>
+                <Table.Td ta="right">{link.callCount.toLocaleString('en-US')}</Table.Td>
+                <Table.Td ta="right" c={link.errorCount > 0 ? 'red.7' : undefined}>
+                  {link.errorCount.toLocaleString('en-US')}
+                  {link.callCount > 0 &&
+                    link.errorCount > 0 &&
+                    ` (${Math.round((link.errorCount / link.callCount) * 100)} %)`}
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      )}
+    </Stack>
+  );
+}
