@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { CART_STORAGE_KEY, type CartItem } from '../src/cart/cart-store.ts';
-import { collectPageErrors, screenshotOnFailure } from './support/browser.ts';
+import { collectPageErrors, RESULTS_DIR, screenshotOnFailure } from './support/browser.ts';
 import { logIn } from './support/pages.ts';
 import { chargePoints, PASSWORD, payOnPg, signUp, won } from './support/shop.ts';
 import { useBrowserSuite } from './support/suite.ts';
@@ -140,6 +141,26 @@ describe('ordering', { timeout: 600_000 }, () => {
       await shopper.getByRole('status').filter({ hasText: 'The payment failed' }).waitFor();
       // ...and back in stock once the payment failed.
       await waitForStock(suite.environment.gatewayUrl, product.id, sku.id, initialStock - 1);
+
+      // The admin follows the declined payment from the saga timeline into its trace: the PG's
+      // refusal, and the compensations it set off, across the services.
+      const declinedOrderId = new URL(shopper.url()).pathname.split('/').at(-1)!;
+      await admin.goto(`/admin/orders/${declinedOrderId}`);
+      const timeline = admin.getByRole('table', { name: 'Saga timeline' });
+      await timeline
+        .locator('tr[data-action="compensate"]')
+        .filter({ hasText: 'stock' })
+        .waitFor({ timeout: SETTLE_MS });
+      const payment = timeline.locator('tr[data-action="pay"]');
+      await payment.filter({ hasText: 'REFUSED' }).waitFor();
+      await payment.getByRole('link', { name: 'trace' }).click();
+      await admin.waitForURL(/\/admin\/traces\/[0-9a-f]{32}$/);
+      const spans = admin.getByRole('list', { name: 'Spans' });
+      // Spans reach the collector in batches: reload until the compensations have arrived.
+      await waitForSpans(admin, spans, ['payment-service', 'mock-pg', 'order-service', 'product-service']);
+      await spans.getByRole('listitem').filter({ hasText: 'saga stock compensate' }).first().waitFor();
+      await spans.getByRole('listitem').filter({ hasText: 'event in' }).first().waitFor();
+      await admin.screenshot({ path: join(RESULTS_DIR, 'admin-trace-declined-payment.png'), fullPage: true });
     });
 
     assert.deepEqual(pageErrors, []);
@@ -147,6 +168,25 @@ describe('ordering', { timeout: 600_000 }, () => {
     await shopperContext.close();
   });
 });
+
+/** Reloads a trace page until spans of every one of the services are on it. */
+async function waitForSpans(page: Page, spans: Locator, services: string[]): Promise<void> {
+  const deadline = Date.now() + SETTLE_MS;
+  let missing = services;
+  while (Date.now() < deadline) {
+    const seen = new Set(
+      await spans
+        .getByRole('listitem')
+        .evaluateAll((items) => items.map((i) => i.getAttribute('data-service'))),
+    );
+    missing = services.filter((s) => !seen.has(s));
+    if (missing.length === 0) return;
+    await sleep(1_000);
+    await page.reload();
+    await spans.waitFor();
+  }
+  assert.deepEqual(missing, [], 'services missing from the trace');
+}
 
 async function catalogProduct(gatewayUrl: string, productId: number): Promise<CatalogProduct> {
   const response = await fetch(`${gatewayUrl}/api/catalog/products/${productId}`);
