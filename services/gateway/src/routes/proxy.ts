@@ -70,6 +70,9 @@ async function handle(req: FastifyRequest, reply: FastifyReply, deps: ProxyDeps)
 
 async function proxy(req: FastifyRequest, reply: FastifyReply, route: GatewayRoute, deps: ProxyDeps) {
   req.log = req.log.child({ route: route.id, path: req.url.split('?')[0] });
+  // Named by the gateway route rather than the catch-all '/*' (low cardinality, as span names must be).
+  req.span?.updateName(`${req.method} ${route.path}`);
+  req.span?.setAttribute('gateway.route', route.id);
   const identity = await deps.gatekeeper.admit({
     credential: bearerToken(req.headers.authorization),
     role: route.role,
