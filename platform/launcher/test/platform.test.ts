@@ -120,22 +120,31 @@ describe('launcher: the whole platform, one process per service', () => {
       }
       return undefined;
     });
-    const placed = await call(
-      'POST',
-      `${gateway}/api/orders`,
-      {
-        items: [{ skuId: sku.id, quantity: 1 }],
-        pointsToUse: 500,
-        delivery: {
-          receiverName: '추적 고객',
-          receiverPhone: '010-2345-6789',
-          zipcode: '06236',
-          address: '서울 강남구 테헤란로 1',
-        },
+    // A client retries a 503 (an instance not yet discovered) with the same Idempotency-Key.
+    const idempotencyKey = randomUUID();
+    const placed = await eventually(
+      async () => {
+        const res = await call(
+          'POST',
+          `${gateway}/api/orders`,
+          {
+            items: [{ skuId: sku.id, quantity: 1 }],
+            pointsToUse: 500,
+            delivery: {
+              receiverName: '추적 고객',
+              receiverPhone: '010-2345-6789',
+              zipcode: '06236',
+              address: '서울 강남구 테헤란로 1',
+            },
+          },
+          { ...shopper, 'idempotency-key': idempotencyKey },
+        );
+        return res.status === 503 ? undefined : res;
       },
-      { ...shopper, 'idempotency-key': randomUUID() },
+      30_000,
+      1_000,
     );
-    expect(placed.status).toBe(201);
+    expect(placed.status, JSON.stringify(placed.body)).toBe(201);
     const placeTrace = placed.headers.get('x-trace-id')!;
     expect(placeTrace).toMatch(/^[0-9a-f]{32}$/);
     const paid = await autoPay(placed.body.orderNumber);
