@@ -18,7 +18,8 @@ export const root = fileURLToPath(new URL('..', import.meta.url));
 export const servicePath = (name: string) => join(root, 'services', name, 'src', 'index.ts');
 
 /** The bench's own deployment: every service it starts holds this secret; its calls are signed with it. */
-const deploymentSecret = generateDeploymentSecret();
+export const benchDeploymentSecret = generateDeploymentSecret();
+const deploymentSecret = benchDeploymentSecret;
 const credentials = new DeploymentCredentials('bench', { current: deploymentSecret });
 const everyService = readdirSync(join(root, 'services'));
 /** Bench tokens are good for every service, for the length of a run. */
