@@ -16,7 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPlatform } from '@sagamart/launcher';
 import { orderLoad } from './orders.ts';
-import { benchDeploymentSecret } from './support.ts';
+import { benchDeploymentSecret, freePort } from './support.ts';
 
 /** Resident memory of a process in MiB (Linux /proc). */
 function rssMiB(pid: number | undefined): number {
@@ -63,6 +63,7 @@ export async function runResourceBench(): Promise<void> {
     dataDir,
     quiet: true,
     portOffset: Number(process.env.BENCH_PORT_OFFSET ?? 19_000),
+    postgresPort: await freePort(),
     env: {
       LOG_LEVEL: 'warn',
       ...(real
