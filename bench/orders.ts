@@ -10,7 +10,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ConfigTree, databaseUrl, ensureDatabase } from '@sagamart/kit';
@@ -22,6 +21,7 @@ import {
   freePort,
   json,
   quantile,
+  reachable,
   signedIn,
   startService,
   stopService,
@@ -45,21 +45,6 @@ interface ModeResult {
   /** p50 of each leg: POST /api/orders (reservations), auto-pay (PG confirm), then until PAID. */
   legs: { place: number; pay: number; settle: number };
   commitsPerSecond: number;
-}
-
-function reachable(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url.replace(/^(amqp|postgres(ql)?):/, 'tcp:'));
-  return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port) }, () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.setTimeout(1_000, () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.on('error', () => resolve(false));
-  });
 }
 
 /** Single-row INSERT commits per second from 8 clients for 3 s: the server's ceiling for our work. */

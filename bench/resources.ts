@@ -11,12 +11,11 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPlatform } from '@sagamart/launcher';
 import { orderLoad } from './orders.ts';
-import { benchDeploymentSecret, freePort } from './support.ts';
+import { benchDeploymentSecret, freePort, reachable } from './support.ts';
 
 /** Resident memory of a process in MiB (Linux /proc). */
 function rssMiB(pid: number | undefined): number {
@@ -27,21 +26,6 @@ function rssMiB(pid: number | undefined): number {
   } catch {
     return Number.NaN;
   }
-}
-
-function reachable(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url.replace(/^[a-z]+:/, 'tcp:'));
-  return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port) }, () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.setTimeout(1_000, () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.on('error', () => resolve(false));
-  });
 }
 
 export async function runResourceBench(): Promise<void> {
