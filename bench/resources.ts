@@ -74,10 +74,13 @@ export async function runResourceBench(): Promise<void> {
     console.log(
       `order load: ${load.latencies.length} orders in ${load.seconds.toFixed(1)} s, ${load.failed} failed`,
     );
-    console.log('\nservice                  idle RSS MiB   peak RSS MiB under the order load');
+    // deploy/k8s/base/resources.yaml: request = the peak rounded up to 32 MiB, limit = request + 128 MiB.
+    console.log(
+      '\nservice                  idle RSS MiB   peak RSS MiB under the order load   request Mi   limit Mi',
+    );
     for (const s of services) {
       console.log(
-        `${s.name.padEnd(24)} ${idle.get(s.name)!.toFixed(0).padStart(12)}   ${peak.get(s.name)!.toFixed(0).padStart(12)}`,
+        `${s.name.padEnd(24)} ${idle.get(s.name)!.toFixed(0).padStart(12)}   ${peak.get(s.name)!.toFixed(0).padStart(33)}   ${String(Math.ceil(peak.get(s.name)! / 32) * 32).padStart(10)}   ${String(Math.ceil(peak.get(s.name)! / 32) * 32 + 128).padStart(8)}`,
       );
     }
     if (load.failed > 0) process.exitCode = 1;
