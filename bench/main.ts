@@ -1,15 +1,18 @@
 /**
- * npm run bench: the platform's benchmarks, one after another (catalog, orders, notifications).
+ * npm run bench: the platform's benchmarks, one after another (catalog, orders, notifications,
+ * resources: each service's RSS at idle and under the order load).
  * Pass a name to run one: npm run bench -- catalog
  */
 import { runCatalogBench } from './catalog.ts';
 import { runNotificationBench } from './notifications.ts';
 import { runOrderBench } from './orders.ts';
+import { runResourceBench } from './resources.ts';
 
 const benches: Record<string, () => Promise<void>> = {
   catalog: runCatalogBench,
   orders: runOrderBench,
   notifications: runNotificationBench,
+  resources: runResourceBench,
 };
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(name in benches));

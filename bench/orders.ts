@@ -10,7 +10,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type ConfigTree, databaseUrl, ensureDatabase } from '@sagamart/kit';
@@ -22,6 +21,7 @@ import {
   freePort,
   json,
   quantile,
+  reachable,
   signedIn,
   startService,
   stopService,
@@ -47,21 +47,6 @@ interface ModeResult {
   commitsPerSecond: number;
 }
 
-function reachable(url: string): Promise<boolean> {
-  const { hostname, port } = new URL(url.replace(/^(amqp|postgres(ql)?):/, 'tcp:'));
-  return new Promise((resolve) => {
-    const socket = connect({ host: hostname, port: Number(port) }, () => {
-      socket.end();
-      resolve(true);
-    });
-    socket.setTimeout(1_000, () => {
-      socket.destroy();
-      resolve(false);
-    });
-    socket.on('error', () => resolve(false));
-  });
-}
-
 /** Single-row INSERT commits per second from 8 clients for 3 s: the server's ceiling for our work. */
 async function commitRate(serverUrl: string, database: string): Promise<number> {
   await ensureDatabase(serverUrl, database);
@@ -81,6 +66,123 @@ async function commitRate(serverUrl: string, database: string): Promise<number> 
   );
   await pool.end();
   return commits / 3;
+}
+
+/** What one order load measured: each order's latency, failures, the wall time, and each leg. */
+export interface OrderLoadResult {
+  latencies: number[];
+  failed: number;
+  seconds: number;
+  legs: { place: number[]; pay: number[]; settle: number[] };
+}
+
+/**
+ * The order load: a product with four SKUs, then `orders` orders from `concurrency` shoppers at once,
+ * each placed, auto-paid with the approve card and awaited until PAID (after an unmeasured warm-up).
+ * `url(name)` is where each service answers (product-service, order-service, payment-service).
+ */
+export async function orderLoad(
+  url: (name: string) => string,
+  suffix: string,
+  orders: number,
+  concurrency: number,
+): Promise<OrderLoadResult> {
+  const category = await json<{ id: number }>(`${url('product-service')}/api/admin/categories`, {
+    method: 'POST',
+    headers: { ...ADMIN, 'content-type': 'application/json' },
+    body: JSON.stringify({ name: `벤치 ${suffix}` }),
+  });
+  const sizes = ['S', 'M', 'L', 'XL'];
+  const product = await json<{ skus: Array<{ id: number }> }>(
+    `${url('product-service')}/api/admin/products`,
+    {
+      method: 'POST',
+      headers: { ...ADMIN, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        name: '벤치 맨투맨',
+        code: `BENCH-${suffix}`.toUpperCase(),
+        description: '<p>bench</p>',
+        basePrice: 29_000,
+        salePrice: 29_000,
+        status: 'ACTIVE',
+        displayed: true,
+        categoryIds: [category.id],
+        optionGroups: [{ name: '사이즈', values: sizes }],
+        skus: sizes.map((size) => ({
+          skuCode: `BENCH-${suffix}-${size}`.toUpperCase(),
+          options: { 사이즈: size },
+          price: 29_000,
+          status: 'ACTIVE',
+          initialStock: 1_000_000,
+        })),
+        imageIds: [],
+      }),
+    },
+  );
+  const skuIds = product.skus.map((s) => s.id);
+
+  const legs = { place: [] as number[], pay: [] as number[], settle: [] as number[] };
+  const placeAndPay = async (i: number): Promise<number> => {
+    const user = signedIn(randomUUID(), 'USER', `b${i}@bench.test`);
+    const started = performance.now();
+    const placed = await json<{ orderId: string; orderNumber: string; status: string }>(
+      `${url('order-service')}/api/orders`,
+      {
+        method: 'POST',
+        headers: { ...user, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+        body: JSON.stringify({
+          items: [{ skuId: skuIds[i % skuIds.length], quantity: 1 }],
+          delivery: DELIVERY,
+        }),
+      },
+    );
+    const placedAt = performance.now();
+    await json(`${url('payment-service')}/internal/payments/auto-pay`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...asService() },
+      body: JSON.stringify({ orderNumber: placed.orderNumber, card: 'approve' }),
+    });
+    const paidAt = performance.now();
+    // Poll with backoff (5 ms doubling to 40 ms) so the bench's own polling does not eat the CPU.
+    for (let wait = 5; ; wait = Math.min(40, wait * 2)) {
+      const order = await json<{ status: string }>(`${url('order-service')}/api/orders/${placed.orderId}`, {
+        headers: user,
+      });
+      if (order.status === 'PAID') {
+        const done = performance.now();
+        legs.place.push(placedAt - started);
+        legs.pay.push(paidAt - placedAt);
+        legs.settle.push(done - paidAt);
+        return done - started;
+      }
+      if (order.status === 'CANCELLED') throw new Error(`order ${placed.orderNumber} was cancelled`);
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  };
+
+  // Warm-up (not measured): connections, JIT, caches.
+  await Promise.all(Array.from({ length: concurrency }, (_, i) => placeAndPay(i).catch(() => 0)));
+  for (const leg of Object.values(legs)) leg.length = 0;
+
+  const latencies: number[] = [];
+  let failed = 0;
+  let next = 0;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      for (;;) {
+        const i = next++;
+        if (i >= orders) return;
+        try {
+          latencies.push(await placeAndPay(i));
+        } catch {
+          failed++;
+        }
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  return { latencies, failed, seconds, legs };
 }
 
 async function runMode(mode: string, serverUrl: string, amqpUrl: string | undefined): Promise<ModeResult> {
@@ -116,101 +218,7 @@ async function runMode(mode: string, serverUrl: string, amqpUrl: string | undefi
     }
     const url = (name: string) => children.find((c) => c.name === name)!.url;
 
-    const category = await json<{ id: number }>(`${url('product-service')}/api/admin/categories`, {
-      method: 'POST',
-      headers: { ...ADMIN, 'content-type': 'application/json' },
-      body: JSON.stringify({ name: `벤치 ${suffix}` }),
-    });
-    const sizes = ['S', 'M', 'L', 'XL'];
-    const product = await json<{ skus: Array<{ id: number }> }>(
-      `${url('product-service')}/api/admin/products`,
-      {
-        method: 'POST',
-        headers: { ...ADMIN, 'content-type': 'application/json' },
-        body: JSON.stringify({
-          name: '벤치 맨투맨',
-          code: `BENCH-${suffix}`.toUpperCase(),
-          description: '<p>bench</p>',
-          basePrice: 29_000,
-          salePrice: 29_000,
-          status: 'ACTIVE',
-          displayed: true,
-          categoryIds: [category.id],
-          optionGroups: [{ name: '사이즈', values: sizes }],
-          skus: sizes.map((size) => ({
-            skuCode: `BENCH-${suffix}-${size}`.toUpperCase(),
-            options: { 사이즈: size },
-            price: 29_000,
-            status: 'ACTIVE',
-            initialStock: 1_000_000,
-          })),
-          imageIds: [],
-        }),
-      },
-    );
-    const skuIds = product.skus.map((s) => s.id);
-
-    const legs = { place: [] as number[], pay: [] as number[], settle: [] as number[] };
-    const placeAndPay = async (i: number): Promise<number> => {
-      const user = signedIn(randomUUID(), 'USER', `b${i}@bench.test`);
-      const started = performance.now();
-      const placed = await json<{ orderId: string; orderNumber: string; status: string }>(
-        `${url('order-service')}/api/orders`,
-        {
-          method: 'POST',
-          headers: { ...user, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-          body: JSON.stringify({
-            items: [{ skuId: skuIds[i % skuIds.length], quantity: 1 }],
-            delivery: DELIVERY,
-          }),
-        },
-      );
-      const placedAt = performance.now();
-      await json(`${url('payment-service')}/internal/payments/auto-pay`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', ...asService() },
-        body: JSON.stringify({ orderNumber: placed.orderNumber, card: 'approve' }),
-      });
-      const paidAt = performance.now();
-      // Poll with backoff (5 ms doubling to 40 ms) so the bench's own polling does not eat the CPU.
-      for (let wait = 5; ; wait = Math.min(40, wait * 2)) {
-        const order = await json<{ status: string }>(`${url('order-service')}/api/orders/${placed.orderId}`, {
-          headers: user,
-        });
-        if (order.status === 'PAID') {
-          const done = performance.now();
-          legs.place.push(placedAt - started);
-          legs.pay.push(paidAt - placedAt);
-          legs.settle.push(done - paidAt);
-          return done - started;
-        }
-        if (order.status === 'CANCELLED') throw new Error(`order ${placed.orderNumber} was cancelled`);
-        await new Promise((r) => setTimeout(r, wait));
-      }
-    };
-
-    // Warm-up (not measured): connections, JIT, caches.
-    await Promise.all(Array.from({ length: concurrency }, (_, i) => placeAndPay(i).catch(() => 0)));
-    for (const leg of Object.values(legs)) leg.length = 0;
-
-    const latencies: number[] = [];
-    let failed = 0;
-    let next = 0;
-    const started = performance.now();
-    await Promise.all(
-      Array.from({ length: concurrency }, async () => {
-        for (;;) {
-          const i = next++;
-          if (i >= orders) return;
-          try {
-            latencies.push(await placeAndPay(i));
-          } catch {
-            failed++;
-          }
-        }
-      }),
-    );
-    const seconds = (performance.now() - started) / 1000;
+    const { latencies, failed, seconds, legs } = await orderLoad(url, suffix, orders, concurrency);
     latencies.sort((a, b) => a - b);
     const commitsPerSecond = await commitRate(serverUrl, `bench_commits_${suffix}`);
     return {

@@ -1,6 +1,7 @@
 /** Shared bench plumbing: free ports, services in their own processes, JSON calls, percentiles. */
 import { type ChildProcess, fork } from 'node:child_process';
 import { readdirSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -18,7 +19,8 @@ export const root = fileURLToPath(new URL('..', import.meta.url));
 export const servicePath = (name: string) => join(root, 'services', name, 'src', 'index.ts');
 
 /** The bench's own deployment: every service it starts holds this secret; its calls are signed with it. */
-const deploymentSecret = generateDeploymentSecret();
+export const benchDeploymentSecret = generateDeploymentSecret();
+const deploymentSecret = benchDeploymentSecret;
 const credentials = new DeploymentCredentials('bench', { current: deploymentSecret });
 const everyService = readdirSync(join(root, 'services'));
 /** Bench tokens are good for every service, for the length of a run. */
@@ -87,4 +89,20 @@ export async function json<T>(url: string, init: RequestInit = {}): Promise<T> {
 /** The q-quantile of sorted values. */
 export function quantile(sorted: ArrayLike<number>, q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? Number.NaN;
+}
+
+/** Whether a server answers on the host and port of a URL (postgres:, amqp:, redis: …). */
+export function reachable(url: string): Promise<boolean> {
+  const { hostname, port } = new URL(url.replace(/^[a-z]+:/, 'tcp:'));
+  return new Promise((resolve) => {
+    const socket = connect({ host: hostname, port: Number(port) }, () => {
+      socket.end();
+      resolve(true);
+    });
+    socket.setTimeout(1_000, () => {
+      socket.destroy();
+      resolve(false);
+    });
+    socket.on('error', () => resolve(false));
+  });
 }

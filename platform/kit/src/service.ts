@@ -32,6 +32,7 @@ import { messagingRetentionTasks } from './events/retention.ts';
 import { createHttpApp, requireIdentity, type ServiceApp } from './http.ts';
 import { createMetrics, type ServiceMetrics } from './metrics.ts';
 import { PageQuery, PageSchema } from './page.ts';
+import { assertProductionSecrets, isProductionMode } from './production.ts';
 import { breakerOptions, CircuitBreakers, defaultBreakerOptions } from './resilience.ts';
 import { RetentionJob, type RetentionTask } from './retention.ts';
 import { isBreakerFailure, ServiceClient } from './service-client.ts';
@@ -86,6 +87,11 @@ export interface ServiceDefinition<DB = unknown> {
   /** Log requests at info (the gateway). */
   accessLogLevel?: 'info' | 'debug';
   bodyLimit?: number;
+  /**
+   * Config keys holding secrets whose bundled default is a development value: in production mode
+   * (NODE_ENV=production or a `prod` profile) the service refuses to start while one still has it.
+   */
+  secrets?: readonly string[];
 }
 
 export interface ServiceOptions {
@@ -252,6 +258,13 @@ class ServiceRuntime<DB> implements Service<DB> {
     });
     const config = this.config;
     this.log.level = config.string('log.level', 'info');
+    if (isProductionMode(env))
+      assertProductionSecrets({
+        secrets: def.secrets ?? [],
+        defaults: def.defaults,
+        config,
+        deploymentSecret: this.deploymentSecretGiven(),
+      });
 
     this.metrics = createMetrics(def.name);
     this.tracing = createTracing({
@@ -314,7 +327,7 @@ class ServiceRuntime<DB> implements Service<DB> {
    */
   private deploymentSecrets(): DeploymentSecrets {
     const security = this.options.config?.security as ConfigTree | undefined;
-    const current = (security?.deploymentSecret as string | undefined) || this.env.SAGAMART_DEPLOYMENT_SECRET;
+    const current = this.deploymentSecretGiven();
     if (!current) {
       this.log.warn('SAGAMART_DEPLOYMENT_SECRET is not set: no other service can call this one, nor it them');
       return { current: generateDeploymentSecret() };
@@ -325,6 +338,11 @@ class ServiceRuntime<DB> implements Service<DB> {
         (security?.previousDeploymentSecret as string | undefined) ||
         this.env.SAGAMART_DEPLOYMENT_SECRET_PREVIOUS,
     };
+  }
+
+  private deploymentSecretGiven(): string | undefined {
+    const security = this.options.config?.security as ConfigTree | undefined;
+    return (security?.deploymentSecret as string | undefined) || this.env.SAGAMART_DEPLOYMENT_SECRET;
   }
 
   private createDiscovery(): Discovery {

@@ -25,6 +25,8 @@ export default defineService<AuthDb>({
   port: 8081,
   description: 'Credentials and tokens: login, refresh rotation, logout, JWKS and signing key rotation.',
   defaults: authDefaults,
+  // Production refuses the development value (AUTH_KEYS_ENCRYPTIONSECRET).
+  secrets: ['auth.keys.encryptionSecret'],
   refreshable: [
     'auth.accessTokenTtlSeconds',
     'auth.refreshTokenTtlSeconds',

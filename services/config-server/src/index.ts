@@ -18,6 +18,8 @@ export default defineService({
   register: true,
   // Config reads carry secrets: only the deployment's services (HTTP Basic, as Spring's config clients send it).
   basicAuth: true,
+  // Production refuses the development key of the committed {cipher} values (ENCRYPT_KEY).
+  secrets: ['encrypt.key'],
   defaults: {
     // CONFIGSERVER_REPO overrides; a relative path is taken from the working directory.
     configServer: { repo: bundledConfigRepo },

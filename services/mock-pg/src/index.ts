@@ -17,6 +17,8 @@ export default defineService<MockPgDb>({
     },
   },
   migrations,
+  // Even a mock refuses its committed test key in production mode (MOCKPG_SECRETKEY).
+  secrets: ['mockPg.secretKey'],
   routes: (app, ctx) => {
     registerCheckoutRoutes(app, ctx);
     registerApiRoutes(app, ctx);

@@ -12,6 +12,8 @@ export default defineService<PaymentDb>({
   description:
     'Payments of orders and points charges: confirms with the PG (timeout + circuit breaker), settles pending payments through a reconciler, refunds cancelled orders and refunded charges; publishes payment.approved|failed|refunded.',
   defaults: paymentDefaults,
+  // Production refuses the mock PG's test key (PAYMENT_PG_SECRETKEY).
+  secrets: ['payment.pg.secretKey'],
   refreshable: ['payment.pg.timeoutMs', 'payment.orderWaitMs', 'payment.reconcile'],
   migrations,
   handlers: (ctx) => {

@@ -31,6 +31,8 @@ export default defineService<UserDb>({
   description:
     'Users: signup, profile, points (charged through the PG) and admin user management. Publishes user.registered, user.updated and point.charge.requested|cancelled.',
   defaults: userDefaults,
+  // Production refuses the documented development admin password (BOOTSTRAP_ADMIN_PASSWORD).
+  secrets: ['bootstrap.admin.password'],
   refreshable: ['points'],
   migrations,
   // Payments of points charges (PNT-…); order payments are order-service's.
