@@ -52,15 +52,13 @@ export class MovableDiscovery implements Discovery {
 
 interface ProbeDb {
   seen_events: { seq: Generated<number>; topic: string; payload: unknown };
+}
+interface ProductsDb {
   reservations: { claim_id: string; state: string; items: unknown };
 }
 
-/**
- * Plays the rest of the platform: publishes order.paid (as order-service), records every event
- * shipping-service publishes (as its consumers), and answers product-service's internal SKU lookup and
- * stock reservations (a SKU whose id ends in 9 is out of stock).
- */
-function defineProbe(name: string, skus: () => Map<number, { productId: number; price: number }>) {
+/** Plays shipping's consumers: records every event shipping-service publishes. */
+function defineProbe(name: string) {
   return defineService<ProbeDb>({
     name,
     port: 0,
@@ -72,12 +70,6 @@ function defineProbe(name: string, skus: () => Map<number, { productId: number; 
             .addColumn('seq', 'serial', (c) => c.primaryKey())
             .addColumn('topic', 'text', (c) => c.notNull())
             .addColumn('payload', 'jsonb', (c) => c.notNull())
-            .execute();
-          await db.schema
-            .createTable('reservations')
-            .addColumn('claim_id', 'text', (c) => c.primaryKey())
-            .addColumn('state', 'text', (c) => c.notNull())
-            .addColumn('items', 'jsonb', (c) => c.notNull())
             .execute();
         },
       },
@@ -99,6 +91,31 @@ function defineProbe(name: string, skus: () => Map<number, { productId: number; 
       app.get('/events', async () =>
         ctx.db.selectFrom('seen_events').select(['topic', 'payload']).orderBy('seq').execute(),
       );
+    },
+  });
+}
+
+/**
+ * Stands in for product-service's internal API: the SKU lookup and stock reservations keyed by the
+ * claim id (a SKU whose id ends in 9 is out of stock).
+ */
+function defineProducts(skus: () => Map<number, { productId: number; price: number }>) {
+  return defineService<ProductsDb>({
+    name: 'product-service',
+    port: 0,
+    migrations: {
+      '0001': {
+        up: async (db: Kysely<any>) => {
+          await db.schema
+            .createTable('reservations')
+            .addColumn('claim_id', 'text', (c) => c.primaryKey())
+            .addColumn('state', 'text', (c) => c.notNull())
+            .addColumn('items', 'jsonb', (c) => c.notNull())
+            .execute();
+        },
+      },
+    },
+    routes(app, ctx) {
       app.get(
         '/internal/skus',
         { schema: { querystring: Type.Object({ ids: Type.Array(Type.Integer()) }) } },
@@ -132,19 +149,16 @@ function defineProbe(name: string, skus: () => Map<number, { productId: number; 
       app.post('/internal/stock/reservations', { schema: { body: Type.Any() } }, async (req, reply) => {
         const body = req.body as { orderId: string; items: { skuId: number; quantity: number }[] };
         if (body.items.some((i) => i.skuId % 10 === 9)) {
-          return reply
-            .status(409)
-            .type('application/problem+json')
-            .send({
-              type: 'urn:sagamart:problem:out-of-stock',
-              title: 'Conflict',
-              status: 409,
-              detail: 'out of stock',
-            });
+          return reply.status(409).type('application/problem+json').send({
+            type: 'urn:sagamart:problem:out-of-stock',
+            title: 'Conflict',
+            status: 409,
+            detail: 'out of stock',
+          });
         }
         await ctx.db
           .insertInto('reservations')
-          .values({ claim_id: body.orderId, state: 'RESERVED', items: JSON.stringify(body.items) })
+          .values({ claim_id: body.orderId, state: 'RESERVED', items: JSON.stringify(body.items) as never })
           .onConflict((oc) => oc.doNothing())
           .execute();
         return { orderId: body.orderId, state: 'RESERVED', items: body.items };
@@ -200,15 +214,17 @@ export async function startHarness(options: HarnessOptions = {}) {
   };
   let courier = await startCourier();
 
-  const probe = await startTestService(
-    defineProbe(probeName, () => skus),
-    {
-      topology,
-      config: { ...shared, events: { ...(shared.events as ConfigTree), concurrency: 1 } },
-    },
-  );
+  const probe = await startTestService(defineProbe(probeName), {
+    topology,
+    config: { ...shared, events: { ...(shared.events as ConfigTree), concurrency: 1 } },
+  });
   running.push(probe);
-  discovery.urls.set('product-service', [probe.url]);
+  const products = await startTestService(
+    defineProducts(() => skus),
+    { topology, config: shared },
+  );
+  running.push(products);
+  discovery.urls.set('product-service', [products.url]);
 
   const shippingConfig: ConfigTree = {
     ...shared,
@@ -229,8 +245,12 @@ export async function startHarness(options: HarnessOptions = {}) {
       ...((options.shipping?.shipping as ConfigTree | undefined) ?? {}),
     },
   };
-  const startShipping = async () => {
-    const service = await startTestService(shippingService, { topology, discovery, config: shippingConfig });
+  const startShipping = async (own: Discovery = discovery) => {
+    const service = await startTestService(shippingService, {
+      topology,
+      discovery: own,
+      config: shippingConfig,
+    });
     running.push(service);
     return service;
   };
@@ -329,7 +349,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     internal: asService('shipping-service'),
 
     async events(): Promise<SeenEvent[]> {
-      return (await jsonClient(probe).get('/events')).body;
+      return (await jsonClient(probe, { anonymous: true }).get('/events')).body;
     },
     async eventsOf(topic: string, orderId: string): Promise<SeenEvent[]> {
       return (await harness.events()).filter((e) => e.topic === topic && e.payload.orderId === orderId);
@@ -343,7 +363,7 @@ export async function startHarness(options: HarnessOptions = {}) {
       return seen[count - 1]!;
     },
     async reservations(): Promise<Array<{ claim_id: string; state: string }>> {
-      return (await jsonClient(probe).get('/reservations')).body;
+      return (await jsonClient(products, { anonymous: true }).get('/reservations')).body;
     },
 
     /** GET /api/shipping/orders/{id} as the owner. */
