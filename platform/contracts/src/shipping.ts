@@ -26,16 +26,17 @@ export const SHIPMENT_STATUSES = ['READY', 'SHIPPING', 'DELIVERED', 'CANCELLED']
 export type ShipmentStatus = (typeof SHIPMENT_STATUSES)[number];
 export const ShipmentStatus = Type.Enum(SHIPMENT_STATUSES);
 
-/** The courier's own status of a waybill. */
-export const COURIER_STATUSES = [
+/** A waybill's way at the courier, in order (CANCELLED, only from ACCEPTED, is outside it). */
+export const COURIER_PROGRESSION = [
   'ACCEPTED',
   'PICKED_UP',
   'IN_TRANSIT',
   'AT_DESTINATION',
   'OUT_FOR_DELIVERY',
   'DELIVERED',
-  'CANCELLED',
 ] as const;
+/** The courier's own status of a waybill. */
+export const COURIER_STATUSES = [...COURIER_PROGRESSION, 'CANCELLED'] as const;
 export type CourierStatus = (typeof COURIER_STATUSES)[number];
 export const CourierStatus = Type.Enum(COURIER_STATUSES);
 /** A shipment's courier status: NOT_SENT until a waybill is issued, then the courier's. */

@@ -7,7 +7,7 @@ import mockCourier from '../src/index.ts';
 const KEY = 'courier_key_for_tests';
 
 describe('mock courier', () => {
-  let courier: Service<any>;
+  let courier: Service<unknown>;
 
   beforeAll(async () => {
     // stepMs 0: waybills move only by test control, except those of the clock test (own service below).
@@ -19,13 +19,16 @@ describe('mock courier', () => {
     await courier?.stop();
   });
 
-  const post = async (path: string, body: unknown, service: Service<any> = courier) => {
+  const post = async (path: string, body: unknown, service: Service<unknown> = courier) => {
     const res = await fetch(`${service.url}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: typeof body === 'string' ? body : JSON.stringify(body),
     });
-    return { status: res.status, body: (await res.json()) as any };
+    return {
+      status: res.status, // biome-ignore lint/suspicious/noExplicitAny: answers are asserted field by field
+      body: (await res.json()) as any,
+    };
   };
   const parcel = (overrides: Record<string, unknown> = {}) => ({
     reference: randomUUID(),
@@ -37,9 +40,9 @@ describe('mock courier', () => {
     quantity: 2,
     ...overrides,
   });
-  const upload = (items: unknown[], service?: Service<any>) =>
+  const upload = (items: unknown[], service?: Service<unknown>) =>
     post('/api/v1/courier/orders/bulk-upload', { courierAccountKey: KEY, items }, service);
-  const track = (trackingNumber: string, service?: Service<any>) =>
+  const track = (trackingNumber: string, service?: Service<unknown>) =>
     post('/api/v1/trackingInfo', { t_code: '99', t_invoice: trackingNumber, t_key: KEY }, service);
   const advance = (trackingNumber: string, to: string) =>
     post(`/api/v1/test/waybills/${trackingNumber}/advance`, { to });
@@ -69,12 +72,12 @@ describe('mock courier', () => {
     const number = body.results[0].trackingNumber;
     const moved = await advance(number, 'IN_TRANSIT');
     expect(moved.status).toBe(200);
-    expect(moved.body.trackingDetails.map((e: any) => e.kind)).toEqual([
+    expect(moved.body.trackingDetails.map((e: { kind: string }) => e.kind)).toEqual([
       'ACCEPTED',
       'PICKED_UP',
       'IN_TRANSIT',
     ]);
-    expect(moved.body.trackingDetails.map((e: any) => e.seq)).toEqual([0, 1, 2]);
+    expect(moved.body.trackingDetails.map((e: { seq: number }) => e.seq)).toEqual([0, 1, 2]);
 
     const back = await advance(number, 'ACCEPTED');
     expect(back.status).toBe(409);
@@ -87,7 +90,7 @@ describe('mock courier', () => {
 
   it('cancels only waybills not yet picked up', async () => {
     const { body } = await upload([parcel(), parcel()]);
-    const [a, b] = body.results.map((r: any) => r.trackingNumber);
+    const [a, b] = body.results.map((r: { trackingNumber: string }) => r.trackingNumber);
     await advance(b, 'PICKED_UP');
     const res = await post('/api/v1/courier/orders/bulk-cancel', {
       courierAccountKey: KEY,
@@ -159,7 +162,7 @@ describe('mock courier', () => {
         const info = await track(first, clocked);
         return info.body.status === 'DELIVERED' ? info.body : undefined;
       });
-      expect(delivered.trackingDetails.map((e: any) => e.kind)).toEqual([
+      expect(delivered.trackingDetails.map((e: { kind: string }) => e.kind)).toEqual([
         'ACCEPTED',
         'PICKED_UP',
         'IN_TRANSIT',
@@ -168,7 +171,7 @@ describe('mock courier', () => {
         'DELIVERED',
       ]);
       // Each step is stamped when it happened on the waybill's clock, stepMs apart.
-      const times = delivered.trackingDetails.map((e: any) => Date.parse(e.time));
+      const times = delivered.trackingDetails.map((e: { time: string }) => Date.parse(e.time));
       for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBe(150);
     } finally {
       await clocked.stop();

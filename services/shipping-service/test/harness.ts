@@ -173,6 +173,15 @@ function defineProducts(skus: () => Map<number, { productId: number; price: numb
           .executeTakeFirstOrThrow();
         return { orderId: id, state: 'SOLD', items: row.items };
       });
+      app.post('/internal/stock/reservations/:id/release', async (req) => {
+        const { id } = req.params as { id: string };
+        await ctx.db
+          .insertInto('reservations')
+          .values({ claim_id: id, state: 'RELEASED', items: '[]' as never })
+          .onConflict((oc) => oc.column('claim_id').doUpdateSet({ state: 'RELEASED' }))
+          .execute();
+        return { orderId: id, state: 'RELEASED', items: [] };
+      });
       app.get('/reservations', async () => ctx.db.selectFrom('reservations').selectAll().execute());
     },
   });

@@ -101,7 +101,7 @@ describe('the tracking poller', () => {
       await second.stop();
       for (const proxy of proxies) await new Promise((r) => proxy.close(r));
     }
-  });
+  }, 120_000);
 
   it('rides out a courier outage behind its breaker and resumes by itself', async () => {
     const order = h.paidOrder();

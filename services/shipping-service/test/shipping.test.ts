@@ -104,7 +104,7 @@ describe('shipping-service', () => {
       } finally {
         await manual.stop();
       }
-    });
+    }, 90_000);
   });
 
   describe('cancellation before pickup', () => {
@@ -450,6 +450,6 @@ describe('shipping-service', () => {
       } finally {
         await auto.stop();
       }
-    });
+    }, 90_000);
   });
 });

@@ -1,4 +1,4 @@
-import type { CourierStatus } from '@sagamart/contracts';
+import { COURIER_PROGRESSION, type CourierStatus } from '@sagamart/contracts';
 import type { CourierTrackingEvent } from '@sagamart/contracts/http/courier';
 
 // A waybill's life at the courier: ACCEPTED → PICKED_UP → IN_TRANSIT → AT_DESTINATION →
@@ -6,14 +6,7 @@ import type { CourierTrackingEvent } from '@sagamart/contracts/http/courier';
 // stepMs of its own clock (kept on the waybill, so a config change does not move parcels in flight);
 // the steps are worked out when someone looks, so no background job is needed.
 
-export const PROGRESSION: readonly CourierStatus[] = [
-  'ACCEPTED',
-  'PICKED_UP',
-  'IN_TRANSIT',
-  'AT_DESTINATION',
-  'OUT_FOR_DELIVERY',
-  'DELIVERED',
-];
+export const PROGRESSION: readonly CourierStatus[] = COURIER_PROGRESSION;
 
 export const isFinal = (status: CourierStatus) => status === 'DELIVERED' || status === 'CANCELLED';
 

@@ -40,6 +40,7 @@ import {
   orderLines,
   ownOrder,
   type Trx,
+  waitingShipment,
 } from './store.ts';
 
 type RequestItem = { orderItemId: number; quantity: number; newSkuId?: number };
@@ -302,7 +303,10 @@ export class Claims {
     });
   }
 
-  /** The admin rejects with a reason the shopper sees; the claim is closed and announced. */
+  /**
+   * The admin rejects with a reason the shopper sees; the claim is closed and announced. An exchange
+   * whose approval reserved stock but then failed at the courier gives the reservation back.
+   */
   async reject(claimId: string, type: ClaimType, reason: string): Promise<void> {
     await this.ctx.transaction(async (trx) => {
       const claim = await this.load(trx, claimId, type, true);
@@ -320,6 +324,13 @@ export class Claims {
         rejectedAt: now.toISOString(),
       });
     });
+    if (type === 'EXCHANGE') {
+      await this.products
+        .release(claimId)
+        .catch((error) =>
+          this.ctx.log.warn({ err: error, claimId }, 'could not release the exchange reservation'),
+        );
+    }
   }
 
   /** The courier picked the parcel up at the shopper's. */
@@ -420,29 +431,21 @@ export class Claims {
     const { autoDispatch, autoDispatchDelayMs } = this.settings();
     await trx
       .insertInto('shipments')
-      .values({
-        order_id: order.order_id,
-        role: 'EXCHANGE',
-        claim_id: claimId,
-        status: 'READY',
-        courier_status: 'NOT_SENT',
-        courier_code: null,
-        tracking_number: null,
-        goods_name:
-          `[교환] ${goodsLabel(items.map((i) => lines.get(i.order_item_id)?.product_name ?? '상품'))}`.slice(
-            0,
-            100,
-          ),
-        quantity: items.reduce((sum, i) => sum + i.quantity, 0),
-        receiver: JSON.stringify(order.receiver) as never,
-        dispatch_due_at: autoDispatch ? new Date(Date.now() + autoDispatchDelayMs) : null,
-        next_poll_at: null,
-        last_poll_error: null,
-        dispatched_at: null,
-        picked_up_at: null,
-        delivered_at: null,
-        cancelled_at: null,
-      })
+      .values(
+        waitingShipment({
+          orderId: order.order_id,
+          role: 'EXCHANGE',
+          claimId,
+          goodsName:
+            `[교환] ${goodsLabel(items.map((i) => lines.get(i.order_item_id)?.product_name ?? '상품'))}`.slice(
+              0,
+              100,
+            ),
+          quantity: items.reduce((sum, i) => sum + i.quantity, 0),
+          receiver: order.receiver,
+          dispatchDueAt: autoDispatch ? new Date(Date.now() + autoDispatchDelayMs) : null,
+        }),
+      )
       .onConflict((oc) => oc.doNothing())
       .execute();
   }

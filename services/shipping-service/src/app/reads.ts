@@ -23,8 +23,6 @@ import {
   type ShipmentRow,
 } from './store.ts';
 
-type Db = ServiceContext<ShippingDb>['db'];
-
 /** What shoppers and admins read: shipments with their tracking history, claims with their lines. */
 export class ShippingReads {
   constructor(

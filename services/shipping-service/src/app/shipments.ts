@@ -5,7 +5,7 @@ import type { CourierClient } from '../infra/courier-client.ts';
 import type { ShippingDb } from '../infra/schema.ts';
 import { publishCancelled } from './events.ts';
 import type { ShippingSettings } from './settings.ts';
-import { goodsLabel, type ShipmentRow, type Trx } from './store.ts';
+import { goodsLabel, type ShipmentRow, type Trx, waitingShipment } from './store.ts';
 
 /** Shipments of paid orders, and their cancellation before pickup. */
 export class Shipments {
@@ -79,25 +79,17 @@ export class Shipments {
     const { autoDispatch, autoDispatchDelayMs } = this.settings();
     await trx
       .insertInto('shipments')
-      .values({
-        order_id: event.orderId,
-        role: 'ORIGINAL',
-        claim_id: null,
-        status: 'READY',
-        courier_status: 'NOT_SENT',
-        courier_code: null,
-        tracking_number: null,
-        goods_name: goodsName,
-        quantity: event.items.reduce((sum, i) => sum + i.quantity, 0),
-        receiver: JSON.stringify(receiver) as never,
-        dispatch_due_at: autoDispatch ? new Date(Date.now() + autoDispatchDelayMs) : null,
-        next_poll_at: null,
-        last_poll_error: null,
-        dispatched_at: null,
-        picked_up_at: null,
-        delivered_at: null,
-        cancelled_at: null,
-      })
+      .values(
+        waitingShipment({
+          orderId: event.orderId,
+          role: 'ORIGINAL',
+          claimId: null,
+          goodsName,
+          quantity: event.items.reduce((sum, i) => sum + i.quantity, 0),
+          receiver,
+          dispatchDueAt: autoDispatch ? new Date(Date.now() + autoDispatchDelayMs) : null,
+        }),
+      )
       .execute();
   }
 

@@ -1,5 +1,6 @@
 import { ORDER_NUMBER_PATTERN } from '@sagamart/contracts';
 import { type Identity, type Kysely, notFound, type Selectable, type Transaction } from '@sagamart/kit';
+import type { ShipmentRole } from '../domain/shipment-rules.ts';
 import type { Receiver, ShippingDb } from '../infra/schema.ts';
 
 // Row types and the small lookups every use case shares.
@@ -55,3 +56,34 @@ export function goodsLabel(names: readonly string[]): string {
 export const fullAddress = (r: Receiver) => (r.addressDetail ? `${r.address} ${r.addressDetail}` : r.address);
 
 export const iso = (d: Date | null) => (d ? d.toISOString() : null);
+
+/** A shipment that waits for its waybill (READY, NOT_SENT); dispatched by itself after `dispatchDueAt` when given. */
+export function waitingShipment(input: {
+  orderId: string;
+  role: Exclude<ShipmentRole, 'PICKUP'>;
+  claimId: string | null;
+  goodsName: string;
+  quantity: number;
+  receiver: Receiver;
+  dispatchDueAt: Date | null;
+}) {
+  return {
+    order_id: input.orderId,
+    role: input.role,
+    claim_id: input.claimId,
+    status: 'READY' as const,
+    courier_status: 'NOT_SENT' as const,
+    courier_code: null,
+    tracking_number: null,
+    goods_name: input.goodsName,
+    quantity: input.quantity,
+    receiver: JSON.stringify(input.receiver) as never,
+    dispatch_due_at: input.dispatchDueAt,
+    next_poll_at: null,
+    last_poll_error: null,
+    dispatched_at: null,
+    picked_up_at: null,
+    delivered_at: null,
+    cancelled_at: null,
+  };
+}

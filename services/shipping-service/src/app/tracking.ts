@@ -10,8 +10,9 @@ import type { ShipmentRow } from './store.ts';
 
 /**
  * The tracking poller. Every tick it claims the waybills whose poll is due with SKIP LOCKED, pushing
- * their next_poll_at out by a lease, so several instances share the work and never ask about one
- * waybill at the same time. Each courier event is recorded once (shipment, seq); the status moves
+ * their next_poll_at out by a lease, and renews that lease (compare-and-set on next_poll_at) right
+ * before each courier call, so several instances share the work and never ask about one waybill at
+ * the same time, however long a batch takes. Each courier event is recorded once (shipment, seq); the status moves
  * only forward and each change is announced once. A failing courier backs the waybill off
  * exponentially; with the courier's circuit open the tick stops at once, and polling resumes by
  * itself when the breaker lets calls through again.
@@ -42,8 +43,12 @@ export class Tracker {
 
   async tick(): Promise<void> {
     const due = await this.claimDue();
-    for (const [index, shipment] of due.entries()) {
+    for (const [index, claimed] of due.entries()) {
       if (this.stopped) return;
+      // The batch's lease may have run out while earlier waybills were polled: renew it just before
+      // the call, and only if it is still ours (another instance may have claimed the waybill since).
+      const shipment = await this.renew(claimed);
+      if (!shipment) continue;
       let info: TrackingInfo;
       try {
         info = await this.courier.track(shipment.tracking_number!);
@@ -82,6 +87,18 @@ export class Tracker {
       )
       .returningAll()
       .execute();
+  }
+
+  /** Extends this instance's lease on a claimed waybill; undefined when the lease is no longer ours. */
+  private async renew(shipment: ShipmentRow): Promise<ShipmentRow | undefined> {
+    if (!shipment.next_poll_at) return undefined;
+    return this.ctx.db
+      .updateTable('shipments')
+      .set({ next_poll_at: new Date(Date.now() + this.settings().leaseMs) })
+      .where('id', '=', shipment.id)
+      .where('next_poll_at', '=', shipment.next_poll_at)
+      .returningAll()
+      .executeTakeFirst();
   }
 
   private async backOff(shipment: ShipmentRow, error: Error): Promise<void> {

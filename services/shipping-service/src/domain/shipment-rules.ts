@@ -1,4 +1,9 @@
-import type { CourierStatus, ShipmentCourierStatus, ShipmentStatus } from '@sagamart/contracts';
+import {
+  COURIER_PROGRESSION,
+  type CourierStatus,
+  type ShipmentCourierStatus,
+  type ShipmentStatus,
+} from '@sagamart/contracts';
 
 // How the courier's status of a waybill moves a shipment. Pure.
 //   ORIGINAL and EXCHANGE: IN_TRANSIT and later mean SHIPPING; DELIVERED means DELIVERED.
@@ -8,15 +13,7 @@ import type { CourierStatus, ShipmentCourierStatus, ShipmentStatus } from '@saga
 /** Internally a return pickup is a shipment too (its events are the claim's, never shipment.*). */
 export type ShipmentRole = 'ORIGINAL' | 'EXCHANGE' | 'PICKUP';
 
-const ORDER: readonly ShipmentCourierStatus[] = [
-  'NOT_SENT',
-  'ACCEPTED',
-  'PICKED_UP',
-  'IN_TRANSIT',
-  'AT_DESTINATION',
-  'OUT_FOR_DELIVERY',
-  'DELIVERED',
-];
+const ORDER: readonly ShipmentCourierStatus[] = ['NOT_SENT', ...COURIER_PROGRESSION];
 
 const rank = (status: ShipmentCourierStatus) => ORDER.indexOf(status);
 

@@ -2,7 +2,7 @@ import { SkuLookupResult, StockReservation } from '@sagamart/contracts';
 import type { ServiceClient } from '@sagamart/kit';
 
 // product-service's internal API: SKU lookups (exchange options) and stock reservations keyed by the
-// exchange claim's id (reserve at approval, commit when the new option ships).
+// exchange claim's id (reserve at approval, commit when the new option ships, release on reject).
 
 export class ProductClient {
   constructor(private readonly client: ServiceClient) {}
@@ -18,6 +18,18 @@ export class ProductClient {
       '/internal/stock/reservations',
       { orderId: claimId, items },
       { idempotent: true, response: StockReservation },
+    );
+  }
+
+  /** Gives reserved stock back; idempotent, a tombstone when nothing was reserved. */
+  release(claimId: string) {
+    return this.client.post(
+      `/internal/stock/reservations/${encodeURIComponent(claimId)}/release`,
+      undefined,
+      {
+        idempotent: true,
+        response: StockReservation,
+      },
     );
   }
 
