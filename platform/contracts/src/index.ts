@@ -5,4 +5,5 @@ export * from './notifications.ts';
 export * from './numbers.ts';
 export * from './ordering.ts';
 export * from './points.ts';
+export * from './shipping.ts';
 export { topology } from './topology.ts';

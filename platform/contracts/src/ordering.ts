@@ -100,7 +100,53 @@ export const OrderPlaced = defineEvent(
 );
 export type OrderPlacedPayload = Static<typeof OrderPlaced.schema>;
 
-/** The payment was approved and every reservation committed (stock sold, coupon USED, points spent). */
+/**
+ * One order line as paid: its price and its share of the order's discounts and points, fixed when the
+ * order was placed (proportional to the line amount, the rounding remainder on the last line).
+ * lineAmount − discountShare − pointsShare = payableShare; over the order, the shares add up exactly to
+ * discountAmount, pointsUsed and payableAmount. Refunds of returned units are computed from them.
+ */
+export const OrderPaidItem = Type.Object(
+  {
+    /** order-service's id of the line (the `id` of an order view's item). */
+    orderItemId: Type.Integer({ minimum: 1 }),
+    skuId: Type.Integer({ minimum: 1 }),
+    productId: Type.Integer({ minimum: 1 }),
+    productName: Type.String({ minLength: 1, maxLength: 200 }),
+    skuCode: Type.String({ maxLength: 100 }),
+    /** The option values in the product's order, e.g. "블랙 / L"; empty for a product without options. */
+    optionLabel: Type.String({ maxLength: 200 }),
+    quantity: Type.Integer({ minimum: 1 }),
+    unitPrice: Won,
+    /** unitPrice × quantity. */
+    lineAmount: Won,
+    discountShare: Won,
+    pointsShare: Won,
+    payableShare: Won,
+  },
+  { additionalProperties: false },
+);
+export type OrderPaidItem = Static<typeof OrderPaidItem>;
+
+/** Where the order goes (the delivery the shopper gave at checkout). */
+export const OrderReceiver = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 50 }),
+    phone: Type.String({ minLength: 1, maxLength: 20 }),
+    zipCode: Type.String({ minLength: 1, maxLength: 10 }),
+    address: Type.String({ minLength: 1, maxLength: 200 }),
+    addressDetail: Type.Union([Type.String({ maxLength: 200 }), Type.Null()]),
+    memo: Type.Union([Type.String({ maxLength: 200 }), Type.Null()]),
+  },
+  { additionalProperties: false },
+);
+export type OrderReceiver = Static<typeof OrderReceiver>;
+
+/**
+ * The payment was approved and every reservation committed (stock sold, coupon USED, points spent).
+ * Also published for a free order (nothing to pay at the PG): its `paymentId` is null. Carries what
+ * shipping needs (the lines with their shares, the receiver), so nobody reads order-service's tables.
+ */
 export const OrderPaid = defineEvent(
   'order.paid',
   1,
@@ -108,8 +154,15 @@ export const OrderPaid = defineEvent(
     {
       ...orderRef,
       payableAmount: Won,
-      paymentId: Type.String({ format: 'uuid' }),
+      paymentId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
       paidAt: Timestamp,
+      /** Sum of the lines' amounts, before discounts. */
+      subtotal: Won,
+      discountAmount: Won,
+      pointsUsed: Won,
+      couponId: Type.Union([Type.Integer({ minimum: 1 }), Type.Null()]),
+      items: Type.Array(OrderPaidItem, { minItems: 1, maxItems: 100 }),
+      receiver: OrderReceiver,
     },
     { additionalProperties: false },
   ),

@@ -21,7 +21,13 @@ export const topology: Topology = {
   'payment-service': ['order.placed', 'order.cancelled', 'point.charge.requested', 'point.charge.cancelled'],
   'order-service': ['payment.approved', 'payment.failed', 'payment.refunded'],
   'user-service': ['payment.approved', 'payment.failed', 'payment.refunded'],
-  // Shipping, return and exchange events join this list when their contracts exist.
+  // shipping-service makes a shipment of every paid order (order.paid carries the lines and the receiver).
+  // The consumers of its events (platform/contracts/src/shipping.ts, SHIPPING_EVENTS) add them to their
+  // own entries together with their handlers: order-service (shipment.*, purchase.confirmed, return.*,
+  // exchange.*), payment-service (return.completed), product-service (return.completed,
+  // exchange.collected), user-service (return.completed, purchase.confirmed), promotion-service
+  // (return.completed), notification-service.
+  'shipping-service': ['order.paid'],
   'notification-service': [
     'order.placed',
     'order.paid',

@@ -17,6 +17,21 @@ describe('config/gateway.yml', () => {
     expect(settings.routes.routes.length).toBeGreaterThan(20);
   });
 
+  it("sends the shopper's after-sale actions on an order to shipping-service", () => {
+    const shipping = { service: 'shipping-service', role: 'USER' };
+    expect(routeFor('POST', '/api/orders/ORD-20261204-ABCDEFGH/confirm')).toMatchObject(shipping);
+    expect(routeFor('POST', '/api/orders/abc/returns')).toMatchObject(shipping);
+    expect(routeFor('POST', '/api/orders/abc/exchanges')).toMatchObject(shipping);
+    expect(routeFor('GET', '/api/orders/abc/claims')).toMatchObject(shipping);
+    expect(routeFor('GET', '/api/shipping/orders/abc')).toMatchObject(shipping);
+    expect(routeFor('POST', '/api/admin/shipping/returns/x/approve')).toMatchObject({
+      service: 'shipping-service',
+      role: 'ADMIN',
+    });
+    expect(routeFor('POST', '/api/orders/abc/cancel')).toMatchObject({ service: 'order-service' });
+    expect(routeFor('GET', '/api/orders/abc')).toMatchObject({ service: 'order-service' });
+  });
+
   it('routes the platform as planned', () => {
     expect(routeFor('POST', '/api/auth/login')).toMatchObject({ service: 'auth-service', role: 'NONE' });
     expect(routeFor('GET', '/api/auth/.well-known/jwks.json')).toMatchObject({

@@ -75,6 +75,21 @@ describe('route table', () => {
     expect(images.match('POST', '/api/products/images')).toMatchObject({ route: { id: 'products' } });
   });
 
+  it('matches a * segment against any one segment, more specific than the plain prefix', () => {
+    const orders = new RouteTable([
+      route('orders', '/api/orders', { role: 'USER' }),
+      route('claims', '/api/orders/*/claims', { methods: ['GET'] }),
+      route('returns', '/api/orders/*/returns', { methods: ['POST'] }),
+    ]);
+    expect(orders.match('GET', '/api/orders/ORD-1/claims')).toMatchObject({ route: { id: 'claims' } });
+    expect(orders.match('GET', '/api/orders/ORD-1/claims/x')).toMatchObject({ route: { id: 'claims' } });
+    expect(orders.match('POST', '/api/orders/7/returns')).toMatchObject({ route: { id: 'returns' } });
+    expect(orders.match('GET', '/api/orders/7/returns')).toMatchObject({ route: { id: 'orders' } });
+    expect(orders.match('GET', '/api/orders/7')).toMatchObject({ route: { id: 'orders' } });
+    expect(orders.match('GET', '/api/orders//claims')).toMatchObject({ route: { id: 'orders' } });
+    expect(orders.match('GET', '/api/orders/7/claimsx')).toMatchObject({ route: { id: 'orders' } });
+  });
+
   it('strips the prefix only when asked', () => {
     expect(upstreamPath(route('a', '/api/a'), '/api/a/x?y=1')).toBe('/api/a/x?y=1');
     const stripped = route('a', '/api/a', { stripPrefix: true });

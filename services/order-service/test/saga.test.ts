@@ -190,6 +190,11 @@ describe('order saga', () => {
     expect(events(after)).toEqual(['ORDER_CREATED', 'PAYMENT_PENDING', 'PAYMENT_APPROVED', 'PAID']);
     expect(after.payments).toMatchObject([{ status: 'APPROVED', amount: 27_000 }]);
     expect(after.paidAt).not.toBeNull();
+    // The line keeps its shares of the discount and points (order.paid carries them to shipping).
+    expect(after.items).toMatchObject([
+      { skuId: skuIds[0], optionLabel: 'S1', discountShare: 1_000, pointsShare: 2_000, payableShare: 27_000 },
+    ]);
+    expect(after.items[0].id).toBeGreaterThan(0);
     expect(await shop.sku(productId, skuIds[0]!)).toMatchObject({ stock: 7, reserved: 0, sold: 3 });
     expect(await shop.myCoupon(user, couponId)).toMatchObject({ status: 'USED', orderId: order.orderId });
     const points = await shop.points(user);

@@ -158,6 +158,8 @@ export const AdminOrderSummary = Type.Object({ ...OrderSummary.properties, userI
 export type AdminOrderSummary = Static<typeof AdminOrderSummary>;
 
 export const OrderItemView = Type.Object({
+  /** The line's id: the `orderItemId` of returns and exchanges. */
+  id: Type.Integer(),
   skuId: Type.Integer(),
   productId: Type.Integer(),
   productName: Type.String(),
@@ -167,6 +169,12 @@ export const OrderItemView = Type.Object({
   quantity: Type.Integer(),
   lineTotal: Won,
   thumbnailUrl: Nullable(Type.String()),
+  /** "블랙 / L" (empty without options). */
+  optionLabel: Type.String(),
+  /** The line's share of the discounts and points, and what was paid for it (fixed at placement). */
+  discountShare: Won,
+  pointsShare: Won,
+  payableShare: Won,
 });
 
 export const TimelineEntry = Type.Object({

@@ -1,7 +1,13 @@
 import { type Static, Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { inspectPath } from './path-policy.ts';
-import { type GatewayRoute, hasPathPrefix, RouteTable, WEBSOCKET_PREFIX } from './route-table.ts';
+import {
+  ANY_SEGMENT,
+  type GatewayRoute,
+  hasPathPrefix,
+  RouteTable,
+  WEBSOCKET_PREFIX,
+} from './route-table.ts';
 import type { BucketLimit } from './token-bucket.ts';
 
 /** The refreshable part of the gateway's configuration (`gateway.routes`, `.rateLimits`, `.cors`), validated. */
@@ -83,6 +89,14 @@ function toRoute(
   const where = `gateway.routes[${index}] (${route.id})`;
   const path = route.path.length > 1 ? route.path.replace(/\/+$/, '') : route.path;
   if (!inspectPath(path).ok) problems.push(`${where}: path ${route.path} may not be routed`);
+  const pattern = path.split('/').includes(ANY_SEGMENT);
+  if (
+    path.includes(ANY_SEGMENT) &&
+    (!pattern || path.split('/').some((s) => s.includes(ANY_SEGMENT) && s !== ANY_SEGMENT))
+  ) {
+    problems.push(`${where}: * stands only for a whole segment (${route.path})`);
+  }
+  if (pattern && route.stripPrefix) problems.push(`${where}: a path with * cannot strip its prefix`);
   const rateLimit = route.rateLimit ?? 'default';
   if (!raw.rateLimits[rateLimit]) problems.push(`${where}: no rate-limit class "${rateLimit}"`);
   const websocket = hasPathPrefix(path, WEBSOCKET_PREFIX);

@@ -6,7 +6,10 @@ export type RouteRole = 'NONE' | Role;
 /** One entry of `gateway.routes`, validated and with its defaults applied. */
 export interface GatewayRoute {
   id: string;
-  /** Path prefix, matched on whole segments: `/api/users` matches `/api/users/7`, not `/api/usersx`. */
+  /**
+   * Path prefix, matched on whole segments: `/api/users` matches `/api/users/7`, not `/api/usersx`.
+   * A `*` segment matches any one segment: `/api/orders/*\/claims` matches `/api/orders/42/claims`.
+   */
   path: string;
   /** Discovery name of the upstream. */
   service: string;
@@ -32,10 +35,16 @@ export type RouteMatch =
 
 export const WEBSOCKET_PREFIX = '/ws';
 
-/** True when `path` is `prefix` itself or lies below it. */
+export const ANY_SEGMENT = '*';
+
+/** True when `path` is `prefix` itself or lies below it (a `*` segment of the prefix matches any one segment). */
 export function hasPathPrefix(path: string, prefix: string): boolean {
   if (prefix === '/') return path.startsWith('/');
-  return path === prefix || path.startsWith(`${prefix}/`);
+  if (!prefix.includes(ANY_SEGMENT)) return path === prefix || path.startsWith(`${prefix}/`);
+  const wanted = prefix.split('/');
+  const given = path.split('/');
+  if (given.length < wanted.length) return false;
+  return wanted.every((segment, i) => (segment === ANY_SEGMENT ? given[i] !== '' : segment === given[i]));
 }
 
 function allows(route: GatewayRoute, method: string): boolean {
@@ -43,13 +52,16 @@ function allows(route: GatewayRoute, method: string): boolean {
   return route.methods.includes(method) || (method === 'HEAD' && route.methods.includes('GET'));
 }
 
-/** The route table: the longest matching prefix that allows the method wins. */
+/** The route table: the longest matching prefix that allows the method wins (more segments first, so a
+ * pattern such as `/api/orders/*\/confirm` wins over `/api/orders`). */
 export class RouteTable {
   /** Longest prefix first, so the first hit is the most specific. */
   private readonly ordered: GatewayRoute[];
 
   constructor(readonly routes: readonly GatewayRoute[]) {
-    this.ordered = [...routes].sort((a, b) => b.path.length - a.path.length);
+    this.ordered = [...routes].sort(
+      (a, b) => segments(b.path) - segments(a.path) || b.path.length - a.path.length,
+    );
   }
 
   match(method: string, path: string): RouteMatch {
@@ -62,6 +74,8 @@ export class RouteTable {
     return { kind: 'method-not-allowed', allowed: [...allowed].sort() };
   }
 }
+
+const segments = (path: string) => path.split('/').length;
 
 /** The path (and query) sent upstream: unchanged, or without the route prefix. */
 export function upstreamPath(route: GatewayRoute, pathAndQuery: string): string {

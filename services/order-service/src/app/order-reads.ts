@@ -222,6 +222,7 @@ export class OrderReads {
     return {
       ...summary,
       items: items.map((i) => ({
+        id: i.id,
         skuId: i.sku_id,
         productId: i.product_id,
         productName: i.product_name,
@@ -231,6 +232,10 @@ export class OrderReads {
         quantity: i.quantity,
         lineTotal: i.line_total,
         thumbnailUrl: i.thumbnail_url,
+        optionLabel: i.option_label,
+        discountShare: i.discount_share,
+        pointsShare: i.points_share,
+        payableShare: i.payable_share,
       })),
       policyDiscounts: order.policy_discounts,
       policyDiscount: order.policy_discount,

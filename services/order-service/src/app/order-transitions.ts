@@ -1,8 +1,22 @@
-import { OrderCancelled, type OrderCancelReason, OrderPaid, OrderPlaced } from '@sagamart/contracts';
+import {
+  OrderCancelled,
+  type OrderCancelReason,
+  OrderPaid,
+  type OrderPaidPayload,
+  OrderPlaced,
+} from '@sagamart/contracts';
 import { type ServiceContext, sql } from '@sagamart/kit';
 import { transition } from '../domain/order-status.ts';
 import { afterCancel, isTransient, type SagaPhase, type SagaState } from '../domain/saga.ts';
-import { addTimeline, json, type OrderRow, type SagaRow, sagaState, type Trx } from '../infra/order-store.ts';
+import {
+  addTimeline,
+  json,
+  loadItems,
+  type OrderRow,
+  type SagaRow,
+  sagaState,
+  type Trx,
+} from '../infra/order-store.ts';
 import type { OrderDb } from '../infra/schema.ts';
 
 const now = sql<Date>`clock_timestamp()`;
@@ -88,15 +102,7 @@ export class OrderTransitions {
       case 'COMPLETED': {
         const paid = await this.setStatus(trx, order, 'PAID', { paid_at: now });
         await addTimeline(trx, order.id, 'PAID', 'PAID');
-        // A free order (nothing to pay) has no payment, so there is no order.paid for it.
-        if (paid.payment_id) {
-          await this.ctx.publish(trx, OrderPaid, {
-            ...this.ref(paid),
-            payableAmount: paid.payable_amount,
-            paymentId: paid.payment_id,
-            paidAt: paid.paid_at!.toISOString(),
-          });
-        }
+        await this.ctx.publish(trx, OrderPaid, await this.paidPayload(trx, paid));
         return paid;
       }
       case 'COMPENSATED':
@@ -105,6 +111,44 @@ export class OrderTransitions {
       default:
         return order;
     }
+  }
+
+  /** order.paid: what shipping and the after-sale flow need, so nobody reads this service's tables. */
+  private async paidPayload(trx: Trx, paid: OrderRow): Promise<OrderPaidPayload> {
+    const items = await loadItems(trx, paid.id);
+    return {
+      ...this.ref(paid),
+      payableAmount: paid.payable_amount,
+      // A free order (nothing to pay) has no payment; it is paid (and shipped) all the same.
+      paymentId: paid.payment_id,
+      paidAt: paid.paid_at!.toISOString(),
+      subtotal: paid.subtotal,
+      discountAmount: paid.discount_amount,
+      pointsUsed: paid.points_used,
+      couponId: paid.coupon_id,
+      items: items.map((i) => ({
+        orderItemId: i.id,
+        skuId: i.sku_id,
+        productId: i.product_id,
+        productName: i.product_name,
+        skuCode: i.sku_code,
+        optionLabel: i.option_label,
+        quantity: i.quantity,
+        unitPrice: i.unit_price,
+        lineAmount: i.line_total,
+        discountShare: i.discount_share,
+        pointsShare: i.points_share,
+        payableShare: i.payable_share,
+      })),
+      receiver: {
+        name: paid.receiver_name,
+        phone: paid.receiver_phone,
+        zipCode: paid.zipcode,
+        address: paid.address,
+        addressDetail: paid.address_detail,
+        memo: paid.delivery_memo,
+      },
+    };
   }
 
   private setStatus(

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { OrderDetail, PlaceOrderBody, QuoteView } from '@sagamart/contracts/http/orders';
 import { badRequest, type Identity, isUniqueViolation, Problem, type ServiceContext } from '@sagamart/kit';
+import { lineShares, optionLabel } from '../domain/line-shares.ts';
 import { orderNumber } from '../domain/order-number.ts';
 import { startSaga } from '../domain/saga.ts';
 import { orderName } from '../domain/totals.ts';
@@ -175,6 +176,7 @@ export class PlaceOrder {
               cancelled_at: null,
             })
             .execute();
+          const shares = lineShares(priced.lines, priced.discountAmount, priced.pointsUsed);
           await trx
             .insertInto('order_items')
             .values(
@@ -190,6 +192,10 @@ export class PlaceOrder {
                 quantity: l.quantity,
                 line_total: l.lineTotal,
                 thumbnail_url: l.thumbnailUrl,
+                option_label: optionLabel(l.options),
+                discount_share: shares[lineNo]!.discountShare,
+                points_share: shares[lineNo]!.pointsShare,
+                payable_share: shares[lineNo]!.payableShare,
               })),
             )
             .execute();

@@ -55,6 +55,12 @@ export interface OrderDb {
     quantity: number;
     line_total: number;
     thumbnail_url: string | null;
+    /** "블랙 / L", kept as placed (jsonb does not keep the options' order). */
+    option_label: string;
+    /** The line's share of the order's discounts and points, fixed at placement (domain/line-shares.ts). */
+    discount_share: number;
+    points_share: number;
+    payable_share: number;
   };
   sagas: {
     order_id: string;
@@ -282,6 +288,39 @@ export const migrations: Record<string, Migration> = {
         .addColumn('duration_ms', 'integer')
         .addColumn('trace_id', 'text')
         .execute();
+    },
+  },
+  '0003_line_shares': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('order_items')
+        .addColumn('option_label', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('discount_share', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('points_share', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('payable_share', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      // Orders placed before shares existed: the same split (by amount, remainder on the last line).
+      await sql`update order_items i set discount_share = case when o.subtotal = 0 then 0
+                  else (o.discount_amount * i.line_total) / o.subtotal end
+                from orders o where o.id = i.order_id`.execute(db);
+      await sql`update order_items i set discount_share = o.discount_amount - coalesce((
+                  select sum(x.discount_share) from order_items x where x.order_id = i.order_id and x.line_no <> i.line_no), 0)
+                from orders o where o.id = i.order_id
+                  and i.line_no = (select max(line_no) from order_items m where m.order_id = i.order_id)`.execute(
+        db,
+      );
+      await sql`update order_items i set points_share = case when o.subtotal - o.discount_amount = 0 then 0
+                  else (o.points_used * (i.line_total - i.discount_share)) / (o.subtotal - o.discount_amount) end
+                from orders o where o.id = i.order_id`.execute(db);
+      await sql`update order_items i set points_share = o.points_used - coalesce((
+                  select sum(x.points_share) from order_items x where x.order_id = i.order_id and x.line_no <> i.line_no), 0)
+                from orders o where o.id = i.order_id
+                  and i.line_no = (select max(line_no) from order_items m where m.order_id = i.order_id)`.execute(
+        db,
+      );
+      await sql`update order_items set payable_share = line_total - discount_share - points_share`.execute(
+        db,
+      );
     },
   },
 };

@@ -1,8 +1,9 @@
 import { Group, Image, Table, Text } from '@mantine/core';
 import { formatWon } from '../../lib/format.ts';
-import { type OrderLine, optionLabel } from '../../orders/orders-api.ts';
+import { type OrderLine, optionLabel, type QuoteLine } from '../../orders/orders-api.ts';
 
-export function OrderItemsTable({ items }: { items: OrderLine[] }) {
+/** Order lines or priced quote lines: what both have in common is shown. */
+export function OrderItemsTable({ items }: { items: Array<OrderLine | QuoteLine> }) {
   return (
     <Table.ScrollContainer minWidth={520}>
       <Table verticalSpacing="sm" aria-label="Items">

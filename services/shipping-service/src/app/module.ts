@@ -1,0 +1,46 @@
+import type { ServiceContext } from '@sagamart/kit';
+import { CourierClient } from '../infra/courier-client.ts';
+import { ProductClient } from '../infra/product-client.ts';
+import type { ShippingDb } from '../infra/schema.ts';
+import { Claims } from './claims.ts';
+import { Confirmations } from './confirmations.ts';
+import { ShippingReads } from './reads.ts';
+import { readSettings } from './settings.ts';
+import { Shipments } from './shipments.ts';
+import { Tracker } from './tracking.ts';
+import { Waybills } from './waybills.ts';
+
+/** The use cases of one running shipping-service, wired once per service context. */
+export interface ShippingModule {
+  shipments: Shipments;
+  waybills: Waybills;
+  tracker: Tracker;
+  claims: Claims;
+  confirmations: Confirmations;
+  reads: ShippingReads;
+}
+
+const modules = new WeakMap<ServiceContext<ShippingDb>, ShippingModule>();
+
+export function shippingModule(ctx: ServiceContext<ShippingDb>): ShippingModule {
+  let module = modules.get(ctx);
+  if (!module) {
+    const settings = () => readSettings(ctx.config);
+    const courier = new CourierClient(ctx.client(ctx.config.string('shipping.courier.service')), () => {
+      const s = settings();
+      return { accountKey: s.courierAccountKey, code: s.courierCode, timeoutMs: s.courierTimeoutMs };
+    });
+    const products = new ProductClient(ctx.client('product-service'));
+    const claims = new Claims(ctx, courier, products, settings);
+    module = {
+      shipments: new Shipments(ctx, courier, settings),
+      waybills: new Waybills(ctx, courier, products, settings),
+      tracker: new Tracker(ctx, courier, claims, settings),
+      claims,
+      confirmations: new Confirmations(ctx, settings),
+      reads: new ShippingReads(ctx, settings),
+    };
+    modules.set(ctx, module);
+  }
+  return module;
+}

@@ -1,0 +1,97 @@
+import type { Config } from '@sagamart/kit';
+
+export const shippingDefaults = {
+  shipping: {
+    courier: {
+      /** The courier's discovery name. */
+      service: 'mock-courier',
+      /** The contract customer's key, sent in the body (courierAccountKey, t_key). */
+      accountKey: 'test_courier_sagamart',
+      /** The courier's code (t_code). */
+      code: '99',
+      /** What people see as the courier. */
+      name: '사가택배',
+      /** Per courier call. */
+      timeoutMs: 3_000,
+    },
+    /** Issue a waybill by itself autoDispatchDelayMs after payment (false: an admin issues them). */
+    autoDispatch: true,
+    autoDispatchDelayMs: 3_000,
+    dispatch: {
+      intervalMs: 1_000,
+      batchSize: 50,
+    },
+    tracking: {
+      /** How often each waybill is asked about. */
+      pollIntervalMs: 5_000,
+      /** How often the poller looks for due waybills. */
+      tickMs: 1_000,
+      batchSize: 50,
+      /** Backoff of one waybill after failed polls: retryBaseMs × 2^(failures − 1), at most retryMaxMs. */
+      retryBaseMs: 2_000,
+      retryMaxMs: 60_000,
+      /** How long a claimed waybill is hidden from other instances (a courier call plus margin). */
+      leaseMs: 15_000,
+    },
+    /** Days after delivery when returns and exchanges close (unless confirmed sooner). */
+    returnWindowDays: 7,
+    /** The return shipping fee of a CHANGE_OF_MIND return (won), kept from the refund. */
+    returnFee: 3_000,
+    /** Days after delivery when an unconfirmed order confirms itself (fractions allowed). */
+    autoConfirmDays: 7,
+    autoConfirm: {
+      intervalMs: 60_000,
+      batchSize: 50,
+    },
+    /** 구매확정 points: this share of the amount paid at the PG, rounded down. */
+    confirmPointsRate: 0.01,
+  },
+};
+
+export interface ShippingSettings {
+  courierAccountKey: string;
+  courierCode: string;
+  courierName: string;
+  courierTimeoutMs: number;
+  autoDispatch: boolean;
+  autoDispatchDelayMs: number;
+  dispatchIntervalMs: number;
+  dispatchBatchSize: number;
+  pollIntervalMs: number;
+  pollTickMs: number;
+  pollBatchSize: number;
+  retryBaseMs: number;
+  retryMaxMs: number;
+  leaseMs: number;
+  returnWindowDays: number;
+  returnFee: number;
+  autoConfirmDays: number;
+  autoConfirmIntervalMs: number;
+  autoConfirmBatchSize: number;
+  confirmPointsRate: number;
+}
+
+export function readSettings(config: Config): ShippingSettings {
+  return {
+    courierAccountKey: config.string('shipping.courier.accountKey'),
+    courierCode: config.string('shipping.courier.code'),
+    courierName: config.string('shipping.courier.name'),
+    courierTimeoutMs: config.number('shipping.courier.timeoutMs'),
+    autoDispatch: config.boolean('shipping.autoDispatch'),
+    autoDispatchDelayMs: config.number('shipping.autoDispatchDelayMs'),
+    dispatchIntervalMs: config.number('shipping.dispatch.intervalMs'),
+    dispatchBatchSize: config.number('shipping.dispatch.batchSize'),
+    pollIntervalMs: config.number('shipping.tracking.pollIntervalMs'),
+    pollTickMs: config.number('shipping.tracking.tickMs'),
+    pollBatchSize: config.number('shipping.tracking.batchSize'),
+    retryBaseMs: config.number('shipping.tracking.retryBaseMs'),
+    retryMaxMs: config.number('shipping.tracking.retryMaxMs'),
+    leaseMs: config.number('shipping.tracking.leaseMs'),
+    returnWindowDays: config.number('shipping.returnWindowDays'),
+    returnFee: config.number('shipping.returnFee'),
+    autoConfirmDays: config.number('shipping.autoConfirmDays'),
+    autoConfirmIntervalMs: config.number('shipping.autoConfirm.intervalMs'),
+    autoConfirmBatchSize: config.number('shipping.autoConfirm.batchSize'),
+    confirmPointsRate: config.number('shipping.confirmPointsRate'),
+  };
+}

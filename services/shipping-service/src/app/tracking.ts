@@ -1,0 +1,203 @@
+import type { TrackingInfo } from '@sagamart/contracts/http/courier';
+import { type Periodic, repeatEvery, ServiceCallError, type ServiceContext } from '@sagamart/kit';
+import { applyCourierStatus, isPickedUp, pollBackoffMs } from '../domain/shipment-rules.ts';
+import { type CourierClient, CourierRejected } from '../infra/courier-client.ts';
+import type { ShippingDb } from '../infra/schema.ts';
+import type { Claims } from './claims.ts';
+import { publishDelivered, publishInTransit } from './events.ts';
+import type { ShippingSettings } from './settings.ts';
+import type { ShipmentRow } from './store.ts';
+
+/**
+ * The tracking poller. Every tick it claims the waybills whose poll is due with SKIP LOCKED, pushing
+ * their next_poll_at out by a lease, and renews that lease (compare-and-set on next_poll_at) right
+ * before each courier call, so several instances share the work and never ask about one waybill at
+ * the same time, however long a batch takes. Each courier event is recorded once (shipment, seq); the status moves
+ * only forward and each change is announced once. A failing courier backs the waybill off
+ * exponentially; with the courier's circuit open the tick stops at once, and polling resumes by
+ * itself when the breaker lets calls through again.
+ */
+export class Tracker {
+  private loop: Periodic | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly ctx: ServiceContext<ShippingDb>,
+    private readonly courier: CourierClient,
+    private readonly claims: Claims,
+    private readonly settings: () => ShippingSettings,
+  ) {}
+
+  start(): void {
+    this.stopped = false;
+    this.loop = repeatEvery(
+      () => this.settings().pollTickMs,
+      () => this.tick().catch((error) => this.ctx.log.warn({ err: error }, 'tracking tick failed')),
+    );
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    await this.loop?.stop();
+  }
+
+  async tick(): Promise<void> {
+    const due = await this.claimDue();
+    for (const [index, claimed] of due.entries()) {
+      if (this.stopped) return;
+      // The batch's lease may have run out while earlier waybills were polled: renew it just before
+      // the call, and only if it is still ours (another instance may have claimed the waybill since).
+      const shipment = await this.renew(claimed);
+      if (!shipment) continue;
+      let info: TrackingInfo;
+      try {
+        info = await this.courier.track(shipment.tracking_number!);
+      } catch (error) {
+        if (!(error instanceof CourierRejected) && !(error instanceof ServiceCallError)) throw error;
+        await this.backOff(shipment, error);
+        // The courier is down (circuit open): leave the rest of the batch for later, backed off too.
+        if (error instanceof ServiceCallError && error.kind === 'circuit-open') {
+          for (const rest of due.slice(index + 1)) await this.backOff(rest, error);
+          return;
+        }
+        continue;
+      }
+      await this.apply(shipment.id, info).catch((error) =>
+        this.ctx.log.warn({ err: error, shipmentId: shipment.id }, 'could not apply tracking'),
+      );
+    }
+  }
+
+  private async claimDue(): Promise<ShipmentRow[]> {
+    const { pollBatchSize, leaseMs } = this.settings();
+    const now = new Date();
+    return this.ctx.db
+      .updateTable('shipments')
+      .set({ next_poll_at: new Date(now.getTime() + leaseMs) })
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('shipments')
+          .select('id')
+          .where('next_poll_at', '<=', now)
+          .where('tracking_number', 'is not', null)
+          .orderBy('next_poll_at')
+          .limit(pollBatchSize)
+          .forUpdate()
+          .skipLocked(),
+      )
+      .returningAll()
+      .execute();
+  }
+
+  /** Extends this instance's lease on a claimed waybill; undefined when the lease is no longer ours. */
+  private async renew(shipment: ShipmentRow): Promise<ShipmentRow | undefined> {
+    if (!shipment.next_poll_at) return undefined;
+    return this.ctx.db
+      .updateTable('shipments')
+      .set({ next_poll_at: new Date(Date.now() + this.settings().leaseMs) })
+      .where('id', '=', shipment.id)
+      .where('next_poll_at', '=', shipment.next_poll_at)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  private async backOff(shipment: ShipmentRow, error: Error): Promise<void> {
+    const { retryBaseMs, retryMaxMs } = this.settings();
+    const failures = shipment.poll_failures + 1;
+    await this.ctx.db
+      .updateTable('shipments')
+      .set({
+        poll_failures: failures,
+        last_poll_error: `${error.name}: ${error.message}`.slice(0, 500),
+        next_poll_at: new Date(Date.now() + pollBackoffMs(failures, retryBaseMs, retryMaxMs)),
+      })
+      .where('id', '=', shipment.id)
+      .where('next_poll_at', 'is not', null)
+      .execute();
+  }
+
+  /** Records the courier's answer: new events once, the status forward, each change announced once. */
+  async apply(shipmentId: string, info: TrackingInfo): Promise<void> {
+    const { pollIntervalMs } = this.settings();
+    await this.ctx.transaction(async (trx) => {
+      const shipment = await trx
+        .selectFrom('shipments')
+        .selectAll()
+        .where('id', '=', shipmentId)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!shipment) return;
+      if (info.trackingDetails.length) {
+        await trx
+          .insertInto('tracking_events')
+          .values(
+            info.trackingDetails.map((e) => ({
+              shipment_id: shipment.id,
+              seq: e.seq,
+              status: e.kind,
+              location: e.where,
+              remark: e.remark,
+              at: new Date(e.time),
+            })),
+          )
+          .onConflict((oc) => oc.columns(['shipment_id', 'seq']).doNothing())
+          .execute();
+      }
+      const outcome = applyCourierStatus(
+        { role: shipment.role, status: shipment.status, courierStatus: shipment.courier_status },
+        info.status,
+      );
+      const at = (kind: string) =>
+        new Date(info.trackingDetails.find((e) => e.kind === kind)?.time ?? info.lastDetail.time);
+      const finished = outcome.status === 'DELIVERED' || outcome.status === 'CANCELLED' || info.complete;
+      const pickedUpAt =
+        shipment.picked_up_at ?? (isPickedUp(outcome.courierStatus) ? at('PICKED_UP') : null);
+      const updated = await trx
+        .updateTable('shipments')
+        .set((eb) => ({
+          status: outcome.status,
+          courier_status: outcome.courierStatus,
+          poll_failures: 0,
+          last_poll_error: null,
+          next_poll_at: finished ? null : new Date(Date.now() + pollIntervalMs),
+          picked_up_at: pickedUpAt,
+          delivered_at:
+            outcome.status === 'DELIVERED'
+              ? (shipment.delivered_at ?? at('DELIVERED'))
+              : shipment.delivered_at,
+          version: outcome.effects.length ? eb('version', '+', 1) : eb.ref('version'),
+        }))
+        .where('id', '=', shipment.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      for (const effect of outcome.effects) {
+        switch (effect) {
+          case 'in-transit':
+            await publishInTransit(this.ctx, trx, updated, at('IN_TRANSIT'));
+            break;
+          case 'delivered': {
+            const deliveredAt = updated.delivered_at ?? new Date();
+            await publishDelivered(this.ctx, trx, updated, deliveredAt);
+            if (updated.role === 'ORIGINAL') {
+              await trx
+                .updateTable('orders')
+                .set({ delivered_at: deliveredAt })
+                .where('order_id', '=', updated.order_id)
+                .where('delivered_at', 'is', null)
+                .execute();
+            } else if (updated.claim_id) {
+              await this.claims.reshipDelivered(trx, updated.claim_id, updated.tracking_number!, deliveredAt);
+            }
+            break;
+          }
+          case 'collecting':
+            await this.claims.collecting(trx, updated.claim_id!, updated.tracking_number!, at('PICKED_UP'));
+            break;
+          case 'collected':
+            await this.claims.collected(trx, updated.claim_id!, at('DELIVERED'));
+            break;
+        }
+      }
+    });
+  }
+}

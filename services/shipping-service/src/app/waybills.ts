@@ -1,0 +1,207 @@
+import type { IssueWaybillsResult } from '@sagamart/contracts/http/shipping';
+import { type Periodic, repeatEvery, ServiceCallError, type ServiceContext } from '@sagamart/kit';
+import { type CourierClient, CourierRejected } from '../infra/courier-client.ts';
+import type { ProductClient } from '../infra/product-client.ts';
+import type { ShippingDb } from '../infra/schema.ts';
+import { publishDispatched } from './events.ts';
+import type { ShippingSettings } from './settings.ts';
+import { fullAddress, type ShipmentRow } from './store.ts';
+
+type Result = IssueWaybillsResult['results'][number];
+
+/**
+ * Waybills: issued at the courier for READY shipments, by an admin (one or many) or by the dispatcher
+ * (shipping.autoDispatch). The courier keys each upload by the shipment id, so issuing twice (an
+ * admin and the dispatcher at once, a retry after a lost answer) yields one waybill; the shipment
+ * records it, and announces shipment.dispatched, once.
+ */
+export class Waybills {
+  private loop: Periodic | undefined;
+
+  constructor(
+    private readonly ctx: ServiceContext<ShippingDb>,
+    private readonly courier: CourierClient,
+    private readonly products: ProductClient,
+    private readonly settings: () => ShippingSettings,
+  ) {}
+
+  start(): void {
+    this.loop = repeatEvery(
+      () => this.settings().dispatchIntervalMs,
+      () => this.dispatchDue().catch((error) => this.ctx.log.warn({ err: error }, 'dispatch tick failed')),
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.loop?.stop();
+  }
+
+  /** The admin's bulk issue: one result per id, in order. */
+  async issue(shipmentIds: string[]): Promise<IssueWaybillsResult> {
+    const ids = [...new Set(shipmentIds)];
+    const rows = await this.ctx.db.selectFrom('shipments').selectAll().where('id', 'in', ids).execute();
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const ready = rows.filter(
+      (r) => r.status === 'READY' && r.courier_status === 'NOT_SENT' && r.role !== 'PICKUP',
+    );
+    const issued = await this.upload(ready);
+    const results: Result[] = shipmentIds.map((shipmentId) => {
+      const row = byId.get(shipmentId);
+      if (!row)
+        return {
+          shipmentId,
+          trackingNumber: null,
+          error: { code: 'NOT_FOUND', message: '배송을 찾을 수 없습니다.' },
+        };
+      const outcome = issued.get(shipmentId);
+      if (outcome) return { shipmentId, ...outcome };
+      return {
+        shipmentId,
+        trackingNumber: row.tracking_number,
+        error: {
+          code: 'NOT_READY',
+          message: row.tracking_number
+            ? '이미 송장이 발급되었습니다.'
+            : `발급할 수 없는 상태입니다 (${row.status}).`,
+        },
+      };
+    });
+    const failed = results.filter((r) => r.error).length;
+    return { results, summary: { total: results.length, issued: results.length - failed, failed } };
+  }
+
+  /** One dispatcher pass: READY shipments whose dispatch is due, claimed with SKIP LOCKED and a lease. */
+  async dispatchDue(): Promise<void> {
+    const { dispatchBatchSize, leaseMs } = this.settings();
+    const now = new Date();
+    const due = await this.ctx.db
+      .updateTable('shipments')
+      .set({ dispatch_due_at: new Date(now.getTime() + leaseMs) })
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('shipments')
+          .select('id')
+          .where('status', '=', 'READY')
+          .where('courier_status', '=', 'NOT_SENT')
+          .where('dispatch_due_at', '<=', now)
+          .orderBy('dispatch_due_at')
+          .limit(dispatchBatchSize)
+          .forUpdate()
+          .skipLocked(),
+      )
+      .returningAll()
+      .execute();
+    if (due.length) await this.upload(due);
+  }
+
+  /** Uploads the shipments in one bulk call and records each waybill; answers per shipment id. */
+  private async upload(rows: ShipmentRow[]): Promise<Map<string, Omit<Result, 'shipmentId'>>> {
+    const outcomes = new Map<string, Omit<Result, 'shipmentId'>>();
+    const sendable: ShipmentRow[] = [];
+    for (const row of rows) {
+      // The new option of an exchange leaves the warehouse now: its reservation becomes a sale.
+      if (row.role === 'EXCHANGE' && row.claim_id) {
+        try {
+          await this.products.commit(row.claim_id);
+        } catch (error) {
+          outcomes.set(row.id, { trackingNumber: null, error: failure(error) });
+          continue;
+        }
+      }
+      sendable.push(row);
+    }
+    if (!sendable.length) return outcomes;
+    let answer: Awaited<ReturnType<CourierClient['upload']>>;
+    try {
+      answer = await this.courier.upload(
+        sendable.map((row) => ({
+          reference: row.id,
+          receiverName: row.receiver.name,
+          receiverPhone: row.receiver.phone,
+          zipCode: row.receiver.zipCode,
+          address: fullAddress(row.receiver),
+          goodsName: row.goods_name,
+          quantity: row.quantity,
+        })),
+      );
+    } catch (error) {
+      for (const row of sendable) outcomes.set(row.id, { trackingNumber: null, error: failure(error) });
+      return outcomes;
+    }
+    for (const result of answer.results) {
+      const row = sendable[result.index];
+      if (!row) continue;
+      if (!result.trackingNumber) {
+        outcomes.set(row.id, {
+          trackingNumber: null,
+          error: result.error ?? { code: 'REJECTED', message: 'rejected' },
+        });
+        continue;
+      }
+      const recorded = await this.record(row.id, result.trackingNumber);
+      outcomes.set(
+        row.id,
+        recorded
+          ? { trackingNumber: result.trackingNumber, error: null }
+          : {
+              trackingNumber: null,
+              error: { code: 'NOT_READY', message: '발급 중에 배송이 취소되었습니다.' },
+            },
+      );
+    }
+    return outcomes;
+  }
+
+  /** Records the waybill on a shipment still waiting for one; a shipment cancelled meanwhile gets it cancelled. */
+  private async record(shipmentId: string, trackingNumber: string): Promise<boolean> {
+    const { courierCode, pollIntervalMs } = this.settings();
+    const now = new Date();
+    const recorded = await this.ctx.transaction(async (trx) => {
+      const row = await trx
+        .updateTable('shipments')
+        .set((eb) => ({
+          tracking_number: trackingNumber,
+          courier_code: courierCode,
+          courier_status: 'ACCEPTED',
+          dispatched_at: now,
+          dispatch_due_at: null,
+          next_poll_at: new Date(now.getTime() + pollIntervalMs),
+          version: eb('version', '+', 1),
+        }))
+        .where('id', '=', shipmentId)
+        .where('status', '=', 'READY')
+        .where('courier_status', '=', 'NOT_SENT')
+        .returningAll()
+        .executeTakeFirst();
+      if (row) await publishDispatched(this.ctx, trx, row, courierCode);
+      return row !== undefined;
+    });
+    if (recorded) return true;
+    const row = await this.ctx.db
+      .selectFrom('shipments')
+      .select(['status', 'tracking_number'])
+      .where('id', '=', shipmentId)
+      .executeTakeFirst();
+    // Another issuer recorded this very waybill first: issued all the same.
+    if (row?.tracking_number === trackingNumber) return true;
+    if (row?.status === 'CANCELLED') {
+      await this.courier
+        .cancel([trackingNumber])
+        .catch((error) =>
+          this.ctx.log.warn(
+            { err: error, trackingNumber },
+            'could not cancel the waybill of a cancelled shipment',
+          ),
+        );
+    }
+    return false;
+  }
+}
+
+function failure(error: unknown): { code: string; message: string } {
+  if (error instanceof CourierRejected) return { code: error.code, message: error.message };
+  if (error instanceof ServiceCallError) {
+    return { code: 'UNAVAILABLE', message: `${error.target}: ${error.message}` };
+  }
+  throw error;
+}

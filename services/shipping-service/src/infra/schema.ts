@@ -1,0 +1,294 @@
+import type {
+  ClaimReason,
+  ClaimStatus,
+  ClaimType,
+  CourierStatus,
+  ShipmentCourierStatus,
+  ShipmentStatus,
+} from '@sagamart/contracts';
+import { type Generated, type Kysely, type Migration, sql } from '@sagamart/kit';
+import type { ShipmentRole } from '../domain/shipment-rules.ts';
+
+export interface Receiver {
+  name: string;
+  phone: string;
+  zipCode: string;
+  address: string;
+  addressDetail: string | null;
+}
+
+export interface ShippingDb {
+  /** What shipping-service knows of each paid order (from order.paid), and its after-sale state. */
+  orders: {
+    order_id: string;
+    order_number: string;
+    user_id: string;
+    payable_amount: number;
+    points_used: number;
+    coupon_id: number | null;
+    receiver: Receiver;
+    goods_name: string;
+    paid_at: Date;
+    /** When the ORIGINAL shipment was delivered: the return window and auto-confirmation count from it. */
+    delivered_at: Date | null;
+    confirmed_at: Date | null;
+    auto_confirmed: boolean;
+    points_awarded: number | null;
+    /** Refunded through the PG by completed returns. */
+    refunded_amount: Generated<number>;
+    created_at: Generated<Date>;
+  };
+  order_lines: {
+    order_item_id: number;
+    order_id: string;
+    line_no: number;
+    sku_id: number;
+    product_id: number;
+    product_name: string;
+    option_label: string;
+    quantity: number;
+    unit_price: number;
+    line_amount: number;
+    discount_share: number;
+    points_share: number;
+    payable_share: number;
+    /** Units returned by completed returns, and what they refunded. */
+    returned_quantity: Generated<number>;
+    refunded_amount: Generated<number>;
+    points_refunded: Generated<number>;
+    /** Units exchanged (approved exchanges): not claimable again. */
+    exchanged_quantity: Generated<number>;
+  };
+  /** Orders cancelled before their order.paid arrived here: that order.paid creates no shipment. */
+  cancelled_orders: {
+    order_id: string;
+    cancelled_at: Generated<Date>;
+  };
+  shipments: {
+    id: Generated<string>;
+    order_id: string;
+    role: ShipmentRole;
+    claim_id: string | null;
+    status: ShipmentStatus;
+    courier_status: ShipmentCourierStatus;
+    courier_code: string | null;
+    tracking_number: string | null;
+    goods_name: string;
+    quantity: number;
+    receiver: Receiver;
+    /** Grows with every change announced in an event (shipment.* version). */
+    version: Generated<number>;
+    /** When the dispatcher may issue its waybill (autoDispatch); null when it waits for an admin. */
+    dispatch_due_at: Date | null;
+    /** When the poller looks next (also its lease: a claimed row is pushed out by the lease). */
+    next_poll_at: Date | null;
+    /** Failed polls in a row (backoff). */
+    poll_failures: Generated<number>;
+    last_poll_error: string | null;
+    created_at: Generated<Date>;
+    dispatched_at: Date | null;
+    picked_up_at: Date | null;
+    delivered_at: Date | null;
+    cancelled_at: Date | null;
+  };
+  /** Each courier event of a shipment, once (its seq in the courier's list is the key). */
+  tracking_events: {
+    shipment_id: string;
+    seq: number;
+    status: CourierStatus;
+    location: string;
+    remark: string;
+    at: Date;
+    recorded_at: Generated<Date>;
+  };
+  claims: {
+    id: Generated<string>;
+    order_id: string;
+    user_id: string;
+    type: ClaimType;
+    status: ClaimStatus;
+    reason: ClaimReason;
+    detail: string | null;
+    fee_amount: number;
+    refund_amount: number;
+    points_refund: number;
+    whole_order: Generated<boolean>;
+    restore_coupon: Generated<boolean>;
+    reject_reason: string | null;
+    version: Generated<number>;
+    created_at: Generated<Date>;
+    approved_at: Date | null;
+    rejected_at: Date | null;
+    collected_at: Date | null;
+    completed_at: Date | null;
+  };
+  claim_items: {
+    claim_id: string;
+    order_item_id: number;
+    sku_id: number;
+    new_sku_id: number | null;
+    quantity: number;
+    refund_amount: number;
+    points_refund: number;
+  };
+}
+
+const OPEN = sql`status in ('REQUESTED', 'APPROVED', 'COLLECTING', 'RESHIPPING')`;
+
+export const migrations: Record<string, Migration> = {
+  '0001_shipping': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('orders')
+        .addColumn('order_id', 'text', (c) => c.primaryKey())
+        .addColumn('order_number', 'text', (c) => c.notNull().unique())
+        .addColumn('user_id', 'uuid', (c) => c.notNull())
+        .addColumn('payable_amount', 'bigint', (c) => c.notNull())
+        .addColumn('points_used', 'bigint', (c) => c.notNull())
+        .addColumn('coupon_id', 'integer')
+        .addColumn('receiver', 'jsonb', (c) => c.notNull())
+        .addColumn('goods_name', 'text', (c) => c.notNull())
+        .addColumn('paid_at', 'timestamptz', (c) => c.notNull())
+        .addColumn('delivered_at', 'timestamptz')
+        .addColumn('confirmed_at', 'timestamptz')
+        .addColumn('auto_confirmed', 'boolean', (c) => c.notNull().defaultTo(false))
+        .addColumn('points_awarded', 'bigint')
+        .addColumn('refunded_amount', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await db.schema.createIndex('orders_user').on('orders').columns(['user_id', 'created_at']).execute();
+      await sql`create index orders_awaiting_confirmation on orders (delivered_at) where confirmed_at is null and delivered_at is not null`.execute(
+        db,
+      );
+      await db.schema
+        .createTable('order_lines')
+        .addColumn('order_item_id', 'bigint', (c) => c.primaryKey())
+        .addColumn('order_id', 'text', (c) => c.notNull().references('orders.order_id'))
+        .addColumn('line_no', 'integer', (c) => c.notNull())
+        .addColumn('sku_id', 'bigint', (c) => c.notNull())
+        .addColumn('product_id', 'bigint', (c) => c.notNull())
+        .addColumn('product_name', 'text', (c) => c.notNull())
+        .addColumn('option_label', 'text', (c) => c.notNull())
+        .addColumn('quantity', 'integer', (c) => c.notNull())
+        .addColumn('unit_price', 'bigint', (c) => c.notNull())
+        .addColumn('line_amount', 'bigint', (c) => c.notNull())
+        .addColumn('discount_share', 'bigint', (c) => c.notNull())
+        .addColumn('points_share', 'bigint', (c) => c.notNull())
+        .addColumn('payable_share', 'bigint', (c) => c.notNull())
+        .addColumn('returned_quantity', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('refunded_amount', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('points_refunded', 'bigint', (c) => c.notNull().defaultTo(0))
+        .addColumn('exchanged_quantity', 'integer', (c) => c.notNull().defaultTo(0))
+        .addCheckConstraint('order_lines_units', sql`returned_quantity + exchanged_quantity <= quantity`)
+        .addCheckConstraint(
+          'order_lines_refunds',
+          sql`refunded_amount <= payable_share and points_refunded <= points_share`,
+        )
+        .execute();
+      await db.schema
+        .createIndex('order_lines_order')
+        .on('order_lines')
+        .columns(['order_id', 'line_no'])
+        .execute();
+      await db.schema
+        .createTable('cancelled_orders')
+        .addColumn('order_id', 'text', (c) => c.primaryKey())
+        .addColumn('cancelled_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+
+      await db.schema
+        .createTable('shipments')
+        .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
+        .addColumn('order_id', 'text', (c) => c.notNull().references('orders.order_id'))
+        .addColumn('role', 'text', (c) => c.notNull().check(sql`role in ('ORIGINAL', 'EXCHANGE', 'PICKUP')`))
+        .addColumn('claim_id', 'uuid')
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('courier_status', 'text', (c) => c.notNull())
+        .addColumn('courier_code', 'text')
+        .addColumn('tracking_number', 'text', (c) => c.unique())
+        .addColumn('goods_name', 'text', (c) => c.notNull())
+        .addColumn('quantity', 'integer', (c) => c.notNull())
+        .addColumn('receiver', 'jsonb', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('dispatch_due_at', 'timestamptz')
+        .addColumn('next_poll_at', 'timestamptz')
+        .addColumn('poll_failures', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('last_poll_error', 'text')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('dispatched_at', 'timestamptz')
+        .addColumn('picked_up_at', 'timestamptz')
+        .addColumn('delivered_at', 'timestamptz')
+        .addColumn('cancelled_at', 'timestamptz')
+        .execute();
+      // One parcel per order, one per claim and role, whatever the application does.
+      await sql`create unique index shipments_one_original on shipments (order_id) where role = 'ORIGINAL'`.execute(
+        db,
+      );
+      await sql`create unique index shipments_one_per_claim on shipments (claim_id, role) where claim_id is not null`.execute(
+        db,
+      );
+      await sql`create index shipments_to_dispatch on shipments (dispatch_due_at) where courier_status = 'NOT_SENT' and status = 'READY'`.execute(
+        db,
+      );
+      await sql`create index shipments_to_poll on shipments (next_poll_at) where next_poll_at is not null`.execute(
+        db,
+      );
+      await db.schema.createIndex('shipments_order').on('shipments').column('order_id').execute();
+      await db.schema.createIndex('shipments_created').on('shipments').column('created_at').execute();
+
+      await db.schema
+        .createTable('tracking_events')
+        .addColumn('shipment_id', 'uuid', (c) => c.notNull().references('shipments.id'))
+        .addColumn('seq', 'integer', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('location', 'text', (c) => c.notNull())
+        .addColumn('remark', 'text', (c) => c.notNull())
+        .addColumn('at', 'timestamptz', (c) => c.notNull())
+        .addColumn('recorded_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addPrimaryKeyConstraint('tracking_events_pk', ['shipment_id', 'seq'])
+        .execute();
+
+      await db.schema
+        .createTable('claims')
+        .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
+        .addColumn('order_id', 'text', (c) => c.notNull().references('orders.order_id'))
+        .addColumn('user_id', 'uuid', (c) => c.notNull())
+        .addColumn('type', 'text', (c) => c.notNull().check(sql`type in ('RETURN', 'EXCHANGE')`))
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('detail', 'text')
+        .addColumn('fee_amount', 'bigint', (c) => c.notNull())
+        .addColumn('refund_amount', 'bigint', (c) => c.notNull())
+        .addColumn('points_refund', 'bigint', (c) => c.notNull())
+        .addColumn('whole_order', 'boolean', (c) => c.notNull().defaultTo(false))
+        .addColumn('restore_coupon', 'boolean', (c) => c.notNull().defaultTo(false))
+        .addColumn('reject_reason', 'text')
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('approved_at', 'timestamptz')
+        .addColumn('rejected_at', 'timestamptz')
+        .addColumn('collected_at', 'timestamptz')
+        .addColumn('completed_at', 'timestamptz')
+        .execute();
+      // One open claim (return or exchange) per order at a time.
+      await sql`create unique index claims_one_open on claims (order_id) where ${OPEN}`.execute(db);
+      await db.schema.createIndex('claims_order').on('claims').columns(['order_id', 'created_at']).execute();
+      await db.schema
+        .createIndex('claims_queue')
+        .on('claims')
+        .columns(['type', 'status', 'created_at'])
+        .execute();
+      await db.schema
+        .createTable('claim_items')
+        .addColumn('claim_id', 'uuid', (c) => c.notNull().references('claims.id'))
+        .addColumn('order_item_id', 'bigint', (c) => c.notNull().references('order_lines.order_item_id'))
+        .addColumn('sku_id', 'bigint', (c) => c.notNull())
+        .addColumn('new_sku_id', 'bigint')
+        .addColumn('quantity', 'integer', (c) => c.notNull())
+        .addColumn('refund_amount', 'bigint', (c) => c.notNull())
+        .addColumn('points_refund', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('claim_items_pk', ['claim_id', 'order_item_id'])
+        .execute();
+    },
+  },
+};

@@ -1,0 +1,128 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { eventually, metricValue } from '@sagamart/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, MovableDiscovery, startHarness } from './harness.ts';
+
+interface Poll {
+  via: string;
+  invoice: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * A recording proxy in front of the courier: each shipping-service instance reaches the courier
+ * through its own proxy, and every trackingInfo call is recorded with its start and end (answers are
+ * held back a little, so two polls of one waybill at once would overlap visibly).
+ */
+async function startProxy(
+  via: string,
+  target: () => string,
+  polls: Poll[],
+): Promise<Server & { url: string }> {
+  const server = createServer(async (req, res) => {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const start = performance.now();
+    const tracking = req.url === '/api/v1/trackingInfo';
+    const headers = Object.fromEntries(
+      Object.entries(req.headers).filter(([k]) => !['host', 'connection', 'content-length'].includes(k)),
+    ) as Record<string, string>;
+    const upstream = await fetch(`${target()}${req.url}`, {
+      method: req.method,
+      headers,
+      body: body.length ? body : undefined,
+    });
+    const text = await upstream.text();
+    if (tracking) {
+      await new Promise((r) => setTimeout(r, 30));
+      polls.push({ via, invoice: JSON.parse(body.toString()).t_invoice, start, end: performance.now() });
+    }
+    res.writeHead(upstream.status, {
+      'content-type': upstream.headers.get('content-type') ?? 'application/json',
+    });
+    res.end(text);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return Object.assign(server, { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+}
+
+describe('the tracking poller', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('shares the waybills between two instances without ever polling one waybill twice at once', async () => {
+    const polls: Poll[] = [];
+    const proxies = [
+      await startProxy('a', () => h.courier.url, polls),
+      await startProxy('b', () => h.courier.url, polls),
+    ];
+    const discoveries = proxies.map((proxy) => {
+      const discovery = new MovableDiscovery();
+      discovery.urls.set('mock-courier', [proxy.url]);
+      return discovery;
+    });
+    // Both instances reach the courier only through their proxies.
+    h.discovery.urls.set('mock-courier', [proxies[0]!.url]);
+    const second = await h.startShipping(discoveries[1]);
+    try {
+      const orders = Array.from({ length: 8 }, () => h.paidOrder());
+      for (const order of orders) await h.publishPaid(order);
+      const waybills = await Promise.all(orders.map((o) => h.waybillOf(o)));
+      // Let every waybill be asked about several times, by both instances overall.
+      await eventually(
+        () =>
+          waybills.every((w) => polls.filter((p) => p.invoice === w).length >= 3) &&
+          new Set(polls.map((p) => p.via)).size === 2,
+        45_000,
+      );
+      for (const waybill of waybills) await h.advance(waybill, 'DELIVERED');
+      for (const order of orders) await h.awaitEvent('shipment.delivered', order.orderId);
+
+      for (const waybill of waybills) {
+        const mine = polls.filter((p) => p.invoice === waybill).sort((x, y) => x.start - y.start);
+        for (let i = 1; i < mine.length; i++) expect(mine[i]!.start).toBeGreaterThanOrEqual(mine[i - 1]!.end);
+      }
+      for (const order of orders) {
+        expect(await h.eventsOf('shipment.delivered', order.orderId)).toHaveLength(1);
+        const history = (await h.shippingOf(order)).body.shipments[0].history;
+        expect(history).toHaveLength(6);
+      }
+    } finally {
+      h.discovery.urls.set('mock-courier', [h.courier.url]);
+      await second.stop();
+      for (const proxy of proxies) await new Promise((r) => proxy.close(r));
+    }
+  }, 120_000);
+
+  it('rides out a courier outage behind its breaker and resumes by itself', async () => {
+    const order = h.paidOrder();
+    await h.publishPaid(order);
+    const waybill = await h.waybillOf(order);
+    await h.advance(waybill, 'IN_TRANSIT');
+    await h.awaitEvent('shipment.in-transit', order.orderId);
+
+    await h.stopCourier();
+    const breaker = async () =>
+      metricValue(await (await fetch(`${h.shipping.url}/metrics`)).text(), 'circuit_breaker_state', {
+        target: 'mock-courier',
+      });
+    await eventually(async () => (await breaker()) === 1, 15_000);
+    // Still answering its own callers meanwhile.
+    expect((await h.shippingOf(order)).body.shipments[0].status).toBe('SHIPPING');
+
+    await h.restartCourier();
+    await h.advance(waybill, 'DELIVERED');
+    await h.awaitEvent('shipment.delivered', order.orderId);
+    expect(await breaker()).toBe(0);
+    expect((await h.shippingOf(order)).body.shipments[0].history).toHaveLength(6);
+  });
+});
