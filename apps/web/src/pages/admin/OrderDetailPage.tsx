@@ -12,8 +12,8 @@ import {
   type SagaView,
   setAdminMemo,
 } from '../../admin-orders/admin-orders-api.ts';
+import { cancelReasonLabel } from '../../i18n/labels.ts';
 import { formatDateTime } from '../../lib/format.ts';
-import { cancelReasonMessage } from '../../orders/orders-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { OrderStatusBadge } from '../../ui/badges.tsx';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
@@ -90,7 +90,7 @@ function OrderHeader({ order }: { order: AdminOrder }) {
           </Text>
           {order.status === 'CANCELLED' && (
             <Text size="sm" c="red.7" mt={4}>
-              {order.cancelReason}: {cancelReasonMessage(order.cancelReason)}
+              {order.cancelReason}: {cancelReasonLabel(order.cancelReason)}
             </Text>
           )}
         </div>
