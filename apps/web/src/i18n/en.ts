@@ -301,5 +301,24 @@ export const en: Translation = {
     orderKept:
       'Order {{number}} keeps its items reserved for a while: pay again from checkout, or cancel it from the order page.',
     backToCheckout: 'Back to checkout',
+    title: 'Payment',
+    incompleteLink: 'This payment link is incomplete',
+    incompleteLinkText: 'It lacks the payment key, the order number or the amount, so nothing was confirmed.',
+    notConfirmedTitle: 'Payment not confirmed',
+    confirming: 'Confirming your payment…',
+    keepOpen: 'Please keep this page open.',
+    waitingCard: 'Waiting for the card company…',
+    waitingCardText:
+      'The payment is being processed. This page updates by itself; nothing will be charged twice.',
+    completeTitle: 'Payment complete',
+    paidFor: '{{amount}} paid for order {{number}}.',
+    refundedTitle: 'Payment refunded',
+    failedTitle: 'Payment failed',
+    refundedText: 'The order was cancelled, so this payment was refunded in full.',
+    failedText:
+      'Nothing was charged. The order is cancelled and everything reserved for it (stock, coupon, points) is released. Your cart and address are kept, so you can order again.',
+    orderStatus: 'Order status',
+    updating: 'Updating',
+    viewOrder: 'View order',
   },
 };

@@ -298,5 +298,23 @@ export const ko = {
     orderKept:
       '주문 {{number}}의 상품은 잠시 동안 확보되어 있습니다. 주문/결제에서 다시 결제하거나, 주문 페이지에서 취소할 수 있습니다.',
     backToCheckout: '주문/결제로 돌아가기',
+    title: '결제',
+    incompleteLink: '결제 정보가 올바르지 않습니다',
+    incompleteLinkText: '결제 키, 주문번호 또는 금액이 없어 아무것도 확인하지 않았습니다.',
+    notConfirmedTitle: '결제를 확인하지 못했습니다',
+    confirming: '결제를 확인하는 중…',
+    keepOpen: '이 페이지를 닫지 말아 주세요.',
+    waitingCard: '카드사 응답을 기다리는 중…',
+    waitingCardText: '결제를 처리하고 있습니다. 페이지는 저절로 바뀌며, 두 번 결제되지 않습니다.',
+    completeTitle: '결제 완료',
+    paidFor: '주문 {{number}}의 {{amount}}을(를) 결제했습니다.',
+    refundedTitle: '결제 환불',
+    failedTitle: '결제 실패',
+    refundedText: '주문이 취소되어 결제 금액 전액을 환불했습니다.',
+    failedText:
+      '결제된 금액은 없습니다. 주문은 취소되었고, 잡아 둔 재고·쿠폰·포인트는 모두 돌려드렸습니다. 장바구니와 배송지는 그대로 있으니 다시 주문할 수 있습니다.',
+    orderStatus: '주문 상태',
+    updating: '갱신 중',
+    viewOrder: '주문 보기',
   },
 } as const;

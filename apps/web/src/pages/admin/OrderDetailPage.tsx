@@ -36,6 +36,7 @@ export function OrderDetailPage() {
         <>
           <OrderHeader order={order.data} />
           <OrderSections
+            admin
             order={order.data}
             aside={
               <>
@@ -136,7 +137,7 @@ function MemoForm({ order }: { order: AdminOrder }) {
   };
 
   return (
-    <Section title="Admin memo">
+    <Section id="admin-memo" title="Admin memo">
       <form onSubmit={submit}>
         <Stack gap="sm">
           <ApiErrorAlert error={save.error} title="Could not save the memo" />
@@ -164,7 +165,7 @@ const OUTCOME_COLORS = { DONE: 'teal.7', REFUSED: 'orange.7', FAILED: 'red.7' } 
 
 function SagaCard({ saga }: { saga: SagaView }) {
   return (
-    <Section title="Saga">
+    <Section id="saga" title="Saga">
       <Stack gap="xs">
         <Group gap="xs">
           <Badge variant="light">{saga.phase}</Badge>
