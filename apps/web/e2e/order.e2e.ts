@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { CART_STORAGE_KEY, type CartItem } from '../src/cart/cart-store.ts';
-import { collectPageErrors, screenshotOnFailure } from './support/browser.ts';
+import { collectPageErrors, newShopContext, screenshotOnFailure } from './support/browser.ts';
 import { logIn } from './support/pages.ts';
 import { chargePoints, PASSWORD, payOnPg, signUp, won } from './support/shop.ts';
 import { useBrowserSuite } from './support/suite.ts';
@@ -38,8 +38,8 @@ describe('ordering', { timeout: 600_000 }, () => {
     const couponName = `Welcome ${suffix}`;
     const email = `buyer-${suffix.toLowerCase()}@example.com`;
 
-    const adminContext = await suite.browser.newContext({ baseURL: suite.environment.baseUrl });
-    const shopperContext = await suite.browser.newContext({ baseURL: suite.environment.baseUrl });
+    const adminContext = await newShopContext(suite.browser, suite.environment.baseUrl);
+    const shopperContext = await newShopContext(suite.browser, suite.environment.baseUrl);
     const admin = await adminContext.newPage();
     const shopper = await shopperContext.newPage();
     const pageErrors = [...collectPageErrors(admin), ...collectPageErrors(shopper)];
@@ -105,10 +105,15 @@ describe('ordering', { timeout: 600_000 }, () => {
       await shopper
         .getByRole('heading', { name: 'Payment complete', level: 1 })
         .waitFor({ timeout: SETTLE_MS });
-      assert.equal(await cartContents(shopper), null, 'the cart is emptied once the order is placed');
+      // The ordered lines leave the cart once the order is paid, not before.
+      await shopper
+        .locator('[aria-live="polite"]')
+        .filter({ hasText: 'Paid' })
+        .waitFor({ timeout: SETTLE_MS });
+      assert.equal(await cartContents(shopper), null, 'the cart is emptied once the order is paid');
       await shopper.getByRole('link', { name: 'View order' }).click();
       await shopper.getByTestId('order-status').filter({ hasText: 'PAID' }).waitFor({ timeout: SETTLE_MS });
-      await shopper.getByRole('table', { name: 'Payments' }).getByText('APPROVED').waitFor();
+      await shopper.getByRole('list', { name: 'Payments' }).getByText('Approved').waitFor();
 
       // The coupon is USED now.
       await shopper.goto('/me/coupons?status=USED');
@@ -140,6 +145,12 @@ describe('ordering', { timeout: 600_000 }, () => {
       await shopper.getByRole('status').filter({ hasText: 'The payment failed' }).waitFor();
       // ...and back in stock once the payment failed.
       await waitForStock(suite.environment.gatewayUrl, product.id, sku.id, initialStock - 1);
+
+      // The declined order left the cart and the address as they were: checkout again, nothing retyped.
+      assert.notEqual(await cartContents(shopper), null, 'a declined payment keeps the cart');
+      await shopper.goto('/checkout');
+      await shopper.getByTestId('checkout-retry').waitFor();
+      assert.notEqual(await shopper.getByLabel('Address', { exact: true }).inputValue(), '');
     });
 
     assert.deepEqual(pageErrors, []);
