@@ -95,7 +95,7 @@ export const en: Translation = {
       RELEASE: 'Returned',
       OTHER: 'Other',
     },
-    product: { ON_SALE: 'On sale', SOLD_OUT: 'Sold out', STOPPED: 'Stopped', HIDDEN: 'Hidden' },
+    product: { ACTIVE: 'On sale', INACTIVE: 'Not on sale', SOLD_OUT: 'Sold out' },
   },
   cancelReason: {
     OUT_OF_STOCK: 'Some items are out of stock, so nothing was reserved.',

@@ -92,7 +92,7 @@ export const ko = {
       RELEASE: '사용 취소',
       OTHER: '기타',
     },
-    product: { ON_SALE: '판매 중', SOLD_OUT: '품절', STOPPED: '판매 중지', HIDDEN: '숨김' },
+    product: { ACTIVE: '판매 중', INACTIVE: '판매 중지', SOLD_OUT: '품절' },
   },
   cancelReason: {
     OUT_OF_STOCK: '재고가 부족해 주문이 취소되었습니다. 예약된 것은 없습니다.',
