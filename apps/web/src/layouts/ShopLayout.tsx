@@ -15,8 +15,9 @@ export function ShopLayout({ children }: { children?: ReactNode }) {
         <Container size="lg" py="md" px={{ base: 'xs', sm: 'md' }}>
           {children ?? <Outlet />}
         </Container>
-        <ShopFooter />
       </AppShell.Main>
+      {/* Outside <main>, so it is the page's contentinfo landmark. */}
+      <ShopFooter />
     </AppShell>
   );
 }
