@@ -92,9 +92,14 @@ describe('the shop reads as a Korean shop, on a phone too', { timeout: 600_000 }
   }
 
   async function accessToken(context: BrowserContext, email: string): Promise<string> {
-    const login = await context.request.post(`${suite.environment.gatewayUrl}/api/auth/login`, {
+    let login = await context.request.post(`${suite.environment.gatewayUrl}/api/auth/login`, {
       data: { email, password: PASSWORD },
     });
+    for (let attempt = 0; login.status() === 503 && attempt < 5; attempt++) {
+      login = await context.request.post(`${suite.environment.gatewayUrl}/api/auth/login`, {
+        data: { email, password: PASSWORD },
+      });
+    }
     return ((await login.json()) as { accessToken: string }).accessToken;
   }
 

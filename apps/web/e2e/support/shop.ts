@@ -74,7 +74,11 @@ export async function placeOrderByApi(
   email: string,
   password: string,
 ): Promise<PlacedOrder> {
-  const login = await http.post(`${gatewayUrl}/api/auth/login`, { data: { email, password } });
+  // A loaded machine can keep auth-service past the gateway's timeout (503): ask again, a few times.
+  let login = await http.post(`${gatewayUrl}/api/auth/login`, { data: { email, password } });
+  for (let attempt = 0; login.status() === 503 && attempt < 5; attempt++) {
+    login = await http.post(`${gatewayUrl}/api/auth/login`, { data: { email, password } });
+  }
   assert.equal(login.status(), 200, await login.text());
   const { accessToken } = (await login.json()) as { accessToken: string };
   const deadline = Date.now() + ORDER_SETTLE_MS;

@@ -209,11 +209,14 @@ export const en: Translation = {
     categoriesUnavailable: 'Categories are unavailable right now.',
     sort: {
       latest: 'Newest',
-      popular: 'Popular',
-      priceAsc: 'Price: low to high',
-      priceDesc: 'Price: high to low',
-      relevance: 'Relevance',
+      popular: 'Most popular',
+      price_asc: 'Price: low to high',
+      price_desc: 'Price: high to low',
+      relevance: 'Best match',
     },
+    count: '{{total}} products',
+    inCategory: ' in {{name}}',
+    price: 'Price (won)',
   },
   cart: {
     title: 'Cart',

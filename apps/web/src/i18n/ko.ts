@@ -207,10 +207,13 @@ export const ko = {
     sort: {
       latest: '신상품순',
       popular: '인기순',
-      priceAsc: '낮은 가격순',
-      priceDesc: '높은 가격순',
-      relevance: '추천순',
+      price_asc: '낮은 가격순',
+      price_desc: '높은 가격순',
+      relevance: '정확도순',
     },
+    count: '상품 {{total}}개',
+    inCategory: ' · {{name}}',
+    price: '가격 (원)',
   },
   cart: {
     title: '장바구니',
