@@ -23,28 +23,20 @@ export function ShopFooter() {
                 {t('brand.tagline')}
               </Text>
             </Stack>
-            <Stack gap={4}>
-              <Text size="sm" fw={600}>
-                {t('footer.shop')}
-              </Text>
-              <Anchor component={Link} to="/products" size="sm" c="dimmed">
-                {t('footer.allProducts')}
-              </Anchor>
-              <Anchor component={Link} to="/cart" size="sm" c="dimmed">
-                {t('nav.cart')}
-              </Anchor>
-            </Stack>
-            <Stack gap={4}>
-              <Text size="sm" fw={600}>
-                {t('footer.account')}
-              </Text>
-              <Anchor component={Link} to="/me/orders" size="sm" c="dimmed">
-                {t('common.myOrders')}
-              </Anchor>
-              <Anchor component={Link} to="/me/points" size="sm" c="dimmed">
-                {t('title.points')}
-              </Anchor>
-            </Stack>
+            <LinkColumn
+              title={t('footer.shop')}
+              links={[
+                ['/products', t('footer.allProducts')],
+                ['/cart', t('nav.cart')],
+              ]}
+            />
+            <LinkColumn
+              title={t('footer.account')}
+              links={[
+                ['/me/orders', t('common.myOrders')],
+                ['/me/points', t('title.points')],
+              ]}
+            />
           </SimpleGrid>
           <Group justify="space-between" align="flex-end" gap="sm">
             <Stack gap={2}>
@@ -63,5 +55,20 @@ export function ShopFooter() {
         </Stack>
       </Container>
     </Box>
+  );
+}
+
+function LinkColumn({ title, links }: { title: string; links: [to: string, label: string][] }) {
+  return (
+    <Stack gap={4}>
+      <Text size="sm" fw={600}>
+        {title}
+      </Text>
+      {links.map(([to, label]) => (
+        <Anchor key={to} component={Link} to={to} size="sm" c="dimmed">
+          {label}
+        </Anchor>
+      ))}
+    </Stack>
   );
 }

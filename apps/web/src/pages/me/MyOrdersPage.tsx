@@ -1,15 +1,4 @@
-import {
-  Anchor,
-  Box,
-  Card,
-  Group,
-  NativeSelect,
-  Pagination,
-  Skeleton,
-  Stack,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Anchor, Card, Group, NativeSelect, Pagination, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
@@ -25,6 +14,7 @@ import {
 } from '../../orders/orders-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { OrderStatusBadge } from '../../ui/badges.tsx';
+import { CardList, CardListItem } from '../../ui/CardList.tsx';
 
 export function MyOrdersPage() {
   const [params, setParams] = useSearchParams();
@@ -98,15 +88,9 @@ function OrdersTable({ orders, filtered }: { orders: OrderSummary[]; filtered: b
   }
   // One card per order (date, status, items, amount): readable at 390 px, no sideways scrolling.
   return (
-    <Stack component="ul" gap={0} m={0} p={0} aria-label={t('myOrders.list')}>
+    <CardList label={t('myOrders.list')}>
       {orders.map((order) => (
-        <Box
-          component="li"
-          key={order.orderId}
-          p="md"
-          data-testid="my-order"
-          style={{ listStyle: 'none', borderBottom: '1px solid var(--mantine-color-gray-2)' }}
-        >
+        <CardListItem key={order.orderId} padding="md" testId="my-order">
           <Group justify="space-between" wrap="nowrap" align="flex-start" gap="sm">
             <Stack gap={2} style={{ minWidth: 0 }}>
               <Text size="xs" c="dimmed">
@@ -129,8 +113,8 @@ function OrdersTable({ orders, filtered }: { orders: OrderSummary[]; filtered: b
               <Text fw={700}>{formatWon(order.payableAmount)}</Text>
             </Stack>
           </Group>
-        </Box>
+        </CardListItem>
       ))}
-    </Stack>
+    </CardList>
   );
 }

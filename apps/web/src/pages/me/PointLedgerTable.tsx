@@ -1,8 +1,9 @@
-import { Badge, Box, Group, Stack, Text } from '@mantine/core';
+import { Badge, Group, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { pointMovementLabel, pointReasonLabel } from '../../i18n/labels.ts';
 import { formatDateTime, formatSignedWon, formatWon } from '../../lib/format.ts';
 import type { PointLedgerEntry } from '../../points/points-api.ts';
+import { CardList, CardListItem } from '../../ui/CardList.tsx';
 
 const TYPE_COLORS: Record<string, string> = {
   CHARGE: 'teal',
@@ -19,14 +20,9 @@ export function PointLedgerTable({ entries }: { entries: PointLedgerEntry[] }) {
     return <Text c="dimmed">{t('points.empty')}</Text>;
   }
   return (
-    <Stack component="ul" gap={0} m={0} p={0} aria-label={t('points.history')}>
+    <CardList label={t('points.history')}>
       {entries.map((entry) => (
-        <Box
-          component="li"
-          key={entry.id}
-          py="sm"
-          style={{ listStyle: 'none', borderBottom: '1px solid var(--mantine-color-gray-2)' }}
-        >
+        <CardListItem key={entry.id}>
           <Group justify="space-between" wrap="nowrap" align="flex-start">
             <Stack gap={2} style={{ minWidth: 0 }}>
               <Group gap="xs" wrap="nowrap">
@@ -51,8 +47,8 @@ export function PointLedgerTable({ entries }: { entries: PointLedgerEntry[] }) {
               </Text>
             </Stack>
           </Group>
-        </Box>
+        </CardListItem>
       ))}
-    </Stack>
+    </CardList>
   );
 }

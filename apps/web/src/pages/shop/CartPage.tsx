@@ -22,6 +22,7 @@ import { isPurchasable } from '../../catalog/sku-selection.ts';
 import { i18n } from '../../i18n/i18n.ts';
 import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { formatWon } from '../../lib/format.ts';
+import { CardList, CardListItem } from '../../ui/CardList.tsx';
 import { ProductImage } from './ProductGrid.tsx';
 
 /**
@@ -66,7 +67,7 @@ export function CartPage() {
         <Grid.Col span={{ base: 12, md: 8 }}>
           {/* A list of cards, not a table: quantity, price and remove stay visible at 390 px. */}
           <Card withBorder padding={0}>
-            <Stack component="ul" aria-label={t('cart.items')} gap={0} m={0} p={0}>
+            <CardList label={t('cart.items')}>
               {cart.items.map((line) => (
                 <CartLine
                   key={line.skuId}
@@ -77,7 +78,7 @@ export function CartPage() {
                   onRemove={() => cart.remove(line.skuId)}
                 />
               ))}
-            </Stack>
+            </CardList>
           </Card>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
@@ -127,12 +128,7 @@ function CartLine({ line, sku, gone, onQuantity, onRemove }: CartLineProps) {
   const description = line.optionLabel ? `${line.name} (${line.optionLabel})` : line.name;
   const note = availabilityNote(line, sku, gone);
   return (
-    <Box
-      component="li"
-      data-testid="cart-line"
-      p="sm"
-      style={{ listStyle: 'none', borderBottom: '1px solid var(--mantine-color-gray-2)' }}
-    >
+    <CardListItem testId="cart-line">
       <Group gap="sm" wrap="nowrap" align="flex-start">
         <Box w={72} style={{ flexShrink: 0, borderRadius: 'var(--mantine-radius-sm)', overflow: 'hidden' }}>
           <ProductImage url={line.imageUrl ?? null} alt="" />
@@ -188,7 +184,7 @@ function CartLine({ line, sku, gone, onQuantity, onRemove }: CartLineProps) {
           </Group>
         </Stack>
       </Group>
-    </Box>
+    </CardListItem>
   );
 }
 
