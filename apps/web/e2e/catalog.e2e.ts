@@ -3,7 +3,7 @@ import { randomInt, randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { crc32, deflateSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
-import { collectPageErrors, screenshotOnFailure } from './support/browser.ts';
+import { collectPageErrors, newShopContext, screenshotOnFailure } from './support/browser.ts';
 import { logIn } from './support/pages.ts';
 import { useBrowserSuite } from './support/suite.ts';
 
@@ -37,8 +37,8 @@ describe('catalog', { timeout: 600_000 }, () => {
     const productCode = `E2E${suffix}`;
     const email = `shopper-${suffix.toLowerCase()}@example.com`;
 
-    const adminContext = await suite.browser.newContext({ baseURL: suite.environment.baseUrl });
-    const shopperContext = await suite.browser.newContext({ baseURL: suite.environment.baseUrl });
+    const adminContext = await newShopContext(suite.browser, suite.environment.baseUrl);
+    const shopperContext = await newShopContext(suite.browser, suite.environment.baseUrl);
     const admin = await adminContext.newPage();
     const shopper = await shopperContext.newPage();
     const pageErrors = [...collectPageErrors(admin), ...collectPageErrors(shopper)];
@@ -215,7 +215,7 @@ async function addBlackL(page: Page, productName: string, quantity: number): Pro
 /** The cart holds exactly one line, 블랙 / L, with this quantity. */
 async function expectCartLine(page: Page, quantity: number, unitPrice: number): Promise<void> {
   await page.waitForURL((url) => url.pathname === '/cart');
-  const table = page.getByRole('table', { name: 'Cart items' });
+  const table = page.getByRole('list', { name: 'Cart items' });
   await table.waitFor();
   assert.equal(await table.getByTestId('cart-line').count(), 1);
   await table.getByText('블랙 / L', { exact: true }).waitFor();

@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { BrowserContext, Page } from 'playwright-core';
 import { TOKEN_STORAGE_KEY } from '../src/auth/token-store.ts';
-import { collectPageErrors, screenshotOnFailure } from './support/browser.ts';
+import { collectPageErrors, newShopContext, screenshotOnFailure } from './support/browser.ts';
 import { logIn, waitForValue } from './support/pages.ts';
 import { useBrowserSuite } from './support/suite.ts';
 
@@ -15,8 +15,8 @@ describe('identity', { timeout: 300_000 }, () => {
   }, async () => {
     const email = `shopper-${randomUUID().slice(0, 8)}@example.com`;
     const password = 'Saga!mart2024';
-    const userContext = await suite.browser.newContext({ baseURL: suite.environment.baseUrl });
-    const adminContext = await suite.browser.newContext({ baseURL: suite.environment.baseUrl });
+    const userContext = await newShopContext(suite.browser, suite.environment.baseUrl);
+    const adminContext = await newShopContext(suite.browser, suite.environment.baseUrl);
     const shopper = await userContext.newPage();
     const admin = await adminContext.newPage();
     const pageErrors = [...collectPageErrors(shopper), ...collectPageErrors(admin)];
@@ -86,7 +86,7 @@ describe('session', { timeout: 300_000 }, () => {
   it('refreshes with the cookie, shares the session across tabs, and logs out of every tab', {
     timeout: 180_000,
   }, async () => {
-    const context = await suite.browser.newContext({ baseURL: suite.environment.baseUrl });
+    const context = await newShopContext(suite.browser, suite.environment.baseUrl);
     const first = await context.newPage();
     const pageErrors = collectPageErrors(first);
 

@@ -1,21 +1,13 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import type { APIRequestContext } from 'playwright-core';
-import { collectPageErrors, screenshotOnFailure } from './support/browser.ts';
+import { collectPageErrors, newShopContext, screenshotOnFailure } from './support/browser.ts';
 import { logIn } from './support/pages.ts';
+import { placeOrderByApi } from './support/shop.ts';
 import { useBrowserSuite } from './support/suite.ts';
 
 /** The saga, the PG and the notification all happen by events: moments, not instants. */
 const SETTLE_MS = 60_000;
-
-interface PlacedOrder {
-  orderId: string;
-  orderNumber: string;
-  status: string;
-  payableAmount: number;
-  orderName: string;
-}
 
 describe('live notifications', { timeout: 300_000 }, () => {
   const suite = useBrowserSuite();
@@ -24,7 +16,7 @@ describe('live notifications', { timeout: 300_000 }, () => {
     timeout: 240_000,
   }, async () => {
     const { gatewayUrl, pgUrl, baseUrl } = suite.environment;
-    const context = await suite.browser.newContext({ baseURL: baseUrl });
+    const context = await newShopContext(suite.browser, baseUrl);
     const watching = await context.newPage();
     const paying = await context.newPage();
     const pageErrors = [...collectPageErrors(watching), ...collectPageErrors(paying)];
@@ -38,7 +30,7 @@ describe('live notifications', { timeout: 300_000 }, () => {
         data: { email, password, passwordConfirm: password, name: '김하늘', phone: '010-3456-7890' },
       });
       assert.equal(signup.status(), 201, await signup.text());
-      const order = await placeOrder(http, gatewayUrl, email, password);
+      const order = await placeOrderByApi(http, gatewayUrl, email, password);
       assert.equal(order.status, 'PAYMENT_PENDING');
 
       // The shopper watches the order's page.
@@ -46,7 +38,7 @@ describe('live notifications', { timeout: 300_000 }, () => {
       await logIn(watching, email, password);
       await watching.getByRole('button', { name: 'Log out' }).waitFor();
       await watching.goto(`/me/orders/${order.orderId}`);
-      await watching.getByTestId('order-status').filter({ hasText: 'PAYMENT PENDING' }).waitFor();
+      await watching.getByTestId('order-status').filter({ hasText: 'Awaiting payment' }).waitFor();
       // 주문이 접수되었습니다 is already there, unread.
       await watching
         .getByTestId('notification-count')
@@ -92,49 +84,3 @@ describe('live notifications', { timeout: 300_000 }, () => {
     await context.close();
   });
 });
-
-/** Logs in through the API and places an order for one unit of the first product in stock. */
-async function placeOrder(
-  http: APIRequestContext,
-  gatewayUrl: string,
-  email: string,
-  password: string,
-): Promise<PlacedOrder> {
-  const login = await http.post(`${gatewayUrl}/api/auth/login`, { data: { email, password } });
-  assert.equal(login.status(), 200, await login.text());
-  const { accessToken } = (await login.json()) as { accessToken: string };
-  const deadline = Date.now() + SETTLE_MS;
-  for (;;) {
-    const search = await http.get(`${gatewayUrl}/api/catalog/products?inStock=true&size=20`);
-    const cards = search.ok() ? ((await search.json()) as { content: Array<{ id: number }> }).content : [];
-    for (const card of cards) {
-      const detail = (await (await http.get(`${gatewayUrl}/api/catalog/products/${card.id}`)).json()) as {
-        skus: Array<{ id: number; status: string; stock: number }>;
-      };
-      const sku = detail.skus.find((s) => s.status === 'ACTIVE' && s.stock >= 3);
-      if (!sku) continue;
-      // The same Idempotency-Key makes a retry after a timeout safe (a loaded machine is slow).
-      const idempotencyKey = randomUUID();
-      const skuId = sku.id;
-      const post = () =>
-        http.post(`${gatewayUrl}/api/orders`, {
-          headers: { authorization: `Bearer ${accessToken}`, 'idempotency-key': idempotencyKey },
-          data: {
-            items: [{ skuId, quantity: 1 }],
-            delivery: {
-              receiverName: '김하늘',
-              receiverPhone: '010-3456-7890',
-              zipcode: '04524',
-              address: '서울특별시 중구 세종대로 110',
-            },
-          },
-        });
-      let placed = await post();
-      for (let attempt = 0; placed.status() === 503 && attempt < 5; attempt++) placed = await post();
-      assert.ok(placed.status() === 201 || placed.status() === 200, await placed.text());
-      return (await placed.json()) as PlacedOrder;
-    }
-    assert.ok(Date.now() < deadline, 'no product in stock reached the catalog');
-    await new Promise((resolve) => setTimeout(resolve, 500));
-  }
-}

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { CART_STORAGE_KEY, type CartItem } from '../src/cart/cart-store.ts';
-import { collectPageErrors, RESULTS_DIR, screenshotOnFailure } from './support/browser.ts';
+import { collectPageErrors, newShopContext, RESULTS_DIR, screenshotOnFailure } from './support/browser.ts';
 import { logIn } from './support/pages.ts';
 import { chargePoints, PASSWORD, payOnPg, signUp, won } from './support/shop.ts';
 import { useBrowserSuite } from './support/suite.ts';
@@ -39,8 +39,8 @@ describe('ordering', { timeout: 600_000 }, () => {
     const couponName = `Welcome ${suffix}`;
     const email = `buyer-${suffix.toLowerCase()}@example.com`;
 
-    const adminContext = await suite.browser.newContext({ baseURL: suite.environment.baseUrl });
-    const shopperContext = await suite.browser.newContext({ baseURL: suite.environment.baseUrl });
+    const adminContext = await newShopContext(suite.browser, suite.environment.baseUrl);
+    const shopperContext = await newShopContext(suite.browser, suite.environment.baseUrl);
     const admin = await adminContext.newPage();
     const shopper = await shopperContext.newPage();
     const pageErrors = [...collectPageErrors(admin), ...collectPageErrors(shopper)];
@@ -106,10 +106,15 @@ describe('ordering', { timeout: 600_000 }, () => {
       await shopper
         .getByRole('heading', { name: 'Payment complete', level: 1 })
         .waitFor({ timeout: SETTLE_MS });
-      assert.equal(await cartContents(shopper), null, 'the cart is emptied once the order is placed');
+      // The ordered lines leave the cart once the order is paid, not before.
+      await shopper
+        .locator('[aria-live="polite"]')
+        .filter({ hasText: 'Paid' })
+        .waitFor({ timeout: SETTLE_MS });
+      assert.equal(await cartContents(shopper), null, 'the cart is emptied once the order is paid');
       await shopper.getByRole('link', { name: 'View order' }).click();
       await shopper.getByTestId('order-status').filter({ hasText: 'PAID' }).waitFor({ timeout: SETTLE_MS });
-      await shopper.getByRole('table', { name: 'Payments' }).getByText('APPROVED').waitFor();
+      await shopper.getByRole('list', { name: 'Payments' }).getByText('Approved').waitFor();
 
       // The coupon is USED now.
       await shopper.goto('/me/coupons?status=USED');
@@ -161,6 +166,11 @@ describe('ordering', { timeout: 600_000 }, () => {
       await spans.getByRole('listitem').filter({ hasText: 'saga stock compensate' }).first().waitFor();
       await spans.getByRole('listitem').filter({ hasText: 'event in' }).first().waitFor();
       await admin.screenshot({ path: join(RESULTS_DIR, 'admin-trace-declined-payment.png'), fullPage: true });
+      // The declined order left the cart and the address as they were: checkout again, nothing retyped.
+      assert.notEqual(await cartContents(shopper), null, 'a declined payment keeps the cart');
+      await shopper.goto('/checkout');
+      await shopper.getByTestId('checkout-retry').waitFor();
+      assert.notEqual(await shopper.getByLabel('Address', { exact: true }).inputValue(), '');
     });
 
     assert.deepEqual(pageErrors, []);

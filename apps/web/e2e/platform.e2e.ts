@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { collectPageErrors, screenshotOnFailure } from './support/browser.ts';
+import { collectPageErrors, newShopContext, screenshotOnFailure } from './support/browser.ts';
 import { logIn } from './support/pages.ts';
 import { useBrowserSuite } from './support/suite.ts';
 
@@ -13,7 +13,7 @@ describe('platform page', { timeout: 300_000 }, () => {
   it('shows the core services with healthy instances to the bootstrap admin', {
     timeout: 120_000,
   }, async () => {
-    const context = await suite.browser.newContext({ baseURL: suite.environment.baseUrl });
+    const context = await newShopContext(suite.browser, suite.environment.baseUrl);
     const page = await context.newPage();
     const pageErrors = collectPageErrors(page);
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { collectPageErrors, screenshotOnFailure } from './support/browser.ts';
+import { collectPageErrors, newShopContext, screenshotOnFailure } from './support/browser.ts';
 import { logIn } from './support/pages.ts';
 import { chargePoints, PASSWORD, signUp, won } from './support/shop.ts';
 import { useBrowserSuite } from './support/suite.ts';
@@ -154,7 +154,7 @@ describe('points charges', { timeout: 600_000 }, () => {
   }, async () => {
     const email = `points-${randomUUID().slice(0, 8)}@example.com`;
     await signUp(suite.environment.gatewayUrl, email);
-    const context = await suite.browser.newContext({ baseURL: suite.environment.baseUrl });
+    const context = await newShopContext(suite.browser, suite.environment.baseUrl);
     const page = await context.newPage();
     const pageErrors = collectPageErrors(page);
     const policyViolations = collectPolicyViolations(page);

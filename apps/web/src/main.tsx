@@ -1,3 +1,8 @@
+// The Korean web font, self-hosted from npm (each weight split by unicode range: pages load only the
+// glyphs they use). No font CDN: the gateway's CSP allows fonts from 'self' only.
+import '@fontsource/noto-sans-kr/400.css';
+import '@fontsource/noto-sans-kr/500.css';
+import '@fontsource/noto-sans-kr/700.css';
 import '@mantine/core/styles.css';
 import '@mantine/notifications/styles.css';
 import { StrictMode } from 'react';
@@ -7,6 +12,7 @@ import { clearCacheWhenUserChanges, createQueryClient } from './app/query-client
 import { createAppRouter } from './app/router.tsx';
 import { redirectToLoginWhenSessionExpires } from './app/session-expiry.ts';
 import { session } from './auth/session.ts';
+import './i18n/i18n.ts';
 import { saveCartWhenUserLeaves } from './cart/cart-merge.ts';
 
 const queryClient = createQueryClient();

@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { WEB_DIR } from './web-server.ts';
 
 /** Failure screenshots land here (git-ignored). */
@@ -47,4 +47,30 @@ export async function screenshotOnFailure<T>(
     );
     throw error;
   }
+}
+
+/** The shop's language for a context: Korean is the default; most journeys read it in English. */
+export type ShopLanguage = 'ko' | 'en';
+
+/**
+ * A browser context whose pages start in `language` (the web app's persisted choice, set before any
+ * script runs). Tests that find things by English text use 'en'; the Korean pages have their own tests;
+ * null leaves the choice to the page (Korean by default).
+ */
+export async function newShopContext(
+  browser: Browser,
+  baseURL: string,
+  language: ShopLanguage | null = 'en',
+  viewport?: { width: number; height: number },
+): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL, ...(viewport ? { viewport } : {}) });
+  if (language === null) return context;
+  await context.addInitScript((lang) => {
+    try {
+      localStorage.setItem('sagamart.lang', lang);
+    } catch {
+      // Opaque origins (about:blank) have no storage.
+    }
+  }, language);
+  return context;
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import type { Page } from 'playwright-core';
+import { randomUUID } from 'node:crypto';
+import type { APIRequestContext, Page } from 'playwright-core';
 
 /** Every shopper the browser tests sign up uses this password. */
 export const PASSWORD = 'Saga!mart2024';
@@ -52,5 +53,66 @@ export async function chargePoints(page: Page, pgUrl: string, amount: number, ca
       .waitFor();
   } else {
     await page.getByRole('alert').filter({ hasText: 'No points were added' }).waitFor();
+  }
+}
+
+/** The saga settles by events: moments, not instants. */
+const ORDER_SETTLE_MS = 60_000;
+
+export interface PlacedOrder {
+  orderId: string;
+  orderNumber: string;
+  status: string;
+  payableAmount: number;
+  orderName: string;
+}
+
+/** Logs in through the API and places an order for one unit of the first product in stock. */
+export async function placeOrderByApi(
+  http: APIRequestContext,
+  gatewayUrl: string,
+  email: string,
+  password: string,
+): Promise<PlacedOrder> {
+  // A loaded machine can keep auth-service past the gateway's timeout (503): ask again, a few times.
+  let login = await http.post(`${gatewayUrl}/api/auth/login`, { data: { email, password } });
+  for (let attempt = 0; login.status() === 503 && attempt < 5; attempt++) {
+    login = await http.post(`${gatewayUrl}/api/auth/login`, { data: { email, password } });
+  }
+  assert.equal(login.status(), 200, await login.text());
+  const { accessToken } = (await login.json()) as { accessToken: string };
+  const deadline = Date.now() + ORDER_SETTLE_MS;
+  for (;;) {
+    const search = await http.get(`${gatewayUrl}/api/catalog/products?inStock=true&size=20`);
+    const cards = search.ok() ? ((await search.json()) as { content: Array<{ id: number }> }).content : [];
+    for (const card of cards) {
+      const detail = (await (await http.get(`${gatewayUrl}/api/catalog/products/${card.id}`)).json()) as {
+        skus: Array<{ id: number; status: string; stock: number }>;
+      };
+      const sku = detail.skus.find((s) => s.status === 'ACTIVE' && s.stock >= 3);
+      if (!sku) continue;
+      // The same Idempotency-Key makes a retry after a timeout safe (a loaded machine is slow).
+      const idempotencyKey = randomUUID();
+      const skuId = sku.id;
+      const post = () =>
+        http.post(`${gatewayUrl}/api/orders`, {
+          headers: { authorization: `Bearer ${accessToken}`, 'idempotency-key': idempotencyKey },
+          data: {
+            items: [{ skuId, quantity: 1 }],
+            delivery: {
+              receiverName: '김하늘',
+              receiverPhone: '010-3456-7890',
+              zipcode: '04524',
+              address: '서울특별시 중구 세종대로 110',
+            },
+          },
+        });
+      let placed = await post();
+      for (let attempt = 0; placed.status() === 503 && attempt < 5; attempt++) placed = await post();
+      assert.ok(placed.status() === 201 || placed.status() === 200, await placed.text());
+      return (await placed.json()) as PlacedOrder;
+    }
+    assert.ok(Date.now() < deadline, 'no product in stock reached the catalog');
+    await new Promise((resolve) => setTimeout(resolve, 500));
   }
 }

@@ -1,8 +1,9 @@
 import { createTheme, NativeSelect, NumberInput, PasswordInput, TextInput } from '@mantine/core';
 
-// System fonts that cover Hangul well on every platform, before the generic fallbacks.
+// The bundled Noto Sans KR (main.tsx) first: Hangul renders the same on every machine, one without
+// Korean system fonts included. System fonts follow while it loads.
 const FONT_STACK =
-  '-apple-system, BlinkMacSystemFont, "Apple SD Gothic Neo", "Malgun Gothic", "Noto Sans KR", "Segoe UI", Roboto, sans-serif';
+  '"Noto Sans KR", -apple-system, BlinkMacSystemFont, "Apple SD Gothic Neo", "Malgun Gothic", "Segoe UI", Roboto, sans-serif';
 
 // Most fields are required, so only optional ones are marked ("Optional"). Without the asterisk a
 // label's text is exactly its accessible name, which keeps `getByLabel('Email', { exact: true })` working.

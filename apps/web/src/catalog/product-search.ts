@@ -7,14 +7,6 @@ import { CATALOG_SORTS, type CatalogSearch, type CatalogSort } from './catalog-a
 
 export const PRODUCT_PAGE_SIZE = 20;
 
-export const SORT_LABELS: Record<CatalogSort, string> = {
-  relevance: 'Best match',
-  latest: 'Newest',
-  popular: 'Most popular',
-  price_asc: 'Price: low to high',
-  price_desc: 'Price: high to low',
-};
-
 /** What the server does without `sort`: best match for a search, newest when browsing. */
 export function defaultSort(q: string): CatalogSort {
   return q.trim() ? 'relevance' : 'latest';

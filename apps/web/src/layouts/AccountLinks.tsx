@@ -1,4 +1,5 @@
 import { Anchor, Button, Group, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
 import { loginPath } from '../auth/return-to.ts';
 import { useLogout } from '../auth/use-logout.ts';
@@ -9,15 +10,28 @@ export function AccountLinks() {
   const { user } = useSession();
   const location = useLocation();
   const logout = useLogout();
+  const { t } = useTranslation();
 
   if (!user) {
     return (
       <Group gap="sm" wrap="nowrap">
-        <Anchor component={Link} to={loginPath(`${location.pathname}${location.search}`)} fw={500}>
-          Log in
+        <Anchor
+          component={Link}
+          to={loginPath(`${location.pathname}${location.search}`)}
+          fw={500}
+          style={{ whiteSpace: 'nowrap' }}
+        >
+          {t('nav.login')}
         </Anchor>
-        <Button component={Link} to="/signup" size="xs" variant="light">
-          Sign up
+        <Button
+          component={Link}
+          to="/signup"
+          state={{ returnTo: `${location.pathname}${location.search}` }}
+          size="xs"
+          variant="light"
+          visibleFrom="xs"
+        >
+          {t('nav.signup')}
         </Button>
       </Group>
     );
@@ -29,15 +43,15 @@ export function AccountLinks() {
         {user.email}
       </Text>
       {user.role === 'ADMIN' && (
-        <Anchor component={Link} to="/admin" fw={500}>
-          Admin
+        <Anchor component={Link} to="/admin" fw={500} visibleFrom="sm">
+          {t('nav.admin')}
         </Anchor>
       )}
-      <Anchor component={Link} to="/me" fw={500}>
-        My page
+      <Anchor component={Link} to="/me" fw={500} style={{ whiteSpace: 'nowrap' }}>
+        {t('nav.myPage')}
       </Anchor>
-      <Button size="xs" variant="default" onClick={() => void logout()}>
-        Log out
+      <Button size="xs" variant="default" onClick={() => void logout()} visibleFrom="xs">
+        {t('nav.logout')}
       </Button>
     </Group>
   );

@@ -1,4 +1,5 @@
 import { Anchor, Badge, Burger, Group } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useSession } from '../auth/use-session.ts';
 import { useCart } from '../cart/use-cart.ts';
@@ -15,8 +16,9 @@ interface AppHeaderProps {
 
 export function AppHeader({ navigation, admin = false }: AppHeaderProps) {
   const { user } = useSession();
+  const { t } = useTranslation();
   return (
-    <Group h="100%" px="md" justify="space-between" wrap="nowrap" gap="md">
+    <Group h="100%" px={{ base: 'xs', sm: 'md' }} justify="space-between" wrap="nowrap" gap="md">
       <Group gap="xs" wrap="nowrap">
         {navigation && (
           <Burger
@@ -24,28 +26,29 @@ export function AppHeader({ navigation, admin = false }: AppHeaderProps) {
             onClick={navigation.toggle}
             hiddenFrom="sm"
             size="sm"
-            aria-label="Toggle navigation"
+            aria-label={t('nav.toggleNavigation')}
           />
         )}
         <Anchor
           component={Link}
           to="/"
           fw={800}
-          fz="xl"
+          fz={{ base: 'lg', sm: 'xl' }}
           underline="never"
-          c="teal.7"
-          aria-label="sagamart home"
+          c="dark.9"
+          style={{ whiteSpace: 'nowrap', letterSpacing: '-0.02em' }}
+          aria-label={t('nav.home')}
         >
-          sagamart
+          {t('brand.name')}
         </Anchor>
         {admin && (
           <Badge color="orange" variant="light">
-            Admin
+            {t('nav.adminBadge')}
           </Badge>
         )}
       </Group>
       {!admin && <ProductSearchBox visibleFrom="sm" />}
-      <Group gap="md" wrap="nowrap">
+      <Group gap="sm" wrap="nowrap">
         {user && <NotificationBell />}
         {!admin && <CartLink />}
         <AccountLinks />
@@ -54,18 +57,20 @@ export function AppHeader({ navigation, admin = false }: AppHeaderProps) {
   );
 }
 
-/** "Cart" with the number of units in it; the link's name says the count too. */
+/** The cart link with the number of units in it; the link's name says the count too. */
 function CartLink() {
   const { itemCount } = useCart();
+  const { t } = useTranslation();
   return (
     <Anchor
       component={Link}
       to="/cart"
       fw={500}
-      aria-label={itemCount > 0 ? `Cart, ${itemCount} items` : 'Cart'}
+      aria-label={itemCount > 0 ? t('nav.cartWithCount', { count: itemCount }) : t('nav.cart')}
+      style={{ whiteSpace: 'nowrap' }}
     >
       <Group gap={4} wrap="nowrap">
-        Cart
+        {t('nav.cart')}
         {itemCount > 0 && (
           <Badge size="sm" circle={itemCount < 10} variant="filled" data-testid="cart-count">
             {itemCount}

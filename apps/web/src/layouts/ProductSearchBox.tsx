@@ -2,6 +2,7 @@ import { Autocomplete, Box, type BoxProps } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate, useSearchParams } from 'react-router';
 import { autocompleteQuery, type Suggestion } from '../catalog/catalog-api.ts';
 import { productListPath } from '../catalog/product-search.ts';
@@ -26,6 +27,7 @@ export function ProductSearchBox(props: ProductSearchBoxProps) {
 
 function SearchField({ initial, visibleFrom, hiddenFrom }: ProductSearchBoxProps & { initial: string }) {
   const navigate = useNavigate();
+  const { t } = useTranslation();
   const [text, setText] = useState(initial);
   const [keyword] = useDebouncedValue(text, AUTOCOMPLETE_DEBOUNCE_MS);
   // Suggestions for what the shopper is typing, not for the query the box was opened with.
@@ -59,8 +61,8 @@ function SearchField({ initial, visibleFrom, hiddenFrom }: ProductSearchBoxProps
       <form onSubmit={submit}>
         <Autocomplete
           type="search"
-          placeholder="Search products"
-          aria-label="Search products"
+          placeholder={t('nav.search')}
+          aria-label={t('nav.search')}
           value={text}
           onChange={setText}
           onOptionSubmit={pick}

@@ -1,3 +1,4 @@
+import { i18n } from '../i18n/i18n.ts';
 import type { FieldErrors } from '../ui/use-form-fields.ts';
 import { isValidPhone, PHONE_RULE_MESSAGE } from '../users/phone-rule.ts';
 import type { Delivery } from './orders-api.ts';
@@ -31,20 +32,22 @@ export function validateDelivery(values: DeliveryFormValues): FieldErrors<Delive
   const address = values.address.trim();
   return {
     receiverName: !name
-      ? "Enter the receiver's name."
+      ? i18n.t('delivery.nameRequired')
       : name.length > RECEIVER_NAME_MAX
-        ? `At most ${RECEIVER_NAME_MAX} characters.`
+        ? i18n.t('delivery.tooLong', { max: RECEIVER_NAME_MAX })
         : undefined,
     receiverPhone: isValidPhone(values.receiverPhone.trim()) ? undefined : PHONE_RULE_MESSAGE,
-    zipcode: ZIPCODE_PATTERN.test(values.zipcode.trim()) ? undefined : 'Enter the 5-digit postal code.',
+    zipcode: ZIPCODE_PATTERN.test(values.zipcode.trim()) ? undefined : i18n.t('delivery.zipcodeInvalid'),
     address: !address
-      ? 'Enter the delivery address.'
+      ? i18n.t('delivery.addressRequired')
       : address.length > ADDRESS_MAX
-        ? `At most ${ADDRESS_MAX} characters.`
+        ? i18n.t('delivery.tooLong', { max: ADDRESS_MAX })
         : undefined,
     addressDetail:
-      values.addressDetail.trim().length > ADDRESS_MAX ? `At most ${ADDRESS_MAX} characters.` : undefined,
-    memo: values.memo.trim().length > MEMO_MAX ? `At most ${MEMO_MAX} characters.` : undefined,
+      values.addressDetail.trim().length > ADDRESS_MAX
+        ? i18n.t('delivery.tooLong', { max: ADDRESS_MAX })
+        : undefined,
+    memo: values.memo.trim().length > MEMO_MAX ? i18n.t('delivery.tooLong', { max: MEMO_MAX }) : undefined,
   };
 }
 

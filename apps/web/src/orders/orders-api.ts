@@ -111,18 +111,3 @@ export function isSettling(order: Pick<Order, 'status'> | undefined): boolean {
 export function optionLabel(options: Record<string, string>): string {
   return Object.values(options).join(' / ');
 }
-
-/** Shopper-facing reason an order was cancelled. */
-export const CANCEL_REASON_MESSAGES: Record<OrderCancelReason, string> = {
-  OUT_OF_STOCK: 'Some items are out of stock, so nothing was reserved.',
-  COUPON_UNAVAILABLE: 'The coupon could not be used for this order.',
-  POINTS_INSUFFICIENT: 'Your point balance is smaller than the points to use.',
-  PAYMENT_FAILED: 'The payment failed, so the order was cancelled and everything released.',
-  PAYMENT_TIMEOUT: 'The order was not paid in time, so it was cancelled and everything released.',
-  USER_CANCELLED: 'You cancelled this order.',
-  ADMIN_CANCELLED: 'The shop cancelled this order.',
-};
-
-export function cancelReasonMessage(reason: string | null): string {
-  return (reason && CANCEL_REASON_MESSAGES[reason as OrderCancelReason]) || 'The order was cancelled.';
-}

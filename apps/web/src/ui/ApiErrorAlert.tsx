@@ -1,5 +1,8 @@
 import { Alert, Button, Group, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { isApiError } from '../api/api-error.ts';
+import { currentLanguage } from '../i18n/i18n.ts';
+import { errorTitle } from '../i18n/labels.ts';
 
 interface ApiErrorAlertProps {
   error: unknown;
@@ -7,29 +10,31 @@ interface ApiErrorAlertProps {
   onRetry?: () => void;
 }
 
-/** The server's explanation of a failure, with its trace id so support can find the logs. */
+/**
+ * A failure in the shopper's words. The server's English detail is shown only in English; the trace
+ * id stays available for support, folded away under "details for support".
+ */
 export function ApiErrorAlert({ error, title, onRetry }: ApiErrorAlertProps) {
+  const { t } = useTranslation();
   if (!error) return null;
   const apiError = isApiError(error) ? error : null;
-  const message = error instanceof Error ? error.message : 'Something went wrong.';
+  const heading = title ?? errorTitle(error);
+  const detail = apiError && !apiError.isNetworkError ? apiError.detail : undefined;
+  const english = currentLanguage() === 'en' ? detail : undefined;
+  const message = title ? (english ?? errorTitle(error)) : english;
   return (
-    <Alert
-      color="red"
-      variant="light"
-      title={title ?? apiError?.title ?? 'Something went wrong'}
-      role="alert"
-    >
-      {/* The title already says it all when the server sent no detail. */}
-      {message !== (title ?? apiError?.title) && <Text size="sm">{message}</Text>}
+    <Alert color="red" variant="light" title={heading} role="alert">
+      {message && message !== heading && <Text size="sm">{message}</Text>}
       {apiError?.traceId && (
-        <Text size="xs" c="dimmed" mt={4}>
-          Trace ID: {apiError.traceId}
+        <Text component="details" size="xs" c="dimmed" mt={4}>
+          <summary style={{ cursor: 'pointer' }}>{t('error.support')}</summary>
+          {t('error.traceId')}: <span translate="no">{apiError.traceId}</span>
         </Text>
       )}
       {onRetry && (
         <Group mt="sm">
           <Button size="xs" variant="light" color="red" onClick={onRetry}>
-            Try again
+            {t('common.retry')}
           </Button>
         </Group>
       )}

@@ -1,4 +1,5 @@
 import { Badge } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import type { MyCouponStatus } from '../coupons/coupons-api.ts';
 import type { PromotionStatus } from '../coupons/discount.ts';
 import type { OrderStatus } from '../orders/orders-api.ts';
@@ -13,22 +14,27 @@ import {
   type UserStatus,
 } from '../users/user-enums.ts';
 
+// Every badge shows the status's label (i18n `status.*`), never the server's code.
+
 export function UserStatusBadge({ status }: { status: UserStatus }) {
-  return <Badge color={STATUS_COLORS[status] ?? 'gray'}>{status}</Badge>;
+  const { t } = useTranslation();
+  return <Badge color={STATUS_COLORS[status] ?? 'gray'}>{t(`status.user.${status}`)}</Badge>;
 }
 
 export function UserGradeBadge({ grade }: { grade: UserGrade }) {
+  const { t } = useTranslation();
   return (
     <Badge color={GRADE_COLORS[grade] ?? 'gray'} variant="light">
-      {grade}
+      {t(`status.grade.${grade}`)}
     </Badge>
   );
 }
 
 export function RoleBadge({ role }: { role: Role }) {
+  const { t } = useTranslation();
   return (
     <Badge color={ROLE_COLORS[role] ?? 'gray'} variant="outline">
-      {role}
+      {t(`status.role.${role}`)}
     </Badge>
   );
 }
@@ -59,9 +65,9 @@ const ORDER_STATUS_COLORS: Record<OrderStatus, string> = {
   CANCELLED: 'red',
 };
 
-/** Labelled for people (`PAYMENT PENDING`); tests find it by that text. */
 export function OrderStatusBadge({ status }: { status: OrderStatus }) {
-  return <Badge color={ORDER_STATUS_COLORS[status] ?? 'gray'}>{status.replaceAll('_', ' ')}</Badge>;
+  const { t } = useTranslation();
+  return <Badge color={ORDER_STATUS_COLORS[status] ?? 'gray'}>{t(`status.order.${status}`)}</Badge>;
 }
 
 const PAYMENT_STATUS_COLORS: Record<PaymentStatus, string> = {
@@ -72,9 +78,10 @@ const PAYMENT_STATUS_COLORS: Record<PaymentStatus, string> = {
 };
 
 export function PaymentStatusBadge({ status }: { status: PaymentStatus }) {
+  const { t } = useTranslation();
   return (
     <Badge color={PAYMENT_STATUS_COLORS[status] ?? 'gray'} variant="light">
-      {status}
+      {t(`status.payment.${status}`)}
     </Badge>
   );
 }
@@ -88,17 +95,19 @@ const MY_COUPON_STATUS_COLORS: Record<MyCouponStatus, string> = {
 };
 
 export function MyCouponStatusBadge({ status }: { status: MyCouponStatus }) {
+  const { t } = useTranslation();
   return (
     <Badge color={MY_COUPON_STATUS_COLORS[status] ?? 'gray'} variant="light">
-      {status}
+      {t(`status.coupon.${status}`)}
     </Badge>
   );
 }
 
 export function PromotionStatusBadge({ status }: { status: PromotionStatus }) {
+  const { t } = useTranslation();
   return (
     <Badge color={status === 'ACTIVE' ? 'teal' : 'gray'} variant="light">
-      {status}
+      {t(`status.promotion.${status}`)}
     </Badge>
   );
 }

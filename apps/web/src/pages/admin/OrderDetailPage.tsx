@@ -12,8 +12,8 @@ import {
   type SagaView,
   setAdminMemo,
 } from '../../admin-orders/admin-orders-api.ts';
+import { cancelReasonLabel } from '../../i18n/labels.ts';
 import { formatDateTime } from '../../lib/format.ts';
-import { cancelReasonMessage } from '../../orders/orders-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { OrderStatusBadge } from '../../ui/badges.tsx';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
@@ -36,6 +36,7 @@ export function OrderDetailPage() {
         <>
           <OrderHeader order={order.data} />
           <OrderSections
+            admin
             order={order.data}
             aside={
               <>
@@ -90,7 +91,7 @@ function OrderHeader({ order }: { order: AdminOrder }) {
           </Text>
           {order.status === 'CANCELLED' && (
             <Text size="sm" c="red.7" mt={4}>
-              {order.cancelReason}: {cancelReasonMessage(order.cancelReason)}
+              {order.cancelReason}: {cancelReasonLabel(order.cancelReason)}
             </Text>
           )}
         </div>
@@ -136,7 +137,7 @@ function MemoForm({ order }: { order: AdminOrder }) {
   };
 
   return (
-    <Section title="Admin memo">
+    <Section id="admin-memo" title="Admin memo">
       <form onSubmit={submit}>
         <Stack gap="sm">
           <ApiErrorAlert error={save.error} title="Could not save the memo" />
@@ -166,7 +167,7 @@ const ACTION_COLORS = { reserve: 'blue', commit: 'teal', pay: 'grape', compensat
 
 function SagaCard({ saga }: { saga: SagaView }) {
   return (
-    <Section title="Saga">
+    <Section id="saga" title="Saga">
       <Stack gap="xs">
         <Group gap="xs">
           <Badge variant="light">{saga.phase}</Badge>

@@ -1,4 +1,5 @@
 import { Alert, Card, List, Stack, Table, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import type { CartItem } from '../../cart/cart-store.ts';
 import { formatWon } from '../../lib/format.ts';
 import type { OrderItemRequest, OrderQuote, QuoteLine } from '../../orders/orders-api.ts';
@@ -12,11 +13,12 @@ interface CheckoutItemsProps {
 
 /** The server's priced lines once quoted; until then what the cart remembers (or bare SKUs for buy now). */
 export function CheckoutItems({ items, cartLines, quote }: CheckoutItemsProps) {
+  const { t } = useTranslation();
   return (
     <Card withBorder padding="lg" component="section" aria-labelledby="items-title">
       <Stack gap="sm">
         <Title id="items-title" order={2} size="h4">
-          Items
+          {t('checkout.items')}
         </Title>
         {quote ? (
           <OrderItemsTable items={quote.lines} />
@@ -30,15 +32,16 @@ export function CheckoutItems({ items, cartLines, quote }: CheckoutItemsProps) {
 }
 
 function UnpricedItems({ items, cartLines }: { items: OrderItemRequest[]; cartLines: readonly CartItem[] }) {
+  const { t } = useTranslation();
   return (
-    <Table verticalSpacing="sm" aria-label="Items">
+    <Table verticalSpacing="sm" aria-label={t('checkout.items')}>
       <Table.Tbody>
         {items.map((item) => {
           const line = cartLines.find((candidate) => candidate.skuId === item.skuId);
           return (
             <Table.Tr key={item.skuId}>
               <Table.Td>
-                <Text fw={500}>{line?.name ?? `Item ${item.skuId}`}</Text>
+                <Text fw={500}>{line?.name ?? t('checkout.unknownItem', { id: item.skuId })}</Text>
                 {line?.optionLabel && (
                   <Text size="xs" c="dimmed">
                     {line.optionLabel}
@@ -58,18 +61,25 @@ function UnpricedItems({ items, cartLines }: { items: OrderItemRequest[]; cartLi
 /** Lines the stock may not cover; the reservation decides, so this warns rather than blocks. */
 function StockWarning({ lines }: { lines: QuoteLine[] }) {
   const short = lines.filter((line) => !line.inStock || line.availableStock < line.quantity);
+  const { t } = useTranslation();
   if (short.length === 0) return null;
   return (
-    <Alert color="orange" variant="light" title="Not enough stock" role="alert">
+    <Alert color="orange" variant="light" title={t('checkout.notEnoughStock')} role="alert">
       <List size="sm">
         {short.map((line) => (
           <List.Item key={line.skuId}>
-            {line.productName}: {line.availableStock > 0 ? `only ${line.availableStock} left` : 'sold out'}
+            {t('checkout.stockLine', {
+              name: line.productName,
+              state:
+                line.availableStock > 0
+                  ? t('cart.onlyLeft', { count: line.availableStock })
+                  : t('cart.soldOut'),
+            })}
           </List.Item>
         ))}
       </List>
       <Text size="xs" mt={4}>
-        An order with these quantities would be cancelled as out of stock.
+        {t('checkout.stockWouldCancel')}
       </Text>
     </Alert>
   );

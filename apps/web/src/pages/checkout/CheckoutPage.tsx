@@ -3,11 +3,16 @@ import { useDebouncedValue } from '@mantine/hooks';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useEffectEvent, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { isApiError } from '../../api/api-error.ts';
-import type { CartItem } from '../../cart/cart-store.ts';
+import { type CartItem, cart as cartStore } from '../../cart/cart-store.ts';
 import { useCart } from '../../cart/use-cart.ts';
 import { myCouponsQueryPrefix } from '../../coupons/coupons-api.ts';
+import { i18n } from '../../i18n/i18n.ts';
+import { cancelReasonLabel } from '../../i18n/labels.ts';
+import { usePageTitle } from '../../i18n/use-page-title.ts';
+import { completeCheckout, readCheckoutDraft, saveCheckoutDraft } from '../../orders/checkout-draft.ts';
 import { BUY_NOW_PARAM, cartOrderItems, parseBuyNow } from '../../orders/checkout-items.ts';
 import {
   type DeliveryFormValues,
@@ -18,7 +23,6 @@ import {
 } from '../../orders/delivery-form.ts';
 import { createAttemptKeys } from '../../orders/idempotency.ts';
 import {
-  cancelReasonMessage,
   isSettling,
   myOrderQuery,
   myOrdersQueryPrefix,
@@ -50,7 +54,9 @@ export function CheckoutPage() {
   const [params] = useSearchParams();
   const buyNowParam = params.get(BUY_NOW_PARAM);
   const cart = useCart();
-  // Once the order is placed the cart is emptied on the way to the PG: keep showing the hand-over.
+  const { t } = useTranslation();
+  usePageTitle(t('checkout.title'));
+  // The cart keeps its lines until the payment succeeds; meanwhile show the hand-over to the PG.
   const [leavingFor, setLeavingFor] = useState<Order | null>(null);
 
   const buyNow = useMemo(() => parseBuyNow(buyNowParam), [buyNowParam]);
@@ -65,11 +71,11 @@ export function CheckoutPage() {
   return (
     <Stack gap="lg">
       <Title order={1} size="h2">
-        Checkout
+        {t('checkout.title')}
       </Title>
       {buyNowParam !== null && !buyNow && (
-        <Alert color="orange" variant="light" title="This buy-now link is not valid">
-          Showing your cart instead.
+        <Alert color="orange" variant="light" title={t('checkout.invalidBuyNow')}>
+          {t('checkout.showingCart')}
         </Alert>
       )}
       {items.length === 0 ? (
@@ -78,10 +84,7 @@ export function CheckoutPage() {
         <Checkout
           items={items}
           cartLines={buyNow ? [] : cart.items}
-          onPlaced={(order) => {
-            setLeavingFor(order);
-            if (!buyNow) cart.clear();
-          }}
+          onPlaced={(order) => setLeavingFor(order)}
         />
       )}
     </Stack>
@@ -99,8 +102,11 @@ interface CheckoutProps {
 function Checkout({ items, cartLines, onPlaced }: CheckoutProps) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
+  const { t } = useTranslation();
   const profile = useQuery(myProfileQuery);
-  const delivery = useFormFields<DeliveryFormValues>(EMPTY_DELIVERY, validateDelivery);
+  // A payment that did not go through brings the shopper back here: the address they typed is kept.
+  const [draft] = useState(readCheckoutDraft);
+  const delivery = useFormFields<DeliveryFormValues>(draft?.delivery ?? EMPTY_DELIVERY, validateDelivery);
   const [couponId, setCouponId] = useState<number | null>(null);
   const [points, setPoints] = useState(0);
   const [attemptKeys] = useState(createAttemptKeys);
@@ -152,6 +158,11 @@ function Checkout({ items, cartLines, onPlaced }: CheckoutProps) {
         attemptKeys.finish();
         setSettlingOrderId(null);
         void queryClient.invalidateQueries({ queryKey: myOrdersQueryPrefix });
+        saveCheckoutDraft({
+          delivery: delivery.values,
+          orderId: order.orderId,
+          skuIds: cartLines.map((line) => line.skuId),
+        });
         onPlaced(order);
         if (order.status === 'PAYMENT_PENDING' && order.payableAmount > 0) {
           window.location.assign(
@@ -164,7 +175,8 @@ function Checkout({ items, cartLines, onPlaced }: CheckoutProps) {
           );
         } else {
           // Nothing to pay through the PG: discounts and points covered it all.
-          notifications.show({ color: 'teal', message: `Order ${order.orderNumber} placed.` });
+          completeCheckout(order.orderId, cartStore);
+          notifications.show({ color: 'teal', message: t('checkout.placed', { number: order.orderNumber }) });
           void navigate(`/me/orders/${encodeURIComponent(order.orderId)}`, { replace: true });
         }
         return;
@@ -198,10 +210,11 @@ function Checkout({ items, cartLines, onPlaced }: CheckoutProps) {
   };
 
   return (
-    <form onSubmit={submit} noValidate aria-label="Checkout">
+    <form onSubmit={submit} noValidate aria-label={t('checkout.form')}>
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Stack gap="lg">
+            {draft?.orderId && <RetryNotice />}
             <CheckoutItems items={items} cartLines={cartLines} quote={quote.data} />
             <DeliveryFields form={delivery} disabled={busy} />
             <DiscountFields
@@ -225,7 +238,7 @@ function Checkout({ items, cartLines, onPlaced }: CheckoutProps) {
           >
             <Stack>
               <Title id="summary-title" order={2} size="h4">
-                Order summary
+                {t('checkout.summary')}
               </Title>
               {quote.isError && (
                 <ApiErrorAlert
@@ -242,23 +255,23 @@ function Checkout({ items, cartLines, onPlaced }: CheckoutProps) {
                 quote.isPending && (
                   <Text size="sm" c="dimmed">
                     <Loader size="xs" mr={6} />
-                    Pricing your order…
+                    {t('checkout.pricing')}
                   </Text>
                 )
               )}
               <Text size="xs" c="dimmed">
-                Prices, discounts and points are confirmed by sagamart when you place the order.
+                {t('checkout.confirmNote')}
               </Text>
               {cancelledOrder && <CancelledNotice order={cancelledOrder} />}
               {settlingOrderId !== null && (
-                <Alert color="blue" variant="light" title="Reserving your items…" role="status">
-                  This usually takes a moment.{' '}
+                <Alert color="blue" variant="light" title={t('checkout.reserving')} role="status">
+                  {t('checkout.reservingText')}{' '}
                   <Anchor component={Link} to={`/me/orders/${encodeURIComponent(settlingOrderId)}`}>
-                    View the order
+                    {t('common.viewOrder')}
                   </Anchor>
                 </Alert>
               )}
-              <ApiErrorAlert error={place.error} title="Could not place the order" />
+              <ApiErrorAlert error={place.error} title={t('checkout.placeFailed')} />
               <Button
                 type="submit"
                 size="md"
@@ -266,7 +279,7 @@ function Checkout({ items, cartLines, onPlaced }: CheckoutProps) {
                 loading={busy}
                 disabled={!quote.data || quote.isError}
               >
-                Place order
+                {t('checkout.place')}
               </Button>
             </Stack>
           </Card>
@@ -279,36 +292,47 @@ function Checkout({ items, cartLines, onPlaced }: CheckoutProps) {
 /** The quote's refusals name what to change: the coupon, the points, or the items. */
 function quoteErrorTitle(error: unknown): string {
   const code = isApiError(error) ? error.code : undefined;
-  if (code === 'COUPON_UNAVAILABLE') return 'This coupon cannot be used on this order';
-  if (code === 'POINTS_INSUFFICIENT') return 'Not enough points';
-  return 'These items cannot be ordered as they are';
+  if (code === 'COUPON_UNAVAILABLE') return i18n.t('checkout.couponRefused');
+  if (code === 'POINTS_INSUFFICIENT') return i18n.t('checkout.pointsRefused');
+  return i18n.t('checkout.itemsRefused');
+}
+
+function RetryNotice() {
+  const { t } = useTranslation();
+  return (
+    <Alert color="yellow" variant="light" role="status" data-testid="checkout-retry">
+      {t('checkout.retryNotice')}
+    </Alert>
+  );
 }
 
 function CancelledNotice({ order }: { order: Order }) {
+  const { t } = useTranslation();
   return (
-    <Alert color="red" variant="light" title={`Order ${order.orderNumber} was cancelled`} role="alert">
-      <Text size="sm">{cancelReasonMessage(order.cancelReason)}</Text>
-      {order.cancelReason && (
-        <Text size="xs" c="dimmed" mt={4}>
-          Reason: {order.cancelReason}
-        </Text>
-      )}
+    <Alert
+      color="red"
+      variant="light"
+      title={t('checkout.cancelledTitle', { number: order.orderNumber })}
+      role="alert"
+    >
+      <Text size="sm">{cancelReasonLabel(order.cancelReason)}</Text>
       <Anchor component={Link} to={`/me/orders/${encodeURIComponent(order.orderId)}`} size="sm">
-        View the order
+        {t('common.viewOrder')}
       </Anchor>
     </Alert>
   );
 }
 
 function EmptyCheckout() {
+  const { t } = useTranslation();
   return (
     <Stack gap="sm" py="xl" align="center">
-      <Text c="dimmed">Your cart is empty, so there is nothing to check out.</Text>
+      <Text c="dimmed">{t('checkout.empty')}</Text>
       <Button component={Link} to="/" variant="light">
-        Continue shopping
+        {t('common.continueShopping')}
       </Button>
       <Anchor component={Link} to="/me/orders" size="sm">
-        My orders
+        {t('common.myOrders')}
       </Anchor>
     </Stack>
   );
@@ -316,15 +340,16 @@ function EmptyCheckout() {
 
 function LeavingForPayment({ order }: { order: Order }) {
   const toPg = order.status === 'PAYMENT_PENDING' && order.payableAmount > 0;
+  const { t } = useTranslation();
   return (
     <Stack gap="sm" py="xl" align="center" role="status">
       <Loader />
       <Title order={1} size="h3">
-        {toPg ? 'Taking you to payment…' : 'Order placed'}
+        {toPg ? t('checkout.toPayment') : t('checkout.orderPlaced')}
       </Title>
-      <Text c="dimmed">Order {order.orderNumber}</Text>
+      <Text c="dimmed">{t('checkout.orderNumber', { number: order.orderNumber })}</Text>
       <Anchor component={Link} to={`/me/orders/${encodeURIComponent(order.orderId)}`} size="sm">
-        View the order
+        {t('common.viewOrder')}
       </Anchor>
     </Stack>
   );

@@ -1,5 +1,6 @@
 import { Card, SimpleGrid, Stack, TextInput, Title } from '@mantine/core';
 import type { ChangeEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { DeliveryFormValues } from '../../orders/delivery-form.ts';
 
 type Name = keyof DeliveryFormValues & string;
@@ -13,21 +14,22 @@ interface DeliveryForm {
 }
 
 export function DeliveryFields({ form, disabled }: { form: DeliveryForm; disabled: boolean }) {
+  const { t } = useTranslation();
   return (
     <Card withBorder padding="lg" component="section" aria-labelledby="delivery-title">
       <Stack>
         <Title id="delivery-title" order={2} size="h4">
-          Delivery
+          {t('delivery.title')}
         </Title>
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <TextInput
-            label="Receiver name"
+            label={t('delivery.receiverName')}
             autoComplete="shipping name"
             disabled={disabled}
             {...form.field('receiverName')}
           />
           <TextInput
-            label="Receiver phone"
+            label={t('delivery.receiverPhone')}
             type="tel"
             autoComplete="shipping tel"
             placeholder="010-1234-5678"
@@ -36,7 +38,7 @@ export function DeliveryFields({ form, disabled }: { form: DeliveryForm; disable
           />
         </SimpleGrid>
         <TextInput
-          label="Zip code"
+          label={t('delivery.zipcode')}
           inputMode="numeric"
           autoComplete="shipping postal-code"
           maw={160}
@@ -44,23 +46,23 @@ export function DeliveryFields({ form, disabled }: { form: DeliveryForm; disable
           {...form.field('zipcode')}
         />
         <TextInput
-          label="Address"
+          label={t('delivery.address')}
           autoComplete="shipping street-address"
           disabled={disabled}
           {...form.field('address')}
         />
         <TextInput
-          label="Address detail"
-          description="Optional"
+          label={t('delivery.addressDetail')}
+          description={t('common.optional')}
           autoComplete="shipping address-line2"
           placeholder="101동 1001호"
           disabled={disabled}
           {...form.field('addressDetail')}
         />
         <TextInput
-          label="Delivery memo"
-          description="Optional"
-          placeholder="Leave it at the door"
+          label={t('delivery.memo')}
+          description={t('common.optional')}
+          placeholder={t('delivery.memoPlaceholder')}
           disabled={disabled}
           {...form.field('memo')}
         />

@@ -2,17 +2,14 @@ import { Alert, Anchor, Button, Group, Skeleton, Stack, Text, Title } from '@man
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
 import { myCouponsQueryPrefix } from '../../coupons/coupons-api.ts';
+import { cancelReasonLabel } from '../../i18n/labels.ts';
+import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { useNotificationStatus } from '../../notifications/NotificationCenter.tsx';
-import {
-  cancelMyOrder,
-  cancelReasonMessage,
-  myOrderQuery,
-  myOrdersQueryPrefix,
-  type Order,
-} from '../../orders/orders-api.ts';
+import { cancelMyOrder, myOrderQuery, myOrdersQueryPrefix, type Order } from '../../orders/orders-api.ts';
 import { pgCheckoutUrl } from '../../payments/pg-checkout.ts';
 import { myPointsQueryPrefix } from '../../points/points-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
@@ -34,11 +31,13 @@ export function MyOrderDetailPage() {
   // fallback while the live connection is down.
   const live = useNotificationStatus() === 'online';
   const order = useQuery(myOrderQuery(orderId, live ? undefined : mayStillChange));
+  const { t } = useTranslation();
+  usePageTitle(order.data ? t('title.order', { number: order.data.orderNumber }) : t('title.myOrders'));
 
   return (
     <Stack gap="lg">
       <Anchor component={Link} to="/me/orders" size="sm">
-        ← Back to orders
+        {t('order.backToOrders')}
       </Anchor>
       {order.isPending && <Skeleton h={320} />}
       {order.isError && <ApiErrorAlert error={order.error} onRetry={() => void order.refetch()} />}
@@ -55,13 +54,14 @@ export function MyOrderDetailPage() {
 function OrderHeader({ order }: { order: Order }) {
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
+  const { t } = useTranslation();
 
   const cancel = useMutation({
     mutationFn: () => cancelMyOrder(order.orderId),
     onSuccess: (updated) => {
       setConfirming(false);
       queryClient.setQueryData(myOrderQuery(order.orderId).queryKey, updated);
-      notifications.show({ color: 'teal', message: `Order ${order.orderNumber} cancelled.` });
+      notifications.show({ color: 'teal', message: t('order.cancelled', { number: order.orderNumber }) });
     },
     onError: () => setConfirming(false),
     onSettled: async () => {
@@ -88,66 +88,65 @@ function OrderHeader({ order }: { order: Order }) {
         <div>
           <Group gap="sm">
             <Title order={1} size="h2">
-              Order {order.orderNumber}
+              {t('title.order', { number: order.orderNumber })}
             </Title>
             <span data-testid="order-status">
               <OrderStatusBadge status={order.status} />
             </span>
           </Group>
           <Text c="dimmed" size="sm">
-            {order.orderName} · ordered {formatDateTime(order.createdAt)}
+            {t('order.orderedAt', { name: order.orderName, date: formatDateTime(order.createdAt) })}
           </Text>
         </div>
         <Group>
           {order.status === 'PAYMENT_PENDING' && order.payableAmount > 0 && (
-            <Button onClick={payNow}>Pay now</Button>
+            <Button onClick={payNow}>{t('order.payNow')}</Button>
           )}
           {order.cancellable && (
             <Button variant="default" color="red" onClick={() => setConfirming(true)}>
-              Cancel order
+              {t('order.cancel')}
             </Button>
           )}
         </Group>
       </Group>
-      <ApiErrorAlert error={cancel.error} title="Could not cancel the order" />
+      <ApiErrorAlert error={cancel.error} title={t('order.cancelFailed')} />
       <StatusNotice order={order} />
       <ConfirmDialog
         opened={confirming}
-        title="Cancel this order?"
-        confirmLabel="Cancel order"
+        title={t('order.cancelConfirmTitle')}
+        confirmLabel={t('order.cancel')}
         danger
         loading={cancel.isPending}
         onConfirm={() => cancel.mutate()}
         onClose={() => setConfirming(false)}
       >
-        {order.status === 'PAID'
-          ? 'The payment is refunded in full, and your coupon and points are returned.'
-          : 'Everything reserved for it (stock, coupon, points) is released.'}
+        {order.status === 'PAID' ? t('order.cancelPaid') : t('order.cancelUnpaid')}
       </ConfirmDialog>
     </Stack>
   );
 }
 
 function StatusNotice({ order }: { order: Order }) {
+  const { t } = useTranslation();
   switch (order.status) {
     case 'PENDING':
       return (
-        <Alert color="blue" variant="light" title="Reserving your items…" role="status">
-          This usually takes a moment; the page updates by itself.
+        <Alert color="blue" variant="light" title={t('order.reserving')} role="status">
+          {t('order.reservingText')}
         </Alert>
       );
     case 'PAYMENT_PENDING':
       return (
-        <Alert color="yellow" variant="light" title="Waiting for payment" role="status">
-          Your items (and any coupon and points) are reserved
-          {order.paymentDueAt ? ` until ${formatDateTime(order.paymentDueAt)}` : ''}. Unpaid orders are
-          cancelled automatically.
+        <Alert color="yellow" variant="light" title={t('order.awaitingPayment')} role="status">
+          {t('order.awaitingPaymentText', {
+            until: order.paymentDueAt ? t('order.until', { date: formatDateTime(order.paymentDueAt) }) : '',
+          })}
         </Alert>
       );
     case 'CANCELLED':
       return (
-        <Alert color="red" variant="light" title="Cancelled" role="status">
-          {cancelReasonMessage(order.cancelReason)}
+        <Alert color="red" variant="light" title={t('order.cancelledTitle')} role="status">
+          {cancelReasonLabel(order.cancelReason)}
           {order.cancelledAt && ` (${formatDateTime(order.cancelledAt)})`}
         </Alert>
       );

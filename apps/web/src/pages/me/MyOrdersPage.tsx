@@ -1,17 +1,8 @@
-import {
-  Anchor,
-  Card,
-  Group,
-  NativeSelect,
-  Pagination,
-  Skeleton,
-  Stack,
-  Table,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Anchor, Card, Group, NativeSelect, Pagination, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
+import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { formatDateTime, formatWon } from '../../lib/format.ts';
 import { pageParamValue, readPageIndex } from '../../lib/page-param.ts';
 import {
@@ -23,6 +14,7 @@ import {
 } from '../../orders/orders-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { OrderStatusBadge } from '../../ui/badges.tsx';
+import { CardList, CardListItem } from '../../ui/CardList.tsx';
 
 export function MyOrdersPage() {
   const [params, setParams] = useSearchParams();
@@ -30,6 +22,8 @@ export function MyOrdersPage() {
   const page = readPageIndex(params);
   const orders = useQuery(myOrdersQuery({ status, page, size: MY_ORDERS_PAGE_SIZE }));
   const result = orders.data;
+  const { t } = useTranslation();
+  usePageTitle(t('title.myOrders'));
 
   const change = (next: { status?: OrderStatus | ''; page?: number }) => {
     const values = { status, page: 0, ...next };
@@ -44,15 +38,15 @@ export function MyOrdersPage() {
     <Stack gap="lg">
       <Group justify="space-between" align="flex-end">
         <Title order={1} size="h2">
-          Orders
+          {t('myOrders.title')}
         </Title>
         <NativeSelect
-          label="Status"
+          label={t('myOrders.status')}
           value={status}
           onChange={(event) => change({ status: event.currentTarget.value as OrderStatus | '' })}
           data={[
-            { value: '', label: 'All orders' },
-            ...ORDER_STATUSES.map((value) => ({ value, label: value.replaceAll('_', ' ') })),
+            { value: '', label: t('myOrders.all') },
+            ...ORDER_STATUSES.map((value) => ({ value, label: t(`status.order.${value}`) })),
           ]}
         />
       </Group>
@@ -70,7 +64,7 @@ export function MyOrdersPage() {
             total={result.totalPages}
             value={result.page + 1}
             onChange={(oneBased) => change({ page: oneBased - 1 })}
-            aria-label="Order pages"
+            aria-label={t('myOrders.pages')}
           />
         </Group>
       )}
@@ -79,55 +73,48 @@ export function MyOrdersPage() {
 }
 
 function OrdersTable({ orders, filtered }: { orders: OrderSummary[]; filtered: boolean }) {
+  const { t } = useTranslation();
   if (orders.length === 0) {
     return (
       <Stack p="lg" gap="xs">
-        <Text c="dimmed">
-          {filtered ? 'No orders with this status.' : 'You have not ordered anything yet.'}
-        </Text>
+        <Text c="dimmed">{filtered ? t('myOrders.none') : t('myOrders.noneYet')}</Text>
         {!filtered && (
           <Anchor component={Link} to="/" size="sm">
-            Start shopping
+            {t('myOrders.startShopping')}
           </Anchor>
         )}
       </Stack>
     );
   }
+  // One card per order (date, status, items, amount): readable at 390 px, no sideways scrolling.
   return (
-    <Table.ScrollContainer minWidth={640}>
-      <Table highlightOnHover verticalSpacing="sm" aria-label="My orders">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Order</Table.Th>
-            <Table.Th>Items</Table.Th>
-            <Table.Th>Ordered</Table.Th>
-            <Table.Th ta="right">Paid</Table.Th>
-            <Table.Th>Status</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {orders.map((order) => (
-            <Table.Tr key={order.orderId}>
-              <Table.Td>
-                <Anchor
-                  component={Link}
-                  to={`/me/orders/${encodeURIComponent(order.orderId)}`}
-                  fw={600}
-                  ff="monospace"
-                >
-                  {order.orderNumber}
-                </Anchor>
-              </Table.Td>
-              <Table.Td>{order.orderName}</Table.Td>
-              <Table.Td>{formatDateTime(order.createdAt)}</Table.Td>
-              <Table.Td ta="right">{formatWon(order.payableAmount)}</Table.Td>
-              <Table.Td>
-                <OrderStatusBadge status={order.status} />
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <CardList label={t('myOrders.list')}>
+      {orders.map((order) => (
+        <CardListItem key={order.orderId} padding="md" testId="my-order">
+          <Group justify="space-between" wrap="nowrap" align="flex-start" gap="sm">
+            <Stack gap={2} style={{ minWidth: 0 }}>
+              <Text size="xs" c="dimmed">
+                {formatDateTime(order.createdAt)}
+              </Text>
+              <Anchor
+                component={Link}
+                to={`/me/orders/${encodeURIComponent(order.orderId)}`}
+                fw={600}
+                lineClamp={2}
+              >
+                {order.orderName}
+              </Anchor>
+              <Text size="xs" c="dimmed" ff="monospace">
+                {t('myOrders.order')} {order.orderNumber}
+              </Text>
+            </Stack>
+            <Stack gap={4} align="flex-end" style={{ flexShrink: 0 }}>
+              <OrderStatusBadge status={order.status} />
+              <Text fw={700}>{formatWon(order.payableAmount)}</Text>
+            </Stack>
+          </Group>
+        </CardListItem>
+      ))}
+    </CardList>
   );
 }

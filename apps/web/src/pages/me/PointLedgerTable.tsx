@@ -1,49 +1,54 @@
-import { Badge, Table, Text } from '@mantine/core';
+import { Badge, Group, Stack, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { pointMovementLabel, pointReasonLabel } from '../../i18n/labels.ts';
 import { formatDateTime, formatSignedWon, formatWon } from '../../lib/format.ts';
 import type { PointLedgerEntry } from '../../points/points-api.ts';
+import { CardList, CardListItem } from '../../ui/CardList.tsx';
 
 const TYPE_COLORS: Record<string, string> = {
   CHARGE: 'teal',
-  EARN: 'teal',
   REFUND: 'blue',
-  USE: 'orange',
-  EXPIRE: 'gray',
+  RESERVE: 'orange',
+  COMMIT: 'gray',
+  RELEASE: 'teal',
 };
 
+/** The points ledger as a list of movements: what it was for (never an internal id), amount, balance. */
 export function PointLedgerTable({ entries }: { entries: PointLedgerEntry[] }) {
+  const { t } = useTranslation();
   if (entries.length === 0) {
-    return <Text c="dimmed">No point activity yet. Charge points to get started.</Text>;
+    return <Text c="dimmed">{t('points.empty')}</Text>;
   }
   return (
-    <Table.ScrollContainer minWidth={560}>
-      <Table striped highlightOnHover aria-label="Point history">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Date</Table.Th>
-            <Table.Th>Type</Table.Th>
-            <Table.Th>Reason</Table.Th>
-            <Table.Th ta="right">Amount</Table.Th>
-            <Table.Th ta="right">Balance</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {entries.map((entry) => (
-            <Table.Tr key={entry.id}>
-              <Table.Td>{formatDateTime(entry.createdAt)}</Table.Td>
-              <Table.Td>
+    <CardList label={t('points.history')}>
+      {entries.map((entry) => (
+        <CardListItem key={entry.id}>
+          <Group justify="space-between" wrap="nowrap" align="flex-start">
+            <Stack gap={2} style={{ minWidth: 0 }}>
+              <Group gap="xs" wrap="nowrap">
                 <Badge variant="light" color={TYPE_COLORS[entry.type] ?? 'gray'}>
-                  {entry.type}
+                  {pointMovementLabel(entry.type)}
                 </Badge>
-              </Table.Td>
-              <Table.Td>{entry.reason ?? '—'}</Table.Td>
-              <Table.Td ta="right" c={entry.amount < 0 ? 'red.7' : 'teal.7'} fw={600}>
-                {formatSignedWon(entry.amount)}
-              </Table.Td>
-              <Table.Td ta="right">{formatWon(entry.balanceAfter)}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+                <Text size="sm">{pointReasonLabel(entry.reason)}</Text>
+              </Group>
+              <Text size="xs" c="dimmed">
+                {formatDateTime(entry.createdAt)}
+              </Text>
+            </Stack>
+            <Stack gap={0} align="flex-end" style={{ flexShrink: 0 }}>
+              {/* A confirmation moves nothing: no "0원" line. */}
+              {entry.amount !== 0 && (
+                <Text fw={600} c={entry.amount < 0 ? 'red.7' : 'teal.7'}>
+                  {formatSignedWon(entry.amount)}
+                </Text>
+              )}
+              <Text size="xs" c="dimmed">
+                {t('points.balance')} {formatWon(entry.balanceAfter)}
+              </Text>
+            </Stack>
+          </Group>
+        </CardListItem>
+      ))}
+    </CardList>
   );
 }

@@ -1,7 +1,9 @@
 import { Stack, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import type { OrderDelivery } from '../../orders/orders-api.ts';
 
 export function DeliveryDetails({ delivery }: { delivery: OrderDelivery }) {
+  const { t } = useTranslation();
   return (
     <Stack gap={2}>
       <Text fw={600}>
@@ -13,7 +15,7 @@ export function DeliveryDetails({ delivery }: { delivery: OrderDelivery }) {
       </Text>
       {delivery.memo && (
         <Text size="sm" c="dimmed">
-          Memo: {delivery.memo}
+          {t('delivery.memoLabel', { memo: delivery.memo })}
         </Text>
       )}
     </Stack>

@@ -1,5 +1,7 @@
 import { Divider, Group, Stack, Text } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+
 import { formatWon } from '../../lib/format.ts';
 import type { PolicyDiscount } from '../../orders/orders-api.ts';
 
@@ -13,16 +15,11 @@ interface Shown {
 }
 
 /** The server's amounts, as a description list; nothing here is computed but the signs. */
-export function OrderAmounts({
-  amounts,
-  payableLabel = 'Total to pay',
-}: {
-  amounts: Shown;
-  payableLabel?: string;
-}) {
+export function OrderAmounts({ amounts, payableLabel }: { amounts: Shown; payableLabel?: string }) {
+  const { t } = useTranslation();
   return (
     <Stack component="dl" gap={6} m={0}>
-      <Row label="Subtotal" testId="amount-subtotal">
+      <Row label={t('order.subtotal')} testId="amount-subtotal">
         {formatWon(amounts.subtotal)}
       </Row>
       {amounts.policyDiscounts.map((discount) => (
@@ -31,17 +28,17 @@ export function OrderAmounts({
         </Row>
       ))}
       {amounts.couponDiscount > 0 && (
-        <Row label="Coupon discount" testId="amount-coupon" discount>
+        <Row label={t('order.coupon')} testId="amount-coupon" discount>
           −{formatWon(amounts.couponDiscount)}
         </Row>
       )}
       {amounts.pointsUsed > 0 && (
-        <Row label="Points used" testId="amount-points" discount>
+        <Row label={t('order.pointsUsed')} testId="amount-points" discount>
           −{formatWon(amounts.pointsUsed)}
         </Row>
       )}
       <Divider my={4} />
-      <Row label={payableLabel} testId="amount-payable" strong>
+      <Row label={payableLabel ?? t('order.totalToPay')} testId="amount-payable" strong>
         {formatWon(amounts.payableAmount)}
       </Row>
     </Stack>

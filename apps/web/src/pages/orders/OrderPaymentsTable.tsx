@@ -1,53 +1,33 @@
-import { Table, Text } from '@mantine/core';
+import { Group, Stack, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { paymentFailureLabel } from '../../i18n/labels.ts';
 import { formatDateTime, formatWon } from '../../lib/format.ts';
 import type { OrderPaymentEntry } from '../../orders/orders-api.ts';
 import { PaymentStatusBadge } from '../../ui/badges.tsx';
 
-/** The payments order-service heard of for this order (approved, failed, refunded). */
+/** The payments order-service heard of for this order (approved, failed, refunded), one card each. */
 export function OrderPaymentsTable({ payments }: { payments: OrderPaymentEntry[] }) {
-  if (payments.length === 0) return <Text c="dimmed">No payment yet.</Text>;
+  const { t } = useTranslation();
+  if (payments.length === 0) return <Text c="dimmed">{t('order.noPayment')}</Text>;
   return (
-    <Table.ScrollContainer minWidth={560}>
-      <Table verticalSpacing="sm" aria-label="Payments">
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>Status</Table.Th>
-            <Table.Th ta="right">Amount</Table.Th>
-            <Table.Th>Method</Table.Th>
-            <Table.Th>When</Table.Th>
-            <Table.Th>Details</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {payments.map((payment) => (
-            <Table.Tr key={payment.paymentId}>
-              <Table.Td>
-                <PaymentStatusBadge status={payment.status} />
-              </Table.Td>
-              <Table.Td ta="right">{formatWon(payment.amount)}</Table.Td>
-              <Table.Td>{payment.method ?? '—'}</Table.Td>
-              <Table.Td>
-                {formatDateTime(payment.refundedAt ?? payment.failedAt ?? payment.approvedAt)}
-              </Table.Td>
-              <Table.Td>
-                {payment.message ? (
-                  <Text size="sm">
-                    {payment.message}
-                    {payment.code && (
-                      <Text span size="xs" c="dimmed">
-                        {' '}
-                        ({payment.code})
-                      </Text>
-                    )}
-                  </Text>
-                ) : (
-                  '—'
-                )}
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <Stack component="ul" gap="sm" m={0} p={0} aria-label={t('order.payments')}>
+      {payments.map((payment) => (
+        <Stack component="li" key={payment.paymentId} gap={2} style={{ listStyle: 'none' }}>
+          <Group justify="space-between" wrap="nowrap">
+            <Group gap="xs" wrap="nowrap">
+              <PaymentStatusBadge status={payment.status} />
+              {payment.method && <Text size="sm">{payment.method}</Text>}
+            </Group>
+            <Text fw={600} size="sm">
+              {formatWon(payment.amount)}
+            </Text>
+          </Group>
+          <Text size="xs" c="dimmed">
+            {formatDateTime(payment.refundedAt ?? payment.failedAt ?? payment.approvedAt)}
+          </Text>
+          {payment.status === 'FAILED' && <Text size="sm">{paymentFailureLabel(payment.code)}</Text>}
+        </Stack>
+      ))}
+    </Stack>
   );
 }

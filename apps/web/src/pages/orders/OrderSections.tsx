@@ -1,5 +1,7 @@
 import { Card, Grid, Stack, Title } from '@mantine/core';
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
+
 import type { Order } from '../../orders/orders-api.ts';
 import { DeliveryDetails } from './DeliveryDetails.tsx';
 import { OrderAmounts } from './OrderAmounts.tsx';
@@ -7,29 +9,44 @@ import { OrderItemsTable } from './OrderItemsTable.tsx';
 import { OrderPaymentsTable } from './OrderPaymentsTable.tsx';
 import { OrderTimeline } from './OrderTimeline.tsx';
 
-/** Items, payments and timeline beside amounts and delivery; `aside` adds cards under the latter. */
-export function OrderSections({ order, aside }: { order: Order; aside?: ReactNode }) {
+/**
+ * Items, payments and timeline beside amounts and delivery; `aside` adds cards under the latter.
+ * `admin` shows the service's timeline notes too.
+ */
+export function OrderSections({
+  order,
+  aside,
+  admin = false,
+}: {
+  order: Order;
+  aside?: ReactNode;
+  admin?: boolean;
+}) {
+  const { t } = useTranslation();
   return (
     <Grid gap="lg">
       <Grid.Col span={{ base: 12, md: 8 }}>
         <Stack gap="lg">
-          <Section title="Items">
+          <Section id="items" title={t('order.items')}>
             <OrderItemsTable items={order.items} />
           </Section>
-          <Section title="Payments">
+          <Section id="payments" title={t('order.payments')}>
             <OrderPaymentsTable payments={order.payments} />
           </Section>
-          <Section title="Timeline">
-            <OrderTimeline entries={order.timeline} />
+          <Section id="timeline" title={t('order.timeline')}>
+            <OrderTimeline entries={order.timeline} showNotes={admin} />
           </Section>
         </Stack>
       </Grid.Col>
       <Grid.Col span={{ base: 12, md: 4 }}>
         <Stack gap="lg">
-          <Section title="Amounts">
-            <OrderAmounts amounts={order} payableLabel={order.status === 'PAID' ? 'Paid' : 'Total to pay'} />
+          <Section id="amounts" title={t('order.amounts')}>
+            <OrderAmounts
+              amounts={order}
+              payableLabel={order.status === 'PAID' ? t('order.paid') : t('order.totalToPay')}
+            />
           </Section>
-          <Section title="Delivery">
+          <Section id="delivery" title={t('order.delivery')}>
             <DeliveryDetails delivery={order.delivery} />
           </Section>
           {aside}
@@ -39,8 +56,9 @@ export function OrderSections({ order, aside }: { order: Order; aside?: ReactNod
   );
 }
 
-export function Section({ title, children }: { title: string; children: ReactNode }) {
-  const id = `section-${title.toLowerCase().replaceAll(/[^a-z0-9]+/g, '-')}`;
+/** A titled card; `id` names it for assistive technology (titles are translated, ids are not). */
+export function Section({ id: name, title, children }: { id: string; title: string; children: ReactNode }) {
+  const id = `section-${name}`;
   return (
     <Card withBorder padding="lg" component="section" aria-labelledby={id}>
       <Title id={id} order={2} size="h4" mb="sm">

@@ -1,17 +1,8 @@
 import { Text, Timeline } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+import { timelineLabel } from '../../i18n/labels.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import type { OrderTimelineEntry } from '../../orders/orders-api.ts';
-
-const EVENT_LABELS: Record<string, string> = {
-  ORDER_CREATED: 'Order received',
-  PAYMENT_PENDING: 'Items reserved, waiting for payment',
-  PAYMENT_APPROVED: 'Payment approved',
-  PAID: 'Paid',
-  PAYMENT_FAILED: 'Payment failed',
-  CANCELLED: 'Cancelled',
-  RESERVATIONS_RELEASED: 'Stock, coupon and points released',
-  PAYMENT_REFUNDED: 'Payment refunded',
-};
 
 const EVENT_COLORS: Record<string, string> = {
   PAID: 'teal',
@@ -22,18 +13,26 @@ const EVENT_COLORS: Record<string, string> = {
 };
 
 /** The order's status changes and payment reports, oldest first. */
-export function OrderTimeline({ entries }: { entries: OrderTimelineEntry[] }) {
-  if (entries.length === 0) return <Text c="dimmed">Nothing has happened yet.</Text>;
+/** `showNotes`: the service's notes (amounts, codes) are for the admin, not the shopper. */
+export function OrderTimeline({
+  entries,
+  showNotes = false,
+}: {
+  entries: OrderTimelineEntry[];
+  showNotes?: boolean;
+}) {
+  const { t } = useTranslation();
+  if (entries.length === 0) return <Text c="dimmed">{t('timeline.empty')}</Text>;
   return (
-    <Timeline active={entries.length - 1} bulletSize={14} lineWidth={2} aria-label="Order timeline">
+    <Timeline active={entries.length - 1} bulletSize={14} lineWidth={2} aria-label={t('order.timeline')}>
       {entries.map((entry, index) => (
         <Timeline.Item
           // biome-ignore lint/suspicious/noArrayIndexKey: entries are append-only and have no id
           key={index}
           color={EVENT_COLORS[entry.event] ?? 'gray'}
-          title={EVENT_LABELS[entry.event] ?? entry.event}
+          title={timelineLabel(entry.event)}
         >
-          {entry.note && (
+          {showNotes && entry.note && (
             <Text size="sm" c="dimmed">
               {entry.note}
             </Text>

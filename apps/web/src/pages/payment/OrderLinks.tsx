@@ -1,8 +1,10 @@
 import { Anchor, Button, Group } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 
 /** To the order (when known) and the order list. */
 export function OrderLinks({ orderId, primary = false }: { orderId: string | null; primary?: boolean }) {
+  const { t } = useTranslation();
   return (
     <Group>
       {orderId && (
@@ -11,11 +13,11 @@ export function OrderLinks({ orderId, primary = false }: { orderId: string | nul
           to={`/me/orders/${encodeURIComponent(orderId)}`}
           variant={primary ? 'filled' : 'light'}
         >
-          View order
+          {t('payment.viewOrder')}
         </Button>
       )}
       <Anchor component={Link} to="/me/orders">
-        My orders
+        {t('common.myOrders')}
       </Anchor>
     </Group>
   );

@@ -1,5 +1,9 @@
-import { Alert, Stack, Text, Title } from '@mantine/core';
-import { useSearchParams } from 'react-router';
+import { Alert, Button, Stack, Text, Title } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
+
+import { Link, useSearchParams } from 'react-router';
+import { paymentFailureLabel } from '../../i18n/labels.ts';
+import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { OrderLinks } from './OrderLinks.tsx';
 
 /** The PG's code when the shopper closed or cancelled the payment window. */
@@ -13,33 +17,26 @@ const USER_CANCELLED_CODE = 'PAY_PROCESS_CANCELED';
 export function PaymentFailPage() {
   const [params] = useSearchParams();
   const code = params.get('code');
-  const message = params.get('message');
   const orderNumber = params.get('orderNumber');
   const cancelledByShopper = code === USER_CANCELLED_CODE;
+  const { t } = useTranslation();
+  usePageTitle(t('title.payment'));
 
   return (
     <Stack gap="lg" maw={640} mx="auto">
       <Title order={1} size="h2">
-        {cancelledByShopper ? 'Payment cancelled' : 'Payment not completed'}
+        {cancelledByShopper ? t('payment.cancelledTitle') : t('payment.notCompletedTitle')}
       </Title>
-      <Alert color="orange" variant="light" role="alert" title={message ?? 'The payment was not completed.'}>
+      <Alert color="orange" variant="light" role="alert" title={paymentFailureLabel(code)}>
         <Text size="sm">
-          Nothing was charged.
-          {orderNumber && (
-            <>
-              {' '}
-              Order <strong>{orderNumber}</strong> keeps its items reserved for a while: pay for it from the
-              order page, or cancel it there.
-            </>
-          )}
+          {t('payment.nothingCharged')} {orderNumber && t('payment.orderKept', { number: orderNumber })}
         </Text>
-        {code && (
-          <Text size="xs" c="dimmed" mt={4}>
-            Code: {code}
-          </Text>
-        )}
       </Alert>
-      <OrderLinks orderId={params.get('orderId')} primary />
+      {/* The cart and the address are still there: the way back is one tap. */}
+      <Button component={Link} to="/checkout" size="md">
+        {t('payment.backToCheckout')}
+      </Button>
+      <OrderLinks orderId={params.get('orderId')} />
     </Stack>
   );
 }

@@ -1,7 +1,13 @@
-import { Alert, Card, Group, Loader, Stack, Text, Title } from '@mantine/core';
+import { Alert, Button, Card, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useSearchParams } from 'react-router';
+import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Link, useSearchParams } from 'react-router';
+import { cart } from '../../cart/cart-store.ts';
+import { paymentFailureLabel } from '../../i18n/labels.ts';
+import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { formatWon } from '../../lib/format.ts';
+import { completeCheckout } from '../../orders/checkout-draft.ts';
 import { myOrderQuery, type Order } from '../../orders/orders-api.ts';
 import {
   orderPaymentsQuery,
@@ -25,6 +31,8 @@ export function PaymentSuccessPage() {
   const [params] = useSearchParams();
   const confirmation = readConfirmation(params);
   const orderIdParam = params.get('orderId');
+  const { t } = useTranslation();
+  usePageTitle(t('payment.title'));
 
   return (
     <Stack gap="lg" maw={640} mx="auto">
@@ -33,10 +41,10 @@ export function PaymentSuccessPage() {
       ) : (
         <>
           <Title order={1} size="h2">
-            Payment
+            {t('payment.title')}
           </Title>
-          <Alert color="red" variant="light" title="This payment link is incomplete" role="alert">
-            It lacks the payment key, the order number or the amount, so nothing was confirmed.
+          <Alert color="red" variant="light" title={t('payment.incompleteLink')} role="alert">
+            {t('payment.incompleteLinkText')}
           </Alert>
           <OrderLinks orderId={orderIdParam} />
         </>
@@ -71,17 +79,18 @@ function ConfirmPayment({
   const payment =
     pending && latest?.paymentKey === confirmation.paymentKey ? latest : (confirmed.data ?? undefined);
   const orderId = orderIdParam ?? payment?.orderId ?? null;
+  const { t } = useTranslation();
 
   if (confirmed.isPending) {
-    return <Waiting title="Confirming your payment…" text="Please keep this page open." />;
+    return <Waiting title={t('payment.confirming')} text={t('payment.keepOpen')} />;
   }
   if (confirmed.isError) {
     return (
       <>
         <Title order={1} size="h2">
-          Payment not confirmed
+          {t('payment.notConfirmedTitle')}
         </Title>
-        <ApiErrorAlert error={confirmed.error} title="Your payment could not be confirmed" />
+        <ApiErrorAlert error={confirmed.error} title={t('payment.notConfirmedTitle')} />
         <OrderLinks orderId={orderId} />
       </>
     );
@@ -89,10 +98,7 @@ function ConfirmPayment({
   if (!payment || payment.status === 'PENDING') {
     return (
       <>
-        <Waiting
-          title="Waiting for the card company…"
-          text="The payment is being processed. This page updates by itself; nothing will be charged twice."
-        />
+        <Waiting title={t('payment.waitingCard')} text={t('payment.waitingCardText')} />
         {followed.isError && <ApiErrorAlert error={followed.error} onRetry={() => void followed.refetch()} />}
         <OrderLinks orderId={orderId} />
       </>
@@ -108,17 +114,23 @@ function PaymentApproved({ payment, orderId }: { payment: Payment; orderId: stri
     ...myOrderQuery(orderId ?? '', (current, answers) => !isFinal(current) && answers < ORDER_PAID_POLLS),
     enabled: orderId !== null,
   });
+  const { t } = useTranslation();
+  const paid = order.data?.status === 'PAID';
+  // Only now do the ordered lines leave the cart.
+  useEffect(() => {
+    if (paid && orderId) completeCheckout(orderId, cart);
+  }, [paid, orderId]);
 
   return (
     <>
       <Title order={1} size="h2">
-        Payment complete
+        {t('payment.completeTitle')}
       </Title>
       <Card withBorder padding="lg">
         <Stack gap="xs">
           <Text>
-            {formatWon(payment.amount)} paid for order <strong>{payment.orderNumber}</strong>
-            {payment.method ? ` (${payment.method})` : ''}.
+            {t('payment.paidFor', { amount: formatWon(payment.amount), number: payment.orderNumber })}
+            {payment.method ? ` (${payment.method})` : ''}
           </Text>
           <OrderStatusLine order={order.data} />
         </Stack>
@@ -130,47 +142,40 @@ function PaymentApproved({ payment, orderId }: { payment: Payment; orderId: stri
 
 function PaymentNotApproved({ payment, orderId }: { payment: Payment; orderId: string | null }) {
   const refunded = payment.status === 'REFUNDED';
+  const { t } = useTranslation();
   return (
     <>
       <Title order={1} size="h2">
-        {refunded ? 'Payment refunded' : 'Payment failed'}
+        {refunded ? t('payment.refundedTitle') : t('payment.failedTitle')}
       </Title>
       <Alert
         color={refunded ? 'blue' : 'red'}
         variant="light"
         role="alert"
-        title={payment.failureMessage ?? undefined}
+        title={refunded ? undefined : paymentFailureLabel(payment.failureCode)}
       >
-        {refunded ? (
-          <Text size="sm">The order was cancelled, so this payment was refunded in full.</Text>
-        ) : (
-          <>
-            <Text size="sm">
-              Nothing was charged. The order is cancelled and everything reserved for it (stock, coupon,
-              points) is released.
-            </Text>
-            {payment.failureCode && (
-              <Text size="xs" c="dimmed" mt={4}>
-                Code: {payment.failureCode}
-              </Text>
-            )}
-          </>
-        )}
+        <Text size="sm">{refunded ? t('payment.refundedText') : t('payment.failedText')}</Text>
       </Alert>
-      <OrderLinks orderId={orderId} primary />
+      {!refunded && (
+        <Button component={Link} to="/checkout" size="md">
+          {t('payment.backToCheckout')}
+        </Button>
+      )}
+      <OrderLinks orderId={orderId} primary={refunded} />
     </>
   );
 }
 
 function OrderStatusLine({ order }: { order: Order | undefined }) {
+  const { t } = useTranslation();
   if (!order) return null;
   return (
     <Group gap="xs" aria-live="polite">
       <Text size="sm" c="dimmed">
-        Order status
+        {t('payment.orderStatus')}
       </Text>
       <OrderStatusBadge status={order.status} />
-      {!isFinal(order) && <Loader size="xs" aria-label="Updating" />}
+      {!isFinal(order) && <Loader size="xs" aria-label={t('payment.updating')} />}
     </Group>
   );
 }

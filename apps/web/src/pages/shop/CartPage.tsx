@@ -8,19 +8,21 @@ import {
   Group,
   NumberInput,
   Stack,
-  Table,
   Text,
   Title,
-  VisuallyHidden,
 } from '@mantine/core';
 import { useQueries } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { isApiError } from '../../api/api-error.ts';
 import { type CartItem, cartTotal, lineTotal, MAX_LINE_QUANTITY } from '../../cart/cart-store.ts';
 import { useCart } from '../../cart/use-cart.ts';
 import { type CatalogSku, productDetailQuery } from '../../catalog/catalog-api.ts';
 import { isPurchasable } from '../../catalog/sku-selection.ts';
+import { i18n } from '../../i18n/i18n.ts';
+import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { formatWon } from '../../lib/format.ts';
+import { CardList, CardListItem } from '../../ui/CardList.tsx';
 import { ProductImage } from './ProductGrid.tsx';
 
 /**
@@ -41,14 +43,16 @@ export function CartPage() {
   });
 
   const total = cartTotal(cart.items);
+  const { t } = useTranslation();
+  usePageTitle(t('cart.title'));
 
   if (cart.items.length === 0) {
     return (
       <Stack gap="sm" py="xl" align="center">
-        <Title order={1}>Your cart is empty</Title>
-        <Text c="dimmed">Find something you like and add it here.</Text>
+        <Title order={1}>{t('cart.emptyTitle')}</Title>
+        <Text c="dimmed">{t('cart.emptyText')}</Text>
         <Button component={Link} to="/products" variant="light">
-          Browse products
+          {t('cart.browse')}
         </Button>
       </Stack>
     );
@@ -57,64 +61,50 @@ export function CartPage() {
   return (
     <Stack gap="lg">
       <Title order={1} size="h2">
-        Cart
+        {t('cart.title')}
       </Title>
       <Grid gap="xl">
         <Grid.Col span={{ base: 12, md: 8 }}>
+          {/* A list of cards, not a table: quantity, price and remove stay visible at 390 px. */}
           <Card withBorder padding={0}>
-            <Table.ScrollContainer minWidth={560}>
-              <Table verticalSpacing="sm" aria-label="Cart items">
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>Item</Table.Th>
-                    <Table.Th ta="right">Price</Table.Th>
-                    <Table.Th>Quantity</Table.Th>
-                    <Table.Th ta="right">Total</Table.Th>
-                    <Table.Th>
-                      <VisuallyHidden>Remove</VisuallyHidden>
-                    </Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {cart.items.map((line) => (
-                    <CartLine
-                      key={line.skuId}
-                      line={line}
-                      sku={skuById.get(line.skuId)}
-                      gone={goneProducts.has(line.productId)}
-                      onQuantity={(quantity) => cart.update(line.skuId, quantity)}
-                      onRemove={() => cart.remove(line.skuId)}
-                    />
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
+            <CardList label={t('cart.items')}>
+              {cart.items.map((line) => (
+                <CartLine
+                  key={line.skuId}
+                  line={line}
+                  sku={skuById.get(line.skuId)}
+                  gone={goneProducts.has(line.productId)}
+                  onQuantity={(quantity) => cart.update(line.skuId, quantity)}
+                  onRemove={() => cart.remove(line.skuId)}
+                />
+              ))}
+            </CardList>
           </Card>
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 4 }}>
           <Card withBorder padding="lg" component="section" aria-labelledby="cart-summary-title">
             <Stack gap="sm">
               <Title id="cart-summary-title" order={2} size="h4">
-                Summary
+                {t('cart.summary')}
               </Title>
               <Group justify="space-between">
-                <Text c="dimmed">Items</Text>
+                <Text c="dimmed">{t('cart.itemCount')}</Text>
                 <Text data-testid="cart-item-count">{cart.itemCount}</Text>
               </Group>
               <Group justify="space-between">
-                <Text fw={600}>Total</Text>
+                <Text fw={600}>{t('cart.total')}</Text>
                 <Text fw={700} size="lg" data-testid="cart-total">
                   {formatWon(total)}
                 </Text>
               </Group>
               <Text size="xs" c="dimmed">
-                Coupons, points and delivery are settled at checkout.
+                {t('cart.settledAtCheckout')}
               </Text>
               <Button component={Link} to="/checkout" size="md" fullWidth>
-                Checkout
+                {t('cart.checkout')}
               </Button>
               <Button variant="subtle" color="gray" size="xs" onClick={cart.clear}>
-                Empty the cart
+                {t('cart.clear')}
               </Button>
             </Stack>
           </Card>
@@ -134,60 +124,67 @@ interface CartLineProps {
 }
 
 function CartLine({ line, sku, gone, onQuantity, onRemove }: CartLineProps) {
+  const { t } = useTranslation();
   const description = line.optionLabel ? `${line.name} (${line.optionLabel})` : line.name;
   const note = availabilityNote(line, sku, gone);
   return (
-    <Table.Tr data-testid="cart-line">
-      <Table.Td>
-        <Group gap="sm" wrap="nowrap">
-          <Box w={56} style={{ flexShrink: 0, borderRadius: 'var(--mantine-radius-sm)', overflow: 'hidden' }}>
-            <ProductImage url={line.imageUrl ?? null} alt="" />
-          </Box>
-          <div>
-            <Anchor component={Link} to={`/products/${line.productId}`} fw={500} size="sm">
+    <CardListItem testId="cart-line">
+      <Group gap="sm" wrap="nowrap" align="flex-start">
+        <Box w={72} style={{ flexShrink: 0, borderRadius: 'var(--mantine-radius-sm)', overflow: 'hidden' }}>
+          <ProductImage url={line.imageUrl ?? null} alt="" />
+        </Box>
+        <Stack gap={4} style={{ flex: 1, minWidth: 0 }}>
+          <Group justify="space-between" wrap="nowrap" align="flex-start" gap="xs">
+            <Anchor component={Link} to={`/products/${line.productId}`} fw={500} size="sm" lineClamp={2}>
               {line.name}
             </Anchor>
-            {line.optionLabel && (
-              <Text size="xs" c="dimmed">
-                {line.optionLabel}
-              </Text>
-            )}
-            {note && (
-              <Text size="xs" c={note.color} fw={500}>
-                {note.text}
-              </Text>
-            )}
-          </div>
-        </Group>
-      </Table.Td>
-      <Table.Td ta="right">{formatWon(line.unitPrice)}</Table.Td>
-      <Table.Td>
-        <NumberInput
-          aria-label={`Quantity of ${description}`}
-          value={line.quantity}
-          onChange={(value) => {
-            const quantity = Math.trunc(Number(value));
-            if (quantity >= 1) onQuantity(quantity);
-          }}
-          min={1}
-          max={Math.max(
-            1,
-            Math.min(MAX_LINE_QUANTITY, sku && isPurchasable(sku) ? sku.stock : MAX_LINE_QUANTITY),
+            <CloseButton
+              size="sm"
+              aria-label={t('cart.removeItem', { item: description })}
+              onClick={onRemove}
+            />
+          </Group>
+          {line.optionLabel && (
+            <Text size="xs" c="dimmed">
+              {line.optionLabel}
+            </Text>
           )}
-          allowDecimal={false}
-          allowNegative={false}
-          clampBehavior="strict"
-          w={96}
-          size="xs"
-        />
-      </Table.Td>
-      <Table.Td ta="right" fw={600}>
-        {formatWon(lineTotal(line))}
-      </Table.Td>
-      <Table.Td>
-        <CloseButton aria-label={`Remove ${description}`} onClick={onRemove} />
-      </Table.Td>
-    </Table.Tr>
+          {note && (
+            <Text size="xs" c={note.color} fw={500}>
+              {note.text}
+            </Text>
+          )}
+          <Group justify="space-between" wrap="wrap" gap="xs" mt={4}>
+            <NumberInput
+              aria-label={t('cart.quantityOf', { item: description })}
+              value={line.quantity}
+              onChange={(value) => {
+                const quantity = Math.trunc(Number(value));
+                if (quantity >= 1) onQuantity(quantity);
+              }}
+              min={1}
+              max={Math.max(
+                1,
+                Math.min(MAX_LINE_QUANTITY, sku && isPurchasable(sku) ? sku.stock : MAX_LINE_QUANTITY),
+              )}
+              allowDecimal={false}
+              allowNegative={false}
+              clampBehavior="strict"
+              w={96}
+              size="xs"
+            />
+            <Stack gap={0} align="flex-end">
+              <Text fw={700}>{formatWon(lineTotal(line))}</Text>
+              {line.quantity > 1 && (
+                <Text size="xs" c="dimmed">
+                  {formatWon(line.unitPrice)} × {line.quantity}
+                </Text>
+              )}
+            </Stack>
+          </Group>
+        </Stack>
+      </Group>
+    </CardListItem>
   );
 }
 
@@ -196,11 +193,13 @@ function availabilityNote(
   sku: CatalogSku | undefined,
   gone: boolean,
 ): { text: string; color: string } | null {
-  if (gone) return { text: 'No longer on sale', color: 'red.7' };
+  if (gone) return { text: i18n.t('cart.gone'), color: 'red.7' };
   if (!sku) return null;
-  if (sku.status === 'INACTIVE') return { text: 'No longer on sale', color: 'red.7' };
-  if (!isPurchasable(sku)) return { text: 'Sold out', color: 'red.7' };
-  if (sku.stock < line.quantity) return { text: `Only ${sku.stock} left`, color: 'orange.7' };
-  if (sku.price !== line.unitPrice) return { text: `Now ${formatWon(sku.price)}`, color: 'orange.7' };
+  if (sku.status === 'INACTIVE') return { text: i18n.t('cart.gone'), color: 'red.7' };
+  if (!isPurchasable(sku)) return { text: i18n.t('cart.soldOut'), color: 'red.7' };
+  if (sku.stock < line.quantity)
+    return { text: i18n.t('cart.onlyLeft', { count: sku.stock }), color: 'orange.7' };
+  if (sku.price !== line.unitPrice)
+    return { text: i18n.t('cart.nowPrice', { price: formatWon(sku.price) }), color: 'orange.7' };
   return null;
 }

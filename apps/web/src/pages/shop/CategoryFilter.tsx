@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { Link } from 'react-router';
 import { type CategoryNode, categoryTreeQuery } from '../../catalog/catalog-api.ts';
 import { categoryPath } from '../../catalog/category-path.ts';
+import { i18n } from '../../i18n/i18n.ts';
 
 interface CategoryFilterProps {
   selectedId: number | null;
@@ -20,7 +21,7 @@ export function CategoryFilter({ selectedId, linkTo }: CategoryFilterProps) {
   if (tree.isError) {
     return (
       <Text size="sm" c="dimmed">
-        Categories are unavailable right now.
+        {i18n.t('productList.categoriesUnavailable')}
       </Text>
     );
   }

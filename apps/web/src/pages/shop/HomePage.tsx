@@ -1,9 +1,11 @@
 import { Anchor, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useSession } from '../../auth/use-session.ts';
 import { type CatalogSort, categoryTreeQuery, productSearchQuery } from '../../catalog/catalog-api.ts';
 import { productListPath } from '../../catalog/product-search.ts';
+import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { ProductSearchBox } from '../../layouts/ProductSearchBox.tsx';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { ProductGrid, ProductGridSkeleton } from './ProductGrid.tsx';
@@ -12,25 +14,27 @@ const SECTION_SIZE = 8;
 
 export function HomePage() {
   const { user } = useSession();
+  const { t } = useTranslation();
+  usePageTitle(null);
   return (
     <Stack gap="xl">
       {/* The header's search box is hidden on small screens. */}
       <ProductSearchBox hiddenFrom="sm" />
-      <Card padding="xl" radius="lg" bg="teal.0" component="section" aria-labelledby="hero-title">
+      <Card padding="xl" radius="lg" bg="dark.8" c="white" component="section" aria-labelledby="hero-title">
         <Stack gap="md" maw={560}>
           <Title id="hero-title" order={1}>
-            Everyday things, delivered tomorrow.
+            {t('home.heroTitle')}
           </Title>
-          <Text size="lg" c="dimmed">
-            Clothes, shoes, bags and more from sagamart. Pay with points you earn on every purchase.
+          <Text size="lg" c="gray.3">
+            {t('home.heroText')}
           </Text>
           <Group>
-            <Button component={Link} to="/products" size="md">
-              Shop all products
+            <Button component={Link} to="/products" size="md" variant="white" color="dark">
+              {t('home.shopAll')}
             </Button>
             {!user && (
-              <Button component={Link} to="/signup" size="md" variant="white">
-                Create an account
+              <Button component={Link} to="/signup" size="md" variant="outline" color="white">
+                {t('home.join')}
               </Button>
             )}
           </Group>
@@ -38,17 +42,18 @@ export function HomePage() {
       </Card>
 
       <TopCategories />
-      <ProductSection id="new-arrivals" title="New arrivals" sort="latest" />
-      <ProductSection id="popular" title="Popular now" sort="popular" />
+      <ProductSection id="new-arrivals" title={t('home.newArrivals')} sort="latest" />
+      <ProductSection id="popular" title={t('home.popular')} sort="popular" />
     </Stack>
   );
 }
 
 function TopCategories() {
   const tree = useQuery(categoryTreeQuery);
+  const { t } = useTranslation();
   if (!tree.data?.length) return null;
   return (
-    <nav aria-label="Shop by category">
+    <nav aria-label={t('home.categories')}>
       <Group gap="xs">
         {tree.data.map((category) => (
           <Button
@@ -81,6 +86,7 @@ function ProductSection({ id, title, sort }: { id: string; title: string; sort: 
     }),
   );
   const titleId = `${id}-title`;
+  const { t } = useTranslation();
   return (
     <section aria-labelledby={titleId}>
       <Group justify="space-between" align="baseline" mb="md">
@@ -88,7 +94,7 @@ function ProductSection({ id, title, sort }: { id: string; title: string; sort: 
           {title}
         </Title>
         <Anchor component={Link} to={productListPath({ sort })} size="sm">
-          See all
+          {t('home.seeAll')}
         </Anchor>
       </Group>
       {products.isPending && <ProductGridSkeleton count={SECTION_SIZE} />}
@@ -97,7 +103,7 @@ function ProductSection({ id, title, sort }: { id: string; title: string; sort: 
         (products.data.content.length > 0 ? (
           <ProductGrid products={products.data.content} label={title} />
         ) : (
-          <Text c="dimmed">Nothing here yet.</Text>
+          <Text c="dimmed">{t('home.empty')}</Text>
         ))}
     </section>
   );

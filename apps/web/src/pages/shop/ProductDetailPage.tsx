@@ -17,6 +17,7 @@ import {
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../../api/api-error.ts';
 import { MAX_LINE_QUANTITY } from '../../cart/cart-store.ts';
@@ -31,6 +32,8 @@ import {
   resolveSku,
   valueAvailability,
 } from '../../catalog/sku-selection.ts';
+import { i18n } from '../../i18n/i18n.ts';
+import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { buyNowPath } from '../../orders/checkout-items.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { NotFoundPage } from '../NotFoundPage.tsx';
@@ -54,10 +57,12 @@ export function ProductDetailPage() {
 }
 
 function ProductView({ product }: { product: ProductDetail }) {
+  const { t } = useTranslation();
+  usePageTitle(product.name);
   return (
     <Stack gap="xl">
       {product.breadcrumb.length > 0 && (
-        <Breadcrumbs component="nav" aria-label="Breadcrumb" separatorMargin={6}>
+        <Breadcrumbs component="nav" aria-label={t('productDetail.breadcrumb')} separatorMargin={6}>
           {product.breadcrumb.map((category) => (
             <Anchor
               key={category.id}
@@ -82,7 +87,7 @@ function ProductView({ product }: { product: ProductDetail }) {
         <section aria-labelledby="description-title">
           <Divider mb="lg" />
           <Title id="description-title" order={2} size="h3" mb="md">
-            Product details
+            {t('productDetail.details')}
           </Title>
           {/* biome-ignore lint/security/noDangerouslySetInnerHtml: product-service sanitizes descriptions against an allow-list before storing them */}
           <Typography dangerouslySetInnerHTML={{ __html: product.description }} />
@@ -107,6 +112,7 @@ function PurchasePanel({ product }: { product: ProductDetail }) {
   const [selection, setSelection] = useState<OptionSelection>(() => initialSelection(product));
   const [quantity, setQuantity] = useState(1);
   const [added, setAdded] = useState<{ quantity: number; limited: boolean } | null>(null);
+  const { t } = useTranslation();
 
   const sku = resolveSku(product, selection);
   const purchasable = sku !== undefined && isPurchasable(sku);
@@ -148,14 +154,14 @@ function PurchasePanel({ product }: { product: ProductDetail }) {
       <div>
         {(product.status === 'SOLD_OUT' || !product.inStock) && (
           <Badge color="dark" mb={4}>
-            Sold out
+            {t('productDetail.soldOut')}
           </Badge>
         )}
         <Title order={1} size="h2">
           {product.name}
         </Title>
         <Text size="xs" c="dimmed">
-          Product code {product.code}
+          {t('productDetail.code', { code: product.code })}
         </Text>
       </div>
 
@@ -175,13 +181,15 @@ function PurchasePanel({ product }: { product: ProductDetail }) {
           value={selection[group.name] ?? ''}
           onChange={(event) => choose(group.name, event.currentTarget.value)}
           data={[
-            { value: '', label: `Choose ${group.name}` },
+            { value: '', label: t('productDetail.choose', { name: group.name }) },
             ...group.values.map((value) => {
               const availability = valueAvailability(product, selection, group.name, value);
               return {
                 value,
                 label:
-                  availability === 'available' ? value : `${value} (${AVAILABILITY_LABELS[availability]})`,
+                  availability === 'available'
+                    ? value
+                    : `${value} (${availability === 'sold-out' ? t('productDetail.soldOut') : t('productDetail.notAvailableShort')})`,
                 disabled: availability !== 'available',
               };
             }),
@@ -192,7 +200,7 @@ function PurchasePanel({ product }: { product: ProductDetail }) {
       <StockLine sku={sku} missing={missing.map((group) => group.name)} hasSkus={product.skus.length > 0} />
 
       <NumberInput
-        label="Quantity"
+        label={t('productDetail.quantity')}
         value={quantity}
         onChange={(value) => {
           setQuantity(Math.max(1, Math.min(maxQuantity, Math.trunc(Number(value)) || 1)));
@@ -209,14 +217,14 @@ function PurchasePanel({ product }: { product: ProductDetail }) {
 
       <Group grow>
         <Button variant="light" size="md" disabled={!purchasable} onClick={() => sku && addToCart(sku)}>
-          Add to cart
+          {t('productDetail.addToCart')}
         </Button>
         <Button
           size="md"
           disabled={!purchasable}
           onClick={() => sku && void navigate(buyNowPath(sku.id, quantity))}
         >
-          Buy now
+          {t('productDetail.buyNow')}
         </Button>
       </Group>
 
@@ -224,8 +232,6 @@ function PurchasePanel({ product }: { product: ProductDetail }) {
     </Stack>
   );
 }
-
-const AVAILABILITY_LABELS = { 'sold-out': 'sold out', unavailable: 'not available' } as const;
 
 function StockLine({
   sku,
@@ -238,15 +244,21 @@ function StockLine({
 }) {
   let text: string;
   let color = 'dimmed';
-  if (!hasSkus) text = 'Not available';
+  const t = i18n.t;
+  if (!hasSkus) text = t('productDetail.notAvailable');
   else if (!sku)
-    text = missing.length ? `Choose ${missing.join(' and ')}` : 'This combination is not available';
-  else if (sku.status === 'INACTIVE') text = 'Not available';
+    text = missing.length
+      ? t('productDetail.chooseMissing', { names: missing.join(t('productDetail.and')) })
+      : t('productDetail.combinationUnavailable');
+  else if (sku.status === 'INACTIVE') text = t('productDetail.notAvailable');
   else if (!isPurchasable(sku)) {
-    text = 'Sold out';
+    text = t('productDetail.soldOut');
     color = 'red.7';
   } else {
-    text = sku.stock <= LOW_STOCK ? `Only ${sku.stock} left` : `${sku.stock} in stock`;
+    text =
+      sku.stock <= LOW_STOCK
+        ? t('productDetail.onlyLeft', { count: sku.stock })
+        : t('productDetail.inStock', { count: sku.stock });
     color = sku.stock <= LOW_STOCK ? 'orange.7' : 'teal.7';
   }
   return (
@@ -259,16 +271,19 @@ function StockLine({
 const LOW_STOCK = 5;
 
 function AddedToCart({ quantity, limited, stock }: { quantity: number; limited: boolean; stock: number }) {
+  const { t } = useTranslation();
   return (
     <Alert color={quantity > 0 ? 'teal' : 'orange'} variant="light" role="status">
       <Group justify="space-between" gap="xs">
         <Text size="sm">
           {quantity === 0
-            ? `Your cart already holds all ${stock} in stock.`
-            : `${quantity} added to your cart${limited ? ` (only ${stock} in stock)` : ''}.`}
+            ? t('productDetail.cartFull', { stock })
+            : limited
+              ? t('productDetail.addedLimited', { count: quantity, stock })
+              : t('productDetail.added', { count: quantity })}
         </Text>
         <Anchor component={Link} to="/cart" size="sm" fw={600}>
-          View cart
+          {t('productDetail.viewCart')}
         </Anchor>
       </Group>
     </Alert>
@@ -276,12 +291,13 @@ function AddedToCart({ quantity, limited, stock }: { quantity: number; limited: 
 }
 
 function ProductGone() {
+  const { t } = useTranslation();
   return (
     <Stack gap="sm" py="xl" align="center">
-      <Title order={1}>This product is not available</Title>
-      <Text c="dimmed">It may have been taken off sale. Have a look at what else is in the shop.</Text>
+      <Title order={1}>{t('productDetail.goneTitle')}</Title>
+      <Text c="dimmed">{t('productDetail.goneText')}</Text>
       <Button component={Link} to="/products" variant="light">
-        Browse products
+        {t('cart.browse')}
       </Button>
     </Stack>
   );

@@ -12,6 +12,7 @@ import {
   Text,
   VisuallyHidden,
 } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { ProductCard } from '../../catalog/catalog-api.ts';
 import { formatWon } from '../../lib/format.ts';
@@ -52,6 +53,7 @@ export function ProductGridSkeleton({ count = 8 }: { count?: number }) {
 /** One product: picture, name and price; the whole card links to the product page. */
 export function ProductTile({ product }: { product: ProductCard }) {
   const soldOut = !product.inStock || product.status === 'SOLD_OUT';
+  const { t } = useTranslation();
   return (
     <Card
       component={Link}
@@ -66,7 +68,7 @@ export function ProductTile({ product }: { product: ProductCard }) {
         <ProductImage url={product.thumbnailUrl} alt="" dimmed={soldOut} />
         {soldOut && (
           <Badge color="dark" variant="filled" pos="absolute" top={8} left={8}>
-            Sold out
+            {t('product.soldOut')}
           </Badge>
         )}
       </Card.Section>
@@ -94,6 +96,7 @@ interface PriceTagProps {
 /** `15% 12,900원 ~~15,200원~~`: the discount first, as Korean shops show it. */
 export function PriceTag({ basePrice, price, discountRate, size = 'sm' }: PriceTagProps) {
   const discounted = discountRate > 0 && price < basePrice;
+  const { t } = useTranslation();
   return (
     <Group gap={6} align="baseline" wrap="wrap">
       {discounted && (
@@ -106,7 +109,7 @@ export function PriceTag({ basePrice, price, discountRate, size = 'sm' }: PriceT
       </Text>
       {discounted && (
         <Text size="xs" c="dimmed" td="line-through">
-          <VisuallyHidden>Regular price </VisuallyHidden>
+          <VisuallyHidden>{t('product.regularPrice')}</VisuallyHidden>
           {formatWon(basePrice)}
         </Text>
       )}
@@ -124,6 +127,7 @@ export function ProductImage({
   alt: string;
   dimmed?: boolean;
 }) {
+  const { t } = useTranslation();
   return (
     <AspectRatio ratio={1}>
       {url ? (
@@ -131,7 +135,7 @@ export function ProductImage({
       ) : (
         <Center bg="gray.1">
           <Text size="xs" c="dimmed">
-            No image
+            {t('product.noImage')}
           </Text>
         </Center>
       )}

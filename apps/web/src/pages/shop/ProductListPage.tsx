@@ -14,6 +14,7 @@ import {
 import { useDisclosure } from '@mantine/hooks';
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import {
   type CatalogSearch,
@@ -26,9 +27,9 @@ import {
   defaultSort,
   parseProductSearch,
   productSearchParams,
-  SORT_LABELS,
   sortsFor,
 } from '../../catalog/product-search.ts';
+import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { ProductSearchBox } from '../../layouts/ProductSearchBox.tsx';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { CategoryFilter } from './CategoryFilter.tsx';
@@ -50,7 +51,11 @@ export function ProductListPage() {
     `/products?${productSearchParams({ ...search, page: 0, categoryId })}`;
 
   const result = products.data;
-  const title = search.q ? `Results for “${search.q}”` : (category?.name ?? 'All products');
+  const { t } = useTranslation();
+  const title = search.q
+    ? t('productList.results', { q: search.q })
+    : (category?.name ?? t('productList.all'));
+  usePageTitle(title);
 
   return (
     <Stack gap="lg">
@@ -67,13 +72,13 @@ export function ProductListPage() {
             aria-expanded={filtersOpen}
             aria-controls="product-filters"
           >
-            {filtersOpen ? 'Hide filters' : 'Filters'}
+            {filtersOpen ? t('productList.hideFilters') : t('productList.filters')}
           </Button>
           <Stack
             gap="lg"
             component="aside"
             id="product-filters"
-            aria-label="Filters"
+            aria-label={t('productList.filters')}
             display={{ base: filtersOpen ? 'flex' : 'none', md: 'flex' }}
             mt={{ base: filtersOpen ? 'md' : 0, md: 0 }}
           >
@@ -85,7 +90,7 @@ export function ProductListPage() {
               onApply={(minPrice, maxPrice) => changeSearch({ minPrice, maxPrice })}
             />
             <Switch
-              label="In stock only"
+              label={t('productList.inStockOnly')}
               checked={search.inStock}
               onChange={(event) => changeSearch({ inStock: event.currentTarget.checked })}
             />
@@ -101,17 +106,19 @@ export function ProductListPage() {
                 </Title>
                 {result && (
                   <Text size="sm" c="dimmed" aria-live="polite">
-                    {result.totalElements.toLocaleString('en-US')}{' '}
-                    {result.totalElements === 1 ? 'product' : 'products'}
-                    {search.q && category ? ` in ${category.name}` : ''}
+                    {t('productList.count', { total: result.totalElements.toLocaleString('ko-KR') })}
+                    {search.q && category ? t('productList.inCategory', { name: category.name }) : ''}
                   </Text>
                 )}
               </div>
               <NativeSelect
-                label="Sort by"
+                label={t('productList.sortBy')}
                 value={search.sort}
                 onChange={(event) => changeSearch({ sort: event.currentTarget.value as CatalogSort })}
-                data={sortsFor(search.q).map((sort) => ({ value: sort, label: SORT_LABELS[sort] }))}
+                data={sortsFor(search.q).map((sort) => ({
+                  value: sort,
+                  label: t(`productList.sort.${sort}`),
+                }))}
               />
             </Group>
 
@@ -122,7 +129,7 @@ export function ProductListPage() {
             {result && result.content.length === 0 && <NoResults search={search} />}
             {result && result.content.length > 0 && (
               <div style={{ opacity: products.isPlaceholderData ? 0.6 : 1 }}>
-                <ProductGrid products={result.content} label="Products" />
+                <ProductGrid products={result.content} label={t('productList.products')} />
               </div>
             )}
 
@@ -135,7 +142,7 @@ export function ProductListPage() {
                     changeSearch({ page: oneBased - 1 });
                     window.scrollTo({ top: 0 });
                   }}
-                  aria-label="Product list pages"
+                  aria-label={t('productList.pages')}
                 />
               </Group>
             )}
@@ -159,6 +166,7 @@ function PriceFilter({ minPrice, maxPrice, onApply }: PriceFilterProps) {
   const low = toWon(min);
   const high = toWon(max);
   const inverted = low !== null && high !== null && low > high;
+  const { t } = useTranslation();
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -166,14 +174,14 @@ function PriceFilter({ minPrice, maxPrice, onApply }: PriceFilterProps) {
   };
 
   return (
-    <Card withBorder padding="sm" component="form" onSubmit={submit} aria-label="Price range">
+    <Card withBorder padding="sm" component="form" onSubmit={submit} aria-label={t('productList.priceRange')}>
       <Stack gap="xs">
         <Text size="sm" fw={600}>
-          Price (won)
+          {t('productList.price')}
         </Text>
         <Group grow gap="xs" align="flex-start">
           <NumberInput
-            label="Min price"
+            label={t('productList.minPrice')}
             value={min}
             onChange={setMin}
             allowDecimal={false}
@@ -183,7 +191,7 @@ function PriceFilter({ minPrice, maxPrice, onApply }: PriceFilterProps) {
             size="xs"
           />
           <NumberInput
-            label="Max price"
+            label={t('productList.maxPrice')}
             value={max}
             onChange={setMax}
             allowDecimal={false}
@@ -191,16 +199,16 @@ function PriceFilter({ minPrice, maxPrice, onApply }: PriceFilterProps) {
             thousandSeparator=","
             hideControls
             size="xs"
-            error={inverted ? 'Below the minimum' : undefined}
+            error={inverted ? t('productList.belowMin') : undefined}
           />
         </Group>
         <Group gap="xs">
           <Button type="submit" size="xs" variant="light">
-            Apply
+            {t('productList.apply')}
           </Button>
           {(minPrice !== null || maxPrice !== null) && (
             <Button size="xs" variant="subtle" color="gray" onClick={() => onApply(null, null)}>
-              Clear
+              {t('productList.clear')}
             </Button>
           )}
         </Group>
@@ -212,11 +220,12 @@ function PriceFilter({ minPrice, maxPrice, onApply }: PriceFilterProps) {
 function NoResults({ search }: { search: CatalogSearch }) {
   const filtered =
     search.categoryId !== null || search.minPrice !== null || search.maxPrice !== null || search.inStock;
+  const { t } = useTranslation();
   return (
     <Stack gap="xs" py="xl" align="center">
-      <Text fw={600}>No products found</Text>
+      <Text fw={600}>{t('productList.noneTitle')}</Text>
       <Text size="sm" c="dimmed">
-        {search.q ? 'Try another word, or fewer filters.' : 'Nothing matches these filters yet.'}
+        {search.q ? t('productList.noneSearch') : t('productList.noneFilters')}
       </Text>
       {filtered && (
         <Button
@@ -225,7 +234,7 @@ function NoResults({ search }: { search: CatalogSearch }) {
           variant="light"
           size="xs"
         >
-          Clear filters
+          {t('productList.clearFilters')}
         </Button>
       )}
     </Stack>

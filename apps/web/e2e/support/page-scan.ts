@@ -1,0 +1,54 @@
+import { mkdir } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Page } from 'playwright-core';
+import { WEB_DIR } from './web-server.ts';
+
+/** Screenshots CI keeps as artifacts (`.ci-out/` at the repository root, git-ignored). */
+export const SCREENSHOT_DIR = resolve(WEB_DIR, '..', '..', '.ci-out', 'screenshots');
+
+export const PHONE = { width: 390, height: 844 } as const;
+export const DESKTOP = { width: 1280, height: 900 } as const;
+
+const UUID = /\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b/i;
+/** SCREAMING_SNAKE codes: PAYMENT_PENDING, USER_CANCELLED, PAY_PROCESS_CANCELED, ... */
+const SNAKE_CODE = /\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b/;
+/** One-word server enums that must reach a shopper as a label. */
+const BARE_CODE =
+  /\b(PENDING|PAID|CANCELLED|APPROVED|FAILED|REFUNDED|ACTIVE|INACTIVE|SUSPENDED|NORMAL|USER|ADMIN|COMMIT|RESERVE|RELEASE|CHARGE|ISSUED|RESERVED|USED|EXPIRED)\b/;
+/** An amount of a thousand won or more printed without separators: `78000원`, `78000 (카드)`, `1000000 won`. */
+const RAW_AMOUNT = /(?<![\d,.-])\d{4,}\s*(원|won\b|\(카드\))/;
+
+/** What a shopper must never read: each finding names its rule and the text around it. */
+export function findInternalText(text: string): string[] {
+  const findings: string[] = [];
+  for (const [rule, pattern] of [
+    ['uuid', UUID],
+    ['code', SNAKE_CODE],
+    ['enum', BARE_CODE],
+    ['unformatted amount', RAW_AMOUNT],
+  ] as const) {
+    const match = pattern.exec(text);
+    if (match) {
+      const at = match.index;
+      findings.push(`${rule}: …${text.slice(Math.max(0, at - 30), at + match[0].length + 30)}…`);
+    }
+  }
+  return findings;
+}
+
+/** The page's rendered text: what a closed <details> folds away (the trace id) is not rendered. */
+export function visibleText(page: Page): Promise<string> {
+  return page.evaluate(() => document.body.innerText);
+}
+
+/** Horizontal overflow in CSS pixels: 0 when nothing is clipped or scrolls sideways. */
+export function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth));
+}
+
+export async function saveScreenshot(page: Page, name: string): Promise<string> {
+  await mkdir(SCREENSHOT_DIR, { recursive: true });
+  const path = join(SCREENSHOT_DIR, `${name}.png`);
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}

@@ -1,0 +1,94 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../api/api-error.ts';
+import { PRODUCT_STATUSES } from '../catalog/catalog-api.ts';
+import { MY_COUPON_STATUSES } from '../coupons/coupons-api.ts';
+import { PROMOTION_STATUSES } from '../coupons/discount.ts';
+import { formatWon } from '../lib/format.ts';
+import { ORDER_CANCEL_REASONS, ORDER_STATUSES } from '../orders/orders-api.ts';
+import { PAYMENT_STATUSES } from '../payments/payments-api.ts';
+import { ROLES, USER_GRADES, USER_STATUSES } from '../users/user-enums.ts';
+import { en } from './en.ts';
+import { i18n, setLanguage } from './i18n.ts';
+import { ko } from './ko.ts';
+import {
+  cancelReasonLabel,
+  errorTitle,
+  paymentFailureLabel,
+  pointMovementLabel,
+  pointReasonLabel,
+  timelineLabel,
+} from './labels.ts';
+
+const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
+const CODE = /\b[A-Z]+_[A-Z_]+\b/;
+
+afterEach(() => setLanguage('ko'));
+
+describe('labels', () => {
+  it('starts in Korean', () => {
+    expect(i18n.language).toBe('ko');
+    expect(i18n.t('status.order.PAYMENT_PENDING')).toBe('결제 대기');
+  });
+
+  it('labels every member of every server enum a shopper can see, in both languages', () => {
+    const tables = [
+      [ORDER_STATUSES, 'order'],
+      [PAYMENT_STATUSES, 'payment'],
+      [MY_COUPON_STATUSES, 'coupon'],
+      [PROMOTION_STATUSES, 'promotion'],
+      [USER_STATUSES, 'user'],
+      [USER_GRADES, 'grade'],
+      [ROLES, 'role'],
+      [PRODUCT_STATUSES, 'product'],
+    ] as const;
+    for (const [members, table] of tables) {
+      for (const member of members) {
+        for (const language of [ko, en]) {
+          const label = (language.status[table] as Record<string, string>)[member];
+          expect(label, `${table}.${member}`).toBeTruthy();
+          expect(label).not.toMatch(CODE);
+        }
+      }
+    }
+    for (const reason of ORDER_CANCEL_REASONS) {
+      expect(cancelReasonLabel(reason)).not.toContain(reason);
+    }
+  });
+
+  it('gives an unknown code a generic label instead of the code', () => {
+    expect(cancelReasonLabel('SOMETHING_NEW')).toBe(ko.cancelReason.unknown);
+    expect(timelineLabel('SHIPMENT_DISPATCHED_LATE')).toBe(ko.timeline.other);
+    expect(paymentFailureLabel('NEW_PG_CODE')).toBe(ko.paymentFailure.unknown);
+    expect(paymentFailureLabel('PAY_PROCESS_CANCELED')).toBe('결제를 취소하셨습니다.');
+    expect(paymentFailureLabel('AMOUNT_MISMATCH')).not.toMatch(CODE);
+    expect(pointMovementLabel('COMMIT')).toBe('사용 확정');
+    expect(pointMovementLabel('MYSTERY')).toBe('기타');
+  });
+
+  it('never shows an order id from a points ledger reason', () => {
+    const reason = pointReasonLabel('Order 3f1c2a9e-4b7d-4c1e-9a2b-8d7e6f5a4b3c');
+    expect(reason).toBe('주문 결제');
+    expect(reason).not.toMatch(UUID);
+    expect(pointReasonLabel('Charge PC-20261204-0001')).toBe('포인트 충전 PC-20261204-0001');
+    expect(pointReasonLabel('Refund of charge PC-1')).toBe('충전 환불 PC-1');
+    expect(pointReasonLabel('something internal')).toBe('—');
+  });
+
+  it('titles errors from the problem code, then the status, never with the raw detail', () => {
+    const outOfStock = new ApiError(409, {
+      type: 'urn:sagamart:problem:OUT_OF_STOCK',
+      detail: 'sku 12 short',
+    });
+    expect(errorTitle(outOfStock)).toBe('재고가 부족합니다.');
+    expect(errorTitle(new ApiError(400, { detail: 'at most 1000000 won' }))).toBe(ko.error.invalid);
+    expect(errorTitle(new ApiError(503, {}))).toBe(ko.error.server);
+  });
+
+  it('switches to English and formats money one way in both', async () => {
+    await setLanguage('en');
+    expect(i18n.t('status.order.PAYMENT_PENDING')).toBe('Awaiting payment');
+    expect(i18n.t('cart.nowPrice', { price: formatWon(78000) })).toBe('Now 78,000원');
+    await setLanguage('ko');
+    expect(i18n.t('cart.nowPrice', { price: formatWon(78000) })).toBe('현재 78,000원');
+  });
+});

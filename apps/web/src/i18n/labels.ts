@@ -1,0 +1,71 @@
+import { isApiError } from '../api/api-error.ts';
+import { i18n } from './i18n.ts';
+import { ko } from './ko.ts';
+
+/**
+ * Narrows a server string (an event name, a ledger type, a PG code) to a key the table has, so a
+ * value the web does not know yet falls back to a generic label instead of showing the raw code.
+ */
+export function isKnown<T extends object>(table: T, key: string | null | undefined): key is keyof T & string {
+  return typeof key === 'string' && Object.hasOwn(table, key);
+}
+
+/** The shopper's reason an order was cancelled, from order-service's `cancelReason`. */
+export function cancelReasonLabel(reason: string | null | undefined): string {
+  return isKnown(ko.cancelReason, reason) ? i18n.t(`cancelReason.${reason}`) : i18n.t('cancelReason.unknown');
+}
+
+/** A timeline entry's title from its event name. */
+export function timelineLabel(event: string): string {
+  return isKnown(ko.timeline, event) ? i18n.t(`timeline.${event}`) : i18n.t('timeline.other');
+}
+
+/** Why the PG did not take the payment, from its code (Toss-style, e.g. `PAY_PROCESS_CANCELED`). */
+export function paymentFailureLabel(code: string | null | undefined): string {
+  return isKnown(ko.paymentFailure, code)
+    ? i18n.t(`paymentFailure.${code}`)
+    : i18n.t('paymentFailure.unknown');
+}
+
+/** A points ledger type (`CHARGE`, `COMMIT`, ...). */
+export function pointMovementLabel(type: string): string {
+  return isKnown(ko.status.pointMovement, type)
+    ? i18n.t(`status.pointMovement.${type}`)
+    : i18n.t('status.pointMovement.OTHER');
+}
+
+const ORDER_REASON = /^Order\b/i;
+const CHARGE_REASON = /^Charge (\S+)$/;
+const REFUND_REASON = /^Refund of charge (\S+)$/;
+
+/**
+ * user-service writes ledger reasons for support ("Order <uuid>", "Charge C-…"): shoppers see what
+ * the movement was for, with a charge number (theirs to quote) but never an order's internal id.
+ */
+export function pointReasonLabel(reason: string | null): string {
+  if (!reason) return i18n.t('common.none');
+  const refund = REFUND_REASON.exec(reason);
+  if (refund) return i18n.t('points.reasonRefund', { number: refund[1] ?? '' });
+  const charge = CHARGE_REASON.exec(reason);
+  if (charge) return i18n.t('points.reasonCharge', { number: charge[1] ?? '' });
+  if (ORDER_REASON.test(reason)) return i18n.t('points.reasonOrder');
+  return i18n.t('common.none');
+}
+
+/**
+ * What went wrong, in the shopper's language: a known problem code first, then the HTTP status.
+ * The server's own `detail` (English, for developers) is used only when nothing better is known.
+ */
+export function errorTitle(error: unknown): string {
+  if (!isApiError(error)) return i18n.t('error.title');
+  if (error.isNetworkError) return i18n.t('error.network');
+  const code = error.code;
+  if (isKnown(ko.error.code, code)) return i18n.t(`error.code.${code}`);
+  if (error.status === 401) return i18n.t('error.unauthorized');
+  if (error.status === 403) return i18n.t('error.forbidden');
+  if (error.status === 404) return i18n.t('error.notFound');
+  if (error.status === 429) return i18n.t('error.tooMany');
+  if (error.status >= 500) return i18n.t('error.server');
+  if (error.status === 400 || error.status === 422) return i18n.t('error.invalid');
+  return i18n.t('error.title');
+}

@@ -1,0 +1,67 @@
+import type { CartStore } from '../cart/cart-store.ts';
+import type { DeliveryFormValues } from './delivery-form.ts';
+
+// What a checkout leaves behind when the shopper goes to the PG: the address typed and the cart lines
+// ordered. A declined or abandoned payment comes back to a checkout that still has both; only a paid
+// order takes its lines out of the cart.
+
+export const CHECKOUT_DRAFT_KEY = 'sagamart.checkout';
+
+export interface CheckoutDraft {
+  delivery: DeliveryFormValues;
+  /** The order placed with it, while its payment is open. */
+  orderId: string | null;
+  /** The cart lines that order took (none for buy-now). */
+  skuIds: number[];
+}
+
+export interface DraftStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+  removeItem(key: string): void;
+}
+
+function storage(): DraftStorage | null {
+  try {
+    return globalThis.sessionStorage ?? null;
+  } catch {
+    return null;
+  }
+}
+
+export function readCheckoutDraft(store: DraftStorage | null = storage()): CheckoutDraft | null {
+  try {
+    const value: unknown = JSON.parse(store?.getItem(CHECKOUT_DRAFT_KEY) ?? 'null');
+    return isDraft(value) ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+export function saveCheckoutDraft(draft: CheckoutDraft, store: DraftStorage | null = storage()): void {
+  try {
+    store?.setItem(CHECKOUT_DRAFT_KEY, JSON.stringify(draft));
+  } catch {
+    // Storage full or blocked: the shopper retypes the address, nothing worse.
+  }
+}
+
+/** The order is paid: its lines leave the cart and the draft is done. Other orders change nothing. */
+export function completeCheckout(orderId: string, cart: Pick<CartStore, 'remove'>, store = storage()): void {
+  const draft = readCheckoutDraft(store);
+  if (!draft || draft.orderId !== orderId) return;
+  for (const skuId of draft.skuIds) cart.remove(skuId);
+  store?.removeItem(CHECKOUT_DRAFT_KEY);
+}
+
+function isDraft(value: unknown): value is CheckoutDraft {
+  if (typeof value !== 'object' || value === null) return false;
+  const draft = value as Record<string, unknown>;
+  return (
+    typeof draft.delivery === 'object' &&
+    draft.delivery !== null &&
+    (draft.orderId === null || typeof draft.orderId === 'string') &&
+    Array.isArray(draft.skuIds) &&
+    draft.skuIds.every((id) => typeof id === 'number')
+  );
+}
