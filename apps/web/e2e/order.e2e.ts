@@ -106,6 +106,12 @@ describe('ordering', { timeout: 600_000 }, () => {
         .getByRole('heading', { name: 'Payment complete', level: 1 })
         .waitFor({ timeout: SETTLE_MS });
       assert.equal(await cartContents(shopper), null, 'the cart is emptied once the order is placed');
+      // The result page shows the order turning PAID (pushed by the notification socket).
+      await shopper
+        .locator('[aria-live="polite"]')
+        .filter({ hasText: 'Order status' })
+        .filter({ hasText: 'PAID' })
+        .waitFor({ timeout: SETTLE_MS });
       await shopper.getByRole('link', { name: 'View order' }).click();
       await shopper.getByTestId('order-status').filter({ hasText: 'PAID' }).waitFor({ timeout: SETTLE_MS });
       await shopper.getByRole('table', { name: 'Payments' }).getByText('APPROVED').waitFor();

@@ -5,7 +5,7 @@ import { useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { myCouponsQueryPrefix } from '../../coupons/coupons-api.ts';
 import { formatDateTime } from '../../lib/format.ts';
-import { useNotificationStatus } from '../../notifications/NotificationCenter.tsx';
+import { useLiveOrderUpdates } from '../../notifications/NotificationCenter.tsx';
 import {
   cancelMyOrder,
   cancelReasonMessage,
@@ -31,8 +31,8 @@ function mayStillChange(order: Order | undefined, answers: number): boolean {
 export function MyOrderDetailPage() {
   const orderId = useParams().id ?? '';
   // Every change of the order is pushed (NotificationCenter refreshes it); polling is only the
-  // fallback while the live connection is down.
-  const live = useNotificationStatus() === 'online';
+  // fallback while the live connection is down, and a (re)connect reads the order once more.
+  const live = useLiveOrderUpdates(() => order.refetch());
   const order = useQuery(myOrderQuery(orderId, live ? undefined : mayStillChange));
 
   return (

@@ -2,6 +2,7 @@ import { Alert, Card, Group, Loader, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useSearchParams } from 'react-router';
 import { formatWon } from '../../lib/format.ts';
+import { useLiveOrderUpdates } from '../../notifications/NotificationCenter.tsx';
 import { myOrderQuery, type Order } from '../../orders/orders-api.ts';
 import {
   orderPaymentsQuery,
@@ -13,13 +14,18 @@ import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { OrderStatusBadge } from '../../ui/badges.tsx';
 import { OrderLinks } from './OrderLinks.tsx';
 
-/** order-service turns an approved payment into PAID within moments; look this many times, a second apart. */
+/**
+ * Without the notification socket (offline, reconnecting): order-service turns an approved payment
+ * into PAID within moments, so look this many times, a second apart.
+ */
 const ORDER_PAID_POLLS = 30;
 
 /**
  * `/payment/success?paymentKey&orderNumber&amount&orderId`: where the PG sends the shopper after the
  * payment window. Confirms the payment with the server (which checks the amount), follows a payment
- * the PG has not settled yet, then shows the order turning PAID.
+ * the PG has not settled yet, then shows the order turning PAID. Both follow the notification socket
+ * (결제 완료 / 결제 실패 refresh the order and its payments); they poll only while it is not online,
+ * and read once more when it (re)connects.
  */
 export function PaymentSuccessPage() {
   const [params] = useSearchParams();
@@ -63,8 +69,9 @@ function ConfirmPayment({
   const confirmed = useQuery(paymentConfirmationQuery(confirmation));
   const pending = confirmed.data?.status === 'PENDING';
   // 202: the PG did not answer in time; payment-service settles it and this follows along.
+  const live = useLiveOrderUpdates(() => pending && followed.refetch());
   const followed = useQuery({
-    ...orderPaymentsQuery(confirmation.orderNumber, true),
+    ...orderPaymentsQuery(confirmation.orderNumber, !live),
     enabled: pending,
   });
   const latest = followed.data?.payment;
@@ -103,9 +110,14 @@ function ConfirmPayment({
 }
 
 function PaymentApproved({ payment, orderId }: { payment: Payment; orderId: string | null }) {
-  // The order becomes PAID once order-service has processed the approval: follow it briefly.
+  // The order becomes PAID once order-service has processed the approval: its 결제 완료 notification
+  // refreshes it (polling only while the socket is not online).
+  const live = useLiveOrderUpdates(() => orderId !== null && order.refetch());
   const order = useQuery({
-    ...myOrderQuery(orderId ?? '', (current, answers) => !isFinal(current) && answers < ORDER_PAID_POLLS),
+    ...myOrderQuery(
+      orderId ?? '',
+      live ? undefined : (current, answers) => !isFinal(current) && answers < ORDER_PAID_POLLS,
+    ),
     enabled: orderId !== null,
   });
 
