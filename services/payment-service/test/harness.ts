@@ -21,9 +21,9 @@ import {
 } from '@sagamart/kit';
 import {
   asService,
-  asUser as signedIn,
   eventually,
   scrapeMetrics,
+  asUser as signedIn,
   startTestService,
   uniqueName,
 } from '@sagamart/testkit';
