@@ -23,9 +23,9 @@ const ORDER_PAID_POLLS = 30;
 /**
  * `/payment/success?paymentKey&orderNumber&amount&orderId`: where the PG sends the shopper after the
  * payment window. Confirms the payment with the server (which checks the amount), follows a payment
- * the PG has not settled yet, then shows the order turning PAID. Both follow the notification socket
- * (결제 완료 / 결제 실패 refresh the order and its payments); they poll only while it is not online,
- * and read once more when it (re)connects.
+ * the PG has not settled yet, then shows the order turning PAID. The order follows the notification
+ * socket (its 결제 완료 refreshes it): it polls only while the socket is not online, and is read once
+ * more when the socket (re)connects.
  */
 export function PaymentSuccessPage() {
   const [params] = useSearchParams();
@@ -68,10 +68,11 @@ function ConfirmPayment({
 }) {
   const confirmed = useQuery(paymentConfirmationQuery(confirmation));
   const pending = confirmed.data?.status === 'PENDING';
-  // 202: the PG did not answer in time; payment-service settles it and this follows along.
-  const live = useLiveOrderUpdates(() => pending && followed.refetch());
+  // 202: the PG did not answer in time; payment-service settles it and this follows along. A push
+  // (결제 완료, 결제 실패) refreshes it at once, but it keeps polling while PENDING: a late approval
+  // refunded after the order was cancelled for timing out makes no notification of its own.
   const followed = useQuery({
-    ...orderPaymentsQuery(confirmation.orderNumber, !live),
+    ...orderPaymentsQuery(confirmation.orderNumber, true),
     enabled: pending,
   });
   const latest = followed.data?.payment;
