@@ -10,7 +10,8 @@ import { type Shop, startShop } from './support/shop.ts';
 describe('one shopper hammering order-service with bad quotes', () => {
   let shop: Shop;
   beforeAll(async () => {
-    shop = await startShop();
+    // Calls wait long enough on a loaded machine: a timeout is unavailability, and would count.
+    shop = await startShop({ shared: { http: { client: { timeoutMs: 20_000 } } } });
   }, 120_000);
   afterAll(async () => {
     await shop?.close();
@@ -19,8 +20,8 @@ describe('one shopper hammering order-service with bad quotes', () => {
   it('fails only that shopper’s quotes: other shoppers’ valid quotes keep succeeding, no breaker opens', async () => {
     const { skuIds } = await shop.product([50], 12_000);
     const skuId = skuIds[0]!;
-    const attacker = await shop.shopper(1_000);
-    const shoppers = await Promise.all(Array.from({ length: 4 }, () => shop.shopper(5_000)));
+    const attacker = await shop.shopper();
+    const shoppers = await Promise.all(Array.from({ length: 4 }, () => shop.shopper()));
     const coupons = await Promise.all(shoppers.map((s) => shop.coupon(s, { discountValue: 2_000 })));
     // Someone else's coupon: promotion-service refuses it (409), a 4xx from downstream.
     const othersCoupon = coupons[0]!;
@@ -38,21 +39,21 @@ describe('one shopper hammering order-service with bad quotes', () => {
 
     const bad: number[] = [];
     const good: number[] = [];
-    for (let round = 0; round < 12; round++) {
+    for (let round = 0; round < 8; round++) {
       const n = round % shoppers.length;
       const answers = await Promise.all([
         ...badQuotes.map((body) => quote(attacker.headers, body)),
-        quote(shoppers[n]!.headers, { couponId: coupons[n], pointsToUse: 1_000 }),
+        quote(shoppers[n]!.headers, { couponId: coupons[n] }),
       ]);
       const valid = answers.pop()!;
       bad.push(...answers.map((a) => a.status));
       good.push(valid.status);
       expect(valid.status, JSON.stringify(valid.body)).toBe(200);
-      expect(valid.body).toMatchObject({ subtotal: 12_000, couponDiscount: 2_000, pointsUsed: 1_000 });
+      expect(valid.body).toMatchObject({ subtotal: 12_000, couponDiscount: 2_000 });
     }
-    // 60 failed quotes, five times as many as the valid ones, 36 of them failing downstream: each
-    // one a 4xx of its own, none an outage.
-    expect(bad).toHaveLength(60);
+    // 40 failed quotes, five times as many as the valid ones; about half of order-service's 30-odd
+    // calls to promotion-service answered 409: each one a 4xx of its own, none an outage.
+    expect(bad).toHaveLength(40);
     expect(bad.every((status) => status >= 400 && status < 500)).toBe(true);
     expect(good.every((status) => status === 200)).toBe(true);
     const metrics = await scrapeMetrics(shop.urls().order);
@@ -62,5 +63,5 @@ describe('one shopper hammering order-service with bad quotes', () => {
     }
     // And the attacker's own valid quote still works: nothing was held against anyone.
     expect((await quote(attacker.headers, {})).status).toBe(200);
-  }, 60_000);
+  }, 120_000);
 });
