@@ -62,6 +62,16 @@ describe('live notifications', { timeout: 300_000 }, () => {
       await paying.getByRole('radio', { name: '(approve)' }).check();
       await paying.getByRole('button', { name: '결제하기' }).click();
 
+      // The paying tab's result page follows the order by the same socket: PAID without a reload.
+      await paying
+        .getByRole('heading', { name: 'Payment complete', level: 1 })
+        .waitFor({ timeout: SETTLE_MS });
+      await paying
+        .locator('[aria-live="polite"]')
+        .filter({ hasText: 'Order status' })
+        .filter({ hasText: 'PAID' })
+        .waitFor({ timeout: SETTLE_MS });
+
       // The watched page moves by itself: the status, a toast, and the bell.
       await watching.getByTestId('order-status').filter({ hasText: 'PAID' }).waitFor({ timeout: SETTLE_MS });
       await watching.getByText('결제가 완료되었습니다').first().waitFor();

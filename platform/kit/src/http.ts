@@ -1,4 +1,4 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import fastifySwagger from '@fastify/swagger';
@@ -58,6 +58,8 @@ export interface HttpOptions {
   credentials: DeploymentCredentials;
   /** Every route but /health/* needs the platform's Basic credentials (config and discovery servers). */
   basicAuth?: boolean;
+  /** Prometheus's bearer credential for /metrics (`metrics.scrapeToken`), read per request; empty: none. */
+  metricsScrapeToken?: () => string | undefined;
 }
 
 /** A Fastify instance with the platform's conventions: TypeBox, problem+json, tracing, metrics, OpenAPI. */
@@ -199,6 +201,26 @@ async function authenticate(req: FastifyRequest, reply: FastifyReply, options: H
   if (!req.caller && (route === '/internal' || route.startsWith('/internal/'))) {
     throw new Problem(401, 'Internal routes need a service token', { code: 'unauthenticated' });
   }
+  if (route === '/metrics' && !req.caller && !mayScrape(req.headers.authorization, options)) {
+    reply.header('www-authenticate', `Basic realm="${options.name}", charset="UTF-8"`);
+    throw new Problem(401, 'Metrics need the platform credentials, a service token or the scrape token', {
+      code: 'unauthenticated',
+    });
+  }
+}
+
+/**
+ * /metrics is for the platform's own scrapers, on every service alike: the platform's Basic credentials
+ * (Prometheus `basic_auth`), or `Bearer <metrics.scrapeToken>` when one is configured. (A service
+ * token is checked before this.)
+ */
+function mayScrape(authorization: string | undefined, options: HttpOptions): boolean {
+  if (options.credentials.checkBasic(authorization)) return true;
+  const scrapeToken = options.metricsScrapeToken?.();
+  if (!scrapeToken) return false;
+  const given = Buffer.from(authorization ?? '');
+  const expected = Buffer.from(`Bearer ${scrapeToken}`);
+  return given.length === expected.length && timingSafeEqual(given, expected);
 }
 
 export function sendProblem(req: FastifyRequest, reply: FastifyReply, problem: Problem) {

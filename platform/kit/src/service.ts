@@ -157,6 +157,8 @@ function kitDefaults(def: ServiceDefinition<any>): ConfigTree {
       client: { timeoutMs: 3_000, maxAttempts: 3, breaker: { ...defaultBreakerOptions } },
     },
     tracing: { zipkin: { url: '' }, sampleRatio: 1 },
+    // Prometheus's bearer credential for /metrics, besides the platform's Basic credentials; empty: none.
+    metrics: { scrapeToken: '' },
   };
 }
 
@@ -540,6 +542,7 @@ class ServiceRuntime<DB> implements Service<DB> {
       bodyLimit: this.def.bodyLimit,
       credentials: this.credentials,
       basicAuth: this.def.basicAuth ?? false,
+      metricsScrapeToken: () => this.config.optionalString('metrics.scrapeToken'),
     });
     const hidden = { schema: { hide: true } };
     app.get('/health/live', hidden, async () => ({ status: 'UP' }));

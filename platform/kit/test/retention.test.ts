@@ -14,6 +14,7 @@ import {
   eventually,
   jsonClient,
   metricValue,
+  scrapeMetrics,
   startTestService,
   uniqueName,
 } from '@sagamart/testkit';
@@ -88,7 +89,7 @@ describe('kit retention', () => {
       payload: { itemId },
     });
     const metric = async (name: string, table: string) =>
-      metricValue(await (await fetch(`${service.url}/metrics`)).text(), name, { table }) ?? 0;
+      metricValue(await scrapeMetrics(service.url), name, { table }) ?? 0;
     return {
       name,
       service,

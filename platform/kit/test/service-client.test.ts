@@ -8,7 +8,14 @@ import {
   type Service,
   ServiceCallError,
 } from '@sagamart/kit';
-import { asUser, eventually, startTestService, TEST_DEPLOYMENT_SECRET, uniqueName } from '@sagamart/testkit';
+import {
+  asUser,
+  eventually,
+  scrapeMetrics,
+  startTestService,
+  TEST_DEPLOYMENT_SECRET,
+  uniqueName,
+} from '@sagamart/testkit';
 import { Type } from 'typebox';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -235,7 +242,7 @@ describe('kit ServiceClient', () => {
       },
     });
     const client = service.context.client('target');
-    const metrics = async () => (await fetch(`${service.url}/metrics`)).text();
+    const metrics = async () => scrapeMetrics(service.url);
     const unavailable = (_req: IncomingMessage, res: ServerResponse) =>
       sendJson(res, 503, problem(503, 'Service Unavailable', 'busy'), 'application/problem+json');
     const ok = (_req: IncomingMessage, res: ServerResponse) => sendJson(res, 200, { id: 'p-1', price: 5 });
@@ -319,7 +326,7 @@ describe('kit ServiceClient', () => {
       sendJson(res, 500, problem(500, 'Internal Server Error', 'boom'), 'application/problem+json'),
     );
     for (let n = 0; n < 5; n++) expect((await failure(client.post('/orders', {}))).status).toBe(500);
-    expect(breakerState(await (await fetch(`${service.url}/metrics`)).text(), 'target')).toBe(0);
+    expect(breakerState(await scrapeMetrics(service.url), 'target')).toBe(0);
   });
 
   it('forwards the trace and the caller identity of the incoming request, and nothing it was not given', async () => {

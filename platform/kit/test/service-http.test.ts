@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { conflict, defineService, type Kysely, requireIdentity, type Service } from '@sagamart/kit';
-import { asUser, eventually, startTestService } from '@sagamart/testkit';
+import { asUser, eventually, scrapeMetrics, startTestService } from '@sagamart/testkit';
 import { Type } from 'typebox';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -132,7 +132,7 @@ describe('service HTTP conventions', () => {
     });
 
     await fetch(`${svc.url}/conflict`);
-    const metrics = await (await fetch(`${svc.url}/metrics`)).text();
+    const metrics = await scrapeMetrics(svc.url);
     expect(metrics).toMatch(
       /http_server_requests_seconds_count\{[^}]*route="\/conflict"[^}]*status="409"[^}]*\} 1/,
     );

@@ -5,7 +5,7 @@ import {
   SERVICE_TOKEN_HEADER,
   type Service,
 } from '@sagamart/kit';
-import { asService, asUser, startTestService, TEST_DEPLOYMENT_SECRET } from '@sagamart/testkit';
+import { asPlatform, asService, asUser, startTestService, TEST_DEPLOYMENT_SECRET } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 /**
@@ -33,7 +33,7 @@ describe('kit: who may call a service', () => {
           }));
         },
       }),
-      { config: { database: { url: '' } } },
+      { config: { database: { url: '' }, metrics: { scrapeToken: 'prometheus-secret' } } },
     );
     running.push(vault);
     // A second service calling the first through the kit's client, on behalf of its own caller.
@@ -104,6 +104,32 @@ describe('kit: who may call a service', () => {
     const res = await call('/internal/grants', asService('vault-service'), 'POST');
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ caller: 'testkit', user: null });
+  });
+
+  it('serves /metrics only to the platform: its Basic login, a service token or the scrape token', async () => {
+    const refused = async (headers: Record<string, string>) => {
+      const res = await call('/metrics', headers);
+      expect(res.status).toBe(401);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(await res.text()).not.toContain('http_server_requests');
+      return res;
+    };
+    expect((await refused({})).headers.get('www-authenticate')).toContain('Basic');
+    await refused(forgedAdmin);
+    // A shopper's access token (a JWT from auth-service) is no scrape credential.
+    await refused({ authorization: `Bearer ${signedBy(TEST_DEPLOYMENT_SECRET, 'vault-service')}` });
+    await refused({ authorization: 'Bearer prometheus-guess' });
+    await refused({ authorization: `Basic ${Buffer.from('sagamart:guess').toString('base64')}` });
+    await refused({ [SERVICE_TOKEN_HEADER]: signedBy('not-the-secret', 'vault-service') });
+    for (const headers of [
+      asPlatform(),
+      asService('vault-service'),
+      { authorization: 'Bearer prometheus-secret' },
+    ]) {
+      const res = await call('/metrics', headers);
+      expect(res.status).toBe(200);
+      expect(await res.text()).toContain('http_server_requests_seconds');
+    }
   });
 
   it('signs its own calls, and passes on the user it acts for', async () => {

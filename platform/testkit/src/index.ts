@@ -198,6 +198,14 @@ export async function buyPoints(
   );
 }
 
+/** A service's /metrics exposition, scraped as Prometheus does (the test deployment's Basic login). */
+export async function scrapeMetrics(service: string | { url: string }): Promise<string> {
+  const url = typeof service === 'string' ? service : service.url;
+  const res = await fetch(`${url}/metrics`, { headers: asPlatform() });
+  if (res.status !== 200) throw new Error(`GET ${url}/metrics: ${res.status} ${await res.text()}`);
+  return res.text();
+}
+
 /** The value of a Prometheus sample whose labels include the given ones (undefined when absent). */
 export function metricValue(
   exposition: string,
@@ -225,8 +233,7 @@ export async function eventsHandled(
   event: string,
   results: readonly string[] = ['ok', 'duplicate'],
 ): Promise<number> {
-  const url = typeof service === 'string' ? service : service.url;
-  const text = await (await fetch(`${url}/metrics`)).text();
+  const text = await scrapeMetrics(service);
   return results.reduce(
     (sum, result) => sum + (metricValue(text, 'events_consumed_total', { event, result }) ?? 0),
     0,

@@ -433,6 +433,35 @@ describe('auth-service with its own configuration', () => {
     expect((await wrong('192.0.2.21', uniqueEmail('spray'))).status).toBe(401);
   });
 
+  it('believes X-Forwarded-For only from the gateway: a direct caller cannot pick the address it is counted by', async () => {
+    const service = await start(lockout({ maxFailures: 2 }));
+    const auth = client(service);
+    const email = uniqueEmail();
+    await createCredential(auth, email);
+    // Callers other than the gateway (another service's token, or none) are counted by their socket
+    // address, whatever X-Forwarded-For they send: a fresh address per guess does not escape the limit.
+    const direct = [client(service), client(service, { anonymous: true })];
+    const spoofed = (n: number) => ({ 'x-forwarded-for': `198.51.100.${n}` });
+    expect(
+      (await direct[0]!.post('/api/auth/login', { email, password: 'Wrong123!' }, spoofed(1))).status,
+    ).toBe(401);
+    expect(
+      (await direct[1]!.post('/api/auth/login', { email, password: 'Wrong123!' }, spoofed(2))).status,
+    ).toBe(401);
+    for (const [n, caller] of direct.entries()) {
+      const held = await caller.post('/api/auth/login', { email, password: PASSWORD }, spoofed(3 + n));
+      expect(held.status).toBe(429);
+    }
+    // The addresses the direct caller claimed were never charged, and the gateway's forwarded address
+    // is believed: the owner logs in through the gateway from one of them, though the gateway's own
+    // socket address (loopback, like the direct caller's) is held back.
+    const owner = await auth.post('/api/auth/login', { email, password: PASSWORD }, from('198.51.100.1'));
+    expect(owner.status).toBe(200);
+    expect(
+      (await auth.post('/api/auth/login', { email, password: 'Wrong123!' }, from('198.51.100.2'))).status,
+    ).toBe(401);
+  });
+
   it('rotates keys without rejecting tokens signed by the previous key', async () => {
     const auth = client(await start());
     const email = uniqueEmail();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { HEADER, type OutgoingMessage, type Service } from '@sagamart/kit';
-import { eventually } from '@sagamart/testkit';
+import { eventually, scrapeMetrics } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asUser, client, snapshot, startAuth, uniqueEmail } from './support.ts';
 
@@ -8,7 +8,7 @@ const PASSWORD = 'Secret12!';
 
 /** Handled deliveries per event name (applied, ignored as stale, or deduplicated by the inbox). */
 async function handledCount(service: Service<unknown>, event: string): Promise<number> {
-  const text = await (await fetch(`${service.url}/metrics`)).text();
+  const text = await scrapeMetrics(service.url);
   return text
     .split('\n')
     .filter((line) => line.startsWith('events_consumed_total{') && line.includes(`event="${event}"`))

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ProductSnapshot } from '@sagamart/contracts';
 import { databaseUrl, HEADER, PostgresTransport, type Service } from '@sagamart/kit';
-import { pgServerUrl, startTestService, uniqueName } from '@sagamart/testkit';
+import { pgServerUrl, scrapeMetrics, startTestService, uniqueName } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import catalogService from '../src/index.ts';
 import { call, until } from './support.ts';
@@ -101,7 +101,7 @@ describe('catalog consumers are idempotent and order-safe', () => {
   const detail = (id: number) => call(c, 'GET', `/api/catalog/products/${id}`, { headers: {} });
 
   async function metric(name: string, labels: string): Promise<number> {
-    const text = await (await fetch(`${c}/metrics`)).text();
+    const text = await scrapeMetrics(c);
     const line = text
       .split('\n')
       .find((l) => l.startsWith(`${name}{`) && labels.split(',').every((label) => l.includes(label)));

@@ -1,4 +1,4 @@
-import { asService, metricValue } from '@sagamart/testkit';
+import { asService, metricValue, scrapeMetrics } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   call,
@@ -33,7 +33,7 @@ describe('catalog follows product-service', () => {
       () => call(c, 'GET', '/api/catalog/categories/tree', { headers: {} }),
       (r) => r.body[0]?.children.length === 1,
     );
-    const metrics = async () => (await fetch(`${c}/metrics`)).text();
+    const metrics = async () => scrapeMetrics(c);
     await until(metrics, (text) => metricValue(text, 'catalog_detail_cache_redeletes_pending') === 0);
   });
   afterAll(() => pair.stop());
@@ -256,13 +256,13 @@ describe('catalog follows product-service', () => {
   });
 
   it('exposes the event lag as a metric', async () => {
-    const metrics = await (await fetch(`${c}/metrics`)).text();
+    const metrics = await scrapeMetrics(c);
     expect(metrics).toMatch(/catalog_event_lag_seconds_count\{[^}]*event="product.created"[^}]*\} [1-9]/);
     expect(metrics).toContain('catalog_event_lag_last_seconds');
   });
 
   async function cacheHits(): Promise<number> {
-    const metrics = await (await fetch(`${c}/metrics`)).text();
+    const metrics = await scrapeMetrics(c);
     const match = /catalog_detail_cache_total\{[^}]*result="hit"[^}]*\} (\d+)/.exec(metrics);
     return Number(match?.[1] ?? 0);
   }

@@ -37,8 +37,6 @@ const BUILT_IN: ConfigTree = {
       maxAgeSeconds: 600,
     },
     webRoot: DEFAULT_WEB_ROOT,
-    // Prometheus's bearer credential for the gateway's /metrics; empty: not served publicly.
-    metrics: { scrapeToken: '' },
     routes: [],
   },
 };

@@ -1,5 +1,5 @@
 import { defaultBreakerOptions, defineService, type Service } from '@sagamart/kit';
-import { startTestService } from '@sagamart/testkit';
+import { scrapeMetrics, startTestService } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bearer, type FakeAuth, startFakeAuth, startGateway, stopAll, TestDiscovery } from './harness.ts';
 
@@ -55,7 +55,6 @@ describe('one shopper hammering with bad input', () => {
     gw = await startGateway(discovery, {
       routes: [{ id: 'quotes', path: '/api/quotes', service: 'quote-service', role: 'USER' }],
       breaker: { ...defaultBreakerOptions },
-      metrics: { scrapeToken: 'prometheus-test' },
     });
     services = [auth.service, pricingService, quoteService, gw];
   });
@@ -89,11 +88,9 @@ describe('one shopper hammering with bad input', () => {
     // 60 failed quotes, three times as many as the valid ones: none of them is an outage.
     expect(new Set(bad)).toEqual(new Set([502]));
     expect(new Set(good)).toEqual(new Set([200]));
-    const quoteMetrics = await (await fetch(`${quoteService.url}/metrics`)).text();
+    const quoteMetrics = await scrapeMetrics(quoteService.url);
     expect(breakerState(quoteMetrics, 'pricing-service')).toBe(0);
-    const gatewayMetrics = await (
-      await fetch(`${gw.url}/metrics`, { headers: { authorization: 'Bearer prometheus-test' } })
-    ).text();
+    const gatewayMetrics = await scrapeMetrics(gw);
     expect(breakerState(gatewayMetrics, 'route:quotes')).toBe(0);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defineService, type Service } from '@sagamart/kit';
-import { startTestService } from '@sagamart/testkit';
+import { asPlatform, asService, startTestService } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   bearer,
@@ -52,7 +52,7 @@ describe('gateway browser hardening', () => {
       { id: 'catalog', path: '/api/catalog', service: 'orders-service', role: 'NONE' },
     ];
     gw = await startGateway(discovery, { webRoot, routes });
-    scraped = await startGateway(discovery, { routes, metrics: { scrapeToken: 'prometheus-secret' } });
+    scraped = await startGateway(discovery, { routes }, { metrics: { scrapeToken: 'prometheus-secret' } });
   });
   afterAll(async () => {
     await stopAll([gw, scraped, echo, specs, auth.service]);
@@ -96,18 +96,29 @@ describe('gateway browser hardening', () => {
     expect(anonymous.headers.get('cache-control')).not.toBe('no-store');
   });
 
-  it('does not serve /metrics publicly', async () => {
-    const res = await call(gw, '/metrics');
-    expect(res.status).toBe(404);
-    expect(await res.text()).not.toContain('http_server_requests');
+  it('does not serve /metrics publicly, not even to a signed-in user', async () => {
+    for (const headers of [
+      {},
+      bearer(await auth.sign({ sub: 'user-7' })),
+      bearer(await auth.sign({ sub: 'admin-1', role: 'ADMIN' })),
+    ]) {
+      const res = await call(gw, '/metrics', { headers });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('content-type')).toContain('application/problem+json');
+      expect(await res.text()).not.toContain('http_server_requests');
+    }
   });
 
-  it('serves /metrics to a scraper with the configured credential only', async () => {
+  it('serves /metrics to a scraper with the platform credentials or the configured token only', async () => {
     expect((await call(scraped, '/metrics')).status).toBe(401);
     expect((await call(scraped, '/metrics', { headers: bearer('guess') })).status).toBe(401);
     const res = await call(scraped, '/metrics', { headers: bearer('prometheus-secret') });
     expect(res.status).toBe(200);
     expect(await res.text()).toContain('http_server_requests');
+    // The same rule as every service's own port: the platform's Basic login. (A client's service
+    // token is stripped at the gateway's front door, so it does not count here.)
+    expect((await call(gw, '/metrics', { headers: asPlatform() })).status).toBe(200);
+    expect((await call(gw, '/metrics', { headers: asService('gateway') })).status).toBe(401);
   });
 
   it('publishes the OpenAPI documents without their /internal operations', async () => {

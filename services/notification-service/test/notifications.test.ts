@@ -12,8 +12,10 @@ import {
   eventsHandled,
   eventually,
   jsonClient,
+  metricValue,
   NotificationSocket,
   registeredAdmin,
+  scrapeMetrics,
   startNotifications,
 } from './support.ts';
 
@@ -193,4 +195,79 @@ describe('notification-service', () => {
       await expect(anonymous.opened).rejects.toThrow(/401/);
     });
   });
+
+  describe('retention', () => {
+    it('keeps the newest keepPerUser notifications of each user: the list, the count and old ids', async () => {
+      const userId = randomUUID();
+      const other = randomUUID();
+      for (let i = 0; i < 7; i++) await probe.publish(events.OrderPlaced, anOrder(userId).placed());
+      await probe.publish(events.OrderPlaced, anOrder(other).placed());
+      await eventually(async () => (await list(userId)).content[0]?.seq === 7);
+      const kept = await list(userId);
+      // keepPerUser: 4 — seqs 1 to 3 are deleted in the transaction that made seq 7's room.
+      expect(kept.totalElements).toBe(4);
+      expect(kept.content.map((n: { seq: number }) => n.seq)).toEqual([7, 6, 5, 4]);
+      expect(await count(userId)).toBe(4);
+      // Another user's history is their own: pruning one user never touches it.
+      await eventually(async () => (await count(other)) === 1);
+      // A client holding nothing is told to reload: its history starts after what was pruned.
+      const socket = NotificationSocket.direct(service, asUser(userId));
+      await socket.resume(0);
+      await eventually(() => socket.received.some((m) => m.type === 'resumed'));
+      expect(socket.received[0]).toEqual({ type: 'reset', last: 7 });
+      expect(socket.seqs).toEqual([]);
+      socket.close();
+    });
+  });
+});
+
+describe('notification-service: a client that stops reading', () => {
+  let service: Service<NotificationDb>;
+  let probe: EventProbe;
+  beforeAll(async () => {
+    // A small limit, so that the test fills the kernel's socket buffers and then just past it.
+    const config = deployment({}, { notifications: { socket: { maxBufferedBytes: 16_384 } } });
+    [service, probe] = await Promise.all([startNotifications(config), EventProbe.start(config)]);
+  });
+  afterAll(async () => {
+    await Promise.all([service?.stop(), probe?.stop()]);
+  });
+
+  const overflows = async () =>
+    metricValue(await scrapeMetrics(service), 'notification_socket_closes_total', {
+      code: String(SOCKET_CLOSE.overflow),
+    }) ?? 0;
+
+  it('is closed with 4008 once its buffer passes the limit, and resumes from its last seq', async () => {
+    const userId = randomUUID();
+    for (let i = 0; i < 2; i++) await probe.publish(events.OrderPlaced, anOrder(userId).placed());
+    const slow = NotificationSocket.direct(service, asUser(userId));
+    await slow.resume(0);
+    await slow.until(2);
+    expect(await overflows()).toBe(0);
+
+    // The client stops reading, but keeps asking: every ping is answered with a pong the server
+    // cannot hand over. Once the kernel's buffers are full (a few MB on loopback), the server's own
+    // queue grows past maxBufferedBytes, and it cuts the client off. Bounded: at most 20 rounds.
+    slow.socket.pause();
+    const ping = JSON.stringify({ type: 'ping' });
+    for (let round = 0; round < 20 && (await overflows()) === 0; round++) {
+      for (let i = 0; i < 100_000; i++) slow.socket.send(ping);
+      await eventually(() => slow.socket.bufferedAmount === 0, 20_000);
+      await eventually(async () => (await overflows()) > 0, 1_000, 100).catch(() => undefined);
+    }
+    expect(await overflows()).toBe(1);
+
+    // A notification committed meanwhile is not lost: the client, reading again, sees 4008 and
+    // resumes from the last seq it holds.
+    await probe.publish(events.OrderPlaced, anOrder(userId).placed());
+    slow.socket.resume();
+    expect((await slow.closed).code).toBe(SOCKET_CLOSE.overflow);
+    expect(slow.seqs).toEqual([1, 2]);
+    const again = NotificationSocket.direct(service, asUser(userId));
+    await again.resume(slow.seqs.at(-1)!);
+    await again.until(1);
+    expect(again.seqs).toEqual([3]);
+    again.close();
+  }, 120_000);
 });

@@ -17,7 +17,7 @@ import { eventually, startTestService, uniqueName } from '@sagamart/testkit';
 import WebSocket from 'ws';
 import notificationService, { type NotificationDb } from '../src/index.ts';
 
-export { asUser, eventsHandled, eventually, jsonClient } from '@sagamart/testkit';
+export { asUser, eventsHandled, eventually, jsonClient, metricValue, scrapeMetrics } from '@sagamart/testkit';
 
 /**
  * Config shared by every instance of one notification "deployment" under test: one service database

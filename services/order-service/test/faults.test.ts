@@ -1,4 +1,4 @@
-import { eventually } from '@sagamart/testkit';
+import { eventually, scrapeMetrics } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { expectInvariants } from './support/invariants.ts';
 import type { SeenRequest } from './support/proxy.ts';
@@ -36,7 +36,7 @@ describe('order saga under faults', () => {
     );
   const isReserve = (path: string) => (r: SeenRequest) => r.method === 'POST' && r.path === path;
   async function stuckCount(): Promise<number> {
-    const text = await (await fetch(`${shop.service('order-service').url}/metrics`)).text();
+    const text = await scrapeMetrics(shop.service('order-service').url);
     const line = text.split('\n').find((l) => l.startsWith('order_sagas_stuck'));
     return Number(line?.split(' ').at(-1));
   }

@@ -7,7 +7,7 @@ import {
   type PaymentFailedPayload,
 } from '@sagamart/contracts';
 import { defineService, type OutgoingMessage, type Service } from '@sagamart/kit';
-import { eventually, startTestService } from '@sagamart/testkit';
+import { eventually, scrapeMetrics, startTestService } from '@sagamart/testkit';
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectInvariants } from './support/invariants.ts';
@@ -123,7 +123,7 @@ describe('payment events', () => {
     });
   /** Messages of this event order-service handled (not counting repeats its inbox dropped). */
   async function handled(event: string): Promise<number> {
-    const text = await (await fetch(`${shop.urls().order}/metrics`)).text();
+    const text = await scrapeMetrics(shop.urls().order);
     const line = text
       .split('\n')
       .find(

@@ -1,5 +1,5 @@
 import { type Kysely, sql } from '@sagamart/kit';
-import { eventually, metricValue } from '@sagamart/testkit';
+import { eventually, metricValue, scrapeMetrics } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectInvariants } from './support/invariants.ts';
 import { DELIVERY, type Json, type Shop, startShop } from './support/shop.ts';
@@ -60,7 +60,7 @@ describe('unpaid orders', () => {
     const [oldBefore, recentBefore] = [await compensated(old), await compensated(recent)];
     expect(oldBefore.saga.log.length).toBeGreaterThan(0);
 
-    const metrics = async () => (await fetch(`${shop.urls().order}/metrics`)).text();
+    const metrics = async () => scrapeMetrics(shop.urls().order);
     const deleted = async () =>
       metricValue(await metrics(), 'retention_deleted_total', { table: 'saga_log' }) ?? 0;
     const passes = async () =>

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { ORDER_NUMBER_PATTERN } from '@sagamart/contracts';
-import { eventually } from '@sagamart/testkit';
+import { eventually, scrapeMetrics } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectInvariants } from './support/invariants.ts';
 import { DELIVERY, type Json, type Shop, startShop } from './support/shop.ts';
@@ -526,7 +526,7 @@ describe('order saga', () => {
       'compensate:stock:DONE',
     ]);
     expect((await shop.api('order-service').get('/api/admin/orders/stuck')).body.totalElements).toBe(0);
-    const metrics = await (await fetch(`${shop.urls().order}/metrics`)).text();
+    const metrics = await scrapeMetrics(shop.urls().order);
     expect(metrics).toMatch(/order_sagas_stuck\{[^}]*\} 0/);
     expect((await shop.api('order-service').get(`/api/admin/orders/${randomUUID()}`)).status).toBe(404);
     const openapi = (await shop.api('order-service').get('/openapi.json')).body;

@@ -19,7 +19,14 @@ import {
   type Service,
   type ServiceInstance,
 } from '@sagamart/kit';
-import { asService, eventually, asUser as signedIn, startTestService, uniqueName } from '@sagamart/testkit';
+import {
+  asService,
+  eventually,
+  scrapeMetrics,
+  asUser as signedIn,
+  startTestService,
+  uniqueName,
+} from '@sagamart/testkit';
 import { Type } from 'typebox';
 import mockPg from '../../mock-pg/src/index.ts';
 import paymentService from '../src/index.ts';
@@ -237,7 +244,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     },
     /** How many events of a kind payment-service's consumer has applied (its /metrics). */
     async consumed(event: string): Promise<number> {
-      const text = await (await fetch(`${payment.url}/metrics`)).text();
+      const text = await scrapeMetrics(payment.url);
       const line = text
         .split('\n')
         .find(

@@ -1,3 +1,4 @@
+import { scrapeMetrics } from '@sagamart/testkit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Harness, startHarness, until } from './harness.ts';
 
@@ -15,7 +16,7 @@ describe('payment-service under PG faults', () => {
   });
 
   const breakerState = async () => {
-    const text = await (await fetch(`${h.payment.url}/metrics`)).text();
+    const text = await scrapeMetrics(h.payment.url);
     const line = text
       .split('\n')
       .find((l) => l.startsWith('circuit_breaker_state{') && l.includes('target="mock-pg"'));

@@ -1,9 +1,10 @@
 import { notifications as toasts } from '@mantine/notifications';
 import { useQueryClient } from '@tanstack/react-query';
-import { createContext, type ReactNode, useContext, useEffect, useState } from 'react';
+import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from 'react';
 import { session } from '../auth/session.ts';
 import { useSession } from '../auth/use-session.ts';
 import { myOrdersQueryPrefix } from '../orders/orders-api.ts';
+import { orderPaymentsQueryPrefix } from '../payments/payments-api.ts';
 import { NotificationStream, notificationSocketUrl, type StreamStatus } from './notification-stream.ts';
 import { isAboutMyOrder, myNotificationsQuery, notificationsQueryPrefix } from './notifications-api.ts';
 
@@ -15,8 +16,27 @@ export function useNotificationStatus(): StreamStatus | null {
 }
 
 /**
+ * For a page that follows one of my orders: whether pushes are arriving (then it need not poll; each
+ * notification about the order refreshes it). Each time the socket comes online again after the page
+ * mounted (the first connection, a reconnect), `refetch` runs once: a change made while the socket was
+ * connecting, before its resume point, is never pushed.
+ */
+export function useLiveOrderUpdates(refetch: () => unknown): boolean {
+  const live = useNotificationStatus() === 'online';
+  const wasLive = useRef(live);
+  const latestRefetch = useRef(refetch);
+  latestRefetch.current = refetch;
+  useEffect(() => {
+    if (live && !wasLive.current) void latestRefetch.current();
+    wasLive.current = live;
+  }, [live]);
+  return live;
+}
+
+/**
  * Holds the notification socket while someone is signed in. Each notification refreshes the bell
- * and every view of the order it is about (my orders, the order detail): the push replaces polling.
+ * and every view of the order it is about (my orders, the order detail, its payments on the payment
+ * result page): the push replaces polling.
  */
 export function NotificationCenter({ children }: { children: ReactNode }) {
   const { user } = useSession();
@@ -38,11 +58,16 @@ export function NotificationCenter({ children }: { children: ReactNode }) {
         void queryClient.invalidateQueries({ queryKey: notificationsQueryPrefix });
         if (!isAboutMyOrder(notification)) return;
         if (notification.orderId) void queryClient.invalidateQueries({ queryKey: myOrdersQueryPrefix });
+        if (notification.orderNumber)
+          void queryClient.invalidateQueries({
+            queryKey: [...orderPaymentsQueryPrefix, notification.orderNumber],
+          });
         toasts.show({ title: notification.title, message: notification.body, color: 'teal' });
       },
       onReset: () => {
         void queryClient.invalidateQueries({ queryKey: notificationsQueryPrefix });
         void queryClient.invalidateQueries({ queryKey: myOrdersQueryPrefix });
+        void queryClient.invalidateQueries({ queryKey: orderPaymentsQueryPrefix });
       },
       onStatus: setStatus,
     });

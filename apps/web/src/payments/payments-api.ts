@@ -36,10 +36,13 @@ export function paymentConfirmationQuery(confirmation: PaymentConfirmation) {
   });
 }
 
+/** Every cached read of my orders' payments (a notification about an order refreshes its entry). */
+export const orderPaymentsQueryPrefix = ['payments', 'order'] as const;
+
 /** My order's payments; polls while the latest payment is PENDING when `pollWhilePending`. */
 export function orderPaymentsQuery(orderNumber: string, pollWhilePending = false) {
   return queryOptions({
-    queryKey: ['payments', 'order', orderNumber],
+    queryKey: [...orderPaymentsQueryPrefix, orderNumber],
     queryFn: ({ signal }) =>
       api.get<OrderPayments>(`/api/payments/orders/${encodeURIComponent(orderNumber)}`, { signal }),
     refetchInterval: (query) =>

@@ -13,7 +13,7 @@ import { registerCors } from './cors.ts';
 import { registerDocs } from './docs.ts';
 import { registerPlatformRoutes } from './platform.ts';
 import { registerProxyRoutes } from './proxy.ts';
-import { guardMetrics, registerSecurityHeaders } from './security-headers.ts';
+import { registerSecurityHeaders } from './security-headers.ts';
 import { WebApp } from './web-app.ts';
 import { registerWebSocketRoutes, selectProtocol } from './websocket.ts';
 
@@ -72,7 +72,6 @@ export async function registerGateway(app: ServiceApp, ctx: ServiceContext): Pro
   );
 
   await registerSecurityHeaders(app);
-  guardMetrics(app, config.optionalString('gateway.metrics.scrapeToken') ?? '');
   await registerCors(app, settings);
   await app.register(fastifyWebsocket, {
     options: { handleProtocols: selectProtocol, perMessageDeflate: false },

@@ -21,6 +21,12 @@ export interface HubSettings {
 
 const clientMessage = Compile(NotificationClientMessage);
 
+/** What the hub reports to /metrics (see module.ts). */
+export interface HubMetrics {
+  /** The server closed a socket with this code (4008 overflow, 4009 no resume, 1001 restart, …). */
+  closedByServer(code: number): void;
+}
+
 /** One open socket of one user. */
 class Subscriber {
   /** The highest seq sent on this socket; every later one is sent exactly once, in order. */
@@ -55,6 +61,7 @@ export class LiveHub {
     private readonly store: NotificationStore,
     private readonly settings: () => HubSettings,
     private readonly log: Logger,
+    private readonly metrics: HubMetrics = { closedByServer: () => {} },
   ) {}
 
   get connections(): number {
@@ -200,7 +207,10 @@ export class LiveHub {
   }
 
   private close(sub: Subscriber, code: number, reason: string): void {
-    if (!sub.closed) sub.socket.close(code, reason);
+    if (!sub.closed) {
+      sub.socket.close(code, reason);
+      this.metrics.closedByServer(code);
+    }
     this.detach(sub);
   }
 

@@ -1,5 +1,6 @@
 import type { NotificationView } from '@sagamart/contracts';
 import type { ServiceContext, Subscription } from '@sagamart/kit';
+import { Counter, Gauge } from 'prom-client';
 import { KnownUsers } from '../infra/known-users.ts';
 import { NotificationStore } from '../infra/notification-store.ts';
 import type { NotificationDb } from '../infra/schema.ts';
@@ -40,6 +41,7 @@ export function notificationModule(ctx: ServiceContext<NotificationDb>): Notific
         sweepMs: config.number('notifications.sweepMs'),
       }),
       ctx.log,
+      hubMetrics(ctx, () => hub.connections),
     );
     const users = new KnownUsers();
     const recorder = new RecordNotifications(
@@ -61,4 +63,23 @@ export function notificationModule(ctx: ServiceContext<NotificationDb>): Notific
     modules.set(ctx, module);
   }
   return module;
+}
+
+/** `notification_sockets` (open sockets on this instance) and the server's closes by code. */
+function hubMetrics(ctx: ServiceContext<NotificationDb>, connections: () => number) {
+  new Gauge({
+    name: 'notification_sockets',
+    help: 'Open /ws/notifications sockets on this instance',
+    registers: [ctx.metrics.registry],
+    collect() {
+      this.set(connections());
+    },
+  });
+  const closes = new Counter({
+    name: 'notification_socket_closes_total',
+    help: 'Sockets the server closed, by close code (4008: the client read too slowly)',
+    labelNames: ['code'],
+    registers: [ctx.metrics.registry],
+  });
+  return { closedByServer: (code: number) => closes.inc({ code: String(code) }) };
 }

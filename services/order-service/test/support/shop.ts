@@ -64,6 +64,8 @@ export interface ShopOptions {
   proxied?: Array<'product-service' | 'promotion-service' | 'user-service'>;
   /** Transport settings shared by every service, e.g. `{ amqp: { url } }` for RabbitMQ. */
   transport?: ConfigTree;
+  /** Any other settings for every service (merged last). */
+  shared?: ConfigTree;
 }
 
 /**
@@ -77,6 +79,7 @@ export async function startShop(options: ShopOptions = {}) {
     ...options.transport,
     bus: { database: uniqueName('t_bus'), pollMs: 100 },
     events: { maxAttempts: 8, baseDelayMs: 20, maxDelayMs: 300, concurrency: 8 },
+    ...options.shared,
   };
   const configs: Record<ShopService, ConfigTree> = {
     'auth-service': { auth: { password: { scrypt: { logN: 10, r: 8, p: 1 } } } },

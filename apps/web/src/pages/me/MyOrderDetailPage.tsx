@@ -8,7 +8,7 @@ import { myCouponsQueryPrefix } from '../../coupons/coupons-api.ts';
 import { cancelReasonLabel } from '../../i18n/labels.ts';
 import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { formatDateTime } from '../../lib/format.ts';
-import { useNotificationStatus } from '../../notifications/NotificationCenter.tsx';
+import { useLiveOrderUpdates } from '../../notifications/NotificationCenter.tsx';
 import { cancelMyOrder, myOrderQuery, myOrdersQueryPrefix, type Order } from '../../orders/orders-api.ts';
 import { pgCheckoutUrl } from '../../payments/pg-checkout.ts';
 import { myPointsQueryPrefix } from '../../points/points-api.ts';
@@ -28,8 +28,8 @@ function mayStillChange(order: Order | undefined, answers: number): boolean {
 export function MyOrderDetailPage() {
   const orderId = useParams().id ?? '';
   // Every change of the order is pushed (NotificationCenter refreshes it); polling is only the
-  // fallback while the live connection is down.
-  const live = useNotificationStatus() === 'online';
+  // fallback while the live connection is down, and a (re)connect reads the order once more.
+  const live = useLiveOrderUpdates(() => order.refetch());
   const order = useQuery(myOrderQuery(orderId, live ? undefined : mayStillChange));
   const { t } = useTranslation();
   usePageTitle(order.data ? t('title.order', { number: order.data.orderNumber }) : t('title.myOrders'));

@@ -8,6 +8,7 @@ import { paymentFailureLabel } from '../../i18n/labels.ts';
 import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { formatWon } from '../../lib/format.ts';
 import { completeCheckout } from '../../orders/checkout-draft.ts';
+import { useLiveOrderUpdates } from '../../notifications/NotificationCenter.tsx';
 import { myOrderQuery, type Order } from '../../orders/orders-api.ts';
 import {
   orderPaymentsQuery,
@@ -19,13 +20,18 @@ import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { OrderStatusBadge } from '../../ui/badges.tsx';
 import { OrderLinks } from './OrderLinks.tsx';
 
-/** order-service turns an approved payment into PAID within moments; look this many times, a second apart. */
+/**
+ * Without the notification socket (offline, reconnecting): order-service turns an approved payment
+ * into PAID within moments, so look this many times, a second apart.
+ */
 const ORDER_PAID_POLLS = 30;
 
 /**
  * `/payment/success?paymentKey&orderNumber&amount&orderId`: where the PG sends the shopper after the
  * payment window. Confirms the payment with the server (which checks the amount), follows a payment
- * the PG has not settled yet, then shows the order turning PAID.
+ * the PG has not settled yet, then shows the order turning PAID. The order follows the notification
+ * socket (its 결제 완료 refreshes it): it polls only while the socket is not online, and is read once
+ * more when the socket (re)connects.
  */
 export function PaymentSuccessPage() {
   const [params] = useSearchParams();
@@ -70,7 +76,9 @@ function ConfirmPayment({
 }) {
   const confirmed = useQuery(paymentConfirmationQuery(confirmation));
   const pending = confirmed.data?.status === 'PENDING';
-  // 202: the PG did not answer in time; payment-service settles it and this follows along.
+  // 202: the PG did not answer in time; payment-service settles it and this follows along. A push
+  // (결제 완료, 결제 실패) refreshes it at once, but it keeps polling while PENDING: a late approval
+  // refunded after the order was cancelled for timing out makes no notification of its own.
   const followed = useQuery({
     ...orderPaymentsQuery(confirmation.orderNumber, true),
     enabled: pending,
@@ -109,9 +117,14 @@ function ConfirmPayment({
 }
 
 function PaymentApproved({ payment, orderId }: { payment: Payment; orderId: string | null }) {
-  // The order becomes PAID once order-service has processed the approval: follow it briefly.
+  // The order becomes PAID once order-service has processed the approval: its 결제 완료 notification
+  // refreshes it (polling only while the socket is not online).
+  const live = useLiveOrderUpdates(() => orderId !== null && order.refetch());
   const order = useQuery({
-    ...myOrderQuery(orderId ?? '', (current, answers) => !isFinal(current) && answers < ORDER_PAID_POLLS),
+    ...myOrderQuery(
+      orderId ?? '',
+      live ? undefined : (current, answers) => !isFinal(current) && answers < ORDER_PAID_POLLS,
+    ),
     enabled: orderId !== null,
   });
   const { t } = useTranslation();
