@@ -18,7 +18,7 @@ export {
   ProblemSchema,
   unprocessable,
 } from './errors.ts';
-export { type Identity, type Role, SERVICE_TOKEN_HEADER } from './identity-types.ts';
+export { asRole, hasRole, type Identity, ROLES, type Role, SERVICE_TOKEN_HEADER } from './identity-types.ts';
 export {
   type Page,
   PageQuery,

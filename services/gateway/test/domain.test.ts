@@ -258,11 +258,22 @@ describe('access policy', () => {
     expect(authorize('ADMIN', admin)).toBe('allow');
   });
 
+  it('lets agents through USER and AGENT routes but not ADMIN ones; admins pass AGENT routes', () => {
+    const agent = { ...user, role: 'AGENT' as const };
+    expect(authorize('USER', agent)).toBe('allow');
+    expect(authorize('AGENT', agent)).toBe('allow');
+    expect(authorize('AGENT', admin)).toBe('allow');
+    expect(authorize('AGENT', user)).toBe('forbidden');
+    expect(authorize('AGENT', undefined)).toBe('unauthenticated');
+    expect(authorize('ADMIN', agent)).toBe('forbidden');
+  });
+
   it('accepts only access tokens with a subject, a known role and an e-mail', () => {
     const claims = { sub: 'u', email: 'u@x', role: 'USER', token_type: 'access' };
     expect(identityFromClaims(claims)).toEqual({ identity: user });
     expect(identityFromClaims({ ...claims, token_type: 'refresh' })).toHaveProperty('error');
     expect(identityFromClaims({ ...claims, role: 'ROOT' })).toHaveProperty('error');
+    expect(identityFromClaims({ ...claims, role: 'AGENT' })).toEqual({ identity: { ...user, role: 'AGENT' } });
     expect(identityFromClaims({ ...claims, sub: '' })).toHaveProperty('error');
   });
 });

@@ -15,7 +15,12 @@ const RouteConfig = Type.Object({
   id: Type.String({ minLength: 1 }),
   path: Type.String({ pattern: '^/' }),
   service: Type.String({ minLength: 1 }),
-  role: Type.Union([Type.Literal('NONE'), Type.Literal('USER'), Type.Literal('ADMIN')]),
+  role: Type.Union([
+    Type.Literal('NONE'),
+    Type.Literal('USER'),
+    Type.Literal('AGENT'),
+    Type.Literal('ADMIN'),
+  ]),
   rateLimit: Type.Optional(Type.String({ minLength: 1 })),
   timeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
   maxBodyBytes: Type.Optional(Type.Integer({ minimum: 0 })),
