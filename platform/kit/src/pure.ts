@@ -31,3 +31,11 @@ export {
   toPage,
 } from './page.ts';
 export { escapeLike, isUniqueViolation, likeContains, likePrefix } from './sql-text.ts';
+export {
+  type BucketDecision,
+  type BucketLimit,
+  type BucketState,
+  bucketIdleTtlMs,
+  retryAfterSeconds,
+  takeToken,
+} from './token-bucket.ts';

@@ -1,3 +1,4 @@
+import { bucketIdleTtlMs, takeToken } from '@sagamart/kit/pure';
 import { describe, expect, it } from 'vitest';
 import { authorize, identityFromClaims } from '../src/domain/access-policy.ts';
 import {
@@ -16,7 +17,6 @@ import {
 } from '../src/domain/header-policy.ts';
 import { inspectPath, isWebAppPath } from '../src/domain/path-policy.ts';
 import { type GatewayRoute, RouteTable, upstreamPath } from '../src/domain/route-table.ts';
-import { bucketIdleTtlMs, takeToken } from '../src/domain/token-bucket.ts';
 
 function route(id: string, path: string, extra: Partial<GatewayRoute> = {}): GatewayRoute {
   return {
@@ -273,7 +273,9 @@ describe('access policy', () => {
     expect(identityFromClaims(claims)).toEqual({ identity: user });
     expect(identityFromClaims({ ...claims, token_type: 'refresh' })).toHaveProperty('error');
     expect(identityFromClaims({ ...claims, role: 'ROOT' })).toHaveProperty('error');
-    expect(identityFromClaims({ ...claims, role: 'AGENT' })).toEqual({ identity: { ...user, role: 'AGENT' } });
+    expect(identityFromClaims({ ...claims, role: 'AGENT' })).toEqual({
+      identity: { ...user, role: 'AGENT' },
+    });
     expect(identityFromClaims({ ...claims, sub: '' })).toHaveProperty('error');
   });
 });

@@ -1,8 +1,8 @@
+import type { BucketLimit } from '@sagamart/kit/pure';
 import { type Static, Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { inspectPath } from './path-policy.ts';
 import { type GatewayRoute, hasPathPrefix, RouteTable, WEBSOCKET_PREFIX } from './route-table.ts';
-import type { BucketLimit } from './token-bucket.ts';
 
 /** The refreshable part of the gateway's configuration (`gateway.routes`, `.rateLimits`, `.cors`), validated. */
 export interface GatewaySettings {
