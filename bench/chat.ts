@@ -29,7 +29,10 @@ interface Side {
 
 function connect(url: string, headers: Record<string, string>, onFrame: (frame: ChatServerFrame) => void) {
   return new Promise<WebSocket>((resolve, reject) => {
-    const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/ws/chat`, { headers, perMessageDeflate: false });
+    const socket = new WebSocket(`${url.replace(/^http/, 'ws')}/ws/chat`, {
+      headers,
+      perMessageDeflate: false,
+    });
     socket.once('error', reject);
     socket.once('open', () => resolve(socket));
     socket.on('message', (data) => onFrame(JSON.parse(data.toString()) as ChatServerFrame));
@@ -128,7 +131,8 @@ export async function runChatBench(): Promise<void> {
       sockets.push(agent.socket);
     }
     const deadline = Date.now() + 60_000;
-    while (assigned.size < conversations && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    while (assigned.size < conversations && Date.now() < deadline)
+      await new Promise((r) => setTimeout(r, 100));
     log(`${assigned.size}/${conversations} conversations assigned`);
 
     const total = conversations * rounds * 2;

@@ -285,7 +285,8 @@ async function adminCredentials(
       const value = find(key);
       return typeof value === 'string' ? value : undefined;
     };
-    const agentEnabled = String(process.env.BOOTSTRAP_AGENT_ENABLED ?? find('bootstrap.agent.enabled')) === 'true';
+    const agentEnabled =
+      String(process.env.BOOTSTRAP_AGENT_ENABLED ?? find('bootstrap.agent.enabled')) === 'true';
     const agentEmail = process.env.BOOTSTRAP_AGENT_EMAIL ?? text('bootstrap.agent.email');
     const agentPassword = process.env.BOOTSTRAP_AGENT_PASSWORD ?? text('bootstrap.agent.password');
     return {
@@ -293,7 +294,9 @@ async function adminCredentials(
       adminPassword:
         process.env.BOOTSTRAP_ADMIN_PASSWORD ?? text('bootstrap.admin.password') ?? fallback.adminPassword,
       agentLogin:
-        agentEnabled && agentEmail && agentPassword ? { email: agentEmail, password: agentPassword } : undefined,
+        agentEnabled && agentEmail && agentPassword
+          ? { email: agentEmail, password: agentPassword }
+          : undefined,
     };
   } catch {
     return fallback;
