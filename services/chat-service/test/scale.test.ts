@@ -10,7 +10,7 @@ import { ChatSocket, chatApi, deployment, eventually, type Person, person, start
  * fan-out), and an instance that restarts mid-conversation loses nothing.
  */
 describe('chat-service: two instances', () => {
-  const config = deployment({ chat: { socket: { sweepMs: 60_000 } } });
+  const config = deployment({ chat: { socket: { sweepMs: 60_000 }, assignment: { maxOpenPerAgent: 40 } } });
   let a: Service<ChatDb>;
   let b: Service<ChatDb>;
   const sockets: ChatSocket[] = [];
@@ -28,6 +28,32 @@ describe('chat-service: two instances', () => {
   afterAll(async () => {
     for (const s of sockets) s.close();
     await Promise.all([a?.stop(), b?.stop()]);
+  });
+
+  it('tells every waiting customer on one instance of an agent coming online on the other (many at once)', async () => {
+    // Thirty assignments in one go do not fit one NOTIFY (8,000 bytes): they travel in several broadcasts.
+    const customers = Array.from({ length: 30 }, () => person());
+    const opened = await Promise.all(
+      customers.map(async (c) => (await chatApi(a).open(c)).body.id as string),
+    );
+    const customerSockets = await Promise.all(customers.map((c) => on(a, c)));
+    const agent = person('AGENT');
+    const agentSocket = await on(b, agent);
+    await Promise.all(
+      customerSockets.map((socket, i) =>
+        socket.waitFor('assigned', (f) => f.conversationId === opened[i] && f.agentId === agent.userId),
+      ),
+    );
+    for (const socket of customerSockets) socket.close();
+    agentSocket.close();
+    // Offline again before the next test, which counts on its own agent.
+    await eventually(async () => {
+      const agents = (await chatApi(a).api.get('/api/agent/agents', agent.headers)).body.content;
+      return agents.every(
+        (x: { agentId: string; online: boolean }) => x.agentId !== agent.userId || !x.online,
+      );
+    });
+    await Promise.all(opened.map((id) => chatApi(a).resolve(agent, id)));
   });
 
   it('delivers across instances: the customer on one, the agent on the other', async () => {

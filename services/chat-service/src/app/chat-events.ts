@@ -30,5 +30,5 @@ export interface FanoutMessage {
   events: ChatEvent[];
 }
 
-/** Broadcast payloads stay below this many bytes (NOTIFY's limit is 8000). */
+/** Broadcast payloads stay below this many bytes (NOTIFY's limit is 8000, with the envelope). */
 export const MAX_FANOUT_BYTES = 7_000;

@@ -53,10 +53,12 @@ function createModule(ctx: ServiceContext<ChatDb>): ChatModule {
   let hub: ChatHub | undefined;
   const emit = (events: ChatEvent[]) => {
     hub?.apply(events);
-    const message: FanoutMessage = { origin: ctx.instanceId, events: events.map(fitting) };
-    ctx.transport
-      ?.broadcast(CHAT_FANOUT_CHANNEL, message)
-      .catch((error) => ctx.log.warn({ err: error }, 'chat fan-out failed; the sweep delivers messages'));
+    for (const batch of fanoutBatches(events.map(fitting))) {
+      const message: FanoutMessage = { origin: ctx.instanceId, events: batch };
+      ctx.transport
+        ?.broadcast(CHAT_FANOUT_CHANNEL, message)
+        .catch((error) => ctx.log.warn({ err: error }, 'chat fan-out failed; the sweep delivers messages'));
+    }
   };
   const chat = new Chat({
     db: ctx.db,
@@ -96,6 +98,25 @@ function createModule(ctx: ServiceContext<ChatDb>): ChatModule {
     limiter,
   };
   return module;
+}
+
+/** Events in broadcasts that each stay below MAX_FANOUT_BYTES (many assignments at once would not fit one). */
+function fanoutBatches(events: ChatEvent[]): ChatEvent[][] {
+  const batches: ChatEvent[][] = [];
+  let batch: ChatEvent[] = [];
+  let bytes = 0;
+  for (const event of events) {
+    const size = Buffer.byteLength(JSON.stringify(event)) + 1;
+    if (batch.length && bytes + size > MAX_FANOUT_BYTES) {
+      batches.push(batch);
+      batch = [];
+      bytes = 0;
+    }
+    batch.push(event);
+    bytes += size;
+  }
+  if (batch.length) batches.push(batch);
+  return batches;
 }
 
 /** A message's text stays home when the broadcast would be too big: receivers read it from the database. */
