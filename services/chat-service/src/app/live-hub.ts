@@ -42,8 +42,11 @@ class Subscriber {
   readonly again = new Set<string>();
   alive = true;
   closed = false;
-  /** Frames are handled one after the other, so messages are stored (and numbered) in the order sent. */
-  handling: Promise<void> = Promise.resolve();
+  /**
+   * Per conversation, the frames still being handled: one after the other, so a conversation's
+   * messages are stored (and numbered) in the order sent; different conversations go in parallel.
+   */
+  readonly handling = new Map<string, Promise<void>>();
 
   constructor(
     readonly identity: Identity,
@@ -120,13 +123,18 @@ export class ChatHub {
       sub.alive = true;
     });
     socket.on('message', (data, isBinary) => {
-      const text = isBinary ? null : data.toString();
-      sub.handling = sub.handling.then(() =>
-        this.onFrame(sub, text).catch((error) => {
+      const frame = parseFrame(isBinary ? null : data.toString());
+      const key = frame && 'conversationId' in frame ? frame.conversationId : '';
+      const next = (sub.handling.get(key) ?? Promise.resolve()).then(() =>
+        this.onFrame(sub, frame).catch((error) => {
           this.log.warn({ err: error, userId: identity.userId }, 'chat frame failed');
           this.write(sub, { type: 'error', code: 'internal', message: 'Something went wrong; try again' });
         }),
       );
+      sub.handling.set(key, next);
+      void next.then(() => {
+        if (sub.handling.get(key) === next) sub.handling.delete(key);
+      });
     });
     socket.on('close', () => this.detach(sub));
     socket.on('error', () => this.detach(sub));
@@ -140,14 +148,8 @@ export class ChatHub {
 
   // ---- client frames ----
 
-  private async onFrame(sub: Subscriber, text: string | null): Promise<void> {
-    let frame: unknown;
-    try {
-      frame = text === null ? undefined : JSON.parse(text);
-    } catch {
-      frame = undefined;
-    }
-    if (!clientFrame.Check(frame)) {
+  private async onFrame(sub: Subscriber, frame: ChatClientFrame | undefined): Promise<void> {
+    if (!frame) {
       this.write(sub, {
         type: 'error',
         code: 'bad-frame',
@@ -431,4 +433,15 @@ export class ChatHub {
         }
     }
   }
+}
+
+/** A client frame of the protocol, or undefined (not JSON, or not a frame). */
+function parseFrame(text: string | null): ChatClientFrame | undefined {
+  let frame: unknown;
+  try {
+    frame = text === null ? undefined : JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  return clientFrame.Check(frame) ? frame : undefined;
 }
