@@ -1,9 +1,10 @@
 /**
- * npm run bench: the platform's benchmarks, one after another (catalog, orders, notifications,
+ * npm run bench: the platform's benchmarks, one after another (catalog, orders, notifications, chat,
  * resources: each service's RSS at idle and under the order load).
  * Pass a name to run one: npm run bench -- catalog
  */
 import { runCatalogBench } from './catalog.ts';
+import { runChatBench } from './chat.ts';
 import { runNotificationBench } from './notifications.ts';
 import { runOrderBench } from './orders.ts';
 import { runResourceBench } from './resources.ts';
@@ -13,6 +14,7 @@ const benches: Record<string, () => Promise<void>> = {
   orders: runOrderBench,
   notifications: runNotificationBench,
   resources: runResourceBench,
+  chat: runChatBench,
 };
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(name in benches));

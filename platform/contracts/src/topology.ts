@@ -28,6 +28,8 @@ export const topology: Topology = {
   // exchange.collected), user-service (return.completed, purchase.confirmed), promotion-service
   // (return.completed), notification-service.
   'shipping-service': ['order.paid'],
+  // Agent and customer names, and who is an agent (user.updated carries role changes).
+  'chat-service': ['user.registered', 'user.updated'],
   'notification-service': [
     'order.placed',
     'order.paid',
