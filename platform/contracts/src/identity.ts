@@ -5,7 +5,12 @@ import { defineEvent } from './define.ts';
 // Credentials never leave auth-service: no event below may carry a password or a hash, and the
 // payloads are closed (additionalProperties: false) so adding one fails at publish time.
 
-export const USER_ROLES = ['USER', 'ADMIN'] as const;
+/**
+ * USER: a shopper. AGENT (상담원): customer-service staff; the agent console (chat) and the orders of a
+ * customer they are talking to, plus everything a shopper may do, but no product, promotion or user
+ * admin. ADMIN: everything, an agent's rights included. One role per user.
+ */
+export const USER_ROLES = ['USER', 'AGENT', 'ADMIN'] as const;
 export const USER_STATUSES = ['ACTIVE', 'INACTIVE', 'SUSPENDED'] as const;
 export const USER_GRADES = ['NORMAL', 'SILVER', 'GOLD', 'VIP'] as const;
 

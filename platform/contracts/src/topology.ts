@@ -22,6 +22,8 @@ export const topology: Topology = {
   'order-service': ['payment.approved', 'payment.failed', 'payment.refunded'],
   'user-service': ['payment.approved', 'payment.failed', 'payment.refunded'],
   // Shipping, return and exchange events join this list when their contracts exist.
+  // Agent and customer names, and who is an agent (user.updated carries role changes).
+  'chat-service': ['user.registered', 'user.updated'],
   'notification-service': [
     'order.placed',
     'order.paid',

@@ -1,6 +1,6 @@
 import { createHmac, hkdfSync, randomBytes, timingSafeEqual } from 'node:crypto';
 import { jwtVerify } from 'jose';
-import { type Identity, type Role, SERVICE_TOKEN_HEADER } from './identity-types.ts';
+import { asRole, type Identity, type Role, SERVICE_TOKEN_HEADER } from './identity-types.ts';
 
 export { SERVICE_TOKEN_HEADER };
 
@@ -94,7 +94,7 @@ export class DeploymentCredentials {
         });
         const user = payload.user;
         const identity =
-          user && typeof user.id === 'string' && (user.role === 'USER' || user.role === 'ADMIN')
+          user && typeof user.id === 'string' && asRole(user.role)
             ? { userId: user.id, email: typeof user.email === 'string' ? user.email : '', role: user.role }
             : undefined;
         return { service: payload.sub, identity };

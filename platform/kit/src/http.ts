@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { type DeploymentCredentials, SERVICE_TOKEN_HEADER } from './credentials.ts';
 import { type FieldProblem, Problem, statusTitle } from './errors.ts';
 import { type Identity, withIdentity } from './identity.ts';
+import { hasRole } from './identity-types.ts';
 import { findHostileValue, withSafeNumbers } from './input-guards.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import { ServiceCallError } from './service-client.ts';
@@ -293,10 +294,10 @@ function toProblem(error: FastifyError): Problem {
   return problem;
 }
 
-/** Route guard: the caller must be signed in (and have the role, when given). */
+/** Route guard: the caller must be signed in (and pass the role, when given: an ADMIN passes AGENT). */
 export function requireIdentity(req: FastifyRequest, role?: Identity['role']): Identity {
   const identity = req.identity;
   if (!identity) throw new Problem(401, 'Authentication is required');
-  if (role && identity.role !== role) throw new Problem(403, `This needs the ${role} role`);
+  if (role && !hasRole(identity.role, role)) throw new Problem(403, `This needs the ${role} role`);
   return identity;
 }

@@ -41,6 +41,12 @@ export { requireIdentity, type ServiceApp, sendProblem } from './http.ts';
 export { fetchPage } from './page-query.ts';
 export { type Periodic, repeatEvery } from './periodic.ts';
 export * from './pure.ts';
+export {
+  MemoryRateLimiter,
+  type RateLimitDecision,
+  type RateLimiter,
+  RedisRateLimiter,
+} from './rate-limiter.ts';
 export { BrokenCircuitError, breakerOptions, CircuitBreakers, defaultBreakerOptions } from './resilience.ts';
 export type { RetentionTask } from './retention.ts';
 export { problemResponses, withRetryAfter } from './route-helpers.ts';

@@ -18,7 +18,7 @@ export {
   ProblemSchema,
   unprocessable,
 } from './errors.ts';
-export { type Identity, type Role, SERVICE_TOKEN_HEADER } from './identity-types.ts';
+export { asRole, hasRole, type Identity, ROLES, type Role, SERVICE_TOKEN_HEADER } from './identity-types.ts';
 export {
   type Page,
   PageQuery,
@@ -31,3 +31,11 @@ export {
   toPage,
 } from './page.ts';
 export { escapeLike, isUniqueViolation, likeContains, likePrefix } from './sql-text.ts';
+export {
+  type BucketDecision,
+  type BucketLimit,
+  type BucketState,
+  bucketIdleTtlMs,
+  retryAfterSeconds,
+  takeToken,
+} from './token-bucket.ts';

@@ -166,7 +166,7 @@ export type JsonClient = ReturnType<typeof jsonClient>;
  */
 export function asUser(
   userId: string = randomUUID(),
-  role: 'USER' | 'ADMIN' = 'USER',
+  role: 'USER' | 'AGENT' | 'ADMIN' = 'USER',
   email = `${userId}@example.test`,
   audience: string | string[] = everyService,
 ): Record<string, string> {

@@ -1,3 +1,4 @@
+import { bucketIdleTtlMs, takeToken } from '@sagamart/kit/pure';
 import { describe, expect, it } from 'vitest';
 import { authorize, identityFromClaims } from '../src/domain/access-policy.ts';
 import {
@@ -16,7 +17,6 @@ import {
 } from '../src/domain/header-policy.ts';
 import { inspectPath, isWebAppPath } from '../src/domain/path-policy.ts';
 import { type GatewayRoute, RouteTable, upstreamPath } from '../src/domain/route-table.ts';
-import { bucketIdleTtlMs, takeToken } from '../src/domain/token-bucket.ts';
 
 function route(id: string, path: string, extra: Partial<GatewayRoute> = {}): GatewayRoute {
   return {
@@ -258,11 +258,24 @@ describe('access policy', () => {
     expect(authorize('ADMIN', admin)).toBe('allow');
   });
 
+  it('lets agents through USER and AGENT routes but not ADMIN ones; admins pass AGENT routes', () => {
+    const agent = { ...user, role: 'AGENT' as const };
+    expect(authorize('USER', agent)).toBe('allow');
+    expect(authorize('AGENT', agent)).toBe('allow');
+    expect(authorize('AGENT', admin)).toBe('allow');
+    expect(authorize('AGENT', user)).toBe('forbidden');
+    expect(authorize('AGENT', undefined)).toBe('unauthenticated');
+    expect(authorize('ADMIN', agent)).toBe('forbidden');
+  });
+
   it('accepts only access tokens with a subject, a known role and an e-mail', () => {
     const claims = { sub: 'u', email: 'u@x', role: 'USER', token_type: 'access' };
     expect(identityFromClaims(claims)).toEqual({ identity: user });
     expect(identityFromClaims({ ...claims, token_type: 'refresh' })).toHaveProperty('error');
     expect(identityFromClaims({ ...claims, role: 'ROOT' })).toHaveProperty('error');
+    expect(identityFromClaims({ ...claims, role: 'AGENT' })).toEqual({
+      identity: { ...user, role: 'AGENT' },
+    });
     expect(identityFromClaims({ ...claims, sub: '' })).toHaveProperty('error');
   });
 });

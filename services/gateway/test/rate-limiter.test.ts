@@ -1,6 +1,6 @@
+import { MemoryRateLimiter, RedisRateLimiter } from '@sagamart/kit';
 import { testLog } from '@sagamart/testkit';
 import { describe, expect, it } from 'vitest';
-import { MemoryRateLimiter, RedisRateLimiter } from '../src/infra/rate-limiter.ts';
 
 const limit = { capacity: 2, refillPerSecond: 1 };
 

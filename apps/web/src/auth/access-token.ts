@@ -1,4 +1,4 @@
-export type Role = 'USER' | 'ADMIN';
+export type Role = 'USER' | 'AGENT' | 'ADMIN';
 
 /** Claims the identity service puts in access tokens. */
 export interface AccessTokenClaims {
@@ -38,7 +38,7 @@ function isClaims(value: unknown): value is AccessTokenClaims {
   return (
     typeof claims.sub === 'string' &&
     typeof claims.email === 'string' &&
-    (claims.role === 'USER' || claims.role === 'ADMIN') &&
+    (claims.role === 'USER' || claims.role === 'AGENT' || claims.role === 'ADMIN') &&
     typeof claims.exp === 'number'
   );
 }

@@ -6,7 +6,7 @@ export type { Role, UserGrade, UserStatus };
 
 export const USER_STATUSES = serverEnum<UserStatus>()(['ACTIVE', 'INACTIVE', 'SUSPENDED']);
 export const USER_GRADES = serverEnum<UserGrade>()(['NORMAL', 'SILVER', 'GOLD', 'VIP']);
-export const ROLES = serverEnum<UserRole>()(['USER', 'ADMIN']) satisfies readonly Role[];
+export const ROLES = serverEnum<UserRole>()(['USER', 'AGENT', 'ADMIN']) satisfies readonly Role[];
 
 export const STATUS_COLORS: Record<UserStatus, string> = {
   ACTIVE: 'teal',
@@ -23,5 +23,6 @@ export const GRADE_COLORS: Record<UserGrade, string> = {
 
 export const ROLE_COLORS: Record<Role, string> = {
   USER: 'blue',
+  AGENT: 'teal',
   ADMIN: 'orange',
 };

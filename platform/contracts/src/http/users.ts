@@ -85,6 +85,7 @@ export const PasswordChangeBody = Type.Object({
 export const AdminUserChangeBody = Type.Object({
   status: Type.Optional(StatusSchema),
   grade: Type.Optional(GradeSchema),
+  /** One role per user: AGENT grants the agent console (chat), USER or ADMIN revokes it. Takes effect at the next token refresh. */
   role: Type.Optional(RoleSchema),
 });
 

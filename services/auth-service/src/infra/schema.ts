@@ -139,4 +139,13 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // The AGENT role (issue 12): customer-service staff.
+  '0004_agent_role': {
+    async up(db: Kysely<unknown>) {
+      await sql`alter table accounts drop constraint if exists accounts_role_check`.execute(db);
+      await sql`alter table accounts add constraint accounts_role_check check (role in ('USER', 'AGENT', 'ADMIN'))`.execute(
+        db,
+      );
+    },
+  },
 };

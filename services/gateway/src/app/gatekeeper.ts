@@ -1,10 +1,9 @@
-import type { Identity } from '@sagamart/kit';
+import type { Identity, RateLimiter } from '@sagamart/kit';
 import { authorize } from '../domain/access-policy.ts';
 import type { BearerToken } from '../domain/header-policy.ts';
 import type { RouteRole } from '../domain/route-table.ts';
 import { type AccessTokenVerifier, InvalidTokenError } from '../infra/access-tokens.ts';
 import { KeysUnavailableError } from '../infra/jwks-key-store.ts';
-import type { RateLimiter } from '../infra/rate-limiter.ts';
 import {
   authenticationRequired,
   invalidToken,

@@ -1,8 +1,8 @@
+import type { BucketLimit } from '@sagamart/kit/pure';
 import { type Static, Type } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { inspectPath } from './path-policy.ts';
 import { type GatewayRoute, hasPathPrefix, RouteTable, WEBSOCKET_PREFIX } from './route-table.ts';
-import type { BucketLimit } from './token-bucket.ts';
 
 /** The refreshable part of the gateway's configuration (`gateway.routes`, `.rateLimits`, `.cors`), validated. */
 export interface GatewaySettings {
@@ -15,7 +15,12 @@ const RouteConfig = Type.Object({
   id: Type.String({ minLength: 1 }),
   path: Type.String({ pattern: '^/' }),
   service: Type.String({ minLength: 1 }),
-  role: Type.Union([Type.Literal('NONE'), Type.Literal('USER'), Type.Literal('ADMIN')]),
+  role: Type.Union([
+    Type.Literal('NONE'),
+    Type.Literal('USER'),
+    Type.Literal('AGENT'),
+    Type.Literal('ADMIN'),
+  ]),
   rateLimit: Type.Optional(Type.String({ minLength: 1 })),
   timeoutMs: Type.Optional(Type.Integer({ minimum: 1 })),
   maxBodyBytes: Type.Optional(Type.Integer({ minimum: 0 })),

@@ -1,6 +1,14 @@
 import type { IncomingMessage } from 'node:http';
 import fastifyWebsocket from '@fastify/websocket';
-import { breakerOptions, CircuitBreakers, type ServiceApp, type ServiceContext } from '@sagamart/kit';
+import {
+  breakerOptions,
+  CircuitBreakers,
+  MemoryRateLimiter,
+  type RateLimiter,
+  RedisRateLimiter,
+  type ServiceApp,
+  type ServiceContext,
+} from '@sagamart/kit';
 import { isUpstreamFailure } from '../app/forward-request.ts';
 import { Gatekeeper } from '../app/gatekeeper.ts';
 import { LiveSettings } from '../app/live-settings.ts';
@@ -8,7 +16,6 @@ import { RevocationFeed } from '../app/revocation-feed.ts';
 import { stripIdentityHeaders } from '../domain/header-policy.ts';
 import { AccessTokenVerifier, jwksFromService } from '../infra/access-tokens.ts';
 import { JwksKeyStore } from '../infra/jwks-key-store.ts';
-import { MemoryRateLimiter, type RateLimiter, RedisRateLimiter } from '../infra/rate-limiter.ts';
 import { registerCors } from './cors.ts';
 import { registerDocs } from './docs.ts';
 import { registerPlatformRoutes } from './platform.ts';

@@ -191,4 +191,13 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // The AGENT role (issue 12): customer-service staff.
+  '0005_agent_role': {
+    async up(db: Kysely<unknown>) {
+      await sql`alter table users drop constraint if exists users_role_check`.execute(db);
+      await sql`alter table users add constraint users_role_check check (role in ('USER', 'AGENT', 'ADMIN'))`.execute(
+        db,
+      );
+    },
+  },
 };

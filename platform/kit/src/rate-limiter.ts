@@ -1,6 +1,6 @@
-import type { ServiceContext } from '@sagamart/kit';
 import { Redis } from 'ioredis';
-import { type BucketLimit, type BucketState, bucketIdleTtlMs, takeToken } from '../domain/token-bucket.ts';
+import type { Logger as PinoLogger } from 'pino';
+import { type BucketLimit, type BucketState, bucketIdleTtlMs, takeToken } from './token-bucket.ts';
 
 export interface RateLimitDecision {
   allowed: boolean;
@@ -57,7 +57,7 @@ if allowed == 1 then return {1, 0} end
 return {0, math.max(1, math.ceil((1 - tokens) / rate))}
 `;
 
-type Logger = ServiceContext['log'];
+type Logger = PinoLogger;
 type TakeTokenCommand = (
   key: string,
   capacity: number,
