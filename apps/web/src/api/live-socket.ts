@@ -106,14 +106,16 @@ export class LiveSocket {
     if (!token || this.stopped) return;
     // The token rides as a subprotocol, so it never appears in a URL or a log.
     const create =
-      this.options.createSocket ?? ((url, protocols) => new WebSocket(url, protocols) as unknown as SocketLike);
+      this.options.createSocket ??
+      ((url, protocols) => new WebSocket(url, protocols) as unknown as SocketLike);
     const socket = create(this.options.url, ['bearer', token]);
     this.socket = socket;
     socket.onopen = () => {
       this.lastHeard = Date.now();
       this.options.onOpen((frame) => socket.send(JSON.stringify(frame)));
       clearInterval(this.heartbeat);
-      if (this.options.ping !== undefined) this.heartbeat = setInterval(() => this.beat(socket), PING_EVERY_MS);
+      if (this.options.ping !== undefined)
+        this.heartbeat = setInterval(() => this.beat(socket), PING_EVERY_MS);
     };
     socket.onmessage = (event) => {
       this.lastHeard = Date.now();

@@ -9,8 +9,8 @@ import {
   useState,
 } from 'react';
 import { ApiErrorAlert } from '../ui/ApiErrorAlert.tsx';
-import { CHAT_TEXT_MAX, type ChatMessage, codePointLength } from './chat-api.ts';
 import { useChat, useConversation } from './ChatCenter.tsx';
+import { CHAT_TEXT_MAX, type ChatMessage, codePointLength } from './chat-api.ts';
 import type { OutgoingMessage } from './chat-stream.ts';
 
 /** Send `typing:true` again this often while typing goes on (the other side drops it after 6 s). */
@@ -51,7 +51,8 @@ export function ChatThread({
   const { state, error, loadOlder, loadingOlder } = useConversation(conversationId);
   const messages = state?.messages ?? [];
   const pending = outgoing.filter(
-    (m) => m.conversationId === conversationId && !messages.some((s) => s.clientMessageId === m.clientMessageId),
+    (m) =>
+      m.conversationId === conversationId && !messages.some((s) => s.clientMessageId === m.clientMessageId),
   );
   const scroller = useScrollKeeper(messages, pending.length, state?.otherTyping ?? false);
 
@@ -144,9 +145,7 @@ export function ChatThread({
           </Text>
         )}
       </Box>
-      {composerNotice ?? (
-        <Composer conversationId={conversationId} onSend={onSend} tools={composerTools} />
-      )}
+      {composerNotice ?? <Composer conversationId={conversationId} onSend={onSend} tools={composerTools} />}
     </Stack>
   );
 }
@@ -201,7 +200,12 @@ function PendingBubble({ message }: { message: OutgoingMessage }) {
           <Anchor component="button" size="xs" onClick={() => stream?.retry(message.clientMessageId)}>
             다시 보내기
           </Anchor>
-          <Anchor component="button" size="xs" c="dimmed" onClick={() => stream?.discard(message.clientMessageId)}>
+          <Anchor
+            component="button"
+            size="xs"
+            c="dimmed"
+            onClick={() => stream?.discard(message.clientMessageId)}
+          >
             삭제
           </Anchor>
         </Group>
@@ -317,7 +321,11 @@ function Composer({
           }}
           onKeyDown={onKeyDown}
           onBlur={typing.stop}
-          error={tooLong ? `${CHAT_TEXT_MAX.toLocaleString('ko-KR')}자까지 보낼 수 있습니다 (${length.toLocaleString('ko-KR')}자)` : undefined}
+          error={
+            tooLong
+              ? `${CHAT_TEXT_MAX.toLocaleString('ko-KR')}자까지 보낼 수 있습니다 (${length.toLocaleString('ko-KR')}자)`
+              : undefined
+          }
           style={{ flex: 1 }}
         />
         {tools?.((inserted) => setText((current) => (current ? `${current}\n${inserted}` : inserted)))}

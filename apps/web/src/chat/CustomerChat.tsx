@@ -1,4 +1,16 @@
-import { ActionIcon, Alert, Anchor, Box, Button, CloseButton, Group, Indicator, Paper, Stack, Text } from '@mantine/core';
+import {
+  ActionIcon,
+  Alert,
+  Anchor,
+  Box,
+  Button,
+  CloseButton,
+  Group,
+  Indicator,
+  Paper,
+  Stack,
+  Text,
+} from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
@@ -6,9 +18,14 @@ import { Link, useLocation } from 'react-router';
 import { loginPath } from '../auth/return-to.ts';
 import { useSession } from '../auth/use-session.ts';
 import { ApiErrorAlert } from '../ui/ApiErrorAlert.tsx';
-import { chatQueryPrefix, type ConversationView, myConversationsQuery, openConversation } from './chat-api.ts';
 import { useChat, useChatConnection, useConversationState } from './ChatCenter.tsx';
 import { ChatThread } from './ChatThread.tsx';
+import {
+  type ConversationView,
+  chatQueryPrefix,
+  myConversationsQuery,
+  openConversation,
+} from './chat-api.ts';
 import { chatPanel, useChatPanel } from './chat-panel.ts';
 import type { ConversationState } from './chat-store.ts';
 
@@ -27,7 +44,9 @@ export function CustomerChat() {
     <>
       {!panel.opened && <ChatButton signedIn={Boolean(user)} />}
       {panel.opened && (
-        <ChatPanelFrame>{user ? <CustomerConversation orderId={panel.orderId} /> : <SignInPrompt />}</ChatPanelFrame>
+        <ChatPanelFrame>
+          {user ? <CustomerConversation orderId={panel.orderId} /> : <SignInPrompt />}
+        </ChatPanelFrame>
       )}
       {/* Keeps the socket (and so the unread badge) live while a conversation is going on. */}
       {user && !panel.opened && <ActiveConversationWatcher />}
@@ -96,7 +115,10 @@ function ChatPanelFrame({ children }: { children: React.ReactNode }) {
         px="sm"
         py="xs"
         wrap="nowrap"
-        style={{ borderBottom: '1px solid var(--mantine-color-gray-3)', background: 'var(--mantine-color-teal-0)' }}
+        style={{
+          borderBottom: '1px solid var(--mantine-color-gray-3)',
+          background: 'var(--mantine-color-teal-0)',
+        }}
       >
         <Text fw={700}>고객센터 상담</Text>
         <CloseButton aria-label="상담 창 닫기" onClick={() => chatPanel.close()} />
@@ -236,7 +258,15 @@ export function waitText(seconds: number | null): string {
 
 function ChatIcon() {
   return (
-    <svg width="28" height="28" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="2" aria-hidden="true">
+    <svg
+      width="28"
+      height="28"
+      viewBox="0 0 24 24"
+      fill="none"
+      stroke="currentColor"
+      strokeWidth="2"
+      aria-hidden="true"
+    >
       <path d="M21 12a8 8 0 0 1-11.6 7.1L4 20l1-4.3A8 8 0 1 1 21 12z" />
     </svg>
   );

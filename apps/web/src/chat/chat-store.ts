@@ -1,5 +1,11 @@
 import type { ChatServerFrame } from '@sagamart/contracts/http/chat';
-import type { ChatMessage, ConversationStatus, ConversationView, MessagePage, SenderRole } from './chat-api.ts';
+import type {
+  ChatMessage,
+  ConversationStatus,
+  ConversationView,
+  MessagePage,
+  SenderRole,
+} from './chat-api.ts';
 
 // What the page shows of each conversation, merged from REST (history pages, the conversation view)
 // and the socket's frames. Immutable snapshots, so React can subscribe with useSyncExternalStore.
@@ -123,16 +129,17 @@ export class ChatStore {
               agentsOnline: view.agentsOnline,
             }
           : null,
-      otherReadSeq: Math.max(state.otherReadSeq, this.me === 'CUSTOMER' ? view.agentReadSeq : view.customerReadSeq),
+      otherReadSeq: Math.max(
+        state.otherReadSeq,
+        this.me === 'CUSTOMER' ? view.agentReadSeq : view.customerReadSeq,
+      ),
       myReadSeq: Math.max(state.myReadSeq, this.me === 'CUSTOMER' ? view.customerReadSeq : view.agentReadSeq),
     }));
   }
 
   /** This side read up to seq (sent to the server by the caller). */
   markRead(conversationId: string, seq: number): void {
-    this.update(conversationId, (state) =>
-      seq > state.myReadSeq ? { ...state, myReadSeq: seq } : state,
-    );
+    this.update(conversationId, (state) => (seq > state.myReadSeq ? { ...state, myReadSeq: seq } : state));
   }
 
   /** A frame from the socket (messages already deduplicated by the stream). */
@@ -145,7 +152,8 @@ export class ChatStore {
           messages: mergeMessages(state.messages, [message]),
           // The other side's message ends their typing; my own message is read by me.
           otherTyping: message.senderRole === this.me ? state.otherTyping : false,
-          myReadSeq: message.senderRole === this.me ? Math.max(state.myReadSeq, message.seq) : state.myReadSeq,
+          myReadSeq:
+            message.senderRole === this.me ? Math.max(state.myReadSeq, message.seq) : state.myReadSeq,
         }));
         if (message.senderRole !== this.me) this.clearTypingTimer(frame.conversationId);
         return;

@@ -134,7 +134,9 @@ describe('ChatStream', () => {
     for (const seq of [1, 2, 2, 1, 4, 3, 4]) socket.deliver(message(seq, `m${seq}`));
     socket.deliver(message(1, 'other conversation', 'x-1', OTHER));
 
-    const delivered = chat.frames.filter((f) => f.type === 'message').map((f) => `${f.conversationId === OTHER ? 'o' : ''}${f.seq}`);
+    const delivered = chat.frames
+      .filter((f) => f.type === 'message')
+      .map((f) => `${f.conversationId === OTHER ? 'o' : ''}${f.seq}`);
     expect(delivered).toEqual(['1', '2', '4', '3', 'o1']);
     expect(chat.stream.lastSeq(CONVERSATION)).toBe(4);
     chat.stream.stop();
@@ -154,7 +156,12 @@ describe('ChatStream', () => {
     const second = await chat.reconnected(2);
     expect(second.sent).toEqual([
       { type: 'resume', conversationId: CONVERSATION, since: 0 },
-      { type: 'message', conversationId: CONVERSATION, clientMessageId: 'mine-1', text: '배송은 언제 오나요?' },
+      {
+        type: 'message',
+        conversationId: CONVERSATION,
+        clientMessageId: 'mine-1',
+        text: '배송은 언제 오나요?',
+      },
       { type: 'message', conversationId: CONVERSATION, clientMessageId: 'mine-2', text: '답변 부탁드려요' },
     ]);
 
@@ -185,7 +192,11 @@ describe('ChatStream', () => {
     const second = await chat.reconnected(2);
     expect(second.sent.filter((f) => f.type === 'message')).toEqual([]);
     chat.stream.retry('mine-1');
-    expect(second.sent.at(-1)).toMatchObject({ type: 'message', clientMessageId: 'mine-1', text: '잠시만요' });
+    expect(second.sent.at(-1)).toMatchObject({
+      type: 'message',
+      clientMessageId: 'mine-1',
+      text: '잠시만요',
+    });
     expect(chat.outgoing[0]?.error).toBeUndefined();
     chat.stream.stop();
   });

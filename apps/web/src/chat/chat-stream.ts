@@ -123,7 +123,12 @@ export class ChatStream {
     const { error: _, ...again } = message;
     this.outgoing.set(clientMessageId, again);
     this.publishOutgoing();
-    this.sendFrame({ type: 'message', conversationId: again.conversationId, clientMessageId, text: again.text });
+    this.sendFrame({
+      type: 'message',
+      conversationId: again.conversationId,
+      clientMessageId,
+      text: again.text,
+    });
   }
 
   discard(clientMessageId: string): void {

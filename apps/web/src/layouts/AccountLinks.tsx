@@ -28,9 +28,9 @@ export function AccountLinks() {
       <Text size="sm" c="dimmed" visibleFrom="md" data-testid="signed-in-email">
         {user.email}
       </Text>
-      {user.role === 'ADMIN' && (
+      {user.role !== 'USER' && (
         <Anchor component={Link} to="/admin" fw={500}>
-          Admin
+          {user.role === 'AGENT' ? '상담 콘솔' : 'Admin'}
         </Anchor>
       )}
       <Anchor component={Link} to="/me" fw={500}>

@@ -3,6 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router';
+import { chatPanel } from '../../chat/chat-panel.ts';
 import { myCouponsQueryPrefix } from '../../coupons/coupons-api.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { useNotificationStatus } from '../../notifications/NotificationCenter.tsx';
@@ -99,6 +100,9 @@ function OrderHeader({ order }: { order: Order }) {
           </Text>
         </div>
         <Group>
+          <Button variant="light" onClick={() => chatPanel.open(order.orderId)}>
+            이 주문 문의하기
+          </Button>
           {order.status === 'PAYMENT_PENDING' && order.payableAmount > 0 && (
             <Button onClick={payNow}>Pay now</Button>
           )}
