@@ -377,6 +377,7 @@ function useScrollKeeper(messages: readonly ChatMessage[], pendingCount: number,
   const ref = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const fromBottom = useRef<number | null>(null);
+  const shownFirst = useRef<number | undefined>(undefined);
   const first = messages[0]?.seq;
   const last = messages.at(-1)?.seq;
 
@@ -384,12 +385,13 @@ function useScrollKeeper(messages: readonly ChatMessage[], pendingCount: number,
   useLayoutEffect(() => {
     const element = ref.current;
     if (!element) return;
-    if (fromBottom.current !== null) {
+    if (fromBottom.current !== null && first !== shownFirst.current) {
       element.scrollTop = element.scrollHeight - fromBottom.current;
       fromBottom.current = null;
     } else if (atBottom.current) {
       element.scrollTop = element.scrollHeight;
     }
+    shownFirst.current = first;
   }, [first, last, pendingCount, typing]);
 
   return {

@@ -62,6 +62,15 @@ export function agentConversationsQuery(status: ConversationStatus) {
 
 const conversationPath = (id: string) => `/api/agent/conversations/${encodeURIComponent(id)}`;
 
+/** One conversation the console shows (a link to it, or one that left the lists loaded). */
+export function agentConversationQuery(id: string | null) {
+  return queryOptions({
+    queryKey: [...chatQueryPrefix, 'agent', 'conversation', id],
+    queryFn: ({ signal }) => api.get<ConversationView>(conversationPath(id ?? ''), { signal }),
+    enabled: id !== null,
+  });
+}
+
 /** Takes a waiting conversation (no agentId) or assigns it to someone. */
 export function assignConversation(id: string, agentId?: string): Promise<ConversationView> {
   const body: chat.AssignBody = agentId ? { agentId } : {};

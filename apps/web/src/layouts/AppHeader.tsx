@@ -40,7 +40,7 @@ export function AppHeader({ navigation, admin = false }: AppHeaderProps) {
         </Anchor>
         {admin && (
           <Badge color="orange" variant="light">
-            Admin
+            {user?.role === 'AGENT' ? '상담' : 'Admin'}
           </Badge>
         )}
       </Group>

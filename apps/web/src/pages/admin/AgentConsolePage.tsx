@@ -26,6 +26,7 @@ import { playChime, setSoundEnabled, soundEnabled, TitleFlasher } from '../../ch
 import { useChat, useChatConnection } from '../../chat/ChatCenter.tsx';
 import { ChatThread } from '../../chat/ChatThread.tsx';
 import {
+  agentConversationQuery,
   agentConversationsQuery,
   agentsQuery,
   assignConversation,
@@ -81,7 +82,9 @@ export function AgentConsolePage() {
     ...(open.data?.content ?? []),
     ...(resolved.data?.content ?? []),
   ];
-  const selected = all.find((c) => c.id === selectedId) ?? null;
+  // The lists refresh on every frame; the conversation itself answers for one not (yet) in them.
+  const single = useQuery(agentConversationQuery(selectedId));
+  const selected = single.data ?? all.find((c) => c.id === selectedId) ?? null;
 
   const select = (id: string | null, nextTab: TabValue = tab) => {
     const next = new URLSearchParams(params);
@@ -159,6 +162,7 @@ export function AgentConsolePage() {
       <Text c="dimmed" ta="center">
         {selectedId ? '상담을 불러오는 중입니다…' : '왼쪽 목록에서 상담을 선택하세요.'}
       </Text>
+      <ApiErrorAlert error={single.error} title="상담을 불러오지 못했습니다" />
     </Paper>
   );
 
