@@ -5,6 +5,7 @@ import { sagaLogRetention } from './app/saga-log-retention.ts';
 import { orderDefaults, refreshableSettings } from './app/settings.ts';
 import { migrations, type OrderDb } from './infra/schema.ts';
 import { registerAdminRoutes } from './routes/admin-routes.ts';
+import { registerInternalRoutes } from './routes/internal-routes.ts';
 import { registerOrderRoutes } from './routes/order-routes.ts';
 
 export type { OrderDb } from './infra/schema.ts';
@@ -32,6 +33,7 @@ export default defineService<OrderDb>({
   routes: (app, ctx) => {
     registerOrderRoutes(app, ctx);
     registerAdminRoutes(app, ctx);
+    registerInternalRoutes(app, ctx);
   },
   onStart(ctx) {
     orderModule(ctx).worker.start();

@@ -1,0 +1,541 @@
+import type {
+  AgentView,
+  ChatErrorCode,
+  ChatMessage,
+  ConversationStatus,
+  ConversationView,
+  MessagePage,
+  SenderRole,
+} from '@sagamart/contracts/http/chat';
+import {
+  type Config,
+  type Identity,
+  type Kysely,
+  type Page,
+  Problem,
+  type RateLimiter,
+  sql,
+  type Transaction,
+  toPage,
+} from '@sagamart/kit';
+import { type Assignment, estimateWaitSeconds, planAssignments } from '../domain/assignment.ts';
+import {
+  type ConversationFacts,
+  canRead,
+  checkText,
+  isAgent,
+  mayAssign,
+  mayMarkRead,
+  mayResolve,
+  planMessage,
+  sideOf,
+} from '../domain/conversation.ts';
+import type { ChatUsers } from '../infra/chat-users.ts';
+import {
+  type ConversationRow,
+  type ConversationStore,
+  type MessageRow,
+  toMessage,
+} from '../infra/conversation-store.ts';
+import type { Orders } from '../infra/orders.ts';
+import type { PresenceStore } from '../infra/presence.ts';
+import type { ChatDb } from '../infra/schema.ts';
+import type { ChatEvent, ConversationRef } from './chat-events.ts';
+
+const STATUS_OF: Record<ChatErrorCode, number> = {
+  'bad-frame': 400,
+  'text-too-long': 400,
+  'text-empty': 400,
+  'rate-limited': 429,
+  'not-found': 404,
+  conflict: 409,
+  internal: 500,
+};
+
+/** A refusal both REST (problem+json) and the socket (an error frame with the same code) understand. */
+export function refusal(
+  code: ChatErrorCode,
+  message: string,
+  extensions: Record<string, unknown> = {},
+): Problem {
+  return new Problem(STATUS_OF[code], message, { code, extensions });
+}
+
+const NOT_FOUND = () => refusal('not-found', 'No such conversation');
+
+export function refOf(row: ConversationRow): ConversationRef {
+  return { id: row.id, customerId: row.customer_id, assigneeId: row.assignee_id, status: row.status };
+}
+
+function facts(row: ConversationRow): ConversationFacts {
+  return { customerId: row.customer_id, assigneeId: row.assignee_id, status: row.status };
+}
+
+const ASSIGN_LOCK = 'sagamart.chat.assign';
+
+type SendOutcome =
+  | { duplicate: ChatMessage }
+  | { appended: { message: MessageRow; conversation: ConversationRow }; reopened: boolean };
+
+export interface ChatDeps {
+  db: Kysely<ChatDb>;
+  transaction: <T>(fn: (trx: Transaction<ChatDb>) => Promise<T>) => Promise<T>;
+  store: ConversationStore;
+  users: ChatUsers;
+  orders: Orders;
+  presence: PresenceStore;
+  limiter: RateLimiter;
+  config: Config;
+  /** Delivers events to this instance's sockets and fans them out to the other instances. */
+  emit: (events: ChatEvent[]) => void;
+}
+
+/** The chat's use cases: every read and write checks the caller against the conversation. */
+export class Chat {
+  constructor(private readonly deps: ChatDeps) {}
+
+  private get cap(): number {
+    return this.deps.config.number('chat.assignment.maxOpenPerAgent');
+  }
+
+  /** Records a user from their token until user-service's events name them (agents are transfer targets at once). */
+  seen(identity: Identity): Promise<void> {
+    return this.deps.users.seen(identity);
+  }
+
+  // ---- customer ----
+
+  /** The customer's active conversation (created: false), or a new WAITING one about `orderId` if given. */
+  async open(identity: Identity, orderId?: string): Promise<{ view: ConversationView; created: boolean }> {
+    if (isAgent(identity.role))
+      throw new Problem(403, 'Agents answer conversations; only customers open them', {
+        code: 'agents-answer',
+      });
+    const { store } = this.deps;
+    const existing = await store.active(identity.userId);
+    if (existing) return { view: await this.view(identity, existing), created: false };
+    const order = orderId ? await this.deps.orders.customersOwn(orderId) : null;
+    await this.deps.users.seen(identity);
+    const created = await this.deps.transaction((trx) =>
+      store.create(trx, {
+        customerId: identity.userId,
+        orderId: order?.orderId ?? null,
+        orderNumber: order?.orderNumber ?? null,
+      }),
+    );
+    if (!created) {
+      // Opened concurrently (another tab): answer with the one that won.
+      const winner = await store.active(identity.userId);
+      if (winner) return { view: await this.view(identity, winner), created: false };
+      throw refusal('conflict', 'Try again');
+    }
+    this.deps.emit([{ kind: 'queued', conversation: refOf(created) }, { kind: 'queue' }]);
+    await this.autoAssign();
+    const fresh = (await store.get(created.id)) ?? created;
+    return { view: await this.view(identity, fresh), created: true };
+  }
+
+  async mine(identity: Identity): Promise<ConversationView[]> {
+    return this.views(identity, await this.deps.store.mine(identity.userId));
+  }
+
+  /** The conversation if the caller may read it; 404 otherwise (someone else's is as unknown as a missing one). */
+  async readable(identity: Identity, id: string): Promise<ConversationRow> {
+    const row = await this.deps.store.get(id);
+    if (!row || !canRead(identity, facts(row))) throw NOT_FOUND();
+    return row;
+  }
+
+  async get(identity: Identity, id: string): Promise<ConversationView> {
+    return this.view(identity, await this.readable(identity, id));
+  }
+
+  async history(
+    identity: Identity,
+    id: string,
+    before: number | undefined,
+    limit: number,
+  ): Promise<MessagePage> {
+    const row = await this.readable(identity, id);
+    const page = await this.deps.store.page(id, before, limit);
+    return { ...page, customerReadSeq: row.customer_read_seq, agentReadSeq: row.agent_read_seq };
+  }
+
+  /** Every message after `since`, in order, in batches (the socket's resume). */
+  async replay(
+    identity: Identity,
+    id: string,
+    since: number,
+    batch: number,
+  ): Promise<AsyncIterable<ChatMessage[]>> {
+    await this.readable(identity, id);
+    const store = this.deps.store;
+    return {
+      async *[Symbol.asyncIterator]() {
+        let after = since;
+        for (;;) {
+          const messages = await store.after(id, after, batch);
+          if (messages.length) yield messages;
+          if (messages.length < batch) return;
+          after = messages.at(-1)!.seq;
+        }
+      },
+    };
+  }
+
+  /** The whole conversation as plain text (Korean labels), oldest first. */
+  async transcript(identity: Identity, id: string): Promise<{ text: string; filename: string }> {
+    const row = await this.readable(identity, id);
+    const names = await this.deps.users.names([row.customer_id, row.assignee_id]);
+    const customer = names.get(row.customer_id) ?? '고객';
+    const agent = (row.assignee_id && names.get(row.assignee_id)) || '상담원';
+    const lines = [
+      `상담 기록 (${formatTime(row.created_at)})`,
+      ...(row.order_number ? [`문의 주문: ${row.order_number}`] : []),
+      `상태: ${STATUS_LABEL[row.status]}`,
+      '',
+    ];
+    for (let after = 0; ; ) {
+      const messages = await this.deps.store.after(id, after, 500);
+      for (const m of messages)
+        lines.push(
+          `[${formatTime(new Date(m.at))}] ${m.senderRole === 'CUSTOMER' ? customer : agent}: ${m.text}`,
+        );
+      if (messages.length < 500) break;
+      after = messages.at(-1)!.seq;
+    }
+    return {
+      text: `${lines.join('\n')}\n`,
+      filename: `chat-${row.created_at.toISOString().slice(0, 10)}.txt`,
+    };
+  }
+
+  // ---- messages, read markers, typing (REST and socket alike) ----
+
+  /**
+   * Stores a message with the next seq, once per clientMessageId (a resend answers the stored one with
+   * `duplicate`). A customer's message reopens a RESOLVED conversation into the queue.
+   */
+  async send(
+    identity: Identity,
+    id: string,
+    clientMessageId: string,
+    text: string,
+  ): Promise<{ message: ChatMessage; duplicate: boolean }> {
+    const { store } = this.deps;
+    const textRefusal = checkText(text);
+    if (textRefusal) throw refusal(textRefusal.code, textRefusal.message);
+    const row = await store.get(id);
+    if (!row || !canRead(identity, facts(row))) throw NOT_FOUND();
+    const earlier = await store.findMessage(this.deps.db, id, identity.userId, clientMessageId);
+    if (earlier) return { message: toMessage(earlier), duplicate: true };
+    await this.takeMessageToken(identity.userId);
+    const senderRole = sideOf(identity.role);
+    const outcome = await this.deps.transaction(async (trx): Promise<SendOutcome> => {
+      const locked = await store.lock(trx, id);
+      if (!locked) throw NOT_FOUND();
+      const again = await store.findMessage(trx, id, identity.userId, clientMessageId);
+      if (again) return { duplicate: toMessage(again) };
+      const plan = planMessage(identity, facts(locked));
+      if (plan.kind === 'refuse') throw refusal(plan.code, plan.message);
+      let current = locked;
+      if (plan.kind === 'reopen') {
+        const other = await store.active(locked.customer_id, trx);
+        if (other)
+          throw refusal('conflict', '진행 중인 다른 상담이 있습니다. 그 상담에서 이어서 문의해 주세요.');
+        current = await store.reopen(trx, id);
+      }
+      const appended = await store.append(trx, current, {
+        senderId: identity.userId,
+        senderRole,
+        clientMessageId,
+        text,
+      });
+      return { appended, reopened: plan.kind === 'reopen' };
+    });
+    if ('duplicate' in outcome) return { message: outcome.duplicate, duplicate: true };
+    const { appended, reopened } = outcome;
+    const message = toMessage(appended.message);
+    const ref = refOf(appended.conversation);
+    const events: ChatEvent[] = [{ kind: 'message', conversation: ref, seq: message.seq, message }];
+    if (reopened)
+      events.push(
+        { kind: 'status', conversation: ref },
+        { kind: 'queued', conversation: ref },
+        { kind: 'queue' },
+      );
+    this.deps.emit(events);
+    if (reopened) await this.autoAssign();
+    return { message, duplicate: false };
+  }
+
+  private async takeMessageToken(userId: string): Promise<void> {
+    const { config, limiter } = this.deps;
+    const messages = config.number('chat.rateLimit.messages');
+    const perSeconds = config.number('chat.rateLimit.perSeconds');
+    const decision = await limiter.take(`message:${userId}`, {
+      capacity: messages,
+      refillPerSecond: messages / perSeconds,
+    });
+    if (!decision.allowed)
+      throw refusal(
+        'rate-limited',
+        `메시지를 너무 빨리 보내고 있습니다. ${decision.retryAfterSeconds}초 후에 다시 보내 주세요.`,
+        {
+          retryAfterSeconds: decision.retryAfterSeconds,
+        },
+      );
+  }
+
+  /** The caller's side has read up to `seq`; the other side is told (read receipts). */
+  async markRead(identity: Identity, id: string, seq: number): Promise<void> {
+    const row = await this.deps.store.get(id);
+    if (!row || !mayMarkRead(identity, facts(row))) throw NOT_FOUND();
+    const by = sideOf(identity.role);
+    const updated = await this.deps.store.markRead(id, by, seq);
+    if (updated)
+      this.deps.emit([
+        {
+          kind: 'read',
+          conversation: refOf(updated),
+          seq: by === 'CUSTOMER' ? updated.customer_read_seq : updated.agent_read_seq,
+          by,
+        },
+      ]);
+  }
+
+  async typing(identity: Identity, id: string, typing: boolean): Promise<void> {
+    const row = await this.deps.store.get(id);
+    if (!row || !mayMarkRead(identity, facts(row))) throw NOT_FOUND();
+    this.deps.emit([{ kind: 'typing', conversation: refOf(row), by: sideOf(identity.role), typing }]);
+  }
+
+  // ---- agents ----
+
+  /** WAITING: the queue; OPEN/RESOLVED: the caller's own (an admin's: everyone's). */
+  async forAgent(
+    identity: Identity,
+    status: ConversationStatus,
+    page: number,
+    size: number,
+  ): Promise<Page<ConversationView>> {
+    await this.deps.users.seen(identity);
+    const assignee = identity.role === 'ADMIN' ? null : identity.userId;
+    const { rows, total } = await this.deps.store.forAgents(status, assignee, page, size);
+    return toPage(await this.views(identity, rows), total, page, size);
+  }
+
+  /** Manual assignment: empty `agentId` takes it; the cap applies only to automatic assignment. */
+  async assign(identity: Identity, id: string, agentId: string | undefined): Promise<ConversationView> {
+    await this.deps.users.seen(identity);
+    const target = agentId ?? identity.userId;
+    if (target !== identity.userId && !(await this.deps.users.agent(target)))
+      throw new Problem(422, 'The assignee must be an active agent or admin', { code: 'not-an-agent' });
+    const before = await this.deps.store.get(id);
+    const row = await this.deps.transaction(async (trx) => {
+      const locked = await this.deps.store.lock(trx, id);
+      if (!locked) throw NOT_FOUND();
+      const refused = mayAssign(identity, facts(locked));
+      if (refused) throw refusal(refused.code, refused.message);
+      if (locked.status === 'OPEN' && locked.assignee_id === target) return locked;
+      return this.deps.store.assign(trx, id, target);
+    });
+    if (before?.status !== row.status || before?.assignee_id !== row.assignee_id)
+      await this.emitAssigned([row], before?.status === 'WAITING');
+    // The previous assignee has a free place now.
+    await this.autoAssign();
+    return this.view(identity, row);
+  }
+
+  async transfer(identity: Identity, id: string, agentId: string): Promise<ConversationView> {
+    const row = await this.readable(identity, id);
+    if (row.status !== 'OPEN') throw refusal('conflict', 'Only an OPEN conversation can be transferred');
+    return this.assign(identity, id, agentId);
+  }
+
+  async resolve(identity: Identity, id: string): Promise<ConversationView> {
+    const row = await this.deps.transaction(async (trx) => {
+      const locked = await this.deps.store.lock(trx, id);
+      if (!locked) throw NOT_FOUND();
+      const refused = mayResolve(identity, facts(locked));
+      if (refused) throw refusal(refused.code, refused.message);
+      return { wasWaiting: locked.status === 'WAITING', row: await this.deps.store.resolve(trx, id) };
+    });
+    this.deps.emit([
+      { kind: 'status', conversation: refOf(row.row) },
+      ...(row.wasWaiting ? [{ kind: 'queue' } as const] : []),
+    ]);
+    await this.autoAssign();
+    return this.view(identity, row.row);
+  }
+
+  /** Every active agent and admin, with presence and load (the transfer picker). */
+  async agents(): Promise<AgentView[]> {
+    const [agents, online] = await Promise.all([this.deps.users.agents(), this.deps.presence.online()]);
+    const onlineSet = new Set(online);
+    const loads = await this.deps.store.loads(
+      this.deps.db,
+      agents.map((a) => a.userId),
+    );
+    return agents.map((a) => ({
+      agentId: a.userId,
+      name: a.name,
+      role: a.role === 'ADMIN' ? 'ADMIN' : 'AGENT',
+      online: onlineSet.has(a.userId),
+      openConversations: loads.get(a.userId)?.open ?? 0,
+    }));
+  }
+
+  /**
+   * A customer's orders for the console. An agent reads them only while one of that customer's
+   * conversations is assigned to them (OPEN); an admin always. Otherwise 404, as for a conversation.
+   */
+  async customerOrders(identity: Identity, customerId: string, page: number, size: number) {
+    if (identity.role !== 'ADMIN') {
+      const talking = await this.deps.db
+        .selectFrom('conversations')
+        .select('id')
+        .where('customer_id', '=', customerId)
+        .where('assignee_id', '=', identity.userId)
+        .where('status', '=', 'OPEN')
+        .executeTakeFirst();
+      if (!talking) throw new Problem(404, 'No conversation with this customer is assigned to you');
+    }
+    return this.deps.orders.ofCustomer(customerId, page, size);
+  }
+
+  // ---- automatic assignment ----
+
+  /**
+   * Gives queued conversations, oldest first, to the least busy online agents under the cap. Runs
+   * when the queue or an agent's load changes and when an agent comes online (and on a timer, for
+   * triggers another instance missed). One instance at a time assigns (an advisory lock).
+   */
+  async autoAssign(): Promise<Assignment[]> {
+    const online = await this.deps.presence.online();
+    if (online.length === 0) return [];
+    const cap = this.cap;
+    const assigned = await this.deps.transaction(async (trx) => {
+      await sql`select pg_advisory_xact_lock(hashtext(${ASSIGN_LOCK}))`.execute(trx);
+      const queue = await this.deps.store.queue(trx);
+      if (queue.length === 0) return [];
+      const loads = await this.deps.store.loads(trx, online);
+      const agents = [...loads]
+        .sort(([a, x], [b, y]) => x.lastAssignedAt - y.lastAssignedAt || a.localeCompare(b))
+        .map(([agentId, load]) => ({ agentId, open: load.open }));
+      const plan = planAssignments(
+        queue.map((q) => q.id),
+        agents,
+        cap,
+      );
+      const rows: ConversationRow[] = [];
+      for (const step of plan) {
+        const row = await trx
+          .updateTable('conversations')
+          .set({
+            status: 'OPEN',
+            assignee_id: step.agentId,
+            assigned_at: sql<Date>`clock_timestamp()`,
+            updated_at: sql<Date>`clock_timestamp()`,
+          })
+          .where('id', '=', step.conversationId)
+          .where('status', '=', 'WAITING')
+          .returningAll()
+          .executeTakeFirst();
+        if (row) rows.push(row);
+      }
+      return rows;
+    });
+    if (assigned.length) await this.emitAssigned(assigned, true);
+    return assigned.map((r) => ({ conversationId: r.id, agentId: r.assignee_id! }));
+  }
+
+  private async emitAssigned(rows: ConversationRow[], leftQueue: boolean): Promise<void> {
+    const names = await this.deps.users.names(rows.map((r) => r.assignee_id));
+    const events: ChatEvent[] = [];
+    for (const row of rows)
+      events.push(
+        {
+          kind: 'assigned',
+          conversation: refOf(row),
+          agentId: row.assignee_id!,
+          agentName: names.get(row.assignee_id!) ?? '상담원',
+          lastSeq: row.last_seq,
+        },
+        { kind: 'status', conversation: refOf(row) },
+      );
+    if (leftQueue) events.push({ kind: 'queue' });
+    this.deps.emit(events);
+  }
+
+  // ---- views ----
+
+  /** Queue positions (1 = next) of every waiting conversation, and the figures of the wait estimate. */
+  async queueState(): Promise<{
+    positions: Map<string, { position: number; customerId: string }>;
+    estimate: (position: number) => number | null;
+    agentsOnline: boolean;
+  }> {
+    const [queue, online, average] = await Promise.all([
+      this.deps.store.queue(),
+      this.deps.presence.online(),
+      this.deps.store.averageHandleSeconds(),
+    ]);
+    const handle = average ?? this.deps.config.number('chat.queue.defaultHandleSeconds');
+    const cap = this.cap;
+    return {
+      positions: new Map(queue.map((q, i) => [q.id, { position: i + 1, customerId: q.customer_id }])),
+      estimate: (position) => estimateWaitSeconds(position, online.length, cap, handle),
+      agentsOnline: online.length > 0,
+    };
+  }
+
+  async view(identity: Identity, row: ConversationRow): Promise<ConversationView> {
+    return (await this.views(identity, [row]))[0]!;
+  }
+
+  async views(identity: Identity, rows: ConversationRow[]): Promise<ConversationView[]> {
+    if (rows.length === 0) return [];
+    const side: SenderRole = sideOf(identity.role);
+    const [names, last, unread, queue] = await Promise.all([
+      this.deps.users.names(rows.flatMap((r) => [r.customer_id, r.assignee_id])),
+      this.deps.store.lastMessages(rows),
+      this.deps.store.unread(rows, side),
+      this.queueState(),
+    ]);
+    return rows.map((row) => {
+      const waiting = row.status === 'WAITING' ? queue.positions.get(row.id)?.position : undefined;
+      return {
+        id: row.id,
+        status: row.status,
+        orderId: row.order_id,
+        orderNumber: row.order_number,
+        customerId: row.customer_id,
+        customerName: names.get(row.customer_id) ?? '고객',
+        assigneeId: row.assignee_id,
+        assigneeName: row.assignee_id ? (names.get(row.assignee_id) ?? '상담원') : null,
+        queuePosition: waiting ?? null,
+        estimatedWaitSeconds: waiting ? queue.estimate(waiting) : null,
+        agentsOnline: queue.agentsOnline,
+        lastSeq: row.last_seq,
+        lastMessage: last.get(row.id) ?? null,
+        customerReadSeq: row.customer_read_seq,
+        agentReadSeq: row.agent_read_seq,
+        unreadCount: unread.get(row.id) ?? 0,
+        createdAt: row.created_at.toISOString(),
+        updatedAt: row.updated_at.toISOString(),
+        resolvedAt: row.resolved_at?.toISOString() ?? null,
+      };
+    });
+  }
+}
+
+const STATUS_LABEL: Record<ConversationStatus, string> = {
+  WAITING: '대기 중',
+  OPEN: '상담 중',
+  RESOLVED: '종료',
+};
+
+function formatTime(date: Date): string {
+  return date.toLocaleString('ko-KR', { timeZone: 'Asia/Seoul', hour12: false });
+}

@@ -1,0 +1,429 @@
+import {
+  CHAT_ERROR_CODES,
+  CHAT_SOCKET_CLOSE,
+  ChatClientFrame,
+  type ChatErrorCode,
+  type ChatMessage,
+  type ChatServerFrame,
+} from '@sagamart/contracts/http/chat';
+import { type Identity, type Periodic, Problem, repeatEvery } from '@sagamart/kit';
+import type { Logger } from 'pino';
+import { Compile } from 'typebox/compile';
+import type WebSocket from 'ws';
+import { canRead, isAgent } from '../domain/conversation.ts';
+import type { ConversationStore } from '../infra/conversation-store.ts';
+import type { Chat } from './chat.ts';
+import type { ChatEvent, ConversationRef } from './chat-events.ts';
+
+export interface HubSettings {
+  pingMs: number;
+  maxBufferedBytes: number;
+  replayBatch: number;
+  sweepMs: number;
+}
+
+const clientFrame = Compile(ChatClientFrame);
+const ERROR_CODES = new Set<string>(CHAT_ERROR_CODES);
+
+/** One open /ws/chat socket of one user. */
+class Subscriber {
+  /** Per conversation, the highest seq sent on this socket: later ones are sent once, in order. */
+  readonly lastSent = new Map<string, number>();
+  /** Conversations the socket resumed (an agent or admin looking at one that is not theirs). */
+  readonly watching = new Set<string>();
+  readonly pumping = new Set<string>();
+  readonly again = new Set<string>();
+  alive = true;
+  closed = false;
+
+  constructor(
+    readonly identity: Identity,
+    readonly socket: WebSocket,
+  ) {}
+
+  get agent(): boolean {
+    return isAgent(this.identity.role);
+  }
+}
+
+/**
+ * This instance's chat sockets. A message reaches a socket in seq order and once: the next one is
+ * sent directly, a gap is read from the database (a fan-out that arrived late or never: the sweep).
+ * Everything else (typing, read marks, assignment, status, queue) is a plain notice.
+ */
+export class ChatHub {
+  private readonly byUser = new Map<string, Set<Subscriber>>();
+  private heartbeat: NodeJS.Timeout | undefined;
+  private sweeper: Periodic | undefined;
+  private queueTimer: NodeJS.Timeout | undefined;
+  private readonly newlyQueued = new Set<string>();
+
+  constructor(
+    private readonly chat: Chat,
+    private readonly store: ConversationStore,
+    private readonly settings: () => HubSettings,
+    private readonly log: Logger,
+    /** An agent's first socket here opened or its last one closed. */
+    private readonly onAgentsChanged: () => void,
+  ) {}
+
+  get connections(): number {
+    let n = 0;
+    for (const set of this.byUser.values()) n += set.size;
+    return n;
+  }
+
+  /** The agents (and admins) holding a socket here, with how many each. */
+  agentConnections(): Map<string, number> {
+    const agents = new Map<string, number>();
+    for (const [userId, set] of this.byUser) {
+      const n = [...set].filter((s) => s.agent).length;
+      if (n) agents.set(userId, n);
+    }
+    return agents;
+  }
+
+  start(): void {
+    this.heartbeat = setInterval(() => this.ping(), this.settings().pingMs);
+    this.heartbeat.unref();
+    this.sweeper = repeatEvery(
+      () => this.settings().sweepMs,
+      () => this.sweep().catch((error) => this.log.warn({ err: error }, 'chat sweep failed')),
+    );
+  }
+
+  /** Closes every socket with 1001: clients reconnect (to another instance) and resume. */
+  stop(): void {
+    clearInterval(this.heartbeat);
+    clearTimeout(this.queueTimer);
+    void this.sweeper?.stop();
+    for (const set of this.byUser.values())
+      for (const sub of set) this.close(sub, CHAT_SOCKET_CLOSE.goingAway, 'server restarting');
+  }
+
+  async attach(identity: Identity, socket: WebSocket): Promise<void> {
+    const sub = new Subscriber(identity, socket);
+    const set = this.byUser.get(identity.userId) ?? new Set();
+    this.byUser.set(identity.userId, set);
+    const firstAgentSocket = sub.agent && ![...set].some((s) => s.agent);
+    set.add(sub);
+    socket.on('pong', () => {
+      sub.alive = true;
+    });
+    socket.on('message', (data, isBinary) => {
+      void this.onFrame(sub, isBinary ? null : data.toString()).catch((error) => {
+        this.log.warn({ err: error, userId: identity.userId }, 'chat frame failed');
+        this.write(sub, { type: 'error', code: 'internal', message: 'Something went wrong; try again' });
+      });
+    });
+    socket.on('close', () => this.detach(sub));
+    socket.on('error', () => this.detach(sub));
+    await this.chat.seen(identity);
+    // Live messages of the user's conversations continue from what they hold now (history is REST's).
+    for (const row of await this.store.participating(identity.userId, sub.agent))
+      if (!sub.lastSent.has(row.id)) sub.lastSent.set(row.id, row.last_seq);
+    if (firstAgentSocket) this.onAgentsChanged();
+    if (!sub.agent) await this.sendQueuePositions([sub]);
+  }
+
+  // ---- client frames ----
+
+  private async onFrame(sub: Subscriber, text: string | null): Promise<void> {
+    let frame: unknown;
+    try {
+      frame = text === null ? undefined : JSON.parse(text);
+    } catch {
+      frame = undefined;
+    }
+    if (!clientFrame.Check(frame)) {
+      this.write(sub, {
+        type: 'error',
+        code: 'bad-frame',
+        message: 'Expected a message, typing, read, resume or ping frame (docs/events.md)',
+      });
+      return;
+    }
+    const { identity } = sub;
+    try {
+      switch (frame.type) {
+        case 'ping':
+          this.write(sub, { type: 'pong' });
+          return;
+        case 'message': {
+          const sent = await this.chat.send(
+            identity,
+            frame.conversationId,
+            frame.clientMessageId,
+            frame.text,
+          );
+          // A resend is answered with the stored message, even if this socket had it already.
+          if (sent.duplicate) this.write(sub, { type: 'message', ...sent.message });
+          else this.deliver(sub, frame.conversationId, sent.message.seq, sent.message);
+          return;
+        }
+        case 'typing':
+          await this.chat.typing(identity, frame.conversationId, frame.typing);
+          return;
+        case 'read':
+          await this.chat.markRead(identity, frame.conversationId, frame.seq);
+          return;
+        case 'resume':
+          await this.resume(sub, frame.conversationId, frame.since);
+          return;
+      }
+    } catch (error) {
+      if (!(error instanceof Problem)) throw error;
+      const code = (ERROR_CODES.has(error.code) ? error.code : 'internal') as ChatErrorCode;
+      this.write(sub, {
+        type: 'error',
+        code,
+        message: error.message,
+        ...('conversationId' in frame ? { conversationId: frame.conversationId } : {}),
+        ...('clientMessageId' in frame ? { clientMessageId: frame.clientMessageId } : {}),
+      });
+    }
+  }
+
+  /** Everything after `since`, in order, then `resumed`; later messages follow live. */
+  private async resume(sub: Subscriber, conversationId: string, since: number): Promise<void> {
+    const { replayBatch } = this.settings();
+    const batches = await this.chat.replay(sub.identity, conversationId, since, replayBatch);
+    sub.watching.add(conversationId);
+    sub.pumping.add(conversationId);
+    let last = since;
+    try {
+      for await (const batch of batches) {
+        for (const message of batch) {
+          if (!this.write(sub, { type: 'message', ...message })) return;
+          last = message.seq;
+        }
+      }
+      sub.lastSent.set(conversationId, last);
+    } finally {
+      sub.pumping.delete(conversationId);
+    }
+    this.write(sub, { type: 'resumed', conversationId, last });
+    // Anything committed after the replay's last read.
+    await this.pump(sub, conversationId);
+  }
+
+  // ---- events (this instance's and the other instances') ----
+
+  apply(events: readonly ChatEvent[]): void {
+    for (const event of events) {
+      switch (event.kind) {
+        case 'message':
+          for (const sub of this.readers(event.conversation))
+            this.deliver(sub, event.conversation.id, event.seq, event.message);
+          break;
+        case 'typing':
+          for (const sub of this.readers(event.conversation))
+            if (sub.agent !== (event.by === 'AGENT'))
+              this.write(sub, {
+                type: 'typing',
+                conversationId: event.conversation.id,
+                typing: event.typing,
+                by: event.by,
+              });
+          break;
+        case 'read':
+          for (const sub of this.readers(event.conversation))
+            this.write(sub, {
+              type: 'read',
+              conversationId: event.conversation.id,
+              seq: event.seq,
+              by: event.by,
+            });
+          break;
+        case 'assigned':
+          this.assigned(event);
+          break;
+        case 'status':
+          for (const sub of this.readers(event.conversation, true))
+            this.write(sub, {
+              type: 'status',
+              conversationId: event.conversation.id,
+              status: event.conversation.status,
+            });
+          break;
+        case 'queued':
+          this.newlyQueued.add(event.conversation.id);
+          this.queueChanged();
+          break;
+        case 'queue':
+          this.queueChanged();
+          break;
+      }
+    }
+  }
+
+  /** The customer and every agent socket hear of it; the new assignee's sockets follow its messages from now on. */
+  private assigned(event: Extract<ChatEvent, { kind: 'assigned' }>): void {
+    const { conversation } = event;
+    const frame: ChatServerFrame = {
+      type: 'assigned',
+      conversationId: conversation.id,
+      agentName: event.agentName,
+      agentId: event.agentId,
+    };
+    for (const sub of this.byUser.get(event.agentId) ?? [])
+      if (!sub.lastSent.has(conversation.id)) sub.lastSent.set(conversation.id, event.lastSeq);
+    for (const sub of this.readers(conversation, true)) this.write(sub, frame);
+  }
+
+  /**
+   * The sockets that may see a conversation's frames: its customer's, its assignee's, and those that
+   * resumed it and may still read it; with `allAgents`, every agent socket that may read it.
+   */
+  private readers(conversation: ConversationRef, allAgents = false): Subscriber[] {
+    const found = new Set<Subscriber>();
+    const add = (userId: string | null) => {
+      if (userId) for (const sub of this.byUser.get(userId) ?? []) found.add(sub);
+    };
+    add(conversation.customerId);
+    add(conversation.assigneeId);
+    for (const set of this.byUser.values())
+      for (const sub of set)
+        if (sub.watching.has(conversation.id) || (allAgents && sub.agent)) found.add(sub);
+    return [...found].filter((sub) => canRead(sub.identity, conversation) || (allAgents && sub.agent));
+  }
+
+  private deliver(sub: Subscriber, conversationId: string, seq: number, message?: ChatMessage): void {
+    const last = sub.lastSent.get(conversationId) ?? seq - 1;
+    if (!sub.lastSent.has(conversationId)) sub.lastSent.set(conversationId, last);
+    if (seq <= last) return;
+    if (message && seq === last + 1 && !sub.pumping.has(conversationId)) {
+      if (this.write(sub, { type: 'message', ...message })) sub.lastSent.set(conversationId, seq);
+      return;
+    }
+    this.pump(sub, conversationId).catch((error) => {
+      this.log.warn({ err: error, userId: sub.identity.userId }, 'chat catch-up failed');
+      this.close(sub, 1011, 'internal error');
+    });
+  }
+
+  /** Sends everything after the socket's last seq of the conversation from the database; one pump per conversation at a time. */
+  private async pump(sub: Subscriber, conversationId: string): Promise<void> {
+    if (sub.pumping.has(conversationId)) {
+      sub.again.add(conversationId);
+      return;
+    }
+    sub.pumping.add(conversationId);
+    try {
+      const { replayBatch } = this.settings();
+      do {
+        sub.again.delete(conversationId);
+        for (;;) {
+          if (sub.closed) return;
+          const last = sub.lastSent.get(conversationId) ?? 0;
+          const batch = await this.store.after(conversationId, last, replayBatch);
+          for (const message of batch) {
+            if (message.seq <= (sub.lastSent.get(conversationId) ?? 0)) continue;
+            if (!this.write(sub, { type: 'message', ...message })) return;
+            sub.lastSent.set(conversationId, message.seq);
+          }
+          if (batch.length < replayBatch) break;
+        }
+      } while (sub.again.has(conversationId));
+    } finally {
+      sub.pumping.delete(conversationId);
+    }
+  }
+
+  /** Queue positions move for every waiting customer; coalesced so a burst costs one query. */
+  private queueChanged(): void {
+    if (this.queueTimer) return;
+    this.queueTimer = setTimeout(() => {
+      this.queueTimer = undefined;
+      const customers = [...this.byUser.values()].flatMap((set) => [...set].filter((s) => !s.agent));
+      this.sendQueuePositions(customers).catch((error) =>
+        this.log.warn({ err: error }, 'chat queue positions failed'),
+      );
+    }, 50);
+    this.queueTimer.unref();
+  }
+
+  private async sendQueuePositions(customers: Subscriber[]): Promise<void> {
+    const queued = [...this.newlyQueued];
+    this.newlyQueued.clear();
+    const agents = queued.length
+      ? [...this.byUser.values()].flatMap((set) => [...set].filter((s) => s.agent))
+      : [];
+    if (customers.length === 0 && agents.length === 0) return;
+    const state = await this.chat.queueState();
+    const frameOf = (conversationId: string, position: number): ChatServerFrame => ({
+      type: 'queue',
+      conversationId,
+      position,
+      estimatedWaitSeconds: state.estimate(position),
+      agentsOnline: state.agentsOnline,
+    });
+    if (customers.length) {
+      const mine = new Map<string, Array<[string, number]>>();
+      for (const [id, { position, customerId }] of state.positions)
+        mine.set(customerId, [...(mine.get(customerId) ?? []), [id, position]]);
+      for (const sub of customers)
+        for (const [id, position] of mine.get(sub.identity.userId) ?? [])
+          this.write(sub, frameOf(id, position));
+    }
+    for (const id of queued) {
+      const entry = state.positions.get(id);
+      if (entry) for (const sub of agents) this.write(sub, frameOf(id, entry.position));
+    }
+  }
+
+  /** Writes one frame; a client that lets too much pile up is cut off (it resumes from its last seqs). */
+  private write(sub: Subscriber, frame: ChatServerFrame): boolean {
+    if (sub.closed || sub.socket.readyState !== sub.socket.OPEN) return false;
+    if (sub.socket.bufferedAmount > this.settings().maxBufferedBytes) {
+      this.close(sub, CHAT_SOCKET_CLOSE.overflow, 'too slow: reconnect and resume');
+      return false;
+    }
+    sub.socket.send(JSON.stringify(frame));
+    return true;
+  }
+
+  private close(sub: Subscriber, code: number, reason: string): void {
+    if (!sub.closed) sub.socket.close(code, reason);
+    this.detach(sub);
+  }
+
+  private detach(sub: Subscriber): void {
+    if (sub.closed && !this.byUser.get(sub.identity.userId)?.has(sub)) return;
+    sub.closed = true;
+    const set = this.byUser.get(sub.identity.userId);
+    if (!set) return;
+    set.delete(sub);
+    if (set.size === 0) this.byUser.delete(sub.identity.userId);
+    if (sub.agent && ![...(set ?? [])].some((s) => s.agent)) this.onAgentsChanged();
+  }
+
+  /** Protocol pings; a socket that did not answer the last one is dead. */
+  private ping(): void {
+    for (const set of this.byUser.values()) {
+      for (const sub of set) {
+        if (!sub.alive) {
+          sub.socket.terminate();
+          this.detach(sub);
+          continue;
+        }
+        sub.alive = false;
+        sub.socket.ping();
+      }
+    }
+  }
+
+  /** Catches up every socket behind a conversation's newest seq (a fan-out message that never arrived). */
+  async sweep(): Promise<void> {
+    const subs = [...this.byUser.values()].flatMap((set) => [...set]);
+    const ids = [...new Set(subs.flatMap((s) => [...s.lastSent.keys()]))];
+    for (let i = 0; i < ids.length; i += 1_000) {
+      const last = await this.store.lastSeqs(ids.slice(i, i + 1_000));
+      for (const sub of subs)
+        for (const [id, seq] of last) {
+          const sent = sub.lastSent.get(id);
+          if (sent !== undefined && seq > sent) this.deliver(sub, id, seq);
+        }
+    }
+  }
+}

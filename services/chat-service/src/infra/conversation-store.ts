@@ -1,0 +1,333 @@
+import type { ChatMessage, ConversationStatus, SenderRole } from '@sagamart/contracts/http/chat';
+import { type Kysely, type Selectable, sql, type Transaction } from '@sagamart/kit';
+import type { ChatDb } from './schema.ts';
+
+type Db = Kysely<ChatDb>;
+type Trx = Transaction<ChatDb>;
+export type ConversationRow = Selectable<ChatDb['conversations']>;
+export type MessageRow = Selectable<ChatDb['messages']>;
+
+export function toMessage(row: MessageRow): ChatMessage {
+  return {
+    conversationId: row.conversation_id,
+    seq: row.seq,
+    clientMessageId: row.client_message_id,
+    senderRole: row.sender_role,
+    text: row.text,
+    at: row.created_at.toISOString(),
+  };
+}
+
+/** The most conversations a list or the queue reads at once. */
+const LIST_LIMIT = 10_000;
+
+/** Conversations and their messages, in the service's own database. */
+export class ConversationStore {
+  constructor(private readonly db: Db) {}
+
+  get(id: string, db: Db | Trx = this.db): Promise<ConversationRow | undefined> {
+    return db.selectFrom('conversations').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  /** The row, locked until commit: messages, assignment and status changes of one conversation serialize on it. */
+  lock(trx: Trx, id: string): Promise<ConversationRow | undefined> {
+    return trx.selectFrom('conversations').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+  }
+
+  active(customerId: string, db: Db | Trx = this.db): Promise<ConversationRow | undefined> {
+    return db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('customer_id', '=', customerId)
+      .where('status', '<>', 'RESOLVED')
+      .executeTakeFirst();
+  }
+
+  /** A new WAITING conversation; undefined when the customer already has an active one (the unique index). */
+  async create(
+    trx: Trx,
+    input: { customerId: string; orderId: string | null; orderNumber: string | null },
+  ): Promise<ConversationRow | undefined> {
+    return trx
+      .insertInto('conversations')
+      .values({
+        customer_id: input.customerId,
+        status: 'WAITING',
+        order_id: input.orderId,
+        order_number: input.orderNumber,
+        queued_at: sql<Date>`clock_timestamp()`,
+      })
+      .onConflict((oc) => oc.column('customer_id').where('status', '<>', 'RESOLVED').doNothing())
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  mine(customerId: string): Promise<ConversationRow[]> {
+    return this.db
+      .selectFrom('conversations')
+      .selectAll()
+      .where('customer_id', '=', customerId)
+      .orderBy(sql`status <> 'RESOLVED'`, 'desc')
+      .orderBy('updated_at', 'desc')
+      .limit(100)
+      .execute();
+  }
+
+  /** WAITING: the whole queue, oldest first. OPEN/RESOLVED: the assignee's (every one for `assignee` null), newest first. */
+  async forAgents(
+    status: ConversationStatus,
+    assignee: string | null,
+    page: number,
+    size: number,
+  ): Promise<{ rows: ConversationRow[]; total: number }> {
+    let query = this.db.selectFrom('conversations').where('status', '=', status);
+    if (status !== 'WAITING' && assignee) query = query.where('assignee_id', '=', assignee);
+    const ordered =
+      status === 'WAITING'
+        ? query.selectAll().orderBy('queued_at').orderBy('id')
+        : query.selectAll().orderBy('updated_at', 'desc').orderBy('id');
+    const [rows, count] = await Promise.all([
+      ordered
+        .limit(size)
+        .offset(page * size)
+        .execute(),
+      query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
+    ]);
+    return { rows, total: Number(count.n) };
+  }
+
+  /** The queue, oldest first: ids and customers. */
+  queue(db: Db | Trx = this.db): Promise<Array<{ id: string; customer_id: string }>> {
+    return db
+      .selectFrom('conversations')
+      .select(['id', 'customer_id'])
+      .where('status', '=', 'WAITING')
+      .orderBy('queued_at')
+      .orderBy('id')
+      .limit(LIST_LIMIT)
+      .execute();
+  }
+
+  /** 1 + how many queued before it. */
+  async queuePosition(row: ConversationRow): Promise<number> {
+    const { n } = await this.db
+      .selectFrom('conversations')
+      .select((eb) => eb.fn.countAll<string>().as('n'))
+      .where('status', '=', 'WAITING')
+      .where(sql<boolean>`(queued_at, id) < (${row.queued_at}, ${row.id})`)
+      .executeTakeFirstOrThrow();
+    return Number(n) + 1;
+  }
+
+  /** OPEN conversations per agent, and when each was last assigned one (for rotating ties). */
+  async loads(
+    db: Db | Trx,
+    agentIds: readonly string[],
+  ): Promise<Map<string, { open: number; lastAssignedAt: number }>> {
+    const loads = new Map(agentIds.map((id) => [id, { open: 0, lastAssignedAt: 0 }]));
+    if (agentIds.length === 0) return loads;
+    const rows = await db
+      .selectFrom('conversations')
+      .select((eb) => [
+        'assignee_id',
+        eb.fn.count<string>(sql`case when status = 'OPEN' then 1 end`).as('open'),
+        eb.fn.max('assigned_at').as('last'),
+      ])
+      .where('assignee_id', 'in', agentIds)
+      .groupBy('assignee_id')
+      .execute();
+    for (const row of rows)
+      loads.set(row.assignee_id!, {
+        open: Number(row.open),
+        lastAssignedAt: row.last ? new Date(row.last as unknown as string).getTime() : 0,
+      });
+    return loads;
+  }
+
+  async assign(trx: Trx, id: string, agentId: string): Promise<ConversationRow> {
+    return trx
+      .updateTable('conversations')
+      .set({
+        status: 'OPEN',
+        assignee_id: agentId,
+        assigned_at: sql<Date>`clock_timestamp()`,
+        updated_at: sql<Date>`clock_timestamp()`,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  async resolve(trx: Trx, id: string): Promise<ConversationRow> {
+    return trx
+      .updateTable('conversations')
+      .set({
+        status: 'RESOLVED',
+        resolved_at: sql<Date>`clock_timestamp()`,
+        updated_at: sql<Date>`clock_timestamp()`,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  /** Back into the queue (at its end), unassigned: a customer wrote to a resolved conversation. */
+  async reopen(trx: Trx, id: string): Promise<ConversationRow> {
+    return trx
+      .updateTable('conversations')
+      .set({
+        status: 'WAITING',
+        assignee_id: null,
+        assigned_at: null,
+        resolved_at: null,
+        queued_at: sql<Date>`clock_timestamp()`,
+        updated_at: sql<Date>`clock_timestamp()`,
+      })
+      .where('id', '=', id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  /** Average seconds from assignment to resolution over the latest resolved conversations (null: none yet). */
+  async averageHandleSeconds(): Promise<number | null> {
+    const row = await sql<{ avg: string | null }>`
+      select avg(extract(epoch from resolved_at - assigned_at)) as avg from (
+        select resolved_at, assigned_at from conversations
+        where status = 'RESOLVED' and assigned_at is not null
+        order by resolved_at desc limit 50) recent`.execute(this.db);
+    const avg = row.rows[0]?.avg;
+    return avg === null || avg === undefined ? null : Number(avg);
+  }
+
+  /** The newest seq of each conversation. */
+  async lastSeqs(ids: readonly string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db
+      .selectFrom('conversations')
+      .select(['id', 'last_seq'])
+      .where('id', 'in', ids)
+      .execute();
+    return new Map(rows.map((r) => [r.id, r.last_seq]));
+  }
+
+  /** The conversations a user takes part in (a customer's own, an agent's OPEN ones) with their newest seq. */
+  async participating(userId: string, asAgent: boolean): Promise<ConversationRow[]> {
+    const query = this.db.selectFrom('conversations').selectAll();
+    return (
+      asAgent
+        ? query.where('assignee_id', '=', userId).where('status', '=', 'OPEN')
+        : query.where('customer_id', '=', userId).where('status', '<>', 'RESOLVED')
+    )
+      .limit(LIST_LIMIT)
+      .execute();
+  }
+
+  // ---- messages ----
+
+  findMessage(
+    db: Db | Trx,
+    conversationId: string,
+    senderId: string,
+    clientMessageId: string,
+  ): Promise<MessageRow | undefined> {
+    return db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where('sender_id', '=', senderId)
+      .where('client_message_id', '=', clientMessageId)
+      .executeTakeFirst();
+  }
+
+  /** Appends a message with the next seq (the caller holds the conversation's lock); the sender has read it. */
+  async append(
+    trx: Trx,
+    conversation: ConversationRow,
+    message: { senderId: string; senderRole: SenderRole; clientMessageId: string; text: string },
+  ): Promise<{ message: MessageRow; conversation: ConversationRow }> {
+    const seq = conversation.last_seq + 1;
+    const inserted = await trx
+      .insertInto('messages')
+      .values({
+        conversation_id: conversation.id,
+        seq,
+        sender_id: message.senderId,
+        sender_role: message.senderRole,
+        client_message_id: message.clientMessageId,
+        text: message.text,
+        created_at: sql<Date>`clock_timestamp()`,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    const readColumn = message.senderRole === 'CUSTOMER' ? 'customer_read_seq' : 'agent_read_seq';
+    const updated = await trx
+      .updateTable('conversations')
+      .set({ last_seq: seq, [readColumn]: seq, updated_at: sql<Date>`clock_timestamp()` })
+      .where('id', '=', conversation.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    return { message: inserted, conversation: updated };
+  }
+
+  /** Moves one side's read marker (forward only, never past the newest message); the row after, or undefined if unchanged. */
+  async markRead(id: string, side: SenderRole, seq: number): Promise<ConversationRow | undefined> {
+    const column = side === 'CUSTOMER' ? 'customer_read_seq' : 'agent_read_seq';
+    return this.db
+      .updateTable('conversations')
+      .set({ [column]: sql<number>`least(${seq}, last_seq)` })
+      .where('id', '=', id)
+      .where(column, '<', sql<number>`least(${seq}, last_seq)`)
+      .returningAll()
+      .executeTakeFirst();
+  }
+
+  /** Up to `limit` messages before `before` (the newest when unset), ascending; and whether older ones exist. */
+  async page(conversationId: string, before: number | undefined, limit: number) {
+    let query = this.db.selectFrom('messages').selectAll().where('conversation_id', '=', conversationId);
+    if (before !== undefined) query = query.where('seq', '<', before);
+    const rows = await query
+      .orderBy('seq', 'desc')
+      .limit(limit + 1)
+      .execute();
+    return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore: rows.length > limit };
+  }
+
+  async after(conversationId: string, since: number, limit: number): Promise<ChatMessage[]> {
+    const rows = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where('seq', '>', since)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    return rows.map(toMessage);
+  }
+
+  /** The newest message of each conversation. */
+  async lastMessages(rows: readonly ConversationRow[]): Promise<Map<string, ChatMessage>> {
+    const wanted = rows.filter((r) => r.last_seq > 0);
+    if (wanted.length === 0) return new Map();
+    const found = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where((eb) =>
+        eb.or(wanted.map((r) => eb.and([eb('conversation_id', '=', r.id), eb('seq', '=', r.last_seq)]))),
+      )
+      .execute();
+    return new Map(found.map((m) => [m.conversation_id, toMessage(m)]));
+  }
+
+  /** Messages of the other side after the viewer's side's read marker, per conversation. */
+  async unread(rows: readonly ConversationRow[], side: SenderRole): Promise<Map<string, number>> {
+    if (rows.length === 0) return new Map();
+    const other: SenderRole = side === 'CUSTOMER' ? 'AGENT' : 'CUSTOMER';
+    const marker = side === 'CUSTOMER' ? 'c.customer_read_seq' : 'c.agent_read_seq';
+    const result = await sql<{ id: string; n: string }>`
+      select c.id, count(m.seq) as n from conversations c
+      join messages m on m.conversation_id = c.id and m.sender_role = ${other} and m.seq > ${sql.raw(marker)}
+      where c.id in (${sql.join(rows.map((r) => r.id))})
+      group by c.id`.execute(this.db);
+    return new Map(result.rows.map((r) => [r.id, Number(r.n)]));
+  }
+}

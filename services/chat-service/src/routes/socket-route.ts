@@ -1,0 +1,37 @@
+import fastifyWebsocket from '@fastify/websocket';
+import { CHAT_TEXT_MAX_CODE_POINTS } from '@sagamart/contracts/http/chat';
+import { requireIdentity, type ServiceApp, type ServiceContext } from '@sagamart/kit';
+import { chatModule } from '../app/module.ts';
+import type { ChatDb } from '../infra/schema.ts';
+
+/** The largest frame: a message of the longest text (4 bytes per code point at most) and its envelope. */
+const MAX_CLIENT_FRAME_BYTES = CHAT_TEXT_MAX_CODE_POINTS * 4 + 1_024;
+
+/**
+ * GET /ws/chat (through the gateway's ws-chat route, which checks the access token, forwards the
+ * caller's identity and closes the socket with 4001 when the token expires). Protocol: docs/events.md.
+ */
+export async function registerSocketRoute(app: ServiceApp, ctx: ServiceContext<ChatDb>): Promise<void> {
+  const { hub } = chatModule(ctx);
+  await app.register(fastifyWebsocket, {
+    options: { maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false },
+    // On shutdown, sockets are closed with 1001 (going away) so clients resume on another instance.
+    preClose: async () => hub.stop(),
+  });
+  app.get(
+    '/ws/chat',
+    {
+      websocket: true,
+      schema: { hide: true },
+      preValidation: async (req) => {
+        requireIdentity(req);
+      },
+    },
+    (socket, req) => {
+      hub.attach(requireIdentity(req), socket).catch((error) => {
+        ctx.log.warn({ err: error }, 'chat socket attach failed');
+        socket.close(1011, 'internal error');
+      });
+    },
+  );
+}

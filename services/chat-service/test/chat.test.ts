@@ -1,0 +1,313 @@
+import { randomUUID } from 'node:crypto';
+import type { Service } from '@sagamart/kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatDb } from '../src/index.ts';
+import { ChatSocket, chatApi, deployment, eventually, type Person, person, startChat } from './support.ts';
+
+describe('chat-service: queue and assignment', () => {
+  let service: Service<ChatDb>;
+  let chat: ReturnType<typeof chatApi>;
+  const sockets: ChatSocket[] = [];
+  const connect = async (who: Person) => {
+    const socket = ChatSocket.direct(service, who);
+    sockets.push(socket);
+    await socket.opened;
+    return socket;
+  };
+
+  beforeAll(async () => {
+    service = await startChat(deployment({ chat: { assignment: { maxOpenPerAgent: 2 } } }));
+    chat = chatApi(service);
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await service?.stop();
+  });
+
+  it('queues a customer with a position and no estimate while no agent is online; one active conversation each', async () => {
+    const first = person();
+    const second = person();
+    const a = await chat.open(first);
+    expect(a.status).toBe(201);
+    expect(a.body).toMatchObject({
+      status: 'WAITING',
+      orderId: null,
+      queuePosition: 1,
+      estimatedWaitSeconds: null,
+      agentsOnline: false,
+    });
+    const again = await chat.open(first);
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(a.body.id);
+    const b = await chat.open(second);
+    expect(b.body.queuePosition).toBe(2);
+    // Messages wait in the queue for the next agent.
+    expect((await chat.send(first, a.body.id, '배송이 언제 되나요?')).status).toBe(201);
+
+    // The least busy online agent takes them, up to the cap (2); the third waits.
+    const third = person();
+    const c = await chat.open(third);
+    const agent = person('AGENT', '상담원');
+    const console = await connect(agent);
+    await eventually(async () => (await chat.get(second, b.body.id)).body.status === 'OPEN');
+    expect((await chat.get(first, a.body.id)).body).toMatchObject({
+      status: 'OPEN',
+      assigneeId: agent.userId,
+    });
+    const waiting = (await chat.get(third, c.body.id)).body;
+    expect(waiting).toMatchObject({ status: 'WAITING', queuePosition: 1, agentsOnline: true });
+    expect(waiting.estimatedWaitSeconds).toBeGreaterThan(0);
+    await console.waitFor('assigned', (f) => f.conversationId === a.body.id);
+
+    // A second agent comes online: the waiting one goes to them (the least busy).
+    const colleague = person('AGENT', '동료');
+    await connect(colleague);
+    await eventually(async () => (await chat.get(third, c.body.id)).body.assigneeId === colleague.userId);
+
+    // The first agent transfers one to the colleague (manual: over the cap is fine), then cannot read it.
+    const moved = await chat.transfer(agent, a.body.id, colleague.userId);
+    expect(moved.status).toBe(200);
+    expect(moved.body.assigneeId).toBe(colleague.userId);
+    expect((await chat.get(agent, a.body.id)).status).toBe(404);
+    expect((await chat.agentList(colleague, 'OPEN')).body.totalElements).toBe(2);
+    // The customer heard who took over.
+    const customerSocket = await connect(first);
+    await customerSocket.send({ type: 'resume', conversationId: a.body.id, since: 0 });
+    await customerSocket.waitFor('resumed');
+    expect(customerSocket.seqs(a.body.id)).toEqual([1]);
+  });
+
+  it('lets an agent take a waiting conversation by hand and resolve it; the customer reopens it by writing', async () => {
+    // The first agent holds one (after the transfer), the colleague two: the next goes to the first agent.
+    const before = person();
+    const { body: assigned } = await chat.open(before);
+    expect(assigned.status).toBe('OPEN');
+    const customer = person();
+    const admin = person('ADMIN');
+    const { body: opened } = await chat.open(customer);
+    // Both agents are at the cap (2 each) now, so it waits.
+    expect(opened).toMatchObject({ status: 'WAITING', queuePosition: 1 });
+    const taken = await chat.assign(admin, opened.id);
+    expect(taken.body).toMatchObject({ status: 'OPEN', assigneeId: admin.userId });
+    const resolved = await chat.resolve(admin, opened.id);
+    expect(resolved.body.status).toBe('RESOLVED');
+    expect((await chat.send(customer, opened.id, '하나 더 물어볼게요')).status).toBe(201);
+    const reopened = (await chat.get(customer, opened.id)).body;
+    expect(reopened.status).toBe('WAITING');
+    expect(reopened.lastSeq).toBe(1);
+  });
+});
+
+describe('chat-service: messages and authorization', () => {
+  let service: Service<ChatDb>;
+  let chat: ReturnType<typeof chatApi>;
+  const sockets: ChatSocket[] = [];
+  const connect = async (who: Person) => {
+    const socket = ChatSocket.direct(service, who);
+    sockets.push(socket);
+    await socket.opened;
+    return socket;
+  };
+  let customer: Person;
+  let agent: Person;
+  let conversationId: string;
+
+  beforeAll(async () => {
+    service = await startChat(deployment({ chat: { rateLimit: { messages: 20, perSeconds: 10 } } }));
+    chat = chatApi(service);
+    customer = person();
+    agent = person('AGENT');
+    conversationId = (await chat.open(customer)).body.id;
+    await connect(agent);
+    await eventually(async () => (await chat.get(customer, conversationId)).body.status === 'OPEN');
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await service?.stop();
+  });
+
+  it('answers 404 for another customer’s conversation, over REST and over the socket (which stays open)', async () => {
+    const stranger = person();
+    expect((await chat.get(stranger, conversationId)).status).toBe(404);
+    expect((await chat.history(stranger, conversationId)).status).toBe(404);
+    expect((await chat.send(stranger, conversationId, '안녕')).status).toBe(404);
+    expect((await chat.get(person('AGENT'), conversationId)).status).toBe(404);
+    expect((await chat.get(person('ADMIN'), conversationId)).status).toBe(200);
+    expect((await chat.agentList(stranger, 'WAITING')).status).toBe(403);
+
+    const socket = await connect(stranger);
+    for (const frame of [
+      { type: 'resume', conversationId, since: 0 },
+      { type: 'message', conversationId, clientMessageId: 'x1', text: '몰래' },
+      { type: 'read', conversationId, seq: 1 },
+      { type: 'typing', conversationId, typing: true },
+    ])
+      await socket.send(frame);
+    await eventually(() => socket.of('error').length === 4);
+    expect(socket.of('error').map((e) => e.code)).toEqual([
+      'not-found',
+      'not-found',
+      'not-found',
+      'not-found',
+    ]);
+    expect(socket.of('message')).toEqual([]);
+    await socket.send({ type: 'ping' });
+    await socket.waitFor('pong');
+    await socket.send('not json');
+    await socket.waitFor('error', (e) => e.code === 'bad-frame');
+    expect(socket.socket.readyState).toBe(socket.socket.OPEN);
+  });
+
+  it('stores a resent message once (same clientMessageId) and answers the resend with the stored one', async () => {
+    const socket = await connect(customer);
+    const clientMessageId = randomUUID();
+    const frame = { type: 'message', conversationId, clientMessageId, text: '주문 취소하고 싶어요' } as const;
+    await socket.send(frame);
+    const first = await socket.waitFor('message', (m) => m.clientMessageId === clientMessageId);
+    await socket.send(frame);
+    await eventually(
+      () => socket.of('message').filter((m) => m.clientMessageId === clientMessageId).length === 2,
+    );
+    const [a, b] = socket.of('message').filter((m) => m.clientMessageId === clientMessageId);
+    expect(b).toEqual(a);
+    expect(first.senderRole).toBe('CUSTOMER');
+    const http = await chat.send(customer, conversationId, frame.text, clientMessageId);
+    expect(http.status).toBe(200);
+    expect(http.body.seq).toBe(first.seq);
+    const history = (await chat.history(customer, conversationId)).body;
+    expect(
+      history.messages.filter((m: { clientMessageId: string }) => m.clientMessageId === clientMessageId),
+    ).toHaveLength(1);
+  });
+
+  it('refuses a too-long message with an error frame and keeps the socket; 2,000 code points pass', async () => {
+    const socket = await connect(customer);
+    await socket.send({
+      type: 'message',
+      conversationId,
+      clientMessageId: 'long-1',
+      text: '😀'.repeat(2_001),
+    });
+    const error = await socket.waitFor('error', (e) => e.clientMessageId === 'long-1');
+    expect(error.code).toBe('text-too-long');
+    await socket.send({
+      type: 'message',
+      conversationId,
+      clientMessageId: 'long-2',
+      text: '😀'.repeat(2_000),
+    });
+    const ok = await socket.waitFor('message', (m) => m.clientMessageId === 'long-2');
+    expect([...ok.text]).toHaveLength(2_000);
+  });
+
+  it('resumes after a disconnect: exactly the missed messages, in order, then live ones', async () => {
+    const agentSocket = await connect(agent);
+    const customerSocket = await connect(customer);
+    await customerSocket.send({
+      type: 'message',
+      conversationId,
+      clientMessageId: randomUUID(),
+      text: '하나',
+    });
+    const seen = await agentSocket.waitFor('message', (m) => m.text === '하나');
+    agentSocket.close();
+    await agentSocket.closed;
+    for (const text of ['둘', '셋', '넷'])
+      await customerSocket.send({ type: 'message', conversationId, clientMessageId: randomUUID(), text });
+    await eventually(
+      () => customerSocket.of('message').filter((m) => ['둘', '셋', '넷'].includes(m.text)).length === 3,
+    );
+
+    const again = await connect(agent);
+    await again.send({ type: 'resume', conversationId, since: seen.seq });
+    await again.waitFor('resumed');
+    await customerSocket.send({
+      type: 'message',
+      conversationId,
+      clientMessageId: randomUUID(),
+      text: '다섯',
+    });
+    await again.waitFor('message', (m) => m.text === '다섯');
+    const order = again.received
+      .filter((f) => f.type === 'message' || f.type === 'resumed')
+      .map((f) => (f.type === 'message' ? f.text : f.type));
+    expect(order).toEqual(['둘', '셋', '넷', 'resumed', '다섯']);
+    expect(again.seqs(conversationId)).toEqual([seen.seq + 1, seen.seq + 2, seen.seq + 3, seen.seq + 4]);
+
+    // Typing and read marks reach the other side.
+    await again.send({ type: 'typing', conversationId, typing: true });
+    await customerSocket.waitFor('typing', (t) => t.by === 'AGENT' && t.typing);
+    await again.send({ type: 'read', conversationId, seq: seen.seq + 4 });
+    await customerSocket.waitFor('read', (r) => r.by === 'AGENT' && r.seq === seen.seq + 4);
+    const view = (await chat.get(agent, conversationId)).body;
+    expect(view).toMatchObject({ agentReadSeq: seen.seq + 4, unreadCount: 0 });
+  });
+
+  it('pages history: ascending within a page, older pages by before', async () => {
+    const last = (await chat.get(customer, conversationId)).body.lastSeq as number;
+    const newest = (await chat.history(customer, conversationId, '?limit=3')).body;
+    expect(newest.messages.map((m: { seq: number }) => m.seq)).toEqual([last - 2, last - 1, last]);
+    expect(newest.hasMore).toBe(true);
+    const older = (await chat.history(customer, conversationId, `?limit=3&before=${last - 2}`)).body;
+    expect(older.messages.map((m: { seq: number }) => m.seq)).toEqual([last - 5, last - 4, last - 3]);
+  });
+
+  it('limits messages per user and says when to retry', async () => {
+    const limited = await startChat(deployment({ chat: { rateLimit: { messages: 3, perSeconds: 60 } } }));
+    try {
+      const api = chatApi(limited);
+      const who = person();
+      const id = (await api.open(who)).body.id;
+      for (let i = 0; i < 3; i++) expect((await api.send(who, id, `${i}`)).status).toBe(201);
+      const refused = await api.send(who, id, 'too many');
+      expect(refused.status).toBe(429);
+      expect(refused.body.type).toBe('urn:sagamart:problem:rate-limited');
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      const socket = new ChatSocket(`${limited.url.replace(/^http/, 'ws')}/ws/chat`, who.headers);
+      await socket.send({ type: 'message', conversationId: id, clientMessageId: 'r1', text: '또' });
+      expect((await socket.waitFor('error')).code).toBe('rate-limited');
+      socket.close();
+    } finally {
+      await limited.stop();
+    }
+  });
+
+  it('keeps canned answers, and shows a customer’s orders only to the agent talking to them', async () => {
+    const api = chat.api;
+    const created = await api.post(
+      '/api/agent/canned-answers',
+      { shortCode: '인사', content: '안녕하세요, 상담원입니다.' },
+      agent.headers,
+    );
+    expect(created.status).toBe(201);
+    expect(
+      (await api.post('/api/agent/canned-answers', { shortCode: '인사', content: 'x' }, agent.headers))
+        .status,
+    ).toBe(409);
+    const changed = await api.put(
+      `/api/agent/canned-answers/${created.body.id}`,
+      { shortCode: '인사', content: '반갑습니다' },
+      agent.headers,
+    );
+    expect(changed.body.content).toBe('반갑습니다');
+    expect((await api.get('/api/agent/canned-answers', agent.headers)).body.content).toHaveLength(1);
+    expect((await api.get('/api/agent/canned-answers', customer.headers)).status).toBe(403);
+    expect((await api.delete(`/api/agent/canned-answers/${created.body.id}`, agent.headers)).status).toBe(
+      204,
+    );
+
+    const other = person('AGENT');
+    expect((await api.get(`/api/agent/customers/${customer.userId}/orders`, other.headers)).status).toBe(404);
+    expect((await api.get(`/api/agent/customers/${customer.userId}/orders`, customer.headers)).status).toBe(
+      403,
+    );
+
+    const res = await fetch(`${service.url}/api/chat/conversations/${conversationId}/transcript`, {
+      headers: customer.headers,
+    });
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    expect(text).toContain('주문 취소하고 싶어요');
+    expect(text).toContain('상담 기록');
+  });
+});

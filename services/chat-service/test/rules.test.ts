@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { estimateWaitSeconds, planAssignments } from '../src/domain/assignment.ts';
+import { canRead, checkText, mayAssign, nextReadMarker, planMessage } from '../src/domain/conversation.ts';
+
+describe('automatic assignment', () => {
+  it('gives each queued conversation, oldest first, to the least busy agent', () => {
+    const plan = planAssignments(
+      ['c1', 'c2', 'c3'],
+      [
+        { agentId: 'busy', open: 3 },
+        { agentId: 'idle', open: 0 },
+        { agentId: 'some', open: 1 },
+      ],
+      5,
+    );
+    expect(plan).toEqual([
+      { conversationId: 'c1', agentId: 'idle' },
+      { conversationId: 'c2', agentId: 'idle' },
+      { conversationId: 'c3', agentId: 'some' },
+    ]);
+  });
+
+  it('never goes over the cap, and leaves the rest queued', () => {
+    const plan = planAssignments(
+      ['c1', 'c2', 'c3', 'c4'],
+      [
+        { agentId: 'a', open: 1 },
+        { agentId: 'b', open: 2 },
+      ],
+      2,
+    );
+    expect(plan).toEqual([{ conversationId: 'c1', agentId: 'a' }]);
+    expect(planAssignments(['c1'], [], 5)).toEqual([]);
+    expect(planAssignments(['c1'], [{ agentId: 'a', open: 7 }], 5)).toEqual([]);
+  });
+
+  it('breaks ties by the order agents are listed in (the one assigned longest ago first)', () => {
+    const plan = planAssignments(
+      ['c1', 'c2'],
+      [
+        { agentId: 'x', open: 0 },
+        { agentId: 'y', open: 0 },
+      ],
+      5,
+    );
+    expect(plan.map((p) => p.agentId)).toEqual(['x', 'y']);
+  });
+
+  it('estimates the wait from the position, the agents online, the cap and the handling time', () => {
+    expect(estimateWaitSeconds(1, 0, 5, 300)).toBeNull();
+    expect(estimateWaitSeconds(1, 1, 5, 300)).toBe(60);
+    expect(estimateWaitSeconds(10, 2, 5, 300)).toBe(300);
+  });
+});
+
+describe('conversation rules', () => {
+  const customer = { userId: 'cust', role: 'USER' as const };
+  const agent = { userId: 'agent', role: 'AGENT' as const };
+  const other = { userId: 'other', role: 'AGENT' as const };
+  const admin = { userId: 'admin', role: 'ADMIN' as const };
+  const open = { customerId: 'cust', assigneeId: 'agent', status: 'OPEN' as const };
+  const waiting = { customerId: 'cust', assigneeId: null, status: 'WAITING' as const };
+
+  it('lets customers read their own, agents the queue and their own, admins everything', () => {
+    expect(canRead(customer, open)).toBe(true);
+    expect(canRead({ userId: 'x', role: 'USER' }, open)).toBe(false);
+    expect(canRead(agent, open)).toBe(true);
+    expect(canRead(other, open)).toBe(false);
+    expect(canRead(other, waiting)).toBe(true);
+    expect(canRead(admin, open)).toBe(true);
+  });
+
+  it('reopens a resolved conversation when its customer writes; agents write only to their OPEN ones', () => {
+    expect(planMessage(customer, { ...open, status: 'RESOLVED' })).toEqual({ kind: 'reopen' });
+    expect(planMessage(customer, waiting)).toEqual({ kind: 'append' });
+    expect(planMessage(agent, open)).toEqual({ kind: 'append' });
+    expect(planMessage(agent, waiting)).toMatchObject({ kind: 'refuse', code: 'conflict' });
+    expect(planMessage(other, open)).toMatchObject({ kind: 'refuse', code: 'not-found' });
+    expect(planMessage(admin, open)).toEqual({ kind: 'append' });
+  });
+
+  it('lets an agent take a waiting one or move their own; an admin any', () => {
+    expect(mayAssign(other, waiting)).toBeUndefined();
+    expect(mayAssign(agent, open)).toBeUndefined();
+    expect(mayAssign(other, open)).toMatchObject({ code: 'not-found' });
+    expect(mayAssign(admin, open)).toBeUndefined();
+    expect(mayAssign(admin, { ...open, status: 'RESOLVED' })).toMatchObject({ code: 'conflict' });
+  });
+
+  it('counts text in code points: 2,000 emoji pass, 2,001 do not; blank is refused', () => {
+    expect(checkText('😀'.repeat(2_000))).toBeUndefined();
+    expect(checkText('😀'.repeat(2_001))).toMatchObject({ code: 'text-too-long' });
+    expect(checkText('  \n')).toMatchObject({ code: 'text-empty' });
+  });
+
+  it('moves read markers forward only, never past the newest message', () => {
+    expect(nextReadMarker(3, 2, 9)).toBe(3);
+    expect(nextReadMarker(3, 7, 9)).toBe(7);
+    expect(nextReadMarker(3, 70, 9)).toBe(9);
+  });
+});

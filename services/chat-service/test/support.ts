@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import type { ChatClientFrame, ChatServerFrame } from '@sagamart/contracts/http/chat';
+import type { ConfigTree, Service } from '@sagamart/kit';
+import { asUser, eventually, jsonClient, startTestService, uniqueName } from '@sagamart/testkit';
+import WebSocket from 'ws';
+import chatService, { type ChatDb } from '../src/index.ts';
+
+export { asUser, eventually, jsonClient } from '@sagamart/testkit';
+
+/** Config shared by every instance of one chat "deployment" under test: one database, one bus. */
+export function deployment(extra: ConfigTree = {}): ConfigTree {
+  const { chat, ...rest } = extra as { chat?: ConfigTree };
+  return {
+    database: { name: uniqueName('t_chat') },
+    bus: { database: uniqueName('t_bus'), pollMs: 200 },
+    events: { baseDelayMs: 50 },
+    chat: {
+      presence: { heartbeatMs: 200, leaseMs: 2_000 },
+      assignment: { sweepMs: 500 },
+      socket: { sweepMs: 500 },
+      ...(chat ?? {}),
+    },
+    ...rest,
+  };
+}
+
+export function startChat(config: ConfigTree): Promise<Service<ChatDb>> {
+  return startTestService(chatService, { config });
+}
+
+export type Role = 'USER' | 'AGENT' | 'ADMIN';
+
+/** A signed-in person of a role, with their service-token headers. */
+export function person(role: Role = 'USER', name = role.toLowerCase()) {
+  const userId = randomUUID();
+  return { userId, role, headers: asUser(userId, role, `${name}-${userId.slice(0, 6)}@example.test`) };
+}
+export type Person = ReturnType<typeof person>;
+
+type Frame = ChatServerFrame;
+
+/** One /ws/chat socket (straight to a service, or through the gateway). */
+export class ChatSocket {
+  readonly received: Frame[] = [];
+  readonly closed: Promise<{ code: number; reason: string }>;
+  readonly opened: Promise<void>;
+  readonly socket: WebSocket;
+
+  constructor(url: string, headers: Record<string, string> = {}) {
+    this.socket = new WebSocket(url, { headers });
+    this.socket.on('message', (data) => this.received.push(JSON.parse(data.toString()) as Frame));
+    this.closed = new Promise((resolve) =>
+      this.socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
+    );
+    this.opened = new Promise((resolve, reject) => {
+      this.socket.once('open', () => resolve());
+      this.socket.once('error', reject);
+      this.socket.once('unexpected-response', (_req, res) => {
+        res.resume();
+        reject(new Error(`handshake answered ${res.statusCode}`));
+      });
+    });
+    this.socket.on('error', () => {});
+  }
+
+  static direct(service: Service<unknown>, who: Person) {
+    return new ChatSocket(`${service.url.replace(/^http/, 'ws')}/ws/chat`, who.headers);
+  }
+
+  async send(frame: ChatClientFrame | Record<string, unknown> | string): Promise<void> {
+    await this.opened;
+    this.socket.send(typeof frame === 'string' ? frame : JSON.stringify(frame));
+  }
+
+  of<T extends Frame['type']>(type: T, conversationId?: string): Extract<Frame, { type: T }>[] {
+    return this.received.filter(
+      (f): f is Extract<Frame, { type: T }> =>
+        f.type === type &&
+        (!conversationId || !('conversationId' in f) || f.conversationId === conversationId),
+    );
+  }
+
+  /** The seqs of the messages received for a conversation, in arrival order. */
+  seqs(conversationId: string): number[] {
+    return this.of('message', conversationId).map((m) => m.seq);
+  }
+
+  /** Waits for a frame matching `test` (among all received so far) and returns it. */
+  waitFor<T extends Frame['type']>(
+    type: T,
+    test: (frame: Extract<Frame, { type: T }>) => boolean = () => true,
+    timeoutMs = 10_000,
+  ): Promise<Extract<Frame, { type: T }>> {
+    return eventually(() => this.of(type).find(test), timeoutMs);
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+/** REST helpers of one chat instance. */
+export function chatApi(service: Service<unknown>) {
+  const api = jsonClient(service);
+  return {
+    api,
+    open: async (who: Person, body: Record<string, unknown> = {}) =>
+      api.post('/api/chat/conversations', body, who.headers),
+    get: async (who: Person, id: string) => api.get(`/api/chat/conversations/${id}`, who.headers),
+    history: async (who: Person, id: string, query = '') =>
+      api.get(`/api/chat/conversations/${id}/messages${query}`, who.headers),
+    send: async (who: Person, id: string, text: string, clientMessageId: string = randomUUID()) =>
+      api.post(`/api/chat/conversations/${id}/messages`, { clientMessageId, text }, who.headers),
+    agentList: async (who: Person, status: string) =>
+      api.get(`/api/agent/conversations?status=${status}`, who.headers),
+    assign: async (who: Person, id: string, body: Record<string, unknown> = {}) =>
+      api.post(`/api/agent/conversations/${id}/assign`, body, who.headers),
+    transfer: async (who: Person, id: string, agentId: string) =>
+      api.post(`/api/agent/conversations/${id}/transfer`, { agentId }, who.headers),
+    resolve: async (who: Person, id: string) =>
+      api.post(`/api/agent/conversations/${id}/resolve`, {}, who.headers),
+  };
+}
