@@ -50,8 +50,6 @@ export interface Platform {
   mode: 'embedded' | 'external';
   adminEmail: string;
   adminPassword: string;
-  /** The demo agent (상담원) of the chat console; null when `bootstrap.agent.enabled` is off. */
-  agentLogin: { email: string; password: string } | null;
   /** The deployment's credentials (kept in `<dataDir>/credentials.json` unless SAGAMART_DEPLOYMENT_SECRET is set). */
   login: DeploymentLogin;
   /** `Authorization` for the config and discovery servers. */
@@ -231,7 +229,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     throw error;
   }
 
-  const admin = await bootstrapCredentials(configUrl, authorization);
+  const admin = await adminCredentials(configUrl, authorization);
   return {
     gatewayUrl,
     discoveryUrl,
@@ -263,49 +261,26 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   };
 }
 
-/** The bootstrap admin and demo agent as user-service is configured, read from the config server. */
-async function bootstrapCredentials(
+/** The bootstrap admin as user-service is configured, read from the config server. */
+async function adminCredentials(
   configUrl: string,
   authorization: string,
-): Promise<Pick<Platform, 'adminEmail' | 'adminPassword' | 'agentLogin'>> {
-  const defaults = { adminEmail: 'admin@sagamart.dev', adminPassword: 'Admin123!' };
-  const demoAgent = { email: 'agent@sagamart.dev', password: 'Agent123!' };
-  let find: (key: string) => string | boolean | undefined = () => undefined;
+): Promise<{ adminEmail: string; adminPassword: string }> {
+  const fallback = { adminEmail: 'admin@sagamart.dev', adminPassword: 'Admin123!' };
   try {
     const res = await fetch(`${configUrl}/user-service/default`, {
       headers: { authorization },
       signal: AbortSignal.timeout(2_000),
     });
     const body = (await res.json()) as { propertySources: Array<{ source: Record<string, unknown> }> };
-    find = (key) =>
-      body.propertySources
-        .map((p) => p.source[key])
-        .find((v): v is string | boolean => typeof v === 'string' || typeof v === 'boolean');
+    const find = (key: string) =>
+      body.propertySources.map((p) => p.source[key]).find((v) => typeof v === 'string') as string | undefined;
+    return {
+      adminEmail: process.env.BOOTSTRAP_ADMIN_EMAIL ?? find('bootstrap.admin.email') ?? fallback.adminEmail,
+      adminPassword:
+        process.env.BOOTSTRAP_ADMIN_PASSWORD ?? find('bootstrap.admin.password') ?? fallback.adminPassword,
+    };
   } catch {
-    // The documented defaults.
+    return fallback;
   }
-  const text = (env: string | undefined, key: string, fallback: string) => {
-    const value = env ?? find(key);
-    return typeof value === 'string' ? value : fallback;
-  };
-  const agentEnabled = String(process.env.BOOTSTRAP_AGENT_ENABLED ?? find('bootstrap.agent.enabled') ?? true);
-  return {
-    adminEmail: text(process.env.BOOTSTRAP_ADMIN_EMAIL, 'bootstrap.admin.email', defaults.adminEmail),
-    adminPassword: text(
-      process.env.BOOTSTRAP_ADMIN_PASSWORD,
-      'bootstrap.admin.password',
-      defaults.adminPassword,
-    ),
-    agentLogin:
-      agentEnabled === 'false'
-        ? null
-        : {
-            email: text(process.env.BOOTSTRAP_AGENT_EMAIL, 'bootstrap.agent.email', demoAgent.email),
-            password: text(
-              process.env.BOOTSTRAP_AGENT_PASSWORD,
-              'bootstrap.agent.password',
-              demoAgent.password,
-            ),
-          },
-  };
 }

@@ -1,6 +1,6 @@
 import { isPointChargeNumber, PaymentApproved, PaymentFailed, PaymentRefunded } from '@sagamart/contracts';
 import { defineService, on, type ServiceContext } from '@sagamart/kit';
-import { BOOTSTRAP_ACCOUNTS, type BootstrapAccount, bootstrapAccount } from './app/bootstrap-accounts.ts';
+import { type BootstrapAdmin, bootstrapAdmin } from './app/bootstrap-admin.ts';
 import { userModule } from './app/module.ts';
 import { migrations, type UserDb } from './infra/schema.ts';
 import { registerAdminRoutes } from './routes/admin-routes.ts';
@@ -20,18 +20,10 @@ export const userDefaults = {
       name: 'Administrator',
       maxRetryDelayMs: 10_000,
     },
-    // The demo 상담원 for the chat console (printed by npm start): turn it off anywhere shared.
-    agent: {
-      enabled: true,
-      email: 'agent@sagamart.dev',
-      password: 'Agent123!',
-      name: '데모 상담원',
-      maxRetryDelayMs: 10_000,
-    },
   },
 };
 
-const bootstraps = new WeakMap<ServiceContext<UserDb>, BootstrapAccount[]>();
+const bootstraps = new WeakMap<ServiceContext<UserDb>, BootstrapAdmin>();
 
 export default defineService<UserDb>({
   name: 'user-service',
@@ -62,19 +54,12 @@ export default defineService<UserDb>({
     registerAdminRoutes(app, ctx);
     registerInternalRoutes(app, ctx);
   },
-  // Ready once the bootstrap accounts exist, so nobody is offered a login that does not work yet.
-  readiness: (ctx) => ({
-    bootstrapAccounts: async () => bootstraps.get(ctx)?.every((account) => account.settled()) ?? false,
-  }),
+  // Ready once the bootstrap admin exists, so nobody is offered a login that does not work yet.
+  readiness: (ctx) => ({ bootstrapAdmin: async () => bootstraps.get(ctx)?.settled() ?? false }),
   onStart(ctx) {
-    const { users } = userModule(ctx);
-    const keys = Object.keys(BOOTSTRAP_ACCOUNTS) as Array<keyof typeof BOOTSTRAP_ACCOUNTS>;
-    bootstraps.set(
-      ctx,
-      keys.map((key) => bootstrapAccount(ctx, users, key)),
-    );
+    bootstraps.set(ctx, bootstrapAdmin(ctx, userModule(ctx).users));
   },
   onStop(ctx) {
-    for (const account of bootstraps.get(ctx) ?? []) account.stop();
+    bootstraps.get(ctx)?.stop();
   },
 });

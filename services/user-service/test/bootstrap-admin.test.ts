@@ -3,7 +3,7 @@ import { eventually, freePort, uniqueName } from '@sagamart/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { asAdmin, claimsOf, client, startAuth, startUserService } from './support.ts';
 
-describe('bootstrap accounts', () => {
+describe('bootstrap admin', () => {
   const running: Service<unknown>[] = [];
   afterEach(async () => {
     await Promise.all(running.splice(0).map((s) => s.stop()));
@@ -12,10 +12,7 @@ describe('bootstrap accounts', () => {
   it('is created from the bundled defaults once auth is up, whatever the start order, and only once', async () => {
     const port = await freePort();
     const database = { name: uniqueName('t_users') };
-    const bootstrap = {
-      admin: { enabled: true, maxRetryDelayMs: 200 },
-      agent: { enabled: true, maxRetryDelayMs: 200 },
-    };
+    const bootstrap = { admin: { enabled: true, maxRetryDelayMs: 200 } };
     const fastBreaker = { http: { client: { breaker: { halfOpenAfterMs: 100 } } } };
     // user-service first: auth is not there yet.
     const first = await startUserService(`http://127.0.0.1:${port}`, { database, bootstrap, ...fastBreaker });
@@ -35,15 +32,6 @@ describe('bootstrap accounts', () => {
       email: 'admin@sagamart.dev',
       role: 'ADMIN',
     });
-    // The demo agent of the chat console comes with it.
-    const agentLogin = await eventually(async () => {
-      const res = await authApi.post('/api/auth/login', {
-        email: 'agent@sagamart.dev',
-        password: 'Agent123!',
-      });
-      return res.status === 200 ? res : undefined;
-    });
-    expect(claimsOf(agentLogin.body.accessToken).claims).toMatchObject({ role: 'AGENT' });
     const listed = await client(first).get('/api/admin/users?searchText=admin@sagamart.dev', asAdmin());
     expect(listed.body.content).toEqual([
       expect.objectContaining({ name: 'Administrator', role: 'ADMIN', status: 'ACTIVE' }),

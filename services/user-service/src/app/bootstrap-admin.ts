@@ -1,0 +1,70 @@
+import { isValidEmail, isValidPassword } from '@sagamart/contracts/rules';
+import { Problem, type ServiceContext } from '@sagamart/kit';
+import type { UserDb } from '../infra/schema.ts';
+import type { Users } from './users.ts';
+
+export interface BootstrapAdmin {
+  stop(): void;
+  /** False until the admin exists (or bootstrapping is off or gave up): readiness waits for it. */
+  settled(): boolean;
+}
+
+/**
+ * Creates the admin of `bootstrap.admin.*` on first start. Runs in the background and retries
+ * with backoff until auth-service answers, because services start in any order. Idempotent: an
+ * existing user with that email (from an earlier start) is left alone.
+ */
+export function bootstrapAdmin(ctx: ServiceContext<UserDb>, users: Users): BootstrapAdmin {
+  const stopped = { value: false };
+  let done = false;
+  let timer: NodeJS.Timeout | undefined;
+  const stop = () => {
+    stopped.value = true;
+    clearTimeout(timer);
+  };
+  const settled = () => done;
+  if (!ctx.config.boolean('bootstrap.admin.enabled', true)) {
+    done = true;
+    return { stop, settled };
+  }
+
+  const email = ctx.config.string('bootstrap.admin.email');
+  const password = ctx.config.string('bootstrap.admin.password');
+  const name = ctx.config.string('bootstrap.admin.name');
+  if (!isValidEmail(email) || !isValidPassword(password)) {
+    ctx.log.error(
+      { email },
+      'bootstrap admin not created: bootstrap.admin.email or password breaks the signup rules',
+    );
+    done = true;
+    return { stop, settled };
+  }
+  const maxDelayMs = ctx.config.number('bootstrap.admin.maxRetryDelayMs');
+
+  const attempt = async (delayMs: number): Promise<void> => {
+    if (stopped.value) return;
+    try {
+      const outcome = await users.ensureAdmin({ email, password, name });
+      done = true;
+      if (outcome === 'created') ctx.log.info({ email }, 'bootstrap admin created');
+      else ctx.log.debug({ email }, 'bootstrap admin already exists');
+    } catch (error) {
+      if (stopped.value) return;
+      // 4xx other than "unavailable" will not heal by retrying (e.g. auth refuses the credential).
+      if (error instanceof Problem && error.status < 500) {
+        ctx.log.error({ err: error, email }, 'bootstrap admin not created');
+        done = true;
+        return;
+      }
+      // auth-service usually starts alongside us: only a long wait is worth a warning.
+      ctx.log[delayMs >= 4_000 ? 'warn' : 'info'](
+        { err: (error as Error).message, retryInMs: delayMs },
+        'bootstrap admin: auth-service not ready, retrying',
+      );
+      timer = setTimeout(() => void attempt(Math.min(delayMs * 2, maxDelayMs)), delayMs);
+      timer.unref();
+    }
+  };
+  void attempt(250);
+  return { stop, settled };
+}
