@@ -1,8 +1,9 @@
 /**
- * npm run bench: the platform's benchmarks, one after another (catalog, orders, notifications).
+ * npm run bench: the platform's benchmarks, one after another (catalog, orders, notifications, chat).
  * Pass a name to run one: npm run bench -- catalog
  */
 import { runCatalogBench } from './catalog.ts';
+import { runChatBench } from './chat.ts';
 import { runNotificationBench } from './notifications.ts';
 import { runOrderBench } from './orders.ts';
 
@@ -10,6 +11,7 @@ const benches: Record<string, () => Promise<void>> = {
   catalog: runCatalogBench,
   orders: runOrderBench,
   notifications: runNotificationBench,
+  chat: runChatBench,
 };
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(name in benches));

@@ -38,6 +38,12 @@ export {
   type Transport,
 } from './events/transport.ts';
 export { requireIdentity, type ServiceApp, sendProblem } from './http.ts';
+export {
+  type FrameOutcome,
+  type PingedConnection,
+  pingConnections,
+  sendJsonFrame,
+} from './live-sockets.ts';
 export { fetchPage } from './page-query.ts';
 export { type Periodic, repeatEvery } from './periodic.ts';
 export * from './pure.ts';

@@ -54,7 +54,7 @@ sagamart is up in ${((Date.now() - started) / 1000).toFixed(1)} s (${platform.mo
   Shop and admin:  ${platform.gatewayUrl}
   API docs:        ${platform.gatewayUrl}/docs
   Registry:        ${platform.discoveryUrl}
-  Admin login:     ${platform.adminEmail} / ${platform.adminPassword}
+  Admin login:     ${platform.adminEmail} / ${platform.adminPassword}${platform.agentLogin ? `\n  Agent login:     ${platform.agentLogin.email} / ${platform.agentLogin.password} (chat console)` : ''}
 Logs are in .data/logs/. Press Ctrl-C to stop.`);
 
 let stopping = false;

@@ -50,6 +50,8 @@ export interface Platform {
   mode: 'embedded' | 'external';
   adminEmail: string;
   adminPassword: string;
+  /** The demo agent of the chat console (`bootstrap.agent`), unless it is turned off. */
+  agentLogin: { email: string; password: string } | undefined;
   /** The deployment's credentials (kept in `<dataDir>/credentials.json` unless SAGAMART_DEPLOYMENT_SECRET is set). */
   login: DeploymentLogin;
   /** `Authorization` for the config and discovery servers. */
@@ -261,12 +263,16 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   };
 }
 
-/** The bootstrap admin as user-service is configured, read from the config server. */
+/** The bootstrap admin and demo agent as user-service is configured, read from the config server. */
 async function adminCredentials(
   configUrl: string,
   authorization: string,
-): Promise<{ adminEmail: string; adminPassword: string }> {
-  const fallback = { adminEmail: 'admin@sagamart.dev', adminPassword: 'Admin123!' };
+): Promise<Pick<Platform, 'adminEmail' | 'adminPassword' | 'agentLogin'>> {
+  const fallback = {
+    adminEmail: 'admin@sagamart.dev',
+    adminPassword: 'Admin123!',
+    agentLogin: undefined,
+  };
   try {
     const res = await fetch(`${configUrl}/user-service/default`, {
       headers: { authorization },
@@ -274,11 +280,23 @@ async function adminCredentials(
     });
     const body = (await res.json()) as { propertySources: Array<{ source: Record<string, unknown> }> };
     const find = (key: string) =>
-      body.propertySources.map((p) => p.source[key]).find((v) => typeof v === 'string') as string | undefined;
+      body.propertySources.map((p) => p.source[key]).find((v) => v !== undefined && v !== null);
+    const text = (key: string) => {
+      const value = find(key);
+      return typeof value === 'string' ? value : undefined;
+    };
+    const agentEnabled =
+      String(process.env.BOOTSTRAP_AGENT_ENABLED ?? find('bootstrap.agent.enabled')) === 'true';
+    const agentEmail = process.env.BOOTSTRAP_AGENT_EMAIL ?? text('bootstrap.agent.email');
+    const agentPassword = process.env.BOOTSTRAP_AGENT_PASSWORD ?? text('bootstrap.agent.password');
     return {
-      adminEmail: process.env.BOOTSTRAP_ADMIN_EMAIL ?? find('bootstrap.admin.email') ?? fallback.adminEmail,
+      adminEmail: process.env.BOOTSTRAP_ADMIN_EMAIL ?? text('bootstrap.admin.email') ?? fallback.adminEmail,
       adminPassword:
-        process.env.BOOTSTRAP_ADMIN_PASSWORD ?? find('bootstrap.admin.password') ?? fallback.adminPassword,
+        process.env.BOOTSTRAP_ADMIN_PASSWORD ?? text('bootstrap.admin.password') ?? fallback.adminPassword,
+      agentLogin:
+        agentEnabled && agentEmail && agentPassword
+          ? { email: agentEmail, password: agentPassword }
+          : undefined,
     };
   } catch {
     return fallback;

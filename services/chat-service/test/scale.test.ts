@@ -80,7 +80,12 @@ describe('chat-service: two instances', () => {
     expect((await chatApi(b).assign(agent, opened.id)).body.assigneeId).toBe(agent.userId);
     const customerSocket = await on(c, customer);
     for (const text of ['안녕하세요', '환불 문의입니다'])
-      await customerSocket.send({ type: 'message', conversationId: opened.id, clientMessageId: randomUUID(), text });
+      await customerSocket.send({
+        type: 'message',
+        conversationId: opened.id,
+        clientMessageId: randomUUID(),
+        text,
+      });
     await eventually(() => agentSocket.seqs(opened.id).length === 2);
     await agentSocket.send({ type: 'read', conversationId: opened.id, seq: 2 });
     await eventually(async () => (await chatApi(b).get(agent, opened.id)).body.agentReadSeq === 2);
@@ -90,7 +95,12 @@ describe('chat-service: two instances', () => {
     expect((await customerSocket.closed).code).toBe(1001);
     await stopping;
     for (const text of ['확인해 보겠습니다', '환불 접수되었습니다'])
-      await agentSocket.send({ type: 'message', conversationId: opened.id, clientMessageId: randomUUID(), text });
+      await agentSocket.send({
+        type: 'message',
+        conversationId: opened.id,
+        clientMessageId: randomUUID(),
+        text,
+      });
     await eventually(() => agentSocket.seqs(opened.id).length === 4);
 
     // Back (a new process on the same database): the customer resumes from what they hold.
@@ -110,7 +120,12 @@ describe('chat-service: two instances', () => {
       await again.send({ type: 'resume', conversationId: opened.id, since: 2 });
       await again.waitFor('resumed');
       expect(again.of('message').map((m) => m.text)).toEqual(['확인해 보겠습니다', '환불 접수되었습니다']);
-      await again.send({ type: 'message', conversationId: opened.id, clientMessageId: randomUUID(), text: '감사합니다' });
+      await again.send({
+        type: 'message',
+        conversationId: opened.id,
+        clientMessageId: randomUUID(),
+        text: '감사합니다',
+      });
       await agentSocket.waitFor('message', (m) => m.text === '감사합니다');
       expect(agentSocket.seqs(opened.id)).toEqual([1, 2, 3, 4, 5]);
       again.close();
@@ -150,15 +165,26 @@ describe('chat-service: two instances', () => {
         });
       expect((await call('/api/agent/conversations?status=WAITING', customerToken)).status).toBe(403);
       expect((await call('/api/agent/conversations?status=WAITING', agentToken)).status).toBe(200);
-      const opened = await (await call('/api/chat/conversations', customerToken, { method: 'POST', body: '{}' })).json();
+      const opened = await (
+        await call('/api/chat/conversations', customerToken, { method: 'POST', body: '{}' })
+      ).json();
       expect(opened.status).toBe('WAITING');
 
-      const ws = (token: string) => new ChatSocket(`${gateway.url.replace(/^http/, 'ws')}/ws/chat?access_token=${token}`);
+      const ws = (token: string) =>
+        new ChatSocket(`${gateway.url.replace(/^http/, 'ws')}/ws/chat?access_token=${token}`);
       const agentSocket = ws(agentToken);
       const customerSocket = ws(customerToken);
       sockets.push(agentSocket, customerSocket);
-      await customerSocket.waitFor('assigned', (f) => f.conversationId === opened.id && f.agentId === agentId);
-      await agentSocket.send({ type: 'message', conversationId: opened.id, clientMessageId: 'gw-1', text: '무엇을 도와드릴까요?' });
+      await customerSocket.waitFor(
+        'assigned',
+        (f) => f.conversationId === opened.id && f.agentId === agentId,
+      );
+      await agentSocket.send({
+        type: 'message',
+        conversationId: opened.id,
+        clientMessageId: 'gw-1',
+        text: '무엇을 도와드릴까요?',
+      });
       const message = await customerSocket.waitFor('message', (m) => m.clientMessageId === 'gw-1');
       expect(message).toMatchObject({ senderRole: 'AGENT', seq: 1, text: '무엇을 도와드릴까요?' });
       expect((await call(`/api/agent/customers/${customerId}/orders`, customerToken)).status).toBe(403);

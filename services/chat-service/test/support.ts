@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { ChatClientFrame, ChatServerFrame } from '@sagamart/contracts/http/chat';
 import type { ConfigTree, Service } from '@sagamart/kit';
 import { asUser, eventually, jsonClient, startTestService, uniqueName } from '@sagamart/testkit';
-import WebSocket from 'ws';
+import { JsonSocket } from '@sagamart/testkit/json-socket';
 import chatService, { type ChatDb } from '../src/index.ts';
 
 export { asUser, eventually, jsonClient } from '@sagamart/testkit';
@@ -40,29 +40,7 @@ export type Person = ReturnType<typeof person>;
 type Frame = ChatServerFrame;
 
 /** One /ws/chat socket (straight to a service, or through the gateway). */
-export class ChatSocket {
-  readonly received: Frame[] = [];
-  readonly closed: Promise<{ code: number; reason: string }>;
-  readonly opened: Promise<void>;
-  readonly socket: WebSocket;
-
-  constructor(url: string, headers: Record<string, string> = {}) {
-    this.socket = new WebSocket(url, { headers });
-    this.socket.on('message', (data) => this.received.push(JSON.parse(data.toString()) as Frame));
-    this.closed = new Promise((resolve) =>
-      this.socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
-    );
-    this.opened = new Promise((resolve, reject) => {
-      this.socket.once('open', () => resolve());
-      this.socket.once('error', reject);
-      this.socket.once('unexpected-response', (_req, res) => {
-        res.resume();
-        reject(new Error(`handshake answered ${res.statusCode}`));
-      });
-    });
-    this.socket.on('error', () => {});
-  }
-
+export class ChatSocket extends JsonSocket<Frame> {
   static direct(service: Service<unknown>, who: Person) {
     return new ChatSocket(`${service.url.replace(/^http/, 'ws')}/ws/chat`, who.headers);
   }
@@ -92,10 +70,6 @@ export class ChatSocket {
     timeoutMs = 10_000,
   ): Promise<Extract<Frame, { type: T }>> {
     return eventually(() => this.of(type).find(test), timeoutMs);
-  }
-
-  close(): void {
-    this.socket.close();
   }
 }
 

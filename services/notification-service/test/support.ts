@@ -14,7 +14,7 @@ import {
 } from '@sagamart/contracts';
 import { type ConfigTree, defineService, type Service } from '@sagamart/kit';
 import { eventually, startTestService, uniqueName } from '@sagamart/testkit';
-import WebSocket from 'ws';
+import { JsonSocket } from '@sagamart/testkit/json-socket';
 import notificationService, { type NotificationDb } from '../src/index.ts';
 
 export { asUser, eventsHandled, eventually, jsonClient } from '@sagamart/testkit';
@@ -122,29 +122,7 @@ export function registeredAdmin(userId: string = randomUUID()) {
 type Received = NotificationServerMessage;
 
 /** One socket to /ws/notifications (straight to a service, or through the gateway). */
-export class NotificationSocket {
-  readonly received: Received[] = [];
-  readonly closed: Promise<{ code: number; reason: string }>;
-  readonly opened: Promise<void>;
-  readonly socket: WebSocket;
-
-  constructor(url: string, headers: Record<string, string> = {}) {
-    this.socket = new WebSocket(url, { headers });
-    this.socket.on('message', (data) => this.received.push(JSON.parse(data.toString()) as Received));
-    this.closed = new Promise((resolve) =>
-      this.socket.once('close', (code, reason) => resolve({ code, reason: reason.toString() })),
-    );
-    this.opened = new Promise((resolve, reject) => {
-      this.socket.once('open', () => resolve());
-      this.socket.once('error', reject);
-      this.socket.once('unexpected-response', (_req, res) => {
-        res.resume();
-        reject(new Error(`handshake answered ${res.statusCode}`));
-      });
-    });
-    this.socket.on('error', () => {});
-  }
-
+export class NotificationSocket extends JsonSocket<Received> {
   static direct(service: Service<unknown>, headers: Record<string, string>) {
     return new NotificationSocket(`${service.url.replace(/^http/, 'ws')}/ws/notifications`, headers);
   }
@@ -165,10 +143,6 @@ export class NotificationSocket {
   /** Waits until the socket has received `count` notifications in all. */
   until(count: number, timeoutMs = 10_000) {
     return eventually(() => this.notifications.length >= count, timeoutMs);
-  }
-
-  close(): void {
-    this.socket.close();
   }
 }
 

@@ -20,10 +20,19 @@ export const userDefaults = {
       name: 'Administrator',
       maxRetryDelayMs: 10_000,
     },
+    // The demo agent (상담원) for the chat console: off unless configured (config/user-service.yml turns
+    // it on for npm start). Turn it off, or change its password, anywhere shared.
+    agent: {
+      enabled: false,
+      email: 'agent@sagamart.dev',
+      password: 'Agent123!',
+      name: '상담원',
+      maxRetryDelayMs: 10_000,
+    },
   },
 };
 
-const bootstraps = new WeakMap<ServiceContext<UserDb>, BootstrapAdmin>();
+const bootstraps = new WeakMap<ServiceContext<UserDb>, BootstrapAdmin[]>();
 
 export default defineService<UserDb>({
   name: 'user-service',
@@ -55,11 +64,14 @@ export default defineService<UserDb>({
     registerInternalRoutes(app, ctx);
   },
   // Ready once the bootstrap admin exists, so nobody is offered a login that does not work yet.
-  readiness: (ctx) => ({ bootstrapAdmin: async () => bootstraps.get(ctx)?.settled() ?? false }),
+  readiness: (ctx) => ({
+    bootstrapAdmin: async () => bootstraps.get(ctx)?.every((b) => b.settled()) ?? false,
+  }),
   onStart(ctx) {
-    bootstraps.set(ctx, bootstrapAdmin(ctx, userModule(ctx).users));
+    const { users } = userModule(ctx);
+    bootstraps.set(ctx, [bootstrapAdmin(ctx, users, 'admin'), bootstrapAdmin(ctx, users, 'agent')]);
   },
   onStop(ctx) {
-    bootstraps.get(ctx)?.stop();
+    for (const bootstrap of bootstraps.get(ctx) ?? []) bootstrap.stop();
   },
 });

@@ -56,4 +56,34 @@ describe('bootstrap admin', () => {
         .status,
     ).toBe(401);
   });
+
+  it('creates the demo agent when bootstrap.agent is on; an admin revokes and grants AGENT, effective at the next token', async () => {
+    const port = await freePort();
+    const auth = await startAuth({}, { port });
+    running.push(auth);
+    const users = await startUserService(auth.url, {
+      database: { name: uniqueName('t_users') },
+      bootstrap: { agent: { enabled: true, maxRetryDelayMs: 200 } },
+    });
+    running.push(users);
+    const authApi = client(auth);
+    const credentials = { email: 'agent@sagamart.dev', password: 'Agent123!' };
+    const login = await eventually(async () => {
+      const res = await authApi.post('/api/auth/login', credentials);
+      return res.status === 200 ? res : undefined;
+    });
+    expect(claimsOf(login.body.accessToken).claims).toMatchObject({ role: 'AGENT' });
+    const listed = await client(users).get('/api/admin/users?searchText=agent@sagamart.dev', asAdmin());
+    const agent = listed.body.content[0];
+    expect(agent).toMatchObject({ name: '상담원', role: 'AGENT' });
+
+    // One role per user: back to USER, then AGENT again; each shows in the next token.
+    for (const role of ['USER', 'AGENT']) {
+      const changed = await client(users).patch(`/api/admin/users/${agent.userId}`, { role }, asAdmin());
+      expect(changed.status).toBe(200);
+      expect(changed.body.role).toBe(role);
+      const next = await authApi.post('/api/auth/login', credentials);
+      expect(claimsOf(next.body.accessToken).claims).toMatchObject({ role });
+    }
+  });
 });

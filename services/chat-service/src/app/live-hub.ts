@@ -6,7 +6,14 @@ import {
   type ChatMessage,
   type ChatServerFrame,
 } from '@sagamart/contracts/http/chat';
-import { type Identity, type Periodic, Problem, repeatEvery } from '@sagamart/kit';
+import {
+  type Identity,
+  type Periodic,
+  Problem,
+  pingConnections,
+  repeatEvery,
+  sendJsonFrame,
+} from '@sagamart/kit';
 import type { Logger } from 'pino';
 import { Compile } from 'typebox/compile';
 import type WebSocket from 'ws';
@@ -35,6 +42,8 @@ class Subscriber {
   readonly again = new Set<string>();
   alive = true;
   closed = false;
+  /** Frames are handled one after the other, so messages are stored (and numbered) in the order sent. */
+  handling: Promise<void> = Promise.resolve();
 
   constructor(
     readonly identity: Identity,
@@ -111,10 +120,13 @@ export class ChatHub {
       sub.alive = true;
     });
     socket.on('message', (data, isBinary) => {
-      void this.onFrame(sub, isBinary ? null : data.toString()).catch((error) => {
-        this.log.warn({ err: error, userId: identity.userId }, 'chat frame failed');
-        this.write(sub, { type: 'error', code: 'internal', message: 'Something went wrong; try again' });
-      });
+      const text = isBinary ? null : data.toString();
+      sub.handling = sub.handling.then(() =>
+        this.onFrame(sub, text).catch((error) => {
+          this.log.warn({ err: error, userId: identity.userId }, 'chat frame failed');
+          this.write(sub, { type: 'error', code: 'internal', message: 'Something went wrong; try again' });
+        }),
+      );
     });
     socket.on('close', () => this.detach(sub));
     socket.on('error', () => this.detach(sub));
@@ -374,13 +386,10 @@ export class ChatHub {
 
   /** Writes one frame; a client that lets too much pile up is cut off (it resumes from its last seqs). */
   private write(sub: Subscriber, frame: ChatServerFrame): boolean {
-    if (sub.closed || sub.socket.readyState !== sub.socket.OPEN) return false;
-    if (sub.socket.bufferedAmount > this.settings().maxBufferedBytes) {
-      this.close(sub, CHAT_SOCKET_CLOSE.overflow, 'too slow: reconnect and resume');
-      return false;
-    }
-    sub.socket.send(JSON.stringify(frame));
-    return true;
+    if (sub.closed) return false;
+    const outcome = sendJsonFrame(sub.socket, frame, this.settings().maxBufferedBytes);
+    if (outcome === 'overflow') this.close(sub, CHAT_SOCKET_CLOSE.overflow, 'too slow: reconnect and resume');
+    return outcome === 'sent';
   }
 
   private close(sub: Subscriber, code: number, reason: string): void {
@@ -400,17 +409,13 @@ export class ChatHub {
 
   /** Protocol pings; a socket that did not answer the last one is dead. */
   private ping(): void {
-    for (const set of this.byUser.values()) {
-      for (const sub of set) {
-        if (!sub.alive) {
-          sub.socket.terminate();
-          this.detach(sub);
-          continue;
-        }
-        sub.alive = false;
-        sub.socket.ping();
-      }
-    }
+    pingConnections(
+      [...this.byUser.values()].flatMap((set) => [...set]),
+      (sub) => {
+        sub.socket.terminate();
+        this.detach(sub);
+      },
+    );
   }
 
   /** Catches up every socket behind a conversation's newest seq (a fan-out message that never arrived). */

@@ -62,7 +62,7 @@ export interface ChatDb {
 
 export const migrations: Record<string, Migration> = {
   '0001_chat': {
-    async up(db: Kysely<any>) {
+    async up(db: Kysely<unknown>) {
       await db.schema
         .createTable('conversations')
         .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))

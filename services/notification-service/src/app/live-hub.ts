@@ -4,7 +4,7 @@ import {
   type NotificationView,
   SOCKET_CLOSE,
 } from '@sagamart/contracts';
-import { type Periodic, repeatEvery } from '@sagamart/kit';
+import { type Periodic, pingConnections, repeatEvery, sendJsonFrame } from '@sagamart/kit';
 import type { Logger } from 'pino';
 import { Compile } from 'typebox/compile';
 import type WebSocket from 'ws';
@@ -190,13 +190,10 @@ export class LiveHub {
 
   /** Writes one message; a client that lets too much pile up is cut off (it resumes from its last seq). */
   private write(sub: Subscriber, message: NotificationServerMessage): boolean {
-    if (sub.closed || sub.socket.readyState !== sub.socket.OPEN) return false;
-    if (sub.socket.bufferedAmount > this.settings().maxBufferedBytes) {
-      this.close(sub, SOCKET_CLOSE.overflow, 'too slow: reconnect and resume');
-      return false;
-    }
-    sub.socket.send(JSON.stringify(message));
-    return true;
+    if (sub.closed) return false;
+    const outcome = sendJsonFrame(sub.socket, message, this.settings().maxBufferedBytes);
+    if (outcome === 'overflow') this.close(sub, SOCKET_CLOSE.overflow, 'too slow: reconnect and resume');
+    return outcome === 'sent';
   }
 
   private close(sub: Subscriber, code: number, reason: string): void {
@@ -215,17 +212,13 @@ export class LiveHub {
 
   /** Protocol pings; a socket that did not answer the last one is dead (a vanished client or gateway). */
   private ping(): void {
-    for (const set of this.byUser.values()) {
-      for (const sub of set) {
-        if (!sub.alive) {
-          sub.socket.terminate();
-          this.detach(sub);
-          continue;
-        }
-        sub.alive = false;
-        sub.socket.ping();
-      }
-    }
+    pingConnections(
+      [...this.byUser.values()].flatMap((set) => [...set]),
+      (sub) => {
+        sub.socket.terminate();
+        this.detach(sub);
+      },
+    );
   }
 
   /** Catches up any socket behind its user's newest seq (a fan-out message that never arrived). */

@@ -182,8 +182,8 @@ export class Users {
     });
   }
 
-  /** The bootstrap admin: created once; an existing user with that email is left as it is. */
-  async ensureAdmin(input: SignupInput): Promise<'created' | 'exists'> {
+  /** A bootstrap account (the admin, the demo agent): created once; an existing user with that email is left as it is. */
+  async ensureAccount(input: SignupInput, role: 'ADMIN' | 'AGENT'): Promise<'created' | 'exists'> {
     const email = normalizeEmail(input.email);
     const existing = await this.ctx.db
       .selectFrom('users')
@@ -192,7 +192,7 @@ export class Users {
       .executeTakeFirst();
     if (existing) return 'exists';
     try {
-      await this.signup(input, 'ADMIN');
+      await this.signup(input, role);
       return 'created';
     } catch (error) {
       if (error instanceof Problem && error.code === 'email-taken') return 'exists';
