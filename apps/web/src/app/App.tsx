@@ -2,6 +2,7 @@ import { MantineProvider } from '@mantine/core';
 import { Notifications } from '@mantine/notifications';
 import { type QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { RouterProvider } from 'react-router';
+import { ChatCenter } from '../chat/ChatCenter.tsx';
 import { NotificationCenter } from '../notifications/NotificationCenter.tsx';
 import type { AppRouter } from './router.tsx';
 import { theme } from './theme.ts';
@@ -17,7 +18,9 @@ export function App({ router, queryClient }: AppProps) {
       <Notifications position="top-right" />
       <QueryClientProvider client={queryClient}>
         <NotificationCenter>
-          <RouterProvider router={router} />
+          <ChatCenter>
+            <RouterProvider router={router} />
+          </ChatCenter>
         </NotificationCenter>
       </QueryClientProvider>
     </MantineProvider>

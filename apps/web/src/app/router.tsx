@@ -1,8 +1,11 @@
-import { createBrowserRouter, Navigate } from 'react-router';
-import { RequireAdmin, RequireUser } from '../auth/guards.tsx';
-import { AdminLayout } from '../layouts/AdminLayout.tsx';
+import { createBrowserRouter, Navigate, Outlet, type RouteObject } from 'react-router';
+import { RequireAdminInConsole, RequireStaff, RequireUser } from '../auth/guards.tsx';
+import { CustomerChat } from '../chat/CustomerChat.tsx';
+import { AdminHome, AdminLayout } from '../layouts/AdminLayout.tsx';
 import { MyPageLayout } from '../layouts/MyPageLayout.tsx';
 import { ShopLayout } from '../layouts/ShopLayout.tsx';
+import { AgentConsolePage } from '../pages/admin/AgentConsolePage.tsx';
+import { CannedAnswersPage } from '../pages/admin/CannedAnswersPage.tsx';
 import { CategoriesPage } from '../pages/admin/CategoriesPage.tsx';
 import { CouponFormPage } from '../pages/admin/CouponFormPage.tsx';
 import { CouponsPage } from '../pages/admin/CouponsPage.tsx';
@@ -40,6 +43,13 @@ export function createAppRouter() {
   return createBrowserRouter([
     {
       errorElement: <RouteErrorPage />,
+      // The customer's chat button and panel, over every page (it hides itself in the admin console).
+      element: (
+        <>
+          <Outlet />
+          <CustomerChat />
+        </>
+      ),
       children: [
         {
           element: <ShopLayout />,
@@ -88,30 +98,17 @@ export function createAppRouter() {
         },
         {
           path: 'admin',
-          element: <RequireAdmin />,
+          element: <RequireStaff />,
           children: [
             {
               element: <AdminLayout />,
               children: [
-                { index: true, element: <Navigate to="platform" replace /> },
-                { path: 'platform', element: <PlatformPage /> },
-                { path: 'traces', element: <TracesPage /> },
-                { path: 'traces/:traceId', element: <TracePage /> },
-                { path: 'users', element: <UsersPage /> },
-                { path: 'users/:id', element: <UserDetailPage /> },
-                { path: 'orders', element: <OrdersPage /> },
-                { path: 'orders/:id', element: <OrderDetailPage /> },
-                { path: 'payments', element: <PaymentsPage /> },
-                { path: 'coupons', element: <CouponsPage /> },
-                { path: 'coupons/new', element: <CouponFormPage /> },
-                { path: 'coupons/:id', element: <CouponFormPage /> },
-                { path: 'policies', element: <PoliciesPage /> },
-                { path: 'policies/new', element: <PolicyFormPage /> },
-                { path: 'policies/:id', element: <PolicyFormPage /> },
-                { path: 'products', element: <ProductsPage /> },
-                { path: 'products/new', element: <ProductFormPage /> },
-                { path: 'products/:id', element: <ProductFormPage /> },
-                { path: 'categories', element: <CategoriesPage /> },
+                { index: true, element: <AdminHome /> },
+                // Agents and admins: the help desk.
+                { path: 'chat', element: <AgentConsolePage /> },
+                { path: 'chat-answers', element: <CannedAnswersPage /> },
+                // Admins only: an agent gets a 403 here.
+                { element: <RequireAdminInConsole />, children: ADMIN_ONLY_ROUTES },
               ],
             },
           ],
@@ -120,5 +117,26 @@ export function createAppRouter() {
     },
   ]);
 }
+
+const ADMIN_ONLY_ROUTES: RouteObject[] = [
+  { path: 'platform', element: <PlatformPage /> },
+  { path: 'traces', element: <TracesPage /> },
+  { path: 'traces/:traceId', element: <TracePage /> },
+  { path: 'users', element: <UsersPage /> },
+  { path: 'users/:id', element: <UserDetailPage /> },
+  { path: 'orders', element: <OrdersPage /> },
+  { path: 'orders/:id', element: <OrderDetailPage /> },
+  { path: 'payments', element: <PaymentsPage /> },
+  { path: 'coupons', element: <CouponsPage /> },
+  { path: 'coupons/new', element: <CouponFormPage /> },
+  { path: 'coupons/:id', element: <CouponFormPage /> },
+  { path: 'policies', element: <PoliciesPage /> },
+  { path: 'policies/new', element: <PolicyFormPage /> },
+  { path: 'policies/:id', element: <PolicyFormPage /> },
+  { path: 'products', element: <ProductsPage /> },
+  { path: 'products/new', element: <ProductFormPage /> },
+  { path: 'products/:id', element: <ProductFormPage /> },
+  { path: 'categories', element: <CategoriesPage /> },
+];
 
 export type AppRouter = ReturnType<typeof createAppRouter>;

@@ -32,6 +32,8 @@ export const en: Translation = {
     myPage: 'My page',
     admin: 'Admin',
     adminBadge: 'Admin',
+    console: 'Help desk',
+    agentBadge: 'Agent',
     toggleNavigation: 'Toggle navigation',
   },
   footer: {

@@ -29,6 +29,8 @@ export const ko = {
     myPage: '마이페이지',
     admin: '관리자',
     adminBadge: '관리자',
+    console: '상담 콘솔',
+    agentBadge: '상담',
     toggleNavigation: '메뉴 열기',
   },
   footer: {

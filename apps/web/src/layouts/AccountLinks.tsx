@@ -42,9 +42,10 @@ export function AccountLinks() {
       <Text size="sm" c="dimmed" visibleFrom="md" data-testid="signed-in-email">
         {user.email}
       </Text>
-      {user.role === 'ADMIN' && (
-        <Anchor component={Link} to="/admin" fw={500} visibleFrom="sm">
-          {t('nav.admin')}
+      {/* Staff get a way into the console, except inside it (the phone header has no room to spare). */}
+      {user.role !== 'USER' && !location.pathname.startsWith('/admin') && (
+        <Anchor component={Link} to="/admin" fw={500}>
+          {user.role === 'AGENT' ? t('nav.console') : t('nav.admin')}
         </Anchor>
       )}
       <Anchor component={Link} to="/me" fw={500} style={{ whiteSpace: 'nowrap' }}>

@@ -1,8 +1,14 @@
+import { Navigate } from 'react-router';
+import type { Role } from '../auth/access-token.ts';
+import { useSession } from '../auth/use-session.ts';
 import { type SideNavItem, SideNavLayout } from './SideNavLayout.tsx';
 
-const ADMIN_NAV: SideNavItem[] = [
+/** The console's pages, and who sees them: an agent sees only the help desk. */
+const ADMIN_NAV: Array<SideNavItem & { roles?: readonly Role[] }> = [
   { label: 'Platform', to: '/admin/platform' },
   { label: 'Traces', to: '/admin/traces' },
+  { label: '상담 콘솔', to: '/admin/chat', roles: ['AGENT', 'ADMIN'] },
+  { label: '자주 쓰는 답변', to: '/admin/chat-answers', roles: ['AGENT', 'ADMIN'] },
   { label: 'Users', to: '/admin/users' },
   { label: 'Products', to: '/admin/products' },
   { label: 'Categories', to: '/admin/categories' },
@@ -13,5 +19,14 @@ const ADMIN_NAV: SideNavItem[] = [
 ];
 
 export function AdminLayout() {
-  return <SideNavLayout title="Admin" items={ADMIN_NAV} admin />;
+  const { user } = useSession();
+  const role = user?.role ?? 'USER';
+  const items = ADMIN_NAV.filter((item) => (item.roles ?? ['ADMIN']).includes(role));
+  return <SideNavLayout title={role === 'AGENT' ? '상담' : 'Admin'} items={items} admin />;
+}
+
+/** /admin: the platform page for admins, the chat console for agents. */
+export function AdminHome() {
+  const { user } = useSession();
+  return <Navigate to={user?.role === 'AGENT' ? 'chat' : 'platform'} replace />;
 }

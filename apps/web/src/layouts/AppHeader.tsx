@@ -43,7 +43,7 @@ export function AppHeader({ navigation, admin = false }: AppHeaderProps) {
         </Anchor>
         {admin && (
           <Badge color="orange" variant="light">
-            {t('nav.adminBadge')}
+            {user?.role === 'AGENT' ? t('nav.agentBadge') : t('nav.adminBadge')}
           </Badge>
         )}
       </Group>

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { chatPanel } from '../../chat/chat-panel.ts';
 import { myCouponsQueryPrefix } from '../../coupons/coupons-api.ts';
 import { cancelReasonLabel } from '../../i18n/labels.ts';
 import { usePageTitle } from '../../i18n/use-page-title.ts';
@@ -99,6 +100,9 @@ function OrderHeader({ order }: { order: Order }) {
           </Text>
         </div>
         <Group>
+          <Button variant="light" onClick={() => chatPanel.open(order.orderId)}>
+            이 주문 문의하기
+          </Button>
           {order.status === 'PAYMENT_PENDING' && order.payableAmount > 0 && (
             <Button onClick={payNow}>{t('order.payNow')}</Button>
           )}

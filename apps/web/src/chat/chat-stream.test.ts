@@ -1,0 +1,229 @@
+import type { ChatServerFrame } from '@sagamart/contracts/http/chat';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { SocketLike } from '../api/live-socket.ts';
+import { ChatStream, type OutgoingMessage, SeqTracker } from './chat-stream.ts';
+
+// The chat socket's client logic against a scripted server: what it sends after each (re)connect,
+// and what it hands the page.
+
+const CONVERSATION = '7d0c4a52-3c1e-4b8e-9a57-0f7c1e2d3b4a';
+const OTHER = '1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b';
+
+class FakeSocket implements SocketLike {
+  readyState = 0;
+  onopen: SocketLike['onopen'] = null;
+  onmessage: SocketLike['onmessage'] = null;
+  onclose: SocketLike['onclose'] = null;
+  readonly sent: Array<Record<string, unknown>> = [];
+  constructor(readonly protocols: string[]) {}
+  send(data: string) {
+    this.sent.push(JSON.parse(data) as Record<string, unknown>);
+  }
+  close() {
+    this.drop(1000);
+  }
+  open() {
+    this.readyState = 1;
+    this.onopen?.({});
+  }
+  drop(code = 1006) {
+    this.readyState = 3;
+    this.onclose?.({ code });
+  }
+  deliver(frame: ChatServerFrame) {
+    this.onmessage?.({ data: JSON.stringify(frame) });
+  }
+}
+
+function message(seq: number, text: string, clientMessageId = `c-${seq}`, conversationId = CONVERSATION) {
+  return {
+    type: 'message',
+    conversationId,
+    seq,
+    clientMessageId,
+    senderRole: 'AGENT',
+    text,
+    at: '2026-12-04T10:00:00.000Z',
+  } satisfies ChatServerFrame;
+}
+
+function harness() {
+  const sockets: FakeSocket[] = [];
+  const frames: ChatServerFrame[] = [];
+  let outgoing: readonly OutgoingMessage[] = [];
+  let ids = 0;
+  const stream = new ChatStream({
+    url: 'ws://shop.test/ws/chat',
+    token: async () => 'access-token',
+    createSocket: (_url, protocols) => {
+      const socket = new FakeSocket(protocols);
+      sockets.push(socket);
+      return socket;
+    },
+    onBrowserOnline: () => () => {},
+    onFrame: (frame) => frames.push(frame),
+    onOutgoing: (list) => {
+      outgoing = list;
+    },
+    onStatus: () => {},
+    newClientMessageId: () => `mine-${++ids}`,
+  });
+  const connected = async () => {
+    await vi.waitFor(() => expect(sockets.length).toBeGreaterThan(0));
+    const socket = sockets.at(-1) as FakeSocket;
+    socket.open();
+    return socket;
+  };
+  const reconnected = async (count: number) => {
+    await vi.advanceTimersByTimeAsync(31_000);
+    expect(sockets).toHaveLength(count);
+    const socket = sockets.at(-1) as FakeSocket;
+    socket.open();
+    return socket;
+  };
+  return {
+    stream,
+    sockets,
+    frames,
+    connected,
+    reconnected,
+    get outgoing() {
+      return outgoing;
+    },
+  };
+}
+
+describe('ChatStream', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('sends the token as a subprotocol and resumes each followed conversation from what is shown', async () => {
+    const chat = harness();
+    chat.stream.start();
+    const socket = await chat.connected();
+    expect(socket.protocols).toEqual(['bearer', 'access-token']);
+
+    chat.stream.follow(CONVERSATION, 12);
+    expect(socket.sent).toEqual([{ type: 'resume', conversationId: CONVERSATION, since: 12 }]);
+    chat.stream.stop();
+  });
+
+  it('after a drop, resumes from the highest seq received without a gap', async () => {
+    const chat = harness();
+    chat.stream.start();
+    const first = await chat.connected();
+    chat.stream.follow(CONVERSATION, 2);
+    first.deliver(message(3, '안녕하세요'));
+    first.deliver(message(5, '5번 (4번보다 먼저)'));
+    first.drop();
+
+    const second = await chat.reconnected(2);
+    expect(second.sent).toEqual([{ type: 'resume', conversationId: CONVERSATION, since: 3 }]);
+    chat.stream.stop();
+  });
+
+  it('delivers each message once although the replay repeats some', async () => {
+    const chat = harness();
+    chat.stream.start();
+    const socket = await chat.connected();
+    chat.stream.follow(CONVERSATION, 0);
+    for (const seq of [1, 2, 2, 1, 4, 3, 4]) socket.deliver(message(seq, `m${seq}`));
+    socket.deliver(message(1, 'other conversation', 'x-1', OTHER));
+
+    const delivered = chat.frames
+      .filter((f) => f.type === 'message')
+      .map((f) => `${f.conversationId === OTHER ? 'o' : ''}${f.seq}`);
+    expect(delivered).toEqual(['1', '2', '4', '3', 'o1']);
+    expect(chat.stream.lastSeq(CONVERSATION)).toBe(4);
+    chat.stream.stop();
+  });
+
+  it('sends an unconfirmed message again after a reconnect, with the same clientMessageId', async () => {
+    const chat = harness();
+    chat.stream.start();
+    const first = await chat.connected();
+    chat.stream.follow(CONVERSATION, 0);
+    chat.stream.send(CONVERSATION, '배송은 언제 오나요?');
+    expect(chat.outgoing.map((m) => m.clientMessageId)).toEqual(['mine-1']);
+    first.drop();
+
+    // Written while offline: kept, and sent after the resume.
+    chat.stream.send(CONVERSATION, '답변 부탁드려요');
+    const second = await chat.reconnected(2);
+    expect(second.sent).toEqual([
+      { type: 'resume', conversationId: CONVERSATION, since: 0 },
+      {
+        type: 'message',
+        conversationId: CONVERSATION,
+        clientMessageId: 'mine-1',
+        text: '배송은 언제 오나요?',
+      },
+      { type: 'message', conversationId: CONVERSATION, clientMessageId: 'mine-2', text: '답변 부탁드려요' },
+    ]);
+
+    // The server's echo confirms it: not outgoing any more, not sent a third time.
+    second.deliver({ ...message(1, '배송은 언제 오나요?', 'mine-1'), senderRole: 'CUSTOMER' });
+    expect(chat.outgoing.map((m) => m.clientMessageId)).toEqual(['mine-2']);
+    second.drop();
+    const third = await chat.reconnected(3);
+    expect(third.sent.filter((f) => f.type === 'message').map((f) => f.clientMessageId)).toEqual(['mine-2']);
+    chat.stream.stop();
+  });
+
+  it('marks a refused message failed, does not resend it by itself, and retries it on request', async () => {
+    const chat = harness();
+    chat.stream.start();
+    const first = await chat.connected();
+    chat.stream.send(CONVERSATION, '잠시만요');
+    first.deliver({
+      type: 'error',
+      code: 'rate-limited',
+      message: 'Too many messages',
+      conversationId: CONVERSATION,
+      clientMessageId: 'mine-1',
+    });
+    expect(chat.outgoing[0]?.error?.code).toBe('rate-limited');
+    first.drop();
+
+    const second = await chat.reconnected(2);
+    expect(second.sent.filter((f) => f.type === 'message')).toEqual([]);
+    chat.stream.retry('mine-1');
+    expect(second.sent.at(-1)).toMatchObject({
+      type: 'message',
+      clientMessageId: 'mine-1',
+      text: '잠시만요',
+    });
+    expect(chat.outgoing[0]?.error).toBeUndefined();
+    chat.stream.stop();
+  });
+
+  it('answers nothing to pongs and passes the other frames through', async () => {
+    const chat = harness();
+    chat.stream.start();
+    const socket = await chat.connected();
+    socket.deliver({ type: 'pong' });
+    socket.deliver({ type: 'typing', conversationId: CONVERSATION, typing: true, by: 'AGENT' });
+    socket.deliver({ type: 'read', conversationId: CONVERSATION, seq: 3, by: 'AGENT' });
+    expect(chat.frames.map((f) => f.type)).toEqual(['typing', 'read']);
+    chat.stream.stop();
+  });
+});
+
+describe('SeqTracker', () => {
+  it('fills gaps and moves the watermark only over contiguous seqs', () => {
+    const tracker = new SeqTracker(2);
+    expect(tracker.accept(2)).toBe(false);
+    expect(tracker.accept(4)).toBe(true);
+    expect(tracker.watermark).toBe(2);
+    expect(tracker.accept(3)).toBe(true);
+    expect(tracker.watermark).toBe(4);
+    tracker.raise(10);
+    expect(tracker.accept(9)).toBe(false);
+    expect(tracker.accept(11)).toBe(true);
+    expect(tracker.watermark).toBe(11);
+  });
+});

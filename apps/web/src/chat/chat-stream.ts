@@ -1,0 +1,205 @@
+import type { ChatClientFrame, ChatMessage, ChatServerFrame } from '@sagamart/contracts/http/chat';
+import { LiveSocket, type LiveSocketOptions, type StreamStatus } from '../api/live-socket.ts';
+
+// The client side of /ws/chat (protocol: docs/events.md, "Chat"). One socket per signed-in tab
+// carries every conversation the user follows. After each (re)connect it resumes every followed
+// conversation from the highest seq it holds without a gap, and sends again every message the
+// server has not echoed yet, with the same clientMessageId, so the server stores it once. Messages
+// are delivered to the page once each, whatever the replay sends twice.
+
+export type { StreamStatus } from '../api/live-socket.ts';
+
+/** A message written here that the server has not confirmed (echoed with a seq) yet. */
+export interface OutgoingMessage {
+  conversationId: string;
+  clientMessageId: string;
+  text: string;
+  /** Set when the server refused it (too long, rate-limited…): it is not sent again by itself. */
+  error?: { code: string; message: string };
+}
+
+export interface ChatStreamOptions
+  extends Pick<LiveSocketOptions, 'url' | 'token' | 'createSocket' | 'onBrowserOnline'> {
+  /** Every server frame except pong, with messages deduplicated by seq. */
+  onFrame(frame: ChatServerFrame): void;
+  /** The set of unconfirmed messages changed (sent, confirmed, refused). */
+  onOutgoing(outgoing: readonly OutgoingMessage[]): void;
+  onStatus(status: StreamStatus): void;
+  newClientMessageId?(): string;
+}
+
+/**
+ * Which seqs of one conversation were delivered: everything up to `watermark` (no gap), plus the
+ * ones above it that came early. A resume asks for everything after the watermark.
+ */
+export class SeqTracker {
+  private readonly early = new Set<number>();
+  constructor(private mark = 0) {}
+
+  get watermark(): number {
+    return this.mark;
+  }
+
+  /** True the first time a seq is seen. */
+  accept(seq: number): boolean {
+    if (seq <= this.mark || this.early.has(seq)) return false;
+    this.early.add(seq);
+    this.advance();
+    return true;
+  }
+
+  /** Everything up to `seq` is known (e.g. loaded through REST). */
+  raise(seq: number): void {
+    if (seq <= this.mark) return;
+    this.mark = seq;
+    for (const early of this.early) if (early <= seq) this.early.delete(early);
+    this.advance();
+  }
+
+  private advance(): void {
+    while (this.early.delete(this.mark + 1)) this.mark += 1;
+  }
+}
+
+export class ChatStream {
+  private readonly socket: LiveSocket;
+  private readonly seqs = new Map<string, SeqTracker>();
+  private readonly outgoing = new Map<string, OutgoingMessage>();
+  private connected = false;
+
+  constructor(private readonly options: ChatStreamOptions) {
+    this.socket = new LiveSocket({
+      url: options.url,
+      token: options.token,
+      ...(options.createSocket && { createSocket: options.createSocket }),
+      ...(options.onBrowserOnline && { onBrowserOnline: options.onBrowserOnline }),
+      onOpen: (send) => this.resumeAll(send),
+      onFrame: (frame) => this.receive(frame as ChatServerFrame),
+      onStatus: (status) => {
+        if (status !== 'online') this.connected = false;
+        options.onStatus(status);
+      },
+      ping: { type: 'ping' } satisfies ChatClientFrame,
+    });
+  }
+
+  start(): void {
+    this.socket.start();
+  }
+
+  stop(): void {
+    this.socket.stop();
+  }
+
+  /**
+   * Follow a conversation whose messages up to `since` are already shown (its history was loaded):
+   * the server sends what came after, and every new message from then on.
+   */
+  follow(conversationId: string, since: number): void {
+    const tracker = this.tracker(conversationId);
+    tracker.raise(since);
+    this.sendFrame({ type: 'resume', conversationId, since: tracker.watermark });
+  }
+
+  /** The highest seq of the conversation delivered without a gap (0: none). */
+  lastSeq(conversationId: string): number {
+    return this.seqs.get(conversationId)?.watermark ?? 0;
+  }
+
+  /** Writes a message; it stays outgoing (and is sent again after a reconnect) until the server echoes it. */
+  send(conversationId: string, text: string): OutgoingMessage {
+    const clientMessageId = this.options.newClientMessageId?.() ?? crypto.randomUUID();
+    const message: OutgoingMessage = { conversationId, clientMessageId, text };
+    this.outgoing.set(clientMessageId, message);
+    this.publishOutgoing();
+    this.sendFrame({ type: 'message', conversationId, clientMessageId, text });
+    return message;
+  }
+
+  /** Sends a refused message again (e.g. after a rate limit), with its own clientMessageId. */
+  retry(clientMessageId: string): void {
+    const message = this.outgoing.get(clientMessageId);
+    if (!message) return;
+    const { error: _, ...again } = message;
+    this.outgoing.set(clientMessageId, again);
+    this.publishOutgoing();
+    this.sendFrame({
+      type: 'message',
+      conversationId: again.conversationId,
+      clientMessageId,
+      text: again.text,
+    });
+  }
+
+  discard(clientMessageId: string): void {
+    if (this.outgoing.delete(clientMessageId)) this.publishOutgoing();
+  }
+
+  typing(conversationId: string, typing: boolean): void {
+    this.sendFrame({ type: 'typing', conversationId, typing });
+  }
+
+  read(conversationId: string, seq: number): void {
+    this.sendFrame({ type: 'read', conversationId, seq });
+  }
+
+  /** Frames sent while disconnected are dropped: resume and resend after the reconnect cover them. */
+  private sendFrame(frame: ChatClientFrame): void {
+    if (this.connected) this.socket.send(frame);
+  }
+
+  private resumeAll(send: (frame: ChatClientFrame) => void): void {
+    this.connected = true;
+    for (const [conversationId, tracker] of this.seqs) {
+      send({ type: 'resume', conversationId, since: tracker.watermark });
+    }
+    for (const message of this.outgoing.values()) {
+      if (message.error) continue;
+      const { conversationId, clientMessageId, text } = message;
+      send({ type: 'message', conversationId, clientMessageId, text });
+    }
+    this.socket.markHealthy();
+  }
+
+  private receive(frame: ChatServerFrame): void {
+    switch (frame.type) {
+      case 'pong':
+        return;
+      case 'message':
+        this.confirm(frame);
+        if (!this.tracker(frame.conversationId).accept(frame.seq)) return;
+        break;
+      case 'resumed':
+        this.tracker(frame.conversationId);
+        break;
+      case 'error':
+        if (frame.clientMessageId) this.refuse(frame.clientMessageId, frame);
+        break;
+    }
+    this.options.onFrame(frame);
+  }
+
+  private confirm(message: ChatMessage): void {
+    if (this.outgoing.delete(message.clientMessageId)) this.publishOutgoing();
+  }
+
+  private refuse(clientMessageId: string, error: { code: string; message: string }): void {
+    const message = this.outgoing.get(clientMessageId);
+    if (!message) return;
+    this.outgoing.set(clientMessageId, { ...message, error: { code: error.code, message: error.message } });
+    this.publishOutgoing();
+  }
+
+  private tracker(conversationId: string): SeqTracker {
+    let tracker = this.seqs.get(conversationId);
+    if (!tracker) {
+      tracker = new SeqTracker();
+      this.seqs.set(conversationId, tracker);
+    }
+    return tracker;
+  }
+
+  private publishOutgoing(): void {
+    this.options.onOutgoing([...this.outgoing.values()]);
+  }
+}
