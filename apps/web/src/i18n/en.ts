@@ -81,7 +81,7 @@ export const en: Translation = {
     promotion: { ACTIVE: 'Active', INACTIVE: 'Inactive' },
     user: { ACTIVE: 'Active', INACTIVE: 'Inactive', SUSPENDED: 'Suspended' },
     grade: { NORMAL: 'Member', SILVER: 'Silver', GOLD: 'Gold', VIP: 'VIP' },
-    role: { USER: 'Shopper', ADMIN: 'Admin' },
+    role: { USER: 'Shopper', AGENT: 'Agent', ADMIN: 'Admin' },
     pointCharge: {
       PENDING: 'Awaiting payment',
       PAID: 'Charged',

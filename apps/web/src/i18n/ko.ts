@@ -78,7 +78,7 @@ export const ko = {
     promotion: { ACTIVE: '진행 중', INACTIVE: '중지' },
     user: { ACTIVE: '정상', INACTIVE: '휴면', SUSPENDED: '정지' },
     grade: { NORMAL: '일반', SILVER: '실버', GOLD: '골드', VIP: 'VIP' },
-    role: { USER: '회원', ADMIN: '관리자' },
+    role: { USER: '회원', AGENT: '상담원', ADMIN: '관리자' },
     pointCharge: {
       PENDING: '결제 대기',
       PAID: '충전 완료',

@@ -7,8 +7,8 @@ import { cart } from '../../cart/cart-store.ts';
 import { paymentFailureLabel } from '../../i18n/labels.ts';
 import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { formatWon } from '../../lib/format.ts';
-import { completeCheckout } from '../../orders/checkout-draft.ts';
 import { useLiveOrderUpdates } from '../../notifications/NotificationCenter.tsx';
+import { completeCheckout } from '../../orders/checkout-draft.ts';
 import { myOrderQuery, type Order } from '../../orders/orders-api.ts';
 import {
   orderPaymentsQuery,
