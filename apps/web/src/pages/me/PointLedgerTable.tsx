@@ -5,6 +5,7 @@ import type { PointLedgerEntry } from '../../points/points-api.ts';
 const TYPE_COLORS: Record<string, string> = {
   CHARGE: 'teal',
   EARN: 'teal',
+  RETURN: 'blue',
   REFUND: 'blue',
   USE: 'orange',
   EXPIRE: 'gray',
