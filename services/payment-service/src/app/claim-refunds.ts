@@ -66,7 +66,7 @@ export class ClaimRefunds {
       .select(['r.claim_id', 'r.amount', 'r.reason', 'r.status', 'p.payment_key'])
       .where('r.claim_id', '=', claimId)
       .executeTakeFirst();
-    if (!pending || pending.status !== 'PENDING') return;
+    if (pending?.status !== 'PENDING') return;
     const answer = await this.pg.partialCancel(pending.payment_key, {
       cancelReason: pending.reason,
       cancelAmount: pending.amount,
