@@ -16,7 +16,16 @@ import { defineEvent } from './define.ts';
 
 export const PRODUCT_STATUSES = ['ACTIVE', 'INACTIVE', 'SOLD_OUT'] as const;
 export const SKU_STATUSES = ['ACTIVE', 'INACTIVE', 'SOLD_OUT'] as const;
-export const STOCK_MOVEMENT_TYPES = ['INITIAL', 'ADJUST', 'RESERVE', 'RELEASE', 'SELL', 'RESTOCK'] as const;
+/** RETURN: units sent back by a return or an exchange (issue 10) go on sale again and leave `sold`. */
+export const STOCK_MOVEMENT_TYPES = [
+  'INITIAL',
+  'ADJUST',
+  'RESERVE',
+  'RELEASE',
+  'SELL',
+  'RESTOCK',
+  'RETURN',
+] as const;
 
 // Literal lists written out: a mapped array would type as never.
 export const ProductStatus = Type.Union([
@@ -36,6 +45,7 @@ export const StockMovementType = Type.Union([
   Type.Literal('RELEASE'),
   Type.Literal('SELL'),
   Type.Literal('RESTOCK'),
+  Type.Literal('RETURN'),
 ]);
 export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
 export type SkuStatus = (typeof SKU_STATUSES)[number];

@@ -235,12 +235,23 @@ export const PaymentFailed = defineEvent(
 );
 export type PaymentFailedPayload = Static<typeof PaymentFailed.schema>;
 
-/** An approved payment was refunded in full through the PG (after `order.cancelled`). */
+/**
+ * An approved payment was refunded through the PG: in full after `order.cancelled` (`claimId` null),
+ * or in part for a completed return (`claimId` the return's claim; once per claim). `amount` is this
+ * refund; `refundedTotal` every refund of this payment so far (never more than what was paid).
+ */
 export const PaymentRefunded = defineEvent(
   'payment.refunded',
   1,
   Type.Object(
-    { ...paymentRef, amount: Won, reason: Type.String(), refundedAt: Timestamp },
+    {
+      ...paymentRef,
+      amount: Won,
+      reason: Type.String(),
+      refundedAt: Timestamp,
+      claimId: Type.Union([Type.String({ format: 'uuid' }), Type.Null()]),
+      refundedTotal: Won,
+    },
     { additionalProperties: false },
   ),
 );
@@ -252,6 +263,7 @@ export const PAYMENT_SERVICE_EVENTS = [
   OrderCancelled.name,
   'point.charge.requested',
   'point.charge.cancelled',
+  'return.completed',
 ];
 
 // ---- promotion-service's internal HTTP API (never routed by the gateway) ----
@@ -380,8 +392,22 @@ export const PaymentView = Type.Object({
   approvedAt: Type.Union([Timestamp, Type.Null()]),
   failedAt: Type.Union([Timestamp, Type.Null()]),
   refundedAt: Type.Union([Timestamp, Type.Null()]),
+  /** What the PG gave back so far: a full refund, or the partial refunds of returns. */
+  refundedAmount: Won,
+  /** Partial refunds of returns (one per claim), oldest first; PENDING while the PG is being asked. */
+  refunds: Type.Array(
+    Type.Object({
+      claimId: Type.String(),
+      amount: Won,
+      reason: Type.String(),
+      status: Type.Union([Type.Literal('PENDING'), Type.Literal('DONE')]),
+      requestedAt: Timestamp,
+      refundedAt: Type.Union([Timestamp, Type.Null()]),
+    }),
+  ),
 });
 export type PaymentView = Static<typeof PaymentView>;
+export type PaymentRefundView = PaymentView['refunds'][number];
 
 // ---- order-service's additions: user-service's points reservations (the saga's third step) ----
 

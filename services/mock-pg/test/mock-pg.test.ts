@@ -205,15 +205,39 @@ describe('mock PG', () => {
       expect((await api('GET', `/v1/payments/${paymentKey}`)).body.status).toBe('DONE');
     });
 
+    it('cancels part of a payment once per Idempotency-Key, never more than its balance', async () => {
+      const { paymentKey, order, amount } = await checkout('approve');
+      await api('POST', '/v1/payments/confirm', { paymentKey, orderId: order, amount });
+      const cancel = (cancelAmount: number, key: string) =>
+        api(
+          'POST',
+          `/v1/payments/${paymentKey}/cancel`,
+          { cancelReason: '반품', cancelAmount },
+          {
+            ...auth,
+            'idempotency-key': key,
+          },
+        );
+      const first = await cancel(1_000, 'claim-1');
+      expect(first.status).toBe(200);
+      expect(first.body).toMatchObject({
+        status: 'PARTIAL_CANCELED',
+        balanceAmount: amount - 1_000,
+        cancels: [{ cancelAmount: 1_000, cancelReason: '반품' }],
+      });
+      // The same key again (a retry after a lost answer) refunds nothing more.
+      expect((await cancel(1_000, 'claim-1')).body).toEqual(first.body);
+      const tooMuch = await cancel(amount, 'claim-2');
+      expect(tooMuch.status).toBe(403);
+      expect(tooMuch.body.code).toBe('NOT_CANCELABLE_AMOUNT');
+      const rest = await cancel(amount - 1_000, 'claim-2');
+      expect(rest.body).toMatchObject({ status: 'CANCELED', balanceAmount: 0 });
+      expect(rest.body.cancels).toHaveLength(2);
+    });
+
     it('cancels (refunds) a DONE payment in full, idempotently', async () => {
       const { paymentKey, order, amount } = await checkout('approve');
       await api('POST', '/v1/payments/confirm', { paymentKey, orderId: order, amount });
-      const partial = await api('POST', `/v1/payments/${paymentKey}/cancel`, {
-        cancelReason: '부분',
-        cancelAmount: 1,
-      });
-      expect(partial.status).toBe(403);
-      expect(partial.body.code).toBe('INVALID_CANCEL_AMOUNT');
       const cancelled = await api('POST', `/v1/payments/${paymentKey}/cancel`, { cancelReason: '주문 취소' });
       expect(cancelled.status).toBe(200);
       expect(cancelled.body).toMatchObject({

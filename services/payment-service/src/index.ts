@@ -1,4 +1,10 @@
-import { OrderCancelled, OrderPlaced, PointChargeCancelled, PointChargeRequested } from '@sagamart/contracts';
+import {
+  OrderCancelled,
+  OrderPlaced,
+  PointChargeCancelled,
+  PointChargeRequested,
+  ReturnCompleted,
+} from '@sagamart/contracts';
 import { defineService, on } from '@sagamart/kit';
 import { paymentModule } from './app/module.ts';
 import { paymentDefaults } from './app/settings.ts';
@@ -17,7 +23,7 @@ export default defineService<PaymentDb>({
   refreshable: ['payment.pg.timeoutMs', 'payment.orderWaitMs', 'payment.reconcile'],
   migrations,
   handlers: (ctx) => {
-    const { orders } = paymentModule(ctx);
+    const { orders, claimRefunds } = paymentModule(ctx);
     return [
       on(OrderPlaced, async (event, { trx }) => {
         await orders.placed(trx, event);
@@ -31,6 +37,18 @@ export default defineService<PaymentDb>({
       }),
       on(PointChargeCancelled, async (event, { trx }) => {
         await orders.chargeCancelled(trx, event);
+      }),
+      // A completed return (issue 10): a partial cancel at the PG, once per claim; retried until done.
+      on(ReturnCompleted, async (event, { trx, afterCommit }) => {
+        if (await claimRefunds.returnCompleted(trx, event)) {
+          afterCommit(() => {
+            claimRefunds
+              .refund(event.claimId)
+              .catch((error) =>
+                ctx.log.warn({ err: error, claimId: event.claimId }, 'claim refund failed; will retry'),
+              );
+          });
+        }
       }),
     ];
   },

@@ -1,4 +1,5 @@
-import { defineService, type ServiceContext } from '@sagamart/kit';
+import { ExchangeCollected, ExchangeRejected, ReturnCompleted } from '@sagamart/contracts';
+import { defineService, on, type ServiceContext } from '@sagamart/kit';
 import { productModule } from './app/module.ts';
 import { seedDemoCatalog } from './app/seed.ts';
 import { productDefaults } from './app/settings.ts';
@@ -22,6 +23,20 @@ export default defineService<ProductDb>({
   defaults: productDefaults,
   refreshable: ['product.images.orphanTtlSeconds'],
   migrations,
+  // After-sale (issue 10): returned units back on sale; an exchange's new option sold or released.
+  handlers: (ctx) => {
+    const { stock } = productModule(ctx);
+    return [
+      on(ReturnCompleted, (event, { trx }) => stock.returnUnits(trx, event.claimId, event.items, 'return')),
+      on(ExchangeCollected, async (event, { trx }) => {
+        await stock.returnUnits(trx, event.claimId, event.items, 'exchange');
+        await stock.sellExchange(trx, event.claimId);
+      }),
+      on(ExchangeRejected, async (event, { trx }) => {
+        await stock.release(event.claimId, 'shipping', trx);
+      }),
+    ];
+  },
   routes: (app, ctx) => {
     registerAdminCategoryRoutes(app, ctx);
     registerAdminProductRoutes(app, ctx);

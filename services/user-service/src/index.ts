@@ -1,4 +1,11 @@
-import { isPointChargeNumber, PaymentApproved, PaymentFailed, PaymentRefunded } from '@sagamart/contracts';
+import {
+  isPointChargeNumber,
+  PaymentApproved,
+  PaymentFailed,
+  PaymentRefunded,
+  PurchaseConfirmed,
+  ReturnCompleted,
+} from '@sagamart/contracts';
 import { defineService, on, type ServiceContext } from '@sagamart/kit';
 import { type BootstrapAdmin, bootstrapAdmin } from './app/bootstrap-admin.ts';
 import { userModule } from './app/module.ts';
@@ -46,7 +53,7 @@ export default defineService<UserDb>({
   migrations,
   // Payments of points charges (PNT-…); order payments are order-service's.
   handlers: (ctx) => {
-    const { charges } = userModule(ctx);
+    const { charges, points } = userModule(ctx);
     return [
       on(PaymentApproved, async (event, { trx }) => {
         if (isPointChargeNumber(event.orderNumber)) await charges.paymentApproved(trx, event);
@@ -57,6 +64,22 @@ export default defineService<UserDb>({
       on(PaymentRefunded, async (event, { trx }) => {
         if (isPointChargeNumber(event.orderNumber)) await charges.paymentRefunded(trx, event);
       }),
+      // After-sale (issue 10): points paid for returned lines come back, once per claim; 구매확정 earns
+      // what shipping-service computed (its rate × the amount paid at the PG), once per order.
+      on(ReturnCompleted, (event, { trx }) =>
+        points.creditOnce(trx, event.userId, event.pointsRefund, {
+          type: 'RETURN',
+          reason: `Returned from order ${event.orderNumber}`,
+          order_id: event.claimId,
+        }),
+      ),
+      on(PurchaseConfirmed, (event, { trx }) =>
+        points.creditOnce(trx, event.userId, event.pointsAwarded, {
+          type: 'EARN',
+          reason: `Purchase confirmed: order ${event.orderNumber}`,
+          order_id: event.orderId,
+        }),
+      ),
     ];
   },
   routes: (app, ctx) => {

@@ -18,6 +18,7 @@ export const STOCK_MOVEMENT_TYPES = serverEnum<StockMovementType>()([
   'RELEASE',
   'SELL',
   'RESTOCK',
+  'RETURN',
 ]);
 
 export type AdminProductSummary = Static<typeof products.ProductSummary>;

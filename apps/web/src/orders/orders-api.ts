@@ -8,10 +8,19 @@ import { serverEnum } from '../api/server-enum.ts';
 
 /**
  * PENDING (reserving stock, coupon, points) → PAYMENT_PENDING → PAID, and CANCELLED from any of them
- * (final). A free order (nothing left to pay) goes PENDING → PAID.
+ * (final). A free order (nothing left to pay) goes PENDING → PAID. Then SHIPPING → DELIVERED →
+ * RETURNED (every unit returned).
  */
 export type OrderStatus = Static<typeof orders.OrderStatusSchema>;
-export const ORDER_STATUSES = serverEnum<OrderStatus>()(['PENDING', 'PAYMENT_PENDING', 'PAID', 'CANCELLED']);
+export const ORDER_STATUSES = serverEnum<OrderStatus>()([
+  'PENDING',
+  'PAYMENT_PENDING',
+  'PAID',
+  'SHIPPING',
+  'DELIVERED',
+  'RETURNED',
+  'CANCELLED',
+]);
 
 export type OrderCancelReason = Static<typeof orders.CancelReasonSchema>;
 export const ORDER_CANCEL_REASONS = serverEnum<OrderCancelReason>()([

@@ -62,6 +62,9 @@ const ORDER_STATUS_COLORS: Record<OrderStatus, string> = {
   PENDING: 'gray',
   PAYMENT_PENDING: 'yellow',
   PAID: 'teal',
+  SHIPPING: 'blue',
+  DELIVERED: 'indigo',
+  RETURNED: 'grape',
   CANCELLED: 'red',
 };
 

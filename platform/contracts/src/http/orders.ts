@@ -7,9 +7,20 @@ import { PHONE_PATTERN_SOURCE } from '../rules.ts';
 
 /**
  * PENDING (reserving stock, coupon, points) → PAYMENT_PENDING (every reservation held) → PAID,
- * and CANCELLED from any of them. A free order (nothing left to pay) goes PENDING → PAID.
+ * and CANCELLED from any of them until the courier picks the parcel up. A free order (nothing left to
+ * pay) goes PENDING → PAID. Then shipping-service's state, as order-service's read copy of it:
+ * PAID → SHIPPING (in transit) → DELIVERED → RETURNED (every unit returned). A partial return leaves
+ * the order DELIVERED with its refundedAmount.
  */
-export const ORDER_STATUSES = ['PENDING', 'PAYMENT_PENDING', 'PAID', 'CANCELLED'] as const;
+export const ORDER_STATUSES = [
+  'PENDING',
+  'PAYMENT_PENDING',
+  'PAID',
+  'CANCELLED',
+  'SHIPPING',
+  'DELIVERED',
+  'RETURNED',
+] as const;
 /** What an order's timeline records: its status changes and what the payment side reported. */
 export const TIMELINE_EVENTS = [
   'ORDER_CREATED',
@@ -20,6 +31,23 @@ export const TIMELINE_EVENTS = [
   'CANCELLED',
   'RESERVATIONS_RELEASED',
   'PAYMENT_REFUNDED',
+  // After payment (issue 10): what shipping-service reported.
+  'SHIPMENT_DISPATCHED',
+  'SHIPMENT_IN_TRANSIT',
+  'SHIPMENT_DELIVERED',
+  'SHIPMENT_CANCELLED',
+  'PURCHASE_CONFIRMED',
+  'RETURN_REQUESTED',
+  'RETURN_APPROVED',
+  'RETURN_REJECTED',
+  'RETURN_COLLECTING',
+  'RETURN_COMPLETED',
+  'EXCHANGE_REQUESTED',
+  'EXCHANGE_APPROVED',
+  'EXCHANGE_REJECTED',
+  'EXCHANGE_COLLECTING',
+  'EXCHANGE_COLLECTED',
+  'EXCHANGE_COMPLETED',
 ] as const;
 /** The place-order saga's participants, in workflow order. */
 export const STEP_NAMES = ['stock', 'coupon', 'points'] as const;
@@ -218,6 +246,21 @@ export const OrderDetail = Type.Object({
   /** When an unpaid order will be cancelled (PAYMENT_PENDING only). */
   paymentDueAt: Nullable(Timestamp),
   cancellable: Type.Boolean(),
+  /** The original parcel's waybill (null before one is issued). */
+  trackingNumber: Nullable(Type.String()),
+  deliveredAt: Nullable(Timestamp),
+  /** 구매확정 (by the shopper or automatically); null until then. */
+  confirmedAt: Nullable(Timestamp),
+  /** What the PG gave back so far (return refunds, or the whole amount of a cancelled order). */
+  refundedAmount: Won,
+  /** The return or exchange under way (not yet COMPLETED, EXCHANGED or REJECTED), if any. */
+  openClaim: Nullable(
+    Type.Object({
+      claimId: Type.String(),
+      type: Type.Union([Type.Literal('RETURN'), Type.Literal('EXCHANGE')]),
+      status: Type.String(),
+    }),
+  ),
   timeline: Type.Array(TimelineEntry),
   payments: Type.Array(PaymentEntry),
 });

@@ -12,6 +12,7 @@ import {
 import type { MockPgDb } from '../infra/schema.ts';
 
 type Row = Selectable<MockPgDb['pg_payments']>;
+type CancelRow = Selectable<MockPgDb['pg_cancels']>;
 type Trx = Transaction<MockPgDb>;
 
 /** A PG answer that failed: problem+json that also carries Toss's `code` and `message` members. */
@@ -25,9 +26,10 @@ export function pgFailure(status: number, failure: PgFailure): Problem {
 const notFound = (paymentKey: string) =>
   pgFailure(404, { code: 'NOT_FOUND_PAYMENT', message: `No payment with paymentKey ${paymentKey}` });
 
-/** The payment as the Toss-like API shows it. */
-export function toPaymentObject(row: Row) {
+/** The payment as the Toss-like API shows it, with its cancels (oldest first). */
+export function toPaymentObject(row: Row, cancels: CancelRow[] = []) {
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
+  const canceled = cancels.reduce((sum, c) => sum + c.amount, 0);
   return {
     mId: 'sagamart-mock',
     paymentKey: row.payment_key,
@@ -36,21 +38,16 @@ export function toPaymentObject(row: Row) {
     status: row.status,
     method: '카드',
     totalAmount: row.amount,
-    balanceAmount: row.status === 'CANCELED' ? 0 : row.amount,
+    balanceAmount: row.amount - canceled,
     requestedAt: row.requested_at.toISOString(),
     approvedAt: iso(row.approved_at),
     card: { company: '모의카드', number: '4330-****-****-0000', testCard: row.card },
-    cancels:
-      row.status === 'CANCELED'
-        ? [
-            {
-              cancelAmount: row.canceled_amount ?? row.amount,
-              cancelReason: row.cancel_reason ?? '',
-              canceledAt: iso(row.canceled_at),
-              transactionKey: `${row.payment_key}-cancel`,
-            },
-          ]
-        : [],
+    cancels: cancels.map((c) => ({
+      cancelAmount: c.amount,
+      cancelReason: c.reason,
+      canceledAt: iso(c.canceled_at),
+      transactionKey: c.transaction_key,
+    })),
     failure: row.failure_code ? { code: row.failure_code, message: row.failure_message ?? '' } : null,
   };
 }
@@ -142,31 +139,68 @@ export class PgPayments {
     return toPaymentObject(row);
   }
 
-  /** Refunds a DONE payment in full; repeating answers the same. */
-  async cancel(paymentKey: string, input: { cancelReason: string; cancelAmount?: number | undefined }) {
+  /**
+   * Refunds a payment in full, or `cancelAmount` of it (a partial cancel). A repeat with the same
+   * Idempotency-Key (or a full cancel of a CANCELED payment) answers the same and refunds nothing.
+   */
+  async cancel(
+    paymentKey: string,
+    input: { cancelReason: string; cancelAmount?: number | undefined },
+    idempotencyKey?: string | undefined,
+  ) {
     await this.settle(paymentKey);
     return this.ctx.transaction(async (trx) => {
       const current = await this.lock(trx, paymentKey);
-      const decision = cancelDecision(current.status, current.amount, input.cancelAmount);
+      const cancels = await this.cancelsOf(trx, paymentKey);
+      if (idempotencyKey && cancels.some((c) => c.idempotency_key === idempotencyKey)) {
+        return toPaymentObject(current, cancels);
+      }
+      const balance = current.amount - cancels.reduce((sum, c) => sum + c.amount, 0);
+      const decision = cancelDecision(current.status, balance, input.cancelAmount);
       if (decision.kind === 'refuse') throw pgFailure(403, decision.failure);
-      if (decision.kind === 'repeat') return toPaymentObject(current);
+      if (decision.kind === 'repeat') return toPaymentObject(current, cancels);
+      const now = new Date();
+      const cancel = await trx
+        .insertInto('pg_cancels')
+        .values({
+          transaction_key: `${paymentKey}-c${cancels.length + 1}`,
+          payment_key: paymentKey,
+          idempotency_key: idempotencyKey ?? null,
+          amount: decision.amount,
+          reason: input.cancelReason,
+          canceled_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const left = balance - decision.amount;
       const row = await trx
         .updateTable('pg_payments')
         .set({
-          status: 'CANCELED',
-          canceled_at: new Date(),
+          status: left === 0 ? 'CANCELED' : 'PARTIAL_CANCELED',
+          canceled_at: now,
           cancel_reason: input.cancelReason,
-          canceled_amount: current.amount,
+          canceled_amount: current.amount - left,
         })
         .where('payment_key', '=', paymentKey)
         .returningAll()
         .executeTakeFirstOrThrow();
-      return toPaymentObject(row);
+      return toPaymentObject(row, [...cancels, cancel]);
     });
   }
 
   async get(paymentKey: string) {
-    return toPaymentObject(await this.settle(paymentKey));
+    const row = await this.settle(paymentKey);
+    return toPaymentObject(row, await this.ctx.transaction((trx) => this.cancelsOf(trx, paymentKey)));
+  }
+
+  private cancelsOf(db: Trx, paymentKey: string): Promise<CancelRow[]> {
+    return db
+      .selectFrom('pg_cancels')
+      .selectAll()
+      .where('payment_key', '=', paymentKey)
+      .orderBy('canceled_at')
+      .orderBy('transaction_key')
+      .execute();
   }
 
   /** The latest payment of an order (Toss: GET /v1/payments/orders/{orderId}). */

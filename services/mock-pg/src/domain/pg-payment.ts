@@ -3,10 +3,12 @@ import type { TestCard } from '@sagamart/contracts';
 // The mock PG's payment, after Toss Payments: READY once the shopper submitted the checkout page,
 // then the merchant's confirm decides by the test card:
 //   approve → DONE, decline / insufficient → ABORTED (with a failure), slow → IN_PROGRESS, DONE later.
-// A DONE payment can be cancelled (refunded) in full → CANCELED. Confirm and cancel are idempotent:
-// repeating them answers the same and changes nothing.
+// A DONE payment can be cancelled (refunded) in full → CANCELED, or in part (a `cancelAmount` below
+// the balance) → PARTIAL_CANCELED, and again until nothing is left (→ CANCELED). Confirm and cancel
+// are idempotent: repeating them (a cancel: with the same Idempotency-Key) answers the same and
+// changes nothing.
 
-export type PgStatus = 'READY' | 'IN_PROGRESS' | 'DONE' | 'ABORTED' | 'CANCELED';
+export type PgStatus = 'READY' | 'IN_PROGRESS' | 'DONE' | 'ABORTED' | 'CANCELED' | 'PARTIAL_CANCELED';
 
 export interface PgFailure {
   code: string;
@@ -56,31 +58,39 @@ export function confirmRequestProblem(check: ConfirmRequestCheck): PgFailure | u
   return undefined;
 }
 
-export type CancelDecision = { kind: 'cancel' } | { kind: 'repeat' } | { kind: 'refuse'; failure: PgFailure };
+export type CancelDecision =
+  | { kind: 'cancel'; amount: number }
+  | { kind: 'repeat' }
+  | { kind: 'refuse'; failure: PgFailure };
 
-/** Full refunds only: a DONE payment is cancelled, a CANCELED one answers again, anything else is refused. */
+/**
+ * A cancel of `cancelAmount` (or of the whole balance when absent) from a DONE or PARTIAL_CANCELED
+ * payment with `balance` left; a CANCELED payment answers again (nothing is left to give back).
+ */
 export function cancelDecision(
   status: PgStatus,
-  amount: number,
+  balance: number,
   cancelAmount: number | undefined,
 ): CancelDecision {
+  // Nothing left: a repeat of the cancel that emptied it (Toss answers the payment again).
   if (status === 'CANCELED') return { kind: 'repeat' };
-  if (status !== 'DONE') {
+  if (status !== 'DONE' && status !== 'PARTIAL_CANCELED') {
     return {
       kind: 'refuse',
       failure: { code: 'NOT_CANCELABLE_PAYMENT', message: `A ${status} payment cannot be cancelled` },
     };
   }
-  if (cancelAmount !== undefined && cancelAmount !== amount) {
+  const amount = cancelAmount ?? balance;
+  if (amount > balance || amount <= 0) {
     return {
       kind: 'refuse',
       failure: {
-        code: 'INVALID_CANCEL_AMOUNT',
-        message: 'Only full cancellations are supported by the mock PG',
+        code: 'NOT_CANCELABLE_AMOUNT',
+        message: `취소 가능한 금액을 초과했습니다. (cancel ${amount}, balance ${balance})`,
       },
     };
   }
-  return { kind: 'cancel' };
+  return { kind: 'cancel', amount };
 }
 
 /** A slow payment has finished when its settle time has come. */

@@ -24,6 +24,15 @@ export interface MockPgDb {
     /** How many confirm requests arrived (repeats included); the charge happens once. */
     confirm_requests: Generated<number>;
   };
+  /** Each cancel (refund) of a payment; a partial cancel is keyed by the merchant's Idempotency-Key. */
+  pg_cancels: {
+    transaction_key: string;
+    payment_key: string;
+    idempotency_key: string | null;
+    amount: number;
+    reason: string;
+    canceled_at: Generated<Date>;
+  };
 }
 
 export const migrations: Record<string, Migration> = {
@@ -54,6 +63,31 @@ export const migrations: Record<string, Migration> = {
         .on('pg_payments')
         .columns(['order_number', 'requested_at'])
         .execute();
+    },
+  },
+  '0002_partial_cancels': {
+    async up(db: Kysely<any>) {
+      await sql`alter table pg_payments drop constraint if exists pg_payments_status_check`.execute(db);
+      await sql`alter table pg_payments add constraint pg_payments_status_check
+                check (status in ('READY', 'IN_PROGRESS', 'DONE', 'ABORTED', 'CANCELED', 'PARTIAL_CANCELED'))`.execute(
+        db,
+      );
+      await db.schema
+        .createTable('pg_cancels')
+        .addColumn('transaction_key', 'text', (c) => c.primaryKey())
+        .addColumn('payment_key', 'text', (c) => c.notNull().references('pg_payments.payment_key'))
+        .addColumn('idempotency_key', 'text')
+        .addColumn('amount', 'bigint', (c) => c.notNull().check(sql`amount > 0`))
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('canceled_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .execute();
+      await sql`create unique index pg_cancels_idempotency on pg_cancels (payment_key, idempotency_key) where idempotency_key is not null`.execute(
+        db,
+      );
+      // Full cancels made before this table: one row each, so every cancel is listed the same way.
+      await sql`insert into pg_cancels (transaction_key, payment_key, idempotency_key, amount, reason, canceled_at)
+                select payment_key || '-cancel', payment_key, null, coalesce(canceled_amount, amount), coalesce(cancel_reason, ''), coalesce(canceled_at, now())
+                from pg_payments where status = 'CANCELED'`.execute(db);
     },
   },
 };

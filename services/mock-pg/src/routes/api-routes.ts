@@ -17,7 +17,7 @@ const PaymentObject = Type.Object({
   paymentKey: Type.String(),
   orderId: Type.String(),
   orderName: Type.String(),
-  status: Type.Enum(['READY', 'IN_PROGRESS', 'DONE', 'ABORTED', 'CANCELED']),
+  status: Type.Enum(['READY', 'IN_PROGRESS', 'DONE', 'ABORTED', 'CANCELED', 'PARTIAL_CANCELED']),
   method: Type.String(),
   totalAmount: Type.Integer(),
   balanceAmount: Type.Integer(),
@@ -82,8 +82,12 @@ export function registerApiRoutes(app: ServiceApp, ctx: ServiceContext<MockPgDb>
     {
       schema: {
         tags,
-        summary: 'Cancel (refund) a payment in full; idempotent',
+        summary:
+          'Cancel (refund) a payment in full, or cancelAmount of it (partial); idempotent (a partial cancel by its Idempotency-Key)',
         params: PaymentKeyParams,
+        headers: Type.Object({
+          'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 300 })),
+        }),
         body: Type.Object({
           cancelReason: Type.String({ minLength: 1, maxLength: 200 }),
           cancelAmount: Type.Optional(Amount),
@@ -93,7 +97,7 @@ export function registerApiRoutes(app: ServiceApp, ctx: ServiceContext<MockPgDb>
     },
     async (req) => {
       authorize(req);
-      return payments.cancel(req.params.paymentKey, req.body);
+      return payments.cancel(req.params.paymentKey, req.body, req.headers['idempotency-key']);
     },
   );
 

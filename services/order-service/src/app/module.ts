@@ -1,6 +1,7 @@
 import type { ServiceContext } from '@sagamart/kit';
 import { Participants } from '../infra/participants.ts';
 import type { OrderDb } from '../infra/schema.ts';
+import { OrderAfterSale } from './after-sale.ts';
 import { OrderLifecycle } from './order-lifecycle.ts';
 import { OrderReads } from './order-reads.ts';
 import { OrderTransitions } from './order-transitions.ts';
@@ -14,6 +15,7 @@ import { sagaSteps } from './saga-steps.ts';
 export interface OrderModule {
   placeOrder: PlaceOrder;
   lifecycle: OrderLifecycle;
+  afterSale: OrderAfterSale;
   reads: OrderReads;
   runner: SagaRunner;
   worker: RecoveryWorker;
@@ -27,11 +29,12 @@ export function orderModule(ctx: ServiceContext<OrderDb>): OrderModule {
     const participants = new Participants(ctx as ServiceContext<unknown>);
     const transitions = new OrderTransitions(ctx);
     const runner = new SagaRunner(ctx, sagaSteps(participants), transitions);
-    const lifecycle = new OrderLifecycle(ctx, transitions, runner);
+    const lifecycle = new OrderLifecycle(ctx, transitions, runner, participants);
     const reads = new OrderReads(ctx);
     module = {
       placeOrder: new PlaceOrder(ctx, new Pricing(participants), runner, reads),
       lifecycle,
+      afterSale: new OrderAfterSale(ctx, transitions),
       reads,
       runner,
       worker: new RecoveryWorker(ctx, runner, lifecycle),

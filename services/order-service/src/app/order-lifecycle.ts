@@ -5,13 +5,28 @@ import {
   type PaymentFailedPayload,
   type PaymentRefundedPayload,
 } from '@sagamart/contracts';
-import { conflict, notFound, type ServiceContext, sql } from '@sagamart/kit';
+import { conflict, notFound, Problem, type ServiceContext, sql } from '@sagamart/kit';
 import { isCancellable } from '../domain/order-status.ts';
 import { afterPaymentApproved } from '../domain/saga.ts';
 import { addTimeline, lockOrder, logPayment, sagaState, type Trx } from '../infra/order-store.ts';
+import type { Participants } from '../infra/participants.ts';
 import type { OrderDb } from '../infra/schema.ts';
 import type { OrderTransitions } from './order-transitions.ts';
 import type { SagaRunner } from './saga-runner.ts';
+
+/** Past PAID: the courier has (or had) the parcel. */
+const isShipped = (status: string) =>
+  status === 'SHIPPING' || status === 'DELIVERED' || status === 'RETURNED';
+
+/** The cancel after pickup: a clear reason, and the way out (a return). */
+const pickedUp = () =>
+  new Problem(
+    409,
+    '택배사가 이미 상품을 가져가 주문을 취소할 수 없습니다. 배송 완료 후 반품을 신청해 주세요.',
+    {
+      code: 'picked-up',
+    },
+  );
 
 type PaymentChange =
   | { status: 'APPROVED'; event: PaymentApprovedPayload }
@@ -32,16 +47,43 @@ export class OrderLifecycle {
     private readonly ctx: ServiceContext<OrderDb>,
     private readonly transitions: OrderTransitions,
     private readonly runner: SagaRunner,
+    private readonly participants: Participants,
   ) {}
 
   /** Owner (USER_CANCELLED) or admin (ADMIN_CANCELLED) cancel; a repeat of a done cancel is a no-op. */
   async cancel(orderId: string, by: { userId: string; admin: boolean }): Promise<void> {
+    const before = await this.ctx.db
+      .selectFrom('orders')
+      .select(['status', 'user_id'])
+      .where('id', '=', orderId)
+      .executeTakeFirst();
+    if (!before || (!by.admin && before.user_id !== by.userId))
+      throw notFound(`Order ${orderId} does not exist`);
+    if (isShipped(before.status)) throw pickedUp();
+    // A paid order may have a parcel: shipping-service stops it first, or says it is too late.
+    if (before.status === 'PAID' && this.ctx.config.boolean('orders.cancel.askShipping', true)) {
+      let answer: 'cancelled' | 'picked-up';
+      try {
+        answer = await this.participants.cancelShipment(orderId);
+      } catch (error) {
+        this.ctx.log.warn({ err: error, orderId }, 'shipping-service could not stop the parcel');
+        throw new Problem(
+          503,
+          '배송 상태를 확인하지 못해 지금은 주문을 취소할 수 없습니다. 잠시 후 다시 시도해 주세요.',
+          {
+            code: 'shipping-unavailable',
+          },
+        );
+      }
+      if (answer === 'picked-up') throw pickedUp();
+    }
     const changed = await this.ctx.transaction(async (trx) => {
       const locked = await lockOrder(trx, orderId);
       if (!locked || (!by.admin && locked.order.user_id !== by.userId))
         throw notFound(`Order ${orderId} does not exist`);
       const { order, saga } = locked;
       if (order.status === 'CANCELLED') return false;
+      if (isShipped(order.status)) throw pickedUp();
       if (!isCancellable(order.status))
         throw conflict(`A ${order.status} order cannot be cancelled`, 'not-cancellable');
       return this.transitions.cancel(trx, order, saga, by.admin ? 'ADMIN_CANCELLED' : 'USER_CANCELLED');

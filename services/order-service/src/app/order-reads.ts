@@ -1,4 +1,4 @@
-import { ORDER_NUMBER_PATTERN } from '@sagamart/contracts';
+import { FINAL_CLAIM_STATUSES, ORDER_NUMBER_PATTERN } from '@sagamart/contracts';
 import type {
   AdminOrderDetail,
   AdminOrderSummary,
@@ -198,7 +198,7 @@ export class OrderReads {
   }
 
   private async toDetail(order: OrderRow): Promise<OrderDetail> {
-    const [items, timeline, payments] = await Promise.all([
+    const [items, timeline, payments, openClaim] = await Promise.all([
       loadItems(this.db, order.id),
       this.db
         .selectFrom('order_timeline')
@@ -212,6 +212,13 @@ export class OrderReads {
         .where('order_id', '=', order.id)
         .orderBy('updated_at')
         .execute(),
+      this.db
+        .selectFrom('order_claims')
+        .select(['claim_id', 'type', 'status'])
+        .where('order_id', '=', order.id)
+        .where('status', 'not in', FINAL_CLAIM_STATUSES)
+        .orderBy('updated_at', 'desc')
+        .executeTakeFirst(),
     ]);
     const { userId: _userId, ...summary } = this.summary(order, {
       lines: items.length,
@@ -257,6 +264,13 @@ export class OrderReads {
           ? new Date(order.placed_at.getTime() + timeoutMs).toISOString()
           : null,
       cancellable: isCancellable(order.status),
+      trackingNumber: order.tracking_number,
+      deliveredAt: iso(order.delivered_at),
+      confirmedAt: iso(order.confirmed_at),
+      refundedAmount: order.refunded_amount,
+      openClaim: openClaim
+        ? { claimId: openClaim.claim_id, type: openClaim.type, status: openClaim.status }
+        : null,
       timeline: timeline.map((t) => ({
         event: t.event,
         status: t.status,

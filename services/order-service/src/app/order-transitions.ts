@@ -83,6 +83,11 @@ export class OrderTransitions {
     return true;
   }
 
+  /** A status shipping-service's reports imply (SHIPPING, DELIVERED, RETURNED): no order event. */
+  async shippingStatus(trx: Trx, order: OrderRow, status: OrderRow['status']): Promise<OrderRow> {
+    return this.setStatus(trx, order, status, {});
+  }
+
   private async enter(trx: Trx, order: OrderRow, phase: SagaPhase): Promise<OrderRow> {
     switch (phase) {
       case 'AWAITING_PAYMENT': {

@@ -7,6 +7,10 @@ export const orderDefaults = {
     placeWaitMs: 2_000,
     /** A saga in a transient phase longer than this counts as stuck (metric, admin list). */
     stuckAfterSeconds: 60,
+    cancel: {
+      /** Ask shipping-service to stop a paid order's parcel before cancelling it (409 once picked up). */
+      askShipping: true,
+    },
     /** How long the category tree (for CATEGORY policies) is cached. */
     categoryCacheMs: 10_000,
     saga: {

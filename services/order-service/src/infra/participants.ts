@@ -7,6 +7,7 @@ import {
   type PointsReservationRequest,
   PromotionQuote,
   type PromotionQuoteRequest,
+  ShipmentCancelAnswer,
   type SkuLookupItem,
   SkuLookupResult,
   StockReservation,
@@ -33,6 +34,9 @@ export class Participants {
   }
   private get user() {
     return this.ctx.client('user-service');
+  }
+  private get shipping() {
+    return this.ctx.client('shipping-service');
   }
   private get timeoutMs() {
     return this.ctx.config.number('orders.saga.callTimeoutMs');
@@ -109,6 +113,29 @@ export class Participants {
       {},
       this.once(PointsReservation),
     );
+  }
+
+  /**
+   * Asks shipping-service to stop the parcel of a paid order before it is cancelled (issue 10):
+   * 'cancelled' (nothing picked up; a waybill is cancelled at the courier), 'picked-up' (too late).
+   * Anything else (shipping down) throws: the cancel is refused rather than risk a parcel on its way.
+   */
+  async cancelShipment(orderId: string): Promise<'cancelled' | 'picked-up'> {
+    try {
+      await this.shipping.post(
+        `/internal/shipments/orders/${encodeURIComponent(orderId)}/cancel`,
+        {},
+        {
+          response: ShipmentCancelAnswer,
+          idempotent: true,
+          timeoutMs: this.timeoutMs,
+        },
+      );
+      return 'cancelled';
+    } catch (error) {
+      if (error instanceof ServiceCallError && error.status === 409) return 'picked-up';
+      throw error;
+    }
   }
 
   private once<S extends typeof StockReservation | typeof CouponReservation | typeof PointsReservation>(

@@ -36,6 +36,12 @@ export interface OrderDb {
     admin_memo: string | null;
     /** The approved payment the order was paid with. */
     payment_id: string | null;
+    /** Read copy of shipping-service's state (issue 10). */
+    tracking_number: Generated<string | null>;
+    delivered_at: Generated<Date | null>;
+    confirmed_at: Generated<Date | null>;
+    /** What the PG gave back so far (payment.refunded's refundedTotal). */
+    refunded_amount: Generated<number>;
     created_at: Generated<Date>;
     updated_at: Generated<Date>;
     placed_at: Date | null;
@@ -101,6 +107,24 @@ export interface OrderDb {
     status: OrderStatus;
     note: string | null;
     at: Generated<Date>;
+  };
+  /** Shipments as shipping-service's events report them (latest version per shipment). */
+  order_shipments: {
+    shipment_id: string;
+    order_id: string;
+    kind: 'ORIGINAL' | 'EXCHANGE';
+    status: string;
+    tracking_number: string | null;
+    version: number;
+  };
+  /** Returns and exchanges as shipping-service's events report them (latest version per claim). */
+  order_claims: {
+    claim_id: string;
+    order_id: string;
+    type: 'RETURN' | 'EXCHANGE';
+    status: string;
+    version: number;
+    updated_at: Generated<Date>;
   };
   /** Payments as payment-service's events report them (latest version per payment). */
   order_payments: {
@@ -321,6 +345,42 @@ export const migrations: Record<string, Migration> = {
       await sql`update order_items set payable_share = line_total - discount_share - points_share`.execute(
         db,
       );
+    },
+  },
+  '0004_after_sale': {
+    async up(db: Kysely<unknown>) {
+      await sql`alter table orders drop constraint if exists orders_status_check`.execute(db);
+      await sql`alter table orders add constraint orders_status_check check (status in
+                ('PENDING', 'PAYMENT_PENDING', 'PAID', 'CANCELLED', 'SHIPPING', 'DELIVERED', 'RETURNED'))`.execute(
+        db,
+      );
+      await db.schema
+        .alterTable('orders')
+        .addColumn('tracking_number', 'text')
+        .addColumn('delivered_at', 'timestamptz')
+        .addColumn('confirmed_at', 'timestamptz')
+        .addColumn('refunded_amount', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .createTable('order_shipments')
+        .addColumn('shipment_id', 'text', (c) => c.primaryKey())
+        .addColumn('order_id', 'text', (c) => c.notNull().references('orders.id'))
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('tracking_number', 'text')
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .execute();
+      await db.schema.createIndex('order_shipments_order').on('order_shipments').column('order_id').execute();
+      await db.schema
+        .createTable('order_claims')
+        .addColumn('claim_id', 'text', (c) => c.primaryKey())
+        .addColumn('order_id', 'text', (c) => c.notNull().references('orders.id'))
+        .addColumn('type', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
+        .execute();
+      await db.schema.createIndex('order_claims_order').on('order_claims').column('order_id').execute();
     },
   },
 };

@@ -11,6 +11,11 @@ import { asService, asUser as signedIn } from '@sagamart/testkit';
  * - each user's points ledger sums to the balance, which is never negative; a cancelled order's
  *   points came back, a paid order's were committed;
  * - approved − refunded payments = the payable amounts of PAID orders; no payment is left PENDING.
+ * After payment (issue 10) an order goes on to SHIPPING, DELIVERED, RETURNED: each counts as paid.
+ * Returns move stock back with RETURN rows (keyed by the claim, adding nothing to the total); a
+ * payment's partial refunds are one per claim, never above what was paid, and the order shows the
+ * same refunded amount; with shipping-service in scope, each line's refunds never pass its payable
+ * share and a fully returned line refunds exactly its share.
  * `violations` lists what is wrong right now (empty when all hold); after a fault, poll it until
  * empty, since compensations, refunds and events settle asynchronously.
  */
@@ -20,6 +25,8 @@ export interface ShopUrls {
   promotion: string;
   payment: string;
   order: string;
+  /** shipping-service, when running: its claims are checked against the payments. */
+  shipping?: string;
 }
 
 export interface InvariantScope {
@@ -62,6 +69,8 @@ interface Order {
   payableAmount: number;
   pointsUsed: number;
   couponId: number | null;
+  refundedAmount: number;
+  items: Array<{ id: number; quantity: number; payableShare: number }>;
 }
 
 export async function violations(urls: ShopUrls, scope: InvariantScope): Promise<string[]> {
@@ -70,11 +79,18 @@ export async function violations(urls: ShopUrls, scope: InvariantScope): Promise
   const orders: Order[] = await Promise.all(
     summaries.map(async (s) => {
       const detail = await get(urls.order, `/api/admin/orders/${s.orderId}`);
-      return { ...s, couponId: detail.couponId, pointsUsed: detail.pointsUsed };
+      return {
+        ...s,
+        couponId: detail.couponId,
+        pointsUsed: detail.pointsUsed,
+        refundedAmount: detail.refundedAmount,
+        items: detail.items,
+      };
     }),
   );
   const byId = new Map(orders.map((o) => [o.orderId, o]));
   const open = (status: string) => status === 'PENDING' || status === 'PAYMENT_PENDING';
+  const paid = (status: string) => ['PAID', 'SHIPPING', 'DELIVERED', 'RETURNED'].includes(status);
 
   // Stock.
   for (const productId of scope.productIds) {
@@ -105,7 +121,7 @@ export async function violations(urls: ShopUrls, scope: InvariantScope): Promise
       const net = rows.reduce((sum: number, m: Json) => sum + m.quantity, 0);
       if (order.status === 'CANCELLED' && net !== 0)
         problems.push(`order ${order.orderNumber} CANCELLED but ${-net} units not back in stock`);
-      if (order.status === 'PAID' && (!types.has('SELL') || types.has('RELEASE') || types.has('RESTOCK'))) {
+      if (paid(order.status) && (!types.has('SELL') || types.has('RELEASE') || types.has('RESTOCK'))) {
         problems.push(`order ${order.orderNumber} PAID but its stock is not sold (${[...types].join(',')})`);
       }
       if (
@@ -126,7 +142,7 @@ export async function violations(urls: ShopUrls, scope: InvariantScope): Promise
       (await get(urls.promotion, '/api/promotion/coupons?size=100', asUser(userId)))?.content ?? [];
     for (const coupon of coupons) {
       const order = coupon.orderId ? byId.get(coupon.orderId) : undefined;
-      if (coupon.status === 'USED' && order?.status !== 'PAID') {
+      if (coupon.status === 'USED' && !(order && paid(order.status))) {
         problems.push(
           `coupon ${coupon.couponId} of ${userId} USED but its order is ${order?.status ?? 'unknown'}`,
         );
@@ -140,7 +156,7 @@ export async function violations(urls: ShopUrls, scope: InvariantScope): Promise
     for (const order of orders.filter((o) => o.userId === userId && o.couponId !== null)) {
       const coupon = coupons.find((c) => c.couponId === order.couponId);
       const usedByIt = coupon?.status === 'USED' && coupon.orderId === order.orderId;
-      if (order.status === 'PAID' && !usedByIt)
+      if (paid(order.status) && order.status !== 'RETURNED' && !usedByIt)
         problems.push(`order ${order.orderNumber} PAID but coupon ${order.couponId} is ${coupon?.status}`);
     }
 
@@ -155,8 +171,11 @@ export async function violations(urls: ShopUrls, scope: InvariantScope): Promise
     }
     for (const order of orders.filter((o) => o.userId === userId && o.pointsUsed > 0)) {
       const reservation = await get(urls.user, `/internal/points/reservations/${order.orderId}`, asService());
-      const expected =
-        order.status === 'PAID' ? 'COMMITTED' : order.status === 'CANCELLED' ? 'RELEASED' : 'RESERVED';
+      const expected = paid(order.status)
+        ? 'COMMITTED'
+        : order.status === 'CANCELLED'
+          ? 'RELEASED'
+          : 'RESERVED';
       if (order.status === 'CANCELLED' && !reservation) continue; // never reserved
       if (order.status === 'PENDING') continue; // the saga may not have got to points yet
       if (reservation?.state !== expected) {
@@ -173,12 +192,65 @@ export async function violations(urls: ShopUrls, scope: InvariantScope): Promise
     const payments: Json[] = (await all(urls.payment, '/api/admin/payments')).filter((p) =>
       numbers.has(p.orderNumber),
     );
-    const net = payments.filter((p) => p.status === 'APPROVED').reduce((sum, p) => sum + p.amount, 0);
-    const paid = orders.filter((o) => o.status === 'PAID').reduce((sum, o) => sum + o.payableAmount, 0);
-    if (net !== paid)
-      problems.push(`payments: approved − refunded = ${net}, but PAID orders add up to ${paid}`);
+    const approved = payments.filter((p) => p.status === 'APPROVED');
+    const net = approved.reduce((sum, p) => sum + p.amount - p.refundedAmount, 0);
+    const kept = orders
+      .filter((o) => paid(o.status))
+      .reduce((sum, o) => sum + o.payableAmount - (o.refundedAmount ?? 0), 0);
+    if (net !== kept)
+      problems.push(`payments: approved − refunded = ${net}, but paid orders less refunds add up to ${kept}`);
+    for (const p of payments) {
+      const claims = (p.refunds as Json[]).map((r) => r.claimId);
+      if (new Set(claims).size !== claims.length)
+        problems.push(`payment ${p.paymentId}: a claim refunded twice`);
+      if (p.refundedAmount > p.amount) problems.push(`payment ${p.paymentId}: refunded more than paid`);
+      const done = (p.refunds as Json[]).filter((r) => r.status === 'DONE').reduce((s, r) => s + r.amount, 0);
+      if (p.status === 'APPROVED' && done !== p.refundedAmount)
+        problems.push(
+          `payment ${p.paymentId}: refunds add up to ${done}, refundedAmount is ${p.refundedAmount}`,
+        );
+      const order = byId.get(p.orderId);
+      if (order && p.status === 'APPROVED' && (order.refundedAmount ?? 0) !== p.refundedAmount)
+        problems.push(
+          `order ${order.orderNumber} shows ${order.refundedAmount} refunded, its payment ${p.refundedAmount}`,
+        );
+    }
+    if (urls.shipping) problems.push(...(await claimViolations(urls.shipping, orders)));
     for (const p of payments.filter((p) => p.status === 'PENDING'))
       problems.push(`payment ${p.paymentId} of ${p.orderNumber} still PENDING`);
+  }
+  return problems;
+}
+
+/**
+ * Per order line, over its completed returns: the refunds never pass the line's payable share, and a
+ * line returned in full refunded exactly its share; a completed claim's refund is its lines less the fee.
+ */
+async function claimViolations(shipping: string, orders: Order[]): Promise<string[]> {
+  const problems: string[] = [];
+  for (const order of orders.filter((o) => o.refundedAmount > 0 || o.status === 'RETURNED')) {
+    const body = await get(shipping, `/api/orders/${order.orderId}/claims`, asUser(order.userId));
+    const completed = ((body?.claims ?? []) as Json[]).filter(
+      (c) => c.type === 'RETURN' && c.status === 'COMPLETED',
+    );
+    for (const claim of completed) {
+      const lines = (claim.items as Json[]).reduce((s, i) => s + i.refundAmount, 0);
+      if (claim.refundAmount !== lines - claim.feeAmount)
+        problems.push(
+          `claim ${claim.id}: refund ${claim.refundAmount} ≠ lines ${lines} − fee ${claim.feeAmount}`,
+        );
+    }
+    for (const item of order.items) {
+      const returned = completed.flatMap((c) => (c.items as Json[]).filter((i) => i.orderItemId === item.id));
+      const units = returned.reduce((s, i) => s + i.quantity, 0);
+      const refund = returned.reduce((s, i) => s + i.refundAmount, 0);
+      if (units > item.quantity)
+        problems.push(`order ${order.orderNumber} line ${item.id}: ${units} returned of ${item.quantity}`);
+      if (refund > item.payableShare || (units === item.quantity && refund !== item.payableShare))
+        problems.push(
+          `order ${order.orderNumber} line ${item.id}: refunded ${refund} for ${units}/${item.quantity} of a ${item.payableShare} share`,
+        );
+    }
   }
   return problems;
 }

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { type ConfigTree, mergeConfig, type Service, type ServiceFactory } from '@sagamart/kit';
+import type { EventContract, EventPayload } from '@sagamart/contracts';
+import {
+  type ConfigTree,
+  defineService,
+  mergeConfig,
+  type Service,
+  type ServiceFactory,
+} from '@sagamart/kit';
 import {
   asService,
   buyPoints,
@@ -98,6 +105,8 @@ export async function startShop(options: ShopOptions = {}) {
       {
         orders: {
           placeWaitMs: 3_000,
+          // No shipping-service in this shop: a paid order is cancelled without asking it.
+          cancel: { askShipping: false },
           stuckAfterSeconds: 60,
           saga: { pollMs: 100, retryBaseMs: 50, retryMaxMs: 400, callTimeoutMs: 2_000, leaseMs: 5_000 },
         },
@@ -148,6 +157,7 @@ export async function startShop(options: ShopOptions = {}) {
   });
 
   let categoryId: number | undefined;
+  let publisher: Service<unknown> | undefined;
   let products = 0;
 
   const shop = {
@@ -198,9 +208,20 @@ export async function startShop(options: ShopOptions = {}) {
         'user-service',
         'auth-service',
       ];
+      await publisher?.stop();
       for (const name of order) await running.get(name)?.stop();
       running.clear();
       await Promise.all([...proxies.values()].map((p) => p.close()));
+    },
+
+    /**
+     * Publishes an event on the shop's bus as a service not in the shop would (shipping-service's
+     * events, say); the same `messageId` twice is a redelivery of one event.
+     */
+    async publish<C extends EventContract>(contract: C, payload: EventPayload<C>, messageId?: string) {
+      publisher ??= await startTestService(eventProbe, { config: shared });
+      const ctx = publisher.context;
+      await ctx.transaction((trx) => ctx.publish(trx, contract, payload, messageId ? { messageId } : {}));
     },
 
     /** A signed-up user with this many points; answers the identity headers and the id. */
@@ -352,6 +373,9 @@ export async function startShop(options: ShopOptions = {}) {
 }
 
 export type Shop = Awaited<ReturnType<typeof startShop>>;
+
+/** Stands in for services outside the shop: publishes their events through its own outbox. */
+const eventProbe = defineService({ name: 'event-probe', port: 0, migrations: {} });
 
 export const DELIVERY = {
   receiverName: '김구매',

@@ -1,6 +1,7 @@
 import type { ServiceContext } from '@sagamart/kit';
 import { PgClient } from '../infra/pg-client.ts';
 import type { PaymentDb } from '../infra/schema.ts';
+import { ClaimRefunds } from './claim-refunds.ts';
 import { KnownOrders } from './known-orders.ts';
 import { PaymentWorkflow } from './payment-workflow.ts';
 import { Payments } from './payments.ts';
@@ -13,6 +14,7 @@ export interface PaymentModule {
   payments: Payments;
   workflow: PaymentWorkflow;
   reconciler: Reconciler;
+  claimRefunds: ClaimRefunds;
 }
 
 const modules = new WeakMap<ServiceContext<PaymentDb>, PaymentModule>();
@@ -24,11 +26,13 @@ export function paymentModule(ctx: ServiceContext<PaymentDb>): PaymentModule {
     const pg = new PgClient(ctx.client(ctx.config.string('payment.pg.service')), ctx.config);
     const orders = new KnownOrders(ctx, () => settings().orderWaitMs);
     const workflow = new PaymentWorkflow(ctx, pg, settings);
+    const claimRefunds = new ClaimRefunds(ctx, pg, settings);
     module = {
+      claimRefunds,
       orders,
       workflow,
       payments: new Payments(ctx, orders, workflow, pg, settings),
-      reconciler: new Reconciler(ctx, workflow, settings),
+      reconciler: new Reconciler(ctx, workflow, settings, claimRefunds),
     };
     modules.set(ctx, module);
   }

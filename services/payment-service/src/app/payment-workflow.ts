@@ -115,6 +115,7 @@ export class PaymentWorkflow {
           status: 'REFUNDED',
           version: current.version + 1,
           refunded_at: now,
+          refunded_amount: current.amount,
           refund_error: null,
           next_check_at: null,
         });
@@ -125,9 +126,12 @@ export class PaymentWorkflow {
           userId: refunded.user_id,
           paymentKey: refunded.payment_key,
           version: refunded.version,
-          amount: refunded.amount,
+          // What was left after any partial refunds of returns.
+          amount: refunded.amount - current.refunded_amount,
           reason: refunded.refund_reason ?? 'Order cancelled',
           refundedAt: now.toISOString(),
+          claimId: null,
+          refundedTotal: refunded.amount,
         });
         return refunded;
       }

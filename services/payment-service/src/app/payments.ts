@@ -3,11 +3,12 @@ import { conflict, fetchPage, likeContains, notFound, Problem, type ServiceConte
 import { decideConfirm, settlementOf } from '../domain/payment-rules.ts';
 import type { PgClient } from '../infra/pg-client.ts';
 import type { PaymentDb } from '../infra/schema.ts';
+import type { ClaimRefundRow } from './claim-refunds.ts';
 import type { KnownOrders, OrderRow } from './known-orders.ts';
 import type { PaymentRow, PaymentWorkflow } from './payment-workflow.ts';
 import type { PaymentSettings } from './settings.ts';
 
-export function toPaymentView(row: PaymentRow): PaymentView {
+export function toPaymentView(row: PaymentRow, refunds: ClaimRefundRow[] = []): PaymentView {
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
   return {
     paymentId: row.id,
@@ -27,6 +28,17 @@ export function toPaymentView(row: PaymentRow): PaymentView {
     approvedAt: iso(row.approved_at),
     failedAt: iso(row.failed_at),
     refundedAt: iso(row.refunded_at),
+    refundedAmount: row.refunded_amount,
+    refunds: refunds
+      .filter((r) => r.payment_id === row.id)
+      .map((r) => ({
+        claimId: r.claim_id,
+        amount: r.amount,
+        reason: r.reason,
+        status: r.status,
+        requestedAt: r.created_at.toISOString(),
+        refundedAt: iso(r.refunded_at),
+      })),
   };
 }
 
@@ -172,7 +184,17 @@ export class Payments {
       .where('order_id', '=', order.order_id)
       .orderBy('created_at', 'desc')
       .execute();
-    return orderPayments(order, payments);
+    return orderPayments(order, payments, await this.refundsOf(payments.map((p) => p.id)));
+  }
+
+  private refundsOf(paymentIds: string[]): Promise<ClaimRefundRow[]> {
+    if (paymentIds.length === 0) return Promise.resolve([]);
+    return this.ctx.db
+      .selectFrom('claim_refunds')
+      .selectAll()
+      .where('payment_id', 'in', paymentIds)
+      .orderBy('created_at')
+      .execute();
   }
 
   async list(query: {
@@ -190,13 +212,16 @@ export class Payments {
       base,
       (q) => q.selectAll().orderBy('created_at', 'desc').orderBy('id'),
       query,
-      (rows) => rows.map(toPaymentView),
+      async (rows) => {
+        const refunds = await this.refundsOf(rows.map((r) => r.id));
+        return rows.map((row) => toPaymentView(row, refunds));
+      },
     );
   }
 }
 
-function orderPayments(order: OrderRow, payments: PaymentRow[]) {
-  const views = payments.map(toPaymentView);
+function orderPayments(order: OrderRow, payments: PaymentRow[], refunds: ClaimRefundRow[]) {
+  const views = payments.map((payment) => toPaymentView(payment, refunds));
   return {
     orderId: order.order_id,
     orderNumber: order.order_number,

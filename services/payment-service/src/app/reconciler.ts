@@ -1,5 +1,6 @@
 import { type Periodic, repeatEvery, type ServiceContext } from '@sagamart/kit';
 import type { PaymentDb } from '../infra/schema.ts';
+import type { ClaimRefunds } from './claim-refunds.ts';
 import type { PaymentRow, PaymentWorkflow } from './payment-workflow.ts';
 import type { PaymentSettings } from './settings.ts';
 
@@ -17,6 +18,7 @@ export class Reconciler {
     private readonly ctx: ServiceContext<PaymentDb>,
     private readonly workflow: PaymentWorkflow,
     private readonly settings: () => PaymentSettings,
+    private readonly claimRefunds: ClaimRefunds,
   ) {}
 
   start(): void {
@@ -32,7 +34,7 @@ export class Reconciler {
     await this.loop?.stop();
   }
 
-  /** One pass: due pending payments, then due refunds. */
+  /** One pass: due pending payments, then due refunds, then due partial refunds of returns. */
   async tick(): Promise<void> {
     for (const payment of await this.claim('PENDING')) {
       if (this.stopped) return;
@@ -45,6 +47,12 @@ export class Reconciler {
       await this.workflow
         .refund(payment)
         .catch((error) => this.ctx.log.warn({ err: error, paymentId: payment.id }, 'refund failed'));
+    }
+    for (const claimId of await this.claimRefunds.claimDue()) {
+      if (this.stopped) return;
+      await this.claimRefunds
+        .refund(claimId)
+        .catch((error) => this.ctx.log.warn({ err: error, claimId }, 'claim refund failed'));
     }
   }
 

@@ -50,7 +50,7 @@ export function decideConfirm(
   return { kind: 'charge' };
 }
 
-export type PgPaymentStatus = 'READY' | 'IN_PROGRESS' | 'DONE' | 'ABORTED' | 'CANCELED';
+export type PgPaymentStatus = 'READY' | 'IN_PROGRESS' | 'DONE' | 'ABORTED' | 'CANCELED' | 'PARTIAL_CANCELED';
 
 /** What the PG said, reduced to what matters here. */
 export type PgAnswer =
@@ -86,6 +86,7 @@ export function settlementOf(answer: PgAnswer, now: Date): Settlement {
     case 'payment':
       switch (answer.status) {
         case 'DONE':
+        case 'PARTIAL_CANCELED':
         case 'CANCELED':
           return {
             kind: 'approve',

@@ -9,7 +9,7 @@ import type { PgAnswer } from '../domain/payment-rules.ts';
 const PgPayment = Type.Object({
   paymentKey: Type.String(),
   orderId: Type.String(),
-  status: Type.Enum(['READY', 'IN_PROGRESS', 'DONE', 'ABORTED', 'CANCELED']),
+  status: Type.Enum(['READY', 'IN_PROGRESS', 'DONE', 'ABORTED', 'CANCELED', 'PARTIAL_CANCELED']),
   method: Type.String(),
   totalAmount: Type.Integer(),
   approvedAt: Type.Union([Type.String(), Type.Null()]),
@@ -53,6 +53,21 @@ export class PgClient {
         `/v1/payments/${encodeURIComponent(paymentKey)}/cancel`,
         { cancelReason },
         this.options(true),
+      ),
+    );
+  }
+
+  /** Gives `cancelAmount` back; the PG does it once per Idempotency-Key (the claim), however often asked. */
+  partialCancel(
+    paymentKey: string,
+    input: { cancelReason: string; cancelAmount: number; idempotencyKey: string },
+  ): Promise<PgAnswer> {
+    const options = this.options(true);
+    return answer(
+      this.client.post(
+        `/v1/payments/${encodeURIComponent(paymentKey)}/cancel`,
+        { cancelReason: input.cancelReason, cancelAmount: input.cancelAmount },
+        { ...options, headers: { ...options.headers, 'idempotency-key': input.idempotencyKey } },
       ),
     );
   }

@@ -44,6 +44,22 @@ export interface PaymentDb {
     failed_at: Date | null;
     refunded_at: Date | null;
     updated_at: Generated<Date>;
+    /** What the PG gave back so far (the full refund, or the sum of claim refunds). */
+    refunded_amount: Generated<number>;
+  };
+  /** Partial refunds of completed returns: one per claim, retried until the PG has done it. */
+  claim_refunds: {
+    claim_id: string;
+    payment_id: string;
+    order_id: string;
+    amount: number;
+    reason: string;
+    status: 'PENDING' | 'DONE';
+    attempts: Generated<number>;
+    next_check_at: Date | null;
+    error: string | null;
+    created_at: Generated<Date>;
+    refunded_at: Date | null;
   };
 }
 
@@ -99,6 +115,36 @@ export const migrations: Record<string, Migration> = {
         .columns(['status', 'next_check_at'])
         .execute();
       await db.schema.createIndex('payments_created').on('payments').column('created_at').execute();
+    },
+  },
+  '0002_claim_refunds': {
+    async up(db: Kysely<any>) {
+      await db.schema
+        .alterTable('payments')
+        .addColumn('refunded_amount', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await sql`update payments set refunded_amount = amount where status = 'REFUNDED'`.execute(db);
+      await sql`alter table payments add constraint payments_refund_bounded check (refunded_amount between 0 and amount)`.execute(
+        db,
+      );
+      await db.schema
+        .createTable('claim_refunds')
+        .addColumn('claim_id', 'text', (c) => c.primaryKey())
+        .addColumn('payment_id', 'uuid', (c) => c.notNull().references('payments.id'))
+        .addColumn('order_id', 'text', (c) => c.notNull())
+        .addColumn('amount', 'bigint', (c) => c.notNull().check(sql`amount > 0`))
+        .addColumn('reason', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull().check(sql`status in ('PENDING', 'DONE')`))
+        .addColumn('attempts', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('next_check_at', 'timestamptz')
+        .addColumn('error', 'text')
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('refunded_at', 'timestamptz')
+        .execute();
+      await db.schema.createIndex('claim_refunds_payment').on('claim_refunds').column('payment_id').execute();
+      await sql`create index claim_refunds_due on claim_refunds (next_check_at) where status = 'PENDING'`.execute(
+        db,
+      );
     },
   },
 };

@@ -272,6 +272,44 @@ export class StockLedger {
     });
   }
 
+  /**
+   * Units a return or an exchange sent back go on sale again: one RETURN movement per SKU (sold →
+   * available), keyed by the claim, so a claim is restocked once however often its event arrives.
+   * Runs in the caller's transaction (the event handler's, next to its inbox row).
+   */
+  async returnUnits(
+    trx: Trx,
+    claimId: string,
+    items: ReadonlyArray<{ skuId: number; quantity: number }>,
+    reason: string,
+  ): Promise<void> {
+    const previous = await this.lockOrder(trx, claimId);
+    if (previous.some((m) => m.type === 'RETURN')) return;
+    const bySku = new Map<number, number>();
+    for (const item of items) bySku.set(item.skuId, (bySku.get(item.skuId) ?? 0) + item.quantity);
+    const skus = await this.lockSkus(trx, [...bySku.keys()]);
+    for (const sku of skus) {
+      await this.move(trx, sku, 'RETURN', bySku.get(sku.id)!, {
+        reason,
+        orderId: claimId,
+        actor: 'shipping',
+      });
+    }
+  }
+
+  /**
+   * An exchange's new option ships: its reservation (made at approval, keyed by the claim) is sold.
+   * Nothing reserved or already released: nothing to sell (logged; the reservation decides).
+   */
+  async sellExchange(trx: Trx, claimId: string): Promise<void> {
+    try {
+      await this.sell(claimId, 'shipping', trx);
+    } catch (error) {
+      if (!(error instanceof Problem) || (error.status !== 404 && error.status !== 409)) throw error;
+      this.ctx.log.warn({ claimId, err: error }, 'exchange shipped without a reservation to sell');
+    }
+  }
+
   private inTransaction<T>(trx: Trx | undefined, fn: (trx: Trx) => Promise<T>): Promise<T> {
     return trx ? fn(trx) : this.ctx.transaction(fn);
   }

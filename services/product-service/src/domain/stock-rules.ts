@@ -29,7 +29,8 @@ export interface MovementResult {
 
 /**
  * Applies one movement. INITIAL/RESTOCK add stock, ADJUST adds a signed amount (never below zero),
- * RESERVE moves stock to reserved, RELEASE moves it back, SELL moves reserved to sold. A RESTOCK
+ * RESERVE moves stock to reserved, RELEASE moves it back, SELL moves reserved to sold, RETURN moves
+ * sold units back to stock (a return or exchange collected). A RESTOCK
  * `forOrder` (an order cancelled after payment) moves sold units back to stock instead.
  */
 export function applyMovement(
@@ -63,6 +64,12 @@ export function applyMovement(
         );
       }
       return { levels: { stock: stock + quantity, reserved, sold }, quantity };
+    case 'RETURN':
+      // A return or exchange sent units back (keyed by the claim): sold → available.
+      positive();
+      if (sold < quantity)
+        throw new StockRuleError('insufficient-sold', `Only ${sold} sold; cannot take back ${quantity}`);
+      return { levels: { stock: stock + quantity, reserved, sold: sold - quantity }, quantity };
     case 'RESERVE':
       positive();
       if (stock < quantity)
@@ -160,6 +167,8 @@ export type ReservationState = 'RESERVED' | 'SOLD' | 'RELEASED';
  * back after a cancel) or RELEASE end it, SELL sells it.
  */
 export function reservationState(types: StockMovementType[]): ReservationState {
+  // RETURN moves share the claim's key with an exchange's reservation of the new option; not part of it.
+  types = types.filter((t) => t !== 'RETURN');
   if (types.includes('RESTOCK')) return 'RELEASED';
   if (types.includes('SELL')) return 'SOLD';
   if (types.includes('RELEASE')) return 'RELEASED';

@@ -255,4 +255,14 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0003_return_movements': {
+    async up(db: Kysely<any>) {
+      // RETURN (issue 10): returned or exchanged units back on sale, keyed by the claim id.
+      await sql`alter table stock_movements drop constraint if exists stock_movements_type_check`.execute(db);
+      await sql`alter table stock_movements add constraint stock_movements_type_check
+                check (type in ('INITIAL', 'ADJUST', 'RESERVE', 'RELEASE', 'SELL', 'RESTOCK', 'RETURN'))`.execute(
+        db,
+      );
+    },
+  },
 };

@@ -34,7 +34,7 @@ export class Points {
     trx: Transaction<UserDb>,
     userId: string,
     amount: number,
-    row: { type: PointMovementType; reason: string; charge_id: string },
+    row: { type: PointMovementType; reason: string } & ({ charge_id: string } | { order_id: string }),
   ): Promise<number> {
     // The row lock serialises movements of one user, so balance_after is exact.
     const account = await trx
@@ -54,5 +54,31 @@ export class Points {
       .values({ ...row, user_id: userId, amount, balance_after: balance })
       .execute();
     return balance;
+  }
+
+  /**
+   * A credit that happens once per key (a claim, an order): nothing when a row of this type and key
+   * exists (the unique ledger index backs it). Inside the caller's transaction.
+   */
+  async creditOnce(
+    trx: Transaction<UserDb>,
+    userId: string,
+    amount: number,
+    row: { type: 'RETURN' | 'EARN'; reason: string; order_id: string },
+  ): Promise<void> {
+    if (amount <= 0) return;
+    await trx
+      .selectFrom('point_accounts')
+      .select('balance')
+      .where('user_id', '=', userId)
+      .forUpdate()
+      .executeTakeFirstOrThrow();
+    const done = await trx
+      .selectFrom('point_ledger')
+      .select('id')
+      .where('order_id', '=', row.order_id)
+      .where('type', '=', row.type)
+      .executeTakeFirst();
+    if (!done) await this.move(trx, userId, amount, row);
   }
 }

@@ -2,8 +2,19 @@
  * The points ledger: every movement is a signed amount in won, recorded with the balance it left.
  * The balance can never go below zero (also enforced by a CHECK constraint).
  */
-/** CHARGE (+, a paid charge) and REFUND (−, a refunded one); RESERVE, COMMIT, RELEASE for orders. */
-export const POINT_MOVEMENT_TYPES = ['CHARGE', 'REFUND', 'RESERVE', 'COMMIT', 'RELEASE'] as const;
+/**
+ * CHARGE (+, a paid charge) and REFUND (−, a refunded one); RESERVE, COMMIT, RELEASE for orders;
+ * RETURN (+, points paid for returned lines, keyed by the claim) and EARN (+, 구매확정, keyed by the order).
+ */
+export const POINT_MOVEMENT_TYPES = [
+  'CHARGE',
+  'REFUND',
+  'RESERVE',
+  'COMMIT',
+  'RELEASE',
+  'RETURN',
+  'EARN',
+] as const;
 export type PointMovementType = (typeof POINT_MOVEMENT_TYPES)[number];
 
 export class InsufficientPoints extends Error {

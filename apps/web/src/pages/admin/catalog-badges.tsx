@@ -34,6 +34,7 @@ const MOVEMENT_COLORS: Record<StockMovementType, string> = {
   RELEASE: 'cyan',
   SELL: 'teal',
   RESTOCK: 'blue',
+  RETURN: 'grape',
 };
 
 export function MovementTypeBadge({ type }: { type: StockMovementType }) {

@@ -17,6 +17,7 @@ import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { OrderStatusBadge } from '../../ui/badges.tsx';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import { OrderSections } from '../orders/OrderSections.tsx';
+import { OrderAfterSale } from './OrderAfterSale.tsx';
 
 /** Right after a payment the order changes within moments: look again a second apart, this many times. */
 const AWAITING_PAYMENT_POLLS = 30;
@@ -45,6 +46,7 @@ export function MyOrderDetailPage() {
       {order.data && (
         <>
           <OrderHeader order={order.data} />
+          <OrderAfterSale order={order.data} />
           <OrderSections order={order.data} />
         </>
       )}

@@ -7,6 +7,8 @@ import { CardList, CardListItem } from '../../ui/CardList.tsx';
 
 const TYPE_COLORS: Record<string, string> = {
   CHARGE: 'teal',
+  EARN: 'teal',
+  RETURN: 'blue',
   REFUND: 'blue',
   RESERVE: 'orange',
   COMMIT: 'gray',
