@@ -144,13 +144,13 @@ export function anOrder(userId: string = randomUUID()) {
   };
 }
 
+type OrderRef = { orderId: string; orderNumber: string; userId: string };
+const orderRef = ({ orderId, orderNumber, userId }: OrderRef): OrderRef => ({ orderId, orderNumber, userId });
+
 /** A shipment of an order (as shipping-service publishes it): the payloads of its events. */
-export function aShipment(
-  order: { orderId: string; orderNumber: string; userId: string },
-  kind: ShipmentKind = 'ORIGINAL',
-) {
+export function aShipment(order: OrderRef, kind: ShipmentKind = 'ORIGINAL') {
   const ref = {
-    ...order,
+    ...orderRef(order),
     shipmentId: randomUUID(),
     kind,
     claimId: kind === 'EXCHANGE' ? randomUUID() : null,
@@ -175,8 +175,8 @@ export function aShipment(
 }
 
 /** A return or exchange claim of an order: the payloads of its events (one payload shape fits both). */
-export function aClaim(order: { orderId: string; orderNumber: string; userId: string }) {
-  const ref = { ...order, claimId: randomUUID() };
+export function aClaim(order: OrderRef) {
+  const ref = { ...orderRef(order), claimId: randomUUID() };
   const at = new Date().toISOString();
   const item = { orderItemId: 1, skuId: 1, quantity: 1 };
   const requested = { ...ref, version: 1, reason: 'DEFECTIVE' as const, detail: null, requestedAt: at };
