@@ -61,7 +61,7 @@ export const topology: Topology = {
   // own entries together with their handlers: order-service (shipment.*, purchase.confirmed, return.*,
   // exchange.*), payment-service (return.completed), product-service (return.completed,
   // exchange.collected), user-service (return.completed, purchase.confirmed), promotion-service
-  // (return.completed), notification-service.
+  // (return.completed), notification-service (the ones that notify: see its notification-rules.ts).
   'shipping-service': ['order.paid'],
   // Agent and customer names, and who is an agent (user.updated carries role changes).
   'chat-service': ['user.registered', 'user.updated'],
@@ -70,6 +70,16 @@ export const topology: Topology = {
     'order.paid',
     'order.cancelled',
     'payment.refunded',
+    'shipment.dispatched',
+    'shipment.delivered',
+    'return.requested',
+    'return.approved',
+    'return.rejected',
+    'return.completed',
+    'exchange.requested',
+    'exchange.approved',
+    'exchange.rejected',
+    'exchange.completed',
     'user.registered',
     'user.updated',
   ],

@@ -1,9 +1,19 @@
 import {
   type EventContract,
+  ExchangeApproved,
+  ExchangeCompleted,
+  ExchangeRejected,
+  ExchangeRequested,
   OrderCancelled,
   OrderPaid,
   OrderPlaced,
   PaymentRefunded,
+  ReturnApproved,
+  ReturnCompleted,
+  ReturnRejected,
+  ReturnRequested,
+  ShipmentDelivered,
+  ShipmentDispatched,
   UserRegistered,
   UserUpdated,
 } from '@sagamart/contracts';
@@ -18,16 +28,32 @@ import { registerSocketRoute } from './routes/socket-route.ts';
 export type { NotificationDb } from './infra/schema.ts';
 
 /**
- * The events that make notifications (see domain/notification-rules.ts for what each makes).
- * Shipping, return and exchange contracts join this list, and the topology, when they exist.
+ * The events that make notifications (see domain/notification-rules.ts for what each makes); the
+ * topology's notification-service entry lists the same events.
  */
-const NOTIFYING_EVENTS: EventContract[] = [OrderPlaced, OrderPaid, OrderCancelled, PaymentRefunded];
+const NOTIFYING_EVENTS: EventContract[] = [
+  OrderPlaced,
+  OrderPaid,
+  OrderCancelled,
+  PaymentRefunded,
+  ShipmentDispatched,
+  ShipmentDelivered,
+  ReturnRequested,
+  ReturnApproved,
+  ReturnRejected,
+  ReturnCompleted,
+  ExchangeRequested,
+  ExchangeApproved,
+  ExchangeRejected,
+  ExchangeCompleted,
+];
 
 export default defineService<NotificationDb>({
   name: 'notification-service',
   port: 8089,
   description:
-    'Notifications: order and payment events become per-user notifications in Korean (REST, and a resumable ' +
+    'Notifications: order, payment, shipping and claim events become per-user notifications in Korean ' +
+    '(REST, and a resumable ' +
     'WebSocket at /ws/notifications), fanned out across instances.',
   defaults: notificationDefaults,
   refreshable: ['notifications.keepPerUser', 'notifications.socket.maxBufferedBytes'],

@@ -4,7 +4,9 @@ import type { Service } from '@sagamart/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NotificationDb } from '../src/index.ts';
 import {
+  aClaim,
   anOrder,
+  aShipment,
   asUser,
   deployment,
   EventProbe,
@@ -140,6 +142,131 @@ describe('notification-service', () => {
       expect((await list(second.userId)).content[0].id).not.toBe(copy.id);
       expect(await count(former.userId)).toBe(0);
       expect((await list(order.userId)).content.map((n: { kind: string }) => n.kind)).toEqual(['ORDER_PAID']);
+    });
+  });
+
+  describe('shipping, returns and exchanges', () => {
+    it('tells the shopper each shipping and claim step once, even when every event comes twice', async () => {
+      // Three shoppers, as this suite keeps four notifications per user.
+      const [shipped, returned, exchanged] = [anOrder(), anOrder(), anOrder()];
+      const shipment = aShipment(shipped);
+      const newOption = aShipment(shipped, 'EXCHANGE');
+      const swap = aClaim(shipped);
+      const giveBack = aClaim(returned);
+      const refused = aClaim(returned);
+      const change = aClaim(exchanged);
+      const declined = aClaim(exchanged);
+      const steps: Array<() => Promise<unknown>> = [
+        () => probe.publish(events.ShipmentDispatched, shipment.dispatched()),
+        () => probe.publish(events.ShipmentDelivered, shipment.delivered()),
+        () => probe.publish(events.ShipmentDispatched, newOption.dispatched()),
+        () => probe.publish(events.ShipmentDelivered, newOption.delivered()),
+        () => probe.publish(events.ExchangeCompleted, swap.exchanged()),
+        () => probe.publish(events.ReturnApproved, giveBack.approved()),
+        () => probe.publish(events.ReturnCompleted, giveBack.returned(12_000)),
+        () => probe.publish(events.ReturnRejected, refused.rejected('사용 흔적이 있습니다')),
+        () => probe.publish(events.ExchangeApproved, change.approved()),
+        () => probe.publish(events.ExchangeRejected, declined.rejected('재고가 없습니다')),
+      ];
+      // Each event twice, under two message ids (a producer's retry).
+      for (const step of steps) {
+        await step();
+        await step();
+      }
+      // Every delivery consumed (only this test publishes these events).
+      const published = {
+        'shipment.dispatched': 4,
+        'shipment.delivered': 4,
+        'exchange.completed': 2,
+        'return.approved': 2,
+        'return.completed': 2,
+        'return.rejected': 2,
+        'exchange.approved': 2,
+        'exchange.rejected': 2,
+      };
+      for (const [event, times] of Object.entries(published)) {
+        await eventually(async () => (await eventsHandled(service, event)) === times);
+      }
+      const made = async (order: { userId: string }) =>
+        (await list(order.userId)).content as Array<{
+          kind: string;
+          title: string;
+          body: string;
+          link: string;
+        }>;
+      const [shippedList, returnedList, exchangedList] = await Promise.all([
+        made(shipped),
+        made(returned),
+        made(exchanged),
+      ]);
+      // The exchange's new option leaving is a second 배송 시작; its arrival is told by EXCHANGE_COMPLETED alone.
+      expect(shippedList.map((n) => n.kind).sort()).toEqual(
+        ['EXCHANGE_COMPLETED', 'SHIPMENT_DELIVERED', 'SHIPMENT_DISPATCHED', 'SHIPMENT_DISPATCHED'].sort(),
+      );
+      expect(returnedList.map((n) => n.kind).sort()).toEqual(
+        ['RETURN_APPROVED', 'RETURN_COMPLETED', 'RETURN_REJECTED'].sort(),
+      );
+      expect(exchangedList.map((n) => n.kind).sort()).toEqual(
+        ['EXCHANGE_APPROVED', 'EXCHANGE_REJECTED'].sort(),
+      );
+
+      const byKind = new Map([...shippedList, ...returnedList, ...exchangedList].map((n) => [n.kind, n]));
+      expect(byKind.get('SHIPMENT_DELIVERED')).toMatchObject({
+        title: '배송이 완료되었습니다',
+        link: `/me/orders/${shipped.orderId}`,
+        body: `${shipped.orderNumber} 주문의 상품이 도착했습니다.`,
+      });
+      expect(shippedList.filter((n) => n.kind === 'SHIPMENT_DISPATCHED').map((n) => n.title)).toEqual([
+        '배송이 시작되었습니다',
+        '배송이 시작되었습니다',
+      ]);
+      expect(byKind.get('RETURN_APPROVED')).toMatchObject({
+        title: '반품이 승인되었습니다',
+        link: `/me/orders/${returned.orderId}`,
+      });
+      expect(byKind.get('RETURN_COMPLETED')!.body).toBe(
+        `${returned.orderNumber} 주문의 반품이 완료되었습니다. 12,000원이 환불됩니다.`,
+      );
+      expect(byKind.get('RETURN_REJECTED')!.body).toBe(
+        `${returned.orderNumber} 주문의 반품이 거절되었습니다. 사유: 사용 흔적이 있습니다`,
+      );
+      expect(byKind.get('EXCHANGE_APPROVED')).toMatchObject({ title: '교환이 승인되었습니다' });
+      expect(byKind.get('EXCHANGE_REJECTED')!.body).toBe(
+        `${exchanged.orderNumber} 주문의 교환이 거절되었습니다. 사유: 재고가 없습니다`,
+      );
+      expect(byKind.get('EXCHANGE_COMPLETED')).toMatchObject({ title: '교환이 완료되었습니다' });
+    });
+
+    it('gives every active admin their own copy of a return or exchange request, once', async () => {
+      const [first, second] = [registeredAdmin(), registeredAdmin()];
+      const known = await eventsHandled(service, 'user.registered');
+      for (const admin of [first, second]) await probe.publish(events.UserRegistered, admin);
+      await eventually(async () => (await eventsHandled(service, 'user.registered')) >= known + 2);
+      const order = anOrder();
+      const returned = aClaim(order);
+      const exchanged = aClaim(order);
+      for (let i = 0; i < 2; i++) {
+        await probe.publish(events.ReturnRequested, returned.returnRequested());
+        await probe.publish(events.ExchangeRequested, exchanged.exchangeRequested());
+      }
+      await eventually(
+        async () =>
+          (await eventsHandled(service, 'return.requested')) === 2 &&
+          (await eventsHandled(service, 'exchange.requested')) === 2,
+      );
+      await eventually(async () => (await count(first.userId)) === 2 && (await count(second.userId)) === 2);
+      const copies = (await list(first.userId)).content;
+      expect(copies.map((n: { title: string }) => n.title).sort()).toEqual([
+        '교환 요청이 접수되었습니다',
+        '반품 요청이 접수되었습니다',
+      ]);
+      for (const copy of copies) {
+        expect(copy).toMatchObject({ kind: 'ADMIN_CLAIM_REQUESTED', link: `/admin/orders/${order.orderId}` });
+      }
+      const theirs = (await list(second.userId)).content.map((n: { id: string }) => n.id);
+      expect(theirs).not.toContain(copies[0].id);
+      // The shopper is not told of their own request.
+      expect(await count(order.userId)).toBe(0);
     });
   });
 

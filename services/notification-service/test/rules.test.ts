@@ -29,18 +29,102 @@ describe('notification rules', () => {
     expect(refunded!.dedupeKey).toBe(failed!.dedupeKey);
   });
 
-  it('is ready for the shipping, return and exchange events, keyed by event name', () => {
-    expect(draftsFor('shipment.dispatched', order)[0]).toMatchObject({
+  it('tells a shipment starting and arriving, once per shipment, with a link to the order', () => {
+    const shipment = { ...order, shipmentId: 's-1', kind: 'ORIGINAL' as const };
+    const [dispatched] = draftsFor('shipment.dispatched', shipment);
+    expect(dispatched).toEqual({
+      audience: 'owner',
       kind: 'SHIPMENT_DISPATCHED',
+      dedupeKey: 'SHIPMENT_DISPATCHED:s-1:o-1',
       title: '배송이 시작되었습니다',
+      body: 'ORD-20261204-AB12CD34 주문의 상품이 출발했습니다.',
+      link: '/me/orders/o-1',
+      orderId: 'o-1',
+      orderNumber: 'ORD-20261204-AB12CD34',
     });
-    expect(draftsFor('return.approved', { ...order, claimId: 7 })[0]).toMatchObject({
+    expect(draftsFor('shipment.delivered', shipment)[0]).toMatchObject({
+      kind: 'SHIPMENT_DELIVERED',
+      title: '배송이 완료되었습니다',
+      body: 'ORD-20261204-AB12CD34 주문의 상품이 도착했습니다.',
+    });
+    // An exchange's new option is a second shipment of the order: its own notification when it
+    // leaves, and its arrival is told once, by exchange.completed.
+    const exchange = { ...order, shipmentId: 's-2', kind: 'EXCHANGE' as const, claimId: 'c-1' };
+    const [second] = draftsFor('shipment.dispatched', exchange);
+    expect(second!.dedupeKey).not.toBe(dispatched!.dedupeKey);
+    expect(second!.body).toBe('ORD-20261204-AB12CD34 주문의 교환 상품이 출발했습니다.');
+    expect(draftsFor('shipment.delivered', exchange)).toEqual([]);
+    expect(draftsFor('shipment.in-transit', shipment)).toEqual([]);
+  });
+
+  it('tells each step of a return in Korean: approved, rejected with the reason, completed with the refund', () => {
+    const claim = { ...order, claimId: 'c-1' };
+    expect(draftsFor('return.approved', claim)[0]).toMatchObject({
+      audience: 'owner',
       kind: 'RETURN_APPROVED',
+      title: '반품이 승인되었습니다',
+      dedupeKey: 'RETURN_APPROVED:c-1:o-1',
+      link: '/me/orders/o-1',
     });
-    expect(draftsFor('exchange.requested', { ...order, claimId: 8 })[0]).toMatchObject({
+    expect(draftsFor('return.rejected', { ...claim, rejectReason: '사용 흔적이 있습니다' })[0]).toMatchObject(
+      {
+        kind: 'RETURN_REJECTED',
+        title: '반품이 거절되었습니다',
+        body: 'ORD-20261204-AB12CD34 주문의 반품이 거절되었습니다. 사유: 사용 흔적이 있습니다',
+      },
+    );
+    const [completed] = draftsFor('return.completed', { ...claim, refundAmount: 12_000, pointsRefund: 0 });
+    expect(completed).toMatchObject({ kind: 'RETURN_COMPLETED', title: '반품이 완료되었습니다' });
+    expect(completed!.body).toBe(
+      'ORD-20261204-AB12CD34 주문의 반품이 완료되었습니다. 12,000원이 환불됩니다.',
+    );
+    const [withPoints] = draftsFor('return.completed', {
+      ...claim,
+      refundAmount: 12_000,
+      pointsRefund: 1_500,
+    });
+    expect(withPoints!.body).toBe(
+      'ORD-20261204-AB12CD34 주문의 반품이 완료되었습니다. 12,000원이 환불됩니다. 사용하신 포인트 1,500원도 돌려드립니다.',
+    );
+    // A second return of the same order is a new claim: a new notification.
+    expect(draftsFor('return.approved', { ...claim, claimId: 'c-2' })[0]!.dedupeKey).toBe(
+      'RETURN_APPROVED:c-2:o-1',
+    );
+    expect(draftsFor('return.collecting', claim)).toEqual([]);
+  });
+
+  it('tells each step of an exchange in Korean', () => {
+    const claim = { ...order, claimId: 'c-1' };
+    expect(draftsFor('exchange.approved', claim)[0]).toMatchObject({
+      kind: 'EXCHANGE_APPROVED',
+      title: '교환이 승인되었습니다',
+      link: '/me/orders/o-1',
+    });
+    expect(draftsFor('exchange.rejected', { ...claim, rejectReason: '재고가 없습니다' })[0]).toMatchObject({
+      kind: 'EXCHANGE_REJECTED',
+      title: '교환이 거절되었습니다',
+      body: 'ORD-20261204-AB12CD34 주문의 교환이 거절되었습니다. 사유: 재고가 없습니다',
+    });
+    expect(draftsFor('exchange.completed', claim)[0]).toMatchObject({
+      kind: 'EXCHANGE_COMPLETED',
+      title: '교환이 완료되었습니다',
+      body: 'ORD-20261204-AB12CD34 주문의 교환 상품이 도착했습니다. 교환이 완료되었습니다.',
+    });
+    expect(draftsFor('exchange.collected', claim)).toEqual([]);
+  });
+
+  it('tells admins of a return or exchange request, linking to the admin order page', () => {
+    const [returned] = draftsFor('return.requested', { ...order, claimId: 'c-1' });
+    const [exchanged] = draftsFor('exchange.requested', { ...order, claimId: 'c-2' });
+    expect(returned).toMatchObject({
       audience: 'admins',
       kind: 'ADMIN_CLAIM_REQUESTED',
+      title: '반품 요청이 접수되었습니다',
+      body: 'ORD-20261204-AB12CD34 주문에 반품 요청이 들어왔습니다. 확인해 주세요.',
+      link: '/admin/orders/o-1',
     });
+    expect(exchanged).toMatchObject({ audience: 'admins', title: '교환 요청이 접수되었습니다' });
+    expect(exchanged!.dedupeKey).not.toBe(returned!.dedupeKey);
     expect(Object.keys(NOTIFICATION_RULES)).toContain('return.completed');
     expect(draftsFor('stock.changed', order)).toEqual([]);
   });

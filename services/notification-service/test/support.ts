@@ -2,6 +2,12 @@ import { randomUUID } from 'node:crypto';
 import {
   type EventContract,
   type EventPayload,
+  ExchangeApproved,
+  ExchangeCompleted,
+  type ExchangeCompletedPayload,
+  ExchangeRejected,
+  ExchangeRequested,
+  type ExchangeRequestedPayload,
   type NotificationServerMessage,
   OrderCancelled,
   type OrderCancelledPayload,
@@ -9,6 +15,19 @@ import {
   type OrderPaidPayload,
   OrderPlaced,
   type OrderPlacedPayload,
+  ReturnApproved,
+  type ReturnApprovedPayload,
+  ReturnCompleted,
+  type ReturnCompletedPayload,
+  ReturnRejected,
+  type ReturnRejectedPayload,
+  ReturnRequested,
+  type ReturnRequestedPayload,
+  ShipmentDelivered,
+  type ShipmentDeliveredPayload,
+  ShipmentDispatched,
+  type ShipmentDispatchedPayload,
+  type ShipmentKind,
   UserRegistered,
   UserUpdated,
 } from '@sagamart/contracts';
@@ -125,12 +144,95 @@ export function anOrder(userId: string = randomUUID()) {
   };
 }
 
+type OrderRef = { orderId: string; orderNumber: string; userId: string };
+const orderRef = ({ orderId, orderNumber, userId }: OrderRef): OrderRef => ({ orderId, orderNumber, userId });
+
+/** A shipment of an order (as shipping-service publishes it): the payloads of its events. */
+export function aShipment(order: OrderRef, kind: ShipmentKind = 'ORIGINAL') {
+  const ref = {
+    ...orderRef(order),
+    shipmentId: randomUUID(),
+    kind,
+    claimId: kind === 'EXCHANGE' ? randomUUID() : null,
+  };
+  const at = new Date().toISOString();
+  return {
+    ...ref,
+    dispatched: (): ShipmentDispatchedPayload => ({
+      ...ref,
+      version: 2,
+      courier: '99',
+      trackingNumber: '123456789012',
+      dispatchedAt: at,
+    }),
+    delivered: (): ShipmentDeliveredPayload => ({
+      ...ref,
+      version: 4,
+      trackingNumber: '123456789012',
+      deliveredAt: at,
+    }),
+  };
+}
+
+/** A return or exchange claim of an order: the payloads of its events (one payload shape fits both). */
+export function aClaim(order: OrderRef) {
+  const ref = { ...orderRef(order), claimId: randomUUID() };
+  const at = new Date().toISOString();
+  const item = { orderItemId: 1, skuId: 1, quantity: 1 };
+  const requested = { ...ref, version: 1, reason: 'DEFECTIVE' as const, detail: null, requestedAt: at };
+  return {
+    ...ref,
+    returnRequested: (): ReturnRequestedPayload => ({ ...requested, items: [item] }),
+    exchangeRequested: (): ExchangeRequestedPayload => ({ ...requested, items: [{ ...item, newSkuId: 2 }] }),
+    approved: (): ReturnApprovedPayload => ({
+      ...ref,
+      version: 2,
+      pickupTrackingNumber: '223456789012',
+      approvedAt: at,
+    }),
+    rejected: (rejectReason: string): ReturnRejectedPayload => ({
+      ...ref,
+      version: 2,
+      rejectReason,
+      rejectedAt: at,
+    }),
+    returned: (refundAmount: number): ReturnCompletedPayload => ({
+      ...ref,
+      version: 4,
+      items: [{ ...item, refundAmount, pointsRefund: 0 }],
+      refundAmount,
+      pointsRefund: 0,
+      feeAmount: 0,
+      restoreCoupon: false,
+      couponId: null,
+      wholeOrder: true,
+      completedAt: at,
+    }),
+    exchanged: (): ExchangeCompletedPayload => ({
+      ...ref,
+      version: 5,
+      trackingNumber: '323456789012',
+      completedAt: at,
+    }),
+  };
+}
+
 export const events = {
   OrderPlaced,
   OrderPaid,
   OrderCancelled,
   UserRegistered,
   UserUpdated,
+  ShipmentDispatched,
+  ShipmentDelivered,
+  ReturnRequested,
+  ReturnApproved,
+  ReturnRejected,
+  ReturnCompleted,
+  ExchangeRequested,
+  ExchangeApproved,
+  ExchangeRejected,
+  ExchangeCompleted,
 };
 
 export function registeredAdmin(userId: string = randomUUID()) {

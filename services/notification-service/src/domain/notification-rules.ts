@@ -1,4 +1,4 @@
-import type { NotificationKind, OrderCancelReason } from '@sagamart/contracts';
+import type { NotificationKind, OrderCancelReason, ShipmentKind } from '@sagamart/contracts';
 
 /**
  * Which notification an event makes, keyed by event name. Several events may describe one change the
@@ -18,7 +18,7 @@ export interface NotificationDraft {
   orderNumber?: string;
 }
 
-/** The fields every order-related event carries (order, payment, and the shipping/claim events to come). */
+/** The fields every order-related event carries (order, payment, shipping, return and exchange events). */
 export interface OrderEventFacts {
   orderId: string;
   orderNumber?: string;
@@ -29,9 +29,16 @@ export interface OrderEventFacts {
   payableAmount?: number;
   /** payment.* */
   amount?: number;
-  /** return.* / exchange.*: the claim's id. */
-  claimId?: string | number;
+  /** return.* / exchange.*: the claim's id (shipment.*: the exchange claim an EXCHANGE shipment sends). */
+  claimId?: string | number | null;
+  /** return.rejected / exchange.rejected */
   rejectReason?: string;
+  /** return.completed: what the PG gives back, and the points given back. */
+  refundAmount?: number;
+  pointsRefund?: number;
+  /** shipment.*: the shipment, and whether it is the order's parcel or an exchange's new option. */
+  shipmentId?: string;
+  kind?: ShipmentKind;
 }
 
 type Rule = (event: OrderEventFacts) => NotificationDraft[];
@@ -119,9 +126,16 @@ const claimRequested =
     },
   ];
 
-const claimStep = (kind: NotificationKind, title: string, body: (e: OrderEventFacts) => string): Rule => {
-  return (e) => toOwner(kind, `${kind}:${e.claimId ?? ''}`, title, body)(e);
-};
+/** An owner's rule keyed by one thing of the order (a claim, a shipment), not by the order alone. */
+const keyedBy =
+  (thing: (e: OrderEventFacts) => string | number | null | undefined) =>
+  (kind: NotificationKind, title: string, body: (e: OrderEventFacts) => string): Rule =>
+  (e) =>
+    toOwner(kind, `${kind}:${thing(e) ?? ''}`, title, body)(e);
+
+const claimStep = keyedBy((e) => e.claimId);
+/** One notification per shipment (an exchange sends a second parcel of the same order). */
+const shipmentStep = keyedBy((e) => e.shipmentId);
 
 const claimRejected = (kind: NotificationKind, claim: '반품' | '교환'): Rule =>
   claimStep(
@@ -130,6 +144,20 @@ const claimRejected = (kind: NotificationKind, claim: '반품' | '교환'): Rule
     (e) => `${orderLabel(e)}의 ${claim}이 거절되었습니다.${e.rejectReason ? ` 사유: ${e.rejectReason}` : ''}`,
   );
 
+const shipmentDispatched: Rule = (e) =>
+  shipmentStep('SHIPMENT_DISPATCHED', '배송이 시작되었습니다', (o) =>
+    o.kind === 'EXCHANGE'
+      ? `${orderLabel(o)}의 교환 상품이 출발했습니다.`
+      : `${orderLabel(o)}의 상품이 출발했습니다.`,
+  )(e);
+
+/** " 12,000원이 환불됩니다.", and the points given back; nothing when neither was paid. */
+function refundText(e: OrderEventFacts): string {
+  const money = e.refundAmount ? ` ${won(e.refundAmount)}이 환불됩니다.` : '';
+  const points = e.pointsRefund ? ` 사용하신 포인트 ${won(e.pointsRefund)}도 돌려드립니다.` : '';
+  return money + points;
+}
+
 /** Payment events also describe points charges (PNT-… numbers): only an order's payment notifies here. */
 const ofOrders =
   (rule: Rule): Rule =>
@@ -137,8 +165,8 @@ const ofOrders =
     e.orderNumber && !e.orderNumber.startsWith('ORD-') ? [] : rule(e);
 
 /**
- * Event name → notifications. Shipping, return and exchange events are mapped already: they start
- * making notifications as soon as their contracts exist and the topology routes them here.
+ * Event name → notifications. shipment.in-transit, shipment.cancelled (the order's cancel tells it),
+ * return/exchange.collecting, exchange.collected and purchase.confirmed make none.
  */
 export const NOTIFICATION_RULES: Readonly<Record<string, Rule>> = {
   'order.placed': toOwner(
@@ -168,18 +196,16 @@ export const NOTIFICATION_RULES: Readonly<Record<string, Rule>> = {
   'payment.refunded': ofOrders((e) =>
     cancelled({ ...e, reason: 'REFUNDED', wasPaid: true, payableAmount: e.amount }),
   ),
-  'shipment.dispatched': toOwner(
-    'SHIPMENT_DISPATCHED',
-    'SHIPMENT_DISPATCHED',
-    '배송이 시작되었습니다',
-    (e) => `${orderLabel(e)}의 상품이 출발했습니다.`,
-  ),
-  'shipment.delivered': toOwner(
-    'SHIPMENT_DELIVERED',
-    'SHIPMENT_DELIVERED',
-    '배송이 완료되었습니다',
-    (e) => `${orderLabel(e)}의 상품이 도착했습니다.`,
-  ),
+  'shipment.dispatched': shipmentDispatched,
+  // An exchange's new option arriving is told once, by exchange.completed (EXCHANGE_COMPLETED).
+  'shipment.delivered': (e) =>
+    e.kind === 'EXCHANGE'
+      ? []
+      : shipmentStep(
+          'SHIPMENT_DELIVERED',
+          '배송이 완료되었습니다',
+          (o) => `${orderLabel(o)}의 상품이 도착했습니다.`,
+        )(e),
   'return.requested': claimRequested('반품'),
   'exchange.requested': claimRequested('교환'),
   'return.approved': claimStep(
@@ -191,7 +217,7 @@ export const NOTIFICATION_RULES: Readonly<Record<string, Rule>> = {
   'return.completed': claimStep(
     'RETURN_COMPLETED',
     '반품이 완료되었습니다',
-    (e) => `${orderLabel(e)}의 반품이 완료되었습니다.${e.amount ? ` ${won(e.amount)}이 환불됩니다.` : ''}`,
+    (e) => `${orderLabel(e)}의 반품이 완료되었습니다.${refundText(e)}`,
   ),
   'exchange.approved': claimStep(
     'EXCHANGE_APPROVED',
@@ -202,7 +228,7 @@ export const NOTIFICATION_RULES: Readonly<Record<string, Rule>> = {
   'exchange.completed': claimStep(
     'EXCHANGE_COMPLETED',
     '교환이 완료되었습니다',
-    (e) => `${orderLabel(e)}의 교환 상품이 발송되었습니다.`,
+    (e) => `${orderLabel(e)}의 교환 상품이 도착했습니다. 교환이 완료되었습니다.`,
   ),
 };
 
