@@ -1,6 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { eventually, metricValue } from '@sagamart/testkit';
+import { eventually, metricValue, scrapeMetrics } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, MovableDiscovery, startHarness } from './harness.ts';
 
@@ -112,7 +112,7 @@ describe('the tracking poller', () => {
 
     await h.stopCourier();
     const breaker = async () =>
-      metricValue(await (await fetch(`${h.shipping.url}/metrics`)).text(), 'circuit_breaker_state', {
+      metricValue(await scrapeMetrics(h.shipping), 'circuit_breaker_state', {
         target: 'mock-courier',
       });
     await eventually(async () => (await breaker()) === 1, 15_000);

@@ -74,7 +74,8 @@ describe('shipping-service', () => {
             '/api/admin/shipping?status=READY&courierStatus=NOT_SENT',
             manual.admin,
           );
-          return page.body.totalElements === 2
+          // The count and the rows are read apart: wait until both show the two shipments.
+          return page.body.totalElements === 2 && page.body.content.length === 2
             ? page.body.content.map((s: { id: string }) => s.id)
             : undefined;
         });

@@ -112,6 +112,8 @@ export const OrderRef = Type.Object({
   id: Type.String({
     minLength: 1,
     maxLength: 64,
+    // Ids are UUIDs and numbers ORD-…: anything else is refused before it reaches a URL or a query.
+    pattern: '^[A-Za-z0-9-]+$',
     description: 'The order id, or its number (ORD-yyyyMMdd-XXXXXXXX)',
   }),
 });

@@ -22,6 +22,8 @@ export class SpanCollector {
   /** Spans stored, as far as this instance knows (recounted after each trim). */
   private stored: number | undefined;
   private trimming: Promise<void> | undefined;
+  /** A batch arrived while trimming: look again once the trim ends. */
+  private trimAgain = false;
 
   constructor(
     private readonly store: SpanStore,
@@ -55,12 +57,18 @@ export class SpanCollector {
   }
 
   private trimSoon(): void {
-    if (this.trimming) return;
+    if (this.trimming) {
+      this.trimAgain = true;
+      return;
+    }
     this.trimming = (async () => {
       try {
-        while ((await this.trimOverflow(TRIM_CHUNK)) === TRIM_CHUNK) {
-          // keep going: more than one chunk over the bound
-        }
+        do {
+          this.trimAgain = false;
+          while ((await this.trimOverflow(TRIM_CHUNK)) === TRIM_CHUNK) {
+            // keep going: more than one chunk over the bound
+          }
+        } while (this.trimAgain);
         this.stored = await this.store.count();
       } catch (error) {
         this.log.warn({ err: error }, 'trimming spans over the bound failed; the next batch retries');
