@@ -146,7 +146,7 @@ describe('catalog', { timeout: 600_000 }, () => {
         .waitFor();
       // With M chosen, 화이트 (its M is sold out) is shown but cannot be picked.
       const white = shopper.getByLabel('색상', { exact: true }).locator('option[value="화이트"]');
-      assert.equal(await white.textContent(), '화이트 (sold out)');
+      assert.equal(await white.textContent(), '화이트 (Sold out)');
       assert.equal(await white.isDisabled(), true);
       await shopper.getByLabel('사이즈', { exact: true }).selectOption('L');
       await shopper

@@ -57,7 +57,8 @@ describe('live chat', { timeout: 300_000 }, () => {
 
       // The customer, on a phone, opens the chat from the shop and writes.
       await customer.goto('/login');
-      await logInPatiently(customer, customerEmail, customer.getByRole('button', { name: 'Log out' }));
+      // Signed in: the header's my-page link (the phone header has no room for the log-out button).
+      await logInPatiently(customer, customerEmail, customer.getByRole('link', { name: '마이페이지' }));
       await customer.getByRole('button', { name: /^상담 채팅/ }).click();
       const panel = customer.getByRole('dialog', { name: '상담 채팅' });
       await panel.getByText('궁금한 점을 남겨 주세요').waitFor();

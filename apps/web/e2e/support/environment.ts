@@ -82,6 +82,9 @@ export async function acquireE2eEnvironment(log: (line: string) => void = () => 
           // limit (the limiter has its own tests in services/gateway) so the suite is not throttled.
           GATEWAY_RATELIMITS_AUTH_CAPACITY: '10000',
           GATEWAY_RATELIMITS_AUTH_REFILLPERSECOND: '1000',
+          // Parcels leave only when a test sends them: a waybill issued by itself a few seconds after
+          // payment would add notifications the tests do not expect.
+          SHIPPING_AUTODISPATCH: 'false',
         },
       });
     })
