@@ -75,7 +75,11 @@ describe('after-sale participants', () => {
       trackingNumber: 'SG100000001',
       dispatchedAt: at(),
     });
+    // shipping-service publishes each step after the courier reports it, seconds apart; consumers
+    // may take events of one order in parallel, so each step is awaited before the next is told.
+    await eventually(async () => (await shop.adminOrder(order.orderId)).body.trackingNumber);
     await twice(ShipmentInTransit, { ...shipment, version: 3, trackingNumber: 'SG100000001', at: at() });
+    await eventually(async () => (await shop.adminOrder(order.orderId)).body.status === 'SHIPPING');
     await twice(ShipmentDelivered, {
       ...shipment,
       version: 4,
