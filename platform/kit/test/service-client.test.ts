@@ -164,7 +164,8 @@ describe('kit ServiceClient', () => {
     const t = await target();
     const client = (await caller(t.url)).context.client('target');
     t.answer(() => {}); // never answers
-    const error = await failure(client.post('/slow', {}, { timeoutMs: 100 }));
+    // Long enough that a busy event loop still delivers the request before the deadline.
+    const error = await failure(client.post('/slow', {}, { timeoutMs: 1_000 }));
     expect(error.kind).toBe('timeout');
     expect(error.transient).toBe(true);
     expect(t.hits).toHaveLength(1);
