@@ -41,7 +41,9 @@ const SERVICES = [
 ];
 const OFFSET = Number(process.env.SAGAMART_PLATFORM_TEST_PORT_OFFSET ?? 20_000);
 const SHOPPERS = 6;
-const ORDERS_PER_SHOPPER = 5;
+/** Orders each shopper places at least, and at most (it goes on until orders settle after the restart). */
+const ORDERS_PER_SHOPPER = 4;
+const MAX_ORDERS_PER_SHOPPER = 16;
 const PRICE = 10_000;
 
 // biome-ignore lint/suspicious/noExplicitAny: bodies are read field by field
@@ -94,6 +96,8 @@ describe.runIf(infra.enabled && infra.available('rabbitmq') && infra.available('
       platform = await startPlatform({
         dataDir,
         quiet: true,
+        // Errors the kills cause (a gateway's refused upstream) are expected; shown only for a failed run.
+        log: (line) => serviceErrors.push(line),
         only: SERVICES,
         instances: Object.fromEntries(DOUBLED.map((name) => [name, 2])),
         portOffset: OFFSET,
@@ -136,6 +140,7 @@ describe.runIf(infra.enabled && infra.available('rabbitmq') && infra.available('
     }, 240_000);
 
     let failed = false;
+    const serviceErrors: string[] = [];
     afterEach((context) => {
       if (context.task.result?.state === 'fail') failed = true;
     });
@@ -148,7 +153,8 @@ describe.runIf(infra.enabled && infra.available('rabbitmq') && infra.available('
       if (keys.length) await redis.del(...keys);
       redis.disconnect();
       // The services' logs stay for a failed run.
-      if (failed) console.log(`scale-out: service logs in ${join(dataDir, 'logs')}`);
+      if (failed)
+        console.log(`${serviceErrors.join('\n')}\nscale-out: service logs in ${join(dataDir, 'logs')}`);
       else if (dataDir) await rm(dataDir, { recursive: true, force: true });
     }, 90_000);
 
@@ -359,7 +365,8 @@ describe.runIf(infra.enabled && infra.available('rabbitmq') && infra.available('
       const outcomes: string[] = [];
       const workload = Promise.all(
         shoppers.map(async (s) => {
-          for (let n = 0; n < ORDERS_PER_SHOPPER; n++) {
+          const enough = (n: number) => n >= ORDERS_PER_SHOPPER && settledAfterRestart >= SHOPPERS;
+          for (let n = 0; n < MAX_ORDERS_PER_SHOPPER && !enough(n); n++) {
             outcomes.push(await oneOrder(s, roomy, n));
             settled++;
             if (Date.now() > restartedAt) settledAfterRestart++;
@@ -385,8 +392,8 @@ describe.runIf(infra.enabled && infra.available('rabbitmq') && infra.available('
       );
 
       // Orders continued after the restart, and every one of them settled.
-      expect(settledAfterRestart).toBeGreaterThan(0);
-      expect(outcomes).toHaveLength(SHOPPERS * ORDERS_PER_SHOPPER);
+      expect(settledAfterRestart).toBeGreaterThanOrEqual(SHOPPERS);
+      expect(outcomes).toHaveLength(settled);
       expect(outcomes.filter((o) => o === 'PAID').length).toBeGreaterThan(0);
       // The scarce SKU sold exactly its stock: no unit lost or sold twice across instances.
       expect(raced.filter((o) => o.status === 'PAYMENT_PENDING')).toHaveLength(4);
