@@ -350,9 +350,34 @@ describe.runIf(infra.enabled && infra.available('rabbitmq') && infra.available('
       const shoppers: Shopper[] = [];
       for (let i = 0; i < SHOPPERS; i++) shoppers.push(await shopper());
 
-      // Every shopper's notification socket, through the gateways (alternating), resuming on a drop.
-      for (const s of shoppers) sockets.push(new ResumingSocket(() => gateway(), s.bearer.authorization!));
+      // Every shopper's notification socket, and a help-desk conversation with its chat socket, through
+      // the gateways (alternating), each resuming on a drop.
+      const notificationSockets = shoppers.map(
+        (s) => new ResumingSocket(notificationStream, gateway, s.bearer.authorization!),
+      );
+      const conversations: string[] = [];
+      for (const s of shoppers) {
+        const opened = await throughGateway('POST', '/api/chat/conversations', s.bearer, {});
+        expect(opened.status, JSON.stringify(opened.body)).toBe(201);
+        conversations.push(opened.body.id);
+      }
+      const chatSockets = shoppers.map(
+        (s, i) => new ResumingSocket(chatStream(conversations[i]!), gateway, s.bearer.authorization!),
+      );
+      sockets.push(...notificationSockets, ...chatSockets);
       await Promise.all(sockets.map((socket) => socket.resumed()));
+      const chatSent = shoppers.map(() => 0);
+      /** A chat message through a gateway; a send cut off by a kill is resent with its clientMessageId. */
+      const say = async (i: number, text: string) => {
+        const sent = await throughGateway(
+          'POST',
+          `/api/chat/conversations/${conversations[i]}/messages`,
+          shoppers[i]!.bearer,
+          { clientMessageId: randomUUID(), text },
+        );
+        expect([200, 201], JSON.stringify(sent.body)).toContain(sent.status);
+        chatSent[i]!++;
+      };
       // Both notification instances hold sockets, so the kill drops some.
       const held = async (instance: number) =>
         metricValue(await scrapeMetrics(url('notification-service', instance)), 'notification_sockets') ?? 0;
@@ -364,10 +389,11 @@ describe.runIf(infra.enabled && infra.available('rabbitmq') && infra.available('
       let settledAfterRestart = 0;
       const outcomes: string[] = [];
       const workload = Promise.all(
-        shoppers.map(async (s) => {
+        shoppers.map(async (s, i) => {
           const enough = (n: number) => n >= ORDERS_PER_SHOPPER && settledAfterRestart >= SHOPPERS;
           for (let n = 0; n < MAX_ORDERS_PER_SHOPPER && !enough(n); n++) {
             outcomes.push(await oneOrder(s, roomy, n));
+            await say(i, `주문 ${n + 1}번 문의드려요`);
             settled++;
             if (Date.now() > restartedAt) settledAfterRestart++;
           }
@@ -434,10 +460,10 @@ describe.runIf(infra.enabled && infra.available('rabbitmq') && infra.available('
 
       // Notifications: sockets dropped by the kill reconnected through the gateway and caught up,
       // each holding its user's whole history once, in seq order, as the REST list has it.
-      expect(sockets.reduce((sum, s) => sum + s.reconnects, 0)).toBeGreaterThan(0);
+      expect(notificationSockets.reduce((sum, s) => sum + s.reconnects, 0)).toBeGreaterThan(0);
       const notifications = jsonClient(url('notification-service', 1));
       for (const [i, s] of shoppers.entries()) {
-        const socket = sockets[i]!;
+        const socket = notificationSockets[i]!;
         const newest = await eventually(
           async () => {
             const page = await notifications.get('/api/notifications?size=100', asUser(s.userId));
@@ -453,6 +479,14 @@ describe.runIf(infra.enabled && infra.available('rabbitmq') && infra.available('
           expect(
             socket.frames.filter((f) => f.kind === 'ORDER_PAID' && f.orderId === o.orderId),
           ).toHaveLength(1);
+      }
+
+      // Chat: each conversation's socket resumed after its drop and holds every message once, in seq
+      // order; a resend after a kill never stored a message twice.
+      expect(chatSockets.reduce((sum, s) => sum + s.reconnects, 0)).toBeGreaterThan(0);
+      for (const [i, socket] of chatSockets.entries()) {
+        await eventually(() => socket.lastSeq >= chatSent[i]!, 30_000, 100);
+        expect(socket.seqs).toEqual(Array.from({ length: chatSent[i]! }, (_, k) => k + 1));
       }
     });
 
@@ -538,25 +572,48 @@ function sampleSum(exposition: string, name: string, labels: Record<string, stri
   return sum;
 }
 
-interface NotificationFrame {
+interface LiveFrame {
   type: string;
   seq?: number;
   kind?: string;
   orderId?: string;
+  conversationId?: string;
 }
 
+/** What a resuming client follows on its socket: where it connects, how it resumes, what it keeps. */
+interface LiveStream {
+  path: string;
+  /** The resume frame: everything after `since`, the highest seq the client holds. */
+  resume(since: number): object;
+  /** The frames of the stream (notifications, a conversation's messages), numbered by seq. */
+  keeps(frame: LiveFrame): boolean;
+}
+
+const notificationStream: LiveStream = {
+  path: '/ws/notifications',
+  resume: (since) => ({ type: 'resume', since }),
+  keeps: (frame) => frame.type === 'notification',
+};
+
+const chatStream = (conversationId: string): LiveStream => ({
+  path: '/ws/chat',
+  resume: (since) => ({ type: 'resume', conversationId, since }),
+  keeps: (frame) => frame.type === 'message' && frame.conversationId === conversationId,
+});
+
 /**
- * A notification client as the web app runs one: it resumes from the highest seq it holds, and when
- * its socket drops (its gateway or notification instance killed) it connects again through a gateway.
+ * A client as the web app runs one: it resumes from the highest seq it holds, and when its socket
+ * drops (its gateway or the service instance behind it killed) it connects again through a gateway.
  */
 class ResumingSocket {
-  readonly frames: NotificationFrame[] = [];
+  readonly frames: LiveFrame[] = [];
   reconnects = 0;
   private closed = false;
-  private socket: JsonSocket<NotificationFrame> | undefined;
-  private resumedOnce: Promise<void>;
+  private socket: JsonSocket<LiveFrame> | undefined;
+  private readonly resumedOnce: Promise<void>;
 
   constructor(
+    private readonly stream: LiveStream,
     private readonly gateway: () => string,
     private readonly authorization: string,
   ) {
@@ -579,12 +636,12 @@ class ResumingSocket {
     const token = this.authorization.replace(/^Bearer /, '');
     const socket = await eventually(
       async () => {
-        const ws = new JsonSocket<NotificationFrame>(
-          `${this.gateway().replace(/^http/, 'ws')}/ws/notifications?access_token=${token}`,
+        const ws = new JsonSocket<LiveFrame>(
+          `${this.gateway().replace(/^http/, 'ws')}${this.stream.path}?access_token=${token}`,
         );
         ws.socket.on('message', (data) => {
-          const frame = JSON.parse(data.toString()) as NotificationFrame;
-          if (frame.type === 'notification') this.frames.push(frame);
+          const frame = JSON.parse(data.toString()) as LiveFrame;
+          if (this.stream.keeps(frame)) this.frames.push(frame);
         });
         return ws.opened.then(
           () => ws,
@@ -597,10 +654,10 @@ class ResumingSocket {
     this.socket = socket;
     const resumed = new Promise<void>((resolve) =>
       socket.socket.on('message', (data) => {
-        if ((JSON.parse(data.toString()) as NotificationFrame).type === 'resumed') resolve();
+        if ((JSON.parse(data.toString()) as LiveFrame).type === 'resumed') resolve();
       }),
     );
-    socket.socket.send(JSON.stringify({ type: 'resume', since: this.lastSeq }));
+    socket.socket.send(JSON.stringify(this.stream.resume(this.lastSeq)));
     void socket.closed.then(() => {
       if (this.closed) return;
       this.reconnects++;
