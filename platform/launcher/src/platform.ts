@@ -129,7 +129,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   // Every process to run: one per instance, instance 0 under the service's own name.
   const instances = services.flatMap((service) =>
     Array.from(
-      { length: Math.max(1, options.instances?.[service.name] ?? 1) },
+      { length: Math.max(1, Math.floor(options.instances?.[service.name] ?? 1) || 1) },
       (_, i): Instance => ({
         service: { ...service, port: service.port + i * step },
         index: i,
