@@ -40,8 +40,8 @@ export interface PlatformOptions {
   instances?: Record<string, number>;
   /** Port distance between a service's instances (default 400). */
   instancePortStep?: number;
-  /** Extra environment for one service's instances, over `env` (e.g. its own database on a shared server). */
-  serviceEnv?: (service: string) => Record<string, string>;
+  /** Extra environment for a service's instance, over `env` (e.g. its own database on a shared server). */
+  serviceEnv?: (service: string, instance: number) => Record<string, string>;
   log?: (line: string) => void;
 }
 
@@ -186,12 +186,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const zipkinUrl =
     process.env.TRACING_ZIPKIN_URL ??
     (traceServer ? `http://127.0.0.1:${traceServer.port}/api/v2/spans` : undefined);
-  const serviceEnv = (s: ServicePackage) => ({
+  const serviceEnv = (s: ServicePackage, instance: number) => ({
     ...env,
     ...(zipkinUrl && s.name !== 'trace-server' && !env.TRACING_ZIPKIN_URL
       ? { TRACING_ZIPKIN_URL: zipkinUrl }
       : {}),
-    ...options.serviceEnv?.(s.name),
+    ...options.serviceEnv?.(s.name, instance),
     SAGAMART_DEPLOYMENT_SECRET: login.deploymentSecret,
     SERVER_PORT: String(s.port),
   });
@@ -226,11 +226,15 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
           stop(): Promise<void>;
         };
       };
-      const service = factory({ env: { ...process.env, ...serviceEnv(s) } });
+      const service = factory({ env: { ...process.env, ...serviceEnv(s, entry.index) } });
       entry.url = await service.start();
       inProcess.push(service);
     } else {
-      entry.running = await spawnService(s, { ...spawnOptions, label: entry.label, env: serviceEnv(s) });
+      entry.running = await spawnService(s, {
+        ...spawnOptions,
+        label: entry.label,
+        env: serviceEnv(s, entry.index),
+      });
       entry.url = entry.running.url;
     }
     entry.status = 'UP';
