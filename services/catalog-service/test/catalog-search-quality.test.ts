@@ -77,9 +77,14 @@ describe('catalog search quality (the seeded showroom)', () => {
     return page.content.map((p: { code: string }) => p.code) as string[];
   };
   const complete = async (keyword: string) => {
-    const res = await call(c, 'GET', `/api/catalog/products/autocomplete?keyword=${encodeURIComponent(keyword)}`, {
-      headers: {},
-    });
+    const res = await call(
+      c,
+      'GET',
+      `/api/catalog/products/autocomplete?keyword=${encodeURIComponent(keyword)}`,
+      {
+        headers: {},
+      },
+    );
     expect(res.status).toBe(200);
     return res.body.suggestions as Array<{
       text: string;
@@ -122,8 +127,16 @@ describe('catalog search quality (the seeded showroom)', () => {
     const mtm = await complete('맨투');
     expect(mtm).toEqual(
       expect.arrayContaining([
-        expect.objectContaining({ text: '맨투맨/스웨트셔츠', kind: 'CATEGORY', categoryId: expect.any(Number) }),
-        expect.objectContaining({ text: '오버핏 크루넥 맨투맨', kind: 'PRODUCT', productId: expect.any(Number) }),
+        expect.objectContaining({
+          text: '맨투맨/스웨트셔츠',
+          kind: 'CATEGORY',
+          categoryId: expect.any(Number),
+        }),
+        expect.objectContaining({
+          text: '오버핏 크루넥 맨투맨',
+          kind: 'PRODUCT',
+          productId: expect.any(Number),
+        }),
       ]),
     );
     // A word inside a category's name, and a keyword.

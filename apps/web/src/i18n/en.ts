@@ -210,6 +210,14 @@ export const en: Translation = {
     goneTitle: 'This product is not available',
     goneText: 'It may have been taken off sale. Have a look at what else is in the shop.',
   },
+  searchSuggest: {
+    tryThese: 'Try one of these',
+    category: 'Category: {{name}}',
+    popular: 'Popular right now',
+    groupCategory: 'Categories',
+    groupProduct: 'Products',
+    groupKeyword: 'Suggested searches',
+  },
   productList: {
     all: 'All products',
     results: 'Results for “{{q}}”',

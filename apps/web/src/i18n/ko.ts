@@ -207,6 +207,14 @@ export const ko = {
     goneTitle: '판매하지 않는 상품입니다',
     goneText: '판매가 종료되었을 수 있습니다. 다른 상품을 둘러보세요.',
   },
+  searchSuggest: {
+    tryThese: '이런 검색어는 어떠세요?',
+    category: '{{name}} 카테고리',
+    popular: '지금 많이 찾는 상품',
+    groupCategory: '카테고리',
+    groupProduct: '상품',
+    groupKeyword: '추천 검색어',
+  },
   productList: {
     all: '전체 상품',
     results: '‘{{q}}’ 검색 결과',

@@ -266,24 +266,30 @@ export class CatalogQueries {
         group by k order by count(*) desc, k limit ${limit}`.execute(this.db),
     ]);
     const candidates = {
-      category: categories.map((c): Suggestion => ({
-        text: c.name,
-        kind: 'CATEGORY',
-        productId: null,
-        categoryId: c.id,
-      })),
-      name: names.map((row): Suggestion => ({
-        text: row.name,
-        kind: 'PRODUCT',
-        productId: row.id,
-        categoryId: null,
-      })),
-      keyword: keywords.rows.map(({ keyword: text }): Suggestion => ({
-        text,
-        kind: 'KEYWORD',
-        productId: null,
-        categoryId: null,
-      })),
+      category: categories.map(
+        (c): Suggestion => ({
+          text: c.name,
+          kind: 'CATEGORY',
+          productId: null,
+          categoryId: c.id,
+        }),
+      ),
+      name: names.map(
+        (row): Suggestion => ({
+          text: row.name,
+          kind: 'PRODUCT',
+          productId: row.id,
+          categoryId: null,
+        }),
+      ),
+      keyword: keywords.rows.map(
+        ({ keyword: text }): Suggestion => ({
+          text,
+          kind: 'KEYWORD',
+          productId: null,
+          categoryId: null,
+        }),
+      ),
     };
     // Names get what categories and keywords (up to `reserved` each) leave.
     const places = {
