@@ -82,5 +82,10 @@ export const topology: Topology = {
     'exchange.completed',
     'user.registered',
     'user.updated',
+    // The admin dashboard's low-stock list (docs/adr/0007-dashboard-read-model.md).
+    'product.created',
+    'product.updated',
+    'product.deleted',
+    'stock.changed',
   ],
 };
