@@ -82,13 +82,20 @@ describe('admin dashboard (notification-service read model)', () => {
     expect(paid.week.sales).toBe(before.week.sales + 30_000);
     expect(paid.week.days).toHaveLength(7);
     expect(paid.week.days.at(-1)).toEqual(paid.today);
-    expect(paid.topProducts).toContainEqual({ productId: 1, productName: '티셔츠', quantity: 1, sales: 30_000 });
+    expect(paid.topProducts).toContainEqual({
+      productId: 1,
+      productName: '티셔츠',
+      quantity: 1,
+      sales: 30_000,
+    });
     expect(statusCount(paid, 'PAYMENT_PENDING')).toBe(statusCount(before, 'PAYMENT_PENDING'));
 
     // A late order.placed (delivered after order.paid) does not take the order back.
     await probe.publish(events.OrderPlaced, order.placed());
     await probe.publish(events.OrderCancelled, order.cancelled('ADMIN_CANCELLED', true));
-    const cancelled = await until((d) => statusCount(d, 'CANCELLED') === statusCount(before, 'CANCELLED') + 1);
+    const cancelled = await until(
+      (d) => statusCount(d, 'CANCELLED') === statusCount(before, 'CANCELLED') + 1,
+    );
     expect(cancelled.today.sales).toBe(before.today.sales);
     expect(statusCount(cancelled, 'PAID')).toBe(statusCount(before, 'PAID'));
     expect(statusCount(cancelled, 'PAYMENT_PENDING')).toBe(statusCount(before, 'PAYMENT_PENDING'));
@@ -109,7 +116,9 @@ describe('admin dashboard (notification-service read model)', () => {
     await probe.publish(events.ShipmentDelivered, parcel.delivered());
     // Dispatch heard after delivery: the order stays delivered.
     await probe.publish(events.ShipmentDispatched, parcel.dispatched());
-    const delivered = await until((d) => statusCount(d, 'DELIVERED') === statusCount(before, 'DELIVERED') + 1);
+    const delivered = await until(
+      (d) => statusCount(d, 'DELIVERED') === statusCount(before, 'DELIVERED') + 1,
+    );
     expect(statusCount(delivered, 'SHIPPING')).toBe(statusCount(before, 'SHIPPING'));
     expect(statusCount(delivered, 'PAID')).toBe(statusCount(before, 'PAID'));
   });
@@ -137,7 +146,10 @@ describe('admin dashboard (notification-service read model)', () => {
 
     await probe.publish(events.ReturnCompleted, ret.returned(30_000));
     // Rejected after its pickup was approved (the claim's third version).
-    await probe.publish(events.ExchangeRejected, { ...exchange.rejected('사용 흔적이 있습니다'), version: 3 });
+    await probe.publish(events.ExchangeRejected, {
+      ...exchange.rejected('사용 흔적이 있습니다'),
+      version: 3,
+    });
     const closed = await until(
       (d) =>
         d.openClaims.returns === before.openClaims.returns &&

@@ -19,7 +19,10 @@ export const AdminDashboard = Type.Object({
   generatedAt: Type.String({ format: 'date-time' }),
   today: DashboardDay,
   /** The last seven days, today included. */
-  week: Type.Object({ ...SalesFigure.properties, days: Type.Array(DashboardDay, { minItems: 7, maxItems: 7 }) }),
+  week: Type.Object({
+    ...SalesFigure.properties,
+    days: Type.Array(DashboardDay, { minItems: 7, maxItems: 7 }),
+  }),
   /** Every order the dashboard has heard of, by its current status (statuses with none left out). */
   ordersByStatus: Type.Array(Type.Object({ status: OrderStatusSchema, count: Count })),
   /** Best sellers of the last seven days by units, cancelled orders left out (at most five). */

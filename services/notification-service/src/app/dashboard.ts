@@ -102,7 +102,11 @@ export class SalesDashboard {
       });
       const completed = payload as ReturnCompletedPayload;
       if (event === ReturnCompleted.name && completed.wholeOrder)
-        await this.store.applyOrder(db, { orderId: p.orderId, orderNumber: p.orderNumber, status: 'RETURNED' });
+        await this.store.applyOrder(db, {
+          orderId: p.orderId,
+          orderNumber: p.orderNumber,
+          status: 'RETURNED',
+        });
       return;
     }
     switch (event) {
@@ -141,7 +145,11 @@ export class SalesDashboard {
       }
       case OrderCancelled.name: {
         const p = payload as OrderCancelledPayload;
-        await this.store.applyOrder(db, { orderId: p.orderId, orderNumber: p.orderNumber, status: 'CANCELLED' });
+        await this.store.applyOrder(db, {
+          orderId: p.orderId,
+          orderNumber: p.orderNumber,
+          status: 'CANCELLED',
+        });
         return;
       }
       case ShipmentDispatched.name:

@@ -1,4 +1,6 @@
-import type { OrderStatus } from '@sagamart/contracts/http/orders';
+import type { ORDER_STATUSES } from '@sagamart/contracts/http/orders';
+
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /**
  * How far an order has gone, as the dashboard hears it. Events arrive in any order and more than once,

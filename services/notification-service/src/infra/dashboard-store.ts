@@ -1,7 +1,6 @@
 import type { AdminDashboard } from '@sagamart/contracts/http/dashboard';
-import type { OrderStatus } from '@sagamart/contracts/http/orders';
 import { type Kysely, sql } from '@sagamart/kit';
-import { lastSeoulDays, seoulDay, seoulDayStart, statusRank } from '../domain/dashboard.ts';
+import { lastSeoulDays, type OrderStatus, seoulDay, seoulDayStart, statusRank } from '../domain/dashboard.ts';
 import type { NotificationDb } from './schema.ts';
 
 type Db = Kysely<NotificationDb>;
@@ -58,7 +57,13 @@ export class DashboardStore {
   async addOrderLines(
     db: Db,
     orderId: string,
-    lines: Array<{ orderItemId: number; productId: number; productName: string; quantity: number; amount: number }>,
+    lines: Array<{
+      orderItemId: number;
+      productId: number;
+      productName: string;
+      quantity: number;
+      amount: number;
+    }>,
   ): Promise<void> {
     if (lines.length === 0) return;
     await db
@@ -104,14 +109,12 @@ export class DashboardStore {
         requested_at: claim.requestedAt ?? null,
       })
       .onConflict((oc) =>
-        oc
-          .column('claim_id')
-          .doUpdateSet({
-            status: sql`case when excluded.version > dashboard_claims.version then excluded.status else dashboard_claims.status end`,
-            open: sql`case when excluded.version > dashboard_claims.version then excluded.open else dashboard_claims.open end`,
-            version: sql`greatest(dashboard_claims.version, excluded.version)`,
-            requested_at: sql`coalesce(dashboard_claims.requested_at, excluded.requested_at)`,
-          }),
+        oc.column('claim_id').doUpdateSet({
+          status: sql`case when excluded.version > dashboard_claims.version then excluded.status else dashboard_claims.status end`,
+          open: sql`case when excluded.version > dashboard_claims.version then excluded.open else dashboard_claims.open end`,
+          version: sql`greatest(dashboard_claims.version, excluded.version)`,
+          requested_at: sql`coalesce(dashboard_claims.requested_at, excluded.requested_at)`,
+        }),
       )
       .execute();
   }

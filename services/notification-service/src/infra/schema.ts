@@ -68,12 +68,12 @@ export interface NotificationDb {
   dashboard_skus: {
     sku_id: number;
     product_id: number;
-    product_name: string;
+    product_name: Generated<string>;
     sku_code: string;
-    option_label: string;
+    option_label: Generated<string>;
     /** On sale: the SKU and its product are active, displayed and not removed or deleted. */
-    on_sale: boolean;
-    product_version: number;
+    on_sale: Generated<boolean>;
+    product_version: Generated<number>;
     stock: number;
     stock_version: number;
   };
@@ -120,6 +120,7 @@ export const migrations: Record<string, Migration> = {
     },
   },
   '0002_dashboard': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations run before the typed schema exists
     async up(db: Kysely<any>) {
       await db.schema
         .createTable('dashboard_orders')
@@ -155,7 +156,9 @@ export const migrations: Record<string, Migration> = {
         .addColumn('version', 'integer', (c) => c.notNull())
         .addColumn('requested_at', 'timestamptz')
         .execute();
-      await sql`create index dashboard_claims_open on dashboard_claims (requested_at desc) where open`.execute(db);
+      await sql`create index dashboard_claims_open on dashboard_claims (requested_at desc) where open`.execute(
+        db,
+      );
       await db.schema
         .createTable('dashboard_skus')
         .addColumn('sku_id', 'bigint', (c) => c.primaryKey())
