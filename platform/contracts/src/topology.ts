@@ -26,6 +26,9 @@ export const topology: Topology = {
     'return.completed',
   ],
   'order-service': [
+    // Buyers' names and e-mails for the admin's order list and detail.
+    'user.registered',
+    'user.updated',
     'payment.approved',
     'payment.failed',
     'payment.refunded',

@@ -410,6 +410,7 @@ export const en: Translation = {
       'Your items (and any coupon and points) are reserved{{until}}. Unpaid orders are cancelled automatically.',
     until: ' until {{date}}',
     cancelledTitle: 'Cancelled',
+    sellerNote: "The shop's note: {{note}}",
     number: 'Order number',
   },
   myOrders: {

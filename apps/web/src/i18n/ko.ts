@@ -407,6 +407,7 @@ export const ko = {
       '상품(과 쿠폰, 포인트)을 잡아 두었습니다{{until}}. 결제하지 않은 주문은 자동으로 취소됩니다.',
     until: ' ({{date}}까지)',
     cancelledTitle: '취소된 주문',
+    sellerNote: '판매자 안내: {{note}}',
     number: '주문번호',
   },
   myOrders: {
