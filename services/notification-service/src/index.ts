@@ -18,7 +18,7 @@ import {
   UserUpdated,
 } from '@sagamart/contracts';
 import { defineService, type EventHandler, on } from '@sagamart/kit';
-import { DASHBOARD_EVENTS } from './app/dashboard.ts';
+import { DASHBOARD_ONLY_EVENTS } from './app/dashboard.ts';
 import { FANOUT_CHANNEL, type FanoutMessage, notificationModule } from './app/module.ts';
 import { notificationDefaults } from './app/settings.ts';
 import type { OrderEventFacts } from './domain/notification-rules.ts';
@@ -64,15 +64,16 @@ export default defineService<NotificationDb>({
   handlers: (ctx) => {
     const { recorder, users, dashboard } = notificationModule(ctx);
     // One handler per event: its notifications and the dashboard, in the same transaction (one inbox row).
-    const contracts = [...new Set([...NOTIFYING_EVENTS, ...DASHBOARD_EVENTS])];
-    const projected: EventHandler<NotificationDb>[] = contracts.map((contract) => ({
-      contract,
-      handle: async (payload, context) => {
-        if (NOTIFYING_EVENTS.includes(contract))
-          await recorder.record(contract.name, payload as OrderEventFacts, context);
-        if (DASHBOARD_EVENTS.includes(contract)) await dashboard.apply(context.trx, contract.name, payload);
-      },
-    }));
+    const projected: EventHandler<NotificationDb>[] = [...NOTIFYING_EVENTS, ...DASHBOARD_ONLY_EVENTS].map(
+      (contract) => ({
+        contract,
+        handle: async (payload, context) => {
+          if (NOTIFYING_EVENTS.includes(contract))
+            await recorder.record(contract.name, payload as OrderEventFacts, context);
+          await dashboard.apply(context.trx, contract.name, payload);
+        },
+      }),
+    );
     return [
       ...projected,
       on(UserRegistered, (user, { trx }) =>

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { ClaimStatus } from '../shipping.ts';
 import { OrderStatusSchema } from './orders.ts';
 
 // The admin's sales dashboard (GET /api/admin/dashboard, ADMIN): notification-service's small read
@@ -55,7 +56,7 @@ export const AdminDashboard = Type.Object({
         kind: Type.Union([Type.Literal('RETURN'), Type.Literal('EXCHANGE')]),
         orderId: Type.String(),
         orderNumber: Type.String(),
-        status: Type.String(),
+        status: ClaimStatus,
         requestedAt: Type.String({ format: 'date-time' }),
       }),
       { maxItems: 5 },

@@ -1,3 +1,4 @@
+import { type ClaimStatus, FINAL_CLAIM_STATUSES } from '@sagamart/contracts';
 import type { ORDER_STATUSES } from '@sagamart/contracts/http/orders';
 
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
@@ -22,8 +23,8 @@ export function statusRank(status: OrderStatus): number {
 }
 
 /** A claim is open until it is completed, exchanged or rejected. */
-export function claimOpen(status: string): boolean {
-  return !['COMPLETED', 'EXCHANGED', 'REJECTED'].includes(status);
+export function claimOpen(status: ClaimStatus): boolean {
+  return !FINAL_CLAIM_STATUSES.includes(status);
 }
 
 const SEOUL_OFFSET_MS = 9 * 60 * 60 * 1000;

@@ -1,3 +1,4 @@
+import type { ClaimStatus } from '@sagamart/contracts';
 import type { AdminDashboard } from '@sagamart/contracts/http/dashboard';
 import { type Kysely, sql } from '@sagamart/kit';
 import { lastSeoulDays, type OrderStatus, seoulDay, seoulDayStart, statusRank } from '../domain/dashboard.ts';
@@ -90,7 +91,7 @@ export class DashboardStore {
       kind: 'RETURN' | 'EXCHANGE';
       orderId: string;
       orderNumber: string;
-      status: string;
+      status: ClaimStatus;
       open: boolean;
       version: number;
       requestedAt?: Date | undefined;
@@ -272,7 +273,7 @@ export class DashboardStore {
           kind: c.kind,
           orderId: c.order_id,
           orderNumber: c.order_number,
-          status: c.status,
+          status: c.status as ClaimStatus,
           requestedAt: (c.requested_at ?? new Date(0)).toISOString(),
         })),
       },

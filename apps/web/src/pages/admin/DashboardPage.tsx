@@ -79,10 +79,7 @@ function Figures({ data }: { data: AdminDashboard }) {
           value={formatWon(data.today.sales)}
           note={t('dashboard.ordersCount', { count: data.today.orders })}
         />
-        <Stat
-          label={t('dashboard.todayOrders')}
-          value={t('dashboard.ordersCount', { count: data.today.orders })}
-        />
+        <Stat label={t('dashboard.todayOrders')} value={t('dashboard.count', { count: data.today.orders })} />
         <Stat
           label={t('dashboard.weekSales')}
           value={formatWon(data.week.sales)}
@@ -90,7 +87,7 @@ function Figures({ data }: { data: AdminDashboard }) {
         />
         <Stat
           label={t('dashboard.openClaims')}
-          value={t('dashboard.ordersCount', { count: openClaims })}
+          value={t('dashboard.count', { count: openClaims })}
           note={t('dashboard.claimCounts', data.openClaims)}
         />
       </SimpleGrid>
@@ -103,7 +100,10 @@ function Figures({ data }: { data: AdminDashboard }) {
                 <CartesianGrid strokeDasharray="3 3" vertical={false} />
                 <XAxis dataKey="day" fontSize={12} />
                 <YAxis fontSize={12} width={56} tickFormatter={(v: number) => shortWon(v)} />
-                <Tooltip formatter={(v) => [formatWon(Number(v)), t('dashboard.sales')]} />
+                <Tooltip
+                  formatter={(v) => [formatWon(Number(v)), t('dashboard.sales')]}
+                  cursor={{ fill: 'rgba(34, 139, 230, 0.08)' }}
+                />
                 <Bar dataKey="sales" fill="#228be6" radius={[4, 4, 0, 0]} isAnimationActive={false} />
               </BarChart>
             </ResponsiveContainer>
@@ -126,7 +126,10 @@ function Figures({ data }: { data: AdminDashboard }) {
                   >
                     <XAxis type="number" allowDecimals={false} fontSize={12} />
                     <YAxis type="category" dataKey="label" width={72} fontSize={12} />
-                    <Tooltip formatter={(v) => [t('dashboard.ordersCount', { count: Number(v) })]} />
+                    <Tooltip
+                      formatter={(v) => [t('dashboard.ordersCount', { count: Number(v) })]}
+                      cursor={{ fill: 'rgba(0, 0, 0, 0.04)' }}
+                    />
                     <Bar dataKey="count" isAnimationActive={false} radius={[0, 4, 4, 0]}>
                       {data.ordersByStatus.map((s) => (
                         <Cell key={s.status} fill={STATUS_FILL[s.status] ?? '#868e96'} />
@@ -141,7 +144,7 @@ function Figures({ data }: { data: AdminDashboard }) {
                     <Group gap={4} wrap="nowrap">
                       <OrderStatusBadge status={s.status} />
                       <Text size="sm" fw={600} data-status={s.status}>
-                        {t('dashboard.ordersCount', { count: s.count })}
+                        {t('dashboard.count', { count: s.count })}
                       </Text>
                     </Group>
                   </li>
@@ -248,7 +251,7 @@ function Figures({ data }: { data: AdminDashboard }) {
                   <Group gap={4} wrap="nowrap" style={{ flexShrink: 0 }}>
                     <Badge variant="light">{t(`dashboard.claimKind.${c.kind}`)}</Badge>
                     <Badge variant="outline" color="gray">
-                      {claimStatusLabel(t, c.status)}
+                      {t(`dashboard.claimStatus.${c.status}`)}
                     </Badge>
                   </Group>
                 </Group>
@@ -270,22 +273,6 @@ function Figures({ data }: { data: AdminDashboard }) {
       </SimpleGrid>
     </Stack>
   );
-}
-
-type T = ReturnType<typeof useTranslation>['t'];
-const CLAIM_STATUSES = [
-  'REQUESTED',
-  'APPROVED',
-  'COLLECTING',
-  'RESHIPPING',
-  'COMPLETED',
-  'EXCHANGED',
-  'REJECTED',
-] as const;
-
-function claimStatusLabel(t: T, status: string): string {
-  const known = CLAIM_STATUSES.find((s) => s === status);
-  return known ? t(`dashboard.claimStatus.${known}`) : t('dashboard.claimStatus.unknown');
 }
 
 /** 1,250,000 → 125만 (axis ticks only; every amount a person reads is formatWon). */

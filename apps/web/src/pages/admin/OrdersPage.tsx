@@ -45,6 +45,7 @@ export function OrdersPage() {
           key={`buyer:${search.buyer}`}
           initial={search.buyer}
           label="Search by buyer"
+          fieldLabel="Buyer"
           placeholder="E-mail or name"
           onSearch={(buyer) => changeSearch({ buyer })}
         />
