@@ -88,6 +88,15 @@ describe('the admin journey', { timeout: 600_000 }, () => {
         await saveScreenshot(page, `admin-order-cancelled-${size}`);
         if (size === 'phone')
           assert.equal(await horizontalOverflow(page), 0, 'the order page is wider than the phone');
+
+        // The shopper reads the shop's reason with their order.
+        const shopper = await newShopContext(suite.browser, baseUrl, 'en', viewport);
+        const shopperPage = await shopper.newPage();
+        await shopperPage.goto(`/login?returnTo=${encodeURIComponent(`/me/orders/${order.orderId}`)}`);
+        await logIn(shopperPage, buyerEmail, PASSWORD);
+        await shopperPage.getByText(`The shop's note: ${reason}`).waitFor({ timeout: FIGURES_MS });
+        await saveScreenshot(shopperPage, `shopper-order-cancelled-by-shop-${size}`);
+        await shopper.close();
       });
 
       assert.deepEqual(pageErrors, []);
