@@ -35,7 +35,8 @@ describe('search finds what shoppers type', { timeout: 600_000 }, () => {
         await saveScreenshot(page, `search-results-${size}`);
 
         // Suggestions name a category; picking it opens the category's list.
-        const box = page.getByLabel('상품 검색', { exact: true }).first();
+        // The visible box: the header's on a desktop, the list page's own on a phone.
+        const box = page.getByRole('combobox', { name: '상품 검색' });
         await box.fill('맨투');
         const category = page.getByRole('option', { name: '맨투맨/스웨트셔츠' });
         await category.waitFor();
