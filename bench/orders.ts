@@ -15,6 +15,7 @@ import { join } from 'node:path';
 import { type ConfigTree, databaseUrl, ensureDatabase } from '@sagamart/kit';
 import { startEmbeddedPostgres } from '@sagamart/launcher/embedded-postgres';
 import pg from 'pg';
+import { commitsByDatabase, cpuMs, postgresServerCpuMs, postmasterBelow, sampleBackendCpu } from './proc.ts';
 import {
   asService,
   type Child,
@@ -45,6 +46,11 @@ interface ModeResult {
   /** p50 of each leg: POST /api/orders (reservations), auto-pay (PG confirm), then until PAID. */
   legs: { place: number; pay: number; settle: number };
   commitsPerSecond: number;
+  /** CPU ms per order of each service process, of PostgreSQL, and of this bench (the load generator). */
+  cpuMsPerOrder: Array<[string, number]>;
+  /** PostgreSQL commits per order, in all the run's databases and in each. */
+  commitsPerOrder: number;
+  commitsPerOrderByDatabase: Array<[string, number]>;
 }
 
 /** Single-row INSERT commits per second from 8 clients for 3 s: the server's ceiling for our work. */
@@ -86,6 +92,8 @@ export async function orderLoad(
   suffix: string,
   orders: number,
   concurrency: number,
+  /** Called after the warm-up, right before the measured orders (to start CPU and commit counters). */
+  beforeMeasured?: () => unknown,
 ): Promise<OrderLoadResult> {
   const category = await json<{ id: number }>(`${url('product-service')}/api/admin/categories`, {
     method: 'POST',
@@ -163,6 +171,7 @@ export async function orderLoad(
   // Warm-up (not measured): connections, JIT, caches.
   await Promise.all(Array.from({ length: concurrency }, (_, i) => placeAndPay(i).catch(() => 0)));
   for (const leg of Object.values(legs)) leg.length = 0;
+  await beforeMeasured?.();
 
   const latencies: number[] = [];
   let failed = 0;
@@ -185,7 +194,66 @@ export async function orderLoad(
   return { latencies, failed, seconds, legs };
 }
 
-async function runMode(mode: string, serverUrl: string, amqpUrl: string | undefined): Promise<ModeResult> {
+/**
+ * Counters for the measured orders: each service process's CPU, PostgreSQL's CPU (the whole embedded
+ * server, or only the backends of the run's databases on a shared server) and the run's commits.
+ */
+async function startCounters(
+  children: Child[],
+  admin: pg.Client,
+  databases: string[],
+  postmaster: number | undefined,
+) {
+  const pids = children.map((c) => [c.name, c.process.pid] as const);
+  const cpuBefore = new Map(pids.map(([name, pid]) => [name, cpuMs(pid)]));
+  const benchBefore = process.cpuUsage();
+  const postgresBefore = postmaster ? postgresServerCpuMs(postmaster) : 0;
+  const backends = postmaster ? undefined : sampleBackendCpu(admin, databases);
+  const commitsBefore = await commitsByDatabase(admin, databases);
+  return async (orders: number) => {
+    const cpu: Array<[string, number]> = pids.map(([name, pid]) => [
+      name,
+      (cpuMs(pid) - cpuBefore.get(name)!) / orders,
+    ]);
+    const postgresMs = postmaster ? postgresServerCpuMs(postmaster) - postgresBefore : await backends!.stop();
+    cpu.push([
+      postmaster ? 'PostgreSQL (whole server)' : "PostgreSQL (the run's backends)",
+      postgresMs / orders,
+    ]);
+    const bench = process.cpuUsage(benchBefore);
+    cpu.push(['bench (load generator)', (bench.user + bench.system) / 1000 / orders]);
+    // An idle backend reports its counters up to 10 s late (PGSTAT_IDLE_INTERVAL): wait for them,
+    // then take off what the platform commits at idle (the transport's polling) over that wait.
+    const settleMs = 11_000;
+    const settledAt = Date.now();
+    await new Promise((r) => setTimeout(r, settleMs));
+    const commitsAfter = await commitsByDatabase(admin, databases);
+    const idleMs = 4_000;
+    await new Promise((r) => setTimeout(r, idleMs));
+    const commitsIdle = await commitsByDatabase(admin, databases);
+    const waitedMs = Date.now() - settledAt - idleMs;
+    const byDatabase: Array<[string, number]> = databases
+      .filter((db) => commitsAfter.has(db))
+      .map((db) => {
+        const idleRate = ((commitsIdle.get(db) ?? 0) - commitsAfter.get(db)!) / idleMs;
+        const commits = commitsAfter.get(db)! - (commitsBefore.get(db) ?? 0) - idleRate * waitedMs;
+        return [db, Math.max(0, commits) / orders];
+      });
+    return {
+      cpuMsPerOrder: cpu,
+      commitsPerOrder: byDatabase.reduce((sum, [, n]) => sum + n, 0),
+      commitsPerOrderByDatabase: byDatabase,
+    };
+  };
+}
+
+async function runMode(
+  mode: string,
+  serverUrl: string,
+  amqpUrl: string | undefined,
+  /** The embedded server's postmaster (its whole CPU is the run's); none on a shared server. */
+  postmaster: number | undefined,
+): Promise<ModeResult> {
   const orders = Number(process.env.BENCH_ORDERS ?? 300);
   const concurrency = Number(process.env.BENCH_ORDER_CONCURRENCY ?? 16);
   const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
@@ -206,6 +274,8 @@ async function runMode(mode: string, serverUrl: string, amqpUrl: string | undefi
     };
   };
   databases.push(`bench_bus_${suffix}`, `bench_commits_${suffix}`);
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
   try {
     for (const [service, extra] of [
       ['mock-pg', {}],
@@ -218,10 +288,22 @@ async function runMode(mode: string, serverUrl: string, amqpUrl: string | undefi
     }
     const url = (name: string) => children.find((c) => c.name === name)!.url;
 
-    const { latencies, failed, seconds, legs } = await orderLoad(url, suffix, orders, concurrency);
+    const runDatabases = databases.filter((db) => !db.startsWith('bench_commits_'));
+    let finish: Awaited<ReturnType<typeof startCounters>> | undefined;
+    const { latencies, failed, seconds, legs } = await orderLoad(
+      url,
+      suffix,
+      orders,
+      concurrency,
+      async () => {
+        finish = await startCounters(children, admin, runDatabases, postmaster);
+      },
+    );
+    const counted = await finish!(latencies.length + failed);
     latencies.sort((a, b) => a - b);
     const commitsPerSecond = await commitRate(serverUrl, `bench_commits_${suffix}`);
     return {
+      ...counted,
       mode,
       orders,
       failed,
@@ -246,8 +328,6 @@ async function runMode(mode: string, serverUrl: string, amqpUrl: string | undefi
     };
   } finally {
     for (const child of children.reverse()) await stopService(child).catch(() => {});
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect().catch(() => {});
     for (const name of databases)
       await admin.query(`drop database if exists ${name} with (force)`).catch(() => {});
     await admin.end().catch(() => {});
@@ -262,7 +342,14 @@ export async function runOrderBench(): Promise<void> {
   const embedded = await startEmbeddedPostgres({ dir, port: await freePort(), ephemeral: true });
   try {
     log('embedded default: embedded PostgreSQL, PostgreSQL queue…');
-    results.push(await runMode('embedded (PostgreSQL queue)', `${embedded.url}/postgres`, undefined));
+    results.push(
+      await runMode(
+        'embedded (PostgreSQL queue)',
+        `${embedded.url}/postgres`,
+        undefined,
+        postmasterBelow(process.pid),
+      ),
+    );
   } finally {
     await embedded.stop();
   }
@@ -271,7 +358,7 @@ export async function runOrderBench(): Promise<void> {
   const realAmqp = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
   if ((await reachable(realPg)) && (await reachable(realAmqp))) {
     log('real infrastructure: PostgreSQL + RabbitMQ…');
-    results.push(await runMode('PostgreSQL + RabbitMQ', realPg, realAmqp));
+    results.push(await runMode('PostgreSQL + RabbitMQ', realPg, realAmqp, undefined));
   } else {
     log(`real infrastructure skipped: ${realPg} or ${realAmqp} does not answer`);
   }
@@ -290,6 +377,27 @@ export async function runOrderBench(): Promise<void> {
     log(
       `${r.mode}: p50 per leg: place ${r.legs.place.toFixed(0)} ms, pay ${r.legs.pay.toFixed(0)} ms, until PAID ${r.legs.settle.toFixed(0)} ms`,
     );
+  }
+  for (const r of results) {
+    log(`\n${r.mode}: CPU ms per order (process CPU time over the measured orders)`);
+    for (const [name, ms] of r.cpuMsPerOrder) log(`  ${name.padEnd(34)} ${ms.toFixed(1).padStart(7)}`);
+    const services = r.cpuMsPerOrder.filter(
+      ([name]) => !name.startsWith('bench') && !name.startsWith('PostgreSQL'),
+    );
+    log(
+      `  ${'services together'.padEnd(34)} ${services
+        .reduce((sum, [, ms]) => sum + ms, 0)
+        .toFixed(1)
+        .padStart(7)}`,
+    );
+    log(`${r.mode}: ${r.commitsPerOrder.toFixed(1)} PostgreSQL commits per order`);
+    for (const [db, n] of r.commitsPerOrderByDatabase)
+      log(
+        `  ${db
+          .replace(/^bench_/, '')
+          .replace(/_[a-z0-9]+$/, '')
+          .padEnd(34)} ${n.toFixed(1).padStart(7)}`,
+      );
   }
   if (results.length === 2) {
     const [a, b] = results as [ModeResult, ModeResult];
