@@ -7,6 +7,8 @@ const { values } = parseArgs({
     reset: { type: 'boolean', default: false },
     'in-process': { type: 'boolean', default: false },
     'skip-web': { type: 'boolean', default: false },
+    'port-offset': { type: 'string', default: '0' },
+    'data-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -16,18 +18,23 @@ if (values.help) {
   --reset        wipe .data/ (embedded database and logs) first
   --in-process   run every service in this one process (low memory)
   --skip-web     do not build the web app
+  --port-offset N  add N to every service port (a second platform beside the first, e.g. the bench)
+  --data-dir DIR   embedded database and logs in DIR instead of .data/
 Environment: DATABASE_URL, AMQP_URL, REDIS_URL switch to external PostgreSQL, RabbitMQ and Redis.`);
   process.exit(0);
 }
 
 const started = Date.now();
 if (!values['skip-web']) await buildWebIfNeeded(console.log);
-const platform = await startPlatform({ reset: values.reset, inProcess: values['in-process'] }).catch(
-  (error: Error) => {
-    console.error(`\nsagamart could not start: ${error.message}`);
-    process.exit(1);
-  },
-);
+const platform = await startPlatform({
+  reset: values.reset,
+  inProcess: values['in-process'],
+  portOffset: Number(values['port-offset']),
+  ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+}).catch((error: Error) => {
+  console.error(`\nsagamart could not start: ${error.message}`);
+  process.exit(1);
+});
 
 async function health(url: string | undefined): Promise<string> {
   if (!url) return 'DOWN';
@@ -55,7 +62,7 @@ sagamart is up in ${((Date.now() - started) / 1000).toFixed(1)} s (${platform.mo
   API docs:        ${platform.gatewayUrl}/docs
   Registry:        ${platform.discoveryUrl}
   Admin login:     ${platform.adminEmail} / ${platform.adminPassword}${platform.agentLogin ? `\n  Agent login:     ${platform.agentLogin.email} / ${platform.agentLogin.password} (chat console)` : ''}
-Logs are in .data/logs/. Press Ctrl-C to stop.`);
+Logs are in ${values['data-dir'] ?? '.data'}/logs/. Press Ctrl-C to stop.`);
 
 let stopping = false;
 const shutdown = async () => {
