@@ -338,6 +338,8 @@ export async function runOrderBench(): Promise<void> {
   const log = (line: string) => console.log(line);
   const results: ModeResult[] = [];
 
+  // BENCH_ORDER_MODES=embedded (or rabbitmq) runs one mode only, e.g. to profile it.
+  const modes = (process.env.BENCH_ORDER_MODES ?? 'embedded,rabbitmq').split(',');
   const dir = await mkdtemp(join(tmpdir(), 'sagamart-bench-orders-'));
   const embedded = await startEmbeddedPostgres({ dir, port: await freePort(), ephemeral: true });
   try {
@@ -356,7 +358,9 @@ export async function runOrderBench(): Promise<void> {
 
   const realPg = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
   const realAmqp = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-  if ((await reachable(realPg)) && (await reachable(realAmqp))) {
+  if (!modes.includes('rabbitmq')) {
+    log('real infrastructure skipped (BENCH_ORDER_MODES)');
+  } else if ((await reachable(realPg)) && (await reachable(realAmqp))) {
     log('real infrastructure: PostgreSQL + RabbitMQ…');
     results.push(await runMode('PostgreSQL + RabbitMQ', realPg, realAmqp, undefined));
   } else {
