@@ -204,6 +204,10 @@ async function startCounters(
   databases: string[],
   postmaster: number | undefined,
 ) {
+  if (statementCounts && postmaster) {
+    await admin.query('create extension if not exists pg_stat_statements');
+    await admin.query('select pg_stat_statements_reset()');
+  }
   const pids = children.map((c) => [c.name, c.process.pid] as const);
   const cpuBefore = new Map(pids.map(([name, pid]) => [name, cpuMs(pid)]));
   const benchBefore = process.cpuUsage();
@@ -215,6 +219,7 @@ async function startCounters(
       name,
       (cpuMs(pid) - cpuBefore.get(name)!) / orders,
     ]);
+    if (statementCounts && postmaster) await printStatements(admin, databases, orders);
     const postgresMs = postmaster ? postgresServerCpuMs(postmaster) - postgresBefore : await backends!.stop();
     cpu.push([
       postmaster ? 'PostgreSQL (whole server)' : "PostgreSQL (the run's backends)",
@@ -245,6 +250,33 @@ async function startCounters(
       commitsPerOrderByDatabase: byDatabase,
     };
   };
+}
+
+/** BENCH_PG_STATEMENTS=1: the embedded run also prints each statement's calls per order. */
+const statementCounts = process.env.BENCH_PG_STATEMENTS === '1';
+
+/** The statements the measured orders ran (pg_stat_statements), most called first: the round trips. */
+async function printStatements(admin: pg.Client, databases: string[], orders: number): Promise<void> {
+  const { rows } = await admin.query<{ datname: string; query: string; calls: string }>(
+    `select d.datname, s.query, s.calls from pg_stat_statements s join pg_database d on d.oid = s.dbid
+     where d.datname = any($1) order by s.calls desc limit 40`,
+    [databases],
+  );
+  const total = await admin.query<{ calls: string }>(
+    `select coalesce(sum(s.calls), 0) as calls from pg_stat_statements s join pg_database d on d.oid = s.dbid
+     where d.datname = any($1)`,
+    [databases],
+  );
+  console.log(
+    `statements per order: ${(Number(total.rows[0]!.calls) / orders).toFixed(1)}; the most called:`,
+  );
+  for (const r of rows)
+    console.log(
+      `${(Number(r.calls) / orders).toFixed(2).padStart(7)}  ${r.datname
+        .replace(/^bench_/, '')
+        .replace(/_[a-z0-9]+$/, '')
+        .padEnd(18)} ${r.query.replace(/\s+/g, ' ').slice(0, 150)}`,
+    );
 }
 
 async function runMode(
@@ -341,7 +373,12 @@ export async function runOrderBench(): Promise<void> {
   // BENCH_ORDER_MODES=embedded (or rabbitmq) runs one mode only, e.g. to profile it.
   const modes = (process.env.BENCH_ORDER_MODES ?? 'embedded,rabbitmq').split(',');
   const dir = await mkdtemp(join(tmpdir(), 'sagamart-bench-orders-'));
-  const embedded = await startEmbeddedPostgres({ dir, port: await freePort(), ephemeral: true });
+  const embedded = await startEmbeddedPostgres({
+    dir,
+    port: await freePort(),
+    ephemeral: true,
+    flags: statementCounts ? ['-c', 'shared_preload_libraries=pg_stat_statements'] : [],
+  });
   try {
     log('embedded default: embedded PostgreSQL, PostgreSQL queue…');
     results.push(
