@@ -43,13 +43,13 @@ export function createEventPublisher(source: string) {
       [HEADER.occurredAt]: new Date().toISOString(),
     };
     injectTraceContext(headers);
-    const db = trx as Kysely<MessagingTables>;
-    await db
-      .insertInto('outbox')
-      .values({ id, topic: contract.name, headers, payload: JSON.stringify(payload) as never })
-      .execute();
-    // Delivered only if the transaction commits: wakes the relay without polling.
-    await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(db);
+    // One round trip: the row and the relay's wake-up (NOTIFY is delivered only if the transaction
+    // commits, so the relay never wakes for an event that does not exist).
+    await sql`with inserted as (
+        insert into outbox (id, topic, headers, payload)
+        values (${id}, ${contract.name}, ${JSON.stringify(headers)}::jsonb, ${JSON.stringify(payload)}::jsonb)
+        returning id
+      ) select pg_notify(${OUTBOX_CHANNEL}, '') from inserted`.execute(trx);
     return id;
   };
 }
@@ -105,13 +105,14 @@ export class OutboxRelay {
   /** Delivers everything currently in the outbox; returns how many messages were sent. */
   async drain(): Promise<number> {
     let total = 0;
+    const batchSize = this.options.batchSize ?? 200;
     for (;;) {
       const sent = await this.options.db.transaction().execute(async (trx) => {
         const rows = await trx
           .selectFrom('outbox')
           .selectAll()
           .orderBy('seq')
-          .limit(this.options.batchSize ?? 200)
+          .limit(batchSize)
           .forUpdate()
           .skipLocked()
           .execute();
@@ -131,7 +132,8 @@ export class OutboxRelay {
         return rows.length;
       });
       total += sent;
-      if (sent === 0) return total;
+      // A short batch emptied the outbox: rows committed since then notify, and the loop runs again.
+      if (sent < batchSize) return total;
     }
   }
 
