@@ -46,8 +46,11 @@ interface ModeResult {
   /** p50 of each leg: POST /api/orders (reservations), auto-pay (PG confirm), then until PAID. */
   legs: { place: number; pay: number; settle: number };
   commitsPerSecond: number;
-  /** CPU ms per order of each service process, of PostgreSQL, and of this bench (the load generator). */
-  cpuMsPerOrder: Array<[string, number]>;
+  /**
+   * CPU ms per order of each service process, of PostgreSQL, and of this bench (the load generator):
+   * [name, all the CPU over the load, the CPU above the process's idle rate].
+   */
+  cpuMsPerOrder: Array<[string, number, number]>;
   /** PostgreSQL commits per order, in all the run's databases and in each. */
   commitsPerOrder: number;
   commitsPerOrderByDatabase: Array<[string, number]>;
@@ -214,29 +217,42 @@ async function startCounters(
   const postgresBefore = postmaster ? postgresServerCpuMs(postmaster) : 0;
   const backends = postmaster ? undefined : sampleBackendCpu(admin, databases);
   const commitsBefore = await commitsByDatabase(admin, databases);
+  const loadStarted = performance.now();
   return async (orders: number) => {
-    const cpu: Array<[string, number]> = pids.map(([name, pid]) => [
-      name,
-      (cpuMs(pid) - cpuBefore.get(name)!) / orders,
-    ]);
-    if (statementCounts && postmaster) await printStatements(admin, databases, orders);
+    const loadMs = performance.now() - loadStarted;
+    const cpuAfter = new Map(pids.map(([name, pid]) => [name, cpuMs(pid)]));
     const postgresMs = postmaster ? postgresServerCpuMs(postmaster) - postgresBefore : await backends!.stop();
-    cpu.push([
-      postmaster ? 'PostgreSQL (whole server)' : "PostgreSQL (the run's backends)",
-      postgresMs / orders,
-    ]);
     const bench = process.cpuUsage(benchBefore);
-    cpu.push(['bench (load generator)', (bench.user + bench.system) / 1000 / orders]);
+    if (statementCounts && postmaster) await printStatements(admin, databases, orders);
     // An idle backend reports its counters up to 10 s late (PGSTAT_IDLE_INTERVAL): wait for them,
-    // then take off what the platform commits at idle (the transport's polling) over that wait.
+    // then measure what the platform spends at idle (the transport's polling, timers) over a quiet
+    // window, and take that rate off the load's figures: on a loaded machine few orders per second
+    // would otherwise carry each second's idle cost.
     const settleMs = 11_000;
     const settledAt = Date.now();
     await new Promise((r) => setTimeout(r, settleMs));
     const commitsAfter = await commitsByDatabase(admin, databases);
+    const idleCpuBefore = new Map(pids.map(([name, pid]) => [name, cpuMs(pid)]));
+    const idlePostgresBefore = postmaster ? postgresServerCpuMs(postmaster) : Number.NaN;
     const idleMs = 4_000;
     await new Promise((r) => setTimeout(r, idleMs));
     const commitsIdle = await commitsByDatabase(admin, databases);
+    const idleCpu = new Map(pids.map(([name, pid]) => [name, cpuMs(pid) - idleCpuBefore.get(name)!]));
+    const idlePostgres = postmaster ? postgresServerCpuMs(postmaster) - idlePostgresBefore : Number.NaN;
     const waitedMs = Date.now() - settledAt - idleMs;
+    const perOrder = (loadCpuMs: number, idleCpuMs: number): [number, number] => [
+      loadCpuMs / orders,
+      (loadCpuMs - (idleCpuMs / idleMs) * loadMs) / orders,
+    ];
+    const cpu: Array<[string, number, number]> = pids.map(([name]) => [
+      name,
+      ...perOrder(cpuAfter.get(name)! - cpuBefore.get(name)!, idleCpu.get(name)!),
+    ]);
+    cpu.push([
+      postmaster ? 'PostgreSQL (whole server)' : "PostgreSQL (the run's backends)",
+      ...perOrder(postgresMs, idlePostgres),
+    ]);
+    cpu.push(['bench (load generator)', (bench.user + bench.system) / 1000 / orders, Number.NaN]);
     const byDatabase: Array<[string, number]> = databases
       .filter((db) => commitsAfter.has(db))
       .map((db) => {
@@ -420,17 +436,18 @@ export async function runOrderBench(): Promise<void> {
     );
   }
   for (const r of results) {
-    log(`\n${r.mode}: CPU ms per order (process CPU time over the measured orders)`);
-    for (const [name, ms] of r.cpuMsPerOrder) log(`  ${name.padEnd(34)} ${ms.toFixed(1).padStart(7)}`);
+    log(
+      `\n${r.mode}: CPU ms per order (process CPU time over the measured orders; above idle: less the idle rate)`,
+    );
+    log(`  ${'process'.padEnd(34)} ${'all'.padStart(7)} ${'above idle'.padStart(11)}`);
+    const figure = (ms: number, width: number) => (Number.isNaN(ms) ? '-' : ms.toFixed(1)).padStart(width);
+    for (const [name, all, aboveIdle] of r.cpuMsPerOrder)
+      log(`  ${name.padEnd(34)} ${figure(all, 7)} ${figure(aboveIdle, 11)}`);
     const services = r.cpuMsPerOrder.filter(
       ([name]) => !name.startsWith('bench') && !name.startsWith('PostgreSQL'),
     );
-    log(
-      `  ${'services together'.padEnd(34)} ${services
-        .reduce((sum, [, ms]) => sum + ms, 0)
-        .toFixed(1)
-        .padStart(7)}`,
-    );
+    const sum = (i: 1 | 2) => services.reduce((total, row) => total + row[i], 0);
+    log(`  ${'services together'.padEnd(34)} ${figure(sum(1), 7)} ${figure(sum(2), 11)}`);
     log(`${r.mode}: ${r.commitsPerOrder.toFixed(1)} PostgreSQL commits per order`);
     for (const [db, n] of r.commitsPerOrderByDatabase)
       log(
