@@ -77,7 +77,7 @@ async function shutdown(launcher: ChildProcess): Promise<void> {
 function processName(pid: number, launcherPid: number, inProcess: boolean): string {
   if (pid === launcherPid) return inProcess ? 'launcher + every service' : 'launcher';
   const args = commandLine(pid);
-  const service = /services\/([^/]+)\/src\/main\.ts/.exec(args)?.[1];
+  const service = /services\/([^/]+)\/(src\/main\.ts|dist\/main\.mjs)/.exec(args)?.[1];
   if (service) return service;
   if (args.includes('postgres-host.ts')) return 'postgres host (node)';
   if (/(^|\/)postgres(\s|:|$)/.test(args)) return 'postgres';

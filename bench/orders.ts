@@ -4,9 +4,14 @@
  * PostgreSQL + RabbitMQ when they answer; with the PostgreSQL commit rate measured in the same run as
  * the ceiling for commit-bound work.
  *
- * Each service runs in its own process with static discovery. Knobs: BENCH_ORDERS (300),
- * BENCH_ORDER_CONCURRENCY (16), DATABASE_URL / AMQP_URL for the real-infrastructure run
- * (defaults 127.0.0.1:5432 and :5672; skipped when they do not answer).
+ * Where the cost is: CPU ms per order of each service process and of PostgreSQL (/proc, all of it
+ * and above the process's idle rate), and PostgreSQL commits per order in each database.
+ *
+ * Each service runs in its own process with static discovery, on ports the OS picks. Knobs:
+ * BENCH_ORDERS (300), BENCH_ORDER_CONCURRENCY (16), BENCH_ORDER_MODES (embedded,rabbitmq),
+ * BENCH_PG_STATEMENTS=1 (statements per order), BENCH_CPU_PROF_DIR (CPU profiles, support.ts),
+ * DATABASE_URL / AMQP_URL for the real-infrastructure run (defaults 127.0.0.1:5432 and :5672;
+ * skipped when they do not answer).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';

@@ -14,6 +14,7 @@ import {
   startPostgresHost,
   stopProcess,
 } from './processes.ts';
+import { compileServices } from './service-build.ts';
 import { findServices, repoRoot, type ServicePackage, tiers } from './services.ts';
 
 export interface PlatformOptions {
@@ -175,6 +176,16 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     },
   };
 
+  // One process per service runs compiled JavaScript (docs/adr/0007); SAGAMART_RUN_TS=1 runs the
+  // sources through tsx instead, and so does a build that fails (with a warning).
+  let compiled = new Map<string, string>();
+  if (!options.inProcess && process.env.SAGAMART_RUN_TS !== '1') {
+    compiled = await compileServices(services).catch((error: Error) => {
+      log(`Could not compile the services (${error.message}); running their sources through tsx.`);
+      return new Map<string, string>();
+    });
+  }
+
   const startOne = async (s: ServicePackage) => {
     const entry = state.get(s.name)!;
     entry.status = 'STARTING';
@@ -189,7 +200,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       entry.url = await service.start();
       inProcess.push(service);
     } else {
-      entry.running = await spawnService(s, { ...spawnOptions, env: serviceEnv(s) });
+      entry.running = await spawnService(s, {
+        ...spawnOptions,
+        env: serviceEnv(s),
+        compiled: compiled.get(s.name),
+      });
       entry.url = entry.running.url;
     }
     entry.status = 'UP';

@@ -17,6 +17,8 @@ export interface SpawnOptions {
   /** Called with warnings and errors from the service's log (pino JSON lines). */
   onLog: (service: string, level: number, message: string) => void;
   onExit: (service: string, code: number | null, signal: NodeJS.Signals | null) => void;
+  /** The service compiled to JavaScript (service-build.ts), run with plain node; else its sources through tsx. */
+  compiled?: string | undefined;
 }
 
 /** Starts one service as its own Node process and resolves when it reports ready. */
@@ -26,10 +28,10 @@ export function spawnService(
   timeoutMs = 90_000,
 ): Promise<RunningProcess> {
   const log: WriteStream = createWriteStream(join(options.logDir, `${service.name}.log`), { flags: 'a' });
-  const child = fork(service.entry, [], {
+  const child = fork(options.compiled ?? service.entry, [], {
     cwd: service.dir,
     env: { ...process.env, ...options.env },
-    execArgv: ['--import', 'tsx'],
+    execArgv: options.compiled ? ['--enable-source-maps'] : ['--import', 'tsx'],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     // Own process group: a terminal Ctrl-C reaches only the launcher, which stops services in order.
     detached: true,
