@@ -64,8 +64,12 @@ export interface OutboxRelayOptions {
   metrics: ServiceMetrics;
   log: Logger;
   batchSize?: number;
+  /** Safety-net poll while the LISTEN connection is up (10 s); 1 s while it is down. */
   pollMs?: number;
 }
+
+/** How often the relay looks without a notification while it cannot listen. */
+const UNLISTENED_POLL_MS = 1_000;
 
 /**
  * Moves outbox rows to the transport. Rows are locked while in flight and deleted only after the
@@ -156,7 +160,10 @@ export class OutboxRelay {
         failures++;
         this.options.log.warn({ err: error }, 'outbox relay could not deliver; will retry');
       }
-      const delay = failures ? Math.min(5_000, 100 * 2 ** failures) : (this.options.pollMs ?? 1_000);
+      // Every commit in this process kicks the relay and every commit elsewhere notifies it, so the
+      // poll only catches a notification lost with the LISTEN connection: rare while it is up.
+      const poll = this.listener ? (this.options.pollMs ?? 10_000) : UNLISTENED_POLL_MS;
+      const delay = failures ? Math.min(5_000, 100 * 2 ** failures) : poll;
       await new Promise<void>((resolve) => {
         if (this.pending || this.stopped) return resolve();
         const timer = setTimeout(done, delay);
@@ -177,10 +184,13 @@ export class OutboxRelay {
     client.on('error', () => {
       // Polling keeps delivering; try to listen again shortly.
       if (this.listener === client) this.listener = undefined;
+      this.kick(); // look now, then every UNLISTENED_POLL_MS until listening again
       setTimeout(() => !this.stopped && !this.listener && this.listen().catch(() => {}), 1_000).unref();
     });
     await client.connect();
     await client.query(`listen ${OUTBOX_CHANNEL}`);
     this.listener = client;
+    // Rows committed while no one listened were not announced: look now.
+    this.kick();
   }
 }
