@@ -46,27 +46,22 @@ export function cpuMs(pid: number | undefined): number {
   return (pid && readStat(pid)?.cpuMs) ?? Number.NaN;
 }
 
-/** Proportional set size in MiB: shared pages split between the processes that map them. */
-export function pssMiB(pid: number | undefined): number {
+/** A `<Field>:   <n> kB` line of a /proc file, in MiB; NaN once the process is gone. */
+function kbLineMiB(pid: number | undefined, file: string, field: string): number {
   if (!pid) return Number.NaN;
   try {
-    const rollup = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-    return Number(/^Pss:\s+(\d+) kB/m.exec(rollup)?.[1] ?? Number.NaN) / 1024;
+    const text = readFileSync(`/proc/${pid}/${file}`, 'utf8');
+    return Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? Number.NaN) / 1024;
   } catch {
     return Number.NaN;
   }
 }
 
+/** Proportional set size in MiB: shared pages split between the processes that map them. */
+export const pssMiB = (pid: number | undefined) => kbLineMiB(pid, 'smaps_rollup', 'Pss');
+
 /** Resident set size in MiB (counts shared pages in full). */
-export function rssMiB(pid: number | undefined): number {
-  if (!pid) return Number.NaN;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN) / 1024;
-  } catch {
-    return Number.NaN;
-  }
-}
+export const rssMiB = (pid: number | undefined) => kbLineMiB(pid, 'status', 'VmRSS');
 
 function allStats(): ProcStat[] {
   const stats: ProcStat[] = [];
