@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Plugin, stop } from 'esbuild';
 import { repoRoot, type ServicePackage } from './services.ts';
@@ -13,7 +13,7 @@ import { repoRoot, type ServicePackage } from './services.ts';
  */
 export async function compileServices(services: ServicePackage[]): Promise<Map<string, string>> {
   const outputs = new Map(services.map((s) => [s.name, join(s.dir, 'dist', 'main.mjs')]));
-  await build({
+  const { outputFiles } = await build({
     entryPoints: services.map((s) => ({
       in: s.entry,
       out: relative(repoRoot, join(s.dir, 'dist', 'main')),
@@ -27,7 +27,18 @@ export async function compileServices(services: ServicePackage[]): Promise<Map<s
     sourcemap: 'linked',
     logLevel: 'silent',
     plugins: [workspaceOnly, keepModuleUrls],
+    write: false,
   }).finally(() => stop()); // esbuild's service process would stay beside the launcher (~100 MB)
+  // Replaced by rename, never rewritten in place: another platform (a test beside `npm start`) may be
+  // starting a service from the same file at this moment.
+  await Promise.all(
+    outputFiles.map(async (file) => {
+      await mkdir(dirname(file.path), { recursive: true });
+      const temporary = `${file.path}.${process.pid}.tmp`;
+      await writeFile(temporary, file.contents);
+      await rename(temporary, file.path);
+    }),
+  );
   return outputs;
 }
 
