@@ -11,11 +11,16 @@ export function ListSearchBox({
   initial,
   label,
   placeholder = 'Code or name',
+  inputLabel = 'Search',
+  buttonLabel = 'Search',
   onSearch,
 }: {
   initial: string;
   label: string;
   placeholder?: string;
+  /** The field's and the button's words (the translated admin pages pass their own). */
+  inputLabel?: string;
+  buttonLabel?: string;
   onSearch: (text: string) => void;
 }) {
   const [text, setText] = useState(initial);
@@ -28,7 +33,7 @@ export function ListSearchBox({
       <form onSubmit={submit}>
         <Group align="flex-end" gap="xs" wrap="nowrap">
           <TextInput
-            label="Search"
+            label={inputLabel}
             placeholder={placeholder}
             type="search"
             value={text}
@@ -36,7 +41,7 @@ export function ListSearchBox({
             w={240}
           />
           <Button type="submit" variant="light">
-            Search
+            {buttonLabel}
           </Button>
         </Group>
       </form>
