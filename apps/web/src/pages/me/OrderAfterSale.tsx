@@ -127,7 +127,9 @@ function AfterSaleSummary({
             </Group>
           </>
         )}
-        {claimable && requesting !== null && (
+        {/* Once opened, the form stays until sent or closed: if the order changed meanwhile (another
+            claim, the window closed), the server's refusal says so. */}
+        {requesting !== null && (
           <ClaimRequestForm
             key={requesting}
             order={order}
