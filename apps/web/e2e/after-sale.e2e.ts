@@ -455,8 +455,9 @@ async function placeOrder(
       }),
     });
   }
-  assert.ok(placed && (placed.status === 201 || placed.status === 202), await placed?.text());
-  const { orderId } = (await placed.json()) as { orderId: string };
+  const answer = (await placed?.text()) ?? '';
+  assert.ok(placed && (placed.status === 201 || placed.status === 202), answer);
+  const { orderId } = JSON.parse(answer) as { orderId: string };
   const deadline = Date.now() + SETTLE_MS;
   while (Date.now() < deadline) {
     const order = (await (

@@ -474,6 +474,7 @@ export const en: Translation = {
     detailPlaceholder: 'Tell us what went wrong',
     noLines: 'Choose at least one item.',
     noOption: 'Choose the option to exchange for.',
+    noReason: 'Choose a reason.',
     submitReturn: 'Request the return',
     submitExchange: 'Request the exchange',
     returnFailed: 'Could not request the return',

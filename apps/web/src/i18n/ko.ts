@@ -471,6 +471,7 @@ export const ko = {
     detailPlaceholder: '어떤 점이 문제였는지 적어 주세요',
     noLines: '상품을 하나 이상 골라 주세요.',
     noOption: '교환할 옵션을 골라 주세요.',
+    noReason: '사유를 골라 주세요.',
     submitReturn: '반품 신청하기',
     submitExchange: '교환 신청하기',
     returnFailed: '반품을 신청하지 못했습니다',

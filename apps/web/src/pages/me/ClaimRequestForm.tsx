@@ -121,7 +121,7 @@ export function ClaimRequestForm({
     if (chosen.size === 0) return setProblem(t('claimForm.noLines'));
     if (type === 'EXCHANGE' && [...chosen.values()].some((c) => c.newSkuId === null))
       return setProblem(t('claimForm.noOption'));
-    if (!reason) return setProblem(t('claimForm.reason'));
+    if (!reason) return setProblem(t('claimForm.noReason'));
     setProblem(null);
     submit.mutate();
   };
