@@ -90,11 +90,12 @@ describe('after-sale: tracking, a return and an exchange', { timeout: 900_000 },
         original.getByTestId('tracking-event').filter({ hasText: '배송 완료' }),
       );
       assert.ok(await original.getByText(trackingNumber).isVisible(), 'the waybill number is shown');
-      assert.ok(
-        (await original.getByTestId('tracking-event').count()) >= 2,
-        'the timeline lists every courier event, not only the last',
-      );
       await original.getByText('고객 주소지 · 배송 완료되었습니다').waitFor();
+      // The latest events first; the earlier ones unfold (the courier recorded every step once).
+      const shownFirst = await original.getByTestId('tracking-event').count();
+      await original.getByRole('button', { name: /^이전 기록 \d+건 더 보기$/ }).click();
+      await original.getByTestId('tracking-event').filter({ hasText: '송장 접수' }).waitFor();
+      assert.ok((await original.getByTestId('tracking-event').count()) > shownFirst);
       await saveScreenshot(shopper, 'after-sale-tracking-desktop');
 
       // A second tab opens the exchange form before the return is sent: once the return exists, the
@@ -145,8 +146,7 @@ describe('after-sale: tracking, a return and an exchange', { timeout: 900_000 },
       const row = admin.getByTestId('claim-row').filter({ hasText: placed.orderNumber });
       await row.getByRole('button', { name: '승인', exact: true }).click();
       await row.getByText('승인 (회수 예정)').waitFor({ timeout: SETTLE_MS });
-      const pickupNumber = await pickupWaybill(admin, row);
-      await saveScreenshot(admin, 'after-sale-admin-returns');
+      const pickupNumber = await pickupWaybill(admin, row, 'after-sale-admin-returns');
 
       // The courier collects the parcel: the return completes and the PG refunds part of the payment.
       await advanceWaybill(env.courierUrl, pickupNumber, 'DELIVERED');
@@ -205,18 +205,32 @@ describe('after-sale: tracking, a return and an exchange', { timeout: 900_000 },
 
       await shopper.goto(`/me/orders/${placed.orderId}`);
       await reloadUntilVisible(shopper, shopper.getByRole('button', { name: '교환 신청', exact: true }));
-      await shopper.getByRole('button', { name: '교환 신청', exact: true }).click();
-      const form = shopper.getByRole('form', { name: '교환 신청' });
       const name = lineName(placed.items[0]!);
-      await form.getByRole('checkbox', { name }).check();
       const wantedLabel = optionsLabel(wanted);
-      await form.getByRole('combobox', { name: `${name} 교환할 옵션` }).selectOption({ label: wantedLabel });
-      await form.getByRole('radio', { name: '상품 불량' }).check();
-      await form.getByTestId('claim-fee-note').filter({ hasText: '교환 배송비는 받지 않습니다' }).waitFor();
-      assert.equal(await horizontalOverflow(shopper), 0, 'the exchange form fits a phone');
-      await saveScreenshot(shopper, 'after-sale-exchange-form-phone');
-      await form.getByRole('button', { name: '교환 신청하기' }).click();
       const claim = shopper.getByTestId('claim').first();
+
+      // A first request, for a change of mind, is rejected: the admin must give a reason, which the
+      // shopper then reads, and the order may be claimed again.
+      await requestExchangeOnPage(shopper, name, wantedLabel, '단순 변심');
+      await claim.filter({ hasText: '교환 · 단순 변심' }).filter({ hasText: '신청 접수' }).waitFor();
+      await admin.goto(`/admin/exchanges?orderNumber=${placed.orderNumber}`);
+      assert.equal(await admin.title(), '교환 관리 | 박신사몰');
+      const rows = admin.getByTestId('claim-row').filter({ hasText: placed.orderNumber });
+      await rows.getByRole('button', { name: '거절', exact: true }).click();
+      const dialog = admin.getByRole('dialog', { name: `${placed.orderNumber} 신청 거절` });
+      await dialog.getByRole('button', { name: '거절하기' }).click();
+      await dialog.getByText('거절 사유를 적어 주세요.').waitFor();
+      const rejectReason = '단순 변심 교환은 받지 않습니다. 반품으로 신청해 주세요.';
+      await dialog.getByLabel('거절 사유 (고객에게 보입니다)').fill(rejectReason);
+      await dialog.getByRole('button', { name: '거절하기' }).click();
+      await rows.filter({ hasText: '거절됨' }).waitFor({ timeout: SETTLE_MS });
+      await reloadUntilVisible(
+        shopper,
+        claim.filter({ hasText: '거절됨' }).filter({ hasText: `거절 사유: ${rejectReason}` }),
+      );
+
+      await reloadUntilVisible(shopper, shopper.getByRole('button', { name: '교환 신청', exact: true }));
+      await requestExchangeOnPage(shopper, name, wantedLabel, '상품 불량', 'after-sale-exchange-form-phone');
       await claim
         .filter({ hasText: '교환 · 상품 불량' })
         .filter({ hasText: '신청 접수' })
@@ -225,8 +239,7 @@ describe('after-sale: tracking, a return and an exchange', { timeout: 900_000 },
 
       // The admin approves in the exchange queue (the new option is reserved, a pickup is booked).
       await admin.goto(`/admin/exchanges?orderNumber=${placed.orderNumber}`);
-      assert.equal(await admin.title(), '교환 관리 | 박신사몰');
-      const row = admin.getByTestId('claim-row').filter({ hasText: placed.orderNumber });
+      const row = rows.filter({ hasText: '신청 접수' });
       await row.getByRole('button', { name: '승인', exact: true }).click();
       await row.getByText('승인 (회수 예정)').waitFor({ timeout: SETTLE_MS });
       const pickupNumber = await pickupWaybill(admin, row);
@@ -240,8 +253,8 @@ describe('after-sale: tracking, a return and an exchange', { timeout: 900_000 },
 
       // The admin's history of the claim: every step, with the pickup and the re-ship.
       await admin.goto(`/admin/exchanges?orderNumber=${placed.orderNumber}`);
-      const doneRow = admin.getByTestId('claim-row').filter({ hasText: placed.orderNumber });
-      await doneRow.getByText('교환 완료').waitFor();
+      const doneRow = rows.filter({ hasText: '교환 완료' });
+      await doneRow.waitFor();
       await doneRow.getByRole('button', { name: '이력 보기' }).click();
       const history = admin.getByTestId('claim-history');
       for (const step of ['신청 접수', '승인 · 회수 송장 발급', '회수 완료', '교환 완료']) {
@@ -291,6 +304,27 @@ async function openShopperAndAdmin(
   };
 }
 
+/** On the order page: asks to exchange the line `name` for the option `option`, for `reason`. */
+async function requestExchangeOnPage(
+  page: Page,
+  name: string,
+  option: string,
+  reason: string,
+  screenshot?: string,
+): Promise<void> {
+  await page.getByRole('button', { name: '교환 신청', exact: true }).click();
+  const form = page.getByRole('form', { name: '교환 신청' });
+  await form.getByRole('checkbox', { name }).check();
+  await form.getByRole('combobox', { name: `${name} 교환할 옵션` }).selectOption({ label: option });
+  await form.getByRole('radio', { name: reason }).check();
+  await form.getByTestId('claim-fee-note').filter({ hasText: '교환 배송비는 받지 않습니다' }).waitFor();
+  if (screenshot) {
+    assert.equal(await horizontalOverflow(page), 0, 'the exchange form fits a phone');
+    await saveScreenshot(page, screenshot);
+  }
+  await form.getByRole('button', { name: '교환 신청하기' }).click();
+}
+
 /** Opens a page that needs a session: the login form, then back to it. */
 async function logInAt(page: Page, path: string, email: string, password: string): Promise<void> {
   await page.goto(path);
@@ -335,10 +369,11 @@ async function issueWaybillOnAdminPage(
 }
 
 /** The pickup waybill of an approved claim, as its history in the admin queue shows it. */
-async function pickupWaybill(admin: Page, row: Locator): Promise<string> {
+async function pickupWaybill(admin: Page, row: Locator, screenshot?: string): Promise<string> {
   await row.getByRole('button', { name: '이력 보기' }).click();
   const pickup = admin.getByTestId('claim-history').getByText(/^회수 운송장 /);
   await pickup.waitFor({ timeout: SETTLE_MS });
+  if (screenshot) await saveScreenshot(admin, screenshot);
   const match = /^회수 운송장 (\S+) · /.exec((await pickup.textContent()) ?? '');
   assert.ok(match, 'the pickup waybill is in the history');
   await row.getByRole('button', { name: '이력 닫기' }).click();

@@ -16,6 +16,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
+import { adminOrderQuery } from '../../admin-orders/admin-orders-api.ts';
 import {
   type AdminClaim,
   type AdminClaimSearch,
@@ -31,6 +32,7 @@ import { CLAIM_STATUSES, type ClaimStatus, type ClaimType } from '../../orders/a
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { ClaimStatusBadge } from '../../ui/badges.tsx';
 import { PagedResults } from '../../ui/PagedResults.tsx';
+import { NewOptionLabel } from '../orders/NewOptionLabel.tsx';
 import { ListSearchBox } from './ListSearchBox.tsx';
 
 /** The server's limit for a rejection's reason. */
@@ -58,7 +60,7 @@ export function ClaimsPage({ type }: { type: ClaimType }) {
           initial={search.orderNumber}
           label={t('adminShipping.search')}
           inputLabel={t('adminShipping.order')}
-          buttonLabel={t('nav.search')}
+          buttonLabel={t('adminShipping.searchButton')}
           placeholder={t('adminShipping.searchPlaceholder')}
           onSearch={(orderNumber) => changeSearch({ orderNumber })}
         />
@@ -155,9 +157,13 @@ function ClaimsTable({ type, claims }: { type: ClaimType; claims: AdminClaim[] }
                             })
                           : t('afterSale.itemLine', { name: item.productName, count: item.quantity })}
                         {item.newSkuId !== null && (
-                          <Text span size="xs" c="dimmed">
+                          <Text span size="sm" c="dimmed">
                             {' '}
-                            → SKU {item.newSkuId}
+                            <AdminExchangeTarget
+                              orderId={claim.orderId}
+                              orderItemId={item.orderItemId}
+                              newSkuId={item.newSkuId}
+                            />
                           </Text>
                         )}
                       </Text>
@@ -176,7 +182,7 @@ function ClaimsTable({ type, claims }: { type: ClaimType; claims: AdminClaim[] }
                       <Text size="sm">{formatWon(claim.refundAmount)}</Text>
                       {claim.feeAmount > 0 && (
                         <Text size="xs" c="dimmed">
-                          −{formatWon(claim.feeAmount)}
+                          {t('adminShipping.fee', { amount: formatWon(claim.feeAmount) })}
                         </Text>
                       )}
                     </Table.Td>
@@ -229,6 +235,21 @@ function ClaimsTable({ type, claims }: { type: ClaimType; claims: AdminClaim[] }
       <RejectDialog type={type} claim={rejecting} onClose={() => setRejecting(null)} />
     </>
   );
+}
+
+/** The option an exchange sends, named from the order's line (its product) and the catalog. */
+function AdminExchangeTarget({
+  orderId,
+  orderItemId,
+  newSkuId,
+}: {
+  orderId: string;
+  orderItemId: number;
+  newSkuId: number;
+}) {
+  const order = useQuery(adminOrderQuery(orderId));
+  const productId = order.data?.items.find((item) => item.id === orderItemId)?.productId;
+  return <NewOptionLabel productId={productId} skuId={newSkuId} />;
 }
 
 /** A claim's way so far, oldest first, from the times shipping-service recorded for each state. */

@@ -86,7 +86,7 @@ export function ShipmentsPage() {
           initial={search.orderNumber}
           label={t('adminShipping.search')}
           inputLabel={t('adminShipping.order')}
-          buttonLabel={t('nav.search')}
+          buttonLabel={t('adminShipping.searchButton')}
           placeholder={t('adminShipping.searchPlaceholder')}
           onSearch={(orderNumber) => changeSearch({ orderNumber })}
         />

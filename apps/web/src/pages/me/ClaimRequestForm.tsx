@@ -128,7 +128,7 @@ export function ClaimRequestForm({
 
   const title = t(type === 'RETURN' ? 'claimForm.returnTitle' : 'claimForm.exchangeTitle');
   return (
-    <Box component="form" onSubmit={onSubmit} aria-label={title} noValidate>
+    <Box component="form" onSubmit={onSubmit} aria-label={title} maw={640} noValidate>
       <Stack gap="md">
         <Title order={3} size="h5">
           {title}

@@ -3,7 +3,6 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { productDetailQuery } from '../../catalog/catalog-api.ts';
 import { formatDateTime, formatWon } from '../../lib/format.ts';
 import {
   type Claim,
@@ -12,10 +11,11 @@ import {
   orderClaimsQuery,
   orderShippingQuery,
 } from '../../orders/after-sale-api.ts';
-import { myOrdersQueryPrefix, type Order, optionLabel } from '../../orders/orders-api.ts';
+import { myOrdersQueryPrefix, type Order } from '../../orders/orders-api.ts';
 import { orderPaymentsQuery } from '../../payments/payments-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { ClaimStatusBadge } from '../../ui/badges.tsx';
+import { NewOptionLabel } from '../orders/NewOptionLabel.tsx';
 import { Section } from '../orders/OrderSections.tsx';
 import { TrackingTimeline } from '../orders/TrackingTimeline.tsx';
 import { ClaimRequestForm } from './ClaimRequestForm.tsx';
@@ -218,7 +218,7 @@ function ClaimList({ order, claims }: { order: Order; claims: Claim[] }) {
   );
 }
 
-/** The option an exchange sends instead, named as the catalog names it ("→ 블랙 / L"). */
+/** The option an exchange sends instead ("→ 블랙 / L"). */
 function ExchangeTarget({
   order,
   orderItemId,
@@ -228,12 +228,13 @@ function ExchangeTarget({
   orderItemId: number;
   newSkuId: number;
 }) {
-  const { t } = useTranslation();
-  const line = order.items.find((item) => item.id === orderItemId);
-  const product = useQuery({ ...productDetailQuery(line?.productId ?? 0), enabled: line !== undefined });
-  const sku = product.data?.skus.find((s) => s.id === newSkuId);
-  if (!sku) return null;
-  return <> {t('afterSale.exchangeTo', { option: optionLabel(sku.options) })}</>;
+  const productId = order.items.find((item) => item.id === orderItemId)?.productId;
+  return (
+    <>
+      {' '}
+      <NewOptionLabel productId={productId} skuId={newSkuId} />
+    </>
+  );
 }
 
 /** What payment-service gave back through the PG for this order, refund by refund. */
