@@ -239,7 +239,8 @@ describe('after-sale: tracking, a return and an exchange', { timeout: 900_000 },
 
       // The admin approves in the exchange queue (the new option is reserved, a pickup is booked).
       await admin.goto(`/admin/exchanges?orderNumber=${placed.orderNumber}`);
-      const row = rows.filter({ hasText: '신청 접수' });
+      // The rejected request stays listed beside it.
+      const row = rows.filter({ hasNotText: '거절됨' });
       await row.getByRole('button', { name: '승인', exact: true }).click();
       await row.getByText('승인 (회수 예정)').waitFor({ timeout: SETTLE_MS });
       const pickupNumber = await pickupWaybill(admin, row);

@@ -1,16 +1,4 @@
-import {
-  Anchor,
-  Button,
-  Group,
-  Modal,
-  NativeSelect,
-  Stack,
-  Table,
-  Text,
-  Textarea,
-  Timeline,
-  Title,
-} from '@mantine/core';
+import { Anchor, Button, Group, Modal, Stack, Table, Text, Textarea, Timeline, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, Fragment, useState } from 'react';
@@ -32,8 +20,14 @@ import { CLAIM_STATUSES, type ClaimStatus, type ClaimType } from '../../orders/a
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { ClaimStatusBadge } from '../../ui/badges.tsx';
 import { PagedResults } from '../../ui/PagedResults.tsx';
-import { NewOptionLabel } from '../orders/NewOptionLabel.tsx';
-import { ListSearchBox } from './ListSearchBox.tsx';
+import { ClaimItemText } from '../orders/ClaimItemText.tsx';
+import { ListTotal, OrderNumberSearch, StatusFilter } from './ShippingListFilters.tsx';
+
+/** The states each kind of claim goes through (a return is COMPLETED, an exchange EXCHANGED). */
+const CLAIM_STATUSES_OF: Record<ClaimType, readonly ClaimStatus[]> = {
+  RETURN: CLAIM_STATUSES.filter((status) => status !== 'RESHIPPING' && status !== 'EXCHANGED'),
+  EXCHANGE: CLAIM_STATUSES.filter((status) => status !== 'COMPLETED'),
+};
 
 /** The server's limit for a rejection's reason. */
 const REJECT_REASON_MAX_LENGTH = 500;
@@ -55,31 +49,18 @@ export function ClaimsPage({ type }: { type: ClaimType }) {
         {title}
       </Title>
       <Group align="flex-end" gap="sm" wrap="wrap">
-        <ListSearchBox
-          key={search.orderNumber}
+        <OrderNumberSearch
           initial={search.orderNumber}
-          label={t('adminShipping.search')}
-          inputLabel={t('adminShipping.order')}
-          buttonLabel={t('adminShipping.searchButton')}
-          placeholder={t('adminShipping.searchPlaceholder')}
           onSearch={(orderNumber) => changeSearch({ orderNumber })}
         />
-        <NativeSelect
+        <StatusFilter
           label={t('adminShipping.claimStatus')}
           value={search.status}
-          onChange={(event) => changeSearch({ status: event.currentTarget.value as ClaimStatus | '' })}
-          data={[
-            { value: '', label: t('adminShipping.allStatuses') },
-            ...CLAIM_STATUSES.filter((s) => type === 'EXCHANGE' || (s !== 'RESHIPPING' && s !== 'EXCHANGED'))
-              .filter((s) => type === 'RETURN' || s !== 'COMPLETED')
-              .map((value) => ({ value, label: t(`status.claim.${value}`) })),
-          ]}
+          members={CLAIM_STATUSES_OF[type]}
+          labelOf={(status) => t(`status.claim.${status}`)}
+          onChange={(status) => changeSearch({ status })}
         />
-        {claims.data && (
-          <Text size="sm" c="dimmed" aria-live="polite" ml="auto">
-            {t('adminShipping.count', { count: claims.data.totalElements })}
-          </Text>
-        )}
+        <ListTotal page={claims.data} />
       </Group>
       <PagedResults
         query={claims}
@@ -149,23 +130,7 @@ function ClaimsTable({ type, claims }: { type: ClaimType; claims: AdminClaim[] }
                   <Table.Td>
                     {claim.items.map((item) => (
                       <Text key={item.orderItemId} size="sm">
-                        {item.optionLabel
-                          ? t('afterSale.itemLineOption', {
-                              name: item.productName,
-                              option: item.optionLabel,
-                              count: item.quantity,
-                            })
-                          : t('afterSale.itemLine', { name: item.productName, count: item.quantity })}
-                        {item.newSkuId !== null && (
-                          <Text span size="sm" c="dimmed">
-                            {' '}
-                            <AdminExchangeTarget
-                              orderId={claim.orderId}
-                              orderItemId={item.orderItemId}
-                              newSkuId={item.newSkuId}
-                            />
-                          </Text>
-                        )}
+                        <AdminClaimItem orderId={claim.orderId} item={item} />
                       </Text>
                     ))}
                   </Table.Td>
@@ -237,19 +202,15 @@ function ClaimsTable({ type, claims }: { type: ClaimType; claims: AdminClaim[] }
   );
 }
 
-/** The option an exchange sends, named from the order's line (its product) and the catalog. */
-function AdminExchangeTarget({
-  orderId,
-  orderItemId,
-  newSkuId,
-}: {
-  orderId: string;
-  orderItemId: number;
-  newSkuId: number;
-}) {
-  const order = useQuery(adminOrderQuery(orderId));
-  const productId = order.data?.items.find((item) => item.id === orderItemId)?.productId;
-  return <NewOptionLabel productId={productId} skuId={newSkuId} />;
+/** A claim's line; an exchange's new option is named from the order's line (its product). */
+function AdminClaimItem({ orderId, item }: { orderId: string; item: AdminClaim['items'][number] }) {
+  const order = useQuery({ ...adminOrderQuery(orderId), enabled: item.newSkuId !== null });
+  return (
+    <ClaimItemText
+      item={item}
+      productId={order.data?.items.find((line) => line.id === item.orderItemId)?.productId}
+    />
+  );
 }
 
 /** A claim's way so far, oldest first, from the times shipping-service recorded for each state. */

@@ -1,15 +1,4 @@
-import {
-  Alert,
-  Anchor,
-  Button,
-  Checkbox,
-  Group,
-  NativeSelect,
-  Stack,
-  Table,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Alert, Anchor, Button, Checkbox, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
@@ -26,17 +15,12 @@ import {
 import { parseShipmentSearch, shipmentSearchParams } from '../../admin-shipping/shipping-search.ts';
 import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { formatDateTime } from '../../lib/format.ts';
-import {
-  SHIPMENT_COURIER_STATUSES,
-  SHIPMENT_STATUSES,
-  type ShipmentCourierStatus,
-  type ShipmentStatus,
-} from '../../orders/after-sale-api.ts';
+import { SHIPMENT_COURIER_STATUSES, SHIPMENT_STATUSES } from '../../orders/after-sale-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { CourierStatusBadge, ShipmentStatusBadge } from '../../ui/badges.tsx';
 import { PagedResults } from '../../ui/PagedResults.tsx';
 import { CourierHistory } from '../orders/TrackingTimeline.tsx';
-import { ListSearchBox } from './ListSearchBox.tsx';
+import { ListTotal, OrderNumberSearch, StatusFilter } from './ShippingListFilters.tsx';
 
 /** A shipment may get a waybill while it is READY and none was sent to the courier. */
 const issuable = (shipment: AdminShipment) =>
@@ -81,40 +65,25 @@ export function ShipmentsPage() {
         {t('title.adminShipments')}
       </Title>
       <Group align="flex-end" gap="sm" wrap="wrap">
-        <ListSearchBox
-          key={search.orderNumber}
+        <OrderNumberSearch
           initial={search.orderNumber}
-          label={t('adminShipping.search')}
-          inputLabel={t('adminShipping.order')}
-          buttonLabel={t('adminShipping.searchButton')}
-          placeholder={t('adminShipping.searchPlaceholder')}
           onSearch={(orderNumber) => changeSearch({ orderNumber })}
         />
-        <NativeSelect
+        <StatusFilter
           label={t('adminShipping.status')}
           value={search.status}
-          onChange={(event) => changeSearch({ status: event.currentTarget.value as ShipmentStatus | '' })}
-          data={[
-            { value: '', label: t('adminShipping.allStatuses') },
-            ...SHIPMENT_STATUSES.map((value) => ({ value, label: t(`status.shipment.${value}`) })),
-          ]}
+          members={SHIPMENT_STATUSES}
+          labelOf={(status) => t(`status.shipment.${status}`)}
+          onChange={(status) => changeSearch({ status })}
         />
-        <NativeSelect
+        <StatusFilter
           label={t('adminShipping.courierStatus')}
           value={search.courierStatus}
-          onChange={(event) =>
-            changeSearch({ courierStatus: event.currentTarget.value as ShipmentCourierStatus | '' })
-          }
-          data={[
-            { value: '', label: t('adminShipping.allStatuses') },
-            ...SHIPMENT_COURIER_STATUSES.map((value) => ({ value, label: t(`status.courier.${value}`) })),
-          ]}
+          members={SHIPMENT_COURIER_STATUSES}
+          labelOf={(status) => t(`status.courier.${status}`)}
+          onChange={(courierStatus) => changeSearch({ courierStatus })}
         />
-        {shipments.data && (
-          <Text size="sm" c="dimmed" aria-live="polite" ml="auto">
-            {t('adminShipping.count', { count: shipments.data.totalElements })}
-          </Text>
-        )}
+        <ListTotal page={shipments.data} />
       </Group>
 
       <Group gap="sm">

@@ -15,7 +15,7 @@ import { myOrdersQueryPrefix, type Order } from '../../orders/orders-api.ts';
 import { orderPaymentsQuery } from '../../payments/payments-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { ClaimStatusBadge } from '../../ui/badges.tsx';
-import { NewOptionLabel } from '../orders/NewOptionLabel.tsx';
+import { ClaimItemText } from '../orders/ClaimItemText.tsx';
 import { Section } from '../orders/OrderSections.tsx';
 import { TrackingTimeline } from '../orders/TrackingTimeline.tsx';
 import { ClaimRequestForm } from './ClaimRequestForm.tsx';
@@ -169,16 +169,10 @@ function ClaimList({ order, claims }: { order: Order; claims: Claim[] }) {
           <Stack gap={2} mt={4}>
             {claim.items.map((item) => (
               <Text key={item.orderItemId} size="sm" c="dimmed">
-                {item.optionLabel
-                  ? t('afterSale.itemLineOption', {
-                      name: item.productName,
-                      option: item.optionLabel,
-                      count: item.quantity,
-                    })
-                  : t('afterSale.itemLine', { name: item.productName, count: item.quantity })}
-                {item.newSkuId !== null && (
-                  <ExchangeTarget order={order} orderItemId={item.orderItemId} newSkuId={item.newSkuId} />
-                )}
+                <ClaimItemText
+                  item={item}
+                  productId={order.items.find((line) => line.id === item.orderItemId)?.productId}
+                />
               </Text>
             ))}
           </Stack>
@@ -215,25 +209,6 @@ function ClaimList({ order, claims }: { order: Order; claims: Claim[] }) {
         </Card>
       ))}
     </Stack>
-  );
-}
-
-/** The option an exchange sends instead ("→ 블랙 / L"). */
-function ExchangeTarget({
-  order,
-  orderItemId,
-  newSkuId,
-}: {
-  order: Order;
-  orderItemId: number;
-  newSkuId: number;
-}) {
-  const productId = order.items.find((item) => item.id === orderItemId)?.productId;
-  return (
-    <>
-      {' '}
-      <NewOptionLabel productId={productId} skuId={newSkuId} />
-    </>
   );
 }
 
