@@ -1,9 +1,9 @@
-import { Anchor, Button, Group, Modal, Stack, Table, Text, Textarea, Timeline, Title } from '@mantine/core';
+import { Button, Group, Modal, Stack, Table, Text, Textarea, Timeline, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import { adminOrderQuery } from '../../admin-orders/admin-orders-api.ts';
 import {
   type AdminClaim,
@@ -21,7 +21,7 @@ import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { ClaimStatusBadge } from '../../ui/badges.tsx';
 import { PagedResults } from '../../ui/PagedResults.tsx';
 import { ClaimItemText } from '../orders/ClaimItemText.tsx';
-import { ListTotal, OrderNumberSearch, StatusFilter } from './ShippingListFilters.tsx';
+import { AdminOrderLink, ListTotal, OrderNumberSearch, StatusFilter } from './ShippingListParts.tsx';
 
 /** The states each kind of claim goes through (a return is COMPLETED, an exchange EXCHANGED). */
 const CLAIM_STATUSES_OF: Record<ClaimType, readonly ClaimStatus[]> = {
@@ -117,15 +117,7 @@ function ClaimsTable({ type, claims }: { type: ClaimType; claims: AdminClaim[] }
               <Fragment key={claim.id}>
                 <Table.Tr data-testid="claim-row" data-order={claim.orderNumber}>
                   <Table.Td>
-                    <Anchor
-                      component={Link}
-                      to={`/admin/orders/${encodeURIComponent(claim.orderId)}`}
-                      fw={600}
-                      ff="monospace"
-                      size="sm"
-                    >
-                      {claim.orderNumber}
-                    </Anchor>
+                    <AdminOrderLink order={claim} />
                   </Table.Td>
                   <Table.Td>
                     {claim.items.map((item) => (

@@ -1,9 +1,9 @@
-import { Alert, Anchor, Button, Checkbox, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Button, Checkbox, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useSearchParams } from 'react-router';
+import { useSearchParams } from 'react-router';
 import {
   type AdminShipment,
   type AdminShipmentSearch,
@@ -20,7 +20,7 @@ import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { CourierStatusBadge, ShipmentStatusBadge } from '../../ui/badges.tsx';
 import { PagedResults } from '../../ui/PagedResults.tsx';
 import { CourierHistory } from '../orders/TrackingTimeline.tsx';
-import { ListTotal, OrderNumberSearch, StatusFilter } from './ShippingListFilters.tsx';
+import { AdminOrderLink, ListTotal, OrderNumberSearch, StatusFilter } from './ShippingListParts.tsx';
 
 /** A shipment may get a waybill while it is READY and none was sent to the courier. */
 const issuable = (shipment: AdminShipment) =>
@@ -181,15 +181,7 @@ function ShipmentsTable({
                   />
                 </Table.Td>
                 <Table.Td>
-                  <Anchor
-                    component={Link}
-                    to={`/admin/orders/${encodeURIComponent(shipment.orderId)}`}
-                    fw={600}
-                    ff="monospace"
-                    size="sm"
-                  >
-                    {shipment.orderNumber}
-                  </Anchor>
+                  <AdminOrderLink order={shipment} />
                   <Text size="xs" c="dimmed">
                     {t(`status.shipmentKind.${shipment.kind}`)}
                   </Text>

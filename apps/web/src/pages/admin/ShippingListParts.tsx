@@ -1,9 +1,10 @@
-import { NativeSelect, Text } from '@mantine/core';
+import { Anchor, NativeSelect, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
 import type { Page } from '../../api/page.ts';
 import { ListSearchBox } from './ListSearchBox.tsx';
 
-// The filter row parts the shipments list and the claim queues share.
+// What the shipments list and the claim queues share: the filter row and the order's link.
 
 /** Search by the whole order number or a part of it. */
 export function OrderNumberSearch({
@@ -63,5 +64,20 @@ export function ListTotal({ page }: { page: Page<unknown> | undefined }) {
     <Text size="sm" c="dimmed" aria-live="polite" ml="auto">
       {t('adminShipping.count', { count: page.totalElements })}
     </Text>
+  );
+}
+
+/** The order number, linking to the admin's order page (its saga, timeline and payments). */
+export function AdminOrderLink({ order }: { order: { orderId: string; orderNumber: string } }) {
+  return (
+    <Anchor
+      component={Link}
+      to={`/admin/orders/${encodeURIComponent(order.orderId)}`}
+      fw={600}
+      ff="monospace"
+      size="sm"
+    >
+      {order.orderNumber}
+    </Anchor>
   );
 }
