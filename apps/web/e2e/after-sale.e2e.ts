@@ -273,6 +273,8 @@ describe('after-sale: tracking, a return and an exchange', { timeout: 900_000 },
         reship.getByTestId('tracking-event').filter({ hasText: '배송 완료' }),
       );
       await reship.getByText(reshipNumber).waitFor();
+      // Its only unit has been exchanged: nothing is left to return or exchange.
+      assert.equal(await shopper.getByRole('button', { name: '반품 신청', exact: true }).count(), 0);
       assert.equal(await horizontalOverflow(shopper), 0, 'the order page fits a phone');
       assert.deepEqual(findInternalText(await visibleText(shopper)), []);
       await saveScreenshot(shopper, 'after-sale-exchanged-phone');

@@ -162,7 +162,8 @@ const CLAIM_STATUS_COLORS: Record<ClaimStatus, string> = {
 export function ClaimStatusBadge({ status }: { status: ClaimStatus }) {
   const { t } = useTranslation();
   return (
-    <Badge color={CLAIM_STATUS_COLORS[status] ?? 'gray'} variant="light">
+    // Never cut short ("승인 (회수 예정)" is long for a badge): a table cell gives it its width.
+    <Badge color={CLAIM_STATUS_COLORS[status] ?? 'gray'} variant="light" miw="max-content">
       {t(`status.claim.${status}`)}
     </Badge>
   );

@@ -29,6 +29,9 @@ const CLAIM_STATUSES_OF: Record<ClaimType, readonly ClaimStatus[]> = {
   EXCHANGE: CLAIM_STATUSES.filter((status) => status !== 'COMPLETED'),
 };
 
+/** Numbers, dates and badges keep to one line; names and reasons wrap. */
+const NO_WRAP = { whiteSpace: 'nowrap' } as const;
+
 /** The server's limit for a rejection's reason. */
 const REJECT_REASON_MAX_LENGTH = 500;
 
@@ -99,7 +102,7 @@ function ClaimsTable({ type, claims }: { type: ClaimType; claims: AdminClaim[] }
   return (
     <>
       <ApiErrorAlert error={approve.error} title={t('adminShipping.decisionFailed')} />
-      <Table.ScrollContainer minWidth={900}>
+      <Table.ScrollContainer minWidth={1000}>
         <Table verticalSpacing="sm" aria-label={t('adminShipping.claims')}>
           <Table.Thead>
             <Table.Tr>
@@ -116,7 +119,7 @@ function ClaimsTable({ type, claims }: { type: ClaimType; claims: AdminClaim[] }
             {claims.map((claim) => (
               <Fragment key={claim.id}>
                 <Table.Tr data-testid="claim-row" data-order={claim.orderNumber}>
-                  <Table.Td>
+                  <Table.Td style={NO_WRAP}>
                     <AdminOrderLink order={claim} />
                   </Table.Td>
                   <Table.Td>
@@ -135,7 +138,7 @@ function ClaimsTable({ type, claims }: { type: ClaimType; claims: AdminClaim[] }
                     )}
                   </Table.Td>
                   {type === 'RETURN' && (
-                    <Table.Td ta="right">
+                    <Table.Td ta="right" style={NO_WRAP}>
                       <Text size="sm">{formatWon(claim.refundAmount)}</Text>
                       {claim.feeAmount > 0 && (
                         <Text size="xs" c="dimmed">
@@ -144,10 +147,10 @@ function ClaimsTable({ type, claims }: { type: ClaimType; claims: AdminClaim[] }
                       )}
                     </Table.Td>
                   )}
-                  <Table.Td>
+                  <Table.Td style={NO_WRAP}>
                     <ClaimStatusBadge status={claim.status} />
                   </Table.Td>
-                  <Table.Td>
+                  <Table.Td style={NO_WRAP}>
                     <Text size="sm">{formatDateTime(claim.createdAt)}</Text>
                   </Table.Td>
                   <Table.Td>

@@ -7,6 +7,7 @@ import { formatDateTime, formatWon } from '../../lib/format.ts';
 import {
   type Claim,
   type ClaimType,
+  claimedUnits,
   confirmPurchase,
   orderClaimsQuery,
   orderShippingQuery,
@@ -81,8 +82,11 @@ function AfterSaleSummary({
     },
   });
   const unsettled = order.status === 'DELIVERED' && order.confirmedAt === null && order.openClaim === null;
-  // Returns and exchanges only within the window shipping-service states (null once it closed).
-  const claimable = unsettled && claimableUntil !== null;
+  // Returns and exchanges only within the window shipping-service states (null once it closed), and
+  // while some unit was neither returned nor exchanged (each unit is claimed once).
+  const claimed = claimedUnits(claims);
+  const unitsLeft = order.items.some((line) => line.quantity > (claimed.get(line.id) ?? 0));
+  const claimable = unsettled && claimableUntil !== null && unitsLeft;
 
   return (
     <Card withBorder padding="lg" component="section" aria-labelledby="after-sale-title">
