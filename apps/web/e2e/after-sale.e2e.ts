@@ -142,7 +142,8 @@ describe('after-sale: tracking, a return and an exchange', { timeout: 900_000 },
 
       // The admin approves it in the return queue; the history shows the pickup waybill.
       await admin.goto(`/admin/returns?orderNumber=${placed.orderNumber}`);
-      assert.equal(await admin.title(), '반품 관리 | 박신사몰');
+      // The console titles each screen by its section.
+      assert.equal(await admin.title(), '반품 · 관리자 | 박신사몰');
       const row = admin.getByTestId('claim-row').filter({ hasText: placed.orderNumber });
       await row.getByRole('button', { name: '승인', exact: true }).click();
       await row.getByText('승인 (회수 예정)').waitFor({ timeout: SETTLE_MS });
@@ -214,7 +215,7 @@ describe('after-sale: tracking, a return and an exchange', { timeout: 900_000 },
       await requestExchangeOnPage(shopper, name, wantedLabel, '단순 변심');
       await claim.filter({ hasText: '교환 · 단순 변심' }).filter({ hasText: '신청 접수' }).waitFor();
       await admin.goto(`/admin/exchanges?orderNumber=${placed.orderNumber}`);
-      assert.equal(await admin.title(), '교환 관리 | 박신사몰');
+      assert.equal(await admin.title(), '교환 · 관리자 | 박신사몰');
       const rows = admin.getByTestId('claim-row').filter({ hasText: placed.orderNumber });
       await rows.getByRole('button', { name: '거절', exact: true }).click();
       const dialog = admin.getByRole('dialog', { name: `${placed.orderNumber} 신청 거절` });
@@ -354,7 +355,7 @@ async function issueWaybillOnAdminPage(
   kind = '주문 상품 배송',
 ): Promise<string> {
   await admin.goto(`/admin/shipping?orderNumber=${orderNumber}&status=READY`);
-  assert.equal(await admin.title(), '배송 관리 | 박신사몰');
+  assert.equal(await admin.title(), '배송 · 관리자 | 박신사몰');
   // shipping-service hears of the payment (or the collected exchange) by event: reload until it has.
   const row = admin.getByTestId('shipment-row').filter({ hasText: kind });
   await reloadUntilVisible(admin, row);

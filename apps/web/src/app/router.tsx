@@ -10,6 +10,7 @@ import { CategoriesPage } from '../pages/admin/CategoriesPage.tsx';
 import { ClaimsPage } from '../pages/admin/ClaimsPage.tsx';
 import { CouponFormPage } from '../pages/admin/CouponFormPage.tsx';
 import { CouponsPage } from '../pages/admin/CouponsPage.tsx';
+import { DashboardPage } from '../pages/admin/DashboardPage.tsx';
 import { OrderDetailPage } from '../pages/admin/OrderDetailPage.tsx';
 import { OrdersPage } from '../pages/admin/OrdersPage.tsx';
 import { PaymentsPage } from '../pages/admin/PaymentsPage.tsx';
@@ -121,6 +122,7 @@ export function createAppRouter() {
 }
 
 const ADMIN_ONLY_ROUTES: RouteObject[] = [
+  { path: 'dashboard', element: <DashboardPage /> },
   { path: 'platform', element: <PlatformPage /> },
   { path: 'traces', element: <TracesPage /> },
   { path: 'traces/:traceId', element: <TracePage /> },

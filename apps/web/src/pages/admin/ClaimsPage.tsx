@@ -14,7 +14,6 @@ import {
   rejectClaim,
 } from '../../admin-shipping/admin-shipping-api.ts';
 import { claimSearchParams, parseClaimSearch } from '../../admin-shipping/shipping-search.ts';
-import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { formatDateTime, formatWon } from '../../lib/format.ts';
 import { CLAIM_STATUSES, type ClaimStatus, type ClaimType } from '../../orders/after-sale-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
@@ -39,7 +38,6 @@ const REJECT_REASON_MAX_LENGTH = 500;
 export function ClaimsPage({ type }: { type: ClaimType }) {
   const { t } = useTranslation();
   const title = t(type === 'RETURN' ? 'title.adminReturns' : 'title.adminExchanges');
-  usePageTitle(title);
   const [params, setParams] = useSearchParams();
   const search = parseClaimSearch(params);
   const claims = useQuery(adminClaimsQuery(type, search));

@@ -10,16 +10,17 @@ export interface ListLocationState {
 export function ListSearchBox({
   initial,
   label,
+  fieldLabel = 'Search',
   placeholder = 'Code or name',
-  inputLabel = 'Search',
   buttonLabel = 'Search',
   onSearch,
 }: {
   initial: string;
   label: string;
+  /** The text field's own label, when a page has more than one search. */
+  fieldLabel?: string;
   placeholder?: string;
-  /** The field's and the button's words (the translated admin pages pass their own). */
-  inputLabel?: string;
+  /** The button's word (the translated admin pages pass their own). */
   buttonLabel?: string;
   onSearch: (text: string) => void;
 }) {
@@ -33,7 +34,7 @@ export function ListSearchBox({
       <form onSubmit={submit}>
         <Group align="flex-end" gap="xs" wrap="nowrap">
           <TextInput
-            label={inputLabel}
+            label={fieldLabel}
             placeholder={placeholder}
             type="search"
             value={text}

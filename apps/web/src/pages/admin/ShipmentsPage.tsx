@@ -13,7 +13,6 @@ import {
   issueWaybills,
 } from '../../admin-shipping/admin-shipping-api.ts';
 import { parseShipmentSearch, shipmentSearchParams } from '../../admin-shipping/shipping-search.ts';
-import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { SHIPMENT_COURIER_STATUSES, SHIPMENT_STATUSES } from '../../orders/after-sale-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
@@ -29,7 +28,6 @@ const issuable = (shipment: AdminShipment) =>
 /** 배송 관리: every parcel with filters; READY ones are checked and sent to the courier in one call. */
 export function ShipmentsPage() {
   const { t } = useTranslation();
-  usePageTitle(t('title.adminShipments'));
   const queryClient = useQueryClient();
   const [params, setParams] = useSearchParams();
   const search = parseShipmentSearch(params);

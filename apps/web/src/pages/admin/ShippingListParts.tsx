@@ -20,7 +20,7 @@ export function OrderNumberSearch({
       key={initial}
       initial={initial}
       label={t('adminShipping.search')}
-      inputLabel={t('adminShipping.order')}
+      fieldLabel={t('adminShipping.order')}
       buttonLabel={t('adminShipping.searchButton')}
       placeholder={t('adminShipping.searchPlaceholder')}
       onSearch={onSearch}
