@@ -14,6 +14,7 @@ import pino from 'pino';
 import { inject } from 'vitest';
 
 export { freePort } from './ports.ts';
+export { defineEventRecorder, MovableDiscovery, type SeenEvent } from './stand-ins.ts';
 
 /** The PostgreSQL server of this test run (embedded, or real with SAGAMART_TEST_INFRA=1). */
 export function pgServerUrl(): string {
