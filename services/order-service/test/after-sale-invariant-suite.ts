@@ -105,8 +105,9 @@ export function afterSaleInvariantSuite(label: string, transport: () => ConfigTr
           30_000,
           100,
         );
+        // Approved, or PENDING when the loaded PG answers late (payment-service reconciles it).
         const paid = await answered(() => shop.pay(orderNumber, 'approve'));
-        expect(paid.body.status).toBe('APPROVED');
+        expect(paid.body.status, JSON.stringify(paid.body)).toMatch(/^(APPROVED|PENDING)$/);
         // Delivered when shipping-service saw the courier deliver (order-service's copy follows).
         const shipping = () => shop.api('shipping-service');
         await eventually(

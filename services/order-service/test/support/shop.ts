@@ -134,7 +134,7 @@ export async function startShop(options: ShopOptions = {}) {
       },
       { orders: options.orders ?? {} },
     ),
-    'mock-courier': mergeConfig({ mockCourier: { stepMs: 200 } }, afterSale?.courier ?? {}),
+    'mock-courier': mergeConfig({ mockCourier: { stepMs: 100 } }, afterSale?.courier ?? {}),
     'shipping-service': mergeConfig(
       {
         http: { client: { timeoutMs: 2_000, breaker: { minimumNumberOfCalls: 5, halfOpenAfterMs: 300 } } },
