@@ -75,6 +75,10 @@ interface Order {
   couponId: number | null;
   refundedAmount: number;
   items: Array<{ id: number; quantity: number; payableShare: number }>;
+  /** order-service's read copy of shipping-service's state. */
+  trackingNumber: string | null;
+  confirmedAt: string | null;
+  openClaim: { claimId: string; status: string } | null;
 }
 
 export async function violations(urls: ShopUrls, scope: InvariantScope): Promise<string[]> {
@@ -89,6 +93,9 @@ export async function violations(urls: ShopUrls, scope: InvariantScope): Promise
         pointsUsed: detail.pointsUsed,
         refundedAmount: detail.refundedAmount,
         items: detail.items,
+        trackingNumber: detail.trackingNumber,
+        confirmedAt: detail.confirmedAt,
+        openClaim: detail.openClaim,
       };
     }),
   );
@@ -290,6 +297,26 @@ async function afterSaleViolations(
         problems.push(`${label}: claim ${claim.id} ${claim.status}, but the courier finished (${statuses})`);
     }
     if (shipped && shipped.shipments.length === 0) problems.push(`${label}: no shipment`);
+
+    // order-service's read copy agrees with shipping-service, whatever order its events came in.
+    const original = shipped?.shipments.find((s: Json) => s.kind === 'ORIGINAL');
+    const open = claims.find((c) => !FINAL_CLAIM.has(c.status));
+    const copy = {
+      delivered: order.status === 'DELIVERED' || order.status === 'RETURNED',
+      trackingNumber: order.trackingNumber,
+      confirmed: order.confirmedAt !== null,
+      openClaim: order.openClaim ? `${order.openClaim.claimId} ${order.openClaim.status}` : null,
+    };
+    const truth = {
+      delivered: Boolean(shipped?.deliveredAt),
+      trackingNumber: original?.trackingNumber ?? null,
+      confirmed: Boolean(shipped?.confirmedAt),
+      openClaim: open ? `${open.id} ${open.status}` : null,
+    };
+    if (JSON.stringify(copy) !== JSON.stringify(truth))
+      problems.push(
+        `${label}: order-service shows ${JSON.stringify(copy)}, shipping-service ${JSON.stringify(truth)}`,
+      );
 
     // Stock moves of each claim (keyed by the claim).
     for (const claim of claims) {
