@@ -79,6 +79,7 @@ export function afterSaleInvariantSuite(label: string, transport: () => ConfigTr
         };
       });
       const progress = { delivered: 0, decided: 0, final: 0 };
+      const cancelled: string[] = [];
 
       async function runOrder(plan: (typeof plans)[number]) {
         const draws = [...plan.draws];
@@ -99,12 +100,21 @@ export function afterSaleInvariantSuite(label: string, transport: () => ConfigTr
         );
         expect(placed.status, JSON.stringify(placed.body)).toBeLessThan(300);
         const { orderId, orderNumber } = placed.body;
-        await eventually(
-          async () =>
-            (await shop.order(user, orderId).catch(() => undefined))?.body.status === 'PAYMENT_PENDING',
-          30_000,
+        const placedAs = await eventually(
+          async () => {
+            const status = (await shop.order(user, orderId).catch(() => undefined))?.body.status;
+            return status && status !== 'PENDING' ? (status as string) : undefined;
+          },
+          60_000,
           100,
         );
+        // A saga that gave up (a participant too slow on a loaded machine) compensated: the
+        // invariants check that order as cancelled; it has no after-sale.
+        if (placedAs === 'CANCELLED') {
+          cancelled.push(orderNumber);
+          return;
+        }
+        expect(placedAs).toBe('PAYMENT_PENDING');
         // Approved, or PENDING when the loaded PG answers late (payment-service reconciles it).
         const paid = await answered(() => shop.pay(orderNumber, 'approve'));
         expect(paid.body.status, JSON.stringify(paid.body)).toMatch(/^(APPROVED|PENDING)$/);
@@ -216,6 +226,7 @@ export function afterSaleInvariantSuite(label: string, transport: () => ConfigTr
         await Promise.all([shop.restart('shipping-service'), shop.restart('mock-courier')]);
       })();
       await Promise.all([...plans.map(runOrder), faults]);
+      expect(cancelled.length, `cancelled by the saga: ${cancelled}`).toBeLessThan(ORDERS / 4);
 
       const scope = { productIds: [a.productId, b.productId], userIds: shoppers.map((s) => s.userId) };
       await expectInvariants(shop.urls(), scope, 60_000);
