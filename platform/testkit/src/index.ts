@@ -12,18 +12,15 @@ import {
 } from '@sagamart/kit';
 import pino from 'pino';
 import { inject } from 'vitest';
+import { uniqueName } from './test-names.ts';
 
 export { freePort } from './ports.ts';
 export { defineEventRecorder, MovableDiscovery, type SeenEvent } from './stand-ins.ts';
+export { uniqueName } from './test-names.ts';
 
 /** The PostgreSQL server of this test run (embedded, or real with SAGAMART_TEST_INFRA=1). */
 export function pgServerUrl(): string {
   return inject('pgServerUrl');
-}
-
-/** Short unique suffix for database, queue and user names. */
-export function uniqueName(prefix: string): string {
-  return `${prefix}_${randomUUID().replaceAll('-', '').slice(0, 10)}`;
 }
 
 /** Real infrastructure, when this run targets it. */

@@ -75,6 +75,8 @@ export function afterSaleInvariantSuite(label: string, transport: () => ConfigTr
             ...(random() < 0.7 ? [{ skuId: b.skuIds[0]!, quantity: 1 + Math.floor(random() * 3) }] : []),
           ],
           steps: steps.includes('confirm') ? steps.slice(0, steps.indexOf('confirm') + 1) : steps,
+          // Every third order's first return takes everything left (a whole return when nothing went before).
+          whole: i % 3 === 0,
           draws: Array.from({ length: 16 }, () => random()),
         };
       });
@@ -142,10 +144,11 @@ export function afterSaleInvariantSuite(label: string, transport: () => ConfigTr
             (i: Json) => left.get(i.id)! > 0 && (step === 'return' || exchangeTo.has(i.skuId)),
           );
           if (lines.length === 0) continue;
-          const chosen = draw() < 0.5 ? lines : [lines[Math.floor(draw() * lines.length)]];
+          const whole = plan.whole && step === 'return';
+          const chosen = whole || draw() < 0.5 ? lines : [lines[Math.floor(draw() * lines.length)]];
           const items = chosen.map((i: Json) => ({
             orderItemId: i.id,
-            quantity: 1 + Math.floor(draw() * left.get(i.id)!),
+            quantity: whole ? left.get(i.id)! : 1 + Math.floor(draw() * left.get(i.id)!),
             ...(step === 'exchange' ? { newSkuId: exchangeTo.get(i.skuId) } : {}),
           }));
           const kind = step === 'return' ? 'returns' : 'exchanges';
@@ -279,6 +282,12 @@ export function afterSaleInvariantSuite(label: string, transport: () => ConfigTr
       ])
         expect(outcomes).toContain(outcome);
       expect(new Set(claims.map((c) => c.reason)).size).toBe(REASONS.length);
+      const statuses = new Set(
+        ((await shop.api('order-service').get('/api/admin/orders?size=100')).body.content as Json[]).map(
+          (o) => o.status,
+        ),
+      );
+      for (const status of ['DELIVERED', 'RETURNED']) expect(statuses).toContain(status);
     }, 240_000);
   });
 }
