@@ -7,6 +7,9 @@ const { values } = parseArgs({
     reset: { type: 'boolean', default: false },
     'in-process': { type: 'boolean', default: false },
     'skip-web': { type: 'boolean', default: false },
+    instances: { type: 'string' },
+    'port-offset': { type: 'string', default: '0' },
+    'data-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -16,18 +19,41 @@ if (values.help) {
   --reset        wipe .data/ (embedded database and logs) first
   --in-process   run every service in this one process (low memory)
   --skip-web     do not build the web app
+  --instances gateway=2,order-service=2
+                 run more processes of these services (each 400 ports above the last); on real
+                 infrastructure (REDIS_URL) they share rate limits and caches
+  --port-offset N  add N to every service port (a second platform beside the first, e.g. the bench)
+  --data-dir DIR   embedded database and logs in DIR instead of .data/
 Environment: DATABASE_URL, AMQP_URL, REDIS_URL switch to external PostgreSQL, RabbitMQ and Redis.`);
   process.exit(0);
 }
 
 const started = Date.now();
 if (!values['skip-web']) await buildWebIfNeeded(console.log);
-const platform = await startPlatform({ reset: values.reset, inProcess: values['in-process'] }).catch(
-  (error: Error) => {
-    console.error(`\nsagamart could not start: ${error.message}`);
-    process.exit(1);
-  },
+const instances = Object.fromEntries(
+  (values.instances ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((pair) => {
+      const [name, count] = pair.split('=');
+      const n = Number(count ?? 1);
+      if (!Number.isInteger(n) || n < 1) {
+        console.error(`--instances: "${pair}" is not <service>=<count of 1 or more>`);
+        process.exit(2);
+      }
+      return [name!.trim(), n];
+    }),
 );
+const platform = await startPlatform({
+  reset: values.reset,
+  inProcess: values['in-process'],
+  instances,
+  portOffset: Number(values['port-offset']),
+  ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
+}).catch((error: Error) => {
+  console.error(`\nsagamart could not start: ${error.message}`);
+  process.exit(1);
+});
 
 async function health(url: string | undefined): Promise<string> {
   if (!url) return 'DOWN';
@@ -42,7 +68,12 @@ async function health(url: string | undefined): Promise<string> {
 const rows = await Promise.all(
   platform
     .services()
-    .map(async (s) => [s.name, String(s.port), await health(s.url), s.pid ? String(s.pid) : '-']),
+    .map(async (s) => [
+      s.instance ? `${s.name} #${s.instance + 1}` : s.name,
+      String(s.port),
+      await health(s.url),
+      s.pid ? String(s.pid) : '-',
+    ]),
 );
 const header = ['SERVICE', 'PORT', 'STATUS', 'PID'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
@@ -55,7 +86,7 @@ sagamart is up in ${((Date.now() - started) / 1000).toFixed(1)} s (${platform.mo
   API docs:        ${platform.gatewayUrl}/docs
   Registry:        ${platform.discoveryUrl}
   Admin login:     ${platform.adminEmail} / ${platform.adminPassword}${platform.agentLogin ? `\n  Agent login:     ${platform.agentLogin.email} / ${platform.agentLogin.password} (chat console)` : ''}
-Logs are in .data/logs/. Press Ctrl-C to stop.`);
+Logs are in ${values['data-dir'] ?? '.data'}/logs/. Press Ctrl-C to stop.`);
 
 let stopping = false;
 const shutdown = async () => {

@@ -202,8 +202,9 @@ export class PostgresTransport implements Transport {
         }
         pendingWake = false;
         let rows: ClaimedRow[] = [];
+        let idleMs = this.pollMs;
         try {
-          rows = await this.claim(queue, free);
+          ({ rows, idleMs } = await this.claim(queue, free));
         } catch (error) {
           if (!stopped) this.onError(error);
           await sleep(this.pollMs);
@@ -216,7 +217,7 @@ export class PostgresTransport implements Transport {
           });
           inFlight.add(task);
         }
-        if (rows.length === 0) await sleep(await this.nextVisibleIn(queue));
+        if (rows.length === 0) await sleep(idleMs);
       }
     };
     const running = loop();
@@ -232,36 +233,37 @@ export class PostgresTransport implements Transport {
     };
   }
 
-  private async claim(queue: string, limit: number): Promise<ClaimedRow[]> {
-    const { rows } = await this.pool.query<ClaimedRow>(
+  /**
+   * Claims up to `limit` visible messages under a lease. When there are none, the same statement
+   * says how long until the next delayed message becomes visible (bounded by the poll interval), so
+   * an empty poll is one round trip, not two.
+   */
+  private async claim(queue: string, limit: number): Promise<{ rows: ClaimedRow[]; idleMs: number }> {
+    const { rows } = await this.pool.query<ClaimedRow & { next_visible_ms: number | null }>(
       `with next as (
          select id from bus_messages
          where queue = $1 and visible_at <= now()
          order by id
          limit $2
          for update skip locked
+       ), claimed as (
+         update bus_messages m
+         set attempts = m.attempts + 1, visible_at = now() + ($3 || ' milliseconds')::interval
+         from next where m.id = next.id
+         returning m.id, m.message_id, m.topic, m.headers, m.payload, m.attempts
        )
-       update bus_messages m
-       set attempts = m.attempts + 1, visible_at = now() + ($3 || ' milliseconds')::interval
-       from next where m.id = next.id
-       returning m.id, m.message_id, m.topic, m.headers, m.payload, m.attempts`,
+       select c.*, null::float8 as next_visible_ms from claimed c
+       union all
+       select null, null, null, null, null, null,
+              extract(epoch from (min(visible_at) - now())) * 1000
+       from bus_messages
+       where queue = $1 and not exists (select 1 from claimed)`,
       [queue, limit, String(this.leaseMs)],
     );
-    return rows.sort((a, b) => Number(a.id) - Number(b.id));
-  }
-
-  /** Sleeps until the next delayed message becomes visible, bounded by the poll interval. */
-  private async nextVisibleIn(queue: string): Promise<number> {
-    try {
-      const { rows } = await this.pool.query<{ ms: number | null }>(
-        'select extract(epoch from (min(visible_at) - now())) * 1000 as ms from bus_messages where queue = $1',
-        [queue],
-      );
-      const ms = rows[0]?.ms;
-      return ms == null ? this.pollMs : Math.min(this.pollMs, Math.max(5, Math.ceil(ms)));
-    } catch {
-      return this.pollMs;
-    }
+    const claimed = rows.filter((r) => r.id !== null);
+    if (claimed.length > 0) return { rows: claimed.sort((a, b) => Number(a.id) - Number(b.id)), idleMs: 0 };
+    const ms = rows[0]?.next_visible_ms;
+    return { rows: [], idleMs: ms == null ? this.pollMs : Math.min(this.pollMs, Math.max(5, Math.ceil(ms))) };
   }
 
   async broadcast(channel: string, payload: unknown): Promise<void> {

@@ -19,4 +19,8 @@ export const notificationDefaults = {
      */
     sweepMs: 5_000,
   },
+  dashboard: {
+    /** A SKU on sale with this many units or fewer is listed as low on stock. */
+    lowStockThreshold: 5,
+  },
 };
