@@ -6,6 +6,7 @@ import { startEmbeddedPostgres } from '@sagamart/launcher/embedded-postgres';
 import pg from 'pg';
 import type { TestProject } from 'vitest/node';
 import { freePort } from './ports.ts';
+import { isDroppable, runStamp } from './test-names.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -35,6 +36,8 @@ function reachable(url: string): Promise<boolean> {
  * when SAGAMART_TEST_INFRA=1 (DATABASE_URL, default postgres://root@127.0.0.1:5432/postgres).
  */
 export default async function setup(project: TestProject) {
+  // Before any worker starts: the workers inherit it and stamp their names with this run.
+  runStamp();
   if (process.env.SAGAMART_TEST_INFRA === '1') {
     const url = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
     const client = new pg.Client({ connectionString: url });
@@ -49,15 +52,16 @@ export default async function setup(project: TestProject) {
       ),
     });
     project.provide('pgServerUrl', url);
-    // Test databases are named t_*; drop them so a shared server does not fill up across runs.
-    // Without FORCE: a database another run is still connected to stays until that run ends.
+    // Test databases are named t_*; drop this run's (and those of runs long over) so a shared server
+    // does not fill up, but never another live run's: its stopped service comes back to its database.
+    // Without FORCE: a database still connected to stays.
     return async () => {
       const admin = new pg.Client({ connectionString: url });
       await admin.connect();
       const { rows } = await admin.query<{ datname: string }>(
         "select datname from pg_database where datname like 't\\_%'",
       );
-      for (const { datname } of rows)
+      for (const { datname } of rows.filter((r) => isDroppable(r.datname)))
         await admin.query(`drop database if exists "${datname}"`).catch(() => {});
       await admin.end();
     };

@@ -9,19 +9,13 @@ import {
   PaymentFailed,
   PaymentRefunded,
 } from '@sagamart/contracts';
-import {
-  type ConfigTree,
-  type Discovery,
-  defineService,
-  type Generated,
-  type Kysely,
-  on,
-  type Service,
-  type ServiceInstance,
-} from '@sagamart/kit';
+import type { ConfigTree, Service } from '@sagamart/kit';
 import {
   asService,
+  defineEventRecorder,
   eventually,
+  MovableDiscovery,
+  type SeenEvent,
   scrapeMetrics,
   asUser as signedIn,
   startTestService,
@@ -34,31 +28,7 @@ import paymentService from '../src/index.ts';
 export const PG_SECRET = 'test_sk_payment_tests';
 export const pgAuth = { authorization: `Basic ${Buffer.from(`${PG_SECRET}:`).toString('base64')}` };
 
-/** Discovery whose answers a test can change: the PG can go away and come back elsewhere. */
-export class MovableDiscovery implements Discovery {
-  readonly urls = new Map<string, string>();
-  async register() {}
-  async setStatus() {}
-  async deregister() {}
-  async close() {}
-  async applications() {
-    const apps = new Map<string, ServiceInstance[]>();
-    for (const [app, url] of this.urls) apps.set(app, [this.instance(app, url)]);
-    return apps;
-  }
-  async choose(app: string) {
-    const url = this.urls.get(app);
-    return url ? this.instance(app, url) : undefined;
-  }
-  private instance(app: string, url: string): ServiceInstance {
-    return { app, instanceId: `${app}-test`, url, status: 'UP', metadata: {} };
-  }
-}
-
-interface SeenEvent {
-  topic: string;
-  payload: any;
-}
+const PROBE_TOPICS = [PaymentApproved.name, PaymentFailed.name, PaymentRefunded.name];
 
 /**
  * Plays order-service's part on the bus: publishes order.placed / order.cancelled through a real
@@ -66,43 +36,15 @@ interface SeenEvent {
  * receives, the way order-service would.
  */
 function defineOrderProbe(name: string) {
-  return defineService<{ seen_events: { seq: Generated<number>; topic: string; payload: unknown } }>({
-    name,
-    port: 0,
-    migrations: {
-      '0001': {
-        up: async (db: Kysely<any>) => {
-          await db.schema
-            .createTable('seen_events')
-            .addColumn('seq', 'serial', (c) => c.primaryKey())
-            .addColumn('topic', 'text', (c) => c.notNull())
-            .addColumn('payload', 'jsonb', (c) => c.notNull())
-            .execute();
-        },
-      },
-    },
-    handlers: () =>
-      [PaymentApproved, PaymentFailed, PaymentRefunded].map((contract) =>
-        on(contract, async (event, { trx }) => {
-          await trx
-            .insertInto('seen_events')
-            .values({ topic: contract.name, payload: JSON.stringify(event) as never })
-            .execute();
-        }),
-      ),
-    routes(app, ctx) {
-      app.post('/placed', { schema: { body: Type.Unknown() } }, async (req, reply) => {
-        await ctx.transaction((trx) => ctx.publish(trx, OrderPlaced, req.body as OrderPlacedPayload));
-        return reply.status(202).send({});
-      });
-      app.post('/cancelled', { schema: { body: Type.Unknown() } }, async (req, reply) => {
-        await ctx.transaction((trx) => ctx.publish(trx, OrderCancelled, req.body as OrderCancelledPayload));
-        return reply.status(202).send({});
-      });
-      app.get('/events', async () =>
-        ctx.db.selectFrom('seen_events').select(['topic', 'payload']).orderBy('seq').execute(),
-      );
-    },
+  return defineEventRecorder(name, PROBE_TOPICS, (app, ctx) => {
+    app.post('/placed', { schema: { body: Type.Unknown() } }, async (req, reply) => {
+      await ctx.transaction((trx) => ctx.publish(trx, OrderPlaced, req.body as OrderPlacedPayload));
+      return reply.status(202).send({});
+    });
+    app.post('/cancelled', { schema: { body: Type.Unknown() } }, async (req, reply) => {
+      await ctx.transaction((trx) => ctx.publish(trx, OrderCancelled, req.body as OrderCancelledPayload));
+      return reply.status(202).send({});
+    });
   });
 }
 
@@ -116,7 +58,7 @@ export async function startHarness(options: HarnessOptions = {}) {
   const probeName = uniqueName('order-probe').replaceAll('_', '-');
   const topology = {
     'payment-service': declaredTopology['payment-service']!,
-    [probeName]: [PaymentApproved.name, PaymentFailed.name, PaymentRefunded.name],
+    [probeName]: PROBE_TOPICS,
   };
   const shared: ConfigTree = {
     bus: { database: uniqueName('t_bus'), pollMs: 200 },
@@ -135,7 +77,7 @@ export async function startHarness(options: HarnessOptions = {}) {
   const startPg = async () => {
     const pg = await startTestService(mockPg, { topology, config: pgConfig });
     running.push(pg);
-    discovery.urls.set('mock-pg', pg.url);
+    discovery.set('mock-pg', pg.url);
     return pg;
   };
   let pg = await startPg();

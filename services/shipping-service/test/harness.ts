@@ -6,93 +6,26 @@ import {
   SHIPPING_EVENTS,
   type Topology,
 } from '@sagamart/contracts';
+import { type ConfigTree, type Discovery, defineService, type Kysely, type Service } from '@sagamart/kit';
 import {
-  type ConfigTree,
-  type Discovery,
-  defineService,
-  type Generated,
-  type Kysely,
-  on,
-  type Service,
-  type ServiceInstance,
-} from '@sagamart/kit';
-import { asService, asUser, eventually, jsonClient, startTestService, uniqueName } from '@sagamart/testkit';
+  asService,
+  asUser,
+  defineEventRecorder,
+  eventually,
+  jsonClient,
+  MovableDiscovery,
+  type SeenEvent,
+  startTestService,
+  uniqueName,
+} from '@sagamart/testkit';
 import { Type } from 'typebox';
 import mockCourier from '../../mock-courier/src/index.ts';
 import shippingService from '../src/index.ts';
 
 export const COURIER_KEY = 'courier_key_for_shipping_tests';
 
-/** Discovery whose answers a test changes: the courier can go away and come back elsewhere. */
-export class MovableDiscovery implements Discovery {
-  readonly urls = new Map<string, string[]>();
-  private next = 0;
-  async register() {}
-  async setStatus() {}
-  async deregister() {}
-  async close() {}
-  async applications() {
-    const apps = new Map<string, ServiceInstance[]>();
-    for (const [app, urls] of this.urls)
-      apps.set(
-        app,
-        urls.map((url) => this.instance(app, url)),
-      );
-    return apps;
-  }
-  async choose(app: string) {
-    const urls = this.urls.get(app);
-    if (!urls?.length) return undefined;
-    return this.instance(app, urls[this.next++ % urls.length]!);
-  }
-  private instance(app: string, url: string): ServiceInstance {
-    return { app, instanceId: `${app}-${url}`, url, status: 'UP', metadata: {} };
-  }
-}
-
-interface ProbeDb {
-  seen_events: { seq: Generated<number>; topic: string; payload: unknown };
-}
 interface ProductsDb {
   reservations: { claim_id: string; state: string; items: unknown };
-}
-
-/** Plays shipping's consumers: records every event shipping-service publishes. */
-function defineProbe(name: string) {
-  return defineService<ProbeDb>({
-    name,
-    port: 0,
-    migrations: {
-      '0001': {
-        up: async (db: Kysely<any>) => {
-          await db.schema
-            .createTable('seen_events')
-            .addColumn('seq', 'serial', (c) => c.primaryKey())
-            .addColumn('topic', 'text', (c) => c.notNull())
-            .addColumn('payload', 'jsonb', (c) => c.notNull())
-            .execute();
-        },
-      },
-    },
-    handlers: () =>
-      SHIPPING_EVENTS.map((topic) =>
-        // Any payload: what shipping-service publishes was checked against its contract when published.
-        on(
-          { name: topic, version: 1, schema: Type.Unknown(), validate: () => [] },
-          async (event, { trx }) => {
-            await trx
-              .insertInto('seen_events')
-              .values({ topic, payload: JSON.stringify(event) as never })
-              .execute();
-          },
-        ),
-      ),
-    routes(app, ctx) {
-      app.get('/events', async () =>
-        ctx.db.selectFrom('seen_events').select(['topic', 'payload']).orderBy('seq').execute(),
-      );
-    },
-  });
 }
 
 /**
@@ -192,9 +125,6 @@ export interface HarnessOptions {
   courier?: ConfigTree;
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: event payloads are asserted field by field
-export type SeenEvent = { topic: string; payload: any };
-
 /** mock courier + shipping-service + a stand-in for the rest of the platform, on one fresh bus. */
 export async function startHarness(options: HarnessOptions = {}) {
   const probeName = uniqueName('shipping-probe').replaceAll('_', '-');
@@ -218,12 +148,12 @@ export async function startHarness(options: HarnessOptions = {}) {
   const startCourier = async () => {
     const service = await startTestService(mockCourier, { config: courierConfig });
     running.push(service);
-    discovery.urls.set('mock-courier', [service.url]);
+    discovery.set('mock-courier', service.url);
     return service;
   };
   let courier = await startCourier();
 
-  const probe = await startTestService(defineProbe(probeName), {
+  const probe = await startTestService(defineEventRecorder(probeName, SHIPPING_EVENTS), {
     topology,
     config: { ...shared, events: { ...(shared.events as ConfigTree), concurrency: 1 } },
   });
@@ -233,7 +163,7 @@ export async function startHarness(options: HarnessOptions = {}) {
     { topology, config: shared },
   );
   running.push(products);
-  discovery.urls.set('product-service', [products.url]);
+  discovery.set('product-service', products.url);
 
   const shippingConfig: ConfigTree = {
     ...shared,

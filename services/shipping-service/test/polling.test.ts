@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { eventually, metricValue, scrapeMetrics } from '@sagamart/testkit';
+import { eventually, MovableDiscovery, metricValue, scrapeMetrics } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, MovableDiscovery, startHarness } from './harness.ts';
+import { type Harness, startHarness } from './harness.ts';
 
 interface Poll {
   via: string;
@@ -67,11 +67,11 @@ describe('the tracking poller', () => {
     ];
     const discoveries = proxies.map((proxy) => {
       const discovery = new MovableDiscovery();
-      discovery.urls.set('mock-courier', [proxy.url]);
+      discovery.set('mock-courier', proxy.url);
       return discovery;
     });
     // Both instances reach the courier only through their proxies.
-    h.discovery.urls.set('mock-courier', [proxies[0]!.url]);
+    h.discovery.set('mock-courier', proxies[0]!.url);
     const second = await h.startShipping(discoveries[1]);
     try {
       const orders = Array.from({ length: 8 }, () => h.paidOrder());
@@ -97,7 +97,7 @@ describe('the tracking poller', () => {
         expect(history).toHaveLength(6);
       }
     } finally {
-      h.discovery.urls.set('mock-courier', [h.courier.url]);
+      h.discovery.set('mock-courier', h.courier.url);
       await second.stop();
       for (const proxy of proxies) await new Promise((r) => proxy.close(r));
     }

@@ -14,8 +14,7 @@ import { asService, asUser as signedIn } from '@sagamart/testkit';
  * After payment (issue 10) an order goes on to SHIPPING, DELIVERED, RETURNED: each counts as paid.
  * Returns move stock back with RETURN rows (keyed by the claim, adding nothing to the total); a
  * payment's partial refunds are one per claim, never above what was paid, and the order shows the
- * same refunded amount; with shipping-service in scope, each line's refunds never pass its payable
- * share and a fully returned line refunds exactly its share.
+ * same refunded amount; with the after-sale services in scope, see afterSaleViolations.
  * `violations` lists what is wrong right now (empty when all hold); after a fault, poll it until
  * empty, since compensations, refunds and events settle asynchronously.
  */
@@ -25,8 +24,10 @@ export interface ShopUrls {
   promotion: string;
   payment: string;
   order: string;
-  /** shipping-service, when running: its claims are checked against the payments. */
+  /** The after-sale services, when running: shipping-service, the mock courier and the mock PG. */
   shipping?: string;
+  courier?: string;
+  pg?: string;
 }
 
 export interface InvariantScope {
@@ -36,6 +37,9 @@ export interface InvariantScope {
   userIds?: string[];
   /** Skip the payment check (when a test fabricates payment events payment-service never saw). */
   skipPayments?: boolean;
+  /** shipping.returnFee and shipping.confirmPointsRate of the run (the defaults otherwise). */
+  returnFee?: number;
+  confirmPointsRate?: number;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: bodies are read field by field
@@ -71,6 +75,10 @@ interface Order {
   couponId: number | null;
   refundedAmount: number;
   items: Array<{ id: number; quantity: number; payableShare: number }>;
+  /** order-service's read copy of shipping-service's state. */
+  trackingNumber: string | null;
+  confirmedAt: string | null;
+  openClaim: { claimId: string; status: string } | null;
 }
 
 export async function violations(urls: ShopUrls, scope: InvariantScope): Promise<string[]> {
@@ -85,6 +93,9 @@ export async function violations(urls: ShopUrls, scope: InvariantScope): Promise
         pointsUsed: detail.pointsUsed,
         refundedAmount: detail.refundedAmount,
         items: detail.items,
+        trackingNumber: detail.trackingNumber,
+        confirmedAt: detail.confirmedAt,
+        openClaim: detail.openClaim,
       };
     }),
   );
@@ -215,42 +226,220 @@ export async function violations(urls: ShopUrls, scope: InvariantScope): Promise
           `order ${order.orderNumber} shows ${order.refundedAmount} refunded, its payment ${p.refundedAmount}`,
         );
     }
-    if (urls.shipping) problems.push(...(await claimViolations(urls.shipping, orders)));
+    if (urls.shipping) problems.push(...(await afterSaleViolations(urls, scope, orders, payments)));
     for (const p of payments.filter((p) => p.status === 'PENDING'))
       problems.push(`payment ${p.paymentId} of ${p.orderNumber} still PENDING`);
   }
   return problems;
 }
 
+const FINAL_CLAIM = new Set(['COMPLETED', 'EXCHANGED', 'REJECTED']);
+const FINAL_WAYBILL = new Set(['DELIVERED', 'CANCELLED']);
+/** mock-pg's and mock-courier's default keys (the shop runs them unchanged). */
+const PG_AUTH = { authorization: `Basic ${Buffer.from('test_sk_sagamart_mock:').toString('base64')}` };
+const COURIER = { code: '99', key: 'test_courier_sagamart' };
+
+/** share × k ÷ n rounded down, exactly. */
+const proportion = (share: number, k: number, n: number) => Number((BigInt(share) * BigInt(k)) / BigInt(n));
+
 /**
- * Per order line, over its completed returns: the refunds never pass the line's payable share, and a
- * line returned in full refunded exactly its share; a completed claim's refund is its lines less the fee.
+ * The after-sale invariants (issue 10), per paid order, from shipping-service, the courier, payment-
+ * service, the PG, product-service and user-service:
+ * - money: paid − refunded = the payable share of the lines kept + the return fees charged, where a
+ *   line's kept share follows the rule on its own (k of n units returned refund share × k ÷ n rounded
+ *   down, the last unit the rest) and a fee is the configured one for a change of mind (at most the
+ *   lines' refund), none otherwise; each completed return is refunded once, at payment-service and
+ *   at the PG, for exactly its amount;
+ * - claims: none stays APPROVED, COLLECTING or RESHIPPING once the courier has finished its waybills;
+ *   a completed claim moved its units back with RETURN rows (and sold the new option of an exchange),
+ *   a rejected one moved nothing;
+ * - points: one EARN entry per confirmed order (its rate of what the PG kept), none otherwise; one
+ *   RETURN entry per completed return that gave points back, for exactly those points.
  */
-async function claimViolations(shipping: string, orders: Order[]): Promise<string[]> {
+async function afterSaleViolations(
+  urls: ShopUrls,
+  scope: InvariantScope,
+  orders: Order[],
+  payments: Json[],
+): Promise<string[]> {
   const problems: string[] = [];
-  for (const order of orders.filter((o) => o.refundedAmount > 0 || o.status === 'RETURNED')) {
-    const body = await get(shipping, `/api/orders/${order.orderId}/claims`, asUser(order.userId));
-    const completed = ((body?.claims ?? []) as Json[]).filter(
-      (c) => c.type === 'RETURN' && c.status === 'COMPLETED',
-    );
-    for (const claim of completed) {
-      const lines = (claim.items as Json[]).reduce((s, i) => s + i.refundAmount, 0);
-      if (claim.refundAmount !== lines - claim.feeAmount)
+  const shipping = urls.shipping!;
+  const returnFee = scope.returnFee ?? 3_000;
+  const basisPoints = Math.round((scope.confirmPointsRate ?? 0.01) * 10_000);
+  const courierStatus = async (trackingNumber: string): Promise<string> => {
+    const res = await fetch(`${urls.courier}/api/v1/trackingInfo`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ t_code: COURIER.code, t_invoice: trackingNumber, t_key: COURIER.key }),
+    });
+    if (!res.ok) throw new Error(`courier: ${trackingNumber} answered ${res.status}`);
+    return ((await res.json()) as Json).status;
+  };
+  const movementsOf = new Map<number, Json[]>();
+  for (const productId of scope.productIds) {
+    for (const m of await all(urls.product, `/api/admin/products/${productId}/stock-movements`)) {
+      if (m.orderId) movementsOf.set(m.orderId, [...(movementsOf.get(m.orderId) ?? []), m]);
+    }
+  }
+  const ledgers = new Map<string, Json[]>();
+
+  for (const order of orders.filter((o) => ['SHIPPING', 'DELIVERED', 'RETURNED'].includes(o.status))) {
+    const owner = asUser(order.userId);
+    const shipped = await get(shipping, `/api/shipping/orders/${order.orderId}`, owner);
+    const claims: Json[] = (await get(shipping, `/api/orders/${order.orderId}/claims`, owner))?.claims ?? [];
+    const label = `order ${order.orderNumber}`;
+
+    // Claims and the courier.
+    for (const claim of claims.filter((c) => !FINAL_CLAIM.has(c.status) && c.status !== 'REQUESTED')) {
+      const waybills = [claim.pickupTrackingNumber, claim.reshipTrackingNumber].filter(Boolean);
+      const statuses = await Promise.all(waybills.map(courierStatus));
+      if (statuses.every((s) => FINAL_WAYBILL.has(s)))
+        problems.push(`${label}: claim ${claim.id} ${claim.status}, but the courier finished (${statuses})`);
+    }
+    if (shipped && shipped.shipments.length === 0) problems.push(`${label}: no shipment`);
+
+    // order-service's read copy agrees with shipping-service, whatever order its events came in.
+    const original = shipped?.shipments.find((s: Json) => s.kind === 'ORIGINAL');
+    const open = claims.find((c) => !FINAL_CLAIM.has(c.status));
+    const copy = {
+      delivered: order.status === 'DELIVERED' || order.status === 'RETURNED',
+      trackingNumber: order.trackingNumber,
+      confirmed: order.confirmedAt !== null,
+      openClaim: order.openClaim ? `${order.openClaim.claimId} ${order.openClaim.status}` : null,
+    };
+    const truth = {
+      delivered: Boolean(shipped?.deliveredAt),
+      trackingNumber: original?.trackingNumber ?? null,
+      confirmed: Boolean(shipped?.confirmedAt),
+      openClaim: open ? `${open.id} ${open.status}` : null,
+    };
+    if (JSON.stringify(copy) !== JSON.stringify(truth))
+      problems.push(
+        `${label}: order-service shows ${JSON.stringify(copy)}, shipping-service ${JSON.stringify(truth)}`,
+      );
+
+    // Stock moves of each claim (keyed by the claim).
+    for (const claim of claims) {
+      const rows = movementsOf.get(claim.id) ?? [];
+      const units = (type: string, skuId: number) =>
+        rows
+          .filter((m) => m.type === type && m.skuId === skuId)
+          .reduce((s, m) => s + Math.abs(m.quantity), 0);
+      const done = claim.status === 'COMPLETED' || claim.status === 'EXCHANGED';
+      for (const item of claim.items as Json[]) {
+        const back = units('RETURN', item.skuId);
+        if ((done || claim.status === 'RESHIPPING') && back !== item.quantity)
+          problems.push(`${label}: claim ${claim.id} ${claim.status} restocked ${back} of ${item.quantity}`);
+        if (claim.status === 'REJECTED' && back !== 0)
+          problems.push(`${label}: claim ${claim.id} REJECTED but restocked ${back}`);
+      }
+      // An exchange's new options: reserved at approval (one RESERVE per SKU), sold when they ship.
+      const newUnits = new Map<number, number>();
+      for (const item of claim.items as Json[])
+        if (item.newSkuId !== null)
+          newUnits.set(item.newSkuId, (newUnits.get(item.newSkuId) ?? 0) + item.quantity);
+      for (const [skuId, quantity] of claim.status === 'EXCHANGED' ? newUnits : []) {
+        const reserved = units('RESERVE', skuId);
+        const sold = rows.some((m) => m.type === 'SELL' && m.skuId === skuId);
+        if (reserved !== quantity || !sold || units('RELEASE', skuId) > 0)
+          problems.push(
+            `${label}: exchange ${claim.id} reserved ${reserved} of ${quantity} new units, sold: ${sold}`,
+          );
+      }
+      if (claim.status === 'REJECTED' && rows.reduce((s, m) => s + m.quantity, 0) !== 0)
+        problems.push(`${label}: claim ${claim.id} REJECTED but its stock did not come back`);
+    }
+
+    // Money: what the PG kept, from the lines kept and the fees, the refunds once each.
+    const payment = payments.find((p) => p.orderId === order.orderId && p.status === 'APPROVED');
+    if (!payment) {
+      problems.push(`${label}: ${order.status} without an approved payment`);
+      continue;
+    }
+    const returns = claims
+      .filter((c) => c.type === 'RETURN' && c.status === 'COMPLETED')
+      .sort((a, b) => Date.parse(a.completedAt) - Date.parse(b.completedAt));
+    const lines = new Map(order.items.map((i) => [i.id, { ...i, returned: 0, refunded: 0 }]));
+    let fees = 0;
+    for (const claim of returns) {
+      let gross = 0;
+      for (const item of claim.items as Json[]) {
+        const line = lines.get(item.orderItemId);
+        if (!line) {
+          problems.push(`${label}: claim ${claim.id} returns line ${item.orderItemId} it does not have`);
+          continue;
+        }
+        line.returned += item.quantity;
+        const refund =
+          line.returned === line.quantity
+            ? line.payableShare - line.refunded
+            : proportion(line.payableShare, item.quantity, line.quantity);
+        if (line.returned > line.quantity)
+          problems.push(`${label} line ${line.id}: returned ${line.returned}`);
+        if (item.refundAmount !== refund)
+          problems.push(
+            `${label} line ${line.id}: claim ${claim.id} refunds ${item.refundAmount}, not ${refund}`,
+          );
+        line.refunded += refund;
+        gross += refund;
+      }
+      const fee = claim.reason === 'CHANGE_OF_MIND' ? Math.min(returnFee, gross) : 0;
+      if (claim.feeAmount !== fee || claim.refundAmount !== gross - fee)
         problems.push(
-          `claim ${claim.id}: refund ${claim.refundAmount} ≠ lines ${lines} − fee ${claim.feeAmount}`,
+          `${label}: claim ${claim.id} (${claim.reason}) refunds ${claim.refundAmount} with fee ${claim.feeAmount}, not ${gross - fee} with ${fee}`,
+        );
+      fees += fee;
+    }
+    const kept = [...lines.values()].reduce((s, l) => s + l.payableShare - l.refunded, 0);
+    if (payment.amount - payment.refundedAmount !== kept + fees)
+      problems.push(
+        `${label}: paid ${payment.amount} − refunded ${payment.refundedAmount} ≠ lines kept ${kept} + fees ${fees}`,
+      );
+    const refunds = payment.refunds as Json[];
+    for (const claim of returns.filter((c) => c.refundAmount > 0)) {
+      const paidOut = refunds.filter((r) => r.claimId === claim.id);
+      if (paidOut.length !== 1 || paidOut[0].status !== 'DONE' || paidOut[0].amount !== claim.refundAmount)
+        problems.push(
+          `${label}: claim ${claim.id} refunded as ${JSON.stringify(paidOut)}, expected once ${claim.refundAmount}`,
         );
     }
-    for (const item of order.items) {
-      const returned = completed.flatMap((c) => (c.items as Json[]).filter((i) => i.orderItemId === item.id));
-      const units = returned.reduce((s, i) => s + i.quantity, 0);
-      const refund = returned.reduce((s, i) => s + i.refundAmount, 0);
-      if (units > item.quantity)
-        problems.push(`order ${order.orderNumber} line ${item.id}: ${units} returned of ${item.quantity}`);
-      if (refund > item.payableShare || (units === item.quantity && refund !== item.payableShare))
+    for (const refund of refunds.filter((r) => !returns.some((c) => c.id === r.claimId)))
+      problems.push(`${label}: refund for ${refund.claimId}, which is no completed return`);
+    const atPg = await get(urls.pg!, `/v1/payments/${payment.paymentKey}`, PG_AUTH);
+    const cancelled = (atPg.cancels as Json[]).reduce((s, c) => s + c.cancelAmount, 0);
+    if (
+      atPg.totalAmount - atPg.balanceAmount !== payment.refundedAmount ||
+      cancelled !== payment.refundedAmount ||
+      atPg.cancels.length !== refunds.filter((r) => r.status === 'DONE').length
+    )
+      problems.push(
+        `${label}: the PG cancelled ${cancelled} in ${atPg.cancels.length} (balance ${atPg.balanceAmount} of ${atPg.totalAmount}), payment-service refunded ${payment.refundedAmount}`,
+      );
+    const whole = [...lines.values()].every((l) => l.returned === l.quantity);
+    if (whole !== (order.status === 'RETURNED'))
+      problems.push(`${label} is ${order.status}, but ${whole ? 'every' : 'not every'} unit was returned`);
+
+    // Points: earned once when confirmed, given back once per return.
+    if (!ledgers.has(order.userId)) ledgers.set(order.userId, await ledgerOf(urls.user, order.userId));
+    const mine = ledgers.get(order.userId)!.filter((e) => String(e.reason).includes(order.orderNumber));
+    const earned = mine.filter((e) => e.type === 'EARN');
+    const award = Number((BigInt(payment.amount - payment.refundedAmount) * BigInt(basisPoints)) / 10_000n);
+    if (shipped?.confirmedAt) {
+      // Nothing to award (a wholly returned order) writes no entry.
+      const expected = award > 0 ? [award] : [];
+      if (JSON.stringify(earned.map((e) => e.amount)) !== JSON.stringify(expected))
         problems.push(
-          `order ${order.orderNumber} line ${item.id}: refunded ${refund} for ${units}/${item.quantity} of a ${item.payableShare} share`,
+          `${label}: confirmed, earned ${JSON.stringify(earned.map((e) => e.amount))}, expected ${JSON.stringify(expected)}`,
         );
-    }
+    } else if (earned.length > 0) problems.push(`${label}: not confirmed, but earned points`);
+    const pointsBack = returns.filter((c) => c.pointsRefund > 0);
+    const returned = mine.filter((e) => e.type === 'RETURN');
+    const back = returned.reduce((s, e) => s + e.amount, 0);
+    const expected = pointsBack.reduce((s, c) => s + c.pointsRefund, 0);
+    if (returned.length !== pointsBack.length || back !== expected)
+      problems.push(
+        `${label}: ${returned.length} point returns of ${back}, expected ${pointsBack.length} of ${expected}`,
+      );
   }
   return problems;
 }

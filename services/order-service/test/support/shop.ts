@@ -10,16 +10,20 @@ import {
 import {
   asService,
   buyPoints,
+  defineEventRecorder,
   jsonClient,
+  type SeenEvent,
   asUser as signedIn,
   startTestService,
   uniqueName,
 } from '@sagamart/testkit';
 import authService from '../../../auth-service/src/index.ts';
+import mockCourier from '../../../mock-courier/src/index.ts';
 import mockPg from '../../../mock-pg/src/index.ts';
 import paymentService from '../../../payment-service/src/index.ts';
 import productService from '../../../product-service/src/index.ts';
 import promotionService from '../../../promotion-service/src/index.ts';
+import shippingService from '../../../shipping-service/src/index.ts';
 import userService from '../../../user-service/src/index.ts';
 import orderService from '../../src/index.ts';
 import type { ShopUrls } from './invariants.ts';
@@ -62,7 +66,12 @@ const PARTICIPANTS = {
   'payment-service': paymentService,
   'order-service': orderService,
 } as const;
-export type ShopService = keyof typeof PARTICIPANTS;
+/** The after-sale services (issue 10), in the shop when `afterSale` is set. */
+const AFTER_SALE = {
+  'mock-courier': mockCourier,
+  'shipping-service': shippingService,
+} as const;
+export type ShopService = keyof typeof PARTICIPANTS | keyof typeof AFTER_SALE;
 
 export interface ShopOptions {
   /** order-service's `orders.*` settings (merged over the test defaults below). */
@@ -73,6 +82,11 @@ export interface ShopOptions {
   transport?: ConfigTree;
   /** Any other settings for every service (merged last). */
   shared?: ConfigTree;
+  /**
+   * Also run the mock courier and shipping-service (waybills issued at once, tracking polled every
+   * 100 ms); `true` for the test defaults, or settings merged over them.
+   */
+  afterSale?: boolean | { courier?: ConfigTree; shipping?: ConfigTree };
 }
 
 /**
@@ -82,6 +96,12 @@ export interface ShopOptions {
  */
 export async function startShop(options: ShopOptions = {}) {
   const registry = new TestRegistry();
+  const afterSale = options.afterSale ? (options.afterSale === true ? {} : options.afterSale) : undefined;
+  const factories: Partial<Record<ShopService, ServiceFactory<unknown>>> = {
+    ...PARTICIPANTS,
+    ...(afterSale ? AFTER_SALE : {}),
+  } as Record<ShopService, ServiceFactory<unknown>>;
+  const names = Object.keys(factories) as ShopService[];
   const shared: ConfigTree = {
     ...options.transport,
     bus: { database: uniqueName('t_bus'), pollMs: 100 },
@@ -105,8 +125,8 @@ export async function startShop(options: ShopOptions = {}) {
       {
         orders: {
           placeWaitMs: 3_000,
-          // No shipping-service in this shop: a paid order is cancelled without asking it.
-          cancel: { askShipping: false },
+          // Without shipping-service a paid order is cancelled without asking it.
+          cancel: { askShipping: Boolean(afterSale) },
           stuckAfterSeconds: 60,
           saga: { pollMs: 100, retryBaseMs: 50, retryMaxMs: 400, callTimeoutMs: 2_000, leaseMs: 5_000 },
         },
@@ -114,15 +134,30 @@ export async function startShop(options: ShopOptions = {}) {
       },
       { orders: options.orders ?? {} },
     ),
+    'mock-courier': mergeConfig({ mockCourier: { stepMs: 100 } }, afterSale?.courier ?? {}),
+    'shipping-service': mergeConfig(
+      {
+        http: { client: { timeoutMs: 2_000, breaker: { minimumNumberOfCalls: 5, halfOpenAfterMs: 300 } } },
+        shipping: {
+          courier: { timeoutMs: 1_000 },
+          autoDispatchDelayMs: 0,
+          dispatch: { intervalMs: 100 },
+          tracking: { pollIntervalMs: 100, tickMs: 50, retryBaseMs: 100, retryMaxMs: 400, leaseMs: 3_000 },
+          autoConfirm: { intervalMs: 200 },
+        },
+      },
+      afterSale?.shipping ?? {},
+    ),
   };
-  const databases = Object.fromEntries(
-    Object.keys(PARTICIPANTS).map((name) => [name, uniqueName('t_shop')]),
-  ) as Record<ShopService, string>;
+  const databases = Object.fromEntries(names.map((name) => [name, uniqueName('t_shop')])) as Record<
+    ShopService,
+    string
+  >;
   const running = new Map<ShopService, Service<unknown>>();
   const proxies = new Map<string, HoldingProxy>();
 
   const start = async (name: ShopService) => {
-    const service = await startTestService(PARTICIPANTS[name] as ServiceFactory<unknown>, {
+    const service = await startTestService(factories[name]!, {
       discovery: registry.forService(),
       config: mergeConfig(mergeConfig(shared, { database: { name: databases[name] } }), configs[name]),
     });
@@ -136,7 +171,7 @@ export async function startShop(options: ShopOptions = {}) {
       proxies.set(name, proxy);
       registry.route(name, proxy.url);
     }
-    for (const name of Object.keys(PARTICIPANTS) as ShopService[]) await start(name);
+    for (const name of names) await start(name);
   } catch (error) {
     await Promise.allSettled([...running.values()].map((s) => s.stop()));
     throw error;
@@ -158,6 +193,7 @@ export async function startShop(options: ShopOptions = {}) {
 
   let categoryId: number | undefined;
   let publisher: Service<unknown> | undefined;
+  const recorders: Service<unknown>[] = [];
   let products = 0;
 
   const shop = {
@@ -180,6 +216,9 @@ export async function startShop(options: ShopOptions = {}) {
         promotion: url('promotion-service'),
         payment: url('payment-service'),
         order: url('order-service'),
+        ...(afterSale
+          ? { shipping: url('shipping-service'), courier: url('mock-courier'), pg: url('mock-pg') }
+          : {}),
       };
     },
     /** Stops a service; its database stays. */
@@ -200,6 +239,8 @@ export async function startShop(options: ShopOptions = {}) {
     },
     async close() {
       const order: ShopService[] = [
+        'shipping-service',
+        'mock-courier',
         'order-service',
         'payment-service',
         'mock-pg',
@@ -209,6 +250,7 @@ export async function startShop(options: ShopOptions = {}) {
         'auth-service',
       ];
       await publisher?.stop();
+      for (const recorder of recorders) await recorder.stop();
       for (const name of order) await running.get(name)?.stop();
       running.clear();
       await Promise.all([...proxies.values()].map((p) => p.close()));
@@ -222,6 +264,23 @@ export async function startShop(options: ShopOptions = {}) {
       publisher ??= await startTestService(eventProbe, { config: shared });
       const ctx = publisher.context;
       await ctx.transaction((trx) => ctx.publish(trx, contract, payload, messageId ? { messageId } : {}));
+    },
+
+    /**
+     * A stand-in consumer that records every event of `topics` published from now on, in arrival
+     * order (what a test re-publishes as duplicate deliveries).
+     */
+    async recorder(topics: readonly string[]) {
+      const name = uniqueName('shop-recorder').replaceAll('_', '-');
+      const service = await startTestService(defineEventRecorder(name, topics), {
+        topology: { [name]: [...topics] },
+        config: mergeConfig(shared, { database: { name: uniqueName('t_shop') } }),
+      });
+      recorders.push(service);
+      return {
+        events: async (): Promise<SeenEvent[]> =>
+          (await jsonClient(service, { anonymous: true }).get('/events')).body,
+      };
     },
 
     /** A signed-up user (김구매) with this many points; answers the identity headers, the id and the e-mail. */
