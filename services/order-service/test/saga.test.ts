@@ -523,11 +523,9 @@ describe('order saga', () => {
       expect(refused.status).toBe(400);
     }
     expect(await status(user, mine.orderId)).not.toBe('CANCELLED');
-    const cancelled = await shop
-      .api('order-service')
-      .post(`/api/admin/orders/${mine.orderId}/cancel`, {
-        reason: '  주문하신 색상이 입고되지 않았습니다  ',
-      });
+    const cancelled = await shop.api('order-service').post(`/api/admin/orders/${mine.orderId}/cancel`, {
+      reason: '  주문하신 색상이 입고되지 않았습니다  ',
+    });
     expect(cancelled.body).toMatchObject({
       status: 'CANCELLED',
       cancelReason: 'ADMIN_CANCELLED',
