@@ -1,10 +1,19 @@
 import { ADDRESS_BOOK_LIMIT, type AddressBody, type AddressView } from '@sagamart/contracts/http/addresses';
-import { conflict, type Kysely, notFound, type ServiceContext, sql } from '@sagamart/kit';
+import {
+  conflict,
+  type Kysely,
+  type MessagingTables,
+  notFound,
+  type Selectable,
+  type ServiceContext,
+  sql,
+} from '@sagamart/kit';
 import { normalizePhone } from '../domain/user.ts';
 import type { UserDb } from '../infra/schema.ts';
 import type { Users } from './users.ts';
 
-type AddressRow = UserDb['addresses'] & { id: string; created_at: Date; updated_at: Date };
+type AddressRow = Selectable<UserDb['addresses']>;
+type Db = Kysely<UserDb & MessagingTables>;
 
 /**
  * The signed-in shopper's address book. Every change locks the user's row first, so two tabs saving at
@@ -109,7 +118,7 @@ export class AddressBook {
   }
 
   /** Someone else's address is as absent as a deleted one (404), so ids reveal nothing. */
-  private async owned(db: Kysely<UserDb>, userId: string, id: string): Promise<AddressRow> {
+  private async owned(db: Db, userId: string, id: string): Promise<AddressRow> {
     const row = await db
       .selectFrom('addresses')
       .selectAll()
@@ -121,7 +130,7 @@ export class AddressBook {
   }
 }
 
-async function clearDefault(db: Kysely<UserDb>, userId: string, except?: string): Promise<void> {
+async function clearDefault(db: Db, userId: string, except?: string): Promise<void> {
   let query = db
     .updateTable('addresses')
     .set({ is_default: false })

@@ -1,5 +1,5 @@
 import { Card, SimpleGrid, Stack, TextInput, Title } from '@mantine/core';
-import type { ChangeEvent } from 'react';
+import type { ChangeEvent, ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DeliveryFormValues } from '../../orders/delivery-form.ts';
 
@@ -13,7 +13,15 @@ interface DeliveryForm {
   };
 }
 
-export function DeliveryFields({ form, disabled }: { form: DeliveryForm; disabled: boolean }) {
+interface DeliveryFieldsProps {
+  form: DeliveryForm;
+  disabled: boolean;
+  /** Above the fields (the saved addresses to pick from) and below them (save this one). */
+  above?: ReactNode;
+  below?: ReactNode;
+}
+
+export function DeliveryFields({ form, disabled, above, below }: DeliveryFieldsProps) {
   const { t } = useTranslation();
   return (
     <Card withBorder padding="lg" component="section" aria-labelledby="delivery-title">
@@ -21,6 +29,7 @@ export function DeliveryFields({ form, disabled }: { form: DeliveryForm; disable
         <Title id="delivery-title" order={2} size="h4">
           {t('delivery.title')}
         </Title>
+        {above}
         <SimpleGrid cols={{ base: 1, sm: 2 }}>
           <TextInput
             label={t('delivery.receiverName')}
@@ -66,6 +75,7 @@ export function DeliveryFields({ form, disabled }: { form: DeliveryForm; disable
           disabled={disabled}
           {...form.field('memo')}
         />
+        {below}
       </Stack>
     </Card>
   );
