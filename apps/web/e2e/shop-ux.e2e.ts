@@ -10,6 +10,7 @@ import {
   horizontalOverflow,
   PHONE,
   saveScreenshot,
+  settle,
   visibleText,
 } from './support/page-scan.ts';
 import { logIn } from './support/pages.ts';
@@ -32,6 +33,10 @@ const PAGES = (shopper: Shopper) => [
   { name: 'my-orders', path: '/me/orders' },
   { name: 'order', path: `/me/orders/${shopper.order.orderId}` },
   { name: 'points', path: '/me/points' },
+  { name: 'search', path: `/products?${new URLSearchParams({ q: '맨투맨' })}` },
+  { name: 'profile', path: '/me/profile' },
+  { name: 'addresses', path: '/me/addresses' },
+  { name: 'coupons', path: '/me/coupons' },
   {
     name: 'payment-cancelled',
     path: `/payment/fail?${new URLSearchParams({
@@ -158,19 +163,6 @@ describe('the shop reads as a Korean shop, on a phone too', { timeout: 600_000 }
     await context.close();
   });
 });
-
-/** Waits until the page's data has arrived: no skeletons or loaders left. */
-async function settle(page: Page): Promise<void> {
-  await page.waitForLoadState('networkidle');
-  await page.waitForFunction(
-    () => !document.querySelector('.mantine-Skeleton-root, .mantine-Loader-root'),
-    null,
-    {
-      timeout: 15_000,
-    },
-  );
-  await page.evaluate(() => document.fonts.ready);
-}
 
 async function seedCart(page: Page, shopper: Shopper): Promise<void> {
   const line: CartItem = {

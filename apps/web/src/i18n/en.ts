@@ -174,21 +174,26 @@ export const en: Translation = {
   },
   home: {
     heroTitle: 'Everyday things, delivered tomorrow.',
-    heroText: 'Sweatshirts, sneakers, bags and more. Pay with points you charge in one tap.',
+    heroText:
+      'Sweatshirts, sneakers, bags and more. Confirm a purchase and 1% of what you paid comes back as points.',
     shopAll: 'Shop all products',
     join: 'Create an account',
     categories: 'Shop by category',
     newArrivals: 'New arrivals',
     popular: 'Popular now',
+    popularNote: 'Best sellers first',
+    newNote: 'Latest first',
     seeAll: 'See all',
     empty: 'Nothing here yet.',
   },
   product: {
     soldOut: 'Sold out',
     regularPrice: 'Regular price ',
-    noImage: 'No image',
   },
   productDetail: {
+    images: 'Product images',
+    imageOf: '{{name}}, image {{number}}',
+    showImage: 'Show image {{number}} of {{count}}',
     breadcrumb: 'Breadcrumb',
     details: 'Product details',
     code: 'Product code {{code}}',
