@@ -99,7 +99,7 @@ describe('the shopper journey, Korean first', { timeout: 900_000 }, () => {
           { timeout: 15_000 },
         );
         assert.match(
-          decodeURIComponent((await line.getByRole('img').getAttribute('src')) ?? ''),
+          decodeURIComponent((await line.locator('img').getAttribute('src')) ?? ''),
           /<svg/,
           'the cart line has its drawn picture',
         );

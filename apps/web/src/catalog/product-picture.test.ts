@@ -15,6 +15,9 @@ describe('generated product pictures', () => {
     expect(pictureKind(['원피스/스커트', '롱 스커트'])).toBe('skirt');
     expect(pictureKind(['원피스/스커트', '미디 원피스'])).toBe('dress');
     expect(pictureKind([])).toBe('tee');
+    // The product's name is more specific than a broad category.
+    expect(pictureKind(['스포츠/레저', '등산/아웃도어'], '초경량 바람막이 재킷')).toBe('jacket');
+    expect(pictureKind(['스포츠/레저', '스포츠 상의'], '드라이핏 트레이닝 티셔츠')).toBe('tee');
   });
 
   it('draws each colour in its own fill, and an unknown colour in neutral grey', () => {

@@ -28,7 +28,7 @@ const KIND_BY_WORD: ReadonlyArray<[RegExp, PictureKind]> = [
   [/팬츠|바지|슬랙스|데님|조거|하의|pants|jeans/i, 'pants'],
   [/스커트|skirt/i, 'skirt'],
   [/원피스|dress/i, 'dress'],
-  [/아우터|블루종|코트|패딩|재킷|자켓|집업|outer|jacket|coat/i, 'jacket'],
+  [/아우터|블루종|코트|패딩|재킷|자켓|집업|바람막이|아웃도어|outer|jacket|coat/i, 'jacket'],
   [/신발|스니커즈|러닝|구두|부츠|샌들|슬리퍼|하이탑|단화|shoe|sneaker|boot/i, 'shoe'],
   [/가방|백팩|크로스백|토트|에코백|bag/i, 'bag'],
   [/모자|캡|비니|햇|cap|hat|beanie/i, 'cap'],
@@ -36,9 +36,12 @@ const KIND_BY_WORD: ReadonlyArray<[RegExp, PictureKind]> = [
   [/머플러|벨트|소품|scarf|belt/i, 'scarf'],
 ];
 
-/** The kind of picture for a product, from its category path (deepest category first wins). */
-export function pictureKind(categoryNames: readonly string[]): PictureKind {
-  for (const name of [...categoryNames].reverse()) {
+/**
+ * The kind of picture for a product: its name says it best ("바람막이 재킷" under 스포츠/레저), then its
+ * categories, the deepest first.
+ */
+export function pictureKind(categoryNames: readonly string[], productName = ''): PictureKind {
+  for (const name of [productName, ...[...categoryNames].reverse()]) {
     for (const [pattern, kind] of KIND_BY_WORD) if (pattern.test(name)) return kind;
   }
   return 'tee';

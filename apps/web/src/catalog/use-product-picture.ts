@@ -15,8 +15,12 @@ export function firstColour(product: Pick<ProductDetail, 'optionGroups'>): strin
 }
 
 /** A product's drawn picture in `colour`: the silhouette follows its breadcrumb. */
-export function detailPictureUrl(product: Pick<ProductDetail, 'breadcrumb'>, colour: string | null): string {
-  return productPictureUrl(pictureKind(product.breadcrumb.map((category) => category.name)), colour);
+export function detailPictureUrl(
+  product: Pick<ProductDetail, 'breadcrumb' | 'name'>,
+  colour: string | null,
+): string {
+  const categories = product.breadcrumb.map((category) => category.name);
+  return productPictureUrl(pictureKind(categories, product.name), colour);
 }
 
 /** The drawn picture of a cart line: its product's silhouette in the line's SKU colour. */
@@ -36,7 +40,7 @@ export function useCardPicture(product: ProductCard): string | null {
   if (product.thumbnailUrl) return product.thumbnailUrl;
   if (!tree.data || detail.isPending) return null;
   const names = categoryNames(tree.data, product.categoryIds[0] ?? null);
-  return productPictureUrl(pictureKind(names), detail.data ? firstColour(detail.data) : null);
+  return productPictureUrl(pictureKind(names, product.name), detail.data ? firstColour(detail.data) : null);
 }
 
 function categoryNames(tree: readonly CategoryNode[], id: number | null): string[] {
