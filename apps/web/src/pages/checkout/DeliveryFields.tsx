@@ -5,7 +5,7 @@ import type { DeliveryFormValues } from '../../orders/delivery-form.ts';
 
 type Name = keyof DeliveryFormValues & string;
 
-interface DeliveryForm {
+export interface DeliveryForm {
   field(name: Name): {
     value: string | undefined;
     error: string | undefined;
@@ -30,44 +30,7 @@ export function DeliveryFields({ form, disabled, above, below }: DeliveryFieldsP
           {t('delivery.title')}
         </Title>
         {above}
-        <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <TextInput
-            label={t('delivery.receiverName')}
-            autoComplete="shipping name"
-            disabled={disabled}
-            {...form.field('receiverName')}
-          />
-          <TextInput
-            label={t('delivery.receiverPhone')}
-            type="tel"
-            autoComplete="shipping tel"
-            placeholder="010-1234-5678"
-            disabled={disabled}
-            {...form.field('receiverPhone')}
-          />
-        </SimpleGrid>
-        <TextInput
-          label={t('delivery.zipcode')}
-          inputMode="numeric"
-          autoComplete="shipping postal-code"
-          maw={160}
-          disabled={disabled}
-          {...form.field('zipcode')}
-        />
-        <TextInput
-          label={t('delivery.address')}
-          autoComplete="shipping street-address"
-          disabled={disabled}
-          {...form.field('address')}
-        />
-        <TextInput
-          label={t('delivery.addressDetail')}
-          description={t('common.optional')}
-          autoComplete="shipping address-line2"
-          placeholder="101동 1001호"
-          disabled={disabled}
-          {...form.field('addressDetail')}
-        />
+        <AddressInputs form={form} disabled={disabled} />
         <TextInput
           label={t('delivery.memo')}
           description={t('common.optional')}
@@ -78,5 +41,52 @@ export function DeliveryFields({ form, disabled, above, below }: DeliveryFieldsP
         {below}
       </Stack>
     </Card>
+  );
+}
+
+/** Who receives the parcel and where: the delivery form's fields, and the address book's. */
+export function AddressInputs({ form, disabled }: { form: DeliveryForm; disabled: boolean }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      <SimpleGrid cols={{ base: 1, sm: 2 }}>
+        <TextInput
+          label={t('delivery.receiverName')}
+          autoComplete="shipping name"
+          disabled={disabled}
+          {...form.field('receiverName')}
+        />
+        <TextInput
+          label={t('delivery.receiverPhone')}
+          type="tel"
+          autoComplete="shipping tel"
+          placeholder="010-1234-5678"
+          disabled={disabled}
+          {...form.field('receiverPhone')}
+        />
+      </SimpleGrid>
+      <TextInput
+        label={t('delivery.zipcode')}
+        inputMode="numeric"
+        autoComplete="shipping postal-code"
+        maw={160}
+        disabled={disabled}
+        {...form.field('zipcode')}
+      />
+      <TextInput
+        label={t('delivery.address')}
+        autoComplete="shipping street-address"
+        disabled={disabled}
+        {...form.field('address')}
+      />
+      <TextInput
+        label={t('delivery.addressDetail')}
+        description={t('common.optional')}
+        autoComplete="shipping address-line2"
+        placeholder="101동 1001호"
+        disabled={disabled}
+        {...form.field('addressDetail')}
+      />
+    </>
   );
 }

@@ -1,4 +1,4 @@
-import { Button, Checkbox, Group, SimpleGrid, Stack, TextInput } from '@mantine/core';
+import { Button, Checkbox, Group, Stack, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/api-error.ts';
@@ -11,6 +11,7 @@ import {
   deliveryFromAddress,
   type SavedAddress,
 } from '../../users/addresses-api.ts';
+import { AddressInputs } from '../checkout/DeliveryFields.tsx';
 
 interface AddressFormProps {
   /** The address being edited; a new one when absent. */
@@ -60,31 +61,7 @@ export function AddressForm({ address, saving, error, onSave, onCancel }: Addres
           maw={240}
           {...form.field('label')}
         />
-        <SimpleGrid cols={{ base: 1, sm: 2 }}>
-          <TextInput label={t('delivery.receiverName')} autoComplete="name" {...form.field('receiverName')} />
-          <TextInput
-            label={t('delivery.receiverPhone')}
-            type="tel"
-            autoComplete="tel"
-            placeholder="010-1234-5678"
-            {...form.field('receiverPhone')}
-          />
-        </SimpleGrid>
-        <TextInput
-          label={t('delivery.zipcode')}
-          inputMode="numeric"
-          autoComplete="postal-code"
-          maw={160}
-          {...form.field('zipcode')}
-        />
-        <TextInput label={t('delivery.address')} autoComplete="street-address" {...form.field('address')} />
-        <TextInput
-          label={t('delivery.addressDetail')}
-          description={t('common.optional')}
-          autoComplete="address-line2"
-          placeholder="101동 1001호"
-          {...form.field('addressDetail')}
-        />
+        <AddressInputs form={form} disabled={saving} />
         {!address?.isDefault && (
           <Checkbox
             label={t('addressBook.isDefault')}
