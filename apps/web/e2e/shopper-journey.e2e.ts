@@ -160,7 +160,7 @@ describe('the shopper journey, Korean first', { timeout: 900_000 }, () => {
         await page
           .getByRole('radiogroup', { name: '저장된 배송지에서 선택' })
           .getByRole('radio', { checked: true })
-          .waitFor();
+          .waitFor({ state: 'attached' });
         await payable.filter({ hasText: amount }).waitFor();
         await look('checkout-retry');
         await page.getByRole('button', { name: '결제하기' }).click();
