@@ -46,6 +46,10 @@ describe('the shopper journey, Korean first', { timeout: 900_000 }, () => {
         const overflow = await horizontalOverflow(page);
         if (overflow > 0) problems.push(`${name}: ${overflow}px wider than the screen`);
         for (const finding of findInternalText(await visibleText(page))) problems.push(`${name}: ${finding}`);
+        // Read, then closed, as a shopper would: the toasts would hide the page in the screenshot.
+        for (const close of await page.locator('.mantine-Notification-closeButton').all())
+          await close.click();
+        await page.locator('.mantine-Notification-root').first().waitFor({ state: 'detached' });
         await saveScreenshot(page, `journey-${name}-${size}`);
       };
 
