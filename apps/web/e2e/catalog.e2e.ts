@@ -195,7 +195,7 @@ describe('catalog', { timeout: 600_000 }, () => {
 
       // The admin hides the test product: the shop's showroom is the seed's, not the tests'.
       await admin.goto(`/admin/products/${productId}`);
-      await admin.getByRole('checkbox', { name: 'Shown in the shop' }).uncheck();
+      await admin.getByLabel('Shown in the shop', { exact: true }).uncheck();
       await admin.getByRole('button', { name: 'Save', exact: true }).click();
       await admin.getByText(`Product ${productCode} saved.`).waitFor();
       await waitForSearchCount(suite.environment.gatewayUrl, word, 0);
