@@ -200,7 +200,7 @@ describe('catalog', { timeout: 600_000 }, () => {
       await admin.getByText(`Product ${productCode} saved.`).waitFor();
       await waitForSearchCount(suite.environment.gatewayUrl, word, 0);
       await shopper.goto(`/products?q=${encodeURIComponent(word)}`);
-      await shopper.getByRole('heading', { name: 'No products found' }).waitFor();
+      await shopper.getByText('No products found', { exact: true }).waitFor();
     });
 
     assert.deepEqual(pageErrors, []);
