@@ -192,6 +192,15 @@ describe('catalog', { timeout: 600_000 }, () => {
       await logIn(shopper, email, PASSWORD);
       await shopper.getByRole('button', { name: 'Log out' }).waitFor();
       await expectCartLine(shopper, STOCK['블랙 / L'], BLACK_L_PRICE);
+
+      // The admin hides the test product: the shop's showroom is the seed's, not the tests'.
+      await admin.goto(`/admin/products/${productId}`);
+      await admin.getByLabel('Shown in the shop', { exact: true }).uncheck();
+      await admin.getByRole('button', { name: 'Save', exact: true }).click();
+      await admin.getByText(`Product ${productCode} saved.`).waitFor();
+      await waitForSearchCount(suite.environment.gatewayUrl, word, 0);
+      await shopper.goto(`/products?q=${encodeURIComponent(word)}`);
+      await shopper.getByText('No products found', { exact: true }).waitFor();
     });
 
     assert.deepEqual(pageErrors, []);
@@ -259,6 +268,19 @@ async function waitForCatalogStock(
   throw new Error(
     `The catalog never showed ${expected.stock} of ${expected.색상}/${expected.사이즈} (${last})`,
   );
+}
+
+/** Polls the public search until `q` finds `expected` products (the catalog follows by events). */
+async function waitForSearchCount(gatewayUrl: string, q: string, expected: number): Promise<void> {
+  const deadline = Date.now() + SETTLE_MS;
+  let found: number | undefined;
+  while (Date.now() < deadline) {
+    const response = await fetch(`${gatewayUrl}/api/catalog/products?${new URLSearchParams({ q })}`);
+    if (response.ok) found = ((await response.json()) as { totalElements: number }).totalElements;
+    if (found === expected) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  assert.equal(found, expected, `products found for ${q}`);
 }
 
 /** `12,900원`, as the web app prints amounts. */

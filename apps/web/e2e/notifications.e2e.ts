@@ -83,8 +83,8 @@ describe('live notifications', { timeout: 300_000 }, () => {
       );
 
       // The bell lists both; opening one marks it read.
-      await watching.getByRole('button', { name: /^알림/ }).click();
-      const list = watching.getByRole('list', { name: '알림 목록' });
+      await watching.getByRole('button', { name: /^Notifications/ }).click();
+      const list = watching.getByRole('list', { name: 'Notification list' });
       await list.getByText('주문이 접수되었습니다', { exact: true }).waitFor();
       await list.getByText('결제가 완료되었습니다', { exact: true }).click();
       await watching.getByTestId('notification-count').filter({ hasText: '1' }).waitFor();

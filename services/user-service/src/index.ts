@@ -10,6 +10,7 @@ import { defineService, on, type ServiceContext } from '@sagamart/kit';
 import { type BootstrapAdmin, bootstrapAdmin } from './app/bootstrap-admin.ts';
 import { userModule } from './app/module.ts';
 import { migrations, type UserDb } from './infra/schema.ts';
+import { registerAddressRoutes } from './routes/address-routes.ts';
 import { registerAdminRoutes } from './routes/admin-routes.ts';
 import { registerInternalRoutes } from './routes/internal-routes.ts';
 import { registerPointsRoutes } from './routes/points-routes.ts';
@@ -45,7 +46,7 @@ export default defineService<UserDb>({
   name: 'user-service',
   port: 8082,
   description:
-    'Users: signup, profile, points (charged through the PG) and admin user management. Publishes user.registered, user.updated and point.charge.requested|cancelled.',
+    'Users: signup, profile, address book, points (charged through the PG) and admin user management. Publishes user.registered, user.updated and point.charge.requested|cancelled.',
   defaults: userDefaults,
   // Production refuses the documented development admin password (BOOTSTRAP_ADMIN_PASSWORD).
   secrets: ['bootstrap.admin.password'],
@@ -84,6 +85,7 @@ export default defineService<UserDb>({
   },
   routes: (app, ctx) => {
     registerUserRoutes(app, ctx);
+    registerAddressRoutes(app, ctx);
     registerPointsRoutes(app, ctx);
     registerAdminRoutes(app, ctx);
     registerInternalRoutes(app, ctx);

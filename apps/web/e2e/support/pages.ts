@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import type { Locator, Page } from 'playwright-core';
 
-/** Fills and submits the login form; the caller asserts where that leads. */
+/** Fills and submits the login form, in English or Korean; the caller asserts where that leads. */
 export async function logIn(page: Page, email: string, password: string): Promise<void> {
   // Wait for the login page itself: right after a client-side navigation the URL changes before
   // the new page renders, and the previous page may have fields with the same labels.
-  await page.getByRole('heading', { name: 'Log in', level: 1 }).waitFor();
-  await page.getByLabel('Email', { exact: true }).fill(email);
-  await page.getByLabel('Password', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Log in', exact: true }).click();
+  await page.getByRole('heading', { name: /^(Log in|로그인)$/, level: 1 }).waitFor();
+  await page.getByLabel(/^(Email|이메일)$/).fill(email);
+  await page.getByLabel(/^(Password|비밀번호)$/).fill(password);
+  await page.getByRole('button', { name: /^(Log in|로그인)$/ }).click();
 }
 
 /** Polls until the input shows `expected` (forms fill in once their query has loaded). */

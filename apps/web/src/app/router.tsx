@@ -27,6 +27,7 @@ import { UsersPage } from '../pages/admin/UsersPage.tsx';
 import { LoginPage } from '../pages/auth/LoginPage.tsx';
 import { SignupPage } from '../pages/auth/SignupPage.tsx';
 import { CheckoutPage } from '../pages/checkout/CheckoutPage.tsx';
+import { AddressesPage } from '../pages/me/AddressesPage.tsx';
 import { ChargeFailPage, ChargeSuccessPage } from '../pages/me/ChargeResultPage.tsx';
 import { MyCouponsPage } from '../pages/me/MyCouponsPage.tsx';
 import { MyOrderDetailPage } from '../pages/me/MyOrderDetailPage.tsx';
@@ -89,6 +90,7 @@ export function createAppRouter() {
               children: [
                 { index: true, element: <Navigate to="profile" replace /> },
                 { path: 'profile', element: <ProfilePage /> },
+                { path: 'addresses', element: <AddressesPage /> },
                 { path: 'points', element: <PointsPage /> },
                 { path: 'points/charge/success', element: <ChargeSuccessPage /> },
                 { path: 'points/charge/fail', element: <ChargeFailPage /> },

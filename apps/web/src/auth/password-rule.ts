@@ -8,8 +8,8 @@ import {
   PASSWORD_MIN_LENGTH,
   PASSWORD_PATTERN,
   PASSWORD_RULE_MESSAGE,
-  PASSWORD_TOO_LONG_MESSAGE,
 } from '@sagamart/contracts/rules';
+import { i18n } from '../i18n/i18n.ts';
 
 export {
   isValidPassword,
@@ -20,8 +20,18 @@ export {
   PASSWORD_RULE_MESSAGE,
 };
 
+/** The policy in the shopper's language (the contracts' message is the server's English). */
+export function passwordRuleText(): string {
+  return i18n.t('rule.password');
+}
+
+export function passwordConfirmProblem(password: string, confirm: string): string | undefined {
+  return confirm === password ? undefined : i18n.t('rule.passwordConfirm');
+}
+
 /** What is wrong with `password`, or undefined when it satisfies the policy. */
 export function passwordProblem(password: string): string | undefined {
-  if (password.length > PASSWORD_MAX_LENGTH) return PASSWORD_TOO_LONG_MESSAGE;
-  return isValidPassword(password) ? undefined : PASSWORD_RULE_MESSAGE;
+  if (password.length > PASSWORD_MAX_LENGTH)
+    return i18n.t('rule.passwordTooLong', { max: PASSWORD_MAX_LENGTH });
+  return isValidPassword(password) ? undefined : passwordRuleText();
 }

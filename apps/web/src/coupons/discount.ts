@@ -1,6 +1,7 @@
 import type * as promotions from '@sagamart/contracts/http/promotions';
 import type { Static } from 'typebox';
 import { serverEnum } from '../api/server-enum.ts';
+import { i18n } from '../i18n/i18n.ts';
 import { formatWon } from '../lib/format.ts';
 
 // The discount terms coupons and discount policies share, as promotion-service defines them.
@@ -24,12 +25,14 @@ export type DiscountTerms = Pick<
 export function describeDiscount(
   terms: Pick<DiscountTerms, 'discountType' | 'discountValue' | 'maxDiscount'>,
 ) {
-  if (terms.discountType === 'FIXED') return `${formatWon(terms.discountValue)} off`;
-  const cap = terms.maxDiscount === null ? '' : ` (up to ${formatWon(terms.maxDiscount)})`;
-  return `${terms.discountValue}% off${cap}`;
+  if (terms.discountType === 'FIXED')
+    return i18n.t('discount.fixed', { amount: formatWon(terms.discountValue) });
+  return terms.maxDiscount === null
+    ? i18n.t('discount.rate', { rate: terms.discountValue })
+    : i18n.t('discount.rateCapped', { rate: terms.discountValue, cap: formatWon(terms.maxDiscount) });
 }
 
 /** `Orders from 30,000원`, or null when there is no minimum. */
 export function describeMinimum(minOrderAmount: number): string | null {
-  return minOrderAmount > 0 ? `Orders from ${formatWon(minOrderAmount)}` : null;
+  return minOrderAmount > 0 ? i18n.t('discount.minimum', { amount: formatWon(minOrderAmount) }) : null;
 }

@@ -1,12 +1,18 @@
-import { type SideNavItem, SideNavLayout } from './SideNavLayout.tsx';
-
-const MY_PAGE_NAV: SideNavItem[] = [
-  { label: 'Profile', to: '/me/profile' },
-  { label: 'Points', to: '/me/points' },
-  { label: 'Orders', to: '/me/orders' },
-  { label: 'Coupons', to: '/me/coupons' },
-];
+import { useTranslation } from 'react-i18next';
+import { SideNavLayout } from './SideNavLayout.tsx';
 
 export function MyPageLayout() {
-  return <SideNavLayout title="My page" items={MY_PAGE_NAV} />;
+  const { t } = useTranslation();
+  return (
+    <SideNavLayout
+      title={t('myPage.title')}
+      items={[
+        { label: t('myPage.profile'), to: '/me/profile' },
+        { label: t('myPage.addresses'), to: '/me/addresses' },
+        { label: t('myPage.points'), to: '/me/points' },
+        { label: t('myPage.orders'), to: '/me/orders' },
+        { label: t('myPage.coupons'), to: '/me/coupons' },
+      ]}
+    />
+  );
 }

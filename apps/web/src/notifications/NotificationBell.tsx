@@ -11,6 +11,7 @@ import {
 } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { formatDateTime } from '../lib/format.ts';
 import { useNotificationStatus } from './NotificationCenter.tsx';
@@ -26,6 +27,7 @@ import {
 /** The header's bell: unread count, the newest notifications, mark read; shows when the live link is down. */
 export function NotificationBell() {
   const [opened, setOpened] = useState(false);
+  const { t } = useTranslation();
   const status = useNotificationStatus();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
@@ -47,13 +49,8 @@ export function NotificationBell() {
   return (
     <Group gap={4} wrap="nowrap">
       {offline && (
-        <Text
-          size="xs"
-          c="red.7"
-          data-testid="notification-status"
-          title="실시간 알림 연결이 끊겼습니다. 다시 연결하는 중입니다."
-        >
-          오프라인
+        <Text size="xs" c="red.7" data-testid="notification-status" title={t('notifications.offlineText')}>
+          {t('notifications.offline')}
         </Text>
       )}
       <Popover opened={opened} onChange={setOpened} position="bottom-end" width={340} shadow="md">
@@ -67,7 +64,7 @@ export function NotificationBell() {
             <ActionIcon
               variant="subtle"
               size="lg"
-              aria-label={count > 0 ? `알림, 읽지 않은 알림 ${count}개` : '알림'}
+              aria-label={count > 0 ? t('notifications.unread', { count }) : t('notifications.label')}
               onClick={() => setOpened((o) => !o)}
             >
               <BellIcon />
@@ -76,31 +73,31 @@ export function NotificationBell() {
         </Popover.Target>
         <Popover.Dropdown p="xs">
           <Group justify="space-between" mb="xs">
-            <Text fw={600}>알림</Text>
+            <Text fw={600}>{t('notifications.title')}</Text>
             <Button
               size="compact-xs"
               variant="subtle"
               disabled={count === 0 || readAll.isPending}
               onClick={() => readAll.mutate()}
             >
-              모두 읽음
+              {t('notifications.readAll')}
             </Button>
           </Group>
           <ScrollArea.Autosize mah={380}>
-            <Stack gap={2} role="list" aria-label="알림 목록">
+            <Stack gap={2} role="list" aria-label={t('notifications.list')}>
               {list.isPending && (
                 <Text size="sm" c="dimmed">
-                  불러오는 중…
+                  {t('common.loading')}
                 </Text>
               )}
               {list.isError && (
                 <Text size="sm" c="red">
-                  알림을 불러오지 못했습니다.
+                  {t('notifications.loadFailed')}
                 </Text>
               )}
               {list.data?.content.length === 0 && (
                 <Text size="sm" c="dimmed">
-                  새 알림이 없습니다.
+                  {t('notifications.empty')}
                 </Text>
               )}
               {list.data?.content.map((n) => (

@@ -1,6 +1,6 @@
 import { i18n } from '../i18n/i18n.ts';
 import type { FieldErrors } from '../ui/use-form-fields.ts';
-import { isValidPhone, PHONE_RULE_MESSAGE } from '../users/phone-rule.ts';
+import { isValidPhone } from '../users/phone-rule.ts';
 import type { Delivery } from './orders-api.ts';
 
 export interface DeliveryFormValues extends Record<string, string> {
@@ -36,7 +36,7 @@ export function validateDelivery(values: DeliveryFormValues): FieldErrors<Delive
       : name.length > RECEIVER_NAME_MAX
         ? i18n.t('delivery.tooLong', { max: RECEIVER_NAME_MAX })
         : undefined,
-    receiverPhone: isValidPhone(values.receiverPhone.trim()) ? undefined : PHONE_RULE_MESSAGE,
+    receiverPhone: isValidPhone(values.receiverPhone.trim()) ? undefined : i18n.t('rule.phone'),
     zipcode: ZIPCODE_PATTERN.test(values.zipcode.trim()) ? undefined : i18n.t('delivery.zipcodeInvalid'),
     address: !address
       ? i18n.t('delivery.addressRequired')

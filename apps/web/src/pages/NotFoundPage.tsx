@@ -1,14 +1,9 @@
-import { Button, Stack, Text, Title } from '@mantine/core';
-import { Link } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { usePageTitle } from '../i18n/use-page-title.ts';
+import { ErrorPageBody } from './ErrorPageBody.tsx';
 
 export function NotFoundPage() {
-  return (
-    <Stack gap="sm" py="xl" align="center">
-      <Title order={1}>Page not found</Title>
-      <Text c="dimmed">The page you are looking for does not exist or has moved.</Text>
-      <Button component={Link} to="/" variant="light">
-        Back to the shop
-      </Button>
-    </Stack>
-  );
+  const { t } = useTranslation();
+  usePageTitle(t('title.notFound'));
+  return <ErrorPageBody title={t('errorPage.notFoundTitle')} text={t('errorPage.notFoundText')} />;
 }

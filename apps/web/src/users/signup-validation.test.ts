@@ -1,6 +1,8 @@
 import { SignupBody } from '@sagamart/contracts/http/users';
+import { NAME_MAX_LENGTH } from '@sagamart/contracts/rules';
 import { Value } from 'typebox/value';
 import { describe, expect, it } from 'vitest';
+import { i18n } from '../i18n/i18n.ts';
 import { fieldsWithErrors } from '../ui/use-form-fields.ts';
 import { type SignupFormValues, validateProfile, validateSignup } from './signup-validation.ts';
 
@@ -48,7 +50,9 @@ describe('signup form', () => {
 
 describe('profile form', () => {
   it('says when a name is too long rather than malformed', () => {
-    expect(validateProfile({ name: '가'.repeat(200), phone: '' }).name).toMatch(/at most/);
+    expect(validateProfile({ name: '가'.repeat(200), phone: '' }).name).toBe(
+      i18n.t('rule.nameTooLong', { max: NAME_MAX_LENGTH }),
+    );
     expect(validateProfile({ name: '  ', phone: '' }).name).toBeDefined();
   });
 });

@@ -1,13 +1,8 @@
-import {
-  EMAIL_RULE_MESSAGE,
-  isValidEmail,
-  isValidName,
-  NAME_MAX_LENGTH,
-  NAME_RULE_MESSAGE,
-} from '@sagamart/contracts/rules';
-import { PASSWORD_CONFIRM_MESSAGE, passwordProblem } from '../auth/password-rule.ts';
+import { isValidEmail, isValidName, NAME_MAX_LENGTH } from '@sagamart/contracts/rules';
+import { passwordConfirmProblem, passwordProblem } from '../auth/password-rule.ts';
+import { i18n } from '../i18n/i18n.ts';
 import type { FieldErrors } from '../ui/use-form-fields.ts';
-import { isValidPhone, PHONE_RULE_MESSAGE } from './phone-rule.ts';
+import { isValidPhone } from './phone-rule.ts';
 
 export interface SignupFormValues extends Record<string, string> {
   email: string;
@@ -19,9 +14,9 @@ export interface SignupFormValues extends Record<string, string> {
 
 export function validateSignup(values: SignupFormValues): FieldErrors<SignupFormValues> {
   return {
-    email: isValidEmail(values.email.trim()) ? undefined : EMAIL_RULE_MESSAGE,
+    email: isValidEmail(values.email.trim()) ? undefined : i18n.t('rule.email'),
     password: passwordProblem(values.password),
-    passwordConfirm: values.passwordConfirm === values.password ? undefined : PASSWORD_CONFIRM_MESSAGE,
+    passwordConfirm: passwordConfirmProblem(values.password, values.passwordConfirm),
     ...validateProfile(values),
   };
 }
@@ -33,9 +28,9 @@ export function validateProfile(values: { name: string; phone: string }): { name
   return {
     name: !isValidName(name)
       ? name.length > NAME_MAX_LENGTH
-        ? `Name must be at most ${NAME_MAX_LENGTH} characters.`
-        : NAME_RULE_MESSAGE
+        ? i18n.t('rule.nameTooLong', { max: NAME_MAX_LENGTH })
+        : i18n.t('rule.name')
       : undefined,
-    phone: phone && !isValidPhone(phone) ? PHONE_RULE_MESSAGE : undefined,
+    phone: phone && !isValidPhone(phone) ? i18n.t('rule.phone') : undefined,
   };
 }

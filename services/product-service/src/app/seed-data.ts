@@ -1,5 +1,3 @@
-import type { Rgb } from '../domain/png.ts';
-
 /** A Korean fashion shop in the spirit of the seeds' "박신사": nine top-level categories. */
 export interface SeedCategory {
   name: string;
@@ -79,23 +77,27 @@ export const SEED_CATEGORIES: SeedCategory[] = [
   },
 ];
 
-export const COLOURS: Record<string, { code: string; rgb: Rgb }> = {
-  블랙: { code: 'BK', rgb: [34, 34, 34] },
-  화이트: { code: 'WH', rgb: [236, 236, 232] },
-  그레이: { code: 'GY', rgb: [150, 150, 150] },
-  차콜: { code: 'CH', rgb: [64, 64, 68] },
-  네이비: { code: 'NV', rgb: [31, 45, 84] },
-  베이지: { code: 'BE', rgb: [216, 196, 160] },
-  아이보리: { code: 'IV', rgb: [245, 238, 220] },
-  카키: { code: 'KH', rgb: [107, 112, 64] },
-  브라운: { code: 'BR', rgb: [121, 85, 61] },
-  블루: { code: 'BL', rgb: [52, 101, 164] },
-  인디고: { code: 'IN', rgb: [42, 58, 110] },
-  연청: { code: 'LB', rgb: [150, 180, 210] },
-  레드: { code: 'RD', rgb: [178, 34, 34] },
-  핑크: { code: 'PK', rgb: [236, 170, 190] },
-  그린: { code: 'GN', rgb: [46, 110, 70] },
-  옐로우: { code: 'YL', rgb: [236, 200, 70] },
+/**
+ * The colours the seed uses, with the code each SKU code carries. The shop draws each product's picture
+ * in its colour (apps/web src/catalog/product-picture.ts), so the seed uploads no pictures.
+ */
+export const COLOURS: Record<string, { code: string }> = {
+  블랙: { code: 'BK' },
+  화이트: { code: 'WH' },
+  그레이: { code: 'GY' },
+  차콜: { code: 'CH' },
+  네이비: { code: 'NV' },
+  베이지: { code: 'BE' },
+  아이보리: { code: 'IV' },
+  카키: { code: 'KH' },
+  브라운: { code: 'BR' },
+  블루: { code: 'BL' },
+  인디고: { code: 'IN' },
+  연청: { code: 'LB' },
+  레드: { code: 'RD' },
+  핑크: { code: 'PK' },
+  그린: { code: 'GN' },
+  옐로우: { code: 'YL' },
 };
 
 const CLOTHES = ['S', 'M', 'L', 'XL'];

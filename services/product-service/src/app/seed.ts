@@ -1,5 +1,4 @@
 import { type ServiceContext, sql } from '@sagamart/kit';
-import { placeholderPng } from '../domain/png.ts';
 import { combinations } from '../domain/product-definition.ts';
 import type { ProductDb } from '../infra/schema.ts';
 import type { ProductModule } from './module.ts';
@@ -8,16 +7,6 @@ import { COLOURS, SEED_CATEGORIES, SEED_PRODUCTS, type SeedCategory, type SeedPr
 const SEED_NAME = 'catalog-demo-v1';
 const SEED_LOCK = 8_302_001;
 const ADMIN_ACTOR = 'seed';
-
-const pictures = new Map<string, Buffer>();
-/** One placeholder picture per colour (each upload still gets its own image row). */
-function pictureOf(colour: string): Buffer {
-  const cached = pictures.get(colour);
-  if (cached) return cached;
-  const png = placeholderPng(480, COLOURS[colour]!.rgb);
-  pictures.set(colour, png);
-  return png;
-}
 
 /** A small deterministic spread of stock (a few SKUs start sold out). */
 function initialStock(code: string): number {
@@ -110,11 +99,6 @@ async function seedProduct(
   const categoryId = categoryIds.get(product.category.join('/'));
   if (categoryId === undefined)
     throw new Error(`Seed product ${product.code} names an unknown category ${product.category.join('/')}`);
-  const imageIds: string[] = [];
-  for (const colour of product.colours) {
-    const image = await module.images.upload(pictureOf(colour));
-    imageIds.push(image.id);
-  }
   const optionGroups = [
     { name: '색상', values: product.colours },
     ...(product.sizes ? [{ name: '사이즈', values: product.sizes }] : []),
@@ -142,7 +126,8 @@ async function seedProduct(
       categoryIds: [categoryId],
       optionGroups,
       skus,
-      imageIds,
+      // No pictures: the shop draws each product in its colours.
+      imageIds: [],
     },
     ADMIN_ACTOR,
   );

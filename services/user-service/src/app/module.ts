@@ -1,6 +1,7 @@
 import type { ServiceContext } from '@sagamart/kit';
 import { AuthClient } from '../infra/auth-client.ts';
 import type { UserDb } from '../infra/schema.ts';
+import { AddressBook } from './addresses.ts';
 import { AdminUsers } from './admin-users.ts';
 import { PointCharges } from './point-charges.ts';
 import { PointReservations } from './point-reservations.ts';
@@ -14,6 +15,7 @@ export interface UserModule {
   charges: PointCharges;
   pointReservations: PointReservations;
   admin: AdminUsers;
+  addresses: AddressBook;
 }
 
 const modules = new WeakMap<ServiceContext<UserDb>, UserModule>();
@@ -30,6 +32,7 @@ export function userModule(ctx: ServiceContext<UserDb>): UserModule {
       charges: new PointCharges(ctx, users, points),
       pointReservations: new PointReservations(ctx, users),
       admin: new AdminUsers(ctx, auth),
+      addresses: new AddressBook(ctx, users),
     };
     modules.set(ctx, module);
   }

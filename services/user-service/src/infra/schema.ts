@@ -39,6 +39,21 @@ export interface UserDb {
     charge_id: Generated<string | null>;
     created_at: Generated<Date>;
   };
+  /** The address book: saved delivery addresses, at most one default per user. */
+  addresses: {
+    id: Generated<string>;
+    user_id: string;
+    label: string | null;
+    receiver_name: string;
+    /** 010-1234-5678 form. */
+    receiver_phone: string;
+    zipcode: string;
+    address: string;
+    address_detail: string | null;
+    is_default: boolean;
+    created_at: Generated<Date>;
+    updated_at: Generated<Date>;
+  };
   /** Points bought through the PG (see @sagamart/contracts points.ts). */
   point_charges: {
     id: Generated<string>;
@@ -196,6 +211,34 @@ export const migrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       await sql`alter table users drop constraint if exists users_role_check`.execute(db);
       await sql`alter table users add constraint users_role_check check (role in ('USER', 'AGENT', 'ADMIN'))`.execute(
+        db,
+      );
+    },
+  },
+  // The address book (issue 13): checkout picks a saved address and saves a new one.
+  '0006_address_book': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('addresses')
+        .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
+        .addColumn('user_id', 'uuid', (c) => c.notNull().references('users.id'))
+        .addColumn('label', 'text')
+        .addColumn('receiver_name', 'text', (c) => c.notNull())
+        .addColumn('receiver_phone', 'text', (c) => c.notNull())
+        .addColumn('zipcode', 'text', (c) => c.notNull())
+        .addColumn('address', 'text', (c) => c.notNull())
+        .addColumn('address_detail', 'text')
+        .addColumn('is_default', 'boolean', (c) => c.notNull().defaultTo(false))
+        .addColumn('created_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`clock_timestamp()`))
+        .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`clock_timestamp()`))
+        .execute();
+      await db.schema
+        .createIndex('addresses_user')
+        .on('addresses')
+        .columns(['user_id', 'updated_at'])
+        .execute();
+      // The backstop of "one default per user".
+      await sql`create unique index addresses_one_default on addresses (user_id) where is_default`.execute(
         db,
       );
     },

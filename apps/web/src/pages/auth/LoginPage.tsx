@@ -1,16 +1,16 @@
 import { Alert, Anchor, Button, Paper, PasswordInput, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, Navigate, useLocation, useNavigate, useSearchParams } from 'react-router';
 import { safeReturnTo } from '../../auth/return-to.ts';
-import { session } from '../../auth/session.ts';
+import { signIn } from '../../auth/sign-in.ts';
 import { useSession } from '../../auth/use-session.ts';
-import { mergeGuestCartIntoUserCart } from '../../cart/cart-merge.ts';
-import { lookupSkuStock } from '../../catalog/catalog-api.ts';
+import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { useFormFields } from '../../ui/use-form-fields.ts';
 
-/** Signup hands over the new account's e-mail through navigation state. */
+/** A page that sends the visitor here may hand over an e-mail to pre-fill. */
 interface LoginLocationState {
   email?: string;
 }
@@ -20,22 +20,19 @@ export function LoginPage() {
   const location = useLocation();
   const navigate = useNavigate();
   const { user } = useSession();
+  const { t } = useTranslation();
+  usePageTitle(t('title.login'));
   const returnTo = safeReturnTo(params.get('returnTo'));
   const sessionExpired = params.get('reason') === 'expired';
 
   const prefilledEmail = (location.state as LoginLocationState | null)?.email ?? '';
   const form = useFormFields({ email: prefilledEmail, password: '' }, (values) => ({
-    email: values.email.trim() ? undefined : 'Enter your email',
-    password: values.password ? undefined : 'Enter your password',
+    email: values.email.trim() ? undefined : t('auth.enterEmail'),
+    password: values.password ? undefined : t('auth.enterPassword'),
   }));
 
   const login = useMutation({
-    mutationFn: async () => {
-      const user = await session.login(form.values.email.trim(), form.values.password);
-      // The guest's cart joins the user's saved one before the next page shows the cart.
-      if (user) await mergeGuestCartIntoUserCart(user.id, { lookupStock: lookupSkuStock });
-      return user;
-    },
+    mutationFn: () => signIn(form.values.email.trim(), form.values.password),
     // Staff who came to log in (no page to return to) land in their console: the dashboard, the help desk.
     onSuccess: (user) =>
       navigate(user && user.role !== 'USER' && !params.get('returnTo') ? '/admin' : returnTo, {
@@ -52,32 +49,38 @@ export function LoginPage() {
   };
 
   return (
-    <Paper withBorder shadow="sm" p="xl" maw={420} mx="auto" mt="xl">
+    <Paper withBorder shadow="sm" p={{ base: 'md', xs: 'xl' }} maw={420} mx="auto" mt="xl">
       <form onSubmit={submit} noValidate>
         <Stack>
           <Title order={1} size="h2">
-            Log in
+            {t('auth.loginTitle')}
           </Title>
           {sessionExpired && !login.error && (
-            <Alert color="orange" variant="light" title="Your session has ended" role="alert">
-              Please log in again to continue.
+            <Alert color="orange" variant="light" title={t('auth.sessionEnded')} role="alert">
+              {t('auth.sessionEndedText')}
             </Alert>
           )}
-          <ApiErrorAlert error={login.error} title="Login failed" />
-          <TextInput label="Email" type="email" autoComplete="email" required {...form.field('email')} />
+          <ApiErrorAlert error={login.error} title={t('auth.loginFailed')} />
+          <TextInput
+            label={t('auth.email')}
+            type="email"
+            autoComplete="email"
+            required
+            {...form.field('email')}
+          />
           <PasswordInput
-            label="Password"
+            label={t('auth.password')}
             autoComplete="current-password"
             required
             {...form.field('password')}
           />
           <Button type="submit" loading={login.isPending} fullWidth>
-            Log in
+            {t('auth.login')}
           </Button>
           <Text size="sm" ta="center">
-            New to sagamart?{' '}
+            {t('auth.newHere')}{' '}
             <Anchor component={Link} to="/signup" state={{ returnTo }}>
-              Create an account
+              {t('auth.createAccount')}
             </Anchor>
           </Text>
         </Stack>

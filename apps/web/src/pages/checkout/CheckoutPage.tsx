@@ -37,11 +37,19 @@ import { pgCheckoutUrl } from '../../payments/pg-checkout.ts';
 import { myPointsQueryPrefix } from '../../points/points-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { useFormFields } from '../../ui/use-form-fields.ts';
+import {
+  addressFromDelivery,
+  deliveryFromAddress,
+  matchingAddress,
+  myAddressesQuery,
+  saveAddress,
+} from '../../users/addresses-api.ts';
 import { myProfileQuery } from '../../users/users-api.ts';
 import { OrderAmounts } from '../orders/OrderAmounts.tsx';
 import { CheckoutItems } from './CheckoutItems.tsx';
 import { DeliveryFields } from './DeliveryFields.tsx';
 import { DiscountFields } from './DiscountFields.tsx';
+import { SaveAddressCheckbox, SavedAddressPicker } from './SavedAddresses.tsx';
 
 /** Typing in the points box should not send a quote per keystroke. */
 const QUOTE_DEBOUNCE_MS = 300;
@@ -113,14 +121,31 @@ function Checkout({ items, cartLines, onPlaced }: CheckoutProps) {
   const [settlingOrderId, setSettlingOrderId] = useState<string | null>(null);
   const [cancelledOrder, setCancelledOrder] = useState<Order | null>(null);
 
-  // Deliver to the account holder unless they typed someone else.
-  const prefill = useEffectEvent((name: string, phone: string | null) => {
-    if (!delivery.values.receiverName) delivery.setValue('receiverName', name);
-    if (!delivery.values.receiverPhone && phone) delivery.setValue('receiverPhone', phone);
+  const addressBook = useQuery(myAddressesQuery);
+  const savedAddresses = addressBook.data ?? [];
+  const chosenAddress = matchingAddress(delivery.values, savedAddresses);
+  // Offered for an address the book does not hold yet; ticked when the book is empty.
+  const [saveNewAddress, setSaveNewAddress] = useState<boolean | null>(null);
+  const saveThisAddress =
+    addressBook.isSuccess && !chosenAddress && (saveNewAddress ?? savedAddresses.length === 0);
+
+  // Deliver to the default address, else to the account holder, unless they typed something already.
+  const prefill = useEffectEvent(() => {
+    // An address already there was typed, or kept from a payment that did not go through.
+    if (delivery.values.address) return;
+    const preferred = addressBook.data?.find((address) => address.isDefault);
+    if (preferred) {
+      delivery.reset(deliveryFromAddress(preferred, delivery.values.memo));
+      return;
+    }
+    if (!profile.data) return;
+    if (!delivery.values.receiverName) delivery.setValue('receiverName', profile.data.name);
+    if (!delivery.values.receiverPhone && profile.data.phone)
+      delivery.setValue('receiverPhone', profile.data.phone);
   });
   useEffect(() => {
-    if (profile.data) prefill(profile.data.name, profile.data.phone);
-  }, [profile.data]);
+    if (profile.data || addressBook.data) prefill();
+  }, [profile.data, addressBook.data]);
 
   const quoteRequest = useMemo<QuoteRequest>(() => {
     const request: QuoteRequest = { items };
@@ -190,7 +215,17 @@ function Checkout({ items, cartLines, onPlaced }: CheckoutProps) {
   }, [settling.data]);
 
   const place = useMutation({
-    mutationFn: (request: PlaceOrderRequest) => placeOrder(request, attemptKeys.keyFor(request)),
+    mutationFn: async (request: PlaceOrderRequest) => {
+      // Saved alongside the order, and awaited: the PG redirect that follows would cut it off.
+      const saving = saveThisAddress
+        ? saveAddress(addressFromDelivery(delivery.values)).then(
+            () => queryClient.invalidateQueries({ queryKey: myAddressesQuery.queryKey }),
+            () => undefined,
+          )
+        : undefined;
+      const [order] = await Promise.all([placeOrder(request, attemptKeys.keyFor(request)), saving]);
+      return order;
+    },
     onMutate: () => setCancelledOrder(null),
     onSuccess: (order) => handleOutcome(order),
     onError: (error) => {
@@ -216,7 +251,28 @@ function Checkout({ items, cartLines, onPlaced }: CheckoutProps) {
           <Stack gap="lg">
             {draft?.orderId && <RetryNotice />}
             <CheckoutItems items={items} cartLines={cartLines} quote={quote.data} />
-            <DeliveryFields form={delivery} disabled={busy} />
+            <DeliveryFields
+              form={delivery}
+              disabled={busy}
+              above={
+                <SavedAddressPicker
+                  addresses={savedAddresses}
+                  selected={chosenAddress}
+                  disabled={busy}
+                  onPick={(address) => delivery.reset(deliveryFromAddress(address, delivery.values.memo))}
+                />
+              }
+              below={
+                addressBook.isSuccess &&
+                !chosenAddress && (
+                  <SaveAddressCheckbox
+                    checked={saveThisAddress}
+                    disabled={busy}
+                    onChange={setSaveNewAddress}
+                  />
+                )
+              }
+            />
             <DiscountFields
               couponId={couponId}
               onCouponChange={setCouponId}

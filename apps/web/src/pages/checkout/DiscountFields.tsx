@@ -1,6 +1,7 @@
 import { Anchor, Button, Card, Group, NativeSelect, NumberInput, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { usableCouponsQuery } from '../../coupons/coupons-api.ts';
 import { describeDiscount } from '../../coupons/discount.ts';
@@ -29,6 +30,7 @@ export function DiscountFields({
   quote,
   disabled,
 }: DiscountFieldsProps) {
+  const { t } = useTranslation();
   const coupons = useQuery(usableCouponsQuery);
   const balance = useQuery(myPointsQuery(BALANCE_ONLY)).data?.balance ?? quote?.pointsBalance;
   // The server says how many points this order can take: min(balance, what is left after discounts).
@@ -41,7 +43,7 @@ export function DiscountFields({
 
   const usable = coupons.data ?? [];
   const couponOptions = [
-    { value: '', label: usable.length > 0 ? 'No coupon' : 'No usable coupons' },
+    { value: '', label: usable.length > 0 ? t('discount.noCoupon') : t('discount.noUsable') },
     ...usable.map((coupon) => ({
       value: String(coupon.couponId),
       label: `${coupon.name} (${describeDiscount(coupon)})`,
@@ -52,10 +54,10 @@ export function DiscountFields({
     <Card withBorder padding="lg" component="section" aria-labelledby="discounts-title">
       <Stack>
         <Title id="discounts-title" order={2} size="h4">
-          Coupon and points
+          {t('discount.title')}
         </Title>
         <NativeSelect
-          label="Coupon"
+          label={t('discount.coupon')}
           value={couponId === null ? '' : String(couponId)}
           onChange={(event) => {
             const value = event.currentTarget.value;
@@ -65,22 +67,22 @@ export function DiscountFields({
           disabled={disabled || coupons.isPending}
           description={
             <>
-              Claim coupons on{' '}
+              {t('discount.claimOn')}{' '}
               <Anchor component={Link} to="/me/coupons" size="xs">
-                My coupons
+                {t('discount.myCoupons')}
               </Anchor>
-              .
+              {t('discount.claimAfter')}
             </>
           }
           inputWrapperOrder={['label', 'input', 'description', 'error']}
         />
         <Group align="flex-end" gap="xs" wrap="nowrap">
           <NumberInput
-            label="Points to use"
+            label={t('discount.points')}
             description={
               balance === undefined
-                ? 'Loading your balance…'
-                : `Balance ${formatWon(balance)} · up to ${formatWon(pointsMax)} on this order`
+                ? t('discount.loadingBalance')
+                : t('discount.balance', { balance: formatWon(balance), max: formatWon(pointsMax) })
             }
             inputWrapperOrder={['label', 'input', 'description', 'error']}
             suffix="P"
@@ -102,11 +104,11 @@ export function DiscountFields({
             disabled={disabled || pointsMax === 0 || points === pointsMax}
             mb={24}
           >
-            Use all
+            {t('discount.useAll')}
           </Button>
         </Group>
         <Text size="xs" c="dimmed">
-          1 point = 1원.
+          {t('discount.rule')}
         </Text>
       </Stack>
     </Card>

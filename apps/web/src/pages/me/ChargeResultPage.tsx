@@ -1,15 +1,18 @@
 import { Alert, Button, Card, Loader, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
+import { paymentFailureLabel } from '../../i18n/labels.ts';
 import { formatWon } from '../../lib/format.ts';
 import { type PaymentConfirmation, paymentConfirmationQuery } from '../../payments/payments-api.ts';
 import { chargeQuery } from '../../points/points-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 
 function BackToPoints() {
+  const { t } = useTranslation();
   return (
     <Button component={Link} to="/me/points" variant="light">
-      Back to points
+      {t('pointsPage.backToPoints')}
     </Button>
   );
 }
@@ -21,6 +24,7 @@ function BackToPoints() {
  */
 export function ChargeSuccessPage() {
   const [params] = useSearchParams();
+  const { t } = useTranslation();
   const paymentKey = params.get('paymentKey')?.trim();
   const orderNumber = params.get('orderNumber')?.trim();
   const amount = params.get('amount')?.trim() ?? '';
@@ -28,10 +32,10 @@ export function ChargeSuccessPage() {
     return (
       <Stack gap="lg">
         <Title order={1} size="h2">
-          Points charge
+          {t('pointsPage.resultTitle')}
         </Title>
-        <Alert color="red" variant="light" role="alert" title="This payment link is incomplete">
-          Nothing was confirmed and no points were added.
+        <Alert color="red" variant="light" role="alert" title={t('pointsPage.incompleteLink')}>
+          {t('pointsPage.incompleteLinkText')}
         </Alert>
         <BackToPoints />
       </Stack>
@@ -42,6 +46,7 @@ export function ChargeSuccessPage() {
 
 function ConfirmCharge({ confirmation }: { confirmation: PaymentConfirmation }) {
   const confirmed = useQuery(paymentConfirmationQuery(confirmation));
+  const { t } = useTranslation();
   const approved = confirmed.data?.status === 'APPROVED';
   const charge = useQuery({
     ...chargeQuery(confirmation.orderNumber, true),
@@ -53,32 +58,38 @@ function ConfirmCharge({ confirmation }: { confirmation: PaymentConfirmation }) 
     body = (
       <Stack align="center" py="xl" role="status">
         <Loader />
-        <Text c="dimmed">Confirming your payment…</Text>
+        <Text c="dimmed">{t('pointsPage.confirming')}</Text>
       </Stack>
     );
   } else if (confirmed.isError) {
-    body = <ApiErrorAlert error={confirmed.error} title="Your payment could not be confirmed" />;
+    body = <ApiErrorAlert error={confirmed.error} title={t('pointsPage.notConfirmed')} />;
   } else if (charge.isError) {
     body = <ApiErrorAlert error={charge.error} onRetry={() => void charge.refetch()} />;
   } else if (charge.data?.status === 'PAID') {
     body = (
       <Card withBorder padding="lg">
-        <Text data-testid="charge-result">{formatWon(charge.data.amount)} of points added.</Text>
+        <Text data-testid="charge-result">
+          {t('pointsPage.added', { amount: formatWon(charge.data.amount) })}
+        </Text>
       </Card>
     );
   } else {
     // Declined, or an amount that does not match the charge: nothing is charged or credited.
     body = (
-      <Alert color="red" variant="light" role="alert" title="Payment failed">
-        <Text size="sm">{confirmed.data?.failureMessage ?? 'The payment was not approved.'}</Text>
-        <Text size="sm">No points were added and nothing was charged.</Text>
+      <Alert color="red" variant="light" role="alert" title={t('pointsPage.paymentFailed')}>
+        <Text size="sm">
+          {confirmed.data?.failureCode
+            ? paymentFailureLabel(confirmed.data.failureCode)
+            : t('pointsPage.notApproved')}
+        </Text>
+        <Text size="sm">{t('pointsPage.nothingCharged')}</Text>
       </Alert>
     );
   }
   return (
     <Stack gap="lg">
       <Title order={1} size="h2">
-        Points charge
+        {t('pointsPage.resultTitle')}
       </Title>
       {body}
       <BackToPoints />
@@ -89,18 +100,14 @@ function ConfirmCharge({ confirmation }: { confirmation: PaymentConfirmation }) 
 /** `/me/points/charge/fail?code&message`: the payment window was closed or refused to start. */
 export function ChargeFailPage() {
   const [params] = useSearchParams();
+  const { t } = useTranslation();
   return (
     <Stack gap="lg">
       <Title order={1} size="h2">
-        Points charge
+        {t('pointsPage.resultTitle')}
       </Title>
-      <Alert
-        color="orange"
-        variant="light"
-        role="alert"
-        title={params.get('message') ?? 'Payment not completed'}
-      >
-        Nothing was charged and no points were added.
+      <Alert color="orange" variant="light" role="alert" title={t('pointsPage.notCompleted')}>
+        {t('pointsPage.nothingCharged')}
       </Alert>
       <BackToPoints />
     </Stack>

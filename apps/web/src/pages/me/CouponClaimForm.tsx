@@ -2,12 +2,14 @@ import { Button, Card, Group, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/api-error.ts';
 import { claimCoupon, myCouponsQueryPrefix } from '../../coupons/coupons-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 
 export function CouponClaimForm() {
   const queryClient = useQueryClient();
+  const { t } = useTranslation();
   const [code, setCode] = useState('');
   const [codeError, setCodeError] = useState<string>();
 
@@ -15,7 +17,7 @@ export function CouponClaimForm() {
     mutationFn: (couponCode: string) => claimCoupon(couponCode),
     onSuccess: (coupon) => {
       setCode('');
-      notifications.show({ color: 'teal', message: `Coupon "${coupon.name}" claimed.` });
+      notifications.show({ color: 'teal', message: t('couponsPage.claimed', { name: coupon.name }) });
     },
     onError: (error) => {
       if (isApiError(error)) setCodeError(error.fieldErrors.couponCode);
@@ -27,7 +29,7 @@ export function CouponClaimForm() {
     event.preventDefault();
     const couponCode = code.trim();
     if (!couponCode) {
-      setCodeError('Enter a coupon code');
+      setCodeError(t('couponsPage.enterCode'));
       return;
     }
     setCodeError(undefined);
@@ -39,14 +41,14 @@ export function CouponClaimForm() {
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           <Text id="claim-title" size="sm" c="dimmed" fw={600}>
-            Claim a coupon
+            {t('couponsPage.claimTitle')}
           </Text>
           {claim.isError && !codeError && (
-            <ApiErrorAlert error={claim.error} title="Could not claim the coupon" />
+            <ApiErrorAlert error={claim.error} title={t('couponsPage.claimFailed')} />
           )}
           <Group align="flex-start" gap="xs">
             <TextInput
-              label="Coupon code"
+              label={t('couponsPage.code')}
               placeholder="WELCOME3000"
               autoComplete="off"
               autoCapitalize="characters"
@@ -59,7 +61,7 @@ export function CouponClaimForm() {
               w={260}
             />
             <Button type="submit" loading={claim.isPending} mt={25}>
-              Claim
+              {t('couponsPage.claim')}
             </Button>
           </Group>
         </Stack>

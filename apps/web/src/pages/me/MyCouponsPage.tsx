@@ -1,38 +1,25 @@
 import { Anchor, Card, Group, Pagination, Skeleton, Stack, Table, Tabs, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import {
   MY_COUPON_STATUSES,
   MY_COUPONS_PAGE_SIZE,
   type MyCoupon,
-  type MyCouponStatus,
   myCouponsQuery,
 } from '../../coupons/coupons-api.ts';
 import { describeDiscount, describeMinimum } from '../../coupons/discount.ts';
+import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { formatDate } from '../../lib/format.ts';
 import { pageParamValue, readPageIndex } from '../../lib/page-param.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { MyCouponStatusBadge } from '../../ui/badges.tsx';
 import { CouponClaimForm } from './CouponClaimForm.tsx';
 
-const TAB_LABELS: Record<MyCouponStatus, string> = {
-  ISSUED: 'Issued',
-  RESERVED: 'Reserved',
-  USED: 'Used',
-  RESTORED: 'Restored',
-  EXPIRED: 'Expired',
-};
-
-const EMPTY_MESSAGES: Record<MyCouponStatus, string> = {
-  ISSUED: 'No coupons to use. Claim one with its code above.',
-  RESERVED: 'No coupon is held for an unpaid order.',
-  USED: 'You have not used a coupon yet.',
-  RESTORED: 'No coupon came back from a cancelled order.',
-  EXPIRED: 'No expired coupons.',
-};
-
 export function MyCouponsPage() {
   const [params, setParams] = useSearchParams();
+  const { t } = useTranslation();
+  usePageTitle(t('title.coupons'));
   const status = MY_COUPON_STATUSES.find((value) => value === params.get('status')) ?? 'ISSUED';
   const page = readPageIndex(params);
   const coupons = useQuery(myCouponsQuery(status, { page, size: MY_COUPONS_PAGE_SIZE }));
@@ -53,15 +40,15 @@ export function MyCouponsPage() {
   return (
     <Stack gap="lg">
       <Title order={1} size="h2">
-        Coupons
+        {t('couponsPage.title')}
       </Title>
       <CouponClaimForm />
 
       <Tabs value={status} onChange={showTab} keepMounted={false}>
-        <Tabs.List aria-label="Coupon states">
+        <Tabs.List aria-label={t('couponsPage.states')}>
           {MY_COUPON_STATUSES.map((value) => (
             <Tabs.Tab key={value} value={value}>
-              {TAB_LABELS[value]}
+              {t(`status.coupon.${value}`)}
             </Tabs.Tab>
           ))}
         </Tabs.List>
@@ -74,7 +61,9 @@ export function MyCouponsPage() {
               {coupons.isPending ? (
                 <Skeleton h={200} />
               ) : (
-                result && <CouponsTable coupons={result.content} emptyMessage={EMPTY_MESSAGES[value]} />
+                result && (
+                  <CouponsTable coupons={result.content} emptyMessage={t(`couponsPage.empty.${value}`)} />
+                )
               )}
             </Card>
             {result && result.totalPages > 1 && (
@@ -83,7 +72,7 @@ export function MyCouponsPage() {
                   total={result.totalPages}
                   value={result.page + 1}
                   onChange={goToPage}
-                  aria-label="Coupon pages"
+                  aria-label={t('couponsPage.pages')}
                 />
               </Group>
             )}
@@ -95,6 +84,7 @@ export function MyCouponsPage() {
 }
 
 function CouponsTable({ coupons, emptyMessage }: { coupons: MyCoupon[]; emptyMessage: string }) {
+  const { t } = useTranslation();
   if (coupons.length === 0) {
     return (
       <Text c="dimmed" p="lg">
@@ -104,14 +94,14 @@ function CouponsTable({ coupons, emptyMessage }: { coupons: MyCoupon[]; emptyMes
   }
   return (
     <Table.ScrollContainer minWidth={640}>
-      <Table verticalSpacing="sm" aria-label="My coupons">
+      <Table verticalSpacing="sm" aria-label={t('couponsPage.list')}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Coupon</Table.Th>
-            <Table.Th>Discount</Table.Th>
-            <Table.Th>Valid</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Order</Table.Th>
+            <Table.Th>{t('couponsPage.coupon')}</Table.Th>
+            <Table.Th>{t('couponsPage.discount')}</Table.Th>
+            <Table.Th>{t('couponsPage.valid')}</Table.Th>
+            <Table.Th>{t('couponsPage.status')}</Table.Th>
+            <Table.Th>{t('couponsPage.order')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -140,7 +130,7 @@ function CouponsTable({ coupons, emptyMessage }: { coupons: MyCoupon[]; emptyMes
               <Table.Td>
                 {coupon.orderId ? (
                   <Anchor component={Link} to={`/me/orders/${encodeURIComponent(coupon.orderId)}`} size="sm">
-                    View order
+                    {t('couponsPage.viewOrder')}
                   </Anchor>
                 ) : (
                   '—'

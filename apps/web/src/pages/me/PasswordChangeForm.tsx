@@ -2,30 +2,24 @@ import { Alert, Button, Card, Group, PasswordInput, Stack, Title } from '@mantin
 import { notifications } from '@mantine/notifications';
 import { useMutation } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { isTokenPair } from '../../auth/auth-api.ts';
-import {
-  PASSWORD_CONFIRM_MESSAGE,
-  PASSWORD_RULE_MESSAGE,
-  passwordProblem,
-} from '../../auth/password-rule.ts';
+import { passwordConfirmProblem, passwordProblem, passwordRuleText } from '../../auth/password-rule.ts';
 import { session } from '../../auth/session.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { useFormFields } from '../../ui/use-form-fields.ts';
 import { changeMyPassword } from '../../users/users-api.ts';
 
 const EMPTY = { currentPassword: '', newPassword: '', newPasswordConfirm: '' };
-const OTHER_SESSIONS_SIGNED_OUT = 'Your other sessions have been signed out.';
 
 export function PasswordChangeForm() {
+  const { t } = useTranslation();
   const form = useFormFields(EMPTY, (values) => ({
-    currentPassword: values.currentPassword ? undefined : 'Enter your current password.',
+    currentPassword: values.currentPassword ? undefined : t('profile.enterCurrent'),
     newPassword:
       passwordProblem(values.newPassword) ??
-      (values.newPassword === values.currentPassword
-        ? 'Choose a password different from the current one.'
-        : undefined),
-    newPasswordConfirm:
-      values.newPasswordConfirm === values.newPassword ? undefined : PASSWORD_CONFIRM_MESSAGE,
+      (values.newPassword === values.currentPassword ? t('profile.samePassword') : undefined),
+    newPasswordConfirm: passwordConfirmProblem(values.newPassword, values.newPasswordConfirm),
   }));
 
   const change = useMutation({
@@ -38,7 +32,11 @@ export function PasswordChangeForm() {
       // Changing the password revokes refresh tokens; if the server re-issued this session's pair, keep it.
       if (isTokenPair(result)) session.adoptTokens(result);
       form.reset();
-      notifications.show({ color: 'teal', title: 'Password changed', message: OTHER_SESSIONS_SIGNED_OUT });
+      notifications.show({
+        color: 'teal',
+        title: t('profile.passwordChanged'),
+        message: t('profile.otherSessions'),
+      });
     },
     onError: (error) => form.showServerErrors(error),
   });
@@ -53,36 +51,36 @@ export function PasswordChangeForm() {
       <form onSubmit={submit} noValidate>
         <Stack maw={360}>
           <Title id="password-title" order={2} size="h4">
-            Password
+            {t('profile.passwordTitle')}
           </Title>
           {change.isSuccess && (
-            <Alert color="teal" variant="light" title="Password changed" role="status">
-              {OTHER_SESSIONS_SIGNED_OUT} This device stays signed in.
+            <Alert color="teal" variant="light" title={t('profile.passwordChanged')} role="status">
+              {t('profile.otherSessions')} {t('profile.thisDevice')}
             </Alert>
           )}
-          <ApiErrorAlert error={change.error} title="Could not change your password" />
+          <ApiErrorAlert error={change.error} title={t('profile.passwordFailed')} />
           <PasswordInput
-            label="Current password"
+            label={t('profile.currentPassword')}
             autoComplete="current-password"
             required
             {...form.field('currentPassword')}
           />
           <PasswordInput
-            label="New password"
-            description={form.errors.newPassword ? undefined : PASSWORD_RULE_MESSAGE}
+            label={t('profile.newPassword')}
+            description={form.errors.newPassword ? undefined : passwordRuleText()}
             autoComplete="new-password"
             required
             {...form.field('newPassword')}
           />
           <PasswordInput
-            label="Confirm new password"
+            label={t('profile.newPasswordConfirm')}
             autoComplete="new-password"
             required
             {...form.field('newPasswordConfirm')}
           />
           <Group>
             <Button type="submit" loading={change.isPending}>
-              Change password
+              {t('profile.changePassword')}
             </Button>
           </Group>
         </Stack>

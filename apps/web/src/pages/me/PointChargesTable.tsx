@@ -2,6 +2,7 @@ import { Badge, Button, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { formatDateTime, formatWon } from '../../lib/format.ts';
 import {
   myChargesQuery,
@@ -14,55 +15,58 @@ import {
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { PagedResults } from '../../ui/PagedResults.tsx';
 
-const STATUS_LABELS: Record<PointChargeStatus, { label: string; color: string }> = {
-  PENDING: { label: 'Awaiting payment', color: 'yellow' },
-  PAID: { label: 'Charged', color: 'teal' },
-  FAILED: { label: 'Payment failed', color: 'red' },
-  REFUND_REQUESTED: { label: 'Refunding', color: 'blue' },
-  REFUNDED: { label: 'Refunded', color: 'gray' },
+const STATUS_COLORS: Record<PointChargeStatus, string> = {
+  PENDING: 'yellow',
+  PAID: 'teal',
+  FAILED: 'red',
+  REFUND_REQUESTED: 'blue',
+  REFUNDED: 'gray',
 };
 
 /** My charges, newest first; a charged one can be refunded while its points are unused. */
 export function PointChargesTable() {
   const queryClient = useQueryClient();
+  const { t } = useTranslation();
   const [page, setPage] = useState(0);
   const charges = useQuery(myChargesQuery({ page, size: POINT_CHARGES_PAGE_SIZE }));
   const refund = useMutation({
     mutationFn: (charge: PointCharge) => refundCharge(charge.chargeNumber),
     onSuccess: (charge) =>
-      notifications.show({ color: 'blue', message: `${formatWon(charge.amount)} is being refunded.` }),
+      notifications.show({
+        color: 'blue',
+        message: t('pointsPage.refunding', { amount: formatWon(charge.amount) }),
+      }),
     onSettled: () => queryClient.invalidateQueries({ queryKey: myPointsQueryPrefix }),
   });
 
   return (
     <>
-      {refund.isError && <ApiErrorAlert error={refund.error} title="Refund not possible" />}
-      <PagedResults query={charges} current={page} onPage={setPage} label="Charge pages">
+      {refund.isError && <ApiErrorAlert error={refund.error} title={t('pointsPage.refundFailed')} />}
+      <PagedResults query={charges} current={page} onPage={setPage} label={t('pointsPage.chargePages')}>
         {(content) =>
           content.length === 0 ? (
             <Text c="dimmed" p="md">
-              No charges yet.
+              {t('pointsPage.noCharges')}
             </Text>
           ) : (
             <Table.ScrollContainer minWidth={480}>
-              <Table striped aria-label="Point charges">
+              <Table striped aria-label={t('pointsPage.chargeList')}>
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th>Date</Table.Th>
-                    <Table.Th>Status</Table.Th>
-                    <Table.Th ta="right">Amount</Table.Th>
+                    <Table.Th>{t('pointsPage.date')}</Table.Th>
+                    <Table.Th>{t('pointsPage.status')}</Table.Th>
+                    <Table.Th ta="right">{t('pointsPage.chargeAmount')}</Table.Th>
                     <Table.Th />
                   </Table.Tr>
                 </Table.Thead>
                 <Table.Tbody>
                   {content.map((charge) => {
-                    const status = STATUS_LABELS[charge.status] ?? { label: charge.status, color: 'gray' };
                     return (
                       <Table.Tr key={charge.chargeId}>
                         <Table.Td>{formatDateTime(charge.createdAt)}</Table.Td>
                         <Table.Td>
-                          <Badge variant="light" color={status.color}>
-                            {status.label}
+                          <Badge variant="light" color={STATUS_COLORS[charge.status] ?? 'gray'}>
+                            {t(`status.pointCharge.${charge.status}`)}
                           </Badge>
                         </Table.Td>
                         <Table.Td ta="right">{formatWon(charge.amount)}</Table.Td>
@@ -73,9 +77,9 @@ export function PointChargesTable() {
                               variant="default"
                               loading={refund.isPending && refund.variables?.chargeId === charge.chargeId}
                               onClick={() => refund.mutate(charge)}
-                              aria-label={`Refund ${formatWon(charge.amount)}`}
+                              aria-label={t('pointsPage.refundOf', { amount: formatWon(charge.amount) })}
                             >
-                              Refund
+                              {t('pointsPage.refund')}
                             </Button>
                           )}
                         </Table.Td>

@@ -1,6 +1,7 @@
 import { Button, Card, Group, NumberInput, Stack, Text } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/api-error.ts';
 import { formatWon } from '../../lib/format.ts';
 import { pgCheckoutUrl } from '../../payments/pg-checkout.ts';
@@ -18,6 +19,7 @@ export const CHARGE_RESULT_PAGES = { success: '/me/points/charge/success', fail:
  */
 export function PointsChargeForm() {
   const [amount, setAmount] = useState<number | ''>('');
+  const { t } = useTranslation();
   const [amountError, setAmountError] = useState<string>();
 
   const charge = useMutation({
@@ -44,7 +46,7 @@ export function PointsChargeForm() {
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (typeof amount !== 'number' || !Number.isInteger(amount) || amount <= 0) {
-      setAmountError('Enter a whole amount in won, greater than 0');
+      setAmountError(t('pointsPage.wholeAmount'));
       return;
     }
     setAmountError(undefined);
@@ -64,11 +66,11 @@ export function PointsChargeForm() {
       <form onSubmit={submit} noValidate>
         <Stack gap="sm">
           <Text id="charge-title" size="sm" c="dimmed" fw={600}>
-            Charge points
+            {t('pointsPage.charge')}
           </Text>
-          {showBanner && <ApiErrorAlert error={charge.error} title="Charge failed" />}
+          {showBanner && <ApiErrorAlert error={charge.error} title={t('pointsPage.chargeFailed')} />}
           <NumberInput
-            label="Amount"
+            label={t('pointsPage.amount')}
             placeholder="10,000원"
             suffix="원"
             thousandSeparator=","
@@ -91,7 +93,7 @@ export function PointsChargeForm() {
                 size="compact-sm"
                 variant="default"
                 onClick={() => addQuickAmount(won)}
-                aria-label={`Add ${formatWon(won)}`}
+                aria-label={t('pointsPage.add', { amount: formatWon(won) })}
               >
                 +{formatWon(won)}
               </Button>
@@ -99,11 +101,11 @@ export function PointsChargeForm() {
           </Group>
           <Group>
             <Button type="submit" loading={charge.isPending || charge.isSuccess}>
-              Pay and charge
+              {t('pointsPage.pay')}
             </Button>
           </Group>
           <Text size="xs" c="dimmed">
-            You pay at the payment window; the points arrive once the payment is approved.
+            {t('pointsPage.payNote')}
           </Text>
         </Stack>
       </form>

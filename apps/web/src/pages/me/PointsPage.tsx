@@ -1,6 +1,8 @@
 import { Card, Group, Pagination, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
+import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { formatWon } from '../../lib/format.ts';
 import { pageParamValue, readPageIndex } from '../../lib/page-param.ts';
 import { myPointsQuery, POINT_LEDGER_PAGE_SIZE } from '../../points/points-api.ts';
@@ -11,6 +13,8 @@ import { PointsChargeForm } from './PointsChargeForm.tsx';
 
 export function PointsPage() {
   const [params, setParams] = useSearchParams();
+  const { t } = useTranslation();
+  usePageTitle(t('title.points'));
   const page = readPageIndex(params);
   const points = useQuery(myPointsQuery({ page, size: POINT_LEDGER_PAGE_SIZE }));
 
@@ -26,14 +30,14 @@ export function PointsPage() {
   return (
     <Stack gap="lg">
       <Title order={1} size="h2">
-        Points
+        {t('pointsPage.title')}
       </Title>
       {points.isError && <ApiErrorAlert error={points.error} onRetry={() => void points.refetch()} />}
 
       <Group align="stretch" grow preventGrowOverflow={false} wrap="wrap">
         <Card withBorder padding="lg" component="section" aria-labelledby="balance-title" miw={240}>
           <Text id="balance-title" size="sm" c="dimmed" fw={600}>
-            Point balance
+            {t('pointsPage.balance')}
           </Text>
           {points.data ? (
             <Text fz={36} fw={800} aria-live="polite" data-testid="point-balance">
@@ -43,7 +47,7 @@ export function PointsPage() {
             <Skeleton h={44} mt={4} w={160} />
           )}
           <Text size="xs" c="dimmed" mt="xs">
-            1 point = 1원 at checkout.
+            {t('pointsPage.rate')} {t('pointsPage.earnRate')}
           </Text>
         </Card>
         <PointsChargeForm />
@@ -51,14 +55,14 @@ export function PointsPage() {
 
       <Card withBorder padding="lg" component="section" aria-labelledby="charges-title">
         <Title id="charges-title" order={2} size="h4" mb="sm">
-          Charges
+          {t('pointsPage.charges')}
         </Title>
         <PointChargesTable />
       </Card>
 
       <Card withBorder padding="lg" component="section" aria-labelledby="ledger-title">
         <Title id="ledger-title" order={2} size="h4" mb="sm">
-          History
+          {t('pointsPage.history')}
         </Title>
         {points.data ? (
           <>
@@ -69,7 +73,7 @@ export function PointsPage() {
                   total={points.data.ledger.totalPages}
                   value={points.data.ledger.page + 1}
                   onChange={goToPage}
-                  aria-label="Point history pages"
+                  aria-label={t('pointsPage.historyPages')}
                 />
               </Group>
             )}

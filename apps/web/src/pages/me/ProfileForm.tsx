@@ -2,6 +2,7 @@ import { Button, Card, Group, Stack, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { useFormFields } from '../../ui/use-form-fields.ts';
 import { validateProfile } from '../../users/signup-validation.ts';
@@ -9,6 +10,7 @@ import { myProfileQuery, type UserProfile, updateMyProfile } from '../../users/u
 
 export function ProfileForm({ profile }: { profile: UserProfile }) {
   const queryClient = useQueryClient();
+  const { t } = useTranslation();
   const form = useFormFields({ name: profile.name, phone: profile.phone ?? '' }, validateProfile);
 
   const save = useMutation({
@@ -17,7 +19,7 @@ export function ProfileForm({ profile }: { profile: UserProfile }) {
     onSuccess: (updated) => {
       if (updated?.userId !== undefined) queryClient.setQueryData(myProfileQuery.queryKey, updated);
       void queryClient.invalidateQueries({ queryKey: myProfileQuery.queryKey });
-      notifications.show({ color: 'teal', message: 'Profile saved.' });
+      notifications.show({ color: 'teal', message: t('profile.saved') });
     },
     onError: (error) => form.showServerErrors(error),
   });
@@ -34,12 +36,12 @@ export function ProfileForm({ profile }: { profile: UserProfile }) {
       <form onSubmit={submit} noValidate>
         <Stack>
           <Title id="profile-details-title" order={2} size="h4">
-            Personal details
+            {t('profile.details')}
           </Title>
-          <ApiErrorAlert error={save.error} title="Could not save your profile" />
-          <TextInput label="Name" autoComplete="name" required maw={360} {...form.field('name')} />
+          <ApiErrorAlert error={save.error} title={t('profile.saveFailed')} />
+          <TextInput label={t('auth.name')} autoComplete="name" required maw={360} {...form.field('name')} />
           <TextInput
-            label="Phone"
+            label={t('auth.phone')}
             type="tel"
             autoComplete="tel"
             placeholder="010-1234-5678"
@@ -48,7 +50,7 @@ export function ProfileForm({ profile }: { profile: UserProfile }) {
           />
           <Group>
             <Button type="submit" loading={save.isPending} disabled={unchanged}>
-              Save
+              {t('common.save')}
             </Button>
           </Group>
         </Stack>

@@ -1,5 +1,7 @@
 import { Card, Group, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { formatDate } from '../../lib/format.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { RoleBadge, UserGradeBadge, UserStatusBadge } from '../../ui/badges.tsx';
@@ -9,11 +11,13 @@ import { ProfileForm } from './ProfileForm.tsx';
 
 export function ProfilePage() {
   const profile = useQuery(myProfileQuery);
+  const { t } = useTranslation();
+  usePageTitle(t('title.profile'));
 
   return (
     <Stack gap="lg">
       <Title order={1} size="h2">
-        Profile
+        {t('profile.title')}
       </Title>
       {profile.isPending && <Skeleton h={160} />}
       {profile.isError && <ApiErrorAlert error={profile.error} onRetry={() => void profile.refetch()} />}
@@ -30,20 +34,21 @@ export function ProfilePage() {
 }
 
 function AccountSummary({ profile }: { profile: UserProfile }) {
+  const { t } = useTranslation();
   return (
-    <Card withBorder padding="lg" component="section" aria-label="Account">
+    <Card withBorder padding="lg" component="section" aria-label={t('profile.account')}>
       <SimpleGrid cols={{ base: 1, xs: 2, md: 4 }} spacing="md">
-        <Fact label="Email">{profile.email}</Fact>
-        <Fact label="Membership">
+        <Fact label={t('profile.email')}>{profile.email}</Fact>
+        <Fact label={t('profile.membership')}>
           <Group gap={6}>
             <UserGradeBadge grade={profile.grade} />
             <RoleBadge role={profile.role} />
           </Group>
         </Fact>
-        <Fact label="Status">
+        <Fact label={t('profile.status')}>
           <UserStatusBadge status={profile.status} />
         </Fact>
-        <Fact label="Member since">{formatDate(profile.createdAt)}</Fact>
+        <Fact label={t('profile.memberSince')}>{formatDate(profile.createdAt)}</Fact>
       </SimpleGrid>
     </Card>
   );

@@ -17,8 +17,9 @@ import { Link } from 'react-router';
 import { isApiError } from '../../api/api-error.ts';
 import { type CartItem, cartTotal, lineTotal, MAX_LINE_QUANTITY } from '../../cart/cart-store.ts';
 import { useCart } from '../../cart/use-cart.ts';
-import { type CatalogSku, productDetailQuery } from '../../catalog/catalog-api.ts';
+import { type CatalogSku, type ProductDetail, productDetailQuery } from '../../catalog/catalog-api.ts';
 import { isPurchasable } from '../../catalog/sku-selection.ts';
+import { skuPictureUrl } from '../../catalog/use-product-picture.ts';
 import { i18n } from '../../i18n/i18n.ts';
 import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { formatWon } from '../../lib/format.ts';
@@ -35,12 +36,20 @@ export function CartPage() {
   // Live availability per line; a product that cannot be read just shows no note.
   const details = useQueries({ queries: productIds.map((id) => productDetailQuery(id)) });
   const skuById = new Map<number, CatalogSku>();
+  const productById = new Map<number, ProductDetail>();
   const goneProducts = new Set<number>();
   details.forEach((detail, index) => {
-    if (detail.data) for (const sku of detail.data.skus) skuById.set(sku.id, sku);
-    else if (isApiError(detail.error) && detail.error.status === 404)
+    if (detail.data) {
+      productById.set(detail.data.id, detail.data);
+      for (const sku of detail.data.skus) skuById.set(sku.id, sku);
+    } else if (isApiError(detail.error) && detail.error.status === 404)
       goneProducts.add(productIds[index] ?? 0);
   });
+
+  const pictureOf = (productId: number, skuId: number) => {
+    const product = productById.get(productId);
+    return product ? skuPictureUrl(product, skuId) : null;
+  };
 
   const total = cartTotal(cart.items);
   const { t } = useTranslation();
@@ -73,6 +82,7 @@ export function CartPage() {
                   key={line.skuId}
                   line={line}
                   sku={skuById.get(line.skuId)}
+                  picture={pictureOf(line.productId, line.skuId)}
                   gone={goneProducts.has(line.productId)}
                   onQuantity={(quantity) => cart.update(line.skuId, quantity)}
                   onRemove={() => cart.remove(line.skuId)}
@@ -118,12 +128,14 @@ interface CartLineProps {
   line: CartItem;
   /** The SKU as the catalog has it now; undefined while loading or when it is gone. */
   sku: CatalogSku | undefined;
+  /** The drawn picture, once the product's detail is in. */
+  picture: string | null;
   gone: boolean;
   onQuantity: (quantity: number) => void;
   onRemove: () => void;
 }
 
-function CartLine({ line, sku, gone, onQuantity, onRemove }: CartLineProps) {
+function CartLine({ line, sku, picture, gone, onQuantity, onRemove }: CartLineProps) {
   const { t } = useTranslation();
   const description = line.optionLabel ? `${line.name} (${line.optionLabel})` : line.name;
   const note = availabilityNote(line, sku, gone);
@@ -131,7 +143,7 @@ function CartLine({ line, sku, gone, onQuantity, onRemove }: CartLineProps) {
     <CardListItem testId="cart-line">
       <Group gap="sm" wrap="nowrap" align="flex-start">
         <Box w={72} style={{ flexShrink: 0, borderRadius: 'var(--mantine-radius-sm)', overflow: 'hidden' }}>
-          <ProductImage url={line.imageUrl ?? null} alt="" />
+          <ProductImage url={line.imageUrl ?? picture} alt="" />
         </Box>
         <Stack gap={4} style={{ flex: 1, minWidth: 0 }}>
           <Group justify="space-between" wrap="nowrap" align="flex-start" gap="xs">

@@ -1,5 +1,6 @@
 import { Anchor, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { useSession } from '../../auth/use-session.ts';
@@ -42,8 +43,8 @@ export function HomePage() {
       </Card>
 
       <TopCategories />
-      <ProductSection id="new-arrivals" title={t('home.newArrivals')} sort="latest" />
-      <ProductSection id="popular" title={t('home.popular')} sort="popular" />
+      {/* Best sellers first; the new arrivals leave out what is already shown there. */}
+      <PopularAndNew />
     </Stack>
   );
 }
@@ -72,39 +73,81 @@ function TopCategories() {
   );
 }
 
-function ProductSection({ id, title, sort }: { id: string; title: string; sort: CatalogSort }) {
-  const products = useQuery(
-    productSearchQuery({
-      q: '',
-      categoryId: null,
-      minPrice: null,
-      maxPrice: null,
-      inStock: false,
-      sort,
-      page: 0,
-      size: SECTION_SIZE,
-    }),
+const ALL_PRODUCTS = {
+  q: '',
+  categoryId: null,
+  minPrice: null,
+  maxPrice: null,
+  inStock: true,
+  page: 0,
+  size: SECTION_SIZE,
+} as const;
+
+/**
+ * "Popular" is what sold (units sold, from the catalog's sales count): products nobody bought yet are
+ * not popular, so the section waits for the first sales. "New" is by date, without the popular ones,
+ * so the two sections never repeat each other.
+ */
+function PopularAndNew() {
+  const { t } = useTranslation();
+  const popular = useQuery(productSearchQuery({ ...ALL_PRODUCTS, sort: 'popular' }));
+  // One page more than a section, so leaving out the popular ones still fills it.
+  const latest = useQuery(productSearchQuery({ ...ALL_PRODUCTS, sort: 'latest', size: SECTION_SIZE * 2 }));
+  const sold = (popular.data?.content ?? []).filter((product) => product.salesCount > 0);
+  const soldIds = new Set(sold.map((product) => product.id));
+  return (
+    <>
+      {sold.length > 0 && (
+        <ProductSection id="popular" title={t('home.popular')} note={t('home.popularNote')} sort="popular">
+          <ProductGrid products={sold} label={t('home.popular')} />
+        </ProductSection>
+      )}
+      <ProductSection id="new-arrivals" title={t('home.newArrivals')} note={t('home.newNote')} sort="latest">
+        {latest.isPending && <ProductGridSkeleton count={SECTION_SIZE} />}
+        {latest.isError && <ApiErrorAlert error={latest.error} onRetry={() => void latest.refetch()} />}
+        {latest.data &&
+          (latest.data.content.length > 0 ? (
+            <ProductGrid
+              products={latest.data.content
+                .filter((product) => !soldIds.has(product.id))
+                .slice(0, SECTION_SIZE)}
+              label={t('home.newArrivals')}
+            />
+          ) : (
+            <Text c="dimmed">{t('home.empty')}</Text>
+          ))}
+      </ProductSection>
+    </>
   );
+}
+
+interface ProductSectionProps {
+  id: string;
+  title: string;
+  note: string;
+  sort: CatalogSort;
+  children: ReactNode;
+}
+
+function ProductSection({ id, title, note, sort, children }: ProductSectionProps) {
   const titleId = `${id}-title`;
   const { t } = useTranslation();
   return (
     <section aria-labelledby={titleId}>
       <Group justify="space-between" align="baseline" mb="md">
-        <Title id={titleId} order={2} size="h3">
-          {title}
-        </Title>
+        <Group gap="xs" align="baseline">
+          <Title id={titleId} order={2} size="h3">
+            {title}
+          </Title>
+          <Text size="xs" c="dimmed">
+            {note}
+          </Text>
+        </Group>
         <Anchor component={Link} to={productListPath({ sort })} size="sm">
           {t('home.seeAll')}
         </Anchor>
       </Group>
-      {products.isPending && <ProductGridSkeleton count={SECTION_SIZE} />}
-      {products.isError && <ApiErrorAlert error={products.error} onRetry={() => void products.refetch()} />}
-      {products.data &&
-        (products.data.content.length > 0 ? (
-          <ProductGrid products={products.data.content} label={title} />
-        ) : (
-          <Text c="dimmed">{t('home.empty')}</Text>
-        ))}
+      {children}
     </section>
   );
 }

@@ -16,13 +16,14 @@ import {
   Typography,
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
+import { type Dispatch, type SetStateAction, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../../api/api-error.ts';
 import { MAX_LINE_QUANTITY } from '../../cart/cart-store.ts';
 import { useCart } from '../../cart/use-cart.ts';
 import { type CatalogSku, type ProductDetail, productDetailQuery } from '../../catalog/catalog-api.ts';
+import { colourOf } from '../../catalog/product-picture.ts';
 import { productListPath } from '../../catalog/product-search.ts';
 import {
   discountRate,
@@ -32,6 +33,7 @@ import {
   resolveSku,
   valueAvailability,
 } from '../../catalog/sku-selection.ts';
+import { detailPictureUrl, firstColour } from '../../catalog/use-product-picture.ts';
 import { i18n } from '../../i18n/i18n.ts';
 import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { buyNowPath } from '../../orders/checkout-items.ts';
@@ -59,6 +61,9 @@ export function ProductDetailPage() {
 function ProductView({ product }: { product: ProductDetail }) {
   const { t } = useTranslation();
   usePageTitle(product.name);
+  // Held here so the picture follows the colour chosen in the purchase panel.
+  const [selection, setSelection] = useState<OptionSelection>(() => initialSelection(product));
+  const colour = colourOf(selection) ?? firstColour(product);
   return (
     <Stack gap="xl">
       {product.breadcrumb.length > 0 && (
@@ -77,10 +82,14 @@ function ProductView({ product }: { product: ProductDetail }) {
       )}
       <Grid gap="xl">
         <Grid.Col span={{ base: 12, md: 6 }}>
-          <ProductGallery images={product.images} name={product.name} />
+          <ProductGallery
+            images={product.images}
+            name={product.name}
+            drawn={{ url: detailPictureUrl(product, colour), colour }}
+          />
         </Grid.Col>
         <Grid.Col span={{ base: 12, md: 6 }}>
-          <PurchasePanel product={product} />
+          <PurchasePanel product={product} selection={selection} setSelection={setSelection} />
         </Grid.Col>
       </Grid>
       {product.description.trim() && (
@@ -106,10 +115,15 @@ function initialSelection(product: ProductDetail): Record<string, string> {
   return selection;
 }
 
-function PurchasePanel({ product }: { product: ProductDetail }) {
+interface PurchasePanelProps {
+  product: ProductDetail;
+  selection: OptionSelection;
+  setSelection: Dispatch<SetStateAction<OptionSelection>>;
+}
+
+function PurchasePanel({ product, selection, setSelection }: PurchasePanelProps) {
   const navigate = useNavigate();
   const cart = useCart();
-  const [selection, setSelection] = useState<OptionSelection>(() => initialSelection(product));
   const [quantity, setQuantity] = useState(1);
   const [added, setAdded] = useState<{ quantity: number; limited: boolean } | null>(null);
   const { t } = useTranslation();

@@ -3,7 +3,6 @@ import {
   Badge,
   Box,
   Card,
-  Center,
   Group,
   Image,
   SimpleGrid,
@@ -15,6 +14,7 @@ import {
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { ProductCard } from '../../catalog/catalog-api.ts';
+import { useCardPicture } from '../../catalog/use-product-picture.ts';
 import { formatWon } from '../../lib/format.ts';
 
 interface ProductGridProps {
@@ -53,6 +53,7 @@ export function ProductGridSkeleton({ count = 8 }: { count?: number }) {
 /** One product: picture, name and price; the whole card links to the product page. */
 export function ProductTile({ product }: { product: ProductCard }) {
   const soldOut = !product.inStock || product.status === 'SOLD_OUT';
+  const picture = useCardPicture(product);
   const { t } = useTranslation();
   return (
     <Card
@@ -65,7 +66,7 @@ export function ProductTile({ product }: { product: ProductCard }) {
       data-testid="product-card"
     >
       <Card.Section pos="relative">
-        <ProductImage url={product.thumbnailUrl} alt="" dimmed={soldOut} />
+        <ProductImage url={picture} alt="" dimmed={soldOut} />
         {soldOut && (
           <Badge color="dark" variant="filled" pos="absolute" top={8} left={8}>
             {t('product.soldOut')}
@@ -117,7 +118,7 @@ export function PriceTag({ basePrice, price, discountRate, size = 'sm' }: PriceT
   );
 }
 
-/** A square product picture, or a neutral placeholder when the product has none. */
+/** A square product picture (uploaded or drawn), or a neutral box while it is on its way. */
 export function ProductImage({
   url,
   alt,
@@ -127,17 +128,12 @@ export function ProductImage({
   alt: string;
   dimmed?: boolean;
 }) {
-  const { t } = useTranslation();
   return (
     <AspectRatio ratio={1}>
       {url ? (
         <Image src={url} alt={alt} fit="cover" loading="lazy" opacity={dimmed ? 0.55 : 1} />
       ) : (
-        <Center bg="gray.1">
-          <Text size="xs" c="dimmed">
-            {t('product.noImage')}
-          </Text>
-        </Center>
+        <Box bg="gray.1" aria-hidden />
       )}
     </AspectRatio>
   );
