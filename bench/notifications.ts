@@ -6,6 +6,7 @@
  *   client's receipt through the gateway, p50/p99, at BENCH_RATE notifications/s (100) for
  *   BENCH_SECONDS (10).
  *
+ * Every port is one the OS gave out (no default port, so BENCH_PORT_OFFSET does not apply).
  * The gateway and notification-service run in their own processes with static discovery; the bench
  * process holds the sockets, serves a JWKS and signs one access token per user, and publishes the
  * events through its own outbox on the shared bus, as order-service would.
@@ -128,7 +129,12 @@ export async function runNotificationBench(): Promise<void> {
     children.push(gateway);
     probe = publisher({
       env: {},
-      config: { ...base, database: { url: serverUrl, name: 'bench_publisher' } },
+      // Static discovery: the publisher must not register with (or poll) a platform on the default ports.
+      config: {
+        ...base,
+        database: { url: serverUrl, name: 'bench_publisher' },
+        discovery: { mode: 'static' },
+      },
     });
     await probe.start();
 

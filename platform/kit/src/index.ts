@@ -40,12 +40,16 @@ export {
 export { requireIdentity, type ServiceApp, sendProblem } from './http.ts';
 export {
   type FrameOutcome,
+  type LiveConnection,
+  LiveSockets,
+  type LiveSocketsOptions,
   type PingedConnection,
   pingConnections,
   sendJsonFrame,
 } from './live-sockets.ts';
 export { fetchPage } from './page-query.ts';
 export { type Periodic, repeatEvery } from './periodic.ts';
+export { type PrometheusSample, parsePrometheusText } from './prometheus-text.ts';
 export * from './pure.ts';
 export {
   MemoryRateLimiter,

@@ -28,10 +28,10 @@ import { registerSocketRoute } from './routes/socket-route.ts';
 export type { NotificationDb } from './infra/schema.ts';
 
 /**
- * The events that make notifications (see domain/notification-rules.ts for what each makes); the
- * topology's notification-service entry lists the same events.
+ * The events that make notifications, by contract name (see domain/notification-rules.ts for what each
+ * makes); the topology's notification-service entry lists the same events. Tests publish them by name.
  */
-const NOTIFYING_EVENTS: EventContract[] = [
+export const NOTIFYING_EVENTS = {
   OrderPlaced,
   OrderPaid,
   OrderCancelled,
@@ -46,7 +46,7 @@ const NOTIFYING_EVENTS: EventContract[] = [
   ExchangeApproved,
   ExchangeRejected,
   ExchangeCompleted,
-];
+} satisfies Record<string, EventContract>;
 
 export default defineService<NotificationDb>({
   name: 'notification-service',
@@ -60,7 +60,7 @@ export default defineService<NotificationDb>({
   migrations,
   handlers: (ctx) => {
     const { recorder, users } = notificationModule(ctx);
-    const notifying: EventHandler<NotificationDb>[] = NOTIFYING_EVENTS.map((contract) => ({
+    const notifying: EventHandler<NotificationDb>[] = Object.values(NOTIFYING_EVENTS).map((contract) => ({
       contract,
       handle: (payload, context) => recorder.record(contract.name, payload as OrderEventFacts, context),
     }));

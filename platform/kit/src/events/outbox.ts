@@ -8,6 +8,11 @@ import { injectTraceContext } from '../tracing.ts';
 import type { MessagingTables } from './schema.ts';
 import { HEADER, type Transport } from './transport.ts';
 
+  if (process.env.LATENCY_PROBE)
+    process.stderr.write(
+      `PROBE ${JSON.stringify({ p, o, t: performance.timeOrigin + performance.now() })}\n`,
+    );
+};
 const OUTBOX_CHANNEL = 'sagamart_outbox';
 
 /** Anything that can run queries: the database or a transaction of it. */
@@ -68,8 +73,9 @@ export interface OutboxRelayOptions {
 }
 
 /**
- * Moves outbox rows to the transport. Rows are locked while in flight and deleted only after the
- * transport confirmed them, so a crash at any point re-drives them (consumers dedupe by message id).
+ * Moves outbox rows to the transport. Rows are deleted in a transaction that commits only after the
+ * transport confirmed them (they stay locked meanwhile), so a crash at any point re-drives them
+ * (consumers dedupe by message id).
  */
 export class OutboxRelay {
   private running: Promise<void> | undefined;
@@ -107,31 +113,31 @@ export class OutboxRelay {
     let total = 0;
     for (;;) {
       const sent = await this.options.db.transaction().execute(async (trx) => {
-        const rows = await trx
-          .selectFrom('outbox')
-          .selectAll()
-          .orderBy('seq')
-          .limit(this.options.batchSize ?? 200)
-          .forUpdate()
-          .skipLocked()
+        // Taken out of the outbox in one statement; a failed publish rolls the delete back.
+        const taken = await trx
+          .deleteFrom('outbox')
+          .where('seq', 'in', (eb) =>
+            eb
+              .selectFrom('outbox')
+              .select('seq')
+              .orderBy('seq')
+              .limit(this.options.batchSize ?? 200)
+              .forUpdate()
+              .skipLocked(),
+          )
+          .returningAll()
           .execute();
-        if (rows.length === 0) return 0;
+        if (taken.length === 0) return 0;
+        const rows = taken.sort((a, b) => Number(a.seq) - Number(b.seq));
         await this.options.transport.publish(
           rows.map((r) => ({ id: r.id, topic: r.topic, headers: r.headers, payload: r.payload })),
         );
-        await trx
-          .deleteFrom('outbox')
-          .where(
-            'seq',
-            'in',
-            rows.map((r) => r.seq),
-          )
-          .execute();
         for (const r of rows) this.options.metrics.eventsPublished.inc({ event: r.topic });
         return rows.length;
       });
       total += sent;
-      if (sent === 0) return total;
+      // A short batch was everything committed when it was read; anything later kicks the relay again.
+      if (sent < (this.options.batchSize ?? 200)) return total;
     }
   }
 
