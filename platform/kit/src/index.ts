@@ -49,7 +49,6 @@ export {
 } from './live-sockets.ts';
 export { fetchPage } from './page-query.ts';
 export { type Periodic, repeatEvery } from './periodic.ts';
-export { type PrometheusSample, parsePrometheusText } from './prometheus-text.ts';
 export * from './pure.ts';
 export {
   MemoryRateLimiter,

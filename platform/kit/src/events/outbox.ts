@@ -8,11 +8,6 @@ import { injectTraceContext } from '../tracing.ts';
 import type { MessagingTables } from './schema.ts';
 import { HEADER, type Transport } from './transport.ts';
 
-  if (process.env.LATENCY_PROBE)
-    process.stderr.write(
-      `PROBE ${JSON.stringify({ p, o, t: performance.timeOrigin + performance.now() })}\n`,
-    );
-};
 const OUTBOX_CHANNEL = 'sagamart_outbox';
 
 /** Anything that can run queries: the database or a transaction of it. */

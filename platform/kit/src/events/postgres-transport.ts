@@ -9,11 +9,6 @@ import type {
   Transport,
 } from './transport.ts';
 
-  if (process.env.LATENCY_PROBE)
-    process.stderr.write(
-      `PROBE ${JSON.stringify({ p, o, t: performance.timeOrigin + performance.now() })}\n`,
-    );
-};
 const WAKE_CHANNEL = 'sagamart_bus';
 const BROADCAST_CHANNEL = 'sagamart_broadcast';
 

@@ -1,4 +1,4 @@
-import { PlatformServices } from '@sagamart/contracts/http/platform';
+import { PlatformMetrics, PlatformServices } from '@sagamart/contracts/http/platform';
 import {
   type DeploymentCredentials,
   type Discovery,
@@ -14,6 +14,7 @@ import { Type } from 'typebox';
 import { request } from 'undici';
 import type { Gatekeeper } from '../app/gatekeeper.ts';
 import { serviceUnavailable } from '../app/gateway-problems.ts';
+import { PlatformMetricsReader } from '../app/platform-metrics.ts';
 import { bearerToken } from '../domain/header-policy.ts';
 // biome-ignore lint/style/noRestrictedImports: the console proxies through the shared upstream connection pool
 import { upstreamAgent } from '../infra/upstream-http.ts';
@@ -43,13 +44,15 @@ export interface PlatformDeps {
 }
 
 /**
- * The admin console's view of the platform: every registered instance with its readiness, and each
- * service's dead letters (forwarded to one of its instances with the admin's identity).
+ * The admin console's view of the platform: every registered instance with its readiness, each
+ * service's request rate, error rate and p99 from its instances' /metrics, and each service's dead
+ * letters (forwarded to one of its instances with the admin's identity).
  */
 export function registerPlatformRoutes(app: ServiceApp, deps: PlatformDeps): void {
   const tags = ['platform'];
   const errors = { 401: ProblemSchema, 403: ProblemSchema, 429: ProblemSchema };
 
+  const metrics = new PlatformMetricsReader(deps.credentials);
   const asAdmin = (req: FastifyRequest) =>
     deps.gatekeeper.admit({
       credential: bearerToken(req.headers.authorization),
@@ -95,6 +98,26 @@ export function registerPlatformRoutes(app: ServiceApp, deps: PlatformDeps): voi
           })),
       );
       return { services };
+    },
+  );
+
+  app.get(
+    '/api/platform/metrics',
+    {
+      schema: {
+        tags,
+        summary:
+          'Request rate, 5xx share and p99 per service, since the previous look (at most a minute) (ADMIN)',
+        response: { 200: PlatformMetrics, ...errors },
+      },
+    },
+    async (req, reply) => {
+      try {
+        await asAdmin(req);
+      } catch (error) {
+        return replyWithProblem(req, reply, error);
+      }
+      return { services: await metrics.summary(await deps.discovery.applications()) };
     },
   );
 

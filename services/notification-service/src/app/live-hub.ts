@@ -19,11 +19,6 @@ export interface HubSettings {
   sweepMs: number;
 }
 
-  if (process.env.LATENCY_PROBE)
-    process.stderr.write(
-      `PROBE ${JSON.stringify({ p, o, t: performance.timeOrigin + performance.now() })}\n`,
-    );
-};
 const clientMessage = Compile(NotificationClientMessage);
 
 /** What the hub reports to /metrics (see module.ts). */
