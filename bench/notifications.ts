@@ -15,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type NotificationServerMessage, OrderPlaced } from '@sagamart/contracts';
 import { defineService } from '@sagamart/kit';
@@ -202,6 +202,12 @@ export async function runNotificationBench(): Promise<void> {
     log(
       `delivered ${latencies.length}/${total}: p50 ${quantile(sorted, 0.5).toFixed(0)} ms, ` +
         `p99 ${quantile(sorted, 0.99).toFixed(0)} ms, max ${(sorted.at(-1) ?? 0).toFixed(0)} ms (commit → client, through the gateway)`,
+    );
+    // Latency on a shared machine says little without the load it was measured under.
+    log(
+      `load average ${loadavg()
+        .map((n) => n.toFixed(2))
+        .join(', ')} (1, 5, 15 min) on ${availableParallelism()} cores`,
     );
   } finally {
     for (const client of clients) client.socket.terminate();
