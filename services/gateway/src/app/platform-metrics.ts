@@ -38,7 +38,7 @@ export class PlatformMetricsReader {
         const windows = await Promise.all(
           instances.map(async (instance) => {
             seen.add(instance.instanceId);
-            const now = await this.scrape(name, instance);
+            const now = await this.scrape(instance);
             return now && this.windowOf(instance.instanceId, now);
           }),
         );
@@ -61,10 +61,12 @@ export class PlatformMetricsReader {
   }
 
   /** The instance's counters now, or undefined when its /metrics does not answer. */
-  private async scrape(service: string, instance: ServiceInstance): Promise<RequestCounters | undefined> {
+  private async scrape(instance: ServiceInstance): Promise<RequestCounters | undefined> {
     try {
       const res = await request(new URL('/metrics', instance.url), {
-        headers: this.credentials.headersFor(service),
+        // The platform's Basic login, as Prometheus scrapes: every service takes it on /metrics (the
+        // gateway and the config server take no service token there).
+        headers: { authorization: this.credentials.basicAuthorization() },
         dispatcher: upstreamAgent,
         signal: AbortSignal.timeout(SCRAPE_TIMEOUT_MS),
       });

@@ -53,6 +53,13 @@ export function registerPlatformRoutes(app: ServiceApp, deps: PlatformDeps): voi
   const errors = { 401: ProblemSchema, 403: ProblemSchema, 429: ProblemSchema };
 
   const metrics = new PlatformMetricsReader(deps.credentials);
+  /** Every registered app with its instances, the discovery server included. */
+  const registeredApplications = async () => {
+    const applications = new Map(await deps.discovery.applications());
+    if (deps.registry && !applications.has(deps.registry.app))
+      applications.set(deps.registry.app, [deps.registry]);
+    return applications;
+  };
   const asAdmin = (req: FastifyRequest) =>
     deps.gatekeeper.admit({
       credential: bearerToken(req.headers.authorization),
@@ -76,9 +83,7 @@ export function registerPlatformRoutes(app: ServiceApp, deps: PlatformDeps): voi
       } catch (error) {
         return replyWithProblem(req, reply, error);
       }
-      const applications = new Map(await deps.discovery.applications());
-      if (deps.registry && !applications.has(deps.registry.app))
-        applications.set(deps.registry.app, [deps.registry]);
+      const applications = await registeredApplications();
       const services = await Promise.all(
         [...applications.entries()]
           .sort(([a], [b]) => a.localeCompare(b))
@@ -117,7 +122,7 @@ export function registerPlatformRoutes(app: ServiceApp, deps: PlatformDeps): voi
       } catch (error) {
         return replyWithProblem(req, reply, error);
       }
-      return { services: await metrics.summary(await deps.discovery.applications()) };
+      return { services: await metrics.summary(await registeredApplications()) };
     },
   );
 
