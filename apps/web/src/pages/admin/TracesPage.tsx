@@ -229,7 +229,8 @@ function ServiceMap({ lookbackMinutes }: { lookbackMinutes: TraceSearch['lookbac
 
 function perMinute(count: number, minutes: number): string {
   const rate = count / minutes;
-  return rate >= 10 ? Math.round(rate).toLocaleString('en-US') : rate.toFixed(1);
+  if (rate >= 10) return Math.round(rate).toLocaleString('en-US');
+  return rate >= 0.1 ? rate.toFixed(1) : '<0.1';
 }
 
 const NODE_WIDTH = 170;
@@ -281,8 +282,9 @@ function ServiceMapGraph({ links, minutes }: { links: DependencyLink[]; minutes:
                 markerEnd="url(#map-arrow)"
               />
               <text
-                x={(x1 + x2) / 2}
-                y={(y1 + y2) / 2 - 4}
+                // A third of the way from the caller: edges that cross keep their labels apart.
+                x={x1 + (x2 - x1) * 0.3}
+                y={y1 + (y2 - y1) * 0.3 - 5}
                 textAnchor="middle"
                 fill={failed ? 'var(--mantine-color-red-7)' : 'var(--mantine-color-dimmed)'}
               >
