@@ -22,7 +22,8 @@ describe('platform page', { timeout: 300_000 }, () => {
       await page.goto('/login');
       await logIn(page, suite.environment.adminEmail, suite.environment.adminPassword);
 
-      await page.getByRole('link', { name: 'Admin', exact: true }).click();
+      // The admin lands on the dashboard; the platform page is one link away.
+      await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
       await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Platform' }).click();
       await page.getByRole('heading', { name: 'Platform', level: 1 }).waitFor();
 

@@ -26,6 +26,9 @@ export const topology: Topology = {
     'return.completed',
   ],
   'order-service': [
+    // Buyers' names and e-mails for the admin's order list and detail.
+    'user.registered',
+    'user.updated',
     'payment.approved',
     'payment.failed',
     'payment.refunded',
@@ -82,5 +85,10 @@ export const topology: Topology = {
     'exchange.completed',
     'user.registered',
     'user.updated',
+    // The admin dashboard's low-stock list (docs/adr/0007-dashboard-read-model.md).
+    'product.created',
+    'product.updated',
+    'product.deleted',
+    'stock.changed',
   ],
 };

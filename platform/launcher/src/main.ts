@@ -7,6 +7,7 @@ const { values } = parseArgs({
     reset: { type: 'boolean', default: false },
     'in-process': { type: 'boolean', default: false },
     'skip-web': { type: 'boolean', default: false },
+    instances: { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -16,18 +17,37 @@ if (values.help) {
   --reset        wipe .data/ (embedded database and logs) first
   --in-process   run every service in this one process (low memory)
   --skip-web     do not build the web app
+  --instances gateway=2,order-service=2
+                 run more processes of these services (each 400 ports above the last); on real
+                 infrastructure (REDIS_URL) they share rate limits and caches
 Environment: DATABASE_URL, AMQP_URL, REDIS_URL switch to external PostgreSQL, RabbitMQ and Redis.`);
   process.exit(0);
 }
 
 const started = Date.now();
 if (!values['skip-web']) await buildWebIfNeeded(console.log);
-const platform = await startPlatform({ reset: values.reset, inProcess: values['in-process'] }).catch(
-  (error: Error) => {
-    console.error(`\nsagamart could not start: ${error.message}`);
-    process.exit(1);
-  },
+const instances = Object.fromEntries(
+  (values.instances ?? '')
+    .split(',')
+    .filter(Boolean)
+    .map((pair) => {
+      const [name, count] = pair.split('=');
+      const n = Number(count ?? 1);
+      if (!Number.isInteger(n) || n < 1) {
+        console.error(`--instances: "${pair}" is not <service>=<count of 1 or more>`);
+        process.exit(2);
+      }
+      return [name!.trim(), n];
+    }),
 );
+const platform = await startPlatform({
+  reset: values.reset,
+  inProcess: values['in-process'],
+  instances,
+}).catch((error: Error) => {
+  console.error(`\nsagamart could not start: ${error.message}`);
+  process.exit(1);
+});
 
 async function health(url: string | undefined): Promise<string> {
   if (!url) return 'DOWN';
@@ -42,7 +62,12 @@ async function health(url: string | undefined): Promise<string> {
 const rows = await Promise.all(
   platform
     .services()
-    .map(async (s) => [s.name, String(s.port), await health(s.url), s.pid ? String(s.pid) : '-']),
+    .map(async (s) => [
+      s.instance ? `${s.name} #${s.instance + 1}` : s.name,
+      String(s.port),
+      await health(s.url),
+      s.pid ? String(s.pid) : '-',
+    ]),
 );
 const header = ['SERVICE', 'PORT', 'STATUS', 'PID'];
 const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));

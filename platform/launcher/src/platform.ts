@@ -32,11 +32,23 @@ export interface PlatformOptions {
   portOffset?: number;
   /** Start only these services (default: SAGAMART_SERVICES, comma-separated, or all). */
   only?: string[];
+  /**
+   * Processes per service (default 1), each registering with discovery, so the gateway and the
+   * service clients balance across them. Instance i (from 0) listens on the service's port plus
+   * i × instancePortStep.
+   */
+  instances?: Record<string, number>;
+  /** Port distance between a service's instances (default 400). */
+  instancePortStep?: number;
+  /** Extra environment for a service's instance, over `env` (e.g. its own database on a shared server). */
+  serviceEnv?: (service: string, instance: number) => Record<string, string>;
   log?: (line: string) => void;
 }
 
 export interface ServiceStatus {
   name: string;
+  /** 0 for the first instance of the service, 1 for the second, … */
+  instance: number;
   port: number;
   url: string | undefined;
   pid: number | undefined;
@@ -56,15 +68,26 @@ export interface Platform {
   login: DeploymentLogin;
   /** `Authorization` for the config and discovery servers. */
   platformAuthorization: string;
+  /** Every instance of every service. */
   services(): ServiceStatus[];
-  /** The OS process of a service (multi-process mode). */
-  process(name: string): RunningProcess | undefined;
-  /** Starts a stopped service again (multi-process mode). */
-  restart(name: string): Promise<void>;
+  /** The OS process of a service's instance (multi-process mode). */
+  process(name: string, instance?: number): RunningProcess | undefined;
+  /** Starts a service's instance again, stopping it first if it still runs (multi-process mode). */
+  restart(name: string, instance?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
 export const defaultDataDir = join(repoRoot, '.data');
+
+/** One process of a service: the service's first instance carries its name, the next `<name>-2`, … */
+interface Instance {
+  service: ServicePackage;
+  index: number;
+  label: string;
+  running?: RunningProcess;
+  url?: string;
+  status: ServiceStatus['status'];
+}
 
 function portFree(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -102,9 +125,22 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const services = (await findServices())
     .filter((s) => !only?.length || only.includes(s.name))
     .map((s) => ({ ...s, port: s.port + offset }));
-  for (const s of services) {
-    if (!(await portFree(s.port))) {
-      throw new Error(`Port ${s.port} (${s.name}) is in use. Is sagamart already running?`);
+  const step = options.instancePortStep ?? 400;
+  // Every process to run: one per instance, instance 0 under the service's own name.
+  const instances = services.flatMap((service) =>
+    Array.from(
+      { length: Math.max(1, Math.floor(options.instances?.[service.name] ?? 1) || 1) },
+      (_, i): Instance => ({
+        service: { ...service, port: service.port + i * step },
+        index: i,
+        label: i === 0 ? service.name : `${service.name}-${i + 1}`,
+        status: 'STARTING',
+      }),
+    ),
+  );
+  for (const { service, label } of instances) {
+    if (!(await portFree(service.port))) {
+      throw new Error(`Port ${service.port} (${label}) is in use. Is sagamart already running?`);
     }
   }
   const configUrl = `http://127.0.0.1:${8888 + offset}`;
@@ -122,7 +158,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     postgres = await startPostgresHost(join(dataDir, 'postgres'), port, logDir);
     databaseUrl = `${postgres.url}/postgres`;
   }
-  const login = await deploymentLogin(dataDir);
+  const login = await deploymentLogin(dataDir, { ...process.env, ...options.env });
   const authorization = platformAuthorization(login);
   const env: Record<string, string> = {
     DATABASE_URL: databaseUrl,
@@ -138,11 +174,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   if (!options.quiet && !process.env.SAGAMART_DEPLOYMENT_SECRET)
     log(`Deployment credentials (config and discovery servers, service tokens): ${credentialsFile(dataDir)}`);
 
-  const state = new Map<
-    string,
-    { service: ServicePackage; running?: RunningProcess; url?: string; status: ServiceStatus['status'] }
-  >();
-  for (const s of services) state.set(s.name, { service: s, status: 'STARTING' });
+  const byLabel = new Map(instances.map((i) => [i.label, i]));
+  const instanceOf = (name: string, index = 0) =>
+    instances.find((i) => i.service.name === name && i.index === index);
   let stopping = false;
   const inProcess: Array<{ stop(): Promise<void> }> = [];
 
@@ -152,11 +186,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const zipkinUrl =
     process.env.TRACING_ZIPKIN_URL ??
     (traceServer ? `http://127.0.0.1:${traceServer.port}/api/v2/spans` : undefined);
-  const serviceEnv = (s: ServicePackage) => ({
+  const serviceEnv = (s: ServicePackage, instance: number) => ({
     ...env,
     ...(zipkinUrl && s.name !== 'trace-server' && !env.TRACING_ZIPKIN_URL
       ? { TRACING_ZIPKIN_URL: zipkinUrl }
       : {}),
+    ...options.serviceEnv?.(s.name, instance),
     SAGAMART_DEPLOYMENT_SECRET: login.deploymentSecret,
     SERVER_PORT: String(s.port),
   });
@@ -165,18 +200,24 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     onLog: (service: string, level: number, message: string) => {
       if (!options.quiet || level >= 50) log(`[${service}] ${level >= 50 ? 'ERROR' : 'WARN'} ${message}`);
     },
-    onExit: (service: string, code: number | null, signal: NodeJS.Signals | null) => {
-      const entry = state.get(service);
+    onExit: (label: string, code: number | null, signal: NodeJS.Signals | null) => {
+      const entry = byLabel.get(label);
       if (entry) entry.status = 'DOWN';
       if (!stopping)
         log(
-          `[${service}] exited (${signal ?? `code ${code}`}). Restart it with: npm run service -- ${service}`,
+          `[${label}] exited (${signal ?? `code ${code}`}). Restart it with: npm run service -- ${entry?.service.name ?? label}`,
         );
     },
   };
 
-  const startOne = async (s: ServicePackage) => {
-    const entry = state.get(s.name)!;
+  const waitUntilReady = (entry: Instance) =>
+    waitFor(`${entry.label} to be ready`, async () => {
+      const url = entry.url ?? `http://127.0.0.1:${entry.service.port}`;
+      return (await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) })).ok;
+    });
+
+  const startOne = async (entry: Instance) => {
+    const s = entry.service;
     entry.status = 'STARTING';
     if (options.inProcess) {
       const { default: factory } = (await import(s.module)) as {
@@ -185,11 +226,15 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
           stop(): Promise<void>;
         };
       };
-      const service = factory({ env: { ...process.env, ...serviceEnv(s) } });
+      const service = factory({ env: { ...process.env, ...serviceEnv(s, entry.index) } });
       entry.url = await service.start();
       inProcess.push(service);
     } else {
-      entry.running = await spawnService(s, { ...spawnOptions, env: serviceEnv(s) });
+      entry.running = await spawnService(s, {
+        ...spawnOptions,
+        label: entry.label,
+        env: serviceEnv(s, entry.index),
+      });
       entry.url = entry.running.url;
     }
     entry.status = 'UP';
@@ -202,11 +247,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     } else {
       // Reverse tier order: callers first, the registry and config server last.
       for (const group of tiers(services).reverse()) {
+        const names = new Set(group.map((s) => s.name));
         await Promise.all(
-          group
-            .map((s) => state.get(s.name)?.running)
-            .filter(Boolean)
-            .map((r) => stopProcess(r!)),
+          instances.filter((i) => names.has(i.service.name) && i.running).map((i) => stopProcess(i.running!)),
         );
       }
     }
@@ -215,26 +258,22 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 
   try {
     for (const group of tiers(services)) {
-      await Promise.all(group.map(startOne));
+      const names = new Set(group.map((s) => s.name));
+      await Promise.all(instances.filter((i) => names.has(i.service.name)).map(startOne));
     }
-    const expected = services.filter((s) => s.name !== 'discovery-server').map((s) => s.name);
+    const expected = instances.filter((i) => i.service.name !== 'discovery-server');
     if (services.some((s) => s.name === 'discovery-server')) {
       await waitFor('every service to register with discovery', async () => {
         const res = await fetch(`${discoveryUrl}/api/registry/apps`, { headers: { authorization } });
-        const body = (await res.json()) as { applications: Array<{ name: string }> };
-        const names = new Set(body.applications.map((a) => a.name));
-        return expected.every((n) => names.has(n));
+        const body = (await res.json()) as {
+          applications: Array<{ name: string; instances: Array<{ url: string }> }>;
+        };
+        const registered = new Set(body.applications.flatMap((a) => a.instances.map((i) => i.url)));
+        return expected.every((i) => i.url && registered.has(i.url));
       });
     }
     // Registered is not ready: e.g. user-service is ready once its bootstrap admin exists.
-    await Promise.all(
-      services.map((s) =>
-        waitFor(`${s.name} to be ready`, async () => {
-          const url = state.get(s.name)?.url ?? `http://127.0.0.1:${s.port}`;
-          return (await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) })).ok;
-        }),
-      ),
-    );
+    await Promise.all(instances.map((i) => waitUntilReady(i)));
   } catch (error) {
     await stop().catch(() => {});
     throw error;
@@ -250,23 +289,22 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     login,
     platformAuthorization: authorization,
     services: () =>
-      services.map((s) => {
-        const entry = state.get(s.name)!;
-        return {
-          name: s.name,
-          port: s.port,
-          url: entry.url ?? `http://127.0.0.1:${s.port}`,
-          pid: entry.running?.child.pid ?? (options.inProcess ? process.pid : undefined),
-          status: entry.status,
-        };
-      }),
-    process: (name) => state.get(name)?.running,
-    restart: async (name) => {
-      const entry = state.get(name);
-      if (!entry) throw new Error(`No service ${name}`);
+      instances.map((entry) => ({
+        name: entry.service.name,
+        instance: entry.index,
+        port: entry.service.port,
+        url: entry.url ?? `http://127.0.0.1:${entry.service.port}`,
+        pid: entry.running?.child.pid ?? (options.inProcess ? process.pid : undefined),
+        status: entry.status,
+      })),
+    process: (name, index) => instanceOf(name, index)?.running,
+    restart: async (name, index) => {
+      const entry = instanceOf(name, index);
+      if (!entry) throw new Error(`No instance ${index ?? 0} of ${name}`);
       if (options.inProcess) throw new Error('restart is for multi-process mode');
       if (entry.running) await stopProcess(entry.running);
-      await startOne(entry.service);
+      await startOne(entry);
+      await waitUntilReady(entry);
     },
     stop,
   };

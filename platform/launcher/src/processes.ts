@@ -14,6 +14,8 @@ export interface RunningProcess {
 export interface SpawnOptions {
   env: Record<string, string>;
   logDir: string;
+  /** Names the instance in its log file and in onLog/onExit (default: the service's name). */
+  label?: string;
   /** Called with warnings and errors from the service's log (pino JSON lines). */
   onLog: (service: string, level: number, message: string) => void;
   onExit: (service: string, code: number | null, signal: NodeJS.Signals | null) => void;
@@ -25,7 +27,9 @@ export function spawnService(
   options: SpawnOptions,
   timeoutMs = 90_000,
 ): Promise<RunningProcess> {
-  const log: WriteStream = createWriteStream(join(options.logDir, `${service.name}.log`), { flags: 'a' });
+  const label = options.label ?? service.name;
+  const logFile = join(options.logDir, `${label}.log`);
+  const log: WriteStream = createWriteStream(logFile, { flags: 'a' });
   const child = fork(service.entry, [], {
     cwd: service.dir,
     env: { ...process.env, ...options.env },
@@ -41,13 +45,13 @@ export function spawnService(
         const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
         if ((entry.level ?? 0) >= 40) {
           options.onLog(
-            service.name,
+            label,
             entry.level ?? 40,
             `${entry.msg ?? ''}${entry.err?.message ? `: ${entry.err.message}` : ''}`,
           );
         }
       } catch {
-        if (line.trim()) options.onLog(service.name, 50, line);
+        if (line.trim()) options.onLog(label, 50, line);
       }
     });
   }
@@ -56,12 +60,12 @@ export function spawnService(
   child.on('exit', (code, signal) => {
     log.end();
     resolveExit(code);
-    options.onExit(service.name, code, signal);
+    options.onExit(label, code, signal);
   });
   const running: RunningProcess = { service, child, url: undefined, exited };
   return new Promise((resolve, reject) => {
     const timer = setTimeout(
-      () => reject(new Error(`${service.name} did not start within ${timeoutMs} ms`)),
+      () => reject(new Error(`${label} did not start within ${timeoutMs} ms`)),
       timeoutMs,
     );
     child.on('message', (message: { type?: string; url?: string; error?: string }) => {
@@ -71,16 +75,12 @@ export function spawnService(
         resolve(running);
       } else if (message.type === 'failed') {
         clearTimeout(timer);
-        reject(new Error(`${service.name} failed to start: ${message.error}`));
+        reject(new Error(`${label} failed to start: ${message.error}`));
       }
     });
     void exited.then((code) => {
       clearTimeout(timer);
-      reject(
-        new Error(
-          `${service.name} exited with code ${code} before it was ready (see ${join(options.logDir, `${service.name}.log`)})`,
-        ),
-      );
+      reject(new Error(`${label} exited with code ${code} before it was ready (see ${logFile})`));
     });
   });
 }

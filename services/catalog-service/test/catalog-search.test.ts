@@ -126,7 +126,11 @@ describe('catalog search', () => {
       '데일리 스웨트셔츠',
     ]);
     // Three characters or more match anywhere inside a word.
-    expect(names(await search(c, `q=${encodeURIComponent('트셔츠')}`))).toEqual(['데일리 스웨트셔츠']);
+    // The name match first, then a product filed under 맨투맨/스웨트셔츠 (a category name).
+    expect(names(await search(c, `q=${encodeURIComponent('트셔츠')}`))).toEqual([
+      '데일리 스웨트셔츠',
+      '오버핏 크루넥 맨투맨',
+    ]);
     expect(names(await search(c, `q=${encodeURIComponent('루넥')}`))).toEqual([]);
     expect(names(await search(c, `q=${encodeURIComponent('크루넥')}`))).toEqual(['오버핏 크루넥 맨투맨']);
     expect(names(await search(c, `q=${encodeURIComponent('청바')}`)).sort()).toEqual([
@@ -307,9 +311,11 @@ describe('catalog search', () => {
     expect((await complete('크루')).suggestions.map((s: { text: string }) => s.text)).toEqual([
       '오버핏 크루넥 맨투맨',
     ]);
+    // A category whose name starts with it comes first (it opens the category's list).
     expect((await complete('맨투')).suggestions).toEqual([
-      { text: '오버핏 크루넥 맨투맨', productId: expect.any(Number) },
-      { text: '맨투맨', productId: null },
+      { text: '맨투맨/스웨트셔츠', kind: 'CATEGORY', productId: null, categoryId: cat.sweat },
+      { text: '오버핏 크루넥 맨투맨', kind: 'PRODUCT', productId: expect.any(Number), categoryId: null },
+      { text: '맨투맨', kind: 'KEYWORD', productId: null, categoryId: null },
     ]);
     expect((await complete('숨김')).suggestions).toEqual([]);
     expect((await call(c, 'GET', '/api/catalog/products/autocomplete', { headers: {} })).status).toBe(400);

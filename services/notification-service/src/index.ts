@@ -18,10 +18,12 @@ import {
   UserUpdated,
 } from '@sagamart/contracts';
 import { defineService, type EventHandler, on } from '@sagamart/kit';
+import { DASHBOARD_ONLY_EVENTS } from './app/dashboard.ts';
 import { FANOUT_CHANNEL, type FanoutMessage, notificationModule } from './app/module.ts';
 import { notificationDefaults } from './app/settings.ts';
 import type { OrderEventFacts } from './domain/notification-rules.ts';
 import { migrations, type NotificationDb } from './infra/schema.ts';
+import { registerDashboardRoutes } from './routes/dashboard-routes.ts';
 import { registerNotificationRoutes } from './routes/notification-routes.ts';
 import { registerSocketRoute } from './routes/socket-route.ts';
 
@@ -54,18 +56,27 @@ export default defineService<NotificationDb>({
   description:
     'Notifications: order, payment, shipping and claim events become per-user notifications in Korean ' +
     '(REST, and a resumable ' +
-    'WebSocket at /ws/notifications), fanned out across instances.',
+    'WebSocket at /ws/notifications), fanned out across instances; and the admin sales dashboard, a read ' +
+    'model of order, claim and stock events (GET /api/admin/dashboard).',
   defaults: notificationDefaults,
   refreshable: ['notifications.keepPerUser', 'notifications.socket.maxBufferedBytes'],
   migrations,
   handlers: (ctx) => {
-    const { recorder, users } = notificationModule(ctx);
-    const notifying: EventHandler<NotificationDb>[] = Object.values(NOTIFYING_EVENTS).map((contract) => ({
-      contract,
-      handle: (payload, context) => recorder.record(contract.name, payload as OrderEventFacts, context),
-    }));
+    const { recorder, users, dashboard } = notificationModule(ctx);
+    const notifying: EventContract[] = Object.values(NOTIFYING_EVENTS);
+    // One handler per event: its notifications and the dashboard, in the same transaction (one inbox row).
+    const projected: EventHandler<NotificationDb>[] = [...notifying, ...DASHBOARD_ONLY_EVENTS].map(
+      (contract) => ({
+        contract,
+        handle: async (payload, context) => {
+          if (notifying.includes(contract))
+            await recorder.record(contract.name, payload as OrderEventFacts, context);
+          await dashboard.apply(context.trx, contract.name, payload);
+        },
+      }),
+    );
     return [
-      ...notifying,
+      ...projected,
       on(UserRegistered, (user, { trx }) =>
         users.apply(trx, { userId: user.userId, version: user.version, isAdmin: isActiveAdmin(user) }),
       ),
@@ -76,6 +87,7 @@ export default defineService<NotificationDb>({
   },
   routes: async (app, ctx) => {
     registerNotificationRoutes(app, ctx);
+    registerDashboardRoutes(app, ctx);
     await registerSocketRoute(app, ctx);
   },
   async onStart(ctx) {

@@ -18,11 +18,14 @@ import {
   ShipmentDelivered,
   ShipmentDispatched,
   ShipmentInTransit,
+  UserRegistered,
+  UserUpdated,
 } from '@sagamart/contracts';
 import { defineService, on } from '@sagamart/kit';
 import { orderModule } from './app/module.ts';
 import { sagaLogRetention } from './app/saga-log-retention.ts';
 import { orderDefaults, refreshableSettings } from './app/settings.ts';
+import { applyBuyer } from './infra/buyers.ts';
 import { migrations, type OrderDb } from './infra/schema.ts';
 import { registerAdminRoutes } from './routes/admin-routes.ts';
 import { registerInternalRoutes } from './routes/internal-routes.ts';
@@ -47,6 +50,9 @@ export default defineService<OrderDb>({
         lifecycle.paymentApproved(trx, event, afterCommit),
       ),
       on(PaymentFailed, (event, { trx, afterCommit }) => lifecycle.paymentFailed(trx, event, afterCommit)),
+      // Buyers' names and e-mails for the admin's order pages.
+      on(UserRegistered, (user, { trx }) => applyBuyer(trx, user)),
+      on(UserUpdated, (user, { trx }) => applyBuyer(trx, user)),
       on(PaymentRefunded, (event, { trx }) =>
         event.claimId ? afterSale.claimRefunded(trx, event) : lifecycle.paymentRefunded(trx, event),
       ),

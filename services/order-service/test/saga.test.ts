@@ -471,7 +471,7 @@ describe('order saga', () => {
     await expectInvariants(shop.urls(), { productIds, userIds });
   });
 
-  it('lets an admin cancel, search, read the saga and keep a memo; shoppers see only their own orders', async () => {
+  it('lets an admin find orders by buyer, cancel with a reason the shopper sees, read the saga and keep a memo; shoppers see only their own orders', async () => {
     const { skuIds } = await product([10]);
     const user = await shopper();
     const other = await shopper();
@@ -499,11 +499,45 @@ describe('order saga', () => {
       .api('order-service')
       .get(`/api/admin/orders?orderNumber=${mine.orderNumber.slice(-8)}`);
     expect(byNumber.body.content.map((o: Json) => o.orderId)).toEqual([mine.orderId]);
-    const cancelled = await shop.api('order-service').post(`/api/admin/orders/${mine.orderId}/cancel`);
+    // The buyer by name and e-mail (order-service heard user-service's user.registered), and found by either.
+    const byBuyer = await eventually(async () => {
+      const res = await shop
+        .api('order-service')
+        .get(`/api/admin/orders?buyer=${encodeURIComponent(user.email.toUpperCase())}`);
+      return res.body.totalElements === 2 ? res.body : undefined;
+    });
+    expect(byBuyer.content.map((o: Json) => o.orderId).sort()).toEqual([mine.orderId, second.orderId].sort());
+    expect(byBuyer.content[0].buyer).toEqual({ name: '김구매', email: user.email });
+    const byName = await shop
+      .api('order-service')
+      .get(`/api/admin/orders?buyer=${encodeURIComponent('구매')}`);
+    expect(byName.body.content.map((o: Json) => o.orderId)).toEqual(expect.arrayContaining([mine.orderId]));
+    const nobody = await shop
+      .api('order-service')
+      .get(`/api/admin/orders?buyer=${encodeURIComponent('없는사람%')}`);
+    expect(nobody.body.totalElements).toBe(0);
+
+    // An admin cancel needs a reason, which is kept and shown to the shopper.
+    for (const body of [undefined, {}, { reason: '   ' }, { reason: 'x'.repeat(501) }]) {
+      const refused = await shop.api('order-service').post(`/api/admin/orders/${mine.orderId}/cancel`, body);
+      expect(refused.status).toBe(400);
+    }
+    expect(await status(user, mine.orderId)).not.toBe('CANCELLED');
+    const cancelled = await shop
+      .api('order-service')
+      .post(`/api/admin/orders/${mine.orderId}/cancel`, {
+        reason: '  주문하신 색상이 입고되지 않았습니다  ',
+      });
     expect(cancelled.body).toMatchObject({
       status: 'CANCELLED',
       cancelReason: 'ADMIN_CANCELLED',
+      cancelNote: '주문하신 색상이 입고되지 않았습니다',
       userId: user.userId,
+      buyer: { name: '김구매', email: user.email },
+    });
+    expect((await shop.order(user, mine.orderId)).body).toMatchObject({
+      cancelReason: 'ADMIN_CANCELLED',
+      cancelNote: '주문하신 색상이 입고되지 않았습니다',
     });
     const byStatus = await shop
       .api('order-service')

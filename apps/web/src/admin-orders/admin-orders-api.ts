@@ -28,6 +28,7 @@ export function adminOrdersQuery(search: AdminOrderSearch) {
       api.get<Page<AdminOrderSummary>>('/api/admin/orders', {
         query: {
           orderNumber: search.orderNumber,
+          buyer: search.buyer,
           status: search.status,
           page: search.page,
           size: search.size,
@@ -59,9 +60,13 @@ export function setAdminMemo(id: string, memo: string): Promise<AdminOrder> {
   return api.put<AdminOrder>(`/api/admin/orders/${encodeURIComponent(id)}/memo`, { memo });
 }
 
-/** ADMIN_CANCELLED: releases everything; a paid order is refunded. */
-export function adminCancelOrder(id: string): Promise<AdminOrder> {
-  return api.post<AdminOrder>(`/api/admin/orders/${encodeURIComponent(id)}/cancel`);
+/** The server's limit for a cancel reason. */
+export const CANCEL_REASON_MAX_LENGTH = 500;
+
+/** ADMIN_CANCELLED with the admin's reason (the shopper reads it): releases everything; a paid order is refunded. */
+export function adminCancelOrder(id: string, reason: string): Promise<AdminOrder> {
+  const body: Static<typeof orders.AdminCancelBody> = { reason };
+  return api.post<AdminOrder>(`/api/admin/orders/${encodeURIComponent(id)}/cancel`, body);
 }
 
 function isWorking(phase: SagaPhase | undefined): boolean {

@@ -7,6 +7,8 @@ import { ORDER_STATUSES, type OrderStatus } from '../orders/orders-api.ts';
 export interface AdminOrderSearch {
   /** The whole order number or a part of it. */
   orderNumber: string;
+  /** (Part of) the buyer's e-mail or name. */
+  buyer: string;
   status: OrderStatus | '';
   page: number;
   size: number;
@@ -17,6 +19,7 @@ const PAGE_SIZE = 20;
 export function parseAdminOrderSearch(params: URLSearchParams): AdminOrderSearch {
   return {
     orderNumber: params.get('orderNumber') ?? '',
+    buyer: params.get('buyer') ?? '',
     status: oneOf(params.get('status'), ORDER_STATUSES) ?? '',
     page: readPageIndex(params),
     size: PAGE_SIZE,
@@ -26,6 +29,7 @@ export function parseAdminOrderSearch(params: URLSearchParams): AdminOrderSearch
 export function adminOrderSearchParams(search: AdminOrderSearch): URLSearchParams {
   return compactParams({
     orderNumber: search.orderNumber,
+    buyer: search.buyer,
     status: search.status,
     page: pageParamValue(search.page),
   });

@@ -9,6 +9,7 @@ import { CannedAnswersPage } from '../pages/admin/CannedAnswersPage.tsx';
 import { CategoriesPage } from '../pages/admin/CategoriesPage.tsx';
 import { CouponFormPage } from '../pages/admin/CouponFormPage.tsx';
 import { CouponsPage } from '../pages/admin/CouponsPage.tsx';
+import { DashboardPage } from '../pages/admin/DashboardPage.tsx';
 import { OrderDetailPage } from '../pages/admin/OrderDetailPage.tsx';
 import { OrdersPage } from '../pages/admin/OrdersPage.tsx';
 import { PaymentsPage } from '../pages/admin/PaymentsPage.tsx';
@@ -119,6 +120,7 @@ export function createAppRouter() {
 }
 
 const ADMIN_ONLY_ROUTES: RouteObject[] = [
+  { path: 'dashboard', element: <DashboardPage /> },
   { path: 'platform', element: <PlatformPage /> },
   { path: 'traces', element: <TracesPage /> },
   { path: 'traces/:traceId', element: <TracePage /> },

@@ -28,7 +28,7 @@ export type ProductImage = ProductImageRef;
 /** A SKU as the shop sees it: `stock` is available now; INACTIVE when not sold, SOLD_OUT when none left. */
 export type CatalogSku = ProductDetail['skus'][number];
 
-/** `productId`: the product a name suggestion belongs to; null for a search keyword. */
+/** `kind` says what a pick opens: PRODUCT (`productId`), CATEGORY (`categoryId`) or KEYWORD (a search). */
 export type Suggestion = Static<typeof catalog.Suggestions>['suggestions'][number];
 
 type CategoryTree = Static<typeof catalog.CategoryTree>;

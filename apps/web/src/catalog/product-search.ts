@@ -1,6 +1,6 @@
 import { pageParamValue, readPageIndex } from '../lib/page-param.ts';
 import { compactParams, oneOf } from '../lib/search-params.ts';
-import { CATALOG_SORTS, type CatalogSearch, type CatalogSort } from './catalog-api.ts';
+import { CATALOG_SORTS, type CatalogSearch, type CatalogSort, type Suggestion } from './catalog-api.ts';
 
 // The product list's whole state (query, filters, sort, page) lives in the URL: results can be
 // shared and bookmarked, and back/forward walk through the searches.
@@ -50,6 +50,15 @@ export function productListPath(change: Partial<CatalogSearch> = {}): string {
   const search = { ...parseProductSearch(new URLSearchParams()), ...change };
   const query = productSearchParams({ ...search, sort: change.sort ?? defaultSort(search.q) }).toString();
   return query ? `/products?${query}` : '/products';
+}
+
+/** Where a suggestion leads: its product, its category's list, or a search for its text. */
+export function suggestionPath(suggestion: Suggestion): string {
+  if (suggestion.kind === 'PRODUCT' && suggestion.productId !== null)
+    return `/products/${suggestion.productId}`;
+  if (suggestion.kind === 'CATEGORY' && suggestion.categoryId !== null)
+    return productListPath({ categoryId: suggestion.categoryId });
+  return productListPath({ q: suggestion.text });
 }
 
 function positiveInteger(raw: string | null): number | null {

@@ -1,32 +1,57 @@
-import { Navigate } from 'react-router';
+import { useTranslation } from 'react-i18next';
+import { Navigate, useLocation } from 'react-router';
 import type { Role } from '../auth/access-token.ts';
 import { useSession } from '../auth/use-session.ts';
+import { usePageTitle } from '../i18n/use-page-title.ts';
 import { type SideNavItem, SideNavLayout } from './SideNavLayout.tsx';
 
+type NavKey =
+  | 'dashboard'
+  | 'platform'
+  | 'traces'
+  | 'chat'
+  | 'chatAnswers'
+  | 'users'
+  | 'products'
+  | 'categories'
+  | 'orders'
+  | 'payments'
+  | 'coupons'
+  | 'policies';
+
 /** The console's pages, and who sees them: an agent sees only the help desk. */
-const ADMIN_NAV: Array<SideNavItem & { roles?: readonly Role[] }> = [
-  { label: 'Platform', to: '/admin/platform' },
-  { label: 'Traces', to: '/admin/traces' },
-  { label: '상담 콘솔', to: '/admin/chat', roles: ['AGENT', 'ADMIN'] },
-  { label: '자주 쓰는 답변', to: '/admin/chat-answers', roles: ['AGENT', 'ADMIN'] },
-  { label: 'Users', to: '/admin/users' },
-  { label: 'Products', to: '/admin/products' },
-  { label: 'Categories', to: '/admin/categories' },
-  { label: 'Orders', to: '/admin/orders' },
-  { label: 'Payments', to: '/admin/payments' },
-  { label: 'Coupons', to: '/admin/coupons' },
-  { label: 'Discount policies', to: '/admin/policies' },
+const ADMIN_NAV: Array<{ key: NavKey; to: string; roles?: readonly Role[] }> = [
+  { key: 'dashboard', to: '/admin/dashboard' },
+  { key: 'orders', to: '/admin/orders' },
+  { key: 'products', to: '/admin/products' },
+  { key: 'categories', to: '/admin/categories' },
+  { key: 'users', to: '/admin/users' },
+  { key: 'payments', to: '/admin/payments' },
+  { key: 'coupons', to: '/admin/coupons' },
+  { key: 'policies', to: '/admin/policies' },
+  { key: 'chat', to: '/admin/chat', roles: ['AGENT', 'ADMIN'] },
+  { key: 'chatAnswers', to: '/admin/chat-answers', roles: ['AGENT', 'ADMIN'] },
+  { key: 'platform', to: '/admin/platform' },
+  { key: 'traces', to: '/admin/traces' },
 ];
 
 export function AdminLayout() {
   const { user } = useSession();
+  const { t } = useTranslation();
+  const { pathname } = useLocation();
   const role = user?.role ?? 'USER';
-  const items = ADMIN_NAV.filter((item) => (item.roles ?? ['ADMIN']).includes(role));
-  return <SideNavLayout title={role === 'AGENT' ? '상담' : 'Admin'} items={items} admin />;
+  const items: SideNavItem[] = ADMIN_NAV.filter((item) => (item.roles ?? ['ADMIN']).includes(role)).map(
+    (item) => ({ label: t(`adminNav.${item.key}`), to: item.to }),
+  );
+  // Every console screen is titled by its section: "주문 · 관리자 | 박신사몰".
+  const section = items.find((item) => pathname === item.to || pathname.startsWith(`${item.to}/`));
+  const console = role === 'AGENT' ? t('adminNav.agent') : t('adminNav.admin');
+  usePageTitle(section ? `${section.label} · ${console}` : console);
+  return <SideNavLayout title={console} items={items} admin />;
 }
 
-/** /admin: the platform page for admins, the chat console for agents. */
+/** /admin: the dashboard for admins, the chat console for agents. */
 export function AdminHome() {
   const { user } = useSession();
-  return <Navigate to={user?.role === 'AGENT' ? 'chat' : 'platform'} replace />;
+  return <Navigate to={user?.role === 'AGENT' ? 'chat' : 'dashboard'} replace />;
 }

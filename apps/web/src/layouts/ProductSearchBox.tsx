@@ -5,7 +5,7 @@ import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useLocation, useNavigate, useSearchParams } from 'react-router';
 import { autocompleteQuery, type Suggestion } from '../catalog/catalog-api.ts';
-import { productListPath } from '../catalog/product-search.ts';
+import { productListPath, suggestionPath } from '../catalog/product-search.ts';
 
 /** Long enough to skip the keystrokes of one word, short enough to feel immediate. */
 const AUTOCOMPLETE_DEBOUNCE_MS = 250;
@@ -14,7 +14,7 @@ type ProductSearchBoxProps = Pick<BoxProps, 'visibleFrom' | 'hiddenFrom'>;
 
 /**
  * Product search with suggestions as you type. Submitting searches the list (`/products?q=`); picking
- * a product name opens that product, picking a keyword searches for it. On the list page the box
+ * a product name opens that product, a category its list, a keyword searches for it. On the list page the box
  * shows the current search, so back/forward keep it in step.
  */
 export function ProductSearchBox(props: ProductSearchBoxProps) {
@@ -46,9 +46,22 @@ function SearchField({ initial, visibleFrom, hiddenFrom }: ProductSearchBoxProps
 
   const pick = (value: string) => {
     const suggestion = options.find((option: Suggestion) => option.text === value);
-    if (suggestion?.productId) void navigate(`/products/${suggestion.productId}`);
+    if (suggestion) void navigate(suggestionPath(suggestion));
     else search(value);
   };
+  // Grouped by what a pick opens: a category's list, a product, or a search.
+  const groups = (
+    [
+      ['CATEGORY', t('searchSuggest.groupCategory')],
+      ['PRODUCT', t('searchSuggest.groupProduct')],
+      ['KEYWORD', t('searchSuggest.groupKeyword')],
+    ] as const
+  )
+    .map(([kind, group]) => ({
+      group,
+      items: options.filter((option) => option.kind === kind).map((option) => option.text),
+    }))
+    .filter((group) => group.items.length > 0);
 
   return (
     // Hidden as a whole (not just the input), so it leaves no gap where it is not shown.
@@ -66,7 +79,7 @@ function SearchField({ initial, visibleFrom, hiddenFrom }: ProductSearchBoxProps
           value={text}
           onChange={setText}
           onOptionSubmit={pick}
-          data={options.map((option) => option.text)}
+          data={groups}
           // The server already matched and ranked the suggestions.
           filter={({ options: all }) => all}
           limit={10}

@@ -9,6 +9,8 @@ interface ConfirmDialogProps {
   /** Destructive actions are red. */
   danger?: boolean;
   loading?: boolean;
+  /** The confirm button waits for something the dialog asks for (a reason, say). */
+  confirmDisabled?: boolean;
   onConfirm: () => void;
   onClose: () => void;
 }
@@ -21,6 +23,7 @@ export function ConfirmDialog({
   confirmLabel,
   danger = false,
   loading = false,
+  confirmDisabled = false,
   onConfirm,
   onClose,
 }: ConfirmDialogProps) {
@@ -34,7 +37,12 @@ export function ConfirmDialog({
           <Button variant="default" onClick={onClose} disabled={loading}>
             Keep it
           </Button>
-          <Button color={danger ? 'red' : undefined} onClick={onConfirm} loading={loading}>
+          <Button
+            color={danger ? 'red' : undefined}
+            onClick={onConfirm}
+            loading={loading}
+            disabled={confirmDisabled}
+          >
             {confirmLabel}
           </Button>
         </Group>

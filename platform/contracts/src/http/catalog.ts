@@ -50,10 +50,23 @@ export const SearchQuery = Type.Object({
 });
 
 export const AutocompleteQuery = Type.Object({ keyword: Type.String({ minLength: 1, maxLength: 50 }) });
+/** What a suggestion opens: a product (its page), a category (its list) or a keyword (a search). */
+export const SuggestionKind = Type.Union([
+  Type.Literal('PRODUCT'),
+  Type.Literal('CATEGORY'),
+  Type.Literal('KEYWORD'),
+]);
 export const Suggestions = Type.Object({
   keyword: Type.String(),
   suggestions: Type.Array(
-    Type.Object({ text: Type.String(), productId: Type.Union([Type.Integer(), Type.Null()]) }),
+    Type.Object({
+      text: Type.String(),
+      kind: SuggestionKind,
+      /** The product of a PRODUCT suggestion; null otherwise. */
+      productId: Type.Union([Type.Integer(), Type.Null()]),
+      /** The category of a CATEGORY suggestion; null otherwise. */
+      categoryId: Type.Union([Type.Integer(), Type.Null()]),
+    }),
     { maxItems: 10 },
   ),
 });

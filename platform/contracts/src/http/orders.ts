@@ -130,7 +130,17 @@ export const AdminOrdersQuery = Type.Object({
   status: Type.Optional(OrderStatusSchema),
   orderNumber: Type.Optional(Type.String({ maxLength: 30, description: 'Whole number or a part of it' })),
   userId: Type.Optional(Type.String({ format: 'uuid' })),
+  buyer: Type.Optional(
+    Type.String({ maxLength: 100, description: "(Part of) the buyer's e-mail or name, any case" }),
+  ),
 });
+
+/** Why an admin cancels an order: told to the shopper with the order, so it is required. */
+export const AdminCancelBody = Type.Object(
+  { reason: Type.String({ minLength: 1, maxLength: 500, pattern: '\\S' }) },
+  { additionalProperties: false },
+);
+export type AdminCancelBody = Static<typeof AdminCancelBody>;
 
 export const MemoBody = Type.Object({ memo: Type.String({ maxLength: 2000 }) });
 
@@ -171,6 +181,8 @@ export const OrderSummary = Type.Object({
   orderNumber: Type.String(),
   status: OrderStatusSchema,
   cancelReason: Nullable(CancelReasonSchema),
+  /** The admin's words when an admin cancelled (ADMIN_CANCELLED); null otherwise. */
+  cancelNote: Nullable(Type.String()),
   orderName: Type.String(),
   itemCount: Type.Integer({ description: 'Lines' }),
   totalQuantity: Type.Integer(),
@@ -184,7 +196,14 @@ export const OrderSummary = Type.Object({
 });
 export type OrderSummary = Static<typeof OrderSummary>;
 
-export const AdminOrderSummary = Type.Object({ ...OrderSummary.properties, userId: Type.String() });
+/** Who placed an order, as user-service last announced them; null until order-service has heard. */
+export const Buyer = Nullable(Type.Object({ name: Type.String(), email: Type.String() }));
+
+export const AdminOrderSummary = Type.Object({
+  ...OrderSummary.properties,
+  userId: Type.String(),
+  buyer: Buyer,
+});
 export type AdminOrderSummary = Static<typeof AdminOrderSummary>;
 
 export const OrderItemView = Type.Object({
@@ -304,6 +323,7 @@ export const SagaView = Type.Object({
 export const AdminOrderDetail = Type.Object({
   ...OrderDetail.properties,
   userId: Type.String(),
+  buyer: Buyer,
   adminMemo: Nullable(Type.String()),
   saga: SagaView,
 });

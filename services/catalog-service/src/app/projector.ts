@@ -114,7 +114,10 @@ export class CatalogProjector {
   async applyProduct(trx: Db, snapshot: ProductSnapshot): Promise<boolean> {
     await this.writer.lockProduct(trx, snapshot.productId);
     const applied = (await this.writer.upsertProductFields(trx, [productRow(snapshot)])).length > 0;
-    if (applied) await this.writer.upsertSkuDefinitions(trx, skuDefinitionRows(snapshot));
+    if (applied) {
+      await this.writer.upsertSkuDefinitions(trx, skuDefinitionRows(snapshot));
+      await this.writer.refreshCategoryText(trx, [snapshot.productId]);
+    }
     const stock = await this.writer.upsertSkuStock(trx, skuStockRows(snapshot));
     if (applied || stock.length) {
       await this.writer.refreshAggregates(trx, [snapshot.productId]);
@@ -155,14 +158,20 @@ export class CatalogProjector {
 
   async applyCategory(trx: Db, snapshot: CategorySnapshot): Promise<boolean> {
     const applied = (await this.writer.upsertCategories(trx, [categoryRow(snapshot)])).length > 0;
-    // Details carry a breadcrumb: a renamed or moved category touches many of them.
-    if (applied) this.cache.invalidateAll();
+    if (applied) {
+      // Its name is searched with every product under it; details carry a breadcrumb.
+      await this.writer.refreshCategoryTextUnder(trx, snapshot.categoryId);
+      this.cache.invalidateAll();
+    }
     return applied;
   }
 
   async applyCategoryDeleted(trx: Db, payload: CategoryDeletedPayload): Promise<boolean> {
     const applied = await this.writer.markCategoryDeleted(trx, payload.categoryId, payload.version);
-    if (applied) this.cache.invalidateAll();
+    if (applied) {
+      await this.writer.refreshCategoryTextUnder(trx, payload.categoryId);
+      this.cache.invalidateAll();
+    }
     return applied;
   }
 }

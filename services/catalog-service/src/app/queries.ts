@@ -97,8 +97,11 @@ export interface ProductDetail extends Omit<ProductCard, 'thumbnailUrl'> {
 
 export interface Suggestion {
   text: string;
-  /** The product a name suggestion belongs to; null for a keyword. */
+  kind: 'PRODUCT' | 'CATEGORY' | 'KEYWORD';
+  /** The product a name suggestion belongs to; null otherwise. */
   productId: number | null;
+  /** The category a category suggestion opens; null otherwise. */
+  categoryId: number | null;
 }
 
 type ProductRow = Pick<
@@ -233,42 +236,105 @@ export class CatalogQueries {
     return order;
   }
 
-  /** Product names starting with the keyword (then names with a word starting with it), then keywords: at most 10. */
+  /**
+   * At most `limit` suggestions of three kinds: categories whose name (or a word of it) starts with the
+   * keyword, product names starting with it (then names with a word starting with it), and the
+   * products' search keywords. Categories and keywords keep a few places each, so names alone never
+   * crowd them out; a text shown once is not repeated by a later kind.
+   */
   async autocomplete(keyword: string, limit = 10): Promise<Suggestion[]> {
     const k = normalizeQuery(keyword);
     if (!k) return [];
     const prefix = likePattern(k, 'prefix');
     const wordPrefix = likePattern(k, 'word-prefix');
-    const names = await this.db
-      .selectFrom('catalog_products as p')
-      .select(['p.id', 'p.name'])
-      .where('p.visible', '=', true)
-      .where(sql<boolean>`(lower(p.name) like ${prefix} or lower(p.name) like ${wordPrefix})`)
-      .orderBy(sql`lower(p.name) like ${prefix}`, 'desc')
-      .orderBy('p.sales_count', 'desc')
-      .orderBy('p.id', 'desc')
-      .limit(limit)
-      .execute();
-    const suggestions: Suggestion[] = [];
-    const seen = new Set<string>();
-    for (const row of names) {
-      if (seen.has(row.name)) continue;
-      seen.add(row.name);
-      suggestions.push({ text: row.name, productId: row.id });
-    }
-    if (suggestions.length < limit) {
-      const keywords = await sql<{ keyword: string }>`
+    const reserved = Math.floor(limit / 4);
+    const [categories, names, keywords] = await Promise.all([
+      this.displayedCategoriesMatching(k, reserved),
+      this.db
+        .selectFrom('catalog_products as p')
+        .select(['p.id', 'p.name'])
+        .where('p.visible', '=', true)
+        .where(sql<boolean>`(lower(p.name) like ${prefix} or lower(p.name) like ${wordPrefix})`)
+        .orderBy(sql`lower(p.name) like ${prefix}`, 'desc')
+        .orderBy('p.sales_count', 'desc')
+        .orderBy('p.id', 'desc')
+        .limit(limit)
+        .execute(),
+      sql<{ keyword: string }>`
         select k as keyword from catalog_products p, unnest(p.keywords) k
         where p.visible and lower(k) like ${prefix}
-        group by k order by count(*) desc, k limit ${limit}`.execute(this.db);
-      for (const { keyword: text } of keywords.rows) {
-        if (suggestions.length >= limit) break;
-        if (seen.has(text)) continue;
-        seen.add(text);
-        suggestions.push({ text, productId: null });
+        group by k order by count(*) desc, k limit ${limit}`.execute(this.db),
+    ]);
+    const candidates = {
+      category: categories.map(
+        (c): Suggestion => ({
+          text: c.name,
+          kind: 'CATEGORY',
+          productId: null,
+          categoryId: c.id,
+        }),
+      ),
+      name: names.map(
+        (row): Suggestion => ({
+          text: row.name,
+          kind: 'PRODUCT',
+          productId: row.id,
+          categoryId: null,
+        }),
+      ),
+      keyword: keywords.rows.map(
+        ({ keyword: text }): Suggestion => ({
+          text,
+          kind: 'KEYWORD',
+          productId: null,
+          categoryId: null,
+        }),
+      ),
+    };
+    // Names get what categories and keywords (up to `reserved` each) leave.
+    const places = {
+      category: Math.min(candidates.category.length, reserved),
+      keyword: Math.min(candidates.keyword.length, reserved),
+    };
+    const quota = {
+      category: places.category,
+      name: limit - places.category - places.keyword,
+      keyword: limit,
+    };
+    const suggestions: Suggestion[] = [];
+    const seen = new Set<string>();
+    for (const kind of ['category', 'name', 'keyword'] as const) {
+      let taken = 0;
+      for (const suggestion of candidates[kind]) {
+        if (suggestions.length >= limit || taken >= quota[kind]) break;
+        if (seen.has(suggestion.text)) continue;
+        seen.add(suggestion.text);
+        suggestions.push(suggestion);
+        taken++;
       }
     }
     return suggestions;
+  }
+
+  /** Displayed categories (under displayed parents) whose name, or a word of it, starts with `keyword`. */
+  private async displayedCategoriesMatching(keyword: string, limit: number) {
+    if (limit === 0) return [];
+    const found: Array<{ id: number; name: string; depth: number; namePrefix: boolean }> = [];
+    const walk = (nodes: CategoryNode[], depth: number) => {
+      for (const node of nodes) {
+        const name = node.name.toLowerCase();
+        const namePrefix = name.startsWith(keyword);
+        // Words split at spaces and slashes (맨투맨/스웨트셔츠 answers 스웨트).
+        if (namePrefix || ` ${name.replaceAll('/', ' ')}`.includes(` ${keyword}`))
+          found.push({ id: node.id, name: node.name, depth, namePrefix });
+        walk(node.children, depth + 1);
+      }
+    };
+    walk(displayedTree(await this.categoryRows()), 1);
+    // Name prefixes first, then the broader (shallower) categories.
+    return found
+      .sort((a, b) => Number(b.namePrefix) - Number(a.namePrefix) || a.depth - b.depth)
+      .slice(0, limit);
   }
 
   /** Displayed, active products only (404 otherwise), served from the cache when it has them. */

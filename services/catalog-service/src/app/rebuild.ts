@@ -186,7 +186,10 @@ export class CatalogRebuild {
     await this.ctx.db.transaction().execute(async (trx) => {
       await sql`lock table ${sql.raw(TABLES.map((t) => LIVE[t]).join(', '))} in exclusive mode`.execute(trx);
       const touched = await mergeNewer(trx, LIVE, NEXT);
-      await new ReadModelWriter(NEXT).refreshAggregates(trx, touched);
+      const next = new ReadModelWriter(NEXT);
+      await next.refreshAggregates(trx, touched);
+      // Category names depend on the category rows, merged above: recomputed for all, in one statement.
+      await next.refreshCategoryText(trx);
       for (const t of TABLES) {
         await sql`alter table ${sql.raw(LIVE[t])} rename to ${sql.raw(`${LIVE[t]}_old`)}`.execute(trx);
         await sql`alter table ${sql.raw(NEXT[t])} rename to ${sql.raw(LIVE[t])}`.execute(trx);

@@ -1,4 +1,9 @@
-import type { CategorySnapshot, ProductSnapshot, ProductSyncItem } from '@sagamart/contracts';
+import type { CategorySnapshot, OptionGroup, ProductSnapshot, ProductSyncItem } from '@sagamart/contracts';
+
+/** Every option value (블랙 그레이 S M L), searchable next to the name: shoppers type colours and sizes. */
+export function optionsText(groups: OptionGroup[]): string {
+  return groups.flatMap((g) => g.values).join(' ');
+}
 
 /** The product-field columns a product snapshot writes. */
 export function productRow(s: ProductSnapshot) {
@@ -15,6 +20,7 @@ export function productRow(s: ProductSnapshot) {
     deleted: s.deleted,
     category_ids: s.categoryIds,
     option_groups: s.optionGroups,
+    options_text: optionsText(s.optionGroups),
     images: s.images,
     created_at: s.createdAt,
     updated_at: s.updatedAt,

@@ -2,6 +2,7 @@ import { type Kysely, type MessagingTables, sql } from '@sagamart/kit';
 import {
   CATEGORY_COLUMNS,
   type CatalogDb,
+  categoryNamesOf,
   type LiveTables,
   PRODUCT_COLUMNS,
   PRODUCT_FIELD_COLUMNS,
@@ -33,6 +34,8 @@ const TYPES: Record<string, string> = {
   keywords: 'text[]',
   keywords_text: 'text',
   keywords_version: 'integer',
+  options_text: 'text',
+  categories_text: 'text',
   in_stock: 'boolean',
   sales_count: 'bigint',
   product_id: 'bigint',
@@ -172,6 +175,38 @@ export class ReadModelWriter {
         ${which}
       ) a
       where a.id = p.id`.execute(db);
+  }
+
+  /**
+   * Recomputes the category names searched with some products (all of them when `productIds` is
+   * undefined), locking the rows in id order first: one lock order with every other writer.
+   */
+  async refreshCategoryText(db: Executor, productIds?: number[]): Promise<void> {
+    const { products, categories } = this.tables;
+    const which = productIds ? sql`p2.id = any(${productIds}::bigint[])` : sql`true`;
+    if (productIds?.length === 0) return;
+    await sql`update ${sql.raw(products)} p set categories_text = x.names
+      from (
+        select p2.id, coalesce((${categoryNamesOf(sql`p2.category_ids`, categories)}), '') as names
+        from ${sql.raw(products)} p2 where ${which} order by p2.id for update
+      ) x
+      where x.id = p.id and p.categories_text is distinct from x.names`.execute(db);
+  }
+
+  /** After a category changed: the products filed under it or below it. */
+  async refreshCategoryTextUnder(db: Executor, categoryId: number): Promise<void> {
+    const { products, categories } = this.tables;
+    const { rows } = await sql<{ id: number }>`
+      with recursive tree(id, level) as (
+        select ${categoryId}::bigint, 1
+        union all
+        select c.id, t.level + 1 from ${sql.raw(categories)} c join tree t on c.parent_id = t.id where t.level < 3
+      )
+      select p.id from ${sql.raw(products)} p where p.category_ids && array(select id from tree)`.execute(db);
+    await this.refreshCategoryText(
+      db,
+      rows.map((r) => Number(r.id)),
+    );
   }
 
   /** Full-row inserts into fresh tables (a rebuild): no version guards needed. */

@@ -40,12 +40,19 @@ export interface CatalogDb {
     keywords: string[];
     keywords_text: string;
     keywords_version: number;
+    /** The option values (colours, sizes) from the product's option groups, space-separated. */
+    options_text: string;
+    /**
+     * Names of the product's categories and their ancestors (맨투맨 스웨트셔츠 상의), space-separated:
+     * derived from the category rows here, refreshed when a product or a category changes.
+     */
+    categories_text: string;
     /** ACTIVE with at least one SKU on sale in stock; kept up to date with every SKU change. */
     in_stock: boolean;
     /** Units sold over all SKUs (popularity). */
     sales_count: number;
     search_vector: Generated<string>;
-    /** Generated: lower-cased name, keywords and description, trigram-indexed for matching. */
+    /** Generated: lower-cased name, keywords, options, categories and description, trigram-indexed for matching. */
     search_text: Generated<string>;
     applied_at: Generated<Date>;
   };
@@ -109,13 +116,24 @@ export const PRODUCT_COLUMNS = [
   'keywords',
   'keywords_text',
   'keywords_version',
+  'options_text',
+  'categories_text',
   'in_stock',
   'sales_count',
   'applied_at',
 ] as const;
 /** The product's own fields: what product events overwrite (keywords and aggregates excluded). */
 export const PRODUCT_FIELD_COLUMNS = PRODUCT_COLUMNS.filter(
-  (c) => !['id', 'keywords', 'keywords_text', 'keywords_version', 'in_stock', 'sales_count'].includes(c),
+  (c) =>
+    ![
+      'id',
+      'keywords',
+      'keywords_text',
+      'keywords_version',
+      'categories_text',
+      'in_stock',
+      'sales_count',
+    ].includes(c),
 );
 export const SKU_COLUMNS = [
   'id',
@@ -259,4 +277,51 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  '0002_search_options_and_categories': {
+    // Shoppers type colours, sizes and category names next to product words ("맨투맨 블랙", "블랙 맨투맨",
+    // "데님 팬츠 32"): both join the matched text (search_text) and the full-text vector (weight B, like
+    // keywords), so every word of a query can be found in any of them, in any order.
+    // biome-ignore lint/suspicious/noExplicitAny: migrations run before the typed schema exists
+    async up(db: Kysely<any>) {
+      for (const statement of [
+        sql`alter table catalog_products add column options_text text not null default '',
+          add column categories_text text not null default ''`,
+        sql`drop index catalog_products_search_text`,
+        sql`drop index catalog_products_search_vector`,
+        sql`alter table catalog_products drop column search_text, drop column search_vector`,
+        sql`alter table catalog_products
+          add column search_vector tsvector generated always as (
+            setweight(to_tsvector('simple'::regconfig, name), 'A') ||
+            setweight(to_tsvector('simple'::regconfig, keywords_text || ' ' || options_text || ' ' || categories_text), 'B') ||
+            setweight(to_tsvector('simple'::regconfig, description_text), 'C')
+          ) stored,
+          add column search_text text generated always as (
+            lower(name || ' ' || keywords_text || ' ' || options_text || ' ' || categories_text || ' ' || description_text)
+          ) stored`,
+        sql`create index catalog_products_search_text on catalog_products using gin (search_text gin_trgm_ops)`,
+        sql`create index catalog_products_search_vector on catalog_products using gin (search_vector)`,
+        // Products already held: their option values and category names, as the writer derives them.
+        sql`update catalog_products set options_text = coalesce((
+            select string_agg(v, ' ') from jsonb_array_elements(option_groups) g, jsonb_array_elements_text(g->'values') v
+          ), '')`,
+        sql`update catalog_products p set categories_text = coalesce((${categoryNamesOf(sql`p.category_ids`, 'catalog_categories')}), '')`,
+      ]) {
+        await statement.execute(db);
+      }
+    },
+  },
 };
+
+/**
+ * The names of some categories and their ancestors, distinct, space-separated ('/' read as a space, so
+ * 맨투맨/스웨트셔츠 gives two words); deleted categories left out. A scalar subquery.
+ */
+export function categoryNamesOf(categoryIds: ReturnType<typeof sql>, table: string) {
+  const categories = sql.raw(table);
+  return sql<string | null>`select string_agg(distinct translate(n, '/', ' '), ' ')
+    from ${categories} c1
+    left join ${categories} c2 on c2.id = c1.parent_id and not c2.deleted
+    left join ${categories} c3 on c3.id = c2.parent_id and not c3.deleted
+    cross join lateral unnest(array[c1.name, c2.name, c3.name]) n
+    where c1.id = any(${categoryIds}) and not c1.deleted and n is not null`;
+}

@@ -34,7 +34,8 @@ export function registerCatalogRoutes(app: ServiceApp, ctx: ServiceContext<Catal
       schema: {
         tags: shop,
         summary:
-          'Search and browse: q (name, keywords, description; a name match ranks first), categoryId (with descendants), ' +
+          'Search and browse: q (every word, in any order, in the name, keywords, option values, category names or ' +
+          'description; a name match ranks first), categoryId (with descendants), ' +
           'minPrice/maxPrice (sale price), inStock, sort (price, createdAt, salesCount or name as field,asc|desc, ' +
           'repeatable; or relevance, latest, price_asc, price_desc, popular)',
         querystring: SearchQuery,
@@ -58,7 +59,8 @@ export function registerCatalogRoutes(app: ServiceApp, ctx: ServiceContext<Catal
       schema: {
         tags: shop,
         summary:
-          'Up to 10 suggestions: product names starting with the keyword, then with a word starting with it, then keywords',
+          'Up to 10 suggestions: categories whose name (or a word of it) starts with the keyword, product names ' +
+          'starting with it (then with a word starting with it), and search keywords; each with its kind',
         querystring: AutocompleteQuery,
         response: { 200: Suggestions, 400: ProblemSchema },
       },

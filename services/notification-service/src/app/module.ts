@@ -1,9 +1,11 @@
 import type { NotificationView } from '@sagamart/contracts';
 import type { ServiceContext, Subscription } from '@sagamart/kit';
 import { Counter, Gauge } from 'prom-client';
+import { DashboardStore } from '../infra/dashboard-store.ts';
 import { KnownUsers } from '../infra/known-users.ts';
 import { NotificationStore } from '../infra/notification-store.ts';
 import type { NotificationDb } from '../infra/schema.ts';
+import { SalesDashboard } from './dashboard.ts';
 import { type HubSettings, LiveHub } from './live-hub.ts';
 import { RecordNotifications } from './record-notifications.ts';
 
@@ -20,6 +22,7 @@ export interface NotificationModule {
   users: KnownUsers;
   hub: LiveHub;
   recorder: RecordNotifications;
+  dashboard: SalesDashboard;
   /** This instance's subscription to the fan-out channel, while started. */
   fanout?: Subscription | undefined;
 }
@@ -59,7 +62,10 @@ export function notificationModule(ctx: ServiceContext<NotificationDb>): Notific
           );
       },
     );
-    module = { store, users, hub, recorder };
+    const dashboard = new SalesDashboard(new DashboardStore(), () =>
+      config.number('dashboard.lowStockThreshold'),
+    );
+    module = { store, users, hub, recorder, dashboard };
     modules.set(ctx, module);
   }
   return module;

@@ -25,4 +25,8 @@ export const notificationDefaults = {
    */
   events: { concurrency: 16 },
   database: { poolSize: 20 },
+  dashboard: {
+    /** A SKU on sale with this many units or fewer is listed as low on stock. */
+    lowStockThreshold: 5,
+  },
 };

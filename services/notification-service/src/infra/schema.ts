@@ -33,6 +33,50 @@ export interface NotificationDb {
     is_admin: boolean;
     updated_at: Generated<Date>;
   };
+  /** The dashboard's orders: one row per order, its status only ever moving forward (see dashboard.ts). */
+  dashboard_orders: {
+    order_id: string;
+    order_number: string;
+    status: string;
+    status_rank: number;
+    /** What the shopper pays (order.placed / order.paid). */
+    amount: number;
+    placed_at: Date | null;
+    paid_at: Date | null;
+  };
+  /** The lines of paid orders (order.paid), for the best sellers. */
+  dashboard_order_lines: {
+    order_id: string;
+    order_item_id: number;
+    product_id: number;
+    product_name: string;
+    quantity: number;
+    amount: number;
+  };
+  /** Returns and exchanges (shipping-service's claim events), version-guarded per claim. */
+  dashboard_claims: {
+    claim_id: string;
+    kind: 'RETURN' | 'EXCHANGE';
+    order_id: string;
+    order_number: string;
+    status: string;
+    open: boolean;
+    version: number;
+    requested_at: Date | null;
+  };
+  /** SKUs with their stock (product snapshots and stock.changed), for the low-stock list. */
+  dashboard_skus: {
+    sku_id: number;
+    product_id: number;
+    product_name: Generated<string>;
+    sku_code: string;
+    option_label: Generated<string>;
+    /** On sale: the SKU and its product are active, displayed and not removed or deleted. */
+    on_sale: Generated<boolean>;
+    product_version: Generated<number>;
+    stock: number;
+    stock_version: number;
+  };
 }
 
 export const migrations: Record<string, Migration> = {
@@ -73,6 +117,61 @@ export const migrations: Record<string, Migration> = {
         .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
         .execute();
       await sql`create index known_users_admins on known_users (user_id) where is_admin`.execute(db);
+    },
+  },
+  '0002_dashboard': {
+    // biome-ignore lint/suspicious/noExplicitAny: migrations run before the typed schema exists
+    async up(db: Kysely<any>) {
+      await db.schema
+        .createTable('dashboard_orders')
+        .addColumn('order_id', 'text', (c) => c.primaryKey())
+        .addColumn('order_number', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('status_rank', 'integer', (c) => c.notNull())
+        .addColumn('amount', 'bigint', (c) => c.notNull())
+        .addColumn('placed_at', 'timestamptz')
+        .addColumn('paid_at', 'timestamptz')
+        .execute();
+      await sql`create index dashboard_orders_paid on dashboard_orders (paid_at) where paid_at is not null`.execute(
+        db,
+      );
+      await db.schema
+        .createTable('dashboard_order_lines')
+        .addColumn('order_id', 'text', (c) => c.notNull())
+        .addColumn('order_item_id', 'bigint', (c) => c.notNull())
+        .addColumn('product_id', 'bigint', (c) => c.notNull())
+        .addColumn('product_name', 'text', (c) => c.notNull())
+        .addColumn('quantity', 'integer', (c) => c.notNull())
+        .addColumn('amount', 'bigint', (c) => c.notNull())
+        .addPrimaryKeyConstraint('dashboard_order_lines_pk', ['order_id', 'order_item_id'])
+        .execute();
+      await db.schema
+        .createTable('dashboard_claims')
+        .addColumn('claim_id', 'uuid', (c) => c.primaryKey())
+        .addColumn('kind', 'text', (c) => c.notNull())
+        .addColumn('order_id', 'text', (c) => c.notNull())
+        .addColumn('order_number', 'text', (c) => c.notNull())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('open', 'boolean', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addColumn('requested_at', 'timestamptz')
+        .execute();
+      await sql`create index dashboard_claims_open on dashboard_claims (requested_at desc) where open`.execute(
+        db,
+      );
+      await db.schema
+        .createTable('dashboard_skus')
+        .addColumn('sku_id', 'bigint', (c) => c.primaryKey())
+        .addColumn('product_id', 'bigint', (c) => c.notNull())
+        .addColumn('product_name', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('sku_code', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('option_label', 'text', (c) => c.notNull().defaultTo(''))
+        .addColumn('on_sale', 'boolean', (c) => c.notNull().defaultTo(false))
+        .addColumn('product_version', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('stock', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('stock_version', 'integer', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await sql`create index dashboard_skus_low on dashboard_skus (stock, sku_id) where on_sale`.execute(db);
     },
   },
 };

@@ -51,7 +51,11 @@ export class OrderLifecycle {
   ) {}
 
   /** Owner (USER_CANCELLED) or admin (ADMIN_CANCELLED) cancel; a repeat of a done cancel is a no-op. */
-  async cancel(orderId: string, by: { userId: string; admin: boolean }): Promise<void> {
+  /** `note`: an admin's reason, in their words (required of admins by the route; shown to the shopper). */
+  async cancel(
+    orderId: string,
+    by: { userId: string; admin: boolean; note?: string | undefined },
+  ): Promise<void> {
     const before = await this.ctx.db
       .selectFrom('orders')
       .select(['status', 'user_id'])
@@ -86,7 +90,16 @@ export class OrderLifecycle {
       if (isShipped(order.status)) throw pickedUp();
       if (!isCancellable(order.status))
         throw conflict(`A ${order.status} order cannot be cancelled`, 'not-cancellable');
-      return this.transitions.cancel(trx, order, saga, by.admin ? 'ADMIN_CANCELLED' : 'USER_CANCELLED');
+      return this.transitions.cancel(
+        trx,
+        order,
+        saga,
+        by.admin ? 'ADMIN_CANCELLED' : 'USER_CANCELLED',
+        undefined,
+        {
+          note: by.note?.trim() || null,
+        },
+      );
     });
     if (changed) await this.settleBriefly(orderId);
   }

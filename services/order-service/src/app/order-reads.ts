@@ -9,6 +9,7 @@ import type {
 import { fetchPage, likeContains, notFound, type Page, type ServiceContext, sql } from '@sagamart/kit';
 import { isCancellable, type OrderStatus } from '../domain/order-status.ts';
 import { currentAction, TRANSIENT_PHASES } from '../domain/saga.ts';
+import { buyersOf } from '../infra/buyers.ts';
 import { type Db, loadItems, type OrderRow, sagaState } from '../infra/order-store.ts';
 import type { OrderDb } from '../infra/schema.ts';
 
@@ -35,6 +36,7 @@ export class OrderReads {
     status?: OrderStatus | undefined;
     orderNumber?: string | undefined;
     userId?: string | undefined;
+    buyer?: string | undefined;
   }): Promise<Page<AdminOrderSummary>> {
     return this.list(query);
   }
@@ -50,14 +52,16 @@ export class OrderReads {
   async adminDetail(ref: string): Promise<AdminOrderDetail> {
     const order = await this.find(ref);
     if (!order) throw notFound(`Order ${ref} does not exist`);
-    const [detail, saga, log] = await Promise.all([
+    const [detail, saga, log, buyers] = await Promise.all([
       this.toDetail(order),
       this.db.selectFrom('sagas').selectAll().where('order_id', '=', order.id).executeTakeFirstOrThrow(),
       this.db.selectFrom('saga_log').selectAll().where('order_id', '=', order.id).orderBy('id').execute(),
+      buyersOf(this.db, [order.user_id]),
     ]);
     return {
       ...detail,
       userId: order.user_id,
+      buyer: buyers.get(order.user_id) ?? null,
       adminMemo: order.admin_memo,
       saga: {
         phase: saga.phase,
@@ -141,9 +145,20 @@ export class OrderReads {
     status?: OrderStatus | undefined;
     orderNumber?: string | undefined;
     userId?: string | undefined;
+    buyer?: string | undefined;
   }): Promise<Page<AdminOrderSummary>> {
     let base = this.db.selectFrom('orders');
     if (query.userId) base = base.where('user_id', '=', query.userId);
+    const buyer = query.buyer?.trim().toLowerCase();
+    if (buyer) {
+      // Buyers whose e-mail or name holds the text (the read copy of user events, this service's own table).
+      base = base.where('user_id', 'in', (eb) =>
+        eb
+          .selectFrom('buyers')
+          .select('buyers.user_id')
+          .where(sql<boolean>`lower(buyers.email || ' ' || buyers.name) like ${likeContains(buyer)}`),
+      );
+    }
     if (query.status) base = base.where('status', '=', query.status);
     if (query.orderNumber) {
       base = base.where('order_number', 'like', likeContains(query.orderNumber.trim().toUpperCase()));
@@ -159,6 +174,10 @@ export class OrderReads {
   private async summaries(orders: OrderRow[]): Promise<AdminOrderSummary[]> {
     if (orders.length === 0) return [];
     const ids = orders.map((o) => o.id);
+    const buyers = await buyersOf(
+      this.db,
+      orders.map((o) => o.user_id),
+    );
     const lines = await this.db
       .selectFrom('order_items')
       .select([
@@ -171,19 +190,23 @@ export class OrderReads {
       .groupBy('order_id')
       .execute();
     const byOrder = new Map(lines.map((l) => [l.order_id, l]));
-    return orders.map((o) => this.summary(o, byOrder.get(o.id)));
+    return orders.map((o) => ({
+      ...this.summary(o, byOrder.get(o.id)),
+      buyer: buyers.get(o.user_id) ?? null,
+    }));
   }
 
   private summary(
     o: OrderRow,
     lines: { lines: number; quantity: number; thumbnail: string | null } | undefined,
-  ): AdminOrderSummary {
+  ): Omit<AdminOrderSummary, 'buyer'> {
     return {
       orderId: o.id,
       orderNumber: o.order_number,
       userId: o.user_id,
       status: o.status,
       cancelReason: o.cancel_reason,
+      cancelNote: o.cancel_note,
       orderName: o.order_name,
       itemCount: Number(lines?.lines ?? 0),
       totalQuantity: Number(lines?.quantity ?? 0),

@@ -64,11 +64,13 @@ export class OrderTransitions {
     saga: SagaRow,
     reason: OrderCancelReason,
     next: SagaState | undefined = afterCancel(sagaState(saga)),
+    options: { note?: string | null } = {},
   ): Promise<boolean> {
     if (order.status === 'CANCELLED' || !next) return false;
     const wasPaid = order.status === 'PAID' || saga.phase === 'COMMITTING';
     const cancelled = await this.setStatus(trx, order, 'CANCELLED', {
       cancel_reason: reason,
+      cancel_note: options.note ?? null,
       cancelled_at: now,
     });
     await addTimeline(trx, order.id, 'CANCELLED', 'CANCELLED', reason);
@@ -162,6 +164,7 @@ export class OrderTransitions {
     status: OrderRow['status'],
     extra: Partial<Record<'placed_at' | 'paid_at' | 'cancelled_at', typeof now>> & {
       cancel_reason?: OrderCancelReason;
+      cancel_note?: string | null;
     },
   ): Promise<OrderRow> {
     transition(order.status, status);

@@ -12,6 +12,8 @@ export interface OrderDb {
     user_id: string;
     status: OrderStatus;
     cancel_reason: OrderCancelReason | null;
+    /** The admin's own words for an ADMIN_CANCELLED order (shown to the shopper). */
+    cancel_note: Generated<string | null>;
     /** +1 per status change; carried by order events. */
     version: number;
     idempotency_key: string;
@@ -47,6 +49,13 @@ export interface OrderDb {
     placed_at: Date | null;
     paid_at: Date | null;
     cancelled_at: Date | null;
+  };
+  /** Buyers as user-service announced them (user.* events): the admin sees names and e-mails, not ids. */
+  buyers: {
+    user_id: string;
+    email: string;
+    name: string;
+    version: number;
   };
   order_items: {
     id: Generated<number>;
@@ -381,6 +390,23 @@ export const migrations: Record<string, Migration> = {
         .addColumn('updated_at', 'timestamptz', (c) => c.notNull().defaultTo(now))
         .execute();
       await db.schema.createIndex('order_claims_order').on('order_claims').column('order_id').execute();
+    },
+  },
+  '0005_buyers_and_cancel_note': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('orders').addColumn('cancel_note', 'text').execute();
+      await db.schema
+        .createTable('buyers')
+        .addColumn('user_id', 'uuid', (c) => c.primaryKey())
+        .addColumn('email', 'text', (c) => c.notNull())
+        .addColumn('name', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .execute();
+      // An admin looks a buyer up by (part of) an e-mail or a name.
+      await sql`create extension if not exists pg_trgm`.execute(db);
+      await sql`create index buyers_search on buyers using gin ((lower(email || ' ' || name)) gin_trgm_ops)`.execute(
+        db,
+      );
     },
   },
 };

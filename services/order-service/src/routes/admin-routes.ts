@@ -9,6 +9,7 @@ import {
 import { orderModule } from '../app/module.ts';
 import type { OrderDb } from '../infra/schema.ts';
 import {
+  AdminCancelBody,
   AdminOrderDetail,
   AdminOrderSummary,
   AdminOrdersQuery,
@@ -29,7 +30,9 @@ export function registerAdminRoutes(app: ServiceApp, ctx: ServiceContext<OrderDb
     {
       schema: {
         tags,
-        summary: 'Orders, newest first; filter by status, (part of) the order number, user',
+        summary:
+          "Orders, newest first, each with its buyer's name and e-mail; filter by status, (part of) the order " +
+          "number, user, or (part of) the buyer's e-mail or name",
         querystring: AdminOrdersQuery,
         response: { 200: PageSchema(AdminOrderSummary), ...problems },
       },
@@ -94,8 +97,11 @@ export function registerAdminRoutes(app: ServiceApp, ctx: ServiceContext<OrderDb
     {
       schema: {
         tags,
-        summary: 'Cancel an order (ADMIN_CANCELLED): releases everything; a paid order is refunded',
+        summary:
+          'Cancel an order (ADMIN_CANCELLED) with a reason the shopper is shown: releases everything; a paid ' +
+          'order is refunded',
         params: OrderRef,
+        body: AdminCancelBody,
         response: { 200: AdminOrderDetail, ...problems },
       },
     },
@@ -103,7 +109,7 @@ export function registerAdminRoutes(app: ServiceApp, ctx: ServiceContext<OrderDb
       const admin = requireIdentity(req, 'ADMIN');
       const order = await reads.find(req.params.id);
       if (!order) throw notFound(`Order ${req.params.id} does not exist`);
-      await lifecycle.cancel(order.id, { userId: admin.userId, admin: true });
+      await lifecycle.cancel(order.id, { userId: admin.userId, admin: true, note: req.body.reason });
       return reads.adminDetail(order.id);
     },
   );

@@ -224,7 +224,7 @@ export async function startShop(options: ShopOptions = {}) {
       await ctx.transaction((trx) => ctx.publish(trx, contract, payload, messageId ? { messageId } : {}));
     },
 
-    /** A signed-up user with this many points; answers the identity headers and the id. */
+    /** A signed-up user (김구매) with this many points; answers the identity headers, the id and the e-mail. */
     async shopper(points = 0) {
       const email = `buyer-${randomUUID().slice(0, 8)}@example.test`;
       const signup = await api('user-service').post(
@@ -247,7 +247,7 @@ export async function startShop(options: ShopOptions = {}) {
           points,
         );
       }
-      return { userId, headers: asUser(userId) };
+      return { userId, email, headers: asUser(userId) };
     },
 
     /** A product on sale with one SKU per entry of `stocks`; answers the product id and SKU ids. */

@@ -10,11 +10,14 @@ export interface ListLocationState {
 export function ListSearchBox({
   initial,
   label,
+  fieldLabel = 'Search',
   placeholder = 'Code or name',
   onSearch,
 }: {
   initial: string;
   label: string;
+  /** The text field's own label, when a page has more than one search. */
+  fieldLabel?: string;
   placeholder?: string;
   onSearch: (text: string) => void;
 }) {
@@ -28,7 +31,7 @@ export function ListSearchBox({
       <form onSubmit={submit}>
         <Group align="flex-end" gap="xs" wrap="nowrap">
           <TextInput
-            label="Search"
+            label={fieldLabel}
             placeholder={placeholder}
             type="search"
             value={text}

@@ -9,6 +9,7 @@ import {
   adminCancelOrder,
   adminOrderQuery,
   adminOrdersQueryPrefix,
+  CANCEL_REASON_MAX_LENGTH,
   type SagaView,
   setAdminMemo,
 } from '../../admin-orders/admin-orders-api.ts';
@@ -18,6 +19,7 @@ import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { OrderStatusBadge } from '../../ui/badges.tsx';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import { OrderSections, Section } from '../orders/OrderSections.tsx';
+import { BuyerLink } from './BuyerLink.tsx';
 import type { ListLocationState } from './ListSearchBox.tsx';
 
 export function OrderDetailPage() {
@@ -62,9 +64,10 @@ function useUpdateOrder(order: AdminOrder) {
 
 function OrderHeader({ order }: { order: AdminOrder }) {
   const [confirming, setConfirming] = useState(false);
+  const [reason, setReason] = useState('');
   const update = useUpdateOrder(order);
   const cancel = useMutation({
-    mutationFn: () => adminCancelOrder(order.orderId),
+    mutationFn: () => adminCancelOrder(order.orderId, reason.trim()),
     onSuccess: async (updated) => {
       setConfirming(false);
       await update(updated);
@@ -85,13 +88,12 @@ function OrderHeader({ order }: { order: AdminOrder }) {
           </Group>
           <Text c="dimmed" size="sm">
             {order.orderName} · ordered {formatDateTime(order.createdAt)} by{' '}
-            <Anchor component={Link} to={`/admin/users/${encodeURIComponent(order.userId)}`} size="sm">
-              {order.userId}
-            </Anchor>
+            <BuyerLink userId={order.userId} buyer={order.buyer} />
           </Text>
           {order.status === 'CANCELLED' && (
             <Text size="sm" c="red.7" mt={4}>
-              {order.cancelReason}: {cancelReasonLabel(order.cancelReason)}
+              {cancelReasonLabel(order.cancelReason)}
+              {order.cancelNote && ` · Reason: ${order.cancelNote}`}
             </Text>
           )}
         </div>
@@ -108,11 +110,27 @@ function OrderHeader({ order }: { order: AdminOrder }) {
         confirmLabel="Cancel order"
         danger
         loading={cancel.isPending}
+        confirmDisabled={reason.trim() === '' || reason.length > CANCEL_REASON_MAX_LENGTH}
         onConfirm={() => cancel.mutate()}
         onClose={() => setConfirming(false)}
       >
-        The shopper sees it cancelled by the shop. Stock, coupon and points are released
-        {order.status === 'PAID' ? ', and the payment is refunded through the PG.' : '.'}
+        <Stack gap="sm">
+          <Text size="sm">
+            The shopper sees it cancelled by the shop, with your reason. Stock, coupon and points are released
+            {order.status === 'PAID' ? ', and the payment is refunded through the PG.' : '.'}
+          </Text>
+          <Textarea
+            label="Reason (shown to the shopper)"
+            placeholder="예: 주문하신 상품이 입고되지 않아 취소합니다."
+            required
+            autosize
+            minRows={2}
+            maxLength={CANCEL_REASON_MAX_LENGTH}
+            value={reason}
+            onChange={(event) => setReason(event.currentTarget.value)}
+            data-autofocus
+          />
+        </Stack>
       </ConfirmDialog>
     </Stack>
   );

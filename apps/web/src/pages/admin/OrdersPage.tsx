@@ -15,6 +15,7 @@ import { formatDateTime, formatWon } from '../../lib/format.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../../orders/orders-api.ts';
 import { OrderStatusBadge } from '../../ui/badges.tsx';
 import { PagedResults, ResultCount } from '../../ui/PagedResults.tsx';
+import { BuyerLink } from './BuyerLink.tsx';
 import { type ListLocationState, ListSearchBox } from './ListSearchBox.tsx';
 
 export function OrdersPage() {
@@ -39,6 +40,14 @@ export function OrdersPage() {
           label="Search orders"
           placeholder="ORD-20250101-…"
           onSearch={(orderNumber) => changeSearch({ orderNumber })}
+        />
+        <ListSearchBox
+          key={`buyer:${search.buyer}`}
+          initial={search.buyer}
+          label="Search by buyer"
+          fieldLabel="Buyer"
+          placeholder="E-mail or name"
+          onSearch={(buyer) => changeSearch({ buyer })}
         />
         <NativeSelect
           label="Status"
@@ -121,7 +130,7 @@ function OrdersTable({ orders }: { orders: AdminOrderSummary[] }) {
           <Table.Tr>
             <Table.Th>Order</Table.Th>
             <Table.Th>Items</Table.Th>
-            <Table.Th>User</Table.Th>
+            <Table.Th>Buyer</Table.Th>
             <Table.Th>Ordered</Table.Th>
             <Table.Th ta="right">Payable</Table.Th>
             <Table.Th>Status</Table.Th>
@@ -143,9 +152,7 @@ function OrdersTable({ orders }: { orders: AdminOrderSummary[] }) {
               </Table.Td>
               <Table.Td>{order.orderName}</Table.Td>
               <Table.Td>
-                <Anchor component={Link} to={`/admin/users/${encodeURIComponent(order.userId)}`} size="sm">
-                  {order.userId.slice(0, 8)}…
-                </Anchor>
+                <BuyerLink userId={order.userId} buyer={order.buyer} />
               </Table.Td>
               <Table.Td>{formatDateTime(order.createdAt)}</Table.Td>
               <Table.Td ta="right">{formatWon(order.payableAmount)}</Table.Td>

@@ -36,7 +36,11 @@ export function LoginPage() {
       if (user) await mergeGuestCartIntoUserCart(user.id, { lookupStock: lookupSkuStock });
       return user;
     },
-    onSuccess: () => navigate(returnTo, { replace: true }),
+    // Staff who came to log in (no page to return to) land in their console: the dashboard, the help desk.
+    onSuccess: (user) =>
+      navigate(user && user.role !== 'USER' && !params.get('returnTo') ? '/admin' : returnTo, {
+        replace: true,
+      }),
   });
 
   // Already signed in (e.g. opened /login from a bookmark): continue where they were going.

@@ -154,6 +154,11 @@ function StatusNotice({ order }: { order: Order }) {
         <Alert color="red" variant="light" title={t('order.cancelledTitle')} role="status">
           {cancelReasonLabel(order.cancelReason)}
           {order.cancelledAt && ` (${formatDateTime(order.cancelledAt)})`}
+          {order.cancelNote && (
+            <Text size="sm" mt={4}>
+              {t('order.sellerNote', { note: order.cancelNote })}
+            </Text>
+          )}
         </Alert>
       );
     case 'PAID':

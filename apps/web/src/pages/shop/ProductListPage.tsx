@@ -33,6 +33,7 @@ import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { ProductSearchBox } from '../../layouts/ProductSearchBox.tsx';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { CategoryFilter } from './CategoryFilter.tsx';
+import { NoResultsSuggestions } from './NoResultsSuggestions.tsx';
 import { ProductGrid, ProductGridSkeleton } from './ProductGrid.tsx';
 
 /** `/products`: search results and category browsing; every filter, the sort and the page are in the URL. */
@@ -237,6 +238,7 @@ function NoResults({ search }: { search: CatalogSearch }) {
           {t('productList.clearFilters')}
         </Button>
       )}
+      {search.q && <NoResultsSuggestions q={search.q} />}
     </Stack>
   );
 }

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest';
+import { parseProductSearch, productListPath, suggestionPath } from './product-search.ts';
+
+describe('suggestionPath', () => {
+  it('opens a product, a category list or a search, by kind', () => {
+    expect(
+      suggestionPath({ text: '오버핏 크루넥 맨투맨', kind: 'PRODUCT', productId: 7, categoryId: null }),
+    ).toBe('/products/7');
+    const category = suggestionPath({
+      text: '맨투맨/스웨트셔츠',
+      kind: 'CATEGORY',
+      productId: null,
+      categoryId: 3,
+    });
+    expect(parseProductSearch(new URL(category, 'http://shop').searchParams)).toMatchObject({
+      q: '',
+      categoryId: 3,
+    });
+    const keyword = suggestionPath({ text: '데일리룩', kind: 'KEYWORD', productId: null, categoryId: null });
+    expect(keyword).toBe(productListPath({ q: '데일리룩' }));
+    expect(parseProductSearch(new URL(keyword, 'http://shop').searchParams).q).toBe('데일리룩');
+  });
+});

@@ -1,0 +1,311 @@
+import {
+  Anchor,
+  Badge,
+  Button,
+  Card,
+  Group,
+  SimpleGrid,
+  Skeleton,
+  Stack,
+  Table,
+  Text,
+  Title,
+} from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
+import { Link } from 'react-router';
+import { Bar, BarChart, CartesianGrid, Cell, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
+import {
+  type AdminDashboard,
+  adminDashboardQuery,
+  DASHBOARD_REFRESH_MS,
+} from '../../admin-dashboard/dashboard-api.ts';
+import { formatDateTime, formatWon } from '../../lib/format.ts';
+import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
+import { OrderStatusBadge } from '../../ui/badges.tsx';
+
+/** Bar colours by order status, as the badges colour them (Mantine's palette, shade 6). */
+const STATUS_FILL: Record<string, string> = {
+  PENDING: '#868e96',
+  PAYMENT_PENDING: '#fab005',
+  PAID: '#12b886',
+  SHIPPING: '#228be6',
+  DELIVERED: '#4c6ef5',
+  RETURNED: '#be4bdb',
+  CANCELLED: '#fa5252',
+};
+
+/** `/admin/dashboard`: where an admin lands. The figures come from events and refresh by themselves. */
+export function DashboardPage() {
+  const { t } = useTranslation();
+  const dashboard = useQuery(adminDashboardQuery);
+  const data = dashboard.data;
+
+  return (
+    <Stack gap="lg">
+      <Group justify="space-between" align="flex-end" wrap="wrap">
+        <div>
+          <Title order={1} size="h2">
+            {t('dashboard.title')}
+          </Title>
+          <Text c="dimmed" size="sm">
+            {t('dashboard.subtitle', { seconds: DASHBOARD_REFRESH_MS / 1000 })}
+          </Text>
+        </div>
+        {data && (
+          <Text size="xs" c="dimmed" aria-live="polite">
+            {t('dashboard.updated', { time: formatDateTime(data.generatedAt) })}
+          </Text>
+        )}
+      </Group>
+
+      {dashboard.isError && (
+        <ApiErrorAlert error={dashboard.error} onRetry={() => void dashboard.refetch()} />
+      )}
+      {dashboard.isPending && <Skeleton h={320} />}
+      {data && <Figures data={data} />}
+    </Stack>
+  );
+}
+
+function Figures({ data }: { data: AdminDashboard }) {
+  const { t } = useTranslation();
+  const openClaims = data.openClaims.returns + data.openClaims.exchanges;
+  return (
+    <Stack gap="lg">
+      <SimpleGrid cols={{ base: 2, md: 4 }} spacing="sm">
+        <Stat
+          label={t('dashboard.todaySales')}
+          value={formatWon(data.today.sales)}
+          note={t('dashboard.ordersCount', { count: data.today.orders })}
+        />
+        <Stat label={t('dashboard.todayOrders')} value={t('dashboard.count', { count: data.today.orders })} />
+        <Stat
+          label={t('dashboard.weekSales')}
+          value={formatWon(data.week.sales)}
+          note={t('dashboard.ordersCount', { count: data.week.orders })}
+        />
+        <Stat
+          label={t('dashboard.openClaims')}
+          value={t('dashboard.count', { count: openClaims })}
+          note={t('dashboard.claimCounts', data.openClaims)}
+        />
+      </SimpleGrid>
+
+      <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
+        <Section title={t('dashboard.salesByDay')}>
+          <div style={{ width: '100%', height: 220 }}>
+            <ResponsiveContainer>
+              <BarChart data={data.week.days.map((d) => ({ ...d, day: d.date.slice(5) }))}>
+                <CartesianGrid strokeDasharray="3 3" vertical={false} />
+                <XAxis dataKey="day" fontSize={12} />
+                <YAxis fontSize={12} width={56} tickFormatter={(v: number) => shortWon(v)} />
+                <Tooltip
+                  formatter={(v) => [formatWon(Number(v)), t('dashboard.sales')]}
+                  cursor={{ fill: 'rgba(34, 139, 230, 0.08)' }}
+                />
+                <Bar dataKey="sales" fill="#228be6" radius={[4, 4, 0, 0]} isAnimationActive={false} />
+              </BarChart>
+            </ResponsiveContainer>
+          </div>
+        </Section>
+
+        <Section title={t('dashboard.ordersByStatus')}>
+          {data.ordersByStatus.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              {t('dashboard.noOrders')}
+            </Text>
+          ) : (
+            <Stack gap="xs">
+              <div style={{ width: '100%', height: 40 * data.ordersByStatus.length + 20 }}>
+                <ResponsiveContainer>
+                  <BarChart
+                    layout="vertical"
+                    data={data.ordersByStatus.map((s) => ({ ...s, label: t(`status.order.${s.status}`) }))}
+                    margin={{ left: 8, right: 24 }}
+                  >
+                    <XAxis type="number" allowDecimals={false} fontSize={12} />
+                    <YAxis type="category" dataKey="label" width={72} fontSize={12} />
+                    <Tooltip
+                      formatter={(v) => [t('dashboard.ordersCount', { count: Number(v) })]}
+                      cursor={{ fill: 'rgba(0, 0, 0, 0.04)' }}
+                    />
+                    <Bar dataKey="count" isAnimationActive={false} radius={[0, 4, 4, 0]}>
+                      {data.ordersByStatus.map((s) => (
+                        <Cell key={s.status} fill={STATUS_FILL[s.status] ?? '#868e96'} />
+                      ))}
+                    </Bar>
+                  </BarChart>
+                </ResponsiveContainer>
+              </div>
+              <Group gap="xs" component="ul" aria-label={t('dashboard.ordersByStatus')} p={0} m={0}>
+                {data.ordersByStatus.map((s) => (
+                  <li key={s.status} style={{ listStyle: 'none' }}>
+                    <Group gap={4} wrap="nowrap">
+                      <OrderStatusBadge status={s.status} />
+                      <Text size="sm" fw={600} data-status={s.status}>
+                        {t('dashboard.count', { count: s.count })}
+                      </Text>
+                    </Group>
+                  </li>
+                ))}
+              </Group>
+            </Stack>
+          )}
+        </Section>
+
+        <Section title={t('dashboard.topProducts')}>
+          {data.topProducts.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              {t('dashboard.noSales')}
+            </Text>
+          ) : (
+            <Table.ScrollContainer minWidth={300}>
+              <Table aria-label={t('dashboard.topProducts')}>
+                <Table.Thead>
+                  <Table.Tr>
+                    <Table.Th>{t('dashboard.product')}</Table.Th>
+                    <Table.Th ta="right">{t('dashboard.quantity')}</Table.Th>
+                    <Table.Th ta="right">{t('dashboard.sales')}</Table.Th>
+                  </Table.Tr>
+                </Table.Thead>
+                <Table.Tbody>
+                  {data.topProducts.map((p) => (
+                    <Table.Tr key={p.productId}>
+                      <Table.Td>
+                        <Anchor component={Link} to={`/admin/products/${p.productId}`} size="sm">
+                          {p.productName}
+                        </Anchor>
+                      </Table.Td>
+                      <Table.Td ta="right">{t('dashboard.units', { count: p.quantity })}</Table.Td>
+                      <Table.Td ta="right">{formatWon(p.sales)}</Table.Td>
+                    </Table.Tr>
+                  ))}
+                </Table.Tbody>
+              </Table>
+            </Table.ScrollContainer>
+          )}
+        </Section>
+
+        <Section title={t('dashboard.lowStock', { threshold: data.lowStockThreshold })}>
+          {data.lowStock.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              {t('dashboard.noLowStock')}
+            </Text>
+          ) : (
+            <Stack
+              component="ul"
+              gap={6}
+              p={0}
+              m={0}
+              aria-label={t('dashboard.lowStock', { threshold: data.lowStockThreshold })}
+            >
+              {data.lowStock.map((s) => (
+                <Group
+                  key={s.skuId}
+                  component="li"
+                  justify="space-between"
+                  wrap="nowrap"
+                  style={{ listStyle: 'none' }}
+                >
+                  <div style={{ flex: 1, minWidth: 0 }}>
+                    <Anchor component={Link} to={`/admin/products/${s.productId}`} size="sm">
+                      {s.productName}
+                    </Anchor>
+                    <Text size="xs" c="dimmed">
+                      {s.optionLabel || s.skuCode}
+                    </Text>
+                  </div>
+                  <Badge color={s.stock === 0 ? 'red' : 'orange'} variant="light" style={{ flexShrink: 0 }}>
+                    {s.stock === 0 ? t('dashboard.soldOut') : t('dashboard.stockLeft', { count: s.stock })}
+                  </Badge>
+                </Group>
+              ))}
+            </Stack>
+          )}
+        </Section>
+
+        <Section title={t('dashboard.recentClaims')}>
+          {data.openClaims.recent.length === 0 ? (
+            <Text size="sm" c="dimmed">
+              {t('dashboard.noClaims')}
+            </Text>
+          ) : (
+            <Stack component="ul" gap={6} p={0} m={0} aria-label={t('dashboard.recentClaims')}>
+              {data.openClaims.recent.map((c) => (
+                <Group
+                  key={c.claimId}
+                  component="li"
+                  justify="space-between"
+                  wrap="nowrap"
+                  style={{ listStyle: 'none' }}
+                >
+                  <div style={{ flex: 1, minWidth: 0 }}>
+                    <Anchor component={Link} to={`/admin/orders/${encodeURIComponent(c.orderId)}`} size="sm">
+                      {c.orderNumber}
+                    </Anchor>
+                    <Text size="xs" c="dimmed">
+                      {formatDateTime(c.requestedAt)}
+                    </Text>
+                  </div>
+                  <Group gap={4} wrap="nowrap" style={{ flexShrink: 0 }}>
+                    <Badge variant="light">{t(`dashboard.claimKind.${c.kind}`)}</Badge>
+                    <Badge variant="outline" color="gray">
+                      {t(`dashboard.claimStatus.${c.status}`)}
+                    </Badge>
+                  </Group>
+                </Group>
+              ))}
+            </Stack>
+          )}
+        </Section>
+
+        <Section title={t('dashboard.chats')}>
+          <Stack gap="xs" align="flex-start">
+            <Text size="sm" c="dimmed">
+              {t('dashboard.chatsNote')}
+            </Text>
+            <Button component={Link} to="/admin/chat" variant="light" size="xs">
+              {t('dashboard.openConsole')}
+            </Button>
+          </Stack>
+        </Section>
+      </SimpleGrid>
+    </Stack>
+  );
+}
+
+/** 1,250,000 → 125만 (axis ticks only; every amount a person reads is formatWon). */
+function shortWon(won: number): string {
+  if (won >= 10_000) return `${Math.round(won / 10_000).toLocaleString('ko-KR')}만`;
+  return won.toLocaleString('ko-KR');
+}
+
+function Stat({ label, value, note }: { label: string; value: string; note?: string | undefined }) {
+  return (
+    <Card withBorder padding="sm" role="group" aria-label={label}>
+      <Text size="xs" c="dimmed">
+        {label}
+      </Text>
+      <Text fw={700} size="lg" data-testid="stat-value">
+        {value}
+      </Text>
+      {note && (
+        <Text size="xs" c="dimmed">
+          {note}
+        </Text>
+      )}
+    </Card>
+  );
+}
+
+function Section({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <Card withBorder padding="md" component="section" aria-label={title}>
+      <Text fw={600} mb="sm">
+        {title}
+      </Text>
+      {children}
+    </Card>
+  );
+}

@@ -1,0 +1,254 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ProductCreated,
+  ProductDeleted,
+  type ProductSnapshot,
+  StockChanged,
+  type StockChangedPayload,
+} from '@sagamart/contracts';
+import type { AdminDashboard } from '@sagamart/contracts/http/dashboard';
+import type { Service } from '@sagamart/kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NotificationDb } from '../src/index.ts';
+import {
+  aClaim,
+  anOrder,
+  aShipment,
+  asUser,
+  deployment,
+  EventProbe,
+  events,
+  eventually,
+  jsonClient,
+  startNotifications,
+} from './support.ts';
+
+/**
+ * The admin dashboard: events published as their owners publish them (through an outbox, onto the
+ * bus), and the figures read over HTTP as the admin reads them. Redeliveries under a new message id
+ * and late events must not change what the dashboard says.
+ */
+describe('admin dashboard (notification-service read model)', () => {
+  let service: Service<NotificationDb>;
+  let probe: EventProbe;
+  let api: ReturnType<typeof jsonClient>;
+  const admin = asUser(randomUUID(), 'ADMIN');
+
+  beforeAll(async () => {
+    const config = deployment({}, { dashboard: { lowStockThreshold: 3 } });
+    [service, probe] = await Promise.all([startNotifications(config), EventProbe.start(config)]);
+    api = jsonClient(service);
+  });
+  afterAll(async () => {
+    await Promise.all([service?.stop(), probe?.stop()]);
+  });
+
+  const read = async (): Promise<AdminDashboard> => {
+    const res = await api.get('/api/admin/dashboard', admin);
+    expect(res.status).toBe(200);
+    return res.body;
+  };
+  /** Waits until the dashboard says what `check` wants (events land asynchronously). */
+  const until = async (check: (d: AdminDashboard) => boolean): Promise<AdminDashboard> => {
+    let last: AdminDashboard | undefined;
+    await eventually(async () => {
+      last = await read();
+      return check(last);
+    }).catch((error) => {
+      throw new Error(`dashboard never matched; last: ${JSON.stringify(last)}`, { cause: error });
+    });
+    return last!;
+  };
+  const statusCount = (d: AdminDashboard, status: string) =>
+    d.ordersByStatus.find((s) => s.status === status)?.count ?? 0;
+
+  it('answers admins only', async () => {
+    expect((await api.get('/api/admin/dashboard', asUser())).status).toBe(403);
+    expect((await jsonClient(service, { anonymous: true }).get('/api/admin/dashboard')).status).toBe(401);
+  });
+
+  it("counts an order's sales once it is paid, once, and takes them back when it is cancelled", async () => {
+    const before = await read();
+    const order = anOrder();
+    await probe.publish(events.OrderPlaced, order.placed());
+    await until((d) => statusCount(d, 'PAYMENT_PENDING') === statusCount(before, 'PAYMENT_PENDING') + 1);
+
+    await probe.publish(events.OrderPaid, order.paid());
+    // The producer's retry: the same event again under a new message id.
+    await probe.publish(events.OrderPaid, order.paid());
+    const paid = await until((d) => statusCount(d, 'PAID') === statusCount(before, 'PAID') + 1);
+    expect(paid.today.sales).toBe(before.today.sales + 30_000);
+    expect(paid.today.orders).toBe(before.today.orders + 1);
+    expect(paid.week.sales).toBe(before.week.sales + 30_000);
+    expect(paid.week.days).toHaveLength(7);
+    expect(paid.week.days.at(-1)).toEqual(paid.today);
+    expect(paid.topProducts).toContainEqual({
+      productId: 1,
+      productName: '티셔츠',
+      quantity: 1,
+      sales: 30_000,
+    });
+    expect(statusCount(paid, 'PAYMENT_PENDING')).toBe(statusCount(before, 'PAYMENT_PENDING'));
+
+    // A late order.placed (delivered after order.paid) does not take the order back.
+    await probe.publish(events.OrderPlaced, order.placed());
+    await probe.publish(events.OrderCancelled, order.cancelled('ADMIN_CANCELLED', true));
+    const cancelled = await until(
+      (d) => statusCount(d, 'CANCELLED') === statusCount(before, 'CANCELLED') + 1,
+    );
+    expect(cancelled.today.sales).toBe(before.today.sales);
+    expect(statusCount(cancelled, 'PAID')).toBe(statusCount(before, 'PAID'));
+    expect(statusCount(cancelled, 'PAYMENT_PENDING')).toBe(statusCount(before, 'PAYMENT_PENDING'));
+    expect(cancelled.topProducts.find((p) => p.productId === 1)?.quantity ?? 0).toBe(
+      before.topProducts.find((p) => p.productId === 1)?.quantity ?? 0,
+    );
+  });
+
+  it('moves an order on with its own parcel, not with an exchange parcel', async () => {
+    const before = await read();
+    const order = anOrder();
+    await probe.publish(events.OrderPaid, order.paid());
+    await probe.publish(events.ShipmentDispatched, aShipment(order, 'EXCHANGE').dispatched());
+    const stillPaid = await until((d) => statusCount(d, 'PAID') === statusCount(before, 'PAID') + 1);
+    expect(statusCount(stillPaid, 'SHIPPING')).toBe(statusCount(before, 'SHIPPING'));
+
+    const parcel = aShipment(order);
+    await probe.publish(events.ShipmentDelivered, parcel.delivered());
+    // Dispatch heard after delivery: the order stays delivered.
+    await probe.publish(events.ShipmentDispatched, parcel.dispatched());
+    const delivered = await until(
+      (d) => statusCount(d, 'DELIVERED') === statusCount(before, 'DELIVERED') + 1,
+    );
+    expect(statusCount(delivered, 'SHIPPING')).toBe(statusCount(before, 'SHIPPING'));
+    expect(statusCount(delivered, 'PAID')).toBe(statusCount(before, 'PAID'));
+  });
+
+  it('lists open returns and exchanges until they are completed or rejected', async () => {
+    const before = await read();
+    const order = anOrder();
+    const ret = aClaim(order);
+    const exchange = aClaim(order);
+    await probe.publish(events.ReturnRequested, ret.returnRequested());
+    await probe.publish(events.ExchangeApproved, exchange.approved());
+    // Requested after approved (delivery order): the claim stays as approved, still open.
+    await probe.publish(events.ExchangeRequested, exchange.exchangeRequested());
+    const open = await until(
+      (d) =>
+        d.openClaims.returns === before.openClaims.returns + 1 &&
+        d.openClaims.exchanges === before.openClaims.exchanges + 1,
+    );
+    expect(open.openClaims.recent).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ claimId: ret.claimId, kind: 'RETURN', status: 'REQUESTED' }),
+        expect.objectContaining({ claimId: exchange.claimId, kind: 'EXCHANGE', status: 'APPROVED' }),
+      ]),
+    );
+
+    await probe.publish(events.ReturnCompleted, ret.returned(30_000));
+    // Rejected after its pickup was approved (the claim's third version).
+    await probe.publish(events.ExchangeRejected, {
+      ...exchange.rejected('사용 흔적이 있습니다'),
+      version: 3,
+    });
+    const closed = await until(
+      (d) =>
+        d.openClaims.returns === before.openClaims.returns &&
+        d.openClaims.exchanges === before.openClaims.exchanges,
+    );
+    expect(closed.openClaims.recent.map((c) => c.claimId)).not.toContain(ret.claimId);
+    // A whole-order return marks the order returned.
+    expect(statusCount(closed, 'RETURNED')).toBe(statusCount(before, 'RETURNED') + 1);
+  });
+
+  it('lists SKUs on sale that run low, as their stock moves', async () => {
+    const productId = 9_000 + Math.floor(Math.random() * 1_000);
+    const skuId = productId * 10;
+    const product = aProduct(productId, [
+      { skuId, stock: 2, options: { 색상: '블랙', 사이즈: 'L' } },
+      { skuId: skuId + 1, stock: 50, options: { 색상: '화이트', 사이즈: 'M' } },
+    ]);
+    await probe.publish(ProductCreated, product);
+    const low = await until((d) => d.lowStock.some((s) => s.skuId === skuId));
+    expect(low.lowStockThreshold).toBe(3);
+    expect(low.lowStock.find((s) => s.skuId === skuId)).toEqual({
+      skuId,
+      productId,
+      productName: '대시보드 테스트 후드',
+      skuCode: `SKU-${skuId}`,
+      optionLabel: '블랙 / L',
+      stock: 2,
+    });
+    expect(low.lowStock.map((s) => s.skuId)).not.toContain(skuId + 1);
+
+    // Restocked; then a movement older than the restock arrives late and is ignored.
+    await probe.publish(StockChanged, stockChanged(productId, skuId, 3, 40));
+    await probe.publish(StockChanged, stockChanged(productId, skuId, 2, 1));
+    await until((d) => !d.lowStock.some((s) => s.skuId === skuId));
+    // The white one sells down to 1.
+    await probe.publish(StockChanged, stockChanged(productId, skuId + 1, 2, 1));
+    await until((d) => d.lowStock.some((s) => s.skuId === skuId + 1 && s.stock === 1));
+
+    await probe.publish(ProductDeleted, {
+      productId,
+      version: 2,
+      mode: 'SOFT',
+      deletedAt: new Date().toISOString(),
+    });
+    await until((d) => !d.lowStock.some((s) => s.productId === productId));
+  });
+});
+
+function aProduct(
+  productId: number,
+  skus: Array<{ skuId: number; stock: number; options: Record<string, string> }>,
+): ProductSnapshot {
+  const at = new Date().toISOString();
+  return {
+    productId,
+    version: 1,
+    code: `DASH-${productId}`,
+    name: '대시보드 테스트 후드',
+    description: '',
+    descriptionText: '',
+    basePrice: 50_000,
+    salePrice: 50_000,
+    status: 'ACTIVE',
+    displayed: true,
+    deleted: false,
+    categoryIds: [1],
+    optionGroups: [
+      { name: '색상', values: ['블랙', '화이트'] },
+      { name: '사이즈', values: ['M', 'L'] },
+    ],
+    skus: skus.map((s) => ({
+      skuId: s.skuId,
+      skuCode: `SKU-${s.skuId}`,
+      options: s.options,
+      price: 50_000,
+      status: 'ACTIVE',
+      removed: false,
+      stock: s.stock,
+      reserved: 0,
+      sold: 0,
+      stockVersion: 1,
+    })),
+    images: [],
+    createdAt: at,
+    updatedAt: at,
+  };
+}
+
+function stockChanged(productId: number, skuId: number, version: number, stock: number): StockChangedPayload {
+  return {
+    productId,
+    skuId,
+    skuCode: `SKU-${skuId}`,
+    version,
+    movement: { id: version, type: 'ADJUST', quantity: 0, orderId: null },
+    stock,
+    reserved: 0,
+    sold: 0,
+    status: 'ACTIVE',
+    occurredAt: new Date().toISOString(),
+  };
+}
