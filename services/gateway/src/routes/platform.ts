@@ -67,6 +67,14 @@ export function registerPlatformRoutes(app: ServiceApp, deps: PlatformDeps): voi
       rateLimit: 'default',
       clientIp: req.ip,
     }) as Promise<Identity>;
+  /** A preHandler: admins pass; anyone else gets the gatekeeper's problem (401, 403 or 429). */
+  const adminsOnly = async (req: FastifyRequest, reply: FastifyReply) => {
+    try {
+      await asAdmin(req);
+    } catch (error) {
+      return replyWithProblem(req, reply, error);
+    }
+  };
 
   app.get(
     '/api/platform/services',
@@ -76,13 +84,9 @@ export function registerPlatformRoutes(app: ServiceApp, deps: PlatformDeps): voi
         summary: 'Registered services, their instances and each instance’s readiness (ADMIN)',
         response: { 200: PlatformServices, ...errors },
       },
+      preHandler: adminsOnly,
     },
-    async (req, reply) => {
-      try {
-        await asAdmin(req);
-      } catch (error) {
-        return replyWithProblem(req, reply, error);
-      }
+    async () => {
       const applications = await registeredApplications();
       const services = await Promise.all(
         [...applications.entries()]
@@ -115,13 +119,9 @@ export function registerPlatformRoutes(app: ServiceApp, deps: PlatformDeps): voi
           'Request rate, 5xx share and p99 per service, since the previous look (at most a minute) (ADMIN)',
         response: { 200: PlatformMetrics, ...errors },
       },
+      preHandler: adminsOnly,
     },
-    async (req, reply) => {
-      try {
-        await asAdmin(req);
-      } catch (error) {
-        return replyWithProblem(req, reply, error);
-      }
+    async () => {
       return { services: await metrics.summary(await registeredApplications()) };
     },
   );
