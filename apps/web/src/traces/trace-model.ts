@@ -149,7 +149,7 @@ export interface ServiceMapLayout {
   height: number;
 }
 
-export const MAP_COLUMN_WIDTH = 230;
+export const MAP_COLUMN_WIDTH = 330;
 export const MAP_ROW_HEIGHT = 74;
 
 /**

@@ -282,9 +282,9 @@ function ServiceMapGraph({ links, minutes }: { links: DependencyLink[]; minutes:
                 markerEnd="url(#map-arrow)"
               />
               <text
-                // A third of the way from the caller: edges that cross keep their labels apart.
-                x={x1 + (x2 - x1) * 0.3}
-                y={y1 + (y2 - y1) * 0.3 - 5}
+                // Near the caller, below a line that falls and above one that rises: labels of crossing edges stay apart.
+                x={x1 + (x2 - x1) * 0.25}
+                y={y1 + (y2 - y1) * 0.2 + (y2 > y1 ? 16 : -6)}
                 textAnchor="middle"
                 fill={failed ? 'var(--mantine-color-red-7)' : 'var(--mantine-color-dimmed)'}
               >
