@@ -1,10 +1,12 @@
 /**
  * npm run bench: the platform's benchmarks, one after another (catalog, orders, notifications, chat,
- * resources: each service's RSS at idle and under the order load).
+ * resources: each service's RSS at idle and under the order load, idle: the whole platform's PSS, idle
+ * CPU and time to ready in both `npm start` modes).
  * Pass a name to run one: npm run bench -- catalog
  */
 import { runCatalogBench } from './catalog.ts';
 import { runChatBench } from './chat.ts';
+import { runIdleBench } from './idle.ts';
 import { runNotificationBench } from './notifications.ts';
 import { runOrderBench } from './orders.ts';
 import { runResourceBench } from './resources.ts';
@@ -15,6 +17,7 @@ const benches: Record<string, () => Promise<void>> = {
   notifications: runNotificationBench,
   resources: runResourceBench,
   chat: runChatBench,
+  idle: runIdleBench,
 };
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(name in benches));

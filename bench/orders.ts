@@ -4,9 +4,14 @@
  * PostgreSQL + RabbitMQ when they answer; with the PostgreSQL commit rate measured in the same run as
  * the ceiling for commit-bound work.
  *
- * Each service runs in its own process with static discovery. Knobs: BENCH_ORDERS (300),
- * BENCH_ORDER_CONCURRENCY (16), DATABASE_URL / AMQP_URL for the real-infrastructure run
- * (defaults 127.0.0.1:5432 and :5672; skipped when they do not answer).
+ * Where the cost is: CPU ms per order of each service process and of PostgreSQL (/proc, all of it
+ * and above the process's idle rate), and PostgreSQL commits per order in each database.
+ *
+ * Each service runs in its own process with static discovery, on ports the OS picks. Knobs:
+ * BENCH_ORDERS (300), BENCH_ORDER_CONCURRENCY (16), BENCH_ORDER_MODES (embedded,rabbitmq),
+ * BENCH_PG_STATEMENTS=1 (statements per order), BENCH_CPU_PROF_DIR (CPU profiles, support.ts),
+ * DATABASE_URL / AMQP_URL for the real-infrastructure run (defaults 127.0.0.1:5432 and :5672;
+ * skipped when they do not answer).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
@@ -15,6 +20,7 @@ import { join } from 'node:path';
 import { type ConfigTree, databaseUrl, ensureDatabase } from '@sagamart/kit';
 import { startEmbeddedPostgres } from '@sagamart/launcher/embedded-postgres';
 import pg from 'pg';
+import { commitsByDatabase, cpuMs, postgresServerCpuMs, postmasterBelow, sampleBackendCpu } from './proc.ts';
 import {
   asService,
   type Child,
@@ -45,6 +51,14 @@ interface ModeResult {
   /** p50 of each leg: POST /api/orders (reservations), auto-pay (PG confirm), then until PAID. */
   legs: { place: number; pay: number; settle: number };
   commitsPerSecond: number;
+  /**
+   * CPU ms per order of each service process, of PostgreSQL, and of this bench (the load generator):
+   * [name, all the CPU over the load, the CPU above the process's idle rate].
+   */
+  cpuMsPerOrder: Array<[string, number, number]>;
+  /** PostgreSQL commits per order, in all the run's databases and in each. */
+  commitsPerOrder: number;
+  commitsPerOrderByDatabase: Array<[string, number]>;
 }
 
 /** Single-row INSERT commits per second from 8 clients for 3 s: the server's ceiling for our work. */
@@ -86,6 +100,8 @@ export async function orderLoad(
   suffix: string,
   orders: number,
   concurrency: number,
+  /** Called after the warm-up, right before the measured orders (to start CPU and commit counters). */
+  beforeMeasured?: () => unknown,
 ): Promise<OrderLoadResult> {
   const category = await json<{ id: number }>(`${url('product-service')}/api/admin/categories`, {
     method: 'POST',
@@ -163,6 +179,7 @@ export async function orderLoad(
   // Warm-up (not measured): connections, JIT, caches.
   await Promise.all(Array.from({ length: concurrency }, (_, i) => placeAndPay(i).catch(() => 0)));
   for (const leg of Object.values(legs)) leg.length = 0;
+  await beforeMeasured?.();
 
   const latencies: number[] = [];
   let failed = 0;
@@ -185,7 +202,111 @@ export async function orderLoad(
   return { latencies, failed, seconds, legs };
 }
 
-async function runMode(mode: string, serverUrl: string, amqpUrl: string | undefined): Promise<ModeResult> {
+/**
+ * Counters for the measured orders: each service process's CPU, PostgreSQL's CPU (the whole embedded
+ * server, or only the backends of the run's databases on a shared server) and the run's commits.
+ */
+async function startCounters(
+  children: Child[],
+  admin: pg.Client,
+  databases: string[],
+  postmaster: number | undefined,
+) {
+  if (statementCounts && postmaster) {
+    await admin.query('create extension if not exists pg_stat_statements');
+    await admin.query('select pg_stat_statements_reset()');
+  }
+  const pids = children.map((c) => [c.name, c.process.pid] as const);
+  const cpuBefore = new Map(pids.map(([name, pid]) => [name, cpuMs(pid)]));
+  const benchBefore = process.cpuUsage();
+  const postgresBefore = postmaster ? postgresServerCpuMs(postmaster) : 0;
+  const backends = postmaster ? undefined : sampleBackendCpu(admin, databases);
+  const commitsBefore = await commitsByDatabase(admin, databases);
+  const loadStarted = performance.now();
+  return async (orders: number) => {
+    const loadMs = performance.now() - loadStarted;
+    const cpuAfter = new Map(pids.map(([name, pid]) => [name, cpuMs(pid)]));
+    const postgresMs = postmaster ? postgresServerCpuMs(postmaster) - postgresBefore : await backends!.stop();
+    const bench = process.cpuUsage(benchBefore);
+    if (statementCounts && postmaster) await printStatements(admin, databases, orders);
+    // An idle backend reports its counters up to 10 s late (PGSTAT_IDLE_INTERVAL): wait for them,
+    // then measure what the platform spends at idle (the transport's polling, timers) over a quiet
+    // window, and take that rate off the load's figures: on a loaded machine few orders per second
+    // would otherwise carry each second's idle cost.
+    const settleMs = 11_000;
+    const settledAt = Date.now();
+    await new Promise((r) => setTimeout(r, settleMs));
+    const commitsAfter = await commitsByDatabase(admin, databases);
+    const idleCpuBefore = new Map(pids.map(([name, pid]) => [name, cpuMs(pid)]));
+    const idlePostgresBefore = postmaster ? postgresServerCpuMs(postmaster) : Number.NaN;
+    const idleMs = 4_000;
+    await new Promise((r) => setTimeout(r, idleMs));
+    const commitsIdle = await commitsByDatabase(admin, databases);
+    const idleCpu = new Map(pids.map(([name, pid]) => [name, cpuMs(pid) - idleCpuBefore.get(name)!]));
+    const idlePostgres = postmaster ? postgresServerCpuMs(postmaster) - idlePostgresBefore : Number.NaN;
+    const waitedMs = Date.now() - settledAt - idleMs;
+    const perOrder = (loadCpuMs: number, idleCpuMs: number): [number, number] => [
+      loadCpuMs / orders,
+      (loadCpuMs - (idleCpuMs / idleMs) * loadMs) / orders,
+    ];
+    const cpu: Array<[string, number, number]> = pids.map(([name]) => [
+      name,
+      ...perOrder(cpuAfter.get(name)! - cpuBefore.get(name)!, idleCpu.get(name)!),
+    ]);
+    cpu.push([
+      postmaster ? 'PostgreSQL (whole server)' : "PostgreSQL (the run's backends)",
+      ...perOrder(postgresMs, idlePostgres),
+    ]);
+    cpu.push(['bench (load generator)', (bench.user + bench.system) / 1000 / orders, Number.NaN]);
+    const byDatabase: Array<[string, number]> = databases
+      .filter((db) => commitsAfter.has(db))
+      .map((db) => {
+        const idleRate = ((commitsIdle.get(db) ?? 0) - commitsAfter.get(db)!) / idleMs;
+        const commits = commitsAfter.get(db)! - (commitsBefore.get(db) ?? 0) - idleRate * waitedMs;
+        return [db, Math.max(0, commits) / orders];
+      });
+    return {
+      cpuMsPerOrder: cpu,
+      commitsPerOrder: byDatabase.reduce((sum, [, n]) => sum + n, 0),
+      commitsPerOrderByDatabase: byDatabase,
+    };
+  };
+}
+
+/** BENCH_PG_STATEMENTS=1: the embedded run also prints each statement's calls per order. */
+const statementCounts = process.env.BENCH_PG_STATEMENTS === '1';
+
+/** The statements the measured orders ran (pg_stat_statements), most called first: the round trips. */
+async function printStatements(admin: pg.Client, databases: string[], orders: number): Promise<void> {
+  const { rows } = await admin.query<{ datname: string; query: string; calls: string }>(
+    `select d.datname, s.query, s.calls from pg_stat_statements s join pg_database d on d.oid = s.dbid
+     where d.datname = any($1) order by s.calls desc limit 40`,
+    [databases],
+  );
+  const total = await admin.query<{ calls: string }>(
+    `select coalesce(sum(s.calls), 0) as calls from pg_stat_statements s join pg_database d on d.oid = s.dbid
+     where d.datname = any($1)`,
+    [databases],
+  );
+  console.log(
+    `statements per order: ${(Number(total.rows[0]!.calls) / orders).toFixed(1)}; the most called:`,
+  );
+  for (const r of rows)
+    console.log(
+      `${(Number(r.calls) / orders).toFixed(2).padStart(7)}  ${r.datname
+        .replace(/^bench_/, '')
+        .replace(/_[a-z0-9]+$/, '')
+        .padEnd(18)} ${r.query.replace(/\s+/g, ' ').slice(0, 150)}`,
+    );
+}
+
+async function runMode(
+  mode: string,
+  serverUrl: string,
+  amqpUrl: string | undefined,
+  /** The embedded server's postmaster (its whole CPU is the run's); none on a shared server. */
+  postmaster: number | undefined,
+): Promise<ModeResult> {
   const orders = Number(process.env.BENCH_ORDERS ?? 300);
   const concurrency = Number(process.env.BENCH_ORDER_CONCURRENCY ?? 16);
   const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
@@ -206,6 +327,8 @@ async function runMode(mode: string, serverUrl: string, amqpUrl: string | undefi
     };
   };
   databases.push(`bench_bus_${suffix}`, `bench_commits_${suffix}`);
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
   try {
     for (const [service, extra] of [
       ['mock-pg', {}],
@@ -218,10 +341,22 @@ async function runMode(mode: string, serverUrl: string, amqpUrl: string | undefi
     }
     const url = (name: string) => children.find((c) => c.name === name)!.url;
 
-    const { latencies, failed, seconds, legs } = await orderLoad(url, suffix, orders, concurrency);
+    const runDatabases = databases.filter((db) => !db.startsWith('bench_commits_'));
+    let finish: Awaited<ReturnType<typeof startCounters>> | undefined;
+    const { latencies, failed, seconds, legs } = await orderLoad(
+      url,
+      suffix,
+      orders,
+      concurrency,
+      async () => {
+        finish = await startCounters(children, admin, runDatabases, postmaster);
+      },
+    );
+    const counted = await finish!(latencies.length + failed);
     latencies.sort((a, b) => a - b);
     const commitsPerSecond = await commitRate(serverUrl, `bench_commits_${suffix}`);
     return {
+      ...counted,
       mode,
       orders,
       failed,
@@ -246,8 +381,6 @@ async function runMode(mode: string, serverUrl: string, amqpUrl: string | undefi
     };
   } finally {
     for (const child of children.reverse()) await stopService(child).catch(() => {});
-    const admin = new pg.Client({ connectionString: serverUrl });
-    await admin.connect().catch(() => {});
     for (const name of databases)
       await admin.query(`drop database if exists ${name} with (force)`).catch(() => {});
     await admin.end().catch(() => {});
@@ -258,20 +391,36 @@ export async function runOrderBench(): Promise<void> {
   const log = (line: string) => console.log(line);
   const results: ModeResult[] = [];
 
+  // BENCH_ORDER_MODES=embedded (or rabbitmq) runs one mode only, e.g. to profile it.
+  const modes = (process.env.BENCH_ORDER_MODES ?? 'embedded,rabbitmq').split(',');
   const dir = await mkdtemp(join(tmpdir(), 'sagamart-bench-orders-'));
-  const embedded = await startEmbeddedPostgres({ dir, port: await freePort(), ephemeral: true });
+  const embedded = await startEmbeddedPostgres({
+    dir,
+    port: await freePort(),
+    ephemeral: true,
+    flags: statementCounts ? ['-c', 'shared_preload_libraries=pg_stat_statements'] : [],
+  });
   try {
     log('embedded default: embedded PostgreSQL, PostgreSQL queue…');
-    results.push(await runMode('embedded (PostgreSQL queue)', `${embedded.url}/postgres`, undefined));
+    results.push(
+      await runMode(
+        'embedded (PostgreSQL queue)',
+        `${embedded.url}/postgres`,
+        undefined,
+        postmasterBelow(process.pid),
+      ),
+    );
   } finally {
     await embedded.stop();
   }
 
   const realPg = process.env.DATABASE_URL ?? 'postgres://root@127.0.0.1:5432/postgres';
   const realAmqp = process.env.AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
-  if ((await reachable(realPg)) && (await reachable(realAmqp))) {
+  if (!modes.includes('rabbitmq')) {
+    log('real infrastructure skipped (BENCH_ORDER_MODES)');
+  } else if ((await reachable(realPg)) && (await reachable(realAmqp))) {
     log('real infrastructure: PostgreSQL + RabbitMQ…');
-    results.push(await runMode('PostgreSQL + RabbitMQ', realPg, realAmqp));
+    results.push(await runMode('PostgreSQL + RabbitMQ', realPg, realAmqp, undefined));
   } else {
     log(`real infrastructure skipped: ${realPg} or ${realAmqp} does not answer`);
   }
@@ -290,6 +439,28 @@ export async function runOrderBench(): Promise<void> {
     log(
       `${r.mode}: p50 per leg: place ${r.legs.place.toFixed(0)} ms, pay ${r.legs.pay.toFixed(0)} ms, until PAID ${r.legs.settle.toFixed(0)} ms`,
     );
+  }
+  for (const r of results) {
+    log(
+      `\n${r.mode}: CPU ms per order (process CPU time over the measured orders; above idle: less the idle rate)`,
+    );
+    log(`  ${'process'.padEnd(34)} ${'all'.padStart(7)} ${'above idle'.padStart(11)}`);
+    const figure = (ms: number, width: number) => (Number.isNaN(ms) ? '-' : ms.toFixed(1)).padStart(width);
+    for (const [name, all, aboveIdle] of r.cpuMsPerOrder)
+      log(`  ${name.padEnd(34)} ${figure(all, 7)} ${figure(aboveIdle, 11)}`);
+    const services = r.cpuMsPerOrder.filter(
+      ([name]) => !name.startsWith('bench') && !name.startsWith('PostgreSQL'),
+    );
+    const sum = (i: 1 | 2) => services.reduce((total, row) => total + row[i], 0);
+    log(`  ${'services together'.padEnd(34)} ${figure(sum(1), 7)} ${figure(sum(2), 11)}`);
+    log(`${r.mode}: ${r.commitsPerOrder.toFixed(1)} PostgreSQL commits per order`);
+    for (const [db, n] of r.commitsPerOrderByDatabase)
+      log(
+        `  ${db
+          .replace(/^bench_/, '')
+          .replace(/_[a-z0-9]+$/, '')
+          .padEnd(34)} ${n.toFixed(1).padStart(7)}`,
+      );
   }
   if (results.length === 2) {
     const [a, b] = results as [ModeResult, ModeResult];

@@ -9,24 +9,13 @@
  * (300), BENCH_ORDER_CONCURRENCY (16), BENCH_PORT_OFFSET (19000).
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPlatform } from '@sagamart/launcher';
 import { orderLoad } from './orders.ts';
+import { rssMiB } from './proc.ts';
 import { benchDeploymentSecret, freePort, reachable } from './support.ts';
-
-/** Resident memory of a process in MiB (Linux /proc). */
-function rssMiB(pid: number | undefined): number {
-  if (!pid) return Number.NaN;
-  try {
-    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
-    return Number(/^VmRSS:\s+(\d+) kB/m.exec(status)?.[1] ?? Number.NaN) / 1024;
-  } catch {
-    return Number.NaN;
-  }
-}
 
 export async function runResourceBench(): Promise<void> {
   const orders = Number(process.env.BENCH_ORDERS ?? 300);

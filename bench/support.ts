@@ -45,10 +45,19 @@ export interface Child {
   process: ChildProcess;
 }
 
+/**
+ * BENCH_CPU_PROF_DIR=<dir>: every service a bench starts writes V8 CPU profiles to <dir>/<service> when it stops
+ * (one file per thread: the main thread's is the largest; open it in Chrome DevTools, or summarise it with `node bench/profile-summary.ts <file>`).
+ */
+const profileArgs = (name: string) =>
+  process.env.BENCH_CPU_PROF_DIR
+    ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.BENCH_CPU_PROF_DIR, name)}`]
+    : [];
+
 /** Starts one service in its own process (bench/service-process.ts) with the given config. */
 export function startService(name: string, config: ConfigTree): Promise<Child> {
   const child = fork(join(root, 'bench', 'service-process.ts'), [servicePath(name)], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...profileArgs(name)],
     env: {
       ...process.env,
       BENCH_SERVICE_CONFIG: JSON.stringify(config),

@@ -194,7 +194,7 @@ async function authenticate(req: FastifyRequest, reply: FastifyReply, options: H
   }
   const token = req.headers[SERVICE_TOKEN_HEADER];
   if (typeof token === 'string' && token !== '') {
-    const caller = await options.credentials.verify(token);
+    const caller = options.credentials.verify(token);
     if (!caller) throw new Problem(401, 'The service token is invalid or expired', { code: 'invalid-token' });
     req.caller = caller.service;
     req.identity = caller.identity;

@@ -14,6 +14,8 @@ export interface EmbeddedPostgresOptions {
   port: number;
   /** Delete the data directory on stop (tests). */
   ephemeral?: boolean;
+  /** More server settings, e.g. ['-c', 'shared_preload_libraries=pg_stat_statements'] (the order bench). */
+  flags?: string[];
   log?: (line: string) => void;
 }
 
@@ -49,6 +51,7 @@ export async function startEmbeddedPostgres(
       'shared_buffers=64MB',
       '-c',
       'listen_addresses=127.0.0.1',
+      ...(options.flags ?? []),
     ],
     onLog: (m) => log(String(m).trimEnd()),
     onError: (m) => log(String(m instanceof Error ? m.message : m).trimEnd()),

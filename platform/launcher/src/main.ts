@@ -8,6 +8,8 @@ const { values } = parseArgs({
     'in-process': { type: 'boolean', default: false },
     'skip-web': { type: 'boolean', default: false },
     instances: { type: 'string' },
+    'port-offset': { type: 'string', default: '0' },
+    'data-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -20,6 +22,8 @@ if (values.help) {
   --instances gateway=2,order-service=2
                  run more processes of these services (each 400 ports above the last); on real
                  infrastructure (REDIS_URL) they share rate limits and caches
+  --port-offset N  add N to every service port (a second platform beside the first, e.g. the bench)
+  --data-dir DIR   embedded database and logs in DIR instead of .data/
 Environment: DATABASE_URL, AMQP_URL, REDIS_URL switch to external PostgreSQL, RabbitMQ and Redis.`);
   process.exit(0);
 }
@@ -44,6 +48,8 @@ const platform = await startPlatform({
   reset: values.reset,
   inProcess: values['in-process'],
   instances,
+  portOffset: Number(values['port-offset']),
+  ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),
 }).catch((error: Error) => {
   console.error(`\nsagamart could not start: ${error.message}`);
   process.exit(1);
@@ -80,7 +86,7 @@ sagamart is up in ${((Date.now() - started) / 1000).toFixed(1)} s (${platform.mo
   API docs:        ${platform.gatewayUrl}/docs
   Registry:        ${platform.discoveryUrl}
   Admin login:     ${platform.adminEmail} / ${platform.adminPassword}${platform.agentLogin ? `\n  Agent login:     ${platform.agentLogin.email} / ${platform.agentLogin.password} (chat console)` : ''}
-Logs are in .data/logs/. Press Ctrl-C to stop.`);
+Logs are in ${values['data-dir'] ?? '.data'}/logs/. Press Ctrl-C to stop.`);
 
 let stopping = false;
 const shutdown = async () => {

@@ -14,6 +14,7 @@ import {
   startPostgresHost,
   stopProcess,
 } from './processes.ts';
+import { compileServices } from './service-build.ts';
 import { findServices, repoRoot, type ServicePackage, tiers } from './services.ts';
 
 export interface PlatformOptions {
@@ -210,6 +211,16 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     },
   };
 
+  // One process per service runs compiled JavaScript (docs/adr/0008); SAGAMART_RUN_TS=1 runs the
+  // sources through tsx instead, and so does a build that fails (with a warning).
+  let compiled = new Map<string, string>();
+  if (!options.inProcess && process.env.SAGAMART_RUN_TS !== '1') {
+    compiled = await compileServices(services).catch((error: Error) => {
+      log(`Could not compile the services (${error.message}); running their sources through tsx.`);
+      return new Map<string, string>();
+    });
+  }
+
   const waitUntilReady = (entry: Instance) =>
     waitFor(`${entry.label} to be ready`, async () => {
       const url = entry.url ?? `http://127.0.0.1:${entry.service.port}`;
@@ -234,6 +245,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         ...spawnOptions,
         label: entry.label,
         env: serviceEnv(s, entry.index),
+        compiled: compiled.get(s.name),
       });
       entry.url = entry.running.url;
     }

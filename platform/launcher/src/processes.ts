@@ -19,6 +19,8 @@ export interface SpawnOptions {
   /** Called with warnings and errors from the service's log (pino JSON lines). */
   onLog: (service: string, level: number, message: string) => void;
   onExit: (service: string, code: number | null, signal: NodeJS.Signals | null) => void;
+  /** The service compiled to JavaScript (service-build.ts), run with plain node; else its sources through tsx. */
+  compiled?: string | undefined;
 }
 
 /** Starts one service as its own Node process and resolves when it reports ready. */
@@ -30,10 +32,10 @@ export function spawnService(
   const label = options.label ?? service.name;
   const logFile = join(options.logDir, `${label}.log`);
   const log: WriteStream = createWriteStream(logFile, { flags: 'a' });
-  const child = fork(service.entry, [], {
+  const child = fork(options.compiled ?? service.entry, [], {
     cwd: service.dir,
     env: { ...process.env, ...options.env },
-    execArgv: ['--import', 'tsx'],
+    execArgv: options.compiled ? ['--enable-source-maps'] : ['--import', 'tsx'],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     // Own process group: a terminal Ctrl-C reaches only the launcher, which stops services in order.
     detached: true,

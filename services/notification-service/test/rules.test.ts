@@ -29,6 +29,15 @@ describe('notification rules', () => {
     expect(refunded!.dedupeKey).toBe(failed!.dedupeKey);
   });
 
+  it("tells a return's partial refund by return.completed, never as a cancelled order", () => {
+    const claimRefund = { ...order, amount: 68_200, claimId: 'c-1' };
+    expect(draftsFor('payment.refunded', claimRefund)).toEqual([]);
+    expect(draftsFor('return.completed', { ...claimRefund, refundAmount: 68_200 })[0]).toMatchObject({
+      kind: 'RETURN_COMPLETED',
+      body: expect.stringContaining('68,200원이 환불됩니다'),
+    });
+  });
+
   it('tells a shipment starting and arriving, once per shipment, with a link to the order', () => {
     const shipment = { ...order, shipmentId: 's-1', kind: 'ORIGINAL' as const };
     const [dispatched] = draftsFor('shipment.dispatched', shipment);

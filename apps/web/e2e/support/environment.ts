@@ -12,6 +12,8 @@ export interface E2eEnvironment {
   gatewayUrl: string;
   /** The mock PG (its hosted checkout page is on its own origin, like a real PG's). */
   pgUrl: string;
+  /** The mock courier: tests move a parcel with its test control (it is not routed by the gateway). */
+  courierUrl: string;
   adminEmail: string;
   adminPassword: string;
   /** Stops what this acquisition started; a no-op for the environment run.ts shares. */
@@ -23,6 +25,7 @@ const SHARED_ENV = {
   baseUrl: 'SAGAMART_E2E_BASE_URL',
   gatewayUrl: 'SAGAMART_E2E_GATEWAY_URL',
   pgUrl: 'SAGAMART_E2E_PG_URL',
+  courierUrl: 'SAGAMART_E2E_COURIER_URL',
   adminEmail: 'SAGAMART_E2E_ADMIN_EMAIL',
   adminPassword: 'SAGAMART_E2E_ADMIN_PASSWORD',
 } as const;
@@ -34,12 +37,14 @@ const SHARED_ENV = {
  */
 const DEFAULT_PORT_OFFSET = 14_000;
 const DEFAULT_PG_PORT = 9083;
+const DEFAULT_COURIER_PORT = 9082;
 
 export function environmentVariables(environment: E2eEnvironment): Record<string, string> {
   return {
     [SHARED_ENV.baseUrl]: environment.baseUrl,
     [SHARED_ENV.gatewayUrl]: environment.gatewayUrl,
     [SHARED_ENV.pgUrl]: environment.pgUrl,
+    [SHARED_ENV.courierUrl]: environment.courierUrl,
     [SHARED_ENV.adminEmail]: environment.adminEmail,
     [SHARED_ENV.adminPassword]: environment.adminPassword,
   };
@@ -54,7 +59,8 @@ export async function acquireE2eEnvironment(log: (line: string) => void = () => 
   if (shared) return shared;
 
   const portOffset = Number(process.env.SAGAMART_E2E_PORT_OFFSET ?? DEFAULT_PORT_OFFSET);
-  const pgUrl = await mockPgUrl(portOffset);
+  const pgUrl = await mockServiceUrl('mock-pg', DEFAULT_PG_PORT, portOffset);
+  const courierUrl = await mockServiceUrl('mock-courier', DEFAULT_COURIER_PORT, portOffset);
   const dataDir = await mkdtemp(join(tmpdir(), 'sagamart-e2e-'));
   // The app is built for this platform (it sends shoppers to this PG), so it goes to a directory of
   // its own rather than into apps/web/dist, which `npm start` serves.
@@ -98,6 +104,7 @@ export async function acquireE2eEnvironment(log: (line: string) => void = () => 
     baseUrl: platform.gatewayUrl,
     gatewayUrl: platform.gatewayUrl,
     pgUrl,
+    courierUrl,
     adminEmail: platform.adminEmail,
     adminPassword: platform.adminPassword,
     async release() {
@@ -108,20 +115,21 @@ export async function acquireE2eEnvironment(log: (line: string) => void = () => 
 }
 
 function sharedEnvironment(): E2eEnvironment | undefined {
-  const { baseUrl, gatewayUrl, pgUrl, adminEmail, adminPassword } = {
+  const { baseUrl, gatewayUrl, pgUrl, courierUrl, adminEmail, adminPassword } = {
     baseUrl: process.env[SHARED_ENV.baseUrl],
     gatewayUrl: process.env[SHARED_ENV.gatewayUrl],
     pgUrl: process.env[SHARED_ENV.pgUrl],
+    courierUrl: process.env[SHARED_ENV.courierUrl],
     adminEmail: process.env[SHARED_ENV.adminEmail],
     adminPassword: process.env[SHARED_ENV.adminPassword],
   };
-  if (!baseUrl || !gatewayUrl || !pgUrl || !adminEmail || !adminPassword) return undefined;
+  if (!baseUrl || !gatewayUrl || !pgUrl || !courierUrl || !adminEmail || !adminPassword) return undefined;
   // Owned by run.ts, which stops it after the last file.
-  return { baseUrl, gatewayUrl, pgUrl, adminEmail, adminPassword, release: async () => {} };
+  return { baseUrl, gatewayUrl, pgUrl, courierUrl, adminEmail, adminPassword, release: async () => {} };
 }
 
-/** Where the mock PG listens on the shifted platform. */
-async function mockPgUrl(portOffset: number): Promise<string> {
-  const pg = (await findServices()).find((service) => service.name === 'mock-pg');
-  return `http://127.0.0.1:${(pg?.port ?? DEFAULT_PG_PORT) + portOffset}`;
+/** Where a mock (the PG, the courier) listens on the shifted platform. */
+async function mockServiceUrl(name: string, defaultPort: number, portOffset: number): Promise<string> {
+  const service = (await findServices()).find((candidate) => candidate.name === name);
+  return `http://127.0.0.1:${(service?.port ?? defaultPort) + portOffset}`;
 }

@@ -7,6 +7,7 @@ import { ShopLayout } from '../layouts/ShopLayout.tsx';
 import { AgentConsolePage } from '../pages/admin/AgentConsolePage.tsx';
 import { CannedAnswersPage } from '../pages/admin/CannedAnswersPage.tsx';
 import { CategoriesPage } from '../pages/admin/CategoriesPage.tsx';
+import { ClaimsPage } from '../pages/admin/ClaimsPage.tsx';
 import { CouponFormPage } from '../pages/admin/CouponFormPage.tsx';
 import { CouponsPage } from '../pages/admin/CouponsPage.tsx';
 import { DashboardPage } from '../pages/admin/DashboardPage.tsx';
@@ -18,6 +19,7 @@ import { PoliciesPage } from '../pages/admin/PoliciesPage.tsx';
 import { PolicyFormPage } from '../pages/admin/PolicyFormPage.tsx';
 import { ProductFormPage } from '../pages/admin/ProductFormPage.tsx';
 import { ProductsPage } from '../pages/admin/ProductsPage.tsx';
+import { ShipmentsPage } from '../pages/admin/ShipmentsPage.tsx';
 import { TracePage } from '../pages/admin/TracePage.tsx';
 import { TracesPage } from '../pages/admin/TracesPage.tsx';
 import { UserDetailPage } from '../pages/admin/UserDetailPage.tsx';
@@ -129,6 +131,10 @@ const ADMIN_ONLY_ROUTES: RouteObject[] = [
   { path: 'orders', element: <OrdersPage /> },
   { path: 'orders/:id', element: <OrderDetailPage /> },
   { path: 'payments', element: <PaymentsPage /> },
+  { path: 'shipping', element: <ShipmentsPage /> },
+  // Keyed by type, so switching queues starts each with its own state.
+  { path: 'returns', element: <ClaimsPage key="RETURN" type="RETURN" /> },
+  { path: 'exchanges', element: <ClaimsPage key="EXCHANGE" type="EXCHANGE" /> },
   { path: 'coupons', element: <CouponsPage /> },
   { path: 'coupons/new', element: <CouponFormPage /> },
   { path: 'coupons/:id', element: <CouponFormPage /> },

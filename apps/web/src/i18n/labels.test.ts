@@ -4,6 +4,12 @@ import { PRODUCT_STATUSES } from '../catalog/catalog-api.ts';
 import { MY_COUPON_STATUSES } from '../coupons/coupons-api.ts';
 import { PROMOTION_STATUSES } from '../coupons/discount.ts';
 import { formatWon } from '../lib/format.ts';
+import {
+  CLAIM_REASONS,
+  CLAIM_STATUSES,
+  SHIPMENT_COURIER_STATUSES,
+  SHIPMENT_STATUSES,
+} from '../orders/after-sale-api.ts';
 import { ORDER_CANCEL_REASONS, ORDER_STATUSES } from '../orders/orders-api.ts';
 import { PAYMENT_STATUSES } from '../payments/payments-api.ts';
 import { ROLES, USER_GRADES, USER_STATUSES } from '../users/user-enums.ts';
@@ -40,6 +46,10 @@ describe('labels', () => {
       [USER_GRADES, 'grade'],
       [ROLES, 'role'],
       [PRODUCT_STATUSES, 'product'],
+      [SHIPMENT_STATUSES, 'shipment'],
+      [SHIPMENT_COURIER_STATUSES, 'courier'],
+      [CLAIM_STATUSES, 'claim'],
+      [CLAIM_REASONS, 'claimReason'],
     ] as const;
     for (const [members, table] of tables) {
       for (const member of members) {
@@ -82,6 +92,9 @@ describe('labels', () => {
     expect(errorTitle(outOfStock)).toBe('재고가 부족합니다.');
     expect(errorTitle(new ApiError(400, { detail: 'at most 1000000 won' }))).toBe(ko.error.invalid);
     expect(errorTitle(new ApiError(503, {}))).toBe(ko.error.server);
+    // shipping-service's codes are kebab-case.
+    const claimOpen = new ApiError(409, { type: 'urn:sagamart:problem:claim-in-progress', detail: '…' });
+    expect(errorTitle(claimOpen)).toBe(ko.error.code['claim-in-progress']);
   });
 
   it('switches to English and formats money one way in both', async () => {

@@ -16,6 +16,9 @@ type NavKey =
   | 'categories'
   | 'orders'
   | 'payments'
+  | 'shipping'
+  | 'returns'
+  | 'exchanges'
   | 'coupons'
   | 'policies';
 
@@ -27,6 +30,9 @@ const ADMIN_NAV: Array<{ key: NavKey; to: string; roles?: readonly Role[] }> = [
   { key: 'categories', to: '/admin/categories' },
   { key: 'users', to: '/admin/users' },
   { key: 'payments', to: '/admin/payments' },
+  { key: 'shipping', to: '/admin/shipping' },
+  { key: 'returns', to: '/admin/returns' },
+  { key: 'exchanges', to: '/admin/exchanges' },
   { key: 'coupons', to: '/admin/coupons' },
   { key: 'policies', to: '/admin/policies' },
   { key: 'chat', to: '/admin/chat', roles: ['AGENT', 'ADMIN'] },

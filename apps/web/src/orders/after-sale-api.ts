@@ -4,45 +4,119 @@ import { queryOptions } from '@tanstack/react-query';
 import type { Static } from 'typebox';
 import { ApiError } from '../api/api-error.ts';
 import { api } from '../api/client.ts';
+import { serverEnum } from '../api/server-enum.ts';
+import { myOrdersQueryPrefix } from './orders-api.ts';
 
 export type OrderClaims = Static<typeof shipping.OrderClaimsView>;
 export type Claim = OrderClaims['claims'][number];
+export type ClaimStatus = Claim['status'];
+export type ClaimReason = Claim['reason'];
+export type ClaimType = Claim['type'];
 export type PurchaseConfirmation = Static<typeof shipping.PurchaseConfirmationView>;
+export type OrderShipping = Static<typeof shipping.OrderShippingView>;
+export type Shipment = OrderShipping['shipments'][number];
+export type ShipmentStatus = Shipment['status'];
+/** NOT_SENT until a waybill exists, then the courier's own status. */
+export type ShipmentCourierStatus = Shipment['courierStatus'];
+export type TrackingEvent = Shipment['history'][number];
+export type ReturnRequest = Static<typeof shipping.ReturnRequestBody>;
+export type ExchangeRequest = Static<typeof shipping.ExchangeRequestBody>;
 
-/** Korean labels of claim states and reasons: a shopper never sees the codes. */
-export const CLAIM_STATUS_LABELS: Record<Claim['status'], string> = {
-  REQUESTED: '접수됨',
-  APPROVED: '승인됨 (회수 예정)',
-  COLLECTING: '회수 중',
-  RESHIPPING: '교환 상품 배송 중',
-  COMPLETED: '완료',
-  EXCHANGED: '교환 완료',
-  REJECTED: '거절됨',
-};
-export const CLAIM_REASON_LABELS: Record<Claim['reason'], string> = {
-  CHANGE_OF_MIND: '단순 변심',
-  DEFECTIVE: '상품 불량',
-  WRONG_ITEM: '오배송',
-  DAMAGED_IN_TRANSIT: '배송 중 파손',
-};
-export const CLAIM_TYPE_LABELS: Record<Claim['type'], string> = { RETURN: '반품', EXCHANGE: '교환' };
+export const CLAIM_REASONS = serverEnum<ClaimReason>()([
+  'CHANGE_OF_MIND',
+  'DEFECTIVE',
+  'WRONG_ITEM',
+  'DAMAGED_IN_TRANSIT',
+]);
+export const CLAIM_STATUSES = serverEnum<ClaimStatus>()([
+  'REQUESTED',
+  'APPROVED',
+  'COLLECTING',
+  'RESHIPPING',
+  'COMPLETED',
+  'EXCHANGED',
+  'REJECTED',
+]);
+export const SHIPMENT_STATUSES = serverEnum<ShipmentStatus>()([
+  'READY',
+  'SHIPPING',
+  'DELIVERED',
+  'CANCELLED',
+]);
+export const SHIPMENT_COURIER_STATUSES = serverEnum<ShipmentCourierStatus>()([
+  'NOT_SENT',
+  'ACCEPTED',
+  'PICKED_UP',
+  'IN_TRANSIT',
+  'AT_DESTINATION',
+  'OUT_FOR_DELIVERY',
+  'DELIVERED',
+  'CANCELLED',
+]);
 
-/** GET /api/orders/{id}/claims; none yet (or shipping not running) is an empty list. */
+/** A change-of-mind return pays the return shipping fee (shipping-service's config); the others are free. */
+export function reasonCostsFee(type: ClaimType, reason: ClaimReason): boolean {
+  return type === 'RETURN' && reason === 'CHANGE_OF_MIND';
+}
+
+/** Units of each order line already in a return or exchange that was not rejected (each unit once). */
+export function claimedUnits(claims: readonly Claim[]): Map<number, number> {
+  const units = new Map<number, number>();
+  for (const claim of claims) {
+    if (claim.status === 'REJECTED') continue;
+    for (const item of claim.items) {
+      units.set(item.orderItemId, (units.get(item.orderItemId) ?? 0) + item.quantity);
+    }
+  }
+  return units;
+}
+
+const orderKey = (orderId: string) => [...myOrdersQueryPrefix, orderId] as const;
+
+/** GET /api/orders/{id}/claims; none yet (or shipping not running) is null. */
 export function orderClaimsQuery(orderId: string) {
   return queryOptions({
-    queryKey: ['me', 'orders', orderId, 'claims'],
-    queryFn: async ({ signal }) => {
-      try {
-        return await api.get<OrderClaims>(`/api/orders/${encodeURIComponent(orderId)}/claims`, { signal });
-      } catch (error) {
-        if (error instanceof ApiError && error.status === 404) return null;
-        throw error;
-      }
-    },
+    queryKey: [...orderKey(orderId), 'claims'],
+    queryFn: ({ signal }) =>
+      nullWhenMissing(api.get<OrderClaims>(`/api/orders/${encodeURIComponent(orderId)}/claims`, { signal })),
+  });
+}
+
+/**
+ * GET /api/shipping/orders/{orderId}: the original shipment and any exchange re-ship with their
+ * courier history; null before shipping-service has one. Under my orders' key, so the live
+ * notifications about an order refresh it too.
+ */
+export function orderShippingQuery(orderId: string) {
+  return queryOptions({
+    queryKey: [...orderKey(orderId), 'shipping'],
+    queryFn: ({ signal }) =>
+      nullWhenMissing(
+        api.get<OrderShipping>(`/api/shipping/orders/${encodeURIComponent(orderId)}`, { signal }),
+      ),
   });
 }
 
 /** POST /api/orders/{id}/confirm: 구매확정 (an empty body). */
 export function confirmPurchase(orderId: string) {
   return api.post<PurchaseConfirmation>(`/api/orders/${encodeURIComponent(orderId)}/confirm`, {});
+}
+
+/** POST /api/orders/{id}/returns: 409 outside the window or with another claim open. */
+export function requestReturn(orderId: string, request: ReturnRequest) {
+  return api.post<Claim>(`/api/orders/${encodeURIComponent(orderId)}/returns`, request);
+}
+
+/** POST /api/orders/{id}/exchanges: the same product in another option at the same price. */
+export function requestExchange(orderId: string, request: ExchangeRequest) {
+  return api.post<Claim>(`/api/orders/${encodeURIComponent(orderId)}/exchanges`, request);
+}
+
+async function nullWhenMissing<T>(request: Promise<T>): Promise<T | null> {
+  try {
+    return await request;
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 404) return null;
+    throw error;
+  }
 }

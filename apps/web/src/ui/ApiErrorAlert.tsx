@@ -4,6 +4,8 @@ import { isApiError } from '../api/api-error.ts';
 import { currentLanguage } from '../i18n/i18n.ts';
 import { errorTitle } from '../i18n/labels.ts';
 
+const HANGUL = /[\uac00-\ud7a3]/;
+
 interface ApiErrorAlertProps {
   error: unknown;
   title?: string;
@@ -11,7 +13,7 @@ interface ApiErrorAlertProps {
 }
 
 /**
- * A failure in the shopper's words. The server's English detail is shown only in English; the trace
+ * A failure in the shopper's words. The server's detail is shown only in its own language; the trace
  * id stays available for support, folded away under "details for support".
  */
 export function ApiErrorAlert({ error, title, onRetry }: ApiErrorAlertProps) {
@@ -20,8 +22,10 @@ export function ApiErrorAlert({ error, title, onRetry }: ApiErrorAlertProps) {
   const apiError = isApiError(error) ? error : null;
   const heading = title ?? errorTitle(error);
   const detail = apiError && !apiError.isNetworkError ? apiError.detail : undefined;
-  const english = currentLanguage() === 'en' ? detail : undefined;
-  const message = title ? (english ?? errorTitle(error)) : english;
+  // The server's own words when they are in the reader's language: most services explain in
+  // English, shipping-service's refusals (return window closed, a claim already open) in Korean.
+  const readable = detail && HANGUL.test(detail) === (currentLanguage() === 'ko') ? detail : undefined;
+  const message = title ? (readable ?? errorTitle(error)) : readable;
   return (
     <Alert color="red" variant="light" title={heading} role="alert">
       {message && message !== heading && <Text size="sm">{message}</Text>}

@@ -2,6 +2,7 @@ import { Badge } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import type { MyCouponStatus } from '../coupons/coupons-api.ts';
 import type { PromotionStatus } from '../coupons/discount.ts';
+import type { ClaimStatus, ShipmentCourierStatus, ShipmentStatus } from '../orders/after-sale-api.ts';
 import type { OrderStatus } from '../orders/orders-api.ts';
 import type { PaymentStatus } from '../payments/payments-api.ts';
 import type { InstanceHealth, InstanceStatus } from '../platform/platform-api.ts';
@@ -111,6 +112,59 @@ export function PromotionStatusBadge({ status }: { status: PromotionStatus }) {
   return (
     <Badge color={status === 'ACTIVE' ? 'teal' : 'gray'} variant="light">
       {t(`status.promotion.${status}`)}
+    </Badge>
+  );
+}
+
+const SHIPMENT_STATUS_COLORS: Record<ShipmentStatus, string> = {
+  READY: 'gray',
+  SHIPPING: 'blue',
+  DELIVERED: 'indigo',
+  CANCELLED: 'red',
+};
+
+export function ShipmentStatusBadge({ status }: { status: ShipmentStatus }) {
+  const { t } = useTranslation();
+  return (
+    <Badge color={SHIPMENT_STATUS_COLORS[status] ?? 'gray'} variant="light">
+      {t(`status.shipment.${status}`)}
+    </Badge>
+  );
+}
+
+export function CourierStatusBadge({ status }: { status: ShipmentCourierStatus }) {
+  const { t } = useTranslation();
+  const color =
+    status === 'DELIVERED'
+      ? 'indigo'
+      : status === 'CANCELLED'
+        ? 'red'
+        : status === 'NOT_SENT'
+          ? 'gray'
+          : 'blue';
+  return (
+    <Badge color={color} variant="outline">
+      {t(`status.courier.${status}`)}
+    </Badge>
+  );
+}
+
+const CLAIM_STATUS_COLORS: Record<ClaimStatus, string> = {
+  REQUESTED: 'yellow',
+  APPROVED: 'blue',
+  COLLECTING: 'blue',
+  RESHIPPING: 'cyan',
+  COMPLETED: 'teal',
+  EXCHANGED: 'teal',
+  REJECTED: 'red',
+};
+
+export function ClaimStatusBadge({ status }: { status: ClaimStatus }) {
+  const { t } = useTranslation();
+  return (
+    // Never cut short ("승인 (회수 예정)" is long for a badge): a table cell gives it its width.
+    <Badge color={CLAIM_STATUS_COLORS[status] ?? 'gray'} variant="light" miw="max-content">
+      {t(`status.claim.${status}`)}
     </Badge>
   );
 }

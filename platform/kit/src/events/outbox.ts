@@ -43,13 +43,13 @@ export function createEventPublisher(source: string) {
       [HEADER.occurredAt]: new Date().toISOString(),
     };
     injectTraceContext(headers);
-    const db = trx as Kysely<MessagingTables>;
-    await db
-      .insertInto('outbox')
-      .values({ id, topic: contract.name, headers, payload: JSON.stringify(payload) as never })
-      .execute();
-    // Delivered only if the transaction commits: wakes the relay without polling.
-    await sql`select pg_notify(${OUTBOX_CHANNEL}, '')`.execute(db);
+    // One round trip: the row and the relay's wake-up (NOTIFY is delivered only if the transaction
+    // commits, so the relay never wakes for an event that does not exist).
+    await sql`with inserted as (
+        insert into outbox (id, topic, headers, payload)
+        values (${id}, ${contract.name}, ${JSON.stringify(headers)}::jsonb, ${JSON.stringify(payload)}::jsonb)
+        returning id
+      ) select pg_notify(${OUTBOX_CHANNEL}, '') from inserted`.execute(trx);
     return id;
   };
 }
@@ -64,8 +64,12 @@ export interface OutboxRelayOptions {
   metrics: ServiceMetrics;
   log: Logger;
   batchSize?: number;
+  /** Safety-net poll while the LISTEN connection is up (10 s); 1 s while it is down. */
   pollMs?: number;
 }
+
+/** How often the relay looks without a notification while it cannot listen. */
+const UNLISTENED_POLL_MS = 1_000;
 
 /**
  * Moves outbox rows to the transport. Rows are deleted in a transaction that commits only after the
@@ -106,19 +110,14 @@ export class OutboxRelay {
   /** Delivers everything currently in the outbox; returns how many messages were sent. */
   async drain(): Promise<number> {
     let total = 0;
+    const batchSize = this.options.batchSize ?? 200;
     for (;;) {
       const sent = await this.options.db.transaction().execute(async (trx) => {
         // Taken out of the outbox in one statement; a failed publish rolls the delete back.
         const taken = await trx
           .deleteFrom('outbox')
           .where('seq', 'in', (eb) =>
-            eb
-              .selectFrom('outbox')
-              .select('seq')
-              .orderBy('seq')
-              .limit(this.options.batchSize ?? 200)
-              .forUpdate()
-              .skipLocked(),
+            eb.selectFrom('outbox').select('seq').orderBy('seq').limit(batchSize).forUpdate().skipLocked(),
           )
           .returningAll()
           .execute();
@@ -131,8 +130,8 @@ export class OutboxRelay {
         return rows.length;
       });
       total += sent;
-      // A short batch was everything committed when it was read; anything later kicks the relay again.
-      if (sent < (this.options.batchSize ?? 200)) return total;
+      // A short batch emptied the outbox: rows committed since then notify, and the loop runs again.
+      if (sent < batchSize) return total;
     }
   }
 
@@ -155,7 +154,10 @@ export class OutboxRelay {
         failures++;
         this.options.log.warn({ err: error }, 'outbox relay could not deliver; will retry');
       }
-      const delay = failures ? Math.min(5_000, 100 * 2 ** failures) : (this.options.pollMs ?? 1_000);
+      // Every commit in this process kicks the relay and every commit elsewhere notifies it, so the
+      // poll only catches a notification lost with the LISTEN connection: rare while it is up.
+      const poll = this.listener ? (this.options.pollMs ?? 10_000) : UNLISTENED_POLL_MS;
+      const delay = failures ? Math.min(5_000, 100 * 2 ** failures) : poll;
       await new Promise<void>((resolve) => {
         if (this.pending || this.stopped) return resolve();
         const timer = setTimeout(done, delay);
@@ -176,10 +178,13 @@ export class OutboxRelay {
     client.on('error', () => {
       // Polling keeps delivering; try to listen again shortly.
       if (this.listener === client) this.listener = undefined;
+      this.kick(); // look now, then every UNLISTENED_POLL_MS until listening again
       setTimeout(() => !this.stopped && !this.listener && this.listen().catch(() => {}), 1_000).unref();
     });
     await client.connect();
     await client.query(`listen ${OUTBOX_CHANNEL}`);
     this.listener = client;
+    // Rows committed while no one listened were not announced: look now.
+    this.kick();
   }
 }

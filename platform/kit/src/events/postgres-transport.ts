@@ -218,8 +218,9 @@ export class PostgresTransport implements Transport {
         }
         pendingWake = false;
         let rows: ClaimedRow[] = [];
+        let idleMs = this.pollMs;
         try {
-          rows = await this.claim(queue, free);
+          ({ rows, idleMs } = await this.claim(queue, free));
         } catch (error) {
           if (!stopped) this.onError(error);
           await sleep(this.pollMs);
@@ -229,10 +230,11 @@ export class PostgresTransport implements Transport {
           const task = handleRow(row).finally(() => inFlight.delete(task));
           inFlight.add(task);
         }
-        // A short claim took everything ready: wait for a notification, a retry of ours or the poll
-        // (a full one loops at once, or waits above for a free slot).
+        // A short claim took everything ready: wait for a notification, the next delayed message
+        // (an empty claim says when), a retry of ours, or the poll. A full one loops at once, or
+        // waits above for a free slot.
         if (rows.length < free)
-          await sleep(Date.now() <= retriesDueBy ? await this.nextVisibleIn(queue) : this.pollMs);
+          await sleep(rows.length === 0 ? idleMs : Date.now() <= retriesDueBy ? 5 : this.pollMs);
       }
     };
     const running = loop();
@@ -249,36 +251,37 @@ export class PostgresTransport implements Transport {
     };
   }
 
-  private async claim(queue: string, limit: number): Promise<ClaimedRow[]> {
-    const { rows } = await this.pool.query<ClaimedRow>(
+  /**
+   * Claims up to `limit` visible messages under a lease. When there are none, the same statement
+   * says how long until the next delayed message becomes visible (bounded by the poll interval), so
+   * an empty poll is one round trip, not two.
+   */
+  private async claim(queue: string, limit: number): Promise<{ rows: ClaimedRow[]; idleMs: number }> {
+    const { rows } = await this.pool.query<ClaimedRow & { next_visible_ms: number | null }>(
       `with next as (
          select id from bus_messages
          where queue = $1 and visible_at <= now()
          order by id
          limit $2
          for update skip locked
+       ), claimed as (
+         update bus_messages m
+         set attempts = m.attempts + 1, visible_at = now() + ($3 || ' milliseconds')::interval
+         from next where m.id = next.id
+         returning m.id, m.message_id, m.topic, m.headers, m.payload, m.attempts
        )
-       update bus_messages m
-       set attempts = m.attempts + 1, visible_at = now() + ($3 || ' milliseconds')::interval
-       from next where m.id = next.id
-       returning m.id, m.message_id, m.topic, m.headers, m.payload, m.attempts`,
+       select c.*, null::float8 as next_visible_ms from claimed c
+       union all
+       select null, null, null, null, null, null,
+              extract(epoch from (min(visible_at) - now())) * 1000
+       from bus_messages
+       where queue = $1 and not exists (select 1 from claimed)`,
       [queue, limit, String(this.leaseMs)],
     );
-    return rows.sort((a, b) => Number(a.id) - Number(b.id));
-  }
-
-  /** Sleeps until the next delayed message becomes visible, bounded by the poll interval. */
-  private async nextVisibleIn(queue: string): Promise<number> {
-    try {
-      const { rows } = await this.pool.query<{ ms: number | null }>(
-        'select extract(epoch from (min(visible_at) - now())) * 1000 as ms from bus_messages where queue = $1',
-        [queue],
-      );
-      const ms = rows[0]?.ms;
-      return ms == null ? this.pollMs : Math.min(this.pollMs, Math.max(5, Math.ceil(ms)));
-    } catch {
-      return this.pollMs;
-    }
+    const claimed = rows.filter((r) => r.id !== null);
+    if (claimed.length > 0) return { rows: claimed.sort((a, b) => Number(a.id) - Number(b.id)), idleMs: 0 };
+    const ms = rows[0]?.next_visible_ms;
+    return { rows: [], idleMs: ms == null ? this.pollMs : Math.min(this.pollMs, Math.max(5, Math.ceil(ms))) };
   }
 
   async broadcast(channel: string, payload: unknown): Promise<void> {

@@ -192,9 +192,10 @@ export const NOTIFICATION_RULES: Readonly<Record<string, Rule>> = {
   // PAID, so the notification never runs ahead of the order page (and an approval that raced a cancel
   // is told as the cancel with its refund).
   'order.cancelled': cancelled,
-  // A refund follows the cancel that caused it; the cancel's notification already says so.
+  // A refund follows the cancel that caused it; the cancel's notification already says so. A return's
+  // partial refund (claimId set) is no cancel: return.completed tells the shopper of it.
   'payment.refunded': ofOrders((e) =>
-    cancelled({ ...e, reason: 'REFUNDED', wasPaid: true, payableAmount: e.amount }),
+    e.claimId ? [] : cancelled({ ...e, reason: 'REFUNDED', wasPaid: true, payableAmount: e.amount }),
   ),
   'shipment.dispatched': shipmentDispatched,
   // An exchange's new option arriving is told once, by exchange.completed (EXCHANGE_COMPLETED).

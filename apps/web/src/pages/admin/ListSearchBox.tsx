@@ -12,6 +12,7 @@ export function ListSearchBox({
   label,
   fieldLabel = 'Search',
   placeholder = 'Code or name',
+  buttonLabel = 'Search',
   onSearch,
 }: {
   initial: string;
@@ -19,6 +20,8 @@ export function ListSearchBox({
   /** The text field's own label, when a page has more than one search. */
   fieldLabel?: string;
   placeholder?: string;
+  /** The button's word (the translated admin pages pass their own). */
+  buttonLabel?: string;
   onSearch: (text: string) => void;
 }) {
   const [text, setText] = useState(initial);
@@ -39,7 +42,7 @@ export function ListSearchBox({
             w={240}
           />
           <Button type="submit" variant="light">
-            Search
+            {buttonLabel}
           </Button>
         </Group>
       </form>

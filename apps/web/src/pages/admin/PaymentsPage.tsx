@@ -138,6 +138,15 @@ function PaymentDetails({ payment }: { payment: Payment }) {
       </Text>
     );
   }
+  if (payment.status === 'APPROVED' && payment.refundedAmount > 0) {
+    // Returns refund part of a payment through the PG, one refund per return.
+    return (
+      <Text size="sm" data-testid="payment-refunded">
+        Approved {formatDateTime(payment.approvedAt)}; {formatWon(payment.refundedAmount)} refunded (
+        {payment.refunds.length} {payment.refunds.length === 1 ? 'return' : 'returns'})
+      </Text>
+    );
+  }
   if (payment.status === 'APPROVED')
     return <Text size="sm">Approved {formatDateTime(payment.approvedAt)}</Text>;
   return (

@@ -1,96 +1,252 @@
-import { Badge, Button, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { Button, Card, Group, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { formatDateTime, formatWon } from '../../lib/format.ts';
 import {
-  CLAIM_REASON_LABELS,
-  CLAIM_STATUS_LABELS,
-  CLAIM_TYPE_LABELS,
+  type Claim,
+  type ClaimType,
+  claimedUnits,
   confirmPurchase,
   orderClaimsQuery,
+  orderShippingQuery,
 } from '../../orders/after-sale-api.ts';
-import { myOrderQuery, type Order } from '../../orders/orders-api.ts';
+import { myOrdersQueryPrefix, type Order } from '../../orders/orders-api.ts';
+import { orderPaymentsQuery } from '../../payments/payments-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
+import { ClaimStatusBadge } from '../../ui/badges.tsx';
+import { ClaimItemText } from '../orders/ClaimItemText.tsx';
+import { Section } from '../orders/OrderSections.tsx';
+import { TrackingTimeline } from '../orders/TrackingTimeline.tsx';
+import { ClaimRequestForm } from './ClaimRequestForm.tsx';
 
 const AFTER_PAYMENT = new Set<Order['status']>(['PAID', 'SHIPPING', 'DELIVERED', 'RETURNED']);
 
-/** 배송 · 구매확정 · 반품/교환 내역 of one of my orders (issue 10); nothing before payment. */
+/** 배송 조회 · 구매확정 · 반품/교환 of one of my orders (issue 10); nothing before payment. */
 export function OrderAfterSale({ order }: { order: Order }) {
+  const { t } = useTranslation();
+  const paid = AFTER_PAYMENT.has(order.status);
+  const claims = useQuery({ ...orderClaimsQuery(order.orderId), enabled: paid });
+  const shipping = useQuery({ ...orderShippingQuery(order.orderId), enabled: paid });
+  if (!paid) return null;
+  const claimList = claims.data?.claims ?? [];
+  const shipments = shipping.data?.shipments ?? [];
+
+  return (
+    <Stack gap="lg">
+      <AfterSaleSummary
+        order={order}
+        claims={claimList}
+        claimableUntil={shipping.data?.claimableUntil ?? null}
+      />
+      {shipments.length > 0 && (
+        <Section id="tracking" title={t('afterSale.tracking')}>
+          <TrackingTimeline shipments={shipments} />
+        </Section>
+      )}
+      {claimList.length > 0 && (
+        <Section id="claims" title={t('afterSale.claims')}>
+          <ClaimList order={order} claims={claimList} />
+        </Section>
+      )}
+      {order.refundedAmount > 0 && <PaymentRefunds order={order} />}
+    </Stack>
+  );
+}
+
+/** The waybill, delivery and confirmation, the 구매확정 button, and the return/exchange requests. */
+function AfterSaleSummary({
+  order,
+  claims,
+  claimableUntil,
+}: {
+  order: Order;
+  claims: Claim[];
+  claimableUntil: string | null;
+}) {
+  const { t } = useTranslation();
   const queryClient = useQueryClient();
-  const claims = useQuery({ ...orderClaimsQuery(order.orderId), enabled: AFTER_PAYMENT.has(order.status) });
+  const [requesting, setRequesting] = useState<ClaimType | null>(null);
   const confirm = useMutation({
     mutationFn: () => confirmPurchase(order.orderId),
     onSuccess: async (done) => {
       notifications.show({
         color: 'teal',
-        message: `구매를 확정했습니다.${done.pointsAwarded > 0 ? ` ${done.pointsAwarded.toLocaleString('ko-KR')}P가 적립됩니다.` : ''}`,
+        message:
+          done.pointsAwarded > 0
+            ? t('afterSale.confirmedWithPoints', { points: done.pointsAwarded.toLocaleString('ko-KR') })
+            : t('afterSale.confirmed'),
       });
-      await queryClient.invalidateQueries({ queryKey: myOrderQuery(order.orderId).queryKey });
+      await queryClient.invalidateQueries({ queryKey: myOrdersQueryPrefix });
     },
   });
-  if (!AFTER_PAYMENT.has(order.status)) return null;
-  const confirmable = order.status === 'DELIVERED' && order.confirmedAt === null && order.openClaim === null;
+  const unsettled = order.status === 'DELIVERED' && order.confirmedAt === null && order.openClaim === null;
+  // Returns and exchanges only within the window shipping-service states (null once it closed), and
+  // while some unit was neither returned nor exchanged (each unit is claimed once).
+  const claimed = claimedUnits(claims);
+  const unitsLeft = order.items.some((line) => line.quantity > (claimed.get(line.id) ?? 0));
+  const claimable = unsettled && claimableUntil !== null && unitsLeft;
 
   return (
     <Card withBorder padding="lg" component="section" aria-labelledby="after-sale-title">
       <Stack gap="sm">
         <Group justify="space-between">
           <Title id="after-sale-title" order={2} size="h4">
-            배송 · 반품/교환
+            {t('afterSale.title')}
           </Title>
-          {confirmable && (
+          {unsettled && (
             <Button size="sm" loading={confirm.isPending} onClick={() => confirm.mutate()}>
-              구매확정
+              {t('afterSale.confirm')}
             </Button>
           )}
         </Group>
-        <ApiErrorAlert error={confirm.error} title="구매확정을 하지 못했습니다" />
+        <ApiErrorAlert error={confirm.error} title={t('afterSale.confirmFailed')} />
         <Text size="sm" data-testid="tracking-number">
-          운송장 번호: {order.trackingNumber ?? '발급 전'}
+          {t('afterSale.trackingNumber')}: {order.trackingNumber ?? t('afterSale.notIssued')}
         </Text>
-        {order.deliveredAt && <Text size="sm">배송 완료: {formatDateTime(order.deliveredAt)}</Text>}
-        {order.confirmedAt && <Text size="sm">구매확정: {formatDateTime(order.confirmedAt)}</Text>}
+        {order.deliveredAt && (
+          <Text size="sm">{t('afterSale.deliveredAt', { date: formatDateTime(order.deliveredAt) })}</Text>
+        )}
+        {order.confirmedAt && (
+          <Text size="sm">{t('afterSale.confirmedAt', { date: formatDateTime(order.confirmedAt) })}</Text>
+        )}
         {order.refundedAmount > 0 && (
           <Text size="sm" fw={600} data-testid="refunded-amount">
-            환불된 금액: {formatWon(order.refundedAmount)}
+            {t('afterSale.refunded', { amount: formatWon(order.refundedAmount) })}
           </Text>
         )}
-        {claims.data && claims.data.claims.length > 0 && (
-          <Stack gap="xs" aria-label="반품/교환 내역">
-            {claims.data.claims.map((claim) => (
-              <Card key={claim.id} withBorder padding="sm">
-                <Group justify="space-between" wrap="wrap">
-                  <Text fw={600}>
-                    {CLAIM_TYPE_LABELS[claim.type]} · {CLAIM_REASON_LABELS[claim.reason]}
-                  </Text>
-                  <Badge variant="light">{CLAIM_STATUS_LABELS[claim.status]}</Badge>
-                </Group>
-                <Text size="sm" c="dimmed">
-                  {claim.items
-                    .map(
-                      (i) => `${i.productName}${i.optionLabel ? ` (${i.optionLabel})` : ''} ${i.quantity}개`,
-                    )
-                    .join(', ')}
-                </Text>
-                {claim.type === 'RETURN' && (
-                  <Text size="sm">
-                    환불 금액 {formatWon(claim.refundAmount)}
-                    {claim.feeAmount > 0 ? ` (반품 배송비 ${formatWon(claim.feeAmount)} 차감)` : ''}
-                  </Text>
-                )}
-                {claim.rejectReason && (
-                  <Text size="sm" c="red">
-                    거절 사유: {claim.rejectReason}
-                  </Text>
-                )}
-                <Text size="xs" c="dimmed">
-                  신청 {formatDateTime(claim.createdAt)}
-                </Text>
-              </Card>
-            ))}
-          </Stack>
+        {claimable && requesting === null && (
+          <>
+            <Text size="sm" c="dimmed">
+              {t('afterSale.claimableUntil', { date: formatDateTime(claimableUntil) })}
+            </Text>
+            <Group gap="sm" grow>
+              <Button variant="light" onClick={() => setRequesting('RETURN')}>
+                {t('afterSale.requestReturn')}
+              </Button>
+              <Button variant="light" onClick={() => setRequesting('EXCHANGE')}>
+                {t('afterSale.requestExchange')}
+              </Button>
+            </Group>
+          </>
+        )}
+        {/* Once opened, the form stays until sent or closed: if the order changed meanwhile (another
+            claim, the window closed), the server's refusal says so. */}
+        {requesting !== null && (
+          <ClaimRequestForm
+            key={requesting}
+            order={order}
+            type={requesting}
+            claims={claims}
+            onClose={() => setRequesting(null)}
+          />
         )}
       </Stack>
     </Card>
+  );
+}
+
+/** My returns and exchanges, newest first: state, lines, refund (and fee), a rejection's reason. */
+function ClaimList({ order, claims }: { order: Order; claims: Claim[] }) {
+  const { t } = useTranslation();
+  return (
+    <Stack component="ul" gap="sm" m={0} p={0} aria-label={t('afterSale.claims')}>
+      {claims.map((claim) => (
+        <Card
+          component="li"
+          key={claim.id}
+          withBorder
+          padding="sm"
+          style={{ listStyle: 'none' }}
+          data-testid="claim"
+        >
+          <Group justify="space-between" wrap="wrap" gap="xs">
+            <Text fw={600} size="sm">
+              {t('afterSale.claimHeading', {
+                type: t(`status.claimType.${claim.type}`),
+                reason: t(`status.claimReason.${claim.reason}`),
+              })}
+            </Text>
+            <ClaimStatusBadge status={claim.status} />
+          </Group>
+          <Stack gap={2} mt={4}>
+            {claim.items.map((item) => (
+              <Text key={item.orderItemId} size="sm" c="dimmed">
+                <ClaimItemText
+                  item={item}
+                  productId={order.items.find((line) => line.id === item.orderItemId)?.productId}
+                />
+              </Text>
+            ))}
+          </Stack>
+          {claim.type === 'RETURN' && claim.status !== 'REJECTED' && (
+            <Text size="sm" mt={4} data-testid="claim-refund">
+              {claim.status === 'COMPLETED'
+                ? claim.feeAmount > 0
+                  ? t('afterSale.refundAmountWithFee', {
+                      amount: formatWon(claim.refundAmount),
+                      fee: formatWon(claim.feeAmount),
+                    })
+                  : t('afterSale.refundAmount', { amount: formatWon(claim.refundAmount) })
+                : claim.feeAmount > 0
+                  ? t('afterSale.refundEstimateWithFee', {
+                      amount: formatWon(claim.refundAmount),
+                      fee: formatWon(claim.feeAmount),
+                    })
+                  : t('afterSale.refundEstimate', { amount: formatWon(claim.refundAmount) })}
+            </Text>
+          )}
+          {claim.rejectReason && (
+            <Text size="sm" c="red.8" mt={4}>
+              {t('afterSale.rejectReason', { reason: claim.rejectReason })}
+            </Text>
+          )}
+          {claim.pickupTrackingNumber && (
+            <Text size="xs" c="dimmed" mt={4}>
+              {t('afterSale.pickupNumber', { number: claim.pickupTrackingNumber })}
+            </Text>
+          )}
+          <Text size="xs" c="dimmed">
+            {t('afterSale.requestedAt', { date: formatDateTime(claim.createdAt) })}
+          </Text>
+        </Card>
+      ))}
+    </Stack>
+  );
+}
+
+/** What payment-service gave back through the PG for this order, refund by refund. */
+function PaymentRefunds({ order }: { order: Order }) {
+  const { t } = useTranslation();
+  const payments = useQuery(orderPaymentsQuery(order.orderNumber));
+  const refunds = payments.data?.payments.flatMap((payment) => payment.refunds) ?? [];
+  if (refunds.length === 0) return null;
+  return (
+    <Section id="refunds" title={t('afterSale.refunds')}>
+      <Stack component="ul" gap="xs" m={0} p={0} aria-label={t('afterSale.refunds')}>
+        {refunds.map((refund) => (
+          <Group
+            component="li"
+            key={refund.claimId}
+            justify="space-between"
+            wrap="nowrap"
+            style={{ listStyle: 'none' }}
+          >
+            <div>
+              <Text size="sm">
+                {refund.status === 'DONE' ? t('afterSale.refundDone') : t('afterSale.refundPending')}
+              </Text>
+              <Text size="xs" c="dimmed">
+                {formatDateTime(refund.refundedAt ?? refund.requestedAt)}
+              </Text>
+            </div>
+            <Text size="sm" fw={600}>
+              {formatWon(refund.amount)}
+            </Text>
+          </Group>
+        ))}
+      </Stack>
+    </Section>
   );
 }

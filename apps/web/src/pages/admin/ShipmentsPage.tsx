@@ -1,0 +1,236 @@
+import { Alert, Button, Checkbox, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { notifications } from '@mantine/notifications';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Fragment, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { useSearchParams } from 'react-router';
+import {
+  type AdminShipment,
+  type AdminShipmentSearch,
+  adminShipmentsQuery,
+  adminShippingQueryPrefix,
+  type IssueWaybillsResult,
+  issueWaybills,
+} from '../../admin-shipping/admin-shipping-api.ts';
+import { parseShipmentSearch, shipmentSearchParams } from '../../admin-shipping/shipping-search.ts';
+import { formatDateTime } from '../../lib/format.ts';
+import { SHIPMENT_COURIER_STATUSES, SHIPMENT_STATUSES } from '../../orders/after-sale-api.ts';
+import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
+import { CourierStatusBadge, ShipmentStatusBadge } from '../../ui/badges.tsx';
+import { PagedResults } from '../../ui/PagedResults.tsx';
+import { CourierHistory } from '../orders/TrackingTimeline.tsx';
+import { AdminOrderLink, ListTotal, OrderNumberSearch, StatusFilter } from './ShippingListParts.tsx';
+
+/** A shipment may get a waybill while it is READY and none was sent to the courier. */
+const issuable = (shipment: AdminShipment) =>
+  shipment.status === 'READY' && shipment.courierStatus === 'NOT_SENT';
+
+/** 배송 관리: every parcel with filters; READY ones are checked and sent to the courier in one call. */
+export function ShipmentsPage() {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const [params, setParams] = useSearchParams();
+  const search = parseShipmentSearch(params);
+  const shipments = useQuery(adminShipmentsQuery(search));
+  const [selected, setSelected] = useState<ReadonlySet<string>>(new Set());
+  const [lastResult, setLastResult] = useState<IssueWaybillsResult | null>(null);
+  const changeSearch = (change: Partial<AdminShipmentSearch>) => {
+    setSelected(new Set());
+    setParams(shipmentSearchParams({ ...search, page: 0, ...change }));
+  };
+
+  const issue = useMutation({
+    mutationFn: () => issueWaybills([...selected]),
+    onSuccess: async (result) => {
+      setSelected(new Set());
+      setLastResult(result);
+      const { issued, failed } = result.summary;
+      notifications.show({
+        color: failed > 0 ? 'orange' : 'teal',
+        message:
+          failed > 0
+            ? t('adminShipping.issuedSome', { issued, failed })
+            : t('adminShipping.issued', { issued }),
+      });
+      await queryClient.invalidateQueries({ queryKey: adminShippingQueryPrefix });
+    },
+  });
+  const failures = lastResult?.results.filter((r) => r.error) ?? [];
+
+  return (
+    <Stack gap="lg">
+      <Title order={1} size="h2">
+        {t('title.adminShipments')}
+      </Title>
+      <Group align="flex-end" gap="sm" wrap="wrap">
+        <OrderNumberSearch
+          initial={search.orderNumber}
+          onSearch={(orderNumber) => changeSearch({ orderNumber })}
+        />
+        <StatusFilter
+          label={t('adminShipping.status')}
+          value={search.status}
+          members={SHIPMENT_STATUSES}
+          labelOf={(status) => t(`status.shipment.${status}`)}
+          onChange={(status) => changeSearch({ status })}
+        />
+        <StatusFilter
+          label={t('adminShipping.courierStatus')}
+          value={search.courierStatus}
+          members={SHIPMENT_COURIER_STATUSES}
+          labelOf={(status) => t(`status.courier.${status}`)}
+          onChange={(courierStatus) => changeSearch({ courierStatus })}
+        />
+        <ListTotal page={shipments.data} />
+      </Group>
+
+      <Group gap="sm">
+        <Button disabled={selected.size === 0} loading={issue.isPending} onClick={() => issue.mutate()}>
+          {t('adminShipping.issue', { count: selected.size })}
+        </Button>
+      </Group>
+      <ApiErrorAlert error={issue.error} title={t('adminShipping.issueFailed')} />
+      {failures.length > 0 && (
+        <Alert color="orange" variant="light" title={t('adminShipping.issueFailed')} role="status">
+          {failures.map((failure) => (
+            <Text key={failure.shipmentId} size="sm">
+              {t('adminShipping.failedLine', {
+                id:
+                  shipments.data?.content.find((s) => s.id === failure.shipmentId)?.orderNumber ??
+                  failure.shipmentId,
+                message: failure.error?.message ?? '',
+              })}
+            </Text>
+          ))}
+        </Alert>
+      )}
+
+      <PagedResults
+        query={shipments}
+        label={t('adminShipping.shipments')}
+        current={search.page}
+        onPage={(page) => changeSearch({ page })}
+      >
+        {(rows) => <ShipmentsTable shipments={rows} selected={selected} onSelect={setSelected} />}
+      </PagedResults>
+    </Stack>
+  );
+}
+
+function ShipmentsTable({
+  shipments,
+  selected,
+  onSelect,
+}: {
+  shipments: AdminShipment[];
+  selected: ReadonlySet<string>;
+  onSelect: (ids: ReadonlySet<string>) => void;
+}) {
+  const { t } = useTranslation();
+  const [open, setOpen] = useState<string | null>(null);
+  if (shipments.length === 0) {
+    return (
+      <Text c="dimmed" p="lg">
+        {t('adminShipping.none')}
+      </Text>
+    );
+  }
+  const selectable = shipments.filter(issuable).map((s) => s.id);
+  const allSelected = selectable.length > 0 && selectable.every((id) => selected.has(id));
+  const toggle = (id: string, on: boolean) => {
+    const next = new Set(selected);
+    if (on) next.add(id);
+    else next.delete(id);
+    onSelect(next);
+  };
+  return (
+    <Table.ScrollContainer minWidth={980}>
+      <Table verticalSpacing="sm" aria-label={t('adminShipping.shipments')}>
+        <Table.Thead>
+          <Table.Tr>
+            <Table.Th w={40}>
+              <Checkbox
+                aria-label={t('adminShipping.selectAll')}
+                checked={allSelected}
+                indeterminate={!allSelected && selectable.some((id) => selected.has(id))}
+                disabled={selectable.length === 0}
+                onChange={(event) => onSelect(new Set(event.currentTarget.checked ? selectable : []))}
+              />
+            </Table.Th>
+            <Table.Th>{t('adminShipping.order')}</Table.Th>
+            <Table.Th>{t('adminShipping.goods')}</Table.Th>
+            <Table.Th>{t('adminShipping.receiver')}</Table.Th>
+            <Table.Th>{t('adminShipping.status')}</Table.Th>
+            <Table.Th>{t('adminShipping.tracking')}</Table.Th>
+            <Table.Th>{t('adminShipping.created')}</Table.Th>
+            <Table.Th>{t('adminShipping.history')}</Table.Th>
+          </Table.Tr>
+        </Table.Thead>
+        <Table.Tbody>
+          {shipments.map((shipment) => (
+            <Fragment key={shipment.id}>
+              <Table.Tr data-testid="shipment-row" data-order={shipment.orderNumber}>
+                <Table.Td>
+                  <Checkbox
+                    aria-label={t('adminShipping.selectShipment', { number: shipment.orderNumber })}
+                    checked={selected.has(shipment.id)}
+                    disabled={!issuable(shipment)}
+                    onChange={(event) => toggle(shipment.id, event.currentTarget.checked)}
+                  />
+                </Table.Td>
+                <Table.Td>
+                  <AdminOrderLink order={shipment} />
+                  <Text size="xs" c="dimmed">
+                    {t(`status.shipmentKind.${shipment.kind}`)}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{shipment.goodsName}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{shipment.receiverName}</Text>
+                  <Text size="xs" c="dimmed">
+                    {shipment.address}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Stack gap={4} align="flex-start">
+                    <ShipmentStatusBadge status={shipment.status} />
+                    <CourierStatusBadge status={shipment.courierStatus} />
+                  </Stack>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm" ff="monospace" data-testid="shipment-tracking">
+                    {shipment.trackingNumber ?? '—'}
+                  </Text>
+                </Table.Td>
+                <Table.Td>
+                  <Text size="sm">{formatDateTime(shipment.createdAt)}</Text>
+                </Table.Td>
+                <Table.Td>
+                  <Button
+                    size="xs"
+                    variant="subtle"
+                    disabled={shipment.history.length === 0}
+                    aria-expanded={open === shipment.id}
+                    onClick={() => setOpen(open === shipment.id ? null : shipment.id)}
+                  >
+                    {t('adminShipping.historyCount', { count: shipment.history.length })}
+                  </Button>
+                </Table.Td>
+              </Table.Tr>
+              {open === shipment.id && (
+                <Table.Tr>
+                  <Table.Td />
+                  <Table.Td colSpan={7}>
+                    <CourierHistory events={shipment.history} />
+                  </Table.Td>
+                </Table.Tr>
+              )}
+            </Fragment>
+          ))}
+        </Table.Tbody>
+      </Table>
+    </Table.ScrollContainer>
+  );
+}

@@ -1,0 +1,148 @@
+/**
+ * Idle bench: the platform started as `npm start` does (the launcher's own command line, embedded
+ * PostgreSQL, no web build), in both modes (one process per service, then `--in-process`). For each
+ * process it prints its memory (PSS: shared pages split between the processes that map them, so
+ * nothing is counted twice) and its CPU at idle, and the time until everything is ready; each mode
+ * ends with `total PSS <N> MB, CPU <N> % of a core, ready in <N> s`.
+ *
+ * "Ready" is warm: a first, unmeasured start creates the data directory and fills tsx's cache
+ * (BENCH_IDLE_WARMUP=0 skips it). Knobs: BENCH_IDLE_SECONDS (30, the CPU window),
+ * BENCH_IDLE_SETTLE_SECONDS (5, after ready before measuring), BENCH_PORT_OFFSET (19000).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { commandLine, cpuMs, descendants, pssMiB } from './proc.ts';
+import { freePort, root } from './support.ts';
+
+interface Launched {
+  launcher: ChildProcess;
+  readySeconds: number;
+  output: string[];
+}
+
+/** `npm start -- --skip-web` on the bench's ports and data directory; resolves once it is up. */
+async function launch(dataDir: string, inProcess: boolean): Promise<Launched> {
+  const env: NodeJS.ProcessEnv = { ...process.env, EMBEDDED_PG_PORT: String(await freePort()) };
+  // The default embedded platform, whatever this shell points at.
+  for (const key of ['DATABASE_URL', 'AMQP_URL', 'REDIS_URL', 'TRACING_ZIPKIN_URL', 'SAGAMART_SERVICES'])
+    delete env[key];
+  const args = [
+    '--import',
+    'tsx',
+    join(root, 'platform/launcher/src/main.ts'),
+    '--skip-web',
+    '--port-offset',
+    String(process.env.BENCH_PORT_OFFSET ?? 19_000),
+    '--data-dir',
+    dataDir,
+    ...(inProcess ? ['--in-process'] : []),
+  ];
+  const started = performance.now();
+  const launcher = spawn(process.execPath, args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output: string[] = [];
+  return new Promise((resolve, reject) => {
+    const collect = (chunk: Buffer) => {
+      output.push(chunk.toString());
+      if (/sagamart is up in/.test(output.join('')))
+        resolve({ launcher, readySeconds: (performance.now() - started) / 1000, output });
+    };
+    launcher.stdout!.on('data', collect);
+    launcher.stderr!.on('data', (chunk: Buffer) => output.push(chunk.toString()));
+    launcher.once('exit', (code) =>
+      reject(new Error(`the launcher exited (${code}) before it was up:\n${output.join('')}`)),
+    );
+  });
+}
+
+/** Ctrl-C, as a person stops `npm start`; the launcher stops every service and PostgreSQL. */
+async function shutdown(launcher: ChildProcess): Promise<void> {
+  if (launcher.exitCode !== null || launcher.signalCode !== null) return;
+  const left = descendants(launcher.pid!).map((p) => p.pid);
+  const exited = new Promise((resolve) => launcher.once('exit', resolve));
+  launcher.kill('SIGINT');
+  const timer = setTimeout(() => {
+    for (const pid of [launcher.pid!, ...left]) {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {}
+    }
+  }, 30_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+/** What a process of the platform is: the launcher, a service, or part of PostgreSQL. */
+function processName(pid: number, launcherPid: number, inProcess: boolean): string {
+  if (pid === launcherPid) return inProcess ? 'launcher + every service' : 'launcher';
+  const args = commandLine(pid);
+  const service = /services\/([^/]+)\/(src\/main\.ts|dist\/main\.mjs)/.exec(args)?.[1];
+  if (service) return service;
+  if (args.includes('postgres-host.ts')) return 'postgres host (node)';
+  if (/(^|\/)postgres(\s|:|$)/.test(args)) return 'postgres';
+  return args.slice(0, 40);
+}
+
+async function measureMode(dataDir: string, inProcess: boolean, windowSeconds: number): Promise<void> {
+  const mode = inProcess
+    ? '`npm start -- --in-process` (one process)'
+    : '`npm start` (one process per service)';
+  console.log(`\n${mode}…`);
+  const { launcher, readySeconds, output } = await launch(dataDir, inProcess);
+  try {
+    const settle = Number(process.env.BENCH_IDLE_SETTLE_SECONDS ?? 5);
+    await new Promise((r) => setTimeout(r, settle * 1000));
+    const pids = [launcher.pid!, ...descendants(launcher.pid!).map((p) => p.pid)];
+    const before = new Map(pids.map((pid) => [pid, cpuMs(pid)]));
+    const started = performance.now();
+    await new Promise((r) => setTimeout(r, windowSeconds * 1000));
+    const elapsedMs = performance.now() - started;
+    // Group by what each process is (PostgreSQL's backends and workers as one line).
+    const rows = new Map<string, { processes: number; pss: number; cpuPercent: number }>();
+    for (const pid of pids) {
+      const name = processName(pid, launcher.pid!, inProcess);
+      const cpuPercent = ((cpuMs(pid) - before.get(pid)!) / elapsedMs) * 100;
+      const pss = pssMiB(pid);
+      if (Number.isNaN(cpuPercent) || Number.isNaN(pss)) continue; // exited during the window
+      const row = rows.get(name) ?? { processes: 0, pss: 0, cpuPercent: 0 };
+      rows.set(name, {
+        processes: row.processes + 1,
+        pss: row.pss + pss,
+        cpuPercent: row.cpuPercent + cpuPercent,
+      });
+    }
+    console.log(`process                          PSS MB   CPU % of a core over ${windowSeconds} s`);
+    const sorted = [...rows].sort(([, a], [, b]) => b.pss - a.pss);
+    for (const [name, row] of sorted) {
+      const label = row.processes > 1 ? `${name} (${row.processes} processes)` : name;
+      console.log(
+        `${label.padEnd(32)} ${row.pss.toFixed(1).padStart(6)}   ${row.cpuPercent.toFixed(2).padStart(6)}`,
+      );
+    }
+    const total = (key: 'pss' | 'cpuPercent') => sorted.reduce((sum, [, row]) => sum + row[key], 0);
+    console.log(
+      `total PSS ${total('pss').toFixed(0)} MB, CPU ${total('cpuPercent').toFixed(1)} % of a core, ready in ${readySeconds.toFixed(1)} s`,
+    );
+  } catch (error) {
+    console.error(output.join(''));
+    throw error;
+  } finally {
+    await shutdown(launcher);
+  }
+}
+
+export async function runIdleBench(): Promise<void> {
+  const windowSeconds = Number(process.env.BENCH_IDLE_SECONDS ?? 30);
+  const dataDir = await mkdtemp(join(tmpdir(), 'sagamart-bench-idle-'));
+  try {
+    if (process.env.BENCH_IDLE_WARMUP !== '0') {
+      console.log('first start (not measured): creates the databases, fills the tsx cache…');
+      await shutdown((await launch(dataDir, false)).launcher);
+    }
+    await measureMode(dataDir, false, windowSeconds);
+    await measureMode(dataDir, true, windowSeconds);
+  } finally {
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}

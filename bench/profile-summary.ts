@@ -1,0 +1,74 @@
+/**
+ * Summarises a V8 CPU profile (.cpuprofile, from `node --cpu-prof` or BENCH_CPU_PROF_DIR): where the
+ * samples are, by package (self time) and by function (self and inclusive time), to read a profile
+ * without a browser. Usage: node --import tsx bench/profile-summary.ts <file.cpuprofile> [top=25]
+ */
+import { readFileSync } from 'node:fs';
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+}
+
+const [file, topArg] = process.argv.slice(2);
+if (!file) throw new Error('usage: profile-summary.ts <file.cpuprofile> [top]');
+const top = Number(topArg ?? 25);
+const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+const parent = new Map<number, number>();
+for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+
+/** Where code lives: a package under node_modules, a workspace folder, or Node/V8 itself. */
+function owner(url: string, functionName: string): string {
+  if (!url) return functionName.startsWith('(') ? functionName : '(native)';
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
+  if (pkg) return pkg;
+  if (url.startsWith('node:')) return url.split('/')[0]!;
+  const workspace = /\/(platform|services|bench)\/([^/]+)\//.exec(url);
+  return workspace ? `${workspace[1]}/${workspace[2]}` : url;
+}
+const label = (n: ProfileNode) => {
+  const { functionName, url, lineNumber } = n.callFrame;
+  const short = url.replace(/^.*\/(node_modules|platform|services)\//, '$1/');
+  return `${functionName || '(anonymous)'} ${short}:${lineNumber + 1}`;
+};
+
+const selfByOwner = new Map<string, number>();
+const selfByFunction = new Map<string, number>();
+const inclusive = new Map<string, number>();
+let totalMs = 0;
+profile.samples.forEach((id, i) => {
+  const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+  const node = byId.get(id)!;
+  totalMs += ms;
+  const o = owner(node.callFrame.url, node.callFrame.functionName);
+  selfByOwner.set(o, (selfByOwner.get(o) ?? 0) + ms);
+  selfByFunction.set(label(node), (selfByFunction.get(label(node)) ?? 0) + ms);
+  const seen = new Set<string>();
+  for (let at: number | undefined = id; at !== undefined; at = parent.get(at)) {
+    const key = label(byId.get(at)!);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    inclusive.set(key, (inclusive.get(key) ?? 0) + ms);
+  }
+});
+
+const idle = selfByOwner.get('(idle)') ?? 0;
+const busy = totalMs - idle;
+const print = (title: string, entries: Map<string, number>) => {
+  console.log(`\n${title}`);
+  for (const [key, ms] of [...entries].sort(([, a], [, b]) => b - a).slice(0, top)) {
+    if (key.startsWith('(idle)')) continue;
+    console.log(`${((ms / busy) * 100).toFixed(1).padStart(6)} %  ${ms.toFixed(0).padStart(7)} ms  ${key}`);
+  }
+};
+console.log(`${file}: ${busy.toFixed(0)} ms busy of ${totalMs.toFixed(0)} ms sampled (% of busy)`);
+print('self time by package', selfByOwner);
+print('self time by function', selfByFunction);
+print('inclusive time by function', inclusive);
