@@ -6,6 +6,7 @@
  *   client's receipt through the gateway, p50/p99, at BENCH_RATE notifications/s (100) for
  *   BENCH_SECONDS (10).
  *
+ * Every port is one the OS gave out (no default port, so BENCH_PORT_OFFSET does not apply).
  * The gateway and notification-service run in their own processes with static discovery; the bench
  * process holds the sockets, serves a JWKS and signs one access token per user, and publishes the
  * events through its own outbox on the shared bus, as order-service would.
@@ -14,7 +15,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type NotificationServerMessage, OrderPlaced } from '@sagamart/contracts';
 import { defineService } from '@sagamart/kit';
@@ -128,7 +129,12 @@ export async function runNotificationBench(): Promise<void> {
     children.push(gateway);
     probe = publisher({
       env: {},
-      config: { ...base, database: { url: serverUrl, name: 'bench_publisher' } },
+      // Static discovery: the publisher must not register with (or poll) a platform on the default ports.
+      config: {
+        ...base,
+        database: { url: serverUrl, name: 'bench_publisher' },
+        discovery: { mode: 'static' },
+      },
     });
     await probe.start();
 
@@ -196,6 +202,12 @@ export async function runNotificationBench(): Promise<void> {
     log(
       `delivered ${latencies.length}/${total}: p50 ${quantile(sorted, 0.5).toFixed(0)} ms, ` +
         `p99 ${quantile(sorted, 0.99).toFixed(0)} ms, max ${(sorted.at(-1) ?? 0).toFixed(0)} ms (commit → client, through the gateway)`,
+    );
+    // Latency on a shared machine says little without the load it was measured under.
+    log(
+      `load average ${loadavg()
+        .map((n) => n.toFixed(2))
+        .join(', ')} (1, 5, 15 min) on ${availableParallelism()} cores`,
     );
   } finally {
     for (const client of clients) client.socket.terminate();

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
-import { collectPageErrors, newShopContext, screenshotOnFailure } from './support/browser.ts';
+import { collectPageErrors, newShopContext, RESULTS_DIR, screenshotOnFailure } from './support/browser.ts';
 import { logIn } from './support/pages.ts';
 import { useBrowserSuite } from './support/suite.ts';
 
@@ -36,6 +37,29 @@ describe('platform page', { timeout: 300_000 }, () => {
           .first()
           .waitFor({ timeout: 60_000 });
       }
+
+      // Metrics at a glance: the page's own calls go through the gateway, so by a later refresh the
+      // gateway's row has a request rate (a number, not the dash of the first look).
+      const metrics = page.getByRole('table', { name: 'Service metrics' });
+      const gatewayRate = metrics
+        .getByRole('row')
+        .filter({ has: page.getByRole('cell', { name: 'gateway', exact: true }) })
+        .getByRole('cell')
+        .nth(1);
+      await gatewayRate.getByText(/^\d+\.\d\d$/).waitFor({ timeout: 30_000 });
+      await page.screenshot({ path: join(RESULTS_DIR, 'admin-platform-metrics.png'), fullPage: true });
+
+      // The service map: logging in made the gateway call auth-service, so that edge is drawn.
+      await page.getByRole('navigation', { name: 'Admin' }).getByRole('link', { name: 'Traces' }).click();
+      const graph = page.getByRole('img', { name: 'Service map graph' });
+      await graph.waitFor({ timeout: 30_000 });
+      await graph.locator('[data-edge="gateway → auth-service"]').waitFor();
+      assert.match(
+        (await graph.locator('[data-edge="gateway → auth-service"] text').textContent()) ?? '',
+        /\/min/,
+      );
+      await page.getByRole('table', { name: 'Service map' }).waitFor();
+      await graph.screenshot({ path: join(RESULTS_DIR, 'admin-service-map.png') });
     });
 
     assert.deepEqual(pageErrors, []);

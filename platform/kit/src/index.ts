@@ -40,6 +40,9 @@ export {
 export { requireIdentity, type ServiceApp, sendProblem } from './http.ts';
 export {
   type FrameOutcome,
+  type LiveConnection,
+  LiveSockets,
+  type LiveSocketsOptions,
   type PingedConnection,
   pingConnections,
   sendJsonFrame,

@@ -30,6 +30,7 @@ export {
   type SortSpec,
   toPage,
 } from './page.ts';
+export { type PrometheusSample, parsePrometheusText } from './prometheus-text.ts';
 export { escapeLike, isUniqueViolation, likeContains, likePrefix } from './sql-text.ts';
 export {
   type BucketDecision,

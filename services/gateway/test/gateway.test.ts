@@ -609,6 +609,61 @@ describe('gateway', () => {
       await problem(await call('/api/platform/services'), 401);
     });
 
+    it('gives each service’s request rate, 5xx share and p99 from its instances’ /metrics, for admins', async () => {
+      type Glance = {
+        services: Array<{
+          name: string;
+          instances: number;
+          unreachable: number;
+          windowSeconds: number | null;
+          requestsPerSecond: number | null;
+          errorRate: number | null;
+          p99Ms: number | null;
+        }>;
+      };
+      const look = async () => {
+        const res = await call('/api/platform/metrics', { headers: bearer(adminToken) });
+        expect(res.status, await res.clone().text()).toBe(200);
+        return ((await res.json()) as Glance).services;
+      };
+      await problem(await call('/api/platform/metrics', { headers: bearer(userToken) }), 403);
+      await problem(await call('/api/platform/metrics'), 401);
+      // Registered, but nothing listens there.
+      discovery.set('ghost-service', 'http://127.0.0.1:1');
+
+      // The first look is the baseline: no window yet.
+      const first = await look();
+      expect(first.find((s) => s.name === 'order-service')).toMatchObject({
+        instances: 2,
+        unreachable: 0,
+        requestsPerSecond: null,
+      });
+      // Ten orders calls through the gateway, three of them answered 500 by the order-service.
+      for (let i = 0; i < 10; i++) {
+        const status = [0, 4, 8].includes(i) ? 500 : 200;
+        const res = await call(`/api/orders/glance-${i}?status=${status}`, { headers: bearer(userToken) });
+        await res.body?.cancel();
+      }
+      const orders = await eventually(async () => {
+        const found = (await look()).find((s) => s.name === 'order-service');
+        return found?.windowSeconds ? found : undefined;
+      });
+      expect(orders.requestsPerSecond).toBeGreaterThan(0);
+      expect(orders.errorRate).toBe(0.3);
+      expect(orders.p99Ms).toBeGreaterThan(0);
+      const services = await look();
+      // A service that took no request has a rate of 0 and no error rate; one that does not answer is counted.
+      expect(services.find((s) => s.name === 'user-service')).toMatchObject({
+        requestsPerSecond: 0,
+        errorRate: null,
+      });
+      expect(services.find((s) => s.name === 'ghost-service')).toMatchObject({
+        instances: 0,
+        unreachable: 1,
+        requestsPerSecond: null,
+      });
+    });
+
     it('forwards dead-letter calls to the service with the admin’s identity', async () => {
       const listed = await echo(
         await call('/api/platform/services/order-service/dead-letters?page=1&size=5', {

@@ -30,10 +30,10 @@ import { registerSocketRoute } from './routes/socket-route.ts';
 export type { NotificationDb } from './infra/schema.ts';
 
 /**
- * The events that make notifications (see domain/notification-rules.ts for what each makes); the
- * topology's notification-service entry lists the same events.
+ * The events that make notifications, by contract name (see domain/notification-rules.ts for what each
+ * makes); the topology's notification-service entry lists the same events. Tests publish them by name.
  */
-const NOTIFYING_EVENTS: EventContract[] = [
+export const NOTIFYING_EVENTS = {
   OrderPlaced,
   OrderPaid,
   OrderCancelled,
@@ -48,7 +48,7 @@ const NOTIFYING_EVENTS: EventContract[] = [
   ExchangeApproved,
   ExchangeRejected,
   ExchangeCompleted,
-];
+} satisfies Record<string, EventContract>;
 
 export default defineService<NotificationDb>({
   name: 'notification-service',
@@ -63,12 +63,13 @@ export default defineService<NotificationDb>({
   migrations,
   handlers: (ctx) => {
     const { recorder, users, dashboard } = notificationModule(ctx);
+    const notifying: EventContract[] = Object.values(NOTIFYING_EVENTS);
     // One handler per event: its notifications and the dashboard, in the same transaction (one inbox row).
-    const projected: EventHandler<NotificationDb>[] = [...NOTIFYING_EVENTS, ...DASHBOARD_ONLY_EVENTS].map(
+    const projected: EventHandler<NotificationDb>[] = [...notifying, ...DASHBOARD_ONLY_EVENTS].map(
       (contract) => ({
         contract,
         handle: async (payload, context) => {
-          if (NOTIFYING_EVENTS.includes(contract))
+          if (notifying.includes(contract))
             await recorder.record(contract.name, payload as OrderEventFacts, context);
           await dashboard.apply(context.trx, contract.name, payload);
         },

@@ -158,6 +158,14 @@ describe('trace-server: the Zipkin v2 API', () => {
       callCount: 1,
       errorCount: 1,
     });
+    // The window is endTs - lookback .. endTs (ms): an hour ago, the call had not happened.
+    const hourAgo = Date.now() - 60 * 60 * 1000;
+    const earlier = (await zipkin.get(`/api/v2/dependencies?endTs=${hourAgo}&lookback=60000`)).body as Array<
+      Record<string, unknown>
+    >;
+    expect(earlier.find((l) => l.parent === service)).toBeUndefined();
+    const recent = (await zipkin.get(`/api/v2/dependencies?endTs=${Date.now()}&lookback=600000`)).body;
+    expect(recent).toContainEqual(expect.objectContaining({ parent: service, child: `${service}-callee` }));
   });
 
   it('keeps the store within its bounds: a flood drops the oldest spans, and spans past the age limit are not kept', async () => {

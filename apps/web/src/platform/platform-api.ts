@@ -18,3 +18,13 @@ export const platformServicesQuery = queryOptions({
   queryFn: ({ signal }) => api.get<PlatformServices>('/api/platform/services', { signal }),
   refetchInterval: PLATFORM_REFRESH_MS,
 });
+
+export type PlatformMetrics = Static<typeof platform.PlatformMetrics>;
+export type ServiceMetrics = PlatformMetrics['services'][number];
+
+/** Rates between this look and the gateway's previous one, so the first look has none yet. */
+export const platformMetricsQuery = queryOptions({
+  queryKey: ['platform', 'metrics'],
+  queryFn: ({ signal }) => api.get<PlatformMetrics>('/api/platform/metrics', { signal }),
+  refetchInterval: PLATFORM_REFRESH_MS,
+});

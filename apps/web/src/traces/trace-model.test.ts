@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { buildWaterfall, formatMicros, parseTraceId, summarize, type ZipkinSpan } from './trace-model.ts';
+import {
+  buildWaterfall,
+  formatMicros,
+  layoutServiceMap,
+  MAP_COLUMN_WIDTH,
+  parseTraceId,
+  summarize,
+  type ZipkinSpan,
+} from './trace-model.ts';
 
 const traceId = 'a'.repeat(32);
 const span = (
@@ -68,5 +76,47 @@ describe('trace waterfall', () => {
       '12.3ms',
       '1.42s',
     ]);
+  });
+});
+
+describe('layoutServiceMap', () => {
+  const link = (parent: string, child: string, callCount = 1, errorCount = 0) => ({
+    parent,
+    child,
+    callCount,
+    errorCount,
+  });
+
+  it('puts each service one column past its furthest caller, and survives a cycle', () => {
+    const layout = layoutServiceMap([
+      link('gateway', 'order-service'),
+      link('gateway', 'auth-service'),
+      link('order-service', 'payment-service'),
+      link('payment-service', 'order-service', 3, 1),
+      link('gateway', 'payment-service'),
+    ]);
+    const at = (name: string) => layout.nodes.find((n) => n.name === name)!;
+    expect(layout.nodes.map((n) => n.name).sort()).toEqual([
+      'auth-service',
+      'gateway',
+      'order-service',
+      'payment-service',
+    ]);
+    expect(at('gateway').x).toBeLessThan(at('order-service').x);
+    expect(at('auth-service').x).toBe(at('order-service').x);
+    expect(at('payment-service').x).toBe(at('order-service').x);
+    // Nobody outside calls a cycle: it still gets a column.
+    const loop = layoutServiceMap([link('a', 'b'), link('b', 'a')]);
+    expect(loop.nodes.map((n) => n.x)).toEqual([20, 20 + MAP_COLUMN_WIDTH]);
+    expect(at('order-service').y).not.toBe(at('auth-service').y);
+    expect(layout.edges).toHaveLength(5);
+    for (const edge of layout.edges) {
+      expect(edge.from.name).toBe(edge.link.parent);
+      expect(edge.to.name).toBe(edge.link.child);
+    }
+    for (const node of layout.nodes) {
+      expect(node.x).toBeLessThan(layout.width);
+      expect(node.y).toBeLessThan(layout.height);
+    }
   });
 });

@@ -135,3 +135,57 @@ export function parseTraceId(input: string): string | undefined {
   const id = input.trim().toLowerCase();
   return /^([0-9a-f]{16}){1,2}$/.test(id) ? id : undefined;
 }
+
+export interface MapNode {
+  name: string;
+  x: number;
+  y: number;
+}
+
+export interface ServiceMapLayout {
+  nodes: MapNode[];
+  edges: Array<{ link: DependencyLink; from: MapNode; to: MapNode }>;
+  width: number;
+  height: number;
+}
+
+export const MAP_COLUMN_WIDTH = 330;
+export const MAP_ROW_HEIGHT = 74;
+
+/**
+ * Lays the services out left to right along the calls: a service's column is its fewest hops from a
+ * service nobody calls (the gateway, usually), so a cycle (order ⇄ payment events) does not stretch
+ * it; its row is its place in that column by name.
+ */
+export function layoutServiceMap(links: DependencyLink[]): ServiceMapLayout {
+  const names = [...new Set(links.flatMap((l) => [l.parent, l.child]))].sort();
+  const called = new Set(links.filter((l) => l.parent !== l.child).map((l) => l.child));
+  const column = new Map<string, number>();
+  let frontier = names.filter((n) => !called.has(n));
+  for (let depth = 0; column.size < names.length; depth++) {
+    // Everything left is in a cycle nobody outside calls: start from its first name.
+    if (frontier.length === 0) frontier = [names.find((n) => !column.has(n))!];
+    for (const name of frontier) column.set(name, depth);
+    frontier = [
+      ...new Set(
+        links.filter((l) => frontier.includes(l.parent) && !column.has(l.child)).map((l) => l.child),
+      ),
+    ];
+  }
+  const columns = new Map<number, string[]>();
+  for (const name of names) columns.set(column.get(name)!, [...(columns.get(column.get(name)!) ?? []), name]);
+  const nodes = new Map<string, MapNode>();
+  const used = [...columns.keys()].sort((a, b) => a - b);
+  used.forEach((c, x) => {
+    columns.get(c)!.forEach((name, y) => {
+      nodes.set(name, { name, x: 20 + x * MAP_COLUMN_WIDTH, y: 30 + y * MAP_ROW_HEIGHT });
+    });
+  });
+  const rows = Math.max(0, ...[...columns.values()].map((c) => c.length));
+  return {
+    nodes: [...nodes.values()],
+    edges: links.map((link) => ({ link, from: nodes.get(link.parent)!, to: nodes.get(link.child)! })),
+    width: 40 + Math.max(1, used.length) * MAP_COLUMN_WIDTH,
+    height: 20 + Math.max(1, rows) * MAP_ROW_HEIGHT,
+  };
+}

@@ -72,8 +72,9 @@ export interface OutboxRelayOptions {
 const UNLISTENED_POLL_MS = 1_000;
 
 /**
- * Moves outbox rows to the transport. Rows are locked while in flight and deleted only after the
- * transport confirmed them, so a crash at any point re-drives them (consumers dedupe by message id).
+ * Moves outbox rows to the transport. Rows are deleted in a transaction that commits only after the
+ * transport confirmed them (they stay locked meanwhile), so a crash at any point re-drives them
+ * (consumers dedupe by message id).
  */
 export class OutboxRelay {
   private running: Promise<void> | undefined;
@@ -112,26 +113,19 @@ export class OutboxRelay {
     const batchSize = this.options.batchSize ?? 200;
     for (;;) {
       const sent = await this.options.db.transaction().execute(async (trx) => {
-        const rows = await trx
-          .selectFrom('outbox')
-          .selectAll()
-          .orderBy('seq')
-          .limit(batchSize)
-          .forUpdate()
-          .skipLocked()
+        // Taken out of the outbox in one statement; a failed publish rolls the delete back.
+        const taken = await trx
+          .deleteFrom('outbox')
+          .where('seq', 'in', (eb) =>
+            eb.selectFrom('outbox').select('seq').orderBy('seq').limit(batchSize).forUpdate().skipLocked(),
+          )
+          .returningAll()
           .execute();
-        if (rows.length === 0) return 0;
+        if (taken.length === 0) return 0;
+        const rows = taken.sort((a, b) => Number(a.seq) - Number(b.seq));
         await this.options.transport.publish(
           rows.map((r) => ({ id: r.id, topic: r.topic, headers: r.headers, payload: r.payload })),
         );
-        await trx
-          .deleteFrom('outbox')
-          .where(
-            'seq',
-            'in',
-            rows.map((r) => r.seq),
-          )
-          .execute();
         for (const r of rows) this.options.metrics.eventsPublished.inc({ event: r.topic });
         return rows.length;
       });

@@ -59,6 +59,13 @@ export class PostgresTransport implements Transport {
   private readonly broadcastListeners = new Map<string, Set<(payload: unknown) => void>>();
   private closed = false;
   private schemaReady: Promise<void> | undefined;
+  /** One NOTIFY each, several per round trip. */
+  private readonly broadcasts = new Batcher<string>(async (payloads) => {
+    await this.pool.query('select pg_notify($1, p) from unnest($2::text[]) as p', [
+      BROADCAST_CHANNEL,
+      payloads,
+    ]);
+  });
 
   constructor(private readonly options: PostgresTransportOptions) {
     this.pool = new pg.Pool({ connectionString: options.url, max: 4 });
@@ -156,6 +163,11 @@ export class PostgresTransport implements Transport {
       wake?.();
     };
     this.addWakeup(queue, onNotify);
+    const acks = new Batcher<string>(async (ids) => {
+      await this.pool.query('delete from bus_messages where id = any($1::bigint[])', [ids]);
+    });
+    /** Until then, retries this consumer scheduled may become visible before the next poll. */
+    let retriesDueBy = 0;
 
     const sleep = (ms: number) =>
       new Promise<void>((resolve) => {
@@ -180,12 +192,16 @@ export class PostgresTransport implements Transport {
       try {
         const disposition = await handler(message);
         if (disposition.type === 'ack') {
-          await this.pool.query('delete from bus_messages where id = $1', [row.id]);
+          // Off the handler's slot and batched: a lost ack only redelivers (the lease), which the inbox dedupes.
+          acks.add(row.id).catch(this.onError);
         } else {
+          const delayMs = Math.max(0, Math.round(disposition.delayMs));
           await this.pool.query(
             "update bus_messages set visible_at = now() + ($2 || ' milliseconds')::interval where id = $1",
-            [row.id, String(Math.max(0, Math.round(disposition.delayMs)))],
+            [row.id, String(delayMs)],
           );
+          retriesDueBy = Math.max(retriesDueBy, Date.now() + delayMs);
+          wake?.();
         }
       } catch (error) {
         // The lease expires and the message comes back; nothing is lost.
@@ -211,13 +227,14 @@ export class PostgresTransport implements Transport {
           continue;
         }
         for (const row of rows) {
-          const task = handleRow(row).finally(() => {
-            inFlight.delete(task);
-            wake?.();
-          });
+          const task = handleRow(row).finally(() => inFlight.delete(task));
           inFlight.add(task);
         }
-        if (rows.length === 0) await sleep(idleMs);
+        // A short claim took everything ready: wait for a notification, the next delayed message
+        // (an empty claim says when), a retry of ours, or the poll. A full one loops at once, or
+        // waits above for a free slot.
+        if (rows.length < free)
+          await sleep(rows.length === 0 ? idleMs : Date.now() <= retriesDueBy ? 5 : this.pollMs);
       }
     };
     const running = loop();
@@ -229,6 +246,7 @@ export class PostgresTransport implements Transport {
         this.removeWakeup(queue, onNotify);
         await running;
         await Promise.allSettled(inFlight);
+        await acks.flushed();
       },
     };
   }
@@ -267,10 +285,7 @@ export class PostgresTransport implements Transport {
   }
 
   async broadcast(channel: string, payload: unknown): Promise<void> {
-    await this.pool.query('select pg_notify($1, $2)', [
-      BROADCAST_CHANNEL,
-      JSON.stringify({ channel, payload }),
-    ]);
+    await this.broadcasts.add(JSON.stringify({ channel, payload }));
   }
 
   async onBroadcast(channel: string, listener: (payload: unknown) => void): Promise<Subscription> {
@@ -293,6 +308,7 @@ export class PostgresTransport implements Transport {
   async close(): Promise<void> {
     this.closed = true;
     for (const set of this.wakeups.values()) for (const wake of set) wake();
+    await this.broadcasts.flushed();
     await this.listener?.end().catch(() => {});
     await this.pool.end().catch(() => {});
   }
@@ -363,4 +379,44 @@ interface ClaimedRow {
   headers: Record<string, string>;
   payload: unknown;
   attempts: number;
+}
+
+/**
+ * Gathers items while one batch query runs and sends them together in the next: a busy process pays
+ * one round trip per batch rather than one per item (acks, fan-out notifications).
+ */
+class Batcher<T> {
+  private pending: Array<{ item: T; settle: (error?: unknown) => void }> = [];
+  private flushing: Promise<void> | undefined;
+
+  constructor(private readonly send: (items: T[]) => Promise<void>) {}
+
+  /** Resolves once the item's batch was sent; rejects with the batch's error. */
+  add(item: T): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ item, settle: (error) => (error === undefined ? resolve() : reject(error)) });
+      this.flushing ??= this.flush();
+    });
+  }
+
+  /** Resolves once every item added so far has been sent (or has failed). */
+  async flushed(): Promise<void> {
+    await this.flushing;
+  }
+
+  private async flush(): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        const batch = this.pending;
+        this.pending = [];
+        const error = await this.send(batch.map((p) => p.item)).then(
+          () => undefined,
+          (e: unknown) => e ?? new Error('batch failed'),
+        );
+        for (const p of batch) p.settle(error);
+      }
+    } finally {
+      this.flushing = undefined;
+    }
+  }
 }

@@ -8,11 +8,11 @@ import {
 } from '@sagamart/contracts/http/chat';
 import {
   type Identity,
+  type LiveConnection,
+  LiveSockets,
   type Periodic,
   Problem,
-  pingConnections,
   repeatEvery,
-  sendJsonFrame,
 } from '@sagamart/kit';
 import type { Logger } from 'pino';
 import { Compile } from 'typebox/compile';
@@ -33,7 +33,7 @@ const clientFrame = Compile(ChatClientFrame);
 const ERROR_CODES = new Set<string>(CHAT_ERROR_CODES);
 
 /** One open /ws/chat socket of one user. */
-class Subscriber {
+class Subscriber implements LiveConnection {
   /** Per conversation, the highest seq sent on this socket: later ones are sent once, in order. */
   readonly lastSent = new Map<string, number>();
   /** Conversations the socket resumed (an agent or admin looking at one that is not theirs). */
@@ -53,6 +53,10 @@ class Subscriber {
     readonly socket: WebSocket,
   ) {}
 
+  get userId(): string {
+    return this.identity.userId;
+  }
+
   get agent(): boolean {
     return isAgent(this.identity.role);
   }
@@ -64,8 +68,7 @@ class Subscriber {
  * Everything else (typing, read marks, assignment, status, queue) is a plain notice.
  */
 export class ChatHub {
-  private readonly byUser = new Map<string, Set<Subscriber>>();
-  private heartbeat: NodeJS.Timeout | undefined;
+  private readonly sockets: LiveSockets<Subscriber>;
   private sweeper: Periodic | undefined;
   private queueTimer: NodeJS.Timeout | undefined;
   private readonly newlyQueued = new Set<string>();
@@ -77,27 +80,31 @@ export class ChatHub {
     private readonly log: Logger,
     /** An agent's first socket here opened or its last one closed. */
     private readonly onAgentsChanged: () => void,
-  ) {}
+  ) {
+    this.sockets = new LiveSockets<Subscriber>({
+      overflowCode: CHAT_SOCKET_CLOSE.overflow,
+      onDetach: (sub, remaining) => {
+        if (sub.agent && ![...remaining].some((s) => s.agent)) this.onAgentsChanged();
+      },
+    });
+  }
 
   get connections(): number {
-    let n = 0;
-    for (const set of this.byUser.values()) n += set.size;
-    return n;
+    return this.sockets.size;
   }
 
   /** The agents (and admins) holding a socket here, with how many each. */
   agentConnections(): Map<string, number> {
     const agents = new Map<string, number>();
-    for (const [userId, set] of this.byUser) {
-      const n = [...set].filter((s) => s.agent).length;
+    for (const userId of this.sockets.users()) {
+      const n = [...this.sockets.of(userId)].filter((s) => s.agent).length;
       if (n) agents.set(userId, n);
     }
     return agents;
   }
 
   start(): void {
-    this.heartbeat = setInterval(() => this.ping(), this.settings().pingMs);
-    this.heartbeat.unref();
+    this.sockets.startHeartbeat(() => this.settings().pingMs);
     this.sweeper = repeatEvery(
       () => this.settings().sweepMs,
       () => this.sweep().catch((error) => this.log.warn({ err: error }, 'chat sweep failed')),
@@ -106,22 +113,15 @@ export class ChatHub {
 
   /** Closes every socket with 1001: clients reconnect (to another instance) and resume. */
   stop(): void {
-    clearInterval(this.heartbeat);
     clearTimeout(this.queueTimer);
     void this.sweeper?.stop();
-    for (const set of this.byUser.values())
-      for (const sub of set) this.close(sub, CHAT_SOCKET_CLOSE.goingAway, 'server restarting');
+    this.sockets.stop(CHAT_SOCKET_CLOSE.goingAway, 'server restarting');
   }
 
   async attach(identity: Identity, socket: WebSocket): Promise<void> {
     const sub = new Subscriber(identity, socket);
-    const set = this.byUser.get(identity.userId) ?? new Set();
-    this.byUser.set(identity.userId, set);
-    const firstAgentSocket = sub.agent && ![...set].some((s) => s.agent);
-    set.add(sub);
-    socket.on('pong', () => {
-      sub.alive = true;
-    });
+    const firstAgentSocket = sub.agent && ![...this.sockets.of(identity.userId)].some((s) => s.agent);
+    this.sockets.add(sub);
     socket.on('message', (data, isBinary) => {
       const frame = parseFrame(isBinary ? null : data.toString());
       const key = frame && 'conversationId' in frame ? frame.conversationId : '';
@@ -136,8 +136,6 @@ export class ChatHub {
         if (sub.handling.get(key) === next) sub.handling.delete(key);
       });
     });
-    socket.on('close', () => this.detach(sub));
-    socket.on('error', () => this.detach(sub));
     await this.chat.seen(identity);
     // Live messages of the user's conversations continue from what they hold now (history is REST's).
     for (const row of await this.store.participating(identity.userId, sub.agent))
@@ -280,7 +278,7 @@ export class ChatHub {
       agentName: event.agentName,
       agentId: event.agentId,
     };
-    for (const sub of this.byUser.get(event.agentId) ?? [])
+    for (const sub of this.sockets.of(event.agentId))
       if (!sub.lastSent.has(conversation.id)) sub.lastSent.set(conversation.id, event.lastSeq);
     for (const sub of this.readers(conversation, true)) this.write(sub, frame);
   }
@@ -292,13 +290,12 @@ export class ChatHub {
   private readers(conversation: ConversationRef, allAgents = false): Subscriber[] {
     const found = new Set<Subscriber>();
     const add = (userId: string | null) => {
-      if (userId) for (const sub of this.byUser.get(userId) ?? []) found.add(sub);
+      if (userId) for (const sub of this.sockets.of(userId)) found.add(sub);
     };
     add(conversation.customerId);
     add(conversation.assigneeId);
-    for (const set of this.byUser.values())
-      for (const sub of set)
-        if (sub.watching.has(conversation.id) || (allAgents && sub.agent)) found.add(sub);
+    for (const sub of this.sockets.all())
+      if (sub.watching.has(conversation.id) || (allAgents && sub.agent)) found.add(sub);
     return [...found].filter((sub) => canRead(sub.identity, conversation) || (allAgents && sub.agent));
   }
 
@@ -349,7 +346,7 @@ export class ChatHub {
     if (this.queueTimer) return;
     this.queueTimer = setTimeout(() => {
       this.queueTimer = undefined;
-      const customers = [...this.byUser.values()].flatMap((set) => [...set].filter((s) => !s.agent));
+      const customers = this.sockets.all().filter((s) => !s.agent);
       this.sendQueuePositions(customers).catch((error) =>
         this.log.warn({ err: error }, 'chat queue positions failed'),
       );
@@ -360,9 +357,7 @@ export class ChatHub {
   private async sendQueuePositions(customers: Subscriber[]): Promise<void> {
     const queued = [...this.newlyQueued];
     this.newlyQueued.clear();
-    const agents = queued.length
-      ? [...this.byUser.values()].flatMap((set) => [...set].filter((s) => s.agent))
-      : [];
+    const agents = queued.length ? this.sockets.all().filter((s) => s.agent) : [];
     if (customers.length === 0 && agents.length === 0) return;
     const state = await this.chat.queueState();
     const frameOf = (conversationId: string, position: number): ChatServerFrame => ({
@@ -386,43 +381,17 @@ export class ChatHub {
     }
   }
 
-  /** Writes one frame; a client that lets too much pile up is cut off (it resumes from its last seqs). */
   private write(sub: Subscriber, frame: ChatServerFrame): boolean {
-    if (sub.closed) return false;
-    const outcome = sendJsonFrame(sub.socket, frame, this.settings().maxBufferedBytes);
-    if (outcome === 'overflow') this.close(sub, CHAT_SOCKET_CLOSE.overflow, 'too slow: reconnect and resume');
-    return outcome === 'sent';
+    return this.sockets.write(sub, frame, this.settings().maxBufferedBytes);
   }
 
   private close(sub: Subscriber, code: number, reason: string): void {
-    if (!sub.closed) sub.socket.close(code, reason);
-    this.detach(sub);
-  }
-
-  private detach(sub: Subscriber): void {
-    if (sub.closed && !this.byUser.get(sub.identity.userId)?.has(sub)) return;
-    sub.closed = true;
-    const set = this.byUser.get(sub.identity.userId);
-    if (!set) return;
-    set.delete(sub);
-    if (set.size === 0) this.byUser.delete(sub.identity.userId);
-    if (sub.agent && ![...(set ?? [])].some((s) => s.agent)) this.onAgentsChanged();
-  }
-
-  /** Protocol pings; a socket that did not answer the last one is dead. */
-  private ping(): void {
-    pingConnections(
-      [...this.byUser.values()].flatMap((set) => [...set]),
-      (sub) => {
-        sub.socket.terminate();
-        this.detach(sub);
-      },
-    );
+    this.sockets.close(sub, code, reason);
   }
 
   /** Catches up every socket behind a conversation's newest seq (a fan-out message that never arrived). */
   async sweep(): Promise<void> {
-    const subs = [...this.byUser.values()].flatMap((set) => [...set]);
+    const subs = this.sockets.all();
     const ids = [...new Set(subs.flatMap((s) => [...s.lastSent.keys()]))];
     for (let i = 0; i < ids.length; i += 1_000) {
       const last = await this.store.lastSeqs(ids.slice(i, i + 1_000));

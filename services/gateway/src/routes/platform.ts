@@ -1,4 +1,4 @@
-import { PlatformServices } from '@sagamart/contracts/http/platform';
+import { PlatformMetrics, PlatformServices } from '@sagamart/contracts/http/platform';
 import {
   type DeploymentCredentials,
   type Discovery,
@@ -14,6 +14,7 @@ import { Type } from 'typebox';
 import { request } from 'undici';
 import type { Gatekeeper } from '../app/gatekeeper.ts';
 import { serviceUnavailable } from '../app/gateway-problems.ts';
+import { PlatformMetricsReader } from '../app/platform-metrics.ts';
 import { bearerToken } from '../domain/header-policy.ts';
 // biome-ignore lint/style/noRestrictedImports: the console proxies through the shared upstream connection pool
 import { upstreamAgent } from '../infra/upstream-http.ts';
@@ -43,13 +44,22 @@ export interface PlatformDeps {
 }
 
 /**
- * The admin console's view of the platform: every registered instance with its readiness, and each
- * service's dead letters (forwarded to one of its instances with the admin's identity).
+ * The admin console's view of the platform: every registered instance with its readiness, each
+ * service's request rate, error rate and p99 from its instances' /metrics, and each service's dead
+ * letters (forwarded to one of its instances with the admin's identity).
  */
 export function registerPlatformRoutes(app: ServiceApp, deps: PlatformDeps): void {
   const tags = ['platform'];
   const errors = { 401: ProblemSchema, 403: ProblemSchema, 429: ProblemSchema };
 
+  const metrics = new PlatformMetricsReader(deps.credentials);
+  /** Every registered app with its instances, the discovery server included. */
+  const registeredApplications = async () => {
+    const applications = new Map(await deps.discovery.applications());
+    if (deps.registry && !applications.has(deps.registry.app))
+      applications.set(deps.registry.app, [deps.registry]);
+    return applications;
+  };
   const asAdmin = (req: FastifyRequest) =>
     deps.gatekeeper.admit({
       credential: bearerToken(req.headers.authorization),
@@ -57,6 +67,14 @@ export function registerPlatformRoutes(app: ServiceApp, deps: PlatformDeps): voi
       rateLimit: 'default',
       clientIp: req.ip,
     }) as Promise<Identity>;
+  /** A preHandler: admins pass; anyone else gets the gatekeeper's problem (401, 403 or 429). */
+  const adminsOnly = async (req: FastifyRequest, reply: FastifyReply) => {
+    try {
+      await asAdmin(req);
+    } catch (error) {
+      return replyWithProblem(req, reply, error);
+    }
+  };
 
   app.get(
     '/api/platform/services',
@@ -66,16 +84,10 @@ export function registerPlatformRoutes(app: ServiceApp, deps: PlatformDeps): voi
         summary: 'Registered services, their instances and each instance’s readiness (ADMIN)',
         response: { 200: PlatformServices, ...errors },
       },
+      preHandler: adminsOnly,
     },
-    async (req, reply) => {
-      try {
-        await asAdmin(req);
-      } catch (error) {
-        return replyWithProblem(req, reply, error);
-      }
-      const applications = new Map(await deps.discovery.applications());
-      if (deps.registry && !applications.has(deps.registry.app))
-        applications.set(deps.registry.app, [deps.registry]);
+    async () => {
+      const applications = await registeredApplications();
       const services = await Promise.all(
         [...applications.entries()]
           .sort(([a], [b]) => a.localeCompare(b))
@@ -95,6 +107,22 @@ export function registerPlatformRoutes(app: ServiceApp, deps: PlatformDeps): voi
           })),
       );
       return { services };
+    },
+  );
+
+  app.get(
+    '/api/platform/metrics',
+    {
+      schema: {
+        tags,
+        summary:
+          'Request rate, 5xx share and p99 per service, since the previous look (at most a minute) (ADMIN)',
+        response: { 200: PlatformMetrics, ...errors },
+      },
+      preHandler: adminsOnly,
+    },
+    async () => {
+      return { services: await metrics.summary(await registeredApplications()) };
     },
   );
 

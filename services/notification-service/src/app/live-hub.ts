@@ -4,7 +4,7 @@ import {
   type NotificationView,
   SOCKET_CLOSE,
 } from '@sagamart/contracts';
-import { type Periodic, pingConnections, repeatEvery, sendJsonFrame } from '@sagamart/kit';
+import { type LiveConnection, LiveSockets, type Periodic, repeatEvery } from '@sagamart/kit';
 import type { Logger } from 'pino';
 import { Compile } from 'typebox/compile';
 import type WebSocket from 'ws';
@@ -28,7 +28,7 @@ export interface HubMetrics {
 }
 
 /** One open socket of one user. */
-class Subscriber {
+class Subscriber implements LiveConnection {
   /** The highest seq sent on this socket; every later one is sent exactly once, in order. */
   lastSent = 0;
   resumeRequested = false;
@@ -53,27 +53,28 @@ class Subscriber {
  * instance consumed its event and however the fan-out message travelled (or got lost: the sweep).
  */
 export class LiveHub {
-  private readonly byUser = new Map<string, Set<Subscriber>>();
-  private heartbeat: NodeJS.Timeout | undefined;
+  private readonly sockets: LiveSockets<Subscriber>;
   private sweeper: Periodic | undefined;
 
   constructor(
     private readonly store: NotificationStore,
     private readonly settings: () => HubSettings,
     private readonly log: Logger,
-    private readonly metrics: HubMetrics = { closedByServer: () => {} },
-  ) {}
+    metrics: HubMetrics = { closedByServer: () => {} },
+  ) {
+    this.sockets = new LiveSockets<Subscriber>({
+      overflowCode: SOCKET_CLOSE.overflow,
+      onDetach: (sub) => clearTimeout(sub.resumeTimer),
+      onServerClose: (code) => metrics.closedByServer(code),
+    });
+  }
 
   get connections(): number {
-    let n = 0;
-    for (const set of this.byUser.values()) n += set.size;
-    return n;
+    return this.sockets.size;
   }
 
   start(): void {
-    const { pingMs } = this.settings();
-    this.heartbeat = setInterval(() => this.ping(), pingMs);
-    this.heartbeat.unref();
+    this.sockets.startHeartbeat(() => this.settings().pingMs);
     this.sweeper = repeatEvery(
       () => this.settings().sweepMs,
       () => this.sweep().catch((error) => this.log.warn({ err: error }, 'sweep failed')),
@@ -82,37 +83,28 @@ export class LiveHub {
 
   /** Closes every socket with 1001: clients reconnect (to another instance) and resume. */
   stop(): void {
-    clearInterval(this.heartbeat);
     void this.sweeper?.stop();
-    for (const set of this.byUser.values())
-      for (const sub of set) this.close(sub, SOCKET_CLOSE.goingAway, 'server restarting');
+    this.sockets.stop(SOCKET_CLOSE.goingAway, 'server restarting');
   }
 
   attach(userId: string, socket: WebSocket): void {
     const sub = new Subscriber(userId, socket);
-    const set = this.byUser.get(userId) ?? new Set();
-    this.byUser.set(userId, set);
-    set.add(sub);
+    this.sockets.add(sub);
     sub.resumeTimer = setTimeout(
       () => this.close(sub, SOCKET_CLOSE.resumeTimeout, 'send resume first'),
       this.settings().resumeTimeoutMs,
     );
-    socket.on('pong', () => {
-      sub.alive = true;
-    });
     socket.on('message', (data, isBinary) => {
       void this.onMessage(sub, isBinary ? null : data.toString()).catch((error) => {
         this.log.warn({ err: error, userId }, 'notification socket failed');
         this.close(sub, 1011, 'internal error');
       });
     });
-    socket.on('close', () => this.detach(sub));
-    socket.on('error', () => this.detach(sub));
   }
 
   /** A notification was committed (here or on another instance). */
   deliver(userId: string, notification: NotificationView): void {
-    for (const sub of this.byUser.get(userId) ?? []) {
+    for (const sub of this.sockets.of(userId)) {
       if (!sub.resumed || notification.seq <= sub.lastSent) continue;
       if (!sub.pumping && notification.seq === sub.lastSent + 1) this.send(sub, notification);
       else this.catchUp(sub);
@@ -195,50 +187,21 @@ export class LiveHub {
     return true;
   }
 
-  /** Writes one message; a client that lets too much pile up is cut off (it resumes from its last seq). */
   private write(sub: Subscriber, message: NotificationServerMessage): boolean {
-    if (sub.closed) return false;
-    const outcome = sendJsonFrame(sub.socket, message, this.settings().maxBufferedBytes);
-    if (outcome === 'overflow') this.close(sub, SOCKET_CLOSE.overflow, 'too slow: reconnect and resume');
-    return outcome === 'sent';
+    return this.sockets.write(sub, message, this.settings().maxBufferedBytes);
   }
 
   private close(sub: Subscriber, code: number, reason: string): void {
-    if (!sub.closed) {
-      sub.socket.close(code, reason);
-      this.metrics.closedByServer(code);
-    }
-    this.detach(sub);
-  }
-
-  private detach(sub: Subscriber): void {
-    sub.closed = true;
-    clearTimeout(sub.resumeTimer);
-    const set = this.byUser.get(sub.userId);
-    if (!set) return;
-    set.delete(sub);
-    if (set.size === 0) this.byUser.delete(sub.userId);
-  }
-
-  /** Protocol pings; a socket that did not answer the last one is dead (a vanished client or gateway). */
-  private ping(): void {
-    pingConnections(
-      [...this.byUser.values()].flatMap((set) => [...set]),
-      (sub) => {
-        sub.socket.terminate();
-        this.detach(sub);
-      },
-    );
+    this.sockets.close(sub, code, reason);
   }
 
   /** Catches up any socket behind its user's newest seq (a fan-out message that never arrived). */
   async sweep(): Promise<void> {
-    const users = [...this.byUser.keys()];
+    const users = this.sockets.users();
     for (let i = 0; i < users.length; i += 1_000) {
       const last = await this.store.lastSeqs(users.slice(i, i + 1_000));
       for (const [userId, seq] of last) {
-        for (const sub of this.byUser.get(userId) ?? [])
-          if (sub.resumed && seq > sub.lastSent) this.catchUp(sub);
+        for (const sub of this.sockets.of(userId)) if (sub.resumed && seq > sub.lastSent) this.catchUp(sub);
       }
     }
   }

@@ -19,6 +19,12 @@ export const notificationDefaults = {
      */
     sweepMs: 5_000,
   },
+  /**
+   * Events handled at once: each waits mostly on its own short transaction, so on a busy machine
+   * more of them in parallel keep delivery ahead of the event rate (the pool has room for the sockets).
+   */
+  events: { concurrency: 16 },
+  database: { poolSize: 20 },
   dashboard: {
     /** A SKU on sale with this many units or fewer is listed as low on stock. */
     lowStockThreshold: 5,

@@ -30,7 +30,8 @@ export class NotificationStore {
   /**
    * Adds the draft to the user's list with the next seq, unless the user already has one with its
    * dedupe key (then null). The user's sequence row is locked until commit, so seqs have no gaps and
-   * commit in order. Keeps the newest `keep` of the user's notifications.
+   * commit in order. Keeps the newest `keep` of the user's notifications. Two statements, since each
+   * round trip is paid by every notification on its way to the socket.
    */
   async append(
     trx: Trx,
@@ -39,51 +40,56 @@ export class NotificationStore {
     sourceEventId: string,
     keep: number,
   ): Promise<NotificationView | null> {
-    await trx
+    // A no-op upsert creates the row on first use, locks it and returns its newest committed value.
+    const { last_seq: last } = await trx
       .insertInto('user_sequences')
       .values({ user_id: userId, last_seq: 0 })
-      .onConflict((oc) => oc.column('user_id').doNothing())
-      .execute();
-    const { last_seq: last } = await trx
-      .selectFrom('user_sequences')
-      .select('last_seq')
-      .where('user_id', '=', userId)
-      .forUpdate()
+      .onConflict((oc) =>
+        oc.column('user_id').doUpdateSet({ last_seq: (eb) => eb.ref('user_sequences.last_seq') }),
+      )
+      .returning('last_seq')
       .executeTakeFirstOrThrow();
-    const existing = await trx
-      .selectFrom('notifications')
-      .select('id')
-      .where('user_id', '=', userId)
-      .where('dedupe_key', '=', draft.dedupeKey)
-      .executeTakeFirst();
-    if (existing) return null;
     const seq = last + 1;
-    const row = await trx
-      .insertInto('notifications')
-      .values({
-        user_id: userId,
-        seq,
-        kind: draft.kind,
-        title: draft.title,
-        body: draft.body,
-        link: draft.link,
-        order_id: draft.orderId ?? null,
-        order_number: draft.orderNumber ?? null,
-        dedupe_key: draft.dedupeKey,
-        source_event_id: sourceEventId,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
     const floor = pruneThrough(seq, keep);
-    await trx
-      .updateTable('user_sequences')
-      .set({ last_seq: seq, floor_seq: sql<number>`greatest(floor_seq, ${floor})` })
-      .where('user_id', '=', userId)
-      .execute();
-    if (floor > 0) {
-      await trx.deleteFrom('notifications').where('user_id', '=', userId).where('seq', '<=', floor).execute();
-    }
-    return toView(row);
+    // Under the lock no other insert of this user is in flight, so the dedupe key's unique index
+    // decides alone; the sequence moves (and old rows go) only when the notification was added.
+    const row = await trx
+      .with('added', (db) =>
+        db
+          .insertInto('notifications')
+          .values({
+            user_id: userId,
+            seq,
+            kind: draft.kind,
+            title: draft.title,
+            body: draft.body,
+            link: draft.link,
+            order_id: draft.orderId ?? null,
+            order_number: draft.orderNumber ?? null,
+            dedupe_key: draft.dedupeKey,
+            source_event_id: sourceEventId,
+          })
+          .onConflict((oc) => oc.columns(['user_id', 'dedupe_key']).doNothing())
+          .returningAll(),
+      )
+      .with('advanced', (db) =>
+        db
+          .updateTable('user_sequences')
+          .set({ last_seq: seq, floor_seq: sql<number>`greatest(floor_seq, ${floor})` })
+          .where('user_id', '=', userId)
+          .where(({ exists, selectFrom }) => exists(selectFrom('added').select('added.id'))),
+      )
+      .with('pruned', (db) =>
+        db
+          .deleteFrom('notifications')
+          .where('user_id', '=', userId)
+          .where('seq', '<=', floor)
+          .where(({ exists, selectFrom }) => exists(selectFrom('added').select('added.id'))),
+      )
+      .selectFrom('added')
+      .selectAll()
+      .executeTakeFirst();
+    return row ? toView(row as NotificationRow) : null;
   }
 
   /** The user's notifications after `seq`, oldest first. */

@@ -4,7 +4,9 @@ import { formatTimeAgo } from '../../lib/format.ts';
 import {
   PLATFORM_REFRESH_MS,
   type PlatformService,
+  platformMetricsQuery,
   platformServicesQuery,
+  type ServiceMetrics,
 } from '../../platform/platform-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { HealthBadge, InstanceStatusBadge } from '../../ui/badges.tsx';
@@ -47,7 +49,91 @@ export function PlatformPage() {
           <ServicesTable services={list} />
         </Card>
       )}
+      <MetricsAtAGlance />
     </Stack>
+  );
+}
+
+/** Request rate, 5xx share and p99 per service, from the services' own /metrics (through the gateway). */
+function MetricsAtAGlance() {
+  const metrics = useQuery(platformMetricsQuery);
+  const rows = metrics.data?.services ?? [];
+  return (
+    <Stack gap="xs">
+      <Title order={2} size="h3">
+        Metrics at a glance
+      </Title>
+      <Text c="dimmed" size="sm">
+        Requests per second, the share answered with 5xx and the 99th percentile latency since the previous
+        look (up to a minute), from each instance’s /metrics. Health checks and scrapes are left out.
+      </Text>
+      {metrics.isError && (
+        <ApiErrorAlert error={metrics.error} title="Could not read the services’ metrics" />
+      )}
+      {metrics.isPending && <Skeleton h={160} />}
+      {metrics.data && (
+        <Card withBorder padding={0}>
+          <Table.ScrollContainer minWidth={560}>
+            <Table verticalSpacing="xs" aria-label="Service metrics" fz="sm">
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>Service</Table.Th>
+                  <Table.Th ta="right">Requests/s</Table.Th>
+                  <Table.Th ta="right">Errors (5xx)</Table.Th>
+                  <Table.Th ta="right">p99</Table.Th>
+                  <Table.Th ta="right">Instances</Table.Th>
+                </Table.Tr>
+              </Table.Thead>
+              <Table.Tbody>
+                {rows.map((row) => (
+                  <MetricsRow key={row.name} row={row} />
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
+        </Card>
+      )}
+    </Stack>
+  );
+}
+
+function MetricsRow({ row }: { row: ServiceMetrics }) {
+  const waiting = row.windowSeconds === null;
+  const dash = (
+    <Text
+      span
+      c="dimmed"
+      size="sm"
+      title={waiting ? 'Measuring: rates appear at the next refresh' : undefined}
+    >
+      —
+    </Text>
+  );
+  const errorRate = row.errorRate;
+  return (
+    <Table.Tr>
+      <Table.Td fw={600}>{row.name}</Table.Td>
+      <Table.Td ta="right">
+        {row.requestsPerSecond === null ? dash : row.requestsPerSecond.toFixed(2)}
+      </Table.Td>
+      <Table.Td ta="right" c={errorRate ? 'red.7' : undefined}>
+        {errorRate === null
+          ? dash
+          : `${(errorRate * 100).toFixed(errorRate > 0 && errorRate < 0.01 ? 2 : 1)} %`}
+      </Table.Td>
+      <Table.Td ta="right">
+        {row.p99Ms === null ? dash : `${Math.round(row.p99Ms).toLocaleString('en-US')} ms`}
+      </Table.Td>
+      <Table.Td ta="right">
+        {row.instances}
+        {row.unreachable > 0 && (
+          <Text span c="red.7" size="sm">
+            {' '}
+            ({row.unreachable} not answering)
+          </Text>
+        )}
+      </Table.Td>
+    </Table.Tr>
   );
 }
 

@@ -16,7 +16,14 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { Link, useNavigate, useSearchParams } from 'react-router';
 import { formatDateTime } from '../../lib/format.ts';
-import { formatMicros, parseTraceId, serviceColor, summarize } from '../../traces/trace-model.ts';
+import {
+  type DependencyLink,
+  formatMicros,
+  layoutServiceMap,
+  parseTraceId,
+  serviceColor,
+  summarize,
+} from '../../traces/trace-model.ts';
 import {
   dependenciesQuery,
   LOOKBACKS,
@@ -168,6 +175,7 @@ function OpenTraceForm() {
 /** Who calls whom (HTTP) or sends events to whom, from the collected spans, with error counts. */
 function ServiceMap({ lookbackMinutes }: { lookbackMinutes: TraceSearch['lookbackMinutes'] }) {
   const links = useQuery(dependenciesQuery(lookbackMinutes));
+  const minutes = Number(lookbackMinutes);
   return (
     <Stack gap="xs">
       <Title order={2} size="h3">
@@ -177,6 +185,7 @@ function ServiceMap({ lookbackMinutes }: { lookbackMinutes: TraceSearch['lookbac
       {links.data && links.data.length === 0 && (
         <Alert color="gray">No calls between services in this window.</Alert>
       )}
+      {links.data && links.data.length > 0 && <ServiceMapGraph links={links.data} minutes={minutes} />}
       {links.data && links.data.length > 0 && (
         <Table aria-label="Service map" fz="sm" striped>
           <Table.Thead>
@@ -184,6 +193,7 @@ function ServiceMap({ lookbackMinutes }: { lookbackMinutes: TraceSearch['lookbac
               <Table.Th>From</Table.Th>
               <Table.Th>To</Table.Th>
               <Table.Th ta="right">Calls and events</Table.Th>
+              <Table.Th ta="right">Per minute</Table.Th>
               <Table.Th ta="right">Errors</Table.Th>
             </Table.Tr>
           </Table.Thead>
@@ -201,6 +211,7 @@ function ServiceMap({ lookbackMinutes }: { lookbackMinutes: TraceSearch['lookbac
                   </Badge>
                 </Table.Td>
                 <Table.Td ta="right">{link.callCount.toLocaleString('en-US')}</Table.Td>
+                <Table.Td ta="right">{perMinute(link.callCount, minutes)}</Table.Td>
                 <Table.Td ta="right" c={link.errorCount > 0 ? 'red.7' : undefined}>
                   {link.errorCount.toLocaleString('en-US')}
                   {link.callCount > 0 &&
@@ -213,5 +224,99 @@ function ServiceMap({ lookbackMinutes }: { lookbackMinutes: TraceSearch['lookbac
         </Table>
       )}
     </Stack>
+  );
+}
+
+function perMinute(count: number, minutes: number): string {
+  const rate = count / minutes;
+  if (rate >= 10) return Math.round(rate).toLocaleString('en-US');
+  return rate >= 0.1 ? rate.toFixed(1) : '<0.1';
+}
+
+const NODE_WIDTH = 170;
+const NODE_HEIGHT = 36;
+
+/** The map as a graph: services left to right along their calls, each edge labelled calls/min and errors. */
+function ServiceMapGraph({ links, minutes }: { links: DependencyLink[]; minutes: number }) {
+  const layout = layoutServiceMap(links);
+  const color = (service: string) => `var(--mantine-color-${serviceColor(service)}-6)`;
+  return (
+    <div style={{ overflowX: 'auto' }}>
+      <svg
+        role="img"
+        aria-label="Service map graph"
+        width={layout.width}
+        height={layout.height}
+        viewBox={`0 0 ${layout.width} ${layout.height}`}
+        style={{ display: 'block', fontSize: 12 }}
+      >
+        <defs>
+          <marker
+            id="map-arrow"
+            viewBox="0 0 10 10"
+            refX="10"
+            refY="5"
+            markerWidth="7"
+            markerHeight="7"
+            orient="auto"
+          >
+            <path d="M0,0 L10,5 L0,10 z" fill="var(--mantine-color-gray-6)" />
+          </marker>
+        </defs>
+        {layout.edges.map(({ link, from, to }) => {
+          const x1 = from.x + NODE_WIDTH;
+          const y1 = from.y + NODE_HEIGHT / 2;
+          const backwards = to.x <= from.x;
+          const x2 = backwards ? to.x + NODE_WIDTH / 2 : to.x;
+          const y2 = backwards ? to.y : to.y + NODE_HEIGHT / 2;
+          const failed = link.errorCount > 0;
+          return (
+            <g key={`${link.parent}>${link.child}`} data-edge={`${link.parent} → ${link.child}`}>
+              <line
+                x1={x1}
+                y1={y1}
+                x2={x2}
+                y2={y2}
+                stroke={failed ? 'var(--mantine-color-red-6)' : 'var(--mantine-color-gray-5)'}
+                strokeWidth={1.5}
+                markerEnd="url(#map-arrow)"
+              />
+              <text
+                // Near the caller, below a line that falls and above one that rises: labels of crossing edges stay apart.
+                x={x1 + (x2 - x1) * 0.25}
+                y={y1 + (y2 - y1) * 0.2 + (y2 > y1 ? 16 : -6)}
+                textAnchor="middle"
+                fill={failed ? 'var(--mantine-color-red-7)' : 'var(--mantine-color-dimmed)'}
+              >
+                {perMinute(link.callCount, minutes)}/min{failed ? ` · ${link.errorCount} err` : ''}
+              </text>
+            </g>
+          );
+        })}
+        {layout.nodes.map((node) => (
+          <g key={node.name}>
+            <rect
+              x={node.x}
+              y={node.y}
+              width={NODE_WIDTH}
+              height={NODE_HEIGHT}
+              rx={8}
+              fill="var(--mantine-color-body)"
+              stroke={color(node.name)}
+              strokeWidth={2}
+            />
+            <text
+              x={node.x + NODE_WIDTH / 2}
+              y={node.y + NODE_HEIGHT / 2 + 4}
+              textAnchor="middle"
+              fontWeight={600}
+              fill="var(--mantine-color-text)"
+            >
+              {node.name}
+            </text>
+          </g>
+        ))}
+      </svg>
+    </div>
   );
 }
