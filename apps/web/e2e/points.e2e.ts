@@ -186,7 +186,7 @@ describe('points charges', { timeout: 600_000 }, () => {
         .getByTestId('point-balance')
         .filter({ hasText: won(0) })
         .waitFor({ timeout: SETTLE_MS });
-      await charges.getByText(/Refunding|Refunded/).waitFor();
+      await charges.getByText(/Refund requested|Refunded/).waitFor();
     });
 
     assert.deepEqual(pageErrors, []);
