@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { APIRequestContext, Page } from 'playwright-core';
 import { collectPageErrors, newShopContext, screenshotOnFailure } from './support/browser.ts';
 import { DESKTOP, horizontalOverflow, PHONE, saveScreenshot } from './support/page-scan.ts';
 import { logIn } from './support/pages.ts';
-import { PASSWORD, placeOrderByApi } from './support/shop.ts';
+import { accessTokenByApi, PASSWORD, placeOrderByApi } from './support/shop.ts';
 import { useBrowserSuite } from './support/suite.ts';
 
 /** The dashboard asks again every 5 s; an order's events take a moment on a loaded machine. */
 const FIGURES_MS = 60_000;
 
 /**
- * The admin's day: log in and land on the dashboard, watch an order arrive in its figures, find the
+ * The admin's day: log in and land on the dashboard, watch an order and a chat arrive in its figures, find the
  * order by the buyer's e-mail, cancel it with a reason. At a desktop's width the figure changes in
  * place (no reload); at a phone's the admin refreshes.
  */
@@ -47,13 +47,20 @@ describe('the admin journey', { timeout: 600_000 }, () => {
         if (size === 'phone')
           assert.equal(await horizontalOverflow(page), 0, 'the dashboard is wider than the phone');
 
+        const chatsBefore = await openChats(page);
         const order = await placeOrderByApi(context.request, gatewayUrl, buyerEmail, PASSWORD);
-        if (size === 'desktop') {
-          // No reload: the open dashboard picks the order up as its events land.
-          await waitForCount(page, 'PAYMENT_PENDING', pendingBefore + 1);
-        } else {
-          await waitForCount(page, 'PAYMENT_PENDING', pendingBefore + 1, () => page.reload());
-        }
+        // The buyer asks the help desk too: chat-service's event moves the open chats.
+        await openChatByApi(context.request, gatewayUrl, buyerEmail);
+        // At a desktop's width no reload: the open dashboard picks them up as their events land.
+        const between = size === 'phone' ? () => page.reload() : undefined;
+        await waitForFigure(
+          page,
+          'PAYMENT_PENDING orders',
+          () => statusCount(page, 'PAYMENT_PENDING'),
+          pendingBefore + 1,
+          between,
+        );
+        await waitForFigure(page, 'open chats', () => openChats(page), chatsBefore + 1, between);
         await saveScreenshot(page, `admin-dashboard-after-order-${size}`);
 
         // The orders list finds it by the buyer's e-mail, and names the buyer.
@@ -131,19 +138,44 @@ async function statusCount(page: Page, status: string): Promise<number> {
   return Number(((await figure.textContent()) ?? '').replace(/[^0-9]/g, ''));
 }
 
-/** Until the dashboard shows `expected` for the status, calling `between` (a reload) between looks. */
-async function waitForCount(page: Page, status: string, expected: number, between?: () => Promise<unknown>) {
+/** Chats waiting plus chats in progress, as the dashboard shows them (an agent online takes one at once). */
+async function openChats(page: Page): Promise<number> {
+  let sum = 0;
+  for (const name of ['Chats waiting', 'Chats in progress']) {
+    const value = await page.getByRole('group', { name }).getByTestId('stat-value').textContent();
+    sum += Number((value ?? '').replace(/[^0-9]/g, ''));
+  }
+  return sum;
+}
+
+async function openChatByApi(http: APIRequestContext, gatewayUrl: string, email: string) {
+  const accessToken = await accessTokenByApi(http, gatewayUrl, email, PASSWORD);
+  const opened = await http.post(`${gatewayUrl}/api/chat/conversations`, {
+    headers: { authorization: `Bearer ${accessToken}` },
+    data: {},
+  });
+  assert.equal(opened.status(), 201, await opened.text());
+}
+
+/** Until the dashboard shows `expected` for a figure, calling `between` (a reload) between looks. */
+async function waitForFigure(
+  page: Page,
+  what: string,
+  read: () => Promise<number>,
+  expected: number,
+  between?: () => Promise<unknown>,
+) {
   const deadline = Date.now() + FIGURES_MS;
-  let seen = await statusCount(page, status);
+  let seen = await read();
   while (seen < expected) {
-    assert.ok(Date.now() < deadline, `the dashboard still shows ${seen} ${status} orders, not ${expected}`);
+    assert.ok(Date.now() < deadline, `the dashboard still shows ${seen} ${what}, not ${expected}`);
     await page.waitForTimeout(500);
     if (between) {
       await between();
       await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
       await page.getByRole('group', { name: "Today's sales" }).getByText(/원$/).waitFor();
     }
-    seen = await statusCount(page, status);
+    seen = await read();
   }
   assert.equal(seen, expected);
 }

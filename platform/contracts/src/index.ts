@@ -1,4 +1,5 @@
 export * from './catalog.ts';
+export * from './chat.ts';
 export { defineEvent, type EventContract, type EventPayload, type Topology } from './define.ts';
 export * from './identity.ts';
 export * from './notifications.ts';

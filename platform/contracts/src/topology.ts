@@ -90,5 +90,9 @@ export const topology: Topology = {
     'product.updated',
     'product.deleted',
     'stock.changed',
+    // Open chats on the dashboard (chat-service's conversation state changes).
+    'chat.conversation-opened',
+    'chat.conversation-assigned',
+    'chat.conversation-resolved',
   ],
 };

@@ -22,6 +22,7 @@ const fakeOrders = defineService({
               orderNumber: 'ORD-20261204-0001',
               status: 'PAID',
               cancelReason: null,
+              cancelNote: null,
               orderName: '티셔츠 외 1건',
               itemCount: 2,
               totalQuantity: 3,

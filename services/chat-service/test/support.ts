@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Topology } from '@sagamart/contracts';
 import type { ChatClientFrame, ChatServerFrame } from '@sagamart/contracts/http/chat';
 import type { ConfigTree, Service } from '@sagamart/kit';
 import { asUser, eventually, jsonClient, startTestService, uniqueName } from '@sagamart/testkit';
@@ -24,8 +25,9 @@ export function deployment(extra: ConfigTree = {}): ConfigTree {
   };
 }
 
-export function startChat(config: ConfigTree): Promise<Service<ChatDb>> {
-  return startTestService(chatService, { config });
+/** One chat-service instance; `topology` routes its events (to an event recorder, say). */
+export function startChat(config: ConfigTree, topology?: Topology): Promise<Service<ChatDb>> {
+  return startTestService(chatService, { config, ...(topology ? { topology } : {}) });
 }
 
 export type Role = 'USER' | 'AGENT' | 'ADMIN';

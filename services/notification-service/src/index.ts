@@ -57,7 +57,7 @@ export default defineService<NotificationDb>({
     'Notifications: order, payment, shipping and claim events become per-user notifications in Korean ' +
     '(REST, and a resumable ' +
     'WebSocket at /ws/notifications), fanned out across instances; and the admin sales dashboard, a read ' +
-    'model of order, claim and stock events (GET /api/admin/dashboard).',
+    'model of order, claim, stock and chat events (GET /api/admin/dashboard).',
   defaults: notificationDefaults,
   refreshable: ['notifications.keepPerUser', 'notifications.socket.maxBufferedBytes'],
   migrations,

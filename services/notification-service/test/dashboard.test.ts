@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import {
+  ChatConversationAssigned,
+  ChatConversationOpened,
+  ChatConversationResolved,
   ProductCreated,
   ProductDeleted,
   type ProductSnapshot,
@@ -8,6 +11,7 @@ import {
 } from '@sagamart/contracts';
 import type { AdminDashboard } from '@sagamart/contracts/http/dashboard';
 import type { Service } from '@sagamart/kit';
+import { scrapeMetrics } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NotificationDb } from '../src/index.ts';
 import {
@@ -59,6 +63,13 @@ describe('admin dashboard (notification-service read model)', () => {
     });
     return last!;
   };
+  /** Chat events the service has handled (applied or deduplicated by the inbox), by its metrics. */
+  const handledChatEvents = async (): Promise<number> =>
+    (await scrapeMetrics(service.url))
+      .split('\n')
+      .filter((line) => line.startsWith('events_consumed_total{') && line.includes('event="chat.'))
+      .filter((line) => /result="(ok|duplicate)"/.test(line))
+      .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
   const statusCount = (d: AdminDashboard, status: string) =>
     d.ordersByStatus.find((s) => s.status === status)?.count ?? 0;
 
@@ -158,6 +169,65 @@ describe('admin dashboard (notification-service read model)', () => {
     expect(closed.openClaims.recent.map((c) => c.claimId)).not.toContain(ret.claimId);
     // A whole-order return marks the order returned.
     expect(statusCount(closed, 'RETURNED')).toBe(statusCount(before, 'RETURNED') + 1);
+  });
+
+  it('counts open chats, waiting and in progress, by the newest version of each conversation', async () => {
+    const handledBefore = await handledChatEvents();
+    const before = await read();
+    const chatOf = (version: number) => ({
+      conversationId: randomUUID(),
+      customerId: randomUUID(),
+      version,
+    });
+    const at = new Date().toISOString();
+    const waiting = chatOf(1);
+    const taken = chatOf(1);
+    const agentId = randomUUID();
+    await probe.publish(ChatConversationOpened, { ...waiting, orderId: null, queuedAt: at });
+    await probe.publish(ChatConversationOpened, { ...taken, orderId: 'o-1', queuedAt: at });
+    // The producer's retry: the same opening under a new message id counts once.
+    await probe.publish(ChatConversationOpened, { ...taken, orderId: 'o-1', queuedAt: at });
+    await probe.publish(ChatConversationAssigned, {
+      ...taken,
+      version: 2,
+      assigneeId: agentId,
+      assignedAt: at,
+    });
+    const open = await until(
+      (d) =>
+        d.openChats.waiting === before.openChats.waiting + 1 &&
+        d.openChats.inProgress === before.openChats.inProgress + 1,
+    );
+    expect(open.openChats.waiting + open.openChats.inProgress).toBe(
+      before.openChats.waiting + before.openChats.inProgress + 2,
+    );
+
+    // Resolved; its assignment (version 2) arrives again late, and a third conversation is resolved
+    // before its opening is heard: neither is open.
+    await probe.publish(ChatConversationResolved, {
+      ...taken,
+      version: 3,
+      assigneeId: agentId,
+      resolvedAt: at,
+    });
+    await probe.publish(ChatConversationAssigned, {
+      ...taken,
+      version: 2,
+      assigneeId: agentId,
+      assignedAt: at,
+    });
+    const early = chatOf(2);
+    await probe.publish(ChatConversationResolved, { ...early, assigneeId: null, resolvedAt: at });
+    await probe.publish(ChatConversationOpened, { ...early, version: 1, orderId: null, queuedAt: at });
+    // The waiting one is reopened later (a higher version of the same state): still one waiting.
+    await probe.publish(ChatConversationOpened, { ...waiting, version: 3, orderId: null, queuedAt: at });
+    // Every one of the nine chat events handled (in whatever order they came): then the figures are final.
+    await eventually(async () => (await handledChatEvents()) === handledBefore + 9);
+    const after = await read();
+    expect(after.openChats).toEqual({
+      waiting: before.openChats.waiting + 1,
+      inProgress: before.openChats.inProgress,
+    });
   });
 
   it('lists SKUs on sale that run low, as their stock moves', async () => {

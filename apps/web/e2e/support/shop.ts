@@ -68,19 +68,29 @@ export interface PlacedOrder {
 }
 
 /** Logs in through the API and places an order for one unit of the first product in stock. */
-export async function placeOrderByApi(
+/** Logs in through the gateway's API and answers the access token. */
+export async function accessTokenByApi(
   http: APIRequestContext,
   gatewayUrl: string,
   email: string,
   password: string,
-): Promise<PlacedOrder> {
+): Promise<string> {
   // A loaded machine can keep auth-service past the gateway's timeout (503): ask again, a few times.
   let login = await http.post(`${gatewayUrl}/api/auth/login`, { data: { email, password } });
   for (let attempt = 0; login.status() === 503 && attempt < 5; attempt++) {
     login = await http.post(`${gatewayUrl}/api/auth/login`, { data: { email, password } });
   }
   assert.equal(login.status(), 200, await login.text());
-  const { accessToken } = (await login.json()) as { accessToken: string };
+  return ((await login.json()) as { accessToken: string }).accessToken;
+}
+
+export async function placeOrderByApi(
+  http: APIRequestContext,
+  gatewayUrl: string,
+  email: string,
+  password: string,
+): Promise<PlacedOrder> {
+  const accessToken = await accessTokenByApi(http, gatewayUrl, email, password);
   const deadline = Date.now() + ORDER_SETTLE_MS;
   for (;;) {
     const search = await http.get(`${gatewayUrl}/api/catalog/products?inStock=true&size=20`);

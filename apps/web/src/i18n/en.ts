@@ -281,7 +281,8 @@ export const en: Translation = {
   },
   dashboard: {
     title: 'Dashboard',
-    subtitle: 'Order, shipping, claim and stock events as they land, refreshed every {{seconds}} seconds.',
+    subtitle:
+      'Order, shipping, claim, stock and chat events as they land, refreshed every {{seconds}} seconds.',
     updated: 'As of {{time}}',
     todaySales: "Today's sales",
     todayOrders: 'Orders paid today',
@@ -314,7 +315,8 @@ export const en: Translation = {
       REJECTED: 'Rejected',
     },
     chats: 'Chats',
-    chatsNote: 'Open chats are in the help desk (chat-service publishes no events yet).',
+    chatsWaiting: 'Chats waiting',
+    chatsInProgress: 'Chats in progress',
     openConsole: 'Open the help desk',
     product: 'Product',
     option: 'Option',

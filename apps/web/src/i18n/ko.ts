@@ -278,7 +278,7 @@ export const ko = {
   },
   dashboard: {
     title: '대시보드',
-    subtitle: '주문·배송·클레임·재고 이벤트가 도착하는 대로 {{seconds}}초마다 갱신합니다.',
+    subtitle: '주문·배송·클레임·재고·상담 이벤트가 도착하는 대로 {{seconds}}초마다 갱신합니다.',
     updated: '{{time}} 기준',
     todaySales: '오늘 매출',
     todayOrders: '오늘 결제 주문',
@@ -311,7 +311,8 @@ export const ko = {
       REJECTED: '거절',
     },
     chats: '상담',
-    chatsNote: '상담 현황은 상담 콘솔에서 봅니다 (상담 서비스는 아직 이벤트를 발행하지 않습니다).',
+    chatsWaiting: '대기 중인 상담',
+    chatsInProgress: '진행 중인 상담',
     openConsole: '상담 콘솔 열기',
     product: '상품',
     option: '옵션',

@@ -3,7 +3,7 @@ import { ClaimStatus } from '../shipping.ts';
 import { OrderStatusSchema } from './orders.ts';
 
 // The admin's sales dashboard (GET /api/admin/dashboard, ADMIN): notification-service's small read
-// model of order, shipping, claim and stock events (docs/adr/0007-dashboard-read-model.md). Money is
+// model of order, shipping, claim, stock and chat events (docs/adr/0007-dashboard-read-model.md). Money is
 // integer won; days are Asia/Seoul calendar days (yyyy-MM-dd).
 
 const Won = Type.Integer({ minimum: 0 });
@@ -62,5 +62,7 @@ export const AdminDashboard = Type.Object({
       { maxItems: 5 },
     ),
   }),
+  /** chat-service's conversations not yet resolved: queued (WAITING) and with an agent (OPEN). */
+  openChats: Type.Object({ waiting: Count, inProgress: Count }),
 });
 export type AdminDashboard = Static<typeof AdminDashboard>;

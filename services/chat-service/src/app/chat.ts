@@ -1,3 +1,8 @@
+import {
+  ChatConversationAssigned,
+  ChatConversationOpened,
+  ChatConversationResolved,
+} from '@sagamart/contracts';
 import type {
   AgentView,
   ChatErrorCode,
@@ -14,6 +19,7 @@ import {
   type Page,
   Problem,
   type RateLimiter,
+  type ServiceContext,
   sql,
   type Transaction,
   toPage,
@@ -86,6 +92,8 @@ export interface ChatDeps {
   presence: PresenceStore;
   limiter: RateLimiter;
   config: Config;
+  /** Adds a conversation's state change to the outbox (the kit's), inside the transaction that made it. */
+  publish: ServiceContext['publish'];
   /** Delivers events to this instance's sockets and fans them out to the other instances. */
   emit: (events: ChatEvent[]) => void;
 }
@@ -116,13 +124,15 @@ export class Chat {
     if (existing) return { view: await this.view(identity, existing), created: false };
     const order = orderId ? await this.deps.orders.customersOwn(orderId) : null;
     await this.deps.users.seen(identity);
-    const created = await this.deps.transaction((trx) =>
-      store.create(trx, {
+    const created = await this.deps.transaction(async (trx) => {
+      const row = await store.create(trx, {
         customerId: identity.userId,
         orderId: order?.orderId ?? null,
         orderNumber: order?.orderNumber ?? null,
-      }),
-    );
+      });
+      if (row) await this.announce(trx, row);
+      return row;
+    });
     if (!created) {
       // Opened concurrently (another tab): answer with the one that won.
       const winner = await store.active(identity.userId);
@@ -244,6 +254,7 @@ export class Chat {
         if (other)
           throw refusal('conflict', '진행 중인 다른 상담이 있습니다. 그 상담에서 이어서 문의해 주세요.');
         current = await store.reopen(trx, id);
+        await this.announce(trx, current);
       }
       const appended = await store.append(trx, current, {
         senderId: identity.userId,
@@ -338,7 +349,9 @@ export class Chat {
       const refused = mayAssign(identity, facts(locked));
       if (refused) throw refusal(refused.code, refused.message);
       if (locked.status === 'OPEN' && locked.assignee_id === target) return locked;
-      return this.deps.store.assign(trx, id, target);
+      const assigned = await this.deps.store.assign(trx, id, target);
+      await this.announce(trx, assigned);
+      return assigned;
     });
     if (before?.status !== row.status || before?.assignee_id !== row.assignee_id)
       await this.emitAssigned([row], before?.status === 'WAITING');
@@ -359,7 +372,9 @@ export class Chat {
       if (!locked) throw NOT_FOUND();
       const refused = mayResolve(identity, facts(locked));
       if (refused) throw refusal(refused.code, refused.message);
-      return { wasWaiting: locked.status === 'WAITING', row: await this.deps.store.resolve(trx, id) };
+      const resolved = await this.deps.store.resolve(trx, id);
+      await this.announce(trx, resolved);
+      return { wasWaiting: locked.status === 'WAITING', row: resolved };
     });
     this.deps.emit([
       { kind: 'status', conversation: refOf(row.row) },
@@ -430,19 +445,11 @@ export class Chat {
       );
       const rows: ConversationRow[] = [];
       for (const step of plan) {
-        const row = await trx
-          .updateTable('conversations')
-          .set({
-            status: 'OPEN',
-            assignee_id: step.agentId,
-            assigned_at: sql<Date>`clock_timestamp()`,
-            updated_at: sql<Date>`clock_timestamp()`,
-          })
-          .where('id', '=', step.conversationId)
-          .where('status', '=', 'WAITING')
-          .returningAll()
-          .executeTakeFirst();
-        if (row) rows.push(row);
+        const row = await this.deps.store.takeFromQueue(trx, step.conversationId, step.agentId);
+        if (row) {
+          await this.announce(trx, row);
+          rows.push(row);
+        }
       }
       return rows;
     });
@@ -466,6 +473,35 @@ export class Chat {
       );
     if (leftQueue) events.push({ kind: 'queue' });
     this.deps.emit(events);
+  }
+
+  /** Publishes the conversation's new state through the outbox, in the transaction that changed it. */
+  private async announce(trx: Transaction<ChatDb>, row: ConversationRow): Promise<void> {
+    const { publish } = this.deps;
+    const ref = { conversationId: row.id, customerId: row.customer_id, version: row.version };
+    switch (row.status) {
+      case 'WAITING':
+        await publish(trx, ChatConversationOpened, {
+          ...ref,
+          orderId: row.order_id,
+          queuedAt: row.queued_at.toISOString(),
+        });
+        return;
+      case 'OPEN':
+        await publish(trx, ChatConversationAssigned, {
+          ...ref,
+          assigneeId: row.assignee_id!,
+          assignedAt: (row.assigned_at ?? row.updated_at).toISOString(),
+        });
+        return;
+      case 'RESOLVED':
+        await publish(trx, ChatConversationResolved, {
+          ...ref,
+          assigneeId: row.assignee_id,
+          resolvedAt: (row.resolved_at ?? row.updated_at).toISOString(),
+        });
+        return;
+    }
   }
 
   // ---- views ----

@@ -63,6 +63,7 @@ function createModule(ctx: ServiceContext<ChatDb>): ChatModule {
   const chat = new Chat({
     db: ctx.db,
     transaction: (fn) => ctx.transaction(fn),
+    publish: ctx.publish,
     store,
     users,
     orders: new Orders(ctx as ServiceContext<unknown>),

@@ -145,6 +145,15 @@ export class ConversationStore {
   }
 
   async assign(trx: Trx, id: string, agentId: string): Promise<ConversationRow> {
+    return this.assigning(trx, id, agentId).executeTakeFirstOrThrow();
+  }
+
+  /** Automatic assignment: only while it is still WAITING (undefined when someone took it meanwhile). */
+  takeFromQueue(trx: Trx, id: string, agentId: string): Promise<ConversationRow | undefined> {
+    return this.assigning(trx, id, agentId).where('status', '=', 'WAITING').executeTakeFirst();
+  }
+
+  private assigning(trx: Trx, id: string, agentId: string) {
     return trx
       .updateTable('conversations')
       .set({
@@ -152,10 +161,10 @@ export class ConversationStore {
         assignee_id: agentId,
         assigned_at: sql<Date>`clock_timestamp()`,
         updated_at: sql<Date>`clock_timestamp()`,
+        version: sql<number>`version + 1`,
       })
       .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+      .returningAll();
   }
 
   async resolve(trx: Trx, id: string): Promise<ConversationRow> {
@@ -165,6 +174,7 @@ export class ConversationStore {
         status: 'RESOLVED',
         resolved_at: sql<Date>`clock_timestamp()`,
         updated_at: sql<Date>`clock_timestamp()`,
+        version: sql<number>`version + 1`,
       })
       .where('id', '=', id)
       .returningAll()
@@ -182,6 +192,7 @@ export class ConversationStore {
         resolved_at: null,
         queued_at: sql<Date>`clock_timestamp()`,
         updated_at: sql<Date>`clock_timestamp()`,
+        version: sql<number>`version + 1`,
       })
       .where('id', '=', id)
       .returningAll()

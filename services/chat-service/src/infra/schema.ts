@@ -21,6 +21,8 @@ export interface ChatDb {
     queued_at: Date;
     assigned_at: Date | null;
     resolved_at: Date | null;
+    /** Grows by one with every state change (status or assignee): the version of its published events. */
+    version: Generated<number>;
     created_at: Generated<Date>;
     updated_at: Generated<Date>;
   };
@@ -128,6 +130,14 @@ export const migrations: Record<string, Migration> = {
         .addColumn('connections', 'integer', (c) => c.notNull())
         .addColumn('expires_at', 'timestamptz', (c) => c.notNull())
         .addPrimaryKeyConstraint('agent_presence_pk', ['instance_id', 'agent_id'])
+        .execute();
+    },
+  },
+  '0002_conversation_version': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('conversations')
+        .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
         .execute();
     },
   },

@@ -1,4 +1,8 @@
 import {
+  ChatConversationAssigned,
+  type ChatConversationAssignedPayload,
+  ChatConversationOpened,
+  ChatConversationResolved,
   type ClaimStatus,
   type EventContract,
   ExchangeApproved,
@@ -26,6 +30,7 @@ import {
   StockChanged,
   type StockChangedPayload,
 } from '@sagamart/contracts';
+import type { ConversationStatus } from '@sagamart/contracts/http/chat';
 import type { AdminDashboard } from '@sagamart/contracts/http/dashboard';
 import type { Kysely } from '@sagamart/kit';
 import { claimOpen } from '../domain/dashboard.ts';
@@ -46,6 +51,13 @@ const CLAIM_EVENTS: Record<string, { kind: 'RETURN' | 'EXCHANGE'; status: ClaimS
   [ExchangeCompleted.name]: { kind: 'EXCHANGE', status: 'EXCHANGED' },
 };
 
+/** What a chat event tells the dashboard: the conversation's status after it. */
+const CHAT_EVENTS: Record<string, ConversationStatus> = {
+  [ChatConversationOpened.name]: 'WAITING',
+  [ChatConversationAssigned.name]: 'OPEN',
+  [ChatConversationResolved.name]: 'RESOLVED',
+};
+
 /**
  * What the dashboard hears beyond the events notification-service already consumes for notifications
  * (it reads those too: `apply` takes every event and ignores the ones it has no use for). The
@@ -56,6 +68,9 @@ export const DASHBOARD_ONLY_EVENTS: EventContract[] = [
   ProductUpdated,
   ProductDeleted,
   StockChanged,
+  ChatConversationOpened,
+  ChatConversationAssigned,
+  ChatConversationResolved,
 ];
 
 /**
@@ -97,6 +112,12 @@ export class SalesDashboard {
           orderNumber: p.orderNumber,
           status: 'RETURNED',
         });
+      return;
+    }
+    const chat = CHAT_EVENTS[event];
+    if (chat) {
+      const p = payload as Pick<ChatConversationAssignedPayload, 'conversationId' | 'version'>;
+      await this.store.applyChat(db, { conversationId: p.conversationId, status: chat, version: p.version });
       return;
     }
     switch (event) {

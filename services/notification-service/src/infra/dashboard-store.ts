@@ -1,4 +1,5 @@
 import type { ClaimStatus } from '@sagamart/contracts';
+import type { ConversationStatus } from '@sagamart/contracts/http/chat';
 import type { AdminDashboard } from '@sagamart/contracts/http/dashboard';
 import { type Kysely, sql } from '@sagamart/kit';
 import { lastSeoulDays, type OrderStatus, seoulDay, seoulDayStart, statusRank } from '../domain/dashboard.ts';
@@ -120,6 +121,23 @@ export class DashboardStore {
       .execute();
   }
 
+  /** A conversation's status, when this event is newer than the one held. */
+  async applyChat(
+    db: Db,
+    chat: { conversationId: string; status: ConversationStatus; version: number },
+  ): Promise<void> {
+    await db
+      .insertInto('dashboard_chats')
+      .values({ conversation_id: chat.conversationId, status: chat.status, version: chat.version })
+      .onConflict((oc) =>
+        oc
+          .column('conversation_id')
+          .doUpdateSet({ status: sql`excluded.status`, version: sql`excluded.version` })
+          .where('dashboard_chats.version', '<', chat.version),
+      )
+      .execute();
+  }
+
   /** SKU definitions (product version) and stock (stock version), each only when newer. */
   async applySkus(db: Db, skus: SkuFact[]): Promise<void> {
     for (const sku of skus) {
@@ -187,7 +205,7 @@ export class DashboardStore {
   async read(db: Db, now: Date, lowStockThreshold: number): Promise<AdminDashboard> {
     const days = lastSeoulDays(now, 7);
     const weekStart = seoulDayStart(days[0]!);
-    const [daily, statuses, top, low, claims, recentClaims] = await Promise.all([
+    const [daily, statuses, top, low, claims, recentClaims, chats] = await Promise.all([
       sql<{ day: string; sales: number; orders: number }>`
         select to_char(paid_at at time zone 'Asia/Seoul', 'YYYY-MM-DD') as day,
           coalesce(sum(amount), 0)::bigint as sales, count(*)::int as orders
@@ -230,6 +248,12 @@ export class DashboardStore {
         .orderBy('claim_id')
         .limit(5)
         .execute(),
+      db
+        .selectFrom('dashboard_chats')
+        .select(['status', sql<number>`count(*)::int`.as('count')])
+        .where('status', '<>', 'RESOLVED')
+        .groupBy('status')
+        .execute(),
     ]);
     const byDay = new Map(daily.rows.map((r) => [r.day, r]));
     const week = days.map((date) => ({
@@ -239,6 +263,7 @@ export class DashboardStore {
     }));
     const today = week.find((d) => d.date === seoulDay(now))!;
     const openCount = (kind: string) => claims.find((c) => c.kind === kind)?.count ?? 0;
+    const chatCount = (status: ConversationStatus) => chats.find((c) => c.status === status)?.count ?? 0;
     return {
       generatedAt: now.toISOString(),
       today,
@@ -277,6 +302,7 @@ export class DashboardStore {
           requestedAt: (c.requested_at ?? new Date(0)).toISOString(),
         })),
       },
+      openChats: { waiting: chatCount('WAITING'), inProgress: chatCount('OPEN') },
     };
   }
 }

@@ -77,6 +77,12 @@ export interface NotificationDb {
     stock: number;
     stock_version: number;
   };
+  /** chat-service's conversations (WAITING, OPEN, RESOLVED), version-guarded per conversation. */
+  dashboard_chats: {
+    conversation_id: string;
+    status: string;
+    version: number;
+  };
 }
 
 export const migrations: Record<string, Migration> = {
@@ -172,6 +178,19 @@ export const migrations: Record<string, Migration> = {
         .addColumn('stock_version', 'integer', (c) => c.notNull().defaultTo(0))
         .execute();
       await sql`create index dashboard_skus_low on dashboard_skus (stock, sku_id) where on_sale`.execute(db);
+    },
+  },
+  '0003_dashboard_chats': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .createTable('dashboard_chats')
+        .addColumn('conversation_id', 'uuid', (c) => c.primaryKey())
+        .addColumn('status', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .execute();
+      await sql`create index dashboard_chats_open on dashboard_chats (status) where status <> 'RESOLVED'`.execute(
+        db,
+      );
     },
   },
 };

@@ -262,9 +262,16 @@ function Figures({ data }: { data: AdminDashboard }) {
 
         <Section title={t('dashboard.chats')}>
           <Stack gap="xs" align="flex-start">
-            <Text size="sm" c="dimmed">
-              {t('dashboard.chatsNote')}
-            </Text>
+            <SimpleGrid cols={2} spacing="sm" w="100%">
+              <Stat
+                label={t('dashboard.chatsWaiting')}
+                value={t('dashboard.count', { count: data.openChats.waiting })}
+              />
+              <Stat
+                label={t('dashboard.chatsInProgress')}
+                value={t('dashboard.count', { count: data.openChats.inProgress })}
+              />
+            </SimpleGrid>
             <Button component={Link} to="/admin/chat" variant="light" size="xs">
               {t('dashboard.openConsole')}
             </Button>
