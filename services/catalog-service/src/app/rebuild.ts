@@ -176,6 +176,10 @@ export class CatalogRebuild {
       if (page.nextAfterId === null) break;
       afterId = page.nextAfterId;
     }
+    // Category names come from the category rows copied above; set here, before the vacuum, so the
+    // swap's refresh rewrites only what events changed meanwhile. A rewrite of every row at the swap
+    // left each product twice in the new table, and search fell back to scanning it.
+    await writer.refreshCategoryText(db);
     // Fresh statistics, or the planner would judge the new tables empty right after the swap.
     for (const t of TABLES) await sql`vacuum analyze ${sql.raw(NEXT[t])}`.execute(db);
     return { products, categories: categories.content.length };
@@ -188,7 +192,7 @@ export class CatalogRebuild {
       const touched = await mergeNewer(trx, LIVE, NEXT);
       const next = new ReadModelWriter(NEXT);
       await next.refreshAggregates(trx, touched);
-      // Category names depend on the category rows, merged above: recomputed for all, in one statement.
+      // Category names depend on the category rows, merged above: recomputed where they changed.
       await next.refreshCategoryText(trx);
       for (const t of TABLES) {
         await sql`alter table ${sql.raw(LIVE[t])} rename to ${sql.raw(`${LIVE[t]}_old`)}`.execute(trx);
