@@ -7,8 +7,14 @@
  * loader (same rules, no events) and the catalog is then rebuilt from product-service's full-sync API.
  * The gateway's rate limit is lifted for the run: the bench measures routing cost, not the limiter.
  *
- * Knobs: BENCH_PRODUCTS (10000), BENCH_REQUESTS per run (3000), BENCH_CONCURRENCY (32), and
- * BENCH_KEEP_DATABASES=1 to keep the bench databases on DATABASE_URL for a look with EXPLAIN.
+ * Besides req/s and latency it prints each service process's CPU microseconds per request of every
+ * measured run (process CPU time from /proc over the run's requests): unlike req/s, that figure holds
+ * on a loaded machine. The gateway's own cost per proxied request is its row in the gateway run.
+ *
+ * Knobs: BENCH_PRODUCTS (10000), BENCH_REQUESTS per run (3000), BENCH_CONCURRENCY (32),
+ * BENCH_KEEP_DATABASES=1 to keep the bench databases on DATABASE_URL for a look with EXPLAIN, and
+ * BENCH_CPU_PROF_DIR for CPU profiles of every service (support.ts), BENCH_SCENARIOS=detail (or
+ * search) to run one scenario, so that a profile holds only its requests.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -19,6 +25,7 @@ import { startEmbeddedPostgres } from '@sagamart/launcher/embedded-postgres';
 import pg from 'pg';
 import { Pool } from 'undici';
 import { type BulkProduct, bulkLoadProducts, type ProductDb } from '../services/product-service/src/index.ts';
+import { cpuMs } from './proc.ts';
 import {
   type Child,
   freePort,
@@ -40,6 +47,8 @@ interface RunResult {
   rps: number;
   p50: number;
   p99: number;
+  /** CPU microseconds per request of each service process over the run. */
+  cpuUsPerRequest: Array<[string, number]>;
 }
 
 interface CategoryNode {
@@ -128,7 +137,10 @@ function benchProducts(count: number, leaves: number[]): BulkProduct[] {
   });
 }
 
-/** `requests` GETs over `concurrency` keep-alive connections; latency per request, rps over the whole run. */
+/**
+ * `requests` GETs over `concurrency` keep-alive connections; latency per request, rps over the whole
+ * run, and the CPU time each of `processes` spent over the run per request.
+ */
 async function measure(
   scenario: string,
   target: RunResult['target'],
@@ -136,8 +148,10 @@ async function measure(
   pathOf: (i: number) => string,
   requests: number,
   concurrency: number,
+  processes: Child[] = [],
 ): Promise<RunResult> {
   const pool = new Pool(origin, { connections: concurrency, keepAliveTimeout: 30_000 });
+  const cpuBefore = processes.map((child) => cpuMs(child.process.pid));
   const latencies = new Float64Array(requests);
   let next = 0;
   let errors = 0;
@@ -160,10 +174,23 @@ async function measure(
     }),
   );
   const seconds = (performance.now() - started) / 1000;
+  const cpuUsPerRequest = processes.map((child, i): [string, number] => [
+    child.name,
+    ((cpuMs(child.process.pid) - cpuBefore[i]!) * 1000) / requests,
+  ]);
   await pool.close();
   latencies.sort();
   const at = (q: number) => latencies[Math.min(requests - 1, Math.floor(q * requests))]!;
-  return { scenario, target, requests, errors, rps: requests / seconds, p50: at(0.5), p99: at(0.99) };
+  return {
+    scenario,
+    target,
+    requests,
+    errors,
+    rps: requests / seconds,
+    p50: at(0.5),
+    p99: at(0.99),
+    cpuUsPerRequest,
+  };
 }
 
 export async function runCatalogBench(): Promise<void> {
@@ -288,13 +315,15 @@ export async function runCatalogBench(): Promise<void> {
     ].map((query) => `/api/catalog/products?${encodeURI(query)}`);
     const pick = random(7);
     const detailIds = Array.from({ length: requests }, () => ids[Math.floor(pick() * ids.length)]!);
+    const only = process.env.BENCH_SCENARIOS?.split(',');
     const scenarios = [
       { name: 'search', path: (i: number) => searches[i % searches.length]! },
       { name: 'detail', path: (i: number) => `/api/catalog/products/${detailIds[i]}` },
-    ];
+    ].filter((scenario) => !only || only.includes(scenario.name));
     const targets: Array<[RunResult['target'], string]> = [['direct', catalog.url]];
     if (gateway) targets.push(['gateway', gateway.url]);
 
+    const measured = [catalog, ...(gateway ? [gateway] : [])];
     const results: RunResult[] = [];
     for (const scenario of scenarios) {
       // Warm-up (not measured): the whole request sequence once, so both measured runs meet the same
@@ -310,7 +339,9 @@ export async function runCatalogBench(): Promise<void> {
           concurrency,
         );
       for (const [target, origin] of targets) {
-        results.push(await measure(scenario.name, target, origin, scenario.path, requests, concurrency));
+        results.push(
+          await measure(scenario.name, target, origin, scenario.path, requests, concurrency, measured),
+        );
       }
     }
 
@@ -318,10 +349,12 @@ export async function runCatalogBench(): Promise<void> {
     log(
       `catalog bench: ${visible.totalElements.toLocaleString()} products, ${requests.toLocaleString()} requests per run, ${concurrency} connections`,
     );
-    log('scenario  target    req/s     p50 ms   p99 ms   errors');
+    const cpuColumns = measured.map((child) => `${child.name} CPU µs/req`);
+    log(`scenario  target    req/s     p50 ms   p99 ms   errors   ${cpuColumns.join('   ')}`);
     for (const r of results) {
+      const cpu = r.cpuUsPerRequest.map(([, us], i) => us.toFixed(0).padStart(cpuColumns[i]!.length));
       log(
-        `${r.scenario.padEnd(9)} ${r.target.padEnd(8)} ${r.rps.toFixed(0).padStart(7)} ${r.p50.toFixed(1).padStart(9)} ${r.p99.toFixed(1).padStart(8)} ${String(r.errors).padStart(8)}`,
+        `${r.scenario.padEnd(9)} ${r.target.padEnd(8)} ${r.rps.toFixed(0).padStart(7)} ${r.p50.toFixed(1).padStart(9)} ${r.p99.toFixed(1).padStart(8)} ${String(r.errors).padStart(8)}   ${cpu.join('   ')}`,
       );
     }
     if (gateway) {
@@ -331,6 +364,12 @@ export async function runCatalogBench(): Promise<void> {
         const via = results.find((r) => r.scenario === scenario.name && r.target === 'gateway')!;
         log(
           `${scenario.name}: through the gateway ${(via.rps / direct.rps).toFixed(2)}× the direct throughput, p99 ${(via.p99 / direct.p99).toFixed(2)}× the direct p99`,
+        );
+        const cpuOf = (r: RunResult, name: string) => r.cpuUsPerRequest.find(([n]) => n === name)![1];
+        const gatewayUs = cpuOf(via, 'gateway');
+        const catalogUs = cpuOf(direct, 'catalog-service');
+        log(
+          `${scenario.name}: gateway CPU ${gatewayUs.toFixed(0)} µs per proxied request, ${(gatewayUs / catalogUs).toFixed(2)}× catalog-service's ${catalogUs.toFixed(0)} µs per direct request`,
         );
       }
     }
