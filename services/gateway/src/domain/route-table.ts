@@ -65,9 +65,11 @@ export class RouteTable {
   }
 
   match(method: string, path: string): RouteMatch {
+    // Every request passes here: the first hit returns at once; the covering routes are collected only
+    // to answer 405.
+    for (const route of this.ordered)
+      if (allows(route, method) && hasPathPrefix(path, route.path)) return { kind: 'route', route };
     const covering = this.ordered.filter((route) => hasPathPrefix(path, route.path));
-    const route = covering.find((r) => allows(r, method));
-    if (route) return { kind: 'route', route };
     if (covering.length === 0) return { kind: 'none' };
     const allowed = new Set(covering.flatMap((r) => r.methods ?? []));
     if (allowed.has('GET')) allowed.add('HEAD');

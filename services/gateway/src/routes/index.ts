@@ -78,7 +78,7 @@ export async function registerGateway(app: ServiceApp, ctx: ServiceContext): Pro
     breakerOptions(config, 'gateway.breaker'),
   );
 
-  await registerSecurityHeaders(app);
+  registerSecurityHeaders(app);
   await registerCors(app, settings);
   await app.register(fastifyWebsocket, {
     options: { handleProtocols: selectProtocol, perMessageDeflate: false },

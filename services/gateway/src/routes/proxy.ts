@@ -5,9 +5,11 @@ import { forwardRequest } from '../app/forward-request.ts';
 import type { Gatekeeper } from '../app/gatekeeper.ts';
 import {
   bodyTooLarge,
+  clientClosed,
   malformedPath,
   methodNotAllowed,
   notRouted,
+  serviceUnavailable,
   upgradeRequired,
 } from '../app/gateway-problems.ts';
 import type { LiveSettings } from '../app/live-settings.ts';
@@ -27,6 +29,10 @@ const PROXIED_METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
 const IDEMPOTENT = new Set(['GET', 'HEAD', 'PUT', 'DELETE']);
 /** Statuses whose answers never carry a body. */
 const BODILESS = new Set([204, 304]);
+/** Log levels at which the access line (info) is written. */
+const WRITES_ACCESS_LINE = new Set(['trace', 'debug', 'info']);
+/** Upstream answers up to this length are read whole before they are sent on. */
+const WHOLE_BODY_BYTES = 64 * 1024;
 
 export interface ProxyDeps {
   settings: LiveSettings;
@@ -59,7 +65,7 @@ async function handle(req: FastifyRequest, reply: FastifyReply, deps: ProxyDeps)
   const match = deps.settings.value.routes.match(req.method, path);
   if (match.kind === 'route') {
     if (match.route.websocket) throw upgradeRequired();
-    return proxy(req, reply, match.route, deps);
+    return proxy(req, reply, path, match.route, deps);
   }
   if (deps.webApp && (req.method === 'GET' || req.method === 'HEAD') && isWebAppPath(path)) {
     if (await deps.webApp.serve(req, reply, path)) return reply;
@@ -68,11 +74,40 @@ async function handle(req: FastifyRequest, reply: FastifyReply, deps: ProxyDeps)
   throw notRouted(req.method, path);
 }
 
-async function proxy(req: FastifyRequest, reply: FastifyReply, route: GatewayRoute, deps: ProxyDeps) {
-  req.log = req.log.child({ route: route.id, path: req.url.split('?')[0] });
+async function proxy(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  path: string,
+  route: GatewayRoute,
+  deps: ProxyDeps,
+) {
   // Named by the gateway route rather than the catch-all '/*' (low cardinality, as span names must be).
   req.span?.updateName(`${req.method} ${route.path}`);
   req.span?.setAttribute('gateway.route', route.id);
+  // The access line (and any error logged) names the route and the upstream instance. One child
+  // logger, and only when a line will be written: pino serialises a child's bindings as it makes it.
+  let upstream: string | undefined;
+  const bindLog = () => {
+    req.log = req.log.child(upstream ? { route: route.id, path, upstream } : { route: route.id, path });
+  };
+  try {
+    return await forward(req, reply, route, deps, (instance) => {
+      upstream = instance;
+      if (WRITES_ACCESS_LINE.has(req.log.level)) bindLog();
+    });
+  } catch (error) {
+    if (upstream === undefined) bindLog();
+    throw error;
+  }
+}
+
+async function forward(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  route: GatewayRoute,
+  deps: ProxyDeps,
+  answeredBy: (instanceId: string) => void,
+) {
   const identity = await deps.gatekeeper.admit({
     credential: bearerToken(req.headers.authorization),
     role: route.role,
@@ -112,7 +147,7 @@ async function proxy(req: FastifyRequest, reply: FastifyReply, route: GatewayRou
     retryable,
     clientGone: clientGone.signal,
   });
-  req.log = req.log.child({ upstream: instance.instanceId });
+  answeredBy(instance.instanceId);
 
   const headers = downstreamResponseHeaders(response.headers);
   const vary = mergeVary(reply.getHeader('vary'), headers.vary);
@@ -124,6 +159,23 @@ async function proxy(req: FastifyRequest, reply: FastifyReply, route: GatewayRou
   if (req.method === 'HEAD' || BODILESS.has(response.statusCode)) {
     await response.body.dump();
     return reply.send();
+  }
+  // A small body of known length is read whole and sent in one write: piping it through streams cost
+  // more than the rest of the proxying (docs/performance.md). Larger or open-ended ones (event streams)
+  // are streamed as they come.
+  if (Number(response.headers['content-length']) <= WHOLE_BODY_BYTES) {
+    let bytes: ArrayBuffer;
+    try {
+      bytes = await response.body.arrayBuffer();
+    } catch (error) {
+      if (clientGone.signal.aborted) throw clientClosed();
+      throw serviceUnavailable(
+        route,
+        'upstream-unavailable',
+        `the answer broke off (${(error as Error).message})`,
+      );
+    }
+    return reply.send(Buffer.from(bytes));
   }
   return reply.send(response.body);
 }
