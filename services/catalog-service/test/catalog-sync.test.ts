@@ -88,6 +88,16 @@ describe('catalog follows product-service', () => {
       (hit) => hit,
     );
 
+    // The cached bytes carry a strong ETag: a client holding them gets 304 without a body.
+    const etag = first.headers.get('etag')!;
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const ifNoneMatch = (tag: string) =>
+      call(c, 'GET', `/api/catalog/products/${created.id}`, { headers: { 'if-none-match': tag } });
+    const unchanged = await ifNoneMatch(etag);
+    expect(unchanged.status).toBe(304);
+    expect(unchanged.body).toBe('');
+    expect((await ifNoneMatch(`"other", W/${etag}`)).status).toBe(304);
+
     // Change name and price: the cached detail must be replaced (TTL is an hour).
     await call(p, 'PUT', `/api/admin/products/${created.id}`, {
       body: { ...body, name: '투웨이 후드 집업 (리뉴얼)', salePrice: 35_000 },
@@ -98,6 +108,11 @@ describe('catalog follows product-service', () => {
     );
     expect(changed.body.salePrice).toBe(35_000);
     expect(changed.body.discountRate).toBe(28);
+    // The old tag no longer matches: the changed detail comes whole, under a new tag.
+    expect(changed.headers.get('etag')).not.toBe(etag);
+    const refreshed = await ifNoneMatch(etag);
+    expect(refreshed.status).toBe(200);
+    expect(refreshed.body.name).toBe('투웨이 후드 집업 (리뉴얼)');
   });
 
   it('carries stock changes: SOLD_OUT at zero, back when restocked, and the inStock filter follows', async () => {

@@ -10,11 +10,12 @@ interface InvalidationMessage {
 }
 
 /**
- * Cache-aside for product details, invalidated by the events that change them. With the in-process
+ * Cache-aside for product details, kept as their JSON bodies (a hit is sent as it is, neither parsed
+ * nor serialised again), invalidated by the events that change them. With the in-process
  * LRU, invalidations are broadcast so every catalog instance drops its copy; Redis is shared, so a
  * delete there is enough. Each invalidation is repeated after `catalog.cache.redeleteMs`.
  */
-export class DetailCacheService<T> {
+export class DetailCacheService {
   private readonly timers = new Set<NodeJS.Timeout>();
   private subscription: Subscription | undefined;
   private readonly lookups: Counter<'result'>;
@@ -22,7 +23,7 @@ export class DetailCacheService<T> {
 
   constructor(
     private readonly ctx: ServiceContext<unknown>,
-    readonly cache: DetailCache<T>,
+    readonly cache: DetailCache<string>,
   ) {
     this.redeleteMs = ctx.config.number('catalog.cache.redeleteMs');
     this.lookups = new Counter({
@@ -42,14 +43,14 @@ export class DetailCacheService<T> {
     });
   }
 
-  static create<T>(ctx: ServiceContext<unknown>): DetailCacheService<T> {
+  static create(ctx: ServiceContext<unknown>): DetailCacheService {
     const redisUrl = ctx.config.optionalString('redis.url');
     const ttlSeconds = ctx.config.number('catalog.cache.ttlSeconds');
-    const cache: DetailCache<T> = redisUrl
-      ? new RedisCache<T>(redisUrl, ttlSeconds, ctx.config.string('catalog.cache.redisPrefix'), (error) =>
+    const cache: DetailCache<string> = redisUrl
+      ? new RedisCache(redisUrl, ttlSeconds, ctx.config.string('catalog.cache.redisPrefix'), (error) =>
           ctx.log.warn({ err: (error as Error).message }, 'redis cache error'),
         )
-      : new LruCache<T>(ctx.config.number('catalog.cache.maxEntries'), ttlSeconds * 1000);
+      : new LruCache<string>(ctx.config.number('catalog.cache.maxEntries'), ttlSeconds * 1000);
     return new DetailCacheService(ctx, cache);
   }
 
@@ -70,7 +71,7 @@ export class DetailCacheService<T> {
     await this.cache.close();
   }
 
-  async getOrLoad(id: number, load: () => Promise<T | undefined>): Promise<T | undefined> {
+  async getOrLoad(id: number, load: () => Promise<string | undefined>): Promise<string | undefined> {
     const cached = await this.cache.get(id);
     this.lookups.inc({ result: cached ? 'hit' : 'miss' });
     if (cached) return cached;

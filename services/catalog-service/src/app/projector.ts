@@ -47,7 +47,7 @@ export class CatalogProjector {
 
   constructor(
     ctx: ServiceContext<CatalogDb>,
-    private readonly cache: DetailCacheService<unknown>,
+    private readonly cache: DetailCacheService,
   ) {
     const registers = [ctx.metrics.registry];
     this.lag = new Histogram({

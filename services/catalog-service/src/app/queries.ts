@@ -154,7 +154,7 @@ const CARD_COLUMNS = [
 export class CatalogQueries {
   constructor(
     private readonly db: Kysely<CatalogDb>,
-    private readonly cache: DetailCacheService<ProductDetail>,
+    private readonly cache: DetailCacheService,
   ) {}
 
   /** The category and all its descendants (the category alone when unknown: an empty result). */
@@ -337,11 +337,18 @@ export class CatalogQueries {
       .slice(0, limit);
   }
 
-  /** Displayed, active products only (404 otherwise), served from the cache when it has them. */
-  async detail(id: number): Promise<ProductDetail> {
-    const detail = await this.cache.getOrLoad(id, () => this.loadDetail(id));
-    if (!detail) throw notFound(`Product ${id} is not in the catalog`);
-    return detail;
+  /**
+   * A displayed, active product's detail as its JSON body (404 otherwise), served from the cache when
+   * it has it. `serialise` is the route's own (schema) serialiser: the body is serialised once, when
+   * it is loaded, not on every hit.
+   */
+  async detailBody(id: number, serialise: (detail: ProductDetail) => string): Promise<string> {
+    const body = await this.cache.getOrLoad(id, async () => {
+      const detail = await this.loadDetail(id);
+      return detail && serialise(detail);
+    });
+    if (body === undefined) throw notFound(`Product ${id} is not in the catalog`);
+    return body;
   }
 
   private async loadDetail(id: number): Promise<ProductDetail | undefined> {

@@ -32,7 +32,7 @@ export class CatalogRebuild {
 
   constructor(
     private readonly ctx: ServiceContext<CatalogDb>,
-    private readonly cache: DetailCacheService<unknown>,
+    private readonly cache: DetailCacheService,
   ) {}
 
   async latest(): Promise<RebuildRun | undefined> {

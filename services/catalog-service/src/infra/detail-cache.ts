@@ -54,10 +54,10 @@ export class LruCache<T> implements DetailCache<T> {
 }
 
 /**
- * Redis (when `redis.url` is set): one JSON value per product with a TTL. Redis errors count as a
- * miss, so an outage slows the catalog down but never breaks it.
+ * Redis (when `redis.url` is set): one string value (a detail's JSON body) per product with a TTL.
+ * Redis errors count as a miss, so an outage slows the catalog down but never breaks it.
  */
-export class RedisCache<T> implements DetailCache<T> {
+export class RedisCache implements DetailCache<string> {
   readonly kind = 'redis' as const;
   private readonly redis: Redis;
 
@@ -75,18 +75,17 @@ export class RedisCache<T> implements DetailCache<T> {
     return `${this.prefix}${id}`;
   }
 
-  async get(id: number): Promise<T | undefined> {
+  async get(id: number): Promise<string | undefined> {
     try {
-      const raw = await this.redis.get(this.key(id));
-      return raw ? (JSON.parse(raw) as T) : undefined;
+      return (await this.redis.get(this.key(id))) ?? undefined;
     } catch (error) {
       this.onError(error);
       return undefined;
     }
   }
 
-  async set(id: number, value: T): Promise<void> {
-    await this.redis.set(this.key(id), JSON.stringify(value), 'EX', this.ttlSeconds).catch(this.onError);
+  async set(id: number, value: string): Promise<void> {
+    await this.redis.set(this.key(id), value, 'EX', this.ttlSeconds).catch(this.onError);
   }
 
   async delete(ids: number[]): Promise<void> {

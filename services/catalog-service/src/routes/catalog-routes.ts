@@ -1,3 +1,4 @@
+import { hash } from 'node:crypto';
 import {
   badRequest,
   notFound,
@@ -79,10 +80,25 @@ export function registerCatalogRoutes(app: ServiceApp, ctx: ServiceContext<Catal
         summary:
           'A displayed, active product with its option groups and SKUs with live stock (cached; events invalidate)',
         params: Type.Object({ id: Type.Integer({ minimum: 1 }) }),
-        response: { 200: ProductDetail, 404: ProblemSchema },
+        response: {
+          200: ProductDetail,
+          304: Type.Null({ description: 'Not modified: the ETag given in If-None-Match is current' }),
+          404: ProblemSchema,
+        },
       },
     },
-    async (req) => queries.detail(req.params.id),
+    async (req, reply) => {
+      // The route's own serialiser (its 200 schema), run once per load rather than on every hit.
+      const body = await queries.detailBody(req.params.id, (detail) => reply.serialize(detail) as string);
+      // A strong validator of the bytes: a client holding them gets 304 instead of the body again.
+      const etag = `"${hash('sha256', body, 'base64url').slice(0, 27)}"`;
+      reply.header('etag', etag);
+      // Sent without a payload (not `null`), so that no Content-Type claims a body.
+      if (matchesEntityTag(req.headers['if-none-match'], etag))
+        return reply.code(304).send(undefined as unknown as null);
+      // Already the 200 schema's serialisation: Fastify sends a string with a JSON type as it is.
+      return reply.type('application/json; charset=utf-8').send(body as never);
+    },
   );
 
   app.get(
@@ -127,4 +143,11 @@ export function registerCatalogRoutes(app: ServiceApp, ctx: ServiceContext<Catal
       return run;
     },
   );
+}
+
+/** `If-None-Match` (RFC 9110 §13.1.2): `*`, or a list holding the tag by weak comparison (`W/` aside). */
+function matchesEntityTag(ifNoneMatch: string | undefined, etag: string): boolean {
+  if (ifNoneMatch === undefined) return false;
+  if (ifNoneMatch.trim() === '*') return true;
+  return ifNoneMatch.split(',').some((tag) => tag.trim().replace(/^W\//, '') === etag);
 }
