@@ -62,10 +62,48 @@ export function generateDeploymentSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/** Most tokens remembered per second (minted, and verified), so a flood of distinct ones stays bounded. */
+const MEMO_LIMIT = 10_000;
+
+/**
+ * What one second's calls computed, by key: a token's claims only change from one second to the next
+ * (`iat`, `exp`), so within a second the same call has the same answer.
+ */
+class PerSecondMemo<T> {
+  private second = -1;
+  private current = new Map<string, T>();
+  private previous = new Map<string, T>();
+
+  /** `keepPrevious`: the last second's entries still count (a verified token is good for longer). */
+  get(key: string, now: number, keepPrevious: boolean): T | undefined {
+    this.advance(now);
+    return this.current.get(key) ?? (keepPrevious ? this.previous.get(key) : undefined);
+  }
+
+  set(key: string, now: number, value: T): void {
+    this.advance(now);
+    if (this.current.size < MEMO_LIMIT) this.current.set(key, value);
+  }
+
+  private advance(now: number): void {
+    if (now === this.second) return;
+    this.previous = now === this.second + 1 ? this.current : new Map();
+    this.current = new Map();
+    this.second = now;
+  }
+}
+
 export class DeploymentCredentials {
   private readonly signingKey: Buffer;
   private readonly verifyKeys: Buffer[];
   private readonly passwords: Buffer[];
+  /**
+   * Minting and verifying cost an HMAC and JSON work on every call between services (the gateway
+   * mints one per proxied request, and the upstream verifies it); the same token within a second is
+   * signed and checked once (docs/performance.md).
+   */
+  private readonly minted = new PerSecondMemo<string>();
+  private readonly verified = new PerSecondMemo<{ caller: Caller; exp: number; nbf: number | undefined }>();
 
   constructor(
     /** This service's name: `sub` of the tokens it sends, the audience it accepts. */
@@ -84,6 +122,16 @@ export class DeploymentCredentials {
    */
   mint(audience: string | string[], identity?: Identity, ttlSeconds = TOKEN_TTL_SECONDS): string {
     const now = Math.floor(Date.now() / 1000);
+    // Everything the token says: the same key within the same second is the same token.
+    const key = JSON.stringify([audience, ttlSeconds, identity?.userId, identity?.email, identity?.role]);
+    const known = this.minted.get(key, now, false);
+    if (known) return known;
+    const token = this.sign(audience, identity, ttlSeconds, now);
+    this.minted.set(key, now, token);
+    return token;
+  }
+
+  private sign(audience: string | string[], identity: Identity | undefined, ttlSeconds: number, now: number) {
     const claims: TokenClaims = { sub: this.service, aud: audience, iat: now, exp: now + ttlSeconds };
     if (identity) claims.user = { id: identity.userId, email: identity.email, role: identity.role };
     const signingInput = `${JWT_HEADER}.${base64url(JSON.stringify(claims))}`;
@@ -102,6 +150,28 @@ export class DeploymentCredentials {
    * order path ~8 % of order-service's CPU (docs/performance.md).
    */
   verify(token: string): Caller | undefined {
+    const nowMs = Date.now();
+    const second = Math.floor(nowMs / 1000);
+    let checked = this.verified.get(token, second, true);
+    if (!checked) {
+      checked = this.check(token);
+      if (!checked) return undefined;
+      this.verified.set(token, second, checked);
+    }
+    if (!this.current(checked, nowMs / 1000)) return undefined;
+    // A copy per request: a remembered caller is never shared with a handler that might change it.
+    const { service, identity } = checked.caller;
+    return { service, identity: identity && { ...identity } };
+  }
+
+  /** Within its life, with the allowed clock skew. */
+  private current(token: { exp: number; nbf: number | undefined }, now: number): boolean {
+    if (token.exp <= now - CLOCK_TOLERANCE_SECONDS) return false;
+    return token.nbf === undefined || token.nbf <= now + CLOCK_TOLERANCE_SECONDS;
+  }
+
+  /** Signature, header and claims; the time checks are the caller's (`current`). */
+  private check(token: string): { caller: Caller; exp: number; nbf: number | undefined } | undefined {
     const parts = token.split('.');
     if (parts.length !== 3) return undefined;
     const [header, body, signature] = parts as [string, string, string];
@@ -116,13 +186,7 @@ export class DeploymentCredentials {
     const payload = parseJson(body) as (Partial<TokenClaims> & { nbf?: unknown }) | undefined;
     if (!payload || typeof payload.sub !== 'string') return undefined;
     if (typeof payload.iat !== 'number' || typeof payload.exp !== 'number') return undefined;
-    const now = Date.now() / 1000;
-    if (payload.exp <= now - CLOCK_TOLERANCE_SECONDS) return undefined;
-    if (
-      payload.nbf !== undefined &&
-      (typeof payload.nbf !== 'number' || payload.nbf > now + CLOCK_TOLERANCE_SECONDS)
-    )
-      return undefined;
+    if (payload.nbf !== undefined && typeof payload.nbf !== 'number') return undefined;
     const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
     if (!audiences.includes(this.service)) return undefined;
     const user = payload.user;
@@ -130,7 +194,7 @@ export class DeploymentCredentials {
       user && typeof user === 'object' && typeof user.id === 'string' && asRole(user.role)
         ? { userId: user.id, email: typeof user.email === 'string' ? user.email : '', role: user.role }
         : undefined;
-    return { service: payload.sub, identity };
+    return { caller: { service: payload.sub, identity }, exp: payload.exp, nbf: payload.nbf };
   }
 
   /** `Authorization` for the config and discovery servers. */

@@ -6,7 +6,7 @@ import {
   type Service,
 } from '@sagamart/kit';
 import { asPlatform, asService, asUser, startTestService, TEST_DEPLOYMENT_SECRET } from '@sagamart/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 
 /**
  * Nothing is trusted for being on the same network (docs/adr/0005-service-credentials.md): a service
@@ -170,5 +170,48 @@ describe('kit: who may call a service', () => {
     expect((await get({ [SERVICE_TOKEN_HEADER]: signedBy('an-old-leak', 'rotated-service') })).status).toBe(
       401,
     );
+  });
+});
+
+/** Tokens are signed and checked once per second (docs/performance.md); that must not stretch their life. */
+describe('kit: remembered service tokens', () => {
+  const gateway = new DeploymentCredentials('gateway', { current: TEST_DEPLOYMENT_SECRET });
+  const catalog = new DeploymentCredentials('catalog-service', { current: TEST_DEPLOYMENT_SECRET });
+  const shopper = { userId: 'u-7', email: 'u7@example.com', role: 'USER' as const };
+  afterEach(() => vi.useRealTimers());
+
+  it('gives each caller its own token, and a fresh one once the second has passed', () => {
+    vi.useFakeTimers({ now: new Date('2026-12-05T00:00:00.100Z') });
+    const anonymous = gateway.mint('catalog-service');
+    expect(gateway.mint('catalog-service', shopper)).not.toBe(anonymous);
+    expect(gateway.mint(['catalog-service'])).not.toBe(anonymous);
+    expect(catalog.verify(gateway.mint('catalog-service', shopper))?.identity).toEqual(shopper);
+    expect(catalog.verify(anonymous)).toEqual({ service: 'gateway', identity: undefined });
+    vi.setSystemTime(new Date('2026-12-05T00:00:01.100Z'));
+    const next = gateway.mint('catalog-service');
+    expect(next).not.toBe(anonymous);
+    expect(catalog.verify(next)).toEqual({ service: 'gateway', identity: undefined });
+  });
+
+  it('refuses a verified token once it expires, and an altered copy of it at any time', () => {
+    vi.useFakeTimers({ now: new Date('2026-12-05T00:00:00.000Z') });
+    const token = gateway.mint('catalog-service', shopper, 1);
+    expect(catalog.verify(token)?.identity).toEqual(shopper);
+    const [header, body, signature] = token.split('.');
+    const claims = JSON.parse(Buffer.from(body!, 'base64url').toString());
+    const admin = Buffer.from(JSON.stringify({ ...claims, user: { ...claims.user, role: 'ADMIN' } }));
+    expect(catalog.verify(`${header}.${admin.toString('base64url')}.${signature}`)).toBeUndefined();
+    // Good until its life (1 s) and the clock tolerance (5 s) are over, though verified a moment ago.
+    vi.setSystemTime(new Date('2026-12-05T00:00:05.900Z'));
+    expect(catalog.verify(token)?.identity).toEqual(shopper);
+    vi.setSystemTime(new Date('2026-12-05T00:00:06.100Z'));
+    expect(catalog.verify(token)).toBeUndefined();
+  });
+
+  it('hands out a copy of the caller, so that one request cannot change another’s', () => {
+    const token = gateway.mint('catalog-service', shopper);
+    const first = catalog.verify(token)!;
+    first.identity!.role = 'ADMIN';
+    expect(catalog.verify(token)?.identity?.role).toBe('USER');
   });
 });
