@@ -87,7 +87,9 @@ async function proxy(
   // The access line (and any error logged) names the route and the upstream instance. One child
   // logger, and only when a line will be written: pino serialises a child's bindings as it makes it.
   let upstream: string | undefined;
+  let bound = false;
   const bindLog = () => {
+    bound = true;
     req.log = req.log.child(upstream ? { route: route.id, path, upstream } : { route: route.id, path });
   };
   try {
@@ -96,7 +98,7 @@ async function proxy(
       if (WRITES_ACCESS_LINE.has(req.log.level)) bindLog();
     });
   } catch (error) {
-    if (upstream === undefined) bindLog();
+    if (!bound) bindLog();
     throw error;
   }
 }
