@@ -233,6 +233,8 @@ export const en: Translation = {
   product: {
     soldOut: 'Sold out',
     regularPrice: 'Regular price ',
+    colours: '{{count}} colours: {{names}}',
+    moreColours: '+{{count}}',
   },
   productDetail: {
     images: 'Product images',

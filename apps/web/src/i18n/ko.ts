@@ -230,6 +230,8 @@ export const ko = {
   product: {
     soldOut: '품절',
     regularPrice: '정가 ',
+    colours: '색상 {{count}}가지: {{names}}',
+    moreColours: '+{{count}}',
   },
   productDetail: {
     images: '상품 이미지',
