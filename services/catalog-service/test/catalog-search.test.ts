@@ -280,6 +280,7 @@ describe('catalog search', () => {
         'basePrice',
         'categoryIds',
         'code',
+        'colours',
         'createdAt',
         'discountRate',
         'id',
@@ -290,6 +291,10 @@ describe('catalog search', () => {
         'status',
         'thumbnailUrl',
       ].sort(),
+    );
+    // The card carries its colour option's values, so a list draws and swatches products on its own.
+    expect(page.content.map((found: { colours: string[] }) => found.colours)).toEqual(
+      page.content.map(() => ['블랙', '화이트']),
     );
     expect((await call(c, 'GET', '/api/catalog/products?size=500', { headers: {} })).status).toBe(400);
   });

@@ -12,6 +12,7 @@ import {
   breadcrumb,
   type CategoryNode,
   type CategoryRow,
+  colourValues,
   discountRate,
   displayedTree,
   shopSkuStatus,
@@ -75,6 +76,7 @@ export interface ProductCard {
   salesCount: number;
   thumbnailUrl: string | null;
   categoryIds: number[];
+  colours: string[];
   createdAt: string | null;
 }
 
@@ -116,6 +118,7 @@ type ProductRow = Pick<
   | 'sales_count'
   | 'images'
   | 'category_ids'
+  | 'option_groups'
   | 'created_at'
 >;
 
@@ -132,6 +135,7 @@ function card(p: ProductRow): ProductCard {
     salesCount: p.sales_count,
     thumbnailUrl: p.images[0]?.url ?? null,
     categoryIds: p.category_ids.map(Number),
+    colours: colourValues(p.option_groups),
     createdAt: p.created_at?.toISOString() ?? null,
   };
 }
@@ -147,6 +151,7 @@ const CARD_COLUMNS = [
   'p.sales_count',
   'p.images',
   'p.category_ids',
+  'p.option_groups',
   'p.created_at',
 ] as const;
 
@@ -347,7 +352,7 @@ export class CatalogQueries {
   private async loadDetail(id: number): Promise<ProductDetail | undefined> {
     const product = await this.db
       .selectFrom('catalog_products as p')
-      .select([...CARD_COLUMNS, 'p.description', 'p.option_groups', 'p.updated_at'])
+      .select([...CARD_COLUMNS, 'p.description', 'p.updated_at'])
       .where('p.id', '=', id)
       .where('p.visible', '=', true)
       .executeTakeFirst();
