@@ -274,6 +274,15 @@ describe('catalog search', () => {
     expect(page.content).toHaveLength(5);
     const lastPage = await search(c, `size=5&page=${Math.ceil(total / 5) - 1}`);
     expect(lastPage.last).toBe(true);
+    // Past the last page: no product, and still the exact total (browsing and searching alike).
+    expect(await search(c, 'size=5&page=999')).toMatchObject({ content: [], totalElements: total });
+    const matches = (await search(c, `q=${encodeURIComponent('맨투맨')}&size=2`)).totalElements;
+    expect(matches).toBe(3);
+    expect(await search(c, `q=${encodeURIComponent('맨투맨')}&size=2&page=5`)).toMatchObject({
+      content: [],
+      totalElements: matches,
+      totalPages: 2,
+    });
     const card = page.content[0];
     expect(Object.keys(card).sort()).toEqual(
       [
