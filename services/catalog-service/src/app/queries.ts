@@ -19,6 +19,7 @@ import {
 } from '../domain/search-terms.ts';
 import type { CatalogDb } from '../infra/schema.ts';
 import type { DetailCacheService } from './detail-cache.ts';
+import type { SearchCache } from './search-cache.ts';
 
 /** Sort fields: `relevance` ranks matches of q (see relevance); the others are card fields. */
 export type SortField = 'relevance' | 'price' | 'createdAt' | 'salesCount' | 'name';
@@ -163,6 +164,7 @@ export class CatalogQueries {
   constructor(
     private readonly db: Kysely<CatalogDb>,
     private readonly cache: DetailCacheService<ProductDetail>,
+    private readonly searchCache: SearchCache<Page<ProductCard>>,
   ) {}
 
   /** The category and all its descendants (the category alone when unknown: an empty result). */
@@ -177,6 +179,21 @@ export class CatalogQueries {
     return result.rows.length ? result.rows.map((r) => Number(r.id)) : [categoryId];
   }
 
+  /** A page of cards, from the search cache while the read model has not changed since (see SearchCache). */
+  search(query: SearchQuery): Promise<Page<ProductCard>> {
+    const key = JSON.stringify([
+      normalizeQuery(query.q),
+      query.categoryId,
+      query.minPrice,
+      query.maxPrice,
+      query.inStock === true,
+      query.sort ?? [],
+      query.page,
+      query.size,
+    ]);
+    return this.searchCache.getOrLoad(key, () => this.searchDatabase(query));
+  }
+
   /**
    * One statement per search, the page and its exact total together. With q, the matches are found once
    * (`matched`: ids and sort keys only), counted, and sorted; only the page's rows are then read in
@@ -185,7 +202,7 @@ export class CatalogQueries {
    * popular) and stop after its rows, so the count stays a separate scalar subquery of the same
    * statement.
    */
-  async search(query: SearchQuery): Promise<Page<ProductCard>> {
+  private async searchDatabase(query: SearchQuery): Promise<Page<ProductCard>> {
     const q = normalizeQuery(query.q);
     const words = queryWords(q);
     const where: Sql[] = [sql`p.visible`];

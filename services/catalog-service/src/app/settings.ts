@@ -14,6 +14,12 @@ export const catalogDefaults = {
       /** Key prefix in Redis (one per environment sharing a Redis); versioned with the detail's shape. */
       redisPrefix: 'sagamart:catalog:product-detail:v2:',
     },
+    searchCache: {
+      /** Search pages kept in each instance (0 turns the cache off). */
+      maxEntries: 1_000,
+      /** Upper bound on staleness should a generation advance ever be lost. */
+      ttlSeconds: 60,
+    },
     rebuild: {
       /** Products per full-sync page read from product-service. */
       pageSize: 250,
