@@ -7,6 +7,10 @@
  * loader (same rules, no events) and the catalog is then rebuilt from product-service's full-sync API.
  * The gateway's rate limit is lifted for the run: the bench measures routing cost, not the limiter.
  *
+ * Each measured run also prints the CPU it cost per request (process CPU time from /proc): catalog-service,
+ * the gateway when it is in the path, and PostgreSQL (the embedded server; on DATABASE_URL only the
+ * backends of the catalog's database). Unlike req/s, these hold on a busy machine.
+ *
  * Knobs: BENCH_PRODUCTS (10000), BENCH_REQUESTS per run (3000), BENCH_CONCURRENCY (32), and
  * BENCH_KEEP_DATABASES=1 to keep the bench databases on DATABASE_URL for a look with EXPLAIN.
  */
@@ -19,6 +23,7 @@ import { startEmbeddedPostgres } from '@sagamart/launcher/embedded-postgres';
 import pg from 'pg';
 import { Pool } from 'undici';
 import { type BulkProduct, bulkLoadProducts, type ProductDb } from '../services/product-service/src/index.ts';
+import { cpuMs, postgresServerCpuMs, postmasterBelow, sampleBackendCpu } from './proc.ts';
 import {
   type Child,
   freePort,
@@ -40,6 +45,8 @@ interface RunResult {
   rps: number;
   p50: number;
   p99: number;
+  /** CPU ms per request: the services in the path, then PostgreSQL. */
+  cpu: Array<[string, number]>;
 }
 
 interface CategoryNode {
@@ -163,7 +170,34 @@ async function measure(
   await pool.close();
   latencies.sort();
   const at = (q: number) => latencies[Math.min(requests - 1, Math.floor(q * requests))]!;
-  return { scenario, target, requests, errors, rps: requests / seconds, p50: at(0.5), p99: at(0.99) };
+  return {
+    scenario,
+    target,
+    requests,
+    errors,
+    rps: requests / seconds,
+    p50: at(0.5),
+    p99: at(0.99),
+    cpu: [],
+  };
+}
+
+/** Runs `run` and adds the CPU each process (and PostgreSQL) spent during it, per request. */
+async function withCpu(
+  processes: Array<[string, number | undefined]>,
+  postgres: () => { stop(): Promise<number> },
+  run: () => Promise<RunResult>,
+): Promise<RunResult> {
+  const before = processes.map(([, pid]) => cpuMs(pid));
+  const database = postgres();
+  const result = await run();
+  const postgresMs = await database.stop();
+  const per = (ms: number) => ms / result.requests;
+  result.cpu = [
+    ...processes.map(([name, pid], i): [string, number] => [name, per(cpuMs(pid) - before[i]!)]),
+    ['PostgreSQL', per(postgresMs)],
+  ];
+  return result;
 }
 
 export async function runCatalogBench(): Promise<void> {
@@ -174,6 +208,7 @@ export async function runCatalogBench(): Promise<void> {
   const started = Date.now();
   const children: Child[] = [];
   let stopPostgres: (() => Promise<void>) | undefined;
+  let admin: pg.Client | undefined;
   let serverUrl = process.env.DATABASE_URL;
   const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
   const names = {
@@ -294,6 +329,25 @@ export async function runCatalogBench(): Promise<void> {
     ];
     const targets: Array<[RunResult['target'], string]> = [['direct', catalog.url]];
     if (gateway) targets.push(['gateway', gateway.url]);
+    const inPath = (target: RunResult['target']): Array<[string, number | undefined]> => [
+      ['catalog-service', catalog.process.pid],
+      ...(target === 'gateway' && gateway
+        ? [['gateway', gateway.process.pid] as [string, number | undefined]]
+        : []),
+    ];
+    // The embedded server is ours alone; a shared one's CPU is counted for the catalog's backends.
+    const postmaster = stopPostgres ? postmasterBelow(process.pid) : undefined;
+    if (!postmaster) {
+      admin = new pg.Client({ connectionString: serverUrl });
+      await admin.connect();
+    }
+    const postgresCpu = () => {
+      if (postmaster) {
+        const start = postgresServerCpuMs(postmaster);
+        return { stop: async () => postgresServerCpuMs(postmaster) - start };
+      }
+      return sampleBackendCpu(admin!, [names.catalog]);
+    };
 
     const results: RunResult[] = [];
     for (const scenario of scenarios) {
@@ -310,7 +364,11 @@ export async function runCatalogBench(): Promise<void> {
           concurrency,
         );
       for (const [target, origin] of targets) {
-        results.push(await measure(scenario.name, target, origin, scenario.path, requests, concurrency));
+        results.push(
+          await withCpu(inPath(target), postgresCpu, () =>
+            measure(scenario.name, target, origin, scenario.path, requests, concurrency),
+          ),
+        );
       }
     }
 
@@ -322,6 +380,13 @@ export async function runCatalogBench(): Promise<void> {
     for (const r of results) {
       log(
         `${r.scenario.padEnd(9)} ${r.target.padEnd(8)} ${r.rps.toFixed(0).padStart(7)} ${r.p50.toFixed(1).padStart(9)} ${r.p99.toFixed(1).padStart(8)} ${String(r.errors).padStart(8)}`,
+      );
+    }
+    log('');
+    log('CPU ms per request (process CPU time; robust on a busy machine)');
+    for (const r of results) {
+      log(
+        `${r.scenario.padEnd(9)} ${r.target.padEnd(8)} ${r.cpu.map(([name, ms]) => `${name} ${ms.toFixed(3)}`).join(', ')}`,
       );
     }
     if (gateway) {
@@ -341,6 +406,7 @@ export async function runCatalogBench(): Promise<void> {
     }
     log(`\ndone in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   } finally {
+    await admin?.end().catch(() => {});
     for (const child of children.reverse()) await stopService(child).catch(() => {});
     if (stopPostgres) {
       await stopPostgres().catch(() => {});
