@@ -1,8 +1,11 @@
 import {
   currentTraceId,
+  type Expression,
   type Kysely,
   type MessagingTables,
+  type RawBuilder,
   type Selectable,
+  sql,
   type Transaction,
 } from '@sagamart/kit';
 import type { OrderStatus } from '../domain/order-status.ts';
@@ -15,6 +18,21 @@ export type Trx = Transaction<OrderDb & MessagingTables>;
 export type OrderRow = Selectable<OrderDb['orders']>;
 export type ItemRow = Selectable<OrderDb['order_items']>;
 export type SagaRow = Selectable<OrderDb['sagas']>;
+
+/** A row as json_agg gives it: timestamps are ISO strings (bigints are numbers, as our parser makes them). */
+export type Json<Row> = {
+  [K in keyof Row]: Row[K] extends Date ? string : Row[K] extends Date | null ? string | null : Row[K];
+};
+
+/**
+ * The rows of a sub-select as one JSON array column (`[]` when none), in the given column's order:
+ * a parent and its children in one statement.
+ */
+export function jsonRows<Row>(rows: Expression<unknown>, orderBy: string): RawBuilder<Row[]> {
+  return sql<
+    Row[]
+  >`(select coalesce(json_agg(r order by ${sql.ref(`r.${orderBy}`)}), '[]') from ${rows} as r)`;
+}
 
 export function sagaState(row: SagaRow): SagaState {
   return { phase: row.phase, steps: row.steps, cursor: row.cursor, compensations: row.compensations };
