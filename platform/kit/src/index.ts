@@ -13,11 +13,13 @@ export {
 } from './credentials.ts';
 export {
   databaseUrl,
+  type Expression,
   ensureDatabase,
   type Generated,
   type Kysely,
   type Migration,
   openDatabase,
+  type RawBuilder,
   type Selectable,
   sql,
   type Transaction,
