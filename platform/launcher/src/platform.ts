@@ -148,6 +148,17 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const discoveryUrl = `http://127.0.0.1:${8761 + offset}`;
   const gatewayUrl = `http://127.0.0.1:${8080 + offset}`;
 
+  // One process per service runs compiled JavaScript (docs/adr/0008); SAGAMART_RUN_TS=1 runs the
+  // sources through tsx instead, and so does a build that fails (with a warning). The build runs
+  // while PostgreSQL starts.
+  const compiling =
+    !options.inProcess && process.env.SAGAMART_RUN_TS !== '1'
+      ? compileServices(services).catch((error: Error) => {
+          log(`Could not compile the services (${error.message}); running their sources through tsx.`);
+          return new Map<string, string>();
+        })
+      : Promise.resolve(new Map<string, string>());
+
   let postgres: EmbeddedPostgresServer | undefined;
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
@@ -211,15 +222,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     },
   };
 
-  // One process per service runs compiled JavaScript (docs/adr/0008); SAGAMART_RUN_TS=1 runs the
-  // sources through tsx instead, and so does a build that fails (with a warning).
-  let compiled = new Map<string, string>();
-  if (!options.inProcess && process.env.SAGAMART_RUN_TS !== '1') {
-    compiled = await compileServices(services).catch((error: Error) => {
-      log(`Could not compile the services (${error.message}); running their sources through tsx.`);
-      return new Map<string, string>();
-    });
-  }
+  const compiled = await compiling;
 
   const waitUntilReady = (entry: Instance) =>
     waitFor(`${entry.label} to be ready`, async () => {
