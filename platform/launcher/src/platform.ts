@@ -14,7 +14,7 @@ import {
   startPostgresHost,
   stopProcess,
 } from './processes.ts';
-import { compileServices } from './service-build.ts';
+import { compileServicesAside } from './service-build.ts';
 import { findServices, repoRoot, type ServicePackage, tiers } from './services.ts';
 
 export interface PlatformOptions {
@@ -153,7 +153,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   // while PostgreSQL starts.
   const compiling =
     !options.inProcess && process.env.SAGAMART_RUN_TS !== '1'
-      ? compileServices(services).catch((error: Error) => {
+      ? compileServicesAside(services).catch((error: Error) => {
           log(`Could not compile the services (${error.message}); running their sources through tsx.`);
           return new Map<string, string>();
         })
