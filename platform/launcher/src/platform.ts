@@ -2,6 +2,12 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import {
+  databaseUrl as databaseNamed,
+  ensureDatabase,
+  PostgresTransport,
+  type Transport,
+} from '@sagamart/kit';
+import {
   credentialsFile,
   type DeploymentLogin,
   deploymentLogin,
@@ -191,6 +197,21 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     instances.find((i) => i.service.name === name && i.index === index);
   let stopping = false;
   const inProcess: Array<{ stop(): Promise<void> }> = [];
+  // In one process the services share one PostgreSQL queue transport: one LISTEN connection and one
+  // pool on the bus database instead of one of each per service (PostgreSQL backends are most of
+  // --in-process's memory). Not with a broker or a bus database of their own (tests).
+  let sharedTransport: Transport | undefined;
+  if (options.inProcess && !env.AMQP_URL && !env.BUS_DATABASE) {
+    const bus = 'sagamart_bus';
+    await ensureDatabase(databaseUrl, bus);
+    sharedTransport = new PostgresTransport({
+      url: databaseNamed(databaseUrl, bus),
+      poolSize: 8,
+      onError: (error) => {
+        if (!options.quiet) log(`[transport] WARN ${(error as Error).message ?? String(error)}`);
+      },
+    });
+  }
 
   // Every service exports its spans to the platform's trace-server, unless TRACING_ZIPKIN_URL names
   // another collector (a real Zipkin, Jaeger's Zipkin endpoint). The trace-server exports nothing.
@@ -240,7 +261,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
           stop(): Promise<void>;
         };
       };
-      const service = factory({ env: { ...process.env, ...serviceEnv(s, entry.index) } });
+      const service = factory({
+        env: { ...process.env, ...serviceEnv(s, entry.index) },
+        ...(sharedTransport ? { transport: sharedTransport } : {}),
+      });
       entry.url = await service.start();
       inProcess.push(service);
     } else {
@@ -259,6 +283,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     stopping = true;
     if (options.inProcess) {
       for (const service of inProcess.reverse()) await service.stop().catch(() => {});
+      await sharedTransport?.close().catch(() => {});
     } else {
       // Reverse tier order: callers first, the registry and config server last.
       for (const group of tiers(services).reverse()) {

@@ -45,6 +45,8 @@ export interface PostgresTransportOptions {
    * bounds how long a consumer waits for a notification lost with a healthy connection.
    */
   listenedPollMs?: number;
+  /** Connections for claims, acks, publishes and broadcasts (4); more when several services share it. */
+  poolSize?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -77,7 +79,7 @@ export class PostgresTransport implements Transport {
   });
 
   constructor(private readonly options: PostgresTransportOptions) {
-    this.pool = new pg.Pool({ connectionString: options.url, max: 4 });
+    this.pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 4 });
     this.pool.on('error', (error) => this.onError(error));
     this.leaseMs = options.leaseMs ?? 30_000;
     this.pollMs = options.pollMs ?? 1_000;
