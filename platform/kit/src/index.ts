@@ -25,6 +25,7 @@ export {
   type Transaction,
 } from './db.ts';
 export type { Discovery, InstanceStatus, ServiceInstance } from './discovery.ts';
+export { REGISTRY_VERSION_HEADER } from './discovery.ts';
 export {
   type EventContext,
   type EventHandler,
