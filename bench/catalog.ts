@@ -7,14 +7,14 @@
  * loader (same rules, no events) and the catalog is then rebuilt from product-service's full-sync API.
  * The gateway's rate limit is lifted for the run: the bench measures routing cost, not the limiter.
  *
- * Besides req/s and latency it prints each service process's CPU microseconds per request of every
- * measured run (process CPU time from /proc over the run's requests): unlike req/s, that figure holds
- * on a loaded machine. The gateway's own cost per proxied request is its row in the gateway run.
+ * Each measured run also prints the CPU it cost per request (process CPU time from /proc): catalog-service,
+ * the gateway when it is in the path, and PostgreSQL (the embedded server; on DATABASE_URL only the
+ * backends of the catalog's database). Unlike req/s, these hold on a busy machine.
  *
  * Knobs: BENCH_PRODUCTS (10000), BENCH_REQUESTS per run (3000), BENCH_CONCURRENCY (32),
  * BENCH_KEEP_DATABASES=1 to keep the bench databases on DATABASE_URL for a look with EXPLAIN, and
- * BENCH_CPU_PROF_DIR for CPU profiles of every service (support.ts), BENCH_SCENARIOS=detail (or
- * search) to run one scenario, so that a profile holds only its requests.
+ * BENCH_SCENARIOS=detail (or search) to run one scenario, so that a BENCH_CPU_PROF_DIR profile
+ * (support.ts) holds only its requests.
  */
 import { existsSync } from 'node:fs';
 import { mkdtemp } from 'node:fs/promises';
@@ -25,7 +25,7 @@ import { startEmbeddedPostgres } from '@sagamart/launcher/embedded-postgres';
 import pg from 'pg';
 import { Pool } from 'undici';
 import { type BulkProduct, bulkLoadProducts, type ProductDb } from '../services/product-service/src/index.ts';
-import { cpuMs } from './proc.ts';
+import { cpuMs, postgresServerCpuMs, postmasterBelow, sampleBackendCpu } from './proc.ts';
 import {
   type Child,
   freePort,
@@ -47,8 +47,8 @@ interface RunResult {
   rps: number;
   p50: number;
   p99: number;
-  /** CPU microseconds per request of each service process over the run. */
-  cpuUsPerRequest: Array<[string, number]>;
+  /** CPU ms per request: the services in the path, then PostgreSQL. */
+  cpu: Array<[string, number]>;
 }
 
 interface CategoryNode {
@@ -137,10 +137,7 @@ function benchProducts(count: number, leaves: number[]): BulkProduct[] {
   });
 }
 
-/**
- * `requests` GETs over `concurrency` keep-alive connections; latency per request, rps over the whole
- * run, and the CPU time each of `processes` spent over the run per request.
- */
+/** `requests` GETs over `concurrency` keep-alive connections; latency per request, rps over the whole run. */
 async function measure(
   scenario: string,
   target: RunResult['target'],
@@ -148,10 +145,8 @@ async function measure(
   pathOf: (i: number) => string,
   requests: number,
   concurrency: number,
-  processes: Child[] = [],
 ): Promise<RunResult> {
   const pool = new Pool(origin, { connections: concurrency, keepAliveTimeout: 30_000 });
-  const cpuBefore = processes.map((child) => cpuMs(child.process.pid));
   const latencies = new Float64Array(requests);
   let next = 0;
   let errors = 0;
@@ -174,10 +169,6 @@ async function measure(
     }),
   );
   const seconds = (performance.now() - started) / 1000;
-  const cpuUsPerRequest = processes.map((child, i): [string, number] => [
-    child.name,
-    ((cpuMs(child.process.pid) - cpuBefore[i]!) * 1000) / requests,
-  ]);
   await pool.close();
   latencies.sort();
   const at = (q: number) => latencies[Math.min(requests - 1, Math.floor(q * requests))]!;
@@ -189,8 +180,26 @@ async function measure(
     rps: requests / seconds,
     p50: at(0.5),
     p99: at(0.99),
-    cpuUsPerRequest,
+    cpu: [],
   };
+}
+
+/** Runs `run` and adds the CPU each process (and PostgreSQL) spent during it, per request. */
+async function withCpu(
+  processes: Array<[string, number | undefined]>,
+  postgres: () => { stop(): Promise<number> },
+  run: () => Promise<RunResult>,
+): Promise<RunResult> {
+  const before = processes.map(([, pid]) => cpuMs(pid));
+  const database = postgres();
+  const result = await run();
+  const postgresMs = await database.stop();
+  const per = (ms: number) => ms / result.requests;
+  result.cpu = [
+    ...processes.map(([name, pid], i): [string, number] => [name, per(cpuMs(pid) - before[i]!)]),
+    ['PostgreSQL', per(postgresMs)],
+  ];
+  return result;
 }
 
 export async function runCatalogBench(): Promise<void> {
@@ -201,6 +210,7 @@ export async function runCatalogBench(): Promise<void> {
   const started = Date.now();
   const children: Child[] = [];
   let stopPostgres: (() => Promise<void>) | undefined;
+  let admin: pg.Client | undefined;
   let serverUrl = process.env.DATABASE_URL;
   const suffix = `${Date.now().toString(36)}${Math.floor(Math.random() * 1e6).toString(36)}`;
   const names = {
@@ -322,8 +332,26 @@ export async function runCatalogBench(): Promise<void> {
     ].filter((scenario) => !only || only.includes(scenario.name));
     const targets: Array<[RunResult['target'], string]> = [['direct', catalog.url]];
     if (gateway) targets.push(['gateway', gateway.url]);
+    const inPath = (target: RunResult['target']): Array<[string, number | undefined]> => [
+      ['catalog-service', catalog.process.pid],
+      ...(target === 'gateway' && gateway
+        ? [['gateway', gateway.process.pid] as [string, number | undefined]]
+        : []),
+    ];
+    // The embedded server is ours alone; a shared one's CPU is counted for the catalog's backends.
+    const postmaster = stopPostgres ? postmasterBelow(process.pid) : undefined;
+    if (!postmaster) {
+      admin = new pg.Client({ connectionString: serverUrl });
+      await admin.connect();
+    }
+    const postgresCpu = () => {
+      if (postmaster) {
+        const start = postgresServerCpuMs(postmaster);
+        return { stop: async () => postgresServerCpuMs(postmaster) - start };
+      }
+      return sampleBackendCpu(admin!, [names.catalog]);
+    };
 
-    const measured = [catalog, ...(gateway ? [gateway] : [])];
     const results: RunResult[] = [];
     for (const scenario of scenarios) {
       // Warm-up (not measured): the whole request sequence once, so both measured runs meet the same
@@ -340,7 +368,9 @@ export async function runCatalogBench(): Promise<void> {
         );
       for (const [target, origin] of targets) {
         results.push(
-          await measure(scenario.name, target, origin, scenario.path, requests, concurrency, measured),
+          await withCpu(inPath(target), postgresCpu, () =>
+            measure(scenario.name, target, origin, scenario.path, requests, concurrency),
+          ),
         );
       }
     }
@@ -349,12 +379,17 @@ export async function runCatalogBench(): Promise<void> {
     log(
       `catalog bench: ${visible.totalElements.toLocaleString()} products, ${requests.toLocaleString()} requests per run, ${concurrency} connections`,
     );
-    const cpuColumns = measured.map((child) => `${child.name} CPU µs/req`);
-    log(`scenario  target    req/s     p50 ms   p99 ms   errors   ${cpuColumns.join('   ')}`);
+    log('scenario  target    req/s     p50 ms   p99 ms   errors');
     for (const r of results) {
-      const cpu = r.cpuUsPerRequest.map(([, us], i) => us.toFixed(0).padStart(cpuColumns[i]!.length));
       log(
-        `${r.scenario.padEnd(9)} ${r.target.padEnd(8)} ${r.rps.toFixed(0).padStart(7)} ${r.p50.toFixed(1).padStart(9)} ${r.p99.toFixed(1).padStart(8)} ${String(r.errors).padStart(8)}   ${cpu.join('   ')}`,
+        `${r.scenario.padEnd(9)} ${r.target.padEnd(8)} ${r.rps.toFixed(0).padStart(7)} ${r.p50.toFixed(1).padStart(9)} ${r.p99.toFixed(1).padStart(8)} ${String(r.errors).padStart(8)}`,
+      );
+    }
+    log('');
+    log('CPU ms per request (process CPU time; robust on a busy machine)');
+    for (const r of results) {
+      log(
+        `${r.scenario.padEnd(9)} ${r.target.padEnd(8)} ${r.cpu.map(([name, ms]) => `${name} ${ms.toFixed(3)}`).join(', ')}`,
       );
     }
     if (gateway) {
@@ -365,12 +400,6 @@ export async function runCatalogBench(): Promise<void> {
         log(
           `${scenario.name}: through the gateway ${(via.rps / direct.rps).toFixed(2)}× the direct throughput, p99 ${(via.p99 / direct.p99).toFixed(2)}× the direct p99`,
         );
-        const cpuOf = (r: RunResult, name: string) => r.cpuUsPerRequest.find(([n]) => n === name)![1];
-        const gatewayUs = cpuOf(via, 'gateway');
-        const catalogUs = cpuOf(direct, 'catalog-service');
-        log(
-          `${scenario.name}: gateway CPU ${gatewayUs.toFixed(0)} µs per proxied request, ${(gatewayUs / catalogUs).toFixed(2)}× catalog-service's ${catalogUs.toFixed(0)} µs per direct request`,
-        );
       }
     }
     const failed = results.filter((r) => r.errors > 0);
@@ -380,6 +409,7 @@ export async function runCatalogBench(): Promise<void> {
     }
     log(`\ndone in ${((Date.now() - started) / 1000).toFixed(0)} s`);
   } finally {
+    await admin?.end().catch(() => {});
     for (const child of children.reverse()) await stopService(child).catch(() => {});
     if (stopPostgres) {
       await stopPostgres().catch(() => {});

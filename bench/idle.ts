@@ -28,7 +28,9 @@ async function launch(dataDir: string, inProcess: boolean): Promise<Launched> {
   // The default embedded platform, whatever this shell points at.
   for (const key of ['DATABASE_URL', 'AMQP_URL', 'REDIS_URL', 'TRACING_ZIPKIN_URL', 'SAGAMART_SERVICES'])
     delete env[key];
+  // As package.json's "start" script runs it.
   const args = [
+    '--max-semi-space-size=2',
     '--import',
     'tsx',
     join(root, 'platform/launcher/src/main.ts'),

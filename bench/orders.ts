@@ -192,8 +192,9 @@ export async function orderLoad(
         if (i >= orders) return;
         try {
           latencies.push(await placeAndPay(i));
-        } catch {
-          failed++;
+        } catch (error) {
+          // The first few reasons, so a failed run says why.
+          if (++failed <= 3) console.error(`order ${i} failed: ${(error as Error).message.slice(0, 300)}`);
         }
       }
     }),

@@ -122,6 +122,8 @@ describe('catalog', { timeout: 600_000 }, () => {
       const results = shopper.getByRole('list', { name: 'Products' });
       await results.getByRole('link', { name: productName }).waitFor();
       assert.equal(await results.getByTestId('product-card').count(), 1);
+      // The card names the colours it comes in, from the search answer alone.
+      await results.getByTestId('colour-swatches').getByText('2 colours: 블랙, 화이트').waitFor();
       await results.getByRole('link', { name: productName }).click();
 
       // The detail page: sanitized description, options resolving to a SKU with its price and stock.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
-import type { Page } from 'playwright-core';
+import type { Page, Request } from 'playwright-core';
 import { collectPageErrors, newShopContext, screenshotOnFailure } from './support/browser.ts';
 import {
   DESKTOP,
@@ -65,7 +65,13 @@ describe('the shopper journey, Korean first', { timeout: 900_000 }, () => {
         await page.getByRole('list', { name: '신상품' }).getByTestId('product-card').first().waitFor();
         await look('home');
 
-        // Search in Korean.
+        // Search in Korean. The result cards come with their colours: no product's detail is read for them.
+        const detailReads: string[] = [];
+        const noteDetailRead = (request: Request) => {
+          if (/^\/api\/catalog\/products\/\d+$/.test(new URL(request.url()).pathname))
+            detailReads.push(request.url());
+        };
+        page.on('request', noteDetailRead);
         const search = page.getByRole('combobox', { name: '상품 검색' }).locator('visible=true').first();
         await search.fill('맨투맨');
         await search.press('Enter');
@@ -75,6 +81,16 @@ describe('the shopper journey, Korean first', { timeout: 900_000 }, () => {
         const results = page.getByRole('list', { name: '상품 목록' });
         await results.getByTestId('product-card').first().waitFor();
         assert.match((await results.textContent()) ?? '', /맨투맨/);
+        // Every card has its drawn picture once the category tree is in (the only other request).
+        const cardCount = await results.getByTestId('product-card').count();
+        await results
+          .getByTestId('product-card')
+          .locator('img')
+          .nth(cardCount - 1)
+          .waitFor({ state: 'attached' });
+        assert.equal(await results.getByTestId('product-card').locator('img').count(), cardCount);
+        page.off('request', noteDetailRead);
+        assert.deepEqual(detailReads, [], 'the list reads no product details');
         await look('search');
 
         // A product: the picture follows the colour chosen.

@@ -46,3 +46,11 @@ export function isValidPhone(phone: string): boolean {
 export function isValidName(name: string): boolean {
   return name.length <= NAME_MAX_LENGTH && NAME_PATTERN.test(name);
 }
+
+/**
+ * The option group that holds a product's colour (색상, 컬러, 색깔, color or colour): the catalog lists
+ * its values on every card, and the shop draws pictures in them.
+ */
+export function isColourOption(groupName: string): boolean {
+  return /색상|컬러|색깔|colou?r/i.test(groupName);
+}

@@ -1,9 +1,11 @@
 import {
+  type Expression,
   type Generated,
   Kysely,
   type Migration,
   Migrator,
   PostgresDialect,
+  type RawBuilder,
   type Selectable,
   sql,
   type Transaction,
@@ -11,7 +13,16 @@ import {
 import pg from 'pg';
 import { recordQueryTime } from './tracing.ts';
 
-export { type Generated, type Kysely, type Migration, type Selectable, sql, type Transaction };
+export {
+  type Expression,
+  type Generated,
+  type Kysely,
+  type Migration,
+  type RawBuilder,
+  type Selectable,
+  sql,
+  type Transaction,
+};
 
 // BIGINT (int8) and NUMERIC come back as strings by default; our money and counters fit in JS numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));

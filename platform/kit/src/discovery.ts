@@ -51,10 +51,27 @@ export interface RegistryDiscoveryOptions {
   authorization?: string | undefined;
 }
 
-/** Eureka-style client: registers, heartbeats (re-registering after eviction) and caches the registry. */
+/**
+ * The registry's version, sent with every heartbeat answer and registry read: it changes whenever an
+ * instance is added, changed or removed, so a client whose heartbeat answer names the version it holds
+ * knows its copy is current without reading the registry again.
+ */
+export const REGISTRY_VERSION_HEADER = 'x-registry-version';
+
+/**
+ * Eureka-style client: registers, heartbeats (re-registering after eviction) and caches the registry.
+ * The copy is read again when a heartbeat answer says the registry changed, or when nothing has
+ * confirmed it for fetchMs (no heartbeat yet, or a registry that sends no version): at idle a service
+ * sends one request per heartbeat, not two.
+ */
 export class RegistryDiscovery implements Discovery {
   private cache = new Map<string, ServiceInstance[]>();
   private lastFetch = 0;
+  /** The registry version the cache holds, and when the registry last confirmed it. */
+  private cacheVersion: string | undefined;
+  private confirmedAt = 0;
+  /** A heartbeat answer confirmed the cache since the fetch timer last ran. */
+  private confirmedByHeartbeat = false;
   private self: Registration | undefined;
   private status: InstanceStatus = 'UP';
   private heartbeatTimer: NodeJS.Timeout | undefined;
@@ -69,7 +86,10 @@ export class RegistryDiscovery implements Discovery {
     this.heartbeatMs = options.heartbeatMs ?? 5_000;
     this.leaseMs = options.leaseMs ?? 15_000;
     this.fetchMs = options.fetchMs ?? 5_000;
-    this.fetchTimer = setInterval(() => void this.refresh().catch(() => {}), this.fetchMs);
+    this.fetchTimer = setInterval(() => {
+      if (this.confirmedByHeartbeat) this.confirmedByHeartbeat = false;
+      else void this.refresh().catch(() => {});
+    }, this.fetchMs);
     this.fetchTimer.unref();
   }
 
@@ -121,6 +141,12 @@ export class RegistryDiscovery implements Discovery {
       );
       // 404: the registry evicted us or restarted; register again as Eureka clients do.
       if (res.status === 404) await this.sendRegistration();
+      const version = res.headers.get(REGISTRY_VERSION_HEADER);
+      if (!res.ok || !version) return;
+      if (version === this.cacheVersion) {
+        this.confirmedAt = Date.now();
+        this.confirmedByHeartbeat = true;
+      } else await this.refresh().catch(() => {});
     } catch (error) {
       this.options.log.debug({ err: (error as Error).message }, 'heartbeat failed');
     }
@@ -171,6 +197,8 @@ export class RegistryDiscovery implements Discovery {
         };
         this.cache = new Map(body.applications.map((a) => [a.name, a.instances]));
         this.lastFetch = Date.now();
+        this.cacheVersion = res.headers.get(REGISTRY_VERSION_HEADER) ?? undefined;
+        this.confirmedAt = this.lastFetch;
       } finally {
         this.fetching = undefined;
       }
@@ -179,8 +207,13 @@ export class RegistryDiscovery implements Discovery {
   }
 
   async applications(): Promise<Map<string, ServiceInstance[]>> {
-    if (Date.now() - this.lastFetch > this.fetchMs) await this.refresh().catch(() => {});
+    if (!this.fresh()) await this.refresh().catch(() => {});
     return this.cache;
+  }
+
+  /** Whether the registry confirmed the cache within fetchMs (and a second, for a heartbeat on its way). */
+  private fresh(): boolean {
+    return Date.now() - this.confirmedAt <= this.fetchMs + (this.cacheVersion ? 1_000 : 0);
   }
 
   async choose(app: string): Promise<ServiceInstance | undefined> {

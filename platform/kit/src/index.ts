@@ -13,16 +13,19 @@ export {
 } from './credentials.ts';
 export {
   databaseUrl,
+  type Expression,
   ensureDatabase,
   type Generated,
   type Kysely,
   type Migration,
   openDatabase,
+  type RawBuilder,
   type Selectable,
   sql,
   type Transaction,
 } from './db.ts';
 export type { Discovery, InstanceStatus, ServiceInstance } from './discovery.ts';
+export { REGISTRY_VERSION_HEADER } from './discovery.ts';
 export {
   type EventContext,
   type EventHandler,

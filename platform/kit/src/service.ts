@@ -141,7 +141,7 @@ function kitDefaults(def: ServiceDefinition<any>): ConfigTree {
       fetchMs: 5_000,
     },
     database: { url: '', name: defaultDatabaseName(def.name), poolSize: 8 },
-    bus: { database: 'sagamart_bus', pollMs: 1_000 },
+    bus: { database: 'sagamart_bus', pollMs: 1_000, listenedPollMs: 10_000 },
     amqp: { url: '', prefix: '' },
     redis: { url: '' },
     events: { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 30_000, concurrency: 8 },
@@ -404,6 +404,7 @@ class ServiceRuntime<DB> implements Service<DB> {
         this.transport = new PostgresTransport({
           url: databaseUrl(server, bus),
           pollMs: this.config.number('bus.pollMs'),
+          listenedPollMs: this.config.number('bus.listenedPollMs'),
           onError,
         });
       } else {

@@ -221,6 +221,7 @@ export function transportContract(label: string, transportConfig: () => ConfigTr
         broadcast: (...args) => real.broadcast(...args),
         onBroadcast: (...args) => real.onBroadcast(...args),
         healthy: async () => true,
+        listening: () => real.listening(),
         close: async () => {},
       };
       const first = await t.start(t.producer, { database: { name: t.producerDb } }, broken);

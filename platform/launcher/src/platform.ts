@@ -2,6 +2,12 @@ import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import {
+  databaseUrl as databaseNamed,
+  ensureDatabase,
+  PostgresTransport,
+  type Transport,
+} from '@sagamart/kit';
+import {
   credentialsFile,
   type DeploymentLogin,
   deploymentLogin,
@@ -14,7 +20,7 @@ import {
   startPostgresHost,
   stopProcess,
 } from './processes.ts';
-import { compileServices } from './service-build.ts';
+import { compileServicesAside } from './service-build.ts';
 import { findServices, repoRoot, type ServicePackage, tiers } from './services.ts';
 
 export interface PlatformOptions {
@@ -148,6 +154,17 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const discoveryUrl = `http://127.0.0.1:${8761 + offset}`;
   const gatewayUrl = `http://127.0.0.1:${8080 + offset}`;
 
+  // One process per service runs compiled JavaScript (docs/adr/0008); SAGAMART_RUN_TS=1 runs the
+  // sources through tsx instead, and so does a build that fails (with a warning). The build runs
+  // while PostgreSQL starts.
+  const compiling =
+    !options.inProcess && process.env.SAGAMART_RUN_TS !== '1'
+      ? compileServicesAside(services).catch((error: Error) => {
+          log(`Could not compile the services (${error.message}); running their sources through tsx.`);
+          return new Map<string, string>();
+        })
+      : Promise.resolve(new Map<string, string>());
+
   let postgres: EmbeddedPostgresServer | undefined;
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
@@ -180,6 +197,21 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     instances.find((i) => i.service.name === name && i.index === index);
   let stopping = false;
   const inProcess: Array<{ stop(): Promise<void> }> = [];
+  // In one process the services share one PostgreSQL queue transport: one LISTEN connection and one
+  // pool on the bus database instead of one of each per service (PostgreSQL backends are most of
+  // --in-process's memory). Not with a broker or a bus database of their own (tests).
+  let sharedTransport: Transport | undefined;
+  if (options.inProcess && !env.AMQP_URL && !env.BUS_DATABASE) {
+    const bus = 'sagamart_bus';
+    await ensureDatabase(databaseUrl, bus);
+    sharedTransport = new PostgresTransport({
+      url: databaseNamed(databaseUrl, bus),
+      poolSize: 8,
+      onError: (error) => {
+        if (!options.quiet) log(`[transport] WARN ${(error as Error).message ?? String(error)}`);
+      },
+    });
+  }
 
   // Every service exports its spans to the platform's trace-server, unless TRACING_ZIPKIN_URL names
   // another collector (a real Zipkin, Jaeger's Zipkin endpoint). The trace-server exports nothing.
@@ -211,15 +243,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     },
   };
 
-  // One process per service runs compiled JavaScript (docs/adr/0008); SAGAMART_RUN_TS=1 runs the
-  // sources through tsx instead, and so does a build that fails (with a warning).
-  let compiled = new Map<string, string>();
-  if (!options.inProcess && process.env.SAGAMART_RUN_TS !== '1') {
-    compiled = await compileServices(services).catch((error: Error) => {
-      log(`Could not compile the services (${error.message}); running their sources through tsx.`);
-      return new Map<string, string>();
-    });
-  }
+  const compiled = await compiling;
 
   const waitUntilReady = (entry: Instance) =>
     waitFor(`${entry.label} to be ready`, async () => {
@@ -237,7 +261,10 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
           stop(): Promise<void>;
         };
       };
-      const service = factory({ env: { ...process.env, ...serviceEnv(s, entry.index) } });
+      const service = factory({
+        env: { ...process.env, ...serviceEnv(s, entry.index) },
+        ...(sharedTransport ? { transport: sharedTransport } : {}),
+      });
       entry.url = await service.start();
       inProcess.push(service);
     } else {
@@ -256,6 +283,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     stopping = true;
     if (options.inProcess) {
       for (const service of inProcess.reverse()) await service.stop().catch(() => {});
+      await sharedTransport?.close().catch(() => {});
     } else {
       // Reverse tier order: callers first, the registry and config server last.
       for (const group of tiers(services).reverse()) {

@@ -1,3 +1,4 @@
+import { fork } from 'node:child_process';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -40,6 +41,25 @@ export async function compileServices(services: ServicePackage[]): Promise<Map<s
     }),
   );
   return outputs;
+}
+
+/**
+ * compileServices in a short-lived child process (service-build-process.ts), so that the launcher,
+ * which stays up as long as the platform, never holds esbuild or the bundles' bytes.
+ */
+export function compileServicesAside(services: ServicePackage[]): Promise<Map<string, string>> {
+  const child = fork(new URL('./service-build-process.ts', import.meta.url), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  return new Promise((resolve, reject) => {
+    child.once('message', (message: { type: string; outputs?: [string, string][]; error?: string }) => {
+      if (message.type === 'built') resolve(new Map(message.outputs));
+      else reject(new Error(message.error ?? 'the build failed'));
+    });
+    child.once('exit', (code) => reject(new Error(`the build process exited (${code})`)));
+    child.send(services);
+  });
 }
 
 /** Workspace packages (@sagamart/*) are compiled in; everything from node_modules stays an import. */

@@ -23,6 +23,7 @@ export default defineService<CatalogDb>({
   async onStop(ctx) {
     const module = catalogModule(ctx);
     await module.rebuild.stop();
+    await module.searchCache.settled();
     await module.cache.stop();
   },
 });

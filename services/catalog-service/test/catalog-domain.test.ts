@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { breadcrumb, discountRate, displayedTree, shopSkuStatus } from '../src/domain/presentation.ts';
+import {
+  breadcrumb,
+  colourValues,
+  discountRate,
+  displayedTree,
+  shopSkuStatus,
+} from '../src/domain/presentation.ts';
 import {
   likePattern,
   matchWords,
@@ -52,6 +58,15 @@ describe('presentation', () => {
     expect(shopSkuStatus('SOLD_OUT', 'ACTIVE', false, 3)).toBe('SOLD_OUT');
     expect(shopSkuStatus('ACTIVE', 'INACTIVE', false, 3)).toBe('INACTIVE');
     expect(shopSkuStatus('ACTIVE', 'ACTIVE', true, 3)).toBe('INACTIVE');
+  });
+
+  it("lists the colour option's values, whatever the group is called", () => {
+    const sizes = { name: '사이즈', values: ['S', 'M'] };
+    expect(colourValues([sizes, { name: '색상', values: ['블랙', '네이비'] }])).toEqual(['블랙', '네이비']);
+    expect(colourValues([{ name: 'Colour', values: ['Navy'] }, sizes])).toEqual(['Navy']);
+    expect(colourValues([{ name: '컬러', values: ['화이트'] }])).toEqual(['화이트']);
+    expect(colourValues([sizes])).toEqual([]);
+    expect(colourValues([])).toEqual([]);
   });
 
   it('computes whole-percent discounts', () => {

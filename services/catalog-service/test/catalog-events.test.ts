@@ -4,7 +4,7 @@ import { databaseUrl, HEADER, PostgresTransport, type Service } from '@sagamart/
 import { pgServerUrl, scrapeMetrics, startTestService, uniqueName } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import catalogService from '../src/index.ts';
-import { call, until } from './support.ts';
+import { call, search, until } from './support.ts';
 
 /**
  * Events straight onto the bus, as product-service would send them but in the orders and repetitions
@@ -126,6 +126,21 @@ describe('catalog consumers are idempotent and order-safe', () => {
     await send('product.updated', snapshot(101, 2, { name: '옛 이름', salePrice: 1 }));
     await staleHandled('product.updated', before);
     expect((await detail(101)).body).toMatchObject({ name: '최신 이름', salePrice: 9_000 });
+  });
+
+  it("carries the product's colours on its card, as its latest snapshot lists them", async () => {
+    const card = async () =>
+      (await search(c, 'q=108')).content.find((found: { id: number }) => found.id === 108);
+    await send('product.created', snapshot(108, 1));
+    await until(card, (found) => found?.colours?.length === 0);
+    const optionGroups = [
+      { name: '사이즈', values: ['M', 'L'] },
+      { name: '색상', values: ['네이비', '차콜'] },
+    ];
+    await send('product.updated', snapshot(108, 2, { optionGroups }));
+    await until(card, (found) => found?.colours?.length === 2);
+    expect((await card()).colours).toEqual(['네이비', '차콜']);
+    expect((await detail(108)).body.colours).toEqual(['네이비', '차콜']);
   });
 
   it('applies a duplicate delivery once', async () => {

@@ -274,12 +274,22 @@ describe('catalog search', () => {
     expect(page.content).toHaveLength(5);
     const lastPage = await search(c, `size=5&page=${Math.ceil(total / 5) - 1}`);
     expect(lastPage.last).toBe(true);
+    // Past the last page: no product, and still the exact total (browsing and searching alike).
+    expect(await search(c, 'size=5&page=999')).toMatchObject({ content: [], totalElements: total });
+    const matches = (await search(c, `q=${encodeURIComponent('맨투맨')}&size=2`)).totalElements;
+    expect(matches).toBe(3);
+    expect(await search(c, `q=${encodeURIComponent('맨투맨')}&size=2&page=5`)).toMatchObject({
+      content: [],
+      totalElements: matches,
+      totalPages: 2,
+    });
     const card = page.content[0];
     expect(Object.keys(card).sort()).toEqual(
       [
         'basePrice',
         'categoryIds',
         'code',
+        'colours',
         'createdAt',
         'discountRate',
         'id',
@@ -290,6 +300,10 @@ describe('catalog search', () => {
         'status',
         'thumbnailUrl',
       ].sort(),
+    );
+    // The card carries its colour option's values, so a list draws and swatches products on its own.
+    expect(page.content.map((found: { colours: string[] }) => found.colours)).toEqual(
+      page.content.map(() => ['블랙', '화이트']),
     );
     expect((await call(c, 'GET', '/api/catalog/products?size=500', { headers: {} })).status).toBe(400);
   });

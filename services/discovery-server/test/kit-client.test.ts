@@ -1,5 +1,5 @@
 import { type ConfigTree, defineService, type Service } from '@sagamart/kit';
-import { eventually, startTestService, uniqueName } from '@sagamart/testkit';
+import { eventually, metricValue, scrapeMetrics, startTestService, uniqueName } from '@sagamart/testkit';
 import { Type } from 'typebox';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { http, startDiscoveryServer } from './support.ts';
@@ -43,8 +43,12 @@ describe('kit discovery client against the discovery server', () => {
     });
   }
 
-  async function start(factory: ReturnType<typeof echoService>, instanceId: string) {
-    const service = await startTestService(factory, { instanceId, config: clientConfig() });
+  async function start(
+    factory: ReturnType<typeof echoService>,
+    instanceId: string,
+    config: ConfigTree = clientConfig(),
+  ) {
+    const service = await startTestService(factory, { instanceId, config });
     running.push(service);
     return service;
   }
@@ -91,6 +95,47 @@ describe('kit discovery client against the discovery server', () => {
     for (let n = 0; n < 6; n++) answered.push((await client.get('/whoami', { response: WhoAmI })).instanceId);
     expect(new Set(answered)).toEqual(new Set([`${app}-a`, `${app}-b`]));
     for (let n = 1; n < answered.length; n++) expect(answered[n]).not.toBe(answered[n - 1]);
+  });
+
+  /** Requests the registry answered on one route (its own request metrics). */
+  async function answered(method: string, route: string): Promise<number> {
+    const text = await scrapeMetrics(registry);
+    return metricValue(text, 'http_server_requests_seconds_count', { method, route, status: '200' }) ?? 0;
+  }
+
+  it('at idle, heartbeats confirm the cached registry: it is not read again every fetchMs', async () => {
+    await start(echoService(), `${app}-a`);
+    const caller = await start(echoService(uniqueName('caller').replaceAll('_', '-')), 'caller-1');
+    await callerSees(caller, [`${app}-a`]);
+    const heartbeat = '/api/registry/apps/:app/:instanceId/heartbeat';
+    const beatsBefore = await answered('PUT', heartbeat);
+    const readsBefore = await answered('GET', '/api/registry/apps');
+
+    // Both clients heartbeat every 200 ms and would read the registry as often without the version.
+    const beats = await eventually(async () => {
+      const n = (await answered('PUT', heartbeat)) - beatsBefore;
+      return n >= 20 ? n : undefined;
+    });
+    const reads = (await answered('GET', '/api/registry/apps')) - readsBefore;
+    expect(reads).toBeLessThan(beats / 4);
+  });
+
+  it('a heartbeat answer that names a newer registry makes the client read it (fetchMs aside)', async () => {
+    const slowFetch = (): ConfigTree => ({
+      ...clientConfig(),
+      discovery: { mode: 'registry', url: registry.url, heartbeatMs: 200, leaseMs: 1_000, fetchMs: 600_000 },
+    });
+    const echo = echoService();
+    await start(echo, `${app}-a`, slowFetch());
+    const caller = await start(
+      echoService(uniqueName('caller').replaceAll('_', '-')),
+      'caller-1',
+      slowFetch(),
+    );
+    await callerSees(caller, [`${app}-a`]);
+
+    await start(echo, `${app}-b`, slowFetch());
+    await callerSees(caller, [`${app}-a`, `${app}-b`]);
   });
 
   it('deregisters at once on stop; callers keep working and then forget the stopped instance', async () => {

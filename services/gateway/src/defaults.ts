@@ -25,7 +25,7 @@ const BUILT_IN: ConfigTree = {
     },
     auth: { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, clockToleranceSeconds: 5 },
     // auth-service's feed of access tokens revoked before expiry; also read at once on its broadcast.
-    revocations: { path: '/internal/revocations', pollMs: 1_000 },
+    revocations: { path: '/internal/revocations', pollMs: 1_000, listenedPollMs: 5_000 },
     rateLimits: { default: { capacity: 100, refillPerSecond: 50 } },
     rateLimitKeyPrefix: 'sagamart:gateway:rate:',
     cors: {

@@ -1,4 +1,4 @@
-import { QueryClient } from '@tanstack/react-query';
+import { type InvalidateQueryFilters, QueryClient } from '@tanstack/react-query';
 import { isApiError } from '../api/api-error.ts';
 import type { Session } from '../auth/session.ts';
 
@@ -25,6 +25,19 @@ export function clearCacheWhenUserChanges(session: Session, queryClient: QueryCl
     if (next !== userId) queryClient.clear();
     userId = next;
   });
+}
+
+/**
+ * Reads the matching queries anew because the server said something changed (a push, a reconnect).
+ * A plain invalidate is not enough: react-query joins a refetch to a first fetch still in flight,
+ * whose answer may have been read before the change, and nothing would ask again.
+ */
+export async function refetchAfterPush(
+  queryClient: QueryClient,
+  filters: InvalidateQueryFilters,
+): Promise<void> {
+  await queryClient.cancelQueries(filters);
+  await queryClient.invalidateQueries(filters);
 }
 
 function isClientError(error: unknown): boolean {

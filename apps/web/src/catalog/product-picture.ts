@@ -1,3 +1,5 @@
+import { isColourOption } from '@sagamart/contracts/rules';
+
 // Product pictures drawn in the browser: a silhouette per kind of garment (from the product's
 // categories), filled with the colour of its 색상 option. The demo catalog uploads no photos; a
 // product with uploaded images shows those instead.
@@ -75,11 +77,6 @@ const UNKNOWN_SWATCH = '#8a9096';
 
 export function swatchOf(colour: string | null | undefined): string {
   return (colour && SWATCHES[colour.trim()]) || UNKNOWN_SWATCH;
-}
-
-/** The option group that holds the colour: 색상, 컬러, color or colour. */
-export function isColourOption(name: string): boolean {
-  return /색상|컬러|색깔|colou?r/i.test(name);
 }
 
 /** The colour among a SKU's (or a selection's) options, if it has one. */

@@ -1,17 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
-import {
-  type CategoryNode,
-  categoryTreeQuery,
-  type ProductCard,
-  type ProductDetail,
-  productDetailQuery,
-} from './catalog-api.ts';
+import { type CategoryNode, categoryTreeQuery, type ProductCard, type ProductDetail } from './catalog-api.ts';
 import { categoryPath } from './category-path.ts';
-import { colourOf, isColourOption, pictureKind, productPictureUrl } from './product-picture.ts';
+import { colourOf, pictureKind, productPictureUrl } from './product-picture.ts';
 
-/** The first colour a product comes in (its 색상 option's first value), if it has one. */
-export function firstColour(product: Pick<ProductDetail, 'optionGroups'>): string | null {
-  return product.optionGroups.find((group) => isColourOption(group.name))?.values[0] ?? null;
+/** The first colour a product comes in (its colour option's first value), if it has one. */
+export function firstColour(product: Pick<ProductCard, 'colours'>): string | null {
+  return product.colours[0] ?? null;
 }
 
 /** A product's drawn picture in `colour`: the silhouette follows its breadcrumb. */
@@ -31,16 +25,16 @@ export function skuPictureUrl(product: ProductDetail, skuId: number): string {
 
 /**
  * A card's picture: its uploaded thumbnail, else the drawing for its category in its first colour
- * (read from the product's detail, which the product page reuses). Null while those load.
+ * (the card carries its colours; the category tree is one request for the whole list). Null while
+ * the tree loads.
  */
 export function useCardPicture(product: ProductCard): string | null {
   const drawn = product.thumbnailUrl === null;
   const tree = useQuery({ ...categoryTreeQuery, enabled: drawn });
-  const detail = useQuery({ ...productDetailQuery(product.id), enabled: drawn });
   if (product.thumbnailUrl) return product.thumbnailUrl;
-  if (!tree.data || detail.isPending) return null;
+  if (!tree.data) return null;
   const names = categoryNames(tree.data, product.categoryIds[0] ?? null);
-  return productPictureUrl(pictureKind(names, product.name), detail.data ? firstColour(detail.data) : null);
+  return productPictureUrl(pictureKind(names, product.name), firstColour(product));
 }
 
 function categoryNames(tree: readonly CategoryNode[], id: number | null): string[] {

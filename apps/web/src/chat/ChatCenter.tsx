@@ -12,6 +12,7 @@ import {
   useSyncExternalStore,
 } from 'react';
 import { liveSocketUrl, type StreamStatus } from '../api/live-socket.ts';
+import { refetchAfterPush } from '../app/query-client.ts';
 import { session } from '../auth/session.ts';
 import { useSession } from '../auth/use-session.ts';
 import { chatQueryPrefix, fetchMessages, type SenderRole } from './chat-api.ts';
@@ -59,7 +60,7 @@ export function ChatCenter({ children }: { children: ReactNode }) {
     const refreshLists = () => {
       refresh ??= setTimeout(() => {
         refresh = undefined;
-        void queryClient.invalidateQueries({ queryKey: chatQueryPrefix });
+        void refetchAfterPush(queryClient, { queryKey: chatQueryPrefix });
       }, 300);
     };
     const created = new ChatStream({

@@ -15,6 +15,7 @@ import { useMediaQuery } from '@mantine/hooks';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { Link, useLocation } from 'react-router';
+import { refetchAfterPush } from '../app/query-client.ts';
 import { loginPath } from '../auth/return-to.ts';
 import { useSession } from '../auth/use-session.ts';
 import { ApiErrorAlert } from '../ui/ApiErrorAlert.tsx';
@@ -168,7 +169,7 @@ function CustomerConversation({ orderId }: { orderId: string | null }) {
     openConversation(orderId)
       .then((conversation) => {
         setOpened(conversation);
-        void queryClient.invalidateQueries({ queryKey: chatQueryPrefix });
+        void refetchAfterPush(queryClient, { queryKey: chatQueryPrefix });
       })
       .catch(setOpenError);
   }, [orderId, queryClient]);
@@ -184,7 +185,7 @@ function CustomerConversation({ orderId }: { orderId: string | null }) {
       const created = await openConversation();
       setOpened(created);
       store.addView(created);
-      void queryClient.invalidateQueries({ queryKey: chatQueryPrefix });
+      void refetchAfterPush(queryClient, { queryKey: chatQueryPrefix });
       conversationId = created.id;
     }
     stream.send(conversationId, text);

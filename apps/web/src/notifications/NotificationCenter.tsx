@@ -1,6 +1,7 @@
 import { notifications as toasts } from '@mantine/notifications';
-import { useQueryClient } from '@tanstack/react-query';
+import { type QueryKey, useQueryClient } from '@tanstack/react-query';
 import { createContext, type ReactNode, useContext, useEffect, useRef, useState } from 'react';
+import { refetchAfterPush } from '../app/query-client.ts';
 import { session } from '../auth/session.ts';
 import { useSession } from '../auth/use-session.ts';
 import { myOrdersQueryPrefix } from '../orders/orders-api.ts';
@@ -18,18 +19,20 @@ export function useNotificationStatus(): StreamStatus | null {
 /**
  * For a page that follows one of my orders: whether pushes are arriving (then it need not poll; each
  * notification about the order refreshes it). Each time the socket comes online again after the page
- * mounted (the first connection, a reconnect), `refetch` runs once: a change made while the socket was
- * connecting, before its resume point, is never pushed.
+ * mounted (the first connection, a reconnect), the order (`queryKey`, none yet: null) is read once
+ * more: a change made while the socket was connecting, before its resume point, is never pushed.
  */
-export function useLiveOrderUpdates(refetch: () => unknown): boolean {
+export function useLiveOrderUpdates(queryKey: QueryKey | null): boolean {
+  const queryClient = useQueryClient();
   const live = useNotificationStatus() === 'online';
   const wasLive = useRef(live);
-  const latestRefetch = useRef(refetch);
-  latestRefetch.current = refetch;
+  const latestKey = useRef(queryKey);
+  latestKey.current = queryKey;
   useEffect(() => {
-    if (live && !wasLive.current) void latestRefetch.current();
+    if (live && !wasLive.current && latestKey.current)
+      void refetchAfterPush(queryClient, { queryKey: latestKey.current });
     wasLive.current = live;
-  }, [live]);
+  }, [live, queryClient]);
   return live;
 }
 
@@ -55,19 +58,19 @@ export function NotificationCenter({ children }: { children: ReactNode }) {
       // Resume after the newest one already listed: the first connection replays nothing old.
       baseline: async () => (await queryClient.fetchQuery(myNotificationsQuery())).content[0]?.seq ?? 0,
       onNotification: (notification) => {
-        void queryClient.invalidateQueries({ queryKey: notificationsQueryPrefix });
+        void refetchAfterPush(queryClient, { queryKey: notificationsQueryPrefix });
         if (!isAboutMyOrder(notification)) return;
-        if (notification.orderId) void queryClient.invalidateQueries({ queryKey: myOrdersQueryPrefix });
+        if (notification.orderId) void refetchAfterPush(queryClient, { queryKey: myOrdersQueryPrefix });
         if (notification.orderNumber)
-          void queryClient.invalidateQueries({
+          void refetchAfterPush(queryClient, {
             queryKey: [...orderPaymentsQueryPrefix, notification.orderNumber],
           });
         toasts.show({ title: notification.title, message: notification.body, color: 'teal' });
       },
       onReset: () => {
-        void queryClient.invalidateQueries({ queryKey: notificationsQueryPrefix });
-        void queryClient.invalidateQueries({ queryKey: myOrdersQueryPrefix });
-        void queryClient.invalidateQueries({ queryKey: orderPaymentsQueryPrefix });
+        void refetchAfterPush(queryClient, { queryKey: notificationsQueryPrefix });
+        void refetchAfterPush(queryClient, { queryKey: myOrdersQueryPrefix });
+        void refetchAfterPush(queryClient, { queryKey: orderPaymentsQueryPrefix });
       },
       onStatus: setStatus,
     });

@@ -98,9 +98,13 @@ export function myOrdersQuery(search: PageRequest & { status: OrderStatus | '' }
  * One of my orders (someone else's is a 404). Polls while `poll` says the order may still change;
  * `answers` counts the answers so far, so a caller can stop after a while.
  */
+export function myOrderQueryKey(orderId: string) {
+  return [...myOrdersQueryPrefix, 'detail', orderId] as const;
+}
+
 export function myOrderQuery(orderId: string, poll?: (order: Order | undefined, answers: number) => boolean) {
   return queryOptions({
-    queryKey: [...myOrdersQueryPrefix, 'detail', orderId],
+    queryKey: myOrderQueryKey(orderId),
     queryFn: ({ signal }) => api.get<Order>(`/api/orders/${encodeURIComponent(orderId)}`, { signal }),
     refetchInterval: (query) =>
       poll?.(query.state.data, query.state.dataUpdateCount) ? ORDER_POLL_MS : false,

@@ -6,13 +6,9 @@ import type { DependencyLink, ZipkinSpan } from './trace-model.ts';
 /** The trace-server's Zipkin v2 API, through the gateway's admin route. */
 const ZIPKIN = '/api/admin/zipkin/api/v2';
 
-export const LOOKBACKS = [
-  { value: '15', label: 'Last 15 minutes' },
-  { value: '60', label: 'Last hour' },
-  { value: '1440', label: 'Last day' },
-  { value: '10080', label: 'Last 7 days' },
-] as const;
-type Lookback = (typeof LOOKBACKS)[number]['value'];
+/** Search windows in minutes (labelled under `traces.lookback`). */
+export const LOOKBACKS = ['15', '60', '1440', '10080'] as const;
+type Lookback = (typeof LOOKBACKS)[number];
 
 /** The search's filters live in the URL, so a search can be shared and reloaded. */
 export interface TraceSearch {
@@ -30,11 +26,7 @@ export function parseTraceSearch(params: URLSearchParams): TraceSearch {
     spanName: params.get('spanName') ?? '',
     minDurationMs: /^\d{1,7}$/.test(params.get('minDurationMs') ?? '') ? params.get('minDurationMs')! : '',
     errorsOnly: params.get('errors') === '1',
-    lookbackMinutes:
-      oneOf(
-        params.get('lookback'),
-        LOOKBACKS.map((l) => l.value),
-      ) ?? '60',
+    lookbackMinutes: oneOf(params.get('lookback'), LOOKBACKS) ?? '60',
   };
 }
 

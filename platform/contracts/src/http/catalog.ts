@@ -15,6 +15,11 @@ export const ProductCard = Type.Object({
   salesCount: Type.Integer(),
   thumbnailUrl: Type.Union([Type.String(), Type.Null()]),
   categoryIds: Type.Array(Type.Integer()),
+  /**
+   * The values of the product's colour option (see isColourOption in rules) in the admin's order,
+   * e.g. ['블랙', '화이트']; empty when it has none. Lists draw and swatch a product from these alone.
+   */
+  colours: Type.Array(Type.String()),
   createdAt: Type.Union([Type.String(), Type.Null()]),
 });
 

@@ -37,8 +37,16 @@ export interface PostgresTransportOptions {
   url: string;
   /** How long a claimed message stays invisible before another consumer may take it (crash recovery). */
   leaseMs?: number;
-  /** Fallback poll when no notification arrives (lost notification, delayed retries). */
+  /** Fallback poll while the LISTEN connection is down (1 s): notifications may be lost meanwhile. */
   pollMs?: number;
+  /**
+   * Safety-net poll while the LISTEN connection is up (10 s). Every publish notifies at commit, and an
+   * empty claim says when the next delayed message or expired lease comes due, so this poll only
+   * bounds how long a consumer waits for a notification lost with a healthy connection.
+   */
+  listenedPollMs?: number;
+  /** Connections for claims, acks, publishes and broadcasts (4); more when several services share it. */
+  poolSize?: number;
   onError?: (error: unknown) => void;
 }
 
@@ -52,6 +60,9 @@ export class PostgresTransport implements Transport {
   private readonly pool: pg.Pool;
   private readonly leaseMs: number;
   private readonly pollMs: number;
+  private readonly listenedPollMs: number;
+  /** True while the LISTEN connection is up and listening: consumers may then poll slowly. */
+  private listenerUp = false;
   private readonly onError: (error: unknown) => void;
   private listener: pg.Client | undefined;
   private listenerReady: Promise<void> | undefined;
@@ -68,10 +79,11 @@ export class PostgresTransport implements Transport {
   });
 
   constructor(private readonly options: PostgresTransportOptions) {
-    this.pool = new pg.Pool({ connectionString: options.url, max: 4 });
+    this.pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 4 });
     this.pool.on('error', (error) => this.onError(error));
     this.leaseMs = options.leaseMs ?? 30_000;
     this.pollMs = options.pollMs ?? 1_000;
+    this.listenedPollMs = Math.max(this.pollMs, options.listenedPollMs ?? 10_000);
     this.onError = options.onError ?? (() => {});
   }
 
@@ -218,9 +230,9 @@ export class PostgresTransport implements Transport {
         }
         pendingWake = false;
         let rows: ClaimedRow[] = [];
-        let idleMs = this.pollMs;
+        let idleMs = this.currentPollMs();
         try {
-          ({ rows, idleMs } = await this.claim(queue, free));
+          ({ rows, idleMs } = await this.claim(queue, free, idleMs));
         } catch (error) {
           if (!stopped) this.onError(error);
           await sleep(this.pollMs);
@@ -234,7 +246,7 @@ export class PostgresTransport implements Transport {
         // (an empty claim says when), a retry of ours, or the poll. A full one loops at once, or
         // waits above for a free slot.
         if (rows.length < free)
-          await sleep(rows.length === 0 ? idleMs : Date.now() <= retriesDueBy ? 5 : this.pollMs);
+          await sleep(rows.length === 0 ? idleMs : Date.now() <= retriesDueBy ? 5 : this.currentPollMs());
       }
     };
     const running = loop();
@@ -253,10 +265,14 @@ export class PostgresTransport implements Transport {
 
   /**
    * Claims up to `limit` visible messages under a lease. When there are none, the same statement
-   * says how long until the next delayed message becomes visible (bounded by the poll interval), so
-   * an empty poll is one round trip, not two.
+   * says how long until the next delayed message (or expired lease) becomes visible, bounded by
+   * `pollMs`, so an empty poll is one round trip, not two.
    */
-  private async claim(queue: string, limit: number): Promise<{ rows: ClaimedRow[]; idleMs: number }> {
+  private async claim(
+    queue: string,
+    limit: number,
+    pollMs: number,
+  ): Promise<{ rows: ClaimedRow[]; idleMs: number }> {
     const { rows } = await this.pool.query<ClaimedRow & { next_visible_ms: number | null }>(
       `with next as (
          select id from bus_messages
@@ -281,7 +297,16 @@ export class PostgresTransport implements Transport {
     const claimed = rows.filter((r) => r.id !== null);
     if (claimed.length > 0) return { rows: claimed.sort((a, b) => Number(a.id) - Number(b.id)), idleMs: 0 };
     const ms = rows[0]?.next_visible_ms;
-    return { rows: [], idleMs: ms == null ? this.pollMs : Math.min(this.pollMs, Math.max(5, Math.ceil(ms))) };
+    return { rows: [], idleMs: ms == null ? pollMs : Math.min(pollMs, Math.max(5, Math.ceil(ms))) };
+  }
+
+  /** How long an idle consumer waits without a notification: long while notifications arrive. */
+  private currentPollMs(): number {
+    return this.listenerUp ? this.listenedPollMs : this.pollMs;
+  }
+
+  private wakeEveryone(): void {
+    for (const set of this.wakeups.values()) for (const wake of set) wake();
   }
 
   async broadcast(channel: string, payload: unknown): Promise<void> {
@@ -305,9 +330,14 @@ export class PostgresTransport implements Transport {
     }
   }
 
+  listening(): boolean {
+    return this.listenerUp;
+  }
+
   async close(): Promise<void> {
     this.closed = true;
-    for (const set of this.wakeups.values()) for (const wake of set) wake();
+    this.listenerUp = false;
+    this.wakeEveryone();
     await this.broadcasts.flushed();
     await this.listener?.end().catch(() => {});
     await this.pool.end().catch(() => {});
@@ -335,11 +365,13 @@ export class PostgresTransport implements Transport {
       if (this.closed || this.listener !== client) return;
       this.listener = undefined;
       this.listenerReady = undefined;
+      this.listenerUp = false;
       setTimeout(() => {
         if (!this.closed) this.ensureListener().catch((error) => this.onError(error));
       }, 1_000).unref();
-      // Wake everyone so nothing waits a full poll interval for a notification that was lost.
-      for (const set of this.wakeups.values()) for (const wake of set) wake();
+      // Wake everyone so nothing waits a long poll for a notification that was lost; until the
+      // connection is back, consumers poll every pollMs.
+      this.wakeEveryone();
     };
     client.on('error', (error) => {
       this.onError(error);
@@ -363,6 +395,11 @@ export class PostgresTransport implements Transport {
       await client.connect();
       await client.query(`listen ${WAKE_CHANNEL}`);
       await client.query(`listen ${BROADCAST_CHANNEL}`);
+      if (this.listener === client) {
+        this.listenerUp = true;
+        // Messages published while no one listened were not announced: look now.
+        this.wakeEveryone();
+      }
     } catch (error) {
       this.listener = undefined;
       this.listenerReady = undefined;

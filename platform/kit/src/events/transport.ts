@@ -45,6 +45,11 @@ export interface Transport {
   broadcast(channel: string, payload: unknown): Promise<void>;
   onBroadcast(channel: string, listener: (payload: unknown) => void): Promise<Subscription>;
   healthy(): Promise<boolean>;
+  /**
+   * Whether wake-ups and broadcasts reach this instance now (its LISTEN or broker connection is up).
+   * Pollers that back up a broadcast poll slowly while it is true and fast while it is false.
+   */
+  listening(): boolean;
   close(): Promise<void>;
 }
 

@@ -1,9 +1,10 @@
-import type { ServiceContext } from '@sagamart/kit';
+import type { Page, ServiceContext } from '@sagamart/kit';
 import type { CatalogDb } from '../infra/schema.ts';
 import { DetailCacheService } from './detail-cache.ts';
 import { CatalogProjector } from './projector.ts';
-import { CatalogQueries } from './queries.ts';
+import { CatalogQueries, type ProductCard } from './queries.ts';
 import { CatalogRebuild } from './rebuild.ts';
+import { SearchCache } from './search-cache.ts';
 
 /** The parts of one running catalog-service, wired once per service context. */
 export interface CatalogModule {
@@ -11,6 +12,7 @@ export interface CatalogModule {
   projector: CatalogProjector;
   queries: CatalogQueries;
   rebuild: CatalogRebuild;
+  searchCache: SearchCache<Page<ProductCard>>;
 }
 
 const modules = new WeakMap<ServiceContext<CatalogDb>, CatalogModule>();
@@ -19,11 +21,13 @@ export function catalogModule(ctx: ServiceContext<CatalogDb>): CatalogModule {
   let module = modules.get(ctx);
   if (!module) {
     const cache = DetailCacheService.create(ctx as ServiceContext<unknown>);
+    const searchCache = new SearchCache<Page<ProductCard>>(ctx);
     module = {
       cache,
-      projector: new CatalogProjector(ctx, cache),
-      queries: new CatalogQueries(ctx.db, cache),
-      rebuild: new CatalogRebuild(ctx, cache),
+      projector: new CatalogProjector(ctx, cache, searchCache),
+      queries: new CatalogQueries(ctx.db, cache, searchCache),
+      rebuild: new CatalogRebuild(ctx, cache, searchCache),
+      searchCache,
     };
     modules.set(ctx, module);
   }

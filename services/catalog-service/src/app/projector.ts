@@ -30,6 +30,7 @@ import { categoryRow, productRow, skuDefinitionRows, skuStockRows } from '../dom
 import { ReadModelWriter } from '../infra/read-model-writer.ts';
 import { type CatalogDb, LIVE } from '../infra/schema.ts';
 import type { DetailCacheService } from './detail-cache.ts';
+import type { SearchCache } from './search-cache.ts';
 
 /** The consumer's transaction (the service database with the kit's messaging tables). */
 type Db = Kysely<CatalogDb & MessagingTables>;
@@ -48,6 +49,7 @@ export class CatalogProjector {
   constructor(
     ctx: ServiceContext<CatalogDb>,
     private readonly cache: DetailCacheService,
+    private readonly searchCache: SearchCache<unknown>,
   ) {
     const registers = [ctx.metrics.registry];
     this.lag = new Histogram({
@@ -102,6 +104,8 @@ export class CatalogProjector {
       context.log.debug('stale event ignored');
       return;
     }
+    // Every applied event changed what some search answers; cached pages go once it is visible.
+    context.afterCommit(() => this.searchCache.changed());
     const occurredAt = Date.parse(context.headers[HEADER.occurredAt] ?? '');
     if (Number.isFinite(occurredAt)) {
       const seconds = Math.max(0, (Date.now() - occurredAt) / 1000);

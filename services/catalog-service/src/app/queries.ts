@@ -1,17 +1,10 @@
 import type { OptionGroup, ProductImageRef, ProductStatus, SkuStatus } from '@sagamart/contracts';
-import {
-  fetchPage,
-  type Kysely,
-  notFound,
-  type Page,
-  type SortOrder,
-  type SortSpec,
-  sql,
-} from '@sagamart/kit';
+import { type Kysely, notFound, type Page, type SortOrder, type SortSpec, sql, toPage } from '@sagamart/kit';
 import {
   breadcrumb,
   type CategoryNode,
   type CategoryRow,
+  colourValues,
   discountRate,
   displayedTree,
   shopSkuStatus,
@@ -26,6 +19,7 @@ import {
 } from '../domain/search-terms.ts';
 import type { CatalogDb } from '../infra/schema.ts';
 import type { DetailCacheService } from './detail-cache.ts';
+import type { SearchCache } from './search-cache.ts';
 
 /** Sort fields: `relevance` ranks matches of q (see relevance); the others are card fields. */
 export type SortField = 'relevance' | 'price' | 'createdAt' | 'salesCount' | 'name';
@@ -75,6 +69,7 @@ export interface ProductCard {
   salesCount: number;
   thumbnailUrl: string | null;
   categoryIds: number[];
+  colours: string[];
   createdAt: string | null;
 }
 
@@ -116,8 +111,20 @@ type ProductRow = Pick<
   | 'sales_count'
   | 'images'
   | 'category_ids'
+  | 'option_groups'
   | 'created_at'
 >;
+
+type Sql = ReturnType<typeof sql>;
+
+/** One key of a search's order: a column or a relevance expression of `p`, and its direction. */
+interface SortKey {
+  value: Sql;
+  direction: 'asc' | 'desc';
+}
+
+/** A search statement's row: the total, and a product's card columns (all null past the last page). */
+type SearchRow = { total: string | number } & (ProductRow | { [K in keyof ProductRow]: null });
 
 function card(p: ProductRow): ProductCard {
   return {
@@ -132,6 +139,7 @@ function card(p: ProductRow): ProductCard {
     salesCount: p.sales_count,
     thumbnailUrl: p.images[0]?.url ?? null,
     categoryIds: p.category_ids.map(Number),
+    colours: colourValues(p.option_groups),
     createdAt: p.created_at?.toISOString() ?? null,
   };
 }
@@ -147,6 +155,7 @@ const CARD_COLUMNS = [
   'p.sales_count',
   'p.images',
   'p.category_ids',
+  'p.option_groups',
   'p.created_at',
 ] as const;
 
@@ -155,6 +164,7 @@ export class CatalogQueries {
   constructor(
     private readonly db: Kysely<CatalogDb>,
     private readonly cache: DetailCacheService,
+    private readonly searchCache: SearchCache<Page<ProductCard>>,
   ) {}
 
   /** The category and all its descendants (the category alone when unknown: an empty result). */
@@ -169,48 +179,96 @@ export class CatalogQueries {
     return result.rows.length ? result.rows.map((r) => Number(r.id)) : [categoryId];
   }
 
-  async search(query: SearchQuery): Promise<Page<ProductCard>> {
+  /** A page of cards, from the search cache while the read model has not changed since (see SearchCache). */
+  search(query: SearchQuery): Promise<Page<ProductCard>> {
+    const key = JSON.stringify([
+      normalizeQuery(query.q),
+      query.categoryId,
+      query.minPrice,
+      query.maxPrice,
+      query.inStock === true,
+      query.sort ?? [],
+      query.page,
+      query.size,
+    ]);
+    return this.searchCache.getOrLoad(key, () => this.searchDatabase(query));
+  }
+
+  /**
+   * One statement per search, the page and its exact total together. With q, the matches are found once
+   * (`matched`: ids and sort keys only), counted, and sorted; only the page's rows are then read in
+   * full. The relevance keys are thus computed once per match, and the wide row 20 times, not once per
+   * match and twice over (page, then count). Without q, the page can follow an index (latest, price,
+   * popular) and stop after its rows, so the count stays a separate scalar subquery of the same
+   * statement.
+   */
+  private async searchDatabase(query: SearchQuery): Promise<Page<ProductCard>> {
     const q = normalizeQuery(query.q);
     const words = queryWords(q);
-    let base = this.db.selectFrom('catalog_products as p').where('p.visible', '=', true);
+    const where: Sql[] = [sql`p.visible`];
     // Every word must occur in name, keywords or description (see matchWords).
     for (const match of matchWords(words)) {
-      base = base.where(
+      where.push(
         match.kind === 'substring'
-          ? sql<boolean>`p.search_text like ${match.pattern}`
-          : sql<boolean>`p.search_vector @@ to_tsquery('simple', ${match.tsquery})`,
+          ? sql`p.search_text like ${match.pattern}`
+          : sql`p.search_vector @@ to_tsquery('simple', ${match.tsquery})`,
       );
     }
     if (query.categoryId !== undefined) {
       const ids = await this.categoryAndDescendants(query.categoryId);
-      base = base.where(sql<boolean>`p.category_ids && ${ids}::bigint[]`);
+      where.push(sql`p.category_ids && ${ids}::bigint[]`);
     }
-    if (query.minPrice !== undefined) base = base.where('p.sale_price', '>=', query.minPrice);
-    if (query.maxPrice !== undefined) base = base.where('p.sale_price', '<=', query.maxPrice);
-    if (query.inStock) base = base.where('p.in_stock', '=', true);
+    if (query.minPrice !== undefined) where.push(sql`p.sale_price >= ${query.minPrice}`);
+    if (query.maxPrice !== undefined) where.push(sql`p.sale_price <= ${query.maxPrice}`);
+    if (query.inStock) where.push(sql`p.in_stock`);
+    const filter = sql.join(where, sql` and `);
 
     const sort: SortOrder<SortField>[] = query.sort?.length
       ? query.sort
       : [{ field: words.length ? 'relevance' : 'createdAt', direction: 'desc' }];
-    let rows = base.select(CARD_COLUMNS);
+    const keys: SortKey[] = [];
     for (const order of sort) {
       if (order.field !== 'relevance') {
-        rows = rows.orderBy(SORT_COLUMNS[order.field], order.direction);
+        keys.push({ value: sql.raw(SORT_COLUMNS[order.field]), direction: order.direction });
         continue;
       }
       // Without q every product is as relevant as the next: the best sellers come first.
-      for (const expression of words.length ? this.relevance(q, words) : [])
-        rows = rows.orderBy(expression, 'desc');
-      rows = rows.orderBy('p.sales_count', 'desc');
+      for (const value of words.length ? this.relevance(q, words) : [])
+        keys.push({ value, direction: 'desc' });
+      keys.push({ value: sql`p.sales_count`, direction: 'desc' });
     }
     // A stable order for paging: the id breaks ties, in the last order's direction.
-    rows = rows.orderBy('p.id', sort.at(-1)!.direction);
-    return fetchPage(
-      base,
-      () => rows,
-      query,
-      (found) => found.map(card),
-    );
+    keys.push({ value: sql`p.id`, direction: sort.at(-1)!.direction });
+
+    // Each key is selected as k0, k1 …; the outer query keeps the page's order by them.
+    const keyColumns = sql.join(keys.map((k, i) => sql`${k.value} as ${sql.ref(`k${i}`)}`));
+    const keyRefs = (table: string) => sql.join(keys.map((_, i) => sql.ref(`${table}.k${i}`)));
+    const orderBy = (table?: string) =>
+      sql.join(
+        keys.map((k, i) => sql`${sql.ref(table ? `${table}.k${i}` : `k${i}`)} ${sql.raw(k.direction)}`),
+      );
+    const limit = sql`limit ${query.size} offset ${query.page * query.size}`;
+    const cardColumns = sql.raw(CARD_COLUMNS.join(', '));
+    const statement = words.length
+      ? sql<SearchRow>`
+          with matched as materialized (select p.id, ${keyColumns} from catalog_products p where ${filter})
+          select t.total, c.* from (select count(*) as total from matched) t
+          left join lateral (
+            select ${cardColumns}, ${keyRefs('m')} from (select * from matched m order by ${orderBy('m')} ${limit}) m
+            join catalog_products p on p.id = m.id
+          ) c on true
+          order by ${orderBy('c')}`
+      : sql<SearchRow>`
+          select t.total, c.* from (select count(*) as total from catalog_products p where ${filter}) t
+          left join lateral (
+            select ${cardColumns}, ${keyColumns} from catalog_products p where ${filter}
+            order by ${orderBy()} ${limit}
+          ) c on true
+          order by ${orderBy('c')}`;
+    const { rows } = await statement.execute(this.db);
+    // Always one row at least (the total's); a page past the end has no product in it.
+    const found = rows.filter((row): row is SearchRow & ProductRow => row.id !== null);
+    return toPage(found.map(card), Number(rows[0]?.total ?? 0), query.page, query.size);
   }
 
   /**
@@ -226,11 +284,10 @@ export class CatalogQueries {
       );
     const name = sql`lower(p.name)`;
     const keywords = sql`lower(p.keywords_text)`;
-    const order = [
-      sql`${name} like ${likePattern(q, 'contains')}`,
-      sql`(${all(name)})`,
-      sql`(${all(keywords)})`,
-    ];
+    const order = [sql`${name} like ${likePattern(q, 'contains')}`];
+    // One word: the whole query is that word, and a second test of it would order nothing.
+    if (words.length > 1) order.push(sql`(${all(name)})`);
+    order.push(sql`(${all(keywords)})`);
     const tsq = prefixTsQuery(searchTerms(q));
     if (tsq) order.push(sql`ts_rank('{0.1, 0.2, 0.4, 1.0}', p.search_vector, to_tsquery('simple', ${tsq}))`);
     return order;
@@ -354,7 +411,7 @@ export class CatalogQueries {
   private async loadDetail(id: number): Promise<ProductDetail | undefined> {
     const product = await this.db
       .selectFrom('catalog_products as p')
-      .select([...CARD_COLUMNS, 'p.description', 'p.option_groups', 'p.updated_at'])
+      .select([...CARD_COLUMNS, 'p.description', 'p.updated_at'])
       .where('p.id', '=', id)
       .where('p.visible', '=', true)
       .executeTakeFirst();

@@ -5,6 +5,7 @@ import { categoryRow, skuDefinitionRows, skuStockRows, syncRow } from '../domain
 import { mergeNewer, ReadModelWriter } from '../infra/read-model-writer.ts';
 import { type CatalogDb, LIVE, NEXT } from '../infra/schema.ts';
 import type { DetailCacheService } from './detail-cache.ts';
+import type { SearchCache } from './search-cache.ts';
 
 const REBUILD_LOCK = 8_402_001;
 
@@ -33,6 +34,7 @@ export class CatalogRebuild {
   constructor(
     private readonly ctx: ServiceContext<CatalogDb>,
     private readonly cache: DetailCacheService,
+    private readonly searchCache: SearchCache<unknown>,
   ) {}
 
   async latest(): Promise<RebuildRun | undefined> {
@@ -107,6 +109,7 @@ export class CatalogRebuild {
       const counts = await this.build(runId);
       await this.swap();
       this.cache.invalidateAll();
+      this.searchCache.changed();
       await this.finish(runId, 'SUCCEEDED', counts, null);
       this.ctx.log.info({ ...counts, ms: Date.now() - started }, 'catalog rebuilt');
     } catch (error) {

@@ -11,8 +11,14 @@ export const catalogDefaults = {
        * before the event's transaction committed cannot leave it in the cache.
        */
       redeleteMs: 500,
-      /** Key prefix in Redis (one per environment sharing a Redis). */
-      redisPrefix: 'sagamart:catalog:product-detail:v1:',
+      /** Key prefix in Redis (one per environment sharing a Redis); versioned with the detail's shape. */
+      redisPrefix: 'sagamart:catalog:product-detail:v2:',
+    },
+    searchCache: {
+      /** Search pages kept in each instance (0 turns the cache off). */
+      maxEntries: 1_000,
+      /** Upper bound on staleness should a generation advance ever be lost. */
+      ttlSeconds: 60,
     },
     rebuild: {
       /** Products per full-sync page read from product-service. */

@@ -1,4 +1,5 @@
-import type { ProductStatus, SkuStatus } from '@sagamart/contracts';
+import type { OptionGroup, ProductStatus, SkuStatus } from '@sagamart/contracts';
+import { isColourOption } from '@sagamart/contracts/rules';
 
 /**
  * What a shopper sees for a SKU: INACTIVE when the admin stopped it (or it left the option matrix),
@@ -19,6 +20,11 @@ export function shopSkuStatus(
 export function discountRate(basePrice: number, salePrice: number): number {
   if (basePrice <= 0 || salePrice >= basePrice) return 0;
   return Math.floor(((basePrice - salePrice) * 100) / basePrice);
+}
+
+/** The values of the first colour option group, in order (empty when the product has none). */
+export function colourValues(groups: readonly OptionGroup[]): string[] {
+  return groups.find((group) => isColourOption(group.name))?.values ?? [];
 }
 
 export interface CategoryRow {

@@ -310,6 +310,14 @@ export const migrations: Record<string, Migration> = {
       }
     },
   },
+  '0003_search_generation': {
+    // Advanced after every change to the read model: cached search pages are served only while it
+    // stands still (app/search-cache.ts). A sequence, so advancing it never waits on a lock.
+    // biome-ignore lint/suspicious/noExplicitAny: migrations run before the typed schema exists
+    async up(db: Kysely<any>) {
+      await sql`create sequence catalog_search_generation`.execute(db);
+    },
+  },
 };
 
 /**

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { notFound, type ServiceContext } from '@sagamart/kit';
 import { Counter, Gauge } from 'prom-client';
 import { type Instance, type InstanceStatus, type Registration, Registry } from '../domain/registry.ts';
@@ -39,6 +40,17 @@ export class RegistryService {
       labelNames: ['app'],
       registers: [ctx.metrics.registry],
     });
+  }
+
+  /** Tells this server's registries apart: a restarted server counts its changes from 0 again. */
+  private readonly boot = randomUUID().slice(0, 8);
+
+  /**
+   * Changes whenever the registry does (sent with heartbeats and reads, `x-registry-version`):
+   * clients read the whole registry again only when it differs from the one they hold.
+   */
+  version(): string {
+    return `${this.boot}.${this.registry.revision}`;
   }
 
   get defaultLeaseMs(): number {

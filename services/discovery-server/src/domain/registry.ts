@@ -60,12 +60,18 @@ export interface RegistryChange {
 export class Registry {
   private readonly apps = new Map<string, Map<string, Instance>>();
   private changes: RegistryChange[] = [];
+  private changeCount = 0;
 
   /** `changeRetentionMs`: how long a change stays in the delta (Eureka keeps 3 minutes). */
   constructor(
     private readonly clock: () => number = Date.now,
     private readonly changeRetentionMs: () => number = () => 180_000,
   ) {}
+
+  /** Counts every change to what clients see (an instance added, replaced, changed or removed). */
+  get revision(): number {
+    return this.changeCount;
+  }
 
   /** Changes within the retention window, oldest first. */
   recentChanges(): RegistryChange[] {
@@ -178,6 +184,7 @@ export class Registry {
   }
 
   private recordChange(action: RegistryChange['action'], instance: Instance): void {
+    this.changeCount += 1;
     this.changes.push({ action, instance, at: this.clock() });
     this.forgetOldChanges();
   }

@@ -1,4 +1,4 @@
-import { notFound, type ServiceApp } from '@sagamart/kit';
+import { notFound, REGISTRY_VERSION_HEADER, type ServiceApp } from '@sagamart/kit';
 import { type Static, Type } from 'typebox';
 import type { RegistryService } from '../app/registry-service.ts';
 import type { Instance } from '../domain/registry.ts';
@@ -95,7 +95,11 @@ export function registryRoutes(app: ServiceApp, registry: RegistryService): void
         response: { 200: InstanceView },
       },
     },
-    async (req) => instanceView(registry.renew(req.params.app, req.params.instanceId)),
+    async (req, reply) => {
+      const renewed = instanceView(registry.renew(req.params.app, req.params.instanceId));
+      reply.header(REGISTRY_VERSION_HEADER, registry.version());
+      return renewed;
+    },
   );
 
   app.put(
@@ -137,11 +141,14 @@ export function registryRoutes(app: ServiceApp, registry: RegistryService): void
         response: { 200: ApplicationsView },
       },
     },
-    async () => ({
-      applications: registry.registry
-        .applications()
-        .map((a) => ({ name: a.name, instances: a.instances.map(instanceView) })),
-    }),
+    async (_req, reply) => {
+      reply.header(REGISTRY_VERSION_HEADER, registry.version());
+      return {
+        applications: registry.registry
+          .applications()
+          .map((a) => ({ name: a.name, instances: a.instances.map(instanceView) })),
+      };
+    },
   );
 
   app.get(

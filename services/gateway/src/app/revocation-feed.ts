@@ -1,5 +1,5 @@
 import { AccessRevocationFeed, REVOCATIONS_CHANNEL } from '@sagamart/contracts';
-import type { ServiceClient, Transport } from '@sagamart/kit';
+import { type Periodic, repeatEvery, type ServiceClient, type Transport } from '@sagamart/kit';
 import type { Logger } from 'pino';
 import { RevocationSet, type TokenFacts } from '../domain/revocation-set.ts';
 
@@ -7,23 +7,27 @@ export interface RevocationFeedOptions {
   /** auth-service, through the kit's client (it signs the call: the feed is an /internal route). */
   client: ServiceClient;
   path: string;
+  /** Poll while broadcasts may be missed (no transport, or its connection is down). */
   pollMs: number;
+  /** Poll while the transport delivers broadcasts: only a hint auth-service failed to send waits this long. */
+  listenedPollMs: number;
   log: Logger;
 }
 
 const PAGE = 1_000;
 
 /**
- * Keeps the gateway's copy of auth-service's revocation feed: read at start, polled every pollMs, and
- * read at once when auth-service broadcasts that it revoked something. A revoked token stops working
- * within a broadcast's delivery (milliseconds), or one poll when the hint is lost.
+ * Keeps the gateway's copy of auth-service's revocation feed: read at start, read at once when
+ * auth-service broadcasts that it revoked something, and polled: every listenedPollMs while the
+ * transport delivers broadcasts, every pollMs while it may not. A revoked token stops working within a
+ * broadcast's delivery (milliseconds), or one poll when the hint is lost.
  */
 export class RevocationFeed {
   private readonly set = new RevocationSet();
   private cursor = 0;
   private syncing: Promise<void> | undefined;
   private again = false;
-  private timer: NodeJS.Timeout | undefined;
+  private poller: Periodic | undefined;
   private subscription: { close(): Promise<void> } | undefined;
   private failing = false;
 
@@ -31,8 +35,10 @@ export class RevocationFeed {
 
   async start(transport: Transport | undefined): Promise<void> {
     this.subscription = await transport?.onBroadcast(REVOCATIONS_CHANNEL, () => void this.sync());
-    this.timer = setInterval(() => void this.sync(), this.options.pollMs);
-    this.timer.unref();
+    this.poller = repeatEvery(
+      () => (transport?.listening() ? this.options.listenedPollMs : this.options.pollMs),
+      () => this.sync(),
+    );
     await this.sync();
   }
 
@@ -84,7 +90,7 @@ export class RevocationFeed {
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
+    await this.poller?.stop();
     await this.subscription?.close();
   }
 }

@@ -50,6 +50,7 @@ export async function registerGateway(app: ServiceApp, ctx: ServiceContext): Pro
     client: ctx.client(issuer),
     path: config.string('gateway.revocations.path'),
     pollMs: config.number('gateway.revocations.pollMs'),
+    listenedPollMs: config.number('gateway.revocations.listenedPollMs'),
     log,
   });
   await revocations.start(ctx.transport);

@@ -6,14 +6,42 @@ import type {
   OrderSummary,
   StuckSaga,
 } from '@sagamart/contracts/http/orders';
-import { fetchPage, likeContains, notFound, type Page, type ServiceContext, sql } from '@sagamart/kit';
+import {
+  fetchPage,
+  likeContains,
+  notFound,
+  type Page,
+  type Selectable,
+  type ServiceContext,
+  sql,
+} from '@sagamart/kit';
 import { isCancellable, type OrderStatus } from '../domain/order-status.ts';
 import { currentAction, TRANSIENT_PHASES } from '../domain/saga.ts';
 import { buyersOf } from '../infra/buyers.ts';
-import { type Db, loadItems, type OrderRow, sagaState } from '../infra/order-store.ts';
+import {
+  type Db,
+  type ItemRow,
+  type Json,
+  jsonRows,
+  type OrderRow,
+  sagaState,
+} from '../infra/order-store.ts';
 import type { OrderDb } from '../infra/schema.ts';
 
 const iso = (d: Date | null) => (d ? d.toISOString() : null);
+/** A timestamp from a JSON row (PostgreSQL's ISO form, microseconds cut to milliseconds as for a Date column). */
+const isoJson = (t: string | null) => (t ? new Date(t).toISOString() : null);
+const refColumn = (ref: string) => (ORDER_NUMBER_PATTERN.test(ref) ? 'order_number' : 'id');
+
+type TimelineRow = Selectable<OrderDb['order_timeline']>;
+type PaymentRow = Selectable<OrderDb['order_payments']>;
+type ClaimRow = Selectable<OrderDb['order_claims']>;
+type OrderWithLines = OrderRow & {
+  lines: ItemRow[];
+  timeline: Json<TimelineRow>[];
+  payments: Json<PaymentRow>[];
+  open_claims: Pick<ClaimRow, 'claim_id' | 'type' | 'status'>[];
+};
 
 /** Order reads for shoppers (their own orders only) and admins. */
 export class OrderReads {
@@ -43,18 +71,25 @@ export class OrderReads {
 
   /** An order by id or number; someone else's order is a 404 to its viewer. */
   async detail(ref: string, viewer: { userId: string } | 'admin'): Promise<OrderDetail> {
-    const order = await this.find(ref);
+    const order = await this.findWithLines(ref);
     if (!order || (viewer !== 'admin' && order.user_id !== viewer.userId))
       throw notFound(`Order ${ref} does not exist`);
     return this.toDetail(order);
   }
 
   async adminDetail(ref: string): Promise<AdminOrderDetail> {
-    const order = await this.find(ref);
-    if (!order) throw notFound(`Order ${ref} does not exist`);
-    const [detail, saga, log, buyers] = await Promise.all([
-      this.toDetail(order),
-      this.db.selectFrom('sagas').selectAll().where('order_id', '=', order.id).executeTakeFirstOrThrow(),
+    // The saga first: what the order, its timeline and the log show is then at least as new as its
+    // phase (a saga change and its order rows commit together).
+    const saga = await this.db
+      .selectFrom('sagas as s')
+      .innerJoin('orders as o', 'o.id', 's.order_id')
+      .selectAll('s')
+      .where(`o.${refColumn(ref)}`, '=', ref)
+      .executeTakeFirst();
+    const order = saga && (await this.findWithLines(saga.order_id));
+    if (!saga || !order) throw notFound(`Order ${ref} does not exist`);
+    const detail = this.toDetail(order);
+    const [log, buyers] = await Promise.all([
       this.db.selectFrom('saga_log').selectAll().where('order_id', '=', order.id).orderBy('id').execute(),
       buyersOf(this.db, [order.user_id]),
     ]);
@@ -135,8 +170,43 @@ export class OrderReads {
   }
 
   find(ref: string): Promise<OrderRow | undefined> {
-    const column = ORDER_NUMBER_PATTERN.test(ref) ? 'order_number' : 'id';
-    return this.db.selectFrom('orders').selectAll().where(column, '=', ref).executeTakeFirst();
+    return this.db.selectFrom('orders').selectAll().where(refColumn(ref), '=', ref).executeTakeFirst();
+  }
+
+  /**
+   * The order with its items, timeline, payments and open claim in one statement (one round trip and
+   * one commit: the order page and the bench poll it).
+   */
+  private findWithLines(ref: string): Promise<OrderWithLines | undefined> {
+    return this.db
+      .selectFrom('orders as o')
+      .selectAll('o')
+      .select((eb) => [
+        jsonRows<ItemRow>(
+          eb.selectFrom('order_items as i').selectAll('i').whereRef('i.order_id', '=', 'o.id'),
+          'line_no',
+        ).as('lines'),
+        jsonRows<Json<TimelineRow>>(
+          eb.selectFrom('order_timeline as t').selectAll('t').whereRef('t.order_id', '=', 'o.id'),
+          'id',
+        ).as('timeline'),
+        jsonRows<Json<PaymentRow>>(
+          eb.selectFrom('order_payments as p').selectAll('p').whereRef('p.order_id', '=', 'o.id'),
+          'updated_at',
+        ).as('payments'),
+        jsonRows<Pick<ClaimRow, 'claim_id' | 'type' | 'status'>>(
+          eb
+            .selectFrom('order_claims as c')
+            .select(['c.claim_id', 'c.type', 'c.status', 'c.updated_at'])
+            .whereRef('c.order_id', '=', 'o.id')
+            .where('c.status', 'not in', FINAL_CLAIM_STATUSES)
+            .orderBy('c.updated_at', 'desc')
+            .limit(1),
+          'updated_at',
+        ).as('open_claims'),
+      ])
+      .where(`o.${refColumn(ref)}`, '=', ref)
+      .executeTakeFirst();
   }
 
   private async list(query: {
@@ -220,29 +290,9 @@ export class OrderReads {
     };
   }
 
-  private async toDetail(order: OrderRow): Promise<OrderDetail> {
-    const [items, timeline, payments, openClaim] = await Promise.all([
-      loadItems(this.db, order.id),
-      this.db
-        .selectFrom('order_timeline')
-        .selectAll()
-        .where('order_id', '=', order.id)
-        .orderBy('id')
-        .execute(),
-      this.db
-        .selectFrom('order_payments')
-        .selectAll()
-        .where('order_id', '=', order.id)
-        .orderBy('updated_at')
-        .execute(),
-      this.db
-        .selectFrom('order_claims')
-        .select(['claim_id', 'type', 'status'])
-        .where('order_id', '=', order.id)
-        .where('status', 'not in', FINAL_CLAIM_STATUSES)
-        .orderBy('updated_at', 'desc')
-        .executeTakeFirst(),
-    ]);
+  private toDetail(order: OrderWithLines): OrderDetail {
+    const { lines: items, timeline, payments } = order;
+    const openClaim = order.open_claims[0];
     const { userId: _userId, ...summary } = this.summary(order, {
       lines: items.length,
       quantity: items.reduce((sum, i) => sum + i.quantity, 0),
@@ -298,7 +348,7 @@ export class OrderReads {
         event: t.event,
         status: t.status,
         note: t.note,
-        at: t.at.toISOString(),
+        at: isoJson(t.at)!,
       })),
       payments: payments.map((p) => ({
         paymentId: p.payment_id,
@@ -308,9 +358,9 @@ export class OrderReads {
         method: p.method,
         code: p.code,
         message: p.message,
-        approvedAt: iso(p.approved_at),
-        failedAt: iso(p.failed_at),
-        refundedAt: iso(p.refunded_at),
+        approvedAt: isoJson(p.approved_at),
+        failedAt: isoJson(p.failed_at),
+        refundedAt: isoJson(p.refunded_at),
       })),
     };
   }

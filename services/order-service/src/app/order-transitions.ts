@@ -29,10 +29,27 @@ const now = sql<Date>`clock_timestamp()`;
 export class OrderTransitions {
   constructor(private readonly ctx: ServiceContext<OrderDb>) {}
 
-  /** Saves the saga's next state; entering a phase updates the order (and publishes) as it implies. */
-  async advance(trx: Trx, order: OrderRow, saga: SagaRow, next: SagaState): Promise<OrderRow> {
+  /**
+   * Saves the saga's next state; entering a phase updates the order (and publishes) as it implies.
+   * With a lease (the saga runner going on to the next step), a transient saga's lease is renewed for its owner.
+   */
+  async advance(
+    trx: Trx,
+    order: OrderRow,
+    saga: SagaRow,
+    next: SagaState,
+    lease?: { owner: string; ms: number },
+  ): Promise<OrderRow> {
     const entering = next.phase !== saga.phase;
     const leased = isTransient(next.phase);
+    const leaseChange = !leased
+      ? { lease_owner: null, lease_until: null }
+      : lease
+        ? {
+            lease_owner: lease.owner,
+            lease_until: sql<Date>`clock_timestamp() + ${lease.ms} * interval '1 millisecond'`,
+          }
+        : {};
     await trx
       .updateTable('sagas')
       .set({
@@ -45,7 +62,7 @@ export class OrderTransitions {
         last_error: null,
         next_attempt_at: now,
         ...(entering ? { phase_since: now } : {}),
-        ...(leased ? {} : { lease_owner: null, lease_until: null }),
+        ...leaseChange,
         updated_at: now,
       })
       .where('order_id', '=', order.id)

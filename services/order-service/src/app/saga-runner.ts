@@ -3,6 +3,7 @@ import {
   afterRefusal,
   afterSuccess,
   currentAction,
+  isTransient,
   retryDelayMs,
   type SagaAction,
   type SagaState,
@@ -24,10 +25,13 @@ type Outcome = ({ kind: 'done' } | { kind: 'refused' | 'failed'; detail: string 
 };
 
 interface Claimed {
-  saga: SagaRow;
+  saga: Pick<SagaRow, 'version' | 'attempts'>;
   state: SagaState;
   order: OrderRow;
 }
+
+/** After a recorded outcome: the saga waits or is over, must be claimed again, or is ours to go on with. */
+type Recorded = 'idle' | 'next' | 'retry-later' | { claimed: Claimed };
 
 /**
  * Drives sagas: claims one (a lease in the database, so one instance drives it at a time and a
@@ -100,45 +104,63 @@ export class SagaRunner {
   }
 
   private async drive(orderId: string): Promise<RunOutcome> {
+    let claimed: Claimed | undefined;
     for (;;) {
       if (this.stopping) return 'stopped';
-      const claimed = await this.claim(orderId);
+      claimed ??= await this.claim(orderId);
       if (!claimed) return 'idle';
       const action = currentAction(claimed.state);
       const outcome = action ? await this.invoke(action, claimed) : ({ kind: 'done' } as const);
       const recorded = await this.record(claimed, action, outcome);
-      if (recorded === 'retry-later') return 'retry-later';
+      if (recorded === 'retry-later' || recorded === 'idle') return recorded;
+      claimed = recorded === 'next' ? undefined : recorded.claimed;
     }
   }
 
-  /** Takes the lease of a due saga in a transient phase (free, expired, or already ours). */
+  private get leaseMs(): number {
+    return this.ctx.config.number('orders.saga.leaseMs');
+  }
+
+  /**
+   * Takes the lease of a due saga in a transient phase (free, expired, or already ours), and reads
+   * its order in the same statement (the steps use only what an order never changes).
+   */
   private async claim(orderId: string): Promise<Claimed | undefined> {
-    const leaseMs = this.ctx.config.number('orders.saga.leaseMs');
-    const saga = await this.ctx.db
+    const row = await this.ctx.db
       .updateTable('sagas')
+      .from('orders')
       .set({
         lease_owner: this.ctx.instanceId,
-        lease_until: sql<Date>`clock_timestamp() + ${leaseMs} * interval '1 millisecond'`,
+        lease_until: sql<Date>`clock_timestamp() + ${this.leaseMs} * interval '1 millisecond'`,
       })
-      .where('order_id', '=', orderId)
-      .where('phase', 'in', TRANSIENT_PHASES)
-      .where('next_attempt_at', '<=', sql<Date>`clock_timestamp()`)
+      .whereRef('orders.id', '=', 'sagas.order_id')
+      .where('sagas.order_id', '=', orderId)
+      .where('sagas.phase', 'in', TRANSIENT_PHASES)
+      .where('sagas.next_attempt_at', '<=', sql<Date>`clock_timestamp()`)
       .where((eb) =>
         eb.or([
-          eb('lease_owner', 'is', null),
-          eb('lease_owner', '=', this.ctx.instanceId),
-          eb('lease_until', '<', sql<Date>`clock_timestamp()`),
+          eb('sagas.lease_owner', 'is', null),
+          eb('sagas.lease_owner', '=', this.ctx.instanceId),
+          eb('sagas.lease_until', '<', sql<Date>`clock_timestamp()`),
         ]),
       )
-      .returningAll()
+      .returningAll('orders')
+      .returning([
+        'sagas.phase',
+        'sagas.steps',
+        'sagas.cursor',
+        'sagas.compensations',
+        'sagas.version as saga_version',
+        'sagas.attempts as saga_attempts',
+      ])
       .executeTakeFirst();
-    if (!saga) return undefined;
-    const order = await this.ctx.db
-      .selectFrom('orders')
-      .selectAll()
-      .where('id', '=', orderId)
-      .executeTakeFirstOrThrow();
-    return { saga, state: sagaState(saga), order };
+    if (!row) return undefined;
+    const { phase, steps, cursor, compensations, saga_version, saga_attempts, ...order } = row;
+    return {
+      saga: { version: saga_version, attempts: saga_attempts },
+      state: { phase, steps, cursor, compensations },
+      order,
+    };
   }
 
   /** One participant call, in its own span `saga <step> <action>` (a child of whatever started the run). */
@@ -169,7 +191,11 @@ export class SagaRunner {
 
   private async call(action: SagaAction, claimed: Claimed): Promise<Outcome> {
     try {
-      const items = action.step === 'stock' ? await loadItems(this.ctx.db, claimed.order.id) : [];
+      // Only reserving stock needs the lines; committing and releasing go by the order's id.
+      const items =
+        action.step === 'stock' && action.kind === 'reserve'
+          ? await loadItems(this.ctx.db, claimed.order.id)
+          : [];
       await this.steps[action.step]![action.kind]({ order: claimed.order, items });
       return { kind: 'done' };
     } catch (error) {
@@ -183,12 +209,12 @@ export class SagaRunner {
     }
   }
 
-  /** Records the outcome and moves the saga on, unless it changed while the call was in flight. */
-  private record(
-    claimed: Claimed,
-    action: SagaAction | undefined,
-    outcome: Outcome,
-  ): Promise<'next' | 'retry-later'> {
+  /**
+   * Records the outcome and moves the saga on, unless it changed while the call was in flight. A
+   * saga moved on to another transient phase or step stays claimed by this instance in the same
+   * transaction (the lease renewed, when it is still ours or free), so the next step needs no claim.
+   */
+  private record(claimed: Claimed, action: SagaAction | undefined, outcome: Outcome): Promise<Recorded> {
     return this.ctx.transaction(async (trx) => {
       const locked = await lockOrder(trx, claimed.order.id);
       const { order, saga } = locked!;
@@ -214,8 +240,21 @@ export class SagaRunner {
         case 'done': {
           const amounts = { payableAmount: order.payable_amount };
           const next = action ? afterSuccess(state, amounts) : settle(state, amounts);
-          await this.transitions.advance(trx, order, saga, next);
-          return 'next';
+          // Waiting (for payment) or over: nothing to claim. A change that makes it transient again kicks it.
+          if (!isTransient(next.phase)) {
+            await this.transitions.advance(trx, order, saga, next);
+            return 'idle';
+          }
+          if (saga.lease_owner !== null && saga.lease_owner !== this.ctx.instanceId) {
+            // Another instance took the lease after ours ran out: claim (or not) as usual.
+            await this.transitions.advance(trx, order, saga, next);
+            return 'next';
+          }
+          const lease = { owner: this.ctx.instanceId, ms: this.leaseMs };
+          const advanced = await this.transitions.advance(trx, order, saga, next, lease);
+          return {
+            claimed: { saga: { version: saga.version + 1, attempts: 0 }, state: next, order: advanced },
+          };
         }
         case 'refused': {
           const refusal = afterRefusal(state);

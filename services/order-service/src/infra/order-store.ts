@@ -1,8 +1,11 @@
 import {
   currentTraceId,
+  type Expression,
   type Kysely,
   type MessagingTables,
+  type RawBuilder,
   type Selectable,
+  sql,
   type Transaction,
 } from '@sagamart/kit';
 import type { OrderStatus } from '../domain/order-status.ts';
@@ -16,29 +19,55 @@ export type OrderRow = Selectable<OrderDb['orders']>;
 export type ItemRow = Selectable<OrderDb['order_items']>;
 export type SagaRow = Selectable<OrderDb['sagas']>;
 
+/** A row as json_agg gives it: timestamps are ISO strings (bigints are numbers, as our parser makes them). */
+export type Json<Row> = {
+  [K in keyof Row]: Row[K] extends Date ? string : Row[K] extends Date | null ? string | null : Row[K];
+};
+
+/**
+ * The rows of a sub-select as one JSON array column (`[]` when none), in the given column's order:
+ * a parent and its children in one statement.
+ */
+export function jsonRows<Row>(rows: Expression<unknown>, orderBy: string): RawBuilder<Row[]> {
+  return sql<
+    Row[]
+  >`(select coalesce(json_agg(r order by ${sql.ref(`r.${orderBy}`)}), '[]') from ${rows} as r)`;
+}
+
 export function sagaState(row: SagaRow): SagaState {
   return { phase: row.phase, steps: row.steps, cursor: row.cursor, compensations: row.compensations };
 }
 
-/** The order and its saga, both row-locked: every state change of an order goes through here. */
+/**
+ * The order and its saga, both row-locked (in one statement; the order's row is locked first, as the
+ * FROM list goes): every state change of an order goes through here.
+ */
 export async function lockOrder(
   trx: Trx,
   orderId: string,
 ): Promise<{ order: OrderRow; saga: SagaRow } | undefined> {
-  const order = await trx
-    .selectFrom('orders')
-    .selectAll()
-    .where('id', '=', orderId)
-    .forUpdate()
+  const row = await trx
+    .selectFrom('orders as o')
+    .innerJoin('sagas as s', 's.order_id', 'o.id')
+    .selectAll('o')
+    .select(sql<Json<SagaRow>>`to_json(s)`.as('locked_saga'))
+    .where('o.id', '=', orderId)
+    .forUpdate(['o', 's'])
     .executeTakeFirst();
-  if (!order) return undefined;
-  const saga = await trx
-    .selectFrom('sagas')
-    .selectAll()
-    .where('order_id', '=', orderId)
-    .forUpdate()
-    .executeTakeFirstOrThrow();
-  return { order, saga };
+  if (!row) return undefined;
+  const { locked_saga: saga, ...order } = row;
+  const date = (t: string | null) => (t === null ? null : new Date(t));
+  return {
+    order,
+    saga: {
+      ...saga,
+      next_attempt_at: date(saga.next_attempt_at)!,
+      phase_since: date(saga.phase_since)!,
+      lease_until: date(saga.lease_until),
+      created_at: date(saga.created_at)!,
+      updated_at: date(saga.updated_at)!,
+    },
+  };
 }
 
 export function loadItems(db: Db | Trx, orderId: string): Promise<ItemRow[]> {

@@ -282,9 +282,11 @@ function Figures({ data }: { data: AdminDashboard }) {
   );
 }
 
-/** 1,250,000 → 125만 (axis ticks only; every amount a person reads is formatWon). */
+const manWon = new Intl.NumberFormat('ko-KR', { maximumFractionDigits: 1 });
+
+/** 1,250,000 → 125만, 65,000 → 6.5만 (axis ticks only; every amount a person reads is formatWon). */
 function shortWon(won: number): string {
-  if (won >= 10_000) return `${Math.round(won / 10_000).toLocaleString('ko-KR')}만`;
+  if (won >= 10_000) return `${manWon.format(won / 10_000)}만`;
   return won.toLocaleString('ko-KR');
 }
 

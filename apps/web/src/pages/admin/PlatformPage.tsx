@@ -1,6 +1,7 @@
 import { Anchor, Card, Group, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
-import { formatTimeAgo } from '../../lib/format.ts';
+import { useTranslation } from 'react-i18next';
+import { elapsedSince, formatCount, formatDateTime, formatDecimal, formatPercent } from '../../lib/format.ts';
 import {
   PLATFORM_REFRESH_MS,
   type PlatformService,
@@ -12,6 +13,7 @@ import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { HealthBadge, InstanceStatusBadge } from '../../ui/badges.tsx';
 
 export function PlatformPage() {
+  const { t } = useTranslation();
   const services = useQuery(platformServicesQuery);
   const list = services.data?.services ?? [];
 
@@ -20,16 +22,17 @@ export function PlatformPage() {
       <Group justify="space-between" align="flex-end">
         <div>
           <Title order={1} size="h2">
-            Platform
+            {t('adminNav.platform')}
           </Title>
           <Text c="dimmed" size="sm">
-            Registered services and the health of each instance, refreshed every {PLATFORM_REFRESH_MS / 1000}{' '}
-            seconds.
+            {t('platform.subtitle', { seconds: PLATFORM_REFRESH_MS / 1000 })}
           </Text>
         </div>
         {services.dataUpdatedAt > 0 && (
           <Text size="xs" c="dimmed">
-            Updated {new Date(services.dataUpdatedAt).toLocaleTimeString('sv-SE')}
+            {t('platform.updated', {
+              time: formatDateTime(new Date(services.dataUpdatedAt).toISOString()),
+            })}
           </Text>
         )}
       </Group>
@@ -38,7 +41,7 @@ export function PlatformPage() {
       {services.isError && (
         <ApiErrorAlert
           error={services.error}
-          title="Could not load the service registry"
+          title={t('platform.registryError')}
           onRetry={() => void services.refetch()}
         />
       )}
@@ -56,32 +59,30 @@ export function PlatformPage() {
 
 /** Request rate, 5xx share and p99 per service, from the services' own /metrics (through the gateway). */
 function MetricsAtAGlance() {
+  const { t } = useTranslation();
   const metrics = useQuery(platformMetricsQuery);
   const rows = metrics.data?.services ?? [];
   return (
     <Stack gap="xs">
       <Title order={2} size="h3">
-        Metrics at a glance
+        {t('platform.metrics.title')}
       </Title>
       <Text c="dimmed" size="sm">
-        Requests per second, the share answered with 5xx and the 99th percentile latency since the previous
-        look (up to a minute), from each instance’s /metrics. Health checks and scrapes are left out.
+        {t('platform.metrics.subtitle')}
       </Text>
-      {metrics.isError && (
-        <ApiErrorAlert error={metrics.error} title="Could not read the services’ metrics" />
-      )}
+      {metrics.isError && <ApiErrorAlert error={metrics.error} title={t('platform.metrics.error')} />}
       {metrics.isPending && <Skeleton h={160} />}
       {metrics.data && (
         <Card withBorder padding={0}>
           <Table.ScrollContainer minWidth={560}>
-            <Table verticalSpacing="xs" aria-label="Service metrics" fz="sm">
+            <Table verticalSpacing="xs" aria-label={t('platform.metrics.table')} fz="sm">
               <Table.Thead>
                 <Table.Tr>
-                  <Table.Th>Service</Table.Th>
-                  <Table.Th ta="right">Requests/s</Table.Th>
-                  <Table.Th ta="right">Errors (5xx)</Table.Th>
-                  <Table.Th ta="right">p99</Table.Th>
-                  <Table.Th ta="right">Instances</Table.Th>
+                  <Table.Th>{t('platform.service')}</Table.Th>
+                  <Table.Th ta="right">{t('platform.metrics.requestsPerSecond')}</Table.Th>
+                  <Table.Th ta="right">{t('platform.metrics.errors')}</Table.Th>
+                  <Table.Th ta="right">{t('platform.metrics.p99')}</Table.Th>
+                  <Table.Th ta="right">{t('platform.metrics.instances')}</Table.Th>
                 </Table.Tr>
               </Table.Thead>
               <Table.Tbody>
@@ -98,14 +99,10 @@ function MetricsAtAGlance() {
 }
 
 function MetricsRow({ row }: { row: ServiceMetrics }) {
+  const { t } = useTranslation();
   const waiting = row.windowSeconds === null;
   const dash = (
-    <Text
-      span
-      c="dimmed"
-      size="sm"
-      title={waiting ? 'Measuring: rates appear at the next refresh' : undefined}
-    >
+    <Text span c="dimmed" size="sm" title={waiting ? t('platform.metrics.measuring') : undefined}>
       —
     </Text>
   );
@@ -114,22 +111,22 @@ function MetricsRow({ row }: { row: ServiceMetrics }) {
     <Table.Tr>
       <Table.Td fw={600}>{row.name}</Table.Td>
       <Table.Td ta="right">
-        {row.requestsPerSecond === null ? dash : row.requestsPerSecond.toFixed(2)}
+        {row.requestsPerSecond === null ? dash : formatDecimal(row.requestsPerSecond, 2)}
       </Table.Td>
       <Table.Td ta="right" c={errorRate ? 'red.7' : undefined}>
-        {errorRate === null
+        {errorRate === null ? dash : formatPercent(errorRate)}
+      </Table.Td>
+      <Table.Td ta="right">
+        {row.p99Ms === null
           ? dash
-          : `${(errorRate * 100).toFixed(errorRate > 0 && errorRate < 0.01 ? 2 : 1)} %`}
+          : t('platform.metrics.milliseconds', { value: formatCount(Math.round(row.p99Ms)) })}
       </Table.Td>
       <Table.Td ta="right">
-        {row.p99Ms === null ? dash : `${Math.round(row.p99Ms).toLocaleString('en-US')} ms`}
-      </Table.Td>
-      <Table.Td ta="right">
-        {row.instances}
+        {formatCount(row.instances)}
         {row.unreachable > 0 && (
           <Text span c="red.7" size="sm">
             {' '}
-            ({row.unreachable} not answering)
+            ({t('platform.metrics.notAnswering', { count: row.unreachable })})
           </Text>
         )}
       </Table.Td>
@@ -138,35 +135,41 @@ function MetricsRow({ row }: { row: ServiceMetrics }) {
 }
 
 function PlatformSummary({ services }: { services: PlatformService[] }) {
+  const { t } = useTranslation();
   const instances = services.flatMap((service) => service.instances);
   const healthy = instances.filter((instance) => instance.health === 'UP').length;
   return (
     <Text size="sm" aria-live="polite">
-      {services.length} services, {healthy} of {instances.length} instances healthy.
+      {t('platform.summary', {
+        services: formatCount(services.length),
+        instances: formatCount(instances.length),
+        healthy: formatCount(healthy),
+      })}
     </Text>
   );
 }
 
 /** One row per instance, named after its service so rows can be found by service name. */
 function ServicesTable({ services }: { services: PlatformService[] }) {
+  const { t } = useTranslation();
   if (services.length === 0) {
     return (
       <Text c="dimmed" p="lg">
-        No services are registered with discovery yet.
+        {t('platform.noServices')}
       </Text>
     );
   }
   return (
     <Table.ScrollContainer minWidth={720}>
-      <Table highlightOnHover verticalSpacing="sm" aria-label="Services">
+      <Table highlightOnHover verticalSpacing="sm" aria-label={t('platform.servicesTable')}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Service</Table.Th>
-            <Table.Th>Instance</Table.Th>
-            <Table.Th>URL</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Health</Table.Th>
-            <Table.Th>Last heartbeat</Table.Th>
+            <Table.Th>{t('platform.service')}</Table.Th>
+            <Table.Th>{t('platform.instance')}</Table.Th>
+            <Table.Th>{t('platform.url')}</Table.Th>
+            <Table.Th>{t('platform.status')}</Table.Th>
+            <Table.Th>{t('platform.health')}</Table.Th>
+            <Table.Th>{t('platform.lastHeartbeat')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -179,7 +182,7 @@ function ServicesTable({ services }: { services: PlatformService[] }) {
                       <Table.Td fw={600}>{service.name}</Table.Td>
                       <Table.Td colSpan={5}>
                         <Text size="sm" c="dimmed">
-                          No instances running
+                          {t('platform.noInstances')}
                         </Text>
                       </Table.Td>
                     </Table.Tr>,
@@ -205,7 +208,7 @@ function ServicesTable({ services }: { services: PlatformService[] }) {
                       </Table.Td>
                       <Table.Td>
                         <Text size="sm" title={instance.lastHeartbeatAt ?? undefined}>
-                          {formatTimeAgo(instance.lastHeartbeatAt)}
+                          <TimeAgo iso={instance.lastHeartbeatAt} />
                         </Text>
                       </Table.Td>
                     </Table.Tr>
@@ -215,4 +218,11 @@ function ServicesTable({ services }: { services: PlatformService[] }) {
       </Table>
     </Table.ScrollContainer>
   );
+}
+
+/** `3분 전` for a recent moment, its date and time once it is a day old. */
+function TimeAgo({ iso }: { iso: string | null }) {
+  const { t } = useTranslation();
+  const elapsed = elapsedSince(iso);
+  return elapsed ? t(`elapsed.${elapsed.unit}`, { count: elapsed.count }) : formatDateTime(iso);
 }

@@ -14,8 +14,9 @@ import {
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useSearchParams } from 'react-router';
-import { formatDateTime } from '../../lib/format.ts';
+import { formatCount, formatDateTime, formatDecimal, formatPercent } from '../../lib/format.ts';
 import {
   type DependencyLink,
   formatMicros,
@@ -38,6 +39,7 @@ import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 
 /** Find traces by service, operation, duration and error, or open one by the id an error message quoted. */
 export function TracesPage() {
+  const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const search = parseTraceSearch(params);
   const change = (next: Partial<TraceSearch>) => setParams(traceSearchParams({ ...search, ...next }));
@@ -48,40 +50,40 @@ export function TracesPage() {
   return (
     <Stack gap="lg">
       <Title order={1} size="h2">
-        Traces
+        {t('adminNav.traces')}
       </Title>
       <OpenTraceForm />
       <Group align="flex-end" gap="sm" wrap="wrap">
         <NativeSelect
-          label="Service"
+          label={t('traces.service')}
           value={search.serviceName}
           onChange={(e) => change({ serviceName: e.currentTarget.value, spanName: '' })}
-          data={[{ value: '', label: 'All services' }, ...(services.data ?? [])]}
+          data={[{ value: '', label: t('traces.allServices') }, ...(services.data ?? [])]}
         />
         <NativeSelect
-          label="Operation"
+          label={t('traces.operation')}
           value={search.spanName}
           disabled={!search.serviceName}
           onChange={(e) => change({ spanName: e.currentTarget.value })}
-          data={[{ value: '', label: 'All operations' }, ...(spanNames.data ?? [])]}
+          data={[{ value: '', label: t('traces.allOperations') }, ...(spanNames.data ?? [])]}
         />
         <TextInput
-          label="Longer than (ms)"
+          label={t('traces.longerThan')}
           inputMode="numeric"
           w={140}
           value={search.minDurationMs}
           onChange={(e) => change({ minDurationMs: e.currentTarget.value.replace(/\D/g, '').slice(0, 7) })}
         />
         <NativeSelect
-          label="Window"
+          label={t('traces.window')}
           value={search.lookbackMinutes}
           onChange={(e) =>
             change({ lookbackMinutes: e.currentTarget.value as TraceSearch['lookbackMinutes'] })
           }
-          data={[...LOOKBACKS]}
+          data={LOOKBACKS.map((minutes) => ({ value: minutes, label: t(`traces.lookback.${minutes}`) }))}
         />
         <Checkbox
-          label="Errors only"
+          label={t('traces.errorsOnly')}
           checked={search.errorsOnly}
           onChange={(e) => change({ errorsOnly: e.currentTarget.checked })}
           mb={8}
@@ -91,45 +93,45 @@ export function TracesPage() {
       {traces.error ? (
         <ApiErrorAlert error={traces.error} />
       ) : traces.data && traces.data.length === 0 ? (
-        <Text c="dimmed">No traces match. Widen the window, or place an order and look again.</Text>
+        <Text c="dimmed">{t('traces.noneMatch')}</Text>
       ) : (
-        <Table striped highlightOnHover aria-label="Traces" fz="sm">
+        <Table striped highlightOnHover aria-label={t('traces.table')} fz="sm">
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Started</Table.Th>
-              <Table.Th>Operation</Table.Th>
-              <Table.Th>Services</Table.Th>
-              <Table.Th ta="right">Spans</Table.Th>
-              <Table.Th ta="right">Duration</Table.Th>
+              <Table.Th>{t('traces.started')}</Table.Th>
+              <Table.Th>{t('traces.operation')}</Table.Th>
+              <Table.Th>{t('traces.services')}</Table.Th>
+              <Table.Th ta="right">{t('traces.spans')}</Table.Th>
+              <Table.Th ta="right">{t('traces.duration')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
             {(traces.data ?? []).map((spans) => {
-              const t = summarize(spans);
+              const trace = summarize(spans);
               return (
-                <Table.Tr key={t.traceId}>
-                  <Table.Td>{formatDateTime(new Date(t.startUs / 1000).toISOString())}</Table.Td>
+                <Table.Tr key={trace.traceId}>
+                  <Table.Td>{formatDateTime(new Date(trace.startUs / 1000).toISOString())}</Table.Td>
                   <Table.Td>
-                    <Anchor component={Link} to={`/admin/traces/${t.traceId}`}>
-                      {t.rootService}: {t.root || '(unnamed)'}
+                    <Anchor component={Link} to={`/admin/traces/${trace.traceId}`}>
+                      {trace.rootService}: {trace.root || t('traces.unnamed')}
                     </Anchor>
-                    {t.errors > 0 && (
+                    {trace.errors > 0 && (
                       <Badge color="red" variant="light" ml="xs">
-                        {t.errors} error{t.errors > 1 ? 's' : ''}
+                        {t('traces.errorCount', { count: trace.errors })}
                       </Badge>
                     )}
                   </Table.Td>
                   <Table.Td>
                     <Group gap={4}>
-                      {t.services.map((s) => (
+                      {trace.services.map((s) => (
                         <Badge key={s} size="xs" variant="light" color={serviceColor(s)}>
                           {s}
                         </Badge>
                       ))}
                     </Group>
                   </Table.Td>
-                  <Table.Td ta="right">{t.spanCount}</Table.Td>
-                  <Table.Td ta="right">{formatMicros(t.durationUs)}</Table.Td>
+                  <Table.Td ta="right">{formatCount(trace.spanCount)}</Table.Td>
+                  <Table.Td ta="right">{formatMicros(trace.durationUs)}</Table.Td>
                 </Table.Tr>
               );
             })}
@@ -143,6 +145,7 @@ export function TracesPage() {
 }
 
 function OpenTraceForm() {
+  const { t } = useTranslation();
   const navigate = useNavigate();
   const [value, setValue] = useState('');
   const [invalid, setInvalid] = useState(false);
@@ -157,15 +160,16 @@ function OpenTraceForm() {
     >
       <Group align="flex-end" gap="sm">
         <TextInput
-          label="Trace ID"
-          placeholder="Paste the trace id from an error message"
+          label={t('traces.traceId')}
+          placeholder={t('traces.traceIdPlaceholder')}
           w={380}
+          maw="100%"
           value={value}
-          error={invalid ? 'A trace id is 16 or 32 hexadecimal digits' : undefined}
+          error={invalid ? t('traces.traceIdInvalid') : undefined}
           onChange={(e) => setValue(e.currentTarget.value)}
         />
         <Button type="submit" variant="light" mb={invalid ? 22 : 0}>
-          Open trace
+          {t('traces.open')}
         </Button>
       </Group>
     </form>
@@ -174,27 +178,26 @@ function OpenTraceForm() {
 
 /** Who calls whom (HTTP) or sends events to whom, from the collected spans, with error counts. */
 function ServiceMap({ lookbackMinutes }: { lookbackMinutes: TraceSearch['lookbackMinutes'] }) {
+  const { t } = useTranslation();
   const links = useQuery(dependenciesQuery(lookbackMinutes));
   const minutes = Number(lookbackMinutes);
   return (
     <Stack gap="xs">
       <Title order={2} size="h3">
-        Service map
+        {t('traces.map.title')}
       </Title>
       {links.error && <ApiErrorAlert error={links.error} />}
-      {links.data && links.data.length === 0 && (
-        <Alert color="gray">No calls between services in this window.</Alert>
-      )}
+      {links.data && links.data.length === 0 && <Alert color="gray">{t('traces.map.empty')}</Alert>}
       {links.data && links.data.length > 0 && <ServiceMapGraph links={links.data} minutes={minutes} />}
       {links.data && links.data.length > 0 && (
-        <Table aria-label="Service map" fz="sm" striped>
+        <Table aria-label={t('traces.map.table')} fz="sm" striped>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>From</Table.Th>
-              <Table.Th>To</Table.Th>
-              <Table.Th ta="right">Calls and events</Table.Th>
-              <Table.Th ta="right">Per minute</Table.Th>
-              <Table.Th ta="right">Errors</Table.Th>
+              <Table.Th>{t('traces.map.from')}</Table.Th>
+              <Table.Th>{t('traces.map.to')}</Table.Th>
+              <Table.Th ta="right">{t('traces.map.calls')}</Table.Th>
+              <Table.Th ta="right">{t('traces.map.perMinute')}</Table.Th>
+              <Table.Th ta="right">{t('traces.map.errors')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -210,13 +213,13 @@ function ServiceMap({ lookbackMinutes }: { lookbackMinutes: TraceSearch['lookbac
                     {link.child}
                   </Badge>
                 </Table.Td>
-                <Table.Td ta="right">{link.callCount.toLocaleString('en-US')}</Table.Td>
+                <Table.Td ta="right">{formatCount(link.callCount)}</Table.Td>
                 <Table.Td ta="right">{perMinute(link.callCount, minutes)}</Table.Td>
                 <Table.Td ta="right" c={link.errorCount > 0 ? 'red.7' : undefined}>
-                  {link.errorCount.toLocaleString('en-US')}
+                  {formatCount(link.errorCount)}
                   {link.callCount > 0 &&
                     link.errorCount > 0 &&
-                    ` (${Math.round((link.errorCount / link.callCount) * 100)} %)`}
+                    ` (${formatPercent(link.errorCount / link.callCount)})`}
                 </Table.Td>
               </Table.Tr>
             ))}
@@ -229,8 +232,8 @@ function ServiceMap({ lookbackMinutes }: { lookbackMinutes: TraceSearch['lookbac
 
 function perMinute(count: number, minutes: number): string {
   const rate = count / minutes;
-  if (rate >= 10) return Math.round(rate).toLocaleString('en-US');
-  return rate >= 0.1 ? rate.toFixed(1) : '<0.1';
+  if (rate >= 10) return formatCount(Math.round(rate));
+  return rate >= 0.1 ? formatDecimal(rate, 1) : '<0.1';
 }
 
 const NODE_WIDTH = 170;
@@ -238,13 +241,14 @@ const NODE_HEIGHT = 36;
 
 /** The map as a graph: services left to right along their calls, each edge labelled calls/min and errors. */
 function ServiceMapGraph({ links, minutes }: { links: DependencyLink[]; minutes: number }) {
+  const { t } = useTranslation();
   const layout = layoutServiceMap(links);
   const color = (service: string) => `var(--mantine-color-${serviceColor(service)}-6)`;
   return (
     <div style={{ overflowX: 'auto' }}>
       <svg
         role="img"
-        aria-label="Service map graph"
+        aria-label={t('traces.map.graph')}
         width={layout.width}
         height={layout.height}
         viewBox={`0 0 ${layout.width} ${layout.height}`}
@@ -288,7 +292,8 @@ function ServiceMapGraph({ links, minutes }: { links: DependencyLink[]; minutes:
                 textAnchor="middle"
                 fill={failed ? 'var(--mantine-color-red-7)' : 'var(--mantine-color-dimmed)'}
               >
-                {perMinute(link.callCount, minutes)}/min{failed ? ` · ${link.errorCount} err` : ''}
+                {t('traces.map.edgeRate', { rate: perMinute(link.callCount, minutes) })}
+                {failed ? ` · ${t('traces.map.edgeErrors', { count: link.errorCount })}` : ''}
               </text>
             </g>
           );

@@ -10,7 +10,13 @@ import { cancelReasonLabel } from '../../i18n/labels.ts';
 import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { useLiveOrderUpdates } from '../../notifications/NotificationCenter.tsx';
-import { cancelMyOrder, myOrderQuery, myOrdersQueryPrefix, type Order } from '../../orders/orders-api.ts';
+import {
+  cancelMyOrder,
+  myOrderQuery,
+  myOrderQueryKey,
+  myOrdersQueryPrefix,
+  type Order,
+} from '../../orders/orders-api.ts';
 import { pgCheckoutUrl } from '../../payments/pg-checkout.ts';
 import { myPointsQueryPrefix } from '../../points/points-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
@@ -31,7 +37,7 @@ export function MyOrderDetailPage() {
   const orderId = useParams().id ?? '';
   // Every change of the order is pushed (NotificationCenter refreshes it); polling is only the
   // fallback while the live connection is down, and a (re)connect reads the order once more.
-  const live = useLiveOrderUpdates(() => order.refetch());
+  const live = useLiveOrderUpdates(myOrderQueryKey(orderId));
   const order = useQuery(myOrderQuery(orderId, live ? undefined : mayStillChange));
   const { t } = useTranslation();
   usePageTitle(order.data ? t('title.order', { number: order.data.orderNumber }) : t('title.myOrders'));

@@ -9,7 +9,7 @@ import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { formatWon } from '../../lib/format.ts';
 import { useLiveOrderUpdates } from '../../notifications/NotificationCenter.tsx';
 import { completeCheckout } from '../../orders/checkout-draft.ts';
-import { myOrderQuery, type Order } from '../../orders/orders-api.ts';
+import { myOrderQuery, myOrderQueryKey, type Order } from '../../orders/orders-api.ts';
 import {
   orderPaymentsQuery,
   type Payment,
@@ -119,7 +119,7 @@ function ConfirmPayment({
 function PaymentApproved({ payment, orderId }: { payment: Payment; orderId: string | null }) {
   // The order becomes PAID once order-service has processed the approval: its 결제 완료 notification
   // refreshes it (polling only while the socket is not online).
-  const live = useLiveOrderUpdates(() => orderId !== null && order.refetch());
+  const live = useLiveOrderUpdates(orderId === null ? null : myOrderQueryKey(orderId));
   const order = useQuery({
     ...myOrderQuery(
       orderId ?? '',

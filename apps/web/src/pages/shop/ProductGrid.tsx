@@ -3,6 +3,7 @@ import {
   Badge,
   Box,
   Card,
+  ColorSwatch,
   Group,
   Image,
   SimpleGrid,
@@ -14,6 +15,7 @@ import {
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { ProductCard } from '../../catalog/catalog-api.ts';
+import { swatchOf } from '../../catalog/product-picture.ts';
 import { useCardPicture } from '../../catalog/use-product-picture.ts';
 import { formatWon } from '../../lib/format.ts';
 
@@ -82,8 +84,33 @@ export function ProductTile({ product }: { product: ProductCard }) {
           price={product.salePrice}
           discountRate={product.discountRate}
         />
+        <ColourSwatches colours={product.colours} />
       </Stack>
     </Card>
+  );
+}
+
+const SHOWN_SWATCHES = 5;
+
+/** The colours a product comes in, as dots (two or more: one colour is already the picture's). */
+function ColourSwatches({ colours }: { colours: string[] }) {
+  const { t } = useTranslation();
+  if (colours.length < 2) return null;
+  const hidden = colours.length - SHOWN_SWATCHES;
+  return (
+    <Group gap={4} data-testid="colour-swatches">
+      <VisuallyHidden>
+        {t('product.colours', { count: colours.length, names: colours.join(', ') })}
+      </VisuallyHidden>
+      {colours.slice(0, SHOWN_SWATCHES).map((colour) => (
+        <ColorSwatch key={colour} color={swatchOf(colour)} size={12} withShadow aria-hidden title={colour} />
+      ))}
+      {hidden > 0 && (
+        <Text span size="xs" c="dimmed" aria-hidden>
+          {t('product.moreColours', { count: hidden })}
+        </Text>
+      )}
+    </Group>
   );
 }
 

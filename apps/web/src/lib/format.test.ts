@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { elapsedSince, formatCount, formatDecimal, formatPercent } from './format.ts';
+
+describe('admin figures', () => {
+  it('groups thousands and keeps the decimals asked for', () => {
+    expect(formatCount(1_234_567)).toBe('1,234,567');
+    expect(formatDecimal(1234.5, 2)).toBe('1,234.50');
+    expect(formatDecimal(0.25, 1)).toBe('0.3');
+  });
+
+  it('shows shares as percent, a rare error with two decimals so it never reads 0.0%', () => {
+    expect(formatPercent(0.125)).toBe('12.5%');
+    expect(formatPercent(0)).toBe('0.0%');
+    expect(formatPercent(0.0012)).toBe('0.12%');
+    expect(formatPercent(1)).toBe('100.0%');
+  });
+
+  it('says how long ago in the largest whole unit, and leaves a day or more to a date', () => {
+    const now = Date.parse('2026-01-31T12:00:00Z');
+    const ago = (seconds: number) => elapsedSince(new Date(now - seconds * 1000).toISOString(), now);
+    expect(ago(1)).toEqual({ unit: 'now', count: 0 });
+    expect(ago(42)).toEqual({ unit: 'seconds', count: 42 });
+    expect(ago(3 * 60 + 59)).toEqual({ unit: 'minutes', count: 3 });
+    expect(ago(5 * 3600)).toEqual({ unit: 'hours', count: 5 });
+    expect(ago(86_400)).toBeUndefined();
+    expect(elapsedSince(null, now)).toBeUndefined();
+    expect(elapsedSince('not a date', now)).toBeUndefined();
+  });
+});
