@@ -70,10 +70,12 @@ function quoted(text: string, start: number): [string, number] {
   throw new Error('unterminated label value');
 }
 
+/** Special values in any case, as Prometheus reads them (prom-client writes NaN as `Nan`). */
 function parseValue(text: string): number {
-  if (text === '+Inf' || text === 'Inf') return Number.POSITIVE_INFINITY;
-  if (text === '-Inf') return Number.NEGATIVE_INFINITY;
-  if (text === 'NaN') return Number.NaN;
+  const special = text.toLowerCase();
+  if (special === '+inf' || special === 'inf') return Number.POSITIVE_INFINITY;
+  if (special === '-inf') return Number.NEGATIVE_INFINITY;
+  if (special === 'nan') return Number.NaN;
   const value = Number(text);
   if (text === '' || Number.isNaN(value)) throw new Error(`bad value ${JSON.stringify(text)}`);
   return value;

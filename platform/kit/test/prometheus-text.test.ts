@@ -43,6 +43,8 @@ describe('parsePrometheusText', () => {
       ['c', -2500],
     ]);
     expect(samples[1]!.labels).toEqual({ x: '1' });
+    // prom-client writes NaN (say, event-loop delay percentiles before their first sample) as `Nan`.
+    expect(parsePrometheusText('nodejs_eventloop_lag_p99_seconds Nan\n')[0]!.value).toBeNaN();
     expect(() => parsePrometheusText('ok 1\nbroken{x=1} 2\n')).toThrow(/line 2/);
     expect(() => parsePrometheusText('nothing\n')).toThrow(/line 1/);
   });
