@@ -37,8 +37,9 @@ export class SpanCollector {
     const { maxAgeMs, maxSpans } = this.settings();
     const cutoffUs = nowUs - maxAgeMs * 1000;
     const fresh = spans.map((span) => toStoredSpan(span, nowUs)).filter((s) => s.timestampUs >= cutoffUs);
-    const added = await this.store.insert(fresh);
+    // Counted before the insert, so the first batch is not counted twice.
     this.stored ??= await this.store.count();
+    const added = await this.store.insert(fresh);
     this.stored += added;
     if (this.stored > maxSpans) this.trimSoon();
     return added;
@@ -63,13 +64,15 @@ export class SpanCollector {
     }
     this.trimming = (async () => {
       try {
+        // The recount is inside the loop: a batch that arrives while it runs finds a trim still
+        // going and only sets trimAgain, which must be looked at after the recount, not before.
         do {
           this.trimAgain = false;
           while ((await this.trimOverflow(TRIM_CHUNK)) === TRIM_CHUNK) {
             // keep going: more than one chunk over the bound
           }
+          this.stored = await this.store.count();
         } while (this.trimAgain);
-        this.stored = await this.store.count();
       } catch (error) {
         this.log.warn({ err: error }, 'trimming spans over the bound failed; the next batch retries');
         this.stored = undefined;
