@@ -69,6 +69,8 @@ describe('the admin journey', { timeout: 600_000 }, () => {
         const byBuyer = page.getByRole('search', { name: 'Search by buyer' });
         await byBuyer.getByLabel('Buyer', { exact: true }).fill(buyerEmail.toUpperCase());
         await byBuyer.getByRole('button', { name: 'Search', exact: true }).click();
+        // The list keeps the previous (unfiltered) page on screen until the search's answer arrives.
+        await page.getByText('1 order', { exact: true }).waitFor();
         const row = page.getByRole('row').filter({ hasText: order.orderNumber });
         await row.waitFor();
         assert.match((await row.textContent()) ?? '', /이하늘/);
