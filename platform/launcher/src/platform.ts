@@ -219,11 +219,15 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const zipkinUrl =
     process.env.TRACING_ZIPKIN_URL ??
     (traceServer ? `http://127.0.0.1:${traceServer.port}/api/v2/spans` : undefined);
+  // The web app sends shoppers to the mock PG on its own port, which moves with --port-offset: the
+  // gateway names it in the pages it serves.
+  const mockPg = services.find((s) => s.name === 'mock-pg');
   const serviceEnv = (s: ServicePackage, instance: number) => ({
     ...env,
     ...(zipkinUrl && s.name !== 'trace-server' && !env.TRACING_ZIPKIN_URL
       ? { TRACING_ZIPKIN_URL: zipkinUrl }
       : {}),
+    ...(s.name === 'gateway' && mockPg ? { GATEWAY_WEBHINTS_PGPORT: String(mockPg.port) } : {}),
     ...options.serviceEnv?.(s.name, instance),
     SAGAMART_DEPLOYMENT_SECRET: login.deploymentSecret,
     SERVER_PORT: String(s.port),

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp } from 'node:fs/promises';
+import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeploymentCredentials } from '@sagamart/kit';
@@ -16,6 +16,8 @@ describe('launcher: the whole platform, one process per service', () => {
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'sagamart-launcher-'));
+    // A stand-in for the built web app, so the gateway serves pages.
+    await writeFile(join(dataDir, 'index.html'), '<!doctype html><head></head><div id="root"></div>');
     platform = await startPlatform({
       dataDir,
       quiet: true,
@@ -28,6 +30,7 @@ describe('launcher: the whole platform, one process per service', () => {
         DISCOVERY_FETCHMS: '1000',
         REGISTRY_EVICTIONINTERVALMS: '250',
         GATEWAY_BREAKER_HALFOPENAFTERMS: '1000',
+        GATEWAY_WEBROOT: dataDir,
       },
     });
   }, 180_000);
@@ -52,6 +55,16 @@ describe('launcher: the whole platform, one process per service', () => {
       expect(s.pid).toBeGreaterThan(0);
       expect(s.pid).not.toBe(process.pid);
     }
+  });
+
+  it('tells the web app where the mock PG is, moved by the port offset with everything else', async () => {
+    const pg = platform.services().find((s) => s.name === 'mock-pg')!;
+    expect(pg.port).toBe(9083 + Number(process.env.SAGAMART_PLATFORM_TEST_PORT_OFFSET ?? 20_000));
+    const page = await (
+      await fetch(`${platform.gatewayUrl}/orders/1`, { headers: { accept: 'text/html' } })
+    ).text();
+    expect(page).toContain(`<meta name="sagamart:pg-port" content="${pg.port}">`);
+    expect((await fetch(`http://127.0.0.1:${pg.port}/health/ready`)).status).toBe(200);
   });
 
   it('traces an order across the services, and its payment through the PG and the events, in the trace-server', async () => {

@@ -37,6 +37,9 @@ const BUILT_IN: ConfigTree = {
       maxAgeSeconds: 600,
     },
     webRoot: DEFAULT_WEB_ROOT,
+    // Told to the web app in its page: the mock PG's port on the page's host (0: its default, 9083).
+    // The launcher sets it when ports are offset (GATEWAY_WEBHINTS_PGPORT).
+    webHints: { pgPort: 0 },
     routes: [],
   },
 };

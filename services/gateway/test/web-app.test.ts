@@ -77,3 +77,47 @@ describe('gateway serving the web app', () => {
     expect(await res.text()).not.toContain('root:');
   });
 });
+
+describe('gateway serving the web app with hints', () => {
+  const discovery = new TestDiscovery();
+  let webRoot: string;
+  let gw: Service<unknown>;
+  const html = { accept: 'text/html' };
+
+  beforeAll(async () => {
+    webRoot = await mkdtemp(join(tmpdir(), 'sagamart-web-'));
+    await writeFile(
+      join(webRoot, 'index.html'),
+      '<!doctype html><head><title>sagamart</title></head><div id="root"></div>',
+    );
+    gw = await startGateway(discovery, { webRoot, webHints: { pgPort: 10_083 } });
+  });
+
+  afterAll(async () => {
+    await stopAll([gw]);
+    await rm(webRoot, { recursive: true, force: true });
+  });
+
+  it('names the PG port in every page it serves (a platform started with a port offset)', async () => {
+    for (const path of ['/', '/index.html', '/orders/12']) {
+      const res = await fetch(`${gw.url}${path}`, { headers: html });
+      expect(res.status, path).toBe(200);
+      expect(res.headers.get('content-type')).toMatch(/text\/html/);
+      expect(res.headers.get('cache-control')).toBe('no-cache');
+      expect(await res.text(), path).toBe(
+        '<!doctype html><head><title>sagamart</title><meta name="sagamart:pg-port" content="10083"></head><div id="root"></div>',
+      );
+    }
+    const head = await fetch(`${gw.url}/`, { method: 'HEAD', headers: html });
+    expect(head.status).toBe(200);
+    expect(await head.text()).toBe('');
+  });
+
+  it('serves a rebuilt page without a restart', async () => {
+    await writeFile(join(webRoot, 'index.html'), '<!doctype html><head></head><p>new build</p>');
+    const res = await fetch(`${gw.url}/`, { headers: html });
+    expect(await res.text()).toBe(
+      '<!doctype html><head><meta name="sagamart:pg-port" content="10083"></head><p>new build</p>',
+    );
+  });
+});

@@ -4,11 +4,24 @@
 
 const DEFAULT_PG_PORT = 9083;
 
-/** Where the PG is: `VITE_PG_URL` when the build was given one, else port 9083 on this host. */
-export function pgBaseUrl(location: Pick<Location, 'protocol' | 'hostname'> = window.location): string {
+/** The PG's port as the gateway that served this page says (`npm start -- --port-offset N`). */
+function hintedPgPort(doc: Pick<Document, 'querySelector'> | undefined): number | undefined {
+  const content = doc?.querySelector<HTMLMetaElement>('meta[name="sagamart:pg-port"]')?.content;
+  const port = Number(content);
+  return content && Number.isInteger(port) && port > 0 && port <= 65_535 ? port : undefined;
+}
+
+/**
+ * Where the PG is: `VITE_PG_URL` when the build was given one, else on this host at the port the
+ * gateway's page names, else at 9083.
+ */
+export function pgBaseUrl(
+  location: Pick<Location, 'protocol' | 'hostname'> = window.location,
+  doc: Pick<Document, 'querySelector'> | undefined = globalThis.document,
+): string {
   const configured = import.meta.env.VITE_PG_URL?.trim();
   if (configured) return configured.replace(/\/+$/, '');
-  return `${location.protocol}//${location.hostname}:${DEFAULT_PG_PORT}`;
+  return `${location.protocol}//${location.hostname}:${hintedPgPort(doc) ?? DEFAULT_PG_PORT}`;
 }
 
 export interface PgCheckoutOrder {

@@ -84,7 +84,9 @@ export async function registerGateway(app: ServiceApp, ctx: ServiceContext): Pro
   await app.register(fastifyWebsocket, {
     options: { handleProtocols: selectProtocol, perMessageDeflate: false },
   });
-  const webApp = await WebApp.find(config.string('gateway.webRoot'));
+  const webApp = await WebApp.find(config.string('gateway.webRoot'), {
+    pgPort: config.number('gateway.webHints.pgPort', 0),
+  });
   await webApp?.register(app);
   await registerDocs(app, discovery, ctx.name);
   // The registry does not register itself; list it too, so the console shows the whole platform.
