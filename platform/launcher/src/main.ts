@@ -22,7 +22,8 @@ if (values.help) {
   --instances gateway=2,order-service=2
                  run more processes of these services (each 400 ports above the last); on real
                  infrastructure (REDIS_URL) they share rate limits and caches
-  --port-offset N  add N to every service port (a second platform beside the first, e.g. the bench)
+  --port-offset N  add N to every port, the embedded PostgreSQL's too (a second platform beside
+                 the first, e.g. the bench; give it its own --data-dir)
   --data-dir DIR   embedded database and logs in DIR instead of .data/
 Environment: DATABASE_URL, AMQP_URL, REDIS_URL switch to external PostgreSQL, RabbitMQ and Redis.`);
   process.exit(0);

@@ -168,7 +168,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   let postgres: EmbeddedPostgresServer | undefined;
   let databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) {
-    const port = options.postgresPort ?? Number(process.env.EMBEDDED_PG_PORT ?? 5433);
+    // Moved with the services, so a second platform (--port-offset) starts beside the first.
+    const port = options.postgresPort ?? Number(process.env.EMBEDDED_PG_PORT ?? 5433 + offset);
     if (!(await portFree(port)))
       throw new Error(`Port ${port} for the embedded PostgreSQL is in use (set EMBEDDED_PG_PORT).`);
     if (!options.quiet)
