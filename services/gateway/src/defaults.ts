@@ -36,6 +36,14 @@ const BUILT_IN: ConfigTree = {
       allowCredentials: true,
       maxAgeSeconds: 600,
     },
+    // Public answers of routes marked `cache: true`, kept while their read model's generation stands
+    // (ADR 0009). maxEntries: 0 turns it off.
+    responseCache: {
+      maxEntries: 10_000,
+      maxBytes: 33_554_432,
+      maxEntryBytes: 262_144,
+      revalidateAfterMs: 5_000,
+    },
     webRoot: DEFAULT_WEB_ROOT,
     routes: [],
   },
