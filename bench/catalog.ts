@@ -253,6 +253,9 @@ export async function runCatalogBench(): Promise<void> {
       gateway = await startService('gateway', {
         config: { server: { url: '' } },
         server: { host: '127.0.0.1', port: 0 },
+        // On the services' bus, as `npm start` runs it: broadcasts (the catalog's generation) reach it.
+        database: { url: serverUrl! },
+        bus: { database: names.bus },
         discovery: {
           mode: 'static',
           static: { 'catalog-service': catalog.url, 'product-service': product.url },
