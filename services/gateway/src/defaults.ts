@@ -42,7 +42,8 @@ const BUILT_IN: ConfigTree = {
       maxEntries: 10_000,
       maxBytes: 33_554_432,
       maxEntryBytes: 262_144,
-      revalidateAfterMs: 5_000,
+      // Two of catalog-service's 5 s heartbeats (catalog.generation.heartbeatMs) and some slack.
+      heardWithinMs: 12_000,
     },
     webRoot: DEFAULT_WEB_ROOT,
     routes: [],

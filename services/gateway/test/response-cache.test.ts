@@ -139,6 +139,7 @@ describe('gateway response cache', () => {
   let auth: FakeAuth;
   let gw: Service<unknown>;
   let small: Service<unknown>;
+  let unheard: Service<unknown>;
 
   const startGateway = (responseCache: ConfigTree = {}) =>
     startTestService(gateway, {
@@ -164,10 +165,16 @@ describe('gateway response cache', () => {
     discovery.set('auth-service', auth.service.url);
     gw = await startGateway();
     small = await startGateway({ maxEntries: 2, maxEntryBytes: 1_000 });
+    unheard = await startGateway({ heardWithinMs: 0 });
   });
-  afterAll(() => stopAll([small, gw, upstream, auth?.service]));
-  beforeEach(() => {
+  afterAll(() => stopAll([unheard, small, gw, upstream, auth?.service]));
+  // The read model's heartbeat: its current generation, broadcast.
+  beforeEach(async () => {
     broadcasts.up = true;
+    await broadcasts.broadcast(READ_MODEL_GENERATION_CHANNEL, {
+      service: 'catalog-service',
+      generation: readModel.state.generation,
+    });
   });
 
   const get = (base: string, path: string, headers: Record<string, string> = {}) =>
@@ -261,6 +268,15 @@ describe('gateway response cache', () => {
     broadcasts.up = true;
     await get(gw.url, '/api/catalog/products/2');
     expect(upstreamCalls('/api/catalog/products/2')).toBe(calls + 2);
+  });
+
+  it('checks every kept answer while no broadcast was heard lately', async () => {
+    const path = '/api/catalog/products/2?unheard';
+    const first = await get(unheard.url, path);
+    const again = await get(unheard.url, path);
+    expect(await again.json()).toEqual(await first.json());
+    const seen = readModel.state.seen.filter((s) => s.url === path);
+    expect(seen.map((s) => s.ifNoneMatch)).toEqual([undefined, first.headers.get('etag')]);
   });
 
   it('does not keep private, no-store, cookie-setting or untagged answers, nor those of unmarked routes', async () => {

@@ -1,5 +1,5 @@
 import { ReadModelGeneration as GenerationMessage, READ_MODEL_GENERATION_CHANNEL } from '@sagamart/contracts';
-import { type ServiceContext, type Subscription, sql } from '@sagamart/kit';
+import { type Periodic, repeatEvery, type ServiceContext, type Subscription, sql } from '@sagamart/kit';
 import { Compile } from 'typebox/compile';
 import type { CatalogDb } from '../infra/schema.ts';
 
@@ -10,11 +10,14 @@ const message = Compile(GenerationMessage);
  * read at start, moved by this instance's own advances and by the other instances' broadcasts. It is
  * never ahead of the sequence, so an answer tagged with it (read before the answer's data) reflects
  * every change up to that generation. Every advance this instance makes is broadcast, so the gateway's
- * response cache (ADR 0009) drops what it kept from older generations.
+ * response cache (ADR 0009) drops what it kept from older generations; and every
+ * `catalog.generation.heartbeatMs` the sequence is read again and broadcast, so a lost broadcast is
+ * made up for within that time, and a gateway that stops hearing the heartbeat stops trusting its copies.
  */
 export class ReadModelGenerationClock {
   private known: number | undefined;
   private subscription: Subscription | undefined;
+  private heartbeat: Periodic | undefined;
 
   constructor(private readonly ctx: ServiceContext<CatalogDb>) {}
 
@@ -27,22 +30,44 @@ export class ReadModelGenerationClock {
     this.subscription = await this.ctx.transport?.onBroadcast(READ_MODEL_GENERATION_CHANNEL, (payload) => {
       if (message.Check(payload) && payload.service === this.ctx.name) this.moveTo(payload.generation);
     });
+    await this.read();
+    this.tell(this.known!);
+    const heartbeatMs = this.ctx.config.number('catalog.generation.heartbeatMs');
+    this.heartbeat = repeatEvery(
+      () => heartbeatMs,
+      async () => {
+        try {
+          await this.read();
+          this.tell(this.known!);
+        } catch (error) {
+          this.ctx.log.warn({ err: error }, 'read model generation not read');
+        }
+      },
+    );
+  }
+
+  /** This instance advanced the sequence to `generation`: known here at once, and told to everyone. */
+  advanced(generation: number): void {
+    this.moveTo(generation);
+    this.tell(generation);
+  }
+
+  async stop(): Promise<void> {
+    await this.heartbeat?.stop();
+    await this.subscription?.close();
+  }
+
+  private async read(): Promise<void> {
     const { rows } = await sql<{ generation: string }>`
       select case when is_called then last_value else 0 end as generation
       from catalog_search_generation`.execute(this.ctx.db);
     this.moveTo(Number(rows[0]!.generation));
   }
 
-  /** This instance advanced the sequence to `generation`: known here at once, and told to everyone. */
-  advanced(generation: number): void {
-    this.moveTo(generation);
+  private tell(generation: number): void {
     this.ctx.transport
       ?.broadcast(READ_MODEL_GENERATION_CHANNEL, { service: this.ctx.name, generation })
       .catch((error) => this.ctx.log.warn({ err: error }, 'read model generation broadcast failed'));
-  }
-
-  async stop(): Promise<void> {
-    await this.subscription?.close();
   }
 
   private moveTo(generation: number): void {

@@ -25,7 +25,7 @@ export class GatewayResponseCache {
       maxEntries: config.number('gateway.responseCache.maxEntries'),
       maxBytes: config.number('gateway.responseCache.maxBytes'),
       maxEntryBytes: config.number('gateway.responseCache.maxEntryBytes'),
-      revalidateAfterMs: config.number('gateway.responseCache.revalidateAfterMs'),
+      heardWithinMs: config.number('gateway.responseCache.heardWithinMs'),
     });
     this.results = new Counter({
       name: 'gateway_response_cache_total',
@@ -52,7 +52,7 @@ export class GatewayResponseCache {
     this.transport = transport;
     if (!this.cache.enabled) return;
     this.subscription = await transport?.onBroadcast(READ_MODEL_GENERATION_CHANNEL, (payload) => {
-      if (generationMessage.Check(payload)) this.cache.observe(payload.service, payload.generation);
+      if (generationMessage.Check(payload)) this.cache.heard(payload.service, payload.generation);
     });
   }
 

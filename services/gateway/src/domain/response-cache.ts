@@ -9,10 +9,10 @@ export interface ResponseCacheLimits {
   /** A larger answer is never kept. */
   maxEntryBytes: number;
   /**
-   * An entry older than this is checked with the upstream (If-None-Match) before it is served, even
-   * while broadcasts arrive: the bound on staleness should a generation broadcast be lost.
+   * A service's entries are served without asking it only while one of its generation broadcasts (an
+   * advance or its heartbeat) arrived within this time; otherwise each is checked (If-None-Match).
    */
-  revalidateAfterMs: number;
+  heardWithinMs: number;
 }
 
 /** One kept answer: a 200 to a GET, as the gateway would send it on (its headers already filtered). */
@@ -27,8 +27,6 @@ export interface CachedAnswer {
   /** The upstream service and the generation of its read model the answer was read at. */
   service: string;
   generation: number;
-  /** When it was stored or last confirmed by the upstream (304). */
-  checkedAt: number;
 }
 
 /**
@@ -42,6 +40,8 @@ export class ResponseCache {
   /** Map order is use order: the first key is the least recently used. */
   private readonly entries = new Map<string, CachedAnswer>();
   private readonly generations = new Map<string, number>();
+  /** When each service's generation broadcast last arrived. */
+  private readonly heardAt = new Map<string, number>();
   private bytes = 0;
 
   constructor(
@@ -77,6 +77,12 @@ export class ResponseCache {
     if (known === undefined || generation > known) this.generations.set(service, generation);
   }
 
+  /** `service`'s broadcast arrived (an advance or its heartbeat): its channel reaches this gateway. */
+  heard(service: string, generation: number): void {
+    this.observe(service, generation);
+    this.heardAt.set(service, this.now());
+  }
+
   /** The entry for `key` made for these request headers (its Vary'd ones), if any. */
   lookup(key: string, request: Headers): CachedAnswer | undefined {
     const entry = this.entries.get(key);
@@ -92,24 +98,27 @@ export class ResponseCache {
   }
 
   /**
-   * Whether `entry` may be sent without asking the upstream: its generation is the newest known, the
-   * broadcasts that would announce a newer one reach this gateway now, and it is recent enough.
+   * Whether `entry` may be sent without asking the upstream: its generation is the newest known, and
+   * the broadcasts that would announce a newer one reach this gateway now (the transport listens, and
+   * the service's broadcast was heard lately).
    */
   isCurrent(entry: CachedAnswer, listening: boolean): boolean {
+    const heardAt = this.heardAt.get(entry.service);
     return (
       listening &&
       this.generations.get(entry.service) === entry.generation &&
-      this.now() - entry.checkedAt < this.limits.revalidateAfterMs
+      heardAt !== undefined &&
+      this.now() - heardAt < this.limits.heardWithinMs
     );
   }
 
   /** Keeps an answer read at its generation; refused when that is not the newest known or it is too big. */
-  store(key: string, entry: Omit<CachedAnswer, 'checkedAt'>): boolean {
+  store(key: string, entry: CachedAnswer): boolean {
     if (!this.enabled || entry.body.length > this.limits.maxEntryBytes) return false;
     this.observe(entry.service, entry.generation);
     if (this.generations.get(entry.service) !== entry.generation) return false;
     this.remove(key);
-    this.entries.set(key, { ...entry, checkedAt: this.now() });
+    this.entries.set(key, entry);
     this.bytes += entry.body.length;
     for (const oldest of this.entries.keys()) {
       if (this.entries.size <= this.limits.maxEntries && this.bytes <= this.limits.maxBytes) break;
@@ -127,7 +136,6 @@ export class ResponseCache {
       return;
     }
     entry.generation = generation;
-    entry.checkedAt = this.now();
   }
 
   remove(key: string): void {

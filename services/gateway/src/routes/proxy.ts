@@ -209,7 +209,6 @@ async function forward(
         varyHeader,
         service: route.service,
         generation: keepable.generation,
-        checkedAt: 0,
       };
       cache.cache.store(req.url, answer);
       return sendKept(req, reply, answer, identity);
