@@ -6,5 +6,6 @@ export * from './notifications.ts';
 export * from './numbers.ts';
 export * from './ordering.ts';
 export * from './points.ts';
+export * from './read-model.ts';
 export * from './shipping.ts';
 export { topology } from './topology.ts';

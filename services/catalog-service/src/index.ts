@@ -18,12 +18,15 @@ export default defineService<CatalogDb>({
   handlers: (ctx) => catalogModule(ctx).projector.handlers(),
   routes: (app, ctx) => registerCatalogRoutes(app, ctx),
   async onStart(ctx) {
-    await catalogModule(ctx).cache.start();
+    const module = catalogModule(ctx);
+    await module.cache.start();
+    await module.generation.start();
   },
   async onStop(ctx) {
     const module = catalogModule(ctx);
     await module.rebuild.stop();
     await module.searchCache.settled();
     await module.cache.stop();
+    await module.generation.stop();
   },
 });

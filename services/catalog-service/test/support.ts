@@ -20,18 +20,22 @@ export interface Pair {
 
 /**
  * product-service and catalog-service on one event bus, the catalog finding product-service by
- * static discovery. `sharedBus: false` gives the catalog a bus of its own (it hears nothing); `seed`
+ * static discovery (`catalog`, `product`: extra config for each). `sharedBus: false` gives the catalog
+ * a bus of its own (it hears nothing); `seed`
  * loads product-service's demo shop (the showroom the shop starts with).
  */
 export async function startPair(
-  options: { catalog?: ConfigTree; sharedBus?: boolean; seed?: boolean } = {},
+  options: { catalog?: ConfigTree; product?: ConfigTree; sharedBus?: boolean; seed?: boolean } = {},
 ): Promise<Pair> {
   const bus = uniqueName('t_bus');
   const product = await startTestService(productService, {
-    config: mergeConfig(QUICK_EVENTS, {
-      bus: { database: bus, pollMs: 200 },
-      product: { seed: { enabled: options.seed ?? false } },
-    }),
+    config: mergeConfig(
+      mergeConfig(QUICK_EVENTS, {
+        bus: { database: bus, pollMs: 200 },
+        product: { seed: { enabled: options.seed ?? false } },
+      }),
+      options.product ?? {},
+    ),
   });
   const catalogBus = options.sharedBus === false ? uniqueName('t_bus') : bus;
   const catalog = await startTestService(catalogService, {

@@ -36,6 +36,15 @@ const BUILT_IN: ConfigTree = {
       allowCredentials: true,
       maxAgeSeconds: 600,
     },
+    // Public answers of routes marked `cache: true`, kept while their read model's generation stands
+    // (ADR 0009). maxEntries: 0 turns it off.
+    responseCache: {
+      maxEntries: 10_000,
+      maxBytes: 33_554_432,
+      maxEntryBytes: 262_144,
+      // Two of catalog-service's 5 s heartbeats (catalog.generation.heartbeatMs) and some slack.
+      heardWithinMs: 12_000,
+    },
     webRoot: DEFAULT_WEB_ROOT,
     // Told to the web app in its page: the mock PG's port on the page's host (0: its default, 9083).
     // The launcher sets it when ports are offset (GATEWAY_WEBHINTS_PGPORT).

@@ -30,6 +30,7 @@ function route(id: string, path: string, extra: Partial<GatewayRoute> = {}): Gat
     stripPrefix: false,
     methods: undefined,
     websocket: false,
+    cache: false,
     ...extra,
   };
 }

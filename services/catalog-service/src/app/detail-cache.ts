@@ -24,6 +24,12 @@ export class DetailCacheService {
   constructor(
     private readonly ctx: ServiceContext<unknown>,
     readonly cache: DetailCache<string>,
+    /**
+     * A re-delete found an entry: it may hold a detail read just before the change committed, and
+     * answers made from it may have been tagged with the change's generation. Advancing the generation
+     * again makes the gateway drop what it kept of them (ADR 0009).
+     */
+    private readonly onRedeleted: () => void = () => {},
   ) {
     this.redeleteMs = ctx.config.number('catalog.cache.redeleteMs');
     this.lookups = new Counter({
@@ -43,7 +49,7 @@ export class DetailCacheService {
     });
   }
 
-  static create(ctx: ServiceContext<unknown>): DetailCacheService {
+  static create(ctx: ServiceContext<unknown>, onRedeleted?: () => void): DetailCacheService {
     const redisUrl = ctx.config.optionalString('redis.url');
     const ttlSeconds = ctx.config.number('catalog.cache.ttlSeconds');
     const cache: DetailCache<string> = redisUrl
@@ -51,7 +57,7 @@ export class DetailCacheService {
           ctx.log.warn({ err: (error as Error).message }, 'redis cache error'),
         )
       : new LruCache<string>(ctx.config.number('catalog.cache.maxEntries'), ttlSeconds * 1000);
-    return new DetailCacheService(ctx, cache);
+    return new DetailCacheService(ctx, cache, onRedeleted);
   }
 
   async start(): Promise<void> {
@@ -108,14 +114,16 @@ export class DetailCacheService {
       .catch((error) => this.ctx.log.warn({ err: error }, 'cache invalidation broadcast failed'));
   }
 
-  private now(fn: () => Promise<void>): void {
+  private now(fn: () => Promise<unknown>): void {
     fn().catch((error) => this.ctx.log.warn({ err: error }, 'cache invalidation failed'));
   }
 
-  private later(fn: () => Promise<void>): void {
+  private later(fn: () => Promise<number>): void {
     const timer = setTimeout(() => {
       this.timers.delete(timer);
-      this.now(fn);
+      this.now(async () => {
+        if ((await fn()) > 0) this.onRedeleted();
+      });
     }, this.redeleteMs);
     timer.unref();
     this.timers.add(timer);

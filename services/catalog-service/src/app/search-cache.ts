@@ -25,6 +25,8 @@ export class SearchCache<T> {
 
   constructor(
     private readonly ctx: ServiceContext<CatalogDb>,
+    /** Told each generation this instance advanced to (the gateway's response cache follows it). */
+    private readonly onAdvanced: (generation: number) => void = () => {},
     private readonly now: () => number = Date.now,
   ) {
     this.maxEntries = ctx.config.number('catalog.searchCache.maxEntries');
@@ -74,7 +76,9 @@ export class SearchCache<T> {
       for (let attempt = 1; ; attempt++) {
         try {
           this.advanceAgain = false;
-          await sql`select nextval('catalog_search_generation')`.execute(this.ctx.db);
+          const { rows } = await sql<{ generation: string }>`
+            select nextval('catalog_search_generation') as generation`.execute(this.ctx.db);
+          this.onAdvanced(Number(rows[0]!.generation));
           if (!this.advanceAgain) return;
         } catch (error) {
           if (attempt >= ADVANCE_ATTEMPTS) throw error;

@@ -20,6 +20,14 @@ export const catalogDefaults = {
       /** Upper bound on staleness should a generation advance ever be lost. */
       ttlSeconds: 60,
     },
+    generation: {
+      /**
+       * The read model's generation is read and broadcast this often besides after every change: a
+       * lost broadcast is made up for within it, and the gateway trusts its kept answers only while it
+       * hears this (ADR 0009).
+       */
+      heartbeatMs: 5_000,
+    },
     rebuild: {
       /** Products per full-sync page read from product-service. */
       pageSize: 250,

@@ -5,8 +5,9 @@ export interface DetailCache<T> {
   readonly kind: 'lru' | 'redis';
   get(id: number): Promise<T | undefined>;
   set(id: number, value: T): Promise<void>;
-  delete(ids: number[]): Promise<void>;
-  clear(): Promise<void>;
+  /** Resolves to how many entries were there to remove. */
+  delete(ids: number[]): Promise<number>;
+  clear(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -42,12 +43,16 @@ export class LruCache<T> implements DetailCache<T> {
     }
   }
 
-  async delete(ids: number[]): Promise<void> {
-    for (const id of ids) this.entries.delete(id);
+  async delete(ids: number[]): Promise<number> {
+    let removed = 0;
+    for (const id of ids) if (this.entries.delete(id)) removed++;
+    return removed;
   }
 
-  async clear(): Promise<void> {
+  async clear(): Promise<number> {
+    const removed = this.entries.size;
     this.entries.clear();
+    return removed;
   }
 
   async close(): Promise<void> {}
@@ -88,21 +93,29 @@ export class RedisCache implements DetailCache<string> {
     await this.redis.set(this.key(id), value, 'EX', this.ttlSeconds).catch(this.onError);
   }
 
-  async delete(ids: number[]): Promise<void> {
-    if (ids.length) await this.redis.del(...ids.map((id) => this.key(id))).catch(this.onError);
+  async delete(ids: number[]): Promise<number> {
+    if (ids.length === 0) return 0;
+    try {
+      return await this.redis.del(...ids.map((id) => this.key(id)));
+    } catch (error) {
+      this.onError(error);
+      return 0;
+    }
   }
 
-  async clear(): Promise<void> {
+  async clear(): Promise<number> {
+    let removed = 0;
     try {
       let cursor = '0';
       do {
         const [next, keys] = await this.redis.scan(cursor, 'MATCH', `${this.prefix}*`, 'COUNT', 500);
-        if (keys.length) await this.redis.unlink(...keys);
+        if (keys.length) removed += await this.redis.unlink(...keys);
         cursor = next;
       } while (cursor !== '0');
     } catch (error) {
       this.onError(error);
     }
+    return removed;
   }
 
   async close(): Promise<void> {

@@ -1,4 +1,5 @@
 import { hash } from 'node:crypto';
+import { READ_MODEL_GENERATION_HEADER } from '@sagamart/contracts';
 import {
   badRequest,
   notFound,
@@ -27,7 +28,7 @@ const shop = ['catalog'];
 const admin = ['admin: catalog'];
 
 export function registerCatalogRoutes(app: ServiceApp, ctx: ServiceContext<CatalogDb>): void {
-  const { queries, rebuild } = catalogModule(ctx);
+  const { queries, rebuild, generation } = catalogModule(ctx);
 
   app.get(
     '/api/catalog/products',
@@ -88,11 +89,17 @@ export function registerCatalogRoutes(app: ServiceApp, ctx: ServiceContext<Catal
       },
     },
     async (req, reply) => {
+      // Read before the data: an answer that raced a change carries the generation before it (ADR 0009).
+      const readAt = generation.current;
       // The route's own serialiser (its 200 schema), run once per load rather than on every hit.
       const body = await queries.detailBody(req.params.id, (detail) => reply.serialize(detail) as string);
       // A strong validator of the bytes: a client holding them gets 304 instead of the body again.
       const etag = `"${hash('sha256', body, 'base64url').slice(0, 27)}"`;
       reply.header('etag', etag);
+      // The same for every caller; a browser checks it again (If-None-Match) before each use, and the
+      // gateway keeps it only while the generation stands still.
+      reply.header('cache-control', 'public, no-cache');
+      if (readAt !== undefined) reply.header(READ_MODEL_GENERATION_HEADER, String(readAt));
       // Sent without a payload (not `null`), so that no Content-Type claims a body.
       if (matchesEntityTag(req.headers['if-none-match'], etag))
         return reply.code(304).send(undefined as unknown as null);

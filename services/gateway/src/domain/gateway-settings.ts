@@ -32,6 +32,7 @@ const RouteConfig = Type.Object({
   maxBodyBytes: Type.Optional(Type.Integer({ minimum: 0 })),
   stripPrefix: Type.Optional(Type.Boolean()),
   methods: Type.Optional(Type.Array(Type.String({ pattern: '^[A-Za-z]+$' }), { minItems: 1 })),
+  cache: Type.Optional(Type.Boolean()),
 });
 
 const RateLimitConfig = Type.Object({
@@ -119,6 +120,7 @@ function toRoute(
     stripPrefix: route.stripPrefix ?? false,
     methods,
     websocket,
+    cache: (route.cache ?? false) && !websocket,
   };
 }
 

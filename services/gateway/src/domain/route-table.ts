@@ -25,6 +25,11 @@ export interface GatewayRoute {
   methods: string[] | undefined;
   /** Routes under `/ws` carry WebSocket connections only. */
   websocket: boolean;
+  /**
+   * Public GET answers that name their read-model generation are kept by the gateway's response
+   * cache and served without the upstream while that generation stands (ADR 0009).
+   */
+  cache: boolean;
 }
 
 export type RouteMatch =

@@ -12,6 +12,7 @@ import {
 import { isUpstreamFailure } from '../app/forward-request.ts';
 import { Gatekeeper } from '../app/gatekeeper.ts';
 import { LiveSettings } from '../app/live-settings.ts';
+import { GatewayResponseCache } from '../app/response-cache.ts';
 import { RevocationFeed } from '../app/revocation-feed.ts';
 import { stripIdentityHeaders } from '../domain/header-policy.ts';
 import { AccessTokenVerifier, jwksFromService } from '../infra/access-tokens.ts';
@@ -103,7 +104,18 @@ export async function registerGateway(app: ServiceApp, ctx: ServiceContext): Pro
   const { credentials } = ctx;
   registerPlatformRoutes(app, { gatekeeper, discovery, credentials, registry });
   registerWebSocketRoutes(app, { settings, gatekeeper, discovery, credentials });
-  await registerProxyRoutes(app, { settings, gatekeeper, discovery, breakers, webApp, credentials });
+  const responseCache = new GatewayResponseCache(config, ctx.metrics);
+  await responseCache.start(ctx.transport);
+  app.addHook('onClose', () => responseCache.stop());
+  await registerProxyRoutes(app, {
+    settings,
+    gatekeeper,
+    discovery,
+    breakers,
+    webApp,
+    credentials,
+    responseCache,
+  });
   log.info(
     {
       routes: settings.value.routes.routes.length,

@@ -1,7 +1,8 @@
 import type { Readable } from 'node:stream';
-import type { CircuitBreakers, DeploymentCredentials, Discovery, ServiceApp } from '@sagamart/kit';
+import { READ_MODEL_GENERATION_HEADER } from '@sagamart/contracts';
+import type { CircuitBreakers, DeploymentCredentials, Discovery, Identity, ServiceApp } from '@sagamart/kit';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { forwardRequest } from '../app/forward-request.ts';
+import { type Forwarded, forwardRequest } from '../app/forward-request.ts';
 import type { Gatekeeper } from '../app/gatekeeper.ts';
 import {
   bodyTooLarge,
@@ -13,6 +14,7 @@ import {
   upgradeRequired,
 } from '../app/gateway-problems.ts';
 import type { LiveSettings } from '../app/live-settings.ts';
+import type { GatewayResponseCache } from '../app/response-cache.ts';
 import {
   bearerToken,
   downstreamResponseHeaders,
@@ -20,6 +22,12 @@ import {
   upstreamRequestHeaders,
 } from '../domain/header-policy.ts';
 import { inspectPath, isWebAppPath } from '../domain/path-policy.ts';
+import {
+  type CachedAnswer,
+  keepableAnswer,
+  matchesEntityTag,
+  parseGeneration,
+} from '../domain/response-cache.ts';
 import { type GatewayRoute, upstreamPath } from '../domain/route-table.ts';
 import { replyWithProblem } from './problem-reply.ts';
 import type { WebApp } from './web-app.ts';
@@ -41,6 +49,7 @@ export interface ProxyDeps {
   breakers: CircuitBreakers;
   webApp: WebApp | undefined;
   credentials: DeploymentCredentials;
+  responseCache: GatewayResponseCache;
 }
 
 /** Everything no other route claims: the route table, else the web app, else 404. */
@@ -117,6 +126,17 @@ async function forward(
     clientIp: req.ip,
   });
 
+  // Public answers of a cacheable route come from the response cache while their read model's
+  // generation stands (ADR 0009): everything above (token, role, rate limit) still ran for this caller.
+  const cache = route.cache && deps.responseCache.enabled ? deps.responseCache : undefined;
+  const cacheable = cache !== undefined && (req.method === 'GET' || req.method === 'HEAD');
+  const kept = cacheable ? cache.cache.lookup(req.url, req.headers) : undefined;
+  if (kept && cache?.cache.isCurrent(kept, cache.listening())) {
+    cache.count('hit');
+    answeredBy('response-cache');
+    return sendKept(req, reply, kept, identity);
+  }
+
   const retryable = IDEMPOTENT.has(req.method);
   const incoming = req.body as Readable | undefined;
   // An upstream refuses a body over its limit and closes the connection while the body is still being
@@ -134,24 +154,69 @@ async function forward(
     if (!reply.raw.writableFinished) clientGone.abort();
   });
 
+  const upstreamHeaders = upstreamRequestHeaders(req.headers, {
+    credential: deps.credentials.headersFor(route.service, identity),
+    clientIp: req.ip,
+    protocol: req.protocol,
+    requestId: req.id,
+    hasBody: body !== null,
+  });
+  // A kept answer that may be out of date is checked rather than fetched again: 304 confirms it.
+  if (kept?.etag) upstreamHeaders['if-none-match'] = kept.etag;
   const { response, instance } = await forwardRequest(deps, {
     route,
     method: req.method,
     target: upstreamPath(route, req.url),
-    headers: upstreamRequestHeaders(req.headers, {
-      credential: deps.credentials.headersFor(route.service, identity),
-      clientIp: req.ip,
-      protocol: req.protocol,
-      requestId: req.id,
-      hasBody: body !== null,
-    }),
+    headers: upstreamHeaders,
     body,
     retryable,
     clientGone: clientGone.signal,
   });
   answeredBy(instance.instanceId);
 
+  if (cacheable) {
+    const generation = parseGeneration(response.headers[READ_MODEL_GENERATION_HEADER]);
+    if (generation !== undefined) cache.cache.observe(route.service, generation);
+    // The client may not have asked for a 304: the one answering the gateway's check is not passed on.
+    if (kept?.etag && response.statusCode === 304) {
+      await response.body.dump();
+      if (generation === undefined) cache.cache.remove(req.url);
+      else cache.cache.confirm(req.url, kept, generation);
+      cache.count('revalidated');
+      return sendKept(req, reply, kept, identity);
+    }
+    cache.count('miss');
+    // Kept only from a caller-free request: the upstream saw no identity, so the answer cannot hold one.
+    const keepable =
+      req.method === 'GET' && !identity
+        ? keepableAnswer(
+            response.statusCode,
+            response.headers,
+            READ_MODEL_GENERATION_HEADER,
+            cache.cache.limits.maxEntryBytes,
+          )
+        : undefined;
+    if (keepable) {
+      const bytes = Buffer.from(await readAnswer(response, route, clientGone.signal));
+      const headers = downstreamResponseHeaders(response.headers);
+      const varyHeader = headers.vary as string | undefined;
+      for (const name of ['vary', 'date', READ_MODEL_GENERATION_HEADER]) delete headers[name];
+      const answer: CachedAnswer = {
+        headers,
+        body: bytes,
+        etag: keepable.etag,
+        vary: keepable.vary.map((name) => [name, headerText(req.headers[name])]),
+        varyHeader,
+        service: route.service,
+        generation: keepable.generation,
+      };
+      cache.cache.store(req.url, answer);
+      return sendKept(req, reply, answer, identity);
+    }
+  }
+
   const headers = downstreamResponseHeaders(response.headers);
+  delete headers[READ_MODEL_GENERATION_HEADER];
   const vary = mergeVary(reply.getHeader('vary'), headers.vary);
   delete headers.vary;
   reply.status(response.statusCode).headers(headers);
@@ -165,21 +230,54 @@ async function forward(
   // A small body of known length is read whole and sent in one write: piping it through streams cost
   // more than the rest of the proxying (docs/performance.md). Larger or open-ended ones (event streams)
   // are streamed as they come.
-  if (Number(response.headers['content-length']) <= WHOLE_BODY_BYTES) {
-    let bytes: ArrayBuffer;
-    try {
-      bytes = await response.body.arrayBuffer();
-    } catch (error) {
-      if (clientGone.signal.aborted) throw clientClosed();
-      throw serviceUnavailable(
-        route,
-        'upstream-unavailable',
-        `the answer broke off (${(error as Error).message})`,
-      );
-    }
-    return reply.send(Buffer.from(bytes));
-  }
+  if (Number(response.headers['content-length']) <= WHOLE_BODY_BYTES)
+    return reply.send(Buffer.from(await readAnswer(response, route, clientGone.signal)));
   return reply.send(response.body);
+}
+
+/** Reads an upstream's whole answer; one that breaks off is the upstream's failure, unless the client left. */
+async function readAnswer(
+  response: Forwarded['response'],
+  route: GatewayRoute,
+  clientGone: AbortSignal,
+): Promise<ArrayBuffer> {
+  try {
+    return await response.body.arrayBuffer();
+  } catch (error) {
+    if (clientGone.aborted) throw clientClosed();
+    throw serviceUnavailable(
+      route,
+      'upstream-unavailable',
+      `the answer broke off (${(error as Error).message})`,
+    );
+  }
+}
+
+/**
+ * Sends a kept answer as the proxy would send the upstream's: CORS's Vary merged in, and no-store for
+ * a signed-in caller. A client holding its ETag gets 304; HEAD gets the headers alone.
+ */
+function sendKept(
+  req: FastifyRequest,
+  reply: FastifyReply,
+  answer: CachedAnswer,
+  identity: Identity | undefined,
+) {
+  reply.status(200).headers(answer.headers);
+  const vary = mergeVary(reply.getHeader('vary'), answer.varyHeader);
+  if (vary) reply.header('vary', vary);
+  if (identity) reply.header('cache-control', 'no-store');
+  if (matchesEntityTag(headerText(req.headers['if-none-match']), answer.etag)) {
+    reply.removeHeader('content-type');
+    reply.removeHeader('content-length');
+    return reply.status(304).send();
+  }
+  if (req.method === 'HEAD') return reply.send();
+  return reply.send(answer.body);
+}
+
+function headerText(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value.join(', ') : value;
 }
 
 /** Reads a whole request body, refusing it with 413 once it grows over the limit. */

@@ -1,0 +1,3 @@
+import { gatewayCacheSuite } from './catalog-through-gateway-suite.ts';
+
+gatewayCacheSuite('PostgreSQL bus');
