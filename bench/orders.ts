@@ -159,11 +159,13 @@ export async function orderLoad(
       body: JSON.stringify({ orderNumber: placed.orderNumber, card: 'approve' }),
     });
     const paidAt = performance.now();
-    // Poll with backoff (5 ms doubling to 40 ms) so the bench's own polling does not eat the CPU.
-    for (let wait = 5; ; wait = Math.min(40, wait * 2)) {
-      const order = await json<{ status: string }>(`${url('order-service')}/api/orders/${placed.orderId}`, {
-        headers: user,
-      });
+    // What a shopper's payment page can do: a long-polled read that answers once the order leaves
+    // the status it last saw (at once when order-service makes it PAID), not a poll loop.
+    for (let status = placed.status; ; ) {
+      const order = await json<{ status: string }>(
+        `${url('order-service')}/api/orders/${placed.orderId}?whileStatus=${status}&waitMs=4000`,
+        { headers: user },
+      );
       if (order.status === 'PAID') {
         const done = performance.now();
         legs.place.push(placedAt - started);
@@ -172,7 +174,7 @@ export async function orderLoad(
         return done - started;
       }
       if (order.status === 'CANCELLED') throw new Error(`order ${placed.orderNumber} was cancelled`);
-      await new Promise((r) => setTimeout(r, wait));
+      status = order.status;
     }
   };
 

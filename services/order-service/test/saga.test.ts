@@ -223,6 +223,37 @@ describe('order saga', () => {
     await expectInvariants(shop.urls(), { productIds, userIds });
   });
 
+  it('answers a long-polled read (whileStatus) once the order has left that status', async () => {
+    const { skuIds } = await product([5]);
+    const user = await shopper();
+    const order = (await shop.place(user, { items: [{ skuId: skuIds[0], quantity: 1 }], delivery: DELIVERY }))
+      .body;
+    expect(order.status).toBe('PAYMENT_PENDING');
+    const api = shop.api('order-service');
+    const read = (query: string, headers = user.headers) =>
+      api.get(`/api/orders/${order.orderId}?${query}`, headers);
+    // A wait that runs out answers the order as it stands.
+    const ranOut = await read('whileStatus=PAYMENT_PENDING&waitMs=1');
+    expect(ranOut.status).toBe(200);
+    expect(ranOut.body).toMatchObject({ orderId: order.orderId, status: 'PAYMENT_PENDING' });
+    // Someone else's order stays hidden, waiting or not.
+    expect((await read('whileStatus=PAYMENT_PENDING&waitMs=1', (await shopper()).headers)).status).toBe(404);
+    expect((await read('whileStatus=PAYMENT_PENDING&waitMs=5000')).status).toBe(400);
+
+    // Asked before the payment, the read answers with the order once it is no longer PAYMENT_PENDING.
+    const waiting = read('whileStatus=PAYMENT_PENDING');
+    expect((await shop.pay(order.orderNumber)).body.status).toBe('APPROVED');
+    let answer = await waiting;
+    // Each read waits at most its waitMs (4 s by default); a slow machine may need another.
+    while (answer.body.status === 'PAYMENT_PENDING') answer = await read('whileStatus=PAYMENT_PENDING');
+    expect(answer.status).toBe(200);
+    expect(answer.body.status).toBe('PAID');
+    expect(events(answer.body)).toEqual(['ORDER_CREATED', 'PAYMENT_PENDING', 'PAYMENT_APPROVED', 'PAID']);
+    // Not in the status it names: answered at once.
+    expect((await read('whileStatus=PAYMENT_PENDING')).body.status).toBe('PAID');
+    await expectInvariants(shop.urls(), { productIds, userIds });
+  });
+
   it('answers the same order for a repeated Idempotency-Key and reserves nothing twice', async () => {
     const { productId, skuIds } = await product([10]);
     const user = await shopper(1_000);

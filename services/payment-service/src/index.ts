@@ -25,15 +25,17 @@ export default defineService<PaymentDb>({
   handlers: (ctx) => {
     const { orders, claimRefunds } = paymentModule(ctx);
     return [
-      on(OrderPlaced, async (event, { trx }) => {
+      on(OrderPlaced, async (event, { trx, afterCommit }) => {
         await orders.placed(trx, event);
+        afterCommit(() => orders.arrived(event.orderNumber));
       }),
       on(OrderCancelled, async (event, { trx }) => {
         await orders.cancelled(trx, event);
       }),
       // A points charge is paid like an order: its charge id and number stand for the order's.
-      on(PointChargeRequested, async (event, { trx }) => {
+      on(PointChargeRequested, async (event, { trx, afterCommit }) => {
         await orders.chargeRequested(trx, event);
+        afterCommit(() => orders.arrived(event.chargeNumber));
       }),
       on(PointChargeCancelled, async (event, { trx }) => {
         await orders.chargeCancelled(trx, event);

@@ -118,6 +118,25 @@ export const OrderRef = Type.Object({
   }),
 });
 
+/** GET /api/orders/:id as a long poll: the answer waits while the order is still in `whileStatus`. */
+export const OrderDetailQuery = Type.Object({
+  whileStatus: Type.Optional(
+    Type.Union([OrderStatusSchema], {
+      description:
+        'Long poll: while the order is in this status, the answer waits (up to waitMs) until it leaves it; ' +
+        'an answer still in this status means the wait ran out',
+    }),
+  ),
+  waitMs: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 4_000,
+      description:
+        'How long a whileStatus read may wait (default and at most 4000: under the gateway timeout)',
+    }),
+  ),
+});
+
 export const MyOrdersQuery = Type.Object({
   page: Type.Integer({ minimum: 0, default: 0 }),
   size: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),

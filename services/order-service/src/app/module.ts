@@ -2,6 +2,7 @@ import type { ServiceContext } from '@sagamart/kit';
 import { Participants } from '../infra/participants.ts';
 import type { OrderDb } from '../infra/schema.ts';
 import { OrderAfterSale } from './after-sale.ts';
+import { OrderChanges } from './order-changes.ts';
 import { OrderLifecycle } from './order-lifecycle.ts';
 import { OrderReads } from './order-reads.ts';
 import { OrderTransitions } from './order-transitions.ts';
@@ -17,6 +18,8 @@ export interface OrderModule {
   lifecycle: OrderLifecycle;
   afterSale: OrderAfterSale;
   reads: OrderReads;
+  /** Wakes long-polled order reads when this process changes an order. */
+  changes: OrderChanges;
   runner: SagaRunner;
   worker: RecoveryWorker;
 }
@@ -28,7 +31,8 @@ export function orderModule(ctx: ServiceContext<OrderDb>): OrderModule {
   if (!module) {
     const participants = new Participants(ctx as ServiceContext<unknown>);
     const transitions = new OrderTransitions(ctx);
-    const runner = new SagaRunner(ctx, sagaSteps(participants), transitions);
+    const changes = new OrderChanges();
+    const runner = new SagaRunner(ctx, sagaSteps(participants), transitions, changes);
     const lifecycle = new OrderLifecycle(ctx, transitions, runner, participants);
     const reads = new OrderReads(ctx);
     module = {
@@ -36,6 +40,7 @@ export function orderModule(ctx: ServiceContext<OrderDb>): OrderModule {
       lifecycle,
       afterSale: new OrderAfterSale(ctx, transitions),
       reads,
+      changes,
       runner,
       worker: new RecoveryWorker(ctx, runner, lifecycle),
     };

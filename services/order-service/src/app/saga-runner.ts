@@ -13,6 +13,7 @@ import {
 import { loadItems, lockOrder, type OrderRow, type SagaRow, sagaState } from '../infra/order-store.ts';
 import { describeFailure, isRefusal } from '../infra/participants.ts';
 import type { OrderDb } from '../infra/schema.ts';
+import type { OrderChanges } from './order-changes.ts';
 import type { OrderTransitions } from './order-transitions.ts';
 import type { StepHandler } from './saga-steps.ts';
 
@@ -49,6 +50,7 @@ export class SagaRunner {
     private readonly ctx: ServiceContext<OrderDb>,
     private readonly steps: Record<string, StepHandler>,
     private readonly transitions: OrderTransitions,
+    private readonly changes: OrderChanges,
   ) {}
 
   get active(): number {
@@ -64,6 +66,8 @@ export class SagaRunner {
    * runs makes it look again once the current pass ends (the kick may come from a state change).
    */
   kick(orderId: string): Promise<RunOutcome> {
+    // Every kick follows a committed change of the order (placed, paid, cancelled, …).
+    this.changes.changed(orderId);
     if (this.stopping) return Promise.resolve('stopped');
     const current = this.running.get(orderId);
     if (current) {
@@ -214,7 +218,22 @@ export class SagaRunner {
    * saga moved on to another transient phase or step stays claimed by this instance in the same
    * transaction (the lease renewed, when it is still ours or free), so the next step needs no claim.
    */
-  private record(claimed: Claimed, action: SagaAction | undefined, outcome: Outcome): Promise<Recorded> {
+  private async record(
+    claimed: Claimed,
+    action: SagaAction | undefined,
+    outcome: Outcome,
+  ): Promise<Recorded> {
+    const recorded = await this.recordInTransaction(claimed, action, outcome);
+    // Committed: the order may have moved on (PAYMENT_PENDING, PAID, …).
+    this.changes.changed(claimed.order.id);
+    return recorded;
+  }
+
+  private recordInTransaction(
+    claimed: Claimed,
+    action: SagaAction | undefined,
+    outcome: Outcome,
+  ): Promise<Recorded> {
     return this.ctx.transaction(async (trx) => {
       const locked = await lockOrder(trx, claimed.order.id);
       const { order, saga } = locked!;

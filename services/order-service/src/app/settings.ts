@@ -11,6 +11,11 @@ export const orderDefaults = {
       /** Ask shipping-service to stop a paid order's parcel before cancelling it (409 once picked up). */
       askShipping: true,
     },
+    /**
+     * A long-polled order read (GET /api/orders/:id?whileStatus=…) wakes at once on a change this
+     * instance commits, and reads again at least this often for changes made elsewhere.
+     */
+    detailRecheckMs: 500,
     /** How long the category tree (for CATEGORY policies) is cached. */
     categoryCacheMs: 10_000,
     saga: {

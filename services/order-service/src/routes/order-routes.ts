@@ -5,6 +5,7 @@ import {
   IdempotencyHeaders,
   MyOrdersQuery,
   OrderDetail,
+  OrderDetailQuery,
   OrderRef,
   OrderSummary,
   PlaceOrderBody,
@@ -17,7 +18,7 @@ const tags = ['orders'];
 
 /** The shopper's orders: quote, place (with Idempotency-Key), list, read, cancel. */
 export function registerOrderRoutes(app: ServiceApp, ctx: ServiceContext<OrderDb>): void {
-  const { placeOrder, reads, lifecycle } = orderModule(ctx);
+  const { placeOrder, reads, lifecycle, changes } = orderModule(ctx);
 
   app.post(
     '/api/orders/quote',
@@ -77,11 +78,30 @@ export function registerOrderRoutes(app: ServiceApp, ctx: ServiceContext<OrderDb
       schema: {
         tags,
         summary: 'One of my orders (by id or number) with its items, payments and status timeline',
+        description:
+          'With whileStatus, a long poll: while the order is in that status the answer waits until it ' +
+          'leaves it (at once when this instance changes it) or until waitMs passes. A payment page ' +
+          'can wait for PAID this way instead of polling.',
         params: OrderRef,
+        querystring: OrderDetailQuery,
         response: { 200: OrderDetail, ...problems },
       },
     },
-    async (req) => reads.detail(req.params.id, { userId: requireIdentity(req).userId }),
+    async (req, reply) => {
+      const viewer = { userId: requireIdentity(req).userId };
+      const order = await reads.detail(req.params.id, viewer);
+      const { whileStatus, waitMs = 4_000 } = req.query;
+      if (whileStatus === undefined || order.status !== whileStatus || waitMs === 0) return order;
+      // The shopper gave up (the connection closed before the answer): stop waiting.
+      const left = new AbortController();
+      reply.raw.once('close', () => left.abort());
+      return changes.readUntil(
+        order.orderId,
+        () => reads.detail(order.orderId, viewer),
+        (current) => current.status !== whileStatus,
+        { waitMs, recheckMs: ctx.config.number('orders.detailRecheckMs'), signal: left.signal },
+      );
+    },
   );
 
   app.post(

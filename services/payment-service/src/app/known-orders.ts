@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type {
   OrderCancelledPayload,
   OrderPlacedPayload,
@@ -22,8 +21,17 @@ const toKnown = (row: OrderRow): KnownOrder => ({
   version: row.version,
 });
 
+/**
+ * How often a confirm waiting for an order's order.placed looks again without being woken: the wake
+ * comes from this process's consumer, so this only matters when another instance consumed the event.
+ */
+const UNWOKEN_LOOKUP_MS = 250;
+
 /** payment-service's copy of the orders it may be asked to charge, kept from order events. */
 export class KnownOrders {
+  /** Confirms waiting for an order number this process has not seen placed yet. */
+  private readonly waiting = new Map<string, Set<() => void>>();
+
   constructor(
     private readonly ctx: ServiceContext<PaymentDb>,
     private readonly orderWaitMs: () => number,
@@ -116,6 +124,17 @@ export class KnownOrders {
         .execute();
   }
 
+  /**
+   * After the commit of an order.placed (or charge requested) for this number: wakes the confirms
+   * waiting for it (see waitFor).
+   */
+  arrived(orderNumber: string): void {
+    const wakes = this.waiting.get(orderNumber);
+    if (!wakes) return;
+    this.waiting.delete(orderNumber);
+    for (const wake of wakes) wake();
+  }
+
   find(db: Kysely<PaymentDb>, orderNumber: string) {
     return db.selectFrom('orders').selectAll().where('order_number', '=', orderNumber).executeTakeFirst();
   }
@@ -127,10 +146,43 @@ export class KnownOrders {
   async waitFor(orderNumber: string): Promise<OrderRow | undefined> {
     const deadline = Date.now() + this.orderWaitMs();
     for (;;) {
-      const row = await this.find(this.ctx.db, orderNumber);
-      if (row || Date.now() >= deadline) return row;
-      await sleep(50);
+      // Listen before looking, so an arrival committed between the lookup and the wait still wakes it.
+      const arrival = this.nextArrival(orderNumber);
+      try {
+        const row = await this.find(this.ctx.db, orderNumber);
+        const left = deadline - Date.now();
+        if (row || left <= 0) return row;
+        await arrival.within(Math.min(UNWOKEN_LOOKUP_MS, left));
+      } finally {
+        arrival.cancel();
+      }
     }
+  }
+
+  private nextArrival(orderNumber: string) {
+    let wake!: () => void;
+    const arrived = new Promise<void>((resolve) => {
+      wake = resolve;
+    });
+    const wakes = this.waiting.get(orderNumber) ?? new Set();
+    this.waiting.set(orderNumber, wakes);
+    wakes.add(wake);
+    let timer: NodeJS.Timeout | undefined;
+    return {
+      within: (ms: number) =>
+        Promise.race([
+          arrived,
+          new Promise<void>((resolve) => {
+            timer = setTimeout(resolve, ms);
+          }),
+        ]),
+      cancel: () => {
+        clearTimeout(timer);
+        const current = this.waiting.get(orderNumber);
+        current?.delete(wake);
+        if (current?.size === 0) this.waiting.delete(orderNumber);
+      },
+    };
   }
 }
 

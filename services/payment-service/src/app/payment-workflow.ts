@@ -169,15 +169,11 @@ export class PaymentWorkflow {
   }
 
   private async lock(trx: Trx, paymentId: string) {
-    const { order_id } = await trx
-      .selectFrom('payments')
-      .select('order_id')
-      .where('id', '=', paymentId)
-      .executeTakeFirstOrThrow();
+    // The payment's order_id never changes, so it can be read in the statement that locks the order.
     const order = await trx
       .selectFrom('orders')
       .selectAll()
-      .where('order_id', '=', order_id)
+      .where('order_id', '=', trx.selectFrom('payments').select('order_id').where('id', '=', paymentId))
       .forUpdate()
       .executeTakeFirstOrThrow();
     const payment = await trx

@@ -68,7 +68,15 @@ export class Payments {
    * reconciler settles it. A repeated paymentKey answers with the payment as it stands.
    */
   async confirm(userId: string, input: ConfirmInput): Promise<PaymentRow> {
-    const order = await this.orders.waitFor(input.orderNumber);
+    return this.confirmKnown(await this.orders.waitFor(input.orderNumber), userId, input);
+  }
+
+  /** confirm, with the order already looked up (auto-pay has just read it). */
+  private async confirmKnown(
+    order: OrderRow | undefined,
+    userId: string,
+    input: ConfirmInput,
+  ): Promise<PaymentRow> {
     if (!order || order.user_id !== userId) throw noSuchOrder(input.orderNumber);
     const started = await this.ctx.transaction(async (trx) => {
       const locked = await trx
@@ -77,22 +85,22 @@ export class Payments {
         .where('order_id', '=', order.order_id)
         .forUpdate()
         .executeTakeFirstOrThrow();
-      const existing = await trx
+      // The payment with this key (any order's) and the order's other payments, in one read.
+      const related = await trx
         .selectFrom('payments')
         .selectAll()
-        .where('payment_key', '=', input.paymentKey)
-        .executeTakeFirst();
+        .where((eb) =>
+          eb.or([eb('payment_key', '=', input.paymentKey), eb('order_id', '=', locked.order_id)]),
+        )
+        .execute();
+      const existing = related.find((p) => p.payment_key === input.paymentKey);
       if (existing) {
         if (existing.order_id !== locked.order_id) {
           throw conflict('This paymentKey belongs to another order', 'PAYMENT_KEY_IN_USE');
         }
         return { charge: false, payment: existing };
       }
-      const others = await trx
-        .selectFrom('payments')
-        .select('status')
-        .where('order_id', '=', locked.order_id)
-        .execute();
+      const others = related.map((p) => ({ status: p.status }));
       const decision = decideConfirm(
         { status: locked.status, payableAmount: locked.payable_amount },
         others,
@@ -171,7 +179,7 @@ export class Payments {
       orderName: order.order_name,
       card,
     });
-    return this.confirm(order.user_id, { orderNumber, paymentKey, amount: order.payable_amount });
+    return this.confirmKnown(order, order.user_id, { orderNumber, paymentKey, amount: order.payable_amount });
   }
 
   /** An order's payment state for its owner (or, without userId, for internal callers). */

@@ -5,7 +5,7 @@ import {
   productImageUrl,
   type SkuLookupItem,
 } from '@sagamart/contracts';
-import type { Kysely, MessagingTables } from '@sagamart/kit';
+import { type Kysely, type MessagingTables, sql } from '@sagamart/kit';
 import type { ProductDb } from './schema.ts';
 
 /** The database or a transaction of it. */
@@ -173,10 +173,11 @@ export async function loadCategorySnapshots(db: Executor, ids?: number[]): Promi
 export async function lookupSkus(db: Executor, skuIds: number[]): Promise<SkuLookupItem[]> {
   if (skuIds.length === 0) return [];
   const q = db as Kysely<ProductDb>;
+  // One statement (the order saga's first call): each product's categories and first image as sub-selects.
   const rows = await q
     .selectFrom('skus as s')
     .innerJoin('products as p', 'p.id', 's.product_id')
-    .select([
+    .select((eb) => [
       's.id as skuId',
       's.sku_code as skuCode',
       's.options',
@@ -190,29 +191,23 @@ export async function lookupSkus(db: Executor, skuIds: number[]): Promise<SkuLoo
       'p.status as productStatus',
       'p.displayed',
       'p.deleted_at as deletedAt',
+      eb
+        .selectFrom('product_categories as pc')
+        .select(sql<number[]>`coalesce(json_agg(pc.category_id order by pc.category_id), '[]')`.as('ids'))
+        .whereRef('pc.product_id', '=', 'p.id')
+        .as('categoryIds'),
+      eb
+        .selectFrom('images as i')
+        .select('i.id')
+        .whereRef('i.product_id', '=', 'p.id')
+        .where('i.position', '=', 0)
+        .orderBy('i.id')
+        .limit(1)
+        .as('thumbnailId'),
     ])
     .where('s.id', 'in', skuIds)
     .orderBy('s.id')
     .execute();
-  const productIds = [...new Set(rows.map((r) => r.productId))];
-  const [categories, images] = productIds.length
-    ? await Promise.all([
-        q
-          .selectFrom('product_categories')
-          .selectAll()
-          .where('product_id', 'in', productIds)
-          .orderBy('category_id')
-          .execute(),
-        q
-          .selectFrom('images')
-          .select(['id', 'product_id'])
-          .where('product_id', 'in', productIds)
-          .where('position', '=', 0)
-          .execute(),
-      ])
-    : [[], []];
-  const categoriesOf = groupBy(categories, (r) => r.product_id);
-  const thumbnailOf = new Map(images.map((i) => [i.product_id!, productImageUrl(i.id)]));
   return rows.map((r) => {
     const deleted = r.deletedAt !== null;
     return {
@@ -229,8 +224,8 @@ export async function lookupSkus(db: Executor, skuIds: number[]): Promise<SkuLoo
       productStatus: r.productStatus,
       displayed: r.displayed,
       deleted,
-      categoryIds: (categoriesOf.get(r.productId) ?? []).map((c) => c.category_id),
-      thumbnailUrl: thumbnailOf.get(r.productId) ?? null,
+      categoryIds: (r.categoryIds ?? []).map(Number),
+      thumbnailUrl: r.thumbnailId ? productImageUrl(r.thumbnailId) : null,
       orderable:
         r.status === 'ACTIVE' &&
         !r.removed &&
