@@ -40,10 +40,12 @@ export function buildKey(lockfile: string, inputs: Record<string, string>): stri
 export async function reusableBundles(services: ServicePackage[]): Promise<Map<string, string> | undefined> {
   const outputs = bundleOutputs(services);
   const hashes = new Map<string, Promise<string | undefined>>();
+  // At most 32 files open at once (a service set has ~2,250 inputs; the fd limit may be 1,024).
+  const slots = new Limit(32);
   const hashOf = (path: string) => {
     let hash = hashes.get(path);
     if (!hash) {
-      hash = readFile(path).then(contentHash, () => undefined);
+      hash = slots.run(() => readFile(path).then(contentHash, () => undefined));
       hashes.set(path, hash);
     }
     return hash;
@@ -87,4 +89,22 @@ export async function compileServicesAside(services: ServicePackage[]): Promise<
     child.once('exit', (code) => reject(new Error(`the build process exited (${code})`)));
     child.send(services);
   });
+}
+
+/** Runs at most `size` tasks at a time. */
+class Limit {
+  private active = 0;
+  private readonly waiting: Array<() => void> = [];
+  constructor(private readonly size: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    this.active++;
+    try {
+      return await task();
+    } finally {
+      this.active--;
+      this.waiting.shift()?.();
+    }
+  }
 }
