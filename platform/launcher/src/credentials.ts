@@ -1,6 +1,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { generateDeploymentSecret, PLATFORM_USER, platformPassword } from '@sagamart/kit';
+// The kit's credentials module alone: the launcher starts before everything else, and the kit's main
+// entry would load fastify, OpenTelemetry and the database drivers (about 3 s of CPU under tsx).
+import { generateDeploymentSecret, PLATFORM_USER, platformPassword } from '@sagamart/kit/credentials';
 
 /** What local tools need to reach the platform: written to `<dataDir>/credentials.json` (mode 600). */
 export interface DeploymentLogin {

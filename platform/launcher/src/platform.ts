@@ -1,12 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import {
-  databaseUrl as databaseNamed,
-  ensureDatabase,
-  PostgresTransport,
-  type Transport,
-} from '@sagamart/kit';
+import type { Transport } from '@sagamart/kit';
 import {
   credentialsFile,
   type DeploymentLogin,
@@ -15,12 +10,13 @@ import {
 } from './credentials.ts';
 import {
   type EmbeddedPostgresServer,
+  type ForkedService,
+  forkService,
   type RunningProcess,
-  spawnService,
   startPostgresHost,
   stopProcess,
 } from './processes.ts';
-import { compileServicesAside } from './service-build.ts';
+import { compileServicesAside } from './service-bundles.ts';
 import { findServices, repoRoot, type ServicePackage, tiers } from './services.ts';
 
 export interface PlatformOptions {
@@ -203,6 +199,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   // --in-process's memory). Not with a broker or a bus database of their own (tests).
   let sharedTransport: Transport | undefined;
   if (options.inProcess && !env.AMQP_URL && !env.BUS_DATABASE) {
+    // Loaded here, not at the top: one process per service never needs the kit in the launcher.
+    const { databaseUrl: databaseNamed, ensureDatabase, PostgresTransport } = await import('@sagamart/kit');
     const bus = 'sagamart_bus';
     await ensureDatabase(databaseUrl, bus);
     sharedTransport = new PostgresTransport({
@@ -256,6 +254,20 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       return (await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) })).ok;
     });
 
+  // Every service process is forked at once and loads its code; each starts when its tier comes.
+  const forked = new Map<Instance, ForkedService>();
+  const forkOne = (entry: Instance) => {
+    const process = forkService(entry.service, {
+      ...spawnOptions,
+      label: entry.label,
+      env: serviceEnv(entry.service, entry.index),
+      compiled: compiled.get(entry.service.name),
+    });
+    entry.running = process.running;
+    forked.set(entry, process);
+    return process;
+  };
+
   const startOne = async (entry: Instance) => {
     const s = entry.service;
     entry.status = 'STARTING';
@@ -273,12 +285,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       entry.url = await service.start();
       inProcess.push(service);
     } else {
-      entry.running = await spawnService(s, {
-        ...spawnOptions,
-        label: entry.label,
-        env: serviceEnv(s, entry.index),
-        compiled: compiled.get(s.name),
-      });
+      const process = forked.get(entry) ?? forkOne(entry);
+      forked.delete(entry);
+      entry.running = await process.start();
       entry.url = entry.running.url;
     }
     entry.status = 'UP';
@@ -302,6 +311,14 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   };
 
   try {
+    if (!options.inProcess) {
+      // The first tier loads alone (its start is on everyone's path), then every other process loads
+      // while it starts.
+      const [first = []] = tiers(services);
+      const firstTier = instances.filter((i) => first.some((s) => s.name === i.service.name));
+      await Promise.all(firstTier.map((entry) => forkOne(entry).loaded));
+      for (const entry of instances) if (!forked.has(entry)) forkOne(entry);
+    }
     for (const group of tiers(services)) {
       const names = new Set(group.map((s) => s.name));
       await Promise.all(instances.filter((i) => names.has(i.service.name)).map(startOne));

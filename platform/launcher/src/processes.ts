@@ -36,12 +36,32 @@ export function spawnService(
   options: SpawnOptions,
   timeoutMs = 90_000,
 ): Promise<RunningProcess> {
+  return forkService(service, options).start(timeoutMs);
+}
+
+/** The launcher's side of kit run.ts's AWAIT_START_ENV: the service waits for `{ type: 'start' }`. */
+const AWAIT_START_ENV = 'SAGAMART_AWAIT_START';
+
+export interface ForkedService {
+  running: RunningProcess;
+  /** Resolves when the process has loaded its code and waits for start() (or has exited). */
+  loaded: Promise<void>;
+  /** Lets the service start, and resolves when it reports ready. */
+  start(timeoutMs?: number): Promise<RunningProcess>;
+}
+
+/**
+ * Forks a service's process, which loads its code and then waits for start(): the launcher forks
+ * every service at once and starts them tier by tier, so that loading code (most of a service's
+ * start-up CPU) overlaps the earlier tiers' start instead of waiting for it.
+ */
+export function forkService(service: ServicePackage, options: SpawnOptions): ForkedService {
   const label = options.label ?? service.name;
   const logFile = join(options.logDir, `${label}.log`);
   const log: WriteStream = createWriteStream(logFile, { flags: 'a' });
   const child = fork(options.compiled ?? service.entry, [], {
     cwd: service.dir,
-    env: { ...process.env, ...options.env },
+    env: { ...process.env, ...options.env, [AWAIT_START_ENV]: '1' },
     execArgv: [...SERVICE_NODE_FLAGS, ...(options.compiled ? ['--enable-source-maps'] : ['--import', 'tsx'])],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     // Own process group: a terminal Ctrl-C reaches only the launcher, which stops services in order.
@@ -72,26 +92,47 @@ export function spawnService(
     options.onExit(label, code, signal);
   });
   const running: RunningProcess = { service, child, url: undefined, exited };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new Error(`${label} did not start within ${timeoutMs} ms`)),
-      timeoutMs,
-    );
-    child.on('message', (message: { type?: string; url?: string; error?: string }) => {
-      if (message.type === 'ready') {
-        clearTimeout(timer);
-        running.url = message.url;
-        resolve(running);
-      } else if (message.type === 'failed') {
-        clearTimeout(timer);
-        reject(new Error(`${label} failed to start: ${message.error}`));
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`${label} exited with code ${code} before it was ready (see ${logFile})`));
-    });
+  // Listening from the fork on: a service that fails or exits while it loads is reported at start().
+  let outcome: { ready: true } | { error: Error } | undefined;
+  let settle: (() => void) | undefined;
+  let resolveLoaded!: () => void;
+  const loaded = new Promise<void>((resolve) => (resolveLoaded = resolve));
+  child.on('message', (message: { type?: string; url?: string; error?: string }) => {
+    if (message.type === 'loaded') resolveLoaded();
+    if (outcome) return;
+    if (message.type === 'ready') {
+      running.url = message.url;
+      outcome = { ready: true };
+    } else if (message.type === 'failed') {
+      outcome = { error: new Error(`${label} failed to start: ${message.error}`) };
+    } else return;
+    settle?.();
   });
+  void exited.then((code) => {
+    resolveLoaded();
+    outcome ??= {
+      error: new Error(`${label} exited with code ${code} before it was ready (see ${logFile})`),
+    };
+    settle?.();
+  });
+  return {
+    running,
+    loaded,
+    start: (timeoutMs = 90_000) =>
+      new Promise((resolve, reject) => {
+        const timer = setTimeout(
+          () => reject(new Error(`${label} did not start within ${timeoutMs} ms`)),
+          timeoutMs,
+        );
+        settle = () => {
+          clearTimeout(timer);
+          if (outcome && 'error' in outcome) reject(outcome.error);
+          else resolve(running);
+        };
+        if (outcome) settle();
+        else if (child.connected) child.send({ type: 'start' });
+      }),
+  };
 }
 
 /** Asks a process to stop gracefully, then kills it if it does not. */
