@@ -81,7 +81,7 @@ function processName(pid: number, launcherPid: number, inProcess: boolean): stri
   const args = commandLine(pid);
   const service = /services\/([^/]+)\/(src\/main\.ts|dist\/main\.mjs)/.exec(args)?.[1];
   if (service) return service;
-  if (args.includes('postgres-host.ts')) return 'postgres host (node)';
+  if (/postgres-host\.m?[jt]s/.test(args)) return 'postgres host (node)';
   if (/(^|\/)postgres(\s|:|$)/.test(args)) return 'postgres';
   return args.slice(0, 40);
 }
