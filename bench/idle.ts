@@ -11,7 +11,7 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { commandLine, cpuMs, descendants, pssMiB } from './proc.ts';
 import { freePort, root } from './support.ts';
@@ -81,7 +81,7 @@ function processName(pid: number, launcherPid: number, inProcess: boolean): stri
   const args = commandLine(pid);
   const service = /services\/([^/]+)\/(src\/main\.ts|dist\/main\.mjs)/.exec(args)?.[1];
   if (service) return service;
-  if (args.includes('postgres-host.ts')) return 'postgres host (node)';
+  if (/postgres-host\.m?[jt]s/.test(args)) return 'postgres host (node)';
   if (/(^|\/)postgres(\s|:|$)/.test(args)) return 'postgres';
   return args.slice(0, 40);
 }
@@ -101,27 +101,36 @@ async function measureMode(dataDir: string, inProcess: boolean, windowSeconds: n
     await new Promise((r) => setTimeout(r, windowSeconds * 1000));
     const elapsedMs = performance.now() - started;
     // Group by what each process is (PostgreSQL's backends and workers as one line).
-    const rows = new Map<string, { processes: number; pss: number; cpuPercent: number }>();
+    const rows = new Map<string, { processes: number; pss: number; cpuMs: number; cpuPercent: number }>();
     for (const pid of pids) {
       const name = processName(pid, launcher.pid!, inProcess);
-      const cpuPercent = ((cpuMs(pid) - before.get(pid)!) / elapsedMs) * 100;
+      const usedMs = cpuMs(pid) - before.get(pid)!;
+      const cpuPercent = (usedMs / elapsedMs) * 100;
       const pss = pssMiB(pid);
       if (Number.isNaN(cpuPercent) || Number.isNaN(pss)) continue; // exited during the window
-      const row = rows.get(name) ?? { processes: 0, pss: 0, cpuPercent: 0 };
+      const row = rows.get(name) ?? { processes: 0, pss: 0, cpuMs: 0, cpuPercent: 0 };
       rows.set(name, {
         processes: row.processes + 1,
         pss: row.pss + pss,
+        cpuMs: row.cpuMs + usedMs,
         cpuPercent: row.cpuPercent + cpuPercent,
       });
     }
-    console.log(`process                          PSS MB   CPU % of a core over ${windowSeconds} s`);
+    // CPU seconds over the window as well as the percentage: on a shared machine the seconds of two
+    // runs compare directly when their windows are equal.
+    console.log(`process                          PSS MB   CPU % of a core   CPU s over ${windowSeconds} s`);
     const sorted = [...rows].sort(([, a], [, b]) => b.pss - a.pss);
     for (const [name, row] of sorted) {
       const label = row.processes > 1 ? `${name} (${row.processes} processes)` : name;
       console.log(
-        `${label.padEnd(32)} ${row.pss.toFixed(1).padStart(6)}   ${row.cpuPercent.toFixed(2).padStart(6)}`,
+        `${label.padEnd(32)} ${row.pss.toFixed(1).padStart(6)}   ${row.cpuPercent.toFixed(2).padStart(15)}   ${(row.cpuMs / 1000).toFixed(2).padStart(10)}`,
       );
     }
+    console.log(
+      `load average at the end of the window: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
     const total = (key: 'pss' | 'cpuPercent') => sorted.reduce((sum, [, row]) => sum + row[key], 0);
     console.log(
       `total PSS ${total('pss').toFixed(0)} MB, CPU ${total('cpuPercent').toFixed(1)} % of a core, ready in ${readySeconds.toFixed(1)} s`,

@@ -21,6 +21,7 @@ import { ServiceCallError } from './service-client.ts';
 import {
   context,
   extractTraceContext,
+  HOUSEKEEPING_ATTRIBUTE,
   type Span,
   SpanKind,
   SpanStatusCode,
@@ -44,6 +45,21 @@ declare module 'fastify' {
     caller: string | undefined;
     span: Span | undefined;
   }
+  interface FastifyContextConfig {
+    /**
+     * A request the platform makes to keep itself running (a discovery heartbeat, a registry read),
+     * not one a user's action causes: not traced (tracing.ts, HOUSEKEEPING_ATTRIBUTE). /health/* and
+     * /metrics are housekeeping without saying so.
+     */
+    housekeeping?: boolean;
+  }
+}
+
+function isHousekeeping(req: FastifyRequest): boolean {
+  const route = req.routeOptions.url ?? '';
+  return (
+    req.routeOptions.config?.housekeeping === true || route.startsWith('/health/') || route === '/metrics'
+  );
 }
 
 export interface HttpOptions {
@@ -116,11 +132,16 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
   // Trace context and caller identity are bound to the async context for the whole request.
   app.addHook('onRequest', (req, reply, done) => {
     const parent = extractTraceContext(req.headers);
+    const route = req.routeOptions.url ?? 'unmatched';
     const span = options.tracing.tracer.startSpan(
-      `${req.method} ${req.routeOptions.url ?? 'unmatched'}`,
+      `${req.method} ${route}`,
       {
         kind: SpanKind.SERVER,
-        attributes: { 'http.request.method': req.method, 'url.path': req.url.split('?')[0] ?? '' },
+        attributes: {
+          'http.request.method': req.method,
+          'url.path': req.url.split('?')[0] ?? '',
+          ...(isHousekeeping(req) ? { [HOUSEKEEPING_ATTRIBUTE]: true } : {}),
+        },
       },
       parent,
     );

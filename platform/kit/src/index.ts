@@ -51,7 +51,13 @@ export {
   sendJsonFrame,
 } from './live-sockets.ts';
 export { fetchPage } from './page-query.ts';
-export { type Periodic, repeatEvery } from './periodic.ts';
+export {
+  type IdleLoop,
+  type IdleLoopOptions,
+  type Periodic,
+  repeatEvery,
+  repeatWhileBusy,
+} from './periodic.ts';
 export * from './pure.ts';
 export {
   MemoryRateLimiter,

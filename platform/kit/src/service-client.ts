@@ -7,7 +7,7 @@ import type { Discovery } from './discovery.ts';
 import type { ProblemDetails } from './errors.ts';
 import { currentIdentity } from './identity.ts';
 import { BrokenCircuitError, type CircuitBreakers } from './resilience.ts';
-import { injectTraceContext, SpanKind, type Tracing, withSpan } from './tracing.ts';
+import { HOUSEKEEPING_ATTRIBUTE, injectTraceContext, SpanKind, type Tracing, withSpan } from './tracing.ts';
 
 const UNAVAILABLE_STATUSES = new Set([502, 503, 504]);
 
@@ -51,6 +51,12 @@ export interface CallOptions<S extends TSchema | undefined> {
   idempotent?: boolean;
   /** The response is checked against this schema and typed by it. */
   response?: S;
+  /**
+   * A call the platform makes to keep itself current (a periodic poll of a feed), not one a user's
+   * action causes: no span is recorded for it, and the callee, told the trace is not sampled, records
+   * none either (tracing.ts, HOUSEKEEPING_ATTRIBUTE).
+   */
+  housekeeping?: boolean;
 }
 
 type Result<S> = S extends TSchema ? Static<S> : unknown;
@@ -143,7 +149,13 @@ export class ServiceClient {
     return withSpan(
       this.options.tracing.tracer,
       `${method} ${this.target}${options.path.split('?')[0]}`,
-      { kind: SpanKind.CLIENT, attributes: { 'peer.service': this.target } },
+      {
+        kind: SpanKind.CLIENT,
+        attributes: {
+          'peer.service': this.target,
+          ...(options.housekeeping ? { [HOUSEKEEPING_ATTRIBUTE]: true } : {}),
+        },
+      },
       async () => {
         const instance = await this.options.discovery.choose(this.target);
         if (!instance)

@@ -15,6 +15,8 @@ import {
   BasicTracerProvider,
   BatchSpanProcessor,
   ParentBasedSampler,
+  type Sampler,
+  SamplingDecision,
   type SpanProcessor,
   TraceIdRatioBasedSampler,
 } from '@opentelemetry/sdk-trace-base';
@@ -47,6 +49,25 @@ export interface Tracing {
   shutdown(): Promise<void>;
 }
 
+/**
+ * A span started with this attribute set to true is housekeeping (a discovery heartbeat, a registry
+ * read, a health probe, a metrics scrape): it gets a trace id, for the x-trace-id header and errors,
+ * but is neither recorded nor exported, and neither is anything under it. At idle these requests
+ * were every span the platform sent to its trace-server.
+ */
+export const HOUSEKEEPING_ATTRIBUTE = 'sagamart.housekeeping';
+
+/** Never records housekeeping spans; everything else as `inner` decides. */
+function skippingHousekeeping(inner: Sampler): Sampler {
+  return {
+    shouldSample: (ctx, traceId, spanName, spanKind, attributes, links) =>
+      attributes[HOUSEKEEPING_ATTRIBUTE] === true
+        ? { decision: SamplingDecision.NOT_RECORD }
+        : inner.shouldSample(ctx, traceId, spanName, spanKind, attributes, links),
+    toString: () => `SkippingHousekeeping{${inner.toString()}}`,
+  };
+}
+
 export function createTracing(options: TracingOptions): Tracing {
   installGlobals();
   const spanProcessors: SpanProcessor[] = options.zipkinUrl
@@ -62,7 +83,9 @@ export function createTracing(options: TracingOptions): Tracing {
     : [];
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: options.serviceName }),
-    sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio ?? 1) }),
+    sampler: skippingHousekeeping(
+      new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(options.sampleRatio ?? 1) }),
+    ),
     spanProcessors,
   });
   return {

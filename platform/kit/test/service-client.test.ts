@@ -108,6 +108,9 @@ describe('kit ServiceClient', () => {
       port: 0,
       routes(app, ctx) {
         app.get('/relay', async () => ctx.client('target').get('/headers'));
+        app.get('/relay-housekeeping', async () =>
+          ctx.client('target').get('/headers', { housekeeping: true }),
+        );
       },
     });
     const service = await startTestService(factory, {
@@ -367,6 +370,21 @@ describe('kit ServiceClient', () => {
       identity: undefined,
     });
     expect(String(second.traceparent).split('-')[1]).not.toBe(traceId);
+  });
+
+  it('tells the callee not to record a housekeeping call, within the same trace', async () => {
+    const t = await target();
+    const service = await caller(t.url);
+    const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+    const res = await fetch(`${service.url}/relay-housekeeping`, {
+      headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
+    });
+    expect(res.status).toBe(200);
+    const [, trace, parent, flags] = String(t.hits[0]!.headers.traceparent).split('-');
+    expect(trace).toBe(traceId);
+    expect(parent).toMatch(/^[0-9a-f]{16}$/);
+    // Not sampled: the callee's span (a child of this one) is not recorded either.
+    expect(flags).toBe('00');
   });
 
   it('turns failed calls inside a route into problems: 4xx passed on, a 500 502, timeouts 504, outages 503', async () => {

@@ -45,6 +45,7 @@ const demo = defineService({
       throw new Error('secret internals at /srv/app.ts:42');
     });
     app.get('/admin-only', async (req) => ({ user: requireIdentity(req, 'ADMIN').userId }));
+    app.get('/keep-alive', { config: { housekeeping: true } }, async () => ({ alive: true }));
     app.get('/slow', async () => {
       slowEntered();
       await new Promise<void>((resolve) => (releaseSlow = resolve));
@@ -171,6 +172,38 @@ describe('service HTTP conventions', () => {
       await svc.stop(); // flushes the batch exporter
       const span = received.find((s) => s.traceId === traceId);
       expect(span?.localEndpoint?.serviceName).toBe('demo-service');
+    } finally {
+      zipkin.close();
+    }
+  });
+
+  it('gives housekeeping requests a trace id but exports no span for them', async () => {
+    const received: Array<{ traceId: string; name?: string }> = [];
+    const zipkin = createServer((req: IncomingMessage, res) => {
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', () => {
+        received.push(...JSON.parse(body));
+        res.writeHead(202).end();
+      });
+    });
+    await new Promise<void>((r) => zipkin.listen(0, '127.0.0.1', r));
+    try {
+      const port = (zipkin.address() as AddressInfo).port;
+      const svc = await start({ tracing: { zipkin: { url: `http://127.0.0.1:${port}/api/v2/spans` } } });
+      const housekeeping = await Promise.all(
+        ['/keep-alive', '/health/ready', '/health/live'].map((path) => fetch(`${svc.url}${path}`)),
+      );
+      const traced = await fetch(`${svc.url}/conflict`);
+      await svc.stop(); // flushes the batch exporter
+      const tracedId = traced.headers.get('x-trace-id');
+      expect(received.map((s) => s.traceId)).toContain(tracedId);
+      for (const res of housekeeping) {
+        expect(res.status).toBe(200);
+        const traceId = res.headers.get('x-trace-id');
+        expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+        expect(received.map((s) => s.traceId)).not.toContain(traceId);
+      }
     } finally {
       zipkin.close();
     }

@@ -149,15 +149,15 @@ export interface EmbeddedPostgresServer {
   stop(): Promise<void>;
 }
 
-/** Starts the embedded PostgreSQL in a detached helper process (see postgres-host.ts). */
+/** Starts the embedded PostgreSQL in a detached helper process (see postgres-host.mjs), under plain node. */
 export function startPostgresHost(
   dir: string,
   port: number,
   logDir: string,
 ): Promise<EmbeddedPostgresServer> {
   const log = createWriteStream(join(logDir, 'postgres.log'), { flags: 'a' });
-  const child = fork(new URL('./postgres-host.ts', import.meta.url), [dir, String(port)], {
-    execArgv: [...SERVICE_NODE_FLAGS, '--import', 'tsx'],
+  const child = fork(new URL('./postgres-host.mjs', import.meta.url), [dir, String(port)], {
+    execArgv: SERVICE_NODE_FLAGS,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     detached: true,
   });

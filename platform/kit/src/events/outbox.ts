@@ -145,10 +145,12 @@ export class OutboxRelay {
 
   private async loop(): Promise<void> {
     let failures = 0;
+    // The last wait ended on the safety-net timer, not on a kick or a notification.
+    let timedOut = false;
     while (!this.stopped) {
       this.pending = false;
       try {
-        await this.drain();
+        if (!(timedOut && (await this.emptyByListener()))) await this.drain();
         failures = 0;
       } catch (error) {
         failures++;
@@ -158,17 +160,33 @@ export class OutboxRelay {
       // poll only catches a notification lost with the LISTEN connection: rare while it is up.
       const poll = this.listener ? (this.options.pollMs ?? 10_000) : UNLISTENED_POLL_MS;
       const delay = failures ? Math.min(5_000, 100 * 2 ** failures) : poll;
-      await new Promise<void>((resolve) => {
-        if (this.pending || this.stopped) return resolve();
-        const timer = setTimeout(done, delay);
+      timedOut = await new Promise<boolean>((resolve) => {
+        if (this.pending || this.stopped) return resolve(false);
+        const timer = setTimeout(() => done(true), delay);
         const self = this;
-        function done() {
+        function done(timerFired = false) {
           clearTimeout(timer);
           self.wake = undefined;
-          resolve();
+          resolve(timerFired);
         }
         this.wake = done;
       });
+    }
+  }
+
+  /**
+   * The safety-net poll asks on the LISTEN connection whether the outbox holds anything, and takes a
+   * pool connection only when it does: at idle the pool then lets its connections go (one PostgreSQL
+   * backend less per service). Any doubt (no listener, an error) drains as before.
+   */
+  private async emptyByListener(): Promise<boolean> {
+    const listener = this.listener;
+    if (!listener) return false;
+    try {
+      const { rows } = await listener.query<{ any: boolean }>('select exists (select 1 from outbox) as any');
+      return rows[0]?.any === false;
+    } catch {
+      return false;
     }
   }
 

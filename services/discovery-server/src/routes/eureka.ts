@@ -90,8 +90,10 @@ export async function eurekaRoutes(app: ServiceApp, registry: RegistryService): 
     const all = async (req: Request, reply: Reply) =>
       send(req, reply, toEurekaApplications(registry.registry.applications()));
     const summary = 'All applications, in Eureka’s shape';
-    eureka.get('/eureka/apps', { schema: { tags, summary } }, all);
-    eureka.get('/eureka/apps/', { schema: { hide: true } }, all);
+    // Eureka clients' heartbeats and full registry reads are housekeeping: not traced.
+    const housekeeping = { housekeeping: true };
+    eureka.get('/eureka/apps', { config: housekeeping, schema: { tags, summary } }, all);
+    eureka.get('/eureka/apps/', { config: housekeeping, schema: { hide: true } }, all);
 
     eureka.get(
       '/eureka/apps/delta',
@@ -159,6 +161,7 @@ export async function eurekaRoutes(app: ServiceApp, registry: RegistryService): 
     eureka.put(
       '/eureka/apps/:app/:instanceId',
       {
+        config: housekeeping,
         schema: {
           tags,
           summary: 'Heartbeat; 404 tells the client to register again',

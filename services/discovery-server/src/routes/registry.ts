@@ -88,6 +88,8 @@ export function registryRoutes(app: ServiceApp, registry: RegistryService): void
   app.put(
     '/api/registry/apps/:app/:instanceId/heartbeat',
     {
+      // Every instance, every few seconds: housekeeping, not traced.
+      config: { housekeeping: true },
       schema: {
         tags,
         summary: 'Renew the lease; 404 means the client must register again',
@@ -135,6 +137,8 @@ export function registryRoutes(app: ServiceApp, registry: RegistryService): void
   app.get(
     '/api/registry/apps',
     {
+      // The service clients' registry reads: housekeeping, not traced.
+      config: { housekeeping: true },
       schema: {
         tags,
         summary: 'Every app with its instances (any status)',

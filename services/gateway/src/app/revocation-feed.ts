@@ -80,6 +80,8 @@ export class RevocationFeed {
         query: { after: this.cursor, limit: PAGE },
         response: AccessRevocationFeed,
         timeoutMs: 2_000,
+        // Every few seconds at idle: not traced (the revocation itself is, where it is made).
+        housekeeping: true,
       });
       this.set.apply(page.revocations);
       const advanced = page.latest > this.cursor;

@@ -44,6 +44,7 @@ type Recorded = 'idle' | 'next' | 'retry-later' | { claimed: Claimed };
  */
 export class SagaRunner {
   private readonly running = new Map<string, { promise: Promise<RunOutcome>; again: boolean }>();
+  private readonly retryListeners: Array<() => void> = [];
   private stopping = false;
 
   constructor(
@@ -59,6 +60,11 @@ export class SagaRunner {
 
   isRunning(orderId: string): boolean {
     return this.running.has(orderId);
+  }
+
+  /** Called whenever a run ends in 'retry-later': the saga is left for the recovery worker. */
+  onRetryLater(listener: () => void): void {
+    this.retryListeners.push(listener);
   }
 
   /**
@@ -91,6 +97,9 @@ export class SagaRunner {
         this.running.delete(orderId);
       }
     })();
+    void entry.promise.then((outcome) => {
+      if (outcome === 'retry-later') for (const listener of this.retryListeners) listener();
+    });
     this.running.set(orderId, entry);
     return entry.promise;
   }

@@ -19,8 +19,13 @@ export const orderDefaults = {
     /** How long the category tree (for CATEGORY policies) is cached. */
     categoryCacheMs: 10_000,
     saga: {
-      /** How often the recovery worker looks for due sagas and unpaid orders. */
+      /** How often the recovery worker looks for due sagas and unpaid orders while there are some. */
       pollMs: 1_000,
+      /**
+       * Its longest sleep while the database shows no work due: it wakes earlier for a known due time
+       * (a retry, a lease's end, a payment timeout) and at once for a retry this instance schedules.
+       */
+      idlePollMs: 30_000,
       /** Sagas the worker drives at once. */
       concurrency: 16,
       /** Timeout of one participant call. */
@@ -43,6 +48,7 @@ export const refreshableSettings = [
   'orders.placeWaitMs',
   'orders.stuckAfterSeconds',
   'orders.saga.pollMs',
+  'orders.saga.idlePollMs',
   'orders.saga.retryBaseMs',
   'orders.saga.retryMaxMs',
   'orders.retention.sagaLogSeconds',

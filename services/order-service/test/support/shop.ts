@@ -128,7 +128,16 @@ export async function startShop(options: ShopOptions = {}) {
           // Without shipping-service a paid order is cancelled without asking it.
           cancel: { askShipping: Boolean(afterSale) },
           stuckAfterSeconds: 60,
-          saga: { pollMs: 100, retryBaseMs: 50, retryMaxMs: 400, callTimeoutMs: 2_000, leaseMs: 5_000 },
+          // The recovery worker never wakes on its idle timer within a test: every saga that goes on
+          // does so because something woke it or a due time it knew of came.
+          saga: {
+            pollMs: 100,
+            idlePollMs: 3_600_000,
+            retryBaseMs: 50,
+            retryMaxMs: 400,
+            callTimeoutMs: 2_000,
+            leaseMs: 5_000,
+          },
         },
         retention: { intervalMs: 200 },
       },

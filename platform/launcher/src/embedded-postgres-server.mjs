@@ -1,0 +1,57 @@
+// Plain JavaScript, so that the PostgreSQL host (postgres-host.mjs) runs under plain `node`: a tsx
+// loader in that process cost ≈ 20 MB PSS, only to hold the server (docs/performance.md change 13).
+// Types: embedded-postgres-server.d.mts; TypeScript callers import embedded-postgres.ts.
+import { existsSync } from 'node:fs';
+import { chmod, mkdir, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+
+const USER = 'postgres';
+const PASSWORD = 'postgres';
+
+/**
+ * Server settings for many small services on one server: modest memory per connection, enough
+ * connections for every service's pool.
+ */
+const EMBEDDED_POSTGRES_FLAGS = [
+  '-c',
+  'max_connections=400',
+  '-c',
+  'shared_buffers=64MB',
+  '-c',
+  'listen_addresses=127.0.0.1',
+];
+
+/** @param {import('./embedded-postgres-server.d.mts').EmbeddedPostgresOptions} options */
+export async function startEmbeddedPostgres(options) {
+  const log = options.log ?? (() => {});
+  const fresh = !existsSync(`${options.dir}/PG_VERSION`);
+  if (fresh) await mkdir(options.dir, { recursive: true });
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    // The server runs as a separate OS user, which must be able to reach the data directory.
+    const parent = dirname(options.dir);
+    if (((await stat(parent)).mode & 0o005) !== 0o005) await chmod(parent, 0o755);
+  }
+  const pg = new EmbeddedPostgres({
+    databaseDir: options.dir,
+    port: options.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: !options.ephemeral,
+    // Running as root (CI, containers) needs a dedicated OS user for the postgres binaries.
+    createPostgresUser: asRoot,
+    postgresFlags: [...EMBEDDED_POSTGRES_FLAGS, ...(options.flags ?? [])],
+    onLog: (m) => log(String(m).trimEnd()),
+    onError: (m) => log(String(m instanceof Error ? m.message : m).trimEnd()),
+  });
+  if (fresh) await pg.initialise();
+  await pg.start();
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}`,
+    async stop() {
+      await pg.stop();
+      if (options.ephemeral) await rm(options.dir, { recursive: true, force: true });
+    },
+  };
+}
