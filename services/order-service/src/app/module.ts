@@ -1,8 +1,7 @@
-import type { ServiceContext } from '@sagamart/kit';
+import { ChangeWaiters, type ServiceContext } from '@sagamart/kit';
 import { Participants } from '../infra/participants.ts';
 import type { OrderDb } from '../infra/schema.ts';
 import { OrderAfterSale } from './after-sale.ts';
-import { OrderChanges } from './order-changes.ts';
 import { OrderLifecycle } from './order-lifecycle.ts';
 import { OrderReads } from './order-reads.ts';
 import { OrderTransitions } from './order-transitions.ts';
@@ -18,8 +17,11 @@ export interface OrderModule {
   lifecycle: OrderLifecycle;
   afterSale: OrderAfterSale;
   reads: OrderReads;
-  /** Wakes long-polled order reads when this process changes an order. */
-  changes: OrderChanges;
+  /**
+   * Long-polled order reads (GET /api/orders/:id?whileStatus=…), keyed by order id: woken when this
+   * process commits a change to the order, and reading again on their own for another instance's.
+   */
+  changes: ChangeWaiters;
   runner: SagaRunner;
   worker: RecoveryWorker;
 }
@@ -31,7 +33,7 @@ export function orderModule(ctx: ServiceContext<OrderDb>): OrderModule {
   if (!module) {
     const participants = new Participants(ctx as ServiceContext<unknown>);
     const transitions = new OrderTransitions(ctx);
-    const changes = new OrderChanges();
+    const changes = new ChangeWaiters();
     const runner = new SagaRunner(ctx, sagaSteps(participants), transitions, changes);
     const lifecycle = new OrderLifecycle(ctx, transitions, runner, participants);
     const reads = new OrderReads(ctx);

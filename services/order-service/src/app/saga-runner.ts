@@ -1,4 +1,4 @@
-import { currentTraceId, type ServiceContext, sql, withSpan } from '@sagamart/kit';
+import { type ChangeWaiters, currentTraceId, type ServiceContext, sql, withSpan } from '@sagamart/kit';
 import {
   afterRefusal,
   afterSuccess,
@@ -13,7 +13,6 @@ import {
 import { loadItems, lockOrder, type OrderRow, type SagaRow, sagaState } from '../infra/order-store.ts';
 import { describeFailure, isRefusal } from '../infra/participants.ts';
 import type { OrderDb } from '../infra/schema.ts';
-import type { OrderChanges } from './order-changes.ts';
 import type { OrderTransitions } from './order-transitions.ts';
 import type { StepHandler } from './saga-steps.ts';
 
@@ -51,7 +50,7 @@ export class SagaRunner {
     private readonly ctx: ServiceContext<OrderDb>,
     private readonly steps: Record<string, StepHandler>,
     private readonly transitions: OrderTransitions,
-    private readonly changes: OrderChanges,
+    private readonly changes: ChangeWaiters,
   ) {}
 
   get active(): number {

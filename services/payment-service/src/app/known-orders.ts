@@ -4,7 +4,14 @@ import type {
   PointChargeCancelledPayload,
   PointChargeRequestedPayload,
 } from '@sagamart/contracts';
-import { type Kysely, type Selectable, type ServiceContext, sql, type Transaction } from '@sagamart/kit';
+import {
+  ChangeWaiters,
+  type Kysely,
+  type Selectable,
+  type ServiceContext,
+  sql,
+  type Transaction,
+} from '@sagamart/kit';
 import { applyOrderChange, type KnownOrder, type OrderChange } from '../domain/known-order.ts';
 import type { PaymentDb } from '../infra/schema.ts';
 
@@ -30,7 +37,7 @@ const UNWOKEN_LOOKUP_MS = 250;
 /** payment-service's copy of the orders it may be asked to charge, kept from order events. */
 export class KnownOrders {
   /** Confirms waiting for an order number this process has not seen placed yet. */
-  private readonly waiting = new Map<string, Set<() => void>>();
+  private readonly arrivals = new ChangeWaiters();
 
   constructor(
     private readonly ctx: ServiceContext<PaymentDb>,
@@ -129,10 +136,7 @@ export class KnownOrders {
    * waiting for it (see waitFor).
    */
   arrived(orderNumber: string): void {
-    const wakes = this.waiting.get(orderNumber);
-    if (!wakes) return;
-    this.waiting.delete(orderNumber);
-    for (const wake of wakes) wake();
+    this.arrivals.changed(orderNumber);
   }
 
   find(db: Kysely<PaymentDb>, orderNumber: string) {
@@ -143,46 +147,13 @@ export class KnownOrders {
    * The order, waiting briefly for its order.placed when it is not known yet: a shopper (or auto-pay)
    * can come back from the PG before the event has arrived.
    */
-  async waitFor(orderNumber: string): Promise<OrderRow | undefined> {
-    const deadline = Date.now() + this.orderWaitMs();
-    for (;;) {
-      // Listen before looking, so an arrival committed between the lookup and the wait still wakes it.
-      const arrival = this.nextArrival(orderNumber);
-      try {
-        const row = await this.find(this.ctx.db, orderNumber);
-        const left = deadline - Date.now();
-        if (row || left <= 0) return row;
-        await arrival.within(Math.min(UNWOKEN_LOOKUP_MS, left));
-      } finally {
-        arrival.cancel();
-      }
-    }
-  }
-
-  private nextArrival(orderNumber: string) {
-    let wake!: () => void;
-    const arrived = new Promise<void>((resolve) => {
-      wake = resolve;
-    });
-    const wakes = this.waiting.get(orderNumber) ?? new Set();
-    this.waiting.set(orderNumber, wakes);
-    wakes.add(wake);
-    let timer: NodeJS.Timeout | undefined;
-    return {
-      within: (ms: number) =>
-        Promise.race([
-          arrived,
-          new Promise<void>((resolve) => {
-            timer = setTimeout(resolve, ms);
-          }),
-        ]),
-      cancel: () => {
-        clearTimeout(timer);
-        const current = this.waiting.get(orderNumber);
-        current?.delete(wake);
-        if (current?.size === 0) this.waiting.delete(orderNumber);
-      },
-    };
+  waitFor(orderNumber: string): Promise<OrderRow | undefined> {
+    return this.arrivals.readUntil(
+      orderNumber,
+      () => this.find(this.ctx.db, orderNumber),
+      (row) => row !== undefined,
+      { waitMs: this.orderWaitMs(), recheckMs: UNWOKEN_LOOKUP_MS },
+    );
   }
 }
 

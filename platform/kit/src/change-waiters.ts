@@ -1,38 +1,37 @@
 /**
- * Wakes the long-polling readers of an order (GET /api/orders/:id?whileStatus=…) when this process
- * has committed something that may have changed it. Only a hint: a reader always reads the order
- * again, and also looks every `recheckMs` on its own, since a change committed by another instance
- * (or by a path that does not call `changed`) wakes nobody here.
+ * Readers waiting for something keyed (an order, an order number) to change: woken in this process
+ * by whoever commits the change (`changed`, after the commit), and reading again on their own at
+ * least every `recheckMs`, since a change committed by another instance wakes nobody here. A wake is
+ * only a hint: the reader always reads again, so a lost or early wake costs a read, never an answer.
  */
-export class OrderChanges {
+export class ChangeWaiters {
   private readonly waiting = new Map<string, Set<() => void>>();
 
-  /** After a commit that may have changed the order. */
-  changed(orderId: string): void {
-    const wakes = this.waiting.get(orderId);
+  /** After a commit that may have changed `key`: its readers read again now. */
+  changed(key: string): void {
+    const wakes = this.waiting.get(key);
     if (!wakes) return;
-    this.waiting.delete(orderId);
+    this.waiting.delete(key);
     for (const wake of wakes) wake();
   }
 
   /**
-   * Reads the order until `done(order)` or `waitMs` has passed, and returns the last read. It reads
-   * again at each change this process commits and at least every `recheckMs`; it listens before each
-   * read, so a change committed during a read is not missed. Stops early when `signal` aborts.
+   * Reads until `done(value)` or `waitMs` has passed, and returns the last read. It listens before
+   * each read, so a change committed during a read is not missed. Stops early when `signal` aborts.
    */
   async readUntil<T>(
-    orderId: string,
+    key: string,
     read: () => Promise<T>,
-    done: (order: T) => boolean,
+    done: (value: T) => boolean,
     options: { waitMs: number; recheckMs: number; signal?: AbortSignal },
   ): Promise<T> {
     const deadline = Date.now() + options.waitMs;
     for (;;) {
-      const change = this.next(orderId);
+      const change = this.next(key);
       try {
-        const order = await read();
+        const value = await read();
         const left = deadline - Date.now();
-        if (done(order) || left <= 0 || options.signal?.aborted) return order;
+        if (done(value) || left <= 0 || options.signal?.aborted) return value;
         await change.within(Math.min(options.recheckMs, left), options.signal);
       } finally {
         change.cancel();
@@ -40,13 +39,13 @@ export class OrderChanges {
     }
   }
 
-  private next(orderId: string) {
+  private next(key: string) {
     let wake!: () => void;
     const changed = new Promise<void>((resolve) => {
       wake = resolve;
     });
-    const wakes = this.waiting.get(orderId) ?? new Set();
-    this.waiting.set(orderId, wakes);
+    const wakes = this.waiting.get(key) ?? new Set();
+    this.waiting.set(key, wakes);
     wakes.add(wake);
     let timer: NodeJS.Timeout | undefined;
     let stop: (() => void) | undefined;
@@ -65,9 +64,9 @@ export class OrderChanges {
       cancel: () => {
         clearTimeout(timer);
         if (stop) stopSignal?.removeEventListener('abort', stop);
-        const current = this.waiting.get(orderId);
+        const current = this.waiting.get(key);
         current?.delete(wake);
-        if (current?.size === 0) this.waiting.delete(orderId);
+        if (current?.size === 0) this.waiting.delete(key);
       },
     };
   }
