@@ -150,19 +150,9 @@ describe('service HTTP conventions', () => {
   });
 
   it('propagates an incoming trace id and exports spans to a Zipkin endpoint', async () => {
-    const received: Array<{ traceId: string; localEndpoint?: { serviceName?: string } }> = [];
-    const zipkin = createServer((req: IncomingMessage, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        received.push(...JSON.parse(body));
-        res.writeHead(202).end();
-      });
-    });
-    await new Promise<void>((r) => zipkin.listen(0, '127.0.0.1', r));
+    const { received, zipkin, url } = await fakeZipkin();
     try {
-      const port = (zipkin.address() as AddressInfo).port;
-      const svc = await start({ tracing: { zipkin: { url: `http://127.0.0.1:${port}/api/v2/spans` } } });
+      const svc = await start({ tracing: { zipkin: { url } } });
       const traceId = '0af7651916cd43dd8448eb211c80319c';
       const res = await fetch(`${svc.url}/conflict`, {
         headers: { traceparent: `00-${traceId}-b7ad6b7169203331-01` },
@@ -178,19 +168,9 @@ describe('service HTTP conventions', () => {
   });
 
   it('gives housekeeping requests a trace id but exports no span for them', async () => {
-    const received: Array<{ traceId: string; name?: string }> = [];
-    const zipkin = createServer((req: IncomingMessage, res) => {
-      let body = '';
-      req.on('data', (c) => (body += c));
-      req.on('end', () => {
-        received.push(...JSON.parse(body));
-        res.writeHead(202).end();
-      });
-    });
-    await new Promise<void>((r) => zipkin.listen(0, '127.0.0.1', r));
+    const { received, zipkin, url } = await fakeZipkin();
     try {
-      const port = (zipkin.address() as AddressInfo).port;
-      const svc = await start({ tracing: { zipkin: { url: `http://127.0.0.1:${port}/api/v2/spans` } } });
+      const svc = await start({ tracing: { zipkin: { url } } });
       const housekeeping = await Promise.all(
         ['/keep-alive', '/health/ready', '/health/live'].map((path) => fetch(`${svc.url}${path}`)),
       );
@@ -232,3 +212,19 @@ describe('service HTTP conventions', () => {
     await expect(fetch(`${svc.url}/health/live`)).rejects.toThrow();
   });
 });
+
+/** A Zipkin collector on loopback that keeps every span it is sent. */
+async function fakeZipkin() {
+  const received: Array<{ traceId: string; name?: string; localEndpoint?: { serviceName?: string } }> = [];
+  const zipkin = createServer((req: IncomingMessage, res) => {
+    let body = '';
+    req.on('data', (c) => (body += c));
+    req.on('end', () => {
+      received.push(...JSON.parse(body));
+      res.writeHead(202).end();
+    });
+  });
+  await new Promise<void>((r) => zipkin.listen(0, '127.0.0.1', r));
+  const port = (zipkin.address() as AddressInfo).port;
+  return { received, zipkin, url: `http://127.0.0.1:${port}/api/v2/spans` };
+}
