@@ -10,14 +10,15 @@ const USER = 'postgres';
 const PASSWORD = 'postgres';
 
 /**
- * Server settings for many small services on one server: modest memory per connection, enough
- * connections for every service's pool.
+ * Server settings for many small services on one server: enough connections for every service's
+ * pool, and 16 MB of shared buffers (64 MB bought no throughput in the orders and catalog benches and
+ * cost ≈ 15–20 MB of PSS at idle: docs/performance.md change 15; the OS caches the rest).
  */
 const EMBEDDED_POSTGRES_FLAGS = [
   '-c',
   'max_connections=400',
   '-c',
-  'shared_buffers=64MB',
+  'shared_buffers=16MB',
   '-c',
   'listen_addresses=127.0.0.1',
 ];
