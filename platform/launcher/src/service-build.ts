@@ -34,6 +34,13 @@ export async function compileServices(services: ServicePackage[]): Promise<Map<s
     format: 'esm',
     target: 'node20',
     sourcemap: 'linked',
+    // V8 keeps each service's whole bundle as its source string, two bytes a character once a single
+    // character is outside Latin-1 (Korean in a comment was enough): 3.6-4.9 MB a process. Without
+    // comments and indentation, in ASCII (other characters escaped), it is a third smaller and one
+    // byte a character. Names are kept; stack traces go through the source map.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    charset: 'ascii',
     // Stack traces need the mappings only; the sources are on disk. Keeps each map (read by
     // --enable-source-maps at start) a third of the size.
     sourcesContent: false,

@@ -17,7 +17,7 @@ export interface BundleInputs {
 }
 
 /** Bumped whenever compileServices changes how it builds, so older bundles are never reused. */
-const BUILD_FORMAT = 'services-bundle/2';
+const BUILD_FORMAT = 'services-bundle/3';
 
 export const bundleOutputs = (services: ServicePackage[]) =>
   new Map(services.map((s) => [s.name, join(s.dir, 'dist', 'main.mjs')]));
