@@ -13,7 +13,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commandLine, cpuMs, descendants, pssMiB } from './proc.ts';
+import { commandLine, cpuWithReapedMs, descendants, pssMiB } from './proc.ts';
 import { freePort, root } from './support.ts';
 
 interface Launched {
@@ -96,7 +96,9 @@ async function measureMode(dataDir: string, inProcess: boolean, windowSeconds: n
     const settle = Number(process.env.BENCH_IDLE_SETTLE_SECONDS ?? 5);
     await new Promise((r) => setTimeout(r, settle * 1000));
     const pids = [launcher.pid!, ...descendants(launcher.pid!).map((p) => p.pid)];
-    const before = new Map(pids.map((pid) => [pid, cpuMs(pid)]));
+    // With the CPU of children that exit during the window: PostgreSQL backends a pool opens and
+    // closes again count at the postmaster (a backend that exits counts whole).
+    const before = new Map(pids.map((pid) => [pid, cpuWithReapedMs(pid)]));
     const started = performance.now();
     await new Promise((r) => setTimeout(r, windowSeconds * 1000));
     const elapsedMs = performance.now() - started;
@@ -104,7 +106,7 @@ async function measureMode(dataDir: string, inProcess: boolean, windowSeconds: n
     const rows = new Map<string, { processes: number; pss: number; cpuMs: number; cpuPercent: number }>();
     for (const pid of pids) {
       const name = processName(pid, launcher.pid!, inProcess);
-      const usedMs = cpuMs(pid) - before.get(pid)!;
+      const usedMs = cpuWithReapedMs(pid) - before.get(pid)!;
       const cpuPercent = (usedMs / elapsedMs) * 100;
       const pss = pssMiB(pid);
       if (Number.isNaN(cpuPercent) || Number.isNaN(pss)) continue; // exited during the window

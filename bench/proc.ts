@@ -46,6 +46,16 @@ export function cpuMs(pid: number | undefined): number {
   return (pid && readStat(pid)?.cpuMs) ?? Number.NaN;
 }
 
+/**
+ * CPU time of a process and of its children that exited and were reaped, in ms; NaN once it is gone.
+ * PostgreSQL's backends that come and go (a pool's connections opened and closed again) count at
+ * their postmaster this way.
+ */
+export function cpuWithReapedMs(pid: number | undefined): number {
+  const stat = pid ? readStat(pid) : undefined;
+  return stat ? stat.cpuMs + stat.reapedChildrenCpuMs : Number.NaN;
+}
+
 /** A `<Field>:   <n> kB` line of a /proc file, in MiB; NaN once the process is gone. */
 function kbLineMiB(pid: number | undefined, file: string, field: string): number {
   if (!pid) return Number.NaN;

@@ -32,7 +32,7 @@ export {
   type EventHandler,
   on,
 } from './events/consumer.ts';
-export { PostgresTransport } from './events/postgres-transport.ts';
+export { LISTENER_NAME, PostgresTransport } from './events/postgres-transport.ts';
 export type { MessagingTables } from './events/schema.ts';
 export {
   type DeliveredMessage,

@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { databaseUrl, ensureDatabase, HEADER, type OutgoingMessage, PostgresTransport } from '@sagamart/kit';
+import {
+  databaseUrl,
+  ensureDatabase,
+  HEADER,
+  LISTENER_NAME,
+  type OutgoingMessage,
+  PostgresTransport,
+} from '@sagamart/kit';
 import { eventually, pgServerUrl, uniqueName } from '@sagamart/testkit';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -15,11 +22,11 @@ describe('postgres queue without its LISTEN connection', () => {
     await Promise.all(open.splice(0).map((t) => t.close()));
   });
 
-  async function setup() {
+  async function setup(listenedPollMs = 60_000) {
     const database = uniqueName('t_bus');
     await ensureDatabase(pgServerUrl(), database);
     const url = databaseUrl(pgServerUrl(), database);
-    const transport = new PostgresTransport({ url, pollMs: 200, listenedPollMs: 60_000 });
+    const transport = new PostgresTransport({ url, pollMs: 200, listenedPollMs });
     open.push(transport);
     const topic = `test.listener.${database}`;
     await transport.declare({ listener: [topic] });
@@ -42,15 +49,28 @@ describe('postgres queue without its LISTEN connection', () => {
       await admin.connect();
       try {
         const { rowCount } = await admin.query(
-          "select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and query like 'listen %'",
-          [database],
+          'select pg_terminate_backend(pid) from pg_stat_activity where datname = $1 and application_name = $2',
+          [database, LISTENER_NAME],
         );
         expect(rowCount).toBe(1);
       } finally {
         await admin.end();
       }
     };
-    return { transport, received, message, dropListener, subscription };
+    /** Queues a message as a publish would, but without its notification (as if it were lost). */
+    const insertSilently = async (outgoing: OutgoingMessage) => {
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      try {
+        await admin.query(
+          'insert into bus_messages (queue, message_id, topic, headers, payload) values ($1, $2, $3, $4, $5)',
+          ['listener', outgoing.id, outgoing.topic, JSON.stringify(outgoing.headers), '{}'],
+        );
+      } finally {
+        await admin.end();
+      }
+    };
+    return { transport, received, message, dropListener, insertSilently, subscription };
   }
 
   it('delivers what is published while it is down, and listens again', async () => {
@@ -72,5 +92,19 @@ describe('postgres queue without its LISTEN connection', () => {
     await eventually(() => received.includes(afterwards.id));
     await subscription.close();
     expect(received).toEqual([first.id, whileDown.id, afterwards.id]);
+  });
+
+  it('delivers a message whose notification was lost, by its safety look on the LISTEN connection', async () => {
+    const { transport, received, message, insertSilently, subscription } = await setup(300);
+    await eventually(() => transport.listening());
+    const announced = message();
+    await transport.publish([announced]);
+    await eventually(() => received.includes(announced.id));
+    // Idle now: the consumer waits for a wake-up, with no timer of its own.
+    const lost = message();
+    await insertSilently(lost);
+    await eventually(() => received.includes(lost.id));
+    await subscription.close();
+    expect(received).toEqual([announced.id, lost.id]);
   });
 });

@@ -10,7 +10,7 @@ export {
 } from './consumer.ts';
 export { type DeadLetter, DeadLetterStore } from './dead-letters.ts';
 export { ContractViolation, createEventPublisher, OutboxRelay, type PublishEvent } from './outbox.ts';
-export { PostgresTransport } from './postgres-transport.ts';
+export { LISTENER_NAME, PostgresTransport } from './postgres-transport.ts';
 export { RabbitTransport } from './rabbitmq-transport.ts';
 export { type MessagingTables, messagingMigrations } from './schema.ts';
 export {
