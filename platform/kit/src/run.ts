@@ -1,4 +1,6 @@
+import { inspect } from 'node:util';
 import type { ServiceFactory } from './service.ts';
+import { sourceMappedStack } from './source-mapped-stack.ts';
 
 /**
  * Set by a launcher that forks a service ahead of its turn: the process loads its code, says
@@ -28,6 +30,12 @@ export async function runService(factory: ServiceFactory<any>): Promise<void> {
       process.exit(signal === 'error' ? 1 : 0);
     }
   };
+  // Printed as Node would, with the stack in the sources' terms (the bundles run without
+  // --enable-source-maps; source-mapped-stack.ts).
+  process.on('uncaughtException', (error) => {
+    console.error(sourceMappedStack(inspect(error)));
+    process.exit(1);
+  });
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
   // The launcher closes our IPC channel when it goes away: do not outlive it.
@@ -49,7 +57,7 @@ export async function runService(factory: ServiceFactory<any>): Promise<void> {
     const url = await service.start();
     process.send?.({ type: 'ready', name: service.name, url });
   } catch (error) {
-    console.error(`${service.name} failed to start:`, error);
+    console.error(`${service.name} failed to start:`, sourceMappedStack(inspect(error)));
     process.send?.({ type: 'failed', name: service.name, error: String((error as Error).message) });
     await stop('error');
   }

@@ -36,6 +36,7 @@ import { assertProductionSecrets, isProductionMode } from './production.ts';
 import { breakerOptions, CircuitBreakers, defaultBreakerOptions } from './resilience.ts';
 import { RetentionJob, type RetentionTask } from './retention.ts';
 import { isBreakerFailure, ServiceClient } from './service-client.ts';
+import { sourceMappedStack } from './source-mapped-stack.ts';
 import { createTracing, currentTraceId, type Tracing } from './tracing.ts';
 
 export interface ServiceContext<DB = unknown> {
@@ -208,6 +209,7 @@ class ServiceRuntime<DB> implements Service<DB> {
           const traceId = currentTraceId();
           return traceId ? { traceId } : {};
         },
+        serializers: { err: sourceMappedError },
       });
   }
 
@@ -696,4 +698,17 @@ class ServiceRuntime<DB> implements Service<DB> {
     await step('tracing', () => this.tracing?.shutdown());
     this.log.info('stopped');
   }
+}
+
+/** pino's `err` serializer, with the stack in the sources' terms (source-mapped-stack.ts). */
+function sourceMappedError(error: unknown): unknown {
+  const serialized = pino.stdSerializers.err(error as Error) as unknown;
+  if (
+    serialized &&
+    typeof serialized === 'object' &&
+    'stack' in serialized &&
+    typeof serialized.stack === 'string'
+  )
+    serialized.stack = sourceMappedStack(serialized.stack);
+  return serialized;
 }

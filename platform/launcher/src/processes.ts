@@ -62,7 +62,8 @@ export function forkService(service: ServicePackage, options: SpawnOptions): For
   const child = fork(options.compiled ?? service.entry, [], {
     cwd: service.dir,
     env: { ...process.env, ...options.env, [AWAIT_START_ENV]: '1' },
-    execArgv: [...SERVICE_NODE_FLAGS, ...(options.compiled ? ['--enable-source-maps'] : ['--import', 'tsx'])],
+    // A compiled service maps its logged stacks itself, when it logs one (kit source-mapped-stack.ts).
+    execArgv: [...SERVICE_NODE_FLAGS, ...(options.compiled ? [] : ['--import', 'tsx'])],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     // Own process group: a terminal Ctrl-C reaches only the launcher, which stops services in order.
     detached: true,

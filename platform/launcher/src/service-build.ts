@@ -42,7 +42,7 @@ export async function compileServices(services: ServicePackage[]): Promise<Map<s
     minifySyntax: true,
     charset: 'ascii',
     // Stack traces need the mappings only; the sources are on disk. Keeps each map (read by
-    // --enable-source-maps at start) a third of the size.
+    // the kit when a service logs a stack) a third of the size.
     sourcesContent: false,
     // Bundled CommonJS packages `require` Node's built-ins and the packages left as imports.
     banner: {
