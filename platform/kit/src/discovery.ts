@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { Agent, request } from 'undici';
 
 export type InstanceStatus = 'UP' | 'DOWN' | 'OUT_OF_SERVICE' | 'STARTING';
 
@@ -59,6 +60,19 @@ export interface RegistryDiscoveryOptions {
 export const REGISTRY_VERSION_HEADER = 'x-registry-version';
 
 /**
+ * Connections to the registry, kept open between heartbeats. fetch's dispatcher closes an idle
+ * connection after 4 s, so every 5 s heartbeat opened a new one (and the registry accepted it).
+ */
+const registryAgent = new Agent({ keepAliveTimeout: 30_000, connections: 4 });
+
+/** The registry's answer to one request. */
+interface RegistryAnswer {
+  status: number;
+  version: string | undefined;
+  body: unknown;
+}
+
+/**
  * Eureka-style client: registers, heartbeats (re-registering after eviction) and caches the registry.
  * The copy is read again when a heartbeat answer says the registry changed, or when nothing has
  * confirmed it for fetchMs (no heartbeat yet, or a registry that sends no version): at idle a service
@@ -97,11 +111,34 @@ export class RegistryDiscovery implements Discovery {
     return `${this.options.url.replace(/\/$/, '')}/api/registry${path}`;
   }
 
-  private headers(json = false): Record<string, string> {
+  /** One request to the registry, at most 2 s; the answer's JSON body read only when `read`. */
+  private async call(
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+    path: string,
+    options: { json?: unknown; read?: boolean } = {},
+  ): Promise<RegistryAnswer> {
+    const answer = await request(this.endpoint(path), {
+      method,
+      dispatcher: registryAgent,
+      headers: {
+        ...(options.json !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...(this.options.authorization ? { authorization: this.options.authorization } : {}),
+      },
+      body: options.json === undefined ? undefined : JSON.stringify(options.json),
+      signal: AbortSignal.timeout(2_000),
+    });
+    const version = answer.headers[REGISTRY_VERSION_HEADER];
+    const ok = answer.statusCode >= 200 && answer.statusCode < 300;
+    const body = options.read && ok ? await answer.body.json() : await answer.body.dump();
     return {
-      ...(json ? { 'content-type': 'application/json' } : {}),
-      ...(this.options.authorization ? { authorization: this.options.authorization } : {}),
+      status: answer.statusCode,
+      version: typeof version === 'string' ? version : undefined,
+      body: options.read && ok ? body : undefined,
     };
+  }
+
+  private appPath(app: string, instanceId?: string): string {
+    return `/apps/${encodeURIComponent(app)}${instanceId === undefined ? '' : `/${encodeURIComponent(instanceId)}`}`;
   }
 
   async register(self: Registration): Promise<void> {
@@ -115,34 +152,28 @@ export class RegistryDiscovery implements Discovery {
 
   private async sendRegistration(): Promise<void> {
     if (!this.self) return;
-    const res = await fetch(this.endpoint(`/apps/${encodeURIComponent(this.self.app)}`), {
-      method: 'POST',
-      headers: this.headers(true),
-      body: JSON.stringify({
+    const { status } = await this.call('POST', this.appPath(this.self.app), {
+      json: {
         instanceId: this.self.instanceId,
         url: this.self.url,
         status: this.status,
         metadata: this.self.metadata ?? {},
         leaseDurationMs: this.leaseMs,
-      }),
-      signal: AbortSignal.timeout(2_000),
+      },
     });
-    if (!res.ok) throw new Error(`register answered ${res.status}`);
+    if (status < 200 || status >= 300) throw new Error(`register answered ${status}`);
   }
 
   private async heartbeat(): Promise<void> {
     if (!this.self) return;
     try {
-      const res = await fetch(
-        this.endpoint(
-          `/apps/${encodeURIComponent(this.self.app)}/${encodeURIComponent(this.self.instanceId)}/heartbeat`,
-        ),
-        { method: 'PUT', headers: this.headers(), signal: AbortSignal.timeout(2_000) },
+      const { status, version } = await this.call(
+        'PUT',
+        `${this.appPath(this.self.app, this.self.instanceId)}/heartbeat`,
       );
       // 404: the registry evicted us or restarted; register again as Eureka clients do.
-      if (res.status === 404) await this.sendRegistration();
-      const version = res.headers.get(REGISTRY_VERSION_HEADER);
-      if (!res.ok || !version) return;
+      if (status === 404) await this.sendRegistration();
+      if (status < 200 || status >= 300 || !version) return;
       if (version === this.cacheVersion) {
         this.confirmedAt = Date.now();
         this.confirmedByHeartbeat = true;
@@ -155,17 +186,9 @@ export class RegistryDiscovery implements Discovery {
   async setStatus(status: InstanceStatus): Promise<void> {
     this.status = status;
     if (!this.self) return;
-    await fetch(
-      this.endpoint(
-        `/apps/${encodeURIComponent(this.self.app)}/${encodeURIComponent(this.self.instanceId)}/status`,
-      ),
-      {
-        method: 'PUT',
-        headers: this.headers(true),
-        body: JSON.stringify({ status }),
-        signal: AbortSignal.timeout(2_000),
-      },
-    ).catch(() => {});
+    await this.call('PUT', `${this.appPath(this.self.app, this.self.instanceId)}/status`, {
+      json: { status },
+    }).catch(() => {});
   }
 
   async deregister(): Promise<void> {
@@ -174,30 +197,18 @@ export class RegistryDiscovery implements Discovery {
     const self = this.self;
     this.self = undefined;
     if (!self) return;
-    await fetch(
-      this.endpoint(`/apps/${encodeURIComponent(self.app)}/${encodeURIComponent(self.instanceId)}`),
-      {
-        method: 'DELETE',
-        headers: this.headers(),
-        signal: AbortSignal.timeout(2_000),
-      },
-    ).catch(() => {});
+    await this.call('DELETE', this.appPath(self.app, self.instanceId)).catch(() => {});
   }
 
   async refresh(): Promise<void> {
     this.fetching ??= (async () => {
       try {
-        const res = await fetch(this.endpoint('/apps'), {
-          headers: this.headers(),
-          signal: AbortSignal.timeout(2_000),
-        });
-        if (!res.ok) return;
-        const body = (await res.json()) as {
-          applications: Array<{ name: string; instances: ServiceInstance[] }>;
-        };
+        const answer = await this.call('GET', '/apps', { read: true });
+        if (!answer.body) return;
+        const body = answer.body as { applications: Array<{ name: string; instances: ServiceInstance[] }> };
         this.cache = new Map(body.applications.map((a) => [a.name, a.instances]));
         this.lastFetch = Date.now();
-        this.cacheVersion = res.headers.get(REGISTRY_VERSION_HEADER) ?? undefined;
+        this.cacheVersion = answer.version;
         this.confirmedAt = this.lastFetch;
       } finally {
         this.fetching = undefined;
