@@ -30,6 +30,12 @@ export interface SpawnOptions {
  */
 export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=2'];
 
+/**
+ * Stack traces through a compiled service name its TypeScript sources, the map read only when one is
+ * first formatted (source-maps.mjs); `--enable-source-maps` parses every map at start.
+ */
+const SOURCE_MAPS = new URL('./source-maps.mjs', import.meta.url).href;
+
 /** Starts one service as its own Node process and resolves when it reports ready. */
 export function spawnService(
   service: ServicePackage,
@@ -62,7 +68,7 @@ export function forkService(service: ServicePackage, options: SpawnOptions): For
   const child = fork(options.compiled ?? service.entry, [], {
     cwd: service.dir,
     env: { ...process.env, ...options.env, [AWAIT_START_ENV]: '1' },
-    execArgv: [...SERVICE_NODE_FLAGS, ...(options.compiled ? ['--enable-source-maps'] : ['--import', 'tsx'])],
+    execArgv: [...SERVICE_NODE_FLAGS, '--import', options.compiled ? SOURCE_MAPS : 'tsx'],
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     // Own process group: a terminal Ctrl-C reaches only the launcher, which stops services in order.
     detached: true,

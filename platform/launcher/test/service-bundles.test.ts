@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileServicesAside } from '../src/service-bundles.ts';
@@ -20,6 +21,10 @@ describe('launcher: compiled services', () => {
   };
   const output = async (bundle: string) =>
     (await run(process.execPath, [bundle], { cwd: service.dir })).stdout.trim();
+  const serviceAt = (name: string): ServicePackage => {
+    const dir = join(root, 'services', name);
+    return { name, dir, port: 1, tier: 2, entry: join(dir, 'src/main.ts'), module: join(dir, 'src/main.ts') };
+  };
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'sagamart-bundles-'));
@@ -36,15 +41,7 @@ describe('launcher: compiled services', () => {
       'services/greeter/src/main.ts',
       "import shout from 'shout';\nimport motto from 'motto';\nimport { greeting } from './greeting.ts';\nconsole.log(shout(greeting) + ' ' + motto);",
     );
-    const dir = join(root, 'services/greeter');
-    service = {
-      name: 'greeter',
-      dir,
-      port: 1,
-      tier: 2,
-      entry: join(dir, 'src/main.ts'),
-      module: join(dir, 'src/main.ts'),
-    };
+    service = serviceAt('greeter');
   });
 
   afterAll(async () => {
@@ -73,4 +70,26 @@ describe('launcher: compiled services', () => {
       'GOOD MORNING! from beside the package',
     );
   }, 120_000);
+
+  it('names the TypeScript source, line and column in a stack trace through the bundle', async () => {
+    // As the launcher forks a compiled service (processes.ts) and as start.mjs runs itself.
+    const sourceMaps = fileURLToPath(new URL('../src/source-maps.mjs', import.meta.url));
+    await write(
+      'services/thrower/src/fail.ts',
+      "export function fail(): never {\n  throw new Error('boom');\n}\n",
+    );
+    await write(
+      'services/thrower/src/main.ts',
+      "import { fail } from './fail.ts';\ntry {\n  fail();\n} catch (error) {\n  console.log((error as Error).stack);\n}\n",
+    );
+    const thrower = serviceAt('thrower');
+    const bundle = (await compileServicesAside([thrower])).get('thrower')!;
+    const { stdout } = await run(process.execPath, ['--import', sourceMaps, bundle], { cwd: thrower.dir });
+    expect(stdout).toContain('Error: boom');
+    expect(stdout).toContain(`at fail (${join(thrower.dir, 'src/fail.ts')}:2:9)`);
+    expect(stdout).toContain(`${join(thrower.dir, 'src/main.ts')}:3:3`);
+    // Without the maps, the same frames point into the bundle.
+    const plain = await run(process.execPath, [bundle], { cwd: thrower.dir });
+    expect(plain.stdout).toContain('dist/main.mjs:');
+  }, 60_000);
 });
