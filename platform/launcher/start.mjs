@@ -1,6 +1,6 @@
 // `npm start`: runs the launcher compiled (src/main.ts bundled by esbuild into dist/main.mjs), so
-// that no long-lived process carries tsx's loader (its hooks run on a second V8 isolate, 20-27 MB;
-// docs/adr/0010). The bundle is rebuilt, in a short-lived child process, only when a file it was
+// that no long-lived process carries tsx's loader (its hooks run on a second V8 isolate, and it keeps
+// an esbuild process beside it; docs/adr/0010). The bundle is rebuilt, in a short-lived child process, only when a file it was
 // built from changed (content hashes, bundle-manifest.mjs). SAGAMART_RUN_TS=1 runs the sources
 // through tsx instead, as does a launcher build that fails.
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -30,7 +30,6 @@ if (compiled) {
   await import('./src/source-maps.mjs');
   await import(pathToFileURL(compiled).href);
 } else {
-  const { register } = await import('tsx/esm/api');
-  register();
+  await import('tsx'); // what `node --import tsx` loads: its ESM and CommonJS loaders
   await import(pathToFileURL(launcherBundle.source).href);
 }

@@ -207,11 +207,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     instances.find((i) => i.service.name === name && i.index === index);
   let stopping = false;
   const inProcess: Array<{ stop(): Promise<void> }> = [];
+  // In one process: the kit and the services' factories, from the compiled build (or the sources).
+  const modules = inProcessModules(await compilingInProcess);
   // In one process the services share one PostgreSQL queue transport: one LISTEN connection and one
   // pool on the bus database instead of one of each per service (PostgreSQL backends are most of
   // --in-process's memory). Not with a broker or a bus database of their own (tests).
   let sharedTransport: Transport | undefined;
-  const modules = inProcessModules(await compilingInProcess);
   if (options.inProcess && !env.AMQP_URL && !env.BUS_DATABASE) {
     // Loaded here, not at the top: one process per service never needs the kit in the launcher.
     const { databaseUrl: databaseNamed, ensureDatabase, PostgresTransport } = await modules.kit();
