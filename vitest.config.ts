@@ -16,6 +16,9 @@ export default defineConfig({
           testTimeout: 30_000,
           hookTimeout: 60_000,
           pool: 'forks',
+          // The launcher's compiled bundles (the API fuzz test runs `--in-process`) load as under
+          // `npm start`: by Node itself, not through Vite's transform.
+          server: { deps: { external: [/\/platform\/launcher\/dist\//] } },
         },
       },
       {

@@ -5,8 +5,8 @@
  * nothing is counted twice) and its CPU at idle, and the time until everything is ready; each mode
  * ends with `total PSS <N> MB, CPU <N> % of a core, ready in <N> s`.
  *
- * "Ready" is warm: a first, unmeasured start creates the data directory and fills tsx's cache
- * (BENCH_IDLE_WARMUP=0 skips it). Knobs: BENCH_IDLE_SECONDS (30, the CPU window),
+ * "Ready" is warm: a first, unmeasured start in each mode creates the data directory and builds the
+ * bundles that are not up to date (BENCH_IDLE_WARMUP=0 skips them). Knobs: BENCH_IDLE_SECONDS (30, the CPU window),
  * BENCH_IDLE_SETTLE_SECONDS (5, after ready before measuring), BENCH_PORT_OFFSET (19000).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -31,9 +31,7 @@ async function launch(dataDir: string, inProcess: boolean): Promise<Launched> {
   // As package.json's "start" script runs it.
   const args = [
     '--max-semi-space-size=2',
-    '--import',
-    'tsx',
-    join(root, 'platform/launcher/src/main.ts'),
+    join(root, 'platform/launcher/start.mjs'),
     '--skip-web',
     '--port-offset',
     String(process.env.BENCH_PORT_OFFSET ?? 19_000),
@@ -150,8 +148,10 @@ export async function runIdleBench(): Promise<void> {
   const dataDir = await mkdtemp(join(tmpdir(), 'sagamart-bench-idle-'));
   try {
     if (process.env.BENCH_IDLE_WARMUP !== '0') {
-      console.log('first start (not measured): creates the databases, fills the tsx cache…');
+      // Both modes: each has bundles of its own to build (docs/adr/0008, 0010) when a source changed.
+      console.log('first starts (not measured): create the databases, build what changed…');
       await shutdown((await launch(dataDir, false)).launcher);
+      await shutdown((await launch(dataDir, true)).launcher);
     }
     await measureMode(dataDir, false, windowSeconds);
     await measureMode(dataDir, true, windowSeconds);

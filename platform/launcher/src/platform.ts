@@ -8,6 +8,7 @@ import {
   deploymentLogin,
   platformAuthorization,
 } from './credentials.ts';
+import { inProcessModules } from './in-process.ts';
 import {
   type EmbeddedPostgresServer,
   type ForkedService,
@@ -16,7 +17,7 @@ import {
   startPostgresHost,
   stopProcess,
 } from './processes.ts';
-import { compileServicesAside } from './service-bundles.ts';
+import { compileInProcessAside, compileServicesAside } from './service-bundles.ts';
 import { findServices, repoRoot, type ServicePackage, tiers } from './services.ts';
 
 export interface PlatformOptions {
@@ -150,16 +151,28 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const discoveryUrl = `http://127.0.0.1:${8761 + offset}`;
   const gatewayUrl = `http://127.0.0.1:${8080 + offset}`;
 
-  // One process per service runs compiled JavaScript (docs/adr/0008); SAGAMART_RUN_TS=1 runs the
-  // sources through tsx instead, and so does a build that fails (with a warning). The build runs
-  // while PostgreSQL starts.
+  // Services run compiled JavaScript (docs/adr/0008, 0010), built while PostgreSQL starts;
+  // SAGAMART_RUN_TS=1 runs their sources through tsx instead. A failed build of one process per
+  // service falls back to tsx (with a warning); in one process there is no tsx to fall back to.
+  const runSources = process.env.SAGAMART_RUN_TS === '1';
   const compiling =
-    !options.inProcess && process.env.SAGAMART_RUN_TS !== '1'
-      ? compileServicesAside(services).catch((error: Error) => {
+    runSources || options.inProcess
+      ? Promise.resolve(new Map<string, string>())
+      : compileServicesAside(services).catch((error: Error) => {
           log(`Could not compile the services (${error.message}); running their sources through tsx.`);
           return new Map<string, string>();
+        });
+  // Every service, whichever run: one bundle serves any subset, and the set stays the same.
+  const compilingInProcess =
+    options.inProcess && !runSources
+      ? compileInProcessAside(await findServices()).catch((error: Error) => {
+          throw new Error(
+            `Could not compile the services (${error.message}); SAGAMART_RUN_TS=1 runs their sources through tsx.`,
+          );
         })
-      : Promise.resolve(new Map<string, string>());
+      : Promise.resolve(undefined);
+  // Handled where it is awaited; not an unhandled rejection while PostgreSQL starts.
+  compilingInProcess.catch(() => {});
 
   let postgres: EmbeddedPostgresServer | undefined;
   let databaseUrl = process.env.DATABASE_URL;
@@ -194,13 +207,15 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     instances.find((i) => i.service.name === name && i.index === index);
   let stopping = false;
   const inProcess: Array<{ stop(): Promise<void> }> = [];
+  // In one process: the kit and the services' factories, from the compiled build (or the sources).
+  const modules = inProcessModules(await compilingInProcess);
   // In one process the services share one PostgreSQL queue transport: one LISTEN connection and one
   // pool on the bus database instead of one of each per service (PostgreSQL backends are most of
   // --in-process's memory). Not with a broker or a bus database of their own (tests).
   let sharedTransport: Transport | undefined;
   if (options.inProcess && !env.AMQP_URL && !env.BUS_DATABASE) {
     // Loaded here, not at the top: one process per service never needs the kit in the launcher.
-    const { databaseUrl: databaseNamed, ensureDatabase, PostgresTransport } = await import('@sagamart/kit');
+    const { databaseUrl: databaseNamed, ensureDatabase, PostgresTransport } = await modules.kit();
     const bus = 'sagamart_bus';
     await ensureDatabase(databaseUrl, bus);
     sharedTransport = new PostgresTransport({
@@ -272,12 +287,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const s = entry.service;
     entry.status = 'STARTING';
     if (options.inProcess) {
-      const { default: factory } = (await import(s.module)) as {
-        default: (o: { env: Record<string, string | undefined> }) => {
-          start(): Promise<string>;
-          stop(): Promise<void>;
-        };
-      };
+      const factory = await modules.factory(s);
       const service = factory({
         env: { ...process.env, ...serviceEnv(s, entry.index) },
         ...(sharedTransport ? { transport: sharedTransport } : {}),

@@ -1,11 +1,26 @@
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type Plugin, stop } from 'esbuild';
-import { type BundleInputs, buildKey, bundleOutputs, contentHash, manifestPath } from './service-bundles.ts';
-import { repoRoot, type ServicePackage } from './services.ts';
+import { build, type Metafile, type Plugin, stop } from 'esbuild';
+import {
+  type BundleInputs,
+  buildKey,
+  contentHash,
+  launcherBundle as launcher,
+  lockfileHash,
+} from './bundle-manifest.mjs';
+import {
+  BUILD_FORMAT,
+  bundleOutputs,
+  type InProcessBundle,
+  inProcessBundle,
+  inProcessDir,
+  inProcessManifest,
+  manifestPath,
+} from './service-bundles.ts';
+import { kitSource, repoRoot, type ServicePackage } from './services.ts';
 
 /**
  * Compiles each service's entry, with the workspace packages and the node_modules packages it
@@ -19,17 +34,83 @@ import { repoRoot, type ServicePackage } from './services.ts';
  */
 export async function compileServices(services: ServicePackage[]): Promise<Map<string, string>> {
   const outputs = bundleOutputs(services);
+  const { metafile, hashes } = await compile({
+    entries: services.map((s) => ({ source: s.entry, output: outputs.get(s.name)! })),
+    outdir: '/',
+    splitting: false,
+    // Left as a bare name, the import resolves from the service's folder, as its sources' do.
+    externalsByPath: false,
+  });
+  await Promise.all(
+    services.map((s) =>
+      writeManifest(manifestPath(s), BUILD_FORMAT.services, inputsOf(metafile, [s.entry]), hashes),
+    ),
+  );
+  return outputs;
+}
+
+/**
+ * Every service's module (`src/index.ts`, its factory) and the kit for `npm start -- --in-process`
+ * (docs/adr/0010), in one build with shared chunks: the kit, fastify, pg, OpenTelemetry … load once
+ * for all services, as they did from the sources. One manifest for the whole set (a chunk is shared).
+ */
+export async function compileInProcess(services: ServicePackage[]): Promise<InProcessBundle> {
+  const bundle = inProcessBundle(services);
+  const { metafile, hashes } = await compile({
+    entries: [
+      { source: kitSource, output: bundle.kit },
+      ...services.map((s) => ({ source: s.module, output: bundle.services.get(s.name)! })),
+    ],
+    outdir: inProcessDir,
+    splitting: true,
+    externalsByPath: true,
+  });
+  await writeManifest(inProcessManifest, BUILD_FORMAT.inProcess, inputsOf(metafile), hashes);
+  await removeOldChunks(inProcessDir, metafile);
+  return bundle;
+}
+
+/** The launcher itself (`src/main.ts`), for start.mjs to run with plain `node` (docs/adr/0010). */
+export async function compileLauncher(): Promise<string> {
+  const { metafile, hashes } = await compile({
+    entries: [{ source: launcher.source, output: launcher.output }],
+    outdir: '/',
+    splitting: false,
+    externalsByPath: true,
+  });
+  await writeManifest(launcher.manifest, launcher.format, inputsOf(metafile), hashes);
+  return launcher.output;
+}
+
+interface CompileOptions {
+  /** Each entry's source and its output path (`.mjs`, absolute). */
+  entries: Array<{ source: string; output: string }>;
+  outdir: string;
+  /** Shared code in chunks of its own, loaded once by every entry that imports it. */
+  splitting: boolean;
+  /**
+   * An import left out of the bundle names the file Node would resolve (true), or, from a workspace
+   * file, keeps its bare name (false: right only when the output sits in the importer's package).
+   */
+  externalsByPath: boolean;
+}
+
+/** One esbuild call; the outputs are written, and every input's hash is returned for the manifests. */
+async function compile(
+  options: CompileOptions,
+): Promise<{ metafile: Metafile; hashes: Map<string, string> }> {
   const hashes = new Map<string, string>();
   const { outputFiles, metafile } = await build({
-    entryPoints: services.map((s) => ({
-      in: s.entry,
-      // From the file system's root: esbuild would rename a `..` in a path relative to the repo.
-      out: relative('/', join(s.dir, 'dist', 'main')),
+    entryPoints: options.entries.map((e) => ({
+      in: e.source,
+      // Relative to outdir; with outdir '/', a path from the root: esbuild would rename a `..` in it.
+      out: relative(options.outdir, e.output.replace(/\.mjs$/, '')),
     })),
     absWorkingDir: repoRoot,
-    outdir: '/',
+    outdir: options.outdir,
     outExtension: { '.js': '.mjs' },
     bundle: true,
+    splitting: options.splitting,
     platform: 'node',
     format: 'esm',
     target: 'node20',
@@ -50,41 +131,58 @@ export async function compileServices(services: ServicePackage[]): Promise<Map<s
     },
     logLevel: 'silent',
     metafile: true,
-    plugins: [bundledPackages, hashedSources(hashes)],
+    plugins: [bundledPackages(options.externalsByPath), hashedSources(hashes)],
     write: false,
   }).finally(() => stop()); // esbuild's service process would stay beside the launcher (~100 MB)
-  // Replaced by rename, never rewritten in place: another platform (a test beside `npm start`) may be
-  // starting a service from the same file at this moment.
-  const replace = async (path: string, contents: Uint8Array | string) => {
-    await mkdir(dirname(path), { recursive: true });
-    const temporary = `${path}.${process.pid}.tmp`;
-    await writeFile(temporary, contents);
-    await rename(temporary, path);
-  };
   await Promise.all(outputFiles.map((file) => replace(file.path, file.contents)));
-  // The manifest last: a bundle is reused only when its manifest names exactly what it was built from.
-  const lockfile = await lockfileHash();
-  await Promise.all(
-    services.map(async (s) => {
-      const output = Object.values(metafile.outputs).find(
-        (o) => o.entryPoint !== undefined && join(repoRoot, o.entryPoint) === s.entry,
-      );
-      if (!output) throw new Error(`esbuild wrote no bundle for ${s.name}`);
-      const inputs = Object.fromEntries(
-        Object.keys(output.inputs)
-          .map((input) => join(repoRoot, input))
-          .sort()
-          .map((path) => [path, hashes.get(path) ?? contentHash(readFileSync(path))]),
-      );
-      const manifest: BundleInputs = { key: buildKey(lockfile, inputs), inputs };
-      await replace(manifestPath(s), JSON.stringify(manifest));
-    }),
-  );
-  return outputs;
+  return { metafile, hashes };
 }
 
-async function lockfileHash(): Promise<string> {
-  return contentHash(await readFile(join(repoRoot, 'package-lock.json')).catch(() => Buffer.alloc(0)));
+/**
+ * Written by rename, never rewritten in place: another platform (a test beside `npm start`) may be
+ * starting from the same file at this moment.
+ */
+async function replace(path: string, contents: Uint8Array | string): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  const temporary = `${path}.${process.pid}.tmp`;
+  await writeFile(temporary, contents);
+  await rename(temporary, path);
+}
+
+/** The input files of the outputs built from these entry sources (all outputs when none are named). */
+function inputsOf(metafile: Metafile, sources?: string[]): string[] {
+  const inputs = new Set<string>();
+  for (const output of Object.values(metafile.outputs)) {
+    if (sources && !sources.some((s) => output.entryPoint && join(repoRoot, output.entryPoint) === s))
+      continue;
+    for (const input of Object.keys(output.inputs)) inputs.add(join(repoRoot, input));
+  }
+  if (inputs.size === 0) throw new Error(`esbuild wrote no bundle for ${sources?.join(', ') ?? 'the build'}`);
+  return [...inputs];
+}
+
+/** Written after the outputs: a bundle is reused only when its manifest names exactly what it was built from. */
+async function writeManifest(
+  path: string,
+  format: string,
+  inputPaths: string[],
+  hashes: Map<string, string>,
+): Promise<void> {
+  const inputs = Object.fromEntries(
+    inputPaths.sort().map((input) => [input, hashes.get(input) ?? contentHash(readFileSync(input))]),
+  );
+  const manifest: BundleInputs = { key: buildKey(format, await lockfileHash(repoRoot), inputs), inputs };
+  await replace(path, JSON.stringify(manifest));
+}
+
+/** Chunks of earlier builds (their names carry a content hash), so that they do not pile up. */
+async function removeOldChunks(dir: string, metafile: Metafile): Promise<void> {
+  const current = new Set(Object.keys(metafile.outputs).map((o) => join(repoRoot, o)));
+  for (const name of await readdir(dir)) {
+    const path = join(dir, name);
+    if (/^chunk-.*\.mjs(\.map)?$/.test(name) && !current.has(path.replace(/\.map$/, '')))
+      await rm(path, { force: true });
+  }
 }
 
 /**
@@ -99,13 +197,14 @@ function hashedSources(hashes: Map<string, string>): Plugin {
       b.onLoad({ filter: /.*/, namespace: 'file' }, async (args) => {
         const bytes = await readFile(args.path);
         hashes.set(args.path, contentHash(bytes));
-        if (!/\.tsx?$/.test(args.path)) return { contents: bytes, loader: 'default' };
+        const ours = /\.(tsx?|mjs)$/.test(args.path) && !args.path.includes('/node_modules/');
+        if (!ours) return { contents: bytes, loader: 'default' };
         const source = bytes.toString('utf8');
         return {
           contents: source.includes('import.meta.url')
             ? source.replaceAll('import.meta.url', JSON.stringify(pathToFileURL(args.path).href))
             : source,
-          loader: args.path.endsWith('x') ? 'tsx' : 'ts',
+          loader: args.path.endsWith('.mjs') ? 'js' : args.path.endsWith('x') ? 'tsx' : 'ts',
         };
       });
     },
@@ -151,29 +250,30 @@ function findsOwnFiles(folder: string): boolean {
  * finds its own files (it stays an import, of the same file Node would have loaded), a native addon,
  * and a dynamic import.
  */
-const bundledPackages: Plugin = {
-  name: 'bundled-packages',
-  setup(b) {
-    b.onResolve({ filter: /^[^./]/ }, async (args) => {
-      if (args.pluginData === bundledPackages || args.path.startsWith('@sagamart/')) return undefined;
-      if (isBuiltin(args.path)) return { path: args.path, external: true };
-      // An import from a workspace file keeps its bare name (resolved from the service's folder, as
-      // its sources are); one from inside node_modules names the file Node would have resolved.
-      const fromWorkspace = !args.importer.includes('/node_modules/');
-      const resolved = await b.resolve(args.path, {
-        kind: args.kind,
-        importer: args.importer,
-        resolveDir: args.resolveDir,
-        pluginData: bundledPackages,
+function bundledPackages(externalsByPath: boolean): Plugin {
+  const plugin: Plugin = {
+    name: 'bundled-packages',
+    setup(b) {
+      b.onResolve({ filter: /^[^./]/ }, async (args) => {
+        if (args.pluginData === plugin || args.path.startsWith('@sagamart/')) return undefined;
+        if (isBuiltin(args.path)) return { path: args.path, external: true };
+        const bareName = !externalsByPath && !args.importer.includes('/node_modules/');
+        const resolved = await b.resolve(args.path, {
+          kind: args.kind,
+          importer: args.importer,
+          resolveDir: args.resolveDir,
+          pluginData: plugin,
+        });
+        if (resolved.errors.length > 0 || !resolved.path) return { path: args.path, external: true };
+        const folder = packageFolder(resolved.path);
+        const keep =
+          args.kind === 'dynamic-import' ||
+          resolved.path.endsWith('.node') ||
+          (folder !== undefined && findsOwnFiles(folder));
+        if (keep) return { path: bareName ? args.path : resolved.path, external: true };
+        return { path: resolved.path, sideEffects: resolved.sideEffects };
       });
-      if (resolved.errors.length > 0 || !resolved.path) return { path: args.path, external: true };
-      const folder = packageFolder(resolved.path);
-      const keep =
-        args.kind === 'dynamic-import' ||
-        resolved.path.endsWith('.node') ||
-        (folder !== undefined && findsOwnFiles(folder));
-      if (keep) return { path: fromWorkspace ? args.path : resolved.path, external: true };
-      return { path: resolved.path, sideEffects: resolved.sideEffects };
-    });
-  },
-};
+    },
+  };
+  return plugin;
+}

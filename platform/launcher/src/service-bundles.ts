@@ -1,37 +1,35 @@
-import { fork } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { buildAside } from './build-aside.mjs';
+import { hashReader, isFresh, lockfileHash } from './bundle-manifest.mjs';
 import { repoRoot, type ServicePackage } from './services.ts';
 
 /**
- * The services' bundles (service-build.ts) as the launcher sees them, without loading esbuild: where
+ * The compiled bundles (service-build.ts) as the launcher sees them, without loading esbuild: where
  * they are, whether the ones on disk can be reused, and a build in a child process when they cannot.
  */
 
-/** What `dist/main.inputs.json` holds: every file a bundle was built from, with its content hash. */
-export interface BundleInputs {
-  key: string;
-  inputs: Record<string, string>;
-}
-
-/** Bumped whenever compileServices changes how it builds, so older bundles are never reused. */
-const BUILD_FORMAT = 'services-bundle/3';
+/** Bumped whenever service-build.ts changes how it builds a set, so older bundles are never reused. */
+export const BUILD_FORMAT = { services: 'services-bundle/3', inProcess: 'in-process/2' } as const;
 
 export const bundleOutputs = (services: ServicePackage[]) =>
   new Map(services.map((s) => [s.name, join(s.dir, 'dist', 'main.mjs')]));
 
 export const manifestPath = (s: ServicePackage) => join(s.dir, 'dist', 'main.inputs.json');
 
-export const contentHash = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
-
-/** The bundle's key: the build's format, the lockfile (which packages resolve where), every input's content. */
-export function buildKey(lockfile: string, inputs: Record<string, string>): string {
-  const hash = createHash('sha256').update(`${BUILD_FORMAT}\n${lockfile}\n`);
-  for (const path of Object.keys(inputs).sort()) hash.update(`${path}\0${inputs[path]}\n`);
-  return hash.digest('hex');
+/** `--in-process`: the kit and every service's module, sharing chunks (compileInProcess). */
+export interface InProcessBundle {
+  kit: string;
+  /** Service name → its module (default export: the service's factory). */
+  services: Map<string, string>;
 }
+
+export const inProcessDir = join(repoRoot, 'platform/launcher/dist/in-process');
+export const inProcessManifest = join(inProcessDir, 'inputs.json');
+
+export const inProcessBundle = (services: ServicePackage[]): InProcessBundle => ({
+  kit: join(inProcessDir, 'kit.mjs'),
+  services: new Map(services.map((s) => [s.name, join(inProcessDir, `service-${s.name}.mjs`)])),
+});
 
 /**
  * The bundles on disk when every one of them was built from exactly the files there now (content,
@@ -39,32 +37,18 @@ export function buildKey(lockfile: string, inputs: Record<string, string>): stri
  */
 export async function reusableBundles(services: ServicePackage[]): Promise<Map<string, string> | undefined> {
   const outputs = bundleOutputs(services);
-  const hashes = new Map<string, Promise<string | undefined>>();
-  // At most 32 files open at once (a service set has ~2,250 inputs; the fd limit may be 1,024).
-  const slots = new Limit(32);
-  const hashOf = (path: string) => {
-    let hash = hashes.get(path);
-    if (!hash) {
-      hash = slots.run(() => readFile(path).then(contentHash, () => undefined));
-      hashes.set(path, hash);
-    }
-    return hash;
-  };
-  const lockfile = contentHash(
-    await readFile(join(repoRoot, 'package-lock.json')).catch(() => Buffer.alloc(0)),
-  );
+  const lockfile = await lockfileHash(repoRoot);
+  const hashOf = hashReader();
   const fresh = await Promise.all(
-    services.map(async (s) => {
-      if (!existsSync(outputs.get(s.name)!)) return false;
-      const manifest = await readFile(manifestPath(s), 'utf8')
-        .then((text) => JSON.parse(text) as BundleInputs)
-        .catch(() => undefined);
-      if (!manifest?.inputs || Object.keys(manifest.inputs).length === 0) return false;
-      if (buildKey(lockfile, manifest.inputs) !== manifest.key) return false;
-      const paths = Object.keys(manifest.inputs);
-      const now = await Promise.all(paths.map(hashOf));
-      return paths.every((path, i) => now[i] === manifest.inputs[path]);
-    }),
+    services.map((s) =>
+      isFresh({
+        outputs: [outputs.get(s.name)!],
+        manifest: manifestPath(s),
+        format: BUILD_FORMAT.services,
+        lockfile,
+        hashOf,
+      }),
+    ),
   );
   return fresh.every(Boolean) ? outputs : undefined;
 }
@@ -77,34 +61,23 @@ export async function reusableBundles(services: ServicePackage[]): Promise<Map<s
 export async function compileServicesAside(services: ServicePackage[]): Promise<Map<string, string>> {
   const reusable = await reusableBundles(services);
   if (reusable) return reusable;
-  const child = fork(new URL('./service-build-process.ts', import.meta.url), [], {
-    execArgv: ['--import', 'tsx'],
-    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  });
-  return new Promise((resolve, reject) => {
-    child.once('message', (message: { type: string; outputs?: [string, string][]; error?: string }) => {
-      if (message.type === 'built') resolve(new Map(message.outputs));
-      else reject(new Error(message.error ?? 'the build failed'));
-    });
-    child.once('exit', (code) => reject(new Error(`the build process exited (${code})`)));
-    child.send(services);
-  });
+  return new Map((await buildAside({ target: 'services', services })) as Array<[string, string]>);
 }
 
-/** Runs at most `size` tasks at a time. */
-class Limit {
-  private active = 0;
-  private readonly waiting: Array<() => void> = [];
-  constructor(private readonly size: number) {}
-
-  async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.active >= this.size) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    this.active++;
-    try {
-      return await task();
-    } finally {
-      this.active--;
-      this.waiting.shift()?.();
-    }
-  }
+/** The in-process bundle: the one on disk when nothing it was built from changed, else a build aside. */
+export async function compileInProcessAside(services: ServicePackage[]): Promise<InProcessBundle> {
+  const bundle = inProcessBundle(services);
+  const fresh = await isFresh({
+    outputs: [bundle.kit, ...bundle.services.values()],
+    manifest: inProcessManifest,
+    format: BUILD_FORMAT.inProcess,
+    lockfile: await lockfileHash(repoRoot),
+  });
+  if (!fresh) await buildAside({ target: 'in-process', services });
+  return bundle;
 }
+
+/** What service-build-process.ts builds. */
+export type BuildRequest =
+  | { target: 'services' | 'in-process'; services: ServicePackage[] }
+  | { target: 'launcher' };

@@ -4,6 +4,9 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../../', import.meta.url));
 
+/** The kit's entry, which `--in-process` loads once for every service. */
+export const kitSource = join(repoRoot, 'platform/kit/src/index.ts');
+
 /** A service folder with a `sagamart` field in its package.json. */
 export interface ServicePackage {
   name: string;
