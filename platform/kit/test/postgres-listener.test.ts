@@ -12,11 +12,12 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 
 /**
- * An idle consumer of the PostgreSQL queue polls slowly only while its LISTEN connection is up. These
- * tests lose that connection (its backend is terminated) and check that nothing published meanwhile
- * waits for the slow poll (set to a minute here, beyond `eventually`'s 10 s).
+ * An idle consumer of the PostgreSQL queue waits for a wake-up while its LISTEN connection is up: a
+ * notification, or the transport's safety look for a notification that was lost. These tests lose a
+ * notification, and lose that connection (its backend is terminated), and check that nothing waits
+ * for the slow poll (set to a minute, beyond `eventually`'s 10 s, unless the test sets it).
  */
-describe('postgres queue without its LISTEN connection', () => {
+describe('postgres queue: wake-ups and its LISTEN connection', () => {
   const open: PostgresTransport[] = [];
   afterEach(async () => {
     await Promise.all(open.splice(0).map((t) => t.close()));
