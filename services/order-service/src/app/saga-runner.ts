@@ -10,7 +10,16 @@ import {
   settle,
   TRANSIENT_PHASES,
 } from '../domain/saga.ts';
-import { loadItems, lockOrder, type OrderRow, type SagaRow, sagaState } from '../infra/order-store.ts';
+import {
+  alongside,
+  loadItems,
+  lockOrder,
+  type OrderRow,
+  type SagaRow,
+  type SideWrite,
+  sagaState,
+  writeAll,
+} from '../infra/order-store.ts';
 import { describeFailure, isRefusal } from '../infra/participants.ts';
 import type { OrderDb } from '../infra/schema.ts';
 import type { OrderTransitions } from './order-transitions.ts';
@@ -245,23 +254,29 @@ export class SagaRunner {
     return this.ctx.transaction(async (trx) => {
       const locked = await lockOrder(trx, claimed.order.id);
       const { order, saga } = locked!;
-      if (action) {
-        await trx
-          .insertInto('saga_log')
-          .values({
-            order_id: order.id,
-            action: action.kind,
-            step: action.step,
-            outcome: outcome.kind === 'done' ? 'DONE' : outcome.kind === 'refused' ? 'REFUSED' : 'FAILED',
-            attempt: saga.attempts + 1,
-            detail: outcome.kind === 'done' ? null : outcome.detail,
-            duration_ms: outcome.call?.durationMs ?? null,
-            trace_id: outcome.call?.traceId ?? null,
-          })
-          .execute();
-      }
+      // The call's entry in the saga's log, written in the statement that records what follows from it.
+      const log: SideWrite[] = action
+        ? [
+            {
+              table: 'saga_log',
+              row: {
+                order_id: order.id,
+                action: action.kind,
+                step: action.step,
+                outcome: outcome.kind === 'done' ? 'DONE' : outcome.kind === 'refused' ? 'REFUSED' : 'FAILED',
+                attempt: saga.attempts + 1,
+                detail: outcome.kind === 'done' ? null : outcome.detail,
+                duration_ms: outcome.call?.durationMs ?? null,
+                trace_id: outcome.call?.traceId ?? null,
+              },
+            },
+          ]
+        : [];
       // Changed meanwhile (a cancel, another instance): look again from the new state.
-      if (saga.version !== claimed.saga.version) return 'next';
+      if (saga.version !== claimed.saga.version) {
+        await writeAll(trx, log);
+        return 'next';
+      }
       const state = sagaState(saga);
       switch (outcome.kind) {
         case 'done': {
@@ -269,22 +284,23 @@ export class SagaRunner {
           const next = action ? afterSuccess(state, amounts) : settle(state, amounts);
           // Waiting (for payment) or over: nothing to claim. A change that makes it transient again kicks it.
           if (!isTransient(next.phase)) {
-            await this.transitions.advance(trx, order, saga, next);
+            await this.transitions.advance(trx, order, saga, next, undefined, log);
             return 'idle';
           }
           if (saga.lease_owner !== null && saga.lease_owner !== this.ctx.instanceId) {
             // Another instance took the lease after ours ran out: claim (or not) as usual.
-            await this.transitions.advance(trx, order, saga, next);
+            await this.transitions.advance(trx, order, saga, next, undefined, log);
             return 'next';
           }
           const lease = { owner: this.ctx.instanceId, ms: this.leaseMs };
-          const advanced = await this.transitions.advance(trx, order, saga, next, lease);
+          const advanced = await this.transitions.advance(trx, order, saga, next, lease, log);
           return {
             claimed: { saga: { version: saga.version + 1, attempts: 0 }, state: next, order: advanced },
           };
         }
         case 'refused': {
           const refusal = afterRefusal(state);
+          await writeAll(trx, log);
           await this.transitions.cancel(trx, order, saga, refusal.reason, refusal.state);
           return 'next';
         }
@@ -295,7 +311,7 @@ export class SagaRunner {
             this.ctx.config.number('orders.saga.retryBaseMs'),
             this.ctx.config.number('orders.saga.retryMaxMs'),
           );
-          await trx
+          await alongside(trx, log)
             .updateTable('sagas')
             .set({
               attempts,
