@@ -12,6 +12,8 @@ import {
 } from '../domain/saga.ts';
 import {
   alongside,
+  type ItemRow,
+  jsonRows,
   loadItems,
   lockOrder,
   type OrderRow,
@@ -37,6 +39,8 @@ interface Claimed {
   saga: Pick<SagaRow, 'version' | 'attempts'>;
   state: SagaState;
   order: OrderRow;
+  /** The order's lines, when the claim read them (they never change after placement). */
+  items?: ItemRow[];
 }
 
 /** After a recorded outcome: the saga waits or is over, must be claimed again, or is ours to go on with. */
@@ -166,21 +170,27 @@ export class SagaRunner {
         ]),
       )
       .returningAll('orders')
-      .returning([
+      .returning((eb) => [
         'sagas.phase',
         'sagas.steps',
         'sagas.cursor',
         'sagas.compensations',
         'sagas.version as saga_version',
         'sagas.attempts as saga_attempts',
+        // The lines too, for a stock reservation (one statement instead of a claim and a read).
+        jsonRows<ItemRow>(
+          eb.selectFrom('order_items as i').selectAll('i').whereRef('i.order_id', '=', 'orders.id'),
+          'line_no',
+        ).as('saga_items'),
       ])
       .executeTakeFirst();
     if (!row) return undefined;
-    const { phase, steps, cursor, compensations, saga_version, saga_attempts, ...order } = row;
+    const { phase, steps, cursor, compensations, saga_version, saga_attempts, saga_items, ...order } = row;
     return {
       saga: { version: saga_version, attempts: saga_attempts },
       state: { phase, steps, cursor, compensations },
       order,
+      items: saga_items,
     };
   }
 
@@ -215,7 +225,7 @@ export class SagaRunner {
       // Only reserving stock needs the lines; committing and releasing go by the order's id.
       const items =
         action.step === 'stock' && action.kind === 'reserve'
-          ? await loadItems(this.ctx.db, claimed.order.id)
+          ? (claimed.items ?? (await loadItems(this.ctx.db, claimed.order.id)))
           : [];
       await this.steps[action.step]![action.kind]({ order: claimed.order, items });
       return { kind: 'done' };
