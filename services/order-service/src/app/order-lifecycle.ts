@@ -123,7 +123,8 @@ export class OrderLifecycle {
     ];
     // Cancelled meanwhile: payment-service refunds the approval on order.cancelled; the order stays CANCELLED.
     if (saga.phase !== 'AWAITING_PAYMENT') return writeAll(trx, recorded);
-    if (event.amount !== order.payable_amount) {
+    const mismatch = event.amount !== order.payable_amount;
+    if (mismatch) {
       await writeAll(trx, recorded);
       await this.transitions.cancel(trx, order, saga, 'PAYMENT_FAILED');
     } else {
@@ -136,7 +137,9 @@ export class OrderLifecycle {
       await this.transitions.advance(trx, paid, saga, afterPaymentApproved(sagaState(saga))!);
     }
     // After commit: a claim made now would read the phase from before this transaction and find nothing to do.
-    afterCommit(() => void this.runner.kick(order.id));
+    // Approved, the order stays PAYMENT_PENDING until the stock commit's step records PAID (which wakes
+    // the order's long-poll readers); only the cancel changed its status here.
+    afterCommit(() => void this.runner.kick(order.id, { statusChanged: mismatch }));
   }
 
   async paymentFailed(trx: Trx, event: PaymentFailedPayload, afterCommit: AfterCommit): Promise<void> {

@@ -83,9 +83,10 @@ export class SagaRunner {
    * Drives the saga in this process until it waits, must retry later or is over. A kick while it
    * runs makes it look again once the current pass ends (the kick may come from a state change).
    */
-  kick(orderId: string): Promise<RunOutcome> {
-    // Every kick follows a committed change of the order (placed, paid, cancelled, …).
-    this.changes.changed(orderId);
+  kick(orderId: string, options: { statusChanged?: boolean } = {}): Promise<RunOutcome> {
+    // Every kick follows a committed change of the order (placed, paid, cancelled, …). The long-poll
+    // readers wait for its status: a caller that knows the status stayed as it was spares them a read.
+    if (options.statusChanged !== false) this.changes.changed(orderId);
     if (this.stopping) return Promise.resolve('stopped');
     const current = this.running.get(orderId);
     if (current) {
