@@ -279,27 +279,29 @@ async function startCounters(
 /** BENCH_PG_STATEMENTS=1: the embedded run also prints each statement's calls per order. */
 const statementCounts = process.env.BENCH_PG_STATEMENTS === '1';
 
+/** A run's database without the bench's prefix and run suffix: `order_service`. */
+const shortName = (database: string) => database.replace(/^bench_/, '').replace(/_[a-z0-9]+$/, '');
+
 /** The statements the measured orders ran (pg_stat_statements), most called first: the round trips. */
 async function printStatements(admin: pg.Client, databases: string[], orders: number): Promise<void> {
   const { rows } = await admin.query<{ datname: string; query: string; calls: string }>(
     `select d.datname, s.query, s.calls from pg_stat_statements s join pg_database d on d.oid = s.dbid
-     where d.datname = any($1) order by s.calls desc limit 40`,
+     where d.datname = any($1) order by s.calls desc limit 60`,
     [databases],
   );
-  const total = await admin.query<{ calls: string }>(
-    `select coalesce(sum(s.calls), 0) as calls from pg_stat_statements s join pg_database d on d.oid = s.dbid
-     where d.datname = any($1)`,
+  const byDatabase = await admin.query<{ datname: string; calls: string }>(
+    `select d.datname, sum(s.calls) as calls from pg_stat_statements s join pg_database d on d.oid = s.dbid
+     where d.datname = any($1) group by d.datname order by d.datname`,
     [databases],
   );
-  console.log(
-    `statements per order: ${(Number(total.rows[0]!.calls) / orders).toFixed(1)}; the most called:`,
-  );
+  const total = byDatabase.rows.reduce((sum, r) => sum + Number(r.calls), 0);
+  const perDatabase = byDatabase.rows
+    .map((r) => `${shortName(r.datname)} ${(Number(r.calls) / orders).toFixed(1)}`)
+    .join(', ');
+  console.log(`statements per order: ${(total / orders).toFixed(1)} (${perDatabase}); the most called:`);
   for (const r of rows)
     console.log(
-      `${(Number(r.calls) / orders).toFixed(2).padStart(7)}  ${r.datname
-        .replace(/^bench_/, '')
-        .replace(/_[a-z0-9]+$/, '')
-        .padEnd(18)} ${r.query.replace(/\s+/g, ' ').slice(0, 150)}`,
+      `${(Number(r.calls) / orders).toFixed(2).padStart(7)}  ${shortName(r.datname).padEnd(18)} ${r.query.replace(/\s+/g, ' ').slice(0, 150)}`,
     );
 }
 

@@ -1,6 +1,7 @@
 import {
   type Expression,
   type Generated,
+  type Insertable,
   Kysely,
   type Migration,
   Migrator,
@@ -9,6 +10,7 @@ import {
   type Selectable,
   sql,
   type Transaction,
+  type Updateable,
 } from 'kysely';
 import pg from 'pg';
 import { recordQueryTime } from './tracing.ts';
@@ -16,12 +18,14 @@ import { recordQueryTime } from './tracing.ts';
 export {
   type Expression,
   type Generated,
+  type Insertable,
   type Kysely,
   type Migration,
   type RawBuilder,
   type Selectable,
   sql,
   type Transaction,
+  type Updateable,
 };
 
 // BIGINT (int8) and NUMERIC come back as strings by default; our money and counters fit in JS numbers.

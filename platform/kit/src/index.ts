@@ -17,6 +17,7 @@ export {
   type Expression,
   ensureDatabase,
   type Generated,
+  type Insertable,
   type Kysely,
   type Migration,
   openDatabase,
@@ -24,6 +25,7 @@ export {
   type Selectable,
   sql,
   type Transaction,
+  type Updateable,
 } from './db.ts';
 export type { Discovery, InstanceStatus, ServiceInstance } from './discovery.ts';
 export { REGISTRY_VERSION_HEADER } from './discovery.ts';

@@ -8,7 +8,15 @@ import {
 import { conflict, notFound, Problem, type ServiceContext, sql } from '@sagamart/kit';
 import { isCancellable } from '../domain/order-status.ts';
 import { afterPaymentApproved } from '../domain/saga.ts';
-import { addTimeline, lockOrder, logPayment, sagaState, type Trx } from '../infra/order-store.ts';
+import {
+  alongside,
+  lockOrder,
+  paymentLogRow,
+  sagaState,
+  type Trx,
+  timelineRow,
+  writeAll,
+} from '../infra/order-store.ts';
 import type { Participants } from '../infra/participants.ts';
 import type { OrderDb } from '../infra/schema.ts';
 import type { OrderTransitions } from './order-transitions.ts';
@@ -108,18 +116,19 @@ export class OrderLifecycle {
     const locked = await this.lockForPayment(trx, { status: 'APPROVED', event });
     if (!locked) return;
     const { order, saga } = locked;
-    await addTimeline(trx, order.id, 'PAYMENT_APPROVED', order.status, `${event.amount} (${event.method})`);
-    await logPayment(trx, order.id, {
-      action: 'pay',
-      outcome: 'DONE',
-      detail: `${event.method} ${event.amount}`,
-    });
+    // The timeline and the saga's log, in the same statement as the next change (or on their own).
+    const recorded = [
+      timelineRow(order.id, 'PAYMENT_APPROVED', order.status, `${event.amount} (${event.method})`),
+      paymentLogRow(order.id, { action: 'pay', outcome: 'DONE', detail: `${event.method} ${event.amount}` }),
+    ];
     // Cancelled meanwhile: payment-service refunds the approval on order.cancelled; the order stays CANCELLED.
-    if (saga.phase !== 'AWAITING_PAYMENT') return;
-    if (event.amount !== order.payable_amount) {
+    if (saga.phase !== 'AWAITING_PAYMENT') return writeAll(trx, recorded);
+    const mismatch = event.amount !== order.payable_amount;
+    if (mismatch) {
+      await writeAll(trx, recorded);
       await this.transitions.cancel(trx, order, saga, 'PAYMENT_FAILED');
     } else {
-      const paid = await trx
+      const paid = await alongside(trx, recorded)
         .updateTable('orders')
         .set({ payment_id: event.paymentId })
         .where('id', '=', order.id)
@@ -128,25 +137,23 @@ export class OrderLifecycle {
       await this.transitions.advance(trx, paid, saga, afterPaymentApproved(sagaState(saga))!);
     }
     // After commit: a claim made now would read the phase from before this transaction and find nothing to do.
-    afterCommit(() => void this.runner.kick(order.id));
+    // Approved, the order stays PAYMENT_PENDING until the stock commit's step records PAID (which wakes
+    // the order's long-poll readers); only the cancel changed its status here.
+    afterCommit(() => void this.runner.kick(order.id, { statusChanged: mismatch }));
   }
 
   async paymentFailed(trx: Trx, event: PaymentFailedPayload, afterCommit: AfterCommit): Promise<void> {
     const locked = await this.lockForPayment(trx, { status: 'FAILED', event });
     if (!locked) return;
     const { order, saga } = locked;
-    await addTimeline(
-      trx,
-      order.id,
-      'PAYMENT_FAILED',
-      order.status,
-      `${event.code}: ${event.message}`.slice(0, 300),
-    );
-    await logPayment(trx, order.id, {
-      action: 'pay',
-      outcome: 'REFUSED',
-      detail: `${event.code}: ${event.message}`,
-    });
+    await writeAll(trx, [
+      timelineRow(order.id, 'PAYMENT_FAILED', order.status, `${event.code}: ${event.message}`.slice(0, 300)),
+      paymentLogRow(order.id, {
+        action: 'pay',
+        outcome: 'REFUSED',
+        detail: `${event.code}: ${event.message}`,
+      }),
+    ]);
     if (saga.phase !== 'AWAITING_PAYMENT') return;
     await this.transitions.cancel(trx, order, saga, 'PAYMENT_FAILED');
     afterCommit(() => void this.runner.kick(order.id));
@@ -155,12 +162,10 @@ export class OrderLifecycle {
   async paymentRefunded(trx: Trx, event: PaymentRefundedPayload): Promise<void> {
     const locked = await this.lockForPayment(trx, { status: 'REFUNDED', event });
     if (!locked) return;
-    await addTimeline(trx, locked.order.id, 'PAYMENT_REFUNDED', locked.order.status, `${event.amount}`);
-    await logPayment(trx, locked.order.id, {
-      action: 'compensate',
-      outcome: 'DONE',
-      detail: `${event.amount}`,
-    });
+    await writeAll(trx, [
+      timelineRow(locked.order.id, 'PAYMENT_REFUNDED', locked.order.status, `${event.amount}`),
+      paymentLogRow(locked.order.id, { action: 'compensate', outcome: 'DONE', detail: `${event.amount}` }),
+    ]);
   }
 
   /** Cancels PAYMENT_PENDING orders placed longer ago than orders.paymentTimeoutSeconds. */

@@ -9,13 +9,16 @@ import { type ServiceContext, sql } from '@sagamart/kit';
 import { transition } from '../domain/order-status.ts';
 import { afterCancel, isTransient, type SagaPhase, type SagaState } from '../domain/saga.ts';
 import {
-  addTimeline,
+  alongside,
   json,
   loadItems,
   type OrderRow,
   type SagaRow,
+  type SideWrite,
   sagaState,
   type Trx,
+  timelineRow,
+  writeAll,
 } from '../infra/order-store.ts';
 import type { OrderDb } from '../infra/schema.ts';
 
@@ -39,6 +42,8 @@ export class OrderTransitions {
     saga: SagaRow,
     next: SagaState,
     lease?: { owner: string; ms: number },
+    /** Rows the caller writes with this change (a saga-log entry): in the same statement. */
+    writes: readonly SideWrite[] = [],
   ): Promise<OrderRow> {
     const entering = next.phase !== saga.phase;
     const leased = isTransient(next.phase);
@@ -50,9 +55,10 @@ export class OrderTransitions {
             lease_until: sql<Date>`clock_timestamp() + ${lease.ms} * interval '1 millisecond'`,
           }
         : {};
-    await trx
-      .updateTable('sagas')
-      .set({
+    const sagaWrite: SideWrite = {
+      table: 'sagas',
+      orderId: order.id,
+      set: {
         phase: next.phase,
         steps: json(next.steps),
         cursor: next.cursor,
@@ -64,10 +70,14 @@ export class OrderTransitions {
         ...(entering ? { phase_since: now } : {}),
         ...leaseChange,
         updated_at: now,
-      })
-      .where('order_id', '=', order.id)
-      .execute();
-    return entering ? this.enter(trx, order, next.phase) : order;
+      },
+    };
+    // The saga's next state goes with the order change its phase implies, in one statement.
+    if (!entering) {
+      await writeAll(trx, [...writes, sagaWrite]);
+      return order;
+    }
+    return this.enter(trx, order, next.phase, [...writes, sagaWrite]);
   }
 
   /**
@@ -85,12 +95,13 @@ export class OrderTransitions {
   ): Promise<boolean> {
     if (order.status === 'CANCELLED' || !next) return false;
     const wasPaid = order.status === 'PAID' || saga.phase === 'COMMITTING';
-    const cancelled = await this.setStatus(trx, order, 'CANCELLED', {
-      cancel_reason: reason,
-      cancel_note: options.note ?? null,
-      cancelled_at: now,
-    });
-    await addTimeline(trx, order.id, 'CANCELLED', 'CANCELLED', reason);
+    const cancelled = await this.setStatus(
+      trx,
+      order,
+      'CANCELLED',
+      { cancel_reason: reason, cancel_note: options.note ?? null, cancelled_at: now },
+      [timelineRow(order.id, 'CANCELLED', 'CANCELLED', reason)],
+    );
     await this.ctx.publish(trx, OrderCancelled, {
       ...this.ref(cancelled),
       reason,
@@ -104,14 +115,22 @@ export class OrderTransitions {
 
   /** A status shipping-service's reports imply (SHIPPING, DELIVERED, RETURNED): no order event. */
   async shippingStatus(trx: Trx, order: OrderRow, status: OrderRow['status']): Promise<OrderRow> {
-    return this.setStatus(trx, order, status, {});
+    return this.setStatus(trx, order, status, {}, []);
   }
 
-  private async enter(trx: Trx, order: OrderRow, phase: SagaPhase): Promise<OrderRow> {
+  /** Enters the phase: the order change it implies, made with `writes` (the saga's next state) in one statement. */
+  private async enter(
+    trx: Trx,
+    order: OrderRow,
+    phase: SagaPhase,
+    writes: readonly SideWrite[],
+  ): Promise<OrderRow> {
     switch (phase) {
       case 'AWAITING_PAYMENT': {
-        const placed = await this.setStatus(trx, order, 'PAYMENT_PENDING', { placed_at: now });
-        await addTimeline(trx, order.id, 'PAYMENT_PENDING', 'PAYMENT_PENDING');
+        const placed = await this.setStatus(trx, order, 'PAYMENT_PENDING', { placed_at: now }, [
+          ...writes,
+          timelineRow(order.id, 'PAYMENT_PENDING', 'PAYMENT_PENDING'),
+        ]);
         await this.ctx.publish(trx, OrderPlaced, {
           ...this.ref(placed),
           subtotal: placed.subtotal,
@@ -124,15 +143,18 @@ export class OrderTransitions {
         return placed;
       }
       case 'COMPLETED': {
-        const paid = await this.setStatus(trx, order, 'PAID', { paid_at: now });
-        await addTimeline(trx, order.id, 'PAID', 'PAID');
+        const paid = await this.setStatus(trx, order, 'PAID', { paid_at: now }, [
+          ...writes,
+          timelineRow(order.id, 'PAID', 'PAID'),
+        ]);
         await this.ctx.publish(trx, OrderPaid, await this.paidPayload(trx, paid));
         return paid;
       }
       case 'COMPENSATED':
-        await addTimeline(trx, order.id, 'RESERVATIONS_RELEASED', order.status);
+        await writeAll(trx, [...writes, timelineRow(order.id, 'RESERVATIONS_RELEASED', order.status)]);
         return order;
       default:
+        await writeAll(trx, writes);
         return order;
     }
   }
@@ -175,6 +197,7 @@ export class OrderTransitions {
     };
   }
 
+  /** The order's new status, with `writes` (its timeline row, …) in the same statement. */
   private setStatus(
     trx: Trx,
     order: OrderRow,
@@ -183,9 +206,10 @@ export class OrderTransitions {
       cancel_reason?: OrderCancelReason;
       cancel_note?: string | null;
     },
+    writes: readonly SideWrite[],
   ): Promise<OrderRow> {
     transition(order.status, status);
-    return trx
+    return alongside(trx, writes)
       .updateTable('orders')
       .set({ status, version: order.version + 1, updated_at: now, ...extra })
       .where('id', '=', order.id)

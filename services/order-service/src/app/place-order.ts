@@ -5,7 +5,7 @@ import { lineShares, optionLabel } from '../domain/line-shares.ts';
 import { orderNumber } from '../domain/order-number.ts';
 import { startSaga } from '../domain/saga.ts';
 import { orderName } from '../domain/totals.ts';
-import { addTimeline, json, type OrderRow } from '../infra/order-store.ts';
+import { json, type OrderRow } from '../infra/order-store.ts';
 import type { OrderDb } from '../infra/schema.ts';
 import type { OrderReads } from './order-reads.ts';
 import type { PricedOrder, Pricing } from './pricing.ts';
@@ -129,7 +129,11 @@ export class PlaceOrder {
       .executeTakeFirst();
   }
 
-  /** The order, its lines and its saga in one transaction; a rare order-number clash picks another. */
+  /**
+   * The order, its lines, its saga and its first timeline row in one statement (the lines, saga and
+   * timeline as CTEs of the order's insert: all or nothing, and their foreign keys are checked at its
+   * end); a rare order-number clash picks another.
+   */
   private async insert(
     userId: string,
     key: string,
@@ -140,46 +144,17 @@ export class PlaceOrder {
     const orderId = randomUUID();
     const d = body.delivery;
     const blank = (s: string | null | undefined) => (s?.trim() ? s.trim() : null);
+    const shares = lineShares(priced.lines, priced.discountAmount, priced.pointsUsed);
+    const saga = startSaga({
+      couponId: priced.couponId,
+      pointsUsed: priced.pointsUsed,
+      payableAmount: priced.payableAmount,
+    });
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.ctx.transaction(async (trx) => {
-          await trx
-            .insertInto('orders')
-            .values({
-              id: orderId,
-              order_number: orderNumber(new Date()),
-              user_id: userId,
-              status: 'PENDING',
-              cancel_reason: null,
-              version: 1,
-              idempotency_key: key,
-              request_hash: hash,
-              subtotal: priced.subtotal,
-              policy_discount: priced.policyDiscount,
-              coupon_discount: priced.couponDiscount,
-              discount_amount: priced.discountAmount,
-              coupon_id: priced.couponId,
-              points_used: priced.pointsUsed,
-              payable_amount: priced.payableAmount,
-              policy_discounts: json(priced.policyDiscounts),
-              order_name: orderName(priced.lines.map((l) => l.productName)),
-              receiver_name: d.receiverName.trim(),
-              receiver_phone: d.receiverPhone,
-              zipcode: d.zipcode,
-              address: d.address.trim(),
-              address_detail: blank(d.addressDetail),
-              delivery_memo: blank(d.memo),
-              admin_memo: null,
-              payment_id: null,
-              placed_at: null,
-              paid_at: null,
-              cancelled_at: null,
-            })
-            .execute();
-          const shares = lineShares(priced.lines, priced.discountAmount, priced.pointsUsed);
-          await trx
-            .insertInto('order_items')
-            .values(
+        await this.ctx.db
+          .with('items', (db) =>
+            db.insertInto('order_items').values(
               priced.lines.map((l, lineNo) => ({
                 order_id: orderId,
                 line_no: lineNo,
@@ -197,16 +172,10 @@ export class PlaceOrder {
                 points_share: shares[lineNo]!.pointsShare,
                 payable_share: shares[lineNo]!.payableShare,
               })),
-            )
-            .execute();
-          const saga = startSaga({
-            couponId: priced.couponId,
-            pointsUsed: priced.pointsUsed,
-            payableAmount: priced.payableAmount,
-          });
-          await trx
-            .insertInto('sagas')
-            .values({
+            ),
+          )
+          .with('saga', (db) =>
+            db.insertInto('sagas').values({
               order_id: orderId,
               phase: saga.phase,
               steps: json(saga.steps),
@@ -216,10 +185,45 @@ export class PlaceOrder {
               last_error: null,
               lease_owner: null,
               lease_until: null,
-            })
-            .execute();
-          await addTimeline(trx, orderId, 'ORDER_CREATED', 'PENDING');
-        });
+            }),
+          )
+          .with('timeline', (db) =>
+            db
+              .insertInto('order_timeline')
+              .values({ order_id: orderId, event: 'ORDER_CREATED', status: 'PENDING', note: null }),
+          )
+          .insertInto('orders')
+          .values({
+            id: orderId,
+            order_number: orderNumber(new Date()),
+            user_id: userId,
+            status: 'PENDING',
+            cancel_reason: null,
+            version: 1,
+            idempotency_key: key,
+            request_hash: hash,
+            subtotal: priced.subtotal,
+            policy_discount: priced.policyDiscount,
+            coupon_discount: priced.couponDiscount,
+            discount_amount: priced.discountAmount,
+            coupon_id: priced.couponId,
+            points_used: priced.pointsUsed,
+            payable_amount: priced.payableAmount,
+            policy_discounts: json(priced.policyDiscounts),
+            order_name: orderName(priced.lines.map((l) => l.productName)),
+            receiver_name: d.receiverName.trim(),
+            receiver_phone: d.receiverPhone,
+            zipcode: d.zipcode,
+            address: d.address.trim(),
+            address_detail: blank(d.addressDetail),
+            delivery_memo: blank(d.memo),
+            admin_memo: null,
+            payment_id: null,
+            placed_at: null,
+            paid_at: null,
+            cancelled_at: null,
+          })
+          .execute();
         return orderId;
       } catch (error) {
         if (attempt < 5 && isUniqueViolation(error, 'orders_order_number_key')) continue;

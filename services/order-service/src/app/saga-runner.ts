@@ -10,7 +10,18 @@ import {
   settle,
   TRANSIENT_PHASES,
 } from '../domain/saga.ts';
-import { loadItems, lockOrder, type OrderRow, type SagaRow, sagaState } from '../infra/order-store.ts';
+import {
+  alongside,
+  type ItemRow,
+  jsonRows,
+  loadItems,
+  lockOrder,
+  type OrderRow,
+  type SagaRow,
+  type SideWrite,
+  sagaState,
+  writeAll,
+} from '../infra/order-store.ts';
 import { describeFailure, isRefusal } from '../infra/participants.ts';
 import type { OrderDb } from '../infra/schema.ts';
 import type { OrderTransitions } from './order-transitions.ts';
@@ -28,6 +39,8 @@ interface Claimed {
   saga: Pick<SagaRow, 'version' | 'attempts'>;
   state: SagaState;
   order: OrderRow;
+  /** The order's lines, when the claim read them (they never change after placement). */
+  items?: ItemRow[];
 }
 
 /** After a recorded outcome: the saga waits or is over, must be claimed again, or is ours to go on with. */
@@ -70,9 +83,10 @@ export class SagaRunner {
    * Drives the saga in this process until it waits, must retry later or is over. A kick while it
    * runs makes it look again once the current pass ends (the kick may come from a state change).
    */
-  kick(orderId: string): Promise<RunOutcome> {
-    // Every kick follows a committed change of the order (placed, paid, cancelled, …).
-    this.changes.changed(orderId);
+  kick(orderId: string, options: { statusChanged?: boolean } = {}): Promise<RunOutcome> {
+    // Every kick follows a committed change of the order (placed, paid, cancelled, …). The long-poll
+    // readers wait for its status: a caller that knows the status stayed as it was spares them a read.
+    if (options.statusChanged !== false) this.changes.changed(orderId);
     if (this.stopping) return Promise.resolve('stopped');
     const current = this.running.get(orderId);
     if (current) {
@@ -157,21 +171,27 @@ export class SagaRunner {
         ]),
       )
       .returningAll('orders')
-      .returning([
+      .returning((eb) => [
         'sagas.phase',
         'sagas.steps',
         'sagas.cursor',
         'sagas.compensations',
         'sagas.version as saga_version',
         'sagas.attempts as saga_attempts',
+        // The lines too, for a stock reservation (one statement instead of a claim and a read).
+        jsonRows<ItemRow>(
+          eb.selectFrom('order_items as i').selectAll('i').whereRef('i.order_id', '=', 'orders.id'),
+          'line_no',
+        ).as('saga_items'),
       ])
       .executeTakeFirst();
     if (!row) return undefined;
-    const { phase, steps, cursor, compensations, saga_version, saga_attempts, ...order } = row;
+    const { phase, steps, cursor, compensations, saga_version, saga_attempts, saga_items, ...order } = row;
     return {
       saga: { version: saga_version, attempts: saga_attempts },
       state: { phase, steps, cursor, compensations },
       order,
+      items: saga_items,
     };
   }
 
@@ -206,7 +226,7 @@ export class SagaRunner {
       // Only reserving stock needs the lines; committing and releasing go by the order's id.
       const items =
         action.step === 'stock' && action.kind === 'reserve'
-          ? await loadItems(this.ctx.db, claimed.order.id)
+          ? (claimed.items ?? (await loadItems(this.ctx.db, claimed.order.id)))
           : [];
       await this.steps[action.step]![action.kind]({ order: claimed.order, items });
       return { kind: 'done' };
@@ -245,23 +265,29 @@ export class SagaRunner {
     return this.ctx.transaction(async (trx) => {
       const locked = await lockOrder(trx, claimed.order.id);
       const { order, saga } = locked!;
-      if (action) {
-        await trx
-          .insertInto('saga_log')
-          .values({
-            order_id: order.id,
-            action: action.kind,
-            step: action.step,
-            outcome: outcome.kind === 'done' ? 'DONE' : outcome.kind === 'refused' ? 'REFUSED' : 'FAILED',
-            attempt: saga.attempts + 1,
-            detail: outcome.kind === 'done' ? null : outcome.detail,
-            duration_ms: outcome.call?.durationMs ?? null,
-            trace_id: outcome.call?.traceId ?? null,
-          })
-          .execute();
-      }
+      // The call's entry in the saga's log, written in the statement that records what follows from it.
+      const log: SideWrite[] = action
+        ? [
+            {
+              table: 'saga_log',
+              row: {
+                order_id: order.id,
+                action: action.kind,
+                step: action.step,
+                outcome: outcome.kind === 'done' ? 'DONE' : outcome.kind === 'refused' ? 'REFUSED' : 'FAILED',
+                attempt: saga.attempts + 1,
+                detail: outcome.kind === 'done' ? null : outcome.detail,
+                duration_ms: outcome.call?.durationMs ?? null,
+                trace_id: outcome.call?.traceId ?? null,
+              },
+            },
+          ]
+        : [];
       // Changed meanwhile (a cancel, another instance): look again from the new state.
-      if (saga.version !== claimed.saga.version) return 'next';
+      if (saga.version !== claimed.saga.version) {
+        await writeAll(trx, log);
+        return 'next';
+      }
       const state = sagaState(saga);
       switch (outcome.kind) {
         case 'done': {
@@ -269,22 +295,23 @@ export class SagaRunner {
           const next = action ? afterSuccess(state, amounts) : settle(state, amounts);
           // Waiting (for payment) or over: nothing to claim. A change that makes it transient again kicks it.
           if (!isTransient(next.phase)) {
-            await this.transitions.advance(trx, order, saga, next);
+            await this.transitions.advance(trx, order, saga, next, undefined, log);
             return 'idle';
           }
           if (saga.lease_owner !== null && saga.lease_owner !== this.ctx.instanceId) {
             // Another instance took the lease after ours ran out: claim (or not) as usual.
-            await this.transitions.advance(trx, order, saga, next);
+            await this.transitions.advance(trx, order, saga, next, undefined, log);
             return 'next';
           }
           const lease = { owner: this.ctx.instanceId, ms: this.leaseMs };
-          const advanced = await this.transitions.advance(trx, order, saga, next, lease);
+          const advanced = await this.transitions.advance(trx, order, saga, next, lease, log);
           return {
             claimed: { saga: { version: saga.version + 1, attempts: 0 }, state: next, order: advanced },
           };
         }
         case 'refused': {
           const refusal = afterRefusal(state);
+          await writeAll(trx, log);
           await this.transitions.cancel(trx, order, saga, refusal.reason, refusal.state);
           return 'next';
         }
@@ -295,7 +322,7 @@ export class SagaRunner {
             this.ctx.config.number('orders.saga.retryBaseMs'),
             this.ctx.config.number('orders.saga.retryMaxMs'),
           );
-          await trx
+          await alongside(trx, log)
             .updateTable('sagas')
             .set({
               attempts,

@@ -1,12 +1,14 @@
 import {
   currentTraceId,
   type Expression,
+  type Insertable,
   type Kysely,
   type MessagingTables,
   type RawBuilder,
   type Selectable,
   sql,
   type Transaction,
+  type Updateable,
 } from '@sagamart/kit';
 import type { OrderStatus } from '../domain/order-status.ts';
 import type { SagaState } from '../domain/saga.ts';
@@ -86,21 +88,44 @@ export async function addTimeline(
   status: OrderStatus,
   note: string | null = null,
 ): Promise<void> {
-  await trx.insertInto('order_timeline').values({ order_id: orderId, event, status, note }).execute();
+  await writeAll(trx, [timelineRow(orderId, event, status, note)]);
+}
+
+/**
+ * A write whose answer nobody reads (a timeline or saga-log row, the saga's next state), made as a
+ * CTE of the statement that follows it in the same transaction (`alongside`): one round trip and one
+ * statement instead of one each.
+ */
+export type SideWrite =
+  | { table: 'order_timeline'; row: Insertable<OrderDb['order_timeline']> }
+  | { table: 'saga_log'; row: Insertable<OrderDb['saga_log']> }
+  | { table: 'sagas'; orderId: string; set: SagaUpdate };
+
+/** The saga's columns to set: values, or SQL (`clock_timestamp()`). */
+export type SagaUpdate = {
+  [K in keyof Updateable<OrderDb['sagas']>]: Updateable<OrderDb['sagas']>[K] | RawBuilder<unknown>;
+};
+
+export function timelineRow(
+  orderId: string,
+  event: TimelineEvent,
+  status: OrderStatus,
+  note: string | null = null,
+): SideWrite {
+  return { table: 'order_timeline', row: { order_id: orderId, event, status, note } };
 }
 
 /**
  * The payment's outcome in the saga's log, beside the participants' calls: the admin's saga timeline
  * shows the whole workflow, and the trace of the event that brought it.
  */
-export async function logPayment(
-  trx: Trx,
+export function paymentLogRow(
   orderId: string,
   entry: { action: 'pay' | 'compensate'; outcome: 'DONE' | 'REFUSED'; detail: string },
-): Promise<void> {
-  await trx
-    .insertInto('saga_log')
-    .values({
+): SideWrite {
+  return {
+    table: 'saga_log',
+    row: {
       order_id: orderId,
       step: 'payment',
       action: entry.action,
@@ -109,8 +134,49 @@ export async function logPayment(
       detail: entry.detail.slice(0, 300),
       duration_ms: null,
       trace_id: currentTraceId() ?? null,
-    })
-    .execute();
+    },
+  };
+}
+
+/** The statements `alongside` can build, each with the side writes in front of it. */
+export type Alongside = Pick<Trx, 'updateTable' | 'insertInto'>;
+
+/**
+ * `trx` with the side writes as data-modifying CTEs: the statement built from it makes them too, all
+ * or nothing, in the caller's transaction (a CTE runs to completion whether or not the statement
+ * reads it). That statement must not read the rows they write: it does not see them.
+ */
+export function alongside(trx: Trx | Db, writes: readonly SideWrite[]): Alongside {
+  // A CTE only adds its name to the query creator's tables; the statements built here do not read it.
+  let creator = trx as Trx;
+  writes.forEach((write, i) => {
+    creator = creator.with(`side_write_${i}`, (db) =>
+      write.table === 'sagas'
+        ? db
+            .updateTable('sagas')
+            .set(write.set as Updateable<OrderDb['sagas']>)
+            .where('order_id', '=', write.orderId)
+        : write.table === 'order_timeline'
+          ? db.insertInto('order_timeline').values(write.row)
+          : db.insertInto('saga_log').values(write.row),
+    ) as unknown as Trx;
+  });
+  return creator;
+}
+
+/** The side writes in one statement, when no other statement follows them. */
+export async function writeAll(trx: Trx, writes: readonly SideWrite[]): Promise<void> {
+  const last = writes.at(-1);
+  if (!last) return;
+  const db = alongside(trx, writes.slice(0, -1));
+  if (last.table === 'sagas')
+    await db
+      .updateTable('sagas')
+      .set(last.set as Updateable<OrderDb['sagas']>)
+      .where('order_id', '=', last.orderId)
+      .execute();
+  else if (last.table === 'order_timeline') await db.insertInto('order_timeline').values(last.row).execute();
+  else await db.insertInto('saga_log').values(last.row).execute();
 }
 
 /** Writes JSON columns (Kysely passes arrays to pg as Postgres arrays otherwise). */

@@ -168,21 +168,20 @@ export class PaymentWorkflow {
     });
   }
 
+  /**
+   * Locks the payment's order and then the payment (FROM order: the order's row first) in one
+   * statement, and reads the payment with what settling needs of the order.
+   */
   private async lock(trx: Trx, paymentId: string) {
-    // The payment's order_id never changes, so it can be read in the statement that locks the order.
-    const order = await trx
-      .selectFrom('orders')
-      .selectAll()
-      .where('order_id', '=', trx.selectFrom('payments').select('order_id').where('id', '=', paymentId))
-      .forUpdate()
+    const { order_status, order_cancel_reason, ...payment } = await trx
+      .selectFrom('orders as o')
+      .innerJoin('payments as p', 'p.order_id', 'o.order_id')
+      .selectAll('p')
+      .select(['o.status as order_status', 'o.cancel_reason as order_cancel_reason'])
+      .where('p.id', '=', paymentId)
+      .forUpdate(['o', 'p'])
       .executeTakeFirstOrThrow();
-    const payment = await trx
-      .selectFrom('payments')
-      .selectAll()
-      .where('id', '=', paymentId)
-      .forUpdate()
-      .executeTakeFirstOrThrow();
-    return { order, payment };
+    return { order: { status: order_status, cancel_reason: order_cancel_reason }, payment };
   }
 
   private update(trx: Trx, paymentId: string, changes: Partial<Omit<PaymentRow, 'id' | 'created_at'>>) {

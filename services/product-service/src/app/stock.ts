@@ -58,6 +58,14 @@ export interface MovementView {
   createdAt: string;
 }
 
+/** An order's (or a claim's) stock movement, as lockOrder reads it. */
+interface OrderMovement {
+  id: number;
+  sku_id: number;
+  type: StockMovementType;
+  quantity: number;
+}
+
 interface LockedSku {
   id: number;
   product_id: number;
@@ -167,11 +175,10 @@ export class StockLedger {
     trx?: Trx,
   ): Promise<StockReservation> {
     return this.inTransaction(trx, async (t) => {
-      const previous = await this.lockOrder(t, request.orderId);
+      const { movements: previous, tombstone } = await this.lockOrder(t, request.orderId);
       if (previous.length) return this.reservationOf(request.orderId, previous);
       // A release that overtook this reserve (the saga gave the order up) left a tombstone: take nothing.
-      if (await this.hasTombstone(t, request.orderId))
-        return { orderId: request.orderId, state: 'RELEASED', items: [] };
+      if (tombstone) return { orderId: request.orderId, state: 'RELEASED', items: [] };
       const ids = [...new Set(request.items.map((i) => i.skuId))];
       const skus = await this.lockSkus(t, ids, true);
       const plan = planReservation(
@@ -230,10 +237,10 @@ export class StockLedger {
     trx?: Trx,
   ): Promise<StockReservation> {
     return this.inTransaction(trx, async (t) => {
-      const previous = await this.lockOrder(t, orderId);
+      const { movements: previous, tombstone } = await this.lockOrder(t, orderId);
       if (previous.length === 0) {
         if (type === 'SELL') {
-          if (await this.hasTombstone(t, orderId))
+          if (tombstone)
             throw conflict(`Order ${orderId}'s reservation is already RELEASED`, 'reservation-released');
           throw notFound(`Order ${orderId} has no reservation`);
         }
@@ -283,7 +290,7 @@ export class StockLedger {
     items: ReadonlyArray<{ skuId: number; quantity: number }>,
     reason: string,
   ): Promise<void> {
-    const previous = await this.lockOrder(trx, claimId);
+    const { movements: previous } = await this.lockOrder(trx, claimId);
     if (previous.some((m) => m.type === 'RETURN')) return;
     const bySku = new Map<number, number>();
     for (const item of items) bySku.set(item.skuId, (bySku.get(item.skuId) ?? 0) + item.quantity);
@@ -314,24 +321,30 @@ export class StockLedger {
     return trx ? fn(trx) : this.ctx.transaction(fn);
   }
 
-  /** Serializes everything about one order, then returns its movements so far. */
-  private async lockOrder(trx: Trx, orderId: string) {
+  /**
+   * Serializes everything about one order, then returns its movements so far and whether a release
+   * left a tombstone for it (read in one statement after the lock is held, so it sees what the
+   * previous holder committed).
+   */
+  private async lockOrder(
+    trx: Trx,
+    orderId: string,
+  ): Promise<{ movements: OrderMovement[]; tombstone: boolean }> {
     await sql`select pg_advisory_xact_lock(hashtext(${`stock-order:${orderId}`}))`.execute(trx);
-    return trx
-      .selectFrom('stock_movements')
-      .select(['sku_id', 'type', 'quantity'])
-      .where('order_id', '=', orderId)
-      .orderBy('id')
-      .execute();
-  }
-
-  private async hasTombstone(trx: Trx, orderId: string): Promise<boolean> {
     const row = await trx
-      .selectFrom('stock_reservation_tombstones')
-      .select('order_id')
-      .where('order_id', '=', orderId)
-      .executeTakeFirst();
-    return row !== undefined;
+      .selectNoFrom((eb) => [
+        sql<OrderMovement[]>`(select coalesce(json_agg(m order by m.id), '[]') from (${eb
+          .selectFrom('stock_movements')
+          .select(['id', 'sku_id', 'type', 'quantity'])
+          .where('order_id', '=', orderId)}) as m)`.as('movements'),
+        eb
+          .exists(
+            eb.selectFrom('stock_reservation_tombstones').select('order_id').where('order_id', '=', orderId),
+          )
+          .as('tombstone'),
+      ])
+      .executeTakeFirstOrThrow();
+    return { movements: row.movements, tombstone: Boolean(row.tombstone) };
   }
 
   private reservationOf(
@@ -410,13 +423,15 @@ export class StockLedger {
     const { levels } = result;
     const status = skuStatusFor(sku.status, levels.stock);
     const now = new Date();
-    const updated = await trx
-      .updateTable('skus')
-      .set((eb) => ({ ...levels, status, stock_version: eb('stock_version', '+', 1), updated_at: now }))
-      .where('id', '=', sku.id)
-      .returning('stock_version')
-      .executeTakeFirstOrThrow();
+    // The SKU's new levels and the history row in one statement: the update as a CTE of the insert.
     const movement = await trx
+      .with('sku', (db) =>
+        db
+          .updateTable('skus')
+          .set((eb) => ({ ...levels, status, stock_version: eb('stock_version', '+', 1), updated_at: now }))
+          .where('id', '=', sku.id)
+          .returning('stock_version'),
+      )
       .insertInto('stock_movements')
       .values({
         sku_id: sku.id,
@@ -430,13 +445,15 @@ export class StockLedger {
         order_id: meta.orderId,
         actor: meta.actor,
       })
-      .returning('id')
+      .returning((eb) => ['id', eb.selectFrom('sku').select('stock_version').as('stock_version')])
       .executeTakeFirstOrThrow();
+    // The SKU row is locked (lockSkus): the update found it.
+    if (movement.stock_version === null) throw new Error(`SKU ${sku.id} was not updated`);
     await this.ctx.publish(trx, StockChanged, {
       productId: sku.product_id,
       skuId: sku.id,
       skuCode: sku.sku_code,
-      version: updated.stock_version,
+      version: movement.stock_version,
       movement: { id: movement.id, type, quantity: result.quantity, orderId: meta.orderId },
       ...levels,
       status,
