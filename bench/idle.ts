@@ -13,7 +13,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { commandLine, cpuWithReapedMs, descendants, pssMiB } from './proc.ts';
+import { commandLine, cpuParts, descendants, pssMiB } from './proc.ts';
 import { freePort, root } from './support.ts';
 
 interface Launched {
@@ -93,28 +93,36 @@ async function measureMode(dataDir: string, inProcess: boolean, windowSeconds: n
   try {
     const settle = Number(process.env.BENCH_IDLE_SETTLE_SECONDS ?? 5);
     await new Promise((r) => setTimeout(r, settle * 1000));
-    const pids = [launcher.pid!, ...descendants(launcher.pid!).map((p) => p.pid)];
-    // With the CPU of children that exit during the window: PostgreSQL backends a pool opens and
-    // closes again count at the postmaster (a backend that exits counts whole).
-    const before = new Map(pids.map((pid) => [pid, cpuWithReapedMs(pid)]));
+    const platformPids = () => [launcher.pid!, ...descendants(launcher.pid!).map((p) => p.pid)];
+    const name = (pid: number) => processName(pid, launcher.pid!, inProcess);
+    const atStart = new Map(platformPids().map((pid) => [pid, { name: name(pid), cpu: cpuParts(pid) }]));
     const started = performance.now();
     await new Promise((r) => setTimeout(r, windowSeconds * 1000));
     const elapsedMs = performance.now() - started;
-    // Group by what each process is (PostgreSQL's backends and workers as one line).
+    // Group by what each process is (PostgreSQL's backends and workers as one line). The CPU of
+    // processes that come and go counts too (PostgreSQL backends a pool opens and closes again): a
+    // child that exits lands whole in its parent's reaped CPU, so its share before the window is
+    // taken off; one that starts during the window counts from zero.
     const rows = new Map<string, { processes: number; pss: number; cpuMs: number; cpuPercent: number }>();
-    for (const pid of pids) {
-      const name = processName(pid, launcher.pid!, inProcess);
-      const usedMs = cpuWithReapedMs(pid) - before.get(pid)!;
-      const cpuPercent = (usedMs / elapsedMs) * 100;
-      const pss = pssMiB(pid);
-      if (Number.isNaN(cpuPercent) || Number.isNaN(pss)) continue; // exited during the window
-      const row = rows.get(name) ?? { processes: 0, pss: 0, cpuMs: 0, cpuPercent: 0 };
-      rows.set(name, {
-        processes: row.processes + 1,
+    const add = (label: string, cpu: number, pss: number, alive: boolean) => {
+      const row = rows.get(label) ?? { processes: 0, pss: 0, cpuMs: 0, cpuPercent: 0 };
+      rows.set(label, {
+        processes: row.processes + (alive ? 1 : 0),
         pss: row.pss + pss,
-        cpuMs: row.cpuMs + usedMs,
-        cpuPercent: row.cpuPercent + cpuPercent,
+        cpuMs: row.cpuMs + cpu,
+        cpuPercent: row.cpuPercent + (cpu / elapsedMs) * 100,
       });
+    };
+    for (const pid of new Set([...atStart.keys(), ...platformPids()])) {
+      const start = atStart.get(pid);
+      const before = start?.cpu ? start.cpu.own + start.cpu.reaped : 0;
+      const now = cpuParts(pid);
+      const pss = pssMiB(pid);
+      if (!now || Number.isNaN(pss)) {
+        if (start) add(start.name, -before, 0, false); // exited during the window
+        continue;
+      }
+      add(start?.name ?? name(pid), now.own + now.reaped - before, pss, true);
     }
     // CPU seconds over the window as well as the percentage: on a shared machine the seconds of two
     // runs compare directly when their windows are equal.

@@ -47,13 +47,12 @@ export function cpuMs(pid: number | undefined): number {
 }
 
 /**
- * CPU time of a process and of its children that exited and were reaped, in ms; NaN once it is gone.
- * PostgreSQL's backends that come and go (a pool's connections opened and closed again) count at
- * their postmaster this way.
+ * CPU time so far, in ms, of a process itself and of its children that exited and were reaped (their
+ * whole lifetime lands in the parent's cutime/cstime); undefined once it is gone.
  */
-export function cpuWithReapedMs(pid: number | undefined): number {
-  const stat = pid ? readStat(pid) : undefined;
-  return stat ? stat.cpuMs + stat.reapedChildrenCpuMs : Number.NaN;
+export function cpuParts(pid: number): { own: number; reaped: number } | undefined {
+  const stat = readStat(pid);
+  return stat && { own: stat.cpuMs, reaped: stat.reapedChildrenCpuMs };
 }
 
 /** A `<Field>:   <n> kB` line of a /proc file, in MiB; NaN once the process is gone. */

@@ -12,8 +12,8 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 
 /**
- * An idle consumer of the PostgreSQL queue waits for a wake-up while its LISTEN connection is up: a
- * notification, or the transport's safety look for a notification that was lost. These tests lose a
+ * An idle consumer of the PostgreSQL queue polls slowly only while its LISTEN connection is up: a
+ * notification wakes it, and the slow poll catches a notification that was lost. These tests lose a
  * notification, and lose that connection (its backend is terminated), and check that nothing waits
  * for the slow poll (set to a minute, beyond `eventually`'s 10 s, unless the test sets it).
  */
@@ -95,13 +95,12 @@ describe('postgres queue: wake-ups and its LISTEN connection', () => {
     expect(received).toEqual([first.id, whileDown.id, afterwards.id]);
   });
 
-  it('delivers a message whose notification was lost, by its safety look on the LISTEN connection', async () => {
+  it('delivers a message whose notification was lost, by its slow poll', async () => {
     const { transport, received, message, insertSilently, subscription } = await setup(300);
     await eventually(() => transport.listening());
     const announced = message();
     await transport.publish([announced]);
     await eventually(() => received.includes(announced.id));
-    // Idle now: the consumer waits for a wake-up, with no timer of its own.
     const lost = message();
     await insertSilently(lost);
     await eventually(() => received.includes(lost.id));

@@ -10,7 +10,7 @@ import type {
 } from './transport.ts';
 
 const WAKE_CHANNEL = 'sagamart_bus';
-/** The LISTEN connection's application_name. */
+/** The LISTEN connection's application_name, so that it can be told apart in pg_stat_activity. */
 export const LISTENER_NAME = 'sagamart-bus-listener';
 const BROADCAST_CHANNEL = 'sagamart_broadcast';
 
@@ -42,11 +42,9 @@ export interface PostgresTransportOptions {
   /** Fallback poll while the LISTEN connection is down (1 s): notifications may be lost meanwhile. */
   pollMs?: number;
   /**
-   * Safety-net look while the LISTEN connection is up (10 s). Every publish notifies at commit, and an
-   * empty claim says when the next delayed message or expired lease comes due, so this look only
-   * bounds how long a consumer waits for a notification lost with a healthy connection. It is one
-   * statement for all of the transport's queues, on the LISTEN connection, waking only the consumers
-   * whose queue holds a visible message.
+   * Safety-net poll while the LISTEN connection is up (10 s). Every publish notifies at commit, and an
+   * empty claim says when the next delayed message or expired lease comes due, so this poll only
+   * bounds how long a consumer waits for a notification lost with a healthy connection.
    */
   listenedPollMs?: number;
   /** Connections for claims, acks, publishes and broadcasts (4); more when several services share it. */
@@ -70,7 +68,6 @@ export class PostgresTransport implements Transport {
   private readonly onError: (error: unknown) => void;
   private listener: pg.Client | undefined;
   private listenerReady: Promise<void> | undefined;
-  private safetyTimer: NodeJS.Timeout | undefined;
   private readonly wakeups = new Map<string, Set<() => void>>();
   private readonly broadcastListeners = new Map<string, Set<(payload: unknown) => void>>();
   private closed = false;
@@ -84,11 +81,18 @@ export class PostgresTransport implements Transport {
   });
 
   constructor(private readonly options: PostgresTransportOptions) {
-    this.pool = new pg.Pool({ connectionString: options.url, max: options.poolSize ?? 4 });
-    this.pool.on('error', (error) => this.onError(error));
     this.leaseMs = options.leaseMs ?? 30_000;
     this.pollMs = options.pollMs ?? 1_000;
     this.listenedPollMs = Math.max(this.pollMs, options.listenedPollMs ?? 10_000);
+    // Idle connections are kept longer than the slowest poll (pg's default closes them after 10 s):
+    // each idle consumer's poll would otherwise start a backend (fork, authentication) every time,
+    // which was most of an idle platform's PostgreSQL CPU (docs/performance.md, change 19).
+    this.pool = new pg.Pool({
+      connectionString: options.url,
+      max: options.poolSize ?? 4,
+      idleTimeoutMillis: Math.max(30_000, 3 * this.listenedPollMs),
+    });
+    this.pool.on('error', (error) => this.onError(error));
     this.onError = options.onError ?? (() => {});
   }
 
@@ -186,11 +190,10 @@ export class PostgresTransport implements Transport {
     /** Until then, retries this consumer scheduled may become visible before the next poll. */
     let retriesDueBy = 0;
 
-    /** Until woken, or `ms` at most (undefined: until woken). */
-    const sleep = (ms: number | undefined) =>
+    const sleep = (ms: number) =>
       new Promise<void>((resolve) => {
         if (pendingWake || stopped) return resolve();
-        const timer = ms === undefined ? undefined : setTimeout(done, ms);
+        const timer = setTimeout(done, ms);
         function done() {
           clearTimeout(timer);
           wake = undefined;
@@ -236,9 +239,9 @@ export class PostgresTransport implements Transport {
         }
         pendingWake = false;
         let rows: ClaimedRow[] = [];
-        let dueInMs: number | undefined;
+        let idleMs = this.currentPollMs();
         try {
-          ({ rows, dueInMs } = await this.claim(queue, free));
+          ({ rows, idleMs } = await this.claim(queue, free, idleMs));
         } catch (error) {
           if (!stopped) this.onError(error);
           await sleep(this.pollMs);
@@ -248,16 +251,11 @@ export class PostgresTransport implements Transport {
           const task = handleRow(row).finally(() => inFlight.delete(task));
           inFlight.add(task);
         }
-        // A short claim took everything ready: wait for a notification (or the transport's safety
-        // look, which wakes this queue when it holds a visible message), the next delayed message (an
-        // empty claim says when) or a retry of ours; without a LISTEN connection, poll. A full claim
-        // loops at once, or waits above for a free slot.
+        // A short claim took everything ready: wait for a notification, the next delayed message
+        // (an empty claim says when), a retry of ours, or the poll. A full one loops at once, or
+        // waits above for a free slot.
         if (rows.length < free)
-          await sleep(
-            rows.length > 0 && Date.now() <= retriesDueBy
-              ? 5
-              : this.idleWaitMs(rows.length === 0 ? dueInMs : undefined),
-          );
+          await sleep(rows.length === 0 ? idleMs : Date.now() <= retriesDueBy ? 5 : this.currentPollMs());
       }
     };
     const running = loop();
@@ -276,13 +274,14 @@ export class PostgresTransport implements Transport {
 
   /**
    * Claims up to `limit` visible messages under a lease. When there are none, the same statement
-   * says how long until the next delayed message (or expired lease) becomes visible, so an empty poll
-   * is one round trip, not two.
+   * says how long until the next delayed message (or expired lease) becomes visible, bounded by
+   * `pollMs`, so an empty poll is one round trip, not two.
    */
   private async claim(
     queue: string,
     limit: number,
-  ): Promise<{ rows: ClaimedRow[]; dueInMs: number | undefined }> {
+    pollMs: number,
+  ): Promise<{ rows: ClaimedRow[]; idleMs: number }> {
     const { rows } = await this.pool.query<ClaimedRow & { next_visible_ms: number | null }>(
       `with next as (
          select id from bus_messages
@@ -305,42 +304,14 @@ export class PostgresTransport implements Transport {
       [queue, limit, String(this.leaseMs)],
     );
     const claimed = rows.filter((r) => r.id !== null);
-    if (claimed.length > 0)
-      return { rows: claimed.sort((a, b) => Number(a.id) - Number(b.id)), dueInMs: undefined };
+    if (claimed.length > 0) return { rows: claimed.sort((a, b) => Number(a.id) - Number(b.id)), idleMs: 0 };
     const ms = rows[0]?.next_visible_ms;
-    return { rows: [], dueInMs: ms == null ? undefined : Math.max(5, Math.ceil(ms)) };
+    return { rows: [], idleMs: ms == null ? pollMs : Math.min(pollMs, Math.max(5, Math.ceil(ms))) };
   }
 
-  /**
-   * How long an idle consumer waits without a wake-up: until its next message comes due, and while
-   * nothing listens, pollMs at most. While the LISTEN connection is up a notification or the safety
-   * look wakes it, so it needs no timer of its own (undefined).
-   */
-  private idleWaitMs(dueInMs: number | undefined): number | undefined {
-    if (this.listenerUp) return dueInMs;
-    return Math.min(dueInMs ?? this.pollMs, this.pollMs);
-  }
-
-  /**
-   * The safety-net look, every listenedPollMs while the LISTEN connection is up: one statement on that
-   * connection for all the queues consumed here, waking the consumers of those that hold a visible
-   * message. At idle it opens no pooled connection (closing idle ones after 10 s and opening them
-   * again each poll was most of an idle platform's PostgreSQL CPU). Any doubt wakes everyone, who
-   * then claim as before.
-   */
-  private async safetyLook(): Promise<void> {
-    const listener = this.listener;
-    const queues = [...this.wakeups].filter(([, set]) => set.size > 0).map(([queue]) => queue);
-    if (!listener || !this.listenerUp || queues.length === 0) return;
-    try {
-      const { rows } = await listener.query<{ queue: string }>(
-        'select distinct queue from bus_messages where queue = any($1::text[]) and visible_at <= now()',
-        [queues],
-      );
-      for (const { queue } of rows) for (const wake of this.wakeups.get(queue) ?? []) wake();
-    } catch {
-      this.wakeEveryone();
-    }
+  /** How long an idle consumer waits without a notification: long while notifications arrive. */
+  private currentPollMs(): number {
+    return this.listenerUp ? this.listenedPollMs : this.pollMs;
   }
 
   private wakeEveryone(): void {
@@ -374,7 +345,6 @@ export class PostgresTransport implements Transport {
 
   async close(): Promise<void> {
     this.closed = true;
-    clearInterval(this.safetyTimer);
     this.listenerUp = false;
     this.wakeEveryone();
     await this.broadcasts.flushed();
@@ -399,7 +369,6 @@ export class PostgresTransport implements Transport {
   }
 
   private async connectListener(): Promise<void> {
-    // Named, so that it can be told apart in pg_stat_activity (its last query is the safety look's).
     const client = new pg.Client({ connectionString: this.options.url, application_name: LISTENER_NAME });
     const reconnect = () => {
       if (this.closed || this.listener !== client) return;
@@ -437,8 +406,6 @@ export class PostgresTransport implements Transport {
       await client.query(`listen ${BROADCAST_CHANNEL}`);
       if (this.listener === client) {
         this.listenerUp = true;
-        this.safetyTimer ??= setInterval(() => void this.safetyLook(), this.listenedPollMs);
-        this.safetyTimer.unref();
         // Messages published while no one listened were not announced: look now.
         this.wakeEveryone();
       }
