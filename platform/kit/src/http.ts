@@ -16,6 +16,7 @@ import { type FieldProblem, Problem, statusTitle } from './errors.ts';
 import { type Identity, withIdentity } from './identity.ts';
 import { hasRole } from './identity-types.ts';
 import { findHostileValue, withSafeNumbers } from './input-guards.ts';
+import { lazySchemaCompilers } from './lazy-schemas.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import { ServiceCallError } from './service-client.ts';
 import {
@@ -79,8 +80,20 @@ export interface HttpOptions {
   metricsScrapeToken?: () => string | undefined;
 }
 
+const compileAllByApp = new WeakMap<ServiceApp, () => void>();
+
+/**
+ * Compiles every route schema of an app now, where Fastify would at the route's first request
+ * (lazy-schemas.ts): a schema that cannot compile throws here. The testkit calls it for every
+ * service a test starts.
+ */
+export function compileRouteSchemas(app: ServiceApp): void {
+  compileAllByApp.get(app)?.();
+}
+
 /** A Fastify instance with the platform's conventions: TypeBox, problem+json, tracing, metrics, OpenAPI. */
 export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
+  const schemas = lazySchemaCompilers();
   const app = Fastify({
     loggerInstance: options.log,
     logController: new LogController({ disableRequestLogging: true, requestIdLogLabel: 'requestId' }),
@@ -96,7 +109,9 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
     ajv: {
       customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false, useDefaults: true },
     },
+    schemaController: { compilersFactory: schemas.compilersFactory },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as ServiceApp;
+  compileAllByApp.set(app, schemas.compileAll);
 
   app.decorateRequest('identity', undefined);
   app.decorateRequest('span', undefined);

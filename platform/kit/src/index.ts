@@ -43,7 +43,7 @@ export {
   type Subscription,
   type Transport,
 } from './events/transport.ts';
-export { requireIdentity, type ServiceApp, sendProblem } from './http.ts';
+export { compileRouteSchemas, requireIdentity, type ServiceApp, sendProblem } from './http.ts';
 export {
   type FrameOutcome,
   type LiveConnection,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
 import {
   type ConfigTree,
+  compileRouteSchemas,
   DeploymentCredentials,
   mergeConfig,
   PLATFORM_USER,
@@ -64,6 +65,9 @@ export function testConfig(overrides: ConfigTree = {}): ConfigTree {
 export async function startTestService<DB>(factory: ServiceFactory<DB>, options: ServiceOptions = {}) {
   const service = factory({ env: {}, log: testLog, ...options, config: testConfig(options.config ?? {}) });
   await service.start();
+  // Fastify compiles a route's schemas at its first request (the kit's lazy-schemas.ts): compiled
+  // here, every schema of a service under test still fails that test when it cannot compile.
+  compileRouteSchemas(service.app);
   return service;
 }
 

@@ -1,0 +1,90 @@
+import { compileRouteSchemas, defineService, type Service } from '@sagamart/kit';
+import { testConfig, testLog } from '@sagamart/testkit';
+import { Type } from 'typebox';
+import { afterEach, describe, expect, it } from 'vitest';
+
+// Route schemas compile at a route's first request (kit lazy-schemas.ts): these services are started
+// without the testkit's `startTestService`, which compiles them all at once.
+const running: Service<any>[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((s) => s.stop()));
+});
+
+const listing = defineService({
+  name: 'lazy-schema-service',
+  port: 0,
+  description: 'A service whose route schemas compile on first use',
+  routes(app) {
+    app.get(
+      '/items',
+      {
+        schema: {
+          querystring: Type.Object({
+            page: Type.Integer({ minimum: 0, default: 0 }),
+            tag: Type.Array(Type.String({ minLength: 1 }), { default: [] }),
+          }),
+          response: { 200: Type.Object({ page: Type.Integer(), tags: Type.Array(Type.String()) }) },
+        },
+      },
+      // The extra field is not in the response schema: the compiled serializer leaves it out.
+      async (req) => ({ page: req.query.page, tags: req.query.tag, internal: 'not for callers' }),
+    );
+    app.post(
+      '/items',
+      {
+        schema: {
+          body: Type.Object({ name: Type.String({ minLength: 2 }), price: Type.Integer({ minimum: 0 }) }),
+        },
+      },
+      async (req) => ({ name: req.body.name }),
+    );
+  },
+});
+
+async function start(factory: typeof listing) {
+  const service = factory({ env: {}, log: testLog, config: testConfig() });
+  running.push(service);
+  await service.start();
+  return service;
+}
+
+describe('route schemas compiled at first use', () => {
+  it('coerce, default, validate and serialize as compiled ones do', async () => {
+    const service = await start(listing);
+    const coerced = await fetch(`${service.url}/items?page=3&tag=new`);
+    expect(await coerced.json()).toEqual({ page: 3, tags: ['new'] });
+    const defaulted = await fetch(`${service.url}/items`);
+    expect(await defaulted.json()).toEqual({ page: 0, tags: [] });
+
+    const refused = await fetch(`${service.url}/items?page=-1`);
+    expect(refused.status).toBe(400);
+    const bad = await fetch(`${service.url}/items`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'x', price: -5 }),
+    });
+    expect(bad.status).toBe(400);
+    const problem = (await bad.json()) as { errors: Array<{ field: string }> };
+    expect(problem.errors.map((e) => e.field).sort()).toEqual(['name', 'price']);
+    // The errors are the request's own, not left over from an earlier one.
+    const good = await fetch(`${service.url}/items`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'lamp', price: 0 }),
+    });
+    expect(good.status).toBe(200);
+  });
+
+  it('a schema that cannot compile still fails where the testkit compiles them all', async () => {
+    const broken = defineService({
+      name: 'broken-schema-service',
+      port: 0,
+      description: 'A route whose schema points at nothing',
+      routes(app) {
+        app.get('/broken', { schema: { querystring: { $ref: 'nowhere#' } } }, async () => ({}));
+      },
+    });
+    const service = await start(broken as typeof listing);
+    expect(() => compileRouteSchemas(service.app)).toThrow(/nowhere/);
+  });
+});
