@@ -79,6 +79,9 @@ function processName(pid: number, launcherPid: number, inProcess: boolean): stri
   const args = commandLine(pid);
   const service = /services\/([^/]+)\/(src\/main\.ts|dist\/main\.mjs)/.exec(args)?.[1];
   if (service) return service;
+  // A shared host (docs/adr/0011) names its services in its command line.
+  const hosted = /service-host\.mjs\s+(\S+)/.exec(args)?.[1];
+  if (hosted) return `host: ${hosted.split(',').join(', ')}`;
   if (/postgres-host\.m?[jt]s/.test(args)) return 'postgres host (node)';
   if (/(^|\/)postgres(\s|:|$)/.test(args)) return 'postgres';
   return args.slice(0, 40);

@@ -35,6 +35,8 @@ export async function runResourceBench(): Promise<void> {
   const platform = await startPlatform({
     dataDir,
     quiet: true,
+    // Each service's own figures, as each runs in a pod of its own (not the shared host, ADR 0011).
+    processPerService: true,
     portOffset: Number(process.env.BENCH_PORT_OFFSET ?? 19_000),
     postgresPort: await freePort(),
     env: {

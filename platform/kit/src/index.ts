@@ -71,7 +71,7 @@ export {
 export { BrokenCircuitError, breakerOptions, CircuitBreakers, defaultBreakerOptions } from './resilience.ts';
 export type { RetentionTask } from './retention.ts';
 export { problemResponses, withRetryAfter } from './route-helpers.ts';
-export { runService } from './run.ts';
+export { runService, runServiceHost } from './run.ts';
 export {
   defineService,
   type Service,

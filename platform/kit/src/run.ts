@@ -1,5 +1,8 @@
 import { inspect } from 'node:util';
-import type { ServiceFactory } from './service.ts';
+import { databaseUrl, ensureDatabase } from './db.ts';
+import { PostgresTransport } from './events/postgres-transport.ts';
+import type { Transport } from './events/transport.ts';
+import type { Service, ServiceFactory } from './service.ts';
 import { sourceMappedStack } from './source-mapped-stack.ts';
 
 /**
@@ -61,4 +64,84 @@ export async function runService(factory: ServiceFactory<any>): Promise<void> {
     process.send?.({ type: 'failed', name: service.name, error: String((error as Error).message) });
     await stop('error');
   }
+}
+
+/** The queue database services use by default (config `bus.database`). */
+const DEFAULT_BUS_DATABASE = 'sagamart_bus';
+
+/**
+ * Entry point for a process that hosts several services (the launcher's shared host for the
+ * platform's supporting servers, docs/adr/0011). It says `{ type: 'loaded' }`, then starts each
+ * service the launcher names (`{ type: 'start', name, env }` → `ready` or `failed`), stops one on
+ * `{ type: 'stop', name }` (→ `stopped`), and on SIGINT or SIGTERM, or when the launcher goes
+ * away, stops those still running, the last started first. On the embedded PostgreSQL queue the
+ * services share one transport, as they do with `--in-process`.
+ */
+export async function runServiceHost(factories: Map<string, ServiceFactory<any>>): Promise<void> {
+  const running = new Map<string, Service<any>>();
+  let shared: Promise<Transport> | undefined;
+  const transportFor = (env: Record<string, string | undefined>) => {
+    const server = env.DATABASE_URL;
+    // A broker, or a queue database of the service's own, is not shared.
+    if (!server || env.AMQP_URL || env.BUS_DATABASE) return undefined;
+    shared ??= ensureDatabase(server, DEFAULT_BUS_DATABASE).then(
+      () =>
+        new PostgresTransport({
+          url: databaseUrl(server, DEFAULT_BUS_DATABASE),
+          poolSize: 4,
+          onError: (error) => console.error(`[transport] ${(error as Error).message ?? String(error)}`),
+        }),
+    );
+    return shared;
+  };
+
+  const stopOne = async (name: string) => {
+    const service = running.get(name);
+    if (!service) return;
+    running.delete(name);
+    await service
+      .stop()
+      .catch((error: Error) => console.error(`${name} did not stop cleanly:`, inspect(error)));
+  };
+  let stopping = false;
+  const stopAll = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    for (const name of [...running.keys()].reverse()) await stopOne(name);
+    await (await shared?.catch(() => undefined))?.close().catch(() => {});
+    process.exit(code);
+  };
+  const start = async (name: string, env: Record<string, string>) => {
+    try {
+      const factory = factories.get(name);
+      if (!factory) throw new Error(`this process hosts no service named ${name}`);
+      const merged = { ...process.env, ...env };
+      const transport = await transportFor(merged);
+      const service = factory({ env: merged, ...(transport ? { transport } : {}) });
+      running.set(name, service);
+      const url = await service.start();
+      process.send?.({ type: 'ready', name, url });
+    } catch (error) {
+      console.error(`${name} failed to start:`, sourceMappedStack(inspect(error)));
+      await stopOne(name);
+      process.send?.({ type: 'failed', name, error: String((error as Error).message) });
+    }
+  };
+
+  process.on('uncaughtException', (error) => {
+    console.error(sourceMappedStack(inspect(error)));
+    process.exit(1);
+  });
+  process.on('SIGINT', () => void stopAll(0));
+  process.on('SIGTERM', () => void stopAll(0));
+  process.on('disconnect', () => void stopAll(0));
+  process.on('message', (message: { type?: string; name?: string; env?: Record<string, string> }) => {
+    if (stopping || !message?.name) return;
+    if (message.type === 'start') void start(message.name, message.env ?? {});
+    if (message.type === 'stop')
+      void stopOne(message.name).then(() => process.send?.({ type: 'stopped', name: message.name }));
+  });
+  process.send?.({ type: 'loaded' });
 }

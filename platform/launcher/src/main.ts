@@ -6,6 +6,7 @@ const { values } = parseArgs({
   options: {
     reset: { type: 'boolean', default: false },
     'in-process': { type: 'boolean', default: false },
+    'process-per-service': { type: 'boolean', default: false },
     'skip-web': { type: 'boolean', default: false },
     instances: { type: 'string' },
     'port-offset': { type: 'string', default: '0' },
@@ -18,6 +19,9 @@ if (values.help) {
   console.log(`npm start [-- options]
   --reset        wipe .data/ (embedded database and logs) first
   --in-process   run every service in this one process (low memory)
+  --process-per-service
+                 the supporting servers (config, discovery, trace, mock courier and PG) in a
+                 process each too, instead of sharing one (docs/adr/0011)
   --skip-web     do not build the web app
   --instances gateway=2,order-service=2
                  run more processes of these services (each 400 ports above the last); on real
@@ -48,6 +52,7 @@ const instances = Object.fromEntries(
 const platform = await startPlatform({
   reset: values.reset,
   inProcess: values['in-process'],
+  processPerService: values['process-per-service'],
   instances,
   portOffset: Number(values['port-offset']),
   ...(values['data-dir'] ? { dataDir: values['data-dir'] } : {}),

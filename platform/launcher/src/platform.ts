@@ -13,16 +13,24 @@ import {
   type EmbeddedPostgresServer,
   type ForkedService,
   forkService,
+  forkServiceHost,
   type RunningProcess,
+  type ServiceHost,
   startPostgresHost,
   stopProcess,
 } from './processes.ts';
 import { compileInProcessAside, compileServicesAside } from './service-bundles.ts';
-import { findServices, repoRoot, type ServicePackage, tiers } from './services.ts';
+import { findServices, kitSource, repoRoot, type ServicePackage, tiers } from './services.ts';
 
 export interface PlatformOptions {
   /** All services in this one process (low memory). */
   inProcess?: boolean;
+  /**
+   * Every service in a process of its own, the supporting servers too, instead of one process for
+   * those that name the same `host` in their package.json (docs/adr/0011). The resources bench
+   * measures each service's memory this way.
+   */
+  processPerService?: boolean;
   /** Where embedded PostgreSQL data and logs live. */
   dataDir?: string;
   /** Wipe dataDir first. */
@@ -142,6 +150,24 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       }),
     ),
   );
+  // The platform's supporting servers share one process (docs/adr/0011): those of a host with one
+  // instance each, when two or more of them run.
+  const hostGroups = new Map<string, Instance[]>();
+  if (!options.inProcess && !options.processPerService) {
+    for (const entry of instances) {
+      const { host, name } = entry.service;
+      if (host && instances.filter((i) => i.service.name === name).length === 1)
+        hostGroups.set(host, [...(hostGroups.get(host) ?? []), entry]);
+    }
+    for (const [host, members] of hostGroups) if (members.length < 2) hostGroups.delete(host);
+  }
+  const hostOf = new Map(
+    [...hostGroups].flatMap(([host, members]) => members.map((m) => [m, host] as const)),
+  );
+  const ownProcess = services.filter(
+    (s) => !instances.some((i) => i.service.name === s.name && hostOf.has(i)),
+  );
+
   for (const { service, label } of instances) {
     if (!(await portFree(service.port))) {
       throw new Error(`Port ${service.port} (${label}) is in use. Is sagamart already running?`);
@@ -158,14 +184,21 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const compiling =
     runSources || options.inProcess
       ? Promise.resolve(new Map<string, string>())
-      : compileServicesAside(services).catch((error: Error) => {
+      : compileServicesAside(ownProcess).catch((error: Error) => {
           log(`Could not compile the services (${error.message}); running their sources through tsx.`);
           return new Map<string, string>();
         });
-  // Every service, whichever run: one bundle serves any subset, and the set stays the same.
+  // Every service, whichever run: one bundle serves any subset, and the set stays the same. A
+  // shared host (docs/adr/0011) loads its services from it too.
   const compilingInProcess =
-    options.inProcess && !runSources
+    (options.inProcess || hostGroups.size > 0) && !runSources
       ? compileInProcessAside(await findServices()).catch((error: Error) => {
+          if (!options.inProcess) {
+            log(
+              `Could not compile the shared host's services (${error.message}); running their sources through tsx.`,
+            );
+            return undefined;
+          }
           throw new Error(
             `Could not compile the services (${error.message}); SAGAMART_RUN_TS=1 runs their sources through tsx.`,
           );
@@ -208,7 +241,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   let stopping = false;
   const inProcess: Array<{ stop(): Promise<void> }> = [];
   // In one process: the kit and the services' factories, from the compiled build (or the sources).
-  const modules = inProcessModules(await compilingInProcess);
+  const inProcessBuild = await compilingInProcess;
+  const modules = inProcessModules(inProcessBuild);
   // In one process the services share one PostgreSQL queue transport: one LISTEN connection and one
   // pool on the bus database instead of one of each per service (PostgreSQL backends are most of
   // --in-process's memory). Not with a broker or a bus database of their own (tests).
@@ -269,9 +303,55 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       return (await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) })).ok;
     });
 
+  // A shared host: one process, forked with its first service, then asked to start each in its tier.
+  const hosts = new Map<string, ServiceHost>();
+  const hostFor = (name: string) => {
+    const running = hosts.get(name);
+    if (running && running.child.exitCode === null && running.child.signalCode === null) return running;
+    const members = hostGroups.get(name)!;
+    const host = forkServiceHost(
+      `${name}-host`,
+      members.map((m) => m.service),
+      {
+        kit: inProcessBuild?.kit ?? kitSource,
+        services: new Map(
+          members.map((m) => [
+            m.service.name,
+            inProcessBuild?.services.get(m.service.name) ?? m.service.module,
+          ]),
+        ),
+        compiled: inProcessBuild !== undefined,
+      },
+      {
+        ...spawnOptions,
+        env,
+        onExit: (label, code, signal) => {
+          for (const member of members) member.status = 'DOWN';
+          if (!stopping)
+            log(
+              `[${label}] exited (${signal ?? `code ${code}`}): ${members.map((m) => m.label).join(', ')} stopped with it. Restart one with: npm run service -- <name>`,
+            );
+        },
+      },
+    );
+    hosts.set(name, host);
+    return host;
+  };
+
   // Every service process is forked at once and loads its code; each starts when its tier comes.
-  const forked = new Map<Instance, ForkedService>();
-  const forkOne = (entry: Instance) => {
+  const forked = new Map<Instance, Pick<ForkedService, 'loaded' | 'start'>>();
+  const forkOne = (entry: Instance): Pick<ForkedService, 'loaded' | 'start'> => {
+    const hostName = hostOf.get(entry);
+    if (hostName) {
+      const host = hostFor(hostName);
+      const member = {
+        loaded: host.loaded,
+        start: (timeoutMs?: number) =>
+          host.start(entry.service, serviceEnv(entry.service, entry.index), timeoutMs),
+      };
+      forked.set(entry, member);
+      return member;
+    }
     const process = forkService(entry.service, {
       ...spawnOptions,
       label: entry.label,
@@ -309,13 +389,17 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
       for (const service of inProcess.reverse()) await service.stop().catch(() => {});
       await sharedTransport?.close().catch(() => {});
     } else {
-      // Reverse tier order: callers first, the registry and config server last.
+      // Reverse tier order: callers first, the registry and config server last; the trace-server
+      // after them all, since each service sends it its last spans as it stops.
+      const collector = (i: Instance) => i.service.name === 'trace-server';
+      const stopAll = (chosen: (i: Instance) => boolean) =>
+        Promise.all(instances.filter((i) => chosen(i) && i.running).map((i) => stopProcess(i.running!)));
       for (const group of tiers(services).reverse()) {
         const names = new Set(group.map((s) => s.name));
-        await Promise.all(
-          instances.filter((i) => names.has(i.service.name) && i.running).map((i) => stopProcess(i.running!)),
-        );
+        await stopAll((i) => names.has(i.service.name) && !collector(i));
       }
+      await stopAll(collector);
+      await Promise.all([...hosts.values()].map((host) => stopProcess(host)));
     }
     await postgres?.stop();
   };

@@ -9,6 +9,8 @@ export interface RunningProcess {
   child: ChildProcess;
   url: string | undefined;
   exited: Promise<number | null>;
+  /** Set when the process hosts other services too (forkServiceHost): stops this one only. */
+  host?: { stop(): Promise<void> };
 }
 
 export interface SpawnOptions {
@@ -58,7 +60,6 @@ export interface ForkedService {
 export function forkService(service: ServicePackage, options: SpawnOptions): ForkedService {
   const label = options.label ?? service.name;
   const logFile = join(options.logDir, `${label}.log`);
-  const log: WriteStream = createWriteStream(logFile, { flags: 'a' });
   const child = fork(options.compiled ?? service.entry, [], {
     cwd: service.dir,
     env: { ...process.env, ...options.env, [AWAIT_START_ENV]: '1' },
@@ -68,27 +69,11 @@ export function forkService(service: ServicePackage, options: SpawnOptions): For
     // Own process group: a terminal Ctrl-C reaches only the launcher, which stops services in order.
     detached: true,
   });
-  for (const stream of [child.stdout!, child.stderr!]) {
-    stream.pipe(log, { end: false });
-    createInterface({ input: stream }).on('line', (line) => {
-      try {
-        const entry = JSON.parse(line) as { level?: number; msg?: string; err?: { message?: string } };
-        if ((entry.level ?? 0) >= 40) {
-          options.onLog(
-            label,
-            entry.level ?? 40,
-            `${entry.msg ?? ''}${entry.err?.message ? `: ${entry.err.message}` : ''}`,
-          );
-        }
-      } catch {
-        if (line.trim()) options.onLog(label, 50, line);
-      }
-    });
-  }
+  const logs = routeLogs(child, options, () => label);
   let resolveExit!: (code: number | null) => void;
   const exited = new Promise<number | null>((resolve) => (resolveExit = resolve));
   child.on('exit', (code, signal) => {
-    log.end();
+    logs.end();
     resolveExit(code);
     options.onExit(label, code, signal);
   });
@@ -136,8 +121,176 @@ export function forkService(service: ServicePackage, options: SpawnOptions): For
   };
 }
 
+/**
+ * Writes a process's output to `<logDir>/<label>.log`, a line to the file of the service that logged
+ * it (pino's `name`; a process hosting several services logs for each), and reports its warnings
+ * and errors (pino JSON lines of level 40 and up, and any line that is not JSON) through onLog.
+ */
+function routeLogs(
+  child: ChildProcess,
+  options: Pick<SpawnOptions, 'logDir' | 'onLog'>,
+  labelOf: (serviceName: string | undefined) => string,
+  labels: string[] = [labelOf(undefined)],
+): { end(): void } {
+  const files = new Map<string, WriteStream>();
+  const fileOf = (label: string) => {
+    let file = files.get(label);
+    if (!file) {
+      file = createWriteStream(join(options.logDir, `${label}.log`), { flags: 'a' });
+      files.set(label, file);
+    }
+    return file;
+  };
+  for (const label of labels) fileOf(label); // each file exists from the process's start
+  for (const stream of [child.stdout!, child.stderr!]) {
+    createInterface({ input: stream }).on('line', (line) => {
+      let entry: { name?: string; level?: number; msg?: string; err?: { message?: string } } | undefined;
+      try {
+        entry = JSON.parse(line);
+      } catch {}
+      const label = labelOf(typeof entry?.name === 'string' ? entry.name : undefined);
+      fileOf(label).write(`${line}\n`);
+      if (entry && typeof entry === 'object') {
+        if ((entry.level ?? 0) >= 40) {
+          options.onLog(
+            label,
+            entry.level ?? 40,
+            `${entry.msg ?? ''}${entry.err?.message ? `: ${entry.err.message}` : ''}`,
+          );
+        }
+      } else if (line.trim()) options.onLog(label, 50, line);
+    });
+  }
+  return {
+    end: () => {
+      for (const file of files.values()) file.end();
+    },
+  };
+}
+
+/** The launcher's side of kit run.ts's runServiceHost. */
+export interface ServiceHost {
+  /** What the launcher calls it, in its messages and its log file. */
+  label: string;
+  child: ChildProcess;
+  exited: Promise<number | null>;
+  /** Resolves when the process has loaded every service's code (or has exited). */
+  loaded: Promise<void>;
+  /** Starts one of its services, and resolves when that service reports ready. */
+  start(service: ServicePackage, env: Record<string, string>, timeoutMs?: number): Promise<RunningProcess>;
+  /** Stops one of its services; the process goes on for the others. */
+  stopService(name: string): Promise<void>;
+}
+
+/**
+ * Forks one process for several services (docs/adr/0011), which loads all of their code and then
+ * starts each one when the launcher asks: `modules` are the kit's and each service's module, from
+ * the compiled in-process build (`compiled`), else their sources under tsx.
+ */
+export function forkServiceHost(
+  label: string,
+  services: ServicePackage[],
+  modules: { kit: string; services: Map<string, string>; compiled: boolean },
+  options: Omit<SpawnOptions, 'label' | 'compiled'>,
+): ServiceHost {
+  const names = new Set(services.map((s) => s.name));
+  const child = fork(
+    new URL('./service-host.mjs', import.meta.url),
+    [services.map((s) => s.name).join(',')],
+    {
+      env: {
+        ...process.env,
+        ...options.env,
+        SAGAMART_HOST_MODULES: JSON.stringify({
+          kit: modules.kit,
+          services: Object.fromEntries(modules.services),
+        }),
+      },
+      execArgv: [...SERVICE_NODE_FLAGS, ...(modules.compiled ? [] : ['--import', 'tsx'])],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      detached: true,
+    },
+  );
+  const logs = routeLogs(child, options, (name) => (name && names.has(name) ? name : label), [
+    label,
+    ...names,
+  ]);
+  let resolveLoaded!: () => void;
+  const loaded = new Promise<void>((resolve) => (resolveLoaded = resolve));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code, signal) => {
+      logs.end();
+      resolveLoaded();
+      resolve(code);
+      options.onExit(label, code, signal);
+    }),
+  );
+  // Replies by service name: ready/failed to a start, stopped to a stop.
+  const waiting = new Map<string, (message: { type: string; url?: string; error?: string }) => void>();
+  child.on('message', (message: { type?: string; name?: string; url?: string; error?: string }) => {
+    if (message.type === 'loaded') resolveLoaded();
+    if (message.name && message.type)
+      waiting.get(`${message.type === 'stopped' ? 'stop' : 'start'}:${message.name}`)?.(
+        message as { type: string },
+      );
+  });
+  const ask = <T>(
+    key: string,
+    send: object,
+    timeoutMs: number,
+    answer: (message: { type: string; url?: string; error?: string }) => T,
+  ) =>
+    new Promise<T>((resolve, reject) => {
+      if (child.exitCode !== null || child.signalCode !== null || !child.connected)
+        return reject(new Error(`${label} is not running (see ${join(options.logDir, `${label}.log`)})`));
+      const done = () => {
+        clearTimeout(timer);
+        waiting.delete(key);
+      };
+      const timer = setTimeout(() => {
+        done();
+        reject(new Error(`${key.split(':')[1]} did not answer within ${timeoutMs} ms`));
+      }, timeoutMs);
+      waiting.set(key, (message) => {
+        done();
+        try {
+          resolve(answer(message));
+        } catch (error) {
+          reject(error);
+        }
+      });
+      void exited.then((code) => {
+        if (!waiting.has(key)) return;
+        done();
+        reject(new Error(`${label} exited with code ${code} (see ${join(options.logDir, `${label}.log`)})`));
+      });
+      child.send(send);
+    });
+  return {
+    label,
+    child,
+    exited,
+    loaded,
+    start: (service, env, timeoutMs = 90_000) =>
+      ask(`start:${service.name}`, { type: 'start', name: service.name, env }, timeoutMs, (message) => {
+        if (message.type === 'failed') throw new Error(`${service.name} failed to start: ${message.error}`);
+        return { service, child, url: message.url, exited, host: { stop: () => hostStop(service.name) } };
+      }),
+    stopService: (name) => hostStop(name),
+  };
+  function hostStop(name: string): Promise<void> {
+    if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+    return ask(`stop:${name}`, { type: 'stop', name }, 20_000, () => undefined);
+  }
+}
+
 /** Asks a process to stop gracefully, then kills it if it does not. */
-export async function stopProcess(running: RunningProcess, graceMs = 15_000): Promise<void> {
+export async function stopProcess(
+  running: Pick<RunningProcess, 'child' | 'exited' | 'host'>,
+  graceMs = 15_000,
+): Promise<void> {
+  // One service of a shared process: that service only.
+  if (running.host) return running.host.stop();
   if (running.child.exitCode !== null || running.child.signalCode !== null) return;
   running.child.kill('SIGTERM');
   const timer = setTimeout(() => running.child.kill('SIGKILL'), graceMs);

@@ -14,6 +14,11 @@ export interface ServicePackage {
   port: number;
   /** Start order: 0 config-server, 1 discovery-server, 2 the rest (in parallel). */
   tier: number;
+  /**
+   * Services with the same host share one process in `npm start` (docs/adr/0011): the platform's
+   * supporting servers (`support`). Unset: a process of its own.
+   */
+  host?: string;
   entry: string;
   module: string;
 }
@@ -25,7 +30,7 @@ export async function findServices(root = repoRoot): Promise<ServicePackage[]> {
   for (const entry of await readdir(servicesDir, { withFileTypes: true })) {
     if (!entry.isDirectory()) continue;
     const dir = join(servicesDir, entry.name);
-    let pkg: { sagamart?: { port?: number; tier?: number } };
+    let pkg: { sagamart?: { port?: number; tier?: number; host?: string } };
     try {
       pkg = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'));
     } catch {
@@ -37,6 +42,7 @@ export async function findServices(root = repoRoot): Promise<ServicePackage[]> {
       dir,
       port: pkg.sagamart.port,
       tier: pkg.sagamart.tier ?? 2,
+      ...(pkg.sagamart.host ? { host: pkg.sagamart.host } : {}),
       entry: join(dir, 'src/main.ts'),
       module: join(dir, 'src/index.ts'),
     });

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeploymentCredentials } from '@sagamart/kit';
@@ -55,6 +55,26 @@ describe('launcher: the whole platform, one process per service', () => {
       expect(s.pid).toBeGreaterThan(0);
       expect(s.pid).not.toBe(process.pid);
     }
+  });
+
+  it('runs the supporting servers in one shared process, every other service in its own, each logging to its own file', async () => {
+    const support = ['config-server', 'discovery-server', 'trace-server', 'mock-courier', 'mock-pg'];
+    const services = platform.services();
+    const hostPids = new Set(services.filter((s) => support.includes(s.name)).map((s) => s.pid));
+    expect(hostPids.size).toBe(1);
+    const others = services.filter((s) => !support.includes(s.name));
+    expect(others.length).toBeGreaterThan(5);
+    expect(new Set([...others.map((s) => s.pid), ...hostPids]).size).toBe(others.length + 1);
+    // Each hosted service's lines go to its own file (the launcher routes them by pino's name).
+    let lines = 0;
+    for (const name of support) {
+      const log = await readFile(join(dataDir, 'logs', `${name}.log`), 'utf8');
+      for (const line of log.split('\n').filter((l) => l.startsWith('{'))) {
+        expect((JSON.parse(line) as { name?: string }).name).toBe(name);
+        lines++;
+      }
+    }
+    expect(lines).toBeGreaterThan(0);
   });
 
   it('tells the web app where the mock PG is, moved by the port offset with everything else', async () => {
