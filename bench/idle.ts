@@ -31,6 +31,7 @@ async function launch(dataDir: string, inProcess: boolean): Promise<Launched> {
   // As package.json's "start" script runs it.
   const args = [
     '--max-semi-space-size=2',
+    '--v8-pool-size=1',
     join(root, 'platform/launcher/start.mjs'),
     '--skip-web',
     '--port-offset',
