@@ -23,11 +23,16 @@ describe('postgres queue: wake-ups and its LISTEN connection', () => {
     await Promise.all(open.splice(0).map((t) => t.close()));
   });
 
-  async function setup(listenedPollMs = 60_000) {
+  async function setup(listenedPollMs = 60_000, idleConnectionMs?: number) {
     const database = uniqueName('t_bus');
     await ensureDatabase(pgServerUrl(), database);
     const url = databaseUrl(pgServerUrl(), database);
-    const transport = new PostgresTransport({ url, pollMs: 200, listenedPollMs });
+    const transport = new PostgresTransport({
+      url,
+      pollMs: 200,
+      listenedPollMs,
+      ...(idleConnectionMs ? { idleConnectionMs } : {}),
+    });
     open.push(transport);
     const topic = `test.listener.${database}`;
     await transport.declare({ listener: [topic] });
@@ -71,7 +76,24 @@ describe('postgres queue: wake-ups and its LISTEN connection', () => {
         await admin.end();
       }
     };
-    return { transport, received, message, dropListener, insertSilently, subscription };
+    /** The transport's sessions on its database: the LISTEN connection and the pool's. */
+    const sessions = async () => {
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      try {
+        const { rows } = await admin.query<{ application_name: string; query: string }>(
+          'select application_name, query from pg_stat_activity where datname = $1 and pid <> pg_backend_pid()',
+          [database],
+        );
+        return {
+          pool: rows.filter((r) => r.application_name !== LISTENER_NAME).length,
+          listenerQuery: rows.find((r) => r.application_name === LISTENER_NAME)?.query ?? '',
+        };
+      } finally {
+        await admin.end();
+      }
+    };
+    return { transport, received, message, dropListener, insertSilently, subscription, sessions };
   }
 
   it('delivers what is published while it is down, and listens again', async () => {
@@ -106,5 +128,27 @@ describe('postgres queue: wake-ups and its LISTEN connection', () => {
     await eventually(() => received.includes(lost.id));
     await subscription.close();
     expect(received).toEqual([announced.id, lost.id]);
+  });
+
+  it('polls an idle queue on its LISTEN connection, so that the pool closes its connections, and still delivers', async () => {
+    const { transport, received, message, insertSilently, subscription, sessions } = await setup(200, 300);
+    await eventually(() => transport.listening());
+    const first = message();
+    await transport.publish([first]);
+    await eventually(() => received.includes(first.id));
+    // Idle: the safety polls look on the LISTEN connection, and the pool's connections time out.
+    await eventually(async () => {
+      const now = await sessions();
+      return now.pool === 0 && now.listenerQuery.includes('min(visible_at)');
+    });
+    // A message whose notification was lost is still found by a poll, and claimed through the pool.
+    const lost = message();
+    await insertSilently(lost);
+    await eventually(() => received.includes(lost.id));
+    const announced = message();
+    await transport.publish([announced]);
+    await eventually(() => received.includes(announced.id));
+    await subscription.close();
+    expect(received).toEqual([first.id, lost.id, announced.id]);
   });
 });

@@ -47,6 +47,8 @@ export interface PostgresTransportOptions {
    * bounds how long a consumer waits for a notification lost with a healthy connection.
    */
   listenedPollMs?: number;
+  /** How long the pool keeps a connection nobody uses (10 s). */
+  idleConnectionMs?: number;
   /** Connections for claims, acks, publishes and broadcasts (4); more when several services share it. */
   poolSize?: number;
   onError?: (error: unknown) => void;
@@ -84,13 +86,13 @@ export class PostgresTransport implements Transport {
     this.leaseMs = options.leaseMs ?? 30_000;
     this.pollMs = options.pollMs ?? 1_000;
     this.listenedPollMs = Math.max(this.pollMs, options.listenedPollMs ?? 10_000);
-    // Idle connections are kept longer than the slowest poll (pg's default closes them after 10 s):
-    // each idle consumer's poll would otherwise start a backend (fork, authentication) every time,
-    // which was most of an idle platform's PostgreSQL CPU (docs/performance.md, change 19).
+    // An idle consumer's poll looks on the LISTEN connection first (visibleIn), so the pool is left
+    // alone at idle and closes its connections after pg's 10 s: one PostgreSQL backend less per
+    // process, without starting one at every poll (docs/performance.md, changes 19 and 23).
     this.pool = new pg.Pool({
       connectionString: options.url,
       max: options.poolSize ?? 4,
-      idleTimeoutMillis: Math.max(30_000, 3 * this.listenedPollMs),
+      idleTimeoutMillis: options.idleConnectionMs ?? 10_000,
     });
     this.pool.on('error', (error) => this.onError(error));
     this.onError = options.onError ?? (() => {});
@@ -190,14 +192,15 @@ export class PostgresTransport implements Transport {
     /** Until then, retries this consumer scheduled may become visible before the next poll. */
     let retriesDueBy = 0;
 
+    /** Resolves true when the time ran out, false when something woke the consumer first. */
     const sleep = (ms: number) =>
-      new Promise<void>((resolve) => {
-        if (pendingWake || stopped) return resolve();
-        const timer = setTimeout(done, ms);
-        function done() {
+      new Promise<boolean>((resolve) => {
+        if (pendingWake || stopped) return resolve(false);
+        const timer = setTimeout(() => done(true), ms);
+        function done(timedOut = false) {
           clearTimeout(timer);
           wake = undefined;
-          resolve();
+          resolve(timedOut);
         }
         wake = done;
       });
@@ -230,6 +233,8 @@ export class PostgresTransport implements Transport {
       }
     };
 
+    // True after a safety poll's wait ran its full time: the consumer looks before it claims.
+    let polled = false;
     const loop = async () => {
       while (!stopped) {
         const free = options.concurrency - inFlight.size;
@@ -241,7 +246,9 @@ export class PostgresTransport implements Transport {
         let rows: ClaimedRow[] = [];
         let idleMs = this.currentPollMs();
         try {
-          ({ rows, idleMs } = await this.claim(queue, free, idleMs));
+          const ahead = polled ? await this.visibleIn(queue, idleMs) : 0;
+          if (ahead > 0) idleMs = ahead;
+          else ({ rows, idleMs } = await this.claim(queue, free, idleMs));
         } catch (error) {
           if (!stopped) this.onError(error);
           await sleep(this.pollMs);
@@ -254,8 +261,16 @@ export class PostgresTransport implements Transport {
         // A short claim took everything ready: wait for a notification, the next delayed message
         // (an empty claim says when), a retry of ours, or the poll. A full one loops at once, or
         // waits above for a free slot.
-        if (rows.length < free)
-          await sleep(rows.length === 0 ? idleMs : Date.now() <= retriesDueBy ? 5 : this.currentPollMs());
+        polled = false;
+        if (rows.length < free) {
+          // Only a wait of the whole poll interval ends in a look: one for a message known to come
+          // due (a retry, a delayed message) claims at once, as a notification does.
+          const safetyPoll = rows.length === 0 && idleMs >= this.listenedPollMs;
+          const timedOut = await sleep(
+            rows.length === 0 ? idleMs : Date.now() <= retriesDueBy ? 5 : this.currentPollMs(),
+          );
+          polled = timedOut && safetyPoll && this.listenerUp;
+        }
       }
     };
     const running = loop();
@@ -307,6 +322,27 @@ export class PostgresTransport implements Transport {
     if (claimed.length > 0) return { rows: claimed.sort((a, b) => Number(a.id) - Number(b.id)), idleMs: 0 };
     const ms = rows[0]?.next_visible_ms;
     return { rows: [], idleMs: ms == null ? pollMs : Math.min(pollMs, Math.max(5, Math.ceil(ms))) };
+  }
+
+  /**
+   * At an idle consumer's safety poll: how long until the queue's next message is visible (0: now,
+   * or unknown), asked on the LISTEN connection, so that the poll needs no pool connection. A claim
+   * follows only when something is there; a failed look claims as before.
+   */
+  private async visibleIn(queue: string, pollMs: number): Promise<number> {
+    const listener = this.listener;
+    if (!listener || !this.listenerUp) return 0;
+    try {
+      const { rows } = await listener.query<{ ms: number | null }>(
+        'select (extract(epoch from (min(visible_at) - now())) * 1000)::float8 as ms from bus_messages where queue = $1',
+        [queue],
+      );
+      const ms = rows[0]?.ms;
+      if (ms == null) return pollMs;
+      return ms <= 0 ? 0 : Math.min(pollMs, Math.max(5, Math.ceil(ms)));
+    } catch {
+      return 0;
+    }
   }
 
   /** How long an idle consumer waits without a notification: long while notifications arrive. */
