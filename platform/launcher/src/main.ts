@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { getLocal } from './local-http.ts';
 import { startPlatform } from './platform.ts';
 import { buildWebIfNeeded } from './web-build.ts';
 
@@ -64,7 +65,7 @@ const platform = await startPlatform({
 async function health(url: string | undefined): Promise<string> {
   if (!url) return 'DOWN';
   try {
-    const res = await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) });
+    const res = await getLocal(`${url}/health/ready`);
     return res.ok ? 'UP' : `DOWN (${res.status})`;
   } catch {
     return 'DOWN';

@@ -9,6 +9,7 @@ import {
   platformAuthorization,
 } from './credentials.ts';
 import { inProcessModules } from './in-process.ts';
+import { getLocal } from './local-http.ts';
 import {
   type EmbeddedPostgresServer,
   type ForkedService,
@@ -300,7 +301,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const waitUntilReady = (entry: Instance) =>
     waitFor(`${entry.label} to be ready`, async () => {
       const url = entry.url ?? `http://127.0.0.1:${entry.service.port}`;
-      return (await fetch(`${url}/health/ready`, { signal: AbortSignal.timeout(2_000) })).ok;
+      return (await getLocal(`${url}/health/ready`)).ok;
     });
 
   // A shared host: one process, forked with its first service, then asked to start each in its tier.
@@ -420,8 +421,8 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     const expected = instances.filter((i) => i.service.name !== 'discovery-server');
     if (services.some((s) => s.name === 'discovery-server')) {
       await waitFor('every service to register with discovery', async () => {
-        const res = await fetch(`${discoveryUrl}/api/registry/apps`, { headers: { authorization } });
-        const body = (await res.json()) as {
+        const res = await getLocal(`${discoveryUrl}/api/registry/apps`, { headers: { authorization } });
+        const body = JSON.parse(res.text) as {
           applications: Array<{ name: string; instances: Array<{ url: string }> }>;
         };
         const registered = new Set(body.applications.flatMap((a) => a.instances.map((i) => i.url)));
@@ -477,11 +478,8 @@ async function adminCredentials(
     agentLogin: undefined,
   };
   try {
-    const res = await fetch(`${configUrl}/user-service/default`, {
-      headers: { authorization },
-      signal: AbortSignal.timeout(2_000),
-    });
-    const body = (await res.json()) as { propertySources: Array<{ source: Record<string, unknown> }> };
+    const res = await getLocal(`${configUrl}/user-service/default`, { headers: { authorization } });
+    const body = JSON.parse(res.text) as { propertySources: Array<{ source: Record<string, unknown> }> };
     const find = (key: string) =>
       body.propertySources.map((p) => p.source[key]).find((v) => v !== undefined && v !== null);
     const text = (key: string) => {
