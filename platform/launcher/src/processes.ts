@@ -178,10 +178,11 @@ export interface ServiceHost {
   exited: Promise<number | null>;
   /** Resolves when the process has loaded every service's code (or has exited). */
   loaded: Promise<void>;
-  /** Starts one of its services, and resolves when that service reports ready. */
+  /**
+   * Starts one of its services, and resolves when that service reports ready; the `RunningProcess`
+   * it resolves with stops that service only (`stopProcess`), the process going on for the others.
+   */
   start(service: ServicePackage, env: Record<string, string>, timeoutMs?: number): Promise<RunningProcess>;
-  /** Stops one of its services; the process goes on for the others. */
-  stopService(name: string): Promise<void>;
 }
 
 /**
@@ -278,11 +279,12 @@ export function forkServiceHost(
         if (message.type === 'failed') throw new Error(`${service.name} failed to start: ${message.error}`);
         return { service, child, url: message.url, exited, host: { stop: () => hostStop(service.name) } };
       }),
-    stopService: (name) => hostStop(name),
   };
+  // Best effort, as a signal to a process of its own is: a service that does not answer in time
+  // goes when its host process is stopped (SIGTERM, then SIGKILL).
   function hostStop(name: string): Promise<void> {
     if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-    return ask(`stop:${name}`, { type: 'stop', name }, 20_000, () => undefined);
+    return ask(`stop:${name}`, { type: 'stop', name }, 20_000, () => undefined).catch(() => {});
   }
 }
 
