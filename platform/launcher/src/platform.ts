@@ -240,7 +240,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   const instanceOf = (name: string, index = 0) =>
     instances.find((i) => i.service.name === name && i.index === index);
   let stopping = false;
-  const inProcess: Array<{ stop(): Promise<void> }> = [];
+  const inProcess: Array<{ name: string; stop(): Promise<void> }> = [];
   // In one process: the kit and the services' factories, from the compiled build (or the sources).
   const inProcessBuild = await compilingInProcess;
   const modules = inProcessModules(inProcessBuild);
@@ -374,7 +374,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
         ...(sharedTransport ? { transport: sharedTransport } : {}),
       });
       entry.url = await service.start();
-      inProcess.push(service);
+      inProcess.push({ name: s.name, stop: () => service.stop() });
     } else {
       const process = forked.get(entry) ?? forkOne(entry);
       forked.delete(entry);
@@ -386,13 +386,19 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 
   const stop = async () => {
     stopping = true;
+    // The trace-server stops after every other service: each sends it its last spans as it stops.
+    const isCollector = (name: string) => name === 'trace-server';
     if (options.inProcess) {
-      for (const service of inProcess.reverse()) await service.stop().catch(() => {});
+      const lastStartedFirst = [...inProcess].reverse();
+      for (const service of [
+        ...lastStartedFirst.filter((s) => !isCollector(s.name)),
+        ...lastStartedFirst.filter((s) => isCollector(s.name)),
+      ])
+        await service.stop().catch(() => {});
       await sharedTransport?.close().catch(() => {});
     } else {
-      // Reverse tier order: callers first, the registry and config server last; the trace-server
-      // after them all, since each service sends it its last spans as it stops.
-      const collector = (i: Instance) => i.service.name === 'trace-server';
+      // Reverse tier order: callers first, the registry and config server last; then the trace-server.
+      const collector = (i: Instance) => isCollector(i.service.name);
       const stopAll = (chosen: (i: Instance) => boolean) =>
         Promise.all(instances.filter((i) => chosen(i) && i.running).map((i) => stopProcess(i.running!)));
       for (const group of tiers(services).reverse()) {
