@@ -122,6 +122,16 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
     const schema = route.schema as Record<string, unknown> | undefined;
     if (!schema) return;
     const bounded = { ...schema };
+    // Requests carry header names in lowercase, and the kit's compilers (lazy-schemas.ts) take a
+    // schema as written: a header schema that names one otherwise could never be satisfied.
+    const headerNames = Object.keys(
+      (schema.headers as { properties?: object } | undefined)?.properties ?? {},
+    );
+    const capitalised = headerNames.find((name) => name !== name.toLowerCase());
+    if (capitalised)
+      throw new Error(
+        `${route.method} ${route.url}: name the header ${capitalised} in lowercase in its schema`,
+      );
     for (const part of ['body', 'querystring', 'params', 'headers'])
       if (schema[part]) bounded[part] = withSafeNumbers(schema[part]);
     route.schema = bounded;

@@ -34,7 +34,13 @@ export {
   type EventHandler,
   on,
 } from './events/consumer.ts';
-export { LISTENER_NAME, PostgresTransport } from './events/postgres-transport.ts';
+export {
+  DEFAULT_BUS_DATABASE,
+  LISTENER_NAME,
+  PostgresTransport,
+  type SharedPostgresTransport,
+  sharedPostgresTransport,
+} from './events/postgres-transport.ts';
 export type { MessagingTables } from './events/schema.ts';
 export {
   type DeliveredMessage,

@@ -28,7 +28,7 @@ export interface LazySchemaCompilers {
  * compiled at its first request instead of at start (docs/performance.md, change 20). A process then
  * starts without generating code for every route, and holds none for the routes nobody calls.
  * Being custom compilers to Fastify, they get header schemas as written (Fastify lowercases the names
- * only for its built-in compiler): a `headers` schema names its headers in lowercase.
+ * only for its built-in compiler): the kit refuses a route whose header schema names one otherwise.
  */
 export function lazySchemaCompilers(): LazySchemaCompilers {
   const buildValidator = AjvCompiler();

@@ -1,7 +1,5 @@
 import { inspect } from 'node:util';
-import { databaseUrl, ensureDatabase } from './db.ts';
-import { PostgresTransport } from './events/postgres-transport.ts';
-import type { Transport } from './events/transport.ts';
+import { sharedPostgresTransport } from './events/postgres-transport.ts';
 import type { Service, ServiceFactory } from './service.ts';
 import { sourceMappedStack } from './source-mapped-stack.ts';
 
@@ -13,6 +11,31 @@ import { sourceMappedStack } from './source-mapped-stack.ts';
 export const AWAIT_START_ENV = 'SAGAMART_AWAIT_START';
 
 /**
+ * How a service process ends: SIGINT, SIGTERM, or the launcher going away (it closes our IPC
+ * channel: do not outlive it) call `stop`; an uncaught exception is printed as Node would, with the
+ * stack in the sources' terms (the bundles run without --enable-source-maps; source-mapped-stack.ts),
+ * and exits 1.
+ */
+function onProcessEnd(stop: () => void): void {
+  process.on('uncaughtException', (error) => {
+    console.error(sourceMappedStack(inspect(error)));
+    process.exit(1);
+  });
+  for (const end of ['SIGINT', 'SIGTERM', 'disconnect'] as const) process.on(end, stop);
+}
+
+/** Stops gracefully, then exits with `code`; with 1 if stopping takes longer than 15 s. */
+async function exitAfter(stopping: () => Promise<unknown>, code: number): Promise<void> {
+  const force = setTimeout(() => process.exit(1), 15_000);
+  force.unref();
+  try {
+    await stopping();
+  } finally {
+    process.exit(code);
+  }
+}
+
+/**
  * Entry point for a service process: starts it, tells a parent launcher when ready,
  * and shuts down gracefully on SIGINT/SIGTERM.
  */
@@ -20,29 +43,14 @@ export async function runService(factory: ServiceFactory<any>): Promise<void> {
   const service = factory();
   let stopping = false;
   let starting = false;
-  const stop = async (signal: string) => {
+  const stop = async (code: number) => {
     if (stopping) return;
     stopping = true;
     // Stopped while it waited for its turn: there is nothing to stop yet.
     if (!starting) process.exit(0);
-    const force = setTimeout(() => process.exit(1), 15_000);
-    force.unref();
-    try {
-      await service.stop();
-    } finally {
-      process.exit(signal === 'error' ? 1 : 0);
-    }
+    await exitAfter(() => service.stop(), code);
   };
-  // Printed as Node would, with the stack in the sources' terms (the bundles run without
-  // --enable-source-maps; source-mapped-stack.ts).
-  process.on('uncaughtException', (error) => {
-    console.error(sourceMappedStack(inspect(error)));
-    process.exit(1);
-  });
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
-  // The launcher closes our IPC channel when it goes away: do not outlive it.
-  process.on('disconnect', () => void stop('disconnect'));
+  onProcessEnd(() => void stop(0));
   if (process.env[AWAIT_START_ENV] === '1' && process.send) {
     await new Promise<void>((resolve) => {
       const onMessage = (message: { type?: string }) => {
@@ -62,12 +70,9 @@ export async function runService(factory: ServiceFactory<any>): Promise<void> {
   } catch (error) {
     console.error(`${service.name} failed to start:`, sourceMappedStack(inspect(error)));
     process.send?.({ type: 'failed', name: service.name, error: String((error as Error).message) });
-    await stop('error');
+    await stop(1);
   }
 }
-
-/** The queue database services use by default (config `bus.database`). */
-const DEFAULT_BUS_DATABASE = 'sagamart_bus';
 
 /**
  * Entry point for a process that hosts several services (the launcher's shared host for the
@@ -79,21 +84,10 @@ const DEFAULT_BUS_DATABASE = 'sagamart_bus';
  */
 export async function runServiceHost(factories: Map<string, ServiceFactory<any>>): Promise<void> {
   const running = new Map<string, Service<any>>();
-  let shared: Promise<Transport> | undefined;
-  const transportFor = (env: Record<string, string | undefined>) => {
-    const server = env.DATABASE_URL;
-    // A broker, or a queue database of the service's own, is not shared.
-    if (!server || env.AMQP_URL || env.BUS_DATABASE) return undefined;
-    shared ??= ensureDatabase(server, DEFAULT_BUS_DATABASE).then(
-      () =>
-        new PostgresTransport({
-          url: databaseUrl(server, DEFAULT_BUS_DATABASE),
-          poolSize: 4,
-          onError: (error) => console.error(`[transport] ${(error as Error).message ?? String(error)}`),
-        }),
-    );
-    return shared;
-  };
+  const shared = sharedPostgresTransport({
+    poolSize: 4,
+    onError: (error) => console.error(`[transport] ${(error as Error).message ?? String(error)}`),
+  });
 
   const stopOne = async (name: string) => {
     const service = running.get(name);
@@ -104,21 +98,20 @@ export async function runServiceHost(factories: Map<string, ServiceFactory<any>>
       .catch((error: Error) => console.error(`${name} did not stop cleanly:`, inspect(error)));
   };
   let stopping = false;
-  const stopAll = async (code: number) => {
+  const stopAll = async () => {
     if (stopping) return;
     stopping = true;
-    const force = setTimeout(() => process.exit(1), 15_000);
-    force.unref();
-    for (const name of [...running.keys()].reverse()) await stopOne(name);
-    await (await shared?.catch(() => undefined))?.close().catch(() => {});
-    process.exit(code);
+    await exitAfter(async () => {
+      for (const name of [...running.keys()].reverse()) await stopOne(name);
+      await shared.close().catch(() => {});
+    }, 0);
   };
   const start = async (name: string, env: Record<string, string>) => {
     try {
       const factory = factories.get(name);
       if (!factory) throw new Error(`this process hosts no service named ${name}`);
       const merged = { ...process.env, ...env };
-      const transport = await transportFor(merged);
+      const transport = await shared.for(merged);
       const service = factory({ env: merged, ...(transport ? { transport } : {}) });
       running.set(name, service);
       const url = await service.start();
@@ -130,13 +123,7 @@ export async function runServiceHost(factories: Map<string, ServiceFactory<any>>
     }
   };
 
-  process.on('uncaughtException', (error) => {
-    console.error(sourceMappedStack(inspect(error)));
-    process.exit(1);
-  });
-  process.on('SIGINT', () => void stopAll(0));
-  process.on('SIGTERM', () => void stopAll(0));
-  process.on('disconnect', () => void stopAll(0));
+  onProcessEnd(() => void stopAll());
   process.on('message', (message: { type?: string; name?: string; env?: Record<string, string> }) => {
     if (stopping || !message?.name) return;
     if (message.type === 'start') void start(message.name, message.env ?? {});

@@ -28,6 +28,7 @@ import {
   RabbitTransport,
   type Transport,
 } from './events/index.ts';
+import { DEFAULT_BUS_DATABASE } from './events/postgres-transport.ts';
 import { messagingRetentionTasks } from './events/retention.ts';
 import { createHttpApp, requireIdentity, type ServiceApp } from './http.ts';
 import { createMetrics, type ServiceMetrics } from './metrics.ts';
@@ -142,7 +143,7 @@ function kitDefaults(def: ServiceDefinition<any>): ConfigTree {
       fetchMs: 5_000,
     },
     database: { url: '', name: defaultDatabaseName(def.name), poolSize: 8 },
-    bus: { database: 'sagamart_bus', pollMs: 1_000, listenedPollMs: 10_000 },
+    bus: { database: DEFAULT_BUS_DATABASE, pollMs: 1_000, listenedPollMs: 10_000 },
     amqp: { url: '', prefix: '' },
     redis: { url: '' },
     events: { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 30_000, concurrency: 8 },

@@ -1,4 +1,4 @@
-import { compileRouteSchemas, defineService, type Service } from '@sagamart/kit';
+import { compileRouteSchemas, defineService, type Service, type ServiceApp } from '@sagamart/kit';
 import { testConfig, testLog } from '@sagamart/testkit';
 import { Type } from 'typebox';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -76,15 +76,44 @@ describe('route schemas compiled at first use', () => {
   });
 
   it('a schema that cannot compile still fails where the testkit compiles them all', async () => {
-    const broken = defineService({
-      name: 'broken-schema-service',
-      port: 0,
-      description: 'A route whose schema points at nothing',
-      routes(app) {
-        app.get('/broken', { schema: { querystring: { $ref: 'nowhere#' } } }, async () => ({}));
-      },
-    });
-    const service = await start(broken as typeof listing);
+    const broken = oneRoute('broken-schema-service', (app) =>
+      app.get('/broken', { schema: { querystring: { $ref: 'nowhere#' } } }, async () => ({})),
+    );
+    const service = await start(broken);
     expect(() => compileRouteSchemas(service.app)).toThrow(/nowhere/);
   });
+
+  it('a header schema names its headers in lowercase, as requests carry them, or the service does not start', async () => {
+    const capitalised = oneRoute('capitalised-header-service', (app) =>
+      app.get(
+        '/keyed',
+        { schema: { headers: Type.Object({ 'Idempotency-Key': Type.String() }) } },
+        async () => ({}),
+      ),
+    );
+    await expect(start(capitalised)).rejects.toThrow(/name the header Idempotency-Key in lowercase/);
+    const lowercase = oneRoute('lowercase-header-service', (app) =>
+      app.get(
+        '/keyed',
+        { schema: { headers: Type.Object({ 'idempotency-key': Type.String({ minLength: 3 }) }) } },
+        async (req) => ({ key: req.headers['idempotency-key'] }),
+      ),
+    );
+    const service = await start(lowercase);
+    const keyed = await fetch(`${service.url}/keyed`, { headers: { 'Idempotency-Key': 'abc-1' } });
+    expect(await keyed.json()).toEqual({ key: 'abc-1' });
+    expect((await fetch(`${service.url}/keyed`)).status).toBe(400);
+  });
 });
+
+/** A service with the one route `register` adds. */
+function oneRoute(name: string, register: (app: ServiceApp) => unknown) {
+  return defineService({
+    name,
+    port: 0,
+    description: `${name}, for a test of route schemas`,
+    routes(app) {
+      register(app);
+    },
+  }) as typeof listing;
+}

@@ -4,10 +4,7 @@ import type { InProcessBundle } from './service-bundles.ts';
 import { kitSource, type ServicePackage } from './services.ts';
 
 /** What `--in-process` needs from the kit: the shared queue transport. */
-export type InProcessKit = Pick<
-  typeof import('@sagamart/kit'),
-  'databaseUrl' | 'ensureDatabase' | 'PostgresTransport'
->;
+export type InProcessKit = Pick<typeof import('@sagamart/kit'), 'sharedPostgresTransport'>;
 
 /** A service's module, as `src/index.ts` exports it. */
 export type ServiceModuleFactory = (options: {

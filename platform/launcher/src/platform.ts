@@ -1,7 +1,8 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import type { Transport } from '@sagamart/kit';
+import type { SharedPostgresTransport } from '@sagamart/kit';
+import { hashReader } from './bundle-manifest.mjs';
 import {
   credentialsFile,
   type DeploymentLogin,
@@ -182,10 +183,12 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   // SAGAMART_RUN_TS=1 runs their sources through tsx instead. A failed build of one process per
   // service falls back to tsx (with a warning); in one process there is no tsx to fall back to.
   const runSources = process.env.SAGAMART_RUN_TS === '1';
+  // Both checks below read the same sources (most of them shared): each file is read and hashed once.
+  const hashOf = hashReader();
   const compiling =
     runSources || options.inProcess
       ? Promise.resolve(new Map<string, string>())
-      : compileServicesAside(ownProcess).catch((error: Error) => {
+      : compileServicesAside(ownProcess, hashOf).catch((error: Error) => {
           log(`Could not compile the services (${error.message}); running their sources through tsx.`);
           return new Map<string, string>();
         });
@@ -193,7 +196,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   // shared host (docs/adr/0011) loads its services from it too.
   const compilingInProcess =
     (options.inProcess || hostGroups.size > 0) && !runSources
-      ? compileInProcessAside(await findServices()).catch((error: Error) => {
+      ? compileInProcessAside(await findServices(), hashOf).catch((error: Error) => {
           if (!options.inProcess) {
             log(
               `Could not compile the shared host's services (${error.message}); running their sources through tsx.`,
@@ -247,14 +250,11 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   // In one process the services share one PostgreSQL queue transport: one LISTEN connection and one
   // pool on the bus database instead of one of each per service (PostgreSQL backends are most of
   // --in-process's memory). Not with a broker or a bus database of their own (tests).
-  let sharedTransport: Transport | undefined;
-  if (options.inProcess && !env.AMQP_URL && !env.BUS_DATABASE) {
+  let sharedTransport: SharedPostgresTransport | undefined;
+  if (options.inProcess) {
     // Loaded here, not at the top: one process per service never needs the kit in the launcher.
-    const { databaseUrl: databaseNamed, ensureDatabase, PostgresTransport } = await modules.kit();
-    const bus = 'sagamart_bus';
-    await ensureDatabase(databaseUrl, bus);
-    sharedTransport = new PostgresTransport({
-      url: databaseNamed(databaseUrl, bus),
+    const { sharedPostgresTransport } = await modules.kit();
+    sharedTransport = sharedPostgresTransport({
       poolSize: 8,
       onError: (error) => {
         if (!options.quiet) log(`[transport] WARN ${(error as Error).message ?? String(error)}`);
@@ -369,10 +369,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     entry.status = 'STARTING';
     if (options.inProcess) {
       const factory = await modules.factory(s);
-      const service = factory({
-        env: { ...process.env, ...serviceEnv(s, entry.index) },
-        ...(sharedTransport ? { transport: sharedTransport } : {}),
-      });
+      const serviceEnvironment = { ...process.env, ...serviceEnv(s, entry.index) };
+      const transport = await sharedTransport?.for(serviceEnvironment);
+      const service = factory({ env: serviceEnvironment, ...(transport ? { transport } : {}) });
       entry.url = await service.start();
       inProcess.push({ name: s.name, stop: () => service.stop() });
     } else {

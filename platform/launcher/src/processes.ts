@@ -172,8 +172,6 @@ function routeLogs(
 
 /** The launcher's side of kit run.ts's runServiceHost. */
 export interface ServiceHost {
-  /** What the launcher calls it, in its messages and its log file. */
-  label: string;
   child: ChildProcess;
   exited: Promise<number | null>;
   /** Resolves when the process has loaded every service's code (or has exited). */
@@ -270,7 +268,6 @@ export function forkServiceHost(
       child.send(send);
     });
   return {
-    label,
     child,
     exited,
     loaded,

@@ -35,10 +35,12 @@ export const inProcessBundle = (services: ServicePackage[]): InProcessBundle => 
  * The bundles on disk when every one of them was built from exactly the files there now (content,
  * not timestamps); undefined when any service needs building.
  */
-export async function reusableBundles(services: ServicePackage[]): Promise<Map<string, string> | undefined> {
+export async function reusableBundles(
+  services: ServicePackage[],
+  hashOf = hashReader(),
+): Promise<Map<string, string> | undefined> {
   const outputs = bundleOutputs(services);
   const lockfile = await lockfileHash(repoRoot);
-  const hashOf = hashReader();
   const fresh = await Promise.all(
     services.map((s) =>
       isFresh({
@@ -58,20 +60,27 @@ export async function reusableBundles(services: ServicePackage[]): Promise<Map<s
  * build (compileServices) in a short-lived child process (service-build-process.ts), so that the
  * launcher, which stays up as long as the platform, never holds esbuild or the bundles' bytes.
  */
-export async function compileServicesAside(services: ServicePackage[]): Promise<Map<string, string>> {
-  const reusable = await reusableBundles(services);
+export async function compileServicesAside(
+  services: ServicePackage[],
+  hashOf = hashReader(),
+): Promise<Map<string, string>> {
+  const reusable = await reusableBundles(services, hashOf);
   if (reusable) return reusable;
   return new Map((await buildAside({ target: 'services', services })) as Array<[string, string]>);
 }
 
 /** The in-process bundle: the one on disk when nothing it was built from changed, else a build aside. */
-export async function compileInProcessAside(services: ServicePackage[]): Promise<InProcessBundle> {
+export async function compileInProcessAside(
+  services: ServicePackage[],
+  hashOf = hashReader(),
+): Promise<InProcessBundle> {
   const bundle = inProcessBundle(services);
   const fresh = await isFresh({
     outputs: [bundle.kit, ...bundle.services.values()],
     manifest: inProcessManifest,
     format: BUILD_FORMAT.inProcess,
     lockfile: await lockfileHash(repoRoot),
+    hashOf,
   });
   if (!fresh) await buildAside({ target: 'in-process', services });
   return bundle;

@@ -1,5 +1,6 @@
 import type { Topology } from '@sagamart/contracts';
 import pg from 'pg';
+import { databaseUrl, ensureDatabase } from '../db.ts';
 import type {
   ConsumeOptions,
   DeliveredMessage,
@@ -10,6 +11,9 @@ import type {
 } from './transport.ts';
 
 const WAKE_CHANNEL = 'sagamart_bus';
+/** The queue's database unless a service's config names another (`bus.database`). */
+export const DEFAULT_BUS_DATABASE = 'sagamart_bus';
+
 /** The LISTEN connection's application_name, so that it can be told apart in pg_stat_activity. */
 export const LISTENER_NAME = 'sagamart-bus-listener';
 const BROADCAST_CHANNEL = 'sagamart_broadcast';
@@ -501,4 +505,37 @@ class Batcher<T> {
       this.flushing = undefined;
     }
   }
+}
+
+/** One queue transport for the services of one process; see sharedPostgresTransport. */
+export interface SharedPostgresTransport {
+  /** The transport for a service with this environment, opened at the first; undefined: its own. */
+  for(env: Record<string, string | undefined>): Promise<Transport | undefined>;
+  /** Closes it, once every service that used it has stopped. */
+  close(): Promise<void>;
+}
+
+/**
+ * One queue transport for several services in one process (`--in-process`, the launcher's shared
+ * host): one LISTEN connection and one pool on the default queue database instead of one of each
+ * per service. A service with a broker (AMQP_URL), a queue database of its own (BUS_DATABASE) or
+ * no database gets none, and opens its own as it would alone.
+ */
+export function sharedPostgresTransport(
+  options: Pick<PostgresTransportOptions, 'poolSize' | 'onError'>,
+): SharedPostgresTransport {
+  let opened: Promise<PostgresTransport> | undefined;
+  return {
+    for(env) {
+      const server = env.DATABASE_URL;
+      if (!server || env.AMQP_URL || env.BUS_DATABASE) return Promise.resolve(undefined);
+      opened ??= ensureDatabase(server, DEFAULT_BUS_DATABASE).then(
+        () => new PostgresTransport({ url: databaseUrl(server, DEFAULT_BUS_DATABASE), ...options }),
+      );
+      return opened;
+    },
+    async close() {
+      await (await opened?.catch(() => undefined))?.close();
+    },
+  };
 }
