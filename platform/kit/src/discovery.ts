@@ -59,9 +59,12 @@ export interface RegistryDiscoveryOptions {
  */
 export const REGISTRY_VERSION_HEADER = 'x-registry-version';
 
+/** The first wait before a failed registration is tried again (then doubled, up to the heartbeat). */
+const REGISTRATION_RETRY_MS = 1_000;
+
 /**
  * Connections to the registry, kept open between heartbeats. fetch's dispatcher closes an idle
- * connection after 4 s, so every 5 s heartbeat opened a new one (and the registry accepted it).
+ * connection after 4 s, so every heartbeat opened a new one (and the registry accepted it).
  */
 const registryAgent = new Agent({ keepAliveTimeout: 30_000, connections: 4 });
 
@@ -90,6 +93,7 @@ export class RegistryDiscovery implements Discovery {
   private status: InstanceStatus = 'UP';
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private fetchTimer: NodeJS.Timeout | undefined;
+  private registrationRetry: NodeJS.Timeout | undefined;
   private readonly rr = new RoundRobin();
   private readonly heartbeatMs: number;
   private readonly leaseMs: number;
@@ -97,9 +101,9 @@ export class RegistryDiscovery implements Discovery {
   private fetching: Promise<void> | undefined;
 
   constructor(private readonly options: RegistryDiscoveryOptions) {
-    this.heartbeatMs = options.heartbeatMs ?? 5_000;
-    this.leaseMs = options.leaseMs ?? 15_000;
-    this.fetchMs = options.fetchMs ?? 5_000;
+    this.heartbeatMs = options.heartbeatMs ?? 30_000;
+    this.leaseMs = options.leaseMs ?? 90_000;
+    this.fetchMs = options.fetchMs ?? 30_000;
     this.fetchTimer = setInterval(() => {
       if (this.confirmedByHeartbeat) this.confirmedByHeartbeat = false;
       else void this.refresh().catch(() => {});
@@ -143,11 +147,26 @@ export class RegistryDiscovery implements Discovery {
 
   async register(self: Registration): Promise<void> {
     this.self = self;
-    await this.sendRegistration().catch((error) =>
-      this.options.log.warn({ err: (error as Error).message }, 'discovery unreachable; will keep trying'),
-    );
+    await this.sendRegistration().catch((error) => {
+      this.options.log.warn({ err: (error as Error).message }, 'discovery unreachable; will keep trying');
+      this.retryRegistration(REGISTRATION_RETRY_MS);
+    });
     this.heartbeatTimer ??= setInterval(() => void this.heartbeat(), this.heartbeatMs);
     this.heartbeatTimer.unref();
+  }
+
+  /**
+   * A registration that failed (the registry starting after this service, or down) is tried again
+   * after 1 s, doubling up to the heartbeat interval, rather than only at the next heartbeat: with
+   * Eureka's 30 s heartbeat a service would otherwise stay unlisted for up to 30 s.
+   */
+  private retryRegistration(delayMs: number): void {
+    clearTimeout(this.registrationRetry);
+    this.registrationRetry = setTimeout(() => {
+      if (!this.self) return;
+      this.sendRegistration().catch(() => this.retryRegistration(Math.min(delayMs * 2, this.heartbeatMs)));
+    }, delayMs);
+    this.registrationRetry.unref();
   }
 
   private async sendRegistration(): Promise<void> {
@@ -193,6 +212,7 @@ export class RegistryDiscovery implements Discovery {
 
   async deregister(): Promise<void> {
     clearInterval(this.heartbeatTimer);
+    clearTimeout(this.registrationRetry);
     this.heartbeatTimer = undefined;
     const self = this.self;
     this.self = undefined;

@@ -156,6 +156,8 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
 
   // Trace context and caller identity are bound to the async context for the whole request.
   app.addHook('onRequest', (req, reply, done) => {
+    const housekeeping = isHousekeeping(req);
+    if (!housekeeping) options.metrics.working();
     const parent = extractTraceContext(req.headers);
     const route = req.routeOptions.url ?? 'unmatched';
     const span = options.tracing.tracer.startSpan(
@@ -165,7 +167,7 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
         attributes: {
           'http.request.method': req.method,
           'url.path': req.url.split('?')[0] ?? '',
-          ...(isHousekeeping(req) ? { [HOUSEKEEPING_ATTRIBUTE]: true } : {}),
+          ...(housekeeping ? { [HOUSEKEEPING_ATTRIBUTE]: true } : {}),
         },
       },
       parent,

@@ -65,6 +65,8 @@ const HEARTBEAT_TICKS = 25;
 export class LiveSockets<C extends LiveConnection> {
   private readonly byUser = new Map<string, Set<C>>();
   private heartbeat: NodeJS.Timeout | undefined;
+  /** Set while the heartbeat is started: schedules its next tick. */
+  private scheduleHeartbeat: (() => void) | undefined;
   /** Each connection's tick of the heartbeat round: pinged exactly once per interval. */
   private readonly heartbeatTick = new WeakMap<C, number>();
   private added = 0;
@@ -97,6 +99,7 @@ export class LiveSockets<C extends LiveConnection> {
     this.byUser.set(connection.userId, set);
     set.add(connection);
     this.heartbeatTick.set(connection, this.added++ % HEARTBEAT_TICKS);
+    if (!this.heartbeat) this.scheduleHeartbeat?.();
     connection.socket.on('pong', () => {
       connection.alive = true;
     });
@@ -138,6 +141,11 @@ export class LiveSockets<C extends LiveConnection> {
   startHeartbeat(intervalMs: () => number): void {
     let tick = 0;
     const run = () => {
+      // With no connection the round pauses (an idle instance is not woken every second); add() resumes it.
+      if (this.size === 0) {
+        this.heartbeat = undefined;
+        return;
+      }
       tick = (tick + 1) % HEARTBEAT_TICKS;
       pingConnections(
         this.all().filter((c) => this.heartbeatTick.get(c) === tick),
@@ -146,16 +154,20 @@ export class LiveSockets<C extends LiveConnection> {
           this.detach(dead);
         },
       );
+      this.scheduleHeartbeat?.();
+    };
+    this.scheduleHeartbeat = () => {
       this.heartbeat = setTimeout(run, intervalMs() / HEARTBEAT_TICKS);
       this.heartbeat.unref();
     };
-    this.heartbeat = setTimeout(run, intervalMs() / HEARTBEAT_TICKS);
-    this.heartbeat.unref();
+    this.scheduleHeartbeat();
   }
 
   /** Stops the heartbeat and closes every connection (1001: clients reconnect elsewhere and resume). */
   stop(code: number, reason: string): void {
     clearTimeout(this.heartbeat);
+    this.heartbeat = undefined;
+    this.scheduleHeartbeat = undefined;
     for (const connection of this.all()) this.close(connection, code, reason);
   }
 }

@@ -1,7 +1,25 @@
-import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, type Metric, Registry } from 'prom-client';
+import { EVENT_LOOP_METRIC_NAMES, EventLoopDelay } from './event-loop-delay.ts';
 
-/** How often the event-loop delay is sampled (nodejs_eventloop_lag_* metrics). */
-const EVENT_LOOP_SAMPLE_MS = 100;
+/**
+ * The Node runtime's metrics (CPU, memory, GC, event-loop delay), collected once per process: they
+ * describe the process, not a service, so the services sharing one (the shared host, `--in-process`,
+ * tests) share them, and each service's registry renders them with its own labels.
+ */
+let runtime: { registry: Registry; eventLoop: EventLoopDelay } | undefined;
+function processRuntime(): NonNullable<typeof runtime> {
+  if (!runtime) {
+    const registry = new Registry();
+    // prom-client's event-loop sampler runs from start to exit; EventLoopDelay samples only while the
+    // process works. Its own is given a period it never reaches (2^31 - 1 ms) and its gauges replaced.
+    collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: 2 ** 31 - 1 });
+    for (const name of EVENT_LOOP_METRIC_NAMES) registry.removeSingleMetric(name);
+    const eventLoop = new EventLoopDelay();
+    eventLoop.register(registry);
+    runtime = { registry, eventLoop };
+  }
+  return runtime;
+}
 
 /** The metrics every service exposes at /metrics; services add their own to `registry`. */
 export interface ServiceMetrics {
@@ -13,18 +31,22 @@ export interface ServiceMetrics {
   /** Set by the outbox relay; read when /metrics is scraped. */
   sources: { outboxBacklog?: () => Promise<number> };
   circuitState: Gauge<'target'>;
+  /** Work arrived (a user's request, an event): the process's event-loop delay is sampled meanwhile. */
+  working(): void;
 }
 
 export function createMetrics(serviceName: string): ServiceMetrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service: serviceName });
-  // The event-loop delay histogram samples on a timer: prom-client's 10 ms default wakes every
-  // process 100 times a second (0.3 % of a core each, idle); 100 ms still catches any stall that long.
-  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
+  const { registry: runtimeRegistry, eventLoop } = processRuntime();
+  // The same metric objects, in this registry too (its labels apply when it renders them).
+  for (const metric of runtimeRegistry.getMetricsAsArray())
+    registry.registerMetric(metric as unknown as Metric);
   const sources: ServiceMetrics['sources'] = {};
   return {
     registry,
     sources,
+    working: () => eventLoop.working(),
     httpDuration: new Histogram({
       name: 'http_server_requests_seconds',
       help: 'HTTP server request latency',

@@ -72,6 +72,20 @@ describe('LiveSockets', () => {
     expect(left.sort()).toEqual(['a:0', 'a:1', 'b:0']);
   });
 
+  it('rests its heartbeat while no one is connected and takes it up again for the next connection', async () => {
+    const sockets = new LiveSockets<Connection>({ overflowCode: 4008 });
+    const { connect } = await serve(sockets);
+    sockets.startHeartbeat(() => 200); // nobody yet
+    const first = await connect('early', { autoPong: false });
+    await once(first, 'close'); // found silent, so the round ran
+    expect(sockets.size).toBe(0);
+    // Everyone left; a newcomer that never answers is still found out.
+    const second = await connect('late', { autoPong: false });
+    await once(second, 'close');
+    expect(sockets.size).toBe(0);
+    sockets.stop(1001, 'bye');
+  });
+
   it('closes a client that lets too much pile up with the overflow code, once', async () => {
     const closes: number[] = [];
     const sockets = new LiveSockets<Connection>({ overflowCode: 4008, onServerClose: (c) => closes.push(c) });

@@ -18,7 +18,7 @@ export default defineService({
   // Only the deployment's services may register or read (HTTP Basic, as secured Eureka servers take it):
   // a stranger could otherwise register a fake auth-service serving its own JWKS.
   basicAuth: true,
-  defaults: { registry: { defaultLeaseMs: 15_000, evictionIntervalMs: 1_000, deltaRetentionMs: 180_000 } },
+  defaults: { registry: { defaultLeaseMs: 90_000, evictionIntervalMs: 1_000, deltaRetentionMs: 180_000 } },
   refreshable: ['registry'],
   async routes(app, ctx) {
     const registry = new RegistryService(ctx);

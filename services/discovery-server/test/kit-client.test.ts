@@ -1,7 +1,15 @@
 import { type ConfigTree, defineService, type Service } from '@sagamart/kit';
-import { eventually, metricValue, scrapeMetrics, startTestService, uniqueName } from '@sagamart/testkit';
+import {
+  eventually,
+  freePort,
+  metricValue,
+  scrapeMetrics,
+  startTestService,
+  uniqueName,
+} from '@sagamart/testkit';
 import { Type } from 'typebox';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import discoveryServer from '../src/index.ts';
 import { http, startDiscoveryServer } from './support.ts';
 
 const WhoAmI = Type.Object({ instanceId: Type.String() });
@@ -171,6 +179,34 @@ describe('kit discovery client against the discovery server', () => {
     });
     expect(after).toMatchObject({ instanceId: `${app}-a`, url: a.url, status: 'UP' });
     expect(Date.parse(after!.registeredAt)).toBeGreaterThan(Date.parse(before!.registeredAt));
+  });
+
+  it('registers soon after a registry that comes up after it, not at its next heartbeat', async () => {
+    const port = await freePort();
+    const lateUrl = `http://127.0.0.1:${port}`;
+    // Heartbeats minutes apart: only the registration's own retry can list it within the test.
+    await start(echoService(), `${app}-early`, {
+      database: { url: '' },
+      discovery: {
+        mode: 'registry',
+        url: lateUrl,
+        heartbeatMs: 200_000,
+        leaseMs: 600_000,
+        fetchMs: 600_000,
+      },
+    });
+    const late = await startTestService(discoveryServer, {
+      config: { database: { url: '' }, server: { port } },
+    });
+    try {
+      const listed = await eventually(async () => {
+        const answer = await http(late.url)('GET', `/api/registry/apps/${app}`);
+        return answer.status === 200 ? answer.body.instances : undefined;
+      });
+      expect(listed.map((i: { instanceId: string }) => i.instanceId)).toEqual([`${app}-early`]);
+    } finally {
+      await late.stop();
+    }
   });
 
   it('an instance that stops heartbeating without deregistering is evicted, and callers stop seeing it', async () => {

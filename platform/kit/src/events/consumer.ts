@@ -98,6 +98,7 @@ export class EventConsumer<DB> {
 
   private async deliver(message: DeliveredMessage): Promise<Disposition> {
     const { metrics, log, tracing } = this.options;
+    metrics.working();
     const handler = this.byTopic.get(message.topic);
     const parent = extractTraceContext(message.headers);
     return withSpan(

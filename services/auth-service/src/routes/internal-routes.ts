@@ -29,6 +29,8 @@ export function registerInternalRoutes(app: ServiceApp, ctx: ServiceContext<Auth
   app.get(
     '/internal/revocations',
     {
+      // Read by every gateway every few seconds: upkeep, not a user's request (kit http.ts).
+      config: { housekeeping: true },
       schema: {
         tags,
         summary: 'Access tokens revoked before their expiry (logout, suspension, role or password change)',

@@ -26,6 +26,9 @@ export interface ChatModule {
   hub: ChatHub;
   presence: PresenceStore;
   limiter: RateLimiter;
+  /** Presence reports started, and whether the latest one, finished, reported no agents. */
+  presenceReports: number;
+  reportedNoAgents: boolean;
   /** While started: the fan-out subscription and the background loops. */
   running?: { fanout: Subscription | undefined; loops: Periodic[] } | undefined;
 }
@@ -97,6 +100,8 @@ function createModule(ctx: ServiceContext<ChatDb>): ChatModule {
     hub,
     presence,
     limiter,
+    presenceReports: 0,
+    reportedNoAgents: false,
   };
   return module;
 }
@@ -128,8 +133,17 @@ function fitting(event: ChatEvent): ChatEvent {
     : event;
 }
 
+/**
+ * Reports this instance's agents. With none now and none at the last report (the latest one started),
+ * there is nothing to renew or remove: an instance without agents writes nothing at idle.
+ */
 async function reportPresence(ctx: ServiceContext<ChatDb>, module: ChatModule): Promise<void> {
-  await module.presence.report(module.hub.agentConnections(), ctx.config.number('chat.presence.leaseMs'));
+  const agents = module.hub.agentConnections();
+  if (agents.size === 0 && module.reportedNoAgents) return;
+  const report = ++module.presenceReports;
+  module.reportedNoAgents = false;
+  await module.presence.report(agents, ctx.config.number('chat.presence.leaseMs'));
+  if (agents.size === 0 && report === module.presenceReports) module.reportedNoAgents = true;
 }
 
 /** Starts the hub, the fan-out listener, the presence heartbeat and the assignment sweep. */
