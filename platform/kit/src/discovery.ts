@@ -181,6 +181,7 @@ export class RegistryDiscovery implements Discovery {
       },
     });
     if (status < 200 || status >= 300) throw new Error(`register answered ${status}`);
+    clearTimeout(this.registrationRetry); // registered, by a retry or by a heartbeat's re-registration
   }
 
   private async heartbeat(): Promise<void> {
