@@ -55,9 +55,13 @@ export interface RegistryDiscoveryOptions {
 /**
  * The registry's version, sent with every heartbeat answer and registry read: it changes whenever an
  * instance is added, changed or removed, so a client whose heartbeat answer names the version it holds
- * knows its copy is current without reading the registry again.
+ * knows its copy is current without reading the registry again. It reads `<boot>.<revision>`: the boot
+ * part changes when the registry restarts (with an empty memory).
  */
 export const REGISTRY_VERSION_HEADER = 'x-registry-version';
+
+/** The boot part of a registry version (undefined for a registry that sends none). */
+const registryBoot = (version: string | undefined) => version?.split('.')[0];
 
 /** The first wait before a failed registration is tried again (then doubled, up to the heartbeat). */
 const REGISTRATION_RETRY_MS = 1_000;
@@ -94,6 +98,8 @@ export class RegistryDiscovery implements Discovery {
   private heartbeatTimer: NodeJS.Timeout | undefined;
   private fetchTimer: NodeJS.Timeout | undefined;
   private registrationRetry: NodeJS.Timeout | undefined;
+  /** What the registry listed before it restarted, still chosen until `until` (withCarried). */
+  private carried: { instances: Map<string, ServiceInstance[]>; until: number } | undefined;
   private readonly rr = new RoundRobin();
   private readonly heartbeatMs: number;
   private readonly leaseMs: number;
@@ -227,7 +233,11 @@ export class RegistryDiscovery implements Discovery {
         const answer = await this.call('GET', '/apps', { read: true });
         if (!answer.body) return;
         const body = answer.body as { applications: Array<{ name: string; instances: ServiceInstance[] }> };
-        this.cache = new Map(body.applications.map((a) => [a.name, a.instances]));
+        const listed = new Map(body.applications.map((a) => [a.name, a.instances]));
+        const boot = registryBoot(answer.version);
+        if (boot && this.cacheVersion && boot !== registryBoot(this.cacheVersion))
+          this.carried = { instances: this.cache, until: Date.now() + this.leaseMs };
+        this.cache = this.withCarried(listed);
         this.lastFetch = Date.now();
         this.cacheVersion = answer.version;
         this.confirmedAt = this.lastFetch;
@@ -236,6 +246,26 @@ export class RegistryDiscovery implements Discovery {
       }
     })();
     return this.fetching;
+  }
+
+  /**
+   * A restarted registry knows only the instances that registered since: the others do at their next
+   * heartbeat, up to 30 s later. Until one lease has passed, an instance the registry listed before
+   * its restart and has not listed since is still chosen (one that is really gone refuses the
+   * connection, and idempotent calls retry on the next instance).
+   */
+  private withCarried(listed: Map<string, ServiceInstance[]>): Map<string, ServiceInstance[]> {
+    if (!this.carried || Date.now() > this.carried.until) {
+      this.carried = undefined;
+      return listed;
+    }
+    const merged = new Map(listed);
+    for (const [app, before] of this.carried.instances) {
+      const now = merged.get(app) ?? [];
+      const missing = before.filter((old) => !now.some((i) => i.instanceId === old.instanceId));
+      if (missing.length) merged.set(app, [...now, ...missing]);
+    }
+    return merged;
   }
 
   async applications(): Promise<Map<string, ServiceInstance[]>> {

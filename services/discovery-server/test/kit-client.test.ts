@@ -209,6 +209,48 @@ describe('kit discovery client against the discovery server', () => {
     }
   });
 
+  it('keeps choosing what a restarted registry has not heard from again yet, for one lease', async () => {
+    const port = await freePort();
+    const registryAt = (url: string) => ({ mode: 'registry', url, fetchMs: 200 });
+    const url = `http://127.0.0.1:${port}`;
+    let first = await startTestService(discoveryServer, {
+      config: { database: { url: '' }, server: { port } },
+    });
+    try {
+      // The echo heartbeats minutes apart, so after the restart it stays unlisted for the whole test.
+      const echo = await start(echoService(), `${app}-a`, {
+        database: { url: '' },
+        discovery: { ...registryAt(url), heartbeatMs: 200_000, leaseMs: 600_000 },
+      });
+      const caller = await start(echoService(uniqueName('caller').replaceAll('_', '-')), 'caller-1', {
+        database: { url: '' },
+        discovery: { ...registryAt(url), heartbeatMs: 200, leaseMs: 10_000 },
+      });
+      await callerSees(caller, [`${app}-a`]);
+
+      await first.stop();
+      first = await startTestService(discoveryServer, {
+        config: { database: { url: '' }, server: { port } },
+      });
+      const restarted = http(first.url);
+      // The caller's heartbeat is refused (404), it registers again, and its next answer names the new
+      // registry, whose copy it reads: one without the echo.
+      await eventually(async () => {
+        const answer = await restarted('GET', '/api/registry/apps');
+        const names = (answer.body.applications as Array<{ name: string }>).map((a) => a.name);
+        return names.length === 1 && !names.includes(app);
+      });
+      // Read it now rather than at the next heartbeat (RegistryDiscovery.refresh, public on the class).
+      await (caller.context.discovery as unknown as { refresh(): Promise<void> }).refresh();
+      expect((await caller.context.discovery.choose(app))?.url).toBe(echo.url);
+      expect((await caller.context.client(app).get('/whoami', { response: WhoAmI })).instanceId).toBe(
+        `${app}-a`,
+      );
+    } finally {
+      await first.stop();
+    }
+  });
+
   it('an instance that stops heartbeating without deregistering is evicted, and callers stop seeing it', async () => {
     const a = await start(echoService(), `${app}-a`);
     // A crashed instance: registered like the kit does, then silent (its port is closed).
