@@ -24,7 +24,7 @@ export const EVENT_LOOP_METRIC_NAMES = [LAG, ...Object.values(HISTOGRAM_GAUGES).
 
 /**
  * The event-loop delay of a process, sampled only while it works: from a user's request or a
- * delivered event until 30 s pass without one. A sampler is a timer that wakes its process every
+ * delivered event (or a frame on a WebSocket) until 30 s pass without one. A sampler is a timer that wakes its process every
  * 100 ms (≈ 0.05 % of a core, measured, for prom-client's; `npm start` runs twelve Node processes),
  * and a delay only matters to work waiting behind it: at idle nothing waits. Heartbeats, health checks
  * and scrapes are not work here. The first sample is timed from the work's arrival, so a handler that
@@ -36,6 +36,8 @@ export class EventLoopDelay {
   private timer: NodeJS.Timeout | undefined;
   private expectedAt = 0;
   private lastWorkAt = 0;
+  /** The figures of the scrape in progress (read). */
+  private snapshot: Record<keyof typeof HISTOGRAM_GAUGES, number> | undefined;
 
   /** Work arrived: sample from now until IDLE_AFTER_MS pass without any. */
   working(): void {
@@ -57,9 +59,8 @@ export class EventLoopDelay {
 
   /**
    * The histogram's figures in seconds, read and reset once per scrape: a scrape collects every gauge
-   * in one synchronous pass, so they all read one snapshot, dropped after that pass.
+   * in one synchronous pass, so they all read this snapshot, dropped after that pass.
    */
-  private snapshot: Record<keyof typeof HISTOGRAM_GAUGES, number> | undefined;
   private read(key: keyof typeof HISTOGRAM_GAUGES): number {
     if (!this.snapshot) {
       const h = this.histogram;

@@ -157,7 +157,12 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
   // Trace context and caller identity are bound to the async context for the whole request.
   app.addHook('onRequest', (req, reply, done) => {
     const housekeeping = isHousekeeping(req);
-    if (!housekeeping) options.metrics.working();
+    if (!housekeeping) {
+      options.metrics.working();
+      // A WebSocket's frames arrive on this connection after the upgrade, past every hook: each is work too.
+      if (req.headers.upgrade?.toLowerCase() === 'websocket')
+        req.raw.socket.on('data', options.metrics.working);
+    }
     const parent = extractTraceContext(req.headers);
     const route = req.routeOptions.url ?? 'unmatched';
     const span = options.tracing.tracer.startSpan(

@@ -1,6 +1,15 @@
+import { once } from 'node:events';
+import fastifyWebsocket from '@fastify/websocket';
 import { defineService, parsePrometheusText, type Service } from '@sagamart/kit';
 import { asPlatform, startTestService } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+
+/** Holds the event loop, as a slow synchronous handler would. */
+function holdLoop(ms: number): void {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {}
+}
 
 /** The Node runtime's metrics: one set per process, rendered by every service in it under its own name. */
 describe('kit: runtime metrics', () => {
@@ -12,12 +21,17 @@ describe('kit: runtime metrics', () => {
       defineService({
         name: 'busy-service',
         port: 0,
-        routes(app) {
-          // Holds the event loop, as a slow synchronous handler would.
+        async routes(app) {
           app.post('/api/block', async () => {
-            const until = performance.now() + 300;
-            while (performance.now() < until) {}
+            holdLoop(300);
             return { blockedMs: 300 };
+          });
+          await app.register(fastifyWebsocket);
+          app.get('/ws/block', { websocket: true }, (socket) => {
+            socket.on('message', () => {
+              holdLoop(300);
+              socket.send('done');
+            });
           });
         },
       }),
@@ -70,5 +84,15 @@ describe('kit: runtime metrics', () => {
     // The window was read and reset: the next scrape starts from nothing.
     const next = await scrape(busy);
     expect(value(next, 'nodejs_eventloop_lag_max_seconds')).toBeLessThan(0.1);
+  });
+
+  it('counts a WebSocket frame as work: a frame handler that holds the loop shows in the lag', async () => {
+    const socket = new WebSocket(`${busy.url.replace('http', 'ws')}/ws/block`, { headers: asPlatform() });
+    await once(socket, 'open');
+    await scrape(busy); // starts the next histogram window
+    socket.send('go');
+    await once(socket, 'message');
+    socket.close();
+    expect(value(await scrape(busy), 'nodejs_eventloop_lag_max_seconds')).toBeGreaterThanOrEqual(0.1);
   });
 });
