@@ -12,6 +12,7 @@ import {
   SERVICE_TOKEN_HEADER,
 } from '@sagamart/kit';
 import { freePort } from '@sagamart/testkit/ports';
+import { type Dispatcher, request } from 'undici';
 
 export { freePort };
 
@@ -89,10 +90,19 @@ export async function stopService(child: Child): Promise<void> {
   clearTimeout(timer);
 }
 
-export async function json<T>(url: string, init: RequestInit = {}): Promise<T> {
-  const res = await fetch(url, init);
-  if (!res.ok) throw new Error(`${init.method ?? 'GET'} ${url}: ${res.status} ${await res.text()}`);
-  return (await res.json()) as T;
+/**
+ * One JSON request on kept-alive connections. undici's `request`, not `fetch`: the load generator
+ * shares the machine's two cores with what it measures, and fetch's WHATWG streams cost it about
+ * twice the CPU per request (docs/performance.md, change 26).
+ */
+export async function json<T>(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<T> {
+  const method = (init.method ?? 'GET') as Dispatcher.HttpMethod;
+  const res = await request(url, { method, headers: init.headers, body: init.body });
+  if (res.statusCode >= 400) throw new Error(`${method} ${url}: ${res.statusCode} ${await res.body.text()}`);
+  return (await res.body.json()) as T;
 }
 
 /** The q-quantile of sorted values. */

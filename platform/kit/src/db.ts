@@ -13,6 +13,7 @@ import {
   type Updateable,
 } from 'kysely';
 import pg from 'pg';
+import { PreparingClient } from './prepared-statements.ts';
 import { recordQueryTime } from './tracing.ts';
 
 export {
@@ -63,10 +64,25 @@ export interface Database<DB> {
   close(): Promise<void>;
 }
 
-export function openDatabase<DB>(url: string, options: { max?: number } = {}): Database<DB> {
+export interface DatabaseOptions {
+  /** Connections in the pool (8). */
+  max?: number;
+  /**
+   * Statements with parameters prepared once per connection (true; prepared-statements.ts). Off for a
+   * connection pooler that cannot keep them, such as PgBouncer before 1.21 in transaction mode.
+   */
+  preparedStatements?: boolean;
+}
+
+export function openDatabase<DB>(url: string, options: DatabaseOptions = {}): Database<DB> {
   // An idle connection is closed after 10 s (pg's default): each is a PostgreSQL backend of 2–4 MB,
   // and under load connections are never idle that long, so this costs no reconnects there.
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 8, idleTimeoutMillis: 10_000 });
+  const pool = new pg.Pool({
+    Client: options.preparedStatements === false ? pg.Client : PreparingClient,
+    connectionString: url,
+    max: options.max ?? 8,
+    idleTimeoutMillis: 10_000,
+  });
   // An idle client that loses its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const db = new Kysely<DB>({

@@ -25,6 +25,7 @@ import {
   OutboxRelay,
   PostgresTransport,
   type PublishEvent,
+  publishedIn,
   RabbitTransport,
   type Transport,
 } from './events/index.ts';
@@ -142,7 +143,7 @@ function kitDefaults(def: ServiceDefinition<any>): ConfigTree {
       leaseMs: 90_000,
       fetchMs: 30_000,
     },
-    database: { url: '', name: defaultDatabaseName(def.name), poolSize: 8 },
+    database: { url: '', name: defaultDatabaseName(def.name), poolSize: 8, preparedStatements: true },
     bus: { database: DEFAULT_BUS_DATABASE, pollMs: 1_000, listenedPollMs: 10_000 },
     amqp: { url: '', prefix: '' },
     redis: { url: '' },
@@ -382,7 +383,10 @@ class ServiceRuntime<DB> implements Service<DB> {
     if (!server) throw new Error(`${this.name} needs a database: set DATABASE_URL`);
     const name = this.config.string('database.name');
     await ensureDatabase(server, name);
-    this.database = openDatabase(databaseUrl(server, name), { max: this.config.number('database.poolSize') });
+    this.database = openDatabase(databaseUrl(server, name), {
+      max: this.config.number('database.poolSize'),
+      preparedStatements: this.config.boolean('database.preparedStatements'),
+    });
     await migrate(this.database.db as Kysely<unknown>, messagingMigrations, 'messaging_migrations');
     await migrate(this.database.db as Kysely<unknown>, this.def.migrations, 'schema_migrations');
   }
@@ -408,6 +412,7 @@ class ServiceRuntime<DB> implements Service<DB> {
           url: databaseUrl(server, bus),
           pollMs: this.config.number('bus.pollMs'),
           listenedPollMs: this.config.number('bus.listenedPollMs'),
+          preparedStatements: this.config.boolean('database.preparedStatements'),
           onError,
         });
       } else {
@@ -436,8 +441,13 @@ class ServiceRuntime<DB> implements Service<DB> {
       publish,
       async transaction(fn) {
         if (!database) throw new Error(`${runtime.name} has no database`);
-        const result = await database.db.transaction().execute(fn);
-        runtime.relay?.kick();
+        let published = false;
+        const result = await database.db.transaction().execute(async (trx) => {
+          const value = await fn(trx);
+          published = publishedIn(trx);
+          return value;
+        });
+        if (published) runtime.relay?.committed();
         return result;
       },
       client: (service) => {

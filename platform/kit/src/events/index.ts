@@ -9,7 +9,13 @@ export {
   retryDelay,
 } from './consumer.ts';
 export { type DeadLetter, DeadLetterStore } from './dead-letters.ts';
-export { ContractViolation, createEventPublisher, OutboxRelay, type PublishEvent } from './outbox.ts';
+export {
+  ContractViolation,
+  createEventPublisher,
+  OutboxRelay,
+  type PublishEvent,
+  publishedIn,
+} from './outbox.ts';
 export { LISTENER_NAME, PostgresTransport } from './postgres-transport.ts';
 export { RabbitTransport } from './rabbitmq-transport.ts';
 export { type MessagingTables, messagingMigrations } from './schema.ts';

@@ -21,6 +21,14 @@ export class ContractViolation extends Error {
   }
 }
 
+/** The transactions (or databases, outside one) that events were published in. */
+const publishers = new WeakSet<object>();
+
+/** Whether `publish` wrote an event with this transaction. */
+export function publishedIn(trx: object): boolean {
+  return publishers.has(trx);
+}
+
 /**
  * Writes events to the outbox inside the caller's transaction, so an event exists exactly when the
  * state change that caused it was committed. The relay delivers it afterwards.
@@ -50,6 +58,7 @@ export function createEventPublisher(source: string) {
         values (${id}, ${contract.name}, ${JSON.stringify(headers)}::jsonb, ${JSON.stringify(payload)}::jsonb)
         returning id
       ) select pg_notify(${OUTBOX_CHANNEL}, '') from inserted`.execute(trx);
+    publishers.add(trx);
     return id;
   };
 }
@@ -93,7 +102,15 @@ export class OutboxRelay {
     this.running = this.loop();
   }
 
-  /** Nudges the relay; used after commits in this process and by notifications from others. */
+  /**
+   * A transaction of this process that published has committed. Its NOTIFY wakes the relay when it
+   * listens (a kick as well would make a second, empty drain); without the LISTEN connection, look now.
+   */
+  committed(): void {
+    if (!this.listener) this.kick();
+  }
+
+  /** Nudges the relay: a notification, a (re)connected listener, or a commit while not listening. */
   kick(): void {
     this.pending = true;
     this.wake?.();

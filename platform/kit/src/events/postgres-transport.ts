@@ -1,6 +1,7 @@
 import type { Topology } from '@sagamart/contracts';
 import pg from 'pg';
 import { databaseUrl, ensureDatabase } from '../db.ts';
+import { PreparingClient } from '../prepared-statements.ts';
 import type {
   ConsumeOptions,
   DeliveredMessage,
@@ -55,6 +56,8 @@ export interface PostgresTransportOptions {
   idleConnectionMs?: number;
   /** Connections for claims, acks, publishes and broadcasts (4); more when several services share it. */
   poolSize?: number;
+  /** Statements with parameters prepared once per connection (true; see prepared-statements.ts). */
+  preparedStatements?: boolean;
   onError?: (error: unknown) => void;
 }
 
@@ -94,6 +97,7 @@ export class PostgresTransport implements Transport {
     // alone at idle and closes its connections after pg's 10 s: one PostgreSQL backend less per
     // process, without starting one at every poll (docs/performance.md, changes 19 and 23).
     this.pool = new pg.Pool({
+      Client: options.preparedStatements === false ? pg.Client : PreparingClient,
       connectionString: options.url,
       max: options.poolSize ?? 4,
       idleTimeoutMillis: options.idleConnectionMs ?? 10_000,
@@ -530,7 +534,12 @@ export function sharedPostgresTransport(
       const server = env.DATABASE_URL;
       if (!server || env.AMQP_URL || env.BUS_DATABASE) return Promise.resolve(undefined);
       opened ??= ensureDatabase(server, DEFAULT_BUS_DATABASE).then(
-        () => new PostgresTransport({ url: databaseUrl(server, DEFAULT_BUS_DATABASE), ...options }),
+        () =>
+          new PostgresTransport({
+            url: databaseUrl(server, DEFAULT_BUS_DATABASE),
+            preparedStatements: env.DATABASE_PREPAREDSTATEMENTS !== 'false',
+            ...options,
+          }),
       );
       return opened;
     },

@@ -57,7 +57,7 @@ export class ConversationStore {
         order_number: input.orderNumber,
         queued_at: sql<Date>`clock_timestamp()`,
       })
-      .onConflict((oc) => oc.column('customer_id').where('status', '<>', 'RESOLVED').doNothing())
+      .onConflict((oc) => oc.column('customer_id').where('status', '<>', sql.lit('RESOLVED')).doNothing())
       .returningAll()
       .executeTakeFirst();
   }

@@ -1,0 +1,127 @@
+import { databaseUrl, ensureDatabase, type Kysely, openDatabase, sql } from '@sagamart/kit';
+import { pgServerUrl, uniqueName } from '@sagamart/testkit';
+import { afterEach, describe, expect, it } from 'vitest';
+import { MAX_NAMED_TEXTS } from '../src/prepared-statements.ts';
+
+interface Tables {
+  items: { id: number; name: string };
+}
+
+/**
+ * The kit's pools prepare each statement with parameters once per connection: the answers stay the
+ * same, PostgreSQL holds the statement (pg_prepared_statements), a statement whose table changed
+ * shape keeps working, and the set a connection holds is bounded.
+ */
+describe('prepared statements', () => {
+  const closing: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    await Promise.all(closing.splice(0).map((close) => close()));
+  });
+
+  async function setup(max = 2, preparedStatements = true) {
+    const database = uniqueName('t_prep');
+    await ensureDatabase(pgServerUrl(), database);
+    const opened = openDatabase<Tables>(databaseUrl(pgServerUrl(), database), { max, preparedStatements });
+    closing.push(opened.close);
+    await sql`create table items (id int primary key, name text not null)`.execute(opened.db);
+    await sql`insert into items values (1, 'one'), (2, 'two')`.execute(opened.db);
+    return opened;
+  }
+
+  /** The statements the connection running `trx` holds, read on that connection. */
+  async function preparedOn(trx: Kysely<Tables>): Promise<string[]> {
+    const { rows } = await sql<{ statement: string }>`select statement from pg_prepared_statements`.execute(
+      trx,
+    );
+    return rows.map((r) => r.statement);
+  }
+
+  it('prepares a statement with parameters once and answers as before', async () => {
+    const { db } = await setup(1);
+    await db.transaction().execute(async (trx) => {
+      const byId = (id: number) =>
+        trx.selectFrom('items').select('name').where('id', '=', id).executeTakeFirst();
+      expect(await byId(1)).toEqual({ name: 'one' });
+      expect(await byId(2)).toEqual({ name: 'two' });
+      expect(await byId(3)).toBeUndefined();
+      const held = await preparedOn(trx);
+      const text = trx.selectFrom('items').select('name').where('id', '=', 1).compile().sql;
+      expect(held.filter((statement) => statement === text)).toHaveLength(1);
+    });
+  });
+
+  it('prepares nothing when turned off (a pooler that cannot keep prepared statements)', async () => {
+    const { db } = await setup(1, false);
+    await db.transaction().execute(async (trx) => {
+      expect(await trx.selectFrom('items').select('name').where('id', '=', 2).executeTakeFirst()).toEqual({
+        name: 'two',
+      });
+      expect(await preparedOn(trx)).toEqual([]);
+    });
+  });
+
+  it('a statement that fails to prepare fails alone: the connection goes on, the next text prepares', async () => {
+    const { db, pool } = await setup(1);
+    await expect(pool.query('select nope from items where id = $1', [1])).rejects.toMatchObject({
+      code: '42703',
+    });
+    await expect(pool.query('select nope from items where id = $1', [1])).rejects.toMatchObject({
+      code: '42703',
+    });
+    await sql`alter table items add column nope int`.execute(db);
+    expect((await pool.query('select nope from items where id = $1', [1])).rows).toEqual([{ nope: null }]);
+  });
+
+  it('a table that changed shape under a prepared select * answers with its new columns', async () => {
+    const { db, pool } = await setup(1);
+    const read = () => pool.query('select * from items where id = $1', [1]);
+    expect((await read()).rows).toEqual([{ id: 1, name: 'one' }]);
+    await sql`alter table items add column colour text default 'red'`.execute(db);
+    // Outside a transaction the statement is prepared anew at once.
+    expect((await read()).rows).toEqual([{ id: 1, name: 'one', colour: 'red' }]);
+    // Inside a transaction, the transaction fails once (PostgreSQL rolls back its other statements)…
+    const inTransaction = () =>
+      db.transaction().execute(async (trx) => {
+        await sql`update items set name = ${'uno'} where id = ${1}`.execute(trx);
+        return (await sql`select * from items where id = ${1} and true`.execute(trx)).rows;
+      });
+    expect(await inTransaction()).toEqual([{ id: 1, name: 'uno', colour: 'red' }]);
+    await sql`update items set name = 'one'`.execute(db);
+    await sql`alter table items add column size int default 7`.execute(db);
+    await expect(inTransaction()).rejects.toMatchObject({ code: '0A000' });
+    expect((await read()).rows).toEqual([{ id: 1, name: 'one', colour: 'red', size: 7 }]);
+    // …and the caller's retry reads the new shape.
+    expect(await inTransaction()).toEqual([{ id: 1, name: 'uno', colour: 'red', size: 7 }]);
+  });
+
+  it('an insert naming a partial unique index by a predicate with a parameter works past the generic plan', async () => {
+    const { db, pool } = await setup(1);
+    await sql`create table tickets (id serial primary key, owner int not null, status text not null)`.execute(
+      db,
+    );
+    await sql`create unique index one_open on tickets (owner) where status <> 'CLOSED'`.execute(db);
+    const open = (owner: number) =>
+      pool.query(
+        'insert into tickets (owner, status) values ($1, $2) on conflict (owner) where status <> $3 do nothing returning id',
+        [owner, 'OPEN', 'CLOSED'],
+      );
+    // PostgreSQL tries a generic plan from the sixth execution of a prepared statement on.
+    for (let owner = 1; owner <= 8; owner++) {
+      expect((await open(owner)).rowCount).toBe(1);
+      expect((await open(owner)).rowCount).toBe(0);
+    }
+  });
+
+  it('holds at most MAX_NAMED_TEXTS statements per connection; texts past that run unnamed', async () => {
+    const { db } = await setup(1);
+    await db.transaction().execute(async (trx) => {
+      for (let n = 0; n < MAX_NAMED_TEXTS + 20; n++) {
+        const { rows } = await sql<{ v: number }>`select ${n}::int + ${sql.lit(n)} as v`.execute(trx);
+        expect(rows[0]?.v).toBe(2 * n);
+      }
+      const held = await preparedOn(trx);
+      expect(held.length).toBeLessThanOrEqual(MAX_NAMED_TEXTS);
+      expect(held.length).toBeGreaterThan(MAX_NAMED_TEXTS - 20);
+    });
+  });
+});
