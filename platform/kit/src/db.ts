@@ -13,7 +13,7 @@ import {
   type Updateable,
 } from 'kysely';
 import pg from 'pg';
-import { PreparingClient } from './prepared-statements.ts';
+import { preparingClient } from './prepared-statements.ts';
 import { recordQueryTime } from './tracing.ts';
 
 export {
@@ -78,7 +78,7 @@ export function openDatabase<DB>(url: string, options: DatabaseOptions = {}): Da
   // An idle connection is closed after 10 s (pg's default): each is a PostgreSQL backend of 2–4 MB,
   // and under load connections are never idle that long, so this costs no reconnects there.
   const pool = new pg.Pool({
-    Client: options.preparedStatements === false ? pg.Client : PreparingClient,
+    Client: options.preparedStatements === false ? pg.Client : preparingClient(),
     connectionString: url,
     max: options.max ?? 8,
     idleTimeoutMillis: 10_000,

@@ -7,13 +7,12 @@ import pg from 'pg';
  * change 26). The answer is the same: the text, the parameters and the protocol (extended, as for any
  * statement with parameters) are unchanged; only the Parse is skipped after the first time.
  *
- * A text gets a name the first time it is seen, up to `MAX_NAMED_TEXTS` texts per process; texts past
- * that (such as `in (…)` lists of many lengths) run unnamed, as before, so neither this process nor a
- * PostgreSQL backend holds an unbounded set of statements.
+ * A text gets a name the first time a pool sees it, up to `MAX_NAMED_TEXTS` texts per pool (one per
+ * service, also when several share a process); texts past that (such as `in (…)` lists of many
+ * lengths) run unnamed, as before, so neither the pool nor a PostgreSQL backend holds an unbounded
+ * set of statements.
  */
 export const MAX_NAMED_TEXTS = 400;
-
-const names = new Map<string, string>();
 
 /**
  * `on conflict (…) where <predicate>` names a partial unique index by its predicate. PostgreSQL
@@ -23,13 +22,28 @@ const names = new Map<string, string>();
  */
 const PARAMETER_IN_ARBITER = /\bon conflict\s*\([^)]*\)\s*where\b(?:(?!\bdo\b)[\s\S])*\$\d/i;
 
-/** The statement name for a text, or undefined when the process already named its share of texts. */
-export function statementName(text: string): string | undefined {
-  const known = names.get(text);
-  if (known !== undefined || names.size >= MAX_NAMED_TEXTS || PARAMETER_IN_ARBITER.test(text)) return known;
-  const name = `sagamart_${names.size + 1}`;
-  names.set(text, name);
-  return name;
+/** The statement names of one pool's connections. */
+class StatementNames {
+  private readonly names = new Map<string, string>();
+
+  /** The name for a text, or undefined when it runs unnamed. */
+  nameFor(text: string): string | undefined {
+    const known = this.names.get(text);
+    if (known !== undefined || this.names.size >= MAX_NAMED_TEXTS || PARAMETER_IN_ARBITER.test(text)) {
+      return known;
+    }
+    const name = `sagamart_${this.names.size + 1}`;
+    this.names.set(text, name);
+    return name;
+  }
+}
+
+/** The client class for one pool (pg's `Client` option): its connections share the pool's names. */
+export function preparingClient(): typeof pg.Client {
+  const names = new StatementNames();
+  return class extends PreparingClient {
+    protected override readonly names = names;
+  };
 }
 
 /**
@@ -45,7 +59,8 @@ type Callback = (error: Error | null, result?: pg.QueryResult) => void;
 type AnyQuery = (...args: unknown[]) => unknown;
 
 /** A pg client that prepares each parameterised statement once per connection (see above). */
-export class PreparingClient extends pg.Client {
+abstract class PreparingClient extends pg.Client {
+  protected abstract readonly names: StatementNames;
   /** The server's transaction status at the last ReadyForQuery: I idle, T in a transaction, E failed. */
   private transactionStatus = 'I';
   /** Statements this connection prepared again under a new name after their plan went stale. */
@@ -63,7 +78,7 @@ export class PreparingClient extends pg.Client {
   override query(...args: any[]): any {
     const [text, values, callback] = args as unknown[];
     const shared = typeof text === 'string' && Array.isArray(values) && values.length > 0;
-    const name = shared ? statementName(text) : undefined;
+    const name = shared ? this.names.nameFor(text as string) : undefined;
     if (name === undefined) return (super.query as AnyQuery)(...args);
     const answer = this.prepared(name, text as string, values as unknown[]);
     if (typeof callback !== 'function') return answer;

@@ -112,7 +112,7 @@ describe('prepared statements', () => {
     }
   });
 
-  it('holds at most MAX_NAMED_TEXTS statements per connection; texts past that run unnamed', async () => {
+  it('holds at most MAX_NAMED_TEXTS statements per pool; texts past that run unnamed; another pool has its own', async () => {
     const { db } = await setup(1);
     await db.transaction().execute(async (trx) => {
       for (let n = 0; n < MAX_NAMED_TEXTS + 20; n++) {
@@ -122,6 +122,12 @@ describe('prepared statements', () => {
       const held = await preparedOn(trx);
       expect(held.length).toBeLessThanOrEqual(MAX_NAMED_TEXTS);
       expect(held.length).toBeGreaterThan(MAX_NAMED_TEXTS - 20);
+    });
+    // A second service in the same process (--in-process) prepares its statements as before.
+    const other = await setup(1);
+    await other.db.transaction().execute(async (trx) => {
+      await sql`select ${1}::int + ${sql.lit(MAX_NAMED_TEXTS + 5)} as v`.execute(trx);
+      expect(await preparedOn(trx)).toHaveLength(1);
     });
   });
 });

@@ -1,7 +1,7 @@
 import type { Topology } from '@sagamart/contracts';
 import pg from 'pg';
 import { databaseUrl, ensureDatabase } from '../db.ts';
-import { PreparingClient } from '../prepared-statements.ts';
+import { preparingClient } from '../prepared-statements.ts';
 import type {
   ConsumeOptions,
   DeliveredMessage,
@@ -97,7 +97,7 @@ export class PostgresTransport implements Transport {
     // alone at idle and closes its connections after pg's 10 s: one PostgreSQL backend less per
     // process, without starting one at every poll (docs/performance.md, changes 19 and 23).
     this.pool = new pg.Pool({
-      Client: options.preparedStatements === false ? pg.Client : PreparingClient,
+      Client: options.preparedStatements === false ? pg.Client : preparingClient(),
       connectionString: options.url,
       max: options.poolSize ?? 4,
       idleTimeoutMillis: options.idleConnectionMs ?? 10_000,
