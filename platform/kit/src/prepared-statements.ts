@@ -96,8 +96,9 @@ abstract class PreparingClient extends pg.Client {
         text,
         values,
       }) as Promise<pg.QueryResult>;
-    // Nothing queued ahead and no transaction open: the statement is a transaction of its own.
-    const alone = this.transactionStatus === 'I' && !this.busy();
+    // No transaction open: the statement is a transaction of its own. (Kysely and pg's pool never
+    // queue a second statement on a client; the statement did not run, so running it again is safe.)
+    const alone = this.transactionStatus === 'I';
     try {
       return await run();
     } catch (error) {
@@ -109,10 +110,5 @@ abstract class PreparingClient extends pg.Client {
       if (!alone) throw error;
       return run();
     }
-  }
-
-  private busy(): boolean {
-    const state = this as unknown as { _activeQuery?: unknown; _queryQueue?: unknown[] };
-    return Boolean(state._activeQuery) || (state._queryQueue?.length ?? 0) > 0;
   }
 }
