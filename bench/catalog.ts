@@ -2,7 +2,7 @@
  * Catalog bench: 10,000 products (plus the demo seed), then search and product-detail requests per
  * second and p99 latency through the gateway and directly against catalog-service, in the same run.
  *
- * Each service runs in its own process (bench/service-process.ts) on one PostgreSQL (embedded, or
+ * Each service runs in its own process (bench/services-process.ts) on one PostgreSQL (embedded, or
  * DATABASE_URL), with static discovery. Products are bulk-inserted through product-service's own
  * loader (same rules, no events) and the catalog is then rebuilt from product-service's full-sync API.
  * The gateway's rate limit is lifted for the run: the bench measures routing cost, not the limiter.

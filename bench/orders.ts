@@ -7,8 +7,11 @@
  * Where the cost is: CPU ms per order of each service process and of PostgreSQL (/proc, all of it
  * and above the process's idle rate), and PostgreSQL commits per order in each database.
  *
- * Each service runs in its own process with static discovery, on ports the OS picks. Knobs:
- * BENCH_ORDERS (300), BENCH_ORDER_CONCURRENCY (16), BENCH_ORDER_MODES (embedded,rabbitmq),
+ * Each service runs in its own process with static discovery, on ports the OS picks; the in-process
+ * mode runs the same services in one process (as `npm start -- --in-process` does) on the same
+ * embedded server, so the two compare in one run. Knobs: BENCH_ORDERS (300),
+ * BENCH_ORDER_CONCURRENCY (16), BENCH_ORDER_WARMUP (200 unmeasured orders first),
+ * BENCH_ORDER_MODES (embedded,in-process,rabbitmq),
  * BENCH_PG_STATEMENTS=1 (statements per order), BENCH_CPU_PROF_DIR (CPU profiles, support.ts),
  * DATABASE_URL / AMQP_URL for the real-infrastructure run (defaults 127.0.0.1:5432 and :5672;
  * skipped when they do not answer).
@@ -30,6 +33,7 @@ import {
   reachable,
   signedIn,
   startService,
+  startServicesTogether,
   stopService,
 } from './support.ts';
 
@@ -178,8 +182,16 @@ export async function orderLoad(
     }
   };
 
-  // Warm-up (not measured): connections, JIT, caches.
-  await Promise.all(Array.from({ length: concurrency }, (_, i) => placeAndPay(i).catch(() => 0)));
+  // Warm-up (not measured): connections, caches, and V8's optimised code, which takes a few hundred
+  // orders to settle (measured with 16 orders of warm-up, the first 300 cost about half as much CPU
+  // again as later ones: docs/performance.md, change 27).
+  const warmup = Number(process.env.BENCH_ORDER_WARMUP ?? 200);
+  let warmed = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (warmed < Math.max(warmup, concurrency)) await placeAndPay(warmed++).catch(() => 0);
+    }),
+  );
   for (const leg of Object.values(legs)) leg.length = 0;
   await beforeMeasured?.();
 
@@ -219,7 +231,13 @@ async function startCounters(
     await admin.query('create extension if not exists pg_stat_statements');
     await admin.query('select pg_stat_statements_reset()');
   }
-  const pids = children.map((c) => [c.name, c.process.pid] as const);
+  // Services that share a process (the in-process mode) are one row.
+  const byPid = new Map<number | undefined, Child[]>();
+  for (const c of children) byPid.set(c.process.pid, [...(byPid.get(c.process.pid) ?? []), c]);
+  const pids = [...byPid].map(
+    ([pid, shared]) =>
+      [shared.length > 1 ? `${shared.length} services in one process` : shared[0]!.name, pid] as const,
+  );
   const cpuBefore = new Map(pids.map(([name, pid]) => [name, cpuMs(pid)]));
   const benchBefore = process.cpuUsage();
   const postgresBefore = postmaster ? postgresServerCpuMs(postmaster) : 0;
@@ -311,6 +329,8 @@ async function runMode(
   amqpUrl: string | undefined,
   /** The embedded server's postmaster (its whole CPU is the run's); none on a shared server. */
   postmaster: number | undefined,
+  /** Every service in one process (`npm start -- --in-process`), not one process each. */
+  together = false,
 ): Promise<ModeResult> {
   const orders = Number(process.env.BENCH_ORDERS ?? 300);
   const concurrency = Number(process.env.BENCH_ORDER_CONCURRENCY ?? 16);
@@ -335,14 +355,23 @@ async function runMode(
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
   try {
-    for (const [service, extra] of [
+    const services: Array<[string, ConfigTree]> = [
       ['mock-pg', {}],
       ['product-service', { product: { seed: { enabled: false } } }],
       ['promotion-service', {}],
       ['payment-service', {}],
       ['order-service', { orders: { placeWaitMs: 5_000 } }],
-    ] as Array<[string, ConfigTree]>) {
-      children.push({ ...(await startService(service, config(service, extra))), name: service });
+    ];
+    if (together) {
+      // The host gives each the static discovery of those started before it.
+      children.push(
+        ...(await startServicesTogether(
+          services.map(([service, extra]) => [service, config(service, extra)]),
+        )),
+      );
+    } else {
+      for (const [service, extra] of services)
+        children.push({ ...(await startService(service, config(service, extra))), name: service });
     }
     const url = (name: string) => children.find((c) => c.name === name)!.url;
 
@@ -396,8 +425,8 @@ export async function runOrderBench(): Promise<void> {
   const log = (line: string) => console.log(line);
   const results: ModeResult[] = [];
 
-  // BENCH_ORDER_MODES=embedded (or rabbitmq) runs one mode only, e.g. to profile it.
-  const modes = (process.env.BENCH_ORDER_MODES ?? 'embedded,rabbitmq').split(',');
+  // BENCH_ORDER_MODES=embedded (or in-process, or rabbitmq) runs one mode only, e.g. to profile it.
+  const modes = (process.env.BENCH_ORDER_MODES ?? 'embedded,in-process,rabbitmq').split(',');
   const dir = await mkdtemp(join(tmpdir(), 'sagamart-bench-orders-'));
   const embedded = await startEmbeddedPostgres({
     dir,
@@ -406,15 +435,19 @@ export async function runOrderBench(): Promise<void> {
     flags: statementCounts ? ['-c', 'shared_preload_libraries=pg_stat_statements'] : [],
   });
   try {
-    log('embedded default: embedded PostgreSQL, PostgreSQL queue…');
-    results.push(
-      await runMode(
-        'embedded (PostgreSQL queue)',
-        `${embedded.url}/postgres`,
-        undefined,
-        postmasterBelow(process.pid),
-      ),
-    );
+    const postmaster = postmasterBelow(process.pid);
+    if (modes.includes('embedded')) {
+      log('embedded default: embedded PostgreSQL, PostgreSQL queue…');
+      results.push(
+        await runMode('embedded (PostgreSQL queue)', `${embedded.url}/postgres`, undefined, postmaster),
+      );
+    }
+    if (modes.includes('in-process')) {
+      log('embedded, every service in one process (--in-process)…');
+      results.push(
+        await runMode('embedded, one process', `${embedded.url}/postgres`, undefined, postmaster, true),
+      );
+    }
   } finally {
     await embedded.stop();
   }
@@ -467,11 +500,11 @@ export async function runOrderBench(): Promise<void> {
           .padEnd(34)} ${n.toFixed(1).padStart(7)}`,
       );
   }
-  if (results.length === 2) {
-    const [a, b] = results as [ModeResult, ModeResult];
+  const [first, ...others] = results;
+  if (first && others.length) log('');
+  for (const r of others)
     log(
-      `\n${b.mode} vs ${a.mode}: ${(b.ordersPerSecond / a.ordersPerSecond).toFixed(2)}× the orders/s, p99 ${(b.p99 / a.p99).toFixed(2)}×`,
+      `${r.mode} vs ${first!.mode}: ${(r.ordersPerSecond / first!.ordersPerSecond).toFixed(2)}× the orders/s, p99 ${(r.p99 / first!.p99).toFixed(2)}×`,
     );
-  }
   if (results.some((r) => r.failed > 0)) process.exitCode = 1;
 }

@@ -55,34 +55,50 @@ const profileArgs = (name: string) =>
     ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.BENCH_CPU_PROF_DIR, name)}`]
     : [];
 
-/** Starts one service in its own process (bench/service-process.ts) with the given config. */
-export function startService(name: string, config: ConfigTree): Promise<Child> {
-  const child = fork(join(root, 'bench', 'service-process.ts'), [servicePath(name)], {
-    execArgv: ['--import', 'tsx', ...profileArgs(name)],
+/** Starts one service in its own process (bench/services-process.ts) with the given config. */
+export async function startService(name: string, config: ConfigTree): Promise<Child> {
+  const [child] = await forkServices(name, [[name, config]]);
+  return child!;
+}
+
+/**
+ * Starts several services in one process, in order, as `npm start -- --in-process` composes them:
+ * one Child each, all sharing that process (its CPU profiles go to <dir>/services-together).
+ */
+export function startServicesTogether(services: Array<[name: string, config: ConfigTree]>): Promise<Child[]> {
+  return forkServices('services-together', services);
+}
+
+function forkServices(label: string, services: Array<[name: string, config: ConfigTree]>): Promise<Child[]> {
+  const entries = services.map(([name, config]) => [name, servicePath(name), config]);
+  const child = fork(join(root, 'bench', 'services-process.ts'), [], {
+    execArgv: ['--import', 'tsx', ...profileArgs(label)],
     env: {
       ...process.env,
-      BENCH_SERVICE_CONFIG: JSON.stringify(config),
+      BENCH_SERVICES_CONFIG: JSON.stringify(entries),
       SAGAMART_DEPLOYMENT_SECRET: deploymentSecret,
       LOG_LEVEL: 'warn',
     },
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${name} did not start within 120 s`)), 120_000);
-    child.on('message', (message: { type?: string; url?: string; error?: string }) => {
+    const timer = setTimeout(() => reject(new Error(`${label} did not start within 120 s`)), 120_000);
+    child.on('message', (message: { type?: string; urls?: Record<string, string>; error?: string }) => {
       clearTimeout(timer);
-      if (message.type === 'ready' && message.url) resolve({ name, url: message.url, process: child });
-      else reject(new Error(`${name} failed to start: ${message.error}`));
+      if (message.type === 'ready' && message.urls)
+        resolve(services.map(([name]) => ({ name, url: message.urls![name]!, process: child })));
+      else reject(new Error(`${label} failed to start: ${message.error}`));
     });
     child.on('exit', (code) => {
       clearTimeout(timer);
-      reject(new Error(`${name} exited with code ${code} before it was ready`));
+      reject(new Error(`${label} exited with code ${code} before it was ready`));
     });
   });
 }
 
 export async function stopService(child: Child): Promise<void> {
-  if (child.process.exitCode !== null) return;
+  // Gone already (several Childs may share one process).
+  if (child.process.exitCode !== null || child.process.signalCode !== null) return;
   const exited = new Promise((resolve) => child.process.once('exit', resolve));
   child.process.kill('SIGTERM');
   const timer = setTimeout(() => child.process.kill('SIGKILL'), 15_000);

@@ -32,6 +32,11 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 /** A timestamp from a JSON row (PostgreSQL's ISO form, microseconds cut to milliseconds as for a Date column). */
 const isoJson = (t: string | null) => (t ? new Date(t).toISOString() : null);
 const refColumn = (ref: string) => (ORDER_NUMBER_PATTERN.test(ref) ? 'order_number' : 'id');
+const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The order id a reference names, as the service writes it (lowercase); undefined for a number. */
+export const orderIdOf = (ref: string): string | undefined =>
+  UUID_PATTERN.test(ref) ? ref.toLowerCase() : undefined;
 
 type TimelineRow = Selectable<OrderDb['order_timeline']>;
 type PaymentRow = Selectable<OrderDb['order_payments']>;

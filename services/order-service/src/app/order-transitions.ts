@@ -10,6 +10,7 @@ import { transition } from '../domain/order-status.ts';
 import { afterCancel, isTransient, type SagaPhase, type SagaState } from '../domain/saga.ts';
 import {
   alongside,
+  type ItemRow,
   json,
   loadItems,
   type OrderRow,
@@ -34,17 +35,22 @@ export class OrderTransitions {
 
   /**
    * Saves the saga's next state; entering a phase updates the order (and publishes) as it implies.
-   * With a lease (the saga runner going on to the next step), a transient saga's lease is renewed for its owner.
    */
   async advance(
     trx: Trx,
     order: OrderRow,
     saga: SagaRow,
     next: SagaState,
-    lease?: { owner: string; ms: number },
-    /** Rows the caller writes with this change (a saga-log entry): in the same statement. */
-    writes: readonly SideWrite[] = [],
+    options: {
+      /** The saga runner going on to the next step: a transient saga's lease renewed for its owner. */
+      lease?: { owner: string; ms: number } | undefined;
+      /** Rows the caller writes with this change (a saga-log entry): in the same statement. */
+      writes?: readonly SideWrite[];
+      /** The order's lines, when the caller has them (they never change after placement): not read again. */
+      items?: ItemRow[] | undefined;
+    } = {},
   ): Promise<OrderRow> {
+    const { lease, writes = [], items } = options;
     const entering = next.phase !== saga.phase;
     const leased = isTransient(next.phase);
     const leaseChange = !leased
@@ -77,7 +83,7 @@ export class OrderTransitions {
       await writeAll(trx, [...writes, sagaWrite]);
       return order;
     }
-    return this.enter(trx, order, next.phase, [...writes, sagaWrite]);
+    return this.enter(trx, order, next.phase, [...writes, sagaWrite], items);
   }
 
   /**
@@ -124,6 +130,7 @@ export class OrderTransitions {
     order: OrderRow,
     phase: SagaPhase,
     writes: readonly SideWrite[],
+    items: ItemRow[] | undefined,
   ): Promise<OrderRow> {
     switch (phase) {
       case 'AWAITING_PAYMENT': {
@@ -147,7 +154,11 @@ export class OrderTransitions {
           ...writes,
           timelineRow(order.id, 'PAID', 'PAID'),
         ]);
-        await this.ctx.publish(trx, OrderPaid, await this.paidPayload(trx, paid));
+        await this.ctx.publish(
+          trx,
+          OrderPaid,
+          this.paidPayload(paid, items ?? (await loadItems(trx, paid.id))),
+        );
         return paid;
       }
       case 'COMPENSATED':
@@ -160,8 +171,7 @@ export class OrderTransitions {
   }
 
   /** order.paid: what shipping and the after-sale flow need, so nobody reads this service's tables. */
-  private async paidPayload(trx: Trx, paid: OrderRow): Promise<OrderPaidPayload> {
-    const items = await loadItems(trx, paid.id);
+  private paidPayload(paid: OrderRow, items: readonly ItemRow[]): OrderPaidPayload {
     return {
       ...this.ref(paid),
       payableAmount: paid.payable_amount,

@@ -295,18 +295,27 @@ export class SagaRunner {
           const next = action ? afterSuccess(state, amounts) : settle(state, amounts);
           // Waiting (for payment) or over: nothing to claim. A change that makes it transient again kicks it.
           if (!isTransient(next.phase)) {
-            await this.transitions.advance(trx, order, saga, next, undefined, log);
+            await this.transitions.advance(trx, order, saga, next, { writes: log, items: claimed.items });
             return 'idle';
           }
           if (saga.lease_owner !== null && saga.lease_owner !== this.ctx.instanceId) {
             // Another instance took the lease after ours ran out: claim (or not) as usual.
-            await this.transitions.advance(trx, order, saga, next, undefined, log);
+            await this.transitions.advance(trx, order, saga, next, { writes: log, items: claimed.items });
             return 'next';
           }
           const lease = { owner: this.ctx.instanceId, ms: this.leaseMs };
-          const advanced = await this.transitions.advance(trx, order, saga, next, lease, log);
+          const advanced = await this.transitions.advance(trx, order, saga, next, {
+            lease,
+            writes: log,
+            items: claimed.items,
+          });
           return {
-            claimed: { saga: { version: saga.version + 1, attempts: 0 }, state: next, order: advanced },
+            claimed: {
+              saga: { version: saga.version + 1, attempts: 0 },
+              state: next,
+              order: advanced,
+              ...(claimed.items ? { items: claimed.items } : {}),
+            },
           };
         }
         case 'refused': {

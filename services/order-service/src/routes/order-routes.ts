@@ -1,5 +1,6 @@
 import { notFound, PageSchema, requireIdentity, type ServiceApp, type ServiceContext } from '@sagamart/kit';
 import { orderModule } from '../app/module.ts';
+import { orderIdOf } from '../app/order-reads.ts';
 import type { OrderDb } from '../infra/schema.ts';
 import {
   IdempotencyHeaders,
@@ -89,18 +90,20 @@ export function registerOrderRoutes(app: ServiceApp, ctx: ServiceContext<OrderDb
     },
     async (req, reply) => {
       const viewer = { userId: requireIdentity(req).userId };
-      const order = await reads.detail(req.params.id, viewer);
       const { whileStatus, waitMs = 4_000 } = req.query;
-      if (whileStatus === undefined || order.status !== whileStatus || waitMs === 0) return order;
+      if (whileStatus === undefined || waitMs === 0) return reads.detail(req.params.id, viewer);
       // The shopper gave up (the connection closed before the answer): stop waiting.
       const left = new AbortController();
       reply.raw.once('close', () => left.abort());
-      return changes.readUntil(
-        order.orderId,
-        () => reads.detail(order.orderId, viewer),
-        (current) => current.status !== whileStatus,
-        { waitMs, recheckMs: ctx.config.number('orders.detailRecheckMs'), signal: left.signal },
-      );
+      const wait = { waitMs, recheckMs: ctx.config.number('orders.detailRecheckMs'), signal: left.signal };
+      const done = (current: { status: string }) => current.status !== whileStatus;
+      // Changes are announced by order id: asked by id, the wait listens before its first read (one
+      // read fewer); asked by number, a first read finds the id to listen on.
+      const orderId = orderIdOf(req.params.id);
+      if (orderId) return changes.readUntil(orderId, () => reads.detail(orderId, viewer), done, wait);
+      const order = await reads.detail(req.params.id, viewer);
+      if (done(order)) return order;
+      return changes.readUntil(order.orderId, () => reads.detail(order.orderId, viewer), done, wait);
     },
   );
 
