@@ -32,11 +32,10 @@ const iso = (d: Date | null) => (d ? d.toISOString() : null);
 /** A timestamp from a JSON row (PostgreSQL's ISO form, microseconds cut to milliseconds as for a Date column). */
 const isoJson = (t: string | null) => (t ? new Date(t).toISOString() : null);
 const refColumn = (ref: string) => (ORDER_NUMBER_PATTERN.test(ref) ? 'order_number' : 'id');
-const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const ORDER_ID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-/** The order id a reference names, as the service writes it (lowercase); undefined for a number. */
-export const orderIdOf = (ref: string): string | undefined =>
-  UUID_PATTERN.test(ref) ? ref.toLowerCase() : undefined;
+/** The reference when it is an order id as this service writes them (a lowercase UUID), else undefined. */
+export const orderIdOf = (ref: string): string | undefined => (ORDER_ID_PATTERN.test(ref) ? ref : undefined);
 
 type TimelineRow = Selectable<OrderDb['order_timeline']>;
 type PaymentRow = Selectable<OrderDb['order_payments']>;
