@@ -183,8 +183,8 @@ export async function orderLoad(
   };
 
   // Warm-up (not measured): connections, caches, and V8's optimised code, which takes a few hundred
-  // orders to settle (measured with 16 orders of warm-up, the first 300 cost about half as much CPU
-  // again as later ones: docs/performance.md, change 27).
+  // orders to settle (after 16 orders of warm-up, the next 300 cost about a quarter more CPU than
+  // those after 300: docs/performance.md, change 27).
   const warmup = Number(process.env.BENCH_ORDER_WARMUP ?? 200);
   let warmed = 0;
   await Promise.all(

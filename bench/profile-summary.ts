@@ -1,7 +1,12 @@
 /**
  * Summarises a V8 CPU profile (.cpuprofile, from `node --cpu-prof` or BENCH_CPU_PROF_DIR): where the
  * samples are, by package (self time) and by function (self and inclusive time), to read a profile
- * without a browser. Usage: node --import tsx bench/profile-summary.ts <file.cpuprofile> [top=25]
+ * without a browser. Usage: node --import tsx bench/profile-summary.ts <file.cpuprofile> [top=25] [--on-cpu]
+ *
+ * Each sample counts for the time since the previous one, so a thread descheduled in the middle of
+ * a system call (a socket write that wakes the reader, on a busy machine) shows that wait as the
+ * call's time. --on-cpu counts each sample for at most the usual interval (the median), which is
+ * closer to the CPU spent.
  */
 import { readFileSync } from 'node:fs';
 
@@ -16,10 +21,14 @@ interface Profile {
   timeDeltas: number[];
 }
 
-const [file, topArg] = process.argv.slice(2);
-if (!file) throw new Error('usage: profile-summary.ts <file.cpuprofile> [top]');
+const args = process.argv.slice(2);
+const onCpu = args.includes('--on-cpu');
+const [file, topArg] = args.filter((a) => a !== '--on-cpu');
+if (!file) throw new Error('usage: profile-summary.ts <file.cpuprofile> [top] [--on-cpu]');
 const top = Number(topArg ?? 25);
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
+const sortedDeltas = [...profile.timeDeltas].sort((a, b) => a - b);
+const capUs = onCpu ? (sortedDeltas[Math.floor(sortedDeltas.length / 2)] ?? 0) : Number.POSITIVE_INFINITY;
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
@@ -44,7 +53,7 @@ const selfByFunction = new Map<string, number>();
 const inclusive = new Map<string, number>();
 let totalMs = 0;
 profile.samples.forEach((id, i) => {
-  const ms = (profile.timeDeltas[i] ?? 0) / 1000;
+  const ms = Math.min(profile.timeDeltas[i] ?? 0, capUs) / 1000;
   const node = byId.get(id)!;
   totalMs += ms;
   const o = owner(node.callFrame.url, node.callFrame.functionName);
