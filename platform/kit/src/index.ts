@@ -3,6 +3,7 @@
  * documented there is internal and not exported. Domain code imports `@sagamart/kit/pure` instead.
  */
 
+export { afterCommit } from './after-commit.ts';
 export { ChangeWaiters } from './change-waiters.ts';
 export { Config } from './config.ts';
 export {

@@ -32,10 +32,14 @@ export function repeatEvery(intervalMs: () => number, run: () => Promise<void>):
   };
 }
 
-/** A background loop that sleeps while it knows of no work; `wake` runs it at once. */
+/** A background loop that sleeps while it knows of no work; `wake` runs it when work comes due. */
 export interface IdleLoop extends Periodic {
-  /** Work has appeared (an event, a hint): run now, or right after the pass in progress. */
-  wake(): void;
+  /**
+   * Work has appeared that comes due in `dueInMs` (0: now): the next pass runs no later than then,
+   * right after the pass in progress at the soonest. A wake for later than the pass already
+   * planned changes nothing, so waking once per written row stays cheap under load.
+   */
+  wake(dueInMs?: number): void;
 }
 
 export interface IdleLoopOptions {
@@ -52,17 +56,22 @@ export interface IdleLoopOptions {
 
 /**
  * Runs `run` in a loop that follows the work: at `busyMs` while there is some, until the next known
- * due time when there is one, `idleMs` when there is none, and at once on `wake()`. Every source of
- * new work must wake it or be a due time a pass can see: otherwise that work waits up to idleMs.
+ * due time when there is one, `idleMs` when there is none, and by the due time a `wake` names. Every
+ * source of new work must wake it or be a due time a pass can see: otherwise that work waits up to
+ * idleMs.
  */
 export function repeatWhileBusy(options: IdleLoopOptions): IdleLoop {
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
-  let wokenWhileRunning = false;
+  /** When the planned pass runs (performance.now()). */
+  let plannedAt = Number.POSITIVE_INFINITY;
+  /** The earliest due time a wake named while a pass ran: the pass after it runs no later. */
+  let wokenFor = Number.POSITIVE_INFINITY;
   const pass = () => {
     clearTimeout(timer);
-    wokenWhileRunning = false;
+    plannedAt = Number.POSITIVE_INFINITY;
+    wokenFor = Number.POSITIVE_INFINITY;
     running = options
       .run()
       .then(
@@ -71,23 +80,26 @@ export function repeatWhileBusy(options: IdleLoopOptions): IdleLoop {
       )
       .then((dueMs) => {
         running = undefined;
-        if (wokenWhileRunning) return schedule(0);
         const busy = options.busyMs();
-        schedule(dueMs === undefined ? options.idleMs() : Math.min(Math.max(dueMs, busy), options.idleMs()));
+        const planned =
+          dueMs === undefined ? options.idleMs() : Math.min(Math.max(dueMs, busy), options.idleMs());
+        schedule(Math.min(planned, Math.max(0, wokenFor - performance.now())));
       });
   };
   const schedule = (delayMs: number) => {
     if (stopped) return;
     clearTimeout(timer);
+    plannedAt = performance.now() + delayMs;
     timer = setTimeout(pass, delayMs);
     timer.unref();
   };
   schedule(0);
   return {
-    wake() {
+    wake(dueInMs = 0) {
       if (stopped) return;
-      if (running) wokenWhileRunning = true;
-      else schedule(0);
+      const dueAt = performance.now() + Math.max(0, dueInMs);
+      if (running) wokenFor = Math.min(wokenFor, dueAt);
+      else if (dueAt < plannedAt) schedule(dueAt - performance.now());
     },
     async stop() {
       stopped = true;

@@ -4,6 +4,7 @@ import { topology as declaredTopology, type Topology } from '@sagamart/contracts
 import type { Kysely, Migration, Transaction } from 'kysely';
 import pino, { type Logger } from 'pino';
 import { Type } from 'typebox';
+import { runAfterCommit, trackCommit } from './after-commit.ts';
 import { Config } from './config.ts';
 import { type ConfigTree, mergeConfig } from './config-tree.ts';
 import {
@@ -144,7 +145,7 @@ function kitDefaults(def: ServiceDefinition<any>): ConfigTree {
       fetchMs: 30_000,
     },
     database: { url: '', name: defaultDatabaseName(def.name), poolSize: 8, preparedStatements: true },
-    bus: { database: DEFAULT_BUS_DATABASE, pollMs: 1_000, listenedPollMs: 10_000 },
+    bus: { database: DEFAULT_BUS_DATABASE, pollMs: 1_000, listenedPollMs: 30_000 },
     amqp: { url: '', prefix: '' },
     redis: { url: '' },
     events: { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 30_000, concurrency: 8 },
@@ -442,12 +443,17 @@ class ServiceRuntime<DB> implements Service<DB> {
       async transaction(fn) {
         if (!database) throw new Error(`${runtime.name} has no database`);
         let published = false;
+        let opened: object | undefined;
         const result = await database.db.transaction().execute(async (trx) => {
+          opened = trx;
+          trackCommit(trx);
           const value = await fn(trx);
           published = publishedIn(trx);
           return value;
         });
         if (published) runtime.relay?.committed();
+        if (opened)
+          runAfterCommit(opened, (error) => runtime.log.warn({ err: error }, 'afterCommit callback failed'));
         return result;
       },
       client: (service) => {

@@ -58,4 +58,29 @@ describe('repeatWhileBusy', () => {
     await eventually(() => passes === 2);
     expect(passes).toBe(2);
   });
+
+  it('runs by the due time a wake names, and a wake for later than the planned pass changes nothing', async () => {
+    const started = performance.now();
+    const at: number[] = [];
+    const loop = repeatWhileBusy({
+      busyMs: () => 10,
+      idleMs: () => HOUR,
+      run: async () => {
+        at.push(performance.now() - started);
+        return undefined;
+      },
+    });
+    loops.push(loop);
+    await eventually(() => at.length === 1);
+    // Work due in 150 ms, then work due in an hour: the pass runs once, after about 150 ms.
+    const woken = performance.now() - started;
+    loop.wake(150);
+    loop.wake(HOUR);
+    await eventually(() => at.length === 2);
+    expect(at[1]! - woken).toBeGreaterThanOrEqual(140);
+    // Work due sooner than the planned pass moves it: due now runs at once, not in an hour.
+    loop.wake(HOUR);
+    loop.wake(0);
+    await eventually(() => at.length === 3);
+  });
 });

@@ -239,6 +239,48 @@ export function transportContract(label: string, transportConfig: () => ConfigTr
       expect(rows.map((r) => r.item_id)).toEqual(['crash-1', 'crash-2']);
     });
 
+    it('delivers a broadcast to every instance listening to its channel, and only to them', async () => {
+      const t = setup();
+      const consumer = await t.start(t.consumer);
+      const producer = await t.start(t.producer, { database: { name: t.producerDb } });
+      // Channel names as the platform uses them: dots and dashes (each is a NOTIFY channel or a routing key).
+      const heard: Array<[string, string, unknown]> = [];
+      const listen = (who: string, service: Service<any>, channel: string) =>
+        service.context.transport!.onBroadcast(channel, (payload) => heard.push([who, channel, payload]));
+      const generation = await listen('consumer', consumer, 'read-model.generation');
+      await listen('producer', producer, 'read-model.generation');
+      await listen('producer', producer, 'config.refresh-all');
+
+      await producer.context.transport!.broadcast('read-model.generation', { generation: 7 });
+      await producer.context.transport!.broadcast('config.refresh-all', {});
+      await eventually(async () => (heard.length >= 3 ? true : undefined));
+      // A last broadcast on a channel only the consumer listens to: once it arrives, the ones before
+      // it were delivered or routed, so a copy delivered where no one listens would show here.
+      await listen('consumer', consumer, 'unrelated.channel');
+      await producer.context.transport!.broadcast('unrelated.channel', null);
+      await eventually(async () => (heard.some(([, c]) => c === 'unrelated.channel') ? true : undefined));
+      expect(heard.sort()).toEqual([
+        ['consumer', 'read-model.generation', { generation: 7 }],
+        ['consumer', 'unrelated.channel', null],
+        ['producer', 'config.refresh-all', {}],
+        ['producer', 'read-model.generation', { generation: 7 }],
+      ]);
+
+      // A closed subscription hears nothing more; the instance's other channels still do.
+      await generation.close();
+      await producer.context.transport!.broadcast('read-model.generation', { generation: 8 });
+      await eventually(async () =>
+        heard.some(([w, , p]) => w === 'producer' && (p as { generation?: number })?.generation === 8)
+          ? true
+          : undefined,
+      );
+      await producer.context.transport!.broadcast('unrelated.channel', 'last');
+      await eventually(async () => (heard.some(([, , p]) => p === 'last') ? true : undefined));
+      expect(
+        heard.filter(([w, , p]) => w === 'consumer' && (p as { generation?: number })?.generation === 8),
+      ).toEqual([]);
+    });
+
     it('dead-letters a poison message after N attempts and replays it', async () => {
       const t = setup();
       const consumer = await t.start(t.consumer);

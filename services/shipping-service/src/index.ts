@@ -16,6 +16,7 @@ export default defineService<ShippingDb>({
   refreshable: [
     'shipping.autoDispatch',
     'shipping.autoDispatchDelayMs',
+    'shipping.idleCheckMs',
     'shipping.dispatch',
     'shipping.tracking',
     'shipping.returnWindowDays',

@@ -1,6 +1,7 @@
 import type { EventContract, EventPayload } from '@sagamart/contracts';
 import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
+import { afterCommit, runAfterCommit, trackCommit } from '../after-commit.ts';
 import type { ServiceMetrics } from '../metrics.ts';
 import { extractTraceContext, SpanKind, type Tracing, withSpan } from '../tracing.ts';
 import type { MessagingTables } from './schema.ts';
@@ -117,9 +118,11 @@ export class EventConsumer<DB> {
           await this.deadLetter(message, rejection);
           return { type: 'ack' } as const;
         }
-        const committed: Array<() => void> = [];
+        let opened: object | undefined;
         try {
           const processed = await this.options.db.transaction().execute(async (trx) => {
+            opened = trx;
+            trackCommit(trx);
             const fresh = await (trx as unknown as Kysely<MessagingTables>)
               .insertInto('inbox')
               .values({ message_id: message.id, topic: message.topic })
@@ -133,17 +136,14 @@ export class EventConsumer<DB> {
               attempt: message.attempt,
               headers: message.headers,
               log: log.child({ event: message.topic, messageId: message.id }),
-              afterCommit: (fn) => committed.push(fn),
+              afterCommit: (fn) => afterCommit(trx, fn),
             });
             return true;
           });
-          for (const fn of committed) {
-            try {
-              fn();
-            } catch (error) {
-              log.warn({ err: error, event: message.topic }, 'afterCommit callback failed');
-            }
-          }
+          if (opened)
+            runAfterCommit(opened, (error) =>
+              log.warn({ err: error, event: message.topic }, 'afterCommit callback failed'),
+            );
           metrics.eventsConsumed.inc({ event: message.topic, result: processed ? 'ok' : 'duplicate' });
           return { type: 'ack' } as const;
         } catch (error) {

@@ -73,10 +73,16 @@ export interface OutboxRelayOptions {
   metrics: ServiceMetrics;
   log: Logger;
   batchSize?: number;
-  /** Safety-net poll while the LISTEN connection is up (10 s); 1 s while it is down. */
+  /** Safety-net poll while the LISTEN connection is up (30 s); 1 s while it is down. */
   pollMs?: number;
 }
 
+/**
+ * How often the relay looks without a notification while it listens: a commit of this process kicks
+ * it and every other commit notifies it, so this only bounds a notification lost with a healthy
+ * connection (docs/performance.md, change 28: every look is a wake-up of the process and a backend).
+ */
+const LISTENED_POLL_MS = 30_000;
 /** How often the relay looks without a notification while it cannot listen. */
 const UNLISTENED_POLL_MS = 1_000;
 
@@ -175,7 +181,7 @@ export class OutboxRelay {
       }
       // Every commit in this process kicks the relay and every commit elsewhere notifies it, so the
       // poll only catches a notification lost with the LISTEN connection: rare while it is up.
-      const poll = this.listener ? (this.options.pollMs ?? 10_000) : UNLISTENED_POLL_MS;
+      const poll = this.listener ? (this.options.pollMs ?? LISTENED_POLL_MS) : UNLISTENED_POLL_MS;
       const delay = failures ? Math.min(5_000, 100 * 2 ** failures) : poll;
       timedOut = await new Promise<boolean>((resolve) => {
         if (this.pending || this.stopped) return resolve(false);

@@ -11,13 +11,28 @@ import type {
   Transport,
 } from './transport.ts';
 
-const WAKE_CHANNEL = 'sagamart_bus';
+/**
+ * A queue's wake-ups and a broadcast channel's messages each go out on a NOTIFY channel of their own,
+ * so that a process hears only what it consumes or listens to: at idle, a catalog heartbeat no longer
+ * wakes every service, and under load a publish wakes only its queues' consumers
+ * (docs/performance.md, change 28). PostgreSQL limits a channel name to 63 bytes.
+ */
+const WAKE_PREFIX = 'sagamart_bus.';
+const BROADCAST_PREFIX = 'sagamart_broadcast.';
+const MAX_CHANNEL_BYTES = 63;
+
+function notifyChannel(prefix: string, name: string): string {
+  const channel = prefix + name;
+  if (Buffer.byteLength(channel) > MAX_CHANNEL_BYTES)
+    throw new Error(`${name} is too long for a PostgreSQL notification channel (${channel})`);
+  return channel;
+}
+
 /** The queue's database unless a service's config names another (`bus.database`). */
 export const DEFAULT_BUS_DATABASE = 'sagamart_bus';
 
 /** The LISTEN connection's application_name, so that it can be told apart in pg_stat_activity. */
 export const LISTENER_NAME = 'sagamart-bus-listener';
-const BROADCAST_CHANNEL = 'sagamart_broadcast';
 
 const SCHEMA = `
 create table if not exists bus_bindings (
@@ -47,7 +62,7 @@ export interface PostgresTransportOptions {
   /** Fallback poll while the LISTEN connection is down (1 s): notifications may be lost meanwhile. */
   pollMs?: number;
   /**
-   * Safety-net poll while the LISTEN connection is up (10 s). Every publish notifies at commit, and an
+   * Safety-net poll while the LISTEN connection is up (30 s). Every publish notifies at commit, and an
    * empty claim says when the next delayed message or expired lease comes due, so this poll only
    * bounds how long a consumer waits for a notification lost with a healthy connection.
    */
@@ -81,18 +96,20 @@ export class PostgresTransport implements Transport {
   private readonly broadcastListeners = new Map<string, Set<(payload: unknown) => void>>();
   private closed = false;
   private schemaReady: Promise<void> | undefined;
+  /** The NOTIFY channels to listen to (again after a reconnect), each with its first LISTEN. */
+  private readonly listened = new Map<string, Promise<void>>();
   /** One NOTIFY each, several per round trip. */
-  private readonly broadcasts = new Batcher<string>(async (payloads) => {
-    await this.pool.query('select pg_notify($1, p) from unnest($2::text[]) as p', [
-      BROADCAST_CHANNEL,
-      payloads,
+  private readonly broadcasts = new Batcher<{ channel: string; payload: string }>(async (notes) => {
+    await this.pool.query('select pg_notify(c, p) from unnest($1::text[], $2::text[]) as n(c, p)', [
+      notes.map((n) => n.channel),
+      notes.map((n) => n.payload),
     ]);
   });
 
   constructor(private readonly options: PostgresTransportOptions) {
     this.leaseMs = options.leaseMs ?? 30_000;
     this.pollMs = options.pollMs ?? 1_000;
-    this.listenedPollMs = Math.max(this.pollMs, options.listenedPollMs ?? 10_000);
+    this.listenedPollMs = Math.max(this.pollMs, options.listenedPollMs ?? 30_000);
     // An idle consumer's poll looks on the LISTEN connection first (visibleIn), so the pool is left
     // alone at idle and closes its connections after pg's 10 s: one PostgreSQL backend less per
     // process, without starting one at every poll (docs/performance.md, changes 19 and 23).
@@ -156,7 +173,7 @@ export class PostgresTransport implements Transport {
          from incoming m join bus_bindings b on b.topic = m.topic
          returning queue
        )
-       select pg_notify('${WAKE_CHANNEL}', queue) from (select distinct queue from inserted) q`,
+       select pg_notify('${WAKE_PREFIX}' || queue, '') from (select distinct queue from inserted) q`,
       [
         messages.map((m) => m.id),
         messages.map((m) => m.topic),
@@ -171,7 +188,7 @@ export class PostgresTransport implements Transport {
     await this.pool.query(
       `with inserted as (
          insert into bus_messages (queue, message_id, topic, headers, payload) values ($1, $2, $3, $4, $5) returning queue
-       ) select pg_notify('${WAKE_CHANNEL}', queue) from inserted`,
+       ) select pg_notify('${WAKE_PREFIX}' || queue, '') from inserted`,
       [
         queue,
         message.id,
@@ -183,8 +200,9 @@ export class PostgresTransport implements Transport {
   }
 
   async consume(queue: string, handler: MessageHandler, options: ConsumeOptions): Promise<Subscription> {
+    const channel = notifyChannel(WAKE_PREFIX, queue);
     await this.ensureSchema();
-    await this.ensureListener();
+    await this.listen(channel);
     const inFlight = new Set<Promise<void>>();
     let stopped = false;
     let pendingWake = false;
@@ -363,11 +381,14 @@ export class PostgresTransport implements Transport {
   }
 
   async broadcast(channel: string, payload: unknown): Promise<void> {
-    await this.broadcasts.add(JSON.stringify({ channel, payload }));
+    await this.broadcasts.add({
+      channel: notifyChannel(BROADCAST_PREFIX, channel),
+      payload: JSON.stringify(payload ?? null),
+    });
   }
 
   async onBroadcast(channel: string, listener: (payload: unknown) => void): Promise<Subscription> {
-    await this.ensureListener();
+    await this.listen(notifyChannel(BROADCAST_PREFIX, channel));
     const set = this.broadcastListeners.get(channel) ?? new Set();
     this.broadcastListeners.set(channel, set);
     set.add(listener);
@@ -406,6 +427,27 @@ export class PostgresTransport implements Transport {
     this.wakeups.get(queue)?.delete(fn);
   }
 
+  /**
+   * Listens to `channel` from now on, on this connection and on every one after it; resolves once it
+   * does (a second caller for the channel waits for the same LISTEN).
+   */
+  private async listen(channel: string): Promise<void> {
+    await this.ensureListener();
+    let listening = this.listened.get(channel);
+    if (!listening) {
+      listening = (async () => {
+        try {
+          await this.listener?.query(`listen ${pg.escapeIdentifier(channel)}`);
+        } catch (error) {
+          // The connection was lost: its successor listens to every channel in `listened`.
+          this.onError(error);
+        }
+      })();
+      this.listened.set(channel, listening);
+    }
+    await listening;
+  }
+
   /** One LISTEN connection per transport; it reconnects on loss (consumers poll meanwhile). */
   private ensureListener(): Promise<void> {
     this.listenerReady ??= this.connectListener();
@@ -432,11 +474,12 @@ export class PostgresTransport implements Transport {
     });
     client.on('end', reconnect);
     client.on('notification', (note) => {
-      if (note.channel === WAKE_CHANNEL && note.payload) {
-        for (const wake of this.wakeups.get(note.payload) ?? []) wake();
-      } else if (note.channel === BROADCAST_CHANNEL && note.payload) {
+      if (note.channel.startsWith(WAKE_PREFIX)) {
+        for (const wake of this.wakeups.get(note.channel.slice(WAKE_PREFIX.length)) ?? []) wake();
+      } else if (note.channel.startsWith(BROADCAST_PREFIX) && note.payload !== undefined) {
         try {
-          const { channel, payload } = JSON.parse(note.payload) as { channel: string; payload: unknown };
+          const payload: unknown = JSON.parse(note.payload);
+          const channel = note.channel.slice(BROADCAST_PREFIX.length);
           for (const listener of this.broadcastListeners.get(channel) ?? []) listener(payload);
         } catch (error) {
           this.onError(error);
@@ -446,8 +489,8 @@ export class PostgresTransport implements Transport {
     this.listener = client;
     try {
       await client.connect();
-      await client.query(`listen ${WAKE_CHANNEL}`);
-      await client.query(`listen ${BROADCAST_CHANNEL}`);
+      for (const channel of this.listened.keys())
+        await client.query(`listen ${pg.escapeIdentifier(channel)}`);
       if (this.listener === client) {
         this.listenerUp = true;
         // Messages published while no one listened were not announced: look now.

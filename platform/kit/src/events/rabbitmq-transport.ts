@@ -12,7 +12,8 @@ import {
 
 const EVENTS_EXCHANGE = 'sagamart.events';
 const DEAD_LETTER_EXCHANGE = 'sagamart.dlx';
-const BROADCAST_EXCHANGE = 'sagamart.broadcast';
+/** Direct, keyed by channel: an instance gets only the channels it listens to (was the fanout `sagamart.broadcast`). */
+const BROADCAST_EXCHANGE = 'sagamart.broadcasts';
 /** Quorum queues count deliveries; a message that keeps crashing its consumer is dead-lettered by the broker. */
 const DELIVERY_LIMIT = 50;
 
@@ -100,7 +101,7 @@ export class RabbitTransport implements Transport {
       maxAttempts: 3,
       exchanges: [
         { exchange: this.events, type: 'topic', durable: true },
-        { exchange: this.broadcasts, type: 'fanout', durable: true },
+        { exchange: this.broadcasts, type: 'direct', durable: true },
       ],
     });
   }
@@ -231,7 +232,7 @@ export class RabbitTransport implements Transport {
   }
 
   async broadcast(channel: string, payload: unknown): Promise<void> {
-    await this.publisher.send({ exchange: this.broadcasts, routingKey: '' }, { channel, payload });
+    await this.publisher.send({ exchange: this.broadcasts, routingKey: channel }, { channel, payload });
   }
 
   async onBroadcast(channel: string, listener: (payload: unknown) => void): Promise<Subscription> {
@@ -240,8 +241,8 @@ export class RabbitTransport implements Transport {
       {
         queue: '',
         queueOptions: { exclusive: true, autoDelete: true },
-        exchanges: [{ exchange: this.broadcasts, type: 'fanout', durable: true }],
-        queueBindings: [{ exchange: this.broadcasts, routingKey: '' }],
+        exchanges: [{ exchange: this.broadcasts, type: 'direct', durable: true }],
+        queueBindings: [{ exchange: this.broadcasts, routingKey: channel }],
         noAck: true,
       },
       (raw) => {

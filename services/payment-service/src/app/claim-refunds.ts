@@ -3,6 +3,7 @@ import type { MessagingTables, Selectable, ServiceContext, Transaction } from '@
 import { retryDelayMs } from '../domain/payment-rules.ts';
 import type { PgClient } from '../infra/pg-client.ts';
 import type { PaymentDb } from '../infra/schema.ts';
+import type { ReconcileSignal } from './reconcile-signal.ts';
 import type { PaymentSettings } from './settings.ts';
 
 export type ClaimRefundRow = Selectable<PaymentDb['claim_refunds']>;
@@ -20,6 +21,7 @@ export class ClaimRefunds {
     private readonly ctx: ServiceContext<PaymentDb>,
     private readonly pg: PgClient,
     private readonly settings: () => PaymentSettings,
+    private readonly signal: ReconcileSignal,
   ) {}
 
   /** Records the refund a completed return asks for (nothing when it asks for none); idempotent by claim. */
@@ -55,6 +57,7 @@ export class ClaimRefunds {
       .onConflict((oc) => oc.column('claim_id').doNothing())
       .returning('claim_id')
       .executeTakeFirst();
+    if (inserted) this.signal.dueWritten(trx, new Date());
     return inserted !== undefined;
   }
 
@@ -93,15 +96,13 @@ export class ClaimRefunds {
               ? `${answer.code}: ${answer.message}`
               : answer.reason;
         this.ctx.log.warn({ claimId, reason, attempts }, 'claim refund not done yet');
+        const dueAt = new Date(now.getTime() + retryDelayMs(attempts, retryBaseMs, retryMaxMs));
         await trx
           .updateTable('claim_refunds')
-          .set({
-            attempts,
-            error: reason.slice(0, 500),
-            next_check_at: new Date(now.getTime() + retryDelayMs(attempts, retryBaseMs, retryMaxMs)),
-          })
+          .set({ attempts, error: reason.slice(0, 500), next_check_at: dueAt })
           .where('claim_id', '=', claimId)
           .execute();
+        this.signal.dueWritten(trx, dueAt);
         return;
       }
       await trx

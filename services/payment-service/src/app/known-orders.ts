@@ -14,6 +14,7 @@ import {
 } from '@sagamart/kit';
 import { applyOrderChange, type KnownOrder, type OrderChange } from '../domain/known-order.ts';
 import type { PaymentDb } from '../infra/schema.ts';
+import type { ReconcileSignal } from './reconcile-signal.ts';
 
 export type OrderRow = Selectable<PaymentDb['orders']>;
 
@@ -42,6 +43,7 @@ export class KnownOrders {
   constructor(
     private readonly ctx: ServiceContext<PaymentDb>,
     private readonly orderWaitMs: () => number,
+    private readonly signal: ReconcileSignal,
   ) {}
 
   placed(trx: Transaction<PaymentDb>, event: OrderPlacedPayload) {
@@ -67,7 +69,7 @@ export class KnownOrders {
       reason: event.reason,
       version: event.version,
     });
-    await requestRefund(trx, event.orderId, `Order cancelled (${event.reason})`);
+    await requestRefund(trx, this.signal, event.orderId, `Order cancelled (${event.reason})`);
   }
 
   /** A points charge to be paid: kept as an order whose payable amount is the charge's. */
@@ -97,6 +99,7 @@ export class KnownOrders {
     });
     await requestRefund(
       trx,
+      this.signal,
       event.chargeId,
       refund ? 'Points charge refunded' : 'Points charge cancelled (PAYMENT_FAILED)',
     );
@@ -158,8 +161,14 @@ export class KnownOrders {
 }
 
 /** Asks the reconciler to refund the approved payment (if any) of a cancelled order or charge. */
-async function requestRefund(trx: Transaction<PaymentDb>, orderId: string, reason: string) {
+async function requestRefund(
+  trx: Transaction<PaymentDb>,
+  signal: ReconcileSignal,
+  orderId: string,
+  reason: string,
+) {
   const now = new Date();
+  signal.dueWritten(trx, now);
   await trx
     .updateTable('payments')
     .set({ refund_requested_at: now, refund_reason: reason, next_check_at: now, updated_at: now })

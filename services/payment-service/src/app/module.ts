@@ -5,6 +5,7 @@ import { ClaimRefunds } from './claim-refunds.ts';
 import { KnownOrders } from './known-orders.ts';
 import { PaymentWorkflow } from './payment-workflow.ts';
 import { Payments } from './payments.ts';
+import { ReconcileSignal } from './reconcile-signal.ts';
 import { Reconciler } from './reconciler.ts';
 import { readSettings } from './settings.ts';
 
@@ -24,15 +25,16 @@ export function paymentModule(ctx: ServiceContext<PaymentDb>): PaymentModule {
   if (!module) {
     const settings = () => readSettings(ctx.config);
     const pg = new PgClient(ctx.client(ctx.config.string('payment.pg.service')), ctx.config);
-    const orders = new KnownOrders(ctx, () => settings().orderWaitMs);
-    const workflow = new PaymentWorkflow(ctx, pg, settings);
-    const claimRefunds = new ClaimRefunds(ctx, pg, settings);
+    const signal = new ReconcileSignal();
+    const orders = new KnownOrders(ctx, () => settings().orderWaitMs, signal);
+    const workflow = new PaymentWorkflow(ctx, pg, settings, signal);
+    const claimRefunds = new ClaimRefunds(ctx, pg, settings, signal);
     module = {
       claimRefunds,
       orders,
       workflow,
-      payments: new Payments(ctx, orders, workflow, pg, settings),
-      reconciler: new Reconciler(ctx, workflow, settings, claimRefunds),
+      payments: new Payments(ctx, orders, workflow, pg, settings, signal),
+      reconciler: new Reconciler(ctx, workflow, settings, claimRefunds, signal),
     };
     modules.set(ctx, module);
   }

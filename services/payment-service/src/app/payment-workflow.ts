@@ -3,6 +3,7 @@ import type { Selectable, ServiceContext, Transaction } from '@sagamart/kit';
 import { retryDelayMs, type Settlement, settlementOf } from '../domain/payment-rules.ts';
 import type { PgClient } from '../infra/pg-client.ts';
 import type { PaymentDb } from '../infra/schema.ts';
+import type { ReconcileSignal } from './reconcile-signal.ts';
 import type { PaymentSettings } from './settings.ts';
 
 export type PaymentRow = Selectable<PaymentDb['payments']>;
@@ -19,6 +20,7 @@ export class PaymentWorkflow {
     private readonly ctx: ServiceContext<PaymentDb>,
     private readonly pg: PgClient,
     private readonly settings: () => PaymentSettings,
+    private readonly signal: ReconcileSignal,
   ) {}
 
   /** Asks the PG about a PENDING payment (lookup, then confirm if it never got one) and settles it. */
@@ -185,6 +187,7 @@ export class PaymentWorkflow {
   }
 
   private update(trx: Trx, paymentId: string, changes: Partial<Omit<PaymentRow, 'id' | 'created_at'>>) {
+    if (changes.next_check_at) this.signal.dueWritten(trx, changes.next_check_at);
     return trx
       .updateTable('payments')
       .set({ ...changes, updated_at: new Date() })

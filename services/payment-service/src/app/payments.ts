@@ -6,6 +6,7 @@ import type { PaymentDb } from '../infra/schema.ts';
 import type { ClaimRefundRow } from './claim-refunds.ts';
 import type { KnownOrders, OrderRow } from './known-orders.ts';
 import type { PaymentRow, PaymentWorkflow } from './payment-workflow.ts';
+import type { ReconcileSignal } from './reconcile-signal.ts';
 import type { PaymentSettings } from './settings.ts';
 
 export function toPaymentView(row: PaymentRow, refunds: ClaimRefundRow[] = []): PaymentView {
@@ -58,6 +59,7 @@ export class Payments {
     private readonly workflow: PaymentWorkflow,
     private readonly pg: PgClient,
     private readonly settings: () => PaymentSettings,
+    private readonly signal: ReconcileSignal,
   ) {}
 
   /**
@@ -152,6 +154,7 @@ export class Payments {
         })
         .returningAll()
         .executeTakeFirstOrThrow();
+      this.signal.dueWritten(trx, pending.next_check_at!);
       return { charge: true, payment: pending };
     });
     if (!started.charge) return started.payment;

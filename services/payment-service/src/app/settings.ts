@@ -13,8 +13,13 @@ export const paymentDefaults = {
     /** How long a confirm waits for the order.placed event of an order it does not know yet. */
     orderWaitMs: 3_000,
     reconcile: {
-      /** How often pending payments and refunds are looked at. */
+      /** How often pending payments and refunds are looked at while some are due. */
       intervalMs: 5_000,
+      /**
+       * How long the reconciler sleeps while it knows of no due check: this instance wakes it after
+       * every commit that writes one, so only checks another instance left behind wait this long.
+       */
+      idleMs: 60_000,
       batchSize: 20,
       /** Backoff between checks of one payment: retryBaseMs × 2^(attempt − 1), at most retryMaxMs. */
       retryBaseMs: 1_000,
@@ -27,6 +32,7 @@ export interface PaymentSettings {
   pgTimeoutMs: number;
   orderWaitMs: number;
   intervalMs: number;
+  idleMs: number;
   batchSize: number;
   retryBaseMs: number;
   retryMaxMs: number;
@@ -40,6 +46,7 @@ export function readSettings(config: Config): PaymentSettings {
     pgTimeoutMs,
     orderWaitMs: config.number('payment.orderWaitMs'),
     intervalMs: config.number('payment.reconcile.intervalMs'),
+    idleMs: config.number('payment.reconcile.idleMs'),
     batchSize: config.number('payment.reconcile.batchSize'),
     retryBaseMs: config.number('payment.reconcile.retryBaseMs'),
     retryMaxMs: config.number('payment.reconcile.retryMaxMs'),

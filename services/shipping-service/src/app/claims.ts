@@ -15,6 +15,7 @@ import {
 } from '@sagamart/contracts';
 import type { ExchangeRequestBody, ReturnRequestBody } from '@sagamart/contracts/http/shipping';
 import {
+  afterCommit,
   conflict,
   type Identity,
   isUniqueViolation,
@@ -65,6 +66,8 @@ export class Claims {
     private readonly courier: CourierClient,
     private readonly products: ProductClient,
     private readonly settings: () => ShippingSettings,
+    /** Who to tell once a commit made work: a pickup waybill to poll, an exchange to dispatch. */
+    private readonly wake: { tracker: (dueInMs: number) => void; dispatcher: (dueInMs: number) => void },
   ) {}
 
   requestReturn(identity: Identity, orderRef: string, body: ReturnRequestBody): Promise<string> {
@@ -285,6 +288,7 @@ export class Claims {
           cancelled_at: null,
         })
         .execute();
+      afterCommit(trx, () => this.wake.tracker(pollIntervalMs));
       if (type === 'EXCHANGE') {
         for (const item of items) {
           await trx
@@ -448,6 +452,7 @@ export class Claims {
       )
       .onConflict((oc) => oc.doNothing())
       .execute();
+    if (autoDispatch) afterCommit(trx, () => this.wake.dispatcher(autoDispatchDelayMs));
   }
 
   /** The new options were delivered: the exchange is done. */

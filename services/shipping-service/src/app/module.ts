@@ -31,10 +31,15 @@ export function shippingModule(ctx: ServiceContext<ShippingDb>): ShippingModule 
       return { accountKey: s.courierAccountKey, code: s.courierCode, timeoutMs: s.courierTimeoutMs };
     });
     const products = new ProductClient(ctx.client('product-service'));
-    const claims = new Claims(ctx, courier, products, settings);
+    // The loops are made below; whoever makes work wakes them after its commit.
+    const wake = {
+      dispatcher: (dueInMs: number) => module?.waybills.wake(dueInMs),
+      tracker: (dueInMs: number) => module?.tracker.wake(dueInMs),
+    };
+    const claims = new Claims(ctx, courier, products, settings, wake);
     module = {
-      shipments: new Shipments(ctx, courier, settings),
-      waybills: new Waybills(ctx, courier, products, settings),
+      shipments: new Shipments(ctx, courier, settings, wake.dispatcher),
+      waybills: new Waybills(ctx, courier, products, settings, wake.tracker),
       tracker: new Tracker(ctx, courier, claims, settings),
       claims,
       confirmations: new Confirmations(ctx, settings),

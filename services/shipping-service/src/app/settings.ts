@@ -17,6 +17,12 @@ export const shippingDefaults = {
     /** Issue a waybill by itself autoDispatchDelayMs after payment (false: an admin issues them). */
     autoDispatch: true,
     autoDispatchDelayMs: 3_000,
+    /**
+     * How long the dispatcher and the tracking poller sleep while they know of no due work. This
+     * instance wakes them after every commit that makes some, so only work another instance made and
+     * left behind (it stopped first) waits this long.
+     */
+    idleCheckMs: 60_000,
     dispatch: {
       intervalMs: 1_000,
       batchSize: 50,
@@ -55,6 +61,7 @@ export interface ShippingSettings {
   courierTimeoutMs: number;
   autoDispatch: boolean;
   autoDispatchDelayMs: number;
+  idleCheckMs: number;
   dispatchIntervalMs: number;
   dispatchBatchSize: number;
   pollIntervalMs: number;
@@ -79,6 +86,7 @@ export function readSettings(config: Config): ShippingSettings {
     courierTimeoutMs: config.number('shipping.courier.timeoutMs'),
     autoDispatch: config.boolean('shipping.autoDispatch'),
     autoDispatchDelayMs: config.number('shipping.autoDispatchDelayMs'),
+    idleCheckMs: config.number('shipping.idleCheckMs'),
     dispatchIntervalMs: config.number('shipping.dispatch.intervalMs'),
     dispatchBatchSize: config.number('shipping.dispatch.batchSize'),
     pollIntervalMs: config.number('shipping.tracking.pollIntervalMs'),

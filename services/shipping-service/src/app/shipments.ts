@@ -1,5 +1,5 @@
 import { type OrderPaidPayload, PICKED_UP_PROBLEM } from '@sagamart/contracts';
-import { Problem, type ServiceContext } from '@sagamart/kit';
+import { afterCommit, Problem, type ServiceContext } from '@sagamart/kit';
 import { isPickedUp } from '../domain/shipment-rules.ts';
 import type { CourierClient } from '../infra/courier-client.ts';
 import type { ShippingDb } from '../infra/schema.ts';
@@ -13,6 +13,8 @@ export class Shipments {
     private readonly ctx: ServiceContext<ShippingDb>,
     private readonly courier: CourierClient,
     private readonly settings: () => ShippingSettings,
+    /** A shipment to dispatch by itself in `dueInMs` was made: the dispatcher has a new due time. */
+    private readonly wakeDispatcher: (dueInMs: number) => void,
   ) {}
 
   /**
@@ -91,6 +93,7 @@ export class Shipments {
         }),
       )
       .execute();
+    if (autoDispatch) afterCommit(trx, () => this.wakeDispatcher(autoDispatchDelayMs));
   }
 
   /**

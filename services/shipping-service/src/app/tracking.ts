@@ -1,5 +1,5 @@
 import type { TrackingInfo } from '@sagamart/contracts/http/courier';
-import { type Periodic, repeatWhileBusy, ServiceCallError, type ServiceContext, sql } from '@sagamart/kit';
+import { type IdleLoop, repeatWhileBusy, ServiceCallError, type ServiceContext, sql } from '@sagamart/kit';
 import { applyCourierStatus, isPickedUp, pollBackoffMs } from '../domain/shipment-rules.ts';
 import { type CourierClient, CourierRejected } from '../infra/courier-client.ts';
 import type { ShippingDb } from '../infra/schema.ts';
@@ -19,7 +19,7 @@ import { dueIn } from './waybills.ts';
  * itself when the breaker lets calls through again.
  */
 export class Tracker {
-  private loop: Periodic | undefined;
+  private loop: IdleLoop | undefined;
   private stopped = false;
 
   constructor(
@@ -31,20 +31,25 @@ export class Tracker {
 
   /**
    * Ticks every pollTickMs while waybills are due, else sleeps until the earliest next_poll_at, at
-   * most pollIntervalMs: a waybill recorded meanwhile is first due that long after, so a pass sees it
-   * before it is due (docs/performance.md change 13).
+   * most idleCheckMs. Every commit of this instance that records a waybill wakes it (`wake`), so the
+   * pass after it sees the new due time (docs/performance.md, changes 13 and 28).
    */
   start(): void {
     this.stopped = false;
     this.loop = repeatWhileBusy({
       busyMs: () => this.settings().pollTickMs,
-      idleMs: () => this.settings().pollIntervalMs,
+      idleMs: () => this.settings().idleCheckMs,
       run: () =>
         this.tick().catch((error) => {
           this.ctx.log.warn({ err: error }, 'tracking tick failed');
           return 0;
         }),
     });
+  }
+
+  /** A waybill to poll in `dueInMs` was committed: the poller looks by then. */
+  wake(dueInMs = 0): void {
+    this.loop?.wake(dueInMs);
   }
 
   async stop(): Promise<void> {

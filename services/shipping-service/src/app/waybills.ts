@@ -1,5 +1,5 @@
 import type { IssueWaybillsResult } from '@sagamart/contracts/http/shipping';
-import { type Periodic, repeatWhileBusy, ServiceCallError, type ServiceContext, sql } from '@sagamart/kit';
+import { type IdleLoop, repeatWhileBusy, ServiceCallError, type ServiceContext, sql } from '@sagamart/kit';
 import { type CourierClient, CourierRejected } from '../infra/courier-client.ts';
 import type { ProductClient } from '../infra/product-client.ts';
 import type { ShippingDb } from '../infra/schema.ts';
@@ -16,30 +16,38 @@ type Result = IssueWaybillsResult['results'][number];
  * records it, and announces shipment.dispatched, once.
  */
 export class Waybills {
-  private loop: Periodic | undefined;
+  private loop: IdleLoop | undefined;
 
   constructor(
     private readonly ctx: ServiceContext<ShippingDb>,
     private readonly courier: CourierClient,
     private readonly products: ProductClient,
     private readonly settings: () => ShippingSettings,
+    /** A waybill was recorded, first polled in `dueInMs`: the tracking poller has a new due time. */
+    private readonly wakeTracker: (dueInMs: number) => void,
   ) {}
 
   /**
    * The dispatcher looks every dispatchIntervalMs while shipments are due, else sleeps until the
-   * earliest dispatch_due_at, at most autoDispatchDelayMs: a shipment made meanwhile is due no sooner
-   * than that after it was made, so a pass sees it before it is due (docs/performance.md change 13).
+   * earliest dispatch_due_at, at most idleCheckMs. Every commit of this instance that makes a
+   * shipment to dispatch wakes it (`wake`), so the pass after it sees the new due time
+   * (docs/performance.md, changes 13 and 28).
    */
   start(): void {
     this.loop = repeatWhileBusy({
       busyMs: () => this.settings().dispatchIntervalMs,
-      idleMs: () => this.settings().autoDispatchDelayMs,
+      idleMs: () => this.settings().idleCheckMs,
       run: () =>
         this.dispatchDue().catch((error) => {
           this.ctx.log.warn({ err: error }, 'dispatch tick failed');
           return 0;
         }),
     });
+  }
+
+  /** A shipment to dispatch in `dueInMs` was committed: the dispatcher looks by then. */
+  wake(dueInMs = 0): void {
+    this.loop?.wake(dueInMs);
   }
 
   async stop(): Promise<void> {
@@ -196,7 +204,10 @@ export class Waybills {
       if (row) await publishDispatched(this.ctx, trx, row, courierCode);
       return row !== undefined;
     });
-    if (recorded) return true;
+    if (recorded) {
+      this.wakeTracker(pollIntervalMs);
+      return true;
+    }
     const row = await this.ctx.db
       .selectFrom('shipments')
       .select(['status', 'tracking_number'])
