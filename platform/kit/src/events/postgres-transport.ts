@@ -96,6 +96,8 @@ export class PostgresTransport implements Transport {
   private readonly broadcastListeners = new Map<string, Set<(payload: unknown) => void>>();
   private closed = false;
   private schemaReady: Promise<void> | undefined;
+  /** The last query on the LISTEN connection: the next waits for it (pg runs one query per client). */
+  private listenerQueries: Promise<unknown> = Promise.resolve();
   /** The NOTIFY channels to listen to (again after a reconnect), each with its first LISTEN. */
   private readonly listened = new Map<string, Promise<void>>();
   /** One NOTIFY each, several per round trip. */
@@ -359,9 +361,11 @@ export class PostgresTransport implements Transport {
     const listener = this.listener;
     if (!listener || !this.listenerUp) return 0;
     try {
-      const { rows } = await listener.query<{ ms: number | null }>(
-        'select (extract(epoch from (min(visible_at) - now())) * 1000)::float8 as ms from bus_messages where queue = $1',
-        [queue],
+      const { rows } = await this.onListener(() =>
+        listener.query<{ ms: number | null }>(
+          'select (extract(epoch from (min(visible_at) - now())) * 1000)::float8 as ms from bus_messages where queue = $1',
+          [queue],
+        ),
       );
       const ms = rows[0]?.ms;
       if (ms == null) return pollMs;
@@ -437,7 +441,8 @@ export class PostgresTransport implements Transport {
     if (!listening) {
       listening = (async () => {
         try {
-          await this.listener?.query(`listen ${pg.escapeIdentifier(channel)}`);
+          const listener = this.listener;
+          if (listener) await this.onListener(() => listener.query(`listen ${pg.escapeIdentifier(channel)}`));
         } catch (error) {
           // The connection was lost: its successor listens to every channel in `listened`.
           this.onError(error);
@@ -446,6 +451,13 @@ export class PostgresTransport implements Transport {
       this.listened.set(channel, listening);
     }
     await listening;
+  }
+
+  /** Runs `query` on the LISTEN connection after the queries before it (consumers' looks, LISTENs). */
+  private onListener<T>(query: () => Promise<T>): Promise<T> {
+    const result = this.listenerQueries.then(query);
+    this.listenerQueries = result.catch(() => undefined);
+    return result;
   }
 
   /** One LISTEN connection per transport; it reconnects on loss (consumers poll meanwhile). */
