@@ -2,19 +2,26 @@
  * Work to do once a transaction has committed: typically waking a background loop that must see what
  * the transaction wrote (a loop woken earlier could look before the commit and go back to sleep).
  */
+import type { Kysely, Transaction } from 'kysely';
 
 /** The callbacks of each open transaction the kit runs (ctx.transaction, an event handler's). */
 const waiting = new WeakMap<object, Array<() => void>>();
 
-/** Marks `trx` as a transaction whose commit the kit reports with `runAfterCommit`. */
-export function trackCommit(trx: object): void {
-  waiting.set(trx, []);
-}
-
-/** `trx` committed: runs what was registered on it, each on its own (one failing does not stop the rest). */
-export function runAfterCommit(trx: object, onError: (error: unknown) => void): void {
-  const callbacks = waiting.get(trx) ?? [];
-  waiting.delete(trx);
+/**
+ * Runs `fn` in a transaction of `db` that `afterCommit` can wait on: what was registered on it runs
+ * once it has committed, each callback on its own (`onError` hears one that throws); nothing runs
+ * after a rollback.
+ */
+export async function trackedTransaction<DB, T>(
+  db: Kysely<DB>,
+  fn: (trx: Transaction<DB>) => Promise<T>,
+  onError: (error: unknown) => void,
+): Promise<T> {
+  const callbacks: Array<() => void> = [];
+  const result = await db.transaction().execute((trx) => {
+    waiting.set(trx, callbacks);
+    return fn(trx);
+  });
   for (const callback of callbacks) {
     try {
       callback();
@@ -22,6 +29,7 @@ export function runAfterCommit(trx: object, onError: (error: unknown) => void): 
       onError(error);
     }
   }
+  return result;
 }
 
 /**

@@ -62,6 +62,7 @@ export {
 } from './live-sockets.ts';
 export { fetchPage } from './page-query.ts';
 export {
+  dueIn,
   type IdleLoop,
   type IdleLoopOptions,
   type Periodic,

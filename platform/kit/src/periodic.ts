@@ -32,6 +32,14 @@ export function repeatEvery(intervalMs: () => number, run: () => Promise<void>):
   };
 }
 
+/**
+ * A pass's answer from a database's "milliseconds until the earliest due time" (null: nothing is due
+ * at all; a negative value: due now), as `repeatWhileBusy` wants it.
+ */
+export function dueIn(ms: number | string | null | undefined): number | undefined {
+  return ms === null || ms === undefined ? undefined : Math.max(0, Math.ceil(Number(ms)));
+}
+
 /** A background loop that sleeps while it knows of no work; `wake` runs it when work comes due. */
 export interface IdleLoop extends Periodic {
   /**

@@ -4,7 +4,7 @@ import { topology as declaredTopology, type Topology } from '@sagamart/contracts
 import type { Kysely, Migration, Transaction } from 'kysely';
 import pino, { type Logger } from 'pino';
 import { Type } from 'typebox';
-import { runAfterCommit, trackCommit } from './after-commit.ts';
+import { trackedTransaction } from './after-commit.ts';
 import { Config } from './config.ts';
 import { type ConfigTree, mergeConfig } from './config-tree.ts';
 import {
@@ -443,17 +443,16 @@ class ServiceRuntime<DB> implements Service<DB> {
       async transaction(fn) {
         if (!database) throw new Error(`${runtime.name} has no database`);
         let published = false;
-        let opened: object | undefined;
-        const result = await database.db.transaction().execute(async (trx) => {
-          opened = trx;
-          trackCommit(trx);
-          const value = await fn(trx);
-          published = publishedIn(trx);
-          return value;
-        });
+        const result = await trackedTransaction(
+          database.db,
+          async (trx) => {
+            const value = await fn(trx);
+            published = publishedIn(trx);
+            return value;
+          },
+          (error) => runtime.log.warn({ err: error }, 'afterCommit callback failed'),
+        );
         if (published) runtime.relay?.committed();
-        if (opened)
-          runAfterCommit(opened, (error) => runtime.log.warn({ err: error }, 'afterCommit callback failed'));
         return result;
       },
       client: (service) => {

@@ -1,7 +1,7 @@
 import type { EventContract, EventPayload } from '@sagamart/contracts';
 import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
-import { afterCommit, runAfterCommit, trackCommit } from '../after-commit.ts';
+import { afterCommit, trackedTransaction } from '../after-commit.ts';
 import type { ServiceMetrics } from '../metrics.ts';
 import { extractTraceContext, SpanKind, type Tracing, withSpan } from '../tracing.ts';
 import type { MessagingTables } from './schema.ts';
@@ -118,32 +118,29 @@ export class EventConsumer<DB> {
           await this.deadLetter(message, rejection);
           return { type: 'ack' } as const;
         }
-        let opened: object | undefined;
         try {
-          const processed = await this.options.db.transaction().execute(async (trx) => {
-            opened = trx;
-            trackCommit(trx);
-            const fresh = await (trx as unknown as Kysely<MessagingTables>)
-              .insertInto('inbox')
-              .values({ message_id: message.id, topic: message.topic })
-              .onConflict((oc) => oc.column('message_id').doNothing())
-              .returning('message_id')
-              .executeTakeFirst();
-            if (!fresh) return false;
-            await handler!.handle(message.payload, {
-              trx: trx as unknown as Transaction<DB>,
-              messageId: message.id,
-              attempt: message.attempt,
-              headers: message.headers,
-              log: log.child({ event: message.topic, messageId: message.id }),
-              afterCommit: (fn) => afterCommit(trx, fn),
-            });
-            return true;
-          });
-          if (opened)
-            runAfterCommit(opened, (error) =>
-              log.warn({ err: error, event: message.topic }, 'afterCommit callback failed'),
-            );
+          const processed = await trackedTransaction(
+            this.options.db,
+            async (trx) => {
+              const fresh = await (trx as unknown as Kysely<MessagingTables>)
+                .insertInto('inbox')
+                .values({ message_id: message.id, topic: message.topic })
+                .onConflict((oc) => oc.column('message_id').doNothing())
+                .returning('message_id')
+                .executeTakeFirst();
+              if (!fresh) return false;
+              await handler!.handle(message.payload, {
+                trx: trx as unknown as Transaction<DB>,
+                messageId: message.id,
+                attempt: message.attempt,
+                headers: message.headers,
+                log: log.child({ event: message.topic, messageId: message.id }),
+                afterCommit: (fn) => afterCommit(trx, fn),
+              });
+              return true;
+            },
+            (error) => log.warn({ err: error, event: message.topic }, 'afterCommit callback failed'),
+          );
           metrics.eventsConsumed.inc({ event: message.topic, result: processed ? 'ok' : 'duplicate' });
           return { type: 'ack' } as const;
         } catch (error) {

@@ -1,4 +1,4 @@
-import { type IdleLoop, repeatWhileBusy, type ServiceContext, sql } from '@sagamart/kit';
+import { dueIn, type IdleLoop, repeatWhileBusy, type ServiceContext, sql } from '@sagamart/kit';
 import { Gauge } from 'prom-client';
 import { TRANSIENT_PHASES } from '../domain/saga.ts';
 import type { OrderDb } from '../infra/schema.ts';
@@ -112,7 +112,6 @@ export class RecoveryWorker {
         (select min(placed_at) from orders where status = 'PAYMENT_PENDING')
           + ${timeoutSeconds} * interval '1 second'
       ) - clock_timestamp()) * 1000 as ms`.execute(this.ctx.db);
-    const ms = rows[0]?.ms;
-    return ms === null || ms === undefined ? undefined : Math.max(0, Math.ceil(Number(ms)));
+    return dueIn(rows[0]?.ms);
   }
 }

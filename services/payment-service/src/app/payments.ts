@@ -141,6 +141,8 @@ export class Payments {
         await this.workflow.publishFailed(trx, failed);
         return { charge: false, payment: failed };
       }
+      // Hidden from the reconciler while this request asks the PG.
+      const checkAt = new Date(now.getTime() + this.settings().leaseMs);
       const pending = await trx
         .insertInto('payments')
         .values({
@@ -149,12 +151,11 @@ export class Payments {
           failure_code: null,
           failure_message: null,
           failed_at: null,
-          // Hidden from the reconciler while this request asks the PG.
-          next_check_at: new Date(now.getTime() + this.settings().leaseMs),
+          next_check_at: checkAt,
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      this.signal.dueWritten(trx, pending.next_check_at!);
+      this.signal.dueWritten(trx, checkAt);
       return { charge: true, payment: pending };
     });
     if (!started.charge) return started.payment;

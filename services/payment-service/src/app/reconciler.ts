@@ -1,4 +1,4 @@
-import { type IdleLoop, repeatWhileBusy, type ServiceContext, sql } from '@sagamart/kit';
+import { dueIn, type IdleLoop, repeatWhileBusy, type ServiceContext, sql } from '@sagamart/kit';
 import type { PaymentDb } from '../infra/schema.ts';
 import type { ClaimRefunds } from './claim-refunds.ts';
 import type { PaymentRow, PaymentWorkflow } from './payment-workflow.ts';
@@ -83,8 +83,7 @@ export class Reconciler {
         (select min(next_check_at) from payments where status = 'APPROVED' and refund_requested_at is not null),
         (select min(next_check_at) from claim_refunds where status = 'PENDING')
       ) - clock_timestamp()) * 1000 as ms`.execute(this.ctx.db);
-    const ms = rows[0]?.ms;
-    return ms == null ? undefined : Math.max(0, Math.ceil(Number(ms)));
+    return dueIn(rows[0]?.ms);
   }
 
   private async claim(kind: 'PENDING' | 'REFUND'): Promise<PaymentRow[]> {

@@ -1,5 +1,12 @@
 import type { TrackingInfo } from '@sagamart/contracts/http/courier';
-import { type IdleLoop, repeatWhileBusy, ServiceCallError, type ServiceContext, sql } from '@sagamart/kit';
+import {
+  dueIn,
+  type IdleLoop,
+  repeatWhileBusy,
+  ServiceCallError,
+  type ServiceContext,
+  sql,
+} from '@sagamart/kit';
 import { applyCourierStatus, isPickedUp, pollBackoffMs } from '../domain/shipment-rules.ts';
 import { type CourierClient, CourierRejected } from '../infra/courier-client.ts';
 import type { ShippingDb } from '../infra/schema.ts';
@@ -7,7 +14,6 @@ import type { Claims } from './claims.ts';
 import { publishDelivered, publishInTransit } from './events.ts';
 import type { ShippingSettings } from './settings.ts';
 import type { ShipmentRow } from './store.ts';
-import { dueIn } from './waybills.ts';
 
 /**
  * The tracking poller. Every tick it claims the waybills whose poll is due with SKIP LOCKED, pushing

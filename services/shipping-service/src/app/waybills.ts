@@ -1,5 +1,12 @@
 import type { IssueWaybillsResult } from '@sagamart/contracts/http/shipping';
-import { type IdleLoop, repeatWhileBusy, ServiceCallError, type ServiceContext, sql } from '@sagamart/kit';
+import {
+  dueIn,
+  type IdleLoop,
+  repeatWhileBusy,
+  ServiceCallError,
+  type ServiceContext,
+  sql,
+} from '@sagamart/kit';
 import { type CourierClient, CourierRejected } from '../infra/courier-client.ts';
 import type { ProductClient } from '../infra/product-client.ts';
 import type { ShippingDb } from '../infra/schema.ts';
@@ -230,10 +237,6 @@ export class Waybills {
 }
 
 /** Ms until a due time PostgreSQL computed; undefined when there is none. */
-export function dueIn(ms: number | string | null | undefined): number | undefined {
-  return ms === null || ms === undefined ? undefined : Math.max(0, Math.ceil(Number(ms)));
-}
-
 function failure(error: unknown): { code: string; message: string } {
   if (error instanceof CourierRejected) return { code: error.code, message: error.message };
   if (error instanceof ServiceCallError) {
