@@ -79,7 +79,7 @@ async function shutdown(launcher: ChildProcess): Promise<void> {
 function processName(pid: number, launcherPid: number, inProcess: boolean): string {
   if (pid === launcherPid) return inProcess ? 'launcher + every service' : 'launcher';
   const args = commandLine(pid);
-  const service = /services\/([^/]+)\/(src\/main\.ts|dist\/main\.mjs)/.exec(args)?.[1];
+  const service = /services\/([^/]+)\/(src\/main\.ts|dist\/main\.[cm]js)/.exec(args)?.[1];
   if (service) return service;
   // A shared host (docs/adr/0011) names its services in its command line.
   const hosted = /service-host\.mjs\s+(\S+)/.exec(args)?.[1];
@@ -128,6 +128,20 @@ async function cpuWindow(launcher: ChildProcess, inProcess: boolean, seconds: nu
   return rows;
 }
 
+/**
+ * What each process (grouped as in cpuWindow) has used since it started, with its reaped children
+ * (PostgreSQL's exited backends, the launcher's build): at ready, the CPU a start costs.
+ */
+function cpuSoFar(launcher: ChildProcess, inProcess: boolean): Array<[string, number]> {
+  const byName = new Map<string, number>();
+  for (const pid of [launcher.pid!, ...descendants(launcher.pid!).map((p) => p.pid)]) {
+    const cpu = cpuParts(pid);
+    const name = processName(pid, launcher.pid!, inProcess);
+    if (cpu) byName.set(name, (byName.get(name) ?? 0) + cpu.own + cpu.reaped);
+  }
+  return [...byName].sort(([, a], [, b]) => b - a);
+}
+
 const total = (rows: CpuRows, key: 'pss' | 'cpuPercent') =>
   [...rows.values()].reduce((sum, row) => sum + row[key], 0);
 
@@ -138,6 +152,13 @@ async function measureMode(dataDir: string, inProcess: boolean, windowSeconds: n
   console.log(`\n${mode}…`);
   const { launcher, readySeconds, output } = await launch(dataDir, inProcess);
   try {
+    const startCpu = cpuSoFar(launcher, inProcess);
+    const startSeconds = startCpu.reduce((sum, [, ms]) => sum + ms, 0) / 1000;
+    console.log(
+      `ready in ${readySeconds.toFixed(1)} s, ${startSeconds.toFixed(1)} CPU-s until then (${(startSeconds / readySeconds).toFixed(2)} cores): ${startCpu
+        .map(([name, ms]) => `${name} ${(ms / 1000).toFixed(2)}`)
+        .join(', ')}`,
+    );
     // The first half-minute after ready is the start's tail, not idle: PostgreSQL's autovacuum
     // analyses what the start wrote, the pools' start-up connections close, and each route the
     // platform calls itself compiles its schemas at its first request (docs/performance.md, change 25).

@@ -40,21 +40,39 @@ export function databaseUrl(serverUrl: string, database: string): string {
   return url.toString();
 }
 
-/** Creates the database on the server when it is missing (safe under concurrent starts). */
-export async function ensureDatabase(serverUrl: string, database: string): Promise<void> {
+/**
+ * Creates the database on the server when it is missing (safe under concurrent starts). Asks over
+ * `via`, a pool on another database of the same server, when there is one: a connection of its own
+ * costs PostgreSQL a backend (about 26 ms of its CPU on the machine of docs/performance.md).
+ */
+export async function ensureDatabase(
+  serverUrl: string,
+  database: string,
+  via?: Pick<pg.Pool, 'query'>,
+): Promise<void> {
   if (!/^[a-z0-9_]+$/.test(database)) throw new Error(`Unsafe database name: ${database}`);
+  if (via) return createIfMissing(via, database);
   const client = new pg.Client({ connectionString: databaseUrl(serverUrl, 'postgres') });
   await client.connect();
   try {
-    const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [database]);
-    if (rowCount) return;
-    await client.query(`create database ${database}`).catch((error: { code?: string }) => {
-      // 42P04 duplicate_database, 23505 unique violation: another process created it first.
-      if (error.code !== '42P04' && error.code !== '23505') throw error;
-    });
+    await createIfMissing(client, database);
   } finally {
     await client.end();
   }
+}
+
+/** Whether a statement failed because its database does not exist (yet). */
+export function isMissingDatabase(error: unknown): boolean {
+  return (error as { code?: string } | undefined)?.code === '3D000'; // invalid_catalog_name
+}
+
+async function createIfMissing(client: Pick<pg.Pool, 'query'>, database: string): Promise<void> {
+  const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [database]);
+  if (rowCount) return;
+  await client.query(`create database ${database}`).catch((error: { code?: string }) => {
+    // 42P04 duplicate_database, 23505 unique violation: another process created it first.
+    if (error.code !== '42P04' && error.code !== '23505') throw error;
+  });
 }
 
 export interface Database<DB> {
@@ -103,6 +121,9 @@ export async function migrate(
   migrations: Record<string, Migration>,
   table = 'schema_migrations',
 ): Promise<void> {
+  // The usual start: nothing to apply. Kysely's migrator would find that out by reading PostgreSQL's
+  // catalog, four or five times a call, the dearest statements of a start (docs/performance.md, change 29).
+  if (await appliedExactly(db, migrations, table)) return;
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
@@ -118,5 +139,24 @@ export async function migrate(
         cause: error,
       },
     );
+  }
+}
+
+/** Whether the migrations table lists exactly these migrations, applied. */
+async function appliedExactly(
+  db: Kysely<unknown>,
+  migrations: Record<string, Migration>,
+  table: string,
+): Promise<boolean> {
+  try {
+    const { rows } = await sql<{ name: string }>`select name from ${sql.table(table)}`.execute(db);
+    const applied = new Set(rows.map((row) => row.name));
+    return (
+      applied.size === Object.keys(migrations).length &&
+      Object.keys(migrations).every((name) => applied.has(name))
+    );
+  } catch (error) {
+    if ((error as { code?: string }).code === '42P01') return false; // no table yet: the first start
+    throw error;
   }
 }

@@ -13,7 +13,14 @@ import {
   generateDeploymentSecret,
   splitUrlCredentials,
 } from './credentials.ts';
-import { type Database, databaseUrl, ensureDatabase, migrate, openDatabase } from './db.ts';
+import {
+  type Database,
+  databaseUrl,
+  ensureDatabase,
+  isMissingDatabase,
+  migrate,
+  openDatabase,
+} from './db.ts';
 import { type Discovery, RegistryDiscovery, StaticDiscovery } from './discovery.ts';
 import { notFound } from './errors.ts';
 import {
@@ -383,13 +390,18 @@ class ServiceRuntime<DB> implements Service<DB> {
     const server = this.config.optionalString('database.url');
     if (!server) throw new Error(`${this.name} needs a database: set DATABASE_URL`);
     const name = this.config.string('database.name');
-    await ensureDatabase(server, name);
     this.database = openDatabase(databaseUrl(server, name), {
       max: this.config.number('database.poolSize'),
       preparedStatements: this.config.boolean('database.preparedStatements'),
     });
-    await migrate(this.database.db as Kysely<unknown>, messagingMigrations, 'messaging_migrations');
-    await migrate(this.database.db as Kysely<unknown>, this.def.migrations, 'schema_migrations');
+    const db = this.database.db as Kysely<unknown>;
+    // Created at the first start, when the first statement finds it missing.
+    await migrate(db, messagingMigrations, 'messaging_migrations').catch(async (error: unknown) => {
+      if (!isMissingDatabase(error)) throw error;
+      await ensureDatabase(server, name);
+      await migrate(db, messagingMigrations, 'messaging_migrations');
+    });
+    await migrate(db, this.def.migrations, 'schema_migrations');
   }
 
   private async openTransport(): Promise<void> {
@@ -408,7 +420,7 @@ class ServiceRuntime<DB> implements Service<DB> {
         });
       } else if (server) {
         const bus = this.config.string('bus.database');
-        await ensureDatabase(server, bus);
+        await ensureDatabase(server, bus, this.database?.pool);
         this.transport = new PostgresTransport({
           url: databaseUrl(server, bus),
           pollMs: this.config.number('bus.pollMs'),

@@ -24,8 +24,8 @@ function mapOf(file: string): { map: SourceMap; url: URL } | null {
   return entry;
 }
 
-/** A frame's `file:line:column` of a compiled `.mjs`, as V8 prints it (one-based). */
-const FRAME_POSITION = /(file:\/\/\/[^\s()]+?\.mjs|\/[^\s():]+?\.mjs):(\d+):(\d+)/g;
+/** A frame's `file:line:column` of a compiled `.mjs` or `.cjs`, as V8 prints it (one-based). */
+const FRAME_POSITION = /(file:\/\/\/[^\s()]+?\.[cm]js|\/[^\s():]+?\.[cm]js):(\d+):(\d+)/g;
 
 /** The stack with each position in a bundle replaced by its position in the original source. */
 export function sourceMappedStack(stack: string): string {

@@ -2,9 +2,20 @@
 export interface BundleInputs {
   key: string;
   inputs: Record<string, string>;
+  /** Each input's stamp when it was hashed (fileStamp). */
+  stamps?: Record<string, string>;
 }
 
 export declare const contentHash: (bytes: Uint8Array) => string;
+
+/** A file's size, modification time and inode: unchanged, its content is taken to be. */
+export declare const fileStamp: (stats: { size: number; mtimeMs: number; ino: number }) => string;
+
+/** Hashes files (each once); `stamp` stats them. Undefined for a missing file. */
+export interface HashReader {
+  (path: string): Promise<string | undefined>;
+  stamp(path: string): string | undefined;
+}
 
 /** The lockfile's hash: which packages resolve where. */
 export declare function lockfileHash(repoRoot: string): Promise<string>;
@@ -13,7 +24,7 @@ export declare function lockfileHash(repoRoot: string): Promise<string>;
 export declare function buildKey(format: string, lockfile: string, inputs: Record<string, string>): string;
 
 /** A content-hash reader (each file hashed once, 32 files open at most); undefined for a missing file. */
-export declare function hashReader(): (path: string) => Promise<string | undefined>;
+export declare function hashReader(): HashReader;
 
 /** Whether the outputs exist and were built from exactly the files the manifest names, as they are now. */
 export declare function isFresh(options: {
@@ -21,7 +32,7 @@ export declare function isFresh(options: {
   manifest: string;
   format: string;
   lockfile: string;
-  hashOf?: (path: string) => Promise<string | undefined>;
+  hashOf?: HashReader;
 }): Promise<boolean>;
 
 /** The launcher's own bundle (compileLauncher in service-build.ts), run by start.mjs. */

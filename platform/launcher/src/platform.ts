@@ -1,5 +1,6 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { SharedPostgresTransport } from '@sagamart/kit';
 import { hashReader } from './bundle-manifest.mjs';
@@ -413,11 +414,19 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
   try {
     if (!options.inProcess) {
       // The first tier loads alone (its start is on everyone's path), then every other process loads
-      // while it starts.
+      // while the first tiers start, as many at a time as there are cores: eleven at once left the
+      // first tiers a twelfth of the machine (docs/performance.md, change 29). A process whose turn
+      // to start comes before its turn to load is forked by startOne.
       const [first = []] = tiers(services);
       const firstTier = instances.filter((i) => first.some((s) => s.name === i.service.name));
       await Promise.all(firstTier.map((entry) => forkOne(entry).loaded));
-      for (const entry of instances) if (!forked.has(entry)) forkOne(entry);
+      const waiting = instances.filter((entry) => !forked.has(entry));
+      const loadInTurn = async () => {
+        for (let entry = waiting.shift(); entry && !stopping; entry = waiting.shift())
+          if (!entry.running && entry.status !== 'UP') await forkOne(entry).loaded;
+      };
+      // A fork that fails here fails again, reported, at that service's start.
+      for (let i = 0; i < availableParallelism(); i++) loadInTurn().catch(() => {});
     }
     for (const group of tiers(services)) {
       const names = new Set(group.map((s) => s.name));

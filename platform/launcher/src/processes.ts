@@ -2,6 +2,7 @@ import { type ChildProcess, fork } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
 import type { ServicePackage } from './services.ts';
 
 export interface RunningProcess {
@@ -34,6 +35,9 @@ export interface SpawnOptions {
  */
 export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=2', '--v8-pool-size=1'];
 
+/** Runs a compiled service's bundle with V8's code cache (service-main.cjs). */
+const serviceMain = fileURLToPath(new URL('./service-main.cjs', import.meta.url));
+
 /** Starts one service as its own Node process and resolves when it reports ready. */
 export function spawnService(
   service: ServicePackage,
@@ -62,15 +66,19 @@ export interface ForkedService {
 export function forkService(service: ServicePackage, options: SpawnOptions): ForkedService {
   const label = options.label ?? service.name;
   const logFile = join(options.logDir, `${label}.log`);
-  const child = fork(options.compiled ?? service.entry, [], {
-    cwd: service.dir,
-    env: { ...process.env, ...options.env, [AWAIT_START_ENV]: '1' },
-    // A compiled service maps its logged stacks itself, when it logs one (kit source-mapped-stack.ts).
-    execArgv: [...SERVICE_NODE_FLAGS, ...(options.compiled ? [] : ['--import', 'tsx'])],
-    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-    // Own process group: a terminal Ctrl-C reaches only the launcher, which stops services in order.
-    detached: true,
-  });
+  const child = fork(
+    options.compiled ? serviceMain : service.entry,
+    options.compiled ? [options.compiled] : [],
+    {
+      cwd: service.dir,
+      env: { ...process.env, ...options.env, [AWAIT_START_ENV]: '1' },
+      // A compiled service maps its logged stacks itself, when it logs one (kit source-mapped-stack.ts).
+      execArgv: [...SERVICE_NODE_FLAGS, ...(options.compiled ? [] : ['--import', 'tsx'])],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      // Own process group: a terminal Ctrl-C reaches only the launcher, which stops services in order.
+      detached: true,
+    },
+  );
   const logs = routeLogs(child, options, () => label);
   let resolveExit!: (code: number | null) => void;
   const exited = new Promise<number | null>((resolve) => (resolveExit = resolve));

@@ -1,13 +1,14 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { isBuiltin } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { build, type Metafile, type Plugin, stop } from 'esbuild';
+import { build, type Metafile, type OutputFile, type Plugin, stop } from 'esbuild';
 import {
   type BundleInputs,
   buildKey,
   contentHash,
+  fileStamp,
   launcherBundle as launcher,
   lockfileHash,
 } from './bundle-manifest.mjs';
@@ -40,6 +41,8 @@ export async function compileServices(services: ServicePackage[]): Promise<Map<s
     splitting: false,
     // Left as a bare name, the import resolves from the service's folder, as its sources' do.
     externalsByPath: false,
+    // A script, which V8 can cache compiled (service-main.cjs); ES modules have no such API in Node 20.
+    format: 'cjs',
   });
   await Promise.all(
     services.map((s) =>
@@ -64,6 +67,7 @@ export async function compileInProcess(services: ServicePackage[]): Promise<InPr
     outdir: inProcessDir,
     splitting: true,
     externalsByPath: true,
+    format: 'esm',
   });
   await writeManifest(inProcessManifest, BUILD_FORMAT.inProcess, inputsOf(metafile), hashes);
   await removeOldChunks(inProcessDir, metafile);
@@ -77,13 +81,14 @@ export async function compileLauncher(): Promise<string> {
     outdir: '/',
     splitting: false,
     externalsByPath: true,
+    format: 'esm',
   });
   await writeManifest(launcher.manifest, launcher.format, inputsOf(metafile), hashes);
   return launcher.output;
 }
 
 interface CompileOptions {
-  /** Each entry's source and its output path (`.mjs`, absolute). */
+  /** Each entry's source and its output path (`.mjs` or `.cjs` as the format, absolute). */
   entries: Array<{ source: string; output: string }>;
   outdir: string;
   /** Shared code in chunks of its own, loaded once by every entry that imports it. */
@@ -93,26 +98,52 @@ interface CompileOptions {
    * file, keeps its bare name (false: right only when the output sits in the importer's package).
    */
   externalsByPath: boolean;
+  format: 'esm' | 'cjs';
 }
 
-/** One esbuild call; the outputs are written, and every input's hash is returned for the manifests. */
+/**
+ * One esbuild build; the outputs are written, and every input's hash is returned for the manifests.
+ * The packages kept as imports are chosen before the build by scanning each package's folder
+ * (`findsOwnFiles`); a file that was compiled in and finds its own files after all (the scan skips
+ * folders such as `build/`, where some packages keep their code) makes its package an import, and
+ * the build runs again.
+ */
 async function compile(
   options: CompileOptions,
-): Promise<{ metafile: Metafile; hashes: Map<string, string> }> {
-  const hashes = new Map<string, string>();
+): Promise<{ metafile: Metafile; hashes: Map<string, Hashed> }> {
+  for (let attempt = 1; ; attempt++) {
+    const findingOwnFiles = new Set<string>();
+    const result = await compileOnce(options, findingOwnFiles);
+    if (findingOwnFiles.size === 0) {
+      await Promise.all(result.outputFiles.map((file) => replace(file.path, file.contents)));
+      return result;
+    }
+    if (attempt === 3)
+      throw new Error(
+        `still compiled in, though they find their own files: ${[...findingOwnFiles].join(', ')}`,
+      );
+    for (const folder of findingOwnFiles) ownFilesByPackage.set(folder, true);
+  }
+}
+
+async function compileOnce(
+  options: CompileOptions,
+  findingOwnFiles: Set<string>,
+): Promise<{ metafile: Metafile; hashes: Map<string, Hashed>; outputFiles: OutputFile[] }> {
+  const hashes = new Map<string, Hashed>();
   const { outputFiles, metafile } = await build({
     entryPoints: options.entries.map((e) => ({
       in: e.source,
       // Relative to outdir; with outdir '/', a path from the root: esbuild would rename a `..` in it.
-      out: relative(options.outdir, e.output.replace(/\.mjs$/, '')),
+      out: relative(options.outdir, e.output.replace(/\.[cm]js$/, '')),
     })),
     absWorkingDir: repoRoot,
     outdir: options.outdir,
-    outExtension: { '.js': '.mjs' },
+    outExtension: { '.js': options.format === 'cjs' ? '.cjs' : '.mjs' },
     bundle: true,
     splitting: options.splitting,
     platform: 'node',
-    format: 'esm',
+    format: options.format,
     target: 'node20',
     sourcemap: 'linked',
     // V8 keeps each service's whole bundle as its source string, two bytes a character once a single
@@ -126,16 +157,20 @@ async function compile(
     // the kit when a service logs a stack) a third of the size.
     sourcesContent: false,
     // Bundled CommonJS packages `require` Node's built-ins and the packages left as imports.
-    banner: {
-      js: "import { createRequire as __sagamartRequire } from 'node:module';\nconst require = __sagamartRequire(import.meta.url);",
-    },
+    ...(options.format === 'esm' && {
+      banner: {
+        js: "import { createRequire as __sagamartRequire } from 'node:module';\nconst require = __sagamartRequire(import.meta.url);",
+      },
+    }),
     logLevel: 'silent',
     metafile: true,
-    plugins: [bundledPackages(options.externalsByPath), hashedSources(hashes)],
+    plugins: [
+      bundledPackages(options.externalsByPath, options.format),
+      hashedSources(hashes, findingOwnFiles),
+    ],
     write: false,
   }).finally(() => stop()); // esbuild's service process would stay beside the launcher (~100 MB)
-  await Promise.all(outputFiles.map((file) => replace(file.path, file.contents)));
-  return { metafile, hashes };
+  return { metafile, hashes, outputFiles };
 }
 
 /**
@@ -166,21 +201,32 @@ async function writeManifest(
   path: string,
   format: string,
   inputPaths: string[],
-  hashes: Map<string, string>,
+  hashes: Map<string, Hashed>,
 ): Promise<void> {
-  const inputs = Object.fromEntries(
-    inputPaths.sort().map((input) => [input, hashes.get(input) ?? contentHash(readFileSync(input))]),
-  );
-  const manifest: BundleInputs = { key: buildKey(format, await lockfileHash(repoRoot), inputs), inputs };
-  await replace(path, JSON.stringify(manifest));
+  const hashed = inputPaths.sort().map((input) => [input, hashes.get(input) ?? hashedNow(input)] as const);
+  const inputs = Object.fromEntries(hashed.map(([input, { hash }]) => [input, hash]));
+  const stamps = Object.fromEntries(hashed.map(([input, { stamp }]) => [input, stamp]));
+  const key = buildKey(format, await lockfileHash(repoRoot), inputs);
+  await replace(path, JSON.stringify({ key, inputs, stamps } satisfies BundleInputs));
 }
 
-/** Chunks of earlier builds (their names carry a content hash), so that they do not pile up. */
+/** A file's content hash, and its stamp from before it was read (a write during the read shows as a change). */
+interface Hashed {
+  hash: string;
+  stamp: string;
+}
+
+function hashedNow(path: string): Hashed {
+  const stamp = fileStamp(statSync(path));
+  return { hash: contentHash(readFileSync(path)), stamp };
+}
+
+/** Chunks of earlier builds (their names end in a content hash), so that they do not pile up. */
 async function removeOldChunks(dir: string, metafile: Metafile): Promise<void> {
   const current = new Set(Object.keys(metafile.outputs).map((o) => join(repoRoot, o)));
   for (const name of await readdir(dir)) {
     const path = join(dir, name);
-    if (/^chunk-.*\.mjs(\.map)?$/.test(name) && !current.has(path.replace(/\.map$/, '')))
+    if (/-[A-Z0-9]{8}\.mjs(\.map)?$/.test(name) && !current.has(path.replace(/\.map$/, '')))
       await rm(path, { force: true });
   }
 }
@@ -188,17 +234,29 @@ async function removeOldChunks(dir: string, metafile: Metafile): Promise<void> {
 /**
  * Reads every source itself, so that the hash recorded for a file is of the very bytes compiled (an
  * edit during the build makes the next start rebuild). `import.meta.url` keeps meaning the source
- * file it is written in (the gateway finds config/ and the web build from it), not the bundle.
+ * file it is written in (the gateway finds config/ and the web build from it), not the bundle, and a
+ * package's `__dirname` and `__filename` the files it was installed as. Notes the packages whose
+ * compiled-in files find their own files in a way a bundle changes (`findingOwnFiles`).
  */
-function hashedSources(hashes: Map<string, string>): Plugin {
+function hashedSources(hashes: Map<string, Hashed>, findingOwnFiles: Set<string>): Plugin {
   return {
     name: 'hashed-sources',
     setup(b) {
       b.onLoad({ filter: /.*/, namespace: 'file' }, async (args) => {
+        const stamp = fileStamp(await stat(args.path));
         const bytes = await readFile(args.path);
-        hashes.set(args.path, contentHash(bytes));
+        hashes.set(args.path, { hash: contentHash(bytes), stamp });
+        const folder = packageFolder(args.path);
+        if (folder && /\.(c|m)?js$/.test(args.path) && FINDS_OWN_FILES.test(bytes.toString('latin1')))
+          findingOwnFiles.add(folder);
         const ours = /\.(tsx?|mjs)$/.test(args.path) && !args.path.includes('/node_modules/');
-        if (!ours) return { contents: bytes, loader: 'default' };
+        if (!ours) {
+          if (!folder || !/\.c?js$/.test(args.path) || !OWN_PATH.test(bytes.toString('latin1')))
+            return { contents: bytes, loader: 'default' };
+          // Compiled in, a package's script still names its own file and folder on disk (it reads a
+          // file beside itself there: its package.json, a worker's script, static files).
+          return { contents: declaringOwnPath(bytes.toString('utf8'), args.path), loader: 'js' };
+        }
         const source = bytes.toString('utf8');
         return {
           contents: source.includes('import.meta.url')
@@ -211,19 +269,51 @@ function hashedSources(hashes: Map<string, string>): Plugin {
   };
 }
 
+/** What may come before a script's first statement: a `#!` line, blanks, comments, its 'use strict'. */
+const SCRIPT_PROLOGUE = /^(?:#![^\n]*)?(?:\s|\/\*[\s\S]*?\*\/|\/\/[^\n]*)*(?:(['"])use strict\1;?)?/;
+
+/** A script with `__filename` and `__dirname` declared as Node gives them, after its prologue ('use strict' stays first). */
+function declaringOwnPath(source: string, file: string): string {
+  const [directive] = SCRIPT_PROLOGUE.exec(source)!;
+  const declaration = `var __filename = ${JSON.stringify(file)}, __dirname = ${JSON.stringify(dirname(file))};`;
+  return `${directive};${declaration}${source.slice(directive.length)}`;
+}
+
 /** A package's folder, from the path of one of its files: `…/node_modules/<name>` or `…/node_modules/@scope/<name>`. */
 function packageFolder(file: string): string | undefined {
   const match = /^(.*\/node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(file);
   return match?.[1];
 }
 
-/** Anything that finds a file beside the package's own code, or runs one in a worker. */
-const FINDS_OWN_FILES =
-  /__dirname|__filename|import\.meta\.(url|dirname|filename|resolve)|require\.resolve|new Worker\b/;
+/**
+ * Anything that finds a file beside the package's own code in a way a bundle changes: by an ES
+ * module's own URL, by resolving a name, or by running a script in a worker. (A script's
+ * `__dirname` and `__filename` are given their values on disk: `hashedSources`.)
+ */
+const FINDS_OWN_FILES = /import\.meta\.(url|dirname|filename|resolve)|require\.resolve|new Worker\b/;
+const OWN_PATH = /\b__(dirname|filename)\b/;
+/**
+ * Folders of a package that its code does not load: its tests, examples, benchmarks and build
+ * scripts (fastify's `build/` writes its validators; undici's tests read fixtures). A package whose
+ * code does live in one is caught after the build (`compile`).
+ */
+const NOT_LOADED = new Set([
+  'node_modules',
+  'test',
+  'tests',
+  'example',
+  'examples',
+  'bench',
+  'benchmark',
+  'benchmarks',
+  'build',
+  'scripts',
+  'docs',
+]);
 
 const ownFilesByPackage = new Map<string, boolean>();
 
-/** Whether any script of the package (its own, not its nested node_modules) finds files beside itself. */
+/** Whether any script the package loads (not its tests, examples, … nor nested packages) finds files beside itself. */
 function findsOwnFiles(folder: string): boolean {
   let found = ownFilesByPackage.get(folder);
   if (found !== undefined) return found;
@@ -234,8 +324,8 @@ function findsOwnFiles(folder: string): boolean {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
-        if (entry.name !== 'node_modules') pending.push(path);
-      } else if (/\.(c|m)?js$/.test(entry.name) && FINDS_OWN_FILES.test(readFileSync(path, 'utf8'))) {
+        if (!NOT_LOADED.has(entry.name)) pending.push(path);
+      } else if (/\.(c|m)?js$/.test(entry.name) && FINDS_OWN_FILES.test(readFileSync(path, 'latin1'))) {
         found = true;
         break;
       }
@@ -248,15 +338,17 @@ function findsOwnFiles(folder: string): boolean {
 /**
  * Workspace packages (@sagamart/*) and node_modules packages are compiled in, except a package that
  * finds its own files (it stays an import, of the same file Node would have loaded), a native addon,
- * and a dynamic import.
+ * and, in an ES module, a dynamic import. A script compiles its dynamic imports in (still run only
+ * when imported): V8 runs a cached script's `import()` only with an experimental Node API.
  */
-function bundledPackages(externalsByPath: boolean): Plugin {
+function bundledPackages(externalsByPath: boolean, format: 'esm' | 'cjs'): Plugin {
   const plugin: Plugin = {
     name: 'bundled-packages',
     setup(b) {
       b.onResolve({ filter: /^[^./]/ }, async (args) => {
         if (args.pluginData === plugin || args.path.startsWith('@sagamart/')) return undefined;
-        if (isBuiltin(args.path)) return { path: args.path, external: true };
+        // `node:` names this Node does not have (undici asks for `node:sqlite` where it exists).
+        if (isBuiltin(args.path) || args.path.startsWith('node:')) return { path: args.path, external: true };
         const bareName = !externalsByPath && !args.importer.includes('/node_modules/');
         const resolved = await b.resolve(args.path, {
           kind: args.kind,
@@ -266,10 +358,13 @@ function bundledPackages(externalsByPath: boolean): Plugin {
         });
         if (resolved.errors.length > 0 || !resolved.path) return { path: args.path, external: true };
         const folder = packageFolder(resolved.path);
+        const dynamic = args.kind === 'dynamic-import';
         const keep =
-          args.kind === 'dynamic-import' ||
+          (dynamic && format === 'esm') ||
           resolved.path.endsWith('.node') ||
           (folder !== undefined && findsOwnFiles(folder));
+        if (keep && dynamic && format === 'cjs')
+          return { errors: [{ text: `${args.path} stays a file of its own: a service must require() it` }] };
         if (keep) return { path: bareName ? args.path : resolved.path, external: true };
         return { path: resolved.path, sideEffects: resolved.sideEffects };
       });

@@ -9,10 +9,10 @@ import { repoRoot, type ServicePackage } from './services.ts';
  */
 
 /** Bumped whenever service-build.ts changes how it builds a set, so older bundles are never reused. */
-export const BUILD_FORMAT = { services: 'services-bundle/3', inProcess: 'in-process/2' } as const;
+export const BUILD_FORMAT = { services: 'services-bundle/4', inProcess: 'in-process/3' } as const;
 
 export const bundleOutputs = (services: ServicePackage[]) =>
-  new Map(services.map((s) => [s.name, join(s.dir, 'dist', 'main.mjs')]));
+  new Map(services.map((s) => [s.name, join(s.dir, 'dist', 'main.cjs')]));
 
 export const manifestPath = (s: ServicePackage) => join(s.dir, 'dist', 'main.inputs.json');
 
@@ -32,8 +32,8 @@ export const inProcessBundle = (services: ServicePackage[]): InProcessBundle => 
 });
 
 /**
- * The bundles on disk when every one of them was built from exactly the files there now (content,
- * not timestamps); undefined when any service needs building.
+ * The bundles on disk when every one of them was built from exactly the files there now (by
+ * content; a file is hashed again when its stamp changed), undefined when any service needs building.
  */
 export async function reusableBundles(
   services: ServicePackage[],

@@ -49,7 +49,7 @@ describe('launcher: service processes', () => {
     const s = await service(
       'patient',
       `import { runService } from '${kitRun}';
-await runService(() => ({
+void runService(() => ({
   name: 'patient',
   async start() { console.log('starting now'); return 'http://127.0.0.1:1'; },
   async stop() {},

@@ -1,16 +1,19 @@
-import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { execFile, fork } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { eventually } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileServicesAside } from '../src/service-bundles.ts';
 import type { ServicePackage } from '../src/services.ts';
 
 const run = promisify(execFile);
+const serviceMain = fileURLToPath(new URL('../src/service-main.cjs', import.meta.url));
 
-// A service as the launcher builds it (docs/adr/0008): its sources, a package from node_modules, and a
-// package that reads a file beside its own code, which only works where it is installed.
+// A service as the launcher builds it (docs/adr/0008): its sources, a package from node_modules, and
+// packages that read a file beside their own code, which only works where they are installed.
 describe('launcher: compiled services', () => {
   let root: string;
   let service: ServicePackage;
@@ -20,6 +23,11 @@ describe('launcher: compiled services', () => {
   };
   const output = async (bundle: string) =>
     (await run(process.execPath, [bundle], { cwd: service.dir })).stdout.trim();
+  const serviceAt = (name: string): ServicePackage => {
+    const dir = join(root, 'services', name);
+    const entry = join(dir, 'src/main.ts');
+    return { name, dir, port: 1, tier: 2, entry, module: entry };
+  };
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'sagamart-bundles-'));
@@ -54,7 +62,81 @@ describe('launcher: compiled services', () => {
   it('runs a service from one file, with a package that reads its own files still finding them', async () => {
     const bundle = (await compileServicesAside([service])).get('greeter')!;
     expect(await output(bundle)).toBe('HELLO from beside the package');
+    // Compiled in (its __dirname is the folder it is installed in), not required from node_modules.
+    expect(await readFile(bundle, 'utf8')).not.toMatch(/require\("[^"]*motto/);
   }, 60_000);
+
+  it('keeps as an import a package that resolves its own files, also from a folder the scan skips', async () => {
+    // Its code is in build/, which the scan before the build skips (fastify keeps build scripts there).
+    await write('node_modules/tucked/package.json', '{"name":"tucked","main":"build/index.js"}');
+    await write(
+      'node_modules/tucked/build/index.js',
+      "module.exports = require('node:fs').readFileSync(require.resolve('./note.txt'), 'utf8').trim();",
+    );
+    await write('node_modules/tucked/build/note.txt', 'tucked away');
+    await write('services/picker/src/main.ts', "import note from 'tucked';\nconsole.log(note);");
+    const picker = serviceAt('picker');
+    const bundle = (await compileServicesAside([picker])).get('picker')!;
+    expect((await run(process.execPath, [bundle], { cwd: picker.dir })).stdout.trim()).toBe('tucked away');
+    expect(await readFile(bundle, 'utf8')).toMatch(/require\("tucked"\)/);
+  }, 60_000);
+
+  it("starts a bundle from V8's code cache, made once it is ready, never from a cache of another build", async () => {
+    await write('services/cached/src/word.ts', "export const word: string = 'hello';");
+    await write(
+      'services/cached/src/main.ts',
+      [
+        "import { word } from './word.ts';",
+        'console.log(word.toUpperCase());',
+        "process.send?.({ type: 'ready' });",
+        // Printed after anything the loader does on `ready` (its work is queued first).
+        "setImmediate(() => console.log('settled'));",
+      ].join('\n'),
+    );
+    const cached = serviceAt('cached');
+    const caches = async (bundle: string) =>
+      (await readdir(dirname(bundle))).filter(
+        (f) => f.startsWith(`${basename(bundle)}.`) && f.endsWith('.v8-cache'),
+      );
+    // As the launcher runs it: through service-main.cjs, with an IPC channel; stopped once settled.
+    const start = (bundle: string) =>
+      new Promise<string[]>((resolve, reject) => {
+        const child = fork(serviceMain, [bundle], {
+          cwd: cached.dir,
+          stdio: ['ignore', 'pipe', 'inherit', 'ipc'],
+        });
+        const lines: string[] = [];
+        child.stdout!.on('data', (chunk: Buffer) => {
+          lines.push(...chunk.toString().trim().split('\n'));
+          if (lines.includes('settled')) child.kill();
+        });
+        child.once('error', reject);
+        child.once('exit', () => resolve(lines));
+      });
+
+    const bundle = (await compileServicesAside([cached])).get('cached')!;
+    expect(await caches(bundle)).toEqual([]);
+    expect(await start(bundle)).toEqual(['HELLO', 'settled']);
+    const made = await eventually(async () => {
+      const found = await caches(bundle);
+      return found.length === 1 ? found[0] : undefined;
+    });
+    const first = await stat(join(dirname(bundle), made));
+
+    // The next start reads it and has nothing to write (the loader writes a missing or refused cache).
+    expect(await start(bundle)).toEqual(['HELLO', 'settled']);
+    expect(await caches(bundle)).toEqual([made]);
+    expect((await stat(join(dirname(bundle), made))).mtimeMs).toBe(first.mtimeMs);
+
+    // A rebuilt bundle of the same length (V8 checks only the length) runs its own code, and its
+    // cache replaces the old one.
+    await write('services/cached/src/word.ts', "export const word: string = 'howdy';");
+    const rebuilt = (await compileServicesAside([cached])).get('cached')!;
+    expect((await stat(rebuilt)).size).toBe((await stat(bundle)).size);
+    expect(await start(rebuilt)).toEqual(['HOWDY', 'settled']);
+    expect(await caches(rebuilt)).toHaveLength(1);
+    expect(await caches(rebuilt)).not.toEqual([made]);
+  }, 120_000);
 
   it('reuses an unchanged bundle, and rebuilds when a source or a package it compiled in changes', async () => {
     const first = (await compileServicesAside([service])).get('greeter')!;
@@ -72,5 +154,10 @@ describe('launcher: compiled services', () => {
     expect(await output((await compileServicesAside([service])).get('greeter')!)).toBe(
       'GOOD MORNING! from beside the package',
     );
+
+    // Written again with the same bytes: its stamp changed, its content did not; the bundle stays.
+    const current = await stat((await compileServicesAside([service])).get('greeter')!);
+    await write('node_modules/shout/index.js', "module.exports = (s) => s.toUpperCase() + '!';");
+    expect((await stat((await compileServicesAside([service])).get('greeter')!)).ino).toBe(current.ino);
   }, 120_000);
 });

@@ -1,4 +1,4 @@
 import { runService } from '@sagamart/kit';
 import service from './index.ts';
 
-await runService(service);
+void runService(service);
