@@ -97,10 +97,17 @@ type CpuRows = Map<string, { processes: number; pss: number; cpuMs: number; cpuP
  * backends a pool opens and closes again): a child that exits lands whole in its parent's reaped
  * CPU, so its share before the window is taken off; one that starts during the window counts from zero.
  */
+/** The launcher and every process under it, now. */
+const platformPids = (launcher: ChildProcess) => [
+  launcher.pid!,
+  ...descendants(launcher.pid!).map((p) => p.pid),
+];
+
 async function cpuWindow(launcher: ChildProcess, inProcess: boolean, seconds: number): Promise<CpuRows> {
-  const platformPids = () => [launcher.pid!, ...descendants(launcher.pid!).map((p) => p.pid)];
   const name = (pid: number) => processName(pid, launcher.pid!, inProcess);
-  const atStart = new Map(platformPids().map((pid) => [pid, { name: name(pid), cpu: cpuParts(pid) }]));
+  const atStart = new Map(
+    platformPids(launcher).map((pid) => [pid, { name: name(pid), cpu: cpuParts(pid) }]),
+  );
   const started = performance.now();
   await new Promise((r) => setTimeout(r, seconds * 1000));
   const elapsedMs = performance.now() - started;
@@ -114,7 +121,7 @@ async function cpuWindow(launcher: ChildProcess, inProcess: boolean, seconds: nu
       cpuPercent: row.cpuPercent + (cpu / elapsedMs) * 100,
     });
   };
-  for (const pid of new Set([...atStart.keys(), ...platformPids()])) {
+  for (const pid of new Set([...atStart.keys(), ...platformPids(launcher)])) {
     const start = atStart.get(pid);
     const before = start?.cpu ? start.cpu.own + start.cpu.reaped : 0;
     const now = cpuParts(pid);
@@ -134,7 +141,7 @@ async function cpuWindow(launcher: ChildProcess, inProcess: boolean, seconds: nu
  */
 function cpuSoFar(launcher: ChildProcess, inProcess: boolean): Array<[string, number]> {
   const byName = new Map<string, number>();
-  for (const pid of [launcher.pid!, ...descendants(launcher.pid!).map((p) => p.pid)]) {
+  for (const pid of platformPids(launcher)) {
     const cpu = cpuParts(pid);
     const name = processName(pid, launcher.pid!, inProcess);
     if (cpu) byName.set(name, (byName.get(name) ?? 0) + cpu.own + cpu.reaped);

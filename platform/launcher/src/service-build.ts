@@ -247,16 +247,17 @@ function hashedSources(hashes: Map<string, Hashed>, findingOwnFiles: Set<string>
         const bytes = await readFile(args.path);
         hashes.set(args.path, { hash: contentHash(bytes), stamp });
         const folder = packageFolder(args.path);
-        if (folder && /\.(c|m)?js$/.test(args.path) && FINDS_OWN_FILES.test(bytes.toString('latin1')))
-          findingOwnFiles.add(folder);
-        const ours = /\.(tsx?|mjs)$/.test(args.path) && !args.path.includes('/node_modules/');
-        if (!ours) {
-          if (!folder || !/\.c?js$/.test(args.path) || !OWN_PATH.test(bytes.toString('latin1')))
-            return { contents: bytes, loader: 'default' };
+        if (folder) {
+          if (!/\.(c|m)?js$/.test(args.path)) return { contents: bytes, loader: 'default' };
+          const text = bytes.toString('latin1');
+          if (FINDS_OWN_FILES.test(text)) findingOwnFiles.add(folder);
           // Compiled in, a package's script still names its own file and folder on disk (it reads a
           // file beside itself there: its package.json, a worker's script, static files).
+          if (args.path.endsWith('.mjs') || !OWN_PATH.test(text))
+            return { contents: bytes, loader: 'default' };
           return { contents: declaringOwnPath(bytes.toString('utf8'), args.path), loader: 'js' };
         }
+        if (!/\.(tsx?|mjs)$/.test(args.path)) return { contents: bytes, loader: 'default' };
         const source = bytes.toString('utf8');
         return {
           contents: source.includes('import.meta.url')
