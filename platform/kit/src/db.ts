@@ -13,7 +13,7 @@ import {
   type Updateable,
 } from 'kysely';
 import pg from 'pg';
-import { preparingClient } from './prepared-statements.ts';
+import { preparingPool } from './prepared-statements.ts';
 import { recordQueryTime } from './tracing.ts';
 
 export {
@@ -86,8 +86,9 @@ export interface DatabaseOptions {
   /** Connections in the pool (8). */
   max?: number;
   /**
-   * Statements with parameters prepared once per connection (true; prepared-statements.ts). Off for a
-   * connection pooler that cannot keep them, such as PgBouncer before 1.21 in transaction mode.
+   * Statements with parameters prepared once per connection, and a transaction's BEGIN sent with its
+   * first statement (true; prepared-statements.ts). Off for a connection pooler that cannot keep
+   * prepared statements, such as PgBouncer before 1.21 in transaction mode.
    */
   preparedStatements?: boolean;
 }
@@ -97,12 +98,10 @@ export function openDatabase<DB>(url: string, options: DatabaseOptions = {}): Da
   // apart), so a loop that looks once a minute reuses its connection instead of starting a backend
   // (a fork and a SCRAM handshake, ≈ 25 ms of PostgreSQL's CPU on the development machine; change
   // 28); a burst's extra connections (2–4 MB each) are let go a minute after it.
-  const pool = new pg.Pool({
-    Client: options.preparedStatements === false ? pg.Client : preparingClient(),
-    connectionString: url,
-    max: options.max ?? 8,
-    idleTimeoutMillis: 70_000,
-  });
+  const pool = preparingPool(
+    { connectionString: url, max: options.max ?? 8, idleTimeoutMillis: 70_000 },
+    options.preparedStatements !== false,
+  );
   // An idle client that loses its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});
   const db = new Kysely<DB>({

@@ -1,3 +1,4 @@
+import { createConnection, createServer, type Server } from 'node:net';
 import { databaseUrl, ensureDatabase, type Kysely, openDatabase, sql } from '@sagamart/kit';
 import { pgServerUrl, uniqueName } from '@sagamart/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,6 +13,47 @@ interface Tables {
  * same, PostgreSQL holds the statement (pg_prepared_statements), a statement whose table changed
  * shape keeps working, and the set a connection holds is bounded.
  */
+
+/**
+ * A TCP proxy in front of the test PostgreSQL that counts the client's exchanges: each Query ('Q')
+ * or Sync ('S') message is one wait for the server's ReadyForQuery, one round trip.
+ */
+async function exchangeCounter(serverUrl: string) {
+  const target = new URL(serverUrl);
+  const counter = { exchanges: 0, server: undefined as Server | undefined, url: '' };
+  const server = createServer((client) => {
+    const upstream = createConnection(Number(target.port || 5432), target.hostname);
+    let pending = Buffer.alloc(0);
+    let started = false;
+    client.on('data', (chunk: Buffer) => {
+      pending = Buffer.concat([pending, chunk]);
+      for (;;) {
+        // The startup message has no type byte; every later one is a type and a length.
+        const header = started ? 5 : 4;
+        if (pending.length < header) break;
+        const length = started ? pending.readInt32BE(1) + 1 : pending.readInt32BE(0);
+        if (pending.length < length) break;
+        if (started && (pending[0] === 0x51 || pending[0] === 0x53)) counter.exchanges++;
+        started = true;
+        pending = pending.subarray(length);
+      }
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk) => client.write(chunk));
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const proxied = new URL(serverUrl);
+  proxied.hostname = '127.0.0.1';
+  proxied.port = String((server.address() as { port: number }).port);
+  counter.server = server;
+  counter.url = proxied.toString();
+  return counter;
+}
+
 describe('prepared statements', () => {
   const closing: Array<() => Promise<void>> = [];
   afterEach(async () => {
@@ -128,6 +170,86 @@ describe('prepared statements', () => {
     await other.db.transaction().execute(async (trx) => {
       await sql`select ${1}::int + ${sql.lit(MAX_NAMED_TEXTS + 5)} as v`.execute(trx);
       expect(await preparedOn(trx)).toHaveLength(1);
+    });
+  });
+  describe("a transaction's BEGIN sent with its first statement", () => {
+    async function throughCounter() {
+      const database = uniqueName('t_begin');
+      await ensureDatabase(pgServerUrl(), database);
+      const counter = await exchangeCounter(pgServerUrl());
+      closing.push(() => new Promise<void>((resolve) => counter.server!.close(() => resolve())));
+      const opened = openDatabase<Tables>(databaseUrl(counter.url, database), { max: 1 });
+      closing.push(opened.close);
+      // Another connection, to see what the transaction's writes look like from outside.
+      const outside = openDatabase<Tables>(databaseUrl(pgServerUrl(), database), { max: 1 });
+      closing.push(outside.close);
+      await sql`create table items (id int primary key, name text not null)`.execute(opened.db);
+      const insert = (trx: Kysely<Tables>, id: number) =>
+        trx
+          .insertInto('items')
+          .values({ id, name: `item ${id}` })
+          .execute();
+      const names = async () =>
+        (await outside.db.selectFrom('items').select('name').orderBy('id').execute()).map((r) => r.name);
+      return { ...opened, counter, insert, names };
+    }
+
+    it('runs BEGIN and a prepared first statement in one round trip, and the statement inside the transaction', async () => {
+      const { db, counter, insert, names } = await throughCounter();
+      await db.transaction().execute((trx) => insert(trx, 1)); // prepares the insert on the connection
+      counter.exchanges = 0;
+      await expect(
+        db.transaction().execute(async (trx) => {
+          await insert(trx, 2);
+          // Not committed: the first statement ran inside the transaction, not on its own.
+          expect(await names()).toEqual(['item 1']);
+          throw new Error('changed my mind');
+        }),
+      ).rejects.toThrow('changed my mind');
+      expect(await names()).toEqual(['item 1']);
+      // BEGIN with the insert, then ROLLBACK: two round trips where there were three.
+      expect(counter.exchanges).toBe(2);
+      counter.exchanges = 0;
+      await db.transaction().execute((trx) => insert(trx, 3));
+      expect(counter.exchanges).toBe(2);
+      expect(await names()).toEqual(['item 1', 'item 3']);
+    });
+
+    it('a first statement that fails rolls its transaction back and leaves the connection idle', async () => {
+      const { db, insert, names } = await throughCounter();
+      await db.transaction().execute((trx) => insert(trx, 1));
+      await expect(db.transaction().execute((trx) => insert(trx, 1))).rejects.toMatchObject({
+        code: '23505',
+      });
+      // The same (only) connection: a plain statement commits by itself, visible at once outside.
+      await insert(db, 2);
+      expect(await names()).toEqual(['item 1', 'item 2']);
+    });
+
+    it('a transaction that runs no statement sends nothing and leaves nothing open', async () => {
+      const { db, counter, insert, names } = await throughCounter();
+      counter.exchanges = 0;
+      expect(await db.transaction().execute(async () => 'nothing to do')).toBe('nothing to do');
+      await expect(
+        db.transaction().execute(async () => {
+          throw new Error('before any statement');
+        }),
+      ).rejects.toThrow('before any statement');
+      expect(counter.exchanges).toBe(0);
+      await insert(db, 1);
+      expect(await names()).toEqual(['item 1']);
+    });
+
+    it('a first statement not yet prepared on the connection goes after BEGIN, as before', async () => {
+      const { db, counter, insert, names } = await throughCounter();
+      counter.exchanges = 0;
+      await db.transaction().execute(async (trx) => {
+        await insert(trx, 1);
+        expect(await names()).toEqual([]);
+      });
+      // BEGIN, the insert, COMMIT.
+      expect(counter.exchanges).toBe(3);
+      expect(await names()).toEqual(['item 1']);
     });
   });
 });

@@ -1,7 +1,7 @@
 import type { Topology } from '@sagamart/contracts';
 import pg from 'pg';
 import { databaseUrl, ensureDatabase } from '../db.ts';
-import { preparingClient } from '../prepared-statements.ts';
+import { preparingPool } from '../prepared-statements.ts';
 import type {
   ConsumeOptions,
   DeliveredMessage,
@@ -71,7 +71,7 @@ export interface PostgresTransportOptions {
   idleConnectionMs?: number;
   /** Connections for claims, acks, publishes and broadcasts (4); more when several services share it. */
   poolSize?: number;
-  /** Statements with parameters prepared once per connection (true; see prepared-statements.ts). */
+  /** Statements prepared once per connection, BEGIN sent with the first (true; prepared-statements.ts). */
   preparedStatements?: boolean;
   onError?: (error: unknown) => void;
 }
@@ -115,12 +115,14 @@ export class PostgresTransport implements Transport {
     // An idle consumer's poll looks on the LISTEN connection first (visibleIn), so the pool is left
     // alone at idle and closes its connections after pg's 10 s: one PostgreSQL backend less per
     // process, without starting one at every poll (docs/performance.md, changes 19 and 23).
-    this.pool = new pg.Pool({
-      Client: options.preparedStatements === false ? pg.Client : preparingClient(),
-      connectionString: options.url,
-      max: options.poolSize ?? 4,
-      idleTimeoutMillis: options.idleConnectionMs ?? 10_000,
-    });
+    this.pool = preparingPool(
+      {
+        connectionString: options.url,
+        max: options.poolSize ?? 4,
+        idleTimeoutMillis: options.idleConnectionMs ?? 10_000,
+      },
+      options.preparedStatements !== false,
+    );
     this.pool.on('error', (error) => this.onError(error));
     this.onError = options.onError ?? (() => {});
   }
