@@ -89,6 +89,12 @@ function processName(pid: number, launcherPid: number, inProcess: boolean): stri
   return args.slice(0, 40);
 }
 
+/** The launcher and every process under it, now. */
+const platformPids = (launcher: ChildProcess) => [
+  launcher.pid!,
+  ...descendants(launcher.pid!).map((p) => p.pid),
+];
+
 type CpuRows = Map<string, { processes: number; pss: number; cpuMs: number; cpuPercent: number }>;
 
 /**
@@ -97,12 +103,6 @@ type CpuRows = Map<string, { processes: number; pss: number; cpuMs: number; cpuP
  * backends a pool opens and closes again): a child that exits lands whole in its parent's reaped
  * CPU, so its share before the window is taken off; one that starts during the window counts from zero.
  */
-/** The launcher and every process under it, now. */
-const platformPids = (launcher: ChildProcess) => [
-  launcher.pid!,
-  ...descendants(launcher.pid!).map((p) => p.pid),
-];
-
 async function cpuWindow(launcher: ChildProcess, inProcess: boolean, seconds: number): Promise<CpuRows> {
   const name = (pid: number) => processName(pid, launcher.pid!, inProcess);
   const atStart = new Map(
