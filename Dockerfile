@@ -18,9 +18,12 @@ RUN npm ci --no-audit --no-fund \
 
 # --- runtime: Node, the sources, production node_modules, the built web app; runs as non-root ---
 FROM ${NODE_IMAGE} AS runtime
+# MALLOC_MMAP_THRESHOLD_: glibc maps and unmaps blocks of 128 KB and more instead of keeping them in
+# a thread's arena once freed, as `npm start` runs services (docs/performance.md, change 31).
 ENV NODE_ENV=production \
     SERVER_HOST=0.0.0.0 \
-    CONFIGSERVER_REPO=/app/config
+    CONFIGSERVER_REPO=/app/config \
+    MALLOC_MMAP_THRESHOLD_=131072
 WORKDIR /app
 # Owned by root and not writable by the service user: the root filesystem can be mounted read-only.
 COPY --from=build /app/package.json /app/package-lock.json ./

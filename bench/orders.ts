@@ -7,10 +7,10 @@
  * Where the cost is: CPU ms per order of each service process and of PostgreSQL (/proc, all of it
  * and above the process's idle rate), and PostgreSQL commits per order in each database.
  *
- * Each service runs in its own process with static discovery, on ports the OS picks; the in-process
- * mode runs the same services in one process (as `npm start -- --in-process` does) on the same
- * embedded server, so the two compare in one run. Knobs: BENCH_ORDERS (300),
- * BENCH_ORDER_CONCURRENCY (16), BENCH_ORDER_WARMUP (200 unmeasured orders first),
+ * Each service runs in its own process with static discovery, on ports the OS picks, with the V8
+ * flags `npm start` gives it; the in-process mode runs the same services in one process (as
+ * `npm start -- --in-process` does) on the same embedded server, so the two compare in one run. Knobs: BENCH_ORDERS (300),
+ * BENCH_ORDER_CONCURRENCY (16), BENCH_ORDER_WARMUP (1000 unmeasured orders first),
  * BENCH_ORDER_MODES (embedded,in-process,rabbitmq),
  * BENCH_PG_STATEMENTS=1 (statements per order), BENCH_CPU_PROF_DIR (CPU profiles, support.ts),
  * DATABASE_URL / AMQP_URL for the real-infrastructure run (defaults 127.0.0.1:5432 and :5672;
@@ -182,10 +182,10 @@ export async function orderLoad(
     }
   };
 
-  // Warm-up (not measured): connections, caches, and V8's optimised code, which takes a few hundred
-  // orders to settle (after 16 orders of warm-up, the next 300 cost about a quarter more CPU than
-  // those after 300: docs/performance.md, change 27).
-  const warmup = Number(process.env.BENCH_ORDER_WARMUP ?? 200);
+  // Warm-up (not measured): connections, caches, and V8's optimised code, which takes about a
+  // thousand orders to settle: 300 orders measured after 200 of warm-up ran 12–24 % slower than
+  // after 1,000 (docs/performance.md, changes 27 and 31).
+  const warmup = Number(process.env.BENCH_ORDER_WARMUP ?? 1000);
   let warmed = 0;
   await Promise.all(
     Array.from({ length: concurrency }, async () => {

@@ -11,6 +11,7 @@ import {
   type Role,
   SERVICE_TOKEN_HEADER,
 } from '@sagamart/kit';
+import { SERVICE_NODE_FLAGS, SERVICE_PROCESS_ENV } from '@sagamart/launcher';
 import { freePort } from '@sagamart/testkit/ports';
 import { type Dispatcher, request } from 'undici';
 
@@ -72,8 +73,12 @@ export function startServicesTogether(services: Array<[name: string, config: Con
 function forkServices(label: string, services: Array<[name: string, config: ConfigTree]>): Promise<Child[]> {
   const entries = services.map(([name, config]) => [name, servicePath(name), config]);
   const child = fork(join(root, 'bench', 'services-process.ts'), [], {
-    execArgv: ['--import', 'tsx', ...profileArgs(label)],
+    // What `npm start` runs a service with: V8's young generation capped for the idle memory, at a
+    // few per cent of the orders' throughput, and glibc's fixed mmap threshold (docs/performance.md,
+    // change 31).
+    execArgv: [...SERVICE_NODE_FLAGS, '--import', 'tsx', ...profileArgs(label)],
     env: {
+      ...SERVICE_PROCESS_ENV,
       ...process.env,
       BENCH_SERVICES_CONFIG: JSON.stringify(entries),
       SAGAMART_DEPLOYMENT_SECRET: deploymentSecret,

@@ -35,6 +35,16 @@ export interface SpawnOptions {
  */
 export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=2', '--v8-pool-size=1'];
 
+/**
+ * glibc's malloc in each process the launcher starts: a fixed mmap threshold, at glibc's own initial
+ * 128 KB. By default glibc raises the threshold whenever a large mapped block is freed, after which
+ * large blocks come from a thread's arena and stay resident once freed: auth-service kept a 32 MB
+ * scrypt buffer (one password hash) for good, 30 MB of its idle PSS, and every service kept a few
+ * MB. Fixed, a block of 128 KB or more is mapped and unmapped (docs/performance.md, change 31).
+ * Other C libraries ignore it; a value already in the environment wins.
+ */
+export const SERVICE_PROCESS_ENV: Record<string, string> = { MALLOC_MMAP_THRESHOLD_: String(128 * 1024) };
+
 /** Runs a compiled service's bundle with V8's code cache (service-main.cjs). */
 const serviceMain = fileURLToPath(new URL('./service-main.cjs', import.meta.url));
 
@@ -71,7 +81,7 @@ export function forkService(service: ServicePackage, options: SpawnOptions): For
     options.compiled ? [options.compiled] : [],
     {
       cwd: service.dir,
-      env: { ...process.env, ...options.env, [AWAIT_START_ENV]: '1' },
+      env: { ...SERVICE_PROCESS_ENV, ...process.env, ...options.env, [AWAIT_START_ENV]: '1' },
       // A compiled service maps its logged stacks itself, when it logs one (kit source-mapped-stack.ts).
       execArgv: [...SERVICE_NODE_FLAGS, ...(options.compiled ? [] : ['--import', 'tsx'])],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -208,6 +218,7 @@ export function forkServiceHost(
     [services.map((s) => s.name).join(',')],
     {
       env: {
+        ...SERVICE_PROCESS_ENV,
         ...process.env,
         ...options.env,
         SAGAMART_HOST_MODULES: JSON.stringify({
@@ -320,6 +331,7 @@ export function startPostgresHost(
 ): Promise<EmbeddedPostgresServer> {
   const log = createWriteStream(join(logDir, 'postgres.log'), { flags: 'a' });
   const child = fork(new URL('./postgres-host.mjs', import.meta.url), [dir, String(port)], {
+    env: { ...SERVICE_PROCESS_ENV, ...process.env },
     execArgv: SERVICE_NODE_FLAGS,
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     detached: true,
