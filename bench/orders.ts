@@ -8,10 +8,10 @@
  * and above the process's idle rate), and PostgreSQL commits per order in each database.
  *
  * Each service runs in its own process with static discovery, on ports the OS picks, with the V8
- * flags `npm start` gives it; the in-process mode runs the same services in one process (as
- * `npm start -- --in-process` does) on the same embedded server, so the two compare in one run. Knobs: BENCH_ORDERS (300),
- * BENCH_ORDER_CONCURRENCY (16), BENCH_ORDER_WARMUP (1000 unmeasured orders first),
- * BENCH_ORDER_MODES (embedded,in-process,rabbitmq),
+ * flags and the environment `npm start` gives it; the in-process mode runs the same services in one
+ * process (as `npm start -- --in-process` does) on the same embedded server, so the two compare in
+ * one run. Knobs: BENCH_ORDERS (300), BENCH_ORDER_CONCURRENCY (16), BENCH_ORDER_WARMUP (1000
+ * unmeasured orders first), BENCH_ORDER_MODES (embedded,in-process,rabbitmq),
  * BENCH_PG_STATEMENTS=1 (statements per order), BENCH_CPU_PROF_DIR (CPU profiles, support.ts),
  * DATABASE_URL / AMQP_URL for the real-infrastructure run (defaults 127.0.0.1:5432 and :5672;
  * skipped when they do not answer).
