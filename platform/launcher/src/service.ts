@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { deploymentLogin } from './credentials.ts';
 import { defaultDataDir } from './platform.ts';
+import { SERVICE_PROCESS_ENV } from './processes.ts';
 import { findServices } from './services.ts';
 
 // npm run service -- <name>: runs one service in the foreground against the running platform.
@@ -21,7 +22,7 @@ const { env } = JSON.parse(
 const { deploymentSecret } = await deploymentLogin(defaultDataDir);
 const child = spawn(process.execPath, ['--import', 'tsx', service.entry], {
   cwd: service.dir,
-  env: { ...env, SAGAMART_DEPLOYMENT_SECRET: deploymentSecret, ...process.env },
+  env: { ...SERVICE_PROCESS_ENV, ...env, SAGAMART_DEPLOYMENT_SECRET: deploymentSecret, ...process.env },
   stdio: 'inherit',
 });
 child.on('exit', (code) => process.exit(code ?? 0));
