@@ -13,12 +13,15 @@ export interface EventContract<S extends TSchema = TSchema> {
 export type EventPayload<C extends EventContract> = Static<C['schema']>;
 
 export function defineEvent<S extends TSchema>(name: string, version: number, schema: S): EventContract<S> {
-  const validator = Compile(schema);
+  // Compiled at the first event validated: a service loads every contract but uses a few, and
+  // compiling them all cost each process about 20 ms of its start (docs/performance.md, change 32).
+  let validator: ReturnType<typeof Compile<S>> | undefined;
   return {
     name,
     version,
     schema,
     validate(payload) {
+      validator ??= Compile(schema);
       if (validator.Check(payload)) return [];
       return [...validator.Errors(payload)].slice(0, 10).map((e) => `${e.instancePath || '/'} ${e.message}`);
     },

@@ -36,6 +36,15 @@ export interface SpawnOptions {
 export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=2', '--v8-pool-size=1'];
 
 /**
+ * SAGAMART_CPU_PROF_DIR=<dir>: each process the launcher forks writes a V8 CPU profile of its whole
+ * life to `<dir>/<label>/` when it stops (how change 32 of docs/performance.md found what a start costs).
+ */
+function profilingFlags(label: string): string[] {
+  const dir = process.env.SAGAMART_CPU_PROF_DIR;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, label)}`] : [];
+}
+
+/**
  * glibc's malloc in each process the launcher starts: a fixed mmap threshold, at glibc's own initial
  * 128 KB. By default glibc raises the threshold whenever a large mapped block is freed, after which
  * large blocks come from a thread's arena and stay resident once freed: auth-service kept a 32 MB
@@ -83,7 +92,11 @@ export function forkService(service: ServicePackage, options: SpawnOptions): For
       cwd: service.dir,
       env: { ...SERVICE_PROCESS_ENV, ...process.env, ...options.env, [AWAIT_START_ENV]: '1' },
       // A compiled service maps its logged stacks itself, when it logs one (kit source-mapped-stack.ts).
-      execArgv: [...SERVICE_NODE_FLAGS, ...(options.compiled ? [] : ['--import', 'tsx'])],
+      execArgv: [
+        ...SERVICE_NODE_FLAGS,
+        ...profilingFlags(label),
+        ...(options.compiled ? [] : ['--import', 'tsx']),
+      ],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       // Own process group: a terminal Ctrl-C reaches only the launcher, which stops services in order.
       detached: true,
@@ -226,7 +239,11 @@ export function forkServiceHost(
           services: Object.fromEntries(modules.services),
         }),
       },
-      execArgv: [...SERVICE_NODE_FLAGS, ...(modules.compiled ? [] : ['--import', 'tsx'])],
+      execArgv: [
+        ...SERVICE_NODE_FLAGS,
+        ...profilingFlags('host'),
+        ...(modules.compiled ? [] : ['--import', 'tsx']),
+      ],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       detached: true,
     },

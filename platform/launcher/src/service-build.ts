@@ -249,6 +249,8 @@ function hashedSources(hashes: Map<string, Hashed>, findingOwnFiles: Set<string>
         const folder = packageFolder(args.path);
         if (folder) {
           if (!/\.(c|m)?js$/.test(args.path)) return { contents: bytes, loader: 'default' };
+          const probe = nodeOnly(args.path, bytes);
+          if (probe) return { contents: probe, loader: 'js' };
           const text = bytes.toString('latin1');
           if (FINDS_OWN_FILES.test(text)) findingOwnFiles.add(folder);
           // Compiled in, a package's script still names its own file and folder on disk (it reads a
@@ -268,6 +270,21 @@ function hashedSources(hashes: Map<string, Hashed>, findingOwnFiles: Set<string>
       });
     },
   };
+}
+
+/**
+ * A package's probe of which runtime it is in, answered at build time: a bundle runs on Node
+ * (`platform: 'node'`). pg asks whether it is in a Cloudflare Worker by constructing a `Response`
+ * when there is no `navigator` (Node 20 has none), and the first `Response` loads and compiles
+ * Node's own copy of undici, which nothing else in a service uses: 25-50 ms of CPU at every
+ * process's start (docs/performance.md, change 32). When pg's file no longer holds the probe, it
+ * is compiled as it is.
+ */
+function nodeOnly(file: string, bytes: Buffer): string | undefined {
+  if (!file.endsWith('/node_modules/pg/lib/stream.js')) return undefined;
+  const source = bytes.toString('utf8');
+  const probe = "typeof Response === 'function'";
+  return source.includes(probe) ? source.replace(probe, 'false') : undefined;
 }
 
 /** What may come before a script's first statement: a `#!` line, blanks, comments, its 'use strict'. */

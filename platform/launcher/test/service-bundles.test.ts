@@ -1,5 +1,6 @@
 import { execFile, fork } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,6 +11,7 @@ import { compileServicesAside } from '../src/service-bundles.ts';
 import type { ServicePackage } from '../src/services.ts';
 
 const run = promisify(execFile);
+const require = createRequire(import.meta.url);
 const serviceMain = fileURLToPath(new URL('../src/service-main.cjs', import.meta.url));
 
 // A service as the launcher builds it (docs/adr/0008): its sources, a package from node_modules, and
@@ -79,6 +81,21 @@ describe('launcher: compiled services', () => {
     const bundle = (await compileServicesAside([picker])).get('picker')!;
     expect((await run(process.execPath, [bundle], { cwd: picker.dir })).stdout.trim()).toBe('tucked away');
     expect(await readFile(bundle, 'utf8')).toMatch(/require\("tucked"\)/);
+  }, 60_000);
+
+  it("runs pg without loading Node's own undici, which its runtime probe would load at start", async () => {
+    // The workspace's pg, as a service imports it (linked: esbuild compiles it from where it is installed).
+    await mkdir(join(root, 'node_modules'), { recursive: true });
+    await symlink(dirname(require.resolve('pg/package.json')), join(root, 'node_modules/pg'));
+    await write(
+      'services/store/src/main.ts',
+      "import pg from 'pg';\nconst undici = process.moduleLoadList.some((m) => m.includes('deps/undici'));\nconsole.log(typeof pg.Pool, undici ? 'undici loaded' : 'no undici');",
+    );
+    const store = serviceAt('store');
+    const bundle = (await compileServicesAside([store])).get('store')!;
+    expect((await run(process.execPath, [bundle], { cwd: store.dir })).stdout.trim()).toBe(
+      'function no undici',
+    );
   }, 60_000);
 
   it("starts a bundle from V8's code cache, made once it is ready, never from a cache of another build", async () => {

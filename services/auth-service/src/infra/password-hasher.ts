@@ -3,6 +3,7 @@ import {
   formatPasswordHash,
   KEY_BYTES,
   needsRehash,
+  type PasswordHash,
   parsePasswordHash,
   SALT_BYTES,
   type ScryptParams,
@@ -22,11 +23,16 @@ export interface VerifyResult {
  * accounts take as long as wrong passwords.
  */
 export class PasswordHasher {
-  private readonly dummy: Promise<string>;
+  /**
+   * What an unknown account's password is checked against: today's parameters and a random salt, so
+   * the check costs what a real one does. Its key is random too, not derived: nothing is compared
+   * with it (the answer is always no), so deriving it would only cost a 32 MB scrypt at every start.
+   */
+  private readonly dummy: PasswordHash;
 
   constructor(private readonly params: ScryptParams) {
     if (!withinLimits(params)) throw new Error(`scrypt parameters out of bounds: ${JSON.stringify(params)}`);
-    this.dummy = this.hash(randomBytes(16).toString('hex'));
+    this.dummy = { params, salt: randomBytes(SALT_BYTES), key: randomBytes(KEY_BYTES) };
   }
 
   async hash(password: string): Promise<string> {
@@ -38,8 +44,7 @@ export class PasswordHasher {
   async verify(password: string, stored: string | null | undefined): Promise<VerifyResult> {
     const parsed = stored ? parsePasswordHash(stored) : undefined;
     if (!parsed) {
-      const dummy = parsePasswordHash(await this.dummy)!;
-      await derive(password, dummy.salt, dummy.params, dummy.key.length);
+      await derive(password, this.dummy.salt, this.dummy.params, this.dummy.key.length);
       return { ok: false, rehash: false };
     }
     const key = await derive(password, parsed.salt, parsed.params, parsed.key.length);

@@ -16,6 +16,8 @@ import {
 } from './schemas.ts';
 
 const tags = ['orders'];
+/** Why a long poll stops waiting: its connection closed. */
+const SHOPPER_LEFT = 'connection closed';
 
 /** The shopper's orders: quote, place (with Idempotency-Key), list, read, cancel. */
 export function registerOrderRoutes(app: ServiceApp, ctx: ServiceContext<OrderDb>): void {
@@ -94,7 +96,8 @@ export function registerOrderRoutes(app: ServiceApp, ctx: ServiceContext<OrderDb
       if (whileStatus === undefined || waitMs === 0) return reads.detail(req.params.id, viewer);
       // The shopper gave up (the connection closed before the answer): stop waiting.
       const left = new AbortController();
-      reply.raw.once('close', () => left.abort());
+      // With a reason: abort() without one builds a DOMException, and every answer's close calls it.
+      reply.raw.once('close', () => left.abort(SHOPPER_LEFT));
       const wait = { waitMs, recheckMs: ctx.config.number('orders.detailRecheckMs'), signal: left.signal };
       const done = (current: { status: string }) => current.status !== whileStatus;
       // Changes are announced by order id: asked by id, the wait listens before its first read (one
