@@ -275,10 +275,10 @@ function hashedSources(hashes: Map<string, Hashed>, findingOwnFiles: Set<string>
 /**
  * A package's probe of which runtime it is in, answered at build time: a bundle runs on Node
  * (`platform: 'node'`). pg asks whether it is in a Cloudflare Worker by constructing a `Response`
- * when there is no `navigator` (Node 20 has none), and the first `Response` loads and compiles
- * Node's own copy of undici, which nothing else in a service uses: 25-50 ms of CPU at every
- * process's start (docs/performance.md, change 32). When pg's file no longer holds the probe, it
- * is compiled as it is.
+ * when there is no `navigator` (Node 20 has none), and the first `Response` makes Node load and
+ * compile its own copy of undici, there and then: 25-50 ms of CPU at every process's start, measured
+ * apart (docs/performance.md, change 32). When pg's file no longer holds the probe, it is compiled
+ * as it is.
  */
 function nodeOnly(file: string, bytes: Buffer): string | undefined {
   if (!file.endsWith('/node_modules/pg/lib/stream.js')) return undefined;
