@@ -11,7 +11,7 @@ import {
   type Role,
   SERVICE_TOKEN_HEADER,
 } from '@sagamart/kit';
-import { SERVICE_NODE_FLAGS, SERVICE_PROCESS_ENV } from '@sagamart/launcher';
+import { cpuProfileFlags, SERVICE_NODE_FLAGS, SERVICE_PROCESS_ENV } from '@sagamart/launcher';
 import { freePort } from '@sagamart/testkit/ports';
 import { type Dispatcher, request } from 'undici';
 
@@ -49,12 +49,9 @@ export interface Child {
 
 /**
  * BENCH_CPU_PROF_DIR=<dir>: every service a bench starts writes V8 CPU profiles to <dir>/<service> when it stops
- * (one file per thread: the main thread's is the largest; open it in Chrome DevTools, or summarise it with `node bench/profile-summary.ts <file>`).
+ * (open one in Chrome DevTools, or summarise it with `node bench/profile-summary.ts <file>`).
  */
-const profileArgs = (name: string) =>
-  process.env.BENCH_CPU_PROF_DIR
-    ? ['--cpu-prof', `--cpu-prof-dir=${join(process.env.BENCH_CPU_PROF_DIR, name)}`]
-    : [];
+const profileArgs = (name: string) => cpuProfileFlags(process.env.BENCH_CPU_PROF_DIR, name);
 
 /** Starts one service in its own process (bench/services-process.ts) with the given config. */
 export async function startService(name: string, config: ConfigTree): Promise<Child> {

@@ -12,5 +12,5 @@ export {
   type ServiceStatus,
   startPlatform,
 } from './platform.ts';
-export { SERVICE_NODE_FLAGS, SERVICE_PROCESS_ENV } from './processes.ts';
+export { cpuProfileFlags, SERVICE_NODE_FLAGS, SERVICE_PROCESS_ENV } from './processes.ts';
 export { findServices, repoRoot, type ServicePackage } from './services.ts';

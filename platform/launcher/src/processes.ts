@@ -36,13 +36,16 @@ export interface SpawnOptions {
 export const SERVICE_NODE_FLAGS = ['--max-semi-space-size=2', '--v8-pool-size=1'];
 
 /**
- * SAGAMART_CPU_PROF_DIR=<dir>: each process the launcher forks writes a V8 CPU profile of its whole
- * life to `<dir>/<label>/` when it stops (how change 32 of docs/performance.md found what a start costs).
+ * Node flags that make a process write a V8 CPU profile of its whole life to `<dir>/<label>/` when
+ * it stops (one file per thread; the main thread's is the largest); none without a dir. The launcher
+ * takes the dir from SAGAMART_CPU_PROF_DIR (how change 32 of docs/performance.md found what a start
+ * costs), the benches from BENCH_CPU_PROF_DIR.
  */
-function profilingFlags(label: string): string[] {
-  const dir = process.env.SAGAMART_CPU_PROF_DIR;
+export function cpuProfileFlags(dir: string | undefined, label: string): string[] {
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${join(dir, label)}`] : [];
 }
+
+const profilingFlags = (label: string) => cpuProfileFlags(process.env.SAGAMART_CPU_PROF_DIR, label);
 
 /**
  * glibc's malloc in each process the launcher starts: a fixed mmap threshold, at glibc's own initial
