@@ -11,6 +11,7 @@ import {
   sql,
   type Transaction,
   type Updateable,
+  type UpdateObject,
 } from 'kysely';
 import pg from 'pg';
 import { preparingPool } from './prepared-statements.ts';
@@ -27,6 +28,7 @@ export {
   sql,
   type Transaction,
   type Updateable,
+  type UpdateObject,
 };
 
 // BIGINT (int8) and NUMERIC come back as strings by default; our money and counters fit in JS numbers.

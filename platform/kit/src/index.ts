@@ -27,6 +27,7 @@ export {
   sql,
   type Transaction,
   type Updateable,
+  type UpdateObject,
 } from './db.ts';
 export type { Discovery, InstanceStatus, ServiceInstance } from './discovery.ts';
 export { REGISTRY_VERSION_HEADER } from './discovery.ts';

@@ -9,7 +9,6 @@ import { conflict, notFound, Problem, type ServiceContext, sql } from '@sagamart
 import { isCancellable } from '../domain/order-status.ts';
 import { afterPaymentApproved } from '../domain/saga.ts';
 import {
-  alongside,
   lockOrder,
   paymentLogRow,
   sagaState,
@@ -113,9 +112,10 @@ export class OrderLifecycle {
   }
 
   async paymentApproved(trx: Trx, event: PaymentApprovedPayload, afterCommit: AfterCommit): Promise<void> {
-    const locked = await this.lockForPayment(trx, { status: 'APPROVED', event });
+    // The lines too: the stock commit's step publishes them with order.paid.
+    const locked = await this.lockForPayment(trx, { status: 'APPROVED', event }, { items: true });
     if (!locked) return;
-    const { order, saga } = locked;
+    const { order, saga, items } = locked;
     // The timeline and the saga's log, in the same statement as the next change (or on their own).
     const recorded = [
       timelineRow(order.id, 'PAYMENT_APPROVED', order.status, `${event.amount} (${event.method})`),
@@ -123,23 +123,24 @@ export class OrderLifecycle {
     ];
     // Cancelled meanwhile: payment-service refunds the approval on order.cancelled; the order stays CANCELLED.
     if (saga.phase !== 'AWAITING_PAYMENT') return writeAll(trx, recorded);
-    const mismatch = event.amount !== order.payable_amount;
-    if (mismatch) {
+    if (event.amount !== order.payable_amount) {
       await writeAll(trx, recorded);
       await this.transitions.cancel(trx, order, saga, 'PAYMENT_FAILED');
-    } else {
-      const paid = await alongside(trx, recorded)
-        .updateTable('orders')
-        .set({ payment_id: event.paymentId })
-        .where('id', '=', order.id)
-        .returningAll()
-        .executeTakeFirstOrThrow();
-      await this.transitions.advance(trx, paid, saga, afterPaymentApproved(sagaState(saga))!);
+      // After commit: a claim made now would read the phase from before this transaction.
+      afterCommit(() => void this.runner.kick(order.id));
+      return;
     }
-    // After commit: a claim made now would read the phase from before this transaction and find nothing to do.
+    // Committing is leased to this instance in the same statement, which drives it once this commits.
+    const next = afterPaymentApproved(sagaState(saga))!;
+    const paid = await this.transitions.advance(trx, order, saga, next, {
+      writes: recorded,
+      set: { payment_id: event.paymentId },
+      lease: { owner: this.ctx.instanceId, ms: this.ctx.config.number('orders.saga.leaseMs') },
+    });
+    const claimed = { saga: { version: saga.version + 1, attempts: 0 }, state: next, order: paid, items };
     // Approved, the order stays PAYMENT_PENDING until the stock commit's step records PAID (which wakes
-    // the order's long-poll readers); only the cancel changed its status here.
-    afterCommit(() => void this.runner.kick(order.id, { statusChanged: mismatch }));
+    // the order's long-poll readers).
+    afterCommit(() => void this.runner.kick(order.id, { statusChanged: false, claimed }));
   }
 
   async paymentFailed(trx: Trx, event: PaymentFailedPayload, afterCommit: AfterCommit): Promise<void> {
@@ -217,11 +218,11 @@ export class OrderLifecycle {
    * Locks the order and records the payment's new state; undefined when the order is unknown here
    * or the event is not newer than what was recorded (a repeat or an overtaken delivery).
    */
-  private async lockForPayment(trx: Trx, change: PaymentChange) {
+  private async lockForPayment(trx: Trx, change: PaymentChange, options: { items?: boolean } = {}) {
     const { event } = change;
     // Payments of points charges (PNT-…) are user-service's business.
     if (isPointChargeNumber(event.orderNumber)) return undefined;
-    const locked = await lockOrder(trx, event.orderId);
+    const locked = await lockOrder(trx, event.orderId, options);
     if (!locked) {
       this.ctx.log.warn(
         { orderId: event.orderId, paymentId: event.paymentId },

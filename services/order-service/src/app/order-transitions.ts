@@ -5,17 +5,19 @@ import {
   type OrderPaidPayload,
   OrderPlaced,
 } from '@sagamart/contracts';
-import { type ServiceContext, sql } from '@sagamart/kit';
+import { type MessagingTables, type ServiceContext, sql, type UpdateObject } from '@sagamart/kit';
 import { transition } from '../domain/order-status.ts';
 import { afterCancel, isTransient, type SagaPhase, type SagaState } from '../domain/saga.ts';
 import {
   alongside,
+  expectationsMet,
   type ItemRow,
   json,
   loadItems,
   type OrderRow,
   type SagaRow,
   type SideWrite,
+  StaleOrderState,
   sagaState,
   type Trx,
   timelineRow,
@@ -25,21 +27,31 @@ import type { OrderDb } from '../infra/schema.ts';
 
 const now = sql<Date>`clock_timestamp()`;
 
+/** Columns of the order that a change sets besides what its phase implies (the approved payment). */
+export type OrderChange = Partial<Pick<OrderRow, 'payment_id'>>;
+
+/** The order's columns to set: values, or SQL (`clock_timestamp()`). */
+type OrderUpdate = UpdateObject<OrderDb & MessagingTables, 'orders'>;
+
 /**
  * Every change of an order's state, inside the caller's transaction with the order and its saga
- * locked (see lockOrder): the saga's next state, the order status that goes with its phase, the
- * timeline, and the order event in the outbox. The only place that publishes order.* events.
+ * locked (see lockOrder), or as read unlocked and checked by the write itself (`expect`): the saga's
+ * next state, the order status that goes with its phase, the timeline, and the order event in the
+ * outbox. The only place that publishes order.* events.
  */
 export class OrderTransitions {
   constructor(private readonly ctx: ServiceContext<OrderDb>) {}
 
   /**
    * Saves the saga's next state; entering a phase updates the order (and publishes) as it implies.
+   * With `expect`, `order` and `saga` were read without a lock: the writes are made only if both are
+   * still at the versions read and the saga is leased to that owner or to no one, else the call throws
+   * StaleOrderState (and the caller's transaction rolls back).
    */
   async advance(
     trx: Trx,
     order: OrderRow,
-    saga: SagaRow,
+    saga: Pick<SagaRow, 'phase' | 'version'>,
     next: SagaState,
     options: {
       /** The saga runner going on to the next step: a transient saga's lease renewed for its owner. */
@@ -48,9 +60,13 @@ export class OrderTransitions {
       writes?: readonly SideWrite[];
       /** The order's lines, when the caller has them (they never change after placement): not read again. */
       items?: ItemRow[] | undefined;
+      /** Order columns to set in the same statement. */
+      set?: OrderChange;
+      /** Unlocked: the saga's lease holder (or no one) that the read found. */
+      expect?: { leaseOwner: string };
     } = {},
   ): Promise<OrderRow> {
-    const { lease, writes = [], items } = options;
+    const { lease, writes = [], items, set, expect } = options;
     const entering = next.phase !== saga.phase;
     const leased = isTransient(next.phase);
     const leaseChange = !leased
@@ -64,6 +80,7 @@ export class OrderTransitions {
     const sagaWrite: SideWrite = {
       table: 'sagas',
       orderId: order.id,
+      expect: expect && { version: saga.version, leaseOwner: expect.leaseOwner },
       set: {
         phase: next.phase,
         steps: json(next.steps),
@@ -79,11 +96,8 @@ export class OrderTransitions {
       },
     };
     // The saga's next state goes with the order change its phase implies, in one statement.
-    if (!entering) {
-      await writeAll(trx, [...writes, sagaWrite]);
-      return order;
-    }
-    return this.enter(trx, order, next.phase, [...writes, sagaWrite], items);
+    if (!entering) return this.writeWith(trx, order, set, [...writes, sagaWrite]);
+    return this.enter(trx, order, next.phase, [...writes, sagaWrite], items, set ?? {});
   }
 
   /**
@@ -131,10 +145,11 @@ export class OrderTransitions {
     phase: SagaPhase,
     writes: readonly SideWrite[],
     items: ItemRow[] | undefined,
+    set: OrderChange,
   ): Promise<OrderRow> {
     switch (phase) {
       case 'AWAITING_PAYMENT': {
-        const placed = await this.setStatus(trx, order, 'PAYMENT_PENDING', { placed_at: now }, [
+        const placed = await this.setStatus(trx, order, 'PAYMENT_PENDING', { ...set, placed_at: now }, [
           ...writes,
           timelineRow(order.id, 'PAYMENT_PENDING', 'PAYMENT_PENDING'),
         ]);
@@ -150,7 +165,7 @@ export class OrderTransitions {
         return placed;
       }
       case 'COMPLETED': {
-        const paid = await this.setStatus(trx, order, 'PAID', { paid_at: now }, [
+        const paid = await this.setStatus(trx, order, 'PAID', { ...set, paid_at: now }, [
           ...writes,
           timelineRow(order.id, 'PAID', 'PAID'),
         ]);
@@ -162,12 +177,25 @@ export class OrderTransitions {
         return paid;
       }
       case 'COMPENSATED':
-        await writeAll(trx, [...writes, timelineRow(order.id, 'RESERVATIONS_RELEASED', order.status)]);
-        return order;
+        return this.writeWith(trx, order, set, [
+          ...writes,
+          timelineRow(order.id, 'RESERVATIONS_RELEASED', order.status),
+        ]);
       default:
-        await writeAll(trx, writes);
-        return order;
+        return this.writeWith(trx, order, set, writes);
     }
+  }
+
+  /** `writes` on their own, or with the order's `set` columns when there are any. */
+  private async writeWith(
+    trx: Trx,
+    order: OrderRow,
+    set: OrderChange | undefined,
+    writes: readonly SideWrite[],
+  ): Promise<OrderRow> {
+    if (set && Object.keys(set).length > 0) return this.updateOrder(trx, order, set, writes);
+    await writeAll(trx, writes);
+    return order;
   }
 
   /** order.paid: what shipping and the after-sale flow need, so nobody reads this service's tables. */
@@ -212,19 +240,38 @@ export class OrderTransitions {
     trx: Trx,
     order: OrderRow,
     status: OrderRow['status'],
-    extra: Partial<Record<'placed_at' | 'paid_at' | 'cancelled_at', typeof now>> & {
-      cancel_reason?: OrderCancelReason;
-      cancel_note?: string | null;
-    },
+    extra: Partial<Record<'placed_at' | 'paid_at' | 'cancelled_at', typeof now>> &
+      OrderChange & {
+        cancel_reason?: OrderCancelReason;
+        cancel_note?: string | null;
+      },
     writes: readonly SideWrite[],
   ): Promise<OrderRow> {
     transition(order.status, status);
-    return alongside(trx, writes)
+    return this.updateOrder(trx, order, { status, version: order.version + 1, ...extra }, writes);
+  }
+
+  /**
+   * The order's columns, with `writes` in the same statement, if the order is still at the version
+   * read (always, when locked) and the writes' expectations held; else StaleOrderState.
+   */
+  private async updateOrder(
+    trx: Trx,
+    order: OrderRow,
+    set: OrderUpdate,
+    writes: readonly SideWrite[],
+  ): Promise<OrderRow> {
+    const row = await alongside(trx, writes)
       .updateTable('orders')
-      .set({ status, version: order.version + 1, updated_at: now, ...extra })
+      .set({ ...set, updated_at: now })
       .where('id', '=', order.id)
+      .where('version', '=', order.version)
       .returningAll()
-      .executeTakeFirstOrThrow();
+      .returning(expectationsMet(writes).as('expectations_met'))
+      .executeTakeFirst();
+    if (!row?.expectations_met) throw new StaleOrderState(order.id);
+    const { expectations_met: _met, ...updated } = row;
+    return updated;
   }
 
   private ref(order: OrderRow) {

@@ -1,15 +1,22 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { OrderDetail, PlaceOrderBody, QuoteView } from '@sagamart/contracts/http/orders';
-import { badRequest, type Identity, isUniqueViolation, Problem, type ServiceContext } from '@sagamart/kit';
+import {
+  badRequest,
+  type Identity,
+  isUniqueViolation,
+  Problem,
+  type ServiceContext,
+  sql,
+} from '@sagamart/kit';
 import { lineShares, optionLabel } from '../domain/line-shares.ts';
 import { orderNumber } from '../domain/order-number.ts';
 import { startSaga } from '../domain/saga.ts';
 import { orderName } from '../domain/totals.ts';
-import { json, type OrderRow } from '../infra/order-store.ts';
+import { type ItemRow, json, jsonRows, type OrderRow } from '../infra/order-store.ts';
 import type { OrderDb } from '../infra/schema.ts';
 import type { OrderReads } from './order-reads.ts';
 import type { PricedOrder, Pricing } from './pricing.ts';
-import type { SagaRunner } from './saga-runner.ts';
+import type { Claimed, SagaRunner } from './saga-runner.ts';
 
 const KEY_PATTERN = /^[\x21-\x7e]{1,128}$/;
 
@@ -98,9 +105,9 @@ export class PlaceOrder {
       pointsToUse: body.pointsToUse ?? 0,
       alwaysReadBalance: false,
     });
-    let orderId: string;
+    let placed: Claimed;
     try {
-      orderId = await this.insert(identity.userId, key, hash, body, priced);
+      placed = await this.insert(identity.userId, key, hash, body, priced);
     } catch (error) {
       // The same key raced this request and won: answer with its order.
       if (!isUniqueViolation(error, 'orders_idempotency')) throw error;
@@ -108,7 +115,7 @@ export class PlaceOrder {
       if (!winner) throw error;
       return this.replay(winner, hash);
     }
-    return { ...(await this.waitForOutcome(orderId)), replayed: false };
+    return { ...(await this.waitForOutcome(placed.order.id, placed)), replayed: false };
   }
 
   private async replay(existing: OrderRow, hash: string): Promise<Placed> {
@@ -132,7 +139,8 @@ export class PlaceOrder {
   /**
    * The order, its lines, its saga and its first timeline row in one statement (the lines, saga and
    * timeline as CTEs of the order's insert: all or nothing, and their foreign keys are checked at its
-   * end); a rare order-number clash picks another.
+   * end); a rare order-number clash picks another. The saga starts leased to this instance, which
+   * drives it at once with what the insert returned (no claim to read it back).
    */
   private async insert(
     userId: string,
@@ -140,7 +148,7 @@ export class PlaceOrder {
     hash: string,
     body: PlaceOrderBody,
     priced: PricedOrder,
-  ): Promise<string> {
+  ): Promise<Claimed> {
     const orderId = randomUUID();
     const d = body.delivery;
     const blank = (s: string | null | undefined) => (s?.trim() ? s.trim() : null);
@@ -152,27 +160,30 @@ export class PlaceOrder {
     });
     for (let attempt = 1; ; attempt++) {
       try {
-        await this.ctx.db
+        const row = await this.ctx.db
           .with('items', (db) =>
-            db.insertInto('order_items').values(
-              priced.lines.map((l, lineNo) => ({
-                order_id: orderId,
-                line_no: lineNo,
-                sku_id: l.skuId,
-                product_id: l.productId,
-                product_name: l.productName,
-                sku_code: l.skuCode,
-                options: json(l.options),
-                unit_price: l.unitPrice,
-                quantity: l.quantity,
-                line_total: l.lineTotal,
-                thumbnail_url: l.thumbnailUrl,
-                option_label: optionLabel(l.options),
-                discount_share: shares[lineNo]!.discountShare,
-                points_share: shares[lineNo]!.pointsShare,
-                payable_share: shares[lineNo]!.payableShare,
-              })),
-            ),
+            db
+              .insertInto('order_items')
+              .returningAll()
+              .values(
+                priced.lines.map((l, lineNo) => ({
+                  order_id: orderId,
+                  line_no: lineNo,
+                  sku_id: l.skuId,
+                  product_id: l.productId,
+                  product_name: l.productName,
+                  sku_code: l.skuCode,
+                  options: json(l.options),
+                  unit_price: l.unitPrice,
+                  quantity: l.quantity,
+                  line_total: l.lineTotal,
+                  thumbnail_url: l.thumbnailUrl,
+                  option_label: optionLabel(l.options),
+                  discount_share: shares[lineNo]!.discountShare,
+                  points_share: shares[lineNo]!.pointsShare,
+                  payable_share: shares[lineNo]!.payableShare,
+                })),
+              ),
           )
           .with('saga', (db) =>
             db.insertInto('sagas').values({
@@ -183,8 +194,8 @@ export class PlaceOrder {
               compensations: json(saga.compensations),
               version: 1,
               last_error: null,
-              lease_owner: null,
-              lease_until: null,
+              lease_owner: this.ctx.instanceId,
+              lease_until: sql<Date>`clock_timestamp() + ${this.ctx.config.number('orders.saga.leaseMs')} * interval '1 millisecond'`,
             }),
           )
           .with('timeline', (db) =>
@@ -223,8 +234,11 @@ export class PlaceOrder {
             paid_at: null,
             cancelled_at: null,
           })
-          .execute();
-        return orderId;
+          .returningAll()
+          .returning((eb) => jsonRows<ItemRow>(eb.selectFrom('items').selectAll(), 'line_no').as('lines'))
+          .executeTakeFirstOrThrow();
+        const { lines, ...order } = row;
+        return { saga: { version: 1, attempts: 0 }, state: saga, order, items: lines };
       } catch (error) {
         if (attempt < 5 && isUniqueViolation(error, 'orders_order_number_key')) continue;
         throw error;
@@ -232,12 +246,12 @@ export class PlaceOrder {
     }
   }
 
-  /** Drives the saga now and waits up to orders.placeWaitMs for it to leave PENDING. */
-  private async waitForOutcome(orderId: string): Promise<Omit<Placed, 'replayed'>> {
+  /** Drives the saga now (from where it was placed, when this request placed it) and waits up to orders.placeWaitMs for it to leave PENDING. */
+  private async waitForOutcome(orderId: string, placed?: Claimed): Promise<Omit<Placed, 'replayed'>> {
     const wait = this.ctx.config.number('orders.placeWaitMs');
     let timer: NodeJS.Timeout | undefined;
     await Promise.race([
-      this.runner.kick(orderId),
+      this.runner.kick(orderId, placed && { claimed: placed }),
       new Promise((resolve) => {
         timer = setTimeout(resolve, wait);
       }),

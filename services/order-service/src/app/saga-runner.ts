@@ -19,6 +19,7 @@ import {
   type OrderRow,
   type SagaRow,
   type SideWrite,
+  StaleOrderState,
   sagaState,
   writeAll,
 } from '../infra/order-store.ts';
@@ -35,7 +36,12 @@ type Outcome = ({ kind: 'done' } | { kind: 'refused' | 'failed'; detail: string 
   call?: { durationMs: number; traceId: string | null };
 };
 
-interface Claimed {
+/**
+ * A saga this instance holds the lease of, with what it read of it: from a claim, from the
+ * transaction that recorded its last step, or handed over by the transaction that leased it to this
+ * instance (placing the order, approving its payment).
+ */
+export interface Claimed {
   saga: Pick<SagaRow, 'version' | 'attempts'>;
   state: SagaState;
   order: OrderRow;
@@ -83,7 +89,7 @@ export class SagaRunner {
    * Drives the saga in this process until it waits, must retry later or is over. A kick while it
    * runs makes it look again once the current pass ends (the kick may come from a state change).
    */
-  kick(orderId: string, options: { statusChanged?: boolean } = {}): Promise<RunOutcome> {
+  kick(orderId: string, options: { statusChanged?: boolean; claimed?: Claimed } = {}): Promise<RunOutcome> {
     // Every kick follows a committed change of the order (placed, paid, cancelled, …). The long-poll
     // readers wait for its status: a caller that knows the status stayed as it was spares them a read.
     if (options.statusChanged !== false) this.changes.changed(orderId);
@@ -97,9 +103,11 @@ export class SagaRunner {
     entry.promise = (async () => {
       try {
         let outcome: RunOutcome;
+        let handed = options.claimed;
         do {
           entry.again = false;
-          outcome = await this.drive(orderId);
+          outcome = await this.drive(orderId, handed);
+          handed = undefined;
         } while (entry.again && outcome !== 'stopped');
         return outcome;
       } catch (error) {
@@ -129,8 +137,8 @@ export class SagaRunner {
       .catch((error) => this.ctx.log.warn({ err: error }, 'could not release saga leases'));
   }
 
-  private async drive(orderId: string): Promise<RunOutcome> {
-    let claimed: Claimed | undefined;
+  private async drive(orderId: string, handed: Claimed | undefined): Promise<RunOutcome> {
+    let claimed = handed;
     for (;;) {
       if (this.stopping) return 'stopped';
       claimed ??= await this.claim(orderId);
@@ -251,10 +259,86 @@ export class SagaRunner {
     action: SagaAction | undefined,
     outcome: Outcome,
   ): Promise<Recorded> {
-    const recorded = await this.recordInTransaction(claimed, action, outcome);
+    const recorded =
+      (outcome.kind === 'done' ? await this.recordAsClaimed(claimed, action, outcome) : undefined) ??
+      (await this.recordInTransaction(claimed, action, outcome));
     // Committed: the order may have moved on (PAYMENT_PENDING, PAID, …).
     this.changes.changed(claimed.order.id);
     return recorded;
+  }
+
+  /**
+   * A step done, as it usually goes: recorded without locking the order first, by writes that hold
+   * only if the order and saga are still as claimed (their versions, the lease ours or free).
+   * Undefined when they changed meanwhile (nothing written): the locked path looks again.
+   */
+  private async recordAsClaimed(
+    claimed: Claimed,
+    action: SagaAction | undefined,
+    outcome: Outcome,
+  ): Promise<Recorded | undefined> {
+    const { order } = claimed;
+    const amounts = { payableAmount: order.payable_amount };
+    const next = action ? afterSuccess(claimed.state, amounts) : settle(claimed.state, amounts);
+    const owner = this.ctx.instanceId;
+    const transient = isTransient(next.phase);
+    try {
+      return await this.ctx.transaction(async (trx): Promise<Recorded> => {
+        const advanced = await this.transitions.advance(
+          trx,
+          order,
+          { phase: claimed.state.phase, version: claimed.saga.version },
+          next,
+          {
+            writes: this.logEntry(order.id, action, outcome, claimed.saga.attempts),
+            items: claimed.items,
+            expect: { leaseOwner: owner },
+            // Waiting (for payment) or over: nothing to claim. Else the next step stays ours.
+            ...(transient ? { lease: { owner, ms: this.leaseMs } } : {}),
+          },
+        );
+        if (!transient) return 'idle';
+        return { claimed: this.continued(claimed, next, advanced) };
+      });
+    } catch (error) {
+      if (error instanceof StaleOrderState) return undefined;
+      throw error;
+    }
+  }
+
+  /** The saga as this instance goes on with it after recording a step in the same transaction. */
+  private continued(claimed: Claimed, next: SagaState, order: OrderRow): Claimed {
+    return {
+      saga: { version: claimed.saga.version + 1, attempts: 0 },
+      state: next,
+      order,
+      ...(claimed.items ? { items: claimed.items } : {}),
+    };
+  }
+
+  /** The call's entry in the saga's log, written in the statement that records what follows from it. */
+  private logEntry(
+    orderId: string,
+    action: SagaAction | undefined,
+    outcome: Outcome,
+    attempts: number,
+  ): SideWrite[] {
+    if (!action) return [];
+    return [
+      {
+        table: 'saga_log',
+        row: {
+          order_id: orderId,
+          action: action.kind,
+          step: action.step,
+          outcome: outcome.kind === 'done' ? 'DONE' : outcome.kind === 'refused' ? 'REFUSED' : 'FAILED',
+          attempt: attempts + 1,
+          detail: outcome.kind === 'done' ? null : outcome.detail,
+          duration_ms: outcome.call?.durationMs ?? null,
+          trace_id: outcome.call?.traceId ?? null,
+        },
+      },
+    ];
   }
 
   private recordInTransaction(
@@ -265,24 +349,7 @@ export class SagaRunner {
     return this.ctx.transaction(async (trx) => {
       const locked = await lockOrder(trx, claimed.order.id);
       const { order, saga } = locked!;
-      // The call's entry in the saga's log, written in the statement that records what follows from it.
-      const log: SideWrite[] = action
-        ? [
-            {
-              table: 'saga_log',
-              row: {
-                order_id: order.id,
-                action: action.kind,
-                step: action.step,
-                outcome: outcome.kind === 'done' ? 'DONE' : outcome.kind === 'refused' ? 'REFUSED' : 'FAILED',
-                attempt: saga.attempts + 1,
-                detail: outcome.kind === 'done' ? null : outcome.detail,
-                duration_ms: outcome.call?.durationMs ?? null,
-                trace_id: outcome.call?.traceId ?? null,
-              },
-            },
-          ]
-        : [];
+      const log = this.logEntry(order.id, action, outcome, saga.attempts);
       // Changed meanwhile (a cancel, another instance): look again from the new state.
       if (saga.version !== claimed.saga.version) {
         await writeAll(trx, log);
@@ -309,14 +376,7 @@ export class SagaRunner {
             writes: log,
             items: claimed.items,
           });
-          return {
-            claimed: {
-              saga: { version: saga.version + 1, attempts: 0 },
-              state: next,
-              order: advanced,
-              ...(claimed.items ? { items: claimed.items } : {}),
-            },
-          };
+          return { claimed: this.continued({ ...claimed, saga }, next, advanced) };
         }
         case 'refused': {
           const refusal = afterRefusal(state);

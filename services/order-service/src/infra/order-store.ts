@@ -42,22 +42,36 @@ export function sagaState(row: SagaRow): SagaState {
 
 /**
  * The order and its saga, both row-locked (in one statement; the order's row is locked first, as the
- * FROM list goes): every state change of an order goes through here.
+ * FROM list goes): every state change of an order goes through here, or through a write that checks
+ * both are still as read (`SagaWrite.expect`). `items` reads the order's lines in the same statement.
  */
 export async function lockOrder(
   trx: Trx,
   orderId: string,
-): Promise<{ order: OrderRow; saga: SagaRow } | undefined> {
+  options: { items?: boolean } = {},
+): Promise<{ order: OrderRow; saga: SagaRow; items?: ItemRow[] } | undefined> {
   const row = await trx
     .selectFrom('orders as o')
     .innerJoin('sagas as s', 's.order_id', 'o.id')
     .selectAll('o')
     .select(sql<Json<SagaRow>>`to_json(s)`.as('locked_saga'))
+    .$if(options.items === true, (qb) =>
+      qb.select((eb) =>
+        jsonRows<ItemRow>(
+          eb.selectFrom('order_items as i').selectAll('i').whereRef('i.order_id', '=', 'o.id'),
+          'line_no',
+        ).as('locked_items'),
+      ),
+    )
     .where('o.id', '=', orderId)
     .forUpdate(['o', 's'])
     .executeTakeFirst();
   if (!row) return undefined;
-  const { locked_saga: saga, ...order } = row;
+  const {
+    locked_saga: saga,
+    locked_items: items,
+    ...order
+  } = row as typeof row & { locked_items?: ItemRow[] };
   const date = (t: string | null) => (t === null ? null : new Date(t));
   return {
     order,
@@ -69,7 +83,19 @@ export async function lockOrder(
       created_at: date(saga.created_at)!,
       updated_at: date(saga.updated_at)!,
     },
+    ...(items ? { items } : {}),
   };
+}
+
+/**
+ * A write that expected the order or its saga as read and found them changed (its transaction rolls
+ * back): the caller locks them and looks again.
+ */
+export class StaleOrderState extends Error {
+  constructor(orderId: string) {
+    super(`order ${orderId} or its saga changed since it was read`);
+    this.name = 'StaleOrderState';
+  }
 }
 
 export function loadItems(db: Db | Trx, orderId: string): Promise<ItemRow[]> {
@@ -99,7 +125,19 @@ export async function addTimeline(
 export type SideWrite =
   | { table: 'order_timeline'; row: Insertable<OrderDb['order_timeline']> }
   | { table: 'saga_log'; row: Insertable<OrderDb['saga_log']> }
-  | { table: 'sagas'; orderId: string; set: SagaUpdate };
+  | SagaWrite;
+
+/**
+ * The saga's next state. With `expect`, written only if the saga is still at that version and leased
+ * to that owner or to no one (what a claim read, without a lock): otherwise the statement that carries
+ * it throws StaleOrderState.
+ */
+export interface SagaWrite {
+  table: 'sagas';
+  orderId: string;
+  set: SagaUpdate;
+  expect?: { version: number; leaseOwner: string } | undefined;
+}
 
 /** The saga's columns to set: values, or SQL (`clock_timestamp()`). */
 export type SagaUpdate = {
@@ -141,21 +179,24 @@ export function paymentLogRow(
 /** The statements `alongside` can build, each with the side writes in front of it. */
 export type Alongside = Pick<Trx, 'updateTable' | 'insertInto'>;
 
+const sideWriteName = (i: number) => `side_write_${i}`;
+
 /**
  * `trx` with the side writes as data-modifying CTEs: the statement built from it makes them too, all
  * or nothing, in the caller's transaction (a CTE runs to completion whether or not the statement
- * reads it). That statement must not read the rows they write: it does not see them.
+ * reads it). That statement must not read the rows they write: it does not see them. A saga write
+ * with `expect` returns its row, so that the statement can report whether it was made
+ * (`expectationsMet`).
  */
 export function alongside(trx: Trx | Db, writes: readonly SideWrite[]): Alongside {
   // A CTE only adds its name to the query creator's tables; the statements built here do not read it.
   let creator = trx as Trx;
   writes.forEach((write, i) => {
-    creator = creator.with(`side_write_${i}`, (db) =>
+    creator = creator.with(sideWriteName(i), (db) =>
       write.table === 'sagas'
-        ? db
-            .updateTable('sagas')
-            .set(write.set as Updateable<OrderDb['sagas']>)
-            .where('order_id', '=', write.orderId)
+        ? write.expect
+          ? sagaUpdate(db, write).returning('order_id')
+          : sagaUpdate(db, write)
         : write.table === 'order_timeline'
           ? db.insertInto('order_timeline').values(write.row)
           : db.insertInto('saga_log').values(write.row),
@@ -164,19 +205,56 @@ export function alongside(trx: Trx | Db, writes: readonly SideWrite[]): Alongsid
   return creator;
 }
 
-/** The side writes in one statement, when no other statement follows them. */
+function sagaUpdate(db: Pick<Trx, 'updateTable'>, write: SagaWrite) {
+  const update = db
+    .updateTable('sagas')
+    .set(write.set as Updateable<OrderDb['sagas']>)
+    .where('order_id', '=', write.orderId);
+  const { expect } = write;
+  if (!expect) return update;
+  return update
+    .where('version', '=', expect.version)
+    .where((eb) => eb.or([eb('lease_owner', '=', expect.leaseOwner), eb('lease_owner', 'is', null)]));
+}
+
+/**
+ * Whether the saga writes with `expect` among `writes` (CTEs of the statement, as `alongside` names
+ * them) were made: for the statement's RETURNING list. True when there is none.
+ */
+export function expectationsMet(writes: readonly SideWrite[]): RawBuilder<boolean> {
+  const checks = writes.flatMap((write, i) =>
+    write.table === 'sagas' && write.expect ? [sql`exists (select from ${sql.table(sideWriteName(i))})`] : [],
+  );
+  return checks.length === 0 ? sql<boolean>`true` : sql<boolean>`(${sql.join(checks, sql` and `)})`;
+}
+
+const expects = (writes: readonly SideWrite[]) => writes.some((w) => w.table === 'sagas' && w.expect);
+
+/**
+ * The side writes in one statement, when no other statement follows them; StaleOrderState when a
+ * saga write's `expect` did not hold.
+ */
 export async function writeAll(trx: Trx, writes: readonly SideWrite[]): Promise<void> {
   const last = writes.at(-1);
   if (!last) return;
-  const db = alongside(trx, writes.slice(0, -1));
-  if (last.table === 'sagas')
-    await db
-      .updateTable('sagas')
-      .set(last.set as Updateable<OrderDb['sagas']>)
-      .where('order_id', '=', last.orderId)
-      .execute();
-  else if (last.table === 'order_timeline') await db.insertInto('order_timeline').values(last.row).execute();
-  else await db.insertInto('saga_log').values(last.row).execute();
+  const before = writes.slice(0, -1);
+  const db = alongside(trx, before);
+  if (!expects(writes)) {
+    if (last.table === 'sagas') await sagaUpdate(db, last).execute();
+    else if (last.table === 'order_timeline')
+      await db.insertInto('order_timeline').values(last.row).execute();
+    else await db.insertInto('saga_log').values(last.row).execute();
+    return;
+  }
+  const met = expectationsMet(before).as('met');
+  const row =
+    last.table === 'sagas'
+      ? await sagaUpdate(db, last).returning(met).executeTakeFirst()
+      : last.table === 'order_timeline'
+        ? await db.insertInto('order_timeline').values(last.row).returning(met).executeTakeFirst()
+        : await db.insertInto('saga_log').values(last.row).returning(met).executeTakeFirst();
+  if (row?.met !== true)
+    throw new StaleOrderState(last.table === 'sagas' ? last.orderId : String(last.row.order_id));
 }
 
 /** Writes JSON columns (Kysely passes arrays to pg as Postgres arrays otherwise). */
