@@ -246,7 +246,10 @@ export class PlaceOrder {
     }
   }
 
-  /** Drives the saga now (from where it was placed, when this request placed it) and waits up to orders.placeWaitMs for it to leave PENDING. */
+  /**
+   * Drives the saga now (from what the insert wrote, when this request placed the order) and waits up
+   * to orders.placeWaitMs for it to leave PENDING.
+   */
   private async waitForOutcome(orderId: string, placed?: Claimed): Promise<Omit<Placed, 'replayed'>> {
     const wait = this.ctx.config.number('orders.placeWaitMs');
     let timer: NodeJS.Timeout | undefined;
