@@ -418,49 +418,63 @@ describe('order saga', () => {
     await expectInvariants(shop.urls(), { productIds, userIds });
   });
 
-  it('keeps an order cancelled while its stock reservation was answering: the late answer logged, the stock released', async () => {
-    const { productId, skuIds } = await product([10]);
-    const user = await shopper();
-    const proxy = shop.proxy('product-service');
-    let orderId = '';
-    const held = proxy.hold((r) => {
-      const body = r.body as Json;
-      if (r.path !== '/internal/stock/reservations' || body?.items?.[0]?.quantity !== 4) return false;
-      orderId = body.orderId;
-      return true;
-    }, 'response');
-    const placing = shop.place(user, { items: [{ skuId: skuIds[0], quantity: 4 }], delivery: DELIVERY });
-    await held.reached;
-    // The stock is reserved at product-service; its answer has not reached the saga yet (and will,
-    // within the saga's call timeout).
-    const cancelling = shop.api('order-service').post(`/api/orders/${orderId}/cancel`, {}, user.headers);
-    // Cancelled (the cancel waits a moment for the compensation, which waits for that answer).
-    await eventually(async () => (await status(user, orderId)) === 'CANCELLED');
-    held.release();
-    const cancelled = await cancelling;
-    expect(cancelled.status).toBe(200);
-    expect(cancelled.body).toMatchObject({ status: 'CANCELLED', cancelReason: 'USER_CANCELLED' });
-    const placed = (await placing).body;
-    expect(placed.orderId).toBe(orderId);
+  // The late answer is recorded against a saga that changed: with a coupon to reserve next (the saga
+  // stays RESERVING) and without one (the order would become PAYMENT_PENDING).
+  it.each([
+    { withCoupon: false, next: 'PAYMENT_PENDING' },
+    { withCoupon: true, next: 'the coupon step' },
+  ])(
+    'keeps an order cancelled while its stock reservation was answering, before $next: the late answer logged, the stock released',
+    async ({ withCoupon }) => {
+      const { productId, skuIds } = await product([10]);
+      const user = await shopper();
+      const couponId = withCoupon ? await shop.coupon(user) : undefined;
+      const proxy = shop.proxy('product-service');
+      let orderId = '';
+      const held = proxy.hold((r) => {
+        const body = r.body as Json;
+        if (r.path !== '/internal/stock/reservations' || body?.items?.[0]?.quantity !== 4) return false;
+        orderId = body.orderId;
+        return true;
+      }, 'response');
+      const placing = shop.place(user, {
+        items: [{ skuId: skuIds[0], quantity: 4 }],
+        delivery: DELIVERY,
+        ...(couponId === undefined ? {} : { couponId }),
+      });
+      await held.reached;
+      // The stock is reserved at product-service; its answer has not reached the saga yet (and will,
+      // within the saga's call timeout).
+      const cancelling = shop.api('order-service').post(`/api/orders/${orderId}/cancel`, {}, user.headers);
+      // Cancelled (the cancel waits a moment for the compensation, which waits for that answer).
+      await eventually(async () => (await status(user, orderId)) === 'CANCELLED');
+      held.release();
+      const cancelled = await cancelling;
+      expect(cancelled.status).toBe(200);
+      expect(cancelled.body).toMatchObject({ status: 'CANCELLED', cancelReason: 'USER_CANCELLED' });
+      const placed = (await placing).body;
+      expect(placed.orderId).toBe(orderId);
 
-    const settled = await eventually(async () => {
-      const o = (await shop.order(user, placed.orderId)).body;
-      return events(o).includes('RESERVATIONS_RELEASED') ? o : undefined;
-    });
-    // The reservation's success, recorded after the cancel, moved nothing on.
-    expect(settled).toMatchObject({ status: 'CANCELLED', cancelReason: 'USER_CANCELLED' });
-    expect(events(settled)).toEqual(['ORDER_CREATED', 'CANCELLED', 'RESERVATIONS_RELEASED']);
-    const log = (await shop.adminOrder(placed.orderId)).body.saga.log.map(
-      (l: Json) => `${l.action}:${l.step}:${l.outcome}`,
-    );
-    expect(log).toEqual(['reserve:stock:DONE', 'compensate:stock:DONE']);
-    expect(await shop.sku(productId, skuIds[0]!)).toMatchObject({ stock: 10, reserved: 0 });
-    expect((await shop.movements(productId, placed.orderId)).map((m) => m.type).sort()).toEqual([
-      'RELEASE',
-      'RESERVE',
-    ]);
-    await expectInvariants(shop.urls(), { productIds, userIds });
-  });
+      const settled = await eventually(async () => {
+        const o = (await shop.order(user, placed.orderId)).body;
+        return events(o).includes('RESERVATIONS_RELEASED') ? o : undefined;
+      });
+      // The reservation's success, recorded after the cancel, moved nothing on.
+      expect(settled).toMatchObject({ status: 'CANCELLED', cancelReason: 'USER_CANCELLED' });
+      expect(events(settled)).toEqual(['ORDER_CREATED', 'CANCELLED', 'RESERVATIONS_RELEASED']);
+      const log = (await shop.adminOrder(placed.orderId)).body.saga.log.map(
+        (l: Json) => `${l.action}:${l.step}:${l.outcome}`,
+      );
+      expect(log).toEqual(['reserve:stock:DONE', 'compensate:stock:DONE']);
+      expect(await shop.sku(productId, skuIds[0]!)).toMatchObject({ stock: 10, reserved: 0 });
+      expect((await shop.movements(productId, placed.orderId)).map((m) => m.type).sort()).toEqual([
+        'RELEASE',
+        'RESERVE',
+      ]);
+      if (couponId !== undefined) expect((await shop.myCoupon(user, couponId)).status).toBe('ISSUED');
+      await expectInvariants(shop.urls(), { productIds, userIds });
+    },
+  );
 
   it('releases everything when the payment is declined (CANCELLED PAYMENT_FAILED)', async () => {
     const { productId, skuIds } = await product([10]);

@@ -177,7 +177,7 @@ export function paymentLogRow(
 }
 
 /** The statements `alongside` can build, each with the side writes in front of it. */
-export type Alongside = Pick<Trx, 'updateTable' | 'insertInto'>;
+export type Alongside = Pick<Trx, 'updateTable' | 'insertInto' | 'selectNoFrom'>;
 
 const sideWriteName = (i: number) => `side_write_${i}`;
 
@@ -228,33 +228,25 @@ export function expectationsMet(writes: readonly SideWrite[]): RawBuilder<boolea
   return checks.length === 0 ? sql<boolean>`true` : sql<boolean>`(${sql.join(checks, sql` and `)})`;
 }
 
-const expects = (writes: readonly SideWrite[]) => writes.some((w) => w.table === 'sagas' && w.expect);
-
 /**
- * The side writes in one statement, when no other statement follows them; StaleOrderState when a
- * saga write's `expect` did not hold.
+ * The side writes in one statement, when no other statement follows them. With a saga write's
+ * `expect`, all of them are CTEs of a statement that answers whether it held: StaleOrderState if not.
  */
 export async function writeAll(trx: Trx, writes: readonly SideWrite[]): Promise<void> {
-  const last = writes.at(-1);
-  if (!last) return;
-  const before = writes.slice(0, -1);
-  const db = alongside(trx, before);
-  if (!expects(writes)) {
-    if (last.table === 'sagas') await sagaUpdate(db, last).execute();
-    else if (last.table === 'order_timeline')
-      await db.insertInto('order_timeline').values(last.row).execute();
-    else await db.insertInto('saga_log').values(last.row).execute();
+  const expected = writes.find((w): w is SagaWrite => w.table === 'sagas' && w.expect !== undefined);
+  if (expected) {
+    const row = await alongside(trx, writes)
+      .selectNoFrom(expectationsMet(writes).as('met'))
+      .executeTakeFirst();
+    if (row?.met !== true) throw new StaleOrderState(expected.orderId);
     return;
   }
-  const met = expectationsMet(before).as('met');
-  const row =
-    last.table === 'sagas'
-      ? await sagaUpdate(db, last).returning(met).executeTakeFirst()
-      : last.table === 'order_timeline'
-        ? await db.insertInto('order_timeline').values(last.row).returning(met).executeTakeFirst()
-        : await db.insertInto('saga_log').values(last.row).returning(met).executeTakeFirst();
-  if (row?.met !== true)
-    throw new StaleOrderState(last.table === 'sagas' ? last.orderId : String(last.row.order_id));
+  const last = writes.at(-1);
+  if (!last) return;
+  const db = alongside(trx, writes.slice(0, -1));
+  if (last.table === 'sagas') await sagaUpdate(db, last).execute();
+  else if (last.table === 'order_timeline') await db.insertInto('order_timeline').values(last.row).execute();
+  else await db.insertInto('saga_log').values(last.row).execute();
 }
 
 /** Writes JSON columns (Kysely passes arrays to pg as Postgres arrays otherwise). */
