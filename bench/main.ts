@@ -1,7 +1,8 @@
 /**
  * npm run bench: the platform's benchmarks, one after another (catalog, orders, notifications, chat,
  * resources: each service's RSS at idle and under the order load, idle: the whole platform's PSS, idle
- * CPU and time to ready in both `npm start` modes).
+ * CPU and time to ready in both `npm start` modes, wakeups: what a request costs its server when it
+ * wakes it against when requests queue).
  * Pass a name to run one: npm run bench -- catalog
  */
 import { runCatalogBench } from './catalog.ts';
@@ -10,6 +11,7 @@ import { runIdleBench } from './idle.ts';
 import { runNotificationBench } from './notifications.ts';
 import { runOrderBench } from './orders.ts';
 import { runResourceBench } from './resources.ts';
+import { runWakeupBench } from './wakeups.ts';
 
 const benches: Record<string, () => Promise<void>> = {
   catalog: runCatalogBench,
@@ -18,6 +20,7 @@ const benches: Record<string, () => Promise<void>> = {
   resources: runResourceBench,
   chat: runChatBench,
   idle: runIdleBench,
+  wakeups: runWakeupBench,
 };
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(name in benches));

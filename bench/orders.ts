@@ -23,7 +23,18 @@ import { join } from 'node:path';
 import { type ConfigTree, databaseUrl, ensureDatabase } from '@sagamart/kit';
 import { startEmbeddedPostgres } from '@sagamart/launcher/embedded-postgres';
 import pg from 'pg';
-import { commitsByDatabase, cpuMs, postgresServerCpuMs, postmasterBelow, sampleBackendCpu } from './proc.ts';
+import {
+  commitsByDatabase,
+  costDifference,
+  cpuMs,
+  postgresCpuByProcess,
+  postgresServerCpuMs,
+  postgresServerWakeups,
+  postmasterBelow,
+  sampleBackendCpu,
+  wakeups,
+  wakeupsSince,
+} from './proc.ts';
 import {
   asService,
   type Child,
@@ -60,9 +71,13 @@ interface ModeResult {
    * [name, all the CPU over the load, the CPU above the process's idle rate].
    */
   cpuMsPerOrder: Array<[string, number, number]>;
+  /** Wake-ups (voluntary context switches) per order of each row of `cpuMsPerOrder` that has them. */
+  wakeupsPerOrder: Map<string, number>;
   /** PostgreSQL commits per order, in all the run's databases and in each. */
   commitsPerOrder: number;
   commitsPerOrderByDatabase: Array<[string, number]>;
+  /** The embedded server's CPU ms and wake-ups per order by database (its backends) or background process. */
+  postgresCpuMsPerOrder: Array<[string, number, number]>;
 }
 
 /** Single-row INSERT commits per second from 8 clients for 3 s: the server's ceiling for our work. */
@@ -239,16 +254,27 @@ async function startCounters(
       [shared.length > 1 ? `${shared.length} services in one process` : shared[0]!.name, pid] as const,
   );
   const cpuBefore = new Map(pids.map(([name, pid]) => [name, cpuMs(pid)]));
+  const wakeupsBefore = new Map(pids.map(([name, pid]) => [name, wakeups(pid)]));
+  const postgresWakeupsBefore = postmaster ? postgresServerWakeups(postmaster) : undefined;
   const benchBefore = process.cpuUsage();
   const postgresBefore = postmaster ? postgresServerCpuMs(postmaster) : 0;
+  const postgresProcessesBefore = postmaster && (await postgresCpuByProcess(admin, postmaster, shortName));
   const backends = postmaster ? undefined : sampleBackendCpu(admin, databases);
   const commitsBefore = await commitsByDatabase(admin, databases);
   const loadStarted = performance.now();
   return async (orders: number) => {
     const loadMs = performance.now() - loadStarted;
     const cpuAfter = new Map(pids.map(([name, pid]) => [name, cpuMs(pid)]));
+    const wakeupsAfter = new Map(pids.map(([name, pid]) => [name, wakeups(pid)]));
+    const postgresWakeups = postgresWakeupsBefore
+      ? wakeupsSince(postgresWakeupsBefore, postgresServerWakeups(postmaster!))
+      : Number.NaN;
     const postgresMs = postmaster ? postgresServerCpuMs(postmaster) - postgresBefore : await backends!.stop();
     const bench = process.cpuUsage(benchBefore);
+    const postgresByProcess =
+      postmaster && postgresProcessesBefore
+        ? costDifference(postgresProcessesBefore, await postgresCpuByProcess(admin, postmaster, shortName))
+        : new Map<string, { ms: number; wakeups: number }>();
     if (statementCounts && postmaster) await printStatements(admin, databases, orders);
     // An idle backend reports its counters up to 10 s late (PGSTAT_IDLE_INTERVAL): wait for them,
     // then measure what the platform spends at idle (the transport's polling, timers) over a quiet
@@ -279,6 +305,10 @@ async function startCounters(
       ...perOrder(postgresMs, idlePostgres),
     ]);
     cpu.push(['bench (load generator)', (bench.user + bench.system) / 1000 / orders, Number.NaN]);
+    const wakeupsPerOrder = new Map(
+      pids.map(([name]) => [name, (wakeupsAfter.get(name)! - wakeupsBefore.get(name)!) / orders]),
+    );
+    wakeupsPerOrder.set(cpu.at(-2)![0], postgresWakeups / orders);
     const byDatabase: Array<[string, number]> = databases
       .filter((db) => commitsAfter.has(db))
       .map((db) => {
@@ -288,8 +318,12 @@ async function startCounters(
       });
     return {
       cpuMsPerOrder: cpu,
+      wakeupsPerOrder,
       commitsPerOrder: byDatabase.reduce((sum, [, n]) => sum + n, 0),
       commitsPerOrderByDatabase: byDatabase,
+      postgresCpuMsPerOrder: [...postgresByProcess]
+        .map(([name, { ms, wakeups }]): [string, number, number] => [name, ms / orders, wakeups / orders])
+        .sort((a, b) => b[1] - a[1]),
     };
   };
 }
@@ -302,8 +336,9 @@ const shortName = (database: string) => database.replace(/^bench_/, '').replace(
 
 /** The statements the measured orders ran (pg_stat_statements), most called first: the round trips. */
 async function printStatements(admin: pg.Client, databases: string[], orders: number): Promise<void> {
-  const { rows } = await admin.query<{ datname: string; query: string; calls: string }>(
-    `select d.datname, s.query, s.calls from pg_stat_statements s join pg_database d on d.oid = s.dbid
+  const { rows } = await admin.query<{ datname: string; query: string; calls: string; ms: number }>(
+    `select d.datname, s.query, s.calls, s.total_exec_time + s.total_plan_time as ms
+     from pg_stat_statements s join pg_database d on d.oid = s.dbid
      where d.datname = any($1) order by s.calls desc limit 60`,
     [databases],
   );
@@ -316,10 +351,13 @@ async function printStatements(admin: pg.Client, databases: string[], orders: nu
   const perDatabase = byDatabase.rows
     .map((r) => `${shortName(r.datname)} ${(Number(r.calls) / orders).toFixed(1)}`)
     .join(', ');
-  console.log(`statements per order: ${(total / orders).toFixed(1)} (${perDatabase}); the most called:`);
+  console.log(
+    `statements per order: ${(total / orders).toFixed(1)} (${perDatabase}); the most called, with the ` +
+      'ms an order they spent in the server (planning and executing, wall time: a lock wait or a WAL flush counts):',
+  );
   for (const r of rows)
     console.log(
-      `${(Number(r.calls) / orders).toFixed(2).padStart(7)}  ${shortName(r.datname).padEnd(18)} ${r.query.replace(/\s+/g, ' ').slice(0, 150)}`,
+      `${(Number(r.calls) / orders).toFixed(2).padStart(7)} ${(r.ms / orders).toFixed(2).padStart(6)}  ${shortName(r.datname).padEnd(18)} ${r.query.replace(/\s+/g, ' ').slice(0, 140)}`,
     );
 }
 
@@ -482,15 +520,31 @@ export async function runOrderBench(): Promise<void> {
     log(
       `\n${r.mode}: CPU ms per order (process CPU time over the measured orders; above idle: less the idle rate)`,
     );
-    log(`  ${'process'.padEnd(34)} ${'all'.padStart(7)} ${'above idle'.padStart(11)}`);
-    const figure = (ms: number, width: number) => (Number.isNaN(ms) ? '-' : ms.toFixed(1)).padStart(width);
+    log(
+      `  ${'process'.padEnd(34)} ${'all'.padStart(7)} ${'above idle'.padStart(11)} ${'wake-ups'.padStart(9)}`,
+    );
+    const figure = (ms: number, width: number) =>
+      (ms === undefined || Number.isNaN(ms) ? '-' : ms.toFixed(1)).padStart(width);
     for (const [name, all, aboveIdle] of r.cpuMsPerOrder)
-      log(`  ${name.padEnd(34)} ${figure(all, 7)} ${figure(aboveIdle, 11)}`);
+      log(
+        `  ${name.padEnd(34)} ${figure(all, 7)} ${figure(aboveIdle, 11)} ${figure(r.wakeupsPerOrder.get(name)!, 9)}`,
+      );
     const services = r.cpuMsPerOrder.filter(
       ([name]) => !name.startsWith('bench') && !name.startsWith('PostgreSQL'),
     );
     const sum = (i: 1 | 2) => services.reduce((total, row) => total + row[i], 0);
-    log(`  ${'services together'.padEnd(34)} ${figure(sum(1), 7)} ${figure(sum(2), 11)}`);
+    const serviceWakeups = services.reduce((total, [name]) => total + (r.wakeupsPerOrder.get(name) ?? 0), 0);
+    log(
+      `  ${'services together'.padEnd(34)} ${figure(sum(1), 7)} ${figure(sum(2), 11)} ${figure(serviceWakeups, 9)}`,
+    );
+    if (r.postgresCpuMsPerOrder.length) {
+      log(
+        `${r.mode}: PostgreSQL's CPU ms and wake-ups per order by database (its backends) or background process`,
+      );
+      for (const [name, ms, wakeups] of r.postgresCpuMsPerOrder)
+        if (ms >= 0.05 || wakeups >= 0.05)
+          log(`  ${name.padEnd(34)} ${figure(ms, 7)} ${figure(wakeups, 21)}`);
+    }
     // A listening backend reads each NOTIFY of its database in a transaction of its own (PostgreSQL
     // before 19 wakes every listener there): the bus's commits are mostly those (change 31).
     log(

@@ -179,3 +179,109 @@ export async function commitsByDatabase(
   );
   return new Map(rows.map((r) => [r.datname, Number(r.xact_commit)]));
 }
+
+/**
+ * A PostgreSQL server's CPU so far, split by what each process serves: a backend by its database
+ * (`order_service`), a background process by its type (`checkpointer`, `walwriter`), and the
+ * postmaster with every process already exited as `postmaster and exited`. Two snapshots' difference
+ * (`cpuDifference`) says which database's backends an order's PostgreSQL CPU went to.
+ */
+export async function postgresCpuByProcess(
+  admin: pg.Pool | pg.Client,
+  postmaster: number,
+  label: (database: string) => string = (d) => d,
+): Promise<Map<number, ProcessCost>> {
+  const { rows } = await admin.query<{ pid: number; datname: string | null; backend_type: string }>(
+    'select pid, datname, backend_type from pg_stat_activity',
+  );
+  const names = new Map(rows.map((r) => [r.pid, r.datname ? label(r.datname) : r.backend_type]));
+  const snapshot = new Map<number, ProcessCost>();
+  const self = readStat(postmaster);
+  if (self)
+    snapshot.set(postmaster, {
+      name: 'postmaster and exited',
+      ms: self.cpuMs + self.reapedChildrenCpuMs,
+      wakeups: wakeups(postmaster) || 0,
+    });
+  for (const p of descendants(postmaster)) {
+    const ms = readStat(p.pid)?.cpuMs;
+    if (ms !== undefined)
+      snapshot.set(p.pid, { name: names.get(p.pid) ?? 'other', ms, wakeups: wakeups(p.pid) || 0 });
+  }
+  return snapshot;
+}
+
+interface ProcessCost {
+  name: string;
+  ms: number;
+  wakeups: number;
+}
+
+/**
+ * CPU ms and wake-ups by name between two `postgresCpuByProcess` snapshots; a process seen only at
+ * the end counts from zero.
+ */
+export function costDifference(
+  before: Map<number, ProcessCost>,
+  after: Map<number, ProcessCost>,
+): Map<string, { ms: number; wakeups: number }> {
+  const byName = new Map<string, { ms: number; wakeups: number }>();
+  for (const [pid, { name, ms, wakeups }] of after) {
+    const earlier = before.get(pid);
+    // A reused pid that now serves something else starts from zero.
+    const from = earlier && earlier.name === name ? earlier : { ms: 0, wakeups: 0 };
+    const sum = byName.get(name) ?? { ms: 0, wakeups: 0 };
+    byName.set(name, { ms: sum.ms + ms - from.ms, wakeups: sum.wakeups + wakeups - from.wakeups });
+  }
+  return byName;
+}
+
+/**
+ * Times a process's threads went to sleep and were woken again so far (voluntary context switches:
+ * a wait for a socket, a lock or a timer). On a virtual machine each wake-up costs far more than the
+ * switch itself (caches refilled after other work ran: docs/performance.md change 34), so wake-ups
+ * per order say as much about an order's cost as its statements do. NaN once the process is gone.
+ */
+export function wakeups(pid: number | undefined): number {
+  if (!pid) return Number.NaN;
+  let total = 0;
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const status = readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8');
+      total += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    }
+  } catch {
+    return Number.NaN;
+  }
+  return total;
+}
+
+/** Wake-ups so far of each live process of a PostgreSQL server, by pid (see `wakeupsSince`). */
+export function postgresServerWakeups(postmaster: number): Map<number, number> {
+  const counts = new Map([[postmaster, wakeups(postmaster)]]);
+  for (const p of descendants(postmaster)) counts.set(p.pid, wakeups(p.pid));
+  return counts;
+}
+
+/** Wake-ups between two `postgresServerWakeups` snapshots; a process started since counts from zero. */
+export function wakeupsSince(before: Map<number, number>, after: Map<number, number>): number {
+  let total = 0;
+  for (const [pid, n] of after) if (!Number.isNaN(n)) total += n - (before.get(pid) ?? 0);
+  return total;
+}
+
+/**
+ * CPU time so far of all of a process's threads, in ms, from the scheduler's own count
+ * (`/proc/<pid>/task/<tid>/schedstat`: nanoseconds on the CPU), not in 10 ms ticks as `cpuMs`: for
+ * short windows of little work. NaN once the process is gone.
+ */
+export function onCpuMs(pid: number): number {
+  try {
+    let ns = 0;
+    for (const task of readdirSync(`/proc/${pid}/task`))
+      ns += Number(readFileSync(`/proc/${pid}/task/${task}/schedstat`, 'utf8').split(' ')[0]);
+    return ns / 1e6;
+  } catch {
+    return Number.NaN;
+  }
+}

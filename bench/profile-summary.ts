@@ -6,7 +6,8 @@
  * Each sample counts for the time since the previous one, so a thread descheduled in the middle of
  * a system call (a socket write that wakes the reader, on a busy machine) shows that wait as the
  * call's time. --on-cpu counts each sample for at most the usual interval (the median), which is
- * closer to the CPU spent.
+ * closer to the CPU spent. --from=<s> and --to=<s> keep the samples between those seconds of the
+ * profile (the measured orders, not the start and warm-up); --timeline prints the busy ms of each second.
  */
 import { readFileSync } from 'node:fs';
 
@@ -23,7 +24,14 @@ interface Profile {
 
 const args = process.argv.slice(2);
 const onCpu = args.includes('--on-cpu');
-const [file, topArg] = args.filter((a) => a !== '--on-cpu');
+const timeline = args.includes('--timeline');
+const seconds = (flag: string, fallback: number) => {
+  const arg = args.find((a) => a.startsWith(`--${flag}=`));
+  return arg ? Number(arg.slice(flag.length + 3)) : fallback;
+};
+const fromS = seconds('from', 0);
+const toS = seconds('to', Number.POSITIVE_INFINITY);
+const [file, topArg] = args.filter((a) => !a.startsWith('--'));
 if (!file) throw new Error('usage: profile-summary.ts <file.cpuprofile> [top] [--on-cpu]');
 const top = Number(topArg ?? 25);
 const profile = JSON.parse(readFileSync(file, 'utf8')) as Profile;
@@ -51,10 +59,18 @@ const label = (n: ProfileNode) => {
 const selfByOwner = new Map<string, number>();
 const selfByFunction = new Map<string, number>();
 const inclusive = new Map<string, number>();
+const busyBySecond = new Map<number, number>();
 let totalMs = 0;
+let atUs = 0;
 profile.samples.forEach((id, i) => {
+  atUs += profile.timeDeltas[i] ?? 0;
+  if (atUs < fromS * 1e6 || atUs >= toS * 1e6) return;
   const ms = Math.min(profile.timeDeltas[i] ?? 0, capUs) / 1000;
   const node = byId.get(id)!;
+  if (node.callFrame.functionName !== '(idle)') {
+    const second = Math.floor(atUs / 1e6);
+    busyBySecond.set(second, (busyBySecond.get(second) ?? 0) + ms);
+  }
   totalMs += ms;
   const o = owner(node.callFrame.url, node.callFrame.functionName);
   selfByOwner.set(o, (selfByOwner.get(o) ?? 0) + ms);
@@ -78,6 +94,10 @@ const print = (title: string, entries: Map<string, number>) => {
   }
 };
 console.log(`${file}: ${busy.toFixed(0)} ms busy of ${totalMs.toFixed(0)} ms sampled (% of busy)`);
+if (timeline)
+  console.log(
+    `busy ms in each second: ${[...busyBySecond].map(([s, ms]) => `${s}:${ms.toFixed(0)}`).join(' ')}`,
+  );
 print('self time by package', selfByOwner);
 print('self time by function', selfByFunction);
 print('inclusive time by function', inclusive);

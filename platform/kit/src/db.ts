@@ -1,4 +1,5 @@
 import {
+  CompiledQuery,
   type Expression,
   type Generated,
   type Insertable,
@@ -14,7 +15,7 @@ import {
   type UpdateObject,
 } from 'kysely';
 import pg from 'pg';
-import { preparingPool } from './prepared-statements.ts';
+import { preparingPool, sentWithNextStatement } from './prepared-statements.ts';
 import { recordQueryTime } from './tracing.ts';
 
 export {
@@ -34,6 +35,19 @@ export {
 // BIGINT (int8) and NUMERIC come back as strings by default; our money and counters fit in JS numbers.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (value) => Number(value));
+
+const TRANSACTION_LOCK = sentWithNextStatement('select pg_advisory_xact_lock(hashtext($1))');
+
+/**
+ * Takes a lock on a key until the transaction ends (PostgreSQL's transaction-scoped advisory lock):
+ * everything a service does about one key (an order's reservation, an account's email) in turn,
+ * also before any row of it exists. Goes with the transaction's next statement (one round trip
+ * fewer): that statement runs once the lock is held and, under READ COMMITTED, sees what the previous
+ * holder committed, as if this had been awaited on its own. Only in a transaction.
+ */
+export async function lockForTransaction<DB>(trx: Transaction<DB>, key: string): Promise<void> {
+  await trx.executeQuery(CompiledQuery.raw(TRANSACTION_LOCK, [key]));
+}
 
 /** Replaces the database name in a server URL. */
 export function databaseUrl(serverUrl: string, database: string): string {

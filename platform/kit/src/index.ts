@@ -20,6 +20,7 @@ export {
   type Generated,
   type Insertable,
   type Kysely,
+  lockForTransaction,
   type Migration,
   openDatabase,
   type RawBuilder,

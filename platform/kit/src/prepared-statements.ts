@@ -1,5 +1,6 @@
 import type { EventEmitter } from 'node:events';
 import pg from 'pg';
+import pgUtils from 'pg/lib/utils.js';
 
 /**
  * Statements with parameters are sent as named prepared statements, so PostgreSQL parses, analyses
@@ -21,6 +22,24 @@ export const MAX_NAMED_TEXTS = 400;
  * Such texts run unnamed (a literal predicate, as the services write it, is prepared).
  */
 const PARAMETER_IN_ARBITER = /\bon conflict\s*\([^)]*\)\s*where\b(?:(?!\bdo\b)[\s\S])*\$\d/i;
+
+/** Texts registered with `sentWithNextStatement`. */
+const answersNotRead = new Set<string>();
+
+/**
+ * Registers a statement whose answer no caller reads (an outbox row, a transaction's advisory lock):
+ * inside a transaction it waits on the connection and goes to PostgreSQL in one write with the
+ * transaction's next statement or its COMMIT, one round trip fewer (docs/performance.md, change 34).
+ * PostgreSQL runs them in order, so the next statement runs after it exactly as if it had been
+ * awaited (holding the lock, seeing the row); if it fails, the next statement is skipped and fails
+ * with its error, and the transaction rolls back. Its caller is answered at once with no rows. Outside a
+ * transaction, and the first time a connection runs it (it is prepared then), it goes alone.
+ * Returns the text, to run as written (`CompiledQuery.raw`).
+ */
+export function sentWithNextStatement(text: string): string {
+  answersNotRead.add(text);
+  return text;
+}
 
 /** The statement names of one pool's connections. */
 class StatementNames {
@@ -46,8 +65,8 @@ export function preparingPool(config: pg.PoolConfig, preparedStatements = true):
   if (!preparedStatements) return new pg.Pool(config);
   const pool = new pg.Pool({ ...config, Client: preparingClient() });
   // A transaction released without a statement (so without COMMIT or ROLLBACK) left only a BEGIN
-  // that was never sent: the next user of the connection must not inherit it.
-  pool.on('release', (_error, client) => (client as unknown as PreparingClient).forgetUnsentBegin());
+  // that was never sent: the next user of the connection must not inherit it, nor a held statement.
+  pool.on('release', (_error, client) => (client as unknown as PreparingClient).forgetUnsent());
   return pool;
 }
 
@@ -63,27 +82,59 @@ function preparingClient(): typeof pg.Client {
 interface ProtocolConnection {
   parse(message: { text: string }): void;
   bind(message: object): void;
+  describe(message: object): void;
   execute(message: object): void;
   /** Names of the statements this connection has prepared (pg's own record). */
   parsedStatements: Record<string, string | undefined>;
 }
-type QueryConfig = { name: string; text: string; values: unknown[]; callback: Callback };
+type QueryConfig = {
+  name?: string;
+  text: string;
+  values: unknown[];
+  callback: Callback;
+  queryMode?: 'extended';
+};
 const PgQuery = pg.Query as unknown as new (
   config: QueryConfig,
 ) => { prepare(connection: ProtocolConnection): void };
 
+/** A statement sent ahead of another in the same exchange: BEGIN, or one held back (above). */
+interface Leading {
+  /** Unnamed: BEGIN, parsed in the exchange. Named: prepared on the connection already. */
+  name?: string;
+  text: string;
+  values: unknown[];
+}
+
+const BEGIN: Leading = { text: 'begin', values: [] };
+
 /**
- * A transaction's BEGIN travels with its first statement (docs/performance.md, change 30): the same
- * BEGIN, the same statement, sent in one write under one Sync, so PostgreSQL runs BEGIN, then the
- * statement (skipped if BEGIN failed, as PostgreSQL skips everything up to the Sync after an error),
- * and answers both in one flush. A transaction is one round trip shorter. The caller gets the
- * statement's result, as if BEGIN had been awaited on its own.
+ * Statements that go ahead of the caller's in one write under one Sync: a transaction's BEGIN
+ * (docs/performance.md, change 30) and a held-back statement (change 34). PostgreSQL runs them in
+ * order and answers all of them in one flush; after an error it skips everything up to the Sync, so
+ * the caller's statement runs only if those ahead of it did, and fails with their error otherwise.
+ * The caller gets its own statement's result, as if the others had been awaited on their own.
  */
-class OpeningStatement extends PgQuery {
+class Exchange extends PgQuery {
+  constructor(
+    config: QueryConfig,
+    private readonly leading: Leading[],
+  ) {
+    super(config);
+  }
+
   override prepare(connection: ProtocolConnection): void {
-    connection.parse({ text: 'begin' });
-    connection.bind({});
-    connection.execute({});
+    for (const statement of this.leading) {
+      if (statement.name === undefined) connection.parse({ text: statement.text });
+      connection.bind({
+        statement: statement.name,
+        values: statement.values,
+        valueMapper: pgUtils.prepareValue,
+      });
+      // Its rows (if any) need their description to be read, and are then dropped.
+      if (statement.name !== undefined) connection.describe({ type: 'P', name: '' });
+      connection.execute({});
+    }
     super.prepare(connection);
   }
 }
@@ -109,8 +160,9 @@ type Callback = (error: Error | null, result?: pg.QueryResult) => void;
 type AnyQuery = (...args: unknown[]) => unknown;
 
 /**
- * A pg client that prepares each parameterised statement once per connection, and sends a
- * transaction's BEGIN with its first statement (both above).
+ * A pg client that prepares each parameterised statement once per connection, sends a transaction's
+ * BEGIN with its first statement, and holds a statement whose answer no one reads for the next (all
+ * above).
  */
 abstract class PreparingClient extends pg.Client {
   protected abstract readonly names: StatementNames;
@@ -120,6 +172,8 @@ abstract class PreparingClient extends pg.Client {
   private readonly renamed = new Map<string, string>();
   /** A BEGIN answered but not sent yet: it goes with the next statement. */
   private unsentBegin = false;
+  /** A statement answered but not sent yet (`sentWithNextStatement`): it goes with the next one. */
+  private held: Leading | undefined;
 
   constructor(config?: string | pg.ClientConfig) {
     super(config);
@@ -129,9 +183,24 @@ abstract class PreparingClient extends pg.Client {
     });
   }
 
-  /** Released to the pool with its BEGIN unsent (a transaction that never ran a statement): nothing is open. */
-  forgetUnsentBegin(): void {
+  /**
+   * Released to the pool with a BEGIN or a held statement unsent (a transaction that ended without
+   * COMMIT or ROLLBACK): the next user of the connection inherits neither.
+   */
+  forgetUnsent(): void {
     this.unsentBegin = false;
+    this.held = undefined;
+  }
+
+  private get parsed(): Record<string, string | undefined> {
+    return (this as unknown as { connection: ProtocolConnection }).connection.parsedStatements;
+  }
+
+  /** The name a statement runs under on this connection if it is prepared here already. */
+  private preparedName(name: string | undefined): string | undefined {
+    if (name === undefined) return undefined;
+    const current = this.renamed.get(name) ?? name;
+    return this.parsed[current] !== undefined ? current : undefined;
   }
 
   // biome-ignore lint/suspicious/noExplicitAny: pg's query has many overloads; this forwards them.
@@ -141,31 +210,49 @@ abstract class PreparingClient extends pg.Client {
       this.unsentBegin = true;
       return Promise.resolve(answered('BEGIN'));
     }
-    const opening = this.unsentBegin;
-    this.unsentBegin = false;
     const plain = typeof text === 'string' && Array.isArray(values) && callback === undefined;
-    if (opening && plain && values.length === 0 && (text === 'commit' || text === 'rollback')) {
-      // A transaction that ran no statement: the server never saw it, so there is nothing to end.
-      return Promise.resolve(answered(text.toUpperCase()));
-    }
     const shared = typeof text === 'string' && Array.isArray(values) && values.length > 0;
     const name = shared ? this.names.nameFor(text as string) : undefined;
-    if (opening) {
-      const parsed = (this as unknown as { connection: ProtocolConnection }).connection.parsedStatements;
+    const inTransaction = this.unsentBegin || this.transactionStatus === 'T';
+    if (plain && inTransaction && !this.held && answersNotRead.has(text as string)) {
+      const prepared = this.preparedName(name);
+      if (prepared !== undefined) {
+        this.held = { name: prepared, text: text as string, values: values as unknown[] };
+        return Promise.resolve(answered('SELECT'));
+      }
+    }
+    const leading = [...(this.unsentBegin ? [BEGIN] : []), ...(this.held ? [this.held] : [])];
+    this.unsentBegin = false;
+    this.held = undefined;
+    if (plain && values.length === 0 && (text === 'commit' || text === 'rollback')) {
+      // A transaction the server never saw (its BEGIN unsent) has nothing to end, and a held
+      // statement that ROLLBACK would undo need not run.
+      const unseen = leading[0] === BEGIN;
+      if (unseen && (text === 'rollback' || leading.length === 1)) {
+        return Promise.resolve(answered(text.toUpperCase()));
+      }
+      // COMMIT with what was held back: one round trip; it commits only if they all ran.
+      if (text === 'commit' && leading.length > 0) {
+        return this.exchange({ text: 'commit', values: [], queryMode: 'extended' }, leading);
+      }
+      return (super.query as AnyQuery)(...args);
+    }
+    if (leading.length > 0) {
       // Together only when the statement is prepared on this connection already: pg records a
       // statement as prepared at the first ParseComplete of its exchange, which would be BEGIN's.
-      if (plain && name !== undefined && parsed[this.renamed.get(name) ?? name] !== undefined) {
-        return this.prepared(name, text as string, values as unknown[], true);
+      const prepared = plain ? this.preparedName(name) : undefined;
+      if (prepared !== undefined) {
+        return this.prepared(name!, text as string, values as unknown[], leading);
       }
-      // Anything else: BEGIN on its own first, as it would have been sent, and the statement once
-      // it answered. (kysely only sends plain queries; another form is queued behind BEGIN.)
-      const begun = (super.query as AnyQuery)('begin') as Promise<pg.QueryResult>;
-      if (plain) return begun.then(() => this.query(...args));
-      begun.catch(() => {}); // its failure is the queued statement's too: the connection is gone
+      // Anything else: what leads goes on its own first, as it would have been sent, and the
+      // statement once it answered. (kysely only sends plain queries; another form is queued behind.)
+      const ahead = this.sendAlone(leading);
+      if (plain) return ahead.then(() => this.query(...args));
+      ahead.catch(() => {}); // its failure is the queued statement's too: the transaction fails
       return (super.query as AnyQuery)(...args);
     }
     if (name === undefined) return (super.query as AnyQuery)(...args);
-    const answer = this.prepared(name, text as string, values as unknown[], false);
+    const answer = this.prepared(name, text as string, values as unknown[], []);
     if (typeof callback !== 'function') return answer;
     answer.then(
       (result) => (callback as Callback)(null, result),
@@ -174,37 +261,51 @@ abstract class PreparingClient extends pg.Client {
     return undefined;
   }
 
+  /** Statements that lead, sent without a statement of the caller's after them. */
+  private sendAlone(leading: Leading[]): Promise<unknown> {
+    const last = leading.at(-1)!;
+    if (last === BEGIN) return (super.query as AnyQuery)('begin') as Promise<pg.QueryResult>;
+    return this.exchange({ name: last.name, text: last.text, values: last.values }, leading.slice(0, -1));
+  }
+
+  /** One exchange: `leading`, then the statement of `config`, whose result the caller gets. */
+  private exchange(config: Omit<QueryConfig, 'callback'>, leading: Leading[]): Promise<pg.QueryResult> {
+    if (leading.length === 0) return (super.query as AnyQuery)(config) as Promise<pg.QueryResult>;
+    return new Promise<pg.QueryResult>((resolve, reject) => {
+      const callback: Callback = (error, result) => {
+        if (error) reject(error);
+        // pg answers every statement of the exchange: the caller asked for the last.
+        else resolve((Array.isArray(result) ? result.at(-1) : result) as pg.QueryResult);
+      };
+      (super.query as AnyQuery)(new Exchange({ ...config, callback }, leading));
+    });
+  }
+
   private async prepared(
     name: string,
     text: string,
     values: unknown[],
-    withBegin: boolean,
+    leading: Leading[],
   ): Promise<pg.QueryResult> {
-    const run = (opening: boolean) => {
-      const config = { name: this.renamed.get(name) ?? name, text, values };
-      if (!opening) return (super.query as AnyQuery)(config) as Promise<pg.QueryResult>;
-      return new Promise<pg.QueryResult>((resolve, reject) => {
-        const callback: Callback = (error, result) => {
-          if (error) reject(error);
-          // pg answers both statements of the exchange: the caller asked for the second.
-          else resolve((Array.isArray(result) ? result.at(-1) : result) as pg.QueryResult);
-        };
-        (super.query as AnyQuery)(new OpeningStatement({ ...config, callback }));
-      });
-    };
+    const run = (ahead: Leading[]) =>
+      this.exchange({ name: this.renamed.get(name) ?? name, text, values }, ahead);
     // No transaction open: the statement is a transaction of its own. (Kysely and pg's pool never
     // queue a second statement on a client; the statement did not run, so running it again is safe.)
-    const alone = this.transactionStatus === 'I' && !withBegin;
+    const alone = this.transactionStatus === 'I' && leading.length === 0;
     try {
-      return await run(withBegin);
+      return await run(leading);
     } catch (error) {
       if (!isStalePlan(error)) throw error;
       // The stale statement cannot be deallocated inside a failed transaction; a new name is parsed
-      // anew at its next use (one leftover statement per connection and changed table).
-      this.renamed.set(name, `${name}_${this.renamed.size + 1}`);
+      // anew at its next use (one leftover statement per connection and changed table). A held
+      // statement in the same exchange may have been the stale one: it is parsed anew too.
+      for (const stale of [name, ...leading.flatMap((l) => (l.name ? [l.name] : []))]) {
+        const original = [...this.renamed].find(([, current]) => current === stale)?.[0] ?? stale;
+        this.renamed.set(original, `${original}_${this.renamed.size + 1}`);
+      }
       // Alone, nothing else was rolled back: run it again. In a transaction the caller's retry does.
       if (!alone) throw error;
-      return run(false);
+      return run([]);
     }
   }
 }

@@ -1,8 +1,16 @@
 import { createConnection, createServer, type Server } from 'node:net';
-import { databaseUrl, ensureDatabase, type Kysely, openDatabase, sql } from '@sagamart/kit';
+import {
+  databaseUrl,
+  ensureDatabase,
+  type Kysely,
+  lockForTransaction,
+  openDatabase,
+  sql,
+} from '@sagamart/kit';
 import { pgServerUrl, uniqueName } from '@sagamart/testkit';
+import { CompiledQuery } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { MAX_NAMED_TEXTS } from '../src/prepared-statements.ts';
+import { MAX_NAMED_TEXTS, sentWithNextStatement } from '../src/prepared-statements.ts';
 
 interface Tables {
   items: { id: number; name: string };
@@ -250,6 +258,161 @@ describe('prepared statements', () => {
       // BEGIN, the insert, COMMIT.
       expect(counter.exchanges).toBe(3);
       expect(await names()).toEqual(['item 1']);
+    });
+  });
+  describe('a statement whose answer no one reads, sent with the next one', () => {
+    const INSERT_ITEM = sentWithNextStatement('insert into items (id, name) values ($1, $2)');
+    const held = (trx: Kysely<Tables>, id: number) =>
+      trx.executeQuery(CompiledQuery.raw(INSERT_ITEM, [id, `item ${id}`]));
+
+    async function throughCounter(max = 1) {
+      const database = uniqueName('t_held');
+      await ensureDatabase(pgServerUrl(), database);
+      const counter = await exchangeCounter(pgServerUrl());
+      closing.push(() => new Promise<void>((resolve) => counter.server!.close(() => resolve())));
+      const opened = openDatabase<Tables>(databaseUrl(counter.url, database), { max });
+      closing.push(opened.close);
+      const outside = openDatabase<Tables>(databaseUrl(pgServerUrl(), database), { max: 2 });
+      closing.push(outside.close);
+      await sql`create table items (id int primary key, name text not null)`.execute(opened.db);
+      const names = async () =>
+        (await outside.db.selectFrom('items').select('name').orderBy('id').execute()).map((r) => r.name);
+      const count = (trx: Kysely<Tables>) =>
+        trx
+          .selectFrom('items')
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .where('id', '>', 0)
+          .executeTakeFirstOrThrow()
+          .then((r) => Number(r.n));
+      // Each text prepared on the (only) connection: from now on they may share an exchange.
+      await opened.db.transaction().execute(async (trx) => {
+        await held(trx, -1);
+        await count(trx);
+      });
+      await sql`delete from items`.execute(outside.db);
+      return { ...opened, outside, counter, names, count };
+    }
+
+    it('goes with the next statement, which sees its effect: one round trip fewer', async () => {
+      const { db, counter, names, count } = await throughCounter();
+      counter.exchanges = 0;
+      const seen = await db.transaction().execute(async (trx) => {
+        await held(trx, 1);
+        // Not sent yet: nothing to see outside, and nothing committed.
+        return count(trx);
+      });
+      expect(seen).toBe(1);
+      // BEGIN, the insert and the count in one exchange, COMMIT in another (four before change 34's
+      // hold, three before change 30's BEGIN).
+      expect(counter.exchanges).toBe(2);
+      expect(await names()).toEqual(['item 1']);
+    });
+
+    it('with nothing after it, goes with COMMIT: a whole transaction in one round trip', async () => {
+      const { db, counter, names } = await throughCounter();
+      counter.exchanges = 0;
+      await db.transaction().execute(async (trx) => {
+        await held(trx, 1);
+      });
+      expect(counter.exchanges).toBe(1);
+      expect(await names()).toEqual(['item 1']);
+    });
+
+    it('that fails, fails the transaction with its own error and commits nothing', async () => {
+      const { db, names, count } = await throughCounter();
+      await held(db as never, 1).catch(() => {}); // outside a transaction: alone, committed at once
+      expect(await names()).toEqual(['item 1']);
+      // Failing ahead of the next statement: that statement is skipped and the caller sees the error.
+      await expect(
+        db.transaction().execute(async (trx) => {
+          await held(trx, 2);
+          await held(trx, 1);
+          return count(trx);
+        }),
+      ).rejects.toMatchObject({ code: '23505' });
+      // Failing ahead of COMMIT: the commit fails.
+      await expect(
+        db.transaction().execute(async (trx) => {
+          await held(trx, 3);
+          await held(trx, 1);
+        }),
+      ).rejects.toMatchObject({ code: '23505' });
+      expect(await names()).toEqual(['item 1']);
+      // The connection is idle and clean: the next transaction commits.
+      await db.transaction().execute(async (trx) => {
+        await held(trx, 4);
+      });
+      expect(await names()).toEqual(['item 1', 'item 4']);
+    });
+
+    it('is dropped by a ROLLBACK, and never sent when the transaction ran nothing else', async () => {
+      const { db, counter, names, count } = await throughCounter();
+      counter.exchanges = 0;
+      await expect(
+        db.transaction().execute(async (trx) => {
+          await held(trx, 1);
+          throw new Error('changed my mind');
+        }),
+      ).rejects.toThrow('changed my mind');
+      expect(counter.exchanges).toBe(0);
+      await expect(
+        db.transaction().execute(async (trx) => {
+          await count(trx);
+          await held(trx, 2);
+          throw new Error('changed my mind again');
+        }),
+      ).rejects.toThrow('changed my mind again');
+      expect(await names()).toEqual([]);
+    });
+
+    it("a transaction's lock goes with its next statement, which runs once it is held and sees the previous holder's commit", async () => {
+      const { db, outside, counter, count } = await throughCounter();
+      // The lock's text prepared on the connection, so that it is held for the next statement.
+      await db.transaction().execute(async (trx) => {
+        await lockForTransaction(trx, 'warm-up');
+        await count(trx);
+      });
+      let releaseFirst!: () => void;
+      const firstMayCommit = new Promise<void>((resolve) => {
+        releaseFirst = resolve;
+      });
+      const first = outside.db.transaction().execute(async (trx) => {
+        await lockForTransaction(trx, 'items');
+        await held(trx, 1);
+        await count(trx); // sends the lock and the insert: the lock is held from here
+        await firstMayCommit;
+      });
+      // Advisory locks in this test's database (other tests share the server).
+      const advisoryLocks = (granted: boolean) =>
+        sql<{ n: number }>`select count(*)::int as n from pg_locks where locktype = 'advisory'
+          and granted = ${granted} and database = (select oid from pg_database where datname = current_database())`
+          .execute(outside.db)
+          .then((r) => r.rows[0]!.n);
+      const waitingForLock = () => advisoryLocks(false);
+      const grantedLocks = () => advisoryLocks(true);
+      let second: Promise<number> | undefined;
+      try {
+        for (let i = 0; i < 200 && (await grantedLocks()) === 0; i++)
+          await new Promise((r) => setTimeout(r, 10));
+        expect(await grantedLocks()).toBe(1);
+        counter.exchanges = 0;
+        second = db.transaction().execute(async (trx) => {
+          await lockForTransaction(trx, 'items');
+          return count(trx);
+        });
+        // The second transaction's lock and read reached the server and wait for the first.
+        for (let i = 0; i < 200 && (await waitingForLock()) === 0; i++)
+          await new Promise((r) => setTimeout(r, 10));
+        expect(await waitingForLock()).toBe(1);
+      } finally {
+        // Also when an expectation failed: the first transaction must end for the test to end.
+        releaseFirst();
+      }
+      await first;
+      // Its read ran after the lock was granted: it sees the row the first holder committed.
+      expect(await second).toBe(1);
+      // BEGIN, the lock and the read in one exchange; COMMIT.
+      expect(counter.exchanges).toBe(2);
     });
   });
 });

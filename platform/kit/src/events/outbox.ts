@@ -1,14 +1,25 @@
 import { randomUUID } from 'node:crypto';
 import type { EventContract, EventPayload } from '@sagamart/contracts';
-import { type Kysely, sql } from 'kysely';
+import { CompiledQuery, type Kysely } from 'kysely';
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { ServiceMetrics } from '../metrics.ts';
+import { sentWithNextStatement } from '../prepared-statements.ts';
 import { injectTraceContext } from '../tracing.ts';
 import type { MessagingTables } from './schema.ts';
 import { HEADER, type Transport } from './transport.ts';
 
 const OUTBOX_CHANNEL = 'sagamart_outbox';
+
+/**
+ * An event's row and the relay's wake-up, in one statement (NOTIFY is delivered only if the
+ * transaction commits, so the relay never wakes for an event that does not exist). No one reads its
+ * answer: in a transaction it goes with the transaction's next statement or its COMMIT.
+ */
+const INSERT_EVENT = sentWithNextStatement(
+  `with inserted as (insert into outbox (id, topic, headers, payload) values ($1, $2, $3::jsonb, $4::jsonb) returning id)
+   select pg_notify('${OUTBOX_CHANNEL}', '') from inserted`,
+);
 
 /** Anything that can run queries: the database or a transaction of it. */
 type Executor = Kysely<MessagingTables> | Kysely<any>;
@@ -51,13 +62,9 @@ export function createEventPublisher(source: string) {
       [HEADER.occurredAt]: new Date().toISOString(),
     };
     injectTraceContext(headers);
-    // One round trip: the row and the relay's wake-up (NOTIFY is delivered only if the transaction
-    // commits, so the relay never wakes for an event that does not exist).
-    await sql`with inserted as (
-        insert into outbox (id, topic, headers, payload)
-        values (${id}, ${contract.name}, ${JSON.stringify(headers)}::jsonb, ${JSON.stringify(payload)}::jsonb)
-        returning id
-      ) select pg_notify(${OUTBOX_CHANNEL}, '') from inserted`.execute(trx);
+    await trx.executeQuery(
+      CompiledQuery.raw(INSERT_EVENT, [id, contract.name, JSON.stringify(headers), JSON.stringify(payload)]),
+    );
     publishers.add(trx);
     return id;
   };

@@ -5,7 +5,15 @@ import type {
   UserUpdatedPayload,
 } from '@sagamart/contracts';
 import { isValidPassword, PASSWORD_RULE_MESSAGE } from '@sagamart/contracts/rules';
-import { badRequest, conflict, type Kysely, notFound, Problem, sql } from '@sagamart/kit';
+import {
+  badRequest,
+  conflict,
+  type Kysely,
+  lockForTransaction,
+  notFound,
+  Problem,
+  type Transaction,
+} from '@sagamart/kit';
 import { isNewerSnapshot, mayUseTokens, placeCredential } from '../domain/account.ts';
 import type { PasswordHasher } from '../infra/password-hasher.ts';
 import type { AuthDb } from '../infra/schema.ts';
@@ -55,7 +63,7 @@ export class Accounts {
     const passwordHash = await this.deps.hasher.hash(input.password);
     const now = this.now();
     await this.deps.db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(hashtext(${`email:${email}`}))`.execute(trx);
+      await lockForTransaction(trx, `email:${email}`);
       await lockUser(trx, userId);
       const byId = await trx
         .selectFrom('accounts')
@@ -152,7 +160,7 @@ export class Accounts {
    * Returns whether it changed anything. A non-ACTIVE status ends every session of the user.
    */
   async applySnapshot(
-    trx: Kysely<AuthDb>,
+    trx: Transaction<AuthDb>,
     snapshot: UserRegisteredPayload | UserUpdatedPayload,
   ): Promise<boolean> {
     const now = this.now();
@@ -230,6 +238,6 @@ function ref(row: { user_id: string; confirmed: boolean; password_hash: string |
 }
 
 /** Serialises work on one user (signup call, events and pushes may arrive together). */
-async function lockUser(trx: Kysely<AuthDb>, userId: string): Promise<void> {
-  await sql`select pg_advisory_xact_lock(hashtext(${`user:${userId}`}))`.execute(trx);
+async function lockUser(trx: Transaction<AuthDb>, userId: string): Promise<void> {
+  await lockForTransaction(trx, `user:${userId}`);
 }

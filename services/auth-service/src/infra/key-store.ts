@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes, randomUUID, scryptSync } from 'node:crypto';
 import { TOKEN_ALGORITHM } from '@sagamart/contracts';
-import { type Kysely, sql } from '@sagamart/kit';
+import { type Kysely, lockForTransaction } from '@sagamart/kit';
 import { exportJWK, generateKeyPair, importJWK, type JWK } from 'jose';
 import { currentKey, type KeyTimes, verifyingKeys, withSupersession } from '../domain/signing-keys.ts';
 import type { AuthDb } from './schema.ts';
@@ -45,7 +45,7 @@ export class KeyStore {
   /** First start: creates an active key when there is none (safe when instances start together). */
   async ensureKey(now: Date): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      await sql`select pg_advisory_xact_lock(hashtext('auth-service.signing-keys'))`.execute(trx);
+      await lockForTransaction(trx, 'auth-service.signing-keys');
       const existing = await trx.selectFrom('signing_keys').select('kid').limit(1).executeTakeFirst();
       if (!existing) await this.insertKey(trx, now);
     });

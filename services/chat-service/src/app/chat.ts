@@ -16,11 +16,11 @@ import {
   type Config,
   type Identity,
   type Kysely,
+  lockForTransaction,
   type Page,
   Problem,
   type RateLimiter,
   type ServiceContext,
-  sql,
   type Transaction,
   toPage,
 } from '@sagamart/kit';
@@ -431,7 +431,7 @@ export class Chat {
     if (online.length === 0) return [];
     const cap = this.cap;
     const assigned = await this.deps.transaction(async (trx) => {
-      await sql`select pg_advisory_xact_lock(hashtext(${ASSIGN_LOCK}))`.execute(trx);
+      await lockForTransaction(trx, ASSIGN_LOCK);
       const queue = await this.deps.store.queue(trx);
       if (queue.length === 0) return [];
       const loads = await this.deps.store.loads(trx, online);

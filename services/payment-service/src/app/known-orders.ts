@@ -7,9 +7,9 @@ import type {
 import {
   ChangeWaiters,
   type Kysely,
+  lockForTransaction,
   type Selectable,
   type ServiceContext,
-  sql,
   type Transaction,
 } from '@sagamart/kit';
 import { applyOrderChange, type KnownOrder, type OrderChange } from '../domain/known-order.ts';
@@ -107,7 +107,7 @@ export class KnownOrders {
 
   private async apply(trx: Transaction<PaymentDb>, change: OrderChange) {
     // Serialises events of one order, including the first two for an order not yet known.
-    await sql`select pg_advisory_xact_lock(hashtext(${`payment-order:${change.orderId}`}))`.execute(trx);
+    await lockForTransaction(trx, `payment-order:${change.orderId}`);
     const row = await trx
       .selectFrom('orders')
       .selectAll()

@@ -8,6 +8,7 @@ import {
 import {
   conflict,
   fetchPage,
+  lockForTransaction,
   type MessagingTables,
   notFound,
   type Page,
@@ -330,7 +331,7 @@ export class StockLedger {
     trx: Trx,
     orderId: string,
   ): Promise<{ movements: OrderMovement[]; tombstone: boolean }> {
-    await sql`select pg_advisory_xact_lock(hashtext(${`stock-order:${orderId}`}))`.execute(trx);
+    await lockForTransaction(trx, `stock-order:${orderId}`);
     const row = await trx
       .selectNoFrom((eb) => [
         sql<OrderMovement[]>`(select coalesce(json_agg(m order by m.id), '[]') from (${eb

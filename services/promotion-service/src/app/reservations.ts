@@ -1,5 +1,5 @@
 import type { CouponReservation, CouponReservationRequest } from '@sagamart/contracts';
-import { conflict, Problem, type ServiceContext, sql, type Transaction } from '@sagamart/kit';
+import { conflict, lockForTransaction, Problem, type ServiceContext, type Transaction } from '@sagamart/kit';
 import {
   type CouponStep,
   couponUnavailability,
@@ -140,7 +140,7 @@ export class CouponReservations {
     fn: (trx: Trx, current: ReservationRow | undefined) => Promise<T>,
   ) {
     return this.ctx.transaction(async (trx) => {
-      await sql`select pg_advisory_xact_lock(hashtext(${`coupon-reservation:${orderId}`}))`.execute(trx);
+      await lockForTransaction(trx, `coupon-reservation:${orderId}`);
       return fn(trx, await this.find(trx, orderId));
     });
   }

@@ -6,6 +6,7 @@ import {
 } from '@sagamart/contracts';
 import {
   conflict,
+  lockForTransaction,
   type MessagingTables,
   notFound,
   Problem,
@@ -127,7 +128,7 @@ export class PointReservations {
     checkRepeat?: (current: ReservationRow) => void,
   ): Promise<PointsReservation> {
     return this.ctx.transaction(async (trx) => {
-      await sql`select pg_advisory_xact_lock(hashtext(${`points-order:${orderId}`}))`.execute(trx);
+      await lockForTransaction(trx, `points-order:${orderId}`);
       const current = await trx
         .selectFrom('point_reservations')
         .selectAll()
