@@ -29,11 +29,9 @@ import {
   cpuMs,
   postgresCpuByProcess,
   postgresServerCpuMs,
-  postgresServerWakeups,
   postmasterBelow,
   sampleBackendCpu,
   wakeups,
-  wakeupsSince,
 } from './proc.ts';
 import {
   asService,
@@ -255,7 +253,6 @@ async function startCounters(
   );
   const cpuBefore = new Map(pids.map(([name, pid]) => [name, cpuMs(pid)]));
   const wakeupsBefore = new Map(pids.map(([name, pid]) => [name, wakeups(pid)]));
-  const postgresWakeupsBefore = postmaster ? postgresServerWakeups(postmaster) : undefined;
   const benchBefore = process.cpuUsage();
   const postgresBefore = postmaster ? postgresServerCpuMs(postmaster) : 0;
   const postgresProcessesBefore = postmaster && (await postgresCpuByProcess(admin, postmaster, shortName));
@@ -266,9 +263,6 @@ async function startCounters(
     const loadMs = performance.now() - loadStarted;
     const cpuAfter = new Map(pids.map(([name, pid]) => [name, cpuMs(pid)]));
     const wakeupsAfter = new Map(pids.map(([name, pid]) => [name, wakeups(pid)]));
-    const postgresWakeups = postgresWakeupsBefore
-      ? wakeupsSince(postgresWakeupsBefore, postgresServerWakeups(postmaster!))
-      : Number.NaN;
     const postgresMs = postmaster ? postgresServerCpuMs(postmaster) - postgresBefore : await backends!.stop();
     const bench = process.cpuUsage(benchBefore);
     const postgresByProcess =
@@ -308,6 +302,10 @@ async function startCounters(
     const wakeupsPerOrder = new Map(
       pids.map(([name]) => [name, (wakeupsAfter.get(name)! - wakeupsBefore.get(name)!) / orders]),
     );
+    // The server's wake-ups: the sum of its processes' (none known on a shared server).
+    const postgresWakeups = postmaster
+      ? [...postgresByProcess.values()].reduce((sum, p) => sum + p.wakeups, 0)
+      : Number.NaN;
     wakeupsPerOrder.set(cpu.at(-2)![0], postgresWakeups / orders);
     const byDatabase: Array<[string, number]> = databases
       .filter((db) => commitsAfter.has(db))

@@ -256,20 +256,6 @@ export function wakeups(pid: number | undefined): number {
   return total;
 }
 
-/** Wake-ups so far of each live process of a PostgreSQL server, by pid (see `wakeupsSince`). */
-export function postgresServerWakeups(postmaster: number): Map<number, number> {
-  const counts = new Map([[postmaster, wakeups(postmaster)]]);
-  for (const p of descendants(postmaster)) counts.set(p.pid, wakeups(p.pid));
-  return counts;
-}
-
-/** Wake-ups between two `postgresServerWakeups` snapshots; a process started since counts from zero. */
-export function wakeupsSince(before: Map<number, number>, after: Map<number, number>): number {
-  let total = 0;
-  for (const [pid, n] of after) if (!Number.isNaN(n)) total += n - (before.get(pid) ?? 0);
-  return total;
-}
-
 /**
  * CPU time so far of all of a process's threads, in ms, from the scheduler's own count
  * (`/proc/<pid>/task/<tid>/schedstat`: nanoseconds on the CPU), not in 10 ms ticks as `cpuMs`: for
