@@ -1,8 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import type { Service } from '@sagamart/kit';
+import { type Service, sql } from '@sagamart/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatDb } from '../src/index.ts';
-import { ChatSocket, chatApi, deployment, eventually, type Person, person, startChat } from './support.ts';
+import {
+  ChatSocket,
+  chatApi,
+  deployment,
+  eventually,
+  heldBroadcasts,
+  type Person,
+  person,
+  startChat,
+} from './support.ts';
 
 describe('chat-service: queue and assignment', () => {
   let service: Service<ChatDb>;
@@ -309,5 +318,120 @@ describe('chat-service: messages and authorization', () => {
     const text = await res.text();
     expect(text).toContain('주문 취소하고 싶어요');
     expect(text).toContain('상담 기록');
+  });
+});
+
+describe('chat-service: a socket that opens while messages are being stored', () => {
+  // Two instances of one deployment: the sockets on one, the customer writing through the other, so
+  // that each message reaches the sockets' instance by the bus's fan-out, after it was stored.
+  let sockets: Service<ChatDb>;
+  let writers: Service<ChatDb>;
+  let bus: ReturnType<typeof heldBroadcasts>;
+  const open: ChatSocket[] = [];
+  const connect = async (who: Person) => {
+    const socket = ChatSocket.direct(sockets, who);
+    open.push(socket);
+    await socket.opened;
+    return socket;
+  };
+  beforeAll(async () => {
+    // Far apart sweeps: what a socket gets must come from taking it, not from a sweep repairing it.
+    const config = deployment({
+      chat: { rateLimit: { messages: 1_000, perSeconds: 1 }, socket: { sweepMs: 60_000 } },
+    });
+    writers = await startChat(config);
+    bus = heldBroadcasts(writers);
+    sockets = await startChat(config, undefined, bus.transport);
+  });
+  afterAll(async () => {
+    for (const s of open) s.close();
+    await Promise.all([sockets?.stop(), writers?.stop()]);
+    await bus?.transport.close();
+  });
+
+  it('gets a message stored while the socket was being taken, though its fan-out came later', async () => {
+    const chat = chatApi(writers);
+    // A change of the queue reaches every waiting customer's socket 50 ms after it, as a queue frame.
+    // The probe's second frame says that the change of opening the conversation has passed, so that
+    // the socket's own queue frame is the one that ends its taking.
+    const probe = person();
+    await chat.open(probe);
+    const probing = await connect(probe);
+    await probing.waitFor('queue');
+    const customer = person();
+    const conversationId = (await chat.open(customer)).body.id as string;
+    await eventually(() => probing.of('queue').length >= 2);
+    // The customer's record locked for a moment: taking their socket waits there, after it opened.
+    let unlock = () => {};
+    const locked = new Promise<void>((resolve, reject) => {
+      writers.context.db
+        .transaction()
+        .execute(async (trx) => {
+          await sql`select 1 from chat_users where user_id = ${customer.userId} for update`.execute(trx);
+          resolve();
+          await new Promise<void>((r) => {
+            unlock = r;
+          });
+        })
+        .catch(reject);
+    });
+    await locked;
+    const socket = await connect(customer);
+    bus.hold();
+    const stored = (await chat.send(customer, conversationId, '주문 확인 부탁드려요')).body.seq as number;
+    unlock();
+    // Taken: the queue position is its last frame. Only then does the message's fan-out arrive.
+    await socket.waitFor('queue', (q) => q.conversationId === conversationId);
+    bus.release();
+    await socket.waitFor('message', (m) => m.seq === stored);
+    const next = (await chat.send(customer, conversationId, '감사합니다')).body.seq as number;
+    await socket.waitFor('message', (m) => m.seq === next);
+    expect(socket.seqs(conversationId)).toEqual([stored, next]);
+  });
+
+  it('gets every message stored after it opened, once and in order, however close the two come', async () => {
+    const chat = chatApi(writers);
+    const customer = person();
+    const agent = person('AGENT');
+    const conversationId = (await chat.open(customer)).body.id as string;
+    await connect(agent);
+    await eventually(async () => (await chat.get(customer, conversationId)).body.status === 'OPEN');
+
+    // The customer writes without pause while the agent opens sockets one after another. `moment`
+    // orders what the test did: a frame sent after a socket opened is stored after it opened.
+    const writer = new ChatSocket(`${writers.url.replace(/^http/, 'ws')}/ws/chat`, customer.headers);
+    open.push(writer);
+    let moment = 0;
+    const sent: Array<{ at: number; clientMessageId: string }> = [];
+    let writing = true;
+    const writes = (async () => {
+      for (let i = 0; writing && i < 2_000; i++) {
+        const clientMessageId = randomUUID();
+        sent.push({ at: ++moment, clientMessageId });
+        await writer.send({ type: 'message', conversationId, clientMessageId, text: `${i}` });
+        await writer.waitFor('message', (m) => m.clientMessageId === clientMessageId);
+      }
+    })();
+    const opened: Array<{ socket: ChatSocket; at: number }> = [];
+    for (let i = 0; i < 25; i++) {
+      const socket = await connect(agent);
+      opened.push({ socket, at: ++moment });
+    }
+    writing = false;
+    await writes;
+    const last = (await chat.send(customer, conversationId, '마지막')).body.seq as number;
+    const seqOf = new Map(writer.of('message').map((m) => [m.clientMessageId, m.seq]));
+
+    for (const { socket, at } of opened) {
+      await socket.waitFor('message', (m) => m.seq === last);
+      const seqs = socket.seqs(conversationId);
+      const firstAfterOpen = Math.min(
+        last,
+        ...sent.filter((s) => s.at > at).map((s) => seqOf.get(s.clientMessageId)!),
+      );
+      // From at most the first message sent after it opened, through the last: no gap, no repeat.
+      expect(seqs[0]).toBeLessThanOrEqual(firstAfterOpen);
+      expect(seqs).toEqual(Array.from({ length: last - seqs[0]! + 1 }, (_, k) => seqs[0]! + k));
+    }
   });
 });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Topology } from '@sagamart/contracts';
 import type { ChatClientFrame, ChatServerFrame } from '@sagamart/contracts/http/chat';
-import type { ConfigTree, Service } from '@sagamart/kit';
+import { type ConfigTree, databaseUrl, PostgresTransport, type Service, type Transport } from '@sagamart/kit';
 import { asUser, eventually, jsonClient, startTestService, uniqueName } from '@sagamart/testkit';
 import { JsonSocket } from '@sagamart/testkit/json-socket';
 import chatService, { type ChatDb } from '../src/index.ts';
@@ -25,9 +25,59 @@ export function deployment(extra: ConfigTree = {}): ConfigTree {
   };
 }
 
-/** One chat-service instance; `topology` routes its events (to an event recorder, say). */
-export function startChat(config: ConfigTree, topology?: Topology): Promise<Service<ChatDb>> {
-  return startTestService(chatService, { config, ...(topology ? { topology } : {}) });
+/**
+ * One chat-service instance; `topology` routes its events (to an event recorder, say), and
+ * `transport` replaces the one it would open (the test closes it).
+ */
+export function startChat(
+  config: ConfigTree,
+  topology?: Topology,
+  transport?: Transport,
+): Promise<Service<ChatDb>> {
+  return startTestService(chatService, {
+    config,
+    ...(topology ? { topology } : {}),
+    ...(transport ? { transport } : {}),
+  });
+}
+
+/**
+ * The bus of `service`'s deployment, for another instance, with its broadcasts (the other instances'
+ * fan-out) held while `hold()` is in force: a fan-out that arrives late, at will.
+ */
+export function heldBroadcasts(service: Service<unknown>) {
+  const { config } = service.context;
+  const inner = new PostgresTransport({
+    url: databaseUrl(config.string('database.url'), config.string('bus.database')),
+    pollMs: config.number('bus.pollMs'),
+  });
+  let held: Array<() => void> | undefined;
+  const transport: Transport = {
+    kind: inner.kind,
+    declare: (topology) => inner.declare(topology),
+    publish: (messages) => inner.publish(messages),
+    send: (queue, message) => inner.send(queue, message),
+    consume: (queue, handler, options) => inner.consume(queue, handler, options),
+    broadcast: (channel, payload) => inner.broadcast(channel, payload),
+    onBroadcast: (channel, listener) =>
+      inner.onBroadcast(channel, (payload) =>
+        held ? held.push(() => listener(payload)) : listener(payload),
+      ),
+    healthy: () => inner.healthy(),
+    listening: () => inner.listening(),
+    close: () => inner.close(),
+  };
+  return {
+    transport,
+    hold: () => {
+      held ??= [];
+    },
+    release: () => {
+      const waiting = held ?? [];
+      held = undefined;
+      for (const deliver of waiting) deliver();
+    },
+  };
 }
 
 export type Role = 'USER' | 'AGENT' | 'ADMIN';

@@ -118,8 +118,20 @@ export class ChatHub {
     this.sockets.stop(CHAT_SOCKET_CLOSE.goingAway, 'server restarting');
   }
 
-  async attach(identity: Identity, socket: WebSocket): Promise<void> {
+  /**
+   * What a user may already hold of their conversations (an agent's OPEN ones, a customer's own): the
+   * newest seq of each. Read before their socket opens, so that every message stored after it opened
+   * is newer and reaches it live; one stored between this read and the opening arrives too, once.
+   */
+  async held(identity: Identity): Promise<Map<string, number>> {
+    const rows = await this.store.participating(identity.userId, isAgent(identity.role));
+    return new Map(rows.map((row) => [row.id, row.last_seq]));
+  }
+
+  /** Takes an opened socket; `held` is what `held()` read before it opened. */
+  async attach(identity: Identity, socket: WebSocket, held: ReadonlyMap<string, number>): Promise<void> {
     const sub = new Subscriber(identity, socket);
+    for (const [id, seq] of held) sub.lastSent.set(id, seq);
     const firstAgentSocket = sub.agent && ![...this.sockets.of(identity.userId)].some((s) => s.agent);
     this.sockets.add(sub);
     socket.on('message', (data, isBinary) => {
@@ -137,9 +149,8 @@ export class ChatHub {
       });
     });
     await this.chat.seen(identity);
-    // Live messages of the user's conversations continue from what they hold now (history is REST's).
-    for (const row of await this.store.participating(identity.userId, sub.agent))
-      if (!sub.lastSent.has(row.id)) sub.lastSent.set(row.id, row.last_seq);
+    // Messages stored after `held` was read and fanned out before the socket was here.
+    await this.catchUp([sub]);
     if (firstAgentSocket) this.onAgentsChanged();
     if (!sub.agent) await this.sendQueuePositions([sub]);
   }
@@ -390,8 +401,11 @@ export class ChatHub {
   }
 
   /** Catches up every socket behind a conversation's newest seq (a fan-out message that never arrived). */
-  async sweep(): Promise<void> {
-    const subs = this.sockets.all();
+  sweep(): Promise<void> {
+    return this.catchUp(this.sockets.all());
+  }
+
+  private async catchUp(subs: readonly Subscriber[]): Promise<void> {
     const ids = [...new Set(subs.flatMap((s) => [...s.lastSent.keys()]))];
     for (let i = 0; i < ids.length; i += 1_000) {
       const last = await this.store.lastSeqs(ids.slice(i, i + 1_000));

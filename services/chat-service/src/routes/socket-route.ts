@@ -13,6 +13,8 @@ const MAX_CLIENT_FRAME_BYTES = CHAT_TEXT_MAX_CODE_POINTS * 4 + 1_024;
  */
 export async function registerSocketRoute(app: ServiceApp, ctx: ServiceContext<ChatDb>): Promise<void> {
   const { hub } = chatModule(ctx);
+  // Read before the upgrade answers, so that the socket is sent every message stored once it is open.
+  const heldAtOpen = new WeakMap<object, Map<string, number>>();
   await app.register(fastifyWebsocket, {
     options: { maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false },
     // On shutdown, sockets are closed with 1001 (going away) so clients resume on another instance.
@@ -26,9 +28,12 @@ export async function registerSocketRoute(app: ServiceApp, ctx: ServiceContext<C
       preValidation: async (req) => {
         requireIdentity(req);
       },
+      preHandler: async (req) => {
+        heldAtOpen.set(req, await hub.held(requireIdentity(req)));
+      },
     },
     (socket, req) => {
-      hub.attach(requireIdentity(req), socket).catch((error) => {
+      hub.attach(requireIdentity(req), socket, heldAtOpen.get(req) ?? new Map()).catch((error) => {
         ctx.log.warn({ err: error }, 'chat socket attach failed');
         socket.close(1011, 'internal error');
       });
