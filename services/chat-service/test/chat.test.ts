@@ -376,13 +376,21 @@ describe('chat-service: a socket that opens while messages are being stored', ()
         .catch(reject);
     });
     await locked;
-    const socket = await connect(customer);
-    bus.hold();
-    const stored = (await chat.send(customer, conversationId, '주문 확인 부탁드려요')).body.seq as number;
-    unlock();
-    // Taken: the queue position is its last frame. Only then does the message's fan-out arrive.
-    await socket.waitFor('queue', (q) => q.conversationId === conversationId);
-    bus.release();
+    let socket: ChatSocket;
+    let stored: number;
+    try {
+      socket = await connect(customer);
+      bus.hold();
+      stored = (await chat.send(customer, conversationId, '주문 확인 부탁드려요')).body.seq as number;
+    } finally {
+      unlock();
+    }
+    try {
+      // Taken: the queue position is its last frame. Only then does the message's fan-out arrive.
+      await socket.waitFor('queue', (q) => q.conversationId === conversationId);
+    } finally {
+      bus.release();
+    }
     await socket.waitFor('message', (m) => m.seq === stored);
     const next = (await chat.send(customer, conversationId, '감사합니다')).body.seq as number;
     await socket.waitFor('message', (m) => m.seq === next);
