@@ -5,7 +5,8 @@
  * the ceiling for commit-bound work.
  *
  * Where the cost is: CPU ms per order of each service process and of PostgreSQL (/proc, all of it
- * and above the process's idle rate), and PostgreSQL commits per order in each database.
+ * and above the process's idle rate), PostgreSQL commits per order in each database, and the embedded
+ * server's WAL flushes per order.
  *
  * Each service runs in its own process with static discovery, on ports the OS picks, with the V8
  * flags and the environment `npm start` gives it; the in-process mode runs the same services in one
@@ -32,6 +33,7 @@ import {
   postmasterBelow,
   sampleBackendCpu,
   wakeups,
+  walIo,
 } from './proc.ts';
 import {
   asService,
@@ -74,6 +76,8 @@ interface ModeResult {
   /** PostgreSQL commits per order, in all the run's databases and in each. */
   commitsPerOrder: number;
   commitsPerOrderByDatabase: Array<[string, number]>;
+  /** The embedded server's WAL writes and flushes (fsync) per order, where it counts them. */
+  walPerOrder: { writes: number; fsyncs: number } | undefined;
   /** The embedded server's CPU ms and wake-ups per order by database (its backends) or background process. */
   postgresCpuMsPerOrder: Array<[string, number, number]>;
 }
@@ -258,6 +262,7 @@ async function startCounters(
   const postgresProcessesBefore = postmaster && (await postgresCpuByProcess(admin, postmaster, shortName));
   const backends = postmaster ? undefined : sampleBackendCpu(admin, databases);
   const commitsBefore = await commitsByDatabase(admin, databases);
+  const walBefore = postmaster ? await walIo(admin) : undefined;
   const loadStarted = performance.now();
   return async (orders: number) => {
     const loadMs = performance.now() - loadStarted;
@@ -278,11 +283,13 @@ async function startCounters(
     const settledAt = Date.now();
     await new Promise((r) => setTimeout(r, settleMs));
     const commitsAfter = await commitsByDatabase(admin, databases);
+    const walAfter = walBefore && (await walIo(admin));
     const idleCpuBefore = new Map(pids.map(([name, pid]) => [name, cpuMs(pid)]));
     const idlePostgresBefore = postmaster ? postgresServerCpuMs(postmaster) : Number.NaN;
     const idleMs = 4_000;
     await new Promise((r) => setTimeout(r, idleMs));
     const commitsIdle = await commitsByDatabase(admin, databases);
+    const walIdle = walAfter && (await walIo(admin));
     const idleCpu = new Map(pids.map(([name, pid]) => [name, cpuMs(pid) - idleCpuBefore.get(name)!]));
     const idlePostgres = postmaster ? postgresServerCpuMs(postmaster) - idlePostgresBefore : Number.NaN;
     const waitedMs = Date.now() - settledAt - idleMs;
@@ -314,9 +321,16 @@ async function startCounters(
         const commits = commitsAfter.get(db)! - (commitsBefore.get(db) ?? 0) - idleRate * waitedMs;
         return [db, Math.max(0, commits) / orders];
       });
+    // As the commits: what the load wrote, less the idle rate over the wait for the statistics.
+    const walPerOrder = (key: 'writes' | 'fsyncs') =>
+      walBefore && walAfter && walIdle
+        ? Math.max(0, walAfter[key] - walBefore[key] - ((walIdle[key] - walAfter[key]) / idleMs) * waitedMs) /
+          orders
+        : Number.NaN;
     return {
       cpuMsPerOrder: cpu,
       wakeupsPerOrder,
+      walPerOrder: walBefore ? { writes: walPerOrder('writes'), fsyncs: walPerOrder('fsyncs') } : undefined,
       commitsPerOrder: byDatabase.reduce((sum, [, n]) => sum + n, 0),
       commitsPerOrderByDatabase: byDatabase,
       postgresCpuMsPerOrder: [...postgresByProcess]
@@ -555,6 +569,12 @@ export async function runOrderBench(): Promise<void> {
           .replace(/^bench_/, '')
           .replace(/_[a-z0-9]+$/, '')
           .padEnd(34)} ${n.toFixed(1).padStart(7)}`,
+      );
+    // A commit that wrote waits for its WAL's flush, its own or another's: a wake-up each (change 35).
+    if (r.walPerOrder)
+      log(
+        `${r.mode}: ${r.walPerOrder.fsyncs.toFixed(1)} WAL flushes (fsync) and ` +
+          `${r.walPerOrder.writes.toFixed(1)} WAL writes per order`,
       );
   }
   const [first, ...others] = results;

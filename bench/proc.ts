@@ -181,6 +181,27 @@ export async function commitsByDatabase(
 }
 
 /**
+ * The WAL a server has written and flushed so far, by every process (pg_stat_io's WAL rows, as the
+ * server has flushed them to its statistics); undefined where it does not count them there (before
+ * PostgreSQL 18).
+ */
+export async function walIo(
+  admin: pg.Pool | pg.Client,
+): Promise<{ writes: number; fsyncs: number } | undefined> {
+  try {
+    const { rows } = await admin.query<{ writes: string | null; fsyncs: string | null }>(
+      "select sum(writes) as writes, sum(fsyncs) as fsyncs from pg_stat_io where object = 'wal'",
+    );
+    const row = rows[0];
+    return row && row.writes !== null
+      ? { writes: Number(row.writes), fsyncs: Number(row.fsyncs ?? 0) }
+      : undefined;
+  } catch {
+    return undefined; // no pg_stat_io before PostgreSQL 16
+  }
+}
+
+/**
  * A PostgreSQL server's CPU so far, split by what each process serves: a backend by its database
  * (`order_service`), a background process by its type (`checkpointer`, `walwriter`), and the
  * postmaster with every process already exited as `postmaster and exited`. Two snapshots' difference
