@@ -314,18 +314,19 @@ async function startCounters(
       ? [...postgresByProcess.values()].reduce((sum, p) => sum + p.wakeups, 0)
       : Number.NaN;
     wakeupsPerOrder.set(cpu.at(-2)![0], postgresWakeups / orders);
+    // A statistics counter's count per order: what the load added, less its idle rate over the wait
+    // for the statistics (read at `after`, and again `idleMs` later at `idle`).
+    const loadPerOrder = (before: number, after: number, idle: number) =>
+      Math.max(0, after - before - ((idle - after) / idleMs) * waitedMs) / orders;
     const byDatabase: Array<[string, number]> = databases
       .filter((db) => commitsAfter.has(db))
-      .map((db) => {
-        const idleRate = ((commitsIdle.get(db) ?? 0) - commitsAfter.get(db)!) / idleMs;
-        const commits = commitsAfter.get(db)! - (commitsBefore.get(db) ?? 0) - idleRate * waitedMs;
-        return [db, Math.max(0, commits) / orders];
-      });
-    // As the commits: what the load wrote, less the idle rate over the wait for the statistics.
+      .map((db) => [
+        db,
+        loadPerOrder(commitsBefore.get(db) ?? 0, commitsAfter.get(db)!, commitsIdle.get(db) ?? 0),
+      ]);
     const walPerOrder = (key: 'writes' | 'fsyncs') =>
       walBefore && walAfter && walIdle
-        ? Math.max(0, walAfter[key] - walBefore[key] - ((walIdle[key] - walAfter[key]) / idleMs) * waitedMs) /
-          orders
+        ? loadPerOrder(walBefore[key], walAfter[key], walIdle[key])
         : Number.NaN;
     return {
       cpuMsPerOrder: cpu,
@@ -570,7 +571,7 @@ export async function runOrderBench(): Promise<void> {
           .replace(/_[a-z0-9]+$/, '')
           .padEnd(34)} ${n.toFixed(1).padStart(7)}`,
       );
-    // A commit that wrote waits for its WAL's flush, its own or another's: a wake-up each (change 35).
+    // A commit that wrote waits for its WAL's flush, its own or another's: wake-ups (change 35).
     if (r.walPerOrder)
       log(
         `${r.mode}: ${r.walPerOrder.fsyncs.toFixed(1)} WAL flushes (fsync) and ` +

@@ -11,7 +11,14 @@ import {
   sql,
   type Transport,
 } from '@sagamart/kit';
-import { asUser, eventsHandled, eventually, startTestService, uniqueName } from '@sagamart/testkit';
+import {
+  asUser,
+  eventsHandled,
+  eventually,
+  startTestService,
+  transportWith,
+  uniqueName,
+} from '@sagamart/testkit';
 import { Type } from 'typebox';
 import { afterEach, describe, expect, it } from 'vitest';
 
@@ -209,21 +216,13 @@ export function transportContract(label: string, transportConfig: () => ConfigTr
       const consumer = await t.start(t.consumer);
       // First producer instance: its transport is down, so commits land in the outbox only.
       const real = consumer.context.transport!;
-      const broken: Transport = {
-        ...real,
-        kind: real.kind,
-        declare: (topology) => real.declare(topology),
+      const broken = transportWith(real, {
         publish: async () => {
           throw new Error('broker unreachable');
         },
-        consume: (...args) => real.consume(...args),
-        send: (...args) => real.send(...args),
-        broadcast: (...args) => real.broadcast(...args),
-        onBroadcast: (...args) => real.onBroadcast(...args),
         healthy: async () => true,
-        listening: () => real.listening(),
         close: async () => {},
-      };
+      });
       const first = await t.start(t.producer, { database: { name: t.producerDb } }, broken);
       expect((await t.postItem(first, 'crash-1')).status).toBe(201);
       expect((await t.postItem(first, 'crash-2')).status).toBe(201);

@@ -16,7 +16,7 @@ import { inject } from 'vitest';
 import { uniqueName } from './test-names.ts';
 
 export { freePort } from './ports.ts';
-export { defineEventRecorder, MovableDiscovery, type SeenEvent } from './stand-ins.ts';
+export { defineEventRecorder, MovableDiscovery, type SeenEvent, transportWith } from './stand-ins.ts';
 export { uniqueName } from './test-names.ts';
 
 /** The PostgreSQL server of this test run (embedded, or real with SAGAMART_TEST_INFRA=1). */

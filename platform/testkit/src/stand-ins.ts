@@ -7,6 +7,7 @@ import {
   type ServiceApp,
   type ServiceContext,
   type ServiceInstance,
+  type Transport,
 } from '@sagamart/kit';
 import { Type } from 'typebox';
 
@@ -44,6 +45,26 @@ export class MovableDiscovery implements Discovery {
   private instance(app: string, url: string): ServiceInstance {
     return { app, instanceId: `${app}-${url}`, url, status: 'UP', metadata: {} };
   }
+}
+
+/**
+ * A transport that does what `real` does except for `changes`: a broker that refuses to publish, a
+ * fan-out that arrives late. Closing it closes `real` unless `changes` says otherwise.
+ */
+export function transportWith(real: Transport, changes: Partial<Omit<Transport, 'kind'>>): Transport {
+  return {
+    kind: real.kind,
+    declare: (topology) => real.declare(topology),
+    publish: (messages) => real.publish(messages),
+    send: (queue, message) => real.send(queue, message),
+    consume: (queue, handler, options) => real.consume(queue, handler, options),
+    broadcast: (channel, payload) => real.broadcast(channel, payload),
+    onBroadcast: (channel, listener) => real.onBroadcast(channel, listener),
+    healthy: () => real.healthy(),
+    listening: () => real.listening(),
+    close: () => real.close(),
+    ...changes,
+  };
 }
 
 interface RecorderDb {

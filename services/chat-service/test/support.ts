@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { Topology } from '@sagamart/contracts';
 import type { ChatClientFrame, ChatServerFrame } from '@sagamart/contracts/http/chat';
 import { type ConfigTree, databaseUrl, PostgresTransport, type Service, type Transport } from '@sagamart/kit';
-import { asUser, eventually, jsonClient, startTestService, uniqueName } from '@sagamart/testkit';
+import {
+  asUser,
+  eventually,
+  jsonClient,
+  startTestService,
+  transportWith,
+  uniqueName,
+} from '@sagamart/testkit';
 import { JsonSocket } from '@sagamart/testkit/json-socket';
 import chatService, { type ChatDb } from '../src/index.ts';
 
@@ -52,21 +59,12 @@ export function heldBroadcasts(service: Service<unknown>) {
     pollMs: config.number('bus.pollMs'),
   });
   let held: Array<() => void> | undefined;
-  const transport: Transport = {
-    kind: inner.kind,
-    declare: (topology) => inner.declare(topology),
-    publish: (messages) => inner.publish(messages),
-    send: (queue, message) => inner.send(queue, message),
-    consume: (queue, handler, options) => inner.consume(queue, handler, options),
-    broadcast: (channel, payload) => inner.broadcast(channel, payload),
+  const transport = transportWith(inner, {
     onBroadcast: (channel, listener) =>
       inner.onBroadcast(channel, (payload) =>
         held ? held.push(() => listener(payload)) : listener(payload),
       ),
-    healthy: () => inner.healthy(),
-    listening: () => inner.listening(),
-    close: () => inner.close(),
-  };
+  });
   return {
     transport,
     hold: () => {

@@ -128,10 +128,14 @@ export class ChatHub {
     return new Map(rows.map((row) => [row.id, row.last_seq]));
   }
 
-  /** Takes an opened socket; `held` is what `held()` read before it opened. */
-  async attach(identity: Identity, socket: WebSocket, held: ReadonlyMap<string, number>): Promise<void> {
+  /** Takes an opened socket; `heldAtOpen` is what `held()` read before it opened. */
+  async attach(
+    identity: Identity,
+    socket: WebSocket,
+    heldAtOpen: ReadonlyMap<string, number>,
+  ): Promise<void> {
     const sub = new Subscriber(identity, socket);
-    for (const [id, seq] of held) sub.lastSent.set(id, seq);
+    for (const [id, seq] of heldAtOpen) sub.lastSent.set(id, seq);
     const firstAgentSocket = sub.agent && ![...this.sockets.of(identity.userId)].some((s) => s.agent);
     this.sockets.add(sub);
     socket.on('message', (data, isBinary) => {
@@ -149,7 +153,7 @@ export class ChatHub {
       });
     });
     await this.chat.seen(identity);
-    // Messages stored after `held` was read and fanned out before the socket was here.
+    // Messages stored after `heldAtOpen` was read and fanned out before the socket was here.
     await this.catchUp([sub]);
     if (firstAgentSocket) this.onAgentsChanged();
     if (!sub.agent) await this.sendQueuePositions([sub]);
