@@ -134,6 +134,53 @@ describe('live chat', { timeout: 300_000 }, () => {
     assert.deepEqual(pageErrors, []);
     await Promise.all([adminContext.close(), agentContext.close(), customerContext.close()]);
   });
+
+  it('a message written before the chat socket connects is sent after a reload, once', {
+    timeout: 120_000,
+  }, async () => {
+    const { gatewayUrl, baseUrl } = suite.environment;
+    const customerEmail = await signUpAs(gatewayUrl, 'chat-reload', '이서준');
+    const context = await suite.browser.newContext({ baseURL: baseUrl, viewport: PHONE });
+    const customer = await context.newPage();
+    const pageErrors = collectPageErrors(customer);
+    // The chat socket reaches no server until released: what is written stays unconfirmed.
+    let held = true;
+    await customer.routeWebSocket(/\/ws\/chat/, (socket) => {
+      if (!held) socket.connectToServer();
+    });
+
+    await screenshotOnFailure('chat-reload', [customer], async () => {
+      await customer.goto('/login');
+      await logInPatiently(customer, customerEmail, customer.getByRole('link', { name: '마이페이지' }));
+      await customer.getByRole('button', { name: /^상담 채팅/ }).click();
+      const panel = customer.getByRole('dialog', { name: '상담 채팅' });
+      const text = '새로고침 전에 쓴 문의입니다';
+      await sendMessage(customer, text);
+      await panel.getByTestId('chat-pending').getByText(text).waitFor();
+
+      // The page goes away before the server heard of it; the reloaded page sends it.
+      held = false;
+      await customer.reload();
+      await customer.getByRole('button', { name: /^상담 채팅/ }).click();
+      const log = panel.getByRole('log', { name: '대화 내용' });
+      await log.getByText(text).waitFor({ timeout: SETTLE_MS });
+      await panel.getByTestId('chat-pending').waitFor({ state: 'detached', timeout: SETTLE_MS });
+      // Stored: a fresh tab (nothing kept) loads it from the server, once.
+      const fresh = await context.newPage();
+      await fresh.goto('/');
+      await fresh.getByRole('button', { name: /^상담 채팅/ }).click();
+      const freshLog = fresh
+        .getByRole('dialog', { name: '상담 채팅' })
+        .getByRole('log', { name: '대화 내용' });
+      await freshLog.getByText(text).waitFor({ timeout: SETTLE_MS });
+      assert.equal(await freshLog.getByText(text).count(), 1);
+      assert.equal(await log.getByText(text).count(), 1);
+      await fresh.close();
+    });
+
+    assert.deepEqual(pageErrors, []);
+    await context.close();
+  });
 });
 
 /**

@@ -16,6 +16,7 @@ import { refetchAfterPush } from '../app/query-client.ts';
 import { session } from '../auth/session.ts';
 import { useSession } from '../auth/use-session.ts';
 import { chatQueryPrefix, fetchMessages, type SenderRole } from './chat-api.ts';
+import { clearSessionOutboxes, sessionOutbox } from './chat-outbox.ts';
 import { ChatStore, type ConversationState } from './chat-store.ts';
 import { ChatStream, type OutgoingMessage } from './chat-stream.ts';
 
@@ -51,10 +52,13 @@ export function ChatCenter({ children }: { children: ReactNode }) {
   const listeners = useRef(new Set<(frame: ChatServerFrame) => void>());
 
   useEffect(() => () => store.dispose(), [store]);
+  useEffect(() => {
+    if (!userId) clearSessionOutboxes();
+  }, [userId]);
 
   const active = Boolean(userId) && holders > 0;
   useEffect(() => {
-    if (!active) return;
+    if (!active || !userId) return;
     let refresh: ReturnType<typeof setTimeout> | undefined;
     // Lists (queue, unread counts, my conversations) follow the frames, at most a few times a second.
     const refreshLists = () => {
@@ -73,6 +77,7 @@ export function ChatCenter({ children }: { children: ReactNode }) {
       },
       onOutgoing: setOutgoing,
       onStatus: setStatus,
+      outbox: sessionOutbox(userId),
     });
     for (const [conversationId, since] of store.followed()) created.follow(conversationId, since);
     created.start();
@@ -84,7 +89,7 @@ export function ChatCenter({ children }: { children: ReactNode }) {
       setStatus(null);
       setOutgoing([]);
     };
-  }, [active, store, queryClient]);
+  }, [active, userId, store, queryClient]);
 
   const acquire = useCallback(() => {
     setHolders((n) => n + 1);

@@ -1,7 +1,8 @@
 import type { ChatServerFrame } from '@sagamart/contracts/http/chat';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { SocketLike } from '../api/live-socket.ts';
-import { ChatStream, type OutgoingMessage, SeqTracker } from './chat-stream.ts';
+import { clearSessionOutboxes, sessionOutbox } from './chat-outbox.ts';
+import { ChatStream, type ChatStreamOptions, type OutgoingMessage, SeqTracker } from './chat-stream.ts';
 
 // The chat socket's client logic against a scripted server: what it sends after each (re)connect,
 // and what it hands the page.
@@ -47,11 +48,31 @@ function message(seq: number, text: string, clientMessageId = `c-${seq}`, conver
   } satisfies ChatServerFrame;
 }
 
-function harness() {
+/** A tab's sessionStorage, as much of it as the outbox uses. */
+class TabStorage {
+  private readonly items = new Map<string, string>();
+  get length() {
+    return this.items.size;
+  }
+  key(index: number) {
+    return [...this.items.keys()][index] ?? null;
+  }
+  getItem(key: string) {
+    return this.items.get(key) ?? null;
+  }
+  setItem(key: string, value: string) {
+    this.items.set(key, value);
+  }
+  removeItem(key: string) {
+    this.items.delete(key);
+  }
+}
+
+function harness(outbox?: ChatStreamOptions['outbox'], firstId = 0) {
   const sockets: FakeSocket[] = [];
   const frames: ChatServerFrame[] = [];
   let outgoing: readonly OutgoingMessage[] = [];
-  let ids = 0;
+  let ids = firstId;
   const stream = new ChatStream({
     url: 'ws://shop.test/ws/chat',
     token: async () => 'access-token',
@@ -67,6 +88,7 @@ function harness() {
     },
     onStatus: () => {},
     newClientMessageId: () => `mine-${++ids}`,
+    ...(outbox && { outbox }),
   });
   const connected = async () => {
     await vi.waitFor(() => expect(sockets.length).toBeGreaterThan(0));
@@ -199,6 +221,68 @@ describe('ChatStream', () => {
     });
     expect(chat.outgoing[0]?.error).toBeUndefined();
     chat.stream.stop();
+  });
+
+  it('sends a message written before a reload again from the tab, once the new page connects', async () => {
+    const tab = new TabStorage();
+    const before = harness(sessionOutbox('user-1', tab));
+    before.stream.start();
+    // Written while the socket is still connecting, then the page goes away before it opens.
+    before.stream.send(CONVERSATION, '주소를 바꾸고 싶어요');
+    before.stream.stop();
+
+    // The reloaded page shows it as pending at once and sends it when its socket opens.
+    const after = harness(sessionOutbox('user-1', tab), 100);
+    after.stream.start();
+    expect(after.outgoing.map((m) => [m.clientMessageId, m.text])).toEqual([
+      ['mine-1', '주소를 바꾸고 싶어요'],
+    ]);
+    const socket = await after.connected();
+    expect(socket.sent.filter((f) => f.type === 'message')).toEqual([
+      {
+        type: 'message',
+        conversationId: CONVERSATION,
+        clientMessageId: 'mine-1',
+        text: '주소를 바꾸고 싶어요',
+      },
+    ]);
+
+    // Echoed: the tab keeps nothing, and a third page sends nothing.
+    socket.deliver({ ...message(1, '주소를 바꾸고 싶어요', 'mine-1'), senderRole: 'CUSTOMER' });
+    expect(after.outgoing).toEqual([]);
+    after.stream.stop();
+    const third = harness(sessionOutbox('user-1', tab));
+    third.stream.start();
+    expect((await third.connected()).sent.filter((f) => f.type === 'message')).toEqual([]);
+    third.stream.stop();
+  });
+
+  it("keeps each user's unsent messages apart, ignores a damaged entry, and forgets them all at sign-out", () => {
+    const tab = new TabStorage();
+    sessionOutbox('user-1', tab).save([{ conversationId: CONVERSATION, clientMessageId: 'a', text: '하나' }]);
+    expect(sessionOutbox('user-2', tab).load()).toEqual([]);
+    expect(
+      sessionOutbox('user-1', tab)
+        .load()
+        .map((m) => m.text),
+    ).toEqual(['하나']);
+
+    tab.setItem('sagamart.chat.outbox:user-3', '{"not": "a list"');
+    expect(sessionOutbox('user-3', tab).load()).toEqual([]);
+    tab.setItem(
+      'sagamart.chat.outbox:user-4',
+      JSON.stringify([{ text: 1 }, { conversationId: 'c', clientMessageId: 'b', text: '둘' }]),
+    );
+    expect(
+      sessionOutbox('user-4', tab)
+        .load()
+        .map((m) => m.text),
+    ).toEqual(['둘']);
+
+    tab.setItem('sagamart.checkout', '{}');
+    clearSessionOutboxes(tab);
+    expect(sessionOutbox('user-1', tab).load()).toEqual([]);
+    expect(tab.length).toBe(1);
   });
 
   it('answers nothing to pongs and passes the other frames through', async () => {

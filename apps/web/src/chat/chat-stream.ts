@@ -5,7 +5,8 @@ import { LiveSocket, type LiveSocketOptions, type StreamStatus } from '../api/li
 // carries every conversation the user follows. After each (re)connect it resumes every followed
 // conversation from the highest seq it holds without a gap, and sends again every message the
 // server has not echoed yet, with the same clientMessageId, so the server stores it once. Messages
-// are delivered to the page once each, whatever the replay sends twice.
+// are delivered to the page once each, whatever the replay sends twice. The unconfirmed messages are
+// kept in the tab's storage too, so a reload (or a closed panel) before the echo loses none of them.
 
 export type { StreamStatus } from '../api/live-socket.ts';
 
@@ -18,6 +19,12 @@ export interface OutgoingMessage {
   error?: { code: string; message: string };
 }
 
+/** Where unconfirmed messages outlive the stream (a reload): see sessionOutbox(). */
+export interface OutboxStorage {
+  load(): OutgoingMessage[];
+  save(messages: readonly OutgoingMessage[]): void;
+}
+
 export interface ChatStreamOptions
   extends Pick<LiveSocketOptions, 'url' | 'token' | 'createSocket' | 'onBrowserOnline'> {
   /** Every server frame except pong, with messages deduplicated by seq. */
@@ -26,6 +33,8 @@ export interface ChatStreamOptions
   onOutgoing(outgoing: readonly OutgoingMessage[]): void;
   onStatus(status: StreamStatus): void;
   newClientMessageId?(): string;
+  /** Unconfirmed messages of an earlier stream are sent again from here; this one's are kept there. */
+  outbox?: OutboxStorage;
 }
 
 /**
@@ -81,9 +90,11 @@ export class ChatStream {
       },
       ping: { type: 'ping' } satisfies ChatClientFrame,
     });
+    for (const message of options.outbox?.load() ?? []) this.outgoing.set(message.clientMessageId, message);
   }
 
   start(): void {
+    if (this.outgoing.size) this.publishOutgoing();
     this.socket.start();
   }
 
@@ -200,6 +211,8 @@ export class ChatStream {
   }
 
   private publishOutgoing(): void {
-    this.options.onOutgoing([...this.outgoing.values()]);
+    const outgoing = [...this.outgoing.values()];
+    this.options.outbox?.save(outgoing);
+    this.options.onOutgoing(outgoing);
   }
 }
