@@ -224,7 +224,7 @@ export async function runCatalogBench(): Promise<void> {
       const dir = await mkdtemp(join(tmpdir(), 'sagamart-bench-pg-'));
       const server = await startEmbeddedPostgres({ dir, port: await freePort(), ephemeral: true });
       stopPostgres = () => server.stop();
-      serverUrl = `${server.url}/postgres`;
+      serverUrl = server.url;
       log('PostgreSQL: embedded (temporary)');
     } else {
       log('PostgreSQL: DATABASE_URL (bench databases are dropped afterwards)');

@@ -46,7 +46,7 @@ export async function runChatBench(): Promise<void> {
   const agentCount = Math.ceil(conversations / cap);
   const dir = await mkdtemp(join(tmpdir(), 'sagamart-bench-chat-'));
   const embedded = await startEmbeddedPostgres({ dir, port: await freePort(), ephemeral: true });
-  const serverUrl = `${embedded.url}/postgres`;
+  const serverUrl = embedded.url;
   const children: Child[] = [];
   const sockets: WebSocket[] = [];
   const config = {

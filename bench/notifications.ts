@@ -100,7 +100,7 @@ export async function runNotificationBench(): Promise<void> {
   const issuer = await startTokenIssuer();
   const children: Child[] = [];
   const clients: Client[] = [];
-  const serverUrl = `${embedded.url}/postgres`;
+  const serverUrl = embedded.url;
   const base = {
     config: { server: { url: '' } },
     server: { host: '127.0.0.1', port: 0 },

@@ -489,15 +489,11 @@ export async function runOrderBench(): Promise<void> {
     const postmaster = postmasterBelow(process.pid);
     if (modes.includes('embedded')) {
       log('embedded default: embedded PostgreSQL, PostgreSQL queue…');
-      results.push(
-        await runMode('embedded (PostgreSQL queue)', `${embedded.url}/postgres`, undefined, postmaster),
-      );
+      results.push(await runMode('embedded (PostgreSQL queue)', embedded.url, undefined, postmaster));
     }
     if (modes.includes('in-process')) {
       log('embedded, every service in one process (--in-process)…');
-      results.push(
-        await runMode('embedded, one process', `${embedded.url}/postgres`, undefined, postmaster, true),
-      );
+      results.push(await runMode('embedded, one process', embedded.url, undefined, postmaster, true));
     }
   } finally {
     await embedded.stop();

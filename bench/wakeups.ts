@@ -108,7 +108,7 @@ export async function runWakeupBench(): Promise<void> {
   const promotion = await startService('promotion-service', {
     config: { server: { url: '' } },
     server: { host: '127.0.0.1', port: 0 },
-    database: { url: `${embedded.url}/postgres`, name: `bench_wakeups_${suffix}` },
+    database: { url: embedded.url, name: `bench_wakeups_${suffix}` },
     bus: { database: `bench_wakeups_bus_${suffix}` },
     discovery: { mode: 'static', static: {} },
     log: { level: 'warn' },

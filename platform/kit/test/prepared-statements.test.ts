@@ -55,6 +55,7 @@ async function exchangeCounter(serverUrl: string) {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const proxied = new URL(serverUrl);
+  proxied.searchParams.delete('host'); // the embedded server's Unix socket: this proxy is TCP
   proxied.hostname = '127.0.0.1';
   proxied.port = String((server.address() as { port: number }).port);
   counter.server = server;

@@ -1,5 +1,9 @@
 export interface EmbeddedPostgresServer {
-  /** Server URL without a database name, e.g. postgres://postgres:postgres@127.0.0.1:15432 */
+  /**
+   * The server's URL on its `postgres` database, over the Unix socket in the data directory when the
+   * socket's path fits (e.g. postgres://postgres:postgres@127.0.0.1:15432/postgres?host=%2Fdata%2Fpg),
+   * else over TCP; TCP on 127.0.0.1 is open either way. Other databases: the kit's databaseUrl().
+   */
   readonly url: string;
   stop(): Promise<void>;
 }

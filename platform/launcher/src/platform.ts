@@ -222,7 +222,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     if (!options.quiet)
       log(`Starting embedded PostgreSQL on 127.0.0.1:${port} (data in ${join(dataDir, 'postgres')})`);
     postgres = await startPostgresHost(join(dataDir, 'postgres'), port, logDir);
-    databaseUrl = `${postgres.url}/postgres`;
+    databaseUrl = postgres.url;
   }
   const login = await deploymentLogin(dataDir, { ...process.env, ...options.env });
   const authorization = platformAuthorization(login);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeploymentCredentials } from '@sagamart/kit';
 import { eventually, freePort } from '@sagamart/testkit';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Platform, startPlatform } from '../src/index.ts';
 
@@ -12,16 +13,18 @@ import { type Platform, startPlatform } from '../src/index.ts';
 describe('launcher: the whole platform, one process per service', () => {
   let platform: Platform;
   let dataDir: string;
+  let postgresPort: number;
   const leaseMs = 3_000;
 
   beforeAll(async () => {
     dataDir = await mkdtemp(join(tmpdir(), 'sagamart-launcher-'));
     // A stand-in for the built web app, so the gateway serves pages.
     await writeFile(join(dataDir, 'index.html'), '<!doctype html><head></head><div id="root"></div>');
+    postgresPort = await freePort();
     platform = await startPlatform({
       dataDir,
       quiet: true,
-      postgresPort: await freePort(),
+      postgresPort,
       portOffset: Number(process.env.SAGAMART_PLATFORM_TEST_PORT_OFFSET ?? 20_000),
       env: {
         LOG_LEVEL: 'warn',
@@ -54,6 +57,25 @@ describe('launcher: the whole platform, one process per service', () => {
     for (const s of platform.services()) {
       expect(s.pid).toBeGreaterThan(0);
       expect(s.pid).not.toBe(process.pid);
+    }
+  });
+
+  it("reaches the embedded PostgreSQL over its Unix socket, and leaves TCP on 127.0.0.1 for people's tools", async () => {
+    const tools = new pg.Client({
+      connectionString: `postgres://postgres:postgres@127.0.0.1:${postgresPort}/postgres`,
+    });
+    await tools.connect();
+    try {
+      const { rows } = await tools.query<{ datname: string; over: string }>(
+        `select datname, coalesce(host(client_addr), 'unix socket') as over from pg_stat_activity
+          where backend_type = 'client backend' and pid <> pg_backend_pid() and datname is not null`,
+      );
+      // Every service's pool and listener: none of them over TCP.
+      expect(new Set(rows.map((r) => r.datname))).toContain('sagamart_bus');
+      expect(rows.length).toBeGreaterThan(10);
+      expect(rows.filter((r) => r.over !== 'unix socket')).toEqual([]);
+    } finally {
+      await tools.end();
     }
   });
 
