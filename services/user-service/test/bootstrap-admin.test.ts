@@ -21,21 +21,24 @@ describe('bootstrap admin', () => {
     running.push(auth);
     const authApi = client(auth);
 
-    const login = await eventually(async () => {
-      const res = await authApi.post('/api/auth/login', {
-        email: 'admin@sagamart.dev',
-        password: 'Admin123!',
-      });
-      return res.status === 200 ? res : undefined;
+    // Waited for in user-service, which lists the admin once auth holds its credential: trying to log
+    // in until it works would count as failed logins, and auth's lockout would refuse the real one.
+    const listed = await eventually(async () => {
+      const res = await client(first).get('/api/admin/users?searchText=admin@sagamart.dev', asAdmin());
+      return res.body.totalElements === 1 ? res : undefined;
     });
+    expect(listed.body.content).toEqual([
+      expect.objectContaining({ name: 'Administrator', role: 'ADMIN', status: 'ACTIVE' }),
+    ]);
+    const login = await authApi.post('/api/auth/login', {
+      email: 'admin@sagamart.dev',
+      password: 'Admin123!',
+    });
+    expect(login.status).toBe(200);
     expect(claimsOf(login.body.accessToken).claims).toMatchObject({
       email: 'admin@sagamart.dev',
       role: 'ADMIN',
     });
-    const listed = await client(first).get('/api/admin/users?searchText=admin@sagamart.dev', asAdmin());
-    expect(listed.body.content).toEqual([
-      expect.objectContaining({ name: 'Administrator', role: 'ADMIN', status: 'ACTIVE' }),
-    ]);
 
     // A restart (even with another configured password) leaves the existing admin alone.
     await first.stop();
@@ -68,14 +71,16 @@ describe('bootstrap admin', () => {
     running.push(users);
     const authApi = client(auth);
     const credentials = { email: 'agent@sagamart.dev', password: 'Agent123!' };
-    const login = await eventually(async () => {
-      const res = await authApi.post('/api/auth/login', credentials);
-      return res.status === 200 ? res : undefined;
+    // As above: listed in user-service first, then one login.
+    const listed = await eventually(async () => {
+      const res = await client(users).get('/api/admin/users?searchText=agent@sagamart.dev', asAdmin());
+      return res.body.totalElements === 1 ? res : undefined;
     });
-    expect(claimsOf(login.body.accessToken).claims).toMatchObject({ role: 'AGENT' });
-    const listed = await client(users).get('/api/admin/users?searchText=agent@sagamart.dev', asAdmin());
     const agent = listed.body.content[0];
     expect(agent).toMatchObject({ name: '상담원', role: 'AGENT' });
+    const login = await authApi.post('/api/auth/login', credentials);
+    expect(login.status).toBe(200);
+    expect(claimsOf(login.body.accessToken).claims).toMatchObject({ role: 'AGENT' });
 
     // One role per user: back to USER, then AGENT again; each shows in the next token.
     for (const role of ['USER', 'AGENT']) {

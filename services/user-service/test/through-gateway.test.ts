@@ -49,6 +49,7 @@ async function startPlatform(
   const services: Service<unknown>[] = [gw, user, auth];
   return {
     api: client(gw),
+    userUrl: user.url,
     async stop() {
       for (const s of services) await s.stop();
     },
@@ -91,11 +92,11 @@ describe('identity through the gateway', () => {
   beforeAll(async () => {
     platform = await startPlatform();
     api = platform.api;
-    // The bootstrap admin appears in the background once both services are up.
-    const login = await eventually(async () => {
-      const res = await api.post('/api/auth/login', { email: 'admin@sagamart.dev', password: 'Admin123!' });
-      return res.status === 200 ? res : undefined;
-    });
+    // The bootstrap admin appears in the background once both services are up; user-service is ready
+    // once it exists (logging in until it works would trip auth's lockout on the failures).
+    await eventually(async () => (await fetch(`${platform.userUrl}/health/ready`)).ok);
+    const login = await api.post('/api/auth/login', { email: 'admin@sagamart.dev', password: 'Admin123!' });
+    expect(login.status).toBe(200);
     adminToken = login.body.accessToken;
   });
   afterAll(async () => {
