@@ -32,8 +32,8 @@ const EMBEDDED_POSTGRES_FLAGS = [
   'listen_addresses=127.0.0.1',
 ];
 
-/** A socket's path must fit in sun_path (108 bytes on Linux, its terminating NUL included). */
-const SOCKET_PATH_MAX = 107;
+/** A socket's path must fit in sun_path: 108 bytes on Linux, 104 on macOS, its terminating NUL included. */
+const SOCKET_PATH_MAX = 103;
 
 /**
  * Where the server puts its Unix socket: its own data directory (owned by the server's OS user, so it
