@@ -10,6 +10,7 @@ import {
   Paper,
   ScrollArea,
   Select,
+  Skeleton,
   Stack,
   Switch,
   Tabs,
@@ -480,6 +481,7 @@ function CustomerOrders({
         {conversation.customerName}님의 최근 주문
       </Text>
       <ApiErrorAlert error={orders.error} title="주문을 불러오지 못했습니다" />
+      {orders.isPending && <Skeleton h={64} radius="sm" />}
       {orders.data?.content.length === 0 && (
         <Text size="sm" c="dimmed">
           주문 내역이 없습니다.
