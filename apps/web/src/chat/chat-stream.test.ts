@@ -259,29 +259,25 @@ describe('ChatStream', () => {
 
   it("keeps each user's unsent messages apart, ignores a damaged entry, and forgets them all at sign-out", () => {
     const tab = new TabStorage();
-    sessionOutbox('user-1', tab).save([{ conversationId: CONVERSATION, clientMessageId: 'a', text: '하나' }]);
-    expect(sessionOutbox('user-2', tab).load()).toEqual([]);
-    expect(
-      sessionOutbox('user-1', tab)
+    const texts = (userId: string) =>
+      sessionOutbox(userId, tab)
         .load()
-        .map((m) => m.text),
-    ).toEqual(['하나']);
+        .map((m) => m.text);
+    sessionOutbox('user-1', tab).save([{ conversationId: CONVERSATION, clientMessageId: 'a', text: '하나' }]);
+    expect(texts('user-2')).toEqual([]);
+    expect(texts('user-1')).toEqual(['하나']);
 
     tab.setItem('sagamart.chat.outbox:user-3', '{"not": "a list"');
-    expect(sessionOutbox('user-3', tab).load()).toEqual([]);
+    expect(texts('user-3')).toEqual([]);
     tab.setItem(
       'sagamart.chat.outbox:user-4',
       JSON.stringify([{ text: 1 }, { conversationId: 'c', clientMessageId: 'b', text: '둘' }]),
     );
-    expect(
-      sessionOutbox('user-4', tab)
-        .load()
-        .map((m) => m.text),
-    ).toEqual(['둘']);
+    expect(texts('user-4')).toEqual(['둘']);
 
     tab.setItem('sagamart.checkout', '{}');
     clearSessionOutboxes(tab);
-    expect(sessionOutbox('user-1', tab).load()).toEqual([]);
+    expect(texts('user-1')).toEqual([]);
     expect(tab.length).toBe(1);
   });
 
