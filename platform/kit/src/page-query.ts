@@ -1,5 +1,5 @@
 import type { SelectQueryBuilder, Simplify } from 'kysely';
-import { type Page, toPage } from './page.ts';
+import { type Page, reconcileTotal, toPage } from './page.ts';
 
 // biome-ignore lint/complexity/noBannedTypes: Kysely's selection before any column is chosen is {}
 type NoSelection = {};
@@ -7,6 +7,7 @@ type NoSelection = {};
 /**
  * One page of a filtered query, Spring style: runs the count and the page query in parallel (the page
  * can stop early along an index; a window count would force the planner through every match first).
+ * They read two snapshots, so the total is reconciled with the rows (`reconcileTotal`).
  * `filtered` holds the FROM, joins and WHERE; `select` adds the columns and the order.
  */
 export async function fetchPage<DB, TB extends keyof DB, O, T = Simplify<O>>(
@@ -23,6 +24,7 @@ export async function fetchPage<DB, TB extends keyof DB, O, T = Simplify<O>>(
     filtered.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow(),
   ]);
   // The generic selection hides the alias from the type; the row has exactly `n`.
-  const total = Number((count as { n: number | string }).n);
+  const counted = Number((count as { n: number | string }).n);
+  const total = reconcileTotal(counted, rows.length, request.page, request.size);
   return toPage(await map(rows), total, request.page, request.size);
 }

@@ -16,6 +16,20 @@ export function toPage<T>(content: T[], totalElements: number, page: number, siz
   return { content, page, size, totalElements, totalPages, first: page === 0, last: page >= totalPages - 1 };
 }
 
+/**
+ * The total a page reports when its rows and its count were read in two statements: a row committed
+ * between them must not give a page whose total contradicts its content. A page with rows that is
+ * not full is the last one, so its rows say exactly how many there are (as Spring Data's
+ * PageableExecutionUtils does); a full page proves at least that many; an empty page, at most the
+ * rows before it.
+ */
+export function reconcileTotal(counted: number, rowsOnPage: number, page: number, size: number): number {
+  const before = page * size;
+  if (rowsOnPage === size) return Math.max(counted, before + size);
+  if (rowsOnPage > 0) return before + rowsOnPage;
+  return page === 0 ? 0 : Math.min(counted, before);
+}
+
 export type SortDirection = 'asc' | 'desc';
 
 /** One sort order: a field a service allows, and its direction. */

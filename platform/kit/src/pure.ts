@@ -24,6 +24,7 @@ export {
   PageQuery,
   PageSchema,
   parseSort,
+  reconcileTotal,
   type SortDirection,
   type SortOrder,
   SortParam,

@@ -22,7 +22,6 @@ import {
   type RateLimiter,
   type ServiceContext,
   type Transaction,
-  toPage,
 } from '@sagamart/kit';
 import { type Assignment, estimateWaitSeconds, planAssignments } from '../domain/assignment.ts';
 import {
@@ -332,8 +331,8 @@ export class Chat {
   ): Promise<Page<ConversationView>> {
     await this.deps.users.seen(identity);
     const assignee = identity.role === 'ADMIN' ? null : identity.userId;
-    const { rows, total } = await this.deps.store.forAgents(status, assignee, page, size);
-    return toPage(await this.views(identity, rows), total, page, size);
+    const rows = await this.deps.store.forAgents(status, assignee, page, size);
+    return { ...rows, content: await this.views(identity, rows.content) };
   }
 
   /** Manual assignment: empty `agentId` takes it; the cap applies only to automatic assignment. */

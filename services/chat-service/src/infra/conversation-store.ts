@@ -1,5 +1,5 @@
 import type { ChatMessage, ConversationStatus, SenderRole } from '@sagamart/contracts/http/chat';
-import { type Kysely, type Selectable, sql, type Transaction } from '@sagamart/kit';
+import { fetchPage, type Kysely, type Page, type Selectable, sql, type Transaction } from '@sagamart/kit';
 import type { ChatDb } from './schema.ts';
 
 type Db = Kysely<ChatDb>;
@@ -74,26 +74,22 @@ export class ConversationStore {
   }
 
   /** WAITING: the whole queue, oldest first. OPEN/RESOLVED: the assignee's (every one for `assignee` null), newest first. */
-  async forAgents(
+  forAgents(
     status: ConversationStatus,
     assignee: string | null,
     page: number,
     size: number,
-  ): Promise<{ rows: ConversationRow[]; total: number }> {
+  ): Promise<Page<ConversationRow>> {
     let query = this.db.selectFrom('conversations').where('status', '=', status);
     if (status !== 'WAITING' && assignee) query = query.where('assignee_id', '=', assignee);
-    const ordered =
-      status === 'WAITING'
-        ? query.selectAll().orderBy('queued_at').orderBy('id')
-        : query.selectAll().orderBy('updated_at', 'desc').orderBy('id');
-    const [rows, count] = await Promise.all([
-      ordered
-        .limit(size)
-        .offset(page * size)
-        .execute(),
-      query.select((eb) => eb.fn.countAll<string>().as('n')).executeTakeFirstOrThrow(),
-    ]);
-    return { rows, total: Number(count.n) };
+    return fetchPage(
+      query,
+      (q) =>
+        status === 'WAITING'
+          ? q.selectAll().orderBy('queued_at').orderBy('id')
+          : q.selectAll().orderBy('updated_at', 'desc').orderBy('id'),
+      { page, size },
+    );
   }
 
   /** The queue, oldest first: ids and customers. */
