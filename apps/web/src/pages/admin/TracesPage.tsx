@@ -21,6 +21,8 @@ import {
   type DependencyLink,
   formatMicros,
   layoutServiceMap,
+  MAP_NODE_HEIGHT,
+  MAP_NODE_WIDTH,
   parseTraceId,
   serviceColor,
   summarize,
@@ -95,48 +97,50 @@ export function TracesPage() {
       ) : traces.data && traces.data.length === 0 ? (
         <Text c="dimmed">{t('traces.noneMatch')}</Text>
       ) : (
-        <Table striped highlightOnHover aria-label={t('traces.table')} fz="sm">
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('traces.started')}</Table.Th>
-              <Table.Th>{t('traces.operation')}</Table.Th>
-              <Table.Th>{t('traces.services')}</Table.Th>
-              <Table.Th ta="right">{t('traces.spans')}</Table.Th>
-              <Table.Th ta="right">{t('traces.duration')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {(traces.data ?? []).map((spans) => {
-              const trace = summarize(spans);
-              return (
-                <Table.Tr key={trace.traceId}>
-                  <Table.Td>{formatDateTime(new Date(trace.startUs / 1000).toISOString())}</Table.Td>
-                  <Table.Td>
-                    <Anchor component={Link} to={`/admin/traces/${trace.traceId}`}>
-                      {trace.rootService}: {trace.root || t('traces.unnamed')}
-                    </Anchor>
-                    {trace.errors > 0 && (
-                      <Badge color="red" variant="light" ml="xs">
-                        {t('traces.errorCount', { count: trace.errors })}
-                      </Badge>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap={4}>
-                      {trace.services.map((s) => (
-                        <Badge key={s} size="xs" variant="light" color={serviceColor(s)}>
-                          {s}
+        <Table.ScrollContainer minWidth={640}>
+          <Table striped highlightOnHover aria-label={t('traces.table')} fz="sm">
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('traces.started')}</Table.Th>
+                <Table.Th>{t('traces.operation')}</Table.Th>
+                <Table.Th>{t('traces.services')}</Table.Th>
+                <Table.Th ta="right">{t('traces.spans')}</Table.Th>
+                <Table.Th ta="right">{t('traces.duration')}</Table.Th>
+              </Table.Tr>
+            </Table.Thead>
+            <Table.Tbody>
+              {(traces.data ?? []).map((spans) => {
+                const trace = summarize(spans);
+                return (
+                  <Table.Tr key={trace.traceId}>
+                    <Table.Td>{formatDateTime(new Date(trace.startUs / 1000).toISOString())}</Table.Td>
+                    <Table.Td>
+                      <Anchor component={Link} to={`/admin/traces/${trace.traceId}`}>
+                        {trace.rootService}: {trace.root || t('traces.unnamed')}
+                      </Anchor>
+                      {trace.errors > 0 && (
+                        <Badge color="red" variant="light" ml="xs">
+                          {t('traces.errorCount', { count: trace.errors })}
                         </Badge>
-                      ))}
-                    </Group>
-                  </Table.Td>
-                  <Table.Td ta="right">{formatCount(trace.spanCount)}</Table.Td>
-                  <Table.Td ta="right">{formatMicros(trace.durationUs)}</Table.Td>
-                </Table.Tr>
-              );
-            })}
-          </Table.Tbody>
-        </Table>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <Group gap={4}>
+                        {trace.services.map((s) => (
+                          <Badge key={s} size="xs" variant="light" color={serviceColor(s)}>
+                            {s}
+                          </Badge>
+                        ))}
+                      </Group>
+                    </Table.Td>
+                    <Table.Td ta="right">{formatCount(trace.spanCount)}</Table.Td>
+                    <Table.Td ta="right">{formatMicros(trace.durationUs)}</Table.Td>
+                  </Table.Tr>
+                );
+              })}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
       )}
 
       <ServiceMap lookbackMinutes={search.lookbackMinutes} />
@@ -190,41 +194,43 @@ function ServiceMap({ lookbackMinutes }: { lookbackMinutes: TraceSearch['lookbac
       {links.data && links.data.length === 0 && <Alert color="gray">{t('traces.map.empty')}</Alert>}
       {links.data && links.data.length > 0 && <ServiceMapGraph links={links.data} minutes={minutes} />}
       {links.data && links.data.length > 0 && (
-        <Table aria-label={t('traces.map.table')} fz="sm" striped>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('traces.map.from')}</Table.Th>
-              <Table.Th>{t('traces.map.to')}</Table.Th>
-              <Table.Th ta="right">{t('traces.map.calls')}</Table.Th>
-              <Table.Th ta="right">{t('traces.map.perMinute')}</Table.Th>
-              <Table.Th ta="right">{t('traces.map.errors')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {links.data.map((link) => (
-              <Table.Tr key={`${link.parent}>${link.child}`}>
-                <Table.Td>
-                  <Badge variant="light" color={serviceColor(link.parent)}>
-                    {link.parent}
-                  </Badge>
-                </Table.Td>
-                <Table.Td>
-                  <Badge variant="light" color={serviceColor(link.child)}>
-                    {link.child}
-                  </Badge>
-                </Table.Td>
-                <Table.Td ta="right">{formatCount(link.callCount)}</Table.Td>
-                <Table.Td ta="right">{perMinute(link.callCount, minutes)}</Table.Td>
-                <Table.Td ta="right" c={link.errorCount > 0 ? 'red.7' : undefined}>
-                  {formatCount(link.errorCount)}
-                  {link.callCount > 0 &&
-                    link.errorCount > 0 &&
-                    ` (${formatPercent(link.errorCount / link.callCount)})`}
-                </Table.Td>
+        <Table.ScrollContainer minWidth={520}>
+          <Table aria-label={t('traces.map.table')} fz="sm" striped>
+            <Table.Thead>
+              <Table.Tr>
+                <Table.Th>{t('traces.map.from')}</Table.Th>
+                <Table.Th>{t('traces.map.to')}</Table.Th>
+                <Table.Th ta="right">{t('traces.map.calls')}</Table.Th>
+                <Table.Th ta="right">{t('traces.map.perMinute')}</Table.Th>
+                <Table.Th ta="right">{t('traces.map.errors')}</Table.Th>
               </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
+            </Table.Thead>
+            <Table.Tbody>
+              {links.data.map((link) => (
+                <Table.Tr key={`${link.parent}>${link.child}`}>
+                  <Table.Td>
+                    <Badge variant="light" color={serviceColor(link.parent)}>
+                      {link.parent}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td>
+                    <Badge variant="light" color={serviceColor(link.child)}>
+                      {link.child}
+                    </Badge>
+                  </Table.Td>
+                  <Table.Td ta="right">{formatCount(link.callCount)}</Table.Td>
+                  <Table.Td ta="right">{perMinute(link.callCount, minutes)}</Table.Td>
+                  <Table.Td ta="right" c={link.errorCount > 0 ? 'red.7' : undefined}>
+                    {formatCount(link.errorCount)}
+                    {link.callCount > 0 &&
+                      link.errorCount > 0 &&
+                      ` (${formatPercent(link.errorCount / link.callCount)})`}
+                  </Table.Td>
+                </Table.Tr>
+              ))}
+            </Table.Tbody>
+          </Table>
+        </Table.ScrollContainer>
       )}
     </Stack>
   );
@@ -236,13 +242,13 @@ function perMinute(count: number, minutes: number): string {
   return rate >= 0.1 ? formatDecimal(rate, 1) : '<0.1';
 }
 
-const NODE_WIDTH = 170;
-const NODE_HEIGHT = 36;
-
 /** The map as a graph: services left to right along their calls, each edge labelled calls/min and errors. */
 function ServiceMapGraph({ links, minutes }: { links: DependencyLink[]; minutes: number }) {
   const { t } = useTranslation();
-  const layout = layoutServiceMap(links);
+  const labelOf = (link: DependencyLink) =>
+    t('traces.map.edgeRate', { rate: perMinute(link.callCount, minutes) }) +
+    (link.errorCount > 0 ? ` · ${t('traces.map.edgeErrors', { count: link.errorCount })}` : '');
+  const layout = layoutServiceMap(links, labelOf);
   const color = (service: string) => `var(--mantine-color-${serviceColor(service)}-6)`;
   return (
     <div style={{ overflowX: 'auto' }}>
@@ -267,57 +273,52 @@ function ServiceMapGraph({ links, minutes }: { links: DependencyLink[]; minutes:
             <path d="M0,0 L10,5 L0,10 z" fill="var(--mantine-color-gray-6)" />
           </marker>
         </defs>
-        {layout.edges.map(({ link, from, to }) => {
-          const x1 = from.x + NODE_WIDTH;
-          const y1 = from.y + NODE_HEIGHT / 2;
-          const backwards = to.x <= from.x;
-          const x2 = backwards ? to.x + NODE_WIDTH / 2 : to.x;
-          const y2 = backwards ? to.y : to.y + NODE_HEIGHT / 2;
-          const failed = link.errorCount > 0;
-          return (
-            <g key={`${link.parent}>${link.child}`} data-edge={`${link.parent} → ${link.child}`}>
-              <line
-                x1={x1}
-                y1={y1}
-                x2={x2}
-                y2={y2}
-                stroke={failed ? 'var(--mantine-color-red-6)' : 'var(--mantine-color-gray-5)'}
-                strokeWidth={1.5}
-                markerEnd="url(#map-arrow)"
-              />
-              <text
-                // Near the caller, below a line that falls and above one that rises: labels of crossing edges stay apart.
-                x={x1 + (x2 - x1) * 0.25}
-                y={y1 + (y2 - y1) * 0.2 + (y2 > y1 ? 16 : -6)}
-                textAnchor="middle"
-                fill={failed ? 'var(--mantine-color-red-7)' : 'var(--mantine-color-dimmed)'}
-              >
-                {t('traces.map.edgeRate', { rate: perMinute(link.callCount, minutes) })}
-                {failed ? ` · ${t('traces.map.edgeErrors', { count: link.errorCount })}` : ''}
-              </text>
-            </g>
-          );
-        })}
+        {layout.edges.map(({ link, path }) => (
+          <path
+            key={`${link.parent}>${link.child}`}
+            d={path}
+            fill="none"
+            stroke={link.errorCount > 0 ? 'var(--mantine-color-red-6)' : 'var(--mantine-color-gray-5)'}
+            strokeWidth={1.5}
+            markerEnd="url(#map-arrow)"
+          />
+        ))}
         {layout.nodes.map((node) => (
           <g key={node.name}>
             <rect
               x={node.x}
               y={node.y}
-              width={NODE_WIDTH}
-              height={NODE_HEIGHT}
+              width={MAP_NODE_WIDTH}
+              height={MAP_NODE_HEIGHT}
               rx={8}
               fill="var(--mantine-color-body)"
               stroke={color(node.name)}
               strokeWidth={2}
             />
             <text
-              x={node.x + NODE_WIDTH / 2}
-              y={node.y + NODE_HEIGHT / 2 + 4}
+              x={node.x + MAP_NODE_WIDTH / 2}
+              y={node.y + MAP_NODE_HEIGHT / 2 + 4}
               textAnchor="middle"
               fontWeight={600}
               fill="var(--mantine-color-text)"
             >
               {node.name}
+            </text>
+          </g>
+        ))}
+        {/* Labels last, each on a halo of the background: readable where it crosses other edges. */}
+        {layout.edges.map(({ link, label }) => (
+          <g key={`${link.parent}>${link.child}`} data-edge={`${link.parent} → ${link.child}`}>
+            <text
+              x={label.x}
+              y={label.y + 4}
+              textAnchor="middle"
+              fill={link.errorCount > 0 ? 'var(--mantine-color-red-7)' : 'var(--mantine-color-dimmed)'}
+              stroke="var(--mantine-color-body)"
+              strokeWidth={4}
+              paintOrder="stroke"
+            >
+              {labelOf(link)}
             </text>
           </g>
         ))}
