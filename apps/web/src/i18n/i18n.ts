@@ -1,6 +1,7 @@
 import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import { en } from './en.ts';
+import { isParticle, withParticle } from './josa.ts';
 import { ko } from './ko.ts';
 
 /** The shop's languages, Korean first: it is the default whatever the browser prefers. */
@@ -41,6 +42,10 @@ void i18n.use(initReactI18next).init({
   returnNull: false,
   initAsync: false,
 });
+// `{{number, josa(pair: 이/가)}}`: the word, then the particle form it takes (Korean strings only).
+i18n.services.formatter?.add('josa', (value, _lng, options: { pair?: unknown }) =>
+  isParticle(options.pair) ? withParticle(String(value), options.pair) : String(value),
+);
 reflectLanguage(i18n.language);
 i18n.on('languageChanged', reflectLanguage);
 
