@@ -7,6 +7,7 @@ import { collectPageErrors, newShopContext, screenshotOnFailure } from './suppor
 import {
   DESKTOP,
   findInternalText,
+  hangulOutsideBundledFont,
   horizontalOverflow,
   PHONE,
   saveScreenshot,
@@ -114,7 +115,7 @@ describe('the shop reads as a Korean shop, on a phone too', { timeout: 600_000 }
     ['phone', PHONE],
     ['desktop', DESKTOP],
   ] as const) {
-    it(`shows no internal code, UUID or raw amount and nothing clipped at ${viewport.width} px`, {
+    it(`shows no internal code, UUID or raw amount, nothing clipped and no Hangul outside the bundled font at ${viewport.width} px`, {
       timeout: 300_000,
     }, async () => {
       const context = await newShopContext(suite.browser, suite.environment.baseUrl, 'ko', viewport);
@@ -136,6 +137,7 @@ describe('the shop reads as a Korean shop, on a phone too', { timeout: 600_000 }
           if (overflow > 0) problems.push(`${name}: ${overflow}px wider than the screen`);
           for (const finding of findInternalText(await visibleText(page)))
             problems.push(`${name}: ${finding}`);
+          for (const finding of await hangulOutsideBundledFont(page)) problems.push(`${name}: ${finding}`);
           assert.notEqual(await page.title(), 'sagamart', `${name}: a page title of its own`);
           await saveScreenshot(page, `${name}-${size}`);
         }

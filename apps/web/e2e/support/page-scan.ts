@@ -63,3 +63,53 @@ export async function settle(page: Page): Promise<void> {
   );
   await page.evaluate(() => document.fonts.ready);
 }
+
+const ELEMENT_NODE = 1;
+const TEXT_NODE = 3;
+
+interface DomNode {
+  nodeId: number;
+  nodeType: number;
+  nodeValue: string;
+  children?: DomNode[];
+}
+
+/**
+ * Text with Hangul that is not drawn in the bundled Noto Sans KR, as the browser reports the fonts it
+ * used (DevTools' platform fonts of each element's own text). On a machine without Korean system fonts
+ * such text shows as empty boxes, while the shop promises Hangul that renders the same everywhere.
+ */
+export async function hangulOutsideBundledFont(page: Page): Promise<string[]> {
+  const cdp = await page.context().newCDPSession(page);
+  try {
+    await cdp.send('DOM.enable');
+    await cdp.send('CSS.enable');
+    const { root } = (await cdp.send('DOM.getDocument', { depth: -1 })) as { root: DomNode };
+    const findings: string[] = [];
+    const pending = [root];
+    for (let node = pending.pop(); node; node = pending.pop()) {
+      const children = node.children ?? [];
+      pending.push(...children);
+      if (node.nodeType !== ELEMENT_NODE) continue;
+      const own = children
+        .filter((child) => child.nodeType === TEXT_NODE)
+        .map((child) => child.nodeValue)
+        .join('');
+      const hangul = own.match(/[\uac00-\ud7a3]/g)?.length ?? 0;
+      if (hangul === 0) continue;
+      const { fonts } = (await cdp.send('CSS.getPlatformFontsForNode', { nodeId: node.nodeId })) as {
+        fonts: Array<{ familyName: string; glyphCount: number }>;
+      };
+      // No fonts: not rendered (hidden, <title>, a closed <option>).
+      if (fonts.length === 0) continue;
+      const bundled = fonts
+        .filter((font) => font.familyName.startsWith('Noto Sans KR'))
+        .reduce((sum, font) => sum + font.glyphCount, 0);
+      if (bundled < hangul)
+        findings.push(`"${own.trim().slice(0, 40)}" drawn in ${fonts.map((f) => f.familyName).join(', ')}`);
+    }
+    return findings;
+  } finally {
+    await cdp.detach();
+  }
+}

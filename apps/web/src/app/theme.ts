@@ -5,6 +5,11 @@ import { createTheme, NativeSelect, NumberInput, PasswordInput, TextInput } from
 const FONT_STACK =
   '"Noto Sans KR", -apple-system, BlinkMacSystemFont, "Apple SD Gothic Neo", "Malgun Gothic", "Segoe UI", Roboto, sans-serif';
 
+// Codes and numbers (`ff="monospace"`) keep their monospaced look, and a Hangul label beside them
+// falls back to the bundled font rather than to a system font the machine may not have.
+const MONOSPACE_STACK =
+  'ui-monospace, SFMono-Regular, Menlo, Monaco, Consolas, "Liberation Mono", "Courier New", "Noto Sans KR", monospace';
+
 // Most fields are required, so only optional ones are marked ("Optional"). Without the asterisk a
 // label's text is exactly its accessible name, which keeps `getByLabel('Email', { exact: true })` working.
 const NO_ASTERISK = { defaultProps: { withAsterisk: false } };
@@ -14,6 +19,7 @@ export const theme = createTheme({
   defaultRadius: 'md',
   fontFamily: FONT_STACK,
   headings: { fontFamily: FONT_STACK },
+  fontFamilyMonospace: MONOSPACE_STACK,
   components: {
     TextInput: TextInput.extend(NO_ASTERISK),
     PasswordInput: PasswordInput.extend(NO_ASTERISK),
