@@ -4,9 +4,8 @@ import { timelineLabel } from '../../i18n/labels.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import type { OrderTimelineEntry } from '../../orders/orders-api.ts';
 
+/** Steps that went wrong or back; every other step is progress, in the theme's colour. */
 const EVENT_COLORS: Record<string, string> = {
-  PAID: 'teal',
-  PAYMENT_APPROVED: 'teal',
   PAYMENT_FAILED: 'red',
   CANCELLED: 'red',
   PAYMENT_REFUNDED: 'blue',
@@ -29,7 +28,7 @@ export function OrderTimeline({
         <Timeline.Item
           // biome-ignore lint/suspicious/noArrayIndexKey: entries are append-only and have no id
           key={index}
-          color={EVENT_COLORS[entry.event] ?? 'gray'}
+          color={EVENT_COLORS[entry.event]}
           title={timelineLabel(entry.event)}
         >
           {showNotes && entry.note && (
