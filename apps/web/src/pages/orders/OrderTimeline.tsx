@@ -4,10 +4,14 @@ import { timelineLabel } from '../../i18n/labels.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import type { OrderTimelineEntry } from '../../orders/orders-api.ts';
 
-/** Steps that went wrong or back; every other step is progress, in the theme's colour. */
-const EVENT_COLORS: Record<string, string> = {
+/** Steps that failed, were refused or gave back; every other step is progress, in the theme's colour. */
+const EVENT_COLORS: Partial<Record<OrderTimelineEntry['event'], string>> = {
   PAYMENT_FAILED: 'red',
   CANCELLED: 'red',
+  SHIPMENT_CANCELLED: 'red',
+  RETURN_REJECTED: 'orange',
+  EXCHANGE_REJECTED: 'orange',
+  RESERVATIONS_RELEASED: 'blue',
   PAYMENT_REFUNDED: 'blue',
 };
 
