@@ -140,6 +140,8 @@ export interface MapNode {
   name: string;
   x: number;
   y: number;
+  /** Its place in its column, from the top. */
+  row: number;
 }
 
 export interface MapPoint {
@@ -207,7 +209,7 @@ export function layoutServiceMap(
   }
   const columns = new Map<number, string[]>();
   for (const name of names) columns.set(column.get(name)!, [...(columns.get(column.get(name)!) ?? []), name]);
-  const nodes = new Map<string, Placed>();
+  const nodes = new Map<string, MapNode>();
   const used = [...columns.keys()].sort((a, b) => a - b);
   used.forEach((c, x) => {
     columns.get(c)!.forEach((name, row) => {
@@ -241,32 +243,27 @@ export function layoutServiceMap(
     const [p0, p1, p2, p3] = curve;
     return {
       link,
-      from: strip(from),
-      to: strip(to),
+      from,
+      to,
       path: `M${p0.x},${p0.y} C${p1.x},${p1.y} ${p2.x},${p2.y} ${p3.x},${p3.y}`,
       label,
       labelWidth: width,
     };
   });
   return {
-    nodes: [...nodes.values()].map(strip),
+    nodes: [...nodes.values()],
     edges,
     width: Math.ceil(right),
     height: 20 + Math.max(1, rows) * MAP_ROW_HEIGHT,
   };
 }
 
-type Placed = MapNode & { row: number };
 type Curve = [MapPoint, MapPoint, MapPoint, MapPoint];
 interface Box {
   left: number;
   top: number;
   right: number;
   bottom: number;
-}
-
-function strip({ name, x, y }: Placed): MapNode {
-  return { name, x, y };
 }
 
 function box(x: number, y: number, width: number, height: number): Box {
@@ -285,7 +282,7 @@ function textWidth(text: string): number {
 }
 
 /** Where on its side of a node each edge within a column ends: spread over the node's height, in the order of the rows at their other ends (so arcs nest instead of crossing). */
-function attachments(links: DependencyLink[], nodes: Map<string, Placed>): Map<string, number> {
+function attachments(links: DependencyLink[], nodes: Map<string, MapNode>): Map<string, number> {
   const bySide = new Map<string, Array<{ key: string; otherRow: number }>>();
   links.forEach((link) => {
     const from = nodes.get(link.parent)!;
@@ -311,8 +308,8 @@ function attachments(links: DependencyLink[], nodes: Map<string, Placed>): Map<s
   return offsets;
 }
 
-function curveOf(from: Placed, to: Placed, ends: Map<string, number>): Curve {
-  const midY = (n: Placed) => n.y + MAP_NODE_HEIGHT / 2;
+function curveOf(from: MapNode, to: MapNode, ends: Map<string, number>): Curve {
+  const midY = (n: MapNode) => n.y + MAP_NODE_HEIGHT / 2;
   if (to.x > from.x) {
     // Forward: out of the caller's right side, into the callee's left.
     const start = { x: from.x + MAP_NODE_WIDTH, y: midY(from) };
