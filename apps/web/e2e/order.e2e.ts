@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import type { Locator, Page } from 'playwright-core';
 import { CART_STORAGE_KEY, type CartItem } from '../src/cart/cart-store.ts';
 import { collectPageErrors, newShopContext, RESULTS_DIR, screenshotOnFailure } from './support/browser.ts';
+import { hangulOutsideBundledFont } from './support/page-scan.ts';
 import { logIn } from './support/pages.ts';
 import { chargePoints, PASSWORD, payOnPg, signUp, won } from './support/shop.ts';
 import { useBrowserSuite } from './support/suite.ts';
@@ -99,8 +100,12 @@ describe('ordering', { timeout: 600_000 }, () => {
       const payable = (await shopper.getByTestId('amount-payable').textContent())?.trim() ?? '';
       assert.equal(payable, won(sku.price - COUPON_DISCOUNT - POINTS));
 
-      // The mock PG's hosted checkout (another origin) asks for exactly the server's amount.
+      // The mock PG's hosted checkout (another origin) asks for exactly the server's amount, in
+      // Korean drawn in the shop's font (it serves Noto Sans KR itself: no boxes without system fonts).
       await shopper.getByRole('button', { name: 'Place order' }).click();
+      await shopper.waitForURL((url) => url.origin === new URL(suite.environment.pgUrl).origin);
+      await shopper.evaluate(() => document.fonts.ready);
+      assert.deepEqual(await hangulOutsideBundledFont(shopper), []);
       await payOnPg(shopper, suite.environment.pgUrl, payable, 'approve');
 
       await shopper

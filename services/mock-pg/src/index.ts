@@ -2,6 +2,7 @@ import { defineService } from '@sagamart/kit';
 import { type MockPgDb, migrations } from './infra/schema.ts';
 import { registerApiRoutes } from './routes/api-routes.ts';
 import { registerCheckoutRoutes } from './routes/checkout-routes.ts';
+import { registerFontRoutes } from './routes/font-routes.ts';
 
 export default defineService<MockPgDb>({
   name: 'mock-pg',
@@ -19,7 +20,8 @@ export default defineService<MockPgDb>({
   migrations,
   // Even a mock refuses its committed test key in production mode (MOCKPG_SECRETKEY).
   secrets: ['mockPg.secretKey'],
-  routes: (app, ctx) => {
+  routes: async (app, ctx) => {
+    await registerFontRoutes(app);
     registerCheckoutRoutes(app, ctx);
     registerApiRoutes(app, ctx);
   },

@@ -77,6 +77,37 @@ describe('mock PG', () => {
         expect(page).toContain(`value="${card}"`);
     });
 
+    it('serves the Korean font its pages link, and nothing else of the font package', async () => {
+      const page = await (await fetch(`${pg.url}/checkout?orderNumber=x`)).text();
+      const stylesheets = [...page.matchAll(/<link rel="stylesheet" href="([^"]+)">/g)].map((m) => m[1]!);
+      expect(stylesheets.length).toBeGreaterThan(0);
+      for (const href of stylesheets) {
+        const css = await fetch(`${pg.url}${href}`);
+        expect(css.status).toBe(200);
+        expect(css.headers.get('content-type')).toContain('text/css');
+        const text = await css.text();
+        expect(text).toContain("font-family: 'Noto Sans KR'");
+        // Every subset the stylesheet names (Hangul, Latin, …), resolved as a browser resolves it.
+        const files = [...text.matchAll(/url\((\.\/files\/[^)]+\.woff2)\)/g)].map((m) => m[1]!);
+        expect(files.length).toBeGreaterThan(100);
+        for (const file of files) {
+          const font = await fetch(new URL(file, `${pg.url}${href}`));
+          expect(font.status, file).toBe(200);
+          expect(font.headers.get('content-type')).toBe('font/woff2');
+          expect((await font.arrayBuffer()).byteLength).toBeGreaterThan(500);
+        }
+      }
+      for (const path of [
+        '/fonts/package.json',
+        '/fonts/index.css',
+        '/fonts/files/noto-sans-kr-0-400-normal.woff',
+        '/fonts/%2e%2e/package.json',
+        '/fonts/',
+      ]) {
+        expect((await fetch(`${pg.url}${path}`)).status, path).toBe(404);
+      }
+    });
+
     it('refuses bad parameters and non-http redirect targets with an error page', async () => {
       const base = {
         orderNumber: 'ORD-20250615-ABCDEFGH',

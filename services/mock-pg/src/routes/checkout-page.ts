@@ -1,4 +1,5 @@
 import type { TestCard } from '@sagamart/contracts';
+import { FONT_STYLESHEETS } from './font-routes.ts';
 
 // The hosted checkout page: plain server-rendered HTML, no scripts. Every value that comes from the
 // request is escaped for the context it lands in (text or a double-quoted attribute).
@@ -23,7 +24,7 @@ export const CARD_LABELS: Record<TestCard, string> = {
 };
 
 const STYLE = `
-  body { font-family: system-ui, sans-serif; background: #f4f6fa; margin: 0; }
+  body { font-family: 'Noto Sans KR', system-ui, sans-serif; background: #f4f6fa; margin: 0; }
   main { max-width: 420px; margin: 48px auto; background: #fff; border-radius: 12px; padding: 28px;
          box-shadow: 0 4px 18px rgba(0,0,0,.08); }
   h1 { font-size: 20px; margin: 0 0 16px; }
@@ -32,16 +33,18 @@ const STYLE = `
   fieldset { border: 1px solid #e5e7eb; border-radius: 8px; margin: 0 0 20px; }
   label { display: block; padding: 6px 0; }
   .actions { display: flex; gap: 8px; }
-  button { flex: 1; padding: 12px; border-radius: 8px; border: 0; font-size: 16px; cursor: pointer; }
+  button { flex: 1; padding: 12px; border-radius: 8px; border: 0; font: inherit; font-size: 16px; cursor: pointer; }
   .pay { background: #3182f6; color: #fff; } .cancel { background: #e5e7eb; }
   .error { color: #b91c1c; }
 `;
+
+const FONT_LINKS = FONT_STYLESHEETS.map((href) => `<link rel="stylesheet" href="${href}">`).join('');
 
 function page(title: string, body: string): string {
   return `<!doctype html>
 <html lang="ko">
 <head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title><style>${STYLE}</style></head>
+<title>${escapeHtml(title)}</title><link rel="icon" href="data:,">${FONT_LINKS}<style>${STYLE}</style></head>
 <body><main>${body}</main></body>
 </html>`;
 }
