@@ -188,6 +188,10 @@ describe('order saga', () => {
     await eventually(async () => (await status(user, order.orderId)) === 'PAID');
     const after = (await shop.order(user, order.orderId)).body;
     expect(events(after)).toEqual(['ORDER_CREATED', 'PAYMENT_PENDING', 'PAYMENT_APPROVED', 'PAID']);
+    // The operator's note names the amount as the admin reads money, with the PG's method.
+    expect(after.timeline.find((t: { event: string }) => t.event === 'PAYMENT_APPROVED')?.note).toMatch(
+      /^27,000원 \(.+\)$/,
+    );
     expect(after.payments).toMatchObject([{ status: 'APPROVED', amount: 27_000 }]);
     expect(after.paidAt).not.toBeNull();
     // The line keeps its shares of the discount and points (order.paid carries them to shipping).

@@ -10,7 +10,7 @@ import type {
 } from '@sagamart/contracts';
 import { type ServiceContext, sql } from '@sagamart/kit';
 import { shippingAdvance } from '../domain/order-status.ts';
-import type { TimelineEvent } from '../domain/timeline.ts';
+import { type TimelineEvent, wonInNote } from '../domain/timeline.ts';
 import { addTimeline, lockOrder, type OrderRow, type Trx } from '../infra/order-store.ts';
 import type { OrderDb } from '../infra/schema.ts';
 import type { OrderTransitions } from './order-transitions.ts';
@@ -26,8 +26,6 @@ type ShipmentEvent =
   | { kind: 'dispatched'; event: ShipmentDispatchedPayload }
   | { kind: 'in-transit'; event: ShipmentInTransitPayload }
   | { kind: 'delivered'; event: ShipmentDeliveredPayload };
-
-const won = (amount: number) => `${amount.toLocaleString('ko-KR')}원`;
 
 /**
  * order-service's read copy of what happens after payment (issue 10): shipping-service's shipments,
@@ -135,8 +133,8 @@ export class OrderAfterSale {
   }
 
   async returnCompleted(trx: Trx, event: ReturnCompletedPayload): Promise<void> {
-    const parts = [`환불 ${won(event.refundAmount)}`];
-    if (event.feeAmount > 0) parts.push(`반품 배송비 ${won(event.feeAmount)}`);
+    const parts = [`환불 ${wonInNote(event.refundAmount)}`];
+    if (event.feeAmount > 0) parts.push(`반품 배송비 ${wonInNote(event.feeAmount)}`);
     if (event.pointsRefund > 0) parts.push(`포인트 ${event.pointsRefund.toLocaleString('ko-KR')}P 반환`);
     await this.claim(trx, 'RETURN', 'COMPLETED', 'RETURN_COMPLETED', event, parts.join(', '));
     if (!event.wholeOrder) return;
@@ -150,7 +148,7 @@ export class OrderAfterSale {
     const order = await this.lock(trx, event.orderId);
     if (!order || order.refunded_amount >= event.refundedTotal) return;
     await this.update(trx, order.id, { refunded_amount: event.refundedTotal });
-    await addTimeline(trx, order.id, 'PAYMENT_REFUNDED', order.status, won(event.amount));
+    await addTimeline(trx, order.id, 'PAYMENT_REFUNDED', order.status, wonInNote(event.amount));
   }
 
   private async recordShipment(

@@ -8,6 +8,7 @@ import {
 import { conflict, notFound, Problem, type ServiceContext, sql } from '@sagamart/kit';
 import { isCancellable } from '../domain/order-status.ts';
 import { afterPaymentApproved } from '../domain/saga.ts';
+import { wonInNote } from '../domain/timeline.ts';
 import {
   lockOrder,
   paymentLogRow,
@@ -118,8 +119,12 @@ export class OrderLifecycle {
     const { order, saga, items } = locked;
     // The timeline and the saga's log, in the same statement as the next change (or on their own).
     const recorded = [
-      timelineRow(order.id, 'PAYMENT_APPROVED', order.status, `${event.amount} (${event.method})`),
-      paymentLogRow(order.id, { action: 'pay', outcome: 'DONE', detail: `${event.method} ${event.amount}` }),
+      timelineRow(order.id, 'PAYMENT_APPROVED', order.status, `${wonInNote(event.amount)} (${event.method})`),
+      paymentLogRow(order.id, {
+        action: 'pay',
+        outcome: 'DONE',
+        detail: `${event.method} ${wonInNote(event.amount)}`,
+      }),
     ];
     // Cancelled meanwhile: payment-service refunds the approval on order.cancelled; the order stays CANCELLED.
     if (saga.phase !== 'AWAITING_PAYMENT') return writeAll(trx, recorded);
@@ -164,8 +169,12 @@ export class OrderLifecycle {
     const locked = await this.lockForPayment(trx, { status: 'REFUNDED', event });
     if (!locked) return;
     await writeAll(trx, [
-      timelineRow(locked.order.id, 'PAYMENT_REFUNDED', locked.order.status, `${event.amount}`),
-      paymentLogRow(locked.order.id, { action: 'compensate', outcome: 'DONE', detail: `${event.amount}` }),
+      timelineRow(locked.order.id, 'PAYMENT_REFUNDED', locked.order.status, wonInNote(event.amount)),
+      paymentLogRow(locked.order.id, {
+        action: 'compensate',
+        outcome: 'DONE',
+        detail: wonInNote(event.amount),
+      }),
     ]);
   }
 
