@@ -179,7 +179,7 @@ describe('after-sale: tracking, a return and an exchange', { timeout: 900_000 },
       await admin.goto(`/admin/payments?orderNumber=${placed.orderNumber}`);
       await admin
         .getByTestId('payment-refunded')
-        .filter({ hasText: `${won(done.refundAmount)} refunded` })
+        .filter({ hasText: `${won(done.refundAmount)} 환불` })
         .waitFor({ timeout: SETTLE_MS });
     });
     assert.deepEqual(pageErrors, []);

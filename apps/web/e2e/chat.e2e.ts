@@ -33,16 +33,16 @@ describe('live chat', { timeout: 300_000 }, () => {
     const pageErrors = [...collectPageErrors(agent), ...collectPageErrors(customer)];
 
     await screenshotOnFailure('live-chat', [admin, agent, customer], async () => {
-      // An admin makes the second user an agent in the user admin.
+      // An admin makes the second user an agent in the user admin (in Korean, the admin's default).
       await admin.goto('/admin/users');
       await logIn(admin, adminEmail, adminPassword);
-      await admin.getByRole('heading', { name: 'Users', level: 1 }).waitFor();
-      await admin.getByLabel('Search', { exact: true }).fill(agentEmail);
-      await admin.getByRole('button', { name: 'Search', exact: true }).click();
+      await admin.getByRole('heading', { name: '회원', level: 1 }).waitFor();
+      await admin.getByLabel('검색', { exact: true }).fill(agentEmail);
+      await admin.getByRole('button', { name: '검색', exact: true }).click();
       await admin.getByRole('link', { name: agentEmail }).click();
-      await admin.getByRole('radiogroup', { name: 'Role' }).getByText('AGENT', { exact: true }).click();
-      await admin.getByRole('button', { name: 'Save' }).click();
-      await admin.getByText(`${agentEmail} updated.`).waitFor();
+      await admin.getByRole('radiogroup', { name: '권한' }).getByText('상담원', { exact: true }).click();
+      await admin.getByRole('button', { name: '저장' }).click();
+      await admin.getByText(`${agentEmail} 회원 정보를 변경했습니다.`).waitFor();
 
       // The agent logs in and lands in the console; product admin is not theirs.
       await agent.goto('/admin');

@@ -55,7 +55,7 @@ describe('identity', { timeout: 300_000 }, () => {
       await admin.getByRole('button', { name: 'Search', exact: true }).click();
       await admin.getByRole('link', { name: email }).click();
       await admin.getByRole('heading', { name: 'Kim Minsu Jr.' }).waitFor();
-      await admin.getByRole('radiogroup', { name: 'Status' }).getByText('SUSPENDED', { exact: true }).click();
+      await admin.getByRole('radiogroup', { name: 'Status' }).getByText('Suspended', { exact: true }).click();
       await admin.getByRole('button', { name: 'Save' }).click();
       await admin.getByText(`${email} updated.`).waitFor();
 

@@ -1,16 +1,22 @@
 import type { OptionGroup, ProductImage, ProductStatus, SkuStatus } from '../catalog/catalog-api.ts';
+import { i18n } from '../i18n/i18n.ts';
 import type { AdminProduct, AdminSku, ProductInput } from './admin-products-api.ts';
 
 // The admin product form's model: text fields as typed, option groups as "name + comma-separated
-// values", and one SKU row per option combination, generated from the groups. Pure functions only.
+// values", and one SKU row per option combination, generated from the groups. Pure functions only;
+// their messages are in the current language (`adminCatalog.form.*`).
 
 /** The server's limits (product-service's product definition), checked here first. */
 export const PRODUCT_LIMITS = { optionGroups: 3, valuesPerGroup: 30, skus: 200, categories: 5, images: 10 };
 export const CODE_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
-export const CODE_RULE = 'Letters, digits, - and _; starting with a letter or digit.';
 const CODE_MAX_LENGTH = 50;
 const MAX_WON = 1_000_000_000;
 const MAX_INITIAL_STOCK = 1_000_000;
+
+/** What a product or SKU code may hold, as the form explains it. */
+export function codeRule(): string {
+  return i18n.t('adminCatalog.form.codeRule');
+}
 
 /** Text fields, as `useFormFields` holds them. */
 export interface ProductFields extends Record<string, string> {
@@ -133,9 +139,9 @@ export function combinationKey(
   return groups.map((group) => options[group.name] ?? '').join('\u0000');
 }
 
-/** `블랙 / M`, or "Default" for a product without options. */
+/** `블랙 / M`, or the default label (기본) for a product without options. */
 export function rowLabel(groups: readonly OptionGroup[], options: Readonly<Record<string, string>>): string {
-  return groups.map((group) => options[group.name]).join(' / ') || 'Default';
+  return groups.map((group) => options[group.name]).join(' / ') || i18n.t('adminCatalog.form.defaultOption');
 }
 
 /**
@@ -197,42 +203,42 @@ export function validateProductDraft(draft: ProductDraft): ProductFormErrors {
   const { fields } = draft;
   const errors: ProductFormErrors = { fields: {}, groups: [], skuRows: {} };
 
-  if (!fields.name.trim()) errors.fields.name = 'Enter a name';
+  if (!fields.name.trim()) errors.fields.name = i18n.t('adminCatalog.form.nameRequired');
   errors.fields.code = codeProblem(fields.code);
   const basePrice = won(fields.basePrice);
-  if (basePrice === undefined) errors.fields.basePrice = 'Enter the price in whole won';
+  if (basePrice === undefined) errors.fields.basePrice = i18n.t('adminCatalog.form.wholeWonPrice');
   if (fields.salePrice.trim()) {
     const salePrice = won(fields.salePrice);
-    if (salePrice === undefined) errors.fields.salePrice = 'Enter the price in whole won';
+    if (salePrice === undefined) errors.fields.salePrice = i18n.t('adminCatalog.form.wholeWonPrice');
     else if (basePrice !== undefined && salePrice > basePrice)
-      errors.fields.salePrice = 'Must not exceed the price';
+      errors.fields.salePrice = i18n.t('adminCatalog.form.saleAbovePrice');
   }
-  if (draft.categoryIds.length === 0) errors.categories = 'Choose at least one category';
+  if (draft.categoryIds.length === 0) errors.categories = i18n.t('adminCatalog.form.categoryRequired');
   else if (draft.categoryIds.length > PRODUCT_LIMITS.categories)
-    errors.categories = `At most ${PRODUCT_LIMITS.categories} categories`;
-  if (draft.images.length > PRODUCT_LIMITS.images) errors.images = `At most ${PRODUCT_LIMITS.images} images`;
+    errors.categories = i18n.t('adminCatalog.form.tooManyCategories', { max: PRODUCT_LIMITS.categories });
+  if (draft.images.length > PRODUCT_LIMITS.images)
+    errors.images = i18n.t('adminCatalog.form.tooManyImages', { max: PRODUCT_LIMITS.images });
 
   const groups = optionGroupsOf(draft.groups);
   const names = groups.map((group) => group.name);
   errors.groups = groups.map((group, index) => {
     const problem: { name?: string; values?: string } = {};
-    if (!group.name) problem.name = 'Enter the option name';
-    else if (names.indexOf(group.name) !== index) problem.name = 'Another option has this name';
-    if (group.values.length === 0) problem.values = 'Enter at least one value';
-    else if (new Set(group.values).size !== group.values.length) problem.values = 'A value is listed twice';
+    if (!group.name) problem.name = i18n.t('adminCatalog.form.optionNameRequired');
+    else if (names.indexOf(group.name) !== index) problem.name = i18n.t('adminCatalog.form.optionNameTaken');
+    if (group.values.length === 0) problem.values = i18n.t('adminCatalog.form.valueRequired');
+    else if (new Set(group.values).size !== group.values.length)
+      problem.values = i18n.t('adminCatalog.form.valueTwice');
     else if (group.values.length > PRODUCT_LIMITS.valuesPerGroup)
-      problem.values = `At most ${PRODUCT_LIMITS.valuesPerGroup} values`;
+      problem.values = i18n.t('adminCatalog.form.tooManyValues', { max: PRODUCT_LIMITS.valuesPerGroup });
     return problem;
   });
   const groupsValid = errors.groups.every((problem) => !problem.name && !problem.values);
 
   if (groupsValid) {
     if (combinations(groups).length > PRODUCT_LIMITS.skus)
-      errors.skus = `At most ${PRODUCT_LIMITS.skus} option combinations`;
-    else if (draft.rows.length === 0)
-      errors.skus = 'Press “Generate SKUs” (a product without options has one)';
-    else if (!rowsMatchGroups(groups, draft.rows))
-      errors.skus = 'The options changed since the SKUs were generated: generate them again';
+      errors.skus = i18n.t('adminCatalog.form.tooManyCombinations', { max: PRODUCT_LIMITS.skus });
+    else if (draft.rows.length === 0) errors.skus = i18n.t('adminCatalog.form.generateSkus');
+    else if (!rowsMatchGroups(groups, draft.rows)) errors.skus = i18n.t('adminCatalog.form.regenerateSkus');
   }
 
   const codes = draft.rows.map((row) => row.skuCode.trim().toUpperCase());
@@ -240,12 +246,13 @@ export function validateProductDraft(draft: ProductDraft): ProductFormErrors {
     const problem: SkuRowErrors = {};
     const code = codeProblem(row.skuCode);
     if (code) problem.skuCode = code;
-    else if (codes.indexOf(codes[index] ?? '') !== index) problem.skuCode = 'Another SKU has this code';
-    if (won(row.price) === undefined) problem.price = 'Whole won';
+    else if (codes.indexOf(codes[index] ?? '') !== index)
+      problem.skuCode = i18n.t('adminCatalog.form.skuCodeTaken');
+    if (won(row.price) === undefined) problem.price = i18n.t('adminCatalog.form.wholeWon');
     if (!row.existing && row.initialStock.trim()) {
       const stock = Number(row.initialStock);
       if (!Number.isSafeInteger(stock) || stock < 0 || stock > MAX_INITIAL_STOCK)
-        problem.initialStock = 'Whole number';
+        problem.initialStock = i18n.t('adminCatalog.form.wholeNumber');
     }
     if (Object.keys(problem).length > 0) errors.skuRows[row.key] = problem;
   }
@@ -303,9 +310,10 @@ function rowOf(sku: AdminSku, key: string): SkuRow {
 
 function codeProblem(code: string): string | undefined {
   const trimmed = code.trim();
-  if (!trimmed) return 'Enter a code';
-  if (trimmed.length > CODE_MAX_LENGTH) return `At most ${CODE_MAX_LENGTH} characters`;
-  if (!CODE_PATTERN.test(trimmed)) return CODE_RULE;
+  if (!trimmed) return i18n.t('adminCatalog.form.codeRequired');
+  if (trimmed.length > CODE_MAX_LENGTH)
+    return i18n.t('adminCatalog.form.codeTooLong', { max: CODE_MAX_LENGTH });
+  if (!CODE_PATTERN.test(trimmed)) return codeRule();
   return undefined;
 }
 

@@ -2,6 +2,8 @@
 // promotion-service checks (so most mistakes are caught before a round trip), and the conversion to
 // and from the API's shapes. The server stays the judge: its field errors land next to the inputs.
 import type { DiscountType, PromotionStatus } from '../coupons/discount.ts';
+import { i18n } from '../i18n/i18n.ts';
+import { parseShopInput, toShopInput } from '../lib/format.ts';
 import type { FieldErrors } from '../ui/use-form-fields.ts';
 import type { Coupon, CouponInput, Policy, PolicyInput, PolicyTarget } from './admin-promotion-api.ts';
 
@@ -10,7 +12,6 @@ const MAX_WON = 1_000_000_000_000;
 const MAX_ISSUE_LIMIT = 100_000_000;
 const NAME_MAX_LENGTH = 100;
 export const COUPON_CODE_PATTERN = /^[A-Za-z0-9_-]{3,40}$/;
-export const COUPON_CODE_RULE = 'Code: 3–40 letters, digits, - or _ (stored upper-case).';
 
 export interface DiscountFormValues extends Record<string, string> {
   name: string;
@@ -18,7 +19,7 @@ export interface DiscountFormValues extends Record<string, string> {
   discountValue: string;
   minOrderAmount: string;
   maxDiscount: string;
-  /** `datetime-local` values (local time, no zone). */
+  /** `datetime-local` values on the shop's clock (Seoul), no zone written. */
   validFrom: string;
   validTo: string;
   status: PromotionStatus;
@@ -43,8 +44,8 @@ function emptyDiscount(now = new Date()): DiscountFormValues {
     discountValue: '',
     minOrderAmount: '',
     maxDiscount: '',
-    validFrom: toLocalInput(new Date(now.getTime() - (now.getTime() % 60_000))),
-    validTo: toLocalInput(new Date(now.getTime() - (now.getTime() % 60_000) + 30 * DAY_MS)),
+    validFrom: toShopInput(new Date(now.getTime() - (now.getTime() % 60_000))),
+    validTo: toShopInput(new Date(now.getTime() - (now.getTime() % 60_000) + 30 * DAY_MS)),
     status: 'ACTIVE',
   };
 }
@@ -64,8 +65,8 @@ function discountFormOf(terms: Coupon | Policy): DiscountFormValues {
     discountValue: String(terms.discountValue),
     minOrderAmount: terms.minOrderAmount ? String(terms.minOrderAmount) : '',
     maxDiscount: terms.maxDiscount === null ? '' : String(terms.maxDiscount),
-    validFrom: toLocalInput(new Date(terms.validFrom)),
-    validTo: toLocalInput(new Date(terms.validTo)),
+    validFrom: toShopInput(new Date(terms.validFrom)),
+    validTo: toShopInput(new Date(terms.validTo)),
     status: terms.status,
   };
 }
@@ -91,32 +92,32 @@ function validateDiscount(values: DiscountFormValues): FieldErrors<DiscountFormV
   const value = parseWhole(values.discountValue);
   const minimum = parseWhole(values.minOrderAmount);
   const cap = parseWhole(values.maxDiscount);
-  const from = parseLocalInput(values.validFrom);
-  const to = parseLocalInput(values.validTo);
+  const from = parseShopInput(values.validFrom);
+  const to = parseShopInput(values.validTo);
   const isRate = values.discountType === 'RATE';
   return {
     name: !name
-      ? 'Enter a name.'
+      ? i18n.t('adminPromotion.validation.nameRequired')
       : name.length > NAME_MAX_LENGTH
-        ? `Name must be at most ${NAME_MAX_LENGTH} characters.`
+        ? i18n.t('adminPromotion.validation.nameTooLong', { max: String(NAME_MAX_LENGTH) })
         : undefined,
     discountValue: discountValueProblem(values.discountType, value),
     minOrderAmount:
       values.minOrderAmount.trim() && (minimum === undefined || minimum > MAX_WON)
-        ? 'Enter a whole amount in won, or leave it empty for no minimum.'
+        ? i18n.t('adminPromotion.validation.minOrder')
         : undefined,
     maxDiscount: !values.maxDiscount.trim()
       ? undefined
       : !isRate
-        ? 'A cap applies to RATE discounts only; leave it empty for FIXED.'
+        ? i18n.t('adminPromotion.validation.capRateOnly')
         : cap === undefined || cap < 1 || cap > MAX_DISCOUNT_VALUE
-          ? 'Enter at least 1 won, or leave it empty for no cap.'
+          ? i18n.t('adminPromotion.validation.cap')
           : undefined,
-    validFrom: from ? undefined : 'Enter when it starts.',
+    validFrom: from ? undefined : i18n.t('adminPromotion.validation.validFrom'),
     validTo: !to
-      ? 'Enter when it ends.'
+      ? i18n.t('adminPromotion.validation.validTo')
       : from && from.getTime() >= to.getTime()
-        ? 'The end must be after the start.'
+        ? i18n.t('adminPromotion.validation.endBeforeStart')
         : undefined,
   };
 }
@@ -124,21 +125,23 @@ function validateDiscount(values: DiscountFormValues): FieldErrors<DiscountFormV
 function discountValueProblem(type: DiscountType, value: number | undefined): string | undefined {
   if (type === 'RATE') {
     return value === undefined || value < 1 || value > 100
-      ? 'A RATE discount is a percentage between 1 and 100.'
+      ? i18n.t('adminPromotion.validation.rate')
       : undefined;
   }
-  if (value === undefined || value < 1) return 'A FIXED discount is at least 1 won.';
-  return value > MAX_DISCOUNT_VALUE ? 'That is more than any order could take off.' : undefined;
+  if (value === undefined || value < 1) return i18n.t('adminPromotion.validation.fixed');
+  return value > MAX_DISCOUNT_VALUE ? i18n.t('adminPromotion.validation.tooMuch') : undefined;
 }
 
 export function validateCouponForm(values: CouponFormValues): FieldErrors<CouponFormValues> {
   const limit = parseWhole(values.totalIssueLimit);
   return {
     ...validateDiscount(values),
-    code: COUPON_CODE_PATTERN.test(values.code.trim()) ? undefined : COUPON_CODE_RULE,
+    code: COUPON_CODE_PATTERN.test(values.code.trim())
+      ? undefined
+      : i18n.t('adminPromotion.couponForm.codeRule'),
     totalIssueLimit:
       values.totalIssueLimit.trim() && (limit === undefined || limit < 1 || limit > MAX_ISSUE_LIMIT)
-        ? 'Enter a whole number of at least 1, or leave it empty for no limit.'
+        ? i18n.t('adminPromotion.validation.issueLimit')
         : undefined,
   };
 }
@@ -151,7 +154,11 @@ export function validatePolicyForm(values: PolicyFormValues): FieldErrors<Policy
       values.targetType === 'ORDER'
         ? undefined
         : targetId === undefined || targetId < 1
-          ? `Enter the ${values.targetType === 'PRODUCT' ? 'product' : 'category'} id.`
+          ? i18n.t(
+              values.targetType === 'PRODUCT'
+                ? 'adminPromotion.validation.productId'
+                : 'adminPromotion.validation.categoryId',
+            )
           : undefined,
   };
 }
@@ -163,8 +170,8 @@ function discountInputOf(values: DiscountFormValues) {
     discountValue: parseWhole(values.discountValue) ?? 0,
     minOrderAmount: parseWhole(values.minOrderAmount) ?? 0,
     maxDiscount: values.discountType === 'RATE' ? (parseWhole(values.maxDiscount) ?? null) : null,
-    validFrom: parseLocalInput(values.validFrom)?.toISOString() ?? '',
-    validTo: parseLocalInput(values.validTo)?.toISOString() ?? '',
+    validFrom: parseShopInput(values.validFrom)?.toISOString() ?? '',
+    validTo: parseShopInput(values.validTo)?.toISOString() ?? '',
     status: values.status,
   };
 }
@@ -192,18 +199,4 @@ export function parseWhole(text: string): number | undefined {
   const digits = text.trim().replaceAll(',', '');
   if (!/^\d{1,15}$/.test(digits)) return undefined;
   return Number(digits);
-}
-
-/** `YYYY-MM-DDTHH:mm` in this browser's time zone, as `<input type="datetime-local">` wants it. */
-export function toLocalInput(date: Date): string {
-  if (Number.isNaN(date.getTime())) return '';
-  const pad = (n: number) => String(n).padStart(2, '0');
-  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
-}
-
-/** A `datetime-local` value read as this browser's local time; undefined when empty or invalid. */
-export function parseLocalInput(value: string): Date | undefined {
-  if (!/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/.test(value)) return undefined;
-  const date = new Date(value);
-  return Number.isNaN(date.getTime()) ? undefined : date;
 }

@@ -12,11 +12,12 @@ export interface AdminUserSearch {
   sort: string;
 }
 
+/** Each sort with its wording under `adminUsers.filters.sortBy`. */
 export const ADMIN_USER_SORTS = [
-  { value: 'createdAt,desc', label: 'Newest first' },
-  { value: 'createdAt,asc', label: 'Oldest first' },
-  { value: 'email,asc', label: 'Email A–Z' },
-  { value: 'name,asc', label: 'Name A–Z' },
+  { value: 'createdAt,desc', labelKey: 'newest' },
+  { value: 'createdAt,asc', labelKey: 'oldest' },
+  { value: 'email,asc', labelKey: 'email' },
+  { value: 'name,asc', labelKey: 'name' },
 ] as const;
 
 export const ADMIN_USER_PAGE_SIZES = [10, 20, 50] as const;

@@ -8,6 +8,7 @@ import {
   useRef,
   useState,
 } from 'react';
+import { formatTimeOfDay } from '../lib/format.ts';
 import { ApiErrorAlert } from '../ui/ApiErrorAlert.tsx';
 import { useChat, useConversation } from './ChatCenter.tsx';
 import { CHAT_TEXT_MAX, type ChatMessage, codePointLength } from './chat-api.ts';
@@ -19,8 +20,6 @@ const TYPING_RENEW_MS = 3_000;
 const TYPING_IDLE_MS = 2_500;
 /** Scrolled this close to the top: load the older page. */
 const OLDER_THRESHOLD_PX = 48;
-
-const timeOfDay = new Intl.DateTimeFormat('ko-KR', { hour: '2-digit', minute: '2-digit' });
 
 interface ChatThreadProps {
   conversationId: string | null;
@@ -177,7 +176,7 @@ function MessageBubble({
             </Text>
           )}
           <Text size="10px" c="dimmed">
-            {timeOfDay.format(new Date(message.at))}
+            {formatTimeOfDay(new Date(message.at))}
           </Text>
         </Stack>
       </Group>

@@ -1,10 +1,20 @@
+import { adminCatalogEn } from './admin/catalog.ts';
+import { adminOrdersEn } from './admin/orders.ts';
+import { adminPromotionEn } from './admin/promotion.ts';
+import { adminTraceEn } from './admin/trace.ts';
+import { adminUsersEn } from './admin/users.ts';
 import type { ko } from './ko.ts';
+import type { Wording } from './wording.ts';
 
 /** The same keys as Korean, any wording: a missing or extra key is a type error. */
-export type Translation = { readonly [K in keyof typeof ko]: Strings<(typeof ko)[K]> };
-type Strings<T> = T extends string ? string : { readonly [K in keyof T]: Strings<T[K]> };
+export type Translation = Wording<typeof ko>;
 
 export const en: Translation = {
+  adminOrders: adminOrdersEn,
+  adminUsers: adminUsersEn,
+  adminCatalog: adminCatalogEn,
+  adminPromotion: adminPromotionEn,
+  adminTrace: adminTraceEn,
   brand: { name: 'Parkshinsa Mall', tagline: 'Clothes for today, delivered tomorrow' },
   language: { label: 'Language', ko: '한국어', en: 'English' },
   common: {
@@ -20,6 +30,7 @@ export const en: Translation = {
     viewOrder: 'View the order',
     continueShopping: 'Continue shopping',
     myOrders: 'My orders',
+    keep: 'Keep it',
   },
   nav: {
     home: 'sagamart home',

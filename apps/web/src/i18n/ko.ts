@@ -1,7 +1,18 @@
+import { adminCatalogKo } from './admin/catalog.ts';
+import { adminOrdersKo } from './admin/orders.ts';
+import { adminPromotionKo } from './admin/promotion.ts';
+import { adminTraceKo } from './admin/trace.ts';
+import { adminUsersKo } from './admin/users.ts';
+
 // The shop's words in Korean: the source of truth for every key (en.ts must have the same shape).
 // Group by screen or concept; server enums live under `status.*`, keyed by the member itself, so a
 // missing label is a type error where the enum is listed (see labels.test.ts).
 export const ko = {
+  adminOrders: adminOrdersKo,
+  adminUsers: adminUsersKo,
+  adminCatalog: adminCatalogKo,
+  adminPromotion: adminPromotionKo,
+  adminTrace: adminTraceKo,
   brand: { name: '박신사몰', tagline: '오늘 입을 옷, 내일 도착' },
   language: { label: '언어', ko: '한국어', en: 'English' },
   common: {
@@ -17,6 +28,8 @@ export const ko = {
     viewOrder: '주문 보기',
     continueShopping: '쇼핑 계속하기',
     myOrders: '주문 내역',
+    /** Dismisses a confirmation without doing what it asks. */
+    keep: '돌아가기',
   },
   nav: {
     home: '박신사몰 홈',

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { elapsedSince, formatCount, formatDecimal, formatPercent } from './format.ts';
+import {
+  elapsedSince,
+  formatCount,
+  formatDate,
+  formatDateTime,
+  formatDecimal,
+  formatPercent,
+  parseShopInput,
+  toShopInput,
+} from './format.ts';
 
 describe('admin figures', () => {
   it('groups thousands and keeps the decimals asked for', () => {
@@ -25,5 +34,25 @@ describe('admin figures', () => {
     expect(ago(86_400)).toBeUndefined();
     expect(elapsedSince(null, now)).toBeUndefined();
     expect(elapsedSince('not a date', now)).toBeUndefined();
+  });
+});
+
+describe('the shop clock', () => {
+  // 21:32 UTC on the 6th is 06:32 on the 7th in Seoul, the day the order number carries.
+  const lateEveningUtc = '2026-12-06T21:32:00Z';
+
+  it('shows dates and times on Seoul time, whatever zone the browser is in', () => {
+    expect(formatDateTime(lateEveningUtc)).toBe('2026-12-07 06:32');
+    expect(formatDate(lateEveningUtc)).toBe('2026-12-07');
+    expect(formatDate(null)).toBe('—');
+  });
+
+  it('round-trips a datetime-local value on Seoul time', () => {
+    expect(toShopInput(new Date(lateEveningUtc))).toBe('2026-12-07T06:32');
+    expect(parseShopInput('2026-12-07T06:32')?.toISOString()).toBe('2026-12-06T21:32:00.000Z');
+    expect(parseShopInput('2026-12-07T06:32:15')?.toISOString()).toBe('2026-12-06T21:32:15.000Z');
+    expect(parseShopInput('')).toBeUndefined();
+    expect(parseShopInput('2026-13-40T99:99')).toBeUndefined();
+    expect(toShopInput(new Date(Number.NaN))).toBe('');
   });
 });

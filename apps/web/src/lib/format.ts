@@ -10,9 +10,26 @@ export function formatSignedWon(amount: number): string {
   return amount > 0 ? `+${formatWon(amount)}` : formatWon(amount);
 }
 
+/**
+ * The shop's clock: Seoul, whatever the reader's browser is set to. Order numbers carry the Seoul
+ * date, the dashboard's days are Seoul days and the customer centre keeps Seoul hours (contracts'
+ * `seoulDate`), so every date and time the web shows is Seoul's too. Seoul keeps no daylight saving.
+ */
+export const SHOP_TIME_ZONE = 'Asia/Seoul';
+const SHOP_UTC_OFFSET = '+09:00';
+
 // Swedish locale formatting yields ISO-like `2025-01-31 14:05`, compact and unambiguous in any UI language.
-const dateTime = new Intl.DateTimeFormat('sv-SE', { dateStyle: 'short', timeStyle: 'short' });
-const date = new Intl.DateTimeFormat('sv-SE', { dateStyle: 'short' });
+const dateTime = new Intl.DateTimeFormat('sv-SE', {
+  dateStyle: 'short',
+  timeStyle: 'short',
+  timeZone: SHOP_TIME_ZONE,
+});
+const date = new Intl.DateTimeFormat('sv-SE', { dateStyle: 'short', timeZone: SHOP_TIME_ZONE });
+const hourMinute = new Intl.DateTimeFormat('ko-KR', {
+  hour: '2-digit',
+  minute: '2-digit',
+  timeZone: SHOP_TIME_ZONE,
+});
 
 export function formatDateTime(iso: string | null | undefined): string {
   const value = parseDate(iso);
@@ -22,6 +39,25 @@ export function formatDateTime(iso: string | null | undefined): string {
 export function formatDate(iso: string | null | undefined): string {
   const value = parseDate(iso);
   return value ? date.format(value) : '—';
+}
+
+/** The time of day in the shop's clock (`오후 02:05`), for a chat message. */
+export function formatTimeOfDay(at: Date): string {
+  return hourMinute.format(at);
+}
+
+/** `YYYY-MM-DDTHH:mm` on the shop's clock, as `<input type="datetime-local">` wants it; '' if invalid. */
+export function toShopInput(at: Date): string {
+  if (Number.isNaN(at.getTime())) return '';
+  return dateTime.format(at).replace(' ', 'T');
+}
+
+/** A `datetime-local` value read on the shop's clock; undefined when empty or invalid. */
+export function parseShopInput(value: string): Date | undefined {
+  const match = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2})(:\d{2})?$/.exec(value);
+  if (!match) return undefined;
+  const at = new Date(`${match[1]}${match[2] ?? ':00'}${SHOP_UTC_OFFSET}`);
+  return Number.isNaN(at.getTime()) ? undefined : at;
 }
 
 /** How long ago, in the largest whole unit below a day (`now` under two seconds); undefined when older or unknown. */

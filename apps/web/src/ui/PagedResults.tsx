@@ -2,20 +2,24 @@ import { Card, Group, Pagination, Skeleton, Text } from '@mantine/core';
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import type { Page } from '../api/page.ts';
+import { formatCount } from '../lib/format.ts';
 import { ApiErrorAlert } from './ApiErrorAlert.tsx';
 
-/** "12 orders": the size of a result, announced to screen readers as it changes. */
+/**
+ * The size of a result ("12건", "1 coupon"), announced to screen readers as it changes; `words` says it
+ * in the reader's language from the count and the count formatted.
+ */
 export function ResultCount({
   page,
-  noun,
+  words,
 }: {
   page: Page<unknown> | undefined;
-  noun: [one: string, many: string];
+  words: (count: number, total: string) => string;
 }) {
   if (!page) return null;
   return (
     <Text size="sm" c="dimmed" aria-live="polite" ml="auto">
-      {page.totalElements.toLocaleString('en-US')} {page.totalElements === 1 ? noun[0] : noun[1]}
+      {words(page.totalElements, formatCount(page.totalElements))}
     </Text>
   );
 }

@@ -1,4 +1,5 @@
 import { Anchor, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { AdminOrder } from '../../admin-orders/admin-orders-api.ts';
 
@@ -7,6 +8,7 @@ import type { AdminOrder } from '../../admin-orders/admin-orders-api.ts';
  * user-service's events; one it has not heard of yet shows as such, never as an id.
  */
 export function BuyerLink({ userId, buyer }: { userId: string; buyer: AdminOrder['buyer'] }) {
+  const { t } = useTranslation();
   return (
     <Anchor component={Link} to={`/admin/users/${encodeURIComponent(userId)}`} size="sm">
       {buyer ? (
@@ -17,7 +19,7 @@ export function BuyerLink({ userId, buyer }: { userId: string; buyer: AdminOrder
           </Text>
         </>
       ) : (
-        'Unknown buyer'
+        t('adminOrders.buyer.unknown')
       )}
     </Anchor>
   );

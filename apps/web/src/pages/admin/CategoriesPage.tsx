@@ -15,6 +15,7 @@ import {
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import {
   type AdminCategory,
   adminCategoriesQuery,
@@ -36,6 +37,7 @@ const ORDER_STEP = 10;
  * and delete categories; the shop's tree follows within seconds.
  */
 export function CategoriesPage() {
+  const { t } = useTranslation();
   const tree = useQuery(adminCategoriesQuery);
   const [addingTop, setAddingTop] = useState(false);
 
@@ -44,14 +46,14 @@ export function CategoriesPage() {
       <Group justify="space-between" align="flex-end">
         <div>
           <Title order={1} size="h2">
-            Categories
+            {t('adminCatalog.categories.title')}
           </Title>
           <Text size="sm" c="dimmed">
-            Up to {MAX_CATEGORY_DEPTH} levels. Products go into categories without subcategories.
+            {t('adminCatalog.categories.subtitle', { max: MAX_CATEGORY_DEPTH })}
           </Text>
         </div>
         <Button onClick={() => setAddingTop(true)} disabled={addingTop}>
-          Add top-level category
+          {t('adminCatalog.categories.addTop')}
         </Button>
       </Group>
       {tree.isError && <ApiErrorAlert error={tree.error} onRetry={() => void tree.refetch()} />}
@@ -62,7 +64,7 @@ export function CategoriesPage() {
             <NewCategoryForm parent={null} siblings={tree.data} onClose={() => setAddingTop(false)} />
           )}
           {tree.data.length === 0 && !addingTop ? (
-            <Text c="dimmed">No categories yet.</Text>
+            <Text c="dimmed">{t('adminCatalog.categories.empty')}</Text>
           ) : (
             <CategoryList nodes={tree.data} />
           )}
@@ -113,6 +115,7 @@ function CategoryItem({
   siblings: AdminCategory[];
   index: number;
 }) {
+  const { t } = useTranslation();
   const { refresh } = useCategoryChanges();
   const [renaming, setRenaming] = useState(false);
   const [adding, setAdding] = useState(false);
@@ -131,7 +134,10 @@ function CategoryItem({
     mutationFn: () => deleteCategory(node.id),
     onSuccess: async () => {
       setConfirmingDelete(false);
-      notifications.show({ color: 'teal', message: `Category ${node.name} deleted.` });
+      notifications.show({
+        color: 'teal',
+        message: t('adminCatalog.categories.deleted', { name: node.name }),
+      });
       await refresh();
     },
   });
@@ -157,12 +163,17 @@ function CategoryItem({
             </Text>
             {!node.displayed && (
               <Badge size="xs" color="gray" variant="outline">
-                Hidden
+                {t('adminCatalog.displayed.hidden')}
               </Badge>
             )}
             {node.productCount > 0 && (
               <Badge size="xs" color="blue" variant="light">
-                {node.productCount} {node.productCount === 1 ? 'product' : 'products'}
+                {t(
+                  node.productCount === 1
+                    ? 'adminCatalog.categories.productsOne'
+                    : 'adminCatalog.categories.products',
+                  { count: node.productCount },
+                )}
               </Badge>
             )}
           </Group>
@@ -170,8 +181,8 @@ function CategoryItem({
         <Group gap={6} wrap="nowrap">
           <Switch
             size="xs"
-            label="Shown"
-            aria-label={`Show ${node.name} in the shop`}
+            label={t('adminCatalog.categories.shown')}
+            aria-label={t('adminCatalog.categories.showInShop', { name: node.name })}
             checked={node.displayed}
             disabled={update.isPending}
             onChange={(event) => update.mutate({ displayed: event.currentTarget.checked })}
@@ -179,7 +190,7 @@ function CategoryItem({
           <ActionIcon
             variant="subtle"
             size="sm"
-            aria-label={`Move ${node.name} up`}
+            aria-label={t('adminCatalog.categories.moveUp', { name: node.name })}
             disabled={index === 0 || move.isPending}
             onClick={() => move.mutate(index - 1)}
           >
@@ -188,7 +199,7 @@ function CategoryItem({
           <ActionIcon
             variant="subtle"
             size="sm"
-            aria-label={`Move ${node.name} down`}
+            aria-label={t('adminCatalog.categories.moveDown', { name: node.name })}
             disabled={index === siblings.length - 1 || move.isPending}
             onClick={() => move.mutate(index + 1)}
           >
@@ -198,18 +209,18 @@ function CategoryItem({
             size="compact-xs"
             variant="subtle"
             onClick={() => setRenaming(true)}
-            aria-label={`Rename ${node.name}`}
+            aria-label={t('adminCatalog.categories.renameOf', { name: node.name })}
           >
-            Rename
+            {t('adminCatalog.categories.rename')}
           </Button>
           {canHaveChildren && (
             <Button
               size="compact-xs"
               variant="subtle"
               onClick={() => setAdding(true)}
-              aria-label={`Add a subcategory to ${node.name}`}
+              aria-label={t('adminCatalog.categories.addSubTo', { name: node.name })}
             >
-              Add subcategory
+              {t('adminCatalog.categories.addSub')}
             </Button>
           )}
           <Button
@@ -220,13 +231,16 @@ function CategoryItem({
               remove.reset();
               setConfirmingDelete(true);
             }}
-            aria-label={`Delete ${node.name}`}
+            aria-label={t('adminCatalog.categories.deleteOf', { name: node.name })}
           >
-            Delete
+            {t('adminCatalog.categories.delete')}
           </Button>
         </Group>
       </Group>
-      <ApiErrorAlert error={update.error ?? move.error} title={`Could not change ${node.name}`} />
+      <ApiErrorAlert
+        error={update.error ?? move.error}
+        title={t('adminCatalog.categories.changeFailed', { name: node.name })}
+      />
       {adding && (
         <Box pl={node.depth * 28}>
           <NewCategoryForm parent={node} siblings={node.children} onClose={() => setAdding(false)} />
@@ -235,8 +249,8 @@ function CategoryItem({
       {node.children.length > 0 && <CategoryList nodes={node.children} />}
       <ConfirmDialog
         opened={confirmingDelete}
-        title={`Delete ${node.name}?`}
-        confirmLabel="Delete category"
+        title={t('adminCatalog.categories.deleteTitle', { name: node.name })}
+        confirmLabel={t('adminCatalog.categories.deleteConfirm')}
         danger
         loading={remove.isPending}
         onConfirm={() => remove.mutate()}
@@ -245,10 +259,13 @@ function CategoryItem({
         <Stack gap="sm">
           <Text size="sm">
             {node.children.length > 0
-              ? `${node.name} has ${node.children.length} subcategories; the server refuses to delete it until they are gone.`
-              : `${node.name} will be removed from the tree.`}
+              ? t('adminCatalog.categories.deleteWithChildren', {
+                  name: node.name,
+                  count: node.children.length,
+                })
+              : t('adminCatalog.categories.deleteLeaf', { name: node.name })}
           </Text>
-          <ApiErrorAlert error={remove.error} title="Could not delete the category" />
+          <ApiErrorAlert error={remove.error} title={t('adminCatalog.categories.deleteFailed')} />
         </Stack>
       </ConfirmDialog>
     </li>
@@ -256,6 +273,7 @@ function CategoryItem({
 }
 
 function RenameForm({ node, onClose }: { node: AdminCategory; onClose: () => void }) {
+  const { t } = useTranslation();
   const { refresh } = useCategoryChanges();
   const [name, setName] = useState(node.name);
   const rename = useMutation({
@@ -274,7 +292,7 @@ function RenameForm({ node, onClose }: { node: AdminCategory; onClose: () => voi
     <form onSubmit={submit} style={{ flex: 1 }}>
       <Group gap="xs" wrap="nowrap" align="flex-start">
         <TextInput
-          aria-label={`New name for ${node.name}`}
+          aria-label={t('adminCatalog.categories.newName', { name: node.name })}
           value={name}
           maxLength={50}
           onChange={(event) => setName(event.currentTarget.value)}
@@ -283,10 +301,10 @@ function RenameForm({ node, onClose }: { node: AdminCategory; onClose: () => voi
           autoFocus
         />
         <Button type="submit" size="xs" loading={rename.isPending}>
-          Save
+          {t('common.save')}
         </Button>
         <Button size="xs" variant="subtle" color="gray" onClick={onClose}>
-          Cancel
+          {t('common.cancel')}
         </Button>
       </Group>
     </form>
@@ -302,6 +320,7 @@ function NewCategoryForm({
   siblings: AdminCategory[];
   onClose: () => void;
 }) {
+  const { t } = useTranslation();
   const { refresh } = useCategoryChanges();
   const [name, setName] = useState('');
   const [displayed, setDisplayed] = useState(true);
@@ -315,7 +334,10 @@ function NewCategoryForm({
         displayed,
       }),
     onSuccess: async (created) => {
-      notifications.show({ color: 'teal', message: `Category ${created.name} added.` });
+      notifications.show({
+        color: 'teal',
+        message: t('adminCatalog.categories.added', { name: created.name }),
+      });
       await refresh();
       onClose();
     },
@@ -325,12 +347,12 @@ function NewCategoryForm({
     if (name.trim()) create.mutate();
   };
   const label = parent
-    ? `Name of the new subcategory of ${parent.name}`
-    : 'Name of the new top-level category';
+    ? t('adminCatalog.categories.newSubName', { name: parent.name })
+    : t('adminCatalog.categories.newTopName');
   return (
     <form onSubmit={submit}>
       <Stack gap="xs" py="sm">
-        <ApiErrorAlert error={create.error} title="Could not add the category" />
+        <ApiErrorAlert error={create.error} title={t('adminCatalog.categories.addFailed')} />
         <Group gap="xs" align="flex-end">
           <TextInput
             label={label}
@@ -343,16 +365,16 @@ function NewCategoryForm({
           />
           <Switch
             size="xs"
-            label="Shown in the shop"
+            label={t('adminCatalog.categories.displayed')}
             checked={displayed}
             onChange={(event) => setDisplayed(event.currentTarget.checked)}
             mb={6}
           />
           <Button type="submit" size="xs" loading={create.isPending} disabled={!name.trim()}>
-            Add
+            {t('adminCatalog.categories.add')}
           </Button>
           <Button size="xs" variant="subtle" color="gray" onClick={onClose}>
-            Cancel
+            {t('common.cancel')}
           </Button>
         </Group>
       </Stack>

@@ -13,6 +13,7 @@ import {
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import {
   adminCouponQuery,
@@ -23,13 +24,12 @@ import {
   updateCoupon,
 } from '../../admin-promotion/admin-promotion-api.ts';
 import {
-  COUPON_CODE_RULE,
   couponFormOf,
   couponInputOf,
   emptyCouponForm,
   validateCouponForm,
 } from '../../admin-promotion/promotion-form.ts';
-import { formatDateTime } from '../../lib/format.ts';
+import { formatCount, formatDateTime } from '../../lib/format.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { PromotionStatusBadge } from '../../ui/badges.tsx';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
@@ -40,6 +40,7 @@ import type { ListLocationState } from './ListSearchBox.tsx';
 
 /** `/admin/coupons/new` creates; `/admin/coupons/:id` edits (and deletes). */
 export function CouponFormPage() {
+  const { t } = useTranslation();
   const { id } = useParams();
   const listSearch = (useLocation().state as ListLocationState | null)?.listSearch ?? '';
   const couponId = id === undefined ? undefined : Number(id);
@@ -54,7 +55,7 @@ export function CouponFormPage() {
   return (
     <Stack gap="lg">
       <Anchor component={Link} to={`/admin/coupons${listSearch}`} size="sm">
-        ← Back to coupons
+        {t('adminPromotion.couponForm.back')}
       </Anchor>
       {couponId === undefined ? (
         <CouponEditor listSearch={listSearch} />
@@ -73,6 +74,7 @@ export function CouponFormPage() {
 }
 
 function CouponEditor({ coupon, listSearch }: { coupon?: Coupon; listSearch: string }) {
+  const { t } = useTranslation();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const form = useFormFields(coupon ? couponFormOf(coupon) : emptyCouponForm(), validateCouponForm);
@@ -86,7 +88,12 @@ function CouponEditor({ coupon, listSearch }: { coupon?: Coupon; listSearch: str
     onSuccess: async (saved) => {
       queryClient.setQueryData(adminCouponQuery(saved.id).queryKey, saved);
       await queryClient.invalidateQueries({ queryKey: [...adminCouponsQueryPrefix, 'list'] });
-      notifications.show({ color: 'teal', message: `Coupon ${saved.code} ${coupon ? 'saved' : 'created'}.` });
+      notifications.show({
+        color: 'teal',
+        message: t(coupon ? 'adminPromotion.couponForm.saved' : 'adminPromotion.couponForm.created', {
+          code: saved.code,
+        }),
+      });
       if (!coupon) await navigate(`/admin/coupons${listSearch}`);
     },
     onError: (error) => form.showServerErrors(error),
@@ -97,7 +104,10 @@ function CouponEditor({ coupon, listSearch }: { coupon?: Coupon; listSearch: str
     onSuccess: async () => {
       setConfirmingDelete(false);
       await queryClient.invalidateQueries({ queryKey: adminCouponsQueryPrefix });
-      notifications.show({ color: 'teal', message: `Coupon ${coupon?.code} deleted.` });
+      notifications.show({
+        color: 'teal',
+        message: t('adminPromotion.couponForm.deleted', { code: coupon?.code ?? '' }),
+      });
       await navigate(`/admin/coupons${listSearch}`);
     },
     onError: () => setConfirmingDelete(false),
@@ -115,36 +125,44 @@ function CouponEditor({ coupon, listSearch }: { coupon?: Coupon; listSearch: str
           <Group justify="space-between" align="flex-start">
             <div>
               <Title id="coupon-form-title" order={1} size="h2">
-                {coupon ? `Coupon ${coupon.code}` : 'New coupon'}
+                {coupon
+                  ? t('adminPromotion.couponForm.title', { code: coupon.code })
+                  : t('adminPromotion.couponForm.new')}
               </Title>
               {coupon && (
                 <Text size="sm" c="dimmed">
-                  {coupon.issuedCount.toLocaleString('en-US')} issued · updated{' '}
-                  {formatDateTime(coupon.updatedAt)}
+                  {t('adminPromotion.couponForm.summary', {
+                    issued: formatCount(coupon.issuedCount),
+                    time: formatDateTime(coupon.updatedAt),
+                  })}
                 </Text>
               )}
             </div>
             {coupon && <PromotionStatusBadge status={coupon.status} />}
           </Group>
-          <ApiErrorAlert error={save.error} title="Could not save the coupon" />
-          <ApiErrorAlert error={remove.error} title="Could not delete the coupon" />
+          <ApiErrorAlert error={save.error} title={t('adminPromotion.couponForm.saveFailed')} />
+          <ApiErrorAlert error={remove.error} title={t('adminPromotion.couponForm.deleteFailed')} />
           <Group grow align="flex-start">
             <TextInput
-              label="Code"
-              description={form.errors.code ? undefined : COUPON_CODE_RULE}
+              label={t('adminPromotion.couponForm.code')}
+              description={form.errors.code ? undefined : t('adminPromotion.couponForm.codeRule')}
               autoComplete="off"
               inputWrapperOrder={['label', 'input', 'description', 'error']}
               {...form.field('code')}
             />
-            <TextInput label="Name" autoComplete="off" {...form.field('name')} />
+            <TextInput
+              label={t('adminPromotion.couponForm.name')}
+              autoComplete="off"
+              {...form.field('name')}
+            />
           </Group>
           <DiscountTermsFields form={form} />
           <NumberInput
-            label="Total issue limit"
+            label={t('adminPromotion.couponForm.totalIssueLimit')}
             description={
               coupon
-                ? `How many users may claim it in total (at least the ${coupon.issuedCount} already issued); empty for no limit.`
-                : 'How many users may claim it in total; empty for no limit. Each user may hold one.'
+                ? t('adminPromotion.couponForm.limitHintIssued', { issued: formatCount(coupon.issuedCount) })
+                : t('adminPromotion.couponForm.limitHint')
             }
             inputWrapperOrder={['label', 'input', 'description', 'error']}
             allowDecimal={false}
@@ -159,7 +177,7 @@ function CouponEditor({ coupon, listSearch }: { coupon?: Coupon; listSearch: str
           />
           <Group>
             <Button type="submit" loading={save.isPending}>
-              {coupon ? 'Save' : 'Create coupon'}
+              {coupon ? t('common.save') : t('adminPromotion.couponForm.create')}
             </Button>
             {coupon && (
               <Button
@@ -168,7 +186,7 @@ function CouponEditor({ coupon, listSearch }: { coupon?: Coupon; listSearch: str
                 onClick={() => setConfirmingDelete(true)}
                 disabled={save.isPending}
               >
-                Delete
+                {t('adminPromotion.couponForm.delete')}
               </Button>
             )}
           </Group>
@@ -177,16 +195,20 @@ function CouponEditor({ coupon, listSearch }: { coupon?: Coupon; listSearch: str
       {coupon && (
         <ConfirmDialog
           opened={confirmingDelete}
-          title="Delete this coupon?"
-          confirmLabel="Delete coupon"
+          title={t('adminPromotion.couponForm.confirmTitle')}
+          confirmLabel={t('adminPromotion.couponForm.confirmDelete')}
           danger
           loading={remove.isPending}
           onConfirm={() => remove.mutate(coupon.id)}
           onClose={() => setConfirmingDelete(false)}
         >
           {coupon.issuedCount > 0
-            ? `${coupon.issuedCount} users hold ${coupon.code}, so the server will refuse; set it INACTIVE instead.`
-            : `${coupon.code} has never been claimed and will be removed for good.`}
+            ? t('adminPromotion.couponForm.held', {
+                users: formatCount(coupon.issuedCount),
+                code: coupon.code,
+                inactive: t('status.promotion.INACTIVE'),
+              })
+            : t('adminPromotion.couponForm.unclaimed', { code: coupon.code })}
         </ConfirmDialog>
       )}
     </Card>

@@ -1,5 +1,6 @@
 import { Anchor, Button, Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useSearchParams } from 'react-router';
 import {
   adminCouponsQuery,
@@ -8,12 +9,13 @@ import {
 } from '../../admin-promotion/admin-promotion-api.ts';
 import { couponSearchParams, parseCouponSearch } from '../../admin-promotion/promotion-search.ts';
 import { describeDiscount, PROMOTION_STATUSES, type PromotionStatus } from '../../coupons/discount.ts';
-import { formatDate, formatWon } from '../../lib/format.ts';
+import { formatCount, formatDate, formatWon } from '../../lib/format.ts';
 import { PromotionStatusBadge } from '../../ui/badges.tsx';
 import { PagedResults, ResultCount } from '../../ui/PagedResults.tsx';
 import { type ListLocationState, ListSearchBox } from './ListSearchBox.tsx';
 
 export function CouponsPage() {
+  const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const search = parseCouponSearch(params);
   const coupons = useQuery(adminCouponsQuery(search));
@@ -25,10 +27,10 @@ export function CouponsPage() {
     <Stack gap="lg">
       <Group justify="space-between" align="flex-end">
         <Title order={1} size="h2">
-          Coupons
+          {t('adminPromotion.coupons.title')}
         </Title>
         <Button component={Link} to="/admin/coupons/new">
-          New coupon
+          {t('adminPromotion.coupons.new')}
         </Button>
       </Group>
 
@@ -36,21 +38,37 @@ export function CouponsPage() {
         <ListSearchBox
           key={search.q}
           initial={search.q}
-          label="Search coupons"
+          label={t('adminPromotion.coupons.search')}
+          fieldLabel={t('adminPromotion.coupons.searchField')}
+          placeholder={t('adminPromotion.coupons.searchPlaceholder')}
+          buttonLabel={t('adminPromotion.coupons.searchButton')}
           onSearch={(q) => changeSearch({ q })}
         />
         <NativeSelect
-          label="Status"
+          label={t('adminPromotion.list.status')}
           value={search.status}
           onChange={(event) => changeSearch({ status: event.currentTarget.value as PromotionStatus | '' })}
-          data={[{ value: '', label: 'All statuses' }, ...PROMOTION_STATUSES]}
+          data={[
+            { value: '', label: t('adminPromotion.list.allStatuses') },
+            ...PROMOTION_STATUSES.map((status) => ({
+              value: status,
+              label: t(`status.promotion.${status}`),
+            })),
+          ]}
         />
-        <ResultCount page={result} noun={['coupon', 'coupons']} />
+        <ResultCount
+          page={result}
+          words={(count, total) =>
+            t(count === 1 ? 'adminPromotion.coupons.countOne' : 'adminPromotion.coupons.countOther', {
+              total,
+            })
+          }
+        />
       </Group>
 
       <PagedResults
         query={coupons}
-        label="Coupon list pages"
+        label={t('adminPromotion.coupons.pages')}
         current={search.page}
         onPage={(page) => changeSearch({ page })}
       >
@@ -61,26 +79,27 @@ export function CouponsPage() {
 }
 
 function CouponsTable({ coupons }: { coupons: Coupon[] }) {
+  const { t } = useTranslation();
   const { search } = useLocation();
   if (coupons.length === 0) {
     return (
       <Text c="dimmed" p="lg">
-        No coupons match these filters.
+        {t('adminPromotion.coupons.none')}
       </Text>
     );
   }
   return (
     <Table.ScrollContainer minWidth={860}>
-      <Table highlightOnHover verticalSpacing="sm" aria-label="Coupons">
+      <Table highlightOnHover verticalSpacing="sm" aria-label={t('adminPromotion.coupons.table')}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Code</Table.Th>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Discount</Table.Th>
-            <Table.Th ta="right">Min. order</Table.Th>
-            <Table.Th>Valid</Table.Th>
-            <Table.Th ta="right">Issued</Table.Th>
-            <Table.Th>Status</Table.Th>
+            <Table.Th>{t('adminPromotion.coupons.code')}</Table.Th>
+            <Table.Th>{t('adminPromotion.coupons.name')}</Table.Th>
+            <Table.Th>{t('adminPromotion.list.discount')}</Table.Th>
+            <Table.Th ta="right">{t('adminPromotion.list.minOrder')}</Table.Th>
+            <Table.Th>{t('adminPromotion.coupons.valid')}</Table.Th>
+            <Table.Th ta="right">{t('adminPromotion.coupons.issued')}</Table.Th>
+            <Table.Th>{t('adminPromotion.list.status')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -104,8 +123,8 @@ function CouponsTable({ coupons }: { coupons: Coupon[] }) {
                 {formatDate(coupon.validFrom)} – {formatDate(coupon.validTo)}
               </Table.Td>
               <Table.Td ta="right">
-                {coupon.issuedCount.toLocaleString('en-US')}
-                {coupon.totalIssueLimit !== null && ` / ${coupon.totalIssueLimit.toLocaleString('en-US')}`}
+                {formatCount(coupon.issuedCount)}
+                {coupon.totalIssueLimit !== null && ` / ${formatCount(coupon.totalIssueLimit)}`}
               </Table.Td>
               <Table.Td>
                 <PromotionStatusBadge status={coupon.status} />

@@ -1,7 +1,8 @@
 import { Group, NativeSelect, NumberInput, SimpleGrid, TextInput } from '@mantine/core';
 import type { ChangeEvent } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { DiscountFormValues } from '../../admin-promotion/promotion-form.ts';
-import { DISCOUNT_TYPES, type DiscountType, PROMOTION_STATUSES } from '../../coupons/discount.ts';
+import { DISCOUNT_TYPES, PROMOTION_STATUSES } from '../../coupons/discount.ts';
 
 type Name = keyof DiscountFormValues & string;
 
@@ -17,13 +18,9 @@ export interface DiscountFieldsForm {
   setValue(name: Name, value: string): void;
 }
 
-const DISCOUNT_TYPE_LABELS: Record<DiscountType, string> = {
-  FIXED: 'Fixed amount (won off)',
-  RATE: 'Rate (percent off)',
-};
-
 /** Amount, minimum, cap, validity window and status: the terms coupons and policies share. */
 export function DiscountTermsFields({ form }: { form: DiscountFieldsForm }) {
+  const { t } = useTranslation();
   const isRate = form.values.discountType === 'RATE';
 
   /** Props for a whole-won NumberInput backed by a string value. */
@@ -41,7 +38,7 @@ export function DiscountTermsFields({ form }: { form: DiscountFieldsForm }) {
     <>
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
         <NativeSelect
-          label="Discount type"
+          label={t('adminPromotion.terms.discountType')}
           value={form.values.discountType}
           onChange={(event) => {
             const type = event.currentTarget.value;
@@ -49,41 +46,49 @@ export function DiscountTermsFields({ form }: { form: DiscountFieldsForm }) {
             // A cap means nothing for FIXED: drop it rather than have the server refuse it.
             if (type === 'FIXED') form.setValue('maxDiscount', '');
           }}
-          data={DISCOUNT_TYPES.map((value) => ({ value, label: DISCOUNT_TYPE_LABELS[value] }))}
+          data={DISCOUNT_TYPES.map((value) => ({ value, label: t(`adminPromotion.discountType.${value}`) }))}
         />
         <NumberInput
-          label={isRate ? 'Discount (%)' : 'Discount (won)'}
+          label={isRate ? t('adminPromotion.terms.discountRate') : t('adminPromotion.terms.discountWon')}
           suffix={isRate ? '%' : '원'}
           min={1}
           max={isRate ? 100 : undefined}
           {...wonField('discountValue')}
         />
         <NumberInput
-          label="Minimum order amount"
-          description="Compared with the subtotal before discounts; empty for none."
+          label={t('adminPromotion.terms.minOrder')}
+          description={t('adminPromotion.terms.minOrderHint')}
           suffix="원"
           inputWrapperOrder={['label', 'input', 'description', 'error']}
           {...wonField('minOrderAmount')}
         />
         <NumberInput
-          label="Maximum discount"
+          label={t('adminPromotion.terms.maxDiscount')}
           description={
-            isRate ? 'The most a RATE discount takes off; empty for no cap.' : 'RATE discounts only.'
+            isRate ? t('adminPromotion.terms.maxDiscountHint') : t('adminPromotion.terms.rateOnly')
           }
           suffix="원"
           disabled={!isRate}
           inputWrapperOrder={['label', 'input', 'description', 'error']}
           {...wonField('maxDiscount')}
         />
-        <TextInput label="Valid from" type="datetime-local" {...form.field('validFrom')} />
-        <TextInput label="Valid to" type="datetime-local" {...form.field('validTo')} />
+        <TextInput
+          label={t('adminPromotion.terms.validFrom')}
+          type="datetime-local"
+          {...form.field('validFrom')}
+        />
+        <TextInput
+          label={t('adminPromotion.terms.validTo')}
+          type="datetime-local"
+          {...form.field('validTo')}
+        />
       </SimpleGrid>
       <Group>
         <NativeSelect
-          label="Status"
+          label={t('adminPromotion.terms.status')}
           value={form.values.status}
           onChange={(event) => form.setValue('status', event.currentTarget.value)}
-          data={[...PROMOTION_STATUSES]}
+          data={PROMOTION_STATUSES.map((value) => ({ value, label: t(`status.promotion.${value}`) }))}
           w={200}
         />
       </Group>

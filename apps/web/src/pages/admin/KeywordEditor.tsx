@@ -1,6 +1,7 @@
 import { ActionIcon, Button, Card, Group, Skeleton, Stack, Text, TextInput, Title } from '@mantine/core';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import {
   addKeyword,
   type Keyword,
@@ -14,6 +15,7 @@ const KEYWORD_MAX_LENGTH = 50;
 
 /** Extra words the shop search finds the product by (synonyms, misspellings, English names). */
 export function KeywordEditor({ productId }: { productId: number }) {
+  const { t } = useTranslation();
   const queryClient = useQueryClient();
   const keywords = useQuery(productKeywordsQuery(productId));
   const [text, setText] = useState('');
@@ -37,22 +39,22 @@ export function KeywordEditor({ productId }: { productId: number }) {
       <Stack gap="sm">
         <div>
           <Title id="keywords-title" order={2} size="h4">
-            Search keywords
+            {t('adminCatalog.keywords.title')}
           </Title>
           <Text size="sm" c="dimmed">
-            The shop search also finds this product by these words.
+            {t('adminCatalog.keywords.subtitle')}
           </Text>
         </div>
-        <ApiErrorAlert error={add.error} title="Could not add the keyword" />
+        <ApiErrorAlert error={add.error} title={t('adminCatalog.keywords.addFailed')} />
         {keywords.isPending && <Skeleton h={60} />}
         {keywords.isError && <ApiErrorAlert error={keywords.error} onRetry={() => void keywords.refetch()} />}
         {keywords.data && keywords.data.length === 0 && (
           <Text size="sm" c="dimmed">
-            No keywords yet.
+            {t('adminCatalog.keywords.empty')}
           </Text>
         )}
         {keywords.data && keywords.data.length > 0 && (
-          <Stack gap={6} component="ul" p={0} m={0} aria-label="Keywords">
+          <Stack gap={6} component="ul" p={0} m={0} aria-label={t('adminCatalog.keywords.list')}>
             {keywords.data.map((keyword) => (
               <KeywordRow
                 key={`${keyword.id}:${keyword.keyword}`}
@@ -66,14 +68,14 @@ export function KeywordEditor({ productId }: { productId: number }) {
         <form onSubmit={submit}>
           <Group align="flex-end" gap="xs">
             <TextInput
-              label="New keyword"
+              label={t('adminCatalog.keywords.new')}
               value={text}
               maxLength={KEYWORD_MAX_LENGTH}
               onChange={(event) => setText(event.currentTarget.value)}
               w={260}
             />
             <Button type="submit" variant="light" loading={add.isPending} disabled={!text.trim()}>
-              Add keyword
+              {t('adminCatalog.keywords.add')}
             </Button>
           </Group>
         </form>
@@ -91,6 +93,7 @@ function KeywordRow({
   keyword: Keyword;
   onChanged: () => Promise<void>;
 }) {
+  const { t } = useTranslation();
   const [editing, setEditing] = useState(false);
   const [text, setText] = useState(keyword.keyword);
   const rename = useMutation({
@@ -117,7 +120,7 @@ function KeywordRow({
         <form onSubmit={submit}>
           <Group gap="xs">
             <TextInput
-              aria-label={`Rename keyword ${keyword.keyword}`}
+              aria-label={t('adminCatalog.keywords.renameField', { keyword: keyword.keyword })}
               value={text}
               maxLength={KEYWORD_MAX_LENGTH}
               onChange={(event) => setText(event.currentTarget.value)}
@@ -126,10 +129,10 @@ function KeywordRow({
               autoFocus
             />
             <Button type="submit" size="xs" loading={rename.isPending}>
-              Save
+              {t('common.save')}
             </Button>
             <Button size="xs" variant="subtle" color="gray" onClick={() => setEditing(false)}>
-              Cancel
+              {t('common.cancel')}
             </Button>
           </Group>
         </form>
@@ -139,13 +142,13 @@ function KeywordRow({
             {keyword.keyword}
           </Text>
           <Button size="compact-xs" variant="subtle" onClick={() => setEditing(true)}>
-            Rename
+            {t('adminCatalog.keywords.rename')}
           </Button>
           <ActionIcon
             size="sm"
             variant="subtle"
             color="red"
-            aria-label={`Remove keyword ${keyword.keyword}`}
+            aria-label={t('adminCatalog.keywords.remove', { keyword: keyword.keyword })}
             loading={remove.isPending}
             onClick={() => remove.mutate()}
           >
@@ -153,7 +156,7 @@ function KeywordRow({
           </ActionIcon>
         </Group>
       )}
-      <ApiErrorAlert error={rename.error ?? remove.error} title="Could not change the keyword" />
+      <ApiErrorAlert error={rename.error ?? remove.error} title={t('adminCatalog.keywords.changeFailed')} />
     </li>
   );
 }

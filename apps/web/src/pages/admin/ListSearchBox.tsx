@@ -1,5 +1,6 @@
 import { Button, Group, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 
 /** Where a detail page's "Back" link returns to: the list with the same filters. */
 export interface ListLocationState {
@@ -10,20 +11,21 @@ export interface ListLocationState {
 export function ListSearchBox({
   initial,
   label,
-  fieldLabel = 'Search',
-  placeholder = 'Code or name',
-  buttonLabel = 'Search',
+  fieldLabel,
+  placeholder,
+  buttonLabel,
   onSearch,
 }: {
   initial: string;
   label: string;
-  /** The text field's own label, when a page has more than one search. */
+  /** The text field's own label, when a page has more than one search (검색 / Search otherwise). */
   fieldLabel?: string;
   placeholder?: string;
-  /** The button's word (the translated admin pages pass their own). */
+  /** The button's word (검색 / Search otherwise). */
   buttonLabel?: string;
   onSearch: (text: string) => void;
 }) {
+  const { t } = useTranslation();
   const [text, setText] = useState(initial);
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -34,15 +36,15 @@ export function ListSearchBox({
       <form onSubmit={submit}>
         <Group align="flex-end" gap="xs" wrap="nowrap">
           <TextInput
-            label={fieldLabel}
-            placeholder={placeholder}
+            label={fieldLabel ?? t('adminOrders.searchBox.field')}
+            placeholder={placeholder ?? t('adminOrders.searchBox.placeholder')}
             type="search"
             value={text}
             onChange={(event) => setText(event.currentTarget.value)}
             w={240}
           />
           <Button type="submit" variant="light">
-            {buttonLabel}
+            {buttonLabel ?? t('adminOrders.searchBox.button')}
           </Button>
         </Group>
       </form>

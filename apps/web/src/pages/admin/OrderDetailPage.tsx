@@ -2,6 +2,7 @@ import { Anchor, Badge, Button, Group, Skeleton, Stack, Table, Text, Textarea, T
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from 'react-router';
 import {
   ADMIN_MEMO_MAX_LENGTH,
@@ -13,8 +14,9 @@ import {
   type SagaView,
   setAdminMemo,
 } from '../../admin-orders/admin-orders-api.ts';
+import { sagaCallLabel } from '../../admin-orders/saga-labels.ts';
 import { cancelReasonLabel } from '../../i18n/labels.ts';
-import { formatDateTime } from '../../lib/format.ts';
+import { formatCount, formatDateTime } from '../../lib/format.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { OrderStatusBadge } from '../../ui/badges.tsx';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
@@ -23,6 +25,7 @@ import { BuyerLink } from './BuyerLink.tsx';
 import type { ListLocationState } from './ListSearchBox.tsx';
 
 export function OrderDetailPage() {
+  const { t } = useTranslation();
   const id = useParams().id ?? '';
   const listSearch = (useLocation().state as ListLocationState | null)?.listSearch ?? '';
   const order = useQuery(adminOrderQuery(id));
@@ -30,7 +33,7 @@ export function OrderDetailPage() {
   return (
     <Stack gap="lg">
       <Anchor component={Link} to={`/admin/orders${listSearch}`} size="sm">
-        ← Back to orders
+        {t('adminOrders.detail.back')}
       </Anchor>
       {order.isPending && <Skeleton h={320} />}
       {order.isError && <ApiErrorAlert error={order.error} onRetry={() => void order.refetch()} />}
@@ -63,6 +66,7 @@ function useUpdateOrder(order: AdminOrder) {
 }
 
 function OrderHeader({ order }: { order: AdminOrder }) {
+  const { t } = useTranslation();
   const [confirming, setConfirming] = useState(false);
   const [reason, setReason] = useState('');
   const update = useUpdateOrder(order);
@@ -71,7 +75,10 @@ function OrderHeader({ order }: { order: AdminOrder }) {
     onSuccess: async (updated) => {
       setConfirming(false);
       await update(updated);
-      notifications.show({ color: 'teal', message: `Order ${order.orderNumber} cancelled.` });
+      notifications.show({
+        color: 'teal',
+        message: t('adminOrders.detail.cancelled', { number: order.orderNumber }),
+      });
     },
     onError: () => setConfirming(false),
   });
@@ -82,32 +89,35 @@ function OrderHeader({ order }: { order: AdminOrder }) {
         <div>
           <Group gap="sm">
             <Title order={1} size="h2">
-              Order {order.orderNumber}
+              {t('adminOrders.detail.title', { number: order.orderNumber })}
             </Title>
             <OrderStatusBadge status={order.status} />
           </Group>
           <Text c="dimmed" size="sm">
-            {order.orderName} · ordered {formatDateTime(order.createdAt)} by{' '}
+            {t('adminOrders.detail.orderedBy', {
+              name: order.orderName,
+              at: formatDateTime(order.createdAt),
+            })}{' '}
             <BuyerLink userId={order.userId} buyer={order.buyer} />
           </Text>
           {order.status === 'CANCELLED' && (
             <Text size="sm" c="red.7" mt={4}>
               {cancelReasonLabel(order.cancelReason)}
-              {order.cancelNote && ` · Reason: ${order.cancelNote}`}
+              {order.cancelNote && ` · ${t('adminOrders.detail.cancelNote', { note: order.cancelNote })}`}
             </Text>
           )}
         </div>
         {order.cancellable && (
           <Button color="red" variant="light" onClick={() => setConfirming(true)}>
-            Cancel order
+            {t('adminOrders.detail.cancel')}
           </Button>
         )}
       </Group>
-      <ApiErrorAlert error={cancel.error} title="Could not cancel the order" />
+      <ApiErrorAlert error={cancel.error} title={t('adminOrders.detail.cancelFailed')} />
       <ConfirmDialog
         opened={confirming}
-        title={`Cancel ${order.orderNumber}?`}
-        confirmLabel="Cancel order"
+        title={t('adminOrders.detail.confirmTitle', { number: order.orderNumber })}
+        confirmLabel={t('adminOrders.detail.cancel')}
         danger
         loading={cancel.isPending}
         confirmDisabled={reason.trim() === '' || reason.length > CANCEL_REASON_MAX_LENGTH}
@@ -116,12 +126,13 @@ function OrderHeader({ order }: { order: AdminOrder }) {
       >
         <Stack gap="sm">
           <Text size="sm">
-            The shopper sees it cancelled by the shop, with your reason. Stock, coupon and points are released
-            {order.status === 'PAID' ? ', and the payment is refunded through the PG.' : '.'}
+            {order.status === 'PAID'
+              ? t('adminOrders.detail.confirmTextPaid')
+              : t('adminOrders.detail.confirmText')}
           </Text>
           <Textarea
-            label="Reason (shown to the shopper)"
-            placeholder="예: 주문하신 상품이 입고되지 않아 취소합니다."
+            label={t('adminOrders.detail.reason')}
+            placeholder={t('adminOrders.detail.reasonPlaceholder')}
             required
             autosize
             minRows={2}
@@ -137,13 +148,14 @@ function OrderHeader({ order }: { order: AdminOrder }) {
 }
 
 function MemoForm({ order }: { order: AdminOrder }) {
+  const { t } = useTranslation();
   const [memo, setMemo] = useState(order.adminMemo ?? '');
   const update = useUpdateOrder(order);
   const save = useMutation({
     mutationFn: () => setAdminMemo(order.orderId, memo.trim()),
     onSuccess: async (updated) => {
       await update(updated);
-      notifications.show({ color: 'teal', message: 'Memo saved.' });
+      notifications.show({ color: 'teal', message: t('adminOrders.detail.memo.saved') });
     },
   });
   const unchanged = memo.trim() === (order.adminMemo ?? '');
@@ -155,22 +167,22 @@ function MemoForm({ order }: { order: AdminOrder }) {
   };
 
   return (
-    <Section id="admin-memo" title="Admin memo">
+    <Section id="admin-memo" title={t('adminOrders.detail.memo.title')}>
       <form onSubmit={submit}>
         <Stack gap="sm">
-          <ApiErrorAlert error={save.error} title="Could not save the memo" />
+          <ApiErrorAlert error={save.error} title={t('adminOrders.detail.memo.saveFailed')} />
           <Textarea
-            label="Memo"
-            description="Only admins see it; empty clears it."
+            label={t('adminOrders.detail.memo.label')}
+            description={t('adminOrders.detail.memo.description')}
             autosize
             minRows={3}
             value={memo}
             onChange={(event) => setMemo(event.currentTarget.value)}
-            error={tooLong ? `At most ${ADMIN_MEMO_MAX_LENGTH} characters.` : undefined}
+            error={tooLong ? t('adminOrders.detail.memo.tooLong', { max: ADMIN_MEMO_MAX_LENGTH }) : undefined}
           />
           <Group>
             <Button type="submit" size="xs" disabled={unchanged || tooLong} loading={save.isPending}>
-              Save memo
+              {t('adminOrders.detail.memo.save')}
             </Button>
           </Group>
         </Stack>
@@ -184,61 +196,66 @@ const OUTCOME_COLORS = { DONE: 'teal.7', REFUSED: 'orange.7', FAILED: 'red.7' } 
 const ACTION_COLORS = { reserve: 'blue', commit: 'teal', pay: 'grape', compensate: 'orange' } as const;
 
 function SagaCard({ saga }: { saga: SagaView }) {
+  const { t } = useTranslation();
   return (
-    <Section id="saga" title="Saga">
+    <Section id="saga" title={t('adminOrders.saga.title')}>
       <Stack gap="xs">
         <Group gap="xs">
-          <Badge variant="light">{saga.phase}</Badge>
+          <Badge variant="light">{t(`adminOrders.saga.phase.${saga.phase}`)}</Badge>
           <Text size="sm" c="dimmed">
-            since {formatDateTime(saga.phaseSince)}
+            {t('adminOrders.saga.since', { at: formatDateTime(saga.phaseSince) })}
           </Text>
         </Group>
-        <Text size="sm">Steps: {saga.steps.join(' → ') || '—'}</Text>
+        <Text size="sm">
+          {t('adminOrders.saga.steps', {
+            steps: saga.steps.map((step) => t(`adminOrders.saga.step.${step}`)).join(' → ') || '—',
+          })}
+        </Text>
         {saga.current && (
           <Text size="sm">
-            Next: {saga.current.kind} {saga.current.step} (attempt {saga.attempts + 1}, at{' '}
-            {formatDateTime(saga.nextAttemptAt)})
+            {t('adminOrders.saga.next', {
+              call: sagaCallLabel(saga.current),
+              attempt: saga.attempts + 1,
+              at: formatDateTime(saga.nextAttemptAt),
+            })}
           </Text>
         )}
         {saga.lastError && (
           <Text size="sm" c="red.7">
-            Last error: {saga.lastError}
+            {t('adminOrders.saga.lastError', { error: saga.lastError })}
           </Text>
         )}
         {saga.log.length > 0 && (
-          <Table verticalSpacing={4} fz="xs" aria-label="Saga timeline">
+          <Table verticalSpacing={4} fz="xs" aria-label={t('adminOrders.saga.timeline')}>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>Step</Table.Th>
-                <Table.Th>Outcome</Table.Th>
-                <Table.Th ta="right">Took</Table.Th>
-                <Table.Th>At</Table.Th>
-                <Table.Th>Trace</Table.Th>
+                <Table.Th>{t('adminOrders.saga.column.step')}</Table.Th>
+                <Table.Th>{t('adminOrders.saga.column.outcome')}</Table.Th>
+                <Table.Th ta="right">{t('adminOrders.saga.column.took')}</Table.Th>
+                <Table.Th>{t('adminOrders.saga.column.at')}</Table.Th>
+                <Table.Th>{t('adminOrders.saga.column.trace')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
               {saga.log.map((entry, index) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: the log is append-only and has no id
                 <Table.Tr key={index} data-action={entry.action}>
-                  <Table.Td>
+                  {/* Kept on one line: a narrow column would otherwise squeeze the badge to "…". */}
+                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
                     <Badge size="xs" variant="light" color={ACTION_COLORS[entry.action]} mr={6}>
-                      {entry.action === 'compensate'
-                        ? 'compensate'
-                        : entry.action === 'pay'
-                          ? 'payment'
-                          : entry.action}
+                      {t(`adminOrders.saga.action.${entry.action}`)}
                     </Badge>
-                    {entry.step}
+                    {t(`adminOrders.saga.step.${entry.step}`)}
                     {entry.attempt > 1 && (
                       <Text span size="xs" c="dimmed">
                         {' '}
-                        (attempt {entry.attempt})
+                        {t('adminOrders.saga.attempt', { attempt: entry.attempt })}
                       </Text>
                     )}
                   </Table.Td>
                   <Table.Td>
                     <Text span size="xs" fw={700} c={OUTCOME_COLORS[entry.outcome]}>
-                      {entry.outcome}
+                      {t(`adminOrders.saga.outcome.${entry.outcome}`)}
                     </Text>
                     {entry.detail && (
                       <Text span size="xs" c="dimmed">
@@ -247,12 +264,16 @@ function SagaCard({ saga }: { saga: SagaView }) {
                       </Text>
                     )}
                   </Table.Td>
-                  <Table.Td ta="right">{entry.durationMs === null ? '—' : `${entry.durationMs} ms`}</Table.Td>
+                  <Table.Td ta="right">
+                    {entry.durationMs === null
+                      ? '—'
+                      : t('adminOrders.saga.duration', { ms: formatCount(entry.durationMs) })}
+                  </Table.Td>
                   <Table.Td>{formatDateTime(entry.at)}</Table.Td>
                   <Table.Td>
                     {entry.traceId ? (
                       <Anchor component={Link} to={`/admin/traces/${entry.traceId}`} size="xs">
-                        trace
+                        {t('adminOrders.saga.trace')}
                       </Anchor>
                     ) : (
                       '—'

@@ -1,5 +1,6 @@
 import { Alert, Anchor, Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useSearchParams } from 'react-router';
 import {
   type AdminOrderSummary,
@@ -11,7 +12,8 @@ import {
   adminOrderSearchParams,
   parseAdminOrderSearch,
 } from '../../admin-orders/order-search.ts';
-import { formatDateTime, formatWon } from '../../lib/format.ts';
+import { sagaCallLabel } from '../../admin-orders/saga-labels.ts';
+import { formatCount, formatDateTime, formatWon } from '../../lib/format.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../../orders/orders-api.ts';
 import { OrderStatusBadge } from '../../ui/badges.tsx';
 import { PagedResults, ResultCount } from '../../ui/PagedResults.tsx';
@@ -19,6 +21,7 @@ import { BuyerLink } from './BuyerLink.tsx';
 import { type ListLocationState, ListSearchBox } from './ListSearchBox.tsx';
 
 export function OrdersPage() {
+  const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const search = parseAdminOrderSearch(params);
   const orders = useQuery(adminOrdersQuery(search));
@@ -29,7 +32,7 @@ export function OrdersPage() {
   return (
     <Stack gap="lg">
       <Title order={1} size="h2">
-        Orders
+        {t('adminOrders.list.title')}
       </Title>
       <StuckSagas />
 
@@ -37,33 +40,39 @@ export function OrdersPage() {
         <ListSearchBox
           key={search.orderNumber}
           initial={search.orderNumber}
-          label="Search orders"
-          placeholder="ORD-20250101-…"
+          label={t('adminOrders.list.searchOrders')}
+          fieldLabel={t('adminOrders.list.orderNumber')}
+          placeholder={t('adminOrders.list.orderNumberPlaceholder')}
           onSearch={(orderNumber) => changeSearch({ orderNumber })}
         />
         <ListSearchBox
           key={`buyer:${search.buyer}`}
           initial={search.buyer}
-          label="Search by buyer"
-          fieldLabel="Buyer"
-          placeholder="E-mail or name"
+          label={t('adminOrders.list.searchBuyer')}
+          fieldLabel={t('adminOrders.list.buyer')}
+          placeholder={t('adminOrders.list.buyerPlaceholder')}
           onSearch={(buyer) => changeSearch({ buyer })}
         />
         <NativeSelect
-          label="Status"
+          label={t('adminOrders.list.status')}
           value={search.status}
           onChange={(event) => changeSearch({ status: event.currentTarget.value as OrderStatus | '' })}
           data={[
-            { value: '', label: 'All statuses' },
-            ...ORDER_STATUSES.map((value) => ({ value, label: value.replaceAll('_', ' ') })),
+            { value: '', label: t('adminOrders.list.allStatuses') },
+            ...ORDER_STATUSES.map((value) => ({ value, label: t(`status.order.${value}`) })),
           ]}
         />
-        <ResultCount page={result} noun={['order', 'orders']} />
+        <ResultCount
+          page={result}
+          words={(count, total) =>
+            t(count === 1 ? 'adminOrders.list.countOne' : 'adminOrders.list.countOther', { total })
+          }
+        />
       </Group>
 
       <PagedResults
         query={orders}
-        label="Order list pages"
+        label={t('adminOrders.list.pages')}
         current={search.page}
         onPage={(page) => changeSearch({ page })}
       >
@@ -75,14 +84,19 @@ export function OrdersPage() {
 
 /** Sagas left in a transient phase too long; only shown when there are some. */
 function StuckSagas() {
-  const stuck = useQuery(stuckSagasQuery);
-  const sagas = stuck.data?.content ?? [];
-  if (sagas.length === 0) return null;
+  const { t } = useTranslation();
+  const stuck = useQuery(stuckSagasQuery).data;
+  if (!stuck || stuck.content.length === 0) return null;
   return (
-    <Alert color="orange" variant="light" title={`${stuck.data?.totalElements} stuck sagas`} role="status">
-      <Table verticalSpacing={4} aria-label="Stuck sagas">
+    <Alert
+      color="orange"
+      variant="light"
+      title={t('adminOrders.stuck.title', { total: formatCount(stuck.totalElements) })}
+      role="status"
+    >
+      <Table verticalSpacing={4} aria-label={t('adminOrders.stuck.table')}>
         <Table.Tbody>
-          {sagas.map((saga) => (
+          {stuck.content.map((saga) => (
             <Table.Tr key={saga.orderId}>
               <Table.Td>
                 <Anchor
@@ -95,11 +109,14 @@ function StuckSagas() {
                 </Anchor>
               </Table.Td>
               <Table.Td>
-                {saga.phase}
-                {saga.current && ` · ${saga.current.kind} ${saga.current.step}`}
+                {t(`adminOrders.saga.phase.${saga.phase}`)}
+                {saga.current && ` · ${sagaCallLabel(saga.current)}`}
               </Table.Td>
               <Table.Td>
-                {Math.round(saga.stuckForSeconds / 60)} min, {saga.attempts} attempts
+                {t('adminOrders.stuck.waiting', {
+                  minutes: formatCount(Math.round(saga.stuckForSeconds / 60)),
+                  attempts: formatCount(saga.attempts),
+                })}
               </Table.Td>
               <Table.Td>
                 <Text size="xs" c="dimmed" lineClamp={1}>
@@ -115,25 +132,26 @@ function StuckSagas() {
 }
 
 function OrdersTable({ orders }: { orders: AdminOrderSummary[] }) {
+  const { t } = useTranslation();
   const { search } = useLocation();
   if (orders.length === 0) {
     return (
       <Text c="dimmed" p="lg">
-        No orders match these filters.
+        {t('adminOrders.list.none')}
       </Text>
     );
   }
   return (
     <Table.ScrollContainer minWidth={860}>
-      <Table highlightOnHover verticalSpacing="sm" aria-label="Orders">
+      <Table highlightOnHover verticalSpacing="sm" aria-label={t('adminOrders.list.table')}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Order</Table.Th>
-            <Table.Th>Items</Table.Th>
-            <Table.Th>Buyer</Table.Th>
-            <Table.Th>Ordered</Table.Th>
-            <Table.Th ta="right">Payable</Table.Th>
-            <Table.Th>Status</Table.Th>
+            <Table.Th>{t('adminOrders.list.column.order')}</Table.Th>
+            <Table.Th>{t('adminOrders.list.column.items')}</Table.Th>
+            <Table.Th>{t('adminOrders.list.column.buyer')}</Table.Th>
+            <Table.Th>{t('adminOrders.list.column.ordered')}</Table.Th>
+            <Table.Th ta="right">{t('adminOrders.list.column.payable')}</Table.Th>
+            <Table.Th>{t('adminOrders.list.column.status')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -161,7 +179,7 @@ function OrdersTable({ orders }: { orders: AdminOrderSummary[] }) {
                   <Group gap={4} wrap="nowrap">
                     <OrderStatusBadge status={order.status} />
                     <Text size="xs" c="dimmed">
-                      {order.cancelReason}
+                      {t(`adminOrders.list.cancelReason.${order.cancelReason}`)}
                     </Text>
                   </Group>
                 ) : (

@@ -1,5 +1,6 @@
 import { Anchor, Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { adminPaymentsQuery } from '../../admin-payments/admin-payments-api.ts';
 import {
@@ -7,13 +8,15 @@ import {
   adminPaymentSearchParams,
   parseAdminPaymentSearch,
 } from '../../admin-payments/payment-search.ts';
-import { formatDateTime, formatWon } from '../../lib/format.ts';
+import { refundReasonLabel } from '../../admin-payments/refund-reason.ts';
+import { formatCount, formatDateTime, formatWon } from '../../lib/format.ts';
 import { PAYMENT_STATUSES, type Payment, type PaymentStatus } from '../../payments/payments-api.ts';
 import { PaymentStatusBadge } from '../../ui/badges.tsx';
 import { PagedResults, ResultCount } from '../../ui/PagedResults.tsx';
 import { ListSearchBox } from './ListSearchBox.tsx';
 
 export function PaymentsPage() {
+  const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const search = parseAdminPaymentSearch(params);
   const payments = useQuery(adminPaymentsQuery(search));
@@ -24,28 +27,37 @@ export function PaymentsPage() {
   return (
     <Stack gap="lg">
       <Title order={1} size="h2">
-        Payments
+        {t('adminOrders.payments.title')}
       </Title>
       <Group align="flex-end" gap="sm" wrap="wrap">
         <ListSearchBox
           key={search.orderNumber}
           initial={search.orderNumber}
-          label="Search payments"
-          placeholder="Order number"
+          label={t('adminOrders.payments.search')}
+          fieldLabel={t('adminOrders.payments.orderNumber')}
+          placeholder={t('adminOrders.payments.orderNumberPlaceholder')}
           onSearch={(orderNumber) => changeSearch({ orderNumber })}
         />
         <NativeSelect
-          label="Status"
+          label={t('adminOrders.payments.status')}
           value={search.status}
           onChange={(event) => changeSearch({ status: event.currentTarget.value as PaymentStatus | '' })}
-          data={[{ value: '', label: 'All statuses' }, ...PAYMENT_STATUSES]}
+          data={[
+            { value: '', label: t('adminOrders.payments.allStatuses') },
+            ...PAYMENT_STATUSES.map((value) => ({ value, label: t(`status.payment.${value}`) })),
+          ]}
         />
-        <ResultCount page={result} noun={['payment', 'payments']} />
+        <ResultCount
+          page={result}
+          words={(count, total) =>
+            t(count === 1 ? 'adminOrders.payments.countOne' : 'adminOrders.payments.countOther', { total })
+          }
+        />
       </Group>
 
       <PagedResults
         query={payments}
-        label="Payment list pages"
+        label={t('adminOrders.payments.pages')}
         current={search.page}
         onPage={(page) => changeSearch({ page })}
       >
@@ -56,24 +68,25 @@ export function PaymentsPage() {
 }
 
 function PaymentsTable({ payments }: { payments: Payment[] }) {
+  const { t } = useTranslation();
   if (payments.length === 0) {
     return (
       <Text c="dimmed" p="lg">
-        No payments match these filters.
+        {t('adminOrders.payments.none')}
       </Text>
     );
   }
   return (
     <Table.ScrollContainer minWidth={900}>
-      <Table highlightOnHover verticalSpacing="sm" aria-label="Payments">
+      <Table highlightOnHover verticalSpacing="sm" aria-label={t('adminOrders.payments.table')}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Created</Table.Th>
-            <Table.Th>Order</Table.Th>
-            <Table.Th ta="right">Amount</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Method</Table.Th>
-            <Table.Th>Details</Table.Th>
+            <Table.Th>{t('adminOrders.payments.column.created')}</Table.Th>
+            <Table.Th>{t('adminOrders.payments.column.order')}</Table.Th>
+            <Table.Th ta="right">{t('adminOrders.payments.column.amount')}</Table.Th>
+            <Table.Th>{t('adminOrders.payments.column.status')}</Table.Th>
+            <Table.Th>{t('adminOrders.payments.column.method')}</Table.Th>
+            <Table.Th>{t('adminOrders.payments.column.details')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -89,7 +102,7 @@ function PaymentsTable({ payments }: { payments: Payment[] }) {
                 >
                   {payment.orderNumber}
                 </Anchor>
-                <Text size="xs" c="dimmed" ff="monospace" title="PG payment key">
+                <Text size="xs" c="dimmed" ff="monospace" title={t('adminOrders.payments.paymentKey')}>
                   {payment.paymentKey}
                 </Text>
               </Table.Td>
@@ -110,31 +123,28 @@ function PaymentsTable({ payments }: { payments: Payment[] }) {
 }
 
 function PaymentDetails({ payment }: { payment: Payment }) {
+  const { t } = useTranslation();
   if (payment.status === 'FAILED') {
     return (
-      <Text size="sm">
-        {payment.failureMessage ?? 'Failed'}
-        {payment.failureCode && (
-          <Text span size="xs" c="dimmed">
-            {' '}
-            ({payment.failureCode})
-          </Text>
-        )}
+      // The PG's code is for support: on hover, never in the reader's face.
+      <Text size="sm" title={payment.failureCode ?? undefined}>
+        {payment.failureMessage ?? t('adminOrders.payments.failed')}
       </Text>
     );
   }
   if (payment.status === 'REFUNDED') {
     return (
       <Text size="sm">
-        Refunded {formatDateTime(payment.refundedAt)}
-        {payment.refundReason ? ` (${payment.refundReason})` : ''}
+        {t('adminOrders.payments.refunded', { at: formatDateTime(payment.refundedAt) })}
+        {payment.refundReason ? ` (${refundReasonLabel(payment.refundReason)})` : ''}
       </Text>
     );
   }
   if (payment.refundRequested) {
     return (
       <Text size="sm" c="orange.8">
-        Refund in progress{payment.refundReason ? ` (${payment.refundReason})` : ''}
+        {t('adminOrders.payments.refunding')}
+        {payment.refundReason ? ` (${refundReasonLabel(payment.refundReason)})` : ''}
       </Text>
     );
   }
@@ -142,16 +152,26 @@ function PaymentDetails({ payment }: { payment: Payment }) {
     // Returns refund part of a payment through the PG, one refund per return.
     return (
       <Text size="sm" data-testid="payment-refunded">
-        Approved {formatDateTime(payment.approvedAt)}; {formatWon(payment.refundedAmount)} refunded (
-        {payment.refunds.length} {payment.refunds.length === 1 ? 'return' : 'returns'})
+        {t(
+          payment.refunds.length === 1
+            ? 'adminOrders.payments.partlyRefundedOne'
+            : 'adminOrders.payments.partlyRefundedOther',
+          {
+            at: formatDateTime(payment.approvedAt),
+            amount: formatWon(payment.refundedAmount),
+            returns: formatCount(payment.refunds.length),
+          },
+        )}
       </Text>
     );
   }
   if (payment.status === 'APPROVED')
-    return <Text size="sm">Approved {formatDateTime(payment.approvedAt)}</Text>;
+    return (
+      <Text size="sm">{t('adminOrders.payments.approved', { at: formatDateTime(payment.approvedAt) })}</Text>
+    );
   return (
     <Text size="sm" c="dimmed">
-      Waiting for the PG
+      {t('adminOrders.payments.waiting')}
     </Text>
   );
 }

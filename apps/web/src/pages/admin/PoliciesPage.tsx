@@ -1,5 +1,6 @@
 import { Anchor, Button, Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useSearchParams } from 'react-router';
 import {
   adminPoliciesQuery,
@@ -10,12 +11,14 @@ import {
 } from '../../admin-promotion/admin-promotion-api.ts';
 import { parsePolicySearch, policySearchParams } from '../../admin-promotion/promotion-search.ts';
 import { describeDiscount, PROMOTION_STATUSES, type PromotionStatus } from '../../coupons/discount.ts';
+import { i18n } from '../../i18n/i18n.ts';
 import { formatDate, formatWon } from '../../lib/format.ts';
 import { PromotionStatusBadge } from '../../ui/badges.tsx';
 import { PagedResults, ResultCount } from '../../ui/PagedResults.tsx';
 import type { ListLocationState } from './ListSearchBox.tsx';
 
 export function PoliciesPage() {
+  const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const search = parsePolicySearch(params);
   const policies = useQuery(adminPoliciesQuery(search));
@@ -28,37 +31,55 @@ export function PoliciesPage() {
       <Group justify="space-between" align="flex-end">
         <div>
           <Title order={1} size="h2">
-            Discount policies
+            {t('adminPromotion.policies.title')}
           </Title>
           <Text size="sm" c="dimmed">
-            Applied automatically by every quote while active and valid: product and category policies first,
-            then order policies, then at most one coupon.
+            {t('adminPromotion.policies.intro')}
           </Text>
         </div>
         <Button component={Link} to="/admin/policies/new">
-          New policy
+          {t('adminPromotion.policies.new')}
         </Button>
       </Group>
 
       <Group align="flex-end" gap="sm" wrap="wrap">
         <NativeSelect
-          label="Target"
+          label={t('adminPromotion.policies.target')}
           value={search.targetType}
           onChange={(event) => changeSearch({ targetType: event.currentTarget.value as PolicyTarget | '' })}
-          data={[{ value: '', label: 'All targets' }, ...POLICY_TARGETS]}
+          data={[
+            { value: '', label: t('adminPromotion.policies.allTargets') },
+            ...POLICY_TARGETS.map((target) => ({
+              value: target,
+              label: t(`adminPromotion.target.${target}`),
+            })),
+          ]}
         />
         <NativeSelect
-          label="Status"
+          label={t('adminPromotion.list.status')}
           value={search.status}
           onChange={(event) => changeSearch({ status: event.currentTarget.value as PromotionStatus | '' })}
-          data={[{ value: '', label: 'All statuses' }, ...PROMOTION_STATUSES]}
+          data={[
+            { value: '', label: t('adminPromotion.list.allStatuses') },
+            ...PROMOTION_STATUSES.map((status) => ({
+              value: status,
+              label: t(`status.promotion.${status}`),
+            })),
+          ]}
         />
-        <ResultCount page={result} noun={['policy', 'policies']} />
+        <ResultCount
+          page={result}
+          words={(count, total) =>
+            t(count === 1 ? 'adminPromotion.policies.countOne' : 'adminPromotion.policies.countOther', {
+              total,
+            })
+          }
+        />
       </Group>
 
       <PagedResults
         query={policies}
-        label="Policy list pages"
+        label={t('adminPromotion.policies.pages')}
         current={search.page}
         onPage={(page) => changeSearch({ page })}
       >
@@ -68,38 +89,39 @@ export function PoliciesPage() {
   );
 }
 
-/** `Product #12`, `Category #3 and below`, `Whole order`. */
+/** `상품 #12`, `카테고리 #3 및 하위`, `주문 전체` (`Product #12`, `Category #3 and below`, `Whole order`). */
 export function describeTarget(policy: Pick<Policy, 'targetType' | 'targetId'>): string {
   switch (policy.targetType) {
     case 'PRODUCT':
-      return `Product #${policy.targetId}`;
+      return i18n.t('adminPromotion.policies.product', { id: String(policy.targetId) });
     case 'CATEGORY':
-      return `Category #${policy.targetId} and below`;
+      return i18n.t('adminPromotion.policies.category', { id: String(policy.targetId) });
     case 'ORDER':
-      return 'Whole order';
+      return i18n.t('adminPromotion.policies.order');
   }
 }
 
 function PoliciesTable({ policies }: { policies: Policy[] }) {
+  const { t } = useTranslation();
   const { search } = useLocation();
   if (policies.length === 0) {
     return (
       <Text c="dimmed" p="lg">
-        No discount policies match these filters.
+        {t('adminPromotion.policies.none')}
       </Text>
     );
   }
   return (
     <Table.ScrollContainer minWidth={800}>
-      <Table highlightOnHover verticalSpacing="sm" aria-label="Discount policies">
+      <Table highlightOnHover verticalSpacing="sm" aria-label={t('adminPromotion.policies.table')}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Target</Table.Th>
-            <Table.Th>Discount</Table.Th>
-            <Table.Th ta="right">Min. order</Table.Th>
-            <Table.Th>Valid</Table.Th>
-            <Table.Th>Status</Table.Th>
+            <Table.Th>{t('adminPromotion.policies.name')}</Table.Th>
+            <Table.Th>{t('adminPromotion.policies.target')}</Table.Th>
+            <Table.Th>{t('adminPromotion.list.discount')}</Table.Th>
+            <Table.Th ta="right">{t('adminPromotion.list.minOrder')}</Table.Th>
+            <Table.Th>{t('adminPromotion.policies.valid')}</Table.Th>
+            <Table.Th>{t('adminPromotion.list.status')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>

@@ -13,6 +13,7 @@ import {
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import {
   adminPoliciesQueryPrefix,
@@ -21,7 +22,6 @@ import {
   deletePolicy,
   POLICY_TARGETS,
   type Policy,
-  type PolicyTarget,
   updatePolicy,
 } from '../../admin-promotion/admin-promotion-api.ts';
 import {
@@ -39,14 +39,9 @@ import { NotFoundPage } from '../NotFoundPage.tsx';
 import { DiscountTermsFields } from './DiscountTermsFields.tsx';
 import type { ListLocationState } from './ListSearchBox.tsx';
 
-const TARGET_LABELS: Record<PolicyTarget, string> = {
-  PRODUCT: 'A product',
-  CATEGORY: 'A category (and everything below it)',
-  ORDER: 'The whole order',
-};
-
 /** `/admin/policies/new` creates; `/admin/policies/:id` edits (and deletes). */
 export function PolicyFormPage() {
+  const { t } = useTranslation();
   const { id } = useParams();
   const listSearch = (useLocation().state as ListLocationState | null)?.listSearch ?? '';
   const policyId = id === undefined ? undefined : Number(id);
@@ -61,7 +56,7 @@ export function PolicyFormPage() {
   return (
     <Stack gap="lg">
       <Anchor component={Link} to={`/admin/policies${listSearch}`} size="sm">
-        ← Back to discount policies
+        {t('adminPromotion.policyForm.back')}
       </Anchor>
       {policyId === undefined ? (
         <PolicyEditor listSearch={listSearch} />
@@ -79,6 +74,7 @@ export function PolicyFormPage() {
 }
 
 function PolicyEditor({ policy, listSearch }: { policy?: Policy; listSearch: string }) {
+  const { t } = useTranslation();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const form = useFormFields(policy ? policyFormOf(policy) : emptyPolicyForm(), validatePolicyForm);
@@ -95,7 +91,9 @@ function PolicyEditor({ policy, listSearch }: { policy?: Policy; listSearch: str
       await queryClient.invalidateQueries({ queryKey: [...adminPoliciesQueryPrefix, 'list'] });
       notifications.show({
         color: 'teal',
-        message: `Policy "${saved.name}" ${policy ? 'saved' : 'created'}.`,
+        message: t(policy ? 'adminPromotion.policyForm.saved' : 'adminPromotion.policyForm.created', {
+          name: saved.name,
+        }),
       });
       if (!policy) await navigate(`/admin/policies${listSearch}`);
     },
@@ -107,7 +105,10 @@ function PolicyEditor({ policy, listSearch }: { policy?: Policy; listSearch: str
     onSuccess: async () => {
       setConfirmingDelete(false);
       await queryClient.invalidateQueries({ queryKey: adminPoliciesQueryPrefix });
-      notifications.show({ color: 'teal', message: `Policy "${policy?.name}" deleted.` });
+      notifications.show({
+        color: 'teal',
+        message: t('adminPromotion.policyForm.deleted', { name: policy?.name ?? '' }),
+      });
       await navigate(`/admin/policies${listSearch}`);
     },
     onError: () => setConfirmingDelete(false),
@@ -125,36 +126,43 @@ function PolicyEditor({ policy, listSearch }: { policy?: Policy; listSearch: str
           <Group justify="space-between" align="flex-start">
             <div>
               <Title id="policy-form-title" order={1} size="h2">
-                {policy ? policy.name : 'New discount policy'}
+                {policy ? policy.name : t('adminPromotion.policyForm.new')}
               </Title>
               {policy && (
                 <Text size="sm" c="dimmed">
-                  Updated {formatDateTime(policy.updatedAt)}
+                  {t('adminPromotion.policyForm.updated', { time: formatDateTime(policy.updatedAt) })}
                 </Text>
               )}
             </div>
             {policy && <PromotionStatusBadge status={policy.status} />}
           </Group>
-          <ApiErrorAlert error={save.error} title="Could not save the policy" />
-          <ApiErrorAlert error={remove.error} title="Could not delete the policy" />
-          <TextInput label="Name" autoComplete="off" {...form.field('name')} />
+          <ApiErrorAlert error={save.error} title={t('adminPromotion.policyForm.saveFailed')} />
+          <ApiErrorAlert error={remove.error} title={t('adminPromotion.policyForm.deleteFailed')} />
+          <TextInput label={t('adminPromotion.policyForm.name')} autoComplete="off" {...form.field('name')} />
           <Group grow align="flex-start">
             <NativeSelect
-              label="Applies to"
+              label={t('adminPromotion.policyForm.appliesTo')}
               value={targetType}
               onChange={(event) => {
                 const next = event.currentTarget.value;
                 form.setValue('targetType', next);
                 if (next === 'ORDER') form.setValue('targetId', '');
               }}
-              data={POLICY_TARGETS.map((value) => ({ value, label: TARGET_LABELS[value] }))}
+              data={POLICY_TARGETS.map((value) => ({
+                value,
+                label: t(`adminPromotion.targetOption.${value}`),
+              }))}
             />
             <TextInput
-              label={targetType === 'CATEGORY' ? 'Category id' : 'Product id'}
+              label={
+                targetType === 'CATEGORY'
+                  ? t('adminPromotion.policyForm.categoryId')
+                  : t('adminPromotion.policyForm.productId')
+              }
               description={
                 targetType === 'ORDER'
-                  ? 'An order policy has no target.'
-                  : 'Checked against the catalog when you save.'
+                  ? t('adminPromotion.policyForm.noTarget')
+                  : t('adminPromotion.policyForm.targetChecked')
               }
               inputMode="numeric"
               autoComplete="off"
@@ -166,7 +174,7 @@ function PolicyEditor({ policy, listSearch }: { policy?: Policy; listSearch: str
           <DiscountTermsFields form={form} />
           <Group>
             <Button type="submit" loading={save.isPending}>
-              {policy ? 'Save' : 'Create policy'}
+              {policy ? t('common.save') : t('adminPromotion.policyForm.create')}
             </Button>
             {policy && (
               <Button
@@ -175,7 +183,7 @@ function PolicyEditor({ policy, listSearch }: { policy?: Policy; listSearch: str
                 onClick={() => setConfirmingDelete(true)}
                 disabled={save.isPending}
               >
-                Delete
+                {t('adminPromotion.policyForm.delete')}
               </Button>
             )}
           </Group>
@@ -184,14 +192,14 @@ function PolicyEditor({ policy, listSearch }: { policy?: Policy; listSearch: str
       {policy && (
         <ConfirmDialog
           opened={confirmingDelete}
-          title="Delete this policy?"
-          confirmLabel="Delete policy"
+          title={t('adminPromotion.policyForm.confirmTitle')}
+          confirmLabel={t('adminPromotion.policyForm.confirmDelete')}
           danger
           loading={remove.isPending}
           onConfirm={() => remove.mutate(policy.id)}
           onClose={() => setConfirmingDelete(false)}
         >
-          "{policy.name}" stops applying to new quotes. Orders already placed keep their discounts.
+          {t('adminPromotion.policyForm.confirmText', { name: policy.name })}
         </ConfirmDialog>
       )}
     </Card>

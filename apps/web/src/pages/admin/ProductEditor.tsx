@@ -17,6 +17,7 @@ import {
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { adminCategoriesQuery, leafCategories } from '../../admin-catalog/admin-categories-api.ts';
 import {
@@ -27,7 +28,7 @@ import {
   updateProduct,
 } from '../../admin-catalog/admin-products-api.ts';
 import {
-  CODE_RULE,
+  codeRule,
   draftOf,
   emptyDraft,
   generateSkuRows,
@@ -56,6 +57,7 @@ interface ProductEditorProps {
 
 /** Create or edit a product: details, categories, images, option groups and one SKU per combination. */
 export function ProductEditor({ product, listSearch }: ProductEditorProps) {
+  const { t } = useTranslation();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const categories = useQuery(adminCategoriesQuery);
@@ -81,7 +83,9 @@ export function ProductEditor({ product, listSearch }: ProductEditorProps) {
       await queryClient.invalidateQueries({ queryKey: [...adminProductsQueryPrefix, 'list'] });
       notifications.show({
         color: 'teal',
-        message: `Product ${saved.code} ${product ? 'saved' : 'created'}.`,
+        message: t(product ? 'adminCatalog.editor.saved' : 'adminCatalog.editor.created', {
+          code: saved.code,
+        }),
       });
       // A new product goes on to its edit page, where keywords and stock are managed.
       if (!product) await navigate(`/admin/products/${saved.id}`, { state: { listSearch } });
@@ -117,11 +121,11 @@ export function ProductEditor({ product, listSearch }: ProductEditorProps) {
       <form onSubmit={submit} noValidate>
         <Stack gap="lg">
           <Title id="product-form-title" order={1} size="h2">
-            {product ? product.name : 'New product'}
+            {product ? product.name : t('adminCatalog.editor.newTitle')}
           </Title>
           {stale ? (
-            <Alert color="orange" variant="light" title="Someone else changed this product" role="alert">
-              <Text size="sm">{save.error?.message}</Text>
+            <Alert color="orange" variant="light" title={t('adminCatalog.editor.staleTitle')} role="alert">
+              <Text size="sm">{t('adminCatalog.editor.staleText')}</Text>
               <Button
                 size="xs"
                 mt="sm"
@@ -129,18 +133,20 @@ export function ProductEditor({ product, listSearch }: ProductEditorProps) {
                 color="orange"
                 onClick={() => product && void queryClient.invalidateQueries(adminProductQuery(product.id))}
               >
-                Load the latest version (drops your changes)
+                {t('adminCatalog.editor.loadLatest')}
               </Button>
             </Alert>
           ) : (
-            <ApiErrorAlert error={save.error} title="Could not save the product" />
+            <ApiErrorAlert error={save.error} title={t('adminCatalog.editor.saveFailed')} />
           )}
 
           <Group grow align="flex-start">
-            <TextInput label="Name" autoComplete="off" {...form.field('name')} />
+            <TextInput label={t('adminCatalog.editor.name')} autoComplete="off" {...form.field('name')} />
             <TextInput
-              label="Code"
-              description={form.errors.code ? undefined : `${CODE_RULE} Stored in capitals.`}
+              label={t('adminCatalog.editor.code')}
+              description={
+                form.errors.code ? undefined : t('adminCatalog.editor.codeHint', { rule: codeRule() })
+              }
               inputWrapperOrder={['label', 'input', 'description', 'error']}
               autoComplete="off"
               {...form.field('code')}
@@ -148,7 +154,7 @@ export function ProductEditor({ product, listSearch }: ProductEditorProps) {
           </Group>
           <Group grow align="flex-start">
             <NumberInput
-              label="Price (won)"
+              label={t('adminCatalog.editor.basePrice')}
               value={form.values.basePrice}
               error={form.errors.basePrice}
               onChange={(value) => form.setValue('basePrice', String(value))}
@@ -158,8 +164,8 @@ export function ProductEditor({ product, listSearch }: ProductEditorProps) {
               hideControls
             />
             <NumberInput
-              label="Sale price (won)"
-              description={form.errors.salePrice ? undefined : 'Optional; empty means no discount'}
+              label={t('adminCatalog.editor.salePrice')}
+              description={form.errors.salePrice ? undefined : t('adminCatalog.editor.salePriceHint')}
               inputWrapperOrder={['label', 'input', 'description', 'error']}
               value={form.values.salePrice}
               error={form.errors.salePrice}
@@ -172,24 +178,27 @@ export function ProductEditor({ product, listSearch }: ProductEditorProps) {
           </Group>
           <Group align="flex-end">
             <NativeSelect
-              label="Status"
+              label={t('adminCatalog.editor.status')}
               value={form.values.status}
               onChange={(event) => form.setValue('status', event.currentTarget.value as ProductStatus)}
-              data={[...PRODUCT_STATUSES]}
+              data={PRODUCT_STATUSES.map((status) => ({
+                value: status,
+                label: t(`status.product.${status}`),
+              }))}
               w={180}
             />
             <Switch
-              label="Shown in the shop"
+              label={t('adminCatalog.editor.displayed')}
               checked={form.values.displayed === 'true'}
               onChange={(event) => form.setValue('displayed', event.currentTarget.checked ? 'true' : 'false')}
               mb={8}
             />
           </Group>
           <MultiSelect
-            label="Categories"
-            description="Leaf categories, up to five"
+            label={t('adminCatalog.editor.categories')}
+            description={t('adminCatalog.editor.categoriesHint')}
             inputWrapperOrder={['label', 'input', 'description', 'error']}
-            placeholder={categoryIds.length ? undefined : 'Search categories'}
+            placeholder={categoryIds.length ? undefined : t('adminCatalog.editor.categoriesPlaceholder')}
             data={leaves.map(({ category, path }) => ({
               value: String(category.id),
               label: path.join(' › '),
@@ -199,12 +208,12 @@ export function ProductEditor({ product, listSearch }: ProductEditorProps) {
             error={problems?.categories}
             maxValues={5}
             searchable
-            nothingFoundMessage="No such category"
+            nothingFoundMessage={t('adminCatalog.editor.noCategory')}
             hidePickedOptions
           />
           <Textarea
-            label="Description (HTML)"
-            description="The server removes scripts, styles and tags outside its allow-list."
+            label={t('adminCatalog.editor.description')}
+            description={t('adminCatalog.editor.descriptionHint')}
             inputWrapperOrder={['label', 'input', 'description', 'error']}
             autosize
             minRows={4}
@@ -213,10 +222,10 @@ export function ProductEditor({ product, listSearch }: ProductEditorProps) {
             onChange={(event) => form.setValue('description', event.currentTarget.value)}
           />
 
-          <Divider label="Images" labelPosition="left" />
+          <Divider label={t('adminCatalog.editor.images')} labelPosition="left" />
           <ProductImagesField images={images} error={problems?.images} onChange={setImages} />
 
-          <Divider label="Options and SKUs" labelPosition="left" />
+          <Divider label={t('adminCatalog.editor.optionsAndSkus')} labelPosition="left" />
           <OptionGroupsEditor groups={groups} errors={problems?.groups} onChange={setGroups} />
           <SkusHeader error={problems?.skus} onGenerate={generate} />
           {rows.length > 0 && (
@@ -231,11 +240,11 @@ export function ProductEditor({ product, listSearch }: ProductEditorProps) {
 
           <Group>
             <Button type="submit" loading={save.isPending}>
-              {product ? 'Save' : 'Create product'}
+              {product ? t('common.save') : t('adminCatalog.editor.create')}
             </Button>
             {problems && hasErrors(problems) && (
               <Text size="sm" c="red" role="alert">
-                Check the highlighted fields.
+                {t('adminCatalog.editor.checkFields')}
               </Text>
             )}
           </Group>

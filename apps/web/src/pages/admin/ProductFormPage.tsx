@@ -2,6 +2,7 @@ import { Anchor, Button, Card, Group, Skeleton, Stack, Text } from '@mantine/cor
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
 import {
   type AdminProduct,
@@ -21,6 +22,7 @@ import { StockPanel } from './StockPanel.tsx';
 
 /** `/admin/products/new` creates; `/admin/products/:id` edits, with keywords, stock and deletion. */
 export function ProductFormPage() {
+  const { t } = useTranslation();
   const { id } = useParams();
   const listSearch = (useLocation().state as ListLocationState | null)?.listSearch ?? '';
   const productId = id === undefined ? undefined : Number(id);
@@ -35,7 +37,7 @@ export function ProductFormPage() {
   return (
     <Stack gap="lg">
       <Anchor component={Link} to={`/admin/products${listSearch}`} size="sm">
-        ← Back to products
+        {t('adminCatalog.product.back')}
       </Anchor>
       {productId === undefined ? (
         <ProductEditor listSearch={listSearch} />
@@ -59,6 +61,7 @@ export function ProductFormPage() {
 }
 
 function ProductFacts({ product, listSearch }: { product: AdminProduct; listSearch: string }) {
+  const { t } = useTranslation();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const [confirming, setConfirming] = useState(false);
@@ -68,7 +71,10 @@ function ProductFacts({ product, listSearch }: { product: AdminProduct; listSear
       setConfirming(false);
       queryClient.removeQueries(adminProductQuery(product.id));
       await queryClient.invalidateQueries({ queryKey: [...adminProductsQueryPrefix, 'list'] });
-      notifications.show({ color: 'teal', message: `Product ${product.code} deleted.` });
+      notifications.show({
+        color: 'teal',
+        message: t('adminCatalog.product.deleted', { code: product.code }),
+      });
       await navigate(`/admin/products${listSearch}`);
     },
     onError: () => setConfirming(false),
@@ -81,32 +87,35 @@ function ProductFacts({ product, listSearch }: { product: AdminProduct; listSear
           <ProductStatusBadge status={product.status} />
           <DisplayedBadge displayed={product.displayed} />
           <Text size="sm" c="dimmed">
-            {product.code} · version {product.version} · updated {formatDateTime(product.updatedAt)}
+            {t('adminCatalog.product.facts', {
+              code: product.code,
+              version: product.version,
+              updated: formatDateTime(product.updatedAt),
+            })}
           </Text>
         </Group>
         <Group gap="xs">
           {product.displayed && product.status !== 'INACTIVE' && (
             <Button component={Link} to={`/products/${product.id}`} size="xs" variant="default">
-              View in shop
+              {t('adminCatalog.product.viewInShop')}
             </Button>
           )}
           <Button size="xs" variant="subtle" color="red" onClick={() => setConfirming(true)}>
-            Delete product
+            {t('adminCatalog.product.delete')}
           </Button>
         </Group>
       </Group>
-      <ApiErrorAlert error={remove.error} title="Could not delete the product" />
+      <ApiErrorAlert error={remove.error} title={t('adminCatalog.product.deleteFailed')} />
       <ConfirmDialog
         opened={confirming}
-        title="Delete this product?"
-        confirmLabel="Delete product"
+        title={t('adminCatalog.product.deleteTitle')}
+        confirmLabel={t('adminCatalog.product.delete')}
         danger
         loading={remove.isPending}
         onConfirm={() => remove.mutate()}
         onClose={() => setConfirming(false)}
       >
-        {product.name} leaves the shop at once. If orders refer to it, it is kept for their history; otherwise
-        it is removed with its SKUs for good.
+        {t('adminCatalog.product.deleteText', { name: product.name })}
       </ConfirmDialog>
     </Card>
   );

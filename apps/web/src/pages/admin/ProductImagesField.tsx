@@ -14,6 +14,7 @@ import {
 } from '@mantine/core';
 import { useMutation } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { uploadProductImage } from '../../admin-catalog/admin-products-api.ts';
 import { PRODUCT_LIMITS } from '../../admin-catalog/product-form.ts';
 import type { ProductImage } from '../../catalog/catalog-api.ts';
@@ -34,6 +35,7 @@ interface ProductImagesFieldProps {
  * the server until the product is saved with them. The first image is the main one.
  */
 export function ProductImagesField({ images, error, onChange }: ProductImagesFieldProps) {
+  const { t } = useTranslation();
   const [rejected, setRejected] = useState<string | null>(null);
   const upload = useMutation({
     mutationFn: async (files: File[]) => {
@@ -51,11 +53,11 @@ export function ProductImagesField({ images, error, onChange }: ProductImagesFie
     const room = PRODUCT_LIMITS.images - images.length;
     const wrong = files.find((file) => !ACCEPTED_TYPES.includes(file.type) || file.size > MAX_IMAGE_BYTES);
     if (wrong) {
-      setRejected(`${wrong.name}: use a JPEG, PNG, GIF or WebP image of at most 5 MB.`);
+      setRejected(t('adminCatalog.images.wrongFile', { name: wrong.name }));
       return;
     }
     if (files.length > room) {
-      setRejected(`A product has at most ${PRODUCT_LIMITS.images} images.`);
+      setRejected(t('adminCatalog.images.tooMany', { max: PRODUCT_LIMITS.images }));
       return;
     }
     setRejected(null);
@@ -81,12 +83,12 @@ export function ProductImagesField({ images, error, onChange }: ProductImagesFie
               loading={upload.isPending}
               disabled={images.length >= PRODUCT_LIMITS.images}
             >
-              Upload images
+              {t('adminCatalog.images.upload')}
             </Button>
           )}
         </FileButton>
         <Text size="xs" c="dimmed">
-          JPEG, PNG, GIF or WebP, up to 5 MB each; {images.length}/{PRODUCT_LIMITS.images}.
+          {t('adminCatalog.images.hint', { used: images.length, max: PRODUCT_LIMITS.images })}
         </Text>
       </Group>
       {rejected && (
@@ -99,7 +101,7 @@ export function ProductImagesField({ images, error, onChange }: ProductImagesFie
           {error}
         </Text>
       )}
-      <ApiErrorAlert error={upload.error} title="Upload failed" />
+      <ApiErrorAlert error={upload.error} title={t('adminCatalog.images.uploadFailed')} />
       {images.length > 0 && (
         <SimpleGrid
           cols={{ base: 3, sm: 5 }}
@@ -107,17 +109,22 @@ export function ProductImagesField({ images, error, onChange }: ProductImagesFie
           component="ol"
           p={0}
           m={0}
-          aria-label="Product images"
+          aria-label={t('adminCatalog.images.list')}
         >
           {images.map((image, index) => (
             <Card key={image.id} component="li" withBorder padding={4} style={{ listStyle: 'none' }}>
               <Box pos="relative">
                 <AspectRatio ratio={1}>
-                  <Image src={image.url} alt={`Image ${index + 1}`} fit="cover" radius="sm" />
+                  <Image
+                    src={image.url}
+                    alt={t('adminCatalog.images.image', { number: index + 1 })}
+                    fit="cover"
+                    radius="sm"
+                  />
                 </AspectRatio>
                 {index === 0 && (
                   <Badge size="xs" pos="absolute" top={4} left={4}>
-                    Main
+                    {t('adminCatalog.images.main')}
                   </Badge>
                 )}
               </Box>
@@ -125,7 +132,7 @@ export function ProductImagesField({ images, error, onChange }: ProductImagesFie
                 <ActionIcon
                   variant="subtle"
                   size="sm"
-                  aria-label={`Move image ${index + 1} earlier`}
+                  aria-label={t('adminCatalog.images.earlier', { number: index + 1 })}
                   disabled={index === 0}
                   onClick={() => move(index, index - 1)}
                 >
@@ -134,7 +141,7 @@ export function ProductImagesField({ images, error, onChange }: ProductImagesFie
                 <ActionIcon
                   variant="subtle"
                   size="sm"
-                  aria-label={`Move image ${index + 1} later`}
+                  aria-label={t('adminCatalog.images.later', { number: index + 1 })}
                   disabled={index === images.length - 1}
                   onClick={() => move(index, index + 1)}
                 >
@@ -144,7 +151,7 @@ export function ProductImagesField({ images, error, onChange }: ProductImagesFie
                   variant="subtle"
                   color="red"
                   size="sm"
-                  aria-label={`Remove image ${index + 1}`}
+                  aria-label={t('adminCatalog.images.remove', { number: index + 1 })}
                   onClick={() => onChange(images.filter((candidate) => candidate.id !== image.id))}
                 >
                   ✕

@@ -12,6 +12,7 @@ import {
   Title,
 } from '@mantine/core';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { AdminSku } from '../../admin-catalog/admin-products-api.ts';
 import {
   type OptionGroupDraft,
@@ -21,6 +22,7 @@ import {
   type SkuRow,
 } from '../../admin-catalog/product-form.ts';
 import type { OptionGroup, SkuStatus } from '../../catalog/catalog-api.ts';
+import { formatCount } from '../../lib/format.ts';
 
 interface OptionGroupsEditorProps {
   groups: OptionGroupDraft[];
@@ -30,31 +32,32 @@ interface OptionGroupsEditorProps {
 
 /** Up to three option groups (색상, 사이즈, ...), each with comma-separated values. */
 export function OptionGroupsEditor({ groups, errors, onChange }: OptionGroupsEditorProps) {
+  const { t } = useTranslation();
   const change = (index: number, patch: Partial<OptionGroupDraft>) =>
     onChange(groups.map((group, i) => (i === index ? { ...group, ...patch } : group)));
   return (
     <Stack gap="sm">
       {groups.length === 0 && (
         <Text size="sm" c="dimmed">
-          No options: the product is sold as a single SKU.
+          {t('adminCatalog.options.none')}
         </Text>
       )}
       {groups.map((group, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: groups are edited in place; their names change as typed
         <Group key={index} align="flex-start" gap="sm" wrap="nowrap">
           <TextInput
-            label={`Option ${index + 1} name`}
-            placeholder="색상"
+            label={t('adminCatalog.options.name', { number: index + 1 })}
+            placeholder={t('adminCatalog.options.namePlaceholder')}
             value={group.name}
             error={errors?.[index]?.name}
             onChange={(event) => change(index, { name: event.currentTarget.value })}
             w={180}
           />
           <TextInput
-            label={`Option ${index + 1} values`}
-            description="Separated by commas"
+            label={t('adminCatalog.options.values', { number: index + 1 })}
+            description={t('adminCatalog.options.valuesHint')}
             inputWrapperOrder={['label', 'input', 'description', 'error']}
-            placeholder="블랙, 화이트, 네이비"
+            placeholder={t('adminCatalog.options.valuesPlaceholder')}
             value={group.values}
             error={errors?.[index]?.values}
             onChange={(event) => change(index, { values: event.currentTarget.value })}
@@ -64,7 +67,7 @@ export function OptionGroupsEditor({ groups, errors, onChange }: OptionGroupsEdi
             variant="subtle"
             color="red"
             mt={28}
-            aria-label={`Remove option ${index + 1}`}
+            aria-label={t('adminCatalog.options.remove', { number: index + 1 })}
             onClick={() => onChange(groups.filter((_, i) => i !== index))}
           >
             ✕
@@ -74,7 +77,7 @@ export function OptionGroupsEditor({ groups, errors, onChange }: OptionGroupsEdi
       {groups.length < PRODUCT_LIMITS.optionGroups && (
         <Group>
           <Button variant="default" size="xs" onClick={() => onChange([...groups, { name: '', values: '' }])}>
-            Add option
+            {t('adminCatalog.options.add')}
           </Button>
         </Group>
       )}
@@ -91,30 +94,30 @@ interface SkuTableProps {
   onChange: (rows: SkuRow[]) => void;
 }
 
-const SKU_STATUS_CHOICES: Array<{ value: SkuStatus; label: string }> = [
-  { value: 'ACTIVE', label: 'On sale' },
-  { value: 'INACTIVE', label: 'Stopped' },
-];
-
 /**
  * One row per option combination: code, price, stock and whether it is on sale. Existing SKUs keep
  * their code (that is how the server keeps their id) and change stock through the stock panel.
  */
 export function SkuTable({ groups, rows, savedSkus, errors, onChange }: SkuTableProps) {
+  const { t } = useTranslation();
+  const statusChoices: Array<{ value: SkuStatus; label: string }> = [
+    { value: 'ACTIVE', label: t('adminCatalog.skus.onSale') },
+    { value: 'INACTIVE', label: t('adminCatalog.skus.stopped') },
+  ];
   const change = (key: string, patch: Partial<SkuRow>) =>
     onChange(rows.map((row) => (row.key === key ? { ...row, ...patch } : row)));
   return (
     <Stack gap="sm">
       <FillAll rows={rows} onChange={onChange} />
       <Table.ScrollContainer minWidth={720}>
-        <Table verticalSpacing="xs" aria-label="SKUs">
+        <Table verticalSpacing="xs" aria-label={t('adminCatalog.skus.table')}>
           <Table.Thead>
             <Table.Tr>
-              <Table.Th>Options</Table.Th>
-              <Table.Th>SKU code</Table.Th>
-              <Table.Th>Price (won)</Table.Th>
-              <Table.Th>Stock</Table.Th>
-              <Table.Th>Status</Table.Th>
+              <Table.Th>{t('adminCatalog.skus.options')}</Table.Th>
+              <Table.Th>{t('adminCatalog.skus.code')}</Table.Th>
+              <Table.Th>{t('adminCatalog.skus.price')}</Table.Th>
+              <Table.Th>{t('adminCatalog.skus.stock')}</Table.Th>
+              <Table.Th>{t('adminCatalog.skus.status')}</Table.Th>
             </Table.Tr>
           </Table.Thead>
           <Table.Tbody>
@@ -131,7 +134,7 @@ export function SkuTable({ groups, rows, savedSkus, errors, onChange }: SkuTable
                   </Table.Td>
                   <Table.Td>
                     <TextInput
-                      aria-label={`SKU code for ${label}`}
+                      aria-label={t('adminCatalog.skus.codeFor', { label })}
                       value={row.skuCode}
                       error={rowErrors?.skuCode}
                       readOnly={row.existing !== undefined}
@@ -143,7 +146,7 @@ export function SkuTable({ groups, rows, savedSkus, errors, onChange }: SkuTable
                   </Table.Td>
                   <Table.Td>
                     <NumberInput
-                      aria-label={`Price for ${label}`}
+                      aria-label={t('adminCatalog.skus.priceFor', { label })}
                       value={row.price}
                       error={rowErrors?.price}
                       onChange={(value) => change(row.key, { price: String(value) })}
@@ -158,21 +161,21 @@ export function SkuTable({ groups, rows, savedSkus, errors, onChange }: SkuTable
                   <Table.Td>
                     {saved && !saved.removed ? (
                       <Text size="sm">
-                        {saved.stock.toLocaleString('en-US')} available
+                        {t('adminCatalog.skus.available', { stock: formatCount(saved.stock) })}
                         {saved.reserved > 0 && (
                           <Text span size="xs" c="dimmed">
                             {' '}
-                            · {saved.reserved} reserved
+                            {t('adminCatalog.skus.reserved', { reserved: formatCount(saved.reserved) })}
                           </Text>
                         )}
                       </Text>
                     ) : saved ? (
                       <Text size="xs" c="dimmed">
-                        Restored with its stock ({saved.stock})
+                        {t('adminCatalog.skus.restored', { stock: formatCount(saved.stock) })}
                       </Text>
                     ) : (
                       <NumberInput
-                        aria-label={`Initial stock for ${label}`}
+                        aria-label={t('adminCatalog.skus.initialStockFor', { label })}
                         value={row.initialStock}
                         error={rowErrors?.initialStock}
                         onChange={(value) => change(row.key, { initialStock: String(value) })}
@@ -186,12 +189,12 @@ export function SkuTable({ groups, rows, savedSkus, errors, onChange }: SkuTable
                   </Table.Td>
                   <Table.Td>
                     <NativeSelect
-                      aria-label={`Status for ${label}`}
+                      aria-label={t('adminCatalog.skus.statusFor', { label })}
                       value={row.status === 'INACTIVE' ? 'INACTIVE' : 'ACTIVE'}
                       onChange={(event) =>
                         change(row.key, { status: event.currentTarget.value as SkuStatus })
                       }
-                      data={SKU_STATUS_CHOICES}
+                      data={statusChoices}
                       size="xs"
                     />
                   </Table.Td>
@@ -207,6 +210,7 @@ export function SkuTable({ groups, rows, savedSkus, errors, onChange }: SkuTable
 
 /** Sets one price (and the initial stock of new SKUs) on every row at once. */
 function FillAll({ rows, onChange }: { rows: SkuRow[]; onChange: (rows: SkuRow[]) => void }) {
+  const { t } = useTranslation();
   const [price, setPrice] = useState<string | number>('');
   const [stock, setStock] = useState<string | number>('');
   if (rows.length < 2) return null;
@@ -221,7 +225,7 @@ function FillAll({ rows, onChange }: { rows: SkuRow[]; onChange: (rows: SkuRow[]
   return (
     <Group align="flex-end" gap="xs">
       <NumberInput
-        label="Price for every SKU"
+        label={t('adminCatalog.skus.priceForAll')}
         value={price}
         onChange={setPrice}
         allowDecimal={false}
@@ -232,7 +236,7 @@ function FillAll({ rows, onChange }: { rows: SkuRow[]; onChange: (rows: SkuRow[]
         w={150}
       />
       <NumberInput
-        label="Initial stock for every new SKU"
+        label={t('adminCatalog.skus.initialStockForAll')}
         value={stock}
         onChange={setStock}
         allowDecimal={false}
@@ -242,7 +246,7 @@ function FillAll({ rows, onChange }: { rows: SkuRow[]; onChange: (rows: SkuRow[]
         w={190}
       />
       <Button size="xs" variant="default" onClick={apply} disabled={price === '' && stock === ''}>
-        Apply to all
+        {t('adminCatalog.skus.applyToAll')}
       </Button>
     </Group>
   );
@@ -250,18 +254,19 @@ function FillAll({ rows, onChange }: { rows: SkuRow[]; onChange: (rows: SkuRow[]
 
 /** Heading plus the "Generate SKUs" action and what is wrong with the matrix, if anything. */
 export function SkusHeader({ error, onGenerate }: { error: string | undefined; onGenerate: () => void }) {
+  const { t } = useTranslation();
   return (
     <Stack gap="xs">
       <Group justify="space-between">
         <Title order={3} size="h5">
-          SKUs
+          {t('adminCatalog.skus.title')}
         </Title>
         <Button size="xs" variant="light" onClick={onGenerate}>
-          Generate SKUs
+          {t('adminCatalog.skus.generate')}
         </Button>
       </Group>
       <Text size="xs" c="dimmed">
-        One SKU per option combination. Generating keeps what you typed into rows that stay.
+        {t('adminCatalog.skus.generateHint')}
       </Text>
       {error && (
         <Alert color="red" variant="light" role="alert" p="xs">

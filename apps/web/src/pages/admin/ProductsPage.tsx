@@ -16,6 +16,7 @@ import {
 } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useSearchParams } from 'react-router';
 import { adminCategoriesQuery, flattenCategories } from '../../admin-catalog/admin-categories-api.ts';
 import {
@@ -28,12 +29,13 @@ import {
   adminProductsQuery,
 } from '../../admin-catalog/admin-products-api.ts';
 import { PRODUCT_STATUSES, type ProductStatus } from '../../catalog/catalog-api.ts';
-import { formatDate, formatWon } from '../../lib/format.ts';
+import { formatCount, formatDate, formatWon } from '../../lib/format.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { DisplayedBadge, ProductStatusBadge } from './catalog-badges.tsx';
 import { type ListLocationState, ListSearchBox } from './ListSearchBox.tsx';
 
 export function ProductsPage() {
+  const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const search = parseAdminProductSearch(params);
   const products = useQuery(adminProductsQuery(search));
@@ -46,10 +48,10 @@ export function ProductsPage() {
     <Stack gap="lg">
       <Group justify="space-between" align="flex-end">
         <Title order={1} size="h2">
-          Products
+          {t('adminCatalog.list.title')}
         </Title>
         <Button component={Link} to="/admin/products/new">
-          New product
+          {t('adminCatalog.list.new')}
         </Button>
       </Group>
 
@@ -57,38 +59,43 @@ export function ProductsPage() {
         <ListSearchBox
           key={search.name}
           initial={search.name}
-          label="Search products"
-          placeholder="Product name"
+          label={t('adminCatalog.list.search')}
+          fieldLabel={t('adminCatalog.list.searchField')}
+          placeholder={t('adminCatalog.list.searchPlaceholder')}
+          buttonLabel={t('adminCatalog.list.searchButton')}
           onSearch={(name) => changeSearch({ name })}
         />
         <NativeSelect
-          label="Status"
+          label={t('adminCatalog.list.status')}
           value={search.status}
           onChange={(event) => changeSearch({ status: event.currentTarget.value as ProductStatus | '' })}
-          data={[{ value: '', label: 'All statuses' }, ...PRODUCT_STATUSES]}
+          data={[
+            { value: '', label: t('adminCatalog.list.allStatuses') },
+            ...PRODUCT_STATUSES.map((status) => ({ value: status, label: t(`status.product.${status}`) })),
+          ]}
         />
         <NativeSelect
-          label="Shown in shop"
+          label={t('adminCatalog.list.displayed')}
           value={search.displayed === null ? '' : String(search.displayed)}
           onChange={(event) => {
             const value = event.currentTarget.value;
             changeSearch({ displayed: value === '' ? null : value === 'true' });
           }}
           data={[
-            { value: '', label: 'All' },
-            { value: 'true', label: 'Shown' },
-            { value: 'false', label: 'Hidden' },
+            { value: '', label: t('adminCatalog.list.allDisplayed') },
+            { value: 'true', label: t('adminCatalog.displayed.shown') },
+            { value: 'false', label: t('adminCatalog.displayed.hidden') },
           ]}
         />
         <NativeSelect
-          label="Category"
+          label={t('adminCatalog.list.category')}
           value={search.categoryId === null ? '' : String(search.categoryId)}
           onChange={(event) => {
             const value = event.currentTarget.value;
             changeSearch({ categoryId: value ? Number(value) : null });
           }}
           data={[
-            { value: '', label: 'All categories' },
+            { value: '', label: t('adminCatalog.list.allCategories') },
             ...flattenCategories(categories.data ?? []).map(({ category, path }) => ({
               value: String(category.id),
               label: `${'\u00a0\u00a0'.repeat(path.length - 1)}${category.name}`,
@@ -110,15 +117,16 @@ export function ProductsPage() {
       {result && (
         <Group justify="space-between">
           <Text size="sm" c="dimmed" aria-live="polite">
-            {result.totalElements.toLocaleString('en-US')}{' '}
-            {result.totalElements === 1 ? 'product' : 'products'}
+            {t(result.totalElements === 1 ? 'adminCatalog.list.countOne' : 'adminCatalog.list.count', {
+              total: formatCount(result.totalElements),
+            })}
           </Text>
           {result.totalPages > 1 && (
             <Pagination
               total={result.totalPages}
               value={search.page + 1}
               onChange={(oneBased) => changeSearch({ page: oneBased - 1 })}
-              aria-label="Product list pages"
+              aria-label={t('adminCatalog.list.pages')}
             />
           )}
         </Group>
@@ -135,6 +143,7 @@ function MoreFilters({
   search: AdminProductSearch;
   onApply: (change: Pick<AdminProductSearch, 'code' | 'minPrice' | 'maxPrice'>) => void;
 }) {
+  const { t } = useTranslation();
   const [code, setCode] = useState(search.code);
   const [minPrice, setMinPrice] = useState<string | number>(search.minPrice ?? '');
   const [maxPrice, setMaxPrice] = useState<string | number>(search.maxPrice ?? '');
@@ -143,16 +152,16 @@ function MoreFilters({
     onApply({ code: code.trim(), minPrice: toWon(minPrice), maxPrice: toWon(maxPrice) });
   };
   return (
-    <form onSubmit={submit} aria-label="Code and price filters">
+    <form onSubmit={submit} aria-label={t('adminCatalog.list.moreFilters')}>
       <Group align="flex-end" gap="sm" wrap="wrap">
         <TextInput
-          label="Code starts with"
+          label={t('adminCatalog.list.codePrefix')}
           value={code}
           onChange={(e) => setCode(e.currentTarget.value)}
           w={180}
         />
         <NumberInput
-          label="Min sale price"
+          label={t('adminCatalog.list.minPrice')}
           value={minPrice}
           onChange={setMinPrice}
           allowDecimal={false}
@@ -162,7 +171,7 @@ function MoreFilters({
           w={150}
         />
         <NumberInput
-          label="Max sale price"
+          label={t('adminCatalog.list.maxPrice')}
           value={maxPrice}
           onChange={setMaxPrice}
           allowDecimal={false}
@@ -172,7 +181,7 @@ function MoreFilters({
           w={150}
         />
         <Button type="submit" variant="light">
-          Apply
+          {t('adminCatalog.list.apply')}
         </Button>
       </Group>
     </form>
@@ -180,27 +189,28 @@ function MoreFilters({
 }
 
 function ProductsTable({ products }: { products: AdminProductSummary[] }) {
+  const { t } = useTranslation();
   const { search } = useLocation();
   if (products.length === 0) {
     return (
       <Text c="dimmed" p="lg">
-        No products match these filters.
+        {t('adminCatalog.list.empty')}
       </Text>
     );
   }
   return (
     <Table.ScrollContainer minWidth={860}>
-      <Table highlightOnHover verticalSpacing="sm" aria-label="Products">
+      <Table highlightOnHover verticalSpacing="sm" aria-label={t('adminCatalog.list.table')}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Product</Table.Th>
-            <Table.Th>Code</Table.Th>
-            <Table.Th ta="right">Sale price</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Shop</Table.Th>
-            <Table.Th ta="right">SKUs</Table.Th>
-            <Table.Th ta="right">Stock</Table.Th>
-            <Table.Th>Updated</Table.Th>
+            <Table.Th>{t('adminCatalog.list.column.product')}</Table.Th>
+            <Table.Th>{t('adminCatalog.list.column.code')}</Table.Th>
+            <Table.Th ta="right">{t('adminCatalog.list.column.salePrice')}</Table.Th>
+            <Table.Th>{t('adminCatalog.list.column.status')}</Table.Th>
+            <Table.Th>{t('adminCatalog.list.column.displayed')}</Table.Th>
+            <Table.Th ta="right">{t('adminCatalog.list.column.skus')}</Table.Th>
+            <Table.Th ta="right">{t('adminCatalog.list.column.stock')}</Table.Th>
+            <Table.Th>{t('adminCatalog.list.column.updated')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>
@@ -241,7 +251,7 @@ function ProductsTable({ products }: { products: AdminProductSummary[] }) {
                 <DisplayedBadge displayed={product.displayed} />
               </Table.Td>
               <Table.Td ta="right">{product.skuCount}</Table.Td>
-              <Table.Td ta="right">{product.totalStock.toLocaleString('en-US')}</Table.Td>
+              <Table.Td ta="right">{formatCount(product.totalStock)}</Table.Td>
               <Table.Td>{formatDate(product.updatedAt)}</Table.Td>
             </Table.Tr>
           ))}

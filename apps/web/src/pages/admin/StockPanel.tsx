@@ -17,6 +17,7 @@ import {
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import {
   type AdminProduct,
   type AdminSku,
@@ -29,7 +30,7 @@ import {
   stockMovementsQuery,
 } from '../../admin-catalog/admin-products-api.ts';
 import { rowLabel } from '../../admin-catalog/product-form.ts';
-import { formatDateTime } from '../../lib/format.ts';
+import { formatCount, formatDateTime } from '../../lib/format.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { MovementTypeBadge, ProductStatusBadge } from './catalog-badges.tsx';
 
@@ -37,24 +38,25 @@ const HISTORY_PAGE_SIZE = 10;
 
 /** Stock per SKU with an adjustment form (a reason is required), and the movement history. */
 export function StockPanel({ product }: { product: AdminProduct }) {
+  const { t } = useTranslation();
   const [adjusting, setAdjusting] = useState<AdminSku | null>(null);
   const skus = product.skus.filter((sku) => !sku.removed);
   return (
     <Card withBorder padding="lg" component="section" aria-labelledby="stock-title">
       <Stack gap="md">
         <Title id="stock-title" order={2} size="h4">
-          Stock
+          {t('adminCatalog.stock.title')}
         </Title>
         <Table.ScrollContainer minWidth={640}>
-          <Table verticalSpacing="xs" aria-label="Stock by SKU">
+          <Table verticalSpacing="xs" aria-label={t('adminCatalog.stock.table')}>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>SKU</Table.Th>
-                <Table.Th>Options</Table.Th>
-                <Table.Th>Status</Table.Th>
-                <Table.Th ta="right">Available</Table.Th>
-                <Table.Th ta="right">Reserved</Table.Th>
-                <Table.Th ta="right">Sold</Table.Th>
+                <Table.Th>{t('adminCatalog.stock.sku')}</Table.Th>
+                <Table.Th>{t('adminCatalog.stock.options')}</Table.Th>
+                <Table.Th>{t('adminCatalog.stock.status')}</Table.Th>
+                <Table.Th ta="right">{t('adminCatalog.stock.available')}</Table.Th>
+                <Table.Th ta="right">{t('adminCatalog.stock.reserved')}</Table.Th>
+                <Table.Th ta="right">{t('adminCatalog.stock.sold')}</Table.Th>
                 <Table.Th />
               </Table.Tr>
             </Table.Thead>
@@ -69,18 +71,18 @@ export function StockPanel({ product }: { product: AdminProduct }) {
                     <ProductStatusBadge status={sku.status} />
                   </Table.Td>
                   <Table.Td ta="right" fw={600} data-testid={`stock-${sku.skuCode}`}>
-                    {sku.stock.toLocaleString('en-US')}
+                    {formatCount(sku.stock)}
                   </Table.Td>
-                  <Table.Td ta="right">{sku.reserved.toLocaleString('en-US')}</Table.Td>
-                  <Table.Td ta="right">{sku.sold.toLocaleString('en-US')}</Table.Td>
+                  <Table.Td ta="right">{formatCount(sku.reserved)}</Table.Td>
+                  <Table.Td ta="right">{formatCount(sku.sold)}</Table.Td>
                   <Table.Td ta="right">
                     <Button
                       size="compact-xs"
                       variant="light"
                       onClick={() => setAdjusting(sku)}
-                      aria-label={`Adjust stock of ${sku.skuCode}`}
+                      aria-label={t('adminCatalog.stock.adjustOf', { code: sku.skuCode })}
                     >
-                      Adjust
+                      {t('adminCatalog.stock.adjust')}
                     </Button>
                   </Table.Td>
                 </Table.Tr>
@@ -93,7 +95,7 @@ export function StockPanel({ product }: { product: AdminProduct }) {
       <Modal
         opened={adjusting !== null}
         onClose={() => setAdjusting(null)}
-        title={adjusting ? `Adjust stock of ${adjusting.skuCode}` : ''}
+        title={adjusting ? t('adminCatalog.stock.adjustOf', { code: adjusting.skuCode }) : ''}
         centered
       >
         {adjusting && (
@@ -118,6 +120,7 @@ function AdjustmentForm({
   sku: AdminSku;
   onDone: () => void;
 }) {
+  const { t } = useTranslation();
   const queryClient = useQueryClient();
   const typeLabelId = useId();
   const [type, setType] = useState<StockAdjustment['type']>('RESTOCK');
@@ -130,7 +133,10 @@ function AdjustmentForm({
     onSuccess: async (result) => {
       await queryClient.invalidateQueries({ queryKey: [...adminProductsQueryPrefix, 'detail', productId] });
       await queryClient.invalidateQueries({ queryKey: [...adminProductsQueryPrefix, 'list'] });
-      notifications.show({ color: 'teal', message: `${result.skuCode}: ${result.stock} available now.` });
+      notifications.show({
+        color: 'teal',
+        message: t('adminCatalog.stock.adjusted', { code: result.skuCode, stock: formatCount(result.stock) }),
+      });
       onDone();
     },
   });
@@ -140,11 +146,11 @@ function AdjustmentForm({
     const amount = Number(quantity);
     const found: typeof errors = {};
     if (quantity === '' || !Number.isSafeInteger(amount) || amount === 0)
-      found.quantity = 'Enter a whole number other than 0';
-    else if (type === 'RESTOCK' && amount < 0)
-      found.quantity = 'A restock adds stock: enter a positive number';
-    else if (sku.stock + amount < 0) found.quantity = `Only ${sku.stock} available to take away`;
-    if (!reason.trim()) found.reason = 'Say why the stock changes';
+      found.quantity = t('adminCatalog.stock.wholeNumber');
+    else if (type === 'RESTOCK' && amount < 0) found.quantity = t('adminCatalog.stock.restockPositive');
+    else if (sku.stock + amount < 0)
+      found.quantity = t('adminCatalog.stock.notEnough', { stock: formatCount(sku.stock) });
+    if (!reason.trim()) found.reason = t('adminCatalog.stock.reasonRequired');
     setErrors(found);
     if (Object.keys(found).length === 0) adjust.mutate({ type, quantity: amount, reason: reason.trim() });
   };
@@ -153,28 +159,26 @@ function AdjustmentForm({
     <form onSubmit={submit} noValidate>
       <Stack>
         <Text size="sm" c="dimmed">
-          {sku.stock} available now.
+          {t('adminCatalog.stock.availableNow', { stock: formatCount(sku.stock) })}
         </Text>
-        <ApiErrorAlert error={adjust.error} title="Could not adjust the stock" />
+        <ApiErrorAlert error={adjust.error} title={t('adminCatalog.stock.adjustFailed')} />
         <div>
           <Text id={typeLabelId} size="sm" fw={500} mb={4}>
-            Kind
+            {t('adminCatalog.stock.kind')}
           </Text>
           <SegmentedControl
             aria-labelledby={typeLabelId}
             value={type}
             onChange={(value) => setType(value as StockAdjustment['type'])}
             data={[
-              { value: 'RESTOCK', label: 'Restock (+)' },
-              { value: 'ADJUST', label: 'Correction (±)' },
+              { value: 'RESTOCK', label: t('adminCatalog.stock.restock') },
+              { value: 'ADJUST', label: t('adminCatalog.stock.correction') },
             ]}
           />
         </div>
         <NumberInput
-          label="Quantity"
-          description={
-            type === 'ADJUST' ? 'Negative to take stock away, e.g. -2 for damaged items' : undefined
-          }
+          label={t('adminCatalog.stock.quantity')}
+          description={type === 'ADJUST' ? t('adminCatalog.stock.quantityHint') : undefined}
           inputWrapperOrder={['label', 'input', 'description', 'error']}
           value={quantity}
           onChange={setQuantity}
@@ -184,8 +188,8 @@ function AdjustmentForm({
           data-autofocus
         />
         <TextInput
-          label="Reason"
-          placeholder="Inbound shipment #1234"
+          label={t('adminCatalog.stock.reason')}
+          placeholder={t('adminCatalog.stock.reasonPlaceholder')}
           value={reason}
           maxLength={200}
           error={errors.reason}
@@ -193,10 +197,10 @@ function AdjustmentForm({
         />
         <Group justify="flex-end">
           <Button variant="default" onClick={onDone} disabled={adjust.isPending}>
-            Cancel
+            {t('common.cancel')}
           </Button>
           <Button type="submit" loading={adjust.isPending}>
-            Apply adjustment
+            {t('adminCatalog.stock.apply')}
           </Button>
         </Group>
       </Stack>
@@ -205,6 +209,7 @@ function AdjustmentForm({
 }
 
 function MovementHistory({ product }: { product: AdminProduct }) {
+  const { t } = useTranslation();
   const [filter, setFilter] = useState<MovementFilter>({
     skuId: null,
     type: '',
@@ -220,11 +225,11 @@ function MovementHistory({ product }: { product: AdminProduct }) {
     <Stack gap="sm" component="section" aria-labelledby="history-title">
       <Group justify="space-between" align="flex-end">
         <Title id="history-title" order={3} size="h5">
-          Stock history
+          {t('adminCatalog.history.title')}
         </Title>
         <Group gap="xs">
           <NativeSelect
-            label="SKU"
+            label={t('adminCatalog.history.sku')}
             size="xs"
             value={filter.skuId === null ? '' : String(filter.skuId)}
             onChange={(event) => {
@@ -232,16 +237,22 @@ function MovementHistory({ product }: { product: AdminProduct }) {
               change({ skuId: value ? Number(value) : null });
             }}
             data={[
-              { value: '', label: 'All SKUs' },
+              { value: '', label: t('adminCatalog.history.allSkus') },
               ...product.skus.map((sku) => ({ value: String(sku.id), label: sku.skuCode })),
             ]}
           />
           <NativeSelect
-            label="Movement"
+            label={t('adminCatalog.history.movement')}
             size="xs"
             value={filter.type}
             onChange={(event) => change({ type: event.currentTarget.value as StockMovementType | '' })}
-            data={[{ value: '', label: 'All movements' }, ...STOCK_MOVEMENT_TYPES]}
+            data={[
+              { value: '', label: t('adminCatalog.history.allMovements') },
+              ...STOCK_MOVEMENT_TYPES.map((type) => ({
+                value: type,
+                label: t(`adminCatalog.movementType.${type}`),
+              })),
+            ]}
           />
         </Group>
       </Group>
@@ -251,26 +262,26 @@ function MovementHistory({ product }: { product: AdminProduct }) {
       {movements.isPending && <Skeleton h={160} />}
       {result && result.content.length === 0 && (
         <Text size="sm" c="dimmed">
-          No stock movements match.
+          {t('adminCatalog.history.empty')}
         </Text>
       )}
       {result && result.content.length > 0 && (
         <Table.ScrollContainer minWidth={760}>
           <Table
             verticalSpacing="xs"
-            aria-label="Stock history"
+            aria-label={t('adminCatalog.history.table')}
             opacity={movements.isPlaceholderData ? 0.6 : 1}
           >
             <Table.Thead>
               <Table.Tr>
-                <Table.Th>When</Table.Th>
-                <Table.Th>SKU</Table.Th>
-                <Table.Th>Movement</Table.Th>
-                <Table.Th ta="right">Change</Table.Th>
-                <Table.Th ta="right">Available after</Table.Th>
-                <Table.Th ta="right">Reserved</Table.Th>
-                <Table.Th ta="right">Sold</Table.Th>
-                <Table.Th>Reason / order</Table.Th>
+                <Table.Th>{t('adminCatalog.history.when')}</Table.Th>
+                <Table.Th>{t('adminCatalog.history.sku')}</Table.Th>
+                <Table.Th>{t('adminCatalog.history.movement')}</Table.Th>
+                <Table.Th ta="right">{t('adminCatalog.history.change')}</Table.Th>
+                <Table.Th ta="right">{t('adminCatalog.history.availableAfter')}</Table.Th>
+                <Table.Th ta="right">{t('adminCatalog.history.reserved')}</Table.Th>
+                <Table.Th ta="right">{t('adminCatalog.history.sold')}</Table.Th>
+                <Table.Th>{t('adminCatalog.history.reason')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
             <Table.Tbody>
@@ -290,10 +301,10 @@ function MovementHistory({ product }: { product: AdminProduct }) {
                   <Table.Td ta="right">{movement.reservedAfter}</Table.Td>
                   <Table.Td ta="right">{movement.soldAfter}</Table.Td>
                   <Table.Td fz="sm">
-                    {movement.reason ?? '—'}
+                    {movement.reason ?? t('common.none')}
                     {movement.orderId && (
                       <Text size="xs" c="dimmed">
-                        Order {movement.orderId}
+                        {t('adminCatalog.history.order', { id: movement.orderId })}
                       </Text>
                     )}
                   </Table.Td>
@@ -310,7 +321,7 @@ function MovementHistory({ product }: { product: AdminProduct }) {
             total={result.totalPages}
             value={filter.page + 1}
             onChange={(oneBased) => setFilter((current) => ({ ...current, page: oneBased - 1 }))}
-            aria-label="Stock history pages"
+            aria-label={t('adminCatalog.history.pages')}
           />
         </Group>
       )}

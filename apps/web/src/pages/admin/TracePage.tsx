@@ -1,8 +1,9 @@
 import { Anchor, Badge, Box, Code, Group, Paper, Stack, Table, Text, Title, Tooltip } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
-import { formatDateTime } from '../../lib/format.ts';
+import { formatCount, formatDateTime } from '../../lib/format.ts';
 import {
   buildWaterfall,
   formatMicros,
@@ -16,32 +17,35 @@ import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 
 /** One trace as a waterfall: a bar per span, indented under its parent, coloured by service. */
 export function TracePage() {
+  const { t } = useTranslation();
   const traceId = parseTraceId(useParams().traceId ?? '') ?? '';
   const trace = useQuery({ ...traceQuery(traceId), enabled: traceId !== '' });
   const [open, setOpen] = useState<string | null>(null);
 
-  if (!traceId) return <Text>That is not a trace id.</Text>;
+  if (!traceId) return <Text>{t('adminTrace.invalidId')}</Text>;
   if (trace.error) return <ApiErrorAlert error={trace.error} />;
-  if (!trace.data) return <Text c="dimmed">Loading the trace…</Text>;
+  if (!trace.data) return <Text c="dimmed">{t('adminTrace.loading')}</Text>;
   const summary = summarize(trace.data);
   const rows = buildWaterfall(trace.data);
 
   return (
     <Stack gap="md">
       <Anchor component={Link} to="/admin/traces" size="sm">
-        ← Traces
+        {t('adminTrace.back')}
       </Anchor>
       <Title order={1} size="h2">
-        {summary.rootService}: {summary.root || '(unnamed)'}
+        {summary.rootService}: {summary.root || t('traces.unnamed')}
       </Title>
       <Group gap="lg">
         <Text size="sm">
-          Trace <Code>{summary.traceId}</Code>
+          {t('adminTrace.traceId')} <Code>{summary.traceId}</Code>
         </Text>
         <Text size="sm">{formatDateTime(new Date(summary.startUs / 1000).toISOString())}</Text>
         <Text size="sm">{formatMicros(summary.durationUs)}</Text>
-        <Text size="sm">{summary.spanCount} spans</Text>
-        {summary.errors > 0 && <Badge color="red">{summary.errors} failed</Badge>}
+        <Text size="sm">{t('adminTrace.spanCount', { spans: formatCount(summary.spanCount) })}</Text>
+        {summary.errors > 0 && (
+          <Badge color="red">{t('adminTrace.failed', { errors: formatCount(summary.errors) })}</Badge>
+        )}
       </Group>
       <Group gap={4}>
         {summary.services.map((s) => (
@@ -50,7 +54,7 @@ export function TracePage() {
           </Badge>
         ))}
       </Group>
-      <Box role="list" aria-label="Spans">
+      <Box role="list" aria-label={t('adminTrace.spans')}>
         {rows.map((row) => (
           <SpanBar
             key={`${row.span.id}-${row.span.kind ?? ''}-${row.service}`}
@@ -65,6 +69,7 @@ export function TracePage() {
 }
 
 function SpanBar({ row, open, onToggle }: { row: WaterfallRow; open: boolean; onToggle: () => void }) {
+  const { t } = useTranslation();
   const color = row.error ? 'red' : serviceColor(row.service);
   const label = `${row.service} ${row.span.name ?? ''}`;
   return (
@@ -79,7 +84,7 @@ function SpanBar({ row, open, onToggle }: { row: WaterfallRow; open: boolean; on
         <Text size="xs" w={{ base: 150, sm: 320 }} truncate="end" pl={row.depth * 12} title={label}>
           {row.hop && (
             <Badge size="xs" variant="outline" color="grape" mr={4}>
-              {row.hop === 'publish' ? 'event out' : 'event in'}
+              {t(`adminTrace.hop.${row.hop}`)}
             </Badge>
           )}
           <Text span size="xs" fw={600} c={`${serviceColor(row.service)}.8`}>
@@ -112,27 +117,28 @@ function SpanBar({ row, open, onToggle }: { row: WaterfallRow; open: boolean; on
 }
 
 function SpanDetails({ row }: { row: WaterfallRow }) {
+  const { t } = useTranslation();
   const { span } = row;
   const tags = Object.entries(span.tags ?? {}).sort(([a], [b]) => a.localeCompare(b));
   return (
     <Paper withBorder p="sm" my={4} ml={row.depth * 12}>
-      <Table fz="xs" verticalSpacing={2} aria-label="Span attributes">
+      <Table fz="xs" verticalSpacing={2} aria-label={t('adminTrace.attributes')}>
         <Table.Tbody>
           <Table.Tr>
-            <Table.Td fw={600}>span</Table.Td>
+            <Table.Td fw={600}>{t('adminTrace.span')}</Table.Td>
             <Table.Td>
-              <Code>{span.id}</Code> {span.kind ?? 'INTERNAL'}
+              <Code>{span.id}</Code> {t(`adminTrace.kind.${span.kind ?? 'INTERNAL'}`)}
               {span.parentId && (
                 <>
                   {' '}
-                  under <Code>{span.parentId}</Code>
+                  {t('adminTrace.under')} <Code>{span.parentId}</Code>
                 </>
               )}
             </Table.Td>
           </Table.Tr>
           {span.remoteEndpoint?.serviceName && (
             <Table.Tr>
-              <Table.Td fw={600}>remote</Table.Td>
+              <Table.Td fw={600}>{t('adminTrace.remote')}</Table.Td>
               <Table.Td>{span.remoteEndpoint.serviceName}</Table.Td>
             </Table.Tr>
           )}

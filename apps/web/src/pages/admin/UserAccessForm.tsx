@@ -2,6 +2,7 @@ import { Alert, Button, Card, Group, SegmentedControl, Stack, Text, Title } from
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useId, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import {
   type AdminUser,
   type AdminUserChange,
@@ -15,6 +16,7 @@ import { ROLES, USER_GRADES, USER_STATUSES } from '../../users/user-enums.ts';
 
 /** Status, grade and role controls for one user; saves only what changed. */
 export function UserAccessForm({ user }: { user: AdminUser }) {
+  const { t } = useTranslation();
   const queryClient = useQueryClient();
   const { user: me } = useSession();
   // Admins must not lock themselves out by suspending or demoting their own account.
@@ -33,7 +35,7 @@ export function UserAccessForm({ user }: { user: AdminUser }) {
       const detailKey = adminUserQuery(user.userId).queryKey;
       if (updated?.userId !== undefined) queryClient.setQueryData(detailKey, updated);
       await queryClient.invalidateQueries({ queryKey: adminUsersQueryPrefix });
-      notifications.show({ color: 'teal', message: `${user.email} updated.` });
+      notifications.show({ color: 'teal', message: t('adminUsers.access.saved', { email: user.email }) });
     },
   });
 
@@ -47,42 +49,45 @@ export function UserAccessForm({ user }: { user: AdminUser }) {
       <form onSubmit={submit}>
         <Stack>
           <Title id="access-title" order={2} size="h4">
-            Account access
+            {t('adminUsers.access.title')}
           </Title>
-          <ApiErrorAlert error={save.error} title="Could not update the user" />
+          <ApiErrorAlert error={save.error} title={t('adminUsers.access.saveFailed')} />
           {isSelf && (
             <Text size="sm" c="dimmed">
-              This is your own account: status and role can only be changed by another admin.
+              {t('adminUsers.access.ownAccount')}
             </Text>
           )}
           <LabelledChoice
-            label="Status"
+            label={t('adminUsers.access.status')}
             value={draft.status}
             options={USER_STATUSES}
+            optionLabel={(status) => t(`status.user.${status}`)}
             disabled={isSelf}
             onChange={(status) => setDraft((current) => ({ ...current, status }))}
           />
           <LabelledChoice
-            label="Grade"
+            label={t('adminUsers.access.grade')}
             value={draft.grade}
             options={USER_GRADES}
+            optionLabel={(grade) => t(`status.grade.${grade}`)}
             onChange={(grade) => setDraft((current) => ({ ...current, grade }))}
           />
           <LabelledChoice
-            label="Role"
+            label={t('adminUsers.access.role')}
             value={draft.role}
             options={ROLES}
+            optionLabel={(role) => t(`status.role.${role}`)}
             disabled={isSelf}
             onChange={(role) => setDraft((current) => ({ ...current, role }))}
           />
           {change.status === 'SUSPENDED' && (
             <Alert color="orange" variant="light">
-              A suspended user cannot log in, and their current session ends at its next token refresh.
+              {t('adminUsers.access.suspendWarning')}
             </Alert>
           )}
           <Group>
             <Button type="submit" disabled={!hasChanges} loading={save.isPending}>
-              Save
+              {t('common.save')}
             </Button>
             {hasChanges && (
               <Button
@@ -90,7 +95,7 @@ export function UserAccessForm({ user }: { user: AdminUser }) {
                 color="gray"
                 onClick={() => setDraft({ status: user.status, grade: user.grade, role: user.role })}
               >
-                Discard changes
+                {t('adminUsers.access.discard')}
               </Button>
             )}
           </Group>
@@ -104,6 +109,7 @@ interface LabelledChoiceProps<T extends string> {
   label: string;
   value: T;
   options: readonly T[];
+  optionLabel: (option: T) => string;
   disabled?: boolean;
   onChange: (value: T) => void;
 }
@@ -113,6 +119,7 @@ function LabelledChoice<T extends string>({
   label,
   value,
   options,
+  optionLabel,
   disabled,
   onChange,
 }: LabelledChoiceProps<T>) {
@@ -125,7 +132,7 @@ function LabelledChoice<T extends string>({
       <SegmentedControl
         aria-labelledby={labelId}
         value={value}
-        data={[...options]}
+        data={options.map((option) => ({ value: option, label: optionLabel(option) }))}
         disabled={disabled}
         onChange={(next) => onChange(next as T)}
       />

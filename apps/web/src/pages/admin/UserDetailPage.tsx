@@ -1,5 +1,6 @@
 import { Anchor, Card, Group, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useParams } from 'react-router';
 import { type AdminUser, adminUserQuery } from '../../admin-users/admin-users-api.ts';
 import { formatDateTime } from '../../lib/format.ts';
@@ -9,6 +10,7 @@ import { UserAccessForm } from './UserAccessForm.tsx';
 import type { UserDetailLocationState } from './UsersTable.tsx';
 
 export function UserDetailPage() {
+  const { t } = useTranslation();
   const userId = useParams().id ?? '';
   const listSearch = (useLocation().state as UserDetailLocationState | null)?.listSearch ?? '';
   const user = useQuery(adminUserQuery(userId));
@@ -16,7 +18,7 @@ export function UserDetailPage() {
   return (
     <Stack gap="lg">
       <Anchor component={Link} to={`/admin/users${listSearch}`} size="sm">
-        ← Back to users
+        {t('adminUsers.detail.back')}
       </Anchor>
       {user.isPending && <Skeleton h={240} />}
       {user.isError && <ApiErrorAlert error={user.error} onRetry={() => void user.refetch()} />}
@@ -35,6 +37,7 @@ export function UserDetailPage() {
 }
 
 function UserHeader({ user }: { user: AdminUser }) {
+  const { t } = useTranslation();
   return (
     <Card withBorder padding="lg">
       <Group justify="space-between" align="flex-start" mb="md">
@@ -51,9 +54,9 @@ function UserHeader({ user }: { user: AdminUser }) {
         </Group>
       </Group>
       <SimpleGrid cols={{ base: 1, sm: 3 }}>
-        <Fact label="User ID">{user.userId}</Fact>
-        <Fact label="Phone">{user.phone ?? '—'}</Fact>
-        <Fact label="Joined">{formatDateTime(user.createdAt)}</Fact>
+        <Fact label={t('adminUsers.detail.userId')}>{user.userId}</Fact>
+        <Fact label={t('adminUsers.detail.phone')}>{user.phone ?? '—'}</Fact>
+        <Fact label={t('adminUsers.detail.joined')}>{formatDateTime(user.createdAt)}</Fact>
       </SimpleGrid>
     </Card>
   );

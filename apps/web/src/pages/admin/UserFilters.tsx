@@ -1,5 +1,6 @@
 import { Button, Group, NativeSelect, TextInput } from '@mantine/core';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import {
   ADMIN_USER_PAGE_SIZES,
   ADMIN_USER_SORTS,
@@ -13,6 +14,7 @@ interface UserFiltersProps {
 }
 
 export function UserFilters({ search, onChange }: UserFiltersProps) {
+  const { t } = useTranslation();
   return (
     <Group align="flex-end" gap="sm" wrap="wrap">
       {/* Remounts when the URL changes (back/forward), so the box always shows the active search. */}
@@ -22,25 +24,34 @@ export function UserFilters({ search, onChange }: UserFiltersProps) {
         onSearch={(searchText) => onChange({ searchText })}
       />
       <NativeSelect
-        label="Status"
+        label={t('adminUsers.filters.status')}
         value={search.status}
         onChange={(event) => onChange({ status: event.currentTarget.value as UserStatus | '' })}
-        data={[{ value: '', label: 'All statuses' }, ...USER_STATUSES]}
+        data={[
+          { value: '', label: t('adminUsers.filters.allStatuses') },
+          ...USER_STATUSES.map((status) => ({ value: status, label: t(`status.user.${status}`) })),
+        ]}
       />
       <NativeSelect
-        label="Grade"
+        label={t('adminUsers.filters.grade')}
         value={search.grade}
         onChange={(event) => onChange({ grade: event.currentTarget.value as UserGrade | '' })}
-        data={[{ value: '', label: 'All grades' }, ...USER_GRADES]}
+        data={[
+          { value: '', label: t('adminUsers.filters.allGrades') },
+          ...USER_GRADES.map((grade) => ({ value: grade, label: t(`status.grade.${grade}`) })),
+        ]}
       />
       <NativeSelect
-        label="Sort"
+        label={t('adminUsers.filters.sort')}
         value={search.sort}
         onChange={(event) => onChange({ sort: event.currentTarget.value })}
-        data={[...ADMIN_USER_SORTS]}
+        data={ADMIN_USER_SORTS.map((sort) => ({
+          value: sort.value,
+          label: t(`adminUsers.filters.sortBy.${sort.labelKey}`),
+        }))}
       />
       <NativeSelect
-        label="Rows per page"
+        label={t('adminUsers.filters.size')}
         value={String(search.size)}
         onChange={(event) => onChange({ size: Number(event.currentTarget.value) })}
         data={ADMIN_USER_PAGE_SIZES.map(String)}
@@ -51,25 +62,26 @@ export function UserFilters({ search, onChange }: UserFiltersProps) {
 
 // Searches on submit rather than per keystroke: one request and one history entry per search.
 function SearchBox({ initial, onSearch }: { initial: string; onSearch: (text: string) => void }) {
+  const { t } = useTranslation();
   const [text, setText] = useState(initial);
   const submit = (event: FormEvent) => {
     event.preventDefault();
     onSearch(text.trim());
   };
   return (
-    <search aria-label="Search users">
+    <search aria-label={t('adminUsers.filters.region')}>
       <form onSubmit={submit}>
         <Group align="flex-end" gap="xs" wrap="nowrap">
           <TextInput
-            label="Search"
-            placeholder="Email or name"
+            label={t('adminUsers.filters.search')}
+            placeholder={t('adminUsers.filters.searchPlaceholder')}
             type="search"
             value={text}
             onChange={(event) => setText(event.currentTarget.value)}
             w={260}
           />
           <Button type="submit" variant="light">
-            Search
+            {t('adminUsers.filters.searchButton')}
           </Button>
         </Group>
       </form>

@@ -1,13 +1,16 @@
 import { Group, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
+import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { adminUsersQuery } from '../../admin-users/admin-users-api.ts';
 import { type AdminUserSearch, parseAdminUserSearch, toSearchParams } from '../../admin-users/user-search.ts';
+import { formatCount } from '../../lib/format.ts';
 import { PagedResults } from '../../ui/PagedResults.tsx';
 import { UserFilters } from './UserFilters.tsx';
 import { UsersTable } from './UsersTable.tsx';
 
 export function UsersPage() {
+  const { t } = useTranslation();
   const [params, setParams] = useSearchParams();
   const search = parseAdminUserSearch(params);
   const users = useQuery(adminUsersQuery(search));
@@ -22,11 +25,13 @@ export function UsersPage() {
     <Stack gap="lg">
       <Group justify="space-between" align="flex-end">
         <Title order={1} size="h2">
-          Users
+          {t('adminUsers.list.title')}
         </Title>
         {result && (
           <Text size="sm" c="dimmed" aria-live="polite">
-            {result.totalElements.toLocaleString('en-US')} {result.totalElements === 1 ? 'user' : 'users'}
+            {t(result.totalElements === 1 ? 'adminUsers.list.countOne' : 'adminUsers.list.count', {
+              total: formatCount(result.totalElements),
+            })}
           </Text>
         )}
       </Group>
@@ -34,7 +39,7 @@ export function UsersPage() {
       <UserFilters search={search} onChange={changeSearch} />
       <PagedResults
         query={users}
-        label="User list pages"
+        label={t('adminUsers.list.pages')}
         current={search.page}
         onPage={(page) => changeSearch({ page })}
       >

@@ -1,4 +1,5 @@
 import { Anchor, Table, Text } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
 import type { AdminUser } from '../../admin-users/admin-users-api.ts';
 import { formatDate } from '../../lib/format.ts';
@@ -10,26 +11,27 @@ export interface UserDetailLocationState {
 }
 
 export function UsersTable({ users }: { users: AdminUser[] }) {
+  const { t } = useTranslation();
   const { search } = useLocation();
   if (users.length === 0) {
     return (
       <Text c="dimmed" p="lg">
-        No users match these filters.
+        {t('adminUsers.list.empty')}
       </Text>
     );
   }
   return (
     <Table.ScrollContainer minWidth={760}>
-      <Table highlightOnHover verticalSpacing="sm" aria-label="Users">
+      <Table highlightOnHover verticalSpacing="sm" aria-label={t('adminUsers.list.table')}>
         <Table.Thead>
           <Table.Tr>
-            <Table.Th>Email</Table.Th>
-            <Table.Th>Name</Table.Th>
-            <Table.Th>Phone</Table.Th>
-            <Table.Th>Role</Table.Th>
-            <Table.Th>Status</Table.Th>
-            <Table.Th>Grade</Table.Th>
-            <Table.Th>Joined</Table.Th>
+            <Table.Th>{t('adminUsers.list.column.email')}</Table.Th>
+            <Table.Th>{t('adminUsers.list.column.name')}</Table.Th>
+            <Table.Th>{t('adminUsers.list.column.phone')}</Table.Th>
+            <Table.Th>{t('adminUsers.list.column.role')}</Table.Th>
+            <Table.Th>{t('adminUsers.list.column.status')}</Table.Th>
+            <Table.Th>{t('adminUsers.list.column.grade')}</Table.Th>
+            <Table.Th>{t('adminUsers.list.column.joined')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
         <Table.Tbody>

@@ -1,4 +1,5 @@
 import { Badge } from '@mantine/core';
+import { useTranslation } from 'react-i18next';
 import type { StockMovementType } from '../../admin-catalog/admin-products-api.ts';
 import type { ProductStatus } from '../../catalog/catalog-api.ts';
 
@@ -12,17 +13,19 @@ const PRODUCT_STATUS_COLORS: Record<ProductStatus, string> = {
 
 /** Products and SKUs share the statuses. */
 export function ProductStatusBadge({ status }: { status: ProductStatus }) {
+  const { t } = useTranslation();
   return (
     <Badge color={PRODUCT_STATUS_COLORS[status] ?? 'gray'} variant="light">
-      {status.replaceAll('_', ' ')}
+      {t(`status.product.${status}`)}
     </Badge>
   );
 }
 
 export function DisplayedBadge({ displayed }: { displayed: boolean }) {
+  const { t } = useTranslation();
   return (
     <Badge color={displayed ? 'blue' : 'gray'} variant={displayed ? 'light' : 'outline'}>
-      {displayed ? 'Shown' : 'Hidden'}
+      {t(displayed ? 'adminCatalog.displayed.shown' : 'adminCatalog.displayed.hidden')}
     </Badge>
   );
 }
@@ -38,9 +41,10 @@ const MOVEMENT_COLORS: Record<StockMovementType, string> = {
 };
 
 export function MovementTypeBadge({ type }: { type: StockMovementType }) {
+  const { t } = useTranslation();
   return (
     <Badge color={MOVEMENT_COLORS[type] ?? 'gray'} variant="light">
-      {type}
+      {t(`adminCatalog.movementType.${type}`)}
     </Badge>
   );
 }
