@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useSearchParams } from 'react-router';
@@ -8,11 +8,12 @@ import {
   type CouponSearch,
 } from '../../admin-promotion/admin-promotion-api.ts';
 import { couponSearchParams, parseCouponSearch } from '../../admin-promotion/promotion-search.ts';
-import { describeDiscount, PROMOTION_STATUSES, type PromotionStatus } from '../../coupons/discount.ts';
+import { describeDiscount } from '../../coupons/discount.ts';
 import { formatCount, formatDate, formatWon } from '../../lib/format.ts';
 import { PromotionStatusBadge } from '../../ui/badges.tsx';
 import { PagedResults, ResultCount } from '../../ui/PagedResults.tsx';
 import { type ListLocationState, ListSearchBox } from './ListSearchBox.tsx';
+import { PromotionStatusFilter } from './PromotionStatusFilter.tsx';
 
 export function CouponsPage() {
   const { t } = useTranslation();
@@ -44,18 +45,7 @@ export function CouponsPage() {
           buttonLabel={t('adminPromotion.coupons.searchButton')}
           onSearch={(q) => changeSearch({ q })}
         />
-        <NativeSelect
-          label={t('adminPromotion.list.status')}
-          value={search.status}
-          onChange={(event) => changeSearch({ status: event.currentTarget.value as PromotionStatus | '' })}
-          data={[
-            { value: '', label: t('adminPromotion.list.allStatuses') },
-            ...PROMOTION_STATUSES.map((status) => ({
-              value: status,
-              label: t(`status.promotion.${status}`),
-            })),
-          ]}
-        />
+        <PromotionStatusFilter value={search.status} onChange={(status) => changeSearch({ status })} />
         <ResultCount
           page={result}
           words={(count, total) =>

@@ -10,12 +10,13 @@ import {
   type PolicyTarget,
 } from '../../admin-promotion/admin-promotion-api.ts';
 import { parsePolicySearch, policySearchParams } from '../../admin-promotion/promotion-search.ts';
-import { describeDiscount, PROMOTION_STATUSES, type PromotionStatus } from '../../coupons/discount.ts';
+import { describeDiscount } from '../../coupons/discount.ts';
 import { i18n } from '../../i18n/i18n.ts';
 import { formatDate, formatWon } from '../../lib/format.ts';
 import { PromotionStatusBadge } from '../../ui/badges.tsx';
 import { PagedResults, ResultCount } from '../../ui/PagedResults.tsx';
 import type { ListLocationState } from './ListSearchBox.tsx';
+import { PromotionStatusFilter } from './PromotionStatusFilter.tsx';
 
 export function PoliciesPage() {
   const { t } = useTranslation();
@@ -55,18 +56,7 @@ export function PoliciesPage() {
             })),
           ]}
         />
-        <NativeSelect
-          label={t('adminPromotion.list.status')}
-          value={search.status}
-          onChange={(event) => changeSearch({ status: event.currentTarget.value as PromotionStatus | '' })}
-          data={[
-            { value: '', label: t('adminPromotion.list.allStatuses') },
-            ...PROMOTION_STATUSES.map((status) => ({
-              value: status,
-              label: t(`status.promotion.${status}`),
-            })),
-          ]}
-        />
+        <PromotionStatusFilter value={search.status} onChange={(status) => changeSearch({ status })} />
         <ResultCount
           page={result}
           words={(count, total) =>
