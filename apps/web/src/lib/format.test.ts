@@ -49,6 +49,8 @@ describe('the shop clock', () => {
 
   it('round-trips a datetime-local value on Seoul time', () => {
     expect(toShopInput(new Date(lateEveningUtc))).toBe('2026-12-07T06:32');
+    // Midnight in Seoul is 00:00, the form a datetime-local input takes.
+    expect(toShopInput(new Date('2026-12-06T15:00:00Z'))).toBe('2026-12-07T00:00');
     expect(parseShopInput('2026-12-07T06:32')?.toISOString()).toBe('2026-12-06T21:32:00.000Z');
     expect(parseShopInput('2026-12-07T06:32:15')?.toISOString()).toBe('2026-12-06T21:32:15.000Z');
     expect(parseShopInput('')).toBeUndefined();
