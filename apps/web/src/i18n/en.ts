@@ -31,6 +31,7 @@ export const en: Translation = {
     continueShopping: 'Continue shopping',
     myOrders: 'My orders',
     keep: 'Keep it',
+    search: 'Search',
   },
   nav: {
     home: 'sagamart home',
@@ -653,7 +654,6 @@ export const en: Translation = {
     allStatuses: 'All',
     search: 'Search by order number',
     searchPlaceholder: 'ORD-20250101-…',
-    searchButton: 'Search',
     count: '{{count}}',
     none: 'No shipments match these filters.',
     select: 'Select',
@@ -875,7 +875,6 @@ export const en: Translation = {
     crashTitle: 'Something went wrong',
     crashText: 'An unexpected error occurred. Please reload.',
     reload: 'Reload the shop',
-    comingSoon: 'This part of sagamart is coming soon.',
   },
   addressBook: {
     title: 'Addresses',

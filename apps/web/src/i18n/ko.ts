@@ -30,6 +30,7 @@ export const ko = {
     myOrders: '주문 내역',
     /** Dismisses a confirmation without doing what it asks. */
     keep: '돌아가기',
+    search: '검색',
   },
   nav: {
     home: '박신사몰 홈',
@@ -650,7 +651,6 @@ export const ko = {
     allStatuses: '전체',
     search: '주문번호 검색',
     searchPlaceholder: 'ORD-20250101-…',
-    searchButton: '검색',
     count: '{{count}}건',
     none: '조건에 맞는 배송이 없습니다.',
     select: '선택',
@@ -871,7 +871,6 @@ export const ko = {
     crashTitle: '문제가 발생했습니다',
     crashText: '예상하지 못한 오류가 발생했습니다. 다시 불러와 주세요.',
     reload: '다시 불러오기',
-    comingSoon: '준비 중인 기능입니다.',
   },
   addressBook: {
     title: '배송지 관리',

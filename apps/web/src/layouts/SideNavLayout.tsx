@@ -1,4 +1,4 @@
-import { AppShell, Badge, Container, NavLink, Text } from '@mantine/core';
+import { AppShell, Container, NavLink, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useEffect } from 'react';
 import { Outlet, NavLink as RouterNavLink, useLocation } from 'react-router';
@@ -7,8 +7,6 @@ import { AppHeader } from './AppHeader.tsx';
 export interface SideNavItem {
   label: string;
   to: string;
-  /** Shown disabled with a "Soon" badge until the feature ships. */
-  soon?: boolean;
 }
 
 interface SideNavLayoutProps {
@@ -39,28 +37,15 @@ export function SideNavLayout({ title, items, admin = false }: SideNavLayoutProp
         <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pb="xs">
           {title}
         </Text>
-        {items.map((item) =>
-          item.soon ? (
-            <NavLink
-              key={item.to}
-              label={item.label}
-              disabled
-              rightSection={
-                <Badge size="xs" variant="light" color="gray">
-                  Soon
-                </Badge>
-              }
-            />
-          ) : (
-            <NavLink
-              key={item.to}
-              component={RouterNavLink}
-              to={item.to}
-              label={item.label}
-              active={pathname === item.to || pathname.startsWith(`${item.to}/`)}
-            />
-          ),
-        )}
+        {items.map((item) => (
+          <NavLink
+            key={item.to}
+            component={RouterNavLink}
+            to={item.to}
+            label={item.label}
+            active={pathname === item.to || pathname.startsWith(`${item.to}/`)}
+          />
+        ))}
       </AppShell.Navbar>
       <AppShell.Main>
         <Container size="lg" py="md" px={0}>

@@ -3,7 +3,6 @@ import type { Wording } from '../wording.ts';
 // The admin's words for the order and payment lists and an order's admin page: Korean first (the source of truth), English the same keys.
 export const adminOrdersKo = {
   /** ListSearchBox's words when a page passes none of its own. */
-  searchBox: { field: '검색', placeholder: '코드 또는 이름', button: '검색' },
   list: {
     title: '주문',
     searchOrders: '주문번호 검색',
@@ -134,7 +133,6 @@ export const adminOrdersKo = {
 } as const;
 
 export const adminOrdersEn: Wording<typeof adminOrdersKo> = {
-  searchBox: { field: 'Search', placeholder: 'Code or name', button: 'Search' },
   list: {
     title: 'Orders',
     searchOrders: 'Search orders',

@@ -27,9 +27,7 @@ export const adminUsersKo = {
     sort: '정렬',
     size: '페이지당 표시 수',
     region: '회원 검색',
-    search: '검색',
     searchPlaceholder: '이메일 또는 이름',
-    searchButton: '검색',
     sortBy: {
       newest: '최근 가입순',
       oldest: '오래된 가입순',
@@ -82,9 +80,7 @@ export const adminUsersEn: Wording<typeof adminUsersKo> = {
     sort: 'Sort',
     size: 'Rows per page',
     region: 'Search users',
-    search: 'Search',
     searchPlaceholder: 'Email or name',
-    searchButton: 'Search',
     sortBy: {
       newest: 'Newest first',
       oldest: 'Oldest first',

@@ -40,9 +40,7 @@ export function CouponsPage() {
           key={search.q}
           initial={search.q}
           label={t('adminPromotion.coupons.search')}
-          fieldLabel={t('adminPromotion.coupons.searchField')}
           placeholder={t('adminPromotion.coupons.searchPlaceholder')}
-          buttonLabel={t('adminPromotion.coupons.searchButton')}
           onSearch={(q) => changeSearch({ q })}
         />
         <PromotionStatusFilter value={search.status} onChange={(status) => changeSearch({ status })} />

@@ -36,15 +36,15 @@ export function ListSearchBox({
       <form onSubmit={submit}>
         <Group align="flex-end" gap="xs" wrap="nowrap">
           <TextInput
-            label={fieldLabel ?? t('adminOrders.searchBox.field')}
-            placeholder={placeholder ?? t('adminOrders.searchBox.placeholder')}
+            label={fieldLabel ?? t('common.search')}
+            placeholder={placeholder}
             type="search"
             value={text}
             onChange={(event) => setText(event.currentTarget.value)}
             w={240}
           />
           <Button type="submit" variant="light">
-            {buttonLabel ?? t('adminOrders.searchBox.button')}
+            {buttonLabel ?? t('common.search')}
           </Button>
         </Group>
       </form>

@@ -60,9 +60,7 @@ export function ProductsPage() {
           key={search.name}
           initial={search.name}
           label={t('adminCatalog.list.search')}
-          fieldLabel={t('adminCatalog.list.searchField')}
           placeholder={t('adminCatalog.list.searchPlaceholder')}
-          buttonLabel={t('adminCatalog.list.searchButton')}
           onSearch={(name) => changeSearch({ name })}
         />
         <NativeSelect

@@ -21,7 +21,6 @@ export function OrderNumberSearch({
       initial={initial}
       label={t('adminShipping.search')}
       fieldLabel={t('adminShipping.order')}
-      buttonLabel={t('adminShipping.searchButton')}
       placeholder={t('adminShipping.searchPlaceholder')}
       onSearch={onSearch}
     />

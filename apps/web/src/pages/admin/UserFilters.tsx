@@ -73,7 +73,7 @@ function SearchBox({ initial, onSearch }: { initial: string; onSearch: (text: st
       <form onSubmit={submit}>
         <Group align="flex-end" gap="xs" wrap="nowrap">
           <TextInput
-            label={t('adminUsers.filters.search')}
+            label={t('common.search')}
             placeholder={t('adminUsers.filters.searchPlaceholder')}
             type="search"
             value={text}
@@ -81,7 +81,7 @@ function SearchBox({ initial, onSearch }: { initial: string; onSearch: (text: st
             w={260}
           />
           <Button type="submit" variant="light">
-            {t('adminUsers.filters.searchButton')}
+            {t('common.search')}
           </Button>
         </Group>
       </form>
