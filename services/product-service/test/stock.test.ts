@@ -74,7 +74,12 @@ describe('product-service: stock ledger', () => {
       reason: '불량 2개 폐기',
       actor: ADMIN_ID,
     });
-    expect(history.body.content[1]).toMatchObject({ type: 'INITIAL', quantity: 10, stockAfter: 10 });
+    expect(history.body.content[1]).toMatchObject({
+      type: 'INITIAL',
+      quantity: 10,
+      stockAfter: 10,
+      reason: null,
+    });
     const initials = await call(base, 'GET', `/api/admin/products/${p.id}/stock-movements?type=INITIAL`);
     expect(initials.body.totalElements).toBe(4);
   });

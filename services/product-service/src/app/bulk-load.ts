@@ -107,7 +107,7 @@ export async function bulkLoadProducts(db: Kysely<ProductDb>, products: BulkProd
               stock_after: s.stock,
               reserved_after: 0,
               sold_after: 0,
-              reason: 'bulk load',
+              reason: null,
               order_id: null,
               actor: 'bulk-load',
             })),

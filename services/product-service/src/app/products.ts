@@ -534,7 +534,8 @@ export class Products {
           stock_after: levels.stock,
           reserved_after: levels.reserved,
           sold_after: levels.sold,
-          reason: 'SKU created',
+          // The type says what it is; a reason is what an admin writes.
+          reason: null,
           order_id: null,
           actor,
         })

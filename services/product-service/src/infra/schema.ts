@@ -265,4 +265,11 @@ export const migrations: Record<string, Migration> = {
       );
     },
   },
+  '0004_initial_movements_unworded': {
+    async up(db: Kysely<unknown>) {
+      // The history's reason is what an admin wrote; the service's own English ones read as data.
+      await sql`update stock_movements set reason = null
+                where type = 'INITIAL' and reason in ('SKU created', 'bulk load')`.execute(db);
+    },
+  },
 };
