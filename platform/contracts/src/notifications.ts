@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { OrderCancelReason } from './ordering.ts';
 
 // Notifications (notification-service): what a user is told about their orders, over REST and over
 // the WebSocket at /ws/notifications. See docs/events.md ("Notifications") for the socket protocol.
@@ -23,6 +24,27 @@ export const NOTIFICATION_KINDS = [
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
 export const NotificationKind = Type.Enum(NOTIFICATION_KINDS);
 
+/**
+ * What a notification's words are made of, so that a client can word it in its reader's language
+ * (the service writes `title` and `body` in Korean, the shop's first language). Null on a notification
+ * recorded before facts were kept: a client then shows `title` and `body`.
+ */
+export const NotificationFacts = Type.Object({
+  /** Won: to pay (ORDER_PLACED), paid (ORDER_PAID, ADMIN_ORDER_PAID), refunded (ORDER_CANCELLED, RETURN_COMPLETED). */
+  amount: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** Points given back (RETURN_COMPLETED). */
+  points: Type.Optional(Type.Integer({ minimum: 0 })),
+  /** Why an order was cancelled (ORDER_CANCELLED); absent for a refund without a cancel reason. */
+  cancelReason: Type.Optional(OrderCancelReason),
+  /** The admin's reason (RETURN_REJECTED, EXCHANGE_REJECTED): their words, shown as written. */
+  rejectReason: Type.Optional(Type.String()),
+  /** Which claim (ADMIN_CLAIM_REQUESTED). */
+  claim: Type.Optional(Type.Union([Type.Literal('RETURN'), Type.Literal('EXCHANGE')])),
+  /** The parcel is an exchange's new option (SHIPMENT_DISPATCHED). */
+  exchange: Type.Optional(Type.Boolean()),
+});
+export type NotificationFacts = Static<typeof NotificationFacts>;
+
 /** One notification as its owner sees it. `seq` grows by one with every notification of that user. */
 export const NotificationView = Type.Object({
   id: Type.String({ format: 'uuid' }),
@@ -34,6 +56,7 @@ export const NotificationView = Type.Object({
   link: Type.String(),
   orderId: Type.Optional(Type.String()),
   orderNumber: Type.Optional(Type.String()),
+  facts: Type.Union([NotificationFacts, Type.Null()]),
   read: Type.Boolean(),
   createdAt: Type.String({ format: 'date-time' }),
 });

@@ -1,4 +1,5 @@
 import {
+  type ColumnType,
   CompiledQuery,
   type Expression,
   type Generated,
@@ -19,6 +20,7 @@ import { preparingPool, sentWithNextStatement } from './prepared-statements.ts';
 import { recordQueryTime } from './tracing.ts';
 
 export {
+  type ColumnType,
   type Expression,
   type Generated,
   type Insertable,

@@ -14,6 +14,7 @@ export {
   platformPassword,
 } from './credentials.ts';
 export {
+  type ColumnType,
   databaseUrl,
   type Expression,
   ensureDatabase,

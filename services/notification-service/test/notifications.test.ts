@@ -63,10 +63,16 @@ describe('notification-service', () => {
         link: `/me/orders/${order.orderId}`,
         orderId: order.orderId,
         orderNumber: order.orderNumber,
+        facts: { amount: 30_000 },
         read: false,
       });
       expect(placed.body).toContain('30,000원');
-      expect(cancelled).toMatchObject({ seq: 2, kind: 'ORDER_CANCELLED', title: '주문이 취소되었습니다' });
+      expect(cancelled).toMatchObject({
+        seq: 2,
+        kind: 'ORDER_CANCELLED',
+        title: '주문이 취소되었습니다',
+        facts: { cancelReason: 'USER_CANCELLED', amount: 30_000 },
+      });
       expect(cancelled.body).toBe(
         `요청하신 대로 ${order.orderNumber} 주문이 취소되었습니다. 결제하신 30,000원은 환불됩니다.`,
       );

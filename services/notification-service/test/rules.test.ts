@@ -18,15 +18,38 @@ describe('notification rules', () => {
       audience: 'admins',
       kind: 'ADMIN_ORDER_PAID',
       link: '/admin/orders/o-1',
+      facts: { amount: 12_500 },
     });
+    expect(fromOrder!.facts).toEqual({ amount: 12_500 });
   });
 
   it('tells a payment failure and the cancel it causes as one PAYMENT_FAILED', () => {
     const [failed] = draftsFor('order.cancelled', { ...order, reason: 'PAYMENT_FAILED' });
     const [refunded] = draftsFor('payment.refunded', { ...order, amount: 1_000 });
-    expect(failed).toMatchObject({ kind: 'PAYMENT_FAILED', title: '결제에 실패했습니다' });
+    expect(failed).toMatchObject({
+      kind: 'PAYMENT_FAILED',
+      title: '결제에 실패했습니다',
+      facts: { cancelReason: 'PAYMENT_FAILED' },
+    });
     // A refund never makes a second notification for a closed order.
     expect(refunded!.dedupeKey).toBe(failed!.dedupeKey);
+  });
+
+  it('tells why an order was cancelled and what is refunded, in words and in facts', () => {
+    const [cancelled] = draftsFor('order.cancelled', {
+      ...order,
+      reason: 'OUT_OF_STOCK',
+      wasPaid: true,
+      payableAmount: 30_000,
+    });
+    expect(cancelled).toMatchObject({
+      kind: 'ORDER_CANCELLED',
+      body: '재고가 부족하여 ORD-20261204-AB12CD34 주문이 취소되었습니다. 결제하신 30,000원은 환불됩니다.',
+      facts: { cancelReason: 'OUT_OF_STOCK', amount: 30_000 },
+    });
+    // A refund whose event comes before the cancel's tells it with no reason (the same dedupe key).
+    const [refunded] = draftsFor('payment.refunded', { ...order, amount: 5_000 });
+    expect(refunded!.facts).toEqual({ amount: 5_000 });
   });
 
   it("tells a return's partial refund by return.completed, never as a cancelled order", () => {
@@ -47,6 +70,7 @@ describe('notification rules', () => {
       dedupeKey: 'SHIPMENT_DISPATCHED:s-1:o-1',
       title: '배송이 시작되었습니다',
       body: 'ORD-20261204-AB12CD34 주문의 상품이 출발했습니다.',
+      facts: {},
       link: '/me/orders/o-1',
       orderId: 'o-1',
       orderNumber: 'ORD-20261204-AB12CD34',
@@ -62,6 +86,7 @@ describe('notification rules', () => {
     const [second] = draftsFor('shipment.dispatched', exchange);
     expect(second!.dedupeKey).not.toBe(dispatched!.dedupeKey);
     expect(second!.body).toBe('ORD-20261204-AB12CD34 주문의 교환 상품이 출발했습니다.');
+    expect(second!.facts).toEqual({ exchange: true });
     expect(draftsFor('shipment.delivered', exchange)).toEqual([]);
     expect(draftsFor('shipment.in-transit', shipment)).toEqual([]);
   });
@@ -80,6 +105,7 @@ describe('notification rules', () => {
         kind: 'RETURN_REJECTED',
         title: '반품이 거절되었습니다',
         body: 'ORD-20261204-AB12CD34 주문의 반품이 거절되었습니다. 사유: 사용 흔적이 있습니다',
+        facts: { rejectReason: '사용 흔적이 있습니다' },
       },
     );
     const [completed] = draftsFor('return.completed', { ...claim, refundAmount: 12_000, pointsRefund: 0 });
@@ -95,6 +121,9 @@ describe('notification rules', () => {
     expect(withPoints!.body).toBe(
       'ORD-20261204-AB12CD34 주문의 반품이 완료되었습니다. 12,000원이 환불됩니다. 사용하신 포인트 1,500원도 돌려드립니다.',
     );
+    // The same facts for a client that words it in another language; a zero is no fact.
+    expect(withPoints!.facts).toEqual({ amount: 12_000, points: 1_500 });
+    expect(completed!.facts).toEqual({ amount: 12_000 });
     // A second return of the same order is a new claim: a new notification.
     expect(draftsFor('return.approved', { ...claim, claimId: 'c-2' })[0]!.dedupeKey).toBe(
       'RETURN_APPROVED:c-2:o-1',
@@ -130,9 +159,14 @@ describe('notification rules', () => {
       kind: 'ADMIN_CLAIM_REQUESTED',
       title: '반품 요청이 접수되었습니다',
       body: 'ORD-20261204-AB12CD34 주문에 반품 요청이 들어왔습니다. 확인해 주세요.',
+      facts: { claim: 'RETURN' },
       link: '/admin/orders/o-1',
     });
-    expect(exchanged).toMatchObject({ audience: 'admins', title: '교환 요청이 접수되었습니다' });
+    expect(exchanged).toMatchObject({
+      audience: 'admins',
+      title: '교환 요청이 접수되었습니다',
+      facts: { claim: 'EXCHANGE' },
+    });
     expect(exchanged!.dedupeKey).not.toBe(returned!.dedupeKey);
     expect(Object.keys(NOTIFICATION_RULES)).toContain('return.completed');
     expect(draftsFor('stock.changed', order)).toEqual([]);

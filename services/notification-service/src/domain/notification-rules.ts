@@ -1,4 +1,9 @@
-import type { NotificationKind, OrderCancelReason, ShipmentKind } from '@sagamart/contracts';
+import type {
+  NotificationFacts,
+  NotificationKind,
+  OrderCancelReason,
+  ShipmentKind,
+} from '@sagamart/contracts';
 
 /**
  * Which notification an event makes, keyed by event name. Several events may describe one change the
@@ -11,8 +16,10 @@ export interface NotificationDraft {
   kind: NotificationKind;
   /** One notification per recipient and key, whichever event brings it first. */
   dedupeKey: string;
+  /** Korean, the shop's first language; `facts` let a client word it in another. */
   title: string;
   body: string;
+  facts: NotificationFacts;
   link: string;
   orderId?: string;
   orderNumber?: string;
@@ -56,11 +63,17 @@ const orderRef = (e: OrderEventFacts) => ({
   ...(e.orderNumber ? { orderNumber: e.orderNumber } : {}),
 });
 
+/** Only the facts that are there: an absent one is left out, not sent as undefined. */
+function factsOf(facts: NotificationFacts): NotificationFacts {
+  return Object.fromEntries(Object.entries(facts).filter(([, value]) => value !== undefined && value !== ''));
+}
+
 function toOwner(
   kind: NotificationKind,
   key: string,
   title: string,
   body: (e: OrderEventFacts) => string,
+  facts: (e: OrderEventFacts) => NotificationFacts = () => ({}),
 ): Rule {
   return (e) => [
     {
@@ -69,6 +82,7 @@ function toOwner(
       dedupeKey: `${key}:${e.orderId}`,
       title,
       body: body(e),
+      facts: factsOf(facts(e)),
       link: orderLink(e),
       ...orderRef(e),
     },
@@ -85,13 +99,24 @@ const CANCEL_REASONS: Record<OrderCancelReason, string> = {
   ADMIN_CANCELLED: '판매자 사정으로',
 };
 
+const isCancelReason = (reason: string | undefined): reason is OrderCancelReason =>
+  reason !== undefined && Object.hasOwn(CANCEL_REASONS, reason);
+
 /** A payment failure ends the order: one notification for the failure and the cancel it causes. */
 const ORDER_CLOSED = 'ORDER_CLOSED';
 
-const paid: Rule = toOwner('ORDER_PAID', 'ORDER_PAID', '결제가 완료되었습니다', (e) => {
-  const amount = e.amount ?? e.payableAmount;
-  return `${orderLabel(e)}의 결제${amount ? `(${won(amount)})` : ''}가 완료되었습니다. 상품을 준비할게요.`;
-});
+const paidAmount = (e: OrderEventFacts) => e.amount ?? e.payableAmount;
+
+const paid: Rule = toOwner(
+  'ORDER_PAID',
+  'ORDER_PAID',
+  '결제가 완료되었습니다',
+  (e) => {
+    const amount = paidAmount(e);
+    return `${orderLabel(e)}의 결제${amount ? `(${won(amount)})` : ''}가 완료되었습니다. 상품을 준비할게요.`;
+  },
+  (e) => ({ amount: paidAmount(e) || undefined }),
+);
 
 const cancelled: Rule = (e) => {
   if (e.reason === 'PAYMENT_FAILED') {
@@ -100,15 +125,19 @@ const cancelled: Rule = (e) => {
       ORDER_CLOSED,
       '결제에 실패했습니다',
       (o) => `${orderLabel(o)}의 결제가 완료되지 않아 주문이 취소되었습니다.`,
+      () => ({ cancelReason: 'PAYMENT_FAILED' }),
     )(e);
   }
-  const why = CANCEL_REASONS[e.reason as OrderCancelReason] ?? '';
-  const refund = e.wasPaid && e.payableAmount ? ` 결제하신 ${won(e.payableAmount)}은 환불됩니다.` : '';
+  const cancelReason = isCancelReason(e.reason) ? e.reason : undefined;
+  const why = cancelReason ? CANCEL_REASONS[cancelReason] : '';
+  const refunded = e.wasPaid && e.payableAmount ? e.payableAmount : undefined;
+  const refund = refunded ? ` 결제하신 ${won(refunded)}은 환불됩니다.` : '';
   return toOwner(
     'ORDER_CANCELLED',
     ORDER_CLOSED,
     '주문이 취소되었습니다',
     (o) => `${why ? `${why} ` : ''}${orderLabel(o)}이 취소되었습니다.${refund}`,
+    () => ({ cancelReason, amount: refunded }),
   )(e);
 };
 
@@ -121,6 +150,7 @@ const claimRequested =
       dedupeKey: `ADMIN_CLAIM_REQUESTED:${claim}:${e.claimId ?? e.orderId}`,
       title: `${claim} 요청이 접수되었습니다`,
       body: `${orderLabel(e)}에 ${claim} 요청이 들어왔습니다. 확인해 주세요.`,
+      facts: { claim: claim === '반품' ? 'RETURN' : 'EXCHANGE' },
       link: adminOrderLink(e),
       ...orderRef(e),
     },
@@ -129,9 +159,14 @@ const claimRequested =
 /** An owner's rule keyed by one thing of the order (a claim, a shipment), not by the order alone. */
 const keyedBy =
   (thing: (e: OrderEventFacts) => string | number | null | undefined) =>
-  (kind: NotificationKind, title: string, body: (e: OrderEventFacts) => string): Rule =>
+  (
+    kind: NotificationKind,
+    title: string,
+    body: (e: OrderEventFacts) => string,
+    facts?: (e: OrderEventFacts) => NotificationFacts,
+  ): Rule =>
   (e) =>
-    toOwner(kind, `${kind}:${thing(e) ?? ''}`, title, body)(e);
+    toOwner(kind, `${kind}:${thing(e) ?? ''}`, title, body, facts)(e);
 
 const claimStep = keyedBy((e) => e.claimId);
 /** One notification per shipment (an exchange sends a second parcel of the same order). */
@@ -142,13 +177,18 @@ const claimRejected = (kind: NotificationKind, claim: '반품' | '교환'): Rule
     kind,
     `${claim}이 거절되었습니다`,
     (e) => `${orderLabel(e)}의 ${claim}이 거절되었습니다.${e.rejectReason ? ` 사유: ${e.rejectReason}` : ''}`,
+    (e) => ({ rejectReason: e.rejectReason }),
   );
 
 const shipmentDispatched: Rule = (e) =>
-  shipmentStep('SHIPMENT_DISPATCHED', '배송이 시작되었습니다', (o) =>
-    o.kind === 'EXCHANGE'
-      ? `${orderLabel(o)}의 교환 상품이 출발했습니다.`
-      : `${orderLabel(o)}의 상품이 출발했습니다.`,
+  shipmentStep(
+    'SHIPMENT_DISPATCHED',
+    '배송이 시작되었습니다',
+    (o) =>
+      o.kind === 'EXCHANGE'
+        ? `${orderLabel(o)}의 교환 상품이 출발했습니다.`
+        : `${orderLabel(o)}의 상품이 출발했습니다.`,
+    (o) => (o.kind === 'EXCHANGE' ? { exchange: true } : {}),
   )(e);
 
 /** " 12,000원이 환불됩니다.", and the points given back; nothing when neither was paid. */
@@ -175,6 +215,7 @@ export const NOTIFICATION_RULES: Readonly<Record<string, Rule>> = {
     '주문이 접수되었습니다',
     (e) =>
       `${orderLabel(e)}이 접수되었습니다.${e.payableAmount ? ` 결제하실 금액은 ${won(e.payableAmount)}입니다.` : ''}`,
+    (e) => ({ amount: e.payableAmount || undefined }),
   ),
   'order.paid': (e) => [
     ...paid(e),
@@ -184,6 +225,7 @@ export const NOTIFICATION_RULES: Readonly<Record<string, Rule>> = {
       dedupeKey: `ADMIN_ORDER_PAID:${e.orderId}`,
       title: '새 주문이 결제되었습니다',
       body: `${orderLabel(e)}이 결제되었습니다${e.payableAmount ? ` (${won(e.payableAmount)})` : ''}. 발송을 준비해 주세요.`,
+      facts: factsOf({ amount: e.payableAmount || undefined }),
       link: adminOrderLink(e),
       ...orderRef(e),
     },
@@ -219,6 +261,7 @@ export const NOTIFICATION_RULES: Readonly<Record<string, Rule>> = {
     'RETURN_COMPLETED',
     '반품이 완료되었습니다',
     (e) => `${orderLabel(e)}의 반품이 완료되었습니다.${refundText(e)}`,
+    (e) => ({ amount: e.refundAmount || undefined, points: e.pointsRefund || undefined }),
   ),
   'exchange.approved': claimStep(
     'EXCHANGE_APPROVED',

@@ -1,5 +1,5 @@
-import type { NotificationKind } from '@sagamart/contracts';
-import { type Generated, type Kysely, type Migration, sql } from '@sagamart/kit';
+import type { NotificationFacts, NotificationKind } from '@sagamart/contracts';
+import { type ColumnType, type Generated, type Kysely, type Migration, sql } from '@sagamart/kit';
 
 export interface NotificationDb {
   notifications: {
@@ -10,6 +10,8 @@ export interface NotificationDb {
     kind: NotificationKind;
     title: string;
     body: string;
+    /** jsonb, written as its JSON text; null on rows recorded before it was kept (migration 0004). */
+    facts: ColumnType<NotificationFacts | null, string | null, never>;
     link: string;
     order_id: string | null;
     order_number: string | null;
@@ -191,6 +193,12 @@ export const migrations: Record<string, Migration> = {
       await sql`create index dashboard_chats_open on dashboard_chats (status) where status <> 'RESOLVED'`.execute(
         db,
       );
+    },
+  },
+  '0004_notification_facts': {
+    async up(db: Kysely<unknown>) {
+      // What the words are made of, for a client in another language (contracts' NotificationFacts).
+      await sql`alter table notifications add column facts jsonb`.execute(db);
     },
   },
 };
