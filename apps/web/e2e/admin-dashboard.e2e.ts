@@ -40,7 +40,10 @@ describe('the admin journey', { timeout: 600_000 }, () => {
         // Staff land in their console: the admin on the dashboard.
         await page.waitForURL(/\/admin\/dashboard$/);
         await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
-        await page.getByRole('group', { name: "Today's sales" }).getByText(/원$/).waitFor();
+        await page
+          .getByRole('group', { name: "Today's sales" })
+          .getByText(/^₩[0-9,]+$/)
+          .waitFor();
         assert.match(await page.title(), /^Dashboard · Admin \| /);
         const pendingBefore = await statusCount(page, 'PAYMENT_PENDING');
         await saveScreenshot(page, `admin-dashboard-${size}`);
@@ -175,7 +178,10 @@ async function waitForFigure(
     if (between) {
       await between();
       await page.getByRole('heading', { name: 'Dashboard', level: 1 }).waitFor();
-      await page.getByRole('group', { name: "Today's sales" }).getByText(/원$/).waitFor();
+      await page
+        .getByRole('group', { name: "Today's sales" })
+        .getByText(/^₩[0-9,]+$/)
+        .waitFor();
     }
     seen = await read();
   }

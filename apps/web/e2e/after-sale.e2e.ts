@@ -159,17 +159,19 @@ describe('after-sale: tracking, a return and an exchange', { timeout: 900_000 },
 
       await reloadUntilVisible(
         shopper,
-        shopper.getByTestId('refunded-amount').filter({ hasText: won(done.refundAmount) }),
+        shopper.getByTestId('refunded-amount').filter({ hasText: won(done.refundAmount, 'ko') }),
       );
       await claim.filter({ hasText: '반품 완료' }).waitFor();
       await claim
         .getByTestId('claim-refund')
-        .filter({ hasText: `환불 금액 ${won(done.refundAmount)} (반품 배송비 ${won(done.feeAmount)} 차감)` })
+        .filter({
+          hasText: `환불 금액 ${won(done.refundAmount, 'ko')} (반품 배송비 ${won(done.feeAmount, 'ko')} 차감)`,
+        })
         .waitFor();
       // payment-service's view of the same payment: the refund through the PG.
       const refunds = shopper.getByRole('list', { name: '환불 내역' });
       await reloadUntilVisible(shopper, refunds.getByRole('listitem').filter({ hasText: '환불 완료' }));
-      await refunds.getByText(won(done.refundAmount)).waitFor();
+      await refunds.getByText(won(done.refundAmount, 'ko')).waitFor();
       // A partial return leaves the order delivered, with the rest kept.
       await shopper.getByTestId('order-status').filter({ hasText: '배송 완료' }).waitFor();
       assert.deepEqual(findInternalText(await visibleText(shopper)), []);
@@ -179,7 +181,7 @@ describe('after-sale: tracking, a return and an exchange', { timeout: 900_000 },
       await admin.goto(`/admin/payments?orderNumber=${placed.orderNumber}`);
       await admin
         .getByTestId('payment-refunded')
-        .filter({ hasText: `${won(done.refundAmount)} 환불` })
+        .filter({ hasText: `${won(done.refundAmount, 'ko')} 환불` })
         .waitFor({ timeout: SETTLE_MS });
     });
     assert.deepEqual(pageErrors, []);
@@ -339,7 +341,7 @@ async function logInAt(page: Page, path: string, email: string, password: string
 /** From the order page to the PG's checkout and back, until the order is paid. */
 async function payOrder(page: Page, env: E2eEnvironment, order: OrderDetail): Promise<void> {
   await page.getByRole('button', { name: '결제하기', exact: true }).click({ timeout: SETTLE_MS });
-  await payOnPg(page, env.pgUrl, won(order.payableAmount), 'approve');
+  await payOnPg(page, env.pgUrl, order.payableAmount, 'approve');
   await page.getByRole('heading', { name: '결제 완료', level: 1 }).waitFor({ timeout: SETTLE_MS });
   await page.goto(`/me/orders/${order.orderId}`);
   await page.getByTestId('order-status').filter({ hasText: '결제 완료' }).waitFor({ timeout: SETTLE_MS });

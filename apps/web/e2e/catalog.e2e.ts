@@ -5,6 +5,7 @@ import { crc32, deflateSync } from 'node:zlib';
 import type { Page } from 'playwright-core';
 import { collectPageErrors, newShopContext, screenshotOnFailure } from './support/browser.ts';
 import { logIn } from './support/pages.ts';
+import { won } from './support/shop.ts';
 import { useBrowserSuite } from './support/suite.ts';
 
 const PASSWORD = 'Saga!mart2024';
@@ -283,11 +284,6 @@ async function waitForSearchCount(gatewayUrl: string, q: string, expected: numbe
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
   assert.equal(found, expected, `products found for ${q}`);
-}
-
-/** `12,900원`, as the web app prints amounts. */
-function won(amount: number): string {
-  return `${amount.toLocaleString('ko-KR')}원`;
 }
 
 /** Random Hangul syllables: a word no seeded product contains. */

@@ -3,10 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { Locator, Page } from 'playwright-core';
-import { collectPageErrors, RESULTS_DIR, screenshotOnFailure } from './support/browser.ts';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+import { collectPageErrors, newShopContext, RESULTS_DIR, screenshotOnFailure } from './support/browser.ts';
+import { saveScreenshot, settle } from './support/page-scan.ts';
 import { logIn } from './support/pages.ts';
-import { PASSWORD } from './support/shop.ts';
+import { accessTokenByApi, PASSWORD, placeOrderByApi } from './support/shop.ts';
 import { useBrowserSuite } from './support/suite.ts';
 
 /** Assignment and delivery go through chat-service and the event transport: moments, not instants. */
@@ -14,15 +15,15 @@ const SETTLE_MS = 30_000;
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 800 };
 
-describe('live chat', { timeout: 300_000 }, () => {
+describe('live chat', { timeout: 600_000 }, () => {
   const suite = useBrowserSuite();
 
   it('a customer and an agent talk, with typing and read marks, until the agent resolves it', {
     timeout: 240_000,
   }, async () => {
     const { gatewayUrl, baseUrl, adminEmail, adminPassword } = suite.environment;
-    const customerEmail = await signUpAs(gatewayUrl, 'chat-customer', '김하늘');
-    const agentEmail = await signUpAs(gatewayUrl, 'chat-agent', '박상담');
+    const { email: customerEmail } = await signUpAs(gatewayUrl, 'chat-customer', '김하늘');
+    const { email: agentEmail } = await signUpAs(gatewayUrl, 'chat-agent', '박상담');
 
     const adminContext = await suite.browser.newContext({ baseURL: baseUrl, viewport: DESKTOP });
     const agentContext = await suite.browser.newContext({ baseURL: baseUrl, viewport: DESKTOP });
@@ -128,6 +129,10 @@ describe('live chat', { timeout: 300_000 }, () => {
         .getByTestId('chat-status')
         .filter({ hasText: '상담이 종료되었습니다' })
         .waitFor({ timeout: SETTLE_MS });
+      // The customer's orders are no longer the agent's to read: the card says so rather than fail.
+      const ordersCard = agent.getByRole('region', { name: '고객의 최근 주문' });
+      await ordersCard.getByText('주문 내역은 내가 맡은 상담이 진행 중일 때만 볼 수 있습니다.').waitFor();
+      assert.equal(await ordersCard.getByRole('alert').count(), 0, 'the orders card shows an error');
       await screenshots('chat', [['customer-resolved', customer]]);
     });
 
@@ -139,7 +144,7 @@ describe('live chat', { timeout: 300_000 }, () => {
     timeout: 120_000,
   }, async () => {
     const { gatewayUrl, baseUrl } = suite.environment;
-    const customerEmail = await signUpAs(gatewayUrl, 'chat-reload', '이서준');
+    const { email: customerEmail } = await signUpAs(gatewayUrl, 'chat-reload', '이서준');
     const context = await suite.browser.newContext({ baseURL: baseUrl, viewport: PHONE });
     const customer = await context.newPage();
     const pageErrors = collectPageErrors(customer);
@@ -181,13 +186,165 @@ describe('live chat', { timeout: 300_000 }, () => {
     assert.deepEqual(pageErrors, []);
     await context.close();
   });
+
+  it('reads in English when the shop is switched to English: the chat, the console and the canned answers', {
+    timeout: 240_000,
+  }, async () => {
+    const { gatewayUrl, baseUrl, adminEmail, adminPassword } = suite.environment;
+    // Korean names and messages: the data stays as written, only the chat's own words change.
+    const customerName = '최민지';
+    const agentName = '정상담';
+    const question = '이 주문의 배송지를 바꿀 수 있나요?';
+    const answer = '네, 바꿔 드리겠습니다.';
+    const followUp = '감사합니다!';
+    const shortCode = `greet-${randomUUID().slice(0, 6)}`;
+    const cannedText = '안녕하세요, 무엇을 도와드릴까요?';
+    const { email: customerEmail } = await signUpAs(gatewayUrl, 'chat-en-customer', customerName);
+    const { email: agentEmail, userId: agentId } = await signUpAs(gatewayUrl, 'chat-en-agent', agentName);
+
+    const agentContext = await newShopContext(suite.browser, baseUrl, 'en', DESKTOP);
+    const customerContext = await newShopContext(suite.browser, baseUrl, 'en', PHONE);
+    await grantAgentRole(agentContext, gatewayUrl, adminEmail, adminPassword, agentId);
+    const order = await placeOrderByApi(customerContext.request, gatewayUrl, customerEmail, PASSWORD);
+    const data = [customerName, agentName, question, answer, followUp, cannedText, order.orderName];
+    const agent = await agentContext.newPage();
+    const customer = await customerContext.newPage();
+    const pageErrors = [...collectPageErrors(agent), ...collectPageErrors(customer)];
+    const problems: string[] = [];
+    const check = async (where: string, scope: Locator, skip?: string) => {
+      for (const text of await koreanWording(scope, data, skip)) problems.push(`${where}: ${text}`);
+    };
+
+    await screenshotOnFailure('live-chat-english', [agent, customer], async () => {
+      // Signed out: the chat button, and the panel asking to log in.
+      await customer.goto('/');
+      const chatButton = customer.getByRole('button', { name: either('Chat with us', '상담 채팅') });
+      await check('chat button', chatButton);
+      await chatButton.click();
+      const panel = customer.getByRole('dialog');
+      await panel.getByRole('link').waitFor();
+      await check('chat, signed out', panel);
+      await panel.getByRole('button').click();
+
+      // The agent opens the console.
+      await agent.goto('/admin');
+      await logInPatiently(agent, agentEmail, agent.getByTestId('agent-presence'));
+      await agent
+        .getByTestId('agent-presence')
+        .filter({ hasText: either('Available', '상담 가능') })
+        .waitFor({ timeout: SETTLE_MS });
+
+      // The customer asks about an order from its page.
+      await customer.goto('/login');
+      await logInPatiently(customer, customerEmail, customer.getByRole('link', { name: 'My page' }));
+      await customer.goto(`/me/orders/${order.orderId}`);
+      await customer
+        .getByRole('button', { name: either('Ask about this order', '이 주문 문의하기') })
+        .click();
+      await panel.getByText(order.orderNumber).waitFor({ timeout: SETTLE_MS });
+      await panel.getByRole('textbox').fill(question);
+      await panel.getByRole('textbox').press('Enter');
+      await panel.getByTestId('chat-status').filter({ hasText: agentName }).waitFor({ timeout: SETTLE_MS });
+
+      // The agent answers; the customer sees them typing, and that the question was read.
+      await agent.getByRole('tab', { name: either('Open', '진행 중') }).click();
+      await agent.getByTestId('conversation-row').filter({ hasText: customerName }).click();
+      const agentLog = agent.getByTestId('chat-messages');
+      await agentLog.getByText(question).waitFor({ timeout: SETTLE_MS });
+      await agent.getByTestId('customer-orders').getByText(order.orderNumber).waitFor({ timeout: SETTLE_MS });
+      const agentMessage = agent.locator('main').getByRole('textbox');
+      await agentMessage.pressSequentially(answer, { delay: 30 });
+      await panel.getByTestId('chat-typing').waitFor({ timeout: SETTLE_MS });
+      await panel.getByTestId('chat-read').waitFor({ timeout: SETTLE_MS });
+      await check('chat, agent typing', panel);
+      await agentMessage.press('Enter');
+      await panel.getByText(answer).waitFor({ timeout: SETTLE_MS });
+      await agentLog.getByTestId('chat-read').waitFor({ timeout: SETTLE_MS });
+      await check('chat, answered', panel);
+
+      // The customer types: the agent's console, with its menus. Other conversations' rows are
+      // other tests' data; this one's row is the selected one.
+      await panel.getByRole('textbox').pressSequentially(followUp, { delay: 30 });
+      await agent.getByTestId('chat-typing').waitFor({ timeout: SETTLE_MS });
+      await check('console', agent.locator('main'), '[data-testid="conversation-row"]:not([aria-current])');
+      // The longer English words still leave the list's three tabs on one row.
+      const tabTops = await agent
+        .getByRole('tab')
+        .evaluateAll((tabs) => tabs.map((tab) => Math.round(tab.getBoundingClientRect().top)));
+      assert.equal(new Set(tabTops).size, 1, `the tabs sit on ${new Set(tabTops).size} rows`);
+      await agent.getByRole('button', { name: either('Transfer', '이관') }).click();
+      await check('console, transfer', agent.getByRole('menu'));
+      await agent.keyboard.press('Escape');
+      await agent.getByRole('menu').waitFor({ state: 'detached' });
+      await agent.getByRole('button', { name: either('Canned answers', '자주 쓰는 답변') }).click();
+      await check('console, canned answers', agent.getByRole('menu'));
+      await agent.keyboard.press('Escape');
+      await panel.getByRole('textbox').press('Enter');
+      await agentLog.getByText(followUp).waitFor({ timeout: SETTLE_MS });
+
+      await saveScreenshot(customer, 'chat-en-customer-390');
+      await saveScreenshot(agent, 'chat-en-agent-desktop');
+      await customer.setViewportSize(DESKTOP);
+      await agent.setViewportSize(PHONE);
+      await saveScreenshot(customer, 'chat-en-customer-desktop');
+      await saveScreenshot(agent, 'chat-en-agent-390');
+      await agent.setViewportSize(DESKTOP);
+
+      // The agent ends it: both sides say so.
+      await agent.getByRole('button', { name: either('End chat', '상담 종료') }).click();
+      await agent
+        .getByTestId('conversation-status')
+        .filter({ hasText: either('Closed', '종료') })
+        .waitFor({ timeout: SETTLE_MS });
+      await panel
+        .getByTestId('chat-status')
+        .filter({ hasNotText: agentName })
+        .filter({ hasText: /\S/ })
+        .waitFor({ timeout: SETTLE_MS });
+      await check('chat, ended', panel);
+      await check('console, ended', agent.locator('main'), '[data-testid="conversation-row"]');
+
+      // Canned answers: the list, the form and its rule, an answer added, edited and deleted.
+      await agent.goto('/admin/chat-answers');
+      await agent.locator('main h1').waitFor();
+      await settle(agent);
+      await check('canned answers', agent.locator('main'));
+      const code = agent.getByLabel(either('Shortcut', '단축어'));
+      await code.fill('no spaces');
+      await check('canned answers, invalid shortcut', agent.locator('main'));
+      await code.fill(shortCode);
+      await agent.getByLabel(either('Text', '내용')).fill(cannedText);
+      await agent.getByRole('button', { name: either('Add', '추가') }).click();
+      const added = agent.locator('.mantine-Notification-root');
+      await added.waitFor();
+      await check('canned answers, added', added);
+      await agent.getByRole('button', { name: either('Edit', '수정') }).click();
+      await check('canned answers, editing', agent.locator('main'));
+      await agent.getByRole('button', { name: either(`Delete /${shortCode}`, `/${shortCode} 삭제`) }).click();
+      const confirm = agent.getByRole('dialog');
+      await check('canned answers, delete', confirm);
+      await confirm.getByRole('button', { name: either('Delete', '삭제') }).click();
+      await agent.getByText(`/${shortCode}`, { exact: true }).waitFor({ state: 'detached' });
+
+      assert.equal(await customer.evaluate(() => document.documentElement.lang), 'en');
+      assert.equal(await agent.evaluate(() => document.documentElement.lang), 'en');
+      assert.deepEqual(problems, []);
+    });
+
+    assert.deepEqual(pageErrors, []);
+    await Promise.all([agentContext.close(), customerContext.close()]);
+  });
 });
 
 /**
- * Signs a new user up and answers their e-mail. On a loaded machine the gateway may give up (503)
+ * Signs a new user up and answers their e-mail and id. On a loaded machine the gateway may give up (503)
  * while the signup goes on; that address's fate is then unknown, so the next attempt uses a new one.
  */
-async function signUpAs(gatewayUrl: string, prefix: string, name: string): Promise<string> {
+async function signUpAs(
+  gatewayUrl: string,
+  prefix: string,
+  name: string,
+): Promise<{ email: string; userId: string }> {
   for (let attempt = 1; ; attempt++) {
     const email = `${prefix}-${randomUUID().slice(0, 8)}@example.com`;
     const response = await fetch(`${gatewayUrl}/api/users/signup`, {
@@ -202,8 +359,10 @@ async function signUpAs(gatewayUrl: string, prefix: string, name: string): Promi
       }),
     });
     if (response.status === 503 && attempt < 5) continue;
-    assert.equal(response.status, 201, await response.text());
-    return email;
+    const body = await response.text();
+    assert.equal(response.status, 201, body);
+    const { userId } = JSON.parse(body) as { userId: string };
+    return { email, userId };
   }
 }
 
@@ -229,4 +388,60 @@ async function screenshots(prefix: string, pages: Array<[string, Page]>): Promis
   for (const [name, page] of pages) {
     await page.screenshot({ path: join(RESULTS_DIR, `${prefix}-${name}.png`) });
   }
+}
+
+/** The user's role becomes AGENT (an admin's change, through the API: the Korean test does it on screen). */
+async function grantAgentRole(
+  context: BrowserContext,
+  gatewayUrl: string,
+  adminEmail: string,
+  adminPassword: string,
+  userId: string,
+): Promise<void> {
+  const token = await accessTokenByApi(context.request, gatewayUrl, adminEmail, adminPassword);
+  const changed = await context.request.patch(`${gatewayUrl}/api/admin/users/${userId}`, {
+    headers: { authorization: `Bearer ${token}` },
+    data: { role: 'AGENT' },
+  });
+  assert.equal(changed.status(), 200, await changed.text());
+}
+
+/**
+ * A control found by its English name or by its Korean one: a Korean word left in the English shop is
+ * then reported by the wording check, with all the others, rather than as a control that is missing.
+ */
+function either(english: string, korean: string): RegExp {
+  const literal = (text: string) => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+  return new RegExp(`^(${literal(english)}|${literal(korean)})`);
+}
+
+const HANGUL = /[\uac00-\ud7a3]/;
+/** Amounts read in won in either language (`money.won`): `12,900원`. */
+const WON = /\d[\d,]*원/g;
+
+/**
+ * The Korean words of a screen's chrome: every visible text and its placeholders, aria-labels and
+ * titles, less the data (names, messages, an order's name) and what `skip` selects.
+ */
+async function koreanWording(scope: Locator, data: readonly string[], skip?: string): Promise<string[]> {
+  // No named functions in here: tsx would wrap them in a helper the page does not have.
+  const texts = await scope.evaluate((root, skipped) => {
+    const found: string[] = [];
+    for (const element of [root, ...root.querySelectorAll('*')]) {
+      if (!element.checkVisibility({ visibilityProperty: true })) continue;
+      if (skipped && element.closest(skipped)) continue;
+      for (const child of element.childNodes) {
+        const text = child.nodeType === Node.TEXT_NODE ? child.nodeValue?.trim() : '';
+        if (text) found.push(text);
+      }
+      for (const attribute of ['placeholder', 'aria-label', 'title']) {
+        const value = element.getAttribute(attribute);
+        if (value) found.push(`${attribute}="${value}"`);
+      }
+    }
+    return found;
+  }, skip ?? null);
+  const withoutData = (text: string) =>
+    data.reduce((rest, value) => rest.replaceAll(value, ''), text).replace(WON, '');
+  return [...new Set(texts.filter((text) => HANGUL.test(withoutData(text))))];
 }

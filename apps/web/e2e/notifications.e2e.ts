@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import { collectPageErrors, newShopContext, screenshotOnFailure } from './support/browser.ts';
 import { logIn } from './support/pages.ts';
-import { placeOrderByApi } from './support/shop.ts';
+import { placeOrderByApi, won } from './support/shop.ts';
 import { useBrowserSuite } from './support/suite.ts';
 
 /** The saga, the PG and the notification all happen by events: moments, not instants. */
@@ -39,7 +39,7 @@ describe('live notifications', { timeout: 300_000 }, () => {
       await watching.getByRole('button', { name: 'Log out' }).waitFor();
       await watching.goto(`/me/orders/${order.orderId}`);
       await watching.getByTestId('order-status').filter({ hasText: 'Awaiting payment' }).waitFor();
-      // 주문이 접수되었습니다 is already there, unread.
+      // "Order received" is already there, unread.
       await watching
         .getByTestId('notification-count')
         .filter({ hasText: '1' })
@@ -74,7 +74,13 @@ describe('live notifications', { timeout: 300_000 }, () => {
 
       // The watched page moves by itself: the status, a toast, and the bell.
       await watching.getByTestId('order-status').filter({ hasText: 'PAID' }).waitFor({ timeout: SETTLE_MS });
-      await watching.getByText('결제가 완료되었습니다').first().waitFor();
+      // In the reader's language (notification-service writes Korean; the web words it from its facts).
+      await watching
+        .getByText(
+          `Order ${order.orderNumber} is paid (${won(order.payableAmount)}). We are getting it ready.`,
+        )
+        .first()
+        .waitFor();
       await watching.getByTestId('notification-count').filter({ hasText: '2' }).waitFor();
       assert.equal(
         await watching.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded),
@@ -85,8 +91,8 @@ describe('live notifications', { timeout: 300_000 }, () => {
       // The bell lists both; opening one marks it read.
       await watching.getByRole('button', { name: /^Notifications/ }).click();
       const list = watching.getByRole('list', { name: 'Notification list' });
-      await list.getByText('주문이 접수되었습니다', { exact: true }).waitFor();
-      await list.getByText('결제가 완료되었습니다', { exact: true }).click();
+      await list.getByText('Order received', { exact: true }).waitFor();
+      await list.getByText('Payment complete', { exact: true }).click();
       await watching.getByTestId('notification-count').filter({ hasText: '1' }).waitFor();
     });
 

@@ -106,7 +106,7 @@ describe('ordering', { timeout: 600_000 }, () => {
       await shopper.waitForURL((url) => url.origin === new URL(suite.environment.pgUrl).origin);
       await shopper.evaluate(() => document.fonts.ready);
       assert.deepEqual(await hangulOutsideBundledFont(shopper), []);
-      await payOnPg(shopper, suite.environment.pgUrl, payable, 'approve');
+      await payOnPg(shopper, suite.environment.pgUrl, sku.price - COUPON_DISCOUNT - POINTS, 'approve');
 
       await shopper
         .getByRole('heading', { name: 'Payment complete', level: 1 })
@@ -138,7 +138,7 @@ describe('ordering', { timeout: 600_000 }, () => {
       await shopper.waitForURL((url) => url.origin === new URL(suite.environment.pgUrl).origin);
       // Reserved while the shopper is at the PG...
       await waitForStock(suite.environment.gatewayUrl, product.id, sku.id, initialStock - 2);
-      await payOnPg(shopper, suite.environment.pgUrl, secondPayable, 'decline');
+      await payOnPg(shopper, suite.environment.pgUrl, sku.price, 'decline');
 
       await shopper
         .getByRole('heading', { name: 'Payment failed', level: 1 })

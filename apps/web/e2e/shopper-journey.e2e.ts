@@ -166,10 +166,11 @@ describe('the shopper journey, Korean first', { timeout: 900_000 }, () => {
         await payable.filter({ hasText: /원$/ }).waitFor();
         await look('checkout');
         const amount = ((await payable.textContent()) ?? '').trim();
+        const amountWon = Number(amount.replace(/[^0-9]/g, ''));
 
         // The card is declined...
         await page.getByRole('button', { name: '결제하기' }).click();
-        await payOnPg(page, suite.environment.pgUrl, amount, 'decline');
+        await payOnPg(page, suite.environment.pgUrl, amountWon, 'decline');
         await page.getByRole('heading', { name: '결제 실패', level: 1 }).waitFor({ timeout: SETTLE_MS });
         await look('declined');
 
@@ -189,7 +190,7 @@ describe('the shopper journey, Korean first', { timeout: 900_000 }, () => {
         await payable.filter({ hasText: amount }).waitFor();
         await look('checkout-retry');
         await page.getByRole('button', { name: '결제하기' }).click();
-        await payOnPg(page, suite.environment.pgUrl, amount, 'approve');
+        await payOnPg(page, suite.environment.pgUrl, amountWon, 'approve');
         await page.getByRole('heading', { name: '결제 완료', level: 1 }).waitFor({ timeout: SETTLE_MS });
         await look('paid');
 

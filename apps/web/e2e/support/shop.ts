@@ -1,13 +1,16 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { APIRequestContext, Page } from 'playwright-core';
+import type { ShopLanguage } from './browser.ts';
 
 /** Every shopper the browser tests sign up uses this password. */
 export const PASSWORD = 'Saga!mart2024';
 
-/** `12,900원`, as both the web app and the mock PG print amounts. */
-export function won(amount: number): string {
-  return `${amount.toLocaleString('ko-KR')}원`;
+/** An amount as the web app prints it: `₩12,900` in English (the tests' default), `12,900원` in Korean. */
+export function won(amount: number, language: ShopLanguage = 'en'): string {
+  const digits = amount.toLocaleString('en-US');
+  if (language === 'ko') return `${digits}원`;
+  return amount < 0 ? `-₩${digits.slice(1)}` : `₩${digits}`;
 }
 
 export async function signUp(gatewayUrl: string, email: string): Promise<void> {
@@ -27,10 +30,10 @@ export async function signUp(gatewayUrl: string, email: string): Promise<void> {
 
 export type TestCard = 'approve' | 'decline';
 
-/** On the mock PG's page: checks the amount, picks the test card and pays. */
-export async function payOnPg(page: Page, pgUrl: string, amount: string, card: TestCard): Promise<void> {
+/** On the mock PG's page (Korean, like a Korean PG's): checks the amount, picks the test card and pays. */
+export async function payOnPg(page: Page, pgUrl: string, amount: number, card: TestCard): Promise<void> {
   await page.waitForURL((url) => url.origin === new URL(pgUrl).origin && url.pathname === '/checkout');
-  assert.equal((await page.locator('[data-field="amount"]').textContent())?.trim(), amount);
+  assert.equal((await page.locator('[data-field="amount"]').textContent())?.trim(), won(amount, 'ko'));
   await page.getByRole('radio', { name: `(${card})` }).check();
   await page.getByRole('button', { name: '결제하기' }).click();
 }
@@ -44,7 +47,7 @@ export async function chargePoints(page: Page, pgUrl: string, amount: number, ca
   await page.getByRole('heading', { name: 'Points', level: 1 }).waitFor();
   await page.getByLabel('Amount', { exact: true }).fill(String(amount));
   await page.getByRole('button', { name: 'Pay and charge', exact: true }).click();
-  await payOnPg(page, pgUrl, won(amount), card);
+  await payOnPg(page, pgUrl, amount, card);
   await page.waitForURL(/\/me\/points\/charge\/success/);
   if (card === 'approve') {
     await page

@@ -8,6 +8,8 @@ import {
   useRef,
   useState,
 } from 'react';
+import { useTranslation } from 'react-i18next';
+import { currentLanguage, i18n } from '../i18n/i18n.ts';
 import { formatTimeOfDay } from '../lib/format.ts';
 import { ApiErrorAlert } from '../ui/ApiErrorAlert.tsx';
 import { useChat, useConversation } from './ChatCenter.tsx';
@@ -46,6 +48,7 @@ export function ChatThread({
   composerNotice,
   emptyText,
 }: ChatThreadProps) {
+  const { t } = useTranslation();
   const { me, stream, store, outgoing } = useChat();
   const { state, error, loadOlder, loadingOlder } = useConversation(conversationId);
   const messages = state?.messages ?? [];
@@ -90,7 +93,7 @@ export function ChatThread({
         py="xs"
         style={{ flex: 1, overflowY: 'auto', minHeight: 0 }}
         role="log"
-        aria-label="대화 내용"
+        aria-label={t('chat.thread.log')}
         aria-live="polite"
         data-testid="chat-messages"
       >
@@ -109,11 +112,11 @@ export function ChatThread({
                 void loadOlder();
               }}
             >
-              이전 대화 보기
+              {t('chat.thread.older')}
             </Anchor>
           </Group>
         )}
-        <ApiErrorAlert error={error} title="대화를 불러오지 못했습니다" />
+        <ApiErrorAlert error={error} title={t('chat.thread.loadFailed')} />
         {conversationId && !state?.loaded && !error && (
           <Group justify="center" py="md">
             <Loader size="sm" />
@@ -140,7 +143,7 @@ export function ChatThread({
         </Stack>
         {state?.otherTyping && (
           <Text size="xs" c="dimmed" mt={6} data-testid="chat-typing">
-            {otherName}님이 입력 중입니다…
+            {t('chat.thread.typing', { name: otherName })}
           </Text>
         )}
       </Box>
@@ -160,6 +163,7 @@ function MessageBubble({
   otherName: string;
   read: boolean;
 }) {
+  const { t } = useTranslation();
   return (
     <Stack gap={2} align={mine ? 'flex-end' : 'flex-start'} data-testid="chat-message" data-mine={mine}>
       {!mine && (
@@ -172,7 +176,7 @@ function MessageBubble({
         <Stack gap={0} align={mine ? 'flex-end' : 'flex-start'} style={{ flexShrink: 0 }}>
           {read && (
             <Text size="10px" c="teal.7" fw={600} data-testid="chat-read">
-              읽음
+              {t('chat.thread.read')}
             </Text>
           )}
           <Text size="10px" c="dimmed">
@@ -185,6 +189,7 @@ function MessageBubble({
 }
 
 function PendingBubble({ message }: { message: OutgoingMessage }) {
+  const { t } = useTranslation();
   const { stream } = useChat();
   return (
     <Stack gap={2} align="flex-end" data-testid="chat-pending">
@@ -197,7 +202,7 @@ function PendingBubble({ message }: { message: OutgoingMessage }) {
             {sendErrorText(message.error.code)}
           </Text>
           <Anchor component="button" size="xs" onClick={() => stream?.retry(message.clientMessageId)}>
-            다시 보내기
+            {t('chat.thread.retry')}
           </Anchor>
           <Anchor
             component="button"
@@ -205,31 +210,32 @@ function PendingBubble({ message }: { message: OutgoingMessage }) {
             c="dimmed"
             onClick={() => stream?.discard(message.clientMessageId)}
           >
-            삭제
+            {t('chat.thread.discard')}
           </Anchor>
         </Group>
       ) : (
         <Text size="10px" c="dimmed">
-          전송 중…
+          {t('chat.thread.sending')}
         </Text>
       )}
     </Stack>
   );
 }
 
+/** Why chat-service refused a message, in the reader's language (the bubble re-renders when it changes). */
 function sendErrorText(code: string): string {
   switch (code) {
     case 'rate-limited':
-      return '메시지를 너무 빨리 보내고 있습니다. 잠시 후 다시 보내 주세요.';
+      return i18n.t('chat.thread.refused.rateLimited');
     case 'text-too-long':
-      return `메시지는 ${CHAT_TEXT_MAX.toLocaleString('ko-KR')}자까지 보낼 수 있습니다.`;
+      return i18n.t('chat.thread.refused.tooLong', { max: CHAT_TEXT_MAX.toLocaleString(currentLanguage()) });
     case 'text-empty':
-      return '빈 메시지는 보낼 수 없습니다.';
+      return i18n.t('chat.thread.refused.empty');
     case 'not-found':
     case 'conflict':
-      return '이 상담에는 더 이상 메시지를 보낼 수 없습니다.';
+      return i18n.t('chat.thread.refused.closed');
     default:
-      return '보내지 못했습니다.';
+      return i18n.t('chat.thread.refused.other');
   }
 }
 
@@ -264,6 +270,7 @@ function Composer({
   onSend: ((text: string) => Promise<void> | void) | undefined;
   tools: ((insert: (text: string) => void) => ReactNode) | undefined;
 }) {
+  const { t } = useTranslation();
   const { stream } = useChat();
   const [text, setText] = useState('');
   const [sending, setSending] = useState(false);
@@ -305,11 +312,11 @@ function Composer({
 
   return (
     <Box p="xs" style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }}>
-      <ApiErrorAlert error={sendError} title="보내지 못했습니다" />
+      <ApiErrorAlert error={sendError} title={t('chat.thread.sendFailed')} />
       <Group gap="xs" align="flex-end" wrap="nowrap">
         <Textarea
-          aria-label="메시지"
-          placeholder="메시지를 입력하세요"
+          aria-label={t('chat.thread.message')}
+          placeholder={t('chat.thread.placeholder')}
           autosize
           minRows={1}
           maxRows={5}
@@ -322,14 +329,17 @@ function Composer({
           onBlur={typing.stop}
           error={
             tooLong
-              ? `${CHAT_TEXT_MAX.toLocaleString('ko-KR')}자까지 보낼 수 있습니다 (${length.toLocaleString('ko-KR')}자)`
+              ? t('chat.thread.tooLong', {
+                  max: CHAT_TEXT_MAX.toLocaleString(currentLanguage()),
+                  length: length.toLocaleString(currentLanguage()),
+                })
               : undefined
           }
           style={{ flex: 1 }}
         />
         {tools?.((inserted) => setText((current) => (current ? `${current}\n${inserted}` : inserted)))}
         <Button onClick={() => void submit()} disabled={blank || tooLong} loading={sending}>
-          보내기
+          {t('chat.thread.send')}
         </Button>
       </Group>
     </Box>

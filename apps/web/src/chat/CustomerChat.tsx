@@ -14,10 +14,12 @@ import {
 import { useMediaQuery } from '@mantine/hooks';
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
 import { refetchAfterPush } from '../app/query-client.ts';
 import { loginPath } from '../auth/return-to.ts';
 import { useSession } from '../auth/use-session.ts';
+import { i18n } from '../i18n/i18n.ts';
 import { ApiErrorAlert } from '../ui/ApiErrorAlert.tsx';
 import { useChat, useChatConnection, useConversationState } from './ChatCenter.tsx';
 import { ChatThread } from './ChatThread.tsx';
@@ -56,6 +58,7 @@ export function CustomerChat() {
 }
 
 function ChatButton({ signedIn }: { signedIn: boolean }) {
+  const { t } = useTranslation();
   const mine = useQuery({ ...myConversationsQuery, enabled: signedIn });
   const unread = mine.data?.content.reduce((sum, c) => sum + c.unreadCount, 0) ?? 0;
   return (
@@ -72,7 +75,11 @@ function ChatButton({ signedIn }: { signedIn: boolean }) {
           radius="xl"
           variant="filled"
           color="teal"
-          aria-label={unread > 0 ? `상담 채팅, 새 메시지 ${unread}개` : '상담 채팅'}
+          aria-label={
+            unread === 0
+              ? t('chat.widget.open')
+              : t(unread === 1 ? 'chat.widget.openUnreadOne' : 'chat.widget.openUnread', { count: unread })
+          }
           onClick={() => chatPanel.open()}
           style={{ boxShadow: 'var(--mantine-shadow-md)' }}
         >
@@ -92,11 +99,12 @@ function ActiveConversationWatcher() {
 
 /** Full screen on a phone, a floating card on wider screens. */
 function ChatPanelFrame({ children }: { children: React.ReactNode }) {
+  const { t } = useTranslation();
   const phone = useMediaQuery('(max-width: 36em)', true);
   return (
     <Paper
       role="dialog"
-      aria-label="상담 채팅"
+      aria-label={t('chat.widget.open')}
       shadow="xl"
       withBorder={!phone}
       radius={phone ? 0 : 'md'}
@@ -121,8 +129,8 @@ function ChatPanelFrame({ children }: { children: React.ReactNode }) {
           background: 'var(--mantine-color-teal-0)',
         }}
       >
-        <Text fw={700}>고객센터 상담</Text>
-        <CloseButton aria-label="상담 창 닫기" onClick={() => chatPanel.close()} />
+        <Text fw={700}>{t('chat.widget.title')}</Text>
+        <CloseButton aria-label={t('chat.widget.close')} onClick={() => chatPanel.close()} />
       </Group>
       <Box style={{ flex: 1, minHeight: 0 }}>{children}</Box>
     </Paper>
@@ -130,16 +138,17 @@ function ChatPanelFrame({ children }: { children: React.ReactNode }) {
 }
 
 function SignInPrompt() {
+  const { t } = useTranslation();
   const location = useLocation();
   return (
     <Stack p="md" gap="sm">
-      <Text size="sm">로그인하면 상담원과 실시간으로 채팅할 수 있습니다.</Text>
+      <Text size="sm">{t('chat.widget.signIn')}</Text>
       <Button
         component={Link}
         to={loginPath(`${location.pathname}${location.search}`)}
         onClick={() => chatPanel.close()}
       >
-        로그인
+        {t('nav.login')}
       </Button>
     </Stack>
   );
@@ -148,6 +157,7 @@ function SignInPrompt() {
 /** Picks what to show: the active conversation, or the newest one, or (on the first message) a new one. */
 function CustomerConversation({ orderId }: { orderId: string | null }) {
   useChatConnection(true);
+  const { t } = useTranslation();
   const { stream, store, status } = useChat();
   const queryClient = useQueryClient();
   const mine = useQuery(myConversationsQuery);
@@ -179,7 +189,7 @@ function CustomerConversation({ orderId }: { orderId: string | null }) {
   }, [view, store]);
 
   const send = async (text: string) => {
-    if (!stream) throw new Error('연결하는 중입니다. 잠시 후 다시 보내 주세요.');
+    if (!stream) throw new Error(t('chat.widget.connecting'));
     let conversationId = view?.id;
     if (!conversationId) {
       const created = await openConversation();
@@ -194,17 +204,17 @@ function CustomerConversation({ orderId }: { orderId: string | null }) {
   return (
     <ChatThread
       conversationId={view?.id ?? null}
-      otherName="상담원"
-      emptyText="궁금한 점을 남겨 주세요. 상담원이 답변드립니다."
+      otherName={t('chat.widget.agent')}
+      emptyText={t('chat.widget.empty')}
       onSend={send}
       banner={
         <Stack gap={0}>
           {status === 'offline' && (
             <Alert color="red" variant="light" radius={0} py={6} data-testid="chat-offline">
-              연결이 끊겼습니다. 다시 연결하는 중입니다…
+              {t('chat.widget.offline')}
             </Alert>
           )}
-          <ApiErrorAlert error={openError} title="상담을 시작하지 못했습니다" />
+          <ApiErrorAlert error={openError} title={t('chat.widget.openFailed')} />
           {view && <ConversationBanner view={view} />}
         </Stack>
       }
@@ -213,16 +223,17 @@ function CustomerConversation({ orderId }: { orderId: string | null }) {
 }
 
 function ConversationBanner({ view }: { view: ConversationView }) {
+  const { t } = useTranslation();
   const state = useConversationState(view.id);
   return (
     <Stack gap={2} px="sm" py={6} style={{ borderBottom: '1px solid var(--mantine-color-gray-2)' }}>
       {view.orderNumber && (
         <Text size="xs" c="dimmed">
-          주문{' '}
+          {t('chat.widget.aboutOrderBefore')}{' '}
           <Anchor component={Link} to={`/me/orders/${view.orderId}`} size="xs">
             {view.orderNumber}
           </Anchor>{' '}
-          관련 문의
+          {t('chat.widget.aboutOrderAfter')}
         </Text>
       )}
       <Text size="sm" data-testid="chat-status" role="status">
@@ -232,29 +243,33 @@ function ConversationBanner({ view }: { view: ConversationView }) {
   );
 }
 
+/** In the reader's language: the banner re-renders when it changes (useTranslation). */
 function statusLine(state: ConversationState | null): string {
   switch (state?.status) {
     case 'WAITING': {
       const queue = state.queue;
-      if (queue && !queue.agentsOnline) {
-        return '지금은 상담 가능한 상담원이 없습니다. 남겨 주신 메시지는 상담원이 연결되는 대로 답변드립니다.';
-      }
-      if (!queue) return '상담원 연결을 기다리고 있습니다.';
-      return `대기 순서 ${queue.position}번째 · ${waitText(queue.estimatedWaitSeconds)}`;
+      if (queue && !queue.agentsOnline) return i18n.t('chat.status.noAgents');
+      if (!queue) return i18n.t('chat.status.waiting');
+      return i18n.t('chat.status.queue', {
+        position: queue.position,
+        wait: waitText(queue.estimatedWaitSeconds),
+      });
     }
     case 'OPEN':
-      return state.agentName ? `${state.agentName} 상담원과 연결되었습니다.` : '상담원과 연결되었습니다.';
+      return state.agentName
+        ? i18n.t('chat.status.connectedTo', { name: state.agentName })
+        : i18n.t('chat.status.connected');
     case 'RESOLVED':
-      return '상담이 종료되었습니다. 메시지를 보내면 상담이 다시 시작됩니다.';
+      return i18n.t('chat.status.resolved');
     default:
       return '';
   }
 }
 
 export function waitText(seconds: number | null): string {
-  if (seconds === null) return '예상 대기 시간을 알 수 없습니다';
-  if (seconds < 60) return '곧 연결됩니다';
-  return `예상 대기 약 ${Math.round(seconds / 60)}분`;
+  if (seconds === null) return i18n.t('chat.status.waitUnknown');
+  if (seconds < 60) return i18n.t('chat.status.waitSoon');
+  return i18n.t('chat.status.waitMinutes', { count: Math.round(seconds / 60) });
 }
 
 function ChatIcon() {

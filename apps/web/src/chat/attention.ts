@@ -1,6 +1,8 @@
 // Draws an agent's attention to a new customer message while they look elsewhere: the tab's title
 // flashes until the tab is looked at again, and (if they turned it on) a short tone plays.
 
+import { i18n } from '../i18n/i18n.ts';
+
 const FLASH_EVERY_MS = 1_000;
 const SOUND_KEY = 'sagamart.chat.sound';
 
@@ -11,7 +13,7 @@ export class TitleFlasher {
 
   constructor(private readonly doc: Document = document) {}
 
-  /** One more new message: flashes `(n) 새 메시지` until the page is visible and focused. */
+  /** One more new message: flashes `(n) 새 메시지` (`(n) New messages`) until the page is visible and focused. */
   notify(): void {
     this.count += 1;
     if (this.timer) return;
@@ -19,7 +21,7 @@ export class TitleFlasher {
     let on = false;
     this.timer = setInterval(() => {
       on = !on;
-      this.doc.title = on ? `(${this.count}) 새 메시지` : this.original;
+      this.doc.title = on ? newMessagesTitle(this.count) : this.original;
     }, FLASH_EVERY_MS);
     this.doc.addEventListener('visibilitychange', this.stopWhenSeen);
     this.doc.defaultView?.addEventListener('focus', this.stopWhenSeen);
@@ -38,6 +40,11 @@ export class TitleFlasher {
   private readonly stopWhenSeen = () => {
     if (this.doc.visibilityState === 'visible' && this.doc.hasFocus()) this.stop();
   };
+}
+
+/** In the language of the moment: the flashing goes on across a language switch. */
+function newMessagesTitle(count: number): string {
+  return i18n.t(count === 1 ? 'chat.console.newMessagesOne' : 'chat.console.newMessages', { count });
 }
 
 export function soundEnabled(): boolean {

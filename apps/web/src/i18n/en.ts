@@ -3,7 +3,9 @@ import { adminOrdersEn } from './admin/orders.ts';
 import { adminPromotionEn } from './admin/promotion.ts';
 import { adminTraceEn } from './admin/trace.ts';
 import { adminUsersEn } from './admin/users.ts';
+import { chatEn } from './chat.ts';
 import type { ko } from './ko.ts';
+import { notificationWordsEn } from './notification-words.ts';
 import type { Wording } from './wording.ts';
 
 /** The same keys as Korean, any wording: a missing or extra key is a type error. */
@@ -15,6 +17,8 @@ export const en: Translation = {
   adminCatalog: adminCatalogEn,
   adminPromotion: adminPromotionEn,
   adminTrace: adminTraceEn,
+  chat: chatEn,
+  notificationWords: notificationWordsEn,
   brand: { name: 'Parkshinsa Mall', tagline: 'Clothes for today, delivered tomorrow' },
   language: { label: 'Language', ko: '한국어', en: 'English' },
   common: {
@@ -78,7 +82,6 @@ export const en: Translation = {
     adminReturns: 'Returns',
     adminExchanges: 'Exchanges',
   },
-  money: { won: '{{amount}}원' },
   status: {
     order: {
       PENDING: 'Reserving',
@@ -505,6 +508,7 @@ export const en: Translation = {
     zipcode: 'Zip code',
     address: 'Address',
     addressDetail: 'Address detail',
+    addressDetailExample: 'Bldg 101, Apt 1001',
     memo: 'Delivery memo',
     memoPlaceholder: 'Leave it at the door',
     nameRequired: "Enter the receiver's name.",
@@ -796,7 +800,7 @@ export const en: Translation = {
   pointsPage: {
     title: 'Points',
     balance: 'Point balance',
-    rate: '1 point = 1원 at checkout.',
+    rate: '1 point = ₩1 at checkout.',
     earnRate: 'A confirmed purchase earns 1% of the amount paid.',
     charges: 'Charges',
     history: 'History',
@@ -915,6 +919,6 @@ export const en: Translation = {
     loadingBalance: 'Loading your balance…',
     balance: 'Balance {{balance}} · up to {{max}} on this order',
     useAll: 'Use all',
-    rule: '1 point = 1원.',
+    rule: '1 point = ₩1.',
   },
 };

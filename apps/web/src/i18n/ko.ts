@@ -3,6 +3,8 @@ import { adminOrdersKo } from './admin/orders.ts';
 import { adminPromotionKo } from './admin/promotion.ts';
 import { adminTraceKo } from './admin/trace.ts';
 import { adminUsersKo } from './admin/users.ts';
+import { chatKo } from './chat.ts';
+import { notificationWordsKo } from './notification-words.ts';
 
 // The shop's words in Korean: the source of truth for every key (en.ts must have the same shape).
 // Group by screen or concept; server enums live under `status.*`, keyed by the member itself, so a
@@ -13,6 +15,8 @@ export const ko = {
   adminCatalog: adminCatalogKo,
   adminPromotion: adminPromotionKo,
   adminTrace: adminTraceKo,
+  chat: chatKo,
+  notificationWords: notificationWordsKo,
   brand: { name: '박신사몰', tagline: '오늘 입을 옷, 내일 도착' },
   language: { label: '언어', ko: '한국어', en: 'English' },
   common: {
@@ -77,7 +81,6 @@ export const ko = {
     adminReturns: '반품 관리',
     adminExchanges: '교환 관리',
   },
-  money: { won: '{{amount}}원' },
   status: {
     order: {
       PENDING: '주문 접수 중',
@@ -503,6 +506,7 @@ export const ko = {
     zipcode: '우편번호',
     address: '주소',
     addressDetail: '상세 주소',
+    addressDetailExample: '101동 1001호',
     memo: '배송 메모',
     memoPlaceholder: '문 앞에 놓아 주세요',
     nameRequired: '받는 분 이름을 입력해 주세요.',

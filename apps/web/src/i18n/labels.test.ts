@@ -97,10 +97,10 @@ describe('labels', () => {
     expect(errorTitle(claimOpen)).toBe(ko.error.code['claim-in-progress']);
   });
 
-  it('switches to English and formats money one way in both', async () => {
+  it('switches to English, and money with it', async () => {
     await setLanguage('en');
     expect(i18n.t('status.order.PAYMENT_PENDING')).toBe('Awaiting payment');
-    expect(i18n.t('cart.nowPrice', { price: formatWon(78000) })).toBe('Now 78,000원');
+    expect(i18n.t('cart.nowPrice', { price: formatWon(78000) })).toBe('Now ₩78,000');
     await setLanguage('ko');
     expect(i18n.t('cart.nowPrice', { price: formatWon(78000) })).toBe('현재 78,000원');
   });

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setLanguage } from '../i18n/i18n.ts';
 import {
   elapsedSince,
   formatCount,
@@ -6,9 +7,50 @@ import {
   formatDateTime,
   formatDecimal,
   formatPercent,
+  formatSignedWon,
+  formatWon,
+  formatWonTick,
   parseShopInput,
   toShopInput,
 } from './format.ts';
+
+describe('money', () => {
+  afterEach(() => setLanguage('ko'));
+
+  it('prints won as Korean shops do, and with the won sign in English', async () => {
+    await setLanguage('ko');
+    expect([formatWon(12_900), formatSignedWon(5_000), formatSignedWon(-1_200), formatWon(0)]).toEqual([
+      '12,900원',
+      '+5,000원',
+      '-1,200원',
+      '0원',
+    ]);
+    await setLanguage('en');
+    expect([formatWon(12_900), formatSignedWon(5_000), formatSignedWon(-1_200), formatWon(0)]).toEqual([
+      '₩12,900',
+      '+₩5,000',
+      '-₩1,200',
+      '₩0',
+    ]);
+  });
+
+  it("shortens a chart's ticks in the reader's units, whole below 10,000", async () => {
+    await setLanguage('ko');
+    expect([9_500, 65_000, 1_250_000, 120_000_000].map(formatWonTick)).toEqual([
+      '9,500',
+      '6.5만',
+      '125만',
+      '1.2억',
+    ]);
+    await setLanguage('en');
+    expect([9_500, 65_000, 1_250_000, 120_000_000].map(formatWonTick)).toEqual([
+      '9,500',
+      '65K',
+      '1.3M',
+      '120M',
+    ]);
+  });
+});
 
 describe('admin figures', () => {
   it('groups thousands and keeps the decimals asked for', () => {

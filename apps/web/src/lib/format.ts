@@ -1,11 +1,32 @@
-const wonNumber = new Intl.NumberFormat('ko-KR', { maximumFractionDigits: 0 });
+import { currentLanguage, type Language } from '../i18n/i18n.ts';
 
-/** Integer won the way Korean shops print it: `12,900원`. */
+const wonNumber = new Intl.NumberFormat('ko-KR', { maximumFractionDigits: 0 });
+const wonCurrency = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'KRW' });
+
+/**
+ * Integer won the way the reader's language prints it: `12,900원` as Korean shops do, `₩12,900` in
+ * English (원 is a word an English reader may not know; the labels say "won").
+ */
 export function formatWon(amount: number): string {
-  return `${wonNumber.format(amount)}원`;
+  return currentLanguage() === 'ko' ? `${wonNumber.format(amount)}원` : wonCurrency.format(amount);
 }
 
-/** `+5,000원` / `-1,200원` for ledger movements. */
+/**
+ * A chart axis's tick, short: 1,250,000 → 125만 (1.3M in English), 65,000 → 6.5만 (65K); below 만 the
+ * number stays whole. Every amount a person reads is formatWon.
+ */
+export function formatWonTick(won: number): string {
+  const locale = currentLanguage() === 'ko' ? 'ko-KR' : 'en-US';
+  if (won < 10_000) return won.toLocaleString(locale);
+  return new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }).format(won);
+}
+
+/** A won amount field's unit, where the language puts it: `10,000 원` after, `₩ 10,000` before. */
+export function wonAffix(): { prefix: string } | { suffix: string } {
+  return currentLanguage() === 'ko' ? { suffix: '원' } : { prefix: '₩' };
+}
+
+/** `+5,000원` / `-1,200원` (`+₩5,000` / `-₩1,200`) for ledger movements. */
 export function formatSignedWon(amount: number): string {
   return amount > 0 ? `+${formatWon(amount)}` : formatWon(amount);
 }
@@ -25,11 +46,12 @@ const dateTime = new Intl.DateTimeFormat('sv-SE', {
   timeZone: SHOP_TIME_ZONE,
 });
 const date = new Intl.DateTimeFormat('sv-SE', { dateStyle: 'short', timeZone: SHOP_TIME_ZONE });
-const hourMinute = new Intl.DateTimeFormat('ko-KR', {
-  hour: '2-digit',
-  minute: '2-digit',
-  timeZone: SHOP_TIME_ZONE,
-});
+const hourMinute = (locale: string) =>
+  new Intl.DateTimeFormat(locale, { hour: '2-digit', minute: '2-digit', timeZone: SHOP_TIME_ZONE });
+const hourMinuteIn: Record<Language, Intl.DateTimeFormat> = {
+  ko: hourMinute('ko-KR'),
+  en: hourMinute('en-US'),
+};
 
 export function formatDateTime(iso: string | null | undefined): string {
   const value = parseDate(iso);
@@ -41,9 +63,9 @@ export function formatDate(iso: string | null | undefined): string {
   return value ? date.format(value) : '—';
 }
 
-/** The time of day in the shop's clock (`오후 02:05`), for a chat message. */
+/** The time of day in the shop's clock, for a chat message: `오후 02:05` in Korean, `02:05 PM` in English. */
 export function formatTimeOfDay(at: Date): string {
-  return hourMinute.format(at);
+  return hourMinuteIn[currentLanguage()].format(at);
 }
 
 /** `YYYY-MM-DDTHH:mm` on the shop's clock, as `<input type="datetime-local">` wants it; '' if invalid. */

@@ -15,6 +15,7 @@ import { useTranslation } from 'react-i18next';
 import { useNavigate } from 'react-router';
 import { formatDateTime } from '../lib/format.ts';
 import { useNotificationStatus } from './NotificationCenter.tsx';
+import { notificationText } from './notification-text.ts';
 import {
   markAllNotificationsRead,
   markNotificationRead,
@@ -100,25 +101,31 @@ export function NotificationBell() {
                   {t('notifications.empty')}
                 </Text>
               )}
-              {list.data?.content.map((n) => (
-                <UnstyledButton
-                  key={n.id}
-                  role="listitem"
-                  onClick={() => open(n)}
-                  p="xs"
-                  style={{ borderRadius: 6, background: n.read ? undefined : 'var(--mantine-color-teal-0)' }}
-                >
-                  <Text size="sm" fw={n.read ? 400 : 700}>
-                    {n.title}
-                  </Text>
-                  <Text size="xs" c="dimmed" lineClamp={2}>
-                    {n.body}
-                  </Text>
-                  <Text size="xs" c="dimmed">
-                    {formatDateTime(n.createdAt)}
-                  </Text>
-                </UnstyledButton>
-              ))}
+              {list.data?.content.map((n) => {
+                const text = notificationText(n);
+                return (
+                  <UnstyledButton
+                    key={n.id}
+                    role="listitem"
+                    onClick={() => open(n)}
+                    p="xs"
+                    style={{
+                      borderRadius: 6,
+                      background: n.read ? undefined : 'var(--mantine-color-teal-0)',
+                    }}
+                  >
+                    <Text size="sm" fw={n.read ? 400 : 700}>
+                      {text.title}
+                    </Text>
+                    <Text size="xs" c="dimmed" lineClamp={2}>
+                      {text.body}
+                    </Text>
+                    <Text size="xs" c="dimmed">
+                      {formatDateTime(n.createdAt)}
+                    </Text>
+                  </UnstyledButton>
+                );
+              })}
             </Stack>
           </ScrollArea.Autosize>
         </Popover.Dropdown>

@@ -7,6 +7,7 @@ import { useSession } from '../auth/use-session.ts';
 import { myOrdersQueryPrefix } from '../orders/orders-api.ts';
 import { orderPaymentsQueryPrefix } from '../payments/payments-api.ts';
 import { NotificationStream, notificationSocketUrl, type StreamStatus } from './notification-stream.ts';
+import { notificationText } from './notification-text.ts';
 import { isAboutMyOrder, myNotificationsQuery, notificationsQueryPrefix } from './notifications-api.ts';
 
 const StatusContext = createContext<StreamStatus | null>(null);
@@ -65,7 +66,8 @@ export function NotificationCenter({ children }: { children: ReactNode }) {
           void refetchAfterPush(queryClient, {
             queryKey: [...orderPaymentsQueryPrefix, notification.orderNumber],
           });
-        toasts.show({ title: notification.title, message: notification.body, color: 'teal' });
+        const text = notificationText(notification);
+        toasts.show({ title: text.title, message: text.body, color: 'teal' });
       },
       onReset: () => {
         void refetchAfterPush(queryClient, { queryKey: notificationsQueryPrefix });

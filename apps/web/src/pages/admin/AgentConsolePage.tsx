@@ -21,6 +21,7 @@ import {
 import { useMediaQuery } from '@mantine/hooks';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { useSession } from '../../auth/use-session.ts';
 import { playChime, setSoundEnabled, soundEnabled, TitleFlasher } from '../../chat/attention.ts';
@@ -43,18 +44,14 @@ import { formatDateTime, formatWon } from '../../lib/format.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { OrderStatusBadge } from '../../ui/badges.tsx';
 
+/** A tab per status, named by it (chat.console.status). */
 const TABS = [
-  { value: 'queue', status: 'WAITING', label: '대기' },
-  { value: 'mine', status: 'OPEN', label: '진행 중' },
-  { value: 'resolved', status: 'RESOLVED', label: '종료' },
-] as const satisfies ReadonlyArray<{ value: string; status: ConversationStatus; label: string }>;
+  { value: 'queue', status: 'WAITING' },
+  { value: 'mine', status: 'OPEN' },
+  { value: 'resolved', status: 'RESOLVED' },
+] as const satisfies ReadonlyArray<{ value: string; status: ConversationStatus }>;
 type TabValue = (typeof TABS)[number]['value'];
 
-const STATUS_LABELS: Record<ConversationStatus, string> = {
-  WAITING: '대기',
-  OPEN: '진행 중',
-  RESOLVED: '종료',
-};
 const STATUS_COLORS: Record<ConversationStatus, string> = {
   WAITING: 'yellow',
   OPEN: 'teal',
@@ -68,9 +65,10 @@ const STATUS_COLORS: Record<ConversationStatus, string> = {
 export function AgentConsolePage() {
   useChatConnection(true);
   useNewMessageAttention();
+  const { t } = useTranslation();
   const { status } = useChat();
   const [params, setParams] = useSearchParams();
-  const tab = (TABS.find((t) => t.value === params.get('tab'))?.value ?? 'mine') as TabValue;
+  const tab = (TABS.find((candidate) => candidate.value === params.get('tab'))?.value ?? 'mine') as TabValue;
   const selectedId = params.get('c');
   const phone = useMediaQuery('(max-width: 48em)', false);
 
@@ -105,38 +103,36 @@ export function AgentConsolePage() {
     <Paper withBorder radius="md" h="100%" style={{ display: 'flex', flexDirection: 'column', minHeight: 0 }}>
       <Tabs value={tab} onChange={(value) => select(null, (value as TabValue) ?? 'mine')}>
         <Tabs.List grow>
-          {TABS.map((t) => (
+          {TABS.map((entry) => (
             <Tabs.Tab
-              key={t.value}
-              value={t.value}
+              key={entry.value}
+              value={entry.value}
+              // Narrow padding: the three fit on one row in a narrow column in either language.
+              px="xs"
               rightSection={
-                badges[t.value] > 0 ? (
+                badges[entry.value] > 0 ? (
                   <Badge
                     size="xs"
                     circle
-                    color={t.value === 'queue' ? 'yellow' : 'red'}
-                    data-testid={`tab-badge-${t.value}`}
+                    color={entry.value === 'queue' ? 'yellow' : 'red'}
+                    data-testid={`tab-badge-${entry.value}`}
                   >
-                    {badges[t.value]}
+                    {badges[entry.value]}
                   </Badge>
                 ) : null
               }
             >
-              {t.label}
+              {t(`chat.console.status.${entry.status}`)}
             </Tabs.Tab>
           ))}
         </Tabs.List>
       </Tabs>
       <ScrollArea style={{ flex: 1 }} type="auto">
-        <ApiErrorAlert error={lists[tab].error} title="목록을 불러오지 못했습니다" />
-        <Stack gap={0} role="list" aria-label="상담 목록">
+        <ApiErrorAlert error={lists[tab].error} title={t('chat.console.listFailed')} />
+        <Stack gap={0} role="list" aria-label={t('chat.console.list')}>
           {lists[tab].data?.content.length === 0 && (
             <Text size="sm" c="dimmed" p="md" ta="center">
-              {tab === 'queue'
-                ? '대기 중인 상담이 없습니다.'
-                : tab === 'mine'
-                  ? '진행 중인 상담이 없습니다.'
-                  : '종료된 상담이 없습니다.'}
+              {t(`chat.console.empty.${tab}`)}
             </Text>
           )}
           {lists[tab].data?.content.map((conversation) => (
@@ -161,9 +157,9 @@ export function AgentConsolePage() {
   ) : (
     <Paper withBorder radius="md" p="xl" h="100%">
       <Text c="dimmed" ta="center">
-        {selectedId ? '상담을 불러오는 중입니다…' : '왼쪽 목록에서 상담을 선택하세요.'}
+        {selectedId ? t('chat.console.loadingOne') : t('chat.console.pick')}
       </Text>
-      <ApiErrorAlert error={single.error} title="상담을 불러오지 못했습니다" />
+      <ApiErrorAlert error={single.error} title={t('chat.console.loadFailed')} />
     </Paper>
   );
 
@@ -171,11 +167,11 @@ export function AgentConsolePage() {
     <Stack gap="sm">
       <Group justify="space-between" wrap="wrap">
         <Title order={1} size="h2">
-          상담 콘솔
+          {t('chat.console.title')}
         </Title>
         <Group gap="md">
           <Badge color={status === 'online' ? 'teal' : 'gray'} variant="dot" data-testid="agent-presence">
-            {status === 'online' ? '상담 가능' : '연결 중…'}
+            {status === 'online' ? t('chat.console.online') : t('chat.console.connecting')}
           </Badge>
           <SoundSwitch />
         </Group>
@@ -205,6 +201,7 @@ function ConversationRow({
   selected: boolean;
   onSelect: () => void;
 }) {
+  const { t } = useTranslation();
   const last = conversation.lastMessage;
   return (
     <UnstyledButton
@@ -235,7 +232,11 @@ function ConversationRow({
         </Group>
       </Group>
       <Text size="xs" c="dimmed" truncate>
-        {last ? `${last.senderRole === 'AGENT' ? '나: ' : ''}${last.text}` : '아직 메시지가 없습니다'}
+        {last
+          ? last.senderRole === 'AGENT'
+            ? t('chat.console.lastMine', { text: last.text })
+            : last.text
+          : t('chat.console.noMessages')}
       </Text>
       {(conversation.orderNumber || conversation.status === 'WAITING') && (
         <Group gap={4} mt={2}>
@@ -246,7 +247,7 @@ function ConversationRow({
           )}
           {conversation.queuePosition !== null && (
             <Badge size="xs" variant="light" color="yellow">
-              대기 {conversation.queuePosition}번
+              {t('chat.console.queuePosition', { position: conversation.queuePosition })}
             </Badge>
           )}
         </Group>
@@ -262,6 +263,7 @@ function AgentConversation({
   conversation: ConversationView;
   onBack?: (() => void) | undefined;
 }) {
+  const { t } = useTranslation();
   const { user } = useSession();
   const { store } = useChat();
   const queryClient = useQueryClient();
@@ -281,14 +283,16 @@ function AgentConversation({
       <Group p="sm" justify="center" style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }}>
         <Text size="sm" c="dimmed">
           {conversation.status === 'RESOLVED'
-            ? '종료된 상담입니다. 고객이 메시지를 보내면 다시 열립니다.'
+            ? t('chat.console.resolvedNotice')
             : conversation.status === 'WAITING'
-              ? '상담을 시작하면 답변할 수 있습니다.'
-              : `${conversation.assigneeName ?? '다른 상담원'} 상담원이 진행 중인 상담입니다.`}
+              ? t('chat.console.waitingNotice')
+              : t('chat.console.takenBy', {
+                  name: conversation.assigneeName ?? t('chat.console.otherAgent'),
+                })}
         </Text>
         {conversation.status !== 'RESOLVED' && !mine && (
           <Button size="xs" onClick={() => take.mutate()} loading={take.isPending}>
-            {conversation.status === 'WAITING' ? '상담 시작' : '가져오기'}
+            {conversation.status === 'WAITING' ? t('chat.console.start') : t('chat.console.takeOver')}
           </Button>
         )}
       </Group>
@@ -312,16 +316,16 @@ function AgentConversation({
         <Group gap="xs" wrap="nowrap">
           {onBack && (
             <Anchor component="button" onClick={onBack} size="sm">
-              ← 목록
+              {t('chat.console.back')}
             </Anchor>
           )}
           <Text fw={700}>{conversation.customerName}</Text>
           <Badge color={STATUS_COLORS[conversation.status]} variant="light" data-testid="conversation-status">
-            {STATUS_LABELS[conversation.status]}
+            {t(`chat.console.status.${conversation.status}`)}
           </Badge>
           {conversation.assigneeName && !mine && (
             <Text size="xs" c="dimmed">
-              담당: {conversation.assigneeName}
+              {t('chat.console.assignee', { name: conversation.assigneeName })}
             </Text>
           )}
         </Group>
@@ -335,17 +339,17 @@ function AgentConversation({
               onClick={() => resolve.mutate()}
               loading={resolve.isPending}
             >
-              상담 종료
+              {t('chat.console.resolve')}
             </Button>
           </Group>
         )}
       </Group>
-      <ApiErrorAlert error={take.error ?? resolve.error} title="처리하지 못했습니다" />
+      <ApiErrorAlert error={take.error ?? resolve.error} title={t('chat.console.actionFailed')} />
       <Box style={{ flex: 1, minHeight: 0 }}>
         <ChatThread
           conversationId={conversation.id}
           otherName={conversation.customerName}
-          emptyText="아직 메시지가 없습니다."
+          emptyText={t('chat.console.threadEmpty')}
           composerNotice={composerNotice}
           composerTools={(insert) => <CannedAnswerMenu onPick={insert} />}
         />
@@ -374,6 +378,7 @@ function AgentConversation({
 }
 
 function TransferMenu({ conversation }: { conversation: ConversationView }) {
+  const { t } = useTranslation();
   const { user } = useSession();
   const queryClient = useQueryClient();
   const [agentId, setAgentId] = useState<string | null>(null);
@@ -390,36 +395,40 @@ function TransferMenu({ conversation }: { conversation: ConversationView }) {
         .filter((a) => a.agentId !== user?.id)
         .map((a) => ({
           value: a.agentId,
-          label: `${a.name} · ${a.online ? '접속 중' : '오프라인'} · 진행 ${a.openConversations}건`,
+          label: t('chat.console.transfer.agent', {
+            name: a.name,
+            presence: a.online ? t('chat.console.transfer.online') : t('chat.console.transfer.offline'),
+            count: a.openConversations,
+          }),
         })),
-    [agents.data, user?.id],
+    [agents.data, user?.id, t],
   );
   return (
     <Menu opened={opened} onChange={setOpened} position="bottom-end" width={300} closeOnItemClick={false}>
       <Menu.Target>
         <Button size="xs" variant="default">
-          이관
+          {t('chat.console.transfer.open')}
         </Button>
       </Menu.Target>
       <Menu.Dropdown p="sm">
         <Stack gap="xs">
           <Select
-            label="넘겨받을 상담원"
-            placeholder={agents.isPending ? '불러오는 중…' : '상담원 선택'}
+            label={t('chat.console.transfer.to')}
+            placeholder={agents.isPending ? t('common.loading') : t('chat.console.transfer.pick')}
             data={options}
             value={agentId}
             onChange={setAgentId}
             comboboxProps={{ withinPortal: false }}
-            nothingFoundMessage="다른 상담원이 없습니다"
+            nothingFoundMessage={t('chat.console.transfer.none')}
           />
-          <ApiErrorAlert error={transfer.error} title="이관하지 못했습니다" />
+          <ApiErrorAlert error={transfer.error} title={t('chat.console.transfer.failed')} />
           <Button
             size="xs"
             disabled={!agentId}
             loading={transfer.isPending}
             onClick={() => agentId && transfer.mutate(agentId)}
           >
-            이관하기
+            {t('chat.console.transfer.submit')}
           </Button>
         </Stack>
       </Menu.Dropdown>
@@ -428,17 +437,18 @@ function TransferMenu({ conversation }: { conversation: ConversationView }) {
 }
 
 function CannedAnswerMenu({ onPick }: { onPick: (text: string) => void }) {
+  const { t } = useTranslation();
   const answers = useQuery(cannedAnswersQuery);
   return (
     <Menu position="top-end" width={320} withinPortal>
       <Menu.Target>
-        <Button variant="default" px="xs" aria-label="자주 쓰는 답변">
-          답변
+        <Button variant="default" px="xs" aria-label={t('chat.console.answers.label')}>
+          {t('chat.console.answers.open')}
         </Button>
       </Menu.Target>
       <Menu.Dropdown>
         <ScrollArea.Autosize mah={300}>
-          {answers.data?.content.length === 0 && <Menu.Label>등록된 답변이 없습니다.</Menu.Label>}
+          {answers.data?.content.length === 0 && <Menu.Label>{t('chat.console.answers.none')}</Menu.Label>}
           {answers.data?.content.map((answer) => (
             <Menu.Item key={answer.id} onClick={() => onPick(answer.content)}>
               <Text size="xs" c="dimmed">
@@ -452,7 +462,7 @@ function CannedAnswerMenu({ onPick }: { onPick: (text: string) => void }) {
         </ScrollArea.Autosize>
         <Menu.Divider />
         <Menu.Item component={Link} to="/admin/chat-answers">
-          답변 관리
+          {t('chat.console.answers.manage')}
         </Menu.Item>
       </Menu.Dropdown>
     </Menu>
@@ -466,8 +476,13 @@ function CustomerOrders({
   conversation: ConversationView;
   compact?: boolean;
 }) {
+  const { t } = useTranslation();
   const { user } = useSession();
-  const orders = useQuery(customerOrdersQuery(conversation.customerId));
+  // chat-service shows an agent a customer's orders only while their open conversation is the agent's
+  // (an admin always): after it ends, or once transferred, the card says so instead of failing.
+  const mayRead =
+    user?.role === 'ADMIN' || (conversation.status === 'OPEN' && conversation.assigneeId === user?.id);
+  const orders = useQuery({ ...customerOrdersQuery(conversation.customerId), enabled: mayRead });
   return (
     <Card
       withBorder
@@ -475,71 +490,81 @@ function CustomerOrders({
       padding="sm"
       h={compact ? undefined : '100%'}
       component="section"
-      aria-label="고객의 최근 주문"
+      aria-label={t('chat.console.orders.label')}
     >
       <Text fw={700} size="sm" mb="xs">
-        {conversation.customerName}님의 최근 주문
+        {t('chat.console.orders.title', { name: conversation.customerName })}
       </Text>
-      <ApiErrorAlert error={orders.error} title="주문을 불러오지 못했습니다" />
-      {orders.isPending && <Skeleton h={64} radius="sm" />}
-      {orders.data?.content.length === 0 && (
+      {mayRead ? (
+        <>
+          <ApiErrorAlert error={orders.error} title={t('chat.console.orders.failed')} />
+          {orders.isPending && <Skeleton h={64} radius="sm" />}
+          {orders.data?.content.length === 0 && (
+            <Text size="sm" c="dimmed">
+              {t('chat.console.orders.none')}
+            </Text>
+          )}
+          <ScrollArea.Autosize mah={compact ? 220 : '100%'}>
+            <Stack gap="xs" data-testid="customer-orders">
+              {orders.data?.content.map((order) => (
+                <Box
+                  key={order.orderId}
+                  p={6}
+                  style={{
+                    borderRadius: 6,
+                    border: `1px solid var(--mantine-color-${order.orderId === conversation.orderId ? 'blue-4' : 'gray-2'})`,
+                  }}
+                >
+                  {/* An order number is one word: a long status goes under it rather than breaking it. */}
+                  <Group justify="space-between" gap={4}>
+                    {user?.role === 'ADMIN' ? (
+                      <Anchor component={Link} to={`/admin/orders/${order.orderId}`} size="xs" fw={600}>
+                        {order.orderNumber}
+                      </Anchor>
+                    ) : (
+                      <Text size="xs" fw={600}>
+                        {order.orderNumber}
+                      </Text>
+                    )}
+                    <OrderStatusBadge status={order.status} />
+                  </Group>
+                  <Text size="sm" truncate>
+                    {order.orderName}
+                  </Text>
+                  <Group justify="space-between">
+                    <Text size="xs" c="dimmed">
+                      {formatDateTime(order.createdAt)}
+                    </Text>
+                    <Text size="sm" fw={600}>
+                      {formatWon(order.payableAmount)}
+                    </Text>
+                  </Group>
+                  {order.orderId === conversation.orderId && (
+                    <Text size="xs" c="blue.7">
+                      {t('chat.console.orders.thisOrder')}
+                    </Text>
+                  )}
+                </Box>
+              ))}
+            </Stack>
+          </ScrollArea.Autosize>
+        </>
+      ) : (
         <Text size="sm" c="dimmed">
-          주문 내역이 없습니다.
+          {t('chat.console.orders.notYours')}
         </Text>
       )}
-      <ScrollArea.Autosize mah={compact ? 220 : '100%'}>
-        <Stack gap="xs" data-testid="customer-orders">
-          {orders.data?.content.map((order) => (
-            <Box
-              key={order.orderId}
-              p={6}
-              style={{
-                borderRadius: 6,
-                border: `1px solid var(--mantine-color-${order.orderId === conversation.orderId ? 'blue-4' : 'gray-2'})`,
-              }}
-            >
-              <Group justify="space-between" wrap="nowrap" gap={4}>
-                {user?.role === 'ADMIN' ? (
-                  <Anchor component={Link} to={`/admin/orders/${order.orderId}`} size="xs" fw={600}>
-                    {order.orderNumber}
-                  </Anchor>
-                ) : (
-                  <Text size="xs" fw={600}>
-                    {order.orderNumber}
-                  </Text>
-                )}
-                <OrderStatusBadge status={order.status} />
-              </Group>
-              <Text size="sm" truncate>
-                {order.orderName}
-              </Text>
-              <Group justify="space-between">
-                <Text size="xs" c="dimmed">
-                  {formatDateTime(order.createdAt)}
-                </Text>
-                <Text size="sm" fw={600}>
-                  {formatWon(order.payableAmount)}
-                </Text>
-              </Group>
-              {order.orderId === conversation.orderId && (
-                <Text size="xs" c="blue.7">
-                  이 주문에 대한 문의
-                </Text>
-              )}
-            </Box>
-          ))}
-        </Stack>
-      </ScrollArea.Autosize>
     </Card>
   );
 }
 
 function SoundSwitch() {
+  const { t } = useTranslation();
   const [on, setOn] = useState(soundEnabled);
   return (
     <Switch
       size="sm"
-      label="알림음"
+      label={t('chat.console.sound')}
       checked={on}
       onChange={(event) => {
         setOn(event.currentTarget.checked);

@@ -13,6 +13,7 @@ import {
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
+import { useTranslation } from 'react-i18next';
 import {
   type CannedAnswer,
   CHAT_TEXT_MAX,
@@ -21,6 +22,7 @@ import {
   deleteCannedAnswer,
   saveCannedAnswer,
 } from '../../chat/chat-api.ts';
+import { currentLanguage } from '../../i18n/i18n.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 
@@ -29,6 +31,7 @@ const SHORT_CODE = /^[0-9A-Za-z가-힣_-]{1,40}$/;
 
 /** Canned answers: the snippets agents insert from the console's 답변 menu. */
 export function CannedAnswersPage() {
+  const { t } = useTranslation();
   const answers = useQuery(cannedAnswersQuery);
   const [editing, setEditing] = useState<CannedAnswer | null>(null);
   const [deleting, setDeleting] = useState<CannedAnswer | null>(null);
@@ -42,7 +45,7 @@ export function CannedAnswersPage() {
   return (
     <Stack gap="md">
       <Title order={1} size="h2">
-        자주 쓰는 답변
+        {t('chat.answers.title')}
       </Title>
       <AnswerForm key={editing?.id ?? 'new'} editing={editing} onDone={() => setEditing(null)} />
       <ApiErrorAlert error={answers.error ?? remove.error} />
@@ -51,8 +54,8 @@ export function CannedAnswersPage() {
           <Table verticalSpacing="xs" highlightOnHover>
             <Table.Thead>
               <Table.Tr>
-                <Table.Th w={160}>단축어</Table.Th>
-                <Table.Th>내용</Table.Th>
+                <Table.Th w={160}>{t('chat.answers.shortCode')}</Table.Th>
+                <Table.Th>{t('chat.answers.content')}</Table.Th>
                 <Table.Th w={120} />
               </Table.Tr>
             </Table.Thead>
@@ -61,7 +64,7 @@ export function CannedAnswersPage() {
                 <Table.Tr>
                   <Table.Td colSpan={3}>
                     <Text size="sm" c="dimmed" ta="center" py="md">
-                      등록된 답변이 없습니다.
+                      {t('chat.answers.empty')}
                     </Text>
                   </Table.Td>
                 </Table.Tr>
@@ -81,12 +84,12 @@ export function CannedAnswersPage() {
                   <Table.Td>
                     <Group gap={4} justify="flex-end" wrap="nowrap">
                       <Button size="compact-xs" variant="subtle" onClick={() => setEditing(answer)}>
-                        수정
+                        {t('chat.answers.edit')}
                       </Button>
                       <ActionIcon
                         variant="subtle"
                         color="red"
-                        aria-label={`/${answer.shortCode} 삭제`}
+                        aria-label={t('chat.answers.remove', { code: answer.shortCode })}
                         onClick={() => setDeleting(answer)}
                       >
                         ✕
@@ -101,20 +104,21 @@ export function CannedAnswersPage() {
       </Card>
       <ConfirmDialog
         opened={deleting !== null}
-        title="답변을 삭제할까요?"
-        confirmLabel="삭제"
+        title={t('chat.answers.removeTitle')}
+        confirmLabel={t('chat.answers.removeConfirm')}
         danger
         loading={remove.isPending}
         onConfirm={() => deleting && remove.mutate(deleting.id)}
         onClose={() => setDeleting(null)}
       >
-        /{deleting?.shortCode} 답변이 모든 상담원의 목록에서 사라집니다.
+        {t('chat.answers.removeText', { code: deleting?.shortCode ?? '' })}
       </ConfirmDialog>
     </Stack>
   );
 }
 
 function AnswerForm({ editing, onDone }: { editing: CannedAnswer | null; onDone: () => void }) {
+  const { t } = useTranslation();
   const queryClient = useQueryClient();
   const [shortCode, setShortCode] = useState(editing?.shortCode ?? '');
   const [content, setContent] = useState(editing?.content ?? '');
@@ -124,15 +128,14 @@ function AnswerForm({ editing, onDone }: { editing: CannedAnswer | null; onDone:
       await queryClient.invalidateQueries({ queryKey: cannedAnswersQuery.queryKey });
       notifications.show({
         color: 'teal',
-        message: editing ? '답변을 수정했습니다.' : '답변을 추가했습니다.',
+        message: editing ? t('chat.answers.updated') : t('chat.answers.added'),
       });
       setShortCode('');
       setContent('');
       onDone();
     },
   });
-  const codeError =
-    shortCode !== '' && !SHORT_CODE.test(shortCode) ? '한글, 영문, 숫자, -, _ 로 40자까지' : null;
+  const codeError = shortCode !== '' && !SHORT_CODE.test(shortCode) ? t('chat.answers.shortCodeRule') : null;
   const tooLong = codePointLength(content) > CHAT_TEXT_MAX;
   const submit = (event: FormEvent) => {
     event.preventDefault();
@@ -141,11 +144,13 @@ function AnswerForm({ editing, onDone }: { editing: CannedAnswer | null; onDone:
   return (
     <Card withBorder component="form" onSubmit={submit} padding="md">
       <Stack gap="sm">
-        <Text fw={600}>{editing ? `/${editing.shortCode} 수정` : '새 답변'}</Text>
-        <ApiErrorAlert error={save.error} title="저장하지 못했습니다" />
+        <Text fw={600}>
+          {editing ? t('chat.answers.editTitle', { code: editing.shortCode }) : t('chat.answers.newTitle')}
+        </Text>
+        <ApiErrorAlert error={save.error} title={t('chat.answers.saveFailed')} />
         <TextInput
-          label="단축어"
-          placeholder="예: 배송안내"
+          label={t('chat.answers.shortCode')}
+          placeholder={t('chat.answers.shortCodeExample')}
           value={shortCode}
           onChange={(event) => setShortCode(event.currentTarget.value)}
           error={codeError}
@@ -153,13 +158,17 @@ function AnswerForm({ editing, onDone }: { editing: CannedAnswer | null; onDone:
           required
         />
         <Textarea
-          label="내용"
+          label={t('chat.answers.content')}
           autosize
           minRows={2}
           maxRows={8}
           value={content}
           onChange={(event) => setContent(event.currentTarget.value)}
-          error={tooLong ? `${CHAT_TEXT_MAX.toLocaleString('ko-KR')}자까지` : null}
+          error={
+            tooLong
+              ? t('chat.answers.tooLong', { max: CHAT_TEXT_MAX.toLocaleString(currentLanguage()) })
+              : null
+          }
           required
         />
         <Group>
@@ -168,11 +177,11 @@ function AnswerForm({ editing, onDone }: { editing: CannedAnswer | null; onDone:
             loading={save.isPending}
             disabled={!shortCode || !content.trim() || Boolean(codeError) || tooLong}
           >
-            {editing ? '저장' : '추가'}
+            {editing ? t('common.save') : t('chat.answers.add')}
           </Button>
           {editing && (
             <Button variant="subtle" color="gray" onClick={onDone}>
-              취소
+              {t('common.cancel')}
             </Button>
           )}
         </Group>

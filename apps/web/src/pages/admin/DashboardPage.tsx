@@ -20,7 +20,7 @@ import {
   adminDashboardQuery,
   DASHBOARD_REFRESH_MS,
 } from '../../admin-dashboard/dashboard-api.ts';
-import { formatDateTime, formatWon } from '../../lib/format.ts';
+import { formatDateTime, formatWon, formatWonTick } from '../../lib/format.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { OrderStatusBadge } from '../../ui/badges.tsx';
 
@@ -99,7 +99,7 @@ function Figures({ data }: { data: AdminDashboard }) {
               <BarChart data={data.week.days.map((d) => ({ ...d, day: d.date.slice(5) }))}>
                 <CartesianGrid strokeDasharray="3 3" vertical={false} />
                 <XAxis dataKey="day" fontSize={12} />
-                <YAxis fontSize={12} width={56} tickFormatter={(v: number) => shortWon(v)} />
+                <YAxis fontSize={12} width={56} tickFormatter={(v: number) => formatWonTick(v)} />
                 <Tooltip
                   formatter={(v) => [formatWon(Number(v)), t('dashboard.sales')]}
                   cursor={{ fill: 'rgba(34, 139, 230, 0.08)' }}
@@ -280,14 +280,6 @@ function Figures({ data }: { data: AdminDashboard }) {
       </SimpleGrid>
     </Stack>
   );
-}
-
-const manWon = new Intl.NumberFormat('ko-KR', { maximumFractionDigits: 1 });
-
-/** 1,250,000 → 125만, 65,000 → 6.5만 (axis ticks only; every amount a person reads is formatWon). */
-function shortWon(won: number): string {
-  if (won >= 10_000) return `${manWon.format(won / 10_000)}만`;
-  return won.toLocaleString('ko-KR');
 }
 
 function Stat({ label, value, note }: { label: string; value: string; note?: string | undefined }) {

@@ -3,6 +3,7 @@ import type { ChangeEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { DiscountFormValues } from '../../admin-promotion/promotion-form.ts';
 import { DISCOUNT_TYPES, PROMOTION_STATUSES } from '../../coupons/discount.ts';
+import { wonAffix } from '../../lib/format.ts';
 
 type Name = keyof DiscountFormValues & string;
 
@@ -50,7 +51,7 @@ export function DiscountTermsFields({ form }: { form: DiscountFieldsForm }) {
         />
         <NumberInput
           label={isRate ? t('adminPromotion.terms.discountRate') : t('adminPromotion.terms.discountWon')}
-          suffix={isRate ? '%' : '원'}
+          {...(isRate ? { suffix: '%' } : wonAffix())}
           min={1}
           max={isRate ? 100 : undefined}
           {...wonField('discountValue')}
@@ -58,7 +59,7 @@ export function DiscountTermsFields({ form }: { form: DiscountFieldsForm }) {
         <NumberInput
           label={t('adminPromotion.terms.minOrder')}
           description={t('adminPromotion.terms.minOrderHint')}
-          suffix="원"
+          {...wonAffix()}
           inputWrapperOrder={['label', 'input', 'description', 'error']}
           {...wonField('minOrderAmount')}
         />
@@ -67,7 +68,7 @@ export function DiscountTermsFields({ form }: { form: DiscountFieldsForm }) {
           description={
             isRate ? t('adminPromotion.terms.maxDiscountHint') : t('adminPromotion.terms.rateOnly')
           }
-          suffix="원"
+          {...wonAffix()}
           disabled={!isRate}
           inputWrapperOrder={['label', 'input', 'description', 'error']}
           {...wonField('maxDiscount')}

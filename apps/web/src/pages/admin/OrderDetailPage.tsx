@@ -43,12 +43,10 @@ export function OrderDetailPage() {
           <OrderSections
             admin
             order={order.data}
+            main={<SagaCard saga={order.data.saga} />}
             aside={
-              <>
-                {/* Keyed by the saved memo so the box starts again from the server's value. */}
-                <MemoForm key={order.data.adminMemo ?? ''} order={order.data} />
-                <SagaCard saga={order.data.saga} />
-              </>
+              // Keyed by the saved memo so the box starts again from the server's value.
+              <MemoForm key={order.data.adminMemo ?? ''} order={order.data} />
             }
           />
         </>
@@ -226,63 +224,66 @@ function SagaCard({ saga }: { saga: SagaView }) {
           </Text>
         )}
         {saga.log.length > 0 && (
-          <Table verticalSpacing={4} fz="xs" aria-label={t('adminOrders.saga.timeline')}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('adminOrders.saga.column.step')}</Table.Th>
-                <Table.Th>{t('adminOrders.saga.column.outcome')}</Table.Th>
-                <Table.Th ta="right">{t('adminOrders.saga.column.took')}</Table.Th>
-                <Table.Th>{t('adminOrders.saga.column.at')}</Table.Th>
-                <Table.Th>{t('adminOrders.saga.column.trace')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {saga.log.map((entry, index) => (
-                // biome-ignore lint/suspicious/noArrayIndexKey: the log is append-only and has no id
-                <Table.Tr key={index} data-action={entry.action}>
-                  {/* Kept on one line: a narrow column would otherwise squeeze the badge to "…". */}
-                  <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                    <Badge size="xs" variant="light" color={ACTION_COLORS[entry.action]} mr={6}>
-                      {t(`adminOrders.saga.action.${entry.action}`)}
-                    </Badge>
-                    {t(`adminOrders.saga.step.${entry.step}`)}
-                    {entry.attempt > 1 && (
-                      <Text span size="xs" c="dimmed">
-                        {' '}
-                        {t('adminOrders.saga.attempt', { attempt: entry.attempt })}
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <Text span size="xs" fw={700} c={OUTCOME_COLORS[entry.outcome]}>
-                      {t(`adminOrders.saga.outcome.${entry.outcome}`)}
-                    </Text>
-                    {entry.detail && (
-                      <Text span size="xs" c="dimmed">
-                        {' '}
-                        {entry.detail}
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td ta="right">
-                    {entry.durationMs === null
-                      ? '—'
-                      : t('adminOrders.saga.duration', { ms: formatCount(entry.durationMs) })}
-                  </Table.Td>
-                  <Table.Td>{formatDateTime(entry.at)}</Table.Td>
-                  <Table.Td>
-                    {entry.traceId ? (
-                      <Anchor component={Link} to={`/admin/traces/${entry.traceId}`} size="xs">
-                        {t('adminOrders.saga.trace')}
-                      </Anchor>
-                    ) : (
-                      '—'
-                    )}
-                  </Table.Td>
+          // On a phone it scrolls sideways rather than wrap a date or a duration onto three lines.
+          <Table.ScrollContainer minWidth={560} type="native">
+            <Table verticalSpacing={4} fz="xs" aria-label={t('adminOrders.saga.timeline')}>
+              <Table.Thead>
+                <Table.Tr>
+                  <Table.Th>{t('adminOrders.saga.column.step')}</Table.Th>
+                  <Table.Th>{t('adminOrders.saga.column.outcome')}</Table.Th>
+                  <Table.Th ta="right">{t('adminOrders.saga.column.took')}</Table.Th>
+                  <Table.Th>{t('adminOrders.saga.column.at')}</Table.Th>
+                  <Table.Th>{t('adminOrders.saga.column.trace')}</Table.Th>
                 </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
+              </Table.Thead>
+              <Table.Tbody>
+                {saga.log.map((entry, index) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: the log is append-only and has no id
+                  <Table.Tr key={index} data-action={entry.action}>
+                    {/* Kept on one line: a narrow column would otherwise squeeze the badge to "…". */}
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
+                      <Badge size="xs" variant="light" color={ACTION_COLORS[entry.action]} mr={6}>
+                        {t(`adminOrders.saga.action.${entry.action}`)}
+                      </Badge>
+                      {t(`adminOrders.saga.step.${entry.step}`)}
+                      {entry.attempt > 1 && (
+                        <Text span size="xs" c="dimmed">
+                          {' '}
+                          {t('adminOrders.saga.attempt', { attempt: entry.attempt })}
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td>
+                      <Text span size="xs" fw={700} c={OUTCOME_COLORS[entry.outcome]}>
+                        {t(`adminOrders.saga.outcome.${entry.outcome}`)}
+                      </Text>
+                      {entry.detail && (
+                        <Text span size="xs" c="dimmed">
+                          {' '}
+                          {entry.detail}
+                        </Text>
+                      )}
+                    </Table.Td>
+                    <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
+                      {entry.durationMs === null
+                        ? '—'
+                        : t('adminOrders.saga.duration', { ms: formatCount(entry.durationMs) })}
+                    </Table.Td>
+                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(entry.at)}</Table.Td>
+                    <Table.Td>
+                      {entry.traceId ? (
+                        <Anchor component={Link} to={`/admin/traces/${entry.traceId}`} size="xs">
+                          {t('adminOrders.saga.trace')}
+                        </Anchor>
+                      ) : (
+                        '—'
+                      )}
+                    </Table.Td>
+                  </Table.Tr>
+                ))}
+              </Table.Tbody>
+            </Table>
+          </Table.ScrollContainer>
         )}
       </Stack>
     </Section>

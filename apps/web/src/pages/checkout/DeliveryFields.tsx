@@ -83,7 +83,7 @@ export function AddressInputs({ form, disabled }: { form: DeliveryForm; disabled
         label={t('delivery.addressDetail')}
         description={t('common.optional')}
         autoComplete="shipping address-line2"
-        placeholder="101동 1001호"
+        placeholder={t('delivery.addressDetailExample')}
         disabled={disabled}
         {...form.field('addressDetail')}
       />

@@ -109,7 +109,7 @@ function OrderHeader({ order }: { order: Order }) {
         </div>
         <Group>
           <Button variant="light" onClick={() => chatPanel.open(order.orderId)}>
-            이 주문 문의하기
+            {t('chat.widget.askAboutOrder')}
           </Button>
           {order.status === 'PAYMENT_PENDING' && order.payableAmount > 0 && (
             <Button onClick={payNow}>{t('order.payNow')}</Button>

@@ -3,7 +3,7 @@ import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isApiError } from '../../api/api-error.ts';
-import { formatWon } from '../../lib/format.ts';
+import { formatWon, wonAffix } from '../../lib/format.ts';
 import { pgCheckoutUrl } from '../../payments/pg-checkout.ts';
 import { createCharge } from '../../points/points-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
@@ -71,8 +71,8 @@ export function PointsChargeForm() {
           {showBanner && <ApiErrorAlert error={charge.error} title={t('pointsPage.chargeFailed')} />}
           <NumberInput
             label={t('pointsPage.amount')}
-            placeholder="10,000원"
-            suffix="원"
+            placeholder={formatWon(10_000)}
+            {...wonAffix()}
             thousandSeparator=","
             allowDecimal={false}
             allowNegative={false}

@@ -15,10 +15,13 @@ import { OrderTimeline } from './OrderTimeline.tsx';
  */
 export function OrderSections({
   order,
+  main,
   aside,
   admin = false,
 }: {
   order: Order;
+  /** More sections under the timeline, in the wide column (the admin's saga log). */
+  main?: ReactNode;
   aside?: ReactNode;
   admin?: boolean;
 }) {
@@ -36,6 +39,7 @@ export function OrderSections({
           <Section id="timeline" title={t('order.timeline')}>
             <OrderTimeline entries={order.timeline} showNotes={admin} />
           </Section>
+          {main}
         </Stack>
       </Grid.Col>
       <Grid.Col span={{ base: 12, md: 4 }}>
