@@ -1,4 +1,4 @@
-import { createTheme, NativeSelect, NumberInput, PasswordInput, TextInput } from '@mantine/core';
+import { createTheme, NativeSelect, NumberInput, PasswordInput, Textarea, TextInput } from '@mantine/core';
 
 // The bundled Noto Sans KR (main.tsx) first: Hangul renders the same on every machine, one without
 // Korean system fonts included. System fonts follow while it loads.
@@ -25,5 +25,6 @@ export const theme = createTheme({
     PasswordInput: PasswordInput.extend(NO_ASTERISK),
     NumberInput: NumberInput.extend(NO_ASTERISK),
     NativeSelect: NativeSelect.extend(NO_ASTERISK),
+    Textarea: Textarea.extend(NO_ASTERISK),
   },
 });
