@@ -21,7 +21,7 @@ export function formatWonTick(won: number): string {
   return new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }).format(won);
 }
 
-/** A won amount field's unit, where the language puts it: `10,000 원` after, `₩ 10,000` before. */
+/** A won amount field's unit, where the language puts it: after in Korean (`10,000원`), before in English (`₩10,000`). */
 export function wonAffix(): { prefix: string } | { suffix: string } {
   return currentLanguage() === 'ko' ? { suffix: '원' } : { prefix: '₩' };
 }
