@@ -16,10 +16,16 @@ export function formatWon(amount: number): string {
  * number stays whole. Every amount a person reads is formatWon.
  */
 export function formatWonTick(won: number): string {
-  const locale = currentLanguage() === 'ko' ? 'ko-KR' : 'en-US';
-  if (won < 10_000) return won.toLocaleString(locale);
-  return new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 }).format(won);
+  const language = currentLanguage();
+  return won < 10_000 ? wholeIn[language].format(won) : compactIn[language].format(won);
 }
+const wholeIn: Record<Language, Intl.NumberFormat> = {
+  ko: new Intl.NumberFormat('ko-KR'),
+  en: new Intl.NumberFormat('en-US'),
+};
+const compact = (locale: string) =>
+  new Intl.NumberFormat(locale, { notation: 'compact', maximumFractionDigits: 1 });
+const compactIn: Record<Language, Intl.NumberFormat> = { ko: compact('ko-KR'), en: compact('en-US') };
 
 /** A won amount field's unit, where the language puts it: after in Korean (`10,000원`), before in English (`₩10,000`). */
 export function wonAffix(): { prefix: string } | { suffix: string } {

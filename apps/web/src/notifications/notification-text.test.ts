@@ -78,6 +78,14 @@ describe('notification text', () => {
     );
   });
 
+  it("shows an admin's reason exactly as written, never as wording to fill in", async () => {
+    await setLanguage('en');
+    const [rejected] = draftsFor('return.rejected', { ...claim, rejectReason: '$t(common.save) {{order}}' });
+    expect(shown(rejected!).body).toBe(
+      'The return for order ORD-20261207-AB12CD34 was declined. Reason: $t(common.save) {{order}}',
+    );
+  });
+
   it('shows what the service wrote when the notification has no facts (recorded before they were kept)', async () => {
     await setLanguage('en');
     expect(shown(drafts[0]!, null)).toEqual({ title: 'as written', body: 'as written' });
