@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeploymentCredentials } from '@sagamart/kit';
@@ -40,6 +40,8 @@ describe('launcher: the whole platform, one process per service', () => {
 
   afterAll(async () => {
     await platform?.stop();
+    // The platform's PostgreSQL cluster alone is about 200 MB.
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
   }, 60_000);
 
   it('brings every service up behind the gateway', async () => {

@@ -1,10 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually, infra, pgServerUrl, uniqueName } from '@sagamart/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/services.ts';
 import {
   type Container,
@@ -136,7 +136,14 @@ describe('deployment: every Deployment starts from its manifest and passes its r
           }),
       ),
     );
+    // The logs stay only for a failure to point at.
+    if (passed) rmSync(logDir, { recursive: true, force: true });
   }, 30_000);
+
+  let passed = true;
+  afterEach(({ task }) => {
+    if (task.result?.state !== 'pass') passed = false;
+  });
 
   it('config server first, then every other service', { timeout: 900_000 }, async () => {
     expect(deployments.length).toBeGreaterThan(0);
