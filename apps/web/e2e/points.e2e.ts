@@ -149,7 +149,7 @@ describe('points charges', { timeout: 600_000 }, () => {
     assert.equal(payments.body.payment.status, 'REFUNDED');
   });
 
-  it('in the browser: pays a charge at the PG, sees the points, refunds them; a declined card adds none', {
+  it('in the browser: pays a charge at the PG, sees the points, refunds them; a declined card or a closed PG window adds none', {
     timeout: 300_000,
   }, async () => {
     const email = `points-${randomUUID().slice(0, 8)}@example.com`;
@@ -176,6 +176,25 @@ describe('points charges', { timeout: 600_000 }, () => {
       await chargePoints(page, suite.environment.pgUrl, 4_000, 'decline');
       await page.getByRole('link', { name: 'Back to points' }).click();
       await charges.getByText('Payment failed').waitFor({ timeout: SETTLE_MS });
+      await page
+        .getByTestId('point-balance')
+        .filter({ hasText: won(12_000) })
+        .waitFor();
+
+      // Closing the PG's window: the result page says so in the shopper's words, and nothing is added.
+      await page.goto('/me/points');
+      await page.getByLabel('Amount', { exact: true }).fill('5000');
+      await page.getByRole('button', { name: 'Pay and charge', exact: true }).click();
+      await page.waitForURL((url) => url.origin === new URL(suite.environment.pgUrl).origin);
+      await page.getByRole('button', { name: '취소' }).click();
+      await page.waitForURL(/\/me\/points\/charge\/fail/);
+      await page
+        .getByRole('alert')
+        .filter({ hasText: 'You cancelled the payment.' })
+        .filter({ hasText: 'No points were added' })
+        .waitFor();
+      assert.equal(await page.title(), 'Points charge | Parkshinsa Mall');
+      await page.getByRole('link', { name: 'Back to points' }).click();
       await page
         .getByTestId('point-balance')
         .filter({ hasText: won(12_000) })

@@ -39,6 +39,14 @@ const PAGES = (shopper: Shopper) => [
   { name: 'addresses', path: '/me/addresses' },
   { name: 'coupons', path: '/me/coupons' },
   {
+    name: 'charge-cancelled',
+    path: `/me/points/charge/fail?${new URLSearchParams({
+      code: 'PAY_PROCESS_CANCELED',
+      message: '사용자가 결제를 취소했습니다.',
+      orderNumber: 'CHG-20261207-TEST0001',
+    })}`,
+  },
+  {
     name: 'payment-cancelled',
     path: `/payment/fail?${new URLSearchParams({
       code: 'PAY_PROCESS_CANCELED',

@@ -1,7 +1,7 @@
 import type { Service } from '@sagamart/kit';
 import { asService } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, ADMIN_ID, call, leafCategory, productBody, startProductService } from './support.ts';
+import { ADMIN_ID, call, leafCategory, productBody, startProductService } from './support.ts';
 
 interface Sku {
   id: number;

@@ -832,7 +832,6 @@ export const en: Translation = {
     paymentFailed: 'Payment failed',
     notApproved: 'The payment was not approved.',
     nothingCharged: 'No points were added and nothing was charged.',
-    notCompleted: 'Payment not completed',
   },
   couponsPage: {
     title: 'Coupons',

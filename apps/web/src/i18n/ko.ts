@@ -828,7 +828,6 @@ export const ko = {
     paymentFailed: '결제 실패',
     notApproved: '결제가 승인되지 않았습니다.',
     nothingCharged: '포인트는 충전되지 않았고, 결제된 금액도 없습니다.',
-    notCompleted: '결제가 완료되지 않았습니다',
   },
   couponsPage: {
     title: '쿠폰',

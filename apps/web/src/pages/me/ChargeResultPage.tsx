@@ -3,6 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { paymentFailureLabel } from '../../i18n/labels.ts';
+import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { formatWon } from '../../lib/format.ts';
 import { type PaymentConfirmation, paymentConfirmationQuery } from '../../payments/payments-api.ts';
 import { chargeQuery } from '../../points/points-api.ts';
@@ -25,6 +26,7 @@ function BackToPoints() {
 export function ChargeSuccessPage() {
   const [params] = useSearchParams();
   const { t } = useTranslation();
+  usePageTitle(t('pointsPage.resultTitle'));
   const paymentKey = params.get('paymentKey')?.trim();
   const orderNumber = params.get('orderNumber')?.trim();
   const amount = params.get('amount')?.trim() ?? '';
@@ -97,16 +99,20 @@ function ConfirmCharge({ confirmation }: { confirmation: PaymentConfirmation }) 
   );
 }
 
-/** `/me/points/charge/fail?code&message`: the payment window was closed or refused to start. */
+/**
+ * `/me/points/charge/fail?code&message`: the payment window was closed or refused to start. The PG's
+ * code says why, in the shopper's words (its message is the PG's, in its language: not shown).
+ */
 export function ChargeFailPage() {
   const [params] = useSearchParams();
   const { t } = useTranslation();
+  usePageTitle(t('pointsPage.resultTitle'));
   return (
     <Stack gap="lg">
       <Title order={1} size="h2">
         {t('pointsPage.resultTitle')}
       </Title>
-      <Alert color="orange" variant="light" role="alert" title={t('pointsPage.notCompleted')}>
+      <Alert color="orange" variant="light" role="alert" title={paymentFailureLabel(params.get('code'))}>
         {t('pointsPage.nothingCharged')}
       </Alert>
       <BackToPoints />
