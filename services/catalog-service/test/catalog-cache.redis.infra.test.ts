@@ -1,6 +1,6 @@
 import { infra, uniqueName } from '@sagamart/testkit';
 import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, it } from 'vitest';
 import { call, createCategory, createProduct, type Pair, productBody, startPair, until } from './support.ts';
 
 describe.runIf(infra.enabled && infra.available('redis'))('catalog detail cache on Redis', () => {
