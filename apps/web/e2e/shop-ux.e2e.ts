@@ -43,7 +43,7 @@ const PAGES = (shopper: Shopper) => [
     path: `/me/points/charge/fail?${new URLSearchParams({
       code: 'PAY_PROCESS_CANCELED',
       message: '사용자가 결제를 취소했습니다.',
-      orderNumber: 'CHG-20261207-TEST0001',
+      orderNumber: 'PNT-20261207-7QK2M4XD',
     })}`,
   },
   {
