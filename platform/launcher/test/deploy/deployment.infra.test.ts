@@ -124,6 +124,12 @@ describe('deployment: every Deployment starts from its manifest and passes its r
     infra.available('redis');
   });
 
+  // The logs stay only for a failure to point at.
+  let passed = true;
+  afterEach(({ task }) => {
+    if (task.result?.state !== 'pass') passed = false;
+  });
+
   afterAll(async () => {
     await Promise.all(
       running.map(
@@ -136,14 +142,8 @@ describe('deployment: every Deployment starts from its manifest and passes its r
           }),
       ),
     );
-    // The logs stay only for a failure to point at.
     if (passed) rmSync(logDir, { recursive: true, force: true });
   }, 30_000);
-
-  let passed = true;
-  afterEach(({ task }) => {
-    if (task.result?.state !== 'pass') passed = false;
-  });
 
   it('config server first, then every other service', { timeout: 900_000 }, async () => {
     expect(deployments.length).toBeGreaterThan(0);
