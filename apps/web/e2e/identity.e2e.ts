@@ -15,6 +15,7 @@ describe('identity', { timeout: 300_000 }, () => {
   }, async () => {
     const email = `shopper-${randomUUID().slice(0, 8)}@example.com`;
     const password = 'Saga!mart2024';
+    const newPassword = 'Saga!mart2025';
     const userContext = await newShopContext(suite.browser, suite.environment.baseUrl);
     const adminContext = await newShopContext(suite.browser, suite.environment.baseUrl);
     const shopper = await userContext.newPage();
@@ -47,6 +48,28 @@ describe('identity', { timeout: 300_000 }, () => {
       await shopper.reload();
       await waitForValue(shopper.getByLabel('Name', { exact: true }), 'Kim Minsu Jr.');
 
+      // Change the password: every other session ends, and this device stays signed in. The change
+      // revokes this session's tokens too, so a refresh (brought forward) must not sign it out.
+      const { value: beforeChange } = await assertRefreshTokenOutOfReach(userContext, shopper);
+      await shopper.getByLabel('Current password', { exact: true }).fill(password);
+      await shopper.getByLabel('New password', { exact: true }).fill(newPassword);
+      await shopper.getByLabel('Confirm new password', { exact: true }).fill(newPassword);
+      await shopper.getByRole('button', { name: 'Change password' }).click();
+      await shopper
+        .getByRole('status')
+        .filter({ hasText: 'Your other sessions have been signed out. This device stays signed in.' })
+        .waitFor();
+      assert.equal(
+        await refreshStatus(suite.environment.gatewayUrl, beforeChange),
+        401,
+        'the refresh token from before the change is dead',
+      );
+      await expireAccessToken(shopper);
+      await shopper.reload();
+      await waitForValue(shopper.getByLabel('Name', { exact: true }), 'Kim Minsu Jr.');
+      assert.equal(new URL(shopper.url()).pathname, '/me/profile');
+      await shopper.getByRole('button', { name: 'Log out' }).waitFor();
+
       // An admin, in their own browser context, suspends the account.
       await admin.goto('/admin/users');
       await logIn(admin, suite.environment.adminEmail, suite.environment.adminPassword);
@@ -68,7 +91,7 @@ describe('identity', { timeout: 300_000 }, () => {
       assert.equal(await shopper.evaluate((key) => localStorage.getItem(key), TOKEN_STORAGE_KEY), null);
 
       // Logging in again is refused as well, with the server's explanation.
-      await logIn(shopper, email, password);
+      await logIn(shopper, email, newPassword);
       await shopper.getByRole('alert').filter({ hasText: 'Login failed' }).waitFor();
       assert.equal(new URL(shopper.url()).pathname, '/login');
     });
@@ -113,7 +136,14 @@ describe('session', { timeout: 300_000 }, () => {
       await second.getByRole('heading', { name: 'Profile', level: 1 }).waitFor();
 
       // Logging out in the second tab signs the first one out as well, and the cookie is gone.
-      // The tabs sign out at once; the server's answer (which clears the cookie) follows.
+      // The tabs sign out at once; the server's answer (which clears the cookie) follows. The
+      // access token the tabs hold no longer passes the gateway (as after a laptop slept past its
+      // expiry): logging out needs only the cookie, so the session still ends on the server.
+      const { value: live } = await assertRefreshTokenOutOfReach(context, second);
+      await second.evaluate((key) => {
+        const stored = JSON.parse(localStorage.getItem(key) ?? 'null');
+        localStorage.setItem(key, JSON.stringify({ ...stored, accessToken: `${stored.accessToken}x` }));
+      }, TOKEN_STORAGE_KEY);
       const loggedOut = second.waitForResponse((res) => res.url().endsWith('/api/auth/logout'));
       await second.getByRole('button', { name: 'Log out' }).click();
       await first.getByRole('link', { name: 'Log in' }).first().waitFor();
@@ -122,6 +152,7 @@ describe('session', { timeout: 300_000 }, () => {
         (await context.cookies()).find((c) => c.name === REFRESH_COOKIE),
         undefined,
       );
+      assert.equal(await refreshStatus(suite.environment.gatewayUrl, live), 401, 'the session ended');
     });
 
     assert.deepEqual(pageErrors, []);
@@ -137,6 +168,17 @@ async function expireAccessToken(page: Page): Promise<void> {
     const stored = JSON.parse(localStorage.getItem(key) ?? 'null');
     if (stored) localStorage.setItem(key, JSON.stringify({ ...stored, refreshAt: 0, expiresAt: 0 }));
   }, TOKEN_STORAGE_KEY);
+}
+
+/** What the gateway answers a refresh with this refresh cookie (outside the browser). */
+async function refreshStatus(gatewayUrl: string, refreshToken: string): Promise<number> {
+  const response = await fetch(`${gatewayUrl}/api/auth/refresh`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie: `${REFRESH_COOKIE}=${refreshToken}` },
+    body: '{}',
+  });
+  await response.body?.cancel();
+  return response.status;
 }
 
 /** The refresh token is an HttpOnly, Secure, SameSite=Strict cookie on /api/auth that no script sees. */

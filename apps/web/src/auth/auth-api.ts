@@ -9,18 +9,16 @@ import { sendRequest } from '../api/http.ts';
  */
 export type TokenPair = Pick<Static<typeof auth.TokenPairSchema>, 'accessToken' | 'tokenType' | 'expiresIn'>;
 
-export function isTokenPair(value: unknown): value is TokenPair {
-  if (typeof value !== 'object' || value === null) return false;
-  const pair = value as Record<string, unknown>;
-  return typeof pair.accessToken === 'string' && typeof pair.expiresIn === 'number';
-}
-
 export interface AuthApi {
   login(email: string, password: string): Promise<TokenPair>;
   /** Rotates the pair with the refresh cookie: the cookie sent is dead afterwards. */
   refresh(): Promise<TokenPair>;
-  /** Ends the cookie's session and clears the cookie. */
-  logout(accessToken: string): Promise<void>;
+  /**
+   * Ends the cookie's session and clears the cookie. It sends no access token: by then it may have
+   * expired or been revoked, and the gateway refuses a bad bearer even on a public route, which
+   * would leave the session alive.
+   */
+  logout(): Promise<void>;
 }
 
 // A hung refresh would stall every API call queued behind it (and other tabs waiting for the lock).
@@ -40,10 +38,10 @@ export const httpAuthApi: AuthApi = {
       body: {},
       signal: AbortSignal.timeout(AUTH_TIMEOUT_MS),
     }),
-  logout: (accessToken) =>
-    sendRequest<void>(
-      '/api/auth/logout',
-      { method: 'POST', body: {}, signal: AbortSignal.timeout(AUTH_TIMEOUT_MS) },
-      accessToken,
-    ),
+  logout: () =>
+    sendRequest<void>('/api/auth/logout', {
+      method: 'POST',
+      body: {},
+      signal: AbortSignal.timeout(AUTH_TIMEOUT_MS),
+    }),
 };

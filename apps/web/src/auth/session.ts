@@ -23,8 +23,6 @@ export interface Session {
   /** Called once each time the session ends because a refresh was rejected. */
   onExpired(listener: () => void): () => void;
   login(email: string, password: string): Promise<SessionUser | null>;
-  /** Installs a pair issued outside login/refresh, e.g. the one a password change returns. */
-  adoptTokens(pair: TokenPair): void;
   logout(): Promise<void>;
   /** A usable access token, refreshed first if it is about to expire; null when signed out. */
   getAccessToken(): Promise<string | null>;
@@ -153,15 +151,11 @@ export function createSession(options: SessionOptions = {}): Session {
       return snapshot.user;
     },
 
-    adoptTokens(pair) {
-      update(fromPair(pair), null);
-    },
-
     async logout() {
       const ending = tokens;
       // Sign out locally first so the UI reacts at once; revoking server-side is best effort.
       endSession('logged-out');
-      if (ending) await api.logout(ending.accessToken).catch(() => {});
+      if (ending) await api.logout().catch(() => {});
     },
 
     async getAccessToken() {

@@ -789,6 +789,7 @@ export const en: Translation = {
     passwordChanged: 'Password changed',
     otherSessions: 'Your other sessions have been signed out.',
     thisDevice: 'This device stays signed in.',
+    logInAgain: 'You have been signed out everywhere: log in again with your new password.',
     passwordFailed: 'Could not change your password',
     currentPassword: 'Current password',
     newPassword: 'New password',

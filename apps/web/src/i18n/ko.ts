@@ -785,6 +785,7 @@ export const ko = {
     passwordChanged: '비밀번호를 변경했습니다',
     otherSessions: '다른 기기에서는 로그아웃되었습니다.',
     thisDevice: '이 기기는 로그인 상태로 유지됩니다.',
+    logInAgain: '모든 기기에서 로그아웃되었습니다. 새 비밀번호로 다시 로그인해 주세요.',
     passwordFailed: '비밀번호를 변경하지 못했습니다',
     currentPassword: '현재 비밀번호',
     newPassword: '새 비밀번호',

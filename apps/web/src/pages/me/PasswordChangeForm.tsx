@@ -3,7 +3,6 @@ import { notifications } from '@mantine/notifications';
 import { useMutation } from '@tanstack/react-query';
 import type { FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isTokenPair } from '../../auth/auth-api.ts';
 import { passwordConfirmProblem, passwordProblem, passwordRuleText } from '../../auth/password-rule.ts';
 import { session } from '../../auth/session.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
@@ -23,19 +22,24 @@ export function PasswordChangeForm() {
   }));
 
   const change = useMutation({
-    mutationFn: () =>
-      changeMyPassword({
-        currentPassword: form.values.currentPassword,
-        newPassword: form.values.newPassword,
-      }),
-    onSuccess: (result) => {
-      // Changing the password revokes refresh tokens; if the server re-issued this session's pair, keep it.
-      if (isTokenPair(result)) session.adoptTokens(result);
+    mutationFn: async () => {
+      const { currentPassword, newPassword } = form.values;
+      const email = session.getSnapshot().user?.email;
+      await changeMyPassword({ currentPassword, newPassword });
+      // The change ends every session of the user, this one included: sign this device in again
+      // with the password just typed, so only the other devices are signed out.
+      if (!email) return { signedIn: false };
+      return session.login(email, newPassword).then(
+        () => ({ signedIn: true }),
+        () => ({ signedIn: false }),
+      );
+    },
+    onSuccess: ({ signedIn }) => {
       form.reset();
       notifications.show({
         color: 'teal',
         title: t('profile.passwordChanged'),
-        message: t('profile.otherSessions'),
+        message: signedIn ? t('profile.otherSessions') : t('profile.logInAgain'),
       });
     },
     onError: (error) => form.showServerErrors(error),
@@ -53,9 +57,11 @@ export function PasswordChangeForm() {
           <Title id="password-title" order={2} size="h4">
             {t('profile.passwordTitle')}
           </Title>
-          {change.isSuccess && (
+          {change.data && (
             <Alert color="teal" variant="light" title={t('profile.passwordChanged')} role="status">
-              {t('profile.otherSessions')} {t('profile.thisDevice')}
+              {change.data.signedIn
+                ? `${t('profile.otherSessions')} ${t('profile.thisDevice')}`
+                : t('profile.logInAgain')}
             </Alert>
           )}
           <ApiErrorAlert error={change.error} title={t('profile.passwordFailed')} />
