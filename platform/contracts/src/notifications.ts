@@ -10,6 +10,7 @@ export const NOTIFICATION_KINDS = [
   'ORDER_PAID',
   'PAYMENT_FAILED',
   'ORDER_CANCELLED',
+  'PAYMENT_REFUNDED',
   'SHIPMENT_DISPATCHED',
   'SHIPMENT_DELIVERED',
   'RETURN_APPROVED',
@@ -30,7 +31,7 @@ export const NotificationKind = Type.Enum(NOTIFICATION_KINDS);
  * recorded before facts were kept: a client then shows `title` and `body`.
  */
 export const NotificationFacts = Type.Object({
-  /** Won: to pay (ORDER_PLACED), paid (ORDER_PAID, ADMIN_ORDER_PAID), refunded (ORDER_CANCELLED, RETURN_COMPLETED). */
+  /** Won: to pay (ORDER_PLACED), paid (ORDER_PAID, ADMIN_ORDER_PAID), refunded (ORDER_CANCELLED, PAYMENT_REFUNDED, RETURN_COMPLETED). */
   amount: Type.Optional(Type.Integer({ minimum: 0 })),
   /** Points given back (RETURN_COMPLETED). */
   points: Type.Optional(Type.Integer({ minimum: 0 })),

@@ -115,6 +115,54 @@ describe('notification-service', () => {
     });
   });
 
+  describe('refunds', () => {
+    const kinds = async (userId: string) =>
+      ((await list(userId)).content as { kind: string }[]).map((n) => n.kind);
+    /** Publishes the refunds and waits until the service has handled them all. */
+    const refund = async (...orders: ReturnType<typeof anOrder>[]) => {
+      const handled = await eventsHandled(service, 'payment.refunded');
+      for (const order of orders) await probe.publish(events.PaymentRefunded, order.refunded());
+      await eventually(
+        async () => (await eventsHandled(service, 'payment.refunded')) === handled + orders.length,
+      );
+    };
+
+    it('tells a paid order’s cancel and its refund once, whichever event comes first', async () => {
+      const cancelFirst = anOrder();
+      const refundFirst = anOrder();
+      await probe.publish(events.OrderCancelled, cancelFirst.cancelled('ADMIN_CANCELLED', true));
+      await eventually(async () => (await count(cancelFirst.userId)) === 1);
+      await refund(cancelFirst, refundFirst);
+      await eventually(async () => (await count(refundFirst.userId)) === 1);
+      const handled = await eventsHandled(service, 'order.cancelled');
+      await probe.publish(events.OrderCancelled, refundFirst.cancelled('USER_CANCELLED', true));
+      await eventually(async () => (await eventsHandled(service, 'order.cancelled')) === handled + 1);
+
+      expect(await kinds(cancelFirst.userId)).toEqual(['ORDER_CANCELLED']);
+      expect(await kinds(refundFirst.userId)).toEqual(['PAYMENT_REFUNDED']);
+      const [refunded] = (await list(refundFirst.userId)).content;
+      expect(refunded).toMatchObject({
+        title: '결제가 환불되었습니다',
+        body: `${refundFirst.orderNumber} 주문이 취소되어 결제하신 30,000원이 환불되었습니다.`,
+        facts: { amount: 30_000 },
+        link: `/me/orders/${refundFirst.orderId}`,
+      });
+    });
+
+    it('tells the refund of an approval that raced the cancel, which said nothing of a refund', async () => {
+      const order = anOrder();
+      await probe.publish(events.OrderCancelled, order.cancelled('PAYMENT_TIMEOUT', false));
+      await eventually(async () => (await count(order.userId)) === 1);
+      const [cancelled] = (await list(order.userId)).content;
+      expect(cancelled.body).toBe(`결제 시간이 지나 ${order.orderNumber} 주문이 취소되었습니다.`);
+
+      // The payment the PG approved late is refunded: the shopper hears of the money.
+      await refund(order);
+      expect(await kinds(order.userId)).toEqual(['PAYMENT_REFUNDED', 'ORDER_CANCELLED']);
+      expect(await count(order.userId)).toBe(2);
+    });
+  });
+
   describe('admin copies', () => {
     it('gives every active admin their own copy of a paid order, and none to a former admin', async () => {
       const [first, second, former] = [registeredAdmin(), registeredAdmin(), registeredAdmin()];

@@ -31,8 +31,10 @@ describe('notification rules', () => {
       title: '결제에 실패했습니다',
       facts: { cancelReason: 'PAYMENT_FAILED' },
     });
-    // A refund never makes a second notification for a closed order.
-    expect(refunded!.dedupeKey).toBe(failed!.dedupeKey);
+    // The failure said nothing of money: a refund after it (a charge that came back for the wrong
+    // amount) is told on its own.
+    expect(refunded).toMatchObject({ kind: 'PAYMENT_REFUNDED', title: '결제가 환불되었습니다' });
+    expect(refunded!.dedupeKey).not.toBe(failed!.dedupeKey);
   });
 
   it('tells why an order was cancelled and what is refunded, in words and in facts', () => {
@@ -47,9 +49,18 @@ describe('notification rules', () => {
       body: '재고가 부족하여 ORD-20261204-AB12CD34 주문이 취소되었습니다. 결제하신 30,000원은 환불됩니다.',
       facts: { cancelReason: 'OUT_OF_STOCK', amount: 30_000 },
     });
-    // A refund whose event comes before the cancel's tells it with no reason (the same dedupe key).
+    // The cancel said the payment will be refunded: the refund shares its key, so whichever comes
+    // first tells both.
     const [refunded] = draftsFor('payment.refunded', { ...order, amount: 5_000 });
-    expect(refunded!.facts).toEqual({ amount: 5_000 });
+    expect(refunded).toMatchObject({
+      kind: 'PAYMENT_REFUNDED',
+      dedupeKey: cancelled!.dedupeKey,
+      body: 'ORD-20261204-AB12CD34 주문이 취소되어 결제하신 5,000원이 환불되었습니다.',
+      facts: { amount: 5_000 },
+    });
+    // A cancel before anything was paid says nothing of a refund, and keeps its own key.
+    const [unpaid] = draftsFor('order.cancelled', { ...order, reason: 'USER_CANCELLED', wasPaid: false });
+    expect(unpaid!.dedupeKey).not.toBe(refunded!.dedupeKey);
   });
 
   it("tells a return's partial refund by return.completed, never as a cancelled order", () => {

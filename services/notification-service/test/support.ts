@@ -8,6 +8,7 @@ import {
   type OrderCancelledPayload,
   type OrderPaidPayload,
   type OrderPlacedPayload,
+  type PaymentRefundedPayload,
   type ReturnApprovedPayload,
   type ReturnCompletedPayload,
   type ReturnRejectedPayload,
@@ -127,6 +128,18 @@ export function anOrder(userId: string = randomUUID()) {
       payableAmount: 30_000,
       wasPaid,
       cancelledAt: at,
+    }),
+    /** payment-service's refund of the whole payment after the order was cancelled. */
+    refunded: (): PaymentRefundedPayload => ({
+      ...ref,
+      paymentId: randomUUID(),
+      paymentKey: `mpg_${randomUUID()}`,
+      version: 3,
+      amount: 30_000,
+      reason: 'Order cancelled',
+      refundedAt: at,
+      claimId: null,
+      refundedTotal: 30_000,
     }),
   };
 }

@@ -31,6 +31,10 @@ export const notificationWordsKo = {
       bodyBecause: '{{why}} {{order}}이 취소되었습니다.',
       refund: ' 결제하신 {{amount}}은 환불됩니다.',
     },
+    PAYMENT_REFUNDED: {
+      title: '결제가 환불되었습니다',
+      body: '{{order}}이 취소되어 결제하신 {{amount}}이 환불되었습니다.',
+    },
     SHIPMENT_DISPATCHED: {
       title: '배송이 시작되었습니다',
       body: '{{order}}의 상품이 출발했습니다.',
@@ -112,6 +116,10 @@ export const notificationWordsEn: Wording<typeof notificationWordsKo> = {
       body: '{{Order}} has been cancelled.',
       bodyBecause: '{{Order}} has been cancelled {{why}}.',
       refund: ' The {{amount}} you paid will be refunded.',
+    },
+    PAYMENT_REFUNDED: {
+      title: 'Payment refunded',
+      body: '{{Order}} was cancelled, and the {{amount}} you paid has been refunded.',
     },
     SHIPMENT_DISPATCHED: {
       title: 'Shipped',

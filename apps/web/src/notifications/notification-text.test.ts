@@ -46,7 +46,7 @@ describe('notification text', () => {
   it('reads in Korean exactly as notification-service writes it, for every kind it makes', async () => {
     await setLanguage('ko');
     const kinds = new Set(drafts.map((d) => d.kind));
-    expect(kinds.size).toBe(14);
+    expect(kinds.size).toBe(15);
     for (const draft of drafts) expect(shown(draft)).toEqual({ title: draft.title, body: draft.body });
   });
 
@@ -68,6 +68,11 @@ describe('notification text', () => {
     expect(english[cancelled]!.body).toBe(
       'Order ORD-20261207-AB12CD34 has been cancelled because an item ran out of stock. The ₩30,000 you paid will be refunded.',
     );
+    const refunded = drafts.findIndex((d) => d.kind === 'PAYMENT_REFUNDED');
+    expect(english[refunded]).toEqual({
+      title: 'Payment refunded',
+      body: 'Order ORD-20261207-AB12CD34 was cancelled, and the ₩5,000 you paid has been refunded.',
+    });
     const completed = drafts.findIndex((d) => d.kind === 'RETURN_COMPLETED');
     expect(english[completed]!.body).toBe(
       'The return for order ORD-20261207-AB12CD34 is complete. ₩12,000 will be refunded. The 1,500 points you used are given back.',

@@ -59,6 +59,11 @@ export function notificationText(notification: Worded): NotificationText {
           (amount ? t('notificationWords.kind.ORDER_CANCELLED.refund', { amount }) : ''),
       };
     }
+    case 'PAYMENT_REFUNDED':
+      return {
+        title: t('notificationWords.kind.PAYMENT_REFUNDED.title'),
+        body: t('notificationWords.kind.PAYMENT_REFUNDED.body', { ...about, amount: amount ?? '' }),
+      };
     case 'SHIPMENT_DISPATCHED':
       return {
         title: t('notificationWords.kind.SHIPMENT_DISPATCHED.title'),

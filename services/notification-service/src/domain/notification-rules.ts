@@ -104,6 +104,11 @@ const isCancelReason = (reason: string | undefined): reason is OrderCancelReason
 
 /** A payment failure ends the order: one notification for the failure and the cancel it causes. */
 const ORDER_CLOSED = 'ORDER_CLOSED';
+/**
+ * A paid order's cancel says its payment will be refunded, so the refund itself is told only when no
+ * cancel said so: an approval that raced the cancel (charged, then refunded) is told by its refund.
+ */
+const ORDER_REFUND = 'ORDER_REFUND';
 
 const paidAmount = (e: OrderEventFacts) => e.amount ?? e.payableAmount;
 
@@ -134,7 +139,7 @@ const cancelled: Rule = (e) => {
   const refund = refunded ? ` 결제하신 ${won(refunded)}은 환불됩니다.` : '';
   return toOwner(
     'ORDER_CANCELLED',
-    ORDER_CLOSED,
+    refunded ? ORDER_REFUND : ORDER_CLOSED,
     '주문이 취소되었습니다',
     (o) => `${why ? `${why} ` : ''}${orderLabel(o)}이 취소되었습니다.${refund}`,
     () => ({ cancelReason, amount: refunded }),
@@ -234,10 +239,19 @@ export const NOTIFICATION_RULES: Readonly<Record<string, Rule>> = {
   // PAID, so the notification never runs ahead of the order page (and an approval that raced a cancel
   // is told as the cancel with its refund).
   'order.cancelled': cancelled,
-  // A refund follows the cancel that caused it; the cancel's notification already says so. A return's
-  // partial refund (claimId set) is no cancel: return.completed tells the shopper of it.
+  // A refund follows the cancel that caused it: when that cancel's notification said it would be
+  // refunded, they share ORDER_REFUND and the first tells both. A return's partial refund (claimId set)
+  // is no cancel: return.completed tells the shopper of it.
   'payment.refunded': ofOrders((e) =>
-    e.claimId ? [] : cancelled({ ...e, reason: 'REFUNDED', wasPaid: true, payableAmount: e.amount }),
+    e.claimId
+      ? []
+      : toOwner(
+          'PAYMENT_REFUNDED',
+          ORDER_REFUND,
+          '결제가 환불되었습니다',
+          (o) => `${orderLabel(o)}이 취소되어 결제하신 ${won(o.amount ?? 0)}이 환불되었습니다.`,
+          (o) => ({ amount: o.amount }),
+        )(e),
   ),
   'shipment.dispatched': shipmentDispatched,
   // An exchange's new option arriving is told once, by exchange.completed (EXCHANGE_COMPLETED).

@@ -78,7 +78,7 @@ function ConfirmPayment({
   const pending = confirmed.data?.status === 'PENDING';
   // 202: the PG did not answer in time; payment-service settles it and this follows along. A push
   // (결제 완료, 결제 실패) refreshes it at once, but it keeps polling while PENDING: a late approval
-  // refunded after the order was cancelled for timing out makes no notification of its own.
+  // for an order cancelled meanwhile is pushed only once it has been refunded (결제 환불).
   const followed = useQuery({
     ...orderPaymentsQuery(confirmation.orderNumber, true),
     enabled: pending,
