@@ -290,11 +290,14 @@ function AgentConversation({
                   name: conversation.assigneeName ?? t('chat.console.otherAgent'),
                 })}
         </Text>
-        {conversation.status !== 'RESOLVED' && !mine && (
-          <Button size="xs" onClick={() => take.mutate()} loading={take.isPending}>
-            {conversation.status === 'WAITING' ? t('chat.console.start') : t('chat.console.takeOver')}
-          </Button>
-        )}
+        {/* Any agent starts a waiting chat; only an admin takes over one another agent holds. */}
+        {!mine &&
+          (conversation.status === 'WAITING' ||
+            (conversation.status === 'OPEN' && user?.role === 'ADMIN')) && (
+            <Button size="xs" onClick={() => take.mutate()} loading={take.isPending}>
+              {conversation.status === 'WAITING' ? t('chat.console.start') : t('chat.console.takeOver')}
+            </Button>
+          )}
       </Group>
     );
 
