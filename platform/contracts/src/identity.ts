@@ -94,7 +94,7 @@ export interface TokenClaims {
   sid?: string;
 }
 
-// ---- auth-service's internal HTTP API, called by user-service only (never routed by the gateway) ----
+// ---- auth-service's internal HTTP API: user-service's credential calls, the gateway's revocation feed ----
 
 /** PUT /internal/credentials/{userId}: sets the credential of a user being created; auth hashes. */
 export const CredentialsUpsert = Type.Object({

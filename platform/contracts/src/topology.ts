@@ -63,7 +63,7 @@ export const topology: Topology = {
   // The consumers of its events (platform/contracts/src/shipping.ts, SHIPPING_EVENTS) add them to their
   // own entries together with their handlers: order-service (shipment.*, purchase.confirmed, return.*,
   // exchange.*), payment-service (return.completed), product-service (return.completed,
-  // exchange.collected), user-service (return.completed, purchase.confirmed), promotion-service
+  // exchange.collected, exchange.rejected), user-service (return.completed, purchase.confirmed), promotion-service
   // (return.completed), notification-service (the ones that notify: see its notification-rules.ts).
   'shipping-service': ['order.paid'],
   // Agent and customer names, and who is an agent (user.updated carries role changes).

@@ -154,7 +154,7 @@ export type AgentView = Static<typeof AgentView>;
 export const AgentList = Type.Object({ content: Type.Array(AgentView) });
 export type AgentList = Static<typeof AgentList>;
 
-/** Canned answers (Chatwoot's canned responses): `/shortCode` in the console inserts `content`. */
+/** Canned answers (Chatwoot's canned responses): the console's menu lists them by `/shortCode` and inserts `content`. */
 export const CannedAnswer = Type.Object({
   id: Int32Id(),
   shortCode: Type.String(),

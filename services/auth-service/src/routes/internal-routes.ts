@@ -19,8 +19,8 @@ import { UserIdParams } from './schemas.ts';
 const tags = ['internal'];
 
 /**
- * user-service's synchronous API into auth. The gateway never routes /internal/**: only services
- * on the internal network reach it. Passwords arrive here in plain text over that network and are
+ * user-service's synchronous API into auth. The gateway never routes /internal/**, and the kit answers
+ * only a caller with a service token (ADR 0005), whatever network it is on. Passwords arrive here in plain text over that network and are
  * hashed here; no hash ever leaves auth-service.
  */
 export function registerInternalRoutes(app: ServiceApp, ctx: ServiceContext<AuthDb>): void {

@@ -143,7 +143,7 @@ export class OrderLifecycle {
       lease: { owner: this.ctx.instanceId, ms: this.ctx.config.number('orders.saga.leaseMs') },
     });
     const claimed = { saga: { version: saga.version + 1, attempts: 0 }, state: next, order: paid, items };
-    // Approved, the order stays PAYMENT_PENDING until the stock commit's step records PAID (which wakes
+    // Approved, the order stays PAYMENT_PENDING until the last commit step records PAID (which wakes
     // the order's long-poll readers).
     afterCommit(() => void this.runner.kick(order.id, { statusChanged: false, claimed }));
   }

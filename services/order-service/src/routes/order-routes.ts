@@ -83,8 +83,8 @@ export function registerOrderRoutes(app: ServiceApp, ctx: ServiceContext<OrderDb
         summary: 'One of my orders (by id or number) with its items, payments and status timeline',
         description:
           'With whileStatus, a long poll: while the order is in that status the answer waits until it ' +
-          'leaves it (at once when this instance changes it) or until waitMs passes. A payment page ' +
-          'can wait for PAID this way instead of polling.',
+          'leaves it (at once when this instance changes it) or until waitMs passes: a client can wait ' +
+          'for PAID this way instead of polling.',
         params: OrderRef,
         querystring: OrderDetailQuery,
         response: { 200: OrderDetail, ...problems },
