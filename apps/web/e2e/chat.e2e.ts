@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { BrowserContext, Locator, Page } from 'playwright-core';
@@ -303,6 +303,25 @@ describe('live chat', { timeout: 600_000 }, () => {
         .waitFor({ timeout: SETTLE_MS });
       await check('chat, ended', panel);
       await check('console, ended', agent.locator('main'), '[data-testid="conversation-row"]');
+
+      // Both sides save the conversation: its own words in English, the messages as written.
+      for (const [side, page, save] of [
+        ['console', agent, agent.getByRole('button', { name: either('Save transcript', '기록 저장') })],
+        ['chat', customer, panel.getByRole('button', { name: either('Save this chat', '상담 내용 저장') })],
+      ] as const) {
+        const [download] = await Promise.all([page.waitForEvent('download'), save.click()]);
+        assert.match(download.suggestedFilename(), /^chat-\d{4}-\d{2}-\d{2}\.txt$/);
+        const transcript = await readFile((await download.path())!, 'utf8');
+        assert.match(transcript, /^Chat transcript \(/, `${side}: the transcript's heading`);
+        assert.match(transcript, /\nAbout order: ORD-/, `${side}: the order it is about`);
+        assert.match(transcript, /\nStatus: Closed\n/, `${side}: where it stands`);
+        for (const [who, text] of [
+          [customerName, question],
+          [agentName, answer],
+          [customerName, followUp],
+        ])
+          assert.ok(transcript.includes(`] ${who}: ${text}`), `${side}: ${who} wrote "${text}"`);
+      }
 
       // Canned answers: the list, the form and its rule, an answer added, edited and deleted.
       await agent.goto('/admin/chat-answers');

@@ -318,6 +318,25 @@ describe('chat-service: messages and authorization', () => {
     const text = await res.text();
     expect(text).toContain('주문 취소하고 싶어요');
     expect(text).toContain('상담 기록');
+    expect(res.headers.get('content-disposition')).toMatch(
+      /^attachment; filename="chat-\d{4}-\d{2}-\d{2}\.txt"$/,
+    );
+
+    // In English: the transcript's own words change, the messages stay as written.
+    const english = await fetch(
+      `${service.url}/api/chat/conversations/${conversationId}/transcript?lang=en`,
+      { headers: customer.headers },
+    );
+    const englishText = await english.text();
+    expect(englishText).toMatch(/^Chat transcript \(\d{2}\/\d{2}\/\d{4}, \d{2}:\d{2}:\d{2} KST\)\n/);
+    expect(englishText).toContain('Status: ');
+    expect(englishText).toContain('주문 취소하고 싶어요');
+    expect(englishText).not.toContain('상담 기록');
+    const unknown = await fetch(
+      `${service.url}/api/chat/conversations/${conversationId}/transcript?lang=fr`,
+      { headers: customer.headers },
+    );
+    expect(unknown.status).toBe(400);
   });
 });
 

@@ -12,7 +12,7 @@ import {
   Text,
 } from '@mantine/core';
 import { useMediaQuery } from '@mantine/hooks';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation } from 'react-router';
@@ -28,6 +28,7 @@ import {
   chatQueryPrefix,
   myConversationsQuery,
   openConversation,
+  saveTranscript,
 } from './chat-api.ts';
 import { chatPanel, useChatPanel } from './chat-panel.ts';
 import type { ConversationState } from './chat-store.ts';
@@ -225,6 +226,7 @@ function CustomerConversation({ orderId }: { orderId: string | null }) {
 function ConversationBanner({ view }: { view: ConversationView }) {
   const { t } = useTranslation();
   const state = useConversationState(view.id);
+  const save = useMutation({ mutationFn: () => saveTranscript(view) });
   return (
     <Stack gap={2} px="sm" py={6} style={{ borderBottom: '1px solid var(--mantine-color-gray-2)' }}>
       {view.orderNumber && (
@@ -236,9 +238,25 @@ function ConversationBanner({ view }: { view: ConversationView }) {
           {t('chat.widget.aboutOrderAfter')}
         </Text>
       )}
-      <Text size="sm" data-testid="chat-status" role="status">
-        {statusLine(state)}
-      </Text>
+      <Group justify="space-between" align="flex-start" wrap="nowrap" gap="xs">
+        <Text size="sm" data-testid="chat-status" role="status">
+          {statusLine(state)}
+        </Text>
+        <Anchor
+          component="button"
+          size="xs"
+          style={{ flexShrink: 0 }}
+          onClick={() => save.mutate()}
+          disabled={save.isPending}
+        >
+          {t('chat.widget.transcript')}
+        </Anchor>
+      </Group>
+      {save.isError && (
+        <Text size="xs" c="red" role="alert">
+          {t('chat.widget.transcriptFailed')}
+        </Text>
+      )}
     </Stack>
   );
 }

@@ -5,6 +5,8 @@ import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import { api } from '../api/client.ts';
 import type { Page } from '../api/page.ts';
 import { serverEnum } from '../api/server-enum.ts';
+import { currentLanguage } from '../i18n/i18n.ts';
+import { saveText } from '../lib/save-text.ts';
 
 export type ConversationView = chat.ConversationView;
 export type ConversationStatus = chat.ConversationStatus;
@@ -42,6 +44,20 @@ export function fetchMessages(conversationId: string, before?: number): Promise<
   return api.get<MessagePage>(`/api/chat/conversations/${encodeURIComponent(conversationId)}/messages`, {
     query: { before, limit: HISTORY_PAGE_SIZE },
   });
+}
+
+/**
+ * Saves the conversation as a text file, its own words in the reader's language (the messages stay
+ * as written). The customer saves their own; agents and admins those they may read.
+ */
+export async function saveTranscript(
+  conversation: Pick<ConversationView, 'id' | 'createdAt'>,
+): Promise<void> {
+  const text = await api.get<string>(
+    `/api/chat/conversations/${encodeURIComponent(conversation.id)}/transcript`,
+    { query: { lang: currentLanguage() } },
+  );
+  saveText(text, `chat-${conversation.createdAt.slice(0, 10)}.txt`);
 }
 
 // ---- agent console ----

@@ -23,6 +23,9 @@ export const chatKo = {
     aboutOrderAfter: '관련 문의',
     /** On an order's page: opens the chat about that order. */
     askAboutOrder: '이 주문 문의하기',
+    /** Saves the conversation as a text file. */
+    transcript: '상담 내용 저장',
+    transcriptFailed: '상담 내용을 저장하지 못했습니다',
   },
   /** The shopper's status line above the messages. */
   status: {
@@ -92,6 +95,7 @@ export const chatKo = {
     back: '← 목록',
     assignee: '담당: {{name}}',
     resolve: '상담 종료',
+    transcript: '기록 저장',
     actionFailed: '처리하지 못했습니다',
     transfer: {
       open: '이관',
@@ -161,6 +165,8 @@ export const chatEn: Wording<typeof chatKo> = {
     aboutOrderBefore: 'About order',
     aboutOrderAfter: '',
     askAboutOrder: 'Ask about this order',
+    transcript: 'Save this chat',
+    transcriptFailed: 'Could not save the chat',
   },
   status: {
     noAgents: 'No agent is available right now. An agent will answer your message as soon as one is.',
@@ -224,6 +230,7 @@ export const chatEn: Wording<typeof chatKo> = {
     back: '← Chats',
     assignee: 'Agent: {{name}}',
     resolve: 'End chat',
+    transcript: 'Save transcript',
     actionFailed: 'That did not work',
     transfer: {
       open: 'Transfer',

@@ -90,6 +90,14 @@ export type OpenConversationBody = Static<typeof OpenConversationBody>;
 
 export const ConversationParams = Type.Object({ id: ConversationId });
 
+/** The transcript's own words (labels, fallback names, times); the messages stay as written. */
+export const TRANSCRIPT_LANGUAGES = ['ko', 'en'] as const;
+export type TranscriptLanguage = (typeof TRANSCRIPT_LANGUAGES)[number];
+/** GET /api/chat/conversations/{id}/transcript: `lang` defaults to Korean, the shop's first language. */
+export const TranscriptQuery = Type.Object({
+  lang: Type.Optional(Type.Enum(TRANSCRIPT_LANGUAGES)),
+});
+
 /** GET /api/chat/conversations/mine: newest first, the active one (if any) first of all. */
 export const MyConversations = Type.Object({ content: Type.Array(ConversationView) });
 export type MyConversations = Static<typeof MyConversations>;

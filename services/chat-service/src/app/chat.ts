@@ -11,6 +11,7 @@ import type {
   ConversationView,
   MessagePage,
   SenderRole,
+  TranscriptLanguage,
 } from '@sagamart/contracts/http/chat';
 import {
   type Config,
@@ -35,6 +36,7 @@ import {
   planMessage,
   sideOf,
 } from '../domain/conversation.ts';
+import { type TranscriptFacts, transcriptHeading, transcriptLine } from '../domain/transcript.ts';
 import type { ChatUsers } from '../infra/chat-users.ts';
 import {
   type ConversationRow,
@@ -192,23 +194,27 @@ export class Chat {
     };
   }
 
-  /** The whole conversation as plain text (Korean labels), oldest first. */
-  async transcript(identity: Identity, id: string): Promise<{ text: string; filename: string }> {
+  /** The whole conversation as plain text, oldest first, in the reader's language. */
+  async transcript(
+    identity: Identity,
+    id: string,
+    language: TranscriptLanguage,
+  ): Promise<{ text: string; filename: string }> {
     const row = await this.readable(identity, id);
     const names = await this.deps.users.names([row.customer_id, row.assignee_id]);
-    const customer = names.get(row.customer_id) ?? '고객';
-    const agent = (row.assignee_id && names.get(row.assignee_id)) || '상담원';
-    const lines = [
-      `상담 기록 (${formatTime(row.created_at)})`,
-      ...(row.order_number ? [`문의 주문: ${row.order_number}`] : []),
-      `상태: ${STATUS_LABEL[row.status]}`,
-      '',
-    ];
+    const facts: TranscriptFacts = {
+      createdAt: row.created_at,
+      orderNumber: row.order_number,
+      status: row.status,
+      customerName: names.get(row.customer_id) ?? null,
+      agentName: (row.assignee_id && names.get(row.assignee_id)) || null,
+    };
+    const lines = transcriptHeading(language, facts);
     for (let after = 0; ; ) {
       const messages = await this.deps.store.after(id, after, 500);
       for (const m of messages)
         lines.push(
-          `[${formatTime(new Date(m.at))}] ${m.senderRole === 'CUSTOMER' ? customer : agent}: ${m.text}`,
+          transcriptLine(language, facts, { at: new Date(m.at), senderRole: m.senderRole, text: m.text }),
         );
       if (messages.length < 500) break;
       after = messages.at(-1)!.seq;
@@ -563,14 +569,4 @@ export class Chat {
       };
     });
   }
-}
-
-const STATUS_LABEL: Record<ConversationStatus, string> = {
-  WAITING: '대기 중',
-  OPEN: '상담 중',
-  RESOLVED: '종료',
-};
-
-function formatTime(date: Date): string {
-  return date.toLocaleString('ko-KR', { timeZone: 'Asia/Seoul', hour12: false });
 }

@@ -8,6 +8,7 @@ import {
   OpenConversationBody,
   ReadBody,
   SendMessageBody,
+  TranscriptQuery,
 } from '@sagamart/contracts/http/chat';
 import {
   problemResponses,
@@ -132,12 +133,13 @@ export function registerChatRoutes(app: ServiceApp, ctx: ServiceContext<ChatDb>)
         tags,
         summary: 'The whole conversation as text (a download)',
         params: ConversationParams,
+        querystring: TranscriptQuery,
         produces: ['text/plain'],
         response: { 200: Type.String(), ...problems },
       },
     },
     async (req, reply) => {
-      const transcript = await chat.transcript(requireIdentity(req), req.params.id);
+      const transcript = await chat.transcript(requireIdentity(req), req.params.id, req.query.lang ?? 'ko');
       return reply
         .header('content-type', 'text/plain; charset=utf-8')
         .header('content-disposition', `attachment; filename="${transcript.filename}"`)

@@ -38,6 +38,7 @@ import {
   chatQueryPrefix,
   customerOrdersQuery,
   resolveConversation,
+  saveTranscript,
   transferConversation,
 } from '../../chat/chat-api.ts';
 import { formatDateTime, formatWon } from '../../lib/format.ts';
@@ -277,6 +278,7 @@ function AgentConversation({
 
   const take = useMutation({ mutationFn: () => assignConversation(conversation.id), onSettled: refresh });
   const resolve = useMutation({ mutationFn: () => resolveConversation(conversation.id), onSettled: refresh });
+  const save = useMutation({ mutationFn: () => saveTranscript(conversation) });
 
   const composerNotice =
     conversation.status === 'OPEN' && mine ? undefined : (
@@ -332,22 +334,36 @@ function AgentConversation({
             </Text>
           )}
         </Group>
-        {conversation.status === 'OPEN' && mine && (
-          <Group gap="xs">
-            <TransferMenu conversation={conversation} />
-            <Button
-              size="xs"
-              color="gray"
-              variant="light"
-              onClick={() => resolve.mutate()}
-              loading={resolve.isPending}
-            >
-              {t('chat.console.resolve')}
-            </Button>
-          </Group>
-        )}
+        <Group gap="xs">
+          {conversation.status === 'OPEN' && mine && (
+            <>
+              <TransferMenu conversation={conversation} />
+              <Button
+                size="xs"
+                color="gray"
+                variant="light"
+                onClick={() => resolve.mutate()}
+                loading={resolve.isPending}
+              >
+                {t('chat.console.resolve')}
+              </Button>
+            </>
+          )}
+          <Button
+            size="xs"
+            color="gray"
+            variant="subtle"
+            onClick={() => save.mutate()}
+            loading={save.isPending}
+          >
+            {t('chat.console.transcript')}
+          </Button>
+        </Group>
       </Group>
-      <ApiErrorAlert error={take.error ?? resolve.error} title={t('chat.console.actionFailed')} />
+      <ApiErrorAlert
+        error={take.error ?? resolve.error ?? save.error}
+        title={t('chat.console.actionFailed')}
+      />
       <Box style={{ flex: 1, minHeight: 0 }}>
         <ChatThread
           conversationId={conversation.id}

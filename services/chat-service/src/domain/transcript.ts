@@ -1,0 +1,68 @@
+import type { ConversationStatus, SenderRole, TranscriptLanguage } from '@sagamart/contracts/http/chat';
+
+/** What a transcript is made of; names are data and stay as written. */
+export interface TranscriptFacts {
+  createdAt: Date;
+  orderNumber: string | null;
+  status: ConversationStatus;
+  customerName: string | null;
+  agentName: string | null;
+}
+
+export interface TranscriptLine {
+  at: Date;
+  senderRole: SenderRole;
+  text: string;
+}
+
+const WORDS = {
+  ko: {
+    title: '상담 기록',
+    order: '문의 주문',
+    status: '상태',
+    statuses: { WAITING: '대기 중', OPEN: '상담 중', RESOLVED: '종료' },
+    customer: '고객',
+    agent: '상담원',
+    locale: 'ko-KR',
+  },
+  en: {
+    title: 'Chat transcript',
+    order: 'About order',
+    status: 'Status',
+    statuses: { WAITING: 'Waiting', OPEN: 'In progress', RESOLVED: 'Closed' },
+    customer: 'Customer',
+    agent: 'Agent',
+    locale: 'en-GB',
+  },
+} as const satisfies Record<TranscriptLanguage, unknown>;
+
+/** Times as the shop keeps them: Korean time, written the reader's way. */
+function timeIn(language: TranscriptLanguage, date: Date): string {
+  const time = date.toLocaleString(WORDS[language].locale, { timeZone: 'Asia/Seoul', hour12: false });
+  return language === 'ko' ? time : `${time} KST`;
+}
+
+/** The transcript's heading: when it began, the order it is about, where it stands. */
+export function transcriptHeading(language: TranscriptLanguage, facts: TranscriptFacts): string[] {
+  const words = WORDS[language];
+  return [
+    `${words.title} (${timeIn(language, facts.createdAt)})`,
+    ...(facts.orderNumber ? [`${words.order}: ${facts.orderNumber}`] : []),
+    `${words.status}: ${words.statuses[facts.status]}`,
+    '',
+  ];
+}
+
+/** One message as a line: time, who wrote it, what they wrote. */
+export function transcriptLine(
+  language: TranscriptLanguage,
+  facts: TranscriptFacts,
+  message: TranscriptLine,
+): string {
+  const words = WORDS[language];
+  const who =
+    message.senderRole === 'CUSTOMER'
+      ? (facts.customerName ?? words.customer)
+      : (facts.agentName ?? words.agent);
+  return `[${timeIn(language, message.at)}] ${who}: ${message.text}`;
+}
