@@ -1,4 +1,4 @@
-import { eventually } from '@sagamart/testkit';
+import { eventsHandled, eventually } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './harness.ts';
 
@@ -136,6 +136,23 @@ describe('shipping-service', () => {
       expect(refused.status).toBe(409);
       expect(refused.body.type).toBe('urn:sagamart:problem:picked-up');
       expect(refused.body.detail).toContain('반품');
+    });
+
+    it('never leaves a parcel to send when the cancel and order.paid arrive at the same moment', async () => {
+      const orders = Array.from({ length: 24 }, () => h.paidOrder());
+      const handled = await eventsHandled(h.shipping, 'order.paid');
+      const answers = await Promise.all(
+        orders.map(async (order) => (await Promise.all([cancel(order.orderId), h.publishPaid(order)]))[0]),
+      );
+      expect(answers.map((a) => a.status)).toEqual(orders.map(() => 200));
+      await eventually(
+        async () => (await eventsHandled(h.shipping, 'order.paid')) >= handled + orders.length,
+      );
+      for (const order of orders) {
+        const view = await h.shippingOf(order);
+        if (view.status === 404) continue;
+        expect(view.body.shipments.map((s: { status: string }) => s.status)).toEqual(['CANCELLED']);
+      }
     });
 
     it('remembers a cancel that comes before order.paid, so no shipment is ever made', async () => {

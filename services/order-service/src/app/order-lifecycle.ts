@@ -64,6 +64,7 @@ export class OrderLifecycle {
     orderId: string,
     by: { userId: string; admin: boolean; note?: string | undefined },
   ): Promise<void> {
+    const askShipping = this.ctx.config.boolean('orders.cancel.askShipping', true);
     const before = await this.ctx.db
       .selectFrom('orders')
       .select(['status', 'user_id'])
@@ -73,43 +74,55 @@ export class OrderLifecycle {
       throw notFound(`Order ${orderId} does not exist`);
     if (isShipped(before.status)) throw pickedUp();
     // A paid order may have a parcel: shipping-service stops it first, or says it is too late.
-    if (before.status === 'PAID' && this.ctx.config.boolean('orders.cancel.askShipping', true)) {
-      let answer: 'cancelled' | 'picked-up';
-      try {
-        answer = await this.participants.cancelShipment(orderId);
-      } catch (error) {
-        this.ctx.log.warn({ err: error, orderId }, 'shipping-service could not stop the parcel');
-        throw new Problem(
-          503,
-          '배송 상태를 확인하지 못해 지금은 주문을 취소할 수 없습니다. 잠시 후 다시 시도해 주세요.',
-          {
-            code: 'shipping-unavailable',
-          },
+    let shippingStopped = false;
+    if (before.status === 'PAID' && askShipping) shippingStopped = await this.stopShipment(orderId);
+    for (;;) {
+      const outcome = await this.ctx.transaction(async (trx) => {
+        const locked = await lockOrder(trx, orderId);
+        if (!locked || (!by.admin && locked.order.user_id !== by.userId))
+          throw notFound(`Order ${orderId} does not exist`);
+        const { order, saga } = locked;
+        if (order.status === 'CANCELLED') return 'unchanged';
+        if (isShipped(order.status)) throw pickedUp();
+        if (!isCancellable(order.status))
+          throw conflict(`A ${order.status} order cannot be cancelled`, 'not-cancellable');
+        // Paid since it was read (order.paid is on its way to shipping-service): ask first, then decide
+        // again under the lock. PAID is the last status before SHIPPING, so this happens at most once.
+        if (order.status === 'PAID' && askShipping && !shippingStopped) return 'ask-shipping';
+        const changed = await this.transitions.cancel(
+          trx,
+          order,
+          saga,
+          by.admin ? 'ADMIN_CANCELLED' : 'USER_CANCELLED',
+          undefined,
+          { note: by.note?.trim() || null },
         );
+        return changed ? 'cancelled' : 'unchanged';
+      });
+      if (outcome === 'ask-shipping') {
+        shippingStopped = await this.stopShipment(orderId);
+        continue;
       }
-      if (answer === 'picked-up') throw pickedUp();
+      if (outcome === 'cancelled') await this.settleBriefly(orderId);
+      return;
     }
-    const changed = await this.ctx.transaction(async (trx) => {
-      const locked = await lockOrder(trx, orderId);
-      if (!locked || (!by.admin && locked.order.user_id !== by.userId))
-        throw notFound(`Order ${orderId} does not exist`);
-      const { order, saga } = locked;
-      if (order.status === 'CANCELLED') return false;
-      if (isShipped(order.status)) throw pickedUp();
-      if (!isCancellable(order.status))
-        throw conflict(`A ${order.status} order cannot be cancelled`, 'not-cancellable');
-      return this.transitions.cancel(
-        trx,
-        order,
-        saga,
-        by.admin ? 'ADMIN_CANCELLED' : 'USER_CANCELLED',
-        undefined,
-        {
-          note: by.note?.trim() || null,
-        },
+  }
+
+  /** Asks shipping-service to stop a paid order's parcel; true once it has, a 409 when it is too late. */
+  private async stopShipment(orderId: string): Promise<true> {
+    let answer: 'cancelled' | 'picked-up';
+    try {
+      answer = await this.participants.cancelShipment(orderId);
+    } catch (error) {
+      this.ctx.log.warn({ err: error, orderId }, 'shipping-service could not stop the parcel');
+      throw new Problem(
+        503,
+        '배송 상태를 확인하지 못해 지금은 주문을 취소할 수 없습니다. 잠시 후 다시 시도해 주세요.',
+        { code: 'shipping-unavailable' },
       );
-    });
-    if (changed) await this.settleBriefly(orderId);
+    }
+    if (answer === 'picked-up') throw pickedUp();
+    return true;
   }
 
   async paymentApproved(trx: Trx, event: PaymentApprovedPayload, afterCommit: AfterCommit): Promise<void> {

@@ -1,5 +1,5 @@
 import { type OrderPaidPayload, PICKED_UP_PROBLEM } from '@sagamart/contracts';
-import { afterCommit, Problem, type ServiceContext } from '@sagamart/kit';
+import { afterCommit, lockForTransaction, Problem, type ServiceContext } from '@sagamart/kit';
 import { isPickedUp } from '../domain/shipment-rules.ts';
 import type { CourierClient } from '../infra/courier-client.ts';
 import type { ShippingDb } from '../infra/schema.ts';
@@ -31,6 +31,7 @@ export class Shipments {
       addressDetail: event.receiver.addressDetail,
     };
     const goodsName = goodsLabel(event.items.map((i) => i.productName));
+    await lockOrderShipping(trx, event.orderId);
     const inserted = await trx
       .insertInto('orders')
       .values({
@@ -103,6 +104,7 @@ export class Shipments {
    */
   async cancelBeforePickup(orderId: string): Promise<void> {
     const waybill = await this.ctx.transaction(async (trx) => {
+      await lockOrderShipping(trx, orderId);
       await trx
         .insertInto('cancelled_orders')
         .values({ order_id: orderId })
@@ -158,6 +160,15 @@ export class Shipments {
       .executeTakeFirstOrThrow();
     await publishCancelled(this.ctx, trx, row);
   }
+}
+
+/**
+ * order.paid and a cancel of the same order take turns: each reads what the other writes (the
+ * cancel's mark, the shipment), and without the lock both could pass at once and a cancelled order
+ * would still get its parcel.
+ */
+function lockOrderShipping(trx: Trx, orderId: string): Promise<void> {
+  return lockForTransaction(trx, `shipping.order:${orderId}`);
 }
 
 function pickedUp(shipment: ShipmentRow): Problem {

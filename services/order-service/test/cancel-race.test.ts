@@ -1,0 +1,90 @@
+import { type Kysely, sql } from '@sagamart/kit';
+import { eventsHandled, eventually } from '@sagamart/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DELIVERY, type Json, type Shop, startShop } from './support/shop.ts';
+
+/**
+ * A shopper cancels the moment they have paid. The cancel reads the order while the payment's
+ * commit is being recorded, and gets the order's lock only once the order is PAID and order.paid has
+ * left for shipping-service. The cancel must then stop the parcel first: a refunded order whose
+ * parcel still goes out is goods for free.
+ */
+describe('a cancel racing the payment', () => {
+  let shop: Shop;
+  beforeAll(async () => {
+    // Waybills wait for the admin, so a parcel that exists can always be stopped.
+    shop = await startShop({
+      afterSale: { shipping: { autoDispatch: false } },
+      proxied: ['product-service'],
+    });
+  }, 120_000);
+  afterAll(async () => {
+    await shop?.close();
+  });
+
+  it('stops the parcel of an order that became PAID while the cancel waited for it', async () => {
+    const { skuIds } = await shop.product([10], 10_000);
+    const user = await shop.shopper(0);
+    const placed = await shop.place(user, {
+      items: [{ skuId: skuIds[0], quantity: 1 }],
+      delivery: DELIVERY,
+    });
+    expect(placed.status).toBe(201);
+    const { orderId, orderNumber } = placed.body;
+    const shipping = shop.service('shipping-service');
+    const paidSeen = await eventsHandled(shipping, 'order.paid');
+
+    // The stock is sold, its answer held: the order waits to be recorded PAID.
+    const commit = shop
+      .proxy('product-service')
+      .hold((r) => r.path === `/internal/stock/reservations/${orderId}/commit`, 'response');
+    expect((await shop.pay(orderNumber)).status).toBe(200);
+    await commit.reached;
+
+    // The order's row locked here, so that recording PAID and the cancel queue up behind it, in turn.
+    const db = shop.service('order-service').context.db as Kysely<Json>;
+    const waiting = async () =>
+      Number(
+        (
+          await sql<{ n: string }>`select count(*) as n from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock'`.execute(db)
+        ).rows[0]!.n,
+      );
+    let unlock!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      unlock = resolve;
+    });
+    let held!: () => void;
+    const lockHeld = new Promise<void>((resolve) => {
+      held = resolve;
+    });
+    const holding = db.transaction().execute(async (trx) => {
+      await sql`select id from orders where id = ${orderId} for update`.execute(trx);
+      held();
+      await gate;
+    });
+    await lockHeld;
+    commit.release();
+    await eventually(async () => (await waiting()) >= 1);
+    const cancelling = shop.api('order-service').post(`/api/orders/${orderId}/cancel`, {}, user.headers);
+    await eventually(async () => (await waiting()) >= 2);
+    unlock();
+    await holding;
+
+    const cancelled = await cancelling;
+    expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);
+    const detail = (await shop.order(user, orderId)).body;
+    expect(detail.status).toBe('CANCELLED');
+    const events = detail.timeline.map((t: Json) => t.event);
+    expect(events.indexOf('PAID'), 'the cancel met a PAID order').toBeGreaterThanOrEqual(0);
+    expect(events.indexOf('PAID')).toBeLessThan(events.lastIndexOf('CANCELLED'));
+
+    // shipping-service has handled order.paid: the parcel is cancelled, or was never made.
+    await eventually(async () => (await eventsHandled(shipping, 'order.paid')) > paidSeen);
+    const parcel = await shop.api('shipping-service').get(`/api/shipping/orders/${orderId}`, user.headers);
+    if (parcel.status !== 404) {
+      expect(parcel.status).toBe(200);
+      expect(parcel.body.shipments.map((s: Json) => s.status)).toEqual(['CANCELLED']);
+    }
+  }, 60_000);
+});
