@@ -15,6 +15,7 @@ import pino from 'pino';
 import { inject } from 'vitest';
 import { uniqueName } from './test-names.ts';
 
+export { EventProbe } from './event-probe.ts';
 export { freePort } from './ports.ts';
 export { defineEventRecorder, MovableDiscovery, type SeenEvent, transportWith } from './stand-ins.ts';
 export { uniqueName } from './test-names.ts';

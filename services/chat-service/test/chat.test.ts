@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { UserUpdated } from '@sagamart/contracts';
 import { type Service, sql } from '@sagamart/kit';
+import { EventProbe, eventsHandled } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatDb } from '../src/index.ts';
 import {
@@ -104,6 +106,56 @@ describe('chat-service: queue and assignment', () => {
     const reopened = (await chat.get(customer, opened.id)).body;
     expect(reopened.status).toBe('WAITING');
     expect(reopened.lastSeq).toBe(1);
+  });
+});
+
+describe('chat-service: who is assigned', () => {
+  let service: Service<ChatDb>;
+  let probe: EventProbe;
+  const sockets: ChatSocket[] = [];
+  beforeAll(async () => {
+    const config = deployment();
+    [service, probe] = await Promise.all([startChat(config), EventProbe.start(config)]);
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await Promise.all([service?.stop(), probe?.stop()]);
+  });
+
+  it('assigns nothing to an agent suspended while their console is open', async () => {
+    const chat = chatApi(service);
+    const suspended = person('AGENT', 'suspended');
+    const first = ChatSocket.direct(service, suspended);
+    sockets.push(first);
+    await first.opened;
+    // The admin suspends them; chat-service hears of it (their socket is still open here).
+    const handled = await eventsHandled(service, 'user.updated');
+    await probe.publish(UserUpdated, {
+      userId: suspended.userId,
+      version: 2,
+      email: `suspended-${suspended.userId.slice(0, 6)}@example.test`,
+      name: '정지된 상담원',
+      phone: null,
+      role: 'AGENT',
+      status: 'SUSPENDED',
+      grade: 'NORMAL',
+      changes: ['status'],
+      updatedAt: new Date().toISOString(),
+    });
+    await eventually(async () => (await eventsHandled(service, 'user.updated')) > handled);
+
+    const customer = person();
+    const { body: opened } = await chat.open(customer);
+    // The next agent to come online takes it: it was left in the queue for them.
+    const active = person('AGENT', 'active');
+    const second = ChatSocket.direct(service, active);
+    sockets.push(second);
+    await second.opened;
+    const taken = await eventually(async () => {
+      const view = (await chat.get(customer, opened.id)).body;
+      return view.status === 'OPEN' ? view : undefined;
+    });
+    expect(taken.assigneeId).toBe(active.userId);
   });
 });
 

@@ -543,6 +543,21 @@ describe('gateway', () => {
       await eventually(() => socketEvents.some((e) => e.event === 'close' && e.code === 1000));
     });
 
+    it('closes the connections of a session auth-service revokes with 4001, and only those', async () => {
+      const ending = await auth.sign({ sub: 'user-leaving', sid: 'session-ending' });
+      const staying = await auth.sign({ sub: 'user-staying', sid: 'session-staying' });
+      const client = connect(`/ws/chat/room-6?access_token=${ending}`);
+      const other = connect(`/ws/chat/room-7?access_token=${staying}`);
+      await client.next(1);
+      await other.next(1);
+      auth.revoke({ userId: 'user-leaving', sessionId: 'session-ending', notBefore: null });
+      // Within one read of the feed (a poll here; at once where auth-service's broadcast arrives).
+      expect(await client.closed).toMatchObject({ code: 4001, reason: 'session ended' });
+      other.socket.send('still here');
+      expect(await other.next(2)).toBe('echo:still here');
+      other.socket.close();
+    });
+
     it('refuses the handshake without a valid token or the right role', async () => {
       expect(await connect('/ws/chat/room-3').refused).toBe(401);
       expect(await connect('/ws/chat/room-3?access_token=garbage').refused).toBe(401);

@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import fastifyWebsocket from '@fastify/websocket';
+import type { AccessRevocation } from '@sagamart/contracts';
 import {
   type ConfigTree,
   type Discovery,
@@ -149,11 +150,17 @@ export interface Claims {
   token_type?: string;
   iss?: string;
   aud?: string;
+  /** The session (refresh-token family) the token belongs to. */
+  sid?: string;
   expiresIn?: string | number;
 }
 
-/** auth-service's part: a JWKS at the real path, and tokens signed like auth-service signs them. */
+/**
+ * auth-service's part: a JWKS at the real path, tokens signed like auth-service signs them, and its
+ * revocation feed (entries added with `revoke`).
+ */
 export async function startFakeAuth() {
+  const revocations: AccessRevocation[] = [];
   const keys: Array<{ kid: string; jwk: JWK; privateKey: CryptoKey }> = [];
   const addKey = async (kid: string) => {
     const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
@@ -168,6 +175,10 @@ export async function startFakeAuth() {
       port: 0,
       routes(app) {
         app.get('/api/auth/.well-known/jwks.json', async () => ({ keys: keys.map((k) => k.jwk) }));
+        app.get('/internal/revocations', async (req) => {
+          const after = Number((req.query as { after?: string }).after ?? 0);
+          return { revocations: revocations.filter((r) => r.seq > after), latest: revocations.length };
+        });
       },
     }),
     { config: bare },
@@ -180,6 +191,7 @@ export async function startFakeAuth() {
       email: claims.email ?? 'user@example.com',
       role: claims.role ?? 'USER',
       token_type: claims.token_type ?? 'access',
+      ...(claims.sid ? { sid: claims.sid } : {}),
     })
       .setProtectedHeader({ alg: 'ES256', kid })
       .setSubject(claims.sub ?? 'user-1')
@@ -190,7 +202,14 @@ export async function startFakeAuth() {
       .setExpirationTime(claims.expiresIn ?? '5m')
       .sign(key.privateKey);
   };
-  return { service, keys, addKey, sign };
+  /** Revokes a session (`sessionId`) or a user's tokens issued before `notBefore`, as auth-service does. */
+  const revoke = (entry: Omit<AccessRevocation, 'seq' | 'expiresAt'>) =>
+    revocations.push({
+      ...entry,
+      seq: revocations.length + 1,
+      expiresAt: Math.floor(Date.now() / 1000) + 600,
+    });
+  return { service, keys, addKey, sign, revoke };
 }
 
 export type FakeAuth = Awaited<ReturnType<typeof startFakeAuth>>;

@@ -1,7 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import {
-  type EventContract,
-  type EventPayload,
   type ExchangeCompletedPayload,
   type ExchangeRequestedPayload,
   type NotificationServerMessage,
@@ -19,12 +17,20 @@ import {
   UserRegistered,
   UserUpdated,
 } from '@sagamart/contracts';
-import { type ConfigTree, defineService, type Service } from '@sagamart/kit';
+import type { ConfigTree, Service } from '@sagamart/kit';
 import { eventually, startTestService, uniqueName } from '@sagamart/testkit';
 import { JsonSocket } from '@sagamart/testkit/json-socket';
 import notificationService, { NOTIFYING_EVENTS, type NotificationDb } from '../src/index.ts';
 
-export { asUser, eventsHandled, eventually, jsonClient, metricValue, scrapeMetrics } from '@sagamart/testkit';
+export {
+  asUser,
+  EventProbe,
+  eventsHandled,
+  eventually,
+  jsonClient,
+  metricValue,
+  scrapeMetrics,
+} from '@sagamart/testkit';
 
 /**
  * Config shared by every instance of one notification "deployment" under test: one service database
@@ -42,28 +48,6 @@ export function deployment(transport: ConfigTree = {}, extra: ConfigTree = {}): 
 
 export function startNotifications(config: ConfigTree): Promise<Service<NotificationDb>> {
   return startTestService(notificationService, { config });
-}
-
-/** Stands in for order-, payment- and user-service: publishes their events through its own outbox. */
-const publisherService = defineService({ name: 'event-probe', port: 0, migrations: {} });
-
-export class EventProbe {
-  private constructor(readonly service: Service<unknown>) {}
-
-  static async start(config: ConfigTree): Promise<EventProbe> {
-    const { database: _own, ...shared } = config;
-    return new EventProbe(await startTestService(publisherService, { config: shared }));
-  }
-
-  /** Publishes one event; the same `messageId` twice is a redelivery of one event. */
-  async publish<C extends EventContract>(contract: C, payload: EventPayload<C>, messageId?: string) {
-    const ctx = this.service.context;
-    return ctx.transaction((trx) => ctx.publish(trx, contract, payload, messageId ? { messageId } : {}));
-  }
-
-  stop() {
-    return this.service.stop();
-  }
 }
 
 let orders = 0;

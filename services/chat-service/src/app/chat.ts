@@ -432,7 +432,8 @@ export class Chat {
    * triggers another instance missed). One instance at a time assigns (an advisory lock).
    */
   async autoAssign(): Promise<Assignment[]> {
-    const online = await this.deps.presence.online();
+    // Online is not enough: a suspended or demoted agent's socket may still be open for a moment.
+    const online = await this.deps.users.activeAgents(await this.deps.presence.online());
     if (online.length === 0) return [];
     const cap = this.cap;
     const assigned = await this.deps.transaction(async (trx) => {

@@ -92,6 +92,20 @@ export class ChatUsers {
     return row ? toUser(row) : undefined;
   }
 
+  /** Those of `ids` who may answer chats now: an AGENT or ADMIN role, ACTIVE. */
+  async activeAgents(ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const rows = await this.db
+      .selectFrom('chat_users')
+      .select('user_id')
+      .where('user_id', 'in', ids)
+      .where('role', 'in', ['AGENT', 'ADMIN'])
+      .where('status', '=', 'ACTIVE')
+      .execute();
+    const allowed = new Set(rows.map((r) => r.user_id));
+    return ids.filter((id) => allowed.has(id));
+  }
+
   async agents(): Promise<ChatUser[]> {
     const rows = await this.db
       .selectFrom('chat_users')

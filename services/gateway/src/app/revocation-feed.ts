@@ -30,8 +30,15 @@ export class RevocationFeed {
   private poller: Periodic | undefined;
   private subscription: { close(): Promise<void> } | undefined;
   private failing = false;
+  private readonly listeners = new Set<() => void>();
 
   constructor(private readonly options: RevocationFeedOptions) {}
+
+  /** Calls `listener` after each read that added revocations (live connections check theirs). */
+  onRevoked(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   async start(transport: Transport | undefined): Promise<void> {
     this.subscription = await transport?.onBroadcast(REVOCATIONS_CHANNEL, () => void this.sync());
@@ -75,6 +82,7 @@ export class RevocationFeed {
   }
 
   private async readAll(): Promise<void> {
+    let added = false;
     for (;;) {
       const page = await this.options.client.get(this.options.path, {
         query: { after: this.cursor, limit: PAGE },
@@ -84,11 +92,13 @@ export class RevocationFeed {
         housekeeping: true,
       });
       this.set.apply(page.revocations);
+      added ||= page.revocations.length > 0;
       const advanced = page.latest > this.cursor;
       this.cursor = Math.max(this.cursor, page.latest);
       if (page.revocations.length < PAGE || !advanced) break;
     }
     this.set.prune(Math.floor(Date.now() / 1000));
+    if (added) for (const listener of this.listeners) listener();
   }
 
   async stop(): Promise<void> {

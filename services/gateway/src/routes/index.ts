@@ -103,7 +103,7 @@ export async function registerGateway(app: ServiceApp, ctx: ServiceContext): Pro
       : undefined;
   const { credentials } = ctx;
   registerPlatformRoutes(app, { gatekeeper, discovery, credentials, registry });
-  registerWebSocketRoutes(app, { settings, gatekeeper, discovery, credentials });
+  registerWebSocketRoutes(app, { settings, gatekeeper, discovery, credentials, revocations });
   const responseCache = new GatewayResponseCache(config, ctx.metrics);
   await responseCache.start(ctx.transport);
   app.addHook('onClose', () => responseCache.stop());

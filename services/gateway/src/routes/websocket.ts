@@ -6,8 +6,10 @@ import WebSocket, { type RawData } from 'ws';
 import type { Gatekeeper } from '../app/gatekeeper.ts';
 import { malformedPath, notRouted, serviceUnavailable, upgradeRequired } from '../app/gateway-problems.ts';
 import type { LiveSettings } from '../app/live-settings.ts';
+import type { RevocationFeed } from '../app/revocation-feed.ts';
 import { upstreamHandshakeHeaders, webSocketToken, withoutQueryParam } from '../domain/header-policy.ts';
 import { inspectPath } from '../domain/path-policy.ts';
+import type { TokenFacts } from '../domain/revocation-set.ts';
 import { type GatewayRoute, upstreamPath, WEBSOCKET_PREFIX } from '../domain/route-table.ts';
 import { replyWithProblem } from './problem-reply.ts';
 
@@ -16,6 +18,7 @@ export interface WebSocketDeps {
   gatekeeper: Gatekeeper;
   discovery: Discovery;
   credentials: DeploymentCredentials;
+  revocations: Pick<RevocationFeed, 'isRevoked' | 'onRevoked'>;
 }
 
 interface Upstream {
@@ -26,6 +29,15 @@ interface Upstream {
   piped?: boolean;
   /** When the access token that opened the connection expires (ms since the epoch). */
   expiresAt?: number;
+  /** The access token's session, checked again whenever auth-service revokes something. */
+  token?: TokenFacts;
+}
+
+/** A connection piped both ways, held while it is open. */
+interface LiveConnection {
+  client: WebSocket;
+  upstream: WebSocket;
+  token: TokenFacts;
 }
 
 /** The close code for a connection whose access token expired: the client refreshes and reconnects. */
@@ -43,6 +55,18 @@ export function selectProtocol(offered: Set<string>): string | false {
  */
 export function registerWebSocketRoutes(app: ServiceApp, deps: WebSocketDeps): void {
   const upstreams = new WeakMap<FastifyRequest, Upstream>();
+  // A logout, suspension, role or password change ends the connections its tokens opened, as it ends
+  // their next request: the client refreshes (or is signed out) and reconnects with what it may do now.
+  const live = new Set<LiveConnection>();
+  const unsubscribe = deps.revocations.onRevoked(() => {
+    for (const connection of live) {
+      if (!deps.revocations.isRevoked(connection.token)) continue;
+      live.delete(connection);
+      closeBoth(connection.client, TOKEN_EXPIRED_CLOSE, Buffer.from('session ended'));
+      closeBoth(connection.upstream, 1000, Buffer.from('session ended'));
+    }
+  });
+  app.addHook('onClose', async () => unsubscribe());
 
   app.route({
     method: 'GET',
@@ -75,6 +99,10 @@ export function registerWebSocketRoutes(app: ServiceApp, deps: WebSocketDeps): v
       const upstream = upstreams.get(req);
       if (!upstream) return client.close(1011);
       pipe(client, upstream, req);
+      if (!upstream.token) return;
+      const connection = { client, upstream: upstream.socket, token: upstream.token };
+      live.add(connection);
+      client.once('close', () => live.delete(connection));
     },
   });
 }
@@ -108,9 +136,21 @@ async function openUpstream(req: FastifyRequest, deps: WebSocketDeps): Promise<U
   });
   injectTraceContext(headers);
   const target = upstreamPath(route, req.url);
-  // The token was verified just above; its expiry ends the connection (see pipe).
-  const exp = credential.kind === 'token' && identity ? decodeJwt(credential.token).exp : undefined;
-  const expiresAt = exp === undefined ? {} : { expiresAt: exp * 1000 };
+  // The token was verified just above; its expiry ends the connection (see pipe), and so does its
+  // revocation (see registerWebSocketRoutes).
+  const claims = credential.kind === 'token' && identity ? decodeJwt(credential.token) : undefined;
+  const session = {
+    ...(claims?.exp === undefined ? {} : { expiresAt: claims.exp * 1000 }),
+    ...(claims && identity
+      ? {
+          token: {
+            sub: identity.userId,
+            iat: claims.iat ?? 0,
+            sid: typeof claims.sid === 'string' ? claims.sid : undefined,
+          },
+        }
+      : {}),
+  };
 
   const first = await deps.discovery.choose(route.service);
   if (!first) throw serviceUnavailable(route, 'no-instance');
@@ -119,7 +159,7 @@ async function openUpstream(req: FastifyRequest, deps: WebSocketDeps): Promise<U
       socket: await connect(first, target, headers, route.timeoutMs),
       route,
       instance: first,
-      ...expiresAt,
+      ...session,
     };
   } catch (error) {
     const refused = (error as { code?: string }).code === 'ECONNREFUSED';
@@ -130,7 +170,7 @@ async function openUpstream(req: FastifyRequest, deps: WebSocketDeps): Promise<U
           socket: await connect(next, target, headers, route.timeoutMs),
           route,
           instance: next,
-          ...expiresAt,
+          ...session,
         };
       } catch (retryError) {
         throw serviceUnavailable(route, 'upstream-unavailable', (retryError as Error).message);
