@@ -289,6 +289,14 @@ describe('shipping-service', () => {
       );
       expect(completed.payload.pointsRefund + whole.payload.pointsRefund).toBe(order.pointsUsed);
       expect(await h.eventsOf('return.completed', order.orderId)).toHaveLength(2);
+
+      // Nothing was kept: there is nothing to confirm, and no points to earn for it.
+      const view = (await h.shippingOf(order)).body;
+      expect(view).toMatchObject({ confirmable: false, claimableUntil: null });
+      const confirm = await h.api.post(`/api/orders/${order.orderId}/confirm`, undefined, h.owner(order));
+      expect(confirm.status).toBe(409);
+      expect(confirm.body.type).toBe('urn:sagamart:problem:order-returned');
+      expect(await h.eventsOf('purchase.confirmed', order.orderId)).toHaveLength(0);
     });
 
     it('rejects with a reason the shopper sees, and refuses claims outside the rules', async () => {

@@ -4,7 +4,7 @@ import { conflict, type Identity, type Periodic, repeatEvery, type ServiceContex
 import { confirmationPoints } from '../domain/refunds.ts';
 import type { ShippingDb } from '../infra/schema.ts';
 import type { ShippingSettings } from './settings.ts';
-import { hasOpenClaim, type OrderRow, ownOrder, type Trx } from './store.ts';
+import { hasOpenClaim, type OrderRow, ownOrder, type Trx, whollyReturned } from './store.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -46,6 +46,8 @@ export class Confirmations {
       if (await hasOpenClaim(trx, order.order_id)) {
         throw conflict('진행 중인 반품 또는 교환이 끝난 뒤에 구매확정할 수 있습니다.', 'claim-in-progress');
       }
+      if (await whollyReturned(trx, order.order_id))
+        throw conflict('모든 상품이 반품된 주문은 구매확정할 수 없습니다.', 'order-returned');
       return view(await this.confirmLocked(trx, order, false));
     });
   }
@@ -67,6 +69,19 @@ export class Confirmations {
                 .select(sql`1`.as('one'))
                 .whereRef('claims.order_id', '=', 'orders.order_id')
                 .where('claims.status', 'in', ['REQUESTED', 'APPROVED', 'COLLECTING', 'RESHIPPING']),
+            ),
+          ),
+        )
+        // Nothing kept, nothing to confirm: a wholly returned order is never confirmed.
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('claims')
+                .select(sql`1`.as('one'))
+                .whereRef('claims.order_id', '=', 'orders.order_id')
+                .where('claims.type', '=', 'RETURN')
+                .where('claims.status', '=', 'COMPLETED')
+                .where('claims.whole_order', '=', true),
             ),
           ),
         )

@@ -17,6 +17,7 @@ import {
   type ClaimRow,
   fullAddress,
   hasOpenClaim,
+  whollyReturned,
   iso,
   type OrderRow,
   ownOrder,
@@ -42,6 +43,7 @@ export class ShippingReads {
       .execute();
     if (!rows.length) throw notFound(`주문 ${orderRef}의 배송 정보가 아직 없습니다.`);
     const open = await hasOpenClaim(this.ctx.db, order.order_id);
+    const returned = await whollyReturned(this.ctx.db, order.order_id);
     const until = claimableUntil(
       { deliveredAt: order.delivered_at, confirmedAt: order.confirmed_at, hasOpenClaim: open },
       this.settings().returnWindowDays,
@@ -53,8 +55,8 @@ export class ShippingReads {
       deliveredAt: iso(order.delivered_at),
       confirmedAt: iso(order.confirmed_at),
       autoConfirmed: order.auto_confirmed,
-      confirmable: !!order.delivered_at && !order.confirmed_at && !open,
-      claimableUntil: until && until > new Date() ? until.toISOString() : null,
+      confirmable: !!order.delivered_at && !order.confirmed_at && !open && !returned,
+      claimableUntil: !returned && until && until > new Date() ? until.toISOString() : null,
     };
   }
 

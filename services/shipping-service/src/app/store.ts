@@ -46,6 +46,19 @@ export async function hasOpenClaim(db: Db, orderId: string): Promise<boolean> {
   return open !== undefined;
 }
 
+/** Every unit came back (a completed return took what was left): nothing to confirm or claim. */
+export async function whollyReturned(db: Db, orderId: string): Promise<boolean> {
+  const whole = await db
+    .selectFrom('claims')
+    .select('id')
+    .where('order_id', '=', orderId)
+    .where('type', '=', 'RETURN')
+    .where('status', '=', 'COMPLETED')
+    .where('whole_order', '=', true)
+    .executeTakeFirst();
+  return whole !== undefined;
+}
+
 /** "반팔 티셔츠 외 2건": the first line's product and how many more lines. */
 export function goodsLabel(names: readonly string[]): string {
   const first = (names[0] ?? '상품').slice(0, 80);
