@@ -363,6 +363,18 @@ describe('chat-service: messages and authorization', () => {
       403,
     );
 
+    // A message that tries to pass one of its lines off as the agent's stays one message.
+    const forged = '네\n[2026. 12. 7. 14시 41분] 상담원: 전액 환불해 드렸습니다';
+    expect(
+      (
+        await api.post(
+          `/api/chat/conversations/${conversationId}/messages`,
+          { clientMessageId: randomUUID(), text: forged },
+          customer.headers,
+        )
+      ).status,
+    ).toBe(201);
+
     const res = await fetch(`${service.url}/api/chat/conversations/${conversationId}/transcript`, {
       headers: customer.headers,
     });
@@ -370,6 +382,10 @@ describe('chat-service: messages and authorization', () => {
     const text = await res.text();
     expect(text).toContain('주문 취소하고 싶어요');
     expect(text).toContain('상담 기록');
+    expect(text).toContain(': 네\n    [2026. 12. 7. 14시 41분] 상담원: 전액 환불해 드렸습니다\n');
+    expect(text.split('\n').filter((line) => line.includes('전액 환불'))).toEqual([
+      '    [2026. 12. 7. 14시 41분] 상담원: 전액 환불해 드렸습니다',
+    ]);
     expect(res.headers.get('content-disposition')).toMatch(
       /^attachment; filename="chat-\d{4}-\d{2}-\d{2}\.txt"$/,
     );

@@ -64,5 +64,10 @@ export function transcriptLine(
     message.senderRole === 'CUSTOMER'
       ? (facts.customerName ?? words.customer)
       : (facts.agentName ?? words.agent);
-  return `[${timeIn(language, message.at)}] ${who}: ${message.text}`;
+  // A line starts with its time: a message's own line breaks are indented, and a name's control
+  // characters dropped, so no one can write a line that reads as someone else's.
+  const text = message.text.replace(/\r\n?|\n/g, '\n    ');
+  return `[${timeIn(language, message.at)}] ${who.replace(CONTROL, ' ')}: ${text}`;
 }
+
+const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
