@@ -100,6 +100,24 @@ describe('ordering', { timeout: 600_000 }, () => {
       const payable = (await shopper.getByTestId('amount-payable').textContent())?.trim() ?? '';
       assert.equal(payable, won(sku.price - COUPON_DISCOUNT - POINTS));
 
+      // The shopper closes the PG's window first: that order waits for payment, holding the coupon
+      // and the points. Back at checkout it is let go, so the coupon and the points are there again,
+      // and paying makes one order, not a second beside it.
+      await shopper.getByRole('button', { name: 'Place order' }).click();
+      await shopper.waitForURL((url) => url.origin === new URL(suite.environment.pgUrl).origin);
+      await shopper.getByRole('button', { name: '취소' }).click();
+      await shopper.getByRole('heading', { name: 'Payment cancelled', level: 1 }).waitFor();
+      await shopper.getByRole('link', { name: 'Back to checkout' }).click();
+      await shopper.getByTestId('checkout-retry').waitFor();
+      const coupon = shopper.getByLabel('Coupon', { exact: true });
+      const couponLabel = `${couponName} (${won(COUPON_DISCOUNT)} off)`;
+      await coupon
+        .locator('option', { hasText: couponLabel })
+        .waitFor({ state: 'attached', timeout: SETTLE_MS });
+      await coupon.selectOption({ label: couponLabel });
+      await shopper.getByLabel('Points to use', { exact: true }).fill(String(POINTS));
+      await shopper.getByTestId('amount-payable').filter({ hasText: payable }).waitFor();
+
       // The mock PG's hosted checkout (another origin) asks for exactly the server's amount, in
       // Korean drawn in the shop's font (it serves Noto Sans KR itself: no boxes without system fonts).
       await shopper.getByRole('button', { name: 'Place order' }).click();
@@ -124,6 +142,11 @@ describe('ordering', { timeout: 600_000 }, () => {
       // The coupon is USED now.
       await shopper.goto('/me/coupons?status=USED');
       await shopper.getByRole('table', { name: 'My coupons' }).getByText(couponName).waitFor();
+
+      // The order left at the PG was cancelled, the paid one stands: two orders, one to pay for.
+      await shopper.goto('/me/orders?status=CANCELLED');
+      await shopper.getByTestId('my-order').first().waitFor();
+      assert.equal(await shopper.getByTestId('my-order').count(), 1, 'the abandoned order was cancelled');
 
       // The paid order took one unit for good.
       await waitForStock(suite.environment.gatewayUrl, product.id, sku.id, initialStock - 1);

@@ -14,12 +14,14 @@ import { redirectToLoginWhenSessionExpires } from './app/session-expiry.ts';
 import { session } from './auth/session.ts';
 import './i18n/i18n.ts';
 import { saveCartWhenUserLeaves } from './cart/cart-merge.ts';
+import { forgetCheckoutWhenUserLeaves } from './orders/checkout-draft.ts';
 
 const queryClient = createQueryClient();
 const router = createAppRouter();
 clearCacheWhenUserChanges(session, queryClient);
 redirectToLoginWhenSessionExpires(session, router);
 saveCartWhenUserLeaves(session);
+forgetCheckoutWhenUserLeaves(session);
 
 const container = document.getElementById('root');
 if (!container) throw new Error('index.html must contain <div id="root">');

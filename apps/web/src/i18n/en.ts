@@ -498,7 +498,8 @@ export const en: Translation = {
     notEnoughStock: 'Not enough stock',
     stockLine: '{{name}}: {{state}}',
     stockWouldCancel: 'An order with these quantities would be cancelled as out of stock.',
-    retryNotice: 'The payment was not completed. Your items and address are still here: pay again.',
+    retryNotice:
+      'The earlier order was not paid, so it was cancelled. Your items and address are still here: pay again.',
     unknownItem: 'Item {{id}}',
   },
   delivery: {
@@ -713,7 +714,7 @@ export const en: Translation = {
     notCompletedTitle: 'Payment not completed',
     nothingCharged: 'Nothing was charged.',
     orderKept:
-      'Order {{number}} keeps its items reserved for a while: pay again from checkout, or cancel it from the order page.',
+      'Order {{number}} keeps its items reserved for a while: pay it from its page, or go back to checkout to order again, which cancels it.',
     backToCheckout: 'Back to checkout',
     title: 'Payment',
     incompleteLink: 'This payment link is incomplete',

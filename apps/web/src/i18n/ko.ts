@@ -496,7 +496,8 @@ export const ko = {
     notEnoughStock: '재고가 부족합니다',
     stockLine: '{{name}}: {{state}}',
     stockWouldCancel: '이 수량으로 주문하면 재고 부족으로 취소됩니다.',
-    retryNotice: '결제가 완료되지 않았습니다. 상품과 배송지는 그대로 두었으니 다시 결제해 주세요.',
+    retryNotice:
+      '결제가 완료되지 않은 이전 주문은 취소했습니다. 상품과 배송지는 그대로 두었으니 다시 결제해 주세요.',
     unknownItem: '상품 {{id}}',
   },
   delivery: {
@@ -710,7 +711,7 @@ export const ko = {
     notCompletedTitle: '결제가 완료되지 않았습니다',
     nothingCharged: '결제된 금액은 없습니다.',
     orderKept:
-      '주문 {{number}}의 상품은 잠시 동안 확보되어 있습니다. 주문/결제에서 다시 결제하거나, 주문 페이지에서 취소할 수 있습니다.',
+      '주문 {{number}}의 상품은 잠시 동안 확보되어 있습니다. 주문 페이지에서 바로 결제할 수 있고, 주문/결제로 돌아가 다시 주문하면 이 주문은 취소됩니다.',
     backToCheckout: '주문/결제로 돌아가기',
     title: '결제',
     incompleteLink: '결제 정보가 올바르지 않습니다',

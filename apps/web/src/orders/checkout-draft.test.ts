@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import type { Session, SessionSnapshot } from '../auth/session.ts';
 import { createCartStore } from '../cart/cart-store.ts';
 import {
   type CheckoutDraft,
   completeCheckout,
   type DraftStorage,
+  forgetCheckoutWhenUserLeaves,
   readCheckoutDraft,
   saveCheckoutDraft,
 } from './checkout-draft.ts';
@@ -65,4 +67,40 @@ describe('checkout draft', () => {
     store.setItem('sagamart.checkout', 'not json');
     expect(readCheckoutDraft(store)).toBeNull();
   });
+
+  it('is forgotten when the signed-in user goes, so the next one at this tab never sees the address', () => {
+    const store = memoryStorage();
+    const session = sessionOf('user-a');
+    forgetCheckoutWhenUserLeaves(session, store);
+    saveCheckoutDraft(draft, store);
+    session.become('user-a'); // a refresh changes nothing
+    expect(readCheckoutDraft(store)).not.toBeNull();
+    session.become(null); // logout
+    expect(readCheckoutDraft(store)).toBeNull();
+
+    saveCheckoutDraft(draft, store);
+    session.become('user-b'); // signed in again: a draft written signed out is not someone else's
+    expect(readCheckoutDraft(store)).not.toBeNull();
+    session.become('user-c'); // another user without a logout in between
+    expect(readCheckoutDraft(store)).toBeNull();
+  });
 });
+
+/** A session whose user a test changes; only what the subscription reads. */
+function sessionOf(userId: string | null) {
+  const listeners = new Set<() => void>();
+  let snapshot: SessionSnapshot = { user: null, signOutReason: null };
+  const become = (id: string | null) => {
+    snapshot = { user: id ? { id, email: `${id}@example.test`, role: 'USER' } : null, signOutReason: null };
+    for (const listener of listeners) listener();
+  };
+  become(userId);
+  const session = {
+    getSnapshot: () => snapshot,
+    subscribe: (listener: () => void) => {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  } as unknown as Session;
+  return Object.assign(session, { become });
+}

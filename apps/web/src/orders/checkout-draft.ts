@@ -1,3 +1,4 @@
+import type { Session } from '../auth/session.ts';
 import type { CartStore } from '../cart/cart-store.ts';
 import type { DeliveryFormValues } from './delivery-form.ts';
 
@@ -52,6 +53,23 @@ export function completeCheckout(orderId: string, cart: Pick<CartStore, 'remove'
   if (!draft || draft.orderId !== orderId) return;
   for (const skuId of draft.skuIds) cart.remove(skuId);
   store?.removeItem(CHECKOUT_DRAFT_KEY);
+}
+
+/**
+ * The draft holds the receiver's name, phone and address: it goes when the signed-in user does
+ * (logout, an ended session, another user), so the next person at this tab never sees it.
+ */
+export function forgetCheckoutWhenUserLeaves(
+  session: Session,
+  store: DraftStorage | null = storage(),
+): () => void {
+  let userId = session.getSnapshot().user?.id;
+  return session.subscribe(() => {
+    const next = session.getSnapshot().user?.id;
+    const leaving = userId;
+    userId = next;
+    if (leaving && leaving !== next) store?.removeItem(CHECKOUT_DRAFT_KEY);
+  });
 }
 
 function isDraft(value: unknown): value is CheckoutDraft {

@@ -23,6 +23,7 @@ import {
 } from '../../orders/delivery-form.ts';
 import { createAttemptKeys } from '../../orders/idempotency.ts';
 import {
+  cancelMyOrder,
   isSettling,
   myOrderQuery,
   myOrdersQueryPrefix,
@@ -120,6 +121,21 @@ function Checkout({ items, cartLines, onPlaced }: CheckoutProps) {
   const [attemptKeys] = useState(createAttemptKeys);
   const [settlingOrderId, setSettlingOrderId] = useState<string | null>(null);
   const [cancelledOrder, setCancelledOrder] = useState<Order | null>(null);
+
+  // The attempt whose payment did not go through still waits for payment, holding its coupon, points
+  // and stock: it is let go (cancelled), so this checkout can use them again and nothing is paid twice.
+  const releaseAbandoned = useEffectEvent(async (orderId: string) => {
+    const order = await queryClient.fetchQuery(myOrderQuery(orderId)).catch(() => undefined);
+    if (order?.status !== 'PAYMENT_PENDING') return;
+    await cancelMyOrder(orderId).catch(() => undefined);
+    void queryClient.invalidateQueries({ queryKey: ['orders', 'quote'] });
+    void queryClient.invalidateQueries({ queryKey: myCouponsQueryPrefix });
+    void queryClient.invalidateQueries({ queryKey: myPointsQueryPrefix });
+    void queryClient.invalidateQueries({ queryKey: myOrdersQueryPrefix });
+  });
+  useEffect(() => {
+    if (draft?.orderId) void releaseAbandoned(draft.orderId);
+  }, [draft?.orderId]);
 
   const addressBook = useQuery(myAddressesQuery);
   const savedAddresses = addressBook.data ?? [];
