@@ -206,6 +206,36 @@ describe('points charges', { timeout: 600_000 }, () => {
         .filter({ hasText: won(0) })
         .waitFor({ timeout: SETTLE_MS });
       await charges.getByText(/Refund requested|Refunded/).waitFor();
+
+      // A slow card: the PG answers after payment-service stopped waiting (202, PENDING). The page
+      // follows the charge until the points are added, and never says the payment failed meanwhile.
+      await page.goto('/me/points');
+      await page.getByLabel('Amount', { exact: true }).fill('3000');
+      await page.getByRole('button', { name: 'Pay and charge', exact: true }).click();
+      await page.waitForURL((url) => url.origin === new URL(suite.environment.pgUrl).origin);
+      await page.getByRole('radio', { name: '(slow)' }).check();
+      await page.getByRole('button', { name: '결제하기' }).click();
+      await page.waitForURL(/\/me\/points\/charge\/success/);
+      // A plain script: the test's compiled functions carry helpers the page does not have.
+      await page.evaluate(`(() => {
+        window.chargeSeen = { failure: false };
+        const look = () => {
+          if (document.body.textContent.includes('No points were added')) window.chargeSeen.failure = true;
+        };
+        look();
+        new MutationObserver(look).observe(document.body, { childList: true, subtree: true, characterData: true });
+      })()`);
+      await page
+        .getByTestId('charge-result')
+        .filter({ hasText: `${won(3_000)} of points added.` })
+        .waitFor({ timeout: SETTLE_MS });
+      assert.equal(
+        await page.evaluate(
+          () => (window as unknown as { chargeSeen: { failure: boolean } }).chargeSeen.failure,
+        ),
+        false,
+        'a pending payment is never told as a failure',
+      );
     });
 
     assert.deepEqual(pageErrors, []);

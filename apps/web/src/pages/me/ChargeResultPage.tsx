@@ -49,14 +49,17 @@ export function ChargeSuccessPage() {
 function ConfirmCharge({ confirmation }: { confirmation: PaymentConfirmation }) {
   const confirmed = useQuery(paymentConfirmationQuery(confirmation));
   const { t } = useTranslation();
-  const approved = confirmed.data?.status === 'APPROVED';
+  // Approved, or still PENDING at the PG (a slow card: payment-service settles it later): the charge
+  // says how it ended. Only a payment refused at once, or a charge that failed, is a failure.
+  const refused = confirmed.data?.status === 'FAILED';
   const charge = useQuery({
     ...chargeQuery(confirmation.orderNumber, true),
     enabled: confirmed.isSuccess,
   });
+  const settled = charge.data?.status !== undefined && charge.data.status !== 'PENDING';
 
   let body: React.ReactNode;
-  if (confirmed.isPending || (approved && charge.data?.status !== 'PAID' && !charge.isError)) {
+  if (confirmed.isPending || (confirmed.isSuccess && !refused && !settled && !charge.isError)) {
     body = (
       <Stack align="center" py="xl" role="status">
         <Loader />
