@@ -218,6 +218,11 @@ describe('the shopper journey, Korean first', { timeout: 900_000 }, () => {
         await page.getByRole('heading', { name: '내 정보', level: 1 }).waitFor();
         await look('profile');
 
+        // Logging out: from the header on a desktop, from the menu on a phone.
+        if (size === 'phone') await page.getByRole('button', { name: '메뉴 열기' }).click();
+        await page.getByRole('button', { name: '로그아웃' }).locator('visible=true').click();
+        await page.getByRole('link', { name: '로그인' }).first().waitFor();
+
         assert.deepEqual(problems, []);
       });
       assert.deepEqual(pageErrors, []);

@@ -1,7 +1,9 @@
-import { AppShell, Container, NavLink, Text } from '@mantine/core';
+import { AppShell, Container, Divider, NavLink, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useEffect } from 'react';
+import { useTranslation } from 'react-i18next';
 import { Outlet, NavLink as RouterNavLink, useLocation } from 'react-router';
+import { useLogout } from '../auth/use-logout.ts';
 import { AppHeader } from './AppHeader.tsx';
 
 export interface SideNavItem {
@@ -20,6 +22,8 @@ interface SideNavLayoutProps {
 export function SideNavLayout({ title, items, admin = false }: SideNavLayoutProps) {
   const [opened, { toggle, close }] = useDisclosure(false);
   const { pathname } = useLocation();
+  const logout = useLogout();
+  const { t } = useTranslation();
   // On mobile the drawer-like navbar should close once a destination is chosen.
   // biome-ignore lint/correctness/useExhaustiveDependencies: runs on navigation only
   useEffect(close, [pathname]);
@@ -46,6 +50,9 @@ export function SideNavLayout({ title, items, admin = false }: SideNavLayoutProp
             active={pathname === item.to || pathname.startsWith(`${item.to}/`)}
           />
         ))}
+        {/* The header has no room for it on a phone: here it is, in the menu. */}
+        <Divider my="sm" hiddenFrom="xs" />
+        <NavLink component="button" label={t('nav.logout')} onClick={() => void logout()} hiddenFrom="xs" />
       </AppShell.Navbar>
       <AppShell.Main>
         <Container size="lg" py="md" px={0}>

@@ -193,8 +193,9 @@ function OrderStatusLine({ order }: { order: Order | undefined }) {
   );
 }
 
+/** Settled as far as this page goes: paid (and maybe shipped on since), or cancelled. */
 function isFinal(order: Order | undefined): boolean {
-  return order?.status === 'PAID' || order?.status === 'CANCELLED';
+  return order !== undefined && order.status !== 'PENDING' && order.status !== 'PAYMENT_PENDING';
 }
 
 function Waiting({ title, text }: { title: string; text: string }) {
