@@ -316,9 +316,17 @@ describe('shipping-service', () => {
       expect(rejected.body).toMatchObject({ status: 'REJECTED', rejectReason: '사용 흔적이 있습니다' });
       const event = await h.awaitEvent('return.rejected', order.orderId);
       expect(event.payload).toMatchObject({ claimId: asked.body.id, rejectReason: '사용 흔적이 있습니다' });
-      expect(
-        (await h.api.post(`/api/admin/shipping/returns/${asked.body.id}/approve`, undefined, h.admin)).status,
-      ).toBe(409);
+      const late = await h.api.post(
+        `/api/admin/shipping/returns/${asked.body.id}/approve`,
+        undefined,
+        h.admin,
+      );
+      expect(late.status).toBe(409);
+      expect(late.body).toMatchObject({
+        status: 409,
+        detail: '이미 처리된 신청입니다 (거절).',
+        claimStatus: 'REJECTED',
+      });
 
       const tooMany = await h.api.post(
         `/api/orders/${order.orderId}/returns`,

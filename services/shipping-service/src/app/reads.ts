@@ -17,11 +17,11 @@ import {
   type ClaimRow,
   fullAddress,
   hasOpenClaim,
-  whollyReturned,
   iso,
   type OrderRow,
   ownOrder,
   type ShipmentRow,
+  whollyReturned,
 } from './store.ts';
 
 /** What shoppers and admins read: shipments with their tracking history, claims with their lines. */

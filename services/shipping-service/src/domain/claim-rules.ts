@@ -106,6 +106,20 @@ export function checkExchangeTarget({ orderedSku, newSku }: ExchangeTarget): voi
 /** A claim's transition by the admin; anything but REQUESTED is final for approve and reject. */
 export function checkDecision(status: ClaimStatus): void {
   if (status !== 'REQUESTED') {
-    throw new Problem(409, `이미 처리된 신청입니다 (${status}).`, { code: 'claim-decided' });
+    throw new Problem(409, `이미 처리된 신청입니다 (${DECIDED_AS[status]}).`, {
+      code: 'claim-decided',
+      extensions: { claimStatus: status },
+    });
   }
 }
+
+/** How a decided claim stands, in the admin's words (the code is in the problem's `claimStatus`). */
+const DECIDED_AS: Record<ClaimStatus, string> = {
+  REQUESTED: '신청 접수',
+  APPROVED: '승인',
+  COLLECTING: '회수 중',
+  RESHIPPING: '교환 상품 발송 중',
+  COMPLETED: '완료',
+  EXCHANGED: '교환 완료',
+  REJECTED: '거절',
+};

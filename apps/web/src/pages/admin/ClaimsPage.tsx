@@ -89,6 +89,8 @@ function ClaimsTable({ type, claims }: { type: ClaimType; claims: AdminClaim[] }
       });
       await queryClient.invalidateQueries({ queryKey: adminShippingQueryPrefix });
     },
+    // Refused, most often because someone else decided it first: the row shows how it stands now.
+    onError: () => queryClient.invalidateQueries({ queryKey: adminShippingQueryPrefix }),
   });
   if (claims.length === 0) {
     return (
@@ -280,6 +282,7 @@ function RejectDialog({
       await queryClient.invalidateQueries({ queryKey: adminShippingQueryPrefix });
       close();
     },
+    onError: () => queryClient.invalidateQueries({ queryKey: adminShippingQueryPrefix }),
   });
   const submit = (event: FormEvent) => {
     event.preventDefault();

@@ -81,7 +81,10 @@ function AfterSaleSummary({
       await queryClient.invalidateQueries({ queryKey: myOrdersQueryPrefix });
     },
   });
-  const unsettled = order.status === 'DELIVERED' && order.confirmedAt === null && order.openClaim === null;
+  // shipping-service's answer says it is confirmed; the order's own copy learns it from an event a
+  // moment later (and no push follows it), so the page shows the answer until then.
+  const confirmedAt = order.confirmedAt ?? confirm.data?.confirmedAt ?? null;
+  const unsettled = order.status === 'DELIVERED' && confirmedAt === null && order.openClaim === null;
   // Returns and exchanges only within the window shipping-service states (null once it closed), and
   // while some unit was neither returned nor exchanged (each unit is claimed once).
   const claimed = claimedUnits(claims);
@@ -108,8 +111,8 @@ function AfterSaleSummary({
         {order.deliveredAt && (
           <Text size="sm">{t('afterSale.deliveredAt', { date: formatDateTime(order.deliveredAt) })}</Text>
         )}
-        {order.confirmedAt && (
-          <Text size="sm">{t('afterSale.confirmedAt', { date: formatDateTime(order.confirmedAt) })}</Text>
+        {confirmedAt && (
+          <Text size="sm">{t('afterSale.confirmedAt', { date: formatDateTime(confirmedAt) })}</Text>
         )}
         {order.refundedAmount > 0 && (
           <Text size="sm" fw={600} data-testid="refunded-amount">
