@@ -260,51 +260,70 @@ export class Claims {
       throw error;
     }
     const { courierCode, pollIntervalMs } = this.settings();
-    await this.ctx.transaction(async (trx) => {
-      const locked = await this.load(trx, claimId, type, true);
-      if (locked.status === 'APPROVED') return;
-      checkDecision(locked.status);
-      const now = new Date();
-      const approved = await this.bump(trx, claimId, { status: 'APPROVED', approved_at: now });
-      await trx
-        .insertInto('shipments')
-        .values({
-          order_id: order.order_id,
-          role: 'PICKUP',
-          claim_id: claimId,
-          status: 'READY',
-          courier_status: 'ACCEPTED',
-          courier_code: courierCode,
-          tracking_number: trackingNumber,
-          goods_name: pickupGoods,
-          quantity,
-          receiver: JSON.stringify(order.receiver) as never,
-          dispatch_due_at: null,
-          next_poll_at: new Date(now.getTime() + pollIntervalMs),
-          last_poll_error: null,
-          dispatched_at: now,
-          picked_up_at: null,
-          delivered_at: null,
-          cancelled_at: null,
-        })
-        .execute();
-      afterCommit(trx, () => this.wake.tracker(pollIntervalMs));
-      if (type === 'EXCHANGE') {
-        for (const item of items) {
-          await trx
-            .updateTable('order_lines')
-            .set((eb) => ({ exchanged_quantity: eb('exchanged_quantity', '+', item.quantity) }))
-            .where('order_item_id', '=', item.order_item_id)
-            .execute();
+    let decidedMeanwhile = false;
+    try {
+      await this.ctx.transaction(async (trx) => {
+        const locked = await this.load(trx, claimId, type, true);
+        if (locked.status === 'APPROVED') return;
+        decidedMeanwhile = locked.status !== 'REQUESTED';
+        checkDecision(locked.status);
+        const now = new Date();
+        const approved = await this.bump(trx, claimId, { status: 'APPROVED', approved_at: now });
+        await trx
+          .insertInto('shipments')
+          .values({
+            order_id: order.order_id,
+            role: 'PICKUP',
+            claim_id: claimId,
+            status: 'READY',
+            courier_status: 'ACCEPTED',
+            courier_code: courierCode,
+            tracking_number: trackingNumber,
+            goods_name: pickupGoods,
+            quantity,
+            receiver: JSON.stringify(order.receiver) as never,
+            dispatch_due_at: null,
+            next_poll_at: new Date(now.getTime() + pollIntervalMs),
+            last_poll_error: null,
+            dispatched_at: now,
+            picked_up_at: null,
+            delivered_at: null,
+            cancelled_at: null,
+          })
+          .execute();
+        afterCommit(trx, () => this.wake.tracker(pollIntervalMs));
+        if (type === 'EXCHANGE') {
+          for (const item of items) {
+            await trx
+              .updateTable('order_lines')
+              .set((eb) => ({ exchanged_quantity: eb('exchanged_quantity', '+', item.quantity) }))
+              .where('order_item_id', '=', item.order_item_id)
+              .execute();
+          }
         }
-      }
-      const payload = {
-        ...this.ref(approved, order),
-        pickupTrackingNumber: trackingNumber,
-        approvedAt: now.toISOString(),
-      };
-      await this.ctx.publish(trx, type === 'RETURN' ? ReturnApproved : ExchangeApproved, payload);
-    });
+        const payload = {
+          ...this.ref(approved, order),
+          pickupTrackingNumber: trackingNumber,
+          approvedAt: now.toISOString(),
+        };
+        await this.ctx.publish(trx, type === 'RETURN' ? ReturnApproved : ExchangeApproved, payload);
+      });
+    } catch (error) {
+      // Rejected while the pickup was being booked: the courier must not go for a decided claim.
+      if (decidedMeanwhile) await this.cancelPickup(trackingNumber);
+      throw error;
+    }
+  }
+
+  private async cancelPickup(trackingNumber: string): Promise<void> {
+    try {
+      await this.courier.cancel([trackingNumber]);
+    } catch (error) {
+      this.ctx.log.warn(
+        { err: error, trackingNumber },
+        'could not cancel the pickup of a claim decided meanwhile',
+      );
+    }
   }
 
   /**
