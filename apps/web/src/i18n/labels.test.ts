@@ -77,11 +77,20 @@ describe('labels', () => {
 
   it('never shows an order id from a points ledger reason', () => {
     const reason = pointReasonLabel('Order 3f1c2a9e-4b7d-4c1e-9a2b-8d7e6f5a4b3c');
-    expect(reason).toBe('주문 결제');
+    expect(reason).toBe('주문');
     expect(reason).not.toMatch(UUID);
     expect(pointReasonLabel('Charge PC-20261204-0001')).toBe('포인트 충전 PC-20261204-0001');
     expect(pointReasonLabel('Refund of charge PC-1')).toBe('충전 환불 PC-1');
     expect(pointReasonLabel('something internal')).toBe('—');
+    // What user-service writes for an order's points: the number the shopper knows, never the id.
+    expect(pointReasonLabel('Used for order ORD-20261207-AB12CD34')).toBe('주문 ORD-20261207-AB12CD34');
+    expect(pointReasonLabel('Returned from order ORD-20261207-AB12CD34')).toBe('주문 ORD-20261207-AB12CD34');
+    expect(pointReasonLabel('Purchase confirmed: order ORD-20261207-AB12CD34')).toBe(
+      '주문 ORD-20261207-AB12CD34',
+    );
+    const released = pointReasonLabel('Returned: order 3f1c2a9e-4b7d-4c1e-9a2b-8d7e6f5a4b3c cancelled');
+    expect(released).toBe('주문');
+    expect(released).not.toMatch(UUID);
   });
 
   it('titles errors from the problem code, then the status, never with the raw detail', () => {
@@ -95,6 +104,17 @@ describe('labels', () => {
     // shipping-service's codes are kebab-case.
     const claimOpen = new ApiError(409, { type: 'urn:sagamart:problem:claim-in-progress', detail: '…' });
     expect(errorTitle(claimOpen)).toBe(ko.error.code['claim-in-progress']);
+  });
+
+  it('says why a cancel or a coupon was refused in the reader’s language, not as a server code', async () => {
+    const pickedUp = new ApiError(409, { type: 'urn:sagamart:problem:picked-up', detail: '택배사가…' });
+    const runOut = new ApiError(409, { type: 'urn:sagamart:problem:COUPON_EXHAUSTED', detail: 'exhausted' });
+    expect(errorTitle(pickedUp)).toContain('반품을 신청해 주세요');
+    await setLanguage('en');
+    expect(errorTitle(pickedUp)).toBe(
+      'The courier already has the parcel, so the order cannot be cancelled: request a return once it is delivered.',
+    );
+    expect(errorTitle(runOut)).toBe('This coupon has run out.');
   });
 
   it('switches to English, and money with it', async () => {

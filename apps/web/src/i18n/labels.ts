@@ -34,13 +34,16 @@ export function pointMovementLabel(type: string): string {
     : i18n.t('status.pointMovement.OTHER');
 }
 
-const ORDER_REASON = /^Order\b/i;
+const ORDER_REASON = /\border\b/i;
+/** An order number as shoppers know it (ORD-yyyyMMdd-XXXXXXXX), wherever the reason names one. */
+const ORDER_NUMBER = /\bORD-\d{8}-[0-9A-Z]+\b/;
 const CHARGE_REASON = /^Charge (\S+)$/;
 const REFUND_REASON = /^Refund of charge (\S+)$/;
 
 /**
- * user-service writes ledger reasons for support ("Order <uuid>", "Charge C-…"): shoppers see what
- * the movement was for, with a charge number (theirs to quote) but never an order's internal id.
+ * user-service writes ledger reasons for support ("Used for order ORD-…", "Returned: order <uuid>
+ * cancelled", "Charge PNT-…"): shoppers see what the movement was for, with the order or charge
+ * number they know, but never an order's internal id.
  */
 export function pointReasonLabel(reason: string | null): string {
   if (!reason) return i18n.t('common.none');
@@ -48,6 +51,8 @@ export function pointReasonLabel(reason: string | null): string {
   if (refund) return i18n.t('points.reasonRefund', { number: refund[1] ?? '' });
   const charge = CHARGE_REASON.exec(reason);
   if (charge) return i18n.t('points.reasonCharge', { number: charge[1] ?? '' });
+  const order = ORDER_NUMBER.exec(reason);
+  if (order) return i18n.t('points.reasonOrderNumber', { number: order[0] });
   if (ORDER_REASON.test(reason)) return i18n.t('points.reasonOrder');
   return i18n.t('common.none');
 }
