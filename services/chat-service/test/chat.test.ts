@@ -345,6 +345,14 @@ describe('chat-service: messages and authorization', () => {
       (await api.post('/api/agent/canned-answers', { shortCode: '인사', content: 'x' }, agent.headers))
         .status,
     ).toBe(409);
+    // An answer with nothing to see is refused, as a message would be.
+    const blank = await api.post(
+      '/api/agent/canned-answers',
+      { shortCode: 'blank', content: '  \u200b ' },
+      agent.headers,
+    );
+    expect(blank.status).toBe(400);
+    expect(blank.body.errors).toEqual([{ field: 'content', message: '메시지를 입력해 주세요.' }]);
     const changed = await api.put(
       `/api/agent/canned-answers/${created.body.id}`,
       { shortCode: '인사', content: '반갑습니다' },

@@ -91,6 +91,9 @@ describe('conversation rules', () => {
     expect(checkText('😀'.repeat(2_000))).toBeUndefined();
     expect(checkText('😀'.repeat(2_001))).toMatchObject({ code: 'text-too-long' });
     expect(checkText('  \n')).toMatchObject({ code: 'text-empty' });
+    // Only invisible characters: nothing to see, so nothing to send.
+    expect(checkText('\u200b\u200d\u2060 ')).toMatchObject({ code: 'text-empty' });
+    expect(checkText('a\u200b')).toBeUndefined();
   });
 
   it('moves read markers forward only, never past the newest message', () => {

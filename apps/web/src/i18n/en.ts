@@ -457,6 +457,8 @@ export const en: Translation = {
     noneFilters: 'Nothing matches these filters yet.',
     clearFilters: 'Clear filters',
     categoriesUnavailable: 'Categories are unavailable right now.',
+    categoriesLabel: 'Categories',
+    allCategories: 'All categories',
     sort: {
       latest: 'Newest',
       popular: 'Most popular',

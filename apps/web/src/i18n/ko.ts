@@ -455,6 +455,8 @@ export const ko = {
     noneFilters: '이 조건에 맞는 상품이 아직 없습니다.',
     clearFilters: '필터 초기화',
     categoriesUnavailable: '지금은 카테고리를 불러올 수 없습니다.',
+    categoriesLabel: '카테고리',
+    allCategories: '전체 카테고리',
     sort: {
       latest: '신상품순',
       popular: '인기순',

@@ -41,9 +41,13 @@ export function canRead(viewer: Viewer, conversation: ConversationFacts): boolea
 
 export type Refusal = { code: ChatErrorCode; message: string };
 
-/** The text a message may carry: not blank, at most CHAT_TEXT_MAX_CODE_POINTS code points. */
+/** Characters that show nothing (zero-width spaces and joiners, word joiners, byte-order marks). */
+const INVISIBLE = /[\u200b-\u200d\u2060\ufeff]/g;
+
+/** The text a message may carry: something to see, at most CHAT_TEXT_MAX_CODE_POINTS code points. */
 export function checkText(text: string): Refusal | undefined {
-  if (text.trim() === '') return { code: 'text-empty', message: '메시지를 입력해 주세요.' };
+  if (text.replace(INVISIBLE, '').trim() === '')
+    return { code: 'text-empty', message: '메시지를 입력해 주세요.' };
   let codePoints = 0;
   for (const _ of text) codePoints += 1;
   if (codePoints > CHAT_TEXT_MAX_CODE_POINTS)

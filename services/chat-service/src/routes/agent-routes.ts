@@ -14,6 +14,7 @@ import {
 } from '@sagamart/contracts/http/chat';
 import { OrderSummary } from '@sagamart/contracts/http/orders';
 import {
+  badRequest,
   PageSchema,
   problemResponses,
   requireIdentity,
@@ -22,6 +23,7 @@ import {
 } from '@sagamart/kit';
 import { Type } from 'typebox';
 import { chatModule } from '../app/module.ts';
+import { checkText } from '../domain/conversation.ts';
 import type { ChatDb } from '../infra/schema.ts';
 
 const tags = ['agent'];
@@ -150,7 +152,10 @@ export function registerAgentRoutes(app: ServiceApp, ctx: ServiceContext<ChatDb>
         response: { 201: CannedAnswer, ...problems },
       },
     },
-    async (req, reply) => reply.status(201).send(await canned.create(req.body, agent(req).userId)),
+    async (req, reply) => {
+      const by = agent(req).userId;
+      return reply.status(201).send(await canned.create(cannedAnswer(req.body), by));
+    },
   );
 
   app.put(
@@ -166,7 +171,7 @@ export function registerAgentRoutes(app: ServiceApp, ctx: ServiceContext<ChatDb>
     },
     async (req) => {
       agent(req);
-      return canned.update(req.params.id, req.body);
+      return canned.update(req.params.id, cannedAnswer(req.body));
     },
   );
 
@@ -186,4 +191,11 @@ export function registerAgentRoutes(app: ServiceApp, ctx: ServiceContext<ChatDb>
       return reply.status(204).send(null);
     },
   );
+}
+
+/** A canned answer is a message an agent sends: its text follows the messages' rule. */
+function cannedAnswer(body: CannedAnswerBody): CannedAnswerBody {
+  const refused = checkText(body.content);
+  if (refused) throw badRequest(refused.message, [{ field: 'content', message: refused.message }]);
+  return body;
 }

@@ -85,9 +85,12 @@ export class Waybills {
         trackingNumber: row.tracking_number,
         error: {
           code: 'NOT_READY',
-          message: row.tracking_number
-            ? '이미 송장이 발급되었습니다.'
-            : `발급할 수 없는 상태입니다 (${row.status}).`,
+          message:
+            row.status === 'CANCELLED'
+              ? '취소된 배송이라 송장을 발급할 수 없습니다.'
+              : row.tracking_number
+                ? '이미 송장이 발급되었습니다.'
+                : '지금은 송장을 발급할 수 없는 상태입니다.',
         },
       };
     });

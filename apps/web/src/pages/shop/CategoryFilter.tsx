@@ -27,12 +27,12 @@ export function CategoryFilter({ selectedId, linkTo }: CategoryFilterProps) {
   }
   const openIds = new Set(categoryPath(tree.data, selectedId).map((node) => node.id));
   return (
-    <nav aria-label="Categories">
+    <nav aria-label={i18n.t('productList.categoriesLabel')}>
       <Stack gap={0}>
         <NavLink
           component={Link}
           to={linkTo(null)}
-          label="All categories"
+          label={i18n.t('productList.allCategories')}
           active={selectedId === null}
           aria-current={selectedId === null ? 'page' : undefined}
         />
