@@ -131,13 +131,20 @@ export function afterSaleInvariantSuite(label: string, transport: () => ConfigTr
         progress.delivered++;
         const order = (await answered(() => shop.order(user, orderId))).body;
         const left = new Map<number, number>(order.items.map((i: Json) => [i.id, i.quantity]));
+        const returned = new Map<number, number>();
 
         for (const step of plan.steps) {
           if (step === 'confirm') {
             const confirmed = await answered(() =>
               shipping().post(`/api/orders/${orderId}/confirm`, {}, user.headers),
             );
-            expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
+            // Every unit came back: nothing kept, nothing to confirm (and no points for it).
+            const nothingKept = order.items.every((i: Json) => returned.get(i.id) === i.quantity);
+            if (nothingKept)
+              expect(confirmed.body.type, JSON.stringify(confirmed.body)).toBe(
+                'urn:sagamart:problem:order-returned',
+              );
+            else expect(confirmed.status, JSON.stringify(confirmed.body)).toBe(200);
             continue;
           }
           const lines = order.items.filter(
@@ -183,7 +190,7 @@ export function afterSaleInvariantSuite(label: string, transport: () => ConfigTr
           )
             decided = await decide('reject', '교환할 옵션의 재고가 없습니다');
           expect(
-            decided.status === 200 || decided.body.code === 'claim-decided',
+            decided.status === 200 || decided.body.type === 'urn:sagamart:problem:claim-decided',
             JSON.stringify(decided.body),
           ).toBe(true);
           progress.decided++;
@@ -194,7 +201,11 @@ export function afterSaleInvariantSuite(label: string, transport: () => ConfigTr
           );
           progress.final++;
           if (claim.status !== 'REJECTED')
-            for (const item of items) left.set(item.orderItemId, left.get(item.orderItemId)! - item.quantity);
+            for (const item of items) {
+              left.set(item.orderItemId, left.get(item.orderItemId)! - item.quantity);
+              if (step === 'return')
+                returned.set(item.orderItemId, (returned.get(item.orderItemId) ?? 0) + item.quantity);
+            }
         }
       }
 

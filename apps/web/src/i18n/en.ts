@@ -189,6 +189,13 @@ export const en: Translation = {
     other: 'Order updated',
     empty: 'Nothing has happened yet.',
   },
+  paymentMethod: {
+    카드: 'card',
+    가상계좌: 'virtual account',
+    계좌이체: 'bank transfer',
+    휴대폰: 'mobile phone',
+    간편결제: 'easy pay',
+  },
   paymentFailure: {
     PAY_PROCESS_CANCELED: 'You cancelled the payment.',
     REJECT_CARD_COMPANY: 'The card company declined the payment. Try another card.',

@@ -188,6 +188,14 @@ export const ko = {
     other: '주문 상태 변경',
     empty: '아직 진행된 내역이 없습니다.',
   },
+  /** The PG's payment methods, as it names them (Toss: '카드', '가상계좌', ...). */
+  paymentMethod: {
+    카드: '카드',
+    가상계좌: '가상계좌',
+    계좌이체: '계좌이체',
+    휴대폰: '휴대폰',
+    간편결제: '간편결제',
+  },
   paymentFailure: {
     PAY_PROCESS_CANCELED: '결제를 취소하셨습니다.',
     REJECT_CARD_COMPANY: '카드사에서 결제를 거절했습니다. 다른 카드로 시도해 주세요.',

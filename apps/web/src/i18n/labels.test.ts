@@ -20,6 +20,7 @@ import {
   cancelReasonLabel,
   errorTitle,
   paymentFailureLabel,
+  paymentMethodLabel,
   pointMovementLabel,
   pointReasonLabel,
   timelineLabel,
@@ -115,6 +116,8 @@ describe('labels', () => {
       'The courier already has the parcel, so the order cannot be cancelled: request a return once it is delivered.',
     );
     expect(errorTitle(runOut)).toBe('This coupon has run out.');
+    expect(paymentMethodLabel('카드')).toBe('card');
+    expect(paymentMethodLabel('포인트결제')).toBe('포인트결제');
   });
 
   it('switches to English, and money with it', async () => {

@@ -27,6 +27,11 @@ export function paymentFailureLabel(code: string | null | undefined): string {
     : i18n.t('paymentFailure.unknown');
 }
 
+/** How the PG says it was paid ('카드', …), in the reader's words; a method it adds later as it says it. */
+export function paymentMethodLabel(method: string): string {
+  return isKnown(ko.paymentMethod, method) ? i18n.t(`paymentMethod.${method}`) : method;
+}
+
 /** A points ledger type (`CHARGE`, `COMMIT`, ...). */
 export function pointMovementLabel(type: string): string {
   return isKnown(ko.status.pointMovement, type)

@@ -49,7 +49,7 @@ export function PointChargesTable() {
               {t('pointsPage.noCharges')}
             </Text>
           ) : (
-            <Table.ScrollContainer minWidth={480}>
+            <Table.ScrollContainer minWidth={340}>
               <Table striped aria-label={t('pointsPage.chargeList')}>
                 <Table.Thead>
                   <Table.Tr>

@@ -27,11 +27,14 @@ export function PointLedgerTable({ entries }: { entries: PointLedgerEntry[] }) {
         <CardListItem key={entry.id}>
           <Group justify="space-between" wrap="nowrap" align="flex-start">
             <Stack gap={2} style={{ minWidth: 0 }}>
-              <Group gap="xs" wrap="nowrap">
-                <Badge variant="light" color={TYPE_COLORS[entry.type] ?? 'gray'}>
+              {/* The badge keeps its words; the reason (an order number) wraps below it on a phone. */}
+              <Group gap="xs" wrap="wrap">
+                <Badge variant="light" color={TYPE_COLORS[entry.type] ?? 'gray'} style={{ flexShrink: 0 }}>
                   {pointMovementLabel(entry.type)}
                 </Badge>
-                <Text size="sm">{pointReasonLabel(entry.reason)}</Text>
+                <Text size="sm" style={{ overflowWrap: 'anywhere' }}>
+                  {pointReasonLabel(entry.reason)}
+                </Text>
               </Group>
               <Text size="xs" c="dimmed">
                 {formatDateTime(entry.createdAt)}

@@ -4,7 +4,7 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { cart } from '../../cart/cart-store.ts';
-import { paymentFailureLabel } from '../../i18n/labels.ts';
+import { paymentFailureLabel, paymentMethodLabel } from '../../i18n/labels.ts';
 import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { formatWon } from '../../lib/format.ts';
 import { useLiveOrderUpdates } from '../../notifications/NotificationCenter.tsx';
@@ -143,7 +143,7 @@ function PaymentApproved({ payment, orderId }: { payment: Payment; orderId: stri
         <Stack gap="xs">
           <Text>
             {t('payment.paidFor', { amount: formatWon(payment.amount), number: payment.orderNumber })}
-            {payment.method ? ` (${payment.method})` : ''}
+            {payment.method ? ` (${paymentMethodLabel(payment.method)})` : ''}
           </Text>
           <OrderStatusLine order={order.data} />
         </Stack>
