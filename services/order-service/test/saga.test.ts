@@ -79,6 +79,25 @@ describe('order saga', () => {
       );
     expect(tooManyPoints.status).toBe(409);
     expect(tooManyPoints.body.type).toBe('urn:sagamart:problem:POINTS_INSUFFICIENT');
+
+    // A coupon chosen after the points leaves less to pay than the points: the preview lowers them
+    // to what is left (and says so), where placing the order would refuse them.
+    const cheap = await product([5], 2_000);
+    const bigCoupon = await shop.coupon(user, { discountValue: 1_500 });
+    const fitted = await shop
+      .api('order-service')
+      .post(
+        '/api/orders/quote',
+        { items: [{ skuId: cheap.skuIds[0], quantity: 1 }], couponId: bigCoupon, pointsToUse: 1_000 },
+        user.headers,
+      );
+    expect(fitted.status, JSON.stringify(fitted.body)).toBe(200);
+    expect(fitted.body).toMatchObject({
+      discountAmount: 1_500,
+      maxUsablePoints: 500,
+      pointsUsed: 500,
+      payableAmount: 0,
+    });
     const unknown = await shop
       .api('order-service')
       .post('/api/orders/quote', { items: [{ skuId: 987_654_321, quantity: 1 }] }, user.headers);

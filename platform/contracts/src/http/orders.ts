@@ -190,6 +190,7 @@ export const QuoteView = Type.Object({
   discountAmount: Won,
   pointsBalance: Won,
   maxUsablePoints: Won,
+  /** The points asked for, lowered to what is left to pay after discounts (an order refuses those). */
   pointsUsed: Won,
   payableAmount: Won,
 });

@@ -66,6 +66,7 @@ export class PlaceOrder {
       couponId: body.couponId ?? null,
       pointsToUse: body.pointsToUse ?? 0,
       alwaysReadBalance: true,
+      fitPointsToPayable: true,
     });
     return {
       lines: priced.lines.map(({ categoryIds: _c, ...line }) => ({

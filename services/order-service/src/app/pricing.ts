@@ -68,6 +68,11 @@ export class Pricing {
     pointsToUse: number;
     /** Ask user-service for the balance even when no points are used (the checkout shows it). */
     alwaysReadBalance: boolean;
+    /**
+     * A preview: points above what is left to pay after discounts are lowered to it (a coupon chosen
+     * after the points), so the checkout learns the new limit; an order refuses them instead.
+     */
+    fitPointsToPayable?: boolean;
   }): Promise<PricedOrder> {
     const items = mergeItems(input.items);
     const skus = new Map(
@@ -121,10 +126,11 @@ export class Pricing {
     }
     let totals: OrderTotals;
     try {
+      const leftToPay = Math.max(0, subtotal - quote.totalDiscount);
       totals = orderTotals({
         subtotal,
         discountAmount: quote.totalDiscount,
-        pointsToUse: input.pointsToUse,
+        pointsToUse: input.fitPointsToPayable ? Math.min(input.pointsToUse, leftToPay) : input.pointsToUse,
         pointsBalance,
       });
     } catch (error) {
