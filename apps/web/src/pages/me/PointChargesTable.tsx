@@ -1,4 +1,4 @@
-import { Badge, Button, Table, Text } from '@mantine/core';
+import { Badge, Button, Stack, Table, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -49,12 +49,14 @@ export function PointChargesTable() {
               {t('pointsPage.noCharges')}
             </Text>
           ) : (
-            <Table.ScrollContainer minWidth={340}>
+            <Table.ScrollContainer minWidth={280}>
               <Table striped aria-label={t('pointsPage.chargeList')}>
                 <Table.Thead>
                   <Table.Tr>
-                    <Table.Th>{t('pointsPage.date')}</Table.Th>
-                    <Table.Th>{t('pointsPage.status')}</Table.Th>
+                    {/* Date and status share a column: the row fits a phone, its refund button with it. */}
+                    <Table.Th>
+                      {t('pointsPage.date')} · {t('pointsPage.status')}
+                    </Table.Th>
                     <Table.Th ta="right">{t('pointsPage.chargeAmount')}</Table.Th>
                     <Table.Th />
                   </Table.Tr>
@@ -63,11 +65,13 @@ export function PointChargesTable() {
                   {content.map((charge) => {
                     return (
                       <Table.Tr key={charge.chargeId}>
-                        <Table.Td>{formatDateTime(charge.createdAt)}</Table.Td>
                         <Table.Td>
-                          <Badge variant="light" color={STATUS_COLORS[charge.status] ?? 'gray'}>
-                            {t(`status.pointCharge.${charge.status}`)}
-                          </Badge>
+                          <Stack gap={4} align="flex-start">
+                            <Text size="sm">{formatDateTime(charge.createdAt)}</Text>
+                            <Badge variant="light" color={STATUS_COLORS[charge.status] ?? 'gray'}>
+                              {t(`status.pointCharge.${charge.status}`)}
+                            </Badge>
+                          </Stack>
                         </Table.Td>
                         <Table.Td ta="right">{formatWon(charge.amount)}</Table.Td>
                         <Table.Td ta="right">
