@@ -70,4 +70,4 @@ export function transcriptLine(
   return `[${timeIn(language, message.at)}] ${who.replace(CONTROL, ' ')}: ${text}`;
 }
 
-const CONTROL = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g;
+const CONTROL = /[\p{Cc}\u2028\u2029]/gu;

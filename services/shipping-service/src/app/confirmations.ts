@@ -52,7 +52,7 @@ export class Confirmations {
     });
   }
 
-  /** One pass: delivered orders past autoConfirmDays, unconfirmed and without an open claim. */
+  /** One pass: delivered orders past autoConfirmDays, unconfirmed, without an open claim, not all returned. */
   async confirmDue(): Promise<number> {
     const { autoConfirmDays, autoConfirmBatchSize } = this.settings();
     const cutoff = new Date(Date.now() - autoConfirmDays * DAY_MS);
@@ -62,26 +62,23 @@ export class Confirmations {
         .selectAll()
         .where('confirmed_at', 'is', null)
         .where('delivered_at', '<=', cutoff)
+        // No open claim, and something kept: a wholly returned order is never confirmed.
         .where(({ not, exists, selectFrom }) =>
           not(
             exists(
               selectFrom('claims')
                 .select(sql`1`.as('one'))
                 .whereRef('claims.order_id', '=', 'orders.order_id')
-                .where('claims.status', 'in', ['REQUESTED', 'APPROVED', 'COLLECTING', 'RESHIPPING']),
-            ),
-          ),
-        )
-        // Nothing kept, nothing to confirm: a wholly returned order is never confirmed.
-        .where(({ not, exists, selectFrom }) =>
-          not(
-            exists(
-              selectFrom('claims')
-                .select(sql`1`.as('one'))
-                .whereRef('claims.order_id', '=', 'orders.order_id')
-                .where('claims.type', '=', 'RETURN')
-                .where('claims.status', '=', 'COMPLETED')
-                .where('claims.whole_order', '=', true),
+                .where(({ eb, or, and }) =>
+                  or([
+                    eb('claims.status', 'in', ['REQUESTED', 'APPROVED', 'COLLECTING', 'RESHIPPING']),
+                    and([
+                      eb('claims.type', '=', 'RETURN'),
+                      eb('claims.status', '=', 'COMPLETED'),
+                      eb('claims.whole_order', '=', true),
+                    ]),
+                  ]),
+                ),
             ),
           ),
         )
