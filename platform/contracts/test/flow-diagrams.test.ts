@@ -53,13 +53,20 @@ const PARTICIPANT = /^(?:participant|actor)\s+(\S+)(?:\s+as\s+(.+))?$/;
 const ARROW = /^([^\s:-]+?)\s*(-{1,2}(?:>>|>|\)|x))\s*[+-]?([^\s:]+?)\s*:\s*(.*)$/;
 const EVENT_ARROW = '--)';
 
+/** Each service's source, read once. */
+const sources = new Map<string, string[]>();
+
 /** Where a service's source mentions an event contract by one of its exported names. */
 function mentions(service: string, identifiers: string[]): boolean {
-  const dir = join(root, 'services', service, 'src');
-  const sources = readdirSync(dir, { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.ts'))
-    .map((f) => readFileSync(join(dir, f), 'utf8'));
-  return identifiers.some((id) => sources.some((s) => new RegExp(`\\b${id}\\b`).test(s)));
+  let files = sources.get(service);
+  if (!files) {
+    const dir = join(root, 'services', service, 'src');
+    files = readdirSync(dir, { recursive: true, encoding: 'utf8' })
+      .filter((f) => f.endsWith('.ts'))
+      .map((f) => readFileSync(join(dir, f), 'utf8'));
+    sources.set(service, files);
+  }
+  return identifiers.some((id) => files.some((s) => new RegExp(`\\b${id}\\b`).test(s)));
 }
 
 describe('the docs’ flow diagrams', () => {

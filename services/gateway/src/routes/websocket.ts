@@ -139,18 +139,12 @@ async function openUpstream(req: FastifyRequest, deps: WebSocketDeps): Promise<U
   // The token was verified just above; its expiry ends the connection (see pipe), and so does its
   // revocation (see registerWebSocketRoutes).
   const claims = credential.kind === 'token' && identity ? decodeJwt(credential.token) : undefined;
-  const session = {
-    ...(claims?.exp === undefined ? {} : { expiresAt: claims.exp * 1000 }),
-    ...(claims && identity
-      ? {
-          token: {
-            sub: identity.userId,
-            iat: claims.iat ?? 0,
-            sid: typeof claims.sid === 'string' ? claims.sid : undefined,
-          },
-        }
-      : {}),
-  };
+  const session: Pick<Upstream, 'expiresAt' | 'token'> = {};
+  if (claims && identity) {
+    if (claims.exp !== undefined) session.expiresAt = claims.exp * 1000;
+    const sid = typeof claims.sid === 'string' ? claims.sid : undefined;
+    session.token = { sub: identity.userId, iat: claims.iat ?? 0, sid };
+  }
 
   const first = await deps.discovery.choose(route.service);
   if (!first) throw serviceUnavailable(route, 'no-instance');

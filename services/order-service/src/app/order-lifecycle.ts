@@ -75,7 +75,10 @@ export class OrderLifecycle {
     if (isShipped(before.status)) throw pickedUp();
     // A paid order may have a parcel: shipping-service stops it first, or says it is too late.
     let shippingStopped = false;
-    if (before.status === 'PAID' && askShipping) shippingStopped = await this.stopShipment(orderId);
+    if (before.status === 'PAID' && askShipping) {
+      await this.stopShipment(orderId);
+      shippingStopped = true;
+    }
     for (;;) {
       const outcome = await this.ctx.transaction(async (trx) => {
         const locked = await lockOrder(trx, orderId);
@@ -100,7 +103,8 @@ export class OrderLifecycle {
         return changed ? 'cancelled' : 'unchanged';
       });
       if (outcome === 'ask-shipping') {
-        shippingStopped = await this.stopShipment(orderId);
+        await this.stopShipment(orderId);
+        shippingStopped = true;
         continue;
       }
       if (outcome === 'cancelled') await this.settleBriefly(orderId);
@@ -108,8 +112,8 @@ export class OrderLifecycle {
     }
   }
 
-  /** Asks shipping-service to stop a paid order's parcel; true once it has, a 409 when it is too late. */
-  private async stopShipment(orderId: string): Promise<true> {
+  /** Asks shipping-service to stop a paid order's parcel: a 409 when it is too late, a 503 when it cannot say. */
+  private async stopShipment(orderId: string): Promise<void> {
     let answer: 'cancelled' | 'picked-up';
     try {
       answer = await this.participants.cancelShipment(orderId);
@@ -122,7 +126,6 @@ export class OrderLifecycle {
       );
     }
     if (answer === 'picked-up') throw pickedUp();
-    return true;
   }
 
   async paymentApproved(trx: Trx, event: PaymentApprovedPayload, afterCommit: AfterCommit): Promise<void> {

@@ -122,15 +122,19 @@ function Checkout({ items, cartLines, onPlaced }: CheckoutProps) {
   const [settlingOrderId, setSettlingOrderId] = useState<string | null>(null);
   const [cancelledOrder, setCancelledOrder] = useState<Order | null>(null);
 
+  /** The price, the usable coupons and the points balance, read again (something freed or took them). */
+  const askAgain = () => {
+    void queryClient.invalidateQueries({ queryKey: ['orders', 'quote'] });
+    void queryClient.invalidateQueries({ queryKey: myCouponsQueryPrefix });
+    void queryClient.invalidateQueries({ queryKey: myPointsQueryPrefix });
+  };
   // The attempt whose payment did not go through still waits for payment, holding its coupon, points
   // and stock: it is let go (cancelled), so this checkout can use them again and nothing is paid twice.
   const releaseAbandoned = useEffectEvent(async (orderId: string) => {
     const order = await queryClient.fetchQuery(myOrderQuery(orderId)).catch(() => undefined);
     if (order?.status !== 'PAYMENT_PENDING') return;
     await cancelMyOrder(orderId).catch(() => undefined);
-    void queryClient.invalidateQueries({ queryKey: ['orders', 'quote'] });
-    void queryClient.invalidateQueries({ queryKey: myCouponsQueryPrefix });
-    void queryClient.invalidateQueries({ queryKey: myPointsQueryPrefix });
+    askAgain();
     void queryClient.invalidateQueries({ queryKey: myOrdersQueryPrefix });
   });
   useEffect(() => {
@@ -190,9 +194,7 @@ function Checkout({ items, cartLines, onPlaced }: CheckoutProps) {
         setSettlingOrderId(null);
         setCancelledOrder(order);
         // Stock, coupons or points changed under us: ask again.
-        void queryClient.invalidateQueries({ queryKey: ['orders', 'quote'] });
-        void queryClient.invalidateQueries({ queryKey: myCouponsQueryPrefix });
-        void queryClient.invalidateQueries({ queryKey: myPointsQueryPrefix });
+        askAgain();
         return;
       case 'PAYMENT_PENDING':
       case 'PAID': {
