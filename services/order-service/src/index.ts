@@ -60,7 +60,10 @@ export default defineService<OrderDb>({
       on(ShipmentDispatched, (event, { trx }) => afterSale.shipment(trx, { kind: 'dispatched', event })),
       on(ShipmentInTransit, (event, { trx }) => afterSale.shipment(trx, { kind: 'in-transit', event })),
       on(ShipmentDelivered, (event, { trx }) => afterSale.shipment(trx, { kind: 'delivered', event })),
-      on(ShipmentCancelled, (event, { trx }) => afterSale.shipmentCancelled(trx, event)),
+      on(ShipmentCancelled, async (event, { trx, afterCommit }) => {
+        await afterSale.shipmentCancelled(trx, event);
+        await lifecycle.parcelStopped(trx, event.orderId, afterCommit);
+      }),
       on(PurchaseConfirmed, (event, { trx }) => afterSale.purchaseConfirmed(trx, event)),
       on(ReturnRequested, (e, { trx }) => afterSale.claim(trx, 'RETURN', 'REQUESTED', 'RETURN_REQUESTED', e)),
       on(ReturnApproved, (e, { trx }) => afterSale.claim(trx, 'RETURN', 'APPROVED', 'RETURN_APPROVED', e)),

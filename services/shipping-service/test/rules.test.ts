@@ -37,6 +37,29 @@ describe('shipments follow the courier', () => {
     expect(applyCourierStatus({ ...shipping, status: 'CANCELLED' }, 'DELIVERED').effects).toEqual([]);
   });
 
+  it('cancels a waiting parcel the courier reports cancelled only when the order asked to stop it', () => {
+    const waiting = {
+      role: 'ORIGINAL' as const,
+      status: 'READY' as const,
+      courierStatus: 'ACCEPTED' as const,
+    };
+    expect(applyCourierStatus({ ...waiting, cancelAsked: true }, 'CANCELLED')).toEqual({
+      status: 'CANCELLED',
+      courierStatus: 'CANCELLED',
+      effects: ['cancelled'],
+    });
+    // The courier's own cancel, with no cancel asked: recorded, not decided here.
+    expect(applyCourierStatus(waiting, 'CANCELLED')).toEqual({
+      status: 'READY',
+      courierStatus: 'CANCELLED',
+      effects: [],
+    });
+    // An exchange's parcel is never stopped by an order's cancel.
+    expect(
+      applyCourierStatus({ ...waiting, role: 'EXCHANGE', cancelAsked: true }, 'CANCELLED').effects,
+    ).toEqual([]);
+  });
+
   it('turns a pickup into collecting, then collected', () => {
     const pickup = { role: 'PICKUP' as const, status: 'READY' as const, courierStatus: 'ACCEPTED' as const };
     expect(applyCourierStatus(pickup, 'PICKED_UP').effects).toEqual(['collecting']);

@@ -155,14 +155,19 @@ describe('shipping-service', () => {
       }
     });
 
-    it('remembers a cancel that comes before order.paid, so no shipment is ever made', async () => {
+    it('remembers a cancel that comes before order.paid: the shipment is made cancelled, never sent, and announced', async () => {
       const order = h.paidOrder();
       expect((await cancel(order.orderId)).status).toBe(200);
       await h.publishPaid(order);
+      // Announced, so that a cancel which never heard its answer is finished by order-service.
+      const announced = await h.awaitEvent('shipment.cancelled', order.orderId);
+      expect(announced.payload).toMatchObject({ orderId: order.orderId, orderNumber: order.orderNumber });
       const other = h.paidOrder();
       await h.publishPaid(other);
       await h.waybillOf(other); // order.paid of both handled in turn
-      expect((await h.shippingOf(order)).status).toBe(404);
+      const view = await h.shippingOf(order);
+      expect(view.status).toBe(200);
+      expect(view.body.shipments).toMatchObject([{ status: 'CANCELLED', trackingNumber: null }]);
       expect(await h.eventsOf('shipment.dispatched', order.orderId)).toHaveLength(0);
     });
   });

@@ -18,7 +18,7 @@ import {
   writeAll,
 } from '../infra/order-store.ts';
 import type { Participants } from '../infra/participants.ts';
-import type { OrderDb } from '../infra/schema.ts';
+import type { CancelRequest, OrderDb } from '../infra/schema.ts';
 import type { OrderTransitions } from './order-transitions.ts';
 import type { SagaRunner } from './saga-runner.ts';
 
@@ -75,8 +75,12 @@ export class OrderLifecycle {
     if (isShipped(before.status)) throw pickedUp();
     // A paid order may have a parcel: shipping-service stops it first, or says it is too late.
     let shippingStopped = false;
+    const request: CancelRequest = {
+      reason: by.admin ? 'ADMIN_CANCELLED' : 'USER_CANCELLED',
+      note: by.note?.trim() || null,
+    };
     if (before.status === 'PAID' && askShipping) {
-      await this.stopShipment(orderId);
+      await this.stopShipment(orderId, request);
       shippingStopped = true;
     }
     for (;;) {
@@ -92,18 +96,13 @@ export class OrderLifecycle {
         // Paid since it was read (order.paid is on its way to shipping-service): ask first, then decide
         // again under the lock. PAID is the last status before SHIPPING, so this happens at most once.
         if (order.status === 'PAID' && askShipping && !shippingStopped) return 'ask-shipping';
-        const changed = await this.transitions.cancel(
-          trx,
-          order,
-          saga,
-          by.admin ? 'ADMIN_CANCELLED' : 'USER_CANCELLED',
-          undefined,
-          { note: by.note?.trim() || null },
-        );
+        const changed = await this.transitions.cancel(trx, order, saga, request.reason, undefined, {
+          note: request.note,
+        });
         return changed ? 'cancelled' : 'unchanged';
       });
       if (outcome === 'ask-shipping') {
-        await this.stopShipment(orderId);
+        await this.stopShipment(orderId, request);
         shippingStopped = true;
         continue;
       }
@@ -112,8 +111,18 @@ export class OrderLifecycle {
     }
   }
 
-  /** Asks shipping-service to stop a paid order's parcel: a 409 when it is too late, a 503 when it cannot say. */
-  private async stopShipment(orderId: string): Promise<void> {
+  /**
+   * Asks shipping-service to stop a paid order's parcel: a 409 when it is too late, a 503 when it
+   * cannot say. The request is recorded first: shipping-service may stop the parcel after this call
+   * gave up on its answer (a slow courier), and its shipment.cancelled then finishes the cancel.
+   */
+  private async stopShipment(orderId: string, request: CancelRequest): Promise<void> {
+    await this.ctx.db
+      .updateTable('orders')
+      .set({ cancel_request: JSON.stringify(request) as never })
+      .where('id', '=', orderId)
+      .where('status', '=', 'PAID')
+      .execute();
     let answer: 'cancelled' | 'picked-up';
     try {
       answer = await this.participants.cancelShipment(orderId);
@@ -126,6 +135,23 @@ export class OrderLifecycle {
       );
     }
     if (answer === 'picked-up') throw pickedUp();
+  }
+
+  /**
+   * shipment.cancelled: shipping-service stopped the parcel of a cancel it was asked for. An order
+   * still PAID lost that cancel's answer (order-service gave up waiting, the shopper saw a 503):
+   * the parcel will not go, so the cancel is finished as it was asked, and the payment refunded.
+   */
+  async parcelStopped(trx: Trx, orderId: string, afterCommit: AfterCommit): Promise<void> {
+    const locked = await lockOrder(trx, orderId);
+    if (!locked) return;
+    const { order, saga } = locked;
+    const request = order.cancel_request;
+    if (order.status !== 'PAID' || !request) return;
+    const changed = await this.transitions.cancel(trx, order, saga, request.reason, undefined, {
+      note: request.note,
+    });
+    if (changed) afterCommit(() => void this.runner.kick(order.id));
   }
 
   async paymentApproved(trx: Trx, event: PaymentApprovedPayload, afterCommit: AfterCommit): Promise<void> {

@@ -4,6 +4,12 @@ import type { OrderStatus } from '../domain/order-status.ts';
 import type { SagaLogAction, SagaLogStep, SagaPhase, StepName } from '../domain/saga.ts';
 import type { TimelineEvent } from '../domain/timeline.ts';
 
+/** Who asked to cancel a paid order, and with what words. */
+export interface CancelRequest {
+  reason: Extract<OrderCancelReason, 'USER_CANCELLED' | 'ADMIN_CANCELLED'>;
+  note: string | null;
+}
+
 export interface OrderDb {
   orders: {
     /** The saga key and the key of every reservation (a UUID). */
@@ -14,6 +20,11 @@ export interface OrderDb {
     cancel_reason: OrderCancelReason | null;
     /** The admin's own words for an ADMIN_CANCELLED order (shown to the shopper). */
     cancel_note: Generated<string | null>;
+    /**
+     * The last cancel asked of this order while PAID, recorded before shipping-service is asked to
+     * stop the parcel: when that answer is lost, shipment.cancelled finishes the cancel as asked.
+     */
+    cancel_request: Generated<CancelRequest | null>;
     /** +1 per status change; carried by order events. */
     version: number;
     idempotency_key: string;
@@ -407,6 +418,11 @@ export const migrations: Record<string, Migration> = {
       await sql`create index buyers_search on buyers using gin ((lower(email || ' ' || name)) gin_trgm_ops)`.execute(
         db,
       );
+    },
+  },
+  '0006_cancel_request': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('orders').addColumn('cancel_request', 'jsonb').execute();
     },
   },
 };

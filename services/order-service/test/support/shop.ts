@@ -77,7 +77,7 @@ export interface ShopOptions {
   /** order-service's `orders.*` settings (merged over the test defaults below). */
   orders?: ConfigTree;
   /** Put a holding proxy in front of these services (callers reach them through it). */
-  proxied?: Array<'product-service' | 'promotion-service' | 'user-service'>;
+  proxied?: Array<'product-service' | 'promotion-service' | 'user-service' | 'mock-courier'>;
   /** Transport settings shared by every service, e.g. `{ amqp: { url } }` for RabbitMQ. */
   transport?: ConfigTree;
   /** Any other settings for every service (merged last). */
@@ -208,7 +208,7 @@ export async function startShop(options: ShopOptions = {}) {
   const shop = {
     registry,
     api,
-    proxy(name: 'product-service' | 'promotion-service' | 'user-service'): HoldingProxy {
+    proxy(name: 'product-service' | 'promotion-service' | 'user-service' | 'mock-courier'): HoldingProxy {
       const proxy = proxies.get(name);
       if (!proxy) throw new Error(`${name} has no proxy in this shop`);
       return proxy;

@@ -20,7 +20,7 @@ export class Shipments {
   /**
    * order.paid: keep the order (lines with their shares, receiver) and make its shipment READY,
    * NOT_SENT. Nothing earlier makes a shipment, so an unpaid order never gets a waybill. An order
-   * cancelled before this event arrived gets no shipment.
+   * whose cancel reached shipping before this event gets its shipment CANCELLED, never sent.
    */
   async paid(trx: Trx, event: OrderPaidPayload): Promise<void> {
     const receiver = {
@@ -78,29 +78,37 @@ export class Shipments {
       .select('order_id')
       .where('order_id', '=', event.orderId)
       .executeTakeFirst();
-    if (cancelled) return;
     const { autoDispatch, autoDispatchDelayMs } = this.settings();
-    await trx
-      .insertInto('shipments')
-      .values(
-        waitingShipment({
-          orderId: event.orderId,
-          role: 'ORIGINAL',
-          claimId: null,
-          goodsName,
-          quantity: event.items.reduce((sum, i) => sum + i.quantity, 0),
-          receiver,
-          dispatchDueAt: autoDispatch ? new Date(Date.now() + autoDispatchDelayMs) : null,
-        }),
-      )
-      .execute();
+    const shipment = waitingShipment({
+      orderId: event.orderId,
+      role: 'ORIGINAL',
+      claimId: null,
+      goodsName,
+      quantity: event.items.reduce((sum, i) => sum + i.quantity, 0),
+      receiver,
+      dispatchDueAt: autoDispatch && !cancelled ? new Date(Date.now() + autoDispatchDelayMs) : null,
+    });
+    if (cancelled) {
+      // Stopped before it was made. Announced all the same: the cancel that asked may not have heard
+      // the answer, and order-service finishes it on shipment.cancelled.
+      const row = await trx
+        .insertInto('shipments')
+        .values({ ...shipment, status: 'CANCELLED', cancelled_at: new Date() })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await publishCancelled(this.ctx, trx, row);
+      return;
+    }
+    await trx.insertInto('shipments').values(shipment).execute();
     if (autoDispatch) afterCommit(trx, () => this.wakeDispatcher(autoDispatchDelayMs));
   }
 
   /**
    * order-service asks before it cancels a paid order. Until the courier picks the parcel up, the
    * shipment is cancelled (its waybill at the courier first); no shipment yet is remembered, so a
-   * late order.paid creates none. After pickup: 409 picked-up, and the shopper returns it instead.
+   * late order.paid makes it cancelled. After pickup: 409 picked-up, and the shopper returns it
+   * instead. The mark stays even when the courier's answer is lost: a waybill the courier reports
+   * cancelled later is this cancel's (tracking.ts).
    */
   async cancelBeforePickup(orderId: string): Promise<void> {
     const waybill = await this.ctx.transaction(async (trx) => {

@@ -11,7 +11,7 @@ import { applyCourierStatus, isPickedUp, pollBackoffMs } from '../domain/shipmen
 import { type CourierClient, CourierRejected } from '../infra/courier-client.ts';
 import type { ShippingDb } from '../infra/schema.ts';
 import type { Claims } from './claims.ts';
-import { publishDelivered, publishInTransit } from './events.ts';
+import { publishCancelled, publishDelivered, publishInTransit } from './events.ts';
 import type { ShippingSettings } from './settings.ts';
 import type { ShipmentRow } from './store.ts';
 
@@ -173,8 +173,15 @@ export class Tracker {
           .onConflict((oc) => oc.columns(['shipment_id', 'seq']).doNothing())
           .execute();
       }
+      const cancelAsked =
+        info.status === 'CANCELLED' &&
+        (await trx
+          .selectFrom('cancelled_orders')
+          .select('order_id')
+          .where('order_id', '=', shipment.order_id)
+          .executeTakeFirst()) !== undefined;
       const outcome = applyCourierStatus(
-        { role: shipment.role, status: shipment.status, courierStatus: shipment.courier_status },
+        { role: shipment.role, status: shipment.status, courierStatus: shipment.courier_status, cancelAsked },
         info.status,
       );
       const at = (kind: string) =>
@@ -195,6 +202,9 @@ export class Tracker {
             outcome.status === 'DELIVERED'
               ? (shipment.delivered_at ?? at('DELIVERED'))
               : shipment.delivered_at,
+          cancelled_at:
+            outcome.status === 'CANCELLED' ? (shipment.cancelled_at ?? new Date()) : shipment.cancelled_at,
+          dispatch_due_at: outcome.status === 'CANCELLED' ? null : shipment.dispatch_due_at,
           version: outcome.effects.length ? eb('version', '+', 1) : eb.ref('version'),
         }))
         .where('id', '=', shipment.id)
@@ -225,6 +235,9 @@ export class Tracker {
             break;
           case 'collected':
             await this.claims.collected(trx, updated.claim_id!, at('DELIVERED'));
+            break;
+          case 'cancelled':
+            await publishCancelled(this.ctx, trx, updated);
             break;
         }
       }

@@ -25,6 +25,8 @@ export interface TrackedShipment {
   role: ShipmentRole;
   status: ShipmentStatus;
   courierStatus: ShipmentCourierStatus;
+  /** The order's cancel asked shipping to stop this parcel (its answer may have been lost). */
+  cancelAsked?: boolean;
 }
 
 export type TrackingEffect =
@@ -33,7 +35,9 @@ export type TrackingEffect =
   | { kind: 'in-transit' }
   | { kind: 'delivered' }
   | { kind: 'collecting' }
-  | { kind: 'collected' };
+  | { kind: 'collected' }
+  /** The courier cancelled the waybill of a parcel the order's cancel asked to stop. */
+  | { kind: 'cancelled' };
 
 export interface TrackingOutcome {
   status: ShipmentStatus;
@@ -49,7 +53,12 @@ export interface TrackingOutcome {
 export function applyCourierStatus(shipment: TrackedShipment, reported: CourierStatus): TrackingOutcome {
   const unchanged = { status: shipment.status, courierStatus: shipment.courierStatus, effects: [] };
   if (shipment.status === 'CANCELLED' || shipment.status === 'DELIVERED') return unchanged;
-  if (reported === 'CANCELLED') return { ...unchanged, courierStatus: 'CANCELLED' };
+  if (reported === 'CANCELLED') {
+    // A cancel's courier call that timed out may still have cancelled the waybill: the cancel holds.
+    if (shipment.cancelAsked && shipment.role === 'ORIGINAL' && shipment.status === 'READY')
+      return { status: 'CANCELLED', courierStatus: 'CANCELLED', effects: ['cancelled'] };
+    return { ...unchanged, courierStatus: 'CANCELLED' };
+  }
   if (shipment.courierStatus !== 'CANCELLED' && rank(reported) <= rank(shipment.courierStatus))
     return unchanged;
 
