@@ -32,6 +32,17 @@ describe('config/gateway.yml', () => {
     expect(routeFor('GET', '/api/orders/abc')).toMatchObject({ service: 'order-service' });
   });
 
+  it('limits coupon-code claims per shopper more tightly than browsing, so codes cannot be guessed fast', () => {
+    const claim = settings.routes.match('POST', '/api/promotion/coupons/claim');
+    const list = settings.routes.match('GET', '/api/promotion/coupons');
+    if (claim.kind !== 'route' || list.kind !== 'route') throw new Error('coupon routes missing');
+    expect(claim.route).toMatchObject({ service: 'promotion-service', role: 'USER' });
+    const claims = settings.rateLimits[claim.route.rateLimit]!;
+    const browsing = settings.rateLimits[list.route.rateLimit]!;
+    expect(claims.refillPerSecond).toBeLessThanOrEqual(0.2);
+    expect(claims.capacity).toBeLessThan(browsing.capacity);
+  });
+
   it('routes the platform as planned', () => {
     expect(routeFor('POST', '/api/auth/login')).toMatchObject({ service: 'auth-service', role: 'NONE' });
     expect(routeFor('GET', '/api/auth/.well-known/jwks.json')).toMatchObject({

@@ -54,6 +54,8 @@ function toRow(input: CouponInput) {
 
 const codeTaken = (code: string) =>
   conflict(`A coupon with code ${code} already exists`, 'COUPON_CODE_TAKEN');
+const noSuchCoupon = () => new Problem(404, 'No coupon has this code', { code: 'COUPON_NOT_FOUND' });
+
 const notClaimable = (detail: string, reason: string) =>
   new Problem(409, detail, { code: 'COUPON_NOT_CLAIMABLE', extensions: { reason } });
 
@@ -164,9 +166,8 @@ export class Coupons {
     const code = couponCode.trim().toUpperCase();
     return this.ctx.transaction(async (trx) => {
       const coupon = await trx.selectFrom('coupons').selectAll().where('code', '=', code).executeTakeFirst();
-      if (!coupon) throw new Problem(404, 'No coupon has this code', { code: 'COUPON_NOT_FOUND' });
-      if (coupon.status !== 'ACTIVE') throw notClaimable('This coupon is not available', 'INACTIVE');
-      if (now < coupon.valid_from) throw notClaimable('This coupon is not valid yet', 'NOT_YET_VALID');
+      // A code that is switched off or not yet announced answers as an unknown one: a guess learns nothing.
+      if (coupon?.status !== 'ACTIVE' || now < coupon.valid_from) throw noSuchCoupon();
       if (now > coupon.valid_to) throw notClaimable('This coupon has expired', 'EXPIRED');
       const held = await trx
         .selectFrom('user_coupons')
