@@ -4,8 +4,12 @@
 // `pattern`s (Ajv compiles them with `u`).
 
 export const EMAIL_MAX_LENGTH = 254;
-/** Pragmatic: something@domain.tld without spaces; deliverability is not checked. */
-export const EMAIL_PATTERN_SOURCE = String.raw`^[^\s@]+@[^\s@]+\.[^\s@]+$`;
+/**
+ * Pragmatic: something@domain.tld without spaces; deliverability is not checked. Dots only between
+ * characters (no leading, trailing or doubled dot, in either part), so `a@b.com.` or `a@.b.com` is
+ * not a second spelling of an address. Dots are outside each run's class: no backtracking blow-up.
+ */
+export const EMAIL_PATTERN_SOURCE = String.raw`^[^\s@.]+(?:\.[^\s@.]+)*@[^\s@.]+(?:\.[^\s@.]+)+$`;
 export const EMAIL_PATTERN = new RegExp(EMAIL_PATTERN_SOURCE, 'u');
 export const EMAIL_RULE_MESSAGE = 'Enter a valid email address.';
 
@@ -30,6 +34,16 @@ export const NAME_MAX_LENGTH = 50;
 export const NAME_PATTERN_SOURCE = String.raw`\S`;
 export const NAME_PATTERN = new RegExp(NAME_PATTERN_SOURCE, 'u');
 export const NAME_RULE_MESSAGE = 'Name is required.';
+/**
+ * What a name may not hold anywhere: controls (Cc: NUL, tab, line feed…), invisible formatting (Cf:
+ * zero-width spaces, bidirectional overrides such as U+202E) and line or paragraph separators.
+ * A name is shown to admins, agents and couriers: these would hide or reorder what it says. The
+ * zero-width joiner and non-joiner stay allowed: emoji such as 👩‍💻 and some scripts are built with them.
+ */
+export const NAME_FORBIDDEN_CHARACTER_SOURCE = String.raw`(?![\u200C\u200D])[\p{Cc}\p{Cf}\p{Zl}\p{Zp}]`;
+export const NAME_FORBIDDEN_CHARACTER = new RegExp(NAME_FORBIDDEN_CHARACTER_SOURCE, 'u');
+export const NAME_CHARACTERS_MESSAGE =
+  'Name cannot contain line breaks, control characters or invisible formatting characters.';
 
 export function isValidEmail(email: string): boolean {
   return email.length <= EMAIL_MAX_LENGTH && EMAIL_PATTERN.test(email);
@@ -44,7 +58,7 @@ export function isValidPhone(phone: string): boolean {
 }
 
 export function isValidName(name: string): boolean {
-  return name.length <= NAME_MAX_LENGTH && NAME_PATTERN.test(name);
+  return name.length <= NAME_MAX_LENGTH && NAME_PATTERN.test(name) && !NAME_FORBIDDEN_CHARACTER.test(name);
 }
 
 /**

@@ -106,6 +106,7 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
     // malformed request line, oversized headers) are problems too.
     frameworkErrors: (error, req, reply) => sendProblem(req, reply, toProblem(error as FastifyError)),
     clientErrorHandler: sendClientErrorProblem,
+    // Coercion is for the parts that are text on the wire; bodies are validated without it (lazy-schemas.ts).
     ajv: {
       customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false, useDefaults: true },
     },

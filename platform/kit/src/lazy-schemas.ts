@@ -29,6 +29,7 @@ export interface LazySchemaCompilers {
  * starts without generating code for every route, and holds none for the routes nobody calls.
  * Being custom compilers to Fastify, they get header schemas as written (Fastify lowercases the names
  * only for its built-in compiler): the kit refuses a route whose header schema names one otherwise.
+ * Bodies are validated without type coercion, every other part with the app's Ajv options.
  */
 export function lazySchemaCompilers(): LazySchemaCompilers {
   const buildValidator = AjvCompiler();
@@ -69,8 +70,20 @@ export function lazySchemaCompilers(): LazySchemaCompilers {
   return {
     compilersFactory: {
       buildValidator: ((...args: Parameters<typeof buildValidator>) => {
+        const [externalSchemas, options = {}] = args;
         const compile = buildValidator(...args);
-        return (route: Parameters<typeof compile>[0]) => deferValidator(() => compile(route) as Validator);
+        // A JSON body carries its own types: `"0x118"` or `true` where a number is expected is an
+        // error, not SKU 280 or 1. Querystring, params and headers are strings on the wire and coerce.
+        let compileBody: typeof compile | undefined;
+        const bodyCompiler = () =>
+          (compileBody ??= buildValidator(externalSchemas, {
+            ...options,
+            customOptions: { ...options.customOptions, coerceTypes: false },
+          } as typeof options));
+        return (route: Parameters<typeof compile>[0]) => {
+          const { httpPart } = route as { httpPart?: string };
+          return deferValidator(() => (httpPart === 'body' ? bodyCompiler() : compile)(route) as Validator);
+        };
       }) as ValidatorBuilder,
       buildSerializer: ((...args: Parameters<SerializerBuilder>) => {
         const compile = buildSerializer(...args);

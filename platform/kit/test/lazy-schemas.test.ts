@@ -75,6 +75,42 @@ describe('route schemas compiled at first use', () => {
     expect(good.status).toBe(200);
   });
 
+  it.each([
+    ['a number as a string', '"12"'],
+    ['a hexadecimal string', '"0x118"'],
+    ['an exponent string', '"1e2"'],
+    ['a boolean', 'true'],
+    ['null', 'null'],
+    ['an array of one number', '[5]'],
+  ])('refuses %s where a JSON body expects an integer, and still coerces the query', async (_what, price) => {
+    const service = await start(listing);
+    const res = await fetch(`${service.url}/items`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: `{"name":"lamp","price":${price}}`,
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    const problem = (await res.json()) as { type: string; detail: string; errors: unknown };
+    expect(problem.type).toBe('urn:sagamart:problem:validation');
+    expect(problem.detail).toBe('Invalid body: price must be integer');
+    expect(problem.errors).toEqual([{ field: 'price', message: 'must be integer' }]);
+    // The query is text on the wire: its numbers and arrays still coerce.
+    const listed = await fetch(`${service.url}/items?page=12&tag=new`);
+    expect(await listed.json()).toEqual({ page: 12, tags: ['new'] });
+  });
+
+  it('refuses a number where a JSON body expects a string', async () => {
+    const service = await start(listing);
+    const res = await fetch(`${service.url}/items`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 12345, price: 1 }),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { detail: string }).detail).toBe('Invalid body: name must be string');
+  });
+
   it('a schema that cannot compile still fails where the testkit compiles them all', async () => {
     const broken = oneRoute('broken-schema-service', (app) =>
       app.get('/broken', { schema: { querystring: { $ref: 'nowhere#' } } }, async () => ({})),

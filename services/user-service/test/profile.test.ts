@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { PASSWORD_RULE_MESSAGE, PHONE_RULE_MESSAGE } from '@sagamart/contracts/rules';
+import {
+  NAME_CHARACTERS_MESSAGE,
+  NAME_RULE_MESSAGE,
+  PASSWORD_RULE_MESSAGE,
+  PHONE_RULE_MESSAGE,
+} from '@sagamart/contracts/rules';
 import { eventually } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { asAdmin, asUser, type Pair, signedUpUser, startPair } from './support.ts';
@@ -62,6 +67,22 @@ describe('my profile and password', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.errors).toEqual([{ field: 'phone', message: PHONE_RULE_MESSAGE }]);
     expect((await pair.userApi.patch('/api/users/me', {}, asUser(u.userId))).status).toBe(400);
+  });
+
+  it.each([
+    ['an escape', '이\u001b서연', NAME_CHARACTERS_MESSAGE],
+    ['a bell', '이서연\u0007', NAME_CHARACTERS_MESSAGE],
+    ['a line feed', '이서연\n', NAME_CHARACTERS_MESSAGE],
+    ['a right-to-left override', '\u202e연서이', NAME_CHARACTERS_MESSAGE],
+    ['a zero-width space', '이\u200b서연', NAME_CHARACTERS_MESSAGE],
+    ['only spaces', ' \u3000 ', NAME_RULE_MESSAGE],
+  ])('refuses a name with %s and keeps the old one', async (_what, name, message) => {
+    const u = await signedUpUser(pair);
+    const bad = await pair.userApi.patch('/api/users/me', { name }, asUser(u.userId));
+    expect(bad.status).toBe(400);
+    expect(bad.headers.get('content-type')).toContain('application/problem+json');
+    expect(bad.body.errors).toEqual([{ field: 'name', message }]);
+    expect((await pair.userApi.get('/api/users/me', asUser(u.userId))).body.name).toBe('김민준');
   });
 
   it('changes the password: old refresh tokens die, the new password works, the old does not', async () => {

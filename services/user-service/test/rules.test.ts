@@ -1,8 +1,10 @@
 import {
+  EMAIL_PATTERN_SOURCE,
   isValidEmail,
   isValidName,
   isValidPassword,
   isValidPhone,
+  NAME_FORBIDDEN_CHARACTER_SOURCE,
   PASSWORD_MAX_LENGTH,
   PASSWORD_PATTERN_SOURCE,
   PHONE_PATTERN_SOURCE,
@@ -32,12 +34,27 @@ describe('shared field rules', () => {
     expect(isValidEmail('kim@example.com')).toBe(true);
     expect(isValidEmail('kim@example')).toBe(false);
     expect(isValidEmail('kim @example.com')).toBe(false);
+    for (const ok of ['kim.lee@mail.example.co.kr', 'kim+tag@example.com', '김@예시.한국'])
+      expect(isValidEmail(ok), ok).toBe(true);
+    for (const bad of [
+      'kim@example.com.',
+      'kim@example..com',
+      'kim@.example.com',
+      'kim.@example.com',
+      '.kim@x.com',
+    ])
+      expect(isValidEmail(bad), bad).toBe(false);
     expect(isValidName('김민준')).toBe(true);
+    expect(isValidName('Anne-Marie O’Neil 👍')).toBe(true);
     expect(isValidName('   ')).toBe(false);
+    for (const bad of ['김\u0000', '김\n민준', '김\t', '\u202e김', '김\u200b', '\ufeff김', '김\u2029'])
+      expect(isValidName(bad), JSON.stringify(bad)).toBe(false);
   });
 
   it('pattern sources are valid with the `u` flag, as JSON Schema validators compile them', () => {
     expect(() => new RegExp(PASSWORD_PATTERN_SOURCE, 'u')).not.toThrow();
     expect(() => new RegExp(`^$|${PHONE_PATTERN_SOURCE}`, 'u')).not.toThrow();
+    expect(() => new RegExp(EMAIL_PATTERN_SOURCE, 'u')).not.toThrow();
+    expect(() => new RegExp(NAME_FORBIDDEN_CHARACTER_SOURCE, 'u')).not.toThrow();
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   EMAIL_RULE_MESSAGE,
+  NAME_CHARACTERS_MESSAGE,
   NAME_RULE_MESSAGE,
   PASSWORD_CONFIRM_MESSAGE,
   PASSWORD_RULE_MESSAGE,
@@ -88,6 +89,24 @@ describe('signup', () => {
     expect(again.body.errors).toEqual([{ field: 'email', message: 'This email is already registered.' }]);
   });
 
+  it('refuses a trailing dot rather than taking it as a second account of the address', async () => {
+    const body = signupBody();
+    expect((await pair.userApi.post('/api/users/signup', body)).status).toBe(201);
+    const dotted = await pair.userApi.post('/api/users/signup', { ...body, email: `${body.email}.` });
+    expect(dotted.status).toBe(400);
+    expect(dotted.body.detail).toBe(`Invalid body: email ${EMAIL_RULE_MESSAGE}`);
+    expect(dotted.body.errors).toEqual([{ field: 'email', message: EMAIL_RULE_MESSAGE }]);
+  });
+
+  it('keeps a name with spaces, Korean, Latin accents and emoji, trimmed', async () => {
+    const res = await pair.userApi.post(
+      '/api/users/signup',
+      signupBody({ name: '  김 José 👍 👩\u200D💻 ' }),
+    );
+    expect(res.status).toBe(201);
+    expect(res.body.name).toBe('김 José 👍 👩\u200D💻');
+  });
+
   it('serialises concurrent signups of one email: exactly one wins', async () => {
     const email = uniqueEmail('race');
     const results = await Promise.all(
@@ -108,8 +127,20 @@ describe('signup', () => {
     ['password', { password: 'NoSpecial12', passwordConfirm: 'NoSpecial12' }, PASSWORD_RULE_MESSAGE],
     ['password', { password: '12345678!', passwordConfirm: '12345678!' }, PASSWORD_RULE_MESSAGE],
     ['passwordConfirm', { passwordConfirm: 'Different1!' }, PASSWORD_CONFIRM_MESSAGE],
+    ['email', { email: 'kim@example.com.' }, EMAIL_RULE_MESSAGE],
+    ['email', { email: 'kim@example..com' }, EMAIL_RULE_MESSAGE],
+    ['email', { email: 'kim@.example.com' }, EMAIL_RULE_MESSAGE],
+    ['email', { email: 'kim..lee@example.com' }, EMAIL_RULE_MESSAGE],
+    ['email', { email: '.kim@example.com' }, EMAIL_RULE_MESSAGE],
     ['name', { name: '   ' }, NAME_RULE_MESSAGE],
     ['name', { name: undefined }, NAME_RULE_MESSAGE],
+    ['name', { name: '김\u001b[31m민준' }, NAME_CHARACTERS_MESSAGE],
+    ['name', { name: '김민준\n관리자' }, NAME_CHARACTERS_MESSAGE],
+    ['name', { name: '김민준\t' }, NAME_CHARACTERS_MESSAGE],
+    ['name', { name: '\u202e준민김' }, NAME_CHARACTERS_MESSAGE],
+    ['name', { name: '김\u200b민준' }, NAME_CHARACTERS_MESSAGE],
+    ['name', { name: '\ufeff김민준' }, NAME_CHARACTERS_MESSAGE],
+    ['name', { name: '김민준\u2028' }, NAME_CHARACTERS_MESSAGE],
     ['phone', { phone: '02-123-4567' }, PHONE_RULE_MESSAGE],
     ['phone', { phone: '010-12-34' }, PHONE_RULE_MESSAGE],
   ])('refuses a bad %s with a 400 problem naming the field (%j)', async (field, override, message) => {

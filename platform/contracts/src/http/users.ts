@@ -3,6 +3,7 @@ import { USER_GRADES, USER_ROLES, USER_STATUSES } from '../identity.ts';
 import {
   EMAIL_MAX_LENGTH,
   EMAIL_PATTERN_SOURCE,
+  NAME_FORBIDDEN_CHARACTER_SOURCE,
   NAME_MAX_LENGTH,
   NAME_PATTERN_SOURCE,
   PASSWORD_MAX_LENGTH,
@@ -20,7 +21,12 @@ export const PasswordSchema = Type.String({
   maxLength: PASSWORD_MAX_LENGTH,
   pattern: PASSWORD_PATTERN_SOURCE,
 });
-export const NameSchema = Type.String({ maxLength: NAME_MAX_LENGTH, pattern: NAME_PATTERN_SOURCE });
+/** Not blank (`pattern`), and no control or formatting character anywhere (`not`): two messages. */
+export const NameSchema = Type.String({
+  maxLength: NAME_MAX_LENGTH,
+  pattern: NAME_PATTERN_SOURCE,
+  not: { pattern: NAME_FORBIDDEN_CHARACTER_SOURCE },
+});
 /** Empty means "no phone". */
 export const PhoneSchema = Type.Union([Type.String({ pattern: `^$|${PHONE_PATTERN_SOURCE}` }), Type.Null()]);
 

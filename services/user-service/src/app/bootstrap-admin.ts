@@ -1,4 +1,4 @@
-import { isValidEmail, isValidPassword } from '@sagamart/contracts/rules';
+import { isValidEmail, isValidName, isValidPassword } from '@sagamart/contracts/rules';
 import { Problem, type ServiceContext } from '@sagamart/kit';
 import type { UserDb } from '../infra/schema.ts';
 import type { Users } from './users.ts';
@@ -41,10 +41,10 @@ export function bootstrapAdmin(
   const email = ctx.config.string(`${key}.email`);
   const password = ctx.config.string(`${key}.password`);
   const name = ctx.config.string(`${key}.name`);
-  if (!isValidEmail(email) || !isValidPassword(password)) {
+  if (!isValidEmail(email) || !isValidPassword(password) || !isValidName(name.trim())) {
     ctx.log.error(
       { email },
-      `bootstrap ${account} not created: ${key}.email or password breaks the signup rules`,
+      `bootstrap ${account} not created: ${key}.email, password or name breaks the signup rules`,
     );
     done = true;
     return { stop, settled };

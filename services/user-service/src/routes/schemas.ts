@@ -1,5 +1,6 @@
 import {
   EMAIL_RULE_MESSAGE,
+  NAME_CHARACTERS_MESSAGE,
   NAME_RULE_MESSAGE,
   PASSWORD_RULE_MESSAGE,
   PASSWORD_TOO_LONG_MESSAGE,
@@ -25,7 +26,7 @@ export const FIELD_MESSAGES: RuleMessages = {
     required: PASSWORD_RULE_MESSAGE,
     maxLength: PASSWORD_TOO_LONG_MESSAGE,
   },
-  name: { pattern: NAME_RULE_MESSAGE, required: NAME_RULE_MESSAGE },
+  name: { pattern: NAME_RULE_MESSAGE, required: NAME_RULE_MESSAGE, not: NAME_CHARACTERS_MESSAGE },
   phone: { pattern: PHONE_RULE_MESSAGE },
 };
 
