@@ -90,15 +90,35 @@ export const NotificationClientMessage = Type.Union([
 export type NotificationClientMessage = Static<typeof NotificationClientMessage>;
 
 /**
+ * Server → client, to every socket of the user (any tab or device, on any instance): some of their
+ * notifications were marked read. `id`: that one; `upTo`: every one with seq ≤ upTo (read-all). Sent
+ * only when a mark changed, and not replayed on resume: a client that reconnects reads the list again.
+ */
+export const NotificationReadMessage = Type.Union([
+  Type.Object(
+    { type: Type.Literal('read'), id: Type.String({ format: 'uuid' }) },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    { type: Type.Literal('read'), upTo: Type.Integer({ minimum: 1, maximum: MAX_SEQ }) },
+    { additionalProperties: false },
+  ),
+]);
+export type NotificationReadMessage = Static<typeof NotificationReadMessage>;
+
+/**
  * Server → client: a notification (in seq order, never twice on one connection); `reset` when `since`
  * is older than what is kept (reload through REST, then resume from the newest seq); `resumed` once
- * the replay is complete (`last`: the newest seq sent); `pong`.
+ * the replay is complete (`last`: the newest seq sent); `read` marks; `pong`.
  */
-export type NotificationServerMessage =
-  | ({ type: 'notification' } & NotificationView)
-  | { type: 'reset'; last: number }
-  | { type: 'resumed'; last: number }
-  | { type: 'pong' };
+export const NotificationServerMessage = Type.Union([
+  Type.Object({ type: Type.Literal('notification'), ...NotificationView.properties }),
+  Type.Object({ type: Type.Literal('reset'), last: Type.Integer({ minimum: 0 }) }),
+  Type.Object({ type: Type.Literal('resumed'), last: Type.Integer({ minimum: 0 }) }),
+  ...NotificationReadMessage.anyOf,
+  Type.Object({ type: Type.Literal('pong') }),
+]);
+export type NotificationServerMessage = Static<typeof NotificationServerMessage>;
 
 /** Close codes of /ws/notifications (and, for 4001, of every WebSocket route of the gateway). */
 export const SOCKET_CLOSE = {

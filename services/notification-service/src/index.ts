@@ -19,7 +19,7 @@ import {
 } from '@sagamart/contracts';
 import { defineService, type EventHandler, on } from '@sagamart/kit';
 import { DASHBOARD_ONLY_EVENTS } from './app/dashboard.ts';
-import { FANOUT_CHANNEL, type FanoutMessage, notificationModule } from './app/module.ts';
+import { FANOUT_CHANNEL, notificationModule, receiveFanout } from './app/module.ts';
 import { notificationDefaults } from './app/settings.ts';
 import type { OrderEventFacts } from './domain/notification-rules.ts';
 import { migrations, type NotificationDb } from './infra/schema.ts';
@@ -93,10 +93,9 @@ export default defineService<NotificationDb>({
   async onStart(ctx) {
     const module = notificationModule(ctx);
     module.hub.start();
-    module.fanout = await ctx.transport?.onBroadcast(FANOUT_CHANNEL, (payload) => {
-      const message = payload as FanoutMessage;
-      if (message?.userId && message.notification) module.hub.deliver(message.userId, message.notification);
-    });
+    module.fanout = await ctx.transport?.onBroadcast(FANOUT_CHANNEL, (payload) =>
+      receiveFanout(ctx, payload),
+    );
   },
   async onStop(ctx) {
     const module = notificationModule(ctx);

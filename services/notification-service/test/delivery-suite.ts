@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { NotificationServerMessage } from '@sagamart/contracts';
 import type { ConfigTree, Service } from '@sagamart/kit';
+import { Compile } from 'typebox/compile';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeAuth, startFakeAuth, startGateway, TestDiscovery } from '../../gateway/test/harness.ts';
 import type { NotificationDb } from '../src/index.ts';
@@ -110,6 +112,54 @@ export function deliverySuite(name: string, transport: () => ConfigTree) {
       expect(onB.seqs).toEqual(expected);
       onA.close();
       onB.close();
+    });
+
+    it('pushes read marks made over REST to every socket of the user on both instances, and to no one else', async () => {
+      const userId = randomUUID();
+      const stranger = randomUUID();
+      const onA = NotificationSocket.direct(a, asUser(userId));
+      const onB = NotificationSocket.direct(b, asUser(userId));
+      const strangers = [a, b].map((instance) => NotificationSocket.direct(instance, asUser(stranger)));
+      const sockets = [onA, onB, ...strangers];
+      await Promise.all(sockets.map((socket) => socket.resume(0)));
+      await eventually(() => sockets.every((socket) => socket.received.some((m) => m.type === 'resumed')));
+      const orders = Array.from({ length: 3 }, () => anOrder(userId));
+      for (const order of orders) await probe.publish(events.OrderPlaced, order.placed());
+      await probe.publish(events.OrderPlaced, anOrder(stranger).placed());
+      await Promise.all([onA.until(3), onB.until(3), ...strangers.map((socket) => socket.until(1))]);
+      const idOf = (seq: number) => onA.notifications.find((n) => n.seq === seq)!.id;
+
+      // Every mark is made on a: a's sockets get it directly, b's through the fan-out.
+      const api = jsonClient(a);
+      const read = (id: string) => api.post(`/api/notifications/${id}/read`, undefined, asUser(userId));
+      const readAll = () => api.post('/api/notifications/read-all', undefined, asUser(userId));
+      expect((await read(idOf(2))).status).toBe(204);
+      // Marks that change nothing are not pushed: the one already read, read-all with none left.
+      expect((await read(idOf(2))).status).toBe(204);
+      expect((await readAll()).status).toBe(204);
+      expect((await readAll()).status).toBe(204);
+      await probe.publish(events.OrderPaid, orders[0]!.paid());
+      await Promise.all([onA.until(4), onB.until(4)]);
+      expect((await read(idOf(4))).status).toBe(204);
+
+      const expected = [
+        { type: 'read', id: idOf(2) },
+        // read-all marked seqs 1 and 3: everything up to 3 is read.
+        { type: 'read', upTo: 3 },
+        { type: 'read', id: idOf(4) },
+      ];
+      await eventually(() => onA.reads.length >= 3 && onB.reads.length >= 3);
+      expect(onA.reads).toEqual(expected);
+      expect(onB.reads).toEqual(expected);
+      // A pong answered after the marks were pushed: a mark sent to the stranger would have come first.
+      for (const socket of strangers) socket.socket.send(JSON.stringify({ type: 'ping' }));
+      await eventually(() => strangers.every((socket) => socket.received.some((m) => m.type === 'pong')));
+      for (const socket of strangers) expect(socket.reads).toEqual([]);
+      // Every frame is one of the protocol's (the contracts' schema).
+      const serverMessage = Compile(NotificationServerMessage);
+      for (const socket of sockets)
+        for (const frame of socket.received) expect(serverMessage.Check(frame)).toBe(true);
+      for (const socket of sockets) socket.close();
     });
 
     describe('through the gateway', () => {

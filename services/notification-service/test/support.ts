@@ -239,6 +239,11 @@ export class NotificationSocket extends JsonSocket<Received> {
     return this.notifications.map((n) => n.seq);
   }
 
+  /** The read marks pushed to this socket, in order. */
+  get reads() {
+    return this.received.filter((m) => m.type === 'read');
+  }
+
   /** Waits until the socket has received `count` notifications in all. */
   until(count: number, timeoutMs = 10_000) {
     return eventually(() => this.notifications.length >= count, timeoutMs);

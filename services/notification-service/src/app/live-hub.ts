@@ -1,5 +1,6 @@
 import {
   NotificationClientMessage,
+  type NotificationReadMessage,
   type NotificationServerMessage,
   type NotificationView,
   SOCKET_CLOSE,
@@ -109,6 +110,14 @@ export class LiveHub {
       if (!sub.pumping && notification.seq === sub.lastSent + 1) this.send(sub, notification);
       else this.catchUp(sub);
     }
+  }
+
+  /**
+   * Some of the user's notifications were marked read (here or on another instance). Every socket of
+   * the user gets it at once, resumed or not: it is not ordered by seq and never replayed.
+   */
+  deliverRead(userId: string, read: NotificationReadMessage): void {
+    for (const sub of this.sockets.of(userId)) this.write(sub, read);
   }
 
   private catchUp(sub: Subscriber): void {

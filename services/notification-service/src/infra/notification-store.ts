@@ -147,23 +147,45 @@ export class NotificationStore {
     return Number(row.n);
   }
 
-  /** Marks one of the user's notifications read; false when the user has no such notification. */
-  async markRead(userId: string, id: string): Promise<boolean> {
-    const found = await this.db
-      .updateTable('notifications')
-      .set({ read_at: sql<Date>`coalesce(read_at, now())` })
-      .where('user_id', '=', userId)
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return found.numUpdatedRows > 0n;
-  }
-
-  async markAllRead(userId: string): Promise<void> {
-    await this.db
+  /**
+   * Marks one of the user's notifications read: `marked` when it was unread, `unchanged` when it was
+   * read already, `missing` when the user has no such notification.
+   */
+  async markRead(userId: string, id: string): Promise<'marked' | 'unchanged' | 'missing'> {
+    const marked = await this.db
       .updateTable('notifications')
       .set({ read_at: sql<Date>`now()` })
       .where('user_id', '=', userId)
+      .where('id', '=', id)
       .where('read_at', 'is', null)
-      .execute();
+      .executeTakeFirst();
+    if (marked.numUpdatedRows > 0n) return 'marked';
+    const found = await this.db
+      .selectFrom('notifications')
+      .select('id')
+      .where('user_id', '=', userId)
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return found ? 'unchanged' : 'missing';
+  }
+
+  /**
+   * Marks every unread notification of the user read; answers the highest seq it marked (0: none).
+   * Seqs commit in order, so every notification up to that seq is read afterwards.
+   */
+  async markAllRead(userId: string): Promise<number> {
+    const row = await this.db
+      .with('marked', (db) =>
+        db
+          .updateTable('notifications')
+          .set({ read_at: sql<Date>`now()` })
+          .where('user_id', '=', userId)
+          .where('read_at', 'is', null)
+          .returning('seq'),
+      )
+      .selectFrom('marked')
+      .select((eb) => eb.fn.max('marked.seq').as('upTo'))
+      .executeTakeFirst();
+    return Number(row?.upTo ?? 0);
   }
 }

@@ -16,7 +16,7 @@ const tags = ['notifications'];
 const problems = { 400: ProblemSchema, 401: ProblemSchema };
 
 export function registerNotificationRoutes(app: ServiceApp, ctx: ServiceContext<NotificationDb>): void {
-  const { store } = notificationModule(ctx);
+  const { store, readMarks } = notificationModule(ctx);
 
   app.get(
     '/api/notifications',
@@ -60,7 +60,7 @@ export function registerNotificationRoutes(app: ServiceApp, ctx: ServiceContext<
     async (req, reply) => {
       const { userId } = requireIdentity(req);
       // Someone else's notification is as unknown as a missing one.
-      if (!(await store.markRead(userId, req.params.id))) throw notFound('No such notification');
+      if (!(await readMarks.markRead(userId, req.params.id))) throw notFound('No such notification');
       return reply.status(204).send(null);
     },
   );
@@ -75,7 +75,7 @@ export function registerNotificationRoutes(app: ServiceApp, ctx: ServiceContext<
       },
     },
     async (req, reply) => {
-      await store.markAllRead(requireIdentity(req).userId);
+      await readMarks.markAllRead(requireIdentity(req).userId);
       return reply.status(204).send(null);
     },
   );
