@@ -9,9 +9,17 @@ import { POINT_CHARGE_NUMBER_PATTERN_SOURCE } from './ordering.ts';
 // payment.approved (once, by charge id), and on a refund asks payment-service to refund the payment.
 //
 //   PENDING ──payment.approved──▶ PAID ──refund asked (points debited)──▶ REFUND_REQUESTED ──payment.refunded──▶ REFUNDED
-//      └──payment.failed──▶ FAILED (final: a late approval is refunded by payment-service)
+//      ├──payment.failed──▶ FAILED   (final: a late approval is refunded by payment-service)
+//      └──not paid within points.chargeTimeoutSeconds──▶ EXPIRED   (final, likewise)
 
-export const POINT_CHARGE_STATUSES = ['PENDING', 'PAID', 'FAILED', 'REFUND_REQUESTED', 'REFUNDED'] as const;
+export const POINT_CHARGE_STATUSES = [
+  'PENDING',
+  'PAID',
+  'FAILED',
+  'EXPIRED',
+  'REFUND_REQUESTED',
+  'REFUNDED',
+] as const;
 export type PointChargeStatus = (typeof POINT_CHARGE_STATUSES)[number];
 
 export const PointChargeNumber = Type.String({ pattern: POINT_CHARGE_NUMBER_PATTERN_SOURCE });
@@ -44,8 +52,9 @@ export const PointChargeRequested = defineEvent(
 export type PointChargeRequestedPayload = Static<typeof PointChargeRequested.schema>;
 
 /**
- * The charge can no longer be paid: its payment failed, or the shopper asked for a refund (the points
- * are already debited). payment-service refuses further confirms and refunds any approved payment.
+ * The charge can no longer be paid: its payment failed, it was not paid in time, or the shopper asked
+ * for a refund (the points are already debited). payment-service refuses further confirms and refunds
+ * any approved payment.
  */
 export const PointChargeCancelled = defineEvent(
   'point.charge.cancelled',
@@ -53,7 +62,7 @@ export const PointChargeCancelled = defineEvent(
   Type.Object(
     {
       ...chargeRef,
-      reason: Type.Enum(['PAYMENT_FAILED', 'REFUND_REQUESTED']),
+      reason: Type.Enum(['PAYMENT_FAILED', 'PAYMENT_TIMEOUT', 'REFUND_REQUESTED']),
       cancelledAt: Type.String({ format: 'date-time' }),
     },
     { additionalProperties: false },

@@ -18,7 +18,23 @@ import { registerUserRoutes } from './routes/user-routes.ts';
 
 /** Bundled defaults; config/user-service.yml mirrors them. */
 export const userDefaults = {
-  points: { maxCharge: 1_000_000 },
+  points: {
+    maxCharge: 1_000_000,
+    /**
+     * A charge not paid this long after it was created expires (EXPIRED), like an unpaid order:
+     * payment-service then refuses its payment, and refunds one the PG approves late.
+     */
+    chargeTimeoutSeconds: 600,
+    chargeExpiry: {
+      /** How often the expiry sweep looks again while charges are due. */
+      pollMs: 1_000,
+      /**
+       * Its longest sleep while it knows of no due charge: it wakes for the earliest known due time
+       * and for each charge this instance creates, so only another instance's charges wait this long.
+       */
+      idlePollMs: 60_000,
+    },
+  },
   bootstrap: {
     admin: {
       enabled: true,
@@ -95,10 +111,12 @@ export default defineService<UserDb>({
     bootstrapAdmin: async () => bootstraps.get(ctx)?.every((b) => b.settled()) ?? false,
   }),
   onStart(ctx) {
-    const { users } = userModule(ctx);
+    const { users, chargeExpiry } = userModule(ctx);
     bootstraps.set(ctx, [bootstrapAdmin(ctx, users, 'admin'), bootstrapAdmin(ctx, users, 'agent')]);
+    chargeExpiry.start();
   },
-  onStop(ctx) {
+  async onStop(ctx) {
     for (const bootstrap of bootstraps.get(ctx) ?? []) bootstrap.stop();
+    await userModule(ctx).chargeExpiry.stop();
   },
 });

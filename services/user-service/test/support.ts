@@ -100,21 +100,28 @@ export async function signedUpUser(
 /**
  * auth, user, the mock PG and payment-service on one bus: points are bought through the PG.
  * `buy(userId, amount)` pays a charge with the approving test card and waits until it is credited.
+ * `pg` and `payment` add to the mock PG's and payment-service's config.
  */
-export async function startWithPayments(options: { user?: ConfigTree } = {}) {
+export async function startWithPayments(
+  options: { user?: ConfigTree; pg?: ConfigTree; payment?: ConfigTree } = {},
+) {
   const bus: ConfigTree = {
     bus: { database: uniqueName('t_bus'), pollMs: 100 },
     events: { maxAttempts: 5, baseDelayMs: 20, maxDelayMs: 200 },
   };
   const pg = await startTestService(mockPg, {
-    config: mergeTrees(bus, { database: { name: uniqueName('t_pg') } }),
+    config: mergeTrees(bus, { database: { name: uniqueName('t_pg') } }, options.pg ?? {}),
   });
   const payment = await startTestService(paymentService, {
-    config: mergeTrees(bus, {
-      database: { name: uniqueName('t_pay') },
-      discovery: { mode: 'static', static: { 'mock-pg': pg.url } },
-      payment: { reconcile: { intervalMs: 100, retryBaseMs: 100, retryMaxMs: 400 } },
-    }),
+    config: mergeTrees(
+      bus,
+      {
+        database: { name: uniqueName('t_pay') },
+        discovery: { mode: 'static', static: { 'mock-pg': pg.url } },
+        payment: { reconcile: { intervalMs: 100, retryBaseMs: 100, retryMaxMs: 400 } },
+      },
+      options.payment ?? {},
+    ),
   });
   const pair = await startPair({ bus, ...(options.user ? { user: options.user } : {}) });
   const paymentApi = jsonClient(payment);

@@ -85,23 +85,27 @@ export class KnownOrders {
     });
   }
 
-  /** A charge that failed or is being refunded: no further confirm, and its approved payment refunded. */
+  /**
+   * A charge that failed, expired unpaid or is being refunded: no further confirm, and its approved
+   * payment (an expired charge's approved late, say) refunded.
+   */
   async chargeCancelled(trx: Transaction<PaymentDb>, event: PointChargeCancelledPayload) {
-    const refund = event.reason === 'REFUND_REQUESTED';
+    const { reason } = event;
+    const refund = reason === 'REFUND_REQUESTED';
     await this.apply(trx, {
       kind: 'cancelled',
       orderId: event.chargeId,
       orderNumber: event.chargeNumber,
       userId: event.userId,
       payableAmount: event.amount,
-      reason: refund ? 'USER_CANCELLED' : 'PAYMENT_FAILED',
+      reason: reason === 'REFUND_REQUESTED' ? 'USER_CANCELLED' : reason,
       version: event.version,
     });
     await requestRefund(
       trx,
       this.signal,
       event.chargeId,
-      refund ? 'Points charge refunded' : 'Points charge cancelled (PAYMENT_FAILED)',
+      refund ? 'Points charge refunded' : `Points charge cancelled (${reason})`,
     );
   }
 

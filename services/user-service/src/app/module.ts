@@ -3,6 +3,7 @@ import { AuthClient } from '../infra/auth-client.ts';
 import type { UserDb } from '../infra/schema.ts';
 import { AddressBook } from './addresses.ts';
 import { AdminUsers } from './admin-users.ts';
+import { ChargeExpiry } from './charge-expiry.ts';
 import { PointCharges } from './point-charges.ts';
 import { PointReservations } from './point-reservations.ts';
 import { Points } from './points.ts';
@@ -13,6 +14,8 @@ export interface UserModule {
   users: Users;
   points: Points;
   charges: PointCharges;
+  /** Expires charges not paid in time (started with the service). */
+  chargeExpiry: ChargeExpiry;
   pointReservations: PointReservations;
   admin: AdminUsers;
   addresses: AddressBook;
@@ -26,10 +29,12 @@ export function userModule(ctx: ServiceContext<UserDb>): UserModule {
     const auth = new AuthClient(ctx.client('auth-service'));
     const users = new Users(ctx, auth);
     const points = new Points(ctx, users);
+    const charges = new PointCharges(ctx, users, points);
     module = {
       users,
       points,
-      charges: new PointCharges(ctx, users, points),
+      charges,
+      chargeExpiry: new ChargeExpiry(ctx, charges),
       pointReservations: new PointReservations(ctx, users),
       admin: new AdminUsers(ctx, auth),
       addresses: new AddressBook(ctx, users),

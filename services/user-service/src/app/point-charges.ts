@@ -8,12 +8,14 @@ import {
   pgOrderNumber,
 } from '@sagamart/contracts';
 import {
+  afterCommit,
   badRequest,
   conflict,
   fetchPage,
   notFound,
   type Selectable,
   type ServiceContext,
+  sql,
   type Transaction,
 } from '@sagamart/kit';
 import { type ChargeTrigger, chargeMove, chargeOrderName, refundProblem } from '../domain/point-charge.ts';
@@ -48,9 +50,12 @@ const noSuchCharge = (chargeNumber: string) => notFound(`No points charge ${char
 /**
  * Points bought through the PG: a charge is created PENDING and announced to payment-service, paid
  * through the hosted checkout and payment-service's confirm like an order, credited when
- * payment.approved arrives, and refunded (points debited first) while its points are unused.
+ * payment.approved arrives, expired when not paid in time, and refunded (points debited first) while
+ * its points are unused.
  */
 export class PointCharges {
+  private readonly createdListeners: Array<() => void> = [];
+
   constructor(
     private readonly ctx: ServiceContext<UserDb>,
     private readonly users: Users,
@@ -89,8 +94,51 @@ export class PointCharges {
         orderName: chargeOrderName(amount),
         requestedAt: charge.created_at.toISOString(),
       });
+      afterCommit(trx, () => {
+        for (const listener of this.createdListeners) listener();
+      });
       return toChargeView(charge);
     });
+  }
+
+  /** Calls `listener` after each charge created here commits (the expiry sweep learns its due time). */
+  onCreated(listener: () => void): void {
+    this.createdListeners.push(listener);
+  }
+
+  /**
+   * Expires up to `limit` charges still PENDING longer than points.chargeTimeoutSeconds after they
+   * were created, each announced with point.charge.cancelled (PAYMENT_TIMEOUT): payment-service
+   * refuses their payment from then on and refunds one the PG approves late. Answers how many expired.
+   */
+  async expireUnpaid(limit: number): Promise<number> {
+    const seconds = this.ctx.config.number('points.chargeTimeoutSeconds');
+    const due = await this.ctx.db
+      .selectFrom('point_charges')
+      .select('id')
+      .where('status', '=', 'PENDING')
+      .where('created_at', '<', sql<Date>`clock_timestamp() - ${seconds} * interval '1 second'`)
+      .orderBy('created_at')
+      .limit(limit)
+      .execute();
+    let expired = 0;
+    for (const { id } of due) {
+      const changed = await this.ctx.transaction(async (trx) => {
+        const charge = await trx
+          .selectFrom('point_charges')
+          .selectAll()
+          .where('id', '=', id)
+          .forUpdate()
+          .executeTakeFirst();
+        // Paid or failed since the scan (or expired by another instance): leave it.
+        if (!charge || !chargeMove(charge.status, 'expired')) return false;
+        const moved = await this.moveTo(trx, charge, 'expired', {});
+        await this.publishCancelled(trx, moved, 'PAYMENT_TIMEOUT');
+        return true;
+      });
+      if (changed) expired++;
+    }
+    return expired;
   }
 
   async mine(userId: string, page: number, size: number) {
@@ -152,7 +200,12 @@ export class PointCharges {
   /** payment.approved of a charge: PENDING → PAID, and the points credited (once). */
   async paymentApproved(trx: Trx, event: PaymentApprovedPayload) {
     const charge = await this.lockForPayment(trx, event);
-    if (!charge || !chargeMove(charge.status, 'approved')) return;
+    if (!charge || !chargeMove(charge.status, 'approved')) {
+      // payment-service refunds it: it heard of the expiry (point.charge.cancelled) before or after.
+      if (charge?.status === 'EXPIRED')
+        this.ctx.log.info({ chargeId: charge.id }, 'payment approved for an expired charge; not credited');
+      return;
+    }
     if (event.amount !== charge.amount) {
       // payment-service never approves another amount; should it, nothing is credited.
       this.ctx.log.error(
@@ -220,7 +273,11 @@ export class PointCharges {
       .executeTakeFirstOrThrow();
   }
 
-  private publishCancelled(trx: Trx, charge: ChargeRow, reason: 'PAYMENT_FAILED' | 'REFUND_REQUESTED') {
+  private publishCancelled(
+    trx: Trx,
+    charge: ChargeRow,
+    reason: 'PAYMENT_FAILED' | 'PAYMENT_TIMEOUT' | 'REFUND_REQUESTED',
+  ) {
     return this.ctx.publish(trx, PointChargeCancelled, {
       chargeId: charge.id,
       chargeNumber: charge.charge_number,

@@ -3,17 +3,20 @@ import type { PointChargeStatus } from '@sagamart/contracts';
 // A points charge (포인트 충전) moves with its payment's events and the shopper's refund:
 //
 //   PENDING ──approved──▶ PAID ──refund──▶ REFUND_REQUESTED ──refunded──▶ REFUNDED
-//      └──────failed───▶ FAILED
+//      ├──────failed───▶ FAILED
+//      └──────expired──▶ EXPIRED   (not paid within points.chargeTimeoutSeconds)
 //
 // Points are credited on the move to PAID and debited on the move to REFUND_REQUESTED, each exactly
 // once (the ledger also has at most one CHARGE and one REFUND row per charge). Events may come more
-// than once and late: anything that is not a move from the expected state changes nothing.
+// than once and late: anything that is not a move from the expected state changes nothing, so an
+// approval that arrives after the charge expired credits nothing (payment-service refunds it).
 
-export type ChargeTrigger = 'approved' | 'failed' | 'refund' | 'refunded';
+export type ChargeTrigger = 'approved' | 'failed' | 'expired' | 'refund' | 'refunded';
 
 const MOVES: Record<ChargeTrigger, { from: PointChargeStatus; to: PointChargeStatus }> = {
   approved: { from: 'PENDING', to: 'PAID' },
   failed: { from: 'PENDING', to: 'FAILED' },
+  expired: { from: 'PENDING', to: 'EXPIRED' },
   refund: { from: 'PAID', to: 'REFUND_REQUESTED' },
   refunded: { from: 'REFUND_REQUESTED', to: 'REFUNDED' },
 };

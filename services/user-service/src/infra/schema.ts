@@ -243,4 +243,18 @@ export const migrations: Record<string, Migration> = {
       );
     },
   },
+  // Unpaid points charges expire (EXPIRED) after points.chargeTimeoutSeconds.
+  '0007_point_charge_expiry': {
+    async up(db: Kysely<unknown>) {
+      await sql`alter table point_charges drop constraint if exists point_charges_status_check`.execute(db);
+      await sql`alter table point_charges add constraint point_charges_status_check
+        check (status in ('PENDING', 'PAID', 'FAILED', 'EXPIRED', 'REFUND_REQUESTED', 'REFUNDED'))`.execute(
+        db,
+      );
+      // The expiry sweep's scan: only the charges still waiting for payment.
+      await sql`create index point_charges_pending on point_charges (created_at) where status = 'PENDING'`.execute(
+        db,
+      );
+    },
+  },
 };
