@@ -1,13 +1,14 @@
 import { createPublicKey } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
-import type { ConfigTree, Service } from '@sagamart/kit';
-import { asUser, eventually } from '@sagamart/testkit';
+import { type ConfigTree, defineService, type Service } from '@sagamart/kit';
+import { asUser, eventually, startTestService } from '@sagamart/testkit';
 import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import {
   bearer,
   type Echo,
+  echoService,
   type FakeAuth,
   type SocketEvent,
   startEcho,
@@ -715,6 +716,43 @@ describe('gateway', () => {
         await call('/api/platform/services/no-such-service/dead-letters', { headers: bearer(adminToken) }),
         404,
       );
+    });
+
+    it('answers 404 for a registered service that consumes no events, without asking it', async () => {
+      // config-server takes only the platform's Basic login, as the real one does: asked, it answers 401.
+      const configServer = await startTestService(
+        defineService({ ...echoService('config-server', 'config-1').definition, basicAuth: true }),
+        { config: { database: { url: '' } } },
+      );
+      discovery.set('config-server', configServer.url);
+      discovery.set('gateway', base);
+      try {
+        for (const service of ['config-server', 'gateway']) {
+          const listed = await problem(
+            await call(`/api/platform/services/${service}/dead-letters`, { headers: bearer(adminToken) }),
+            404,
+          );
+          expect(listed).toMatchObject({
+            type: 'urn:sagamart:problem:no-dead-letters',
+            detail: `${service} keeps no dead letters`,
+            service,
+          });
+          const replayed = await call(
+            `/api/platform/services/${service}/dead-letters/${crypto.randomUUID()}/replay`,
+            { method: 'POST', headers: bearer(adminToken) },
+          );
+          expect((await problem(replayed, 404)).type).toBe('urn:sagamart:problem:no-dead-letters');
+        }
+        // Still only for admins.
+        await problem(
+          await call('/api/platform/services/config-server/dead-letters', { headers: bearer(userToken) }),
+          403,
+        );
+      } finally {
+        discovery.remove('config-server');
+        discovery.remove('gateway');
+        await configServer.stop();
+      }
     });
   });
 

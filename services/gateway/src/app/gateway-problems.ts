@@ -47,6 +47,10 @@ export const keysUnavailable = (service: string) =>
     { service },
   );
 
+/** Only a service that consumes events keeps dead letters; the others have nothing to show or replay. */
+export const keepsNoDeadLetters = (service: string) =>
+  new GatewayProblem(404, `${service} keeps no dead letters`, 'no-dead-letters', {}, { service });
+
 export const notRouted = (method: string, path: string) =>
   new GatewayProblem(404, `No route for ${method} ${path}`, 'no-route');
 

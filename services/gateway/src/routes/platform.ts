@@ -1,3 +1,4 @@
+import { topology } from '@sagamart/contracts';
 import { PlatformMetrics, PlatformServices } from '@sagamart/contracts/http/platform';
 import {
   type DeploymentCredentials,
@@ -13,7 +14,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Type } from 'typebox';
 import { request } from 'undici';
 import type { Gatekeeper } from '../app/gatekeeper.ts';
-import { serviceUnavailable } from '../app/gateway-problems.ts';
+import { keepsNoDeadLetters, serviceUnavailable } from '../app/gateway-problems.ts';
 import { PlatformMetricsReader } from '../app/platform-metrics.ts';
 import { bearerToken } from '../domain/header-policy.ts';
 // biome-ignore lint/style/noRestrictedImports: the console proxies through the shared upstream connection pool
@@ -168,6 +169,13 @@ export function registerPlatformRoutes(app: ServiceApp, deps: PlatformDeps): voi
   ) {
     try {
       const identity = await asAdmin(req);
+      // Dead letters are failed deliveries to a consumer's queue: a service with no queue in the
+      // topology (config-server, the gateway, discovery…) has none, and may not even take the admin's
+      // forwarded identity (config-server wants Basic), so it is not asked.
+      if (!Object.hasOwn(topology, service)) {
+        if ((await registeredApplications()).has(service)) throw keepsNoDeadLetters(service);
+        throw notFound(`No service named ${service} is registered`);
+      }
       const instance = await deps.discovery.choose(service);
       if (!instance) {
         const known = (await deps.discovery.applications()).has(service);
