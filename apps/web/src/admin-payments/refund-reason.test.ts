@@ -10,6 +10,9 @@ describe('refundReasonLabel', () => {
     expect(refundReasonLabel('Points charge cancelled (PAYMENT_FAILED)')).toBe(
       '포인트 충전 취소 (결제 실패)',
     );
+    expect(refundReasonLabel('Points charge cancelled (PAYMENT_TIMEOUT)')).toBe(
+      '포인트 충전 취소 (결제 기한 초과)',
+    );
     await setLanguage('en');
     expect(refundReasonLabel('Order cancelled (ADMIN_CANCELLED)')).toBe(
       'Order cancelled (Cancelled by the shop)',

@@ -25,6 +25,8 @@ export function refundReasonLabel(reason: string): string {
       return i18n.t('adminOrders.payments.refundReason.chargeRefunded');
     case 'Points charge cancelled (PAYMENT_FAILED)':
       return i18n.t('adminOrders.payments.refundReason.chargeFailed');
+    case 'Points charge cancelled (PAYMENT_TIMEOUT)':
+      return i18n.t('adminOrders.payments.refundReason.chargeExpired');
     default:
       return reason;
   }

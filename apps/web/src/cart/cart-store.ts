@@ -1,5 +1,6 @@
 // The shopping cart, kept in localStorage so a guest's cart survives reloads and is shared by tabs.
-// Prices here are what the shopper saw when adding, for display only: checkout asks the server for a
+// Prices here are for display only: what the shopper saw when adding, brought up to the catalog's
+// current prices whenever the cart page is shown (cart-prices.ts). Checkout asks the server for a
 // quote and the order is priced by the server.
 //
 // Merging into a signed-in user's cart is NOT done here. The extension point for it: at login, read
@@ -19,7 +20,7 @@ export interface CartItem {
   name: string;
   /** The chosen options as shown to the shopper, e.g. "블랙 / M"; empty for a product without options. */
   optionLabel: string;
-  /** Won, as displayed when added (the server prices the order). */
+  /** Won, as displayed when added or when the cart page last read the catalog (the server prices the order). */
   unitPrice: number;
   quantity: number;
   imageUrl?: string;

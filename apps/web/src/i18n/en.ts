@@ -92,7 +92,13 @@ export const en: Translation = {
       RETURNED: 'Returned',
       CANCELLED: 'Cancelled',
     },
-    payment: { PENDING: 'Confirming', APPROVED: 'Approved', FAILED: 'Failed', REFUNDED: 'Refunded' },
+    payment: {
+      PENDING: 'Confirming',
+      APPROVED: 'Approved',
+      FAILED: 'Failed',
+      REFUNDED: 'Refunded',
+      PARTLY_REFUNDED: 'Partly refunded',
+    },
     coupon: {
       ISSUED: 'Available',
       RESERVED: 'In use',
@@ -108,6 +114,7 @@ export const en: Translation = {
       PENDING: 'Awaiting payment',
       PAID: 'Charged',
       FAILED: 'Payment failed',
+      EXPIRED: 'Not paid in time',
       REFUND_REQUESTED: 'Refund requested',
       REFUNDED: 'Refunded',
     },
@@ -499,6 +506,10 @@ export const en: Translation = {
     soldOut: 'Sold out',
     onlyLeft: 'Only {{count}} left',
     nowPrice: 'Now {{price}}',
+    pricesChanged: 'Some prices changed since you added them',
+    priceChangedLine: '{{item}}: {{from}} → {{to}}',
+    pricesChangedTotal: 'The total uses today’s prices; checkout confirms the amount.',
+    priceWas: 'Price changed (was {{price}} when added)',
   },
   checkout: {
     title: 'Checkout',
@@ -795,6 +806,7 @@ export const en: Translation = {
     phone: 'Enter a Korean mobile number such as 010-1234-5678.',
     name: 'Name is required.',
     nameTooLong: 'Name must be at most {{max}} characters.',
+    nameCharacters: 'Name cannot contain line breaks, control characters or invisible formatting characters.',
   },
   myPage: {
     title: 'My page',
@@ -862,6 +874,9 @@ export const en: Translation = {
     paymentFailed: 'Payment failed',
     notApproved: 'The payment was not approved.',
     nothingCharged: 'No points were added and nothing was charged.',
+    expired: 'The time to pay ran out',
+    expiredText:
+      'The charge was cancelled and no points were added. Anything paid for it is refunded automatically.',
   },
   couponsPage: {
     title: 'Coupons',

@@ -91,7 +91,14 @@ export const ko = {
       RETURNED: '반품 완료',
       CANCELLED: '주문 취소',
     },
-    payment: { PENDING: '결제 확인 중', APPROVED: '승인', FAILED: '실패', REFUNDED: '환불 완료' },
+    payment: {
+      PENDING: '결제 확인 중',
+      APPROVED: '승인',
+      FAILED: '실패',
+      REFUNDED: '환불 완료',
+      // Not a server status: an approved payment that returns gave back in part (payment-standing.ts).
+      PARTLY_REFUNDED: '부분 환불',
+    },
     coupon: {
       ISSUED: '사용 가능',
       RESERVED: '사용 중',
@@ -107,6 +114,7 @@ export const ko = {
       PENDING: '결제 대기',
       PAID: '충전 완료',
       FAILED: '결제 실패',
+      EXPIRED: '결제 기한 초과',
       REFUND_REQUESTED: '환불 요청',
       REFUNDED: '환불 완료',
     },
@@ -498,6 +506,10 @@ export const ko = {
     soldOut: '품절',
     onlyLeft: '{{count}}개 남음',
     nowPrice: '현재 {{price}}',
+    pricesChanged: '담은 뒤 가격이 바뀐 상품이 있습니다',
+    priceChangedLine: '{{item}}: {{from}} → {{to}}',
+    pricesChangedTotal: '합계는 지금 가격으로 계산했습니다. 주문 금액은 주문/결제에서 확정됩니다.',
+    priceWas: '가격 변경 (담을 때 {{price}})',
   },
   checkout: {
     title: '주문/결제',
@@ -792,6 +804,7 @@ export const ko = {
     phone: '010-1234-5678 형식의 휴대폰 번호를 입력해 주세요.',
     name: '이름을 입력해 주세요.',
     nameTooLong: '이름은 {{max}}자 이내로 입력해 주세요.',
+    nameCharacters: '이름에는 줄바꿈, 제어 문자, 보이지 않는 서식 문자를 쓸 수 없습니다.',
   },
   myPage: {
     title: '마이페이지',
@@ -859,6 +872,8 @@ export const ko = {
     paymentFailed: '결제 실패',
     notApproved: '결제가 승인되지 않았습니다.',
     nothingCharged: '포인트는 충전되지 않았고, 결제된 금액도 없습니다.',
+    expired: '결제 기한이 지났습니다',
+    expiredText: '충전이 취소되어 포인트는 충전되지 않았습니다. 결제된 금액이 있으면 자동으로 환불됩니다.',
   },
   couponsPage: {
     title: '쿠폰',

@@ -8,7 +8,12 @@ import { myOrdersQueryPrefix } from '../orders/orders-api.ts';
 import { orderPaymentsQueryPrefix } from '../payments/payments-api.ts';
 import { NotificationStream, notificationSocketUrl, type StreamStatus } from './notification-stream.ts';
 import { notificationText } from './notification-text.ts';
-import { isAboutMyOrder, myNotificationsQuery, notificationsQueryPrefix } from './notifications-api.ts';
+import {
+  applyReadMark,
+  isAboutMyOrder,
+  myNotificationsQuery,
+  notificationsQueryPrefix,
+} from './notifications-api.ts';
 
 const StatusContext = createContext<StreamStatus | null>(null);
 
@@ -40,7 +45,7 @@ export function useLiveOrderUpdates(queryKey: QueryKey | null): boolean {
 /**
  * Holds the notification socket while someone is signed in. Each notification refreshes the bell
  * and every view of the order it is about (my orders, the order detail, its payments on the payment
- * result page): the push replaces polling.
+ * result page): the push replaces polling. Read marks made in any of the user's tabs update the bell.
  */
 export function NotificationCenter({ children }: { children: ReactNode }) {
   const { user } = useSession();
@@ -74,6 +79,8 @@ export function NotificationCenter({ children }: { children: ReactNode }) {
         void refetchAfterPush(queryClient, { queryKey: myOrdersQueryPrefix });
         void refetchAfterPush(queryClient, { queryKey: orderPaymentsQueryPrefix });
       },
+      onRead: (read) => void applyReadMark(queryClient, read),
+      onReconnected: () => void refetchAfterPush(queryClient, { queryKey: notificationsQueryPrefix }),
       onStatus: setStatus,
     });
     stream.start();

@@ -1,12 +1,16 @@
-import type { NotificationServerMessage, NotificationView } from '@sagamart/contracts';
-import { LiveSocket, liveSocketUrl, type StreamStatus } from '../api/live-socket.ts';
+import type {
+  NotificationReadMessage,
+  NotificationServerMessage,
+  NotificationView,
+} from '@sagamart/contracts';
+import { LiveSocket, type LiveSocketOptions, liveSocketUrl, type StreamStatus } from '../api/live-socket.ts';
 
 // The client side of /ws/notifications (protocol: docs/events.md). One stream per signed-in tab:
 // it resumes from the highest seq it holds after every reconnect, so nothing is missed or doubled.
 
 export type { StreamStatus } from '../api/live-socket.ts';
 
-export interface StreamOptions {
+export interface StreamOptions extends Pick<LiveSocketOptions, 'createSocket' | 'onBrowserOnline'> {
   /** ws(s)://host/ws/notifications */
   url: string;
   /** A usable access token (refreshed when about to expire); null when signed out. */
@@ -16,17 +20,24 @@ export interface StreamOptions {
   onNotification(notification: NotificationView): void;
   /** The server no longer keeps what we missed: reload through REST. */
   onReset(): void;
+  /** Notifications were marked read, in this tab or in another tab or device of the user. */
+  onRead(read: NotificationReadMessage): void;
+  /** Back online after a drop: read marks are not replayed, so any made meanwhile must be read again. */
+  onReconnected(): void;
   onStatus(status: StreamStatus): void;
 }
 
 export class NotificationStream {
   private lastSeq: number | undefined;
+  private resumedBefore = false;
   private readonly socket: LiveSocket;
 
   constructor(private readonly options: StreamOptions) {
     this.socket = new LiveSocket({
       url: options.url,
       token: options.token,
+      ...(options.createSocket && { createSocket: options.createSocket }),
+      ...(options.onBrowserOnline && { onBrowserOnline: options.onBrowserOnline }),
       prepare: async () => {
         this.lastSeq ??= await options.baseline();
       },
@@ -60,11 +71,25 @@ export class NotificationStream {
         return;
       case 'resumed':
         this.socket.markHealthy();
+        if (this.resumedBefore) this.options.onReconnected();
+        this.resumedBefore = true;
+        return;
+      case 'read':
+        if (isReadMark(message)) this.options.onRead(message);
         return;
       case 'pong':
         return;
     }
   }
+}
+
+/**
+ * The bundle carries no schema library (the contracts' NotificationReadMessage checks it on the
+ * server and in the tests): a frame is only used when it names what it marks.
+ */
+function isReadMark(message: NotificationReadMessage): boolean {
+  if ('id' in message) return typeof message.id === 'string' && message.id !== '';
+  return Number.isSafeInteger(message.upTo) && message.upTo > 0;
 }
 
 export function notificationSocketUrl(

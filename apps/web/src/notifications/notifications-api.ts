@@ -1,5 +1,5 @@
-import type { NotificationView, UnreadCount } from '@sagamart/contracts';
-import { queryOptions } from '@tanstack/react-query';
+import type { NotificationReadMessage, NotificationView, UnreadCount } from '@sagamart/contracts';
+import { type QueryClient, queryOptions } from '@tanstack/react-query';
 import { api } from '../api/client.ts';
 import type { Page } from '../api/page.ts';
 
@@ -33,6 +33,24 @@ export function markNotificationRead(id: string): Promise<void> {
 
 export function markAllNotificationsRead(): Promise<void> {
   return api.post<void>('/api/notifications/read-all');
+}
+
+/**
+ * A read mark the server pushed (made in this tab or in another tab or device): the cached list shows
+ * them read at once, as a read notification never turns unread again; the unread count, which may
+ * take in ones beyond the list, is read anew, and so is the list.
+ */
+export async function applyReadMark(queryClient: QueryClient, read: NotificationReadMessage): Promise<void> {
+  const all = { queryKey: notificationsQueryPrefix };
+  // A read in flight may have left before the mark; cancelled first, or its answer would undo the mark.
+  await queryClient.cancelQueries(all);
+  const marked = (n: NotificationView) => ('id' in read ? n.id === read.id : n.seq <= read.upTo);
+  queryClient.setQueriesData<Page<NotificationView>>({ queryKey: myNotificationsQuery().queryKey }, (page) =>
+    page
+      ? { ...page, content: page.content.map((n) => (!n.read && marked(n) ? { ...n, read: true } : n)) }
+      : page,
+  );
+  await queryClient.invalidateQueries(all);
 }
 
 /** The kinds about one of my own orders (the admin kinds are about other people's). */

@@ -9,6 +9,8 @@ const HANGUL = /[\uac00-\ud7a3]/;
 interface ApiErrorAlertProps {
   error: unknown;
   title?: string;
+  /** What to say under the title instead of the server's words (e.g. an admin's view of a refusal). */
+  message?: string | undefined;
   onRetry?: () => void;
 }
 
@@ -16,7 +18,7 @@ interface ApiErrorAlertProps {
  * A failure in the shopper's words. The server's detail is shown only in its own language; the trace
  * id stays available for support, folded away under "details for support".
  */
-export function ApiErrorAlert({ error, title, onRetry }: ApiErrorAlertProps) {
+export function ApiErrorAlert({ error, title, message: given, onRetry }: ApiErrorAlertProps) {
   const { t } = useTranslation();
   if (!error) return null;
   const apiError = isApiError(error) ? error : null;
@@ -25,7 +27,7 @@ export function ApiErrorAlert({ error, title, onRetry }: ApiErrorAlertProps) {
   // The server's own words when they are in the reader's language: most services explain in
   // English, shipping-service's refusals (return window closed, a claim already open) in Korean.
   const readable = detail && HANGUL.test(detail) === (currentLanguage() === 'ko') ? detail : undefined;
-  const message = title ? (readable ?? errorTitle(error)) : readable;
+  const message = given ?? (title ? (readable ?? errorTitle(error)) : readable);
   return (
     <Alert color="red" variant="light" title={heading} role="alert">
       {message && message !== heading && <Text size="sm">{message}</Text>}

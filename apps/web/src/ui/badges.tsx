@@ -4,7 +4,7 @@ import type { MyCouponStatus } from '../coupons/coupons-api.ts';
 import type { PromotionStatus } from '../coupons/discount.ts';
 import type { ClaimStatus, ShipmentCourierStatus, ShipmentStatus } from '../orders/after-sale-api.ts';
 import type { OrderStatus } from '../orders/orders-api.ts';
-import type { PaymentStatus } from '../payments/payments-api.ts';
+import type { PaymentStanding } from '../payments/payment-standing.ts';
 import type { InstanceHealth, InstanceStatus } from '../platform/platform-api.ts';
 import {
   GRADE_COLORS,
@@ -74,14 +74,16 @@ export function OrderStatusBadge({ status }: { status: OrderStatus }) {
   return <Badge color={ORDER_STATUS_COLORS[status] ?? 'gray'}>{t(`status.order.${status}`)}</Badge>;
 }
 
-const PAYMENT_STATUS_COLORS: Record<PaymentStatus, string> = {
+const PAYMENT_STATUS_COLORS: Record<PaymentStanding, string> = {
   PENDING: 'yellow',
   APPROVED: 'teal',
   FAILED: 'red',
   REFUNDED: 'blue',
+  PARTLY_REFUNDED: 'cyan',
 };
 
-export function PaymentStatusBadge({ status }: { status: PaymentStatus }) {
+/** A payment's standing (payment-standing.ts): its status, or how much of it returns gave back. */
+export function PaymentStatusBadge({ status }: { status: PaymentStanding }) {
   const { t } = useTranslation();
   return (
     <Badge color={PAYMENT_STATUS_COLORS[status] ?? 'gray'} variant="light">

@@ -40,6 +40,10 @@ describe('signup form', () => {
       { ...valid, email: 'not-an-email' },
       { ...valid, password: 'short1!', passwordConfirm: 'short1!' },
       { ...valid, name: '' },
+      { ...valid, name: '김\u0000철수' },
+      { ...valid, name: '\u202e수철김' },
+      { ...valid, email: 'kim@example.com.' },
+      { ...valid, email: 'kim@example..com' },
       { ...valid, phone: '010-12-5678' },
     ]) {
       const body = { ...values, email: values.email.trim(), name: values.name.trim() };
@@ -54,5 +58,13 @@ describe('profile form', () => {
       i18n.t('rule.nameTooLong', { max: NAME_MAX_LENGTH }),
     );
     expect(validateProfile({ name: '  ', phone: '' }).name).toBeDefined();
+  });
+
+  it('says when a name holds a control or invisible character rather than that it is missing', () => {
+    for (const name of ['김\u0000철수', '김\n철수', '김\u200b철수', '\u202e수철김'])
+      expect(validateProfile({ name, phone: '' }).name, JSON.stringify(name)).toBe(
+        i18n.t('rule.nameCharacters'),
+      );
+    expect(validateProfile({ name: ' 김철수\n', phone: '' }).name).toBeUndefined();
   });
 });

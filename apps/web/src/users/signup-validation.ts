@@ -1,4 +1,9 @@
-import { isValidEmail, isValidName, NAME_MAX_LENGTH } from '@sagamart/contracts/rules';
+import {
+  isValidEmail,
+  isValidName,
+  NAME_FORBIDDEN_CHARACTER,
+  NAME_MAX_LENGTH,
+} from '@sagamart/contracts/rules';
 import { passwordConfirmProblem, passwordProblem } from '../auth/password-rule.ts';
 import { i18n } from '../i18n/i18n.ts';
 import type { FieldErrors } from '../ui/use-form-fields.ts';
@@ -26,11 +31,13 @@ export function validateProfile(values: { name: string; phone: string }): { name
   const name = values.name.trim();
   const phone = values.phone.trim();
   return {
-    name: !isValidName(name)
-      ? name.length > NAME_MAX_LENGTH
+    name: isValidName(name)
+      ? undefined
+      : name.length > NAME_MAX_LENGTH
         ? i18n.t('rule.nameTooLong', { max: NAME_MAX_LENGTH })
-        : i18n.t('rule.name')
-      : undefined,
+        : NAME_FORBIDDEN_CHARACTER.test(name)
+          ? i18n.t('rule.nameCharacters')
+          : i18n.t('rule.name'),
     phone: phone && !isValidPhone(phone) ? i18n.t('rule.phone') : undefined,
   };
 }

@@ -50,6 +50,14 @@ export const adminOrdersKo = {
     cancel: '주문 취소',
     cancelled: '주문 {{number, josa(pair: 을/를)}} 취소했습니다.',
     cancelFailed: '주문을 취소하지 못했습니다',
+    /** order-service's refusals of an admin's cancel, by problem code: what happened, and what the admin can do. */
+    cancelRefused: {
+      'picked-up':
+        '택배사가 이미 상품을 가져가 주문을 취소할 수 없습니다. 배송이 끝난 뒤 고객이 반품을 신청하면 반품 메뉴에서 승인해 환불할 수 있습니다.',
+      'not-cancellable': '지금 주문 상태에서는 취소할 수 없습니다. 위에 표시된 현재 상태를 확인해 주세요.',
+      'shipping-unavailable':
+        '배송 서비스가 택배를 멈출 수 있는지 답하지 않아 취소가 끝나지 않았습니다. 잠시 후 주문 상태를 확인하고, 취소되지 않았다면 다시 시도해 주세요.',
+    },
     confirmTitle: '주문 {{number, josa(pair: 을/를)}} 취소할까요?',
     confirmText:
       '고객에게는 판매자가 취소한 주문으로, 입력한 사유와 함께 보입니다. 재고·쿠폰·포인트는 반환됩니다.',
@@ -128,6 +136,7 @@ export const adminOrdersKo = {
       orderCancelledAtPg: 'PG에서 주문 취소',
       chargeRefunded: '포인트 충전 환불',
       chargeFailed: '포인트 충전 취소 (결제 실패)',
+      chargeExpired: '포인트 충전 취소 (결제 기한 초과)',
     },
   },
 } as const;
@@ -179,6 +188,13 @@ export const adminOrdersEn: Wording<typeof adminOrdersKo> = {
     cancel: 'Cancel order',
     cancelled: 'Order {{number}} cancelled.',
     cancelFailed: 'Could not cancel the order',
+    cancelRefused: {
+      'picked-up':
+        'The courier has already picked up the parcel, so the order can no longer be cancelled. Once it is delivered the customer can request a return, which you approve under Returns to refund them.',
+      'not-cancellable': 'The order cannot be cancelled in its current status. Check the status shown above.',
+      'shipping-unavailable':
+        'Shipping did not answer whether the parcel can be stopped, so the cancel did not finish. Check the order’s status in a moment and try again if it is not cancelled.',
+    },
     confirmTitle: 'Cancel {{number}}?',
     confirmText:
       'The shopper sees it cancelled by the shop, with your reason. Stock, coupon and points are released.',
@@ -255,6 +271,7 @@ export const adminOrdersEn: Wording<typeof adminOrdersKo> = {
       orderCancelledAtPg: 'Order cancelled (at the PG)',
       chargeRefunded: 'Points charge refunded',
       chargeFailed: 'Points charge cancelled (payment failed)',
+      chargeExpired: 'Points charge cancelled (not paid in time)',
     },
   },
 };

@@ -14,6 +14,7 @@ import {
   type SagaView,
   setAdminMemo,
 } from '../../admin-orders/admin-orders-api.ts';
+import { adminCancelRefusal } from '../../admin-orders/cancel-refusal.ts';
 import { sagaCallLabel } from '../../admin-orders/saga-labels.ts';
 import { cancelReasonLabel } from '../../i18n/labels.ts';
 import { formatCount, formatDateTime } from '../../lib/format.ts';
@@ -68,6 +69,7 @@ function OrderHeader({ order }: { order: AdminOrder }) {
   const [confirming, setConfirming] = useState(false);
   const [reason, setReason] = useState('');
   const update = useUpdateOrder(order);
+  const queryClient = useQueryClient();
   const cancel = useMutation({
     mutationFn: () => adminCancelOrder(order.orderId, reason.trim()),
     onSuccess: async (updated) => {
@@ -78,7 +80,11 @@ function OrderHeader({ order }: { order: AdminOrder }) {
         message: t('adminOrders.detail.cancelled', { number: order.orderNumber }),
       });
     },
-    onError: () => setConfirming(false),
+    onError: async () => {
+      setConfirming(false);
+      // A refusal often means the order moved on (paid, shipped): show where it stands now.
+      await queryClient.invalidateQueries({ queryKey: adminOrderQuery(order.orderId).queryKey });
+    },
   });
 
   return (
@@ -111,7 +117,11 @@ function OrderHeader({ order }: { order: AdminOrder }) {
           </Button>
         )}
       </Group>
-      <ApiErrorAlert error={cancel.error} title={t('adminOrders.detail.cancelFailed')} />
+      <ApiErrorAlert
+        error={cancel.error}
+        title={t('adminOrders.detail.cancelFailed')}
+        message={adminCancelRefusal(cancel.error)}
+      />
       <ConfirmDialog
         opened={confirming}
         title={t('adminOrders.detail.confirmTitle', { number: order.orderNumber })}

@@ -10,6 +10,7 @@ import {
 } from '../../admin-payments/payment-search.ts';
 import { refundReasonLabel } from '../../admin-payments/refund-reason.ts';
 import { formatCount, formatDateTime, formatWon } from '../../lib/format.ts';
+import { paymentStanding } from '../../payments/payment-standing.ts';
 import { PAYMENT_STATUSES, type Payment, type PaymentStatus } from '../../payments/payments-api.ts';
 import { PaymentStatusBadge } from '../../ui/badges.tsx';
 import { PagedResults, ResultCount } from '../../ui/PagedResults.tsx';
@@ -108,7 +109,7 @@ function PaymentsTable({ payments }: { payments: Payment[] }) {
               </Table.Td>
               <Table.Td ta="right">{formatWon(payment.amount)}</Table.Td>
               <Table.Td>
-                <PaymentStatusBadge status={payment.status} />
+                <PaymentStatusBadge status={paymentStanding(payment, payment.refundedAmount)} />
               </Table.Td>
               <Table.Td>{payment.method ?? '—'}</Table.Td>
               <Table.Td>

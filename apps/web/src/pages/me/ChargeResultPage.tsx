@@ -78,6 +78,13 @@ function ConfirmCharge({ confirmation }: { confirmation: PaymentConfirmation }) 
         </Text>
       </Card>
     );
+  } else if (charge.data?.status === 'EXPIRED') {
+    // Not paid in time (a slow approval, say): a payment the PG approves late is refunded.
+    body = (
+      <Alert color="orange" variant="light" role="alert" title={t('pointsPage.expired')}>
+        <Text size="sm">{t('pointsPage.expiredText')}</Text>
+      </Alert>
+    );
   } else {
     // Declined, or an amount that does not match the charge: nothing is charged or credited.
     body = (

@@ -19,6 +19,7 @@ const STATUS_COLORS: Record<PointChargeStatus, string> = {
   PENDING: 'yellow',
   PAID: 'teal',
   FAILED: 'red',
+  EXPIRED: 'gray',
   REFUND_REQUESTED: 'blue',
   REFUNDED: 'gray',
 };

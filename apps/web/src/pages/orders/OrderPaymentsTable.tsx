@@ -3,10 +3,20 @@ import { useTranslation } from 'react-i18next';
 import { paymentFailureLabel } from '../../i18n/labels.ts';
 import { formatDateTime, formatWon } from '../../lib/format.ts';
 import type { OrderPaymentEntry } from '../../orders/orders-api.ts';
+import { paymentStanding } from '../../payments/payment-standing.ts';
 import { PaymentStatusBadge } from '../../ui/badges.tsx';
 
-/** The payments order-service heard of for this order (approved, failed, refunded), one card each. */
-export function OrderPaymentsTable({ payments }: { payments: OrderPaymentEntry[] }) {
+/**
+ * The payments order-service heard of for this order (approved, failed, refunded), one card each.
+ * `refundedAmount` is the order's: what returns got back from its one approved payment.
+ */
+export function OrderPaymentsTable({
+  payments,
+  refundedAmount,
+}: {
+  payments: OrderPaymentEntry[];
+  refundedAmount: number;
+}) {
   const { t } = useTranslation();
   if (payments.length === 0) return <Text c="dimmed">{t('order.noPayment')}</Text>;
   return (
@@ -15,7 +25,7 @@ export function OrderPaymentsTable({ payments }: { payments: OrderPaymentEntry[]
         <Stack component="li" key={payment.paymentId} gap={2} style={{ listStyle: 'none' }}>
           <Group justify="space-between" wrap="nowrap">
             <Group gap="xs" wrap="nowrap">
-              <PaymentStatusBadge status={payment.status} />
+              <PaymentStatusBadge status={paymentStanding(payment, refundedAmount)} />
               {payment.method && <Text size="sm">{payment.method}</Text>}
             </Group>
             <Text fw={600} size="sm">

@@ -34,7 +34,7 @@ export function OrderSections({
             <OrderItemsTable items={order.items} />
           </Section>
           <Section id="payments" title={t('order.payments')}>
-            <OrderPaymentsTable payments={order.payments} />
+            <OrderPaymentsTable payments={order.payments} refundedAmount={order.refundedAmount} />
           </Section>
           <Section id="timeline" title={t('order.timeline')}>
             <OrderTimeline entries={order.timeline} showNotes={admin} />

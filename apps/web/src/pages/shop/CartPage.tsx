@@ -1,4 +1,5 @@
 import {
+  Alert,
   Anchor,
   Box,
   Button,
@@ -12,10 +13,18 @@ import {
   Title,
 } from '@mantine/core';
 import { useQueries } from '@tanstack/react-query';
+import { useEffect, useEffectEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { isApiError } from '../../api/api-error.ts';
-import { type CartItem, cartTotal, lineTotal, MAX_LINE_QUANTITY } from '../../cart/cart-store.ts';
+import { foldPriceChanges, type PriceChange, refreshCartPrices } from '../../cart/cart-prices.ts';
+import {
+  cart as browserCart,
+  type CartItem,
+  cartTotal,
+  lineTotal,
+  MAX_LINE_QUANTITY,
+} from '../../cart/cart-store.ts';
 import { useCart } from '../../cart/use-cart.ts';
 import { type CatalogSku, type ProductDetail, productDetailQuery } from '../../catalog/catalog-api.ts';
 import { isPurchasable } from '../../catalog/sku-selection.ts';
@@ -28,13 +37,37 @@ import { ProductImage } from './ProductGrid.tsx';
 
 /**
  * `/cart`: the lines kept in this browser (a guest's too), with what the catalog says about them now.
- * Prices are those seen when adding; checkout has the server price the order.
+ * The lines take the catalog's current prices as it answers (the page says which changed since they
+ * were added); checkout has the server price the order.
  */
 export function CartPage() {
   const cart = useCart();
   const productIds = [...new Set(cart.items.map((line) => line.productId))];
-  // Live availability per line; a product that cannot be read just shows no note.
-  const details = useQueries({ queries: productIds.map((id) => productDetailQuery(id)) });
+  // Live availability and prices per line, read again on every visit (not a copy cached from the
+  // product page); a product that cannot be read just shows no note and keeps its price.
+  const details = useQueries({
+    queries: productIds.map((id) => ({ ...productDetailQuery(id), refetchOnMount: 'always' as const })),
+  });
+  const [priceChanges, setPriceChanges] = useState<readonly PriceChange[]>([]);
+  const takeCurrentPrices = useEffectEvent(() => {
+    const fresh = details.flatMap((detail) =>
+      detail.isFetchedAfterMount && detail.data ? [detail.data] : [],
+    );
+    const changes = refreshCartPrices(browserCart, fresh);
+    if (changes.length > 0) setPriceChanges((seen) => foldPriceChanges(seen, changes));
+  });
+  // Changes whenever a product's answer of this visit arrives; empty until the first does.
+  const answered = details
+    .filter((detail) => detail.isFetchedAfterMount && detail.data)
+    .map((detail) => detail.dataUpdatedAt)
+    .join();
+  useEffect(() => {
+    if (answered) takeCurrentPrices();
+  }, [answered]);
+  // Of the lines still in the cart.
+  const changedLines = priceChanges.filter((change) =>
+    cart.items.some((line) => line.skuId === change.skuId),
+  );
   const skuById = new Map<number, CatalogSku>();
   const productById = new Map<number, ProductDetail>();
   const goneProducts = new Set<number>();
@@ -72,6 +105,7 @@ export function CartPage() {
       <Title order={1} size="h2">
         {t('cart.title')}
       </Title>
+      {changedLines.length > 0 && <PriceChangeNotice changes={changedLines} />}
       <Grid gap="xl">
         <Grid.Col span={{ base: 12, md: 8 }}>
           {/* A list of cards, not a table: quantity, price and remove stay visible at 390 px. */}
@@ -84,6 +118,7 @@ export function CartPage() {
                   sku={skuById.get(line.skuId)}
                   picture={pictureOf(line.productId, line.skuId)}
                   gone={goneProducts.has(line.productId)}
+                  priceChange={changedLines.find((change) => change.skuId === line.skuId)}
                   onQuantity={(quantity) => cart.update(line.skuId, quantity)}
                   onRemove={() => cart.remove(line.skuId)}
                 />
@@ -131,14 +166,16 @@ interface CartLineProps {
   /** The drawn picture, once the product's detail is in. */
   picture: string | null;
   gone: boolean;
+  /** How its price moved on this visit, if it did. */
+  priceChange: PriceChange | undefined;
   onQuantity: (quantity: number) => void;
   onRemove: () => void;
 }
 
-function CartLine({ line, sku, picture, gone, onQuantity, onRemove }: CartLineProps) {
+function CartLine({ line, sku, picture, gone, priceChange, onQuantity, onRemove }: CartLineProps) {
   const { t } = useTranslation();
   const description = line.optionLabel ? `${line.name} (${line.optionLabel})` : line.name;
-  const note = availabilityNote(line, sku, gone);
+  const note = availabilityNote(line, sku, gone) ?? priceChangeNote(priceChange);
   return (
     <CardListItem testId="cart-line">
       <Group gap="sm" wrap="nowrap" align="flex-start">
@@ -198,6 +235,35 @@ function CartLine({ line, sku, picture, gone, onQuantity, onRemove }: CartLinePr
       </Group>
     </CardListItem>
   );
+}
+
+/** Which lines' prices changed since they were added; the totals already use the new ones. */
+function PriceChangeNotice({ changes }: { changes: readonly PriceChange[] }) {
+  const { t } = useTranslation();
+  return (
+    <Alert color="orange" variant="light" role="status" title={t('cart.pricesChanged')}>
+      <Stack gap={4}>
+        {changes.map((change) => (
+          <Text size="sm" key={change.skuId}>
+            {t('cart.priceChangedLine', {
+              item: change.optionLabel ? `${change.name} (${change.optionLabel})` : change.name,
+              from: formatWon(change.from),
+              to: formatWon(change.to),
+            })}
+          </Text>
+        ))}
+        <Text size="sm">{t('cart.pricesChangedTotal')}</Text>
+      </Stack>
+    </Alert>
+  );
+}
+
+function priceChangeNote(change: PriceChange | undefined): { text: string; color: string } | null {
+  if (!change) return null;
+  return {
+    text: i18n.t('cart.priceWas', { price: formatWon(change.from) }),
+    color: change.to < change.from ? 'teal.7' : 'orange.7',
+  };
 }
 
 function availabilityNote(
