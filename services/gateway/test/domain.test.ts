@@ -122,9 +122,18 @@ describe('path policy', () => {
       '/api/a%2fb',
       '/api/a%5Cb',
       '/api/%zz',
+      // Letters, digits and -._~ spelt encoded: the same path upstream, another one to the route table.
+      '/api/promotion/coupons/%63laim',
+      '/api/auth/LOG%49N',
+      '/api/orders/ORD%2D1',
+      '/api/x%5fy',
+      '/api/%7e',
     ]) {
       expect(inspectPath(path), path).toEqual({ ok: false, reason: 'malformed' });
     }
+    // What does need encoding still passes.
+    for (const path of ['/api/catalog/%EA%B0%80', '/api/a%20b', '/api/a%25b', '/api/a%3Ab'])
+      expect(inspectPath(path), path).toEqual({ ok: true });
   });
 
   it('keeps API, WebSocket, docs and health paths out of the web app fallback', () => {

@@ -180,6 +180,8 @@ describe('gateway', () => {
       expect(await raw('/api/users/signup/%2e%2e/me')).toBe(400);
       expect(await raw('/api/users/signup/../me')).toBe(400);
       expect(await raw('/api/users/signup%2F..%2Fme')).toBe(400);
+      // A route's own path spelt encoded would miss that route (its role, its rate limit).
+      expect(await raw('/api/limited/%61')).toBe(400);
     });
 
     describe('refuses a body over the route’s limit with 413, before it reaches the upstream', () => {

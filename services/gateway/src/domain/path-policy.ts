@@ -5,9 +5,13 @@
  */
 export type PathVerdict = { ok: true } | { ok: false; reason: 'internal' | 'malformed' };
 
+/** A percent-encoded letter, digit, `-`, `.`, `_` or `~` (RFC 3986's unreserved characters). */
+const ENCODED_UNRESERVED = /%(?:[46][1-9A-Fa-f]|[57][0-9Aa]|3[0-9]|2[dDeE]|5[fF]|7[eE])/;
+
 export function inspectPath(path: string): PathVerdict {
   const segments = path.split('/').slice(1);
   let internal = false;
+  let respelled = false;
   for (const raw of segments) {
     let segment: string;
     try {
@@ -17,10 +21,14 @@ export function inspectPath(path: string): PathVerdict {
     }
     if (segment === '.' || segment === '..' || /[/\\\0]/.test(segment))
       return { ok: false, reason: 'malformed' };
+    // `/coupons/%63laim` is `/coupons/claim` upstream, but no route's prefix to the gateway: it would
+    // slip past that route's role and rate limit. No client needs to encode these characters.
+    if (ENCODED_UNRESERVED.test(raw)) respelled = true;
     // `internal;jsessionid=x` is still the internal segment to some routers.
     if (segment.split(';')[0]!.toLowerCase() === 'internal') internal = true;
   }
-  return internal ? { ok: false, reason: 'internal' } : { ok: true };
+  if (internal) return { ok: false, reason: 'internal' };
+  return respelled ? { ok: false, reason: 'malformed' } : { ok: true };
 }
 
 /** Paths the web app's history fallback must never answer with index.html. */
