@@ -1,3 +1,4 @@
+import type { ConfigTree } from '@sagamart/kit';
 import { eventually } from '@sagamart/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { HeldCall } from './support/proxy.ts';
@@ -22,8 +23,9 @@ describe('a cancel whose answer the courier is slow to give', () => {
   });
 
   /** A paid order whose waybill the courier has accepted (and, this slow, never picks up). */
-  async function paidWithWaybill(courierTimeoutMs: number) {
+  async function paidWithWaybill(courierTimeoutMs: number, orders: ConfigTree = {}) {
     shop = await startShop({
+      orders,
       afterSale: {
         courier: { mockCourier: { stepMs: 600_000 } },
         shipping: { shipping: { courier: { timeoutMs: courierTimeoutMs } } },
@@ -96,5 +98,24 @@ describe('a cancel whose answer the courier is slow to give', () => {
     expect([200, 503], JSON.stringify(cancel.body)).toContain(cancel.status);
     for (const call of held) call.release();
     await expectCancelledAndRefunded(shop, user, orderId, parcel);
+  }, 90_000);
+
+  it('keeps the order when the parcel is stopped only after the cancel stopped holding', async () => {
+    // The ask holds for no time at all: whatever stops the parcel later is not this cancel's doing.
+    const { shop, user, orderId, parcel } = await paidWithWaybill(20_000, {
+      cancel: { requestHoldSeconds: 0 },
+    });
+    const cancelAtCourier = holdCancels(shop, 'request');
+    const cancel = await shop.api('order-service').post(`/api/orders/${orderId}/cancel`, {}, user.headers);
+    expect(cancel.status, JSON.stringify(cancel.body)).toBe(503);
+    await cancelAtCourier.reached;
+    for (const call of held) call.release();
+    // order-service records the stop and decides in the same transaction: then the order is read.
+    const order = await eventually(async () => {
+      const detail = (await shop.order(user, orderId)).body;
+      return detail.timeline.some((t: Json) => t.event === 'SHIPMENT_CANCELLED') ? detail : undefined;
+    });
+    expect(order.status).toBe('PAID');
+    expect((await parcel()).body.shipments.map((s: Json) => s.status)).toEqual(['CANCELLED']);
   }, 90_000);
 });

@@ -78,6 +78,7 @@ export class OrderLifecycle {
     const request: CancelRequest = {
       reason: by.admin ? 'ADMIN_CANCELLED' : 'USER_CANCELLED',
       note: by.note?.trim() || null,
+      at: new Date().toISOString(),
     };
     if (before.status === 'PAID' && askShipping) {
       await this.stopShipment(orderId, request);
@@ -117,12 +118,7 @@ export class OrderLifecycle {
    * gave up on its answer (a slow courier), and its shipment.cancelled then finishes the cancel.
    */
   private async stopShipment(orderId: string, request: CancelRequest): Promise<void> {
-    await this.ctx.db
-      .updateTable('orders')
-      .set({ cancel_request: JSON.stringify(request) as never })
-      .where('id', '=', orderId)
-      .where('status', '=', 'PAID')
-      .execute();
+    await this.recordCancelRequest(orderId, request);
     let answer: 'cancelled' | 'picked-up';
     try {
       answer = await this.participants.cancelShipment(orderId);
@@ -134,13 +130,27 @@ export class OrderLifecycle {
         { code: 'shipping-unavailable' },
       );
     }
-    if (answer === 'picked-up') throw pickedUp();
+    if (answer === 'picked-up') {
+      // A definite no: nothing may finish this cancel later.
+      await this.recordCancelRequest(orderId, null);
+      throw pickedUp();
+    }
+  }
+
+  private async recordCancelRequest(orderId: string, request: CancelRequest | null): Promise<void> {
+    await this.ctx.db
+      .updateTable('orders')
+      .set({ cancel_request: request && (JSON.stringify(request) as never) })
+      .where('id', '=', orderId)
+      .where('status', '=', 'PAID')
+      .execute();
   }
 
   /**
    * shipment.cancelled: shipping-service stopped the parcel of a cancel it was asked for. An order
    * still PAID lost that cancel's answer (order-service gave up waiting, the shopper saw a 503):
    * the parcel will not go, so the cancel is finished as it was asked, and the payment refunded.
+   * Only within orders.cancel.requestHoldSeconds of the ask, and never after a definite refusal.
    */
   async parcelStopped(trx: Trx, orderId: string, afterCommit: AfterCommit): Promise<void> {
     const locked = await lockOrder(trx, orderId);
@@ -148,6 +158,11 @@ export class OrderLifecycle {
     const { order, saga } = locked;
     const request = order.cancel_request;
     if (order.status !== 'PAID' || !request) return;
+    const holdMs = this.ctx.config.number('orders.cancel.requestHoldSeconds') * 1000;
+    if (Date.now() - Date.parse(request.at) > holdMs) {
+      this.ctx.log.warn({ orderId, request }, 'parcel stopped long after its cancel was asked; order kept');
+      return;
+    }
     const changed = await this.transitions.cancel(trx, order, saga, request.reason, undefined, {
       note: request.note,
     });

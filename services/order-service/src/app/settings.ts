@@ -10,6 +10,11 @@ export const orderDefaults = {
     cancel: {
       /** Ask shipping-service to stop a paid order's parcel before cancelling it (409 once picked up). */
       askShipping: true,
+      /**
+       * A cancel whose answer from shipping-service was lost (503) is finished when shipment.cancelled
+       * arrives within this many seconds of the ask; a later one (a waybill voided days after) is not.
+       */
+      requestHoldSeconds: 3_600,
     },
     /**
      * A long-polled order read (GET /api/orders/:id?whileStatus=…) wakes at once on a change this

@@ -4,10 +4,11 @@ import type { OrderStatus } from '../domain/order-status.ts';
 import type { SagaLogAction, SagaLogStep, SagaPhase, StepName } from '../domain/saga.ts';
 import type { TimelineEvent } from '../domain/timeline.ts';
 
-/** Who asked to cancel a paid order, and with what words. */
+/** Who asked to cancel a paid order, with what words, and when (ISO). */
 export interface CancelRequest {
   reason: Extract<OrderCancelReason, 'USER_CANCELLED' | 'ADMIN_CANCELLED'>;
   note: string | null;
+  at: string;
 }
 
 export interface OrderDb {
