@@ -102,7 +102,12 @@ describe('points charges not paid in time', () => {
       const side = await paymentSide(u.userId, c.chargeNumber);
       return side?.payment?.status === 'REFUNDED' ? side : undefined;
     }, 15_000);
-    expect(refunded.payment).toMatchObject({ amount: 8_000, approvedAt: expect.any(String) });
+    expect(refunded.payment).toMatchObject({
+      amount: 8_000,
+      approvedAt: expect.any(String),
+      // Said of the charge (the admin's payments page labels it), not of an order.
+      refundReason: 'Points charge cancelled (PAYMENT_TIMEOUT)',
+    });
 
     expect((await chargeView(u.userId, c.chargeNumber)).status).toBe('EXPIRED');
     expect(await balance(u.userId)).toMatchObject({ balance: 0, ledger: { totalElements: 0 } });

@@ -37,6 +37,28 @@ export function repriceLines(
   return { lines: repriced, changes };
 }
 
+/** What the page knows of one product's query (TanStack's result, in part). */
+interface ProductAnswer {
+  isSuccess: boolean;
+  isFetchedAfterMount: boolean;
+  data: ProductDetail | undefined;
+  dataUpdatedAt: number;
+}
+
+/**
+ * The products the catalog answered on this visit. A read that failed keeps an older answer in the
+ * cache (from the product page, say): that one says nothing of today's price.
+ */
+export function answeredThisVisit(
+  answers: readonly ProductAnswer[],
+): Array<ProductDetail & { answeredAt: number }> {
+  return answers.flatMap((answer) =>
+    answer.isSuccess && answer.isFetchedAfterMount && answer.data
+      ? [{ ...answer.data, answeredAt: answer.dataUpdatedAt }]
+      : [],
+  );
+}
+
 /**
  * Brings the cart's prices up to the products as the catalog answered them, and answers what
  * changed (nothing is written when nothing did).

@@ -640,6 +640,7 @@ export const en: Translation = {
     fewerEvents: 'Show the latest only',
     waitingWaybill:
       'We are preparing your parcel. Its tracking history appears here once the waybill is issued.',
+    shipmentStopped: 'This delivery was cancelled; the parcel will not be sent.',
     courierLine: '{{courier}} {{number}}',
     claimableUntil: 'Returns and exchanges can be requested until {{date}}.',
     requestReturn: 'Request a return',

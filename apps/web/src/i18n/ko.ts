@@ -639,6 +639,7 @@ export const ko = {
     olderEvents: '이전 기록 {{count}}건 더 보기',
     fewerEvents: '최근 기록만 보기',
     waitingWaybill: '상품을 준비하고 있습니다. 송장이 발급되면 배송 기록이 여기에 보입니다.',
+    shipmentStopped: '배송이 취소되어 상품이 발송되지 않습니다.',
     courierLine: '{{courier}} {{number}}',
     claimableUntil: '반품·교환은 {{date}}까지 신청할 수 있습니다.',
     requestReturn: '반품 신청',

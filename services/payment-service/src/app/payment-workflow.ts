@@ -1,6 +1,11 @@
 import { PaymentApproved, PaymentFailed, PaymentRefunded } from '@sagamart/contracts';
 import type { Selectable, ServiceContext, Transaction } from '@sagamart/kit';
-import { retryDelayMs, type Settlement, settlementOf } from '../domain/payment-rules.ts';
+import {
+  cancelledRefundReason,
+  retryDelayMs,
+  type Settlement,
+  settlementOf,
+} from '../domain/payment-rules.ts';
 import type { PgClient } from '../infra/pg-client.ts';
 import type { PaymentDb } from '../infra/schema.ts';
 import type { ReconcileSignal } from './reconcile-signal.ts';
@@ -77,7 +82,7 @@ export class PaymentWorkflow {
             ...(refund
               ? {
                   refund_requested_at: now,
-                  refund_reason: `Order cancelled (${order.cancel_reason ?? 'at the PG'})`,
+                  refund_reason: cancelledRefundReason(payment.order_number, order.cancel_reason),
                 }
               : {}),
           });

@@ -1,4 +1,4 @@
-import type { PaymentStatus } from '@sagamart/contracts';
+import { isPointChargeNumber, type PaymentStatus } from '@sagamart/contracts';
 import type { KnownOrderStatus } from './known-order.ts';
 
 // Payment rules: whether a confirm may charge, what a PG answer means for a payment, and how long
@@ -111,4 +111,13 @@ export function settlementOf(answer: PgAnswer, now: Date): Settlement {
 /** Exponential backoff between PG checks: base × 2^(attempt − 1), at most max. */
 export function retryDelayMs(attempt: number, baseMs: number, maxMs: number): number {
   return Math.min(maxMs, baseMs * 2 ** Math.max(0, attempt - 1));
+}
+
+/**
+ * Why an approval that came after its order or points charge was cancelled is refunded, in the
+ * words the admin's payments page labels (`Order cancelled (PAYMENT_TIMEOUT)`, `Points charge …`).
+ */
+export function cancelledRefundReason(pgOrderNumber: string, cancelReason: string | null): string {
+  const what = isPointChargeNumber(pgOrderNumber) ? 'Points charge' : 'Order';
+  return `${what} cancelled (${cancelReason ?? 'at the PG'})`;
 }

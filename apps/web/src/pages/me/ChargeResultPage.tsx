@@ -2,6 +2,7 @@ import { Alert, Button, Card, Loader, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
+import { isApiError } from '../../api/api-error.ts';
 import { paymentFailureLabel } from '../../i18n/labels.ts';
 import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { formatWon } from '../../lib/format.ts';
@@ -52,10 +53,13 @@ function ConfirmCharge({ confirmation }: { confirmation: PaymentConfirmation }) 
   // Approved, or still PENDING at the PG (a slow card: payment-service settles it later): the charge
   // says how it ended. Only a payment refused at once, or a charge that failed, is a failure.
   const refused = confirmed.data?.status === 'FAILED';
+  // Refused as cancelled: the charge may have expired while the shopper was at the PG.
+  const cancelled = isApiError(confirmed.error) && confirmed.error.code === 'ORDER_CANCELLED';
   const charge = useQuery({
     ...chargeQuery(confirmation.orderNumber, true),
-    enabled: confirmed.isSuccess,
+    enabled: confirmed.isSuccess || cancelled,
   });
+  const expired = charge.data?.status === 'EXPIRED';
   const settled = charge.data?.status !== undefined && charge.data.status !== 'PENDING';
 
   let body: React.ReactNode;
@@ -66,7 +70,13 @@ function ConfirmCharge({ confirmation }: { confirmation: PaymentConfirmation }) 
         <Text c="dimmed">{t('pointsPage.confirming')}</Text>
       </Stack>
     );
-  } else if (confirmed.isError) {
+  } else if (cancelled && charge.isPending) {
+    body = (
+      <Stack align="center" py="xl" role="status">
+        <Loader />
+      </Stack>
+    );
+  } else if (confirmed.isError && !expired) {
     body = <ApiErrorAlert error={confirmed.error} title={t('pointsPage.notConfirmed')} />;
   } else if (charge.isError) {
     body = <ApiErrorAlert error={charge.error} onRetry={() => void charge.refetch()} />;
@@ -78,8 +88,8 @@ function ConfirmCharge({ confirmation }: { confirmation: PaymentConfirmation }) 
         </Text>
       </Card>
     );
-  } else if (charge.data?.status === 'EXPIRED') {
-    // Not paid in time (a slow approval, say): a payment the PG approves late is refunded.
+  } else if (expired) {
+    // Not paid in time (back from the PG too late, or a slow approval): a late approval is refunded.
     body = (
       <Alert color="orange" variant="light" role="alert" title={t('pointsPage.expired')}>
         <Text size="sm">{t('pointsPage.expiredText')}</Text>

@@ -59,37 +59,48 @@ export function TrackingTimeline({ shipments }: { shipments: Shipment[] }) {
   const { t } = useTranslation();
   return (
     <Stack gap="lg">
-      {shipments.map((shipment) => (
-        <Stack
-          key={shipment.id}
-          gap="xs"
-          component="section"
-          aria-label={t('afterSale.trackingOf', { kind: t(`status.shipmentKind.${shipment.kind}`) })}
-          data-testid={`shipment-${shipment.kind.toLowerCase()}`}
-        >
-          <Group justify="space-between" gap="xs" wrap="wrap">
-            <Text fw={600} size="sm">
-              {t(`status.shipmentKind.${shipment.kind}`)}
-            </Text>
-            <CourierStatusBadge status={shipment.courierStatus} />
-          </Group>
-          {shipment.trackingNumber ? (
-            <Group gap="xs">
-              <Badge variant="default" radius="sm">
-                {shipment.courierName}
-              </Badge>
-              <Text size="sm" ff="monospace" translate="no">
-                {shipment.trackingNumber}
+      {shipments.map((shipment) => {
+        // Cancelled before a waybill (or with it): never "waiting for a waybill".
+        const stopped = shipment.status === 'CANCELLED';
+        return (
+          <Stack
+            key={shipment.id}
+            gap="xs"
+            component="section"
+            aria-label={t('afterSale.trackingOf', { kind: t(`status.shipmentKind.${shipment.kind}`) })}
+            data-testid={`shipment-${shipment.kind.toLowerCase()}`}
+          >
+            <Group justify="space-between" gap="xs" wrap="wrap">
+              <Text fw={600} size="sm">
+                {t(`status.shipmentKind.${shipment.kind}`)}
               </Text>
+              <CourierStatusBadge status={stopped ? 'CANCELLED' : shipment.courierStatus} />
             </Group>
-          ) : (
-            <Text size="sm" c="dimmed">
-              {t('afterSale.waitingWaybill')}
-            </Text>
-          )}
-          {shipment.trackingNumber && <CourierHistory events={shipment.history} />}
-        </Stack>
-      ))}
+            {stopped && (
+              <Text size="sm" c="dimmed">
+                {t('afterSale.shipmentStopped')}
+              </Text>
+            )}
+            {shipment.trackingNumber ? (
+              <Group gap="xs">
+                <Badge variant="default" radius="sm">
+                  {shipment.courierName}
+                </Badge>
+                <Text size="sm" ff="monospace" translate="no">
+                  {shipment.trackingNumber}
+                </Text>
+              </Group>
+            ) : (
+              !stopped && (
+                <Text size="sm" c="dimmed">
+                  {t('afterSale.waitingWaybill')}
+                </Text>
+              )
+            )}
+            {shipment.trackingNumber && <CourierHistory events={shipment.history} />}
+          </Stack>
+        );
+      })}
     </Stack>
   );
 }

@@ -5,7 +5,7 @@ import { act } from 'react';
 import { createRoot, type Root } from 'react-dom/client';
 import { MemoryRouter } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { foldPriceChanges, type PriceChange } from '../../cart/cart-prices.ts';
+import { answeredThisVisit, foldPriceChanges, type PriceChange } from '../../cart/cart-prices.ts';
 import { type CartItem, cart } from '../../cart/cart-store.ts';
 import type { ProductDetail } from '../../catalog/catalog-api.ts';
 import { setLanguage } from '../../i18n/i18n.ts';
@@ -172,5 +172,17 @@ describe('price changes seen on one visit', () => {
       change(39_000, 33_000),
     ]);
     expect(foldPriceChanges([change(39_000, 35_000)], [change(35_000, 39_000)])).toEqual([]);
+  });
+});
+
+describe('the answers a visit takes prices from', () => {
+  const detail = product(hoodie, 30_000);
+  it('are this visit’s successful reads only, never an older answer a failed read left in the cache', () => {
+    const answer = { isSuccess: true, isFetchedAfterMount: true, data: detail, dataUpdatedAt: 5 };
+    expect(answeredThisVisit([answer]).map((p) => p.skus[0]!.price)).toEqual([30_000]);
+    // Failed now; the product page's answer is still there.
+    expect(answeredThisVisit([{ ...answer, isSuccess: false }])).toEqual([]);
+    // Not read yet on this visit.
+    expect(answeredThisVisit([{ ...answer, isFetchedAfterMount: false }])).toEqual([]);
   });
 });

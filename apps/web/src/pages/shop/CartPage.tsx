@@ -17,7 +17,12 @@ import { useEffect, useEffectEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { isApiError } from '../../api/api-error.ts';
-import { foldPriceChanges, type PriceChange, refreshCartPrices } from '../../cart/cart-prices.ts';
+import {
+  answeredThisVisit,
+  foldPriceChanges,
+  type PriceChange,
+  refreshCartPrices,
+} from '../../cart/cart-prices.ts';
 import {
   cart as browserCart,
   type CartItem,
@@ -50,16 +55,12 @@ export function CartPage() {
   });
   const [priceChanges, setPriceChanges] = useState<readonly PriceChange[]>([]);
   const takeCurrentPrices = useEffectEvent(() => {
-    const fresh = details.flatMap((detail) =>
-      detail.isFetchedAfterMount && detail.data ? [detail.data] : [],
-    );
-    const changes = refreshCartPrices(browserCart, fresh);
+    const changes = refreshCartPrices(browserCart, answeredThisVisit(details));
     if (changes.length > 0) setPriceChanges((seen) => foldPriceChanges(seen, changes));
   });
   // Changes whenever a product's answer of this visit arrives; empty until the first does.
-  const answered = details
-    .filter((detail) => detail.isFetchedAfterMount && detail.data)
-    .map((detail) => detail.dataUpdatedAt)
+  const answered = answeredThisVisit(details)
+    .map((detail) => detail.answeredAt)
     .join();
   useEffect(() => {
     if (answered) takeCurrentPrices();
