@@ -55,7 +55,11 @@ export const notRouted = (method: string, path: string) =>
   new GatewayProblem(404, `No route for ${method} ${path}`, 'no-route');
 
 export const malformedPath = () =>
-  new GatewayProblem(400, 'The request path has dot segments, encoded separators or needlessly encoded characters', 'malformed-path');
+  new GatewayProblem(
+    400,
+    'The request path has dot segments, encoded separators or needlessly encoded characters',
+    'malformed-path',
+  );
 
 export const methodNotAllowed = (method: string, allowed: string[]) =>
   new GatewayProblem(405, `${method} is not allowed here`, 'method-not-allowed', {
