@@ -45,6 +45,12 @@ const BUILT_IN: ConfigTree = {
       // Two of catalog-service's 5 s heartbeats (catalog.generation.heartbeatMs) and some slack.
       heardWithinMs: 12_000,
     },
+    socket: {
+      // The services' own slow-client limit (chat.socket.maxBufferedBytes, notifications.socket.…).
+      maxBufferedBytes: 1_048_576,
+      // Far above the largest client frame of the protocols (a chat message, about 9 KB).
+      maxClientFrameBytes: 65_536,
+    },
     webRoot: DEFAULT_WEB_ROOT,
     // Told to the web app in its page: the mock PG's port on the page's host (0: its default, 9083).
     // The launcher sets it when ports are offset (GATEWAY_WEBHINTS_PGPORT).

@@ -82,8 +82,13 @@ export async function registerGateway(app: ServiceApp, ctx: ServiceContext): Pro
 
   registerSecurityHeaders(app);
   await registerCors(app, settings);
+  // A client frame over the limit closes its socket with 1009 (ws's own default would take 100 MiB).
   await app.register(fastifyWebsocket, {
-    options: { handleProtocols: selectProtocol, perMessageDeflate: false },
+    options: {
+      handleProtocols: selectProtocol,
+      perMessageDeflate: false,
+      maxPayload: config.number('gateway.socket.maxClientFrameBytes'),
+    },
   });
   const webApp = await WebApp.find(config.string('gateway.webRoot'), {
     pgPort: config.number('gateway.webHints.pgPort', 0),
@@ -103,7 +108,14 @@ export async function registerGateway(app: ServiceApp, ctx: ServiceContext): Pro
       : undefined;
   const { credentials } = ctx;
   registerPlatformRoutes(app, { gatekeeper, discovery, credentials, registry });
-  registerWebSocketRoutes(app, { settings, gatekeeper, discovery, credentials, revocations });
+  registerWebSocketRoutes(app, {
+    settings,
+    gatekeeper,
+    discovery,
+    credentials,
+    revocations,
+    maxBufferedBytes: config.number('gateway.socket.maxBufferedBytes'),
+  });
   const responseCache = new GatewayResponseCache(config, ctx.metrics);
   await responseCache.start(ctx.transport);
   app.addHook('onClose', () => responseCache.stop());

@@ -1,3 +1,4 @@
+import { SOCKET_CLOSE } from '@sagamart/contracts';
 import type { DeploymentCredentials, Discovery, ServiceApp, ServiceInstance } from '@sagamart/kit';
 import { injectTraceContext } from '@sagamart/kit';
 import type { FastifyRequest } from 'fastify';
@@ -19,6 +20,8 @@ export interface WebSocketDeps {
   discovery: Discovery;
   credentials: DeploymentCredentials;
   revocations: Pick<RevocationFeed, 'isRevoked' | 'onRevoked'>;
+  /** Bytes queued for either side beyond which both are closed with 4008 (`gateway.socket.maxBufferedBytes`). */
+  maxBufferedBytes: number;
 }
 
 interface Upstream {
@@ -98,7 +101,7 @@ export function registerWebSocketRoutes(app: ServiceApp, deps: WebSocketDeps): v
     wsHandler: (client, req) => {
       const upstream = upstreams.get(req);
       if (!upstream) return client.close(1011);
-      pipe(client, upstream, req);
+      pipe(client, upstream, req, deps.maxBufferedBytes);
       if (!upstream.token) return;
       const connection = { client, upstream: upstream.socket, token: upstream.token };
       live.add(connection);
@@ -183,7 +186,13 @@ function connect(
 ) {
   const url = new URL(target, instance.url);
   url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
-  const socket = new WebSocket(url, { headers, handshakeTimeout: timeoutMs, perMessageDeflate: false });
+  // autoPong off: the service's pings are relayed to the client and answered by its pongs (see pipe).
+  const socket = new WebSocket(url, {
+    headers,
+    handshakeTimeout: timeoutMs,
+    perMessageDeflate: false,
+    autoPong: false,
+  });
   return new Promise<WebSocket>((resolve, reject) => {
     socket.once('open', () => {
       socket.removeAllListeners('error');
@@ -201,15 +210,34 @@ function connect(
   });
 }
 
-function pipe(client: WebSocket, upstream: Upstream, req: FastifyRequest): void {
+function pipe(client: WebSocket, upstream: Upstream, req: FastifyRequest, maxBufferedBytes: number): void {
   const { socket } = upstream;
   upstream.piped = true;
   const openedAt = Date.now();
+  // A side that stops reading would make the gateway queue for it without end, and the service never
+  // sees its own slow-client limit: past the limit both are closed, and the client resumes.
   const forward = (to: WebSocket) => (data: RawData, isBinary: boolean) => {
-    if (to.readyState === WebSocket.OPEN) to.send(data, { binary: isBinary });
+    if (to.readyState !== WebSocket.OPEN) return;
+    if (to.bufferedAmount <= maxBufferedBytes) return to.send(data, { binary: isBinary });
+    req.log.info(
+      { side: to === client ? 'client' : 'upstream', bufferedBytes: to.bufferedAmount },
+      'websocket reads too slowly',
+    );
+    const reason = Buffer.from('too slow: reconnect and resume');
+    closeBoth(client, SOCKET_CLOSE.overflow, reason);
+    closeBoth(socket, SOCKET_CLOSE.overflow, reason);
   };
   client.on('message', forward(socket));
   socket.on('message', forward(client));
+  // The service's protocol pings go to the client and only the client's pongs answer them, so the
+  // service's liveness check sees a browser that vanished without a close (the gateway answering for
+  // it kept such a client online for as long as its TCP connection lingered).
+  socket.on('ping', (data) => {
+    if (client.readyState === WebSocket.OPEN) client.ping(data);
+  });
+  client.on('pong', (data) => {
+    if (socket.readyState === WebSocket.OPEN) socket.pong(data);
+  });
   const expiry =
     upstream.expiresAt === undefined
       ? undefined
