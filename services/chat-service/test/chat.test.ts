@@ -327,6 +327,10 @@ describe('chat-service: messages and authorization', () => {
       const socket = new ChatSocket(`${limited.url.replace(/^http/, 'ws')}/ws/chat`, who.headers);
       await socket.send({ type: 'message', conversationId: id, clientMessageId: 'r1', text: '또' });
       expect((await socket.waitFor('error')).code).toBe('rate-limited');
+      // The token comes before any lookup: a made-up conversation costs no database work either.
+      expect((await api.send(who, randomUUID(), 'made up')).status).toBe(429);
+      await socket.send({ type: 'message', conversationId: randomUUID(), clientMessageId: 'r2', text: '또' });
+      expect((await socket.waitFor('error', (e) => e.clientMessageId === 'r2')).code).toBe('rate-limited');
       socket.close();
     } finally {
       await limited.stop();
@@ -413,6 +417,121 @@ describe('chat-service: messages and authorization', () => {
       { headers: customer.headers },
     );
     expect(unknown.status).toBe(400);
+  });
+
+  it('names each transcript line by who wrote it, across a transfer and a reopen', async () => {
+    const who = person('USER', '고객');
+    const admin = person('ADMIN');
+    const first = person('AGENT', '첫상담');
+    const second = person('AGENT', '둘상담');
+    // Both become known agents (transfer targets) by calling the service.
+    for (const a of [first, second]) expect((await chat.agentList(a, 'WAITING')).status).toBe(200);
+    const id = (await chat.open(who)).body.id as string;
+    expect((await chat.assign(admin, id, { agentId: first.userId })).body.assigneeId).toBe(first.userId);
+    expect((await chat.send(first, id, '첫 상담원의 답')).status).toBe(201);
+    expect((await chat.transfer(first, id, second.userId)).status).toBe(200);
+    expect((await chat.send(second, id, '둘째 상담원의 답')).status).toBe(201);
+    expect((await chat.resolve(second, id)).status).toBe(200);
+    // Reopened: nobody (or another agent) is assigned now; the lines keep their writers.
+    expect((await chat.send(who, id, '다시 질문합니다')).status).toBe(201);
+
+    const res = await fetch(`${service.url}/api/chat/conversations/${id}/transcript`, {
+      headers: who.headers,
+    });
+    expect(res.status).toBe(200);
+    const lines = (await res.text()).split('\n');
+    const nameOf = (p: Person, name: string) => `${name}-${p.userId.slice(0, 6)}`;
+    const lineOf = (text: string) => lines.find((line) => line.endsWith(`: ${text}`));
+    expect(lineOf('첫 상담원의 답')).toMatch(new RegExp(`\\] ${nameOf(first, '첫상담')}: `));
+    expect(lineOf('둘째 상담원의 답')).toMatch(new RegExp(`\\] ${nameOf(second, '둘상담')}: `));
+    expect(lineOf('다시 질문합니다')).toMatch(new RegExp(`\\] ${nameOf(who, '고객')}: `));
+  });
+
+  it('answers 409 (over the socket: conflict, naming the message) when another tab opened a conversation as a message reopened a resolved one', async () => {
+    const admin = person('ADMIN');
+    const { db } = service.context;
+    /**
+     * Runs `send` while another tab's new conversation of the customer is inserted and not yet
+     * committed: the message finds no other active one, its reopen waits on the unique index, and the
+     * insert commits then.
+     */
+    const racing = async <T>(who: Person, send: () => Promise<T>): Promise<T> => {
+      let commit = () => {};
+      const inserted = new Promise<void>((resolve, reject) => {
+        db.transaction()
+          .execute(async (trx) => {
+            await sql`insert into conversations (customer_id, status, queued_at)
+              values (${who.userId}, 'WAITING', now())`.execute(trx);
+            resolve();
+            await new Promise<void>((r) => {
+              commit = r;
+            });
+          })
+          .catch(reject);
+      });
+      await inserted;
+      try {
+        const sending = send();
+        await eventually(async () => {
+          const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+            where datname = current_database() and wait_event = 'transactionid'`.execute(db);
+          return rows[0]!.n > 0;
+        });
+        commit();
+        return await sending;
+      } finally {
+        commit();
+      }
+    };
+    const resolvedOf = async (who: Person) => {
+      const id = (await chat.open(who)).body.id as string;
+      expect((await chat.resolve(admin, id)).status).toBe(200);
+      return id;
+    };
+
+    const viaRest = person();
+    const restId = await resolvedOf(viaRest);
+    const refused = await racing(viaRest, () => chat.send(viaRest, restId, '하나 더 물어볼게요'));
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({
+      type: 'urn:sagamart:problem:conflict',
+      detail: '진행 중인 다른 상담이 있습니다. 그 상담에서 이어서 문의해 주세요.',
+    });
+
+    const viaSocket = person();
+    const socketId = await resolvedOf(viaSocket);
+    const socket = await connect(viaSocket);
+    const error = await racing(viaSocket, async () => {
+      await socket.send({
+        type: 'message',
+        conversationId: socketId,
+        clientMessageId: 'other-tab-1',
+        text: '하나 더 물어볼게요',
+      });
+      return socket.waitFor('error');
+    });
+    expect(error).toMatchObject({
+      code: 'conflict',
+      conversationId: socketId,
+      clientMessageId: 'other-tab-1',
+    });
+  });
+
+  it('passes on about one typing frame a second of a burst', async () => {
+    const customerSocket = await connect(customer);
+    const agentSocket = await connect(agent);
+    const started = Date.now();
+    for (let i = 0; i < 30; i++)
+      await customerSocket.send({ type: 'typing', conversationId, typing: i % 2 === 0 });
+    // Frames of one conversation are handled in order: the message comes after every typing frame.
+    const clientMessageId = randomUUID();
+    await customerSocket.send({ type: 'message', conversationId, clientMessageId, text: '다 썼어요' });
+    await agentSocket.waitFor('message', (m) => m.clientMessageId === clientMessageId);
+    const seconds = Math.ceil((Date.now() - started) / 1_000);
+    const passed = agentSocket.of('typing', conversationId).length;
+    expect(passed).toBeGreaterThan(0);
+    // Two at once (a start and its stop), then one a second.
+    expect(passed).toBeLessThanOrEqual(2 + seconds);
   });
 });
 
@@ -536,5 +655,70 @@ describe('chat-service: a socket that opens while messages are being stored', ()
       expect(seqs[0]).toBeLessThanOrEqual(firstAfterOpen);
       expect(seqs).toEqual(Array.from({ length: last - seqs[0]! + 1 }, (_, k) => seqs[0]! + k));
     }
+  });
+});
+
+describe('chat-service: an agent who loses a conversation', () => {
+  // The sockets on one instance, every write through the other, and that instance's fan-out held
+  // while it matters: what reaches a socket then comes from the catch-up sweep (every 500 ms).
+  let sockets: Service<ChatDb>;
+  let writers: Service<ChatDb>;
+  let bus: ReturnType<typeof heldBroadcasts>;
+  const open: ChatSocket[] = [];
+  const connect = async (who: Person) => {
+    const socket = ChatSocket.direct(sockets, who);
+    open.push(socket);
+    await socket.opened;
+    return socket;
+  };
+  beforeAll(async () => {
+    // One conversation per agent at most: the next one waits in the queue, where any agent may look at it.
+    const config = deployment({ chat: { assignment: { maxOpenPerAgent: 1 } } });
+    writers = await startChat(config);
+    bus = heldBroadcasts(writers);
+    sockets = await startChat(config, undefined, bus.transport);
+  });
+  afterAll(async () => {
+    for (const s of open) s.close();
+    await Promise.all([sockets?.stop(), writers?.stop()]);
+    await bus?.transport.close();
+  });
+
+  it('sends nothing more of a waiting conversation an agent looked at once another agent took it', async () => {
+    const chat = chatApi(writers);
+    const agent = person('AGENT', '미리보기');
+    const colleague = person('AGENT', '담당');
+    // The agent holds one conversation of their own (the cap), so the next one stays in the queue.
+    const ownCustomer = person();
+    const own = (await chat.open(ownCustomer)).body.id as string;
+    const agentSocket = await connect(agent);
+    await agentSocket.waitFor('assigned', (f) => f.conversationId === own && f.agentId === agent.userId);
+    const customer = person();
+    const previewed = (await chat.open(customer)).body.id as string;
+    expect((await chat.get(customer, previewed)).body.status).toBe('WAITING');
+    await agentSocket.send({ type: 'resume', conversationId: previewed, since: 0 });
+    await agentSocket.waitFor('resumed', (f) => f.conversationId === previewed);
+
+    // The colleague takes it; the agent hears of it like every agent.
+    expect((await chat.assign(colleague, previewed)).body.assigneeId).toBe(colleague.userId);
+    await agentSocket.waitFor(
+      'assigned',
+      (f) => f.conversationId === previewed && f.agentId === colleague.userId,
+    );
+    const colleagueSocket = await connect(colleague);
+
+    bus.hold();
+    try {
+      const seq = (await chat.send(customer, previewed, '담당자님께 드리는 말씀')).body.seq as number;
+      await colleagueSocket.waitFor('message', (m) => m.conversationId === previewed && m.seq === seq);
+      // Two sweeps after it (each brings a message of the agent's own conversation), still nothing.
+      for (const text of ['첫 번째', '두 번째']) {
+        const next = (await chat.send(ownCustomer, own, text)).body.seq as number;
+        await agentSocket.waitFor('message', (m) => m.conversationId === own && m.seq === next);
+      }
+    } finally {
+      bus.release();
+    }
+    expect(agentSocket.of('message', previewed)).toEqual([]);
   });
 });

@@ -223,6 +223,41 @@ describe('ChatStream', () => {
     chat.stream.stop();
   });
 
+  it('marks the message an error frame names failed (a conflict or an internal error), and only that one', async () => {
+    const chat = harness();
+    chat.stream.start();
+    const first = await chat.connected();
+    chat.stream.send(CONVERSATION, '첫 번째');
+    chat.stream.send(CONVERSATION, '다른 탭에서 새 상담을 열었어요');
+    // Another tab opened a conversation as this message reopened the resolved one.
+    first.deliver({
+      type: 'error',
+      code: 'conflict',
+      message: '진행 중인 다른 상담이 있습니다. 그 상담에서 이어서 문의해 주세요.',
+      conversationId: CONVERSATION,
+      clientMessageId: 'mine-2',
+    });
+    expect(chat.outgoing.map((m) => [m.clientMessageId, m.error?.code])).toEqual([
+      ['mine-1', undefined],
+      ['mine-2', 'conflict'],
+    ]);
+    first.deliver({
+      type: 'error',
+      code: 'internal',
+      message: 'Something went wrong; try again',
+      conversationId: CONVERSATION,
+      clientMessageId: 'mine-1',
+    });
+    expect(chat.outgoing.map((m) => m.error?.code)).toEqual(['internal', 'conflict']);
+    // Failed, not "sending": neither goes again by itself after a reconnect; each can be discarded.
+    first.drop();
+    const second = await chat.reconnected(2);
+    expect(second.sent.filter((f) => f.type === 'message')).toEqual([]);
+    chat.stream.discard('mine-2');
+    expect(chat.outgoing.map((m) => m.clientMessageId)).toEqual(['mine-1']);
+    chat.stream.stop();
+  });
+
   it('sends a message written before a reload again from the tab, once the new page connects', async () => {
     const tab = new TabStorage();
     const before = harness(sessionOutbox('user-1', tab));

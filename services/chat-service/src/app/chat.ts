@@ -69,6 +69,8 @@ export function refusal(
 }
 
 const NOT_FOUND = () => refusal('not-found', 'No such conversation');
+const ANOTHER_ACTIVE = () =>
+  refusal('conflict', '진행 중인 다른 상담이 있습니다. 그 상담에서 이어서 문의해 주세요.');
 
 export function refOf(row: ConversationRow): ConversationRef {
   return { id: row.id, customerId: row.customer_id, assigneeId: row.assignee_id, status: row.status };
@@ -172,7 +174,10 @@ export class Chat {
     return { ...page, customerReadSeq: row.customer_read_seq, agentReadSeq: row.agent_read_seq };
   }
 
-  /** Every message after `since`, in order, in batches (the socket's resume). */
+  /**
+   * Every message after `since`, in order, in batches (the socket's resume); it ends early once the
+   * caller may no longer read the conversation (taken by another agent, say).
+   */
   async replay(
     identity: Identity,
     id: string,
@@ -185,7 +190,8 @@ export class Chat {
       async *[Symbol.asyncIterator]() {
         let after = since;
         for (;;) {
-          const messages = await store.after(id, after, batch);
+          const { messages, access } = await store.afterWithAccess(id, after, batch);
+          if (access && !canRead(identity, access)) return;
           if (messages.length) yield messages;
           if (messages.length < batch) return;
           after = messages.at(-1)!.seq;
@@ -201,20 +207,29 @@ export class Chat {
     language: TranscriptLanguage,
   ): Promise<{ text: string; filename: string }> {
     const row = await this.readable(identity, id);
-    const names = await this.deps.users.names([row.customer_id, row.assignee_id]);
     const facts: TranscriptFacts = {
       createdAt: row.created_at,
       orderNumber: row.order_number,
       status: row.status,
-      customerName: names.get(row.customer_id) ?? null,
-      agentName: (row.assignee_id && names.get(row.assignee_id)) || null,
     };
     const lines = transcriptHeading(language, facts);
+    // Each line is named by whoever wrote it: the agent of the time, not the one assigned now.
+    const names = new Map<string, string | undefined>();
     for (let after = 0; ; ) {
-      const messages = await this.deps.store.after(id, after, 500);
+      const messages = await this.deps.store.afterWithSenders(id, after, 500);
+      const unknown = messages.map((m) => m.senderId).filter((sender) => !names.has(sender));
+      if (unknown.length) {
+        const found = await this.deps.users.names(unknown);
+        for (const sender of unknown) names.set(sender, found.get(sender));
+      }
       for (const m of messages)
         lines.push(
-          transcriptLine(language, facts, { at: new Date(m.at), senderRole: m.senderRole, text: m.text }),
+          transcriptLine(language, {
+            at: new Date(m.at),
+            senderRole: m.senderRole,
+            senderName: names.get(m.senderId) ?? null,
+            text: m.text,
+          }),
         );
       if (messages.length < 500) break;
       after = messages.at(-1)!.seq;
@@ -240,11 +255,12 @@ export class Chat {
     const { store } = this.deps;
     const textRefusal = checkText(text);
     if (textRefusal) throw refusal(textRefusal.code, textRefusal.message);
+    // The token first: a flood of messages (to made-up conversations too) costs no database work.
+    await this.takeMessageToken(identity.userId);
     const row = await store.get(id);
     if (!row || !canRead(identity, facts(row))) throw NOT_FOUND();
     const earlier = await store.findMessage(this.deps.db, id, identity.userId, clientMessageId);
     if (earlier) return { message: toMessage(earlier), duplicate: true };
-    await this.takeMessageToken(identity.userId);
     const senderRole = sideOf(identity.role);
     const outcome = await this.deps.transaction(async (trx): Promise<SendOutcome> => {
       const locked = await store.lock(trx, id);
@@ -256,9 +272,11 @@ export class Chat {
       let current = locked;
       if (plan.kind === 'reopen') {
         const other = await store.active(locked.customer_id, trx);
-        if (other)
-          throw refusal('conflict', '진행 중인 다른 상담이 있습니다. 그 상담에서 이어서 문의해 주세요.');
-        current = await store.reopen(trx, id);
+        if (other) throw ANOTHER_ACTIVE();
+        // Another tab may open one after the look above: the unique index refuses the reopen then.
+        const reopened = await store.reopen(trx, id);
+        if (!reopened) throw ANOTHER_ACTIVE();
+        current = reopened;
         await this.announce(trx, current);
       }
       const appended = await store.append(trx, current, {

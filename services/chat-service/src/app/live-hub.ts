@@ -32,6 +32,84 @@ export interface HubSettings {
 const clientFrame = Compile(ChatClientFrame);
 const ERROR_CODES = new Set<string>(CHAT_ERROR_CODES);
 
+/** Frames of one socket handled at once (frames about one conversation always one after the other). */
+const FRAMES_AT_ONCE = 4;
+/** Frames of one socket waiting to be handled beyond which new ones are refused: a flood, not a client. */
+const MAX_PENDING_FRAMES = 256;
+
+/** A token bucket: `capacity` at once, `perSecond` after that. */
+class Bucket {
+  private tokens: number;
+  private at = Date.now();
+  constructor(
+    private readonly capacity: number,
+    private readonly perSecond: number,
+  ) {
+    this.tokens = capacity;
+  }
+
+  /** Full again: as good as a new one. */
+  full(now = Date.now()): boolean {
+    return this.tokens + ((now - this.at) / 1_000) * this.perSecond >= this.capacity;
+  }
+
+  take(now = Date.now()): boolean {
+    this.tokens = Math.min(this.capacity, this.tokens + ((now - this.at) / 1_000) * this.perSecond);
+    this.at = now;
+    if (this.tokens < 1) return false;
+    this.tokens -= 1;
+    return true;
+  }
+}
+
+/**
+ * Which typing frames of a socket are passed on: about one a second per conversation (a start and
+ * its stop pass together) and a few a second in all; the rest are dropped before any database work.
+ */
+class TypingThrottle {
+  private readonly conversations = new Map<string, Bucket>();
+  private readonly all = new Bucket(6, 3);
+
+  allow(conversationId: string): boolean {
+    let bucket = this.conversations.get(conversationId);
+    if (!bucket) {
+      if (this.conversations.size >= 64)
+        for (const [id, b] of this.conversations) if (b.full()) this.conversations.delete(id);
+      bucket = new Bucket(2, 1);
+      this.conversations.set(conversationId, bucket);
+    }
+    return bucket.take() && this.all.take();
+  }
+}
+
+/** At most `limit` tasks at once; the others wait their turn in order. */
+class Slots {
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
+  constructor(private readonly limit: number) {}
+
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    if (this.running < this.limit) this.running += 1;
+    else await new Promise<void>((resolve) => this.waiting.push(resolve));
+    try {
+      return await task();
+    } finally {
+      // The slot passes straight to the next waiting task, or is given back.
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running -= 1;
+    }
+  }
+}
+
+/** The ids an error frame carries back from the frame it refuses (the web marks that message failed). */
+function idsOf(frame: ChatClientFrame | undefined): { conversationId?: string; clientMessageId?: string } {
+  return {
+    ...(frame && 'conversationId' in frame ? { conversationId: frame.conversationId } : {}),
+    ...(frame && 'clientMessageId' in frame ? { clientMessageId: frame.clientMessageId } : {}),
+  };
+}
+
 /** One open /ws/chat socket of one user. */
 class Subscriber implements LiveConnection {
   /** Per conversation, the highest seq sent on this socket: later ones are sent once, in order. */
@@ -47,6 +125,10 @@ class Subscriber implements LiveConnection {
    * messages are stored (and numbered) in the order sent; different conversations go in parallel.
    */
   readonly handling = new Map<string, Promise<void>>();
+  /** Frames received and not yet handled; and how many run at once. */
+  pending = 0;
+  readonly slots = new Slots(FRAMES_AT_ONCE);
+  readonly typing = new TypingThrottle();
 
   constructor(
     readonly identity: Identity,
@@ -140,12 +222,33 @@ export class ChatHub {
     this.sockets.add(sub);
     socket.on('message', (data, isBinary) => {
       const frame = parseFrame(isBinary ? null : data.toString());
+      if (frame?.type === 'typing' && !sub.typing.allow(frame.conversationId)) return;
+      if (sub.pending >= MAX_PENDING_FRAMES) {
+        this.write(sub, {
+          type: 'error',
+          code: 'rate-limited',
+          message: 'Too many frames at once; send it again in a moment',
+          ...idsOf(frame),
+        });
+        return;
+      }
+      sub.pending += 1;
       const key = frame && 'conversationId' in frame ? frame.conversationId : '';
       const next = (sub.handling.get(key) ?? Promise.resolve()).then(() =>
-        this.onFrame(sub, frame).catch((error) => {
-          this.log.warn({ err: error, userId: identity.userId }, 'chat frame failed');
-          this.write(sub, { type: 'error', code: 'internal', message: 'Something went wrong; try again' });
-        }),
+        sub.slots
+          .run(() => this.onFrame(sub, frame))
+          .catch((error) => {
+            this.log.warn({ err: error, userId: identity.userId }, 'chat frame failed');
+            this.write(sub, {
+              type: 'error',
+              code: 'internal',
+              message: 'Something went wrong; try again',
+              ...idsOf(frame),
+            });
+          })
+          .finally(() => {
+            sub.pending -= 1;
+          }),
       );
       sub.handling.set(key, next);
       void next.then(() => {
@@ -201,13 +304,7 @@ export class ChatHub {
     } catch (error) {
       if (!(error instanceof Problem)) throw error;
       const code = (ERROR_CODES.has(error.code) ? error.code : 'internal') as ChatErrorCode;
-      this.write(sub, {
-        type: 'error',
-        code,
-        message: error.message,
-        ...('conversationId' in frame ? { conversationId: frame.conversationId } : {}),
-        ...('clientMessageId' in frame ? { clientMessageId: frame.clientMessageId } : {}),
-      });
+      this.write(sub, { type: 'error', code, message: error.message, ...idsOf(frame) });
     }
   }
 
@@ -266,6 +363,8 @@ export class ChatHub {
           this.assigned(event);
           break;
         case 'status':
+          // Every change of assignee or status comes with one: who lost the conversation stops following it.
+          this.recheckFollowers(event.conversation);
           for (const sub of this.readers(event.conversation, true))
             this.write(sub, {
               type: 'status',
@@ -295,7 +394,34 @@ export class ChatHub {
     };
     for (const sub of this.sockets.of(event.agentId))
       if (!sub.lastSent.has(conversation.id)) sub.lastSent.set(conversation.id, event.lastSeq);
+    this.recheckFollowers(conversation);
     for (const sub of this.readers(conversation, true)) this.write(sub, frame);
+  }
+
+  /**
+   * The sockets following a conversation that, as the event has it, may not read it any more are
+   * checked against the database (events of different changes may arrive out of order) and stop
+   * following it if they may not.
+   */
+  private recheckFollowers(conversation: ConversationRef): void {
+    const lost = this.sockets
+      .all()
+      .filter(
+        (sub) =>
+          (sub.lastSent.has(conversation.id) || sub.watching.has(conversation.id)) &&
+          !canRead(sub.identity, conversation),
+      );
+    if (lost.length)
+      this.catchUp(lost, [conversation.id]).catch((error) =>
+        this.log.warn({ err: error }, 'chat follower check failed'),
+      );
+  }
+
+  /** The socket stops following a conversation it may no longer read. */
+  private forget(sub: Subscriber, conversationId: string): void {
+    sub.lastSent.delete(conversationId);
+    sub.watching.delete(conversationId);
+    sub.again.delete(conversationId);
   }
 
   /**
@@ -340,9 +466,18 @@ export class ChatHub {
       do {
         sub.again.delete(conversationId);
         for (;;) {
-          if (sub.closed) return;
-          const last = sub.lastSent.get(conversationId) ?? 0;
-          const batch = await this.store.after(conversationId, last, replayBatch);
+          const last = sub.lastSent.get(conversationId);
+          if (sub.closed || last === undefined) return;
+          const { messages: batch, access } = await this.store.afterWithAccess(
+            conversationId,
+            last,
+            replayBatch,
+          );
+          // Who the conversation belongs to as these messages were read: a former reader gets none.
+          if (access && !canRead(sub.identity, access)) {
+            this.forget(sub, conversationId);
+            return;
+          }
           for (const message of batch) {
             if (message.seq <= (sub.lastSent.get(conversationId) ?? 0)) continue;
             if (!this.write(sub, { type: 'message', ...message })) return;
@@ -409,14 +544,20 @@ export class ChatHub {
     return this.catchUp(this.sockets.all());
   }
 
-  private async catchUp(subs: readonly Subscriber[]): Promise<void> {
-    const ids = [...new Set(subs.flatMap((s) => [...s.lastSent.keys()]))];
+  /**
+   * Sends what the sockets miss of the conversations they follow (all of them, or `only`), and
+   * stops them following those their user may no longer read.
+   */
+  private async catchUp(subs: readonly Subscriber[], only?: readonly string[]): Promise<void> {
+    const ids = only ?? [...new Set(subs.flatMap((s) => [...s.lastSent.keys(), ...s.watching]))];
     for (let i = 0; i < ids.length; i += 1_000) {
       const last = await this.store.lastSeqs(ids.slice(i, i + 1_000));
       for (const sub of subs)
-        for (const [id, seq] of last) {
+        for (const [id, { lastSeq, access }] of last) {
           const sent = sub.lastSent.get(id);
-          if (sent !== undefined && seq > sent) this.deliver(sub, id, seq);
+          if (sent === undefined && !sub.watching.has(id)) continue;
+          if (!canRead(sub.identity, access)) this.forget(sub, id);
+          else if (sent !== undefined && lastSeq > sent) this.deliver(sub, id, lastSeq);
         }
     }
   }

@@ -1,17 +1,18 @@
 import type { ConversationStatus, SenderRole, TranscriptLanguage } from '@sagamart/contracts/http/chat';
 
-/** What a transcript is made of; names are data and stay as written. */
+/** What a transcript's heading is made of. */
 export interface TranscriptFacts {
   createdAt: Date;
   orderNumber: string | null;
   status: ConversationStatus;
-  customerName: string | null;
-  agentName: string | null;
 }
 
+/** One message of a transcript; names are data and stay as written. */
 export interface TranscriptLine {
   at: Date;
   senderRole: SenderRole;
+  /** The name of whoever wrote it (null: unknown, the side's word stands in). */
+  senderName: string | null;
   text: string;
 }
 
@@ -54,16 +55,9 @@ export function transcriptHeading(language: TranscriptLanguage, facts: Transcrip
 }
 
 /** One message as a line: time, who wrote it, what they wrote. */
-export function transcriptLine(
-  language: TranscriptLanguage,
-  facts: TranscriptFacts,
-  message: TranscriptLine,
-): string {
+export function transcriptLine(language: TranscriptLanguage, message: TranscriptLine): string {
   const words = WORDS[language];
-  const who =
-    message.senderRole === 'CUSTOMER'
-      ? (facts.customerName ?? words.customer)
-      : (facts.agentName ?? words.agent);
+  const who = message.senderName ?? (message.senderRole === 'CUSTOMER' ? words.customer : words.agent);
   // A line starts with its time: a message's own line breaks are indented, and a name's control
   // characters dropped, so no one can write a line that reads as someone else's.
   const text = message.text.replace(/\r\n?|\n/g, '\n    ');

@@ -1,5 +1,13 @@
 import type { ChatMessage, ConversationStatus, SenderRole } from '@sagamart/contracts/http/chat';
-import { fetchPage, type Kysely, type Page, type Selectable, sql, type Transaction } from '@sagamart/kit';
+import {
+  fetchPage,
+  isUniqueViolation,
+  type Kysely,
+  type Page,
+  type Selectable,
+  sql,
+  type Transaction,
+} from '@sagamart/kit';
 import type { ChatDb } from './schema.ts';
 
 type Db = Kysely<ChatDb>;
@@ -17,6 +25,16 @@ export function toMessage(row: MessageRow): ChatMessage {
     at: row.created_at.toISOString(),
   };
 }
+
+/** What deciding who may read a conversation takes (its customer, assignee and status). */
+export interface ConversationAccess {
+  customerId: string;
+  assigneeId: string | null;
+  status: ConversationStatus;
+}
+
+/** A stored message with the user who wrote it (not part of the wire message). */
+export type SentMessage = ChatMessage & { senderId: string };
 
 /** The most conversations a list or the queue reads at once. */
 const LIST_LIMIT = 10_000;
@@ -177,8 +195,20 @@ export class ConversationStore {
       .executeTakeFirstOrThrow();
   }
 
-  /** Back into the queue (at its end), unassigned: a customer wrote to a resolved conversation. */
-  async reopen(trx: Trx, id: string): Promise<ConversationRow> {
+  /**
+   * Back into the queue (at its end), unassigned: a customer wrote to a resolved conversation.
+   * Undefined when the customer has another active one (committed after the caller looked).
+   */
+  async reopen(trx: Trx, id: string): Promise<ConversationRow | undefined> {
+    try {
+      return await this.reopening(trx, id);
+    } catch (error) {
+      if (isUniqueViolation(error, 'conversations_one_active')) return undefined;
+      throw error;
+    }
+  }
+
+  private reopening(trx: Trx, id: string): Promise<ConversationRow> {
     return trx
       .updateTable('conversations')
       .set({
@@ -206,15 +236,25 @@ export class ConversationStore {
     return avg === null || avg === undefined ? null : Number(avg);
   }
 
-  /** The newest seq of each conversation. */
-  async lastSeqs(ids: readonly string[]): Promise<Map<string, number>> {
+  /** The newest seq of each conversation, and who may read it now. */
+  async lastSeqs(
+    ids: readonly string[],
+  ): Promise<Map<string, { lastSeq: number; access: ConversationAccess }>> {
     if (ids.length === 0) return new Map();
     const rows = await this.db
       .selectFrom('conversations')
-      .select(['id', 'last_seq'])
+      .select(['id', 'last_seq', 'customer_id', 'assignee_id', 'status'])
       .where('id', 'in', ids)
       .execute();
-    return new Map(rows.map((r) => [r.id, r.last_seq]));
+    return new Map(
+      rows.map((r) => [
+        r.id,
+        {
+          lastSeq: r.last_seq,
+          access: { customerId: r.customer_id, assigneeId: r.assignee_id, status: r.status },
+        },
+      ]),
+    );
   }
 
   /** The conversations a user takes part in (a customer's own, an agent's OPEN ones) with their newest seq. */
@@ -309,6 +349,50 @@ export class ConversationStore {
       .limit(limit)
       .execute();
     return rows.map(toMessage);
+  }
+
+  /**
+   * Like `after`, with who may read the conversation read in the same statement (one snapshot): a
+   * message stored after a reader lost the conversation is never returned with access they still had.
+   * `access` is undefined when there is no newer message.
+   */
+  async afterWithAccess(
+    conversationId: string,
+    since: number,
+    limit: number,
+  ): Promise<{ messages: ChatMessage[]; access: ConversationAccess | undefined }> {
+    const rows = await this.db
+      .selectFrom('messages as m')
+      .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
+      .selectAll('m')
+      .select(['c.customer_id', 'c.assignee_id', 'c.status'])
+      .where('m.conversation_id', '=', conversationId)
+      .where('m.seq', '>', since)
+      .orderBy('m.seq')
+      .limit(limit)
+      .execute();
+    const first = rows[0];
+    return {
+      messages: rows.map(toMessage),
+      access: first && {
+        customerId: first.customer_id,
+        assigneeId: first.assignee_id,
+        status: first.status,
+      },
+    };
+  }
+
+  /** Like `after`, with each message's sender (the transcript names every line by who wrote it). */
+  async afterWithSenders(conversationId: string, since: number, limit: number): Promise<SentMessage[]> {
+    const rows = await this.db
+      .selectFrom('messages')
+      .selectAll()
+      .where('conversation_id', '=', conversationId)
+      .where('seq', '>', since)
+      .orderBy('seq')
+      .limit(limit)
+      .execute();
+    return rows.map((row) => ({ ...toMessage(row), senderId: row.sender_id }));
   }
 
   /** The newest message of each conversation. */
