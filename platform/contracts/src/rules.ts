@@ -68,3 +68,22 @@ export function isValidName(name: string): boolean {
 export function isColourOption(groupName: string): boolean {
   return /색상|컬러|색깔|colou?r/i.test(groupName);
 }
+
+// Limits the servers enforce on what a shopper types or collects, so the web can stop the input
+// before it is sent and say why (in the shopper's words) instead of meeting a generic refusal.
+
+/** Most distinct items (SKUs) one order may hold; the web's cart holds no more lines than this. */
+export const ORDER_MAX_ITEMS = 50;
+/** Most units of one SKU in one order line (and one cart line). */
+export const ORDER_LINE_MAX_QUANTITY = 999;
+/** Longest product search (`q`) catalog-service accepts. */
+export const SEARCH_QUERY_MAX_LENGTH = 100;
+/** Longest keyword catalog-service suggests for as it is typed. */
+export const AUTOCOMPLETE_KEYWORD_MAX_LENGTH = 50;
+/** Longest coupon code a shopper may send to claim a coupon. */
+export const COUPON_CODE_MAX_LENGTH = 60;
+/**
+ * The largest single points charge, in won: user-service's default `points.maxCharge` (the
+ * deployment may lower or raise it; user-service names the limit in force when it refuses).
+ */
+export const POINTS_MAX_CHARGE = 1_000_000;

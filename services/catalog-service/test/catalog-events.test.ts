@@ -178,6 +178,63 @@ describe('catalog consumers are idempotent and order-safe', () => {
     expect((await detail(103)).body.skus[0].stock).toBe(3);
   });
 
+  it('shows a new SKU only once the update defining it arrives, even when its stock comes first', async () => {
+    const sku = (size: string, skuId: number, stock: number) => ({
+      skuId,
+      skuCode: `P-109-${size}`,
+      options: { 사이즈: size },
+      price: 9_000,
+      status: 'ACTIVE' as const,
+      removed: false,
+      stock,
+      reserved: 0,
+      sold: 0,
+      stockVersion: 1,
+    });
+    // Sold out in its one size.
+    await send(
+      'product.created',
+      snapshot(109, 1, { optionGroups: [{ name: '사이즈', values: ['M'] }], skus: [sku('M', 1091, 0)] }),
+    );
+    await until(
+      () => detail(109),
+      (r) => r.status === 200,
+    );
+    // The admin adds size L with 5 units: its stock.changed overtakes the product.updated.
+    const handled = await metric('events_consumed_total', 'event="stock.changed",result="ok"');
+    await send('stock.changed', { ...stockChanged(109, 1, 5), skuId: 1092, skuCode: 'P-109-L' });
+    await until(
+      () => metric('events_consumed_total', 'event="stock.changed",result="ok"'),
+      (n) => n >= handled + 1,
+    );
+    const early = await detail(109);
+    expect(early.body.skus.map((s: { id: number }) => s.id)).toEqual([1091]);
+    expect(early.body.inStock).toBe(false);
+    expect((await search(c, 'q=109&inStock=true')).totalElements).toBe(0);
+
+    await send(
+      'product.updated',
+      snapshot(109, 2, {
+        optionGroups: [{ name: '사이즈', values: ['M', 'L'] }],
+        skus: [sku('M', 1091, 0), sku('L', 1092, 5)],
+      }),
+    );
+    const defined = await until(
+      () => detail(109),
+      (r) => r.body.skus?.length === 2,
+    );
+    expect(defined.body.skus[1]).toEqual({
+      id: 1092,
+      skuCode: 'P-109-L',
+      options: { 사이즈: 'L' },
+      price: 9_000,
+      stock: 5,
+      status: 'ACTIVE',
+    });
+    expect(defined.body.inStock).toBe(true);
+    expect((await search(c, 'q=109&inStock=true')).totalElements).toBe(1);
+  });
+
   it('never brings a deleted product back with an older update', async () => {
     await send('product.created', snapshot(104, 1));
     await until(

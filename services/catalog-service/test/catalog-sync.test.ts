@@ -100,7 +100,12 @@ describe('catalog follows product-service', () => {
 
     // Change name and price: the cached detail must be replaced (TTL is an hour).
     await call(p, 'PUT', `/api/admin/products/${created.id}`, {
-      body: { ...body, name: '투웨이 후드 집업 (리뉴얼)', salePrice: 35_000 },
+      body: {
+        ...body,
+        name: '투웨이 후드 집업 (리뉴얼)',
+        salePrice: 35_000,
+        skus: body.skus.map((s) => ({ ...s, price: 35_000 })),
+      },
     });
     const changed = await until(
       () => detail(created.id),
@@ -113,6 +118,59 @@ describe('catalog follows product-service', () => {
     const refreshed = await ifNoneMatch(etag);
     expect(refreshed.status).toBe(200);
     expect(refreshed.body.name).toBe('투웨이 후드 집업 (리뉴얼)');
+  });
+
+  it('shows, filters and sorts a product at the price its cheapest option on sale charges, after any edit', async () => {
+    const { created, body } = await newProduct({ name: '가격 테스트 집업' }); // 49,000, every SKU at 39,000
+    await newProduct({ name: '가격 테스트 비교 집업', salePrice: 35_000 });
+    const q = `q=${encodeURIComponent('가격 테스트')}`;
+    const cards = async (query = '') =>
+      (await search(c, `${q}${query}`)).content as Array<{
+        id: number;
+        salePrice: number;
+        discountRate: number;
+      }>;
+    const card = async (query = '') => (await cards(query)).find((found) => found.id === created.id);
+    /** What an order of its cheapest SKU on sale is charged: order-service prices by this lookup. */
+    const cheapestCharge = async () => {
+      const ids = created.skus.map((s: { id: number }) => `ids=${s.id}`).join('&');
+      const res = await call(p, 'GET', `/internal/skus?${ids}`, { headers: asService() });
+      const onSale = (res.body.content as Array<{ price: number; status: string }>).filter(
+        (s) => s.status !== 'INACTIVE',
+      );
+      return Math.min(...onSale.map((s) => s.price));
+    };
+
+    // The admin lowers 화이트 / L to 33,000 and stops selling 블랙 / M (29,000), the sale price left to follow.
+    const { salePrice: _typed, ...rest } = body;
+    const edited = await call(p, 'PUT', `/api/admin/products/${created.id}`, {
+      body: {
+        ...rest,
+        skus: rest.skus.map((s, i) =>
+          i === 0 ? { ...s, price: 29_000, status: 'INACTIVE' } : i === 3 ? { ...s, price: 33_000 } : s,
+        ),
+      },
+    });
+    expect(edited.status).toBe(200);
+    const shown = await until(
+      () => card(),
+      (found) => found !== undefined && found.salePrice !== 39_000,
+    );
+    expect(shown?.salePrice).toBe(await cheapestCharge());
+    expect(shown).toMatchObject({ salePrice: 33_000, discountRate: 32 });
+    expect((await card('&minPrice=33000&maxPrice=33000'))?.salePrice).toBe(33_000);
+    expect(await card('&maxPrice=32999')).toBeUndefined();
+    expect((await cards('&sort=price_asc')).map((found) => found.salePrice)).toEqual([33_000, 35_000]);
+
+    // A sale price typed apart from what the SKUs charge is refused.
+    const typed = await call(p, 'PUT', `/api/admin/products/${created.id}`, {
+      body: { ...body, salePrice: 25_000 },
+    });
+    expect(typed.status).toBe(400);
+    expect(typed.body.errors).toContainEqual({
+      field: 'salePrice',
+      message: 'must equal the lowest price of the SKUs on sale (39000)',
+    });
   });
 
   it('carries stock changes: SOLD_OUT at zero, back when restocked, and the inStock filter follows', async () => {

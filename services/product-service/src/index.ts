@@ -27,13 +27,22 @@ export default defineService<ProductDb>({
   handlers: (ctx) => {
     const { stock } = productModule(ctx);
     return [
-      on(ReturnCompleted, (event, { trx }) => stock.returnUnits(trx, event.claimId, event.items, 'return')),
+      on(ReturnCompleted, (event, { trx }) =>
+        stock.returnUnits(trx, event.claimId, event.items, {
+          claimType: 'RETURN',
+          orderNumber: event.orderNumber,
+        }),
+      ),
       on(ExchangeCollected, async (event, { trx }) => {
-        await stock.returnUnits(trx, event.claimId, event.items, 'exchange');
-        await stock.sellExchange(trx, event.claimId);
+        const claim = { claimType: 'EXCHANGE', orderNumber: event.orderNumber } as const;
+        await stock.returnUnits(trx, event.claimId, event.items, claim);
+        await stock.sellExchange(trx, event.claimId, claim);
       }),
       on(ExchangeRejected, async (event, { trx }) => {
-        await stock.release(event.claimId, 'shipping', trx);
+        await stock.release(event.claimId, 'shipping', trx, {
+          claimType: 'EXCHANGE',
+          orderNumber: event.orderNumber,
+        });
       }),
     ];
   },

@@ -1,4 +1,5 @@
 import type { Service } from '@sagamart/kit';
+import { asService } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, productBody, SHOPPER, startProductService } from './support.ts';
 
@@ -88,6 +89,39 @@ describe('product-service: categories', () => {
     const empty = await create({ name: '빈 카테고리', parentId: top.body.id });
     expect((await call(base, 'DELETE', `/api/admin/categories/${empty.body.id}`)).status).toBe(204);
     expect((await call(base, 'GET', `/api/admin/categories/${empty.body.id}`)).status).toBe(404);
+  });
+
+  it('lets a category whose products are all deleted (softly, kept for their orders) go or grow subcategories', async () => {
+    const top = await create({ name: '모자' });
+    /** A leaf whose one product an order reserved, then deleted: kept, but deleted. */
+    const leafOfDeleted = async (name: string, code: string) => {
+      const leaf = await create({ name, parentId: top.body.id });
+      const product = await call(base, 'POST', '/api/admin/products', {
+        body: productBody(code, leaf.body.id),
+      });
+      expect(product.status).toBe(201);
+      const reserved = await call(base, 'POST', '/internal/stock/reservations', {
+        body: { orderId: `order-${code}`, items: [{ skuId: product.body.skus[0].id, quantity: 1 }] },
+        headers: asService(),
+      });
+      expect(reserved.status).toBe(200);
+      expect((await call(base, 'DELETE', `/api/admin/products/${product.body.id}`)).status).toBe(204);
+      expect((await call(base, 'GET', `/api/admin/products/${product.body.id}`)).body.deleted).toBe(true);
+      return { leaf: leaf.body.id as number, product: product.body.id as number };
+    };
+
+    const cap = await leafOfDeleted('볼캡', 'CAP-1');
+    expect((await call(base, 'GET', `/api/admin/categories/${cap.leaf}`)).body.productCount).toBe(0);
+    expect((await call(base, 'DELETE', `/api/admin/categories/${cap.leaf}`)).status).toBe(204);
+    expect((await call(base, 'GET', `/api/admin/categories/${cap.leaf}`)).status).toBe(404);
+    // The deleted product stays, for its orders, without the category.
+    const kept = await call(base, 'GET', `/api/admin/products/${cap.product}`);
+    expect(kept.body).toMatchObject({ deleted: true, categoryIds: [] });
+
+    const beanie = await leafOfDeleted('비니', 'BEANIE-1');
+    const child = await create({ name: '니트 비니', parentId: beanie.leaf });
+    expect(child.status).toBe(201);
+    expect(child.body).toMatchObject({ parentId: beanie.leaf, depth: 3 });
   });
 
   it('rejects duplicate sibling names and unknown parents', async () => {

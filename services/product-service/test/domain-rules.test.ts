@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkPlacement, subtreeHeight } from '../src/domain/category-tree.ts';
 import { detectImageType } from '../src/domain/image-type.ts';
 import { placeholderPng } from '../src/domain/png.ts';
-import { checkDefinition, combinations, planSkus } from '../src/domain/product-definition.ts';
+import { checkDefinition, combinations, lowestSkuPrice, planSkus } from '../src/domain/product-definition.ts';
 import { applyMovement, planReservation, reservationState, skuStatusFor } from '../src/domain/stock-rules.ts';
 
 describe('product definition', () => {
@@ -22,7 +22,7 @@ describe('product definition', () => {
     sku('C', '화이트', 'M'),
     sku('D', '화이트', 'L'),
   ];
-  const base = { basePrice: 10, salePrice: 10, categoryIds: [1], imageIds: [], optionGroups: groups };
+  const base = { basePrice: 10, salePrice: 1, categoryIds: [1], imageIds: [], optionGroups: groups };
 
   it('enumerates combinations', () => {
     expect(combinations(groups)).toHaveLength(4);
@@ -40,6 +40,19 @@ describe('product definition', () => {
     ).toEqual([]);
     expect(checkDefinition({ ...base, salePrice: 11, skus: full }).map((p) => p.field)).toEqual([
       'salePrice',
+    ]);
+    // The sale price is the lowest price on sale; no SKU costs more than the base price.
+    expect(checkDefinition({ ...base, salePrice: 10, skus: full })).toEqual([
+      { field: 'salePrice', message: 'must equal the lowest price of the SKUs on sale (1)' },
+    ]);
+    const repriced = [
+      { ...full[0]!, price: 0, status: 'INACTIVE' as const },
+      ...full.slice(1, 3),
+      { ...full[3]!, price: 11 },
+    ];
+    expect(lowestSkuPrice(repriced)).toBe(1);
+    expect(checkDefinition({ ...base, skus: repriced })).toEqual([
+      { field: 'skus.3.price', message: 'must not exceed basePrice' },
     ]);
     expect(checkDefinition({ ...base, skus: full.slice(0, 3) })[0]!.message).toMatch(
       /1 missing \(화이트\/L\)/,

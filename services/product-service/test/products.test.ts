@@ -1,4 +1,5 @@
-import type { Service } from '@sagamart/kit';
+import { type Kysely, type Service, sql } from '@sagamart/kit';
+import { asService, eventually } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, leafCategory, productBody, startProductService } from './support.ts';
 
@@ -64,6 +65,57 @@ describe('product-service: products', () => {
     expect((await create(productBody('bad-4', 987_654))).status).toBe(400);
   });
 
+  it('shows the price its cheapest option on sale charges, derived from the SKUs; a different one is refused', async () => {
+    const created = await create(productBody('price-1', leaf)); // 49,000, every SKU at 39,000
+    const id = created.body.id;
+    const edit = (changes: (body: ReturnType<typeof productBody>) => Record<string, unknown>) =>
+      call(base, 'PUT', `/api/admin/products/${id}`, { body: changes(productBody('price-1', leaf)) });
+    /** What an order of each SKU on sale would charge (order-service prices by this lookup). */
+    const charged = async (skus: Array<{ id: number }>) => {
+      const query = skus.map((s) => `ids=${s.id}`).join('&');
+      const res = await call(base, 'GET', `/internal/skus?${query}`, { headers: asService() });
+      return (res.body.content as Array<{ price: number; status: string }>)
+        .filter((s) => s.status !== 'INACTIVE')
+        .map((s) => s.price);
+    };
+
+    // 화이트 / L lowered to 33,000 while the sale price stays 39,000: shown 39,000, charged 33,000.
+    const typedTwice = await edit((body) => ({
+      ...body,
+      skus: body.skus.map((s, i) => (i === 3 ? { ...s, price: 33_000 } : s)),
+    }));
+    expect(typedTwice.status).toBe(400);
+    expect(typedTwice.body.errors).toContainEqual({
+      field: 'salePrice',
+      message: 'must equal the lowest price of the SKUs on sale (33000)',
+    });
+    const aboveBase = await edit((body) => ({
+      ...body,
+      skus: body.skus.map((s, i) => (i === 1 ? { ...s, price: 55_000 } : s)),
+    }));
+    expect(aboveBase.status).toBe(400);
+    expect(aboveBase.body.errors).toContainEqual({
+      field: 'skus.1.price',
+      message: 'must not exceed basePrice',
+    });
+
+    // Without a sale price it follows the SKUs: 블랙 / M at 29,000 is not on sale, 화이트 / L at 33,000 is.
+    const { salePrice: _typed, ...withoutSalePrice } = productBody('price-1', leaf);
+    const derived = await call(base, 'PUT', `/api/admin/products/${id}`, {
+      body: {
+        ...withoutSalePrice,
+        skus: withoutSalePrice.skus.map((s, i) =>
+          i === 0 ? { ...s, price: 29_000, status: 'INACTIVE' } : i === 3 ? { ...s, price: 33_000 } : s,
+        ),
+      },
+    });
+    expect(derived.status).toBe(200);
+    expect(derived.body.salePrice).toBe(33_000);
+    expect(Math.min(...(await charged(derived.body.skus)))).toBe(derived.body.salePrice);
+    const listed = await call(base, 'GET', `/api/admin/products?code=PRICE-1&minPrice=33000&maxPrice=33000`);
+    expect(listed.body.content.map((p: { id: number }) => p.id)).toEqual([id]);
+  });
+
   it('answers 409 for a taken product or SKU code', async () => {
     expect((await create(productBody('dup-1', leaf))).status).toBe(201);
     const again = await create(productBody('DUP-1', leaf));
@@ -99,11 +151,11 @@ describe('product-service: products', () => {
     const edited = productBody(
       'stable-1',
       leaf,
-      { name: '이름 바뀐 맨투맨', version: 1 },
+      { name: '이름 바뀐 맨투맨', version: 1, salePrice: 35_000 },
       ['블랙'],
       ['M', 'L'],
     );
-    edited.skus = edited.skus.reverse().map((s) => ({ ...s, price: 35_000 }));
+    edited.skus = edited.skus.reverse();
     const updated = await call(base, 'PUT', `/api/admin/products/${id}`, { body: edited });
     expect(updated.status).toBe(200);
     expect(updated.body.version).toBe(2);
@@ -225,5 +277,54 @@ describe('product-service: products', () => {
         })
       ).status,
     ).toBe(409);
+  });
+
+  it('deletes softly when a reservation commits while the delete runs', async () => {
+    const created = await create(productBody('del-race', leaf));
+    const id = created.body.id;
+    const skuId = created.body.skus[0].id;
+    // biome-ignore lint/suspicious/noExplicitAny: the test reads PostgreSQL's own views
+    const db = service.context.db as Kysely<any>;
+    const waiting = async () =>
+      Number(
+        (
+          await sql<{ n: string }>`select count(*) as n from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock'`.execute(db)
+        ).rows[0]!.n,
+      );
+    // The stock ledger locked here: the reservation holds its SKU locked, its movement not written yet.
+    let unlock!: () => void;
+    const gate = new Promise<void>((resolve) => {
+      unlock = resolve;
+    });
+    let held!: () => void;
+    const lockHeld = new Promise<void>((resolve) => {
+      held = resolve;
+    });
+    const holding = db.transaction().execute(async (trx) => {
+      await sql`lock table stock_movements in share mode`.execute(trx);
+      held();
+      await gate;
+    });
+    await lockHeld;
+    const reserving = call(base, 'POST', '/internal/stock/reservations', {
+      body: { orderId: 'order-del-race', items: [{ skuId, quantity: 1 }] },
+      headers: asService(),
+    });
+    await eventually(async () => (await waiting()) >= 1);
+    const deleting = call(base, 'DELETE', `/api/admin/products/${id}`);
+    await eventually(async () => (await waiting()) >= 2);
+    unlock();
+    await holding;
+
+    expect((await reserving).status).toBe(200);
+    expect((await deleting).status).toBe(204);
+    const kept = await call(base, 'GET', `/api/admin/products/${id}`);
+    expect(kept.status).toBe(200);
+    expect(kept.body.deleted).toBe(true);
+    expect(kept.body.skus.find((s: { id: number }) => s.id === skuId)).toMatchObject({
+      reserved: 1,
+      stock: 9,
+    });
   });
 });

@@ -62,7 +62,7 @@ export async function leafCategory(base: string, name: string): Promise<{ top: n
   return { top: top.body.id, leaf: leaf.body.id };
 }
 
-/** A product body with a colour × size matrix. */
+/** A product body with a colour × size matrix, every SKU at the sale price (39,000 unless overridden). */
 export function productBody(
   code: string,
   categoryId: number,
@@ -70,11 +70,12 @@ export function productBody(
   colours = ['블랙', '화이트'],
   sizes = ['M', 'L'],
 ) {
+  const price = typeof overrides.salePrice === 'number' ? overrides.salePrice : 39_000;
   const skus = colours.flatMap((colour, c) =>
     sizes.map((size) => ({
       skuCode: `${code}-${c}-${size}`,
       options: { 색상: colour, 사이즈: size },
-      price: 39_000,
+      price,
       status: 'ACTIVE',
       initialStock: 10,
     })),

@@ -1,5 +1,6 @@
 import type { OptionGroup, ProductImage, ProductStatus, SkuStatus } from '../catalog/catalog-api.ts';
 import { i18n } from '../i18n/i18n.ts';
+import { formatWon } from '../lib/format.ts';
 import type { AdminProduct, AdminSku, ProductInput } from './admin-products-api.ts';
 
 // The admin product form's model: text fields as typed, option groups as "name + comma-separated
@@ -24,7 +25,10 @@ export interface ProductFields extends Record<string, string> {
   code: string;
   description: string;
   basePrice: string;
-  /** Empty: the same as the base price. */
+  /**
+   * What the shop shows, filters and sorts by: the lowest price of the SKUs on sale (what the cheapest
+   * option charges). Empty: product-service derives it from the SKU rows.
+   */
   salePrice: string;
   status: ProductStatus;
   displayed: 'true' | 'false';
@@ -209,9 +213,12 @@ export function validateProductDraft(draft: ProductDraft): ProductFormErrors {
   if (basePrice === undefined) errors.fields.basePrice = i18n.t('adminCatalog.form.wholeWonPrice');
   if (fields.salePrice.trim()) {
     const salePrice = won(fields.salePrice);
+    const lowest = lowestRowPrice(draft.rows);
     if (salePrice === undefined) errors.fields.salePrice = i18n.t('adminCatalog.form.wholeWonPrice');
     else if (basePrice !== undefined && salePrice > basePrice)
       errors.fields.salePrice = i18n.t('adminCatalog.form.saleAbovePrice');
+    else if (lowest !== undefined && salePrice !== lowest)
+      errors.fields.salePrice = i18n.t('adminCatalog.form.saleNotLowest', { price: formatWon(lowest) });
   }
   if (draft.categoryIds.length === 0) errors.categories = i18n.t('adminCatalog.form.categoryRequired');
   else if (draft.categoryIds.length > PRODUCT_LIMITS.categories)
@@ -248,7 +255,10 @@ export function validateProductDraft(draft: ProductDraft): ProductFormErrors {
     if (code) problem.skuCode = code;
     else if (codes.indexOf(codes[index] ?? '') !== index)
       problem.skuCode = i18n.t('adminCatalog.form.skuCodeTaken');
-    if (won(row.price) === undefined) problem.price = i18n.t('adminCatalog.form.wholeWon');
+    const price = won(row.price);
+    if (price === undefined) problem.price = i18n.t('adminCatalog.form.wholeWon');
+    else if (basePrice !== undefined && price > basePrice)
+      problem.price = i18n.t('adminCatalog.form.saleAbovePrice');
     if (!row.existing && row.initialStock.trim()) {
       const stock = Number(row.initialStock);
       if (!Number.isSafeInteger(stock) || stock < 0 || stock > MAX_INITIAL_STOCK)
@@ -257,6 +267,27 @@ export function validateProductDraft(draft: ProductDraft): ProductFormErrors {
     if (Object.keys(problem).length > 0) errors.skuRows[row.key] = problem;
   }
   return errors;
+}
+
+/**
+ * The lowest price of the rows on sale (of every row when none is), as product-service derives the
+ * sale price; undefined while a row's price is not a whole won amount.
+ */
+export function lowestRowPrice(rows: readonly SkuRow[]): number | undefined {
+  const onSale = rows.filter((row) => row.status !== 'INACTIVE');
+  const prices = (onSale.length ? onSale : rows).map((row) => won(row.price));
+  if (prices.length === 0 || prices.some((price) => price === undefined)) return undefined;
+  return Math.min(...(prices as number[]));
+}
+
+/**
+ * The rows after the price shoppers see changed from `from` to `to`: rows at the old price follow, so
+ * the sale price stays what the cheapest option charges; rows priced apart keep their price.
+ */
+export function followPrice(rows: readonly SkuRow[], from: string, to: string): SkuRow[] {
+  const old = won(from);
+  if (old === undefined || from.trim() === to.trim()) return [...rows];
+  return rows.map((row) => (won(row.price) === old ? { ...row, price: to } : row));
 }
 
 export function hasErrors(errors: ProductFormErrors): boolean {
@@ -271,13 +302,13 @@ export function hasErrors(errors: ProductFormErrors): boolean {
 /** The request body for a valid draft; `version` guards an edit against a concurrent one. */
 export function productInputOf(draft: ProductDraft, version?: number): ProductInput {
   const { fields } = draft;
-  const basePrice = Number(fields.basePrice);
   const input: ProductInput = {
     name: fields.name.trim(),
     code: fields.code.trim(),
     description: fields.description,
-    basePrice,
-    salePrice: fields.salePrice.trim() ? Number(fields.salePrice) : basePrice,
+    basePrice: Number(fields.basePrice),
+    // Left out when empty: product-service takes the lowest price of the SKUs on sale.
+    ...(fields.salePrice.trim() ? { salePrice: Number(fields.salePrice) } : {}),
     status: fields.status,
     displayed: fields.displayed === 'true',
     categoryIds: draft.categoryIds.map(Number),

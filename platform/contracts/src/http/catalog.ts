@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { OptionGroup, ProductImageRef, ProductStatus, SkuStatus } from '../catalog.ts';
+import { AUTOCOMPLETE_KEYWORD_MAX_LENGTH, SEARCH_QUERY_MAX_LENGTH } from '../rules.ts';
 import { SortParam } from './page.ts';
 
 export const ProductCard = Type.Object({
@@ -44,7 +45,7 @@ export const ProductDetail = Type.Object({
 });
 
 export const SearchQuery = Type.Object({
-  q: Type.Optional(Type.String({ maxLength: 100 })),
+  q: Type.Optional(Type.String({ maxLength: SEARCH_QUERY_MAX_LENGTH })),
   categoryId: Type.Optional(Type.Integer({ minimum: 1 })),
   minPrice: Type.Optional(Type.Integer({ minimum: 0 })),
   maxPrice: Type.Optional(Type.Integer({ minimum: 0 })),
@@ -54,7 +55,9 @@ export const SearchQuery = Type.Object({
   size: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
 });
 
-export const AutocompleteQuery = Type.Object({ keyword: Type.String({ minLength: 1, maxLength: 50 }) });
+export const AutocompleteQuery = Type.Object({
+  keyword: Type.String({ minLength: 1, maxLength: AUTOCOMPLETE_KEYWORD_MAX_LENGTH }),
+});
 /** What a suggestion opens: a product (its page), a category (its list) or a keyword (a search). */
 export const SuggestionKind = Type.Union([
   Type.Literal('PRODUCT'),

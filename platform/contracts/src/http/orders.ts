@@ -1,7 +1,7 @@
 import { type Static, Type } from 'typebox';
 import { Int32Id } from '../numbers.ts';
 import { ORDER_CANCEL_REASONS } from '../ordering.ts';
-import { PHONE_PATTERN_SOURCE } from '../rules.ts';
+import { ORDER_LINE_MAX_QUANTITY, ORDER_MAX_ITEMS, PHONE_PATTERN_SOURCE } from '../rules.ts';
 
 // order-service's public HTTP shapes: its routes validate with them, the web imports their types.
 
@@ -74,9 +74,9 @@ export const CancelReasonSchema = Type.Enum(ORDER_CANCEL_REASONS);
 /** Extra members (a client's prices or totals, say) are accepted and ignored: amounts are the server's. */
 export const RequestItem = Type.Object({
   skuId: Type.Integer({ minimum: 1 }),
-  quantity: Type.Integer({ minimum: 1, maximum: 999 }),
+  quantity: Type.Integer({ minimum: 1, maximum: ORDER_LINE_MAX_QUANTITY }),
 });
-const Items = Type.Array(RequestItem, { minItems: 1, maxItems: 50 });
+const Items = Type.Array(RequestItem, { minItems: 1, maxItems: ORDER_MAX_ITEMS });
 const Money = {
   couponId: Type.Optional(
     Nullable(Int32Id({ description: 'The coupon (its id, as listed under my coupons) to use' })),

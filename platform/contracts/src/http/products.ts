@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { OptionGroup, ProductImageRef, ProductStatus, SkuStatus, StockMovementType } from '../catalog.ts';
+import { ClaimType } from '../shipping.ts';
 
 export const IdParams = Type.Object({ id: Type.Integer({ minimum: 1 }) });
 export const SkuParams = Type.Object({
@@ -187,7 +188,11 @@ export const MovementView = Type.Object({
   reservedAfter: Type.Integer(),
   soldAfter: Type.Integer(),
   reason: Type.Union([Type.String(), Type.Null()]),
+  /** The order's id, or the claim's when claimType says the movement is for a return or an exchange. */
   orderId: Type.Union([Type.String(), Type.Null()]),
+  claimType: Type.Union([ClaimType, Type.Null()]),
+  /** The order's number (ORD-…), when what caused the movement named it (shipping-service's claim events). */
+  orderNumber: Type.Union([Type.String(), Type.Null()]),
   actor: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String(),
 });

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { Int32Id } from '../numbers.ts';
+import { COUPON_CODE_MAX_LENGTH } from '../rules.ts';
 
 const Won = Type.Integer({ minimum: 0, maximum: 1_000_000_000_000 });
 
@@ -49,6 +50,12 @@ export const CouponInputSchema = Type.Object(
       }),
     ),
   },
+  { additionalProperties: false },
+);
+
+/** `POST /api/promotion/coupons/claim`: a shopper claims a coupon by its code (any case, spaces trimmed). */
+export const CouponClaimBody = Type.Object(
+  { couponCode: Type.String({ minLength: 1, maxLength: COUPON_CODE_MAX_LENGTH, pattern: '\\S' }) },
   { additionalProperties: false },
 );
 

@@ -134,8 +134,18 @@ export class ReadModelWriter {
     });
   }
 
+  /**
+   * SKU stock where newer. A SKU known by its stock alone (its product event not applied yet) is
+   * inserted removed, so no shopper sees an option without code, options or price and no inStock counts
+   * it; `removed` is a definition column, so its definition brings it in.
+   */
   upsertSkuStock(db: Executor, rows: Array<Record<string, unknown>>): Promise<number[]> {
-    return this.upsert(db, this.tables.skus, rows, { update: SKU_STOCK_COLUMNS, newerThan: 'stock_version' });
+    return this.upsert(
+      db,
+      this.tables.skus,
+      rows.map((row) => ({ ...row, removed: true })),
+      { update: SKU_STOCK_COLUMNS, newerThan: 'stock_version' },
+    );
   }
 
   upsertCategories(db: Executor, rows: Array<Record<string, unknown>>): Promise<number[]> {

@@ -5,7 +5,8 @@ import { type Generated, type Kysely, type Migration, sql } from '@sagamart/kit'
  * The read model. Every column group has its own version and is written only by its own events:
  * product fields (`version`), keywords (`keywords_version`), SKU definitions (`product_version`) and SKU
  * stock (`stock_version`). Rows may exist before their product does (a keyword or stock event can
- * arrive first): such placeholders have version 0 and are never visible.
+ * arrive first): such placeholders have version 0 and are never visible (a SKU's is stored removed
+ * until its definition arrives).
  */
 export interface CatalogDb {
   catalog_categories: {

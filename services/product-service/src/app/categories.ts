@@ -202,6 +202,8 @@ export class Categories {
           'category-has-products',
         );
       }
+      // What is left are soft-deleted products, kept for their orders: they lose the category.
+      await trx.deleteFrom('product_categories').where('category_id', '=', id).execute();
       await trx.deleteFrom('categories').where('id', '=', id).execute();
       await this.ctx.publish(trx, CategoryDeleted, { categoryId: id, version: current.version + 1 });
     });
@@ -228,11 +230,14 @@ export class Categories {
     return parent;
   }
 
+  /** Products not deleted (as productCount counts them): soft-deleted ones never hold a category. */
   private async hasProducts(trx: Trx, categoryId: number): Promise<boolean> {
     const row = await trx
-      .selectFrom('product_categories')
-      .select('product_id')
-      .where('category_id', '=', categoryId)
+      .selectFrom('product_categories as pc')
+      .innerJoin('products as p', 'p.id', 'pc.product_id')
+      .select('pc.product_id')
+      .where('pc.category_id', '=', categoryId)
+      .where('p.deleted_at', 'is', null)
       .limit(1)
       .executeTakeFirst();
     return row !== undefined;

@@ -24,7 +24,13 @@ import {
 } from '@sagamart/kit';
 import { subtreeOf } from '../domain/category-tree.ts';
 import { htmlToText, sanitizeHtml } from '../domain/html-sanitizer.ts';
-import { checkDefinition, planSkus, type SkuInput, type SkuPlan } from '../domain/product-definition.ts';
+import {
+  checkDefinition,
+  lowestSkuPrice,
+  planSkus,
+  type SkuInput,
+  type SkuPlan,
+} from '../domain/product-definition.ts';
 import { applyMovement, skuStatusFor } from '../domain/stock-rules.ts';
 import { loadSnapshot } from '../infra/product-reads.ts';
 import type { ProductDb } from '../infra/schema.ts';
@@ -37,7 +43,7 @@ export interface ProductInput {
   code: string;
   description: string;
   basePrice: number;
-  /** Defaults to basePrice. */
+  /** The lowest price of the SKUs on sale (lowestSkuPrice): derived when absent, checked when given. */
   salePrice?: number | undefined;
   status: ProductStatus;
   displayed: boolean;
@@ -149,7 +155,7 @@ function normalize(input: ProductInput): ProductInput & { salePrice: number } {
     ...input,
     name: input.name.trim(),
     code: input.code.trim().toUpperCase(),
-    salePrice: input.salePrice ?? input.basePrice,
+    salePrice: input.salePrice ?? lowestSkuPrice(input.skus) ?? input.basePrice,
     skus: input.skus.map((s) => ({ ...s, skuCode: s.skuCode.trim().toUpperCase() })),
   };
 }
@@ -373,6 +379,15 @@ export class Products {
         .executeTakeFirst();
       if (!current) throw notFound(`Product ${id} does not exist`);
       if (current.deleted_at) return 'ALREADY';
+      // Its SKUs locked in id order (as reservations lock them): a reservation committing meanwhile is
+      // either seen below or waits, so a hard delete never takes an order's stock with it.
+      await trx
+        .selectFrom('skus')
+        .select('id')
+        .where('product_id', '=', id)
+        .orderBy('id')
+        .forUpdate()
+        .execute();
       const referenced = await trx
         .selectFrom('skus')
         .select('id')

@@ -1,4 +1,5 @@
 import {
+  type ClaimType,
   type SkuStatus,
   StockChanged,
   type StockMovementType,
@@ -55,8 +56,19 @@ export interface MovementView {
   soldAfter: number;
   reason: string | null;
   orderId: string | null;
+  claimType: ClaimType | null;
+  orderNumber: string | null;
   actor: string | null;
   createdAt: string;
+}
+
+/**
+ * A movement keyed by a return's or an exchange's claim id (not an order's), with the order's number
+ * when the event that caused it named one: the history shows what the admin knows, not the claim id.
+ */
+export interface ClaimSubject {
+  claimType: ClaimType;
+  orderNumber: string | null;
 }
 
 /** An order's (or a claim's) stock movement, as lockOrder reads it. */
@@ -142,6 +154,8 @@ export class StockLedger {
             'm.sold_after',
             'm.reason',
             'm.order_id',
+            'm.claim_type',
+            'm.order_number',
             'm.actor',
             'm.created_at',
           ])
@@ -159,6 +173,8 @@ export class StockLedger {
       soldAfter: m.sold_after,
       reason: m.reason,
       orderId: m.order_id,
+      claimType: m.claim_type,
+      orderNumber: m.order_number,
       actor: m.actor,
       createdAt: m.created_at.toISOString(),
     }));
@@ -168,12 +184,13 @@ export class StockLedger {
   /**
    * Reserves every item of an order or none (409 naming each line that cannot be served). Repeating
    * it for the same order returns the existing reservation. Pass `trx` to run inside the caller's
-   * transaction (an event handler's, next to its inbox row).
+   * transaction (an event handler's, next to its inbox row); `claim` when the key is a claim's id.
    */
   async reserve(
     request: StockReservationRequest,
     actor: string | null,
     trx?: Trx,
+    claim?: ClaimSubject,
   ): Promise<StockReservation> {
     return this.inTransaction(trx, async (t) => {
       const { movements: previous, tombstone } = await this.lockOrder(t, request.orderId);
@@ -207,6 +224,7 @@ export class StockLedger {
           reason: null,
           orderId: request.orderId,
           actor,
+          claim,
         });
       }
       return {
@@ -222,13 +240,23 @@ export class StockLedger {
    * payment failed), sold units are restocked (cancelled after payment). Releasing an order that
    * reserved nothing leaves a tombstone, so a reserve still in flight for it takes nothing.
    */
-  async release(orderId: string, actor: string | null, trx?: Trx): Promise<StockReservation> {
-    return this.settle(orderId, 'RELEASE', actor, trx);
+  async release(
+    orderId: string,
+    actor: string | null,
+    trx?: Trx,
+    claim?: ClaimSubject,
+  ): Promise<StockReservation> {
+    return this.settle(orderId, 'RELEASE', actor, trx, claim);
   }
 
   /** Turns an order's reserved stock into sold stock (paid). Idempotent; 409 once released. */
-  async sell(orderId: string, actor: string | null, trx?: Trx): Promise<StockReservation> {
-    return this.settle(orderId, 'SELL', actor, trx);
+  async sell(
+    orderId: string,
+    actor: string | null,
+    trx?: Trx,
+    claim?: ClaimSubject,
+  ): Promise<StockReservation> {
+    return this.settle(orderId, 'SELL', actor, trx, claim);
   }
 
   private async settle(
@@ -236,9 +264,11 @@ export class StockLedger {
     type: 'RELEASE' | 'SELL',
     actor: string | null,
     trx?: Trx,
+    claim?: ClaimSubject,
   ): Promise<StockReservation> {
     return this.inTransaction(trx, async (t) => {
       const { movements: previous, tombstone } = await this.lockOrder(t, orderId);
+      if (claim && previous.length) await this.nameClaim(t, orderId, claim);
       if (previous.length === 0) {
         if (type === 'SELL') {
           if (tombstone)
@@ -270,7 +300,7 @@ export class StockLedger {
       );
       for (const movement of reserved.sort((a, b) => a.sku_id - b.sku_id)) {
         const sku = skus.find((s) => s.id === movement.sku_id)!;
-        await this.move(t, sku, movementType, -movement.quantity, { reason: null, orderId, actor });
+        await this.move(t, sku, movementType, -movement.quantity, { reason: null, orderId, actor, claim });
       }
       return {
         orderId,
@@ -289,18 +319,20 @@ export class StockLedger {
     trx: Trx,
     claimId: string,
     items: ReadonlyArray<{ skuId: number; quantity: number }>,
-    reason: string,
+    claim: ClaimSubject,
   ): Promise<void> {
     const { movements: previous } = await this.lockOrder(trx, claimId);
     if (previous.some((m) => m.type === 'RETURN')) return;
+    if (previous.length) await this.nameClaim(trx, claimId, claim);
     const bySku = new Map<number, number>();
     for (const item of items) bySku.set(item.skuId, (bySku.get(item.skuId) ?? 0) + item.quantity);
     const skus = await this.lockSkus(trx, [...bySku.keys()]);
     for (const sku of skus) {
       await this.move(trx, sku, 'RETURN', bySku.get(sku.id)!, {
-        reason,
+        reason: null,
         orderId: claimId,
         actor: 'shipping',
+        claim,
       });
     }
   }
@@ -309,13 +341,33 @@ export class StockLedger {
    * An exchange's new option ships: its reservation (made at approval, keyed by the claim) is sold.
    * Nothing reserved or already released: nothing to sell (logged; the reservation decides).
    */
-  async sellExchange(trx: Trx, claimId: string): Promise<void> {
+  async sellExchange(trx: Trx, claimId: string, claim: ClaimSubject): Promise<void> {
     try {
-      await this.sell(claimId, 'shipping', trx);
+      await this.sell(claimId, 'shipping', trx, claim);
     } catch (error) {
       if (!(error instanceof Problem) || (error.status !== 404 && error.status !== 409)) throw error;
       this.ctx.log.warn({ claimId, err: error }, 'exchange shipped without a reservation to sell');
     }
+  }
+
+  /**
+   * Names a claim's earlier movements (an exchange's reservation, made before any event named the
+   * order) as the later event does. Called with the claim's lock held (lockOrder).
+   */
+  private async nameClaim(trx: Trx, claimId: string, claim: ClaimSubject): Promise<void> {
+    await trx
+      .updateTable('stock_movements')
+      .set((eb) => ({
+        claim_type: claim.claimType,
+        order_number: eb.fn.coalesce('order_number', eb.val(claim.orderNumber)),
+      }))
+      .where('order_id', '=', claimId)
+      .where((eb) =>
+        claim.orderNumber === null
+          ? eb('claim_type', 'is', null)
+          : eb.or([eb('claim_type', 'is', null), eb('order_number', 'is', null)]),
+      )
+      .execute();
   }
 
   private inTransaction<T>(trx: Trx | undefined, fn: (trx: Trx) => Promise<T>): Promise<T> {
@@ -413,7 +465,12 @@ export class StockLedger {
     sku: LockedSku,
     type: StockMovementType,
     quantity: number,
-    meta: { reason: string | null; orderId: string | null; actor: string | null },
+    meta: {
+      reason: string | null;
+      orderId: string | null;
+      actor: string | null;
+      claim?: ClaimSubject | undefined;
+    },
   ): Promise<SkuStock> {
     let result: ReturnType<typeof applyMovement>;
     try {
@@ -444,6 +501,8 @@ export class StockLedger {
         sold_after: levels.sold,
         reason: meta.reason,
         order_id: meta.orderId,
+        claim_type: meta.claim?.claimType ?? null,
+        order_number: meta.claim?.orderNumber ?? null,
         actor: meta.actor,
       })
       .returning((eb) => ['id', eb.selectFrom('sku').select('stock_version').as('stock_version')])

@@ -54,15 +54,33 @@ function duplicates<T>(items: T[]): T[] {
 }
 
 /**
- * Checks a product's definition: sale price within the base price, well-formed option groups, and
- * exactly one SKU per option combination with unique SKU codes. Returns every problem found.
+ * The price a product is shown, filtered and sorted at: the lowest price of its SKUs on sale (ACTIVE or
+ * SOLD_OUT), which is what its cheapest option charges; of all its SKUs when none is on sale.
+ */
+export function lowestSkuPrice(skus: ReadonlyArray<Pick<SkuInput, 'price' | 'status'>>): number | undefined {
+  const onSale = skus.filter((s) => s.status !== 'INACTIVE');
+  const prices = (onSale.length ? onSale : skus).map((s) => s.price);
+  return prices.length ? Math.min(...prices) : undefined;
+}
+
+/**
+ * Checks a product's definition: SKU prices within the base price, the sale price equal to the lowest
+ * price on sale (lowestSkuPrice), well-formed option groups, and exactly one SKU per option combination
+ * with unique SKU codes. Returns every problem found.
  */
 export function checkDefinition(definition: ProductDefinition): DefinitionProblem[] {
   const problems: DefinitionProblem[] = [];
   const add = (field: string, message: string) => problems.push({ field, message });
   const { optionGroups, skus } = definition;
 
+  // A shopper pays the SKU's price: the price shown on the card must be one they can pay.
+  const lowest = lowestSkuPrice(skus);
   if (definition.salePrice > definition.basePrice) add('salePrice', 'must not exceed basePrice');
+  else if (lowest !== undefined && definition.salePrice !== lowest)
+    add('salePrice', `must equal the lowest price of the SKUs on sale (${lowest})`);
+  skus.forEach((sku, i) => {
+    if (sku.price > definition.basePrice) add(`skus.${i}.price`, 'must not exceed basePrice');
+  });
   for (const id of duplicates(definition.categoryIds)) add('categoryIds', `category ${id} is listed twice`);
   for (const id of duplicates(definition.imageIds)) add('imageIds', `image ${id} is listed twice`);
 

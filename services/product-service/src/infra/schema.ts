@@ -1,4 +1,10 @@
-import type { OptionGroup, ProductStatus, SkuStatus, StockMovementType } from '@sagamart/contracts';
+import type {
+  ClaimType,
+  OptionGroup,
+  ProductStatus,
+  SkuStatus,
+  StockMovementType,
+} from '@sagamart/contracts';
 import { type Generated, type Kysely, type Migration, sql } from '@sagamart/kit';
 
 export interface ProductDb {
@@ -71,6 +77,10 @@ export interface ProductDb {
     sold_after: number;
     reason: string | null;
     order_id: string | null;
+    /** Set when order_id is a return's or an exchange's claim id rather than an order's id. */
+    claim_type: ClaimType | null;
+    /** The order's number, when the event that caused the movement named it. */
+    order_number: string | null;
     /** Who caused it: an admin's user id, or a service. */
     actor: string | null;
     created_at: Generated<Date>;
@@ -270,6 +280,17 @@ export const migrations: Record<string, Migration> = {
       // The history's reason is what an admin wrote; the service's own English ones read as data.
       await sql`update stock_movements set reason = null
                 where type = 'INITIAL' and reason in ('SKU created', 'bulk load')`.execute(db);
+    },
+  },
+  '0005_movement_claims': {
+    async up(db: Kysely<unknown>) {
+      // What a movement keyed by a claim is for, and the order's number the admin knows, instead of
+      // a claim id shown as an order and the service's own words ('return', 'exchange') as the reason.
+      await sql`alter table stock_movements
+                add column claim_type text check (claim_type in ('RETURN', 'EXCHANGE')),
+                add column order_number text`.execute(db);
+      await sql`update stock_movements set claim_type = upper(reason), reason = null
+                where type = 'RETURN' and reason in ('return', 'exchange')`.execute(db);
     },
   },
 };

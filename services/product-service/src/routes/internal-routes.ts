@@ -9,11 +9,19 @@ import {
 import { ProblemSchema, type ServiceApp, type ServiceContext } from '@sagamart/kit';
 import { Type } from 'typebox';
 import { productModule } from '../app/module.ts';
+import type { ClaimSubject } from '../app/stock.ts';
 import type { ProductDb } from '../infra/schema.ts';
 import { IdParams, tags } from './schemas.ts';
 
 const OrderParams = Type.Object({ orderId: Type.String({ minLength: 1, maxLength: 64 }) });
 const INTERNAL_ACTOR = 'internal';
+
+/**
+ * shipping-service holds stock only for exchanges, keyed by the claim's id (its product client); its
+ * claim events name the order later. Anyone else's key is an order's id.
+ */
+const claimOf = (caller: string | undefined): ClaimSubject | undefined =>
+  caller === 'shipping-service' ? { claimType: 'EXCHANGE', orderNumber: null } : undefined;
 
 /**
  * For other services only: the gateway never routes /internal/**. Full-sync reads for catalog
@@ -85,7 +93,7 @@ export function registerInternalRoutes(app: ServiceApp, ctx: ServiceContext<Prod
         response: { 200: StockReservation, 404: ProblemSchema, 409: ProblemSchema },
       },
     },
-    async (req) => stock.reserve(req.body, INTERNAL_ACTOR),
+    async (req) => stock.reserve(req.body, INTERNAL_ACTOR, undefined, claimOf(req.caller)),
   );
 
   app.post(
@@ -99,7 +107,7 @@ export function registerInternalRoutes(app: ServiceApp, ctx: ServiceContext<Prod
         response: { 200: StockReservation, 404: ProblemSchema, 409: ProblemSchema },
       },
     },
-    async (req) => stock.release(req.params.orderId, INTERNAL_ACTOR),
+    async (req) => stock.release(req.params.orderId, INTERNAL_ACTOR, undefined, claimOf(req.caller)),
   );
 
   // The saga's name for the step is commit (as for coupons and points); sell is kept for existing callers.
@@ -115,7 +123,7 @@ export function registerInternalRoutes(app: ServiceApp, ctx: ServiceContext<Prod
           response: { 200: StockReservation, 404: ProblemSchema, 409: ProblemSchema },
         },
       },
-      async (req) => stock.sell(req.params.orderId, INTERNAL_ACTOR),
+      async (req) => stock.sell(req.params.orderId, INTERNAL_ACTOR, undefined, claimOf(req.caller)),
     );
   }
 }

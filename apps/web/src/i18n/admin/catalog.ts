@@ -7,7 +7,7 @@ export const adminCatalogKo = {
   movementType: {
     INITIAL: '최초 등록',
     ADJUST: '재고 보정',
-    RESERVE: '주문 예약',
+    RESERVE: '재고 예약',
     RELEASE: '예약 해제',
     SELL: '판매',
     RESTOCK: '입고',
@@ -69,7 +69,8 @@ export const adminCatalogKo = {
     codeHint: '{{rule}} 대문자로 저장됩니다.',
     basePrice: '정가 (원)',
     salePrice: '판매가 (원)',
-    salePriceHint: '선택 · 비워 두면 할인하지 않습니다',
+    salePriceHint:
+      '판매 중인 옵션의 최저가 · 바꾸면 그 가격의 옵션도 함께 바뀝니다 · 비워 두면 옵션 가격으로 정합니다',
     status: '판매 상태',
     displayed: '쇼핑몰에 노출',
     categories: '카테고리',
@@ -170,7 +171,13 @@ export const adminCatalogKo = {
     reserved: '예약',
     sold: '판매',
     reason: '사유 / 주문',
-    order: '주문 {{id}}',
+    /** What a movement was for; the order's number when product-service knows it, never an id. */
+    subject: { ORDER: '주문', RETURN: '반품', EXCHANGE: '교환' },
+    subjectNumbered: {
+      ORDER: '주문 {{number}}',
+      RETURN: '반품 · 주문 {{number}}',
+      EXCHANGE: '교환 · 주문 {{number}}',
+    },
     pages: '재고 변동 내역 페이지',
   },
   keywords: {
@@ -227,6 +234,7 @@ export const adminCatalogKo = {
     nameRequired: '상품명을 입력해 주세요',
     wholeWonPrice: '가격을 원 단위 정수로 입력해 주세요',
     saleAbovePrice: '정가보다 클 수 없습니다',
+    saleNotLowest: '판매 중인 옵션의 최저가({{price}})와 같아야 합니다',
     categoryRequired: '카테고리를 하나 이상 선택해 주세요',
     tooManyCategories: '카테고리는 최대 {{max}}개입니다',
     tooManyImages: '이미지는 최대 {{max}}장입니다',
@@ -314,7 +322,8 @@ export const adminCatalogEn: Wording<typeof adminCatalogKo> = {
     codeHint: '{{rule}} Stored in capitals.',
     basePrice: 'Price (won)',
     salePrice: 'Sale price (won)',
-    salePriceHint: 'Optional; empty means no discount',
+    salePriceHint:
+      'The lowest price of the options on sale; options at that price change with it; empty sets it from them',
     status: 'Status',
     displayed: 'Shown in the shop',
     categories: 'Categories',
@@ -415,7 +424,12 @@ export const adminCatalogEn: Wording<typeof adminCatalogKo> = {
     reserved: 'Reserved',
     sold: 'Sold',
     reason: 'Reason / order',
-    order: 'Order {{id}}',
+    subject: { ORDER: 'Order', RETURN: 'Return', EXCHANGE: 'Exchange' },
+    subjectNumbered: {
+      ORDER: 'Order {{number}}',
+      RETURN: 'Return · order {{number}}',
+      EXCHANGE: 'Exchange · order {{number}}',
+    },
     pages: 'Stock history pages',
   },
   keywords: {
@@ -470,6 +484,7 @@ export const adminCatalogEn: Wording<typeof adminCatalogKo> = {
     nameRequired: 'Enter a name',
     wholeWonPrice: 'Enter the price in whole won',
     saleAbovePrice: 'Must not exceed the price',
+    saleNotLowest: 'Must equal the lowest price of the options on sale ({{price}})',
     categoryRequired: 'Choose at least one category',
     tooManyCategories: 'At most {{max}} categories',
     tooManyImages: 'At most {{max}} images',

@@ -31,6 +31,7 @@ import {
   codeRule,
   draftOf,
   emptyDraft,
+  followPrice,
   generateSkuRows,
   hasErrors,
   type OptionGroupDraft,
@@ -92,6 +93,15 @@ export function ProductEditor({ product, listSearch }: ProductEditorProps) {
     },
     onError: (error) => form.showServerErrors(error),
   });
+
+  /** The price shoppers see (the sale price, else the base price): SKU rows at it follow its changes. */
+  const changePrice = (field: 'basePrice' | 'salePrice', value: string) => {
+    const shown = (fields: ProductFields) => fields.salePrice || fields.basePrice;
+    const before = shown(form.values);
+    const after = shown({ ...form.values, [field]: value });
+    if (after) setRows((current) => followPrice(current, before, after));
+    form.setValue(field, value);
+  };
 
   const generate = () => {
     const checked = validateProductDraft(draft);
@@ -157,7 +167,7 @@ export function ProductEditor({ product, listSearch }: ProductEditorProps) {
               label={t('adminCatalog.editor.basePrice')}
               value={form.values.basePrice}
               error={form.errors.basePrice}
-              onChange={(value) => form.setValue('basePrice', String(value))}
+              onChange={(value) => changePrice('basePrice', String(value))}
               allowDecimal={false}
               allowNegative={false}
               thousandSeparator=","
@@ -169,7 +179,7 @@ export function ProductEditor({ product, listSearch }: ProductEditorProps) {
               inputWrapperOrder={['label', 'input', 'description', 'error']}
               value={form.values.salePrice}
               error={form.errors.salePrice}
-              onChange={(value) => form.setValue('salePrice', String(value))}
+              onChange={(value) => changePrice('salePrice', String(value))}
               allowDecimal={false}
               allowNegative={false}
               thousandSeparator=","

@@ -26,10 +26,12 @@ import {
   type MovementFilter,
   STOCK_MOVEMENT_TYPES,
   type StockAdjustment,
+  type StockMovement,
   type StockMovementType,
   stockMovementsQuery,
 } from '../../admin-catalog/admin-products-api.ts';
 import { rowLabel } from '../../admin-catalog/product-form.ts';
+import { movementNote, signedCount } from '../../admin-catalog/stock-history.ts';
 import { formatCount, formatDateTime } from '../../lib/format.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { MovementTypeBadge, ProductStatusBadge } from './catalog-badges.tsx';
@@ -295,19 +297,12 @@ function MovementHistory({ product }: { product: AdminProduct }) {
                     <MovementTypeBadge type={movement.type} />
                   </Table.Td>
                   <Table.Td ta="right" c={movement.quantity < 0 ? 'red.7' : undefined}>
-                    {movement.quantity > 0 ? `+${movement.quantity}` : movement.quantity}
+                    {signedCount(movement.quantity)}
                   </Table.Td>
-                  <Table.Td ta="right">{movement.stockAfter}</Table.Td>
-                  <Table.Td ta="right">{movement.reservedAfter}</Table.Td>
-                  <Table.Td ta="right">{movement.soldAfter}</Table.Td>
-                  <Table.Td fz="sm">
-                    {movement.reason ?? t('common.none')}
-                    {movement.orderId && (
-                      <Text size="xs" c="dimmed">
-                        {t('adminCatalog.history.order', { id: movement.orderId })}
-                      </Text>
-                    )}
-                  </Table.Td>
+                  <Table.Td ta="right">{formatCount(movement.stockAfter)}</Table.Td>
+                  <Table.Td ta="right">{formatCount(movement.reservedAfter)}</Table.Td>
+                  <Table.Td ta="right">{formatCount(movement.soldAfter)}</Table.Td>
+                  <MovementNoteCell movement={movement} />
                 </Table.Tr>
               ))}
             </Table.Tbody>
@@ -326,5 +321,20 @@ function MovementHistory({ product }: { product: AdminProduct }) {
         </Group>
       )}
     </Stack>
+  );
+}
+
+/** The admin's reason, or what caused the movement (an order or a claim by the order's number). */
+function MovementNoteCell({ movement }: { movement: StockMovement }) {
+  const note = movementNote(movement);
+  return (
+    <Table.Td fz="sm">
+      {note.text}
+      {note.detail && (
+        <Text size="xs" c="dimmed">
+          {note.detail}
+        </Text>
+      )}
+    </Table.Td>
   );
 }
