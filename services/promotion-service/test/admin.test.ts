@@ -1,12 +1,15 @@
+import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
   admin,
   asUser,
   client,
   couponBody,
+  couponInputOf,
   createCoupon,
   daysFromNow,
   startPromotion,
+  uniqueCode,
   usePromotion,
 } from './support.ts';
 
@@ -87,14 +90,14 @@ describe('promotion admin API', () => {
       }
       const tooLow = await promo.api.put(
         `/api/admin/promotion/coupons/${coupon.id}`,
-        couponBody({ code: coupon.code, totalIssueLimit: 2 }),
+        { ...couponInputOf(coupon), totalIssueLimit: 2 },
         admin,
       );
       expect(tooLow.status).toBe(400);
       expect(tooLow.body.errors).toEqual([expect.objectContaining({ field: 'totalIssueLimit' })]);
       const ok = await promo.api.put(
         `/api/admin/promotion/coupons/${coupon.id}`,
-        couponBody({ code: coupon.code, totalIssueLimit: 3, name: '바뀐 이름', status: 'INACTIVE' }),
+        { ...couponInputOf(coupon), totalIssueLimit: 3, name: '바뀐 이름', status: 'INACTIVE' },
         admin,
       );
       expect(ok.status).toBe(200);
@@ -107,6 +110,91 @@ describe('promotion admin API', () => {
       expect((await promo.api.put('/api/admin/promotion/coupons/999999', couponBody(), admin)).status).toBe(
         404,
       );
+    });
+
+    it('keeps the terms its holders were given once a coupon is issued', async () => {
+      const coupon = await createCoupon(promo.api, {
+        discountType: 'FIXED',
+        discountValue: 5_000,
+        minOrderAmount: 30_000,
+        totalIssueLimit: 10,
+      });
+      const holder = randomUUID();
+      const claimed = await promo.api.post(
+        '/api/promotion/coupons/claim',
+        { couponCode: coupon.code },
+        asUser(holder),
+      );
+      expect(claimed.status).toBe(201);
+      const edit = (changes: Record<string, unknown>) =>
+        promo.api.put(
+          `/api/admin/promotion/coupons/${coupon.id}`,
+          { ...couponInputOf(coupon), ...changes },
+          admin,
+        );
+
+      const refusals: Array<[Record<string, unknown>, string[]]> = [
+        [{ discountType: 'RATE', discountValue: 1 }, ['discountType', 'discountValue']],
+        [{ discountValue: 500 }, ['discountValue']],
+        [{ minOrderAmount: 100_000 }, ['minOrderAmount']],
+        [
+          { discountType: 'RATE', discountValue: 10, maxDiscount: 1_000 },
+          ['discountType', 'discountValue', 'maxDiscount'],
+        ],
+        [{ validFrom: daysFromNow(1) }, ['validFrom']],
+        [{ validTo: daysFromNow(2) }, ['validTo']],
+        [{ code: uniqueCode() }, ['code']],
+      ];
+      for (const [changes, fields] of refusals) {
+        const refused = await edit(changes);
+        expect(refused.status, JSON.stringify(changes)).toBe(409);
+        expect(refused.body).toMatchObject({ type: 'urn:sagamart:problem:COUPON_ISSUED', fields });
+        expect(refused.body.detail).toContain('already issued');
+      }
+      const mine = await promo.api.get('/api/promotion/coupons', asUser(holder));
+      expect(mine.body.content).toEqual([
+        expect.objectContaining({
+          code: coupon.code,
+          discountType: 'FIXED',
+          discountValue: 5_000,
+          minOrderAmount: 30_000,
+          validFrom: coupon.validFrom,
+          validTo: coupon.validTo,
+        }),
+      ]);
+
+      // What no holder loses by still changes: the name, the status, the limit, a later end.
+      const later = daysFromNow(60);
+      const changed = await edit({
+        name: '이름만 바뀐 쿠폰',
+        status: 'INACTIVE',
+        totalIssueLimit: 50,
+        validTo: later,
+      });
+      expect(changed.status).toBe(200);
+      expect(changed.body).toMatchObject({
+        name: '이름만 바뀐 쿠폰',
+        status: 'INACTIVE',
+        totalIssueLimit: 50,
+        validTo: new Date(later).toISOString(),
+        discountValue: 5_000,
+      });
+
+      // Nobody holds this one yet: every term is the admin's to change.
+      const unclaimed = await createCoupon(promo.api, { discountType: 'FIXED', discountValue: 5_000 });
+      const rewritten = await promo.api.put(
+        `/api/admin/promotion/coupons/${unclaimed.id}`,
+        {
+          ...couponInputOf(unclaimed),
+          code: uniqueCode(),
+          discountType: 'RATE',
+          discountValue: 1,
+          validTo: daysFromNow(2),
+        },
+        admin,
+      );
+      expect(rewritten.status).toBe(200);
+      expect(rewritten.body).toMatchObject({ discountType: 'RATE', discountValue: 1 });
     });
 
     it('lists coupons by status and text, newest first', async () => {

@@ -10,6 +10,7 @@ export const admin = asUser(randomUUID(), 'ADMIN');
 
 const day = 86_400_000;
 export const daysFromNow = (days: number) => new Date(Date.now() + days * day).toISOString();
+export const secondsFromNow = (seconds: number) => new Date(Date.now() + seconds * 1_000).toISOString();
 
 let codes = 0;
 export function uniqueCode(prefix = 'C'): string {
@@ -75,11 +76,37 @@ export async function startPromotion(catalogUrl: string, config: ConfigTree = {}
   });
 }
 
+/** A coupon as the admin API shows it. */
+export interface AdminCoupon {
+  id: number;
+  code: string;
+  issuedCount: number;
+  [field: string]: unknown;
+}
+
 /** Creates a coupon as admin and returns it. */
 export async function createCoupon(api: JsonClient, overrides: Record<string, unknown> = {}) {
   const res = await api.post('/api/admin/promotion/coupons', couponBody(overrides), admin);
   if (res.status !== 201) throw new Error(`coupon not created: ${res.status} ${JSON.stringify(res.body)}`);
-  return res.body as { id: number; code: string; issuedCount: number };
+  return res.body as AdminCoupon;
+}
+
+/** The PUT body that leaves a coupon as it is: tests change from it only what they mean to. */
+export function couponInputOf(coupon: AdminCoupon) {
+  const { code, name, discountType, discountValue, minOrderAmount, maxDiscount, validFrom, validTo } = coupon;
+  const { totalIssueLimit, status } = coupon;
+  return {
+    code,
+    name,
+    discountType,
+    discountValue,
+    minOrderAmount,
+    maxDiscount,
+    validFrom,
+    validTo,
+    totalIssueLimit,
+    status,
+  };
 }
 
 /** Creates a coupon and issues it to a new user; returns both. */

@@ -132,10 +132,34 @@ function discountValueProblem(type: DiscountType, value: number | undefined): st
   return value > MAX_DISCOUNT_VALUE ? i18n.t('adminPromotion.validation.tooMuch') : undefined;
 }
 
-export function validateCouponForm(values: CouponFormValues): FieldErrors<CouponFormValues> {
+/**
+ * Whether someone already holds the coupon: then promotion-service keeps its terms (code, discount,
+ * minimum, cap, start) and only lets the name, the status, the limit and a later end change
+ * (409 COUPON_ISSUED otherwise), so the form does not offer the rest.
+ */
+export function isIssued(coupon: Coupon | undefined): coupon is Coupon {
+  return coupon !== undefined && coupon.issuedCount > 0;
+}
+
+/** The end as the form shows it, unchanged: the saved one (to the second), not the minute shown. */
+function keepsSavedEnd(coupon: Coupon, values: CouponFormValues): boolean {
+  return values.validTo === toShopInput(new Date(coupon.validTo));
+}
+
+/** `issued`: the saved coupon when someone holds it; its end may then only move later. */
+export function validateCouponForm(values: CouponFormValues, issued?: Coupon): FieldErrors<CouponFormValues> {
   const limit = parseWhole(values.totalIssueLimit);
+  const discount = validateDiscount(values);
+  const end = parseShopInput(values.validTo);
+  const shortened =
+    isIssued(issued) &&
+    !keepsSavedEnd(issued, values) &&
+    end !== undefined &&
+    end.getTime() < new Date(issued.validTo).getTime();
   return {
-    ...validateDiscount(values),
+    ...discount,
+    validTo:
+      discount.validTo ?? (shortened ? i18n.t('adminPromotion.validation.validToShortened') : undefined),
     code: COUPON_CODE_PATTERN.test(values.code.trim())
       ? undefined
       : i18n.t('adminPromotion.couponForm.codeRule'),
@@ -176,12 +200,26 @@ function discountInputOf(values: DiscountFormValues) {
   };
 }
 
-/** Call after `validateCouponForm` found nothing. */
-export function couponInputOf(values: CouponFormValues): CouponInput {
-  return {
+/**
+ * Call after `validateCouponForm` found nothing. `issued`: the saved coupon when someone holds it;
+ * its terms go back as saved (the inputs show minutes, the server compares to the millisecond).
+ */
+export function couponInputOf(values: CouponFormValues, issued?: Coupon): CouponInput {
+  const input = {
     ...discountInputOf(values),
     code: values.code.trim().toUpperCase(),
     totalIssueLimit: parseWhole(values.totalIssueLimit) ?? null,
+  };
+  if (!isIssued(issued)) return input;
+  return {
+    ...input,
+    code: issued.code,
+    discountType: issued.discountType,
+    discountValue: issued.discountValue,
+    minOrderAmount: issued.minOrderAmount,
+    maxDiscount: issued.maxDiscount,
+    validFrom: issued.validFrom,
+    validTo: keepsSavedEnd(issued, values) ? issued.validTo : input.validTo,
   };
 }
 

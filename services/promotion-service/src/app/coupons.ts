@@ -12,7 +12,7 @@ import type { CouponDisplayStatus } from '../domain/coupon-lifecycle.ts';
 import { type DiscountType, discountTermsProblems, type PromotionStatus } from '../domain/discount-rules.ts';
 import type { PromotionDb } from '../infra/schema.ts';
 import { invalidFields } from './problems.ts';
-import { toCouponView, toMyCouponView } from './views.ts';
+import { type CouponRow, toCouponView, toMyCouponView } from './views.ts';
 
 export interface CouponInput {
   code: string;
@@ -58,6 +58,33 @@ const noSuchCoupon = () => new Problem(404, 'No coupon has this code', { code: '
 
 const notClaimable = (detail: string, reason: string) =>
   new Problem(409, detail, { code: 'COUPON_NOT_CLAIMABLE', extensions: { reason } });
+
+type CouponTerms = ReturnType<typeof toRow>;
+
+/**
+ * The fields an edit would change that its holders' coupons depend on. Holders see (and pay with)
+ * the coupon's current terms, so once one is issued only the name, the status, the limit (never
+ * below what was issued) and a later end may change: nothing a holder could lose by.
+ */
+function heldTermsChanged(current: CouponRow, next: CouponTerms): string[] {
+  const changed: string[] = [];
+  if (next.code !== current.code) changed.push('code');
+  if (next.discount_type !== current.discount_type) changed.push('discountType');
+  if (next.discount_value !== current.discount_value) changed.push('discountValue');
+  if (next.min_order_amount !== current.min_order_amount) changed.push('minOrderAmount');
+  if (next.max_discount !== current.max_discount) changed.push('maxDiscount');
+  if (next.valid_from.getTime() !== current.valid_from.getTime()) changed.push('validFrom');
+  if (next.valid_to.getTime() < current.valid_to.getTime()) changed.push('validTo');
+  return changed;
+}
+
+const termsLocked = (issued: number, fields: string[]) =>
+  new Problem(
+    409,
+    `${issued} coupons are already issued, so their terms cannot change (${fields.join(', ')}); ` +
+      'only the name, the status, the issue limit and a later end may. Create a new coupon for new terms.',
+    { code: 'COUPON_ISSUED', extensions: { fields } },
+  );
 
 /** Coupons: admin CRUD, and the shopper's claims and list. */
 export class Coupons {
@@ -121,6 +148,10 @@ export class Coupons {
             message: `${current.issued_count} coupons are already issued; the limit cannot be lower`,
           },
         ]);
+      }
+      if (current.issued_count > 0) {
+        const locked = heldTermsChanged(current, row);
+        if (locked.length) throw termsLocked(current.issued_count, locked);
       }
       try {
         const updated = await trx

@@ -93,7 +93,8 @@ export function registerAdminRoutes(app: ServiceApp, ctx: ServiceContext<Promoti
     {
       schema: {
         tags: couponTags,
-        summary: 'Replace a coupon (the issue limit cannot go below the number issued)',
+        summary:
+          'Replace a coupon; once issued, only its name, status, limit (not below the number issued) and a later end (409 COUPON_ISSUED otherwise)',
         params: IdParams,
         body: CouponInputSchema,
         response: { 200: CouponSchema, ...problems },

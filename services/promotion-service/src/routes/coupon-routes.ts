@@ -2,7 +2,7 @@ import { PageQuery, PageSchema, requireIdentity, type ServiceApp, type ServiceCo
 import { Type } from 'typebox';
 import { promotionModule } from '../app/module.ts';
 import type { PromotionDb } from '../infra/schema.ts';
-import { CouponDisplayStatusSchema, MyCouponSchema, problems } from './schemas.ts';
+import { CouponClaimBody, CouponDisplayStatusSchema, MyCouponSchema, problems } from './schemas.ts';
 
 const tags = ['coupons'];
 
@@ -16,10 +16,7 @@ export function registerCouponRoutes(app: ServiceApp, ctx: ServiceContext<Promot
       schema: {
         tags,
         summary: 'Claim a coupon by its code (one per user, within the total issue limit)',
-        body: Type.Object(
-          { couponCode: Type.String({ minLength: 1, maxLength: 60, pattern: '\\S' }) },
-          { additionalProperties: false },
-        ),
+        body: CouponClaimBody,
         response: { 201: MyCouponSchema, ...problems },
       },
     },

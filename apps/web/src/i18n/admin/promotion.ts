@@ -66,6 +66,9 @@ export const adminPromotionKo = {
     confirmDelete: '쿠폰 삭제',
     held: '회원 {{users}}명이 {{code}} 쿠폰을 받았기 때문에 서버가 삭제를 거부합니다. 대신 상태를 {{inactive, josa(pair: 으로/로)}} 바꾸세요.',
     unclaimed: '{{code}} 쿠폰은 발급된 적이 없어 완전히 삭제됩니다.',
+    issuedTitle: '발급된 쿠폰의 조건은 바꿀 수 없습니다',
+    issuedLocked:
+      '이미 {{issued}}장 발급되었습니다. 받은 회원의 혜택이 바뀌지 않도록 코드, 할인, 최소 주문 금액, 최대 할인 금액, 시작 일시는 그대로 두고, 이름, 상태, 발급 한도와 종료 일시 연장만 바꿀 수 있습니다. 다른 조건이 필요하면 새 쿠폰을 만드세요.',
   },
   policies: {
     title: '할인 정책',
@@ -118,6 +121,7 @@ export const adminPromotionKo = {
     rateOnly: '정률 할인에만 적용됩니다.',
     validFrom: '시작 일시',
     validTo: '종료 일시',
+    validToExtendOnly: '발급된 쿠폰은 종료 일시를 늦추기만 할 수 있습니다.',
     status: '상태',
   },
   validation: {
@@ -129,6 +133,7 @@ export const adminPromotionKo = {
     validFrom: '시작 일시를 입력하세요.',
     validTo: '종료 일시를 입력하세요.',
     endBeforeStart: '종료 일시는 시작 일시보다 늦어야 합니다.',
+    validToShortened: '발급된 쿠폰의 종료 일시는 앞당길 수 없습니다. 늦추거나 그대로 두세요.',
     rate: '할인율은 1에서 100 사이로 입력하세요.',
     fixed: '할인 금액은 1원 이상이어야 합니다.',
     tooMuch: '어떤 주문에서도 할인할 수 없는 큰 금액입니다.',
@@ -197,6 +202,9 @@ export const adminPromotionEn: Wording<typeof adminPromotionKo> = {
     confirmDelete: 'Delete coupon',
     held: '{{users}} users hold {{code}}, so the server will refuse; set it {{inactive}} instead.',
     unclaimed: '{{code}} has never been claimed and will be removed for good.',
+    issuedTitle: 'The terms of an issued coupon cannot change',
+    issuedLocked:
+      '{{issued}} already issued. So that no holder’s benefit changes, the code, discount, minimum order, maximum discount and start stay as they are; you can change the name, status and issue limit, and extend the end. Create a new coupon for other terms.',
   },
   policies: {
     title: 'Discount policies',
@@ -248,6 +256,7 @@ export const adminPromotionEn: Wording<typeof adminPromotionKo> = {
     rateOnly: 'Rate discounts only.',
     validFrom: 'Valid from',
     validTo: 'Valid to',
+    validToExtendOnly: 'An issued coupon’s end can only move later.',
     status: 'Status',
   },
   validation: {
@@ -259,6 +268,7 @@ export const adminPromotionEn: Wording<typeof adminPromotionKo> = {
     validFrom: 'Enter when it starts.',
     validTo: 'Enter when it ends.',
     endBeforeStart: 'The end must be after the start.',
+    validToShortened: 'An issued coupon cannot end earlier: move the end later or leave it.',
     rate: 'A rate discount is a percentage between 1 and 100.',
     fixed: 'A fixed discount is at least 1 won.',
     tooMuch: 'That is more than any order could take off.',

@@ -1,4 +1,5 @@
 import {
+  Alert,
   Anchor,
   Button,
   Card,
@@ -27,6 +28,7 @@ import {
   couponFormOf,
   couponInputOf,
   emptyCouponForm,
+  isIssued,
   validateCouponForm,
 } from '../../admin-promotion/promotion-form.ts';
 import { formatCount, formatDateTime } from '../../lib/format.ts';
@@ -77,12 +79,16 @@ function CouponEditor({ coupon, listSearch }: { coupon?: Coupon; listSearch: str
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const form = useFormFields(coupon ? couponFormOf(coupon) : emptyCouponForm(), validateCouponForm);
+  // Someone holds it: its terms stay as they were given (the server refuses otherwise).
+  const issued = isIssued(coupon) ? coupon : undefined;
+  const form = useFormFields(coupon ? couponFormOf(coupon) : emptyCouponForm(), (values) =>
+    validateCouponForm(values, issued),
+  );
   const [confirmingDelete, setConfirmingDelete] = useState(false);
 
   const save = useMutation({
     mutationFn: () => {
-      const input = couponInputOf(form.values);
+      const input = couponInputOf(form.values, issued);
       return coupon ? updateCoupon(coupon.id, input) : createCoupon(input);
     },
     onSuccess: async (saved) => {
@@ -142,12 +148,20 @@ function CouponEditor({ coupon, listSearch }: { coupon?: Coupon; listSearch: str
           </Group>
           <ApiErrorAlert error={save.error} title={t('adminPromotion.couponForm.saveFailed')} />
           <ApiErrorAlert error={remove.error} title={t('adminPromotion.couponForm.deleteFailed')} />
+          {issued && (
+            <Alert color="blue" variant="light" title={t('adminPromotion.couponForm.issuedTitle')}>
+              <Text size="sm">
+                {t('adminPromotion.couponForm.issuedLocked', { issued: formatCount(issued.issuedCount) })}
+              </Text>
+            </Alert>
+          )}
           <Group grow align="flex-start">
             <TextInput
               label={t('adminPromotion.couponForm.code')}
               description={form.errors.code ? undefined : t('adminPromotion.couponForm.codeRule')}
               autoComplete="off"
               inputWrapperOrder={['label', 'input', 'description', 'error']}
+              disabled={Boolean(issued)}
               {...form.field('code')}
             />
             <TextInput
@@ -156,7 +170,7 @@ function CouponEditor({ coupon, listSearch }: { coupon?: Coupon; listSearch: str
               {...form.field('name')}
             />
           </Group>
-          <DiscountTermsFields form={form} />
+          <DiscountTermsFields form={form} held={Boolean(issued)} />
           <NumberInput
             label={t('adminPromotion.couponForm.totalIssueLimit')}
             description={

@@ -19,8 +19,11 @@ export interface DiscountFieldsForm {
   setValue(name: Name, value: string): void;
 }
 
-/** Amount, minimum, cap, validity window and status: the terms coupons and policies share. */
-export function DiscountTermsFields({ form }: { form: DiscountFieldsForm }) {
+/**
+ * Amount, minimum, cap, validity window and status: the terms coupons and policies share.
+ * `held`: a coupon someone holds, whose terms stay as they are but for a later end.
+ */
+export function DiscountTermsFields({ form, held = false }: { form: DiscountFieldsForm; held?: boolean }) {
   const { t } = useTranslation();
   const isRate = form.values.discountType === 'RATE';
 
@@ -40,6 +43,7 @@ export function DiscountTermsFields({ form }: { form: DiscountFieldsForm }) {
       <SimpleGrid cols={{ base: 1, sm: 2 }}>
         <NativeSelect
           label={t('adminPromotion.terms.discountType')}
+          disabled={held}
           value={form.values.discountType}
           onChange={(event) => {
             const type = event.currentTarget.value;
@@ -54,6 +58,7 @@ export function DiscountTermsFields({ form }: { form: DiscountFieldsForm }) {
           {...(isRate ? { suffix: '%' } : wonAffix())}
           min={1}
           max={isRate ? 100 : undefined}
+          disabled={held}
           {...wonField('discountValue')}
         />
         <NumberInput
@@ -61,6 +66,7 @@ export function DiscountTermsFields({ form }: { form: DiscountFieldsForm }) {
           description={t('adminPromotion.terms.minOrderHint')}
           {...wonAffix()}
           inputWrapperOrder={['label', 'input', 'description', 'error']}
+          disabled={held}
           {...wonField('minOrderAmount')}
         />
         <NumberInput
@@ -69,17 +75,20 @@ export function DiscountTermsFields({ form }: { form: DiscountFieldsForm }) {
             isRate ? t('adminPromotion.terms.maxDiscountHint') : t('adminPromotion.terms.rateOnly')
           }
           {...wonAffix()}
-          disabled={!isRate}
+          disabled={held || !isRate}
           inputWrapperOrder={['label', 'input', 'description', 'error']}
           {...wonField('maxDiscount')}
         />
         <TextInput
           label={t('adminPromotion.terms.validFrom')}
           type="datetime-local"
+          disabled={held}
           {...form.field('validFrom')}
         />
         <TextInput
           label={t('adminPromotion.terms.validTo')}
+          description={held && !form.errors.validTo ? t('adminPromotion.terms.validToExtendOnly') : undefined}
+          inputWrapperOrder={['label', 'input', 'description', 'error']}
           type="datetime-local"
           {...form.field('validTo')}
         />
