@@ -87,4 +87,37 @@ describe('a cancel racing the payment', () => {
       expect(parcel.body.shipments.map((s: Json) => s.status)).toEqual(['CANCELLED']);
     }
   }, 60_000);
+
+  it('lets go of an unpaid attempt only: unpaidOnly refuses an order approved meanwhile, and keeps it', async () => {
+    const { skuIds } = await shop.product([10], 10_000);
+    const user = await shop.shopper(0);
+    const cancel = (orderId: string) =>
+      shop.api('order-service').post(`/api/orders/${orderId}/cancel?unpaidOnly=true`, {}, user.headers);
+
+    // Not paid: let go.
+    const unpaid = await shop.place(user, { items: [{ skuId: skuIds[0], quantity: 1 }], delivery: DELIVERY });
+    expect(unpaid.body.status).toBe('PAYMENT_PENDING');
+    const released = await cancel(unpaid.body.orderId);
+    expect(released.status, JSON.stringify(released.body)).toBe(200);
+    expect(released.body.status).toBe('CANCELLED');
+
+    // Approved, its stock still being committed (the order reads PAYMENT_PENDING): kept.
+    const placed = await shop.place(user, { items: [{ skuId: skuIds[0], quantity: 1 }], delivery: DELIVERY });
+    const { orderId, orderNumber } = placed.body;
+    const commit = shop
+      .proxy('product-service')
+      .hold((r) => r.path === `/internal/stock/reservations/${orderId}/commit`, 'response');
+    expect((await shop.pay(orderNumber)).status).toBe(200);
+    await commit.reached;
+    const committing = await cancel(orderId);
+    expect(committing.status, JSON.stringify(committing.body)).toBe(409);
+    expect(committing.body.type).toContain('order-paid');
+    commit.release();
+    await eventually(async () => (await shop.order(user, orderId)).body.status === 'PAID');
+
+    // PAID: kept too.
+    const paid = await cancel(orderId);
+    expect(paid.status).toBe(409);
+    expect((await shop.order(user, orderId)).body.status).toBe('PAID');
+  }, 60_000);
 });

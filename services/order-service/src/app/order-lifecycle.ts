@@ -36,6 +36,10 @@ const pickedUp = () =>
     },
   );
 
+/** A cancel of an unpaid attempt (`unpaidOnly`) that met a paid order: it stays paid. */
+const alreadyPaid = () =>
+  new Problem(409, '이미 결제가 완료된 주문이라 취소하지 않았습니다.', { code: 'order-paid' });
+
 type PaymentChange =
   | { status: 'APPROVED'; event: PaymentApprovedPayload }
   | { status: 'FAILED'; event: PaymentFailedPayload }
@@ -62,7 +66,7 @@ export class OrderLifecycle {
   /** `note`: an admin's reason, in their words (required of admins by the route; shown to the shopper). */
   async cancel(
     orderId: string,
-    by: { userId: string; admin: boolean; note?: string | undefined },
+    by: { userId: string; admin: boolean; note?: string | undefined; unpaidOnly?: boolean },
   ): Promise<void> {
     const askShipping = this.ctx.config.boolean('orders.cancel.askShipping', true);
     const before = await this.ctx.db
@@ -73,6 +77,7 @@ export class OrderLifecycle {
     if (!before || (!by.admin && before.user_id !== by.userId))
       throw notFound(`Order ${orderId} does not exist`);
     if (isShipped(before.status)) throw pickedUp();
+    if (by.unpaidOnly && before.status === 'PAID') throw alreadyPaid();
     // A paid order may have a parcel: shipping-service stops it first, or says it is too late.
     let shippingStopped = false;
     const request: CancelRequest = {
@@ -92,6 +97,8 @@ export class OrderLifecycle {
         const { order, saga } = locked;
         if (order.status === 'CANCELLED') return 'unchanged';
         if (isShipped(order.status)) throw pickedUp();
+        // Approved while this waited (committing, or PAID): the caller let go of an attempt it thought unpaid.
+        if (by.unpaidOnly && (order.status === 'PAID' || saga.phase === 'COMMITTING')) throw alreadyPaid();
         if (!isCancellable(order.status))
           throw conflict(`A ${order.status} order cannot be cancelled`, 'not-cancellable');
         // Paid since it was read (order.paid is on its way to shipping-service): ask first, then decide

@@ -1,4 +1,5 @@
 import { notFound, PageSchema, requireIdentity, type ServiceApp, type ServiceContext } from '@sagamart/kit';
+import { Type } from 'typebox';
 import { orderModule } from '../app/module.ts';
 import { orderIdOf } from '../app/order-reads.ts';
 import type { OrderDb } from '../infra/schema.ts';
@@ -116,7 +117,11 @@ export function registerOrderRoutes(app: ServiceApp, ctx: ServiceContext<OrderDb
       schema: {
         tags,
         summary: 'Cancel my order before shipping: everything reserved is released; a paid order is refunded',
+        description:
+          'With unpaidOnly=true only an order not paid yet is cancelled; one whose payment was approved ' +
+          'meanwhile answers 409 order-paid and stays as it is (checkout letting go of an abandoned attempt).',
         params: OrderRef,
+        querystring: Type.Object({ unpaidOnly: Type.Optional(Type.Boolean()) }),
         response: { 200: OrderDetail, ...problems },
       },
     },
@@ -124,7 +129,7 @@ export function registerOrderRoutes(app: ServiceApp, ctx: ServiceContext<OrderDb
       const { userId } = requireIdentity(req);
       const order = await reads.find(req.params.id);
       if (!order || order.user_id !== userId) throw notFound(`Order ${req.params.id} does not exist`);
-      await lifecycle.cancel(order.id, { userId, admin: false });
+      await lifecycle.cancel(order.id, { userId, admin: false, unpaidOnly: req.query.unpaidOnly === true });
       return reads.detail(order.id, { userId });
     },
   );
