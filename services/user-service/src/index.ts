@@ -6,6 +6,7 @@ import {
   PurchaseConfirmed,
   ReturnCompleted,
 } from '@sagamart/contracts';
+import { POINTS_MAX_CHARGE } from '@sagamart/contracts/rules';
 import { defineService, on, type ServiceContext } from '@sagamart/kit';
 import { type BootstrapAdmin, bootstrapAdmin } from './app/bootstrap-admin.ts';
 import { userModule } from './app/module.ts';
@@ -19,7 +20,8 @@ import { registerUserRoutes } from './routes/user-routes.ts';
 /** Bundled defaults; config/user-service.yml mirrors them. */
 export const userDefaults = {
   points: {
-    maxCharge: 1_000_000,
+    /** The largest single charge, in won: the contract's, which the web checks before asking. */
+    maxCharge: POINTS_MAX_CHARGE,
     /**
      * A charge not paid this long after it was created expires (EXPIRED), like an unpaid order:
      * payment-service then refuses its payment, and refunds one the PG approves late.

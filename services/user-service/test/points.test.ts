@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { POINTS_MAX_CHARGE } from '@sagamart/contracts/rules';
 import { eventually } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asUser, signedUpUser, startWithPayments } from './support.ts';
+import { asUser, signedUpUser, startPair, startWithPayments } from './support.ts';
 
 // Points are bought through the PG like an order (issue 8, defect 3): a charge gets its own PG order
 // number, is paid at the hosted checkout, confirmed by payment-service with its amount check, and
@@ -214,5 +215,38 @@ describe('points charges, paid through the PG', () => {
     expect((await user().get('/api/users/me/points')).status).toBe(401);
     expect((await user().post('/api/users/me/points/charges', { amount: 1 })).status).toBe(401);
     expect((await user().get('/api/users/me/points/charges')).status).toBe(401);
+  });
+});
+
+// The limit is the contract's (the web checks it before asking); above it the refusal names the limit
+// in force with a code of its own, so the web can word it, formatted, in the shopper's language.
+describe('the largest points charge', () => {
+  let pair: Awaited<ReturnType<typeof startPair>>;
+  beforeAll(async () => {
+    pair = await startPair();
+  });
+  afterAll(async () => {
+    await pair.stop();
+  });
+
+  const charge = async (amount: number) => {
+    const u = await signedUpUser(pair);
+    return pair.userApi.post('/api/users/me/points/charges', { amount }, asUser(u.userId));
+  };
+
+  it('is the contract’s by default, and a refusal above it names it with its own code', async () => {
+    expect((await charge(POINTS_MAX_CHARGE)).status).toBe(201);
+    const above = await charge(POINTS_MAX_CHARGE + 1);
+    expect(above.status).toBe(400);
+    expect(above.body.type).toBe('urn:sagamart:problem:charge-above-max');
+    expect(above.body.maxCharge).toBe(POINTS_MAX_CHARGE);
+    expect(above.body.errors[0].field).toBe('amount');
+  });
+
+  it('refuses an amount that is not a whole number of won as bad input, naming no limit', async () => {
+    const res = await charge(0);
+    expect(res.status).toBe(400);
+    expect(res.body.type).not.toContain('charge-above-max');
+    expect(res.body.maxCharge).toBeUndefined();
   });
 });

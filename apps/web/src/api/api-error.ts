@@ -23,8 +23,14 @@ export class ApiError extends Error {
   readonly detail: string | undefined;
   readonly traceId: string | undefined;
   readonly errors: readonly FieldError[];
+  /** The members a service adds to the problem (`reason`, `maxCharge`, …), as it sent them. */
+  readonly extensions: Readonly<Record<string, unknown>>;
 
-  constructor(status: number, problem: ProblemDetails, options?: { cause?: unknown }) {
+  constructor(
+    status: number,
+    problem: ProblemDetails,
+    options?: { cause?: unknown; extensions?: Record<string, unknown> },
+  ) {
     const title = problem.title ?? defaultTitle(status);
     super(problem.detail ?? title, options);
     this.status = status;
@@ -33,6 +39,7 @@ export class ApiError extends Error {
     this.detail = problem.detail;
     this.traceId = problem.traceId;
     this.errors = problem.errors ?? [];
+    this.extensions = options?.extensions ?? {};
   }
 
   /** First message per field, keyed by the field's dotted path, for showing next to form inputs. */
@@ -51,6 +58,12 @@ export class ApiError extends Error {
     return match?.[1];
   }
 
+  /** Why, within the code (COUPON_UNAVAILABLE's `MIN_ORDER_AMOUNT`, say), when the service says. */
+  get reason(): string | undefined {
+    const reason = this.extensions.reason;
+    return typeof reason === 'string' ? reason : undefined;
+  }
+
   get isNetworkError(): boolean {
     return this.status === NETWORK_ERROR_STATUS;
   }
@@ -58,6 +71,11 @@ export class ApiError extends Error {
 
 export function isApiError(error: unknown): error is ApiError {
   return error instanceof ApiError;
+}
+
+/** A failure that asking again may mend: the server was not reached, or failed itself (5xx). */
+export function isTransientError(error: unknown): boolean {
+  return isApiError(error) && (error.isNetworkError || error.status >= 500);
 }
 
 export function networkError(cause: unknown): ApiError {
@@ -71,14 +89,19 @@ export function networkError(cause: unknown): ApiError {
 /** Builds an ApiError from a non-2xx response, tolerating bodies that are not problem+json. */
 export async function apiErrorFromResponse(response: Response): Promise<ApiError> {
   const text = await response.text().catch(() => '');
-  return new ApiError(response.status, { ...parseProblem(text), status: response.status });
+  const body = parseBody(text);
+  return new ApiError(
+    response.status,
+    { ...toProblem(body), status: response.status },
+    { extensions: extensionsOf(body) },
+  );
 }
 
-function parseProblem(text: string): ProblemDetails {
+function parseBody(text: string): Record<string, unknown> {
   if (!text) return {};
   try {
     const body: unknown = JSON.parse(text);
-    return isObject(body) ? toProblem(body) : {};
+    return isObject(body) ? body : {};
   } catch {
     return {};
   }
@@ -93,6 +116,13 @@ function toProblem(body: Record<string, unknown>): ProblemDetails {
   if (typeof body.traceId === 'string') problem.traceId = body.traceId;
   if (Array.isArray(body.errors)) problem.errors = body.errors.filter(isFieldError);
   return problem;
+}
+
+const PROBLEM_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'instance', 'traceId', 'errors']);
+
+/** What the service added beyond the problem's own members. */
+function extensionsOf(body: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(body).filter(([name]) => !PROBLEM_MEMBERS.has(name)));
 }
 
 function isFieldError(value: unknown): value is FieldError {

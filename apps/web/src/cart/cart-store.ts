@@ -8,11 +8,16 @@
 // `cart.replace(merged)` (or `cart.clear()` once the server holds them). Everything that reads the cart
 // goes through `CartStore`, so a server-backed implementation can take this one's place.
 
+import { ORDER_LINE_MAX_QUANTITY, ORDER_MAX_ITEMS } from '@sagamart/contracts/rules';
+
 /** localStorage key of the cart; other tabs watch it to stay in sync. */
 export const CART_STORAGE_KEY = 'sagamart.cart';
 
-/** Per line; more than this is not a shopping cart. */
-export const MAX_LINE_QUANTITY = 999;
+/** Per line: the most one order line may hold. */
+export const MAX_LINE_QUANTITY = ORDER_LINE_MAX_QUANTITY;
+
+/** Distinct SKUs: the most one order may hold, so a full cart can still be checked out. */
+export const MAX_CART_LINES = ORDER_MAX_ITEMS;
 
 export interface CartItem {
   skuId: number;
@@ -46,8 +51,11 @@ export interface CartStore {
   /** The same object until the cart changes (for useSyncExternalStore). */
   getSnapshot(): CartSnapshot;
   subscribe(listener: () => void): () => void;
-  /** Adds a line, or adds to the quantity of the line with the same SKU (refreshing its details). */
-  add(item: CartItem): void;
+  /**
+   * Adds a line, or adds to the quantity of the line with the same SKU (refreshing its details).
+   * False when nothing was added: a new SKU while the cart holds MAX_CART_LINES lines already.
+   */
+  add(item: CartItem): boolean;
   /** Sets a line's quantity; 0 or less removes it. */
   update(skuId: number, quantity: number): void;
   remove(skuId: number): void;
@@ -86,13 +94,15 @@ export function createCartStore(storage: CartStorage = localStorageCartStorage()
     add(item) {
       const existing = snapshot.items.find((line) => line.skuId === item.skuId);
       const quantity = clampQuantity((existing?.quantity ?? 0) + item.quantity);
-      if (quantity <= 0) return;
+      if (quantity <= 0) return false;
+      if (!existing && snapshot.items.length >= MAX_CART_LINES) return false;
       const line = { ...item, quantity };
       set(
         existing
           ? snapshot.items.map((current) => (current.skuId === item.skuId ? line : current))
           : [...snapshot.items, line],
       );
+      return true;
     },
 
     update(skuId, quantity) {

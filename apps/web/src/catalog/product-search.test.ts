@@ -1,3 +1,4 @@
+import { SEARCH_QUERY_MAX_LENGTH } from '@sagamart/contracts/rules';
 import { describe, expect, it } from 'vitest';
 import { parseProductSearch, productListPath, suggestionPath } from './product-search.ts';
 
@@ -19,5 +20,13 @@ describe('suggestionPath', () => {
     const keyword = suggestionPath({ text: '데일리룩', kind: 'KEYWORD', productId: null, categoryId: null });
     expect(keyword).toBe(productListPath({ q: '데일리룩' }));
     expect(parseProductSearch(new URL(keyword, 'http://shop').searchParams).q).toBe('데일리룩');
+  });
+});
+
+describe('parseProductSearch', () => {
+  it('searches for the start of a query longer than catalog-service takes, instead of being refused', () => {
+    const long = `${'가'.repeat(SEARCH_QUERY_MAX_LENGTH)}나다`;
+    const { q } = parseProductSearch(new URLSearchParams({ q: long }));
+    expect(q).toBe('가'.repeat(SEARCH_QUERY_MAX_LENGTH));
   });
 });

@@ -1,3 +1,4 @@
+import { SEARCH_QUERY_MAX_LENGTH } from '@sagamart/contracts/rules';
 import { pageParamValue, readPageIndex } from '../lib/page-param.ts';
 import { compactParams, oneOf } from '../lib/search-params.ts';
 import { CATALOG_SORTS, type CatalogSearch, type CatalogSort, type Suggestion } from './catalog-api.ts';
@@ -18,7 +19,8 @@ export function sortsFor(q: string): CatalogSort[] {
 }
 
 export function parseProductSearch(params: URLSearchParams): CatalogSearch {
-  const q = params.get('q')?.trim() ?? '';
+  // A longer query (a link typed or cut by hand) would be refused whole: search for its start instead.
+  const q = (params.get('q')?.trim() ?? '').slice(0, SEARCH_QUERY_MAX_LENGTH).trim();
   const sort = oneOf(params.get('sort'), sortsFor(q)) ?? defaultSort(q);
   return {
     q,

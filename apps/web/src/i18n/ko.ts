@@ -263,6 +263,38 @@ export const ko = {
       ORDER_CANCELLED: '취소된 주문이라 결제하지 않았습니다. 청구된 금액은 없습니다.',
       ALREADY_PAID: '이미 결제된 주문입니다.',
       PAYMENT_IN_PROGRESS: '결제를 확인하고 있습니다. 잠시 후 주문 내역에서 확인해 주세요.',
+      // What an admin's change can be refused for (product, promotion, user, chat and catalog services).
+      'product-code-taken': '이미 다른 상품이 쓰는 상품 코드입니다. 다른 코드를 입력하세요.',
+      'sku-code-taken': '이미 다른 상품이 쓰는 SKU 코드가 있습니다. 다른 코드를 입력하세요.',
+      'product-deleted': '삭제된 상품이라 바꿀 수 없습니다.',
+      'stale-version': '그사이 다른 사람이 이 상품을 수정했습니다. 새로 불러온 뒤 다시 저장하세요.',
+      'category-not-leaf':
+        '하위 카테고리가 있는 카테고리에는 상품을 둘 수 없습니다. 가장 아래 단계의 카테고리를 고르세요.',
+      'image-in-use': '다른 상품에 등록된 이미지가 있습니다. 이미지를 새로 올려 주세요.',
+      'image-too-large': '이미지 파일이 너무 큽니다. 더 작은 파일을 올려 주세요.',
+      'image-too-small': '이미지 파일이 너무 작아 올릴 수 없습니다. 다른 파일을 골라 주세요.',
+      'image-type': 'JPEG, PNG, GIF, WebP 이미지만 올릴 수 있습니다.',
+      'image-body': '이미지 파일을 받지 못했습니다. 파일을 다시 골라 주세요.',
+      'keyword-exists': '이 상품에 이미 있는 검색 키워드입니다.',
+      'category-name-taken': '같은 위치에 같은 이름의 카테고리가 이미 있습니다.',
+      'category-has-children':
+        '하위 카테고리가 있어 삭제할 수 없습니다. 하위 카테고리를 먼저 삭제하거나 옮기세요.',
+      'category-has-products':
+        '상품이 있는 카테고리라 삭제하거나 하위 카테고리를 둘 수 없습니다. 상품을 먼저 다른 카테고리로 옮기세요.',
+      'category-too-deep': '카테고리는 3단계까지만 둘 수 있습니다.',
+      'category-cycle': '카테고리를 자기 자신이나 그 하위 카테고리 아래로 옮길 수 없습니다.',
+      'invalid-quantity': '수량은 0이 아닌 정수로 입력하세요 (입고는 1 이상).',
+      COUPON_CODE_TAKEN: '이미 있는 쿠폰 코드입니다. 다른 코드를 입력하세요.',
+      COUPON_IN_USE: '회원이 받은 쿠폰은 삭제할 수 없습니다. 대신 상태를 중지로 바꾸세요.',
+      COUPON_ISSUED:
+        '이미 발급된 쿠폰이라 코드, 할인, 최소 주문 금액, 최대 할인 금액, 시작 일시는 바꿀 수 없고 종료 일시는 늦추기만 할 수 있습니다. 다른 조건이 필요하면 새 쿠폰을 만드세요.',
+      TARGET_NOT_FOUND: '적용 대상 상품이나 카테고리를 찾을 수 없습니다. ID를 확인하세요.',
+      'self-change': '자기 계정의 역할이나 상태는 바꿀 수 없습니다.',
+      'short-code-taken': '이미 쓰고 있는 단축어입니다. 다른 단축어를 입력하세요.',
+      'not-an-agent': '활동 중인 상담원이나 관리자에게만 배정할 수 있습니다.',
+      'rebuild-running': '카탈로그 재구축이 이미 진행 중입니다. 끝난 뒤 다시 시도하세요.',
+      'wrong-current-password': '현재 비밀번호가 맞지 않습니다.',
+      'charge-above-max': '한 번에 충전할 수 있는 금액을 넘었습니다.',
     },
   },
   home: {
@@ -307,6 +339,7 @@ export const ko = {
     added: '장바구니에 {{count}}개 담았습니다.',
     addedLimited: '장바구니에 {{count}}개 담았습니다 (재고 {{stock}}개).',
     viewCart: '장바구니 보기',
+    cartLinesFull: '장바구니에는 상품을 {{max}}종류까지 담을 수 있습니다. 다른 상품을 빼고 담아 주세요.',
     goneTitle: '판매하지 않는 상품입니다',
     goneText: '판매가 종료되었을 수 있습니다. 다른 상품을 둘러보세요.',
   },
@@ -450,6 +483,7 @@ export const ko = {
     groupCategory: '카테고리',
     groupProduct: '상품',
     groupKeyword: '추천 검색어',
+    tooLong: '검색어는 {{max}}자까지 입력할 수 있습니다',
   },
   productList: {
     all: '전체 상품',
@@ -510,6 +544,8 @@ export const ko = {
     priceChangedLine: '{{item}}: {{from}} → {{to}}',
     pricesChangedTotal: '합계는 지금 가격으로 계산했습니다. 주문 금액은 주문/결제에서 확정됩니다.',
     priceWas: '가격 변경 (담을 때 {{price}})',
+    tooManyLinesTitle: '한 번에 주문할 수 있는 상품 수를 넘었습니다',
+    tooManyLines: '한 주문에는 상품을 {{max}}종류까지 담을 수 있습니다. {{count}}종류를 빼고 주문해 주세요.',
   },
   checkout: {
     title: '주문/결제',
@@ -528,6 +564,21 @@ export const ko = {
     couponRefused: '이 쿠폰은 이 주문에 사용할 수 없습니다',
     pointsRefused: '포인트가 부족합니다',
     itemsRefused: '지금 이 상품들은 주문할 수 없습니다',
+    buyNowRefused: '지금 이 상품은 주문할 수 없습니다',
+    buyNowGone: '이 상품은 지금 판매하지 않습니다. 상품 페이지에서 다른 옵션을 골라 주세요.',
+    /** Why promotion-service refused the chosen coupon (COUPON_UNAVAILABLE's `reason`). */
+    couponRefusal: {
+      NOT_OWNED: '가지고 있지 않은 쿠폰입니다',
+      INACTIVE: '사용이 중지된 쿠폰입니다',
+      NOT_YET_VALID: '아직 사용 기간이 시작되지 않은 쿠폰입니다',
+      EXPIRED: '사용 기간이 끝난 쿠폰입니다',
+      RESERVED: '결제를 기다리는 다른 주문에 쓰고 있는 쿠폰입니다',
+      USED: '이미 사용한 쿠폰입니다',
+      MIN_ORDER_AMOUNT: '{{amount}} 이상 주문할 때 쓸 수 있는 쿠폰입니다',
+    },
+    couponBelowMinimum: '주문 금액이 이 쿠폰의 최소 주문 금액보다 적습니다',
+    couponRefusedHint: '다른 쿠폰을 고르거나 쿠폰 없이 주문할 수 있습니다.',
+    couponMinimumHint: '상품을 더 담거나 다른 쿠폰을 골라 주세요.',
     cancelledTitle: '주문 {{number, josa(pair: 이/가)}} 취소되었습니다',
     empty: '장바구니가 비어 있어 주문할 상품이 없습니다.',
     toPayment: '결제 창으로 이동하는 중…',
@@ -538,7 +589,7 @@ export const ko = {
     stockWouldCancel: '이 수량으로 주문하면 재고 부족으로 취소됩니다.',
     retryNotice:
       '결제가 완료되지 않은 이전 주문은 취소했습니다. 상품과 배송지는 그대로 두었으니 다시 결제해 주세요.',
-    unknownItem: '상품 {{id}}',
+    unknownItem: '선택한 상품',
   },
   delivery: {
     title: '배송지',
@@ -634,6 +685,8 @@ export const ko = {
     confirmedAt: '구매확정: {{date}}',
     refunded: '환불된 금액: {{amount}}',
     tracking: '배송 조회',
+    trackingFailed: '배송 조회 정보를 불러오지 못했습니다',
+    claimsFailed: '반품/교환 내역을 불러오지 못했습니다',
     trackingOf: '{{kind}} 배송 기록',
     noHistory: '아직 택배사 기록이 없습니다.',
     olderEvents: '이전 기록 {{count}}건 더 보기',
@@ -807,6 +860,12 @@ export const ko = {
     nameTooLong: '이름은 {{max}}자 이내로 입력해 주세요.',
     nameCharacters: '이름에는 줄바꿈, 제어 문자, 보이지 않는 서식 문자를 쓸 수 없습니다.',
   },
+  /** A field the server refused, when its words are not known here (its own are in English). */
+  fieldError: {
+    invalid: '입력한 값을 확인해 주세요.',
+    required: '이 항목을 입력해 주세요.',
+    tooLong: '{{max}}자 이내로 입력해 주세요.',
+  },
   myPage: {
     title: '마이페이지',
     profile: '내 정보',
@@ -853,6 +912,7 @@ export const ko = {
     pay: '결제하고 충전하기',
     payNote: '결제창에서 결제하면, 결제가 승인되는 즉시 포인트가 들어옵니다.',
     wholeAmount: '0원보다 큰 금액을 원 단위로 입력해 주세요',
+    aboveMax: '한 번에 {{max}}까지 충전할 수 있습니다',
     noCharges: '아직 충전 내역이 없습니다.',
     chargePages: '충전 내역 페이지',
     chargeList: '포인트 충전 내역',
@@ -892,6 +952,7 @@ export const ko = {
     code: '쿠폰 코드',
     claim: '등록',
     enterCode: '쿠폰 코드를 입력해 주세요',
+    codeTooLong: '쿠폰 코드는 {{max}}자 이내로 입력해 주세요',
     claimed: '‘{{name}}’ 쿠폰을 받았습니다.',
     empty: {
       ISSUED: '사용할 수 있는 쿠폰이 없습니다. 위에서 쿠폰 코드를 등록해 보세요.',

@@ -107,6 +107,60 @@ describe('labels', () => {
     expect(errorTitle(claimOpen)).toBe(ko.error.code['claim-in-progress']);
   });
 
+  it('says why an admin’s change was refused, in both languages, for every code an admin route sends', async () => {
+    // Grepped from the services' admin routes (problem `code`s; generic ones fall back to the status).
+    const adminRefusals = [
+      // product-service: products, SKUs, images, keywords, categories, stock adjustments
+      'product-code-taken',
+      'sku-code-taken',
+      'product-deleted',
+      'stale-version',
+      'category-not-leaf',
+      'image-in-use',
+      'image-too-large',
+      'image-too-small',
+      'image-type',
+      'image-body',
+      'keyword-exists',
+      'category-name-taken',
+      'category-has-children',
+      'category-has-products',
+      'category-too-deep',
+      'category-cycle',
+      'invalid-quantity',
+      'insufficient-stock',
+      // promotion-service: coupons and discount policies
+      'COUPON_CODE_TAKEN',
+      'COUPON_IN_USE',
+      'COUPON_ISSUED',
+      'TARGET_NOT_FOUND',
+      // order-service and shipping-service: an admin's cancel, claim decisions
+      'not-cancellable',
+      'picked-up',
+      'shipping-unavailable',
+      'claim-decided',
+      'exchange-out-of-stock',
+      'courier-rejected',
+      // user-service, chat-service (agent console, canned answers), catalog-service
+      'self-change',
+      'short-code-taken',
+      'not-an-agent',
+      'rebuild-running',
+    ];
+    for (const code of adminRefusals) {
+      for (const language of [ko, en]) {
+        const words = (language.error.code as Record<string, string>)[code];
+        expect(words, code).toBeTruthy();
+        expect(words).not.toMatch(CODE);
+      }
+      const refused = new ApiError(409, { type: `urn:sagamart:problem:${code}`, detail: 'in English' });
+      expect(errorTitle(refused), code).toBe((ko.error.code as Record<string, string>)[code]);
+    }
+    await setLanguage('en');
+    const issued = new ApiError(409, { type: 'urn:sagamart:problem:COUPON_ISSUED', detail: '3 coupons…' });
+    expect(errorTitle(issued)).toContain('its end can only move later');
+  });
+
   it('says why a cancel or a coupon was refused in the reader’s language, not as a server code', async () => {
     const pickedUp = new ApiError(409, { type: 'urn:sagamart:problem:picked-up', detail: '택배사가…' });
     const runOut = new ApiError(409, { type: 'urn:sagamart:problem:COUPON_EXHAUSTED', detail: 'exhausted' });

@@ -1,5 +1,17 @@
-import { isApiError } from '../api/api-error.ts';
-import { i18n } from './i18n.ts';
+import {
+  EMAIL_RULE_MESSAGE,
+  NAME_CHARACTERS_MESSAGE,
+  NAME_RULE_MESSAGE,
+  PASSWORD_CONFIRM_MESSAGE,
+  PASSWORD_MAX_LENGTH,
+  PASSWORD_RULE_MESSAGE,
+  PASSWORD_TOO_LONG_MESSAGE,
+  PHONE_RULE_MESSAGE,
+  POINTS_MAX_CHARGE,
+} from '@sagamart/contracts/rules';
+import { type ApiError, isApiError } from '../api/api-error.ts';
+import { formatWon } from '../lib/format.ts';
+import { currentLanguage, i18n } from './i18n.ts';
 import { ko } from './ko.ts';
 
 /**
@@ -78,4 +90,59 @@ export function errorTitle(error: unknown): string {
   if (error.status >= 500) return i18n.t('error.server');
   if (error.status === 400 || error.status === 422) return i18n.t('error.invalid');
   return i18n.t('error.title');
+}
+
+/** The limit a charge above `points.maxCharge` was refused at, formatted: the server's, else the contract's. */
+export function chargeAboveMaxLabel(maxCharge: unknown = POINTS_MAX_CHARGE): string {
+  const max =
+    typeof maxCharge === 'number' && Number.isSafeInteger(maxCharge) ? maxCharge : POINTS_MAX_CHARGE;
+  return i18n.t('pointsPage.aboveMax', { max: formatWon(max) });
+}
+
+/** Field words for problem codes that need the problem's own facts. */
+const FIELD_WORDS_BY_CODE: Record<string, (error: ApiError) => string> = {
+  'charge-above-max': (error) => chargeAboveMaxLabel(error.extensions.maxCharge),
+};
+
+/** The shared field rules (@sagamart/contracts/rules) the services explain in their English words. */
+const RULE_WORDS: ReadonlyMap<string, () => string> = new Map<string, () => string>([
+  [EMAIL_RULE_MESSAGE, () => i18n.t('rule.email')],
+  [PASSWORD_RULE_MESSAGE, () => i18n.t('rule.password')],
+  [PASSWORD_TOO_LONG_MESSAGE, () => i18n.t('rule.passwordTooLong', { max: PASSWORD_MAX_LENGTH })],
+  [PASSWORD_CONFIRM_MESSAGE, () => i18n.t('rule.passwordConfirm')],
+  [PHONE_RULE_MESSAGE, () => i18n.t('rule.phone')],
+  [NAME_RULE_MESSAGE, () => i18n.t('rule.name')],
+  [NAME_CHARACTERS_MESSAGE, () => i18n.t('rule.nameCharacters')],
+]);
+
+// Schema validation's own sentences (Ajv), which carry the limit.
+const TOO_LONG = /^must NOT have more than (\d+) characters$/;
+const MISSING = /^(must have required property|must NOT have fewer than 1 characters)/;
+const HANGUL = /[\uac00-\ud7a3]/;
+
+/**
+ * A server's message about one field, in the reader's language: words for the problem's code, then
+ * for the shared rule or the schema keyword it names; the server's own sentence only when it is
+ * already in the reader's language; otherwise a generic word, never an English sentence in Korean.
+ */
+export function fieldErrorLabel(error: ApiError, message: string): string {
+  const code = error.code;
+  const byCode = code === undefined ? undefined : FIELD_WORDS_BY_CODE[code];
+  if (byCode) return byCode(error);
+  if (isKnown(ko.error.code, code)) return i18n.t(`error.code.${code}`);
+  const rule = RULE_WORDS.get(message);
+  if (rule) return rule();
+  const tooLong = TOO_LONG.exec(message);
+  if (tooLong) return i18n.t('fieldError.tooLong', { max: Number(tooLong[1]) });
+  if (MISSING.test(message)) return i18n.t('fieldError.required');
+  if (HANGUL.test(message) === (currentLanguage() === 'ko')) return message;
+  return i18n.t('fieldError.invalid');
+}
+
+/** The server's per-field messages (keyed by the field's dotted path), each in the reader's language. */
+export function serverFieldErrors(error: unknown): Record<string, string> {
+  if (!isApiError(error)) return {};
+  return Object.fromEntries(
+    Object.entries(error.fieldErrors).map(([field, message]) => [field, fieldErrorLabel(error, message)]),
+  );
 }

@@ -1,5 +1,6 @@
 import { Autocomplete, Box, type BoxProps } from '@mantine/core';
 import { useDebouncedValue } from '@mantine/hooks';
+import { AUTOCOMPLETE_KEYWORD_MAX_LENGTH, SEARCH_QUERY_MAX_LENGTH } from '@sagamart/contracts/rules';
 import { useQuery } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -30,12 +31,16 @@ function SearchField({ initial, visibleFrom, hiddenFrom }: ProductSearchBoxProps
   const { t } = useTranslation();
   const [text, setText] = useState(initial);
   const [keyword] = useDebouncedValue(text, AUTOCOMPLETE_DEBOUNCE_MS);
-  // Suggestions for what the shopper is typing, not for the query the box was opened with.
+  // Suggestions for what the shopper is typing, not for the query the box was opened with; catalog
+  // suggests for a shorter keyword than it searches for, so a longer one just gets none.
+  const suggestable = keyword.trim() !== '' && keyword.trim().length <= AUTOCOMPLETE_KEYWORD_MAX_LENGTH;
   const suggestions = useQuery({
     ...autocompleteQuery(keyword),
-    enabled: keyword.trim() !== '' && keyword !== initial,
+    enabled: suggestable && keyword !== initial,
   });
-  const options = keyword.trim() ? (suggestions.data ?? []) : [];
+  // The browser stops typing at maxLength; say why once the box is full.
+  const full = text.length >= SEARCH_QUERY_MAX_LENGTH;
+  const options = suggestable ? (suggestions.data ?? []) : [];
 
   const search = (q: string) => void navigate(productListPath({ q: q.trim() }));
 
@@ -76,8 +81,10 @@ function SearchField({ initial, visibleFrom, hiddenFrom }: ProductSearchBoxProps
           type="search"
           placeholder={t('nav.search')}
           aria-label={t('nav.search')}
+          maxLength={SEARCH_QUERY_MAX_LENGTH}
           value={text}
-          onChange={setText}
+          onChange={(value) => setText(value.slice(0, SEARCH_QUERY_MAX_LENGTH))}
+          error={full ? t('searchSuggest.tooLong', { max: SEARCH_QUERY_MAX_LENGTH }) : undefined}
           onOptionSubmit={pick}
           data={groups}
           // The server already matched and ranked the suggestions.

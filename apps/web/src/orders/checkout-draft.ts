@@ -1,6 +1,7 @@
 import type { Session } from '../auth/session.ts';
 import type { CartStore } from '../cart/cart-store.ts';
 import type { DeliveryFormValues } from './delivery-form.ts';
+import type { Order } from './orders-api.ts';
 
 // What a checkout leaves behind when the shopper goes to the PG: the address typed and the cart lines
 // ordered. A declined or abandoned payment comes back to a checkout that still has both; only a paid
@@ -53,6 +54,23 @@ export function completeCheckout(orderId: string, cart: Pick<CartStore, 'remove'
   if (!draft || draft.orderId !== orderId) return;
   for (const skuId of draft.skuIds) cart.remove(skuId);
   store?.removeItem(CHECKOUT_DRAFT_KEY);
+}
+
+const PAID_OR_LATER = new Set<Order['status']>(['PAID', 'SHIPPING', 'DELIVERED', 'RETURNED']);
+
+/**
+ * Wherever the app learns that the draft's order is paid (or gone on since: shipping, delivered,
+ * returned), its lines leave the cart and the draft is done, even if the shopper left the payment
+ * result page before it saw PAID. Answers whether the order is past its payment.
+ */
+export function completePaidCheckout(
+  order: Pick<Order, 'orderId' | 'status'>,
+  cart: Pick<CartStore, 'remove'>,
+  store = storage(),
+): boolean {
+  if (!PAID_OR_LATER.has(order.status)) return false;
+  completeCheckout(order.orderId, cart, store);
+  return true;
 }
 
 /**

@@ -19,6 +19,27 @@ export function parseBuyNow(raw: string | null): OrderItemRequest | null {
   return { skuId, quantity };
 }
 
+/** What checkout shows of an item until the server's quote names and prices it. */
+export type ItemPreview = Pick<CartItem, 'skuId' | 'name' | 'optionLabel' | 'unitPrice'>;
+
+/**
+ * The history state the product page leaves for buy now: checkout names the item from it before the
+ * quote arrives, and keeps naming it when the quote is refused (a reload keeps the state).
+ */
+export function buyNowState(preview: ItemPreview): { buyNow: ItemPreview } {
+  return { buyNow: preview };
+}
+
+/** The buy-now item's preview in a history entry's state, when it is there and for this SKU. */
+export function buyNowPreview(state: unknown, skuId: number): ItemPreview | null {
+  const preview: unknown = typeof state === 'object' && state !== null ? Reflect.get(state, 'buyNow') : null;
+  if (typeof preview !== 'object' || preview === null) return null;
+  const { skuId: id, name, optionLabel, unitPrice } = preview as Record<string, unknown>;
+  if (id !== skuId || typeof name !== 'string' || typeof optionLabel !== 'string') return null;
+  if (typeof unitPrice !== 'number' || !Number.isSafeInteger(unitPrice) || unitPrice < 0) return null;
+  return { skuId, name, optionLabel, unitPrice };
+}
+
 export function cartOrderItems(items: readonly CartItem[]): OrderItemRequest[] {
   return items.map((item) => ({ skuId: item.skuId, quantity: item.quantity }));
 }

@@ -111,8 +111,13 @@ export function myOrderQuery(orderId: string, poll?: (order: Order | undefined, 
   });
 }
 
-export function cancelMyOrder(orderId: string): Promise<Order> {
-  return api.post<Order>(`/api/orders/${encodeURIComponent(orderId)}/cancel`);
+/** `unpaidOnly`: cancel only if not paid yet (an order approved meanwhile answers 409 order-paid, kept). */
+export function cancelMyOrder(orderId: string, options: { unpaidOnly?: boolean } = {}): Promise<Order> {
+  return api.post<Order>(
+    `/api/orders/${encodeURIComponent(orderId)}/cancel`,
+    undefined,
+    options.unpaidOnly ? { query: { unpaidOnly: true } } : {},
+  );
 }
 
 /** The saga has not finished reserving yet. */

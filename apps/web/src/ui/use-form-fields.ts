@@ -1,5 +1,5 @@
 import { type ChangeEvent, useState } from 'react';
-import { isApiError } from '../api/api-error.ts';
+import { serverFieldErrors } from '../i18n/labels.ts';
 
 export type FieldErrors<T> = Partial<Record<keyof T & string, string>>;
 
@@ -41,10 +41,12 @@ export function useFormFields<T extends Record<string, string>>(initial: T, vali
     return fieldsWithErrors(found).length === 0;
   }
 
-  /** Puts the server's per-field messages next to matching inputs; returns whether any matched. */
+  /**
+   * Puts the server's per-field messages next to matching inputs, in the reader's language (the
+   * services explain in English); returns whether any matched.
+   */
   function showServerErrors(error: unknown): boolean {
-    if (!isApiError(error)) return false;
-    const byField = error.fieldErrors;
+    const byField = serverFieldErrors(error);
     const matched = Object.keys(byField).filter((name) => name in values);
     if (matched.length === 0) return false;
     setErrors(Object.fromEntries(matched.map((name) => [name, byField[name]])) as FieldErrors<T>);

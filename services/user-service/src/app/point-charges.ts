@@ -9,17 +9,17 @@ import {
 } from '@sagamart/contracts';
 import {
   afterCommit,
-  badRequest,
   conflict,
   fetchPage,
   notFound,
+  Problem,
   type Selectable,
   type ServiceContext,
   sql,
   type Transaction,
 } from '@sagamart/kit';
 import { type ChargeTrigger, chargeMove, chargeOrderName, refundProblem } from '../domain/point-charge.ts';
-import { chargeProblem } from '../domain/points.ts';
+import { CHARGE_ABOVE_MAX, chargeProblem } from '../domain/points.ts';
 import type { UserDb } from '../infra/schema.ts';
 import type { Points } from './points.ts';
 import type { Users } from './users.ts';
@@ -64,8 +64,17 @@ export class PointCharges {
 
   /** A new PENDING charge of `amount` won (at most `points.maxCharge`), to be paid at the PG. */
   async create(userId: string, amount: number) {
-    const problem = chargeProblem(amount, this.ctx.config.number('points.maxCharge'));
-    if (problem) throw badRequest(problem, [{ field: 'amount', message: problem }]);
+    const maxCharge = this.ctx.config.number('points.maxCharge');
+    const problem = chargeProblem(amount, maxCharge);
+    if (problem) {
+      // Above the limit: the code and the limit in force, so the web can word it in the shopper's language.
+      const aboveMax = Number.isSafeInteger(amount) && amount > maxCharge;
+      throw new Problem(400, problem, {
+        code: aboveMax ? CHARGE_ABOVE_MAX : 'bad-request',
+        errors: [{ field: 'amount', message: problem }],
+        ...(aboveMax ? { extensions: { maxCharge } } : {}),
+      });
+    }
     return this.ctx.transaction(async (trx) => {
       await this.users.usableUser(trx, userId);
       const charge = await trx

@@ -37,6 +37,9 @@ export function balanceAfter(balance: number, amount: number): number {
   return next;
 }
 
+/** The problem code of a charge above `points.maxCharge` (the answer names the limit as `maxCharge`). */
+export const CHARGE_ABOVE_MAX = 'charge-above-max';
+
 /** Why a top-up amount is refused, or undefined when it is fine. */
 export function chargeProblem(amount: number, maxCharge: number): string | undefined {
   if (!Number.isSafeInteger(amount) || amount < 1)

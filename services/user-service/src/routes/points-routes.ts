@@ -38,7 +38,8 @@ export function registerPointsRoutes(app: ServiceApp, ctx: ServiceContext<UserDb
         tags,
         summary: 'Start a points charge, to be paid through the PG',
         description:
-          'amount: a positive whole number of won, at most points.maxCharge. Answers a PENDING charge: pay it at the ' +
+          'amount: a positive whole number of won, at most points.maxCharge (POINTS_MAX_CHARGE by default; above it ' +
+          '400 charge-above-max names the limit as maxCharge). Answers a PENDING charge: pay it at the ' +
           "PG's checkout with orderNumber = chargeNumber and the same amount, then confirm with POST " +
           '/api/payments/confirm. The points are credited once the payment is approved.',
         body: PointChargeBody,

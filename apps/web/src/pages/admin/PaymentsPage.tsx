@@ -9,6 +9,7 @@ import {
   parseAdminPaymentSearch,
 } from '../../admin-payments/payment-search.ts';
 import { refundReasonLabel } from '../../admin-payments/refund-reason.ts';
+import { paymentMethodLabel } from '../../i18n/labels.ts';
 import { formatCount, formatDateTime, formatWon } from '../../lib/format.ts';
 import { paymentStanding } from '../../payments/payment-standing.ts';
 import { PAYMENT_STATUSES, type Payment, type PaymentStatus } from '../../payments/payments-api.ts';
@@ -111,7 +112,7 @@ function PaymentsTable({ payments }: { payments: Payment[] }) {
               <Table.Td>
                 <PaymentStatusBadge status={paymentStanding(payment, payment.refundedAmount)} />
               </Table.Td>
-              <Table.Td>{payment.method ?? '—'}</Table.Td>
+              <Table.Td>{payment.method ? paymentMethodLabel(payment.method) : '—'}</Table.Td>
               <Table.Td>
                 <PaymentDetails payment={payment} />
               </Table.Td>

@@ -1,18 +1,22 @@
 import { Alert, Card, List, Stack, Table, Text, Title } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import type { CartItem } from '../../cart/cart-store.ts';
 import { formatWon } from '../../lib/format.ts';
+import type { ItemPreview } from '../../orders/checkout-items.ts';
 import type { OrderItemRequest, OrderQuote, QuoteLine } from '../../orders/orders-api.ts';
 import { OrderItemsTable } from '../orders/OrderItemsTable.tsx';
 
 interface CheckoutItemsProps {
   items: OrderItemRequest[];
-  cartLines: readonly CartItem[];
+  /** What the cart (or, for buy now, the product page) knew of the items. */
+  previews: readonly ItemPreview[];
   quote: OrderQuote | undefined;
 }
 
-/** The server's priced lines once quoted; until then what the cart remembers (or bare SKUs for buy now). */
-export function CheckoutItems({ items, cartLines, quote }: CheckoutItemsProps) {
+/**
+ * The server's priced lines once quoted; until then (or when the quote is refused) what the cart or
+ * the product page knew, and a neutral name for an item neither did: never its SKU id.
+ */
+export function CheckoutItems({ items, previews, quote }: CheckoutItemsProps) {
   const { t } = useTranslation();
   return (
     <Card withBorder padding="lg" component="section" aria-labelledby="items-title">
@@ -23,7 +27,7 @@ export function CheckoutItems({ items, cartLines, quote }: CheckoutItemsProps) {
         {quote ? (
           <OrderItemsTable items={quote.lines} />
         ) : (
-          <UnpricedItems items={items} cartLines={cartLines} />
+          <UnpricedItems items={items} previews={previews} />
         )}
         {quote && <StockWarning lines={quote.lines} />}
       </Stack>
@@ -31,17 +35,17 @@ export function CheckoutItems({ items, cartLines, quote }: CheckoutItemsProps) {
   );
 }
 
-function UnpricedItems({ items, cartLines }: { items: OrderItemRequest[]; cartLines: readonly CartItem[] }) {
+function UnpricedItems({ items, previews }: { items: OrderItemRequest[]; previews: readonly ItemPreview[] }) {
   const { t } = useTranslation();
   return (
     <Table verticalSpacing="sm" aria-label={t('checkout.items')}>
       <Table.Tbody>
         {items.map((item) => {
-          const line = cartLines.find((candidate) => candidate.skuId === item.skuId);
+          const line = previews.find((candidate) => candidate.skuId === item.skuId);
           return (
             <Table.Tr key={item.skuId}>
               <Table.Td>
-                <Text fw={500}>{line?.name ?? t('checkout.unknownItem', { id: item.skuId })}</Text>
+                <Text fw={500}>{line?.name ?? t('checkout.unknownItem')}</Text>
                 {line?.optionLabel && (
                   <Text size="xs" c="dimmed">
                     {line.optionLabel}

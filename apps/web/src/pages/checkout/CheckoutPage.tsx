@@ -4,16 +4,25 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useEffectEvent, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Link, useNavigate, useSearchParams } from 'react-router';
-import { isApiError } from '../../api/api-error.ts';
-import { type CartItem, cart as cartStore } from '../../cart/cart-store.ts';
+import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
+import { type CartItem, cart as cartStore, MAX_CART_LINES } from '../../cart/cart-store.ts';
 import { useCart } from '../../cart/use-cart.ts';
-import { myCouponsQueryPrefix } from '../../coupons/coupons-api.ts';
-import { i18n } from '../../i18n/i18n.ts';
-import { cancelReasonLabel } from '../../i18n/labels.ts';
+import { myCouponsQueryPrefix, usableCouponsQuery } from '../../coupons/coupons-api.ts';
+import { cancelReasonLabel, serverFieldErrors } from '../../i18n/labels.ts';
 import { usePageTitle } from '../../i18n/use-page-title.ts';
-import { completeCheckout, readCheckoutDraft, saveCheckoutDraft } from '../../orders/checkout-draft.ts';
-import { BUY_NOW_PARAM, cartOrderItems, parseBuyNow } from '../../orders/checkout-items.ts';
+import {
+  completeCheckout,
+  completePaidCheckout,
+  readCheckoutDraft,
+  saveCheckoutDraft,
+} from '../../orders/checkout-draft.ts';
+import {
+  BUY_NOW_PARAM,
+  buyNowPreview,
+  cartOrderItems,
+  type ItemPreview,
+  parseBuyNow,
+} from '../../orders/checkout-items.ts';
 import {
   type DeliveryFormValues,
   deliveryFieldErrors,
@@ -48,6 +57,7 @@ import {
 import { myProfileQuery } from '../../users/users-api.ts';
 import { OrderAmounts } from '../orders/OrderAmounts.tsx';
 import { CheckoutItems } from './CheckoutItems.tsx';
+import { itemsRefusalMessage, quoteRefusal } from './checkout-refusals.ts';
 import { DeliveryFields } from './DeliveryFields.tsx';
 import { DiscountFields } from './DiscountFields.tsx';
 import { SaveAddressCheckbox, SavedAddressPicker } from './SavedAddresses.tsx';
@@ -61,6 +71,7 @@ const QUOTE_DEBOUNCE_MS = 300;
  */
 export function CheckoutPage() {
   const [params] = useSearchParams();
+  const { state } = useLocation();
   const buyNowParam = params.get(BUY_NOW_PARAM);
   const cart = useCart();
   const { t } = useTranslation();
@@ -74,6 +85,9 @@ export function CheckoutPage() {
     () => (buyNow ? [buyNow] : (JSON.parse(cartKey) as OrderItemRequest[])),
     [buyNow, cartKey],
   );
+  // Buy now names its item from what the product page left in the history entry, if anything.
+  const buyNowShown = buyNow && buyNowPreview(state, buyNow.skuId);
+  const previews: readonly ItemPreview[] = buyNow ? (buyNowShown ? [buyNowShown] : []) : cart.items;
 
   if (leavingFor) return <LeavingForPayment order={leavingFor} />;
 
@@ -89,10 +103,14 @@ export function CheckoutPage() {
       )}
       {items.length === 0 ? (
         <EmptyCheckout />
+      ) : items.length > MAX_CART_LINES ? (
+        <TooManyItems count={items.length} />
       ) : (
         <Checkout
           items={items}
           cartLines={buyNow ? [] : cart.items}
+          previews={previews}
+          buyNow={buyNow !== null}
           onPlaced={(order) => setLeavingFor(order)}
         />
       )}
@@ -102,13 +120,16 @@ export function CheckoutPage() {
 
 interface CheckoutProps {
   items: OrderItemRequest[];
-  /** What the cart shows for these items until the quote prices them. */
+  /** The cart's lines being ordered (none for buy now): a paid order takes them out of the cart. */
   cartLines: readonly CartItem[];
+  /** What is shown of the items until the quote names and prices them. */
+  previews: readonly ItemPreview[];
+  buyNow: boolean;
   /** The order is placed and the shopper is leaving for the PG (or their paid order). */
   onPlaced: (order: Order) => void;
 }
 
-function Checkout({ items, cartLines, onPlaced }: CheckoutProps) {
+function Checkout({ items, cartLines, previews, buyNow, onPlaced }: CheckoutProps) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const { t } = useTranslation();
@@ -128,17 +149,30 @@ function Checkout({ items, cartLines, onPlaced }: CheckoutProps) {
     void queryClient.invalidateQueries({ queryKey: myCouponsQueryPrefix });
     void queryClient.invalidateQueries({ queryKey: myPointsQueryPrefix });
   };
+  // What became of the order this draft placed: looked up on arrival (placing waits for the answer).
+  const [previousOrder, setPreviousOrder] = useState<'checking' | 'cancelled' | null>(
+    draft?.orderId ? 'checking' : null,
+  );
   // The attempt whose payment did not go through still waits for payment, holding its coupon, points
   // and stock: it is let go (cancelled), so this checkout can use them again and nothing is paid twice.
-  const releaseAbandoned = useEffectEvent(async (orderId: string) => {
-    const order = await queryClient.fetchQuery(myOrderQuery(orderId)).catch(() => undefined);
-    if (order?.status !== 'PAYMENT_PENDING') return;
-    await cancelMyOrder(orderId).catch(() => undefined);
-    askAgain();
-    void queryClient.invalidateQueries({ queryKey: myOrdersQueryPrefix });
+  // One paid meanwhile (the shopper left the result page before it saw PAID) takes its lines out of
+  // the cart instead: nothing here is to be paid again.
+  const settlePrevious = useEffectEvent(async (orderId: string) => {
+    // Never a cached answer: an order cached as unpaid may be paid by now.
+    const read = () =>
+      queryClient.fetchQuery({ ...myOrderQuery(orderId), staleTime: 0 }).catch(() => undefined);
+    let order = await read();
+    if (order?.status === 'PAYMENT_PENDING') {
+      // Only if still unpaid: a payment approved since the read keeps its order (409, read again).
+      order = await cancelMyOrder(orderId, { unpaidOnly: true }).catch(read);
+      askAgain();
+      void queryClient.invalidateQueries({ queryKey: myOrdersQueryPrefix });
+    }
+    if (order && completePaidCheckout(order, cartStore)) setPreviousOrder(null);
+    else setPreviousOrder(order?.status === 'CANCELLED' ? 'cancelled' : null);
   });
   useEffect(() => {
-    if (draft?.orderId) void releaseAbandoned(draft.orderId);
+    if (draft?.orderId) void settlePrevious(draft.orderId);
   }, [draft?.orderId]);
 
   const addressBook = useQuery(myAddressesQuery);
@@ -175,6 +209,14 @@ function Checkout({ items, cartLines, onPlaced }: CheckoutProps) {
   }, [items, couponId, points]);
   const [debouncedQuoteRequest] = useDebouncedValue(quoteRequest, QUOTE_DEBOUNCE_MS);
   const quote = useQuery(quoteQuery(debouncedQuoteRequest));
+  // The picker's coupons (shared with it): a refusal below the coupon's minimum names the amount.
+  const coupons = useQuery(usableCouponsQuery);
+  const quoteRefused = quote.isError
+    ? quoteRefusal(quote.error, {
+        buyNow,
+        coupon: coupons.data?.find((coupon) => coupon.couponId === debouncedQuoteRequest.couponId),
+      })
+    : undefined;
   const quoteIsCurrent =
     debouncedQuoteRequest === quoteRequest && !quote.isPlaceholderData && !quote.isFetching;
 
@@ -247,8 +289,7 @@ function Checkout({ items, cartLines, onPlaced }: CheckoutProps) {
     onMutate: () => setCancelledOrder(null),
     onSuccess: (order) => handleOutcome(order),
     onError: (error) => {
-      if (!isApiError(error)) return;
-      for (const [field, message] of Object.entries(deliveryFieldErrors(error.fieldErrors))) {
+      for (const [field, message] of Object.entries(deliveryFieldErrors(serverFieldErrors(error)))) {
         if (field in delivery.values) delivery.setFieldError(field, message);
       }
     },
@@ -267,8 +308,8 @@ function Checkout({ items, cartLines, onPlaced }: CheckoutProps) {
       <Grid gap="lg">
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Stack gap="lg">
-            {draft?.orderId && <RetryNotice />}
-            <CheckoutItems items={items} cartLines={cartLines} quote={quote.data} />
+            {previousOrder === 'cancelled' && <RetryNotice />}
+            <CheckoutItems items={items} previews={previews} quote={quote.data} />
             <DeliveryFields
               form={delivery}
               disabled={busy}
@@ -314,10 +355,11 @@ function Checkout({ items, cartLines, onPlaced }: CheckoutProps) {
               <Title id="summary-title" order={2} size="h4">
                 {t('checkout.summary')}
               </Title>
-              {quote.isError && (
+              {quoteRefused && (
                 <ApiErrorAlert
                   error={quote.error}
-                  title={quoteErrorTitle(quote.error)}
+                  title={quoteRefused.title}
+                  message={quoteRefused.message}
                   onRetry={() => void quote.refetch()}
                 />
               )}
@@ -345,13 +387,17 @@ function Checkout({ items, cartLines, onPlaced }: CheckoutProps) {
                   </Anchor>
                 </Alert>
               )}
-              <ApiErrorAlert error={place.error} title={t('checkout.placeFailed')} />
+              <ApiErrorAlert
+                error={place.error}
+                title={t('checkout.placeFailed')}
+                message={itemsRefusalMessage(place.error, buyNow)}
+              />
               <Button
                 type="submit"
                 size="md"
                 fullWidth
                 loading={busy}
-                disabled={!quote.data || quote.isError}
+                disabled={!quote.data || quote.isError || previousOrder === 'checking'}
               >
                 {t('checkout.place')}
               </Button>
@@ -361,14 +407,6 @@ function Checkout({ items, cartLines, onPlaced }: CheckoutProps) {
       </Grid>
     </form>
   );
-}
-
-/** The quote's refusals name what to change: the coupon, the points, or the items. */
-function quoteErrorTitle(error: unknown): string {
-  const code = isApiError(error) ? error.code : undefined;
-  if (code === 'COUPON_UNAVAILABLE') return i18n.t('checkout.couponRefused');
-  if (code === 'POINTS_INSUFFICIENT') return i18n.t('checkout.pointsRefused');
-  return i18n.t('checkout.itemsRefused');
 }
 
 function RetryNotice() {
@@ -392,6 +430,19 @@ function CancelledNotice({ order }: { order: Order }) {
       <Text size="sm">{cancelReasonLabel(order.cancelReason)}</Text>
       <Anchor component={Link} to={`/me/orders/${encodeURIComponent(order.orderId)}`} size="sm">
         {t('common.viewOrder')}
+      </Anchor>
+    </Alert>
+  );
+}
+
+/** More different items than one order may hold (a cart merged at login can be): remove some first. */
+function TooManyItems({ count }: { count: number }) {
+  const { t } = useTranslation();
+  return (
+    <Alert color="orange" variant="light" title={t('cart.tooManyLinesTitle')} role="alert">
+      <Text size="sm">{t('cart.tooManyLines', { max: MAX_CART_LINES, count: count - MAX_CART_LINES })}</Text>
+      <Anchor component={Link} to="/cart" size="sm">
+        {t('nav.cart')}
       </Anchor>
     </Alert>
   );

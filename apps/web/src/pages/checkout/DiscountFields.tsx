@@ -4,7 +4,7 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { usableCouponsQuery } from '../../coupons/coupons-api.ts';
-import { describeDiscount } from '../../coupons/discount.ts';
+import { describeDiscount, describeMinimum } from '../../coupons/discount.ts';
 import { formatWon } from '../../lib/format.ts';
 import type { OrderQuote } from '../../orders/orders-api.ts';
 import { myPointsQuery } from '../../points/points-api.ts';
@@ -44,9 +44,10 @@ export function DiscountFields({
   const usable = coupons.data ?? [];
   const couponOptions = [
     { value: '', label: usable.length > 0 ? t('discount.noCoupon') : t('discount.noUsable') },
+    // The minimum order amount is part of the terms: a coupon below it is refused at the quote.
     ...usable.map((coupon) => ({
       value: String(coupon.couponId),
-      label: `${coupon.name} (${describeDiscount(coupon)})`,
+      label: `${coupon.name} (${[describeDiscount(coupon), describeMinimum(coupon.minOrderAmount)].filter(Boolean).join(' · ')})`,
     })),
   ];
 

@@ -2,7 +2,7 @@ import { Alert, Button, Card, Loader, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
-import { isApiError } from '../../api/api-error.ts';
+import { isApiError, isTransientError } from '../../api/api-error.ts';
 import { paymentFailureLabel } from '../../i18n/labels.ts';
 import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { formatWon } from '../../lib/format.ts';
@@ -63,7 +63,12 @@ function ConfirmCharge({ confirmation }: { confirmation: PaymentConfirmation }) 
   const settled = charge.data?.status !== undefined && charge.data.status !== 'PENDING';
 
   let body: React.ReactNode;
-  if (confirmed.isPending || (confirmed.isSuccess && !refused && !settled && !charge.isError)) {
+  if (
+    confirmed.isPending ||
+    // A retry of a confirm that did not get through (the same paymentKey charges nothing twice).
+    (confirmed.isError && confirmed.isFetching) ||
+    (confirmed.isSuccess && !refused && !settled && !charge.isError)
+  ) {
     body = (
       <Stack align="center" py="xl" role="status">
         <Loader />
@@ -77,7 +82,14 @@ function ConfirmCharge({ confirmation }: { confirmation: PaymentConfirmation }) 
       </Stack>
     );
   } else if (confirmed.isError && !expired) {
-    body = <ApiErrorAlert error={confirmed.error} title={t('pointsPage.notConfirmed')} />;
+    body = (
+      <ApiErrorAlert
+        error={confirmed.error}
+        title={t('pointsPage.notConfirmed')}
+        // Unreached or failing server: ask again. A refusal (4xx) is the payment's answer.
+        onRetry={isTransientError(confirmed.error) ? () => void confirmed.refetch() : undefined}
+      />
+    );
   } else if (charge.isError) {
     body = <ApiErrorAlert error={charge.error} onRetry={() => void charge.refetch()} />;
   } else if (charge.data?.status === 'PAID') {

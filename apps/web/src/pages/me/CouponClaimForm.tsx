@@ -1,10 +1,11 @@
 import { Button, Card, Group, Stack, Text, TextInput } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
+import { COUPON_CODE_MAX_LENGTH } from '@sagamart/contracts/rules';
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isApiError } from '../../api/api-error.ts';
 import { claimCoupon, myCouponsQueryPrefix } from '../../coupons/coupons-api.ts';
+import { serverFieldErrors } from '../../i18n/labels.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 
 export function CouponClaimForm() {
@@ -19,9 +20,7 @@ export function CouponClaimForm() {
       setCode('');
       notifications.show({ color: 'teal', message: t('couponsPage.claimed', { name: coupon.name }) });
     },
-    onError: (error) => {
-      if (isApiError(error)) setCodeError(error.fieldErrors.couponCode);
-    },
+    onError: (error) => setCodeError(serverFieldErrors(error).couponCode),
     onSettled: () => queryClient.invalidateQueries({ queryKey: myCouponsQueryPrefix }),
   });
 
@@ -30,6 +29,10 @@ export function CouponClaimForm() {
     const couponCode = code.trim();
     if (!couponCode) {
       setCodeError(t('couponsPage.enterCode'));
+      return;
+    }
+    if (couponCode.length > COUPON_CODE_MAX_LENGTH) {
+      setCodeError(t('couponsPage.codeTooLong', { max: COUPON_CODE_MAX_LENGTH }));
       return;
     }
     setCodeError(undefined);
@@ -52,6 +55,7 @@ export function CouponClaimForm() {
               placeholder="WELCOME3000"
               autoComplete="off"
               autoCapitalize="characters"
+              maxLength={COUPON_CODE_MAX_LENGTH}
               value={code}
               onChange={(event) => {
                 setCode(event.currentTarget.value);

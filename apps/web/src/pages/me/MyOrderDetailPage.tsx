@@ -1,15 +1,17 @@
 import { Alert, Anchor, Button, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { cart } from '../../cart/cart-store.ts';
 import { chatPanel } from '../../chat/chat-panel.ts';
 import { myCouponsQueryPrefix } from '../../coupons/coupons-api.ts';
 import { cancelReasonLabel } from '../../i18n/labels.ts';
 import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { useLiveOrderUpdates } from '../../notifications/NotificationCenter.tsx';
+import { completePaidCheckout } from '../../orders/checkout-draft.ts';
 import {
   cancelMyOrder,
   myOrderQuery,
@@ -41,6 +43,11 @@ export function MyOrderDetailPage() {
   const order = useQuery(myOrderQuery(orderId, live ? undefined : mayStillChange));
   const { t } = useTranslation();
   usePageTitle(order.data ? t('title.order', { number: order.data.orderNumber }) : t('title.myOrders'));
+  // The shopper may have left the payment result page before it saw the order paid: here it is seen.
+  const seen = order.data;
+  useEffect(() => {
+    if (seen) completePaidCheckout(seen, cart);
+  }, [seen]);
 
   return (
     <Stack gap="lg">

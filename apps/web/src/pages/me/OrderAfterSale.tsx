@@ -38,8 +38,23 @@ export function OrderAfterSale({ order }: { order: Order }) {
       <AfterSaleSummary
         order={order}
         claims={claimList}
+        claimsKnown={claims.isSuccess}
         claimableUntil={shipping.data?.claimableUntil ?? null}
       />
+      {shipping.isError && (
+        <ApiErrorAlert
+          error={shipping.error}
+          title={t('afterSale.trackingFailed')}
+          onRetry={() => void shipping.refetch()}
+        />
+      )}
+      {claims.isError && (
+        <ApiErrorAlert
+          error={claims.error}
+          title={t('afterSale.claimsFailed')}
+          onRetry={() => void claims.refetch()}
+        />
+      )}
       {shipments.length > 0 && (
         <Section id="tracking" title={t('afterSale.tracking')}>
           <TrackingTimeline shipments={shipments} />
@@ -59,10 +74,13 @@ export function OrderAfterSale({ order }: { order: Order }) {
 function AfterSaleSummary({
   order,
   claims,
+  claimsKnown,
   claimableUntil,
 }: {
   order: Order;
   claims: Claim[];
+  /** The claims were read: until then, which units are left to claim is not known. */
+  claimsKnown: boolean;
   claimableUntil: string | null;
 }) {
   const { t } = useTranslation();
@@ -89,7 +107,7 @@ function AfterSaleSummary({
   // while some unit was neither returned nor exchanged (each unit is claimed once).
   const claimed = claimedUnits(claims);
   const unitsLeft = order.items.some((line) => line.quantity > (claimed.get(line.id) ?? 0));
-  const claimable = unsettled && claimableUntil !== null && unitsLeft;
+  const claimable = unsettled && claimsKnown && claimableUntil !== null && unitsLeft;
 
   return (
     <Card withBorder padding="lg" component="section" aria-labelledby="after-sale-title">

@@ -1,8 +1,9 @@
 import { Button, Card, Group, NumberInput, Stack, Text } from '@mantine/core';
+import { POINTS_MAX_CHARGE } from '@sagamart/contracts/rules';
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isApiError } from '../../api/api-error.ts';
+import { chargeAboveMaxLabel, serverFieldErrors } from '../../i18n/labels.ts';
 import { formatWon, wonAffix } from '../../lib/format.ts';
 import { pgCheckoutUrl } from '../../payments/pg-checkout.ts';
 import { createCharge } from '../../points/points-api.ts';
@@ -38,15 +39,17 @@ export function PointsChargeForm() {
         ),
       );
     },
-    onError: (error) => {
-      if (isApiError(error)) setAmountError(error.fieldErrors.amount);
-    },
+    onError: (error) => setAmountError(serverFieldErrors(error).amount),
   });
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
     if (typeof amount !== 'number' || !Number.isInteger(amount) || amount <= 0) {
       setAmountError(t('pointsPage.wholeAmount'));
+      return;
+    }
+    if (amount > POINTS_MAX_CHARGE) {
+      setAmountError(chargeAboveMaxLabel());
       return;
     }
     setAmountError(undefined);

@@ -48,3 +48,19 @@ describe('an order’s payment after returns', () => {
     expect(paymentStanding({ status: 'PENDING', amount: 26_000 }, 0)).toBe('PENDING');
   });
 });
+
+describe('an order’s payment method', () => {
+  const method = () =>
+    renderToStaticMarkup(
+      <MantineProvider>
+        <OrderPaymentsTable payments={[approved]} refundedAmount={0} />
+      </MantineProvider>,
+    ).replace(/<[^>]+>/g, ' ');
+
+  it('reads in the page’s language, as the PG names it only in Korean', async () => {
+    expect(method()).toContain('카드');
+    await setLanguage('en');
+    expect(method()).toContain('card');
+    expect(method()).not.toContain('카드');
+  });
+});

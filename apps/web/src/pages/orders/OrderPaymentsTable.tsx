@@ -1,6 +1,6 @@
 import { Group, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
-import { paymentFailureLabel } from '../../i18n/labels.ts';
+import { paymentFailureLabel, paymentMethodLabel } from '../../i18n/labels.ts';
 import { formatDateTime, formatWon } from '../../lib/format.ts';
 import type { OrderPaymentEntry } from '../../orders/orders-api.ts';
 import { paymentStanding } from '../../payments/payment-standing.ts';
@@ -26,7 +26,7 @@ export function OrderPaymentsTable({
           <Group justify="space-between" wrap="nowrap">
             <Group gap="xs" wrap="nowrap">
               <PaymentStatusBadge status={paymentStanding(payment, refundedAmount)} />
-              {payment.method && <Text size="sm">{payment.method}</Text>}
+              {payment.method && <Text size="sm">{paymentMethodLabel(payment.method)}</Text>}
             </Group>
             <Text fw={600} size="sm">
               {formatWon(payment.amount)}

@@ -3,12 +3,13 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
+import { isTransientError } from '../../api/api-error.ts';
 import { cart } from '../../cart/cart-store.ts';
 import { paymentFailureLabel, paymentMethodLabel } from '../../i18n/labels.ts';
 import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { formatWon } from '../../lib/format.ts';
 import { useLiveOrderUpdates } from '../../notifications/NotificationCenter.tsx';
-import { completeCheckout } from '../../orders/checkout-draft.ts';
+import { completePaidCheckout } from '../../orders/checkout-draft.ts';
 import { myOrderQuery, myOrderQueryKey, type Order } from '../../orders/orders-api.ts';
 import {
   orderPaymentsQuery,
@@ -89,7 +90,8 @@ function ConfirmPayment({
   const orderId = orderIdParam ?? payment?.orderId ?? null;
   const { t } = useTranslation();
 
-  if (confirmed.isPending) {
+  // A retry of a confirm that did not get through (the same paymentKey charges nothing twice).
+  if (confirmed.isPending || (confirmed.isError && confirmed.isFetching)) {
     return <Waiting title={t('payment.confirming')} text={t('payment.keepOpen')} />;
   }
   if (confirmed.isError) {
@@ -98,7 +100,12 @@ function ConfirmPayment({
         <Title order={1} size="h2">
           {t('payment.notConfirmedTitle')}
         </Title>
-        <ApiErrorAlert error={confirmed.error} title={t('payment.notConfirmedTitle')} />
+        <ApiErrorAlert
+          error={confirmed.error}
+          title={t('payment.notConfirmedTitle')}
+          // Unreached or failing server: ask again. A refusal (4xx) is the payment's answer.
+          onRetry={isTransientError(confirmed.error) ? () => void confirmed.refetch() : undefined}
+        />
         <OrderLinks orderId={orderId} />
       </>
     );
@@ -128,11 +135,11 @@ function PaymentApproved({ payment, orderId }: { payment: Payment; orderId: stri
     enabled: orderId !== null,
   });
   const { t } = useTranslation();
-  const paid = order.data?.status === 'PAID';
-  // Only now do the ordered lines leave the cart.
+  const status = order.data?.status;
+  // Only once the order is paid do the ordered lines leave the cart.
   useEffect(() => {
-    if (paid && orderId) completeCheckout(orderId, cart);
-  }, [paid, orderId]);
+    if (orderId && status) completePaidCheckout({ orderId, status }, cart);
+  }, [orderId, status]);
 
   return (
     <>

@@ -28,6 +28,7 @@ import {
   type CartItem,
   cartTotal,
   lineTotal,
+  MAX_CART_LINES,
   MAX_LINE_QUANTITY,
 } from '../../cart/cart-store.ts';
 import { useCart } from '../../cart/use-cart.ts';
@@ -86,6 +87,8 @@ export function CartPage() {
   };
 
   const total = cartTotal(cart.items);
+  // A cart merged at login may hold more different items than one order can: remove some first.
+  const tooManyLines = Math.max(0, cart.items.length - MAX_CART_LINES);
   const { t } = useTranslation();
   usePageTitle(t('cart.title'));
 
@@ -146,9 +149,20 @@ export function CartPage() {
               <Text size="xs" c="dimmed">
                 {t('cart.settledAtCheckout')}
               </Text>
-              <Button component={Link} to="/checkout" size="md" fullWidth>
-                {t('cart.checkout')}
-              </Button>
+              {tooManyLines > 0 ? (
+                <>
+                  <Alert color="orange" variant="light" title={t('cart.tooManyLinesTitle')} role="alert">
+                    {t('cart.tooManyLines', { max: MAX_CART_LINES, count: tooManyLines })}
+                  </Alert>
+                  <Button size="md" fullWidth disabled>
+                    {t('cart.checkout')}
+                  </Button>
+                </>
+              ) : (
+                <Button component={Link} to="/checkout" size="md" fullWidth>
+                  {t('cart.checkout')}
+                </Button>
+              )}
               <Button variant="subtle" color="gray" size="xs" onClick={cart.clear}>
                 {t('cart.clear')}
               </Button>

@@ -20,7 +20,7 @@ import { type Dispatch, type SetStateAction, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../../api/api-error.ts';
-import { MAX_LINE_QUANTITY } from '../../cart/cart-store.ts';
+import { MAX_CART_LINES, MAX_LINE_QUANTITY } from '../../cart/cart-store.ts';
 import { useCart } from '../../cart/use-cart.ts';
 import { type CatalogSku, type ProductDetail, productDetailQuery } from '../../catalog/catalog-api.ts';
 import { colourOf } from '../../catalog/product-picture.ts';
@@ -36,7 +36,7 @@ import {
 import { detailPictureUrl, firstColour } from '../../catalog/use-product-picture.ts';
 import { i18n } from '../../i18n/i18n.ts';
 import { usePageTitle } from '../../i18n/use-page-title.ts';
-import { buyNowPath } from '../../orders/checkout-items.ts';
+import { buyNowPath, buyNowState } from '../../orders/checkout-items.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { NotFoundPage } from '../NotFoundPage.tsx';
 import { ProductGallery } from './ProductGallery.tsx';
@@ -125,7 +125,7 @@ function PurchasePanel({ product, selection, setSelection }: PurchasePanelProps)
   const navigate = useNavigate();
   const cart = useCart();
   const [quantity, setQuantity] = useState(1);
-  const [added, setAdded] = useState<{ quantity: number; limited: boolean } | null>(null);
+  const [added, setAdded] = useState<{ quantity: number; limited: boolean; cartFull?: boolean } | null>(null);
   const { t } = useTranslation();
 
   const sku = resolveSku(product, selection);
@@ -150,7 +150,7 @@ function PurchasePanel({ product, selection, setSelection }: PurchasePanelProps)
     // The cart never holds more than the stock the shopper can see.
     const addable = Math.max(0, Math.min(quantity, chosen.stock - inCart));
     if (addable > 0) {
-      cart.add({
+      const taken = cart.add({
         skuId: chosen.id,
         productId: product.id,
         name: product.name,
@@ -159,9 +159,24 @@ function PurchasePanel({ product, selection, setSelection }: PurchasePanelProps)
         quantity: addable,
         ...(product.images[0] ? { imageUrl: product.images[0].url } : {}),
       });
+      // A new line in a cart that holds as many lines as one order may: nothing was added.
+      if (!taken) {
+        setAdded({ quantity: 0, limited: false, cartFull: true });
+        return;
+      }
     }
     setAdded({ quantity: addable, limited: addable < quantity });
   };
+
+  const buyNow = (chosen: CatalogSku) =>
+    void navigate(buyNowPath(chosen.id, quantity), {
+      state: buyNowState({
+        skuId: chosen.id,
+        name: product.name,
+        optionLabel: optionLabel(product.optionGroups, chosen.options),
+        unitPrice: chosen.price,
+      }),
+    });
 
   return (
     <Stack gap="md">
@@ -233,16 +248,19 @@ function PurchasePanel({ product, selection, setSelection }: PurchasePanelProps)
         <Button variant="light" size="md" disabled={!purchasable} onClick={() => sku && addToCart(sku)}>
           {t('productDetail.addToCart')}
         </Button>
-        <Button
-          size="md"
-          disabled={!purchasable}
-          onClick={() => sku && void navigate(buyNowPath(sku.id, quantity))}
-        >
+        <Button size="md" disabled={!purchasable} onClick={() => sku && buyNow(sku)}>
           {t('productDetail.buyNow')}
         </Button>
       </Group>
 
-      {added && <AddedToCart quantity={added.quantity} limited={added.limited} stock={sku?.stock ?? 0} />}
+      {added && (
+        <AddedToCart
+          quantity={added.quantity}
+          limited={added.limited}
+          cartFull={added.cartFull ?? false}
+          stock={sku?.stock ?? 0}
+        />
+      )}
     </Stack>
   );
 }
@@ -284,17 +302,27 @@ function StockLine({
 
 const LOW_STOCK = 5;
 
-function AddedToCart({ quantity, limited, stock }: { quantity: number; limited: boolean; stock: number }) {
+interface AddedToCartProps {
+  quantity: number;
+  limited: boolean;
+  /** Nothing was added: the cart already holds as many different items as one order may. */
+  cartFull: boolean;
+  stock: number;
+}
+
+function AddedToCart({ quantity, limited, cartFull, stock }: AddedToCartProps) {
   const { t } = useTranslation();
   return (
     <Alert color={quantity > 0 ? 'teal' : 'orange'} variant="light" role="status">
       <Group justify="space-between" gap="xs">
         <Text size="sm">
-          {quantity === 0
-            ? t('productDetail.cartFull', { stock })
-            : limited
-              ? t('productDetail.addedLimited', { count: quantity, stock })
-              : t('productDetail.added', { count: quantity })}
+          {cartFull
+            ? t('productDetail.cartLinesFull', { max: MAX_CART_LINES })
+            : quantity === 0
+              ? t('productDetail.cartFull', { stock })
+              : limited
+                ? t('productDetail.addedLimited', { count: quantity, stock })
+                : t('productDetail.added', { count: quantity })}
         </Text>
         <Anchor component={Link} to="/cart" size="sm" fw={600}>
           {t('productDetail.viewCart')}

@@ -1,0 +1,357 @@
+// @vitest-environment happy-dom
+import { MantineProvider } from '@mantine/core';
+import { ORDER_MAX_ITEMS } from '@sagamart/contracts/rules';
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { act, type ReactNode } from 'react';
+import { createRoot, type Root } from 'react-dom/client';
+import { MemoryRouter, Route, Routes } from 'react-router';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type CartItem, cart } from '../../cart/cart-store.ts';
+import type { ProductDetail } from '../../catalog/catalog-api.ts';
+import type { MyCoupon } from '../../coupons/coupons-api.ts';
+import { setLanguage } from '../../i18n/i18n.ts';
+import { buyNowState } from '../../orders/checkout-items.ts';
+import type { OrderQuote } from '../../orders/orders-api.ts';
+import { CartPage } from '../shop/CartPage.tsx';
+import { ProductDetailPage } from '../shop/ProductDetailPage.tsx';
+import { CheckoutPage } from './CheckoutPage.tsx';
+
+// Checkout used to offer coupons without their minimum order amount and refuse one below it with the
+// same sentence as any coupon refusal (the problem's `reason` was dropped); a buy-now checkout named
+// its item "상품 12" (the SKU id) until the quote came, and kept it, telling the shopper to remove it
+// from a cart it was never in, when the SKU was stopped; a cart could hold more different items than
+// one order may, and checkout then met a generic refusal.
+
+declare global {
+  var IS_REACT_ACT_ENVIRONMENT: boolean;
+}
+globalThis.IS_REACT_ACT_ENVIRONMENT = true;
+
+const hoodie: CartItem = {
+  skuId: 11,
+  productId: 1,
+  name: '오버핏 후드',
+  optionLabel: '블랙 / M',
+  unitPrice: 20_000,
+  quantity: 1,
+};
+
+const bigOrderCoupon: MyCoupon = {
+  couponId: 7,
+  code: 'BIG30',
+  name: '3만원 이상 3천원 할인',
+  discountType: 'FIXED',
+  discountValue: 3_000,
+  minOrderAmount: 30_000,
+  maxDiscount: null,
+  validFrom: '2026-01-01T00:00:00.000Z',
+  validTo: '2027-01-01T00:00:00.000Z',
+  status: 'ISSUED',
+  usable: true,
+  orderId: null,
+  issuedAt: '2026-01-01T00:00:00.000Z',
+  reservedAt: null,
+  usedAt: null,
+  restoredAt: null,
+};
+
+/** catalog-service's answer for a product with one SKU (90). */
+const socks: ProductDetail = {
+  id: 9,
+  code: 'P-9',
+  name: '무지 양말',
+  basePrice: 5_000,
+  salePrice: 5_000,
+  discountRate: 0,
+  status: 'ACTIVE',
+  inStock: true,
+  salesCount: 0,
+  thumbnailUrl: null,
+  categoryIds: [],
+  colours: [],
+  createdAt: null,
+  description: '',
+  images: [],
+  breadcrumb: [],
+  optionGroups: [],
+  skus: [{ id: 90, skuCode: 'S-90', options: {}, price: 5_000, stock: 10, status: 'ACTIVE' }],
+  updatedAt: null,
+};
+
+function quoteOf(line: CartItem): OrderQuote {
+  const lineTotal = line.unitPrice * line.quantity;
+  return {
+    lines: [
+      {
+        skuId: line.skuId,
+        productId: line.productId,
+        productName: line.name,
+        skuCode: `S-${line.skuId}`,
+        options: {},
+        unitPrice: line.unitPrice,
+        quantity: line.quantity,
+        lineTotal,
+        thumbnailUrl: null,
+        availableStock: 10,
+        inStock: true,
+      },
+    ],
+    subtotal: lineTotal,
+    policyDiscounts: [],
+    couponId: null,
+    couponDiscount: 0,
+    discountAmount: 0,
+    pointsBalance: 0,
+    maxUsablePoints: 0,
+    pointsUsed: 0,
+    payableAmount: lineTotal,
+  };
+}
+
+const page = <T,>(content: T[]) => ({
+  content,
+  page: 0,
+  size: 100,
+  totalElements: content.length,
+  totalPages: 1,
+  first: true,
+  last: true,
+});
+
+const problem = (status: number, body: Record<string, unknown>) =>
+  Response.json(
+    { title: 'Conflict', status, ...body },
+    { status, headers: { 'content-type': 'application/problem+json' } },
+  );
+
+/** The platform as checkout meets it; `quote` answers each quote request's body. */
+function serve(quote: (body: { couponId?: number }) => Response | Promise<Response>) {
+  const quotes: unknown[] = [];
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = String(input);
+      if (url.startsWith('/api/orders/quote')) {
+        const body = JSON.parse(String(init?.body)) as { couponId?: number };
+        quotes.push(body);
+        return quote(body);
+      }
+      if (url.startsWith('/api/catalog/products/9')) return Response.json(socks);
+      if (url.startsWith('/api/promotion/coupons')) return Response.json(page([bigOrderCoupon]));
+      if (url.startsWith('/api/users/me/points')) return Response.json({ balance: 0, ledger: page([]) });
+      if (url.startsWith('/api/users/me/addresses')) return Response.json([]);
+      if (url.startsWith('/api/users/me'))
+        return Response.json({ userId: 'u', email: 'a@b.kr', name: '김민준', phone: null });
+      return problem(404, { type: 'about:blank', title: 'Not Found' });
+    }),
+  );
+  return quotes;
+}
+
+let container: HTMLElement;
+let root: Root;
+
+async function show(node: ReactNode, entry: Parameters<typeof MemoryRouter>[0]['initialEntries']) {
+  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
+  container = document.createElement('div');
+  document.body.append(container);
+  root = createRoot(container);
+  await act(async () => {
+    root.render(
+      <MantineProvider>
+        <QueryClientProvider client={queryClient}>
+          <MemoryRouter initialEntries={entry}>{node}</MemoryRouter>
+        </QueryClientProvider>
+      </MantineProvider>,
+    );
+  });
+}
+
+/** Waits (bounded) until the page shows what `read` looks for. */
+async function shown<T>(read: () => T | undefined | null | false): Promise<T> {
+  for (let attempt = 0; attempt < 150; attempt++) {
+    const value = read();
+    if (value) return value;
+    await act(() => new Promise((resolve) => setTimeout(resolve, 20)));
+  }
+  throw new Error(`not shown: ${container.textContent}`);
+}
+
+const alerts = () =>
+  [...container.querySelectorAll('[role="alert"]')].map((alert) => alert.textContent ?? '');
+const itemsShown = () =>
+  [...container.querySelectorAll('table[aria-label="주문 상품"] tr')].map((row) => row.textContent ?? '');
+
+beforeEach(() => {
+  window.matchMedia ??= ((query: string) => ({
+    matches: false,
+    media: query,
+    onchange: null,
+    addEventListener: () => {},
+    removeEventListener: () => {},
+    addListener: () => {},
+    removeListener: () => {},
+    dispatchEvent: () => false,
+  })) as unknown as typeof window.matchMedia;
+  window.scrollTo = () => {};
+  sessionStorage.clear();
+});
+
+afterEach(async () => {
+  await act(async () => root.unmount());
+  container.remove();
+  cart.clear();
+  vi.unstubAllGlobals();
+  await setLanguage('ko');
+});
+
+describe('a coupon whose minimum order amount is not met', () => {
+  it('shows its minimum in the picker, and its refusal names the amount', async () => {
+    cart.replace([hoodie]);
+    serve(({ couponId }) =>
+      couponId === undefined
+        ? Response.json(quoteOf(hoodie))
+        : problem(409, {
+            type: 'urn:sagamart:problem:COUPON_UNAVAILABLE',
+            detail: 'The order does not reach the minimum amount for this coupon',
+            reason: 'MIN_ORDER_AMOUNT',
+          }),
+    );
+    await show(<CheckoutPage />, ['/checkout']);
+
+    const picker = await shown(() =>
+      [...container.querySelectorAll('select')].find((select) => select.options.length > 1),
+    );
+    const offered = [...picker.options].find((option) => option.value === '7');
+    expect(offered?.textContent).toBe('3만원 이상 3천원 할인 (3,000원 할인 · 30,000원 이상 주문 시)');
+
+    await act(async () => {
+      picker.value = '7';
+      picker.dispatchEvent(new Event('change', { bubbles: true }));
+    });
+    const refusal = await shown(() => alerts().find((text) => text.includes('쿠폰')));
+    expect(refusal).toContain('30,000원 이상 주문할 때 쓸 수 있는 쿠폰입니다');
+    expect(refusal).toContain('상품을 더 담거나 다른 쿠폰을 골라 주세요.');
+    expect(refusal).not.toContain('이 쿠폰은 이 주문에 사용할 수 없습니다');
+  });
+});
+
+describe('buy now', () => {
+  const buyNowEntry = (state?: unknown) => [{ pathname: '/checkout', search: '?buyNow=12:1', state }];
+
+  it('names its item from the product page while the quote is on its way, never by its SKU id', async () => {
+    serve(() => new Promise<Response>(() => {}));
+    await show(
+      <CheckoutPage />,
+      buyNowEntry(
+        buyNowState({ skuId: 12, name: '캔버스 토트백', optionLabel: '아이보리', unitPrice: 19_000 }),
+      ),
+    );
+
+    const rows = await shown(() => itemsShown().length > 0 && itemsShown());
+    expect(rows).toEqual(['캔버스 토트백아이보리19,000원× 1']);
+  });
+
+  it('is named from the product page it was bought from', async () => {
+    serve(() => new Promise<Response>(() => {}));
+    await show(
+      <Routes>
+        <Route path="/products/:id" element={<ProductDetailPage />} />
+        <Route path="/checkout" element={<CheckoutPage />} />
+      </Routes>,
+      ['/products/9'],
+    );
+    const buy = await shown(() =>
+      [...container.querySelectorAll('button')].find((button) => button.textContent === '바로 구매'),
+    );
+    await act(async () => buy.click());
+
+    const rows = await shown(() => itemsShown().length > 0 && itemsShown());
+    expect(rows).toEqual(['무지 양말5,000원× 1']);
+  });
+
+  it('shows a neutral name when it came from a link that carries none', async () => {
+    serve(() => new Promise<Response>(() => {}));
+    await show(<CheckoutPage />, buyNowEntry());
+
+    const rows = await shown(() => itemsShown().length > 0 && itemsShown());
+    expect(rows).toEqual(['선택한 상품—× 1']);
+    expect(container.textContent).not.toContain('상품 12');
+  });
+
+  it('says a stopped item is not on sale without sending the shopper to a cart it is not in', async () => {
+    serve(() =>
+      problem(409, {
+        type: 'urn:sagamart:problem:sku-unavailable',
+        detail: 'Not on sale: S-12',
+        errors: [{ field: 'items.skuId', message: 'SKU 12 is not on sale' }],
+      }),
+    );
+    await show(<CheckoutPage />, buyNowEntry());
+
+    const refusal = await shown(() => alerts().find((text) => text.includes('판매')));
+    expect(refusal).toContain('지금 이 상품은 주문할 수 없습니다');
+    expect(refusal).toContain('이 상품은 지금 판매하지 않습니다. 상품 페이지에서 다른 옵션을 골라 주세요.');
+    expect(refusal).not.toContain('장바구니');
+    expect(container.textContent).not.toContain('상품 12');
+  });
+});
+
+describe('more different items than one order may hold', () => {
+  const lines = Array.from({ length: ORDER_MAX_ITEMS + 2 }, (_, index) => ({
+    ...hoodie,
+    skuId: 100 + index,
+    productId: 100 + index,
+  }));
+
+  it('cannot get into the cart', () => {
+    cart.replace([]);
+    for (const line of lines.slice(0, ORDER_MAX_ITEMS)) expect(cart.add(line)).toBe(true);
+    expect(cart.add(lines[ORDER_MAX_ITEMS]!)).toBe(false);
+    expect(cart.getSnapshot().items).toHaveLength(ORDER_MAX_ITEMS);
+  });
+
+  it('is said on the product page when one more would not fit', async () => {
+    cart.replace(lines.slice(0, ORDER_MAX_ITEMS));
+    serve(() => Response.json(quoteOf(hoodie)));
+    await show(
+      <Routes>
+        <Route path="/products/:id" element={<ProductDetailPage />} />
+      </Routes>,
+      ['/products/9'],
+    );
+
+    const add = await shown(() =>
+      [...container.querySelectorAll('button')].find((button) => button.textContent === '장바구니 담기'),
+    );
+    await act(async () => add.click());
+    const notice = await shown(() => container.querySelector('[role="status"]')?.textContent);
+    expect(notice).toContain(`장바구니에는 상품을 ${ORDER_MAX_ITEMS}종류까지 담을 수 있습니다.`);
+    expect(cart.getSnapshot().items.some((line) => line.skuId === 90)).toBe(false);
+  });
+
+  it('stops checkout with how many to remove, before asking for a quote', async () => {
+    cart.replace(lines);
+    const quotes = serve(() => Response.json(quoteOf(hoodie)));
+    await show(<CheckoutPage />, ['/checkout']);
+
+    const notice = await shown(() => alerts()[0]);
+    expect(notice).toContain(
+      `한 주문에는 상품을 ${ORDER_MAX_ITEMS}종류까지 담을 수 있습니다. 2종류를 빼고 주문해 주세요.`,
+    );
+    expect(quotes).toEqual([]);
+  });
+
+  it('is said on the cart page, whose checkout button waits until some are removed', async () => {
+    cart.replace(lines);
+    serve(() => Response.json(quoteOf(hoodie)));
+    await show(<CartPage />, ['/cart']);
+
+    expect(await shown(() => alerts().find((text) => text.includes('2종류를 빼고')))).toBeTruthy();
+    const checkout = [...container.querySelectorAll('button')].find(
+      (button) => button.textContent === '주문하기',
+    );
+    expect(checkout?.disabled).toBe(true);
+    expect(container.querySelector('a[href="/checkout"]')).toBeNull();
+  });
+});
