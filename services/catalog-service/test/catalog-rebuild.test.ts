@@ -101,7 +101,13 @@ describe('catalog rebuild', () => {
       () => search(c, `q=${encodeURIComponent('책가방')}`),
       (page) => page.totalElements === 1,
     );
-    const before = (await call(c, 'GET', `/api/catalog/products/${bag.id}`, { headers: {} })).body;
+    // The categories' events too (they travel apart from the product's): the detail names its path.
+    const before = (
+      await until(
+        () => call(c, 'GET', `/api/catalog/products/${bag.id}`, { headers: {} }),
+        (r) => r.body.breadcrumb?.length === 2,
+      )
+    ).body;
 
     await rebuildAndWait(c);
     const after = (await call(c, 'GET', `/api/catalog/products/${bag.id}`, { headers: {} })).body;
