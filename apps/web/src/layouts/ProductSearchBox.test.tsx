@@ -1,78 +1,28 @@
 // @vitest-environment happy-dom
-import { MantineProvider } from '@mantine/core';
 import { AUTOCOMPLETE_KEYWORD_MAX_LENGTH, SEARCH_QUERY_MAX_LENGTH } from '@sagamart/contracts/rules';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { MemoryRouter } from 'react-router';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 // The shop's words (the app's entry point loads them).
 import '../i18n/i18n.ts';
+import { cleanUpPages, renderPage, stubFetch, typeInto } from '../testing/page-harness.tsx';
 import { ProductSearchBox } from './ProductSearchBox.tsx';
 
 // catalog-service refuses a search longer than SEARCH_QUERY_MAX_LENGTH (and suggests for no keyword
 // longer than AUTOCOMPLETE_KEYWORD_MAX_LENGTH); the box took any length and met a refusal.
 
-declare global {
-  var IS_REACT_ACT_ENVIRONMENT: boolean;
-}
-globalThis.IS_REACT_ACT_ENVIRONMENT = true;
-
 let container: HTMLElement;
-let root: Root;
 let requested: string[];
 
 beforeEach(async () => {
-  window.matchMedia ??= ((query: string) => ({
-    matches: false,
-    media: query,
-    onchange: null,
-    addEventListener: () => {},
-    removeEventListener: () => {},
-    addListener: () => {},
-    removeListener: () => {},
-    dispatchEvent: () => false,
-  })) as unknown as typeof window.matchMedia;
-  requested = [];
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async (input: RequestInfo | URL) => {
-      requested.push(String(input));
-      return Response.json({ suggestions: [] });
-    }),
-  );
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  container = document.createElement('div');
-  document.body.append(container);
-  root = createRoot(container);
-  await act(async () => {
-    root.render(
-      <MantineProvider>
-        <QueryClientProvider client={queryClient}>
-          <MemoryRouter>
-            <ProductSearchBox />
-          </MemoryRouter>
-        </QueryClientProvider>
-      </MantineProvider>,
-    );
-  });
+  requested = stubFetch({}, () => Response.json({ suggestions: [] }));
+  container = await renderPage(<ProductSearchBox />);
 });
 
-afterEach(async () => {
-  await act(async () => root.unmount());
-  container.remove();
-  vi.unstubAllGlobals();
-});
+afterEach(cleanUpPages);
 
 const box = () => container.querySelector<HTMLInputElement>('input[type="search"]')!;
 
-async function type(value: string) {
-  const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set;
-  await act(async () => {
-    setValue?.call(box(), value);
-    box().dispatchEvent(new Event('input', { bubbles: true }));
-  });
-}
+const type = (value: string) => typeInto(box(), value);
 
 /** Past the box's suggestion debounce, so a request it would send has been sent. */
 const afterDebounce = () => act(() => new Promise((resolve) => setTimeout(resolve, 400)));

@@ -1,17 +1,22 @@
 // @vitest-environment happy-dom
-import { MantineProvider } from '@mantine/core';
 import { ORDER_MAX_ITEMS } from '@sagamart/contracts/rules';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, type ReactNode } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { MemoryRouter, Route, Routes } from 'react-router';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { type MemoryRouterProps, Route, Routes } from 'react-router';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type CartItem, cart } from '../../cart/cart-store.ts';
-import type { ProductDetail } from '../../catalog/catalog-api.ts';
 import type { MyCoupon } from '../../coupons/coupons-api.ts';
 import { setLanguage } from '../../i18n/i18n.ts';
 import { buyNowState } from '../../orders/checkout-items.ts';
 import type { OrderQuote } from '../../orders/orders-api.ts';
+import { aPage, aProduct, hoodieInCart } from '../../testing/fixtures.ts';
+import {
+  cleanUpPages,
+  problem,
+  type Reading,
+  renderPage,
+  shown as shownWithin,
+  stubFetch,
+} from '../../testing/page-harness.tsx';
 import { CartPage } from '../shop/CartPage.tsx';
 import { ProductDetailPage } from '../shop/ProductDetailPage.tsx';
 import { CheckoutPage } from './CheckoutPage.tsx';
@@ -22,19 +27,7 @@ import { CheckoutPage } from './CheckoutPage.tsx';
 // from a cart it was never in, when the SKU was stopped; a cart could hold more different items than
 // one order may, and checkout then met a generic refusal.
 
-declare global {
-  var IS_REACT_ACT_ENVIRONMENT: boolean;
-}
-globalThis.IS_REACT_ACT_ENVIRONMENT = true;
-
-const hoodie: CartItem = {
-  skuId: 11,
-  productId: 1,
-  name: '오버핏 후드',
-  optionLabel: '블랙 / M',
-  unitPrice: 20_000,
-  quantity: 1,
-};
+const hoodie = hoodieInCart({ unitPrice: 20_000 });
 
 const bigOrderCoupon: MyCoupon = {
   couponId: 7,
@@ -56,27 +49,7 @@ const bigOrderCoupon: MyCoupon = {
 };
 
 /** catalog-service's answer for a product with one SKU (90). */
-const socks: ProductDetail = {
-  id: 9,
-  code: 'P-9',
-  name: '무지 양말',
-  basePrice: 5_000,
-  salePrice: 5_000,
-  discountRate: 0,
-  status: 'ACTIVE',
-  inStock: true,
-  salesCount: 0,
-  thumbnailUrl: null,
-  categoryIds: [],
-  colours: [],
-  createdAt: null,
-  description: '',
-  images: [],
-  breadcrumb: [],
-  optionGroups: [],
-  skus: [{ id: 90, skuCode: 'S-90', options: {}, price: 5_000, stock: 10, status: 'ACTIVE' }],
-  updatedAt: null,
-};
+const socks = aProduct({ productId: 9, skuId: 90, name: '무지 양말', price: 5_000 });
 
 function quoteOf(line: CartItem): OrderQuote {
   const lineTotal = line.unitPrice * line.quantity;
@@ -108,74 +81,32 @@ function quoteOf(line: CartItem): OrderQuote {
   };
 }
 
-const page = <T,>(content: T[]) => ({
-  content,
-  page: 0,
-  size: 100,
-  totalElements: content.length,
-  totalPages: 1,
-  first: true,
-  last: true,
-});
-
-const problem = (status: number, body: Record<string, unknown>) =>
-  Response.json(
-    { title: 'Conflict', status, ...body },
-    { status, headers: { 'content-type': 'application/problem+json' } },
-  );
-
 /** The platform as checkout meets it; `quote` answers each quote request's body. */
 function serve(quote: (body: { couponId?: number }) => Response | Promise<Response>) {
   const quotes: unknown[] = [];
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
-      const url = String(input);
-      if (url.startsWith('/api/orders/quote')) {
-        const body = JSON.parse(String(init?.body)) as { couponId?: number };
-        quotes.push(body);
-        return quote(body);
-      }
-      if (url.startsWith('/api/catalog/products/9')) return Response.json(socks);
-      if (url.startsWith('/api/promotion/coupons')) return Response.json(page([bigOrderCoupon]));
-      if (url.startsWith('/api/users/me/points')) return Response.json({ balance: 0, ledger: page([]) });
-      if (url.startsWith('/api/users/me/addresses')) return Response.json([]);
-      if (url.startsWith('/api/users/me'))
-        return Response.json({ userId: 'u', email: 'a@b.kr', name: '김민준', phone: null });
-      return problem(404, { type: 'about:blank', title: 'Not Found' });
-    }),
-  );
+  stubFetch({
+    '/api/orders/quote': ({ body: sent }) => {
+      const body = JSON.parse(String(sent)) as { couponId?: number };
+      quotes.push(body);
+      return quote(body);
+    },
+    '/api/catalog/products/9': () => Response.json(socks),
+    '/api/promotion/coupons': () => Response.json(aPage([bigOrderCoupon], { size: 100 })),
+    '/api/users/me/points': () => Response.json({ balance: 0, ledger: aPage([], { size: 100 }) }),
+    '/api/users/me/addresses': () => Response.json([]),
+    '/api/users/me': () => Response.json({ userId: 'u', email: 'a@b.kr', name: '김민준', phone: null }),
+  });
   return quotes;
 }
 
 let container: HTMLElement;
-let root: Root;
 
-async function show(node: ReactNode, entry: Parameters<typeof MemoryRouter>[0]['initialEntries']) {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  container = document.createElement('div');
-  document.body.append(container);
-  root = createRoot(container);
-  await act(async () => {
-    root.render(
-      <MantineProvider>
-        <QueryClientProvider client={queryClient}>
-          <MemoryRouter initialEntries={entry}>{node}</MemoryRouter>
-        </QueryClientProvider>
-      </MantineProvider>,
-    );
-  });
+async function show(node: ReactNode, entries: MemoryRouterProps['initialEntries']) {
+  container = await renderPage(node, entries);
 }
 
-/** Waits (bounded) until the page shows what `read` looks for. */
-async function shown<T>(read: () => T | undefined | null | false): Promise<T> {
-  for (let attempt = 0; attempt < 150; attempt++) {
-    const value = read();
-    if (value) return value;
-    await act(() => new Promise((resolve) => setTimeout(resolve, 20)));
-  }
-  throw new Error(`not shown: ${container.textContent}`);
-}
+/** Checkout and the product page read several services before they settle: 3 s, not the harness's 2 s. */
+const shown = <T,>(read: Reading<T>) => shownWithin(read, 150);
 
 const alerts = () =>
   [...container.querySelectorAll('[role="alert"]')].map((alert) => alert.textContent ?? '');
@@ -183,25 +114,13 @@ const itemsShown = () =>
   [...container.querySelectorAll('table[aria-label="주문 상품"] tr')].map((row) => row.textContent ?? '');
 
 beforeEach(() => {
-  window.matchMedia ??= ((query: string) => ({
-    matches: false,
-    media: query,
-    onchange: null,
-    addEventListener: () => {},
-    removeEventListener: () => {},
-    addListener: () => {},
-    removeListener: () => {},
-    dispatchEvent: () => false,
-  })) as unknown as typeof window.matchMedia;
   window.scrollTo = () => {};
   sessionStorage.clear();
 });
 
 afterEach(async () => {
-  await act(async () => root.unmount());
-  container.remove();
+  await cleanUpPages();
   cart.clear();
-  vi.unstubAllGlobals();
   await setLanguage('ko');
 });
 

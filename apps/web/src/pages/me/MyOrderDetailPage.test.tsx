@@ -1,61 +1,30 @@
 // @vitest-environment happy-dom
-import { MantineProvider } from '@mantine/core';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { MemoryRouter, Route, Routes } from 'react-router';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { type CartItem, cart } from '../../cart/cart-store.ts';
+import { Route, Routes } from 'react-router';
+import { afterEach, describe, expect, it } from 'vitest';
+import { cart } from '../../cart/cart-store.ts';
 import type { OrderClaims, OrderShipping } from '../../orders/after-sale-api.ts';
 import { readCheckoutDraft, saveCheckoutDraft } from '../../orders/checkout-draft.ts';
 import { EMPTY_DELIVERY } from '../../orders/delivery-form.ts';
 import type { Order } from '../../orders/orders-api.ts';
+import { anOrder, hoodieInCart, socksInCart } from '../../testing/fixtures.ts';
+import { cleanUpPages, problem, renderPage, shown, stubFetch } from '../../testing/page-harness.tsx';
 import { MyOrderDetailPage } from './MyOrderDetailPage.tsx';
-
-declare global {
-  var IS_REACT_ACT_ENVIRONMENT: boolean;
-}
-globalThis.IS_REACT_ACT_ENVIRONMENT = true;
 
 const ORDER_ID = '46f49d56-e24f-47bd-9d56-27310ecf6414';
 const ORDER_NUMBER = 'ORD-20261207-7RC9BKRB';
 
-const hoodie: CartItem = {
-  skuId: 11,
-  productId: 1,
-  name: '오버핏 후드',
-  optionLabel: '블랙 / M',
-  unitPrice: 39_000,
-  quantity: 1,
-};
-const socks: CartItem = {
-  skuId: 21,
-  productId: 2,
-  name: '무지 양말',
-  optionLabel: '',
-  unitPrice: 5_000,
-  quantity: 1,
-};
+const hoodie = hoodieInCart();
+const socks = socksInCart();
 
 /** My order of the hoodie as order-service shows it, in `status`. */
 function order(status: Order['status']): Order {
   const delivered = status === 'DELIVERED';
-  return {
+  return anOrder({
     orderId: ORDER_ID,
     orderNumber: ORDER_NUMBER,
     status,
-    cancelReason: null,
-    cancelNote: null,
     orderName: hoodie.name,
-    itemCount: 1,
-    totalQuantity: 1,
-    thumbnailUrl: null,
-    subtotal: 39_000,
-    discountAmount: 0,
-    pointsUsed: 0,
-    payableAmount: 39_000,
-    createdAt: '2026-12-07T08:00:00.000Z',
-    updatedAt: '2026-12-07T08:01:00.000Z',
     items: [
       {
         id: 1,
@@ -74,31 +43,10 @@ function order(status: Order['status']): Order {
         payableShare: 39_000,
       },
     ],
-    policyDiscounts: [],
-    policyDiscount: 0,
-    couponId: null,
-    couponDiscount: 0,
-    delivery: {
-      receiverName: '이지우',
-      receiverPhone: '010-1234-5678',
-      zipcode: '06236',
-      address: '서울시 강남구 테헤란로 1',
-      addressDetail: null,
-      memo: null,
-    },
-    placedAt: '2026-12-07T08:00:00.000Z',
-    paidAt: '2026-12-07T08:01:00.000Z',
-    cancelledAt: null,
-    paymentDueAt: null,
     cancellable: status === 'PAID',
     trackingNumber: delivered ? '612345678901' : null,
     deliveredAt: delivered ? '2026-12-09T05:00:00.000Z' : null,
-    confirmedAt: null,
-    refundedAmount: 0,
-    openClaim: null,
-    timeline: [],
-    payments: [],
-  };
+  });
 }
 
 /** shipping-service's view of the delivered order: returns and exchanges open for a week. */
@@ -134,11 +82,7 @@ const delivered: OrderShipping = {
 
 const noClaims: OrderClaims = { orderId: ORDER_ID, orderNumber: ORDER_NUMBER, claims: [] };
 
-const unavailable = () =>
-  Response.json(
-    { status: 503, title: 'Service Unavailable', detail: 'shipping-service is not answering' },
-    { status: 503, headers: { 'content-type': 'application/problem+json' } },
-  );
+const unavailable = () => problem(503, { detail: 'shipping-service is not answering' });
 
 /**
  * The gateway: the order in `status`, and shipping-service's answers as `shipping` and `claims`
@@ -147,53 +91,26 @@ const unavailable = () =>
 function serve(
   status: Order['status'],
   answers: { shipping: () => Response; claims: () => Response } = {
-    shipping: () => Response.json({ status: 404, title: 'Not Found' }, { status: 404 }),
-    claims: () => Response.json({ status: 404, title: 'Not Found' }, { status: 404 }),
+    shipping: () => problem(404),
+    claims: () => problem(404),
   },
 ) {
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async (input: RequestInfo | URL) => {
-      const path = new URL(String(input), 'http://shop.test').pathname;
-      if (path === `/api/orders/${ORDER_ID}`) return Response.json(order(status));
-      if (path === `/api/shipping/orders/${ORDER_ID}`) return answers.shipping();
-      if (path === `/api/orders/${ORDER_ID}/claims`) return answers.claims();
-      return Response.json({ status: 404, title: 'Not Found' }, { status: 404 });
-    }),
-  );
-}
-
-let container: HTMLElement;
-let root: Root;
-
-async function showOrder() {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  container = document.createElement('div');
-  document.body.append(container);
-  root = createRoot(container);
-  await act(async () => {
-    root.render(
-      <MantineProvider>
-        <QueryClientProvider client={queryClient}>
-          <MemoryRouter initialEntries={[`/me/orders/${ORDER_ID}`]}>
-            <Routes>
-              <Route path="/me/orders/:id" element={<MyOrderDetailPage />} />
-            </Routes>
-          </MemoryRouter>
-        </QueryClientProvider>
-      </MantineProvider>,
-    );
+  stubFetch({
+    [`/api/orders/${ORDER_ID}`]: () => Response.json(order(status)),
+    [`/api/shipping/orders/${ORDER_ID}`]: () => answers.shipping(),
+    [`/api/orders/${ORDER_ID}/claims`]: () => answers.claims(),
   });
 }
 
-/** Waits (bounded) until `read` finds what it looks for. */
-async function shown<T>(read: () => T | undefined | null | false): Promise<T> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const value = read();
-    if (value) return value;
-    await act(() => new Promise((resolve) => setTimeout(resolve, 20)));
-  }
-  throw new Error(`not shown: ${container.textContent}`);
+let container: HTMLElement;
+
+async function showOrder() {
+  container = await renderPage(
+    <Routes>
+      <Route path="/me/orders/:id" element={<MyOrderDetailPage />} />
+    </Routes>,
+    [`/me/orders/${ORDER_ID}`],
+  );
 }
 
 const alertTitled = (title: string) =>
@@ -201,25 +118,10 @@ const alertTitled = (title: string) =>
 const button = (name: string) =>
   [...container.querySelectorAll('button')].find((candidate) => candidate.textContent === name);
 
-beforeEach(() => {
-  window.matchMedia ??= ((query: string) => ({
-    matches: false,
-    media: query,
-    onchange: null,
-    addEventListener: () => {},
-    removeEventListener: () => {},
-    addListener: () => {},
-    removeListener: () => {},
-    dispatchEvent: () => false,
-  })) as unknown as typeof window.matchMedia;
-});
-
 afterEach(async () => {
-  await act(async () => root.unmount());
-  container.remove();
+  await cleanUpPages();
   cart.clear();
   sessionStorage.clear();
-  vi.unstubAllGlobals();
 });
 
 describe('the order page of an order paid after the shopper left the payment result page', () => {

@@ -1,14 +1,18 @@
 // @vitest-environment happy-dom
-import { MantineProvider } from '@mantine/core';
 import { COUPON_CODE_MAX_LENGTH, PASSWORD_RULE_MESSAGE } from '@sagamart/contracts/rules';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, type ReactNode } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { MemoryRouter } from 'react-router';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../api/api-error.ts';
 import { setLanguage } from '../../i18n/i18n.ts';
 import { fieldErrorLabel } from '../../i18n/labels.ts';
+import {
+  cleanUpPages,
+  problem,
+  renderPage,
+  shown,
+  stubFetch,
+  typeInto as type,
+} from '../../testing/page-harness.tsx';
 import { CouponClaimForm } from './CouponClaimForm.tsx';
 import { PasswordChangeForm } from './PasswordChangeForm.tsx';
 import { PointsChargeForm } from './PointsChargeForm.tsx';
@@ -18,49 +22,15 @@ import { PointsChargeForm } from './PointsChargeForm.tsx';
 // 1000000 won."). A field's message is now the reader's words: for the problem's code, the shared rule
 // or the schema keyword, else a generic one; the points maximum is checked before asking.
 
-declare global {
-  var IS_REACT_ACT_ENVIRONMENT: boolean;
-}
-globalThis.IS_REACT_ACT_ENVIRONMENT = true;
-
 const HANGUL = /[\uac00-\ud7a3]/;
 
-/** Every request answers `answer(url)`; the calls are kept. */
-function serve(answer: (url: string) => Response) {
-  const calls: string[] = [];
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async (input: RequestInfo | URL) => {
-      calls.push(String(input));
-      return answer(String(input));
-    }),
-  );
-  return calls;
-}
-
-const problem = (status: number, body: Record<string, unknown>) =>
-  Response.json(
-    { title: 'Bad Request', status, ...body },
-    { status, headers: { 'content-type': 'application/problem+json' } },
-  );
+/** Every request gets `answer()`; the URLs asked for are kept. */
+const serve = (answer: () => Response) => stubFetch({}, answer);
 
 let container: HTMLElement;
-let root: Root;
 
 async function show(node: ReactNode) {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  container = document.createElement('div');
-  document.body.append(container);
-  root = createRoot(container);
-  await act(async () => {
-    root.render(
-      <MantineProvider>
-        <QueryClientProvider client={queryClient}>
-          <MemoryRouter>{node}</MemoryRouter>
-        </QueryClientProvider>
-      </MantineProvider>,
-    );
-  });
+  container = await renderPage(node);
 }
 
 function input(selector: string): HTMLInputElement {
@@ -69,26 +39,8 @@ function input(selector: string): HTMLInputElement {
   return found;
 }
 
-async function type(field: HTMLInputElement, value: string) {
-  const setValue = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set;
-  await act(async () => {
-    setValue?.call(field, value);
-    field.dispatchEvent(new Event('input', { bubbles: true }));
-  });
-}
-
 async function submit() {
   await act(async () => input('button[type="submit"]').click());
-}
-
-/** Waits (bounded) until the page shows what `read` looks for. */
-async function shown<T>(read: () => T | undefined | null | false): Promise<T> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const value = read();
-    if (value) return value;
-    await act(() => new Promise((resolve) => setTimeout(resolve, 20)));
-  }
-  throw new Error(`not shown: ${container.textContent}`);
 }
 
 /** The message Mantine shows under the input (its `aria-describedby` error element). */
@@ -100,23 +52,8 @@ function messageUnder(field: HTMLInputElement): string | undefined {
     ?.textContent?.trim();
 }
 
-beforeEach(() => {
-  window.matchMedia ??= ((query: string) => ({
-    matches: false,
-    media: query,
-    onchange: null,
-    addEventListener: () => {},
-    removeEventListener: () => {},
-    addListener: () => {},
-    removeListener: () => {},
-    dispatchEvent: () => false,
-  })) as unknown as typeof window.matchMedia;
-});
-
 afterEach(async () => {
-  await act(async () => root?.unmount());
-  container?.remove();
-  vi.unstubAllGlobals();
+  await cleanUpPages();
   await setLanguage('ko');
 });
 

@@ -1,133 +1,47 @@
 // @vitest-environment happy-dom
-import { MantineProvider } from '@mantine/core';
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { act } from 'react';
-import { createRoot, type Root } from 'react-dom/client';
-import { MemoryRouter } from 'react-router';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { answeredThisVisit, foldPriceChanges, type PriceChange } from '../../cart/cart-prices.ts';
 import { type CartItem, cart } from '../../cart/cart-store.ts';
 import type { ProductDetail } from '../../catalog/catalog-api.ts';
 import { setLanguage } from '../../i18n/i18n.ts';
+import { aProduct, hoodieInCart, socksInCart } from '../../testing/fixtures.ts';
+import { cleanUpPages, renderPage, shown, stubFetch } from '../../testing/page-harness.tsx';
 import { CartPage } from './CartPage.tsx';
 
 // A line keeps the price seen when it was added; the catalog's price may have moved since. The cart
 // page used to total the old prices (and only whisper "현재 35,000원" beside the line), so the shopper
 // met a different amount at checkout.
 
-declare global {
-  var IS_REACT_ACT_ENVIRONMENT: boolean;
-}
-globalThis.IS_REACT_ACT_ENVIRONMENT = true;
-
-const hoodie: CartItem = {
-  skuId: 11,
-  productId: 1,
-  name: '오버핏 후드',
-  optionLabel: '블랙 / M',
-  unitPrice: 39_000,
-  quantity: 2,
-};
-const socks: CartItem = {
-  skuId: 21,
-  productId: 2,
-  name: '무지 양말',
-  optionLabel: '',
-  unitPrice: 5_000,
-  quantity: 1,
-};
+const hoodie = hoodieInCart({ quantity: 2 });
+const socks = socksInCart();
 
 /** catalog-service's answer for a product whose one SKU now costs `price`. */
-function product(line: CartItem, price: number): ProductDetail {
-  return {
-    id: line.productId,
-    code: `P-${line.productId}`,
-    name: line.name,
-    basePrice: price,
-    salePrice: price,
-    discountRate: 0,
-    status: 'ACTIVE',
-    inStock: true,
-    salesCount: 0,
-    thumbnailUrl: null,
-    categoryIds: [],
-    colours: [],
-    createdAt: null,
-    description: '',
-    images: [],
-    breadcrumb: [],
-    optionGroups: [],
-    skus: [{ id: line.skuId, skuCode: `S-${line.skuId}`, options: {}, price, stock: 10, status: 'ACTIVE' }],
-    updatedAt: null,
-  };
-}
+const product = (line: CartItem, price: number): ProductDetail => aProduct({ ...line, price });
 
 /** The catalog as the gateway serves it, by product id. */
 function serveCatalog(products: ProductDetail[]) {
-  vi.stubGlobal(
-    'fetch',
-    vi.fn(async (input: RequestInfo | URL) => {
-      const id = Number(/\/api\/catalog\/products\/(\d+)$/.exec(String(input))?.[1]);
-      const found = products.find((p) => p.id === id);
-      return found
-        ? Response.json(found)
-        : Response.json({ status: 404, title: 'Not Found' }, { status: 404 });
-    }),
+  stubFetch(
+    Object.fromEntries(
+      products.map((found) => [`/api/catalog/products/${found.id}`, () => Response.json(found)]),
+    ),
   );
 }
 
 let container: HTMLElement;
-let root: Root;
 
 async function showCart() {
-  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  container = document.createElement('div');
-  document.body.append(container);
-  root = createRoot(container);
-  await act(async () => {
-    root.render(
-      <MantineProvider>
-        <QueryClientProvider client={queryClient}>
-          <MemoryRouter initialEntries={['/cart']}>
-            <CartPage />
-          </MemoryRouter>
-        </QueryClientProvider>
-      </MantineProvider>,
-    );
-  });
-}
-
-/** Waits (bounded) until the page shows what `read` looks for. */
-async function shown<T>(read: () => T | undefined | null | false): Promise<T> {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    const value = read();
-    if (value) return value;
-    await act(() => new Promise((resolve) => setTimeout(resolve, 20)));
-  }
-  throw new Error(`not shown: ${container.textContent}`);
+  container = await renderPage(<CartPage />, ['/cart']);
 }
 
 const total = () => container.querySelector('[data-testid="cart-total"]')?.textContent;
 
 beforeEach(() => {
-  window.matchMedia ??= ((query: string) => ({
-    matches: false,
-    media: query,
-    onchange: null,
-    addEventListener: () => {},
-    removeEventListener: () => {},
-    addListener: () => {},
-    removeListener: () => {},
-    dispatchEvent: () => false,
-  })) as unknown as typeof window.matchMedia;
   cart.replace([hoodie, socks]);
 });
 
 afterEach(async () => {
-  await act(async () => root.unmount());
-  container.remove();
+  await cleanUpPages();
   cart.clear();
-  vi.unstubAllGlobals();
   await setLanguage('ko');
 });
 

@@ -1,0 +1,150 @@
+// Test-only: the platform's answers the page tests start from, typed as the app reads them (its types
+// come from @sagamart/contracts), so a field the services add or rename breaks the typecheck here.
+// Each builder gives one plausible answer; a test overrides the fields its story turns on.
+import type { Page } from '../api/page.ts';
+import type { CartItem } from '../cart/cart-store.ts';
+import type { ProductDetail } from '../catalog/catalog-api.ts';
+import type { Order } from '../orders/orders-api.ts';
+import type { Payment } from '../payments/payments-api.ts';
+
+/** The hoodie as the shopper put it in the cart (one, black M). */
+export function hoodieInCart(overrides: Partial<CartItem> = {}): CartItem {
+  return {
+    skuId: 11,
+    productId: 1,
+    name: '오버핏 후드',
+    optionLabel: '블랙 / M',
+    unitPrice: 39_000,
+    quantity: 1,
+    ...overrides,
+  };
+}
+
+/** Socks (a product without options) as the shopper put them in the cart. */
+export function socksInCart(overrides: Partial<CartItem> = {}): CartItem {
+  return {
+    skuId: 21,
+    productId: 2,
+    name: '무지 양말',
+    optionLabel: '',
+    unitPrice: 5_000,
+    quantity: 1,
+    ...overrides,
+  };
+}
+
+/** An order of the hoodie as order-service shows it: paid by card, not shipped, no lines listed. */
+export function anOrder(overrides: Partial<Order> = {}): Order {
+  return {
+    orderId: '3f1c9a8e-5b2d-4c71-9e0a-7d6b5c4a3f21',
+    orderNumber: 'ORD-20261207-7RC9BKRB',
+    status: 'PAID',
+    cancelReason: null,
+    cancelNote: null,
+    orderName: '오버핏 후드',
+    itemCount: 1,
+    totalQuantity: 1,
+    thumbnailUrl: null,
+    subtotal: 39_000,
+    discountAmount: 0,
+    pointsUsed: 0,
+    payableAmount: 39_000,
+    createdAt: '2026-12-07T08:00:00.000Z',
+    updatedAt: '2026-12-07T08:01:00.000Z',
+    items: [],
+    policyDiscounts: [],
+    policyDiscount: 0,
+    couponId: null,
+    couponDiscount: 0,
+    delivery: {
+      receiverName: '이지우',
+      receiverPhone: '010-1234-5678',
+      zipcode: '06236',
+      address: '서울시 강남구 테헤란로 1',
+      addressDetail: null,
+      memo: null,
+    },
+    placedAt: '2026-12-07T08:00:00.000Z',
+    paidAt: '2026-12-07T08:01:00.000Z',
+    cancelledAt: null,
+    paymentDueAt: null,
+    cancellable: true,
+    trackingNumber: null,
+    deliveredAt: null,
+    confirmedAt: null,
+    refundedAmount: 0,
+    openClaim: null,
+    timeline: [],
+    payments: [],
+    ...overrides,
+  };
+}
+
+/** A card payment of that order as payment-service shows it: approved, the PG naming the method in Korean. */
+export function aPayment(overrides: Partial<Payment> = {}): Payment {
+  return {
+    paymentId: 'b6f0c1d2-1111-4a2b-9c3d-5e6f7a8b9c0d',
+    orderId: '3f1c9a8e-5b2d-4c71-9e0a-7d6b5c4a3f21',
+    orderNumber: 'ORD-20261207-7RC9BKRB',
+    userId: 'a1b2c3d4-0000-4000-8000-000000000001',
+    paymentKey: 'pk-1',
+    amount: 39_000,
+    status: 'APPROVED',
+    method: '카드',
+    failureCode: null,
+    failureMessage: null,
+    refundRequested: false,
+    refundReason: null,
+    version: 1,
+    createdAt: '2026-12-07T08:01:00.000Z',
+    approvedAt: '2026-12-07T08:01:00.000Z',
+    failedAt: null,
+    refundedAt: null,
+    refundedAmount: 0,
+    refunds: [],
+    ...overrides,
+  };
+}
+
+/** catalog-service's answer for a product on sale with one SKU (no options) at `price`. */
+export function aProduct(
+  { productId, skuId, name, price }: { productId: number; skuId: number; name: string; price: number },
+  overrides: Partial<ProductDetail> = {},
+): ProductDetail {
+  return {
+    id: productId,
+    code: `P-${productId}`,
+    name,
+    basePrice: price,
+    salePrice: price,
+    discountRate: 0,
+    status: 'ACTIVE',
+    inStock: true,
+    salesCount: 0,
+    thumbnailUrl: null,
+    categoryIds: [],
+    colours: [],
+    createdAt: null,
+    description: '',
+    images: [],
+    breadcrumb: [],
+    optionGroups: [],
+    skus: [{ id: skuId, skuCode: `S-${skuId}`, options: {}, price, stock: 10, status: 'ACTIVE' }],
+    updatedAt: null,
+    ...overrides,
+  };
+}
+
+/** All of `content` as the only page of a list (20 a page unless overridden). */
+export function aPage<T>(content: T[], overrides: Partial<Page<T>> = {}): Page<T> {
+  return {
+    content,
+    page: 0,
+    size: 20,
+    totalElements: content.length,
+    totalPages: 1,
+    first: true,
+    last: true,
+    ...overrides,
+  };
+}
