@@ -1,5 +1,5 @@
 import { type Kysely, sql } from '@sagamart/kit';
-import { eventsHandled, eventually } from '@sagamart/testkit';
+import { eventsHandled, eventually, waitForLockWaiters } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DELIVERY, type Json, type Shop, startShop } from './support/shop.ts';
 
@@ -43,13 +43,6 @@ describe('a cancel racing the payment', () => {
 
     // The order's row locked here, so that recording PAID and the cancel queue up behind it, in turn.
     const db = shop.service('order-service').context.db as Kysely<Json>;
-    const waiting = async () =>
-      Number(
-        (
-          await sql<{ n: string }>`select count(*) as n from pg_stat_activity
-            where datname = current_database() and wait_event_type = 'Lock'`.execute(db)
-        ).rows[0]!.n,
-      );
     let unlock!: () => void;
     const gate = new Promise<void>((resolve) => {
       unlock = resolve;
@@ -65,9 +58,9 @@ describe('a cancel racing the payment', () => {
     });
     await lockHeld;
     commit.release();
-    await eventually(async () => (await waiting()) >= 1);
+    await waitForLockWaiters(db, 1);
     const cancelling = shop.api('order-service').post(`/api/orders/${orderId}/cancel`, {}, user.headers);
-    await eventually(async () => (await waiting()) >= 2);
+    await waitForLockWaiters(db, 2);
     unlock();
     await holding;
 

@@ -1,5 +1,5 @@
-import { type Kysely, type Service, sql } from '@sagamart/kit';
-import { asService, eventually } from '@sagamart/testkit';
+import { type Service, sql } from '@sagamart/kit';
+import { asService, waitForLockWaiters } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, leafCategory, productBody, startProductService } from './support.ts';
 
@@ -283,15 +283,7 @@ describe('product-service: products', () => {
     const created = await create(productBody('del-race', leaf));
     const id = created.body.id;
     const skuId = created.body.skus[0].id;
-    // biome-ignore lint/suspicious/noExplicitAny: the test reads PostgreSQL's own views
-    const db = service.context.db as Kysely<any>;
-    const waiting = async () =>
-      Number(
-        (
-          await sql<{ n: string }>`select count(*) as n from pg_stat_activity
-            where datname = current_database() and wait_event_type = 'Lock'`.execute(db)
-        ).rows[0]!.n,
-      );
+    const db = service.context.db;
     // The stock ledger locked here: the reservation holds its SKU locked, its movement not written yet.
     let unlock!: () => void;
     const gate = new Promise<void>((resolve) => {
@@ -311,9 +303,9 @@ describe('product-service: products', () => {
       body: { orderId: 'order-del-race', items: [{ skuId, quantity: 1 }] },
       headers: asService(),
     });
-    await eventually(async () => (await waiting()) >= 1);
+    await waitForLockWaiters(db, 1);
     const deleting = call(base, 'DELETE', `/api/admin/products/${id}`);
-    await eventually(async () => (await waiting()) >= 2);
+    await waitForLockWaiters(db, 2);
     unlock();
     await holding;
 

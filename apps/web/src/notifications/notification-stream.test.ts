@@ -2,38 +2,14 @@ import { NotificationServerMessage, type NotificationView } from '@sagamart/cont
 import { QueryClient, QueryObserver } from '@tanstack/react-query';
 import { Value } from 'typebox/value';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SocketLike } from '../api/live-socket.ts';
 import type { Page } from '../api/page.ts';
+import { FakeSockets } from '../testing/fake-socket.ts';
+import { aPage } from '../testing/fixtures.ts';
 import { NotificationStream } from './notification-stream.ts';
 import { applyReadMark, myNotificationsQuery, unreadCountQuery } from './notifications-api.ts';
 
 // The bell's cache as read marks arrive on the notification socket: a mark made in another tab or on
 // another device shows here without a reload.
-
-class FakeSocket implements SocketLike {
-  readyState = 0;
-  onopen: SocketLike['onopen'] = null;
-  onmessage: SocketLike['onmessage'] = null;
-  onclose: SocketLike['onclose'] = null;
-  readonly sent: Array<Record<string, unknown>> = [];
-  send(data: string) {
-    this.sent.push(JSON.parse(data) as Record<string, unknown>);
-  }
-  close() {
-    this.drop(1000);
-  }
-  open() {
-    this.readyState = 1;
-    this.onopen?.({});
-  }
-  drop(code = 1006) {
-    this.readyState = 3;
-    this.onclose?.({ code });
-  }
-  deliver(frame: unknown) {
-    this.onmessage?.({ data: JSON.stringify(frame) });
-  }
-}
 
 function notification(seq: number): NotificationView {
   return {
@@ -56,16 +32,7 @@ class FakeServer {
     for (const n of this.notifications) if (seqs.includes(n.seq)) n.read = true;
   }
   list(): Page<NotificationView> {
-    const content = this.notifications.map((n) => ({ ...n })).reverse();
-    return {
-      content,
-      page: 0,
-      size: 20,
-      totalElements: content.length,
-      totalPages: 1,
-      first: true,
-      last: true,
-    };
+    return aPage(this.notifications.map((n) => ({ ...n })).reverse());
   }
   unread() {
     return { count: this.notifications.filter((n) => !n.read).length };
@@ -75,17 +42,13 @@ class FakeServer {
 function harness() {
   const server = new FakeServer();
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false } } });
-  const sockets: FakeSocket[] = [];
+  const sockets = new FakeSockets();
   const pushedReads: unknown[] = [];
   const stream = new NotificationStream({
     url: 'ws://shop.test/ws/notifications',
     token: async () => 'access-token',
     baseline: async () => 3,
-    createSocket: () => {
-      const socket = new FakeSocket();
-      sockets.push(socket);
-      return socket;
-    },
+    createSocket: sockets.create,
     onBrowserOnline: () => () => {},
     onNotification: () => {},
     onReset: () => {},
@@ -105,16 +68,14 @@ function harness() {
   queryClient.setQueryDefaults(myNotificationsQuery().queryKey, { queryFn: async () => server.list() });
   queryClient.setQueryData(myNotificationsQuery().queryKey, server.list());
   const connected = async () => {
-    await vi.waitFor(() => expect(sockets.length).toBeGreaterThan(0));
-    const socket = sockets.at(-1) as FakeSocket;
-    socket.open();
+    const socket = await sockets.openNewest();
     socket.deliver({ type: 'resumed', last: 3 });
     return socket;
   };
   return {
     server,
     stream,
-    sockets,
+    sockets: sockets.created,
     pushedReads,
     connected,
     unreadCount: () => count.getCurrentResult().data?.count,

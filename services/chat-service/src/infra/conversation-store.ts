@@ -339,29 +339,12 @@ export class ConversationStore {
     return { messages: rows.slice(0, limit).reverse().map(toMessage), hasMore: rows.length > limit };
   }
 
-  async after(conversationId: string, since: number, limit: number): Promise<ChatMessage[]> {
-    const rows = await this.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('conversation_id', '=', conversationId)
-      .where('seq', '>', since)
-      .orderBy('seq')
-      .limit(limit)
-      .execute();
-    return rows.map(toMessage);
-  }
-
   /**
-   * Like `after`, with who may read the conversation read in the same statement (one snapshot): a
-   * message stored after a reader lost the conversation is never returned with access they still had.
-   * `access` is undefined when there is no newer message.
+   * Up to `limit` messages after `since`, ascending, each with who may read its conversation read in
+   * the same statement (one snapshot). The one query behind `afterWithAccess` and `afterWithSenders`.
    */
-  async afterWithAccess(
-    conversationId: string,
-    since: number,
-    limit: number,
-  ): Promise<{ messages: ChatMessage[]; access: ConversationAccess | undefined }> {
-    const rows = await this.db
+  private messagesAfter(conversationId: string, since: number, limit: number) {
+    return this.db
       .selectFrom('messages as m')
       .innerJoin('conversations as c', 'c.id', 'm.conversation_id')
       .selectAll('m')
@@ -371,6 +354,19 @@ export class ConversationStore {
       .orderBy('m.seq')
       .limit(limit)
       .execute();
+  }
+
+  /**
+   * Messages after `since`, with who may read the conversation read in the same statement: a
+   * message stored after a reader lost the conversation is never returned with access they still had.
+   * `access` is undefined when there is no newer message.
+   */
+  async afterWithAccess(
+    conversationId: string,
+    since: number,
+    limit: number,
+  ): Promise<{ messages: ChatMessage[]; access: ConversationAccess | undefined }> {
+    const rows = await this.messagesAfter(conversationId, since, limit);
     const first = rows[0];
     return {
       messages: rows.map(toMessage),
@@ -382,16 +378,9 @@ export class ConversationStore {
     };
   }
 
-  /** Like `after`, with each message's sender (the transcript names every line by who wrote it). */
+  /** Messages after `since`, each with its sender (the transcript names every line by who wrote it). */
   async afterWithSenders(conversationId: string, since: number, limit: number): Promise<SentMessage[]> {
-    const rows = await this.db
-      .selectFrom('messages')
-      .selectAll()
-      .where('conversation_id', '=', conversationId)
-      .where('seq', '>', since)
-      .orderBy('seq')
-      .limit(limit)
-      .execute();
+    const rows = await this.messagesAfter(conversationId, since, limit);
     return rows.map((row) => ({ ...toMessage(row), senderId: row.sender_id }));
   }
 
