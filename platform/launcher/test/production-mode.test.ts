@@ -25,6 +25,12 @@ const developmentValues: Record<string, string> = {
 };
 const strong = () => randomBytes(24).toString('base64url');
 
+// Eight services start at once, each transpiling its sources with tsx: on a loaded two-core machine
+// that alone has taken over the unit project's 30 s, so these tests get longer, and a run is killed
+// before the test's own limit so that its output is still reported.
+const RUN_LIMIT_MS = 100_000;
+const TEST_LIMIT_MS = 120_000;
+
 interface Run {
   code: number | null;
   output: string;
@@ -49,7 +55,7 @@ function runService(service: string, env: Record<string, string>, untilReady = f
       },
     );
     let output = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    const timer = setTimeout(() => child.kill('SIGKILL'), RUN_LIMIT_MS);
     for (const stream of [child.stdout, child.stderr]) {
       stream.on('data', (chunk: Buffer) => {
         output += chunk.toString();
@@ -63,7 +69,7 @@ function runService(service: string, env: Record<string, string>, untilReady = f
   });
 }
 
-describe.concurrent('production mode refuses development secrets', () => {
+describe.concurrent('production mode refuses development secrets', { timeout: TEST_LIMIT_MS }, () => {
   for (const [service, variables] of Object.entries(secretsByService)) {
     for (const variable of variables) {
       it(`${service} exits non-zero naming ${variable} when it is the development default`, async () => {
