@@ -79,7 +79,11 @@ export function ChatCenter({ children }: { children: ReactNode }) {
       onStatus: setStatus,
       outbox: sessionOutbox(userId),
     });
-    for (const [conversationId, since] of store.followed()) created.follow(conversationId, since);
+    for (const [conversationId, since] of store.followed()) {
+      created.follow(conversationId, since);
+      // A read mark the last stream held unsent (the panel closed while connecting) goes with this one.
+      created.read(conversationId, store.get(conversationId).myReadSeq);
+    }
     created.start();
     setStream(created);
     return () => {

@@ -61,7 +61,7 @@ export function CustomerChat() {
 function ChatButton({ signedIn }: { signedIn: boolean }) {
   const { t } = useTranslation();
   const mine = useQuery({ ...myConversationsQuery, enabled: signedIn });
-  const unread = mine.data?.content.reduce((sum, c) => sum + c.unreadCount, 0) ?? 0;
+  const unread = shownConversation(mine.data?.content ?? [], null)?.unreadCount ?? 0;
   return (
     <Box style={{ position: 'fixed', right: 16, bottom: 16, zIndex: PANEL_Z }}>
       <Indicator
@@ -155,6 +155,24 @@ function SignInPrompt() {
   );
 }
 
+/**
+ * The one conversation the panel shows: the one opened in it (about an order, or by a first message),
+ * else the active one (a customer has at most one), else the newest. The badge counts this one's
+ * unread messages only: the panel lists no other, so another's unread could never be read there and
+ * would keep the badge lit for good.
+ */
+function shownConversation(
+  mine: readonly ConversationView[],
+  opened: ConversationView | null,
+): ConversationView | null {
+  return (
+    (opened && (mine.find((c) => c.id === opened.id) ?? opened)) ??
+    mine.find((c) => c.status !== 'RESOLVED') ??
+    mine[0] ??
+    null
+  );
+}
+
 /** Picks what to show: the active conversation, or the newest one, or (on the first message) a new one. */
 function CustomerConversation({ orderId }: { orderId: string | null }) {
   useChatConnection(true);
@@ -166,12 +184,7 @@ function CustomerConversation({ orderId }: { orderId: string | null }) {
   const [openError, setOpenError] = useState<unknown>(null);
   const askedAbout = useRef<string | null>(null);
 
-  const list = mine.data?.content ?? [];
-  const view =
-    (opened && (list.find((c) => c.id === opened.id) ?? opened)) ??
-    list.find((c) => c.status !== 'RESOLVED') ??
-    list[0] ??
-    null;
+  const view = shownConversation(mine.data?.content ?? [], opened);
 
   // "About this order": open (or find) the conversation linked to it right away.
   useEffect(() => {

@@ -1,6 +1,6 @@
 import type { ChatServerFrame } from '@sagamart/contracts/http/chat';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { SocketLike } from '../api/live-socket.ts';
+import { FakeSockets } from '../testing/fake-socket.ts';
 import { clearSessionOutboxes, sessionOutbox } from './chat-outbox.ts';
 import { ChatStream, type ChatStreamOptions, type OutgoingMessage, SeqTracker } from './chat-stream.ts';
 
@@ -9,32 +9,6 @@ import { ChatStream, type ChatStreamOptions, type OutgoingMessage, SeqTracker } 
 
 const CONVERSATION = '7d0c4a52-3c1e-4b8e-9a57-0f7c1e2d3b4a';
 const OTHER = '1f2e3d4c-5b6a-4978-8a9b-0c1d2e3f4a5b';
-
-class FakeSocket implements SocketLike {
-  readyState = 0;
-  onopen: SocketLike['onopen'] = null;
-  onmessage: SocketLike['onmessage'] = null;
-  onclose: SocketLike['onclose'] = null;
-  readonly sent: Array<Record<string, unknown>> = [];
-  constructor(readonly protocols: string[]) {}
-  send(data: string) {
-    this.sent.push(JSON.parse(data) as Record<string, unknown>);
-  }
-  close() {
-    this.drop(1000);
-  }
-  open() {
-    this.readyState = 1;
-    this.onopen?.({});
-  }
-  drop(code = 1006) {
-    this.readyState = 3;
-    this.onclose?.({ code });
-  }
-  deliver(frame: ChatServerFrame) {
-    this.onmessage?.({ data: JSON.stringify(frame) });
-  }
-}
 
 function message(seq: number, text: string, clientMessageId = `c-${seq}`, conversationId = CONVERSATION) {
   return {
@@ -69,18 +43,14 @@ class TabStorage {
 }
 
 function harness(outbox?: ChatStreamOptions['outbox'], firstId = 0) {
-  const sockets: FakeSocket[] = [];
+  const sockets = new FakeSockets<ChatServerFrame>();
   const frames: ChatServerFrame[] = [];
   let outgoing: readonly OutgoingMessage[] = [];
   let ids = firstId;
   const stream = new ChatStream({
     url: 'ws://shop.test/ws/chat',
     token: async () => 'access-token',
-    createSocket: (_url, protocols) => {
-      const socket = new FakeSocket(protocols);
-      sockets.push(socket);
-      return socket;
-    },
+    createSocket: sockets.create,
     onBrowserOnline: () => () => {},
     onFrame: (frame) => frames.push(frame),
     onOutgoing: (list) => {
@@ -90,22 +60,15 @@ function harness(outbox?: ChatStreamOptions['outbox'], firstId = 0) {
     newClientMessageId: () => `mine-${++ids}`,
     ...(outbox && { outbox }),
   });
-  const connected = async () => {
-    await vi.waitFor(() => expect(sockets.length).toBeGreaterThan(0));
-    const socket = sockets.at(-1) as FakeSocket;
-    socket.open();
-    return socket;
-  };
+  const connected = () => sockets.openNewest();
   const reconnected = async (count: number) => {
     await vi.advanceTimersByTimeAsync(31_000);
-    expect(sockets).toHaveLength(count);
-    const socket = sockets.at(-1) as FakeSocket;
-    socket.open();
-    return socket;
+    expect(sockets.created).toHaveLength(count);
+    return sockets.openNewest();
   };
   return {
     stream,
-    sockets,
+    sockets: sockets.created,
     frames,
     connected,
     reconnected,
@@ -193,6 +156,31 @@ describe('ChatStream', () => {
     second.drop();
     const third = await chat.reconnected(3);
     expect(third.sent.filter((f) => f.type === 'message').map((f) => f.clientMessageId)).toEqual(['mine-2']);
+    chat.stream.stop();
+  });
+
+  it('sends a read mark made while connecting once the socket opens, and again after every reconnect', async () => {
+    const chat = harness();
+    chat.stream.start();
+    chat.stream.follow(CONVERSATION, 3);
+    // The panel shows the history and marks it read before the socket is open.
+    chat.stream.read(CONVERSATION, 3);
+    const first = await chat.connected();
+    expect(first.sent).toEqual([
+      { type: 'resume', conversationId: CONVERSATION, since: 3 },
+      { type: 'read', conversationId: CONVERSATION, seq: 3 },
+    ]);
+
+    // A newer mark sent just before a drop may never have arrived: the next socket sends the newest.
+    first.deliver(message(4, '확인해 보겠습니다'));
+    chat.stream.read(CONVERSATION, 4);
+    expect(first.sent.at(-1)).toEqual({ type: 'read', conversationId: CONVERSATION, seq: 4 });
+    first.drop();
+    const second = await chat.reconnected(2);
+    expect(second.sent).toEqual([
+      { type: 'resume', conversationId: CONVERSATION, since: 4 },
+      { type: 'read', conversationId: CONVERSATION, seq: 4 },
+    ]);
     chat.stream.stop();
   });
 

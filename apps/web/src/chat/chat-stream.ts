@@ -7,6 +7,8 @@ import { LiveSocket, type LiveSocketOptions, type StreamStatus } from '../api/li
 // server has not echoed yet, with the same clientMessageId, so the server stores it once. Messages
 // are delivered to the page once each, whatever the replay sends twice. The unconfirmed messages are
 // kept in the tab's storage too, so a reload (or a closed panel) before the echo loses none of them.
+// Read marks go again after each (re)connect too: one made while the socket connects, or sent just
+// before a drop, still reaches the server (which keeps the highest), so the unread badge clears.
 
 export type { StreamStatus } from '../api/live-socket.ts';
 
@@ -74,6 +76,8 @@ export class ChatStream {
   private readonly socket: LiveSocket;
   private readonly seqs = new Map<string, SeqTracker>();
   private readonly outgoing = new Map<string, OutgoingMessage>();
+  /** The highest seq read here in each conversation: sent again after every (re)connect. */
+  private readonly reads = new Map<string, number>();
   private connected = false;
 
   constructor(private readonly options: ChatStreamOptions) {
@@ -150,11 +154,17 @@ export class ChatStream {
     this.sendFrame({ type: 'typing', conversationId, typing });
   }
 
+  /** This side has read up to `seq`: sent now if connected, and again after every (re)connect. */
   read(conversationId: string, seq: number): void {
+    if (seq <= (this.reads.get(conversationId) ?? 0)) return;
+    this.reads.set(conversationId, seq);
     this.sendFrame({ type: 'read', conversationId, seq });
   }
 
-  /** Frames sent while disconnected are dropped: resume and resend after the reconnect cover them. */
+  /**
+   * Frames sent while disconnected are dropped: resume, resend and the read marks after the reconnect
+   * cover them (a typing indicator is not worth sending late).
+   */
   private sendFrame(frame: ChatClientFrame): void {
     if (this.connected) this.socket.send(frame);
   }
@@ -169,6 +179,7 @@ export class ChatStream {
       const { conversationId, clientMessageId, text } = message;
       send({ type: 'message', conversationId, clientMessageId, text });
     }
+    for (const [conversationId, seq] of this.reads) send({ type: 'read', conversationId, seq });
     this.socket.markHealthy();
   }
 

@@ -4,6 +4,7 @@
 import type { Page } from '../api/page.ts';
 import type { CartItem } from '../cart/cart-store.ts';
 import type { ProductDetail } from '../catalog/catalog-api.ts';
+import type { ConversationView } from '../chat/chat-api.ts';
 import type { Order } from '../orders/orders-api.ts';
 import type { Payment } from '../payments/payments-api.ts';
 
@@ -145,6 +146,32 @@ export function aPage<T>(content: T[], overrides: Partial<Page<T>> = {}): Page<T
     totalPages: 1,
     first: true,
     last: true,
+    ...overrides,
+  };
+}
+
+/** A chat of the shopper's as chat-service shows it to them: answered by an agent and resolved, all read. */
+export function aConversation(overrides: Partial<ConversationView> = {}): ConversationView {
+  return {
+    id: '5c2a7e10-8b3d-4f6a-9c1e-2d4b6f8a0c13',
+    status: 'RESOLVED',
+    orderId: null,
+    orderNumber: null,
+    customerId: 'a1b2c3d4-0000-4000-8000-000000000001',
+    customerName: '이지우',
+    assigneeId: 'e7d6c5b4-0000-4000-8000-000000000002',
+    assigneeName: '김상담',
+    queuePosition: null,
+    estimatedWaitSeconds: null,
+    agentsOnline: true,
+    lastSeq: 2,
+    lastMessage: null,
+    customerReadSeq: 2,
+    agentReadSeq: 2,
+    unreadCount: 0,
+    createdAt: '2026-12-07T09:00:00.000Z',
+    updatedAt: '2026-12-07T09:10:00.000Z',
+    resolvedAt: '2026-12-07T09:10:00.000Z',
     ...overrides,
   };
 }
