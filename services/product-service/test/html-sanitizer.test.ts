@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { htmlToText, sanitizeHtml } from '../src/domain/html-sanitizer.ts';
+import { htmlToText, sanitizeHtml, uploadedImageIds } from '../src/domain/html-sanitizer.ts';
 
 describe('sanitizeHtml: allow-list', () => {
   it('keeps the allowed structure as is', () => {
@@ -158,5 +158,17 @@ describe('htmlToText', () => {
     expect(htmlToText('<h3>특징</h3><ul><li>도톰한&nbsp;원단</li><li>오버핏</li></ul><p>A &amp; B</p>')).toBe(
       '특징 도톰한 원단 오버핏 A & B',
     );
+  });
+});
+
+describe('uploadedImageIds', () => {
+  it('finds the uploaded images a description shows, local or absolute, once each and lower-case', () => {
+    const id = '0f8e2b1c-4d3a-4b5c-8d7e-6f5a4b3c2d1e';
+    const html = sanitizeHtml(
+      `<img src="/api/products/images/${id}"><img src="https://shop.example/api/products/images/${id.toUpperCase()}">` +
+        '<img src="/api/products/images/not-an-id"><img src="https://cdn.example/a.png">',
+    );
+    expect(uploadedImageIds(html)).toEqual([id]);
+    expect(uploadedImageIds('<p>사진 없음</p>')).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
 import type { Service } from '@sagamart/kit';
-import { eventually } from '@sagamart/testkit';
+import { asService, eventually } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, leafCategory, productBody, SHOPPER, startProductService, TINY_PNG } from './support.ts';
 
@@ -123,5 +123,94 @@ describe('product-service: images', () => {
       200,
     );
     expect((await call(base, 'GET', kept.body.url, { headers: {} })).status).toBe(200);
+  });
+  /**
+   * The cleanup has run past an image's grace period once an upload orphaned after it is gone: both are
+   * past it in the same pass (one statement), so whatever is still served then was kept on purpose.
+   */
+  async function afterCleanupPassed(): Promise<void> {
+    const marker = await upload(base, TINY_PNG);
+    await eventually(
+      async () => (await call(base, 'GET', marker.body.url, { headers: {} })).status === 404,
+      15_000,
+      200,
+    );
+  }
+  const served = async (image: { url: string }) => {
+    const res = await call(base, 'GET', image.url, { headers: {} });
+    return { status: res.status, bytes: Buffer.isBuffer(res.body) ? res.body : null };
+  };
+
+  it("keeps an image any product's description shows, and cleans it up once none does", async () => {
+    const { leaf } = await leafCategory(base, '설명 이미지');
+    const dropped = await upload(base, TINY_PNG);
+    const inlined = await upload(base, JPEG);
+    const owner = await call(base, 'POST', '/api/admin/products', {
+      body: productBody('desc-img-1', leaf, { imageIds: [dropped.body.id] }),
+    });
+    expect(owner.status).toBe(201);
+    // Another product's description shows the first one; its own shows an upload it never saved as an image.
+    const description = `<p>착용 사진</p><img src="${dropped.body.url}" alt="앞"><img src="${inlined.body.url}" alt="뒤">`;
+    const other = await call(base, 'POST', '/api/admin/products', {
+      body: productBody('desc-img-2', leaf, { description }),
+    });
+    expect(other.status).toBe(201);
+    const dropping = await call(base, 'PUT', `/api/admin/products/${owner.body.id}`, {
+      body: productBody('desc-img-1', leaf, { imageIds: [] }),
+    });
+    expect(dropping.status).toBe(200);
+
+    await afterCleanupPassed();
+    expect(await served(dropped.body)).toEqual({ status: 200, bytes: TINY_PNG });
+    expect(await served(inlined.body)).toEqual({ status: 200, bytes: JPEG });
+
+    // Once no description shows them, they get the grace period a dropped image gets (a pass right
+    // after keeps them: pages read a moment ago may still show them), then go.
+    const rewritten = await call(base, 'PUT', `/api/admin/products/${other.body.id}`, {
+      body: productBody('desc-img-2', leaf, { description: '<p>사진 없음</p>' }),
+    });
+    expect(rewritten.status).toBe(200);
+    expect((await call(base, 'POST', '/api/admin/products/images/cleanup')).status).toBe(200);
+    expect((await served(dropped.body)).status).toBe(200);
+    expect((await served(inlined.body)).status).toBe(200);
+    for (const image of [dropped.body, inlined.body]) {
+      await eventually(async () => (await served(image)).status === 404, 15_000, 200);
+    }
+  });
+
+  it('keeps every image of a product that has been ordered after the product drops it', async () => {
+    const { leaf } = await leafCategory(base, '주문 이미지');
+    const thumbnail = await upload(base, TINY_PNG);
+    const second = await upload(base, GIF);
+    const ordered = await call(base, 'POST', '/api/admin/products', {
+      body: productBody('ord-img-1', leaf, { imageIds: [thumbnail.body.id, second.body.id] }),
+    });
+    expect(ordered.status).toBe(201);
+    // An order reserved stock, then was cancelled: the shopper's order history still shows its thumbnail.
+    const orderId = 'order-img-1';
+    const internal = { headers: asService() };
+    const reserved = await call(base, 'POST', '/internal/stock/reservations', {
+      ...internal,
+      body: { orderId, items: [{ skuId: ordered.body.skus[0].id, quantity: 1 }] },
+    });
+    expect(reserved.status).toBe(200);
+    expect(
+      (await call(base, 'POST', `/internal/stock/reservations/${orderId}/release`, internal)).status,
+    ).toBe(200);
+    const dropping = await call(base, 'PUT', `/api/admin/products/${ordered.body.id}`, {
+      body: productBody('ord-img-1', leaf, { imageIds: [] }),
+    });
+    expect(dropping.status).toBe(200);
+    // Taken up by a product never ordered and dropped again: the first product's orders still show it.
+    const borrower = await call(base, 'POST', '/api/admin/products', {
+      body: productBody('ord-img-2', leaf, { imageIds: [thumbnail.body.id] }),
+    });
+    expect(borrower.status).toBe(201);
+    const deleted = await call(base, 'DELETE', `/api/admin/products/${borrower.body.id}`);
+    expect(deleted.status).toBe(204);
+
+    await afterCleanupPassed();
+    expect(await served(thumbnail.body)).toEqual({ status: 200, bytes: TINY_PNG });
+    expect(await served(second.body)).toEqual({ status: 200, bytes: GIF });
   });
 });

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { productImageUrl } from '@sagamart/contracts';
 import { notFound, Problem, type ServiceContext, sql } from '@sagamart/kit';
+import { UPLOADED_IMAGE_REFERENCE } from '../domain/html-sanitizer.ts';
 import { detectImageType, IMAGE_TYPES, type ImageType } from '../domain/image-type.ts';
 import type { ProductDb } from '../infra/schema.ts';
 import { type ImageSettings, imageSettings } from './settings.ts';
@@ -10,7 +11,10 @@ export interface UploadedImage {
   url: string;
   contentType: ImageType;
   size: number;
-  /** True until a product saves it; temporary images are cleaned up after product.images.orphanTtlSeconds. */
+  /**
+   * True until a product saves it as one of its images; an upload nothing shows is cleaned up after
+   * product.images.orphanTtlSeconds (Images.cleanup).
+   */
   temporary: boolean;
 }
 
@@ -19,8 +23,8 @@ const MIN_BYTES = 16;
 
 /**
  * Product images, stored in the product database (bytea) so that the embedded platform needs no file
- * storage. An upload is temporary until a product save references it; the cleanup job deletes
- * temporary and dropped images after a grace period.
+ * storage. An upload is temporary until a product saves it; the cleanup job deletes uploads and dropped
+ * images after a grace period, unless a shopper can still see them (cleanup).
  */
 export class Images {
   constructor(private readonly ctx: ServiceContext<ProductDb>) {}
@@ -71,13 +75,38 @@ export class Images {
     return { contentType: row.content_type, bytes: row.bytes };
   }
 
-  /** Deletes images no product has referenced for longer than the grace period; returns how many. */
+  /**
+   * Deletes images that are no product's own for longer than the grace period and that no shopper can
+   * still see; returns how many. Kept, however long ago they were dropped: an image any product's
+   * description shows (soft-deleted products included), and an image any product that has been ordered
+   * ever had (a stock movement with an order id; orders keep their thumbnail's URL), because image URLs
+   * are immutable and there is no other copy. So only uploads nothing used, and images of products never
+   * ordered that nothing shows any more, go: storage stays bounded by what products and orders show.
+   */
   async cleanup(): Promise<number> {
     const { orphanTtlSeconds } = this.settings;
-    const result = await this.ctx.db
+    const db = this.ctx.db;
+    const shownByDescriptions = db
+      .selectFrom('products')
+      .select(
+        sql<string>`lower((regexp_matches(description, ${UPLOADED_IMAGE_REFERENCE}, 'g'))[1])`.as('id'),
+      );
+    const result = await db
       .deleteFrom('images')
       .where('product_id', 'is', null)
       .where('orphaned_at', '<', sql<Date>`now() - make_interval(secs => ${orphanTtlSeconds})`)
+      .where(sql<boolean>`images.id::text not in (${shownByDescriptions})`)
+      .where(({ exists, not, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('image_products as ip')
+              .innerJoin('stock_movements as m', 'm.product_id', 'ip.product_id')
+              .select('ip.image_id')
+              .whereRef('ip.image_id', '=', 'images.id')
+              .where('m.order_id', 'is not', null),
+          ),
+        ),
+      )
       .executeTakeFirst();
     return Number(result.numDeletedRows);
   }

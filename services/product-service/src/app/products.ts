@@ -23,7 +23,7 @@ import {
   unprocessable,
 } from '@sagamart/kit';
 import { subtreeOf } from '../domain/category-tree.ts';
-import { htmlToText, sanitizeHtml } from '../domain/html-sanitizer.ts';
+import { htmlToText, sanitizeHtml, uploadedImageIds } from '../domain/html-sanitizer.ts';
 import {
   checkDefinition,
   lowestSkuPrice,
@@ -290,6 +290,7 @@ export class Products {
         .execute();
       await this.writeSkus(trx, product.id, [], planSkus([], input.skus), actor);
       await this.attachImages(trx, product.id, input.imageIds);
+      await this.restartGrace(trx, uploadedImageIds(description));
       const snapshot = (await loadSnapshot(trx, product.id))!;
       await this.ctx.publish(trx, ProductCreated, snapshot);
       return snapshot;
@@ -358,6 +359,10 @@ export class Products {
       );
       await this.writeSkus(trx, id, existing, plan, actor);
       await this.attachImages(trx, id, input.imageIds);
+      await this.restartGrace(trx, [
+        ...uploadedImageIds(current.description),
+        ...uploadedImageIds(description),
+      ]);
       const snapshot = (await loadSnapshot(trx, id))!;
       await this.ctx.publish(trx, ProductUpdated, snapshot);
       return snapshot;
@@ -367,13 +372,14 @@ export class Products {
 
   /**
    * Soft delete when orders reference the product (anything reserved or sold, or any order movement);
-   * otherwise it is removed with its SKUs, and its images become orphans for the cleanup job.
+   * otherwise it is removed with its SKUs, and its images (and those its description showed) become
+   * orphans for the cleanup job.
    */
   async delete(id: number): Promise<'SOFT' | 'HARD' | 'ALREADY'> {
     return this.ctx.transaction(async (trx) => {
       const current = await trx
         .selectFrom('products')
-        .select(['id', 'version', 'deleted_at'])
+        .select(['id', 'version', 'description', 'deleted_at'])
         .where('id', '=', id)
         .forUpdate()
         .executeTakeFirst();
@@ -421,6 +427,7 @@ export class Products {
           .set({ product_id: null, position: null, orphaned_at: now })
           .where('product_id', '=', id)
           .execute();
+        await this.restartGrace(trx, uploadedImageIds(current.description));
         await trx.deleteFrom('products').where('id', '=', id).execute();
       }
       const mode = referenced ? 'SOFT' : 'HARD';
@@ -594,5 +601,27 @@ export class Products {
         .where('id', '=', imageId)
         .execute();
     }
+    if (imageIds.length) {
+      await trx
+        .insertInto('image_products')
+        .values(imageIds.map((image_id) => ({ image_id, product_id: productId })))
+        .onConflict((oc) => oc.doNothing())
+        .execute();
+    }
+  }
+
+  /**
+   * Uploaded images a description shows, or just stopped showing, that are no product's own: their
+   * grace period starts now, so one a description dropped is kept as long as one a product dropped. The
+   * row update also makes a cleanup pass running meanwhile wait for this save and re-check the image.
+   */
+  private async restartGrace(trx: Trx, imageIds: string[]): Promise<void> {
+    if (!imageIds.length) return;
+    await trx
+      .updateTable('images')
+      .set({ orphaned_at: new Date() })
+      .where('id', 'in', [...new Set(imageIds)])
+      .where('product_id', 'is', null)
+      .execute();
   }
 }

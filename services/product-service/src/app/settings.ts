@@ -6,7 +6,10 @@ export const productDefaults = {
     images: {
       /** Largest upload accepted, in bytes. */
       maxBytes: 5 * 1024 * 1024,
-      /** An unreferenced upload (or an image a product dropped) is deleted after this long. */
+      /**
+       * An unused upload (or an image a product dropped) is deleted after this long, unless a description
+       * shows it or a product that has been ordered had it (Images.cleanup).
+       */
       orphanTtlSeconds: 3_600,
       cleanupIntervalSeconds: 300,
     },

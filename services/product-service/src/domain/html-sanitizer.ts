@@ -32,6 +32,13 @@ const DROPPED_WITH_CONTENT = new Set([
 ]);
 
 export const IMAGE_SRC = /^\/api\/products\/images\/[A-Za-z0-9-]{1,64}$/;
+/**
+ * An uploaded image's URL path anywhere in a description (a local src, or an https one to this shop),
+ * the id captured. Plain enough to be both a JavaScript and a PostgreSQL regular expression: the image
+ * cleanup matches descriptions with it in SQL, a product save with uploadedImageIds.
+ */
+export const UPLOADED_IMAGE_REFERENCE =
+  '/api/products/images/([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})';
 /** https only, a host, then no whitespace, quotes, angle brackets, backslashes or backticks. */
 export const HTTPS_URL = /^https:\/\/[A-Za-z0-9.-]+(?::\d{1,5})?(?:[/?#][^\s"'<>\\`]*)?$/;
 const REL = 'noopener noreferrer nofollow';
@@ -246,4 +253,10 @@ export function htmlToText(sanitized: string): string {
   return decodeEntities(sanitized.replace(BLOCK_BREAK, ' ').replace(/<[^>]*>/g, ''))
     .replace(/\s+/g, ' ')
     .trim();
+}
+
+/** The ids (lower-case, each once) of the uploaded images a description shows. */
+export function uploadedImageIds(html: string): string[] {
+  const ids = [...html.matchAll(new RegExp(UPLOADED_IMAGE_REFERENCE, 'g'))].map((m) => m[1]!.toLowerCase());
+  return [...new Set(ids)];
 }

@@ -98,9 +98,20 @@ export interface ProductDb {
     size: number;
     product_id: number | null;
     position: number | null;
-    /** Set while no product references the image; the cleanup job deletes it after a grace period. */
+    /**
+     * Set while the image is no product's own image: when it was uploaded or dropped, or last shown or
+     * dropped by a description. The cleanup deletes it a grace period later unless still shown (Images.cleanup).
+     */
     orphaned_at: Date | null;
     created_at: Generated<Date>;
+  };
+  /**
+   * Every product that has shown an image, kept after the product drops it: past orders show the image
+   * their product had, so an image of a product that has been ordered is never cleaned up.
+   */
+  image_products: {
+    image_id: string;
+    product_id: number;
   };
   seed_runs: {
     name: string;
@@ -291,6 +302,19 @@ export const migrations: Record<string, Migration> = {
                 add column order_number text`.execute(db);
       await sql`update stock_movements set claim_type = upper(reason), reason = null
                 where type = 'RETURN' and reason in ('return', 'exchange')`.execute(db);
+    },
+  },
+  '0006_image_products': {
+    async up(db: Kysely<unknown>) {
+      // Which products have shown an image (a dropped image's orders may still show it). Images already
+      // dropped before this migration have no known product; they keep the old rule.
+      await sql`create table image_products (
+                  image_id uuid not null references images (id) on delete cascade,
+                  product_id bigint not null references products (id) on delete cascade,
+                  primary key (image_id, product_id))`.execute(db);
+      await sql`create index image_products_product on image_products (product_id)`.execute(db);
+      await sql`insert into image_products (image_id, product_id)
+                select id, product_id from images where product_id is not null`.execute(db);
     },
   },
 };

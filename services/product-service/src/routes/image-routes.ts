@@ -43,7 +43,7 @@ export function registerImageRoutes(app: ServiceApp, ctx: ServiceContext<Product
       schema: {
         tags: tags.images,
         summary:
-          'Delete images no product has referenced for product.images.orphanTtlSeconds (the job does this periodically)',
+          "Delete images that have been no product's own for product.images.orphanTtlSeconds, except those a product description shows or a product that has been ordered ever had (the job does this periodically)",
         response: { 200: Type.Object({ deleted: Type.Integer() }) },
       },
     },
