@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox';
 import { defineEvent } from './define.ts';
+import { OrderNumber } from './ordering.ts';
 
 // Catalog: product-service is the admin-owned write model, catalog-service the customer read model.
 //
@@ -272,6 +273,11 @@ export type SkuLookupResult = Static<typeof SkuLookupResult>;
 export const StockReservationRequest = Type.Object(
   {
     orderId: Type.String({ minLength: 1, maxLength: 64 }),
+    /**
+     * The order's number, kept on its movements for the admin's stock history (order-service sends
+     * it; shipping-service's exchanges, keyed by a claim's id, do not: their events name the order).
+     */
+    orderNumber: Type.Optional(OrderNumber),
     items: Type.Array(
       Type.Object(
         { skuId: Id, quantity: Type.Integer({ minimum: 1, maximum: 10_000 }) },
@@ -283,6 +289,16 @@ export const StockReservationRequest = Type.Object(
   { additionalProperties: false },
 );
 export type StockReservationRequest = Static<typeof StockReservationRequest>;
+
+/**
+ * The optional body of POST /internal/stock/reservations/{orderId}/commit and …/release: the order's
+ * number, kept on the movement as the reservation's is (shipping-service sends no body).
+ */
+export const StockSettleRequest = Type.Object(
+  { orderNumber: Type.Optional(OrderNumber) },
+  { additionalProperties: false },
+);
+export type StockSettleRequest = Static<typeof StockSettleRequest>;
 
 export const StockReservation = Type.Object({
   orderId: Type.String(),

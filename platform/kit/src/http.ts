@@ -15,7 +15,7 @@ import { type DeploymentCredentials, SERVICE_TOKEN_HEADER } from './credentials.
 import { type FieldProblem, Problem, statusTitle } from './errors.ts';
 import { type Identity, withIdentity } from './identity.ts';
 import { hasRole } from './identity-types.ts';
-import { findHostileValue, withSafeNumbers } from './input-guards.ts';
+import { findHostileValue, findMalformedNumerals, withSafeNumbers } from './input-guards.ts';
 import { lazySchemaCompilers } from './lazy-schemas.ts';
 import type { ServiceMetrics } from './metrics.ts';
 import { ServiceCallError } from './service-client.ts';
@@ -154,6 +154,28 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
     };
   app.addHook('preValidation', refuseHostile(['params', 'query', 'body']));
   app.addHook('preHandler', refuseHostile(['params', 'query', 'body']));
+
+  // A number in the parts that are text on the wire is a decimal numeral, checked before Ajv coerces
+  // it: its coercion would take "0x118" as 280, " 12 " as 12 and "1e3" as 1000 (input-guards.ts).
+  app.addHook('preValidation', (req, _reply, done) => {
+    const schema = req.routeOptions.schema as Record<string, unknown> | undefined;
+    if (!schema) return done();
+    for (const [part, values] of [
+      ['params', req.params],
+      ['querystring', req.query],
+      ['headers', req.headers],
+    ] as const) {
+      const errors = findMalformedNumerals(schema[part], values);
+      if (errors.length > 0)
+        return done(
+          new Problem(400, `Invalid ${part}: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, {
+            code: 'validation',
+            errors,
+          }),
+        );
+    }
+    done();
+  });
 
   // Trace context and caller identity are bound to the async context for the whole request.
   app.addHook('onRequest', (req, reply, done) => {

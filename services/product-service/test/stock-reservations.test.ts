@@ -17,6 +17,8 @@ interface Movement {
   type: string;
   quantity: number;
   orderId: string | null;
+  claimType: string | null;
+  orderNumber: string | null;
 }
 
 describe('product-service: stock reservations for the order saga', () => {
@@ -95,6 +97,61 @@ describe('product-service: stock reservations for the order saga', () => {
       ['SELL', 0],
       ['RESERVE', -4],
     ]);
+    await expectInvariant(p.id);
+  });
+
+  it('keeps the order’s number the saga’s calls name on every movement of the order', async () => {
+    const p = await product();
+    const [a, b] = p.skus;
+    const orderNumber = 'ORD-20261207-NUMB3RD1';
+    const named = { orderNumber };
+    expect(
+      (
+        await internal('POST', '/internal/stock/reservations', {
+          orderId: 'numbered-1',
+          orderNumber,
+          items: [{ skuId: a!.id, quantity: 2 }],
+        })
+      ).status,
+    ).toBe(200);
+    expect((await internal('POST', '/internal/stock/reservations/numbered-1/commit', named)).status).toBe(
+      200,
+    );
+    expect((await internal('POST', '/internal/stock/reservations/numbered-1/release', named)).status).toBe(
+      200,
+    );
+    // Reserved before the calls named the order: the number its commit names reaches the reservation too.
+    await reserve('numbered-2', [{ skuId: b!.id, quantity: 1 }]);
+    expect((await internal('POST', '/internal/stock/reservations/numbered-2/commit', named)).status).toBe(
+      200,
+    );
+
+    const of = (orderId: string) =>
+      history(p.id).then((all) =>
+        all.filter((m) => m.orderId === orderId).map((m) => [m.type, m.claimType, m.orderNumber]),
+      );
+    expect(await of('numbered-1')).toEqual([
+      ['RESTOCK', null, orderNumber],
+      ['SELL', null, orderNumber],
+      ['RESERVE', null, orderNumber],
+    ]);
+    expect(await of('numbered-2')).toEqual([
+      ['SELL', null, orderNumber],
+      ['RESERVE', null, orderNumber],
+    ]);
+
+    // The number is the contract's: anything else is refused before any stock moves.
+    for (const body of [{ orderNumber: 'not-a-number' }, { orderNumber, extra: 1 }]) {
+      const refused = await internal('POST', '/internal/stock/reservations/numbered-2/release', body);
+      expect(refused.status).toBe(400);
+    }
+    const badReserve = await internal('POST', '/internal/stock/reservations', {
+      orderId: 'numbered-3',
+      orderNumber: 'PNT-20261207-NUMB3RD1',
+      items: [{ skuId: a!.id, quantity: 1 }],
+    });
+    expect(badReserve.status).toBe(400);
+    expect(await sku(p.id, b!.id)).toMatchObject({ reserved: 0, sold: 1 });
     await expectInvariant(p.id);
   });
 

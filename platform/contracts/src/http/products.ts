@@ -191,7 +191,7 @@ export const MovementView = Type.Object({
   /** The order's id, or the claim's when claimType says the movement is for a return or an exchange. */
   orderId: Type.Union([Type.String(), Type.Null()]),
   claimType: Type.Union([ClaimType, Type.Null()]),
-  /** The order's number (ORD-…), when what caused the movement named it (shipping-service's claim events). */
+  /** The order's number (ORD-…), when what caused the movement named it (order-service's calls, claim events). */
   orderNumber: Type.Union([Type.String(), Type.Null()]),
   actor: Type.Union([Type.String(), Type.Null()]),
   createdAt: Type.String(),

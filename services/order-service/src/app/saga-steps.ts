@@ -21,10 +21,12 @@ export function sagaSteps(participants: Participants): Record<StepName, StepHand
       reserve: ({ order, items }) =>
         participants.reserveStock({
           orderId: order.id,
+          orderNumber: order.order_number,
           items: items.map((i) => ({ skuId: i.sku_id, quantity: i.quantity })),
         }),
-      commit: ({ order }) => participants.stockStep(order.id, 'commit'),
-      compensate: ({ order }) => participants.stockStep(order.id, 'release'),
+      commit: ({ order }) => participants.stockStep(order.id, 'commit', { orderNumber: order.order_number }),
+      compensate: ({ order }) =>
+        participants.stockStep(order.id, 'release', { orderNumber: order.order_number }),
     },
     coupon: {
       reserve: ({ order }) =>

@@ -12,6 +12,7 @@ import {
   SkuLookupResult,
   StockReservation,
   type StockReservationRequest,
+  type StockSettleRequest,
 } from '@sagamart/contracts';
 import { ServiceCallError, type ServiceContext } from '@sagamart/kit';
 
@@ -85,10 +86,11 @@ export class Participants {
   reserveStock(request: StockReservationRequest) {
     return this.product.post('/internal/stock/reservations', request, this.once(StockReservation));
   }
-  stockStep(orderId: string, action: 'commit' | 'release') {
+  /** The order's number goes along, for the admin's stock history (as with the reservation). */
+  stockStep(orderId: string, action: 'commit' | 'release', request: StockSettleRequest) {
     return this.product.post(
       `/internal/stock/reservations/${encodeURIComponent(orderId)}/${action}`,
-      {},
+      request,
       this.once(StockReservation),
     );
   }

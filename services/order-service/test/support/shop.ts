@@ -425,22 +425,27 @@ export async function startShop(options: ShopOptions = {}) {
     },
 
     /** The stock movements recorded for one order. */
-    async movements(
-      productId: number,
-      orderId: string,
-    ): Promise<Array<{ skuId: number; type: string; quantity: number }>> {
+    async movements(productId: number, orderId: string): Promise<StockMovement[]> {
       const res = await api('product-service').get(
         `/api/admin/products/${productId}/stock-movements?size=100`,
       );
-      return (
-        res.body.content as Array<{ skuId: number; type: string; quantity: number; orderId: string | null }>
-      ).filter((m) => m.orderId === orderId);
+      return (res.body.content as StockMovement[]).filter((m) => m.orderId === orderId);
     },
   };
   return shop;
 }
 
 export type Shop = Awaited<ReturnType<typeof startShop>>;
+
+/** A movement of the admin's stock history, as the tests read it. */
+interface StockMovement {
+  skuId: number;
+  type: string;
+  quantity: number;
+  orderId: string | null;
+  claimType: string | null;
+  orderNumber: string | null;
+}
 
 /** Stands in for services outside the shop: publishes their events through its own outbox. */
 const eventProbe = defineService({ name: 'event-probe', port: 0, migrations: {} });

@@ -63,12 +63,18 @@ export interface MovementView {
 }
 
 /**
- * A movement keyed by a return's or an exchange's claim id (not an order's), with the order's number
- * when the event that caused it named one: the history shows what the admin knows, not the claim id.
+ * What a movement keyed by an order's or a claim's id is for: the claim's type when the key is a
+ * return's or an exchange's claim id (null: an order's), and the order's number when the request or
+ * event that caused it named one. The history shows what the admin knows, never the key.
  */
-export interface ClaimSubject {
-  claimType: ClaimType;
+export interface MovementSubject {
+  claimType: ClaimType | null;
   orderNumber: string | null;
+}
+
+/** A movement keyed by a return's or an exchange's claim id (not an order's). */
+export interface ClaimSubject extends MovementSubject {
+  claimType: ClaimType;
 }
 
 /** An order's (or a claim's) stock movement, as lockOrder reads it. */
@@ -184,13 +190,13 @@ export class StockLedger {
   /**
    * Reserves every item of an order or none (409 naming each line that cannot be served). Repeating
    * it for the same order returns the existing reservation. Pass `trx` to run inside the caller's
-   * transaction (an event handler's, next to its inbox row); `claim` when the key is a claim's id.
+   * transaction (an event handler's, next to its inbox row); `subject` says what the key is for.
    */
   async reserve(
     request: StockReservationRequest,
     actor: string | null,
     trx?: Trx,
-    claim?: ClaimSubject,
+    subject?: MovementSubject,
   ): Promise<StockReservation> {
     return this.inTransaction(trx, async (t) => {
       const { movements: previous, tombstone } = await this.lockOrder(t, request.orderId);
@@ -224,7 +230,7 @@ export class StockLedger {
           reason: null,
           orderId: request.orderId,
           actor,
-          claim,
+          subject,
         });
       }
       return {
@@ -244,9 +250,9 @@ export class StockLedger {
     orderId: string,
     actor: string | null,
     trx?: Trx,
-    claim?: ClaimSubject,
+    subject?: MovementSubject,
   ): Promise<StockReservation> {
-    return this.settle(orderId, 'RELEASE', actor, trx, claim);
+    return this.settle(orderId, 'RELEASE', actor, trx, subject);
   }
 
   /** Turns an order's reserved stock into sold stock (paid). Idempotent; 409 once released. */
@@ -254,9 +260,9 @@ export class StockLedger {
     orderId: string,
     actor: string | null,
     trx?: Trx,
-    claim?: ClaimSubject,
+    subject?: MovementSubject,
   ): Promise<StockReservation> {
-    return this.settle(orderId, 'SELL', actor, trx, claim);
+    return this.settle(orderId, 'SELL', actor, trx, subject);
   }
 
   private async settle(
@@ -264,11 +270,11 @@ export class StockLedger {
     type: 'RELEASE' | 'SELL',
     actor: string | null,
     trx?: Trx,
-    claim?: ClaimSubject,
+    subject?: MovementSubject,
   ): Promise<StockReservation> {
     return this.inTransaction(trx, async (t) => {
       const { movements: previous, tombstone } = await this.lockOrder(t, orderId);
-      if (claim && previous.length) await this.nameClaim(t, orderId, claim);
+      if (subject && previous.length) await this.nameMovements(t, orderId, subject);
       if (previous.length === 0) {
         if (type === 'SELL') {
           if (tombstone)
@@ -300,7 +306,7 @@ export class StockLedger {
       );
       for (const movement of reserved.sort((a, b) => a.sku_id - b.sku_id)) {
         const sku = skus.find((s) => s.id === movement.sku_id)!;
-        await this.move(t, sku, movementType, -movement.quantity, { reason: null, orderId, actor, claim });
+        await this.move(t, sku, movementType, -movement.quantity, { reason: null, orderId, actor, subject });
       }
       return {
         orderId,
@@ -323,7 +329,7 @@ export class StockLedger {
   ): Promise<void> {
     const { movements: previous } = await this.lockOrder(trx, claimId);
     if (previous.some((m) => m.type === 'RETURN')) return;
-    if (previous.length) await this.nameClaim(trx, claimId, claim);
+    if (previous.length) await this.nameMovements(trx, claimId, claim);
     const bySku = new Map<number, number>();
     for (const item of items) bySku.set(item.skuId, (bySku.get(item.skuId) ?? 0) + item.quantity);
     const skus = await this.lockSkus(trx, [...bySku.keys()]);
@@ -332,7 +338,7 @@ export class StockLedger {
         reason: null,
         orderId: claimId,
         actor: 'shipping',
-        claim,
+        subject: claim,
       });
     }
   }
@@ -351,21 +357,25 @@ export class StockLedger {
   }
 
   /**
-   * Names a claim's earlier movements (an exchange's reservation, made before any event named the
-   * order) as the later event does. Called with the claim's lock held (lockOrder).
+   * Names a key's earlier movements as a later request or event does: an exchange's reservation, made
+   * before any event named the order; an order's, reserved before its requests carried the number.
+   * Called with the key's lock held (lockOrder).
    */
-  private async nameClaim(trx: Trx, claimId: string, claim: ClaimSubject): Promise<void> {
+  private async nameMovements(trx: Trx, key: string, subject: MovementSubject): Promise<void> {
+    const { claimType, orderNumber } = subject;
+    if (claimType === null && orderNumber === null) return;
     await trx
       .updateTable('stock_movements')
       .set((eb) => ({
-        claim_type: claim.claimType,
-        order_number: eb.fn.coalesce('order_number', eb.val(claim.orderNumber)),
+        ...(claimType === null ? {} : { claim_type: claimType }),
+        order_number: eb.fn.coalesce('order_number', eb.val(orderNumber)),
       }))
-      .where('order_id', '=', claimId)
+      .where('order_id', '=', key)
       .where((eb) =>
-        claim.orderNumber === null
-          ? eb('claim_type', 'is', null)
-          : eb.or([eb('claim_type', 'is', null), eb('order_number', 'is', null)]),
+        eb.or([
+          ...(claimType === null ? [] : [eb('claim_type', 'is', null)]),
+          ...(orderNumber === null ? [] : [eb('order_number', 'is', null)]),
+        ]),
       )
       .execute();
   }
@@ -469,7 +479,7 @@ export class StockLedger {
       reason: string | null;
       orderId: string | null;
       actor: string | null;
-      claim?: ClaimSubject | undefined;
+      subject?: MovementSubject | undefined;
     },
   ): Promise<SkuStock> {
     let result: ReturnType<typeof applyMovement>;
@@ -501,8 +511,8 @@ export class StockLedger {
         sold_after: levels.sold,
         reason: meta.reason,
         order_id: meta.orderId,
-        claim_type: meta.claim?.claimType ?? null,
-        order_number: meta.claim?.orderNumber ?? null,
+        claim_type: meta.subject?.claimType ?? null,
+        order_number: meta.subject?.orderNumber ?? null,
         actor: meta.actor,
       })
       .returning((eb) => ['id', eb.selectFrom('sku').select('stock_version').as('stock_version')])

@@ -5,23 +5,29 @@ import {
   SkuLookupResult,
   StockReservation,
   StockReservationRequest,
+  StockSettleRequest,
 } from '@sagamart/contracts';
 import { ProblemSchema, type ServiceApp, type ServiceContext } from '@sagamart/kit';
 import { Type } from 'typebox';
 import { productModule } from '../app/module.ts';
-import type { ClaimSubject } from '../app/stock.ts';
+import type { MovementSubject } from '../app/stock.ts';
 import type { ProductDb } from '../infra/schema.ts';
 import { IdParams, tags } from './schemas.ts';
 
 const OrderParams = Type.Object({ orderId: Type.String({ minLength: 1, maxLength: 64 }) });
 const INTERNAL_ACTOR = 'internal';
+/** A commit or release may come without a body (shipping-service's): Fastify validates that as null. */
+const SettleBody = Type.Union([StockSettleRequest, Type.Null()]);
 
 /**
- * shipping-service holds stock only for exchanges, keyed by the claim's id (its product client); its
- * claim events name the order later. Anyone else's key is an order's id.
+ * What the key of a reservation call is for. shipping-service holds stock only for exchanges, keyed by
+ * the claim's id (its product client); its claim events name the order later. Anyone else's key is
+ * an order's id, and order-service names the order's number with it.
  */
-const claimOf = (caller: string | undefined): ClaimSubject | undefined =>
-  caller === 'shipping-service' ? { claimType: 'EXCHANGE', orderNumber: null } : undefined;
+const subjectOf = (caller: string | undefined, orderNumber: string | undefined): MovementSubject => ({
+  claimType: caller === 'shipping-service' ? 'EXCHANGE' : null,
+  orderNumber: orderNumber ?? null,
+});
 
 /**
  * For other services only: the gateway never routes /internal/**. Full-sync reads for catalog
@@ -93,7 +99,8 @@ export function registerInternalRoutes(app: ServiceApp, ctx: ServiceContext<Prod
         response: { 200: StockReservation, 404: ProblemSchema, 409: ProblemSchema },
       },
     },
-    async (req) => stock.reserve(req.body, INTERNAL_ACTOR, undefined, claimOf(req.caller)),
+    async (req) =>
+      stock.reserve(req.body, INTERNAL_ACTOR, undefined, subjectOf(req.caller, req.body.orderNumber)),
   );
 
   app.post(
@@ -104,10 +111,17 @@ export function registerInternalRoutes(app: ServiceApp, ctx: ServiceContext<Prod
         summary:
           "Give an order's stock back: reserved units RELEASE, sold units RESTOCK (cancel after payment); idempotent, a tombstone when nothing was reserved",
         params: OrderParams,
+        body: SettleBody,
         response: { 200: StockReservation, 404: ProblemSchema, 409: ProblemSchema },
       },
     },
-    async (req) => stock.release(req.params.orderId, INTERNAL_ACTOR, undefined, claimOf(req.caller)),
+    async (req) =>
+      stock.release(
+        req.params.orderId,
+        INTERNAL_ACTOR,
+        undefined,
+        subjectOf(req.caller, req.body?.orderNumber),
+      ),
   );
 
   // The saga's name for the step is commit (as for coupons and points); sell is kept for existing callers.
@@ -120,10 +134,17 @@ export function registerInternalRoutes(app: ServiceApp, ctx: ServiceContext<Prod
           summary:
             'The order was paid: turn its reserved stock into sold stock; idempotent, 409 once released',
           params: OrderParams,
+          body: SettleBody,
           response: { 200: StockReservation, 404: ProblemSchema, 409: ProblemSchema },
         },
       },
-      async (req) => stock.sell(req.params.orderId, INTERNAL_ACTOR, undefined, claimOf(req.caller)),
+      async (req) =>
+        stock.sell(
+          req.params.orderId,
+          INTERNAL_ACTOR,
+          undefined,
+          subjectOf(req.caller, req.body?.orderNumber),
+        ),
     );
   }
 }

@@ -95,6 +95,8 @@ function historyText(content: StockMovement[]): string {
 
 describe('the admin’s stock history', () => {
   const history = [
+    // An order's own movement: order-service's calls name its number.
+    movement({ id: 5, type: 'SELL', quantity: 0, orderId: ORDER_ID, orderNumber: 'ORD-20261207-QW12ER34' }),
     movement({
       id: 4,
       type: 'RETURN',
@@ -119,12 +121,14 @@ describe('the admin’s stock history', () => {
     const text = historyText(history);
     expect(text).not.toMatch(UUID);
     expect(text).toContain('반품 · 주문 ORD-20261207-AB12CD34');
+    expect(text).toContain(' 주문 ORD-20261207-QW12ER34');
     expect(text).toContain('교환');
     expect(text).toContain(' 주문 ');
     expect(text).toContain('창고 실사');
     await setLanguage('en');
     const english = historyText(history);
     expect(english).toContain('Return · order ORD-20261207-AB12CD34');
+    expect(english).toContain('Order ORD-20261207-QW12ER34');
     expect(english).toContain('Exchange');
     expect(english).not.toMatch(UUID);
   });
