@@ -102,9 +102,14 @@ export type OrderPlacedPayload = Static<typeof OrderPlaced.schema>;
 
 /**
  * One order line as paid: its price and its share of the order's discounts and points, fixed when the
- * order was placed (proportional to the line amount, the rounding remainder on the last line).
- * lineAmount − discountShare − pointsShare = payableShare; over the order, the shares add up exactly to
- * discountAmount, pointsUsed and payableAmount. Refunds of returned units are computed from them.
+ * order was placed. discountShare = the line's own item discount (PRODUCT and CATEGORY policies, from
+ * the quote's `lines`) + its share of the whole-order discounts (ORDER policies, coupon), spread by
+ * what each line has left after its item discount; pointsShare spreads the points by what each line has
+ * left after its discountShare. Each spread rounds down with the remainder on the last line (never more
+ * than a line holds). lineAmount − discountShare − pointsShare = payableShare; over the order, the
+ * shares add up exactly to discountAmount, pointsUsed and payableAmount. Refunds of returned units are
+ * computed from them. (Orders placed before item discounts stayed on their lines keep the shares they
+ * were stored with: the whole discount spread by line amount.)
  */
 export const OrderPaidItem = Type.Object(
   {
@@ -311,6 +316,12 @@ export const PromotionQuoteRequest = Type.Object(
 );
 export type PromotionQuoteRequest = Static<typeof PromotionQuoteRequest>;
 
+/**
+ * The quote. `lines` are the request's items in the same order, each with its own item discount: what
+ * the PRODUCT and CATEGORY policies took off that line (0 for a line none of them targets). The rest of
+ * `totalDiscount` (ORDER policies and the coupon) is the whole order's; order-service spreads it over
+ * the lines by what each has left (see OrderPaidItem).
+ */
 export const PromotionQuote = Type.Object({
   subtotal: Won,
   policyDiscounts: Type.Array(Type.Object({ policyId: Type.Integer(), name: Type.String(), amount: Won })),
@@ -318,6 +329,17 @@ export const PromotionQuote = Type.Object({
   couponId: Type.Union([Type.Integer(), Type.Null()]),
   totalDiscount: Won,
   payable: Won,
+  // Optional only so that an order-service can run beside a promotion-service of the release before
+  // (a rolling deploy): without it, the whole discount is spread over the lines as it was then.
+  lines: Type.Optional(
+    Type.Array(
+      Type.Object(
+        { skuId: Type.Integer({ minimum: 1 }), itemDiscount: Won },
+        { additionalProperties: false },
+      ),
+      { maxItems: 100 },
+    ),
+  ),
 });
 export type PromotionQuote = Static<typeof PromotionQuote>;
 

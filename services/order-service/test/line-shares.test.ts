@@ -72,6 +72,54 @@ describe('line shares', () => {
     expect(points.map((s) => s.pointsShare)).toEqual([10_000, 5_000]);
   });
 
+  it("keeps a line's own item discount on it and spreads only the order's discounts by what is left", () => {
+    // A 50 % PRODUCT discount on X: X costs 50,000, Y 100,000, whatever is returned.
+    const targeted = lineShares(
+      [
+        { unitPrice: 100_000, quantity: 1, itemDiscount: 50_000 },
+        { unitPrice: 100_000, quantity: 1, itemDiscount: 0 },
+      ],
+      50_000,
+      0,
+    );
+    expect(targeted.map((s) => s.discountShare)).toEqual([50_000, 0]);
+    expect(targeted.map((s) => s.payableShare)).toEqual([50_000, 100_000]);
+
+    // Item discounts 3,000 and 0, plus 6,001 of ORDER policy and coupon spread over 7,000 / 12,000 / 9,000
+    // left (floors 1,500 / 2,571 / 1,928, the remainder 2 on the last line), then 1,000 points.
+    const lines = [
+      { unitPrice: 5_000, quantity: 2, itemDiscount: 3_000 },
+      { unitPrice: 12_000, quantity: 1, itemDiscount: 0 },
+      { unitPrice: 3_000, quantity: 3, itemDiscount: 0 },
+    ];
+    const shares = lineShares(lines, 9_001, 1_000);
+    expect(shares.map((s) => s.discountShare)).toEqual([3_000 + 1_500, 2_571, 1_930]);
+    expect(sum(shares.map((s) => s.discountShare))).toBe(9_001);
+    expect(sum(shares.map((s) => s.pointsShare))).toBe(1_000);
+    expect(sum(shares.map((s) => s.payableShare))).toBe(31_000 - 9_001 - 1_000);
+    for (const s of shares) expect(s.lineAmount - s.discountShare - s.pointsShare).toBe(s.payableShare);
+
+    // An item discount that eats its whole line takes none of the order's discount.
+    const whole = lineShares(
+      [
+        { unitPrice: 4_000, quantity: 1, itemDiscount: 4_000 },
+        { unitPrice: 6_000, quantity: 1, itemDiscount: 0 },
+      ],
+      5_000,
+      0,
+    );
+    expect(whole.map((s) => s.discountShare)).toEqual([4_000, 1_000]);
+  });
+
+  it('refuses item discounts that do not fit their line or the order discount', () => {
+    expect(() => lineShares([{ unitPrice: 1_000, quantity: 1, itemDiscount: 1_001 }], 1_001, 0)).toThrow(
+      RangeError,
+    );
+    expect(() => lineShares([{ unitPrice: 1_000, quantity: 1, itemDiscount: 500 }], 400, 0)).toThrow(
+      RangeError,
+    );
+  });
+
   it('labels options in the product order', () => {
     expect(optionLabel({ 색상: '블랙', 사이즈: 'L' })).toBe('블랙 / L');
     expect(optionLabel({})).toBe('');

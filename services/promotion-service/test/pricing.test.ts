@@ -76,6 +76,10 @@ describe('priceOrder', () => {
       couponId: null,
       totalDiscount: 0,
       payable: 37_900,
+      lines: [
+        { skuId: 1, itemDiscount: 0 },
+        { skuId: 2, itemDiscount: 0 },
+      ],
     });
   });
 
@@ -101,6 +105,10 @@ describe('priceOrder', () => {
     );
     expect(quote.policyDiscounts).toEqual([{ policyId: p.id, name: 'policy', amount: 3_000 }]);
     expect(quote.payable).toBe(20_000);
+    expect(quote.lines).toEqual([
+      { skuId: 1, itemDiscount: 3_000 },
+      { skuId: 2, itemDiscount: 0 },
+    ]);
   });
 
   it('applies a CATEGORY policy to its descendants through the ancestors the item carries', () => {
@@ -130,6 +138,7 @@ describe('priceOrder', () => {
       { policyId: b.id, name: 'policy', amount: 4_000 },
     ]);
     expect(quote.payable).toBe(5_000);
+    expect(quote.lines.map((l) => l.itemDiscount)).toEqual([10_000, 0]);
   });
 
   it('applies item policies, then ORDER policies on what is left, then the coupon on what is left after that', () => {
@@ -151,6 +160,11 @@ describe('priceOrder', () => {
       couponId: 9,
       totalDiscount: 4_610,
       payable: 15_390,
+      // Only the item policy is a line's own; the ORDER policy and the coupon are the whole order's.
+      lines: [
+        { skuId: 1, itemDiscount: 1_000 },
+        { skuId: 2, itemDiscount: 0 },
+      ],
     });
   });
 

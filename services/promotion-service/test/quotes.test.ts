@@ -75,6 +75,7 @@ describe('internal quote', () => {
       couponId: null,
       totalDiscount: 0,
       payable: 13_500,
+      lines: [{ skuId: 1, itemDiscount: 0 }],
     });
   });
 
@@ -116,6 +117,11 @@ describe('internal quote', () => {
       couponId: coupon.id,
       totalDiscount: 5_234,
       payable: 9_765,
+      // Each line's own discount: the product and category policies on line 1; none on line 2.
+      lines: [
+        { skuId: 1, itemDiscount: 2_499 },
+        { skuId: 2, itemDiscount: 0 },
+      ],
     });
   });
 

@@ -69,7 +69,7 @@ export class PlaceOrder {
       fitPointsToPayable: true,
     });
     return {
-      lines: priced.lines.map(({ categoryIds: _c, ...line }) => ({
+      lines: priced.lines.map(({ categoryIds: _c, itemDiscount: _d, ...line }) => ({
         ...line,
         inStock: line.availableStock >= line.quantity,
       })),

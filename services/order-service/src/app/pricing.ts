@@ -29,6 +29,8 @@ export interface PricedLine {
   thumbnailUrl: string | null;
   /** Stock product-service reported; the reservation decides for real. */
   availableStock: number;
+  /** What the line's own (PRODUCT, CATEGORY) policies took off it, from the quote. */
+  itemDiscount: number;
 }
 
 export interface PricedOrder extends OrderTotals {
@@ -93,7 +95,7 @@ export class Pricing {
       });
     }
 
-    const lines: PricedLine[] = [];
+    const lines: Omit<PricedLine, 'itemDiscount'>[] = [];
     for (const item of items) {
       const sku = skus.get(item.skuId)!;
       lines.push({
@@ -119,7 +121,16 @@ export class Pricing {
         : Promise.resolve(0),
     ]);
     const policyDiscount = quote.policyDiscounts.reduce((sum, p) => sum + p.amount, 0);
-    if (quote.subtotal !== subtotal || quote.totalDiscount !== policyDiscount + quote.couponDiscount) {
+    // The item discounts must name our lines in order, fit each line and come out of the policies.
+    const quotedLines = quote.lines ?? lines.map((line) => ({ skuId: line.skuId, itemDiscount: 0 }));
+    const itemDiscounts = quotedLines.reduce((sum, l) => sum + l.itemDiscount, 0);
+    if (
+      quote.subtotal !== subtotal ||
+      quote.totalDiscount !== policyDiscount + quote.couponDiscount ||
+      quotedLines.length !== lines.length ||
+      quotedLines.some((l, i) => l.skuId !== lines[i]!.skuId || l.itemDiscount > lines[i]!.lineTotal) ||
+      itemDiscounts > policyDiscount
+    ) {
       throw new Problem(502, 'promotion-service answered a quote that does not add up', {
         code: 'inconsistent-quote',
       });
@@ -151,7 +162,7 @@ export class Pricing {
     }
     return {
       ...totals,
-      lines,
+      lines: lines.map((line, i) => ({ ...line, itemDiscount: quotedLines[i]!.itemDiscount })),
       policyDiscounts: quote.policyDiscounts,
       policyDiscount,
       couponId: quote.couponId,
@@ -161,7 +172,11 @@ export class Pricing {
     };
   }
 
-  private async quote(userId: string, lines: PricedLine[], couponId: number | null): Promise<PromotionQuote> {
+  private async quote(
+    userId: string,
+    lines: Omit<PricedLine, 'itemDiscount'>[],
+    couponId: number | null,
+  ): Promise<PromotionQuote> {
     try {
       return await this.participants.quote({
         userId,

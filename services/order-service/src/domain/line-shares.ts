@@ -1,7 +1,8 @@
 /**
  * Each order line's share of the order's discounts and points, fixed when the order is placed, so a
  * later return refunds exactly what the shopper paid for the returned units (see issue 10, "Refund
- * amounts are exact"). Integer won throughout.
+ * amounts are exact"). Integer won throughout. Stored shares are never recomputed: orders placed
+ * before item discounts stayed on their lines keep the whole discount spread by line amount.
  */
 
 export interface LineShare {
@@ -40,16 +41,28 @@ export function allocate(total: number, weights: readonly number[]): number[] {
 }
 
 /**
- * The discount is split by line amount; the points by what is left of each line after its discount
- * (points pay for discounted amounts only). The shares add up exactly to the order's totals.
+ * Each line's shares. `discountAmount` is the order's whole discount; a line's `itemDiscount` (its own
+ * PRODUCT and CATEGORY policies, from the quote) stays on that line, and the rest (ORDER policies,
+ * the coupon) is split by what each line has left after its item discount. The points are split by
+ * what is left of each line after its whole discount (points pay for discounted amounts only). The
+ * shares add up exactly to the order's totals.
  */
 export function lineShares(
-  lines: readonly { unitPrice: number; quantity: number }[],
+  lines: readonly { unitPrice: number; quantity: number; itemDiscount?: number }[],
   discountAmount: number,
   pointsUsed: number,
 ): LineShare[] {
   const amounts = lines.map((l) => l.unitPrice * l.quantity);
-  const discounts = allocate(discountAmount, amounts);
+  const own = lines.map((l) => l.itemDiscount ?? 0);
+  const ownTotal = own.reduce((a, d) => a + d, 0);
+  if (own.some((d, i) => !Number.isSafeInteger(d) || d < 0 || d > amounts[i]!) || ownTotal > discountAmount) {
+    throw new RangeError(
+      `Item discounts ${own.join(', ')} do not fit the lines or the discount ${discountAmount}`,
+    );
+  }
+  const afterOwn = amounts.map((a, i) => a - own[i]!);
+  const orderWide = allocate(discountAmount - ownTotal, afterOwn);
+  const discounts = own.map((d, i) => d + orderWide[i]!);
   const afterDiscount = amounts.map((a, i) => a - discounts[i]!);
   const points = allocate(pointsUsed, afterDiscount);
   return amounts.map((lineAmount, i) => ({

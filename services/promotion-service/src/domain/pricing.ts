@@ -14,6 +14,8 @@ import { type Discount, withinValidity } from './discount-rules.ts';
 // - Caps: a discount never exceeds its maxDiscount nor what is left of the amount it applies to
 //   (policies take from their targeted lines in line order, in policy id order), so the payable
 //   amount never goes below zero and a line is never discounted below zero.
+// - The quote names each line's item discount (stage 1, what it took from that line); stages 2 and 3
+//   belong to the whole order. Refunds of returned lines depend on that split.
 // - Minimum order amounts are compared with the subtotal (before any discount); a policy whose
 //   minimum is not met is skipped, a coupon whose minimum is not met is unavailable.
 // - Validity: a policy applies when ACTIVE and validFrom ≤ now ≤ validTo (inclusive).
@@ -54,6 +56,12 @@ export interface PolicyDiscount {
   amount: number;
 }
 
+/** One item of the request, with what its item policies (PRODUCT, CATEGORY) took off it. */
+export interface QuoteLine {
+  skuId: number;
+  itemDiscount: number;
+}
+
 export interface Quote {
   subtotal: number;
   policyDiscounts: PolicyDiscount[];
@@ -61,6 +69,8 @@ export interface Quote {
   couponId: number | null;
   totalDiscount: number;
   payable: number;
+  /** The items in request order: order-service keeps each line's own discount on that line. */
+  lines: QuoteLine[];
 }
 
 export type PriceResult =
@@ -144,6 +154,7 @@ export function priceOrder(input: {
       couponId: input.coupon?.couponId ?? null,
       totalDiscount,
       payable: subtotal - totalDiscount,
+      lines: lines.map((line) => ({ skuId: line.item.skuId, itemDiscount: line.amount - line.left })),
     },
   };
 }
