@@ -1,5 +1,8 @@
 // Guarantees every route gets, whatever its schema says: no number outside what JavaScript and
-// PostgreSQL can hold exactly, and no NUL character (PostgreSQL text cannot hold one).
+// PostgreSQL can hold exactly, no NUL character (PostgreSQL text cannot hold one), and numbers in a
+// query, path or header written as plain decimal numerals.
+
+import type { FieldProblem } from './errors.ts';
 
 /** Largest magnitude an unbounded `integer` may have: beyond it a JSON number is no longer exact. */
 export const SAFE_INTEGER_BOUND = Number.MAX_SAFE_INTEGER;
@@ -106,4 +109,73 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null) return false;
   const proto = Object.getPrototypeOf(value);
   return proto === null || proto === Object.prototype || Object.getPrototypeOf(proto) === null;
+}
+
+/** A number in a query, path or header must be written as one of these; Ajv's coercion takes more. */
+const DECIMAL_NUMERALS = {
+  integer: /^-?\d+$/,
+  number: /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?$/,
+} as const;
+type NumeralKind = keyof typeof DECIMAL_NUMERALS;
+
+/**
+ * The numeral a field's value must be written as: a field (or the items of an array field) that takes
+ * integers or numbers only. Undefined for a field that takes text too, or no number at all: Ajv
+ * alone decides about those.
+ */
+function numeralKind(schema: unknown): NumeralKind | undefined {
+  if (!isSchema(schema)) return undefined;
+  const alternatives = schema.anyOf ?? schema.oneOf;
+  if (Array.isArray(alternatives)) {
+    const kinds = alternatives.map(numeralKind);
+    if (kinds.length === 0 || kinds.includes(undefined)) return undefined;
+    return kinds.includes('number') ? 'number' : 'integer';
+  }
+  const types = typesOf(schema);
+  if (types.length !== 1) return undefined;
+  if (types[0] === 'array') return numeralKind(schema.items);
+  return types[0] === 'integer' || types[0] === 'number' ? types[0] : undefined;
+}
+
+const numeralFieldsBySchema = new WeakMap<JsonSchema, Array<[string, NumeralKind]>>();
+
+/** The top-level fields of a query, params or headers schema that take numbers only (cached per schema). */
+function numeralFields(schema: JsonSchema): Array<[string, NumeralKind]> {
+  let fields = numeralFieldsBySchema.get(schema);
+  if (!fields) {
+    fields = [];
+    for (const part of [schema, ...(Array.isArray(schema.allOf) ? schema.allOf : [])]) {
+      const properties = isSchema(part) ? part.properties : undefined;
+      if (!isSchema(properties)) continue;
+      for (const [name, child] of Object.entries(properties)) {
+        const kind = numeralKind(child);
+        if (kind) fields.push([name, kind]);
+      }
+    }
+    numeralFieldsBySchema.set(schema, fields);
+  }
+  return fields;
+}
+
+/**
+ * Every number of a query, path or header (as received, before Ajv coerces it) that is not a plain
+ * decimal numeral: `-?\d+` for an integer, with an optional fraction and exponent for a number.
+ * Ajv's coercion takes whatever `Number()` does: `"0x118"` as 280, `" 12 "` as 12, `"1e3"` as 1000.
+ * `schema` is the route's schema of that part; a repeated query key's values are checked one by one.
+ */
+export function findMalformedNumerals(schema: unknown, values: unknown): FieldProblem[] {
+  if (!isSchema(schema) || !isPlainObject(values)) return [];
+  const problems: FieldProblem[] = [];
+  for (const [name, kind] of numeralFields(schema)) {
+    if (!Object.hasOwn(values, name)) continue;
+    const value = values[name];
+    const texts: Array<[unknown, string]> = Array.isArray(value)
+      ? value.map((item, i) => [item, `${name}.${i}`])
+      : [[value, name]];
+    for (const [text, field] of texts) {
+      if (typeof text === 'string' && !DECIMAL_NUMERALS[kind].test(text))
+        problems.push({ field, message: `must be a decimal ${kind}` });
+    }
+  }
+  return problems;
 }

@@ -142,6 +142,105 @@ describe('route schemas compiled at first use', () => {
   });
 });
 
+// Query strings, path parameters and headers are text: a number in them is a decimal numeral, not
+// whatever Ajv's coercion makes of the text (`Number("0x118")` is 280, `Number(" 12 ")` is 12).
+const numerals = defineService({
+  name: 'numeral-service',
+  port: 0,
+  description: 'A service with numbers in its query, path and headers',
+  routes(app) {
+    app.get(
+      '/shelves/:shelf',
+      {
+        schema: {
+          params: Type.Object({ shelf: Type.Integer({ minimum: 1 }) }),
+          querystring: Type.Object({
+            page: Type.Integer({ minimum: 0, default: 0 }),
+            size: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
+            ratio: Type.Optional(Type.Number()),
+            ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }))),
+            inStock: Type.Optional(Type.Boolean()),
+            name: Type.Optional(Type.String()),
+          }),
+          headers: Type.Object({ 'x-limit': Type.Optional(Type.Integer({ minimum: 0 })) }),
+        },
+      },
+      async (req) => ({ shelf: req.params.shelf, ...req.query, limit: req.headers['x-limit'] ?? null }),
+    );
+  },
+}) as typeof listing;
+
+describe('numbers in a query, a path or a header', () => {
+  it('take plain decimal numerals and still coerce as before: numbers, arrays, booleans, defaults', async () => {
+    const service = await start(numerals);
+    const read = async (target: string, headers: Record<string, string> = {}) => {
+      const res = await fetch(`${service.url}${target}`, { headers });
+      expect(res.status, target).toBe(200);
+      return res.json();
+    };
+    expect(await read('/shelves/7?page=0&size=20&ids=1&ids=2&inStock=true', { 'x-limit': '12' })).toEqual({
+      shelf: 7,
+      page: 0,
+      size: 20,
+      ids: [1, 2],
+      inStock: true,
+      limit: 12,
+    });
+    expect(await read('/shelves/007?ids=3&inStock=false&ratio=-1.25e-3&name=0x118')).toEqual({
+      shelf: 7,
+      page: 0,
+      size: 20,
+      ids: [3],
+      ratio: -0.00125,
+      inStock: false,
+      name: '0x118',
+      limit: null,
+    });
+    expect((await read('/shelves/1?ratio=2&page=-0')).ratio).toBe(2);
+  });
+
+  const notIntegers = ['0x118', '0b1', '0o7', ' 12 ', '1e3', '1.0', '+5', '', 'Infinity', '12abc'];
+  it.each(notIntegers)(
+    'refuses %j for an integer in a query, a path, an array item and a header',
+    async (text) => {
+      const service = await start(numerals);
+      const refused = async (
+        target: string,
+        field: string,
+        where: string,
+        headers?: Record<string, string>,
+      ) => {
+        const res = await fetch(`${service.url}${target}`, headers ? { headers } : {});
+        expect(res.status, target).toBe(400);
+        expect(res.headers.get('content-type')).toContain('application/problem+json');
+        const problem = (await res.json()) as { type: string; detail: string; errors: unknown };
+        expect(problem.type).toBe('urn:sagamart:problem:validation');
+        expect(problem.detail).toBe(`Invalid ${where}: ${field} must be a decimal integer`);
+        expect(problem.errors).toEqual([{ field, message: 'must be a decimal integer' }]);
+      };
+      const value = encodeURIComponent(text);
+      await refused(`/shelves/1?page=${value}`, 'page', 'querystring');
+      await refused(`/shelves/1?ids=2&ids=${value}`, 'ids.1', 'querystring');
+      if (text !== '') await refused(`/shelves/${value}`, 'shelf', 'params');
+      // fetch trims a header's value; a trimmed one is the plain numeral it would be.
+      if (text.trim() === text) await refused('/shelves/1', 'x-limit', 'headers', { 'x-limit': text });
+    },
+  );
+
+  it.each(['0x10', '0b1', ' 1.5', '1.5e', '.5', '1.', 'NaN', ''])(
+    'refuses %j for a number in a query',
+    async (text) => {
+      const service = await start(numerals);
+      const res = await fetch(`${service.url}/shelves/1?ratio=${encodeURIComponent(text)}`);
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({
+        detail: 'Invalid querystring: ratio must be a decimal number',
+        errors: [{ field: 'ratio', message: 'must be a decimal number' }],
+      });
+    },
+  );
+});
+
 /** A service with the one route `register` adds. */
 function oneRoute(name: string, register: (app: ServiceApp) => unknown) {
   return defineService({
