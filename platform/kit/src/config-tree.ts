@@ -12,6 +12,12 @@ export interface ConfigEnvironment {
   propertySources: Array<{ name: string; source: Record<string, ConfigValue> }>;
 }
 
+/**
+ * A `{cipher}` value the config server cannot decrypt (another key) is served under this prefix, as
+ * Spring does (`invalid.<key>: <n/a>`), so the client never reads it as the real value.
+ */
+export const UNDECRYPTABLE_KEY_PREFIX = 'invalid.';
+
 export const isTree = (v: unknown): v is ConfigTree =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 

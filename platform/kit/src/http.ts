@@ -74,10 +74,15 @@ export interface HttpOptions {
   bodyLimit?: number;
   /** Verifies service tokens (and the user they carry) and the platform's Basic credentials. */
   credentials: DeploymentCredentials;
-  /** Every route but /health/* needs the platform's Basic credentials (config and discovery servers). */
+  /** Every route but /health/* and /metrics needs the platform's Basic credentials (config and discovery servers). */
   basicAuth?: boolean;
   /** Prometheus's bearer credential for /metrics (`metrics.scrapeToken`), read per request; empty: none. */
   metricsScrapeToken?: () => string | undefined;
+  /**
+   * Addresses or CIDR ranges of the reverse proxies in front: the X-Forwarded-For hops (and -Proto,
+   * -Host) they set are believed for req.ip, req.protocol and req.host. Empty or absent: none are.
+   */
+  trustedProxies?: string[] | undefined;
 }
 
 const compileAllByApp = new WeakMap<ServiceApp, () => void>();
@@ -111,6 +116,7 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
       customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false, useDefaults: true },
     },
     schemaController: { compilersFactory: schemas.compilersFactory },
+    ...(options.trustedProxies?.length ? { trustProxy: options.trustedProxies } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as ServiceApp;
   compileAllByApp.set(app, schemas.compileAll);
 
@@ -222,7 +228,7 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
       if (reply.statusCode >= 500) req.span.setStatus({ code: SpanStatusCode.ERROR });
       req.span.end();
     }
-    if (!route.startsWith('/health') && route !== '/metrics') {
+    if (!route.startsWith('/health')) {
       req.log[options.accessLogLevel ?? 'debug'](
         { method: req.method, url: req.url, status: reply.statusCode, ms: Math.round(reply.elapsedTime) },
         'request',
@@ -262,7 +268,8 @@ async function authenticate(req: FastifyRequest, reply: FastifyReply, options: H
   const path = req.url.split('?')[0] ?? '';
   // The matched route, not the raw path: `/%69nternal/…` routes to the same handler.
   const route = req.routeOptions.url ?? path;
-  if (options.basicAuth && !route.startsWith('/health/')) {
+  // /metrics has its own rule below, so Prometheus scrapes every service with one metrics-only credential.
+  if (options.basicAuth && !route.startsWith('/health/') && route !== '/metrics') {
     if (!options.credentials.checkBasic(req.headers.authorization)) {
       reply.header('www-authenticate', `Basic realm="${options.name}", charset="UTF-8"`);
       throw new Problem(401, 'The platform credentials are required', { code: 'unauthenticated' });

@@ -8,6 +8,7 @@ export {
   type ConfigValue,
   flattenConfig,
   mergeConfig,
+  UNDECRYPTABLE_KEY_PREFIX,
 } from './config-tree.ts';
 export {
   badRequest,

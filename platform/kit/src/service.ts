@@ -42,7 +42,7 @@ import { messagingRetentionTasks } from './events/retention.ts';
 import { createHttpApp, requireIdentity, type ServiceApp } from './http.ts';
 import { createMetrics, type ServiceMetrics } from './metrics.ts';
 import { PageQuery, PageSchema } from './page.ts';
-import { assertProductionSecrets, isProductionMode } from './production.ts';
+import { assertProductionSecrets, type DeclaredSecret, isProductionMode } from './production.ts';
 import { breakerOptions, CircuitBreakers, defaultBreakerOptions } from './resilience.ts';
 import { RetentionJob, type RetentionTask } from './retention.ts';
 import { isBreakerFailure, ServiceClient } from './service-client.ts';
@@ -93,16 +93,19 @@ export interface ServiceDefinition<DB = unknown> {
   configSource?: 'remote' | 'local';
   /** false for the registry itself. */
   register?: boolean;
-  /** Every route but /health/* needs the platform's Basic credentials (the config and discovery servers). */
+  /** Every route but /health/* and /metrics needs the platform's Basic credentials (the config and discovery servers). */
   basicAuth?: boolean;
   /** Log requests at info (the gateway). */
   accessLogLevel?: 'info' | 'debug';
   bodyLimit?: number;
+  /** The reverse proxies in front whose X-Forwarded-For is believed (HttpOptions), read at start. */
+  trustedProxies?: (config: Config) => string[];
   /**
    * Config keys holding secrets whose bundled default is a development value: in production mode
    * (NODE_ENV=production or a `prod` profile) the service refuses to start while one still has it.
+   * `{ key, when }`: only while the boolean key `when` is on.
    */
-  secrets?: readonly string[];
+  secrets?: readonly DeclaredSecret[];
 }
 
 export interface ServiceOptions {
@@ -574,6 +577,7 @@ class ServiceRuntime<DB> implements Service<DB> {
       credentials: this.credentials,
       basicAuth: this.def.basicAuth ?? false,
       metricsScrapeToken: () => this.config.optionalString('metrics.scrapeToken'),
+      trustedProxies: this.def.trustedProxies?.(this.config),
     });
     const hidden = { schema: { hide: true } };
     app.get('/health/live', hidden, async () => ({ status: 'UP' }));

@@ -232,6 +232,9 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     DISCOVERY_URL: discoveryUrl,
     ...(process.env.AMQP_URL ? { AMQP_URL: process.env.AMQP_URL } : {}),
     ...(process.env.REDIS_URL ? { REDIS_URL: process.env.REDIS_URL } : {}),
+    // The chat console's demo agent (agent@sagamart.dev / Agent123!) exists for development only: on
+    // here, off in config/ and the bundled defaults, so no deployment creates it unasked.
+    BOOTSTRAP_AGENT_ENABLED: process.env.BOOTSTRAP_AGENT_ENABLED ?? 'true',
     ...options.env,
   };
   // `npm run service -- <name>` reads this to start one service against the running platform
@@ -450,7 +453,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
     throw error;
   }
 
-  const admin = await adminCredentials(configUrl, authorization);
+  const admin = await adminCredentials(configUrl, authorization, env);
   return {
     gatewayUrl,
     discoveryUrl,
@@ -485,6 +488,7 @@ export async function startPlatform(options: PlatformOptions = {}): Promise<Plat
 async function adminCredentials(
   configUrl: string,
   authorization: string,
+  env: Record<string, string>,
 ): Promise<Pick<Platform, 'adminEmail' | 'adminPassword' | 'agentLogin'>> {
   const fallback = {
     adminEmail: 'admin@sagamart.dev',
@@ -500,8 +504,7 @@ async function adminCredentials(
       const value = find(key);
       return typeof value === 'string' ? value : undefined;
     };
-    const agentEnabled =
-      String(process.env.BOOTSTRAP_AGENT_ENABLED ?? find('bootstrap.agent.enabled')) === 'true';
+    const agentEnabled = String(env.BOOTSTRAP_AGENT_ENABLED ?? find('bootstrap.agent.enabled')) === 'true';
     const agentEmail = process.env.BOOTSTRAP_AGENT_EMAIL ?? text('bootstrap.agent.email');
     const agentPassword = process.env.BOOTSTRAP_AGENT_PASSWORD ?? text('bootstrap.agent.password');
     return {

@@ -272,6 +272,21 @@ describe('launcher: the whole platform, one process per service', () => {
     expect((await stat(file)).mode & 0o077).toBe(0);
   });
 
+  it("creates the chat console's demo agent, for npm start only, and names its login", async () => {
+    expect(platform.agentLogin).toEqual({ email: 'agent@sagamart.dev', password: 'Agent123!' });
+    // user-service is ready only once its bootstrap accounts exist, and startPlatform waits for that.
+    const login = await eventually(async () => {
+      const res = await fetch(`${platform.gatewayUrl}/api/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ ...platform.agentLogin, tokenDelivery: 'body' }),
+      });
+      return res.status === 200 ? ((await res.json()) as { accessToken: string }) : undefined;
+    });
+    const claims = JSON.parse(Buffer.from(login.accessToken.split('.')[1]!, 'base64url').toString());
+    expect(claims.role).toBe('AGENT');
+  });
+
   it('serves Spring-shaped configuration', async () => {
     expect((await fetch(`${platform.configUrl}/gateway/default`)).status).toBe(401);
     const env = (await (

@@ -86,6 +86,19 @@ describe.concurrent('production mode refuses development secrets', { timeout: TE
     }
   }
 
+  it('user-service exits non-zero naming BOOTSTRAP_AGENT_PASSWORD while the demo agent is on with its development password', async () => {
+    const run = await runService('user-service', {
+      NODE_ENV: 'production',
+      SAGAMART_DEPLOYMENT_SECRET: strong(),
+      BOOTSTRAP_ADMIN_PASSWORD: strong(),
+      BOOTSTRAP_AGENT_ENABLED: 'true',
+    });
+    expect(run.code).not.toBe(0);
+    expect(run.code).not.toBeNull();
+    expect(run.output).toContain('set BOOTSTRAP_AGENT_PASSWORD');
+    expect(run.output).toContain('bootstrap.agent.password is the development default');
+  });
+
   it('a service without SAGAMART_DEPLOYMENT_SECRET exits non-zero naming it', async () => {
     const run = await runService('catalog-service', { NODE_ENV: 'production' });
     expect(run.code).not.toBe(0);

@@ -11,10 +11,15 @@ import { bundledConfigRepo } from '../src/infra/config-repository.ts';
  */
 describe('config server: authenticated reads, secrets as {cipher}', () => {
   let server: Service;
+  const scrapeToken = 'prometheus-only-token';
   // The repository's own config/, with its development {cipher} values and the default key.
   beforeAll(async () => {
     server = await startTestService(configServer, {
-      config: { configServer: { repo: bundledConfigRepo }, database: { url: '' } },
+      config: {
+        configServer: { repo: bundledConfigRepo },
+        database: { url: '' },
+        metrics: { scrapeToken },
+      },
     });
   });
   afterAll(() => server.stop());
@@ -35,6 +40,22 @@ describe('config server: authenticated reads, secrets as {cipher}', () => {
     }
     // Health stays open for probes.
     expect((await read('/health/live')).status).toBe(200);
+  });
+
+  it("gives Prometheus's metrics-only token /metrics and nothing else", async () => {
+    const scraper = { authorization: `Bearer ${scrapeToken}` };
+    const metrics = await read('/metrics', scraper);
+    expect(metrics.status).toBe(200);
+    expect(await metrics.text()).toContain('http_server_requests_seconds');
+    for (const path of ['/user-service/default', '/auth-service/default', '/user-service/default/main'])
+      expect((await read(path, scraper)).status, path).toBe(401);
+    for (const path of ['/encrypt', '/decrypt', '/refresh']) {
+      const res = await fetch(`${server.url}${path}`, { method: 'POST', headers: scraper, body: 'x' });
+      expect(res.status, path).toBe(401);
+    }
+    // Without a credential /metrics stays closed; the platform's own Basic login still scrapes.
+    expect((await read('/metrics')).status).toBe(401);
+    expect((await read('/metrics', asPlatform())).status).toBe(200);
   });
 
   it('serves every secret of config/ decrypted to an authenticated caller', async () => {

@@ -1,7 +1,8 @@
 import type { Service } from '@sagamart/kit';
-import { eventually, testPlatformLogin, uniqueName } from '@sagamart/testkit';
+import { eventually, startTestService, testPlatformLogin, uniqueName } from '@sagamart/testkit';
 import { Eureka } from 'eureka-js-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import discoveryServer from '../src/index.ts';
 import { http, startDiscoveryServer } from './support.ts';
 
 const quiet = { debug() {}, info() {}, warn() {}, error() {} };
@@ -70,6 +71,31 @@ describe('discovery server: platform credentials', () => {
     const call = http(server.url);
     expect((await call('GET', '/api/registry/apps/auth-service')).status).toBe(404);
     expect((await fetch(`${server.url}/health/ready`)).status).toBe(200);
+  });
+
+  it("gives Prometheus's metrics-only token /metrics, but no registration or read", async () => {
+    const scrapeToken = 'prometheus-only-token';
+    const scraped = await startTestService(discoveryServer, {
+      config: { database: { url: '' }, metrics: { scrapeToken } },
+    });
+    try {
+      const scraper = { authorization: `Bearer ${scrapeToken}` };
+      const metrics = await fetch(`${scraped.url}/metrics`, { headers: scraper });
+      expect(metrics.status).toBe(200);
+      expect(await metrics.text()).toContain('http_server_requests_seconds');
+      const call = http(scraped.url);
+      const fakeAuth = { instanceId: 'auth-1', url: 'http://127.0.0.1:6666', leaseDurationMs: 15_000 };
+      for (const [method, path, body] of [
+        ['POST', '/api/registry/apps/auth-service', fakeAuth],
+        ['DELETE', '/api/registry/apps/auth-service/auth-1', undefined],
+        ['GET', '/api/registry/apps', undefined],
+        ['GET', '/eureka/apps', undefined],
+      ] as const)
+        expect((await call(method, path, body, scraper)).status, `${method} ${path}`).toBe(401);
+      expect((await call('GET', '/api/registry/apps/auth-service')).status).toBe(404);
+    } finally {
+      await scraped.stop();
+    }
   });
 
   it('lets a real Eureka client register and fetch with credentials in the service URL', async () => {

@@ -26,6 +26,8 @@ const BUILT_IN: ConfigTree = {
     auth: { issuer: TOKEN_ISSUER, audience: TOKEN_AUDIENCE, clockToleranceSeconds: 5 },
     // auth-service's feed of access tokens revoked before expiry; also read at once on its broadcast.
     revocations: { path: '/internal/revocations', pollMs: 1_000, listenedPollMs: 5_000 },
+    // The reverse proxies in front (addresses, CIDR ranges) whose X-Forwarded-For hops are believed.
+    trustedProxies: [],
     rateLimits: { default: { capacity: 100, refillPerSecond: 50 } },
     rateLimitKeyPrefix: 'sagamart:gateway:rate:',
     cors: {

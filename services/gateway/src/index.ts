@@ -1,6 +1,7 @@
 import { defineService } from '@sagamart/kit';
 import { REFRESHABLE_KEYS } from './app/live-settings.ts';
 import { gatewayDefaults } from './defaults.ts';
+import { parseTrustedProxies } from './domain/gateway-settings.ts';
 import { registerGateway } from './routes/index.ts';
 
 /**
@@ -15,6 +16,7 @@ export default defineService({
   description:
     'The platform entry point: routing, authentication, rate limits, CORS, WebSockets, web app and docs.',
   accessLogLevel: 'info',
+  trustedProxies: (config) => parseTrustedProxies(config.get('gateway.trustedProxies')),
   refreshable: REFRESHABLE_KEYS,
   defaults: gatewayDefaults(),
   routes: registerGateway,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { gatewayDefaults } from '../src/defaults.ts';
-import { parseGatewaySettings } from '../src/domain/gateway-settings.ts';
+import { parseGatewaySettings, parseTrustedProxies } from '../src/domain/gateway-settings.ts';
 
 /** config/gateway.yml is what the config server serves and what the gateway falls back to. */
 describe('config/gateway.yml', () => {
@@ -75,6 +75,13 @@ describe('config/gateway.yml', () => {
       service: 'notification-service',
       role: 'USER',
     });
+  });
+
+  it('counts logins and sign-ups per address, a token or not, and trusts no proxy unless told', () => {
+    const signup = settings.routes.match('POST', '/api/users/signup');
+    expect(signup.kind === 'route' && signup.route.rateLimit).toBe('auth');
+    expect(settings.rateLimits.auth!.perAddress).toBe(true);
+    expect(parseTrustedProxies(gateway.trustedProxies)).toEqual([]);
   });
 
   it('limits logins more tightly than the rest, and lets the Vite dev server in', () => {

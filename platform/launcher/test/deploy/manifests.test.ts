@@ -201,6 +201,45 @@ describe('Compose file', () => {
   });
 });
 
+describe('Prometheus scrape config (deploy/observability/prometheus.yml)', () => {
+  const prometheus = parse(readFileSync(join(deployDir, 'observability/prometheus.yml'), 'utf8')) as {
+    scrape_configs: Array<{ job_name: string; basic_auth?: unknown; authorization?: unknown }>;
+  };
+
+  it('scrapes with the metrics-only bearer token, never the platform password', () => {
+    expect(prometheus.scrape_configs.length).toBeGreaterThan(0);
+    for (const job of prometheus.scrape_configs) {
+      expect(job.authorization, job.job_name).toEqual({
+        type: 'Bearer',
+        credentials_file: expect.stringMatching(/^\//),
+      });
+    }
+    // The platform's Basic login reads every decrypted secret from the config server.
+    expect(JSON.stringify(prometheus)).not.toMatch(/basic_auth|password/);
+  });
+
+  it('every service gets that token as METRICS_SCRAPETOKEN, from deploy/.env or the Secret', () => {
+    const compose = composeFile();
+    for (const [name, entry] of Object.entries(compose.services) as Array<
+      [string, { environment?: Record<string, string> }]
+    >) {
+      if (!entry.environment?.SAGAMART_SERVICE) continue;
+      expect(entry.environment.METRICS_SCRAPETOKEN, name).toMatch(/^\$\{METRICS_SCRAPETOKEN:\?/);
+    }
+    expect(readFileSync(join(deployDir, '.env.example'), 'utf8')).toMatch(/^METRICS_SCRAPETOKEN=/m);
+    expect(secretKeys().has('metrics-scrape-token')).toBe(true);
+    for (const overlay of overlays) {
+      for (const { service, container } of serviceDeployments(rendered[overlay])) {
+        const variable = container.env?.find((e) => e.name === 'METRICS_SCRAPETOKEN');
+        expect(variable?.valueFrom?.secretKeyRef, `${overlay} ${service}`).toEqual({
+          name: 'sagamart-secrets',
+          key: 'metrics-scrape-token',
+        });
+      }
+    }
+  });
+});
+
 describe('Dockerfile', () => {
   const text = readFileSync(join(repoRoot, 'Dockerfile'), 'utf8');
 

@@ -1,11 +1,11 @@
-import type { ConfigValue } from '@sagamart/kit/pure';
+import { type ConfigValue, UNDECRYPTABLE_KEY_PREFIX } from '@sagamart/kit/pure';
 
 /** Values written as `'{cipher}<ciphertext>'` are decrypted by the server before serving. */
 export const CIPHER_PREFIX = '{cipher}';
 /** What Spring serves in place of a value it cannot decrypt. */
 export const UNDECRYPTABLE_VALUE = '<n/a>';
 /** Spring renames the key of a value it cannot decrypt, so clients do not mistake it for the real one. */
-export const INVALID_KEY_PREFIX = 'invalid.';
+export const INVALID_KEY_PREFIX = UNDECRYPTABLE_KEY_PREFIX;
 
 export function isCipherValue(value: ConfigValue): value is string {
   return typeof value === 'string' && value.startsWith(CIPHER_PREFIX);

@@ -18,6 +18,7 @@ export interface AdmissionRequest {
   role: RouteRole;
   /** Rate-limit class. */
   rateLimit: string;
+  /** The address the client is counted by (client-address.ts). */
   clientIp: string;
 }
 
@@ -40,7 +41,7 @@ export class Gatekeeper {
     const decision = authorize(entry.role, identity);
     if (decision === 'unauthenticated') throw authenticationRequired();
     if (decision === 'forbidden') throw wrongRole(entry.role);
-    await this.throttle(entry.rateLimit, identity ? `user:${identity.userId}` : `ip:${entry.clientIp}`);
+    await this.throttle(entry.rateLimit, identity, entry.clientIp);
     return identity;
   }
 
@@ -57,10 +58,15 @@ export class Gatekeeper {
     }
   }
 
-  /** Callers are told apart by user id when signed in, by address otherwise. */
-  private async throttle(rateLimitClass: string, subject: string): Promise<void> {
+  /** Callers are told apart by user id when signed in, by address otherwise or when the class says so. */
+  private async throttle(
+    rateLimitClass: string,
+    identity: Identity | undefined,
+    clientIp: string,
+  ): Promise<void> {
     const limits = this.settings.value.rateLimits;
     const limit = limits[rateLimitClass] ?? limits.default!;
+    const subject = identity && !limit.perAddress ? `user:${identity.userId}` : `ip:${clientIp}`;
     // The limit is part of the key: a refreshed limit starts fresh buckets (raising it helps at once).
     const key = `${rateLimitClass}/${limit.capacity}/${limit.refillPerSecond}:${subject}`;
     const decision = await this.limiter.take(key, limit);

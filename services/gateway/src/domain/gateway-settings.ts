@@ -1,6 +1,7 @@
 import type { BucketLimit } from '@sagamart/kit/pure';
 import { type Static, Type } from 'typebox';
 import { Compile } from 'typebox/compile';
+import { isAddressOrRange } from './client-address.ts';
 import { inspectPath } from './path-policy.ts';
 import {
   ANY_SEGMENT,
@@ -13,8 +14,17 @@ import {
 /** The refreshable part of the gateway's configuration (`gateway.routes`, `.rateLimits`, `.cors`), validated. */
 export interface GatewaySettings {
   routes: RouteTable;
-  rateLimits: Record<string, BucketLimit>;
+  rateLimits: Record<string, RateLimitClass>;
   cors: CorsSettings;
+}
+
+/** A token bucket per caller: per user when signed in, else per client address. */
+export interface RateLimitClass extends BucketLimit {
+  /**
+   * Per client address even for a signed-in caller: for routes open to anyone (login, sign-up), where a
+   * bucket per user would give whoever holds many tokens (one per account signed up) as many buckets.
+   */
+  perAddress?: boolean | undefined;
 }
 
 const RouteConfig = Type.Object({
@@ -38,6 +48,7 @@ const RouteConfig = Type.Object({
 const RateLimitConfig = Type.Object({
   capacity: Type.Integer({ minimum: 1 }),
   refillPerSecond: Type.Number({ exclusiveMinimum: 0 }),
+  perAddress: Type.Optional(Type.Boolean()),
 });
 
 const CorsConfig = Type.Object({
@@ -139,4 +150,21 @@ function overlaps(routes: GatewayRoute[]): string[] {
     }
   }
   return problems;
+}
+
+/**
+ * `gateway.trustedProxies`: addresses and CIDR ranges, as a list or as one comma-separated string (how
+ * an environment variable sets it: GATEWAY_TRUSTEDPROXIES). Throws InvalidSettingsError naming bad entries.
+ */
+export function parseTrustedProxies(raw: unknown): string[] {
+  const entries = typeof raw === 'string' ? raw.split(',') : (raw ?? []);
+  if (!Array.isArray(entries) || !entries.every((e) => typeof e === 'string'))
+    throw new InvalidSettingsError(['gateway.trustedProxies must be a list of addresses or CIDR ranges']);
+  const proxies = entries.map((e) => e.trim()).filter(Boolean);
+  const invalid = proxies.filter((e) => !isAddressOrRange(e));
+  if (invalid.length)
+    throw new InvalidSettingsError(
+      invalid.map((e) => `gateway.trustedProxies: ${e} is not an address or CIDR range`),
+    );
+  return proxies;
 }

@@ -39,7 +39,7 @@ function connectionScoped(headers: IncomingHttpHeaders): Set<string> {
 export interface ForwardingFacts {
   /** The gateway's service token for the upstream, carrying the verified caller, if any. */
   credential: Record<string, string>;
-  /** The address the request came from. */
+  /** The address the client is counted by (client-address.ts). */
   clientIp: string;
   protocol: 'http' | 'https';
   requestId: string;
@@ -62,7 +62,8 @@ export function upstreamRequestHeaders(
     if (value === undefined || drop.has(name) || isIdentityHeader(name)) continue;
     out[name] = Array.isArray(value) ? value.join(', ') : value;
   }
-  // The gateway is the edge: a client's own X-Forwarded-For is not evidence (auth throttles by it).
+  // Replaces the client's own: of its hops only those a trusted proxy added were believed
+  // (gateway.trustedProxies), and auth throttles logins by this one address.
   out['x-forwarded-for'] = facts.clientIp;
   out['x-forwarded-proto'] = facts.protocol;
   if (incoming.host) out['x-forwarded-host'] = incoming.host;

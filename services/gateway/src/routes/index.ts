@@ -15,6 +15,7 @@ import { LiveSettings } from '../app/live-settings.ts';
 import { GatewayResponseCache } from '../app/response-cache.ts';
 import { RevocationFeed } from '../app/revocation-feed.ts';
 import { stripIdentityHeaders } from '../domain/header-policy.ts';
+import { withoutUserinfo } from '../domain/url-userinfo.ts';
 import { AccessTokenVerifier, jwksFromService } from '../infra/access-tokens.ts';
 import { JwksKeyStore } from '../infra/jwks-key-store.ts';
 import { registerCors } from './cors.ts';
@@ -101,7 +102,7 @@ export async function registerGateway(app: ServiceApp, ctx: ServiceContext): Pro
       ? {
           app: 'discovery-server',
           instanceId: 'discovery-server',
-          url: config.string('discovery.url'),
+          url: withoutUserinfo(config.string('discovery.url')),
           status: 'UP' as const,
           metadata: {},
         }

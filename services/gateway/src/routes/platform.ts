@@ -16,7 +16,9 @@ import { request } from 'undici';
 import type { Gatekeeper } from '../app/gatekeeper.ts';
 import { keepsNoDeadLetters, serviceUnavailable } from '../app/gateway-problems.ts';
 import { PlatformMetricsReader } from '../app/platform-metrics.ts';
+import { clientAddress } from '../domain/client-address.ts';
 import { bearerToken } from '../domain/header-policy.ts';
+import { withoutUserinfo } from '../domain/url-userinfo.ts';
 // biome-ignore lint/style/noRestrictedImports: the console proxies through the shared upstream connection pool
 import { upstreamAgent } from '../infra/upstream-http.ts';
 import { replyWithProblem } from './problem-reply.ts';
@@ -66,7 +68,7 @@ export function registerPlatformRoutes(app: ServiceApp, deps: PlatformDeps): voi
       credential: bearerToken(req.headers.authorization),
       role: 'ADMIN',
       rateLimit: 'default',
-      clientIp: req.ip,
+      clientIp: clientAddress(req.ip),
     }) as Promise<Identity>;
   /** A preHandler: admins pass; anyone else gets the gatekeeper's problem (401, 403 or 429). */
   const adminsOnly = async (req: FastifyRequest, reply: FastifyReply) => {
@@ -99,7 +101,8 @@ export function registerPlatformRoutes(app: ServiceApp, deps: PlatformDeps): voi
                 .sort((a, b) => a.instanceId.localeCompare(b.instanceId))
                 .map(async (instance) => ({
                   instanceId: instance.instanceId,
-                  url: instance.url,
+                  // A registered URL may carry credentials (http://user:password@host/): never shown.
+                  url: withoutUserinfo(instance.url),
                   status: instance.status,
                   health: await probeReadiness(instance),
                   lastHeartbeatAt: instance.lastHeartbeatAt ?? null,

@@ -15,6 +15,7 @@ import {
 } from '../app/gateway-problems.ts';
 import type { LiveSettings } from '../app/live-settings.ts';
 import type { GatewayResponseCache } from '../app/response-cache.ts';
+import { clientAddress } from '../domain/client-address.ts';
 import {
   bearerToken,
   downstreamResponseHeaders,
@@ -119,11 +120,12 @@ async function forward(
   deps: ProxyDeps,
   answeredBy: (instanceId: string) => void,
 ) {
+  const clientIp = clientAddress(req.ip);
   const identity = await deps.gatekeeper.admit({
     credential: bearerToken(req.headers.authorization),
     role: route.role,
     rateLimit: route.rateLimit,
-    clientIp: req.ip,
+    clientIp,
   });
 
   // Public answers of a cacheable route come from the response cache while their read model's
@@ -156,7 +158,7 @@ async function forward(
 
   const upstreamHeaders = upstreamRequestHeaders(req.headers, {
     credential: deps.credentials.headersFor(route.service, identity),
-    clientIp: req.ip,
+    clientIp,
     protocol: req.protocol,
     requestId: req.id,
     hasBody: body !== null,

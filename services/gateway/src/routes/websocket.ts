@@ -8,6 +8,7 @@ import type { Gatekeeper } from '../app/gatekeeper.ts';
 import { malformedPath, notRouted, serviceUnavailable, upgradeRequired } from '../app/gateway-problems.ts';
 import type { LiveSettings } from '../app/live-settings.ts';
 import type { RevocationFeed } from '../app/revocation-feed.ts';
+import { clientAddress } from '../domain/client-address.ts';
 import { upstreamHandshakeHeaders, webSocketToken, withoutQueryParam } from '../domain/header-policy.ts';
 import { inspectPath } from '../domain/path-policy.ts';
 import type { TokenFacts } from '../domain/revocation-set.ts';
@@ -123,16 +124,17 @@ async function openUpstream(req: FastifyRequest, deps: WebSocketDeps): Promise<U
     req.headers['sec-websocket-protocol'],
   );
   req.log = req.log.child({ route: route.id, path });
+  const clientIp = clientAddress(req.ip);
   const identity = await deps.gatekeeper.admit({
     credential,
     role: route.role,
     rateLimit: route.rateLimit,
-    clientIp: req.ip,
+    clientIp,
   });
 
   const headers = upstreamHandshakeHeaders(req.headers, {
     credential: deps.credentials.headersFor(route.service, identity),
-    clientIp: req.ip,
+    clientIp,
     protocol: req.protocol,
     requestId: req.id,
     hasBody: false,

@@ -1,0 +1,122 @@
+import type { ConfigTree, Service } from '@sagamart/kit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  bearer,
+  type Echo,
+  type FakeAuth,
+  startEcho,
+  startFakeAuth,
+  startGateway,
+  stopAll,
+  TestDiscovery,
+} from './harness.ts';
+
+const routes: ConfigTree[] = [
+  // auth-service's part is played by an echo: it shows the X-Forwarded-For auth would throttle by.
+  { id: 'login', path: '/api/auth/login', service: 'login-service', role: 'NONE', rateLimit: 'auth' },
+  { id: 'signup', path: '/api/users/signup', service: 'user-service', role: 'NONE', rateLimit: 'auth' },
+  { id: 'catalog', path: '/api/catalog', service: 'user-service', role: 'NONE', rateLimit: 'tight' },
+];
+const rateLimits = {
+  default: { capacity: 1000, refillPerSecond: 1000 },
+  // As config/gateway.yml has it, smaller: counted per address, signed in or not.
+  auth: { capacity: 2, refillPerSecond: 0.01, perAddress: true },
+  tight: { capacity: 2, refillPerSecond: 0.01 },
+};
+
+/** The client as the proxy in front names it (X-Forwarded-For, which it appends to). */
+const from = (forwardedFor: string, headers: Record<string, string> = {}) => ({
+  headers: { 'x-forwarded-for': forwardedFor, ...headers },
+});
+
+describe('the client address, behind a proxy and not', () => {
+  const discovery = new TestDiscovery();
+  let auth: FakeAuth;
+  let upstreams: Service<unknown>[] = [];
+  /** Behind a proxy on 127.0.0.1 (the tests' own connections). */
+  let proxied: Service<unknown>;
+  /** No proxy in front: the connection's peer is the client. */
+  let direct: Service<unknown>;
+
+  beforeAll(async () => {
+    auth = await startFakeAuth();
+    upstreams = await Promise.all([
+      startEcho('login-service', 'login-1'),
+      startEcho('user-service', 'users-1'),
+    ]);
+    discovery.set('auth-service', auth.service.url);
+    discovery.set('login-service', upstreams[0]!.url);
+    discovery.set('user-service', upstreams[1]!.url);
+    [proxied, direct] = await Promise.all([
+      startGateway(discovery, { routes, rateLimits, trustedProxies: ['127.0.0.1'] }),
+      startGateway(discovery, { routes, rateLimits }),
+    ]);
+  });
+
+  afterAll(() => stopAll([proxied, direct, auth?.service, ...upstreams]));
+
+  const post = (gateway: Service<unknown>, path: string, init: RequestInit = {}) =>
+    fetch(`${gateway.url}${path}`, { method: 'POST', body: '{}', ...init });
+  const forwardedFor = async (res: Response) => {
+    expect(res.status, await res.clone().text()).toBe(200);
+    return ((await res.json()) as Echo).headers['x-forwarded-for'];
+  };
+
+  it('behind a trusted proxy, counts each client by the address the proxy gave, and tells auth that one', async () => {
+    for (let i = 0; i < 2; i++)
+      expect(await forwardedFor(await post(proxied, '/api/auth/login', from('203.0.113.1')))).toBe(
+        '203.0.113.1',
+      );
+    expect((await post(proxied, '/api/auth/login', from('203.0.113.1'))).status).toBe(429);
+    // Another shopper behind the same proxy still logs in.
+    expect(await forwardedFor(await post(proxied, '/api/auth/login', from('203.0.113.2')))).toBe(
+      '203.0.113.2',
+    );
+    // What the client itself put before the proxy's hop is not believed: still 203.0.113.1's bucket.
+    expect((await post(proxied, '/api/auth/login', from('198.51.100.7, 203.0.113.1'))).status).toBe(429);
+    // The hop of a further trusted proxy is passed over.
+    expect(await forwardedFor(await post(proxied, '/api/auth/login', from('203.0.113.3, 127.0.0.1')))).toBe(
+      '203.0.113.3',
+    );
+  });
+
+  it('counts an IPv6 client by its /64, and tells auth that network', async () => {
+    for (const host of ['a', 'b'])
+      expect(await forwardedFor(await post(proxied, '/api/auth/login', from(`2001:db8:1:2::${host}`)))).toBe(
+        '2001:db8:1:2::',
+      );
+    // A third address of the same /64 is the same client.
+    expect((await post(proxied, '/api/auth/login', from('2001:db8:1:2:aaaa:bbbb:cccc:dddd'))).status).toBe(
+      429,
+    );
+    expect(await forwardedFor(await post(proxied, '/api/auth/login', from('2001:db8:1:3::a')))).toBe(
+      '2001:db8:1:3::',
+    );
+  });
+
+  it('without trusted proxies, ignores the X-Forwarded-For a client sends', async () => {
+    expect(await forwardedFor(await post(direct, '/api/auth/login', from('203.0.113.1')))).toBe('127.0.0.1');
+    expect(await forwardedFor(await post(direct, '/api/auth/login', from('203.0.113.2')))).toBe('127.0.0.1');
+    // Both were the one client on 127.0.0.1: its bucket is empty whatever it claims next.
+    expect((await post(direct, '/api/auth/login', from('203.0.113.3'))).status).toBe(429);
+  });
+
+  it('counts sign-ups per address even when a token is presented', async () => {
+    const token = await auth.sign({ sub: 'spammer-1' });
+    const client = from('203.0.113.50');
+    for (let i = 0; i < 2; i++) expect((await post(proxied, '/api/users/signup', client)).status).toBe(200);
+    expect((await post(proxied, '/api/users/signup', client)).status).toBe(429);
+    const signedIn = from('203.0.113.50', bearer(token));
+    expect((await post(proxied, '/api/users/signup', signedIn)).status).toBe(429);
+    // A class without perAddress keeps a bucket per signed-in user.
+    for (let i = 0; i < 2; i++) expect((await post(proxied, '/api/catalog/x', client)).status).toBe(200);
+    expect((await post(proxied, '/api/catalog/x', client)).status).toBe(429);
+    expect((await post(proxied, '/api/catalog/x', signedIn)).status).toBe(200);
+  });
+
+  it('refuses to start with a trusted proxy that is not an address or CIDR range', async () => {
+    await expect(
+      startGateway(discovery, { routes, rateLimits, trustedProxies: ['proxy.local'] }),
+    ).rejects.toThrow(/gateway\.trustedProxies: proxy\.local is not an address or CIDR range/);
+  });
+});
