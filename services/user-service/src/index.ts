@@ -46,8 +46,8 @@ export const userDefaults = {
       name: 'Administrator',
       maxRetryDelayMs: 10_000,
     },
-    // The demo agent (상담원) for the chat console: off unless configured (config/user-service.yml turns
-    // it on for npm start). Turn it off, or change its password, anywhere shared.
+    // The demo agent (상담원) for the chat console: off unless turned on (the launcher does, for npm start
+    // only, with BOOTSTRAP_AGENT_ENABLED). Production refuses it with this password.
     agent: {
       enabled: false,
       email: 'agent@sagamart.dev',
@@ -66,13 +66,14 @@ export default defineService<UserDb>({
   description:
     'Users: signup, profile, address book, points (charged through the PG) and admin user management. Publishes user.registered, user.updated and point.charge.requested|cancelled.',
   defaults: userDefaults,
-  // Production refuses the documented development admin password (BOOTSTRAP_ADMIN_PASSWORD).
-  secrets: ['bootstrap.admin.password'],
+  // Production refuses the documented development admin password (BOOTSTRAP_ADMIN_PASSWORD), and the
+  // demo agent's (BOOTSTRAP_AGENT_PASSWORD) while the agent is turned on.
+  secrets: ['bootstrap.admin.password', { key: 'bootstrap.agent.password', when: 'bootstrap.agent.enabled' }],
   refreshable: ['points'],
   migrations,
   // Payments of points charges (PNT-…); order payments are order-service's.
   handlers: (ctx) => {
-    const { charges, points } = userModule(ctx);
+    const { charges, points, pointReservations } = userModule(ctx);
     return [
       on(PaymentApproved, async (event, { trx }) => {
         if (isPointChargeNumber(event.orderNumber)) await charges.paymentApproved(trx, event);
@@ -83,22 +84,17 @@ export default defineService<UserDb>({
       on(PaymentRefunded, async (event, { trx }) => {
         if (isPointChargeNumber(event.orderNumber)) await charges.paymentRefunded(trx, event);
       }),
-      // After-sale (issue 10): points paid for returned lines come back, once per claim; 구매확정 earns
-      // what shipping-service computed (its rate × the amount paid at the PG), once per order.
-      on(ReturnCompleted, (event, { trx }) =>
-        points.creditOnce(trx, event.userId, event.pointsRefund, {
-          type: 'RETURN',
-          reason: `Returned from order ${event.orderNumber}`,
-          order_id: event.claimId,
-        }),
-      ),
-      on(PurchaseConfirmed, (event, { trx }) =>
-        points.creditOnce(trx, event.userId, event.pointsAwarded, {
+      // After-sale (issue 10): points paid for returned lines come back, once per claim (paid-for
+      // ones as such); 구매확정 earns what shipping-service computed (its rate × the amount paid at the
+      // PG), once per order: earned points, never refunded at the PG.
+      on(ReturnCompleted, (event, { trx }) => pointReservations.returned(trx, event)),
+      on(PurchaseConfirmed, async (event, { trx }) => {
+        await points.creditOnce(trx, event.userId, event.pointsAwarded, 0, {
           type: 'EARN',
           reason: `Purchase confirmed: order ${event.orderNumber}`,
           order_id: event.orderId,
-        }),
-      ),
+        });
+      }),
     ];
   },
   routes: (app, ctx) => {

@@ -177,6 +177,25 @@ describe('admin user management', () => {
     ).toBe(404);
   });
 
+  it('refuses a name or phone in an access change, naming it, and changes nothing', async () => {
+    const u = await signedUpUser(pair);
+    const res = await pair.userApi.patch(
+      `/api/admin/users/${u.userId}`,
+      { grade: 'GOLD', name: 'Someone else', phone: null },
+      asAdmin(),
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      { field: 'name', message: 'is not a field of this request' },
+      { field: 'phone', message: 'is not a field of this request' },
+    ]);
+    expect((await pair.userApi.get(`/api/admin/users/${u.userId}`, asAdmin())).body).toMatchObject({
+      name: '김민준',
+      grade: 'NORMAL',
+      version: 1,
+    });
+  });
+
   it('does not publish or bump the version when nothing changes', async () => {
     const u = await signedUpUser(pair);
     const first = await pair.userApi.patch(`/api/admin/users/${u.userId}`, { grade: 'SILVER' }, asAdmin());

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { balanceAfter, chargeProblem, InsufficientPoints } from '../src/domain/points.ts';
-import { diffUser, normalizeEmail, normalizePhone, selfChangeViolation } from '../src/domain/user.ts';
+import {
+  diffAccess,
+  diffProfile,
+  normalizeEmail,
+  normalizePhone,
+  selfChangeViolation,
+} from '../src/domain/user.ts';
 
 describe('user rules', () => {
   const user = {
@@ -21,14 +27,24 @@ describe('user rules', () => {
   });
 
   it('reports only the changes that really happen', () => {
-    expect(diffUser(user, { name: ' Kim ', phone: '01012345678' }).changes).toEqual([]);
-    expect(diffUser(user, { phone: null }).changes).toEqual(['profile']);
-    expect(diffUser(user, { role: 'ADMIN', status: 'SUSPENDED', grade: 'VIP' }).changes).toEqual([
+    expect(diffProfile(user, { name: ' Kim ', phone: '01012345678' }).changes).toEqual([]);
+    expect(diffProfile(user, { phone: null }).changes).toEqual(['profile']);
+    expect(diffAccess(user, { role: 'ADMIN', status: 'SUSPENDED', grade: 'VIP' }).changes).toEqual([
       'role',
       'status',
       'grade',
     ]);
-    expect(diffUser(user, { role: 'USER', grade: 'NORMAL' }).changes).toEqual([]);
+    expect(diffAccess(user, { role: 'USER', grade: 'NORMAL' }).changes).toEqual([]);
+  });
+
+  it('reads only its own fields: a profile edit makes no role or status change, nor an admin edit a profile one', () => {
+    const profileBody = { name: 'Kim', role: 'ADMIN', status: 'SUSPENDED', grade: 'VIP' } as const;
+    expect(diffProfile(user, profileBody).changes).toEqual([]);
+    const accessBody = { grade: 'VIP', name: 'Lee', phone: null } as const;
+    expect(diffAccess(user, accessBody)).toEqual({
+      next: { role: 'USER', status: 'ACTIVE', grade: 'VIP' },
+      changes: ['grade'],
+    });
   });
 
   it('keeps an admin from changing their own role or status', () => {

@@ -5,14 +5,25 @@ import {
   PASSWORD_RULE_MESSAGE,
   PHONE_RULE_MESSAGE,
 } from '@sagamart/contracts/rules';
+import type { DeliveredMessage } from '@sagamart/kit';
 import { eventually } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asAdmin, asUser, type Pair, signedUpUser, startPair } from './support.ts';
+import {
+  asAdmin,
+  asUser,
+  type Json,
+  type Pair,
+  signedUpUser,
+  spyOnUserEvents,
+  startPair,
+} from './support.ts';
 
 describe('my profile and password', () => {
   let pair: Pair;
+  let events: DeliveredMessage[];
   beforeAll(async () => {
     pair = await startPair();
+    events = await spyOnUserEvents(pair);
   });
   afterAll(async () => {
     await pair.stop();
@@ -67,6 +78,61 @@ describe('my profile and password', () => {
     expect(bad.status).toBe(400);
     expect(bad.body.errors).toEqual([{ field: 'phone', message: PHONE_RULE_MESSAGE }]);
     expect((await pair.userApi.patch('/api/users/me', {}, asUser(u.userId))).status).toBe(400);
+  });
+
+  /** The user's `user.updated` events once the one `matches` picks has been published. */
+  async function updatesUntil(userId: string, matches: (payload: Json) => boolean) {
+    const updates = () =>
+      events
+        .filter((m) => m.topic === 'user.updated' && (m.payload as Json).userId === userId)
+        .map((m) => m.payload as Json);
+    await eventually(() => updates().some(matches));
+    return updates();
+  }
+
+  it('refuses fields it does not take (role, status, grade), naming them, and changes nothing', async () => {
+    const u = await signedUpUser(pair);
+    const before = await pair.userApi.get(`/api/admin/users/${u.userId}`, asAdmin());
+    const res = await pair.userApi.patch(
+      '/api/users/me',
+      { name: before.body.name, role: 'ADMIN', status: 'SUSPENDED', grade: 'VIP' },
+      asUser(u.userId),
+    );
+    expect(res.status).toBe(400);
+    expect(res.body.errors).toEqual([
+      { field: 'role', message: 'is not a field of this request' },
+      { field: 'status', message: 'is not a field of this request' },
+      { field: 'grade', message: 'is not a field of this request' },
+    ]);
+    expect(res.body.detail).toBe(
+      'Invalid body: role is not a field of this request; status is not a field of this request; grade is not a field of this request',
+    );
+    const after = await pair.userApi.get(`/api/admin/users/${u.userId}`, asAdmin());
+    expect(after.body).toEqual(before.body);
+
+    // The next change is the next version, and the first user.updated the user ever had.
+    expect((await pair.userApi.patch('/api/users/me', { name: '이서연' }, asUser(u.userId))).status).toBe(
+      200,
+    );
+    const updates = await updatesUntil(u.userId, (p) => p.name === '이서연');
+    expect(updates).toEqual([
+      expect.objectContaining({ version: 2, changes: ['profile'], role: 'USER', status: 'ACTIVE' }),
+    ]);
+  });
+
+  it('leaves an edit to the same name and phone unversioned and unpublished', async () => {
+    const u = await signedUpUser(pair);
+    const same = await pair.userApi.patch(
+      '/api/users/me',
+      { name: ' 김민준 ', phone: '01012345678' },
+      asUser(u.userId),
+    );
+    expect(same.status).toBe(200);
+    expect((await pair.userApi.get(`/api/admin/users/${u.userId}`, asAdmin())).body.version).toBe(1);
+
+    expect((await pair.userApi.patch('/api/users/me', { phone: null }, asUser(u.userId))).status).toBe(200);
+    const updates = await updatesUntil(u.userId, (p) => p.phone === null);
+    expect(updates).toEqual([expect.objectContaining({ version: 2, changes: ['profile'] })]);
   });
 
   it.each([

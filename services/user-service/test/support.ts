@@ -1,4 +1,4 @@
-import type { ConfigTree, Service } from '@sagamart/kit';
+import type { ConfigTree, DeliveredMessage, Service } from '@sagamart/kit';
 import { buyPoints, jsonClient, startTestService, uniqueName } from '@sagamart/testkit';
 import { asUser, client, mergeTrees, startAuth, uniqueEmail } from '../../auth-service/test/support.ts';
 import mockPg from '../../mock-pg/src/index.ts';
@@ -10,6 +10,7 @@ export {
   asUser,
   claimsOf,
   client,
+  type Json,
   mergeTrees,
   startAuth,
   uniqueEmail,
@@ -61,6 +62,26 @@ export async function startPair(
       await auth.stop();
     },
   };
+}
+
+/**
+ * Every user event published on the pair's bus, in order, as any consumer sees them: a spy queue of
+ * its own. Per user, a change's event is the next one after the change before it.
+ */
+export async function spyOnUserEvents(pair: Pick<Pair, 'user'>): Promise<DeliveredMessage[]> {
+  const seen: DeliveredMessage[] = [];
+  const transport = pair.user.context.transport!;
+  const spy = uniqueName('spy');
+  await transport.declare({ [spy]: ['user.registered', 'user.updated'] });
+  await transport.consume(
+    spy,
+    async (message) => {
+      seen.push(message);
+      return { type: 'ack' };
+    },
+    { concurrency: 1 },
+  );
+  return seen;
 }
 
 export function signupBody(overrides: Record<string, unknown> = {}) {
@@ -130,6 +151,8 @@ export async function startWithPayments(
     pg,
     payment,
     paymentApi,
+    /** The bus they share, for an EventProbe standing in for the other services. */
+    bus,
     buy: (userId: string, amount: number) =>
       buyPoints({ user: jsonClient(pair.user), payment: paymentApi }, asUser(userId), amount),
     async stop() {

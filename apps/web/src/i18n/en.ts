@@ -257,7 +257,8 @@ export const en: Translation = {
       COUPON_EXHAUSTED: 'This coupon has run out.',
       COUPON_NOT_CLAIMABLE: 'This coupon cannot be claimed now.',
       COUPON_NOT_FOUND: 'No coupon has this code.',
-      CHARGE_NOT_REFUNDABLE: 'A charge whose points were used, or that was refunded, cannot be refunded.',
+      CHARGE_NOT_REFUNDABLE:
+        'A charge whose points were used, or that was refunded, cannot be refunded. Earned points are not refundable.',
       ORDER_CANCELLED: 'This order was cancelled, so it was not paid: nothing was charged.',
       ALREADY_PAID: 'This order is already paid.',
       PAYMENT_IN_PROGRESS: 'The payment is being confirmed: check the order in a moment.',

@@ -259,7 +259,8 @@ export const ko = {
       COUPON_EXHAUSTED: '준비된 쿠폰이 모두 소진되었습니다.',
       COUPON_NOT_CLAIMABLE: '지금은 받을 수 없는 쿠폰입니다.',
       COUPON_NOT_FOUND: '이 코드의 쿠폰이 없습니다.',
-      CHARGE_NOT_REFUNDABLE: '포인트를 이미 사용했거나 환불된 충전은 환불할 수 없습니다.',
+      CHARGE_NOT_REFUNDABLE:
+        '포인트를 이미 사용했거나 환불된 충전은 환불할 수 없습니다. 적립된 포인트는 환불되지 않습니다.',
       ORDER_CANCELLED: '취소된 주문이라 결제하지 않았습니다. 청구된 금액은 없습니다.',
       ALREADY_PAID: '이미 결제된 주문입니다.',
       PAYMENT_IN_PROGRESS: '결제를 확인하고 있습니다. 잠시 후 주문 내역에서 확인해 주세요.',

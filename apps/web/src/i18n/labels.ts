@@ -92,6 +92,12 @@ export function errorTitle(error: unknown): string {
   return i18n.t('error.title');
 }
 
+/** The web's own words for a problem's code, when it has them (else undefined: the usual words apply). */
+export function problemCodeLabel(error: unknown): string | undefined {
+  const code = isApiError(error) ? error.code : undefined;
+  return isKnown(ko.error.code, code) ? i18n.t(`error.code.${code}`) : undefined;
+}
+
 /** The limit a charge above `points.maxCharge` was refused at, formatted: the server's, else the contract's. */
 export function chargeAboveMaxLabel(maxCharge: unknown = POINTS_MAX_CHARGE): string {
   const max =

@@ -5,6 +5,14 @@ import { currentLanguage } from '../i18n/i18n.ts';
 import { errorTitle } from '../i18n/labels.ts';
 
 const HANGUL = /[\uac00-\ud7a3]/;
+/**
+ * A figure as a program prints it: an amount without its separators ("10000"), an internal id (a
+ * UUID). Shoppers read amounts formatted and never an internal id, so a detail with one is not shown.
+ */
+const RAW_FIGURE = /\d{4,}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-/i;
+/** Order and charge numbers (ORD-/PNT-yyyyMMdd-…) are the shopper's own references: not raw figures. */
+const SHOPPER_NUMBER = /\b(?:ORD|PNT)-\d{8}-[0-9A-Z]{8}\b/g;
+const hasRawFigure = (detail: string) => RAW_FIGURE.test(detail.replace(SHOPPER_NUMBER, ''));
 
 interface ApiErrorAlertProps {
   error: unknown;
@@ -15,8 +23,8 @@ interface ApiErrorAlertProps {
 }
 
 /**
- * A failure in the shopper's words. The server's detail is shown only in its own language; the trace
- * id stays available for support, folded away under "details for support".
+ * A failure in the shopper's words. The server's detail is shown only in the reader's language and
+ * without raw figures; the trace id stays available for support, folded away under "details for support".
  */
 export function ApiErrorAlert({ error, title, message: given, onRetry }: ApiErrorAlertProps) {
   const { t } = useTranslation();
@@ -26,7 +34,11 @@ export function ApiErrorAlert({ error, title, message: given, onRetry }: ApiErro
   const detail = apiError && !apiError.isNetworkError ? apiError.detail : undefined;
   // The server's own words when they are in the reader's language: most services explain in
   // English, shipping-service's refusals (return window closed, a claim already open) in Korean.
-  const readable = detail && HANGUL.test(detail) === (currentLanguage() === 'ko') ? detail : undefined;
+  // Not when they carry a raw figure: the web's words for the failure say it better.
+  const readable =
+    detail && HANGUL.test(detail) === (currentLanguage() === 'ko') && !hasRawFigure(detail)
+      ? detail
+      : undefined;
   const message = given ?? (title ? (readable ?? errorTitle(error)) : readable);
   return (
     <Alert color="red" variant="light" title={heading} role="alert">

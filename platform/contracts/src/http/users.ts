@@ -77,22 +77,29 @@ export const SignedUpUser = Type.Object({
   createdAt: Type.String({ format: 'date-time' }),
 });
 
-/** Phone null or empty removes it. */
-export const ProfileUpdateBody = Type.Object({
-  name: Type.Optional(NameSchema),
-  phone: Type.Optional(PhoneSchema),
-});
+/** Phone null or empty removes it. Any other field is refused, not ignored: role, status and grade are the admin's. */
+export const ProfileUpdateBody = Type.Object(
+  {
+    name: Type.Optional(NameSchema),
+    phone: Type.Optional(PhoneSchema),
+  },
+  { additionalProperties: false },
+);
 
 export const PasswordChangeBody = Type.Object({
   currentPassword: Type.String({ minLength: 1, maxLength: 256 }),
   newPassword: PasswordSchema,
 });
 
-export const AdminUserChangeBody = Type.Object({
-  status: Type.Optional(StatusSchema),
-  grade: Type.Optional(GradeSchema),
-  /** One role per user: AGENT grants the agent console (chat), USER or ADMIN revokes it. Takes effect at the next token refresh. */
-  role: Type.Optional(RoleSchema),
-});
+/** Any other field is refused, not ignored: name and phone are the user's own. */
+export const AdminUserChangeBody = Type.Object(
+  {
+    status: Type.Optional(StatusSchema),
+    grade: Type.Optional(GradeSchema),
+    /** One role per user: AGENT grants the agent console (chat), USER or ADMIN revokes it. Takes effect at the next token refresh. */
+    role: Type.Optional(RoleSchema),
+  },
+  { additionalProperties: false },
+);
 
 export const UserIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });

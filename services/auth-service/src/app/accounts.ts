@@ -19,7 +19,7 @@ import type { PasswordHasher } from '../infra/password-hasher.ts';
 import type { AuthDb } from '../infra/schema.ts';
 import type { AccessRevocations } from './access-revocations.ts';
 import type { LoginAttemptsStore } from './login-attempts.ts';
-import { revokeAllOfUser } from './sessions.ts';
+import { lockUser, revokeAllOfUser } from './sessions.ts';
 import { type AuthSettings, normalizeEmail } from './settings.ts';
 
 export interface AccountView {
@@ -144,6 +144,7 @@ export class Accounts {
     }
     const passwordHash = await hasher.hash(input.newPassword);
     await db.transaction().execute(async (trx) => {
+      await lockUser(trx, userId);
       await trx
         .updateTable('accounts')
         .set({ password_hash: passwordHash, password_changed_at: now, updated_at: now })
@@ -235,9 +236,4 @@ export class Accounts {
 
 function ref(row: { user_id: string; confirmed: boolean; password_hash: string | null }) {
   return { userId: row.user_id, confirmed: row.confirmed, hasPassword: row.password_hash !== null };
-}
-
-/** Serialises work on one user (signup call, events and pushes may arrive together). */
-async function lockUser(trx: Transaction<AuthDb>, userId: string): Promise<void> {
-  await lockForTransaction(trx, `user:${userId}`);
 }

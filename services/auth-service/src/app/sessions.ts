@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Kysely, Transaction } from '@sagamart/kit';
+import { type Kysely, lockForTransaction, type Transaction } from '@sagamart/kit';
 import { mayUseTokens } from '../domain/account.ts';
 import { judgeRefresh, type RevokeReason } from '../domain/refresh-token.ts';
 import { InvalidTokenError, type JwtCodec, type TokenSubject } from '../infra/jwt.ts';
@@ -69,11 +69,21 @@ export class Sessions {
         .where('password_hash', '=', account.password_hash)
         .execute();
     }
-    // Only after the password proved right, so the status of other people's accounts stays private.
-    if (!mayUseTokens(account.status)) throw accountDisabled(account.status);
-    return db
-      .transaction()
-      .execute((trx) => this.issuePair(trx, toSubject(account), randomUUID(), null, now));
+    return db.transaction().execute(async (trx) => {
+      await lockUser(trx, account.user_id);
+      // The password was checked unlocked: a change or suspension committed since would miss this session.
+      const current = await trx
+        .selectFrom('accounts')
+        .selectAll()
+        .where('user_id', '=', account.user_id)
+        .executeTakeFirst();
+      if (!current || current.password_changed_at?.getTime() !== account.password_changed_at?.getTime()) {
+        throw invalidCredentials();
+      }
+      // Only after the password proved right, so the status of other people's accounts stays private.
+      if (!mayUseTokens(current.status)) throw accountDisabled(current.status);
+      return this.issuePair(trx, toSubject(current), randomUUID(), null, now);
+    });
   }
 
   async refresh(refreshToken: string): Promise<TokenPair> {
@@ -85,6 +95,8 @@ export class Sessions {
 
     // Decide inside the transaction, throw after it: a family revocation must commit.
     const outcome = await db.transaction().execute(async (trx) => {
+      // The user first, then the token: see lockUser.
+      await lockUser(trx, claims.sub);
       const stored = await trx
         .selectFrom('refresh_tokens')
         .selectAll()
@@ -151,6 +163,7 @@ export class Sessions {
       throw invalidRefreshToken();
     }
     await this.deps.db.transaction().execute(async (trx) => {
+      await lockUser(trx, claims.sub);
       const stored = await trx
         .selectFrom('refresh_tokens')
         .select(['family_id', 'user_id'])
@@ -214,6 +227,16 @@ export class Sessions {
 
 function toSubject(account: { user_id: string; email: string; role: TokenSubject['role'] }): TokenSubject {
   return { userId: account.user_id, email: account.email, role: account.role };
+}
+
+/**
+ * Serialises everything that issues or revokes a user's tokens (login, refresh, logout, password
+ * change, snapshots, credentials). A revocation is one UPDATE of the live rows it sees: a refresh
+ * running meanwhile would insert a successor it never sees, alive after the logout or password change.
+ * Taken before any row lock in each transaction, so no two of them wait on each other in a cycle.
+ */
+export async function lockUser(trx: Transaction<AuthDb>, userId: string): Promise<void> {
+  await lockForTransaction(trx, `user:${userId}`);
 }
 
 export async function revokeFamily(

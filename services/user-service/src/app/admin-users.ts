@@ -10,7 +10,7 @@ import {
   type ServiceContext,
   sql,
 } from '@sagamart/kit';
-import { type AccessPatch, diffUser, selfChangeViolation } from '../domain/user.ts';
+import { type AccessPatch, diffAccess, selfChangeViolation } from '../domain/user.ts';
 import type { AuthClient } from '../infra/auth-client.ts';
 import type { UserDb } from '../infra/schema.ts';
 import { toProfile, type UserRow, updatedEvent } from './views.ts';
@@ -99,7 +99,7 @@ export class AdminUsers {
         .forUpdate()
         .executeTakeFirst();
       if (!current) throw notFound('No such user');
-      const { next, changes } = diffUser(current, patch);
+      const { next, changes } = diffAccess(current, patch);
       const refusal = selfChangeViolation(actor.userId, userId, changes);
       if (refusal) throw conflict(refusal, 'self-change');
       if (changes.length === 0) return { user: current, changes };

@@ -35,7 +35,7 @@ export function userModule(ctx: ServiceContext<UserDb>): UserModule {
       points,
       charges,
       chargeExpiry: new ChargeExpiry(ctx, charges),
-      pointReservations: new PointReservations(ctx, users),
+      pointReservations: new PointReservations(ctx, users, points),
       admin: new AdminUsers(ctx, auth),
       addresses: new AddressBook(ctx, users),
     };

@@ -21,7 +21,7 @@ import {
 import { type ChargeTrigger, chargeMove, chargeOrderName, refundProblem } from '../domain/point-charge.ts';
 import { CHARGE_ABOVE_MAX, chargeProblem } from '../domain/points.ts';
 import type { UserDb } from '../infra/schema.ts';
-import type { Points } from './points.ts';
+import { lockAccount, type Points } from './points.ts';
 import type { Users } from './users.ts';
 
 type Trx = Transaction<UserDb>;
@@ -51,7 +51,7 @@ const noSuchCharge = (chargeNumber: string) => notFound(`No points charge ${char
  * Points bought through the PG: a charge is created PENDING and announced to payment-service, paid
  * through the hosted checkout and payment-service's confirm like an order, credited when
  * payment.approved arrives, expired when not paid in time, and refunded (points debited first) while
- * its points are unused.
+ * its points are unspent (earned points never count).
  */
 export class PointCharges {
   private readonly createdListeners: Array<() => void> = [];
@@ -173,8 +173,9 @@ export class PointCharges {
   }
 
   /**
-   * Refunds a paid charge whose points are unused: debits them now (so they cannot be spent while the
-   * PG refund runs) and asks payment-service to refund the payment through the PG.
+   * Refunds a paid charge whose points are unspent (the account's paid-for points still cover it,
+   * domain/points.ts): debits them now (so they cannot be spent while the PG refund runs) and asks
+   * payment-service to refund the payment through the PG.
    */
   async refund(userId: string, chargeNumber: string) {
     return this.ctx.transaction(async (trx) => {
@@ -187,15 +188,11 @@ export class PointCharges {
         .forUpdate()
         .executeTakeFirst();
       if (!charge) throw noSuchCharge(chargeNumber);
-      const account = await trx
-        .selectFrom('point_accounts')
-        .select('balance')
-        .where('user_id', '=', userId)
-        .forUpdate()
-        .executeTakeFirstOrThrow();
-      const problem = refundProblem(charge.status, charge.amount, account.balance);
+      // Locked until commit: an order cannot spend these points while the refund is decided.
+      const account = await lockAccount(trx, userId);
+      const problem = refundProblem(charge.status, charge.amount, account.cashBacked);
       if (problem) throw conflict(problem, 'CHARGE_NOT_REFUNDABLE');
-      await this.points.move(trx, userId, -charge.amount, {
+      await this.points.move(trx, userId, -charge.amount, -charge.amount, {
         type: 'REFUND',
         reason: `Refund of charge ${charge.charge_number}`,
         charge_id: charge.id,
@@ -223,7 +220,7 @@ export class PointCharges {
       );
       return;
     }
-    await this.points.move(trx, charge.user_id, charge.amount, {
+    await this.points.move(trx, charge.user_id, charge.amount, charge.amount, {
       type: 'CHARGE',
       reason: `Charge ${charge.charge_number}`,
       charge_id: charge.id,

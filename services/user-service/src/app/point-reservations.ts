@@ -15,13 +15,17 @@ import {
   type Transaction,
 } from '@sagamart/kit';
 import {
-  balanceAfter,
+  accountAfter,
+  cashBackedReturn,
+  cashBackedSpend,
   InsufficientPoints,
+  type PointsAccount,
   type ReservationAction,
   type ReservationStep,
   reservationStep,
 } from '../domain/points.ts';
 import type { UserDb } from '../infra/schema.ts';
+import type { Points } from './points.ts';
 import type { Users } from './users.ts';
 
 type Trx = Transaction<UserDb & MessagingTables>;
@@ -30,6 +34,8 @@ interface ReservationRow {
   order_id: string;
   user_id: string | null;
   amount: number;
+  /** The part of `amount` spent from paid-for points and not given back yet (domain/points.ts). */
+  cash_backed: number;
   state: PointsReservation['state'];
 }
 
@@ -37,12 +43,15 @@ interface ReservationRow {
  * Points reservations for the order saga: reserve, commit, release, each idempotent by orderId and
  * each writing one ledger row when it changes something. Every step of one order runs under an
  * advisory lock on the order id, and balance changes under the account's row lock, so a retried
- * step racing its original, or a release racing a late reserve, is serialised.
+ * step racing its original, or a release racing a late reserve, is serialised. An order spends earned
+ * points first and remembers how many paid-for ones it took, to give those back as paid-for points
+ * (domain/points.ts).
  */
 export class PointReservations {
   constructor(
     private readonly ctx: ServiceContext<UserDb>,
     private readonly users: Users,
+    private readonly points: Points,
   ) {}
 
   async balance(userId: string): Promise<PointsBalance> {
@@ -72,18 +81,20 @@ export class PointReservations {
       async (trx, _current, change) => {
         await this.users.usableUser(trx, request.userId);
         const label = request.orderNumber ?? request.orderId;
-        await this.move(
+        const paidFor = await this.move(
           trx,
           request.userId,
           request.orderId,
           change,
           request.amount,
           `Used for order ${label}`,
+          (account) => -cashBackedSpend(account, request.amount),
         );
         return this.save(trx, {
           order_id: request.orderId,
           user_id: request.userId,
           amount: request.amount,
+          cash_backed: -paidFor,
           state: change.next,
         });
       },
@@ -115,9 +126,42 @@ export class PointReservations {
         change,
         current!.amount,
         `Returned: order ${orderId} cancelled`,
+        () => current!.cash_backed,
       );
-      return this.save(trx, { ...current!, state: change.next });
+      return this.save(trx, { ...current!, cash_backed: 0, state: change.next });
     });
+  }
+
+  /**
+   * return.completed: the points paid for the returned lines come back, once per claim (inside the
+   * event's transaction), as paid-for points as far as the order still holds paid-for ones.
+   */
+  async returned(
+    trx: Trx,
+    event: { claimId: string; orderId: string; orderNumber: string; userId: string; pointsRefund: number },
+  ): Promise<void> {
+    if (event.pointsRefund <= 0) return;
+    await lockForTransaction(trx, `points-order:${event.orderId}`);
+    const reservation = await trx
+      .selectFrom('point_reservations')
+      .select(['user_id', 'cash_backed'])
+      .where('order_id', '=', event.orderId)
+      .executeTakeFirst();
+    // No reservation of this user's: nothing says the points were paid for, so they come back earned.
+    const spent = reservation?.user_id === event.userId ? reservation.cash_backed : 0;
+    const paidFor = cashBackedReturn(event.pointsRefund, spent);
+    const credited = await this.points.creditOnce(trx, event.userId, event.pointsRefund, paidFor, {
+      type: 'RETURN',
+      reason: `Returned from order ${event.orderNumber}`,
+      order_id: event.claimId,
+    });
+    if (credited && paidFor > 0) {
+      await trx
+        .updateTable('point_reservations')
+        .set({ cash_backed: spent - paidFor, updated_at: sql`clock_timestamp()` })
+        .where('order_id', '=', event.orderId)
+        .execute();
+    }
   }
 
   /** Runs one step under the order's lock; `apply` is called only when the step changes something. */
@@ -149,7 +193,13 @@ export class PointReservations {
         case 'tombstone':
           return this.view(
             trx,
-            await this.save(trx, { order_id: orderId, user_id: null, amount: 0, state: 'RELEASED' }),
+            await this.save(trx, {
+              order_id: orderId,
+              user_id: null,
+              amount: 0,
+              cash_backed: 0,
+              state: 'RELEASED',
+            }),
           );
         case 'apply':
           return this.view(trx, await apply(trx, current, step));
@@ -157,7 +207,11 @@ export class PointReservations {
     });
   }
 
-  /** One ledger row and the new balance, under the account's row lock (the balance never goes negative). */
+  /**
+   * One ledger row and the new balance, under the account's row lock (the balance never goes
+   * negative); `paidFor(account)` of the movement (signed alike) is on the paid-for points, and is
+   * the answer.
+   */
   private async move(
     trx: Trx,
     userId: string,
@@ -165,19 +219,24 @@ export class PointReservations {
     change: Change,
     points: number,
     reason: string,
-  ) {
+    paidFor: (account: PointsAccount) => number = () => 0,
+  ): Promise<number> {
     const amount = change.sign * points;
-    const account = await trx
+    const row = await trx
       .selectFrom('point_accounts')
-      .select('balance')
+      .select(['balance', 'cash_backed'])
       .where('user_id', '=', userId)
       .forUpdate()
       .executeTakeFirst();
-    if (!account) throw notFound('No such user');
+    if (!row) throw notFound('No such user');
+    const account: PointsAccount = { balance: row.balance, cashBacked: row.cash_backed };
     let balance = account.balance;
+    let cashBacked = 0;
     if (amount !== 0) {
+      cashBacked = paidFor(account);
+      let next: PointsAccount;
       try {
-        balance = balanceAfter(account.balance, amount);
+        next = accountAfter(account, amount, cashBacked);
       } catch (error) {
         if (error instanceof InsufficientPoints) {
           throw new Problem(409, `Insufficient points: balance ${account.balance}, ${-amount} requested`, {
@@ -187,9 +246,10 @@ export class PointReservations {
         }
         throw error;
       }
+      balance = next.balance;
       await trx
         .updateTable('point_accounts')
-        .set({ balance, updated_at: sql`clock_timestamp()` })
+        .set({ balance, cash_backed: next.cashBacked, updated_at: sql`clock_timestamp()` })
         .where('user_id', '=', userId)
         .execute();
     }
@@ -204,6 +264,7 @@ export class PointReservations {
         order_id: orderId,
       })
       .execute();
+    return cashBacked;
   }
 
   private async save(trx: Trx, row: ReservationRow): Promise<ReservationRow> {
@@ -211,7 +272,11 @@ export class PointReservations {
       .insertInto('point_reservations')
       .values(row)
       .onConflict((oc) =>
-        oc.column('order_id').doUpdateSet({ state: row.state, updated_at: sql`clock_timestamp()` }),
+        oc.column('order_id').doUpdateSet({
+          state: row.state,
+          cash_backed: row.cash_backed,
+          updated_at: sql`clock_timestamp()`,
+        }),
       )
       .execute();
     return row;

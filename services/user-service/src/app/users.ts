@@ -10,7 +10,7 @@ import {
   type ServiceContext,
   sql,
 } from '@sagamart/kit';
-import { diffUser, isUsable, normalizeEmail, normalizePhone, type ProfilePatch } from '../domain/user.ts';
+import { diffProfile, isUsable, normalizeEmail, normalizePhone, type ProfilePatch } from '../domain/user.ts';
 import type { AuthClient } from '../infra/auth-client.ts';
 import type { UserDb } from '../infra/schema.ts';
 import { fromAuthFailure } from './auth-failures.ts';
@@ -134,7 +134,7 @@ export class Users {
       throw badRequest('Nothing to update: send name and/or phone');
     const user = await this.ctx.transaction(async (trx) => {
       const current = await this.usableUser(trx, userId, true);
-      const { next, changes } = diffUser(current, patch);
+      const { next, changes } = diffProfile(current, patch);
       if (changes.length === 0) return current;
       const updated = await trx
         .updateTable('users')

@@ -29,17 +29,17 @@ export function chargeMove(status: PointChargeStatus, trigger: ChargeTrigger): P
 
 /**
  * Why a charge cannot be refunded now, or undefined when it can: it must be PAID and its points
- * unused, that is, the balance still holds all of them.
+ * unspent, all of them: the account's paid-for points (see domain/points.ts) still cover the charge.
+ * The balance alone does not say so: earned points (구매확정) would then turn into money at the PG.
  */
 export function refundProblem(
   status: PointChargeStatus,
   amount: number,
-  balance: number,
+  cashBacked: number,
 ): string | undefined {
   if (status === 'REFUND_REQUESTED' || status === 'REFUNDED') return 'This charge is already refunded.';
   if (status !== 'PAID') return 'Only a paid charge can be refunded.';
-  if (balance < amount)
-    return `Points of this charge have been used: the balance ${balance} is less than the charge ${amount}.`;
+  if (cashBacked < amount) return 'Points of this charge have been spent; earned points cannot be refunded.';
   return undefined;
 }
 

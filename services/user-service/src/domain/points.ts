@@ -37,6 +37,48 @@ export function balanceAfter(balance: number, amount: number): number {
   return next;
 }
 
+// ---- cash-backed points ----
+//
+// Points come from two sources: charges paid at the PG (CHARGE) and the shop's rewards (EARN, 구매확정).
+// Only points paid for may go back to the card (a charge's refund), so beside its balance the account
+// keeps `cashBacked`, the part of the balance paid for; the rest is earned. An order spends the
+// earned points first: they are a reward with no money behind them, so the shopper's own money stays
+// refundable as long as there is some, and spending a reward never blocks a refund. What an order
+// took from the paid-for part goes back to it when the order is cancelled (RELEASE) or returned
+// (RETURN, paid-for points first, never more than the order took from them); the rest comes back earned.
+
+export interface PointsAccount {
+  balance: number;
+  /** The part of `balance` paid for through the PG: at most the balance. */
+  cashBacked: number;
+}
+
+/** The part of spending `amount` that comes from paid-for points: what the earned points do not cover. */
+export function cashBackedSpend(account: PointsAccount, amount: number): number {
+  const earned = account.balance - account.cashBacked;
+  return Math.min(account.cashBacked, Math.max(0, amount - earned));
+}
+
+/**
+ * The part of `points` given back for an order that is paid-for again, when `cashBackedSpent` of the
+ * order's points (not given back yet) came from paid-for points.
+ */
+export function cashBackedReturn(points: number, cashBackedSpent: number): number {
+  return Math.max(0, Math.min(points, cashBackedSpent));
+}
+
+/**
+ * The account after a movement of `amount` (signed) of which `cashBacked` (signed alike, never more)
+ * is paid-for points; throws InsufficientPoints when the balance would go negative.
+ */
+export function accountAfter(account: PointsAccount, amount: number, cashBacked: number): PointsAccount {
+  const balance = balanceAfter(account.balance, amount);
+  const paid = account.cashBacked + cashBacked;
+  if (!Number.isSafeInteger(cashBacked) || paid < 0 || paid > balance)
+    throw new RangeError(`Paid-for points out of range: ${paid} of a balance of ${balance}`);
+  return { balance, cashBacked: paid };
+}
+
 /** The problem code of a charge above `points.maxCharge` (the answer names the limit as `maxCharge`). */
 export const CHARGE_ABOVE_MAX = 'charge-above-max';
 

@@ -32,20 +32,33 @@ export interface AccessPatch {
   grade?: UserGrade;
 }
 
-/** The fields that really change, and which `user.updated` change kinds they make. */
-export function diffUser(
+/**
+ * The user's own edit: `profile` when name or phone really change. Reads name and phone only, so
+ * nothing else a body carries can make a change kind that was never written.
+ */
+export function diffProfile(
   current: UserState,
-  patch: ProfilePatch & AccessPatch,
-): { next: UserState; changes: UserChange[] } {
-  const next: UserState = {
+  patch: ProfilePatch,
+): { next: Pick<UserState, 'name' | 'phone'>; changes: UserChange[] } {
+  const next = {
     name: patch.name !== undefined ? patch.name.trim() : current.name,
     phone: patch.phone !== undefined ? normalizePhone(patch.phone) : current.phone,
+  };
+  const changed = next.name !== current.name || next.phone !== current.phone;
+  return { next, changes: changed ? ['profile'] : [] };
+}
+
+/** The admin's edit: which of role, status and grade really change (and only those are read). */
+export function diffAccess(
+  current: UserState,
+  patch: AccessPatch,
+): { next: Pick<UserState, 'role' | 'status' | 'grade'>; changes: UserChange[] } {
+  const next = {
     role: patch.role ?? current.role,
     status: patch.status ?? current.status,
     grade: patch.grade ?? current.grade,
   };
   const changes: UserChange[] = [];
-  if (next.name !== current.name || next.phone !== current.phone) changes.push('profile');
   if (next.role !== current.role) changes.push('role');
   if (next.status !== current.status) changes.push('status');
   if (next.grade !== current.grade) changes.push('grade');

@@ -23,6 +23,8 @@ export interface UserDb {
   point_accounts: {
     user_id: string;
     balance: number;
+    /** The part of the balance paid for through the PG, the rest earned (domain/points.ts): 0 ≤ it ≤ balance. */
+    cash_backed: Generated<number>;
     updated_at: Generated<Date>;
   };
   point_ledger: {
@@ -79,6 +81,8 @@ export interface UserDb {
     order_id: string;
     user_id: string | null;
     amount: number;
+    /** The part of `amount` spent from paid-for points and not given back yet (by a RELEASE or RETURN). */
+    cash_backed: Generated<number>;
     state: PointsReservationState;
     created_at: Generated<Date>;
     updated_at: Generated<Date>;
@@ -255,6 +259,38 @@ export const migrations: Record<string, Migration> = {
       await sql`create index point_charges_pending on point_charges (created_at) where status = 'PENDING'`.execute(
         db,
       );
+    },
+  },
+  // Paid-for points apart from earned ones (domain/points.ts): a charge is refunded only while the
+  // paid-for points cover it, so earned points never become money at the PG.
+  '0008_cash_backed_points': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('point_accounts')
+        .addColumn('cash_backed', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      await db.schema
+        .alterTable('point_reservations')
+        .addColumn('cash_backed', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      // The ledger did not say which points an order spent, so the split is rebuilt on the safe side:
+      // earned points count as never spent (at most the balance), the rest of the balance is paid for.
+      // An account that never earned is exact; one that did may see a refund refused that the new
+      // rule would allow, never the other way round.
+      await sql`update point_accounts a set cash_backed = a.balance - least(a.balance, coalesce(
+          (select sum(l.amount) from point_ledger l where l.user_id = a.user_id and l.type = 'EARN'), 0))`.execute(
+        db,
+      );
+      // A held or paid order of a user who had earned nothing before it spent paid-for points only; of
+      // anyone else, what it gives back comes back earned (again the safe side).
+      await sql`update point_reservations r set cash_backed = r.amount
+        where r.user_id is not null and r.state in ('RESERVED', 'COMMITTED')
+          and not exists (select 1 from point_ledger l where l.user_id = r.user_id and l.type = 'EARN'
+                            and l.created_at <= r.created_at)`.execute(db);
+      await sql`alter table point_accounts add constraint point_accounts_cash_backed_check
+        check (cash_backed >= 0 and cash_backed <= balance)`.execute(db);
+      await sql`alter table point_reservations add constraint point_reservations_cash_backed_check
+        check (cash_backed >= 0 and cash_backed <= amount)`.execute(db);
     },
   },
 };

@@ -12,6 +12,7 @@ import { ADMIN_SORT_FIELDS } from '../app/admin-users.ts';
 import { userModule } from '../app/module.ts';
 import type { UserDb } from '../infra/schema.ts';
 import { AdminUserChangeBody, AdminUserSchema, problems, UserIdParams } from './schemas.ts';
+import { withRuleMessages } from './validation.ts';
 
 const tags = ['admin-users'];
 
@@ -65,6 +66,8 @@ export function registerAdminRoutes(app: ServiceApp, ctx: ServiceContext<UserDb>
   app.patch(
     '/api/admin/users/:id',
     {
+      // Names a field the body may not carry (name, phone) rather than the whole body.
+      schemaErrorFormatter: withRuleMessages({}),
       schema: {
         tags,
         summary: 'Change status, grade and/or role',

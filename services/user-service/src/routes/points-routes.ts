@@ -81,10 +81,11 @@ export function registerPointsRoutes(app: ServiceApp, ctx: ServiceContext<UserDb
     {
       schema: {
         tags,
-        summary: 'Refund a paid charge whose points are unused',
+        summary: 'Refund a paid charge whose points are unspent',
         description:
           'The points are debited at once and the payment is refunded through the PG (status REFUND_REQUESTED, then ' +
-          'REFUNDED). 409 when the charge is not PAID or the balance no longer holds its points.',
+          'REFUNDED). 409 CHARGE_NOT_REFUNDABLE when the charge is not PAID or its points were spent: the paid-for ' +
+          'points left (earned points never count) no longer cover it.',
         params: ChargeNumberParams,
         response: { 200: PointChargeSchema, ...problems },
       },

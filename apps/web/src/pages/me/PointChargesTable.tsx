@@ -3,6 +3,7 @@ import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { problemCodeLabel } from '../../i18n/labels.ts';
 import { formatDateTime, formatWon } from '../../lib/format.ts';
 import {
   myChargesQuery,
@@ -24,7 +25,7 @@ const STATUS_COLORS: Record<PointChargeStatus, string> = {
   REFUNDED: 'gray',
 };
 
-/** My charges, newest first; a charged one can be refunded while its points are unused. */
+/** My charges, newest first; a charged one can be refunded while its points are unspent. */
 export function PointChargesTable() {
   const queryClient = useQueryClient();
   const { t } = useTranslation();
@@ -42,7 +43,14 @@ export function PointChargesTable() {
 
   return (
     <>
-      {refund.isError && <ApiErrorAlert error={refund.error} title={t('pointsPage.refundFailed')} />}
+      {/* Why in the web's words: the server's detail names the figures it compared, unformatted. */}
+      {refund.isError && (
+        <ApiErrorAlert
+          error={refund.error}
+          title={t('pointsPage.refundFailed')}
+          message={problemCodeLabel(refund.error)}
+        />
+      )}
       <PagedResults query={charges} current={page} onPage={setPage} label={t('pointsPage.chargePages')}>
         {(content) =>
           content.length === 0 ? (

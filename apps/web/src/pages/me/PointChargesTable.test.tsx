@@ -1,0 +1,111 @@
+// @vitest-environment happy-dom
+import { MantineProvider } from '@mantine/core';
+import { act } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ApiError } from '../../api/api-error.ts';
+import { setLanguage } from '../../i18n/i18n.ts';
+import type { PointCharge } from '../../points/points-api.ts';
+import { cleanUpPages, problem, renderPage, shown, stubFetch } from '../../testing/page-harness.tsx';
+import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
+import { PointChargesTable } from './PointChargesTable.tsx';
+
+// user-service refused a refund with its figures in the detail, unformatted ("the balance 5000 is
+// less than the charge 10000"), and an English reader was shown that sentence as it came. The table
+// now says why in the web's words, in either language.
+
+const CHARGE_NUMBER = 'PNT-20261207-ABCDEFGH';
+
+const paidCharge: PointCharge = {
+  chargeId: '5d0c9a53-8a61-4c3d-9d5e-2f1f3a0f7a11',
+  chargeNumber: CHARGE_NUMBER,
+  amount: 10_000,
+  status: 'PAID',
+  orderName: '포인트 10,000원 충전',
+  failureCode: null,
+  failureMessage: null,
+  createdAt: '2026-12-07T08:00:00.000Z',
+  paidAt: '2026-12-07T08:01:00.000Z',
+  refundRequestedAt: null,
+  refundedAt: null,
+};
+
+const notRefundable = () =>
+  problem(409, {
+    type: 'urn:sagamart:problem:CHARGE_NOT_REFUNDABLE',
+    detail: 'Points of this charge have been used: the balance 5000 is less than the charge 10000.',
+  });
+
+/** My charges with one paid charge; its refund is refused. */
+function serve() {
+  stubFetch({
+    'GET /api/users/me/points/charges': () =>
+      Response.json({
+        content: [paidCharge],
+        page: 0,
+        size: 10,
+        totalElements: 1,
+        totalPages: 1,
+        first: true,
+        last: true,
+      }),
+    [`POST /api/users/me/points/charges/${CHARGE_NUMBER}/refund`]: notRefundable,
+  });
+}
+
+let container: HTMLElement;
+
+/** Asks for the refund and answers the alert's text. */
+async function refuseRefund(): Promise<string> {
+  serve();
+  container = await renderPage(<PointChargesTable />);
+  const button = await shown(() =>
+    [...container.querySelectorAll('button')].find((b) => b.getAttribute('aria-label')?.includes('10,000')),
+  );
+  await act(async () => button.click());
+  return (await shown(() => container.querySelector('[role="alert"]'))).textContent ?? '';
+}
+
+afterEach(async () => {
+  await cleanUpPages();
+  await setLanguage('ko');
+});
+
+describe('a refused points refund', () => {
+  it('says why in Korean, without the server’s figures', async () => {
+    const alert = await refuseRefund();
+    expect(alert).toContain('환불할 수 없습니다');
+    expect(alert).toContain('적립된 포인트는 환불되지 않습니다');
+    expect(alert).not.toMatch(/5000|10000/);
+  });
+
+  it('says why in English, without the server’s figures', async () => {
+    await setLanguage('en');
+    const alert = await refuseRefund();
+    expect(alert).toContain('Earned points are not refundable.');
+    expect(alert).not.toContain('Points of this charge have been used');
+    expect(alert).not.toMatch(/5000|10000/);
+  });
+});
+
+describe('a server’s detail in the error alert', () => {
+  const alertOf = (detail: string) =>
+    renderToStaticMarkup(
+      <MantineProvider>
+        <ApiErrorAlert error={new ApiError(404, { type: 'urn:sagamart:problem:not-found', detail })} />
+      </MantineProvider>,
+    );
+
+  it('is not shown when it carries an unformatted amount or an internal id', () => {
+    expect(alertOf('주문 2b7e1516-28ae-4d2a-abf7-15880941a1f2을(를) 찾을 수 없습니다.')).not.toContain(
+      '2b7e1516',
+    );
+    expect(alertOf('잔액 5000이 부족합니다.')).not.toContain('5000');
+  });
+
+  it('is still shown in the reader’s language when it reads well', () => {
+    expect(alertOf('반품·교환 신청 기간(배송 완료 후 7일)이 지났습니다.')).toContain('배송 완료 후 7일');
+    // An order number is the shopper's own reference, not a raw figure.
+    expect(alertOf('주문 ORD-20261207-7K2M9QXA을(를) 찾을 수 없습니다.')).toContain('ORD-20261207-7K2M9QXA');
+  });
+});
