@@ -359,11 +359,15 @@ function toProblem(error: FastifyError): Problem {
   if (error instanceof Problem) return error;
   if (error.validation) {
     const errors: FieldProblem[] = error.validation.map((v) => {
-      const missing = (v.params as { missingProperty?: string }).missingProperty;
-      const path = `${v.instancePath ?? ''}${missing ? `/${missing}` : ''}`
+      // A missing field, or one the schema does not take, is named itself rather than its parent.
+      const params = v.params as { missingProperty?: string; additionalProperty?: string };
+      const named = params.missingProperty ?? params.additionalProperty;
+      const path = `${v.instancePath ?? ''}${named ? `/${named}` : ''}`
         .replace(/^\//, '')
         .replaceAll('/', '.');
-      return { field: path || error.validationContext || 'request', message: v.message ?? 'is invalid' };
+      const message =
+        v.keyword === 'additionalProperties' ? 'is not a field of this request' : (v.message ?? 'is invalid');
+      return { field: path || error.validationContext || 'request', message };
     });
     const where = error.validationContext ?? 'request';
     return new Problem(400, `Invalid ${where}: ${errors.map((e) => `${e.field} ${e.message}`).join('; ')}`, {

@@ -38,6 +38,15 @@ const listing = defineService({
       },
       async (req) => ({ name: req.body.name }),
     );
+    app.patch(
+      '/items/:id',
+      {
+        schema: {
+          body: Type.Object({ name: Type.String() }, { additionalProperties: false }),
+        },
+      },
+      async (req) => ({ name: req.body.name }),
+    );
   },
 });
 
@@ -98,6 +107,19 @@ describe('route schemas compiled at first use', () => {
     // The query is text on the wire: its numbers and arrays still coerce.
     const listed = await fetch(`${service.url}/items?page=12&tag=new`);
     expect(await listed.json()).toEqual({ page: 12, tags: ['new'] });
+  });
+
+  it('names each field a body does not take, not its parent', async () => {
+    const service = await start(listing);
+    const res = await fetch(`${service.url}/items/1`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'lamp', role: 'ADMIN' }),
+    });
+    expect(res.status).toBe(400);
+    const problem = (await res.json()) as { detail: string; errors: unknown };
+    expect(problem.errors).toEqual([{ field: 'role', message: 'is not a field of this request' }]);
+    expect(problem.detail).toBe('Invalid body: role is not a field of this request');
   });
 
   it('refuses a number where a JSON body expects a string', async () => {
