@@ -87,3 +87,21 @@ export const COUPON_CODE_MAX_LENGTH = 60;
  * deployment may lower or raise it; user-service names the limit in force when it refuses).
  */
 export const POINTS_MAX_CHARGE = 1_000_000;
+
+/**
+ * The longest address line the courier takes (its bulk upload's `address`): a shipment's and a return
+ * pickup's whole address, the address and its detail joined by `deliveryAddressLine`.
+ */
+export const COURIER_ADDRESS_MAX_LENGTH = 400;
+/** Longest address (road or lot address) an order or a saved address may hold. */
+export const ADDRESS_MAX_LENGTH = 200;
+/**
+ * Longest address detail (동·호수) an order or a saved address may hold: what is left of the courier's
+ * line after the longest address and the space between them, so every accepted pair can be shipped.
+ */
+export const ADDRESS_DETAIL_MAX_LENGTH = COURIER_ADDRESS_MAX_LENGTH - ADDRESS_MAX_LENGTH - 1;
+
+/** The one address line a courier receives: the address, then its detail (if any) after a space. */
+export function deliveryAddressLine(address: string, addressDetail: string | null | undefined): string {
+  return addressDetail ? `${address} ${addressDetail}` : address;
+}

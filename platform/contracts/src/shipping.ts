@@ -62,6 +62,7 @@ export const ClaimReason = Type.Enum(CLAIM_REASONS);
  * Exchange: REQUESTED → APPROVED (new option reserved, pickup waybill) → COLLECTING → RESHIPPING
  *           (old option back in stock, the new one on its way) → EXCHANGED.
  * Both:     REQUESTED → REJECTED (with a reason). COMPLETED, EXCHANGED and REJECTED are final.
+ *           APPROVED → REQUESTED when the courier cancels the pickup before collecting it.
  */
 export const CLAIM_STATUSES = [
   'REQUESTED',
@@ -253,6 +254,19 @@ export type ReturnCollectingPayload = Static<typeof ReturnCollecting.schema>;
 export const ExchangeCollecting = defineEvent('exchange.collecting', 1, collecting);
 export type ExchangeCollectingPayload = Static<typeof ExchangeCollecting.schema>;
 
+const pickupCancelled = Type.Object(
+  { ...claimRef, pickupTrackingNumber: TrackingNumber, cancelledAt: Timestamp },
+  { additionalProperties: false },
+);
+/**
+ * The courier cancelled the pickup before collecting anything: the claim is REQUESTED again, for the
+ * admin to approve (a new pickup waybill) or reject. An exchange's new options stay reserved until then.
+ */
+export const ReturnPickupCancelled = defineEvent('return.pickup-cancelled', 1, pickupCancelled);
+export type ReturnPickupCancelledPayload = Static<typeof ReturnPickupCancelled.schema>;
+export const ExchangePickupCancelled = defineEvent('exchange.pickup-cancelled', 1, pickupCancelled);
+export type ExchangePickupCancelledPayload = Static<typeof ExchangePickupCancelled.schema>;
+
 /**
  * The returned parcel arrived: restock the items (product-service, RETURN moves), refund
  * `refundAmount` through the PG as a partial cancel keyed by claimId (payment-service), give back
@@ -335,11 +349,13 @@ export const SHIPPING_EVENTS = [
   ReturnApproved,
   ReturnRejected,
   ReturnCollecting,
+  ReturnPickupCancelled,
   ReturnCompleted,
   ExchangeRequested,
   ExchangeApproved,
   ExchangeRejected,
   ExchangeCollecting,
+  ExchangePickupCancelled,
   ExchangeCollected,
   ExchangeCompleted,
 ].map((e) => e.name);

@@ -2,6 +2,7 @@ import {
   type EventContract,
   ExchangeApproved,
   ExchangeCompleted,
+  ExchangePickupCancelled,
   ExchangeRejected,
   ExchangeRequested,
   OrderCancelled,
@@ -10,6 +11,7 @@ import {
   PaymentRefunded,
   ReturnApproved,
   ReturnCompleted,
+  ReturnPickupCancelled,
   ReturnRejected,
   ReturnRequested,
   ShipmentDelivered,
@@ -43,10 +45,12 @@ export const NOTIFYING_EVENTS = {
   ReturnRequested,
   ReturnApproved,
   ReturnRejected,
+  ReturnPickupCancelled,
   ReturnCompleted,
   ExchangeRequested,
   ExchangeApproved,
   ExchangeRejected,
+  ExchangePickupCancelled,
   ExchangeCompleted,
 } satisfies Record<string, EventContract>;
 

@@ -3,9 +3,12 @@ import {
   ChatConversationAssigned,
   ChatConversationOpened,
   ChatConversationResolved,
+  ExchangeCollected,
+  ExchangeCollecting,
   ProductCreated,
   ProductDeleted,
   type ProductSnapshot,
+  ReturnCollecting,
   StockChanged,
   type StockChangedPayload,
 } from '@sagamart/contracts';
@@ -22,6 +25,7 @@ import {
   deployment,
   EventProbe,
   events,
+  eventsHandled,
   eventually,
   jsonClient,
   startNotifications,
@@ -172,6 +176,68 @@ describe('admin dashboard (notification-service read model)', () => {
     expect(closed.openClaims.recent.map((c) => c.claimId)).not.toContain(ret.claimId);
     // A whole-order return marks the order returned.
     expect(statusCount(closed, 'RETURNED')).toBe(statusCount(before, 'RETURNED') + 1);
+  });
+
+  it('follows a claim to its latest status, with its request date, whatever order its events come in', async () => {
+    const claimEvents = [
+      events.ReturnRequested,
+      events.ReturnApproved,
+      ReturnCollecting,
+      events.ExchangeRequested,
+      events.ExchangeApproved,
+      ExchangeCollecting,
+      ExchangeCollected,
+    ].map((e) => e.name);
+    const handledClaimEvents = async () =>
+      (await Promise.all(claimEvents.map((name) => eventsHandled(service, name)))).reduce((a, b) => a + b, 0);
+    const handledBefore = await handledClaimEvents();
+    const before = await read();
+    const order = anOrder();
+    const ret = aClaim(order);
+    const exchange = aClaim(order);
+    const pickedUpAt = new Date().toISOString();
+
+    // The approval comes first: the claim is open, but its request date is not known yet.
+    await probe.publish(events.ReturnApproved, ret.approved());
+    const early = await until((d) => d.openClaims.returns === before.openClaims.returns + 1);
+    expect(early.openClaims.recent.map((c) => c.requestedAt)).not.toContain(new Date(0).toISOString());
+
+    // Picked up, then the request arrives: COLLECTING, on the date it was requested.
+    const { approvedAt: _returnApproved, ...returnPickup } = ret.approved();
+    await probe.publish(ReturnCollecting, { ...returnPickup, version: 3, pickedUpAt });
+    await probe.publish(events.ReturnRequested, ret.returnRequested());
+    // An exchange's events newest first: its old options back (RESHIPPING), picked up, requested, approved.
+    const { approvedAt: _exchangeApproved, ...exchangePickup } = exchange.approved();
+    const { pickupTrackingNumber: _tracking, ...exchangeRef } = exchangePickup;
+    await probe.publish(ExchangeCollected, {
+      ...exchangeRef,
+      version: 4,
+      items: exchange.exchangeRequested().items,
+      collectedAt: pickedUpAt,
+    });
+    await probe.publish(ExchangeCollecting, { ...exchangePickup, version: 3, pickedUpAt });
+    await probe.publish(events.ExchangeRequested, exchange.exchangeRequested());
+    await probe.publish(events.ExchangeApproved, exchange.approved());
+
+    // All seven handled: the figures are final.
+    await eventually(async () => (await handledClaimEvents()) === handledBefore + 7);
+    const after = await read();
+    expect(after.openClaims.returns).toBe(before.openClaims.returns + 1);
+    expect(after.openClaims.exchanges).toBe(before.openClaims.exchanges + 1);
+    const shown = (claimId: string) => after.openClaims.recent.find((c) => c.claimId === claimId);
+    expect(shown(ret.claimId)).toEqual({
+      claimId: ret.claimId,
+      kind: 'RETURN',
+      orderId: order.orderId,
+      orderNumber: order.orderNumber,
+      status: 'COLLECTING',
+      requestedAt: ret.returnRequested().requestedAt,
+    });
+    expect(shown(exchange.claimId)).toMatchObject({
+      kind: 'EXCHANGE',
+      status: 'RESHIPPING',
+      requestedAt: exchange.exchangeRequested().requestedAt,
+    });
   });
 
   it('counts open chats, waiting and in progress, by the newest version of each conversation', async () => {

@@ -291,6 +291,46 @@ describe('notification-service', () => {
       expect(byKind.get('EXCHANGE_COMPLETED')).toMatchObject({ title: '교환이 완료되었습니다' });
     });
 
+    it('tells the shopper of each pickup the courier cancelled, once per pickup waybill', async () => {
+      const [returned, exchanged] = [anOrder(), anOrder()];
+      const giveBack = aClaim(returned);
+      const change = aClaim(exchanged);
+      const handled = {
+        returns: await eventsHandled(service, 'return.pickup-cancelled'),
+        exchanges: await eventsHandled(service, 'exchange.pickup-cancelled'),
+      };
+      // Approved, its pickup cancelled, approved again and that pickup cancelled too; each event twice.
+      for (const step of [
+        () => probe.publish(events.ReturnApproved, giveBack.approved()),
+        () => probe.publish(events.ReturnPickupCancelled, giveBack.pickupCancelled(3, '223456789012')),
+        () => probe.publish(events.ReturnPickupCancelled, giveBack.pickupCancelled(5, '223456789013')),
+        () => probe.publish(events.ExchangePickupCancelled, change.pickupCancelled(3, '223456789014')),
+      ]) {
+        await step();
+        await step();
+      }
+      await eventually(
+        async () => (await eventsHandled(service, 'return.pickup-cancelled')) === handled.returns + 4,
+      );
+      await eventually(
+        async () => (await eventsHandled(service, 'exchange.pickup-cancelled')) === handled.exchanges + 2,
+      );
+      const returnedList = (await list(returned.userId)).content as Array<{ kind: string; body: string }>;
+      expect(returnedList.map((n) => n.kind)).toEqual([
+        'RETURN_PICKUP_CANCELLED',
+        'RETURN_PICKUP_CANCELLED',
+        'RETURN_APPROVED',
+      ]);
+      expect(returnedList[0]).toMatchObject({
+        title: '반품 회수가 취소되었습니다',
+        body: `택배사 사정으로 ${returned.orderNumber} 주문의 반품 상품 회수가 취소되었습니다. 확인 후 다시 안내해 드릴게요.`,
+        link: `/me/orders/${returned.orderId}`,
+      });
+      expect((await list(exchanged.userId)).content).toMatchObject([
+        { kind: 'EXCHANGE_PICKUP_CANCELLED', title: '교환 회수가 취소되었습니다' },
+      ]);
+    });
+
     it('gives every active admin their own copy of a return or exchange request, once', async () => {
       const [first, second] = [registeredAdmin(), registeredAdmin()];
       const known = await eventsHandled(service, 'user.registered');

@@ -9,6 +9,7 @@ import {
   type PaymentRefundedPayload,
   type ReturnApprovedPayload,
   type ReturnCompletedPayload,
+  type ReturnPickupCancelledPayload,
   type ReturnRejectedPayload,
   type ReturnRequestedPayload,
   type ShipmentDeliveredPayload,
@@ -173,6 +174,12 @@ export function aClaim(order: OrderRef) {
       version: 2,
       pickupTrackingNumber: '223456789012',
       approvedAt: at,
+    }),
+    pickupCancelled: (version: number, pickupTrackingNumber: string): ReturnPickupCancelledPayload => ({
+      ...ref,
+      version,
+      pickupTrackingNumber,
+      cancelledAt: at,
     }),
     rejected: (rejectReason: string): ReturnRejectedPayload => ({
       ...ref,

@@ -3,6 +3,7 @@ import {
   ExchangeCollected,
   ExchangeCollecting,
   ExchangeCompleted,
+  ExchangePickupCancelled,
   ExchangeRejected,
   ExchangeRequested,
   PaymentApproved,
@@ -12,6 +13,7 @@ import {
   ReturnApproved,
   ReturnCollecting,
   ReturnCompleted,
+  ReturnPickupCancelled,
   ReturnRejected,
   ReturnRequested,
   ShipmentCancelled,
@@ -73,6 +75,10 @@ export default defineService<OrderDb>({
       on(ReturnCollecting, (e, { trx }) =>
         afterSale.claim(trx, 'RETURN', 'COLLECTING', 'RETURN_COLLECTING', e),
       ),
+      // The courier cancelled the pickup: the claim waits for the admin again.
+      on(ReturnPickupCancelled, (e, { trx }) =>
+        afterSale.claim(trx, 'RETURN', 'REQUESTED', 'RETURN_PICKUP_CANCELLED', e),
+      ),
       on(ReturnCompleted, (event, { trx }) => afterSale.returnCompleted(trx, event)),
       on(ExchangeRequested, (e, { trx }) =>
         afterSale.claim(trx, 'EXCHANGE', 'REQUESTED', 'EXCHANGE_REQUESTED', e),
@@ -85,6 +91,9 @@ export default defineService<OrderDb>({
       ),
       on(ExchangeCollecting, (e, { trx }) =>
         afterSale.claim(trx, 'EXCHANGE', 'COLLECTING', 'EXCHANGE_COLLECTING', e),
+      ),
+      on(ExchangePickupCancelled, (e, { trx }) =>
+        afterSale.claim(trx, 'EXCHANGE', 'REQUESTED', 'EXCHANGE_PICKUP_CANCELLED', e),
       ),
       on(ExchangeCollected, (e, { trx }) =>
         afterSale.claim(trx, 'EXCHANGE', 'RESHIPPING', 'EXCHANGE_COLLECTED', e),

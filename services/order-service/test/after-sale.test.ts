@@ -7,6 +7,8 @@ import {
   PurchaseConfirmed,
   ReturnApproved,
   ReturnCompleted,
+  ReturnPickupCancelled,
+  ReturnRejected,
   ReturnRequested,
   ShipmentDelivered,
   ShipmentDispatched,
@@ -234,6 +236,46 @@ describe('after-sale participants', () => {
     await eventually(async () => (await shop.points(user)).balance === before + award);
     expect((await shop.points(user)).ledger.filter((e) => e.type === 'EARN')).toHaveLength(1);
     await expectInvariants(shop.urls(), { productIds, userIds });
+  });
+
+  it('puts a claim whose pickup the courier cancelled back to REQUESTED, on the timeline once', async () => {
+    const { productId, skuIds } = await shop.product([3, 3], 5_000);
+    productIds.push(productId);
+    const user = await shop.shopper(0);
+    userIds.push(user.userId);
+    const order = await paidOrder({ user, skuIds });
+    await deliver(order, user.userId);
+    await eventually(async () => (await shop.order(user, order.orderId)).body.status === 'DELIVERED');
+    const claim = { claimId: randomUUID(), ...ref(order), userId: user.userId };
+    const openClaim = async () => (await shop.order(user, order.orderId)).body.openClaim;
+    await twice(ReturnRequested, {
+      ...claim,
+      version: 1,
+      items: [{ orderItemId: order.items[0].id, skuId: order.items[0].skuId, quantity: 1 }],
+      reason: 'DEFECTIVE',
+      detail: null,
+      requestedAt: at(),
+    });
+    await eventually(async () => (await openClaim())?.status === 'REQUESTED');
+    await twice(ReturnApproved, {
+      ...claim,
+      version: 2,
+      pickupTrackingNumber: 'SG200000009',
+      approvedAt: at(),
+    });
+    await eventually(async () => (await openClaim())?.status === 'APPROVED');
+    await twice(ReturnPickupCancelled, {
+      ...claim,
+      version: 3,
+      pickupTrackingNumber: 'SG200000009',
+      cancelledAt: at(),
+    });
+    await eventually(async () => (await openClaim())?.status === 'REQUESTED');
+    const timeline = (await shop.order(user, order.orderId)).body.timeline.map((t: Json) => t.event);
+    expect(timeline.filter((e: string) => e === 'RETURN_PICKUP_CANCELLED')).toHaveLength(1);
+    // The admin may reject it now: the claim closes.
+    await twice(ReturnRejected, { ...claim, version: 4, rejectReason: '회수 실패', rejectedAt: at() });
+    await eventually(async () => (await openClaim()) === null);
   });
 
   it('returns a whole order: RETURNED, everything paid refunded exactly, the coupon usable again', async () => {

@@ -48,16 +48,34 @@ describe('shipments follow the courier', () => {
       courierStatus: 'CANCELLED',
       effects: ['cancelled'],
     });
-    // The courier's own cancel, with no cancel asked: recorded, not decided here.
+    // The courier's own cancel, with no cancel asked: the parcel waits for a new waybill.
     expect(applyCourierStatus(waiting, 'CANCELLED')).toEqual({
+      status: 'READY',
+      courierStatus: 'NOT_SENT',
+      effects: ['waybill-cancelled'],
+    });
+    // An exchange's parcel is never stopped by an order's cancel: it gets a new waybill too.
+    expect(applyCourierStatus({ ...waiting, role: 'EXCHANGE', cancelAsked: true }, 'CANCELLED')).toEqual({
+      status: 'READY',
+      courierStatus: 'NOT_SENT',
+      effects: ['waybill-cancelled'],
+    });
+    // Once picked up, a cancel report changes nothing but the courier's status.
+    expect(applyCourierStatus({ ...waiting, courierStatus: 'PICKED_UP' }, 'CANCELLED')).toEqual({
       status: 'READY',
       courierStatus: 'CANCELLED',
       effects: [],
     });
-    // An exchange's parcel is never stopped by an order's cancel.
-    expect(
-      applyCourierStatus({ ...waiting, role: 'EXCHANGE', cancelAsked: true }, 'CANCELLED').effects,
-    ).toEqual([]);
+  });
+
+  it('fails a pickup the courier cancels before collecting it', () => {
+    const pickup = { role: 'PICKUP' as const, status: 'READY' as const, courierStatus: 'ACCEPTED' as const };
+    expect(applyCourierStatus(pickup, 'CANCELLED')).toEqual({
+      status: 'CANCELLED',
+      courierStatus: 'CANCELLED',
+      effects: ['pickup-cancelled'],
+    });
+    expect(applyCourierStatus({ ...pickup, status: 'CANCELLED' }, 'CANCELLED').effects).toEqual([]);
   });
 
   it('turns a pickup into collecting, then collected', () => {

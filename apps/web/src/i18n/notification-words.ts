@@ -45,6 +45,10 @@ export const notificationWordsKo = {
       title: '반품이 승인되었습니다',
       body: '{{order}}의 반품이 승인되었습니다. 상품을 회수하러 갈게요.',
     },
+    RETURN_PICKUP_CANCELLED: {
+      title: '반품 회수가 취소되었습니다',
+      body: '택배사 사정으로 {{order}}의 반품 상품 회수가 취소되었습니다. 확인 후 다시 안내해 드릴게요.',
+    },
     RETURN_REJECTED: {
       title: '반품이 거절되었습니다',
       body: '{{order}}의 반품이 거절되었습니다.',
@@ -59,6 +63,10 @@ export const notificationWordsKo = {
     EXCHANGE_APPROVED: {
       title: '교환이 승인되었습니다',
       body: '{{order}}의 교환이 승인되었습니다. 상품을 회수하러 갈게요.',
+    },
+    EXCHANGE_PICKUP_CANCELLED: {
+      title: '교환 회수가 취소되었습니다',
+      body: '택배사 사정으로 {{order}}의 교환 상품 회수가 취소되었습니다. 확인 후 다시 안내해 드릴게요.',
     },
     EXCHANGE_REJECTED: {
       title: '교환이 거절되었습니다',
@@ -131,6 +139,10 @@ export const notificationWordsEn: Wording<typeof notificationWordsKo> = {
       title: 'Return approved',
       body: 'The return for {{order}} is approved. We will come to pick the items up.',
     },
+    RETURN_PICKUP_CANCELLED: {
+      title: 'Return pickup cancelled',
+      body: 'The courier cancelled the pickup for the return of {{order}}. We will get back to you.',
+    },
     RETURN_REJECTED: {
       title: 'Return declined',
       body: 'The return for {{order}} was declined.',
@@ -145,6 +157,10 @@ export const notificationWordsEn: Wording<typeof notificationWordsKo> = {
     EXCHANGE_APPROVED: {
       title: 'Exchange approved',
       body: 'The exchange for {{order}} is approved. We will come to pick the item up.',
+    },
+    EXCHANGE_PICKUP_CANCELLED: {
+      title: 'Exchange pickup cancelled',
+      body: 'The courier cancelled the pickup for the exchange of {{order}}. We will get back to you.',
     },
     EXCHANGE_REJECTED: {
       title: 'Exchange declined',

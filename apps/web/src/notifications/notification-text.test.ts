@@ -34,6 +34,8 @@ const EVENTS: [string, OrderEventFacts][] = [
   ['exchange.approved', claim],
   ['exchange.rejected', { ...claim, rejectReason: '재고가 없습니다' }],
   ['exchange.completed', claim],
+  ['return.pickup-cancelled', { ...claim, pickupTrackingNumber: '223456789012' }],
+  ['exchange.pickup-cancelled', { ...claim, pickupTrackingNumber: '223456789013' }],
 ];
 
 const drafts = EVENTS.flatMap(([name, event]) => draftsFor(name, event));
@@ -46,7 +48,7 @@ describe('notification text', () => {
   it('reads in Korean exactly as notification-service writes it, for every kind it makes', async () => {
     await setLanguage('ko');
     const kinds = new Set(drafts.map((d) => d.kind));
-    expect(kinds.size).toBe(15);
+    expect(kinds.size).toBe(17);
     for (const draft of drafts) expect(shown(draft)).toEqual({ title: draft.title, body: draft.body });
   });
 
@@ -77,6 +79,11 @@ describe('notification text', () => {
     expect(english[completed]!.body).toBe(
       'The return for order ORD-20261207-AB12CD34 is complete. ₩12,000 will be refunded. The 1,500 points you used are given back.',
     );
+    const pickupCancelled = drafts.findIndex((d) => d.kind === 'RETURN_PICKUP_CANCELLED');
+    expect(english[pickupCancelled]).toEqual({
+      title: 'Return pickup cancelled',
+      body: 'The courier cancelled the pickup for the return of order ORD-20261207-AB12CD34. We will get back to you.',
+    });
     const rejected = drafts.findIndex((d) => d.kind === 'EXCHANGE_REJECTED');
     expect(english[rejected]!.body).toBe(
       'The exchange for order ORD-20261207-AB12CD34 was declined. Reason: 재고가 없습니다',

@@ -27,7 +27,9 @@ export function notificationText(notification: Worded): NotificationText {
     case 'PAYMENT_FAILED':
     case 'SHIPMENT_DELIVERED':
     case 'RETURN_APPROVED':
+    case 'RETURN_PICKUP_CANCELLED':
     case 'EXCHANGE_APPROVED':
+    case 'EXCHANGE_PICKUP_CANCELLED':
     case 'EXCHANGE_COMPLETED':
       return {
         title: t(`notificationWords.kind.${kind}.title`),

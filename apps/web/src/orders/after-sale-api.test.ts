@@ -25,6 +25,7 @@ function claim(status: Claim['status'], items: Array<[orderItemId: number, quant
     feeAmount: 0,
     pickupTrackingNumber: null,
     pickupCourierStatus: null,
+    pickupCancelledAt: null,
     reshipTrackingNumber: null,
     rejectReason: null,
     createdAt: '2026-12-04T10:00:00.000Z',

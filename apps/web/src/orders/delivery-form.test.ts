@@ -1,7 +1,10 @@
+import { AddressBody } from '@sagamart/contracts/http/addresses';
 import { Delivery } from '@sagamart/contracts/http/orders';
+import { ADDRESS_DETAIL_MAX_LENGTH, ADDRESS_MAX_LENGTH } from '@sagamart/contracts/rules';
 import { Value } from 'typebox/value';
 import { describe, expect, it } from 'vitest';
 import { fieldsWithErrors } from '../ui/use-form-fields.ts';
+import { addressFromDelivery } from '../users/addresses-api.ts';
 import {
   type DeliveryFormValues,
   deliveryFieldErrors,
@@ -55,11 +58,34 @@ describe('delivery form', () => {
       { ...filled, receiverName: '   ' },
       { ...filled, address: 'x'.repeat(201) },
       { ...filled, addressDetail: 'd'.repeat(201) },
+      // The longest pair the courier can ship, and one character more on either side.
+      {
+        ...filled,
+        address: '가'.repeat(ADDRESS_MAX_LENGTH),
+        addressDetail: '나'.repeat(ADDRESS_DETAIL_MAX_LENGTH),
+      },
+      { ...filled, address: '가'.repeat(ADDRESS_MAX_LENGTH + 1), addressDetail: '나' },
+      { ...filled, address: '가', addressDetail: '나'.repeat(ADDRESS_DETAIL_MAX_LENGTH + 1) },
     ];
     for (const values of cases) {
       const browserAccepts = invalidFields(values).length === 0;
       expect(Value.Check(Delivery, deliveryOf(values)), JSON.stringify(values)).toBe(browserAccepts);
     }
+  });
+
+  it("holds the address to the order's limits, which the address book shares", () => {
+    const longest = {
+      ...filled,
+      address: '가'.repeat(ADDRESS_MAX_LENGTH),
+      addressDetail: '나'.repeat(ADDRESS_DETAIL_MAX_LENGTH),
+    };
+    expect(invalidFields(longest)).toEqual([]);
+    expect(Value.Check(AddressBody, addressFromDelivery(longest))).toBe(true);
+    const detailTooLong = { ...longest, addressDetail: '나'.repeat(ADDRESS_DETAIL_MAX_LENGTH + 1) };
+    expect(validateDelivery(detailTooLong).addressDetail).toBe(
+      `${ADDRESS_DETAIL_MAX_LENGTH}자 이내로 입력해 주세요.`,
+    );
+    expect(Value.Check(AddressBody, addressFromDelivery(detailTooLong))).toBe(false);
   });
 
   it("shows the server's delivery field errors next to the form's fields", () => {

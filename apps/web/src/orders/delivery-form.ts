@@ -1,3 +1,4 @@
+import { ADDRESS_DETAIL_MAX_LENGTH, ADDRESS_MAX_LENGTH } from '@sagamart/contracts/rules';
 import { i18n } from '../i18n/i18n.ts';
 import type { FieldErrors } from '../ui/use-form-fields.ts';
 import { isValidPhone } from '../users/phone-rule.ts';
@@ -22,7 +23,6 @@ export const EMPTY_DELIVERY: DeliveryFormValues = {
 };
 
 const RECEIVER_NAME_MAX = 50;
-const ADDRESS_MAX = 200;
 const MEMO_MAX = 200;
 /** Korean postal codes: five digits since 2015. */
 const ZIPCODE_PATTERN = /^\d{5}$/;
@@ -40,12 +40,13 @@ export function validateDelivery(values: DeliveryFormValues): FieldErrors<Delive
     zipcode: ZIPCODE_PATTERN.test(values.zipcode.trim()) ? undefined : i18n.t('delivery.zipcodeInvalid'),
     address: !address
       ? i18n.t('delivery.addressRequired')
-      : address.length > ADDRESS_MAX
-        ? i18n.t('delivery.tooLong', { max: ADDRESS_MAX })
+      : address.length > ADDRESS_MAX_LENGTH
+        ? i18n.t('delivery.tooLong', { max: ADDRESS_MAX_LENGTH })
         : undefined,
+    // The contract's limits: the address and its detail together fit the courier's address line.
     addressDetail:
-      values.addressDetail.trim().length > ADDRESS_MAX
-        ? i18n.t('delivery.tooLong', { max: ADDRESS_MAX })
+      values.addressDetail.trim().length > ADDRESS_DETAIL_MAX_LENGTH
+        ? i18n.t('delivery.tooLong', { max: ADDRESS_DETAIL_MAX_LENGTH })
         : undefined,
     memo: values.memo.trim().length > MEMO_MAX ? i18n.t('delivery.tooLong', { max: MEMO_MAX }) : undefined,
   };

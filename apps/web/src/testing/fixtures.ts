@@ -1,6 +1,7 @@
 // Test-only: the platform's answers the page tests start from, typed as the app reads them (its types
 // come from @sagamart/contracts), so a field the services add or rename breaks the typecheck here.
 // Each builder gives one plausible answer; a test overrides the fields its story turns on.
+import type { AdminClaim } from '../admin-shipping/admin-shipping-api.ts';
 import type { Page } from '../api/page.ts';
 import type { CartItem } from '../cart/cart-store.ts';
 import type { ProductDetail } from '../catalog/catalog-api.ts';
@@ -172,6 +173,49 @@ export function aConversation(overrides: Partial<ConversationView> = {}): Conver
     createdAt: '2026-12-07T09:00:00.000Z',
     updatedAt: '2026-12-07T09:10:00.000Z',
     resolvedAt: '2026-12-07T09:10:00.000Z',
+    ...overrides,
+  };
+}
+
+/**
+ * A return of the hoodie as shipping-service shows it (the admin's queue adds the shopper): asked for,
+ * defective, the whole price to refund. Shoppers get the same shape without `userId`.
+ */
+export function aClaim(overrides: Partial<AdminClaim> = {}): AdminClaim {
+  return {
+    id: '8d3f2a10-4c5b-4e6d-8f70-9a1b2c3d4e5f',
+    orderId: '3f1c9a8e-5b2d-4c71-9e0a-7d6b5c4a3f21',
+    orderNumber: 'ORD-20261207-7RC9BKRB',
+    userId: 'a1b2c3d4-0000-4000-8000-000000000001',
+    type: 'RETURN',
+    status: 'REQUESTED',
+    reason: 'DEFECTIVE',
+    detail: null,
+    items: [
+      {
+        orderItemId: 1,
+        skuId: 101,
+        newSkuId: null,
+        productName: '오버핏 후드',
+        optionLabel: '블랙 / M',
+        quantity: 1,
+        refundAmount: 39_000,
+        pointsRefund: 0,
+      },
+    ],
+    refundAmount: 39_000,
+    pointsRefund: 0,
+    feeAmount: 0,
+    pickupTrackingNumber: null,
+    pickupCourierStatus: null,
+    pickupCancelledAt: null,
+    reshipTrackingNumber: null,
+    rejectReason: null,
+    createdAt: '2026-12-10T01:00:00.000Z',
+    approvedAt: null,
+    rejectedAt: null,
+    collectedAt: null,
+    completedAt: null,
     ...overrides,
   };
 }

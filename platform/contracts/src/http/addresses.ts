@@ -1,5 +1,5 @@
 import { type Static, Type } from 'typebox';
-import { PHONE_PATTERN_SOURCE } from '../rules.ts';
+import { ADDRESS_DETAIL_MAX_LENGTH, ADDRESS_MAX_LENGTH, PHONE_PATTERN_SOURCE } from '../rules.ts';
 
 /** How many addresses one shopper may keep (a 409 `address-book-full` beyond it). */
 export const ADDRESS_BOOK_LIMIT = 10;
@@ -17,8 +17,11 @@ export const AddressBody = Type.Object(
       description: '010-1234-5678 or 01012345678',
     }),
     zipcode: Type.String({ pattern: '^[0-9]{5}$' }),
-    address: Type.String({ minLength: 1, maxLength: 200, pattern: '\\S' }),
-    addressDetail: Type.Optional(Type.Union([Type.String({ maxLength: 200 }), Type.Null()])),
+    // An order's limits, so a saved address can always be ordered to and shipped.
+    address: Type.String({ minLength: 1, maxLength: ADDRESS_MAX_LENGTH, pattern: '\\S' }),
+    addressDetail: Type.Optional(
+      Type.Union([Type.String({ maxLength: ADDRESS_DETAIL_MAX_LENGTH }), Type.Null()]),
+    ),
     /** Make this the default; the first address saved is the default whatever this says. */
     isDefault: Type.Optional(Type.Boolean()),
   },

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox';
+import { COURIER_ADDRESS_MAX_LENGTH } from '../rules.ts';
 import { CourierStatus } from '../shipping.ts';
 
 // The mock courier's API (services/mock-courier), shaped like a Korean courier's bulk API and the
@@ -26,7 +27,7 @@ export const CourierUploadItem = Type.Object({
   receiverName: Type.String({ minLength: 1, maxLength: 50 }),
   receiverPhone: Type.String({ minLength: 1, maxLength: 20 }),
   zipCode: Type.String({ maxLength: 10 }),
-  address: Type.String({ minLength: 1, maxLength: 400 }),
+  address: Type.String({ minLength: 1, maxLength: COURIER_ADDRESS_MAX_LENGTH }),
   goodsName: Type.String({ minLength: 1, maxLength: 100 }),
   quantity: Type.Integer({ minimum: 1, maximum: 10_000 }),
   /** A return pickup: the courier collects at this address and brings the parcel to the shop. */

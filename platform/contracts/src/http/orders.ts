@@ -1,7 +1,13 @@
 import { type Static, Type } from 'typebox';
 import { Int32Id } from '../numbers.ts';
 import { ORDER_CANCEL_REASONS } from '../ordering.ts';
-import { ORDER_LINE_MAX_QUANTITY, ORDER_MAX_ITEMS, PHONE_PATTERN_SOURCE } from '../rules.ts';
+import {
+  ADDRESS_DETAIL_MAX_LENGTH,
+  ADDRESS_MAX_LENGTH,
+  ORDER_LINE_MAX_QUANTITY,
+  ORDER_MAX_ITEMS,
+  PHONE_PATTERN_SOURCE,
+} from '../rules.ts';
 
 // order-service's public HTTP shapes: its routes validate with them, the web imports their types.
 
@@ -41,11 +47,13 @@ export const TIMELINE_EVENTS = [
   'RETURN_APPROVED',
   'RETURN_REJECTED',
   'RETURN_COLLECTING',
+  'RETURN_PICKUP_CANCELLED',
   'RETURN_COMPLETED',
   'EXCHANGE_REQUESTED',
   'EXCHANGE_APPROVED',
   'EXCHANGE_REJECTED',
   'EXCHANGE_COLLECTING',
+  'EXCHANGE_PICKUP_CANCELLED',
   'EXCHANGE_COLLECTED',
   'EXCHANGE_COMPLETED',
 ] as const;
@@ -89,12 +97,14 @@ const Money = {
 export const QuoteBody = Type.Object({ items: Items, ...Money });
 
 export const Delivery = Type.Object({
-  receiverName: Type.String({ minLength: 1, maxLength: 50 }),
+  // Not blank: the order keeps it trimmed, and the courier needs a name.
+  receiverName: Type.String({ minLength: 1, maxLength: 50, pattern: '\\S' }),
   // The same Korean mobile rule as signup and the browser.
   receiverPhone: Type.String({ pattern: PHONE_PATTERN_SOURCE, description: '010-1234-5678 or 01012345678' }),
   zipcode: Type.String({ pattern: '^[0-9]{5}$' }),
-  address: Type.String({ minLength: 1, maxLength: 200 }),
-  addressDetail: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
+  // Together they fit the courier's one address line (rules.ts); not blank, as with the name.
+  address: Type.String({ minLength: 1, maxLength: ADDRESS_MAX_LENGTH, pattern: '\\S' }),
+  addressDetail: Type.Optional(Nullable(Type.String({ maxLength: ADDRESS_DETAIL_MAX_LENGTH }))),
   memo: Type.Optional(Nullable(Type.String({ maxLength: 200 }))),
 });
 export type Delivery = Static<typeof Delivery>;

@@ -176,8 +176,11 @@ export const ClaimView = Type.Object({
   refundAmount: Won,
   pointsRefund: Won,
   feeAmount: Won,
+  /** The latest pickup waybill (a cancelled one until the claim is approved again). */
   pickupTrackingNumber: Nullable(Type.String()),
   pickupCourierStatus: Nullable(CourierStatus),
+  /** When the courier last cancelled the pickup; the claim went back to REQUESTED then. */
+  pickupCancelledAt: Nullable(Timestamp),
   /** The exchange re-ship's waybill. */
   reshipTrackingNumber: Nullable(Type.String()),
   rejectReason: Nullable(Type.String()),

@@ -6,7 +6,10 @@ import {
   type ClaimStatus,
   type EventContract,
   ExchangeApproved,
+  ExchangeCollected,
+  ExchangeCollecting,
   ExchangeCompleted,
+  ExchangePickupCancelled,
   ExchangeRejected,
   ExchangeRequested,
   OrderCancelled,
@@ -21,8 +24,10 @@ import {
   type ProductSnapshot,
   ProductUpdated,
   ReturnApproved,
+  ReturnCollecting,
   ReturnCompleted,
   type ReturnCompletedPayload,
+  ReturnPickupCancelled,
   ReturnRejected,
   ReturnRequested,
   ShipmentDelivered,
@@ -44,10 +49,16 @@ const CLAIM_EVENTS: Record<string, { kind: 'RETURN' | 'EXCHANGE'; status: ClaimS
   [ReturnRequested.name]: { kind: 'RETURN', status: 'REQUESTED' },
   [ReturnApproved.name]: { kind: 'RETURN', status: 'APPROVED' },
   [ReturnRejected.name]: { kind: 'RETURN', status: 'REJECTED' },
+  // The courier cancelled the pickup: the claim waits for the admin again.
+  [ReturnPickupCancelled.name]: { kind: 'RETURN', status: 'REQUESTED' },
+  [ReturnCollecting.name]: { kind: 'RETURN', status: 'COLLECTING' },
   [ReturnCompleted.name]: { kind: 'RETURN', status: 'COMPLETED' },
   [ExchangeRequested.name]: { kind: 'EXCHANGE', status: 'REQUESTED' },
   [ExchangeApproved.name]: { kind: 'EXCHANGE', status: 'APPROVED' },
   [ExchangeRejected.name]: { kind: 'EXCHANGE', status: 'REJECTED' },
+  [ExchangePickupCancelled.name]: { kind: 'EXCHANGE', status: 'REQUESTED' },
+  [ExchangeCollecting.name]: { kind: 'EXCHANGE', status: 'COLLECTING' },
+  [ExchangeCollected.name]: { kind: 'EXCHANGE', status: 'RESHIPPING' },
   [ExchangeCompleted.name]: { kind: 'EXCHANGE', status: 'EXCHANGED' },
 };
 
@@ -71,6 +82,10 @@ export const DASHBOARD_ONLY_EVENTS: EventContract[] = [
   ChatConversationOpened,
   ChatConversationAssigned,
   ChatConversationResolved,
+  // A claim's steps that notify nobody but move its status on the dashboard.
+  ReturnCollecting,
+  ExchangeCollecting,
+  ExchangeCollected,
 ];
 
 /**

@@ -40,6 +40,8 @@ export interface OrderEventFacts {
   claimId?: string | number | null;
   /** return.rejected / exchange.rejected */
   rejectReason?: string;
+  /** return.* / exchange.*: the pickup waybill (approved, collecting, pickup-cancelled). */
+  pickupTrackingNumber?: string;
   /** return.completed: what the PG gives back, and the points given back. */
   refundAmount?: number;
   pointsRefund?: number;
@@ -177,6 +179,15 @@ const claimStep = keyedBy((e) => e.claimId);
 /** One notification per shipment (an exchange sends a second parcel of the same order). */
 const shipmentStep = keyedBy((e) => e.shipmentId);
 
+/** One per cancelled pickup: a claim approved again may see its new pickup cancelled too. */
+const pickupCancelled = (kind: NotificationKind, claim: '반품' | '교환'): Rule =>
+  keyedBy((e) => e.pickupTrackingNumber)(
+    kind,
+    `${claim} 회수가 취소되었습니다`,
+    (e) =>
+      `택배사 사정으로 ${orderLabel(e)}의 ${claim} 상품 회수가 취소되었습니다. 확인 후 다시 안내해 드릴게요.`,
+  );
+
 const claimRejected = (kind: NotificationKind, claim: '반품' | '교환'): Rule =>
   claimStep(
     kind,
@@ -271,6 +282,7 @@ export const NOTIFICATION_RULES: Readonly<Record<string, Rule>> = {
     (e) => `${orderLabel(e)}의 반품이 승인되었습니다. 상품을 회수하러 갈게요.`,
   ),
   'return.rejected': claimRejected('RETURN_REJECTED', '반품'),
+  'return.pickup-cancelled': pickupCancelled('RETURN_PICKUP_CANCELLED', '반품'),
   'return.completed': claimStep(
     'RETURN_COMPLETED',
     '반품이 완료되었습니다',
@@ -283,6 +295,7 @@ export const NOTIFICATION_RULES: Readonly<Record<string, Rule>> = {
     (e) => `${orderLabel(e)}의 교환이 승인되었습니다. 상품을 회수하러 갈게요.`,
   ),
   'exchange.rejected': claimRejected('EXCHANGE_REJECTED', '교환'),
+  'exchange.pickup-cancelled': pickupCancelled('EXCHANGE_PICKUP_CANCELLED', '교환'),
   'exchange.completed': claimStep(
     'EXCHANGE_COMPLETED',
     '교환이 완료되었습니다',

@@ -244,6 +244,9 @@ export class DashboardStore {
         .selectFrom('dashboard_claims')
         .selectAll()
         .where('open', '=', true)
+        // A claim heard of before its *.requested (events come in any order) has no date yet: it
+        // counts as open, and is listed once its request arrives.
+        .where('requested_at', 'is not', null)
         .orderBy('requested_at', 'desc')
         .orderBy('claim_id')
         .limit(5)
@@ -299,7 +302,7 @@ export class DashboardStore {
           orderId: c.order_id,
           orderNumber: c.order_number,
           status: c.status as ClaimStatus,
-          requestedAt: (c.requested_at ?? new Date(0)).toISOString(),
+          requestedAt: c.requested_at!.toISOString(),
         })),
       },
       openChats: { waiting: chatCount('WAITING'), inProgress: chatCount('OPEN') },

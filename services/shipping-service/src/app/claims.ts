@@ -5,14 +5,17 @@ import {
   ExchangeCollected,
   ExchangeCollecting,
   ExchangeCompleted,
+  ExchangePickupCancelled,
   ExchangeRejected,
   ExchangeRequested,
   ReturnApproved,
   ReturnCollecting,
   ReturnCompleted,
+  ReturnPickupCancelled,
   ReturnRejected,
   ReturnRequested,
 } from '@sagamart/contracts';
+import type { CourierUploadItem } from '@sagamart/contracts/http/courier';
 import type { ExchangeRequestBody, ReturnRequestBody } from '@sagamart/contracts/http/shipping';
 import {
   afterCommit,
@@ -31,6 +34,7 @@ import type { ProductClient } from '../infra/product-client.ts';
 import type { ShippingDb } from '../infra/schema.ts';
 import type { ShippingSettings } from './settings.ts';
 import {
+  type ClaimItemRow,
   type ClaimRow,
   type Db,
   fullAddress,
@@ -46,6 +50,16 @@ import {
 
 type RequestItem = { orderItemId: number; quantity: number; newSkuId?: number };
 
+/** A pickup as the courier is asked for it, less its key. */
+type PickupItem = Omit<CourierUploadItem, 'reference' | 'pickup'>;
+
+/**
+ * The courier's key of a claim's pickup booking: the first is `pickup-{claimId}`, each booking after a
+ * cancelled one gets its own (the courier answers an old key with its cancelled waybill).
+ */
+const pickupReference = (claimId: string, attempt: number) =>
+  attempt > 1 ? `pickup-${claimId}-${attempt}` : `pickup-${claimId}`;
+
 const shares = (line: LineRow): LineShares => ({
   orderItemId: line.order_item_id,
   quantity: line.quantity,
@@ -58,7 +72,8 @@ const shares = (line: LineRow): LineShares => ({
 
 /**
  * Returns and exchanges: REQUESTED → APPROVED (pickup waybill) → COLLECTING → COMPLETED (return) or
- * RESHIPPING → EXCHANGED (exchange); REQUESTED → REJECTED. Every transition is published.
+ * RESHIPPING → EXCHANGED (exchange); REQUESTED → REJECTED; APPROVED → REQUESTED when the courier
+ * cancels the pickup. Every transition is published.
  */
 export class Claims {
   constructor(
@@ -194,18 +209,17 @@ export class Claims {
 
   /**
    * The admin approves: for an exchange the new options are reserved first (409 when out of stock),
-   * then the pickup waybill is issued at the courier (keyed by the claim, so a retry gets the same
-   * one), then the claim is APPROVED and announced. Approving an approved claim again is a no-op.
+   * then the pickup waybill is issued at the courier, then the claim is APPROVED and announced.
+   * Approving an approved claim again is a no-op. The booking is on the claim before the courier
+   * hears of it, keyed by the claim and its attempt, so a retry gets the same waybill; when the
+   * courier's answer is lost, that waybill is looked up again and cancelled, so that nothing comes to
+   * collect a claim the admin sees as still REQUESTED (a reject does the same if this fails too).
    */
   async approve(claimId: string, type: ClaimType): Promise<void> {
     const claim = await this.load(this.ctx.db, claimId, type);
     if (claim.status === 'APPROVED') return;
     checkDecision(claim.status);
-    const order = await this.ctx.db
-      .selectFrom('orders')
-      .selectAll()
-      .where('order_id', '=', claim.order_id)
-      .executeTakeFirstOrThrow();
+    const order = await this.order(this.ctx.db, claim.order_id);
     const items = await this.items(this.ctx.db, claimId);
     if (type === 'EXCHANGE') {
       try {
@@ -223,52 +237,49 @@ export class Claims {
         throw error;
       }
     }
-    const lines = new Map((await orderLines(this.ctx.db, order.order_id)).map((l) => [l.order_item_id, l]));
-    const pickupGoods = goodsLabel(items.map((i) => lines.get(i.order_item_id)?.product_name ?? '상품'));
-    const quantity = items.reduce((sum, i) => sum + i.quantity, 0);
+    const pickup = await this.pickupOf(order, items);
+    const attempt = await this.startBooking(claimId, type);
+    if (attempt === undefined) return; // approved meanwhile
     let trackingNumber: string;
     try {
-      const answer = await this.courier.upload([
-        {
-          reference: `pickup-${claimId}`,
-          receiverName: order.receiver.name,
-          receiverPhone: order.receiver.phone,
-          zipCode: order.receiver.zipCode,
-          address: fullAddress(order.receiver),
-          goodsName: pickupGoods,
-          quantity,
-          pickup: true,
-        },
-      ]);
-      const result = answer.results[0];
-      if (!result?.trackingNumber) {
-        throw new Problem(
-          502,
-          `택배사가 회수 송장을 발급하지 않았습니다: ${result?.error?.message ?? 'unknown'}`,
-          {
-            code: 'courier-rejected',
-          },
-        );
-      }
-      trackingNumber = result.trackingNumber;
+      trackingNumber = await this.book(claimId, attempt, pickup);
     } catch (error) {
       if (error instanceof CourierRejected) {
+        await this.endBooking(claimId, attempt);
         throw new Problem(502, `택배사가 회수 송장을 발급하지 않았습니다: ${error.message}`, {
           code: 'courier-rejected',
         });
       }
+      await this.withdrawBooking(claimId, attempt, pickup).catch((withdrawError) =>
+        this.ctx.log.warn(
+          { err: withdrawError, claimId },
+          'could not cancel the pickup of an approval whose courier answer was lost',
+        ),
+      );
       throw error;
     }
     const { courierCode, pollIntervalMs } = this.settings();
-    let decidedMeanwhile = false;
+    let cancelOnFailure = false;
     try {
       await this.ctx.transaction(async (trx) => {
         const locked = await this.load(trx, claimId, type, true);
         if (locked.status === 'APPROVED') return;
-        decidedMeanwhile = locked.status !== 'REQUESTED';
+        // Rejected meanwhile, or a reject cancelled this booking while its answer was on the way.
+        cancelOnFailure =
+          locked.status !== 'REQUESTED' || !locked.pickup_booking || locked.pickup_attempt !== attempt;
         checkDecision(locked.status);
+        if (cancelOnFailure) {
+          throw conflict(
+            '승인하는 동안 회수 접수가 취소되었습니다. 신청 상태를 확인해 주세요.',
+            'pickup-withdrawn',
+          );
+        }
         const now = new Date();
-        const approved = await this.bump(trx, claimId, { status: 'APPROVED', approved_at: now });
+        const approved = await this.bump(trx, claimId, {
+          status: 'APPROVED',
+          approved_at: now,
+          pickup_booking: false,
+        });
         await trx
           .insertInto('shipments')
           .values({
@@ -279,8 +290,8 @@ export class Claims {
             courier_status: 'ACCEPTED',
             courier_code: courierCode,
             tracking_number: trackingNumber,
-            goods_name: pickupGoods,
-            quantity,
+            goods_name: pickup.goodsName,
+            quantity: pickup.quantity,
             receiver: JSON.stringify(order.receiver) as never,
             dispatch_due_at: null,
             next_poll_at: new Date(now.getTime() + pollIntervalMs),
@@ -292,15 +303,7 @@ export class Claims {
           })
           .execute();
         afterCommit(trx, () => this.wake.tracker(pollIntervalMs));
-        if (type === 'EXCHANGE') {
-          for (const item of items) {
-            await trx
-              .updateTable('order_lines')
-              .set((eb) => ({ exchanged_quantity: eb('exchanged_quantity', '+', item.quantity) }))
-              .where('order_item_id', '=', item.order_item_id)
-              .execute();
-          }
-        }
+        if (type === 'EXCHANGE') await this.countExchanged(trx, items, +1);
         const payload = {
           ...this.ref(approved, order),
           pickupTrackingNumber: trackingNumber,
@@ -309,10 +312,84 @@ export class Claims {
         await this.ctx.publish(trx, type === 'RETURN' ? ReturnApproved : ExchangeApproved, payload);
       });
     } catch (error) {
-      // Rejected while the pickup was being booked: the courier must not go for a decided claim.
-      if (decidedMeanwhile) await this.cancelPickup(trackingNumber);
+      // Decided while the pickup was being booked: the courier must not go for it.
+      if (cancelOnFailure) await this.cancelPickup(trackingNumber);
       throw error;
     }
+  }
+
+  /**
+   * Puts the pickup booking on the claim before the courier is called: a new attempt, unless a
+   * booking whose answer was lost is still open (a retry then gets that same waybill). Undefined when
+   * the claim was approved meanwhile.
+   */
+  private startBooking(claimId: string, type: ClaimType): Promise<number | undefined> {
+    return this.ctx.transaction(async (trx) => {
+      const locked = await this.load(trx, claimId, type, true);
+      if (locked.status === 'APPROVED') return undefined;
+      checkDecision(locked.status);
+      if (locked.pickup_booking) return locked.pickup_attempt;
+      const booked = await trx
+        .updateTable('claims')
+        .set((eb) => ({ pickup_attempt: eb('pickup_attempt', '+', 1), pickup_booking: true }))
+        .where('id', '=', claimId)
+        .returning('pickup_attempt')
+        .executeTakeFirstOrThrow();
+      return booked.pickup_attempt;
+    });
+  }
+
+  /** The courier holds no live waybill of this booking (refused, or cancelled): the next one is new. */
+  private async endBooking(claimId: string, attempt: number): Promise<void> {
+    await this.ctx.db
+      .updateTable('claims')
+      .set({ pickup_booking: false })
+      .where('id', '=', claimId)
+      .where('pickup_attempt', '=', attempt)
+      .execute();
+  }
+
+  /** Uploads the pickup of a booking; the courier answers the waybill it already has for that key. */
+  private async book(claimId: string, attempt: number, pickup: PickupItem): Promise<string> {
+    const answer = await this.courier.upload([
+      { ...pickup, reference: pickupReference(claimId, attempt), pickup: true },
+    ]);
+    const result = answer.results[0];
+    if (result?.trackingNumber) return result.trackingNumber;
+    throw new CourierRejected(
+      result?.error?.code ?? 'COURIER_REJECTED',
+      result?.error?.message ?? 'unknown',
+      400,
+    );
+  }
+
+  /**
+   * Cancels a booking whose answer was lost: the same upload again names its waybill (or makes it,
+   * if the first never arrived), which is then cancelled. Throws when the courier cannot be reached,
+   * and 409 when it has already collected the parcel (the claim can only be approved then).
+   */
+  private async withdrawBooking(claimId: string, attempt: number, pickup: PickupItem): Promise<void> {
+    let trackingNumber: string;
+    try {
+      trackingNumber = await this.book(claimId, attempt, pickup);
+    } catch (error) {
+      if (!(error instanceof CourierRejected)) throw error;
+      // Refused outright: no waybill was made under this key.
+      await this.endBooking(claimId, attempt);
+      return;
+    }
+    const result = (await this.courier.cancel([trackingNumber])).results[0];
+    if (!result?.cancelled && result?.error?.code !== 'NOT_FOUND_WAYBILL') {
+      throw new Problem(
+        409,
+        '택배사가 이미 상품을 회수하고 있어 회수를 취소할 수 없습니다. 신청을 승인해 회수를 이어가 주세요.',
+        {
+          code: 'pickup-under-way',
+          extensions: { trackingNumber, courierStatus: result?.status ?? null },
+        },
+      );
+    }
+    await this.endBooking(claimId, attempt);
   }
 
   private async cancelPickup(trackingNumber: string): Promise<void> {
@@ -326,21 +403,68 @@ export class Claims {
     }
   }
 
+  /** What the courier is asked to collect: every unit of the claim, at the order's address. */
+  private async pickupOf(order: OrderRow, items: ClaimItemRow[]): Promise<PickupItem> {
+    const lines = new Map((await orderLines(this.ctx.db, order.order_id)).map((l) => [l.order_item_id, l]));
+    return {
+      receiverName: order.receiver.name,
+      receiverPhone: order.receiver.phone,
+      zipCode: order.receiver.zipCode,
+      address: fullAddress(order.receiver),
+      goodsName: goodsLabel(items.map((i) => lines.get(i.order_item_id)?.product_name ?? '상품')),
+      quantity: items.reduce((sum, i) => sum + i.quantity, 0),
+    };
+  }
+
+  /** An approved exchange's units are not claimable again; a failed pickup gives them back. */
+  private async countExchanged(trx: Trx, items: ClaimItemRow[], sign: 1 | -1): Promise<void> {
+    for (const item of items) {
+      await trx
+        .updateTable('order_lines')
+        .set((eb) => ({ exchanged_quantity: eb('exchanged_quantity', '+', sign * item.quantity) }))
+        .where('order_item_id', '=', item.order_item_id)
+        .execute();
+    }
+  }
+
   /**
-   * The admin rejects with a reason the shopper sees; the claim is closed and announced. An exchange
-   * whose approval reserved stock but then failed at the courier gives the reservation back.
+   * The admin rejects with a reason the shopper sees; the claim is closed and announced. A pickup
+   * booked by an approval whose answer was lost is cancelled at the courier first: while the courier
+   * cannot be reached the reject is refused (503) and the claim stays REQUESTED, because a rejected
+   * claim must not be collected, and only the courier can stop that. An exchange's reservation (an
+   * approval that reserved but failed, or whose pickup the courier cancelled) is given back.
    */
   async reject(claimId: string, type: ClaimType, reason: string): Promise<void> {
+    const claim = await this.load(this.ctx.db, claimId, type);
+    checkDecision(claim.status);
+    if (claim.pickup_booking) {
+      const order = await this.order(this.ctx.db, claim.order_id);
+      const pickup = await this.pickupOf(order, await this.items(this.ctx.db, claimId));
+      try {
+        await this.withdrawBooking(claimId, claim.pickup_attempt, pickup);
+      } catch (error) {
+        if (!(error instanceof ServiceCallError)) throw error;
+        throw new Problem(
+          503,
+          '택배사에 연결할 수 없어 접수된 회수를 취소하지 못했습니다. 회수가 진행될 수 있어 거절하지 않았습니다. 잠시 후 다시 거절해 주세요.',
+          { code: 'courier-unavailable', extensions: { service: error.target } },
+        );
+      }
+    }
     await this.ctx.transaction(async (trx) => {
-      const claim = await this.load(trx, claimId, type, true);
-      checkDecision(claim.status);
+      const locked = await this.load(trx, claimId, type, true);
+      checkDecision(locked.status);
+      // An approval started another booking meanwhile: it decides first.
+      if (locked.pickup_booking) {
+        throw conflict('승인이 진행 중인 신청입니다. 잠시 후 다시 확인해 주세요.', 'pickup-booking');
+      }
       const now = new Date();
       const rejected = await this.bump(trx, claimId, {
         status: 'REJECTED',
         rejected_at: now,
         reject_reason: reason,
       });
-      const order = await this.order(trx, claim.order_id);
+      const order = await this.order(trx, locked.order_id);
       await this.ctx.publish(trx, type === 'RETURN' ? ReturnRejected : ExchangeRejected, {
         ...this.ref(rejected, order),
         rejectReason: reason,
@@ -354,6 +478,28 @@ export class Claims {
           this.ctx.log.warn({ err: error, claimId }, 'could not release the exchange reservation'),
         );
     }
+  }
+
+  /**
+   * The courier cancelled the pickup before collecting anything: the collection failed, and the
+   * claim goes back to REQUESTED for the admin to approve again (a new waybill) or reject. An
+   * exchange's units are claimable again; its new options stay reserved until that decision.
+   */
+  async pickupCancelled(trx: Trx, claimId: string, pickupTrackingNumber: string, at: Date): Promise<void> {
+    const claim = await this.load(trx, claimId, undefined, true);
+    if (claim.status !== 'APPROVED') return;
+    if (claim.type === 'EXCHANGE') await this.countExchanged(trx, await this.items(trx, claimId), -1);
+    const requested = await this.bump(trx, claimId, {
+      status: 'REQUESTED',
+      approved_at: null,
+      pickup_cancelled_at: at,
+    });
+    const order = await this.order(trx, claim.order_id);
+    await this.ctx.publish(trx, claim.type === 'RETURN' ? ReturnPickupCancelled : ExchangePickupCancelled, {
+      ...this.ref(requested, order),
+      pickupTrackingNumber,
+      cancelledAt: at.toISOString(),
+    });
   }
 
   /** The courier picked the parcel up at the shopper's. */
@@ -516,8 +662,8 @@ export class Claims {
       .execute();
   }
 
-  private order(trx: Trx, orderId: string, lock = false) {
-    let query = trx.selectFrom('orders').selectAll().where('order_id', '=', orderId);
+  private order(db: Db, orderId: string, lock = false) {
+    let query = db.selectFrom('orders').selectAll().where('order_id', '=', orderId);
     if (lock) query = query.forUpdate();
     return query.executeTakeFirstOrThrow();
   }

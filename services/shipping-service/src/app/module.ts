@@ -40,7 +40,7 @@ export function shippingModule(ctx: ServiceContext<ShippingDb>): ShippingModule 
     module = {
       shipments: new Shipments(ctx, courier, settings, wake.dispatcher),
       waybills: new Waybills(ctx, courier, products, settings, wake.tracker),
-      tracker: new Tracker(ctx, courier, claims, settings),
+      tracker: new Tracker(ctx, courier, claims, settings, wake.dispatcher),
       claims,
       confirmations: new Confirmations(ctx, settings),
       reads: new ShippingReads(ctx, settings),

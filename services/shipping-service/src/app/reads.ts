@@ -209,11 +209,13 @@ export class ShippingReads {
         .selectFrom('shipments')
         .select(['claim_id', 'role', 'tracking_number', 'courier_status'])
         .where('claim_id', 'in', ids)
+        .orderBy('created_at')
         .execute(),
       this.orders(rows.map((r) => r.order_id)),
     ]);
     return rows.map((row) => {
-      const pickup = shipments.find((s) => s.claim_id === row.id && s.role === 'PICKUP');
+      // The latest pickup: a claim approved again after a cancelled pickup has a new one.
+      const pickup = shipments.findLast((s) => s.claim_id === row.id && s.role === 'PICKUP');
       const reship = shipments.find((s) => s.claim_id === row.id && s.role === 'EXCHANGE');
       return {
         id: row.id,
@@ -241,6 +243,7 @@ export class ShippingReads {
         pickupTrackingNumber: pickup?.tracking_number ?? null,
         pickupCourierStatus: pickup && pickup.courier_status !== 'NOT_SENT' ? pickup.courier_status : null,
         reshipTrackingNumber: reship?.tracking_number ?? null,
+        pickupCancelledAt: iso(row.pickup_cancelled_at),
         rejectReason: row.reject_reason,
         createdAt: row.created_at.toISOString(),
         approvedAt: iso(row.approved_at),

@@ -1,4 +1,5 @@
 import { ORDER_NUMBER_PATTERN } from '@sagamart/contracts';
+import { deliveryAddressLine } from '@sagamart/contracts/rules';
 import { type Identity, type Kysely, notFound, type Selectable, type Transaction } from '@sagamart/kit';
 import type { ShipmentRole } from '../domain/shipment-rules.ts';
 import type { Receiver, ShippingDb } from '../infra/schema.ts';
@@ -65,8 +66,8 @@ export function goodsLabel(names: readonly string[]): string {
   return names.length > 1 ? `${first} 외 ${names.length - 1}건` : first;
 }
 
-/** One address line for the courier. */
-export const fullAddress = (r: Receiver) => (r.addressDetail ? `${r.address} ${r.addressDetail}` : r.address);
+/** One address line for the courier: orders and saved addresses are held to lengths that fit it. */
+export const fullAddress = (r: Receiver) => deliveryAddressLine(r.address, r.addressDetail);
 
 export const iso = (d: Date | null) => (d ? d.toISOString() : null);
 

@@ -1,5 +1,6 @@
 import type { TrackingInfo } from '@sagamart/contracts/http/courier';
 import {
+  afterCommit,
   dueIn,
   type IdleLoop,
   repeatWhileBusy,
@@ -13,7 +14,7 @@ import type { ShippingDb } from '../infra/schema.ts';
 import type { Claims } from './claims.ts';
 import { publishCancelled, publishDelivered, publishInTransit } from './events.ts';
 import type { ShippingSettings } from './settings.ts';
-import type { ShipmentRow } from './store.ts';
+import type { ShipmentRow, Trx } from './store.ts';
 
 /**
  * The tracking poller. Every tick it claims the waybills whose poll is due with SKIP LOCKED, pushing
@@ -33,6 +34,8 @@ export class Tracker {
     private readonly courier: CourierClient,
     private readonly claims: Claims,
     private readonly settings: () => ShippingSettings,
+    /** A parcel waits for a new waybill, due in `dueInMs`: the dispatcher looks by then. */
+    private readonly wakeDispatcher: (dueInMs: number) => void,
   ) {}
 
   /**
@@ -186,6 +189,10 @@ export class Tracker {
       );
       const at = (kind: string) =>
         new Date(info.trackingDetails.find((e) => e.kind === kind)?.time ?? info.lastDetail.time);
+      if (outcome.effects.includes('waybill-cancelled')) {
+        await this.awaitNewWaybill(trx, shipment);
+        return;
+      }
       const finished = outcome.status === 'DELIVERED' || outcome.status === 'CANCELLED' || info.complete;
       const pickedUpAt =
         shipment.picked_up_at ?? (isPickedUp(outcome.courierStatus) ? at('PICKED_UP') : null);
@@ -239,8 +246,44 @@ export class Tracker {
           case 'cancelled':
             await publishCancelled(this.ctx, trx, updated);
             break;
+          case 'pickup-cancelled':
+            await this.claims.pickupCancelled(
+              trx,
+              updated.claim_id!,
+              updated.tracking_number!,
+              at('CANCELLED'),
+            );
+            break;
         }
       }
     });
+  }
+
+  /**
+   * The courier cancelled a parcel's waybill by itself (nobody asked to stop the parcel): the
+   * shipment waits for a new one, issued by the dispatcher or an admin like any other, under the next
+   * key (the courier answers the cancelled waybill to the old one). The cancelled waybill's events
+   * go with it: the new waybill numbers its own from the start.
+   */
+  private async awaitNewWaybill(trx: Trx, shipment: ShipmentRow): Promise<void> {
+    const { autoDispatch, autoDispatchDelayMs } = this.settings();
+    await trx.deleteFrom('tracking_events').where('shipment_id', '=', shipment.id).execute();
+    await trx
+      .updateTable('shipments')
+      .set((eb) => ({
+        courier_status: 'NOT_SENT',
+        courier_code: null,
+        tracking_number: null,
+        waybill_attempt: eb('waybill_attempt', '+', 1),
+        dispatched_at: null,
+        next_poll_at: null,
+        poll_failures: 0,
+        last_poll_error: null,
+        dispatch_due_at: autoDispatch ? new Date(Date.now() + autoDispatchDelayMs) : null,
+        version: eb('version', '+', 1),
+      }))
+      .where('id', '=', shipment.id)
+      .execute();
+    if (autoDispatch) afterCommit(trx, () => this.wakeDispatcher(autoDispatchDelayMs));
   }
 }

@@ -18,9 +18,10 @@ type Result = IssueWaybillsResult['results'][number];
 
 /**
  * Waybills: issued at the courier for READY shipments, by an admin (one or many) or by the dispatcher
- * (shipping.autoDispatch). The courier keys each upload by the shipment id, so issuing twice (an
- * admin and the dispatcher at once, a retry after a lost answer) yields one waybill; the shipment
- * records it, and announces shipment.dispatched, once.
+ * (shipping.autoDispatch). The courier keys each upload by the shipment id (and attempt), so issuing
+ * twice (an admin and the dispatcher at once, a retry after a lost answer) yields one waybill; the
+ * shipment records it, and announces shipment.dispatched, once. A waybill the courier cancels by
+ * itself sends the shipment back to waiting for one (tracking.ts), under the next attempt's key.
  */
 export class Waybills {
   private loop: IdleLoop | undefined;
@@ -153,7 +154,7 @@ export class Waybills {
     try {
       answer = await this.courier.upload(
         sendable.map((row) => ({
-          reference: row.id,
+          reference: waybillReference(row),
           receiverName: row.receiver.name,
           receiverPhone: row.receiver.phone,
           zipCode: row.receiver.zipCode,
@@ -239,7 +240,15 @@ export class Waybills {
   }
 }
 
-/** Ms until a due time PostgreSQL computed; undefined when there is none. */
+/**
+ * The courier's key of a shipment's waybill: the shipment id, with the attempt after the courier
+ * cancelled an earlier waybill by itself (the old key would answer the cancelled waybill).
+ */
+function waybillReference(row: ShipmentRow): string {
+  return row.waybill_attempt > 1 ? `${row.id}-${row.waybill_attempt}` : row.id;
+}
+
+/** A failed upload as a per-shipment result (anything but the courier's refusal or absence is thrown). */
 function failure(error: unknown): { code: string; message: string } {
   if (error instanceof CourierRejected) return { code: error.code, message: error.message };
   if (error instanceof ServiceCallError) {

@@ -31,11 +31,22 @@ export interface ClaimLine {
   quantity: number;
   /** Units already returned or exchanged: each unit is claimed at most once. */
   claimedQuantity: number;
+  /** What the shopper bought, to name the line in a refusal (the order item id is internal). */
+  productName?: string;
+  /** "블랙 / L"; empty for a product without options. */
+  optionLabel?: string;
+}
+
+/** A line as the shopper knows it: "반팔 티셔츠 (블랙 / L)", or nothing when the name is not known. */
+function lineName(line: ClaimLine): string | undefined {
+  if (!line.productName) return undefined;
+  return line.optionLabel ? `${line.productName} (${line.optionLabel})` : line.productName;
 }
 
 /**
  * Refuses a claim that may not be made now: not delivered, confirmed, past the window, another claim
- * open, a line not of this order, more units than are left, or a line named twice.
+ * open, a line not of this order, more units than are left, or a line named twice. The refusals are
+ * shown to the shopper as they are: they name a line by its product, never by its internal id.
  */
 export function checkClaimRequest(
   order: ClaimableOrder,
@@ -61,16 +72,21 @@ export function checkClaimRequest(
   const seen = new Set<number>();
   for (const item of items) {
     const line = byId.get(item.orderItemId);
-    if (!line)
-      throw unprocessable(`주문 상품 ${item.orderItemId}은(는) 이 주문에 없습니다.`, 'unknown-order-item');
+    if (!line) throw unprocessable('이 주문에 없는 상품이 들어 있습니다.', 'unknown-order-item');
+    const name = lineName(line);
     if (seen.has(item.orderItemId)) {
-      throw unprocessable(`주문 상품 ${item.orderItemId}이(가) 두 번 들어 있습니다.`, 'duplicate-order-item');
+      throw unprocessable(
+        name ? `${name}이(가) 두 번 들어 있습니다.` : '같은 상품이 두 번 들어 있습니다.',
+        'duplicate-order-item',
+      );
     }
     seen.add(item.orderItemId);
     const left = line.quantity - line.claimedQuantity;
     if (item.quantity > left) {
       throw unprocessable(
-        `주문 상품 ${item.orderItemId}은(는) ${left}개까지 신청할 수 있습니다.`,
+        name
+          ? `${name}은(는) ${left}개까지 신청할 수 있습니다.`
+          : `신청할 수 있는 수량(${left}개)보다 많이 신청했습니다.`,
         'quantity-exceeds-remaining',
       );
     }

@@ -9,6 +9,8 @@ import {
 //   ORIGINAL and EXCHANGE: IN_TRANSIT and later mean SHIPPING; DELIVERED means DELIVERED.
 //   PICKUP (a return's or an exchange's collection): PICKED_UP and later mean the claim is
 //   COLLECTING; DELIVERED (at the shop) means it was collected.
+//   CANCELLED before pickup: the order's cancel when it asked; else a pickup is cancelled (its claim
+//   waits for the admin again) and a parcel goes back to waiting for a new waybill.
 
 /** Internally a return pickup is a shipment too (its events are the claim's, never shipment.*). */
 export type ShipmentRole = 'ORIGINAL' | 'EXCHANGE' | 'PICKUP';
@@ -37,7 +39,11 @@ export type TrackingEffect =
   | { kind: 'collecting' }
   | { kind: 'collected' }
   /** The courier cancelled the waybill of a parcel the order's cancel asked to stop. */
-  | { kind: 'cancelled' };
+  | { kind: 'cancelled' }
+  /** The courier cancelled a pickup before collecting: the claim waits for the admin again. */
+  | { kind: 'pickup-cancelled' }
+  /** The courier cancelled a parcel's waybill unasked: the parcel waits for a new waybill. */
+  | { kind: 'waybill-cancelled' };
 
 export interface TrackingOutcome {
   status: ShipmentStatus;
@@ -57,6 +63,13 @@ export function applyCourierStatus(shipment: TrackedShipment, reported: CourierS
     // A cancel's courier call that timed out may still have cancelled the waybill: the cancel holds.
     if (shipment.cancelAsked && shipment.role === 'ORIGINAL' && shipment.status === 'READY')
       return { status: 'CANCELLED', courierStatus: 'CANCELLED', effects: ['cancelled'] };
+    // The courier can only cancel a waybill it has not picked up yet.
+    if (shipment.status === 'READY' && !isPickedUp(shipment.courierStatus)) {
+      if (shipment.role === 'PICKUP')
+        return { status: 'CANCELLED', courierStatus: 'CANCELLED', effects: ['pickup-cancelled'] };
+      if (shipment.courierStatus !== 'NOT_SENT')
+        return { status: 'READY', courierStatus: 'NOT_SENT', effects: ['waybill-cancelled'] };
+    }
     return { ...unchanged, courierStatus: 'CANCELLED' };
   }
   if (shipment.courierStatus !== 'CANCELLED' && rank(reported) <= rank(shipment.courierStatus))

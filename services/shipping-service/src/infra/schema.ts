@@ -76,6 +76,11 @@ export interface ShippingDb {
     goods_name: string;
     quantity: number;
     receiver: Receiver;
+    /**
+     * Which waybill of this shipment the courier is asked for: its upload is keyed by the shipment and
+     * this number, so a waybill the courier cancelled by itself is replaced by a new one, not answered again.
+     */
+    waybill_attempt: Generated<number>;
     /** Grows with every change announced in an event (shipment.* version). */
     version: Generated<number>;
     /** When the dispatcher may issue its waybill (autoDispatch); null when it waits for an admin. */
@@ -115,6 +120,18 @@ export interface ShippingDb {
     whole_order: Generated<boolean>;
     restore_coupon: Generated<boolean>;
     reject_reason: string | null;
+    /**
+     * The pickup bookings asked of the courier: each is keyed by the claim and this number, so a
+     * retry answers the same waybill and a booking after a cancelled pickup gets a new one.
+     */
+    pickup_attempt: Generated<number>;
+    /**
+     * A pickup booking was sent and is not recorded as a shipment: the courier may hold a live
+     * waybill nobody tracks (its answer was lost). A reject cancels it first.
+     */
+    pickup_booking: Generated<boolean>;
+    /** When the courier last cancelled this claim's pickup (the claim went back to REQUESTED). */
+    pickup_cancelled_at: Date | null;
     version: Generated<number>;
     created_at: Generated<Date>;
     approved_at: Date | null;
@@ -289,6 +306,30 @@ export const migrations: Record<string, Migration> = {
         .addColumn('points_refund', 'bigint', (c) => c.notNull())
         .addPrimaryKeyConstraint('claim_items_pk', ['claim_id', 'order_item_id'])
         .execute();
+    },
+  },
+  '0002_pickup_bookings': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('claims')
+        .addColumn('pickup_attempt', 'integer', (c) => c.notNull().defaultTo(0))
+        .addColumn('pickup_booking', 'boolean', (c) => c.notNull().defaultTo(false))
+        .addColumn('pickup_cancelled_at', 'timestamptz')
+        .execute();
+      // Claims approved before: their pickup was booked as the first attempt (`pickup-{claimId}`).
+      await sql`update claims set pickup_attempt = 1
+        where exists (select 1 from shipments s where s.claim_id = claims.id and s.role = 'PICKUP')`.execute(
+        db,
+      );
+      await db.schema
+        .alterTable('shipments')
+        .addColumn('waybill_attempt', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+      // A claim whose pickup the courier cancelled books another: one live parcel per claim and role.
+      await sql`drop index shipments_one_per_claim`.execute(db);
+      await sql`create unique index shipments_one_per_claim on shipments (claim_id, role) where claim_id is not null and status <> 'CANCELLED'`.execute(
+        db,
+      );
     },
   },
 };

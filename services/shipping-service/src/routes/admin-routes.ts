@@ -104,10 +104,10 @@ export function registerAdminRoutes(app: ServiceApp, ctx: ServiceContext<Shippin
       {
         schema: {
           tags,
-          summary: `Reject a requested ${label} with a reason the shopper sees`,
+          summary: `Reject a requested ${label} with a reason the shopper sees (a pickup booked by a lost approval is cancelled at the courier first; 503 while the courier is unreachable)`,
           params: ClaimIdParams,
           body: RejectClaimBody,
-          response: { 200: ClaimView, ...problemResponses(400, 401, 403, 404, 409) },
+          response: { 200: ClaimView, ...problemResponses(400, 401, 403, 404, 409, 503) },
         },
       },
       async (req) => {

@@ -147,8 +147,13 @@ function ClaimsTable({ type, claims }: { type: ClaimType; claims: AdminClaim[] }
                       )}
                     </Table.Td>
                   )}
-                  <Table.Td style={NO_WRAP}>
+                  <Table.Td>
                     <ClaimStatusBadge status={claim.status} />
+                    {claim.status === 'REQUESTED' && claim.pickupCancelledAt !== null && (
+                      <Text size="xs" c="orange.8" mt={4} maw={220} data-testid="claim-pickup-cancelled">
+                        {t('adminShipping.pickupCancelledHint')}
+                      </Text>
+                    )}
                   </Table.Td>
                   <Table.Td style={NO_WRAP}>
                     <Text size="sm">{formatDateTime(claim.createdAt)}</Text>
@@ -208,11 +213,15 @@ function AdminClaimItem({ orderId, item }: { orderId: string; item: AdminClaim['
   );
 }
 
-/** A claim's way so far, oldest first, from the times shipping-service recorded for each state. */
+/**
+ * A claim's way so far, oldest first, from the times shipping-service recorded for each state. A pickup
+ * the courier cancelled clears the approval, so an approval shown after it is the one made again.
+ */
 export function ClaimHistory({ claim }: { claim: AdminClaim }) {
   const { t } = useTranslation();
   const steps = [
     { key: 'requested', at: claim.createdAt },
+    { key: 'pickupCancelled', at: claim.pickupCancelledAt },
     { key: 'approved', at: claim.approvedAt },
     { key: 'rejected', at: claim.rejectedAt },
     { key: 'collected', at: claim.collectedAt },
@@ -226,7 +235,7 @@ export function ClaimHistory({ claim }: { claim: AdminClaim }) {
           <Timeline.Item
             key={step.key}
             title={t(`adminShipping.step.${step.key}`)}
-            color={step.key === 'rejected' ? 'red' : 'teal'}
+            color={step.key === 'rejected' ? 'red' : step.key === 'pickupCancelled' ? 'orange' : 'teal'}
           >
             <Text size="xs" c="dimmed">
               {formatDateTime(step.at)}

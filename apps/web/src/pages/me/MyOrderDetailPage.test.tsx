@@ -7,7 +7,7 @@ import type { OrderClaims, OrderShipping } from '../../orders/after-sale-api.ts'
 import { readCheckoutDraft, saveCheckoutDraft } from '../../orders/checkout-draft.ts';
 import { EMPTY_DELIVERY } from '../../orders/delivery-form.ts';
 import type { Order } from '../../orders/orders-api.ts';
-import { anOrder, hoodieInCart, socksInCart } from '../../testing/fixtures.ts';
+import { aClaim, anOrder, hoodieInCart, socksInCart } from '../../testing/fixtures.ts';
 import { cleanUpPages, problem, renderPage, shown, stubFetch } from '../../testing/page-harness.tsx';
 import { MyOrderDetailPage } from './MyOrderDetailPage.tsx';
 
@@ -167,5 +167,30 @@ describe('a delivered order while shipping-service fails', () => {
     await act(async () => button('다시 시도')?.click());
     await shown(() => button('반품 신청'));
     expect(alertTitled('반품/교환 내역을 불러오지 못했습니다')).toBeUndefined();
+  });
+});
+
+describe('a return whose pickup the courier cancelled', () => {
+  it('says so instead of showing the void pickup waybill', async () => {
+    const waiting = aClaim({
+      orderId: ORDER_ID,
+      orderNumber: ORDER_NUMBER,
+      pickupTrackingNumber: '712345678901',
+      pickupCourierStatus: 'CANCELLED',
+      pickupCancelledAt: '2026-12-10T03:00:00.000Z',
+    });
+    const claims: OrderClaims = { orderId: ORDER_ID, orderNumber: ORDER_NUMBER, claims: [waiting] };
+    serve('DELIVERED', {
+      shipping: () => Response.json({ ...delivered, confirmable: false }),
+      claims: () => Response.json(claims),
+    });
+    await showOrder();
+
+    const claim = await shown(() => container.querySelector('[data-testid="claim"]'));
+    expect(claim.textContent).toContain('신청 접수');
+    expect(claim.querySelector('[data-testid="claim-pickup-cancelled"]')?.textContent).toBe(
+      '택배사 사정으로 회수가 취소되었습니다. 확인 후 다시 안내해 드릴게요.',
+    );
+    expect(claim.textContent).not.toContain('712345678901');
   });
 });

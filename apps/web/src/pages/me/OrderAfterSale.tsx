@@ -223,10 +223,17 @@ function ClaimList({ order, claims }: { order: Order; claims: Claim[] }) {
               {t('afterSale.rejectReason', { reason: claim.rejectReason })}
             </Text>
           )}
-          {claim.pickupTrackingNumber && (
-            <Text size="xs" c="dimmed" mt={4}>
-              {t('afterSale.pickupNumber', { number: claim.pickupTrackingNumber })}
+          {claim.status === 'REQUESTED' && claim.pickupCancelledAt !== null ? (
+            // The courier cancelled the pickup: its waybill is void, and the shop decides again.
+            <Text size="sm" c="orange.8" mt={4} data-testid="claim-pickup-cancelled">
+              {t('afterSale.pickupCancelled')}
             </Text>
+          ) : (
+            claim.pickupTrackingNumber && (
+              <Text size="xs" c="dimmed" mt={4}>
+                {t('afterSale.pickupNumber', { number: claim.pickupTrackingNumber })}
+              </Text>
+            )
           )}
           <Text size="xs" c="dimmed">
             {t('afterSale.requestedAt', { date: formatDateTime(claim.createdAt) })}

@@ -1,0 +1,49 @@
+// @vitest-environment happy-dom
+import { act } from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import { setLanguage } from '../../i18n/i18n.ts';
+import { aClaim, aPage } from '../../testing/fixtures.ts';
+import { cleanUpPages, renderPage, shown, stubFetch } from '../../testing/page-harness.tsx';
+import { ClaimsPage } from './ClaimsPage.tsx';
+
+/** A return approved, whose pickup the courier then cancelled: it waits for the admin again. */
+const pickupCancelled = aClaim({
+  pickupTrackingNumber: '712345678901',
+  pickupCourierStatus: 'CANCELLED',
+  pickupCancelledAt: '2026-12-10T03:00:00.000Z',
+});
+
+afterEach(async () => {
+  await cleanUpPages();
+  await setLanguage('ko');
+});
+
+async function showQueue() {
+  stubFetch({ '/api/admin/shipping/returns': () => Response.json(aPage([pickupCancelled])) });
+  const container = await renderPage(<ClaimsPage type="RETURN" />, ['/admin/returns']);
+  const row = await shown(() => container.querySelector('[data-testid="claim-row"]'));
+  const button = (name: string) =>
+    [...row.querySelectorAll('button')].find((candidate) => candidate.textContent === name);
+  return { container, row, button };
+}
+
+describe('the return queue, with a return whose pickup the courier cancelled', () => {
+  it('offers approve and reject again, and says a new approval books a new pickup', async () => {
+    const { row, button } = await showQueue();
+    expect(button('승인')).toBeDefined();
+    expect(button('거절')).toBeDefined();
+    expect(row.querySelector('[data-testid="claim-pickup-cancelled"]')?.textContent).toBe(
+      '택배사가 회수를 취소했습니다. 다시 승인하면 새 회수 송장이 발급됩니다.',
+    );
+  });
+
+  it('shows the cancelled pickup in the history, in English too', async () => {
+    await setLanguage('en');
+    const { container, button } = await showQueue();
+    await act(async () => button('Show history')?.click());
+    const history = await shown(() => container.querySelector('[data-testid="claim-history"]'));
+    expect(history.textContent).toContain('Requested');
+    expect(history.textContent).toContain('Pickup cancelled by the courier');
+    expect(history.textContent).toContain('Pickup waybill 712345678901 · Waybill cancelled');
+  });
+});

@@ -1,0 +1,304 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { OrderPaidPayload } from '@sagamart/contracts';
+import { eventually, jsonClient } from '@sagamart/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { COURIER_KEY, type Harness, startHarness } from './harness.ts';
+
+/**
+ * A proxy in front of the courier, between it and shipping-service. `slowUploads` holds back that many
+ * bulk-upload answers past shipping-service's 1 s timeout (the courier has done the work: the answer
+ * is lost); `down` drops every connection. It notes each pickup waybill the courier answered, lost or not.
+ */
+async function startCourierProxy(target: () => string) {
+  const state = { slowUploads: 0, down: false, pickups: [] as string[] };
+  const server: Server = createServer(async (req, res) => {
+    if (state.down) {
+      req.socket.destroy();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const upstream = await fetch(`${target()}${req.url}`, {
+      method: req.method,
+      headers: { 'content-type': req.headers['content-type'] ?? 'application/json' },
+      body: body.length ? body : undefined,
+    });
+    const text = await upstream.text();
+    if (req.url?.endsWith('/bulk-upload')) {
+      const items = JSON.parse(body.toString()).items as { pickup?: boolean }[];
+      const results = JSON.parse(text).results as { index: number; trackingNumber: string | null }[];
+      for (const r of results)
+        if (items[r.index]?.pickup && r.trackingNumber) state.pickups.push(r.trackingNumber);
+      if (state.slowUploads > 0) {
+        state.slowUploads--;
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+      }
+    }
+    res.writeHead(upstream.status, {
+      'content-type': upstream.headers.get('content-type') ?? 'application/json',
+    });
+    res.end(text);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return Object.assign(state, { url, close: () => new Promise<void>((r) => server.close(() => r())) });
+}
+
+describe('the courier loses an answer or cancels a waybill', () => {
+  let h: Harness;
+  let proxy: Awaited<ReturnType<typeof startCourierProxy>>;
+
+  beforeAll(async () => {
+    h = await startHarness();
+    proxy = await startCourierProxy(() => h.courier.url);
+    h.discovery.set('mock-courier', proxy.url);
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await h?.stop();
+  });
+
+  /** A delivered order with a return of one pair of jeans asked for. */
+  async function returnAsked(reason = 'DEFECTIVE') {
+    const { order } = await h.delivered();
+    const asked = await h.api.post(
+      `/api/orders/${order.orderId}/returns`,
+      { items: [{ orderItemId: order.items[1]!.orderItemId, quantity: 1 }], reason },
+      h.owner(order),
+    );
+    expect(asked.status).toBe(201);
+    return { order, claimId: asked.body.id as string };
+  }
+  const approve = (claimId: string, path = 'returns') =>
+    h.api.post(`/api/admin/shipping/${path}/${claimId}/approve`, undefined, h.admin);
+  const reject = (claimId: string, reason: string, path = 'returns') =>
+    h.api.post(`/api/admin/shipping/${path}/${claimId}/reject`, { reason }, h.admin);
+  const claimOf = async (order: OrderPaidPayload, claimId: string) =>
+    (await h.api.get(`/api/orders/${order.orderId}/claims`, h.owner(order))).body.claims.find(
+      (c: { id: string }) => c.id === claimId,
+    );
+  /**
+   * An admin's decision, tried again while it answers 503: the lost answers before it may have opened
+   * shipping-service's circuit to the courier for a moment.
+   */
+  const onceReachable = (decide: () => ReturnType<typeof approve>) =>
+    eventually(async () => {
+      const answer = await decide();
+      return answer.status === 503 ? undefined : answer;
+    });
+  /** The courier's own word on a waybill (its tracking API). */
+  const courierStatus = async (trackingNumber: string): Promise<string> =>
+    (
+      await jsonClient(h.courier, { anonymous: true }).post('/api/v1/trackingInfo', {
+        t_code: '99',
+        t_invoice: trackingNumber,
+        t_key: COURIER_KEY,
+      })
+    ).body.status;
+
+  describe('an approval whose courier answer was lost', () => {
+    it('cancels the pickup it booked, and approving again books a new one', async () => {
+      const { order, claimId } = await returnAsked();
+      const seen = proxy.pickups.length;
+      proxy.slowUploads = 1;
+      const lost = await onceReachable(() => approve(claimId));
+      expect(lost.status).toBe(504);
+      expect((await claimOf(order, claimId)).status).toBe('REQUESTED');
+      const booked = proxy.pickups[seen]!;
+      // The waybill the lost answer named was looked up again and cancelled: nobody comes for it.
+      expect(await courierStatus(booked)).toBe('CANCELLED');
+
+      const approved = await onceReachable(() => approve(claimId));
+      expect(approved.status).toBe(200);
+      expect(approved.body.status).toBe('APPROVED');
+      expect(approved.body.pickupTrackingNumber).not.toBe(booked);
+      await h.advance(approved.body.pickupTrackingNumber, 'DELIVERED');
+      const completed = await h.awaitEvent('return.completed', order.orderId);
+      expect(completed.payload).toMatchObject({ claimId, refundAmount: 21_818 });
+    });
+
+    it('is never collected once the return is rejected, even when that cancel failed too', async () => {
+      const { order, claimId } = await returnAsked('CHANGE_OF_MIND');
+      const seen = proxy.pickups.length;
+      proxy.slowUploads = 2; // the booking's answer, and the answer of the look-up that would cancel it
+      expect((await onceReachable(() => approve(claimId))).status).toBe(504);
+      const booked = proxy.pickups[seen]!;
+      expect(await courierStatus(booked)).toBe('ACCEPTED');
+
+      const rejected = await onceReachable(() => reject(claimId, '반품 불가 상품'));
+      expect(rejected.status).toBe(200);
+      expect(rejected.body).toMatchObject({ status: 'REJECTED', pickupTrackingNumber: null });
+      expect(await courierStatus(booked)).toBe('CANCELLED');
+      expect((await h.advance(booked, 'PICKED_UP')).status).toBe(409);
+      await h.awaitEvent('return.rejected', order.orderId);
+      expect(await h.eventsOf('return.approved', order.orderId)).toHaveLength(0);
+    });
+
+    it('refuses a reject with 503 while the courier is unreachable, and rejects once it is back', async () => {
+      const { order, claimId } = await returnAsked();
+      const seen = proxy.pickups.length;
+      proxy.slowUploads = 2;
+      expect((await onceReachable(() => approve(claimId))).status).toBe(504);
+      const booked = proxy.pickups[seen]!;
+
+      proxy.down = true;
+      const refused = await reject(claimId, '반품 불가 상품');
+      proxy.down = false;
+      expect(refused.status).toBe(503);
+      expect(refused.body).toMatchObject({
+        type: 'urn:sagamart:problem:courier-unavailable',
+        detail: expect.stringContaining('다시 거절해 주세요'),
+      });
+      expect((await claimOf(order, claimId)).status).toBe('REQUESTED');
+      expect(await courierStatus(booked)).toBe('ACCEPTED');
+
+      // Once the courier answers again (its circuit closes after a while), the reject goes through.
+      const rejected = await onceReachable(() => reject(claimId, '반품 불가 상품'));
+      expect(rejected.body.status).toBe('REJECTED');
+      expect(await courierStatus(booked)).toBe('CANCELLED');
+    });
+
+    it('is adopted by an approval once the courier has collected it: the return completes', async () => {
+      const { order, claimId } = await returnAsked();
+      const seen = proxy.pickups.length;
+      proxy.slowUploads = 2;
+      expect((await onceReachable(() => approve(claimId))).status).toBe(504);
+      const booked = proxy.pickups[seen]!;
+      await h.advance(booked, 'DELIVERED');
+
+      // Too late to stop: the reject says so, and approving follows the parcel already on its way.
+      const refused = await onceReachable(() => reject(claimId, '반품 불가 상품'));
+      expect(refused.status).toBe(409);
+      expect(refused.body).toMatchObject({
+        type: 'urn:sagamart:problem:pickup-under-way',
+        trackingNumber: booked,
+      });
+      const approved = await onceReachable(() => approve(claimId));
+      expect(approved.body).toMatchObject({ status: 'APPROVED', pickupTrackingNumber: booked });
+      const completed = await h.awaitEvent('return.completed', order.orderId);
+      expect(completed.payload).toMatchObject({ claimId, refundAmount: 21_818 });
+    });
+  });
+
+  describe('a pickup the courier cancels', () => {
+    it('puts the return back to REQUESTED, announced, for the admin to approve again with a new pickup', async () => {
+      const { order, claimId } = await returnAsked();
+      const approved = await approve(claimId);
+      const first = approved.body.pickupTrackingNumber as string;
+      const approvedEvent = await h.awaitEvent('return.approved', order.orderId);
+
+      expect((await h.advance(first, 'CANCELLED')).status).toBe(200);
+      const cancelled = await h.awaitEvent('return.pickup-cancelled', order.orderId);
+      expect(cancelled.payload).toMatchObject({ claimId, pickupTrackingNumber: first });
+      expect(cancelled.payload.version).toBeGreaterThan(approvedEvent.payload.version);
+      expect(await claimOf(order, claimId)).toMatchObject({
+        status: 'REQUESTED',
+        approvedAt: null,
+        pickupCancelledAt: expect.any(String),
+        pickupTrackingNumber: first,
+        pickupCourierStatus: 'CANCELLED',
+      });
+
+      const again = await approve(claimId);
+      expect(again.status).toBe(200);
+      expect(again.body).toMatchObject({ status: 'APPROVED', pickupCourierStatus: 'ACCEPTED' });
+      const second = again.body.pickupTrackingNumber as string;
+      expect(second).not.toBe(first);
+      const reapproved = await h.awaitEvent('return.approved', order.orderId, 2);
+      expect(reapproved.payload.version).toBeGreaterThan(cancelled.payload.version);
+      await h.advance(second, 'DELIVERED');
+      const completed = await h.awaitEvent('return.completed', order.orderId);
+      expect(completed.payload).toMatchObject({ claimId, refundAmount: 21_818 });
+      expect(await claimOf(order, claimId)).toMatchObject({
+        status: 'COMPLETED',
+        pickupTrackingNumber: second,
+      });
+    });
+
+    it('lets the admin reject an exchange whose pickup failed: the new option is released, the units claimable', async () => {
+      h.skus.set(102, { productId: 10, price: 10_000 });
+      const { order } = await h.delivered();
+      const tee = order.items[0]!;
+      const asked = await h.api.post(
+        `/api/orders/${order.orderId}/exchanges`,
+        { items: [{ orderItemId: tee.orderItemId, quantity: 1, newSkuId: 102 }], reason: 'CHANGE_OF_MIND' },
+        h.owner(order),
+      );
+      const claimId = asked.body.id as string;
+      const approved = await approve(claimId, 'exchanges');
+      expect(approved.status).toBe(200);
+      await h.advance(approved.body.pickupTrackingNumber, 'CANCELLED');
+      await h.awaitEvent('exchange.pickup-cancelled', order.orderId);
+      expect((await claimOf(order, claimId)).status).toBe('REQUESTED');
+      // Reserved still: the admin may approve again.
+      expect(await h.reservations()).toContainEqual(
+        expect.objectContaining({ claim_id: claimId, state: 'RESERVED' }),
+      );
+
+      const rejected = await reject(claimId, '회수 실패', 'exchanges');
+      expect(rejected.status).toBe(200);
+      await h.awaitEvent('exchange.rejected', order.orderId);
+      expect(await h.reservations()).toContainEqual(
+        expect.objectContaining({ claim_id: claimId, state: 'RELEASED' }),
+      );
+      // Every unit of the line can be claimed again.
+      const returned = await h.api.post(
+        `/api/orders/${order.orderId}/returns`,
+        { items: [{ orderItemId: tee.orderItemId, quantity: 3 }], reason: 'DEFECTIVE' },
+        h.owner(order),
+      );
+      expect(returned.status).toBe(201);
+    });
+  });
+
+  describe("an order's waybill the courier cancels unasked", () => {
+    it('gets a new waybill from the dispatcher, and the parcel is delivered', async () => {
+      const order = h.paidOrder();
+      await h.publishPaid(order);
+      const first = await h.waybillOf(order);
+      expect((await h.advance(first, 'CANCELLED')).status).toBe(200);
+      const second = await eventually(async () => {
+        const [shipment] = (await h.shippingOf(order)).body.shipments;
+        return shipment.trackingNumber && shipment.trackingNumber !== first
+          ? shipment.trackingNumber
+          : undefined;
+      });
+      const redispatched = await h.awaitEvent('shipment.dispatched', order.orderId, 2);
+      expect(redispatched.payload.trackingNumber).toBe(second);
+      await h.advance(second, 'DELIVERED');
+      await h.awaitEvent('shipment.delivered', order.orderId);
+      const [shipment] = (await h.shippingOf(order)).body.shipments;
+      expect(shipment).toMatchObject({ status: 'DELIVERED', trackingNumber: second });
+      // Only the new waybill's history.
+      expect(shipment.history.map((e: { status: string }) => e.status)).not.toContain('CANCELLED');
+      expect(await h.eventsOf('shipment.cancelled', order.orderId)).toHaveLength(0);
+    });
+
+    it('can be issued again by the admin when the dispatcher is off', async () => {
+      const manual = await startHarness({ shipping: { shipping: { autoDispatch: false } } });
+      try {
+        const order = manual.paidOrder();
+        await manual.publishPaid(order);
+        const shipmentId = await eventually(
+          async () => (await manual.shippingOf(order)).body?.shipments?.[0]?.id,
+        );
+        const issue = () =>
+          manual.api.post('/api/admin/shipping/waybills', { shipmentIds: [shipmentId] }, manual.admin);
+        const first = (await issue()).body.results[0].trackingNumber;
+        expect(first).toEqual(expect.any(String));
+        await manual.advance(first, 'CANCELLED');
+        await eventually(async () => {
+          const [shipment] = (await manual.shippingOf(order)).body.shipments;
+          return shipment.courierStatus === 'NOT_SENT' && shipment.trackingNumber === null;
+        });
+        const reissued = (await issue()).body.results[0];
+        expect(reissued).toMatchObject({ trackingNumber: expect.any(String), error: null });
+        expect(reissued.trackingNumber).not.toBe(first);
+      } finally {
+        await manual.stop();
+      }
+    }, 90_000);
+  });
+});
