@@ -25,6 +25,7 @@ describe('claim refusals in the shopper’s words', () => {
     expect(refused.status).toBe(422);
     expect(refused.body.type).toBe('urn:sagamart:problem:quantity-exceeds-remaining');
     expect(refused.body.detail).toContain(`${line.quantity}개`);
+    expect(refused.body.detail).toContain(line.productName);
     expect(refused.body.detail).not.toContain(String(line.orderItemId));
 
     const twice = await h.api.post(

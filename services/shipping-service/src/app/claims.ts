@@ -130,6 +130,9 @@ export class Claims {
             orderItemId: l.order_item_id,
             quantity: l.quantity,
             claimedQuantity: l.returned_quantity + l.exchanged_quantity,
+            // A refusal names the line as the shopper knows it, never by its id.
+            productName: l.product_name,
+            ...(l.option_label ? { optionLabel: l.option_label } : {}),
           })),
           items,
           new Date(),
