@@ -66,7 +66,7 @@ describe('live chat', { timeout: 600_000 }, () => {
       await sendMessage(customer, '주문한 운동화 사이즈를 바꿀 수 있나요? <b>급해요</b>');
 
       // The only online agent gets it.
-      await panel.getByTestId('chat-status').filter({ hasText: '박상담 상담원과 연결되었습니다' }).waitFor({
+      await panel.getByTestId('chat-status').filter({ hasText: '박상담 님과 연결되었습니다' }).waitFor({
         timeout: SETTLE_MS,
       });
       await agent.getByRole('tab', { name: /진행 중/ }).click();

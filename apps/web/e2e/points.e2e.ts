@@ -199,6 +199,9 @@ describe('points charges', { timeout: 600_000 }, () => {
         .getByTestId('point-balance')
         .filter({ hasText: won(12_000) })
         .waitFor();
+      // The fail page cancelled the charge: the history says so now, not "Awaiting payment" until it expires.
+      await charges.getByText('Cancelled').waitFor({ timeout: SETTLE_MS });
+      assert.equal(await charges.getByText('Awaiting payment').count(), 0);
 
       await page.getByRole('button', { name: `Refund ${won(12_000)}` }).click();
       await page

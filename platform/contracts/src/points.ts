@@ -10,13 +10,15 @@ import { POINT_CHARGE_NUMBER_PATTERN_SOURCE } from './ordering.ts';
 //
 //   PENDING ──payment.approved──▶ PAID ──refund asked (points debited)──▶ REFUND_REQUESTED ──payment.refunded──▶ REFUNDED
 //      ├──payment.failed──▶ FAILED   (final: a late approval is refunded by payment-service)
-//      └──not paid within points.chargeTimeoutSeconds──▶ EXPIRED   (final, likewise)
+//      ├──not paid within points.chargeTimeoutSeconds──▶ EXPIRED   (final, likewise)
+//      └──the shopper cancelled it (closed the PG window)──▶ CANCELLED   (final, likewise)
 
 export const POINT_CHARGE_STATUSES = [
   'PENDING',
   'PAID',
   'FAILED',
   'EXPIRED',
+  'CANCELLED',
   'REFUND_REQUESTED',
   'REFUNDED',
 ] as const;
@@ -52,9 +54,9 @@ export const PointChargeRequested = defineEvent(
 export type PointChargeRequestedPayload = Static<typeof PointChargeRequested.schema>;
 
 /**
- * The charge can no longer be paid: its payment failed, it was not paid in time, or the shopper asked
- * for a refund (the points are already debited). payment-service refuses further confirms and refunds
- * any approved payment.
+ * The charge can no longer be paid: its payment failed, it was not paid in time, the shopper cancelled
+ * it unpaid (USER_CANCELLED), or the shopper asked for a refund (the points are already debited).
+ * payment-service refuses further confirms and refunds any approved payment.
  */
 export const PointChargeCancelled = defineEvent(
   'point.charge.cancelled',
@@ -62,7 +64,7 @@ export const PointChargeCancelled = defineEvent(
   Type.Object(
     {
       ...chargeRef,
-      reason: Type.Enum(['PAYMENT_FAILED', 'PAYMENT_TIMEOUT', 'REFUND_REQUESTED']),
+      reason: Type.Enum(['PAYMENT_FAILED', 'PAYMENT_TIMEOUT', 'USER_CANCELLED', 'REFUND_REQUESTED']),
       cancelledAt: Type.String({ format: 'date-time' }),
     },
     { additionalProperties: false },

@@ -24,6 +24,7 @@ const fakeOrders = defineService({
               cancelReason: null,
               cancelNote: null,
               orderName: '티셔츠 외 1건',
+              firstProductName: '티셔츠',
               itemCount: 2,
               totalQuantity: 3,
               thumbnailUrl: null,
@@ -76,7 +77,11 @@ describe("chat-service: a customer's orders for the agent talking to them", () =
     const mine = await chat.api.get(path, agent.headers);
     expect(mine.status).toBe(200);
     expect(mine.body.content).toEqual([
-      expect.objectContaining({ orderId: `order-of-${customer.userId}`, payableAmount: 78_000 }),
+      expect.objectContaining({
+        orderId: `order-of-${customer.userId}`,
+        firstProductName: '티셔츠',
+        payableAmount: 78_000,
+      }),
     ]);
     expect(mine.body.size).toBe(5);
     expect((await chat.api.get(path, person('ADMIN').headers)).status).toBe(200);

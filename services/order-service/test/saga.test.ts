@@ -593,6 +593,33 @@ describe('order saga', () => {
     await expectInvariants(shop.urls(), { productIds, userIds });
   });
 
+  it('names an order by its first line and how many more, so pages word the name in their own language', async () => {
+    const first = await product([5]);
+    const second = await product([5]);
+    const user = await shopper();
+    const placed = (
+      await shop.place(user, {
+        items: [
+          { skuId: first.skuIds[0], quantity: 1 },
+          { skuId: second.skuIds[0], quantity: 2 },
+        ],
+        delivery: DELIVERY,
+      })
+    ).body;
+    const firstName = placed.items[0].productName as string;
+    expect(placed).toMatchObject({
+      orderName: `${firstName} 외 1건`,
+      firstProductName: firstName,
+      itemCount: 2,
+    });
+    const mine = (await shop.api('order-service').get('/api/orders', user.headers)).body;
+    expect(mine.content).toMatchObject([
+      { orderId: placed.orderId, firstProductName: firstName, itemCount: 2 },
+    ]);
+    const admins = (await shop.api('order-service').get(`/api/admin/orders?userId=${user.userId}`)).body;
+    expect(admins.content).toMatchObject([{ orderId: placed.orderId, firstProductName: firstName }]);
+  });
+
   it('lets an admin find orders by buyer, cancel with a reason the shopper sees, read the saga and keep a memo; shoppers see only their own orders', async () => {
     const { skuIds } = await product([10]);
     const user = await shopper();

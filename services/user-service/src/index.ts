@@ -52,7 +52,8 @@ export const userDefaults = {
       enabled: false,
       email: 'agent@sagamart.dev',
       password: 'Agent123!',
-      name: '상담원',
+      // A person's name: the shopper's chat says "정하은 님과 연결되었습니다".
+      name: '정하은',
       maxRetryDelayMs: 10_000,
     },
   },

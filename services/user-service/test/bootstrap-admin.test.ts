@@ -77,7 +77,8 @@ describe('bootstrap admin', () => {
       return res.body.totalElements === 1 ? res : undefined;
     });
     const agent = listed.body.content[0];
-    expect(agent).toMatchObject({ name: '상담원', role: 'AGENT' });
+    // A person's name: the customer's chat reads "정하은 님과 연결되었습니다", not "상담원 상담원과 …".
+    expect(agent).toMatchObject({ name: '정하은', role: 'AGENT' });
     const login = await authApi.post('/api/auth/login', credentials);
     expect(login.status).toBe(200);
     expect(claimsOf(login.body.accessToken).claims).toMatchObject({ role: 'AGENT' });

@@ -13,6 +13,9 @@ describe('refundReasonLabel', () => {
     expect(refundReasonLabel('Points charge cancelled (PAYMENT_TIMEOUT)')).toBe(
       '포인트 충전 취소 (결제 기한 초과)',
     );
+    expect(refundReasonLabel('Points charge cancelled (USER_CANCELLED)')).toBe(
+      '포인트 충전 취소 (고객 취소)',
+    );
     await setLanguage('en');
     expect(refundReasonLabel('Order cancelled (ADMIN_CANCELLED)')).toBe(
       'Order cancelled (Cancelled by the shop)',

@@ -27,6 +27,8 @@ export function refundReasonLabel(reason: string): string {
       return i18n.t('adminOrders.payments.refundReason.chargeFailed');
     case 'Points charge cancelled (PAYMENT_TIMEOUT)':
       return i18n.t('adminOrders.payments.refundReason.chargeExpired');
+    case 'Points charge cancelled (USER_CANCELLED)':
+      return i18n.t('adminOrders.payments.refundReason.chargeCancelled');
     default:
       return reason;
   }

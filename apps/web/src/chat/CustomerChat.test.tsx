@@ -9,6 +9,7 @@ import { cleanUpPages, renderPage, shown, stubFetch } from '../testing/page-harn
 import { ChatCenter } from './ChatCenter.tsx';
 import { CustomerChat } from './CustomerChat.tsx';
 import type { ChatMessage } from './chat-api.ts';
+import { chatPanel } from './chat-panel.ts';
 
 /** The shopper signs in as another tab would: their session appears in localStorage. */
 async function signInAsShopper(): Promise<void> {
@@ -131,5 +132,40 @@ describe("the shopper's chat button", () => {
     await shown(() => sockets.created.length === 2);
     const socket = await act(() => sockets.openNewest());
     expect(socket.sent).toContainEqual({ type: 'read', conversationId: conversation.id, seq: 4 });
+  });
+
+  it('names the agent it is connected to once, whatever their name (the demo agent was called 상담원)', async () => {
+    // The header read "상담원 상담원과 연결되었습니다.": the words added 상담원 to a name that was already that.
+    const conversation = aConversation({
+      id: '9a4c1e7b-2d5f-4b8a-8c3e-6f1a2b3c4d5e',
+      status: 'OPEN',
+      assigneeName: '상담원',
+      resolvedAt: null,
+    });
+    stubFetch({
+      'GET /api/chat/conversations/mine': () => Response.json({ content: [conversation] }),
+      [`GET /api/chat/conversations/${conversation.id}/messages`]: () =>
+        Response.json({ messages: [], hasMore: false, customerReadSeq: 2, agentReadSeq: 2 }),
+    });
+    fakeBrowserSockets();
+    if (!('fonts' in document))
+      Object.defineProperty(document, 'fonts', {
+        value: { addEventListener: () => {}, removeEventListener: () => {} },
+        configurable: true,
+      });
+    await signInAsShopper();
+    const page = await renderPage(
+      <ChatCenter>
+        <CustomerChat />
+      </ChatCenter>,
+    );
+    // Opened as the button (or an order's "ask about this order") opens it; it may be open already.
+    await act(async () => chatPanel.open());
+
+    const status = await shown(() => {
+      const line = page.querySelector('[data-testid="chat-status"]');
+      return line?.textContent?.includes('연결') && line;
+    });
+    expect(status.textContent).toBe('상담원 님과 연결되었습니다.');
   });
 });

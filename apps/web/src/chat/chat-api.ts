@@ -107,9 +107,15 @@ export const agentsQuery = queryOptions({
   queryFn: ({ signal }) => api.get<chat.AgentList>('/api/agent/agents', { signal }),
 });
 
+/**
+ * The orders of the customer an agent is talking to. Not under chatQueryPrefix on purpose: a frame or
+ * an action (resolve, transfer) refreshes every chat query while the page still holds the
+ * conversation as the agent's, and chat-service answers 404 to an agent no longer holding it. The
+ * console asks only while it may read them (and again each time it shows the conversation).
+ */
 export function customerOrdersQuery(userId: string) {
   return queryOptions({
-    queryKey: [...chatQueryPrefix, 'agent', 'customer-orders', userId],
+    queryKey: ['agent', 'customer-orders', userId],
     queryFn: ({ signal }) =>
       api.get<Page<CustomerOrder>>(`/api/agent/customers/${encodeURIComponent(userId)}/orders`, {
         query: { page: 0, size: 5 },

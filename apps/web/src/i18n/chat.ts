@@ -32,7 +32,7 @@ export const chatKo = {
     noAgents: '지금은 상담 가능한 상담원이 없습니다. 남겨 주신 메시지는 상담원이 연결되는 대로 답변드립니다.',
     waiting: '상담원 연결을 기다리고 있습니다.',
     queue: '대기 순서 {{position}}번째 · {{wait}}',
-    connectedTo: '{{name}} 상담원과 연결되었습니다.',
+    connectedTo: '{{name}} 님과 연결되었습니다.',
     connected: '상담원과 연결되었습니다.',
     resolved: '상담이 종료되었습니다. 메시지를 보내면 상담이 다시 시작됩니다.',
     waitUnknown: '예상 대기 시간을 알 수 없습니다',

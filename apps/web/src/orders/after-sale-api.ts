@@ -5,7 +5,7 @@ import type { Static } from 'typebox';
 import { ApiError } from '../api/api-error.ts';
 import { api } from '../api/client.ts';
 import { serverEnum } from '../api/server-enum.ts';
-import { myOrdersQueryPrefix } from './orders-api.ts';
+import { myOrdersQueryPrefix, type OrderStatus } from './orders-api.ts';
 
 export type OrderClaims = Static<typeof shipping.OrderClaimsView>;
 export type Claim = OrderClaims['claims'][number];
@@ -53,6 +53,42 @@ export const SHIPMENT_COURIER_STATUSES = serverEnum<ShipmentCourierStatus>()([
   'DELIVERED',
   'CANCELLED',
 ]);
+
+/**
+ * A paid order's parcel moves on at the courier (picked up, in transit) with no push to the shopper:
+ * while it is on its way, the order page looks again this often, and only while its tab is seen.
+ */
+export const PARCEL_POLL_MS = 15_000;
+
+/** PAID or SHIPPING: the parcel is being prepared or is on its way (delivered, returned, cancelled are not). */
+export function parcelOnItsWay(status: OrderStatus): boolean {
+  return status === 'PAID' || status === 'SHIPPING';
+}
+
+/** The order's own parcel (not an exchange's), as shipping-service tracks it; undefined before it has one. */
+export function originalShipment(shipping: OrderShipping | null | undefined): Shipment | undefined {
+  return shipping?.shipments.find((shipment) => shipment.kind === 'ORIGINAL');
+}
+
+/** The courier has it, or had it: shipping-service refuses to cancel such an order (409 picked-up). */
+const WITH_THE_COURIER = new Set<ShipmentCourierStatus>([
+  'PICKED_UP',
+  'IN_TRANSIT',
+  'AT_DESTINATION',
+  'OUT_FOR_DELIVERY',
+  'DELIVERED',
+]);
+
+/** Whether the order's parcel was picked up: too late to cancel the order. */
+export function parcelPickedUp(shipping: OrderShipping | null | undefined): boolean {
+  const parcel = originalShipment(shipping);
+  if (!parcel) return false;
+  return (
+    parcel.status === 'SHIPPING' ||
+    parcel.status === 'DELIVERED' ||
+    WITH_THE_COURIER.has(parcel.courierStatus)
+  );
+}
 
 /** A change-of-mind return pays the return shipping fee (shipping-service's config); the others are free. */
 export function reasonCostsFee(type: ClaimType, reason: ClaimReason): boolean {

@@ -68,3 +68,11 @@ export function chargeQuery(chargeNumber: string, pollWhilePending = false) {
 export function refundCharge(chargeNumber: string): Promise<PointCharge> {
   return api.post<PointCharge>(`/api/users/me/points/charges/${encodeURIComponent(chargeNumber)}/refund`, {});
 }
+
+/**
+ * Gives up an unpaid charge (the PG window was closed): CANCELLED at once instead of expiring later;
+ * a payment approved after all is refunded. Cancelling a cancelled charge answers it unchanged.
+ */
+export function cancelCharge(chargeNumber: string): Promise<PointCharge> {
+  return api.post<PointCharge>(`/api/users/me/points/charges/${encodeURIComponent(chargeNumber)}/cancel`, {});
+}

@@ -50,3 +50,12 @@ export class FakeSockets<Frame = unknown> {
     return socket;
   }
 }
+
+/** The sockets a page opens, in place of the browser's WebSocket (cleanUpPages takes it back). */
+export function fakeBrowserSockets<Frame = unknown>(): FakeSockets<Frame> {
+  const sockets = new FakeSockets<Frame>();
+  vi.stubGlobal('WebSocket', function FakeWebSocket(url: string, protocols: string[]) {
+    return sockets.create(url, protocols);
+  });
+  return sockets;
+}

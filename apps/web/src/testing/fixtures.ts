@@ -44,6 +44,7 @@ export function anOrder(overrides: Partial<Order> = {}): Order {
     cancelReason: null,
     cancelNote: null,
     orderName: '오버핏 후드',
+    firstProductName: '오버핏 후드',
     itemCount: 1,
     totalQuantity: 1,
     thumbnailUrl: null,

@@ -7,6 +7,8 @@ interface ConfirmDialogProps {
   title: string;
   children: ReactNode;
   confirmLabel: string;
+  /** The button that closes the dialog without acting; "keep it" unless that reads wrong here. */
+  keepLabel?: string;
   /** Destructive actions are red. */
   danger?: boolean;
   loading?: boolean;
@@ -22,6 +24,7 @@ export function ConfirmDialog({
   title,
   children,
   confirmLabel,
+  keepLabel,
   danger = false,
   loading = false,
   confirmDisabled = false,
@@ -37,7 +40,7 @@ export function ConfirmDialog({
         </Text>
         <Group justify="flex-end">
           <Button variant="default" onClick={onClose} disabled={loading}>
-            {t('common.keep')}
+            {keepLabel ?? t('common.keep')}
           </Button>
           <Button
             color={danger ? 'red' : undefined}

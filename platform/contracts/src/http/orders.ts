@@ -213,7 +213,10 @@ export const OrderSummary = Type.Object({
   cancelReason: Nullable(CancelReasonSchema),
   /** The admin's words when an admin cancelled (ADMIN_CANCELLED); null otherwise. */
   cancelNote: Nullable(Type.String()),
+  /** The PG's label, in Korean ("티셔츠 외 2건"): pages word the name from the two fields below. */
   orderName: Type.String(),
+  /** The first line's product name, so a page can say "티셔츠 and 2 more" in its own language. */
+  firstProductName: Type.String(),
   itemCount: Type.Integer({ description: 'Lines' }),
   totalQuantity: Type.Integer(),
   thumbnailUrl: Nullable(Type.String()),

@@ -259,6 +259,7 @@ export class OrderReads {
         (eb) => eb.fn.countAll<number>().as('lines'),
         (eb) => eb.fn.sum<number>('quantity').as('quantity'),
         sql<string | null>`(array_agg(thumbnail_url order by line_no))[1]`.as('thumbnail'),
+        sql<string>`(array_agg(product_name order by line_no))[1]`.as('first_name'),
       ])
       .where('order_id', 'in', ids)
       .groupBy('order_id')
@@ -272,7 +273,7 @@ export class OrderReads {
 
   private summary(
     o: OrderRow,
-    lines: { lines: number; quantity: number; thumbnail: string | null } | undefined,
+    lines: { lines: number; quantity: number; thumbnail: string | null; first_name: string } | undefined,
   ): Omit<AdminOrderSummary, 'buyer'> {
     return {
       orderId: o.id,
@@ -282,6 +283,7 @@ export class OrderReads {
       cancelReason: o.cancel_reason,
       cancelNote: o.cancel_note,
       orderName: o.order_name,
+      firstProductName: lines?.first_name ?? '',
       itemCount: Number(lines?.lines ?? 0),
       totalQuantity: Number(lines?.quantity ?? 0),
       thumbnailUrl: lines?.thumbnail ?? null,
@@ -301,6 +303,7 @@ export class OrderReads {
       lines: items.length,
       quantity: items.reduce((sum, i) => sum + i.quantity, 0),
       thumbnail: items[0]?.thumbnail_url ?? null,
+      first_name: items[0]?.product_name ?? '',
     });
     const timeoutMs = this.ctx.config.number('orders.paymentTimeoutSeconds') * 1000;
     return {

@@ -86,8 +86,9 @@ export class KnownOrders {
   }
 
   /**
-   * A charge that failed, expired unpaid or is being refunded: no further confirm, and its approved
-   * payment (an expired charge's approved late, say) refunded.
+   * A charge that failed, expired unpaid, was cancelled by the shopper or is being refunded: no
+   * further confirm, and its approved payment (an expired or cancelled charge's approved late, say)
+   * refunded.
    */
   async chargeCancelled(trx: Transaction<PaymentDb>, event: PointChargeCancelledPayload) {
     const { reason } = event;

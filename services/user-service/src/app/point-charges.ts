@@ -4,6 +4,7 @@ import {
   type PaymentFailedPayload,
   type PaymentRefundedPayload,
   PointChargeCancelled,
+  type PointChargeCancelledPayload,
   PointChargeRequested,
   pgOrderNumber,
 } from '@sagamart/contracts';
@@ -50,7 +51,7 @@ const noSuchCharge = (chargeNumber: string) => notFound(`No points charge ${char
 /**
  * Points bought through the PG: a charge is created PENDING and announced to payment-service, paid
  * through the hosted checkout and payment-service's confirm like an order, credited when
- * payment.approved arrives, expired when not paid in time, and refunded (points debited first) while
+ * payment.approved arrives, expired when not paid in time or cancelled by the shopper, and refunded (points debited first) while
  * its points are unspent (earned points never count).
  */
 export class PointCharges {
@@ -173,6 +174,33 @@ export class PointCharges {
   }
 
   /**
+   * The shopper gives up an unpaid charge (closed the PG window): PENDING → CANCELLED, announced with
+   * point.charge.cancelled (USER_CANCELLED) so payment-service refuses its payment from then on and
+   * refunds one the PG approves late, as for an expired charge. Cancelling a cancelled charge again
+   * answers it as it is; any other status is a 409.
+   */
+  async cancel(userId: string, chargeNumber: string) {
+    return this.ctx.transaction(async (trx) => {
+      await this.users.usableUser(trx, userId);
+      const charge = await trx
+        .selectFrom('point_charges')
+        .selectAll()
+        .where('charge_number', '=', chargeNumber)
+        .where('user_id', '=', userId)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!charge) throw noSuchCharge(chargeNumber);
+      if (charge.status === 'CANCELLED') return toChargeView(charge);
+      if (!chargeMove(charge.status, 'cancel')) {
+        throw conflict(`A ${charge.status} charge cannot be cancelled.`, 'CHARGE_NOT_CANCELLABLE');
+      }
+      const moved = await this.moveTo(trx, charge, 'cancel', {});
+      await this.publishCancelled(trx, moved, 'USER_CANCELLED');
+      return toChargeView(moved);
+    });
+  }
+
+  /**
    * Refunds a paid charge whose points are unspent (the account's paid-for points still cover it,
    * domain/points.ts): debits them now (so they cannot be spent while the PG refund runs) and asks
    * payment-service to refund the payment through the PG.
@@ -207,9 +235,13 @@ export class PointCharges {
   async paymentApproved(trx: Trx, event: PaymentApprovedPayload) {
     const charge = await this.lockForPayment(trx, event);
     if (!charge || !chargeMove(charge.status, 'approved')) {
-      // payment-service refunds it: it heard of the expiry (point.charge.cancelled) before or after.
-      if (charge?.status === 'EXPIRED')
-        this.ctx.log.info({ chargeId: charge.id }, 'payment approved for an expired charge; not credited');
+      // payment-service refunds it: it heard of the expiry or the cancel (point.charge.cancelled)
+      // before or after.
+      if (charge?.status === 'EXPIRED' || charge?.status === 'CANCELLED')
+        this.ctx.log.info(
+          { chargeId: charge.id, status: charge.status },
+          'payment approved for an expired or cancelled charge; not credited',
+        );
       return;
     }
     if (event.amount !== charge.amount) {
@@ -279,11 +311,7 @@ export class PointCharges {
       .executeTakeFirstOrThrow();
   }
 
-  private publishCancelled(
-    trx: Trx,
-    charge: ChargeRow,
-    reason: 'PAYMENT_FAILED' | 'PAYMENT_TIMEOUT' | 'REFUND_REQUESTED',
-  ) {
+  private publishCancelled(trx: Trx, charge: ChargeRow, reason: PointChargeCancelledPayload['reason']) {
     return this.ctx.publish(trx, PointChargeCancelled, {
       chargeId: charge.id,
       chargeNumber: charge.charge_number,

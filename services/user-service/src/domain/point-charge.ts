@@ -4,19 +4,22 @@ import type { PointChargeStatus } from '@sagamart/contracts';
 //
 //   PENDING ──approved──▶ PAID ──refund──▶ REFUND_REQUESTED ──refunded──▶ REFUNDED
 //      ├──────failed───▶ FAILED
-//      └──────expired──▶ EXPIRED   (not paid within points.chargeTimeoutSeconds)
+//      ├──────expired──▶ EXPIRED   (not paid within points.chargeTimeoutSeconds)
+//      └──────cancel───▶ CANCELLED (the shopper closed the PG window unpaid)
 //
 // Points are credited on the move to PAID and debited on the move to REFUND_REQUESTED, each exactly
 // once (the ledger also has at most one CHARGE and one REFUND row per charge). Events may come more
 // than once and late: anything that is not a move from the expected state changes nothing, so an
-// approval that arrives after the charge expired credits nothing (payment-service refunds it).
+// approval that arrives after the charge expired or was cancelled credits nothing (payment-service
+// refunds it).
 
-export type ChargeTrigger = 'approved' | 'failed' | 'expired' | 'refund' | 'refunded';
+export type ChargeTrigger = 'approved' | 'failed' | 'expired' | 'cancel' | 'refund' | 'refunded';
 
 const MOVES: Record<ChargeTrigger, { from: PointChargeStatus; to: PointChargeStatus }> = {
   approved: { from: 'PENDING', to: 'PAID' },
   failed: { from: 'PENDING', to: 'FAILED' },
   expired: { from: 'PENDING', to: 'EXPIRED' },
+  cancel: { from: 'PENDING', to: 'CANCELLED' },
   refund: { from: 'PAID', to: 'REFUND_REQUESTED' },
   refunded: { from: 'REFUND_REQUESTED', to: 'REFUNDED' },
 };

@@ -293,4 +293,14 @@ export const migrations: Record<string, Migration> = {
         check (cash_backed >= 0 and cash_backed <= amount)`.execute(db);
     },
   },
+  // A shopper may cancel an unpaid charge (CANCELLED) instead of waiting for it to expire.
+  '0009_point_charge_cancel': {
+    async up(db: Kysely<unknown>) {
+      await sql`alter table point_charges drop constraint if exists point_charges_status_check`.execute(db);
+      await sql`alter table point_charges add constraint point_charges_status_check
+        check (status in ('PENDING', 'PAID', 'FAILED', 'EXPIRED', 'CANCELLED', 'REFUND_REQUESTED', 'REFUNDED'))`.execute(
+        db,
+      );
+    },
+  },
 };

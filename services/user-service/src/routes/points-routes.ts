@@ -77,6 +77,24 @@ export function registerPointsRoutes(app: ServiceApp, ctx: ServiceContext<UserDb
   );
 
   app.post(
+    '/api/users/me/points/charges/:chargeNumber/cancel',
+    {
+      schema: {
+        tags,
+        summary: 'Cancel an unpaid charge',
+        description:
+          'For a charge whose PG window the shopper closed: PENDING becomes CANCELLED at once instead of ' +
+          'EXPIRED after points.chargeTimeoutSeconds. A payment the PG approves later is refunded and credits ' +
+          'nothing. Cancelling a CANCELLED charge answers it unchanged; any other status is 409 ' +
+          'CHARGE_NOT_CANCELLABLE.',
+        params: ChargeNumberParams,
+        response: { 200: PointChargeSchema, ...problems },
+      },
+    },
+    async (req) => charges.cancel(requireIdentity(req).userId, req.params.chargeNumber),
+  );
+
+  app.post(
     '/api/users/me/points/charges/:chargeNumber/refund',
     {
       schema: {

@@ -137,6 +137,7 @@ export const adminOrdersKo = {
       chargeRefunded: '포인트 충전 환불',
       chargeFailed: '포인트 충전 취소 (결제 실패)',
       chargeExpired: '포인트 충전 취소 (결제 기한 초과)',
+      chargeCancelled: '포인트 충전 취소 (고객 취소)',
     },
   },
 } as const;
@@ -272,6 +273,7 @@ export const adminOrdersEn: Wording<typeof adminOrdersKo> = {
       chargeRefunded: 'Points charge refunded',
       chargeFailed: 'Points charge cancelled (payment failed)',
       chargeExpired: 'Points charge cancelled (not paid in time)',
+      chargeCancelled: 'Points charge cancelled (by the shopper)',
     },
   },
 };

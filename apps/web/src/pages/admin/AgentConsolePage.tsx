@@ -41,9 +41,11 @@ import {
   saveTranscript,
   transferConversation,
 } from '../../chat/chat-api.ts';
-import { formatDateTime, formatWon } from '../../lib/format.ts';
+import { formatDateTime } from '../../lib/format.ts';
+import { orderTitle } from '../../orders/order-summary.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { OrderStatusBadge } from '../../ui/badges.tsx';
+import { OrderTotal } from '../orders/OrderTotal.tsx';
 
 /** A tab per status, named by it (chat.console.status). */
 const TABS = [
@@ -548,15 +550,13 @@ function CustomerOrders({
                     <OrderStatusBadge status={order.status} />
                   </Group>
                   <Text size="sm" truncate>
-                    {order.orderName}
+                    {orderTitle(order)}
                   </Text>
-                  <Group justify="space-between">
+                  <Group justify="space-between" align="flex-start">
                     <Text size="xs" c="dimmed">
                       {formatDateTime(order.createdAt)}
                     </Text>
-                    <Text size="sm" fw={600}>
-                      {formatWon(order.payableAmount)}
-                    </Text>
+                    <OrderTotal order={order} size="sm" />
                   </Group>
                   {order.orderId === conversation.orderId && (
                     <Text size="xs" c="blue.7">

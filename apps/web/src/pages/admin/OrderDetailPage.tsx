@@ -18,6 +18,7 @@ import { adminCancelRefusal } from '../../admin-orders/cancel-refusal.ts';
 import { sagaCallLabel } from '../../admin-orders/saga-labels.ts';
 import { cancelReasonLabel } from '../../i18n/labels.ts';
 import { formatCount, formatDateTime } from '../../lib/format.ts';
+import { orderTitle } from '../../orders/order-summary.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { OrderStatusBadge } from '../../ui/badges.tsx';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
@@ -99,7 +100,7 @@ function OrderHeader({ order }: { order: AdminOrder }) {
           </Group>
           <Text c="dimmed" size="sm">
             {t('adminOrders.detail.orderedBy', {
-              name: order.orderName,
+              name: orderTitle(order),
               at: formatDateTime(order.createdAt),
             })}{' '}
             <BuyerLink userId={order.userId} buyer={order.buyer} />

@@ -13,10 +13,12 @@ import {
   parseAdminOrderSearch,
 } from '../../admin-orders/order-search.ts';
 import { sagaCallLabel } from '../../admin-orders/saga-labels.ts';
-import { formatCount, formatDateTime, formatWon } from '../../lib/format.ts';
+import { formatCount, formatDateTime } from '../../lib/format.ts';
+import { orderTitle } from '../../orders/order-summary.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../../orders/orders-api.ts';
 import { OrderStatusBadge } from '../../ui/badges.tsx';
 import { PagedResults, ResultCount } from '../../ui/PagedResults.tsx';
+import { OrderTotal } from '../orders/OrderTotal.tsx';
 import { BuyerLink } from './BuyerLink.tsx';
 import { type ListLocationState, ListSearchBox } from './ListSearchBox.tsx';
 
@@ -168,12 +170,14 @@ function OrdersTable({ orders }: { orders: AdminOrderSummary[] }) {
                   {order.orderNumber}
                 </Anchor>
               </Table.Td>
-              <Table.Td>{order.orderName}</Table.Td>
+              <Table.Td>{orderTitle(order)}</Table.Td>
               <Table.Td>
                 <BuyerLink userId={order.userId} buyer={order.buyer} />
               </Table.Td>
               <Table.Td>{formatDateTime(order.createdAt)}</Table.Td>
-              <Table.Td ta="right">{formatWon(order.payableAmount)}</Table.Td>
+              <Table.Td ta="right">
+                <OrderTotal order={order} size="sm" />
+              </Table.Td>
               <Table.Td>
                 {order.status === 'CANCELLED' && order.cancelReason ? (
                   <Group gap={4} wrap="nowrap">

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { PointCharge } from '../../points/points-api.ts';
 import { aPayment } from '../../testing/fixtures.ts';
 import { cleanUpPages, problem, renderPage, shown, stubFetch } from '../../testing/page-harness.tsx';
-import { ChargeSuccessPage } from './ChargeResultPage.tsx';
+import { ChargeFailPage, ChargeSuccessPage } from './ChargeResultPage.tsx';
 
 const CHARGE_NUMBER = 'PNT-20261207-ABCDEFGH';
 
@@ -77,5 +77,41 @@ describe('a charge confirm that did not get through', () => {
     const result = await shown(() => container.querySelector('[data-testid="charge-result"]'));
     expect(result?.textContent).toContain('포인트로 충전되었습니다');
     expect(confirms).toBe(2);
+  });
+});
+
+describe('coming back from the PG window the shopper cancelled', () => {
+  const cancelledCharge: PointCharge = { ...expiredCharge, status: 'CANCELLED' };
+
+  it('cancels the charge, so the history says 취소됨 now instead of 결제 대기 until it expires', async () => {
+    const cancels: string[] = [];
+    stubFetch({
+      [`POST /api/users/me/points/charges/${CHARGE_NUMBER}/cancel`]: ({ url }) => {
+        cancels.push(url.pathname);
+        return Response.json(cancelledCharge);
+      },
+    });
+    const link = `/me/points/charge/fail?code=PAY_PROCESS_CANCELED&message=x&orderNumber=${CHARGE_NUMBER}&orderId=${expiredCharge.chargeId}`;
+    container = await renderPage(<ChargeFailPage />, [link]);
+
+    await shown(() => cancels.length > 0);
+    expect(cancels).toEqual([`/api/users/me/points/charges/${CHARGE_NUMBER}/cancel`]);
+    expect(container.querySelector('[role="alert"]')?.textContent).toContain('결제를 취소하셨습니다.');
+  });
+
+  it('says the charge was cancelled when the shopper pays it from the PG window after all', async () => {
+    stubFetch({
+      '/api/payments/confirm': () =>
+        problem(409, {
+          type: 'urn:sagamart:problem:ORDER_CANCELLED',
+          detail: 'The order was cancelled; nothing was charged',
+        }),
+      [`/api/users/me/points/charges/${CHARGE_NUMBER}`]: () => Response.json(cancelledCharge),
+    });
+    await showResult();
+    const alert = await shown(() => container.querySelector('[role="alert"]'));
+    expect(alert?.textContent).toContain('충전을 취소하셨습니다');
+    expect(alert?.textContent).toContain('결제된 금액이 있으면 자동으로 환불됩니다');
+    expect(alert?.textContent).not.toContain('취소된 주문');
   });
 });

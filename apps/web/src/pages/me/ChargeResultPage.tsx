@@ -1,5 +1,6 @@
 import { Alert, Button, Card, Loader, Stack, Text, Title } from '@mantine/core';
-import { useQuery } from '@tanstack/react-query';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { isApiError, isTransientError } from '../../api/api-error.ts';
@@ -7,7 +8,7 @@ import { paymentFailureLabel } from '../../i18n/labels.ts';
 import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { formatWon } from '../../lib/format.ts';
 import { type PaymentConfirmation, paymentConfirmationQuery } from '../../payments/payments-api.ts';
-import { chargeQuery } from '../../points/points-api.ts';
+import { cancelCharge, chargeQuery, myPointsQueryPrefix } from '../../points/points-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 
 function BackToPoints() {
@@ -59,7 +60,9 @@ function ConfirmCharge({ confirmation }: { confirmation: PaymentConfirmation }) 
     ...chargeQuery(confirmation.orderNumber, true),
     enabled: confirmed.isSuccess || cancelled,
   });
-  const expired = charge.data?.status === 'EXPIRED';
+  // Ended unpaid: not paid in time, or cancelled from the fail page and then paid in the PG's window
+  // after all (the browser's back button).
+  const endedUnpaid = charge.data?.status === 'EXPIRED' || charge.data?.status === 'CANCELLED';
   const settled = charge.data?.status !== undefined && charge.data.status !== 'PENDING';
 
   let body: React.ReactNode;
@@ -81,7 +84,7 @@ function ConfirmCharge({ confirmation }: { confirmation: PaymentConfirmation }) 
         <Loader />
       </Stack>
     );
-  } else if (confirmed.isError && !expired) {
+  } else if (confirmed.isError && !endedUnpaid) {
     body = (
       <ApiErrorAlert
         error={confirmed.error}
@@ -100,10 +103,15 @@ function ConfirmCharge({ confirmation }: { confirmation: PaymentConfirmation }) 
         </Text>
       </Card>
     );
-  } else if (expired) {
-    // Not paid in time (back from the PG too late, or a slow approval): a late approval is refunded.
+  } else if (endedUnpaid) {
+    // Expired (back from the PG too late, or a slow approval) or cancelled: a late approval is refunded.
     body = (
-      <Alert color="orange" variant="light" role="alert" title={t('pointsPage.expired')}>
+      <Alert
+        color="orange"
+        variant="light"
+        role="alert"
+        title={charge.data?.status === 'CANCELLED' ? t('pointsPage.cancelled') : t('pointsPage.expired')}
+      >
         <Text size="sm">{t('pointsPage.expiredText')}</Text>
       </Alert>
     );
@@ -132,13 +140,25 @@ function ConfirmCharge({ confirmation }: { confirmation: PaymentConfirmation }) 
 }
 
 /**
- * `/me/points/charge/fail?code&message`: the payment window was closed or refused to start. The PG's
- * code says why, in the shopper's words (its message is the PG's, in its language: not shown).
+ * `/me/points/charge/fail?code&message&orderNumber`: the payment window was closed or refused to
+ * start. The PG's code says why, in the shopper's words (its message is the PG's, in its language:
+ * not shown). The charge is cancelled whatever the reason: the web never pays a charge twice (a new
+ * attempt opens a new charge), so it would otherwise wait as 결제 대기 until it expired.
  */
 export function ChargeFailPage() {
   const [params] = useSearchParams();
   const { t } = useTranslation();
   usePageTitle(t('pointsPage.resultTitle'));
+  const chargeNumber = params.get('orderNumber')?.trim();
+  const queryClient = useQueryClient();
+  const { mutate: cancel } = useMutation({
+    mutationFn: cancelCharge,
+    // Refused (already paid, say) or unreached: the charge says how it ended; it expires otherwise.
+    onSettled: () => queryClient.invalidateQueries({ queryKey: myPointsQueryPrefix }),
+  });
+  useEffect(() => {
+    if (chargeNumber) cancel(chargeNumber);
+  }, [chargeNumber, cancel]);
   return (
     <Stack gap="lg">
       <Title order={1} size="h2">

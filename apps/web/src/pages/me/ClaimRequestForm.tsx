@@ -103,18 +103,23 @@ export function ClaimRequestForm({
     },
   });
 
-  const toggle = (line: OrderLine, checked: boolean) =>
+  // The form's complaint was about the choice as it stood: any change of it takes the complaint away.
+  const toggle = (line: OrderLine, checked: boolean) => {
+    setProblem(null);
     setChosen((current) => {
       const next = new Map(current);
       if (checked) next.set(line.id, { quantity: 1, newSkuId: null });
       else next.delete(line.id);
       return next;
     });
-  const change = (lineId: number, patch: Partial<LineChoice>) =>
+  };
+  const change = (lineId: number, patch: Partial<LineChoice>) => {
+    setProblem(null);
     setChosen((current) => {
       const choice = current.get(lineId);
       return choice ? new Map(current).set(lineId, { ...choice, ...patch }) : current;
     });
+  };
 
   const onSubmit = (event: FormEvent) => {
     event.preventDefault();
@@ -188,7 +193,10 @@ export function ClaimRequestForm({
         <Radio.Group
           label={t('claimForm.reason')}
           value={reason}
-          onChange={(value) => setReason(value as ClaimReason)}
+          onChange={(value) => {
+            setProblem(null);
+            setReason(value as ClaimReason);
+          }}
         >
           <Stack gap={6} mt={6}>
             {CLAIM_REASONS.map((member) => (

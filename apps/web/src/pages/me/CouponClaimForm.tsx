@@ -52,7 +52,7 @@ export function CouponClaimForm() {
           <Group align="flex-start" gap="xs">
             <TextInput
               label={t('couponsPage.code')}
-              placeholder="WELCOME3000"
+              placeholder={t('couponsPage.codePlaceholder')}
               autoComplete="off"
               autoCapitalize="characters"
               maxLength={COUPON_CODE_MAX_LENGTH}

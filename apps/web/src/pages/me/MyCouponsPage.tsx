@@ -1,4 +1,4 @@
-import { Anchor, Card, Group, Pagination, Skeleton, Stack, Table, Tabs, Text, Title } from '@mantine/core';
+import { Anchor, Card, Group, Pagination, Skeleton, Stack, Tabs, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
@@ -14,6 +14,7 @@ import { formatDate } from '../../lib/format.ts';
 import { pageParamValue, readPageIndex } from '../../lib/page-param.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { MyCouponStatusBadge } from '../../ui/badges.tsx';
+import { CardList, CardListItem } from '../../ui/CardList.tsx';
 import { CouponClaimForm } from './CouponClaimForm.tsx';
 
 export function MyCouponsPage() {
@@ -62,7 +63,7 @@ export function MyCouponsPage() {
                 <Skeleton h={200} />
               ) : (
                 result && (
-                  <CouponsTable coupons={result.content} emptyMessage={t(`couponsPage.empty.${value}`)} />
+                  <CouponsList coupons={result.content} emptyMessage={t(`couponsPage.empty.${value}`)} />
                 )
               )}
             </Card>
@@ -83,7 +84,7 @@ export function MyCouponsPage() {
   );
 }
 
-function CouponsTable({ coupons, emptyMessage }: { coupons: MyCoupon[]; emptyMessage: string }) {
+function CouponsList({ coupons, emptyMessage }: { coupons: MyCoupon[]; emptyMessage: string }) {
   const { t } = useTranslation();
   if (coupons.length === 0) {
     return (
@@ -92,54 +93,44 @@ function CouponsTable({ coupons, emptyMessage }: { coupons: MyCoupon[]; emptyMes
       </Text>
     );
   }
+  // One card per coupon (name, discount, dates; status on the right): readable at 390 px, no
+  // sideways scrolling, as my orders and points are.
   return (
-    <Table.ScrollContainer minWidth={640}>
-      <Table verticalSpacing="sm" aria-label={t('couponsPage.list')}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('couponsPage.coupon')}</Table.Th>
-            <Table.Th>{t('couponsPage.discount')}</Table.Th>
-            <Table.Th>{t('couponsPage.valid')}</Table.Th>
-            <Table.Th>{t('couponsPage.status')}</Table.Th>
-            <Table.Th>{t('couponsPage.order')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {coupons.map((coupon) => (
-            <Table.Tr key={coupon.couponId}>
-              <Table.Td>
-                <Text fw={600}>{coupon.name}</Text>
-                <Text size="xs" c="dimmed" ff="monospace">
+    <CardList label={t('couponsPage.list')}>
+      {coupons.map((coupon) => {
+        const minimum = describeMinimum(coupon.minOrderAmount);
+        return (
+          <CardListItem key={coupon.couponId} padding="md" testId="my-coupon">
+            <Group justify="space-between" wrap="nowrap" align="flex-start" gap="sm">
+              <Stack gap={2} style={{ flex: 1, minWidth: 0 }}>
+                <Text fw={600} style={{ overflowWrap: 'anywhere' }}>
+                  {coupon.name}
+                </Text>
+                <Text size="xs" c="dimmed" ff="monospace" style={{ overflowWrap: 'anywhere' }}>
                   {coupon.code}
                 </Text>
-              </Table.Td>
-              <Table.Td>
-                <Text>{describeDiscount(coupon)}</Text>
-                {describeMinimum(coupon.minOrderAmount) && (
+                <Text size="sm">{describeDiscount(coupon)}</Text>
+                {minimum && (
                   <Text size="xs" c="dimmed">
-                    {describeMinimum(coupon.minOrderAmount)}
+                    {minimum}
                   </Text>
                 )}
-              </Table.Td>
-              <Table.Td>
-                {formatDate(coupon.validFrom)} – {formatDate(coupon.validTo)}
-              </Table.Td>
-              <Table.Td>
+                <Text size="xs" c="dimmed">
+                  {t('couponsPage.valid')} {formatDate(coupon.validFrom)} – {formatDate(coupon.validTo)}
+                </Text>
+              </Stack>
+              <Stack gap={4} align="flex-end" style={{ flexShrink: 0 }}>
                 <MyCouponStatusBadge status={coupon.status} />
-              </Table.Td>
-              <Table.Td>
-                {coupon.orderId ? (
+                {coupon.orderId && (
                   <Anchor component={Link} to={`/me/orders/${encodeURIComponent(coupon.orderId)}`} size="sm">
                     {t('couponsPage.viewOrder')}
                   </Anchor>
-                ) : (
-                  '—'
                 )}
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+              </Stack>
+            </Group>
+          </CardListItem>
+        );
+      })}
+    </CardList>
   );
 }

@@ -1,14 +1,31 @@
 // @vitest-environment happy-dom
+import type { NotificationServerMessage } from '@sagamart/contracts';
 import { act } from 'react';
 import { Route, Routes } from 'react-router';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cart } from '../../cart/cart-store.ts';
-import type { OrderClaims, OrderShipping } from '../../orders/after-sale-api.ts';
+import { NotificationCenter } from '../../notifications/NotificationCenter.tsx';
+import {
+  type OrderClaims,
+  type OrderShipping,
+  PARCEL_POLL_MS,
+  type PurchaseConfirmation,
+  type ShipmentCourierStatus,
+} from '../../orders/after-sale-api.ts';
 import { readCheckoutDraft, saveCheckoutDraft } from '../../orders/checkout-draft.ts';
 import { EMPTY_DELIVERY } from '../../orders/delivery-form.ts';
 import type { Order } from '../../orders/orders-api.ts';
-import { aClaim, anOrder, hoodieInCart, socksInCart } from '../../testing/fixtures.ts';
-import { cleanUpPages, problem, renderPage, shown, stubFetch } from '../../testing/page-harness.tsx';
+import { fakeBrowserSockets } from '../../testing/fake-socket.ts';
+import { aClaim, anOrder, aPage, hoodieInCart, socksInCart } from '../../testing/fixtures.ts';
+import {
+  type Answer,
+  cleanUpPages,
+  problem,
+  renderPage,
+  shown,
+  stubFetch,
+} from '../../testing/page-harness.tsx';
+import { signInAsShopper, signOut } from '../../testing/session.ts';
 import { MyOrderDetailPage } from './MyOrderDetailPage.tsx';
 
 const ORDER_ID = '46f49d56-e24f-47bd-9d56-27310ecf6414';
@@ -82,6 +99,28 @@ const delivered: OrderShipping = {
 
 const noClaims: OrderClaims = { orderId: ORDER_ID, orderNumber: ORDER_NUMBER, claims: [] };
 
+const WAYBILL = '776219299003';
+
+/** shipping-service's view of the paid order's parcel, its waybill issued, where the courier has it. */
+function onItsWay(courierStatus: ShipmentCourierStatus): OrderShipping {
+  const [parcel] = delivered.shipments;
+  return {
+    ...delivered,
+    shipments: [
+      {
+        ...parcel!,
+        status: courierStatus === 'ACCEPTED' || courierStatus === 'PICKED_UP' ? 'READY' : 'SHIPPING',
+        courierStatus,
+        trackingNumber: WAYBILL,
+        deliveredAt: null,
+      },
+    ],
+    deliveredAt: null,
+    confirmable: false,
+    claimableUntil: null,
+  };
+}
+
 const unavailable = () => problem(503, { detail: 'shipping-service is not answering' });
 
 /**
@@ -94,11 +133,13 @@ function serve(
     shipping: () => problem(404),
     claims: () => problem(404),
   },
+  others: Record<string, Answer> = {},
 ) {
-  stubFetch({
+  return stubFetch({
     [`/api/orders/${ORDER_ID}`]: () => Response.json(order(status)),
     [`/api/shipping/orders/${ORDER_ID}`]: () => answers.shipping(),
     [`/api/orders/${ORDER_ID}/claims`]: () => answers.claims(),
+    ...others,
   });
 }
 
@@ -115,11 +156,19 @@ async function showOrder() {
 
 const alertTitled = (title: string) =>
   [...container.querySelectorAll('[role="alert"]')].find((alert) => alert.textContent?.includes(title));
-const button = (name: string) =>
-  [...container.querySelectorAll('button')].find((candidate) => candidate.textContent === name);
+const button = (name: string, within: ParentNode = container) =>
+  [...within.querySelectorAll('button')].find((candidate) => candidate.textContent === name);
+/** A dialog is a portal, outside the page's container. */
+const dialog = () => document.querySelector<HTMLElement>('[role="dialog"]');
+const alertSaying = (text: string) =>
+  [...container.querySelectorAll('[role="alert"]')].find((alert) => alert.textContent?.includes(text));
+const orderStatus = () => container.querySelector('[data-testid="order-status"]')?.textContent;
+const waybillLine = () => container.querySelector('[data-testid="tracking-number"]')?.textContent;
 
 afterEach(async () => {
   await cleanUpPages();
+  await signOut();
+  vi.useRealTimers();
   cart.clear();
   sessionStorage.clear();
 });
@@ -192,5 +241,132 @@ describe('a return whose pickup the courier cancelled', () => {
       '택배사 사정으로 회수가 취소되었습니다. 확인 후 다시 안내해 드릴게요.',
     );
     expect(claim.textContent).not.toContain('712345678901');
+  });
+});
+
+describe('a paid order whose waybill was issued a moment ago', () => {
+  it('shows the waybill the tracking shows, though the order’s own copy has not learned it yet', async () => {
+    // The page said "운송장 번호: 발급 전" right above a tracking card with the waybill.
+    serve('PAID', { shipping: () => Response.json(onItsWay('ACCEPTED')), claims: () => problem(404) });
+    await showOrder();
+
+    await shown(() => container.querySelector('[data-testid="shipment-original"]'));
+    expect(waybillLine()).toBe(`운송장 번호: ${WAYBILL}`);
+    // Not picked up yet: shipping-service would still stop the parcel.
+    expect(button('주문 취소')).toBeDefined();
+  });
+});
+
+describe('a paid order whose parcel the courier picked up', () => {
+  it('no longer offers the cancel shipping-service would refuse', async () => {
+    // The order stays 결제 완료 until the parcel is in transit; a cancel after pickup answered 409.
+    serve('PAID', { shipping: () => Response.json(onItsWay('PICKED_UP')), claims: () => problem(404) });
+    await showOrder();
+
+    const parcel = await shown(() => container.querySelector('[data-testid="shipment-original"]'));
+    expect(parcel.textContent).toContain('집화 완료');
+    expect(orderStatus()).toBe('결제 완료');
+    expect(button('주문 취소')).toBeUndefined();
+  });
+});
+
+describe('an open order page while the notifications are live', () => {
+  it('follows the parcel into transit, which nothing pushes', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    let parcel: ShipmentCourierStatus = 'ACCEPTED';
+    const requested = stubFetch({
+      [`/api/orders/${ORDER_ID}`]: () => Response.json(order(parcel === 'ACCEPTED' ? 'PAID' : 'SHIPPING')),
+      [`/api/shipping/orders/${ORDER_ID}`]: () => Response.json(onItsWay(parcel)),
+      [`/api/orders/${ORDER_ID}/claims`]: () => problem(404),
+      '/api/notifications': () => Response.json(aPage([])),
+      '/api/notifications/unread-count': () => Response.json({ unread: 0 }),
+    });
+    const sockets = fakeBrowserSockets<NotificationServerMessage>();
+    await signInAsShopper();
+    container = await renderPage(
+      <NotificationCenter>
+        <Routes>
+          <Route path="/me/orders/:id" element={<MyOrderDetailPage />} />
+        </Routes>
+      </NotificationCenter>,
+      [`/me/orders/${ORDER_ID}`],
+    );
+    const socket = await act(() => sockets.openNewest());
+    await act(async () => socket.deliver({ type: 'resumed', last: 0 }));
+    await shown(() => button('주문 취소'));
+    // Online, the page reads the order once more; that answer is the paid one too.
+    const orderReads = () => requested.filter((url) => url === `/api/orders/${ORDER_ID}`).length;
+    await shown(() => orderReads() >= 2);
+
+    // The courier picks the parcel up and sends it on its way: no notification says so.
+    parcel = 'IN_TRANSIT';
+    await act(() => vi.advanceTimersByTimeAsync(PARCEL_POLL_MS));
+
+    await shown(() => orderStatus() === '배송 중');
+    await shown(() =>
+      container.querySelector('[data-testid="shipment-original"]')?.textContent?.includes('이동 중'),
+    );
+    expect(button('주문 취소')).toBeUndefined();
+  });
+});
+
+describe('구매확정 of a delivered order', () => {
+  const confirmation: PurchaseConfirmation = {
+    orderId: ORDER_ID,
+    orderNumber: ORDER_NUMBER,
+    confirmedAt: '2026-12-10T01:00:00.000Z',
+    auto: false,
+    amountPaid: 39_000,
+    pointsAwarded: 390,
+  };
+
+  it('asks first, saying returns and exchanges end, and confirms only when told to', async () => {
+    let confirms = 0;
+    serve(
+      'DELIVERED',
+      { shipping: () => Response.json(delivered), claims: () => Response.json(noClaims) },
+      {
+        [`POST /api/orders/${ORDER_ID}/confirm`]: () => {
+          confirms += 1;
+          return Response.json(confirmation);
+        },
+      },
+    );
+    await showOrder();
+
+    await act(async () => (await shown(() => button('구매확정')))?.click());
+    const asked = await shown(dialog);
+    expect(asked.textContent).toContain('구매를 확정할까요?');
+    expect(asked.textContent).toContain('반품·교환을 신청할 수 없고');
+    expect(confirms).toBe(0);
+
+    await act(async () => button('나중에 하기', asked)?.click());
+    await shown(() => !dialog());
+    expect(confirms).toBe(0);
+
+    await act(async () => (await shown(() => button('구매확정')))?.click());
+    const again = await shown(dialog);
+    await act(async () => button('구매확정', again)?.click());
+    await shown(() => confirms === 1);
+  });
+});
+
+describe('a return request the shopper corrects', () => {
+  it('takes away the form’s complaint as soon as the choice it was about changes', async () => {
+    serve('DELIVERED', { shipping: () => Response.json(delivered), claims: () => Response.json(noClaims) });
+    await showOrder();
+    await act(async () => (await shown(() => button('반품 신청')))?.click());
+    const form = await shown(() => container.querySelector<HTMLFormElement>('form[aria-label="반품 신청"]'));
+    const send = () => act(async () => button('반품 신청하기', form)?.click());
+
+    await send();
+    await shown(() => alertSaying('상품을 하나 이상 골라 주세요.'));
+    await act(async () => form.querySelector<HTMLInputElement>('input[type="checkbox"]')?.click());
+    expect(alertSaying('상품을 하나 이상 골라 주세요.')).toBeUndefined();
+
+    await send();
+    await shown(() => alertSaying('사유를 골라 주세요.'));
+    await act(async () => form.querySelector<HTMLInputElement>('input[value="DEFECTIVE"]')?.click());
+    expect(alertSaying('사유를 골라 주세요.')).toBeUndefined();
   });
 });

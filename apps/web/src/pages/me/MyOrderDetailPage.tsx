@@ -11,12 +11,20 @@ import { cancelReasonLabel } from '../../i18n/labels.ts';
 import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import { useLiveOrderUpdates } from '../../notifications/NotificationCenter.tsx';
+import {
+  orderShippingQuery,
+  PARCEL_POLL_MS,
+  parcelOnItsWay,
+  parcelPickedUp,
+} from '../../orders/after-sale-api.ts';
 import { completePaidCheckout } from '../../orders/checkout-draft.ts';
+import { orderTitle } from '../../orders/order-summary.ts';
 import {
   cancelMyOrder,
   myOrderQuery,
   myOrderQueryKey,
   myOrdersQueryPrefix,
+  ORDER_POLL_MS,
   type Order,
 } from '../../orders/orders-api.ts';
 import { pgCheckoutUrl } from '../../payments/pg-checkout.ts';
@@ -35,12 +43,25 @@ function mayStillChange(order: Order | undefined, answers: number): boolean {
   return order?.status === 'PAYMENT_PENDING' && answers < AWAITING_PAYMENT_POLLS;
 }
 
+/**
+ * The saga's steps are pushed (NotificationCenter refreshes the order): polling for them is only the
+ * fallback while the live connection is down. The parcel's pickup and transit are not pushed, so a
+ * paid order is looked at again now and then until it is delivered.
+ */
+function pollInterval(order: Order | undefined, answers: number, live: boolean): number | false {
+  if (!live && mayStillChange(order, answers)) return ORDER_POLL_MS;
+  return order && parcelOnItsWay(order.status) ? PARCEL_POLL_MS : false;
+}
+
 export function MyOrderDetailPage() {
   const orderId = useParams().id ?? '';
-  // Every change of the order is pushed (NotificationCenter refreshes it); polling is only the
-  // fallback while the live connection is down, and a (re)connect reads the order once more.
+  // A (re)connect of the live connection reads the order once more.
   const live = useLiveOrderUpdates(myOrderQueryKey(orderId));
-  const order = useQuery(myOrderQuery(orderId, live ? undefined : mayStillChange));
+  const order = useQuery({
+    ...myOrderQuery(orderId),
+    refetchInterval: (query) => pollInterval(query.state.data, query.state.dataUpdateCount, live),
+    refetchIntervalInBackground: false,
+  });
   const { t } = useTranslation();
   usePageTitle(order.data ? t('title.order', { number: order.data.orderNumber }) : t('title.myOrders'));
   // The shopper may have left the payment result page before it saw the order paid: here it is seen.
@@ -71,6 +92,10 @@ function OrderHeader({ order }: { order: Order }) {
   const queryClient = useQueryClient();
   const [confirming, setConfirming] = useState(false);
   const { t } = useTranslation();
+  // The order stays PAID until the parcel is in transit, but once the courier picked it up
+  // shipping-service refuses the cancel: its tracking (which OrderAfterSale keeps fresh) says so first.
+  const shipping = useQuery({ ...orderShippingQuery(order.orderId), enabled: order.status === 'PAID' });
+  const cancellable = order.cancellable && !parcelPickedUp(shipping.data);
 
   const cancel = useMutation({
     mutationFn: () => cancelMyOrder(order.orderId),
@@ -111,7 +136,7 @@ function OrderHeader({ order }: { order: Order }) {
             </span>
           </Group>
           <Text c="dimmed" size="sm">
-            {t('order.orderedAt', { name: order.orderName, date: formatDateTime(order.createdAt) })}
+            {t('order.orderedAt', { name: orderTitle(order), date: formatDateTime(order.createdAt) })}
           </Text>
         </div>
         <Group>
@@ -121,7 +146,7 @@ function OrderHeader({ order }: { order: Order }) {
           {order.status === 'PAYMENT_PENDING' && order.payableAmount > 0 && (
             <Button onClick={payNow}>{t('order.payNow')}</Button>
           )}
-          {order.cancellable && (
+          {cancellable && (
             <Button variant="default" color="red" onClick={() => setConfirming(true)}>
               {t('order.cancel')}
             </Button>

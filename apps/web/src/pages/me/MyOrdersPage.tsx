@@ -3,8 +3,9 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { usePageTitle } from '../../i18n/use-page-title.ts';
-import { formatDateTime, formatWon } from '../../lib/format.ts';
+import { formatDateTime } from '../../lib/format.ts';
 import { pageParamValue, readPageIndex } from '../../lib/page-param.ts';
+import { orderTitle } from '../../orders/order-summary.ts';
 import {
   MY_ORDERS_PAGE_SIZE,
   myOrdersQuery,
@@ -15,6 +16,7 @@ import {
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { OrderStatusBadge } from '../../ui/badges.tsx';
 import { CardList, CardListItem } from '../../ui/CardList.tsx';
+import { OrderTotal } from '../orders/OrderTotal.tsx';
 
 export function MyOrdersPage() {
   const [params, setParams] = useSearchParams();
@@ -102,7 +104,7 @@ function OrdersTable({ orders, filtered }: { orders: OrderSummary[]; filtered: b
                 fw={600}
                 lineClamp={2}
               >
-                {order.orderName}
+                {orderTitle(order)}
               </Anchor>
               <Text size="xs" c="dimmed" ff="monospace">
                 {t('myOrders.order')} {order.orderNumber}
@@ -110,7 +112,7 @@ function OrdersTable({ orders, filtered }: { orders: OrderSummary[]; filtered: b
             </Stack>
             <Stack gap={4} align="flex-end" style={{ flexShrink: 0 }}>
               <OrderStatusBadge status={order.status} />
-              <Text fw={700}>{formatWon(order.payableAmount)}</Text>
+              <OrderTotal order={order} />
             </Stack>
           </Group>
         </CardListItem>

@@ -11,11 +11,15 @@ import {
   confirmPurchase,
   orderClaimsQuery,
   orderShippingQuery,
+  originalShipment,
+  PARCEL_POLL_MS,
+  parcelOnItsWay,
 } from '../../orders/after-sale-api.ts';
 import { myOrdersQueryPrefix, type Order } from '../../orders/orders-api.ts';
 import { orderPaymentsQuery } from '../../payments/payments-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { ClaimStatusBadge } from '../../ui/badges.tsx';
+import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import { ClaimItemText } from '../orders/ClaimItemText.tsx';
 import { Section } from '../orders/OrderSections.tsx';
 import { TrackingTimeline } from '../orders/TrackingTimeline.tsx';
@@ -28,10 +32,20 @@ export function OrderAfterSale({ order }: { order: Order }) {
   const { t } = useTranslation();
   const paid = AFTER_PAYMENT.has(order.status);
   const claims = useQuery({ ...orderClaimsQuery(order.orderId), enabled: paid });
-  const shipping = useQuery({ ...orderShippingQuery(order.orderId), enabled: paid });
+  // Pickup and transit are not pushed: look again while the parcel is on its way (see PARCEL_POLL_MS).
+  const shipping = useQuery({
+    ...orderShippingQuery(order.orderId),
+    enabled: paid,
+    refetchInterval: parcelOnItsWay(order.status) ? PARCEL_POLL_MS : false,
+    refetchIntervalInBackground: false,
+  });
   if (!paid) return null;
   const claimList = claims.data?.claims ?? [];
   const shipments = shipping.data?.shipments ?? [];
+  // shipping-service owns the waybill: the summary shows the one the tracking below shows. The order's
+  // copy learns of it by an event a moment later, so it stands in only while the tracking is unknown.
+  const parcel = originalShipment(shipping.data);
+  const waybill = parcel ? parcel.trackingNumber : order.trackingNumber;
 
   return (
     <Stack gap="lg">
@@ -40,6 +54,7 @@ export function OrderAfterSale({ order }: { order: Order }) {
         claims={claimList}
         claimsKnown={claims.isSuccess}
         claimableUntil={shipping.data?.claimableUntil ?? null}
+        waybill={waybill}
       />
       {shipping.isError && (
         <ApiErrorAlert
@@ -76,16 +91,21 @@ function AfterSaleSummary({
   claims,
   claimsKnown,
   claimableUntil,
+  waybill,
 }: {
   order: Order;
   claims: Claim[];
   /** The claims were read: until then, which units are left to claim is not known. */
   claimsKnown: boolean;
   claimableUntil: string | null;
+  /** The order's parcel's waybill; null before one is issued. */
+  waybill: string | null;
 }) {
   const { t } = useTranslation();
   const queryClient = useQueryClient();
   const [requesting, setRequesting] = useState<ClaimType | null>(null);
+  // 구매확정 cannot be undone and ends returns and exchanges: asked first, as a cancel is.
+  const [confirming, setConfirming] = useState(false);
   const confirm = useMutation({
     mutationFn: () => confirmPurchase(order.orderId),
     onSuccess: async (done) => {
@@ -98,6 +118,7 @@ function AfterSaleSummary({
       });
       await queryClient.invalidateQueries({ queryKey: myOrdersQueryPrefix });
     },
+    onSettled: () => setConfirming(false),
   });
   // shipping-service's answer says it is confirmed; the order's own copy learns it from an event a
   // moment later (and no push follows it), so the page shows the answer until then.
@@ -117,14 +138,25 @@ function AfterSaleSummary({
             {t('afterSale.title')}
           </Title>
           {unsettled && (
-            <Button size="sm" loading={confirm.isPending} onClick={() => confirm.mutate()}>
+            <Button size="sm" loading={confirm.isPending} onClick={() => setConfirming(true)}>
               {t('afterSale.confirm')}
             </Button>
           )}
         </Group>
         <ApiErrorAlert error={confirm.error} title={t('afterSale.confirmFailed')} />
+        <ConfirmDialog
+          opened={confirming}
+          title={t('afterSale.confirmTitle')}
+          confirmLabel={t('afterSale.confirm')}
+          keepLabel={t('afterSale.confirmLater')}
+          loading={confirm.isPending}
+          onConfirm={() => confirm.mutate()}
+          onClose={() => setConfirming(false)}
+        >
+          {t('afterSale.confirmText')}
+        </ConfirmDialog>
         <Text size="sm" data-testid="tracking-number">
-          {t('afterSale.trackingNumber')}: {order.trackingNumber ?? t('afterSale.notIssued')}
+          {t('afterSale.trackingNumber')}: {waybill ?? t('afterSale.notIssued')}
         </Text>
         {order.deliveredAt && (
           <Text size="sm">{t('afterSale.deliveredAt', { date: formatDateTime(order.deliveredAt) })}</Text>

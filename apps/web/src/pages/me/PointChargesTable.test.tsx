@@ -109,3 +109,38 @@ describe('a server’s detail in the error alert', () => {
     expect(alertOf('주문 ORD-20261207-7K2M9QXA을(를) 찾을 수 없습니다.')).toContain('ORD-20261207-7K2M9QXA');
   });
 });
+
+describe('a charge the shopper cancelled at the PG', () => {
+  const cancelledCharge: PointCharge = { ...paidCharge, status: 'CANCELLED', paidAt: null };
+  const showCancelled = async () => {
+    stubFetch({
+      'GET /api/users/me/points/charges': () =>
+        Response.json({
+          content: [cancelledCharge],
+          page: 0,
+          size: 10,
+          totalElements: 1,
+          totalPages: 1,
+          first: true,
+          last: true,
+        }),
+    });
+    container = await renderPage(<PointChargesTable />);
+    return shown(() => container.querySelector('table')?.textContent?.includes('10,000') && container);
+  };
+
+  it('is labelled 취소됨, with no refund offered', async () => {
+    const shownTable = await showCancelled();
+    expect(shownTable.textContent).toContain('취소됨');
+    expect(shownTable.textContent).not.toContain('결제 대기');
+    expect(shownTable.textContent).not.toContain('CANCELLED');
+    expect(shownTable.querySelector('button')).toBeNull();
+  });
+
+  it('is labelled Cancelled in English', async () => {
+    await setLanguage('en');
+    const shownTable = await showCancelled();
+    expect(shownTable.textContent).toContain('Cancelled');
+    expect(shownTable.textContent).not.toContain('status.pointCharge');
+  });
+});

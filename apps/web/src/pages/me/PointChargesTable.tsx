@@ -21,6 +21,7 @@ const STATUS_COLORS: Record<PointChargeStatus, string> = {
   PAID: 'teal',
   FAILED: 'red',
   EXPIRED: 'gray',
+  CANCELLED: 'gray',
   REFUND_REQUESTED: 'blue',
   REFUNDED: 'gray',
 };

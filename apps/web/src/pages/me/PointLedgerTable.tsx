@@ -11,9 +11,15 @@ const TYPE_COLORS: Record<string, string> = {
   RETURN: 'blue',
   REFUND: 'blue',
   RESERVE: 'orange',
-  COMMIT: 'gray',
   RELEASE: 'teal',
 };
+
+/**
+ * user-service's bookkeeping row for "the order was paid, its reserved points are spent for good": it
+ * moves nothing, and its reason names the order only by its internal id. The 주문 사용 row above it
+ * already shows the points leaving for that order (by its number), so a shopper is not shown it.
+ */
+const SPENT_FOR_GOOD = 'COMMIT';
 
 /** The points ledger as a list of movements: what it was for (never an internal id), amount, balance. */
 export function PointLedgerTable({ entries }: { entries: PointLedgerEntry[] }) {
@@ -21,9 +27,10 @@ export function PointLedgerTable({ entries }: { entries: PointLedgerEntry[] }) {
   if (entries.length === 0) {
     return <Text c="dimmed">{t('points.empty')}</Text>;
   }
+  const movements = entries.filter((entry) => entry.type !== SPENT_FOR_GOOD);
   return (
     <CardList label={t('points.history')}>
-      {entries.map((entry) => (
+      {movements.map((entry) => (
         <CardListItem key={entry.id}>
           <Group justify="space-between" wrap="nowrap" align="flex-start">
             <Stack gap={2} style={{ minWidth: 0 }}>
@@ -41,7 +48,6 @@ export function PointLedgerTable({ entries }: { entries: PointLedgerEntry[] }) {
               </Text>
             </Stack>
             <Stack gap={0} align="flex-end" style={{ flexShrink: 0 }}>
-              {/* A confirmation moves nothing: no "0원" line. */}
               {entry.amount !== 0 && (
                 <Text fw={600} c={entry.amount < 0 ? 'red.7' : 'teal.7'}>
                   {formatSignedWon(entry.amount)}

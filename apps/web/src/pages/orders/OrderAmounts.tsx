@@ -14,8 +14,19 @@ interface Shown {
   payableAmount: number;
 }
 
-/** The server's amounts, as a description list; nothing here is computed but the signs. */
-export function OrderAmounts({ amounts, payableLabel }: { amounts: Shown; payableLabel?: string }) {
+/**
+ * The server's amounts, as a description list; nothing here is computed but the signs and, once
+ * returns gave some back (`refundedAmount`, the order's), what the order paid net of it.
+ */
+export function OrderAmounts({
+  amounts,
+  payableLabel,
+  refundedAmount = 0,
+}: {
+  amounts: Shown;
+  payableLabel?: string;
+  refundedAmount?: number;
+}) {
   const { t } = useTranslation();
   return (
     <Stack component="dl" gap={6} m={0}>
@@ -38,9 +49,24 @@ export function OrderAmounts({ amounts, payableLabel }: { amounts: Shown; payabl
         </Row>
       )}
       <Divider my={4} />
-      <Row label={payableLabel ?? t('order.totalToPay')} testId="amount-payable" strong>
+      {/* After a refund the net amount is the headline; the amount paid stays above it. */}
+      <Row
+        label={payableLabel ?? t('order.totalToPay')}
+        testId="amount-payable"
+        strong={refundedAmount === 0}
+      >
         {formatWon(amounts.payableAmount)}
       </Row>
+      {refundedAmount > 0 && (
+        <>
+          <Row label={t('order.refunded')} testId="amount-refunded" discount>
+            −{formatWon(refundedAmount)}
+          </Row>
+          <Row label={t('order.netPaid')} testId="amount-net-paid" strong>
+            {formatWon(amounts.payableAmount - refundedAmount)}
+          </Row>
+        </>
+      )}
     </Stack>
   );
 }

@@ -8,19 +8,41 @@ import { PaymentStatusBadge } from '../../ui/badges.tsx';
 
 /**
  * The payments order-service heard of for this order (approved, failed, refunded), one card each.
- * `refundedAmount` is the order's: what returns got back from its one approved payment.
+ * `refundedAmount` is the order's: what returns got back from its one approved payment. A paid order
+ * (`paidAt` set) shows the points that paid for it too: the PG never hears of those, so an order paid
+ * with points alone has no payment to list, and one with nothing left to pay says so.
  */
 export function OrderPaymentsTable({
   payments,
   refundedAmount,
+  pointsUsed = 0,
+  paidAt = null,
 }: {
   payments: OrderPaymentEntry[];
   refundedAmount: number;
+  pointsUsed?: number;
+  paidAt?: string | null;
 }) {
   const { t } = useTranslation();
-  if (payments.length === 0) return <Text c="dimmed">{t('order.noPayment')}</Text>;
+  const pointsPaid = paidAt !== null && pointsUsed > 0;
+  if (payments.length === 0 && !pointsPaid) {
+    return <Text c="dimmed">{paidAt !== null ? t('order.nothingToPay') : t('order.noPayment')}</Text>;
+  }
   return (
     <Stack component="ul" gap="sm" m={0} p={0} aria-label={t('order.payments')}>
+      {pointsPaid && (
+        <Stack component="li" gap={2} style={{ listStyle: 'none' }} data-testid="points-payment">
+          <Group justify="space-between" wrap="nowrap">
+            <Text size="sm">{t('order.pointsPayment')}</Text>
+            <Text fw={600} size="sm">
+              {formatWon(pointsUsed)}
+            </Text>
+          </Group>
+          <Text size="xs" c="dimmed">
+            {formatDateTime(paidAt)}
+          </Text>
+        </Stack>
+      )}
       {payments.map((payment) => (
         <Stack component="li" key={payment.paymentId} gap={2} style={{ listStyle: 'none' }}>
           <Group justify="space-between" wrap="nowrap">

@@ -1,7 +1,10 @@
 import { Card, Grid, Stack, Title } from '@mantine/core';
+import { useQuery } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
+import { orderClaimsQuery } from '../../orders/after-sale-api.ts';
+import { claimsByLine, isPaid } from '../../orders/order-summary.ts';
 import type { Order } from '../../orders/orders-api.ts';
 import { DeliveryDetails } from './DeliveryDetails.tsx';
 import { OrderAmounts } from './OrderAmounts.tsx';
@@ -11,7 +14,8 @@ import { OrderTimeline } from './OrderTimeline.tsx';
 
 /**
  * Items, payments and timeline beside amounts and delivery; `aside` adds cards under the latter.
- * `admin` shows the service's timeline notes too.
+ * `admin` shows the service's timeline notes too. The shopper's lines are marked with the units their
+ * returns and exchanges took (shipping-service's claims, the query the after-sale card reads too).
  */
 export function OrderSections({
   order,
@@ -26,15 +30,22 @@ export function OrderSections({
   admin?: boolean;
 }) {
   const { t } = useTranslation();
+  const paid = isPaid(order.status);
+  const claims = useQuery({ ...orderClaimsQuery(order.orderId), enabled: paid && !admin });
   return (
     <Grid gap="lg">
       <Grid.Col span={{ base: 12, md: 8 }}>
         <Stack gap="lg">
           <Section id="items" title={t('order.items')}>
-            <OrderItemsTable items={order.items} />
+            <OrderItemsTable items={order.items} claims={claimsByLine(claims.data?.claims ?? [])} />
           </Section>
           <Section id="payments" title={t('order.payments')}>
-            <OrderPaymentsTable payments={order.payments} refundedAmount={order.refundedAmount} />
+            <OrderPaymentsTable
+              payments={order.payments}
+              refundedAmount={order.refundedAmount}
+              pointsUsed={order.pointsUsed}
+              paidAt={paid ? order.paidAt : null}
+            />
           </Section>
           <Section id="timeline" title={t('order.timeline')}>
             <OrderTimeline entries={order.timeline} showNotes={admin} />
@@ -47,7 +58,9 @@ export function OrderSections({
           <Section id="amounts" title={t('order.amounts')}>
             <OrderAmounts
               amounts={order}
-              payableLabel={order.status === 'PAID' ? t('order.paid') : t('order.totalToPay')}
+              // Paid, whatever happened after (shipping, delivery, returns): never "to pay".
+              payableLabel={paid ? t('order.paid') : t('order.totalToPay')}
+              refundedAmount={order.refundedAmount}
             />
           </Section>
           <Section id="delivery" title={t('order.delivery')}>

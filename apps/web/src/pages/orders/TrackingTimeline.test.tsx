@@ -2,7 +2,7 @@ import { MantineProvider } from '@mantine/core';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setLanguage } from '../../i18n/i18n.ts';
-import type { Shipment } from '../../orders/after-sale-api.ts';
+import type { Shipment, TrackingEvent } from '../../orders/after-sale-api.ts';
 import { TrackingTimeline } from './TrackingTimeline.tsx';
 
 afterEach(() => setLanguage('ko'));
@@ -46,5 +46,30 @@ describe('a parcel on the order page', () => {
     expect(text(stopped)).not.toContain('송장이 발급되면');
     await setLanguage('en');
     expect(text(stopped)).toContain('This delivery was cancelled');
+  });
+});
+
+describe('the earlier events of a parcel', () => {
+  const event = (status: TrackingEvent['status'], minute: number) => ({
+    status,
+    where: '서울 허브',
+    remark: '처리',
+    at: `2026-12-08T01:${String(minute).padStart(2, '0')}:00.000Z`,
+  });
+  /** Delivered, its courier history `count` events long (three are shown, the rest folded away). */
+  const withHistory = (count: number): Shipment => ({
+    ...waiting,
+    status: 'DELIVERED',
+    courierStatus: 'DELIVERED',
+    trackingNumber: '612345678901',
+    history: Array.from({ length: count }, (_, i) => event(i === count - 1 ? 'DELIVERED' : 'IN_TRANSIT', i)),
+  });
+
+  it('are counted in the reader’s language: one event, or several', async () => {
+    expect(text(withHistory(4))).toContain('이전 기록 1건 더 보기');
+    expect(text(withHistory(6))).toContain('이전 기록 3건 더 보기');
+    await setLanguage('en');
+    expect(text(withHistory(4))).toContain('Show 1 earlier event ');
+    expect(text(withHistory(6))).toContain('Show 3 earlier events');
   });
 });

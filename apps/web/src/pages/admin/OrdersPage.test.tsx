@@ -1,0 +1,54 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AdminOrderSummary } from '../../admin-orders/admin-orders-api.ts';
+import { setLanguage } from '../../i18n/i18n.ts';
+import { anOrder, aPage } from '../../testing/fixtures.ts';
+import { cleanUpPages, renderPage, shown, stubFetch } from '../../testing/page-harness.tsx';
+import { OrdersPage } from './OrdersPage.tsx';
+
+/** A buyer's sweatshirt and chinos, 19,000원 after discounts, paid with points alone. */
+const summary = anOrder({
+  status: 'DELIVERED',
+  orderName: '오버핏 크루넥 맨투맨 외 1건',
+  firstProductName: '오버핏 크루넥 맨투맨',
+  itemCount: 2,
+  subtotal: 19_000,
+  pointsUsed: 19_000,
+  payableAmount: 0,
+});
+const paidWithPoints: AdminOrderSummary = {
+  ...summary,
+  userId: 'a1b2c3d4-0000-4000-8000-000000000001',
+  buyer: { name: '이지우', email: 'jiwoo@example.com' },
+};
+
+async function showRow(): Promise<HTMLElement> {
+  stubFetch({
+    '/api/admin/orders': () => Response.json(aPage([paidWithPoints])),
+    '/api/admin/orders/stuck': () => Response.json(aPage([])),
+  });
+  const page = await renderPage(<OrdersPage />, ['/admin/orders']);
+  return shown(() => page.querySelector<HTMLElement>('tbody tr'));
+}
+
+const cells = (row: HTMLElement) => [...row.querySelectorAll('td')].map((cell) => cell.textContent);
+
+afterEach(async () => {
+  await cleanUpPages();
+  await setLanguage('ko');
+});
+
+describe("the admin's order list: an order paid with points", () => {
+  it('names it and shows what it cost, points included', async () => {
+    const [, name, , , amount] = cells(await showRow());
+    expect(name).toBe('오버핏 크루넥 맨투맨 외 1건');
+    expect(amount).toBe('19,000원포인트 19,000원 결제');
+  });
+
+  it('names it in English on an English console', async () => {
+    await setLanguage('en');
+    const [, name, , , amount] = cells(await showRow());
+    expect(name).toBe('오버핏 크루넥 맨투맨 and 1 more');
+    expect(amount).toBe('₩19,000Paid with points ₩19,000');
+  });
+});

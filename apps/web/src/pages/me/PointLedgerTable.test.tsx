@@ -1,0 +1,55 @@
+// @vitest-environment happy-dom
+import { afterEach, describe, expect, it } from 'vitest';
+import type { MyPoints, PointLedgerEntry } from '../../points/points-api.ts';
+import { aPage } from '../../testing/fixtures.ts';
+import { cleanUpPages, renderPage, shown, stubFetch } from '../../testing/page-harness.tsx';
+import { PointsPage } from './PointsPage.tsx';
+
+// user-service's ledger for an order paid with points: the points leave at the order (RESERVE, with its
+// number), and a COMMIT row records the order being paid (0, its reason naming only the order's id).
+
+const ORDER_ID = '79fd4d6b-70f9-4ff9-91bd-b4be37161586';
+
+const entry = (fields: Pick<PointLedgerEntry, 'id' | 'type' | 'amount' | 'balanceAfter' | 'reason'>) => ({
+  ...fields,
+  createdAt: '2026-12-07T11:42:00.000Z',
+});
+const ledger: MyPoints = {
+  balance: 31_000,
+  ledger: aPage([
+    entry({ id: '3', type: 'COMMIT', amount: 0, balanceAfter: 31_000, reason: `Order ${ORDER_ID} paid` }),
+    entry({
+      id: '2',
+      type: 'RESERVE',
+      amount: -19_000,
+      balanceAfter: 31_000,
+      reason: 'Used for order ORD-20261207-RR2W4W9L',
+    }),
+    entry({
+      id: '1',
+      type: 'CHARGE',
+      amount: 50_000,
+      balanceAfter: 50_000,
+      reason: 'Charge PNT-20261207-L427VHJS',
+    }),
+  ]),
+};
+
+afterEach(cleanUpPages);
+
+describe('my points history after an order paid with points', () => {
+  it('lists the points leaving for the order once, without a numberless "사용 확정 · 주문" row', async () => {
+    stubFetch({
+      '/api/users/me/points': () => Response.json(ledger),
+      '/api/users/me/points/charges': () => Response.json(aPage([])),
+    });
+    const page = await renderPage(<PointsPage />, ['/me/points']);
+    const history = await shown(() => page.querySelector('[aria-label="포인트 내역"]'));
+    const rows = [...history.querySelectorAll('li')].map((row) => row.textContent);
+    expect(rows).toEqual([
+      expect.stringMatching(/^주문 사용주문 ORD-20261207-RR2W4W9L.*-19,000원잔액 31,000원$/),
+      expect.stringMatching(/^충전포인트 충전 PNT-20261207-L427VHJS.*\+50,000원잔액 50,000원$/),
+    ]);
+    expect(history.textContent).not.toContain('사용 확정');
+  });
+});
