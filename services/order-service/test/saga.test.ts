@@ -165,7 +165,11 @@ describe('order saga', () => {
     expect(res.body).toMatchObject({ status: 'PAID', payableAmount: 0, pointsUsed: 7_000 });
     expect(events(res.body)).toEqual(['ORDER_CREATED', 'PAID']);
     expect(await shop.sku(productId, skuIds[0]!)).toMatchObject({ stock: 4, reserved: 0, sold: 1 });
-    expect((await shop.points(user)).ledger.map((e) => e.type)).toEqual(['COMMIT', 'RESERVE', 'CHARGE']);
+    expect((await shop.points(user)).ledger.map((e) => e.type)).toEqual(['RESERVE', 'CHARGE']);
+    expect(await shop.pointsReservation(res.body.orderId)).toMatchObject({
+      state: 'COMMITTED',
+      amount: 7_000,
+    });
     await expectInvariants(shop.urls(), { productIds, userIds });
   });
 
@@ -222,7 +226,8 @@ describe('order saga', () => {
     expect(await shop.myCoupon(user, couponId)).toMatchObject({ status: 'USED', orderId: order.orderId });
     const points = await shop.points(user);
     expect(points.balance).toBe(3_000);
-    expect(points.ledger.map((e) => e.type)).toEqual(['COMMIT', 'RESERVE', 'CHARGE']);
+    expect(points.ledger.map((e) => e.type)).toEqual(['RESERVE', 'CHARGE']);
+    expect(await shop.pointsReservation(order.orderId)).toMatchObject({ state: 'COMMITTED', amount: 2_000 });
     // The saga's log is its timeline: every call with its duration and trace, and the payment between.
     const log = (await shop.adminOrder(order.orderId)).body.saga.log as Json[];
     expect(log.map((l) => `${l.action}:${l.step}:${l.outcome}`)).toEqual([

@@ -48,20 +48,45 @@ describe('points reservations for the order saga', () => {
     expect((await reserve(orderId, userId, 2_000)).status).toBe(409);
 
     const committed = await step(orderId, 'commit');
-    expect(committed.body).toMatchObject({ state: 'COMMITTED', balance: 7_000 });
-    expect((await step(orderId, 'commit')).body).toMatchObject({ state: 'COMMITTED', balance: 7_000 });
+    expect(committed.body).toEqual({ orderId, state: 'COMMITTED', userId, amount: 3_000, balance: 7_000 });
+    expect((await step(orderId, 'commit')).body).toEqual(committed.body);
+    // The commit is the reservation's state (the shopper's ledger lists only rows that move points):
+    // final, so a repeated reserve answers it and takes nothing more, and it moved no points.
+    expect((await pair.userApi.get(`/internal/points/reservations/${orderId}`)).body).toEqual(committed.body);
+    expect((await reserve(orderId, userId, 3_000)).body).toEqual(committed.body);
     const types = (await points(userId)).ledger.content.map((e) => [e.type, e.amount]);
     expect(types).toEqual([
-      ['COMMIT', 0],
       ['RESERVE', -3_000],
       ['CHARGE', 10_000],
     ]);
-    expect((await pair.userApi.get(`/internal/points/reservations/${orderId}`)).body.state).toBe('COMMITTED');
     expect((await pair.userApi.get(`/internal/points/balances/${userId}`)).body).toEqual({
       userId,
       balance: 7_000,
     });
     await expectLedgerMatchesBalance(userId);
+  });
+
+  it("leaves the rows that move no points out of the shopper's ledger, so its pages and totals agree", async () => {
+    const userId = await userWith(10_000);
+    for (const amount of [1_000, 2_000, 3_000]) {
+      const orderId = randomUUID();
+      await reserve(orderId, userId, amount);
+      expect((await step(orderId, 'commit')).body.state).toBe('COMMITTED');
+    }
+    const page = async (n: number) =>
+      (await pair.userApi.get(`/api/users/me/points?page=${n}&size=2`, asUser(userId))).body as {
+        ledger: { content: LedgerEntry[]; totalElements: number; totalPages: number; last: boolean };
+      };
+    const first = await page(0);
+    const second = await page(1);
+    expect(first.ledger).toMatchObject({ totalElements: 4, totalPages: 2, last: false });
+    expect(second.ledger).toMatchObject({ totalElements: 4, totalPages: 2, last: true });
+    expect([...first.ledger.content, ...second.ledger.content].map((e) => [e.type, e.amount])).toEqual([
+      ['RESERVE', -3_000],
+      ['RESERVE', -2_000],
+      ['RESERVE', -1_000],
+      ['CHARGE', 10_000],
+    ]);
   });
 
   it('gives points back on release, before or after payment, once', async () => {

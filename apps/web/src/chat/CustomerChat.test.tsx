@@ -1,51 +1,15 @@
 // @vitest-environment happy-dom
 import type { ChatServerFrame } from '@sagamart/contracts/http/chat';
 import { act } from 'react';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { TOKEN_STORAGE_KEY } from '../auth/token-store.ts';
-import { FakeSockets } from '../testing/fake-socket.ts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fakeBrowserSockets } from '../testing/fake-socket.ts';
 import { aConversation } from '../testing/fixtures.ts';
 import { cleanUpPages, renderPage, shown, stubFetch } from '../testing/page-harness.tsx';
+import { signInAsShopper, signOut } from '../testing/session.ts';
 import { ChatCenter } from './ChatCenter.tsx';
 import { CustomerChat } from './CustomerChat.tsx';
 import type { ChatMessage } from './chat-api.ts';
 import { chatPanel } from './chat-panel.ts';
-
-/** The shopper signs in as another tab would: their session appears in localStorage. */
-async function signInAsShopper(): Promise<void> {
-  const claims = {
-    sub: 'a1b2c3d4-0000-4000-8000-000000000001',
-    email: 'jiwoo@example.com',
-    role: 'USER',
-    exp: Math.floor(Date.now() / 1000) + 3600,
-  };
-  const payload = btoa(JSON.stringify(claims)).replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '');
-  const tokens = {
-    accessToken: `e30.${payload}.signature`,
-    expiresAt: Date.now() + 3_600_000,
-    refreshAt: Date.now() + 3_000_000,
-  };
-  await act(async () => {
-    window.dispatchEvent(
-      new StorageEvent('storage', { key: TOKEN_STORAGE_KEY, newValue: JSON.stringify(tokens) }),
-    );
-  });
-}
-
-/** The sockets the page opens, in place of the browser's WebSocket (cleanUpPages takes it back). */
-function fakeBrowserSockets(): FakeSockets<ChatServerFrame> {
-  const sockets = new FakeSockets<ChatServerFrame>();
-  vi.stubGlobal('WebSocket', function FakeWebSocket(url: string, protocols: string[]) {
-    return sockets.create(url, protocols);
-  });
-  return sockets;
-}
-
-async function signOut(): Promise<void> {
-  await act(async () => {
-    window.dispatchEvent(new StorageEvent('storage', { key: TOKEN_STORAGE_KEY, newValue: null }));
-  });
-}
 
 describe("the shopper's chat button", () => {
   afterEach(async () => {
@@ -103,13 +67,7 @@ describe("the shopper's chat button", () => {
       'GET /api/chat/conversations/mine': () => Response.json({ content: [conversation] }),
       [`GET /api/chat/conversations/${conversation.id}/messages`]: () => Response.json(history),
     });
-    const sockets = fakeBrowserSockets();
-    // The composer's autosizing textarea listens for web fonts, which happy-dom does not have.
-    if (!('fonts' in document))
-      Object.defineProperty(document, 'fonts', {
-        value: { addEventListener: () => {}, removeEventListener: () => {} },
-        configurable: true,
-      });
+    const sockets = fakeBrowserSockets<ChatServerFrame>();
     await signInAsShopper();
     const page = await renderPage(
       <ChatCenter>
@@ -147,12 +105,7 @@ describe("the shopper's chat button", () => {
       [`GET /api/chat/conversations/${conversation.id}/messages`]: () =>
         Response.json({ messages: [], hasMore: false, customerReadSeq: 2, agentReadSeq: 2 }),
     });
-    fakeBrowserSockets();
-    if (!('fonts' in document))
-      Object.defineProperty(document, 'fonts', {
-        value: { addEventListener: () => {}, removeEventListener: () => {} },
-        configurable: true,
-      });
+    fakeBrowserSockets<ChatServerFrame>();
     await signInAsShopper();
     const page = await renderPage(
       <ChatCenter>

@@ -1,16 +1,26 @@
-// Test-only: a shopper signed in or out the way another tab does it (their tokens appear in or leave
-// localStorage, and the app's session follows), so a page under test runs as that shopper.
+// Test-only: a shopper or agent signed in or out the way another tab does it (their tokens appear in
+// or leave localStorage, and the app's session follows), so a page under test runs as that user.
 import { act } from 'react';
+import type { AccessTokenClaims } from '../auth/access-token.ts';
 import { TOKEN_STORAGE_KEY } from '../auth/token-store.ts';
 
+/** The shopper signInAsShopper signs in. */
+export const SHOPPER = { sub: 'a1b2c3d4-0000-4000-8000-000000000001', email: 'jiwoo@example.com' } as const;
+/** The 상담원 signInAsAgent signs in (a conversation's assigneeId when it is theirs). */
+export const AGENT = { sub: 'e7d6c5b4-0000-4000-8000-000000000002', email: 'agent@example.com' } as const;
+
 /** Signs the shopper in with an access token good for an hour. */
-export async function signInAsShopper(): Promise<void> {
-  const claims = {
-    sub: 'a1b2c3d4-0000-4000-8000-000000000001',
-    email: 'jiwoo@example.com',
-    role: 'USER',
-    exp: Math.floor(Date.now() / 1000) + 3600,
-  };
+export function signInAsShopper(): Promise<void> {
+  return signIn({ ...SHOPPER, role: 'USER' });
+}
+
+/** Signs the agent (role AGENT) in with an access token good for an hour. */
+export function signInAsAgent(): Promise<void> {
+  return signIn({ ...AGENT, role: 'AGENT' });
+}
+
+async function signIn(who: Omit<AccessTokenClaims, 'exp'>): Promise<void> {
+  const claims: AccessTokenClaims = { ...who, exp: Math.floor(Date.now() / 1000) + 3600 };
   const payload = btoa(JSON.stringify(claims)).replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '');
   const tokens = {
     accessToken: `e30.${payload}.signature`,

@@ -406,6 +406,13 @@ export async function startShop(options: ShopOptions = {}) {
       return { balance: res.body.balance, ledger: res.body.ledger.content };
     },
 
+    /** user-service's points reservation of an order (RESERVED, COMMITTED or RELEASED), as the saga sees it. */
+    async pointsReservation(orderId: string): Promise<Json> {
+      const res = await api('user-service').get(`/internal/points/reservations/${orderId}`, asService());
+      if (res.status !== 200) throw new Error(`points reservation of ${orderId}: ${res.status}`);
+      return res.body;
+    },
+
     /** POST /api/orders with a fresh (or the given) Idempotency-Key. */
     place(user: { headers: Record<string, string> }, body: Json, key: string = randomUUID()) {
       return api('order-service').post('/api/orders', body, { ...user.headers, 'idempotency-key': key });

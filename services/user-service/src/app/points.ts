@@ -11,13 +11,18 @@ export class Points {
     private readonly users: Users,
   ) {}
 
+  /**
+   * The shopper's balance and a page of their ledger's movements. A COMMIT row (an order's reserved
+   * points becoming final) moves nothing and is left out here, in the query, so every page is full
+   * and the totals count what is shown; it stays in the table as the order's record and idempotency key.
+   */
   async mine(userId: string, page: number, size: number) {
     await this.users.usableUser(this.ctx.db, userId);
     const db = this.ctx.db;
     const [account, ledger] = await Promise.all([
       db.selectFrom('point_accounts').select('balance').where('user_id', '=', userId).executeTakeFirst(),
       fetchPage(
-        db.selectFrom('point_ledger').where('user_id', '=', userId),
+        db.selectFrom('point_ledger').where('user_id', '=', userId).where('amount', '<>', 0),
         (q) => q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc'),
         { page, size },
         (rows) => rows.map(toLedgerEntry),

@@ -21,6 +21,9 @@ export function registerPointsRoutes(app: ServiceApp, ctx: ServiceContext<UserDb
       schema: {
         tags,
         summary: 'My balance and ledger (newest first)',
+        description:
+          'The ledger lists the movements of the balance only: the 0-point COMMIT row written when an order ' +
+          'paid with points is paid is left out, so totalElements and totalPages count the rows shown.',
         querystring: PageQuery,
         response: {
           200: MyPointsSchema,

@@ -1,47 +1,18 @@
 // @vitest-environment happy-dom
 import type { ChatServerFrame } from '@sagamart/contracts/http/chat';
 import { act } from 'react';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { TOKEN_STORAGE_KEY } from '../../auth/token-store.ts';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ChatCenter } from '../../chat/ChatCenter.tsx';
 import type { ConversationView } from '../../chat/chat-api.ts';
-import { FakeSockets } from '../../testing/fake-socket.ts';
+import { fakeBrowserSockets } from '../../testing/fake-socket.ts';
 import { aConversation, aPage } from '../../testing/fixtures.ts';
 import { cleanUpPages, problem, renderPage, shown, stubFetch } from '../../testing/page-harness.tsx';
+import { AGENT, signInAsAgent, signOut } from '../../testing/session.ts';
 import { AgentConsolePage } from './AgentConsolePage.tsx';
 
 // After 상담 종료 the console asked for the customer's orders once more (every chat query was
 // refreshed while the page still held the conversation as open), and chat-service answered 404: an
 // agent reads a customer's orders only while their open conversation is the agent's.
-
-const AGENT_ID = 'e7d6c5b4-0000-4000-8000-000000000002';
-
-/** The agent signs in as another tab would: their session appears in localStorage. */
-async function signInAsAgent(): Promise<void> {
-  const claims = {
-    sub: AGENT_ID,
-    email: 'agent@example.com',
-    role: 'AGENT',
-    exp: Math.floor(Date.now() / 1000) + 3600,
-  };
-  const payload = btoa(JSON.stringify(claims)).replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '');
-  const tokens = {
-    accessToken: `e30.${payload}.signature`,
-    expiresAt: Date.now() + 3_600_000,
-    refreshAt: Date.now() + 3_000_000,
-  };
-  await act(async () => {
-    window.dispatchEvent(
-      new StorageEvent('storage', { key: TOKEN_STORAGE_KEY, newValue: JSON.stringify(tokens) }),
-    );
-  });
-}
-
-async function signOut(): Promise<void> {
-  await act(async () => {
-    window.dispatchEvent(new StorageEvent('storage', { key: TOKEN_STORAGE_KEY, newValue: null }));
-  });
-}
 
 /**
  * chat-service for one conversation the agent holds: it answers the customer's orders while the
@@ -51,7 +22,7 @@ async function signOut(): Promise<void> {
 function serveOneConversation() {
   let conversation: ConversationView = aConversation({
     status: 'OPEN',
-    assigneeId: AGENT_ID,
+    assigneeId: AGENT.sub,
     resolvedAt: null,
   });
   const ordersAsked: string[] = [];
@@ -81,16 +52,7 @@ function serveOneConversation() {
 
 /** The console showing `conversation` (open and the agent's), its orders card answered once. */
 async function showConsole(conversation: ConversationView, ordersAsked: string[]) {
-  const sockets = new FakeSockets<ChatServerFrame>();
-  vi.stubGlobal('WebSocket', function FakeWebSocket(url: string, protocols: string[]) {
-    return sockets.create(url, protocols);
-  });
-  // The composer's autosizing textarea listens for web fonts, which happy-dom does not have.
-  if (!('fonts' in document))
-    Object.defineProperty(document, 'fonts', {
-      value: { addEventListener: () => {}, removeEventListener: () => {} },
-      configurable: true,
-    });
+  const sockets = fakeBrowserSockets<ChatServerFrame>();
   await signInAsAgent();
   const page = await renderPage(
     <ChatCenter>

@@ -15,22 +15,18 @@ const TYPE_COLORS: Record<string, string> = {
 };
 
 /**
- * user-service's bookkeeping row for "the order was paid, its reserved points are spent for good": it
- * moves nothing, and its reason names the order only by its internal id. The 주문 사용 row above it
- * already shows the points leaving for that order (by its number), so a shopper is not shown it.
+ * The points ledger as a list of movements: what it was for (never an internal id), amount, balance.
+ * user-service sends movements only (not the 0-point COMMIT row of a paid order), so a page shows what
+ * its totals count.
  */
-const SPENT_FOR_GOOD = 'COMMIT';
-
-/** The points ledger as a list of movements: what it was for (never an internal id), amount, balance. */
 export function PointLedgerTable({ entries }: { entries: PointLedgerEntry[] }) {
   const { t } = useTranslation();
   if (entries.length === 0) {
     return <Text c="dimmed">{t('points.empty')}</Text>;
   }
-  const movements = entries.filter((entry) => entry.type !== SPENT_FOR_GOOD);
   return (
     <CardList label={t('points.history')}>
-      {movements.map((entry) => (
+      {entries.map((entry) => (
         <CardListItem key={entry.id}>
           <Group justify="space-between" wrap="nowrap" align="flex-start">
             <Stack gap={2} style={{ minWidth: 0 }}>
