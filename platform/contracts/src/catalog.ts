@@ -17,7 +17,11 @@ import { OrderNumber } from './ordering.ts';
 
 export const PRODUCT_STATUSES = ['ACTIVE', 'INACTIVE', 'SOLD_OUT'] as const;
 export const SKU_STATUSES = ['ACTIVE', 'INACTIVE', 'SOLD_OUT'] as const;
-/** RETURN: units sent back by a return or an exchange (issue 10) go on sale again and leave `sold`. */
+/**
+ * RETURN: units sent back by a return or an exchange (issue 10) go on sale again and leave `sold`.
+ * HOLD: units sent back as defective or damaged leave `sold` for `held`, not for sale; the admin
+ * inspects them and either puts them on sale (RELEASE_HELD) or writes them off (DISCARD).
+ */
 export const STOCK_MOVEMENT_TYPES = [
   'INITIAL',
   'ADJUST',
@@ -26,6 +30,9 @@ export const STOCK_MOVEMENT_TYPES = [
   'SELL',
   'RESTOCK',
   'RETURN',
+  'HOLD',
+  'RELEASE_HELD',
+  'DISCARD',
 ] as const;
 
 // Literal lists written out: a mapped array would type as never.
@@ -47,6 +54,9 @@ export const StockMovementType = Type.Union([
   Type.Literal('SELL'),
   Type.Literal('RESTOCK'),
   Type.Literal('RETURN'),
+  Type.Literal('HOLD'),
+  Type.Literal('RELEASE_HELD'),
+  Type.Literal('DISCARD'),
 ]);
 export type ProductStatus = (typeof PRODUCT_STATUSES)[number];
 export type SkuStatus = (typeof SKU_STATUSES)[number];
@@ -200,7 +210,7 @@ export const StockChanged = defineEvent(
         {
           id: Id,
           type: StockMovementType,
-          /** Signed change of available stock (RESERVE negative, RELEASE positive, SELL 0). */
+          /** Signed change of available stock (RESERVE negative, RELEASE positive, SELL, HOLD and DISCARD 0). */
           quantity: Type.Integer(),
           orderId: Type.Union([Type.String(), Type.Null()]),
         },

@@ -268,7 +268,16 @@ export const ExchangePickupCancelled = defineEvent('exchange.pickup-cancelled', 
 export type ExchangePickupCancelledPayload = Static<typeof ExchangePickupCancelled.schema>;
 
 /**
- * The returned parcel arrived: restock the items (product-service, RETURN moves), refund
+ * Why the shopper sent the units back (the claim's reason): product-service puts CHANGE_OF_MIND and
+ * WRONG_ITEM units back on sale and holds DEFECTIVE and DAMAGED_IN_TRANSIT ones for inspection.
+ * Optional only for the events published before shipping-service sent it: product-service holds
+ * those units too (an admin releases a sound unit in one step; a broken one sold again reaches a shopper).
+ */
+const ReturnedReason = Type.Optional(ClaimReason);
+
+/**
+ * The returned parcel arrived: restock the items (product-service: RETURN moves for a sellable
+ * `reason`, HOLD for inspection for DEFECTIVE and DAMAGED_IN_TRANSIT), refund
  * `refundAmount` through the PG as a partial cancel keyed by claimId (payment-service), give back
  * `pointsRefund` points (user-service, by claimId), and the coupon when `restoreCoupon`
  * (promotion-service). Per line: share × k ÷ n rounded down; the line's last unit takes the
@@ -281,6 +290,7 @@ export const ReturnCompleted = defineEvent(
   Type.Object(
     {
       ...claimRef,
+      reason: ReturnedReason,
       items: Type.Array(
         Type.Object(
           {
@@ -312,13 +322,17 @@ export const ReturnCompleted = defineEvent(
 );
 export type ReturnCompletedPayload = Static<typeof ReturnCompleted.schema>;
 
-/** The old option arrived back: restock `skuId` (RETURN move); the new option ships next. */
+/**
+ * The old option arrived back: restock `skuId` (RETURN move, or HOLD for inspection as for a
+ * return, by `reason`); the new option ships next.
+ */
 export const ExchangeCollected = defineEvent(
   'exchange.collected',
   1,
   Type.Object(
     {
       ...claimRef,
+      reason: ReturnedReason,
       items: Type.Array(ExchangeLine, { minItems: 1, maxItems: 100 }),
       collectedAt: Timestamp,
     },

@@ -143,6 +143,7 @@ describe('after-sale participants', () => {
     await twice(ReturnCompleted, {
       ...claim,
       version: 4,
+      reason: 'DEFECTIVE',
       items: [
         {
           orderItemId: line1.id,
@@ -171,7 +172,8 @@ describe('after-sale participants', () => {
       refundedAmount: refund,
       refunds: [{ claimId, amount: refund, status: 'DONE' }],
     });
-    expect(await shop.sku(productId, skuIds[0]!)).toMatchObject({ stock: 9, reserved: 0, sold: 1 });
+    // Sent back defective: held for inspection, not back on sale.
+    expect(await shop.sku(productId, skuIds[0]!)).toMatchObject({ stock: 8, reserved: 0, sold: 1, held: 1 });
     await eventually(async () => (await shop.points(user)).balance === 2_000 + pointsBack);
     expect((await shop.points(user)).ledger.filter((e) => e.type === 'RETURN')).toHaveLength(1);
     expect(await shop.myCoupon(user, couponId)).toMatchObject({ status: 'USED' });
@@ -203,11 +205,17 @@ describe('after-sale participants', () => {
       pickupTrackingNumber: 'SG200000002',
       approvedAt: at(),
     });
-    await twice(ExchangeCollected, { ...exchange, version: 4, items: exchangeItems, collectedAt: at() });
+    await twice(ExchangeCollected, {
+      ...exchange,
+      version: 4,
+      reason: 'CHANGE_OF_MIND',
+      items: exchangeItems,
+      collectedAt: at(),
+    });
     await eventually(async () => (await shop.sku(productId, skuIds[1]!)).sold === 0);
     expect(await shop.sku(productId, skuIds[1]!)).toMatchObject({ stock: 10, reserved: 0, sold: 0 });
     await eventually(async () => (await shop.sku(productId, skuIds[0]!)).reserved === 0);
-    expect(await shop.sku(productId, skuIds[0]!)).toMatchObject({ stock: 8, reserved: 0, sold: 2 });
+    expect(await shop.sku(productId, skuIds[0]!)).toMatchObject({ stock: 7, reserved: 0, sold: 2, held: 1 });
     await twice(ExchangeCompleted, {
       ...exchange,
       version: 6,
@@ -300,6 +308,7 @@ describe('after-sale participants', () => {
       ...ref(order),
       userId: user.userId,
       version: 4,
+      reason: 'WRONG_ITEM',
       items,
       refundAmount: order.payableAmount,
       pointsRefund: order.pointsUsed,

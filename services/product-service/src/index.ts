@@ -23,19 +23,20 @@ export default defineService<ProductDb>({
   defaults: productDefaults,
   refreshable: ['product.images.orphanTtlSeconds'],
   migrations,
-  // After-sale (issue 10): returned units back on sale; an exchange's new option sold or released.
+  // After-sale (issue 10): returned units back on sale, or held for inspection when sent back
+  // defective or damaged; an exchange's new option sold or released.
   handlers: (ctx) => {
     const { stock } = productModule(ctx);
     return [
       on(ReturnCompleted, (event, { trx }) =>
-        stock.returnUnits(trx, event.claimId, event.items, {
+        stock.returnUnits(trx, event.claimId, event.items, event.reason, {
           claimType: 'RETURN',
           orderNumber: event.orderNumber,
         }),
       ),
       on(ExchangeCollected, async (event, { trx }) => {
         const claim = { claimType: 'EXCHANGE', orderNumber: event.orderNumber } as const;
-        await stock.returnUnits(trx, event.claimId, event.items, claim);
+        await stock.returnUnits(trx, event.claimId, event.items, event.reason, claim);
         await stock.sellExchange(trx, event.claimId, claim);
       }),
       on(ExchangeRejected, async (event, { trx }) => {

@@ -85,6 +85,7 @@ describe('product-service: stock movements of returns and exchanges', () => {
     await probe.publish(ReturnCompleted, {
       ...claimRef,
       claimId: returnId,
+      reason: 'CHANGE_OF_MIND',
       items: [{ orderItemId: 1, skuId: worn!.id, quantity: 1, refundAmount: 39_000, pointsRefund: 0 }],
       refundAmount: 39_000,
       pointsRefund: 0,
@@ -97,6 +98,7 @@ describe('product-service: stock movements of returns and exchanges', () => {
     await probe.publish(ExchangeCollected, {
       ...claimRef,
       claimId: exchangeId,
+      reason: 'CHANGE_OF_MIND',
       items: [{ orderItemId: 1, skuId: worn!.id, newSkuId: wanted!.id, quantity: 1 }],
       collectedAt: new Date().toISOString(),
     });

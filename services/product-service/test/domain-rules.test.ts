@@ -93,18 +93,18 @@ describe('product definition', () => {
 });
 
 describe('stock rules', () => {
-  const levels = { stock: 5, reserved: 2, sold: 1 };
+  const levels = { stock: 5, reserved: 2, sold: 1, held: 0 };
   it('moves stock between available, reserved and sold', () => {
     expect(applyMovement(levels, 'RESERVE', 3)).toEqual({
-      levels: { stock: 2, reserved: 5, sold: 1 },
+      levels: { stock: 2, reserved: 5, sold: 1, held: 0 },
       quantity: -3,
     });
     expect(applyMovement(levels, 'RELEASE', 2)).toEqual({
-      levels: { stock: 7, reserved: 0, sold: 1 },
+      levels: { stock: 7, reserved: 0, sold: 1, held: 0 },
       quantity: 2,
     });
     expect(applyMovement(levels, 'SELL', 2)).toEqual({
-      levels: { stock: 5, reserved: 0, sold: 3 },
+      levels: { stock: 5, reserved: 0, sold: 3, held: 0 },
       quantity: 0,
     });
     expect(applyMovement(levels, 'ADJUST', -5).levels.stock).toBe(0);
@@ -128,6 +128,7 @@ describe('stock rules', () => {
       stock,
       reserved: 0,
       sold: 0,
+      held: 0,
       status: 'ACTIVE' as const,
       removed: false,
       productOrderable: true,
@@ -144,8 +145,8 @@ describe('stock rules', () => {
     expect(ok).toEqual({
       ok: true,
       lines: [
-        { skuId: 2, quantity: 2, levels: { stock: 0, reserved: 2, sold: 0 } },
-        { skuId: 9, quantity: 2, levels: { stock: 3, reserved: 2, sold: 0 } },
+        { skuId: 2, quantity: 2, levels: { stock: 0, reserved: 2, sold: 0, held: 0 } },
+        { skuId: 9, quantity: 2, levels: { stock: 3, reserved: 2, sold: 0, held: 0 } },
       ],
     });
     const failed = planReservation(

@@ -245,6 +245,8 @@ describe('shipping-service', () => {
       const completed = await h.awaitEvent('return.completed', order.orderId);
       expect(completed.payload).toMatchObject({
         claimId: asked.body.id,
+        // product-service puts a change-of-mind unit back on sale, a defective one on hold.
+        reason: 'CHANGE_OF_MIND',
         items: [
           {
             orderItemId: tee!.orderItemId,
@@ -288,7 +290,12 @@ describe('shipping-service', () => {
       );
       await h.advance(restApproved.body.pickupTrackingNumber, 'DELIVERED');
       const whole = await h.awaitEvent('return.completed', order.orderId, 2);
-      expect(whole.payload).toMatchObject({ feeAmount: 0, wholeOrder: true, restoreCoupon: true });
+      expect(whole.payload).toMatchObject({
+        reason: 'DEFECTIVE',
+        feeAmount: 0,
+        wholeOrder: true,
+        restoreCoupon: true,
+      });
       expect(completed.payload.refundAmount + completed.payload.feeAmount + whole.payload.refundAmount).toBe(
         order.payableAmount,
       );
@@ -417,6 +424,7 @@ describe('shipping-service', () => {
 
       await h.advance(approved.body.pickupTrackingNumber, 'DELIVERED');
       const collected = await h.awaitEvent('exchange.collected', order.orderId);
+      expect(collected.payload.reason).toBe('CHANGE_OF_MIND');
       expect(collected.payload.items).toEqual([
         { orderItemId: tee!.orderItemId, skuId: 101, newSkuId: 102, quantity: 2 },
       ]);

@@ -19,6 +19,9 @@ export const STOCK_MOVEMENT_TYPES = serverEnum<StockMovementType>()([
   'SELL',
   'RESTOCK',
   'RETURN',
+  'HOLD',
+  'RELEASE_HELD',
+  'DISCARD',
 ]);
 
 export type AdminProductSummary = Static<typeof products.ProductSummary>;
@@ -26,7 +29,8 @@ export type AdminProductSummary = Static<typeof products.ProductSummary>;
 export type AdminProduct = Static<typeof products.ProductView>;
 /**
  * `removed`: left out of the option matrix by an edit (kept, same id, but deactivated); `stock` is
- * available to sell, `reserved` held for unpaid orders.
+ * available to sell, `reserved` held for unpaid orders, `held` sent back defective or damaged and
+ * waiting for the admin's inspection (not for sale).
  */
 export type AdminSku = AdminProduct['skus'][number];
 
@@ -49,6 +53,9 @@ export type Keyword = Static<typeof products.KeywordView>;
 export type StockAdjustment = Static<typeof products.StockAdjustmentBody>;
 
 export type SkuStock = Static<typeof products.SkuStockView>;
+
+/** Held units after inspection: `quantity` of them, with the admin's note if any. */
+export type HeldStockDecision = Static<typeof products.HeldStockBody>;
 
 /** `quantity` is the signed change of available stock. */
 export type StockMovement = Static<typeof products.MovementView>;
@@ -146,6 +153,16 @@ export function adjustStock(
   adjustment: StockAdjustment,
 ): Promise<SkuStock> {
   return api.post<SkuStock>(`/api/admin/products/${productId}/skus/${skuId}/stock-adjustments`, adjustment);
+}
+
+/** Held units passed inspection (on sale again: `release`) or did not (written off: `discard`). */
+export function decideHeldStock(
+  productId: number,
+  skuId: number,
+  action: 'release' | 'discard',
+  decision: HeldStockDecision,
+): Promise<SkuStock> {
+  return api.post<SkuStock>(`/api/admin/products/${productId}/skus/${skuId}/held-stock/${action}`, decision);
 }
 
 export function stockMovementsQuery(productId: number, filter: MovementFilter) {

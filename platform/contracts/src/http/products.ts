@@ -97,6 +97,8 @@ export const SkuView = Type.Object({
   stock: Type.Integer(),
   reserved: Type.Integer(),
   sold: Type.Integer(),
+  /** Returned as defective or damaged: not for sale until the admin releases or writes them off. */
+  held: Type.Integer(),
 });
 
 export const ProductView = Type.Object({
@@ -169,6 +171,19 @@ export const StockAdjustmentBody = Type.Object(
   { additionalProperties: false },
 );
 
+/**
+ * The admin's decision on held units (returned as defective or damaged) after inspecting them:
+ * `release` puts them on sale (RELEASE_HELD), `discard` writes them off (DISCARD). The note is kept
+ * in the stock history.
+ */
+export const HeldStockBody = Type.Object(
+  {
+    quantity: Type.Integer({ minimum: 1, maximum: 1_000_000 }),
+    reason: Type.Optional(Type.String({ maxLength: 200 })),
+  },
+  { additionalProperties: false },
+);
+
 export const SkuStockView = Type.Object({
   skuId: Type.Integer(),
   skuCode: Type.String(),
@@ -176,6 +191,7 @@ export const SkuStockView = Type.Object({
   stock: Type.Integer(),
   reserved: Type.Integer(),
   sold: Type.Integer(),
+  held: Type.Integer(),
 });
 
 export const MovementView = Type.Object({
@@ -187,6 +203,7 @@ export const MovementView = Type.Object({
   stockAfter: Type.Integer(),
   reservedAfter: Type.Integer(),
   soldAfter: Type.Integer(),
+  heldAfter: Type.Integer(),
   reason: Type.Union([Type.String(), Type.Null()]),
   /** The order's id, or the claim's when claimType says the movement is for a return or an exchange. */
   orderId: Type.Union([Type.String(), Type.Null()]),

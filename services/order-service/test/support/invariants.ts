@@ -4,15 +4,16 @@ import { asService, asUser as signedIn } from '@sagamart/testkit';
 /**
  * The order saga's invariants, checked only through the services' HTTP APIs so any suite can use them
  * (the order tests here, an end-to-end run on either transport):
- * - stock, per SKU: initial + adjustments = available + reserved + sold, none negative, no history row
- *   below zero; and per order, its stock movements match its status (held while payable, sold when
+ * - stock, per SKU: initial + adjustments − written off = available + reserved + sold + held, none
+ *   negative, no history row below zero; and per order, its stock movements match its status (held while payable, sold when
  *   paid, all back when cancelled);
  * - a coupon is USED exactly when its order is PAID (and RESERVED only for an order still open);
  * - each user's points ledger sums to the balance, which is never negative; a cancelled order's
  *   points came back, a paid order's were committed;
  * - approved − refunded payments = the payable amounts of PAID orders; no payment is left PENDING.
  * After payment (issue 10) an order goes on to SHIPPING, DELIVERED, RETURNED: each counts as paid.
- * Returns move stock back with RETURN rows (keyed by the claim, adding nothing to the total); a
+ * Returns move stock back with RETURN rows, or HOLD rows for units sent back defective or damaged
+ * (keyed by the claim, adding nothing to the total); a
  * payment's partial refunds are one per claim, never above what was paid, and the order shows the
  * same refunded amount; with the after-sale services in scope, see afterSaleViolations.
  * `violations` lists what is wrong right now (empty when all hold); after a fault, poll it until
@@ -65,6 +66,21 @@ async function all(base: string, path: string, headers?: Record<string, string>)
   }
 }
 
+/**
+ * How much each movement of a product's history changed its SKU's `held` count (by movement id): a
+ * HOLD or DISCARD row changes no available stock, so its units are read from `heldAfter` and the
+ * SKU's row before it.
+ */
+function heldChanges(history: Json[]): Map<number, number> {
+  const changes = new Map<number, number>();
+  const last = new Map<number, number>();
+  for (const m of [...history].sort((a, b) => a.id - b.id)) {
+    changes.set(m.id, m.heldAfter - (last.get(m.skuId) ?? 0));
+    last.set(m.skuId, m.heldAfter);
+  }
+  return changes;
+}
+
 interface Order {
   orderId: string;
   orderNumber: string;
@@ -107,6 +123,7 @@ export async function violations(urls: ShopUrls, scope: InvariantScope): Promise
   for (const productId of scope.productIds) {
     const product = await get(urls.product, `/api/admin/products/${productId}`);
     const history: Json[] = await all(urls.product, `/api/admin/products/${productId}/stock-movements`);
+    const held = heldChanges(history);
     for (const sku of product.skus as Json[]) {
       const rows = history.filter((m) => m.skuId === sku.id);
       const added = rows
@@ -114,13 +131,17 @@ export async function violations(urls: ShopUrls, scope: InvariantScope): Promise
           (m) => m.type === 'INITIAL' || m.type === 'ADJUST' || (m.type === 'RESTOCK' && m.orderId === null),
         )
         .reduce((sum, m) => sum + m.quantity, 0);
-      if (added !== sku.stock + sku.reserved + sku.sold) {
+      const discarded = rows
+        .filter((m) => m.type === 'DISCARD')
+        .reduce((sum, m) => sum - (held.get(m.id) ?? 0), 0);
+      if (added - discarded !== sku.stock + sku.reserved + sku.sold + sku.held) {
         problems.push(
-          `SKU ${sku.id}: initial+adjustments ${added} ≠ available ${sku.stock} + reserved ${sku.reserved} + sold ${sku.sold}`,
+          `SKU ${sku.id}: initial+adjustments ${added} − written off ${discarded} ≠ available ${sku.stock} + reserved ${sku.reserved} + sold ${sku.sold} + held ${sku.held}`,
         );
       }
-      if (sku.stock < 0 || sku.reserved < 0 || sku.sold < 0) problems.push(`SKU ${sku.id}: negative levels`);
-      if (rows.some((m) => m.stockAfter < 0 || m.reservedAfter < 0 || m.soldAfter < 0))
+      if (sku.stock < 0 || sku.reserved < 0 || sku.sold < 0 || sku.held < 0)
+        problems.push(`SKU ${sku.id}: negative levels`);
+      if (rows.some((m) => m.stockAfter < 0 || m.reservedAfter < 0 || m.soldAfter < 0 || m.heldAfter < 0))
         problems.push(`SKU ${sku.id}: history went negative`);
     }
     const perOrder = new Map<string, Json[]>();
@@ -251,7 +272,8 @@ const proportion = (share: number, k: number, n: number) => Number((BigInt(share
  *   lines' refund), none otherwise; each completed return is refunded once, at payment-service and
  *   at the PG, for exactly its amount;
  * - claims: none stays APPROVED, COLLECTING or RESHIPPING once the courier has finished its waybills;
- *   a completed claim moved its units back with RETURN rows (and sold the new option of an exchange),
+ *   a completed claim moved its units back with RETURN rows, or HOLD rows when sent back defective or
+ *   damaged (and sold the new option of an exchange),
  *   a rejected one moved nothing;
  * - points: one EARN entry per confirmed order (its rate of what the PG kept), none otherwise; one
  *   RETURN entry per completed return that gave points back, for exactly those points.
@@ -276,8 +298,11 @@ async function afterSaleViolations(
     return ((await res.json()) as Json).status;
   };
   const movementsOf = new Map<number, Json[]>();
+  const heldBy = new Map<number, number>();
   for (const productId of scope.productIds) {
-    for (const m of await all(urls.product, `/api/admin/products/${productId}/stock-movements`)) {
+    const history: Json[] = await all(urls.product, `/api/admin/products/${productId}/stock-movements`);
+    for (const [id, change] of heldChanges(history)) heldBy.set(id, change);
+    for (const m of history) {
       if (m.orderId) movementsOf.set(m.orderId, [...(movementsOf.get(m.orderId) ?? []), m]);
     }
   }
@@ -325,9 +350,14 @@ async function afterSaleViolations(
         rows
           .filter((m) => m.type === type && m.skuId === skuId)
           .reduce((s, m) => s + Math.abs(m.quantity), 0);
+      // A HOLD row changes no available stock: its units are what it added to `held`.
+      const heldUnits = (skuId: number) =>
+        rows
+          .filter((m) => m.type === 'HOLD' && m.skuId === skuId)
+          .reduce((s, m) => s + (heldBy.get(m.id) ?? 0), 0);
       const done = claim.status === 'COMPLETED' || claim.status === 'EXCHANGED';
       for (const item of claim.items as Json[]) {
-        const back = units('RETURN', item.skuId);
+        const back = units('RETURN', item.skuId) + heldUnits(item.skuId);
         if ((done || claim.status === 'RESHIPPING') && back !== item.quantity)
           problems.push(`${label}: claim ${claim.id} ${claim.status} restocked ${back} of ${item.quantity}`);
         if (claim.status === 'REJECTED' && back !== 0)

@@ -359,7 +359,7 @@ export async function startShop(options: ShopOptions = {}) {
     async sku(
       productId: number,
       skuId: number,
-    ): Promise<{ stock: number; reserved: number; sold: number; status: string }> {
+    ): Promise<{ stock: number; reserved: number; sold: number; held: number; status: string }> {
       const res = await api('product-service').get(`/api/admin/products/${productId}`);
       return res.body.skus.find((s: { id: number }) => s.id === skuId);
     },

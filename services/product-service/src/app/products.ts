@@ -32,7 +32,7 @@ import {
   type SkuPlan,
 } from '../domain/product-definition.ts';
 import { applyMovement, skuStatusFor } from '../domain/stock-rules.ts';
-import { loadSnapshot } from '../infra/product-reads.ts';
+import { loadHeld, loadSnapshot } from '../infra/product-reads.ts';
 import type { ProductDb } from '../infra/schema.ts';
 import { jsonb } from '../infra/sql.ts';
 
@@ -65,6 +65,8 @@ export interface SkuView {
   stock: number;
   reserved: number;
   sold: number;
+  /** Sent back defective or damaged, waiting for the admin's inspection (not in the snapshot events). */
+  held: number;
 }
 
 export interface ProductView {
@@ -118,7 +120,11 @@ export interface ProductFilter {
   size: number;
 }
 
-export function toView(snapshot: ProductSnapshot): ProductView {
+/** The admin's view of a snapshot; `held` per SKU id (product-service's own count, none when absent). */
+export function toView(
+  snapshot: ProductSnapshot,
+  held: ReadonlyMap<number, number> = new Map(),
+): ProductView {
   return {
     id: snapshot.productId,
     code: snapshot.code,
@@ -141,6 +147,7 @@ export function toView(snapshot: ProductSnapshot): ProductView {
       stock: s.stock,
       reserved: s.reserved,
       sold: s.sold,
+      held: held.get(s.skuId) ?? 0,
     })),
     images: snapshot.images,
     version: snapshot.version,
@@ -167,7 +174,7 @@ export class Products {
   async get(id: number): Promise<ProductView> {
     const snapshot = await loadSnapshot(this.ctx.db, id);
     if (!snapshot) throw notFound(`Product ${id} does not exist`);
-    return toView(snapshot);
+    return toView(snapshot, await loadHeld(this.ctx.db, id));
   }
 
   async list(filter: ProductFilter): Promise<Page<ProductSummary>> {
@@ -367,7 +374,7 @@ export class Products {
       await this.ctx.publish(trx, ProductUpdated, snapshot);
       return snapshot;
     });
-    return toView(snapshot);
+    return toView(snapshot, await loadHeld(this.ctx.db, id));
   }
 
   /**
@@ -520,7 +527,7 @@ export class Products {
     }
     for (const { input, position } of plan.create) {
       const { levels, quantity } = applyMovement(
-        { stock: 0, reserved: 0, sold: 0 },
+        { stock: 0, reserved: 0, sold: 0, held: 0 },
         'INITIAL',
         input.initialStock ?? 0,
       );

@@ -1,4 +1,5 @@
 import {
+  type ClaimReason,
   type ClaimType,
   type SkuStatus,
   StockChanged,
@@ -22,6 +23,7 @@ import {
   applyMovement,
   planReservation,
   reservationState,
+  returnMovementFor,
   StockRuleError,
   skuStatusFor,
 } from '../domain/stock-rules.ts';
@@ -43,6 +45,14 @@ export interface SkuStock {
   stock: number;
   reserved: number;
   sold: number;
+  held: number;
+}
+
+/** The admin's decision on held units after inspecting them: on sale again, or written off. */
+export interface HeldDecision {
+  type: 'RELEASE_HELD' | 'DISCARD';
+  quantity: number;
+  reason?: string | undefined;
 }
 
 export interface MovementView {
@@ -54,6 +64,7 @@ export interface MovementView {
   stockAfter: number;
   reservedAfter: number;
   soldAfter: number;
+  heldAfter: number;
   reason: string | null;
   orderId: string | null;
   claimType: ClaimType | null;
@@ -93,6 +104,7 @@ interface LockedSku {
   stock: number;
   reserved: number;
   sold: number;
+  held: number;
 }
 
 function ruleProblem(error: unknown): unknown {
@@ -122,6 +134,27 @@ export class StockLedger {
       if (!sku || sku.product_id !== productId) throw notFound(`Product ${productId} has no SKU ${skuId}`);
       return this.move(trx, sku, adjustment.type, adjustment.quantity, {
         reason: adjustment.reason.trim(),
+        orderId: null,
+        actor,
+      });
+    });
+  }
+
+  /**
+   * Held units of one SKU after the admin inspected them: RELEASE_HELD puts them on sale, DISCARD
+   * writes them off (409 when fewer are held). The admin's note, if any, is kept in the history.
+   */
+  async decideHeld(
+    productId: number,
+    skuId: number,
+    decision: HeldDecision,
+    actor: string | null,
+  ): Promise<SkuStock> {
+    return this.ctx.transaction(async (trx) => {
+      const [sku] = await this.lockSkus(trx, [skuId]);
+      if (!sku || sku.product_id !== productId) throw notFound(`Product ${productId} has no SKU ${skuId}`);
+      return this.move(trx, sku, decision.type, decision.quantity, {
+        reason: decision.reason?.trim() || null,
         orderId: null,
         actor,
       });
@@ -158,6 +191,7 @@ export class StockLedger {
             'm.stock_after',
             'm.reserved_after',
             'm.sold_after',
+            'm.held_after',
             'm.reason',
             'm.order_id',
             'm.claim_type',
@@ -177,6 +211,7 @@ export class StockLedger {
       stockAfter: m.stock_after,
       reservedAfter: m.reserved_after,
       soldAfter: m.sold_after,
+      heldAfter: m.held_after,
       reason: m.reason,
       orderId: m.order_id,
       claimType: m.claim_type,
@@ -317,24 +352,28 @@ export class StockLedger {
   }
 
   /**
-   * Units a return or an exchange sent back go on sale again: one RETURN movement per SKU (sold →
-   * available), keyed by the claim, so a claim is restocked once however often its event arrives.
-   * Runs in the caller's transaction (the event handler's, next to its inbox row).
+   * Units a return or an exchange sent back: on sale again (RETURN, sold → available) when the
+   * shopper's reason says nothing is wrong with them, else held for inspection (HOLD, sold → held;
+   * see returnMovementFor). One movement per SKU keyed by the claim, so a claim is taken back once
+   * however often its event arrives. Runs in the caller's transaction (the event handler's, next to
+   * its inbox row).
    */
   async returnUnits(
     trx: Trx,
     claimId: string,
     items: ReadonlyArray<{ skuId: number; quantity: number }>,
+    reason: ClaimReason | undefined,
     claim: ClaimSubject,
   ): Promise<void> {
     const { movements: previous } = await this.lockOrder(trx, claimId);
-    if (previous.some((m) => m.type === 'RETURN')) return;
+    if (previous.some((m) => m.type === 'RETURN' || m.type === 'HOLD')) return;
+    const type = returnMovementFor(reason);
     if (previous.length) await this.nameMovements(trx, claimId, claim);
     const bySku = new Map<number, number>();
     for (const item of items) bySku.set(item.skuId, (bySku.get(item.skuId) ?? 0) + item.quantity);
     const skus = await this.lockSkus(trx, [...bySku.keys()]);
     for (const sku of skus) {
-      await this.move(trx, sku, 'RETURN', bySku.get(sku.id)!, {
+      await this.move(trx, sku, type, bySku.get(sku.id)!, {
         reason: null,
         orderId: claimId,
         actor: 'shipping',
@@ -442,6 +481,7 @@ export class StockLedger {
         's.stock',
         's.reserved',
         's.sold',
+        's.held',
         'p.status as product_status',
         'p.displayed',
         'p.deleted_at',
@@ -463,6 +503,7 @@ export class StockLedger {
       stock: r.stock,
       reserved: r.reserved,
       sold: r.sold,
+      held: r.held,
       productOrderable: withProduct
         ? r.product_status === 'ACTIVE' && r.displayed && r.deleted_at === null
         : true,
@@ -509,6 +550,7 @@ export class StockLedger {
         stock_after: levels.stock,
         reserved_after: levels.reserved,
         sold_after: levels.sold,
+        held_after: levels.held,
         reason: meta.reason,
         order_id: meta.orderId,
         claim_type: meta.subject?.claimType ?? null,
@@ -525,7 +567,10 @@ export class StockLedger {
       skuCode: sku.sku_code,
       version: movement.stock_version,
       movement: { id: movement.id, type, quantity: result.quantity, orderId: meta.orderId },
-      ...levels,
+      // What the catalog sells from; held units are product-service's own (never on sale).
+      stock: levels.stock,
+      reserved: levels.reserved,
+      sold: levels.sold,
       status,
       occurredAt: now.toISOString(),
     });

@@ -1,19 +1,27 @@
-import type { SkuStatus, StockMovementType } from '@sagamart/contracts';
+import type { ClaimReason, SkuStatus, StockMovementType } from '@sagamart/contracts';
 
 /**
- * A SKU's stock: `stock` is available to sell, `reserved` is held for unpaid orders, `sold` is gone.
- * Every movement keeps: INITIAL + ADJUST + RESTOCK-without-order quantities = stock + reserved + sold
- * (a RESTOCK for an order moves its sold units back on sale, so it adds nothing).
+ * A SKU's stock: `stock` is available to sell, `reserved` is held for unpaid orders, `sold` is gone,
+ * `held` came back defective or damaged and waits for the admin's inspection (never sold).
+ * Every movement keeps: INITIAL + ADJUST + RESTOCK-without-order − DISCARD quantities
+ * = stock + reserved + sold + held (a RESTOCK for an order moves its sold units back on sale, RETURN,
+ * HOLD and RELEASE_HELD move units between the counts, so they add nothing).
  */
 export interface StockLevels {
   stock: number;
   reserved: number;
   sold: number;
+  held: number;
 }
 
 export class StockRuleError extends Error {
   constructor(
-    readonly code: 'insufficient-stock' | 'insufficient-reserved' | 'insufficient-sold' | 'invalid-quantity',
+    readonly code:
+      | 'insufficient-stock'
+      | 'insufficient-reserved'
+      | 'insufficient-sold'
+      | 'insufficient-held'
+      | 'invalid-quantity',
     message: string,
   ) {
     super(message);
@@ -28,9 +36,21 @@ export interface MovementResult {
 }
 
 /**
+ * Where units a shopper sent back go: on sale again (RETURN) when nothing is wrong with them (a change
+ * of mind, or the shop sent the wrong item), on hold for inspection (HOLD) when they came back
+ * defective or damaged. An event without a reason (published before shipping-service sent one) is
+ * held as well: releasing a sound unit costs the admin one step, selling a broken one costs a shopper.
+ */
+export function returnMovementFor(reason: ClaimReason | undefined): 'RETURN' | 'HOLD' {
+  return reason === 'CHANGE_OF_MIND' || reason === 'WRONG_ITEM' ? 'RETURN' : 'HOLD';
+}
+
+/**
  * Applies one movement. INITIAL/RESTOCK add stock, ADJUST adds a signed amount (never below zero),
  * RESERVE moves stock to reserved, RELEASE moves it back, SELL moves reserved to sold, RETURN moves
- * sold units back to stock (a return or exchange collected). A RESTOCK
+ * sold units back to stock (a return or exchange collected), HOLD moves sold units to held (sent
+ * back defective or damaged), RELEASE_HELD moves held units to stock (they passed inspection) and
+ * DISCARD takes held units away (written off). A RESTOCK
  * `forOrder` (an order cancelled after payment) moves sold units back to stock instead.
  */
 export function applyMovement(
@@ -41,20 +61,20 @@ export function applyMovement(
 ): MovementResult {
   if (!Number.isSafeInteger(quantity))
     throw new StockRuleError('invalid-quantity', 'Quantity must be a whole number');
-  const { stock, reserved, sold } = levels;
+  const { stock, reserved, sold, held } = levels;
   const positive = () => {
     if (quantity <= 0) throw new StockRuleError('invalid-quantity', `${type} needs a positive quantity`);
   };
   switch (type) {
     case 'INITIAL':
       if (quantity < 0) throw new StockRuleError('invalid-quantity', 'Initial stock cannot be negative');
-      return { levels: { stock: stock + quantity, reserved, sold }, quantity };
+      return { levels: { stock: stock + quantity, reserved, sold, held }, quantity };
     case 'RESTOCK':
       positive();
-      if (!forOrder) return { levels: { stock: stock + quantity, reserved, sold }, quantity };
+      if (!forOrder) return { levels: { stock: stock + quantity, reserved, sold, held }, quantity };
       if (sold < quantity)
         throw new StockRuleError('insufficient-sold', `Only ${sold} sold; cannot restock ${quantity}`);
-      return { levels: { stock: stock + quantity, reserved, sold: sold - quantity }, quantity };
+      return { levels: { stock: stock + quantity, reserved, sold: sold - quantity, held }, quantity };
     case 'ADJUST':
       if (quantity === 0) throw new StockRuleError('invalid-quantity', 'An adjustment cannot be zero');
       if (stock + quantity < 0) {
@@ -63,19 +83,36 @@ export function applyMovement(
           `Only ${stock} in stock; cannot take away ${-quantity}`,
         );
       }
-      return { levels: { stock: stock + quantity, reserved, sold }, quantity };
+      return { levels: { stock: stock + quantity, reserved, sold, held }, quantity };
     case 'RETURN':
       // A return or exchange sent units back (keyed by the claim): sold → available.
       positive();
       if (sold < quantity)
         throw new StockRuleError('insufficient-sold', `Only ${sold} sold; cannot take back ${quantity}`);
-      return { levels: { stock: stock + quantity, reserved, sold: sold - quantity }, quantity };
+      return { levels: { stock: stock + quantity, reserved, sold: sold - quantity, held }, quantity };
+    case 'HOLD':
+      // Sent back defective or damaged (keyed by the claim): sold → held, not for sale.
+      positive();
+      if (sold < quantity)
+        throw new StockRuleError('insufficient-sold', `Only ${sold} sold; cannot take back ${quantity}`);
+      return { levels: { stock, reserved, sold: sold - quantity, held: held + quantity }, quantity: 0 };
+    case 'RELEASE_HELD':
+    case 'DISCARD': {
+      positive();
+      if (held < quantity)
+        throw new StockRuleError('insufficient-held', `Only ${held} held; cannot take ${quantity}`);
+      const released = type === 'RELEASE_HELD' ? quantity : 0;
+      return {
+        levels: { stock: stock + released, reserved, sold, held: held - quantity },
+        quantity: released,
+      };
+    }
     case 'RESERVE':
       positive();
       if (stock < quantity)
         throw new StockRuleError('insufficient-stock', `Only ${stock} in stock; ${quantity} requested`);
       return {
-        levels: { stock: stock - quantity, reserved: reserved + quantity, sold },
+        levels: { stock: stock - quantity, reserved: reserved + quantity, sold, held },
         quantity: -quantity,
       };
     case 'RELEASE':
@@ -85,7 +122,7 @@ export function applyMovement(
           'insufficient-reserved',
           `Only ${reserved} reserved; cannot release ${quantity}`,
         );
-      return { levels: { stock: stock + quantity, reserved: reserved - quantity, sold }, quantity };
+      return { levels: { stock: stock + quantity, reserved: reserved - quantity, sold, held }, quantity };
     case 'SELL':
       positive();
       if (reserved < quantity)
@@ -93,7 +130,7 @@ export function applyMovement(
           'insufficient-reserved',
           `Only ${reserved} reserved; cannot sell ${quantity}`,
         );
-      return { levels: { stock, reserved: reserved - quantity, sold: sold + quantity }, quantity: 0 };
+      return { levels: { stock, reserved: reserved - quantity, sold: sold + quantity, held }, quantity: 0 };
   }
 }
 
@@ -167,8 +204,8 @@ export type ReservationState = 'RESERVED' | 'SOLD' | 'RELEASED';
  * back after a cancel) or RELEASE end it, SELL sells it.
  */
 export function reservationState(types: StockMovementType[]): ReservationState {
-  // RETURN moves share the claim's key with an exchange's reservation of the new option; not part of it.
-  types = types.filter((t) => t !== 'RETURN');
+  // RETURN and HOLD moves share the claim's key with an exchange's reservation of the new option; not part of it.
+  types = types.filter((t) => t !== 'RETURN' && t !== 'HOLD');
   if (types.includes('RESTOCK')) return 'RELEASED';
   if (types.includes('SELL')) return 'SOLD';
   if (types.includes('RELEASE')) return 'RELEASED';

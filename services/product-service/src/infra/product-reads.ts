@@ -96,6 +96,17 @@ export async function loadSnapshot(db: Executor, productId: number): Promise<Pro
   return (await loadSnapshots(db, [productId])).get(productId);
 }
 
+/** Held units per SKU id of a product (those with none are left out). */
+export async function loadHeld(db: Executor, productId: number): Promise<Map<number, number>> {
+  const rows = await (db as Kysely<ProductDb>)
+    .selectFrom('skus')
+    .select(['id', 'held'])
+    .where('product_id', '=', productId)
+    .where('held', '>', 0)
+    .execute();
+  return new Map(rows.map((r) => [r.id, r.held]));
+}
+
 /** The product's keywords in creation order. */
 export async function loadKeywords(
   db: Executor,

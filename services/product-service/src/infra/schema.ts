@@ -60,6 +60,8 @@ export interface ProductDb {
     /** Held by orders not yet paid. */
     reserved: number;
     sold: number;
+    /** Sent back defective or damaged: not for sale until the admin releases or discards them. */
+    held: Generated<number>;
     /** Grows by one with every stock movement of this SKU. */
     stock_version: number;
     created_at: Generated<Date>;
@@ -75,6 +77,7 @@ export interface ProductDb {
     stock_after: number;
     reserved_after: number;
     sold_after: number;
+    held_after: Generated<number>;
     reason: string | null;
     order_id: string | null;
     /** Set when order_id is a return's or an exchange's claim id rather than an order's id. */
@@ -315,6 +318,18 @@ export const migrations: Record<string, Migration> = {
       await sql`create index image_products_product on image_products (product_id)`.execute(db);
       await sql`insert into image_products (image_id, product_id)
                 select id, product_id from images where product_id is not null`.execute(db);
+    },
+  },
+  '0007_held_stock': {
+    async up(db: Kysely<unknown>) {
+      // Units sent back defective or damaged are held, not put on sale (HOLD), until the admin
+      // inspects them: back on sale (RELEASE_HELD) or written off (DISCARD). Nothing was held before.
+      await sql`alter table skus add column held integer not null default 0 check (held >= 0)`.execute(db);
+      await sql`alter table stock_movements add column held_after integer not null default 0`.execute(db);
+      await sql`alter table stock_movements drop constraint if exists stock_movements_type_check`.execute(db);
+      await sql`alter table stock_movements add constraint stock_movements_type_check
+                check (type in ('INITIAL', 'ADJUST', 'RESERVE', 'RELEASE', 'SELL', 'RESTOCK', 'RETURN',
+                                'HOLD', 'RELEASE_HELD', 'DISCARD'))`.execute(db);
     },
   },
 };

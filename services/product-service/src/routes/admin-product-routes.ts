@@ -10,6 +10,7 @@ import { productModule } from '../app/module.ts';
 import type { ProductDb } from '../infra/schema.ts';
 import {
   adminOnly,
+  HeldStockBody,
   IdParams,
   KeywordBody,
   KeywordParams,
@@ -197,6 +198,41 @@ export function registerAdminProductRoutes(app: ServiceApp, ctx: ServiceContext<
     async (req) => stock.adjust(req.params.id, req.params.skuId, req.body, actor(req)),
   );
 
+  // Units sent back defective or damaged wait in `held` for the admin's inspection.
+  for (const [path, type, summary] of [
+    [
+      'release',
+      'RELEASE_HELD',
+      'Put held units of one SKU (sent back defective or damaged) on sale after inspection; 409 when fewer are held',
+    ],
+    [
+      'discard',
+      'DISCARD',
+      'Write off held units of one SKU (sent back defective or damaged) after inspection; 409 when fewer are held',
+    ],
+  ] as const) {
+    app.post(
+      `/api/admin/products/:id/skus/:skuId/held-stock/${path}`,
+      {
+        onRequest: adminOnly,
+        schema: {
+          tags: t,
+          summary,
+          params: SkuParams,
+          body: HeldStockBody,
+          response: { 200: SkuStockView, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema },
+        },
+      },
+      async (req) =>
+        stock.decideHeld(
+          req.params.id,
+          req.params.skuId,
+          { type, quantity: req.body.quantity, reason: req.body.reason },
+          actor(req),
+        ),
+    );
+  }
+
   app.get(
     '/api/admin/products/:id/stock-movements',
     {
@@ -204,7 +240,7 @@ export function registerAdminProductRoutes(app: ServiceApp, ctx: ServiceContext<
       schema: {
         tags: t,
         summary:
-          'Stock history of a product, newest first (INITIAL, ADJUST, RESERVE, RELEASE, SELL, RESTOCK)',
+          'Stock history of a product, newest first (INITIAL, ADJUST, RESERVE, RELEASE, SELL, RESTOCK, RETURN, HOLD, RELEASE_HELD, DISCARD)',
         params: IdParams,
         querystring: MovementQuery,
         response: { 200: PageSchema(MovementView), 404: ProblemSchema },

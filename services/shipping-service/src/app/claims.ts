@@ -571,6 +571,7 @@ export class Claims {
       const skuOf = new Map(items.map((i) => [i.order_item_id, i.sku_id]));
       await this.ctx.publish(trx, ReturnCompleted, {
         ...this.ref(completed, order),
+        reason: claim.reason,
         items: refund.lines.map((l) => ({
           orderItemId: l.orderItemId,
           skuId: skuOf.get(l.orderItemId)!,
@@ -591,6 +592,7 @@ export class Claims {
     const reshipping = await this.bump(trx, claimId, { status: 'RESHIPPING', collected_at: at });
     await this.ctx.publish(trx, ExchangeCollected, {
       ...this.ref(reshipping, order),
+      reason: claim.reason,
       items: items.map((i) => ({
         orderItemId: i.order_item_id,
         skuId: i.sku_id,

@@ -12,6 +12,9 @@ export const adminCatalogKo = {
     SELL: '판매',
     RESTOCK: '입고',
     RETURN: '반품 입고',
+    HOLD: '검수 보류',
+    RELEASE_HELD: '검수 후 판매',
+    DISCARD: '폐기',
   },
   list: {
     title: '상품',
@@ -156,6 +159,29 @@ export const adminCatalogKo = {
     restockPositive: '입고는 재고를 늘립니다. 양수를 입력해 주세요',
     notEnough: '뺄 수 있는 재고는 {{stock}}개뿐입니다',
     reasonRequired: '재고를 바꾸는 사유를 입력해 주세요',
+    /** Units sent back defective or damaged: not for sale until inspected. */
+    held: '검수 보류',
+    release: '판매 전환',
+    releaseOf: '{{code}} 보류 재고 판매 전환',
+    releaseText_one:
+      '불량·파손으로 반품되어 보류 중인 {{count}}개 중 검수를 통과한 수량을 가용 재고로 돌립니다. 바로 판매됩니다.',
+    releaseText_other:
+      '불량·파손으로 반품되어 보류 중인 {{count}}개 중 검수를 통과한 수량을 가용 재고로 돌립니다. 바로 판매됩니다.',
+    released_one: '{{code}}: {{count}}개를 판매 재고로 돌렸습니다',
+    released_other: '{{code}}: {{count}}개를 판매 재고로 돌렸습니다',
+    discard: '폐기',
+    discardOf: '{{code}} 보류 재고 폐기',
+    discardText_one:
+      '불량·파손으로 반품되어 보류 중인 {{count}}개 중 판매할 수 없는 수량을 폐기합니다. 되돌릴 수 없습니다.',
+    discardText_other:
+      '불량·파손으로 반품되어 보류 중인 {{count}}개 중 판매할 수 없는 수량을 폐기합니다. 되돌릴 수 없습니다.',
+    discarded_one: '{{code}}: {{count}}개를 폐기했습니다',
+    discarded_other: '{{code}}: {{count}}개를 폐기했습니다',
+    heldQuantity: '수량',
+    heldRange: '1에서 {{held}} 사이의 수를 입력해 주세요',
+    heldNote: '검수 메모 (선택)',
+    heldNotePlaceholder: '예: 봉제 불량',
+    heldFailed: '보류 재고를 처리하지 못했습니다',
   },
   history: {
     title: '재고 변동 내역',
@@ -170,6 +196,7 @@ export const adminCatalogKo = {
     availableAfter: '변동 후 가용',
     reserved: '예약',
     sold: '판매',
+    held: '보류',
     reason: '사유 / 주문',
     /** What a movement was for; the order's number when product-service knows it, never an id. */
     subject: { ORDER: '주문', RETURN: '반품', EXCHANGE: '교환' },
@@ -264,6 +291,9 @@ export const adminCatalogEn: Wording<typeof adminCatalogKo> = {
     SELL: 'Sold',
     RESTOCK: 'Restock',
     RETURN: 'Returned',
+    HOLD: 'Held for inspection',
+    RELEASE_HELD: 'Released after inspection',
+    DISCARD: 'Written off',
   },
   list: {
     title: 'Products',
@@ -409,6 +439,28 @@ export const adminCatalogEn: Wording<typeof adminCatalogKo> = {
     restockPositive: 'A restock adds stock: enter a positive number',
     notEnough: 'Only {{stock}} available to take away',
     reasonRequired: 'Say why the stock changes',
+    held: 'Held',
+    release: 'Put on sale',
+    releaseOf: 'Put held units of {{code}} on sale',
+    releaseText_one:
+      '{{count}} unit came back defective or damaged and is held. If it passed inspection it becomes available and goes on sale at once.',
+    releaseText_other:
+      '{{count}} units came back defective or damaged and are held. The ones that passed inspection become available and go on sale at once.',
+    released_one: '{{code}}: {{count}} unit put back on sale.',
+    released_other: '{{code}}: {{count}} units put back on sale.',
+    discard: 'Write off',
+    discardOf: 'Write off held units of {{code}}',
+    discardText_one:
+      '{{count}} unit came back defective or damaged and is held. If it cannot be sold it is written off. This cannot be undone.',
+    discardText_other:
+      '{{count}} units came back defective or damaged and are held. The ones that cannot be sold are written off. This cannot be undone.',
+    discarded_one: '{{code}}: {{count}} unit written off.',
+    discarded_other: '{{code}}: {{count}} units written off.',
+    heldQuantity: 'Quantity',
+    heldRange: 'Enter a number from 1 to {{held}}',
+    heldNote: 'Inspection note (optional)',
+    heldNotePlaceholder: 'e.g. broken seam',
+    heldFailed: 'Could not settle the held units',
   },
   history: {
     title: 'Stock history',
@@ -423,6 +475,7 @@ export const adminCatalogEn: Wording<typeof adminCatalogKo> = {
     availableAfter: 'Available after',
     reserved: 'Reserved',
     sold: 'Sold',
+    held: 'Held',
     reason: 'Reason / order',
     subject: { ORDER: 'Order', RETURN: 'Return', EXCHANGE: 'Exchange' },
     subjectNumbered: {

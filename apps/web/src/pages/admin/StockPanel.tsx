@@ -23,6 +23,7 @@ import {
   type AdminSku,
   adjustStock,
   adminProductsQueryPrefix,
+  decideHeldStock,
   type MovementFilter,
   STOCK_MOVEMENT_TYPES,
   type StockAdjustment,
@@ -34,22 +35,31 @@ import { rowLabel } from '../../admin-catalog/product-form.ts';
 import { movementNote, signedCount } from '../../admin-catalog/stock-history.ts';
 import { formatCount, formatDateTime } from '../../lib/format.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
+import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import { MovementTypeBadge, ProductStatusBadge } from './catalog-badges.tsx';
 
 const HISTORY_PAGE_SIZE = 10;
 
-/** Stock per SKU with an adjustment form (a reason is required), and the movement history. */
+/** What the admin decides on a SKU's held units: on sale again, or written off. */
+type HeldAction = 'release' | 'discard';
+
+/**
+ * Stock per SKU with an adjustment form (a reason is required), the units held for inspection (sent
+ * back defective or damaged) with release and write-off, and the movement history.
+ */
 export function StockPanel({ product }: { product: AdminProduct }) {
   const { t } = useTranslation();
   const [adjusting, setAdjusting] = useState<AdminSku | null>(null);
-  const skus = product.skus.filter((sku) => !sku.removed);
+  const [deciding, setDeciding] = useState<{ sku: AdminSku; action: HeldAction } | null>(null);
+  // A removed SKU still shows while it holds returned units: the admin decides on them here.
+  const skus = product.skus.filter((sku) => !sku.removed || sku.held > 0);
   return (
     <Card withBorder padding="lg" component="section" aria-labelledby="stock-title">
       <Stack gap="md">
         <Title id="stock-title" order={2} size="h4">
           {t('adminCatalog.stock.title')}
         </Title>
-        <Table.ScrollContainer minWidth={640}>
+        <Table.ScrollContainer minWidth={760}>
           <Table verticalSpacing="xs" aria-label={t('adminCatalog.stock.table')}>
             <Table.Thead>
               <Table.Tr>
@@ -59,6 +69,7 @@ export function StockPanel({ product }: { product: AdminProduct }) {
                 <Table.Th ta="right">{t('adminCatalog.stock.available')}</Table.Th>
                 <Table.Th ta="right">{t('adminCatalog.stock.reserved')}</Table.Th>
                 <Table.Th ta="right">{t('adminCatalog.stock.sold')}</Table.Th>
+                <Table.Th ta="right">{t('adminCatalog.stock.held')}</Table.Th>
                 <Table.Th />
               </Table.Tr>
             </Table.Thead>
@@ -77,15 +88,47 @@ export function StockPanel({ product }: { product: AdminProduct }) {
                   </Table.Td>
                   <Table.Td ta="right">{formatCount(sku.reserved)}</Table.Td>
                   <Table.Td ta="right">{formatCount(sku.sold)}</Table.Td>
+                  <Table.Td
+                    ta="right"
+                    c={sku.held > 0 ? 'red.7' : undefined}
+                    fw={sku.held > 0 ? 600 : undefined}
+                    data-testid={`held-${sku.skuCode}`}
+                  >
+                    {formatCount(sku.held)}
+                  </Table.Td>
                   <Table.Td ta="right">
-                    <Button
-                      size="compact-xs"
-                      variant="light"
-                      onClick={() => setAdjusting(sku)}
-                      aria-label={t('adminCatalog.stock.adjustOf', { code: sku.skuCode })}
-                    >
-                      {t('adminCatalog.stock.adjust')}
-                    </Button>
+                    <Group gap={4} justify="flex-end" wrap="nowrap">
+                      {sku.held > 0 && (
+                        <>
+                          <Button
+                            size="compact-xs"
+                            variant="light"
+                            color="teal"
+                            onClick={() => setDeciding({ sku, action: 'release' })}
+                            aria-label={t('adminCatalog.stock.releaseOf', { code: sku.skuCode })}
+                          >
+                            {t('adminCatalog.stock.release')}
+                          </Button>
+                          <Button
+                            size="compact-xs"
+                            variant="light"
+                            color="red"
+                            onClick={() => setDeciding({ sku, action: 'discard' })}
+                            aria-label={t('adminCatalog.stock.discardOf', { code: sku.skuCode })}
+                          >
+                            {t('adminCatalog.stock.discard')}
+                          </Button>
+                        </>
+                      )}
+                      <Button
+                        size="compact-xs"
+                        variant="light"
+                        onClick={() => setAdjusting(sku)}
+                        aria-label={t('adminCatalog.stock.adjustOf', { code: sku.skuCode })}
+                      >
+                        {t('adminCatalog.stock.adjust')}
+                      </Button>
+                    </Group>
                   </Table.Td>
                 </Table.Tr>
               ))}
@@ -109,7 +152,108 @@ export function StockPanel({ product }: { product: AdminProduct }) {
           />
         )}
       </Modal>
+      {deciding && (
+        <HeldDecisionDialog
+          key={`${deciding.sku.id}-${deciding.action}`}
+          productId={product.id}
+          sku={deciding.sku}
+          action={deciding.action}
+          onDone={() => setDeciding(null)}
+        />
+      )}
     </Card>
+  );
+}
+
+/**
+ * Asks before held units go on sale or are written off: how many (all of them unless changed) and
+ * what the inspection found (optional, kept in the history).
+ */
+function HeldDecisionDialog({
+  productId,
+  sku,
+  action,
+  onDone,
+}: {
+  productId: number;
+  sku: AdminSku;
+  action: HeldAction;
+  onDone: () => void;
+}) {
+  const { t } = useTranslation();
+  const queryClient = useQueryClient();
+  const [quantity, setQuantity] = useState<string | number>(sku.held);
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<string | undefined>();
+  const decide = useMutation({
+    mutationFn: (amount: number) =>
+      decideHeldStock(productId, sku.id, action, {
+        quantity: amount,
+        ...(note.trim() ? { reason: note.trim() } : {}),
+      }),
+    onSuccess: async (_result, amount) => {
+      await queryClient.invalidateQueries({ queryKey: [...adminProductsQueryPrefix, 'detail', productId] });
+      await queryClient.invalidateQueries({ queryKey: [...adminProductsQueryPrefix, 'list'] });
+      notifications.show({
+        color: action === 'release' ? 'teal' : 'orange',
+        message: t(action === 'release' ? 'adminCatalog.stock.released' : 'adminCatalog.stock.discarded', {
+          code: sku.skuCode,
+          count: amount,
+        }),
+      });
+      onDone();
+    },
+  });
+  const confirm = () => {
+    const amount = Number(quantity);
+    if (quantity === '' || !Number.isSafeInteger(amount) || amount < 1 || amount > sku.held) {
+      setError(t('adminCatalog.stock.heldRange', { held: formatCount(sku.held) }));
+      return;
+    }
+    setError(undefined);
+    decide.mutate(amount);
+  };
+  const release = action === 'release';
+  return (
+    <ConfirmDialog
+      opened
+      title={t(release ? 'adminCatalog.stock.releaseOf' : 'adminCatalog.stock.discardOf', {
+        code: sku.skuCode,
+      })}
+      confirmLabel={t(release ? 'adminCatalog.stock.release' : 'adminCatalog.stock.discard')}
+      keepLabel={t('common.cancel')}
+      danger={!release}
+      loading={decide.isPending}
+      onConfirm={confirm}
+      onClose={onDone}
+    >
+      <Stack>
+        <Text size="sm" data-testid="held-decision-text">
+          {t(release ? 'adminCatalog.stock.releaseText' : 'adminCatalog.stock.discardText', {
+            count: sku.held,
+          })}
+        </Text>
+        <ApiErrorAlert error={decide.error} title={t('adminCatalog.stock.heldFailed')} />
+        <NumberInput
+          label={t('adminCatalog.stock.heldQuantity')}
+          value={quantity}
+          onChange={setQuantity}
+          error={error}
+          min={1}
+          max={sku.held}
+          allowDecimal={false}
+          allowNegative={false}
+          data-autofocus
+        />
+        <TextInput
+          label={t('adminCatalog.stock.heldNote')}
+          placeholder={t('adminCatalog.stock.heldNotePlaceholder')}
+          value={note}
+          maxLength={200}
+          onChange={(event) => setNote(event.currentTarget.value)}
+        />
+      </Stack>
+    </ConfirmDialog>
   );
 }
 
@@ -268,7 +412,7 @@ function MovementHistory({ product }: { product: AdminProduct }) {
         </Text>
       )}
       {result && result.content.length > 0 && (
-        <Table.ScrollContainer minWidth={760}>
+        <Table.ScrollContainer minWidth={840}>
           <Table
             verticalSpacing="xs"
             aria-label={t('adminCatalog.history.table')}
@@ -283,6 +427,7 @@ function MovementHistory({ product }: { product: AdminProduct }) {
                 <Table.Th ta="right">{t('adminCatalog.history.availableAfter')}</Table.Th>
                 <Table.Th ta="right">{t('adminCatalog.history.reserved')}</Table.Th>
                 <Table.Th ta="right">{t('adminCatalog.history.sold')}</Table.Th>
+                <Table.Th ta="right">{t('adminCatalog.history.held')}</Table.Th>
                 <Table.Th>{t('adminCatalog.history.reason')}</Table.Th>
               </Table.Tr>
             </Table.Thead>
@@ -302,6 +447,7 @@ function MovementHistory({ product }: { product: AdminProduct }) {
                   <Table.Td ta="right">{formatCount(movement.stockAfter)}</Table.Td>
                   <Table.Td ta="right">{formatCount(movement.reservedAfter)}</Table.Td>
                   <Table.Td ta="right">{formatCount(movement.soldAfter)}</Table.Td>
+                  <Table.Td ta="right">{formatCount(movement.heldAfter)}</Table.Td>
                   <MovementNoteCell movement={movement} />
                 </Table.Tr>
               ))}

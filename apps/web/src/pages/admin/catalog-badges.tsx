@@ -38,6 +38,9 @@ const MOVEMENT_COLORS: Record<StockMovementType, string> = {
   SELL: 'teal',
   RESTOCK: 'blue',
   RETURN: 'grape',
+  HOLD: 'red',
+  RELEASE_HELD: 'lime',
+  DISCARD: 'dark',
 };
 
 export function MovementTypeBadge({ type }: { type: StockMovementType }) {

@@ -1,0 +1,169 @@
+// @vitest-environment happy-dom
+import { act } from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AdminProduct, SkuStock, StockMovement } from '../../admin-catalog/admin-products-api.ts';
+import { setLanguage } from '../../i18n/i18n.ts';
+import { aPage } from '../../testing/fixtures.ts';
+import {
+  cleanUpPages,
+  renderPage,
+  type SentRequest,
+  shown,
+  stubFetch,
+  typeInto,
+} from '../../testing/page-harness.tsx';
+import { StockPanel } from './StockPanel.tsx';
+
+// Units sent back defective or damaged are held, not for sale: the admin sees how many per SKU and,
+// after inspecting them, puts them on sale or writes them off, asked first.
+
+afterEach(async () => {
+  await cleanUpPages();
+  await setLanguage('ko');
+});
+
+const sku = {
+  id: 5,
+  skuCode: 'TEE-01-BK',
+  options: {},
+  price: 19_000,
+  status: 'ACTIVE' as const,
+  removed: false,
+  stock: 8,
+  reserved: 0,
+  sold: 1_030,
+  held: 2,
+};
+
+const product: AdminProduct = {
+  id: 12,
+  code: 'TEE-01',
+  name: '기본 티셔츠',
+  description: '',
+  basePrice: 19_000,
+  salePrice: 19_000,
+  status: 'ACTIVE',
+  displayed: true,
+  deleted: false,
+  categoryIds: [3],
+  optionGroups: [],
+  skus: [sku],
+  images: [],
+  version: 3,
+  createdAt: '2026-12-01T00:00:00.000Z',
+  updatedAt: '2026-12-01T00:00:00.000Z',
+};
+
+const movement = (overrides: Partial<StockMovement>): StockMovement => ({
+  id: 1,
+  skuId: 5,
+  skuCode: 'TEE-01-BK',
+  type: 'HOLD',
+  quantity: 0,
+  stockAfter: 8,
+  reservedAfter: 0,
+  soldAfter: 1_030,
+  heldAfter: 2,
+  reason: null,
+  orderId: '8d7e6f5a-4b3c-4c1e-9a2b-3f1c2a9e4b7d',
+  claimType: 'RETURN',
+  orderNumber: 'ORD-20261207-AB12CD34',
+  actor: 'shipping',
+  createdAt: '2026-12-07T01:00:00.000Z',
+  ...overrides,
+});
+
+const history = [
+  movement({ id: 3, type: 'DISCARD', heldAfter: 2, reason: '봉제 불량', orderId: null, claimType: null }),
+  movement({ id: 2, type: 'RELEASE_HELD', quantity: 1, heldAfter: 3, orderId: null, claimType: null }),
+  movement({ id: 1, type: 'HOLD', heldAfter: 4 }),
+];
+
+/** A dialog is a portal, outside the panel's container. */
+const dialog = () => document.querySelector<HTMLElement>('[role="dialog"]');
+const button = (name: string, within: ParentNode = document) =>
+  [...within.querySelectorAll('button')].find((candidate) => candidate.textContent === name);
+
+async function showPanel() {
+  const decisions: Array<{ path: string; body: unknown }> = [];
+  const decided = (request: SentRequest) => {
+    decisions.push({ path: request.url.pathname, body: JSON.parse(String(request.body)) });
+    const answer: SkuStock = {
+      skuId: 5,
+      skuCode: 'TEE-01-BK',
+      status: 'ACTIVE',
+      stock: 8,
+      reserved: 0,
+      sold: 1_030,
+      held: 0,
+    };
+    return Response.json(answer);
+  };
+  stubFetch({
+    '/api/admin/products/12/stock-movements': () => Response.json(aPage(history)),
+    'POST /api/admin/products/12/skus/5/held-stock/release': decided,
+    'POST /api/admin/products/12/skus/5/held-stock/discard': decided,
+  });
+  const container = await renderPage(<StockPanel product={product} />);
+  await shown(() => container.querySelector('[aria-label="재고 변동 내역"] tbody tr'));
+  return { container, decisions };
+}
+
+describe('the admin’s held units', () => {
+  it('shows the held count beside the others and the held movements in words', async () => {
+    const { container } = await showPanel();
+    expect(container.querySelector('[data-testid="held-TEE-01-BK"]')?.textContent).toBe('2');
+    const words = container.querySelector('[aria-label="재고 변동 내역"]')?.textContent ?? '';
+    expect(words).toContain('검수 보류');
+    expect(words).toContain('검수 후 판매');
+    expect(words).toContain('폐기');
+    expect(words).toContain('봉제 불량');
+    expect(words).not.toMatch(/HOLD|RELEASE_HELD|DISCARD/);
+  });
+
+  it('puts every held unit on sale once the admin confirms', async () => {
+    const { decisions } = await showPanel();
+    await act(async () => button('판매 전환')?.click());
+    const asked = await shown(dialog);
+    expect(asked.textContent).toContain('보류 중인 2개');
+    expect(decisions).toEqual([]);
+    await act(async () => button('판매 전환', asked)?.click());
+    await shown(() => decisions.length === 1);
+    expect(decisions[0]).toEqual({
+      path: '/api/admin/products/12/skus/5/held-stock/release',
+      body: { quantity: 2 },
+    });
+  });
+
+  it('writes off as many as the admin says, with the inspection note, and refuses more than are held', async () => {
+    const { decisions } = await showPanel();
+    await act(async () => button('폐기')?.click());
+    const asked = await shown(dialog);
+    expect(asked.textContent).toContain('되돌릴 수 없습니다');
+    const [quantity, note] = [...asked.querySelectorAll<HTMLInputElement>('input')];
+    await typeInto(quantity!, '3');
+    await act(async () => button('폐기', asked)?.click());
+    await shown(() => asked.textContent?.includes('1에서 2 사이의 수를 입력해 주세요'));
+    expect(decisions).toEqual([]);
+
+    await typeInto(quantity!, '1');
+    await typeInto(note!, '봉제 불량');
+    await act(async () => button('폐기', asked)?.click());
+    await shown(() => decisions.length === 1);
+    expect(decisions[0]).toEqual({
+      path: '/api/admin/products/12/skus/5/held-stock/discard',
+      body: { quantity: 1, reason: '봉제 불량' },
+    });
+  });
+
+  it('says the same in English', async () => {
+    await setLanguage('en');
+    stubFetch({ '/api/admin/products/12/stock-movements': () => Response.json(aPage(history)) });
+    const container = await renderPage(<StockPanel product={product} />);
+    const table = await shown(() => container.querySelector('[aria-label="Stock history"] tbody tr'));
+    expect(table.closest('table')?.textContent).toContain('Held for inspection');
+    expect(container.textContent).toContain('Written off');
+    await act(async () => button('Write off')?.click());
+    expect((await shown(dialog)).textContent).toContain('2 units came back defective or damaged');
+  });
+});
