@@ -145,8 +145,8 @@ export async function startHarness(options: HarnessOptions = {}) {
     mockCourier: { accountKey: COURIER_KEY, stepMs: 0 },
     ...options.courier,
   };
-  const startCourier = async () => {
-    const service = await startTestService(mockCourier, { config: courierConfig });
+  const startCourier = async (config: ConfigTree = {}) => {
+    const service = await startTestService(mockCourier, { config: { ...courierConfig, ...config } });
     running.push(service);
     discovery.set('mock-courier', service.url);
     return service;
@@ -210,9 +210,9 @@ export async function startHarness(options: HarnessOptions = {}) {
     async stopCourier() {
       await courier.stop();
     },
-    /** The courier again, on its database, at a new address. */
-    async restartCourier() {
-      courier = await startCourier();
+    /** The courier again, on its database, at a new address (with `config` over its own, if given). */
+    async restartCourier(config: ConfigTree = {}) {
+      courier = await startCourier(config);
     },
     async stop() {
       await Promise.all(

@@ -790,6 +790,17 @@ export const en: Translation = {
     failedLine: '{{id}}: {{message}}',
     history: 'Courier history',
     historyCount: '{{count}} events',
+    dispatchFailure: {
+      badge: 'Waybill refused',
+      reason: {
+        INVALID_REQUEST:
+          'The courier did not accept the delivery details. Check the address, phone and goods name, then issue the waybill again.',
+        INVALID_ACCOUNT_KEY:
+          'The courier did not accept the shop’s account key. Check the courier settings, then issue the waybill again.',
+        other: 'The courier refused to issue a waybill. Find out why, then issue it again.',
+      },
+      courierSays: 'The courier said ({{at}}): {{message}}',
+    },
     claims: 'Requests',
     claimStatus: 'Status',
     noneClaims: 'No requests match these filters.',

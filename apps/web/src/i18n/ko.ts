@@ -794,6 +794,19 @@ export const ko = {
     failedLine: '{{id}}: {{message}}',
     history: '배송 기록',
     historyCount: '기록 {{count}}건',
+    /** The courier refused the parcel for good: the dispatcher leaves it until an admin issues it again. */
+    dispatchFailure: {
+      badge: '발급 실패',
+      /** By the courier's code; `other` for any code not listed. */
+      reason: {
+        INVALID_REQUEST:
+          '택배사가 배송 정보를 받지 않았습니다. 주소·연락처·상품명을 확인한 뒤 다시 발급해 주세요.',
+        INVALID_ACCOUNT_KEY:
+          '택배사가 쇼핑몰의 계약 고객 키를 받지 않았습니다. 택배사 설정을 확인한 뒤 다시 발급해 주세요.',
+        other: '택배사가 송장 발급을 거절했습니다. 원인을 확인한 뒤 다시 발급해 주세요.',
+      },
+      courierSays: '택배사 응답 ({{at}}): {{message}}',
+    },
     claims: '신청 목록',
     claimStatus: '처리 상태',
     noneClaims: '조건에 맞는 신청이 없습니다.',

@@ -209,6 +209,13 @@ export const AdminShipmentView = Type.Object({
   userId: Type.String(),
   receiverPhone: Type.String(),
   address: Type.String(),
+  /**
+   * The courier refused this parcel for good (a 4xx: e.g. an address it does not take), with its code
+   * and message: the dispatcher leaves it until an admin issues its waybill again. Null otherwise.
+   */
+  dispatchFailure: Nullable(
+    Type.Object({ code: Type.String(), message: Type.String(), failedAt: Timestamp }),
+  ),
 });
 export type AdminShipmentView = Static<typeof AdminShipmentView>;
 

@@ -110,6 +110,13 @@ export class ShippingReads {
             userId: orders.get(row.order_id)?.user_id ?? '',
             receiverPhone: row.receiver.phone,
             address: fullAddress(row.receiver),
+            dispatchFailure: row.dispatch_failed_at
+              ? {
+                  code: row.dispatch_error_code ?? 'REJECTED',
+                  message: row.dispatch_error ?? '',
+                  failedAt: row.dispatch_failed_at.toISOString(),
+                }
+              : null,
           };
         });
       },

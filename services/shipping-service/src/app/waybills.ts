@@ -15,6 +15,7 @@ import type { ShippingSettings } from './settings.ts';
 import { fullAddress, type ShipmentRow } from './store.ts';
 
 type Result = IssueWaybillsResult['results'][number];
+type Refusal = { code: string; message: string };
 
 /**
  * Waybills: issued at the courier for READY shipments, by an admin (one or many) or by the dispatcher
@@ -22,6 +23,8 @@ type Result = IssueWaybillsResult['results'][number];
  * twice (an admin and the dispatcher at once, a retry after a lost answer) yields one waybill; the
  * shipment records it, and announces shipment.dispatched, once. A waybill the courier cancels by
  * itself sends the shipment back to waiting for one (tracking.ts), under the next attempt's key.
+ * A parcel the courier refuses for good (a 4xx) is marked failed with its reason and left to an
+ * admin; one it cannot reach (down, timeout, 5xx) is simply tried again after the lease.
  */
 export class Waybills {
   private loop: IdleLoop | undefined;
@@ -70,6 +73,7 @@ export class Waybills {
     const ready = rows.filter(
       (r) => r.status === 'READY' && r.courier_status === 'NOT_SENT' && r.role !== 'PICKUP',
     );
+    await this.retryRefused(ready.filter((r) => r.dispatch_failed_at !== null));
     const issued = await this.upload(ready);
     const results: Result[] = shipmentIds.map((shipmentId) => {
       const row = byId.get(shipmentId);
@@ -164,17 +168,20 @@ export class Waybills {
         })),
       );
     } catch (error) {
-      for (const row of sendable) outcomes.set(row.id, { trackingNumber: null, error: failure(error) });
+      const outcome = failure(error);
+      // The courier refused the whole call (a 4xx): sending it again would be refused again.
+      if (error instanceof CourierRejected) await this.refused(sendable, outcome);
+      for (const row of sendable) outcomes.set(row.id, { trackingNumber: null, error: outcome });
       return outcomes;
     }
     for (const result of answer.results) {
       const row = sendable[result.index];
       if (!row) continue;
       if (!result.trackingNumber) {
-        outcomes.set(row.id, {
-          trackingNumber: null,
-          error: result.error ?? { code: 'REJECTED', message: 'rejected' },
-        });
+        // The courier judged this parcel and refused it (e.g. an address it does not take).
+        const error = result.error ?? { code: 'REJECTED', message: 'rejected' };
+        await this.refused([row], error);
+        outcomes.set(row.id, { trackingNumber: null, error });
         continue;
       }
       const recorded = await this.record(row.id, result.trackingNumber);
@@ -191,6 +198,63 @@ export class Waybills {
     return outcomes;
   }
 
+  /**
+   * The courier refused these parcels for good: sent again they would be refused again, every lease,
+   * forever. Each is marked failed with the courier's reason and left out of the dispatcher's passes
+   * (dispatch_due_at null) for an admin, who issues it again once the cause is fixed. Logged once.
+   */
+  private async refused(rows: ShipmentRow[], refusal: Refusal): Promise<void> {
+    const marked = await this.ctx.db
+      .updateTable('shipments')
+      .set({
+        dispatch_due_at: null,
+        dispatch_error_code: refusal.code.slice(0, 100),
+        dispatch_error: refusal.message.slice(0, 1_000),
+        dispatch_failed_at: new Date(),
+      })
+      .where(
+        'id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .where('status', '=', 'READY')
+      .where('courier_status', '=', 'NOT_SENT')
+      .returning(['id', 'order_id'])
+      .execute();
+    for (const row of marked) {
+      this.ctx.log.warn(
+        { shipmentId: row.id, orderId: row.order_id, code: refusal.code, courierMessage: refusal.message },
+        'the courier refused a parcel; it waits for an admin to issue its waybill again',
+      );
+    }
+  }
+
+  /**
+   * An admin issues refused parcels again: they go back to the dispatcher's way first, so a courier
+   * that cannot be reached this time leaves them to be tried again after the lease, as any parcel.
+   */
+  private async retryRefused(rows: ShipmentRow[]): Promise<void> {
+    if (!rows.length) return;
+    const { autoDispatch, leaseMs } = this.settings();
+    await this.ctx.db
+      .updateTable('shipments')
+      .set({
+        dispatch_due_at: autoDispatch ? new Date(Date.now() + leaseMs) : null,
+        dispatch_error_code: null,
+        dispatch_error: null,
+        dispatch_failed_at: null,
+      })
+      .where(
+        'id',
+        'in',
+        rows.map((r) => r.id),
+      )
+      .where('status', '=', 'READY')
+      .where('courier_status', '=', 'NOT_SENT')
+      .execute();
+    if (autoDispatch) this.wake(leaseMs);
+  }
+
   /** Records the waybill on a shipment still waiting for one; a shipment cancelled meanwhile gets it cancelled. */
   private async record(shipmentId: string, trackingNumber: string): Promise<boolean> {
     const { courierCode, pollIntervalMs } = this.settings();
@@ -204,6 +268,9 @@ export class Waybills {
           courier_status: 'ACCEPTED',
           dispatched_at: now,
           dispatch_due_at: null,
+          dispatch_error_code: null,
+          dispatch_error: null,
+          dispatch_failed_at: null,
           next_poll_at: new Date(now.getTime() + pollIntervalMs),
           version: eb('version', '+', 1),
         }))

@@ -85,6 +85,14 @@ export interface ShippingDb {
     version: Generated<number>;
     /** When the dispatcher may issue its waybill (autoDispatch); null when it waits for an admin. */
     dispatch_due_at: Date | null;
+    /**
+     * The courier refused this parcel for good (a 4xx, e.g. an address it does not take): its code and
+     * message, and when. The dispatcher leaves such a shipment (dispatch_due_at null) until an admin
+     * issues it again; a waybill clears them.
+     */
+    dispatch_error_code: string | null;
+    dispatch_error: string | null;
+    dispatch_failed_at: Date | null;
     /** When the poller looks next (also its lease: a claimed row is pushed out by the lease). */
     next_poll_at: Date | null;
     /** Failed polls in a row (backoff). */
@@ -330,6 +338,18 @@ export const migrations: Record<string, Migration> = {
       await sql`create unique index shipments_one_per_claim on shipments (claim_id, role) where claim_id is not null and status <> 'CANCELLED'`.execute(
         db,
       );
+    },
+  },
+  '0003_dispatch_failures': {
+    async up(db: Kysely<unknown>) {
+      // A parcel the courier refuses for good is recorded as failed, for an admin, instead of being
+      // sent again every lease forever.
+      await db.schema
+        .alterTable('shipments')
+        .addColumn('dispatch_error_code', 'text')
+        .addColumn('dispatch_error', 'text')
+        .addColumn('dispatch_failed_at', 'timestamptz')
+        .execute();
     },
   },
 };

@@ -1,4 +1,4 @@
-import { Alert, Button, Checkbox, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Fragment, useState } from 'react';
@@ -24,6 +24,36 @@ import { AdminOrderLink, ListTotal, OrderNumberSearch, StatusFilter } from './Sh
 /** A shipment may get a waybill while it is READY and none was sent to the courier. */
 const issuable = (shipment: AdminShipment) =>
   shipment.status === 'READY' && shipment.courierStatus === 'NOT_SENT';
+
+/** The courier's codes the admin is told in words; any other is worded as a refusal in general. */
+const WORDED_REFUSALS = ['INVALID_REQUEST', 'INVALID_ACCOUNT_KEY'] as const;
+
+/**
+ * The courier refused the parcel for good: the dispatcher leaves it, so the admin is told why, in
+ * words, with the courier's own message under it; selecting it and issuing again retries it.
+ */
+function DispatchFailure({ failure }: { failure: NonNullable<AdminShipment['dispatchFailure']> }) {
+  const { t } = useTranslation();
+  const code = WORDED_REFUSALS.find((known) => known === failure.code) ?? 'other';
+  return (
+    <Stack gap={2} data-testid="dispatch-failure">
+      <Badge color="red" variant="filled">
+        {t('adminShipping.dispatchFailure.badge')}
+      </Badge>
+      <Text size="xs" c="red.8">
+        {t(`adminShipping.dispatchFailure.reason.${code}`)}
+      </Text>
+      {failure.message && (
+        <Text size="xs" c="dimmed">
+          {t('adminShipping.dispatchFailure.courierSays', {
+            at: formatDateTime(failure.failedAt),
+            message: failure.message,
+          })}
+        </Text>
+      )}
+    </Stack>
+  );
+}
 
 /** 배송 관리: every parcel with filters; READY ones are checked and sent to the courier in one call. */
 export function ShipmentsPage() {
@@ -197,6 +227,7 @@ function ShipmentsTable({
                   <Stack gap={4} align="flex-start">
                     <ShipmentStatusBadge status={shipment.status} />
                     <CourierStatusBadge status={shipment.courierStatus} />
+                    {shipment.dispatchFailure && <DispatchFailure failure={shipment.dispatchFailure} />}
                   </Stack>
                 </Table.Td>
                 <Table.Td>

@@ -1,0 +1,119 @@
+// @vitest-environment happy-dom
+import { act } from 'react';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { AdminShipment } from '../../admin-shipping/admin-shipping-api.ts';
+import { setLanguage } from '../../i18n/i18n.ts';
+import { aPage } from '../../testing/fixtures.ts';
+import { cleanUpPages, renderPage, shown, stubFetch } from '../../testing/page-harness.tsx';
+import { ShipmentsPage } from './ShipmentsPage.tsx';
+
+// A parcel the courier refused for good waits for the admin: the list says so, and why, in words.
+
+afterEach(async () => {
+  await cleanUpPages();
+  await setLanguage('ko');
+});
+
+const aShipment = (overrides: Partial<AdminShipment>): AdminShipment => ({
+  id: '5b0c7d1e-2f3a-4b5c-8d9e-0f1a2b3c4d5e',
+  orderId: '3f1c2a9e-4b7d-4c1e-9a2b-8d7e6f5a4b3c',
+  orderNumber: 'ORD-20261207-AB12CD34',
+  kind: 'ORIGINAL',
+  claimId: null,
+  status: 'READY',
+  courierStatus: 'NOT_SENT',
+  courierName: null,
+  trackingNumber: null,
+  receiverName: '김사가',
+  goodsName: '반팔 티셔츠 외 1건',
+  history: [],
+  createdAt: '2026-12-07T01:00:00.000Z',
+  dispatchedAt: null,
+  deliveredAt: null,
+  cancelledAt: null,
+  userId: '7d4c1a52-2c59-4c5e-9f0a-0d5c3c3f0002',
+  receiverPhone: '010-1234-5678',
+  address: '서울 강남구 테헤란로 1 101호',
+  dispatchFailure: null,
+  ...overrides,
+});
+
+const refused = aShipment({
+  dispatchFailure: {
+    code: 'INVALID_REQUEST',
+    message: 'items[0]/address must NOT have more than 400 characters',
+    failedAt: '2026-12-07T01:00:03.000Z',
+  },
+});
+const waiting = aShipment({
+  id: '6c1d8e2f-3a4b-4c5d-9e0f-1a2b3c4d5e6f',
+  orderNumber: 'ORD-20261207-QW12ER34',
+});
+
+async function showList() {
+  const issued: unknown[] = [];
+  stubFetch({
+    'GET /api/admin/shipping': () => Response.json(aPage([refused, waiting])),
+    'POST /api/admin/shipping/waybills': ({ body }) => {
+      issued.push(JSON.parse(String(body)));
+      return Response.json({
+        results: [{ shipmentId: refused.id, trackingNumber: '712345678901', error: null }],
+        summary: { total: 1, issued: 1, failed: 0 },
+      });
+    },
+  });
+  const container = await renderPage(<ShipmentsPage />, ['/admin/shipping']);
+  const row = (number: string) =>
+    shown(() => container.querySelector<HTMLElement>(`[data-testid="shipment-row"][data-order="${number}"]`));
+  return { container, row, issued };
+}
+
+describe('the admin’s shipments, with a parcel the courier refused', () => {
+  it('marks it refused and says why in words, with the courier’s own message, and nothing on the others', async () => {
+    const { row } = await showList();
+    const failure = (await row(refused.orderNumber)).querySelector('[data-testid="dispatch-failure"]');
+    expect(failure?.textContent).toContain('발급 실패');
+    expect(failure?.textContent).toContain('택배사가 배송 정보를 받지 않았습니다');
+    expect(failure?.textContent).toContain('items[0]/address must NOT have more than 400 characters');
+    expect(failure?.textContent).not.toContain('INVALID_REQUEST');
+    expect((await row(waiting.orderNumber)).querySelector('[data-testid="dispatch-failure"]')).toBeNull();
+  });
+
+  it('issues it again when the admin selects it', async () => {
+    const { container, row, issued } = await showList();
+    const box = (await row(refused.orderNumber)).querySelector<HTMLInputElement>('input[type="checkbox"]');
+    expect(box?.disabled).toBe(false);
+    await act(async () => box?.click());
+    const issue = [...container.querySelectorAll('button')].find(
+      (b) => b.textContent === '송장 일괄 발급 (1건)',
+    );
+    await act(async () => issue?.click());
+    await shown(() => issued.length === 1);
+    expect(issued[0]).toEqual({ shipmentIds: [refused.id] });
+  });
+
+  it('says the same in English, and words a code it does not know as a refusal', async () => {
+    await setLanguage('en');
+    stubFetch({
+      'GET /api/admin/shipping': () =>
+        Response.json(
+          aPage([
+            refused,
+            aShipment({
+              ...waiting,
+              dispatchFailure: { ...refused.dispatchFailure!, code: 'NEW_CODE', message: '' },
+            }),
+          ]),
+        ),
+    });
+    const container = await renderPage(<ShipmentsPage />, ['/admin/shipping']);
+    const failures = await shown(() => {
+      const found = container.querySelectorAll('[data-testid="dispatch-failure"]');
+      return found.length === 2 ? [...found] : undefined;
+    });
+    expect(failures[0]!.textContent).toContain('Waybill refused');
+    expect(failures[0]!.textContent).toContain('The courier did not accept the delivery details');
+    expect(failures[1]!.textContent).toContain('The courier refused to issue a waybill');
+    expect(failures[1]!.textContent).not.toContain('NEW_CODE');
+  });
+});
