@@ -109,6 +109,11 @@ export interface DatabaseOptions {
    * prepared statements, such as PgBouncer before 1.21 in transaction mode.
    */
   preparedStatements?: boolean;
+  /**
+   * Hears a connection that PostgreSQL ended while it was in use (in a transaction, or running a
+   * statement): that use fails, the pool replaces the connection, and the service goes on.
+   */
+  onConnectionLost?: (error: Error) => void;
 }
 
 export function openDatabase<DB>(url: string, options: DatabaseOptions = {}): Database<DB> {
@@ -119,6 +124,7 @@ export function openDatabase<DB>(url: string, options: DatabaseOptions = {}): Da
   const pool = preparingPool(
     { connectionString: url, max: options.max ?? 8, idleTimeoutMillis: 70_000 },
     options.preparedStatements !== false,
+    options.onConnectionLost,
   );
   // An idle client that loses its connection must not crash the process; the pool replaces it.
   pool.on('error', () => {});

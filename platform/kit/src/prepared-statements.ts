@@ -59,15 +59,48 @@ class StatementNames {
 
 /**
  * A pool whose connections are PreparingClients (below); `preparedStatements: false` gives pg's own
- * client, for a pooler that cannot keep prepared statements.
+ * client, for a pooler that cannot keep prepared statements. Either way a connection PostgreSQL ends
+ * while it is checked out fails its user's statements, not the process (`catchLostConnections`).
  */
-export function preparingPool(config: pg.PoolConfig, preparedStatements = true): pg.Pool {
-  if (!preparedStatements) return new pg.Pool(config);
-  const pool = new pg.Pool({ ...config, Client: preparingClient() });
+export function preparingPool(
+  config: pg.PoolConfig,
+  preparedStatements = true,
+  onConnectionLost?: (error: Error) => void,
+): pg.Pool {
+  const pool = preparedStatements
+    ? new pg.Pool({ ...config, Client: preparingClient() })
+    : new pg.Pool(config);
   // A transaction released without a statement (so without COMMIT or ROLLBACK) left only a BEGIN
   // that was never sent: the next user of the connection must not inherit it, nor a held statement.
-  pool.on('release', (_error, client) => (client as unknown as PreparingClient).forgetUnsent());
+  if (preparedStatements) {
+    pool.on('release', (_error, client) => (client as unknown as PreparingClient).forgetUnsent());
+  }
+  catchLostConnections(pool, onConnectionLost);
   return pool;
+}
+
+/**
+ * pg-pool listens for a client's 'error' only while the client is idle in the pool (or runs a
+ * `pool.query`): a connection that PostgreSQL ends (a restart, a failover, pg_terminate_backend)
+ * while it is checked out, such as between a transaction's statements, emits 'error' with no
+ * listener, which Node throws and the service exits. Every client gets a listener of its own. pg has
+ * already failed its statements and fails the next ones (the transaction rejects), and pg-pool
+ * discards the client when it is released (it is no longer queryable). `onLost` hears each such
+ * client once; an idle one's loss is the pool's 'error' event, as before.
+ */
+function catchLostConnections(pool: pg.Pool, onLost: (error: Error) => void = () => {}): void {
+  const checkedOut = new WeakSet<pg.PoolClient>();
+  pool.on('acquire', (client) => checkedOut.add(client));
+  pool.on('release', (_error, client) => checkedOut.delete(client));
+  pool.on('connect', (client) => {
+    let reported = false;
+    // pg reports one loss twice (the server's FATAL message, then the closed socket).
+    client.on('error', (error) => {
+      if (reported || !checkedOut.has(client)) return;
+      reported = true;
+      onLost(error);
+    });
+  });
 }
 
 /** The client class for one pool (pg's `Client` option): its connections share the pool's names. */

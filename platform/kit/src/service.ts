@@ -396,6 +396,8 @@ class ServiceRuntime<DB> implements Service<DB> {
     this.database = openDatabase(databaseUrl(server, name), {
       max: this.config.number('database.poolSize'),
       preparedStatements: this.config.boolean('database.preparedStatements'),
+      onConnectionLost: (error) =>
+        this.log.warn({ err: error }, 'database connection lost while in use; the pool replaces it'),
     });
     const db = this.database.db as Kysely<unknown>;
     // Created at the first start, when the first statement finds it missing.

@@ -1,15 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import {
   databaseUrl,
+  defineService,
   ensureDatabase,
   HEADER,
   LISTENER_NAME,
   type OutgoingMessage,
   PostgresTransport,
+  type Service,
 } from '@sagamart/kit';
-import { eventually, pgServerUrl, uniqueName } from '@sagamart/testkit';
+import { eventually, pgServerUrl, startTestService, uniqueName } from '@sagamart/testkit';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
+import { OUTBOX_LISTENER_NAME } from '../src/events/outbox.ts';
 
 /**
  * An idle consumer of the PostgreSQL queue polls slowly only while its LISTEN connection is up: a
@@ -150,5 +153,81 @@ describe('postgres queue: wake-ups and its LISTEN connection', () => {
     await eventually(() => received.includes(announced.id));
     await subscription.close();
     expect(received).toEqual([first.id, lost.id, announced.id]);
+  });
+});
+
+/**
+ * An outage that outlasts the first reconnect attempt (the database refuses connections for 3 s):
+ * the queue transport's and the outbox relay's LISTEN connections keep trying until they are back,
+ * so broadcasts (config.refresh, cache invalidations) are heard again and the idle polls slow down.
+ */
+describe('LISTEN connections after an outage longer than one reconnect attempt', () => {
+  const running: Service[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((s) => s.stop()));
+  });
+
+  it('the queue transport and the outbox relay listen again, and a broadcast is heard', async () => {
+    const service = await startTestService(
+      defineService({
+        name: uniqueName('outage'),
+        port: 0,
+        migrations: { '0001': { up: async () => {} } },
+      }),
+    );
+    running.push(service);
+    const transport = service.context.transport!;
+    const databases = [
+      service.context.config.string('database.name'),
+      service.context.config.string('bus.database'),
+    ];
+    const heard: unknown[] = [];
+    const subscription = await transport.onBroadcast('outage-test', (payload) => heard.push(payload));
+    const admin = new pg.Client({ connectionString: databaseUrl(pgServerUrl(), 'postgres') });
+    await admin.connect();
+    /** The LISTEN sessions: the transport's on the bus database, the relay's on the service's. */
+    const listeners = async () => {
+      const { rows } = await admin.query<{ application_name: string; query: string }>(
+        'select application_name, query from pg_stat_activity where datname = any($1) and application_name = any($2)',
+        [databases, [LISTENER_NAME, OUTBOX_LISTENER_NAME]],
+      );
+      return {
+        transport: rows.some((r) => r.application_name === LISTENER_NAME),
+        relay: rows.some((r) => r.application_name === OUTBOX_LISTENER_NAME && /^listen /i.test(r.query)),
+      };
+    };
+    const allowConnections = async (allow: boolean) => {
+      for (const database of databases)
+        await admin.query(`alter database ${database} allow_connections ${allow}`);
+    };
+    try {
+      await eventually(() => transport.listening());
+      await eventually(async () => (await listeners()).relay);
+
+      await allowConnections(false);
+      await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = any($1)', [
+        databases,
+      ]);
+      await eventually(() => !transport.listening());
+      // Refused for longer than the first reconnect attempt, which comes a second after the loss.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      await allowConnections(true);
+
+      await eventually(() => transport.listening(), 15_000);
+      await eventually(async () => (await listeners()).relay, 15_000);
+      const sender = new PostgresTransport({ url: databaseUrl(pgServerUrl(), databases[1]!) });
+      try {
+        await sender.broadcast('outage-test', { after: 'outage' });
+        await eventually(() => heard.length > 0);
+      } finally {
+        await sender.close();
+      }
+      expect(heard).toEqual([{ after: 'outage' }]);
+      expect(await listeners()).toEqual({ transport: true, relay: true });
+    } finally {
+      await allowConnections(true);
+      await subscription.close();
+      await admin.end();
+    }
   });
 });

@@ -6,10 +6,14 @@ import type { Logger } from 'pino';
 import type { ServiceMetrics } from '../metrics.ts';
 import { sentWithNextStatement } from '../prepared-statements.ts';
 import { injectTraceContext } from '../tracing.ts';
+import { retryUntilConnected } from './reconnect.ts';
 import type { MessagingTables } from './schema.ts';
 import { HEADER, type Transport } from './transport.ts';
 
 const OUTBOX_CHANNEL = 'sagamart_outbox';
+
+/** The relay's LISTEN connection's application_name, so that it can be told apart in pg_stat_activity. */
+export const OUTBOX_LISTENER_NAME = 'sagamart-outbox-listener';
 
 /**
  * An event's row and the relay's wake-up, in one statement (NOTIFY is delivered only if the
@@ -104,6 +108,8 @@ export class OutboxRelay {
   private wake: (() => void) | undefined;
   private pending = false;
   private listener: pg.Client | undefined;
+  /** True while a lost LISTEN connection is being opened again (one retry loop at a time). */
+  private reconnecting = false;
 
   constructor(private readonly options: OutboxRelayOptions) {
     options.metrics.sources.outboxBacklog = () => this.backlog();
@@ -221,18 +227,41 @@ export class OutboxRelay {
   }
 
   private async listen(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.url });
-    client.on('notification', () => this.kick());
-    client.on('error', () => {
-      // Polling keeps delivering; try to listen again shortly.
-      if (this.listener === client) this.listener = undefined;
-      this.kick(); // look now, then every UNLISTENED_POLL_MS until listening again
-      setTimeout(() => !this.stopped && !this.listener && this.listen().catch(() => {}), 1_000).unref();
+    const client = new pg.Client({
+      connectionString: this.options.url,
+      application_name: OUTBOX_LISTENER_NAME,
     });
-    await client.connect();
-    await client.query(`listen ${OUTBOX_CHANNEL}`);
+    client.on('notification', () => this.kick());
+    client.on('error', (error) => {
+      if (this.listener !== client) return; // a second error of the same loss, or a failed attempt
+      this.listener = undefined;
+      this.options.log.warn(
+        { err: error },
+        'outbox relay lost its LISTEN connection; polling until it is back',
+      );
+      this.kick(); // look now, then every UNLISTENED_POLL_MS until listening again
+      this.relisten();
+    });
+    try {
+      await client.connect();
+      await client.query(`listen ${OUTBOX_CHANNEL}`);
+      // Stopped while a reconnect was under way: nobody else would end this connection.
+      if (this.stopped) throw new Error('outbox relay stopped');
+    } catch (error) {
+      await client.end().catch(() => {});
+      throw error;
+    }
     this.listener = client;
     // Rows committed while no one listened were not announced: look now.
     this.kick();
+  }
+
+  /** Listens again, backing off, until it does or the relay stops; polling delivers meanwhile. */
+  private relisten(): void {
+    if (this.reconnecting) return;
+    this.reconnecting = true;
+    void retryUntilConnected(() => this.listen(), { stopped: () => this.stopped }).finally(() => {
+      this.reconnecting = false;
+    });
   }
 }

@@ -2,6 +2,7 @@ import type { Topology } from '@sagamart/contracts';
 import pg from 'pg';
 import { databaseUrl, ensureDatabase } from '../db.ts';
 import { preparingPool } from '../prepared-statements.ts';
+import { retryUntilConnected } from './reconnect.ts';
 import type {
   ConsumeOptions,
   DeliveredMessage,
@@ -92,6 +93,8 @@ export class PostgresTransport implements Transport {
   private readonly onError: (error: unknown) => void;
   private listener: pg.Client | undefined;
   private listenerReady: Promise<void> | undefined;
+  /** True while a lost LISTEN connection is being opened again (one retry loop at a time). */
+  private reconnecting = false;
   private readonly wakeups = new Map<string, Set<() => void>>();
   private readonly broadcastListeners = new Map<string, Set<(payload: unknown) => void>>();
   private closed = false;
@@ -468,6 +471,20 @@ export class PostgresTransport implements Transport {
     return this.listenerReady;
   }
 
+  /** Opens the LISTEN connection again, backing off, until it is back or the transport is closed. */
+  private reconnectListener(): void {
+    if (this.reconnecting) return;
+    this.reconnecting = true;
+    void retryUntilConnected(() => this.ensureListener(), {
+      stopped: () => this.closed,
+      onFailure: (error) => {
+        if (!this.closed) this.onError(error);
+      },
+    }).finally(() => {
+      this.reconnecting = false;
+    });
+  }
+
   private async connectListener(): Promise<void> {
     const client = new pg.Client({ connectionString: this.options.url, application_name: LISTENER_NAME });
     const reconnect = () => {
@@ -475,9 +492,7 @@ export class PostgresTransport implements Transport {
       this.listener = undefined;
       this.listenerReady = undefined;
       this.listenerUp = false;
-      setTimeout(() => {
-        if (!this.closed) this.ensureListener().catch((error) => this.onError(error));
-      }, 1_000).unref();
+      this.reconnectListener();
       // Wake everyone so nothing waits a long poll for a notification that was lost; until the
       // connection is back, consumers poll every pollMs.
       this.wakeEveryone();
@@ -505,6 +520,8 @@ export class PostgresTransport implements Transport {
       await client.connect();
       for (const channel of this.listened.keys())
         await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+      // Closed while a reconnect was under way: nobody else would end this connection.
+      if (this.closed) throw new Error('transport closed');
       if (this.listener === client) {
         this.listenerUp = true;
         // Messages published while no one listened were not announced: look now.
