@@ -9,9 +9,6 @@ interface ValidationError {
 /** Messages by field, then by failing keyword ('*' for any). */
 export type RuleMessages = Record<string, Partial<Record<string, string>>>;
 
-/** A body field the route does not take, said of that field rather than of the whole body. */
-const NOT_A_FIELD_MESSAGE = 'is not a field of this request';
-
 /** The property an error names beside its path: one that is missing, or one the schema does not take. */
 const named = (e: ValidationError) => {
   const property = e.params.missingProperty ?? e.params.additionalProperty;
@@ -24,7 +21,7 @@ const field = (e: ValidationError) => `${e.instancePath}${named(e)}`.replace(/^\
  * A route's schemaErrorFormatter that words violations of the shared field rules
  * (@sagamart/contracts/rules) as the browser does, and keeps one error per field (a nullable field
  * otherwise also reports "must be null" and "must match a schema in anyOf"). A field the schema does
- * not take is named as the field in error.
+ * not take is named by the kit, as the field in error (http.ts toProblem).
  * The kit's error handler turns the resulting `validation` list into the problem's `errors[]`.
  */
 export function withRuleMessages(messages: RuleMessages) {
@@ -38,11 +35,6 @@ export function withRuleMessages(messages: RuleMessages) {
       if (!seen || (noise(seen) && !noise(error))) kept.set(key, error);
     }
     for (const [key, error] of kept) {
-      if (error.keyword === 'additionalProperties') {
-        // The kit names a field by its path: the path of the refused field, not of its parent.
-        error.instancePath = `/${key}`;
-        error.message = NOT_A_FIELD_MESSAGE;
-      }
       const byKeyword = messages[key];
       const message = byKeyword?.[error.keyword] ?? byKeyword?.['*'];
       if (message) error.message = message;
