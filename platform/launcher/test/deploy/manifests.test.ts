@@ -40,6 +40,13 @@ async function validateObject(object: K8sObject): Promise<string | undefined> {
   }
 }
 
+/** Compose's interpolation of `${NAME}`, `${NAME:-default}` and `${NAME:?message}` from `vars`. */
+function interpolate(text: string, vars: Record<string, string>): string {
+  return text.replace(/\$\{(\w+)(?::?([-?])([^}]*))?\}/g, (_, name: string, kind?: string, rest?: string) =>
+    vars[name] ? vars[name] : kind === '-' ? (rest ?? '') : '',
+  );
+}
+
 const rendered = Object.fromEntries(overlays.map((o) => [o, render(o)])) as Record<
   (typeof overlays)[number],
   K8sObject[]
@@ -192,6 +199,37 @@ describe('Compose file', () => {
     }
     for (const infra of ['postgres', 'rabbitmq', 'redis'])
       expect(compose.services[infra].healthcheck).toBeDefined();
+  });
+
+  it('publishes the mock PG’s checkout page where the shop’s pages send the browser to pay', () => {
+    // apps/web/src/payments/pg-checkout.ts: the page's own host, at the port the gateway names in the
+    // page (gateway.webHints.pgPort), else 9083. So the mock PG must be published there, on the
+    // gateway's host address, whatever port deploy/.env picks for it.
+    const WEB_DEFAULT_PG_PORT = 9083;
+    const mockPg = repoService('mock-pg');
+    if (typeof mockPg === 'string') throw new Error(mockPg);
+    for (const vars of [{}, { PG_PORT: '10083' }] as Array<Record<string, string>>) {
+      const published = (service: string) =>
+        ((compose.services[service].ports ?? []) as unknown[]).map((spec) => {
+          const parts = interpolate(String(spec), vars).split(':');
+          return {
+            address: parts.length > 2 ? parts[0] : '',
+            host: Number(parts.at(-2)),
+            container: Number(parts.at(-1)),
+          };
+        });
+      const hint = interpolate(
+        String(compose.services.gateway.environment.GATEWAY_WEBHINTS_PGPORT ?? ''),
+        vars,
+      );
+      const pgPort = Number(hint) || WEB_DEFAULT_PG_PORT;
+      const [gateway] = published('gateway');
+      expect(published('mock-pg'), JSON.stringify(vars)).toContainEqual({
+        address: gateway!.address,
+        host: pgPort,
+        container: mockPg.port,
+      });
+    }
   });
 
   it('holds no secret: every secret is interpolated from deploy/.env', () => {
