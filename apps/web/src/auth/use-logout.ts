@@ -1,5 +1,6 @@
 import { notifications } from '@mantine/notifications';
 import { useNavigate } from 'react-router';
+import { i18n } from '../i18n/i18n.ts';
 import { session } from './session.ts';
 
 /** Logs out (server revocation is best effort) and returns to the shop front. */
@@ -8,6 +9,6 @@ export function useLogout(): () => Promise<void> {
   return async () => {
     await session.logout();
     await navigate('/');
-    notifications.show({ message: 'You have been logged out.', color: 'gray' });
+    notifications.show({ message: i18n.t('nav.loggedOut'), color: 'gray' });
   };
 }

@@ -45,6 +45,7 @@ export const en: Translation = {
     login: 'Log in',
     signup: 'Sign up',
     logout: 'Log out',
+    loggedOut: 'You have been logged out.',
     myPage: 'My page',
     admin: 'Admin',
     adminBadge: 'Admin',

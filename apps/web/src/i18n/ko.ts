@@ -44,6 +44,7 @@ export const ko = {
     login: '로그인',
     signup: '회원가입',
     logout: '로그아웃',
+    loggedOut: '로그아웃되었습니다.',
     myPage: '마이페이지',
     admin: '관리자',
     adminBadge: '관리자',
