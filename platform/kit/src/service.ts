@@ -439,7 +439,7 @@ class ServiceRuntime<DB> implements Service<DB> {
       }
       this.ownsTransport = true;
     }
-    await this.transport.declare(this.options.topology ?? declaredTopology);
+    await this.transport.declare(this.options.topology ?? declaredTopology, this.name);
   }
 
   private buildContext(breakers: CircuitBreakers): void {

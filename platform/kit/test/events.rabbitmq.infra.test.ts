@@ -1,8 +1,18 @@
 import { infra, uniqueName } from '@sagamart/testkit';
-import { describe } from 'vitest';
+import { Connection } from 'rabbitmq-client';
+import { afterAll, describe } from 'vitest';
 import { transportContract } from './transport-contract.ts';
 
 // Real RabbitMQ (AMQP_URL); `npm run test:infra` runs this, and CI requires the broker.
 describe.runIf(infra.available('rabbitmq'))('rabbitmq', () => {
-  transportContract('rabbitmq', () => ({ amqp: { url: infra.amqpUrl, prefix: `${uniqueName('t')}.` } }));
+  let admin: Connection | undefined;
+  afterAll(() => admin?.close());
+  transportContract('rabbitmq', () => ({ amqp: { url: infra.amqpUrl, prefix: `${uniqueName('t')}.` } }), {
+    // Where the broker dead-letters a message past its delivery limit.
+    parkedByBroker: async (config, queue) => {
+      admin ??= new Connection(infra.amqpUrl);
+      const prefix = (config.amqp as { prefix: string }).prefix;
+      return (await admin.queueDeclare({ queue: `${prefix}${queue}.dlq`, passive: true })).messageCount;
+    },
+  });
 });

@@ -15,22 +15,36 @@ import {
   asUser,
   eventsHandled,
   eventually,
+  pgServerUrl,
   startTestService,
+  type TcpProxy,
+  tcpProxy,
   transportWith,
   uniqueName,
 } from '@sagamart/testkit';
 import { Type } from 'typebox';
 import { afterEach, describe, expect, it } from 'vitest';
 
+export interface TransportContractOptions {
+  /** Messages of `queue` the broker itself set aside (RabbitMQ's `<queue>.dlq`), out of the admin's reach. */
+  parkedByBroker?(config: ConfigTree, queue: string): Promise<number>;
+}
+
 /**
  * The contract every event transport must pass, exercised through two real services:
  * a producer (HTTP → outbox) and a consumer (inbox → handler → HTTP read-back).
  */
-export function transportContract(label: string, transportConfig: () => ConfigTree) {
+export function transportContract(
+  label: string,
+  transportConfig: () => ConfigTree,
+  options: TransportContractOptions = {},
+) {
   describe(`event transport contract: ${label}`, () => {
     const running: Service<any>[] = [];
+    const proxies: TcpProxy[] = [];
     afterEach(async () => {
       await Promise.all(running.splice(0).map((s) => s.stop()));
+      await Promise.all(proxies.splice(0).map((p) => p.close()));
     });
 
     function setup() {
@@ -143,9 +157,10 @@ export function transportContract(label: string, transportConfig: () => ConfigTr
         factory: typeof producer | typeof consumer,
         config: ConfigTree = {},
         transport?: Transport,
+        startTopology = topology,
       ) => {
         const service = (await startTestService(factory as never, {
-          topology,
+          topology: startTopology,
           config: { ...shared, ...config },
           ...(transport ? { transport } : {}),
         })) as Service<DB>;
@@ -164,6 +179,7 @@ export function transportContract(label: string, transportConfig: () => ConfigTr
           body: JSON.stringify({ itemId }),
         });
       return {
+        shared,
         ItemCreated,
         producer,
         consumer,
@@ -330,6 +346,75 @@ export function transportContract(label: string, transportConfig: () => ConfigTr
         totalElements: number;
       };
       expect(after.totalElements).toBe(0);
+    });
+
+    it('keeps an event it cannot dead-letter while the database is down, and handles it once it is back', async () => {
+      const t = setup();
+      const producer = await t.start(t.producer, { database: { name: t.producerDb } });
+      const database = await tcpProxy(pgServerUrl());
+      proxies.push(database);
+      // Only the consumer's own database is behind the proxy: its queue is on the producer's transport.
+      const consumer = await t.start(
+        t.consumer,
+        { database: { url: database.url } },
+        producer.context.transport!,
+      );
+      database.down();
+      try {
+        expect((await t.postItem(producer, 'outage-1')).status).toBe(201);
+        // All 3 attempts failed, and so did storing the dead letter, which counts as one more retry.
+        await eventually(async () => (await eventsHandled(consumer, t.ItemCreated.name, ['retry'])) >= 3);
+      } finally {
+        database.up();
+      }
+      const rows = await eventually(async () => {
+        const r = await t.effects(consumer);
+        return r.length > 0 ? r : undefined;
+      });
+      expect(rows.map((r) => r.item_id)).toEqual(['outage-1']);
+      const letters = (await (
+        await fetch(`${consumer.url}/admin/dead-letters`, {
+          headers: asUser('admin', 'ADMIN', undefined, consumer.name),
+        })
+      ).json()) as { totalElements: number };
+      expect(letters.totalElements).toBe(0);
+      if (options.parkedByBroker) expect(await options.parkedByBroker(t.shared, t.consumerName)).toBe(0);
+    });
+
+    it('stops routing to a consumer an event it no longer lists', async () => {
+      const t = setup();
+      const dropped = `${t.ItemCreated.name}.dropped`;
+      // An earlier version of the consumer took `dropped` too.
+      const earlier = await t.start(t.consumer, {}, undefined, {
+        [t.consumerName]: [t.ItemCreated.name, dropped],
+      });
+      await earlier.stop();
+      // One message at a time, in order: a `dropped` still routed here is dead-lettered before the next is handled.
+      const consumer = await t.start(t.consumer, {
+        events: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100, concurrency: 1 },
+      });
+      const message = (topic: string, itemId: string): OutgoingMessage => {
+        const id = uniqueName('msg');
+        return {
+          id,
+          topic,
+          headers: { 'x-message-id': id, 'x-event': topic, 'x-event-version': '1' },
+          payload: { itemId },
+        };
+      };
+      await consumer.context.transport!.publish([message(dropped, 'dropped-1')]);
+      await consumer.context.transport!.publish([message(t.ItemCreated.name, 'kept-1')]);
+      const rows = await eventually(async () => {
+        const r = await t.effects(consumer);
+        return r.length > 0 ? r : undefined;
+      });
+      expect(rows.map((r) => r.item_id)).toEqual(['kept-1']);
+      const letters = (await (
+        await fetch(`${consumer.url}/admin/dead-letters`, {
+          headers: asUser('admin', 'ADMIN', undefined, consumer.name),
+        })
+      ).json()) as { totalElements: number };
+      expect(letters.totalElements).toBe(0);
     });
 
     it('carries the trace context from the HTTP request to the consumer', async () => {

@@ -19,6 +19,7 @@ export { EventProbe } from './event-probe.ts';
 export { waitForLockWaiters } from './lock-waiters.ts';
 export { freePort } from './ports.ts';
 export { defineEventRecorder, MovableDiscovery, type SeenEvent, transportWith } from './stand-ins.ts';
+export { type TcpProxy, tcpProxy } from './tcp-proxy.ts';
 export { uniqueName } from './test-names.ts';
 
 /** The PostgreSQL server of this test run (embedded, or real with SAGAMART_TEST_INFRA=1). */

@@ -54,7 +54,7 @@ export class MovableDiscovery implements Discovery {
 export function transportWith(real: Transport, changes: Partial<Omit<Transport, 'kind'>>): Transport {
   return {
     kind: real.kind,
-    declare: (topology) => real.declare(topology),
+    declare: (topology, owner) => real.declare(topology, owner),
     publish: (messages) => real.publish(messages),
     send: (queue, message) => real.send(queue, message),
     consume: (queue, handler, options) => real.consume(queue, handler, options),

@@ -114,10 +114,7 @@ export class EventConsumer<DB> {
         const rejection = handler
           ? this.reject(handler.contract, message)
           : `no handler for ${message.topic}`;
-        if (rejection) {
-          await this.deadLetter(message, rejection);
-          return { type: 'ack' } as const;
-        }
+        if (rejection) return this.deadLetter(message, rejection);
         try {
           const processed = await trackedTransaction(
             this.options.db,
@@ -148,10 +145,9 @@ export class EventConsumer<DB> {
           if (error instanceof NonRetryableError || message.attempt >= this.options.retry.maxAttempts) {
             log.error(
               { err, event: message.topic, messageId: message.id, attempt: message.attempt },
-              'event dead-lettered',
+              'event failed for the last time; dead-lettering it',
             );
-            await this.deadLetter(message, err.stack ?? err.message);
-            return { type: 'ack' } as const;
+            return this.deadLetter(message, err.stack ?? err.message);
           }
           const delayMs = retryDelay(this.options.retry, message.attempt);
           log.warn(
@@ -172,19 +168,36 @@ export class EventConsumer<DB> {
     return problems.length ? `contract violation: ${problems.join('; ')}` : undefined;
   }
 
-  private async deadLetter(message: DeliveredMessage, error: string): Promise<void> {
-    await (this.options.db as unknown as Kysely<MessagingTables>)
-      .insertInto('dead_letters')
-      .values({
-        message_id: message.id,
-        queue: this.options.queue,
-        topic: message.topic,
-        headers: JSON.stringify(message.headers) as never,
-        payload: JSON.stringify(message.payload ?? null) as never,
-        error: error.slice(0, 8_000),
-        attempts: message.attempt,
-      })
-      .execute();
+  /**
+   * Stores the message as a dead letter and acks it; while the store cannot take it (the database is
+   * down), keeps it on the transport and tries again after the longest retry delay. Thrown, it would
+   * come back at once, and RabbitMQ would move it after its delivery limit to `<queue>.dlq`, out of
+   * the admin's reach.
+   */
+  private async deadLetter(message: DeliveredMessage, error: string): Promise<Disposition> {
+    try {
+      await (this.options.db as unknown as Kysely<MessagingTables>)
+        .insertInto('dead_letters')
+        .values({
+          message_id: message.id,
+          queue: this.options.queue,
+          topic: message.topic,
+          headers: JSON.stringify(message.headers) as never,
+          payload: JSON.stringify(message.payload ?? null) as never,
+          error: error.slice(0, 8_000),
+          attempts: message.attempt,
+        })
+        .execute();
+    } catch (err) {
+      const delayMs = this.options.retry.maxDelayMs;
+      this.options.log.warn(
+        { err, event: message.topic, messageId: message.id, attempt: message.attempt, delayMs },
+        'cannot store the dead letter; the event stays queued',
+      );
+      this.options.metrics.eventsConsumed.inc({ event: message.topic, result: 'retry' });
+      return { type: 'retry', delayMs };
+    }
     this.options.metrics.eventsConsumed.inc({ event: message.topic, result: 'dead_lettered' });
+    return { type: 'ack' };
   }
 }

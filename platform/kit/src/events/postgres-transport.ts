@@ -150,7 +150,7 @@ export class PostgresTransport implements Transport {
     return this.schemaReady;
   }
 
-  async declare(topology: Topology): Promise<void> {
+  async declare(topology: Topology, owner?: string): Promise<void> {
     await this.ensureSchema();
     const queues: string[] = [];
     const topics: string[] = [];
@@ -160,11 +160,20 @@ export class PostgresTransport implements Transport {
         topics.push(topic);
       }
     }
-    if (queues.length === 0) return;
-    await this.pool.query(
-      'insert into bus_bindings (queue, topic) select * from unnest($1::text[], $2::text[]) on conflict do nothing',
-      [queues, topics],
-    );
+    if (queues.length > 0) {
+      await this.pool.query(
+        'insert into bus_bindings (queue, topic) select * from unnest($1::text[], $2::text[]) on conflict do nothing',
+        [queues, topics],
+      );
+    }
+    // The owner's queue stops receiving what it no longer consumes (see Transport.declare).
+    const owned = owner === undefined ? undefined : topology[owner];
+    if (owned) {
+      await this.pool.query('delete from bus_bindings where queue = $1 and topic <> all($2::text[])', [
+        owner,
+        [...owned],
+      ]);
+    }
   }
 
   async publish(messages: OutgoingMessage[]): Promise<void> {

@@ -1,6 +1,7 @@
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import type { Topology } from '@sagamart/contracts';
-import type { AsyncMessage, Connection, Publisher } from 'rabbitmq-client';
+import type { AsyncMessage, Connection, Envelope, MessageBody, Publisher } from 'rabbitmq-client';
 import {
   type ConsumeOptions,
   HEADER,
@@ -16,6 +17,13 @@ const DEAD_LETTER_EXCHANGE = 'sagamart.dlx';
 const BROADCAST_EXCHANGE = 'sagamart.broadcasts';
 /** Quorum queues count deliveries; a message that keeps crashing its consumer is dead-lettered by the broker. */
 const DELIVERY_LIMIT = 50;
+/** A delay queue is deleted this long after its last declaration (its `x-expires`, beyond its delay). */
+const RETRY_QUEUE_IDLE_MS = 10 * 60_000;
+/**
+ * A delay queue is declared again before a retry once its last declaration is this old: the
+ * declaration renews its `x-expires`, so it cannot be deleted while a retry waits in it.
+ */
+const RETRY_QUEUE_REDECLARE_MS = 60_000;
 
 export interface RabbitTransportOptions {
   url: string;
@@ -47,8 +55,8 @@ function retryQueueOptions(queue: string, delayMs: number) {
       'x-message-ttl': delayMs,
       'x-dead-letter-exchange': '',
       'x-dead-letter-routing-key': queue,
-      // Unused delay queues go away on their own.
-      'x-expires': delayMs + 10 * 60_000,
+      // Unused delay queues go away on their own; declareRetryQueue renews this before it expires.
+      'x-expires': delayMs + RETRY_QUEUE_IDLE_MS,
     },
   };
 }
@@ -74,7 +82,9 @@ export class RabbitTransport implements Transport {
   readonly kind = 'rabbitmq' as const;
   private readonly connection: Connection;
   private readonly publisher: Publisher;
-  private readonly declaredRetryQueues = new Map<string, Promise<unknown>>();
+  private readonly declaredRetryQueues = new Map<string, { declared: Promise<unknown>; at: number }>();
+  /** Correlation ids of mandatory publishes the broker returned: no queue of that name exists. */
+  private readonly returned = new Set<string>();
   /** Every consumer opened here; close() closes those their owners forgot. */
   private readonly consumers = new Set<{ close(): Promise<void> }>();
   private readonly onError: (error: unknown) => void;
@@ -104,9 +114,12 @@ export class RabbitTransport implements Transport {
         { exchange: this.broadcasts, type: 'direct', durable: true },
       ],
     });
+    this.publisher.on('basic.return', (message) => {
+      if (message.correlationId) this.returned.add(message.correlationId);
+    });
   }
 
-  async declare(topology: Topology): Promise<void> {
+  async declare(topology: Topology, owner?: string): Promise<void> {
     await this.connection.exchangeDeclare({ exchange: this.events, type: 'topic', durable: true });
     await this.connection.exchangeDeclare({ exchange: this.deadLetters, type: 'direct', durable: true });
     for (const [name, topics] of Object.entries(topology)) {
@@ -121,6 +134,41 @@ export class RabbitTransport implements Transport {
       for (const topic of topics) {
         await this.connection.queueBind({ queue, exchange: this.events, routingKey: topic });
       }
+    }
+    const owned = owner === undefined ? undefined : topology[owner];
+    if (owner !== undefined && owned) await this.unbindDropped(this.queueName(owner), owned, topology);
+  }
+
+  /**
+   * Unbinds from the owner's queue every topic it no longer consumes. AMQP cannot list a queue's
+   * bindings, so the topics the owner ever bound are kept in a record, one message in the queue
+   * `<queue>.bindings`; those and the topology's other topics (a deployment from before the record)
+   * are unbound unless listed now. Unbinding what is not bound is a no-op.
+   */
+  private async unbindDropped(queue: string, topics: readonly string[], topology: Topology): Promise<void> {
+    const record = `${queue}.bindings`;
+    const channel = await this.connection.acquire();
+    try {
+      await channel.queueDeclare({ queue: record, durable: true, arguments: { 'x-max-length': 1 } });
+      await channel.confirmSelect();
+      // Left unacked until the new record is written: if this stops half-way, the old one comes back.
+      const previous = await channel.basicGet({ queue: record });
+      const recorded = Array.isArray(previous?.body)
+        ? (previous.body as unknown[]).filter((t): t is string => typeof t === 'string')
+        : [];
+      const wanted = new Set(topics);
+      const candidates = new Set([...recorded, ...Object.values(topology).flat()]);
+      for (const topic of candidates) {
+        if (!wanted.has(topic))
+          await channel.queueUnbind({ queue, exchange: this.events, routingKey: topic });
+      }
+      await channel.basicPublish({ exchange: '', routingKey: record, durable: true }, [
+        ...new Set([...recorded, ...topics]),
+      ]);
+      // The queue keeps one ready message: the new record replaces any other written meanwhile.
+      if (previous) channel.basicAck({ deliveryTag: previous.deliveryTag });
+    } finally {
+      await channel.close();
     }
   }
 
@@ -181,20 +229,17 @@ export class RabbitTransport implements Transport {
         const disposition = await handler(message);
         if (disposition.type === 'retry') {
           const delayMs = Math.max(1, Math.round(disposition.delayMs));
-          const options = retryQueueOptions(queue, delayMs);
-          await this.declareRetryQueue(options);
-          // Confirmed before the ack: the message is never in neither queue.
-          await this.publisher.send(
-            {
-              exchange: '',
-              routingKey: options.queue,
-              messageId: message.id,
-              headers: { ...headers, [HEADER.attempt]: String(message.attempt) },
-              durable: true,
-              contentType: 'application/json',
-            },
-            raw.body,
-          );
+          const retry = {
+            messageId: message.id,
+            headers: { ...headers, [HEADER.attempt]: String(message.attempt) },
+            durable: true,
+            contentType: 'application/json',
+          };
+          // Confirmed and routed before the ack: the message is never in neither queue.
+          if (!(await this.sendRetry(queue, delayMs, retry, raw.body))) {
+            this.onError(new Error(`no delay queue of ${queue} took a retry of ${message.id}; requeued`));
+            return rabbitmq().ConsumerStatus.REQUEUE;
+          }
         }
         return rabbitmq().ConsumerStatus.ACK;
       },
@@ -219,16 +264,51 @@ export class RabbitTransport implements Transport {
     };
   }
 
-  private declareRetryQueue(options: ReturnType<typeof retryQueueOptions>): Promise<unknown> {
-    let declared = this.declaredRetryQueues.get(options.queue);
-    if (!declared) {
-      declared = this.connection.queueDeclare(options).catch((error) => {
-        this.declaredRetryQueues.delete(options.queue);
-        throw error;
-      });
-      this.declaredRetryQueues.set(options.queue, declared);
+  /**
+   * Puts a retry into its delay queue; false when the broker could route it to none. A delay queue
+   * has no consumer, so the broker deletes it once unused for its `x-expires`, and a message sent by
+   * name to a queue that is gone is dropped (yet confirmed): hence `mandatory`, and one declaration
+   * and resend when the broker returns it.
+   */
+  private async sendRetry(
+    queue: string,
+    delayMs: number,
+    envelope: Envelope,
+    body: MessageBody,
+  ): Promise<boolean> {
+    const options = retryQueueOptions(queue, delayMs);
+    for (let attempt = 0; attempt < 2; attempt++) {
+      await this.declareRetryQueue(options);
+      if (await this.sendRouted({ ...envelope, exchange: '', routingKey: options.queue }, body)) return true;
+      this.declaredRetryQueues.delete(options.queue);
     }
-    return declared;
+    return false;
+  }
+
+  /** Publishes with `mandatory`; resolves false when the broker returned the message as unroutable. */
+  private async sendRouted(envelope: Envelope, body: MessageBody): Promise<boolean> {
+    const correlationId = randomUUID();
+    try {
+      await this.publisher.send({ ...envelope, mandatory: true, correlationId }, body);
+      // The broker returns a message before it confirms it, but the client emits the return a turn
+      // after it read it (setImmediate): one more turn, and a return of this message has been seen.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+      return !this.returned.has(correlationId);
+    } finally {
+      this.returned.delete(correlationId);
+    }
+  }
+
+  private declareRetryQueue(options: ReturnType<typeof retryQueueOptions>): Promise<unknown> {
+    const cached = this.declaredRetryQueues.get(options.queue);
+    if (cached && Date.now() - cached.at < RETRY_QUEUE_REDECLARE_MS) return cached.declared;
+    const entry = { declared: this.connection.queueDeclare(options), at: Date.now() };
+    this.declaredRetryQueues.set(options.queue, entry);
+    entry.declared.catch(() => {
+      if (this.declaredRetryQueues.get(options.queue) === entry)
+        this.declaredRetryQueues.delete(options.queue);
+    });
+    return entry.declared;
   }
 
   async broadcast(channel: string, payload: unknown): Promise<void> {

@@ -34,8 +34,12 @@ export interface Subscription {
  */
 export interface Transport {
   readonly kind: 'postgres' | 'rabbitmq';
-  /** Creates queues and bindings (idempotent). */
-  declare(topology: Topology): Promise<void>;
+  /**
+   * Creates queues and bindings (idempotent). The `owner`'s queue is bound to exactly its topology
+   * entry: a topic it no longer lists is unbound. Other queues only gain bindings, so an older
+   * instance of another service never unbinds what a newer consumer bound.
+   */
+  declare(topology: Topology, owner?: string): Promise<void>;
   /** Resolves once the transport has durably accepted every message (commit or publisher confirm). */
   publish(messages: OutgoingMessage[]): Promise<void>;
   /** Puts a message straight onto one queue (dead-letter replay). */

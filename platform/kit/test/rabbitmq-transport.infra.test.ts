@@ -1,0 +1,78 @@
+import { HEADER, type OutgoingMessage } from '@sagamart/kit';
+import { eventually, infra, uniqueName } from '@sagamart/testkit';
+import { Connection } from 'rabbitmq-client';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { RabbitTransport } from '../src/events/rabbitmq-transport.ts';
+
+/** What the RabbitMQ transport does with the broker's own objects: delay queues, bindings. */
+describe.runIf(infra.available('rabbitmq'))('rabbitmq transport', () => {
+  let admin: Connection | undefined;
+  const broker = () => (admin ??= new Connection(infra.amqpUrl));
+  const cleanups: Array<() => Promise<void>> = [];
+  afterEach(async () => {
+    for (const cleanup of cleanups.splice(0)) await cleanup();
+  });
+  afterAll(() => admin?.close());
+
+  function setup(queues: string[]) {
+    const prefix = `${uniqueName('t')}.`;
+    const transport = new RabbitTransport({ url: infra.amqpUrl, prefix });
+    cleanups.push(async () => {
+      await transport.close();
+      const names = queues.flatMap((q) => [q, `${q}.dlq`, `${q}.bindings`, `${q}.retry.50`]);
+      for (const queue of names) await broker().queueDelete({ queue: `${prefix}${queue}` });
+      for (const exchange of ['sagamart.events', 'sagamart.dlx', 'sagamart.broadcasts'])
+        await broker().exchangeDelete({ exchange: `${prefix}${exchange}` });
+    });
+    const message = (topic: string): OutgoingMessage => {
+      const id = uniqueName('msg');
+      return { id, topic, headers: { [HEADER.messageId]: id, [HEADER.event]: topic }, payload: {} };
+    };
+    return { prefix, transport, message };
+  }
+
+  it('retries a message after its delay queue is gone', async () => {
+    const { prefix, transport, message } = setup(['work']);
+    await transport.declare({ work: ['test.retried'] });
+    const deliveries = new Map<string, number>();
+    await transport.consume(
+      'work',
+      async (m) => {
+        const count = (deliveries.get(m.id) ?? 0) + 1;
+        deliveries.set(m.id, count);
+        return count === 1 ? { type: 'retry', delayMs: 50 } : { type: 'ack' };
+      },
+      { concurrency: 2 },
+    );
+    const first = message('test.retried');
+    await transport.publish([first]);
+    await eventually(() => deliveries.get(first.id) === 2);
+
+    // The broker deletes a delay queue no one declared for its x-expires; this deletes it at once.
+    await broker().queueDelete({ queue: `${prefix}work.retry.50` });
+    const second = message('test.retried');
+    await transport.publish([second]);
+    await eventually(() => deliveries.get(second.id) === 2);
+  });
+
+  it("unbinds a topic its owner dropped before the transport kept a record of the queue's bindings", async () => {
+    const { transport, message } = setup(['work', 'other']);
+    // As an older version left it: `work` bound to a topic it no longer consumes, and no record.
+    await transport.declare({ work: ['test.kept', 'test.dropped'], other: ['test.dropped'] });
+    await transport.declare({ work: ['test.kept'], other: ['test.dropped'] }, 'work');
+    const received: string[] = [];
+    await transport.consume(
+      'work',
+      async (m) => {
+        received.push(m.topic);
+        return { type: 'ack' };
+      },
+      { concurrency: 1 },
+    );
+    // In order, one at a time: a `test.dropped` still routed to `work` would arrive first.
+    await transport.publish([message('test.dropped')]);
+    await transport.publish([message('test.kept')]);
+    await eventually(() => received.includes('test.kept'));
+    expect(received).toEqual(['test.kept']);
+  });
+});

@@ -1,0 +1,65 @@
+import type { AddressInfo } from 'node:net';
+import { createConnection, createServer, type Socket } from 'node:net';
+
+/** A TCP proxy in front of a server (a database) that a test takes down and brings back. */
+export interface TcpProxy {
+  /** The server's URL with the proxy's host and port in it. */
+  readonly url: string;
+  /** Drops every connection through the proxy and every new one at once, as a server that went away. */
+  down(): void;
+  up(): void;
+  close(): Promise<void>;
+}
+
+/** Starts a proxy on 127.0.0.1 to the TCP host and port of `targetUrl` (e.g. a PostgreSQL URL). */
+export async function tcpProxy(targetUrl: string): Promise<TcpProxy> {
+  const target = new URL(targetUrl);
+  const open = new Set<Socket>();
+  let cut = false;
+  const dropAll = () => {
+    for (const socket of open) socket.destroy();
+  };
+  const server = createServer((client) => {
+    if (cut) {
+      client.destroy();
+      return;
+    }
+    const upstream = createConnection({ host: target.hostname, port: Number(target.port) });
+    const pair = [client, upstream];
+    for (const socket of pair) {
+      open.add(socket);
+      socket.on('error', () => {});
+      socket.on('close', () => {
+        open.delete(socket);
+        for (const other of pair) other.destroy();
+      });
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const url = new URL(targetUrl);
+  url.hostname = '127.0.0.1';
+  url.port = String((server.address() as AddressInfo).port);
+  // A PostgreSQL URL may name a Unix socket directory (`?host=`, the embedded server's): not through here.
+  url.searchParams.delete('host');
+  return {
+    url: url.toString(),
+    down() {
+      cut = true;
+      dropAll();
+    },
+    up() {
+      cut = false;
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        cut = true;
+        dropAll();
+        server.close(() => resolve());
+      }),
+  };
+}
