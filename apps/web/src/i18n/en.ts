@@ -201,11 +201,11 @@ export const en: Translation = {
     empty: 'Nothing has happened yet.',
   },
   paymentMethod: {
-    카드: 'card',
-    가상계좌: 'virtual account',
-    계좌이체: 'bank transfer',
-    휴대폰: 'mobile phone',
-    간편결제: 'easy pay',
+    카드: 'Card',
+    가상계좌: 'Virtual account',
+    계좌이체: 'Bank transfer',
+    휴대폰: 'Mobile phone',
+    간편결제: 'Easy pay',
   },
   paymentFailure: {
     PAY_PROCESS_CANCELED: 'You cancelled the payment.',

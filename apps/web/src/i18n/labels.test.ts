@@ -170,7 +170,7 @@ describe('labels', () => {
       'The courier already has the parcel, so the order cannot be cancelled: request a return once it is delivered.',
     );
     expect(errorTitle(runOut)).toBe('This coupon has run out.');
-    expect(paymentMethodLabel('카드')).toBe('card');
+    expect(paymentMethodLabel('카드')).toBe('Card');
     expect(paymentMethodLabel('포인트결제')).toBe('포인트결제');
   });
 

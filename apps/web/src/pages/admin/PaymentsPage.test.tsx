@@ -23,7 +23,7 @@ describe('the admin’s payments in English', () => {
     const container = await renderPage(<PaymentsPage />, ['/admin/payments']);
     const row = await shown(() => container.querySelector('tbody tr'));
     const cells = [...row.querySelectorAll('td')].map((cell) => cell.textContent);
-    expect(cells).toContain('card');
+    expect(cells).toContain('Card');
     expect(cells).not.toContain('카드');
   });
 });

@@ -60,7 +60,7 @@ describe('an order’s payment method', () => {
   it('reads in the page’s language, as the PG names it only in Korean', async () => {
     expect(method()).toContain('카드');
     await setLanguage('en');
-    expect(method()).toContain('card');
+    expect(method()).toContain('Card');
     expect(method()).not.toContain('카드');
   });
 });
