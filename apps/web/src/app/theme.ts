@@ -1,4 +1,12 @@
-import { createTheme, NativeSelect, NumberInput, PasswordInput, Textarea, TextInput } from '@mantine/core';
+import {
+  Badge,
+  createTheme,
+  NativeSelect,
+  NumberInput,
+  PasswordInput,
+  Textarea,
+  TextInput,
+} from '@mantine/core';
 
 // The bundled Noto Sans KR (main.tsx) first: Hangul renders the same on every machine, one without
 // Korean system fonts included. System fonts follow while it loads.
@@ -14,6 +22,10 @@ const MONOSPACE_STACK =
 // label's text is exactly its accessible name, which keeps `getByLabel('Email', { exact: true })` working.
 const NO_ASTERISK = { defaultProps: { withAsterisk: false } };
 
+// A badge is a status word: it is never cut to "배송 ···". Mantine's label hides what overflows, which
+// makes a table column's narrowest width 0 and lets the table squeeze the badge to an ellipsis.
+const WHOLE_BADGE = { styles: { root: { minWidth: 'max-content' } } };
+
 export const theme = createTheme({
   primaryColor: 'teal',
   defaultRadius: 'md',
@@ -26,5 +38,6 @@ export const theme = createTheme({
     NumberInput: NumberInput.extend(NO_ASTERISK),
     NativeSelect: NativeSelect.extend(NO_ASTERISK),
     Textarea: Textarea.extend(NO_ASTERISK),
+    Badge: Badge.extend(WHOLE_BADGE),
   },
 });
