@@ -84,4 +84,60 @@ describe('item discounts stay on their lines', () => {
     expect(completed).toMatchObject({ refundAmount: 100_000, feeAmount: 0 });
     await eventually(async () => (await shop.order(user, orderId)).body.refundedAmount === 100_000, 30_000);
   }, 120_000);
+
+  it('splits one policy over two options of its product, so returning the second refunds half its price', async () => {
+    const p = await shop.product([5, 5], 100_000);
+    const policy = await shop.api('promotion-service').post('/api/admin/promotion/policies', {
+      name: '반값',
+      targetType: 'PRODUCT',
+      targetId: p.productId,
+      discountType: 'RATE',
+      discountValue: 50,
+      validFrom: new Date(Date.now() - 86_400_000).toISOString(),
+      validTo: new Date(Date.now() + 86_400_000).toISOString(),
+    });
+    expect(policy.status).toBe(201);
+    const user = await shop.shopper();
+    const placed = await shop.place(user, {
+      items: [
+        { skuId: p.skuIds[0], quantity: 1 },
+        { skuId: p.skuIds[1], quantity: 1 },
+      ],
+      delivery: DELIVERY,
+    });
+    expect(placed.status).toBe(201);
+    expect(placed.body).toMatchObject({ subtotal: 200_000, discountAmount: 100_000, payableAmount: 100_000 });
+    const { orderId, orderNumber } = placed.body;
+    expect((await shop.pay(orderNumber)).body.status).toBe('APPROVED');
+    const detail = (await shop.order(user, orderId)).body;
+    expect(detail.items.map((i: Json) => [i.discountShare, i.payableShare])).toEqual([
+      [50_000, 50_000],
+      [50_000, 50_000],
+    ]);
+
+    const shipping = shop.api('shipping-service');
+    await eventually(
+      async () => (await shipping.get(`/api/shipping/orders/${orderId}`, user.headers)).body?.deliveredAt,
+      60_000,
+    );
+    const second = detail.items.find((i: Json) => i.skuId === p.skuIds[1]);
+    const requested = await shipping.post(
+      `/api/orders/${orderId}/returns`,
+      { items: [{ orderItemId: second.id, quantity: 1 }], reason: 'DEFECTIVE', detail: '불량' },
+      user.headers,
+    );
+    expect(requested.status, JSON.stringify(requested.body)).toBe(201);
+    const approved = await shipping.post(`/api/admin/shipping/returns/${requested.body.id}/approve`, {});
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    const completed = await eventually(
+      async () =>
+        (await shipping.get(`/api/orders/${orderId}/claims`, user.headers)).body.claims.find(
+          (c: Json) => c.id === requested.body.id && c.status === 'COMPLETED',
+        ),
+      60_000,
+    );
+    // The shopper keeps one option at half price: 50,000 of the 100,000 paid come back.
+    expect(completed).toMatchObject({ refundAmount: 50_000, feeAmount: 0 });
+    await eventually(async () => (await shop.order(user, orderId)).body.refundedAmount === 50_000, 30_000);
+  }, 120_000);
 });

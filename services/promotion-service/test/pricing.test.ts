@@ -141,6 +141,74 @@ describe('priceOrder', () => {
     expect(quote.lines.map((l) => l.itemDiscount)).toEqual([10_000, 0]);
   });
 
+  it('splits an item policy over its lines by their amounts, whatever their order', () => {
+    const half = policy({ targetType: 'PRODUCT', targetId: 7, discountValue: 50 });
+    const one = item({ skuId: 1, productId: 7, unitPrice: 100_000 });
+    const other = item({ skuId: 2, productId: 7, unitPrice: 100_000 });
+    for (const items of [
+      [one, other],
+      [other, one],
+    ]) {
+      const quote = price(items, [half]);
+      expect(quote.policyDiscounts.map((d) => d.amount)).toEqual([100_000]);
+      expect(quote.payable).toBe(100_000);
+      expect(quote.lines.map((l) => l.itemDiscount)).toEqual([50_000, 50_000]);
+    }
+  });
+
+  it('splits a capped policy by line amount, the rounding remainder on the last line', () => {
+    const capped = policy({ targetType: 'CATEGORY', targetId: 9, discountValue: 10, maxDiscount: 5_000 });
+    const cheap = item({ skuId: 1, productId: 1, categoryIds: [9], unitPrice: 5_000 });
+    const dear = item({ skuId: 2, productId: 2, categoryIds: [9], unitPrice: 100_000 });
+    // 5,000 over 105,000: 5,000 × 5,000 / 105,000 = 238.1 → 238; the dear line 4,761.9 → 4,761.
+    const quote = price([cheap, dear], [capped]);
+    expect(quote.policyDiscounts.map((d) => d.amount)).toEqual([5_000]);
+    expect(quote.payable).toBe(100_000);
+    expect(quote.lines).toEqual([
+      { skuId: 1, itemDiscount: 238 },
+      { skuId: 2, itemDiscount: 4_762 },
+    ]);
+    expect(price([dear, cheap], [capped]).lines).toEqual([
+      { skuId: 2, itemDiscount: 4_761 },
+      { skuId: 1, itemDiscount: 239 },
+    ]);
+  });
+
+  it('gives what a line cannot take to the other targeted lines, by their amounts', () => {
+    const product = policy({ targetType: 'PRODUCT', targetId: 1, discountValue: 90 });
+    const category = policy({ targetType: 'CATEGORY', targetId: 9, discountValue: 50 });
+    const a = item({ skuId: 1, productId: 1, categoryIds: [9], unitPrice: 10_000 });
+    const b = item({ skuId: 2, productId: 2, categoryIds: [9], unitPrice: 10_000 });
+    const c = item({ skuId: 3, productId: 3, categoryIds: [9], unitPrice: 30_000 });
+    const quote = price([a, b, c], [category, product]);
+    // The product policy leaves 1,000 of a. The category's 25,000 would be 5,000 / 5,000 / 15,000;
+    // a holds 1,000, and its other 4,000 go to b and c as 1 : 3.
+    expect(quote.policyDiscounts.map((d) => d.amount)).toEqual([9_000, 25_000]);
+    expect(quote.lines.map((l) => l.itemDiscount)).toEqual([10_000, 6_000, 18_000]);
+    expect(quote.payable).toBe(16_000);
+  });
+
+  it('prices overlapping item policies the same in any line order', () => {
+    const category = policy({
+      targetType: 'CATEGORY',
+      targetId: 9,
+      discountType: 'FIXED',
+      discountValue: 10_000,
+    });
+    const product = policy({ targetType: 'PRODUCT', targetId: 1, discountValue: 100 });
+    const a = item({ skuId: 1, productId: 1, categoryIds: [9], unitPrice: 10_000 });
+    const b = item({ skuId: 2, productId: 2, categoryIds: [9], unitPrice: 10_000 });
+    // The category's 10,000 is 5,000 on each line; the product policy then frees what is left of a.
+    for (const items of [
+      [a, b],
+      [b, a],
+    ]) {
+      const quote = price(items, [category, product]);
+      expect(quote.policyDiscounts.map((d) => d.amount)).toEqual([10_000, 5_000]);
+      expect(quote.payable).toBe(5_000);
+    }
+  });
+
   it('applies item policies, then ORDER policies on what is left, then the coupon on what is left after that', () => {
     const itemPolicy = policy({ targetType: 'PRODUCT', targetId: 100, discountValue: 10 });
     const orderPolicy = policy({ targetType: 'ORDER', discountValue: 10 });

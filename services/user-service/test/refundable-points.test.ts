@@ -138,6 +138,41 @@ describe('refunding a charge: paid-for points only', () => {
     expect(await balance(u.userId)).toBe(2_000);
   });
 
+  // While a rolling update brings paid-for points in, pods of the release before still run beside the
+  // new ones on the migrated schema. They know only the balance: a spend there lowers it alone.
+  const debitByAnOldPod = (userId: string, points: number) =>
+    sql`update point_accounts set balance = balance - ${points} where user_id = ${userId}`.execute(
+      platform.user.context.db as Kysely<UserDb>,
+    );
+
+  it('takes a debit by an old pod, and never counts more paid-for points than the balance', async () => {
+    const u = await signedUpUser(platform);
+    const charge = await chargeOf(u.userId, 10_000);
+    await debitByAnOldPod(u.userId, 6_000);
+    expect(await balance(u.userId)).toBe(4_000);
+    // 구매확정 brings the balance above the charge, but 6,000 of its points were spent.
+    await earn(u.userId, 20_000);
+
+    const res = await refund(u.userId, charge);
+    expect(res.status).toBe(409);
+    expect(res.body.type).toBe('urn:sagamart:problem:CHARGE_NOT_REFUNDABLE');
+    expect(await balance(u.userId)).toBe(24_000);
+  });
+
+  it('spends and gives back points after a debit by an old pod', async () => {
+    const u = await signedUpUser(platform);
+    await chargeOf(u.userId, 10_000);
+    await debitByAnOldPod(u.userId, 6_000);
+    // The order takes 1,000 of the 4,000 paid-for points left, not more than it spends.
+    const order = await spend(u.userId, 1_000);
+    expect((await api().post(`/internal/points/reservations/${order.orderId}/release`)).status).toBe(200);
+    expect(await balance(u.userId)).toBe(4_000);
+    // The 4,000 are paid for: a new charge of 3,000 is refundable.
+    const second = await chargeOf(u.userId, 3_000);
+    expect((await refund(u.userId, second)).status).toBe(200);
+    expect(await balance(u.userId)).toBe(4_000);
+  });
+
   it('splits a spend between earned and paid-for points (pure rule)', () => {
     expect(cashBackedSpend({ balance: 12_000, cashBacked: 10_000 }, 1_500)).toBe(0);
     expect(cashBackedSpend({ balance: 12_000, cashBacked: 10_000 }, 5_000)).toBe(3_000);

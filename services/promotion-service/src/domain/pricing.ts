@@ -12,8 +12,12 @@ import { type Discount, withinValidity } from './discount-rules.ts';
 // - Rounding: a RATE discount is floored to whole won once per discount, on the whole amount it
 //   applies to (not per line), before its maxDiscount cap. FIXED is taken as is.
 // - Caps: a discount never exceeds its maxDiscount nor what is left of the amount it applies to
-//   (policies take from their targeted lines in line order, in policy id order), so the payable
-//   amount never goes below zero and a line is never discounted below zero.
+//   (policies in policy id order), so the payable amount never goes below zero and a line is never
+//   discounted below zero.
+// - An item policy is split over its targeted lines in proportion to their amounts (rounded down, the
+//   remainder on the last line); a line that has less left than its part (an earlier policy took it)
+//   keeps what it has and the rest goes to the other targeted lines the same way. Line order never
+//   decides which line is discounted.
 // - The quote names each line's item discount (stage 1, what it took from that line); stages 2 and 3
 //   belong to the whole order. Refunds of returned lines depend on that split.
 // - Minimum order amounts are compared with the subtotal (before any discount); a policy whose
@@ -124,14 +128,17 @@ export function priceOrder(input: {
     const targeted = lines.filter((line) => policyApplies(policy, line.item));
     const base = targeted.reduce((sum, line) => sum + line.amount, 0);
     const room = targeted.reduce((sum, line) => sum + line.left, 0);
-    let amount = Math.min(discountOn(base, policy), room);
+    const amount = Math.min(discountOn(base, policy), room);
     if (amount <= 0) continue;
     policyDiscounts.push({ policyId: policy.id, name: policy.name, amount });
-    for (const line of targeted) {
-      const take = Math.min(line.left, amount);
-      line.left -= take;
-      amount -= take;
-    }
+    const parts = splitByAmount(
+      amount,
+      targeted.map((line) => line.amount),
+      targeted.map((line) => line.left),
+    );
+    targeted.forEach((line, i) => {
+      line.left -= parts[i]!;
+    });
   }
 
   const afterItems = lines.reduce((sum, line) => sum + line.left, 0);
@@ -157,4 +164,34 @@ export function priceOrder(input: {
       lines: lines.map((line) => ({ skuId: line.item.skuId, itemDiscount: line.amount - line.left })),
     },
   };
+}
+
+/**
+ * Splits `total` over lines in proportion to `amounts`, each part rounded down and the remainder on
+ * the last line, with no line given more than its `room`: what a full line cannot take is split again
+ * the same way over the lines that still have room. Requires 0 ≤ total ≤ Σ room and room ≤ amounts.
+ */
+function splitByAmount(total: number, amounts: readonly number[], room: readonly number[]): number[] {
+  const parts = amounts.map(() => 0);
+  let rest = total;
+  // Each round either places all of `rest` or fills at least one line, so it ends.
+  while (rest > 0) {
+    const open = amounts.flatMap((_, i) => (room[i]! - parts[i]! > 0 ? [i] : []));
+    if (open.length === 0)
+      throw new RangeError(`Cannot split ${total} over lines with room ${room.join(', ')}`);
+    const weight = open.reduce((sum, i) => sum + amounts[i]!, 0);
+    let given = 0;
+    let placed = 0;
+    open.forEach((i, k) => {
+      // BigInt: rest × amount can pass 2^53 for large orders.
+      const share =
+        k === open.length - 1 ? rest - given : Number((BigInt(rest) * BigInt(amounts[i]!)) / BigInt(weight));
+      given += share;
+      const take = Math.min(share, room[i]! - parts[i]!);
+      parts[i]! += take;
+      placed += take;
+    });
+    rest -= placed;
+  }
+  return parts;
 }

@@ -23,6 +23,7 @@ import {
   type ReservationAction,
   type ReservationStep,
   reservationStep,
+  storedAccount,
 } from '../domain/points.ts';
 import type { UserDb } from '../infra/schema.ts';
 import type { Points } from './points.ts';
@@ -229,7 +230,7 @@ export class PointReservations {
       .forUpdate()
       .executeTakeFirst();
     if (!row) throw notFound('No such user');
-    const account: PointsAccount = { balance: row.balance, cashBacked: row.cash_backed };
+    const account = storedAccount(row);
     let balance = account.balance;
     let cashBacked = 0;
     if (amount !== 0) {

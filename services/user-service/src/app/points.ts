@@ -1,5 +1,5 @@
 import { fetchPage, type ServiceContext, type Transaction } from '@sagamart/kit';
-import { accountAfter, type PointMovementType, type PointsAccount } from '../domain/points.ts';
+import { accountAfter, type PointMovementType, type PointsAccount, storedAccount } from '../domain/points.ts';
 import type { UserDb } from '../infra/schema.ts';
 import type { Users } from './users.ts';
 import { toLedgerEntry } from './views.ts';
@@ -92,5 +92,5 @@ export async function lockAccount(trx: Transaction<UserDb>, userId: string): Pro
     .where('user_id', '=', userId)
     .forUpdate()
     .executeTakeFirstOrThrow();
-  return { balance: account.balance, cashBacked: account.cash_backed };
+  return storedAccount(account);
 }

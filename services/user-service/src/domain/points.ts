@@ -53,6 +53,16 @@ export interface PointsAccount {
   cashBacked: number;
 }
 
+/**
+ * The account as stored. A pod of the release before paid-for points knew only `balance`: while it
+ * ran beside this one (a rolling update), its debits could leave `cash_backed` above the balance, so
+ * the paid-for part is never more than the balance (the next movement stores it so). Its credits
+ * count as earned: the safe side.
+ */
+export function storedAccount(row: { balance: number; cash_backed: number }): PointsAccount {
+  return { balance: row.balance, cashBacked: Math.min(row.cash_backed, row.balance) };
+}
+
 /** The part of spending `amount` that comes from paid-for points: what the earned points do not cover. */
 export function cashBackedSpend(account: PointsAccount, amount: number): number {
   const earned = account.balance - account.cashBacked;

@@ -23,7 +23,10 @@ export interface UserDb {
   point_accounts: {
     user_id: string;
     balance: number;
-    /** The part of the balance paid for through the PG, the rest earned (domain/points.ts): 0 ≤ it ≤ balance. */
+    /**
+     * The part of the balance paid for through the PG, the rest earned (domain/points.ts); ≥ 0. Read
+     * as least(cash_backed, balance): a pod of the release before may have lowered the balance alone.
+     */
     cash_backed: Generated<number>;
     updated_at: Generated<Date>;
   };
@@ -301,6 +304,19 @@ export const migrations: Record<string, Migration> = {
         check (status in ('PENDING', 'PAID', 'FAILED', 'EXPIRED', 'CANCELLED', 'REFUND_REQUESTED', 'REFUNDED'))`.execute(
         db,
       );
+    },
+  },
+  // 0008's `cash_backed <= balance` broke the release before it during a rolling update: its pods
+  // lower `balance` alone, so their debits failed. The code keeps the bound under the account's row
+  // lock and reads least(cash_backed, balance) (domain/points.ts storedAccount). The reservations'
+  // check stays: that release never changes a reservation's amount nor its cash_backed.
+  '0010_cash_backed_unbounded': {
+    async up(db: Kysely<unknown>) {
+      await sql`alter table point_accounts drop constraint if exists point_accounts_cash_backed_check`.execute(
+        db,
+      );
+      await sql`alter table point_accounts add constraint point_accounts_cash_backed_check
+        check (cash_backed >= 0)`.execute(db);
     },
   },
 };
