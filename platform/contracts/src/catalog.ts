@@ -212,6 +212,11 @@ export const StockChanged = defineEvent(
           type: StockMovementType,
           /** Signed change of available stock (RESERVE negative, RELEASE positive, SELL, HOLD and DISCARD 0). */
           quantity: Type.Integer(),
+          /**
+           * Signed change of product-service's held units (HOLD positive, RELEASE_HELD and DISCARD
+           * negative, else 0). Absent from events published before it was added.
+           */
+          heldChange: Type.Optional(Type.Integer()),
           orderId: Type.Union([Type.String(), Type.Null()]),
         },
         { additionalProperties: false },

@@ -1,5 +1,5 @@
 import { ExchangeCollected, ExchangeRejected, ReturnCompleted } from '@sagamart/contracts';
-import { defineService, on, type ServiceContext } from '@sagamart/kit';
+import { defineService, on, type Periodic, repeatEvery, type ServiceContext } from '@sagamart/kit';
 import { productModule } from './app/module.ts';
 import { seedDemoCatalog } from './app/seed.ts';
 import { productDefaults } from './app/settings.ts';
@@ -12,7 +12,7 @@ import { registerInternalRoutes } from './routes/internal-routes.ts';
 export { type BulkProduct, bulkLoadProducts } from './app/bulk-load.ts';
 export type { ProductDb } from './infra/schema.ts';
 
-const cleanupTimers = new WeakMap<ServiceContext<ProductDb>, NodeJS.Timeout>();
+const cleanupLoops = new WeakMap<ServiceContext<ProductDb>, Periodic>();
 
 export default defineService<ProductDb>({
   name: 'product-service',
@@ -58,17 +58,20 @@ export default defineService<ProductDb>({
     if (ctx.config.boolean('product.seed.enabled', true)) {
       await seedDemoCatalog(ctx, module);
     }
-    const everyMs = ctx.config.number('product.images.cleanupIntervalSeconds') * 1000;
-    const timer = setInterval(() => {
-      module.images
-        .cleanup()
-        .then((deleted) => deleted && ctx.log.info({ deleted }, 'orphan images deleted'))
-        .catch((error) => ctx.log.warn({ err: error }, 'image cleanup failed'));
-    }, everyMs);
-    timer.unref();
-    cleanupTimers.set(ctx, timer);
+    // The next pass starts an interval after the last one ended: passes never overlap.
+    const loop = repeatEvery(
+      () => ctx.config.number('product.images.cleanupIntervalSeconds') * 1000,
+      () =>
+        module.images
+          .cleanup()
+          .then((deleted) => {
+            if (deleted) ctx.log.info({ deleted }, 'orphan images deleted');
+          })
+          .catch((error) => ctx.log.warn({ err: error }, 'image cleanup failed')),
+    );
+    cleanupLoops.set(ctx, loop);
   },
-  onStop(ctx) {
-    clearInterval(cleanupTimers.get(ctx));
+  async onStop(ctx) {
+    await cleanupLoops.get(ctx)?.stop();
   },
 });

@@ -1,6 +1,8 @@
-import type { Service } from '@sagamart/kit';
-import { asService, eventually } from '@sagamart/testkit';
+import { randomUUID } from 'node:crypto';
+import { defineService, type Kysely, type Service, sql } from '@sagamart/kit';
+import { asService, eventually, startTestService, uniqueName } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrations, type ProductDb } from '../src/infra/schema.ts';
 import { call, leafCategory, productBody, SHOPPER, startProductService, TINY_PNG } from './support.ts';
 
 const MAX_BYTES = 64 * 1024;
@@ -212,5 +214,107 @@ describe('product-service: images', () => {
     await afterCleanupPassed();
     expect(await served(thumbnail.body)).toEqual({ status: 200, bytes: TINY_PNG });
     expect(await served(second.body)).toEqual({ status: 200, bytes: GIF });
+  });
+
+  it('refuses a description showing an image that was cleaned up or never uploaded', async () => {
+    const { leaf } = await leafCategory(base, '없는 이미지');
+    const gone = await upload(base, TINY_PNG);
+    await eventually(async () => (await served(gone.body)).status === 404, 15_000, 200);
+    const created = await call(base, 'POST', '/api/admin/products', {
+      body: productBody('gone-img-1', leaf, { description: `<p>착용 사진</p><img src="${gone.body.url}">` }),
+    });
+    expect(created.status).toBe(400);
+    expect(created.body).toMatchObject({
+      type: 'urn:sagamart:problem:unknown-image',
+      errors: [{ field: 'description', message: `unknown images: ${gone.body.id}` }],
+    });
+    expect((await call(base, 'GET', '/api/admin/products?code=GONE-IMG-1')).body.content).toEqual([]);
+
+    const kept = await upload(base, JPEG);
+    const product = await call(base, 'POST', '/api/admin/products', {
+      body: productBody('gone-img-2', leaf, { description: `<img src="${kept.body.url}">` }),
+    });
+    expect(product.status).toBe(201);
+    const never = '0f8e2b1c-4d3a-4b5c-8d7e-6f5a4b3c2d1e';
+    const edited = await call(base, 'PUT', `/api/admin/products/${product.body.id}`, {
+      body: productBody('gone-img-2', leaf, {
+        description: `<img src="${kept.body.url}"><img src="/api/products/images/${never}">`,
+      }),
+    });
+    expect(edited.status).toBe(400);
+    expect(edited.body.type).toBe('urn:sagamart:problem:unknown-image');
+    expect(edited.body.detail).toContain(never);
+    expect(edited.body.detail).not.toContain(kept.body.id);
+    const unchanged = await call(base, 'GET', `/api/admin/products/${product.body.id}`);
+    expect(unchanged.body).toMatchObject({ version: 1, description: `<img src="${kept.body.url}" alt="">` });
+  });
+});
+
+// Descriptions saved before 0008 have no description_images rows: the migration finds the images they
+// show, so the cleanup (which reads only description_images now) still keeps them.
+describe('migration 0008: the images existing descriptions show', () => {
+  it('keeps what a description showed before it, until a save stops showing it', async () => {
+    const database = uniqueName('t_product_migrate');
+    const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0008'));
+    const old = await startTestService(
+      defineService({ name: 'product-migrations', port: 0, migrations: before }),
+      { config: { database: { name: database } } },
+    );
+    const db = old.context.db as Kysely<ProductDb>;
+    const [shown, unused] = [randomUUID(), randomUUID()];
+    await sql`insert into images (id, content_type, bytes, size, product_id, position, orphaned_at)
+      select id::uuid, 'image/png', ${TINY_PNG}, ${TINY_PNG.length}, null, null, now() - interval '1 day'
+      from unnest(${[shown, unused]}::text[]) id`.execute(db);
+    // Shown once as a local src, once upper-case in an absolute URL, next to an image that is not there.
+    const description =
+      `<p>착용 사진</p><img src="/api/products/images/${shown}" alt="">` +
+      `<img src="https://shop.example/api/products/images/${shown.toUpperCase()}" alt="">` +
+      `<img src="/api/products/images/${randomUUID()}" alt="">`;
+    const { id: productId } = await db
+      .insertInto('products')
+      .values({
+        code: 'OLD-DESC-1',
+        name: '설명 사진 맨투맨',
+        description,
+        description_text: '착용 사진',
+        base_price: 39_000,
+        sale_price: 39_000,
+        status: 'ACTIVE',
+        displayed: true,
+        option_groups: JSON.stringify([]) as never,
+        version: 1,
+        deleted_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await old.stop();
+
+    const migrated = await startProductService({
+      database: { name: database },
+      product: { images: { orphanTtlSeconds: 1, cleanupIntervalSeconds: 3600 } },
+    });
+    try {
+      const base = migrated.url;
+      const status = async (id: string) =>
+        (await call(base, 'GET', `/api/products/images/${id}`, { headers: {} })).status;
+      expect((await call(base, 'POST', '/api/admin/products/images/cleanup')).body).toEqual({ deleted: 1 });
+      expect(await status(shown)).toBe(200);
+      expect(await status(unused)).toBe(404);
+
+      const { leaf } = await leafCategory(base, '옛 상품');
+      const rewritten = await call(base, 'PUT', `/api/admin/products/${productId}`, {
+        body: productBody('old-desc-1', leaf, { description: '<p>사진 없음</p>' }),
+      });
+      expect(rewritten.status).toBe(200);
+      await eventually(
+        async () =>
+          (await call(base, 'POST', '/api/admin/products/images/cleanup')).body.deleted === 1 &&
+          (await status(shown)) === 404,
+        15_000,
+        200,
+      );
+    } finally {
+      await migrated.stop();
+    }
   });
 });

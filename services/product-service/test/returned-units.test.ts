@@ -4,17 +4,31 @@ import {
   ExchangeCollected,
   ReturnCompleted,
   type ReturnCompletedPayload,
+  StockChanged,
+  topology,
 } from '@sagamart/contracts';
 import {
   type ConfigTree,
   DeploymentCredentials,
+  defineService,
   type Kysely,
   type MessagingTables,
   SERVICE_TOKEN_HEADER,
   type Service,
 } from '@sagamart/kit';
-import { asService, EventProbe, eventually, TEST_DEPLOYMENT_SECRET, uniqueName } from '@sagamart/testkit';
+import {
+  asService,
+  defineEventRecorder,
+  EventProbe,
+  eventually,
+  jsonClient,
+  type SeenEvent,
+  startTestService,
+  TEST_DEPLOYMENT_SECRET,
+  uniqueName,
+} from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { migrations, type ProductDb } from '../src/infra/schema.ts';
 import { call, leafCategory, productBody, SHOPPER, startProductService } from './support.ts';
 
 // Units a shopper sends back go on sale again only when nothing is wrong with them: a defective or
@@ -31,6 +45,8 @@ interface Sku {
 describe('product-service: units sent back by returns and exchanges', () => {
   let service: Service<unknown>;
   let probe: EventProbe;
+  /** Stands in for stock.changed's consumers. */
+  let recorder: Service<unknown>;
   let base: string;
   let leaf: number;
   beforeAll(async () => {
@@ -38,12 +54,24 @@ describe('product-service: units sent back by returns and exchanges', () => {
       bus: { database: uniqueName('t_bus'), pollMs: 200 },
       events: { baseDelayMs: 50 },
     };
-    [service, probe] = await Promise.all([startProductService(config), EventProbe.start(config)]);
+    const recorderName = uniqueName('stock-recorder').replaceAll('_', '-');
+    const routes = {
+      'product-service': topology['product-service']!,
+      [recorderName]: [StockChanged.name],
+    };
+    [service, probe, recorder] = await Promise.all([
+      startProductService(config, routes),
+      EventProbe.start(config),
+      startTestService(defineEventRecorder(recorderName, [StockChanged.name]), {
+        topology: routes,
+        config: config,
+      }),
+    ]);
     base = service.url;
     ({ leaf } = await leafCategory(base, '맨투맨'));
   });
   afterAll(async () => {
-    await Promise.all([service?.stop(), probe?.stop()]);
+    await Promise.all([service?.stop(), probe?.stop(), recorder?.stop()]);
   });
 
   const asShippingService = {
@@ -226,5 +254,190 @@ describe('product-service: units sent back by returns and exchanges', () => {
     expect(
       (await call(base, 'POST', path('release'), { body: { quantity: 1 }, headers: SHOPPER })).status,
     ).toBe(403);
+  });
+
+  it('records how many units each hold, release and write-off moved, in the history and on stock.changed', async () => {
+    const { productId, skuId, orderId } = await soldProduct('back-5', 3);
+    const defective = returned(orderId, skuId, 'DEFECTIVE', 3);
+    await probe.publish(ReturnCompleted, defective);
+    await eventually(async () => ((await skuOf(productId, skuId)).held === 3 ? true : undefined));
+    const path = (action: string) => `/api/admin/products/${productId}/skus/${skuId}/held-stock/${action}`;
+    expect((await call(base, 'POST', path('release'), { body: { quantity: 1 } })).status).toBe(200);
+    expect(
+      (await call(base, 'POST', path('discard'), { body: { quantity: 2, reason: '오염' } })).status,
+    ).toBe(200);
+
+    // The admin looks for what was written off: the amount is there, not only the count after.
+    const history = async (type: string) =>
+      (await call(base, 'GET', `/api/admin/products/${productId}/stock-movements?type=${type}`)).body.content;
+    expect(await history('DISCARD')).toMatchObject([
+      { type: 'DISCARD', quantity: 0, heldChange: -2, heldAfter: 0, reason: '오염' },
+    ]);
+    expect(await history('HOLD')).toMatchObject([{ type: 'HOLD', quantity: 0, heldChange: 3, heldAfter: 3 }]);
+    expect(await history('RELEASE_HELD')).toMatchObject([
+      { type: 'RELEASE_HELD', quantity: 1, heldChange: -1, heldAfter: 2 },
+    ]);
+    // Movements that leave `held` alone say so.
+    expect((await history('INITIAL'))[0]).toMatchObject({ quantity: 10, heldChange: 0 });
+
+    const seen = await eventually(async () => {
+      const events: SeenEvent[] = (await jsonClient(recorder, { anonymous: true }).get('/events')).body;
+      const mine = events.filter((e) => e.payload.skuId === skuId).map((e) => e.payload.movement);
+      return mine.some((m) => m.type === 'DISCARD') ? mine : undefined;
+    });
+    expect(seen.filter((m) => ['HOLD', 'RELEASE_HELD', 'DISCARD'].includes(m.type))).toMatchObject([
+      { type: 'HOLD', quantity: 0, heldChange: 3 },
+      { type: 'RELEASE_HELD', quantity: 1, heldChange: -1 },
+      { type: 'DISCARD', quantity: 0, heldChange: -2 },
+    ]);
+  });
+
+  it('lists the products holding units, with how many, deleted ones too while they hold any', async () => {
+    const holding = await soldProduct('back-6', 2);
+    const other = await soldProduct('back-7', 1);
+    await probe.publish(ReturnCompleted, returned(holding.orderId, holding.skuId, 'DAMAGED_IN_TRANSIT', 2));
+    await eventually(async () =>
+      (await skuOf(holding.productId, holding.skuId)).held === 2 ? true : undefined,
+    );
+    const list = async (query: string) =>
+      (await call(base, 'GET', `/api/admin/products?size=100&${query}`)).body.content as Array<{
+        id: number;
+        heldTotal: number;
+        deleted: boolean;
+      }>;
+    const find = async (query: string, id: number) => (await list(query)).find((p) => p.id === id);
+
+    expect(await find('', holding.productId)).toMatchObject({ heldTotal: 2, deleted: false });
+    expect(await find('', other.productId)).toMatchObject({ heldTotal: 0 });
+    const held = await list('held=true');
+    expect(held.some((p) => p.id === holding.productId)).toBe(true);
+    expect(held.every((p) => p.heldTotal > 0)).toBe(true);
+    expect((await list('held=false')).some((p) => p.id === holding.productId)).toBe(false);
+
+    // Deleted (kept: it has orders) while units wait for inspection: still listed, marked deleted.
+    for (const { productId } of [holding, other])
+      expect((await call(base, 'DELETE', `/api/admin/products/${productId}`)).status).toBe(204);
+    expect(await find('', holding.productId)).toMatchObject({ heldTotal: 2, deleted: true });
+    expect(await find('held=true', holding.productId)).toMatchObject({ heldTotal: 2, deleted: true });
+    expect(await find('', other.productId)).toBeUndefined();
+    expect(await find('includeDeleted=true', other.productId)).toMatchObject({ deleted: true });
+
+    // Written off, nothing waits: it leaves the list like any deleted product.
+    const discarded = await call(
+      base,
+      'POST',
+      `/api/admin/products/${holding.productId}/skus/${holding.skuId}/held-stock/discard`,
+      { body: { quantity: 2 } },
+    );
+    expect(discarded.status).toBe(200);
+    expect(await find('', holding.productId)).toBeUndefined();
+  });
+});
+
+// Rows written before 0009 recorded no held change: it is worked out from the SKU's held count before
+// and after each one, so the history of earlier write-offs says how many went too.
+describe('migration 0009: the held change of earlier movements', () => {
+  it('fills in what each hold, release and write-off moved, per SKU', async () => {
+    const database = uniqueName('t_product_migrate');
+    const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0009'));
+    const old = await startTestService(
+      defineService({ name: 'product-migrations', port: 0, migrations: before }),
+      { config: { database: { name: database } } },
+    );
+    const db = old.context.db as Kysely<ProductDb>;
+    const { id: categoryId } = await db
+      .insertInto('categories')
+      .values({ parent_id: null, name: '맨투맨', depth: 1, display_order: 0, displayed: true })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    const { id: productId } = await db
+      .insertInto('products')
+      .values({
+        code: 'OLD-1',
+        name: '기본 맨투맨',
+        description: '',
+        description_text: '',
+        base_price: 39_000,
+        sale_price: 39_000,
+        status: 'ACTIVE',
+        displayed: true,
+        option_groups: JSON.stringify([]) as never,
+        version: 1,
+        deleted_at: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('product_categories')
+      .values({ product_id: productId, category_id: categoryId })
+      .execute();
+    const sku = async (code: string) =>
+      (
+        await db
+          .insertInto('skus')
+          .values({
+            product_id: productId,
+            sku_code: code,
+            options: JSON.stringify({}) as never,
+            price: 39_000,
+            status: 'ACTIVE',
+            removed: false,
+            position: 0,
+            stock: 7,
+            reserved: 0,
+            sold: 0,
+            stock_version: 1,
+          })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+    const [a, b] = [await sku('OLD-1-A'), await sku('OLD-1-B')];
+    // [sku, type, quantity, stock, sold, held] after each movement, the two SKUs interleaved.
+    const rows: Array<
+      [number, 'INITIAL' | 'HOLD' | 'RELEASE_HELD' | 'DISCARD', number, number, number, number]
+    > = [
+      [a, 'INITIAL', 10, 10, 0, 0],
+      [b, 'INITIAL', 10, 10, 0, 0],
+      [a, 'HOLD', 0, 10, 0, 3],
+      [b, 'HOLD', 0, 10, 0, 1],
+      [a, 'RELEASE_HELD', 1, 11, 0, 2],
+      [a, 'DISCARD', 0, 11, 0, 0],
+    ];
+    for (const [skuId, type, quantity, stock, sold, held] of rows)
+      await db
+        .insertInto('stock_movements')
+        .values({
+          sku_id: skuId,
+          product_id: productId,
+          type,
+          quantity,
+          stock_after: stock,
+          reserved_after: 0,
+          sold_after: sold,
+          held_after: held,
+          reason: null,
+          order_id: null,
+          claim_type: null,
+          order_number: null,
+          actor: null,
+        })
+        .execute();
+    await old.stop();
+
+    const migrated = await startProductService({ database: { name: database } });
+    try {
+      const history = (await call(migrated.url, 'GET', `/api/admin/products/${productId}/stock-movements`))
+        .body.content as Array<{ skuId: number; type: string; heldChange: number }>;
+      expect(history.map((m) => [m.skuId, m.type, m.heldChange])).toEqual([
+        [a, 'DISCARD', -2],
+        [a, 'RELEASE_HELD', -1],
+        [b, 'HOLD', 1],
+        [a, 'HOLD', 3],
+        [b, 'INITIAL', 0],
+        [a, 'INITIAL', 0],
+      ]);
+    } finally {
+      await migrated.stop();
+    }
   });
 });

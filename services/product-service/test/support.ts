@@ -1,3 +1,4 @@
+import type { Topology } from '@sagamart/contracts';
 import { type ConfigTree, mergeConfig, type Service } from '@sagamart/kit';
 import { asUser, startTestService } from '@sagamart/testkit';
 import productService from '../src/index.ts';
@@ -40,10 +41,17 @@ export async function call<T = any>(
   return { status: res.status, body: parsed as T, headers: res.headers };
 }
 
-/** product-service on fresh databases, without the demo seed unless `config` turns it on. */
-export async function startProductService(config: ConfigTree = {}): Promise<Service<unknown>> {
+/**
+ * product-service on fresh databases, without the demo seed unless `config` turns it on; `topology`
+ * routes its events elsewhere than the platform's (to a test's recorder).
+ */
+export async function startProductService(
+  config: ConfigTree = {},
+  topology?: Topology,
+): Promise<Service<unknown>> {
   return startTestService(productService, {
     config: mergeConfig({ product: { seed: { enabled: false } } }, config),
+    ...(topology ? { topology } : {}),
   });
 }
 

@@ -17,6 +17,7 @@ export function parseAdminProductSearch(params: URLSearchParams): AdminProductSe
     categoryId: wholeNumber(params.get('categoryId'), 1),
     minPrice: wholeNumber(params.get('minPrice'), 0),
     maxPrice: wholeNumber(params.get('maxPrice'), 0),
+    held: params.get('held') === 'true',
     page: readPageIndex(params),
     size: PAGE_SIZE,
   };
@@ -31,6 +32,7 @@ export function adminProductSearchParams(search: AdminProductSearch): URLSearchP
     categoryId: search.categoryId === null ? null : String(search.categoryId),
     minPrice: search.minPrice === null ? null : String(search.minPrice),
     maxPrice: search.maxPrice === null ? null : String(search.maxPrice),
+    held: search.held ? 'true' : null,
     page: pageParamValue(search.page),
   });
 }

@@ -24,6 +24,10 @@ export const STOCK_MOVEMENT_TYPES = serverEnum<StockMovementType>()([
   'DISCARD',
 ]);
 
+/**
+ * `heldTotal`: units of its SKUs sent back defective or damaged, waiting for the admin's inspection;
+ * `deleted`: soft-deleted, listed only while it holds such units.
+ */
 export type AdminProductSummary = Static<typeof products.ProductSummary>;
 /** `description` is sanitized HTML. */
 export type AdminProduct = Static<typeof products.ProductView>;
@@ -57,7 +61,10 @@ export type SkuStock = Static<typeof products.SkuStockView>;
 /** Held units after inspection: `quantity` of them, with the admin's note if any. */
 export type HeldStockDecision = Static<typeof products.HeldStockBody>;
 
-/** `quantity` is the signed change of available stock. */
+/**
+ * `quantity` is the signed change of available stock, `heldChange` of held units (HOLD +, RELEASE_HELD
+ * and DISCARD −).
+ */
 export type StockMovement = Static<typeof products.MovementView>;
 
 export interface AdminProductSearch {
@@ -68,6 +75,8 @@ export interface AdminProductSearch {
   categoryId: number | null;
   minPrice: number | null;
   maxPrice: number | null;
+  /** Only products holding units for inspection. */
+  held: boolean;
   /** Zero-based. */
   page: number;
   size: number;
@@ -95,6 +104,7 @@ export function adminProductsQuery(search: AdminProductSearch) {
           categoryId: search.categoryId,
           minPrice: search.minPrice,
           maxPrice: search.maxPrice,
+          held: search.held || null,
           page: search.page,
           size: search.size,
         },

@@ -10,6 +10,16 @@ export function signedCount(quantity: number): string {
   return quantity > 0 ? `+${formatCount(quantity)}` : formatCount(quantity);
 }
 
+/**
+ * What a movement did to the held units, in words: `보류 +2` (held for inspection, or `보류 -1` released
+ * from it), `폐기 -2` (written off); undefined for one that left them alone.
+ */
+export function heldChangeText(movement: Pick<StockMovement, 'type' | 'heldChange'>): string | undefined {
+  if (!movement.heldChange) return undefined;
+  const key = movement.type === 'DISCARD' ? 'writtenOff' : 'heldChange';
+  return i18n.t(`adminCatalog.history.${key}`, { change: signedCount(movement.heldChange) });
+}
+
 /** What the movement was for; undefined for one no order or claim caused (an admin's, the first stock). */
 function movementSubject(
   movement: Pick<StockMovement, 'orderId' | 'claimType' | 'orderNumber'>,

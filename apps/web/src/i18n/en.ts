@@ -272,6 +272,8 @@ export const en: Translation = {
       'stale-version': 'Someone changed this product meanwhile: reload it and save again.',
       'category-not-leaf': 'Products go in categories without subcategories: choose one at the lowest level.',
       'image-in-use': 'An image belongs to another product: upload it again.',
+      'unknown-image':
+        'The description shows an image that does not exist or was removed: upload it again and put it back in the description.',
       'image-too-large': 'The image file is too large: upload a smaller one.',
       'image-too-small': 'The file is too small to be an image: choose another.',
       'image-type': 'Only JPEG, PNG, GIF and WebP images can be uploaded.',
@@ -284,6 +286,8 @@ export const en: Translation = {
       'category-too-deep': 'Categories go at most 3 levels deep.',
       'category-cycle': 'A category cannot move under itself or one of its subcategories.',
       'invalid-quantity': 'Enter a whole quantity other than 0 (at least 1 for goods received).',
+      'insufficient-held':
+        'Fewer units are held than that. Another admin may have settled some meanwhile: reload and check again.',
       COUPON_CODE_TAKEN: 'A coupon with this code already exists: enter another.',
       COUPON_IN_USE: 'Users hold this coupon, so it cannot be deleted: set it to Inactive instead.',
       COUPON_ISSUED:

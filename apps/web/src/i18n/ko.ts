@@ -276,6 +276,8 @@ export const ko = {
       'category-not-leaf':
         '하위 카테고리가 있는 카테고리에는 상품을 둘 수 없습니다. 가장 아래 단계의 카테고리를 고르세요.',
       'image-in-use': '다른 상품에 등록된 이미지가 있습니다. 이미지를 새로 올려 주세요.',
+      'unknown-image':
+        '상품 설명에 없는 이미지나 이미 삭제된 이미지가 들어 있습니다. 이미지를 새로 올려 설명에 다시 넣어 주세요.',
       'image-too-large': '이미지 파일이 너무 큽니다. 더 작은 파일을 올려 주세요.',
       'image-too-small': '이미지 파일이 너무 작아 올릴 수 없습니다. 다른 파일을 골라 주세요.',
       'image-type': 'JPEG, PNG, GIF, WebP 이미지만 올릴 수 있습니다.',
@@ -289,6 +291,8 @@ export const ko = {
       'category-too-deep': '카테고리는 3단계까지만 둘 수 있습니다.',
       'category-cycle': '카테고리를 자기 자신이나 그 하위 카테고리 아래로 옮길 수 없습니다.',
       'invalid-quantity': '수량은 0이 아닌 정수로 입력하세요 (입고는 1 이상).',
+      'insufficient-held':
+        '보류 재고가 그보다 적습니다. 그사이 다른 관리자가 처리했을 수 있으니 새로 불러온 뒤 다시 확인하세요.',
       COUPON_CODE_TAKEN: '이미 있는 쿠폰 코드입니다. 다른 코드를 입력하세요.',
       COUPON_IN_USE: '회원이 받은 쿠폰은 삭제할 수 없습니다. 대신 상태를 중지로 바꾸세요.',
       COUPON_ISSUED:

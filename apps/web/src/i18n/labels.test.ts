@@ -117,6 +117,7 @@ describe('labels', () => {
       'stale-version',
       'category-not-leaf',
       'image-in-use',
+      'unknown-image',
       'image-too-large',
       'image-too-small',
       'image-type',
@@ -129,6 +130,7 @@ describe('labels', () => {
       'category-cycle',
       'invalid-quantity',
       'insufficient-stock',
+      'insufficient-held',
       // promotion-service: coupons and discount policies
       'COUPON_CODE_TAKEN',
       'COUPON_IN_USE',

@@ -1,6 +1,7 @@
 // Test-only: the platform's answers the page tests start from, typed as the app reads them (its types
 // come from @sagamart/contracts), so a field the services add or rename breaks the typecheck here.
 // Each builder gives one plausible answer; a test overrides the fields its story turns on.
+import type { AdminProduct, AdminProductSummary } from '../admin-catalog/admin-products-api.ts';
 import type { AdminClaim } from '../admin-shipping/admin-shipping-api.ts';
 import type { Page } from '../api/page.ts';
 import type { CartItem } from '../cart/cart-store.ts';
@@ -8,6 +9,7 @@ import type { ProductDetail } from '../catalog/catalog-api.ts';
 import type { ConversationView } from '../chat/chat-api.ts';
 import type { Order } from '../orders/orders-api.ts';
 import type { Payment } from '../payments/payments-api.ts';
+import type { PointCharge } from '../points/points-api.ts';
 
 /** The hoodie as the shopper put it in the cart (one, black M). */
 export function hoodieInCart(overrides: Partial<CartItem> = {}): CartItem {
@@ -83,6 +85,20 @@ export function anOrder(overrides: Partial<Order> = {}): Order {
   };
 }
 
+/** A delivered order of a sweatshirt and chinos, 19,000원 after discounts, paid with points alone. */
+export function anOrderPaidWithPoints(overrides: Partial<Order> = {}): Order {
+  return anOrder({
+    status: 'DELIVERED',
+    orderName: '오버핏 크루넥 맨투맨 외 1건',
+    firstProductName: '오버핏 크루넥 맨투맨',
+    itemCount: 2,
+    subtotal: 19_000,
+    pointsUsed: 19_000,
+    payableAmount: 0,
+    ...overrides,
+  });
+}
+
 /** A card payment of that order as payment-service shows it: approved, the PG naming the method in Korean. */
 export function aPayment(overrides: Partial<Payment> = {}): Payment {
   return {
@@ -105,6 +121,24 @@ export function aPayment(overrides: Partial<Payment> = {}): Payment {
     refundedAt: null,
     refundedAmount: 0,
     refunds: [],
+    ...overrides,
+  };
+}
+
+/** A 10,000원 points charge of the shopper's as user-service shows it: paid at the PG, not refunded. */
+export function aPointCharge(overrides: Partial<PointCharge> = {}): PointCharge {
+  return {
+    chargeId: '5d0c9a53-8a61-4c3d-9d5e-2f1f3a0f7a11',
+    chargeNumber: 'PNT-20261207-ABCDEFGH',
+    amount: 10_000,
+    status: 'PAID',
+    orderName: '포인트 10,000원 충전',
+    failureCode: null,
+    failureMessage: null,
+    createdAt: '2026-12-07T08:00:00.000Z',
+    paidAt: '2026-12-07T08:01:00.000Z',
+    refundRequestedAt: null,
+    refundedAt: null,
     ...overrides,
   };
 }
@@ -134,6 +168,65 @@ export function aProduct(
     optionGroups: [],
     skus: [{ id: skuId, skuCode: `S-${skuId}`, options: {}, price, stock: 10, status: 'ACTIVE' }],
     updatedAt: null,
+    ...overrides,
+  };
+}
+
+/** product-service's admin list row of a T-shirt on sale with one SKU, nothing held for inspection. */
+export function anAdminProductSummary(overrides: Partial<AdminProductSummary> = {}): AdminProductSummary {
+  return {
+    id: 12,
+    code: 'TEE-01',
+    name: '기본 티셔츠',
+    basePrice: 19_000,
+    salePrice: 19_000,
+    status: 'ACTIVE',
+    displayed: true,
+    deleted: false,
+    categoryIds: [3],
+    thumbnailUrl: null,
+    skuCount: 1,
+    totalStock: 8,
+    heldTotal: 0,
+    version: 3,
+    createdAt: '2026-12-01T00:00:00.000Z',
+    updatedAt: '2026-12-01T00:00:00.000Z',
+    ...overrides,
+  };
+}
+
+/** The same T-shirt as product-service's admin detail shows it: one SKU, nothing held. */
+export function anAdminProduct(overrides: Partial<AdminProduct> = {}): AdminProduct {
+  return {
+    id: 12,
+    code: 'TEE-01',
+    name: '기본 티셔츠',
+    description: '',
+    basePrice: 19_000,
+    salePrice: 19_000,
+    status: 'ACTIVE',
+    displayed: true,
+    deleted: false,
+    categoryIds: [3],
+    optionGroups: [],
+    skus: [
+      {
+        id: 5,
+        skuCode: 'TEE-01-BK',
+        options: {},
+        price: 19_000,
+        status: 'ACTIVE',
+        removed: false,
+        stock: 8,
+        reserved: 0,
+        sold: 1_030,
+        held: 0,
+      },
+    ],
+    images: [],
+    version: 3,
+    createdAt: '2026-12-01T00:00:00.000Z',
+    updatedAt: '2026-12-01T00:00:00.000Z',
     ...overrides,
   };
 }

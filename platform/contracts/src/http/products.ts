@@ -133,6 +133,11 @@ export const ProductSummary = Type.Object({
   thumbnailUrl: Type.Union([Type.String(), Type.Null()]),
   skuCount: Type.Integer(),
   totalStock: Type.Integer(),
+  /**
+   * Units of all its SKUs (removed ones too) sent back defective or damaged and waiting for the
+   * admin's inspection: release or write them off in the product's stock panel.
+   */
+  heldTotal: Type.Integer(),
   version: Type.Integer(),
   createdAt: Type.String(),
   updatedAt: Type.String(),
@@ -146,6 +151,12 @@ export const ProductListQuery = Type.Object({
   categoryId: Type.Optional(Type.Integer({ minimum: 1 })),
   minPrice: Type.Optional(Won),
   maxPrice: Type.Optional(Won),
+  /** true: only products holding units for inspection; false: only those holding none. */
+  held: Type.Optional(Type.Boolean()),
+  /**
+   * Deleted products too. Without it a deleted product is listed only while it holds units for
+   * inspection (the admin still decides on them).
+   */
   includeDeleted: Type.Boolean({ default: false }),
   page: Type.Integer({ minimum: 0, default: 0 }),
   size: Type.Integer({ minimum: 1, maximum: 100, default: 20 }),
@@ -199,7 +210,13 @@ export const MovementView = Type.Object({
   skuId: Type.Integer(),
   skuCode: Type.String(),
   type: StockMovementType,
+  /** Signed change of available stock. */
   quantity: Type.Integer(),
+  /**
+   * Signed change of held units: HOLD positive, RELEASE_HELD and DISCARD negative (the units moved
+   * or written off, which `quantity` does not show for HOLD and DISCARD), 0 for every other type.
+   */
+  heldChange: Type.Integer(),
   stockAfter: Type.Integer(),
   reservedAfter: Type.Integer(),
   soldAfter: Type.Integer(),

@@ -66,21 +66,6 @@ async function all(base: string, path: string, headers?: Record<string, string>)
   }
 }
 
-/**
- * How much each movement of a product's history changed its SKU's `held` count (by movement id): a
- * HOLD or DISCARD row changes no available stock, so its units are read from `heldAfter` and the
- * SKU's row before it.
- */
-function heldChanges(history: Json[]): Map<number, number> {
-  const changes = new Map<number, number>();
-  const last = new Map<number, number>();
-  for (const m of [...history].sort((a, b) => a.id - b.id)) {
-    changes.set(m.id, m.heldAfter - (last.get(m.skuId) ?? 0));
-    last.set(m.skuId, m.heldAfter);
-  }
-  return changes;
-}
-
 interface Order {
   orderId: string;
   orderNumber: string;
@@ -123,7 +108,6 @@ export async function violations(urls: ShopUrls, scope: InvariantScope): Promise
   for (const productId of scope.productIds) {
     const product = await get(urls.product, `/api/admin/products/${productId}`);
     const history: Json[] = await all(urls.product, `/api/admin/products/${productId}/stock-movements`);
-    const held = heldChanges(history);
     for (const sku of product.skus as Json[]) {
       const rows = history.filter((m) => m.skuId === sku.id);
       const added = rows
@@ -131,9 +115,8 @@ export async function violations(urls: ShopUrls, scope: InvariantScope): Promise
           (m) => m.type === 'INITIAL' || m.type === 'ADJUST' || (m.type === 'RESTOCK' && m.orderId === null),
         )
         .reduce((sum, m) => sum + m.quantity, 0);
-      const discarded = rows
-        .filter((m) => m.type === 'DISCARD')
-        .reduce((sum, m) => sum - (held.get(m.id) ?? 0), 0);
+      // A DISCARD row changes no available stock: its units are what it took from `held`.
+      const discarded = rows.filter((m) => m.type === 'DISCARD').reduce((sum, m) => sum - m.heldChange, 0);
       if (added - discarded !== sku.stock + sku.reserved + sku.sold + sku.held) {
         problems.push(
           `SKU ${sku.id}: initial+adjustments ${added} − written off ${discarded} ≠ available ${sku.stock} + reserved ${sku.reserved} + sold ${sku.sold} + held ${sku.held}`,
@@ -298,10 +281,8 @@ async function afterSaleViolations(
     return ((await res.json()) as Json).status;
   };
   const movementsOf = new Map<number, Json[]>();
-  const heldBy = new Map<number, number>();
   for (const productId of scope.productIds) {
     const history: Json[] = await all(urls.product, `/api/admin/products/${productId}/stock-movements`);
-    for (const [id, change] of heldChanges(history)) heldBy.set(id, change);
     for (const m of history) {
       if (m.orderId) movementsOf.set(m.orderId, [...(movementsOf.get(m.orderId) ?? []), m]);
     }
@@ -352,9 +333,7 @@ async function afterSaleViolations(
           .reduce((s, m) => s + Math.abs(m.quantity), 0);
       // A HOLD row changes no available stock: its units are what it added to `held`.
       const heldUnits = (skuId: number) =>
-        rows
-          .filter((m) => m.type === 'HOLD' && m.skuId === skuId)
-          .reduce((s, m) => s + (heldBy.get(m.id) ?? 0), 0);
+        rows.filter((m) => m.type === 'HOLD' && m.skuId === skuId).reduce((s, m) => s + m.heldChange, 0);
       const done = claim.status === 'COMPLETED' || claim.status === 'EXCHANGED';
       for (const item of claim.items as Json[]) {
         const back = units('RETURN', item.skuId) + heldUnits(item.skuId);

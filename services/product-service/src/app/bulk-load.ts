@@ -1,10 +1,11 @@
 import type { OptionGroup } from '@sagamart/contracts';
 import type { Kysely } from '@sagamart/kit';
-import { htmlToText, sanitizeHtml } from '../domain/html-sanitizer.ts';
+import { htmlToText, sanitizeHtml, uploadedImageIds } from '../domain/html-sanitizer.ts';
 import { checkDefinition } from '../domain/product-definition.ts';
 import { skuStatusFor } from '../domain/stock-rules.ts';
 import type { ProductDb } from '../infra/schema.ts';
 import { jsonb } from '../infra/sql.ts';
+import { showInDescription } from './description-images.ts';
 
 export interface BulkProduct {
   code: string;
@@ -43,11 +44,12 @@ export async function bulkLoadProducts(db: Kysely<ProductDb>, products: BulkProd
   return db.transaction().execute(async (trx) => {
     const ids: number[] = [];
     for (const batch of chunks(products, 500)) {
+      const descriptions = batch.map((p) => sanitizeHtml(p.description));
       const rows = await trx
         .insertInto('products')
         .values(
-          batch.map((p) => {
-            const description = sanitizeHtml(p.description);
+          batch.map((p, i) => {
+            const description = descriptions[i]!;
             return {
               code: p.code.toUpperCase(),
               name: p.name,
@@ -67,6 +69,11 @@ export async function bulkLoadProducts(db: Kysely<ProductDb>, products: BulkProd
         .execute();
       const productIds = rows.map((r) => r.id);
       ids.push(...productIds);
+      // The uploaded images a description shows, recorded (and checked) as a save does.
+      for (const [i, description] of descriptions.entries()) {
+        const shown = uploadedImageIds(description);
+        if (shown.length) await showInDescription(trx, productIds[i]!, shown);
+      }
       await trx
         .insertInto('product_categories')
         .values(

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { productImageUrl } from '@sagamart/contracts';
-import { notFound, Problem, type ServiceContext, sql } from '@sagamart/kit';
-import { UPLOADED_IMAGE_REFERENCE } from '../domain/html-sanitizer.ts';
+import { notFound, Problem, type RawBuilder, type ServiceContext, sql } from '@sagamart/kit';
 import { detectImageType, IMAGE_TYPES, type ImageType } from '../domain/image-type.ts';
 import type { ProductDb } from '../infra/schema.ts';
 import { type ImageSettings, imageSettings } from './settings.ts';
@@ -76,38 +75,45 @@ export class Images {
   }
 
   /**
-   * Deletes images that are no product's own for longer than the grace period and that no shopper can
-   * still see; returns how many. Kept, however long ago they were dropped: an image any product's
-   * description shows (soft-deleted products included), and an image any product that has been ordered
-   * ever had (a stock movement with an order id; orders keep their thumbnail's URL), because image URLs
-   * are immutable and there is no other copy. So only uploads nothing used, and images of products never
-   * ordered that nothing shows any more, go: storage stays bounded by what products and orders show.
+   * One cleanup pass: deletes images that are no product's own for longer than the grace period and
+   * that no shopper can still see; returns how many. Kept, however long ago they were dropped: an image
+   * any product's description shows (soft-deleted products included), and an image any product that has
+   * been ordered ever had (a stock movement with an order id; orders keep their thumbnail's URL), because
+   * image URLs are immutable and there is no other copy. So only uploads nothing used, and images of
+   * products never ordered that nothing shows any more, go: storage stays bounded by what products and
+   * orders show. A kept image stops being a candidate (orphaned_at cleared) until it is dropped again.
    */
   async cleanup(): Promise<number> {
-    const { orphanTtlSeconds } = this.settings;
-    const db = this.ctx.db;
-    const shownByDescriptions = db
-      .selectFrom('products')
-      .select(
-        sql<string>`lower((regexp_matches(description, ${UPLOADED_IMAGE_REFERENCE}, 'g'))[1])`.as('id'),
-      );
-    const result = await db
-      .deleteFrom('images')
-      .where('product_id', 'is', null)
-      .where('orphaned_at', '<', sql<Date>`now() - make_interval(secs => ${orphanTtlSeconds})`)
-      .where(sql<boolean>`images.id::text not in (${shownByDescriptions})`)
-      .where(({ exists, not, selectFrom }) =>
-        not(
-          exists(
-            selectFrom('image_products as ip')
-              .innerJoin('stock_movements as m', 'm.product_id', 'ip.product_id')
-              .select('ip.image_id')
-              .whereRef('ip.image_id', '=', 'images.id')
-              .where('m.order_id', 'is not', null),
-          ),
-        ),
-      )
-      .executeTakeFirst();
-    return Number(result.numDeletedRows);
+    const pass = cleanupPass(this.settings.orphanTtlSeconds);
+    for (const keep of pass.keep) await keep.execute(this.ctx.db);
+    const result = await pass.purge.execute(this.ctx.db);
+    return Number(result.numAffectedRows ?? 0);
   }
+}
+
+/**
+ * The statements of a cleanup pass (Images.cleanup), in order; a test reads their plans. Each joins the
+ * candidates (images_orphaned) with what keeps them, description_images standing for the descriptions:
+ * no description is read and nothing is evaluated per row, so a pass costs what its candidates do, and
+ * kept ones leave the candidates. Candidates a product save holds are skipped (SKIP LOCKED), not waited
+ * for: the save clears or restarts their grace (showInDescription) and a later pass decides.
+ */
+export function cleanupPass(orphanTtlSeconds: number): {
+  keep: RawBuilder<unknown>[];
+  purge: RawBuilder<unknown>;
+} {
+  const due = sql`i.product_id is null and i.orphaned_at < now() - make_interval(secs => ${orphanTtlSeconds})`;
+  const shownByDescription = sql`exists (select 1 from description_images d where d.image_id = i.id)`;
+  const hadByOrderedProduct = sql`exists (select 1 from image_products ip
+    join stock_movements m on m.product_id = ip.product_id
+    where ip.image_id = i.id and m.order_id is not null)`;
+  // One statement per reason to keep: EXISTS joined with OR would be evaluated per row.
+  const keep = [shownByDescription, hadByOrderedProduct].map(
+    (kept) => sql`update images set orphaned_at = null where id in (
+      select i.id from images i where ${due} and ${kept} for update skip locked)`,
+  );
+  const purge = sql`delete from images where id in (
+    select i.id from images i where ${due} and not ${shownByDescription} and not ${hadByOrderedProduct}
+    for update skip locked)`;
+  return { keep, purge };
 }

@@ -19,6 +19,7 @@ import {
   notFound,
   type Page,
   type ServiceContext,
+  sql,
   type Transaction,
   unprocessable,
 } from '@sagamart/kit';
@@ -35,6 +36,7 @@ import { applyMovement, skuStatusFor } from '../domain/stock-rules.ts';
 import { loadHeld, loadSnapshot } from '../infra/product-reads.ts';
 import type { ProductDb } from '../infra/schema.ts';
 import { jsonb } from '../infra/sql.ts';
+import { showInDescription } from './description-images.ts';
 
 type Trx = Transaction<ProductDb & MessagingTables>;
 
@@ -101,6 +103,8 @@ export interface ProductSummary {
   thumbnailUrl: string | null;
   skuCount: number;
   totalStock: number;
+  /** Units of all its SKUs (removed ones too) waiting for the admin's inspection. */
+  heldTotal: number;
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -115,6 +119,9 @@ export interface ProductFilter {
   categoryId?: number | undefined;
   minPrice?: number | undefined;
   maxPrice?: number | undefined;
+  /** true: only products holding units for inspection; false: only those holding none. */
+  held?: boolean | undefined;
+  /** Without it, a deleted product is listed only while it holds units (the admin still decides on them). */
   includeDeleted?: boolean | undefined;
   page: number;
   size: number;
@@ -188,7 +195,13 @@ export class Products {
       categoryIds = all.some((c) => c.id === filter.categoryId) ? [...subtreeOf(filter.categoryId, all)] : [];
     }
     let query = db.selectFrom('products as p');
-    if (!filter.includeDeleted) query = query.where('p.deleted_at', 'is', null);
+    // Any of its SKUs (removed ones too) holds units for inspection.
+    const holdsUnits = sql<boolean>`exists (select 1 from skus h where h.product_id = p.id and h.held > 0)`;
+    // A deleted product stays listed while it holds units: the admin still decides on them.
+    if (!filter.includeDeleted)
+      query = query.where((eb) => eb.or([eb('p.deleted_at', 'is', null), holdsUnits]));
+    if (filter.held !== undefined)
+      query = query.where((eb) => (filter.held ? holdsUnits : eb.not(holdsUnits)));
     if (filter.name) query = query.where('p.name', 'ilike', likeContains(filter.name.trim()));
     if (filter.code) query = query.where('p.code', 'like', likePrefix(filter.code.trim().toUpperCase()));
     if (filter.status) query = query.where('p.status', '=', filter.status);
@@ -224,11 +237,14 @@ export class Products {
             .selectFrom('skus')
             .select((eb) => [
               'product_id',
-              eb.fn.countAll<number>().as('skus'),
-              eb.fn.coalesce(eb.fn.sum<number>('stock'), eb.val(0)).as('stock'),
+              eb.fn.countAll<number>().filterWhere('removed', '=', false).as('skus'),
+              eb.fn
+                .coalesce(eb.fn.sum<number>('stock').filterWhere('removed', '=', false), eb.val(0))
+                .as('stock'),
+              // A removed SKU's held units still wait for the admin.
+              eb.fn.coalesce(eb.fn.sum<number>('held'), eb.val(0)).as('held'),
             ])
             .where('product_id', 'in', ids)
-            .where('removed', '=', false)
             .groupBy('product_id')
             .execute(),
           db
@@ -255,6 +271,7 @@ export class Products {
         thumbnailUrl: thumbnail ? productImageUrl(thumbnail.id) : null,
         skuCount: Number(s?.skus ?? 0),
         totalStock: Number(s?.stock ?? 0),
+        heldTotal: Number(s?.held ?? 0),
         version: p.version,
         createdAt: p.created_at.toISOString(),
         updatedAt: p.updated_at.toISOString(),
@@ -297,7 +314,7 @@ export class Products {
         .execute();
       await this.writeSkus(trx, product.id, [], planSkus([], input.skus), actor);
       await this.attachImages(trx, product.id, input.imageIds);
-      await this.restartGrace(trx, uploadedImageIds(description));
+      await showInDescription(trx, product.id, uploadedImageIds(description));
       const snapshot = (await loadSnapshot(trx, product.id))!;
       await this.ctx.publish(trx, ProductCreated, snapshot);
       return snapshot;
@@ -366,10 +383,7 @@ export class Products {
       );
       await this.writeSkus(trx, id, existing, plan, actor);
       await this.attachImages(trx, id, input.imageIds);
-      await this.restartGrace(trx, [
-        ...uploadedImageIds(current.description),
-        ...uploadedImageIds(description),
-      ]);
+      await showInDescription(trx, id, uploadedImageIds(description));
       const snapshot = (await loadSnapshot(trx, id))!;
       await this.ctx.publish(trx, ProductUpdated, snapshot);
       return snapshot;
@@ -386,7 +400,7 @@ export class Products {
     return this.ctx.transaction(async (trx) => {
       const current = await trx
         .selectFrom('products')
-        .select(['id', 'version', 'description', 'deleted_at'])
+        .select(['id', 'version', 'deleted_at'])
         .where('id', '=', id)
         .forUpdate()
         .executeTakeFirst();
@@ -434,7 +448,7 @@ export class Products {
           .set({ product_id: null, position: null, orphaned_at: now })
           .where('product_id', '=', id)
           .execute();
-        await this.restartGrace(trx, uploadedImageIds(current.description));
+        await showInDescription(trx, id, []);
         await trx.deleteFrom('products').where('id', '=', id).execute();
       }
       const mode = referenced ? 'SOFT' : 'HARD';
@@ -615,20 +629,5 @@ export class Products {
         .onConflict((oc) => oc.doNothing())
         .execute();
     }
-  }
-
-  /**
-   * Uploaded images a description shows, or just stopped showing, that are no product's own: their
-   * grace period starts now, so one a description dropped is kept as long as one a product dropped. The
-   * row update also makes a cleanup pass running meanwhile wait for this save and re-check the image.
-   */
-  private async restartGrace(trx: Trx, imageIds: string[]): Promise<void> {
-    if (!imageIds.length) return;
-    await trx
-      .updateTable('images')
-      .set({ orphaned_at: new Date() })
-      .where('id', 'in', [...new Set(imageIds)])
-      .where('product_id', 'is', null)
-      .execute();
   }
 }

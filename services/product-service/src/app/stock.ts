@@ -60,7 +60,10 @@ export interface MovementView {
   skuId: number;
   skuCode: string;
   type: StockMovementType;
+  /** Signed change of available stock. */
   quantity: number;
+  /** Signed change of held units: HOLD +, RELEASE_HELD and DISCARD −, else 0. */
+  heldChange: number;
   stockAfter: number;
   reservedAfter: number;
   soldAfter: number;
@@ -188,6 +191,7 @@ export class StockLedger {
             's.sku_code',
             'm.type',
             'm.quantity',
+            'm.held_change',
             'm.stock_after',
             'm.reserved_after',
             'm.sold_after',
@@ -208,6 +212,7 @@ export class StockLedger {
       skuCode: m.sku_code,
       type: m.type,
       quantity: m.quantity,
+      heldChange: m.held_change,
       stockAfter: m.stock_after,
       reservedAfter: m.reserved_after,
       soldAfter: m.sold_after,
@@ -530,6 +535,8 @@ export class StockLedger {
       throw ruleProblem(error);
     }
     const { levels } = result;
+    // What HOLD and DISCARD did (their `quantity`, the change of available stock, is 0).
+    const heldChange = levels.held - sku.held;
     const status = skuStatusFor(sku.status, levels.stock);
     const now = new Date();
     // The SKU's new levels and the history row in one statement: the update as a CTE of the insert.
@@ -547,6 +554,7 @@ export class StockLedger {
         product_id: sku.product_id,
         type,
         quantity: result.quantity,
+        held_change: heldChange,
         stock_after: levels.stock,
         reserved_after: levels.reserved,
         sold_after: levels.sold,
@@ -566,7 +574,7 @@ export class StockLedger {
       skuId: sku.id,
       skuCode: sku.sku_code,
       version: movement.stock_version,
-      movement: { id: movement.id, type, quantity: result.quantity, orderId: meta.orderId },
+      movement: { id: movement.id, type, quantity: result.quantity, heldChange, orderId: meta.orderId },
       // What the catalog sells from; held units are product-service's own (never on sale).
       stock: levels.stock,
       reserved: levels.reserved,

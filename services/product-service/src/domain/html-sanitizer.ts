@@ -34,8 +34,9 @@ const DROPPED_WITH_CONTENT = new Set([
 export const IMAGE_SRC = /^\/api\/products\/images\/[A-Za-z0-9-]{1,64}$/;
 /**
  * An uploaded image's URL path anywhere in a description (a local src, or an https one to this shop),
- * the id captured. Plain enough to be both a JavaScript and a PostgreSQL regular expression: the image
- * cleanup matches descriptions with it in SQL, a product save with uploadedImageIds.
+ * the id captured. Plain enough to be both a JavaScript and a PostgreSQL regular expression: a product
+ * save finds them with uploadedImageIds (recorded in description_images, what the image cleanup reads);
+ * migration 0008 matched the descriptions saved before it in SQL.
  */
 export const UPLOADED_IMAGE_REFERENCE =
   '/api/products/images/([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})';

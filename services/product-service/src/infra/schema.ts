@@ -74,6 +74,8 @@ export interface ProductDb {
     type: StockMovementType;
     /** Signed change of available stock. */
     quantity: number;
+    /** Signed change of held units (HOLD +, RELEASE_HELD and DISCARD −, else 0): what `quantity` leaves out. */
+    held_change: Generated<number>;
     stock_after: number;
     reserved_after: number;
     sold_after: number;
@@ -115,6 +117,15 @@ export interface ProductDb {
   image_products: {
     image_id: string;
     product_id: number;
+  };
+  /**
+   * The uploaded images each product's description shows (soft-deleted products included), written with
+   * every save: what keeps them from the image cleanup, found by index instead of by matching every
+   * description at cleanup time.
+   */
+  description_images: {
+    product_id: number;
+    image_id: string;
   };
   seed_runs: {
     name: string;
@@ -330,6 +341,38 @@ export const migrations: Record<string, Migration> = {
       await sql`alter table stock_movements add constraint stock_movements_type_check
                 check (type in ('INITIAL', 'ADJUST', 'RESERVE', 'RELEASE', 'SELL', 'RESTOCK', 'RETURN',
                                 'HOLD', 'RELEASE_HELD', 'DISCARD'))`.execute(db);
+    },
+  },
+  '0008_description_images': {
+    async up(db: Kysely<unknown>) {
+      // Which uploaded images each description shows, from the descriptions as they are (the pattern
+      // is UPLOADED_IMAGE_REFERENCE's as of this migration; ids lower-case; only images that exist).
+      await sql`create table description_images (
+                  product_id bigint not null references products (id) on delete cascade,
+                  image_id uuid not null references images (id) on delete cascade,
+                  primary key (image_id, product_id))`.execute(db);
+      await sql`create index description_images_product on description_images (product_id)`.execute(db);
+      await sql`insert into description_images (product_id, image_id)
+                select distinct p.id, i.id
+                from products p
+                cross join lateral regexp_matches(p.description,
+                  '/api/products/images/([0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12})',
+                  'g') m
+                join images i on i.id = lower(m[1])::uuid`.execute(db);
+    },
+  },
+  '0009_movement_held_change': {
+    async up(db: Kysely<unknown>) {
+      // HOLD and DISCARD change no available stock (`quantity` 0): the held units each moved are kept
+      // beside it. Rows written before get theirs from the SKU's held count before and after them.
+      await sql`alter table stock_movements add column held_change integer not null default 0`.execute(db);
+      await sql`update stock_movements m set held_change = d.change
+                from (select id, type,
+                             held_after - coalesce(lag(held_after) over (partition by sku_id order by id), 0) as change
+                      from stock_movements
+                      where sku_id in (select sku_id from stock_movements
+                                       where type in ('HOLD', 'RELEASE_HELD', 'DISCARD'))) d
+                where m.id = d.id and d.type in ('HOLD', 'RELEASE_HELD', 'DISCARD')`.execute(db);
     },
   },
 };

@@ -40,7 +40,7 @@ export function registerAdminProductRoutes(app: ServiceApp, ctx: ServiceContext<
       schema: {
         tags: t,
         summary:
-          'Products by name (contains), code (prefix), status, displayed, category (with descendants) and sale price range',
+          'Products by name (contains), code (prefix), status, displayed, category (with descendants), sale price range and held units; deleted ones only while they hold units, unless includeDeleted',
         querystring: ProductListQuery,
         response: { 200: PageSchema(ProductSummary), 400: ProblemSchema },
       },

@@ -3,6 +3,8 @@ import type { Wording } from '../wording.ts';
 // The admin's words for the product list and form, options, images, stock, categories and keywords: Korean first (the source of truth), English the same keys.
 export const adminCatalogKo = {
   displayed: { shown: '노출', hidden: '숨김' },
+  /** A soft-deleted product (kept for its orders): listed while it holds units for inspection. */
+  deletedBadge: '삭제됨',
   // Keyed by product-service's StockMovementType: `t(\`adminCatalog.movementType.${type}\`)` needs every member.
   movementType: {
     INITIAL: '최초 등록',
@@ -31,6 +33,9 @@ export const adminCatalogKo = {
     codePrefix: '상품코드 앞자리',
     minPrice: '최소 판매가',
     maxPrice: '최대 판매가',
+    held: '검수 보류',
+    allHeld: '전체',
+    onlyHeld: '보류 재고 있는 상품',
     apply: '적용',
     empty: '조건에 맞는 상품이 없습니다.',
     table: '상품 목록',
@@ -45,11 +50,14 @@ export const adminCatalogKo = {
       displayed: '노출',
       skus: 'SKU',
       stock: '재고',
+      held: '검수 보류',
       updated: '수정일',
     },
   },
   product: {
     back: '← 상품 목록으로',
+    deletedNote:
+      '삭제된 상품입니다. 쇼핑몰에 보이지 않고 수정할 수 없으며, 주문 기록과 검수 보류 재고 처리를 위해 보관합니다.',
     facts: '{{code}} · 버전 {{version}} · {{updated}} 수정',
     viewInShop: '쇼핑몰에서 보기',
     delete: '상품 삭제',
@@ -164,19 +172,24 @@ export const adminCatalogKo = {
     release: '판매 전환',
     releaseOf: '{{code}} 보류 재고 판매 전환',
     releaseText_one:
-      '불량·파손으로 반품되어 보류 중인 {{count}}개 중 검수를 통과한 수량을 가용 재고로 돌립니다. 바로 판매됩니다.',
+      '불량·파손으로 반품되어 보류 중인 {{units}}개 중 검수를 통과한 수량을 가용 재고로 돌립니다. 바로 판매됩니다.',
     releaseText_other:
-      '불량·파손으로 반품되어 보류 중인 {{count}}개 중 검수를 통과한 수량을 가용 재고로 돌립니다. 바로 판매됩니다.',
-    released_one: '{{code}}: {{count}}개를 판매 재고로 돌렸습니다',
-    released_other: '{{code}}: {{count}}개를 판매 재고로 돌렸습니다',
+      '불량·파손으로 반품되어 보류 중인 {{units}}개 중 검수를 통과한 수량을 가용 재고로 돌립니다. 바로 판매됩니다.',
+    /** The option (or its product) is not on sale: released units wait in available stock. */
+    releaseTextOffSale_one:
+      '불량·파손으로 반품되어 보류 중인 {{units}}개 중 검수를 통과한 수량을 가용 재고로 돌립니다. 이 옵션은 지금 판매 중이 아니어서, 판매 중이 되어야 팔립니다.',
+    releaseTextOffSale_other:
+      '불량·파손으로 반품되어 보류 중인 {{units}}개 중 검수를 통과한 수량을 가용 재고로 돌립니다. 이 옵션은 지금 판매 중이 아니어서, 판매 중이 되어야 팔립니다.',
+    released_one: '{{code}}: {{units}}개를 가용 재고로 돌렸습니다',
+    released_other: '{{code}}: {{units}}개를 가용 재고로 돌렸습니다',
     discard: '폐기',
     discardOf: '{{code}} 보류 재고 폐기',
     discardText_one:
-      '불량·파손으로 반품되어 보류 중인 {{count}}개 중 판매할 수 없는 수량을 폐기합니다. 되돌릴 수 없습니다.',
+      '불량·파손으로 반품되어 보류 중인 {{units}}개 중 판매할 수 없는 수량을 폐기합니다. 되돌릴 수 없습니다.',
     discardText_other:
-      '불량·파손으로 반품되어 보류 중인 {{count}}개 중 판매할 수 없는 수량을 폐기합니다. 되돌릴 수 없습니다.',
-    discarded_one: '{{code}}: {{count}}개를 폐기했습니다',
-    discarded_other: '{{code}}: {{count}}개를 폐기했습니다',
+      '불량·파손으로 반품되어 보류 중인 {{units}}개 중 판매할 수 없는 수량을 폐기합니다. 되돌릴 수 없습니다.',
+    discarded_one: '{{code}}: {{units}}개를 폐기했습니다',
+    discarded_other: '{{code}}: {{units}}개를 폐기했습니다',
     heldQuantity: '수량',
     heldRange: '1에서 {{held}} 사이의 수를 입력해 주세요',
     heldNote: '검수 메모 (선택)',
@@ -197,6 +210,9 @@ export const adminCatalogKo = {
     reserved: '예약',
     sold: '판매',
     held: '보류',
+    /** Units a HOLD or RELEASE_HELD moved in or out of held, and those a DISCARD wrote off (signed). */
+    heldChange: '보류 {{change}}',
+    writtenOff: '폐기 {{change}}',
     reason: '사유 / 주문',
     /** What a movement was for; the order's number when product-service knows it, never an id. */
     subject: { ORDER: '주문', RETURN: '반품', EXCHANGE: '교환' },
@@ -283,6 +299,7 @@ export const adminCatalogKo = {
 
 export const adminCatalogEn: Wording<typeof adminCatalogKo> = {
   displayed: { shown: 'Shown', hidden: 'Hidden' },
+  deletedBadge: 'Deleted',
   movementType: {
     INITIAL: 'Initial stock',
     ADJUST: 'Correction',
@@ -310,6 +327,9 @@ export const adminCatalogEn: Wording<typeof adminCatalogKo> = {
     codePrefix: 'Code starts with',
     minPrice: 'Min sale price',
     maxPrice: 'Max sale price',
+    held: 'Held for inspection',
+    allHeld: 'All',
+    onlyHeld: 'Holding units',
     apply: 'Apply',
     empty: 'No products match these filters.',
     table: 'Products',
@@ -324,11 +344,14 @@ export const adminCatalogEn: Wording<typeof adminCatalogKo> = {
       displayed: 'Shop',
       skus: 'SKUs',
       stock: 'Stock',
+      held: 'Held for inspection',
       updated: 'Updated',
     },
   },
   product: {
     back: '← Back to products',
+    deletedNote:
+      'This product is deleted: not shown in the shop and not editable, kept for its orders and for settling its held units.',
     facts: '{{code}} · version {{version}} · updated {{updated}}',
     viewInShop: 'View in shop',
     delete: 'Delete product',
@@ -443,19 +466,23 @@ export const adminCatalogEn: Wording<typeof adminCatalogKo> = {
     release: 'Put on sale',
     releaseOf: 'Put held units of {{code}} on sale',
     releaseText_one:
-      '{{count}} unit came back defective or damaged and is held. If it passed inspection it becomes available and goes on sale at once.',
+      '{{units}} unit came back defective or damaged and is held. If it passed inspection it becomes available and goes on sale at once.',
     releaseText_other:
-      '{{count}} units came back defective or damaged and are held. The ones that passed inspection become available and go on sale at once.',
-    released_one: '{{code}}: {{count}} unit put back on sale.',
-    released_other: '{{code}}: {{count}} units put back on sale.',
+      '{{units}} units came back defective or damaged and are held. The ones that passed inspection become available and go on sale at once.',
+    releaseTextOffSale_one:
+      '{{units}} unit came back defective or damaged and is held. If it passed inspection it returns to available stock; this option is not on sale now, so it sells only once the option is on sale.',
+    releaseTextOffSale_other:
+      '{{units}} units came back defective or damaged and are held. The ones that passed inspection return to available stock; this option is not on sale now, so they sell only once the option is on sale.',
+    released_one: '{{code}}: {{units}} unit returned to available stock.',
+    released_other: '{{code}}: {{units}} units returned to available stock.',
     discard: 'Write off',
     discardOf: 'Write off held units of {{code}}',
     discardText_one:
-      '{{count}} unit came back defective or damaged and is held. If it cannot be sold it is written off. This cannot be undone.',
+      '{{units}} unit came back defective or damaged and is held. If it cannot be sold it is written off. This cannot be undone.',
     discardText_other:
-      '{{count}} units came back defective or damaged and are held. The ones that cannot be sold are written off. This cannot be undone.',
-    discarded_one: '{{code}}: {{count}} unit written off.',
-    discarded_other: '{{code}}: {{count}} units written off.',
+      '{{units}} units came back defective or damaged and are held. The ones that cannot be sold are written off. This cannot be undone.',
+    discarded_one: '{{code}}: {{units}} unit written off.',
+    discarded_other: '{{code}}: {{units}} units written off.',
     heldQuantity: 'Quantity',
     heldRange: 'Enter a number from 1 to {{held}}',
     heldNote: 'Inspection note (optional)',
@@ -476,6 +503,8 @@ export const adminCatalogEn: Wording<typeof adminCatalogKo> = {
     reserved: 'Reserved',
     sold: 'Sold',
     held: 'Held',
+    heldChange: 'Held {{change}}',
+    writtenOff: 'Written off {{change}}',
     reason: 'Reason / order',
     subject: { ORDER: 'Order', RETURN: 'Return', EXCHANGE: 'Exchange' },
     subjectNumbered: {

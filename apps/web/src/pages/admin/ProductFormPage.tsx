@@ -1,4 +1,4 @@
-import { Anchor, Button, Card, Group, Skeleton, Stack, Text } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Group, Skeleton, Stack, Text } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
@@ -14,7 +14,7 @@ import { formatDateTime } from '../../lib/format.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import { NotFoundPage } from '../NotFoundPage.tsx';
-import { DisplayedBadge, ProductStatusBadge } from './catalog-badges.tsx';
+import { DeletedBadge, DisplayedBadge, ProductStatusBadge } from './catalog-badges.tsx';
 import { KeywordEditor } from './KeywordEditor.tsx';
 import type { ListLocationState } from './ListSearchBox.tsx';
 import { ProductEditor } from './ProductEditor.tsx';
@@ -84,6 +84,7 @@ function ProductFacts({ product, listSearch }: { product: AdminProduct; listSear
     <Card withBorder padding="md">
       <Group justify="space-between" wrap="wrap">
         <Group gap="xs">
+          {product.deleted && <DeletedBadge />}
           <ProductStatusBadge status={product.status} />
           <DisplayedBadge displayed={product.displayed} />
           <Text size="sm" c="dimmed">
@@ -94,17 +95,25 @@ function ProductFacts({ product, listSearch }: { product: AdminProduct; listSear
             })}
           </Text>
         </Group>
-        <Group gap="xs">
-          {product.displayed && product.status !== 'INACTIVE' && (
-            <Button component={Link} to={`/products/${product.id}`} size="xs" variant="default">
-              {t('adminCatalog.product.viewInShop')}
+        {/* A deleted product is in no shop and cannot be deleted again. */}
+        {!product.deleted && (
+          <Group gap="xs">
+            {product.displayed && product.status !== 'INACTIVE' && (
+              <Button component={Link} to={`/products/${product.id}`} size="xs" variant="default">
+                {t('adminCatalog.product.viewInShop')}
+              </Button>
+            )}
+            <Button size="xs" variant="subtle" color="red" onClick={() => setConfirming(true)}>
+              {t('adminCatalog.product.delete')}
             </Button>
-          )}
-          <Button size="xs" variant="subtle" color="red" onClick={() => setConfirming(true)}>
-            {t('adminCatalog.product.delete')}
-          </Button>
-        </Group>
+          </Group>
+        )}
       </Group>
+      {product.deleted && (
+        <Alert color="gray" mt="sm" p="xs">
+          {t('adminCatalog.product.deletedNote')}
+        </Alert>
+      )}
       <ApiErrorAlert error={remove.error} title={t('adminCatalog.product.deleteFailed')} />
       <ConfirmDialog
         opened={confirming}

@@ -31,7 +31,7 @@ import {
 import { PRODUCT_STATUSES, type ProductStatus } from '../../catalog/catalog-api.ts';
 import { formatCount, formatDate, formatWon } from '../../lib/format.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
-import { DisplayedBadge, ProductStatusBadge } from './catalog-badges.tsx';
+import { DeletedBadge, DisplayedBadge, ProductStatusBadge } from './catalog-badges.tsx';
 import { type ListLocationState, ListSearchBox } from './ListSearchBox.tsx';
 
 export function ProductsPage() {
@@ -98,6 +98,15 @@ export function ProductsPage() {
               value: String(category.id),
               label: `${'\u00a0\u00a0'.repeat(path.length - 1)}${category.name}`,
             })),
+          ]}
+        />
+        <NativeSelect
+          label={t('adminCatalog.list.held')}
+          value={search.held ? 'true' : ''}
+          onChange={(event) => changeSearch({ held: event.currentTarget.value === 'true' })}
+          data={[
+            { value: '', label: t('adminCatalog.list.allHeld') },
+            { value: 'true', label: t('adminCatalog.list.onlyHeld') },
           ]}
         />
       </Group>
@@ -197,7 +206,7 @@ function ProductsTable({ products }: { products: AdminProductSummary[] }) {
     );
   }
   return (
-    <Table.ScrollContainer minWidth={860}>
+    <Table.ScrollContainer minWidth={960}>
       <Table highlightOnHover verticalSpacing="sm" aria-label={t('adminCatalog.list.table')}>
         <Table.Thead>
           <Table.Tr>
@@ -208,6 +217,7 @@ function ProductsTable({ products }: { products: AdminProductSummary[] }) {
             <Table.Th>{t('adminCatalog.list.column.displayed')}</Table.Th>
             <Table.Th ta="right">{t('adminCatalog.list.column.skus')}</Table.Th>
             <Table.Th ta="right">{t('adminCatalog.list.column.stock')}</Table.Th>
+            <Table.Th ta="right">{t('adminCatalog.list.column.held')}</Table.Th>
             <Table.Th>{t('adminCatalog.list.column.updated')}</Table.Th>
           </Table.Tr>
         </Table.Thead>
@@ -227,6 +237,8 @@ function ProductsTable({ products }: { products: AdminProductSummary[] }) {
                   >
                     {product.name}
                   </Anchor>
+                  {/* Listed while it holds units for inspection: the admin still decides on them. */}
+                  {product.deleted && <DeletedBadge />}
                 </Group>
               </Table.Td>
               <Table.Td>
@@ -250,6 +262,13 @@ function ProductsTable({ products }: { products: AdminProductSummary[] }) {
               </Table.Td>
               <Table.Td ta="right">{product.skuCount}</Table.Td>
               <Table.Td ta="right">{formatCount(product.totalStock)}</Table.Td>
+              <Table.Td
+                ta="right"
+                c={product.heldTotal > 0 ? 'red.7' : 'dimmed'}
+                fw={product.heldTotal > 0 ? 600 : undefined}
+              >
+                {formatCount(product.heldTotal)}
+              </Table.Td>
               <Table.Td>{formatDate(product.updatedAt)}</Table.Td>
             </Table.Tr>
           ))}

@@ -55,6 +55,7 @@ const movement = (overrides: Partial<StockMovement>): StockMovement => ({
   skuCode: 'TEE-01-BK',
   type: 'RESERVE',
   quantity: -1,
+  heldChange: 0,
   stockAfter: 1_250,
   reservedAfter: 2,
   soldAfter: 1_030,

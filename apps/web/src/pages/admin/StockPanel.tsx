@@ -32,7 +32,7 @@ import {
   stockMovementsQuery,
 } from '../../admin-catalog/admin-products-api.ts';
 import { rowLabel } from '../../admin-catalog/product-form.ts';
-import { movementNote, signedCount } from '../../admin-catalog/stock-history.ts';
+import { heldChangeText, movementNote, signedCount } from '../../admin-catalog/stock-history.ts';
 import { formatCount, formatDateTime } from '../../lib/format.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
@@ -157,6 +157,7 @@ export function StockPanel({ product }: { product: AdminProduct }) {
           key={`${deciding.sku.id}-${deciding.action}`}
           productId={product.id}
           sku={deciding.sku}
+          optionOnSale={isOnSale(product, deciding.sku)}
           action={deciding.action}
           onDone={() => setDeciding(null)}
         />
@@ -166,17 +167,34 @@ export function StockPanel({ product }: { product: AdminProduct }) {
 }
 
 /**
- * Asks before held units go on sale or are written off: how many (all of them unless changed) and
- * what the inspection found (optional, kept in the history).
+ * Whether available units of the SKU sell: product-service reserves only an ACTIVE, displayed, not
+ * deleted product's SKUs that are neither removed nor INACTIVE (planReservation).
+ */
+function isOnSale(product: AdminProduct, sku: AdminSku): boolean {
+  return (
+    product.status === 'ACTIVE' &&
+    product.displayed &&
+    !product.deleted &&
+    !sku.removed &&
+    sku.status !== 'INACTIVE'
+  );
+}
+
+/**
+ * Asks before held units go back to available stock or are written off: how many (all of them unless
+ * changed) and what the inspection found (optional, kept in the history). Released units go on sale
+ * at once only when the option is on sale (`optionOnSale`); the text says which.
  */
 function HeldDecisionDialog({
   productId,
   sku,
+  optionOnSale,
   action,
   onDone,
 }: {
   productId: number;
   sku: AdminSku;
+  optionOnSale: boolean;
   action: HeldAction;
   onDone: () => void;
 }) {
@@ -199,6 +217,7 @@ function HeldDecisionDialog({
         message: t(action === 'release' ? 'adminCatalog.stock.released' : 'adminCatalog.stock.discarded', {
           code: sku.skuCode,
           count: amount,
+          units: formatCount(amount),
         }),
       });
       onDone();
@@ -214,6 +233,11 @@ function HeldDecisionDialog({
     decide.mutate(amount);
   };
   const release = action === 'release';
+  const text = !release
+    ? 'adminCatalog.stock.discardText'
+    : optionOnSale
+      ? 'adminCatalog.stock.releaseText'
+      : 'adminCatalog.stock.releaseTextOffSale';
   return (
     <ConfirmDialog
       opened
@@ -229,9 +253,7 @@ function HeldDecisionDialog({
     >
       <Stack>
         <Text size="sm" data-testid="held-decision-text">
-          {t(release ? 'adminCatalog.stock.releaseText' : 'adminCatalog.stock.discardText', {
-            count: sku.held,
-          })}
+          {t(text, { count: sku.held, units: formatCount(sku.held) })}
         </Text>
         <ApiErrorAlert error={decide.error} title={t('adminCatalog.stock.heldFailed')} />
         <NumberInput
@@ -441,9 +463,7 @@ function MovementHistory({ product }: { product: AdminProduct }) {
                   <Table.Td>
                     <MovementTypeBadge type={movement.type} />
                   </Table.Td>
-                  <Table.Td ta="right" c={movement.quantity < 0 ? 'red.7' : undefined}>
-                    {signedCount(movement.quantity)}
-                  </Table.Td>
+                  <MovementChangeCell movement={movement} />
                   <Table.Td ta="right">{formatCount(movement.stockAfter)}</Table.Td>
                   <Table.Td ta="right">{formatCount(movement.reservedAfter)}</Table.Td>
                   <Table.Td ta="right">{formatCount(movement.soldAfter)}</Table.Td>
@@ -467,6 +487,27 @@ function MovementHistory({ product }: { product: AdminProduct }) {
         </Group>
       )}
     </Stack>
+  );
+}
+
+/**
+ * The change of available stock, and of held units when the movement moved some: a hold or a write-off
+ * changes no available stock, so its units are what it shows (`보류 +2`, `폐기 -2`); a release shows
+ * both (`+2`, `보류 -2`).
+ */
+function MovementChangeCell({ movement }: { movement: StockMovement }) {
+  const held = heldChangeText(movement);
+  const available = movement.quantity !== 0 || !held;
+  const negative = available ? movement.quantity < 0 : movement.heldChange < 0;
+  return (
+    <Table.Td ta="right" c={negative ? 'red.7' : undefined}>
+      {available ? signedCount(movement.quantity) : held}
+      {available && held && (
+        <Text size="xs" c="dimmed">
+          {held}
+        </Text>
+      )}
+    </Table.Td>
   );
 }
 

@@ -1,4 +1,5 @@
 // @vitest-environment happy-dom
+import { Notifications } from '@mantine/notifications';
 import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AdminProduct, SkuStock, StockMovement } from '../../admin-catalog/admin-products-api.ts';
@@ -6,6 +7,7 @@ import { setLanguage } from '../../i18n/i18n.ts';
 import { aPage } from '../../testing/fixtures.ts';
 import {
   cleanUpPages,
+  problem,
   renderPage,
   type SentRequest,
   shown,
@@ -60,6 +62,7 @@ const movement = (overrides: Partial<StockMovement>): StockMovement => ({
   skuCode: 'TEE-01-BK',
   type: 'HOLD',
   quantity: 0,
+  heldChange: 0,
   stockAfter: 8,
   reservedAfter: 0,
   soldAfter: 1_030,
@@ -74,9 +77,25 @@ const movement = (overrides: Partial<StockMovement>): StockMovement => ({
 });
 
 const history = [
-  movement({ id: 3, type: 'DISCARD', heldAfter: 2, reason: '봉제 불량', orderId: null, claimType: null }),
-  movement({ id: 2, type: 'RELEASE_HELD', quantity: 1, heldAfter: 3, orderId: null, claimType: null }),
-  movement({ id: 1, type: 'HOLD', heldAfter: 4 }),
+  movement({
+    id: 3,
+    type: 'DISCARD',
+    heldChange: -1,
+    heldAfter: 2,
+    reason: '봉제 불량',
+    orderId: null,
+    claimType: null,
+  }),
+  movement({
+    id: 2,
+    type: 'RELEASE_HELD',
+    quantity: 1,
+    heldChange: -1,
+    heldAfter: 3,
+    orderId: null,
+    claimType: null,
+  }),
+  movement({ id: 1, type: 'HOLD', heldChange: 4, heldAfter: 4 }),
 ];
 
 /** A dialog is a portal, outside the panel's container. */
@@ -84,7 +103,7 @@ const dialog = () => document.querySelector<HTMLElement>('[role="dialog"]');
 const button = (name: string, within: ParentNode = document) =>
   [...within.querySelectorAll('button')].find((candidate) => candidate.textContent === name);
 
-async function showPanel() {
+async function showPanel(shownProduct: AdminProduct = product) {
   const decisions: Array<{ path: string; body: unknown }> = [];
   const decided = (request: SentRequest) => {
     decisions.push({ path: request.url.pathname, body: JSON.parse(String(request.body)) });
@@ -104,10 +123,21 @@ async function showPanel() {
     'POST /api/admin/products/12/skus/5/held-stock/release': decided,
     'POST /api/admin/products/12/skus/5/held-stock/discard': decided,
   });
-  const container = await renderPage(<StockPanel product={product} />);
+  const container = await renderPage(
+    <>
+      <Notifications />
+      <StockPanel product={shownProduct} />
+    </>,
+  );
   await shown(() => container.querySelector('[aria-label="재고 변동 내역"] tbody tr'));
   return { container, decisions };
 }
+
+/** The history's change cell of each row, newest first. */
+const changes = (container: HTMLElement, label = '재고 변동 내역') =>
+  [...container.querySelectorAll(`[aria-label="${label}"] tbody tr`)].map(
+    (row) => row.querySelectorAll('td')[3]?.textContent,
+  );
 
 describe('the admin’s held units', () => {
   it('shows the held count beside the others and the held movements in words', async () => {
@@ -119,6 +149,62 @@ describe('the admin’s held units', () => {
     expect(words).toContain('폐기');
     expect(words).toContain('봉제 불량');
     expect(words).not.toMatch(/HOLD|RELEASE_HELD|DISCARD/);
+  });
+
+  it('says how many units each hold, release and write-off moved', async () => {
+    const { container } = await showPanel();
+    // A write-off and a hold change no available stock: their units are what the history shows.
+    expect(changes(container)).toEqual(['폐기 -1', '+1보류 -1', '보류 +4']);
+  });
+
+  it('formats the held count in the dialog and the notice', async () => {
+    const many = { ...sku, held: 1_500 };
+    const { decisions } = await showPanel({ ...product, skus: [many] });
+    await act(async () => button('폐기')?.click());
+    const asked = await shown(dialog);
+    expect(asked.textContent).toContain('보류 중인 1,500개');
+    await act(async () => button('폐기', asked)?.click());
+    await shown(() => decisions.length === 1);
+    expect(decisions[0]?.body).toEqual({ quantity: 1_500 });
+    await shown(() => document.body.textContent?.includes('TEE-01-BK: 1,500개를 폐기했습니다'));
+  });
+
+  it('says released units sell at once only when the option is on sale', async () => {
+    const offSale: Array<[string, AdminProduct]> = [
+      ['option stopped', { ...product, skus: [{ ...sku, status: 'INACTIVE' }] }],
+      ['option removed', { ...product, skus: [{ ...sku, removed: true }] }],
+      ['product stopped', { ...product, status: 'INACTIVE' }],
+      ['product deleted', { ...product, deleted: true, displayed: false }],
+    ];
+    for (const [story, shownProduct] of offSale) {
+      await showPanel(shownProduct);
+      await act(async () => button('판매 전환')?.click());
+      const text = (await shown(dialog)).textContent;
+      expect(text, story).toContain('가용 재고로 돌립니다');
+      expect(text, story).toContain('판매 중이 아니어서');
+      expect(text, story).not.toContain('바로 판매됩니다');
+      await cleanUpPages();
+    }
+    await showPanel();
+    await act(async () => button('판매 전환')?.click());
+    expect((await shown(dialog)).textContent).toContain('바로 판매됩니다');
+  });
+
+  it('says why the server refused when fewer units are held than asked', async () => {
+    await showPanel();
+    stubFetch({
+      '/api/admin/products/12/stock-movements': () => Response.json(aPage(history)),
+      'POST /api/admin/products/12/skus/5/held-stock/release': () =>
+        problem(409, {
+          type: 'urn:sagamart:problem:insufficient-held',
+          detail: 'Only 1 held; cannot take 2',
+        }),
+    });
+    await act(async () => button('판매 전환')?.click());
+    const asked = await shown(dialog);
+    await act(async () => button('판매 전환', asked)?.click());
+    await shown(() => asked.textContent?.includes('보류 재고가 그보다 적습니다'));
+    expect(asked.textContent).not.toContain('insufficient-held');
   });
 
   it('puts every held unit on sale once the admin confirms', async () => {
@@ -163,6 +249,7 @@ describe('the admin’s held units', () => {
     const table = await shown(() => container.querySelector('[aria-label="Stock history"] tbody tr'));
     expect(table.closest('table')?.textContent).toContain('Held for inspection');
     expect(container.textContent).toContain('Written off');
+    expect(changes(container, 'Stock history')).toEqual(['Written off -1', '+1Held -1', 'Held +4']);
     await act(async () => button('Write off')?.click());
     expect((await shown(dialog)).textContent).toContain('2 units came back defective or damaged');
   });

@@ -30,6 +30,16 @@ export function DisplayedBadge({ displayed }: { displayed: boolean }) {
   );
 }
 
+/** Soft-deleted (kept for its orders, never shown in the shop). */
+export function DeletedBadge() {
+  const { t } = useTranslation();
+  return (
+    <Badge color="red" variant="outline">
+      {t('adminCatalog.deletedBadge')}
+    </Badge>
+  );
+}
+
 const MOVEMENT_COLORS: Record<StockMovementType, string> = {
   INITIAL: 'gray',
   ADJUST: 'orange',
