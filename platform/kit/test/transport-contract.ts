@@ -172,6 +172,22 @@ export function transportContract(
           item_id: string;
           trace_id: string | null;
         }>;
+      /** The consumer's effects, waited for until there is one. */
+      const awaitEffects = (service: Service<unknown>) =>
+        eventually(async () => {
+          const rows = await effects(service);
+          return rows.length > 0 ? rows : undefined;
+        });
+      /** The consumer's dead letters, as its admin lists them. */
+      const deadLetters = async (service: Service<unknown>) =>
+        (await (
+          await fetch(`${service.url}/admin/dead-letters`, {
+            headers: asUser('admin', 'ADMIN', undefined, service.name),
+          })
+        ).json()) as {
+          content: Array<{ id: string; attempts: number; topic: string; error: string }>;
+          totalElements: number;
+        };
       const postItem = (service: Service<any>, itemId: string, headers: Record<string, string> = {}) =>
         fetch(`${service.url}/items`, {
           method: 'POST',
@@ -187,6 +203,8 @@ export function transportContract(
         producerDb,
         start,
         effects,
+        awaitEffects,
+        deadLetters,
         postItem,
         topology,
       };
@@ -197,10 +215,7 @@ export function transportContract(
       const consumer = await t.start(t.consumer);
       const producer = await t.start(t.producer, { database: { name: t.producerDb } });
       expect((await t.postItem(producer, 'a-1')).status).toBe(201);
-      const rows = await eventually(async () => {
-        const r = await t.effects(consumer);
-        return r.length > 0 ? r : undefined;
-      });
+      const rows = await t.awaitEffects(consumer);
       expect(rows.map((r) => r.item_id)).toEqual(['a-1']);
     });
 
@@ -308,12 +323,8 @@ export function transportContract(
       await t.postItem(producer, 'poison-1');
       const admin = asUser('admin', 'ADMIN', undefined, consumer.name);
       const letters = await eventually(async () => {
-        const page = (await (
-          await fetch(`${consumer.url}/admin/dead-letters`, { headers: admin })
-        ).json()) as {
-          content: Array<{ id: string; attempts: number; topic: string; error: string }>;
-        };
-        return page.content.length > 0 ? page.content : undefined;
+        const { content } = await t.deadLetters(consumer);
+        return content.length > 0 ? content : undefined;
       });
       expect(letters).toHaveLength(1);
       expect(letters[0]!.attempts).toBe(3);
@@ -335,17 +346,9 @@ export function transportContract(
         headers: admin,
       });
       expect(replay.status).toBe(202);
-      const rows = await eventually(async () => {
-        const r = await t.effects(consumer);
-        return r.length > 0 ? r : undefined;
-      });
+      const rows = await t.awaitEffects(consumer);
       expect(rows.map((r) => r.item_id)).toEqual(['poison-1']);
-      const after = (await (
-        await fetch(`${consumer.url}/admin/dead-letters`, { headers: admin })
-      ).json()) as {
-        totalElements: number;
-      };
-      expect(after.totalElements).toBe(0);
+      expect((await t.deadLetters(consumer)).totalElements).toBe(0);
     });
 
     it('keeps an event it cannot dead-letter while the database is down, and handles it once it is back', async () => {
@@ -367,17 +370,9 @@ export function transportContract(
       } finally {
         database.up();
       }
-      const rows = await eventually(async () => {
-        const r = await t.effects(consumer);
-        return r.length > 0 ? r : undefined;
-      });
+      const rows = await t.awaitEffects(consumer);
       expect(rows.map((r) => r.item_id)).toEqual(['outage-1']);
-      const letters = (await (
-        await fetch(`${consumer.url}/admin/dead-letters`, {
-          headers: asUser('admin', 'ADMIN', undefined, consumer.name),
-        })
-      ).json()) as { totalElements: number };
-      expect(letters.totalElements).toBe(0);
+      expect((await t.deadLetters(consumer)).totalElements).toBe(0);
       if (options.parkedByBroker) expect(await options.parkedByBroker(t.shared, t.consumerName)).toBe(0);
     });
 
@@ -404,17 +399,9 @@ export function transportContract(
       };
       await consumer.context.transport!.publish([message(dropped, 'dropped-1')]);
       await consumer.context.transport!.publish([message(t.ItemCreated.name, 'kept-1')]);
-      const rows = await eventually(async () => {
-        const r = await t.effects(consumer);
-        return r.length > 0 ? r : undefined;
-      });
+      const rows = await t.awaitEffects(consumer);
       expect(rows.map((r) => r.item_id)).toEqual(['kept-1']);
-      const letters = (await (
-        await fetch(`${consumer.url}/admin/dead-letters`, {
-          headers: asUser('admin', 'ADMIN', undefined, consumer.name),
-        })
-      ).json()) as { totalElements: number };
-      expect(letters.totalElements).toBe(0);
+      expect((await t.deadLetters(consumer)).totalElements).toBe(0);
     });
 
     it('carries the trace context from the HTTP request to the consumer', async () => {
@@ -426,10 +413,7 @@ export function transportContract(
         traceparent: `00-${traceId}-00f067aa0ba902b7-01`,
       });
       expect(((await res.json()) as { traceId: string }).traceId).toBe(traceId);
-      const rows = await eventually(async () => {
-        const r = await t.effects(consumer);
-        return r.length > 0 ? r : undefined;
-      });
+      const rows = await t.awaitEffects(consumer);
       expect(rows[0]!.trace_id).toBe(traceId);
     });
 
@@ -445,14 +429,9 @@ export function transportContract(
           payload: { itemId: 42 },
         },
       ]);
-      const admin = asUser('admin', 'ADMIN', undefined, consumer.name);
       const letters = await eventually(async () => {
-        const page = (await (
-          await fetch(`${consumer.url}/admin/dead-letters`, { headers: admin })
-        ).json()) as {
-          content: Array<{ error: string; attempts: number }>;
-        };
-        return page.content.length > 0 ? page.content : undefined;
+        const { content } = await t.deadLetters(consumer);
+        return content.length > 0 ? content : undefined;
       });
       // Not retried: a contract violation cannot heal.
       expect(letters[0]!.attempts).toBe(1);

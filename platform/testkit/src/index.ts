@@ -16,7 +16,7 @@ import { inject } from 'vitest';
 import { uniqueName } from './test-names.ts';
 
 export { EventProbe } from './event-probe.ts';
-export { waitForLockWaiters } from './lock-waiters.ts';
+export { holdLocks, waitForLockWaiters } from './lock-waiters.ts';
 export { freePort } from './ports.ts';
 export { defineEventRecorder, MovableDiscovery, type SeenEvent, transportWith } from './stand-ins.ts';
 export { type TcpProxy, tcpProxy } from './tcp-proxy.ts';

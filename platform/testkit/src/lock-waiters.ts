@@ -1,4 +1,4 @@
-import { type Kysely, sql } from '@sagamart/kit';
+import { type Kysely, sql, type Transaction } from '@sagamart/kit';
 // A cycle with index.ts, used only once a test waits (not while the modules load).
 import { eventually } from './index.ts';
 
@@ -20,4 +20,38 @@ export async function waitForLockWaiters(
     if (waiting < count) throw new Error(`${waiting} statement(s) wait on a lock, not yet ${count}`);
     return true;
   }, timeoutMs);
+}
+
+/**
+ * Takes locks in a transaction of the test's own (`lock` runs a `select … for update` or a `lock
+ * table`) and holds them until `release`, so that the statements a test starts next queue up behind
+ * them, in turn (waitForLockWaiters tells when they have). `release` ends the transaction.
+ */
+export async function holdLocks(
+  // biome-ignore lint/suspicious/noExplicitAny: any database; `lock` names its own tables
+  db: Kysely<any>,
+  // biome-ignore lint/suspicious/noExplicitAny: see above
+  lock: (trx: Transaction<any>) => Promise<unknown>,
+): Promise<{ release(): Promise<void> }> {
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  let held!: () => void;
+  const lockHeld = new Promise<void>((resolve) => {
+    held = resolve;
+  });
+  const holding = db.transaction().execute(async (trx) => {
+    await lock(trx);
+    held();
+    await gate;
+  });
+  // A lock that fails ends the transaction: its error, rather than a wait for ever.
+  await Promise.race([lockHeld, holding]);
+  return {
+    async release() {
+      release();
+      await holding;
+    },
+  };
 }

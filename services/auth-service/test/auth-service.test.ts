@@ -2,40 +2,22 @@ import { randomUUID } from 'node:crypto';
 import { DeploymentCredentials, type Service } from '@sagamart/kit';
 import { eventually, TEST_DEPLOYMENT_SECRET } from '@sagamart/testkit';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { asAdmin, asUser, claimsOf, client, snapshot, startAuth, uniqueEmail } from './support.ts';
-
-const PASSWORD = 'Secret12!';
-
-/** Creates a credential the way user-service does at signup, and returns the user id. */
-async function createCredential(
-  auth: ReturnType<typeof client>,
-  email: string,
-  extra: Record<string, unknown> = {},
-) {
-  const userId = randomUUID();
-  const res = await auth.put(`/internal/credentials/${userId}`, {
-    email,
-    password: PASSWORD,
-    role: 'USER',
-    status: 'ACTIVE',
-    ...extra,
-  });
-  expect(res.status).toBe(204);
-  return userId;
-}
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  asAdmin,
+  asUser,
+  claimsOf,
+  client,
+  createCredential,
+  PASSWORD,
+  snapshot,
+  startAuth,
+  uniqueEmail,
+  useAuthService,
+} from './support.ts';
 
 describe('auth-service', () => {
-  let service: Service<unknown>;
-  let auth: ReturnType<typeof client>;
-
-  beforeAll(async () => {
-    service = await startAuth();
-    auth = client(service);
-  });
-  afterAll(async () => {
-    await service.stop();
-  });
+  const auth = useAuthService();
 
   describe('login', () => {
     it('issues an ES256 access and refresh token pair with the agreed claims', async () => {

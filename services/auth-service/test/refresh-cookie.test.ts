@@ -1,40 +1,22 @@
-import { randomUUID } from 'node:crypto';
-import type { Service } from '@sagamart/kit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, startAuth, uniqueEmail } from './support.ts';
+import { describe, expect, it } from 'vitest';
+import { createCredential, PASSWORD, uniqueEmail, useAuthService } from './support.ts';
 
 // Issue 8, defect 7: a script in the page must never read a refresh token. Browsers get it as an
 // HttpOnly, Secure, SameSite=Strict cookie scoped to /api/auth; only a client that asks for
 // "tokenDelivery": "body" at login gets it in the body, and a refresh answers in the channel it came in.
 
-const PASSWORD = 'Secret12!';
-
 describe('refresh token delivery', () => {
-  let service: Service<unknown>;
-  let auth: ReturnType<typeof client>;
-  beforeAll(async () => {
-    service = await startAuth();
-    auth = client(service);
-  });
-  afterAll(async () => {
-    await service.stop();
-  });
+  const auth = useAuthService();
 
   async function credential() {
     const email = uniqueEmail();
-    const res = await auth.put(`/internal/credentials/${randomUUID()}`, {
-      email,
-      password: PASSWORD,
-      role: 'USER',
-      status: 'ACTIVE',
-    });
-    expect(res.status).toBe(204);
+    await createCredential(auth, email);
     return email;
   }
 
   /** A raw POST, so the test sees Set-Cookie and can send Cookie (fetch keeps no cookie jar). */
   async function post(path: string, body: unknown, cookie?: string) {
-    const res = await fetch(`${service.url}${path}`, {
+    const res = await fetch(`${auth.service.url}${path}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(cookie ? { cookie } : {}) },
       body: JSON.stringify(body),
@@ -97,7 +79,7 @@ describe('refresh token delivery', () => {
     // A cross-site form post cannot carry JSON: it is refused before the cookie is looked at.
     const login = await post('/api/auth/login', { email: await credential(), password: PASSWORD });
     const cookie = refreshCookie(login.setCookie).pair;
-    const form = await fetch(`${service.url}/api/auth/refresh`, {
+    const form = await fetch(`${auth.service.url}/api/auth/refresh`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', cookie },
       body: 'a=b',

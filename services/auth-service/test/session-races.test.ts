@@ -1,10 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { type Kysely, type Service, sql } from '@sagamart/kit';
-import { waitForLockWaiters } from '@sagamart/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { client, type Json, snapshot, startAuth, uniqueEmail } from './support.ts';
-
-const PASSWORD = 'Secret12!';
+import { type Kysely, sql } from '@sagamart/kit';
+import { holdLocks, waitForLockWaiters } from '@sagamart/testkit';
+import { describe, expect, it } from 'vitest';
+import { createCredential, type Json, PASSWORD, snapshot, uniqueEmail, useAuthService } from './support.ts';
 
 /**
  * A refresh that has its token's row in hand while a logout, a password change, a reuse or a
@@ -13,66 +10,31 @@ const PASSWORD = 'Secret12!';
  * queue up behind it, in that order, and lets both go.
  */
 describe('a refresh racing a revocation', () => {
-  let service: Service<unknown>;
-  let auth: ReturnType<typeof client>;
-  let db: Kysely<Json>;
-
-  beforeAll(async () => {
-    service = await startAuth();
-    auth = client(service);
-    db = service.context.db as Kysely<Json>;
-  });
-  afterAll(async () => {
-    await service.stop();
-  });
+  const auth = useAuthService();
+  const db = () => auth.service.context.db as Kysely<Json>;
 
   async function login() {
     const email = uniqueEmail('race');
-    const userId = randomUUID();
-    const put = await auth.put(`/internal/credentials/${userId}`, {
-      email,
-      password: PASSWORD,
-      role: 'USER',
-      status: 'ACTIVE',
-    });
-    expect(put.status).toBe(204);
+    const userId = await createCredential(auth, email);
     const res = await auth.post('/api/auth/login', { email, password: PASSWORD, tokenDelivery: 'body' });
     expect(res.status).toBe(200);
     return { userId, email, refreshToken: res.body.refreshToken as string };
   }
 
   /** Locks the user's live refresh tokens in a transaction of the test's own, until `release`. */
-  async function holdLiveTokens(userId: string) {
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      release = resolve;
-    });
-    let held!: () => void;
-    const lockHeld = new Promise<void>((resolve) => {
-      held = resolve;
-    });
-    const holding = db.transaction().execute(async (trx) => {
-      await sql`select token_hash from refresh_tokens
-        where user_id = ${userId} and revoked_at is null for update`.execute(trx);
-      held();
-      await gate;
-    });
-    await lockHeld;
-    return {
-      async release() {
-        release();
-        await holding;
-      },
-    };
-  }
+  const holdLiveTokens = (userId: string) =>
+    holdLocks(db(), (trx) =>
+      sql`select token_hash from refresh_tokens
+        where user_id = ${userId} and revoked_at is null for update`.execute(trx),
+    );
 
   /** Starts a refresh of `token` and then `revoke`, each once it is queued behind the held rows. */
   async function race<T>(userId: string, token: string, revoke: () => Promise<T>) {
     const lock = await holdLiveTokens(userId);
     const refreshing = auth.post('/api/auth/refresh', { refreshToken: token });
-    await waitForLockWaiters(db, 1);
+    await waitForLockWaiters(db(), 1);
     const revoking = revoke();
-    await waitForLockWaiters(db, 2);
+    await waitForLockWaiters(db(), 2);
     await lock.release();
     const refreshed = await refreshing;
     expect(refreshed.status, JSON.stringify(refreshed.body)).toBe(200);
@@ -134,28 +96,13 @@ describe('a refresh racing a revocation', () => {
  * 20 times (without the fix, 13 and 15 of 20 logins outlived the change in two runs).
  */
 describe('a login racing a password change', () => {
-  let service: Service<unknown>;
-  let auth: ReturnType<typeof client>;
-
-  beforeAll(async () => {
-    service = await startAuth();
-    auth = client(service);
-  });
-  afterAll(async () => {
-    await service.stop();
-  });
+  const auth = useAuthService();
 
   it('issues no session with the old password that outlives the change', async () => {
     const outlived: number[] = [];
     for (let trial = 0; trial < 20; trial++) {
       const email = uniqueEmail('race');
-      const userId = randomUUID();
-      await auth.put(`/internal/credentials/${userId}`, {
-        email,
-        password: PASSWORD,
-        role: 'USER',
-        status: 'ACTIVE',
-      });
+      const userId = await createCredential(auth, email);
       const [login, change] = await Promise.all([
         auth.post('/api/auth/login', { email, password: PASSWORD, tokenDelivery: 'body' }),
         auth.post(`/internal/credentials/${userId}/password`, {

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { type ConfigTree, mergeConfig, type ServiceOptions } from '@sagamart/kit';
-import { asUser, startTestService } from '@sagamart/testkit';
+import { type ConfigTree, mergeConfig, type Service, type ServiceOptions } from '@sagamart/kit';
+import { asUser, type JsonClient, jsonClient, startTestService } from '@sagamart/testkit';
 import { decodeJwt, decodeProtectedHeader } from 'jose';
+import { afterAll, beforeAll } from 'vitest';
 import authService from '../src/index.ts';
 
 /** Cheap scrypt for tests (the production parameters are covered by the hasher test). */
@@ -13,6 +14,53 @@ export function mergeTrees(...trees: ConfigTree[]): ConfigTree {
 
 export async function startAuth(config: ConfigTree = {}, options: Omit<ServiceOptions, 'config'> = {}) {
   return startTestService(authService, { ...options, config: mergeTrees(fastHashing, config) });
+}
+
+/**
+ * One auth-service for a describe block, started before its tests and stopped after them. It calls
+ * like `client` (inside tests only, as the service starts in `beforeAll`); `service` is the service.
+ */
+export function useAuthService(config: ConfigTree = {}) {
+  let service: Service<unknown> | undefined;
+  let api: JsonClient | undefined;
+  beforeAll(async () => {
+    service = await startAuth(config);
+    api = jsonClient(service);
+  });
+  afterAll(async () => {
+    await service?.stop();
+  });
+  const started = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('auth-service runs only inside the tests of its suite');
+    return value;
+  };
+  const suite: JsonClient & { readonly service: Service<unknown> } = {
+    get service() {
+      return started(service);
+    },
+    get: (path, headers) => started(api).get(path, headers),
+    post: (path, body, headers) => started(api).post(path, body, headers),
+    put: (path, body, headers) => started(api).put(path, body, headers),
+    patch: (path, body, headers) => started(api).patch(path, body, headers),
+    delete: (path, headers) => started(api).delete(path, headers),
+  };
+  return suite;
+}
+
+export const PASSWORD = 'Secret12!';
+
+/** Creates a credential the way user-service does at signup, and returns the user id. */
+export async function createCredential(auth: JsonClient, email: string, extra: Record<string, unknown> = {}) {
+  const userId = randomUUID();
+  const res = await auth.put(`/internal/credentials/${userId}`, {
+    email,
+    password: PASSWORD,
+    role: 'USER',
+    status: 'ACTIVE',
+    ...extra,
+  });
+  if (res.status !== 204) throw new Error(`credential: ${res.status} ${JSON.stringify(res.body)}`);
+  return userId;
 }
 
 /** Test response bodies are read loosely; each assertion states the shape it expects. */

@@ -1,10 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { HEADER, type OutgoingMessage, type Service } from '@sagamart/kit';
 import { eventually, scrapeMetrics } from '@sagamart/testkit';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asUser, client, snapshot, startAuth, uniqueEmail } from './support.ts';
-
-const PASSWORD = 'Secret12!';
+import { describe, expect, it } from 'vitest';
+import { asUser, createCredential, PASSWORD, snapshot, uniqueEmail, useAuthService } from './support.ts';
 
 /** Handled deliveries per event name (applied, ignored as stale, or deduplicated by the inbox). */
 async function handledCount(service: Service<unknown>, event: string): Promise<number> {
@@ -26,33 +24,18 @@ function message(topic: string, payload: unknown, id = randomUUID()): OutgoingMe
 }
 
 describe('auth-service consuming user events', () => {
-  let service: Service<unknown>;
-  let auth: ReturnType<typeof client>;
-
-  beforeAll(async () => {
-    service = await startAuth();
-    auth = client(service);
-  });
-  afterAll(async () => {
-    await service.stop();
-  });
+  const auth = useAuthService();
 
   /** Publishes one message and waits until auth has handled it. */
   async function deliver(msg: OutgoingMessage) {
-    const before = await handledCount(service, msg.topic);
-    await service.context.transport!.publish([msg]);
-    await eventually(async () => (await handledCount(service, msg.topic)) > before);
+    const before = await handledCount(auth.service, msg.topic);
+    await auth.service.context.transport!.publish([msg]);
+    await eventually(async () => (await handledCount(auth.service, msg.topic)) > before);
   }
 
   it('applies each change once and ignores duplicates and stale versions', async () => {
     const email = uniqueEmail();
-    const userId = randomUUID();
-    await auth.put(`/internal/credentials/${userId}`, {
-      email,
-      password: PASSWORD,
-      role: 'USER',
-      status: 'ACTIVE',
-    });
+    const userId = await createCredential(auth, email);
     const { changes: _c, updatedAt: _u, ...base } = snapshot(userId, email, 1);
 
     await deliver(message('user.registered', { ...base, registeredAt: new Date().toISOString() }));
@@ -104,13 +87,7 @@ describe('auth-service consuming user events', () => {
 
   it('an event and the synchronous push of the same change apply once, in either order', async () => {
     const email = uniqueEmail();
-    const userId = randomUUID();
-    await auth.put(`/internal/credentials/${userId}`, {
-      email,
-      password: PASSWORD,
-      role: 'USER',
-      status: 'ACTIVE',
-    });
+    const userId = await createCredential(auth, email);
     const change = snapshot(userId, email, 1, { status: 'INACTIVE' });
     expect((await auth.put(`/internal/accounts/${userId}`, change)).body).toEqual({ applied: true });
     await deliver(message('user.updated', change));
@@ -136,7 +113,7 @@ describe('auth-service consuming user events', () => {
     const email = uniqueEmail();
     const userId = randomUUID();
     const poisoned = message('user.updated', { ...snapshot(userId, email, 1), passwordHash: '$scrypt$...' });
-    await service.context.transport!.publish([poisoned]);
+    await auth.service.context.transport!.publish([poisoned]);
     const admin = asUser(randomUUID(), 'ADMIN');
     const letters = await eventually(async () => {
       const page = (await auth.get('/admin/dead-letters', admin)).body as {

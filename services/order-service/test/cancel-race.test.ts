@@ -1,5 +1,5 @@
 import { type Kysely, sql } from '@sagamart/kit';
-import { eventsHandled, eventually, waitForLockWaiters } from '@sagamart/testkit';
+import { eventsHandled, eventually, holdLocks, waitForLockWaiters } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DELIVERY, type Json, type Shop, startShop } from './support/shop.ts';
 
@@ -43,26 +43,14 @@ describe('a cancel racing the payment', () => {
 
     // The order's row locked here, so that recording PAID and the cancel queue up behind it, in turn.
     const db = shop.service('order-service').context.db as Kysely<Json>;
-    let unlock!: () => void;
-    const gate = new Promise<void>((resolve) => {
-      unlock = resolve;
-    });
-    let held!: () => void;
-    const lockHeld = new Promise<void>((resolve) => {
-      held = resolve;
-    });
-    const holding = db.transaction().execute(async (trx) => {
-      await sql`select id from orders where id = ${orderId} for update`.execute(trx);
-      held();
-      await gate;
-    });
-    await lockHeld;
+    const lock = await holdLocks(db, (trx) =>
+      sql`select id from orders where id = ${orderId} for update`.execute(trx),
+    );
     commit.release();
     await waitForLockWaiters(db, 1);
     const cancelling = shop.api('order-service').post(`/api/orders/${orderId}/cancel`, {}, user.headers);
     await waitForLockWaiters(db, 2);
-    unlock();
-    await holding;
+    await lock.release();
 
     const cancelled = await cancelling;
     expect(cancelled.status, JSON.stringify(cancelled.body)).toBe(200);

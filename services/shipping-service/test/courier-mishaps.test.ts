@@ -99,6 +99,18 @@ describe('the courier loses an answer or cancels a waybill', () => {
     ).body.status;
 
   describe('an approval whose courier answer was lost', () => {
+    /**
+     * A return whose approval answered 504 with its pickup booked and still standing: the courier's
+     * answers to the booking and to the look-up that would cancel it were both lost.
+     */
+    async function approvalLostAfterBooking(reason?: string) {
+      const { order, claimId } = await returnAsked(reason);
+      const seen = proxy.pickups.length;
+      proxy.slowUploads = 2;
+      expect((await onceReachable(() => approve(claimId))).status).toBe(504);
+      return { order, claimId, booked: proxy.pickups[seen]! };
+    }
+
     it('cancels the pickup it booked, and approving again books a new one', async () => {
       const { order, claimId } = await returnAsked();
       const seen = proxy.pickups.length;
@@ -120,11 +132,7 @@ describe('the courier loses an answer or cancels a waybill', () => {
     });
 
     it('is never collected once the return is rejected, even when that cancel failed too', async () => {
-      const { order, claimId } = await returnAsked('CHANGE_OF_MIND');
-      const seen = proxy.pickups.length;
-      proxy.slowUploads = 2; // the booking's answer, and the answer of the look-up that would cancel it
-      expect((await onceReachable(() => approve(claimId))).status).toBe(504);
-      const booked = proxy.pickups[seen]!;
+      const { order, claimId, booked } = await approvalLostAfterBooking('CHANGE_OF_MIND');
       expect(await courierStatus(booked)).toBe('ACCEPTED');
 
       const rejected = await onceReachable(() => reject(claimId, '반품 불가 상품'));
@@ -137,11 +145,7 @@ describe('the courier loses an answer or cancels a waybill', () => {
     });
 
     it('refuses a reject with 503 while the courier is unreachable, and rejects once it is back', async () => {
-      const { order, claimId } = await returnAsked();
-      const seen = proxy.pickups.length;
-      proxy.slowUploads = 2;
-      expect((await onceReachable(() => approve(claimId))).status).toBe(504);
-      const booked = proxy.pickups[seen]!;
+      const { order, claimId, booked } = await approvalLostAfterBooking();
 
       proxy.down = true;
       const refused = await reject(claimId, '반품 불가 상품');
@@ -161,11 +165,7 @@ describe('the courier loses an answer or cancels a waybill', () => {
     });
 
     it('is adopted by an approval once the courier has collected it: the return completes', async () => {
-      const { order, claimId } = await returnAsked();
-      const seen = proxy.pickups.length;
-      proxy.slowUploads = 2;
-      expect((await onceReachable(() => approve(claimId))).status).toBe(504);
-      const booked = proxy.pickups[seen]!;
+      const { order, claimId, booked } = await approvalLostAfterBooking();
       await h.advance(booked, 'DELIVERED');
 
       // Too late to stop: the reject says so, and approving follows the parcel already on its way.

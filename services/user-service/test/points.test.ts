@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { POINTS_MAX_CHARGE } from '@sagamart/contracts/rules';
 import { eventually } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { asUser, signedUpUser, startPair, startWithPayments } from './support.ts';
+import { asUser, pointChargeSteps, signedUpUser, startPair, startWithPayments } from './support.ts';
 
 // Points are bought through the PG like an order (issue 8, defect 3): a charge gets its own PG order
 // number, is paid at the hosted checkout, confirmed by payment-service with its amount check, and
@@ -23,37 +23,8 @@ describe('points charges, paid through the PG', () => {
       balance: number;
       ledger: { content: Array<{ type: string; amount: number; balanceAfter: number; reason: string }> };
     };
-  const charge = async (userId: string, amount: number) => {
-    const res = await user().post('/api/users/me/points/charges', { amount }, asUser(userId));
-    expect(res.status).toBe(201);
-    // payment-service learns of the charge from point.charge.requested.
-    await eventually(
-      async () =>
-        (await platform.paymentApi.get(`/api/payments/orders/${res.body.chargeNumber}`, asUser(userId)))
-          .status === 200,
-    );
-    return res.body as { chargeId: string; chargeNumber: string; amount: number; orderName: string };
-  };
-  /** The browser at the PG's hosted checkout: answers the paymentKey of the success redirect. */
-  const checkout = async (c: { chargeNumber: string; amount: number }, card: string, amount = c.amount) => {
-    const res = await fetch(`${platform.pg.url}/checkout`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({
-        orderNumber: c.chargeNumber,
-        amount: String(amount),
-        orderName: '포인트 충전',
-        successUrl: 'http://127.0.0.1:5173/payment/success',
-        failUrl: 'http://127.0.0.1:5173/payment/fail',
-        card,
-      }).toString(),
-      redirect: 'manual',
-    });
-    expect(res.status).toBe(303);
-    return new URL(res.headers.get('location')!).searchParams.get('paymentKey')!;
-  };
-  const confirm = (userId: string, orderNumber: string, paymentKey: string, amount: number) =>
-    platform.paymentApi.post('/api/payments/confirm', { orderNumber, paymentKey, amount }, asUser(userId));
+  // A charge is confirmed only once payment-service has learnt of it (point.charge.requested).
+  const { knownCharge: charge, checkout, confirm, awaitPaymentSide } = pointChargeSteps(() => platform);
   const status = async (userId: string, chargeNumber: string) =>
     (await user().get(`/api/users/me/points/charges/${chargeNumber}`, asUser(userId))).body.status as string;
 
@@ -99,11 +70,7 @@ describe('points charges, paid through the PG', () => {
     expect(declined.body.status).toBe('FAILED');
     await eventually(async () => (await status(u.userId, c.chargeNumber)) === 'FAILED');
     // payment-service hears the charge is over (point.charge.cancelled) and refuses another try.
-    await eventually(
-      async () =>
-        (await platform.paymentApi.get(`/api/payments/orders/${c.chargeNumber}`, asUser(u.userId))).body
-          .orderCancelled === true,
-    );
+    await awaitPaymentSide(u.userId, c.chargeNumber, (side) => side.orderCancelled === true);
     const retry = await confirm(u.userId, c.chargeNumber, await checkout(c, 'approve'), 5_000);
     expect(retry.status).toBe(409);
     expect((await balance(u.userId)).balance).toBe(0);

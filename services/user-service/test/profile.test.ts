@@ -29,6 +29,12 @@ describe('my profile and password', () => {
     await pair.stop();
   });
 
+  /** The signed-in user's own profile edit and password change. */
+  const editProfile = (userId: string, body: Record<string, unknown>) =>
+    pair.userApi.patch('/api/users/me', body, asUser(userId));
+  const changePassword = (userId: string, body: { currentPassword: string; newPassword: string }) =>
+    pair.userApi.post('/api/users/me/password', body, asUser(userId));
+
   it('needs a signed-in user', async () => {
     expect((await pair.userApi.get('/api/users/me')).status).toBe(401);
     expect((await pair.userApi.patch('/api/users/me', { name: 'x' })).status).toBe(401);
@@ -56,16 +62,10 @@ describe('my profile and password', () => {
 
   it('edits name and phone, publishing user.updated with a higher version', async () => {
     const u = await signedUpUser(pair);
-    const res = await pair.userApi.patch(
-      '/api/users/me',
-      { name: '  이서연 ', phone: '01155554444' },
-      asUser(u.userId),
-    );
+    const res = await editProfile(u.userId, { name: '  이서연 ', phone: '01155554444' });
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ name: '이서연', phone: '011-5555-4444' });
-    expect(
-      (await pair.userApi.patch('/api/users/me', { phone: null }, asUser(u.userId))).body.phone,
-    ).toBeNull();
+    expect((await editProfile(u.userId, { phone: null })).body.phone).toBeNull();
     // Both changes reached auth as versions 2 and 3.
     await eventually(
       async () => (await pair.authApi.get(`/internal/accounts/${u.userId}`)).body.version === 3,
@@ -74,10 +74,10 @@ describe('my profile and password', () => {
 
   it('validates profile edits with the shared rules', async () => {
     const u = await signedUpUser(pair);
-    const bad = await pair.userApi.patch('/api/users/me', { phone: '1234' }, asUser(u.userId));
+    const bad = await editProfile(u.userId, { phone: '1234' });
     expect(bad.status).toBe(400);
     expect(bad.body.errors).toEqual([{ field: 'phone', message: PHONE_RULE_MESSAGE }]);
-    expect((await pair.userApi.patch('/api/users/me', {}, asUser(u.userId))).status).toBe(400);
+    expect((await editProfile(u.userId, {})).status).toBe(400);
   });
 
   /** The user's `user.updated` events once the one `matches` picks has been published. */
@@ -93,11 +93,12 @@ describe('my profile and password', () => {
   it('refuses fields it does not take (role, status, grade), naming them, and changes nothing', async () => {
     const u = await signedUpUser(pair);
     const before = await pair.userApi.get(`/api/admin/users/${u.userId}`, asAdmin());
-    const res = await pair.userApi.patch(
-      '/api/users/me',
-      { name: before.body.name, role: 'ADMIN', status: 'SUSPENDED', grade: 'VIP' },
-      asUser(u.userId),
-    );
+    const res = await editProfile(u.userId, {
+      name: before.body.name,
+      role: 'ADMIN',
+      status: 'SUSPENDED',
+      grade: 'VIP',
+    });
     expect(res.status).toBe(400);
     expect(res.body.errors).toEqual([
       { field: 'role', message: 'is not a field of this request' },
@@ -111,9 +112,7 @@ describe('my profile and password', () => {
     expect(after.body).toEqual(before.body);
 
     // The next change is the next version, and the first user.updated the user ever had.
-    expect((await pair.userApi.patch('/api/users/me', { name: '이서연' }, asUser(u.userId))).status).toBe(
-      200,
-    );
+    expect((await editProfile(u.userId, { name: '이서연' })).status).toBe(200);
     const updates = await updatesUntil(u.userId, (p) => p.name === '이서연');
     expect(updates).toEqual([
       expect.objectContaining({ version: 2, changes: ['profile'], role: 'USER', status: 'ACTIVE' }),
@@ -122,15 +121,11 @@ describe('my profile and password', () => {
 
   it('leaves an edit to the same name and phone unversioned and unpublished', async () => {
     const u = await signedUpUser(pair);
-    const same = await pair.userApi.patch(
-      '/api/users/me',
-      { name: ' 김민준 ', phone: '01012345678' },
-      asUser(u.userId),
-    );
+    const same = await editProfile(u.userId, { name: ' 김민준 ', phone: '01012345678' });
     expect(same.status).toBe(200);
     expect((await pair.userApi.get(`/api/admin/users/${u.userId}`, asAdmin())).body.version).toBe(1);
 
-    expect((await pair.userApi.patch('/api/users/me', { phone: null }, asUser(u.userId))).status).toBe(200);
+    expect((await editProfile(u.userId, { phone: null })).status).toBe(200);
     const updates = await updatesUntil(u.userId, (p) => p.phone === null);
     expect(updates).toEqual([expect.objectContaining({ version: 2, changes: ['profile'] })]);
   });
@@ -144,7 +139,7 @@ describe('my profile and password', () => {
     ['only spaces', ' \u3000 ', NAME_RULE_MESSAGE],
   ])('refuses a name with %s and keeps the old one', async (_what, name, message) => {
     const u = await signedUpUser(pair);
-    const bad = await pair.userApi.patch('/api/users/me', { name }, asUser(u.userId));
+    const bad = await editProfile(u.userId, { name });
     expect(bad.status).toBe(400);
     expect(bad.headers.get('content-type')).toContain('application/problem+json');
     expect(bad.body.errors).toEqual([{ field: 'name', message }]);
@@ -158,11 +153,7 @@ describe('my profile and password', () => {
       password: u.password,
       tokenDelivery: 'body',
     });
-    const res = await pair.userApi.post(
-      '/api/users/me/password',
-      { currentPassword: u.password, newPassword: 'Brand-New9' },
-      asUser(u.userId),
-    );
+    const res = await changePassword(u.userId, { currentPassword: u.password, newPassword: 'Brand-New9' });
     expect(res.status).toBe(204);
     expect(
       (await pair.authApi.post('/api/auth/refresh', { refreshToken: u.tokens.refreshToken })).status,
@@ -180,26 +171,14 @@ describe('my profile and password', () => {
 
   it('refuses a wrong current password, a weak new one, and an unchanged one', async () => {
     const u = await signedUpUser(pair);
-    const wrong = await pair.userApi.post(
-      '/api/users/me/password',
-      { currentPassword: 'Wrong123!', newPassword: 'Brand-New9' },
-      asUser(u.userId),
-    );
+    const wrong = await changePassword(u.userId, { currentPassword: 'Wrong123!', newPassword: 'Brand-New9' });
     expect(wrong.status).toBe(400);
     expect(wrong.body.errors).toEqual([
       { field: 'currentPassword', message: 'The current password is incorrect.' },
     ]);
-    const weak = await pair.userApi.post(
-      '/api/users/me/password',
-      { currentPassword: u.password, newPassword: 'weak' },
-      asUser(u.userId),
-    );
+    const weak = await changePassword(u.userId, { currentPassword: u.password, newPassword: 'weak' });
     expect(weak.body.errors).toEqual([{ field: 'newPassword', message: PASSWORD_RULE_MESSAGE }]);
-    const same = await pair.userApi.post(
-      '/api/users/me/password',
-      { currentPassword: u.password, newPassword: u.password },
-      asUser(u.userId),
-    );
+    const same = await changePassword(u.userId, { currentPassword: u.password, newPassword: u.password });
     expect(same.status).toBe(400);
     expect(same.body.errors[0].field).toBe('newPassword');
     // Nothing changed: the session still refreshes.
@@ -210,23 +189,14 @@ describe('my profile and password', () => {
 
   it('cools down password guessing through a stolen session, like login', async () => {
     const u = await signedUpUser(pair);
-    const guess = () =>
-      pair.userApi.post(
-        '/api/users/me/password',
-        { currentPassword: 'Guess123!', newPassword: 'Brand-New9' },
-        asUser(u.userId),
-      );
+    const guess = () => changePassword(u.userId, { currentPassword: 'Guess123!', newPassword: 'Brand-New9' });
     for (let i = 0; i < 5; i++) expect((await guess()).status).toBe(400);
     const locked = await guess();
     expect(locked.status).toBe(429);
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
     // The wait covers the right password too; logging in is throttled on its own counters, so
     // whoever guesses here does not lock the owner out.
-    const right = await pair.userApi.post(
-      '/api/users/me/password',
-      { currentPassword: u.password, newPassword: 'Brand-New9' },
-      asUser(u.userId),
-    );
+    const right = await changePassword(u.userId, { currentPassword: u.password, newPassword: 'Brand-New9' });
     expect(right.status).toBe(429);
     expect(
       (await pair.authApi.post('/api/auth/login', { email: u.email, password: u.password })).status,

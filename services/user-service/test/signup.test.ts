@@ -8,7 +8,7 @@ import {
   PHONE_RULE_MESSAGE,
 } from '@sagamart/contracts/rules';
 import type { DeliveredMessage, Service } from '@sagamart/kit';
-import { eventually, freePort, uniqueName } from '@sagamart/testkit';
+import { eventually, freePort } from '@sagamart/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   claimsOf,
@@ -16,6 +16,7 @@ import {
   PASSWORD,
   type Pair,
   signupBody,
+  spyOnUserEvents,
   startAuth,
   startPair,
   startUserService,
@@ -24,22 +25,11 @@ import {
 
 describe('signup', () => {
   let pair: Pair;
-  const published: DeliveredMessage[] = [];
+  let published: DeliveredMessage[];
 
   beforeAll(async () => {
     pair = await startPair();
-    // A spy queue on the shared bus sees every user event as any consumer would.
-    const transport = pair.user.context.transport!;
-    const spy = uniqueName('spy');
-    await transport.declare({ [spy]: ['user.registered', 'user.updated'] });
-    await transport.consume(
-      spy,
-      async (message) => {
-        published.push(message);
-        return { type: 'ack' };
-      },
-      { concurrency: 1 },
-    );
+    published = await spyOnUserEvents(pair);
   });
   afterAll(async () => {
     await pair.stop();

@@ -1,5 +1,6 @@
 import type { ConfigTree, DeliveredMessage, Service } from '@sagamart/kit';
-import { buyPoints, jsonClient, startTestService, uniqueName } from '@sagamart/testkit';
+import { buyPoints, eventually, jsonClient, startTestService, uniqueName } from '@sagamart/testkit';
+import type { Json } from '../../auth-service/test/support.ts';
 import { asUser, client, mergeTrees, startAuth, uniqueEmail } from '../../auth-service/test/support.ts';
 import mockPg from '../../mock-pg/src/index.ts';
 import paymentService from '../../payment-service/src/index.ts';
@@ -160,5 +161,80 @@ export async function startWithPayments(
       await payment.stop();
       await pg.stop();
     },
+  };
+}
+
+export type PaymentsPlatform = Awaited<ReturnType<typeof startWithPayments>>;
+
+/**
+ * A shopper's points charge on a `startWithPayments` platform, step by step: asked for, paid at the
+ * PG's hosted checkout, confirmed at payment-service, cancelled, and what each service then says of it.
+ * `platform` is read at each call, so a suite can pass its `beforeAll`'s platform before it starts.
+ */
+export function pointChargeSteps(platform: () => Pick<PaymentsPlatform, 'userApi' | 'paymentApi' | 'pg'>) {
+  const user = () => platform().userApi;
+  /**
+   * payment-service's view of the charge's PG order, waited for until it has one (and `until` holds
+   * of it, within `timeoutMs`).
+   */
+  const awaitPaymentSide = (
+    userId: string,
+    chargeNumber: string,
+    until: (side: Json) => boolean = () => true,
+    timeoutMs?: number,
+  ): Promise<Json> =>
+    eventually(async () => {
+      const res = await platform().paymentApi.get(`/api/payments/orders/${chargeNumber}`, asUser(userId));
+      return res.status === 200 && until(res.body) ? res.body : undefined;
+    }, timeoutMs);
+  /** A new charge, PENDING until it is paid. */
+  const charge = async (userId: string, amount: number) => {
+    const res = await user().post('/api/users/me/points/charges', { amount }, asUser(userId));
+    if (res.status !== 201 || res.body.status !== 'PENDING')
+      throw new Error(`charge: ${res.status} ${JSON.stringify(res.body)}`);
+    return res.body as { chargeId: string; chargeNumber: string; amount: number; orderName: string };
+  };
+  return {
+    charge,
+    /** A new charge that payment-service knows already (from point.charge.requested). */
+    async knownCharge(userId: string, amount: number) {
+      const c = await charge(userId, amount);
+      await awaitPaymentSide(userId, c.chargeNumber);
+      return c;
+    },
+    cancel: (userId: string, chargeNumber: string) =>
+      user().post(`/api/users/me/points/charges/${chargeNumber}/cancel`, {}, asUser(userId)),
+    chargeView: async (userId: string, chargeNumber: string) =>
+      (await user().get(`/api/users/me/points/charges/${chargeNumber}`, asUser(userId))).body,
+    awaitPaymentSide,
+    balance: async (userId: string) =>
+      (await user().get('/api/users/me/points', asUser(userId))).body as {
+        balance: number;
+        ledger: { totalElements: number };
+      },
+    /** The browser at the PG's hosted checkout: answers the paymentKey of the success redirect. */
+    async checkout(c: { chargeNumber: string; amount: number }, card: string, amount = c.amount) {
+      const res = await fetch(`${platform().pg.url}/checkout`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          orderNumber: c.chargeNumber,
+          amount: String(amount),
+          orderName: '포인트 충전',
+          successUrl: 'http://127.0.0.1:5173/me/points/charge/success',
+          failUrl: 'http://127.0.0.1:5173/me/points/charge/fail',
+          card,
+        }).toString(),
+        redirect: 'manual',
+      });
+      if (res.status !== 303) throw new Error(`checkout answered ${res.status}`);
+      return new URL(res.headers.get('location')!).searchParams.get('paymentKey')!;
+    },
+    confirm: (userId: string, orderNumber: string, paymentKey: string, amount: number) =>
+      platform().paymentApi.post(
+        '/api/payments/confirm',
+        { orderNumber, paymentKey, amount },
+        asUser(userId),
+      ),
   };
 }

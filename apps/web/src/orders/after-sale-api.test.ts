@@ -1,39 +1,15 @@
 import { describe, expect, it } from 'vitest';
+import { aClaim } from '../testing/fixtures.ts';
 import { type Claim, claimedUnits, reasonCostsFee } from './after-sale-api.ts';
 
+/** A return in `status` of `quantity` units of each order line listed. */
 function claim(status: Claim['status'], items: Array<[orderItemId: number, quantity: number]>): Claim {
-  return {
+  const line = aClaim().items[0]!;
+  return aClaim({
     id: `claim-${status}`,
-    orderId: 'order',
-    orderNumber: 'ORD-20261204-AAAAAAAA',
-    type: 'RETURN',
     status,
-    reason: 'DEFECTIVE',
-    detail: null,
-    items: items.map(([orderItemId, quantity]) => ({
-      orderItemId,
-      skuId: 1,
-      newSkuId: null,
-      productName: '티셔츠',
-      optionLabel: '',
-      quantity,
-      refundAmount: 0,
-      pointsRefund: 0,
-    })),
-    refundAmount: 0,
-    pointsRefund: 0,
-    feeAmount: 0,
-    pickupTrackingNumber: null,
-    pickupCourierStatus: null,
-    pickupCancelledAt: null,
-    reshipTrackingNumber: null,
-    rejectReason: null,
-    createdAt: '2026-12-04T10:00:00.000Z',
-    approvedAt: null,
-    rejectedAt: null,
-    collectedAt: null,
-    completedAt: null,
-  };
+    items: items.map(([orderItemId, quantity]) => ({ ...line, orderItemId, quantity })),
+  });
 }
 
 describe('after-sale rules the request form follows', () => {

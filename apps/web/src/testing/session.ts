@@ -8,6 +8,8 @@ import { TOKEN_STORAGE_KEY } from '../auth/token-store.ts';
 export const SHOPPER = { sub: 'a1b2c3d4-0000-4000-8000-000000000001', email: 'jiwoo@example.com' } as const;
 /** The 상담원 signInAsAgent signs in (a conversation's assigneeId when it is theirs). */
 export const AGENT = { sub: 'e7d6c5b4-0000-4000-8000-000000000002', email: 'agent@example.com' } as const;
+/** The admin signInAsAdmin signs in (an admin may read any customer's orders). */
+export const ADMIN = { sub: 'e7d6c5b4-0000-4000-8000-000000000009', email: 'admin@sagamart.dev' } as const;
 
 /** Signs the shopper in with an access token good for an hour. */
 export function signInAsShopper(): Promise<void> {
@@ -17,6 +19,11 @@ export function signInAsShopper(): Promise<void> {
 /** Signs the agent (role AGENT) in with an access token good for an hour. */
 export function signInAsAgent(): Promise<void> {
   return signIn({ ...AGENT, role: 'AGENT' });
+}
+
+/** Signs the admin (role ADMIN) in with an access token good for an hour. */
+export function signInAsAdmin(): Promise<void> {
+  return signIn({ ...ADMIN, role: 'ADMIN' });
 }
 
 async function signIn(who: Omit<AccessTokenClaims, 'exp'>): Promise<void> {

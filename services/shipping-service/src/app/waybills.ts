@@ -204,21 +204,13 @@ export class Waybills {
    * (dispatch_due_at null) for an admin, who issues it again once the cause is fixed. Logged once.
    */
   private async refused(rows: ShipmentRow[], refusal: Refusal): Promise<void> {
-    const marked = await this.ctx.db
-      .updateTable('shipments')
+    const marked = await this.updateWaiting(rows)
       .set({
         dispatch_due_at: null,
         dispatch_error_code: refusal.code.slice(0, 100),
         dispatch_error: refusal.message.slice(0, 1_000),
         dispatch_failed_at: new Date(),
       })
-      .where(
-        'id',
-        'in',
-        rows.map((r) => r.id),
-      )
-      .where('status', '=', 'READY')
-      .where('courier_status', '=', 'NOT_SENT')
       .returning(['id', 'order_id'])
       .execute();
     for (const row of marked) {
@@ -236,23 +228,28 @@ export class Waybills {
   private async retryRefused(rows: ShipmentRow[]): Promise<void> {
     if (!rows.length) return;
     const { autoDispatch, leaseMs } = this.settings();
-    await this.ctx.db
-      .updateTable('shipments')
+    await this.updateWaiting(rows)
       .set({
         dispatch_due_at: autoDispatch ? new Date(Date.now() + leaseMs) : null,
         dispatch_error_code: null,
         dispatch_error: null,
         dispatch_failed_at: null,
       })
+      .execute();
+    if (autoDispatch) this.wake(leaseMs);
+  }
+
+  /** An update of these parcels that leaves out any no longer waiting for a waybill (cancelled or sent). */
+  private updateWaiting(rows: ShipmentRow[]) {
+    return this.ctx.db
+      .updateTable('shipments')
       .where(
         'id',
         'in',
         rows.map((r) => r.id),
       )
       .where('status', '=', 'READY')
-      .where('courier_status', '=', 'NOT_SENT')
-      .execute();
-    if (autoDispatch) this.wake(leaseMs);
+      .where('courier_status', '=', 'NOT_SENT');
   }
 
   /** Records the waybill on a shipment still waiting for one; a shipment cancelled meanwhile gets it cancelled. */

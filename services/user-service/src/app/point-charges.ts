@@ -181,15 +181,7 @@ export class PointCharges {
    */
   async cancel(userId: string, chargeNumber: string) {
     return this.ctx.transaction(async (trx) => {
-      await this.users.usableUser(trx, userId);
-      const charge = await trx
-        .selectFrom('point_charges')
-        .selectAll()
-        .where('charge_number', '=', chargeNumber)
-        .where('user_id', '=', userId)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!charge) throw noSuchCharge(chargeNumber);
+      const charge = await this.lockOwnCharge(trx, userId, chargeNumber);
       if (charge.status === 'CANCELLED') return toChargeView(charge);
       if (!chargeMove(charge.status, 'cancel')) {
         throw conflict(`A ${charge.status} charge cannot be cancelled.`, 'CHARGE_NOT_CANCELLABLE');
@@ -207,15 +199,7 @@ export class PointCharges {
    */
   async refund(userId: string, chargeNumber: string) {
     return this.ctx.transaction(async (trx) => {
-      await this.users.usableUser(trx, userId);
-      const charge = await trx
-        .selectFrom('point_charges')
-        .selectAll()
-        .where('charge_number', '=', chargeNumber)
-        .where('user_id', '=', userId)
-        .forUpdate()
-        .executeTakeFirst();
-      if (!charge) throw noSuchCharge(chargeNumber);
+      const charge = await this.lockOwnCharge(trx, userId, chargeNumber);
       // Locked until commit: an order cannot spend these points while the refund is decided.
       const account = await lockAccount(trx, userId);
       const problem = refundProblem(charge.status, charge.amount, account.cashBacked);
@@ -279,6 +263,20 @@ export class PointCharges {
     const charge = await this.lockForPayment(trx, event);
     if (!charge || !chargeMove(charge.status, 'refunded')) return;
     await this.moveTo(trx, charge, 'refunded', { refunded_at: new Date(event.refundedAt) });
+  }
+
+  /** The caller's own charge, locked until commit; anyone else's is not found. */
+  private async lockOwnCharge(trx: Trx, userId: string, chargeNumber: string) {
+    await this.users.usableUser(trx, userId);
+    const charge = await trx
+      .selectFrom('point_charges')
+      .selectAll()
+      .where('charge_number', '=', chargeNumber)
+      .where('user_id', '=', userId)
+      .forUpdate()
+      .executeTakeFirst();
+    if (!charge) throw noSuchCharge(chargeNumber);
+    return charge;
   }
 
   private async lockForPayment(trx: Trx, event: { orderId: string; userId: string }) {

@@ -1,45 +1,16 @@
 // @vitest-environment happy-dom
-import { act } from 'react';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { TOKEN_STORAGE_KEY } from '../../auth/token-store.ts';
+import { afterEach, describe, expect, it } from 'vitest';
 import { ChatCenter } from '../../chat/ChatCenter.tsx';
 import { setLanguage } from '../../i18n/i18n.ts';
-import { FakeSockets } from '../../testing/fake-socket.ts';
-import { aConversation, anOrder, aPage } from '../../testing/fixtures.ts';
+import { fakeBrowserSockets } from '../../testing/fake-socket.ts';
+import { aConversation, anOrderPaidWithPoints, aPage } from '../../testing/fixtures.ts';
 import { cleanUpPages, renderPage, shown, stubFetch } from '../../testing/page-harness.tsx';
+import { signInAsAdmin, signOut } from '../../testing/session.ts';
 import { AgentConsolePage } from './AgentConsolePage.tsx';
-
-/** An admin signs in as another tab would (an admin may read any customer's orders). */
-async function session(role: 'ADMIN' | null): Promise<void> {
-  const claims = {
-    sub: 'e7d6c5b4-0000-4000-8000-000000000009',
-    email: 'admin@sagamart.dev',
-    role,
-    exp: Math.floor(Date.now() / 1000) + 3600,
-  };
-  const payload = btoa(JSON.stringify(claims)).replaceAll('+', '-').replaceAll('/', '_').replaceAll('=', '');
-  const tokens = { accessToken: `e30.${payload}.signature`, expiresAt: Date.now() + 3_600_000 };
-  await act(async () => {
-    window.dispatchEvent(
-      new StorageEvent('storage', {
-        key: TOKEN_STORAGE_KEY,
-        newValue: role ? JSON.stringify({ ...tokens, refreshAt: Date.now() + 3_000_000 }) : null,
-      }),
-    );
-  });
-}
 
 const conversation = aConversation();
 /** The customer's 19,000원 order of a sweatshirt and chinos, paid with points alone. */
-const paidWithPoints = anOrder({
-  status: 'DELIVERED',
-  orderName: '오버핏 크루넥 맨투맨 외 1건',
-  firstProductName: '오버핏 크루넥 맨투맨',
-  itemCount: 2,
-  subtotal: 19_000,
-  pointsUsed: 19_000,
-  payableAmount: 0,
-});
+const paidWithPoints = anOrderPaidWithPoints();
 
 async function showCustomerOrders(): Promise<HTMLElement> {
   stubFetch({
@@ -50,17 +21,9 @@ async function showCustomerOrders(): Promise<HTMLElement> {
     [`GET /api/agent/customers/${conversation.customerId}/orders`]: () =>
       Response.json(aPage([paidWithPoints])),
   });
-  const sockets = new FakeSockets();
-  vi.stubGlobal('WebSocket', function FakeWebSocket(url: string, protocols: string[]) {
-    return sockets.create(url, protocols);
-  });
-  // The composer's autosizing textarea listens for web fonts, which happy-dom does not have.
-  if (!('fonts' in document))
-    Object.defineProperty(document, 'fonts', {
-      value: { addEventListener: () => {}, removeEventListener: () => {} },
-      configurable: true,
-    });
-  await session('ADMIN');
+  fakeBrowserSockets();
+  // An admin may read any customer's orders.
+  await signInAsAdmin();
   const page = await renderPage(
     <ChatCenter>
       <AgentConsolePage />
@@ -75,7 +38,7 @@ const within = (card: HTMLElement, testId: string) =>
 
 afterEach(async () => {
   await cleanUpPages();
-  await session(null);
+  await signOut();
   await setLanguage('ko');
 });
 

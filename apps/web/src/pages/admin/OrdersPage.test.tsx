@@ -2,22 +2,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AdminOrderSummary } from '../../admin-orders/admin-orders-api.ts';
 import { setLanguage } from '../../i18n/i18n.ts';
-import { anOrder, aPage } from '../../testing/fixtures.ts';
+import { anOrderPaidWithPoints, aPage } from '../../testing/fixtures.ts';
 import { cleanUpPages, renderPage, shown, stubFetch } from '../../testing/page-harness.tsx';
 import { OrdersPage } from './OrdersPage.tsx';
 
 /** A buyer's sweatshirt and chinos, 19,000원 after discounts, paid with points alone. */
-const summary = anOrder({
-  status: 'DELIVERED',
-  orderName: '오버핏 크루넥 맨투맨 외 1건',
-  firstProductName: '오버핏 크루넥 맨투맨',
-  itemCount: 2,
-  subtotal: 19_000,
-  pointsUsed: 19_000,
-  payableAmount: 0,
-});
 const paidWithPoints: AdminOrderSummary = {
-  ...summary,
+  ...anOrderPaidWithPoints(),
   userId: 'a1b2c3d4-0000-4000-8000-000000000001',
   buyer: { name: '이지우', email: 'jiwoo@example.com' },
 };

@@ -1,8 +1,8 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { AdminProduct } from '../../admin-catalog/admin-products-api.ts';
 import { setLanguage } from '../../i18n/i18n.ts';
+import { anAdminProduct } from '../../testing/fixtures.ts';
 import { cleanUpPages, problem, renderPage, shown, stubFetch } from '../../testing/page-harness.tsx';
 import { ProductEditor } from './ProductEditor.tsx';
 
@@ -21,37 +21,9 @@ const category = {
   children: [],
 };
 
-const product: AdminProduct = {
-  id: 12,
-  code: 'TEE-01',
-  name: '기본 티셔츠',
+const product = anAdminProduct({
   description: `<p>착용 사진</p><img src="/api/products/images/${GONE}" alt="">`,
-  basePrice: 19_000,
-  salePrice: 19_000,
-  status: 'ACTIVE',
-  displayed: true,
-  deleted: false,
-  categoryIds: [3],
-  optionGroups: [],
-  skus: [
-    {
-      id: 5,
-      skuCode: 'TEE-01',
-      options: {},
-      price: 19_000,
-      status: 'ACTIVE',
-      removed: false,
-      stock: 10,
-      reserved: 0,
-      sold: 0,
-      held: 0,
-    },
-  ],
-  images: [],
-  version: 3,
-  createdAt: '2026-12-01T00:00:00.000Z',
-  updatedAt: '2026-12-01T00:00:00.000Z',
-};
+});
 
 afterEach(async () => {
   await cleanUpPages();

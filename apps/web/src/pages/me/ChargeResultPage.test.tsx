@@ -2,25 +2,17 @@
 import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { PointCharge } from '../../points/points-api.ts';
-import { aPayment } from '../../testing/fixtures.ts';
+import { aPayment, aPointCharge } from '../../testing/fixtures.ts';
 import { cleanUpPages, problem, renderPage, shown, stubFetch } from '../../testing/page-harness.tsx';
 import { ChargeFailPage, ChargeSuccessPage } from './ChargeResultPage.tsx';
 
-const CHARGE_NUMBER = 'PNT-20261207-ABCDEFGH';
-
-const expiredCharge: PointCharge = {
-  chargeId: '5d0c9a53-8a61-4c3d-9d5e-2f1f3a0f7a11',
-  chargeNumber: CHARGE_NUMBER,
+const expiredCharge = aPointCharge({
   amount: 8_000,
   status: 'EXPIRED',
   orderName: '포인트 8,000P 충전',
-  failureCode: null,
-  failureMessage: null,
-  createdAt: '2026-12-07T08:00:00.000Z',
   paidAt: null,
-  refundRequestedAt: null,
-  refundedAt: null,
-};
+});
+const CHARGE_NUMBER = expiredCharge.chargeNumber;
 
 /** payment-service refuses the confirm of a charge that expired while the shopper was at the PG. */
 function serve() {

@@ -1,20 +1,12 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
 import { setLanguage } from '../../i18n/i18n.ts';
-import { anOrder, aPage } from '../../testing/fixtures.ts';
+import { anOrderPaidWithPoints, aPage } from '../../testing/fixtures.ts';
 import { cleanUpPages, renderPage, shown, stubFetch } from '../../testing/page-harness.tsx';
 import { MyOrdersPage } from './MyOrdersPage.tsx';
 
 /** A sweatshirt and chinos, 19,000원 after discounts, paid with points alone, as order-service lists it. */
-const paidWithPoints = anOrder({
-  status: 'DELIVERED',
-  orderName: '오버핏 크루넥 맨투맨 외 1건',
-  firstProductName: '오버핏 크루넥 맨투맨',
-  itemCount: 2,
-  subtotal: 19_000,
-  pointsUsed: 19_000,
-  payableAmount: 0,
-});
+const paidWithPoints = anOrderPaidWithPoints();
 
 let container: HTMLElement;
 

@@ -5,7 +5,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../../api/api-error.ts';
 import { setLanguage } from '../../i18n/i18n.ts';
-import type { PointCharge } from '../../points/points-api.ts';
+import { aPage, aPointCharge } from '../../testing/fixtures.ts';
 import { cleanUpPages, problem, renderPage, shown, stubFetch } from '../../testing/page-harness.tsx';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { PointChargesTable } from './PointChargesTable.tsx';
@@ -14,21 +14,7 @@ import { PointChargesTable } from './PointChargesTable.tsx';
 // less than the charge 10000"), and an English reader was shown that sentence as it came. The table
 // now says why in the web's words, in either language.
 
-const CHARGE_NUMBER = 'PNT-20261207-ABCDEFGH';
-
-const paidCharge: PointCharge = {
-  chargeId: '5d0c9a53-8a61-4c3d-9d5e-2f1f3a0f7a11',
-  chargeNumber: CHARGE_NUMBER,
-  amount: 10_000,
-  status: 'PAID',
-  orderName: '포인트 10,000원 충전',
-  failureCode: null,
-  failureMessage: null,
-  createdAt: '2026-12-07T08:00:00.000Z',
-  paidAt: '2026-12-07T08:01:00.000Z',
-  refundRequestedAt: null,
-  refundedAt: null,
-};
+const paidCharge = aPointCharge();
 
 const notRefundable = () =>
   problem(409, {
@@ -39,17 +25,8 @@ const notRefundable = () =>
 /** My charges with one paid charge; its refund is refused. */
 function serve() {
   stubFetch({
-    'GET /api/users/me/points/charges': () =>
-      Response.json({
-        content: [paidCharge],
-        page: 0,
-        size: 10,
-        totalElements: 1,
-        totalPages: 1,
-        first: true,
-        last: true,
-      }),
-    [`POST /api/users/me/points/charges/${CHARGE_NUMBER}/refund`]: notRefundable,
+    'GET /api/users/me/points/charges': () => Response.json(aPage([paidCharge], { size: 10 })),
+    [`POST /api/users/me/points/charges/${paidCharge.chargeNumber}/refund`]: notRefundable,
   });
 }
 
@@ -111,19 +88,10 @@ describe('a server’s detail in the error alert', () => {
 });
 
 describe('a charge the shopper cancelled at the PG', () => {
-  const cancelledCharge: PointCharge = { ...paidCharge, status: 'CANCELLED', paidAt: null };
+  const cancelledCharge = aPointCharge({ status: 'CANCELLED', paidAt: null });
   const showCancelled = async () => {
     stubFetch({
-      'GET /api/users/me/points/charges': () =>
-        Response.json({
-          content: [cancelledCharge],
-          page: 0,
-          size: 10,
-          totalElements: 1,
-          totalPages: 1,
-          first: true,
-          last: true,
-        }),
+      'GET /api/users/me/points/charges': () => Response.json(aPage([cancelledCharge], { size: 10 })),
     });
     container = await renderPage(<PointChargesTable />);
     return shown(() => container.querySelector('table')?.textContent?.includes('10,000') && container);
