@@ -15,6 +15,41 @@ describe('item discounts stay on their lines', () => {
     await shop?.close();
   });
 
+  /**
+   * Once the real shipping-service and courier have delivered the order, the shopper sends one unit
+   * of a line back defective (no fee) and the admin approves it: the collected return refunds
+   * `refund`, and order-service records it.
+   */
+  async function returnDefectiveUnit(
+    user: { headers: Record<string, string> },
+    orderId: string,
+    orderItemId: number,
+    refund: number,
+  ) {
+    const shipping = shop.api('shipping-service');
+    await eventually(
+      async () => (await shipping.get(`/api/shipping/orders/${orderId}`, user.headers)).body?.deliveredAt,
+      60_000,
+    );
+    const requested = await shipping.post(
+      `/api/orders/${orderId}/returns`,
+      { items: [{ orderItemId, quantity: 1 }], reason: 'DEFECTIVE', detail: '불량' },
+      user.headers,
+    );
+    expect(requested.status, JSON.stringify(requested.body)).toBe(201);
+    const approved = await shipping.post(`/api/admin/shipping/returns/${requested.body.id}/approve`, {});
+    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
+    const completed = await eventually(
+      async () =>
+        (await shipping.get(`/api/orders/${orderId}/claims`, user.headers)).body.claims.find(
+          (c: Json) => c.id === requested.body.id && c.status === 'COMPLETED',
+        ),
+      60_000,
+    );
+    expect(completed).toMatchObject({ refundAmount: refund, feeAmount: 0 });
+    await eventually(async () => (await shop.order(user, orderId)).body.refundedAmount === refund, 30_000);
+  }
+
   it('pays X at half price and Y in full, and returning Y refunds all 100,000 paid for it', async () => {
     const x = await shop.product([5], 100_000);
     const y = await shop.product([5], 100_000);
@@ -59,30 +94,9 @@ describe('item discounts stay on their lines', () => {
     const detail = (await shop.order(user, orderId)).body;
     expect(detail.items.map((i: Json) => i.discountShare)).toEqual([50_000, 0]);
 
-    // Delivered by the real shipping-service and courier; then Y comes back (no fee: defective).
-    const shipping = shop.api('shipping-service');
-    await eventually(
-      async () => (await shipping.get(`/api/shipping/orders/${orderId}`, user.headers)).body?.deliveredAt,
-      60_000,
-    );
+    // Delivered, then Y comes back defective: all 100,000 paid for it are refunded.
     const lineY = detail.items.find((i: Json) => i.skuId === y.skuIds[0]);
-    const requested = await shipping.post(
-      `/api/orders/${orderId}/returns`,
-      { items: [{ orderItemId: lineY.id, quantity: 1 }], reason: 'DEFECTIVE', detail: '불량' },
-      user.headers,
-    );
-    expect(requested.status, JSON.stringify(requested.body)).toBe(201);
-    const approved = await shipping.post(`/api/admin/shipping/returns/${requested.body.id}/approve`, {});
-    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
-    const completed = await eventually(
-      async () =>
-        (await shipping.get(`/api/orders/${orderId}/claims`, user.headers)).body.claims.find(
-          (c: Json) => c.id === requested.body.id && c.status === 'COMPLETED',
-        ),
-      60_000,
-    );
-    expect(completed).toMatchObject({ refundAmount: 100_000, feeAmount: 0 });
-    await eventually(async () => (await shop.order(user, orderId)).body.refundedAmount === 100_000, 30_000);
+    await returnDefectiveUnit(user, orderId, lineY.id, 100_000);
   }, 120_000);
 
   it('splits one policy over two options of its product, so returning the second refunds half its price', async () => {
@@ -115,29 +129,8 @@ describe('item discounts stay on their lines', () => {
       [50_000, 50_000],
     ]);
 
-    const shipping = shop.api('shipping-service');
-    await eventually(
-      async () => (await shipping.get(`/api/shipping/orders/${orderId}`, user.headers)).body?.deliveredAt,
-      60_000,
-    );
-    const second = detail.items.find((i: Json) => i.skuId === p.skuIds[1]);
-    const requested = await shipping.post(
-      `/api/orders/${orderId}/returns`,
-      { items: [{ orderItemId: second.id, quantity: 1 }], reason: 'DEFECTIVE', detail: '불량' },
-      user.headers,
-    );
-    expect(requested.status, JSON.stringify(requested.body)).toBe(201);
-    const approved = await shipping.post(`/api/admin/shipping/returns/${requested.body.id}/approve`, {});
-    expect(approved.status, JSON.stringify(approved.body)).toBe(200);
-    const completed = await eventually(
-      async () =>
-        (await shipping.get(`/api/orders/${orderId}/claims`, user.headers)).body.claims.find(
-          (c: Json) => c.id === requested.body.id && c.status === 'COMPLETED',
-        ),
-      60_000,
-    );
     // The shopper keeps one option at half price: 50,000 of the 100,000 paid come back.
-    expect(completed).toMatchObject({ refundAmount: 50_000, feeAmount: 0 });
-    await eventually(async () => (await shop.order(user, orderId)).body.refundedAmount === 50_000, 30_000);
+    const second = detail.items.find((i: Json) => i.skuId === p.skuIds[1]);
+    await returnDefectiveUnit(user, orderId, second.id, 50_000);
   }, 120_000);
 });

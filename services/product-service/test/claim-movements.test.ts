@@ -1,9 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { ExchangeCollected, ReturnCompleted } from '@sagamart/contracts';
-import { type ConfigTree, DeploymentCredentials, SERVICE_TOKEN_HEADER, type Service } from '@sagamart/kit';
-import { asService, EventProbe, eventually, TEST_DEPLOYMENT_SECRET, uniqueName } from '@sagamart/testkit';
+import type { Service } from '@sagamart/kit';
+import { asService, EventProbe, eventually } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, leafCategory, productBody, startProductService } from './support.ts';
+import {
+  asShippingService,
+  call,
+  leafCategory,
+  productBody,
+  returnCompleted,
+  sharedBusConfig,
+  startProductService,
+} from './support.ts';
 
 // The admin's stock history of returns and exchanges: their movements are keyed by the claim's id,
 // so the history says which kind of claim and the order's number, not an id the admin cannot use.
@@ -24,10 +32,7 @@ describe('product-service: stock movements of returns and exchanges', () => {
   let base: string;
   let leaf: number;
   beforeAll(async () => {
-    const config: ConfigTree = {
-      bus: { database: uniqueName('t_bus'), pollMs: 200 },
-      events: { baseDelayMs: 50 },
-    };
+    const config = sharedBusConfig();
     [service, probe] = await Promise.all([startProductService(config), EventProbe.start(config)]);
     base = service.url;
     ({ leaf } = await leafCategory(base, '후드티'));
@@ -37,12 +42,6 @@ describe('product-service: stock movements of returns and exchanges', () => {
   });
 
   const asOrderService = asService();
-  // shipping-service reserves an exchange's new option itself, keyed by the claim's id.
-  const asShippingService = {
-    [SERVICE_TOKEN_HEADER]: new DeploymentCredentials('shipping-service', {
-      current: TEST_DEPLOYMENT_SECRET,
-    }).mint('product-service'),
-  };
   const history = async (productId: number): Promise<Movement[]> =>
     (await call(base, 'GET', `/api/admin/products/${productId}/stock-movements?size=100`)).body.content;
 
@@ -72,7 +71,7 @@ describe('product-service: stock movements of returns and exchanges', () => {
     // An exchange of one unit is approved: its new option is held under the claim's id.
     const held = await call(base, 'POST', '/internal/stock/reservations', {
       body: { orderId: exchangeId, items: [{ skuId: wanted!.id, quantity: 1 }] },
-      headers: asShippingService,
+      headers: asShippingService(),
     });
     expect(held.status).toBe(200);
     expect((await history(productId)).find((m) => m.orderId === exchangeId)).toMatchObject({
@@ -83,17 +82,9 @@ describe('product-service: stock movements of returns and exchanges', () => {
 
     const claimRef = { orderId, orderNumber, userId: randomUUID(), version: 4 };
     await probe.publish(ReturnCompleted, {
+      ...returnCompleted(orderId, worn!.id, 'CHANGE_OF_MIND'),
       ...claimRef,
       claimId: returnId,
-      reason: 'CHANGE_OF_MIND',
-      items: [{ orderItemId: 1, skuId: worn!.id, quantity: 1, refundAmount: 39_000, pointsRefund: 0 }],
-      refundAmount: 39_000,
-      pointsRefund: 0,
-      feeAmount: 0,
-      restoreCoupon: false,
-      couponId: null,
-      wholeOrder: false,
-      completedAt: new Date().toISOString(),
     });
     await probe.publish(ExchangeCollected, {
       ...claimRef,

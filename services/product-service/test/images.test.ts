@@ -1,9 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { defineService, type Kysely, type Service, sql } from '@sagamart/kit';
-import { asService, eventually, startTestService, uniqueName } from '@sagamart/testkit';
+import { type Service, sql } from '@sagamart/kit';
+import { asService, eventually } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrations, type ProductDb } from '../src/infra/schema.ts';
-import { call, leafCategory, productBody, SHOPPER, startProductService, TINY_PNG } from './support.ts';
+import {
+  call,
+  insertOldProduct,
+  leafCategory,
+  productBody,
+  SHOPPER,
+  startBeforeMigration,
+  startProductService,
+  TINY_PNG,
+} from './support.ts';
 
 const MAX_BYTES = 64 * 1024;
 const upload = (
@@ -254,13 +262,7 @@ describe('product-service: images', () => {
 // show, so the cleanup (which reads only description_images now) still keeps them.
 describe('migration 0008: the images existing descriptions show', () => {
   it('keeps what a description showed before it, until a save stops showing it', async () => {
-    const database = uniqueName('t_product_migrate');
-    const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0008'));
-    const old = await startTestService(
-      defineService({ name: 'product-migrations', port: 0, migrations: before }),
-      { config: { database: { name: database } } },
-    );
-    const db = old.context.db as Kysely<ProductDb>;
+    const { database, old, db } = await startBeforeMigration('0008');
     const [shown, unused] = [randomUUID(), randomUUID()];
     await sql`insert into images (id, content_type, bytes, size, product_id, position, orphaned_at)
       select id::uuid, 'image/png', ${TINY_PNG}, ${TINY_PNG.length}, null, null, now() - interval '1 day'
@@ -270,23 +272,12 @@ describe('migration 0008: the images existing descriptions show', () => {
       `<p>착용 사진</p><img src="/api/products/images/${shown}" alt="">` +
       `<img src="https://shop.example/api/products/images/${shown.toUpperCase()}" alt="">` +
       `<img src="/api/products/images/${randomUUID()}" alt="">`;
-    const { id: productId } = await db
-      .insertInto('products')
-      .values({
-        code: 'OLD-DESC-1',
-        name: '설명 사진 맨투맨',
-        description,
-        description_text: '착용 사진',
-        base_price: 39_000,
-        sale_price: 39_000,
-        status: 'ACTIVE',
-        displayed: true,
-        option_groups: JSON.stringify([]) as never,
-        version: 1,
-        deleted_at: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const productId = await insertOldProduct(db, {
+      code: 'OLD-DESC-1',
+      name: '설명 사진 맨투맨',
+      description,
+      descriptionText: '착용 사진',
+    });
     await old.stop();
 
     const migrated = await startProductService({

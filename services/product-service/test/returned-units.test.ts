@@ -1,21 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type ClaimReason,
-  ExchangeCollected,
-  ReturnCompleted,
-  type ReturnCompletedPayload,
-  StockChanged,
-  topology,
-} from '@sagamart/contracts';
-import {
-  type ConfigTree,
-  DeploymentCredentials,
-  defineService,
-  type Kysely,
-  type MessagingTables,
-  SERVICE_TOKEN_HEADER,
-  type Service,
-} from '@sagamart/kit';
+import { ExchangeCollected, ReturnCompleted, StockChanged, topology } from '@sagamart/contracts';
+import type { Kysely, MessagingTables, Service } from '@sagamart/kit';
 import {
   asService,
   defineEventRecorder,
@@ -24,12 +9,21 @@ import {
   jsonClient,
   type SeenEvent,
   startTestService,
-  TEST_DEPLOYMENT_SECRET,
   uniqueName,
 } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { migrations, type ProductDb } from '../src/infra/schema.ts';
-import { call, leafCategory, productBody, SHOPPER, startProductService } from './support.ts';
+import {
+  asShippingService,
+  call,
+  insertOldProduct,
+  leafCategory,
+  productBody,
+  returnCompleted,
+  SHOPPER,
+  sharedBusConfig,
+  startBeforeMigration,
+  startProductService,
+} from './support.ts';
 
 // Units a shopper sends back go on sale again only when nothing is wrong with them: a defective or
 // damaged unit is held for the admin's inspection, who puts it on sale or writes it off.
@@ -50,10 +44,7 @@ describe('product-service: units sent back by returns and exchanges', () => {
   let base: string;
   let leaf: number;
   beforeAll(async () => {
-    const config: ConfigTree = {
-      bus: { database: uniqueName('t_bus'), pollMs: 200 },
-      events: { baseDelayMs: 50 },
-    };
+    const config = sharedBusConfig();
     const recorderName = uniqueName('stock-recorder').replaceAll('_', '-');
     const routes = {
       'product-service': topology['product-service']!,
@@ -74,11 +65,6 @@ describe('product-service: units sent back by returns and exchanges', () => {
     await Promise.all([service?.stop(), probe?.stop(), recorder?.stop()]);
   });
 
-  const asShippingService = {
-    [SERVICE_TOKEN_HEADER]: new DeploymentCredentials('shipping-service', {
-      current: TEST_DEPLOYMENT_SECRET,
-    }).mint('product-service'),
-  };
   const skusOf = async (productId: number): Promise<Sku[]> =>
     (await call(base, 'GET', `/api/admin/products/${productId}`)).body.skus;
   const skuOf = async (productId: number, skuId: number): Promise<Sku> =>
@@ -110,47 +96,23 @@ describe('product-service: units sent back by returns and exchanges', () => {
     return { productId, skuId: skus[0]!.id, otherSkuId: skus[1]!.id, orderId };
   }
 
-  function returned(
-    orderId: string,
-    skuId: number,
-    reason: ClaimReason | undefined,
-    quantity = 1,
-  ): ReturnCompletedPayload {
-    return {
-      claimId: randomUUID(),
-      orderId,
-      orderNumber: 'ORD-20261207-RT12RT34',
-      userId: randomUUID(),
-      version: 4,
-      ...(reason ? { reason } : {}),
-      items: [{ orderItemId: 1, skuId, quantity, refundAmount: 39_000 * quantity, pointsRefund: 0 }],
-      refundAmount: 39_000 * quantity,
-      pointsRefund: 0,
-      feeAmount: 0,
-      restoreCoupon: false,
-      couponId: null,
-      wholeOrder: false,
-      completedAt: new Date().toISOString(),
-    };
-  }
-
   it('puts a change-of-mind or wrong-item unit back on sale and holds a defective or damaged one', async () => {
     const { productId, skuId, orderId } = await soldProduct('back-1', 4);
     expect(await skuOf(productId, skuId)).toMatchObject({ stock: 6, sold: 4, held: 0 });
 
-    const changeOfMind = returned(orderId, skuId, 'CHANGE_OF_MIND');
+    const changeOfMind = returnCompleted(orderId, skuId, 'CHANGE_OF_MIND');
     await probe.publish(ReturnCompleted, changeOfMind);
     await eventually(async () => ((await skuOf(productId, skuId)).sold === 3 ? true : undefined));
     expect(await skuOf(productId, skuId)).toMatchObject({ stock: 7, sold: 3, held: 0 });
 
-    const defective = returned(orderId, skuId, 'DEFECTIVE');
+    const defective = returnCompleted(orderId, skuId, 'DEFECTIVE');
     await probe.publish(ReturnCompleted, defective);
     await eventually(async () => ((await skuOf(productId, skuId)).sold === 2 ? true : undefined));
     // Not for sale: the next shopper cannot buy it.
     expect(await skuOf(productId, skuId)).toMatchObject({ stock: 7, sold: 2, held: 1 });
 
-    await probe.publish(ReturnCompleted, returned(orderId, skuId, 'WRONG_ITEM'));
-    await probe.publish(ReturnCompleted, returned(orderId, skuId, 'DAMAGED_IN_TRANSIT'));
+    await probe.publish(ReturnCompleted, returnCompleted(orderId, skuId, 'WRONG_ITEM'));
+    await probe.publish(ReturnCompleted, returnCompleted(orderId, skuId, 'DAMAGED_IN_TRANSIT'));
     const after = await eventually(async () => {
       const sku = await skuOf(productId, skuId);
       return sku.sold === 0 ? sku : undefined;
@@ -170,7 +132,7 @@ describe('product-service: units sent back by returns and exchanges', () => {
 
   it('holds a unit once however often its claim’s event arrives, and holds one an older event names no reason for', async () => {
     const { productId, skuId, orderId } = await soldProduct('back-2', 3);
-    const defective = returned(orderId, skuId, 'DEFECTIVE');
+    const defective = returnCompleted(orderId, skuId, 'DEFECTIVE');
     await probe.publish(ReturnCompleted, defective);
     await eventually(async () => ((await skuOf(productId, skuId)).held === 1 ? true : undefined));
 
@@ -185,7 +147,7 @@ describe('product-service: units sent back by returns and exchanges', () => {
     expect(await movementsOf(productId, defective.claimId)).toHaveLength(1);
 
     // Published before shipping-service named the reason: held for inspection, never sold unseen.
-    await probe.publish(ReturnCompleted, returned(orderId, skuId, undefined));
+    await probe.publish(ReturnCompleted, returnCompleted(orderId, skuId, undefined));
     await eventually(async () => ((await skuOf(productId, skuId)).held === 2 ? true : undefined));
     expect(await skuOf(productId, skuId)).toMatchObject({ stock: 7, sold: 1, held: 2 });
   });
@@ -195,7 +157,7 @@ describe('product-service: units sent back by returns and exchanges', () => {
     const claimId = randomUUID();
     const reserved = await call(base, 'POST', '/internal/stock/reservations', {
       body: { orderId: claimId, items: [{ skuId: otherSkuId, quantity: 1 }] },
-      headers: asShippingService,
+      headers: asShippingService(),
     });
     expect(reserved.status).toBe(200);
     await probe.publish(ExchangeCollected, {
@@ -220,7 +182,7 @@ describe('product-service: units sent back by returns and exchanges', () => {
 
   it('lets the admin put held units on sale or write them off after inspection', async () => {
     const { productId, skuId, orderId } = await soldProduct('back-4', 3);
-    await probe.publish(ReturnCompleted, returned(orderId, skuId, 'DEFECTIVE', 3));
+    await probe.publish(ReturnCompleted, returnCompleted(orderId, skuId, 'DEFECTIVE', 3));
     await eventually(async () => ((await skuOf(productId, skuId)).held === 3 ? true : undefined));
     const path = (action: string, sku = skuId) =>
       `/api/admin/products/${productId}/skus/${sku}/held-stock/${action}`;
@@ -258,7 +220,7 @@ describe('product-service: units sent back by returns and exchanges', () => {
 
   it('records how many units each hold, release and write-off moved, in the history and on stock.changed', async () => {
     const { productId, skuId, orderId } = await soldProduct('back-5', 3);
-    const defective = returned(orderId, skuId, 'DEFECTIVE', 3);
+    const defective = returnCompleted(orderId, skuId, 'DEFECTIVE', 3);
     await probe.publish(ReturnCompleted, defective);
     await eventually(async () => ((await skuOf(productId, skuId)).held === 3 ? true : undefined));
     const path = (action: string) => `/api/admin/products/${productId}/skus/${skuId}/held-stock/${action}`;
@@ -295,7 +257,10 @@ describe('product-service: units sent back by returns and exchanges', () => {
   it('lists the products holding units, with how many, deleted ones too while they hold any', async () => {
     const holding = await soldProduct('back-6', 2);
     const other = await soldProduct('back-7', 1);
-    await probe.publish(ReturnCompleted, returned(holding.orderId, holding.skuId, 'DAMAGED_IN_TRANSIT', 2));
+    await probe.publish(
+      ReturnCompleted,
+      returnCompleted(holding.orderId, holding.skuId, 'DAMAGED_IN_TRANSIT', 2),
+    );
     await eventually(async () =>
       (await skuOf(holding.productId, holding.skuId)).held === 2 ? true : undefined,
     );
@@ -338,35 +303,13 @@ describe('product-service: units sent back by returns and exchanges', () => {
 // and after each one, so the history of earlier write-offs says how many went too.
 describe('migration 0009: the held change of earlier movements', () => {
   it('fills in what each hold, release and write-off moved, per SKU', async () => {
-    const database = uniqueName('t_product_migrate');
-    const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < '0009'));
-    const old = await startTestService(
-      defineService({ name: 'product-migrations', port: 0, migrations: before }),
-      { config: { database: { name: database } } },
-    );
-    const db = old.context.db as Kysely<ProductDb>;
+    const { database, old, db } = await startBeforeMigration('0009');
     const { id: categoryId } = await db
       .insertInto('categories')
       .values({ parent_id: null, name: '맨투맨', depth: 1, display_order: 0, displayed: true })
       .returning('id')
       .executeTakeFirstOrThrow();
-    const { id: productId } = await db
-      .insertInto('products')
-      .values({
-        code: 'OLD-1',
-        name: '기본 맨투맨',
-        description: '',
-        description_text: '',
-        base_price: 39_000,
-        sale_price: 39_000,
-        status: 'ACTIVE',
-        displayed: true,
-        option_groups: JSON.stringify([]) as never,
-        version: 1,
-        deleted_at: null,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
+    const productId = await insertOldProduct(db, { code: 'OLD-1', name: '기본 맨투맨' });
     await db
       .insertInto('product_categories')
       .values({ product_id: productId, category_id: categoryId })

@@ -1,7 +1,17 @@
-import type { Topology } from '@sagamart/contracts';
-import { type ConfigTree, mergeConfig, type Service } from '@sagamart/kit';
-import { asUser, startTestService } from '@sagamart/testkit';
+import { randomUUID } from 'node:crypto';
+import type { ClaimReason, ReturnCompletedPayload, Topology } from '@sagamart/contracts';
+import {
+  type ConfigTree,
+  DeploymentCredentials,
+  defineService,
+  type Kysely,
+  mergeConfig,
+  SERVICE_TOKEN_HEADER,
+  type Service,
+} from '@sagamart/kit';
+import { asUser, startTestService, TEST_DEPLOYMENT_SECRET, uniqueName } from '@sagamart/testkit';
 import productService from '../src/index.ts';
+import { migrations, type ProductDb } from '../src/infra/schema.ts';
 
 export const ADMIN_ID = '7d4c1a52-2c59-4c5e-9f0a-0d5c3c3f0001';
 export const ADMIN = asUser(ADMIN_ID, 'ADMIN', 'admin@sagamart.test');
@@ -53,6 +63,97 @@ export async function startProductService(
     config: mergeConfig({ product: { seed: { enabled: false } } }, config),
     ...(topology ? { topology } : {}),
   });
+}
+
+/**
+ * Config for product-service and the probe (or recorders) started beside it: one fresh bus, polled
+ * often, and quick redelivery, so a test hears of an event soon after it is published.
+ */
+export function sharedBusConfig(): ConfigTree {
+  return {
+    bus: { database: uniqueName('t_bus'), pollMs: 200 },
+    events: { baseDelayMs: 50 },
+  };
+}
+
+/**
+ * Calls as shipping-service itself: it reserves an exchange's new option keyed by the claim's id, so
+ * product-service knows the movement is a claim's, not an order's.
+ */
+export function asShippingService(): Record<string, string> {
+  return {
+    [SERVICE_TOKEN_HEADER]: new DeploymentCredentials('shipping-service', {
+      current: TEST_DEPLOYMENT_SECRET,
+    }).mint('product-service'),
+  };
+}
+
+/**
+ * shipping-service's return.completed of `quantity` units of one SKU at 39,000 each, refunded in
+ * full without a fee; without a `reason`, as events published before shipping-service named it.
+ */
+export function returnCompleted(
+  orderId: string,
+  skuId: number,
+  reason: ClaimReason | undefined,
+  quantity = 1,
+): ReturnCompletedPayload {
+  return {
+    claimId: randomUUID(),
+    orderId,
+    orderNumber: 'ORD-20261207-RT12RT34',
+    userId: randomUUID(),
+    version: 4,
+    ...(reason ? { reason } : {}),
+    items: [{ orderItemId: 1, skuId, quantity, refundAmount: 39_000 * quantity, pointsRefund: 0 }],
+    refundAmount: 39_000 * quantity,
+    pointsRefund: 0,
+    feeAmount: 0,
+    restoreCoupon: false,
+    couponId: null,
+    wholeOrder: false,
+    completedAt: new Date().toISOString(),
+  };
+}
+
+/**
+ * A fresh product database with only the migrations before `migration` applied, for that
+ * migration's test: write rows the old way into `db`, stop `old`, then start product-service on
+ * `database` to run the rest.
+ */
+export async function startBeforeMigration(migration: string) {
+  const database = uniqueName('t_product_migrate');
+  const before = Object.fromEntries(Object.entries(migrations).filter(([name]) => name < migration));
+  const old = await startTestService(
+    defineService({ name: 'product-migrations', port: 0, migrations: before }),
+    { config: { database: { name: database } } },
+  );
+  return { database, old, db: old.context.db as Kysely<ProductDb> };
+}
+
+/** A product row written straight into an old schema: on sale at 39,000, shown, without options. */
+export async function insertOldProduct(
+  db: Kysely<ProductDb>,
+  product: { code: string; name: string; description?: string; descriptionText?: string },
+): Promise<number> {
+  const { id } = await db
+    .insertInto('products')
+    .values({
+      code: product.code,
+      name: product.name,
+      description: product.description ?? '',
+      description_text: product.descriptionText ?? '',
+      base_price: 39_000,
+      sale_price: 39_000,
+      status: 'ACTIVE',
+      displayed: true,
+      option_groups: JSON.stringify([]) as never,
+      version: 1,
+      deleted_at: null,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return id;
 }
 
 /** A small valid PNG (1×1) built by hand, to keep tests independent of the generator under test. */

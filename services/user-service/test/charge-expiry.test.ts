@@ -1,6 +1,12 @@
 import { eventually } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PaymentsPlatform, pointChargeSteps, signedUpUser, startWithPayments } from './support.ts';
+import {
+  expectLateApprovalRefunded,
+  type PaymentsPlatform,
+  pointChargeSteps,
+  signedUpUser,
+  startWithPayments,
+} from './support.ts';
 
 // A charge whose PG window the shopper closed used to stay PENDING (결제 대기) forever. Like an unpaid
 // order, it now expires after points.chargeTimeoutSeconds: payment-service hears of it
@@ -60,20 +66,10 @@ describe('points charges not paid in time', () => {
 
     // The charge expires while the PG is still approving.
     await eventually(async () => (await chargeView(u.userId, c.chargeNumber)).status === 'EXPIRED');
-    const refunded = await awaitPaymentSide(
-      u.userId,
-      c.chargeNumber,
-      (s) => s.payment?.status === 'REFUNDED',
-      15_000,
-    );
-    expect(refunded.payment).toMatchObject({
+    await expectLateApprovalRefunded(platform, u.userId, c.chargeNumber, {
       amount: 8_000,
-      approvedAt: expect.any(String),
-      // Said of the charge (the admin's payments page labels it), not of an order.
-      refundReason: 'Points charge cancelled (PAYMENT_TIMEOUT)',
+      status: 'EXPIRED',
+      reason: 'PAYMENT_TIMEOUT',
     });
-
-    expect((await chargeView(u.userId, c.chargeNumber)).status).toBe('EXPIRED');
-    expect(await balance(u.userId)).toMatchObject({ balance: 0, ledger: { totalElements: 0 } });
   });
 });

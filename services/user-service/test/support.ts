@@ -1,5 +1,6 @@
 import type { ConfigTree, DeliveredMessage, Service } from '@sagamart/kit';
 import { buyPoints, eventually, jsonClient, startTestService, uniqueName } from '@sagamart/testkit';
+import { expect } from 'vitest';
 import type { Json } from '../../auth-service/test/support.ts';
 import { asUser, client, mergeTrees, startAuth, uniqueEmail } from '../../auth-service/test/support.ts';
 import mockPg from '../../mock-pg/src/index.ts';
@@ -237,4 +238,36 @@ export function pointChargeSteps(platform: () => Pick<PaymentsPlatform, 'userApi
         asUser(userId),
       ),
   };
+}
+
+/**
+ * A payment the PG approved after the charge had ended unpaid (cancelled or expired, `reason` says
+ * which): payment-service refunds it, and the charge stays `status` and credits nothing.
+ */
+export async function expectLateApprovalRefunded(
+  platform: Pick<PaymentsPlatform, 'userApi' | 'paymentApi' | 'pg'>,
+  userId: string,
+  chargeNumber: string,
+  expected: {
+    amount: number;
+    status: 'CANCELLED' | 'EXPIRED';
+    reason: 'USER_CANCELLED' | 'PAYMENT_TIMEOUT';
+  },
+) {
+  const { awaitPaymentSide, chargeView, balance } = pointChargeSteps(() => platform);
+  const refunded = await awaitPaymentSide(
+    userId,
+    chargeNumber,
+    (s) => s.payment?.status === 'REFUNDED',
+    15_000,
+  );
+  expect(refunded.payment).toMatchObject({
+    amount: expected.amount,
+    approvedAt: expect.any(String),
+    // Said of the charge (the admin's payments page labels it), not of an order.
+    refundReason: `Points charge cancelled (${expected.reason})`,
+  });
+
+  expect((await chargeView(userId, chargeNumber)).status).toBe(expected.status);
+  expect(await balance(userId)).toMatchObject({ balance: 0, ledger: { totalElements: 0 } });
 }

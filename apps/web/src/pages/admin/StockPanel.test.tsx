@@ -2,13 +2,10 @@ import { MantineProvider } from '@mantine/core';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { renderToStaticMarkup } from 'react-dom/server';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  type AdminProduct,
-  type StockMovement,
-  stockMovementsQuery,
-} from '../../admin-catalog/admin-products-api.ts';
+import { type StockMovement, stockMovementsQuery } from '../../admin-catalog/admin-products-api.ts';
 import type { Page } from '../../api/page.ts';
 import { setLanguage } from '../../i18n/i18n.ts';
+import { anAdminProduct } from '../../testing/fixtures.ts';
 import { StockPanel } from './StockPanel.tsx';
 
 afterEach(() => setLanguage('ko'));
@@ -17,37 +14,8 @@ const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 const ORDER_ID = '3f1c2a9e-4b7d-4c1e-9a2b-8d7e6f5a4b3c';
 const CLAIM_ID = '8d7e6f5a-4b3c-4c1e-9a2b-3f1c2a9e4b7d';
 
-const product: AdminProduct = {
-  id: 12,
-  code: 'TEE-01',
-  name: '기본 티셔츠',
-  description: '',
-  basePrice: 19_000,
-  salePrice: 19_000,
-  status: 'ACTIVE',
-  displayed: true,
-  deleted: false,
-  categoryIds: [3],
-  optionGroups: [],
-  skus: [
-    {
-      id: 5,
-      skuCode: 'TEE-01-BK',
-      options: {},
-      price: 19_000,
-      status: 'ACTIVE',
-      removed: false,
-      stock: 1_250,
-      reserved: 2,
-      sold: 1_030,
-      held: 0,
-    },
-  ],
-  images: [],
-  version: 3,
-  createdAt: '2026-12-01T00:00:00.000Z',
-  updatedAt: '2026-12-01T00:00:00.000Z',
-};
+// The fixture's T-shirt, its one SKU at the counts the history below ends with.
+const product = anAdminProduct({ skus: [{ ...anAdminProduct().skus[0]!, stock: 1_250, reserved: 2 }] });
 
 const movement = (overrides: Partial<StockMovement>): StockMovement => ({
   id: 1,

@@ -4,7 +4,7 @@ import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AdminProduct, SkuStock, StockMovement } from '../../admin-catalog/admin-products-api.ts';
 import { setLanguage } from '../../i18n/i18n.ts';
-import { aPage } from '../../testing/fixtures.ts';
+import { anAdminProduct, aPage } from '../../testing/fixtures.ts';
 import {
   cleanUpPages,
   problem,
@@ -24,37 +24,9 @@ afterEach(async () => {
   await setLanguage('ko');
 });
 
-const sku = {
-  id: 5,
-  skuCode: 'TEE-01-BK',
-  options: {},
-  price: 19_000,
-  status: 'ACTIVE' as const,
-  removed: false,
-  stock: 8,
-  reserved: 0,
-  sold: 1_030,
-  held: 2,
-};
-
-const product: AdminProduct = {
-  id: 12,
-  code: 'TEE-01',
-  name: '기본 티셔츠',
-  description: '',
-  basePrice: 19_000,
-  salePrice: 19_000,
-  status: 'ACTIVE',
-  displayed: true,
-  deleted: false,
-  categoryIds: [3],
-  optionGroups: [],
-  skus: [sku],
-  images: [],
-  version: 3,
-  createdAt: '2026-12-01T00:00:00.000Z',
-  updatedAt: '2026-12-01T00:00:00.000Z',
-};
+// The fixture's T-shirt, two of its units held.
+const sku = { ...anAdminProduct().skus[0]!, held: 2 };
+const product = anAdminProduct({ skus: [sku] });
 
 const movement = (overrides: Partial<StockMovement>): StockMovement => ({
   id: 1,
