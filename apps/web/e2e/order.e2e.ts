@@ -77,7 +77,7 @@ describe('ordering', { timeout: 600_000 }, () => {
       await shopper.getByRole('heading', { name: 'Coupons', level: 1 }).waitFor();
       await shopper.getByLabel('Coupon code', { exact: true }).fill(couponCode.toLowerCase());
       await shopper.getByRole('button', { name: 'Claim', exact: true }).click();
-      await shopper.getByRole('table', { name: 'My coupons' }).getByText(couponName).waitFor();
+      await shopper.getByRole('list', { name: 'My coupons' }).getByText(couponName).waitFor();
 
       // ...puts the product in the cart (the product pages are not there yet: seeded like they would)...
       await seedCart(shopper, [cartItem(product, sku)]);
@@ -141,7 +141,7 @@ describe('ordering', { timeout: 600_000 }, () => {
 
       // The coupon is USED now.
       await shopper.goto('/me/coupons?status=USED');
-      await shopper.getByRole('table', { name: 'My coupons' }).getByText(couponName).waitFor();
+      await shopper.getByRole('list', { name: 'My coupons' }).getByText(couponName).waitFor();
 
       // The order left at the PG was cancelled, the paid one stands: two orders, one to pay for.
       await shopper.goto('/me/orders?status=CANCELLED');
