@@ -94,6 +94,60 @@ describe('the client address, behind a proxy and not', () => {
     );
   });
 
+  it('reads every spelling of an IPv6 address as the same /64', async () => {
+    // Compressed, padded and upper-case forms of one network are one client.
+    expect(await forwardedFor(await post(proxied, '/api/auth/login', from('2001:db8::1')))).toBe(
+      '2001:db8::',
+    );
+    expect(await forwardedFor(await post(proxied, '/api/auth/login', from('2001:0DB8:0:0::2')))).toBe(
+      '2001:db8::',
+    );
+    expect((await post(proxied, '/api/auth/login', from('2001:db8:0:0:ffff::3'))).status).toBe(429);
+    // A zone id names the proxy's link, not the client: dropped, whatever the interface is called.
+    expect(await forwardedFor(await post(proxied, '/api/auth/login', from('fe80::1%eth0')))).toBe('fe80::');
+    expect(await forwardedFor(await post(proxied, '/api/auth/login', from('fe80::2%eth0.100')))).toBe(
+      'fe80::',
+    );
+  });
+
+  it('counts an IPv4-mapped IPv6 address as the IPv4 address', async () => {
+    expect(await forwardedFor(await post(proxied, '/api/auth/login', from('::ffff:203.0.113.60')))).toBe(
+      '203.0.113.60',
+    );
+    expect(await forwardedFor(await post(proxied, '/api/auth/login', from('203.0.113.60')))).toBe(
+      '203.0.113.60',
+    );
+    expect((await post(proxied, '/api/auth/login', from('::ffff:cb00:713c'))).status).toBe(429);
+  });
+
+  it('passes on what is not an address as the proxy gave it', async () => {
+    expect(await forwardedFor(await post(proxied, '/api/auth/login', from('2001:db8::1::2')))).toBe(
+      '2001:db8::1::2',
+    );
+    expect(await forwardedFor(await post(proxied, '/api/auth/login', from('unknown-client')))).toBe(
+      'unknown-client',
+    );
+  });
+
+  it('trusts every hop inside a trusted CIDR range, IPv4 and IPv6', async () => {
+    const ranged = await startGateway(discovery, {
+      routes,
+      rateLimits,
+      trustedProxies: ['127.0.0.0/8', '10.0.0.0/8', 'fd00::/8'],
+    });
+    try {
+      expect(
+        await forwardedFor(await post(ranged, '/api/auth/login', from('203.0.113.70, fd12::1, 10.1.2.3'))),
+      ).toBe('203.0.113.70');
+      // 11.0.0.1 is outside 10.0.0.0/8: it is the client.
+      expect(await forwardedFor(await post(ranged, '/api/auth/login', from('203.0.113.71, 11.0.0.1')))).toBe(
+        '11.0.0.1',
+      );
+    } finally {
+      await ranged.stop();
+    }
+  });
+
   it('without trusted proxies, ignores the X-Forwarded-For a client sends', async () => {
     expect(await forwardedFor(await post(direct, '/api/auth/login', from('203.0.113.1')))).toBe('127.0.0.1');
     expect(await forwardedFor(await post(direct, '/api/auth/login', from('203.0.113.2')))).toBe('127.0.0.1');
@@ -118,5 +172,17 @@ describe('the client address, behind a proxy and not', () => {
     await expect(
       startGateway(discovery, { routes, rateLimits, trustedProxies: ['proxy.local'] }),
     ).rejects.toThrow(/gateway\.trustedProxies: proxy\.local is not an address or CIDR range/);
+  });
+
+  it('refuses trusted proxies that are out of range or would not mean what they say', async () => {
+    // 010.0.0.1 would be read as octal (8.0.0.1) and 10.1 as 10.0.0.1 when matching; an interface name
+    // the matcher cannot read made the gateway fail later, without naming the setting.
+    const refused = ['010.0.0.1', '10.1', '10.0.0.0/33', 'fd00::/129', '10.0.0.0/8/1', 'fe80::1%eth-0'];
+    const error = await startGateway(discovery, { routes, rateLimits, trustedProxies: refused }).then(
+      () => undefined,
+      (e: unknown) => e as Error,
+    );
+    for (const entry of refused)
+      expect(error?.message).toContain(`gateway.trustedProxies: ${entry} is not an address or CIDR range`);
   });
 });
