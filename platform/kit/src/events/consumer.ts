@@ -1,6 +1,7 @@
 import type { EventContract, EventPayload } from '@sagamart/contracts';
 import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
+import { Value } from 'typebox/value';
 import { afterCommit, trackedTransaction } from '../after-commit.ts';
 import type { ServiceMetrics } from '../metrics.ts';
 import { extractTraceContext, SpanKind, type Tracing, withSpan } from '../tracing.ts';
@@ -67,7 +68,28 @@ export interface EventConsumerOptions<DB> {
 }
 
 /**
- * Runs a service's handlers: validates each message against its contract, dedupes through the inbox
+ * The payload as this release's contract knows it (tolerant reader, ADR 0012): fields the schema does
+ * not know, at any depth, are dropped, as a newer producer may add some during a rolling deploy; a
+ * missing or mistyped field or another version is still refused. The delivered payload stays whole,
+ * so a dead letter keeps everything for a replay. Publishers still validate the exact schema.
+ */
+function readPayload(
+  contract: EventContract,
+  message: DeliveredMessage,
+): { payload: unknown } | { rejection: string } {
+  const version = Number(message.headers[HEADER.version] ?? contract.version);
+  if (version !== contract.version)
+    return { rejection: `unsupported version ${version} of ${contract.name}` };
+  // Every contract is closed at every depth (contracts' closed-event-schemas test), so a payload
+  // that passes as it is has no unknown field: only one that does not is copied and cleaned.
+  if (contract.validate(message.payload).length === 0) return { payload: message.payload };
+  const payload = Value.Clean(contract.schema, structuredClone(message.payload));
+  const problems = contract.validate(payload);
+  return problems.length ? { rejection: `contract violation: ${problems.join('; ')}` } : { payload };
+}
+
+/**
+ * Runs a service's handlers: reads each message as its contract knows it, dedupes through the inbox
  * in the handler's own transaction, retries with exponential backoff and dead-letters after N attempts.
  */
 export class EventConsumer<DB> {
@@ -111,10 +133,10 @@ export class EventConsumer<DB> {
         attributes: { 'messaging.message.id': message.id, 'messaging.destination.name': this.options.queue },
       },
       async () => {
-        const rejection = handler
-          ? this.reject(handler.contract, message)
-          : `no handler for ${message.topic}`;
-        if (rejection) return this.deadLetter(message, rejection);
+        const read = handler
+          ? readPayload(handler.contract, message)
+          : { rejection: `no handler for ${message.topic}` };
+        if ('rejection' in read) return this.deadLetter(message, read.rejection);
         try {
           const processed = await trackedTransaction(
             this.options.db,
@@ -126,7 +148,7 @@ export class EventConsumer<DB> {
                 .returning('message_id')
                 .executeTakeFirst();
               if (!fresh) return false;
-              await handler!.handle(message.payload, {
+              await handler!.handle(read.payload, {
                 trx: trx as unknown as Transaction<DB>,
                 messageId: message.id,
                 attempt: message.attempt,
@@ -159,13 +181,6 @@ export class EventConsumer<DB> {
         }
       },
     );
-  }
-
-  private reject(contract: EventContract, message: DeliveredMessage): string | undefined {
-    const version = Number(message.headers[HEADER.version] ?? contract.version);
-    if (version !== contract.version) return `unsupported version ${version} of ${contract.name}`;
-    const problems = contract.validate(message.payload);
-    return problems.length ? `contract violation: ${problems.join('; ')}` : undefined;
   }
 
   /**
