@@ -138,15 +138,26 @@ export function openDatabase<DB>(url: string, options: DatabaseOptions = {}): Da
 /**
  * Applies migrations in name order. Kysely's migrator takes a lock, so concurrent starts of the
  * same service are safe, and applied migrations are skipped, so running twice is a no-op.
+ *
+ * A database that a newer release already migrated (a rolling deploy, a rollback) has every
+ * migration this code knows plus newer ones: this code starts on it and `onNewer` hears the names
+ * it does not know (docs/deploy.md, ADR 0013). Kysely would refuse it as corrupted, and still
+ * refuses every other history this code does not match, such as one of its own missing before an
+ * applied one.
  */
 export async function migrate(
   db: Kysely<unknown>,
   migrations: Record<string, Migration>,
   table = 'schema_migrations',
+  onNewer: (names: string[]) => void = () => {},
 ): Promise<void> {
   // The usual start: nothing to apply. Kysely's migrator would find that out by reading PostgreSQL's
   // catalog, four or five times a call, the dearest statements of a start (docs/performance.md, change 29).
-  if (await appliedExactly(db, migrations, table)) return;
+  const before = await appliedState(db, migrations, table);
+  if (before.upToDate) {
+    if (before.newer.length) onNewer(before.newer);
+    return;
+  }
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },
@@ -154,6 +165,15 @@ export async function migrate(
     migrationLockTableName: `${table}_lock`,
   });
   const { error, results } = await migrator.migrateToLatest();
+  if (error && !results) {
+    // Refused before applying anything: a newer release may have migrated while this start waited
+    // for the lock, after the look above.
+    const after = await appliedState(db, migrations, table);
+    if (after.upToDate && after.newer.length) {
+      onNewer(after.newer);
+      return;
+    }
+  }
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
     throw new Error(
@@ -165,21 +185,30 @@ export async function migrate(
   }
 }
 
-/** Whether the migrations table lists exactly these migrations, applied. */
-async function appliedExactly(
+/**
+ * Whether every one of these migrations is applied, and which applied ones this code does not know.
+ * It is up to date with unknown ones only when all of them sort after the last it knows (a newer
+ * release's, added after them); anything else is for Kysely's checks.
+ */
+async function appliedState(
   db: Kysely<unknown>,
   migrations: Record<string, Migration>,
   table: string,
-): Promise<boolean> {
+): Promise<{ upToDate: boolean; newer: string[] }> {
+  let applied: Set<string>;
   try {
     const { rows } = await sql<{ name: string }>`select name from ${sql.table(table)}`.execute(db);
-    const applied = new Set(rows.map((row) => row.name));
-    return (
-      applied.size === Object.keys(migrations).length &&
-      Object.keys(migrations).every((name) => applied.has(name))
-    );
+    applied = new Set(rows.map((row) => row.name));
   } catch (error) {
-    if ((error as { code?: string }).code === '42P01') return false; // no table yet: the first start
+    // No table yet: the first start.
+    if ((error as { code?: string }).code === '42P01') return { upToDate: false, newer: [] };
     throw error;
   }
+  // Sorted as Kysely sorts them.
+  const known = Object.keys(migrations).sort();
+  if (!known.every((name) => applied.has(name))) return { upToDate: false, newer: [] };
+  const unknown = [...applied].filter((name) => !Object.hasOwn(migrations, name)).sort();
+  const last = known.at(-1);
+  const allNewer = last === undefined || unknown.every((name) => name > last);
+  return allNewer ? { upToDate: true, newer: unknown } : { upToDate: false, newer: [] };
 }

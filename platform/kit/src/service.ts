@@ -400,13 +400,20 @@ class ServiceRuntime<DB> implements Service<DB> {
         this.log.warn({ err: error }, 'database connection lost while in use; the pool replaces it'),
     });
     const db = this.database.db as Kysely<unknown>;
+    const warnNewer = (table: string) => (names: string[]) =>
+      this.log.warn(
+        { table, unknownMigrations: names },
+        `database has migrations this release does not know (${names.join(', ')}): a newer release applied them; starting anyway`,
+      );
+    const migrateMessaging = () =>
+      migrate(db, messagingMigrations, 'messaging_migrations', warnNewer('messaging_migrations'));
     // Created at the first start, when the first statement finds it missing.
-    await migrate(db, messagingMigrations, 'messaging_migrations').catch(async (error: unknown) => {
+    await migrateMessaging().catch(async (error: unknown) => {
       if (!isMissingDatabase(error)) throw error;
       await ensureDatabase(server, name);
-      await migrate(db, messagingMigrations, 'messaging_migrations');
+      await migrateMessaging();
     });
-    await migrate(db, this.def.migrations, 'schema_migrations');
+    await migrate(db, this.def.migrations, 'schema_migrations', warnNewer('schema_migrations'));
   }
 
   private async openTransport(): Promise<void> {
