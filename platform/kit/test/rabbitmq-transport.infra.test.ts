@@ -1,3 +1,4 @@
+import { EventEmitter } from 'node:events';
 import { HEADER, type OutgoingMessage } from '@sagamart/kit';
 import { eventually, infra, uniqueName } from '@sagamart/testkit';
 import { Connection } from 'rabbitmq-client';
@@ -49,6 +50,67 @@ describe.runIf(infra.available('rabbitmq'))('rabbitmq transport', () => {
     await eventually(() => deliveries.get(first.id) === 2);
 
     // The broker deletes a delay queue no one declared for its x-expires; this deletes it at once.
+    await broker().queueDelete({ queue: `${prefix}work.retry.50` });
+    const second = message('test.retried');
+    await transport.publish([second]);
+    await eventually(() => deliveries.get(second.id) === 2);
+  });
+
+  it('retries every message of a burst sent while its delay queue is gone', async () => {
+    const { prefix, transport, message } = setup(['work']);
+    await transport.declare({ work: ['test.retried'] });
+    const deliveries = new Map<string, number>();
+    await transport.consume(
+      'work',
+      async (m) => {
+        const count = (deliveries.get(m.id) ?? 0) + 1;
+        deliveries.set(m.id, count);
+        return count === 1 ? { type: 'retry', delayMs: 50 } : { type: 'ack' };
+      },
+      { concurrency: 16 },
+    );
+    const first = message('test.retried');
+    await transport.publish([first]);
+    await eventually(() => deliveries.get(first.id) === 2);
+
+    // Many retries in flight at once, each returned by the broker: every one must be noticed.
+    await broker().queueDelete({ queue: `${prefix}work.retry.50` });
+    const burst = Array.from({ length: 32 }, () => message('test.retried'));
+    await transport.publish(burst);
+    await eventually(() => burst.every((m) => deliveries.get(m.id) === 2));
+  });
+
+  it('retries a message whose return the client reports only well after the confirm', async () => {
+    const { prefix, transport, message } = setup(['work']);
+    await transport.declare({ work: ['test.retried'] });
+    const deliveries = new Map<string, number>();
+    await transport.consume(
+      'work',
+      async (m) => {
+        const count = (deliveries.get(m.id) ?? 0) + 1;
+        deliveries.set(m.id, count);
+        return count === 1 ? { type: 'retry', delayMs: 50 } : { type: 'ack' };
+      },
+      { concurrency: 2 },
+    );
+    const first = message('test.retried');
+    await transport.publish([first]);
+    await eventually(() => deliveries.get(first.id) === 2);
+
+    // As a client could: it reports returns in order, but some event-loop turns after it read them.
+    const channel = await broker().acquire();
+    const channels = Object.getPrototypeOf(channel) as EventEmitter;
+    await channel.close();
+    expect(Object.hasOwn(channels, 'emit')).toBe(false);
+    channels.emit = function (this: EventEmitter, name: string | symbol, ...args: unknown[]) {
+      if (name !== 'basic.return') return EventEmitter.prototype.emit.call(this, name, ...args);
+      setTimeout(() => EventEmitter.prototype.emit.call(this, name, ...args), 20);
+      return true;
+    };
+    cleanups.unshift(async () => {
+      delete (channels as Partial<EventEmitter>).emit;
+    });
+
     await broker().queueDelete({ queue: `${prefix}work.retry.50` });
     const second = message('test.retried');
     await transport.publish([second]);

@@ -24,6 +24,11 @@ const RETRY_QUEUE_IDLE_MS = 10 * 60_000;
  * declaration renews its `x-expires`, so it cannot be deleted while a retry waits in it.
  */
 const RETRY_QUEUE_REDECLARE_MS = 60_000;
+/**
+ * No queue can have this name (names beginning `amq.` are reserved to the broker), so a mandatory
+ * message sent to it always comes back: see returnsFlushed.
+ */
+const UNROUTABLE_QUEUE = 'amq.sagamart.unroutable';
 
 export interface RabbitTransportOptions {
   url: string;
@@ -83,8 +88,8 @@ export class RabbitTransport implements Transport {
   private readonly connection: Connection;
   private readonly publisher: Publisher;
   private readonly declaredRetryQueues = new Map<string, { declared: Promise<unknown>; at: number }>();
-  /** Correlation ids of mandatory publishes the broker returned: no queue of that name exists. */
-  private readonly returned = new Set<string>();
+  /** Mandatory publishes awaiting their outcome, by correlation id; a return from the broker marks one. */
+  private readonly mandatory = new Map<string, { returned: boolean; onReturn?: () => void }>();
   /** Every consumer opened here; close() closes those their owners forgot. */
   private readonly consumers = new Set<{ close(): Promise<void> }>();
   private readonly onError: (error: unknown) => void;
@@ -115,7 +120,10 @@ export class RabbitTransport implements Transport {
       ],
     });
     this.publisher.on('basic.return', (message) => {
-      if (message.correlationId) this.returned.add(message.correlationId);
+      const pending = message.correlationId ? this.mandatory.get(message.correlationId) : undefined;
+      if (!pending) return;
+      pending.returned = true;
+      pending.onReturn?.();
     });
   }
 
@@ -288,14 +296,40 @@ export class RabbitTransport implements Transport {
   /** Publishes with `mandatory`; resolves false when the broker returned the message as unroutable. */
   private async sendRouted(envelope: Envelope, body: MessageBody): Promise<boolean> {
     const correlationId = randomUUID();
+    const pending = { returned: false };
+    this.mandatory.set(correlationId, pending);
     try {
       await this.publisher.send({ ...envelope, mandatory: true, correlationId }, body);
-      // The broker returns a message before it confirms it, but the client emits the return a turn
-      // after it read it (setImmediate): one more turn, and a return of this message has been seen.
-      await new Promise<void>((resolve) => setImmediate(resolve));
-      return !this.returned.has(correlationId);
+      // The broker returns a message before it confirms it, yet the client may emit the return after
+      // it resolved the confirm (rabbitmq-client 5 defers it by a setImmediate).
+      if (!pending.returned) await this.returnsFlushed();
+      return !pending.returned;
     } finally {
-      this.returned.delete(correlationId);
+      this.mandatory.delete(correlationId);
+    }
+  }
+
+  /**
+   * Resolves once the client has emitted every return the broker sent before now. The broker returns
+   * a channel's messages in order and the client emits them in order, so once a message that cannot
+   * be routed comes back, all returned before it have been seen; no count of event-loop turns is
+   * assumed. Its confirm failing (a lost connection) rejects.
+   */
+  private async returnsFlushed(): Promise<void> {
+    const correlationId = randomUUID();
+    const returned = new Promise<void>((resolve) => {
+      this.mandatory.set(correlationId, { returned: false, onReturn: resolve });
+    });
+    try {
+      await Promise.all([
+        this.publisher.send(
+          { exchange: '', routingKey: UNROUTABLE_QUEUE, mandatory: true, correlationId },
+          null,
+        ),
+        returned,
+      ]);
+    } finally {
+      this.mandatory.delete(correlationId);
     }
   }
 
