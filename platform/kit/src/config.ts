@@ -64,6 +64,8 @@ export class Config {
   private readonly listeners: Array<{ prefix: string; fn: Listener }> = [];
   /** Where the last load came from: the config server, or the bundled defaults. */
   source: 'config-server' | 'defaults' = 'defaults';
+  /** The refresh under way, if any: the next one waits for it. */
+  private refreshing: Promise<unknown> = Promise.resolve();
 
   private constructor(
     private readonly options: ConfigOptions,
@@ -130,9 +132,19 @@ export class Config {
     return () => this.listeners.splice(this.listeners.indexOf(entry), 1);
   }
 
-  /** Re-reads the config server; applies changed refreshable keys and returns them. */
-  async refresh(): Promise<string[]> {
-    const remote = await this.fetchRemote(false);
+  /**
+   * Re-reads the config server; applies changed refreshable keys and returns them. Refreshes run one
+   * at a time in the order asked, so an older read never lands over a newer one. A server that cannot
+   * be read keeps the current config, or with `throwIfUnreachable` throws, for a caller that retries.
+   */
+  refresh(options: { throwIfUnreachable?: boolean } = {}): Promise<string[]> {
+    const next = this.refreshing.then(() => this.refreshOnce(options.throwIfUnreachable === true));
+    this.refreshing = next.catch(() => undefined);
+    return next;
+  }
+
+  private async refreshOnce(throwIfUnreachable: boolean): Promise<string[]> {
+    const remote = await this.fetchRemote(false, throwIfUnreachable);
     if (!remote) return [];
     const next = flattenConfig(this.compose(remote));
     const current = flattenConfig(this.tree);
@@ -164,7 +176,7 @@ export class Config {
     return this.options.overrides ? mergeConfig(base, this.options.overrides) : base;
   }
 
-  private async fetchRemote(initial: boolean): Promise<ConfigTree | undefined> {
+  private async fetchRemote(initial: boolean, throwIfUnreachable = false): Promise<ConfigTree | undefined> {
     const { serverUrl, service, profile, log } = this.options;
     if (!serverUrl) return undefined;
     const url = `${serverUrl.replace(/\/$/, '')}/${encodeURIComponent(service)}/${encodeURIComponent(profile)}`;
@@ -193,6 +205,7 @@ export class Config {
       } else {
         log.warn({ url, err: (error as Error).message }, 'config refresh failed; keeping current config');
       }
+      if (throwIfUnreachable) throw error;
       return undefined;
     }
   }

@@ -47,6 +47,7 @@ export {
 } from './events/postgres-transport.ts';
 export type { MessagingTables } from './events/schema.ts';
 export {
+  type BroadcastOptions,
   type DeliveredMessage,
   HEADER,
   type OutgoingMessage,

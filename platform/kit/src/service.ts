@@ -38,6 +38,7 @@ import {
   type Transport,
 } from './events/index.ts';
 import { DEFAULT_BUS_DATABASE } from './events/postgres-transport.ts';
+import { retryUntilConnected } from './events/reconnect.ts';
 import { messagingRetentionTasks } from './events/retention.ts';
 import { createHttpApp, requireIdentity, type ServiceApp } from './http.ts';
 import { createMetrics, type ServiceMetrics } from './metrics.ts';
@@ -566,12 +567,29 @@ class ServiceRuntime<DB> implements Service<DB> {
       });
     }
     if (transport) {
-      this.refreshSubscription = await transport.onBroadcast('config.refresh', (payload) => {
-        const destination = (payload as { destination?: string } | undefined)?.destination;
-        if (destination && destination !== this.name && destination !== '*') return;
-        this.config.refresh().catch((error) => this.log.warn({ err: error }, 'config refresh failed'));
-      });
+      this.refreshSubscription = await transport.onBroadcast(
+        'config.refresh',
+        (payload) => {
+          const destination = (payload as { destination?: string } | undefined)?.destination;
+          if (destination && destination !== this.name && destination !== '*') return;
+          this.config.refresh().catch((error) => this.log.warn({ err: error }, 'config refresh failed'));
+        },
+        { missed: () => this.catchUpConfig() },
+      );
     }
+  }
+
+  /**
+   * A refresh broadcast while the transport's connection was down is lost: read the config again,
+   * whichever service it may have named (a read that changes nothing applies nothing), until the
+   * config server answers. The first read waits up to a second, so that the services back from one
+   * outage do not all ask the config server at once.
+   */
+  private catchUpConfig(): void {
+    this.log.info('broadcasts may have been missed while the transport was down; re-reading config');
+    void retryUntilConnected(() => this.config.refresh({ throwIfUnreachable: true }).then(() => {}), {
+      stopped: () => this.stopping !== undefined,
+    });
   }
 
   private async buildHttp(): Promise<ServiceApp> {

@@ -1,15 +1,27 @@
 import { randomUUID } from 'node:crypto';
 import configServer from '@sagamart/config-server';
 import type { ConfigTree } from '@sagamart/kit';
-import { asPlatform, eventually, startTestService, uniqueName } from '@sagamart/testkit';
+import { asPlatform, eventually, startTestService, tcpProxy, uniqueName } from '@sagamart/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import { configProbe, settings, tempConfigRepo } from './config-probe.ts';
+
+/** Where a probe's broadcasts come from, so that a test can put a cuttable proxy in between. */
+export interface BroadcastServer {
+  /** The server's URL (PostgreSQL or AMQP), for tcpProxy. */
+  url: () => string;
+  /** The probe's config that reaches the server through `proxyUrl` instead, given the shared config. */
+  through: (shared: ConfigTree, proxyUrl: string) => ConfigTree;
+}
 
 /**
  * Live refresh end to end: a config server and services sharing one event bus; the services
  * read their config from the server, and POST /refresh there changes refreshable keys live.
  */
-export function configRefreshContract(label: string, transportConfig: () => ConfigTree) {
+export function configRefreshContract(
+  label: string,
+  transportConfig: () => ConfigTree,
+  broadcastServer: BroadcastServer,
+) {
   describe(`config refresh over the bus: ${label}`, () => {
     const cleanup: Array<() => Promise<void>> = [];
     afterEach(async () => {
@@ -27,9 +39,9 @@ export function configRefreshContract(label: string, transportConfig: () => Conf
         config: { ...shared, configServer: { repo: repo.dir } },
       });
       cleanup.push(() => server.stop());
-      const startProbe = async (name: string) => {
+      const startProbe = async (name: string, own: ConfigTree = {}) => {
         const probe = await startTestService(configProbe(name), {
-          config: { ...shared, config: { server: { url: server.url } } },
+          config: { ...shared, ...own, config: { server: { url: server.url } } },
         });
         cleanup.push(() => probe.stop());
         return probe;
@@ -40,7 +52,7 @@ export function configRefreshContract(label: string, transportConfig: () => Conf
           headers: { ...asPlatform(), ...(body ? { 'content-type': 'application/json' } : {}) },
           ...(body ? { body: JSON.stringify(body) } : {}),
         });
-      return { repo, startProbe, refresh };
+      return { repo, startProbe, refresh, shared };
     }
     // Unique names: on a shared broker, other runs' services hear these broadcasts too.
     const probeName = () => `probe-${randomUUID().slice(0, 8)}`;
@@ -93,6 +105,33 @@ export function configRefreshContract(label: string, transportConfig: () => Conf
       expect((await refresh(`/actuator/busrefresh/${nameA}`)).status).toBe(202);
       await eventually(async () => (await settings(a)).banner === 'a-2');
       expect(await settings(a)).toMatchObject({ newCheckout: true });
+    });
+
+    it('catches up on a refresh broadcast while its connection to the bus was cut', async () => {
+      const { repo, startProbe, refresh, shared } = await setup();
+      const proxy = await tcpProxy(broadcastServer.url());
+      cleanup.push(() => proxy.close());
+      const name = probeName();
+      await repo.write(`${name}.yml`, yaml('before-outage', false, 20));
+      // Only the probe's connection to the bus goes through the proxy; the config server's does not.
+      const probe = await startProbe(name, broadcastServer.through(shared, proxy.url));
+      const transport = probe.context.transport!;
+      await eventually(() => transport.listening());
+
+      proxy.down();
+      await eventually(() => !transport.listening());
+      await repo.write(`${name}.yml`, yaml('during-outage', true, 20));
+      // Sent while the probe cannot hear it: neither NOTIFY nor a fanout keeps it for the probe.
+      expect((await refresh('/refresh')).status).toBe(202);
+      proxy.up();
+
+      await eventually(async () => (await settings(probe)).banner === 'during-outage', 20_000);
+      expect(await settings(probe)).toMatchObject({ newCheckout: true, staticLimit: 20 });
+
+      // It listens again: the next refresh is heard as before.
+      await repo.write(`${name}.yml`, yaml('after-outage', false, 20));
+      expect((await refresh('/refresh')).status).toBe(202);
+      await eventually(async () => (await settings(probe)).banner === 'after-outage', 20_000);
     });
   });
 }

@@ -182,7 +182,10 @@ describe('LISTEN connections after an outage longer than one reconnect attempt',
       service.context.config.string('bus.database'),
     ];
     const heard: unknown[] = [];
-    const subscription = await transport.onBroadcast('outage-test', (payload) => heard.push(payload));
+    let missedSignals = 0;
+    const subscription = await transport.onBroadcast('outage-test', (payload) => heard.push(payload), {
+      missed: () => missedSignals++,
+    });
     const admin = new pg.Client({ connectionString: databaseUrl(pgServerUrl(), 'postgres') });
     await admin.connect();
     /** The LISTEN sessions: the transport's on the bus database, the relay's on the service's. */
@@ -203,6 +206,7 @@ describe('LISTEN connections after an outage longer than one reconnect attempt',
     try {
       await eventually(() => transport.listening());
       await eventually(async () => (await listeners()).relay);
+      expect(missedSignals).toBe(0);
 
       await allowConnections(false);
       await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = any($1)', [
@@ -214,6 +218,8 @@ describe('LISTEN connections after an outage longer than one reconnect attempt',
       await allowConnections(true);
 
       await eventually(() => transport.listening(), 15_000);
+      // Told once that broadcasts may have been missed, however many attempts the reconnect took.
+      expect(missedSignals).toBe(1);
       await eventually(async () => (await listeners()).relay, 15_000);
       const sender = new PostgresTransport({ url: databaseUrl(pgServerUrl(), databases[1]!) });
       try {

@@ -20,6 +20,7 @@ export { LISTENER_NAME, PostgresTransport } from './postgres-transport.ts';
 export { RabbitTransport } from './rabbitmq-transport.ts';
 export { type MessagingTables, messagingMigrations } from './schema.ts';
 export {
+  type BroadcastOptions,
   type DeliveredMessage,
   type Disposition,
   HEADER,

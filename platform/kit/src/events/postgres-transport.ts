@@ -4,6 +4,7 @@ import { databaseUrl, ensureDatabase } from '../db.ts';
 import { preparingPool } from '../prepared-statements.ts';
 import { retryUntilConnected } from './reconnect.ts';
 import type {
+  BroadcastOptions,
   ConsumeOptions,
   DeliveredMessage,
   MessageHandler,
@@ -95,8 +96,10 @@ export class PostgresTransport implements Transport {
   private listenerReady: Promise<void> | undefined;
   /** True while a lost LISTEN connection is being opened again (one retry loop at a time). */
   private reconnecting = false;
+  /** True from the loss of the LISTEN connection until its successor listens: broadcasts were missed. */
+  private missedBroadcasts = false;
   private readonly wakeups = new Map<string, Set<() => void>>();
-  private readonly broadcastListeners = new Map<string, Set<(payload: unknown) => void>>();
+  private readonly broadcastListeners = new Map<string, Set<BroadcastListener>>();
   private closed = false;
   private schemaReady: Promise<void> | undefined;
   /** The last query on the LISTEN connection: the next waits for it (pg runs one query per client). */
@@ -405,12 +408,30 @@ export class PostgresTransport implements Transport {
     });
   }
 
-  async onBroadcast(channel: string, listener: (payload: unknown) => void): Promise<Subscription> {
+  async onBroadcast(
+    channel: string,
+    listener: (payload: unknown) => void,
+    options: BroadcastOptions = {},
+  ): Promise<Subscription> {
     await this.listen(notifyChannel(BROADCAST_PREFIX, channel));
     const set = this.broadcastListeners.get(channel) ?? new Set();
     this.broadcastListeners.set(channel, set);
-    set.add(listener);
-    return { close: async () => void set.delete(listener) };
+    const entry: BroadcastListener = { listener, missed: options.missed };
+    set.add(entry);
+    return { close: async () => void set.delete(entry) };
+  }
+
+  /** NOTIFY keeps nothing for a session that is gone: each subscriber catches up by itself. */
+  private announceMissedBroadcasts(): void {
+    for (const set of this.broadcastListeners.values()) {
+      for (const { missed } of set) {
+        try {
+          missed?.();
+        } catch (error) {
+          this.onError(error);
+        }
+      }
+    }
   }
 
   async healthy(): Promise<boolean> {
@@ -501,6 +522,7 @@ export class PostgresTransport implements Transport {
       this.listener = undefined;
       this.listenerReady = undefined;
       this.listenerUp = false;
+      this.missedBroadcasts = true;
       this.reconnectListener();
       // Wake everyone so nothing waits a long poll for a notification that was lost; until the
       // connection is back, consumers poll every pollMs.
@@ -518,7 +540,7 @@ export class PostgresTransport implements Transport {
         try {
           const payload: unknown = JSON.parse(note.payload);
           const channel = note.channel.slice(BROADCAST_PREFIX.length);
-          for (const listener of this.broadcastListeners.get(channel) ?? []) listener(payload);
+          for (const { listener } of this.broadcastListeners.get(channel) ?? []) listener(payload);
         } catch (error) {
           this.onError(error);
         }
@@ -535,6 +557,11 @@ export class PostgresTransport implements Transport {
         this.listenerUp = true;
         // Messages published while no one listened were not announced: look now.
         this.wakeEveryone();
+        // Broadcasts sent meanwhile are gone; listening again first, so none falls between.
+        if (this.missedBroadcasts) {
+          this.missedBroadcasts = false;
+          this.announceMissedBroadcasts();
+        }
       }
     } catch (error) {
       this.listener = undefined;
@@ -543,6 +570,11 @@ export class PostgresTransport implements Transport {
       throw error;
     }
   }
+}
+
+interface BroadcastListener {
+  listener: (payload: unknown) => void;
+  missed: (() => void) | undefined;
 }
 
 interface ClaimedRow {

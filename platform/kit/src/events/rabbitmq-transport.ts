@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import type { Topology } from '@sagamart/contracts';
 import type { AsyncMessage, Connection, Envelope, MessageBody, Publisher } from 'rabbitmq-client';
 import {
+  type BroadcastOptions,
   type ConsumeOptions,
   HEADER,
   type MessageHandler,
@@ -349,7 +350,11 @@ export class RabbitTransport implements Transport {
     await this.publisher.send({ exchange: this.broadcasts, routingKey: channel }, { channel, payload });
   }
 
-  async onBroadcast(channel: string, listener: (payload: unknown) => void): Promise<Subscription> {
+  async onBroadcast(
+    channel: string,
+    listener: (payload: unknown) => void,
+    options: BroadcastOptions = {},
+  ): Promise<Subscription> {
     // A server-named, exclusive queue per instance: every live instance gets its own copy.
     const consumer = this.connection.createConsumer(
       {
@@ -364,6 +369,21 @@ export class RabbitTransport implements Transport {
         if (body?.channel === channel) listener(body.payload);
       },
     );
+    // The queue goes with the connection (or channel) that declared it, and the client declares a new
+    // one when it is back: what was sent in between reached no queue of ours, so each later `ready`
+    // tells the subscriber it may have missed broadcasts.
+    let readyBefore = false;
+    consumer.on('ready', () => {
+      if (!readyBefore) {
+        readyBefore = true;
+        return;
+      }
+      try {
+        options.missed?.();
+      } catch (error) {
+        this.onError(error);
+      }
+    });
     return this.track(consumer);
   }
 

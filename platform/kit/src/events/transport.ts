@@ -23,6 +23,15 @@ export interface ConsumeOptions {
   concurrency: number;
 }
 
+export interface BroadcastOptions {
+  /**
+   * Called each time the connection that carries broadcasts is back after it was lost (once it listens
+   * again): broadcasts sent meanwhile may be lost, so the subscriber reads the current state itself
+   * (the config client re-reads its config). Not called at the first connection.
+   */
+  missed?: () => void;
+}
+
 export interface Subscription {
   /** Stops taking messages and waits for handlers in flight. */
   close(): Promise<void>;
@@ -45,9 +54,16 @@ export interface Transport {
   /** Puts a message straight onto one queue (dead-letter replay). */
   send(queue: string, message: OutgoingMessage): Promise<void>;
   consume(queue: string, handler: MessageHandler, options: ConsumeOptions): Promise<Subscription>;
-  /** Fire-and-forget fan-out to every live instance (config refresh); not durable. */
+  /**
+   * Fire-and-forget fan-out to every live instance (config refresh); not durable: an instance whose
+   * connection is down when it is sent never gets it, and hears `missed` once it is back instead.
+   */
   broadcast(channel: string, payload: unknown): Promise<void>;
-  onBroadcast(channel: string, listener: (payload: unknown) => void): Promise<Subscription>;
+  onBroadcast(
+    channel: string,
+    listener: (payload: unknown) => void,
+    options?: BroadcastOptions,
+  ): Promise<Subscription>;
   healthy(): Promise<boolean>;
   /**
    * Whether wake-ups and broadcasts reach this instance now (its LISTEN or broker connection is up).
