@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { applyOrderChange, type KnownOrder, type OrderChange } from '../src/domain/known-order.ts';
-import { decideConfirm, type PgAnswer, retryDelayMs, settlementOf } from '../src/domain/payment-rules.ts';
+import {
+  decideConfirm,
+  type PgAnswer,
+  refundNotDoneReason,
+  retryDelayMs,
+  settlementOf,
+} from '../src/domain/payment-rules.ts';
 
 const placed = (version: number, payableAmount = 10_000): OrderChange => ({
   kind: 'placed',
@@ -115,5 +121,13 @@ describe('PG answers', () => {
     expect([1, 2, 3, 4, 5, 6, 7].map((n) => retryDelayMs(n, 1_000, 30_000))).toEqual([
       1_000, 2_000, 4_000, 8_000, 16_000, 30_000, 30_000,
     ]);
+  });
+
+  it('says why a refund is not done yet: the PG status, its refusal, or why it did not answer', () => {
+    expect(refundNotDoneReason(payment('IN_PROGRESS'))).toBe('PG status IN_PROGRESS');
+    expect(refundNotDoneReason({ kind: 'rejected', code: 'NOT_CANCELABLE', message: 'no' })).toBe(
+      'NOT_CANCELABLE: no',
+    );
+    expect(refundNotDoneReason({ kind: 'unavailable', reason: 'timeout' })).toBe('timeout');
   });
 });

@@ -1,6 +1,6 @@
 import { PaymentRefunded, type ReturnCompletedPayload } from '@sagamart/contracts';
 import type { MessagingTables, Selectable, ServiceContext, Transaction } from '@sagamart/kit';
-import { retryDelayMs } from '../domain/payment-rules.ts';
+import { refundNotDoneReason, retryDelayMs } from '../domain/payment-rules.ts';
 import type { PgClient } from '../infra/pg-client.ts';
 import type { PaymentDb } from '../infra/schema.ts';
 import type { ReconcileSignal } from './reconcile-signal.ts';
@@ -89,12 +89,7 @@ export class ClaimRefunds {
       if (!done) {
         const attempts = refund.attempts + 1;
         const { retryBaseMs, retryMaxMs } = this.settings();
-        const reason =
-          answer.kind === 'payment'
-            ? `PG status ${answer.status}`
-            : answer.kind === 'rejected'
-              ? `${answer.code}: ${answer.message}`
-              : answer.reason;
+        const reason = refundNotDoneReason(answer);
         this.ctx.log.warn({ claimId, reason, attempts }, 'claim refund not done yet');
         const dueAt = new Date(now.getTime() + retryDelayMs(attempts, retryBaseMs, retryMaxMs));
         await trx

@@ -2,6 +2,7 @@ import { PaymentApproved, PaymentFailed, PaymentRefunded } from '@sagamart/contr
 import type { Selectable, ServiceContext, Transaction } from '@sagamart/kit';
 import {
   cancelledRefundReason,
+  refundNotDoneReason,
   retryDelayMs,
   type Settlement,
   settlementOf,
@@ -144,12 +145,7 @@ export class PaymentWorkflow {
       }
       const attempts = current.attempts + 1;
       const { retryBaseMs, retryMaxMs } = this.settings();
-      const reason =
-        answer.kind === 'payment'
-          ? `PG status ${answer.status}`
-          : answer.kind === 'rejected'
-            ? `${answer.code}: ${answer.message}`
-            : answer.reason;
+      const reason = refundNotDoneReason(answer);
       this.ctx.log.warn({ paymentId: payment.id, reason, attempts }, 'refund not done yet');
       return this.update(trx, payment.id, {
         attempts,

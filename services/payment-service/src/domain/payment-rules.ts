@@ -66,6 +66,13 @@ export type PgAnswer =
   /** No answer we can act on: timeout, unreachable, circuit open, 5xx. Ask again later. */
   | { kind: 'unavailable'; reason: string };
 
+/** Why a refund the PG was asked for is not done yet, for the log and the next attempt's record. */
+export function refundNotDoneReason(answer: PgAnswer): string {
+  if (answer.kind === 'payment') return `PG status ${answer.status}`;
+  if (answer.kind === 'rejected') return `${answer.code}: ${answer.message}`;
+  return answer.reason;
+}
+
 export type Settlement =
   | { kind: 'approve'; method: string; approvedAt: Date; refund: boolean }
   | { kind: 'fail'; code: string; message: string }
