@@ -11,7 +11,7 @@ export default defineService<ShippingDb>({
   name: 'shipping-service',
   port: 8088,
   description:
-    'Shipments of paid orders with waybills at the courier (admin or autoDispatch), a tracking poller (SKIP LOCKED leases, breaker + backoff), cancellation before pickup, purchase confirmation, and returns and exchanges with exact refunds; publishes shipment.*, purchase.confirmed, return.* and exchange.*.',
+    'Shipments of paid orders with waybills at the courier (admin or autoDispatch), a tracking poller (SKIP LOCKED leases, breaker + backoff), cancellation before pickup, a sweep that cancels pickup bookings left open, purchase confirmation, and returns and exchanges with exact refunds; publishes shipment.*, purchase.confirmed, return.* and exchange.*.',
   defaults: shippingDefaults,
   refreshable: [
     'shipping.autoDispatch',
@@ -19,6 +19,7 @@ export default defineService<ShippingDb>({
     'shipping.idleCheckMs',
     'shipping.dispatch',
     'shipping.tracking',
+    'shipping.pickupSweep',
     'shipping.returnWindowDays',
     'shipping.returnFee',
     'shipping.autoConfirmDays',
@@ -40,13 +41,14 @@ export default defineService<ShippingDb>({
     registerInternalRoutes(app, ctx);
   },
   onStart(ctx) {
-    const { waybills, tracker, confirmations } = shippingModule(ctx);
+    const { waybills, tracker, confirmations, pickupSweep } = shippingModule(ctx);
     waybills.start();
     tracker.start();
     confirmations.start();
+    pickupSweep.start();
   },
   async onStop(ctx) {
-    const { waybills, tracker, confirmations } = shippingModule(ctx);
-    await Promise.all([waybills.stop(), tracker.stop(), confirmations.stop()]);
+    const { waybills, tracker, confirmations, pickupSweep } = shippingModule(ctx);
+    await Promise.all([waybills.stop(), tracker.stop(), confirmations.stop(), pickupSweep.stop()]);
   },
 });

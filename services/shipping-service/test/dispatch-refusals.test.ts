@@ -7,7 +7,24 @@ import { COURIER_KEY, type Harness, startHarness } from './harness.ts';
 
 // A parcel the courier refuses for good (a 4xx) is not sent again every lease, forever and unseen:
 // its dispatch is marked failed with the courier's reason, for the admin, who issues it again once
-// the cause is fixed. A courier that cannot be reached is still simply tried again.
+// the cause is fixed. So is an exchange's parcel whose stock product-service refuses to sell for
+// good. A courier or product-service that cannot answer (5xx, 429) is still simply tried again.
+
+/** A server answering `status` to every call, counting the calls whose path ends in `counted`. */
+async function startAnswering(status: number, counted: string) {
+  let calls = 0;
+  const server: Server = createServer((req, res) => {
+    if (req.url?.endsWith(counted)) calls += 1;
+    req.resume();
+    res.writeHead(status, { 'content-type': 'application/json' }).end('{"code":"BUSY","message":"busy"}');
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    calls: () => calls,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
 
 interface Failure {
   code: string;
@@ -113,30 +130,101 @@ describe('a parcel the courier refuses', () => {
     await h.awaitEvent('shipment.dispatched', order.orderId);
   });
 
-  it('is not what a courier that cannot be reached does: that one is tried again until it answers', async () => {
-    // A courier answering 503 to every call, counting the uploads it was sent.
-    let uploads = 0;
-    const unavailable: Server = createServer((req, res) => {
-      if (req.url?.endsWith('/bulk-upload')) uploads += 1;
-      req.resume();
-      res.writeHead(503, { 'content-type': 'application/json' }).end('{"code":"BUSY","message":"busy"}');
-    });
-    await new Promise<void>((resolve) => unavailable.listen(0, '127.0.0.1', resolve));
-    try {
-      h.discovery.set('mock-courier', `http://127.0.0.1:${(unavailable.address() as AddressInfo).port}`);
-      const order = h.paidOrder();
-      await h.publishPaid(order);
-      await eventually(() => uploads >= 2);
-      expect(await adminShipment(order)).toMatchObject({
-        courierStatus: 'NOT_SENT',
-        dispatchFailure: null,
-      });
+  for (const status of [503, 429]) {
+    it(`is not what a courier answering ${status} does: that one is tried again until it answers`, async () => {
+      const busy = await startAnswering(status, '/bulk-upload');
+      try {
+        h.discovery.set('mock-courier', busy.url);
+        const order = h.paidOrder();
+        await h.publishPaid(order);
+        await eventually(() => busy.calls() >= 2);
+        expect(await adminShipment(order)).toMatchObject({
+          courierStatus: 'NOT_SENT',
+          dispatchFailure: null,
+        });
 
-      h.discovery.set('mock-courier', h.courier.url);
-      await h.waybillOf(order);
-    } finally {
-      h.discovery.set('mock-courier', h.courier.url);
-      await new Promise((resolve) => unavailable.close(resolve));
+        h.discovery.set('mock-courier', h.courier.url);
+        await h.waybillOf(order);
+      } finally {
+        h.discovery.set('mock-courier', h.courier.url);
+        await busy.close();
+      }
+    });
+  }
+
+  describe('an exchange’s new option', () => {
+    /** A delivered order with an exchange of one T-shirt approved (its new option reserved). */
+    async function exchangeApproved() {
+      h.skus.set(102, { productId: 10, price: 10_000 });
+      const { order } = await h.delivered();
+      const asked = await h.api.post(
+        `/api/orders/${order.orderId}/exchanges`,
+        {
+          items: [{ orderItemId: order.items[0]!.orderItemId, quantity: 1, newSkuId: 102 }],
+          reason: 'WRONG_ITEM',
+        },
+        h.owner(order),
+      );
+      expect(asked.status).toBe(201);
+      const approved = await h.api.post(
+        `/api/admin/shipping/exchanges/${asked.body.id}/approve`,
+        undefined,
+        h.admin,
+      );
+      expect(approved.status).toBe(200);
+      return {
+        order,
+        claimId: asked.body.id as string,
+        pickup: approved.body.pickupTrackingNumber as string,
+      };
     }
+    /** The exchange's parcel in the admin's shipment list. */
+    async function reshipOf(order: OrderPaidPayload) {
+      const list = await h.api.get(
+        `/api/admin/shipping?orderNumber=${order.orderNumber}&kind=EXCHANGE`,
+        h.admin,
+      );
+      return list.body.content[0];
+    }
+    const commitsOf = async (claimId: string) =>
+      (await h.reservations()).find((r) => r.claim_id === claimId)?.commits ?? 0;
+
+    it('whose stock product-service refuses to sell is marked failed for the admin, not sent again', async () => {
+      const { order, claimId, pickup } = await exchangeApproved();
+      // product-service gave the stock back meanwhile: selling it is refused (409) however often asked.
+      await h.releaseReservation(claimId);
+      await h.advance(pickup, 'DELIVERED');
+      await h.awaitEvent('exchange.collected', order.orderId);
+
+      const failure: Failure = await eventually(async () => (await reshipOf(order))?.dispatchFailure);
+      expect(failure).toMatchObject({ code: 'STOCK_REFUSED', message: expect.stringContaining('RELEASED') });
+      expect(await reshipOf(order)).toMatchObject({ status: 'READY', courierStatus: 'NOT_SENT' });
+      const asked = await commitsOf(claimId);
+      expect(asked).toBeGreaterThan(0);
+
+      // As above: the pass that sends a parcel paid now would have tried the refused one again first.
+      const next = h.paidOrder();
+      await h.publishPaid(next);
+      await h.waybillOf(next);
+      expect(await commitsOf(claimId)).toBe(asked);
+      expect((await reshipOf(order)).dispatchFailure).toEqual(failure);
+    });
+
+    it('is tried again while product-service cannot answer, and ships once it does', async () => {
+      const { order, claimId, pickup } = await exchangeApproved();
+      const busy = await startAnswering(503, `/${claimId}/commit`);
+      try {
+        h.discovery.set('product-service', busy.url);
+        await h.advance(pickup, 'DELIVERED');
+        await h.awaitEvent('exchange.collected', order.orderId);
+        await eventually(() => busy.calls() >= 2);
+        expect(await reshipOf(order)).toMatchObject({ courierStatus: 'NOT_SENT', dispatchFailure: null });
+      } finally {
+        h.discovery.set('product-service', h.products.url);
+        await busy.close();
+      }
+      const reship = await h.awaitEvent('shipment.dispatched', order.orderId, 2);
+      expect(reship.payload).toMatchObject({ kind: 'EXCHANGE', claimId });
+    });
   });
 });

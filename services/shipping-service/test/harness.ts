@@ -30,9 +30,17 @@ interface ProductsDb {
 
 /**
  * Stands in for product-service's internal API: the SKU lookup and stock reservations keyed by the
- * claim id (a SKU whose id ends in 9 is out of stock).
+ * claim id (a SKU whose id ends in 9 is out of stock). A commit answers as product-service's does
+ * (404 with nothing reserved, 409 once released), and each is counted per claim.
  */
 function defineProducts(skus: () => Map<number, { productId: number; price: number }>) {
+  const commits = new Map<string, number>();
+  const refusal = (status: 404 | 409, detail: string) => ({
+    type: `urn:sagamart:problem:${status === 404 ? 'not-found' : 'reservation-released'}`,
+    title: status === 404 ? 'Not Found' : 'Conflict',
+    status,
+    detail,
+  });
   return defineService<ProductsDb>({
     name: 'product-service',
     port: 0,
@@ -96,8 +104,20 @@ function defineProducts(skus: () => Map<number, { productId: number; price: numb
           .execute();
         return { orderId: body.orderId, state: 'RESERVED', items: body.items };
       });
-      app.post('/internal/stock/reservations/:id/commit', async (req) => {
+      app.post('/internal/stock/reservations/:id/commit', async (req, reply) => {
         const { id } = req.params as { id: string };
+        commits.set(id, (commits.get(id) ?? 0) + 1);
+        const found = await ctx.db
+          .selectFrom('reservations')
+          .selectAll()
+          .where('claim_id', '=', id)
+          .executeTakeFirst();
+        if (!found || found.state === 'RELEASED') {
+          const problem = found
+            ? refusal(409, `Order ${id}'s reservation is already RELEASED`)
+            : refusal(404, `Order ${id} has no reservation`);
+          return reply.status(problem.status).type('application/problem+json').send(problem);
+        }
         const row = await ctx.db
           .updateTable('reservations')
           .set({ state: 'SOLD' })
@@ -115,7 +135,12 @@ function defineProducts(skus: () => Map<number, { productId: number; price: numb
           .execute();
         return { orderId: id, state: 'RELEASED', items: [] };
       });
-      app.get('/reservations', async () => ctx.db.selectFrom('reservations').selectAll().execute());
+      app.get('/reservations', async () =>
+        (await ctx.db.selectFrom('reservations').selectAll().execute()).map((row) => ({
+          ...row,
+          commits: commits.get(row.claim_id) ?? 0,
+        })),
+      );
     },
   });
 }
@@ -202,6 +227,8 @@ export async function startHarness(options: HarnessOptions = {}) {
     api,
     discovery,
     skus,
+    /** The stand-in for product-service. */
+    products,
     get courier() {
       return courier;
     },
@@ -301,8 +328,14 @@ export async function startHarness(options: HarnessOptions = {}) {
       });
       return seen[count - 1]!;
     },
-    async reservations(): Promise<Array<{ claim_id: string; state: string }>> {
+    /** The stand-in's reservations, each with the commits it was asked for. */
+    async reservations(): Promise<Array<{ claim_id: string; state: string; commits: number }>> {
       return (await jsonClient(products, { anonymous: true }).get('/reservations')).body;
+    },
+    /** Gives a claim's reserved stock back at the stand-in, as product-service would on its own. */
+    async releaseReservation(claimId: string) {
+      const released = await jsonClient(products).post(`/internal/stock/reservations/${claimId}/release`);
+      if (released.status !== 200) throw new Error(`release answered ${released.status}`);
     },
 
     /** GET /api/shipping/orders/{id} as the owner. */

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { checkClaimRequest, checkExchangeTarget, claimFee } from '../src/domain/claim-rules.ts';
-import { applyCourierStatus, isPickedUp, pollBackoffMs } from '../src/domain/shipment-rules.ts';
+import {
+  applyCourierStatus,
+  isPickedUp,
+  pollBackoffMs,
+  refusedForGood,
+} from '../src/domain/shipment-rules.ts';
 
 describe('shipments follow the courier', () => {
   const ready = { role: 'ORIGINAL' as const, status: 'READY' as const, courierStatus: 'ACCEPTED' as const };
@@ -93,6 +98,11 @@ describe('shipments follow the courier', () => {
     expect(isPickedUp('PICKED_UP')).toBe(true);
     expect(isPickedUp('DELIVERED')).toBe(true);
     expect([1, 2, 3, 4, 10].map((n) => pollBackoffMs(n, 100, 1_000))).toEqual([100, 200, 400, 800, 1_000]);
+  });
+
+  it('takes a 4xx as a refusal for good, but not 408 or 429, nor a 5xx or no answer', () => {
+    expect([400, 401, 404, 409, 422].every(refusedForGood)).toBe(true);
+    expect([408, 429, 500, 502, 503, 504, 200, undefined].some(refusedForGood)).toBe(false);
   });
 });
 

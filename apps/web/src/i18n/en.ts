@@ -802,7 +802,20 @@ export const en: Translation = {
           'The courier did not accept the delivery details. Check the address, phone and goods name, then issue the waybill again.',
         INVALID_ACCOUNT_KEY:
           'The courier did not accept the shop’s account key. Check the courier settings, then issue the waybill again.',
+        STOCK_REFUSED:
+          'The exchange item’s stock could not be confirmed (its reservation was released or is missing). Check the stock, then issue the waybill again.',
         other: 'The courier refused to issue a waybill. Find out why, then issue it again.',
+      },
+      courierSays: 'The courier said ({{at}}): {{message}}',
+      stockBadge: 'Stock not confirmed',
+      refusedAt: 'Refused at {{at}}',
+    },
+    trackingFailure: {
+      badge: 'Tracking refused',
+      reason: {
+        NOT_FOUND_WAYBILL:
+          'The courier cannot find this waybill, so tracking has stopped. Check the waybill with the courier.',
+        other: 'The courier refused to track this waybill, so tracking has stopped. Ask the courier why.',
       },
       courierSays: 'The courier said ({{at}}): {{message}}',
     },
@@ -838,6 +851,8 @@ export const en: Translation = {
     },
     pickup: 'Pickup waybill {{number}} · {{status}}',
     pickupCancelledHint: 'The courier cancelled the pickup. Approving again books a new pickup waybill.',
+    pickupUnderWayHint:
+      'The courier had already started this pickup, so it could not be cancelled (pickup waybill {{number}} · {{status}} · {{at}}). Approving carries on with this waybill.',
     reship: 'Exchange waybill {{number}}',
     detail: 'Details: {{detail}}',
   },

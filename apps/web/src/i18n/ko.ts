@@ -808,7 +808,23 @@ export const ko = {
           '택배사가 배송 정보를 받지 않았습니다. 주소·연락처·상품명을 확인한 뒤 다시 발급해 주세요.',
         INVALID_ACCOUNT_KEY:
           '택배사가 쇼핑몰의 계약 고객 키를 받지 않았습니다. 택배사 설정을 확인한 뒤 다시 발급해 주세요.',
+        STOCK_REFUSED:
+          '교환 상품의 재고를 확정하지 못했습니다(재고 예약이 취소되었거나 없습니다). 재고를 확인한 뒤 다시 발급해 주세요.',
         other: '택배사가 송장 발급을 거절했습니다. 원인을 확인한 뒤 다시 발급해 주세요.',
+      },
+      courierSays: '택배사 응답 ({{at}}): {{message}}',
+      /** An exchange's parcel whose stock product-service refused to sell (STOCK_REFUSED). */
+      stockBadge: '재고 확정 실패',
+      refusedAt: '거절 시각: {{at}}',
+    },
+    /** The courier refused for good to track the waybill: it is no longer polled. */
+    trackingFailure: {
+      badge: '조회 실패',
+      /** By the courier's code; `other` for any code not listed. */
+      reason: {
+        NOT_FOUND_WAYBILL:
+          '택배사가 이 송장을 찾지 못해 배송 조회를 멈췄습니다. 택배사에 송장을 확인해 주세요.',
+        other: '택배사가 배송 조회를 거절해 조회를 멈췄습니다. 택배사에 원인을 확인해 주세요.',
       },
       courierSays: '택배사 응답 ({{at}}): {{message}}',
     },
@@ -844,6 +860,9 @@ export const ko = {
     },
     pickup: '회수 운송장 {{number}} · {{status}}',
     pickupCancelledHint: '택배사가 회수를 취소했습니다. 다시 승인하면 새 회수 송장이 발급됩니다.',
+    /** The courier was already collecting a pickup that a reject or the sweep could not cancel. */
+    pickupUnderWayHint:
+      '택배사가 이미 회수를 시작해 취소하지 못했습니다 (회수 운송장 {{number}} · {{status}} · {{at}}). 승인하면 이 운송장으로 회수를 이어갑니다.',
     reship: '교환 배송 운송장 {{number}}',
     detail: '상세: {{detail}}',
   },

@@ -310,6 +310,7 @@ export function aClaim(overrides: Partial<AdminClaim> = {}): AdminClaim {
     rejectedAt: null,
     collectedAt: null,
     completedAt: null,
+    pickupUnderWay: null,
     ...overrides,
   };
 }

@@ -201,7 +201,18 @@ export const OrderClaimsView = Type.Object({
 export type OrderClaimsView = Static<typeof OrderClaimsView>;
 
 /** An admin's queue row: the claim with its shopper. */
-export const AdminClaimView = Type.Object({ ...ClaimView.properties, userId: Type.String() });
+export const AdminClaimView = Type.Object({
+  ...ClaimView.properties,
+  userId: Type.String(),
+  /**
+   * The courier is already collecting a pickup booked for this claim by an approval whose answer was
+   * lost, so it could not be cancelled (by a reject or the pickup sweep): its waybill, the courier's
+   * status then, and when. Approving adopts it. Null otherwise.
+   */
+  pickupUnderWay: Nullable(
+    Type.Object({ trackingNumber: Type.String(), courierStatus: Nullable(CourierStatus), seenAt: Timestamp }),
+  ),
+});
 export type AdminClaimView = Static<typeof AdminClaimView>;
 
 export const AdminShipmentView = Type.Object({
@@ -210,10 +221,19 @@ export const AdminShipmentView = Type.Object({
   receiverPhone: Type.String(),
   address: Type.String(),
   /**
-   * The courier refused this parcel for good (a 4xx: e.g. an address it does not take), with its code
-   * and message: the dispatcher leaves it until an admin issues its waybill again. Null otherwise.
+   * The courier refused this parcel for good (a 4xx but 408 and 429: e.g. an address it does not
+   * take), with its code and message; or, code `STOCK_REFUSED`, product-service refused for good to
+   * sell the stock of an exchange's parcel, with its message. The dispatcher leaves it until an admin
+   * issues its waybill again. Null otherwise.
    */
   dispatchFailure: Nullable(
+    Type.Object({ code: Type.String(), message: Type.String(), failedAt: Timestamp }),
+  ),
+  /**
+   * The courier refused for good to track this parcel's waybill (a 4xx but 408 and 429: e.g.
+   * `NOT_FOUND_WAYBILL`), with its code and message: the waybill is no longer polled. Null otherwise.
+   */
+  trackingFailure: Nullable(
     Type.Object({ code: Type.String(), message: Type.String(), failedAt: Timestamp }),
   ),
 });

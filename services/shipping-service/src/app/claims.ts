@@ -60,6 +60,19 @@ type PickupItem = Omit<CourierUploadItem, 'reference' | 'pickup'>;
 const pickupReference = (claimId: string, attempt: number) =>
   attempt > 1 ? `pickup-${claimId}-${attempt}` : `pickup-${claimId}`;
 
+/** A claim's booking closed: no waybill of it is live and unrecorded, nothing to withdraw or show. */
+const BOOKING_CLOSED = {
+  pickup_booking: false,
+  pickup_withdrawing_until: null,
+  pickup_under_way_tracking_number: null,
+  pickup_under_way_courier_status: null,
+  pickup_under_way_at: null,
+};
+
+/** The pickup sweep holds this claim's open booking: it is cancelling it at the courier. */
+const withdrawing = (claim: ClaimRow) =>
+  claim.pickup_withdrawing_until !== null && claim.pickup_withdrawing_until > new Date();
+
 const shares = (line: LineRow): LineShares => ({
   orderItemId: line.order_item_id,
   quantity: line.quantity,
@@ -81,8 +94,15 @@ export class Claims {
     private readonly courier: CourierClient,
     private readonly products: ProductClient,
     private readonly settings: () => ShippingSettings,
-    /** Who to tell once a commit made work: a pickup waybill to poll, an exchange to dispatch. */
-    private readonly wake: { tracker: (dueInMs: number) => void; dispatcher: (dueInMs: number) => void },
+    /**
+     * Who to tell once a commit made work: a pickup waybill to poll, an exchange to dispatch, a
+     * pickup booking the sweep withdraws if it is still open when it goes stale.
+     */
+    private readonly wake: {
+      tracker: (dueInMs: number) => void;
+      dispatcher: (dueInMs: number) => void;
+      pickupSweep: (dueInMs: number) => void;
+    },
   ) {}
 
   requestReturn(identity: Identity, orderRef: string, body: ReturnRequestBody): Promise<string> {
@@ -216,7 +236,8 @@ export class Claims {
    * Approving an approved claim again is a no-op. The booking is on the claim before the courier
    * hears of it, keyed by the claim and its attempt, so a retry gets the same waybill; when the
    * courier's answer is lost, that waybill is looked up again and cancelled, so that nothing comes to
-   * collect a claim the admin sees as still REQUESTED (a reject does the same if this fails too).
+   * collect a claim the admin sees as still REQUESTED (a reject, or else the pickup sweep, does the
+   * same if this fails too).
    */
   async approve(claimId: string, type: ClaimType): Promise<void> {
     const claim = await this.load(this.ctx.db, claimId, type);
@@ -243,6 +264,8 @@ export class Claims {
     const pickup = await this.pickupOf(order, items);
     const attempt = await this.startBooking(claimId, type);
     if (attempt === undefined) return; // approved meanwhile
+    // Should this approval leave its booking open (lost answers), the sweep withdraws it once stale.
+    this.wake.pickupSweep(this.settings().pickupSweepStaleMs);
     let trackingNumber: string;
     try {
       trackingNumber = await this.book(claimId, attempt, pickup);
@@ -267,9 +290,13 @@ export class Claims {
       await this.ctx.transaction(async (trx) => {
         const locked = await this.load(trx, claimId, type, true);
         if (locked.status === 'APPROVED') return;
-        // Rejected meanwhile, or a reject cancelled this booking while its answer was on the way.
+        // Rejected meanwhile, or a reject or the sweep cancelled (or is cancelling) this booking while
+        // its answer was on the way.
         cancelOnFailure =
-          locked.status !== 'REQUESTED' || !locked.pickup_booking || locked.pickup_attempt !== attempt;
+          locked.status !== 'REQUESTED' ||
+          !locked.pickup_booking ||
+          locked.pickup_attempt !== attempt ||
+          withdrawing(locked);
         checkDecision(locked.status);
         if (cancelOnFailure) {
           throw conflict(
@@ -281,7 +308,7 @@ export class Claims {
         const approved = await this.bump(trx, claimId, {
           status: 'APPROVED',
           approved_at: now,
-          pickup_booking: false,
+          ...BOOKING_CLOSED,
         });
         await trx
           .insertInto('shipments')
@@ -323,18 +350,32 @@ export class Claims {
 
   /**
    * Puts the pickup booking on the claim before the courier is called: a new attempt, unless a
-   * booking whose answer was lost is still open (a retry then gets that same waybill). Undefined when
-   * the claim was approved meanwhile.
+   * booking whose answer was lost is still open (a retry then gets that same waybill; 409 while the
+   * sweep is cancelling it). Either way it is marked taken up now, so the sweep leaves it alone
+   * until it goes stale. Undefined when the claim was approved meanwhile.
    */
   private startBooking(claimId: string, type: ClaimType): Promise<number | undefined> {
     return this.ctx.transaction(async (trx) => {
       const locked = await this.load(trx, claimId, type, true);
       if (locked.status === 'APPROVED') return undefined;
       checkDecision(locked.status);
-      if (locked.pickup_booking) return locked.pickup_attempt;
+      if (locked.pickup_booking && withdrawing(locked)) {
+        throw conflict(
+          '택배사에 남아 있던 회수 접수를 취소하는 중입니다. 잠시 후 다시 승인해 주세요.',
+          'pickup-withdrawing',
+        );
+      }
       const booked = await trx
         .updateTable('claims')
-        .set((eb) => ({ pickup_attempt: eb('pickup_attempt', '+', 1), pickup_booking: true }))
+        .set((eb) =>
+          locked.pickup_booking
+            ? { pickup_booked_at: new Date() }
+            : {
+                pickup_attempt: eb('pickup_attempt', '+', 1),
+                pickup_booking: true,
+                pickup_booked_at: new Date(),
+              },
+        )
         .where('id', '=', claimId)
         .returning('pickup_attempt')
         .executeTakeFirstOrThrow();
@@ -346,10 +387,47 @@ export class Claims {
   private async endBooking(claimId: string, attempt: number): Promise<void> {
     await this.ctx.db
       .updateTable('claims')
-      .set({ pickup_booking: false })
+      .set(BOOKING_CLOSED)
       .where('id', '=', claimId)
       .where('pickup_attempt', '=', attempt)
       .execute();
+  }
+
+  /**
+   * The pickup sweep's part: withdraws a booking left open (its approval's answer was lost and its
+   * withdrawal failed, or a reject was refused with 503) that nobody took up since, as a reject
+   * would. The courier already collecting it is recorded on the claim for the admin (approving adopts
+   * it) and left alone; a courier that cannot be reached leaves it for the next sweep, staleMs later.
+   */
+  async withdrawLeftBooking(
+    claimId: string,
+    attempt: number,
+  ): Promise<'withdrawn' | 'closed' | 'under-way' | 'later'> {
+    const claim = await this.load(this.ctx.db, claimId);
+    if (!claim.pickup_booking || claim.pickup_attempt !== attempt) return 'closed'; // by a reject meanwhile
+    const order = await this.order(this.ctx.db, claim.order_id);
+    const pickup = await this.pickupOf(order, await this.items(this.ctx.db, claimId));
+    try {
+      await this.withdrawBooking(claimId, attempt, pickup);
+      return 'withdrawn';
+    } catch (error) {
+      if (error instanceof Problem && error.code === 'pickup-under-way') return 'under-way';
+      await this.ctx.db
+        .updateTable('claims')
+        .set({ pickup_booked_at: new Date(), pickup_withdrawing_until: null })
+        .where('id', '=', claimId)
+        .where('pickup_attempt', '=', attempt)
+        .where('pickup_booking', '=', true)
+        .execute();
+      if (error instanceof ServiceCallError || error instanceof CourierRejected) {
+        this.ctx.log.warn(
+          { err: error, claimId },
+          'could not cancel a pickup booking left open; the sweep tries again later',
+        );
+        return 'later';
+      }
+      throw error;
+    }
   }
 
   /** Uploads the pickup of a booking; the courier answers the waybill it already has for that key. */
@@ -383,6 +461,19 @@ export class Claims {
     }
     const result = (await this.courier.cancel([trackingNumber])).results[0];
     if (!result?.cancelled && result?.error?.code !== 'NOT_FOUND_WAYBILL') {
+      // Seen on the claim too: the admin's queue shows a parcel under way that nobody approved.
+      await this.ctx.db
+        .updateTable('claims')
+        .set({
+          pickup_under_way_tracking_number: trackingNumber,
+          pickup_under_way_courier_status: result?.status ?? null,
+          pickup_under_way_at: new Date(),
+          pickup_withdrawing_until: null,
+        })
+        .where('id', '=', claimId)
+        .where('pickup_attempt', '=', attempt)
+        .where('pickup_booking', '=', true)
+        .execute();
       throw new Problem(
         409,
         '택배사가 이미 상품을 회수하고 있어 회수를 취소할 수 없습니다. 신청을 승인해 회수를 이어가 주세요.',

@@ -4,6 +4,7 @@ import { ProductClient } from '../infra/product-client.ts';
 import type { ShippingDb } from '../infra/schema.ts';
 import { Claims } from './claims.ts';
 import { Confirmations } from './confirmations.ts';
+import { PickupSweep } from './pickup-sweep.ts';
 import { ShippingReads } from './reads.ts';
 import { readSettings } from './settings.ts';
 import { Shipments } from './shipments.ts';
@@ -17,6 +18,7 @@ export interface ShippingModule {
   tracker: Tracker;
   claims: Claims;
   confirmations: Confirmations;
+  pickupSweep: PickupSweep;
   reads: ShippingReads;
 }
 
@@ -35,6 +37,7 @@ export function shippingModule(ctx: ServiceContext<ShippingDb>): ShippingModule 
     const wake = {
       dispatcher: (dueInMs: number) => module?.waybills.wake(dueInMs),
       tracker: (dueInMs: number) => module?.tracker.wake(dueInMs),
+      pickupSweep: (dueInMs: number) => module?.pickupSweep.wake(dueInMs),
     };
     const claims = new Claims(ctx, courier, products, settings, wake);
     module = {
@@ -43,6 +46,7 @@ export function shippingModule(ctx: ServiceContext<ShippingDb>): ShippingModule 
       tracker: new Tracker(ctx, courier, claims, settings, wake.dispatcher),
       claims,
       confirmations: new Confirmations(ctx, settings),
+      pickupSweep: new PickupSweep(ctx, claims, settings),
       reads: new ShippingReads(ctx, settings),
     };
     modules.set(ctx, module);

@@ -1,4 +1,4 @@
-import type { ClaimType } from '@sagamart/contracts';
+import type { ClaimType, CourierStatus } from '@sagamart/contracts';
 import type {
   AdminClaimsQuery,
   AdminClaimView,
@@ -117,6 +117,13 @@ export class ShippingReads {
                   failedAt: row.dispatch_failed_at.toISOString(),
                 }
               : null,
+            trackingFailure: row.tracking_failed_at
+              ? {
+                  code: row.tracking_error_code ?? 'REJECTED',
+                  message: row.tracking_error ?? '',
+                  failedAt: row.tracking_failed_at.toISOString(),
+                }
+              : null,
           };
         });
       },
@@ -137,7 +144,21 @@ export class ShippingReads {
       query,
       async (rows: ClaimRow[]): Promise<AdminClaimView[]> => {
         const views = await this.claimViews(rows);
-        return views.map((v, i) => ({ ...v, userId: rows[i]!.user_id }));
+        return views.map((v, i) => {
+          const row = rows[i]!;
+          return {
+            ...v,
+            userId: row.user_id,
+            pickupUnderWay:
+              row.pickup_booking && row.pickup_under_way_at && row.pickup_under_way_tracking_number
+                ? {
+                    trackingNumber: row.pickup_under_way_tracking_number,
+                    courierStatus: (row.pickup_under_way_courier_status as CourierStatus | null) ?? null,
+                    seenAt: row.pickup_under_way_at.toISOString(),
+                  }
+                : null,
+          };
+        });
       },
     );
   }

@@ -39,6 +39,17 @@ export const shippingDefaults = {
       /** How long a claimed waybill is hidden from other instances (a courier call plus margin). */
       leaseMs: 15_000,
     },
+    pickupSweep: {
+      /**
+       * A pickup booking left open this long is no approval in flight (its courier answer was lost
+       * and withdrawing it failed): the sweep cancels it at the courier. Longer than an approval's
+       * courier calls; the sweep's own lease on a booking is tracking.leaseMs.
+       */
+      staleMs: 60_000,
+      /** The sweep's pace while it finds bookings to withdraw. */
+      intervalMs: 1_000,
+      batchSize: 20,
+    },
     /** Days after delivery when returns and exchanges close (unless confirmed sooner). */
     returnWindowDays: 7,
     /** The return shipping fee of a CHANGE_OF_MIND return (won), kept from the refund. */
@@ -70,6 +81,9 @@ export interface ShippingSettings {
   retryBaseMs: number;
   retryMaxMs: number;
   leaseMs: number;
+  pickupSweepStaleMs: number;
+  pickupSweepIntervalMs: number;
+  pickupSweepBatchSize: number;
   returnWindowDays: number;
   returnFee: number;
   autoConfirmDays: number;
@@ -95,6 +109,9 @@ export function readSettings(config: Config): ShippingSettings {
     retryBaseMs: config.number('shipping.tracking.retryBaseMs'),
     retryMaxMs: config.number('shipping.tracking.retryMaxMs'),
     leaseMs: config.number('shipping.tracking.leaseMs'),
+    pickupSweepStaleMs: config.number('shipping.pickupSweep.staleMs'),
+    pickupSweepIntervalMs: config.number('shipping.pickupSweep.intervalMs'),
+    pickupSweepBatchSize: config.number('shipping.pickupSweep.batchSize'),
     returnWindowDays: config.number('shipping.returnWindowDays'),
     returnFee: config.number('shipping.returnFee'),
     autoConfirmDays: config.number('shipping.autoConfirmDays'),

@@ -21,10 +21,20 @@ import type { ShipmentRow, Trx } from './store.ts';
  * their next_poll_at out by a lease, and renews that lease (compare-and-set on next_poll_at) right
  * before each courier call, so several instances share the work and never ask about one waybill at
  * the same time, however long a batch takes. Each courier event is recorded once (shipment, seq); the status moves
- * only forward and each change is announced once. A failing courier backs the waybill off
- * exponentially; with the courier's circuit open the tick stops at once, and polling resumes by
- * itself when the breaker lets calls through again.
+ * only forward and each change is announced once. A courier that cannot answer (down, timeout, 408,
+ * 429, 5xx) backs the waybill off exponentially; with the courier's circuit open the tick stops at
+ * once, and polling resumes by itself when the breaker lets calls through again; so does one that
+ * refuses our account key (401, 403), until it is fixed. A courier that refuses to track a waybill for
+ * good (any other 4xx, e.g. a waybill it does not know) would refuse it again every time: the
+ * waybill's tracking is marked failed for an admin and no longer polled.
  */
+/**
+ * The courier refused our account key or its rights (401, 403): every waybill alike, until an
+ * operator fixes the courier settings, after which the same call succeeds. Not the waybill's fault, so
+ * it is backed off like a courier that cannot answer, never marked failed and left.
+ */
+const refusesOurAccount = (refusal: CourierRejected) => refusal.status === 401 || refusal.status === 403;
+
 export class Tracker {
   private loop: IdleLoop | undefined;
   private stopped = false;
@@ -85,6 +95,10 @@ export class Tracker {
       try {
         info = await this.courier.track(shipment.tracking_number!);
       } catch (error) {
+        if (error instanceof CourierRejected && !refusesOurAccount(error)) {
+          await this.refused(shipment, error);
+          continue;
+        }
         if (!(error instanceof CourierRejected) && !(error instanceof ServiceCallError)) throw error;
         await this.backOff(shipment, error);
         // The courier is down (circuit open): leave the rest of the batch for later, backed off too.
@@ -149,6 +163,40 @@ export class Tracker {
       .execute();
   }
 
+  /**
+   * The courier refused to track this waybill for good: asked again it would refuse again, every
+   * lease, forever. Its tracking is marked failed with the courier's reason and the poller leaves it
+   * (next_poll_at null), only while the lease is still ours. Logged once.
+   */
+  private async refused(shipment: ShipmentRow, refusal: CourierRejected): Promise<void> {
+    const marked = await this.ctx.db
+      .updateTable('shipments')
+      .set({
+        next_poll_at: null,
+        poll_failures: shipment.poll_failures + 1,
+        last_poll_error: `${refusal.name}: ${refusal.message}`.slice(0, 500),
+        tracking_error_code: refusal.code.slice(0, 100),
+        tracking_error: refusal.message.slice(0, 1_000),
+        tracking_failed_at: new Date(),
+      })
+      .where('id', '=', shipment.id)
+      .where('next_poll_at', '=', shipment.next_poll_at)
+      .returning(['id', 'order_id', 'role', 'tracking_number'])
+      .executeTakeFirst();
+    if (!marked) return;
+    this.ctx.log.warn(
+      {
+        shipmentId: marked.id,
+        orderId: marked.order_id,
+        role: marked.role,
+        trackingNumber: marked.tracking_number,
+        code: refusal.code,
+        refusal: refusal.message,
+      },
+      'the courier refused to track a waybill; it is no longer polled and waits for an admin',
+    );
+  }
+
   /** Records the courier's answer: new events once, the status forward, each change announced once. */
   async apply(shipmentId: string, info: TrackingInfo): Promise<void> {
     const { pollIntervalMs } = this.settings();
@@ -203,6 +251,9 @@ export class Tracker {
           courier_status: outcome.courierStatus,
           poll_failures: 0,
           last_poll_error: null,
+          tracking_error_code: null,
+          tracking_error: null,
+          tracking_failed_at: null,
           next_poll_at: finished ? null : new Date(Date.now() + pollIntervalMs),
           picked_up_at: pickedUpAt,
           delivered_at:
@@ -279,6 +330,9 @@ export class Tracker {
         next_poll_at: null,
         poll_failures: 0,
         last_poll_error: null,
+        tracking_error_code: null,
+        tracking_error: null,
+        tracking_failed_at: null,
         dispatch_due_at: autoDispatch ? new Date(Date.now() + autoDispatchDelayMs) : null,
         version: eb('version', '+', 1),
       }))

@@ -8,7 +8,7 @@ import {
   sql,
 } from '@sagamart/kit';
 import { type CourierClient, CourierRejected } from '../infra/courier-client.ts';
-import type { ProductClient } from '../infra/product-client.ts';
+import { type ProductClient, StockRefused } from '../infra/product-client.ts';
 import type { ShippingDb } from '../infra/schema.ts';
 import { publishDispatched } from './events.ts';
 import type { ShippingSettings } from './settings.ts';
@@ -17,14 +17,18 @@ import { fullAddress, type ShipmentRow } from './store.ts';
 type Result = IssueWaybillsResult['results'][number];
 type Refusal = { code: string; message: string };
 
+/** The code of a dispatch failure that is product-service's refusal to sell an exchange's stock. */
+const STOCK_REFUSED = 'STOCK_REFUSED';
+
 /**
  * Waybills: issued at the courier for READY shipments, by an admin (one or many) or by the dispatcher
  * (shipping.autoDispatch). The courier keys each upload by the shipment id (and attempt), so issuing
  * twice (an admin and the dispatcher at once, a retry after a lost answer) yields one waybill; the
  * shipment records it, and announces shipment.dispatched, once. A waybill the courier cancels by
  * itself sends the shipment back to waiting for one (tracking.ts), under the next attempt's key.
- * A parcel the courier refuses for good (a 4xx) is marked failed with its reason and left to an
- * admin; one it cannot reach (down, timeout, 5xx) is simply tried again after the lease.
+ * A parcel the courier refuses for good (a 4xx but 408 and 429), or an exchange's whose stock
+ * product-service refuses to sell for good, is marked failed with its reason and left to an admin;
+ * one that cannot get through (down, timeout, 408, 429, 5xx) is simply tried again after the lease.
  */
 export class Waybills {
   private loop: IdleLoop | undefined;
@@ -147,7 +151,9 @@ export class Waybills {
         try {
           await this.products.commit(row.claim_id);
         } catch (error) {
-          outcomes.set(row.id, { trackingNumber: null, error: failure(error) });
+          const outcome = failure(error);
+          if (error instanceof StockRefused) await this.refused([row], outcome);
+          outcomes.set(row.id, { trackingNumber: null, error: outcome });
           continue;
         }
       }
@@ -199,9 +205,10 @@ export class Waybills {
   }
 
   /**
-   * The courier refused these parcels for good: sent again they would be refused again, every lease,
-   * forever. Each is marked failed with the courier's reason and left out of the dispatcher's passes
-   * (dispatch_due_at null) for an admin, who issues it again once the cause is fixed. Logged once.
+   * The courier (or, for an exchange's parcel, product-service's stock) refused these parcels for
+   * good: sent again they would be refused again, every lease, forever. Each is marked failed with the
+   * reason and left out of the dispatcher's passes (dispatch_due_at null) for an admin, who issues it
+   * again once the cause is fixed. Logged once.
    */
   private async refused(rows: ShipmentRow[], refusal: Refusal): Promise<void> {
     const marked = await this.updateWaiting(rows)
@@ -215,8 +222,10 @@ export class Waybills {
       .execute();
     for (const row of marked) {
       this.ctx.log.warn(
-        { shipmentId: row.id, orderId: row.order_id, code: refusal.code, courierMessage: refusal.message },
-        'the courier refused a parcel; it waits for an admin to issue its waybill again',
+        { shipmentId: row.id, orderId: row.order_id, code: refusal.code, refusal: refusal.message },
+        refusal.code === STOCK_REFUSED
+          ? 'product-service refused to sell an exchange parcel’s stock; it waits for an admin to issue its waybill again'
+          : 'the courier refused a parcel; it waits for an admin to issue its waybill again',
       );
     }
   }
@@ -268,6 +277,9 @@ export class Waybills {
           dispatch_error_code: null,
           dispatch_error: null,
           dispatch_failed_at: null,
+          tracking_error_code: null,
+          tracking_error: null,
+          tracking_failed_at: null,
           next_poll_at: new Date(now.getTime() + pollIntervalMs),
           version: eb('version', '+', 1),
         }))
@@ -312,9 +324,13 @@ function waybillReference(row: ShipmentRow): string {
   return row.waybill_attempt > 1 ? `${row.id}-${row.waybill_attempt}` : row.id;
 }
 
-/** A failed upload as a per-shipment result (anything but the courier's refusal or absence is thrown). */
+/**
+ * A failed upload as a per-shipment result (anything but a refusal or an absence of the courier or
+ * product-service is thrown).
+ */
 function failure(error: unknown): { code: string; message: string } {
   if (error instanceof CourierRejected) return { code: error.code, message: error.message };
+  if (error instanceof StockRefused) return { code: STOCK_REFUSED, message: error.message };
   if (error instanceof ServiceCallError) {
     return { code: 'UNAVAILABLE', message: `${error.target}: ${error.message}` };
   }

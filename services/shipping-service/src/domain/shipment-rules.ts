@@ -96,3 +96,12 @@ export function pollBackoffMs(failures: number, baseMs: number, maxMs: number): 
   if (failures <= 0) return 0;
   return Math.min(maxMs, baseMs * 2 ** Math.min(failures - 1, 30));
 }
+
+/**
+ * The other side (the courier, product-service) refused the call for good: a 4xx says the request
+ * itself is wrong and asking again is refused again, except 408 (it gave up waiting) and 429 (it is
+ * busy), which say "later". Anything else (no answer, a timeout, a 5xx) is worth trying again.
+ */
+export function refusedForGood(status: number | undefined): boolean {
+  return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
+}

@@ -5,10 +5,12 @@ import {
   TrackingInfo,
 } from '@sagamart/contracts/http/courier';
 import { ServiceCallError, type ServiceClient } from '@sagamart/kit';
+import { refusedForGood } from '../domain/shipment-rules.ts';
 
 // The courier's API through the kit's service client: discovery, a per-call timeout and the circuit
-// breaker of the courier target. A 4xx is the courier's final word ({code, message}); anything else
-// (down, timeout, 5xx, circuit open) is thrown as a ServiceCallError for the caller to back off.
+// breaker of the courier target. A 4xx but 408 and 429 is the courier's final word ({code, message});
+// anything else (down, timeout, 408, 429, 5xx, circuit open) is thrown as a ServiceCallError for the
+// caller to back off.
 
 export class CourierRejected extends Error {
   override name = 'CourierRejected';
@@ -73,12 +75,7 @@ async function rejections<T>(call: Promise<T>): Promise<T> {
   try {
     return await call;
   } catch (error) {
-    if (
-      error instanceof ServiceCallError &&
-      error.kind === 'http' &&
-      (error.status ?? 0) >= 400 &&
-      (error.status ?? 0) < 500
-    ) {
+    if (error instanceof ServiceCallError && error.kind === 'http' && refusedForGood(error.status)) {
       const code = typeof error.problem?.code === 'string' ? error.problem.code : 'COURIER_REJECTED';
       const message = typeof error.problem?.message === 'string' ? error.problem.message : error.message;
       throw new CourierRejected(code, message, error.status ?? 400);

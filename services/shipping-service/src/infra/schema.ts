@@ -95,6 +95,14 @@ export interface ShippingDb {
     dispatch_failed_at: Date | null;
     /** When the poller looks next (also its lease: a claimed row is pushed out by the lease). */
     next_poll_at: Date | null;
+    /**
+     * The courier refused to track this waybill for good (a 4xx but 408 and 429, e.g. a waybill it
+     * does not know): its code and message, and when. The poller leaves such a shipment (next_poll_at
+     * null); a new waybill clears them.
+     */
+    tracking_error_code: string | null;
+    tracking_error: string | null;
+    tracking_failed_at: Date | null;
     /** Failed polls in a row (backoff). */
     poll_failures: Generated<number>;
     last_poll_error: string | null;
@@ -138,6 +146,20 @@ export interface ShippingDb {
      * waybill nobody tracks (its answer was lost). A reject cancels it first.
      */
     pickup_booking: Generated<boolean>;
+    /**
+     * When an approval last took up the open booking: staleMs later nobody is working on it any more,
+     * and the pickup sweep withdraws it (pickup-sweep.ts).
+     */
+    pickup_booked_at: Generated<Date>;
+    /** The sweep's lease on the open booking it is withdrawing; an approval waits for it to end. */
+    pickup_withdrawing_until: Date | null;
+    /**
+     * The courier is already collecting the open booking's parcel, so it cannot be withdrawn: its
+     * waybill, the courier's status and when this was seen, for the admin (approving adopts it).
+     */
+    pickup_under_way_tracking_number: string | null;
+    pickup_under_way_courier_status: string | null;
+    pickup_under_way_at: Date | null;
     /** When the courier last cancelled this claim's pickup (the claim went back to REQUESTED). */
     pickup_cancelled_at: Date | null;
     version: Generated<number>;
@@ -350,6 +372,35 @@ export const migrations: Record<string, Migration> = {
         .addColumn('dispatch_error', 'text')
         .addColumn('dispatch_failed_at', 'timestamptz')
         .execute();
+    },
+  },
+  '0004_tracking_failures': {
+    async up(db: Kysely<unknown>) {
+      // A waybill the courier refuses to track for good is recorded as failed, for an admin, instead
+      // of being asked about again every lease forever.
+      await db.schema
+        .alterTable('shipments')
+        .addColumn('tracking_error_code', 'text')
+        .addColumn('tracking_error', 'text')
+        .addColumn('tracking_failed_at', 'timestamptz')
+        .execute();
+    },
+  },
+  '0005_pickup_sweep': {
+    async up(db: Kysely<unknown>) {
+      // A booking left open (its answer lost, its withdrawal failed) is withdrawn by a sweep, not only
+      // at the admin's next decision. Bookings open before this are taken staleMs after it.
+      await db.schema
+        .alterTable('claims')
+        .addColumn('pickup_booked_at', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
+        .addColumn('pickup_withdrawing_until', 'timestamptz')
+        .addColumn('pickup_under_way_tracking_number', 'text')
+        .addColumn('pickup_under_way_courier_status', 'text')
+        .addColumn('pickup_under_way_at', 'timestamptz')
+        .execute();
+      await sql`create index claims_open_pickup_bookings on claims (pickup_booked_at) where pickup_booking`.execute(
+        db,
+      );
     },
   },
 };

@@ -47,3 +47,35 @@ describe('the return queue, with a return whose pickup the courier cancelled', (
     expect(history.textContent).toContain('Pickup waybill 712345678901 · Waybill cancelled');
   });
 });
+
+describe('the return queue, with a pickup the courier had already started when it was to be cancelled', () => {
+  const underWay = aClaim({
+    pickupTrackingNumber: '712345678902',
+    pickupCourierStatus: 'PICKED_UP',
+    pickupUnderWay: {
+      trackingNumber: '712345678902',
+      courierStatus: 'PICKED_UP',
+      seenAt: '2026-12-10T03:00:00.000Z',
+    },
+  });
+
+  async function showRow() {
+    stubFetch({ '/api/admin/shipping/returns': () => Response.json(aPage([underWay])) });
+    const container = await renderPage(<ClaimsPage type="RETURN" />, ['/admin/returns']);
+    return shown(() => container.querySelector('[data-testid="claim-pickup-under-way"]'));
+  }
+
+  it('tells the admin, in words, that approving carries on with that waybill', async () => {
+    const hint = await showRow();
+    expect(hint.textContent).toContain('택배사가 이미 회수를 시작해 취소하지 못했습니다');
+    expect(hint.textContent).toContain('712345678902');
+    expect(hint.textContent).not.toContain('PICKED_UP');
+  });
+
+  it('says the same in English', async () => {
+    await setLanguage('en');
+    const hint = await showRow();
+    expect(hint.textContent).toContain('Approving carries on with this waybill');
+    expect(hint.textContent).not.toContain('PICKED_UP');
+  });
+});

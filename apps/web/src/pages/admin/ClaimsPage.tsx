@@ -154,6 +154,17 @@ function ClaimsTable({ type, claims }: { type: ClaimType; claims: AdminClaim[] }
                         {t('adminShipping.pickupCancelledHint')}
                       </Text>
                     )}
+                    {claim.pickupUnderWay && (
+                      <Text size="xs" c="red.8" mt={4} maw={220} data-testid="claim-pickup-under-way">
+                        {t('adminShipping.pickupUnderWayHint', {
+                          number: claim.pickupUnderWay.trackingNumber,
+                          status: claim.pickupUnderWay.courierStatus
+                            ? t(`status.courier.${claim.pickupUnderWay.courierStatus}`)
+                            : '—',
+                          at: formatDateTime(claim.pickupUnderWay.seenAt),
+                        })}
+                      </Text>
+                    )}
                   </Table.Td>
                   <Table.Td style={NO_WRAP}>
                     <Text size="sm">{formatDateTime(claim.createdAt)}</Text>

@@ -35,6 +35,7 @@ const aShipment = (overrides: Partial<AdminShipment>): AdminShipment => ({
   receiverPhone: '010-1234-5678',
   address: '서울 강남구 테헤란로 1 101호',
   dispatchFailure: null,
+  trackingFailure: null,
   ...overrides,
 });
 
@@ -115,5 +116,72 @@ describe('the admin’s shipments, with a parcel the courier refused', () => {
     expect(failures[0]!.textContent).toContain('The courier did not accept the delivery details');
     expect(failures[1]!.textContent).toContain('The courier refused to issue a waybill');
     expect(failures[1]!.textContent).not.toContain('NEW_CODE');
+  });
+});
+
+describe('the admin’s shipments, with a parcel stopped for good after it was sent', () => {
+  const lost = aShipment({
+    id: '7d2e9f3a-4b5c-4d6e-8f0a-2b3c4d5e6f7a',
+    orderNumber: 'ORD-20261207-ZX12CV34',
+    courierStatus: 'ACCEPTED',
+    courierName: 'Sagamart Express',
+    trackingNumber: '712345678901',
+    trackingFailure: {
+      code: 'NOT_FOUND_WAYBILL',
+      message: '운송장 번호 712345678901을(를) 찾을 수 없습니다.',
+      failedAt: '2026-12-07T02:00:00.000Z',
+    },
+  });
+  const unsold = aShipment({
+    id: '8e3f0a4b-5c6d-4e7f-9a1b-3c4d5e6f7a8b',
+    orderNumber: 'ORD-20261207-BN12MK34',
+    kind: 'EXCHANGE',
+    claimId: '9f4a1b5c-6d7e-4f8a-8b2c-4d5e6f7a8b9c',
+    dispatchFailure: {
+      code: 'STOCK_REFUSED',
+      message: "Order 9f4a1b5c-6d7e-4f8a-8b2c-4d5e6f7a8b9c's reservation is already RELEASED",
+      failedAt: '2026-12-07T02:00:00.000Z',
+    },
+  });
+
+  async function showList() {
+    stubFetch({ 'GET /api/admin/shipping': () => Response.json(aPage([lost, unsold, waiting])) });
+    const container = await renderPage(<ShipmentsPage />, ['/admin/shipping']);
+    const row = (number: string) =>
+      shown(() =>
+        container.querySelector<HTMLElement>(`[data-testid="shipment-row"][data-order="${number}"]`),
+      );
+    return { row };
+  }
+
+  it('marks a waybill the courier refuses to track, and says why in words', async () => {
+    const { row } = await showList();
+    const failure = (await row(lost.orderNumber)).querySelector('[data-testid="tracking-failure"]');
+    expect(failure?.textContent).toContain('조회 실패');
+    expect(failure?.textContent).toContain('택배사가 이 송장을 찾지 못해 배송 조회를 멈췄습니다');
+    expect(failure?.textContent).toContain('운송장 번호 712345678901을(를) 찾을 수 없습니다.');
+    expect(failure?.textContent).not.toContain('NOT_FOUND_WAYBILL');
+    expect((await row(waiting.orderNumber)).querySelector('[data-testid="tracking-failure"]')).toBeNull();
+  });
+
+  it('marks an exchange’s parcel whose stock was refused, in words and without the service’s message', async () => {
+    const { row } = await showList();
+    const failure = (await row(unsold.orderNumber)).querySelector('[data-testid="dispatch-failure"]');
+    expect(failure?.textContent).toContain('재고 확정 실패');
+    expect(failure?.textContent).toContain('교환 상품의 재고를 확정하지 못했습니다');
+    expect(failure?.textContent).not.toContain('STOCK_REFUSED');
+    expect(failure?.textContent).not.toContain('RELEASED');
+    expect(failure?.textContent).not.toContain(unsold.claimId);
+  });
+
+  it('says the same in English', async () => {
+    await setLanguage('en');
+    const { row } = await showList();
+    const tracking = (await row(lost.orderNumber)).querySelector('[data-testid="tracking-failure"]');
+    expect(tracking?.textContent).toContain('Tracking refused');
+    expect(tracking?.textContent).toContain('The courier cannot find this waybill');
+    const stock = (await row(unsold.orderNumber)).querySelector('[data-testid="dispatch-failure"]');
+    expect(stock?.textContent).toContain('Stock not confirmed');
+    expect(stock?.textContent).toContain('The exchange item’s stock could not be confirmed');
   });
 });

@@ -25,33 +25,79 @@ import { AdminOrderLink, ListTotal, OrderNumberSearch, StatusFilter } from './Sh
 const issuable = (shipment: AdminShipment) =>
   shipment.status === 'READY' && shipment.courierStatus === 'NOT_SENT';
 
-/** The courier's codes the admin is told in words; any other is worded as a refusal in general. */
-const WORDED_REFUSALS = ['INVALID_REQUEST', 'INVALID_ACCOUNT_KEY'] as const;
+/** The codes of a refused dispatch the admin is told in words; any other is worded as a refusal in general. */
+const WORDED_REFUSALS = ['INVALID_REQUEST', 'INVALID_ACCOUNT_KEY', 'STOCK_REFUSED'] as const;
+/** The courier's codes of a refused tracking the admin is told in words. */
+const WORDED_TRACKING_REFUSALS = ['NOT_FOUND_WAYBILL'] as const;
 
-/**
- * The courier refused the parcel for good: the dispatcher leaves it, so the admin is told why, in
- * words, with the courier's own message under it; selecting it and issuing again retries it.
- */
-function DispatchFailure({ failure }: { failure: NonNullable<AdminShipment['dispatchFailure']> }) {
-  const { t } = useTranslation();
-  const code = WORDED_REFUSALS.find((known) => known === failure.code) ?? 'other';
+type Failure = NonNullable<AdminShipment['dispatchFailure']>;
+
+/** A refusal for good: a red badge, the reason in words, and the other side's own message under it. */
+function RefusalNotice(props: { testId: string; badge: string; reason: string; says: string | null }) {
   return (
-    <Stack gap={2} data-testid="dispatch-failure">
+    <Stack gap={2} data-testid={props.testId}>
       <Badge color="red" variant="filled">
-        {t('adminShipping.dispatchFailure.badge')}
+        {props.badge}
       </Badge>
       <Text size="xs" c="red.8">
-        {t(`adminShipping.dispatchFailure.reason.${code}`)}
+        {props.reason}
       </Text>
-      {failure.message && (
+      {props.says && (
         <Text size="xs" c="dimmed">
-          {t('adminShipping.dispatchFailure.courierSays', {
-            at: formatDateTime(failure.failedAt),
-            message: failure.message,
-          })}
+          {props.says}
         </Text>
       )}
     </Stack>
+  );
+}
+
+/**
+ * The courier refused the parcel for good, or product-service the stock of an exchange's parcel: the
+ * dispatcher leaves it, so the admin is told why, in words, with the courier's own message under it
+ * (product-service's names internal ids: only when it refused); selecting it and issuing again retries it.
+ */
+function DispatchFailure({ failure }: { failure: Failure }) {
+  const { t } = useTranslation();
+  const code = WORDED_REFUSALS.find((known) => known === failure.code) ?? 'other';
+  const at = formatDateTime(failure.failedAt);
+  const stock = code === 'STOCK_REFUSED';
+  return (
+    <RefusalNotice
+      testId="dispatch-failure"
+      badge={t(stock ? 'adminShipping.dispatchFailure.stockBadge' : 'adminShipping.dispatchFailure.badge')}
+      reason={t(`adminShipping.dispatchFailure.reason.${code}`)}
+      says={
+        stock
+          ? t('adminShipping.dispatchFailure.refusedAt', { at })
+          : failure.message
+            ? t('adminShipping.dispatchFailure.courierSays', { at, message: failure.message })
+            : null
+      }
+    />
+  );
+}
+
+/**
+ * The courier refused for good to track the parcel's waybill: it is no longer polled, so the admin is
+ * told why, in words, with the courier's own message under it.
+ */
+function TrackingFailure({ failure }: { failure: Failure }) {
+  const { t } = useTranslation();
+  const code = WORDED_TRACKING_REFUSALS.find((known) => known === failure.code) ?? 'other';
+  return (
+    <RefusalNotice
+      testId="tracking-failure"
+      badge={t('adminShipping.trackingFailure.badge')}
+      reason={t(`adminShipping.trackingFailure.reason.${code}`)}
+      says={
+        failure.message
+          ? t('adminShipping.trackingFailure.courierSays', {
+              at: formatDateTime(failure.failedAt),
+              message: failure.message,
+            })
+          : null
+      }
+    />
   );
 }
 
@@ -228,6 +274,7 @@ function ShipmentsTable({
                     <ShipmentStatusBadge status={shipment.status} />
                     <CourierStatusBadge status={shipment.courierStatus} />
                     {shipment.dispatchFailure && <DispatchFailure failure={shipment.dispatchFailure} />}
+                    {shipment.trackingFailure && <TrackingFailure failure={shipment.trackingFailure} />}
                   </Stack>
                 </Table.Td>
                 <Table.Td>

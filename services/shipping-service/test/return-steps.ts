@@ -1,0 +1,111 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { OrderPaidPayload } from '@sagamart/contracts';
+import { eventually, jsonClient } from '@sagamart/testkit';
+import { expect } from 'vitest';
+import { COURIER_KEY, type Harness } from './harness.ts';
+
+/**
+ * A proxy in front of the courier, between it and shipping-service. `slowUploads` holds back that many
+ * bulk-upload answers past shipping-service's 1 s timeout (the courier has done the work: the answer
+ * is lost); `down` drops every connection. It notes each pickup waybill the courier answered, lost or not,
+ * and each waybill whose cancel it passed on.
+ */
+export async function startCourierProxy(target: () => string) {
+  const state = { slowUploads: 0, down: false, pickups: [] as string[], cancels: [] as string[] };
+  const server: Server = createServer(async (req, res) => {
+    if (state.down) {
+      req.socket.destroy();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const body = Buffer.concat(chunks);
+    const upstream = await fetch(`${target()}${req.url}`, {
+      method: req.method,
+      headers: { 'content-type': req.headers['content-type'] ?? 'application/json' },
+      body: body.length ? body : undefined,
+    });
+    const text = await upstream.text();
+    if (req.url?.endsWith('/bulk-cancel')) {
+      state.cancels.push(...(JSON.parse(body.toString()).trackingNumbers as string[]));
+    }
+    if (req.url?.endsWith('/bulk-upload')) {
+      const items = JSON.parse(body.toString()).items as { pickup?: boolean }[];
+      const results = JSON.parse(text).results as { index: number; trackingNumber: string | null }[];
+      for (const r of results)
+        if (items[r.index]?.pickup && r.trackingNumber) state.pickups.push(r.trackingNumber);
+      if (state.slowUploads > 0) {
+        state.slowUploads--;
+        await new Promise((resolve) => setTimeout(resolve, 1_500));
+      }
+    }
+    res.writeHead(upstream.status, {
+      'content-type': upstream.headers.get('content-type') ?? 'application/json',
+    });
+    res.end(text);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return Object.assign(state, { url, close: () => new Promise<void>((r) => server.close(() => r())) });
+}
+
+export type CourierProxy = Awaited<ReturnType<typeof startCourierProxy>>;
+
+/**
+ * The admin's and the shopper's steps of a return through shipping-service's HTTP API, with the
+ * courier behind a proxy (both read when a step runs: a test starts them in its beforeAll).
+ */
+export function returnSteps(harness: () => Harness, courierProxy: () => CourierProxy) {
+  /** A delivered order with a return of one pair of jeans asked for. */
+  async function returnAsked(reason = 'DEFECTIVE') {
+    const h = harness();
+    const { order } = await h.delivered();
+    const asked = await h.api.post(
+      `/api/orders/${order.orderId}/returns`,
+      { items: [{ orderItemId: order.items[1]!.orderItemId, quantity: 1 }], reason },
+      h.owner(order),
+    );
+    expect(asked.status).toBe(201);
+    return { order, claimId: asked.body.id as string };
+  }
+  const approve = (claimId: string, path = 'returns') =>
+    harness().api.post(`/api/admin/shipping/${path}/${claimId}/approve`, undefined, harness().admin);
+  const reject = (claimId: string, reason: string, path = 'returns') =>
+    harness().api.post(`/api/admin/shipping/${path}/${claimId}/reject`, { reason }, harness().admin);
+  const claimOf = async (order: OrderPaidPayload, claimId: string) =>
+    (await harness().api.get(`/api/orders/${order.orderId}/claims`, harness().owner(order))).body.claims.find(
+      (c: { id: string }) => c.id === claimId,
+    );
+  /**
+   * An admin's decision, tried again while it answers 503: the lost answers before it may have opened
+   * shipping-service's circuit to the courier for a moment.
+   */
+  const onceReachable = (decide: () => ReturnType<typeof approve>) =>
+    eventually(async () => {
+      const answer = await decide();
+      return answer.status === 503 ? undefined : answer;
+    });
+  /** The courier's own word on a waybill (its tracking API). */
+  const courierStatus = async (trackingNumber: string): Promise<string> =>
+    (
+      await jsonClient(harness().courier, { anonymous: true }).post('/api/v1/trackingInfo', {
+        t_code: '99',
+        t_invoice: trackingNumber,
+        t_key: COURIER_KEY,
+      })
+    ).body.status;
+  /**
+   * A return whose approval answered 504 with its pickup booked and still standing: the courier's
+   * answers to the booking and to the look-up that would cancel it were both lost.
+   */
+  async function approvalLostAfterBooking(reason?: string) {
+    const proxy = courierProxy();
+    const { order, claimId } = await returnAsked(reason);
+    const seen = proxy.pickups.length;
+    proxy.slowUploads = 2;
+    expect((await onceReachable(() => approve(claimId))).status).toBe(504);
+    return { order, claimId, booked: proxy.pickups[seen]! };
+  }
+  return { returnAsked, approve, reject, claimOf, onceReachable, courierStatus, approvalLostAfterBooking };
+}
