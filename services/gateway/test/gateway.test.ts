@@ -553,7 +553,7 @@ describe('gateway', () => {
       const other = connect(`/ws/chat/room-7?access_token=${staying}`);
       await client.next(1);
       await other.next(1);
-      auth.revoke({ userId: 'user-leaving', sessionId: 'session-ending', notBefore: null });
+      await auth.revoke({ userId: 'user-leaving', sessionId: 'session-ending', notBefore: null });
       // Within one read of the feed (a poll here; at once where auth-service's broadcast arrives).
       expect(await client.closed).toMatchObject({ code: 4001, reason: 'session ended' });
       other.socket.send('still here');

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import fastifyWebsocket from '@fastify/websocket';
-import type { AccessRevocation } from '@sagamart/contracts';
+import { type AccessRevocation, REVOCATIONS_CHANNEL } from '@sagamart/contracts';
 import {
   type ConfigTree,
   type Discovery,
@@ -157,9 +157,10 @@ export interface Claims {
 
 /**
  * auth-service's part: a JWKS at the real path, tokens signed like auth-service signs them, and its
- * revocation feed (entries added with `revoke`).
+ * revocation feed (entries added with `revoke`). Given a bus (`config`), `revoke` also broadcasts the
+ * hint auth-service sends.
  */
-export async function startFakeAuth() {
+export async function startFakeAuth(config: ConfigTree = bare) {
   const revocations: AccessRevocation[] = [];
   const keys: Array<{ kid: string; jwk: JWK; privateKey: CryptoKey }> = [];
   const addKey = async (kid: string) => {
@@ -181,7 +182,7 @@ export async function startFakeAuth() {
         });
       },
     }),
-    { config: bare },
+    { config },
   );
 
   /** A token as auth-service issues it (override any claim; `kid` picks the key). */
@@ -203,12 +204,14 @@ export async function startFakeAuth() {
       .sign(key.privateKey);
   };
   /** Revokes a session (`sessionId`) or a user's tokens issued before `notBefore`, as auth-service does. */
-  const revoke = (entry: Omit<AccessRevocation, 'seq' | 'expiresAt'>) =>
+  const revoke = async (entry: Omit<AccessRevocation, 'seq' | 'expiresAt'>) => {
     revocations.push({
       ...entry,
       seq: revocations.length + 1,
       expiresAt: Math.floor(Date.now() / 1000) + 600,
     });
+    await service.context.transport?.broadcast(REVOCATIONS_CHANNEL, {});
+  };
   return { service, keys, addKey, sign, revoke };
 }
 

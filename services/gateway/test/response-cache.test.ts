@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { READ_MODEL_GENERATION_CHANNEL, READ_MODEL_GENERATION_HEADER } from '@sagamart/contracts';
 import {
+  type BroadcastOptions,
   type ConfigTree,
   defineService,
   type Service,
@@ -12,11 +13,19 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import gateway from '../src/index.ts';
 import { bearer, type FakeAuth, startFakeAuth, stopAll, TestDiscovery } from './harness.ts';
 
-/** Broadcasts delivered at once, in process; `up` is what `listening()` says. */
+/**
+ * Broadcasts delivered at once, in process; `up` is what `listening()` says. `reconnect()` is a lost
+ * connection back: listening again, and every subscriber hears `missed`, as from the kit's transports.
+ */
 class InProcessBroadcasts implements Transport {
   readonly kind = 'postgres' as const;
   up = true;
   private readonly listeners = new Map<string, Set<(payload: unknown) => void>>();
+  private readonly missed = new Set<() => void>();
+  reconnect(): void {
+    this.up = true;
+    for (const missed of this.missed) missed();
+  }
   async declare(): Promise<void> {}
   async publish(): Promise<void> {}
   async send(): Promise<void> {}
@@ -26,11 +35,22 @@ class InProcessBroadcasts implements Transport {
   async broadcast(channel: string, payload: unknown): Promise<void> {
     for (const listener of this.listeners.get(channel) ?? []) listener(payload);
   }
-  async onBroadcast(channel: string, listener: (payload: unknown) => void): Promise<Subscription> {
+  async onBroadcast(
+    channel: string,
+    listener: (payload: unknown) => void,
+    options: BroadcastOptions = {},
+  ): Promise<Subscription> {
     const set = this.listeners.get(channel) ?? new Set();
     this.listeners.set(channel, set);
     set.add(listener);
-    return { close: async () => void set.delete(listener) };
+    const { missed } = options;
+    if (missed) this.missed.add(missed);
+    return {
+      close: async () => {
+        set.delete(listener);
+        if (missed) this.missed.delete(missed);
+      },
+    };
   }
   async healthy(): Promise<boolean> {
     return true;
@@ -168,13 +188,15 @@ describe('gateway response cache', () => {
     unheard = await startGateway({ heardWithinMs: 0 });
   });
   afterAll(() => stopAll([unheard, small, gw, upstream, auth?.service]));
-  // The read model's heartbeat: its current generation, broadcast.
-  beforeEach(async () => {
-    broadcasts.up = true;
-    await broadcasts.broadcast(READ_MODEL_GENERATION_CHANNEL, {
+  /** The read model's heartbeat: its current generation, broadcast. */
+  const heartbeat = () =>
+    broadcasts.broadcast(READ_MODEL_GENERATION_CHANNEL, {
       service: 'catalog-service',
       generation: readModel.state.generation,
     });
+  beforeEach(async () => {
+    broadcasts.up = true;
+    await heartbeat();
   });
 
   const get = (base: string, path: string, headers: Record<string, string> = {}) =>
@@ -264,10 +286,30 @@ describe('gateway response cache', () => {
     const changed = await get(gw.url, '/api/catalog/products/2');
     expect(await changed.json()).toEqual({ id: 2, name: 'two, renamed' });
     expect(upstreamCalls('/api/catalog/products/2')).toBe(calls + 2);
-    // Listening again: served from memory.
-    broadcasts.up = true;
+    // Listening again, and the heartbeat heard: served from memory.
+    broadcasts.reconnect();
+    await heartbeat();
     await get(gw.url, '/api/catalog/products/2');
     expect(upstreamCalls('/api/catalog/products/2')).toBe(calls + 2);
+  });
+
+  it('checks every kept answer after the connection is back, until a broadcast is heard again', async () => {
+    const path = '/api/catalog/products/4?reconnect';
+    await get(gw.url, path);
+    await get(gw.url, path);
+    const calls = upstreamCalls(path);
+    expect(calls).toBe(1);
+    // Down for a moment: the change's broadcast is lost, and no request came meanwhile.
+    broadcasts.up = false;
+    await change(4, 'four, renamed', false);
+    broadcasts.reconnect();
+    const after = await get(gw.url, path);
+    expect(await after.json()).toEqual({ id: 4, name: 'four, renamed' });
+    expect(upstreamCalls(path)).toBe(calls + 1);
+    // Once the heartbeat is heard, served from memory again.
+    await heartbeat();
+    await get(gw.url, path);
+    expect(upstreamCalls(path)).toBe(calls + 1);
   });
 
   it('checks every kept answer while no broadcast was heard lately', async () => {

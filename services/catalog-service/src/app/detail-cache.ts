@@ -12,8 +12,9 @@ interface InvalidationMessage {
 /**
  * Cache-aside for product details, kept as their JSON bodies (a hit is sent as it is, neither parsed
  * nor serialised again), invalidated by the events that change them. With the in-process
- * LRU, invalidations are broadcast so every catalog instance drops its copy; Redis is shared, so a
- * delete there is enough. Each invalidation is repeated after `catalog.cache.redeleteMs`.
+ * LRU, invalidations are broadcast so every catalog instance drops its copy (all of them when its
+ * connection to the bus is back after a loss); Redis is shared, so a delete there is enough. Each
+ * invalidation is repeated after `catalog.cache.redeleteMs`.
  */
 export class DetailCacheService {
   private readonly timers = new Set<NodeJS.Timeout>();
@@ -62,11 +63,16 @@ export class DetailCacheService {
 
   async start(): Promise<void> {
     if (this.cache.kind === 'lru' && this.ctx.transport) {
-      this.subscription = await this.ctx.transport.onBroadcast(CHANNEL, (payload) => {
-        const message = payload as InvalidationMessage;
-        if (message.all) this.dropAll();
-        else if (message.ids?.length) this.drop(message.ids);
-      });
+      this.subscription = await this.ctx.transport.onBroadcast(
+        CHANNEL,
+        (payload) => {
+          const message = payload as InvalidationMessage;
+          if (message.all) this.dropAll();
+          else if (message.ids?.length) this.drop(message.ids);
+        },
+        // Invalidations sent while this instance's connection was down are gone: any copy may be stale.
+        { missed: () => this.dropAll() },
+      );
     }
   }
 

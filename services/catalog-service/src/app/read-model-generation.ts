@@ -11,8 +11,9 @@ const message = Compile(GenerationMessage);
  * never ahead of the sequence, so an answer tagged with it (read before the answer's data) reflects
  * every change up to that generation. Every advance this instance makes is broadcast, so the gateway's
  * response cache (ADR 0009) drops what it kept from older generations; and every
- * `catalog.generation.heartbeatMs` the sequence is read again and broadcast, so a lost broadcast is
- * made up for within that time, and a gateway that stops hearing the heartbeat stops trusting its copies.
+ * `catalog.generation.heartbeatMs`, and at once when this instance's connection to the bus is back after
+ * a loss, the sequence is read again and broadcast, so a lost broadcast is made up for within that
+ * time, and a gateway that stops hearing the heartbeat stops trusting its copies.
  */
 export class ReadModelGenerationClock {
   private known: number | undefined;
@@ -27,23 +28,32 @@ export class ReadModelGenerationClock {
   }
 
   async start(): Promise<void> {
-    this.subscription = await this.ctx.transport?.onBroadcast(READ_MODEL_GENERATION_CHANNEL, (payload) => {
-      if (message.Check(payload) && payload.service === this.ctx.name) this.moveTo(payload.generation);
-    });
+    this.subscription = await this.ctx.transport?.onBroadcast(
+      READ_MODEL_GENERATION_CHANNEL,
+      (payload) => {
+        if (message.Check(payload) && payload.service === this.ctx.name) this.moveTo(payload.generation);
+      },
+      // Back after a loss: the other instances' advances sent meanwhile are gone, and so are this one's
+      // own may be (a broadcast it failed to send). A beat now, not up to heartbeatMs later.
+      { missed: () => void this.beat() },
+    );
     await this.read();
     this.tell(this.known!);
     const heartbeatMs = this.ctx.config.number('catalog.generation.heartbeatMs');
     this.heartbeat = repeatEvery(
       () => heartbeatMs,
-      async () => {
-        try {
-          await this.read();
-          this.tell(this.known!);
-        } catch (error) {
-          this.ctx.log.warn({ err: error }, 'read model generation not read');
-        }
-      },
+      () => this.beat(),
     );
+  }
+
+  /** Reads the sequence again and broadcasts it. */
+  private async beat(): Promise<void> {
+    try {
+      await this.read();
+      this.tell(this.known!);
+    } catch (error) {
+      this.ctx.log.warn({ err: error }, 'read model generation not read');
+    }
   }
 
   /** This instance advanced the sequence to `generation`: known here at once, and told to everyone. */

@@ -12,7 +12,8 @@ export type CacheResult = 'hit' | 'revalidated' | 'miss';
 /**
  * The response cache as the gateway runs it: its bounds from `gateway.responseCache`, the read models'
  * generations followed from their broadcasts, and whether those broadcasts reach this gateway now
- * (when they may not, every kept answer is checked with its upstream before it is served).
+ * (when they may not, or may have been missed while the connection was down and none was heard since,
+ * every kept answer is checked with its upstream before it is served).
  */
 export class GatewayResponseCache {
   readonly cache: ResponseCache;
@@ -51,9 +52,14 @@ export class GatewayResponseCache {
   async start(transport: Transport | undefined): Promise<void> {
     this.transport = transport;
     if (!this.cache.enabled) return;
-    this.subscription = await transport?.onBroadcast(READ_MODEL_GENERATION_CHANNEL, (payload) => {
-      if (generationMessage.Check(payload)) this.cache.heard(payload.service, payload.generation);
-    });
+    this.subscription = await transport?.onBroadcast(
+      READ_MODEL_GENERATION_CHANNEL,
+      (payload) => {
+        if (generationMessage.Check(payload)) this.cache.heard(payload.service, payload.generation);
+      },
+      // An advance broadcast while the connection was down is gone: check kept answers until the next.
+      { missed: () => this.cache.forgetHeard() },
+    );
   }
 
   /** Whether broadcasts reach this gateway now; without a transport they never do. */

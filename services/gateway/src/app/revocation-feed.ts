@@ -18,9 +18,11 @@ const PAGE = 1_000;
 
 /**
  * Keeps the gateway's copy of auth-service's revocation feed: read at start, read at once when
- * auth-service broadcasts that it revoked something, and polled: every listenedPollMs while the
- * transport delivers broadcasts, every pollMs while it may not. A revoked token stops working within a
- * broadcast's delivery (milliseconds), or one poll when the hint is lost.
+ * auth-service broadcasts that it revoked something or when the transport is back after a loss (a
+ * hint sent meanwhile is gone), and polled: every listenedPollMs while the transport delivers
+ * broadcasts, every pollMs while it may not. A revoked token stops working within a broadcast's
+ * delivery (milliseconds), within the reconnection when the gateway's connection was down, or one
+ * poll when auth-service failed to send the hint.
  */
 export class RevocationFeed {
   private readonly set = new RevocationSet();
@@ -41,7 +43,9 @@ export class RevocationFeed {
   }
 
   async start(transport: Transport | undefined): Promise<void> {
-    this.subscription = await transport?.onBroadcast(REVOCATIONS_CHANNEL, () => void this.sync());
+    this.subscription = await transport?.onBroadcast(REVOCATIONS_CHANNEL, () => void this.sync(), {
+      missed: () => void this.sync(),
+    });
     this.poller = repeatEvery(
       () => (transport?.listening() ? this.options.listenedPollMs : this.options.pollMs),
       () => this.sync(),

@@ -83,6 +83,14 @@ export class ResponseCache {
     this.heardAt.set(service, this.now());
   }
 
+  /**
+   * The connection that carries the broadcasts is back after a loss: a newer generation may have been
+   * broadcast meanwhile, so no service counts as heard (its entries are checked) until its next one.
+   */
+  forgetHeard(): void {
+    this.heardAt.clear();
+  }
+
   /** The entry for `key` made for these request headers (its Vary'd ones), if any. */
   lookup(key: string, request: Headers): CachedAnswer | undefined {
     const entry = this.entries.get(key);
