@@ -109,10 +109,23 @@ describe('auth-service consuming user events', () => {
     expect((await auth.post('/api/auth/login', { email, password: PASSWORD })).status).toBe(401);
   });
 
-  it('dead-letters an event that breaks the contract, such as one carrying a password hash', async () => {
+  it('reads only what the contract names: a field it does not know, even a password hash, is never used', async () => {
     const email = uniqueEmail();
     const userId = randomUUID();
-    const poisoned = message('user.updated', { ...snapshot(userId, email, 1), passwordHash: '$scrypt$...' });
+    const extra = message('user.updated', { ...snapshot(userId, email, 1), passwordHash: '$scrypt$...' });
+    await auth.service.context.transport!.publish([extra]);
+    const account = await eventually(async () => {
+      const answer = await auth.get(`/internal/accounts/${userId}`);
+      return answer.status === 200 ? answer.body : undefined;
+    });
+    expect(account).toMatchObject({ version: 1, hasPassword: false });
+    expect((await auth.post('/api/auth/login', { email, password: PASSWORD })).status).toBe(401);
+  });
+
+  it('dead-letters an event that breaks the contract (a field of the wrong type)', async () => {
+    const email = uniqueEmail();
+    const userId = randomUUID();
+    const poisoned = message('user.updated', { ...snapshot(userId, email, 1), version: 'one' });
     await auth.service.context.transport!.publish([poisoned]);
     const admin = asUser(randomUUID(), 'ADMIN');
     const letters = await eventually(async () => {
