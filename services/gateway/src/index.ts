@@ -2,7 +2,7 @@ import { defineService } from '@sagamart/kit';
 import { REFRESHABLE_KEYS } from './app/live-settings.ts';
 import { gatewayDefaults } from './defaults.ts';
 import { parseTrustedProxies } from './domain/gateway-settings.ts';
-import { registerGateway } from './routes/index.ts';
+import { gatewayReadiness, registerGateway } from './routes/index.ts';
 
 /**
  * The API gateway (Spring Cloud Gateway's role): the platform's single entry point. Routes requests by
@@ -20,4 +20,5 @@ export default defineService({
   refreshable: REFRESHABLE_KEYS,
   defaults: gatewayDefaults(),
   routes: registerGateway,
+  readiness: gatewayReadiness,
 });

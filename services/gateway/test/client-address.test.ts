@@ -120,12 +120,42 @@ describe('the client address, behind a proxy and not', () => {
     expect((await post(proxied, '/api/auth/login', from('::ffff:cb00:713c'))).status).toBe(429);
   });
 
-  it('passes on what is not an address as the proxy gave it', async () => {
-    expect(await forwardedFor(await post(proxied, '/api/auth/login', from('2001:db8::1::2')))).toBe(
-      '2001:db8::1::2',
+  it('counts an address the proxy gave with a port by the address alone', async () => {
+    // Some proxies append the client's source port: each new connection must not get a fresh bucket.
+    for (const port of [5678, 5679])
+      expect(await forwardedFor(await post(proxied, '/api/auth/login', from(`203.0.113.80:${port}`)))).toBe(
+        '203.0.113.80',
+      );
+    expect((await post(proxied, '/api/auth/login', from('203.0.113.80:5680'))).status).toBe(429);
+    expect(await forwardedFor(await post(proxied, '/api/auth/login', from('[2001:db8:7::1]:443')))).toBe(
+      '2001:db8:7::',
     );
-    expect(await forwardedFor(await post(proxied, '/api/auth/login', from('unknown-client')))).toBe(
-      'unknown-client',
+    expect(await forwardedFor(await post(proxied, '/api/auth/login', from('[2001:db8:7::2]')))).toBe(
+      '2001:db8:7::',
+    );
+    expect((await post(proxied, '/api/auth/login', from('[2001:db8:7::3]:8443'))).status).toBe(429);
+  });
+
+  it('counts a client the proxy names by no address by that proxy, and tells auth its address', async () => {
+    // auth-service believes only an address: anything else would leave it to count the gateway.
+    expect(await forwardedFor(await post(proxied, '/api/auth/login', from('unknown')))).toBe('127.0.0.1');
+    expect(await forwardedFor(await post(proxied, '/api/auth/login', from('2001:db8::1::2')))).toBe(
+      '127.0.0.1',
+    );
+    expect((await post(proxied, '/api/auth/login', from('_hidden'))).status).toBe(429);
+  });
+
+  it('counts a NAT64 client (64:ff9b::/96) by the IPv4 address it carries', async () => {
+    expect(await forwardedFor(await post(proxied, '/api/auth/login', from('64:ff9b::198.51.100.1')))).toBe(
+      '198.51.100.1',
+    );
+    expect(await forwardedFor(await post(proxied, '/api/auth/login', from('64:ff9b::c633:6401')))).toBe(
+      '198.51.100.1',
+    );
+    expect((await post(proxied, '/api/auth/login', from('64:ff9b::198.51.100.1'))).status).toBe(429);
+    // Another IPv4 client behind the same NAT64 prefix is another client.
+    expect(await forwardedFor(await post(proxied, '/api/auth/login', from('64:ff9b::198.51.100.2')))).toBe(
+      '198.51.100.2',
     );
   });
 
@@ -143,6 +173,10 @@ describe('the client address, behind a proxy and not', () => {
       expect(await forwardedFor(await post(ranged, '/api/auth/login', from('203.0.113.71, 11.0.0.1')))).toBe(
         '11.0.0.1',
       );
+      // No address from the client's side: counted by the nearest trusted proxy, the one that wrote it.
+      expect(
+        await forwardedFor(await post(ranged, '/api/auth/login', from('203.0.113.72, unknown, 10.1.2.4'))),
+      ).toBe('10.1.2.4');
     } finally {
       await ranged.stop();
     }

@@ -157,11 +157,12 @@ export interface Claims {
 
 /**
  * auth-service's part: a JWKS at the real path, tokens signed like auth-service signs them, and its
- * revocation feed (entries added with `revoke`). Given a bus (`config`), `revoke` also broadcasts the
- * hint auth-service sends.
+ * revocation feed (entries added with `revoke`; `feed.up = false` makes it answer 503, as when its
+ * database is down). Given a bus (`config`), `revoke` also broadcasts the hint auth-service sends.
  */
 export async function startFakeAuth(config: ConfigTree = bare) {
   const revocations: AccessRevocation[] = [];
+  const feed = { up: true };
   const keys: Array<{ kid: string; jwk: JWK; privateKey: CryptoKey }> = [];
   const addKey = async (kid: string) => {
     const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
@@ -176,7 +177,8 @@ export async function startFakeAuth(config: ConfigTree = bare) {
       port: 0,
       routes(app) {
         app.get('/api/auth/.well-known/jwks.json', async () => ({ keys: keys.map((k) => k.jwk) }));
-        app.get('/internal/revocations', async (req) => {
+        app.get('/internal/revocations', async (req, reply) => {
+          if (!feed.up) return reply.code(503).send({ title: 'database unavailable' });
           const after = Number((req.query as { after?: string }).after ?? 0);
           return { revocations: revocations.filter((r) => r.seq > after), latest: revocations.length };
         });
@@ -212,7 +214,7 @@ export async function startFakeAuth(config: ConfigTree = bare) {
     });
     await service.context.transport?.broadcast(REVOCATIONS_CHANNEL, {});
   };
-  return { service, keys, addKey, sign, revoke };
+  return { service, keys, addKey, sign, revoke, feed };
 }
 
 export type FakeAuth = Awaited<ReturnType<typeof startFakeAuth>>;

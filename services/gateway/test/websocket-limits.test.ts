@@ -1,6 +1,6 @@
 import fastifyWebsocket from '@fastify/websocket';
 import { SOCKET_CLOSE } from '@sagamart/contracts';
-import { CHAT_TEXT_MAX_CODE_POINTS } from '@sagamart/contracts/http/chat';
+import { CHAT_CLIENT_FRAME_MAX_BYTES } from '@sagamart/contracts/http/chat';
 import {
   type ConfigTree,
   defineService,
@@ -147,8 +147,8 @@ describe('WebSocket proxy: slow sides, oversized frames and vanished clients', (
     const client = await open('echo-1');
     const replies: string[] = [];
     client.socket.on('message', (data) => replies.push(data.toString()));
-    // A chat message of the longest text in 4-byte code points, with its envelope.
-    const chatFrame = CHAT_TEXT_MAX_CODE_POINTS * 4 + 1_024;
+    // A chat message of the longest text, every UTF-16 unit JSON-escaped, with its envelope.
+    const chatFrame = CHAT_CLIENT_FRAME_MAX_BYTES;
     client.socket.send(Buffer.alloc(chatFrame, 'a'));
     await eventually(() => replies.includes(`echo:${chatFrame}`));
 

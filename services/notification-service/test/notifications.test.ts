@@ -35,9 +35,11 @@ describe('notification-service', () => {
     await Promise.all([service?.stop(), probe?.stop()]);
   });
 
-  const list = async (userId: string) => (await api.get('/api/notifications', asUser(userId))).body;
-  const count = async (userId: string) =>
-    (await api.get('/api/notifications/unread-count', asUser(userId))).body.count as number;
+  type Role = 'USER' | 'ADMIN';
+  const list = async (userId: string, role: Role = 'USER') =>
+    (await api.get('/api/notifications', asUser(userId, role))).body;
+  const count = async (userId: string, role: Role = 'USER') =>
+    (await api.get('/api/notifications/unread-count', asUser(userId, role))).body.count as number;
 
   describe('REST', () => {
     it('lists my notifications newest first, in Korean, with a link to the order', async () => {
@@ -186,16 +188,71 @@ describe('notification-service', () => {
       const order = anOrder();
       await probe.publish(events.OrderPaid, order.paid());
       await probe.publish(events.OrderPaid, order.paid());
-      await eventually(async () => (await count(first.userId)) === 1 && (await count(second.userId)) === 1);
-      const [copy] = (await list(first.userId)).content;
+      await eventually(
+        async () => (await count(first.userId, 'ADMIN')) === 1 && (await count(second.userId, 'ADMIN')) === 1,
+      );
+      const [copy] = (await list(first.userId, 'ADMIN')).content;
       expect(copy).toMatchObject({
         kind: 'ADMIN_ORDER_PAID',
         title: '새 주문이 결제되었습니다',
         link: `/admin/orders/${order.orderId}`,
       });
-      expect((await list(second.userId)).content[0].id).not.toBe(copy.id);
-      expect(await count(former.userId)).toBe(0);
+      expect((await list(second.userId, 'ADMIN')).content[0].id).not.toBe(copy.id);
+      expect(await count(former.userId, 'ADMIN')).toBe(0);
       expect((await list(order.userId)).content.map((n: { kind: string }) => n.kind)).toEqual(['ORDER_PAID']);
+    });
+
+    it('shows an admin’s copies only while their token says ADMIN: not once demoted, again once promoted', async () => {
+      const admin = registeredAdmin();
+      const known = await eventsHandled(service, 'user.registered');
+      await probe.publish(events.UserRegistered, admin);
+      await eventually(async () => (await eventsHandled(service, 'user.registered')) > known);
+      const sold = anOrder();
+      await probe.publish(events.OrderPaid, sold.paid());
+      await eventually(async () => (await count(admin.userId, 'ADMIN')) === 1);
+      const [copy] = (await list(admin.userId, 'ADMIN')).content;
+      expect(copy).toMatchObject({ seq: 1, kind: 'ADMIN_ORDER_PAID', orderNumber: sold.orderNumber });
+
+      // Demoted: user-service says so, and auth-service's new tokens carry USER.
+      const { registeredAt: _, ...snapshot } = admin;
+      const updated = await eventsHandled(service, 'user.updated');
+      await probe.publish(events.UserUpdated, {
+        ...snapshot,
+        version: 2,
+        role: 'USER',
+        changes: ['role'],
+        updatedAt: new Date().toISOString(),
+      });
+      await eventually(async () => (await eventsHandled(service, 'user.updated')) > updated);
+      // Their own order, as a shopper now: seq 2.
+      await probe.publish(events.OrderPlaced, anOrder(admin.userId).placed());
+      await eventually(async () => (await list(admin.userId, 'ADMIN')).content[0]?.seq === 2);
+
+      const mine = await list(admin.userId);
+      expect(mine.content.map((n: { kind: string }) => n.kind)).toEqual(['ORDER_PLACED']);
+      expect(mine.totalElements).toBe(1);
+      expect(await count(admin.userId)).toBe(1);
+      const read = await api.post(`/api/notifications/${copy.id}/read`, undefined, asUser(admin.userId));
+      expect(read.status).toBe(404);
+      expect((await api.post('/api/notifications/read-all', undefined, asUser(admin.userId))).status).toBe(
+        204,
+      );
+      expect(await count(admin.userId)).toBe(0);
+      // The socket's replay (everything before `resumed`) leaves the copy out too.
+      const socket = NotificationSocket.direct(service, asUser(admin.userId));
+      await socket.resume(0);
+      await eventually(() => socket.received.some((m) => m.type === 'resumed'));
+      expect(socket.seqs).toEqual([2]);
+      expect(socket.received.at(-1)).toEqual({ type: 'resumed', last: 2 });
+      socket.close();
+
+      // Made admin again: the copy is theirs to see once more, as they left it (unread).
+      const again = await list(admin.userId, 'ADMIN');
+      expect(again.content.map((n: { kind: string; read: boolean }) => [n.kind, n.read])).toEqual([
+        ['ORDER_PLACED', true],
+        ['ADMIN_ORDER_PAID', false],
+      ]);
+      expect(await count(admin.userId, 'ADMIN')).toBe(1);
     });
   });
 
@@ -348,8 +405,10 @@ describe('notification-service', () => {
           (await eventsHandled(service, 'return.requested')) === 2 &&
           (await eventsHandled(service, 'exchange.requested')) === 2,
       );
-      await eventually(async () => (await count(first.userId)) === 2 && (await count(second.userId)) === 2);
-      const copies = (await list(first.userId)).content;
+      await eventually(
+        async () => (await count(first.userId, 'ADMIN')) === 2 && (await count(second.userId, 'ADMIN')) === 2,
+      );
+      const copies = (await list(first.userId, 'ADMIN')).content;
       expect(copies.map((n: { title: string }) => n.title).sort()).toEqual([
         '교환 요청이 접수되었습니다',
         '반품 요청이 접수되었습니다',
@@ -357,7 +416,7 @@ describe('notification-service', () => {
       for (const copy of copies) {
         expect(copy).toMatchObject({ kind: 'ADMIN_CLAIM_REQUESTED', link: `/admin/orders/${order.orderId}` });
       }
-      const theirs = (await list(second.userId)).content.map((n: { id: string }) => n.id);
+      const theirs = (await list(second.userId, 'ADMIN')).content.map((n: { id: string }) => n.id);
       expect(theirs).not.toContain(copies[0].id);
       // The shopper is not told of their own request.
       expect(await count(order.userId)).toBe(0);

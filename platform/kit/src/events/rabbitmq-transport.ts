@@ -93,6 +93,8 @@ export class RabbitTransport implements Transport {
   private readonly mandatory = new Map<string, { returned: boolean; onReturn?: () => void }>();
   /** Every consumer opened here; close() closes those their owners forgot. */
   private readonly consumers = new Set<{ close(): Promise<void> }>();
+  /** Each broadcast consumer, with the consumer tag it last reported `ready` (and `missed`) under. */
+  private readonly broadcastConsumers = new Map<{ readonly consumerTag: string }, { readyTag: string }>();
   private readonly onError: (error: unknown) => void;
   private readonly prefix: string;
   private readonly events: string;
@@ -373,7 +375,10 @@ export class RabbitTransport implements Transport {
     // one when it is back: what was sent in between reached no queue of ours, so each later `ready`
     // tells the subscriber it may have missed broadcasts.
     let readyBefore = false;
+    const state = { readyTag: '' };
+    this.broadcastConsumers.set(consumer, state);
     consumer.on('ready', () => {
+      state.readyTag = consumer.consumerTag;
       if (!readyBefore) {
         readyBefore = true;
         return;
@@ -384,11 +389,25 @@ export class RabbitTransport implements Transport {
         this.onError(error);
       }
     });
-    return this.track(consumer);
+    const subscription = await this.track(consumer);
+    return {
+      close: async () => {
+        this.broadcastConsumers.delete(consumer);
+        await subscription.close();
+      },
+    };
   }
 
+  /**
+   * The connection is up and every broadcast consumer consumes on it again and has told its subscriber
+   * `missed`: the connection is back well before a consumer's queue is (the client sets it up again
+   * afterwards, with a new consumer tag), and a broadcast in between reaches nobody.
+   */
   listening(): boolean {
-    return this.connection.ready;
+    if (!this.connection.ready) return false;
+    for (const [consumer, { readyTag }] of this.broadcastConsumers)
+      if (consumer.consumerTag === '' || consumer.consumerTag !== readyTag) return false;
+    return true;
   }
 
   async healthy(): Promise<boolean> {

@@ -66,7 +66,9 @@ export interface Transport {
   ): Promise<Subscription>;
   healthy(): Promise<boolean>;
   /**
-   * Whether wake-ups and broadcasts reach this instance now (its LISTEN or broker connection is up).
+   * Whether wake-ups and broadcasts reach this instance now: its LISTEN connection listens, or its broker
+   * connection is up and every broadcast queue consumes on it again. Never true after a loss before each
+   * broadcast subscriber has heard `missed`.
    * Pollers that back up a broadcast poll slowly while it is true and fast while it is false.
    */
   listening(): boolean;

@@ -9,9 +9,11 @@ import {
   invalidToken,
   keysUnavailable,
   rateLimited,
+  revocationsUnavailable,
   wrongRole,
 } from './gateway-problems.ts';
 import type { LiveSettings } from './live-settings.ts';
+import type { RevocationFeed } from './revocation-feed.ts';
 
 export interface AdmissionRequest {
   credential: BearerToken;
@@ -24,16 +26,18 @@ export interface AdmissionRequest {
 
 /**
  * Decides whether a request goes through: who the caller is (a presented token must be valid, even
- * on public routes), whether the route lets them in, and whether their rate limit has room.
- * Throws a GatewayProblem (401, 403, 429, 503) otherwise.
+ * on public routes, and is refused while the revocation feed has never been read), whether the route
+ * lets them in, and whether their rate limit has room. Throws a GatewayProblem (401, 403, 429, 503)
+ * otherwise.
  */
 export class Gatekeeper {
   constructor(
     private readonly verifier: AccessTokenVerifier,
     private readonly limiter: RateLimiter,
     private readonly settings: LiveSettings,
-    /** The service that issues tokens, named when its keys are unavailable. */
+    /** The service that issues tokens, named when its keys or revocations are unavailable. */
     private readonly issuer: string,
+    private readonly revocations: Pick<RevocationFeed, 'loaded' | 'retryAfterSeconds'>,
   ) {}
 
   async admit(entry: AdmissionRequest): Promise<Identity | undefined> {
@@ -49,13 +53,18 @@ export class Gatekeeper {
     if (credential.kind === 'none') return undefined;
     if (credential.kind === 'malformed')
       throw invalidToken('the Authorization header is not "Bearer <token>"');
+    let identity: Identity;
     try {
-      return await this.verifier.verify(credential.token);
+      identity = await this.verifier.verify(credential.token);
     } catch (error) {
       if (error instanceof InvalidTokenError) throw invalidToken(error.message);
       if (error instanceof KeysUnavailableError) throw keysUnavailable(this.issuer);
       throw error;
     }
+    // Checked after the token itself, so one that is not valid anyway still gets its 401 (and a refresh).
+    if (!this.revocations.loaded)
+      throw revocationsUnavailable(this.issuer, this.revocations.retryAfterSeconds);
+    return identity;
   }
 
   /** Callers are told apart by user id when signed in, by address otherwise or when the class says so. */

@@ -47,6 +47,16 @@ export const keysUnavailable = (service: string) =>
     { service },
   );
 
+/** Before the gateway has read the revocation feed once it cannot tell a revoked token from a valid one. */
+export const revocationsUnavailable = (service: string, retryAfterSeconds: number) =>
+  new GatewayProblem(
+    503,
+    `Tokens cannot be checked yet: the revocation list of ${service} has not been read; try again in ${retryAfterSeconds} s`,
+    'revocations-unavailable',
+    { 'retry-after': String(retryAfterSeconds) },
+    { service, retryAfterSeconds },
+  );
+
 /** Only a service that consumes events keeps dead letters; the others have nothing to show or replay. */
 export const keepsNoDeadLetters = (service: string) =>
   new GatewayProblem(404, `${service} keeps no dead letters`, 'no-dead-letters', {}, { service });

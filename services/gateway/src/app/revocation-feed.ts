@@ -22,7 +22,8 @@ const PAGE = 1_000;
  * hint sent meanwhile is gone), and polled: every listenedPollMs while the transport delivers
  * broadcasts, every pollMs while it may not. A revoked token stops working within a broadcast's
  * delivery (milliseconds), within the reconnection when the gateway's connection was down, or one
- * poll when auth-service failed to send the hint.
+ * poll when auth-service failed to send the hint. Until it has been read once the gateway knows no
+ * revocation at all (`loaded` is false): tokens are refused then, and readiness waits for it.
  */
 export class RevocationFeed {
   private readonly set = new RevocationSet();
@@ -32,6 +33,7 @@ export class RevocationFeed {
   private poller: Periodic | undefined;
   private subscription: { close(): Promise<void> } | undefined;
   private failing = false;
+  private read = false;
   private readonly listeners = new Set<() => void>();
 
   constructor(private readonly options: RevocationFeedOptions) {}
@@ -47,10 +49,20 @@ export class RevocationFeed {
       missed: () => void this.sync(),
     });
     this.poller = repeatEvery(
-      () => (transport?.listening() ? this.options.listenedPollMs : this.options.pollMs),
+      () => (this.read && transport?.listening() ? this.options.listenedPollMs : this.options.pollMs),
       () => this.sync(),
     );
     await this.sync();
+  }
+
+  /** Whether the feed has been read once: before that, no token can be taken as not revoked. */
+  get loaded(): boolean {
+    return this.read;
+  }
+
+  /** Seconds a caller refused before the first read might wait: one poll. */
+  get retryAfterSeconds(): number {
+    return Math.max(1, Math.ceil(this.options.pollMs / 1000));
   }
 
   isRevoked(token: TokenFacts): boolean {
@@ -69,13 +81,19 @@ export class RevocationFeed {
           this.again = false;
           await this.readAll();
         } while (this.again);
-        if (this.failing) this.options.log.info('revocation feed readable again');
+        if (this.failing)
+          this.options.log.info(
+            this.read ? 'revocation feed readable again' : 'revocation feed read: taking tokens now',
+          );
         this.failing = false;
+        this.read = true;
       } catch (error) {
         if (!this.failing)
           this.options.log.warn(
             { err: (error as Error).message },
-            'cannot read the revocation feed; retrying',
+            this.read
+              ? 'cannot read the revocation feed; retrying'
+              : 'cannot read the revocation feed; refusing tokens until it is read, retrying',
           );
         this.failing = true;
       } finally {

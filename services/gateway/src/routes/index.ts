@@ -26,6 +26,17 @@ import { registerSecurityHeaders } from './security-headers.ts';
 import { WebApp } from './web-app.ts';
 import { registerWebSocketRoutes, selectProtocol } from './websocket.ts';
 
+/** Each running gateway's revocation feed, for its readiness check. */
+const revocationFeeds = new WeakMap<ServiceContext, RevocationFeed>();
+
+/**
+ * Ready once the revocation feed has been read: until then every token is refused (503), so a load
+ * balancer should send traffic to a gateway that has read it.
+ */
+export function gatewayReadiness(ctx: ServiceContext): Record<string, () => Promise<boolean>> {
+  return { revocations: async () => revocationFeeds.get(ctx)?.loaded ?? false };
+}
+
 export async function registerGateway(app: ServiceApp, ctx: ServiceContext): Promise<void> {
   const { config, log, discovery } = ctx;
 
@@ -55,6 +66,7 @@ export async function registerGateway(app: ServiceApp, ctx: ServiceContext): Pro
     listenedPollMs: config.number('gateway.revocations.listenedPollMs'),
     log,
   });
+  revocationFeeds.set(ctx, revocations);
   await revocations.start(ctx.transport);
   app.addHook('onClose', () => revocations.stop());
   const verifier = new AccessTokenVerifier({
@@ -73,7 +85,7 @@ export async function registerGateway(app: ServiceApp, ctx: ServiceContext): Pro
     limiter = redis;
   }
   app.addHook('onClose', () => limiter.close());
-  const gatekeeper = new Gatekeeper(verifier, limiter, settings, issuer);
+  const gatekeeper = new Gatekeeper(verifier, limiter, settings, issuer, revocations);
   // One breaker per route (not the kit's per-service client breakers), counting upstream failures.
   const breakers = new CircuitBreakers(
     ctx.metrics,

@@ -16,11 +16,11 @@ import { request } from 'undici';
 import type { Gatekeeper } from '../app/gatekeeper.ts';
 import { keepsNoDeadLetters, serviceUnavailable } from '../app/gateway-problems.ts';
 import { PlatformMetricsReader } from '../app/platform-metrics.ts';
-import { clientAddress } from '../domain/client-address.ts';
 import { bearerToken } from '../domain/header-policy.ts';
 import { withoutUserinfo } from '../domain/url-userinfo.ts';
 // biome-ignore lint/style/noRestrictedImports: the console proxies through the shared upstream connection pool
 import { upstreamAgent } from '../infra/upstream-http.ts';
+import { countedClientIp } from './client-ip.ts';
 import { replyWithProblem } from './problem-reply.ts';
 
 const HEALTH_TIMEOUT_MS = 1_000;
@@ -68,7 +68,7 @@ export function registerPlatformRoutes(app: ServiceApp, deps: PlatformDeps): voi
       credential: bearerToken(req.headers.authorization),
       role: 'ADMIN',
       rateLimit: 'default',
-      clientIp: clientAddress(req.ip),
+      clientIp: countedClientIp(req),
     }) as Promise<Identity>;
   /** A preHandler: admins pass; anyone else gets the gatekeeper's problem (401, 403 or 429). */
   const adminsOnly = async (req: FastifyRequest, reply: FastifyReply) => {

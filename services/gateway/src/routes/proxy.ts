@@ -15,7 +15,6 @@ import {
 } from '../app/gateway-problems.ts';
 import type { LiveSettings } from '../app/live-settings.ts';
 import type { GatewayResponseCache } from '../app/response-cache.ts';
-import { clientAddress } from '../domain/client-address.ts';
 import {
   bearerToken,
   downstreamResponseHeaders,
@@ -30,6 +29,7 @@ import {
   parseGeneration,
 } from '../domain/response-cache.ts';
 import { type GatewayRoute, upstreamPath } from '../domain/route-table.ts';
+import { countedClientIp } from './client-ip.ts';
 import { replyWithProblem } from './problem-reply.ts';
 import type { WebApp } from './web-app.ts';
 
@@ -120,7 +120,7 @@ async function forward(
   deps: ProxyDeps,
   answeredBy: (instanceId: string) => void,
 ) {
-  const clientIp = clientAddress(req.ip);
+  const clientIp = countedClientIp(req);
   const identity = await deps.gatekeeper.admit({
     credential: bearerToken(req.headers.authorization),
     role: route.role,

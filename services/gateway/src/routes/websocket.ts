@@ -8,11 +8,11 @@ import type { Gatekeeper } from '../app/gatekeeper.ts';
 import { malformedPath, notRouted, serviceUnavailable, upgradeRequired } from '../app/gateway-problems.ts';
 import type { LiveSettings } from '../app/live-settings.ts';
 import type { RevocationFeed } from '../app/revocation-feed.ts';
-import { clientAddress } from '../domain/client-address.ts';
 import { upstreamHandshakeHeaders, webSocketToken, withoutQueryParam } from '../domain/header-policy.ts';
 import { inspectPath } from '../domain/path-policy.ts';
 import type { TokenFacts } from '../domain/revocation-set.ts';
 import { type GatewayRoute, upstreamPath, WEBSOCKET_PREFIX } from '../domain/route-table.ts';
+import { countedClientIp } from './client-ip.ts';
 import { replyWithProblem } from './problem-reply.ts';
 
 export interface WebSocketDeps {
@@ -102,6 +102,14 @@ export function registerWebSocketRoutes(app: ServiceApp, deps: WebSocketDeps): v
     wsHandler: (client, req) => {
       const upstream = upstreams.get(req);
       if (!upstream) return client.close(1011);
+      // A revocation read while the upstream was connecting found no connection to end: check again,
+      // before anything is relayed.
+      if (upstream.token && deps.revocations.isRevoked(upstream.token)) {
+        upstream.socket.resume();
+        closeBoth(client, TOKEN_EXPIRED_CLOSE, Buffer.from('session ended'));
+        closeBoth(upstream.socket, 1000, Buffer.from('session ended'));
+        return;
+      }
       pipe(client, upstream, req, deps.maxBufferedBytes);
       if (!upstream.token) return;
       const connection = { client, upstream: upstream.socket, token: upstream.token };
@@ -124,7 +132,7 @@ async function openUpstream(req: FastifyRequest, deps: WebSocketDeps): Promise<U
     req.headers['sec-websocket-protocol'],
   );
   req.log = req.log.child({ route: route.id, path });
-  const clientIp = clientAddress(req.ip);
+  const clientIp = countedClientIp(req);
   const identity = await deps.gatekeeper.admit({
     credential,
     role: route.role,

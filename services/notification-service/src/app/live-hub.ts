@@ -1,5 +1,6 @@
 import {
   NotificationClientMessage,
+  type NotificationKind,
   type NotificationReadMessage,
   type NotificationServerMessage,
   type NotificationView,
@@ -43,6 +44,8 @@ class Subscriber implements LiveConnection {
 
   constructor(
     readonly userId: string,
+    /** Kinds this socket's reader may not see (see domain/visibility.ts): skipped, never sent. */
+    readonly hidden: ReadonlySet<NotificationKind>,
     readonly socket: WebSocket,
   ) {}
 }
@@ -88,8 +91,8 @@ export class LiveHub {
     this.sockets.stop(SOCKET_CLOSE.goingAway, 'server restarting');
   }
 
-  attach(userId: string, socket: WebSocket): void {
-    const sub = new Subscriber(userId, socket);
+  attach(userId: string, hidden: readonly NotificationKind[], socket: WebSocket): void {
+    const sub = new Subscriber(userId, new Set(hidden), socket);
     this.sockets.add(sub);
     sub.resumeTimer = setTimeout(
       () => this.close(sub, SOCKET_CLOSE.resumeTimeout, 'send resume first'),
@@ -191,7 +194,9 @@ export class LiveHub {
 
   private send(sub: Subscriber, notification: NotificationView): boolean {
     if (notification.seq <= sub.lastSent) return true;
-    if (!this.write(sub, { type: 'notification', ...notification })) return false;
+    // A hidden one is passed over like a sent one, so the socket goes on with the next seq.
+    const shown = !sub.hidden.has(notification.kind);
+    if (shown && !this.write(sub, { type: 'notification', ...notification })) return false;
     sub.lastSent = notification.seq;
     return true;
   }

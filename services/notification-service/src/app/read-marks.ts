@@ -1,4 +1,4 @@
-import type { NotificationReadMessage } from '@sagamart/contracts';
+import type { NotificationKind, NotificationReadMessage } from '@sagamart/contracts';
 import type { NotificationStore } from '../infra/notification-store.ts';
 
 /**
@@ -11,15 +11,15 @@ export class ReadMarks {
     private readonly announce: (userId: string, read: NotificationReadMessage) => void,
   ) {}
 
-  /** False when the user has no such notification. */
-  async markRead(userId: string, id: string): Promise<boolean> {
-    const result = await this.store.markRead(userId, id);
+  /** False when the user has no such notification, or may not see it (`hidden`). */
+  async markRead(userId: string, hidden: readonly NotificationKind[], id: string): Promise<boolean> {
+    const result = await this.store.markRead(userId, hidden, id);
     if (result === 'marked') this.announce(userId, { type: 'read', id });
     return result !== 'missing';
   }
 
-  async markAllRead(userId: string): Promise<void> {
-    const upTo = await this.store.markAllRead(userId);
+  async markAllRead(userId: string, hidden: readonly NotificationKind[]): Promise<void> {
+    const upTo = await this.store.markAllRead(userId, hidden);
     if (upTo > 0) this.announce(userId, { type: 'read', upTo });
   }
 }

@@ -1,4 +1,4 @@
-import type { NotificationView } from '@sagamart/contracts';
+import type { NotificationKind, NotificationView } from '@sagamart/contracts';
 import { fetchPage, type Kysely, type Selectable, sql, type Transaction } from '@sagamart/kit';
 import type { NotificationDraft } from '../domain/notification-rules.ts';
 import { type KeptRange, pruneThrough } from '../domain/resume.ts';
@@ -127,37 +127,46 @@ export class NotificationStore {
     return new Map(rows.map((r) => [r.user_id, r.last_seq]));
   }
 
-  /** One page of the user's notifications, newest first. */
-  page(userId: string, page: number, size: number) {
+  /** One page of the user's notifications but the `hidden` kinds, newest first. */
+  page(userId: string, hidden: readonly NotificationKind[], page: number, size: number) {
     return fetchPage(
-      this.db.selectFrom('notifications').where('user_id', '=', userId),
+      this.db
+        .selectFrom('notifications')
+        .where('user_id', '=', userId)
+        .$if(hidden.length > 0, (q) => q.where('kind', 'not in', hidden)),
       (q) => q.selectAll().orderBy('seq', 'desc'),
       { page, size },
       (rows) => rows.map(toView),
     );
   }
 
-  async unreadCount(userId: string): Promise<number> {
+  async unreadCount(userId: string, hidden: readonly NotificationKind[]): Promise<number> {
     const row = await this.db
       .selectFrom('notifications')
       .select((eb) => eb.fn.countAll<number>().as('n'))
       .where('user_id', '=', userId)
       .where('read_at', 'is', null)
+      .$if(hidden.length > 0, (q) => q.where('kind', 'not in', hidden))
       .executeTakeFirstOrThrow();
     return Number(row.n);
   }
 
   /**
    * Marks one of the user's notifications read: `marked` when it was unread, `unchanged` when it was
-   * read already, `missing` when the user has no such notification.
+   * read already, `missing` when the user has no such notification (or may not see it: `hidden`).
    */
-  async markRead(userId: string, id: string): Promise<'marked' | 'unchanged' | 'missing'> {
+  async markRead(
+    userId: string,
+    hidden: readonly NotificationKind[],
+    id: string,
+  ): Promise<'marked' | 'unchanged' | 'missing'> {
     const marked = await this.db
       .updateTable('notifications')
       .set({ read_at: sql<Date>`now()` })
       .where('user_id', '=', userId)
       .where('id', '=', id)
       .where('read_at', 'is', null)
+      .$if(hidden.length > 0, (q) => q.where('kind', 'not in', hidden))
       .executeTakeFirst();
     if (marked.numUpdatedRows > 0n) return 'marked';
     const found = await this.db
@@ -165,15 +174,17 @@ export class NotificationStore {
       .select('id')
       .where('user_id', '=', userId)
       .where('id', '=', id)
+      .$if(hidden.length > 0, (q) => q.where('kind', 'not in', hidden))
       .executeTakeFirst();
     return found ? 'unchanged' : 'missing';
   }
 
   /**
-   * Marks every unread notification of the user read; answers the highest seq it marked (0: none).
-   * Seqs commit in order, so every notification up to that seq is read afterwards.
+   * Marks every unread notification of the user but the `hidden` kinds read; answers the highest seq
+   * it marked (0: none). Seqs commit in order, so every notification up to that seq that the reader
+   * sees is read afterwards.
    */
-  async markAllRead(userId: string): Promise<number> {
+  async markAllRead(userId: string, hidden: readonly NotificationKind[]): Promise<number> {
     const row = await this.db
       .with('marked', (db) =>
         db
@@ -181,6 +192,7 @@ export class NotificationStore {
           .set({ read_at: sql<Date>`now()` })
           .where('user_id', '=', userId)
           .where('read_at', 'is', null)
+          .$if(hidden.length > 0, (q) => q.where('kind', 'not in', hidden))
           .returning('seq'),
       )
       .selectFrom('marked')

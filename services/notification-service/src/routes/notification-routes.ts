@@ -10,6 +10,7 @@ import {
 } from '@sagamart/kit';
 import { Type } from 'typebox';
 import { notificationModule } from '../app/module.ts';
+import { hiddenKinds } from '../domain/visibility.ts';
 import type { NotificationDb } from '../infra/schema.ts';
 
 const tags = ['notifications'];
@@ -29,9 +30,9 @@ export function registerNotificationRoutes(app: ServiceApp, ctx: ServiceContext<
       },
     },
     async (req) => {
-      const { userId } = requireIdentity(req);
+      const { userId, role } = requireIdentity(req);
       const { page, size } = req.query;
-      return store.page(userId, page, size);
+      return store.page(userId, hiddenKinds(role), page, size);
     },
   );
 
@@ -44,7 +45,10 @@ export function registerNotificationRoutes(app: ServiceApp, ctx: ServiceContext<
         response: { 200: UnreadCount, ...problems },
       },
     },
-    async (req) => ({ count: await store.unreadCount(requireIdentity(req).userId) }),
+    async (req) => {
+      const { userId, role } = requireIdentity(req);
+      return { count: await store.unreadCount(userId, hiddenKinds(role)) };
+    },
   );
 
   app.post(
@@ -58,9 +62,10 @@ export function registerNotificationRoutes(app: ServiceApp, ctx: ServiceContext<
       },
     },
     async (req, reply) => {
-      const { userId } = requireIdentity(req);
-      // Someone else's notification is as unknown as a missing one.
-      if (!(await readMarks.markRead(userId, req.params.id))) throw notFound('No such notification');
+      const { userId, role } = requireIdentity(req);
+      // Someone else's notification (or an admin copy of a reader no longer admin) is as unknown as a missing one.
+      if (!(await readMarks.markRead(userId, hiddenKinds(role), req.params.id)))
+        throw notFound('No such notification');
       return reply.status(204).send(null);
     },
   );
@@ -75,7 +80,8 @@ export function registerNotificationRoutes(app: ServiceApp, ctx: ServiceContext<
       },
     },
     async (req, reply) => {
-      await readMarks.markAllRead(requireIdentity(req).userId);
+      const { userId, role } = requireIdentity(req);
+      await readMarks.markAllRead(userId, hiddenKinds(role));
       return reply.status(204).send(null);
     },
   );

@@ -1,6 +1,7 @@
 import fastifyWebsocket from '@fastify/websocket';
 import { requireIdentity, type ServiceApp, type ServiceContext } from '@sagamart/kit';
 import { notificationModule } from '../app/module.ts';
+import { hiddenKinds } from '../domain/visibility.ts';
 import type { NotificationDb } from '../infra/schema.ts';
 
 /** Client messages are tiny ({type:'resume',since}); anything larger is refused by the socket. */
@@ -29,6 +30,9 @@ export async function registerSocketRoute(
         requireIdentity(req);
       },
     },
-    (socket, req) => hub.attach(requireIdentity(req).userId, socket),
+    (socket, req) => {
+      const { userId, role } = requireIdentity(req);
+      hub.attach(userId, hiddenKinds(role), socket);
+    },
   );
 }
