@@ -66,6 +66,8 @@ export class Config {
   source: 'config-server' | 'defaults' = 'defaults';
   /** The refresh under way, if any: the next one waits for it. */
   private refreshing: Promise<unknown> = Promise.resolve();
+  /** The refresh waiting for its turn, if any: every refresh asked meanwhile is this one. */
+  private queuedRefresh: { run: Promise<string[]>; retried: boolean } | undefined;
 
   private constructor(
     private readonly options: ConfigOptions,
@@ -134,13 +136,32 @@ export class Config {
 
   /**
    * Re-reads the config server; applies changed refreshable keys and returns them. Refreshes run one
-   * at a time in the order asked, so an older read never lands over a newer one. A server that cannot
-   * be read keeps the current config, or with `throwIfUnreachable` throws, for a caller that retries.
+   * at a time in the order asked, so an older read never lands over a newer one; one asked while
+   * another waits for its turn is that one (its read comes after both asks), so a burst of asks
+   * reads the server twice at most. A server that cannot be read keeps the current config, or with
+   * `throwIfUnreachable` throws (unlogged), for a caller that retries and says so.
    */
   refresh(options: { throwIfUnreachable?: boolean } = {}): Promise<string[]> {
-    const next = this.refreshing.then(() => this.refreshOnce(options.throwIfUnreachable === true));
-    this.refreshing = next.catch(() => undefined);
-    return next;
+    const retried = options.throwIfUnreachable === true;
+    let queued = this.queuedRefresh;
+    if (!queued) {
+      const entry = { run: Promise.resolve<string[]>([]), retried };
+      entry.run = this.refreshing.then(() => {
+        // Started: an ask from now on needs a read after this one.
+        if (this.queuedRefresh === entry) this.queuedRefresh = undefined;
+        return this.refreshOnce(entry.retried);
+      });
+      this.refreshing = entry.run.catch(() => undefined);
+      this.queuedRefresh = queued = entry;
+    }
+    queued.retried ||= retried;
+    const shared = queued;
+    if (retried) return shared.run;
+    // Shared with a caller that retries: an unreachable server keeps the current config, as alone.
+    return shared.run.catch((error: unknown) => {
+      if (shared.retried) return [];
+      throw error;
+    });
   }
 
   private async refreshOnce(throwIfUnreachable: boolean): Promise<string[]> {
@@ -164,9 +185,16 @@ export class Config {
     }
     this.tree = unflattenConfig(current);
     this.options.log.info({ keys: applied }, 'config refreshed');
-    for (const { prefix, fn } of this.listeners) {
-      if (applied.some((k) => k === prefix || k.startsWith(`${prefix}.`) || k.startsWith(`${prefix}[`)))
+    // Each listener on its own: one that throws must not keep the new values from the others (a
+    // retried refresh would find nothing changed and call none of them again).
+    for (const { prefix, fn } of [...this.listeners]) {
+      if (!applied.some((k) => k === prefix || k.startsWith(`${prefix}.`) || k.startsWith(`${prefix}[`)))
+        continue;
+      try {
         fn(this);
+      } catch (error) {
+        this.options.log.error({ err: error, prefix }, 'config change listener failed');
+      }
     }
     return applied;
   }
@@ -200,12 +228,13 @@ export class Config {
       this.source = 'config-server';
       return tree;
     } catch (error) {
+      // The caller retries, and says so.
+      if (throwIfUnreachable) throw error;
       if (initial) {
         log.warn({ url, err: (error as Error).message }, 'config server unreachable; using bundled defaults');
       } else {
         log.warn({ url, err: (error as Error).message }, 'config refresh failed; keeping current config');
       }
-      if (throwIfUnreachable) throw error;
       return undefined;
     }
   }

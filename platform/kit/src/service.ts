@@ -198,6 +198,8 @@ class ServiceRuntime<DB> implements Service<DB> {
   private consumer: EventConsumer<DB> | undefined;
   private retention: RetentionJob | undefined;
   private refreshSubscription: { close(): Promise<void> } | undefined;
+  /** The config catch-up loop under way, if any; `again`: a loss came while it ran. */
+  private configCatchUp: { again: boolean } | undefined;
   private tracing!: Tracing;
   private metrics!: ServiceMetrics;
   private credentials!: DeploymentCredentials;
@@ -576,6 +578,9 @@ class ServiceRuntime<DB> implements Service<DB> {
         },
         { missed: () => this.catchUpConfig() },
       );
+      // A refresh broadcast since the config was loaded (during migrations, say) reached no one:
+      // read it again now that one would be heard. One GET, off the start's path.
+      this.config.refresh().catch((error) => this.log.warn({ err: error }, 'config refresh failed'));
     }
   }
 
@@ -587,8 +592,25 @@ class ServiceRuntime<DB> implements Service<DB> {
    */
   private catchUpConfig(): void {
     this.log.info('broadcasts may have been missed while the transport was down; re-reading config');
-    void retryUntilConnected(() => this.config.refresh({ throwIfUnreachable: true }).then(() => {}), {
-      stopped: () => this.stopping !== undefined,
+    // One loop at a time: a loss while it runs has it read once more after its read succeeded,
+    // since that read may have started before the refresh the loss swallowed.
+    if (this.configCatchUp) {
+      this.configCatchUp.again = true;
+      return;
+    }
+    const catchUp = { again: false };
+    this.configCatchUp = catchUp;
+    void (async () => {
+      do {
+        catchUp.again = false;
+        await retryUntilConnected(() => this.config.refresh({ throwIfUnreachable: true }).then(() => {}), {
+          stopped: () => this.stopping !== undefined,
+          onFailure: (error) =>
+            this.log.warn({ err: error }, 'config catch-up could not read the config server; retrying'),
+        });
+      } while (catchUp.again && this.stopping === undefined);
+    })().finally(() => {
+      this.configCatchUp = undefined;
     });
   }
 

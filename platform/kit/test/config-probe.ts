@@ -15,14 +15,16 @@ export interface ProbeSettings {
 
 /**
  * A service that shows its config on GET /settings. `features` changes live on refresh;
- * `limits` needs a restart.
+ * `limits` needs a restart. `duringStart` runs as its migration: after its config is loaded,
+ * before it listens to broadcasts.
  */
-export function configProbe(name: string) {
+export function configProbe(name: string, duringStart?: () => Promise<void>) {
   let refreshesHeard = 0;
   let tap: { close(): Promise<void> } | undefined;
   return defineService({
     name,
     port: 0,
+    ...(duringStart ? { migrations: { '0001_during_start': { up: duringStart } } } : {}),
     defaults: { features: { newCheckout: false, banner: 'bundled' }, limits: { static: 10 } },
     refreshable: ['features'],
     async onStart(ctx) {

@@ -39,8 +39,8 @@ export function configRefreshContract(
         config: { ...shared, configServer: { repo: repo.dir } },
       });
       cleanup.push(() => server.stop());
-      const startProbe = async (name: string, own: ConfigTree = {}) => {
-        const probe = await startTestService(configProbe(name), {
+      const startProbe = async (name: string, own: ConfigTree = {}, duringStart?: () => Promise<void>) => {
+        const probe = await startTestService(configProbe(name, duringStart), {
           config: { ...shared, ...own, config: { server: { url: server.url } } },
         });
         cleanup.push(() => probe.stop());
@@ -105,6 +105,19 @@ export function configRefreshContract(
       expect((await refresh(`/actuator/busrefresh/${nameA}`)).status).toBe(202);
       await eventually(async () => (await settings(a)).banner === 'a-2');
       expect(await settings(a)).toMatchObject({ newCheckout: true });
+    });
+
+    it('takes a refresh broadcast between loading its config and listening to broadcasts', async () => {
+      const { repo, startProbe, refresh } = await setup();
+      const name = probeName();
+      await repo.write(`${name}.yml`, yaml('at-load', false, 20));
+      // Changed and broadcast while the probe migrates: it has read its config but does not listen yet.
+      const probe = await startProbe(name, {}, async () => {
+        await repo.write(`${name}.yml`, yaml('during-start', true, 20));
+        expect((await refresh('/refresh')).status).toBe(202);
+      });
+      await eventually(async () => (await settings(probe)).banner === 'during-start');
+      expect(await settings(probe)).toMatchObject({ newCheckout: true, staticLimit: 20 });
     });
 
     it('catches up on a refresh broadcast while its connection to the bus was cut', async () => {

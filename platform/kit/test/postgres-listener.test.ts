@@ -4,15 +4,29 @@ import {
   defineService,
   ensureDatabase,
   HEADER,
+  type Kysely,
   LISTENER_NAME,
   type OutgoingMessage,
   PostgresTransport,
   type Service,
+  sql,
 } from '@sagamart/kit';
-import { eventually, pgServerUrl, startTestService, uniqueName } from '@sagamart/testkit';
+import {
+  eventually,
+  pgServerUrl,
+  startTestService,
+  type TcpProxy,
+  tcpProxy,
+  testLog,
+  uniqueName,
+} from '@sagamart/testkit';
 import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OUTBOX_LISTENER_NAME } from '../src/events/outbox.ts';
+import { migrate, openDatabase } from '../src/db.ts';
+import { OUTBOX_LISTENER_NAME, OutboxRelay } from '../src/events/outbox.ts';
+import { type MessagingTables, messagingMigrations } from '../src/events/schema.ts';
+import type { Transport } from '../src/events/transport.ts';
+import { createMetrics } from '../src/metrics.ts';
 
 /**
  * An idle consumer of the PostgreSQL queue polls slowly only while its LISTEN connection is up: a
@@ -235,5 +249,149 @@ describe('LISTEN connections after an outage longer than one reconnect attempt',
       await subscription.close();
       await admin.end();
     }
+  });
+});
+
+/**
+ * A LISTEN connection whose network goes silent (a NAT or firewall that forgot it, a partition)
+ * is closed by neither end: only a statement that goes unanswered tells. Through a TCP proxy that
+ * stops forwarding without closing, the transport and the relay notice within a bounded time,
+ * listen on a new connection, and deliver what was sent meanwhile.
+ */
+describe('a LISTEN connection that goes silent', () => {
+  const cleanup: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const fn of cleanup.splice(0).reverse()) await fn();
+  });
+
+  async function setup() {
+    const database = uniqueName('t_bus');
+    await ensureDatabase(pgServerUrl(), database);
+    const proxy: TcpProxy = await tcpProxy(pgServerUrl());
+    cleanup.push(() => proxy.close());
+    // The sender reaches the database directly: only the listener's network goes silent.
+    const sender = new PostgresTransport({
+      url: databaseUrl(pgServerUrl(), database),
+      idleConnectionMs: 200,
+    });
+    cleanup.push(() => sender.close());
+    const throughProxy = (options: Partial<ConstructorParameters<typeof PostgresTransport>[0]> = {}) => {
+      const transport = new PostgresTransport({
+        url: databaseUrl(proxy.url, database),
+        pollMs: 200,
+        listenedPollMs: 1_000,
+        listenerTimeoutMs: 500,
+        ...options,
+      });
+      cleanup.push(() => transport.close());
+      return transport;
+    };
+    return { database, proxy, sender, throughProxy };
+  }
+
+  it('a transport that only listens notices, listens again, says broadcasts were missed, and hears the next', async () => {
+    const { proxy, sender, throughProxy } = await setup();
+    const transport = throughProxy();
+    const heard: unknown[] = [];
+    let missed = 0;
+    await transport.onBroadcast('silent', (payload) => heard.push(payload), { missed: () => missed++ });
+    await eventually(() => transport.listening());
+    await sender.broadcast('silent', 'before');
+    await eventually(() => heard.length === 1);
+
+    proxy.blackhole();
+    // Nothing ends the connection: its check (every listenedPollMs / 2) goes unanswered for 500 ms.
+    await eventually(() => missed === 1);
+    expect(transport.listening()).toBe(true);
+    await sender.broadcast('silent', 'after');
+    await eventually(() => heard.length === 2);
+    expect(heard).toEqual(['before', 'after']);
+    expect(missed).toBe(1);
+  });
+
+  it('a consumer keeps delivering: its poll on the silent connection gives up, and the transport listens again', async () => {
+    const { database, proxy, sender, throughProxy } = await setup();
+    const transport = throughProxy({ idleConnectionMs: 200 });
+    const topic = `test.silent.${database}`;
+    await transport.declare({ silent: [topic] });
+    const received: string[] = [];
+    await transport.consume(
+      'silent',
+      async (message) => {
+        received.push(message.id);
+        return { type: 'ack' };
+      },
+      { concurrency: 1 },
+    );
+    const heard: unknown[] = [];
+    let missed = 0;
+    await transport.onBroadcast('silent', (payload) => heard.push(payload), { missed: () => missed++ });
+    const message = (): OutgoingMessage => {
+      const id = randomUUID();
+      return { id, topic, headers: { [HEADER.messageId]: id, [HEADER.event]: topic }, payload: {} };
+    };
+    await eventually(() => transport.listening());
+    const first = message();
+    await sender.publish([first]);
+    await eventually(() => received.includes(first.id));
+    // Idle: only the LISTEN connection is open through the proxy (the pools let theirs go), so only
+    // it goes silent; the pool's next connection goes through.
+    const admin = new pg.Client({ connectionString: databaseUrl(pgServerUrl(), database) });
+    await admin.connect();
+    cleanup.push(() => admin.end());
+    await eventually(async () => {
+      const { rows } = await admin.query<{ n: number }>(
+        'select count(*)::int as n from pg_stat_activity where datname = $1 and pid <> pg_backend_pid() and application_name <> $2',
+        [database, LISTENER_NAME],
+      );
+      return rows[0]?.n === 0;
+    });
+
+    proxy.blackhole();
+    const afterwards = message();
+    await sender.publish([afterwards]);
+    await eventually(() => received.includes(afterwards.id));
+    await eventually(() => missed === 1);
+    await sender.broadcast('silent', 'after');
+    await eventually(() => heard.length === 1);
+    expect(heard).toEqual(['after']);
+    expect(received).toEqual([first.id, afterwards.id]);
+  });
+
+  it('the outbox relay notices at its poll, listens again, and delivers what was committed meanwhile', async () => {
+    const { database, proxy } = await setup();
+    const opened = openDatabase<MessagingTables>(databaseUrl(pgServerUrl(), database));
+    cleanup.push(() => opened.close());
+    await migrate(opened.db as Kysely<unknown>, messagingMigrations);
+    const published: string[] = [];
+    // The relay only publishes: a transport that records what it is given.
+    const transport = {
+      publish: async (messages: OutgoingMessage[]) => void published.push(...messages.map((m) => m.id)),
+    } as Partial<Transport> as Transport;
+    const relay = new OutboxRelay({
+      db: opened.db,
+      url: databaseUrl(proxy.url, database),
+      transport,
+      metrics: createMetrics('silent-relay'),
+      log: testLog,
+      pollMs: 300,
+      listenerTimeoutMs: 500,
+    });
+    await relay.start();
+    cleanup.push(() => relay.stop());
+    /** A row and its notification, as a commit that publishes writes them. */
+    const commitEvent = async () => {
+      const id = randomUUID();
+      await sql`with inserted as (insert into outbox (id, topic, headers, payload) values (${id}, 'test.silent', '{}', '{}') returning id)
+        select pg_notify('sagamart_outbox', '') from inserted`.execute(opened.db);
+      return id;
+    };
+    const first = await commitEvent();
+    await eventually(() => published.includes(first));
+
+    proxy.blackhole();
+    const afterwards = await commitEvent();
+    await eventually(() => published.includes(afterwards));
+    expect(published).toEqual([first, afterwards]);
   });
 });

@@ -8,6 +8,12 @@ export interface TcpProxy {
   /** Drops every connection through the proxy and every new one at once, as a server that went away. */
   down(): void;
   up(): void;
+  /**
+   * Stops forwarding on every connection open now, in both directions, without closing either end:
+   * a network that drops packets (a NAT or firewall that forgot the connection, a partition), so
+   * neither end hears anything more, not even that it is gone. New connections go through as usual.
+   */
+  blackhole(): void;
   close(): Promise<void>;
 }
 
@@ -15,6 +21,8 @@ export interface TcpProxy {
 export async function tcpProxy(targetUrl: string): Promise<TcpProxy> {
   const target = new URL(targetUrl);
   const open = new Set<Socket>();
+  /** Each open connection's silencer: stops its forwarding for good. */
+  const silencers = new Set<() => void>();
   let cut = false;
   const dropAll = () => {
     for (const socket of open) socket.destroy();
@@ -26,12 +34,23 @@ export async function tcpProxy(targetUrl: string): Promise<TcpProxy> {
     }
     const upstream = createConnection({ host: target.hostname, port: Number(target.port) });
     const pair = [client, upstream];
+    let silenced = false;
+    const silence = () => {
+      silenced = true;
+      client.unpipe(upstream);
+      upstream.unpipe(client);
+      // Read and drop whatever still comes, as the network would, so that neither end is held back.
+      for (const socket of pair) socket.on('data', () => {}).resume();
+    };
+    silencers.add(silence);
     for (const socket of pair) {
       open.add(socket);
       socket.on('error', () => {});
       socket.on('close', () => {
         open.delete(socket);
-        for (const other of pair) other.destroy();
+        silencers.delete(silence);
+        // A black hole carries no FIN or RST either: the other end is left open.
+        if (!silenced) for (const other of pair) other.destroy();
       });
     }
     client.pipe(upstream);
@@ -54,6 +73,10 @@ export async function tcpProxy(targetUrl: string): Promise<TcpProxy> {
     },
     up() {
       cut = false;
+    },
+    blackhole() {
+      for (const silence of silencers) silence();
+      silencers.clear();
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import type { ServiceMetrics } from '../metrics.ts';
 import { sentWithNextStatement } from '../prepared-statements.ts';
 import { injectTraceContext } from '../tracing.ts';
-import { retryUntilConnected } from './reconnect.ts';
+import { answeredWithin, endWithin, retryUntilConnected } from './reconnect.ts';
 import type { MessagingTables } from './schema.ts';
 import { HEADER, type Transport } from './transport.ts';
 
@@ -86,6 +86,11 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Safety-net poll while the LISTEN connection is up (30 s); 1 s while it is down. */
   pollMs?: number;
+  /**
+   * How long the safety-net poll's look on the LISTEN connection may go unanswered before the
+   * connection is taken for lost and replaced (5 s): a network that drops packets closes nothing.
+   */
+  listenerTimeoutMs?: number;
 }
 
 /**
@@ -96,6 +101,7 @@ export interface OutboxRelayOptions {
 const LISTENED_POLL_MS = 30_000;
 /** How often the relay looks without a notification while it cannot listen. */
 const UNLISTENED_POLL_MS = 1_000;
+const LISTENER_TIMEOUT_MS = 5_000;
 
 /**
  * Moves outbox rows to the transport. Rows are deleted in a transaction that commits only after the
@@ -175,8 +181,9 @@ export class OutboxRelay {
     this.stopped = true;
     this.wake?.();
     await this.running;
-    await this.listener?.end().catch(() => {});
+    const listener = this.listener;
     this.listener = undefined;
+    if (listener) await endWithin(listener, this.listenerTimeoutMs());
   }
 
   private async loop(): Promise<void> {
@@ -213,13 +220,18 @@ export class OutboxRelay {
   /**
    * The safety-net poll asks on the LISTEN connection whether the outbox holds anything, and takes a
    * pool connection only when it does: at idle the pool then lets its connections go (one PostgreSQL
-   * backend less per service). Any doubt (no listener, an error) drains as before.
+   * backend less per service). Any doubt (no listener, an error) drains as before. The look is also
+   * the connection's check: unanswered within listenerTimeoutMs, the connection is replaced.
    */
   private async emptyByListener(): Promise<boolean> {
     const listener = this.listener;
     if (!listener) return false;
     try {
-      const { rows } = await listener.query<{ any: boolean }>('select exists (select 1 from outbox) as any');
+      const { rows } = await answeredWithin(
+        listener,
+        listener.query<{ any: boolean }>('select exists (select 1 from outbox) as any'),
+        this.listenerTimeoutMs(),
+      );
       return rows[0]?.any === false;
     } catch {
       return false;
@@ -230,6 +242,9 @@ export class OutboxRelay {
     const client = new pg.Client({
       connectionString: this.options.url,
       application_name: OUTBOX_LISTENER_NAME,
+      // The kernel's probes keep a NAT's or firewall's entry alive; the poll's look finds a dead one.
+      keepAlive: true,
+      connectionTimeoutMillis: this.listenerTimeoutMs(),
     });
     client.on('notification', () => this.kick());
     client.on('error', (error) => {
@@ -244,16 +259,20 @@ export class OutboxRelay {
     });
     try {
       await client.connect();
-      await client.query(`listen ${OUTBOX_CHANNEL}`);
+      await answeredWithin(client, client.query(`listen ${OUTBOX_CHANNEL}`), this.listenerTimeoutMs());
       // Stopped while a reconnect was under way: nobody else would end this connection.
       if (this.stopped) throw new Error('outbox relay stopped');
     } catch (error) {
-      await client.end().catch(() => {});
+      await endWithin(client, this.listenerTimeoutMs());
       throw error;
     }
     this.listener = client;
     // Rows committed while no one listened were not announced: look now.
     this.kick();
+  }
+
+  private listenerTimeoutMs(): number {
+    return this.options.listenerTimeoutMs ?? LISTENER_TIMEOUT_MS;
   }
 
   /** Listens again, backing off, until it does or the relay stops; polling delivers meanwhile. */

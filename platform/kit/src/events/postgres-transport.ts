@@ -2,7 +2,7 @@ import type { Topology } from '@sagamart/contracts';
 import pg from 'pg';
 import { databaseUrl, ensureDatabase } from '../db.ts';
 import { preparingPool } from '../prepared-statements.ts';
-import { retryUntilConnected } from './reconnect.ts';
+import { answeredWithin, endWithin, retryUntilConnected } from './reconnect.ts';
 import type {
   BroadcastOptions,
   ConsumeOptions,
@@ -69,6 +69,15 @@ export interface PostgresTransportOptions {
    * bounds how long a consumer waits for a notification lost with a healthy connection.
    */
   listenedPollMs?: number;
+  /**
+   * How long the LISTEN connection may go without a word (an answer, a notification) before a
+   * `select 1` checks it (half of listenedPollMs, 15 s): a network that drops packets closes
+   * nothing, so without this a dead connection would pass for a listening one until the kernel gave
+   * up on it, a quarter of an hour later. An idle consumer's look on it counts as a word.
+   */
+  listenerCheckMs?: number;
+  /** How long a statement on the LISTEN connection may go unanswered before it is replaced (5 s). */
+  listenerTimeoutMs?: number;
   /** How long the pool keeps a connection nobody uses (10 s). */
   idleConnectionMs?: number;
   /** Connections for claims, acks, publishes and broadcasts (4); more when several services share it. */
@@ -89,6 +98,11 @@ export class PostgresTransport implements Transport {
   private readonly leaseMs: number;
   private readonly pollMs: number;
   private readonly listenedPollMs: number;
+  private readonly listenerCheckMs: number;
+  private readonly listenerTimeoutMs: number;
+  /** When the LISTEN connection last answered or notified: the check is due listenerCheckMs later. */
+  private heardAt = 0;
+  private checkTimer: NodeJS.Timeout | undefined;
   /** True while the LISTEN connection is up and listening: consumers may then poll slowly. */
   private listenerUp = false;
   private readonly onError: (error: unknown) => void;
@@ -118,6 +132,8 @@ export class PostgresTransport implements Transport {
     this.leaseMs = options.leaseMs ?? 30_000;
     this.pollMs = options.pollMs ?? 1_000;
     this.listenedPollMs = Math.max(this.pollMs, options.listenedPollMs ?? 30_000);
+    this.listenerCheckMs = options.listenerCheckMs ?? this.listenedPollMs / 2;
+    this.listenerTimeoutMs = options.listenerTimeoutMs ?? 5_000;
     // An idle consumer's poll looks on the LISTEN connection first (visibleIn), so the pool is left
     // alone at idle and closes its connections after pg's 10 s: one PostgreSQL backend less per
     // process, without starting one at every poll (docs/performance.md, changes 19 and 23).
@@ -378,7 +394,8 @@ export class PostgresTransport implements Transport {
     const listener = this.listener;
     if (!listener || !this.listenerUp) return 0;
     try {
-      const { rows } = await this.onListener(() =>
+      // Unanswered in listenerTimeoutMs, the look gives up (and the connection is replaced): claim.
+      const { rows } = await this.onListener(listener, () =>
         listener.query<{ ms: number | null }>(
           'select (extract(epoch from (min(visible_at) - now())) * 1000)::float8 as ms from bus_messages where queue = $1',
           [queue],
@@ -450,9 +467,10 @@ export class PostgresTransport implements Transport {
   async close(): Promise<void> {
     this.closed = true;
     this.listenerUp = false;
+    clearTimeout(this.checkTimer);
     this.wakeEveryone();
     await this.broadcasts.flushed();
-    await this.listener?.end().catch(() => {});
+    if (this.listener) await endWithin(this.listener, this.listenerTimeoutMs);
     await this.pool.end().catch(() => {});
   }
 
@@ -477,7 +495,8 @@ export class PostgresTransport implements Transport {
       listening = (async () => {
         try {
           const listener = this.listener;
-          if (listener) await this.onListener(() => listener.query(`listen ${pg.escapeIdentifier(channel)}`));
+          if (listener)
+            await this.onListener(listener, () => listener.query(`listen ${pg.escapeIdentifier(channel)}`));
         } catch (error) {
           // The connection was lost: its successor listens to every channel in `listened`.
           this.onError(error);
@@ -488,11 +507,44 @@ export class PostgresTransport implements Transport {
     await listening;
   }
 
-  /** Runs `query` on the LISTEN connection after the queries before it (consumers' looks, LISTENs). */
-  private onListener<T>(query: () => Promise<T>): Promise<T> {
-    const result = this.listenerQueries.then(query);
+  /**
+   * Runs `query` on the LISTEN connection after the queries before it (consumers' looks, LISTENs,
+   * checks); one left unanswered for listenerTimeoutMs fails and has the connection replaced.
+   */
+  private onListener<T>(listener: pg.Client, query: () => Promise<T>): Promise<T> {
+    const result = this.listenerQueries.then(async () => {
+      const answer = await answeredWithin(listener, query(), this.listenerTimeoutMs);
+      if (this.listener === listener) this.heardAt = Date.now();
+      return answer;
+    });
     this.listenerQueries = result.catch(() => undefined);
     return result;
+  }
+
+  /**
+   * Checks the LISTEN connection once it has said nothing for listenerCheckMs: the check's timeout
+   * replaces a connection that a silent network took away. A consumer's look or a notification
+   * in between counts, so a process with idle consumers seldom sends a check of its own.
+   */
+  private watchListener(listener: pg.Client): void {
+    clearTimeout(this.checkTimer);
+    if (this.closed || this.listener !== listener) return;
+    this.checkTimer = setTimeout(
+      () => {
+        if (this.closed || this.listener !== listener || !this.listenerUp) return;
+        // Timers may fire a millisecond early: that is not a word heard since.
+        if (Date.now() - this.heardAt < this.listenerCheckMs - 10) return this.watchListener(listener);
+        this.onListener(listener, () => listener.query('select 1')).then(
+          () => this.watchListener(listener),
+          // Unanswered: the connection is being replaced, and its successor is watched.
+          (error: unknown) => {
+            if (this.listener === listener) this.onError(error);
+          },
+        );
+      },
+      Math.max(0, this.heardAt + this.listenerCheckMs - Date.now()),
+    );
+    this.checkTimer.unref();
   }
 
   /** One LISTEN connection per transport; it reconnects on loss (consumers poll meanwhile). */
@@ -516,9 +568,16 @@ export class PostgresTransport implements Transport {
   }
 
   private async connectListener(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.options.url, application_name: LISTENER_NAME });
+    const client = new pg.Client({
+      connectionString: this.options.url,
+      application_name: LISTENER_NAME,
+      // The kernel's probes keep a NAT's or firewall's entry alive; the check above finds a dead one.
+      keepAlive: true,
+      connectionTimeoutMillis: this.listenerTimeoutMs,
+    });
     const reconnect = () => {
       if (this.closed || this.listener !== client) return;
+      clearTimeout(this.checkTimer);
       this.listener = undefined;
       this.listenerReady = undefined;
       this.listenerUp = false;
@@ -534,6 +593,7 @@ export class PostgresTransport implements Transport {
     });
     client.on('end', reconnect);
     client.on('notification', (note) => {
+      this.heardAt = Date.now();
       if (note.channel.startsWith(WAKE_PREFIX)) {
         for (const wake of this.wakeups.get(note.channel.slice(WAKE_PREFIX.length)) ?? []) wake();
       } else if (note.channel.startsWith(BROADCAST_PREFIX) && note.payload !== undefined) {
@@ -550,11 +610,17 @@ export class PostgresTransport implements Transport {
     try {
       await client.connect();
       for (const channel of this.listened.keys())
-        await client.query(`listen ${pg.escapeIdentifier(channel)}`);
+        await answeredWithin(
+          client,
+          client.query(`listen ${pg.escapeIdentifier(channel)}`),
+          this.listenerTimeoutMs,
+        );
       // Closed while a reconnect was under way: nobody else would end this connection.
       if (this.closed) throw new Error('transport closed');
       if (this.listener === client) {
         this.listenerUp = true;
+        this.heardAt = Date.now();
+        this.watchListener(client);
         // Messages published while no one listened were not announced: look now.
         this.wakeEveryone();
         // Broadcasts sent meanwhile are gone; listening again first, so none falls between.
@@ -566,7 +632,7 @@ export class PostgresTransport implements Transport {
     } catch (error) {
       this.listener = undefined;
       this.listenerReady = undefined;
-      await client.end().catch(() => {});
+      await endWithin(client, this.listenerTimeoutMs);
       throw error;
     }
   }

@@ -1,3 +1,5 @@
+import type pg from 'pg';
+
 export interface RetryOptions {
   /** True once the owner closed: no further attempt is made. */
   stopped: () => boolean;
@@ -30,5 +32,42 @@ export async function retryUntilConnected(
       onFailure?.(error);
       step = Math.min(step * 2, maxMs);
     }
+  }
+}
+
+/**
+ * A statement's answer on a LISTEN connection, or after `ms` a rejection and the connection
+ * destroyed: a network that drops packets (a NAT or firewall that forgot the connection, a
+ * partition) closes nothing, and only a statement left unanswered tells. Destroying the socket runs
+ * the client's `end` and `error` events, so its owner's usual reconnect path takes over.
+ */
+export function answeredWithin<T>(client: pg.Client, query: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new Error(`no answer on the LISTEN connection within ${ms} ms; replacing it`));
+      client.connection.stream.destroy();
+    }, ms);
+    query.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Ends a client, or destroys its socket when a silent network keeps the goodbye from completing. */
+export async function endWithin(client: pg.Client, ms: number): Promise<void> {
+  const timer = setTimeout(() => client.connection.stream.destroy(), ms);
+  try {
+    await client.end();
+  } catch {
+    // Already gone.
+  } finally {
+    clearTimeout(timer);
   }
 }
