@@ -26,10 +26,20 @@ export default defineService<ChatDb>({
   ],
   migrations,
   handlers: (ctx) => {
-    const { users } = chatModule(ctx);
+    const { users, chat } = chatModule(ctx);
     return [
       on(UserRegistered, (user, { trx }) => users.apply(trx, user)),
-      on(UserUpdated, (user, { trx }) => users.apply(trx, user)),
+      on(UserUpdated, async (user, { trx, afterCommit }) => {
+        await users.apply(trx, user);
+        // A suspended or demoted agent answers no more: their OPEN conversations go back to the queue.
+        const released = await chat.releaseIfRevoked(trx, user.userId);
+        if (released.length)
+          afterCommit(() => {
+            chat
+              .requeued(released)
+              .catch((error) => ctx.log.warn({ err: error }, 'chat requeue after user.updated failed'));
+          });
+      }),
     ];
   },
   routes: async (app, ctx) => {

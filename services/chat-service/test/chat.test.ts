@@ -327,7 +327,7 @@ describe('chat-service: messages and authorization', () => {
       const socket = new ChatSocket(`${limited.url.replace(/^http/, 'ws')}/ws/chat`, who.headers);
       await socket.send({ type: 'message', conversationId: id, clientMessageId: 'r1', text: '또' });
       expect((await socket.waitFor('error')).code).toBe('rate-limited');
-      // The token comes before any lookup: a made-up conversation costs no database work either.
+      // The token comes before the conversation is read: a made-up conversation is limited too.
       expect((await api.send(who, randomUUID(), 'made up')).status).toBe(429);
       await socket.send({ type: 'message', conversationId: randomUUID(), clientMessageId: 'r2', text: '또' });
       expect((await socket.waitFor('error', (e) => e.clientMessageId === 'r2')).code).toBe('rate-limited');
@@ -424,8 +424,15 @@ describe('chat-service: messages and authorization', () => {
     const admin = person('ADMIN');
     const first = person('AGENT', '첫상담');
     const second = person('AGENT', '둘상담');
-    // Both become known agents (transfer targets) by calling the service.
-    for (const a of [first, second]) expect((await chat.agentList(a, 'WAITING')).status).toBe(200);
+    // Both are online (transfer targets): their consoles hold sockets.
+    for (const a of [first, second]) {
+      await connect(a);
+      await eventually(async () =>
+        (await chat.api.get('/api/agent/agents', a.headers)).body.content.some(
+          (x: { agentId: string; online: boolean }) => x.agentId === a.userId && x.online,
+        ),
+      );
+    }
     const id = (await chat.open(who)).body.id as string;
     expect((await chat.assign(admin, id, { agentId: first.userId })).body.assigneeId).toBe(first.userId);
     expect((await chat.send(first, id, '첫 상담원의 답')).status).toBe(201);

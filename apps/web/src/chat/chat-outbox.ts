@@ -59,6 +59,7 @@ function isOutgoing(value: unknown): value is OutgoingMessage {
     typeof m.conversationId === 'string' &&
     typeof m.clientMessageId === 'string' &&
     typeof m.text === 'string' &&
+    (m.sends === undefined || typeof m.sends === 'number') &&
     (error === undefined ||
       (typeof error === 'object' &&
         error !== null &&

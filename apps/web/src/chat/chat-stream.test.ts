@@ -246,6 +246,39 @@ describe('ChatStream', () => {
     chat.stream.stop();
   });
 
+  it('stops sending by itself a message the socket closes on each time (reloads too), and offers to discard it', async () => {
+    const tab = new TabStorage();
+    const messageFrames = (socket: { sent: Array<Record<string, unknown>> }) =>
+      socket.sent.filter((f) => f.type === 'message');
+    const before = harness(sessionOutbox('user-1', tab));
+    before.stream.start();
+    const first = await before.connected();
+    // A server (or proxy) that closes the socket on this frame (1009: too big) instead of answering.
+    before.stream.send(CONVERSATION, `a${'\u0001'.repeat(1_600)}`);
+    expect(messageFrames(first)).toHaveLength(1);
+    first.drop(1009);
+    const second = await before.reconnected(2);
+    expect(messageFrames(second)).toHaveLength(1);
+    second.drop(1009);
+    before.stream.stop();
+
+    // The reloaded page goes on counting where the last one stopped.
+    const after = harness(sessionOutbox('user-1', tab), 100);
+    after.stream.start();
+    const third = await after.connected();
+    expect(messageFrames(third)).toHaveLength(1);
+    third.drop(1009);
+    const fourth = await after.reconnected(2);
+    expect(messageFrames(fourth)).toEqual([]);
+    expect(after.outgoing.map((m) => [m.clientMessageId, m.error?.code])).toEqual([['mine-1', 'unanswered']]);
+
+    // Failed, not "sending": the user discards it (or retries it by hand).
+    after.stream.discard('mine-1');
+    expect(after.outgoing).toEqual([]);
+    expect(sessionOutbox('user-1', tab).load()).toEqual([]);
+    after.stream.stop();
+  });
+
   it('sends a message written before a reload again from the tab, once the new page connects', async () => {
     const tab = new TabStorage();
     const before = harness(sessionOutbox('user-1', tab));

@@ -9,6 +9,8 @@ import { LiveSocket, type LiveSocketOptions, type StreamStatus } from '../api/li
 // kept in the tab's storage too, so a reload (or a closed panel) before the echo loses none of them.
 // Read marks go again after each (re)connect too: one made while the socket connects, or sent just
 // before a drop, still reaches the server (which keeps the highest), so the unread badge clears.
+// A message sent MAX_UNANSWERED_SENDS times without an answer is marked failed instead of being sent
+// again: one that closes the socket each time would otherwise go after every reconnect, forever.
 
 export type { StreamStatus } from '../api/live-socket.ts';
 
@@ -19,7 +21,17 @@ export interface OutgoingMessage {
   text: string;
   /** Set when the server refused it (too long, rate-limited…): it is not sent again by itself. */
   error?: { code: string; message: string };
+  /** How often it went out without an answer yet (kept with it, so a reload does not start over). */
+  sends?: number;
 }
+
+/** Sends of one message without an echo or an error after which it waits for the user's retry. */
+const MAX_UNANSWERED_SENDS = 3;
+/** The error of a message given up on (its socket closed each time it went out). */
+const UNANSWERED = {
+  code: 'unanswered',
+  message: 'The server did not answer this message; send it again or discard it',
+};
 
 /** Where unconfirmed messages outlive the stream (a reload): see sessionOutbox(). */
 export interface OutboxStorage {
@@ -126,8 +138,8 @@ export class ChatStream {
     const clientMessageId = this.options.newClientMessageId?.() ?? crypto.randomUUID();
     const message: OutgoingMessage = { conversationId, clientMessageId, text };
     this.outgoing.set(clientMessageId, message);
+    if (this.connected) this.transmit(message, (frame) => this.socket.send(frame));
     this.publishOutgoing();
-    this.sendFrame({ type: 'message', conversationId, clientMessageId, text });
     return message;
   }
 
@@ -135,15 +147,10 @@ export class ChatStream {
   retry(clientMessageId: string): void {
     const message = this.outgoing.get(clientMessageId);
     if (!message) return;
-    const { error: _, ...again } = message;
+    const { error: _, sends: __, ...again } = message;
     this.outgoing.set(clientMessageId, again);
+    if (this.connected) this.transmit(again, (frame) => this.socket.send(frame));
     this.publishOutgoing();
-    this.sendFrame({
-      type: 'message',
-      conversationId: again.conversationId,
-      clientMessageId,
-      text: again.text,
-    });
   }
 
   discard(clientMessageId: string): void {
@@ -174,13 +181,24 @@ export class ChatStream {
     for (const [conversationId, tracker] of this.seqs) {
       send({ type: 'resume', conversationId, since: tracker.watermark });
     }
-    for (const message of this.outgoing.values()) {
+    let changed = false;
+    for (const message of [...this.outgoing.values()]) {
       if (message.error) continue;
-      const { conversationId, clientMessageId, text } = message;
-      send({ type: 'message', conversationId, clientMessageId, text });
+      changed = true;
+      if ((message.sends ?? 0) >= MAX_UNANSWERED_SENDS)
+        this.outgoing.set(message.clientMessageId, { ...message, error: UNANSWERED });
+      else this.transmit(message, send);
     }
+    if (changed) this.publishOutgoing();
     for (const [conversationId, seq] of this.reads) send({ type: 'read', conversationId, seq });
     this.socket.markHealthy();
+  }
+
+  /** Sends a message once more, counted (the caller publishes the outgoing set). */
+  private transmit(message: OutgoingMessage, send: (frame: ChatClientFrame) => void): void {
+    const { conversationId, clientMessageId, text } = message;
+    this.outgoing.set(clientMessageId, { ...message, sends: (message.sends ?? 0) + 1 });
+    send({ type: 'message', conversationId, clientMessageId, text });
   }
 
   private receive(frame: ChatServerFrame): void {

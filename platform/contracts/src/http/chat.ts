@@ -19,6 +19,12 @@ export const SenderRoleSchema = Type.Enum(SENDER_ROLES);
 
 /** Largest message, in Unicode code points (the server counts code points, not UTF-16 units). */
 export const CHAT_TEXT_MAX_CODE_POINTS = 2_000;
+/**
+ * The largest client frame of the protocol: a message of the longest text with every UTF-16 unit
+ * JSON-escaped (`\u0001`, or `\ud83d\ude00` for one emoji: six bytes a unit), and its envelope.
+ * chat-service answers a larger one with `bad-frame`.
+ */
+export const CHAT_CLIENT_FRAME_MAX_BYTES = 2 * CHAT_TEXT_MAX_CODE_POINTS * 6 + 1_024;
 /** Largest `seq` a client may send (a PostgreSQL integer). */
 export const CHAT_MAX_SEQ = 2_147_483_647;
 
@@ -31,10 +37,22 @@ export const ConversationId = Type.String({ format: 'uuid' });
 /** The client's own id of a message: the same id twice (a resend) stores and sends it once. */
 export const ClientMessageId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
 /**
- * Up to CHAT_TEXT_MAX_CODE_POINTS code points (checked by the server; the schema's limit counts as
- * JSON Schema does), not blank. Shown as text, never as HTML.
+ * The control characters a message may not hold (all but tab, line feed and carriage return): they
+ * show nothing, and JSON writes each as a six-byte escape. A character class body, for RegExp.
  */
-export const ChatText = Type.String({ minLength: 1, maxLength: CHAT_TEXT_MAX_CODE_POINTS });
+export const CHAT_TEXT_CONTROL_CHARACTERS = '\\u0000-\\u0008\\u000b\\u000c\\u000e-\\u001f\\u007f';
+/** What every message text matches, REST and socket alike. */
+const CHAT_TEXT_PATTERN = `^[^${CHAT_TEXT_CONTROL_CHARACTERS}]*$`;
+
+/**
+ * Up to CHAT_TEXT_MAX_CODE_POINTS code points (checked by the server; the schema's limit counts as
+ * JSON Schema does), not blank, without control characters. Shown as text, never as HTML.
+ */
+export const ChatText = Type.String({
+  minLength: 1,
+  maxLength: CHAT_TEXT_MAX_CODE_POINTS,
+  pattern: CHAT_TEXT_PATTERN,
+});
 
 // ---- views ----
 
@@ -208,7 +226,7 @@ export const ChatClientFrame = Type.Union([
       type: Type.Literal('message'),
       conversationId: ConversationId,
       clientMessageId: ClientMessageId,
-      text: Type.String({ maxLength: 2 * CHAT_TEXT_MAX_CODE_POINTS }),
+      text: Type.String({ maxLength: 2 * CHAT_TEXT_MAX_CODE_POINTS, pattern: CHAT_TEXT_PATTERN }),
     },
     { additionalProperties: false },
   ),
@@ -230,7 +248,10 @@ export type ChatClientFrame = Static<typeof ChatClientFrame>;
 
 /** Why a client frame was refused (the socket stays open). */
 export const CHAT_ERROR_CODES = [
-  /** Not JSON, or not a frame of the protocol. */
+  /**
+   * Not JSON, not a frame of the protocol (a message's text with control characters too), or larger
+   * than any frame of the protocol.
+   */
   'bad-frame',
   /** Empty, or more than CHAT_TEXT_MAX_CODE_POINTS code points. */
   'text-too-long',

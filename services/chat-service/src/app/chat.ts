@@ -31,10 +31,11 @@ import {
   checkText,
   isAgent,
   mayAssign,
-  mayMarkRead,
   mayResolve,
+  movesReadMarker,
   planMessage,
   sideOf,
+  takesPart,
 } from '../domain/conversation.ts';
 import { type TranscriptFacts, transcriptHeading, transcriptLine } from '../domain/transcript.ts';
 import type { ChatUsers } from '../infra/chat-users.ts';
@@ -69,6 +70,10 @@ export function refusal(
 }
 
 const NOT_FOUND = () => refusal('not-found', 'No such conversation');
+const AGENT_OFFLINE = () =>
+  new Problem(409, '접속하지 않은 상담원에게는 넘길 수 없습니다. 접속 중인 상담원을 골라 주세요.', {
+    code: 'agent-offline',
+  });
 const ANOTHER_ACTIVE = () =>
   refusal('conflict', '진행 중인 다른 상담이 있습니다. 그 상담에서 이어서 문의해 주세요.');
 
@@ -255,11 +260,12 @@ export class Chat {
     const { store } = this.deps;
     const textRefusal = checkText(text);
     if (textRefusal) throw refusal(textRefusal.code, textRefusal.message);
-    // The token first: a flood of messages (to made-up conversations too) costs no database work.
-    await this.takeMessageToken(identity.userId);
+    // A resend of a stored message takes no token (it stores nothing): the sender's own messages are
+    // looked up first, by their unique key; then the token, before the conversation is read.
+    const earlier = await store.findMessage(this.deps.db, id, identity.userId, clientMessageId);
+    if (!earlier) await this.takeMessageToken(identity.userId);
     const row = await store.get(id);
     if (!row || !canRead(identity, facts(row))) throw NOT_FOUND();
-    const earlier = await store.findMessage(this.deps.db, id, identity.userId, clientMessageId);
     if (earlier) return { message: toMessage(earlier), duplicate: true };
     const senderRole = sideOf(identity.role);
     const outcome = await this.deps.transaction(async (trx): Promise<SendOutcome> => {
@@ -321,12 +327,20 @@ export class Chat {
       );
   }
 
-  /** The caller's side has read up to `seq`; the other side is told (read receipts). */
+  /**
+   * The caller's side has read up to `seq`; the other side is told (read receipts). The agent side's
+   * marker is its assignee's: an admin's read of another's conversation is accepted and changes nothing.
+   */
   async markRead(identity: Identity, id: string, seq: number): Promise<void> {
     const row = await this.deps.store.get(id);
-    if (!row || !mayMarkRead(identity, facts(row))) throw NOT_FOUND();
+    if (!row || !takesPart(identity, facts(row))) throw NOT_FOUND();
+    if (!movesReadMarker(identity, facts(row))) return;
     const by = sideOf(identity.role);
-    const updated = await this.deps.store.markRead(id, by, seq);
+    const updated = await this.deps.store.markRead(
+      id,
+      by === 'CUSTOMER' ? { side: by } : { side: by, assigneeId: identity.userId },
+      seq,
+    );
     if (updated)
       this.deps.emit([
         {
@@ -340,7 +354,7 @@ export class Chat {
 
   async typing(identity: Identity, id: string, typing: boolean): Promise<void> {
     const row = await this.deps.store.get(id);
-    if (!row || !mayMarkRead(identity, facts(row))) throw NOT_FOUND();
+    if (!row || !takesPart(identity, facts(row))) throw NOT_FOUND();
     this.deps.emit([{ kind: 'typing', conversation: refOf(row), by: sideOf(identity.role), typing }]);
   }
 
@@ -359,12 +373,18 @@ export class Chat {
     return { ...rows, content: await this.views(identity, rows.content) };
   }
 
-  /** Manual assignment: empty `agentId` takes it; the cap applies only to automatic assignment. */
+  /**
+   * Manual assignment: empty `agentId` takes it; the cap applies only to automatic assignment. It is
+   * handed only to a colleague who is online (an offline one's would go back to the queue).
+   */
   async assign(identity: Identity, id: string, agentId: string | undefined): Promise<ConversationView> {
     await this.deps.users.seen(identity);
     const target = agentId ?? identity.userId;
-    if (target !== identity.userId && !(await this.deps.users.agent(target)))
-      throw new Problem(422, 'The assignee must be an active agent or admin', { code: 'not-an-agent' });
+    if (target !== identity.userId) {
+      if (!(await this.deps.users.agent(target)))
+        throw new Problem(422, 'The assignee must be an active agent or admin', { code: 'not-an-agent' });
+      if (!(await this.deps.presence.online()).includes(target)) throw AGENT_OFFLINE();
+    }
     const before = await this.deps.store.get(id);
     const row = await this.deps.transaction(async (trx) => {
       const locked = await this.deps.store.lock(trx, id);
@@ -447,11 +467,11 @@ export class Chat {
   /**
    * Gives queued conversations, oldest first, to the least busy online agents under the cap. Runs
    * when the queue or an agent's load changes and when an agent comes online (and on a timer, for
-   * triggers another instance missed). One instance at a time assigns (an advisory lock).
+   * triggers another instance missed). One instance at a time assigns (an advisory lock). `present`:
+   * the agents who may answer, when the caller has just read them.
    */
-  async autoAssign(): Promise<Assignment[]> {
-    // Online is not enough: a suspended or demoted agent's socket may still be open for a moment.
-    const online = await this.deps.users.activeAgents(await this.deps.presence.online());
+  async autoAssign(present?: readonly string[]): Promise<Assignment[]> {
+    const online = present ?? (await this.present());
     if (online.length === 0) return [];
     const cap = this.cap;
     const assigned = await this.deps.transaction(async (trx) => {
@@ -479,6 +499,82 @@ export class Chat {
     });
     if (assigned.length) await this.emitAssigned(assigned, true);
     return assigned.map((r) => ({ conversationId: r.id, agentId: r.assignee_id! }));
+  }
+
+  // ---- agents who cannot answer ----
+
+  /**
+   * The assignment sweep (every chat.assignment.sweepMs, on every instance): conversations of agents
+   * away too long go back to the queue, then the queue is offered to the online agents.
+   */
+  async sweep(): Promise<void> {
+    const present = await this.present();
+    try {
+      await this.releaseAbsent(present);
+    } finally {
+      await this.autoAssign(present);
+    }
+  }
+
+  /**
+   * The agents who may answer now: online, and ACTIVE agents or admins (online is not enough: a
+   * suspended or demoted agent's socket may still be open for a moment).
+   */
+  private async present(): Promise<string[]> {
+    return this.deps.users.activeAgents(await this.deps.presence.online());
+  }
+
+  /**
+   * Gives back to the queue the OPEN conversations of agents away (offline, or no longer allowed to
+   * answer) for longer than chat.assignment.releaseOfflineAfterMs. What it gives back it has locked
+   * (SKIP LOCKED: another instance sweeping skips it) and gives back only while still OPEN with that
+   * agent, so a conversation is given back once.
+   */
+  private async releaseAbsent(present: readonly string[]): Promise<void> {
+    const { store, config } = this.deps;
+    const graceMs = config.number('chat.assignment.releaseOfflineAfterMs');
+    if (!(await store.noteAway(present, graceMs))) return;
+    const released = await this.deps.transaction(async (trx) =>
+      this.requeueAll(trx, await store.awayTooLong(trx, present, graceMs, 500)),
+    );
+    this.emitRequeued(released);
+  }
+
+  /**
+   * In the transaction that learnt of a change to `userId` (user.updated): if they may no longer
+   * answer (suspended, demoted), their OPEN conversations go back to the queue at once. Returns them
+   * for `requeued`, after commit.
+   */
+  async releaseIfRevoked(trx: Transaction<ChatDb>, userId: string): Promise<ConversationRow[]> {
+    if ((await this.deps.users.activeAgents([userId], trx)).length) return [];
+    return this.requeueAll(trx, await this.deps.store.heldBy(trx, userId));
+  }
+
+  private async requeueAll(trx: Transaction<ChatDb>, rows: ConversationRow[]): Promise<ConversationRow[]> {
+    const requeued: ConversationRow[] = [];
+    for (const held of rows) {
+      const row = await this.deps.store.requeue(trx, held.id, held.assignee_id!);
+      if (!row) continue;
+      await this.announce(trx, row);
+      requeued.push(row);
+    }
+    return requeued;
+  }
+
+  /** After commit: sockets hear the conversations are waiting again, and online agents are offered them. */
+  async requeued(rows: ConversationRow[]): Promise<void> {
+    if (rows.length === 0) return;
+    this.emitRequeued(rows);
+    await this.autoAssign();
+  }
+
+  private emitRequeued(rows: ConversationRow[]): void {
+    if (rows.length === 0) return;
+    const events: ChatEvent[] = [];
+    for (const row of rows)
+      events.push({ kind: 'status', conversation: refOf(row) }, { kind: 'queued', conversation: refOf(row) });
+    events.push({ kind: 'queue' });
+    this.deps.emit(events);
   }
 
   private async emitAssigned(rows: ConversationRow[], leftQueue: boolean): Promise<void> {

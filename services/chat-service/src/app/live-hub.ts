@@ -1,10 +1,15 @@
 import {
+  CHAT_CLIENT_FRAME_MAX_BYTES,
   CHAT_ERROR_CODES,
   CHAT_SOCKET_CLOSE,
+  CHAT_TEXT_CONTROL_CHARACTERS,
+  CHAT_TEXT_MAX_CODE_POINTS,
   ChatClientFrame,
   type ChatErrorCode,
   type ChatMessage,
   type ChatServerFrame,
+  ClientMessageId,
+  ConversationId,
 } from '@sagamart/contracts/http/chat';
 import {
   type Identity,
@@ -29,7 +34,16 @@ export interface HubSettings {
   sweepMs: number;
 }
 
+/** What the hub reports to /metrics. */
+export interface HubMetrics {
+  /** A typing frame dropped by its socket's throttle. */
+  typingDropped(): void;
+}
+
 const clientFrame = Compile(ChatClientFrame);
+const conversationIdSchema = Compile(ConversationId);
+const clientMessageIdSchema = Compile(ClientMessageId);
+const CONTROL_CHARACTER = new RegExp(`[${CHAT_TEXT_CONTROL_CHARACTERS}]`, 'u');
 const ERROR_CODES = new Set<string>(CHAT_ERROR_CODES);
 
 /** Frames of one socket handled at once (frames about one conversation always one after the other). */
@@ -53,6 +67,11 @@ class Bucket {
     return this.tokens + ((now - this.at) / 1_000) * this.perSecond >= this.capacity;
   }
 
+  /** A token is there to take (nothing taken). */
+  ready(now = Date.now()): boolean {
+    return this.tokens + ((now - this.at) / 1_000) * this.perSecond >= 1;
+  }
+
   take(now = Date.now()): boolean {
     this.tokens = Math.min(this.capacity, this.tokens + ((now - this.at) / 1_000) * this.perSecond);
     this.at = now;
@@ -62,23 +81,42 @@ class Bucket {
   }
 }
 
+/** Conversations one socket's typing frames are paced in at most (a customer types in one, an agent a few). */
+const MAX_TYPING_CONVERSATIONS = 32;
+
 /**
  * Which typing frames of a socket are passed on: about one a second per conversation (a start and
  * its stop pass together) and a few a second in all; the rest are dropped before any database work.
+ * The socket's overall budget is checked first, so a flood (of made-up conversation ids too) is
+ * dropped without anything kept per id, and at most MAX_TYPING_CONVERSATIONS are kept.
  */
 class TypingThrottle {
   private readonly conversations = new Map<string, Bucket>();
   private readonly all = new Bucket(6, 3);
 
+  /** Conversations paced now. */
+  get size(): number {
+    return this.conversations.size;
+  }
+
   allow(conversationId: string): boolean {
+    const now = Date.now();
+    if (!this.all.ready(now)) return false;
     let bucket = this.conversations.get(conversationId);
     if (!bucket) {
-      if (this.conversations.size >= 64)
-        for (const [id, b] of this.conversations) if (b.full()) this.conversations.delete(id);
+      if (this.conversations.size >= MAX_TYPING_CONVERSATIONS) this.makeRoom(now);
       bucket = new Bucket(2, 1);
       this.conversations.set(conversationId, bucket);
     }
-    return bucket.take() && this.all.take();
+    return bucket.take(now) && this.all.take(now);
+  }
+
+  /** Forgets the buckets full again (as good as new), or else the oldest one. */
+  private makeRoom(now: number): void {
+    for (const [id, bucket] of this.conversations) if (bucket.full(now)) this.conversations.delete(id);
+    if (this.conversations.size < MAX_TYPING_CONVERSATIONS) return;
+    const oldest = this.conversations.keys().next().value;
+    if (oldest !== undefined) this.conversations.delete(oldest);
   }
 }
 
@@ -103,12 +141,19 @@ class Slots {
 }
 
 /** The ids an error frame carries back from the frame it refuses (the web marks that message failed). */
-function idsOf(frame: ChatClientFrame | undefined): { conversationId?: string; clientMessageId?: string } {
+type FrameIds = { conversationId?: string; clientMessageId?: string };
+
+function idsOf(frame: ChatClientFrame): FrameIds {
   return {
-    ...(frame && 'conversationId' in frame ? { conversationId: frame.conversationId } : {}),
-    ...(frame && 'clientMessageId' in frame ? { clientMessageId: frame.clientMessageId } : {}),
+    ...('conversationId' in frame ? { conversationId: frame.conversationId } : {}),
+    ...('clientMessageId' in frame ? { clientMessageId: frame.clientMessageId } : {}),
   };
 }
+
+/** A client frame as read: one of the protocol, or why it is refused (`refused`). */
+type ReceivedFrame =
+  | { frame: ChatClientFrame; ids: FrameIds }
+  | { frame?: undefined; refused: string; ids: FrameIds };
 
 /** One open /ws/chat socket of one user. */
 class Subscriber implements LiveConnection {
@@ -162,6 +207,7 @@ export class ChatHub {
     private readonly log: Logger,
     /** An agent's first socket here opened or its last one closed. */
     private readonly onAgentsChanged: () => void,
+    private readonly metrics: HubMetrics = { typingDropped: () => {} },
   ) {
     this.sockets = new LiveSockets<Subscriber>({
       overflowCode: CHAT_SOCKET_CLOSE.overflow,
@@ -173,6 +219,11 @@ export class ChatHub {
 
   get connections(): number {
     return this.sockets.size;
+  }
+
+  /** The conversations the sockets here pace typing frames of (each socket holds a bounded number). */
+  typingConversations(): number {
+    return this.sockets.all().reduce((sum, sub) => sum + sub.typing.size, 0);
   }
 
   /** The agents (and admins) holding a socket here, with how many each. */
@@ -221,29 +272,33 @@ export class ChatHub {
     const firstAgentSocket = sub.agent && ![...this.sockets.of(identity.userId)].some((s) => s.agent);
     this.sockets.add(sub);
     socket.on('message', (data, isBinary) => {
-      const frame = parseFrame(isBinary ? null : data.toString());
-      if (frame?.type === 'typing' && !sub.typing.allow(frame.conversationId)) return;
+      const received = readFrame(data, isBinary);
+      const { frame, ids } = received;
+      if (frame?.type === 'typing' && !sub.typing.allow(frame.conversationId)) {
+        this.metrics.typingDropped();
+        return;
+      }
       if (sub.pending >= MAX_PENDING_FRAMES) {
         this.write(sub, {
           type: 'error',
           code: 'rate-limited',
           message: 'Too many frames at once; send it again in a moment',
-          ...idsOf(frame),
+          ...ids,
         });
         return;
       }
       sub.pending += 1;
-      const key = frame && 'conversationId' in frame ? frame.conversationId : '';
+      const key = ids.conversationId ?? '';
       const next = (sub.handling.get(key) ?? Promise.resolve()).then(() =>
         sub.slots
-          .run(() => this.onFrame(sub, frame))
+          .run(() => this.onFrame(sub, received))
           .catch((error) => {
             this.log.warn({ err: error, userId: identity.userId }, 'chat frame failed');
             this.write(sub, {
               type: 'error',
               code: 'internal',
               message: 'Something went wrong; try again',
-              ...idsOf(frame),
+              ...ids,
             });
           })
           .finally(() => {
@@ -264,13 +319,10 @@ export class ChatHub {
 
   // ---- client frames ----
 
-  private async onFrame(sub: Subscriber, frame: ChatClientFrame | undefined): Promise<void> {
+  private async onFrame(sub: Subscriber, received: ReceivedFrame): Promise<void> {
+    const { frame, ids } = received;
     if (!frame) {
-      this.write(sub, {
-        type: 'error',
-        code: 'bad-frame',
-        message: 'Expected a message, typing, read, resume or ping frame (docs/events.md)',
-      });
+      this.write(sub, { type: 'error', code: 'bad-frame', message: received.refused, ...ids });
       return;
     }
     const { identity } = sub;
@@ -304,7 +356,7 @@ export class ChatHub {
     } catch (error) {
       if (!(error instanceof Problem)) throw error;
       const code = (ERROR_CODES.has(error.code) ? error.code : 'internal') as ChatErrorCode;
-      this.write(sub, { type: 'error', code, message: error.message, ...idsOf(frame) });
+      this.write(sub, { type: 'error', code, message: error.message, ...ids });
     }
   }
 
@@ -563,13 +615,44 @@ export class ChatHub {
   }
 }
 
-/** A client frame of the protocol, or undefined (not JSON, or not a frame). */
-function parseFrame(text: string | null): ChatClientFrame | undefined {
-  let frame: unknown;
+const NOT_A_FRAME = 'Expected a message, typing, read, resume or ping frame (docs/events.md)';
+
+/**
+ * A client frame of the protocol, or why not. A refused frame that names a conversation or a message
+ * has them echoed in its error frame, so that its client marks that message failed instead of sending
+ * it again (a closed socket would have it resent after every reconnect).
+ */
+function readFrame(data: WebSocket.RawData, isBinary: boolean): ReceivedFrame {
+  if (isBinary) return { refused: NOT_A_FRAME, ids: {} };
+  const bytes = Array.isArray(data) ? data.reduce((sum, part) => sum + part.length, 0) : data.byteLength;
+  let value: unknown;
   try {
-    frame = text === null ? undefined : JSON.parse(text);
+    value = JSON.parse(data.toString());
   } catch {
-    return undefined;
+    return { refused: NOT_A_FRAME, ids: {} };
   }
-  return clientFrame.Check(frame) ? frame : undefined;
+  if (bytes > CHAT_CLIENT_FRAME_MAX_BYTES)
+    return {
+      refused: `A frame is at most ${CHAT_CLIENT_FRAME_MAX_BYTES} bytes (a message at most ${CHAT_TEXT_MAX_CODE_POINTS} characters)`,
+      ids: claimedIds(value),
+    };
+  if (clientFrame.Check(value)) return { frame: value, ids: idsOf(value) };
+  const text = (value as { text?: unknown } | null)?.text;
+  return {
+    refused:
+      typeof text === 'string' && CONTROL_CHARACTER.test(text)
+        ? 'A message may not hold control characters (line breaks and tabs are fine)'
+        : NOT_A_FRAME,
+    ids: claimedIds(value),
+  };
+}
+
+/** The well-formed ids a refused frame names. */
+function claimedIds(value: unknown): FrameIds {
+  if (typeof value !== 'object' || value === null) return {};
+  const { conversationId, clientMessageId } = value as Record<string, unknown>;
+  return {
+    ...(conversationIdSchema.Check(conversationId) ? { conversationId } : {}),
+    ...(clientMessageIdSchema.Check(clientMessageId) ? { clientMessageId } : {}),
+  };
 }

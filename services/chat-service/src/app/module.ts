@@ -8,6 +8,7 @@ import {
   type ServiceContext,
   type Subscription,
 } from '@sagamart/kit';
+import { Counter, Gauge } from 'prom-client';
 import { CannedAnswers } from '../infra/canned-answers.ts';
 import { ChatUsers } from '../infra/chat-users.ts';
 import { ConversationStore } from '../infra/conversation-store.ts';
@@ -16,7 +17,7 @@ import { PostgresPresence, type PresenceStore, RedisPresence } from '../infra/pr
 import type { ChatDb } from '../infra/schema.ts';
 import { Chat } from './chat.ts';
 import { type ChatEvent, type FanoutMessage, MAX_FANOUT_BYTES } from './chat-events.ts';
-import { ChatHub, type HubSettings } from './live-hub.ts';
+import { ChatHub, type HubMetrics, type HubSettings } from './live-hub.ts';
 
 export interface ChatModule {
   store: ConversationStore;
@@ -91,6 +92,7 @@ function createModule(ctx: ServiceContext<ChatDb>): ChatModule {
     }),
     ctx.log,
     agentsChanged,
+    hubMetrics(ctx, () => hub?.typingConversations() ?? 0),
   );
   const module: ChatModule = {
     store,
@@ -104,6 +106,24 @@ function createModule(ctx: ServiceContext<ChatDb>): ChatModule {
     reportedNoAgents: false,
   };
   return module;
+}
+
+/** `chat_typing_frames_dropped_total` and `chat_typing_conversations` (what the typing throttles hold). */
+function hubMetrics(ctx: ServiceContext<ChatDb>, typingConversations: () => number): HubMetrics {
+  new Gauge({
+    name: 'chat_typing_conversations',
+    help: 'Conversations whose typing frames the sockets on this instance are pacing (bounded per socket)',
+    registers: [ctx.metrics.registry],
+    collect() {
+      this.set(typingConversations());
+    },
+  });
+  const dropped = new Counter({
+    name: 'chat_typing_frames_dropped_total',
+    help: 'Typing frames dropped by their socket throttle (too many, or a flood of conversation ids)',
+    registers: [ctx.metrics.registry],
+  });
+  return { typingDropped: () => dropped.inc() };
 }
 
 /** Events in broadcasts that each stay below MAX_FANOUT_BYTES (many assignments at once would not fit one). */
@@ -163,7 +183,7 @@ export async function startChat(ctx: ServiceContext<ChatDb>): Promise<void> {
     ),
     repeatEvery(
       () => ctx.config.number('chat.assignment.sweepMs'),
-      () => module.chat.autoAssign().then(() => undefined, warn('assignment sweep')),
+      () => module.chat.sweep().catch(warn('assignment sweep')),
     ),
   ];
   module.running = { fanout, loops };

@@ -6,6 +6,11 @@ export const chatDefaults = {
       maxOpenPerAgent: 5,
       /** Waiting conversations are also offered to online agents this often (a missed trigger waits no longer). */
       sweepMs: 5_000,
+      /**
+       * An OPEN conversation whose agent has been offline (presence lease ended) or not allowed to
+       * answer this long goes back to the queue (a reload or a short network drop keeps it).
+       */
+      releaseOfflineAfterMs: 60_000,
     },
     /** Messages per user: `messages` within `perSeconds` (a token bucket; in Redis when redis.url is set). */
     rateLimit: { messages: 10, perSeconds: 10, keyPrefix: 'sagamart:chat:rate:' },

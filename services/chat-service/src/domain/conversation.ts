@@ -88,11 +88,24 @@ export function nextReadMarker(current: number, seq: number, lastSeq: number): n
   return Math.max(current, Math.min(seq, lastSeq));
 }
 
-/** Whose read marker a viewer moves: the customer's own; an agent's only on a conversation they hold (admins any). */
-export function mayMarkRead(viewer: Viewer, conversation: ConversationFacts): boolean {
+/**
+ * Who takes part in a conversation (sends typing and read marks): the customer in their own; an
+ * agent in one they hold; an admin in any they read.
+ */
+export function takesPart(viewer: Viewer, conversation: ConversationFacts): boolean {
   if (!canRead(viewer, conversation)) return false;
   if (viewer.role === 'AGENT') return conversation.assigneeId === viewer.userId;
   return true;
+}
+
+/**
+ * Whether a viewer's read moves their side's marker (the other side's read receipt and unread count):
+ * the customer's always; the agent side's only the assignee's. An admin looking in on another's
+ * conversation has read nothing for the agent who answers it.
+ */
+export function movesReadMarker(viewer: Viewer, conversation: ConversationFacts): boolean {
+  if (!takesPart(viewer, conversation)) return false;
+  return viewer.role === 'USER' || conversation.assigneeId === viewer.userId;
 }
 
 /**

@@ -93,9 +93,9 @@ export class ChatUsers {
   }
 
   /** Those of `ids` who may answer chats now: an AGENT or ADMIN role, ACTIVE. */
-  async activeAgents(ids: readonly string[]): Promise<string[]> {
+  async activeAgents(ids: readonly string[], db: Db | Transaction<ChatDb> = this.db): Promise<string[]> {
     if (ids.length === 0) return [];
-    const rows = await this.db
+    const rows = await db
       .selectFrom('chat_users')
       .select('user_id')
       .where('user_id', 'in', ids)

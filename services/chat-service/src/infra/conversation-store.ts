@@ -174,6 +174,7 @@ export class ConversationStore {
         status: 'OPEN',
         assignee_id: agentId,
         assigned_at: sql<Date>`clock_timestamp()`,
+        assignee_away_since: null,
         updated_at: sql<Date>`clock_timestamp()`,
         version: sql<number>`version + 1`,
       })
@@ -215,6 +216,7 @@ export class ConversationStore {
         status: 'WAITING',
         assignee_id: null,
         assigned_at: null,
+        assignee_away_since: null,
         resolved_at: null,
         queued_at: sql<Date>`clock_timestamp()`,
         updated_at: sql<Date>`clock_timestamp()`,
@@ -223,6 +225,87 @@ export class ConversationStore {
       .where('id', '=', id)
       .returningAll()
       .executeTakeFirstOrThrow();
+  }
+
+  // ---- assignees who cannot answer ----
+
+  /**
+   * Notes since when each OPEN conversation's assignee has been away (not among `present`), forgets
+   * it for those back, and says whether any has been away longer than `graceMs`. One statement (the
+   * sweep's, on every instance), which writes only changes: nothing at idle.
+   */
+  async noteAway(present: readonly string[], graceMs: number): Promise<boolean> {
+    const away = present.length ? sql`assignee_id not in (${sql.join(present)})` : sql`true`;
+    // A data-modifying WITH runs whether or not the query reads it; the select sees the rows before it.
+    const { rows } = await sql<{ due: boolean }>`
+      with noted as (
+        update conversations
+        set assignee_away_since = case when ${away} then clock_timestamp() end
+        where status = 'OPEN' and (assignee_away_since is null) = (${away})
+        returning id)
+      select exists (
+        select 1 from conversations
+        where status = 'OPEN' and ${away}
+          and assignee_away_since < clock_timestamp() - make_interval(secs => ${graceMs / 1000})
+      ) as due`.execute(this.db);
+    return rows[0]?.due === true;
+  }
+
+  /**
+   * OPEN conversations whose assignee has been away for more than `graceMs` and still is, locked
+   * until commit; those another instance holds are skipped (it is giving them back).
+   */
+  awayTooLong(
+    trx: Trx,
+    present: readonly string[],
+    graceMs: number,
+    limit: number,
+  ): Promise<ConversationRow[]> {
+    let query = trx
+      .selectFrom('conversations')
+      .selectAll()
+      .where('status', '=', 'OPEN')
+      .where(
+        'assignee_away_since',
+        '<',
+        sql<Date>`clock_timestamp() - make_interval(secs => ${graceMs / 1000})`,
+      );
+    if (present.length) query = query.where('assignee_id', 'not in', present);
+    return query.orderBy('queued_at').limit(limit).forUpdate().skipLocked().execute();
+  }
+
+  /** The OPEN conversations `agentId` holds, locked until commit. */
+  heldBy(trx: Trx, agentId: string): Promise<ConversationRow[]> {
+    return trx
+      .selectFrom('conversations')
+      .selectAll()
+      .where('status', '=', 'OPEN')
+      .where('assignee_id', '=', agentId)
+      .limit(LIST_LIMIT)
+      .forUpdate()
+      .execute();
+  }
+
+  /**
+   * Back into the queue, unassigned, at its place by when it was queued (its customer has waited already):
+   * only while it is still OPEN with `agentId` (undefined otherwise: someone moved it meanwhile).
+   */
+  requeue(trx: Trx, id: string, agentId: string): Promise<ConversationRow | undefined> {
+    return trx
+      .updateTable('conversations')
+      .set({
+        status: 'WAITING',
+        assignee_id: null,
+        assigned_at: null,
+        assignee_away_since: null,
+        updated_at: sql<Date>`clock_timestamp()`,
+        version: sql<number>`version + 1`,
+      })
+      .where('id', '=', id)
+      .where('status', '=', 'OPEN')
+      .where('assignee_id', '=', agentId)
+      .returningAll()
+      .executeTakeFirst();
   }
 
   /** Average seconds from assignment to resolution over the latest resolved conversations (null: none yet). */
@@ -316,16 +399,23 @@ export class ConversationStore {
     return { message: inserted, conversation: updated };
   }
 
-  /** Moves one side's read marker (forward only, never past the newest message); the row after, or undefined if unchanged. */
-  async markRead(id: string, side: SenderRole, seq: number): Promise<ConversationRow | undefined> {
-    const column = side === 'CUSTOMER' ? 'customer_read_seq' : 'agent_read_seq';
-    return this.db
+  /**
+   * Moves one side's read marker (forward only, never past the newest message); the agent side's only
+   * while `assigneeId` holds the conversation. The row after, or undefined if unchanged.
+   */
+  async markRead(
+    id: string,
+    marker: { side: 'CUSTOMER' } | { side: 'AGENT'; assigneeId: string },
+    seq: number,
+  ): Promise<ConversationRow | undefined> {
+    const column = marker.side === 'CUSTOMER' ? 'customer_read_seq' : 'agent_read_seq';
+    let update = this.db
       .updateTable('conversations')
       .set({ [column]: sql<number>`least(${seq}, last_seq)` })
       .where('id', '=', id)
-      .where(column, '<', sql<number>`least(${seq}, last_seq)`)
-      .returningAll()
-      .executeTakeFirst();
+      .where(column, '<', sql<number>`least(${seq}, last_seq)`);
+    if (marker.side === 'AGENT') update = update.where('assignee_id', '=', marker.assigneeId);
+    return update.returningAll().executeTakeFirst();
   }
 
   /** Up to `limit` messages before `before` (the newest when unset), ascending; and whether older ones exist. */

@@ -20,6 +20,8 @@ export interface ChatDb {
     /** When it (last) entered the queue: the queue is ordered by it. */
     queued_at: Date;
     assigned_at: Date | null;
+    /** Since when the OPEN conversation's assignee has been seen offline (or not allowed to answer); null while they are present. */
+    assignee_away_since: Date | null;
     resolved_at: Date | null;
     /** Grows by one with every state change (status or assignee): the version of its published events. */
     version: Generated<number>;
@@ -139,6 +141,15 @@ export const migrations: Record<string, Migration> = {
         .alterTable('conversations')
         .addColumn('version', 'integer', (c) => c.notNull().defaultTo(1))
         .execute();
+    },
+  },
+  '0003_assignee_away': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('conversations').addColumn('assignee_away_since', 'timestamptz').execute();
+      // The offline sweep reads the OPEN conversations on every instance every few seconds.
+      await sql`create index conversations_open on conversations (assignee_id) where status = 'OPEN'`.execute(
+        db,
+      );
     },
   },
 };

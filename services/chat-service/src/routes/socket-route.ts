@@ -1,11 +1,14 @@
 import fastifyWebsocket from '@fastify/websocket';
-import { CHAT_TEXT_MAX_CODE_POINTS } from '@sagamart/contracts/http/chat';
 import { requireIdentity, type ServiceApp, type ServiceContext } from '@sagamart/kit';
 import { chatModule } from '../app/module.ts';
 import type { ChatDb } from '../infra/schema.ts';
 
-/** The largest frame: a message of the longest text (4 bytes per code point at most) and its envelope. */
-const MAX_CLIENT_FRAME_BYTES = CHAT_TEXT_MAX_CODE_POINTS * 4 + 1_024;
+/**
+ * The largest frame read: one above the protocol's largest (CHAT_CLIENT_FRAME_MAX_BYTES) is answered
+ * with an error frame naming its message, not a close its client would answer by sending it again;
+ * one above this closes the socket (1009). The gateway's default limit (gateway.socket.maxClientFrameBytes).
+ */
+const MAX_SOCKET_PAYLOAD_BYTES = 64 * 1024;
 
 /**
  * GET /ws/chat (through the gateway's ws-chat route, which checks the access token, forwards the
@@ -16,7 +19,7 @@ export async function registerSocketRoute(app: ServiceApp, ctx: ServiceContext<C
   // Read before the upgrade answers, so that the socket is sent every message stored once it is open.
   const heldAtOpen = new WeakMap<object, Map<string, number>>();
   await app.register(fastifyWebsocket, {
-    options: { maxPayload: MAX_CLIENT_FRAME_BYTES, perMessageDeflate: false },
+    options: { maxPayload: MAX_SOCKET_PAYLOAD_BYTES, perMessageDeflate: false },
     // On shutdown, sockets are closed with 1001 (going away) so clients resume on another instance.
     preClose: async () => hub.stop(),
   });

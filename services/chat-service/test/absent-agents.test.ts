@@ -1,0 +1,204 @@
+import { CHAT_EVENTS, type Topology, topology, UserUpdated } from '@sagamart/contracts';
+import type { Service } from '@sagamart/kit';
+import {
+  defineEventRecorder,
+  EventProbe,
+  eventsHandled,
+  type SeenEvent,
+  startTestService,
+  uniqueName,
+} from '@sagamart/testkit';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ChatDb } from '../src/index.ts';
+import {
+  ChatSocket,
+  chatApi,
+  deployment,
+  eventually,
+  jsonClient,
+  type Person,
+  person,
+  startChat,
+} from './support.ts';
+
+/** Waits until the agent's socket has made them online (their presence reported). */
+async function online(service: Service<unknown>, who: Person): Promise<void> {
+  await eventually(async () => {
+    const agents = (await chatApi(service).api.get('/api/agent/agents', who.headers)).body.content;
+    return agents?.some((x: { agentId: string; online: boolean }) => x.agentId === who.userId && x.online);
+  });
+}
+
+/**
+ * A conversation never stays with an agent who cannot answer it: one who went offline gives it back
+ * to the queue after a grace period, one suspended or demoted at once; either way the next online
+ * agent takes it (Chatwoot's model: an unassigned open conversation is the queue's).
+ */
+describe('chat-service: an agent who went offline', () => {
+  let a: Service<ChatDb>;
+  let b: Service<ChatDb>;
+  let recorder: Service<unknown>;
+  const sockets: ChatSocket[] = [];
+  const on = async (service: Service<unknown>, who: Person) => {
+    const socket = ChatSocket.direct(service, who);
+    sockets.push(socket);
+    await socket.opened;
+    if (who.role !== 'USER') await online(service, who);
+    return socket;
+  };
+
+  beforeAll(async () => {
+    const recorderName = uniqueName('chat-recorder').replaceAll('_', '-');
+    const routes: Topology = {
+      'chat-service': topology['chat-service']!,
+      [recorderName]: CHAT_EVENTS,
+    };
+    const config = deployment({ chat: { assignment: { sweepMs: 500, releaseOfflineAfterMs: 1_000 } } });
+    const { database: _own, ...shared } = config;
+    recorder = await startTestService(defineEventRecorder(recorderName, CHAT_EVENTS), {
+      topology: routes,
+      config: shared,
+    });
+    // Two instances: both sweep, and the conversation is given back once.
+    [a, b] = await Promise.all([startChat(config, routes), startChat(config, routes)]);
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await Promise.all([a?.stop(), b?.stop(), recorder?.stop()]);
+  });
+
+  const eventsOf = async (conversationId: string): Promise<SeenEvent[]> => {
+    const seen: SeenEvent[] = (await jsonClient(recorder, { anonymous: true }).get('/events')).body;
+    return seen
+      .filter((e) => e.payload.conversationId === conversationId)
+      .sort((x, y) => x.payload.version - y.payload.version);
+  };
+
+  it('puts their conversation back in the queue after the grace period, for the agent online; once, with a higher version', async () => {
+    const customer = person();
+    const leaving = person('AGENT', 'leaving');
+    const leavingSocket = await on(a, leaving);
+    const { body: opened } = await chatApi(a).open(customer);
+    expect(opened).toMatchObject({ status: 'OPEN', assigneeId: leaving.userId });
+    const customerSocket = await on(b, customer);
+    const left = Date.now();
+    leavingSocket.close();
+
+    const staying = person('AGENT', 'staying');
+    await on(b, staying);
+    const taken = await eventually(async () => {
+      const view = (await chatApi(a).get(customer, opened.id)).body;
+      return view.assigneeId === staying.userId ? view : undefined;
+    }, 15_000);
+    expect(taken.status).toBe('OPEN');
+    // Not before the grace period (a reload or a short drop keeps the conversation).
+    expect(Date.now() - left).toBeGreaterThanOrEqual(1_000);
+    await customerSocket.waitFor('assigned', (f) => f.agentId === staying.userId);
+    // The customer is answered now, and the agent who left holds nothing.
+    expect((await chatApi(b).send(customer, opened.id, '아무도 없나요?')).status).toBe(201);
+    expect((await chatApi(b).send(staying, opened.id, '제가 도와드릴게요')).status).toBe(201);
+    const agents = (await chatApi(a).api.get('/api/agent/agents', staying.headers)).body.content;
+    expect(agents.find((x: { agentId: string }) => x.agentId === leaving.userId)).toMatchObject({
+      online: false,
+      openConversations: 0,
+    });
+
+    const seen = await eventually(async () => {
+      const events = await eventsOf(opened.id);
+      return events.length >= 4 ? events : undefined;
+    });
+    expect(seen.map((e) => [e.topic, e.payload.version, e.payload.assigneeId ?? null])).toEqual([
+      ['chat.conversation-opened', 1, null],
+      ['chat.conversation-assigned', 2, leaving.userId],
+      ['chat.conversation-opened', 3, null],
+      ['chat.conversation-assigned', 4, staying.userId],
+    ]);
+  });
+});
+
+describe('chat-service: an agent suspended or demoted, and transfers', () => {
+  let service: Service<ChatDb>;
+  let probe: EventProbe;
+  let chat: ReturnType<typeof chatApi>;
+  const sockets: ChatSocket[] = [];
+  const connect = async (who: Person) => {
+    const socket = ChatSocket.direct(service, who);
+    sockets.push(socket);
+    await socket.opened;
+    await online(service, who);
+    return socket;
+  };
+  const changed = async (who: Person, change: { role: 'AGENT' | 'USER'; status: 'ACTIVE' | 'SUSPENDED' }) => {
+    const handled = await eventsHandled(service, 'user.updated');
+    await probe.publish(UserUpdated, {
+      userId: who.userId,
+      version: 2,
+      email: `${who.userId.slice(0, 6)}@example.test`,
+      name: '바뀐 상담원',
+      phone: null,
+      ...change,
+      grade: 'NORMAL',
+      changes: ['role', 'status'],
+      updatedAt: new Date().toISOString(),
+    });
+    await eventually(async () => (await eventsHandled(service, 'user.updated')) > handled);
+  };
+
+  beforeAll(async () => {
+    // The bundled grace period (a minute): what happens within a test's wait is not the offline sweep.
+    const config = deployment();
+    [service, probe] = await Promise.all([startChat(config), EventProbe.start(config)]);
+    chat = chatApi(service);
+  });
+  afterAll(async () => {
+    for (const s of sockets) s.close();
+    await Promise.all([service?.stop(), probe?.stop()]);
+  });
+
+  it('gives a suspended or demoted agent’s conversations back to the queue at once, to an online agent', async () => {
+    const suspended = person('AGENT', 'suspended');
+    const demoted = person('AGENT', 'demoted');
+    const first = person();
+    const second = person();
+    await connect(suspended);
+    const { body: one } = await chat.open(first);
+    expect(one.assigneeId).toBe(suspended.userId);
+    await connect(demoted);
+    const { body: two } = await chat.open(second);
+    expect(two.assigneeId).toBe(demoted.userId);
+    const colleague = person('AGENT', 'colleague');
+    await connect(colleague);
+
+    // Their sockets are still open here (the gateway closes them a moment later).
+    await changed(suspended, { role: 'AGENT', status: 'SUSPENDED' });
+    await eventually(async () => (await chat.get(first, one.id)).body.assigneeId === colleague.userId);
+    await changed(demoted, { role: 'USER', status: 'ACTIVE' });
+    await eventually(async () => (await chat.get(second, two.id)).body.assigneeId === colleague.userId);
+    expect((await chat.agentList(colleague, 'OPEN')).body.totalElements).toBe(2);
+  });
+
+  it('refuses to transfer a conversation to an agent who is offline (409), and transfers once they are online', async () => {
+    const holder = person('AGENT', 'holder');
+    const away = person('AGENT', 'away');
+    const customer = person();
+    // The target is a known agent (they called the service) but holds no socket.
+    expect((await chat.agentList(away, 'WAITING')).status).toBe(200);
+    await connect(holder);
+    const { body: opened } = await chat.open(customer);
+    const id = opened.id as string;
+    if (opened.assigneeId !== holder.userId) expect((await chat.assign(holder, id)).status).toBe(200);
+
+    const refused = await chat.transfer(holder, id, away.userId);
+    expect(refused.status).toBe(409);
+    expect(refused.body).toMatchObject({ type: 'urn:sagamart:problem:agent-offline' });
+    expect(refused.body.detail).toMatch(/접속/);
+    expect((await chat.get(customer, id)).body.assigneeId).toBe(holder.userId);
+    // Handing it over by assignment is refused alike.
+    expect((await chat.assign(holder, id, { agentId: away.userId })).status).toBe(409);
+
+    await connect(away);
+    const moved = await chat.transfer(holder, id, away.userId);
+    expect(moved.status).toBe(200);
+    expect(moved.body.assigneeId).toBe(away.userId);
+  });
+});
