@@ -189,14 +189,21 @@ describe('a parcel the courier refuses', () => {
     const commitsOf = async (claimId: string) =>
       (await h.reservations()).find((r) => r.claim_id === claimId)?.commits ?? 0;
 
-    it('whose stock product-service refuses to sell is marked failed for the admin, not sent again', async () => {
+    /** An exchange collected whose reservation product-service gave back meanwhile: its parcel marked failed. */
+    async function stockRefused() {
       const { order, claimId, pickup } = await exchangeApproved();
       // product-service gave the stock back meanwhile: selling it is refused (409) however often asked.
       await h.releaseReservation(claimId);
       await h.advance(pickup, 'DELIVERED');
       await h.awaitEvent('exchange.collected', order.orderId);
-
       const failure: Failure = await eventually(async () => (await reshipOf(order))?.dispatchFailure);
+      return { order, claimId, failure };
+    }
+    const issue = (shipmentId: string) =>
+      h.api.post('/api/admin/shipping/waybills', { shipmentIds: [shipmentId] }, h.admin);
+
+    it('whose stock product-service refuses to sell is marked failed for the admin, not sent again', async () => {
+      const { order, claimId, failure } = await stockRefused();
       expect(failure).toMatchObject({ code: 'STOCK_REFUSED', message: expect.stringContaining('RELEASED') });
       expect(await reshipOf(order)).toMatchObject({ status: 'READY', courierStatus: 'NOT_SENT' });
       const asked = await commitsOf(claimId);
@@ -210,21 +217,76 @@ describe('a parcel the courier refuses', () => {
       expect((await reshipOf(order)).dispatchFailure).toEqual(failure);
     });
 
-    it('is tried again while product-service cannot answer, and ships once it does', async () => {
-      const { order, claimId, pickup } = await exchangeApproved();
-      const busy = await startAnswering(503, `/${claimId}/commit`);
-      try {
-        h.discovery.set('product-service', busy.url);
-        await h.advance(pickup, 'DELIVERED');
-        await h.awaitEvent('exchange.collected', order.orderId);
-        await eventually(() => busy.calls() >= 2);
-        expect(await reshipOf(order)).toMatchObject({ courierStatus: 'NOT_SENT', dispatchFailure: null });
-      } finally {
-        h.discovery.set('product-service', h.products.url);
-        await busy.close();
-      }
+    it('is reserved again when the admin issues it again, and ships', async () => {
+      const { order, claimId } = await stockRefused();
+      const { id } = await reshipOf(order);
+
+      const issued = await issue(id);
+      expect(issued.status).toBe(200);
+      expect(issued.body.results[0]).toMatchObject({ trackingNumber: expect.any(String), error: null });
+      expect(await reshipOf(order)).toMatchObject({ courierStatus: 'ACCEPTED', dispatchFailure: null });
       const reship = await h.awaitEvent('shipment.dispatched', order.orderId, 2);
       expect(reship.payload).toMatchObject({ kind: 'EXCHANGE', claimId });
+      // A new reservation of the same options under a new key, sold as the parcel left; the released
+      // one stays released.
+      const reservations = (await h.reservations()).filter((r) => r.claim_id.startsWith(claimId));
+      expect(reservations).toHaveLength(2);
+      expect(reservations).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ claim_id: claimId, state: 'RELEASED' }),
+          expect.objectContaining({ state: 'SOLD' }),
+        ]),
+      );
     });
+
+    it('is not shipped while its options are sold out: the admin is told so in words, and it stays marked', async () => {
+      const { order, claimId } = await stockRefused();
+      const { id } = await reshipOf(order);
+      const soldOut = await startAnswering(409, '/internal/stock/reservations');
+      try {
+        h.discovery.set('product-service', soldOut.url);
+        const issued = await issue(id);
+        expect(issued.status).toBe(200);
+        const answer = issued.body.results[0];
+        expect(answer).toMatchObject({
+          trackingNumber: null,
+          error: { code: 'EXCHANGE_OUT_OF_STOCK', message: expect.stringContaining('재고') },
+        });
+        expect(answer.error.message).not.toContain(claimId);
+        expect(soldOut.calls()).toBe(1);
+        expect(await reshipOf(order)).toMatchObject({
+          courierStatus: 'NOT_SENT',
+          dispatchFailure: { code: 'STOCK_REFUSED' },
+        });
+      } finally {
+        h.discovery.set('product-service', h.products.url);
+        await soldOut.close();
+      }
+      // Restocked: issued again, it ships.
+      const issued = await issue(id);
+      expect(issued.body.results[0]).toMatchObject({ trackingNumber: expect.any(String), error: null });
+      expect((await reshipOf(order)).dispatchFailure).toBeNull();
+    });
+
+    // Only the reservation's own refusals (404 nothing reserved, 409 released) are for good; a route
+    // product-service does not have, or a refused call (our settings), is tried again like an outage.
+    for (const status of [503, 400, 403, 404]) {
+      it(`is tried again while product-service answers ${status}, and ships once it sells`, async () => {
+        const { order, claimId, pickup } = await exchangeApproved();
+        const busy = await startAnswering(status, `/${claimId}/commit`);
+        try {
+          h.discovery.set('product-service', busy.url);
+          await h.advance(pickup, 'DELIVERED');
+          await h.awaitEvent('exchange.collected', order.orderId);
+          await eventually(() => busy.calls() >= 2);
+          expect(await reshipOf(order)).toMatchObject({ courierStatus: 'NOT_SENT', dispatchFailure: null });
+        } finally {
+          h.discovery.set('product-service', h.products.url);
+          await busy.close();
+        }
+        const reship = await h.awaitEvent('shipment.dispatched', order.orderId, 2);
+        expect(reship.payload).toMatchObject({ kind: 'EXCHANGE', claimId });
+      });
+    }
   });
 });

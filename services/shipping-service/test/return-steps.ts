@@ -8,11 +8,23 @@ import { COURIER_KEY, type Harness } from './harness.ts';
 /**
  * A proxy in front of the courier, between it and shipping-service. `slowUploads` holds back that many
  * bulk-upload answers past shipping-service's 1 s timeout (the courier has done the work: the answer
- * is lost); `down` drops every connection. It notes each pickup waybill the courier answered, lost or not,
- * and each waybill whose cancel it passed on.
+ * is lost); `down` drops every connection; `refuse` answers every call with that status for the whole
+ * call, as the courier refuses a rotated account key (401) before it looks at any item; `holdCancelMs`
+ * holds each bulk-cancel that long before passing it on. It notes each pickup waybill the courier
+ * answered, lost or not, each waybill whose cancel reached it (`cancelsAsked`, before any hold) and
+ * that it passed on (`cancels`), and each upload reference it refused.
  */
 export async function startCourierProxy(target: () => string) {
-  const state = { slowUploads: 0, down: false, pickups: [] as string[], cancels: [] as string[] };
+  const state = {
+    slowUploads: 0,
+    down: false,
+    refuse: undefined as number | undefined,
+    holdCancelMs: 0,
+    pickups: [] as string[],
+    cancelsAsked: [] as string[],
+    cancels: [] as string[],
+    refused: [] as string[],
+  };
   const server: Server = createServer(async (req, res) => {
     if (state.down) {
       req.socket.destroy();
@@ -21,6 +33,28 @@ export async function startCourierProxy(target: () => string) {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const body = Buffer.concat(chunks);
+    if (state.refuse) {
+      if (req.url?.endsWith('/bulk-upload')) {
+        state.refused.push(
+          ...(JSON.parse(body.toString()).items as { reference: string }[]).map((i) => i.reference),
+        );
+      }
+      res.writeHead(state.refuse, { 'content-type': 'application/problem+json' });
+      res.end(
+        JSON.stringify({
+          type: 'about:blank',
+          title: 'Refused',
+          status: state.refuse,
+          code: state.refuse === 401 ? 'INVALID_ACCOUNT_KEY' : 'INVALID_REQUEST',
+          message: '등록되지 않은 계약 고객 키입니다.',
+        }),
+      );
+      return;
+    }
+    if (req.url?.endsWith('/bulk-cancel')) {
+      state.cancelsAsked.push(...(JSON.parse(body.toString()).trackingNumbers as string[]));
+      if (state.holdCancelMs) await new Promise((resolve) => setTimeout(resolve, state.holdCancelMs));
+    }
     const upstream = await fetch(`${target()}${req.url}`, {
       method: req.method,
       headers: { 'content-type': req.headers['content-type'] ?? 'application/json' },
@@ -47,7 +81,13 @@ export async function startCourierProxy(target: () => string) {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  return Object.assign(state, { url, close: () => new Promise<void>((r) => server.close(() => r())) });
+  // Keep-alive connections the tracker keeps polling through would hold close() open: end them too.
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  return Object.assign(state, { url, close });
 }
 
 export type CourierProxy = Awaited<ReturnType<typeof startCourierProxy>>;

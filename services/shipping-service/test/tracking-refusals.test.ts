@@ -3,12 +3,14 @@ import type { AddressInfo } from 'node:net';
 import type { OrderPaidPayload } from '@sagamart/contracts';
 import { eventually } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './harness.ts';
+import { COURIER_KEY, type Harness, startHarness } from './harness.ts';
 
-// A waybill the courier refuses to track for good (a 4xx, e.g. one it does not know) is not asked
-// about again every lease, forever and unseen: its tracking is marked failed with the courier's
-// reason, for the admin. A courier that cannot answer (5xx, 429), or refuses our account key until
-// it is fixed (401, 403), is still asked again.
+// A waybill the courier says it does not know (NOT_FOUND_WAYBILL, about that waybill alone) is not
+// asked about again every lease, unseen: its tracking is marked failed with the courier's reason, for
+// the admin, re-checked on a slow schedule (shipping.tracking.refusedRecheckMs) and resumed at once by
+// the admin's resume. A courier that cannot answer (5xx, 429), or refuses the whole request (400,
+// 401, 403, a 404 that names no waybill: our account or settings, until they are fixed), is still
+// asked again and never marks a waybill failed.
 
 interface Failure {
   code: string;
@@ -56,7 +58,12 @@ async function startTrackingProxy(target: () => string) {
     lost,
     busy,
     polls: (trackingNumber: string) => polls.get(trackingNumber) ?? 0,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        // shipping-service's keep-alive connections would hold the close until it stops.
+        server.closeAllConnections();
+      }),
   };
 }
 
@@ -126,8 +133,9 @@ describe('a waybill the courier refuses to track', () => {
     expect((await adminShipment(order)).trackingFailure).toEqual(failure);
   });
 
-  // 401 and 403 refuse our account key for every waybill alike: fixed, the same call succeeds.
-  for (const status of [503, 429, 401, 403]) {
+  // 400, 401, 403 and a 404 without a waybill's code refuse the request for every waybill alike (our
+  // account or settings): fixed, the same call succeeds.
+  for (const status of [503, 429, 400, 401, 403, 404]) {
     it(`is not what a courier answering ${status} does: that waybill is asked about until it answers`, async () => {
       const order = h.paidOrder();
       await h.publishPaid(order);
@@ -145,4 +153,116 @@ describe('a waybill the courier refuses to track', () => {
       expect(await adminShipment(order)).toMatchObject({ status: 'DELIVERED', trackingFailure: null });
     });
   }
+
+  it('is not what a courier refusing our courier code does: every waybill is asked again, and resumes once it is fixed', async () => {
+    const order = h.paidOrder();
+    await h.publishPaid(order);
+    const trackingNumber = await h.waybillOf(order);
+    // The courier's code in our settings no longer matches: 400 INVALID_REQUEST for every waybill.
+    // (A restarted courier is found at its own address: the proxy is put back in front of it.)
+    await h.restartCourier({ mockCourier: { accountKey: COURIER_KEY, stepMs: 0, code: '98' } });
+    h.discovery.set('mock-courier', proxy.url);
+    try {
+      const from = proxy.polls(trackingNumber);
+      await eventually(() => proxy.polls(trackingNumber) >= from + 3);
+      expect((await adminShipment(order)).trackingFailure).toBeNull();
+    } finally {
+      await h.restartCourier({});
+      h.discovery.set('mock-courier', proxy.url);
+    }
+    await h.advance(trackingNumber, 'DELIVERED');
+    await h.awaitEvent('shipment.delivered', order.orderId);
+    expect(await adminShipment(order)).toMatchObject({ status: 'DELIVERED', trackingFailure: null });
+  });
+
+  describe('the admin’s resume', () => {
+    const resume = (shipmentId: string, as = h.admin) =>
+      h.api.post(`/api/admin/shipping/${shipmentId}/tracking/resume`, undefined, as);
+
+    it('clears the mark and asks the courier at once; the parcel is delivered', async () => {
+      const { order, trackingNumber } = await lostWaybill();
+      await eventually(async () => (await adminShipment(order))?.trackingFailure);
+      const { id } = await adminShipment(order);
+      // The courier knows the waybill now (it was not scanned yet, or an operator fixed it there).
+      proxy.lost.delete(trackingNumber);
+      await h.advance(trackingNumber, 'DELIVERED');
+      const asked = proxy.polls(trackingNumber);
+
+      const resumed = await resume(id);
+      expect(resumed.status).toBe(200);
+      expect(resumed.body).toMatchObject({ id, trackingNumber, trackingFailure: null });
+      await h.awaitEvent('shipment.delivered', order.orderId);
+      expect(proxy.polls(trackingNumber)).toBeGreaterThan(asked);
+      expect(await adminShipment(order)).toMatchObject({ status: 'DELIVERED', trackingFailure: null });
+    });
+
+    it('marks it failed again when the courier still does not know the waybill', async () => {
+      const { order } = await lostWaybill();
+      const first: Failure = await eventually(async () => (await adminShipment(order))?.trackingFailure);
+      const { id } = await adminShipment(order);
+      expect((await resume(id)).body.trackingFailure).toBeNull();
+      const again: Failure = await eventually(async () => (await adminShipment(order))?.trackingFailure);
+      expect(again.code).toBe('NOT_FOUND_WAYBILL');
+      expect(Date.parse(again.failedAt)).toBeGreaterThan(Date.parse(first.failedAt));
+    });
+
+    it('is the admin’s alone, and answers 404 for no shipment and 409 for a parcel not being tracked', async () => {
+      const { order } = await lostWaybill();
+      await eventually(async () => (await adminShipment(order))?.trackingFailure);
+      const { id } = await adminShipment(order);
+      expect((await resume(id, h.owner(order))).status).toBe(403);
+      expect((await adminShipment(order)).trackingFailure).not.toBeNull();
+
+      expect((await resume('00000000-0000-4000-8000-000000000000')).status).toBe(404);
+      const { order: delivered } = await h.delivered();
+      const done = await resume((await adminShipment(delivered)).id);
+      expect(done.status).toBe(409);
+      expect(done.headers.get('content-type')).toContain('application/problem+json');
+    });
+  });
+});
+
+describe('a waybill whose tracking was marked failed', () => {
+  let h: Harness;
+  let proxy: Awaited<ReturnType<typeof startTrackingProxy>>;
+
+  beforeAll(async () => {
+    h = await startHarness({
+      shipping: {
+        shipping: {
+          tracking: {
+            pollIntervalMs: 100,
+            tickMs: 50,
+            retryBaseMs: 100,
+            retryMaxMs: 400,
+            leaseMs: 2_000,
+            refusedRecheckMs: 300,
+          },
+        },
+      },
+    });
+    proxy = await startTrackingProxy(() => h.courier.url);
+    h.discovery.set('mock-courier', proxy.url);
+  });
+  afterAll(async () => {
+    await proxy?.close();
+    await h?.stop();
+  });
+
+  it('is asked about again on the slow schedule, and a courier that knows it again clears the mark', async () => {
+    const order = h.paidOrder();
+    await h.publishPaid(order);
+    const trackingNumber = await h.waybillOf(order);
+    proxy.lost.add(trackingNumber);
+    const adminShipment = async () =>
+      (await h.api.get(`/api/admin/shipping?orderNumber=${order.orderNumber}`, h.admin)).body.content[0];
+    await eventually(async () => (await adminShipment())?.trackingFailure);
+    const asked = proxy.polls(trackingNumber);
+    await eventually(() => proxy.polls(trackingNumber) >= asked + 2);
+
+    proxy.lost.delete(trackingNumber);
+    await h.advance(trackingNumber, 'DELIVERED');
+    await h.awaitEvent('shipment.delivered', order.orderId);
+    expect(await adminShipment()).toMatchObject({ status: 'DELIVERED', trackingFailure: null });
+  });
 });

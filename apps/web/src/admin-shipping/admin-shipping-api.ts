@@ -55,6 +55,14 @@ export function issueWaybills(shipmentIds: string[]): Promise<IssueWaybillsResul
   return api.post<IssueWaybillsResult>('/api/admin/shipping/waybills', { shipmentIds });
 }
 
+/**
+ * Resume a waybill's tracking now: the mark of a waybill the courier did not know is cleared and the
+ * courier asked at once (409 when the parcel is no longer tracked).
+ */
+export function resumeTracking(shipmentId: string): Promise<AdminShipment> {
+  return api.post<AdminShipment>(`/api/admin/shipping/${encodeURIComponent(shipmentId)}/tracking/resume`, {});
+}
+
 /** The URL segment of a claim type's queue. */
 export const CLAIM_QUEUE_PATH: Record<ClaimType, 'returns' | 'exchanges'> = {
   RETURN: 'returns',

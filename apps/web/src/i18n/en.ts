@@ -793,6 +793,14 @@ export const en: Translation = {
     issuedSome: '{{issued}} waybills issued, {{failed}} failed.',
     issueFailed: 'Could not issue the waybills',
     failedLine: '{{id}}: {{message}}',
+    issueError: {
+      NOT_FOUND: 'The shipment was not found.',
+      NOT_READY: 'This shipment already has a waybill or was cancelled.',
+      UNAVAILABLE:
+        'The courier or the product service could not be reached. Issue the waybill again shortly.',
+      EXCHANGE_OUT_OF_STOCK:
+        'The exchange options are sold out or no longer on sale, so their stock could not be reserved again. Restock, then issue the waybill again.',
+    },
     history: 'Courier history',
     historyCount: '{{count}} events',
     dispatchFailure: {
@@ -803,7 +811,7 @@ export const en: Translation = {
         INVALID_ACCOUNT_KEY:
           'The courier did not accept the shop’s account key. Check the courier settings, then issue the waybill again.',
         STOCK_REFUSED:
-          'The exchange item’s stock could not be confirmed (its reservation was released or is missing). Check the stock, then issue the waybill again.',
+          'The exchange item’s stock could not be confirmed (its reservation was released or is missing). Issuing the waybill again reserves the stock anew and ships it; if it is sold out, restock first.',
         other: 'The courier refused to issue a waybill. Find out why, then issue it again.',
       },
       courierSays: 'The courier said ({{at}}): {{message}}',
@@ -814,10 +822,16 @@ export const en: Translation = {
       badge: 'Tracking refused',
       reason: {
         NOT_FOUND_WAYBILL:
-          'The courier cannot find this waybill, so tracking has stopped. Check the waybill with the courier.',
-        other: 'The courier refused to track this waybill, so tracking has stopped. Ask the courier why.',
+          'The courier cannot find this waybill. Tracking is only retried now and then for a while.',
+        other:
+          'The courier refused to track this waybill. Tracking is only retried now and then for a while.',
       },
       courierSays: 'The courier said ({{at}}): {{message}}',
+      resumeHint:
+        'If the courier now knows the waybill, press “Track again now”: it clears this mark and asks the courier at once.',
+      resume: 'Track again now',
+      resumed: 'Tracking resumed.',
+      resumeFailed: 'Could not resume tracking',
     },
     claims: 'Requests',
     claimStatus: 'Status',

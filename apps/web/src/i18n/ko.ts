@@ -797,6 +797,15 @@ export const ko = {
     issuedSome: '송장 {{issued}}건을 발급했고 {{failed}}건은 발급하지 못했습니다.',
     issueFailed: '송장을 발급하지 못했습니다',
     failedLine: '{{id}}: {{message}}',
+    /** Why an issue gave no waybill, by a code only an issue answers with (refusals use dispatchFailure.reason). */
+    issueError: {
+      NOT_FOUND: '배송을 찾을 수 없습니다.',
+      NOT_READY: '이미 송장이 발급되었거나 취소된 배송이라 발급할 수 없습니다.',
+      UNAVAILABLE:
+        '택배사 또는 상품 서비스에 연결할 수 없어 발급하지 못했습니다. 잠시 후 다시 발급해 주세요.',
+      EXCHANGE_OUT_OF_STOCK:
+        '교환할 옵션이 품절되었거나 판매 중이 아니어서 재고를 다시 잡지 못했습니다. 재고를 채운 뒤 다시 발급해 주세요.',
+    },
     history: '배송 기록',
     historyCount: '기록 {{count}}건',
     /** The courier refused the parcel for good: the dispatcher leaves it until an admin issues it again. */
@@ -809,7 +818,7 @@ export const ko = {
         INVALID_ACCOUNT_KEY:
           '택배사가 쇼핑몰의 계약 고객 키를 받지 않았습니다. 택배사 설정을 확인한 뒤 다시 발급해 주세요.',
         STOCK_REFUSED:
-          '교환 상품의 재고를 확정하지 못했습니다(재고 예약이 취소되었거나 없습니다). 재고를 확인한 뒤 다시 발급해 주세요.',
+          '교환 상품의 재고를 확정하지 못했습니다(재고 예약이 취소되었거나 없습니다). 다시 발급하면 재고를 새로 예약해 보냅니다. 품절이면 재고를 채운 뒤 다시 발급해 주세요.',
         other: '택배사가 송장 발급을 거절했습니다. 원인을 확인한 뒤 다시 발급해 주세요.',
       },
       courierSays: '택배사 응답 ({{at}}): {{message}}',
@@ -817,16 +826,22 @@ export const ko = {
       stockBadge: '재고 확정 실패',
       refusedAt: '거절 시각: {{at}}',
     },
-    /** The courier refused for good to track the waybill: it is no longer polled. */
+    /** The courier did not know the waybill: it is asked about again only now and then, or at once by resume. */
     trackingFailure: {
       badge: '조회 실패',
       /** By the courier's code; `other` for any code not listed. */
       reason: {
         NOT_FOUND_WAYBILL:
-          '택배사가 이 송장을 찾지 못해 배송 조회를 멈췄습니다. 택배사에 송장을 확인해 주세요.',
-        other: '택배사가 배송 조회를 거절해 조회를 멈췄습니다. 택배사에 원인을 확인해 주세요.',
+          '택배사가 이 송장을 찾지 못했습니다. 배송 조회는 한동안 간격을 두고만 다시 시도합니다.',
+        other:
+          '택배사가 이 송장의 배송 조회를 거절했습니다. 배송 조회는 한동안 간격을 두고만 다시 시도합니다.',
       },
       courierSays: '택배사 응답 ({{at}}): {{message}}',
+      resumeHint:
+        '택배사에서 송장이 확인되었다면 ‘지금 다시 조회’를 누르세요. 이 표시를 지우고 택배사에 바로 다시 조회합니다.',
+      resume: '지금 다시 조회',
+      resumed: '배송 조회를 다시 시작했습니다.',
+      resumeFailed: '배송 조회를 다시 시작하지 못했습니다',
     },
     claims: '신청 목록',
     claimStatus: '처리 상태',

@@ -33,6 +33,8 @@ export const OrderClaimParams = Type.Object({
   id: Type.String({ minLength: 1, maxLength: 64, description: 'The order id, or its number' }),
 });
 export const ClaimIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
+/** /api/admin/shipping/{id}/…: a shipment. */
+export const ShipmentIdParams = Type.Object({ id: Type.String({ format: 'uuid' }) });
 
 export const AdminShipmentsQuery = Type.Object({
   page: Type.Integer({ minimum: 0, maximum: 100_000, default: 0 }),
@@ -230,8 +232,11 @@ export const AdminShipmentView = Type.Object({
     Type.Object({ code: Type.String(), message: Type.String(), failedAt: Timestamp }),
   ),
   /**
-   * The courier refused for good to track this parcel's waybill (a 4xx but 408 and 429: e.g.
-   * `NOT_FOUND_WAYBILL`), with its code and message: the waybill is no longer polled. Null otherwise.
+   * The courier said it does not know this parcel's waybill (`NOT_FOUND_WAYBILL`), with its code and
+   * message, since `failedAt`: the waybill is asked about again only every
+   * shipping.tracking.refusedRecheckMs (a poll that succeeds clears this), or at once by
+   * POST /api/admin/shipping/{id}/tracking/resume. A refusal of the whole request (our account key or
+   * courier code) marks nothing. Null otherwise.
    */
   trackingFailure: Nullable(
     Type.Object({ code: Type.String(), message: Type.String(), failedAt: Timestamp }),
@@ -256,7 +261,13 @@ export const IssueWaybillsResult = Type.Object({
     Type.Object({
       shipmentId: Type.String(),
       trackingNumber: Nullable(Type.String()),
-      /** Why no waybill: NOT_FOUND, NOT_READY (already issued, cancelled), or the courier's code. */
+      /**
+       * Why no waybill: NOT_FOUND, NOT_READY (already issued, cancelled), UNAVAILABLE (the courier or
+       * product-service cannot be reached), STOCK_REFUSED (product-service refused to sell an
+       * exchange's stock), EXCHANGE_OUT_OF_STOCK (an exchange's options could not be reserved again:
+       * sold out or no longer on sale), or the courier's code. The message may name internal ids: a
+       * page shows the code in words.
+       */
       error: Nullable(Type.Object({ code: Type.String(), message: Type.String() })),
     }),
   ),

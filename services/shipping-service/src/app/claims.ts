@@ -69,9 +69,36 @@ const BOOKING_CLOSED = {
   pickup_under_way_at: null,
 };
 
-/** The pickup sweep holds this claim's open booking: it is cancelling it at the courier. */
-const withdrawing = (claim: ClaimRow) =>
-  claim.pickup_withdrawing_until !== null && claim.pickup_withdrawing_until > new Date();
+/**
+ * A sweep pass is cancelling this claim's open booking at the courier. Past its lease too: its cancel
+ * may still be on the way, and the mark is cleared only by a pass that has finished (a lapsed lease
+ * lets another pass take the booking over, not an approval book its waybill).
+ */
+const withdrawing = (claim: ClaimRow) => claim.pickup_withdrawing_until !== null;
+
+/**
+ * A sweep pass's hold on the booking it withdraws: pickup_withdrawing_until as this pass last set it.
+ * Renewed (compare-and-set) before each courier call; no longer this pass's once another pass took
+ * the booking over, or it was closed.
+ */
+export interface WithdrawalLease {
+  until: Date;
+}
+
+/**
+ * The courier refused this pickup item itself (its result names the error): no waybill was made under
+ * its key. Unlike a whole call refused (CourierRejected: our account key, the request), which says
+ * nothing about the booking.
+ */
+class PickupRefused extends Error {
+  override name = 'PickupRefused';
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 const shares = (line: LineRow): LineShares => ({
   orderItemId: line.order_item_id,
@@ -270,8 +297,10 @@ export class Claims {
     try {
       trackingNumber = await this.book(claimId, attempt, pickup);
     } catch (error) {
-      if (error instanceof CourierRejected) {
-        await this.endBooking(claimId, attempt);
+      if (error instanceof PickupRefused || error instanceof CourierRejected) {
+        // Only a refusal of this item shows that no waybill is under its key; a refused call (e.g. our
+        // account key) keeps the booking open, for a lost earlier answer may have made one.
+        if (error instanceof PickupRefused) await this.endBooking(claimId, attempt);
         throw new Problem(502, `택배사가 회수 송장을 발급하지 않았습니다: ${error.message}`, {
           code: 'courier-rejected',
         });
@@ -350,9 +379,9 @@ export class Claims {
 
   /**
    * Puts the pickup booking on the claim before the courier is called: a new attempt, unless a
-   * booking whose answer was lost is still open (a retry then gets that same waybill; 409 while the
-   * sweep is cancelling it). Either way it is marked taken up now, so the sweep leaves it alone
-   * until it goes stale. Undefined when the claim was approved meanwhile.
+   * booking whose answer was lost is still open (a retry then gets that same waybill; 409 until the
+   * sweep pass cancelling it has finished). Either way it is marked taken up now, so the sweep leaves
+   * it alone until it goes stale. Undefined when the claim was approved meanwhile.
    */
   private startBooking(claimId: string, type: ClaimType): Promise<number | undefined> {
     return this.ctx.transaction(async (trx) => {
@@ -393,6 +422,72 @@ export class Claims {
       .execute();
   }
 
+  /** Extends a sweep pass's lease on a booking; false when the booking is no longer this pass's. */
+  private async renewWithdrawal(claimId: string, attempt: number, lease: WithdrawalLease): Promise<boolean> {
+    const until = new Date(Date.now() + this.settings().leaseMs);
+    const renewed = await this.ctx.db
+      .updateTable('claims')
+      .set({ pickup_withdrawing_until: until })
+      .where('id', '=', claimId)
+      .where('pickup_attempt', '=', attempt)
+      .where('pickup_booking', '=', true)
+      .where('pickup_withdrawing_until', '=', lease.until)
+      .returning('id')
+      .executeTakeFirst();
+    if (renewed) lease.until = until;
+    return renewed !== undefined;
+  }
+
+  /**
+   * The courier cancelled the booking's waybill: the booking is closed, by a sweep pass only while it
+   * is still this pass's. A pass whose lease was taken over after its cancel went out still knows that
+   * no waybill under this key is live, so it closes the booking if it is open (an approval booking it
+   * meanwhile then answers 409 pickup-withdrawn and cancels, harmlessly). An approval that did get this
+   * waybill (possible only once another pass gave the booking up) has a pickup the courier cancelled:
+   * the tracker polls it, and applies the cancel as for any pickup the courier cancels (REQUESTED,
+   * return.pickup-cancelled, the admin approves again). Nothing here re-books it: the approval already
+   * announced that tracking number.
+   */
+  private async closeWithdrawn(
+    claimId: string,
+    attempt: number,
+    trackingNumber: string,
+    lease: WithdrawalLease | undefined,
+  ): Promise<void> {
+    if (!lease) return this.endBooking(claimId, attempt);
+    const closed = await this.ctx.db
+      .updateTable('claims')
+      .set(BOOKING_CLOSED)
+      .where('id', '=', claimId)
+      .where('pickup_attempt', '=', attempt)
+      .where('pickup_withdrawing_until', '=', lease.until)
+      .returning('id')
+      .executeTakeFirst();
+    if (closed) return;
+    const stillOpen = await this.ctx.db
+      .updateTable('claims')
+      .set(BOOKING_CLOSED)
+      .where('id', '=', claimId)
+      .where('pickup_attempt', '=', attempt)
+      .where('pickup_booking', '=', true)
+      .returning('id')
+      .executeTakeFirst();
+    if (stillOpen) return;
+    const adopted = await this.ctx.db
+      .selectFrom('shipments')
+      .select('id')
+      .where('claim_id', '=', claimId)
+      .where('role', '=', 'PICKUP')
+      .where('tracking_number', '=', trackingNumber)
+      .executeTakeFirst();
+    if (adopted) {
+      this.ctx.log.warn(
+        { claimId, trackingNumber },
+        'a sweep cancelled the pickup of a claim approved after its lease was taken over; tracking reopens the claim',
+      );
+    }
+  }
+
   /**
    * The pickup sweep's part: withdraws a booking left open (its approval's answer was lost and its
    * withdrawal failed, or a reject was refused with 503) that nobody took up since, as a reject
@@ -402,22 +497,24 @@ export class Claims {
   async withdrawLeftBooking(
     claimId: string,
     attempt: number,
-  ): Promise<'withdrawn' | 'closed' | 'under-way' | 'later'> {
+    lease: WithdrawalLease,
+  ): Promise<'withdrawn' | 'closed' | 'taken' | 'under-way' | 'later'> {
     const claim = await this.load(this.ctx.db, claimId);
     if (!claim.pickup_booking || claim.pickup_attempt !== attempt) return 'closed'; // by a reject meanwhile
     const order = await this.order(this.ctx.db, claim.order_id);
     const pickup = await this.pickupOf(order, await this.items(this.ctx.db, claimId));
     try {
-      await this.withdrawBooking(claimId, attempt, pickup);
-      return 'withdrawn';
+      return (await this.withdrawBooking(claimId, attempt, pickup, lease)) ? 'withdrawn' : 'taken';
     } catch (error) {
       if (error instanceof Problem && error.code === 'pickup-under-way') return 'under-way';
+      // Given up for now, only while still this pass's: another pass may be cancelling it.
       await this.ctx.db
         .updateTable('claims')
         .set({ pickup_booked_at: new Date(), pickup_withdrawing_until: null })
         .where('id', '=', claimId)
         .where('pickup_attempt', '=', attempt)
         .where('pickup_booking', '=', true)
+        .where('pickup_withdrawing_until', '=', lease.until)
         .execute();
       if (error instanceof ServiceCallError || error instanceof CourierRejected) {
         this.ctx.log.warn(
@@ -437,28 +534,34 @@ export class Claims {
     ]);
     const result = answer.results[0];
     if (result?.trackingNumber) return result.trackingNumber;
-    throw new CourierRejected(
-      result?.error?.code ?? 'COURIER_REJECTED',
-      result?.error?.message ?? 'unknown',
-      400,
-    );
+    if (result?.error) throw new PickupRefused(result.error.code, result.error.message);
+    throw new Error('the courier answered the pickup upload without its result');
   }
 
   /**
    * Cancels a booking whose answer was lost: the same upload again names its waybill (or makes it,
-   * if the first never arrived), which is then cancelled. Throws when the courier cannot be reached,
-   * and 409 when it has already collected the parcel (the claim can only be approved then).
+   * if the first never arrived), which is then cancelled. Throws when the courier cannot tell (not
+   * reached, or the whole call refused: CourierRejected), and 409 when it has already collected the
+   * parcel (the claim can only be approved then). A sweep pass renews its lease before each courier
+   * call and answers false, having sent nothing more, once the booking is no longer its own.
    */
-  private async withdrawBooking(claimId: string, attempt: number, pickup: PickupItem): Promise<void> {
+  private async withdrawBooking(
+    claimId: string,
+    attempt: number,
+    pickup: PickupItem,
+    lease?: WithdrawalLease,
+  ): Promise<boolean> {
+    if (lease && !(await this.renewWithdrawal(claimId, attempt, lease))) return false;
     let trackingNumber: string;
     try {
       trackingNumber = await this.book(claimId, attempt, pickup);
     } catch (error) {
-      if (!(error instanceof CourierRejected)) throw error;
-      // Refused outright: no waybill was made under this key.
+      if (!(error instanceof PickupRefused)) throw error;
+      // This item refused: no waybill was made under this key.
       await this.endBooking(claimId, attempt);
-      return;
+      return true;
     }
+    if (lease && !(await this.renewWithdrawal(claimId, attempt, lease))) return false;
     const result = (await this.courier.cancel([trackingNumber])).results[0];
     if (!result?.cancelled && result?.error?.code !== 'NOT_FOUND_WAYBILL') {
       // Seen on the claim too: the admin's queue shows a parcel under way that nobody approved.
@@ -483,7 +586,8 @@ export class Claims {
         },
       );
     }
-    await this.endBooking(claimId, attempt);
+    await this.closeWithdrawn(claimId, attempt, trackingNumber, lease);
+    return true;
   }
 
   private async cancelPickup(trackingNumber: string): Promise<void> {
@@ -537,11 +641,20 @@ export class Claims {
       try {
         await this.withdrawBooking(claimId, claim.pickup_attempt, pickup);
       } catch (error) {
-        if (!(error instanceof ServiceCallError)) throw error;
+        // A whole call refused (our account key, 400 for the request) cannot tell either.
+        if (!(error instanceof ServiceCallError) && !(error instanceof CourierRejected)) throw error;
+        const cause =
+          error instanceof ServiceCallError
+            ? '택배사에 연결할 수 없어'
+            : `택배사가 요청을 거절해(${error.code})`;
         throw new Problem(
           503,
-          '택배사에 연결할 수 없어 접수된 회수를 취소하지 못했습니다. 회수가 진행될 수 있어 거절하지 않았습니다. 잠시 후 다시 거절해 주세요.',
-          { code: 'courier-unavailable', extensions: { service: error.target } },
+          `${cause} 접수된 회수를 취소하지 못했습니다. 회수가 진행될 수 있어 거절하지 않았습니다. 잠시 후 다시 거절해 주세요.`,
+          {
+            code: 'courier-unavailable',
+            extensions:
+              error instanceof ServiceCallError ? { service: error.target } : { courierCode: error.code },
+          },
         );
       }
     }

@@ -9,8 +9,11 @@ import type { ShippingSettings } from './settings.ts';
  * refused with 503. Without the sweep only the admin's next decision on that claim would cancel it,
  * and the courier could collect a parcel for a claim nobody approved. Every pass takes the bookings
  * nobody has taken up for pickupSweep.staleMs (no approval is in flight then) with SKIP LOCKED and
- * a lease (pickup_withdrawing_until, an approval waits for it), and cancels each at the courier as a
- * reject does: several instances share the work, and cancelling twice is harmless.
+ * a lease (pickup_withdrawing_until), and cancels each at the courier as a reject does. The lease is
+ * renewed (compare-and-set) before each courier call, as the tracker does: a booking whose lease ran
+ * out while earlier ones were withdrawn may have been taken over by another instance, and is skipped.
+ * An approval waits until the pass holding the booking has finished, past its lease too, so no
+ * approval books the waybill a late cancel is about to stop.
  */
 export class PickupSweep {
   private loop: IdleLoop | undefined;
@@ -72,10 +75,12 @@ export class PickupSweep {
           .forUpdate()
           .skipLocked(),
       )
-      .returning(['id', 'pickup_attempt'])
+      .returning(['id', 'pickup_attempt', 'pickup_withdrawing_until'])
       .execute();
     for (const booking of taken) {
-      const outcome = await this.claims.withdrawLeftBooking(booking.id, booking.pickup_attempt);
+      const outcome = await this.claims.withdrawLeftBooking(booking.id, booking.pickup_attempt, {
+        until: booking.pickup_withdrawing_until!,
+      });
       if (outcome === 'withdrawn') {
         this.ctx.log.info({ claimId: booking.id }, 'cancelled a pickup booking left open at the courier');
       } else if (outcome === 'under-way') {

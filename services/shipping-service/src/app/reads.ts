@@ -100,34 +100,46 @@ export class ShippingReads {
       filtered,
       (q) => q.selectAll('shipments').orderBy('shipments.created_at', 'desc').orderBy('shipments.id'),
       query,
-      async (rows: ShipmentRow[]): Promise<AdminShipmentView[]> => {
-        const orders = await this.orders(rows.map((r) => r.order_id));
-        const views = await this.shipmentViews(rows);
-        return views.map((v, i) => {
-          const row = rows[i]!;
-          return {
-            ...v,
-            userId: orders.get(row.order_id)?.user_id ?? '',
-            receiverPhone: row.receiver.phone,
-            address: fullAddress(row.receiver),
-            dispatchFailure: row.dispatch_failed_at
-              ? {
-                  code: row.dispatch_error_code ?? 'REJECTED',
-                  message: row.dispatch_error ?? '',
-                  failedAt: row.dispatch_failed_at.toISOString(),
-                }
-              : null,
-            trackingFailure: row.tracking_failed_at
-              ? {
-                  code: row.tracking_error_code ?? 'REJECTED',
-                  message: row.tracking_error ?? '',
-                  failedAt: row.tracking_failed_at.toISOString(),
-                }
-              : null,
-          };
-        });
-      },
+      (rows: ShipmentRow[]) => this.adminShipmentViews(rows),
     );
+  }
+
+  /** One shipment as the admin's list shows it (any kind). */
+  async adminShipment(shipmentId: string): Promise<AdminShipmentView> {
+    const row = await this.ctx.db
+      .selectFrom('shipments')
+      .selectAll()
+      .where('id', '=', shipmentId)
+      .executeTakeFirstOrThrow();
+    return (await this.adminShipmentViews([row]))[0]!;
+  }
+
+  private async adminShipmentViews(rows: ShipmentRow[]): Promise<AdminShipmentView[]> {
+    const orders = await this.orders(rows.map((r) => r.order_id));
+    const views = await this.shipmentViews(rows);
+    return views.map((v, i) => {
+      const row = rows[i]!;
+      return {
+        ...v,
+        userId: orders.get(row.order_id)?.user_id ?? '',
+        receiverPhone: row.receiver.phone,
+        address: fullAddress(row.receiver),
+        dispatchFailure: row.dispatch_failed_at
+          ? {
+              code: row.dispatch_error_code ?? 'REJECTED',
+              message: row.dispatch_error ?? '',
+              failedAt: row.dispatch_failed_at.toISOString(),
+            }
+          : null,
+        trackingFailure: row.tracking_failed_at
+          ? {
+              code: row.tracking_error_code ?? 'REJECTED',
+              message: row.tracking_error ?? '',
+              failedAt: row.tracking_failed_at.toISOString(),
+            }
+          : null,
+      };
+    });
   }
 
   async adminClaims(type: ClaimType, query: AdminClaimsQuery) {

@@ -38,6 +38,11 @@ export const shippingDefaults = {
       retryMaxMs: 60_000,
       /** How long a claimed waybill is hidden from other instances (a courier call plus margin). */
       leaseMs: 15_000,
+      /**
+       * A waybill the courier said it does not know (its tracking marked failed) is asked about again
+       * this often: a fresh waybill the courier had not registered yet resumes by itself.
+       */
+      refusedRecheckMs: 3_600_000,
     },
     pickupSweep: {
       /**
@@ -81,6 +86,7 @@ export interface ShippingSettings {
   retryBaseMs: number;
   retryMaxMs: number;
   leaseMs: number;
+  refusedRecheckMs: number;
   pickupSweepStaleMs: number;
   pickupSweepIntervalMs: number;
   pickupSweepBatchSize: number;
@@ -109,6 +115,7 @@ export function readSettings(config: Config): ShippingSettings {
     retryBaseMs: config.number('shipping.tracking.retryBaseMs'),
     retryMaxMs: config.number('shipping.tracking.retryMaxMs'),
     leaseMs: config.number('shipping.tracking.leaseMs'),
+    refusedRecheckMs: config.number('shipping.tracking.refusedRecheckMs'),
     pickupSweepStaleMs: config.number('shipping.pickupSweep.staleMs'),
     pickupSweepIntervalMs: config.number('shipping.pickupSweep.intervalMs'),
     pickupSweepBatchSize: config.number('shipping.pickupSweep.batchSize'),

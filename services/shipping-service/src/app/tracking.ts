@@ -1,8 +1,10 @@
 import type { TrackingInfo } from '@sagamart/contracts/http/courier';
 import {
   afterCommit,
+  conflict,
   dueIn,
   type IdleLoop,
+  notFound,
   repeatWhileBusy,
   ServiceCallError,
   type ServiceContext,
@@ -24,16 +26,19 @@ import type { ShipmentRow, Trx } from './store.ts';
  * only forward and each change is announced once. A courier that cannot answer (down, timeout, 408,
  * 429, 5xx) backs the waybill off exponentially; with the courier's circuit open the tick stops at
  * once, and polling resumes by itself when the breaker lets calls through again; so does one that
- * refuses our account key (401, 403), until it is fixed. A courier that refuses to track a waybill for
- * good (any other 4xx, e.g. a waybill it does not know) would refuse it again every time: the
- * waybill's tracking is marked failed for an admin and no longer polled.
+ * refuses the whole request (our account key, our courier code: every waybill alike), until it is
+ * fixed. A courier that says it does not know this waybill has its tracking marked failed for an
+ * admin, who can resume it at once; it is asked about again every refusedRecheckMs, and a poll that
+ * succeeds clears the mark.
  */
 /**
- * The courier refused our account key or its rights (401, 403): every waybill alike, until an
- * operator fixes the courier settings, after which the same call succeeds. Not the waybill's fault, so
- * it is backed off like a courier that cannot answer, never marked failed and left.
+ * The courier's codes of a refusal that is about the waybill asked for, not the request: only these
+ * mark a waybill's tracking failed. Any other refusal (400 INVALID_REQUEST for a courier code it does
+ * not know, 401 and 403 for our account key, a 404 without a waybill's code) is the same for every
+ * waybill until an operator fixes the settings: backed off like a courier that cannot answer.
  */
-const refusesOurAccount = (refusal: CourierRejected) => refusal.status === 401 || refusal.status === 403;
+const WAYBILL_REFUSALS: ReadonlySet<string> = new Set(['NOT_FOUND_WAYBILL']);
+const refusesThisWaybill = (refusal: CourierRejected) => WAYBILL_REFUSALS.has(refusal.code);
 
 export class Tracker {
   private loop: IdleLoop | undefined;
@@ -95,7 +100,7 @@ export class Tracker {
       try {
         info = await this.courier.track(shipment.tracking_number!);
       } catch (error) {
-        if (error instanceof CourierRejected && !refusesOurAccount(error)) {
+        if (error instanceof CourierRejected && refusesThisWaybill(error)) {
           await this.refused(shipment, error);
           continue;
         }
@@ -149,14 +154,18 @@ export class Tracker {
   }
 
   private async backOff(shipment: ShipmentRow, error: Error): Promise<void> {
-    const { retryBaseMs, retryMaxMs } = this.settings();
+    const { retryBaseMs, retryMaxMs, refusedRecheckMs } = this.settings();
     const failures = shipment.poll_failures + 1;
+    const backoffMs = pollBackoffMs(failures, retryBaseMs, retryMaxMs);
     await this.ctx.db
       .updateTable('shipments')
       .set({
         poll_failures: failures,
         last_poll_error: `${error.name}: ${error.message}`.slice(0, 500),
-        next_poll_at: new Date(Date.now() + pollBackoffMs(failures, retryBaseMs, retryMaxMs)),
+        // A waybill marked failed stays on its slow schedule while the courier cannot answer.
+        next_poll_at: new Date(
+          Date.now() + (shipment.tracking_failed_at ? Math.max(backoffMs, refusedRecheckMs) : backoffMs),
+        ),
       })
       .where('id', '=', shipment.id)
       .where('next_poll_at', 'is not', null)
@@ -164,26 +173,28 @@ export class Tracker {
   }
 
   /**
-   * The courier refused to track this waybill for good: asked again it would refuse again, every
-   * lease, forever. Its tracking is marked failed with the courier's reason and the poller leaves it
-   * (next_poll_at null), only while the lease is still ours. Logged once.
+   * The courier does not know this waybill: asked again soon it would most likely refuse again. Its
+   * tracking is marked failed with the courier's reason, for the admin, and asked about again only
+   * every refusedRecheckMs (a fresh waybill the courier had not registered yet resumes by itself;
+   * a poll that succeeds clears the mark), only while the lease is still ours. Logged when marked.
    */
   private async refused(shipment: ShipmentRow, refusal: CourierRejected): Promise<void> {
     const marked = await this.ctx.db
       .updateTable('shipments')
-      .set({
-        next_poll_at: null,
+      .set((eb) => ({
+        next_poll_at: new Date(Date.now() + this.settings().refusedRecheckMs),
         poll_failures: shipment.poll_failures + 1,
         last_poll_error: `${refusal.name}: ${refusal.message}`.slice(0, 500),
         tracking_error_code: refusal.code.slice(0, 100),
         tracking_error: refusal.message.slice(0, 1_000),
-        tracking_failed_at: new Date(),
-      })
+        // Since when it has been refused: a re-check refused again keeps the first time.
+        tracking_failed_at: eb.fn.coalesce('tracking_failed_at', eb.val(new Date())),
+      }))
       .where('id', '=', shipment.id)
       .where('next_poll_at', '=', shipment.next_poll_at)
       .returning(['id', 'order_id', 'role', 'tracking_number'])
       .executeTakeFirst();
-    if (!marked) return;
+    if (!marked || shipment.tracking_failed_at) return;
     this.ctx.log.warn(
       {
         shipmentId: marked.id,
@@ -193,8 +204,41 @@ export class Tracker {
         code: refusal.code,
         refusal: refusal.message,
       },
-      'the courier refused to track a waybill; it is no longer polled and waits for an admin',
+      'the courier does not know a waybill; it is asked about again only every refusedRecheckMs, or when an admin resumes it',
     );
+  }
+
+  /**
+   * The admin resumes a waybill's tracking now (the courier knows it again, or the cause was fixed):
+   * its failure mark is cleared and it is due at once. Only a parcel still being tracked (a waybill,
+   * not delivered nor cancelled) can be resumed: 404 for no shipment, 409 otherwise.
+   */
+  async resume(shipmentId: string): Promise<void> {
+    const resumed = await this.ctx.db
+      .updateTable('shipments')
+      .set({
+        next_poll_at: new Date(),
+        poll_failures: 0,
+        tracking_error_code: null,
+        tracking_error: null,
+        tracking_failed_at: null,
+      })
+      .where('id', '=', shipmentId)
+      .where('tracking_number', 'is not', null)
+      .where((eb) => eb.or([eb('next_poll_at', 'is not', null), eb('tracking_failed_at', 'is not', null)]))
+      .returning('id')
+      .executeTakeFirst();
+    if (resumed) {
+      this.wake(0);
+      return;
+    }
+    const shipment = await this.ctx.db
+      .selectFrom('shipments')
+      .select('id')
+      .where('id', '=', shipmentId)
+      .executeTakeFirst();
+    if (!shipment) throw notFound('배송을 찾을 수 없습니다.');
+    throw conflict('배송 조회 중인 송장이 아니라 다시 조회할 수 없습니다.', 'not-tracked');
   }
 
   /** Records the courier's answer: new events once, the status forward, each change announced once. */

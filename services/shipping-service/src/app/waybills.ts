@@ -8,7 +8,7 @@ import {
   sql,
 } from '@sagamart/kit';
 import { type CourierClient, CourierRejected } from '../infra/courier-client.ts';
-import { type ProductClient, StockRefused } from '../infra/product-client.ts';
+import { type ProductClient, StockRefused, StockUnavailable } from '../infra/product-client.ts';
 import type { ShippingDb } from '../infra/schema.ts';
 import { publishDispatched } from './events.ts';
 import type { ShippingSettings } from './settings.ts';
@@ -19,6 +19,8 @@ type Refusal = { code: string; message: string };
 
 /** The code of a dispatch failure that is product-service's refusal to sell an exchange's stock. */
 const STOCK_REFUSED = 'STOCK_REFUSED';
+/** An exchange parcel's options could not be reserved again: out of stock or no longer sold. */
+const EXCHANGE_OUT_OF_STOCK = 'EXCHANGE_OUT_OF_STOCK';
 
 /**
  * Waybills: issued at the courier for READY shipments, by an admin (one or many) or by the dispatcher
@@ -29,6 +31,8 @@ const STOCK_REFUSED = 'STOCK_REFUSED';
  * A parcel the courier refuses for good (a 4xx but 408 and 429), or an exchange's whose stock
  * product-service refuses to sell for good, is marked failed with its reason and left to an admin;
  * one that cannot get through (down, timeout, 408, 429, 5xx) is simply tried again after the lease.
+ * An admin's issue of an exchange parcel whose stock was refused reserves its options again under the
+ * next key first (stockKey), so it can ship; while they are sold out the admin is told so.
  */
 export class Waybills {
   private loop: IdleLoop | undefined;
@@ -77,8 +81,10 @@ export class Waybills {
     const ready = rows.filter(
       (r) => r.status === 'READY' && r.courier_status === 'NOT_SENT' && r.role !== 'PICKUP',
     );
-    await this.retryRefused(ready.filter((r) => r.dispatch_failed_at !== null));
-    const issued = await this.upload(ready);
+    const reserved = await this.reserveAgain(ready.filter((r) => r.dispatch_error_code === STOCK_REFUSED));
+    const sendable = ready.filter((r) => !reserved.has(r.id));
+    await this.retryRefused(sendable.filter((r) => r.dispatch_failed_at !== null));
+    const issued = new Map([...reserved, ...(await this.upload(sendable))]);
     const results: Result[] = shipmentIds.map((shipmentId) => {
       const row = byId.get(shipmentId);
       if (!row)
@@ -149,10 +155,10 @@ export class Waybills {
       // The new option of an exchange leaves the warehouse now: its reservation becomes a sale.
       if (row.role === 'EXCHANGE' && row.claim_id) {
         try {
-          await this.products.commit(row.claim_id);
+          await this.products.commit(stockKey(row));
         } catch (error) {
           const outcome = failure(error);
-          if (error instanceof StockRefused) await this.refused([row], outcome);
+          if (error instanceof StockRefused) await this.stockRefused(row, outcome);
           outcomes.set(row.id, { trackingNumber: null, error: outcome });
           continue;
         }
@@ -228,6 +234,64 @@ export class Waybills {
           : 'the courier refused a parcel; it waits for an admin to issue its waybill again',
       );
     }
+  }
+
+  /**
+   * An admin issues exchange parcels whose stock product-service refused to sell: their options are
+   * reserved again under the current key (stockKey; a retry after a lost answer gets the same
+   * reservation), so the commit before the upload can sell them. Answers an outcome for each parcel
+   * that cannot go on: sold out (said in words; it stays marked for the admin), refused again, or
+   * product-service unreachable.
+   */
+  private async reserveAgain(rows: ShipmentRow[]): Promise<Map<string, Omit<Result, 'shipmentId'>>> {
+    const outcomes = new Map<string, Omit<Result, 'shipmentId'>>();
+    for (const row of rows) {
+      if (row.role !== 'EXCHANGE' || !row.claim_id) continue;
+      const [items, order] = await Promise.all([
+        this.ctx.db
+          .selectFrom('claim_items')
+          .select(['new_sku_id', 'quantity'])
+          .where('claim_id', '=', row.claim_id)
+          .execute(),
+        this.ctx.db
+          .selectFrom('orders')
+          .select('order_number')
+          .where('order_id', '=', row.order_id)
+          .executeTakeFirstOrThrow(),
+      ]);
+      try {
+        await this.products.reserveAgain(
+          stockKey(row),
+          items.map((i) => ({ skuId: i.new_sku_id!, quantity: i.quantity })),
+          order.order_number,
+        );
+      } catch (error) {
+        const outcome =
+          error instanceof StockUnavailable
+            ? {
+                code: EXCHANGE_OUT_OF_STOCK,
+                message:
+                  '교환할 옵션이 품절되었거나 판매 중이 아니어서 재고를 다시 잡지 못했습니다. 재고를 채운 뒤 다시 발급해 주세요.',
+              }
+            : failure(error);
+        if (error instanceof StockRefused) await this.stockRefused(row, outcome);
+        outcomes.set(row.id, { trackingNumber: null, error: outcome });
+      }
+    }
+    return outcomes;
+  }
+
+  /**
+   * product-service refused to sell this exchange parcel's reservation: marked failed like any
+   * refusal, and its stock is reserved under the next key when an admin issues it again (only once
+   * per refused key, should two issuers be refused at once).
+   */
+  private async stockRefused(row: ShipmentRow, refusal: Refusal): Promise<void> {
+    await this.refused([row], refusal);
+    await this.updateWaiting([row])
+      .set((eb) => ({ stock_attempt: eb('stock_attempt', '+', 1) }))
+      .where('stock_attempt', '=', row.stock_attempt)
+      .execute();
   }
 
   /**
@@ -322,6 +386,14 @@ export class Waybills {
  */
 function waybillReference(row: ShipmentRow): string {
   return row.waybill_attempt > 1 ? `${row.id}-${row.waybill_attempt}` : row.id;
+}
+
+/**
+ * The key of the reservation an exchange parcel sells: the claim id's, made at approval, until
+ * product-service refused to sell it; then the claim id with the attempt, reserved again.
+ */
+function stockKey(row: ShipmentRow): string {
+  return row.stock_attempt > 1 ? `${row.claim_id}-${row.stock_attempt}` : row.claim_id!;
 }
 
 /**

@@ -81,6 +81,12 @@ export interface ShippingDb {
      * this number, so a waybill the courier cancelled by itself is replaced by a new one, not answered again.
      */
     waybill_attempt: Generated<number>;
+    /**
+     * Which reservation of an exchange's new options this parcel sells (EXCHANGE only): the claim id's
+     * (made at approval) while 1, else one made again under the claim id and this number after
+     * product-service refused to sell the previous one (waybills.ts, stockKey).
+     */
+    stock_attempt: Generated<number>;
     /** Grows with every change announced in an event (shipment.* version). */
     version: Generated<number>;
     /** When the dispatcher may issue its waybill (autoDispatch); null when it waits for an admin. */
@@ -96,9 +102,9 @@ export interface ShippingDb {
     /** When the poller looks next (also its lease: a claimed row is pushed out by the lease). */
     next_poll_at: Date | null;
     /**
-     * The courier refused to track this waybill for good (a 4xx but 408 and 429, e.g. a waybill it
-     * does not know): its code and message, and when. The poller leaves such a shipment (next_poll_at
-     * null); a new waybill clears them.
+     * The courier said it does not know this waybill (NOT_FOUND_WAYBILL): its code and message, and
+     * since when. The poller asks again only every refusedRecheckMs; a poll that succeeds, the admin's
+     * resume or a new waybill clears them.
      */
     tracking_error_code: string | null;
     tracking_error: string | null;
@@ -399,6 +405,23 @@ export const migrations: Record<string, Migration> = {
         .addColumn('pickup_under_way_at', 'timestamptz')
         .execute();
       await sql`create index claims_open_pickup_bookings on claims (pickup_booked_at) where pickup_booking`.execute(
+        db,
+      );
+    },
+  },
+  '0006_tracking_recheck_stock_attempt': {
+    async up(db: Kysely<unknown>) {
+      // A waybill marked failed is asked about again on a slow schedule (it was left for good).
+      await sql`update shipments set next_poll_at = now() where tracking_failed_at is not null and next_poll_at is null`.execute(
+        db,
+      );
+      // An exchange parcel whose reservation product-service refused to sell is reserved again, under
+      // the next key, when an admin issues it again; those refused already are past their first key.
+      await db.schema
+        .alterTable('shipments')
+        .addColumn('stock_attempt', 'integer', (c) => c.notNull().defaultTo(1))
+        .execute();
+      await sql`update shipments set stock_attempt = 2 where dispatch_error_code = 'STOCK_REFUSED'`.execute(
         db,
       );
     },

@@ -9,6 +9,7 @@ import {
   IssueWaybillsBody,
   IssueWaybillsResult,
   RejectClaimBody,
+  ShipmentIdParams,
 } from '@sagamart/contracts/http/shipping';
 import {
   PageSchema,
@@ -22,7 +23,7 @@ import type { ShippingDb } from '../infra/schema.ts';
 
 /** The admin's routes: shipments and waybills, and the return and exchange queues. */
 export function registerAdminRoutes(app: ServiceApp, ctx: ServiceContext<ShippingDb>): void {
-  const { reads, claims, waybills } = shippingModule(ctx);
+  const { reads, claims, waybills, tracker } = shippingModule(ctx);
   const tags = ['shipping-admin'];
 
   app.get(
@@ -55,6 +56,24 @@ export function registerAdminRoutes(app: ServiceApp, ctx: ServiceContext<Shippin
     async (req) => {
       requireIdentity(req, 'ADMIN');
       return waybills.issue(req.body.shipmentIds);
+    },
+  );
+
+  app.post(
+    '/api/admin/shipping/:id/tracking/resume',
+    {
+      schema: {
+        tags,
+        summary:
+          "Resume a waybill's tracking now: its failure mark (the courier did not know it) is cleared and the courier asked at once; 409 when the parcel is not being tracked",
+        params: ShipmentIdParams,
+        response: { 200: AdminShipmentView, ...problemResponses(400, 401, 403, 404, 409) },
+      },
+    },
+    async (req) => {
+      requireIdentity(req, 'ADMIN');
+      await tracker.resume(req.params.id);
+      return reads.adminShipment(req.params.id);
     },
   );
 

@@ -144,21 +144,78 @@ describe('the admin’s shipments, with a parcel stopped for good after it was s
     },
   });
 
-  async function showList() {
-    stubFetch({ 'GET /api/admin/shipping': () => Response.json(aPage([lost, unsold, waiting])) });
+  async function showList(issueErrors: Array<{ code: string; message: string }> = []) {
+    const posted: string[] = [];
+    stubFetch({
+      'GET /api/admin/shipping': () => Response.json(aPage([lost, unsold, waiting])),
+      [`POST /api/admin/shipping/${lost.id}/tracking/resume`]: ({ url }) => {
+        posted.push(url.pathname);
+        return Response.json({ ...lost, trackingFailure: null });
+      },
+      'POST /api/admin/shipping/waybills': () =>
+        Response.json({
+          results: issueErrors.map((error) => ({ shipmentId: unsold.id, trackingNumber: null, error })),
+          summary: { total: issueErrors.length, issued: 0, failed: issueErrors.length },
+        }),
+    });
     const container = await renderPage(<ShipmentsPage />, ['/admin/shipping']);
     const row = (number: string) =>
       shown(() =>
         container.querySelector<HTMLElement>(`[data-testid="shipment-row"][data-order="${number}"]`),
       );
-    return { row };
+    /** Selects the exchange's parcel and issues it; answers the alert with the results. */
+    const issueUnsold = async () => {
+      const box = (await row(unsold.orderNumber)).querySelector<HTMLInputElement>('input[type="checkbox"]');
+      await act(async () => box?.click());
+      const issue = [...container.querySelectorAll('button')].find((b) => b.textContent?.includes('(1'));
+      await act(async () => issue?.click());
+      return shown(() => container.querySelector<HTMLElement>('[role="status"]'));
+    };
+    return { row, posted, issueUnsold };
   }
+
+  it('resumes a waybill’s tracking with a button next to the mark, which says what it does', async () => {
+    const { row, posted } = await showList();
+    const failure = (await row(lost.orderNumber)).querySelector('[data-testid="tracking-failure"]');
+    expect(failure?.textContent).toContain('다시 조회');
+    const resume = [...(failure?.querySelectorAll('button') ?? [])].find((b) =>
+      b.textContent?.includes('지금 다시 조회'),
+    );
+    expect(resume).toBeDefined();
+    await act(async () => resume?.click());
+    await shown(() => posted.length === 1);
+    expect(posted[0]).toBe(`/api/admin/shipping/${lost.id}/tracking/resume`);
+    // Nothing else of the row offers it.
+    expect((await row(waiting.orderNumber)).textContent).not.toContain('지금 다시 조회');
+  });
+
+  it('words the issue result by its code, never with a service’s own message or ids', async () => {
+    const { issueUnsold } = await showList([
+      {
+        code: 'STOCK_REFUSED',
+        message: `Order ${unsold.claimId}'s reservation is already RELEASED`,
+      },
+      { code: 'EXCHANGE_OUT_OF_STOCK', message: 'raw out-of-stock words' },
+      { code: 'UNAVAILABLE', message: `product-service: ${unsold.claimId} answered 503` },
+      { code: 'SOMETHING_NEW', message: `id ${unsold.claimId}` },
+    ]);
+    const alert = await issueUnsold();
+    const text = alert.textContent ?? '';
+    expect(text).toContain('교환 상품의 재고를 확정하지 못했습니다');
+    expect(text).toContain('교환할 옵션이 품절되었거나 판매 중이 아니어서');
+    expect(text).toContain('연결할 수 없어');
+    expect(text).toContain(unsold.orderNumber);
+    expect(text).not.toContain(unsold.claimId);
+    expect(text).not.toContain('RELEASED');
+    expect(text).not.toContain('raw out-of-stock words');
+    expect(text).not.toContain('SOMETHING_NEW');
+  });
 
   it('marks a waybill the courier refuses to track, and says why in words', async () => {
     const { row } = await showList();
     const failure = (await row(lost.orderNumber)).querySelector('[data-testid="tracking-failure"]');
     expect(failure?.textContent).toContain('조회 실패');
-    expect(failure?.textContent).toContain('택배사가 이 송장을 찾지 못해 배송 조회를 멈췄습니다');
+    expect(failure?.textContent).toContain('택배사가 이 송장을 찾지 못했습니다');
     expect(failure?.textContent).toContain('운송장 번호 712345678901을(를) 찾을 수 없습니다.');
     expect(failure?.textContent).not.toContain('NOT_FOUND_WAYBILL');
     expect((await row(waiting.orderNumber)).querySelector('[data-testid="tracking-failure"]')).toBeNull();
@@ -180,6 +237,7 @@ describe('the admin’s shipments, with a parcel stopped for good after it was s
     const tracking = (await row(lost.orderNumber)).querySelector('[data-testid="tracking-failure"]');
     expect(tracking?.textContent).toContain('Tracking refused');
     expect(tracking?.textContent).toContain('The courier cannot find this waybill');
+    expect(tracking?.textContent).toContain('Track again now');
     const stock = (await row(unsold.orderNumber)).querySelector('[data-testid="dispatch-failure"]');
     expect(stock?.textContent).toContain('Stock not confirmed');
     expect(stock?.textContent).toContain('The exchange item’s stock could not be confirmed');

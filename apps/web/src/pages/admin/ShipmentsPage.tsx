@@ -1,7 +1,7 @@
 import { Alert, Badge, Button, Checkbox, Group, Stack, Table, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Fragment, useState } from 'react';
+import { Fragment, type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import {
@@ -11,6 +11,7 @@ import {
   adminShippingQueryPrefix,
   type IssueWaybillsResult,
   issueWaybills,
+  resumeTracking,
 } from '../../admin-shipping/admin-shipping-api.ts';
 import { parseShipmentSearch, shipmentSearchParams } from '../../admin-shipping/shipping-search.ts';
 import { formatDateTime } from '../../lib/format.ts';
@@ -27,13 +28,38 @@ const issuable = (shipment: AdminShipment) =>
 
 /** The codes of a refused dispatch the admin is told in words; any other is worded as a refusal in general. */
 const WORDED_REFUSALS = ['INVALID_REQUEST', 'INVALID_ACCOUNT_KEY', 'STOCK_REFUSED'] as const;
+/** The codes only an issue answers with (not a mark on a parcel), told in words too. */
+const WORDED_ISSUE_ERRORS = ['NOT_FOUND', 'NOT_READY', 'UNAVAILABLE', 'EXCHANGE_OUT_OF_STOCK'] as const;
+
+type IssueError = NonNullable<IssueWaybillsResult['results'][number]['error']>;
+
+/**
+ * Why an issue gave no waybill, in words by its code: a refusal the same as its badge says, anything
+ * else unknown as a refusal in general. Never the message: product-service's names internal ids.
+ */
+function issueErrorKey(
+  error: IssueError,
+):
+  | `adminShipping.issueError.${(typeof WORDED_ISSUE_ERRORS)[number]}`
+  | `adminShipping.dispatchFailure.reason.${(typeof WORDED_REFUSALS)[number] | 'other'}` {
+  const issueCode = WORDED_ISSUE_ERRORS.find((known) => known === error.code);
+  if (issueCode) return `adminShipping.issueError.${issueCode}`;
+  const refusal = WORDED_REFUSALS.find((known) => known === error.code) ?? 'other';
+  return `adminShipping.dispatchFailure.reason.${refusal}`;
+}
 /** The courier's codes of a refused tracking the admin is told in words. */
 const WORDED_TRACKING_REFUSALS = ['NOT_FOUND_WAYBILL'] as const;
 
 type Failure = NonNullable<AdminShipment['dispatchFailure']>;
 
 /** A refusal for good: a red badge, the reason in words, and the other side's own message under it. */
-function RefusalNotice(props: { testId: string; badge: string; reason: string; says: string | null }) {
+function RefusalNotice(props: {
+  testId: string;
+  badge: string;
+  reason: string;
+  says: string | null;
+  children?: ReactNode;
+}) {
   return (
     <Stack gap={2} data-testid={props.testId}>
       <Badge color="red" variant="filled">
@@ -47,6 +73,7 @@ function RefusalNotice(props: { testId: string; badge: string; reason: string; s
           {props.says}
         </Text>
       )}
+      {props.children}
     </Stack>
   );
 }
@@ -78,12 +105,21 @@ function DispatchFailure({ failure }: { failure: Failure }) {
 }
 
 /**
- * The courier refused for good to track the parcel's waybill: it is no longer polled, so the admin is
- * told why, in words, with the courier's own message under it.
+ * The courier did not know the parcel's waybill: it is asked about again only now and then, so the
+ * admin is told why, in words, with the courier's own message under it, and can resume its tracking
+ * at once (the mark is cleared and the courier asked now).
  */
-function TrackingFailure({ failure }: { failure: Failure }) {
+function TrackingFailure({ shipmentId, failure }: { shipmentId: string; failure: Failure }) {
   const { t } = useTranslation();
+  const queryClient = useQueryClient();
   const code = WORDED_TRACKING_REFUSALS.find((known) => known === failure.code) ?? 'other';
+  const resume = useMutation({
+    mutationFn: () => resumeTracking(shipmentId),
+    onSuccess: async () => {
+      notifications.show({ color: 'teal', message: t('adminShipping.trackingFailure.resumed') });
+      await queryClient.invalidateQueries({ queryKey: adminShippingQueryPrefix });
+    },
+  });
   return (
     <RefusalNotice
       testId="tracking-failure"
@@ -97,7 +133,13 @@ function TrackingFailure({ failure }: { failure: Failure }) {
             })
           : null
       }
-    />
+    >
+      <Text size="xs">{t('adminShipping.trackingFailure.resumeHint')}</Text>
+      <Button size="compact-xs" variant="light" loading={resume.isPending} onClick={() => resume.mutate()}>
+        {t('adminShipping.trackingFailure.resume')}
+      </Button>
+      <ApiErrorAlert error={resume.error} title={t('adminShipping.trackingFailure.resumeFailed')} />
+    </RefusalNotice>
   );
 }
 
@@ -157,7 +199,7 @@ export function ShipmentsPage() {
           labelOf={(status) => t(`status.courier.${status}`)}
           onChange={(courierStatus) => changeSearch({ courierStatus })}
         />
-        <ListTotal page={shipments.data} />
+        <ListTotal of="shipments" page={shipments.data} />
       </Group>
 
       <Group gap="sm">
@@ -174,7 +216,7 @@ export function ShipmentsPage() {
                 id:
                   shipments.data?.content.find((s) => s.id === failure.shipmentId)?.orderNumber ??
                   failure.shipmentId,
-                message: failure.error?.message ?? '',
+                message: failure.error ? t(issueErrorKey(failure.error)) : '',
               })}
             </Text>
           ))}
@@ -274,7 +316,9 @@ function ShipmentsTable({
                     <ShipmentStatusBadge status={shipment.status} />
                     <CourierStatusBadge status={shipment.courierStatus} />
                     {shipment.dispatchFailure && <DispatchFailure failure={shipment.dispatchFailure} />}
-                    {shipment.trackingFailure && <TrackingFailure failure={shipment.trackingFailure} />}
+                    {shipment.trackingFailure && (
+                      <TrackingFailure shipmentId={shipment.id} failure={shipment.trackingFailure} />
+                    )}
                   </Stack>
                 </Table.Td>
                 <Table.Td>
