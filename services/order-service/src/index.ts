@@ -46,7 +46,7 @@ export default defineService<OrderDb>({
   migrations,
   handlers: (ctx) => {
     const { lifecycle, afterSale } = orderModule(ctx);
-    const rejected = (e: { rejectReason: string }) => e.rejectReason;
+    const rejected = (e: { rejectReason: string }) => ({ note: e.rejectReason });
     return [
       on(PaymentApproved, (event, { trx, afterCommit }) =>
         lifecycle.paymentApproved(trx, event, afterCommit),

@@ -110,6 +110,11 @@ describe('after-sale participants', () => {
     const events = detail.timeline.map((t: Json) => t.event);
     expect(events.filter((e: string) => e === 'SHIPMENT_DELIVERED')).toHaveLength(1);
     expect(events.filter((e: string) => e === 'SHIPMENT_IN_TRANSIT')).toHaveLength(1);
+    // Facts, not sentences: the waybill and whose parcel it is.
+    expect(detail.timeline.find((t: Json) => t.event === 'SHIPMENT_DISPATCHED')).toMatchObject({
+      note: null,
+      facts: { trackingNumber: 'SG100000001', shipmentKind: 'ORIGINAL' },
+    });
 
     // Too late to cancel: a clear reason, and nothing changes.
     const cancel = await shop
@@ -164,6 +169,19 @@ describe('after-sale participants', () => {
     await eventually(async () => (await shop.order(user, order.orderId)).body.refundedAmount === refund);
     detail = (await shop.order(user, order.orderId)).body;
     expect(detail).toMatchObject({ status: 'DELIVERED', openClaim: null, refundedAmount: refund });
+    // The return's and the refund's entries carry integer won and points for the reader's language to word.
+    expect(detail.timeline.find((t: Json) => t.event === 'RETURN_COMPLETED')).toMatchObject({
+      note: null,
+      facts: { refundAmount: refund, feeAmount: 0, pointsRefund: pointsBack },
+    });
+    await eventually(async () =>
+      (await shop.order(user, order.orderId)).body.timeline.some((t: Json) => t.event === 'PAYMENT_REFUNDED'),
+    );
+    detail = (await shop.order(user, order.orderId)).body;
+    expect(detail.timeline.find((t: Json) => t.event === 'PAYMENT_REFUNDED')).toMatchObject({
+      note: null,
+      facts: { amount: refund },
+    });
     const payments = await shop
       .api('payment-service')
       .get(`/api/payments/orders/${order.orderNumber}`, user.headers);
@@ -241,6 +259,11 @@ describe('after-sale participants', () => {
       confirmedAt: at(),
     });
     await eventually(async () => (await shop.order(user, order.orderId)).body.confirmedAt !== null);
+    expect(
+      (await shop.order(user, order.orderId)).body.timeline.filter(
+        (t: Json) => t.event === 'PURCHASE_CONFIRMED',
+      ),
+    ).toMatchObject([{ note: null, facts: { pointsAwarded: award } }]);
     await eventually(async () => (await shop.points(user)).balance === before + award);
     expect((await shop.points(user)).ledger.filter((e) => e.type === 'EARN')).toHaveLength(1);
     await expectInvariants(shop.urls(), { productIds, userIds });

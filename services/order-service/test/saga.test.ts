@@ -211,10 +211,9 @@ describe('order saga', () => {
     await eventually(async () => (await status(user, order.orderId)) === 'PAID');
     const after = (await shop.order(user, order.orderId)).body;
     expect(events(after)).toEqual(['ORDER_CREATED', 'PAYMENT_PENDING', 'PAYMENT_APPROVED', 'PAID']);
-    // The operator's note names the amount as the admin reads money, with the PG's method.
-    expect(after.timeline.find((t: { event: string }) => t.event === 'PAYMENT_APPROVED')?.note).toMatch(
-      /^27,000원 \(.+\)$/,
-    );
+    // The entry carries the facts (won, the PG's method), which the reader's language words; no sentence.
+    const approved = after.timeline.find((t: { event: string }) => t.event === 'PAYMENT_APPROVED');
+    expect(approved).toMatchObject({ note: null, facts: { amount: 27_000, method: expect.any(String) } });
     expect(after.payments).toMatchObject([{ status: 'APPROVED', amount: 27_000 }]);
     expect(after.paidAt).not.toBeNull();
     // The line keeps its shares of the discount and points (order.paid carries them to shipping).
@@ -244,6 +243,8 @@ describe('order saga', () => {
       if (entry.step === 'payment') expect(entry.durationMs).toBeNull();
       else expect(entry.durationMs).toBeGreaterThanOrEqual(0);
     }
+    // The payment's entry: the same facts as the timeline's.
+    expect(log[3]).toMatchObject({ detail: null, facts: { amount: 27_000, method: expect.any(String) } });
     // The reservations ran in the trace of the order's placement, the commits in the payment's.
     expect(log[0]!.traceId).toBe(placed.headers.get('x-trace-id'));
     expect(log[4]!.traceId).toBe(log[3]!.traceId);

@@ -259,10 +259,39 @@ export const OrderItemView = Type.Object({
   payableShare: Won,
 });
 
+/**
+ * What a timeline entry (or the saga log's payment entry) reports, as facts the reader's language words:
+ * the service writes no sentence. Each field only where it applies; entries recorded before facts
+ * existed have none (their `note` reads as it was written).
+ */
+export const TimelineFacts = Type.Object({
+  /** Won paid (PAYMENT_APPROVED) or given back (PAYMENT_REFUNDED). */
+  amount: Type.Optional(Won),
+  /** The PG's payment method as the PG names it ('카드', '가상계좌', …): a code the web words. */
+  method: Type.Optional(Type.String()),
+  /** PAYMENT_FAILED: the PG's code (`REJECT_CARD_COMPANY`, …). */
+  code: Type.Optional(Type.String()),
+  /** RETURN_COMPLETED: won refunded, the return shipping fee kept from it, points given back. */
+  refundAmount: Type.Optional(Won),
+  feeAmount: Type.Optional(Won),
+  pointsRefund: Type.Optional(Won),
+  /** PURCHASE_CONFIRMED: points earned. */
+  pointsAwarded: Type.Optional(Won),
+  /** SHIPMENT_*: the parcel's waybill, and whether it is the order's parcel or an exchange's. */
+  trackingNumber: Type.Optional(Type.String()),
+  shipmentKind: Type.Optional(Type.Union([Type.Literal('ORIGINAL'), Type.Literal('EXCHANGE')])),
+});
+export type TimelineFacts = Static<typeof TimelineFacts>;
+
 export const TimelineEntry = Type.Object({
   event: Type.Enum(TIMELINE_EVENTS),
   status: OrderStatusSchema,
+  /**
+   * A code (CANCELLED: the cancel reason) or a person's words (a rejected claim's reason); on entries
+   * recorded before `facts`, the Korean note they were written with.
+   */
   note: Nullable(Type.String()),
+  facts: Type.Optional(TimelineFacts),
   at: Timestamp,
 });
 
@@ -330,8 +359,10 @@ const SagaLogEntry = Type.Object({
   step: Type.Enum(SAGA_LOG_STEPS),
   outcome: Type.Union([Type.Literal('DONE'), Type.Literal('REFUSED'), Type.Literal('FAILED')]),
   attempt: Type.Integer(),
-  /** The participant's answer when it was not a plain success; the payment's method, or its failure. */
+  /** The participant's answer when it was not a plain success; a payment's failure (its PG message). */
   detail: Nullable(Type.String()),
+  /** Payment entries: the amount and method paid or refunded, the failure's code (older entries: `detail` only). */
+  facts: Type.Optional(TimelineFacts),
   /** How long the participant call took (none for payment entries: they arrive as events). */
   durationMs: Nullable(Type.Integer({ minimum: 0 })),
   /** The trace the call or event belongs to (none when tracing was off). */

@@ -10,7 +10,7 @@ import type {
 } from '@sagamart/contracts';
 import { type ServiceContext, sql } from '@sagamart/kit';
 import { shippingAdvance } from '../domain/order-status.ts';
-import { type TimelineEvent, wonInNote } from '../domain/timeline.ts';
+import type { TimelineEvent, TimelineFacts } from '../domain/timeline.ts';
 import { addTimeline, lockOrder, type OrderRow, type Trx } from '../infra/order-store.ts';
 import type { OrderDb } from '../infra/schema.ts';
 import type { OrderTransitions } from './order-transitions.ts';
@@ -68,8 +68,9 @@ export class OrderAfterSale {
         current = await this.update(trx, order.id, { delivered_at: new Date(change.event.deliveredAt) });
       }
     }
-    const note = `${original ? '' : '교환 상품 '}${event.trackingNumber}`;
-    await addTimeline(trx, order.id, timeline, current.status, note);
+    await addTimeline(trx, order.id, timeline, current.status, {
+      facts: { trackingNumber: event.trackingNumber, shipmentKind: event.kind },
+    });
   }
 
   async shipmentCancelled(trx: Trx, event: ShipmentCancelledPayload): Promise<void> {
@@ -102,8 +103,9 @@ export class OrderAfterSale {
     const order = await this.lock(trx, event.orderId);
     if (!order || order.confirmed_at !== null) return;
     await this.update(trx, order.id, { confirmed_at: new Date(event.confirmedAt) });
-    const note = event.pointsAwarded > 0 ? `${event.pointsAwarded.toLocaleString('ko-KR')}P 적립` : null;
-    await addTimeline(trx, order.id, 'PURCHASE_CONFIRMED', order.status, note);
+    await addTimeline(trx, order.id, 'PURCHASE_CONFIRMED', order.status, {
+      facts: { pointsAwarded: event.pointsAwarded },
+    });
   }
 
   /** Any return.* or exchange.* event: the claim's state, its timeline entry, and RETURNED at the end. */
@@ -113,7 +115,7 @@ export class OrderAfterSale {
     status: string,
     timeline: TimelineEvent,
     event: ClaimEvent,
-    note: string | null = null,
+    recorded: { note?: string | null; facts?: TimelineFacts } = {},
   ): Promise<void> {
     const order = await this.lock(trx, event.orderId);
     if (!order) return;
@@ -129,14 +131,14 @@ export class OrderAfterSale {
       .returning('claim_id')
       .executeTakeFirst();
     if (!applied) return;
-    await addTimeline(trx, order.id, timeline, order.status, note);
+    await addTimeline(trx, order.id, timeline, order.status, recorded);
   }
 
   async returnCompleted(trx: Trx, event: ReturnCompletedPayload): Promise<void> {
-    const parts = [`환불 ${wonInNote(event.refundAmount)}`];
-    if (event.feeAmount > 0) parts.push(`반품 배송비 ${wonInNote(event.feeAmount)}`);
-    if (event.pointsRefund > 0) parts.push(`포인트 ${event.pointsRefund.toLocaleString('ko-KR')}P 반환`);
-    await this.claim(trx, 'RETURN', 'COMPLETED', 'RETURN_COMPLETED', event, parts.join(', '));
+    const { refundAmount, feeAmount, pointsRefund } = event;
+    await this.claim(trx, 'RETURN', 'COMPLETED', 'RETURN_COMPLETED', event, {
+      facts: { refundAmount, feeAmount, pointsRefund },
+    });
     if (!event.wholeOrder) return;
     const order = await this.lock(trx, event.orderId);
     const next = order && shippingAdvance(order.status, 'RETURNED');
@@ -148,7 +150,7 @@ export class OrderAfterSale {
     const order = await this.lock(trx, event.orderId);
     if (!order || order.refunded_amount >= event.refundedTotal) return;
     await this.update(trx, order.id, { refunded_amount: event.refundedTotal });
-    await addTimeline(trx, order.id, 'PAYMENT_REFUNDED', order.status, wonInNote(event.amount));
+    await addTimeline(trx, order.id, 'PAYMENT_REFUNDED', order.status, { facts: { amount: event.amount } });
   }
 
   private async recordShipment(

@@ -8,7 +8,6 @@ import {
 import { conflict, notFound, Problem, type ServiceContext, sql } from '@sagamart/kit';
 import { isCancellable } from '../domain/order-status.ts';
 import { afterPaymentApproved } from '../domain/saga.ts';
-import { wonInNote } from '../domain/timeline.ts';
 import {
   lockOrder,
   paymentLogRow,
@@ -181,14 +180,11 @@ export class OrderLifecycle {
     const locked = await this.lockForPayment(trx, { status: 'APPROVED', event }, { items: true });
     if (!locked) return;
     const { order, saga, items } = locked;
+    const payment = { amount: event.amount, method: event.method };
     // The timeline and the saga's log, in the same statement as the next change (or on their own).
     const recorded = [
-      timelineRow(order.id, 'PAYMENT_APPROVED', order.status, `${wonInNote(event.amount)} (${event.method})`),
-      paymentLogRow(order.id, {
-        action: 'pay',
-        outcome: 'DONE',
-        detail: `${event.method} ${wonInNote(event.amount)}`,
-      }),
+      timelineRow(order.id, 'PAYMENT_APPROVED', order.status, { facts: payment }),
+      paymentLogRow(order.id, { action: 'pay', outcome: 'DONE', facts: payment }),
     ];
     // Cancelled meanwhile: payment-service refunds the approval on order.cancelled; the order stays CANCELLED.
     if (saga.phase !== 'AWAITING_PAYMENT') return writeAll(trx, recorded);
@@ -217,10 +213,12 @@ export class OrderLifecycle {
     if (!locked) return;
     const { order, saga } = locked;
     await writeAll(trx, [
-      timelineRow(order.id, 'PAYMENT_FAILED', order.status, `${event.code}: ${event.message}`.slice(0, 300)),
+      timelineRow(order.id, 'PAYMENT_FAILED', order.status, { facts: { code: event.code } }),
+      // The PG's own message stays in the log, as it said it, for an operator to look up.
       paymentLogRow(order.id, {
         action: 'pay',
         outcome: 'REFUSED',
+        facts: { code: event.code },
         detail: `${event.code}: ${event.message}`,
       }),
     ]);
@@ -233,11 +231,13 @@ export class OrderLifecycle {
     const locked = await this.lockForPayment(trx, { status: 'REFUNDED', event });
     if (!locked) return;
     await writeAll(trx, [
-      timelineRow(locked.order.id, 'PAYMENT_REFUNDED', locked.order.status, wonInNote(event.amount)),
+      timelineRow(locked.order.id, 'PAYMENT_REFUNDED', locked.order.status, {
+        facts: { amount: event.amount },
+      }),
       paymentLogRow(locked.order.id, {
         action: 'compensate',
         outcome: 'DONE',
-        detail: wonInNote(event.amount),
+        facts: { amount: event.amount },
       }),
     ]);
   }

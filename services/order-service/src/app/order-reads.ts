@@ -117,6 +117,7 @@ export class OrderReads {
           outcome: l.outcome,
           attempt: l.attempt,
           detail: l.detail,
+          ...(l.facts ? { facts: l.facts } : {}),
           durationMs: l.duration_ms,
           traceId: l.trace_id,
           at: l.at.toISOString(),
@@ -355,6 +356,7 @@ export class OrderReads {
         event: t.event,
         status: t.status,
         note: t.note,
+        ...(t.facts ? { facts: t.facts } : {}),
         at: isoJson(t.at)!,
       })),
       payments: payments.map((p) => ({

@@ -120,7 +120,7 @@ export class OrderTransitions {
       order,
       'CANCELLED',
       { cancel_reason: reason, cancel_note: options.note ?? null, cancelled_at: now },
-      [timelineRow(order.id, 'CANCELLED', 'CANCELLED', reason)],
+      [timelineRow(order.id, 'CANCELLED', 'CANCELLED', { note: reason })],
     );
     await this.ctx.publish(trx, OrderCancelled, {
       ...this.ref(cancelled),

@@ -12,7 +12,7 @@ import {
 } from '@sagamart/kit';
 import type { OrderStatus } from '../domain/order-status.ts';
 import type { SagaState } from '../domain/saga.ts';
-import type { TimelineEvent } from '../domain/timeline.ts';
+import type { TimelineEvent, TimelineFacts } from '../domain/timeline.ts';
 import type { OrderDb } from './schema.ts';
 
 export type Db = Kysely<OrderDb & MessagingTables>;
@@ -112,9 +112,9 @@ export async function addTimeline(
   orderId: string,
   event: TimelineEvent,
   status: OrderStatus,
-  note: string | null = null,
+  recorded: { note?: string | null; facts?: TimelineFacts } = {},
 ): Promise<void> {
-  await writeAll(trx, [timelineRow(orderId, event, status, note)]);
+  await writeAll(trx, [timelineRow(orderId, event, status, recorded)]);
 }
 
 /**
@@ -144,13 +144,26 @@ export type SagaUpdate = {
   [K in keyof Updateable<OrderDb['sagas']>]: Updateable<OrderDb['sagas']>[K] | RawBuilder<unknown>;
 };
 
+/**
+ * `note`: words a person wrote (an admin's reason) or a code; `facts`: what the entry reports, which
+ * the reader's language words (never a sentence built here).
+ */
 export function timelineRow(
   orderId: string,
   event: TimelineEvent,
   status: OrderStatus,
-  note: string | null = null,
+  recorded: { note?: string | null; facts?: TimelineFacts } = {},
 ): SideWrite {
-  return { table: 'order_timeline', row: { order_id: orderId, event, status, note } };
+  return {
+    table: 'order_timeline',
+    row: {
+      order_id: orderId,
+      event,
+      status,
+      note: recorded.note ?? null,
+      facts: recorded.facts ? json(recorded.facts) : null,
+    },
+  };
 }
 
 /**
@@ -159,7 +172,13 @@ export function timelineRow(
  */
 export function paymentLogRow(
   orderId: string,
-  entry: { action: 'pay' | 'compensate'; outcome: 'DONE' | 'REFUSED'; detail: string },
+  entry: {
+    action: 'pay' | 'compensate';
+    outcome: 'DONE' | 'REFUSED';
+    facts: TimelineFacts;
+    /** The PG's own words, when it gave any (a refusal's message). */
+    detail?: string;
+  },
 ): SideWrite {
   return {
     table: 'saga_log',
@@ -169,7 +188,8 @@ export function paymentLogRow(
       action: entry.action,
       outcome: entry.outcome,
       attempt: 1,
-      detail: entry.detail.slice(0, 300),
+      detail: entry.detail?.slice(0, 300) ?? null,
+      facts: json(entry.facts),
       duration_ms: null,
       trace_id: currentTraceId() ?? null,
     },

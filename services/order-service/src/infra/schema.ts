@@ -2,7 +2,7 @@ import type { OrderCancelReason, PaymentStatus } from '@sagamart/contracts';
 import { type Generated, type Kysely, type Migration, sql } from '@sagamart/kit';
 import type { OrderStatus } from '../domain/order-status.ts';
 import type { SagaLogAction, SagaLogStep, SagaPhase, StepName } from '../domain/saga.ts';
-import type { TimelineEvent } from '../domain/timeline.ts';
+import type { TimelineEvent, TimelineFacts } from '../domain/timeline.ts';
 
 /** Who asked to cancel a paid order, with what words, and when (ISO). */
 export interface CancelRequest {
@@ -117,6 +117,8 @@ export interface OrderDb {
     outcome: 'DONE' | 'REFUSED' | 'FAILED';
     attempt: number;
     detail: string | null;
+    /** A payment entry's facts (amount, method, failure code); null on entries from before them. */
+    facts: TimelineFacts | null;
     duration_ms: number | null;
     trace_id: string | null;
     at: Generated<Date>;
@@ -127,6 +129,8 @@ export interface OrderDb {
     event: TimelineEvent;
     status: OrderStatus;
     note: string | null;
+    /** What the entry reports, for the reader's language to word; null on entries from before them. */
+    facts: TimelineFacts | null;
     at: Generated<Date>;
   };
   /** Shipments as shipping-service's events report them (latest version per shipment). */
@@ -424,6 +428,13 @@ export const migrations: Record<string, Migration> = {
   '0006_cancel_request': {
     async up(db: Kysely<unknown>) {
       await db.schema.alterTable('orders').addColumn('cancel_request', 'jsonb').execute();
+    },
+  },
+  '0007_timeline_facts': {
+    async up(db: Kysely<unknown>) {
+      // Facts instead of Korean sentences; rows written before keep their note.
+      await db.schema.alterTable('order_timeline').addColumn('facts', 'jsonb').execute();
+      await db.schema.alterTable('saga_log').addColumn('facts', 'jsonb').execute();
     },
   },
 };
