@@ -7,7 +7,7 @@ import { CART_STORAGE_KEY, type CartItem } from '../src/cart/cart-store.ts';
 import { collectPageErrors, newShopContext, RESULTS_DIR, screenshotOnFailure } from './support/browser.ts';
 import { hangulOutsideBundledFont } from './support/page-scan.ts';
 import { logIn } from './support/pages.ts';
-import { chargePoints, PASSWORD, payOnPg, signUp, won } from './support/shop.ts';
+import { chargePoints, PASSWORD, payOnPg, points, signUp, won } from './support/shop.ts';
 import { useBrowserSuite } from './support/suite.ts';
 
 const COUPON_DISCOUNT = 3_000;
@@ -85,9 +85,10 @@ describe('ordering', { timeout: 600_000 }, () => {
       // ...and checks out with the coupon and all the points.
       await shopper.goto('/checkout');
       await fillDelivery(shopper);
-      await shopper
-        .getByLabel('Coupon', { exact: true })
-        .selectOption({ label: `${couponName} (${won(COUPON_DISCOUNT)} off)` });
+      // A card per coupon: its name, its terms on the line below.
+      const couponCard = shopper.getByRole('radio', { name: couponName });
+      await couponCard.getByText(`${won(COUPON_DISCOUNT)} off`, { exact: true }).waitFor();
+      await couponCard.click();
       await shopper.getByLabel('Points to use', { exact: true }).fill(String(POINTS));
       await shopper
         .getByTestId('amount-coupon')
@@ -95,7 +96,7 @@ describe('ordering', { timeout: 600_000 }, () => {
         .waitFor();
       await shopper
         .getByTestId('amount-points')
-        .filter({ hasText: won(POINTS) })
+        .filter({ hasText: points(POINTS) })
         .waitFor();
       const payable = (await shopper.getByTestId('amount-payable').textContent())?.trim() ?? '';
       assert.equal(payable, won(sku.price - COUPON_DISCOUNT - POINTS));
@@ -109,12 +110,8 @@ describe('ordering', { timeout: 600_000 }, () => {
       await shopper.getByRole('heading', { name: 'Payment cancelled', level: 1 }).waitFor();
       await shopper.getByRole('link', { name: 'Back to checkout' }).click();
       await shopper.getByTestId('checkout-retry').waitFor();
-      const coupon = shopper.getByLabel('Coupon', { exact: true });
-      const couponLabel = `${couponName} (${won(COUPON_DISCOUNT)} off)`;
-      await coupon
-        .locator('option', { hasText: couponLabel })
-        .waitFor({ state: 'attached', timeout: SETTLE_MS });
-      await coupon.selectOption({ label: couponLabel });
+      await couponCard.waitFor({ timeout: SETTLE_MS });
+      await couponCard.click();
       await shopper.getByLabel('Points to use', { exact: true }).fill(String(POINTS));
       await shopper.getByTestId('amount-payable').filter({ hasText: payable }).waitFor();
 

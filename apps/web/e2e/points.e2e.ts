@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { collectPageErrors, newShopContext, screenshotOnFailure } from './support/browser.ts';
 import { logIn } from './support/pages.ts';
-import { chargePoints, PASSWORD, signUp, won } from './support/shop.ts';
+import { chargePoints, PASSWORD, points, signUp, won } from './support/shop.ts';
 import { useBrowserSuite } from './support/suite.ts';
 
 // Issue 8, defect 3: points are paid through the PG like an order. Over HTTP through the gateway and
@@ -168,7 +168,7 @@ describe('points charges', { timeout: 600_000 }, () => {
       await page.getByRole('link', { name: 'Back to points' }).click();
       await page
         .getByTestId('point-balance')
-        .filter({ hasText: won(12_000) })
+        .filter({ hasText: points(12_000) })
         .waitFor({ timeout: SETTLE_MS });
       const charges = page.getByRole('table', { name: 'Point charges' });
       await charges.getByText('Charged').waitFor();
@@ -178,7 +178,7 @@ describe('points charges', { timeout: 600_000 }, () => {
       await charges.getByText('Payment failed').waitFor({ timeout: SETTLE_MS });
       await page
         .getByTestId('point-balance')
-        .filter({ hasText: won(12_000) })
+        .filter({ hasText: points(12_000) })
         .waitFor();
 
       // Closing the PG's window: the result page says so in the shopper's words, and nothing is added.
@@ -197,16 +197,20 @@ describe('points charges', { timeout: 600_000 }, () => {
       await page.getByRole('link', { name: 'Back to points' }).click();
       await page
         .getByTestId('point-balance')
-        .filter({ hasText: won(12_000) })
+        .filter({ hasText: points(12_000) })
         .waitFor();
       // The fail page cancelled the charge: the history says so now, not "Awaiting payment" until it expires.
       await charges.getByText('Cancelled').waitFor({ timeout: SETTLE_MS });
       assert.equal(await charges.getByText('Awaiting payment').count(), 0);
 
       await page.getByRole('button', { name: `Refund ${won(12_000)}` }).click();
+      // Asked first: the won paid back, the points taken off.
+      const asked = page.getByRole('dialog');
+      await asked.getByText(`${points(12_000)} leave your point balance`).waitFor();
+      await asked.getByRole('button', { name: 'Refund', exact: true }).click();
       await page
         .getByTestId('point-balance')
-        .filter({ hasText: won(0) })
+        .filter({ hasText: points(0) })
         .waitFor({ timeout: SETTLE_MS });
       await charges.getByText(/Refund requested|Refunded/).waitFor();
 

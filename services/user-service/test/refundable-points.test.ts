@@ -96,6 +96,33 @@ describe('refunding a charge: paid-for points only', () => {
     expect(await balance(u.userId)).toBe(10_000);
   });
 
+  it('says in each charge whether it can be refunded now, by the rule the refund applies', async () => {
+    const u = await signedUpUser(platform);
+    const charge = await chargeOf(u.userId, 10_000);
+    const refundable = async () =>
+      (await api().get('/api/users/me/points/charges', asUser(u.userId))).body.content.map(
+        (listed: { chargeNumber: string; refundable: boolean }) => [listed.chargeNumber, listed.refundable],
+      );
+    const oneRefundable = async () =>
+      (await api().get(`/api/users/me/points/charges/${charge}`, asUser(u.userId))).body.refundable;
+    expect(await refundable()).toEqual([[charge, true]]);
+
+    // Spent, then as many points earned: the balance is back, the charge is still not refundable.
+    const order = await spend(u.userId, 10_000);
+    await earn(u.userId, 10_000);
+    expect(await refundable()).toEqual([[charge, false]]);
+    expect(await oneRefundable()).toBe(false);
+    expect((await refund(u.userId, charge)).status).toBe(409);
+
+    // The order cancelled: its paid-for points are back, and so is the refund.
+    expect((await api().post(`/internal/points/reservations/${order.orderId}/release`)).status).toBe(200);
+    expect(await oneRefundable()).toBe(true);
+    const refunded = await refund(u.userId, charge);
+    expect(refunded.status).toBe(200);
+    expect(refunded.body.refundable).toBe(false);
+    expect(await refundable()).toEqual([[charge, false]]);
+  });
+
   it('refunds an unspent charge: an order spends the earned points first', async () => {
     const u = await signedUpUser(platform);
     const charge = await chargeOf(u.userId, 10_000);

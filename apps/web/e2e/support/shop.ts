@@ -13,6 +13,11 @@ export function won(amount: number, language: ShopLanguage = 'en'): string {
   return amount < 0 ? `-₩${digits.slice(1)}` : `₩${digits}`;
 }
 
+/** Points as the web prints them in either language: `7,855P` (points are not cash). */
+export function points(amount: number): string {
+  return `${amount.toLocaleString('en-US')}P`;
+}
+
 export async function signUp(gatewayUrl: string, email: string): Promise<void> {
   const response = await fetch(`${gatewayUrl}/api/users/signup`, {
     method: 'POST',

@@ -73,6 +73,11 @@ export function isApiError(error: unknown): error is ApiError {
   return error instanceof ApiError;
 }
 
+/** The server says the thing asked for is not there (404): asking again finds nothing either. */
+export function isNotFoundError(error: unknown): boolean {
+  return isApiError(error) && error.status === 404;
+}
+
 /** A failure that asking again may mend: the server was not reached, or failed itself (5xx). */
 export function isTransientError(error: unknown): boolean {
   return isApiError(error) && (error.isNetworkError || error.status >= 500);

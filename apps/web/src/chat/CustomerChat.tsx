@@ -34,16 +34,32 @@ import { chatPanel, useChatPanel } from './chat-panel.ts';
 import type { ConversationState } from './chat-store.ts';
 
 const PANEL_Z = 300;
+/** The button's size and its gap to the window's bottom right corner. */
+const BUTTON_SIZE = 56;
+const BUTTON_INSET = 16;
 
-/**
- * The shop's help desk for customers: a button on every page and a panel with the conversation.
- * Staff (agents, admins) answer in the console instead, so they do not get the button.
- */
-export function CustomerChat() {
+/** Staff (agents, admins) answer in the console instead, so they do not get the button. */
+function useChatButtonShown(): boolean {
   const { user } = useSession();
   const { pathname } = useLocation();
+  return !pathname.startsWith('/admin') && (!user || user.role === 'USER');
+}
+
+/**
+ * Room at the end of a page for the floating chat button (and a little gap above it), so the page's
+ * last lines scroll clear of it instead of staying under it. Nothing where the button is not shown.
+ */
+export function ChatButtonRoom() {
+  const shown = useChatButtonShown();
+  if (!shown) return null;
+  return <Box h={BUTTON_SIZE + BUTTON_INSET + 8} aria-hidden data-testid="chat-button-room" />;
+}
+
+/** The shop's help desk for customers: a button on every page and a panel with the conversation. */
+export function CustomerChat() {
+  const { user } = useSession();
   const panel = useChatPanel();
-  if (pathname.startsWith('/admin') || (user && user.role !== 'USER')) return null;
+  if (!useChatButtonShown()) return null;
   return (
     <>
       {!panel.opened && <ChatButton signedIn={Boolean(user)} />}
@@ -63,7 +79,7 @@ function ChatButton({ signedIn }: { signedIn: boolean }) {
   const mine = useQuery({ ...myConversationsQuery, enabled: signedIn });
   const unread = shownConversation(mine.data?.content ?? [], null)?.unreadCount ?? 0;
   return (
-    <Box style={{ position: 'fixed', right: 16, bottom: 16, zIndex: PANEL_Z }}>
+    <Box style={{ position: 'fixed', right: BUTTON_INSET, bottom: BUTTON_INSET, zIndex: PANEL_Z }}>
       <Indicator
         label={<span data-testid="chat-unread">{unread > 99 ? '99+' : unread}</span>}
         size={20}
@@ -72,7 +88,7 @@ function ChatButton({ signedIn }: { signedIn: boolean }) {
         offset={6}
       >
         <ActionIcon
-          size={56}
+          size={BUTTON_SIZE}
           radius="xl"
           variant="filled"
           color="teal"

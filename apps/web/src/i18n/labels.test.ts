@@ -184,3 +184,31 @@ describe('labels', () => {
     expect(i18n.t('cart.nowPrice', { price: formatWon(78000) })).toBe('현재 78,000원');
   });
 });
+
+describe('the English copy', () => {
+  /** Every string of a table, by its dotted key. */
+  const strings = (table: object, prefix = ''): [string, string][] =>
+    Object.entries(table).flatMap(([key, value]) =>
+      typeof value === 'string'
+        ? [[`${prefix}${key}`, value] as [string, string]]
+        : strings(value as object, `${prefix}${key}.`),
+    );
+
+  it('names the store as the Korean does (Parkshinsa Mall), sagamart only as the platform and company', () => {
+    const PLATFORM_AND_COMPANY = new Set(['footer.about', 'footer.company']);
+    const naming = strings(en).filter(
+      ([key, text]) => /sagamart/i.test(text) && !PLATFORM_AND_COMPANY.has(key),
+    );
+    expect(naming).toEqual([]);
+    for (const key of ['nav.home', 'checkout.confirmNote', 'auth.newHere'] as const) {
+      const [section, name] = key.split('.') as [keyof typeof ko, string];
+      expect((ko[section] as Record<string, string>)[name], key).toContain(ko.brand.name);
+      expect((en[section] as Record<string, string>)[name], key).toContain(en.brand.name);
+    }
+  });
+
+  it('calls the points a return gives back a return refund, as the Korean 반품 환급 does', async () => {
+    await setLanguage('en');
+    expect(pointMovementLabel('RETURN')).toBe('Return refund');
+  });
+});

@@ -1,6 +1,7 @@
 import { Anchor, Box, Container, Group, SimpleGrid, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
+import { ChatButtonRoom } from '../chat/CustomerChat.tsx';
 import { LanguageSwitch } from '../i18n/LanguageSwitch.tsx';
 
 /** Shop links, the company line Korean shops print, and the language switch. */
@@ -53,6 +54,7 @@ export function ShopFooter() {
             <LanguageSwitch />
           </Group>
         </Stack>
+        <ChatButtonRoom />
       </Container>
     </Box>
   );

@@ -4,6 +4,7 @@ import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, NavLink as RouterNavLink, useLocation } from 'react-router';
 import { useLogout } from '../auth/use-logout.ts';
+import { ChatButtonRoom } from '../chat/CustomerChat.tsx';
 import { AppHeader } from './AppHeader.tsx';
 
 export interface SideNavItem {
@@ -58,6 +59,7 @@ export function SideNavLayout({ title, items, admin = false }: SideNavLayoutProp
         <Container size="lg" py="md" px={0}>
           <Outlet />
         </Container>
+        <ChatButtonRoom />
       </AppShell.Main>
     </AppShell>
   );

@@ -7,6 +7,8 @@ import {
   formatDateTime,
   formatDecimal,
   formatPercent,
+  formatPoints,
+  formatSignedPoints,
   formatSignedWon,
   formatWon,
   formatWonTick,
@@ -32,6 +34,18 @@ describe('money', () => {
       '-₩1,200',
       '₩0',
     ]);
+  });
+
+  it('prints points in P in either language: points are not cash', async () => {
+    for (const language of ['ko', 'en'] as const) {
+      await setLanguage(language);
+      expect([
+        formatPoints(7_855),
+        formatSignedPoints(855),
+        formatSignedPoints(-3_000),
+        formatPoints(0),
+      ]).toEqual(['7,855P', '+855P', '-3,000P', '0P']);
+    }
   });
 
   it("shortens a chart's ticks in the reader's units, whole below 10,000", async () => {

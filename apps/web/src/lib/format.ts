@@ -37,6 +37,22 @@ export function formatSignedWon(amount: number): string {
   return amount > 0 ? `+${formatWon(amount)}` : formatWon(amount);
 }
 
+const pointNumber = new Intl.NumberFormat('ko-KR', { maximumFractionDigits: 0 });
+
+/**
+ * Points in one unit everywhere, `7,855P` in either language: a point spends as 1원 but is not cash
+ * (earned points never go back to a card), so a balance, a movement or the points an order used is
+ * never written in won. What was paid for a charge, or refunded for it, is money: `formatWon`.
+ */
+export function formatPoints(points: number): string {
+  return `${pointNumber.format(points)}P`;
+}
+
+/** `+855P` / `-3,000P` for ledger movements. */
+export function formatSignedPoints(points: number): string {
+  return points > 0 ? `+${formatPoints(points)}` : formatPoints(points);
+}
+
 /**
  * The shop's clock: Seoul, whatever the reader's browser is set to. Order numbers carry the Seoul
  * date, the dashboard's days are Seoul days and the customer centre keeps Seoul hours (contracts'

@@ -3,6 +3,7 @@ import type { Session, SessionSnapshot } from '../auth/session.ts';
 import { createCartStore } from '../cart/cart-store.ts';
 import {
   type CheckoutDraft,
+  checkoutRetryPath,
   completeCheckout,
   type DraftStorage,
   forgetCheckoutWhenUserLeaves,
@@ -104,3 +105,24 @@ function sessionOf(userId: string | null) {
   } as unknown as Session;
   return Object.assign(session, { become });
 }
+
+describe('the way back to checkout after a payment that did not go through', () => {
+  it('carries the buy-now item of that order, which is in no cart', () => {
+    const store = memoryStorage();
+    saveCheckoutDraft({ ...draft, skuIds: [], buyNow: { skuId: 12, quantity: 2 } }, store);
+    expect(checkoutRetryPath('order-1', store)).toBe('/checkout?buyNow=12:2');
+    expect(checkoutRetryPath(null, store)).toBe('/checkout?buyNow=12:2');
+    // Another order's result page: this draft's item is not what it was about.
+    expect(checkoutRetryPath('order-2', store)).toBe('/checkout');
+  });
+
+  it('is the cart’s checkout for a cart order, a draft saved before buy-now was kept, or none', () => {
+    const store = memoryStorage();
+    expect(checkoutRetryPath('order-1', store)).toBe('/checkout');
+    saveCheckoutDraft(draft, store);
+    expect(readCheckoutDraft(store)).toEqual(draft);
+    expect(checkoutRetryPath('order-1', store)).toBe('/checkout');
+    saveCheckoutDraft({ ...draft, buyNow: null }, store);
+    expect(checkoutRetryPath('order-1', store)).toBe('/checkout');
+  });
+});

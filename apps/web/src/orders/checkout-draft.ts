@@ -1,7 +1,8 @@
 import type { Session } from '../auth/session.ts';
 import type { CartStore } from '../cart/cart-store.ts';
+import { buyNowPath } from './checkout-items.ts';
 import type { DeliveryFormValues } from './delivery-form.ts';
-import type { Order } from './orders-api.ts';
+import type { Order, OrderItemRequest } from './orders-api.ts';
 
 // What a checkout leaves behind when the shopper goes to the PG: the address typed and the cart lines
 // ordered. A declined or abandoned payment comes back to a checkout that still has both; only a paid
@@ -15,6 +16,8 @@ export interface CheckoutDraft {
   orderId: string | null;
   /** The cart lines that order took (none for buy-now). */
   skuIds: number[];
+  /** The buy-now item (`?buyNow=`) that order was for, in no cart: the way back to checkout carries it. */
+  buyNow?: OrderItemRequest | null;
 }
 
 export interface DraftStorage {
@@ -46,6 +49,18 @@ export function saveCheckoutDraft(draft: CheckoutDraft, store: DraftStorage | nu
   } catch {
     // Storage full or blocked: the shopper retypes the address, nothing worse.
   }
+}
+
+/**
+ * Where "주문/결제로 돌아가기" goes after the payment of `orderId` did not go through: checkout with the
+ * buy-now item again when that order was a buy-now (the item is in no cart, and a bare `/checkout`
+ * would show an empty one), else the cart's checkout. Either way the draft's address is waiting there.
+ */
+export function checkoutRetryPath(orderId: string | null, store: DraftStorage | null = storage()): string {
+  const draft = readCheckoutDraft(store);
+  const buyNow = draft?.buyNow;
+  if (!buyNow || (orderId !== null && draft.orderId !== orderId)) return '/checkout';
+  return buyNowPath(buyNow.skuId, buyNow.quantity);
 }
 
 /** The order is paid: its lines leave the cart and the draft is done. Other orders change nothing. */
@@ -98,6 +113,13 @@ function isDraft(value: unknown): value is CheckoutDraft {
     draft.delivery !== null &&
     (draft.orderId === null || typeof draft.orderId === 'string') &&
     Array.isArray(draft.skuIds) &&
-    draft.skuIds.every((id) => typeof id === 'number')
+    draft.skuIds.every((id) => typeof id === 'number') &&
+    (draft.buyNow === undefined || draft.buyNow === null || isItem(draft.buyNow))
   );
+}
+
+function isItem(value: unknown): value is OrderItemRequest {
+  if (typeof value !== 'object' || value === null) return false;
+  const { skuId, quantity } = value as Record<string, unknown>;
+  return Number.isSafeInteger(skuId) && Number.isSafeInteger(quantity);
 }

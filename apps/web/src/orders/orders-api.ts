@@ -2,6 +2,7 @@
 import type * as orders from '@sagamart/contracts/http/orders';
 import { keepPreviousData, queryOptions } from '@tanstack/react-query';
 import type { Static } from 'typebox';
+import { isNotFoundError } from '../api/api-error.ts';
 import { api } from '../api/client.ts';
 import type { Page, PageRequest } from '../api/page.ts';
 import { serverEnum } from '../api/server-enum.ts';
@@ -106,6 +107,9 @@ export function myOrderQuery(orderId: string, poll?: (order: Order | undefined, 
   return queryOptions({
     queryKey: myOrderQueryKey(orderId),
     queryFn: ({ signal }) => api.get<Order>(`/api/orders/${encodeURIComponent(orderId)}`, { signal }),
+    // An order is there from the moment it is placed: a 404 is final (a wrong link, someone else's
+    // order). Not asked again, not even when the live connection (re)connects or a push comes in.
+    enabled: (query) => !isNotFoundError(query.state.error),
     refetchInterval: (query) =>
       poll?.(query.state.data, query.state.dataUpdateCount) ? ORDER_POLL_MS : false,
   });

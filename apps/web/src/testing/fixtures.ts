@@ -125,7 +125,7 @@ export function aPayment(overrides: Partial<Payment> = {}): Payment {
   };
 }
 
-/** A 10,000원 points charge of the shopper's as user-service shows it: paid at the PG, not refunded. */
+/** A 10,000원 points charge of the shopper's as user-service shows it: paid at the PG, unspent, not refunded. */
 export function aPointCharge(overrides: Partial<PointCharge> = {}): PointCharge {
   return {
     chargeId: '5d0c9a53-8a61-4c3d-9d5e-2f1f3a0f7a11',
@@ -139,6 +139,7 @@ export function aPointCharge(overrides: Partial<PointCharge> = {}): PointCharge 
     paidAt: '2026-12-07T08:01:00.000Z',
     refundRequestedAt: null,
     refundedAt: null,
+    refundable: true,
     ...overrides,
   };
 }

@@ -25,6 +25,11 @@ export const PointChargeSchema = Type.Object({
   paidAt: Type.Union([Timestamp, Type.Null()]),
   refundRequestedAt: Type.Union([Timestamp, Type.Null()]),
   refundedAt: Type.Union([Timestamp, Type.Null()]),
+  refundable: Type.Boolean({
+    description:
+      'PAID and its points unspent (the paid-for points left cover it; earned points never count): ' +
+      'POST …/refund would take it now. The one rule the web shows the refund by.',
+  }),
 });
 
 export const PointChargeBody = Type.Object(

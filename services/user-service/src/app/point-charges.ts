@@ -12,6 +12,7 @@ import {
   afterCommit,
   conflict,
   fetchPage,
+  type Kysely,
   notFound,
   Problem,
   type Selectable,
@@ -20,7 +21,7 @@ import {
   type Transaction,
 } from '@sagamart/kit';
 import { type ChargeTrigger, chargeMove, chargeOrderName, refundProblem } from '../domain/point-charge.ts';
-import { CHARGE_ABOVE_MAX, chargeProblem } from '../domain/points.ts';
+import { CHARGE_ABOVE_MAX, chargeProblem, storedAccount } from '../domain/points.ts';
 import type { UserDb } from '../infra/schema.ts';
 import { lockAccount, type Points } from './points.ts';
 import type { Users } from './users.ts';
@@ -28,7 +29,11 @@ import type { Users } from './users.ts';
 type Trx = Transaction<UserDb>;
 export type ChargeRow = Selectable<UserDb['point_charges']>;
 
-export function toChargeView(row: ChargeRow) {
+/**
+ * A charge as the shopper sees it. `cashBacked`: the account's paid-for points now, which decide
+ * whether a PAID charge can still be refunded (the web offers the refund only then).
+ */
+export function toChargeView(row: ChargeRow, cashBacked: number) {
   const iso = (d: Date | null) => (d ? d.toISOString() : null);
   return {
     chargeId: row.id,
@@ -43,7 +48,18 @@ export function toChargeView(row: ChargeRow) {
     paidAt: iso(row.paid_at),
     refundRequestedAt: iso(row.refund_requested_at),
     refundedAt: iso(row.refunded_at),
+    refundable: refundProblem(row.status, row.amount, cashBacked) === undefined,
   };
+}
+
+/** The paid-for points of the account, unlocked: for showing, never for deciding a refund. */
+async function cashBackedOf(db: Kysely<UserDb>, userId: string): Promise<number> {
+  const account = await db
+    .selectFrom('point_accounts')
+    .select(['balance', 'cash_backed'])
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return account ? storedAccount(account).cashBacked : 0;
 }
 
 const noSuchCharge = (chargeNumber: string) => notFound(`No points charge ${chargeNumber}`);
@@ -107,7 +123,8 @@ export class PointCharges {
       afterCommit(trx, () => {
         for (const listener of this.createdListeners) listener();
       });
-      return toChargeView(charge);
+      // PENDING: nothing to refund yet.
+      return toChargeView(charge, 0);
     });
   }
 
@@ -153,11 +170,12 @@ export class PointCharges {
 
   async mine(userId: string, page: number, size: number) {
     await this.users.usableUser(this.ctx.db, userId);
+    const cashBacked = await cashBackedOf(this.ctx.db, userId);
     return fetchPage(
       this.ctx.db.selectFrom('point_charges').where('user_id', '=', userId),
       (q) => q.selectAll().orderBy('created_at', 'desc').orderBy('id', 'desc'),
       { page, size },
-      (rows) => rows.map(toChargeView),
+      (rows) => rows.map((row) => toChargeView(row, cashBacked)),
     );
   }
 
@@ -170,7 +188,7 @@ export class PointCharges {
       .where('user_id', '=', userId)
       .executeTakeFirst();
     if (!row) throw noSuchCharge(chargeNumber);
-    return toChargeView(row);
+    return toChargeView(row, await cashBackedOf(this.ctx.db, userId));
   }
 
   /**
@@ -182,13 +200,14 @@ export class PointCharges {
   async cancel(userId: string, chargeNumber: string) {
     return this.ctx.transaction(async (trx) => {
       const charge = await this.lockOwnCharge(trx, userId, chargeNumber);
-      if (charge.status === 'CANCELLED') return toChargeView(charge);
+      // Neither CANCELLED nor PENDING can be refunded: the paid-for points do not matter.
+      if (charge.status === 'CANCELLED') return toChargeView(charge, 0);
       if (!chargeMove(charge.status, 'cancel')) {
         throw conflict(`A ${charge.status} charge cannot be cancelled.`, 'CHARGE_NOT_CANCELLABLE');
       }
       const moved = await this.moveTo(trx, charge, 'cancel', {});
       await this.publishCancelled(trx, moved, 'USER_CANCELLED');
-      return toChargeView(moved);
+      return toChargeView(moved, 0);
     });
   }
 
@@ -211,7 +230,8 @@ export class PointCharges {
       });
       const moved = await this.moveTo(trx, charge, 'refund', { refund_requested_at: new Date() });
       await this.publishCancelled(trx, moved, 'REFUND_REQUESTED');
-      return toChargeView(moved);
+      // REFUND_REQUESTED: refunded already.
+      return toChargeView(moved, 0);
     });
   }
 

@@ -59,6 +59,9 @@ export function registerPointsRoutes(app: ServiceApp, ctx: ServiceContext<UserDb
       schema: {
         tags,
         summary: 'My points charges (newest first)',
+        description:
+          'refundable: the charge is PAID and the paid-for points left cover it, so POST …/refund would ' +
+          'take it now (the same rule the refund checks under its lock).',
         querystring: PageQuery,
         response: { 200: PageSchema(PointChargeSchema), ...problems },
       },

@@ -23,7 +23,7 @@ export const adminOrdersKo = {
       items: '상품',
       buyer: '구매자',
       ordered: '주문일시',
-      payable: '결제 금액',
+      payable: '주문 금액',
       status: '상태',
     },
     /** Short labels of order-service's cancel reasons, keyed by the member. */
@@ -101,6 +101,19 @@ export const adminOrdersKo = {
     outcome: { DONE: '성공', REFUSED: '거절', FAILED: '실패' },
   },
   buyer: { unknown: '알 수 없는 구매자' },
+  /** A timeline or saga-log entry's facts (order-service's, integer won and points), worded here. */
+  timelineNote: {
+    payment: '{{amount}} ({{method}})',
+    amount: '{{amount}}',
+    failed: '{{reason}} ({{code}})',
+    refund: '환불 {{amount}}',
+    returnFee: '반품 배송비 {{amount}}',
+    pointsReturned_one: '포인트 {{points}}P 반환',
+    pointsReturned_other: '포인트 {{points}}P 반환',
+    pointsEarned_one: '{{points}}P 적립',
+    pointsEarned_other: '{{points}}P 적립',
+    exchangeParcel: '교환 상품 {{number}}',
+  },
   payments: {
     title: '결제',
     search: '결제 검색',
@@ -163,7 +176,7 @@ export const adminOrdersEn: Wording<typeof adminOrdersKo> = {
       items: 'Items',
       buyer: 'Buyer',
       ordered: 'Ordered',
-      payable: 'Payable',
+      payable: 'Order total',
       status: 'Status',
     },
     cancelReason: {
@@ -238,6 +251,18 @@ export const adminOrdersEn: Wording<typeof adminOrdersKo> = {
     outcome: { DONE: 'DONE', REFUSED: 'REFUSED', FAILED: 'FAILED' },
   },
   buyer: { unknown: 'Unknown buyer' },
+  timelineNote: {
+    payment: '{{amount}} ({{method}})',
+    amount: '{{amount}}',
+    failed: '{{reason}} ({{code}})',
+    refund: 'Refunded {{amount}}',
+    returnFee: 'return shipping {{amount}}',
+    pointsReturned_one: '{{points}} point returned',
+    pointsReturned_other: '{{points}} points returned',
+    pointsEarned_one: '{{points}} point earned',
+    pointsEarned_other: '{{points}} points earned',
+    exchangeParcel: 'Exchange parcel {{number}}',
+  },
   payments: {
     title: 'Payments',
     search: 'Search payments',

@@ -46,14 +46,16 @@ describe("the agent console: a customer's order paid with points", () => {
   it('shows what it cost and that points paid it, not 0원', async () => {
     const card = await showCustomerOrders();
     expect(within(card, 'order-total')).toBe('19,000원');
-    expect(within(card, 'order-points')).toBe('포인트 19,000원 결제');
+    expect(within(card, 'order-total-label')).toBe('주문 금액');
+    expect(within(card, 'order-points')).toBe('포인트 19,000P 결제');
     expect(card.textContent).toContain('오버핏 크루넥 맨투맨 외 1건');
   });
 
   it('names it in English on an English console', async () => {
     await setLanguage('en');
     const card = await showCustomerOrders();
-    expect(within(card, 'order-points')).toBe('Paid with points ₩19,000');
+    expect(within(card, 'order-total-label')).toBe('Order total');
+    expect(within(card, 'order-points')).toBe('Paid with points 19,000P');
     expect(card.textContent).toContain('오버핏 크루넥 맨투맨 and 1 more');
   });
 });

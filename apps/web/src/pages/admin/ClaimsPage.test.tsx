@@ -79,3 +79,49 @@ describe('the return queue, with a pickup the courier had already started when i
     expect(hint.textContent).not.toContain('PICKED_UP');
   });
 });
+
+describe('the return queue, with a return refunded partly in points', () => {
+  /** 17,920원 back by the PG (after a 3,000원 fee) and 855원 of points. */
+  const partlyPoints = aClaim({ refundAmount: 17_920, pointsRefund: 855, feeAmount: 3_000 });
+
+  async function showRefund() {
+    stubFetch({ '/api/admin/shipping/returns': () => Response.json(aPage([partlyPoints])) });
+    const container = await renderPage(<ClaimsPage type="RETURN" />, ['/admin/returns']);
+    const row = await shown(() => container.querySelector<HTMLElement>('[data-testid="claim-row"]'));
+    return row.querySelector('[data-testid="claim-refund"]')?.textContent;
+  }
+
+  it('shows the points to return beside the money', async () => {
+    expect(await showRefund()).toBe('17,920원포인트 855P반품 배송비 −3,000원');
+  });
+
+  it('says so in English too', async () => {
+    await setLanguage('en');
+    expect(await showRefund()).toBe('₩17,920Points 855Preturn shipping −₩3,000');
+  });
+});
+
+describe('the queues say what they count', () => {
+  async function totalOf(type: 'RETURN' | 'EXCHANGE', count: number) {
+    const path = type === 'RETURN' ? 'returns' : 'exchanges';
+    stubFetch({
+      [`/api/admin/shipping/${path}`]: () =>
+        Response.json(aPage([aClaim({ type })], { totalElements: count, totalPages: 1 })),
+    });
+    const container = await renderPage(<ClaimsPage type={type} />, [`/admin/${path}`]);
+    return (await shown(() => container.querySelector('[data-testid="list-total"]')))?.textContent;
+  }
+
+  it('counts returns and exchanges in words, one or many', async () => {
+    expect(await totalOf('RETURN', 1)).toBe('반품 1건');
+    await cleanUpPages();
+    expect(await totalOf('EXCHANGE', 3)).toBe('교환 3건');
+  });
+
+  it('says "1 return" and "3 exchanges" in English', async () => {
+    await setLanguage('en');
+    expect(await totalOf('RETURN', 1)).toBe('1 return');
+    await cleanUpPages();
+    expect(await totalOf('EXCHANGE', 3)).toBe('3 exchanges');
+  });
+});

@@ -11,10 +11,11 @@ import {
   adminClaimsQuery,
   adminShippingQueryPrefix,
   approveClaim,
+  CLAIM_QUEUE_PATH,
   rejectClaim,
 } from '../../admin-shipping/admin-shipping-api.ts';
 import { claimSearchParams, parseClaimSearch } from '../../admin-shipping/shipping-search.ts';
-import { formatDateTime, formatWon } from '../../lib/format.ts';
+import { formatDateTime, formatPoints, formatWon } from '../../lib/format.ts';
 import { CLAIM_STATUSES, type ClaimStatus, type ClaimType } from '../../orders/after-sale-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { ClaimStatusBadge } from '../../ui/badges.tsx';
@@ -61,7 +62,7 @@ export function ClaimsPage({ type }: { type: ClaimType }) {
           labelOf={(status) => t(`status.claim.${status}`)}
           onChange={(status) => changeSearch({ status })}
         />
-        <ListTotal page={claims.data} />
+        <ListTotal of={CLAIM_QUEUE_PATH[type]} page={claims.data} />
       </Group>
       <PagedResults
         query={claims}
@@ -138,8 +139,13 @@ function ClaimsTable({ type, claims }: { type: ClaimType; claims: AdminClaim[] }
                     )}
                   </Table.Td>
                   {type === 'RETURN' && (
-                    <Table.Td ta="right" style={NO_WRAP}>
+                    <Table.Td ta="right" style={NO_WRAP} data-testid="claim-refund">
                       <Text size="sm">{formatWon(claim.refundAmount)}</Text>
+                      {claim.pointsRefund > 0 && (
+                        <Text size="sm">
+                          {t('adminShipping.pointsRefund', { amount: formatPoints(claim.pointsRefund) })}
+                        </Text>
+                      )}
                       {claim.feeAmount > 0 && (
                         <Text size="xs" c="dimmed">
                           {t('adminShipping.fee', { amount: formatWon(claim.feeAmount) })}

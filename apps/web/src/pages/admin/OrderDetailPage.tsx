@@ -19,6 +19,7 @@ import { sagaCallLabel } from '../../admin-orders/saga-labels.ts';
 import { cancelReasonLabel } from '../../i18n/labels.ts';
 import { formatCount, formatDateTime } from '../../lib/format.ts';
 import { orderTitle } from '../../orders/order-summary.ts';
+import { factsText } from '../../orders/timeline-note.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { OrderStatusBadge } from '../../ui/badges.tsx';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
@@ -268,10 +269,16 @@ function SagaCard({ saga }: { saga: SagaView }) {
                       <Text span size="xs" fw={700} c={OUTCOME_COLORS[entry.outcome]}>
                         {t(`adminOrders.saga.outcome.${entry.outcome}`)}
                       </Text>
-                      {entry.detail && (
-                        <Text span size="xs" c="dimmed">
+                      {(entry.facts || entry.detail) && (
+                        // A payment's facts worded for the reader; the PG's own message (any language) on hover.
+                        <Text
+                          span
+                          size="xs"
+                          c="dimmed"
+                          title={entry.facts ? (entry.detail ?? undefined) : undefined}
+                        >
                           {' '}
-                          {entry.detail}
+                          {(entry.facts && factsText(entry.facts)) || entry.detail}
                         </Text>
                       )}
                     </Table.Td>

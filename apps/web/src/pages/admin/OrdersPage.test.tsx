@@ -33,13 +33,26 @@ describe("the admin's order list: an order paid with points", () => {
   it('names it and shows what it cost, points included', async () => {
     const [, name, , , amount] = cells(await showRow());
     expect(name).toBe('오버핏 크루넥 맨투맨 외 1건');
-    expect(amount).toBe('19,000원포인트 19,000원 결제');
+    expect(amount).toBe('19,000원포인트 19,000P 결제');
+  });
+
+  it('heads the amount as the order total, as the order page names it', async () => {
+    const row = await showRow();
+    const headers = [...(row.closest('table')?.querySelectorAll('th') ?? [])].map((th) => th.textContent);
+    expect(headers[4]).toBe('주문 금액');
+    await cleanUpPages();
+    await setLanguage('en');
+    const english = await showRow();
+    const englishHeaders = [...(english.closest('table')?.querySelectorAll('th') ?? [])].map(
+      (th) => th.textContent,
+    );
+    expect(englishHeaders[4]).toBe('Order total');
   });
 
   it('names it in English on an English console', async () => {
     await setLanguage('en');
     const [, name, , , amount] = cells(await showRow());
     expect(name).toBe('오버핏 크루넥 맨투맨 and 1 more');
-    expect(amount).toBe('₩19,000Paid with points ₩19,000');
+    expect(amount).toBe('₩19,000Paid with points 19,000P');
   });
 });

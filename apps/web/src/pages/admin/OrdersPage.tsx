@@ -176,7 +176,7 @@ function OrdersTable({ orders }: { orders: AdminOrderSummary[] }) {
               </Table.Td>
               <Table.Td>{formatDateTime(order.createdAt)}</Table.Td>
               <Table.Td ta="right">
-                <OrderTotal order={order} size="sm" />
+                <OrderTotal order={order} size="sm" labelled={false} />
               </Table.Td>
               <Table.Td>
                 {order.status === 'CANCELLED' && order.cancelReason ? (

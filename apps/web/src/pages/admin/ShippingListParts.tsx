@@ -2,6 +2,7 @@ import { Anchor, NativeSelect, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import type { Page } from '../../api/page.ts';
+import { formatCount } from '../../lib/format.ts';
 import { ListSearchBox } from './ListSearchBox.tsx';
 
 // What the shipments list and the claim queues share: the filter row and the order's link.
@@ -55,13 +56,20 @@ export function StatusFilter<T extends string>({
   );
 }
 
-/** "12건", announced as it changes. */
-export function ListTotal({ page }: { page: Page<unknown> | undefined }) {
+/** "반품 12건" / "12 returns": what the list counts, announced as it changes. */
+export function ListTotal({
+  of,
+  page,
+}: {
+  of: 'shipments' | 'returns' | 'exchanges';
+  page: Page<unknown> | undefined;
+}) {
   const { t } = useTranslation();
   if (!page) return null;
+  const total = page.totalElements;
   return (
-    <Text size="sm" c="dimmed" aria-live="polite" ml="auto">
-      {t('adminShipping.count', { count: page.totalElements })}
+    <Text size="sm" c="dimmed" aria-live="polite" ml="auto" data-testid="list-total">
+      {t(`adminShipping.total.${of}${total === 1 ? 'One' : 'Other'}`, { total: formatCount(total) })}
     </Text>
   );
 }

@@ -138,16 +138,22 @@ describe('a coupon whose minimum order amount is not met', () => {
     );
     await show(<CheckoutPage />, ['/checkout']);
 
-    const picker = await shown(() =>
-      [...container.querySelectorAll('select')].find((select) => select.options.length > 1),
+    // A card per coupon, not a select's option cut off at 390 px: its name, its terms on a line below.
+    const offered = await shown(() =>
+      [...container.querySelectorAll<HTMLElement>('[role="radio"]')].find((choice) =>
+        choice.textContent?.startsWith('3만원 이상 3천원 할인'),
+      ),
     );
-    const offered = [...picker.options].find((option) => option.value === '7');
-    expect(offered?.textContent).toBe('3만원 이상 3천원 할인 (3,000원 할인 · 30,000원 이상 주문 시)');
+    expect(container.querySelector('select')).toBeNull();
+    // The points field counts in P, and so does the balance beside it.
+    expect(container.textContent).toContain('잔액 0P · 이 주문에 최대 0P');
+    expect([...offered.querySelectorAll('p')].map((line) => line.textContent)).toEqual([
+      '3만원 이상 3천원 할인',
+      '3,000원 할인 · 30,000원 이상 주문 시',
+    ]);
 
-    await act(async () => {
-      picker.value = '7';
-      picker.dispatchEvent(new Event('change', { bubbles: true }));
-    });
+    await act(async () => offered.click());
+    expect(offered.getAttribute('aria-checked')).toBe('true');
     const refusal = await shown(() => alerts().find((text) => text.includes('쿠폰')));
     expect(refusal).toContain('30,000원 이상 주문할 때 쓸 수 있는 쿠폰입니다');
     expect(refusal).toContain('상품을 더 담거나 다른 쿠폰을 골라 주세요.');

@@ -247,6 +247,7 @@ function Checkout({ items, cartLines, previews, buyNow, onPlaced }: CheckoutProp
           delivery: delivery.values,
           orderId: order.orderId,
           skuIds: cartLines.map((line) => line.skuId),
+          buyNow: buyNow ? (items[0] ?? null) : null,
         });
         onPlaced(order);
         if (order.status === 'PAYMENT_PENDING' && order.payableAmount > 0) {

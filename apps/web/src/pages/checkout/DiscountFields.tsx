@@ -1,11 +1,11 @@
-import { Anchor, Button, Card, Group, NativeSelect, NumberInput, Stack, Text, Title } from '@mantine/core';
+import { Anchor, Button, Card, Group, NumberInput, Radio, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
 import { usableCouponsQuery } from '../../coupons/coupons-api.ts';
 import { describeDiscount, describeMinimum } from '../../coupons/discount.ts';
-import { formatWon } from '../../lib/format.ts';
+import { formatPoints } from '../../lib/format.ts';
 import type { OrderQuote } from '../../orders/orders-api.ts';
 import { myPointsQuery } from '../../points/points-api.ts';
 
@@ -42,14 +42,6 @@ export function DiscountFields({
   }, [balance, points, pointsMax, onPointsChange]);
 
   const usable = coupons.data ?? [];
-  const couponOptions = [
-    { value: '', label: usable.length > 0 ? t('discount.noCoupon') : t('discount.noUsable') },
-    // The minimum order amount is part of the terms: a coupon below it is refused at the quote.
-    ...usable.map((coupon) => ({
-      value: String(coupon.couponId),
-      label: `${coupon.name} (${[describeDiscount(coupon), describeMinimum(coupon.minOrderAmount)].filter(Boolean).join(' · ')})`,
-    })),
-  ];
 
   return (
     <Card withBorder padding="lg" component="section" aria-labelledby="discounts-title">
@@ -57,15 +49,11 @@ export function DiscountFields({
         <Title id="discounts-title" order={2} size="h4">
           {t('discount.title')}
         </Title>
-        <NativeSelect
+        {/* Cards, not a select: a coupon's name and terms wrap on a phone instead of being cut off. */}
+        <Radio.Group
           label={t('discount.coupon')}
           value={couponId === null ? '' : String(couponId)}
-          onChange={(event) => {
-            const value = event.currentTarget.value;
-            onCouponChange(value ? Number(value) : null);
-          }}
-          data={couponOptions}
-          disabled={disabled || coupons.isPending}
+          onChange={(value) => onCouponChange(value ? Number(value) : null)}
           description={
             <>
               {t('discount.claimOn')}{' '}
@@ -76,14 +64,38 @@ export function DiscountFields({
             </>
           }
           inputWrapperOrder={['label', 'input', 'description', 'error']}
-        />
+        >
+          <Stack gap="xs" my={6}>
+            {usable.length === 0 ? (
+              <Text size="sm" c="dimmed">
+                {coupons.isPending ? t('discount.loadingCoupons') : t('discount.noUsable')}
+              </Text>
+            ) : (
+              <>
+                <CouponChoice value="" name={t('discount.noCoupon')} disabled={disabled} />
+                {usable.map((coupon) => (
+                  <CouponChoice
+                    key={coupon.couponId}
+                    value={String(coupon.couponId)}
+                    name={coupon.name}
+                    // The minimum order amount is part of the terms: below it the quote refuses the coupon.
+                    terms={[describeDiscount(coupon), describeMinimum(coupon.minOrderAmount)]
+                      .filter(Boolean)
+                      .join(' · ')}
+                    disabled={disabled}
+                  />
+                ))}
+              </>
+            )}
+          </Stack>
+        </Radio.Group>
         <Group align="flex-end" gap="xs" wrap="nowrap">
           <NumberInput
             label={t('discount.points')}
             description={
               balance === undefined
                 ? t('discount.loadingBalance')
-                : t('discount.balance', { balance: formatWon(balance), max: formatWon(pointsMax) })
+                : t('discount.balance', { balance: formatPoints(balance), max: formatPoints(pointsMax) })
             }
             inputWrapperOrder={['label', 'input', 'description', 'error']}
             suffix="P"
@@ -113,5 +125,36 @@ export function DiscountFields({
         </Text>
       </Stack>
     </Card>
+  );
+}
+
+/** One coupon to pick: its name, and its terms on a line of their own. */
+function CouponChoice({
+  value,
+  name,
+  terms,
+  disabled,
+}: {
+  value: string;
+  name: string;
+  terms?: string;
+  disabled: boolean;
+}) {
+  return (
+    <Radio.Card value={value} disabled={disabled} radius="md" p="sm">
+      <Group wrap="nowrap" align="flex-start" gap="sm">
+        <Radio.Indicator mt={2} />
+        <Stack gap={0} style={{ minWidth: 0 }}>
+          <Text size="sm" fw={600} style={{ overflowWrap: 'anywhere' }}>
+            {name}
+          </Text>
+          {terms && (
+            <Text size="xs" c="dimmed">
+              {terms}
+            </Text>
+          )}
+        </Stack>
+      </Group>
+    </Radio.Card>
   );
 }

@@ -4,6 +4,7 @@ import { act } from 'react';
 import { Route, Routes } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cart } from '../../cart/cart-store.ts';
+import { setLanguage } from '../../i18n/i18n.ts';
 import { NotificationCenter } from '../../notifications/NotificationCenter.tsx';
 import {
   type OrderClaims,
@@ -368,5 +369,108 @@ describe('a return request the shopper corrects', () => {
     await shown(() => alertSaying('사유를 골라 주세요.'));
     await act(async () => form.querySelector<HTMLInputElement>('input[value="DEFECTIVE"]')?.click());
     expect(alertSaying('사유를 골라 주세요.')).toBeUndefined();
+  });
+});
+
+describe('a return refunded partly in money and partly in points', () => {
+  /** One hoodie back (change of mind, 3,000원 fee): 17,920원 by the PG and 855원 of the points paid. */
+  const returned = aClaim({
+    orderId: ORDER_ID,
+    orderNumber: ORDER_NUMBER,
+    status: 'COMPLETED',
+    reason: 'CHANGE_OF_MIND',
+    refundAmount: 17_920,
+    pointsRefund: 855,
+    feeAmount: 3_000,
+    completedAt: '2026-12-10T03:00:00.000Z',
+  });
+
+  async function showReturned() {
+    stubFetch({
+      [`/api/orders/${ORDER_ID}`]: () =>
+        Response.json({ ...order('DELIVERED'), pointsUsed: 3_000, refundedAmount: 17_920 }),
+      [`/api/shipping/orders/${ORDER_ID}`]: () => Response.json({ ...delivered, confirmable: false }),
+      [`/api/orders/${ORDER_ID}/claims`]: () =>
+        Response.json({ orderId: ORDER_ID, orderNumber: ORDER_NUMBER, claims: [returned] }),
+    });
+    await showOrder();
+    return shown(() => container.querySelector<HTMLElement>('[data-testid="claim"]'));
+  }
+
+  it('shows the points returned beside the money, on the return and in the summary', async () => {
+    const claim = await showReturned();
+    expect(claim.querySelector('[data-testid="claim-refund"]')?.textContent).toBe(
+      '환불 금액 17,920원 (반품 배송비 3,000원 차감)',
+    );
+    expect(claim.querySelector('[data-testid="claim-points-refund"]')?.textContent).toBe(
+      '돌려받은 포인트 855P',
+    );
+    expect(container.querySelector('[data-testid="refunded-amount"]')?.textContent).toBe(
+      '환불된 금액: 17,920원 · 포인트 855P',
+    );
+  });
+
+  it('says so in English too', async () => {
+    await setLanguage('en');
+    try {
+      const claim = await showReturned();
+      expect(claim.querySelector('[data-testid="claim-points-refund"]')?.textContent).toBe(
+        'Points returned: 855P',
+      );
+      expect(container.querySelector('[data-testid="refunded-amount"]')?.textContent).toBe(
+        'Refunded: ₩17,920 and 855P',
+      );
+    } finally {
+      await setLanguage('ko');
+    }
+  });
+
+  it('says which points are still to come while the return is under way', async () => {
+    stubFetch({
+      [`/api/orders/${ORDER_ID}`]: () => Response.json({ ...order('DELIVERED'), pointsUsed: 3_000 }),
+      [`/api/shipping/orders/${ORDER_ID}`]: () => Response.json({ ...delivered, confirmable: false }),
+      [`/api/orders/${ORDER_ID}/claims`]: () =>
+        Response.json({
+          orderId: ORDER_ID,
+          orderNumber: ORDER_NUMBER,
+          claims: [{ ...returned, status: 'COLLECTING', completedAt: null }],
+        }),
+    });
+    await showOrder();
+    const claim = await shown(() => container.querySelector<HTMLElement>('[data-testid="claim"]'));
+    expect(claim.querySelector('[data-testid="claim-points-refund"]')?.textContent).toBe(
+      '돌려받을 포인트 855P',
+    );
+    expect(container.querySelector('[data-testid="refunded-amount"]')).toBeNull();
+  });
+});
+
+describe('an order awaiting payment', () => {
+  async function bannerOf(held: Partial<Order>) {
+    stubFetch({
+      [`/api/orders/${ORDER_ID}`]: () =>
+        Response.json({ ...order('PAYMENT_PENDING'), paidAt: null, paymentDueAt: null, ...held }),
+    });
+    await showOrder();
+    const banner = await shown(() =>
+      [...container.querySelectorAll('[role="status"]')].find((alert) =>
+        alert.textContent?.includes('결제를 기다리고 있습니다'),
+      ),
+    );
+    return banner.textContent;
+  }
+
+  it('says only the items are held when the order holds no coupon and no points', async () => {
+    expect(await bannerOf({})).toBe(
+      '결제를 기다리고 있습니다상품을 잡아 두었습니다. 결제하지 않은 주문은 자동으로 취소됩니다.',
+    );
+  });
+
+  it('names the coupon and the points when the order holds them', async () => {
+    expect(await bannerOf({ couponId: 7, couponDiscount: 3_000, pointsUsed: 1_000 })).toContain(
+      '상품, 쿠폰, 포인트를 잡아 두었습니다.',
+    );
+    await cleanUpPages();
+    expect(await bannerOf({ pointsUsed: 1_000 })).toContain('상품과 포인트를 잡아 두었습니다.');
   });
 });

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useParams } from 'react-router';
+import { isNotFoundError } from '../../api/api-error.ts';
 import { cart } from '../../cart/cart-store.ts';
 import { chatPanel } from '../../chat/chat-panel.ts';
 import { myCouponsQueryPrefix } from '../../coupons/coupons-api.ts';
@@ -32,6 +33,7 @@ import { myPointsQueryPrefix } from '../../points/points-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { OrderStatusBadge } from '../../ui/badges.tsx';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
+import { OrderNotFound } from '../orders/OrderNotFound.tsx';
 import { OrderSections } from '../orders/OrderSections.tsx';
 import { OrderAfterSale } from './OrderAfterSale.tsx';
 
@@ -76,7 +78,12 @@ export function MyOrderDetailPage() {
         {t('order.backToOrders')}
       </Anchor>
       {order.isPending && <Skeleton h={320} />}
-      {order.isError && <ApiErrorAlert error={order.error} onRetry={() => void order.refetch()} />}
+      {order.isError &&
+        (isNotFoundError(order.error) ? (
+          <OrderNotFound />
+        ) : (
+          <ApiErrorAlert error={order.error} onRetry={() => void order.refetch()} />
+        ))}
       {order.data && (
         <>
           <OrderHeader order={order.data} />
@@ -170,6 +177,15 @@ function OrderHeader({ order }: { order: Order }) {
   );
 }
 
+/** What an unpaid order holds besides its items: a coupon, points, both or neither. */
+function heldByOrder(order: Order): 'items' | 'itemsCoupon' | 'itemsPoints' | 'itemsCouponPoints' {
+  const coupon = order.couponId !== null;
+  const points = order.pointsUsed > 0;
+  if (coupon && points) return 'itemsCouponPoints';
+  if (coupon) return 'itemsCoupon';
+  return points ? 'itemsPoints' : 'items';
+}
+
 function StatusNotice({ order }: { order: Order }) {
   const { t } = useTranslation();
   switch (order.status) {
@@ -183,6 +199,7 @@ function StatusNotice({ order }: { order: Order }) {
       return (
         <Alert color="yellow" variant="light" title={t('order.awaitingPayment')} role="status">
           {t('order.awaitingPaymentText', {
+            held: t(`order.held.${heldByOrder(order)}`),
             until: order.paymentDueAt ? t('order.until', { date: formatDateTime(order.paymentDueAt) }) : '',
           })}
         </Alert>

@@ -28,7 +28,8 @@ describe('my orders: an order paid with points', () => {
   it('shows what it cost and that points paid it, not 0원', async () => {
     const card = await showOrders();
     expect(within(card, 'order-total')).toBe('19,000원');
-    expect(within(card, 'order-points')).toBe('포인트 19,000원 결제');
+    expect(within(card, 'order-total-label')).toBe('주문 금액');
+    expect(within(card, 'order-points')).toBe('포인트 19,000P 결제');
     expect(card.querySelector('a')?.textContent).toBe('오버핏 크루넥 맨투맨 외 1건');
   });
 
@@ -36,7 +37,40 @@ describe('my orders: an order paid with points', () => {
     await setLanguage('en');
     const card = await showOrders();
     expect(within(card, 'order-total')).toBe('₩19,000');
-    expect(within(card, 'order-points')).toBe('Paid with points ₩19,000');
+    expect(within(card, 'order-total-label')).toBe('Order total');
+    expect(within(card, 'order-points')).toBe('Paid with points 19,000P');
     expect(card.querySelector('a')?.textContent).toBe('오버핏 크루넥 맨투맨 and 1 more');
+  });
+});
+
+describe('my orders: the status filter', () => {
+  const offered = () => [...container.querySelectorAll('select option')].map((option) => option.textContent);
+
+  it('offers the states a shopper knows, not the one order-service holds while it reserves', async () => {
+    await showOrders();
+    expect(offered()).toEqual([
+      '전체',
+      '결제 대기',
+      '결제 완료',
+      '배송 중',
+      '배송 완료',
+      '반품 완료',
+      '주문 취소',
+    ]);
+  });
+
+  it('does so in English too', async () => {
+    await setLanguage('en');
+    await showOrders();
+    expect(offered()).not.toContain('Being placed');
+    expect(offered()).toEqual([
+      'All orders',
+      'Awaiting payment',
+      'Paid',
+      'Shipping',
+      'Delivered',
+      'Returned',
+      'Cancelled',
+    ]);
   });
 });

@@ -18,9 +18,15 @@ import { OrderStatusBadge } from '../../ui/badges.tsx';
 import { CardList, CardListItem } from '../../ui/CardList.tsx';
 import { OrderTotal } from '../orders/OrderTotal.tsx';
 
+/**
+ * The statuses a shopper may filter by: not PENDING, order-service's moment of reserving stock, coupon
+ * and points before an order awaits payment (it passes in seconds; the admin's list still offers it).
+ */
+const SHOPPER_FILTER_STATUSES = ORDER_STATUSES.filter((value) => value !== 'PENDING');
+
 export function MyOrdersPage() {
   const [params, setParams] = useSearchParams();
-  const status = ORDER_STATUSES.find((value) => value === params.get('status')) ?? '';
+  const status = SHOPPER_FILTER_STATUSES.find((value) => value === params.get('status')) ?? '';
   const page = readPageIndex(params);
   const orders = useQuery(myOrdersQuery({ status, page, size: MY_ORDERS_PAGE_SIZE }));
   const result = orders.data;
@@ -48,7 +54,7 @@ export function MyOrdersPage() {
           onChange={(event) => change({ status: event.currentTarget.value as OrderStatus | '' })}
           data={[
             { value: '', label: t('myOrders.all') },
-            ...ORDER_STATUSES.map((value) => ({ value, label: t(`status.order.${value}`) })),
+            ...SHOPPER_FILTER_STATUSES.map((value) => ({ value, label: t(`status.order.${value}`) })),
           ]}
         />
       </Group>

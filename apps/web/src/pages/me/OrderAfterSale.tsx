@@ -1,9 +1,9 @@
-import { Button, Card, Group, Stack, Text, Title } from '@mantine/core';
+import { Button, Card, Group, SimpleGrid, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { formatDateTime, formatWon } from '../../lib/format.ts';
+import { formatDateTime, formatPoints, formatWon } from '../../lib/format.ts';
 import {
   type Claim,
   type ClaimType,
@@ -164,24 +164,21 @@ function AfterSaleSummary({
         {confirmedAt && (
           <Text size="sm">{t('afterSale.confirmedAt', { date: formatDateTime(confirmedAt) })}</Text>
         )}
-        {order.refundedAmount > 0 && (
-          <Text size="sm" fw={600} data-testid="refunded-amount">
-            {t('afterSale.refunded', { amount: formatWon(order.refundedAmount) })}
-          </Text>
-        )}
+        <RefundedLine order={order} claims={claims} />
         {claimable && requesting === null && (
           <>
             <Text size="sm" c="dimmed">
               {t('afterSale.claimableUntil', { date: formatDateTime(claimableUntil) })}
             </Text>
-            <Group gap="sm" grow>
+            {/* Side by side only where both labels fit whole; stacked on a phone ("Request an exchange"). */}
+            <SimpleGrid cols={{ base: 1, xs: 2 }} spacing="sm" data-testid="claim-buttons">
               <Button variant="light" onClick={() => setRequesting('RETURN')}>
                 {t('afterSale.requestReturn')}
               </Button>
               <Button variant="light" onClick={() => setRequesting('EXCHANGE')}>
                 {t('afterSale.requestExchange')}
               </Button>
-            </Group>
+            </SimpleGrid>
           </>
         )}
         {/* Once opened, the form stays until sent or closed: if the order changed meanwhile (another
@@ -197,6 +194,30 @@ function AfterSaleSummary({
         )}
       </Stack>
     </Card>
+  );
+}
+
+/**
+ * What returns gave back so far: the PG's part (the order's `refundedAmount`) and the points of the
+ * completed returns (shipping-service's claims; the order does not carry them).
+ */
+function RefundedLine({ order, claims }: { order: Order; claims: Claim[] }) {
+  const { t } = useTranslation();
+  const points = claims
+    .filter((claim) => claim.type === 'RETURN' && claim.status === 'COMPLETED')
+    .reduce((sum, claim) => sum + claim.pointsRefund, 0);
+  if (order.refundedAmount === 0 && points === 0) return null;
+  return (
+    <Text size="sm" fw={600} data-testid="refunded-amount">
+      {points === 0
+        ? t('afterSale.refunded', { amount: formatWon(order.refundedAmount) })
+        : order.refundedAmount === 0
+          ? t('afterSale.refundedPoints', { points: formatPoints(points) })
+          : t('afterSale.refundedWithPoints', {
+              amount: formatWon(order.refundedAmount),
+              points: formatPoints(points),
+            })}
+    </Text>
   );
 }
 
@@ -248,6 +269,13 @@ function ClaimList({ order, claims }: { order: Order; claims: Claim[] }) {
                       fee: formatWon(claim.feeAmount),
                     })
                   : t('afterSale.refundEstimate', { amount: formatWon(claim.refundAmount) })}
+            </Text>
+          )}
+          {claim.type === 'RETURN' && claim.status !== 'REJECTED' && claim.pointsRefund > 0 && (
+            <Text size="sm" data-testid="claim-points-refund">
+              {t(claim.status === 'COMPLETED' ? 'afterSale.pointsRefund' : 'afterSale.pointsRefundEstimate', {
+                amount: formatPoints(claim.pointsRefund),
+              })}
             </Text>
           )}
           {claim.rejectReason && (

@@ -32,14 +32,20 @@ function serve() {
 
 let container: HTMLElement;
 
-/** Asks for the refund and answers the alert's text. */
-async function refuseRefund(): Promise<string> {
+const refundButton = () =>
+  [...container.querySelectorAll('button')].find((b) => b.getAttribute('aria-label')?.includes('10,000'));
+const dialog = () => document.querySelector<HTMLElement>('[role="dialog"]');
+const buttonIn = (scope: HTMLElement, text: string) =>
+  [...scope.querySelectorAll('button')].find((b) => b.textContent === text);
+
+/** Asks for the refund, says yes in the dialog, and answers the alert's text. */
+async function refuseRefund(confirmLabel = '환불하기'): Promise<string> {
   serve();
   container = await renderPage(<PointChargesTable />);
-  const button = await shown(() =>
-    [...container.querySelectorAll('button')].find((b) => b.getAttribute('aria-label')?.includes('10,000')),
-  );
+  const button = await shown(refundButton);
   await act(async () => button.click());
+  const asked = await shown(dialog);
+  await act(async () => buttonIn(asked, confirmLabel)?.click());
   return (await shown(() => container.querySelector('[role="alert"]'))).textContent ?? '';
 }
 
@@ -58,10 +64,56 @@ describe('a refused points refund', () => {
 
   it('says why in English, without the server’s figures', async () => {
     await setLanguage('en');
-    const alert = await refuseRefund();
+    const alert = await refuseRefund('Refund');
     expect(alert).toContain('Earned points are not refundable.');
     expect(alert).not.toContain('Points of this charge have been used');
     expect(alert).not.toMatch(/5000|10000/);
+  });
+});
+
+// The refund was offered for every paid charge, spent or not, and sent at the first tap: one tap on a
+// charge whose points were spent met 409 "환불할 수 없습니다". user-service now says which charges it
+// would refund; the page offers only those, and asks first.
+describe('the refund of a charge', () => {
+  const serveCharges = (charges: ReturnType<typeof aPointCharge>[]) => {
+    const refunds: string[] = [];
+    stubFetch({
+      'GET /api/users/me/points/charges': () => Response.json(aPage(charges, { size: 10 })),
+      'POST /api/users/me/points/charges/PNT-20261207-ABCDEFGH/refund': ({ url }) => {
+        refunds.push(url.pathname);
+        return Response.json({ ...paidCharge, status: 'REFUND_REQUESTED', refundable: false });
+      },
+    });
+    return refunds;
+  };
+
+  it('is not offered for a paid charge whose points were spent', async () => {
+    serveCharges([aPointCharge({ refundable: false })]);
+    container = await renderPage(<PointChargesTable />);
+    const table = await shown(() => container.querySelector('table'));
+    expect(table.textContent).toContain('10,000원');
+    expect(table.querySelector('button')).toBeNull();
+  });
+
+  it('asks first, in won and in points, and refunds only when told to', async () => {
+    const refunds = serveCharges([paidCharge]);
+    container = await renderPage(<PointChargesTable />);
+
+    await act(async () => (await shown(refundButton)).click());
+    const asked = await shown(dialog);
+    expect(asked.textContent).toContain('충전을 환불할까요?');
+    expect(asked.textContent).toContain('결제하신 10,000원을 결제 수단으로 환불하고');
+    expect(asked.textContent).toContain('보유 포인트에서 10,000P를 바로 차감합니다');
+    expect(refunds).toEqual([]);
+
+    await act(async () => buttonIn(asked, '돌아가기')?.click());
+    await shown(() => !dialog());
+    expect(refunds).toEqual([]);
+
+    await act(async () => (await shown(refundButton)).click());
+    await act(async () => buttonIn(await shown(dialog), '환불하기')?.click());
+    await shown(() => refunds.length === 1 && !dialog());
+    expect(refunds).toEqual(['/api/users/me/points/charges/PNT-20261207-ABCDEFGH/refund']);
   });
 });
 

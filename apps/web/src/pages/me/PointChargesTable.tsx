@@ -4,7 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { problemCodeLabel } from '../../i18n/labels.ts';
-import { formatDateTime, formatWon } from '../../lib/format.ts';
+import { formatDateTime, formatPoints, formatWon } from '../../lib/format.ts';
 import {
   myChargesQuery,
   myPointsQueryPrefix,
@@ -14,6 +14,7 @@ import {
   refundCharge,
 } from '../../points/points-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
+import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
 import { PagedResults } from '../../ui/PagedResults.tsx';
 
 const STATUS_COLORS: Record<PointChargeStatus, string> = {
@@ -26,11 +27,16 @@ const STATUS_COLORS: Record<PointChargeStatus, string> = {
   REFUNDED: 'gray',
 };
 
-/** My charges, newest first; a charged one can be refunded while its points are unspent. */
+/**
+ * My charges, newest first. The refund is offered only where user-service says the charge is
+ * refundable (paid, and its points unspent: earned points never count, so the balance cannot tell),
+ * and asked about first: it takes the points back at once.
+ */
 export function PointChargesTable() {
   const queryClient = useQueryClient();
   const { t } = useTranslation();
   const [page, setPage] = useState(0);
+  const [asking, setAsking] = useState<PointCharge | null>(null);
   const charges = useQuery(myChargesQuery({ page, size: POINT_CHARGES_PAGE_SIZE }));
   const refund = useMutation({
     mutationFn: (charge: PointCharge) => refundCharge(charge.chargeNumber),
@@ -39,11 +45,29 @@ export function PointChargesTable() {
         color: 'blue',
         message: t('pointsPage.refunding', { amount: formatWon(charge.amount) }),
       }),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: myPointsQueryPrefix }),
+    onSettled: () => {
+      setAsking(null);
+      return queryClient.invalidateQueries({ queryKey: myPointsQueryPrefix });
+    },
   });
 
   return (
     <>
+      <ConfirmDialog
+        opened={asking !== null}
+        title={t('pointsPage.refundTitle')}
+        confirmLabel={t('pointsPage.refundConfirm')}
+        danger
+        loading={refund.isPending}
+        onConfirm={() => asking && refund.mutate(asking)}
+        onClose={() => setAsking(null)}
+      >
+        {asking &&
+          t('pointsPage.refundText', {
+            amount: formatWon(asking.amount),
+            points: formatPoints(asking.amount),
+          })}
+      </ConfirmDialog>
       {/* Why in the web's words: the server's detail names the figures it compared, unformatted. */}
       {refund.isError && (
         <ApiErrorAlert
@@ -85,12 +109,15 @@ export function PointChargesTable() {
                         </Table.Td>
                         <Table.Td ta="right">{formatWon(charge.amount)}</Table.Td>
                         <Table.Td ta="right">
-                          {charge.status === 'PAID' && (
+                          {charge.status === 'PAID' && charge.refundable && (
                             <Button
                               size="compact-sm"
                               variant="default"
                               loading={refund.isPending && refund.variables?.chargeId === charge.chargeId}
-                              onClick={() => refund.mutate(charge)}
+                              onClick={() => {
+                                refund.reset();
+                                setAsking(charge);
+                              }}
                               aria-label={t('pointsPage.refundOf', { amount: formatWon(charge.amount) })}
                             >
                               {t('pointsPage.refund')}

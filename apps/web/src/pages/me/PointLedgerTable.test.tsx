@@ -45,9 +45,11 @@ describe('my points history after an order paid with points', () => {
     const history = await shown(() => page.querySelector('[aria-label="포인트 내역"]'));
     const rows = [...history.querySelectorAll('li')].map((row) => row.textContent);
     expect(rows).toEqual([
-      expect.stringMatching(/^주문 사용주문 ORD-20261207-RR2W4W9L.*-19,000원잔액 31,000원$/),
-      expect.stringMatching(/^충전포인트 충전 PNT-20261207-L427VHJS.*\+50,000원잔액 50,000원$/),
+      expect.stringMatching(/^주문 사용주문 ORD-20261207-RR2W4W9L.*-19,000P잔액 31,000P$/),
+      expect.stringMatching(/^충전포인트 충전 PNT-20261207-L427VHJS.*\+50,000P잔액 50,000P$/),
     ]);
     expect(history.textContent).not.toContain('사용 확정');
+    // Points in P, the balance too: points are not cash, even when paid for.
+    expect(page.querySelector('[data-testid="point-balance"]')?.textContent).toBe('31,000P');
   });
 });

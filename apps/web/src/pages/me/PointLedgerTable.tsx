@@ -1,7 +1,7 @@
 import { Badge, Group, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { pointMovementLabel, pointReasonLabel } from '../../i18n/labels.ts';
-import { formatDateTime, formatSignedWon, formatWon } from '../../lib/format.ts';
+import { formatDateTime, formatPoints, formatSignedPoints } from '../../lib/format.ts';
 import type { PointLedgerEntry } from '../../points/points-api.ts';
 import { CardList, CardListItem } from '../../ui/CardList.tsx';
 
@@ -46,11 +46,11 @@ export function PointLedgerTable({ entries }: { entries: PointLedgerEntry[] }) {
             <Stack gap={0} align="flex-end" style={{ flexShrink: 0 }}>
               {entry.amount !== 0 && (
                 <Text fw={600} c={entry.amount < 0 ? 'red.7' : 'teal.7'}>
-                  {formatSignedWon(entry.amount)}
+                  {formatSignedPoints(entry.amount)}
                 </Text>
               )}
               <Text size="xs" c="dimmed">
-                {t('points.balance')} {formatWon(entry.balanceAfter)}
+                {t('points.balance')} {formatPoints(entry.balanceAfter)}
               </Text>
             </Stack>
           </Group>

@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { usePageTitle } from '../../i18n/use-page-title.ts';
-import { formatWon } from '../../lib/format.ts';
+import { formatPoints } from '../../lib/format.ts';
 import { pageParamValue, readPageIndex } from '../../lib/page-param.ts';
 import { myPointsQuery, POINT_LEDGER_PAGE_SIZE } from '../../points/points-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
@@ -41,7 +41,7 @@ export function PointsPage() {
           </Text>
           {points.data ? (
             <Text fz={36} fw={800} aria-live="polite" data-testid="point-balance">
-              {formatWon(points.data.balance)}
+              {formatPoints(points.data.balance)}
             </Text>
           ) : (
             <Skeleton h={44} mt={4} w={160} />

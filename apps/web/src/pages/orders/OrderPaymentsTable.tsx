@@ -1,7 +1,7 @@
 import { Group, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { paymentFailureLabel, paymentMethodLabel } from '../../i18n/labels.ts';
-import { formatDateTime, formatWon } from '../../lib/format.ts';
+import { formatDateTime, formatPoints, formatWon } from '../../lib/format.ts';
 import type { OrderPaymentEntry } from '../../orders/orders-api.ts';
 import { paymentStanding } from '../../payments/payment-standing.ts';
 import { PaymentStatusBadge } from '../../ui/badges.tsx';
@@ -10,23 +10,32 @@ import { PaymentStatusBadge } from '../../ui/badges.tsx';
  * The payments order-service heard of for this order (approved, failed, refunded), one card each.
  * `refundedAmount` is the order's: what returns got back from its one approved payment. A paid order
  * (`paidAt` set) shows the points that paid for it too: the PG never hears of those, so an order paid
- * with points alone has no payment to list, and one with nothing left to pay says so.
+ * with points alone has no payment to list, and one with nothing left to pay says so. One cancelled
+ * before it was paid (`cancelledUnpaid`) says nothing was charged, not that nothing was paid "yet".
  */
 export function OrderPaymentsTable({
   payments,
   refundedAmount,
   pointsUsed = 0,
   paidAt = null,
+  cancelledUnpaid = false,
 }: {
   payments: OrderPaymentEntry[];
   refundedAmount: number;
   pointsUsed?: number;
   paidAt?: string | null;
+  cancelledUnpaid?: boolean;
 }) {
   const { t } = useTranslation();
   const pointsPaid = paidAt !== null && pointsUsed > 0;
   if (payments.length === 0 && !pointsPaid) {
-    return <Text c="dimmed">{paidAt !== null ? t('order.nothingToPay') : t('order.noPayment')}</Text>;
+    const none =
+      paidAt !== null
+        ? t('order.nothingToPay')
+        : cancelledUnpaid
+          ? t('order.cancelledUnpaid')
+          : t('order.noPayment');
+    return <Text c="dimmed">{none}</Text>;
   }
   return (
     <Stack component="ul" gap="sm" m={0} p={0} aria-label={t('order.payments')}>
@@ -35,7 +44,7 @@ export function OrderPaymentsTable({
           <Group justify="space-between" wrap="nowrap">
             <Text size="sm">{t('order.pointsPayment')}</Text>
             <Text fw={600} size="sm">
-              {formatWon(pointsUsed)}
+              {formatPoints(pointsUsed)}
             </Text>
           </Group>
           <Text size="xs" c="dimmed">

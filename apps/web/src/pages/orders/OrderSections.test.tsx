@@ -155,7 +155,7 @@ describe('an order paid with points alone', () => {
     await showOrder(paidWithPoints);
     const payments = await shown(() => section('payments'));
     expect(payments.textContent).toContain('포인트 결제');
-    expect(payments.querySelector('[data-testid="points-payment"]')?.textContent).toContain('19,000원');
+    expect(payments.querySelector('[data-testid="points-payment"]')?.textContent).toContain('19,000P');
     expect(payments.textContent).not.toContain('아직 결제 내역이 없습니다');
   });
 
@@ -164,7 +164,7 @@ describe('an order paid with points alone', () => {
     await showOrder(paidWithPoints);
     const payments = await shown(() => section('payments'));
     expect(payments.querySelector('[data-testid="points-payment"]')?.textContent).toContain(
-      'Paid with points₩19,000',
+      'Paid with points19,000P',
     );
     expect(payments.textContent).not.toContain('No payment yet');
   });
@@ -185,9 +185,10 @@ describe('a delivered order one unit of which was returned', () => {
     expect(lineMarks()).toEqual(['반품 1개', null]);
     expect(amounts()).toEqual([
       '상품 금액: 123,000원',
-      '결제 금액: 123,000원',
-      '환불된 금액: −36,000원',
-      '실 결제 금액: 87,000원',
+      '주문 금액: 123,000원',
+      '카드 결제 금액: 123,000원',
+      '카드 환불 금액: −36,000원',
+      '환불 후 카드 결제 금액: 87,000원',
     ]);
     expect(container.textContent).toContain('오버핏 크루넥 맨투맨 외 1건 · ');
   });
@@ -199,9 +200,10 @@ describe('a delivered order one unit of which was returned', () => {
     expect(lineMarks()).toEqual(['1 returned', null]);
     expect(amounts()).toEqual([
       'Subtotal: ₩123,000',
-      'Paid: ₩123,000',
-      'Refunded: −₩36,000',
-      'Net paid: ₩87,000',
+      'Order total: ₩123,000',
+      'Card payment: ₩123,000',
+      'Card refund: −₩36,000',
+      'Card payment after refunds: ₩87,000',
     ]);
     expect(container.textContent).toContain('오버핏 크루넥 맨투맨 and 1 more · ordered');
     expect(container.textContent).not.toContain('외 1건');
@@ -215,6 +217,79 @@ describe('a delivered order one unit of which was returned', () => {
     );
     await shown(() => lineMarks()[0]);
     expect(lineMarks()).toEqual(['반품 진행 중 1개', null]);
-    expect(amounts()).toEqual(['상품 금액: 123,000원', '결제 금액: 123,000원']);
+    expect(amounts()).toEqual(['상품 금액: 123,000원', '주문 금액: 123,000원', '카드 결제 금액: 123,000원']);
+  });
+});
+
+/** 81,400원 of goods less a 5,000원 coupon: 76,400원, of which 3,000원 in points and 73,400원 by card. */
+const partlyByPoints = anOrder({
+  orderId: ORDER_ID,
+  orderNumber: ORDER_NUMBER,
+  subtotal: 81_400,
+  couponId: 7,
+  couponDiscount: 5_000,
+  discountAmount: 5_000,
+  pointsUsed: 3_000,
+  payableAmount: 73_400,
+  paidAt: PAID_AT,
+  payments: [{ ...partlyReturned.payments[0]!, amount: 73_400 }],
+});
+
+describe('an order paid partly with points, partly by card', () => {
+  it('names the order total the lists show, the points and what the card paid, each for what it is', async () => {
+    await showOrder(partlyByPoints);
+    await shown(() => section('amounts'));
+    expect(amounts()).toEqual([
+      '상품 금액: 81,400원',
+      '쿠폰 할인: −5,000원',
+      '주문 금액: 76,400원',
+      '포인트 결제: −3,000P',
+      '카드 결제 금액: 73,400원',
+    ]);
+  });
+
+  it('says what is left to pay by card while the order awaits payment, in English too', async () => {
+    await setLanguage('en');
+    await showOrder({ ...partlyByPoints, status: 'PAYMENT_PENDING', paidAt: null, payments: [] });
+    await shown(() => section('amounts'));
+    expect(amounts()).toEqual([
+      'Subtotal: ₩81,400',
+      'Coupon discount: −₩5,000',
+      'Order total: ₩76,400',
+      'Points used: −3,000P',
+      'To pay: ₩73,400',
+    ]);
+  });
+});
+
+/** A 23,200원 T-shirt the shopper cancelled before paying for it. */
+const cancelledUnpaid = anOrder({
+  orderId: ORDER_ID,
+  orderNumber: ORDER_NUMBER,
+  status: 'CANCELLED',
+  cancelReason: 'USER_CANCELLED',
+  subtotal: 23_200,
+  payableAmount: 23_200,
+  paidAt: null,
+  cancelledAt: '2026-12-07T11:36:00.000Z',
+  cancellable: false,
+});
+
+describe('an order cancelled before it was paid', () => {
+  it('shows what the order came to, not an amount "to pay", and says nothing was paid', async () => {
+    await showOrder(cancelledUnpaid);
+    const payments = await shown(() => section('payments'));
+    expect(amounts()).toEqual(['상품 금액: 23,200원', '주문 금액: 23,200원']);
+    expect(section('amounts')?.textContent).not.toContain('총 결제 금액');
+    expect(payments.textContent).toBe('결제 내역결제하기 전에 취소되어 결제된 금액이 없습니다.');
+  });
+
+  it('says so in English too', async () => {
+    await setLanguage('en');
+    await showOrder(cancelledUnpaid);
+    const payments = await shown(() => section('payments'));
+    expect(amounts()).toEqual(['Subtotal: ₩23,200', 'Order total: ₩23,200']);
+    expect(section('amounts')?.textContent).not.toContain('to pay');
+    expect(payments.textContent).toBe('PaymentsCancelled before it was paid: nothing was charged.');
   });
 });

@@ -7,7 +7,7 @@ import { orderClaimsQuery } from '../../orders/after-sale-api.ts';
 import { claimsByLine, isPaid } from '../../orders/order-summary.ts';
 import type { Order } from '../../orders/orders-api.ts';
 import { DeliveryDetails } from './DeliveryDetails.tsx';
-import { OrderAmounts } from './OrderAmounts.tsx';
+import { type AmountsStanding, OrderAmounts } from './OrderAmounts.tsx';
 import { OrderItemsTable } from './OrderItemsTable.tsx';
 import { OrderPaymentsTable } from './OrderPaymentsTable.tsx';
 import { OrderTimeline } from './OrderTimeline.tsx';
@@ -31,6 +31,7 @@ export function OrderSections({
 }) {
   const { t } = useTranslation();
   const paid = isPaid(order.status);
+  const standing = amountsStanding(order);
   const claims = useQuery({ ...orderClaimsQuery(order.orderId), enabled: paid && !admin });
   return (
     <Grid gap="lg">
@@ -45,6 +46,7 @@ export function OrderSections({
               refundedAmount={order.refundedAmount}
               pointsUsed={order.pointsUsed}
               paidAt={paid ? order.paidAt : null}
+              cancelledUnpaid={standing.kind === 'cancelledUnpaid'}
             />
           </Section>
           <Section id="timeline" title={t('order.timeline')}>
@@ -56,12 +58,7 @@ export function OrderSections({
       <Grid.Col span={{ base: 12, md: 4 }}>
         <Stack gap="lg">
           <Section id="amounts" title={t('order.amounts')}>
-            <OrderAmounts
-              amounts={order}
-              // Paid, whatever happened after (shipping, delivery, returns): never "to pay".
-              payableLabel={paid ? t('order.paid') : t('order.totalToPay')}
-              refundedAmount={order.refundedAmount}
-            />
+            <OrderAmounts amounts={order} standing={standing} />
           </Section>
           <Section id="delivery" title={t('order.delivery')}>
             <DeliveryDetails delivery={order.delivery} />
@@ -71,6 +68,21 @@ export function OrderSections({
       </Grid.Col>
     </Grid>
   );
+}
+
+/** The PG's method when order-service heard of none: payment-service records a card then. */
+const DEFAULT_METHOD = '카드';
+
+/**
+ * Paid, whatever happened after (shipping, delivery, returns, a cancel that refunded it): never "to
+ * pay". A cancelled order that was never paid shows what it came to.
+ */
+function amountsStanding(order: Order): AmountsStanding {
+  if (isPaid(order.status) || (order.status === 'CANCELLED' && order.paidAt !== null)) {
+    const taken = order.payments.find((payment) => payment.status !== 'FAILED' && payment.method);
+    return { kind: 'paid', method: taken?.method ?? DEFAULT_METHOD, refundedAmount: order.refundedAmount };
+  }
+  return order.status === 'CANCELLED' ? { kind: 'cancelledUnpaid' } : { kind: 'unpaid' };
 }
 
 /** A titled card; `id` names it for assistive technology (titles are translated, ids are not). */

@@ -73,3 +73,44 @@ describe('the earlier events of a parcel', () => {
     expect(text(withHistory(6))).toContain('Show 3 earlier events');
   });
 });
+
+describe("a parcel's courier history in the reader's language", () => {
+  /** Delivered, the courier's events in its own Korean words (as the mock courier and real ones write them). */
+  const delivered: Shipment = {
+    ...waiting,
+    status: 'DELIVERED',
+    courierStatus: 'DELIVERED',
+    trackingNumber: '813048649266',
+    history: [
+      {
+        status: 'OUT_FOR_DELIVERY',
+        where: '배송 영업소',
+        remark: '배송 출발했습니다',
+        at: '2026-12-08T00:05:00.000Z',
+      },
+      {
+        status: 'DELIVERED',
+        where: '고객 주소지',
+        remark: '배송 완료되었습니다',
+        at: '2026-12-08T00:06:00.000Z',
+      },
+    ],
+  };
+  const HANGUL_SENTENCE = /[\uac00-\ud7a3]+(니다|요)/;
+
+  it('reads in English: our status words and the place, not the courier’s Korean sentence', async () => {
+    await setLanguage('en');
+    const shown = text(delivered);
+    expect(shown).toContain('Out for delivery');
+    expect(shown).toContain('고객 주소지');
+    expect(shown).not.toMatch(HANGUL_SENTENCE);
+    // The courier's brand stays as it names itself, labelled in English.
+    expect(shown).toMatch(/Courier\s+사가택배\s+813048649266/);
+  });
+
+  it('keeps the courier’s own sentence for a Korean reader', () => {
+    const shown = text(delivered);
+    expect(shown).toMatch(/고객 주소지\s*· 배송 완료되었습니다/);
+    expect(shown).toMatch(/택배사\s+사가택배/);
+  });
+});

@@ -1,6 +1,7 @@
 import { Badge, Button, Group, Stack, Text, Timeline } from '@mantine/core';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { currentLanguage } from '../../i18n/i18n.ts';
 import { formatDateTime } from '../../lib/format.ts';
 import type { Shipment, TrackingEvent } from '../../orders/after-sale-api.ts';
 import { CourierStatusBadge } from '../../ui/badges.tsx';
@@ -9,12 +10,15 @@ import { CourierStatusBadge } from '../../ui/badges.tsx';
 const RECENT_EVENTS = 3;
 
 /**
- * One parcel's way as the courier recorded it, newest first (time, place, remark, status), the
- * earlier events folded away. The shopper's order page and the admin's shipment list both show it.
+ * One parcel's way as the courier recorded it, newest first (status, place, time), the earlier events
+ * folded away. The shopper's order page and the admin's shipment list both show it. The status is
+ * worded here; the place and remark are the courier's own (Korean) words: the place is shown in any
+ * language, the courier's sentence only to a Korean reader (the status already says it).
  */
 export function CourierHistory({ events }: { events: TrackingEvent[] }) {
   const { t } = useTranslation();
   const [all, setAll] = useState(false);
+  const courierWords = currentLanguage() === 'ko';
   if (events.length === 0)
     return (
       <Text c="dimmed" size="sm">
@@ -37,7 +41,8 @@ export function CourierHistory({ events }: { events: TrackingEvent[] }) {
             data-testid="tracking-event"
           >
             <Text size="sm">
-              {event.where} · {event.remark}
+              <span lang="ko">{event.where}</span>
+              {courierWords && event.remark && ` · ${event.remark}`}
             </Text>
             <Text size="xs" c="dimmed" mt={2}>
               {formatDateTime(event.at)}
@@ -83,7 +88,11 @@ export function TrackingTimeline({ shipments }: { shipments: Shipment[] }) {
             )}
             {shipment.trackingNumber ? (
               <Group gap="xs">
-                <Badge variant="default" radius="sm">
+                <Text size="sm" c="dimmed">
+                  {t('afterSale.courier')}
+                </Text>
+                {/* The courier's brand, a proper noun: as it names itself. */}
+                <Badge variant="default" radius="sm" translate="no">
                   {shipment.courierName}
                 </Badge>
                 <Text size="sm" ff="monospace" translate="no">

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { paymentFailureLabel } from '../../i18n/labels.ts';
 import { usePageTitle } from '../../i18n/use-page-title.ts';
+import { checkoutRetryPath } from '../../orders/checkout-draft.ts';
 import { OrderLinks } from './OrderLinks.tsx';
 
 /** The PG's code when the shopper closed or cancelled the payment window. */
@@ -18,6 +19,7 @@ export function PaymentFailPage() {
   const [params] = useSearchParams();
   const code = params.get('code');
   const orderNumber = params.get('orderNumber');
+  const orderId = params.get('orderId');
   const cancelledByShopper = code === USER_CANCELLED_CODE;
   const { t } = useTranslation();
   usePageTitle(t('title.payment'));
@@ -32,11 +34,22 @@ export function PaymentFailPage() {
           {t('payment.nothingCharged')} {orderNumber && t('payment.orderKept', { number: orderNumber })}
         </Text>
       </Alert>
-      {/* The cart and the address are still there: the way back is one tap. */}
-      <Button component={Link} to="/checkout" size="md">
+      {/* The order waits for payment, its items held: its page pays it again (결제하기). Checkout, with
+          the same items and address, places a new one and lets this one go. */}
+      {orderId && (
+        <Button component={Link} to={`/me/orders/${encodeURIComponent(orderId)}`} size="md">
+          {t('payment.payThisOrder')}
+        </Button>
+      )}
+      <Button
+        component={Link}
+        to={checkoutRetryPath(orderId)}
+        size="md"
+        variant={orderId ? 'light' : 'filled'}
+      >
         {t('payment.backToCheckout')}
       </Button>
-      <OrderLinks orderId={params.get('orderId')} />
+      <OrderLinks orderId={null} />
     </Stack>
   );
 }

@@ -65,6 +65,21 @@ describe('a payment confirm that did not get through', () => {
     expect(calls).toBe(3);
   });
 
+  // A tampered link answered "입력한 내용을 확인해 주세요" (there was no input) under the page's own
+  // heading, repeated as the alert's title.
+  it('says a link it cannot confirm once, in words for a link, with the way to my orders', async () => {
+    serve(async () => problem(400, { type: 'about:blank', detail: 'amount does not match' }));
+    await showResult();
+
+    const alert = await shown(() => container.querySelector('[role="alert"]'));
+    expect(heading()).toBe('결제를 확인하지 못했습니다');
+    expect(container.textContent?.split('결제를 확인하지 못했습니다')).toHaveLength(2);
+    expect(alert.textContent).toContain('이 결제 링크로는 결제를 확인할 수 없습니다');
+    expect(alert.textContent).toContain('결제하셨다면 주문 내역에서 주문 상태를 확인해 주세요');
+    expect(alert.textContent).not.toContain('입력한 내용을 확인해 주세요');
+    expect(container.querySelector('a[href="/me/orders"]')?.textContent).toBe('주문 내역');
+  });
+
   it('keeps a refusal (4xx) final: nothing to try again', async () => {
     serve(async () => problem(409, { type: 'urn:sagamart:problem:ORDER_CANCELLED' }));
     await showResult();

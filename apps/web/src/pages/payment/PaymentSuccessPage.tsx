@@ -5,11 +5,11 @@ import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { isTransientError } from '../../api/api-error.ts';
 import { cart } from '../../cart/cart-store.ts';
-import { paymentFailureLabel, paymentMethodLabel } from '../../i18n/labels.ts';
+import { paymentFailureLabel, paymentMethodLabel, problemCodeLabel } from '../../i18n/labels.ts';
 import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { formatWon } from '../../lib/format.ts';
 import { useLiveOrderUpdates } from '../../notifications/NotificationCenter.tsx';
-import { completePaidCheckout } from '../../orders/checkout-draft.ts';
+import { checkoutRetryPath, completePaidCheckout } from '../../orders/checkout-draft.ts';
 import { myOrderQuery, myOrderQueryKey, type Order } from '../../orders/orders-api.ts';
 import {
   orderPaymentsQuery,
@@ -95,17 +95,23 @@ function ConfirmPayment({
     return <Waiting title={t('payment.confirming')} text={t('payment.keepOpen')} />;
   }
   if (confirmed.isError) {
+    // Unreached or failing server: ask again. A refusal (4xx) is the payment's answer: a link whose
+    // key, order or amount the server does not confirm (cut short, edited), or an order it names why.
+    const transient = isTransientError(confirmed.error);
     return (
       <>
         <Title order={1} size="h2">
           {t('payment.notConfirmedTitle')}
         </Title>
-        <ApiErrorAlert
-          error={confirmed.error}
-          title={t('payment.notConfirmedTitle')}
-          // Unreached or failing server: ask again. A refusal (4xx) is the payment's answer.
-          onRetry={isTransientError(confirmed.error) ? () => void confirmed.refetch() : undefined}
-        />
+        {transient ? (
+          <ApiErrorAlert error={confirmed.error} onRetry={() => void confirmed.refetch()} />
+        ) : (
+          <ApiErrorAlert
+            error={confirmed.error}
+            title={t('payment.linkNotConfirmed')}
+            message={problemCodeLabel(confirmed.error) ?? t('payment.linkNotConfirmedText')}
+          />
+        )}
         <OrderLinks orderId={orderId} />
       </>
     );
@@ -176,8 +182,9 @@ function PaymentNotApproved({ payment, orderId }: { payment: Payment; orderId: s
       >
         <Text size="sm">{refunded ? t('payment.refundedText') : t('payment.failedText')}</Text>
       </Alert>
+      {/* The failed payment cancelled the order: checkout places it again, buy-now item and all. */}
       {!refunded && (
-        <Button component={Link} to="/checkout" size="md">
+        <Button component={Link} to={checkoutRetryPath(orderId)} size="md">
           {t('payment.backToCheckout')}
         </Button>
       )}
