@@ -99,13 +99,22 @@ export class PlaceOrder {
     const existing = await this.byKey(identity.userId, key);
     if (existing) return this.replay(existing, hash);
 
-    const priced = await this.pricing.price({
-      userId: identity.userId,
-      items: body.items,
-      couponId: body.couponId ?? null,
-      pointsToUse: body.pointsToUse ?? 0,
-      alwaysReadBalance: false,
-    });
+    let priced: PricedOrder;
+    try {
+      priced = await this.pricing.price({
+        userId: identity.userId,
+        items: body.items,
+        couponId: body.couponId ?? null,
+        pointsToUse: body.pointsToUse ?? 0,
+        alwaysReadBalance: false,
+      });
+    } catch (error) {
+      // A request racing this one with the same key may have placed the order meanwhile, holding the
+      // stock or points this pricing now finds short: the answer is that order, not the refusal.
+      const winner = error instanceof Problem ? await this.byKey(identity.userId, key) : undefined;
+      if (!winner) throw error;
+      return this.replay(winner, hash);
+    }
     let placed: Claimed;
     try {
       placed = await this.insert(identity.userId, key, hash, body, priced);
