@@ -32,7 +32,8 @@ describe.runIf(infra.available('rabbitmq'))('rabbitmq transport', () => {
     return { prefix, transport, message };
   }
 
-  it('retries a message after its delay queue is gone', async () => {
+  /** A `work` queue whose consumer retries each message once after 50 ms, its delay queue in place. */
+  async function retryingOnce(concurrency: number) {
     const { prefix, transport, message } = setup(['work']);
     await transport.declare({ work: ['test.retried'] });
     const deliveries = new Map<string, number>();
@@ -43,11 +44,17 @@ describe.runIf(infra.available('rabbitmq'))('rabbitmq transport', () => {
         deliveries.set(m.id, count);
         return count === 1 ? { type: 'retry', delayMs: 50 } : { type: 'ack' };
       },
-      { concurrency: 2 },
+      { concurrency },
     );
+    // One retry first, so the delay queue exists before a test deletes it.
     const first = message('test.retried');
     await transport.publish([first]);
     await eventually(() => deliveries.get(first.id) === 2);
+    return { prefix, transport, message, deliveries };
+  }
+
+  it('retries a message after its delay queue is gone', async () => {
+    const { prefix, transport, message, deliveries } = await retryingOnce(2);
 
     // The broker deletes a delay queue no one declared for its x-expires; this deletes it at once.
     await broker().queueDelete({ queue: `${prefix}work.retry.50` });
@@ -57,21 +64,7 @@ describe.runIf(infra.available('rabbitmq'))('rabbitmq transport', () => {
   });
 
   it('retries every message of a burst sent while its delay queue is gone', async () => {
-    const { prefix, transport, message } = setup(['work']);
-    await transport.declare({ work: ['test.retried'] });
-    const deliveries = new Map<string, number>();
-    await transport.consume(
-      'work',
-      async (m) => {
-        const count = (deliveries.get(m.id) ?? 0) + 1;
-        deliveries.set(m.id, count);
-        return count === 1 ? { type: 'retry', delayMs: 50 } : { type: 'ack' };
-      },
-      { concurrency: 16 },
-    );
-    const first = message('test.retried');
-    await transport.publish([first]);
-    await eventually(() => deliveries.get(first.id) === 2);
+    const { prefix, transport, message, deliveries } = await retryingOnce(16);
 
     // Many retries in flight at once, each returned by the broker: every one must be noticed.
     await broker().queueDelete({ queue: `${prefix}work.retry.50` });
@@ -81,21 +74,7 @@ describe.runIf(infra.available('rabbitmq'))('rabbitmq transport', () => {
   });
 
   it('retries a message whose return the client reports only well after the confirm', async () => {
-    const { prefix, transport, message } = setup(['work']);
-    await transport.declare({ work: ['test.retried'] });
-    const deliveries = new Map<string, number>();
-    await transport.consume(
-      'work',
-      async (m) => {
-        const count = (deliveries.get(m.id) ?? 0) + 1;
-        deliveries.set(m.id, count);
-        return count === 1 ? { type: 'retry', delayMs: 50 } : { type: 'ack' };
-      },
-      { concurrency: 2 },
-    );
-    const first = message('test.retried');
-    await transport.publish([first]);
-    await eventually(() => deliveries.get(first.id) === 2);
+    const { prefix, transport, message, deliveries } = await retryingOnce(2);
 
     // As a client could: it reports returns in order, but some event-loop turns after it read them.
     const channel = await broker().acquire();

@@ -25,6 +25,12 @@ import {
 import { Type } from 'typebox';
 import { afterEach, describe, expect, it } from 'vitest';
 
+/** A message put straight on the bus, its payload unchecked: as another producer, or version, sends it. */
+function rawMessage(topic: string, payload: unknown): OutgoingMessage {
+  const id = uniqueName('msg');
+  return { id, topic, headers: { 'x-message-id': id, 'x-event': topic, 'x-event-version': '1' }, payload };
+}
+
 export interface TransportContractOptions {
   /** Messages of `queue` the broker itself set aside (RabbitMQ's `<queue>.dlq`), out of the admin's reach. */
   parkedByBroker?(config: ConfigTree, queue: string): Promise<number>;
@@ -413,17 +419,8 @@ export function transportContract(
       const consumer = await t.start(t.consumer, {
         events: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100, concurrency: 1 },
       });
-      const message = (topic: string, itemId: string): OutgoingMessage => {
-        const id = uniqueName('msg');
-        return {
-          id,
-          topic,
-          headers: { 'x-message-id': id, 'x-event': topic, 'x-event-version': '1' },
-          payload: { itemId },
-        };
-      };
-      await consumer.context.transport!.publish([message(dropped, 'dropped-1')]);
-      await consumer.context.transport!.publish([message(t.ItemCreated.name, 'kept-1')]);
+      await consumer.context.transport!.publish([rawMessage(dropped, { itemId: 'dropped-1' })]);
+      await consumer.context.transport!.publish([rawMessage(t.ItemCreated.name, { itemId: 'kept-1' })]);
       const rows = await t.awaitEffects(consumer);
       expect(rows.map((r) => r.item_id)).toEqual(['kept-1']);
       expect((await t.deadLetters(consumer)).totalElements).toBe(0);
@@ -445,15 +442,7 @@ export function transportContract(
     it('rejects a payload that breaks the contract at the consumer', async () => {
       const t = setup();
       const consumer = await t.start(t.consumer);
-      const id = uniqueName('msg');
-      await consumer.context.transport!.publish([
-        {
-          id,
-          topic: t.ItemCreated.name,
-          headers: { 'x-message-id': id, 'x-event': t.ItemCreated.name, 'x-event-version': '1' },
-          payload: { itemId: 42 },
-        },
-      ]);
+      await consumer.context.transport!.publish([rawMessage(t.ItemCreated.name, { itemId: 42 })]);
       const letters = await eventually(async () => {
         const { content } = await t.deadLetters(consumer);
         return content.length > 0 ? content : undefined;
@@ -467,18 +456,12 @@ export function transportContract(
     it('hands the handler only the fields its contract knows (a newer producer added some)', async () => {
       const t = setup();
       const consumer = await t.start(t.consumer);
-      const id = uniqueName('msg');
       await consumer.context.transport!.publish([
-        {
-          id,
-          topic: t.ItemCreated.name,
-          headers: { 'x-message-id': id, 'x-event': t.ItemCreated.name, 'x-event-version': '1' },
-          payload: {
-            itemId: 'newer-1',
-            reason: 'DEFECTIVE',
-            lines: [{ sku: 'sku-1', quantity: 2, heldChange: 2 }],
-          },
-        },
+        rawMessage(t.ItemCreated.name, {
+          itemId: 'newer-1',
+          reason: 'DEFECTIVE',
+          lines: [{ sku: 'sku-1', quantity: 2, heldChange: 2 }],
+        }),
       ]);
       // Handled or dead-lettered, whichever comes.
       const outcome = await eventually(async () => {
@@ -499,15 +482,7 @@ export function transportContract(
         { itemId: 'missing-quantity', reason: 'DEFECTIVE', lines: [{ sku: 'sku-1', heldChange: 2 }] },
       ];
       await consumer.context.transport!.publish(
-        payloads.map((payload) => {
-          const id = uniqueName('msg');
-          return {
-            id,
-            topic: t.ItemCreated.name,
-            headers: { 'x-message-id': id, 'x-event': t.ItemCreated.name, 'x-event-version': '1' },
-            payload,
-          };
-        }),
+        payloads.map((payload) => rawMessage(t.ItemCreated.name, payload)),
       );
       const letters = await eventually(async () => {
         const { content } = await t.deadLetters(consumer);

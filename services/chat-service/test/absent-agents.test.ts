@@ -11,11 +11,11 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatDb } from '../src/index.ts';
 import {
-  ChatSocket,
   chatApi,
   deployment,
   eventually,
   jsonClient,
+  OpenSockets,
   type Person,
   person,
   startChat,
@@ -38,11 +38,9 @@ describe('chat-service: an agent who went offline', () => {
   let a: Service<ChatDb>;
   let b: Service<ChatDb>;
   let recorder: Service<unknown>;
-  const sockets: ChatSocket[] = [];
+  const sockets = new OpenSockets();
   const on = async (service: Service<unknown>, who: Person) => {
-    const socket = ChatSocket.direct(service, who);
-    sockets.push(socket);
-    await socket.opened;
+    const socket = await sockets.open(service, who);
     if (who.role !== 'USER') await online(service, who);
     return socket;
   };
@@ -63,7 +61,7 @@ describe('chat-service: an agent who went offline', () => {
     [a, b] = await Promise.all([startChat(config, routes), startChat(config, routes)]);
   });
   afterAll(async () => {
-    for (const s of sockets) s.close();
+    sockets.closeAll();
     await Promise.all([a?.stop(), b?.stop(), recorder?.stop()]);
   });
 
@@ -120,11 +118,9 @@ describe('chat-service: an agent suspended or demoted, and transfers', () => {
   let service: Service<ChatDb>;
   let probe: EventProbe;
   let chat: ReturnType<typeof chatApi>;
-  const sockets: ChatSocket[] = [];
+  const sockets = new OpenSockets();
   const connect = async (who: Person) => {
-    const socket = ChatSocket.direct(service, who);
-    sockets.push(socket);
-    await socket.opened;
+    const socket = await sockets.open(service, who);
     await online(service, who);
     return socket;
   };
@@ -151,7 +147,7 @@ describe('chat-service: an agent suspended or demoted, and transfers', () => {
     chat = chatApi(service);
   });
   afterAll(async () => {
-    for (const s of sockets) s.close();
+    sockets.closeAll();
     await Promise.all([service?.stop(), probe?.stop()]);
   });
 

@@ -10,6 +10,7 @@ import {
   deployment,
   eventually,
   heldBroadcasts,
+  OpenSockets,
   type Person,
   person,
   startChat,
@@ -18,20 +19,15 @@ import {
 describe('chat-service: queue and assignment', () => {
   let service: Service<ChatDb>;
   let chat: ReturnType<typeof chatApi>;
-  const sockets: ChatSocket[] = [];
-  const connect = async (who: Person) => {
-    const socket = ChatSocket.direct(service, who);
-    sockets.push(socket);
-    await socket.opened;
-    return socket;
-  };
+  const sockets = new OpenSockets();
+  const connect = (who: Person) => sockets.open(service, who);
 
   beforeAll(async () => {
     service = await startChat(deployment({ chat: { assignment: { maxOpenPerAgent: 2 } } }));
     chat = chatApi(service);
   });
   afterAll(async () => {
-    for (const s of sockets) s.close();
+    sockets.closeAll();
     await service?.stop();
   });
 
@@ -112,22 +108,20 @@ describe('chat-service: queue and assignment', () => {
 describe('chat-service: who is assigned', () => {
   let service: Service<ChatDb>;
   let probe: EventProbe;
-  const sockets: ChatSocket[] = [];
+  const sockets = new OpenSockets();
   beforeAll(async () => {
     const config = deployment();
     [service, probe] = await Promise.all([startChat(config), EventProbe.start(config)]);
   });
   afterAll(async () => {
-    for (const s of sockets) s.close();
+    sockets.closeAll();
     await Promise.all([service?.stop(), probe?.stop()]);
   });
 
   it('assigns nothing to an agent suspended while their console is open', async () => {
     const chat = chatApi(service);
     const suspended = person('AGENT', 'suspended');
-    const first = ChatSocket.direct(service, suspended);
-    sockets.push(first);
-    await first.opened;
+    await sockets.open(service, suspended);
     // The admin suspends them; chat-service hears of it (their socket is still open here).
     const handled = await eventsHandled(service, 'user.updated');
     await probe.publish(UserUpdated, {
@@ -148,9 +142,7 @@ describe('chat-service: who is assigned', () => {
     const { body: opened } = await chat.open(customer);
     // The next agent to come online takes it: it was left in the queue for them.
     const active = person('AGENT', 'active');
-    const second = ChatSocket.direct(service, active);
-    sockets.push(second);
-    await second.opened;
+    await sockets.open(service, active);
     const taken = await eventually(async () => {
       const view = (await chat.get(customer, opened.id)).body;
       return view.status === 'OPEN' ? view : undefined;
@@ -162,13 +154,8 @@ describe('chat-service: who is assigned', () => {
 describe('chat-service: messages and authorization', () => {
   let service: Service<ChatDb>;
   let chat: ReturnType<typeof chatApi>;
-  const sockets: ChatSocket[] = [];
-  const connect = async (who: Person) => {
-    const socket = ChatSocket.direct(service, who);
-    sockets.push(socket);
-    await socket.opened;
-    return socket;
-  };
+  const sockets = new OpenSockets();
+  const connect = (who: Person) => sockets.open(service, who);
   let customer: Person;
   let agent: Person;
   let conversationId: string;
@@ -183,7 +170,7 @@ describe('chat-service: messages and authorization', () => {
     await eventually(async () => (await chat.get(customer, conversationId)).body.status === 'OPEN');
   });
   afterAll(async () => {
-    for (const s of sockets) s.close();
+    sockets.closeAll();
     await service?.stop();
   });
 
@@ -548,13 +535,8 @@ describe('chat-service: a socket that opens while messages are being stored', ()
   let sockets: Service<ChatDb>;
   let writers: Service<ChatDb>;
   let bus: ReturnType<typeof heldBroadcasts>;
-  const open: ChatSocket[] = [];
-  const connect = async (who: Person) => {
-    const socket = ChatSocket.direct(sockets, who);
-    open.push(socket);
-    await socket.opened;
-    return socket;
-  };
+  const open = new OpenSockets();
+  const connect = (who: Person) => open.open(sockets, who);
   beforeAll(async () => {
     // Far apart sweeps: what a socket gets must come from taking it, not from a sweep repairing it.
     const config = deployment({
@@ -565,7 +547,7 @@ describe('chat-service: a socket that opens while messages are being stored', ()
     sockets = await startChat(config, undefined, bus.transport);
   });
   afterAll(async () => {
-    for (const s of open) s.close();
+    open.closeAll();
     await Promise.all([sockets?.stop(), writers?.stop()]);
     await bus?.transport.close();
   });
@@ -628,8 +610,7 @@ describe('chat-service: a socket that opens while messages are being stored', ()
 
     // The customer writes without pause while the agent opens sockets one after another. `moment`
     // orders what the test did: a frame sent after a socket opened is stored after it opened.
-    const writer = new ChatSocket(`${writers.url.replace(/^http/, 'ws')}/ws/chat`, customer.headers);
-    open.push(writer);
+    const writer = await open.open(writers, customer);
     let moment = 0;
     const sent: Array<{ at: number; clientMessageId: string }> = [];
     let writing = true;
@@ -671,13 +652,8 @@ describe('chat-service: an agent who loses a conversation', () => {
   let sockets: Service<ChatDb>;
   let writers: Service<ChatDb>;
   let bus: ReturnType<typeof heldBroadcasts>;
-  const open: ChatSocket[] = [];
-  const connect = async (who: Person) => {
-    const socket = ChatSocket.direct(sockets, who);
-    open.push(socket);
-    await socket.opened;
-    return socket;
-  };
+  const open = new OpenSockets();
+  const connect = (who: Person) => open.open(sockets, who);
   beforeAll(async () => {
     // One conversation per agent at most: the next one waits in the queue, where any agent may look at it.
     const config = deployment({ chat: { assignment: { maxOpenPerAgent: 1 } } });
@@ -686,7 +662,7 @@ describe('chat-service: an agent who loses a conversation', () => {
     sockets = await startChat(config, undefined, bus.transport);
   });
   afterAll(async () => {
-    for (const s of open) s.close();
+    open.closeAll();
     await Promise.all([sockets?.stop(), writers?.stop()]);
     await bus?.transport.close();
   });

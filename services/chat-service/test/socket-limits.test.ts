@@ -3,7 +3,15 @@ import type { Service } from '@sagamart/kit';
 import { asService } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ChatDb } from '../src/index.ts';
-import { ChatSocket, chatApi, deployment, type Person, person, startChat } from './support.ts';
+import {
+  type ChatSocket,
+  chatApi,
+  deployment,
+  OpenSockets,
+  type Person,
+  person,
+  startChat,
+} from './support.ts';
 
 // What one socket may send: floods and oversized or malformed frames are answered or dropped, and
 // never stall the instance or close the socket in a way its client would repeat.
@@ -11,13 +19,8 @@ import { ChatSocket, chatApi, deployment, type Person, person, startChat } from 
 describe('chat-service: socket limits', () => {
   let service: Service<ChatDb>;
   let chat: ReturnType<typeof chatApi>;
-  const sockets: ChatSocket[] = [];
-  const connect = async (who: Person) => {
-    const socket = ChatSocket.direct(service, who);
-    sockets.push(socket);
-    await socket.opened;
-    return socket;
-  };
+  const sockets = new OpenSockets();
+  const connect = (who: Person) => sockets.open(service, who);
   const metric = async (name: string) => {
     const text = await (await fetch(`${service.url}/metrics`, { headers: asService() })).text();
     return Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\d+)`, 'm').exec(text)?.[1] ?? Number.NaN);
@@ -33,7 +36,7 @@ describe('chat-service: socket limits', () => {
     chat = chatApi(service);
   });
   afterAll(async () => {
-    for (const s of sockets) s.close();
+    sockets.closeAll();
     await service?.stop();
   });
 

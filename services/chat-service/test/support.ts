@@ -123,6 +123,23 @@ export class ChatSocket extends JsonSocket<Frame> {
   }
 }
 
+/** The sockets a describe block opens straight to its instances; its afterAll calls `closeAll`. */
+export class OpenSockets {
+  private readonly sockets: ChatSocket[] = [];
+
+  /** A socket to `service` as `who`, once it is open. */
+  async open(service: Service<unknown>, who: Person): Promise<ChatSocket> {
+    const socket = ChatSocket.direct(service, who);
+    this.sockets.push(socket);
+    await socket.opened;
+    return socket;
+  }
+
+  closeAll(): void {
+    for (const socket of this.sockets.splice(0)) socket.close();
+  }
+}
+
 /** REST helpers of one chat instance. */
 export function chatApi(service: Service<unknown>) {
   const api = jsonClient(service);

@@ -4,8 +4,7 @@ import {
   bearer,
   type Echo,
   type FakeAuth,
-  startEcho,
-  startFakeAuth,
+  startBackends,
   startGateway,
   stopAll,
   TestDiscovery,
@@ -32,28 +31,24 @@ const from = (forwardedFor: string, headers: Record<string, string> = {}) => ({
 describe('the client address, behind a proxy and not', () => {
   const discovery = new TestDiscovery();
   let auth: FakeAuth;
-  let upstreams: Service<unknown>[] = [];
+  let backends: Service<unknown>[] = [];
   /** Behind a proxy on 127.0.0.1 (the tests' own connections). */
   let proxied: Service<unknown>;
   /** No proxy in front: the connection's peer is the client. */
   let direct: Service<unknown>;
 
   beforeAll(async () => {
-    auth = await startFakeAuth();
-    upstreams = await Promise.all([
-      startEcho('login-service', 'login-1'),
-      startEcho('user-service', 'users-1'),
-    ]);
-    discovery.set('auth-service', auth.service.url);
-    discovery.set('login-service', upstreams[0]!.url);
-    discovery.set('user-service', upstreams[1]!.url);
+    ({ auth, services: backends } = await startBackends(discovery, {
+      'login-service': 'login-1',
+      'user-service': 'users-1',
+    }));
     [proxied, direct] = await Promise.all([
       startGateway(discovery, { routes, rateLimits, trustedProxies: ['127.0.0.1'] }),
       startGateway(discovery, { routes, rateLimits }),
     ]);
   });
 
-  afterAll(() => stopAll([proxied, direct, auth?.service, ...upstreams]));
+  afterAll(() => stopAll([proxied, direct, ...backends]));
 
   const post = (gateway: Service<unknown>, path: string, init: RequestInit = {}) =>
     fetch(`${gateway.url}${path}`, { method: 'POST', body: '{}', ...init });

@@ -219,6 +219,29 @@ export async function startFakeAuth(config: ConfigTree = bare) {
 
 export type FakeAuth = Awaited<ReturnType<typeof startFakeAuth>>;
 
+/**
+ * What a gateway under test stands in front of: a fake auth-service (`authConfig` as startFakeAuth
+ * takes it) and an echo upstream per app (`{ app: instance }`), each registered in `discovery`.
+ */
+export async function startBackends(
+  discovery: TestDiscovery,
+  echoes: Record<string, string>,
+  authConfig?: ConfigTree,
+) {
+  const [auth, upstreams] = await Promise.all([
+    startFakeAuth(authConfig),
+    Promise.all(
+      Object.entries(echoes).map(async ([app, instance]) => {
+        const upstream = await startEcho(app, instance);
+        discovery.set(app, upstream.url);
+        return upstream;
+      }),
+    ),
+  ]);
+  discovery.set('auth-service', auth.service.url);
+  return { auth, services: [auth.service, ...upstreams] };
+}
+
 /** The gateway under test, with test routes and quick failure handling. */
 export function startGateway(discovery: Discovery, gatewayConfig: ConfigTree = {}, extra: ConfigTree = {}) {
   return startTestService(gateway, {

@@ -1,15 +1,7 @@
 import type { Service } from '@sagamart/kit';
 import { eventually, pgServerUrl, type TcpProxy, tcpProxy, uniqueName } from '@sagamart/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  bearer,
-  type FakeAuth,
-  startEcho,
-  startFakeAuth,
-  startGateway,
-  stopAll,
-  TestDiscovery,
-} from './harness.ts';
+import { bearer, startBackends, startGateway, stopAll, TestDiscovery } from './harness.ts';
 
 /**
  * auth-service's revocation hint is a broadcast, and a broadcast sent while the gateway's connection to
@@ -29,12 +21,13 @@ describe('revocations broadcast while the gateway’s bus connection was down', 
 
   it('are read once the connection is back, not at the next poll', async () => {
     const bus = { database: uniqueName('t_bus'), pollMs: 200 };
-    const auth: FakeAuth = await startFakeAuth({ bus });
-    const users = await startEcho('user-service', 'users-1');
-    services.push(auth.service, users);
     const discovery = new TestDiscovery();
-    discovery.set('auth-service', auth.service.url);
-    discovery.set('user-service', users.url);
+    const { auth, services: backends } = await startBackends(
+      discovery,
+      { 'user-service': 'users-1' },
+      { bus },
+    );
+    services.push(...backends);
     proxy = await tcpProxy(pgServerUrl());
     const gw = await startGateway(
       discovery,

@@ -2,15 +2,7 @@ import type { Service } from '@sagamart/kit';
 import { eventually } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import {
-  bearer,
-  type FakeAuth,
-  startEcho,
-  startFakeAuth,
-  startGateway,
-  stopAll,
-  TestDiscovery,
-} from './harness.ts';
+import { bearer, type FakeAuth, startBackends, startGateway, stopAll, TestDiscovery } from './harness.ts';
 
 /**
  * A gateway that starts while auth-service's revocation feed cannot be read knows no revocation at all:
@@ -20,18 +12,14 @@ import {
 describe('a gateway started while the revocation feed cannot be read', () => {
   const discovery = new TestDiscovery();
   let auth: FakeAuth;
-  let upstreams: Service<unknown>[] = [];
+  let backends: Service<unknown>[] = [];
   let gw: Service<unknown>;
 
   beforeAll(async () => {
-    auth = await startFakeAuth();
-    upstreams = await Promise.all([
-      startEcho('user-service', 'users-1'),
-      startEcho('chat-service', 'chat-1'),
-    ]);
-    discovery.set('auth-service', auth.service.url);
-    discovery.set('user-service', upstreams[0]!.url);
-    discovery.set('chat-service', upstreams[1]!.url);
+    ({ auth, services: backends } = await startBackends(discovery, {
+      'user-service': 'users-1',
+      'chat-service': 'chat-1',
+    }));
     // Logged out before this gateway started: only the feed knows.
     await auth.revoke({ userId: 'user-gone', sessionId: 'session-ended', notBefore: null });
     auth.feed.up = false;
@@ -46,7 +34,7 @@ describe('a gateway started while the revocation feed cannot be read', () => {
     });
   });
 
-  afterAll(() => stopAll([gw, auth?.service, ...upstreams]));
+  afterAll(() => stopAll([gw, ...backends]));
 
   const me = (token: string) => fetch(`${gw.url}/api/users/me`, { headers: bearer(token) });
   const ready = () => fetch(`${gw.url}/health/ready`);

@@ -8,6 +8,7 @@ import {
   anOrder,
   aShipment,
   asUser,
+  demoted,
   deployment,
   EventProbe,
   events,
@@ -169,14 +170,7 @@ describe('notification-service', () => {
     it('gives every active admin their own copy of a paid order, and none to a former admin', async () => {
       const [first, second, former] = [registeredAdmin(), registeredAdmin(), registeredAdmin()];
       for (const admin of [first, second, former]) await probe.publish(events.UserRegistered, admin);
-      const { registeredAt: _, ...snapshot } = former;
-      await probe.publish(events.UserUpdated, {
-        ...snapshot,
-        version: 2,
-        role: 'USER',
-        changes: ['role'],
-        updatedAt: new Date().toISOString(),
-      });
+      await probe.publish(events.UserUpdated, demoted(former));
       // A late version 1 changes nothing: the demotion (version 2) stands.
       await probe.publish(events.UserRegistered, former);
       await eventually(
@@ -214,15 +208,8 @@ describe('notification-service', () => {
       expect(copy).toMatchObject({ seq: 1, kind: 'ADMIN_ORDER_PAID', orderNumber: sold.orderNumber });
 
       // Demoted: user-service says so, and auth-service's new tokens carry USER.
-      const { registeredAt: _, ...snapshot } = admin;
       const updated = await eventsHandled(service, 'user.updated');
-      await probe.publish(events.UserUpdated, {
-        ...snapshot,
-        version: 2,
-        role: 'USER',
-        changes: ['role'],
-        updatedAt: new Date().toISOString(),
-      });
+      await probe.publish(events.UserUpdated, demoted(admin));
       await eventually(async () => (await eventsHandled(service, 'user.updated')) > updated);
       // Their own order, as a shopper now: seq 2.
       await probe.publish(events.OrderPlaced, anOrder(admin.userId).placed());

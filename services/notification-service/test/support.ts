@@ -17,6 +17,7 @@ import {
   type ShipmentKind,
   UserRegistered,
   UserUpdated,
+  type UserUpdatedPayload,
 } from '@sagamart/contracts';
 import type { ConfigTree, Service } from '@sagamart/kit';
 import { eventually, startTestService, uniqueName } from '@sagamart/testkit';
@@ -223,6 +224,12 @@ export function registeredAdmin(userId: string = randomUUID()) {
     grade: 'NORMAL' as const,
     registeredAt: new Date().toISOString(),
   };
+}
+
+/** user-service's word that a registered admin is a shopper now (their version 2). */
+export function demoted(admin: ReturnType<typeof registeredAdmin>): UserUpdatedPayload {
+  const { registeredAt: _, ...snapshot } = admin;
+  return { ...snapshot, version: 2, role: 'USER', changes: ['role'], updatedAt: new Date().toISOString() };
 }
 
 type Received = NotificationServerMessage;

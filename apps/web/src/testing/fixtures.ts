@@ -7,7 +7,7 @@ import type { Page } from '../api/page.ts';
 import type { CartItem } from '../cart/cart-store.ts';
 import type { ProductDetail } from '../catalog/catalog-api.ts';
 import type { ConversationView } from '../chat/chat-api.ts';
-import type { Order } from '../orders/orders-api.ts';
+import type { Order, OrderQuote, QuoteLine } from '../orders/orders-api.ts';
 import type { Payment } from '../payments/payments-api.ts';
 import type { PointCharge } from '../points/points-api.ts';
 
@@ -34,6 +34,36 @@ export function socksInCart(overrides: Partial<CartItem> = {}): CartItem {
     unitPrice: 5_000,
     quantity: 1,
     ...overrides,
+  };
+}
+
+/** A quote of one line, the hoodie unless overridden: totals follow the line, no discount or points. */
+export function aQuote(line: Partial<Omit<QuoteLine, 'lineTotal'>> = {}): OrderQuote {
+  const priced = {
+    skuId: 11,
+    productId: 1,
+    productName: '오버핏 후드',
+    skuCode: 'HOOD-BK-M',
+    options: { 색상: '블랙', 사이즈: 'M' },
+    unitPrice: 39_000,
+    quantity: 1,
+    thumbnailUrl: null,
+    availableStock: 10,
+    inStock: true,
+    ...line,
+  };
+  const lineTotal = priced.unitPrice * priced.quantity;
+  return {
+    lines: [{ ...priced, lineTotal }],
+    subtotal: lineTotal,
+    policyDiscounts: [],
+    couponId: null,
+    couponDiscount: 0,
+    discountAmount: 0,
+    pointsBalance: 0,
+    maxUsablePoints: 0,
+    pointsUsed: 0,
+    payableAmount: lineTotal,
   };
 }
 

@@ -210,6 +210,13 @@ export class ConversationStore {
   }
 
   private reopening(trx: Trx, id: string): Promise<ConversationRow> {
+    return this.backToQueue(trx, id)
+      .set({ resolved_at: null, queued_at: sql<Date>`clock_timestamp()` })
+      .executeTakeFirstOrThrow();
+  }
+
+  /** Back into the queue, unassigned, with every trace of its assignee cleared. */
+  private backToQueue(trx: Trx, id: string) {
     return trx
       .updateTable('conversations')
       .set({
@@ -217,14 +224,11 @@ export class ConversationStore {
         assignee_id: null,
         assigned_at: null,
         assignee_away_since: null,
-        resolved_at: null,
-        queued_at: sql<Date>`clock_timestamp()`,
         updated_at: sql<Date>`clock_timestamp()`,
         version: sql<number>`version + 1`,
       })
       .where('id', '=', id)
-      .returningAll()
-      .executeTakeFirstOrThrow();
+      .returningAll();
   }
 
   // ---- assignees who cannot answer ----
@@ -291,20 +295,9 @@ export class ConversationStore {
    * only while it is still OPEN with `agentId` (undefined otherwise: someone moved it meanwhile).
    */
   requeue(trx: Trx, id: string, agentId: string): Promise<ConversationRow | undefined> {
-    return trx
-      .updateTable('conversations')
-      .set({
-        status: 'WAITING',
-        assignee_id: null,
-        assigned_at: null,
-        assignee_away_since: null,
-        updated_at: sql<Date>`clock_timestamp()`,
-        version: sql<number>`version + 1`,
-      })
-      .where('id', '=', id)
+    return this.backToQueue(trx, id)
       .where('status', '=', 'OPEN')
       .where('assignee_id', '=', agentId)
-      .returningAll()
       .executeTakeFirst();
   }
 

@@ -8,7 +8,7 @@ import type { MyCoupon } from '../../coupons/coupons-api.ts';
 import { setLanguage } from '../../i18n/i18n.ts';
 import { buyNowState } from '../../orders/checkout-items.ts';
 import type { OrderQuote } from '../../orders/orders-api.ts';
-import { aPage, aProduct, hoodieInCart } from '../../testing/fixtures.ts';
+import { aPage, aProduct, aQuote, hoodieInCart } from '../../testing/fixtures.ts';
 import {
   cleanUpPages,
   problem,
@@ -52,33 +52,15 @@ const bigOrderCoupon: MyCoupon = {
 const socks = aProduct({ productId: 9, skuId: 90, name: '무지 양말', price: 5_000 });
 
 function quoteOf(line: CartItem): OrderQuote {
-  const lineTotal = line.unitPrice * line.quantity;
-  return {
-    lines: [
-      {
-        skuId: line.skuId,
-        productId: line.productId,
-        productName: line.name,
-        skuCode: `S-${line.skuId}`,
-        options: {},
-        unitPrice: line.unitPrice,
-        quantity: line.quantity,
-        lineTotal,
-        thumbnailUrl: null,
-        availableStock: 10,
-        inStock: true,
-      },
-    ],
-    subtotal: lineTotal,
-    policyDiscounts: [],
-    couponId: null,
-    couponDiscount: 0,
-    discountAmount: 0,
-    pointsBalance: 0,
-    maxUsablePoints: 0,
-    pointsUsed: 0,
-    payableAmount: lineTotal,
-  };
+  return aQuote({
+    skuId: line.skuId,
+    productId: line.productId,
+    productName: line.name,
+    skuCode: `S-${line.skuId}`,
+    options: {},
+    unitPrice: line.unitPrice,
+    quantity: line.quantity,
+  });
 }
 
 /** The platform as checkout meets it; `quote` answers each quote request's body. */

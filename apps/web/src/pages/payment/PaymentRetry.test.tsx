@@ -4,8 +4,7 @@ import { Route, Routes, useLocation } from 'react-router';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cart } from '../../cart/cart-store.ts';
 import { saveCheckoutDraft } from '../../orders/checkout-draft.ts';
-import type { OrderQuote } from '../../orders/orders-api.ts';
-import { anOrder, aPage, aPayment } from '../../testing/fixtures.ts';
+import { anOrder, aPage, aPayment, aQuote } from '../../testing/fixtures.ts';
 import {
   cleanUpPages,
   type Reading,
@@ -36,32 +35,15 @@ const unpaid = anOrder({
   paidAt: null,
 });
 
-const quote: OrderQuote = {
-  lines: [
-    {
-      skuId: SKU_ID,
-      productId: 4,
-      productName: '캔버스 토트백',
-      skuCode: 'TOTE-IV',
-      options: { 색상: '아이보리' },
-      unitPrice: 19_000,
-      quantity: 2,
-      lineTotal: 38_000,
-      thumbnailUrl: null,
-      availableStock: 10,
-      inStock: true,
-    },
-  ],
-  subtotal: 38_000,
-  policyDiscounts: [],
-  couponId: null,
-  couponDiscount: 0,
-  discountAmount: 0,
-  pointsBalance: 0,
-  maxUsablePoints: 0,
-  pointsUsed: 0,
-  payableAmount: 38_000,
-};
+const quote = aQuote({
+  skuId: SKU_ID,
+  productId: 4,
+  productName: '캔버스 토트백',
+  skuCode: 'TOTE-IV',
+  options: { 색상: '아이보리' },
+  unitPrice: 19_000,
+  quantity: 2,
+});
 
 /** The platform: the buy-now order is placed unpaid; `order` is what reading it answers afterwards. */
 function serve(order: () => Response) {
@@ -89,6 +71,21 @@ function Where() {
   return <output data-testid="where">{`${location.pathname}${location.search}`}</output>;
 }
 
+/** Checkout and the PG's result pages, opened at `at`. */
+const renderCheckoutAndPayment = (at: string) =>
+  renderPage(
+    <>
+      <Routes>
+        <Route path="/checkout" element={<CheckoutPage />} />
+        <Route path="/payment/fail" element={<PaymentFailPage />} />
+        <Route path="/payment/success" element={<PaymentSuccessPage />} />
+        <Route path="/me/orders/:id" element={<p>order page</p>} />
+      </Routes>
+      <Where />
+    </>,
+    [at],
+  );
+
 let container: HTMLElement;
 const shown = <T,>(read: Reading<T>) => shownWithin(read, 150);
 const where = () => container.querySelector('[data-testid="where"]')?.textContent;
@@ -103,18 +100,7 @@ async function buyNowAndComeBackTo(back: string, platform: () => unknown[]): Pro
   const placed = platform();
   const leftFor: string[] = [];
   vi.spyOn(window.location, 'assign').mockImplementation((url) => void leftFor.push(String(url)));
-  container = await renderPage(
-    <>
-      <Routes>
-        <Route path="/checkout" element={<CheckoutPage />} />
-        <Route path="/payment/fail" element={<PaymentFailPage />} />
-        <Route path="/payment/success" element={<PaymentSuccessPage />} />
-        <Route path="/me/orders/:id" element={<p>order page</p>} />
-      </Routes>
-      <Where />
-    </>,
-    [`/checkout?buyNow=${SKU_ID}:2`],
-  );
+  container = await renderCheckoutAndPayment(`/checkout?buyNow=${SKU_ID}:2`);
   const pay = await shown(() =>
     [...container.querySelectorAll<HTMLButtonElement>('button[type="submit"]')].find((b) => !b.disabled),
   );
@@ -123,18 +109,7 @@ async function buyNowAndComeBackTo(back: string, platform: () => unknown[]): Pro
   // The PG's window, then back: a fresh page load of the result page.
   await cleanUpPages();
   platform();
-  container = await renderPage(
-    <>
-      <Routes>
-        <Route path="/checkout" element={<CheckoutPage />} />
-        <Route path="/payment/fail" element={<PaymentFailPage />} />
-        <Route path="/payment/success" element={<PaymentSuccessPage />} />
-        <Route path="/me/orders/:id" element={<p>order page</p>} />
-      </Routes>
-      <Where />
-    </>,
-    [back],
-  );
+  container = await renderCheckoutAndPayment(back);
   return placed;
 }
 
