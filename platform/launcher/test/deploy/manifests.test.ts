@@ -147,6 +147,46 @@ describe('Kubernetes manifests (kubectl kustomize)', () => {
     expect(objects.some((o) => o.kind === 'Secret')).toBe(false);
   });
 
+  for (const overlay of ['overlays/dev', 'overlays/prod'] as const) {
+    it(`${overlay}: NetworkPolicies admit other namespaces only to the gateway (ingress controller) and /metrics (monitoring)`, () => {
+      const objects = rendered[overlay];
+      const policies = objects.filter((o) => o.kind === 'NetworkPolicy');
+      const selects = (selector: { matchLabels?: Record<string, string> }, labels: Record<string, string>) =>
+        Object.entries(selector.matchLabels ?? {}).every(([k, v]) => labels[k] === v) &&
+        !('matchExpressions' in selector);
+      const problems: string[] = [];
+      for (const deployment of objects.filter((o) => o.kind === 'Deployment')) {
+        const name = deployment.metadata.name;
+        const labels = deployment.spec.template.metadata.labels as Record<string, string>;
+        const mine = policies.filter((p) => selects(p.spec.podSelector, labels));
+        if (!mine.some((p) => p.spec.policyTypes.includes('Ingress')))
+          problems.push(`${name}: no NetworkPolicy selects its pods`);
+        for (const policy of mine)
+          for (const rule of policy.spec.ingress ?? []) {
+            const where = `${name} (${policy.metadata.name})`;
+            if (!rule.from?.length) {
+              problems.push(`${where}: admits every source`);
+              continue;
+            }
+            for (const peer of rule.from) {
+              if (peer.ipBlock) problems.push(`${where}: admits an ipBlock`);
+              if (!peer.namespaceSelector) continue; // this namespace's own pods
+              const namespace = peer.namespaceSelector.matchLabels?.['kubernetes.io/metadata.name'];
+              const ports = (rule.ports ?? []).map((p: { port: string | number }) => p.port);
+              const allowed =
+                (namespace === 'ingress-nginx' && name === 'gateway') || namespace === 'monitoring';
+              if (!allowed || ports.length !== 1 || ports[0] !== 'http')
+                problems.push(
+                  `${where}: admits namespace ${namespace ?? 'any'} on ${ports.join(',') || 'every port'}`,
+                );
+            }
+          }
+      }
+      expect(problems).toEqual([]);
+      expect(policies.length).toBeGreaterThan(0);
+    });
+  }
+
   it('every config/*.yml becomes a ConfigMap the config server mounts', () => {
     const files = readdirSync(join(repoRoot, 'config')).filter((f) => f.endsWith('.yml'));
     const kustomization = parse(readFileSync(join(repoRoot, 'config/kustomization.yaml'), 'utf8')) as {
