@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SOCKET_CLOSE } from '@sagamart/contracts';
+import { type EventContract, type EventPayload, SOCKET_CLOSE } from '@sagamart/contracts';
 import type { Service } from '@sagamart/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NotificationDb } from '../src/index.ts';
@@ -244,6 +244,25 @@ describe('notification-service', () => {
   });
 
   describe('shipping, returns and exchanges', () => {
+    /** One event to publish, and the name its handled count is scraped by. */
+    const step = <C extends EventContract>(contract: C, payload: EventPayload<C>) => ({
+      event: contract.name,
+      publish: () => probe.publish(contract, payload),
+    });
+    /**
+     * Publishes each step `times` over (under new message ids: a producer's retry) and waits until the
+     * service has handled it before the next, so the steps of one claim or shipment arrive in order.
+     */
+    const inTurn = async (times: number, ...steps: ReturnType<typeof step>[]) => {
+      for (const { event, publish } of steps) {
+        const handled = await eventsHandled(service, event);
+        for (let i = 0; i < times; i++) await publish();
+        await eventually(async () => (await eventsHandled(service, event)) === handled + times);
+      }
+    };
+    type Listed = { kind: string; title: string; body: string; link: string };
+    const made = async (order: { userId: string }) => (await list(order.userId)).content as Listed[];
+
     it('tells the shopper each shipping and claim step once, even when every event comes twice', async () => {
       // Three shoppers, as this suite keeps four notifications per user.
       const [shipped, returned, exchanged] = [anOrder(), anOrder(), anOrder()];
@@ -254,44 +273,19 @@ describe('notification-service', () => {
       const refused = aClaim(returned);
       const change = aClaim(exchanged);
       const declined = aClaim(exchanged);
-      const steps: Array<() => Promise<unknown>> = [
-        () => probe.publish(events.ShipmentDispatched, shipment.dispatched()),
-        () => probe.publish(events.ShipmentDelivered, shipment.delivered()),
-        () => probe.publish(events.ShipmentDispatched, newOption.dispatched()),
-        () => probe.publish(events.ShipmentDelivered, newOption.delivered()),
-        () => probe.publish(events.ExchangeCompleted, swap.exchanged()),
-        () => probe.publish(events.ReturnApproved, giveBack.approved()),
-        () => probe.publish(events.ReturnCompleted, giveBack.returned(12_000)),
-        () => probe.publish(events.ReturnRejected, refused.rejected('사용 흔적이 있습니다')),
-        () => probe.publish(events.ExchangeApproved, change.approved()),
-        () => probe.publish(events.ExchangeRejected, declined.rejected('재고가 없습니다')),
-      ];
-      // Each event twice, under two message ids (a producer's retry).
-      for (const step of steps) {
-        await step();
-        await step();
-      }
-      // Every delivery consumed (only this test publishes these events).
-      const published = {
-        'shipment.dispatched': 4,
-        'shipment.delivered': 4,
-        'exchange.completed': 2,
-        'return.approved': 2,
-        'return.completed': 2,
-        'return.rejected': 2,
-        'exchange.approved': 2,
-        'exchange.rejected': 2,
-      };
-      for (const [event, times] of Object.entries(published)) {
-        await eventually(async () => (await eventsHandled(service, event)) === times);
-      }
-      const made = async (order: { userId: string }) =>
-        (await list(order.userId)).content as Array<{
-          kind: string;
-          title: string;
-          body: string;
-          link: string;
-        }>;
+      await inTurn(
+        2,
+        step(events.ShipmentDispatched, shipment.dispatched()),
+        step(events.ShipmentDelivered, shipment.delivered()),
+        step(events.ShipmentDispatched, newOption.dispatched()),
+        step(events.ShipmentDelivered, newOption.delivered()),
+        step(events.ExchangeCompleted, swap.exchanged()),
+        step(events.ReturnApproved, giveBack.approved()),
+        step(events.ReturnCompleted, giveBack.returned(12_000)),
+        step(events.ReturnRejected, refused.rejected('사용 흔적이 있습니다')),
+        step(events.ExchangeApproved, change.approved()),
+        step(events.ExchangeRejected, declined.rejected('재고가 없습니다')),
+      );
       const [shippedList, returnedList, exchangedList] = await Promise.all([
         made(shipped),
         made(returned),
@@ -335,33 +329,26 @@ describe('notification-service', () => {
       expect(byKind.get('EXCHANGE_COMPLETED')).toMatchObject({ title: '교환이 완료되었습니다' });
     });
 
-    it('tells the shopper of each pickup the courier cancelled, once per pickup waybill', async () => {
+    it('tells the shopper of each pickup: approved, cancelled by the courier, approved again, once per waybill', async () => {
       const [returned, exchanged] = [anOrder(), anOrder()];
       const giveBack = aClaim(returned);
       const change = aClaim(exchanged);
-      const handled = {
-        returns: await eventsHandled(service, 'return.pickup-cancelled'),
-        exchanges: await eventsHandled(service, 'exchange.pickup-cancelled'),
-      };
-      // Approved, its pickup cancelled, approved again and that pickup cancelled too; each event twice.
-      for (const step of [
-        () => probe.publish(events.ReturnApproved, giveBack.approved()),
-        () => probe.publish(events.ReturnPickupCancelled, giveBack.pickupCancelled(3, '223456789012')),
-        () => probe.publish(events.ReturnPickupCancelled, giveBack.pickupCancelled(5, '223456789013')),
-        () => probe.publish(events.ExchangePickupCancelled, change.pickupCancelled(3, '223456789014')),
-      ]) {
-        await step();
-        await step();
-      }
-      await eventually(
-        async () => (await eventsHandled(service, 'return.pickup-cancelled')) === handled.returns + 4,
+      // Approved, its pickup cancelled, approved again with a new waybill and that pickup cancelled
+      // too; each event twice.
+      await inTurn(
+        2,
+        step(events.ReturnApproved, giveBack.approved(2, '223456789012')),
+        step(events.ReturnPickupCancelled, giveBack.pickupCancelled(3, '223456789012')),
+        step(events.ReturnApproved, giveBack.approved(4, '223456789013')),
+        step(events.ReturnPickupCancelled, giveBack.pickupCancelled(5, '223456789013')),
+        step(events.ExchangeApproved, change.approved(2, '223456789014')),
+        step(events.ExchangePickupCancelled, change.pickupCancelled(3, '223456789014')),
+        step(events.ExchangeApproved, change.approved(4, '223456789015')),
       );
-      await eventually(
-        async () => (await eventsHandled(service, 'exchange.pickup-cancelled')) === handled.exchanges + 2,
-      );
-      const returnedList = (await list(returned.userId)).content as Array<{ kind: string; body: string }>;
+      const returnedList = await made(returned);
       expect(returnedList.map((n) => n.kind)).toEqual([
         'RETURN_PICKUP_CANCELLED',
+        'RETURN_APPROVED',
         'RETURN_PICKUP_CANCELLED',
         'RETURN_APPROVED',
       ]);
@@ -370,9 +357,48 @@ describe('notification-service', () => {
         body: `택배사 사정으로 ${returned.orderNumber} 주문의 반품 상품 회수가 취소되었습니다. 확인 후 다시 안내해 드릴게요.`,
         link: `/me/orders/${returned.orderId}`,
       });
-      expect((await list(exchanged.userId)).content).toMatchObject([
+      // After "we will let you know again", the shopper is told: the newest is the second approval.
+      expect(await made(exchanged)).toMatchObject([
+        { kind: 'EXCHANGE_APPROVED', title: '교환이 승인되었습니다' },
         { kind: 'EXCHANGE_PICKUP_CANCELLED', title: '교환 회수가 취소되었습니다' },
+        { kind: 'EXCHANGE_APPROVED' },
       ]);
+    });
+
+    it('tells no step of a claim or shipment after a newer one, whatever order the events come in', async () => {
+      // No transport promises order, and a retried handler is overtaken: the newer steps come first.
+      const [returned, shipped] = [anOrder(), anOrder()];
+      const giveBack = aClaim(returned);
+      const approvedAgain = aClaim(shipped);
+      const parcel = aShipment(shipped);
+      const newOption = aShipment(shipped, 'EXCHANGE');
+      await inTurn(
+        1,
+        step(events.ReturnCompleted, giveBack.returned(21_818)),
+        step(events.ShipmentDelivered, parcel.delivered()),
+        step(events.ReturnApproved, approvedAgain.approved(4, '223456789013')),
+        // The exchange's new option arrived: exchange.completed tells it, but it is newer all the same.
+        step(events.ShipmentDelivered, newOption.delivered()),
+      );
+      expect((await made(returned)).map((n) => n.kind)).toEqual(['RETURN_COMPLETED']);
+      expect((await made(shipped)).map((n) => n.kind)).toEqual(['RETURN_APPROVED', 'SHIPMENT_DELIVERED']);
+
+      // The older steps, late (and the newest again, redelivered): nothing more.
+      await inTurn(
+        1,
+        step(events.ReturnApproved, giveBack.approved()),
+        step(events.ShipmentDispatched, parcel.dispatched()),
+        step(events.ReturnPickupCancelled, approvedAgain.pickupCancelled(3, '223456789012')),
+        step(events.ShipmentDispatched, newOption.dispatched()),
+        step(events.ReturnCompleted, giveBack.returned(21_818)),
+      );
+      const finished = await made(returned);
+      expect(finished.map((n) => n.kind)).toEqual(['RETURN_COMPLETED']);
+      expect(finished[0]!.body).toBe(
+        `${returned.orderNumber} 주문의 반품이 완료되었습니다. 21,818원이 환불됩니다.`,
+      );
+      expect((await made(shipped)).map((n) => n.kind)).toEqual(['RETURN_APPROVED', 'SHIPMENT_DELIVERED']);
+      expect(await count(returned.userId)).toBe(1);
     });
 
     it('gives every active admin their own copy of a return or exchange request, once', async () => {

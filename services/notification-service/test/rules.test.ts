@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { draftsFor, NOTIFICATION_RULES } from '../src/domain/notification-rules.ts';
 import { planResume } from '../src/domain/resume.ts';
+import { stepOf, superseded } from '../src/domain/step-order.ts';
 
 const order = { orderId: 'o-1', orderNumber: 'ORD-20261204-AB12CD34', userId: 'u-1' };
 
@@ -104,11 +105,12 @@ describe('notification rules', () => {
 
   it('tells each step of a return in Korean: approved, rejected with the reason, completed with the refund', () => {
     const claim = { ...order, claimId: 'c-1' };
-    expect(draftsFor('return.approved', claim)[0]).toMatchObject({
+    const pickup = { ...claim, pickupTrackingNumber: '223456789012' };
+    expect(draftsFor('return.approved', pickup)[0]).toMatchObject({
       audience: 'owner',
       kind: 'RETURN_APPROVED',
       title: '반품이 승인되었습니다',
-      dedupeKey: 'RETURN_APPROVED:c-1:o-1',
+      dedupeKey: 'RETURN_APPROVED:c-1:223456789012:o-1',
       link: '/me/orders/o-1',
     });
     expect(draftsFor('return.rejected', { ...claim, rejectReason: '사용 흔적이 있습니다' })[0]).toMatchObject(
@@ -135,10 +137,14 @@ describe('notification rules', () => {
     // The same facts for a client that words it in another language; a zero is no fact.
     expect(withPoints!.facts).toEqual({ amount: 12_000, points: 1_500 });
     expect(completed!.facts).toEqual({ amount: 12_000 });
-    // A second return of the same order is a new claim: a new notification.
-    expect(draftsFor('return.approved', { ...claim, claimId: 'c-2' })[0]!.dedupeKey).toBe(
-      'RETURN_APPROVED:c-2:o-1',
+    // A second return of the same order is a new claim, and an approval again after a cancelled
+    // pickup a new pickup waybill: each a new notification.
+    expect(draftsFor('return.approved', { ...pickup, claimId: 'c-2' })[0]!.dedupeKey).toBe(
+      'RETURN_APPROVED:c-2:223456789012:o-1',
     );
+    expect(
+      draftsFor('return.approved', { ...pickup, pickupTrackingNumber: '223456789013' })[0]!.dedupeKey,
+    ).toBe('RETURN_APPROVED:c-1:223456789013:o-1');
     expect(draftsFor('return.collecting', claim)).toEqual([]);
   });
 
@@ -181,6 +187,25 @@ describe('notification rules', () => {
     expect(exchanged!.dedupeKey).not.toBe(returned!.dedupeKey);
     expect(Object.keys(NOTIFICATION_RULES)).toContain('return.completed');
     expect(draftsFor('stock.changed', order)).toEqual([]);
+  });
+});
+
+describe('step order', () => {
+  it('knows the claim or shipment an event is a step of, and that an older step is superseded', () => {
+    const claimStep = stepOf('exchange.approved', { ...order, claimId: 'c-1', version: 4 });
+    expect(claimStep).toEqual({ aggregate: 'claim', id: 'c-1', version: 4 });
+    expect(stepOf('shipment.delivered', { ...order, shipmentId: 's-1', claimId: 'c-1', version: 4 })).toEqual(
+      {
+        aggregate: 'shipment',
+        id: 's-1',
+        version: 4,
+      },
+    );
+    // A return's refund names the claim, but its version is the payment's; orders are not steps here.
+    expect(stepOf('payment.refunded', { ...order, claimId: 'c-1', version: 2 })).toBeUndefined();
+    expect(stepOf('order.paid', { ...order, version: 3 })).toBeUndefined();
+    expect(superseded(claimStep!, 5)).toBe(true);
+    expect(superseded(claimStep!, 4)).toBe(false);
   });
 });
 

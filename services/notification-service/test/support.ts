@@ -170,10 +170,11 @@ export function aClaim(order: OrderRef) {
     ...ref,
     returnRequested: (): ReturnRequestedPayload => ({ ...requested, items: [item] }),
     exchangeRequested: (): ExchangeRequestedPayload => ({ ...requested, items: [{ ...item, newSkuId: 2 }] }),
-    approved: (): ReturnApprovedPayload => ({
+    /** Approved with a pickup waybill; approved again (a later version, a new waybill) after a cancelled pickup. */
+    approved: (version = 2, pickupTrackingNumber = '223456789012'): ReturnApprovedPayload => ({
       ...ref,
-      version: 2,
-      pickupTrackingNumber: '223456789012',
+      version,
+      pickupTrackingNumber,
       approvedAt: at,
     }),
     pickupCancelled: (version: number, pickupTrackingNumber: string): ReturnPickupCancelledPayload => ({

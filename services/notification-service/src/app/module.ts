@@ -4,6 +4,7 @@ import { Counter, Gauge } from 'prom-client';
 import { Compile } from 'typebox/compile';
 import { DashboardStore } from '../infra/dashboard-store.ts';
 import { KnownUsers } from '../infra/known-users.ts';
+import { NewestVersions } from '../infra/newest-versions.ts';
 import { NotificationStore } from '../infra/notification-store.ts';
 import type { NotificationDb } from '../infra/schema.ts';
 import { SalesDashboard } from './dashboard.ts';
@@ -58,6 +59,7 @@ export function notificationModule(ctx: ServiceContext<NotificationDb>): Notific
     const recorder = new RecordNotifications(
       store,
       users,
+      new NewestVersions(),
       () => config.number('notifications.keepPerUser'),
       (userId, notification) => {
         hub.deliver(userId, notification);

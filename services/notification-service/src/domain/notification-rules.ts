@@ -48,6 +48,8 @@ export interface OrderEventFacts {
   /** shipment.*: the shipment, and whether it is the order's parcel or an exchange's new option. */
   shipmentId?: string;
   kind?: ShipmentKind;
+  /** The version of the order, payment, shipment or claim after this change (see step-order.ts). */
+  version?: number;
 }
 
 type Rule = (event: OrderEventFacts) => NotificationDraft[];
@@ -178,6 +180,11 @@ const keyedBy =
 const claimStep = keyedBy((e) => e.claimId);
 /** One notification per shipment (an exchange sends a second parcel of the same order). */
 const shipmentStep = keyedBy((e) => e.shipmentId);
+/**
+ * One per pickup of a claim: approved again after the courier cancelled the pickup, a claim gets a new
+ * pickup waybill and the shopper, told "다시 안내해 드릴게요", is told again; a redelivery has the same waybill.
+ */
+const pickupStep = keyedBy((e) => `${e.claimId ?? ''}:${e.pickupTrackingNumber ?? ''}`);
 
 /** One per cancelled pickup: a claim approved again may see its new pickup cancelled too. */
 const pickupCancelled = (kind: NotificationKind, claim: '반품' | '교환'): Rule =>
@@ -276,7 +283,7 @@ export const NOTIFICATION_RULES: Readonly<Record<string, Rule>> = {
         )(e),
   'return.requested': claimRequested('반품'),
   'exchange.requested': claimRequested('교환'),
-  'return.approved': claimStep(
+  'return.approved': pickupStep(
     'RETURN_APPROVED',
     '반품이 승인되었습니다',
     (e) => `${orderLabel(e)}의 반품이 승인되었습니다. 상품을 회수하러 갈게요.`,
@@ -289,7 +296,7 @@ export const NOTIFICATION_RULES: Readonly<Record<string, Rule>> = {
     (e) => `${orderLabel(e)}의 반품이 완료되었습니다.${refundText(e)}`,
     (e) => ({ amount: e.refundAmount || undefined, points: e.pointsRefund || undefined }),
   ),
-  'exchange.approved': claimStep(
+  'exchange.approved': pickupStep(
     'EXCHANGE_APPROVED',
     '교환이 승인되었습니다',
     (e) => `${orderLabel(e)}의 교환이 승인되었습니다. 상품을 회수하러 갈게요.`,

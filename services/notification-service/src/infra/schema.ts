@@ -28,6 +28,12 @@ export interface NotificationDb {
     /** Seqs up to this one were pruned: a resume from before it is a reset. */
     floor_seq: Generated<number>;
   };
+  /** The newest version of each claim and shipment whose notifying events were handled: an older step tells nothing. */
+  newest_versions: {
+    aggregate: 'claim' | 'shipment';
+    aggregate_id: string;
+    version: number;
+  };
   /** Users as user-service announced them (role and status), to address admin copies. */
   known_users: {
     user_id: string;
@@ -199,6 +205,18 @@ export const migrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       // What the words are made of, for a client in another language (contracts' NotificationFacts).
       await sql`alter table notifications add column facts jsonb`.execute(db);
+    },
+  },
+  '0005_newest_versions': {
+    async up(db: Kysely<unknown>) {
+      // Events come out of order: a step older than one already handled of its claim or shipment is not told.
+      await db.schema
+        .createTable('newest_versions')
+        .addColumn('aggregate', 'text', (c) => c.notNull())
+        .addColumn('aggregate_id', 'text', (c) => c.notNull())
+        .addColumn('version', 'integer', (c) => c.notNull())
+        .addPrimaryKeyConstraint('newest_versions_pk', ['aggregate', 'aggregate_id'])
+        .execute();
     },
   },
 };
