@@ -56,6 +56,8 @@ export interface AuthDb {
     /** Once every token the entry names has expired, it no longer matters. */
     expires_at: Date;
     created_at: Generated<Date>;
+    /** The transaction that wrote the entry (xid8, decimal): the feed's order and cursor (ADR 0018). */
+    xid: Generated<string>;
   };
 }
 
@@ -146,6 +148,19 @@ export const migrations: Record<string, Migration> = {
       await sql`alter table accounts add constraint accounts_role_check check (role in ('USER', 'AGENT', 'ADMIN'))`.execute(
         db,
       );
+    },
+  },
+  // The revocation feed's cursor (ADR 0018). Entries already there get the migration's transaction id;
+  // the previous release's inserts get theirs from the default.
+  '0005_revocation_transactions': {
+    async up(db: Kysely<unknown>) {
+      await sql`alter table access_revocations
+        add column xid xid8 not null default pg_current_xact_id()`.execute(db);
+      await db.schema
+        .createIndex('access_revocations_xid')
+        .on('access_revocations')
+        .columns(['xid', 'seq'])
+        .execute();
     },
   },
 };

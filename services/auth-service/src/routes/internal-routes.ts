@@ -1,5 +1,6 @@
 import {
   AccessRevocationFeed,
+  AccessRevocationFeedQuery,
   AccountSnapshot,
   CredentialsUpsert,
   PasswordChange,
@@ -34,14 +35,14 @@ export function registerInternalRoutes(app: ServiceApp, ctx: ServiceContext<Auth
       schema: {
         tags,
         summary: 'Access tokens revoked before their expiry (logout, suspension, role or password change)',
-        querystring: Type.Object({
-          after: Type.Integer({ minimum: 0, default: 0, description: 'The `latest` of the previous answer' }),
-          limit: Type.Integer({ minimum: 1, maximum: 1000, default: 1000 }),
-        }),
+        querystring: AccessRevocationFeedQuery,
         response: { 200: AccessRevocationFeed, 400: ProblemSchema },
       },
     },
-    async (req) => revocations.feed(req.query.after, req.query.limit, new Date()),
+    async (req) =>
+      req.query.cursor === undefined
+        ? revocations.feedAfterSeq(req.query.after, req.query.limit, new Date())
+        : revocations.feed(req.query.cursor, req.query.limit, new Date()),
   );
 
   app.put(

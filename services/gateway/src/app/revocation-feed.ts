@@ -1,4 +1,4 @@
-import { AccessRevocationFeed, REVOCATIONS_CHANNEL } from '@sagamart/contracts';
+import { AccessRevocationFeed, REVOCATION_FEED_START, REVOCATIONS_CHANNEL } from '@sagamart/contracts';
 import { type Periodic, repeatEvery, type ServiceClient, type Transport } from '@sagamart/kit';
 import type { Logger } from 'pino';
 import { RevocationSet, type TokenFacts } from '../domain/revocation-set.ts';
@@ -27,7 +27,10 @@ const PAGE = 1_000;
  */
 export class RevocationFeed {
   private readonly set = new RevocationSet();
-  private cursor = 0;
+  /** Where the next read starts (ADR 0018). */
+  private cursor = REVOCATION_FEED_START;
+  /** The same for an auth-service released before cursors, which answers without one. */
+  private after = 0;
   private syncing: Promise<void> | undefined;
   private again = false;
   private poller: Periodic | undefined;
@@ -107,17 +110,20 @@ export class RevocationFeed {
     let added = false;
     for (;;) {
       const page = await this.options.client.get(this.options.path, {
-        query: { after: this.cursor, limit: PAGE },
+        query: { cursor: this.cursor, after: this.after, limit: PAGE },
         response: AccessRevocationFeed,
         timeoutMs: 2_000,
         // Every few seconds at idle: not traced (the revocation itself is, where it is made).
         housekeeping: true,
       });
-      this.set.apply(page.revocations);
-      added ||= page.revocations.length > 0;
-      const advanced = page.latest > this.cursor;
-      this.cursor = Math.max(this.cursor, page.latest);
-      if (page.revocations.length < PAGE || !advanced) break;
+      // The feed serves again what it cannot yet call settled: only news wakes the listeners.
+      added = this.set.apply(page.revocations) || added;
+      const advanced = page.latest > this.after;
+      this.after = Math.max(this.after, page.latest);
+      if (page.cursor !== undefined) this.cursor = page.cursor;
+      const full = page.revocations.length >= PAGE;
+      // A full page's cursor is past its last entry; by `after`, only a higher `latest` moves on.
+      if (!full || (page.cursor === undefined && !advanced)) break;
     }
     this.set.prune(Math.floor(Date.now() / 1000));
     if (added) for (const listener of this.listeners) listener();

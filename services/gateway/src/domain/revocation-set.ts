@@ -19,22 +19,24 @@ export class RevocationSet {
   /** sessionId → until when that matters. */
   private readonly sessions = new Map<string, number>();
 
-  /** Applies entries; applying one twice changes nothing. */
-  apply(entries: readonly AccessRevocation[]): void {
+  /** Applies entries; applying one twice changes nothing. Returns whether any revoked more tokens. */
+  apply(entries: readonly AccessRevocation[]): boolean {
+    let more = false;
     for (const entry of entries) {
       if (entry.sessionId) {
-        this.sessions.set(
-          entry.sessionId,
-          Math.max(entry.expiresAt, this.sessions.get(entry.sessionId) ?? 0),
-        );
+        const known = this.sessions.get(entry.sessionId);
+        more ||= known === undefined;
+        this.sessions.set(entry.sessionId, Math.max(entry.expiresAt, known ?? 0));
       } else if (entry.notBefore !== null) {
         const known = this.users.get(entry.userId);
+        more ||= known === undefined || entry.notBefore > known.notBefore;
         this.users.set(entry.userId, {
           notBefore: Math.max(entry.notBefore, known?.notBefore ?? 0),
           expiresAt: Math.max(entry.expiresAt, known?.expiresAt ?? 0),
         });
       }
     }
+    return more;
   }
 
   isRevoked(token: TokenFacts): boolean {
