@@ -32,6 +32,8 @@ const fakeOrders = defineService({
               discountAmount: 0,
               pointsUsed: 0,
               payableAmount: 78_000,
+              // One of the three units came back.
+              refundedAmount: 26_000,
               createdAt: at,
               updatedAt: at,
             },
@@ -81,6 +83,7 @@ describe("chat-service: a customer's orders for the agent talking to them", () =
         orderId: `order-of-${customer.userId}`,
         firstProductName: '티셔츠',
         payableAmount: 78_000,
+        refundedAmount: 26_000,
       }),
     ]);
     expect(mine.body.size).toBe(5);

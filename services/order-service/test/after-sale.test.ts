@@ -14,7 +14,8 @@ import {
   ShipmentDispatched,
   ShipmentInTransit,
 } from '@sagamart/contracts';
-import { asService, eventually } from '@sagamart/testkit';
+import { DeploymentCredentials } from '@sagamart/kit';
+import { asService, eventually, TEST_DEPLOYMENT_SECRET } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectInvariants } from './support/invariants.ts';
 import { DELIVERY, type Json, type Shop, startShop } from './support/shop.ts';
@@ -169,6 +170,20 @@ describe('after-sale participants', () => {
     await eventually(async () => (await shop.order(user, order.orderId)).body.refundedAmount === refund);
     detail = (await shop.order(user, order.orderId)).body;
     expect(detail).toMatchObject({ status: 'DELIVERED', openClaim: null, refundedAmount: refund });
+    // The order lists say it too: the shopper's, and the one the agent console reads through chat-service.
+    const mine = await shop.api('order-service').get('/api/orders?size=100', user.headers);
+    expect(mine.body.content.find((o: Json) => o.orderId === order.orderId)).toMatchObject({
+      payableAmount: 26_000,
+      refundedAmount: refund,
+    });
+    const chatService = new DeploymentCredentials('chat-service', { current: TEST_DEPLOYMENT_SECRET });
+    const forAgents = await shop
+      .api('order-service')
+      .get(`/internal/customers/${user.userId}/orders`, chatService.headersFor('order-service'));
+    expect(forAgents.status).toBe(200);
+    expect(forAgents.body.content).toEqual([
+      expect.objectContaining({ orderId: order.orderId, payableAmount: 26_000, refundedAmount: refund }),
+    ]);
     // The return's and the refund's entries carry integer won and points for the reader's language to word.
     expect(detail.timeline.find((t: Json) => t.event === 'RETURN_COMPLETED')).toMatchObject({
       note: null,

@@ -224,6 +224,12 @@ export const OrderSummary = Type.Object({
   discountAmount: Won,
   pointsUsed: Won,
   payableAmount: Won,
+  /**
+   * What the PG gave back so far (return refunds, or the whole amount of a cancelled order), so a list
+   * can say what the customer paid after refunds. Optional: an order-service from before it sends none
+   * (read it as 0).
+   */
+  refundedAmount: Type.Optional(Won),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });

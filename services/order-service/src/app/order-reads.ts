@@ -292,6 +292,7 @@ export class OrderReads {
       discountAmount: o.discount_amount,
       pointsUsed: o.points_used,
       payableAmount: o.payable_amount,
+      refundedAmount: o.refunded_amount,
       createdAt: o.created_at.toISOString(),
       updatedAt: o.updated_at.toISOString(),
     };

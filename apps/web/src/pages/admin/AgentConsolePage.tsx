@@ -34,6 +34,7 @@ import {
   assignConversation,
   type ConversationStatus,
   type ConversationView,
+  type CustomerOrder,
   cannedAnswersQuery,
   chatQueryPrefix,
   customerOrdersQuery,
@@ -41,7 +42,7 @@ import {
   saveTranscript,
   transferConversation,
 } from '../../chat/chat-api.ts';
-import { formatDateTime } from '../../lib/format.ts';
+import { formatDateTime, formatWon } from '../../lib/format.ts';
 import { orderTitle } from '../../orders/order-summary.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { OrderStatusBadge } from '../../ui/badges.tsx';
@@ -556,7 +557,10 @@ function CustomerOrders({
                     <Text size="xs" c="dimmed">
                       {formatDateTime(order.createdAt)}
                     </Text>
-                    <OrderTotal order={order} size="sm" />
+                    <Stack gap={0} align="flex-end">
+                      <OrderTotal order={order} size="sm" />
+                      <OrderRefunds order={order} />
+                    </Stack>
                   </Group>
                   {order.orderId === conversation.orderId && (
                     <Text size="xs" c="blue.7">
@@ -574,6 +578,27 @@ function CustomerOrders({
         </Text>
       )}
     </Card>
+  );
+}
+
+/**
+ * After a return (or a cancel once paid) the total is not what the customer paid: what the PG gave back
+ * and what it kept, so the agent quotes the right amount. An order-service that sends no refundedAmount
+ * knows of no refund to show.
+ */
+function OrderRefunds({ order }: { order: CustomerOrder }) {
+  const { t } = useTranslation();
+  const refunded = order.refundedAmount ?? 0;
+  if (refunded === 0) return null;
+  return (
+    <>
+      <Text size="xs" c="red.7" data-testid="order-refunded">
+        {t('chat.console.orders.refunded', { amount: formatWon(refunded) })}
+      </Text>
+      <Text size="xs" fw={600} data-testid="order-net-paid">
+        {t('chat.console.orders.netPaid', { amount: formatWon(order.payableAmount - refunded) })}
+      </Text>
+    </>
   );
 }
 
