@@ -198,3 +198,136 @@ describe('chat-service: an agent suspended or demoted, and transfers', () => {
     expect(moved.body.assigneeId).toBe(away.userId);
   });
 });
+
+/**
+ * What a conversation given back looks like while nobody online can take it (ADR 0015): it waits in
+ * the queue with no assignee, to its customer, to agents and in the queue itself, not still named
+ * for the agent who left. Each block's only agent is the one who goes, so no one takes it meanwhile.
+ */
+async function expectBackInQueueUnassigned(
+  chat: ReturnType<typeof chatApi>,
+  customer: Person,
+  conversationId: string,
+): Promise<void> {
+  const mine = (await chat.get(customer, conversationId)).body;
+  expect(mine).toMatchObject({
+    status: 'WAITING',
+    assigneeId: null,
+    assigneeName: null,
+    queuePosition: expect.any(Number),
+  });
+  const admin = person('ADMIN');
+  const seen = await chat.api.get(`/api/agent/conversations/${conversationId}`, admin.headers);
+  expect(seen.body).toMatchObject({ status: 'WAITING', assigneeId: null, assigneeName: null });
+  const queue = (await chat.agentList(admin, 'WAITING')).body.content;
+  expect(queue).toContainEqual(
+    expect.objectContaining({ id: conversationId, assigneeId: null, assigneeName: null }),
+  );
+  const open = (await chat.agentList(admin, 'OPEN')).body.content;
+  expect(open.map((c: { id: string }) => c.id)).not.toContain(conversationId);
+}
+
+/** Waits until the conversation is `agent`'s (on open, or by the sweep if presence lagged under load). */
+async function assignedTo(chat: ReturnType<typeof chatApi>, customer: Person, id: string, agent: Person) {
+  await eventually(async () => (await chat.get(customer, id)).body.assigneeId === agent.userId);
+}
+
+describe('chat-service: a conversation given back by an agent gone offline, with nobody online', () => {
+  let service: Service<ChatDb>;
+  let chat: ReturnType<typeof chatApi>;
+  const sockets = new OpenSockets();
+
+  beforeAll(async () => {
+    service = await startChat(
+      deployment({ chat: { assignment: { sweepMs: 200, releaseOfflineAfterMs: 500 } } }),
+    );
+    chat = chatApi(service);
+  });
+  afterAll(async () => {
+    sockets.closeAll();
+    await service?.stop();
+  });
+
+  it('waits in the queue with no assignee', async () => {
+    const leaving = person('AGENT', 'leaving');
+    const customer = person();
+    const agentSocket = await sockets.open(service, leaving);
+    await online(service, leaving);
+    const { body: opened } = await chat.open(customer);
+    await assignedTo(chat, customer, opened.id, leaving);
+    const customerSocket = await sockets.open(service, customer);
+
+    const before = customerSocket.received.length;
+    agentSocket.close();
+    // The customer hears it is waiting again (a frame after the agent left).
+    await eventually(() =>
+      customerSocket.received
+        .slice(before)
+        .some((f) => f.type === 'status' && f.conversationId === opened.id && f.status === 'WAITING'),
+    );
+    await expectBackInQueueUnassigned(chat, customer, opened.id);
+    // The agent who left may look at it as any agent may look at the queue: nobody holds it.
+    const theirs = await chat.api.get(`/api/agent/conversations/${opened.id}`, leaving.headers);
+    expect(theirs.body).toMatchObject({ status: 'WAITING', assigneeId: null });
+    expect((await chat.agentList(leaving, 'OPEN')).body.totalElements).toBe(0);
+  });
+});
+
+describe('chat-service: a conversation given back by an agent suspended or demoted, with nobody online', () => {
+  let service: Service<ChatDb>;
+  let probe: EventProbe;
+  let chat: ReturnType<typeof chatApi>;
+  const sockets = new OpenSockets();
+
+  beforeAll(async () => {
+    // The bundled grace period (a minute): what the test sees is the user.updated handler's doing.
+    // The sweep runs often, so one is under way (its agents read) whenever an agent loses the right.
+    const config = deployment({ chat: { assignment: { sweepMs: 20 } } });
+    [service, probe] = await Promise.all([startChat(config), EventProbe.start(config)]);
+    chat = chatApi(service);
+  });
+  afterAll(async () => {
+    sockets.closeAll();
+    await Promise.all([service?.stop(), probe?.stop()]);
+  });
+
+  async function changed(who: Person, change: { role: 'AGENT' | 'USER'; status: 'ACTIVE' | 'SUSPENDED' }) {
+    const handled = await eventsHandled(service, 'user.updated');
+    await probe.publish(UserUpdated, {
+      userId: who.userId,
+      version: 2,
+      email: `${who.userId.slice(0, 6)}@example.test`,
+      name: '바뀐 상담원',
+      phone: null,
+      ...change,
+      grade: 'NORMAL',
+      changes: ['role', 'status'],
+      updatedAt: new Date().toISOString(),
+    });
+    await eventually(async () => (await eventsHandled(service, 'user.updated')) > handled);
+  }
+
+  it('waits in the queue with no assignee, and is not handed back to them by a sweep that read them as able', async () => {
+    const admin = person('ADMIN');
+    const suspend = { role: 'AGENT', status: 'SUSPENDED' } as const;
+    const demote = { role: 'USER', status: 'ACTIVE' } as const;
+    for (const change of [suspend, demote, suspend, demote, suspend, demote]) {
+      const agent = person('AGENT');
+      const customer = person();
+      // Their socket stays open (the gateway closes it a moment later): only the change gives it back.
+      await sockets.open(service, agent);
+      await online(service, agent);
+      const { body: opened } = await chat.open(customer);
+      await assignedTo(chat, customer, opened.id, agent);
+
+      await changed(agent, change);
+      // Given back in the transaction that handled the event: so once it is handled.
+      await expectBackInQueueUnassigned(chat, customer, opened.id);
+      // Closing it ends any assignment still under way: an assignment after this finds it not WAITING,
+      // one before shows on the closed conversation.
+      const closed = await chat.resolve(admin, opened.id);
+      expect(closed.status).toBe(200);
+      expect(closed.body).toMatchObject({ status: 'RESOLVED', assigneeId: null });
+    }
+  });
+});

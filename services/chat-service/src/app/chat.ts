@@ -478,7 +478,11 @@ export class Chat {
       await lockForTransaction(trx, ASSIGN_LOCK);
       const queue = await this.deps.store.queue(trx);
       if (queue.length === 0) return [];
-      const loads = await this.deps.store.loads(trx, online);
+      // Who may answer, read again under the lock: one suspended or demoted since `online` was read
+      // has had their conversations given back (releaseIfRevoked takes this lock) and gets none again.
+      const able = await this.deps.users.activeAgents(online, trx);
+      if (able.length === 0) return [];
+      const loads = await this.deps.store.loads(trx, able);
       const agents = [...loads]
         .sort(([a, x], [b, y]) => x.lastAssignedAt - y.lastAssignedAt || a.localeCompare(b))
         .map(([agentId, load]) => ({ agentId, open: load.open }));
@@ -547,6 +551,9 @@ export class Chat {
    */
   async releaseIfRevoked(trx: Transaction<ChatDb>, userId: string): Promise<ConversationRow[]> {
     if ((await this.deps.users.activeAgents([userId], trx)).length) return [];
+    // Under the assignment lock: an assignment under way commits first (what it gave them is given back
+    // here), or runs after this commits and reads them as unable.
+    await lockForTransaction(trx, ASSIGN_LOCK);
     return this.requeueAll(trx, await this.deps.store.heldBy(trx, userId));
   }
 
