@@ -657,8 +657,24 @@ export const ko = {
     cancel: '주문 취소',
     cancelFailed: '주문을 취소하지 못했습니다',
     cancelConfirmTitle: '이 주문을 취소할까요?',
-    cancelPaid: '결제 금액은 전액 환불되고, 쿠폰과 포인트도 돌려드립니다.',
-    cancelUnpaid: '이 주문에 잡아 둔 재고, 쿠폰, 포인트가 모두 풀립니다.',
+    /** The cancel dialog of a paid order: only what it holds comes back (a PG payment, a coupon, points). */
+    cancelPaid: {
+      refund: '결제 금액은 전액 환불됩니다.',
+      refundCoupon: '결제 금액은 전액 환불되고, 쿠폰도 돌려드립니다.',
+      refundPoints: '결제 금액은 전액 환불되고, 포인트도 돌려드립니다.',
+      refundCouponPoints: '결제 금액은 전액 환불되고, 쿠폰과 포인트도 돌려드립니다.',
+      coupon: '사용한 쿠폰을 돌려드립니다.',
+      points: '사용한 포인트를 돌려드립니다.',
+      couponPoints: '사용한 쿠폰과 포인트를 돌려드립니다.',
+      nothing: '결제된 금액이 없어 환불할 금액은 없습니다.',
+    },
+    /** The cancel dialog of an order not paid yet: only what it holds is released. */
+    cancelUnpaid: {
+      items: '이 주문에 잡아 둔 재고가 풀립니다.',
+      itemsCoupon: '이 주문에 잡아 둔 재고와 쿠폰이 모두 풀립니다.',
+      itemsPoints: '이 주문에 잡아 둔 재고와 포인트가 모두 풀립니다.',
+      itemsCouponPoints: '이 주문에 잡아 둔 재고, 쿠폰, 포인트가 모두 풀립니다.',
+    },
     cancelled: '주문 {{number, josa(pair: 이/가)}} 취소되었습니다.',
     reserving: '상품을 확보하는 중…',
     reservingText: '잠시면 됩니다. 페이지는 저절로 바뀝니다.',

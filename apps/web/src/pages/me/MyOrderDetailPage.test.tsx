@@ -474,3 +474,61 @@ describe('an order awaiting payment', () => {
     expect(await bannerOf({ pointsUsed: 1_000 })).toContain('상품과 포인트를 잡아 두었습니다.');
   });
 });
+
+describe('the cancel dialog', () => {
+  /** Opens the cancel dialog of my order as order-service shows it, and returns what it says comes back. */
+  async function cancelSays(status: 'PAID' | 'PAYMENT_PENDING', held: Partial<Order> = {}) {
+    stubFetch({
+      [`/api/orders/${ORDER_ID}`]: () => Response.json({ ...order(status), cancellable: true, ...held }),
+      [`/api/shipping/orders/${ORDER_ID}`]: () => problem(404),
+      [`/api/orders/${ORDER_ID}/claims`]: () => problem(404),
+    });
+    await showOrder();
+    const cancel = await shown(() => button('주문 취소') ?? button('Cancel order'));
+    await act(async () => cancel.click());
+    const asked = await shown(dialog);
+    const text = asked.querySelector('[data-testid="cancel-gives-back"]')?.textContent;
+    await cleanUpPages();
+    return text;
+  }
+
+  it('promises no coupon and no points back for an order paid by card alone', async () => {
+    expect(await cancelSays('PAID')).toBe('결제 금액은 전액 환불됩니다.');
+  });
+
+  it('names the coupon and the points a paid order used, and only those', async () => {
+    const coupon = { couponId: 7, couponDiscount: 3_000, discountAmount: 3_000, payableAmount: 36_000 };
+    expect(await cancelSays('PAID', coupon)).toBe('결제 금액은 전액 환불되고, 쿠폰도 돌려드립니다.');
+    expect(await cancelSays('PAID', { pointsUsed: 9_000, payableAmount: 30_000 })).toBe(
+      '결제 금액은 전액 환불되고, 포인트도 돌려드립니다.',
+    );
+    expect(await cancelSays('PAID', { ...coupon, pointsUsed: 6_000, payableAmount: 30_000 })).toBe(
+      '결제 금액은 전액 환불되고, 쿠폰과 포인트도 돌려드립니다.',
+    );
+  });
+
+  it('promises no refund when points paid the whole order', async () => {
+    expect(await cancelSays('PAID', { pointsUsed: 39_000, payableAmount: 0 })).toBe(
+      '사용한 포인트를 돌려드립니다.',
+    );
+  });
+
+  it('names only what an unpaid order holds', async () => {
+    expect(await cancelSays('PAYMENT_PENDING')).toBe('이 주문에 잡아 둔 재고가 풀립니다.');
+    expect(await cancelSays('PAYMENT_PENDING', { couponId: 7, couponDiscount: 3_000 })).toBe(
+      '이 주문에 잡아 둔 재고와 쿠폰이 모두 풀립니다.',
+    );
+  });
+
+  it('says so in English too', async () => {
+    await setLanguage('en');
+    try {
+      expect(await cancelSays('PAID')).toBe('The payment is refunded in full.');
+      expect(await cancelSays('PAYMENT_PENDING', { pointsUsed: 1_000 })).toBe(
+        'The stock and points reserved for it are released.',
+      );
+    } finally {
+      await setLanguage('ko');
+    }
+  });
+});

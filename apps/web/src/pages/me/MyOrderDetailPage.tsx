@@ -171,19 +171,48 @@ function OrderHeader({ order }: { order: Order }) {
         onConfirm={() => cancel.mutate()}
         onClose={() => setConfirming(false)}
       >
-        {order.status === 'PAID' ? t('order.cancelPaid') : t('order.cancelUnpaid')}
+        <span data-testid="cancel-gives-back">
+          {order.status === 'PAID'
+            ? t(`order.cancelPaid.${paidCancelGivesBack(order)}`)
+            : t(`order.cancelUnpaid.${heldByOrder(order)}`)}
+        </span>
       </ConfirmDialog>
     </Stack>
   );
 }
 
-/** What an unpaid order holds besides its items: a coupon, points, both or neither. */
-function heldByOrder(order: Order): 'items' | 'itemsCoupon' | 'itemsPoints' | 'itemsCouponPoints' {
+/**
+ * What an order holds besides its items: a coupon (its saga reserves one whenever couponId is set, even
+ * one that discounted nothing), points, both or neither.
+ */
+function couponAndPoints(order: Order): 'none' | 'coupon' | 'points' | 'both' {
   const coupon = order.couponId !== null;
   const points = order.pointsUsed > 0;
-  if (coupon && points) return 'itemsCouponPoints';
-  if (coupon) return 'itemsCoupon';
-  return points ? 'itemsPoints' : 'items';
+  if (coupon && points) return 'both';
+  if (coupon) return 'coupon';
+  return points ? 'points' : 'none';
+}
+
+const HELD = {
+  none: 'items',
+  coupon: 'itemsCoupon',
+  points: 'itemsPoints',
+  both: 'itemsCouponPoints',
+} as const;
+
+/** What an unpaid order holds: its items, and its coupon and points if it used them. */
+function heldByOrder(order: Order): (typeof HELD)[keyof typeof HELD] {
+  return HELD[couponAndPoints(order)];
+}
+
+/** What cancelling a paid order gives back: the PG payment if there was one (not for points or discounts alone). */
+const GIVEN_BACK = {
+  refund: { none: 'refund', coupon: 'refundCoupon', points: 'refundPoints', both: 'refundCouponPoints' },
+  noRefund: { none: 'nothing', coupon: 'coupon', points: 'points', both: 'couponPoints' },
+} as const;
+
+function paidCancelGivesBack(order: Order) {
+  return GIVEN_BACK[order.payableAmount > 0 ? 'refund' : 'noRefund'][couponAndPoints(order)];
 }
 
 function StatusNotice({ order }: { order: Order }) {
