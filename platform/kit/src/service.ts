@@ -48,6 +48,7 @@ import { breakerOptions, CircuitBreakers, defaultBreakerOptions } from './resili
 import { RetentionJob, type RetentionTask } from './retention.ts';
 import { isBreakerFailure, ServiceClient } from './service-client.ts';
 import { sourceMappedStack } from './source-mapped-stack.ts';
+import { isTransactionConflict } from './sql-text.ts';
 import { createTracing, currentTraceId, type Tracing } from './tracing.ts';
 
 export interface ServiceContext<DB = unknown> {
@@ -59,7 +60,11 @@ export interface ServiceContext<DB = unknown> {
   readonly db: Kysely<DB & MessagingTables>;
   /** Adds an event to the outbox inside the given transaction. */
   readonly publish: PublishEvent;
-  /** Runs fn in a transaction; events published in it are relayed right after commit. */
+  /**
+   * Runs fn in a transaction; events published in it are relayed right after commit. A run that
+   * PostgreSQL ends as a deadlock victim or a serialization failure is run once more, so fn does
+   * its side effects outside the database after commit (`afterCommit`, or once it returns).
+   */
   transaction<T>(fn: (trx: Transaction<DB & MessagingTables>) => Promise<T>): Promise<T>;
   /** A resilient client for another service, by name. */
   client(service: string): ServiceClient;
@@ -469,18 +474,29 @@ class ServiceRuntime<DB> implements Service<DB> {
       publish,
       async transaction(fn) {
         if (!database) throw new Error(`${runtime.name} has no database`);
-        let published = false;
-        const result = await trackedTransaction(
-          database.db,
-          async (trx) => {
-            const value = await fn(trx);
-            published = publishedIn(trx);
-            return value;
-          },
-          (error) => runtime.log.warn({ err: error }, 'afterCommit callback failed'),
-        );
-        if (published) runtime.relay?.committed();
-        return result;
+        const run = async () => {
+          let published = false;
+          const result = await trackedTransaction(
+            database.db,
+            async (trx) => {
+              const value = await fn(trx);
+              published = publishedIn(trx);
+              return value;
+            },
+            (error) => runtime.log.warn({ err: error }, 'afterCommit callback failed'),
+          );
+          if (published) runtime.relay?.committed();
+          return result;
+        };
+        try {
+          return await run();
+        } catch (error) {
+          // PostgreSQL rolled the whole transaction back and asks for it to be run again (a deadlock
+          // victim, a serialization failure): once, so the caller gets an answer rather than a 500.
+          if (!isTransactionConflict(error)) throw error;
+          runtime.log.info({ err: error }, 'transaction conflicted with a concurrent one; running it again');
+          return run();
+        }
       },
       client: (service) => {
         let client = clients.get(service);

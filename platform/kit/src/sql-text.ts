@@ -20,3 +20,12 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
   const e = error as { code?: string; constraint?: string } | undefined;
   return e?.code === '23505' && (constraint === undefined || e.constraint === constraint);
 }
+
+/**
+ * PostgreSQL's deadlock_detected (40P01) or serialization_failure (40001): the transaction was rolled
+ * back only because of a concurrent one, and running it again is expected to succeed.
+ */
+export function isTransactionConflict(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  return code === '40P01' || code === '40001';
+}

@@ -70,6 +70,25 @@ describe('product-service: categories', () => {
     expect((await call(base, 'GET', `/api/admin/categories/${e.body.id}`)).body.depth).toBe(3);
   });
 
+  it('moves one of two categories put under each other at the same moment and refuses the other as a cycle', async () => {
+    // Each round: two admins at once, one moving A under B, the other B under A.
+    for (let round = 0; round < 8; round++) {
+      const a = (await create({ name: `교차 A${round}` })).body.id;
+      const b = (await create({ name: `교차 B${round}` })).body.id;
+      const [aUnderB, bUnderA] = await Promise.all([
+        call(base, 'PUT', `/api/admin/categories/${a}`, { body: { name: `교차 A${round}`, parentId: b } }),
+        call(base, 'PUT', `/api/admin/categories/${b}`, { body: { name: `교차 B${round}`, parentId: a } }),
+      ]);
+      const [won, lost] = aUnderB.status === 200 ? [aUnderB, bUnderA] : [bUnderA, aUnderB];
+      expect([won.status, lost.status], `round ${round}: ${JSON.stringify(lost.body)}`).toEqual([200, 422]);
+      expect(lost.body.type).toBe('urn:sagamart:problem:category-cycle');
+      const parents = await Promise.all(
+        [a, b].map(async (id) => (await call(base, 'GET', `/api/admin/categories/${id}`)).body.parentId),
+      );
+      expect(parents.filter((parent) => parent !== null)).toHaveLength(1);
+    }
+  });
+
   it('answers 409 when deleting a category with children or products, and deletes a free leaf', async () => {
     const top = await create({ name: '가방' });
     const leaf = await create({ name: '백팩', parentId: top.body.id });

@@ -122,17 +122,28 @@ export class Categories {
 
   async update(id: number, input: CategoryInput): Promise<CategoryView> {
     await this.ctx.transaction(async (trx) => {
-      const current = await trx
+      // The category and its would-be parent, locked in one statement in id order: two admins moving
+      // A under B and B under A at once then wait on each other instead of deadlocking.
+      const locked = await trx
         .selectFrom('categories')
         .selectAll()
-        .where('id', '=', id)
+        .where('id', 'in', input.parentId === null ? [id] : [id, input.parentId])
+        .orderBy('id')
         .forUpdate()
-        .executeTakeFirst();
+        .execute();
+      const current = locked.find((c) => c.id === id);
       if (!current) throw notFound(`Category ${id} does not exist`);
       let depth = current.depth;
       const moved: number[] = [];
       if (input.parentId !== current.parent_id) {
-        const parent = input.parentId === null ? null : await this.lockParent(trx, input.parentId);
+        const parent =
+          input.parentId === null
+            ? null
+            : await this.checkParent(
+                trx,
+                input.parentId,
+                locked.find((c) => c.id === input.parentId),
+              );
         const all = (await trx.selectFrom('categories').select(['id', 'parent_id']).execute()).map((c) => ({
           id: c.id,
           parentId: c.parent_id,
@@ -217,6 +228,15 @@ export class Categories {
       .where('id', '=', parentId)
       .forUpdate()
       .executeTakeFirst();
+    return this.checkParent(trx, parentId, parent);
+  }
+
+  /** The would-be parent (already locked) must exist and hold no products. */
+  private async checkParent(
+    trx: Trx,
+    parentId: number,
+    parent: { id: number; depth: number } | undefined,
+  ): Promise<{ id: number; depth: number }> {
     if (!parent)
       throw badRequest(`Parent category ${parentId} does not exist`, [
         { field: 'parentId', message: 'does not exist' },
