@@ -1,6 +1,7 @@
-import type { Service } from '@sagamart/kit';
+import type { Kysely, Service } from '@sagamart/kit';
 import { asService } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ProductDb } from '../src/infra/schema.ts';
 import { ADMIN_ID, call, leafCategory, productBody, startProductService } from './support.ts';
 
 interface Sku {
@@ -95,6 +96,33 @@ describe('product-service: stock ledger', () => {
     const back = await adjust(p.id, sku.id, { type: 'RESTOCK', quantity: 5, reason: '입고' });
     expect(back.body).toMatchObject({ stock: 5, status: 'ACTIVE' });
     await expectInvariant(p.id);
+  });
+
+  it('refuses to take a SKU past a billion units with a problem naming the limit, and keeps moving its stock', async () => {
+    const p = await product();
+    const sku = p.skus[0]!;
+    // Near the limit already: through the API that is a thousand restocks of at most 1,000,000 each.
+    const db = service.context.db as unknown as Kysely<ProductDb>;
+    await db.updateTable('skus').set({ stock: 999_000_000 }).where('id', '=', sku.id).execute();
+    const full = await adjust(p.id, sku.id, { type: 'RESTOCK', quantity: 1_000_000, reason: '대량 입고' });
+    expect(full.body).toMatchObject({ stock: 1_000_000_000 });
+    for (const body of [
+      { type: 'RESTOCK', quantity: 1, reason: '입고' },
+      { type: 'ADJUST', quantity: 1_000_000, reason: '실사' },
+    ]) {
+      const over = await adjust(p.id, sku.id, body);
+      expect(over.status).toBe(409);
+      expect(over.body).toMatchObject({ type: 'urn:sagamart:problem:stock-limit', limit: 1_000_000_000 });
+      expect(over.body.detail).toContain('1,000,000,000');
+    }
+    // Units already counted still move: taken away, reserved for an order (reserved counts too).
+    const less = await adjust(p.id, sku.id, { type: 'ADJUST', quantity: -5, reason: '실사' });
+    expect(less.body).toMatchObject({ stock: 999_999_995 });
+    expect((await reserve('ord-limit', [{ skuId: sku.id, quantity: 3 }])).status).toBe(200);
+    const refill = await adjust(p.id, sku.id, { type: 'RESTOCK', quantity: 5, reason: '입고' });
+    expect(refill.body).toMatchObject({ stock: 1_000_000_000 - 3, reserved: 3 });
+    expect((await adjust(p.id, sku.id, { type: 'RESTOCK', quantity: 1, reason: '입고' })).status).toBe(409);
+    expect((await skusOf(p.id)).find((s) => s.id === sku.id)).toMatchObject({ stock: 999_999_997 });
   });
 
   it('reserves all items of an order or none, idempotently by order id', async () => {

@@ -286,6 +286,8 @@ export const en: Translation = {
       'category-too-deep': 'Categories go at most 3 levels deep.',
       'category-cycle': 'A category cannot move under itself or one of its subcategories.',
       'invalid-quantity': 'Enter a whole quantity other than 0 (at least 1 for goods received).',
+      'stock-limit':
+        'A SKU can count at most 1,000,000,000 units (in stock, reserved, sold and held): enter a smaller quantity.',
       'insufficient-held':
         'Fewer units are held than that. Another admin may have settled some meanwhile: reload and check again.',
       COUPON_CODE_TAKEN: 'A coupon with this code already exists: enter another.',

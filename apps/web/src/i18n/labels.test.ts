@@ -131,6 +131,7 @@ describe('labels', () => {
       'invalid-quantity',
       'insufficient-stock',
       'insufficient-held',
+      'stock-limit',
       // promotion-service: coupons and discount policies
       'COUPON_CODE_TAKEN',
       'COUPON_IN_USE',

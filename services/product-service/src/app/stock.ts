@@ -21,6 +21,7 @@ import {
 } from '@sagamart/kit';
 import {
   applyMovement,
+  MAX_SKU_UNITS,
   planReservation,
   reservationState,
   returnMovementFor,
@@ -112,9 +113,10 @@ interface LockedSku {
 
 function ruleProblem(error: unknown): unknown {
   if (!(error instanceof StockRuleError)) return error;
-  return error.code === 'invalid-quantity'
-    ? new Problem(400, error.message, { code: error.code })
-    : conflict(error.message, error.code);
+  if (error.code === 'invalid-quantity') return new Problem(400, error.message, { code: error.code });
+  if (error.code === 'stock-limit')
+    return new Problem(409, error.message, { code: error.code, extensions: { limit: MAX_SKU_UNITS } });
+  return conflict(error.message, error.code);
 }
 
 /**

@@ -14,6 +14,13 @@ export interface StockLevels {
   held: number;
 }
 
+/**
+ * The most units a SKU counts (stock + reserved + sold + held). Only INITIAL, ADJUST and RESTOCK
+ * without an order add units, and every other movement moves them between the counts, so no count
+ * ever passes it: each fits its integer column (2,147,483,647) with room to spare.
+ */
+export const MAX_SKU_UNITS = 1_000_000_000;
+
 export class StockRuleError extends Error {
   constructor(
     readonly code:
@@ -21,7 +28,8 @@ export class StockRuleError extends Error {
       | 'insufficient-reserved'
       | 'insufficient-sold'
       | 'insufficient-held'
-      | 'invalid-quantity',
+      | 'invalid-quantity'
+      | 'stock-limit',
     message: string,
   ) {
     super(message);
@@ -46,7 +54,8 @@ export function returnMovementFor(reason: ClaimReason | undefined): 'RETURN' | '
 }
 
 /**
- * Applies one movement. INITIAL/RESTOCK add stock, ADJUST adds a signed amount (never below zero),
+ * Applies one movement. INITIAL/RESTOCK add stock, ADJUST adds a signed amount (never below zero;
+ * what they add never takes the SKU past MAX_SKU_UNITS),
  * RESERVE moves stock to reserved, RELEASE moves it back, SELL moves reserved to sold, RETURN moves
  * sold units back to stock (a return or exchange collected), HOLD moves sold units to held (sent
  * back defective or damaged), RELEASE_HELD moves held units to stock (they passed inspection) and
@@ -65,13 +74,27 @@ export function applyMovement(
   const positive = () => {
     if (quantity <= 0) throw new StockRuleError('invalid-quantity', `${type} needs a positive quantity`);
   };
+  const withinLimit = () => {
+    const counted = stock + reserved + sold + held;
+    if (quantity > 0 && counted + quantity > MAX_SKU_UNITS) {
+      throw new StockRuleError(
+        'stock-limit',
+        `A SKU counts at most ${MAX_SKU_UNITS.toLocaleString('en')} units (in stock, reserved, sold and held); ` +
+          `it counts ${counted.toLocaleString('en')}, so ${quantity.toLocaleString('en')} more cannot be added`,
+      );
+    }
+  };
   switch (type) {
     case 'INITIAL':
       if (quantity < 0) throw new StockRuleError('invalid-quantity', 'Initial stock cannot be negative');
+      withinLimit();
       return { levels: { stock: stock + quantity, reserved, sold, held }, quantity };
     case 'RESTOCK':
       positive();
-      if (!forOrder) return { levels: { stock: stock + quantity, reserved, sold, held }, quantity };
+      if (!forOrder) {
+        withinLimit();
+        return { levels: { stock: stock + quantity, reserved, sold, held }, quantity };
+      }
       if (sold < quantity)
         throw new StockRuleError('insufficient-sold', `Only ${sold} sold; cannot restock ${quantity}`);
       return { levels: { stock: stock + quantity, reserved, sold: sold - quantity, held }, quantity };
@@ -83,6 +106,7 @@ export function applyMovement(
           `Only ${stock} in stock; cannot take away ${-quantity}`,
         );
       }
+      withinLimit();
       return { levels: { stock: stock + quantity, reserved, sold, held }, quantity };
     case 'RETURN':
       // A return or exchange sent units back (keyed by the claim): sold → available.

@@ -189,7 +189,7 @@ export function registerAdminProductRoutes(app: ServiceApp, ctx: ServiceContext<
       schema: {
         tags: t,
         summary:
-          'Adjust (signed) or restock (positive) one SKU; a reason is required and kept in the stock history',
+          'Adjust (signed) or restock (positive) one SKU; a reason is required and kept in the stock history. 409 stock-limit past 1,000,000,000 units per SKU',
         params: SkuParams,
         body: StockAdjustmentBody,
         response: { 200: SkuStockView, 400: ProblemSchema, 404: ProblemSchema, 409: ProblemSchema },
