@@ -1,8 +1,18 @@
 import { randomUUID } from 'node:crypto';
 import { COUPON_CODE_MAX_LENGTH } from '@sagamart/contracts/rules';
+import { sql } from '@sagamart/kit';
 import { eventually } from '@sagamart/testkit';
 import { describe, expect, it } from 'vitest';
-import { admin, asUser, createCoupon, daysFromNow, secondsFromNow, usePromotion } from './support.ts';
+import {
+  type AdminCoupon,
+  admin,
+  asUser,
+  couponInputOf,
+  createCoupon,
+  daysFromNow,
+  secondsFromNow,
+  usePromotion,
+} from './support.ts';
 
 describe('shopper coupons', () => {
   const promo = usePromotion();
@@ -86,6 +96,66 @@ describe('shopper coupons', () => {
       await createCoupon(promo.api, { validFrom: daysFromNow(1), validTo: daysFromNow(2) }),
     ];
     for (const coupon of hidden) expect(await answer(coupon.code)).toEqual(unknown);
+  });
+
+  it('refuses a claim that reads the coupon before the admin switches it off or ends it, as it refuses one after', async () => {
+    const db = promo.service.context.db;
+    const waitingOnLocks = (n: number) =>
+      eventually(async () => {
+        const { rows } = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+          where datname = current_database() and wait_event_type = 'Lock'`.execute(db);
+        return rows[0]!.n >= n;
+      });
+    /**
+     * The admin's PUT of `changes` and then a claim, both held back by a lock on the coupon's row:
+     * the claim reads the coupon while the PUT waits to commit, and writes once the PUT has committed.
+     */
+    const racing = async (coupon: AdminCoupon, changes: Record<string, unknown>) => {
+      let release = () => {};
+      await new Promise<void>((held, failed) => {
+        db.transaction()
+          .execute(async (trx) => {
+            await sql`select id from coupons where id = ${coupon.id} for update`.execute(trx);
+            await new Promise<void>((r) => {
+              release = r;
+              held();
+            });
+          })
+          .catch(failed);
+      });
+      try {
+        const body = { ...couponInputOf(coupon), ...changes };
+        const editing = promo.api.put(`/api/admin/promotion/coupons/${coupon.id}`, body, admin);
+        await waitingOnLocks(1);
+        const claiming = claim(coupon.code);
+        await waitingOnLocks(2);
+        release();
+        const [edited, claimed] = await Promise.all([editing, claiming]);
+        expect(edited.status).toBe(200);
+        return claimed;
+      } finally {
+        release();
+      }
+    };
+
+    const switchedOff = await createCoupon(promo.api);
+    const offClaim = await racing(switchedOff, { status: 'INACTIVE' });
+    expect(offClaim.status).toBe(404);
+    expect(offClaim.body.type).toBe('urn:sagamart:problem:COUPON_NOT_FOUND');
+
+    const ended = await createCoupon(promo.api);
+    const endClaim = await racing(ended, { validTo: secondsFromNow(-1) });
+    expect(endClaim.status).toBe(409);
+    expect(endClaim.body).toMatchObject({
+      type: 'urn:sagamart:problem:COUPON_NOT_CLAIMABLE',
+      reason: 'EXPIRED',
+    });
+
+    for (const coupon of [switchedOff, ended]) {
+      expect((await promo.api.get(`/api/admin/promotion/coupons/${coupon.id}`, admin)).body.issuedCount).toBe(
+        0,
+      );
+    }
   });
 
   it('never issues more than the total limit, even to concurrent claims', async () => {

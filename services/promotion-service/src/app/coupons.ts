@@ -59,6 +59,16 @@ const noSuchCoupon = () => new Problem(404, 'No coupon has this code', { code: '
 const notClaimable = (detail: string, reason: string) =>
   new Problem(409, detail, { code: 'COUPON_NOT_CLAIMABLE', extensions: { reason } });
 
+const exhausted = () => conflict('Every coupon of this kind has been issued', 'COUPON_EXHAUSTED');
+
+/** Why a coupon cannot be claimed at `now`, if it cannot (its issue limit aside). */
+function claimRefusal(coupon: CouponRow, now: Date): Problem | undefined {
+  // A code that is switched off or not yet announced answers as an unknown one: a guess learns nothing.
+  if (coupon.status !== 'ACTIVE' || now < coupon.valid_from) return noSuchCoupon();
+  if (now > coupon.valid_to) return notClaimable('This coupon has expired', 'EXPIRED');
+  return undefined;
+}
+
 type CouponTerms = ReturnType<typeof toRow>;
 
 /**
@@ -197,9 +207,9 @@ export class Coupons {
     const code = couponCode.trim().toUpperCase();
     return this.ctx.transaction(async (trx) => {
       const coupon = await trx.selectFrom('coupons').selectAll().where('code', '=', code).executeTakeFirst();
-      // A code that is switched off or not yet announced answers as an unknown one: a guess learns nothing.
-      if (coupon?.status !== 'ACTIVE' || now < coupon.valid_from) throw noSuchCoupon();
-      if (now > coupon.valid_to) throw notClaimable('This coupon has expired', 'EXPIRED');
+      if (!coupon) throw noSuchCoupon();
+      const refused = claimRefusal(coupon, now);
+      if (refused) throw refused;
       const held = await trx
         .selectFrom('user_coupons')
         .select('id')
@@ -207,16 +217,28 @@ export class Coupons {
         .where('user_id', '=', userId)
         .executeTakeFirst();
       if (held) throw conflict('You already hold this coupon', 'COUPON_ALREADY_CLAIMED');
+      // The read above took no lock: an admin's edit committing meanwhile (switched off, ended) is
+      // seen here, where the row is locked, and answered as it would have been there.
       const bumped = await trx
         .updateTable('coupons')
         .set({ issued_count: sql`issued_count + 1` })
         .where('id', '=', coupon.id)
+        .where('status', '=', 'ACTIVE')
+        .where('valid_from', '<=', now)
+        .where('valid_to', '>=', now)
         .where((eb) =>
           eb.or([eb('total_issue_limit', 'is', null), eb('issued_count', '<', eb.ref('total_issue_limit'))]),
         )
         .returningAll()
         .executeTakeFirst();
-      if (!bumped) throw conflict('Every coupon of this kind has been issued', 'COUPON_EXHAUSTED');
+      if (!bumped) {
+        const current = await trx
+          .selectFrom('coupons')
+          .selectAll()
+          .where('id', '=', coupon.id)
+          .executeTakeFirst();
+        throw current ? (claimRefusal(current, now) ?? exhausted()) : noSuchCoupon();
+      }
       try {
         const issued = await trx
           .insertInto('user_coupons')
