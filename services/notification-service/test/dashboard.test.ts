@@ -335,6 +335,36 @@ describe('admin dashboard (notification-service read model)', () => {
     });
     await until((d) => !d.lowStock.some((s) => s.productId === productId));
   });
+
+  it('puts a SKU that just sold out first, with how many run low, however many older ones are low', async () => {
+    const productId = 20_000 + Math.floor(Math.random() * 1_000);
+    const firstSku = productId * 100;
+    // Twelve SKUs sold out a day ago (lower ids, so the fewest-first order listed them first), and
+    // one SKU with plenty, the last id.
+    const soldOutLongAgo = Array.from({ length: 12 }, (_, i) => ({
+      skuId: firstSku + i,
+      stock: 0,
+      options: { 색상: '블랙', 사이즈: `${90 + i}` },
+    }));
+    const justSold = firstSku + 50;
+    const yesterday = new Date(Date.now() - 86_400_000).toISOString();
+    await probe.publish(ProductCreated, {
+      ...aProduct(productId, [
+        ...soldOutLongAgo,
+        { skuId: justSold, stock: 40, options: { 색상: '화이트' } },
+      ]),
+      createdAt: yesterday,
+      updatedAt: yesterday,
+    });
+    const before = await until((d) => (d.lowStockTotal ?? 0) >= 12);
+    expect(before.lowStock.map((s) => s.skuId)).not.toContain(justSold);
+
+    await probe.publish(StockChanged, stockChanged(productId, justSold, 2, 0));
+    const after = await until((d) => d.lowStock.some((s) => s.skuId === justSold));
+    expect(after.lowStock[0]).toMatchObject({ skuId: justSold, stock: 0 });
+    expect(after.lowStock).toHaveLength(10);
+    expect(after.lowStockTotal).toBe((before.lowStockTotal ?? 0) + 1);
+  });
 });
 
 function aProduct(

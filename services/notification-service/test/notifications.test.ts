@@ -401,6 +401,14 @@ describe('notification-service', () => {
       expect(await count(returned.userId)).toBe(1);
     });
 
+    it('tells no order placed after its cancel was told, when the placement comes late', async () => {
+      const order = anOrder();
+      await inTurn(1, step(events.OrderCancelled, order.cancelled('PAYMENT_TIMEOUT')));
+      await inTurn(1, step(events.OrderPlaced, order.placed()));
+      expect((await made(order)).map((n) => n.kind)).toEqual(['ORDER_CANCELLED']);
+      expect(await count(order.userId)).toBe(1);
+    });
+
     it('gives every active admin their own copy of a return or exchange request, once', async () => {
       const [first, second] = [registeredAdmin(), registeredAdmin()];
       const known = await eventsHandled(service, 'user.registered');

@@ -201,9 +201,14 @@ describe('step order', () => {
         version: 4,
       },
     );
-    // A return's refund names the claim, but its version is the payment's; orders are not steps here.
+    expect(stepOf('order.cancelled', { ...order, version: 4 })).toEqual({
+      aggregate: 'order',
+      id: 'o-1',
+      version: 4,
+    });
+    // A refund names the order and the claim, but its version is the payment's.
     expect(stepOf('payment.refunded', { ...order, claimId: 'c-1', version: 2 })).toBeUndefined();
-    expect(stepOf('order.paid', { ...order, version: 3 })).toBeUndefined();
+    expect(stepOf('order.paid', { ...order, version: 3 })?.aggregate).toBe('order');
     expect(superseded(claimStep!, 5)).toBe(true);
     expect(superseded(claimStep!, 4)).toBe(false);
   });

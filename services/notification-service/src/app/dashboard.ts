@@ -204,6 +204,7 @@ export class SalesDashboard {
           skuCode: p.skuCode,
           stock: p.stock,
           version: p.version,
+          occurredAt: new Date(p.occurredAt),
         });
         return;
       }
@@ -213,6 +214,7 @@ export class SalesDashboard {
   private async applyProduct(db: Db, product: ProductSnapshot): Promise<void> {
     const productOnSale = product.status !== 'INACTIVE' && product.displayed && !product.deleted;
     const order = product.optionGroups.map((g) => g.name);
+    const stockChangedAt = new Date(product.updatedAt);
     await this.store.applySkus(
       db,
       product.skus.map((sku) => ({
@@ -228,6 +230,7 @@ export class SalesDashboard {
         productVersion: product.version,
         stock: sku.stock,
         stockVersion: sku.stockVersion,
+        stockChangedAt,
       })),
     );
   }

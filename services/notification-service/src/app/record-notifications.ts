@@ -12,7 +12,7 @@ export type Committed = (userId: string, notification: NotificationView) => void
 /**
  * Turns one consumed event into its notifications, in the handler's transaction (the kit's inbox
  * dedupes the event itself; the dedupe key folds different events about one change into one). A step
- * of a claim or shipment older than one already handled makes none (events come out of order). Once
+ * of an order, claim or shipment older than one already handled makes none (events come out of order). Once
  * committed, each new notification goes to the live sockets of every instance.
  */
 export class RecordNotifications {

@@ -2,18 +2,20 @@ import type { OrderEventFacts } from './notification-rules.ts';
 
 /** A claim or shipment, and the version one of its events leaves it at. */
 export interface AggregateStep {
-  aggregate: 'claim' | 'shipment';
+  aggregate: 'order' | 'claim' | 'shipment';
   id: string;
   version: number;
 }
 
 /**
- * The claim (return.*, exchange.*) or shipment (shipment.*) an event is a step of. None for order and
- * payment events: payment.refunded names a claim, but its version is the payment's.
+ * The order (order.*), claim (return.*, exchange.*) or shipment (shipment.*) an event is a step of.
+ * None for payment events: payment.refunded names an order and a claim, but its version is the payment's.
  */
 export function stepOf(eventName: string, event: OrderEventFacts): AggregateStep | undefined {
   const { version } = event;
   if (version === undefined) return undefined;
+  if (eventName.startsWith('order.') && event.orderId)
+    return { aggregate: 'order', id: event.orderId, version };
   if (eventName.startsWith('shipment.') && event.shipmentId)
     return { aggregate: 'shipment', id: event.shipmentId, version };
   const claimEvent = eventName.startsWith('return.') || eventName.startsWith('exchange.');
@@ -24,7 +26,7 @@ export function stepOf(eventName: string, event: OrderEventFacts): AggregateStep
 
 /**
  * A step older than the newest one handled of its claim or shipment would tell the shopper something
- * no longer true ("승인" after "완료"): the contracts' rule is to ignore what is not newer. The same
+ * no longer true ("승인" after "완료", "접수" after "취소"): the contracts' rule is to ignore what is not newer. The same
  * version again is the same step (a redelivery), which the dedupe key answers.
  */
 export function superseded(step: AggregateStep, newestVersion: number): boolean {

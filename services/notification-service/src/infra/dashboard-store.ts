@@ -26,7 +26,12 @@ export interface SkuFact {
   productVersion: number;
   stock: number;
   stockVersion: number;
+  /** The snapshot's time: when its stock was current. */
+  stockChangedAt: Date;
 }
+
+/** How many SKUs the dashboard lists by name; the rest are counted (`lowStockTotal`). */
+const LOW_STOCK_LISTED = 10;
 
 /** The dashboard's tables: idempotent, order-safe writes, and the figures the admin reads. */
 export class DashboardStore {
@@ -153,6 +158,7 @@ export class DashboardStore {
           product_version: sku.productVersion,
           stock: sku.stock,
           stock_version: sku.stockVersion,
+          stock_changed_at: sku.stockChangedAt,
         })
         .onConflict((oc) =>
           oc.column('sku_id').doUpdateSet({
@@ -162,6 +168,7 @@ export class DashboardStore {
             on_sale: sql`case when excluded.product_version > dashboard_skus.product_version then excluded.on_sale else dashboard_skus.on_sale end`,
             product_version: sql`greatest(dashboard_skus.product_version, excluded.product_version)`,
             stock: sql`case when excluded.stock_version > dashboard_skus.stock_version then excluded.stock else dashboard_skus.stock end`,
+            stock_changed_at: sql`case when excluded.stock_version > dashboard_skus.stock_version then excluded.stock_changed_at else dashboard_skus.stock_changed_at end`,
             stock_version: sql`greatest(dashboard_skus.stock_version, excluded.stock_version)`,
           }),
         )
@@ -172,7 +179,14 @@ export class DashboardStore {
   /** One SKU's stock after a movement (its row may not exist yet: a placeholder until its product is heard). */
   async applyStock(
     db: Db,
-    stock: { skuId: number; productId: number; skuCode: string; stock: number; version: number },
+    stock: {
+      skuId: number;
+      productId: number;
+      skuCode: string;
+      stock: number;
+      version: number;
+      occurredAt: Date;
+    },
   ): Promise<void> {
     await db
       .insertInto('dashboard_skus')
@@ -182,11 +196,16 @@ export class DashboardStore {
         sku_code: stock.skuCode,
         stock: stock.stock,
         stock_version: stock.version,
+        stock_changed_at: stock.occurredAt,
       })
       .onConflict((oc) =>
         oc
           .column('sku_id')
-          .doUpdateSet({ stock: sql`excluded.stock`, stock_version: sql`excluded.stock_version` })
+          .doUpdateSet({
+            stock: sql`excluded.stock`,
+            stock_version: sql`excluded.stock_version`,
+            stock_changed_at: sql`excluded.stock_changed_at`,
+          })
           .where('dashboard_skus.stock_version', '<', stock.version),
       )
       .execute();
@@ -205,7 +224,7 @@ export class DashboardStore {
   async read(db: Db, now: Date, lowStockThreshold: number): Promise<AdminDashboard> {
     const days = lastSeoulDays(now, 7);
     const weekStart = seoulDayStart(days[0]!);
-    const [daily, statuses, top, low, claims, recentClaims, chats] = await Promise.all([
+    const [daily, statuses, top, low, lowCount, claims, recentClaims, chats] = await Promise.all([
       sql<{ day: string; sales: number; orders: number }>`
         select to_char(paid_at at time zone 'Asia/Seoul', 'YYYY-MM-DD') as day,
           coalesce(sum(amount), 0)::bigint as sales, count(*)::int as orders
@@ -225,15 +244,25 @@ export class DashboardStore {
         group by l.product_id
         order by quantity desc, sales desc, l.product_id
         limit 5`.execute(db),
+      // The most urgent first: sold out, then what moved most recently (a SKU that just ran low is
+      // news; one low for weeks is known).
       db
         .selectFrom('dashboard_skus')
         .selectAll()
         .where('on_sale', '=', true)
         .where('stock', '<=', lowStockThreshold)
+        .orderBy(sql`stock > 0`)
+        .orderBy(sql`stock_changed_at desc nulls last`)
         .orderBy('stock')
         .orderBy('sku_id')
-        .limit(10)
+        .limit(LOW_STOCK_LISTED)
         .execute(),
+      db
+        .selectFrom('dashboard_skus')
+        .select(sql<number>`count(*)::int`.as('count'))
+        .where('on_sale', '=', true)
+        .where('stock', '<=', lowStockThreshold)
+        .executeTakeFirstOrThrow(),
       db
         .selectFrom('dashboard_claims')
         .select(['kind', sql<number>`count(*)::int`.as('count')])
@@ -293,6 +322,7 @@ export class DashboardStore {
         stock: s.stock,
       })),
       lowStockThreshold,
+      lowStockTotal: lowCount.count,
       openClaims: {
         returns: openCount('RETURN'),
         exchanges: openCount('EXCHANGE'),

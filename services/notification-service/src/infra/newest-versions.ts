@@ -4,11 +4,11 @@ import type { NotificationDb } from './schema.ts';
 
 type Trx = Transaction<NotificationDb>;
 
-/** The newest version of each claim and shipment whose notifying events were handled (migration 0005). */
+/** The newest version of each order, claim and shipment whose notifying events were handled (migration 0005). */
 export class NewestVersions {
   /**
-   * Keeps the step's version if it is the newest of its claim or shipment, and answers the newest
-   * held now. The row stays locked until commit, so the events of one claim or shipment take turns:
+   * Keeps the step's version if it is the newest of its order, claim or shipment, and answers the newest
+   * held now. The row stays locked until commit, so the events of one order, claim or shipment take turns:
    * an older step cannot read the row before a newer one commits and then notify after it.
    */
   async advance(trx: Trx, step: AggregateStep): Promise<number> {

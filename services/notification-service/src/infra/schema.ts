@@ -28,9 +28,9 @@ export interface NotificationDb {
     /** Seqs up to this one were pruned: a resume from before it is a reset. */
     floor_seq: Generated<number>;
   };
-  /** The newest version of each claim and shipment whose notifying events were handled: an older step tells nothing. */
+  /** The newest version of each order, claim and shipment whose notifying events were handled: an older step tells nothing. */
   newest_versions: {
-    aggregate: 'claim' | 'shipment';
+    aggregate: 'order' | 'claim' | 'shipment';
     aggregate_id: string;
     version: number;
   };
@@ -84,6 +84,11 @@ export interface NotificationDb {
     product_version: Generated<number>;
     stock: number;
     stock_version: number;
+    /**
+     * When the stock held was current: the movement's time (stock.changed) or the snapshot's
+     * (product events); null on rows written before it was kept (migration 0006).
+     */
+    stock_changed_at: Date | null;
   };
   /** chat-service's conversations (WAITING, OPEN, RESOLVED), version-guarded per conversation. */
   dashboard_chats: {
@@ -217,6 +222,12 @@ export const migrations: Record<string, Migration> = {
         .addColumn('version', 'integer', (c) => c.notNull())
         .addPrimaryKeyConstraint('newest_versions_pk', ['aggregate', 'aggregate_id'])
         .execute();
+    },
+  },
+  '0006_dashboard_stock_changed_at': {
+    async up(db: Kysely<unknown>) {
+      // The low-stock list puts what ran out most recently first, not the oldest ids.
+      await sql`alter table dashboard_skus add column stock_changed_at timestamptz`.execute(db);
     },
   },
 };
