@@ -33,6 +33,8 @@ export default defineConfig({
           name: 'infra',
           include: ['platform/*/test/**/*.infra.test.ts', 'services/*/test/**/*.infra.test.ts'],
           globalSetup: ['platform/testkit/src/global-setup.ts'],
+          // Deletes the RabbitMQ queues and exchanges each file's tests declared (infra.amqp()).
+          setupFiles: ['platform/testkit/src/rabbitmq-teardown.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
           pool: 'forks',

@@ -1,6 +1,8 @@
 import { randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
-import { STATUS_CODES } from 'node:http';
+import type { EventEmitter } from 'node:events';
+import { type IncomingMessage, STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import fastifySwagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, {
@@ -111,6 +113,9 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
     // malformed request line, oversized headers) are problems too.
     frameworkErrors: (error, req, reply) => sendProblem(req, reply, toProblem(error as FastifyError)),
     clientErrorHandler: sendClientErrorProblem,
+    // Node would answer an HTTP/1.1 request without a Host header itself, with an empty 400; the
+    // onRequest hook below refuses it as a problem instead.
+    http: { requireHostHeader: false },
     // Coercion is for the parts that are text on the wire; bodies are validated without it (lazy-schemas.ts).
     ajv: {
       customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false, useDefaults: true },
@@ -119,6 +124,19 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
     ...(options.trustedProxies?.length ? { trustProxy: options.trustedProxies } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as ServiceApp;
   compileAllByApp.set(app, schemas.compileAll);
+  // Node would answer an Expect other than 100-continue itself, with an empty 417; handed on marked,
+  // the onRequest hook below refuses it as a problem instead.
+  app.server.on('checkExpectation', (req, res) => {
+    unmetExpectations.add(req);
+    app.server.emit('request', req, res);
+  });
+  // A service that takes WebSockets registers @fastify/websocket, whose ws server answers a handshake
+  // it cannot accept in text/html unless told otherwise.
+  app.addHook('onReady', (done) => {
+    const { websocketServer } = app as unknown as { websocketServer?: EventEmitter };
+    websocketServer?.on('wsClientError', sendHandshakeProblem);
+    done();
+  });
 
   app.decorateRequest('identity', undefined);
   app.decorateRequest('span', undefined);
@@ -210,6 +228,14 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
     const traceId = span.spanContext().traceId;
     reply.header('x-trace-id', traceId);
     reply.header('x-request-id', req.id);
+    const refusal = httpProtocolRefusal(req);
+    if (refusal) {
+      reply.header('connection', 'close');
+      // Node's server closes the connection after the answer, but an upgrade's socket (Node sets
+      // `upgrade` on the request it hands to 'upgrade' listeners) is no longer its own.
+      if ((req.raw as { upgrade?: boolean }).upgrade) reply.raw.once('finish', () => req.raw.socket.end());
+      return context.with(trace.setSpan(parent, span), () => done(refusal));
+    }
     authenticate(req, reply, options).then(
       () => context.with(trace.setSpan(parent, span), () => withIdentity(req.identity, done)),
       (error: Error) => context.with(trace.setSpan(parent, span), () => done(error)),
@@ -259,6 +285,25 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   return app;
 }
+
+/**
+ * What Node's HTTP server would have refused on its own (createHttpApp turns those checks off so the
+ * refusal is a problem): an HTTP/1.1 request without a Host header (RFC 9112 §3.2), and an
+ * expectation other than 100-continue (RFC 9110 §10.1.1).
+ */
+function httpProtocolRefusal(req: FastifyRequest): Problem | undefined {
+  const { httpVersionMajor, httpVersionMinor, headers } = req.raw;
+  if (httpVersionMajor === 1 && httpVersionMinor === 1 && headers.host === undefined)
+    return new Problem(400, 'An HTTP/1.1 request needs a Host header', { code: 'missing-host' });
+  if (unmetExpectations.has(req.raw))
+    return new Problem(417, `The expectation "${headers.expect}" cannot be met; only 100-continue can`, {
+      code: 'expectation-failed',
+    });
+  return undefined;
+}
+
+/** Requests whose Expect header Node's server found unmet (its 'checkExpectation' event). */
+const unmetExpectations = new WeakSet<IncomingMessage>();
 
 /**
  * Who is calling: a service token proves the calling service and the user it acts for; raw
@@ -335,13 +380,40 @@ function sendClientErrorProblem(error: Error & { code?: string }, socket: Socket
     const problem = new Problem(status, `The request could not be read: ${STATUS_CODES[status]}`, {
       code: 'malformed-request',
     });
-    const body = JSON.stringify(problem.toJSON(undefined, newTraceId()));
-    socket.write(
-      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/problem+json\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
-    );
+    socket.write(problemOnSocket(problem));
   }
   socket.destroy(error);
+}
+
+/**
+ * A WebSocket handshake that @fastify/websocket's ws server refuses (a missing or invalid
+ * Sec-WebSocket-Key or -Version…), answered as a problem rather than ws's text/html.
+ */
+function sendHandshakeProblem(error: Error, socket: Duplex, req: IncomingMessage) {
+  const wrongVersion = /Sec-WebSocket-Version/i.test(error.message);
+  const problem = new Problem(400, `The WebSocket handshake is invalid: ${error.message}`, {
+    code: 'invalid-handshake',
+  });
+  if (socket.writable) {
+    socket.once('finish', () => socket.destroy());
+    // RFC 6455 §4.4: a version the server does not speak is answered with those it does.
+    socket.end(problemOnSocket(problem, req.url, wrongVersion ? { 'Sec-WebSocket-Version': '13, 8' } : {}));
+  } else socket.destroy();
+}
+
+/** A whole HTTP/1.1 answer carrying a problem, for a socket no Fastify reply is writing to. */
+function problemOnSocket(problem: Problem, url?: string, headers: Record<string, string> = {}): string {
+  const traceId = newTraceId();
+  const body = JSON.stringify(problem.toJSON(url?.split('?')[0], traceId));
+  const head = {
+    'Content-Type': 'application/problem+json',
+    'Content-Length': String(Buffer.byteLength(body)),
+    'X-Trace-Id': traceId,
+    Connection: 'close',
+    ...headers,
+  };
+  const lines = Object.entries(head).map(([name, value]) => `${name}: ${value}\r\n`);
+  return `HTTP/1.1 ${problem.status} ${STATUS_CODES[problem.status]}\r\n${lines.join('')}\r\n${body}`;
 }
 
 /** Fastify's own error codes, as problem codes a client can read. */

@@ -45,6 +45,7 @@ export {
   type SharedPostgresTransport,
   sharedPostgresTransport,
 } from './events/postgres-transport.ts';
+export { rabbitObjectNames } from './events/rabbitmq-transport.ts';
 export type { MessagingTables } from './events/schema.ts';
 export {
   type BroadcastOptions,

@@ -1,9 +1,9 @@
 import type { ConfigTree } from '@sagamart/kit';
-import { infra, uniqueName } from '@sagamart/testkit';
+import { infra } from '@sagamart/testkit';
 import { configRefreshContract } from './config-refresh-contract.ts';
 
 // Real RabbitMQ (AMQP_URL): broadcasts via the direct exchange, an exclusive queue per listener.
-configRefreshContract('rabbitmq', () => ({ amqp: { url: infra.amqpUrl, prefix: `${uniqueName('t')}.` } }), {
+configRefreshContract('rabbitmq', () => ({ amqp: infra.amqp() }), {
   url: () => infra.amqpUrl,
   through: (shared, proxyUrl) => ({ amqp: { ...(shared.amqp as ConfigTree), url: proxyUrl } }),
 });

@@ -1,4 +1,4 @@
-import { infra, uniqueName } from '@sagamart/testkit';
+import { infra } from '@sagamart/testkit';
 import { Connection } from 'rabbitmq-client';
 import { afterAll, describe } from 'vitest';
 import { transportContract } from './transport-contract.ts';
@@ -7,7 +7,7 @@ import { transportContract } from './transport-contract.ts';
 describe.runIf(infra.available('rabbitmq'))('rabbitmq', () => {
   let admin: Connection | undefined;
   afterAll(() => admin?.close());
-  transportContract('rabbitmq', () => ({ amqp: { url: infra.amqpUrl, prefix: `${uniqueName('t')}.` } }), {
+  transportContract('rabbitmq', () => ({ amqp: infra.amqp() }), {
     // Where the broker dead-letters a message past its delivery limit.
     parkedByBroker: async (config, queue) => {
       admin ??= new Connection(infra.amqpUrl);

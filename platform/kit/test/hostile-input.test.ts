@@ -1,6 +1,5 @@
-import { connect } from 'node:net';
 import { defineService, type Kysely, type Service, sql } from '@sagamart/kit';
-import { startTestService } from '@sagamart/testkit';
+import { rawHttpRequest, startTestService } from '@sagamart/testkit';
 import { Type } from 'typebox';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -96,22 +95,6 @@ async function expectProblem(res: Response, status: number) {
 const post = (path: string, body: string, type = 'application/json') =>
   fetch(`${service.url}${path}`, { method: 'POST', headers: { 'content-type': type }, body });
 
-/** Sends bytes as they are (fetch refuses malformed requests) and returns status, headers and body. */
-function rawRequest(bytes: string): Promise<{ status: number; head: string; body: string }> {
-  const { port } = new URL(service.url);
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host: '127.0.0.1', port: Number(port) }, () => socket.end(bytes, 'latin1'));
-    let text = '';
-    socket.setEncoding('latin1');
-    socket.on('data', (chunk) => (text += chunk));
-    socket.on('error', reject);
-    socket.on('close', () => {
-      const [head = '', body = ''] = text.split('\r\n\r\n');
-      resolve({ status: Number(head.split(' ')[1]), head: head.toLowerCase(), body });
-    });
-  });
-}
-
 describe('hostile input gets a 4xx problem, never a 5xx', () => {
   it.each([
     ['1e309', '{"body":"a","amount":1e309}'],
@@ -167,12 +150,30 @@ describe('hostile input gets a 4xx problem, never a 5xx', () => {
     ['a malformed request line', 'GARBAGE\r\n\r\n', 400],
     ['a bad header', 'GET /notes/1 HTTP/1.1\r\nHost: x\r\nBad Header: y\r\n\r\n', 400],
     ['oversized headers', `GET /notes/1 HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431],
+    ['an HTTP/1.1 request without a Host header', 'GET /notes/1 HTTP/1.1\r\n\r\n', 400],
+    ['a body without a Host header', 'POST /notes HTTP/1.1\r\nContent-Length: 2\r\n\r\n{}', 400],
+    [
+      'an expectation other than 100-continue',
+      'GET /notes/1 HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\n\r\n',
+      417,
+    ],
   ])('answers %s as a problem', async (_what, bytes, status) => {
-    const res = await rawRequest(bytes);
+    const res = await rawHttpRequest(service, bytes);
     expect(res.status).toBe(status);
-    expect(res.head).toContain('content-type: application/problem+json');
+    expect(res.headers['content-type']).toContain('application/problem+json');
     const problem = JSON.parse(res.body) as { status: number; traceId: string };
     expect(problem.status).toBe(status);
     expect(problem.traceId).toMatch(/^[0-9a-f]{32}$/);
+  });
+
+  it('names the missing Host header, and still takes HTTP/1.0 without one', async () => {
+    const refused = await rawHttpRequest(service, 'GET /notes/1 HTTP/1.1\r\n\r\n');
+    expect(JSON.parse(refused.body)).toMatchObject({
+      type: 'urn:sagamart:problem:missing-host',
+      detail: expect.stringMatching(/Host/),
+    });
+    expect(refused.headers['x-trace-id']).toBe(JSON.parse(refused.body).traceId);
+    const old = await rawHttpRequest(service, 'GET /notes/1 HTTP/1.0\r\n\r\n');
+    expect(old.status).toBe(200);
   });
 });

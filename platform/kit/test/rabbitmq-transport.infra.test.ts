@@ -1,6 +1,6 @@
 import { EventEmitter } from 'node:events';
 import { HEADER, type OutgoingMessage } from '@sagamart/kit';
-import { eventually, infra, uniqueName } from '@sagamart/testkit';
+import { deleteTestRabbitObjects, eventually, infra, uniqueName } from '@sagamart/testkit';
 import { Connection } from 'rabbitmq-client';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { RabbitTransport } from '../src/events/rabbitmq-transport.ts';
@@ -15,16 +15,11 @@ describe.runIf(infra.available('rabbitmq'))('rabbitmq transport', () => {
   });
   afterAll(() => admin?.close());
 
-  function setup(queues: string[]) {
-    const prefix = `${uniqueName('t')}.`;
+  /** A transport of the test's own; what it declares goes when the file ends (infra.amqp()). */
+  function setup() {
+    const { prefix } = infra.amqp();
     const transport = new RabbitTransport({ url: infra.amqpUrl, prefix });
-    cleanups.push(async () => {
-      await transport.close();
-      const names = queues.flatMap((q) => [q, `${q}.dlq`, `${q}.bindings`, `${q}.retry.50`]);
-      for (const queue of names) await broker().queueDelete({ queue: `${prefix}${queue}` });
-      for (const exchange of ['sagamart.events', 'sagamart.dlx', 'sagamart.broadcasts'])
-        await broker().exchangeDelete({ exchange: `${prefix}${exchange}` });
-    });
+    cleanups.push(() => transport.close());
     const message = (topic: string): OutgoingMessage => {
       const id = uniqueName('msg');
       return { id, topic, headers: { [HEADER.messageId]: id, [HEADER.event]: topic }, payload: {} };
@@ -34,7 +29,7 @@ describe.runIf(infra.available('rabbitmq'))('rabbitmq transport', () => {
 
   /** A `work` queue whose consumer retries each message once after 50 ms, its delay queue in place. */
   async function retryingOnce(concurrency: number) {
-    const { prefix, transport, message } = setup(['work']);
+    const { prefix, transport, message } = setup();
     await transport.declare({ work: ['test.retried'] });
     const deliveries = new Map<string, number>();
     await transport.consume(
@@ -96,8 +91,49 @@ describe.runIf(infra.available('rabbitmq'))('rabbitmq transport', () => {
     await eventually(() => deliveries.get(second.id) === 2);
   });
 
+  it("deletes at teardown what was declared under a test's prefixes, and nothing else", async () => {
+    const { prefix, transport } = await retryingOnce(2);
+    // As services the test runs as processes of their own declare their topology: not seen here.
+    const elsewhere = infra.amqp({ billing: ['test.billed'] });
+    await broker().exchangeDeclare({ exchange: `${elsewhere.prefix}sagamart.dlx`, type: 'direct' });
+    for (const queue of ['billing', 'billing.dlq', 'billing.bindings'])
+      await broker().queueDeclare({ queue: `${elsewhere.prefix}${queue}`, durable: true });
+    // A queue of another run (or of a deployment with that prefix), not given to this test.
+    const another = `${uniqueName('t')}.work`;
+    await broker().queueDeclare({ queue: another, durable: true });
+    cleanups.push(async () => void (await broker().queueDelete({ queue: another })));
+    // A test's services stop before its file's teardown.
+    await transport.close();
+
+    await deleteTestRabbitObjects(infra.amqpUrl);
+
+    const queueExists = (queue: string) =>
+      broker()
+        .queueDeclare({ queue, passive: true })
+        .then(
+          () => true,
+          () => false,
+        );
+    const exchangeExists = (exchange: string) =>
+      broker()
+        .exchangeDeclare({ exchange, passive: true })
+        .then(
+          () => true,
+          () => false,
+        );
+    const declared = [
+      ...['work', 'work.dlq', 'work.retry.50'].map((q) => `${prefix}${q}`),
+      ...['billing', 'billing.dlq', 'billing.bindings'].map((q) => `${elsewhere.prefix}${q}`),
+    ];
+    for (const queue of declared) expect(await queueExists(queue), queue).toBe(false);
+    for (const exchange of ['sagamart.events', 'sagamart.dlx', 'sagamart.broadcasts'])
+      expect(await exchangeExists(`${prefix}${exchange}`), exchange).toBe(false);
+    expect(await exchangeExists(`${elsewhere.prefix}sagamart.dlx`)).toBe(false);
+    expect(await queueExists(another)).toBe(true);
+  });
+
   it("unbinds a topic its owner dropped before the transport kept a record of the queue's bindings", async () => {
-    const { transport, message } = setup(['work', 'other']);
+    const { transport, message } = setup();
     // As an older version left it: `work` bound to a topic it no longer consumes, and no record.
     await transport.declare({ work: ['test.kept', 'test.dropped'], other: ['test.dropped'] });
     await transport.declare({ work: ['test.kept'], other: ['test.dropped'] }, 'work');

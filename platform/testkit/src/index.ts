@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readdirSync } from 'node:fs';
+import type { Topology } from '@sagamart/contracts';
 import {
   type ConfigTree,
   compileRouteSchemas,
@@ -13,11 +14,14 @@ import {
 } from '@sagamart/kit';
 import pino from 'pino';
 import { inject } from 'vitest';
+import { testAmqp } from './rabbitmq-objects.ts';
 import { uniqueName } from './test-names.ts';
 
 export { EventProbe } from './event-probe.ts';
 export { holdLocks, waitForLockWaiters } from './lock-waiters.ts';
 export { freePort } from './ports.ts';
+export { deleteTestRabbitObjects } from './rabbitmq-objects.ts';
+export { type RawHttpAnswer, rawHttpRequest } from './raw-http.ts';
 export { defineEventRecorder, MovableDiscovery, type SeenEvent, transportWith } from './stand-ins.ts';
 export { type TcpProxy, tcpProxy } from './tcp-proxy.ts';
 export { uniqueName } from './test-names.ts';
@@ -42,6 +46,14 @@ export const infra = {
       throw new Error(`${server} is required (SAGAMART_REQUIRE_INFRA=1) but does not answer`);
     }
     return up;
+  },
+  /**
+   * AMQP settings (`amqp` config) of a test's own: a fresh prefix. Every queue and exchange declared
+   * under it is deleted when the test file ends (rabbitmq-teardown.ts): what this process declared,
+   * and what `topology` makes, for services the test starts as processes of their own.
+   */
+  amqp(topology?: Topology): { url: string; prefix: string } {
+    return testAmqp(infra.amqpUrl, topology);
   },
 };
 

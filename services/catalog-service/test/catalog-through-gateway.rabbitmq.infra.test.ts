@@ -1,8 +1,8 @@
-import { infra, uniqueName } from '@sagamart/testkit';
+import { infra } from '@sagamart/testkit';
 import { describe } from 'vitest';
 import { gatewayCacheSuite } from './catalog-through-gateway-suite.ts';
 
 // Real RabbitMQ: the catalog's generation reaches the gateway on the broadcast exchange.
 describe.runIf(infra.available('rabbitmq'))('rabbitmq', () => {
-  gatewayCacheSuite('RabbitMQ', () => ({ amqp: { url: infra.amqpUrl, prefix: `${uniqueName('t')}.` } }));
+  gatewayCacheSuite('RabbitMQ', () => ({ amqp: infra.amqp() }));
 });

@@ -1,6 +1,6 @@
 import { READ_MODEL_GENERATION_CHANNEL, READ_MODEL_GENERATION_HEADER } from '@sagamart/contracts';
 import { defineService, type Service } from '@sagamart/kit';
-import { eventually, infra, startTestService, type TcpProxy, tcpProxy, uniqueName } from '@sagamart/testkit';
+import { eventually, infra, startTestService, type TcpProxy, tcpProxy } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeAuth, startGateway, stopAll, TestDiscovery } from './harness.ts';
 
@@ -11,7 +11,7 @@ import { startFakeAuth, startGateway, stopAll, TestDiscovery } from './harness.t
  */
 describe.runIf(infra.available('rabbitmq'))('response cache over RabbitMQ, after a lost connection', () => {
   const discovery = new TestDiscovery();
-  const amqp = { url: infra.amqpUrl, prefix: `${uniqueName('t')}.` };
+  const amqp = infra.amqp();
   const product = { name: 'one', generation: 1 };
   let services: Array<Service<unknown> | undefined> = [];
   let catalog: Service<unknown>;

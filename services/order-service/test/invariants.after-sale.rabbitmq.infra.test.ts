@@ -1,10 +1,10 @@
-import { infra, uniqueName } from '@sagamart/testkit';
+import { infra } from '@sagamart/testkit';
 import { describe } from 'vitest';
 import { afterSaleInvariantSuite } from './after-sale-invariant-suite.ts';
 
 // Real RabbitMQ and PostgreSQL (`npm run test:infra`); CI requires both.
 describe.runIf(infra.available('rabbitmq'))('rabbitmq', () => {
   afterSaleInvariantSuite('RabbitMQ', () => ({
-    amqp: { url: infra.amqpUrl, prefix: `${uniqueName('t')}.` },
+    amqp: infra.amqp(),
   }));
 });

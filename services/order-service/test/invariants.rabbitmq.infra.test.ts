@@ -1,8 +1,8 @@
-import { infra, uniqueName } from '@sagamart/testkit';
+import { infra } from '@sagamart/testkit';
 import { describe } from 'vitest';
 import { sagaInvariantSuite } from './invariant-suite.ts';
 
 // Real RabbitMQ and PostgreSQL (`npm run test:infra`); CI requires both.
 describe.runIf(infra.available('rabbitmq'))('rabbitmq', () => {
-  sagaInvariantSuite('RabbitMQ', () => ({ amqp: { url: infra.amqpUrl, prefix: `${uniqueName('t')}.` } }));
+  sagaInvariantSuite('RabbitMQ', () => ({ amqp: infra.amqp() }));
 });

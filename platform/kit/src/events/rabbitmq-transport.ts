@@ -31,6 +31,33 @@ const RETRY_QUEUE_REDECLARE_MS = 60_000;
  */
 const UNROUTABLE_QUEUE = 'amq.sagamart.unroutable';
 
+/**
+ * The queues and exchanges RabbitTransports with a prefix declared in this process (a deployment
+ * without one keeps no record). AMQP cannot list a broker's queues: this is how a test deletes what
+ * its prefix made (see rabbitObjectNames).
+ */
+const declaredUnderPrefix = new Map<string, { queues: Set<string>; exchanges: Set<string> }>();
+
+/**
+ * Every queue and exchange under `prefix`: those RabbitTransports declared in this process, and those
+ * `declare(topology)` makes in any process (delay queues, `<queue>.retry.<ms>`, are known only from
+ * this process's: elsewhere they expire on their own). Server-named broadcast queues go with their
+ * connection and are never listed.
+ */
+export function rabbitObjectNames(
+  prefix: string,
+  topology: Topology = {},
+): { queues: string[]; exchanges: string[] } {
+  const declared = declaredUnderPrefix.get(prefix);
+  const queues = new Set(declared?.queues);
+  for (const name of Object.keys(topology))
+    for (const queue of [name, `${name}.dlq`, `${name}.bindings`]) queues.add(`${prefix}${queue}`);
+  const exchanges = new Set(declared?.exchanges);
+  for (const exchange of [EVENTS_EXCHANGE, DEAD_LETTER_EXCHANGE, BROADCAST_EXCHANGE])
+    exchanges.add(`${prefix}${exchange}`);
+  return { queues: [...queues], exchanges: [...exchanges] };
+}
+
 export interface RabbitTransportOptions {
   url: string;
   connectionName?: string;
@@ -107,6 +134,8 @@ export class RabbitTransport implements Transport {
     this.events = `${this.prefix}${EVENTS_EXCHANGE}`;
     this.deadLetters = `${this.prefix}${DEAD_LETTER_EXCHANGE}`;
     this.broadcasts = `${this.prefix}${BROADCAST_EXCHANGE}`;
+    // The publisher declares these two whenever it connects.
+    this.noteDeclared('exchanges', this.events, this.broadcasts);
     this.connection = new (rabbitmq().Connection)({
       url: options.url,
       connectionName: options.connectionName ?? 'sagamart',
@@ -131,10 +160,12 @@ export class RabbitTransport implements Transport {
   }
 
   async declare(topology: Topology, owner?: string): Promise<void> {
+    this.noteDeclared('exchanges', this.deadLetters);
     await this.connection.exchangeDeclare({ exchange: this.events, type: 'topic', durable: true });
     await this.connection.exchangeDeclare({ exchange: this.deadLetters, type: 'direct', durable: true });
     for (const [name, topics] of Object.entries(topology)) {
       const queue = this.queueName(name);
+      this.noteDeclared('queues', queue, `${queue}.dlq`);
       await this.connection.queueDeclare(mainQueueOptions(queue, this.deadLetters));
       await this.connection.queueDeclare({ queue: `${queue}.dlq`, durable: true });
       await this.connection.queueBind({
@@ -158,6 +189,7 @@ export class RabbitTransport implements Transport {
    */
   private async unbindDropped(queue: string, topics: readonly string[], topology: Topology): Promise<void> {
     const record = `${queue}.bindings`;
+    this.noteDeclared('queues', record);
     const channel = await this.connection.acquire();
     try {
       await channel.queueDeclare({ queue: record, durable: true, arguments: { 'x-max-length': 1 } });
@@ -218,6 +250,8 @@ export class RabbitTransport implements Transport {
 
   async consume(name: string, handler: MessageHandler, options: ConsumeOptions): Promise<Subscription> {
     const queue = this.queueName(name);
+    // The consumer declares its queue (again, whenever it reconnects).
+    this.noteDeclared('queues', queue);
     const consumer = this.connection.createConsumer(
       {
         queue,
@@ -260,6 +294,14 @@ export class RabbitTransport implements Transport {
 
   private queueName(name: string): string {
     return `${this.prefix}${name}`;
+  }
+
+  /** Noted before the declaration is sent: a declaration that fails half-way may still have made it. */
+  private noteDeclared(kind: 'queues' | 'exchanges', ...names: string[]): void {
+    if (this.prefix === '') return;
+    const declared = declaredUnderPrefix.get(this.prefix) ?? { queues: new Set(), exchanges: new Set() };
+    declaredUnderPrefix.set(this.prefix, declared);
+    for (const name of names) declared[kind].add(name);
   }
 
   /** Waits for the consumer to be set up, and remembers it so close() can close it. */
@@ -339,6 +381,7 @@ export class RabbitTransport implements Transport {
   private declareRetryQueue(options: ReturnType<typeof retryQueueOptions>): Promise<unknown> {
     const cached = this.declaredRetryQueues.get(options.queue);
     if (cached && Date.now() - cached.at < RETRY_QUEUE_REDECLARE_MS) return cached.declared;
+    this.noteDeclared('queues', options.queue);
     const entry = { declared: this.connection.queueDeclare(options), at: Date.now() };
     this.declaredRetryQueues.set(options.queue, entry);
     entry.declared.catch(() => {

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { topology } from '@sagamart/contracts';
 import { eventually, infra, pgServerUrl, uniqueName } from '@sagamart/testkit';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/services.ts';
@@ -32,6 +33,8 @@ const objects: K8sObject[] = render('overlays/dev');
 const wanted = wantedServices();
 const deployments = serviceDeployments(objects).filter((d) => !wanted || wanted(d.service));
 const suffix = uniqueName('dep').slice(4);
+/** Every service's queues and exchanges, deleted when the file ends. */
+const amqpPrefix = infra.amqp(topology).prefix;
 const toLocal = localAddresses(objects, OFFSET);
 const secrets = secretKeys();
 const secretValue = (key: string): string => {
@@ -69,7 +72,7 @@ function startContainer(service: string, deployment: K8sObject, container: Conta
     // This run's own databases, queues and Redis keys on the shared servers.
     DATABASE_NAME: `t_db_${service.replaceAll('-', '_')}_${suffix}`,
     BUS_DATABASE: `t_bus_${suffix}`,
-    AMQP_PREFIX: `t_${suffix}.`,
+    AMQP_PREFIX: amqpPrefix,
     GATEWAY_RATELIMITKEYPREFIX: `t:${suffix}:rate:`,
     CATALOG_CACHE_REDISPREFIX: `t:${suffix}:catalog:`,
   });

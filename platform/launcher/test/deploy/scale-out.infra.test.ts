@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { topology } from '@sagamart/contracts';
 import {
   asUser,
   buyPoints,
@@ -107,7 +108,8 @@ describe.runIf(infra.enabled && infra.available('rabbitmq') && infra.available('
           AMQP_URL: infra.amqpUrl,
           REDIS_URL: infra.redisUrl,
           SAGAMART_DEPLOYMENT_SECRET: TEST_DEPLOYMENT_SECRET,
-          AMQP_PREFIX: `t_${suffix}.`,
+          // The platform's queues and exchanges go when the file ends.
+          AMQP_PREFIX: infra.amqp(topology).prefix,
           GATEWAY_RATELIMITKEYPREFIX: `t:${suffix}:rate:`,
           CATALOG_CACHE_REDISPREFIX: `t:${suffix}:catalog:`,
           CHAT_RATELIMIT_KEYPREFIX: `t:${suffix}:chat:rate:`,
