@@ -1,6 +1,11 @@
 import { SEARCH_QUERY_MAX_LENGTH } from '@sagamart/contracts/rules';
 import { describe, expect, it } from 'vitest';
-import { parseProductSearch, productListPath, suggestionPath } from './product-search.ts';
+import {
+  parseProductSearch,
+  productListPath,
+  productSearchParams,
+  suggestionPath,
+} from './product-search.ts';
 
 describe('suggestionPath', () => {
   it('opens a product, a category list or a search, by kind', () => {
@@ -28,5 +33,22 @@ describe('parseProductSearch', () => {
     const long = `${'가'.repeat(SEARCH_QUERY_MAX_LENGTH)}나다`;
     const { q } = parseProductSearch(new URLSearchParams({ q: long }));
     expect(q).toBe('가'.repeat(SEARCH_QUERY_MAX_LENGTH));
+  });
+
+  it('reads an inverted price range (a link edited or shared) the right way round, which catalog-service takes', () => {
+    const search = parseProductSearch(new URLSearchParams({ minPrice: '50000', maxPrice: '1000' }));
+    expect(search).toMatchObject({ minPrice: 1_000, maxPrice: 50_000 });
+    expect(productSearchParams(search).toString()).toBe('minPrice=1000&maxPrice=50000');
+  });
+
+  it('keeps a range the right way round, or open at one end, as it is', () => {
+    expect(parseProductSearch(new URLSearchParams({ minPrice: '1000', maxPrice: '50000' }))).toMatchObject({
+      minPrice: 1_000,
+      maxPrice: 50_000,
+    });
+    expect(parseProductSearch(new URLSearchParams({ minPrice: '50000' }))).toMatchObject({
+      minPrice: 50_000,
+      maxPrice: null,
+    });
   });
 });

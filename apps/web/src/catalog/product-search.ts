@@ -22,11 +22,15 @@ export function parseProductSearch(params: URLSearchParams): CatalogSearch {
   // A longer query (a link typed or cut by hand) would be refused whole: search for its start instead.
   const q = (params.get('q')?.trim() ?? '').slice(0, SEARCH_QUERY_MAX_LENGTH).trim();
   const sort = oneOf(params.get('sort'), sortsFor(q)) ?? defaultSort(q);
+  const [minPrice, maxPrice] = priceRange(
+    nonNegativeInteger(params.get('minPrice')),
+    nonNegativeInteger(params.get('maxPrice')),
+  );
   return {
     q,
     categoryId: positiveInteger(params.get('categoryId')),
-    minPrice: nonNegativeInteger(params.get('minPrice')),
-    maxPrice: nonNegativeInteger(params.get('maxPrice')),
+    minPrice,
+    maxPrice,
     inStock: params.get('inStock') === 'true',
     sort,
     page: readPageIndex(params),
@@ -61,6 +65,14 @@ export function suggestionPath(suggestion: Suggestion): string {
   if (suggestion.kind === 'CATEGORY' && suggestion.categoryId !== null)
     return productListPath({ categoryId: suggestion.categoryId });
   return productListPath({ q: suggestion.text });
+}
+
+/**
+ * An inverted range (a link edited or shared; the filter form refuses one) is read the right way
+ * round: catalog-service refuses minPrice above maxPrice, and the page would only show an error.
+ */
+function priceRange(min: number | null, max: number | null): [number | null, number | null] {
+  return min !== null && max !== null && min > max ? [max, min] : [min, max];
 }
 
 function positiveInteger(raw: string | null): number | null {

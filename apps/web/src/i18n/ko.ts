@@ -35,6 +35,9 @@ export const ko = {
     /** Dismisses a confirmation without doing what it asks. */
     keep: '돌아가기',
     search: '검색',
+    /** A list's page past its last (an old link, a page typed by hand): the list is not empty. */
+    pastLastPage: '이 페이지에는 보여 드릴 항목이 없습니다. 목록이 여기까지 이어지지 않습니다.',
+    firstPage: '첫 페이지로',
   },
   nav: {
     home: '박신사몰 홈',
@@ -381,15 +384,17 @@ export const ko = {
     title: '대시보드',
     subtitle: '주문·배송·클레임·재고·상담 이벤트가 도착하는 대로 {{seconds}}초마다 갱신합니다.',
     updated: '{{time}} 기준',
-    todaySales: '오늘 매출',
+    todaySales: '오늘 매출 (카드 결제)',
     todayOrders: '오늘 결제 주문',
-    weekSales: '최근 7일 매출',
+    weekSales: '최근 7일 매출 (카드 결제)',
     weekOrders: '최근 7일 결제 주문',
     openClaims: '진행 중인 반품·교환',
     claimCounts: '반품 {{returns}} · 교환 {{exchanges}}',
     count: '{{count}}건',
     ordersCount: '{{count}}건',
-    salesByDay: '일별 매출 (최근 7일)',
+    salesByDay: '일별 매출 (최근 7일, 카드 결제)',
+    /** Sales are order-service's payableAmount: what the PG took, points used left out (ADR 0007). */
+    salesNote: '매출은 카드로 결제된 금액입니다. 포인트로 결제한 금액은 빠집니다.',
     ordersByStatus: '상태별 주문',
     noOrders: '아직 주문이 없습니다.',
     topProducts: '많이 팔린 상품 (최근 7일)',
@@ -399,6 +404,8 @@ export const ko = {
     noLowStock: '재고가 부족한 SKU가 없습니다.',
     stockLeft: '{{count}}개 남음',
     soldOut: '품절',
+    lowStockShown: '{{total}}개 중 {{shown}}개',
+    lowStockAll: '상품 목록에서 재고 보기',
     recentClaims: '최근 반품·교환 요청',
     noClaims: '진행 중인 반품·교환이 없습니다.',
     claimKind: { RETURN: '반품', EXCHANGE: '교환' },
@@ -419,7 +426,7 @@ export const ko = {
     option: '옵션',
     stock: '재고',
     quantity: '수량',
-    sales: '매출',
+    sales: '카드 결제액',
   },
   platform: {
     subtitle: '디스커버리에 등록된 서비스와 인스턴스별 상태를 {{seconds}}초마다 갱신합니다.',

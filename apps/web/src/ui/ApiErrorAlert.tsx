@@ -34,9 +34,13 @@ export function ApiErrorAlert({ error, title, message: given, onRetry }: ApiErro
   const detail = apiError && !apiError.isNetworkError ? apiError.detail : undefined;
   // The server's own words when they are in the reader's language: most services explain in
   // English, shipping-service's refusals (return window closed, a claim already open) in Korean.
-  // Not when they carry a raw figure: the web's words for the failure say it better.
+  // Not when they carry a raw figure: the web's words for the failure say it better. Nor for a 429:
+  // its detail names a wait ("try again in 2 s") that the alert would show unchanged, never counting down.
   const readable =
-    detail && HANGUL.test(detail) === (currentLanguage() === 'ko') && !hasRawFigure(detail)
+    detail &&
+    apiError?.status !== 429 &&
+    HANGUL.test(detail) === (currentLanguage() === 'ko') &&
+    !hasRawFigure(detail)
       ? detail
       : undefined;
   const message = given ?? (title ? (readable ?? errorTitle(error)) : readable);

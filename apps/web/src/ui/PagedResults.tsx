@@ -1,6 +1,7 @@
-import { Card, Group, Pagination, Skeleton, Text } from '@mantine/core';
+import { Button, Card, Group, Pagination, Skeleton, Stack, Text } from '@mantine/core';
 import type { UseQueryResult } from '@tanstack/react-query';
 import type { ReactNode } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { Page } from '../api/page.ts';
 import { formatCount } from '../lib/format.ts';
 import { ApiErrorAlert } from './ApiErrorAlert.tsx';
@@ -25,8 +26,30 @@ export function ResultCount({
 }
 
 /**
+ * A page that came back empty from a list that has items: a page past the last (an old or shared
+ * link, a number typed by hand). Saying the list is empty there would be wrong.
+ */
+export function isPastLastPage(page: Page<unknown>): boolean {
+  return page.content.length === 0 && page.totalElements > 0;
+}
+
+/** In place of a list's "nothing here yet" on a page past its last: what happened, and the way back. */
+export function PastLastPage({ onFirstPage }: { onFirstPage: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Stack p="lg" gap="xs" align="flex-start" data-testid="past-last-page">
+      <Text c="dimmed">{t('common.pastLastPage')}</Text>
+      <Button size="xs" variant="light" onClick={onFirstPage}>
+        {t('common.firstPage')}
+      </Button>
+    </Stack>
+  );
+}
+
+/**
  * One page of a list query: the error with a retry, a skeleton while the first page loads, the
- * previous page dimmed while the next one loads, and pagination (one-based in the UI) when there is more.
+ * previous page dimmed while the next one loads, pagination (one-based in the UI) when there is more,
+ * and the way back from a page past the last.
  */
 export function PagedResults<T>({
   query,
@@ -48,7 +71,12 @@ export function PagedResults<T>({
     <>
       {query.isError && <ApiErrorAlert error={query.error} onRetry={() => void query.refetch()} />}
       <Card withBorder padding={0} opacity={query.isPlaceholderData ? 0.6 : 1}>
-        {query.isPending ? <Skeleton h={320} /> : page && children(page.content)}
+        {query.isPending ? (
+          <Skeleton h={320} />
+        ) : (
+          page &&
+          (isPastLastPage(page) ? <PastLastPage onFirstPage={() => onPage(0)} /> : children(page.content))
+        )}
       </Card>
       {page && page.totalPages > 1 && (
         <Group justify="center">

@@ -31,7 +31,10 @@ export const AdminDashboard = Type.Object({
     Type.Object({ productId: Type.Integer(), productName: Type.String(), quantity: Count, sales: Won }),
     { maxItems: 5 },
   ),
-  /** SKUs on sale with at most `lowStockThreshold` units left, fewest first (at most ten). */
+  /**
+   * SKUs on sale with at most `lowStockThreshold` units left (at most ten), the most urgent first:
+   * sold out ones, then those whose stock moved most recently.
+   */
   lowStock: Type.Array(
     Type.Object({
       skuId: Type.Integer(),
@@ -45,6 +48,8 @@ export const AdminDashboard = Type.Object({
     { maxItems: 10 },
   ),
   lowStockThreshold: Count,
+  /** How many SKUs on sale are that low, listed or not (absent from servers before it was added). */
+  lowStockTotal: Type.Optional(Count),
   /** Returns and exchanges requested and not yet completed or rejected. */
   openClaims: Type.Object({
     returns: Count,

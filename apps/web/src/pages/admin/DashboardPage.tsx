@@ -91,6 +91,10 @@ function Figures({ data }: { data: AdminDashboard }) {
           note={t('dashboard.claimCounts', data.openClaims)}
         />
       </SimpleGrid>
+      {/* Order lists show totals with points; these figures are what the PG took (ADR 0007). */}
+      <Text size="xs" c="dimmed">
+        {t('dashboard.salesNote')}
+      </Text>
 
       <SimpleGrid cols={{ base: 1, md: 2 }} spacing="md">
         <Section title={t('dashboard.salesByDay')}>
@@ -187,7 +191,17 @@ function Figures({ data }: { data: AdminDashboard }) {
           )}
         </Section>
 
-        <Section title={t('dashboard.lowStock', { threshold: data.lowStockThreshold })}>
+        <Section
+          title={t('dashboard.lowStock', { threshold: data.lowStockThreshold })}
+          aside={
+            data.lowStockTotal !== undefined &&
+            data.lowStockTotal > data.lowStock.length && (
+              <Text size="xs" c="dimmed" data-testid="low-stock-count">
+                {t('dashboard.lowStockShown', { shown: data.lowStock.length, total: data.lowStockTotal })}
+              </Text>
+            )
+          }
+        >
           {data.lowStock.length === 0 ? (
             <Text size="sm" c="dimmed">
               {t('dashboard.noLowStock')}
@@ -222,6 +236,19 @@ function Figures({ data }: { data: AdminDashboard }) {
                 </Group>
               ))}
             </Stack>
+          )}
+          {/* The card lists ten; the product list shows every product's stock (it has no low-stock filter). */}
+          {data.lowStock.length > 0 && (
+            <Anchor
+              component={Link}
+              to="/admin/products"
+              size="sm"
+              mt="sm"
+              display="block"
+              data-testid="low-stock-all"
+            >
+              {t('dashboard.lowStockAll')}
+            </Anchor>
           )}
         </Section>
 
@@ -300,12 +327,22 @@ function Stat({ label, value, note }: { label: string; value: string; note?: str
   );
 }
 
-function Section({ title, children }: { title: string; children: React.ReactNode }) {
+function Section({
+  title,
+  aside,
+  children,
+}: {
+  title: string;
+  /** Beside the title, e.g. how many of how many are listed. */
+  aside?: React.ReactNode;
+  children: React.ReactNode;
+}) {
   return (
     <Card withBorder padding="md" component="section" aria-label={title}>
-      <Text fw={600} mb="sm">
-        {title}
-      </Text>
+      <Group justify="space-between" align="baseline" gap="xs" mb="sm">
+        <Text fw={600}>{title}</Text>
+        {aside}
+      </Group>
       {children}
     </Card>
   );

@@ -1,9 +1,10 @@
 // @vitest-environment happy-dom
+import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AdminOrderSummary } from '../../admin-orders/admin-orders-api.ts';
 import { setLanguage } from '../../i18n/i18n.ts';
 import { anOrderPaidWithPoints, aPage } from '../../testing/fixtures.ts';
-import { cleanUpPages, renderPage, shown, stubFetch } from '../../testing/page-harness.tsx';
+import { cleanUpPages, renderPage, type SentRequest, shown, stubFetch } from '../../testing/page-harness.tsx';
 import { OrdersPage } from './OrdersPage.tsx';
 
 /** A buyer's sweatshirt and chinos, 19,000원 after discounts, paid with points alone. */
@@ -54,5 +55,31 @@ describe("the admin's order list: an order paid with points", () => {
     const [, name, , , amount] = cells(await showRow());
     expect(name).toBe('오버핏 크루넥 맨투맨 and 1 more');
     expect(amount).toBe('₩19,000Paid with points 19,000P');
+  });
+});
+
+describe("the admin's order list: a page past the last", () => {
+  it('says this page has none, not that no order matches, and leads back to the first page', async () => {
+    stubFetch({
+      '/api/admin/orders': ({ url }: SentRequest) => {
+        const page = Number(url.searchParams.get('page') ?? 0);
+        return Response.json(
+          aPage(page === 0 ? [paidWithPoints] : [], {
+            page,
+            totalElements: 1,
+            totalPages: 1,
+            first: page === 0,
+          }),
+        );
+      },
+      '/api/admin/orders/stuck': () => Response.json(aPage([])),
+    });
+    const page = await renderPage(<OrdersPage />, ['/admin/orders?page=40']);
+    const back = await shown(() =>
+      [...page.querySelectorAll('button')].find((button) => button.textContent === '첫 페이지로'),
+    );
+    expect(page.textContent).toContain('이 페이지에는 보여 드릴 항목이 없습니다.');
+    await act(async () => back.click());
+    await shown(() => page.querySelector('tbody tr'));
   });
 });

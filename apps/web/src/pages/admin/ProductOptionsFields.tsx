@@ -2,6 +2,7 @@ import {
   ActionIcon,
   Alert,
   Button,
+  Flex,
   Group,
   NativeSelect,
   NumberInput,
@@ -45,24 +46,27 @@ export function OptionGroupsEditor({ groups, errors, onChange }: OptionGroupsEdi
       {groups.map((group, index) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: groups are edited in place; their names change as typed
         <Group key={index} align="flex-start" gap="sm" wrap="nowrap">
-          <TextInput
-            label={t('adminCatalog.options.name', { number: index + 1 })}
-            placeholder={t('adminCatalog.options.namePlaceholder')}
-            value={group.name}
-            error={errors?.[index]?.name}
-            onChange={(event) => change(index, { name: event.currentTarget.value })}
-            w={180}
-          />
-          <TextInput
-            label={t('adminCatalog.options.values', { number: index + 1 })}
-            description={t('adminCatalog.options.valuesHint')}
-            inputWrapperOrder={['label', 'input', 'description', 'error']}
-            placeholder={t('adminCatalog.options.valuesPlaceholder')}
-            value={group.values}
-            error={errors?.[index]?.values}
-            onChange={(event) => change(index, { values: event.currentTarget.value })}
-            style={{ flex: 1 }}
-          />
+          {/* On a phone the name sits over the values (beside them it left the values 84 px at 390 px). */}
+          <Flex direction={{ base: 'column', sm: 'row' }} gap="sm" flex={1} miw={0}>
+            <TextInput
+              label={t('adminCatalog.options.name', { number: index + 1 })}
+              placeholder={t('adminCatalog.options.namePlaceholder')}
+              value={group.name}
+              error={errors?.[index]?.name}
+              onChange={(event) => change(index, { name: event.currentTarget.value })}
+              w={{ base: '100%', sm: 180 }}
+            />
+            <TextInput
+              label={t('adminCatalog.options.values', { number: index + 1 })}
+              description={t('adminCatalog.options.valuesHint')}
+              inputWrapperOrder={['label', 'input', 'description', 'error']}
+              placeholder={t('adminCatalog.options.valuesPlaceholder')}
+              value={group.values}
+              error={errors?.[index]?.values}
+              onChange={(event) => change(index, { values: event.currentTarget.value })}
+              flex={1}
+            />
+          </Flex>
           <ActionIcon
             variant="subtle"
             color="red"

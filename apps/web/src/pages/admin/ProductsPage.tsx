@@ -31,6 +31,7 @@ import {
 import { PRODUCT_STATUSES, type ProductStatus } from '../../catalog/catalog-api.ts';
 import { formatCount, formatDate, formatWon } from '../../lib/format.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
+import { isPastLastPage, PastLastPage } from '../../ui/PagedResults.tsx';
 import { DeletedBadge, DisplayedBadge, ProductStatusBadge } from './catalog-badges.tsx';
 import { type ListLocationState, ListSearchBox } from './ListSearchBox.tsx';
 
@@ -118,7 +119,16 @@ export function ProductsPage() {
 
       {products.isError && <ApiErrorAlert error={products.error} onRetry={() => void products.refetch()} />}
       <Card withBorder padding={0} opacity={products.isPlaceholderData ? 0.6 : 1}>
-        {products.isPending ? <Skeleton h={320} /> : result && <ProductsTable products={result.content} />}
+        {products.isPending ? (
+          <Skeleton h={320} />
+        ) : (
+          result &&
+          (isPastLastPage(result) ? (
+            <PastLastPage onFirstPage={() => changeSearch({ page: 0 })} />
+          ) : (
+            <ProductsTable products={result.content} />
+          ))
+        )}
       </Card>
 
       {result && (

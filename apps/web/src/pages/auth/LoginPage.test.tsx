@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { setLanguage } from '../../i18n/i18n.ts';
 import {
   cleanUpPages,
   problem,
@@ -27,7 +28,10 @@ async function logIn(answer: () => Response): Promise<Element> {
   return shown(() => container.querySelector('[role="alert"]'));
 }
 
-afterEach(cleanUpPages);
+afterEach(async () => {
+  await cleanUpPages();
+  await setLanguage('ko');
+});
 
 describe('a refused login', () => {
   it('says the email or password is wrong, not that a login is needed', async () => {
@@ -60,5 +64,42 @@ describe('a refused login', () => {
     );
     expect(alert.textContent).toContain('이용할 수 없는 계정입니다.');
     expect(alert.textContent).not.toContain('권한');
+  });
+});
+
+// The gateway's limiter answers 429 with a sentence for developers ("try again in 2 s"): shown as it was,
+// English readers saw a countdown that never moved, while Korean readers saw the shop's own words.
+describe('too many login attempts', () => {
+  const gatewayLimit = () =>
+    problem(429, {
+      type: 'urn:sagamart:problem:rate-limited',
+      title: 'Too Many Requests',
+      detail: 'Too many requests; try again in 2 s',
+      retryAfterSeconds: 2,
+    });
+  const cooldown = () =>
+    problem(429, {
+      type: 'urn:sagamart:problem:login-cooldown',
+      detail: 'Too many failed logins. Try again in 30 seconds.',
+      retryAfterSeconds: 30,
+    });
+
+  it("says so in the shop's own English words, with no frozen number of seconds", async () => {
+    await setLanguage('en');
+    const alert = await logIn(gatewayLimit);
+    expect(alert.textContent).toContain('Too many requests. Please try again shortly.');
+    expect(alert.textContent).not.toContain('2 s');
+  });
+
+  it('says so for the login cooldown too', async () => {
+    await setLanguage('en');
+    const alert = await logIn(cooldown);
+    expect(alert.textContent).toContain('Too many failed logins. Please wait a moment and try again.');
+    expect(alert.textContent).not.toContain('30 seconds');
+  });
+
+  it('says the same in Korean', async () => {
+    const alert = await logIn(gatewayLimit);
+    expect(alert.textContent).toContain('요청이 너무 많습니다. 잠시 후 다시 시도해 주세요.');
   });
 });

@@ -1,8 +1,9 @@
 // @vitest-environment happy-dom
+import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { MyCoupon } from '../../coupons/coupons-api.ts';
 import { aPage } from '../../testing/fixtures.ts';
-import { cleanUpPages, renderPage, shown, stubFetch } from '../../testing/page-harness.tsx';
+import { cleanUpPages, renderPage, type SentRequest, shown, stubFetch } from '../../testing/page-harness.tsx';
 import { MyCouponsPage } from './MyCouponsPage.tsx';
 
 // 내 쿠폰 was a table 640 px wide that scrolled sideways on a 390 px phone, against the shop's rule
@@ -72,5 +73,25 @@ describe('내 쿠폰 on a phone', () => {
     const field = await shown(() => container.querySelector<HTMLInputElement>('input[autocomplete="off"]'));
     expect(field.placeholder).toBe('받으신 쿠폰 코드를 입력하세요');
     expect(field.placeholder).not.toMatch(/[A-Z]{3,}\d/);
+  });
+});
+
+describe('내 쿠폰: a page past the last', () => {
+  it('says this page has none, not that there is no coupon, and leads back to the first page', async () => {
+    stubFetch({
+      'GET /api/promotion/coupons': ({ url }: SentRequest) => {
+        const page = Number(url.searchParams.get('page') ?? 0);
+        return Response.json(
+          aPage(page === 0 ? [welcome] : [], { page, totalElements: 1, totalPages: 1, first: page === 0 }),
+        );
+      },
+    });
+    container = await renderPage(<MyCouponsPage />, ['/me/coupons?page=7']);
+    const back = await shown(() =>
+      [...container.querySelectorAll('button')].find((button) => button.textContent === '첫 페이지로'),
+    );
+    expect(container.textContent).toContain('이 페이지에는 보여 드릴 항목이 없습니다.');
+    await act(async () => back.click());
+    await shown(() => container.textContent?.includes('신규 회원 가입 축하 쿠폰'));
   });
 });

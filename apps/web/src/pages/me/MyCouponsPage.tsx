@@ -15,6 +15,7 @@ import { pageParamValue, readPageIndex } from '../../lib/page-param.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { MyCouponStatusBadge } from '../../ui/badges.tsx';
 import { CardList, CardListItem } from '../../ui/CardList.tsx';
+import { isPastLastPage, PastLastPage } from '../../ui/PagedResults.tsx';
 import { CouponClaimForm } from './CouponClaimForm.tsx';
 
 export function MyCouponsPage() {
@@ -62,9 +63,12 @@ export function MyCouponsPage() {
               {coupons.isPending ? (
                 <Skeleton h={200} />
               ) : (
-                result && (
+                result &&
+                (isPastLastPage(result) ? (
+                  <PastLastPage onFirstPage={() => goToPage(1)} />
+                ) : (
                   <CouponsList coupons={result.content} emptyMessage={t(`couponsPage.empty.${value}`)} />
-                )
+                ))
               )}
             </Card>
             {result && result.totalPages > 1 && (

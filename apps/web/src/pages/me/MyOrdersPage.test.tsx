@@ -1,8 +1,9 @@
 // @vitest-environment happy-dom
+import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setLanguage } from '../../i18n/i18n.ts';
 import { anOrderPaidWithPoints, aPage } from '../../testing/fixtures.ts';
-import { cleanUpPages, renderPage, shown, stubFetch } from '../../testing/page-harness.tsx';
+import { cleanUpPages, renderPage, type SentRequest, shown, stubFetch } from '../../testing/page-harness.tsx';
 import { MyOrdersPage } from './MyOrdersPage.tsx';
 
 /** A sweatshirt and chinos, 19,000원 after discounts, paid with points alone, as order-service lists it. */
@@ -72,5 +73,39 @@ describe('my orders: the status filter', () => {
       'Returned',
       'Cancelled',
     ]);
+  });
+});
+
+describe('my orders: a page past the last (an old link, a page number typed by hand)', () => {
+  /** order-service: three orders, one page of them; any later page is empty. */
+  const threeOrders = ({ url }: SentRequest) => {
+    const page = Number(url.searchParams.get('page') ?? 0);
+    return Response.json(
+      aPage(page === 0 ? [paidWithPoints] : [], { page, totalElements: 3, totalPages: 1, first: page === 0 }),
+    );
+  };
+
+  it('says this page has none, not that the shopper has no orders, and leads back to the first page', async () => {
+    stubFetch({ '/api/orders': threeOrders });
+    container = await renderPage(<MyOrdersPage />, ['/me/orders?page=99']);
+    const back = await shown(() =>
+      [...container.querySelectorAll('button')].find((button) => button.textContent === '첫 페이지로'),
+    );
+    expect(container.textContent).toContain('이 페이지에는 보여 드릴 항목이 없습니다.');
+    expect(container.textContent).not.toContain('아직 주문하신 상품이 없습니다');
+    await act(async () => back.click());
+    await shown(() => container.querySelector('[data-testid="my-order"]'));
+  });
+
+  it('says so in English', async () => {
+    await setLanguage('en');
+    stubFetch({ '/api/orders': threeOrders });
+    container = await renderPage(<MyOrdersPage />, ['/me/orders?page=99']);
+    await shown(() =>
+      [...container.querySelectorAll('button')].find(
+        (button) => button.textContent === 'Go to the first page',
+      ),
+    );
+    expect(container.textContent).toContain('There is nothing on this page: the list is shorter.');
   });
 });

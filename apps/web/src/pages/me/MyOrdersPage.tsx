@@ -16,6 +16,7 @@ import {
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { OrderStatusBadge } from '../../ui/badges.tsx';
 import { CardList, CardListItem } from '../../ui/CardList.tsx';
+import { isPastLastPage, PastLastPage } from '../../ui/PagedResults.tsx';
 import { OrderTotal } from '../orders/OrderTotal.tsx';
 
 /**
@@ -63,7 +64,12 @@ export function MyOrdersPage() {
         {orders.isPending ? (
           <Skeleton h={240} />
         ) : (
-          result && <OrdersTable orders={result.content} filtered={!!status} />
+          result &&
+          (isPastLastPage(result) ? (
+            <PastLastPage onFirstPage={() => change({ page: 0 })} />
+          ) : (
+            <OrdersTable orders={result.content} filtered={!!status} />
+          ))
         )}
       </Card>
       {result && result.totalPages > 1 && (

@@ -7,6 +7,7 @@ import { formatPoints } from '../../lib/format.ts';
 import { pageParamValue, readPageIndex } from '../../lib/page-param.ts';
 import { myPointsQuery, POINT_LEDGER_PAGE_SIZE } from '../../points/points-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
+import { isPastLastPage, PastLastPage } from '../../ui/PagedResults.tsx';
 import { PointChargesTable } from './PointChargesTable.tsx';
 import { PointLedgerTable } from './PointLedgerTable.tsx';
 import { PointsChargeForm } from './PointsChargeForm.tsx';
@@ -66,7 +67,11 @@ export function PointsPage() {
         </Title>
         {points.data ? (
           <>
-            <PointLedgerTable entries={points.data.ledger.content} />
+            {isPastLastPage(points.data.ledger) ? (
+              <PastLastPage onFirstPage={() => goToPage(1)} />
+            ) : (
+              <PointLedgerTable entries={points.data.ledger.content} />
+            )}
             {points.data.ledger.totalPages > 1 && (
               <Group justify="center" mt="md">
                 <Pagination

@@ -32,6 +32,7 @@ import {
 import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { ProductSearchBox } from '../../layouts/ProductSearchBox.tsx';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
+import { isPastLastPage, PastLastPage } from '../../ui/PagedResults.tsx';
 import { CategoryFilter } from './CategoryFilter.tsx';
 import { NoResultsSuggestions } from './NoResultsSuggestions.tsx';
 import { ProductGrid, ProductGridSkeleton } from './ProductGrid.tsx';
@@ -127,7 +128,10 @@ export function ProductListPage() {
               <ApiErrorAlert error={products.error} onRetry={() => void products.refetch()} />
             )}
             {products.isPending && <ProductGridSkeleton />}
-            {result && result.content.length === 0 && <NoResults search={search} />}
+            {result && isPastLastPage(result) && (
+              <PastLastPage onFirstPage={() => changeSearch({ page: 0 })} />
+            )}
+            {result && result.totalElements === 0 && <NoResults search={search} />}
             {result && result.content.length > 0 && (
               <div style={{ opacity: products.isPlaceholderData ? 0.6 : 1 }}>
                 <ProductGrid products={result.content} label={t('productList.products')} />
