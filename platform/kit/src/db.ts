@@ -16,7 +16,7 @@ import {
   type UpdateObject,
 } from 'kysely';
 import pg from 'pg';
-import { preparingPool, sentWithNextStatement } from './prepared-statements.ts';
+import { preparingPool, sentWithNextStatement, withoutQueryTimeout } from './prepared-statements.ts';
 import { recordQueryTime } from './tracing.ts';
 
 export {
@@ -114,7 +114,16 @@ export interface DatabaseOptions {
    * statement): that use fails, the pool replaces the connection, and the service goes on.
    */
   onConnectionLost?: (error: Error) => void;
+  /**
+   * How long a statement may go unanswered before it fails and its connection is closed (60 s; 0:
+   * for ever): a connection whose network went silent would otherwise hold its user for ever.
+   * Longer than any statement slow on purpose; migrations run without it (prepared-statements.ts).
+   */
+  queryTimeoutMs?: number;
 }
+
+/** The pool under each Kysely instance openDatabase made: its migrations lift the query timeout. */
+const pools = new WeakMap<object, pg.Pool>();
 
 export function openDatabase<DB>(url: string, options: DatabaseOptions = {}): Database<DB> {
   // An idle connection is closed after 70 s: longer than the services' idle loops (at most a minute
@@ -122,7 +131,12 @@ export function openDatabase<DB>(url: string, options: DatabaseOptions = {}): Da
   // (a fork and a SCRAM handshake, ≈ 25 ms of PostgreSQL's CPU on the development machine; change
   // 28); a burst's extra connections (2–4 MB each) are let go a minute after it.
   const pool = preparingPool(
-    { connectionString: url, max: options.max ?? 8, idleTimeoutMillis: 70_000 },
+    {
+      connectionString: url,
+      max: options.max ?? 8,
+      idleTimeoutMillis: 70_000,
+      query_timeout: options.queryTimeoutMs ?? 60_000,
+    },
     options.preparedStatements !== false,
     options.onConnectionLost,
   );
@@ -132,6 +146,7 @@ export function openDatabase<DB>(url: string, options: DatabaseOptions = {}): Da
     dialect: new PostgresDialect({ pool }),
     log: (event) => recordQueryTime(event.queryDurationMillis),
   });
+  pools.set(db, pool);
   return { db, pool, url, close: () => db.destroy() };
 }
 
@@ -143,13 +158,25 @@ export function openDatabase<DB>(url: string, options: DatabaseOptions = {}): Da
  * migration this code knows plus newer ones: this code starts on it and `onNewer` hears the names
  * it does not know (docs/deploy.md, ADR 0013). Kysely would refuse it as corrupted, and still
  * refuses every other history this code does not match, such as one of its own missing before an
- * applied one.
+ * applied one. Its statements are not bound by the pool's query timeout: an index build may take
+ * minutes, and one cut short would be retried and cut short at every start.
  */
 export async function migrate(
   db: Kysely<unknown>,
   migrations: Record<string, Migration>,
   table = 'schema_migrations',
   onNewer: (names: string[]) => void = () => {},
+): Promise<void> {
+  const pool = pools.get(db);
+  const run = () => migrateUnbounded(db, migrations, table, onNewer);
+  return pool ? withoutQueryTimeout(pool, run) : run();
+}
+
+async function migrateUnbounded(
+  db: Kysely<unknown>,
+  migrations: Record<string, Migration>,
+  table: string,
+  onNewer: (names: string[]) => void,
 ): Promise<void> {
   // The usual start: nothing to apply. Kysely's migrator would find that out by reading PostgreSQL's
   // catalog, four or five times a call, the dearest statements of a start (docs/performance.md, change 29).

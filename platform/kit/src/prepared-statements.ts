@@ -58,18 +58,41 @@ class StatementNames {
 }
 
 /**
+ * How long a pool's statement may go unanswered (pg's `query_timeout`) before it fails and its
+ * connection is closed; 0: for ever. A network that drops packets (a NAT or firewall that forgot the
+ * connection, a partition) closes nothing, so without it a claim or a publish on such a connection
+ * would wait for ever. It must outlast any statement that is slow on purpose (a report): migrations
+ * run without it (`withoutQueryTimeout`), as an index build may take minutes.
+ */
+interface QueryBound {
+  ms: number;
+  /** Runs of `withoutQueryTimeout` under way. */
+  lifted: number;
+}
+
+const bounds = new WeakMap<pg.Pool, QueryBound>();
+
+/**
  * A pool whose connections are PreparingClients (below); `preparedStatements: false` gives pg's own
  * client, for a pooler that cannot keep prepared statements. Either way a connection PostgreSQL ends
- * while it is checked out fails its user's statements, not the process (`catchLostConnections`).
+ * while it is checked out fails its user's statements, not the process (`catchLostConnections`), and
+ * a statement unanswered for `config.query_timeout` fails and closes its connection (`BoundedClient`).
  */
 export function preparingPool(
   config: pg.PoolConfig,
   preparedStatements = true,
   onConnectionLost?: (error: Error) => void,
 ): pg.Pool {
-  const pool = preparedStatements
-    ? new pg.Pool({ ...config, Client: preparingClient() })
-    : new pg.Pool(config);
+  const bound: QueryBound = { ms: config.query_timeout ?? 0, lifted: 0 };
+  const pool = new pg.Pool({
+    // The kernel probes a connection idle for 30 s: a NAT or firewall keeps its entry, and a peer
+    // that is gone is noticed by the kernel too, not only by a statement that times out.
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 30_000,
+    ...config,
+    Client: preparedStatements ? preparingClient(bound) : boundedClient(bound),
+  });
+  bounds.set(pool, bound);
   // A transaction released without a statement (so without COMMIT or ROLLBACK) left only a BEGIN
   // that was never sent: the next user of the connection must not inherit it, nor a held statement.
   if (preparedStatements) {
@@ -77,6 +100,22 @@ export function preparingPool(
   }
   catchLostConnections(pool, onConnectionLost);
   return pool;
+}
+
+/**
+ * Runs `work` with the pool's statements unbounded by its query timeout (migrations: an index build
+ * or a wait for another instance's migration lock may take minutes). Statements sent meanwhile by
+ * anyone on the pool are unbounded too: at a service's start nothing else uses it.
+ */
+export async function withoutQueryTimeout<T>(pool: pg.Pool, work: () => Promise<T>): Promise<T> {
+  const bound = bounds.get(pool);
+  if (!bound) return work();
+  bound.lifted++;
+  try {
+    return await work();
+  } finally {
+    bound.lifted--;
+  }
 }
 
 /**
@@ -104,11 +143,92 @@ function catchLostConnections(pool: pg.Pool, onLost: (error: Error) => void = ()
 }
 
 /** The client class for one pool (pg's `Client` option): its connections share the pool's names. */
-function preparingClient(): typeof pg.Client {
+function preparingClient(bound: QueryBound): typeof pg.Client {
   const names = new StatementNames();
   return class extends PreparingClient {
     protected override readonly names = names;
+    constructor(config?: pg.ClientConfig) {
+      super(config, bound);
+    }
   };
+}
+
+/** pg's own client with the pool's query timeout (BoundedClient). */
+function boundedClient(bound: QueryBound): typeof pg.Client {
+  return class extends BoundedClient {
+    constructor(config?: pg.ClientConfig) {
+      super(config, bound);
+    }
+  };
+}
+
+/** pg's error for a statement unanswered within `query_timeout`. */
+const isQueryTimeout = (error: unknown) => error instanceof Error && error.message === 'Query read timeout';
+
+/**
+ * A pg client whose statements fail after the pool's query timeout, read at each statement (lifted
+ * during migrations), and whose connecting gives up after as long (a connection opened as the
+ * network went silent would never finish its handshake). pg fails a statement that timed out but
+ * keeps waiting for its answer: the connection stays busy, and pg-pool, which discards a client only
+ * when it is released with an error (pool.query does, kysely does not) or not queryable, would hand
+ * it to the next user, whose statements would queue behind the lost one and time out in turn. The
+ * connection is ended instead (its socket destroyed, as the answer may never come): statements
+ * queued on it fail at once, and the pool replaces it.
+ */
+class BoundedClient extends pg.Client {
+  private readonly bound: QueryBound;
+
+  constructor(config: pg.ClientConfig | undefined, bound: QueryBound) {
+    // pg-pool gives each client the pool's options: a pool's own connectionTimeoutMillis (which
+    // also bounds a wait for a free connection) stays as it is.
+    super({ connectionTimeoutMillis: bound.ms, ...config });
+    this.bound = bound;
+    const parameters = (this as unknown as { connectionParameters: { query_timeout?: number } })
+      .connectionParameters;
+    // pg reads it at each statement; 0 sets no timer.
+    Object.defineProperty(parameters, 'query_timeout', {
+      get: () => (this.bound.lifted > 0 ? 0 : this.bound.ms),
+    });
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: pg's query has many overloads; this forwards them.
+  override query(...args: any[]): any {
+    // A connection that is gone took its transaction with it (PostgreSQL rolls back): the ROLLBACK
+    // that follows a failed statement is answered here, so that the transaction fails with why
+    // (a timeout, the lost connection), not with "not queryable".
+    const state = this as unknown as { _ending: boolean; _queryable: boolean };
+    const promised = !args.some((arg) => typeof arg === 'function');
+    if (args[0] === 'rollback' && promised && (state._ending || !state._queryable)) {
+      return Promise.resolve(answered('ROLLBACK'));
+    }
+    const ended = (error: unknown) => {
+      // pg's end() destroys the socket of a connection with a statement under way.
+      if (isQueryTimeout(error)) this.end().catch(() => {});
+    };
+    const endingOnTimeout =
+      (callback: Callback): Callback =>
+      (error, result) => {
+        ended(error);
+        callback(error, result);
+      };
+    // The callback, wherever pg takes it from: (text, values, cb), (text, cb), or a config's.
+    const [config, values, callback] = args as [unknown, unknown, unknown];
+    if (typeof callback === 'function') args[2] = endingOnTimeout(callback as Callback);
+    else if (typeof values === 'function') args[1] = endingOnTimeout(values as Callback);
+    else if (typeof config === 'object' && config !== null && 'callback' in config) {
+      const query = config as { callback: unknown; submit?: unknown };
+      if (typeof query.callback === 'function') {
+        const wrapped = endingOnTimeout(query.callback as Callback);
+        // A query object (pg's Query, an Exchange) is run itself; a plain config is copied.
+        if (typeof query.submit === 'function') query.callback = wrapped;
+        else args[0] = { ...query, callback: wrapped };
+      }
+    }
+    const result: unknown = super.query(...(args as Parameters<pg.Client['query']>));
+    // Without a callback: a promise, whose rejection reaches this before the caller.
+    if (result instanceof Promise) result.catch(ended);
+    return result;
+  }
 }
 
 /** What the opening exchange uses of pg's connection (the messages pg-cursor also sends). */
@@ -197,7 +317,7 @@ type AnyQuery = (...args: unknown[]) => unknown;
  * BEGIN with its first statement, and holds a statement whose answer no one reads for the next (all
  * above).
  */
-abstract class PreparingClient extends pg.Client {
+abstract class PreparingClient extends BoundedClient {
   protected abstract readonly names: StatementNames;
   /** The server's transaction status at the last ReadyForQuery: I idle, T in a transaction, E failed. */
   private transactionStatus = 'I';
@@ -208,8 +328,8 @@ abstract class PreparingClient extends pg.Client {
   /** A statement answered but not sent yet (`sentWithNextStatement`): it goes with the next one. */
   private held: Leading | undefined;
 
-  constructor(config?: string | pg.ClientConfig) {
-    super(config);
+  constructor(config: pg.ClientConfig | undefined, bound: QueryBound) {
+    super(config, bound);
     const connection = (this as unknown as { connection: EventEmitter }).connection;
     connection.on('readyForQuery', (message: { status: string }) => {
       this.transactionStatus = message.status;

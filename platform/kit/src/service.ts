@@ -160,8 +160,14 @@ function kitDefaults(def: ServiceDefinition<any>): ConfigTree {
       leaseMs: 90_000,
       fetchMs: 30_000,
     },
-    database: { url: '', name: defaultDatabaseName(def.name), poolSize: 8, preparedStatements: true },
-    bus: { database: DEFAULT_BUS_DATABASE, pollMs: 1_000, listenedPollMs: 30_000 },
+    database: {
+      url: '',
+      name: defaultDatabaseName(def.name),
+      poolSize: 8,
+      preparedStatements: true,
+      queryTimeoutMs: 60_000,
+    },
+    bus: { database: DEFAULT_BUS_DATABASE, pollMs: 1_000, listenedPollMs: 30_000, queryTimeoutMs: 30_000 },
     amqp: { url: '', prefix: '' },
     redis: { url: '' },
     events: { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 30_000, concurrency: 8 },
@@ -404,6 +410,7 @@ class ServiceRuntime<DB> implements Service<DB> {
     this.database = openDatabase(databaseUrl(server, name), {
       max: this.config.number('database.poolSize'),
       preparedStatements: this.config.boolean('database.preparedStatements'),
+      queryTimeoutMs: this.config.number('database.queryTimeoutMs'),
       onConnectionLost: (error) =>
         this.log.warn({ err: error }, 'database connection lost while in use; the pool replaces it'),
     });
@@ -445,6 +452,7 @@ class ServiceRuntime<DB> implements Service<DB> {
           url: databaseUrl(server, bus),
           pollMs: this.config.number('bus.pollMs'),
           listenedPollMs: this.config.number('bus.listenedPollMs'),
+          queryTimeoutMs: this.config.number('bus.queryTimeoutMs'),
           preparedStatements: this.config.boolean('database.preparedStatements'),
           onError,
         });

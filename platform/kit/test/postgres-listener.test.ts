@@ -24,6 +24,7 @@ import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate, openDatabase } from '../src/db.ts';
 import { OUTBOX_LISTENER_NAME, OutboxRelay } from '../src/events/outbox.ts';
+import { answeredWithin } from '../src/events/reconnect.ts';
 import { type MessagingTables, messagingMigrations } from '../src/events/schema.ts';
 import type { Transport } from '../src/events/transport.ts';
 import { createMetrics } from '../src/metrics.ts';
@@ -393,5 +394,86 @@ describe('a LISTEN connection that goes silent', () => {
     const afterwards = await commitEvent();
     await eventually(() => published.includes(afterwards));
     expect(published).toEqual([first, afterwards]);
+  });
+});
+
+/**
+ * A loaded machine answers late, but it answers: the LISTEN connection is not replaced (which costs
+ * every subscriber a `missed`) for a check that is slow, only for one that is never answered.
+ */
+describe('a LISTEN connection that answers late', () => {
+  const cleanup: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    for (const fn of cleanup.splice(0).reverse()) await fn();
+  });
+
+  it("keeps an idle consumer's look that waits longer than a statement's bound, and no broadcast is missed", async () => {
+    const database = uniqueName('t_bus');
+    await ensureDatabase(pgServerUrl(), database);
+    const url = databaseUrl(pgServerUrl(), database);
+    const listenerTimeoutMs = 1_000;
+    const transport = new PostgresTransport({ url, pollMs: 200, listenedPollMs: 500, listenerTimeoutMs });
+    cleanup.push(() => transport.close());
+    const topic = `test.late.${database}`;
+    await transport.declare({ late: [topic] });
+    const received: string[] = [];
+    const subscription = await transport.consume(
+      'late',
+      async (message) => {
+        received.push(message.id);
+        return { type: 'ack' };
+      },
+      { concurrency: 1 },
+    );
+    cleanup.push(() => subscription.close());
+    let missed = 0;
+    const broadcasts = await transport.onBroadcast('late', () => {}, { missed: () => missed++ });
+    cleanup.push(() => broadcasts.close());
+    const id = randomUUID();
+    await transport.publish([
+      { id, topic, headers: { [HEADER.messageId]: id, [HEADER.event]: topic }, payload: {} },
+    ]);
+    await eventually(() => received.includes(id));
+
+    const admin = new pg.Client({ connectionString: url });
+    await admin.connect();
+    cleanup.push(() => admin.end());
+    const listenerSession = async () => {
+      const { rows } = await admin.query<{ pid: number; waiting: boolean }>(
+        "select pid, coalesce(wait_event_type, '') = 'Lock' as waiting from pg_stat_activity where datname = $1 and application_name = $2",
+        [database, LISTENER_NAME],
+      );
+      return rows;
+    };
+    // The server is slow to answer the idle consumer's next look: it waits on a lock, for twice as
+    // long as a statement on the connection may take.
+    const locker = new pg.Client({ connectionString: url });
+    await locker.connect();
+    cleanup.push(() => locker.end());
+    await locker.query('begin');
+    await locker.query('lock table bus_messages in access exclusive mode');
+    const waiting = await eventually(async () => (await listenerSession()).find((s) => s.waiting));
+    await new Promise((resolve) => setTimeout(resolve, 2 * listenerTimeoutMs));
+    await locker.query('commit');
+
+    // Answered on the same connection: no new LISTEN session, nothing missed.
+    await eventually(async () => (await listenerSession()).every((s) => !s.waiting));
+    expect(await listenerSession()).toEqual([{ pid: waiting.pid, waiting: false }]);
+    expect(missed).toBe(0);
+    expect(transport.listening()).toBe(true);
+  });
+
+  it('reads an answer that came while the process was too busy to, before it gives up on the connection', async () => {
+    const client = new pg.Client({ connectionString: databaseUrl(pgServerUrl(), 'postgres') });
+    await client.connect();
+    cleanup.push(() => client.end().catch(() => {}));
+    const answer = answeredWithin(client, client.query<{ n: number }>('select 1::int as n'), 100);
+    // Busy for ten times the bound: the answer arrives meanwhile, but nothing reads it.
+    const until = Date.now() + 1_000;
+    while (Date.now() < until) {
+      // a synchronous stall, as under a heavy load
+    }
+    expect((await answer).rows).toEqual([{ n: 1 }]);
+    expect((await client.query<{ n: number }>('select 2::int as n')).rows).toEqual([{ n: 2 }]);
   });
 });

@@ -7,13 +7,16 @@ export interface TcpProxy {
   readonly url: string;
   /** Drops every connection through the proxy and every new one at once, as a server that went away. */
   down(): void;
+  /** Lets new connections through again after `down()` or `blackhole({ newConnections: true })`. */
   up(): void;
   /**
    * Stops forwarding on every connection open now, in both directions, without closing either end:
    * a network that drops packets (a NAT or firewall that forgot the connection, a partition), so
-   * neither end hears anything more, not even that it is gone. New connections go through as usual.
+   * neither end hears anything more, not even that it is gone. New connections go through as usual,
+   * unless `newConnections`: then they are accepted and hear nothing either (a handshake that never
+   * ends) until `up()`.
    */
-  blackhole(): void;
+  blackhole(options?: { newConnections?: boolean }): void;
   close(): Promise<void>;
 }
 
@@ -24,12 +27,21 @@ export async function tcpProxy(targetUrl: string): Promise<TcpProxy> {
   /** Each open connection's silencer: stops its forwarding for good. */
   const silencers = new Set<() => void>();
   let cut = false;
+  /** New connections are accepted and then hear nothing (blackhole({ newConnections: true })). */
+  let swallowNew = false;
   const dropAll = () => {
     for (const socket of open) socket.destroy();
   };
   const server = createServer((client) => {
     if (cut) {
       client.destroy();
+      return;
+    }
+    if (swallowNew) {
+      open.add(client);
+      client.on('error', () => {});
+      client.on('close', () => open.delete(client));
+      client.on('data', () => {});
       return;
     }
     const upstream = createConnection({ host: target.hostname, port: Number(target.port) });
@@ -73,10 +85,12 @@ export async function tcpProxy(targetUrl: string): Promise<TcpProxy> {
     },
     up() {
       cut = false;
+      swallowNew = false;
     },
-    blackhole() {
+    blackhole(options = {}) {
       for (const silence of silencers) silence();
       silencers.clear();
+      if (options.newConnections) swallowNew = true;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -76,12 +76,21 @@ export interface PostgresTransportOptions {
    * up on it, a quarter of an hour later. An idle consumer's look on it counts as a word.
    */
   listenerCheckMs?: number;
-  /** How long a statement on the LISTEN connection may go unanswered before it is replaced (5 s). */
+  /**
+   * How long a statement on the LISTEN connection may go unanswered before it is replaced (5 s);
+   * its checks (the `select 1`, an idle consumer's look) get three times as long.
+   */
   listenerTimeoutMs?: number;
   /** How long the pool keeps a connection nobody uses (10 s). */
   idleConnectionMs?: number;
   /** Connections for claims, acks, publishes and broadcasts (4); more when several services share it. */
   poolSize?: number;
+  /**
+   * How long a statement of the pool (a claim, a publish) may go unanswered before it fails and its
+   * connection is closed (30 s): on a connection whose network went silent a claim would otherwise
+   * wait for ever, and the queue would no longer drain. The caller tries again on a new connection.
+   */
+  queryTimeoutMs?: number;
   /** Statements prepared once per connection, BEGIN sent with the first (true; prepared-statements.ts). */
   preparedStatements?: boolean;
   onError?: (error: unknown) => void;
@@ -100,6 +109,13 @@ export class PostgresTransport implements Transport {
   private readonly listenedPollMs: number;
   private readonly listenerCheckMs: number;
   private readonly listenerTimeoutMs: number;
+  /**
+   * How long a check of the LISTEN connection (the `select 1`, an idle consumer's look) may go
+   * unanswered: 3 × listenerTimeoutMs, 15 s. Replacing a live connection costs every subscriber a
+   * `missed`, so a server or machine too loaded to answer in 5 s must not pass for a dead network;
+   * a dead one is still found within 30 s (listenerCheckMs of silence, then this), the safety poll.
+   */
+  private readonly listenerCheckTimeoutMs: number;
   /** When the LISTEN connection last answered or notified: the check is due listenerCheckMs later. */
   private heardAt = 0;
   private checkTimer: NodeJS.Timeout | undefined;
@@ -134,6 +150,7 @@ export class PostgresTransport implements Transport {
     this.listenedPollMs = Math.max(this.pollMs, options.listenedPollMs ?? 30_000);
     this.listenerCheckMs = options.listenerCheckMs ?? this.listenedPollMs / 2;
     this.listenerTimeoutMs = options.listenerTimeoutMs ?? 5_000;
+    this.listenerCheckTimeoutMs = 3 * this.listenerTimeoutMs;
     // An idle consumer's poll looks on the LISTEN connection first (visibleIn), so the pool is left
     // alone at idle and closes its connections after pg's 10 s: one PostgreSQL backend less per
     // process, without starting one at every poll (docs/performance.md, changes 19 and 23).
@@ -142,6 +159,7 @@ export class PostgresTransport implements Transport {
         connectionString: options.url,
         max: options.poolSize ?? 4,
         idleTimeoutMillis: options.idleConnectionMs ?? 10_000,
+        query_timeout: options.queryTimeoutMs ?? 30_000,
       },
       options.preparedStatements !== false,
     );
@@ -160,12 +178,15 @@ export class PostgresTransport implements Transport {
         await client.query('commit');
       } catch (error) {
         await client.query('rollback').catch(() => {});
-        this.schemaReady = undefined;
         throw error;
       } finally {
         client.release();
       }
-    })();
+    })().catch((error: unknown) => {
+      // Tried again at the next use (also when no connection could be had).
+      this.schemaReady = undefined;
+      throw error;
+    });
     return this.schemaReady;
   }
 
@@ -394,12 +415,16 @@ export class PostgresTransport implements Transport {
     const listener = this.listener;
     if (!listener || !this.listenerUp) return 0;
     try {
-      // Unanswered in listenerTimeoutMs, the look gives up (and the connection is replaced): claim.
-      const { rows } = await this.onListener(listener, () =>
-        listener.query<{ ms: number | null }>(
-          'select (extract(epoch from (min(visible_at) - now())) * 1000)::float8 as ms from bus_messages where queue = $1',
-          [queue],
-        ),
+      // A check of the connection too: unanswered in listenerCheckTimeoutMs, the look gives up (and
+      // the connection is replaced): claim.
+      const { rows } = await this.onListener(
+        listener,
+        () =>
+          listener.query<{ ms: number | null }>(
+            'select (extract(epoch from (min(visible_at) - now())) * 1000)::float8 as ms from bus_messages where queue = $1',
+            [queue],
+          ),
+        this.listenerCheckTimeoutMs,
       );
       const ms = rows[0]?.ms;
       if (ms == null) return pollMs;
@@ -509,11 +534,15 @@ export class PostgresTransport implements Transport {
 
   /**
    * Runs `query` on the LISTEN connection after the queries before it (consumers' looks, LISTENs,
-   * checks); one left unanswered for listenerTimeoutMs fails and has the connection replaced.
+   * checks); one left unanswered for `timeoutMs` fails and has the connection replaced.
    */
-  private onListener<T>(listener: pg.Client, query: () => Promise<T>): Promise<T> {
+  private onListener<T>(
+    listener: pg.Client,
+    query: () => Promise<T>,
+    timeoutMs = this.listenerTimeoutMs,
+  ): Promise<T> {
     const result = this.listenerQueries.then(async () => {
-      const answer = await answeredWithin(listener, query(), this.listenerTimeoutMs);
+      const answer = await answeredWithin(listener, query(), timeoutMs);
       if (this.listener === listener) this.heardAt = Date.now();
       return answer;
     });
@@ -534,7 +563,7 @@ export class PostgresTransport implements Transport {
         if (this.closed || this.listener !== listener || !this.listenerUp) return;
         // Timers may fire a millisecond early: that is not a word heard since.
         if (Date.now() - this.heardAt < this.listenerCheckMs - 10) return this.watchListener(listener);
-        this.onListener(listener, () => listener.query('select 1')).then(
+        this.onListener(listener, () => listener.query('select 1'), this.listenerCheckTimeoutMs).then(
           () => this.watchListener(listener),
           // Unanswered: the connection is being replaced, and its successor is watched.
           (error: unknown) => {

@@ -43,16 +43,29 @@ export async function retryUntilConnected(
  */
 export function answeredWithin<T>(client: pg.Client, query: Promise<T>, ms: number): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      reject(new Error(`no answer on the LISTEN connection within ${ms} ms; replacing it`));
-      client.connection.stream.destroy();
-    }, ms);
+    let settled = false;
+    // Timers run before the input that came meanwhile is read: after a stall of the process (a busy
+    // machine) longer than `ms`, the answer may be waiting unread. Decided once it has been read.
+    const timer = setTimeout(
+      () =>
+        setImmediate(() => {
+          if (settled) return;
+          settled = true;
+          reject(new Error(`no answer on the LISTEN connection within ${ms} ms; replacing it`));
+          client.connection.stream.destroy();
+        }),
+      ms,
+    );
     query.then(
       (value) => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
         resolve(value);
       },
       (error: unknown) => {
+        if (settled) return;
+        settled = true;
         clearTimeout(timer);
         reject(error);
       },
