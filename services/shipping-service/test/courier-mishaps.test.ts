@@ -166,6 +166,63 @@ describe('the courier loses an answer or cancels a waybill', () => {
     });
   });
 
+  describe('an order cancelled while the answer to its waybill’s upload is lost', () => {
+    const cancel = (orderId: string) =>
+      h.api.post(`/internal/shipments/orders/${orderId}/cancel`, undefined, h.internal);
+    /** A paid order whose waybill the courier has made, its answer to the dispatcher being lost. */
+    async function dispatchLost() {
+      const order = h.paidOrder();
+      proxy.slowUploads = 1;
+      await h.publishPaid(order);
+      const shipmentId: string = await eventually(
+        async () => (await h.shippingOf(order)).body?.shipments?.[0]?.id,
+      );
+      const made = await eventually(() => proxy.parcels.find((p) => p.reference === shipmentId));
+      return { order, trackingNumber: made.trackingNumber };
+    }
+
+    it('cancels the waybill the courier made under the shipment, then the shipment', async () => {
+      const { order, trackingNumber } = await dispatchLost();
+      const cancelled = await cancel(order.orderId);
+      expect(cancelled.status).toBe(200);
+      expect(await courierStatus(trackingNumber)).toBe('CANCELLED');
+      expect((await h.shippingOf(order)).body.shipments[0]).toMatchObject({
+        status: 'CANCELLED',
+        courierStatus: 'CANCELLED',
+      });
+      await h.awaitEvent('shipment.cancelled', order.orderId);
+      expect(await h.eventsOf('shipment.dispatched', order.orderId)).toHaveLength(0);
+    });
+
+    it('answers 503 while the courier cannot be reached, and the dispatcher finishes the cancel once it can', async () => {
+      const { order, trackingNumber } = await dispatchLost();
+      proxy.down = true;
+      const refused = await cancel(order.orderId);
+      proxy.down = false;
+      expect(refused.status).toBe(503);
+      expect((await h.shippingOf(order)).body.shipments[0].status).toBe('READY');
+
+      // Announced: order-service finishes the cancel it was refused (and refunds it).
+      await h.awaitEvent('shipment.cancelled', order.orderId);
+      expect(await courierStatus(trackingNumber)).toBe('CANCELLED');
+      expect((await h.shippingOf(order)).body.shipments[0].status).toBe('CANCELLED');
+      expect(await h.eventsOf('shipment.dispatched', order.orderId)).toHaveLength(0);
+    });
+
+    it('answers 409 picked-up once the courier has collected that parcel, and follows it to delivery', async () => {
+      const { order, trackingNumber } = await dispatchLost();
+      await h.advance(trackingNumber, 'PICKED_UP');
+      const refused = await cancel(order.orderId);
+      expect(refused.status).toBe(409);
+      expect(refused.body.type).toBe('urn:sagamart:problem:picked-up');
+      expect((await h.shippingOf(order)).body.shipments[0].trackingNumber).toBe(trackingNumber);
+
+      await h.advance(trackingNumber, 'DELIVERED');
+      await h.awaitEvent('shipment.delivered', order.orderId);
+      expect(await h.eventsOf('shipment.cancelled', order.orderId)).toHaveLength(0);
+    });
+  });
+
   describe("an order's waybill the courier cancels unasked", () => {
     it('gets a new waybill from the dispatcher, and the parcel is delivered', async () => {
       const order = h.paidOrder();

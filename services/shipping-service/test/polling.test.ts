@@ -2,11 +2,13 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eventually, MovableDiscovery, metricValue, scrapeMetrics } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, startHarness } from './harness.ts';
+import { COURIER_KEY, type Harness, startHarness } from './harness.ts';
 
 interface Poll {
   via: string;
   invoice: string;
+  /** The courier's status in its answer. */
+  status: string;
   start: number;
   end: number;
 }
@@ -14,12 +16,14 @@ interface Poll {
 /**
  * A recording proxy in front of the courier: each shipping-service instance reaches the courier
  * through its own proxy, and every trackingInfo call is recorded with its start and end (answers are
- * held back a little, so two polls of one waybill at once would overlap visibly).
+ * held back a little, so two polls of one waybill at once would overlap visibly; `hold` can hold an
+ * answer back longer, given the poll without its end).
  */
 async function startProxy(
   via: string,
   target: () => string,
   polls: Poll[],
+  hold: (poll: Omit<Poll, 'end'>) => Promise<void> = () => new Promise((r) => setTimeout(r, 30)),
 ): Promise<Server & { url: string }> {
   const server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
@@ -37,8 +41,14 @@ async function startProxy(
     });
     const text = await upstream.text();
     if (tracking) {
-      await new Promise((r) => setTimeout(r, 30));
-      polls.push({ via, invoice: JSON.parse(body.toString()).t_invoice, start, end: performance.now() });
+      const poll = {
+        via,
+        invoice: JSON.parse(body.toString()).t_invoice,
+        status: JSON.parse(text).status,
+        start,
+      };
+      await hold(poll);
+      polls.push({ ...poll, end: performance.now() });
     }
     res.writeHead(upstream.status, {
       'content-type': upstream.headers.get('content-type') ?? 'application/json',
@@ -127,4 +137,90 @@ describe('the tracking poller', () => {
     expect(await breaker()).toBe(0);
     expect((await h.shippingOf(order)).body.shipments[0].history).toHaveLength(6);
   });
+});
+
+describe('a tracking answer that comes back late', () => {
+  let h: Harness;
+
+  beforeAll(async () => {
+    // Short leases, so that another instance takes a waybill over while an answer is held back; a
+    // courier timeout longer than that hold, so that the late answer still arrives.
+    h = await startHarness({
+      shipping: {
+        shipping: {
+          courier: { accountKey: COURIER_KEY, timeoutMs: 10_000 },
+          tracking: { pollIntervalMs: 100, tickMs: 50, retryBaseMs: 100, retryMaxMs: 400, leaseMs: 1_000 },
+        },
+      },
+    });
+  });
+  afterAll(async () => {
+    await h?.stop();
+  });
+
+  it('is not applied to a waybill another instance has replaced since: the new waybill stays, and is delivered', async () => {
+    const polls: Poll[] = [];
+    const held: string[] = [];
+    let holding = true;
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    // Instance A reaches the courier through a proxy that holds its answers saying CANCELLED.
+    const proxy = await startProxy(
+      'a',
+      () => h.courier.url,
+      polls,
+      async (poll) => {
+        if (!holding || poll.status !== 'CANCELLED') return;
+        held.push(poll.invoice);
+        await released;
+      },
+    );
+    h.discovery.set('mock-courier', proxy.url);
+    const direct = new MovableDiscovery();
+    direct.set('mock-courier', h.courier.url);
+    direct.set('product-service', h.products.url);
+    try {
+      // Another parcel in flight: A's polls of it show when A's tick has dealt with the late answer.
+      const other = h.paidOrder();
+      await h.publishPaid(other);
+      await h.waybillOf(other);
+      const order = h.paidOrder();
+      await h.publishPaid(order);
+      const first = await h.waybillOf(order);
+      // The courier cancels the first waybill; A asks about it, and its answer is held past its lease.
+      await h.advance(first, 'CANCELLED');
+      await eventually(() => held.includes(first));
+      // Instance B takes the waybill over once A's lease ran out, and the parcel gets a new waybill.
+      await h.startShipping(direct);
+      const second = await eventually(async () => {
+        const [shipment] = (await h.shippingOf(order)).body.shipments;
+        return shipment.trackingNumber && shipment.trackingNumber !== first
+          ? (shipment.trackingNumber as string)
+          : undefined;
+      }, 15_000);
+
+      // A's answer about the first waybill arrives now; A's next poll (of either) shows it has dealt with it.
+      holding = false;
+      const releasedAt = performance.now();
+      release();
+      await eventually(() => polls.some((p) => p.via === 'a' && p.start > releasedAt), 15_000);
+      expect((await h.shippingOf(order)).body.shipments[0].trackingNumber).toBe(second);
+
+      await h.advance(second, 'DELIVERED');
+      await h.awaitEvent('shipment.delivered', order.orderId);
+      expect((await h.shippingOf(order)).body.shipments[0]).toMatchObject({
+        status: 'DELIVERED',
+        trackingNumber: second,
+      });
+      const dispatched = await h.eventsOf('shipment.dispatched', order.orderId);
+      expect(dispatched.map((e) => e.payload.trackingNumber)).toEqual([first, second]);
+    } finally {
+      holding = false;
+      release();
+      h.discovery.set('mock-courier', h.courier.url);
+      await new Promise((r) => proxy.close(r));
+    }
+  }, 60_000);
 });

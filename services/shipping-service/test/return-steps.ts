@@ -11,8 +11,9 @@ import { COURIER_KEY, type Harness } from './harness.ts';
  * is lost); `down` drops every connection; `refuse` answers every call with that status for the whole
  * call, as the courier refuses a rotated account key (401) before it looks at any item; `holdCancelMs`
  * holds each bulk-cancel that long before passing it on. It notes each pickup waybill the courier
- * answered, lost or not, each waybill whose cancel reached it (`cancelsAsked`, before any hold) and
- * that it passed on (`cancels`), and each upload reference it refused.
+ * answered, lost or not, each parcel's (`parcels`, by the upload's reference), each waybill whose
+ * cancel reached it (`cancelsAsked`, before any hold) and that it passed on (`cancels`), and each
+ * upload reference it refused.
  */
 export async function startCourierProxy(target: () => string) {
   const state = {
@@ -21,6 +22,7 @@ export async function startCourierProxy(target: () => string) {
     refuse: undefined as number | undefined,
     holdCancelMs: 0,
     pickups: [] as string[],
+    parcels: [] as { reference: string; trackingNumber: string }[],
     cancelsAsked: [] as string[],
     cancels: [] as string[],
     refused: [] as string[],
@@ -55,20 +57,32 @@ export async function startCourierProxy(target: () => string) {
       state.cancelsAsked.push(...(JSON.parse(body.toString()).trackingNumbers as string[]));
       if (state.holdCancelMs) await new Promise((resolve) => setTimeout(resolve, state.holdCancelMs));
     }
-    const upstream = await fetch(`${target()}${req.url}`, {
-      method: req.method,
-      headers: { 'content-type': req.headers['content-type'] ?? 'application/json' },
-      body: body.length ? body : undefined,
-    });
-    const text = await upstream.text();
+    let upstream: Response;
+    let text: string;
+    try {
+      upstream = await fetch(`${target()}${req.url}`, {
+        method: req.method,
+        headers: { 'content-type': req.headers['content-type'] ?? 'application/json' },
+        body: body.length ? body : undefined,
+      });
+      text = await upstream.text();
+    } catch {
+      // The courier went away mid-call (a test's end stops it): the caller sees the connection drop.
+      req.socket.destroy();
+      return;
+    }
     if (req.url?.endsWith('/bulk-cancel')) {
       state.cancels.push(...(JSON.parse(body.toString()).trackingNumbers as string[]));
     }
     if (req.url?.endsWith('/bulk-upload')) {
-      const items = JSON.parse(body.toString()).items as { pickup?: boolean }[];
-      const results = JSON.parse(text).results as { index: number; trackingNumber: string | null }[];
-      for (const r of results)
-        if (items[r.index]?.pickup && r.trackingNumber) state.pickups.push(r.trackingNumber);
+      const items = JSON.parse(body.toString()).items as { reference: string; pickup?: boolean }[];
+      const results = (JSON.parse(text).results ?? []) as { index: number; trackingNumber: string | null }[];
+      for (const { index, trackingNumber } of results) {
+        const item = items[index];
+        if (!item || !trackingNumber) continue;
+        if (item.pickup) state.pickups.push(trackingNumber);
+        else state.parcels.push({ reference: item.reference, trackingNumber });
+      }
       if (state.slowUploads > 0) {
         state.slowUploads--;
         await new Promise((resolve) => setTimeout(resolve, 1_500));

@@ -40,9 +40,10 @@ export function shippingModule(ctx: ServiceContext<ShippingDb>): ShippingModule 
       pickupSweep: (dueInMs: number) => module?.pickupSweep.wake(dueInMs),
     };
     const claims = new Claims(ctx, courier, products, settings, wake);
+    const waybills = new Waybills(ctx, courier, products, settings, wake.tracker);
     module = {
-      shipments: new Shipments(ctx, courier, settings, wake.dispatcher),
-      waybills: new Waybills(ctx, courier, products, settings, wake.tracker),
+      shipments: new Shipments(ctx, courier, waybills, settings, wake.dispatcher),
+      waybills,
       tracker: new Tracker(ctx, courier, claims, settings, wake.dispatcher),
       claims,
       confirmations: new Confirmations(ctx, settings),

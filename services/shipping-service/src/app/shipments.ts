@@ -1,17 +1,19 @@
 import { type OrderPaidPayload, PICKED_UP_PROBLEM } from '@sagamart/contracts';
-import { afterCommit, lockForTransaction, Problem, type ServiceContext } from '@sagamart/kit';
+import { afterCommit, Problem, type ServiceContext } from '@sagamart/kit';
 import { isPickedUp } from '../domain/shipment-rules.ts';
-import type { CourierClient } from '../infra/courier-client.ts';
+import { type CourierClient, CourierRejected } from '../infra/courier-client.ts';
 import type { ShippingDb } from '../infra/schema.ts';
 import { publishCancelled } from './events.ts';
 import type { ShippingSettings } from './settings.ts';
-import { goodsLabel, type ShipmentRow, type Trx, waitingShipment } from './store.ts';
+import { goodsLabel, lockOrderShipping, type ShipmentRow, type Trx, waitingShipment } from './store.ts';
+import type { StoppedUpload, Waybills } from './waybills.ts';
 
 /** Shipments of paid orders, and their cancellation before pickup. */
 export class Shipments {
   constructor(
     private readonly ctx: ServiceContext<ShippingDb>,
     private readonly courier: CourierClient,
+    private readonly waybills: Waybills,
     private readonly settings: () => ShippingSettings,
     /** A shipment to dispatch by itself in `dueInMs` was made: the dispatcher has a new due time. */
     private readonly wakeDispatcher: (dueInMs: number) => void,
@@ -108,10 +110,12 @@ export class Shipments {
    * shipment is cancelled (its waybill at the courier first); no shipment yet is remembered, so a
    * late order.paid makes it cancelled. After pickup: 409 picked-up, and the shopper returns it
    * instead. The mark stays even when the courier's answer is lost: a waybill the courier reports
-   * cancelled later is this cancel's (tracking.ts).
+   * cancelled later is this cancel's (tracking.ts). A parcel whose upload went out with its answer
+   * lost may have a waybill at the courier all the same: that one is stopped first (ADR 0020); while
+   * the courier cannot tell, 503, and the dispatcher stops it once it can, announcing the cancel.
    */
   async cancelBeforePickup(orderId: string): Promise<void> {
-    const waybill = await this.ctx.transaction(async (trx) => {
+    const found = await this.ctx.transaction(async (trx) => {
       await lockOrderShipping(trx, orderId);
       await trx
         .insertInto('cancelled_orders')
@@ -122,13 +126,15 @@ export class Shipments {
       if (!shipment || shipment.status === 'CANCELLED') return undefined;
       if (isPickedUp(shipment.courier_status) || shipment.status !== 'READY') throw pickedUp(shipment);
       if (shipment.courier_status === 'NOT_SENT') {
+        if (shipment.upload_sent_at) return { sent: shipment };
         await this.markCancelled(trx, shipment);
         return undefined;
       }
-      return shipment.tracking_number ?? undefined;
+      return shipment.tracking_number ? { waybill: shipment.tracking_number } : undefined;
     });
-    if (!waybill) return;
-    const answer = await this.courier.cancel([waybill]);
+    if (!found) return;
+    if (found.sent) return this.stopSentUpload(found.sent);
+    const answer = await this.courier.cancel([found.waybill]).catch(courierUnavailable);
     const result = answer.results[0];
     await this.ctx.transaction(async (trx) => {
       const shipment = await this.original(trx, orderId);
@@ -140,6 +146,24 @@ export class Shipments {
       }
       throw pickedUp({ ...shipment, courier_status: result?.status ?? shipment.courier_status });
     });
+  }
+
+  /** The waybill a lost answer may have left is stopped; or 409 once the courier has the parcel. */
+  private async stopSentUpload(shipment: ShipmentRow): Promise<void> {
+    let stopped: StoppedUpload;
+    try {
+      stopped = await this.waybills.stopSentUpload(shipment);
+    } catch (error) {
+      await this.waybills.stopLater(shipment);
+      return courierUnavailable(error);
+    }
+    if (!stopped.stopped) {
+      throw pickedUp({
+        ...shipment,
+        courier_status: stopped.courierStatus ?? 'ACCEPTED',
+        tracking_number: stopped.trackingNumber,
+      });
+    }
   }
 
   private original(trx: Trx, orderId: string): Promise<ShipmentRow | undefined> {
@@ -171,12 +195,16 @@ export class Shipments {
 }
 
 /**
- * order.paid and a cancel of the same order take turns: each reads what the other writes (the
- * cancel's mark, the shipment), and without the lock both could pass at once and a cancelled order
- * would still get its parcel.
+ * The courier refused the whole call (our account key, the request), so it said nothing of the
+ * parcel: 503 as when it cannot be reached (the kit answers a ServiceCallError so), never a 500.
  */
-function lockOrderShipping(trx: Trx, orderId: string): Promise<void> {
-  return lockForTransaction(trx, `shipping.order:${orderId}`);
+function courierUnavailable(error: unknown): never {
+  if (!(error instanceof CourierRejected)) throw error;
+  throw new Problem(
+    503,
+    `택배사가 요청을 거절해(${error.code}) 배송을 멈추었는지 확인하지 못했습니다. 잠시 후 다시 시도해 주세요.`,
+    { code: 'courier-unavailable', extensions: { courierCode: error.code } },
+  );
 }
 
 function pickedUp(shipment: ShipmentRow): Problem {

@@ -1,6 +1,13 @@
 import { ORDER_NUMBER_PATTERN } from '@sagamart/contracts';
 import { deliveryAddressLine } from '@sagamart/contracts/rules';
-import { type Identity, type Kysely, notFound, type Selectable, type Transaction } from '@sagamart/kit';
+import {
+  type Identity,
+  type Kysely,
+  lockForTransaction,
+  notFound,
+  type Selectable,
+  type Transaction,
+} from '@sagamart/kit';
 import type { ShipmentRole } from '../domain/shipment-rules.ts';
 import type { Receiver, ShippingDb } from '../infra/schema.ts';
 
@@ -58,6 +65,25 @@ export async function whollyReturned(db: Db, orderId: string): Promise<boolean> 
     .where('whole_order', '=', true)
     .executeTakeFirst();
   return whole !== undefined;
+}
+
+/**
+ * order.paid, a cancel of the same order and the record of its waybill take turns: each reads what the
+ * others write (the cancel's mark, the shipment), and without the lock two could pass at once and a
+ * cancelled order would still get its parcel.
+ */
+export function lockOrderShipping(trx: Trx, orderId: string): Promise<void> {
+  return lockForTransaction(trx, `shipping.order:${orderId}`);
+}
+
+/** The order's cancel was asked of shipping (cancelled_orders): its parcel must not go. */
+export async function cancelAsked(db: Db, orderId: string): Promise<boolean> {
+  const mark = await db
+    .selectFrom('cancelled_orders')
+    .select('order_id')
+    .where('order_id', '=', orderId)
+    .executeTakeFirst();
+  return mark !== undefined;
 }
 
 /** "반팔 티셔츠 외 2건": the first line's product and how many more lines. */

@@ -22,14 +22,16 @@ import type { ShipmentRow, Trx } from './store.ts';
  * The tracking poller. Every tick it claims the waybills whose poll is due with SKIP LOCKED, pushing
  * their next_poll_at out by a lease, and renews that lease (compare-and-set on next_poll_at) right
  * before each courier call, so several instances share the work and never ask about one waybill at
- * the same time, however long a batch takes. Each courier event is recorded once (shipment, seq); the status moves
- * only forward and each change is announced once. A courier that cannot answer (down, timeout, 408,
- * 429, 5xx) backs the waybill off exponentially; with the courier's circuit open the tick stops at
- * once, and polling resumes by itself when the breaker lets calls through again; so does one that
- * refuses the whole request (our account key, our courier code: every waybill alike), until it is
- * fixed. A courier that says it does not know this waybill has its tracking marked failed for an
- * admin, who can resume it at once; it is asked about again every refusedRecheckMs, and a poll that
- * succeeds clears the mark.
+ * the same time, however long a batch takes. An answer (or a failure) counts only while that lease
+ * is still this instance's, and only for the waybill it is about: one that comes back late, after
+ * another instance took the waybill over and maybe replaced it, is dropped. Each courier event is
+ * recorded once (shipment, seq); the status moves only forward and each change is announced once.
+ * A courier that cannot answer (down, timeout, 408, 429, 5xx) backs the waybill off exponentially;
+ * with the courier's circuit open the tick stops at once, and polling resumes by itself when the
+ * breaker lets calls through again; so does one that refuses the whole request (our account key, our
+ * courier code: every waybill alike), until it is fixed. A courier that says it does not know this
+ * waybill has its tracking marked failed for an admin, who can resume it at once; it is asked about
+ * again every refusedRecheckMs, and a poll that succeeds clears the mark.
  */
 /**
  * The courier's codes of a refusal that is about the waybill asked for, not the request: only these
@@ -113,7 +115,7 @@ export class Tracker {
         }
         continue;
       }
-      await this.apply(shipment.id, info).catch((error) =>
+      await this.apply(shipment, info).catch((error) =>
         this.ctx.log.warn({ err: error, shipmentId: shipment.id }, 'could not apply tracking'),
       );
     }
@@ -168,7 +170,8 @@ export class Tracker {
         ),
       })
       .where('id', '=', shipment.id)
-      .where('next_poll_at', 'is not', null)
+      // Only while the lease is still ours: another instance may have polled it since.
+      .where('next_poll_at', '=', shipment.next_poll_at)
       .execute();
   }
 
@@ -241,17 +244,31 @@ export class Tracker {
     throw conflict('배송 조회 중인 송장이 아니라 다시 조회할 수 없습니다.', 'not-tracked');
   }
 
-  /** Records the courier's answer: new events once, the status forward, each change announced once. */
-  async apply(shipmentId: string, info: TrackingInfo): Promise<void> {
+  /**
+   * Records the courier's answer: new events once, the status forward, each change announced once.
+   * Only an answer about the shipment's waybill still, while this poll's lease (next_poll_at as
+   * renewed for it) holds: an answer that comes back late, after another instance took the waybill
+   * over and may have replaced it, is about what the shipment no longer is, and is dropped (the
+   * waybill is asked about again).
+   */
+  private async apply(polled: ShipmentRow, info: TrackingInfo): Promise<void> {
     const { pollIntervalMs } = this.settings();
     await this.ctx.transaction(async (trx) => {
       const shipment = await trx
         .selectFrom('shipments')
         .selectAll()
-        .where('id', '=', shipmentId)
+        .where('id', '=', polled.id)
+        .where('tracking_number', '=', polled.tracking_number)
+        .where('next_poll_at', '=', polled.next_poll_at)
         .forUpdate()
         .executeTakeFirst();
-      if (!shipment) return;
+      if (!shipment) {
+        this.ctx.log.debug(
+          { shipmentId: polled.id, trackingNumber: polled.tracking_number },
+          'a tracking answer came back after its lease: dropped',
+        );
+        return;
+      }
       if (info.trackingDetails.length) {
         await trx
           .insertInto('tracking_events')
@@ -369,6 +386,7 @@ export class Tracker {
         courier_status: 'NOT_SENT',
         courier_code: null,
         tracking_number: null,
+        upload_sent_at: null,
         waybill_attempt: eb('waybill_attempt', '+', 1),
         dispatched_at: null,
         next_poll_at: null,

@@ -1,3 +1,5 @@
+import type { CourierStatus } from '@sagamart/contracts';
+import type { CourierUploadItem } from '@sagamart/contracts/http/courier';
 import type { IssueWaybillsResult } from '@sagamart/contracts/http/shipping';
 import {
   dueIn,
@@ -10,12 +12,26 @@ import {
 import { type CourierClient, CourierRejected } from '../infra/courier-client.ts';
 import { type ProductClient, StockRefused, StockUnavailable } from '../infra/product-client.ts';
 import type { ShippingDb } from '../infra/schema.ts';
-import { publishDispatched } from './events.ts';
+import { publishCancelled, publishDispatched } from './events.ts';
 import type { ShippingSettings } from './settings.ts';
-import { fullAddress, type ShipmentRow } from './store.ts';
+import { cancelAsked, fullAddress, lockOrderShipping, type ShipmentRow } from './store.ts';
 
 type Result = IssueWaybillsResult['results'][number];
+type Outcome = Omit<Result, 'shipmentId'>;
 type Refusal = { code: string; message: string };
+
+/**
+ * What stopping a cancelled order's sent upload came to: no waybill under its key is live, or the
+ * courier had already picked the parcel up (its waybill is then the shipment's, tracked like any).
+ */
+export type StoppedUpload =
+  | { stopped: true }
+  | { stopped: false; trackingNumber: string; courierStatus: CourierStatus | null };
+
+const CANCELLED_MEANWHILE: Outcome = {
+  trackingNumber: null,
+  error: { code: 'NOT_READY', message: '발급 중에 배송이 취소되었습니다.' },
+};
 
 /** The code of a dispatch failure that is product-service's refusal to sell an exchange's stock. */
 const STOCK_REFUSED = 'STOCK_REFUSED';
@@ -33,6 +49,9 @@ const EXCHANGE_OUT_OF_STOCK = 'EXCHANGE_OUT_OF_STOCK';
  * one that cannot get through (down, timeout, 408, 429, 5xx) is simply tried again after the lease.
  * An admin's issue of an exchange parcel whose stock was refused reserves its options again under the
  * next key first (stockKey), so it can ship; while they are sold out the admin is told so.
+ * Each upload is marked sent (upload_sent_at) before the courier hears of it, and the mark is cleared
+ * only by the courier's word on that parcel: a cancel that finds it stops the waybill the courier may
+ * have made (stopSentUpload), and so does the dispatcher for an order whose cancel was asked meanwhile.
  */
 export class Waybills {
   private loop: IdleLoop | undefined;
@@ -147,11 +166,19 @@ export class Waybills {
     return dueIn(rows[0]?.ms);
   }
 
-  /** Uploads the shipments in one bulk call and records each waybill; answers per shipment id. */
-  private async upload(rows: ShipmentRow[]): Promise<Map<string, Omit<Result, 'shipmentId'>>> {
-    const outcomes = new Map<string, Omit<Result, 'shipmentId'>>();
-    const sendable: ShipmentRow[] = [];
+  /**
+   * Uploads the shipments in one bulk call and records each waybill; answers per shipment id. A parcel
+   * whose order's cancel was asked is not sent on: the waybill a lost answer may have left is stopped.
+   */
+  private async upload(rows: ShipmentRow[]): Promise<Map<string, Outcome>> {
+    const outcomes = new Map<string, Outcome>();
+    const uploadable: ShipmentRow[] = [];
+    const cancelled = await this.cancelAskedOf(rows);
     for (const row of rows) {
+      if (cancelled.has(row.id)) {
+        outcomes.set(row.id, await this.stopForCancel(row));
+        continue;
+      }
       // The new option of an exchange leaves the warehouse now: its reservation becomes a sale.
       if (row.role === 'EXCHANGE' && row.claim_id) {
         try {
@@ -163,22 +190,16 @@ export class Waybills {
           continue;
         }
       }
-      sendable.push(row);
+      uploadable.push(row);
+    }
+    const sendable = await this.markSent(uploadable);
+    for (const row of uploadable) {
+      if (!sendable.some((sent) => sent.id === row.id)) outcomes.set(row.id, CANCELLED_MEANWHILE);
     }
     if (!sendable.length) return outcomes;
     let answer: Awaited<ReturnType<CourierClient['upload']>>;
     try {
-      answer = await this.courier.upload(
-        sendable.map((row) => ({
-          reference: waybillReference(row),
-          receiverName: row.receiver.name,
-          receiverPhone: row.receiver.phone,
-          zipCode: row.receiver.zipCode,
-          address: fullAddress(row.receiver),
-          goodsName: row.goods_name,
-          quantity: row.quantity,
-        })),
-      );
+      answer = await this.courier.upload(sendable.map(uploadItem));
     } catch (error) {
       const outcome = failure(error);
       // The courier refused the whole call (a 4xx): sending it again would be refused again.
@@ -192,22 +213,151 @@ export class Waybills {
       if (!result.trackingNumber) {
         // The courier judged this parcel and refused it (e.g. an address it does not take).
         const error = result.error ?? { code: 'REJECTED', message: 'rejected' };
-        await this.refused([row], error);
+        await this.refused([row], error, { itemRefused: true });
         outcomes.set(row.id, { trackingNumber: null, error });
         continue;
       }
-      const recorded = await this.record(row.id, result.trackingNumber);
+      const recorded = await this.record(row, result.trackingNumber);
       outcomes.set(
         row.id,
-        recorded
-          ? { trackingNumber: result.trackingNumber, error: null }
-          : {
-              trackingNumber: null,
-              error: { code: 'NOT_READY', message: '발급 중에 배송이 취소되었습니다.' },
-            },
+        recorded === 'cancel-asked'
+          ? await this.stopForCancel(row, result.trackingNumber)
+          : recorded === 'recorded'
+            ? { trackingNumber: result.trackingNumber, error: null }
+            : CANCELLED_MEANWHILE,
       );
     }
     return outcomes;
+  }
+
+  /** The ORIGINAL parcels among these whose order's cancel was asked (cancelled_orders). */
+  private async cancelAskedOf(rows: ShipmentRow[]): Promise<Set<string>> {
+    const originals = rows.filter((r) => r.role === 'ORIGINAL');
+    if (!originals.length) return new Set();
+    const marks = await this.ctx.db
+      .selectFrom('cancelled_orders')
+      .select('order_id')
+      .where(
+        'order_id',
+        'in',
+        originals.map((r) => r.order_id),
+      )
+      .execute();
+    const orders = new Set(marks.map((m) => m.order_id));
+    return new Set(originals.filter((r) => orders.has(r.order_id)).map((r) => r.id));
+  }
+
+  /**
+   * Marks these parcels sent before the courier hears of them, and answers those still waiting for a
+   * waybill: a parcel cancelled meanwhile is not sent (the cancel locks the row, so it either sees
+   * the mark and stops the upload at the courier, or cancels the parcel first).
+   */
+  private async markSent(rows: ShipmentRow[]): Promise<ShipmentRow[]> {
+    if (!rows.length) return [];
+    const marked = await this.updateWaiting(rows)
+      .set((eb) => ({ upload_sent_at: eb.fn.coalesce('upload_sent_at', eb.val(new Date())) }))
+      .returningAll()
+      .execute();
+    const byId = new Map(marked.map((r) => [r.id, r]));
+    // In the order given: the courier's results name each item by its index.
+    return rows.flatMap((r) => byId.get(r.id) ?? []);
+  }
+
+  /**
+   * The order's cancel was asked while an upload of this parcel was out and its answer lost: the
+   * courier may hold a live waybill under the parcel's key that nobody tracks. The same upload again
+   * names it (or makes it, if the first never arrived; `trackingNumber` when already known), and it is
+   * cancelled; the shipment is then CANCELLED and announced (shipment.cancelled finishes the order's
+   * cancel at order-service). A courier that has already picked the parcel up keeps it: its waybill
+   * is recorded and tracked like any. Throws when the courier cannot tell (not reached, or the whole
+   * call refused).
+   */
+  async stopSentUpload(row: ShipmentRow, trackingNumber?: string): Promise<StoppedUpload> {
+    let waybill = trackingNumber;
+    if (!waybill) {
+      if (!row.upload_sent_at) {
+        await this.markCancelled(row, null); // never sent: nothing at the courier
+        return { stopped: true };
+      }
+      const result = (await this.courier.upload([uploadItem(row)])).results[0];
+      if (!result?.trackingNumber) {
+        if (!result?.error) throw new Error('the courier answered the upload without its result');
+        // This item refused: no waybill was made under its key.
+        await this.markCancelled(row, null);
+        return { stopped: true };
+      }
+      waybill = result.trackingNumber;
+    }
+    const result = (await this.courier.cancel([waybill])).results[0];
+    // A waybill the courier no longer knows cannot be picked up either.
+    if (result?.cancelled || result?.error?.code === 'NOT_FOUND_WAYBILL') {
+      await this.markCancelled(row, waybill);
+      return { stopped: true };
+    }
+    await this.record(row, waybill, { adopt: true });
+    return { stopped: false, trackingNumber: waybill, courierStatus: result?.status ?? null };
+  }
+
+  /**
+   * The dispatcher's (or an admin's issue's) part of stopSentUpload: a courier that cannot tell now
+   * leaves the parcel to the dispatcher's next pass (stopLater).
+   */
+  private async stopForCancel(row: ShipmentRow, trackingNumber?: string): Promise<Outcome> {
+    let stopped: StoppedUpload;
+    try {
+      stopped = await this.stopSentUpload(row, trackingNumber);
+    } catch (error) {
+      await this.stopLater(row);
+      const outcome = failure(error);
+      this.ctx.log.warn(
+        { err: error, shipmentId: row.id, orderId: row.order_id },
+        'could not stop the waybill of a cancelled order at the courier; the dispatcher tries again',
+      );
+      return { trackingNumber: null, error: outcome };
+    }
+    if (!stopped.stopped) return { trackingNumber: stopped.trackingNumber, error: null };
+    return {
+      trackingNumber: null,
+      error: { code: 'NOT_READY', message: '주문이 취소되어 송장을 발급하지 않았습니다.' },
+    };
+  }
+
+  /**
+   * A cancelled order's sent upload the courier could not answer about: the dispatcher stops it after
+   * the lease, issuing waybills by itself (autoDispatch) or not, so that its cancel finishes by itself.
+   */
+  async stopLater(row: ShipmentRow): Promise<void> {
+    const { leaseMs } = this.settings();
+    await this.updateWaiting([row])
+      .set({ dispatch_due_at: new Date(Date.now() + leaseMs) })
+      .execute();
+    this.wake(leaseMs);
+  }
+
+  /** The parcel never leaves: CANCELLED (with the waybill cancelled at the courier, if one was made), announced once. */
+  private async markCancelled(row: ShipmentRow, cancelledWaybill: string | null): Promise<void> {
+    const { courierCode } = this.settings();
+    await this.ctx.transaction(async (trx) => {
+      const cancelled = await trx
+        .updateTable('shipments')
+        .set((eb) => ({
+          status: 'CANCELLED',
+          ...(cancelledWaybill
+            ? { courier_status: 'CANCELLED', courier_code: courierCode, tracking_number: cancelledWaybill }
+            : {}),
+          upload_sent_at: null,
+          cancelled_at: new Date(),
+          dispatch_due_at: null,
+          next_poll_at: null,
+          version: eb('version', '+', 1),
+        }))
+        .where('id', '=', row.id)
+        .where('status', '=', 'READY')
+        .where('courier_status', '=', 'NOT_SENT')
+        .returningAll()
+        .executeTakeFirst();
+      if (cancelled) await publishCancelled(this.ctx, trx, cancelled);
+    });
   }
 
   /**
@@ -216,9 +366,12 @@ export class Waybills {
    * reason and left out of the dispatcher's passes (dispatch_due_at null) for an admin, who issues it
    * again once the cause is fixed. Logged once.
    */
-  private async refused(rows: ShipmentRow[], refusal: Refusal): Promise<void> {
+  private async refused(rows: ShipmentRow[], refusal: Refusal, { itemRefused = false } = {}): Promise<void> {
     const marked = await this.updateWaiting(rows)
       .set({
+        // Only the courier's refusal of this item says it made no waybill under its key; a whole call
+        // refused (our account key, the request) says nothing of an earlier upload's lost answer.
+        ...(itemRefused ? { upload_sent_at: null } : {}),
         dispatch_due_at: null,
         dispatch_error_code: refusal.code.slice(0, 100),
         dispatch_error: refusal.message.slice(0, 1_000),
@@ -325,11 +478,25 @@ export class Waybills {
       .where('courier_status', '=', 'NOT_SENT');
   }
 
-  /** Records the waybill on a shipment still waiting for one; a shipment cancelled meanwhile gets it cancelled. */
-  private async record(shipmentId: string, trackingNumber: string): Promise<boolean> {
+  /**
+   * Records the waybill on a shipment still waiting for one; a shipment cancelled meanwhile gets it
+   * cancelled. Not for an order whose cancel was asked ('cancel-asked': the caller stops it), unless
+   * `adopt`: the courier has that parcel already, and it goes on.
+   */
+  private async record(
+    shipment: ShipmentRow,
+    trackingNumber: string,
+    { adopt = false } = {},
+  ): Promise<'recorded' | 'cancel-asked' | 'not-ready'> {
     const { courierCode, pollIntervalMs } = this.settings();
+    const shipmentId = shipment.id;
     const now = new Date();
     const recorded = await this.ctx.transaction(async (trx) => {
+      if (!adopt && shipment.role === 'ORIGINAL') {
+        // Under the order's lock a cancel either has marked the order, or finds the waybill recorded.
+        await lockOrderShipping(trx, shipment.order_id);
+        if (await cancelAsked(trx, shipment.order_id)) return 'cancel-asked' as const;
+      }
       const row = await trx
         .updateTable('shipments')
         .set((eb) => ({
@@ -338,6 +505,7 @@ export class Waybills {
           courier_status: 'ACCEPTED',
           dispatched_at: now,
           dispatch_due_at: null,
+          upload_sent_at: null,
           dispatch_error_code: null,
           dispatch_error: null,
           dispatch_failed_at: null,
@@ -353,19 +521,17 @@ export class Waybills {
         .returningAll()
         .executeTakeFirst();
       if (row) await publishDispatched(this.ctx, trx, row, courierCode);
-      return row !== undefined;
+      return row ? ('recorded' as const) : ('not-ready' as const);
     });
-    if (recorded) {
-      this.wakeTracker(pollIntervalMs);
-      return true;
-    }
+    if (recorded === 'recorded') this.wakeTracker(pollIntervalMs);
+    if (recorded !== 'not-ready') return recorded;
     const row = await this.ctx.db
       .selectFrom('shipments')
       .select(['status', 'tracking_number'])
       .where('id', '=', shipmentId)
       .executeTakeFirst();
     // Another issuer recorded this very waybill first: issued all the same.
-    if (row?.tracking_number === trackingNumber) return true;
+    if (row?.tracking_number === trackingNumber) return 'recorded';
     if (row?.status === 'CANCELLED') {
       await this.courier
         .cancel([trackingNumber])
@@ -376,8 +542,21 @@ export class Waybills {
           ),
         );
     }
-    return false;
+    return 'not-ready';
   }
+}
+
+/** The courier's item for a parcel's waybill, under its current key. */
+function uploadItem(row: ShipmentRow): CourierUploadItem {
+  return {
+    reference: waybillReference(row),
+    receiverName: row.receiver.name,
+    receiverPhone: row.receiver.phone,
+    zipCode: row.receiver.zipCode,
+    address: fullAddress(row.receiver),
+    goodsName: row.goods_name,
+    quantity: row.quantity,
+  };
 }
 
 /**

@@ -92,6 +92,12 @@ export interface ShippingDb {
     /** When the dispatcher may issue its waybill (autoDispatch); null when it waits for an admin. */
     dispatch_due_at: Date | null;
     /**
+     * Since when an upload of this parcel under its current key has gone out with no courier word on
+     * it recorded (a waybill, or this item refused): the courier may hold a live waybill nobody tracks
+     * (its answer was lost). A cancel stops that waybill at the courier first (waybills.ts).
+     */
+    upload_sent_at: Date | null;
+    /**
      * The courier refused this parcel for good (a 4xx, e.g. an address it does not take): its code and
      * message, and when. The dispatcher leaves such a shipment (dispatch_due_at null) until an admin
      * issues it again; a waybill clears them.
@@ -424,6 +430,16 @@ export const migrations: Record<string, Migration> = {
       await sql`update shipments set stock_attempt = 2 where dispatch_error_code = 'STOCK_REFUSED'`.execute(
         db,
       );
+    },
+  },
+  '0007_parcel_uploads_sent': {
+    async up(db: Kysely<unknown>) {
+      // An upload whose answer was lost is recorded, so that a cancel stops its waybill at the courier
+      // (ADR 0020). A parcel waiting now may have had one before this: each is taken as sent, so that
+      // its cancel asks the courier.
+      await db.schema.alterTable('shipments').addColumn('upload_sent_at', 'timestamptz').execute();
+      await sql`update shipments set upload_sent_at = now()
+        where status = 'READY' and courier_status = 'NOT_SENT' and role <> 'PICKUP'`.execute(db);
     },
   },
 };
