@@ -22,6 +22,25 @@ import {
 } from './support.ts';
 
 /** Waits until the agent's socket has made them online (their presence reported). */
+type AgentChange = { role: 'AGENT' | 'USER'; status: 'ACTIVE' | 'SUSPENDED' };
+
+/** user-service announces an agent's new role or status; resolves once chat-service has handled it. */
+async function agentChanged(service: Service<ChatDb>, probe: EventProbe, who: Person, change: AgentChange) {
+  const handled = await eventsHandled(service, 'user.updated');
+  await probe.publish(UserUpdated, {
+    userId: who.userId,
+    version: 2,
+    email: `${who.userId.slice(0, 6)}@example.test`,
+    name: '바뀐 상담원',
+    phone: null,
+    ...change,
+    grade: 'NORMAL',
+    changes: ['role', 'status'],
+    updatedAt: new Date().toISOString(),
+  });
+  await eventually(async () => (await eventsHandled(service, 'user.updated')) > handled);
+}
+
 async function online(service: Service<unknown>, who: Person): Promise<void> {
   await eventually(async () => {
     const agents = (await chatApi(service).api.get('/api/agent/agents', who.headers)).body.content;
@@ -124,21 +143,7 @@ describe('chat-service: an agent suspended or demoted, and transfers', () => {
     await online(service, who);
     return socket;
   };
-  const changed = async (who: Person, change: { role: 'AGENT' | 'USER'; status: 'ACTIVE' | 'SUSPENDED' }) => {
-    const handled = await eventsHandled(service, 'user.updated');
-    await probe.publish(UserUpdated, {
-      userId: who.userId,
-      version: 2,
-      email: `${who.userId.slice(0, 6)}@example.test`,
-      name: '바뀐 상담원',
-      phone: null,
-      ...change,
-      grade: 'NORMAL',
-      changes: ['role', 'status'],
-      updatedAt: new Date().toISOString(),
-    });
-    await eventually(async () => (await eventsHandled(service, 'user.updated')) > handled);
-  };
+  const changed = (who: Person, change: AgentChange) => agentChanged(service, probe, who, change);
 
   beforeAll(async () => {
     // The bundled grace period (a minute): what happens within a test's wait is not the offline sweep.
@@ -291,21 +296,7 @@ describe('chat-service: a conversation given back by an agent suspended or demot
     await Promise.all([service?.stop(), probe?.stop()]);
   });
 
-  async function changed(who: Person, change: { role: 'AGENT' | 'USER'; status: 'ACTIVE' | 'SUSPENDED' }) {
-    const handled = await eventsHandled(service, 'user.updated');
-    await probe.publish(UserUpdated, {
-      userId: who.userId,
-      version: 2,
-      email: `${who.userId.slice(0, 6)}@example.test`,
-      name: '바뀐 상담원',
-      phone: null,
-      ...change,
-      grade: 'NORMAL',
-      changes: ['role', 'status'],
-      updatedAt: new Date().toISOString(),
-    });
-    await eventually(async () => (await eventsHandled(service, 'user.updated')) > handled);
-  }
+  const changed = (who: Person, change: AgentChange) => agentChanged(service, probe, who, change);
 
   it('waits in the queue with no assignee, and is not handed back to them by a sweep that read them as able', async () => {
     const admin = person('ADMIN');
