@@ -223,6 +223,50 @@ describe('the courier loses an answer or cancels a waybill', () => {
     });
   });
 
+  describe('an admin’s issue whose courier answer was lost, with autoDispatch off', () => {
+    it('is finished by the dispatcher: the waybill the courier made is recorded, once, and tracked', async () => {
+      const manual = await startHarness({ shipping: { shipping: { autoDispatch: false } } });
+      const manualProxy = await startCourierProxy(() => manual.courier.url);
+      manual.discovery.set('mock-courier', manualProxy.url);
+      try {
+        const order = manual.paidOrder();
+        await manual.publishPaid(order);
+        const shipmentId: string = await eventually(
+          async () => (await manual.shippingOf(order)).body?.shipments?.[0]?.id,
+        );
+        manualProxy.slowUploads = 1;
+        const lost = await manual.api.post(
+          '/api/admin/shipping/waybills',
+          { shipmentIds: [shipmentId] },
+          manual.admin,
+        );
+        expect(lost.body.results[0]).toMatchObject({ trackingNumber: null, error: { code: 'UNAVAILABLE' } });
+        const made = manualProxy.parcels.find((p) => p.reference === shipmentId)!;
+        expect(made).toBeDefined();
+
+        // Nobody issues it again: the shipment takes the waybill the courier made, and follows it.
+        const tracked = await eventually(async () => {
+          const [shipment] = (await manual.shippingOf(order)).body.shipments;
+          return shipment.trackingNumber ? shipment : undefined;
+        });
+        expect(tracked).toMatchObject({ trackingNumber: made.trackingNumber, courierStatus: 'ACCEPTED' });
+        const dispatched = await manual.awaitEvent('shipment.dispatched', order.orderId);
+        expect(dispatched.payload.trackingNumber).toBe(made.trackingNumber);
+        await manual.advance(made.trackingNumber, 'DELIVERED');
+        await manual.awaitEvent('shipment.delivered', order.orderId);
+        // One waybill under the shipment's key at the courier, announced once.
+        const waybills = new Set(
+          manualProxy.parcels.filter((p) => p.reference === shipmentId).map((p) => p.trackingNumber),
+        );
+        expect([...waybills]).toEqual([made.trackingNumber]);
+        expect(await manual.eventsOf('shipment.dispatched', order.orderId)).toHaveLength(1);
+      } finally {
+        await manualProxy.close();
+        await manual.stop();
+      }
+    }, 90_000);
+  });
+
   describe("an order's waybill the courier cancels unasked", () => {
     it('gets a new waybill from the dispatcher, and the parcel is delivered', async () => {
       const order = h.paidOrder();

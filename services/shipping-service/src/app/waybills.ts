@@ -52,6 +52,9 @@ const EXCHANGE_OUT_OF_STOCK = 'EXCHANGE_OUT_OF_STOCK';
  * Each upload is marked sent (upload_sent_at) before the courier hears of it, and the mark is cleared
  * only by the courier's word on that parcel: a cancel that finds it stops the waybill the courier may
  * have made (stopSentUpload), and so does the dispatcher for an order whose cancel was asked meanwhile.
+ * A sent upload is due for the dispatcher after the lease, an admin's too when autoDispatch is off, so
+ * one whose answer was lost is finished (its waybill recorded and tracked) without anyone issuing it
+ * again.
  */
 export class Waybills {
   private loop: IdleLoop | undefined;
@@ -251,13 +254,23 @@ export class Waybills {
    * Marks these parcels sent before the courier hears of them, and answers those still waiting for a
    * waybill: a parcel cancelled meanwhile is not sent (the cancel locks the row, so it either sees
    * the mark and stops the upload at the courier, or cancels the parcel first).
+   * Each is also due for the dispatcher after the lease, with autoDispatch or not: an upload whose
+   * answer is lost (or whose instance stopped mid-call) is sent again under the same key, which names
+   * the waybill the courier made (or makes it), and recorded like any. The courier's word on the parcel
+   * (a waybill, a refusal, a cancel) clears that due time; an admin's issue is so never left at the
+   * courier untracked.
    */
   private async markSent(rows: ShipmentRow[]): Promise<ShipmentRow[]> {
     if (!rows.length) return [];
+    const { leaseMs } = this.settings();
     const marked = await this.updateWaiting(rows)
-      .set((eb) => ({ upload_sent_at: eb.fn.coalesce('upload_sent_at', eb.val(new Date())) }))
+      .set((eb) => ({
+        upload_sent_at: eb.fn.coalesce('upload_sent_at', eb.val(new Date())),
+        dispatch_due_at: new Date(Date.now() + leaseMs),
+      }))
       .returningAll()
       .execute();
+    if (marked.length) this.wake(leaseMs);
     const byId = new Map(marked.map((r) => [r.id, r]));
     // In the order given: the courier's results name each item by its index.
     return rows.flatMap((r) => byId.get(r.id) ?? []);

@@ -89,7 +89,11 @@ export interface ShippingDb {
     stock_attempt: Generated<number>;
     /** Grows with every change announced in an event (shipment.* version). */
     version: Generated<number>;
-    /** When the dispatcher may issue its waybill (autoDispatch); null when it waits for an admin. */
+    /**
+     * When the dispatcher may issue its waybill (autoDispatch), or send again an upload that went out
+     * (upload_sent_at, an admin's too) and had no courier word on it by then; null when it waits for
+     * an admin.
+     */
     dispatch_due_at: Date | null;
     /**
      * Since when an upload of this parcel under its current key has gone out with no courier word on
