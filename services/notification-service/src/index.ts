@@ -24,6 +24,7 @@ import { DASHBOARD_ONLY_EVENTS } from './app/dashboard.ts';
 import { FANOUT_CHANNEL, notificationModule, receiveFanout } from './app/module.ts';
 import { notificationDefaults } from './app/settings.ts';
 import type { OrderEventFacts } from './domain/notification-rules.ts';
+import { newestVersionsRetention } from './infra/newest-versions.ts';
 import { migrations, type NotificationDb } from './infra/schema.ts';
 import { registerDashboardRoutes } from './routes/dashboard-routes.ts';
 import { registerNotificationRoutes } from './routes/notification-routes.ts';
@@ -63,8 +64,20 @@ export default defineService<NotificationDb>({
     'WebSocket at /ws/notifications), fanned out across instances; and the admin sales dashboard, a read ' +
     'model of order, claim, stock and chat events (GET /api/admin/dashboard).',
   defaults: notificationDefaults,
-  refreshable: ['notifications.keepPerUser', 'notifications.socket.maxBufferedBytes'],
+  refreshable: [
+    'notifications.keepPerUser',
+    'notifications.socket.maxBufferedBytes',
+    'notifications.retention.newestVersionsSeconds',
+  ],
   migrations,
+  retention: (ctx) => [
+    newestVersionsRetention(ctx.db, () =>
+      Math.max(
+        ctx.config.number('notifications.retention.newestVersionsSeconds'),
+        ctx.config.number('retention.inboxSeconds'),
+      ),
+    ),
+  ],
   handlers: (ctx) => {
     const { recorder, users, dashboard } = notificationModule(ctx);
     const notifying: EventContract[] = Object.values(NOTIFYING_EVENTS);

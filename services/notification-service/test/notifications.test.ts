@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { type EventContract, type EventPayload, SOCKET_CLOSE } from '@sagamart/contracts';
-import type { Service } from '@sagamart/kit';
+import { type Service, sql } from '@sagamart/kit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { NotificationDb } from '../src/index.ts';
 import {
@@ -28,7 +28,7 @@ describe('notification-service', () => {
   let api: ReturnType<typeof jsonClient>;
 
   beforeAll(async () => {
-    const config = deployment({}, { notifications: { keepPerUser: 4 } });
+    const config = deployment({}, { notifications: { keepPerUser: 4 }, retention: { intervalMs: 200 } });
     [service, probe] = await Promise.all([startNotifications(config), EventProbe.start(config)]);
     api = jsonClient(service);
   });
@@ -399,6 +399,72 @@ describe('notification-service', () => {
       );
       expect((await made(shipped)).map((n) => n.kind)).toEqual(['RETURN_APPROVED', 'SHIPMENT_DELIVERED']);
       expect(await count(returned.userId)).toBe(1);
+    });
+
+    it('tells no step of an exchange’s parcel after the exchange was told complete', async () => {
+      // The parcel's events count its own versions, the claim's its own: the completion ends the claim.
+      const [late, inOrder] = [anOrder(), anOrder()];
+      const swap = aClaim(late);
+      const parcel = aShipment(late, 'EXCHANGE');
+      await inTurn(
+        1,
+        step(events.ExchangeCompleted, swap.exchanged()),
+        step(events.ShipmentDispatched, { ...parcel.dispatched(), claimId: swap.claimId }),
+      );
+      expect((await made(late)).map((n) => n.kind)).toEqual(['EXCHANGE_COMPLETED']);
+      expect(await count(late.userId)).toBe(1);
+
+      // In their own order both are news, the completion the newest.
+      const change = aClaim(inOrder);
+      const sent = aShipment(inOrder, 'EXCHANGE');
+      await inTurn(
+        1,
+        step(events.ShipmentDispatched, { ...sent.dispatched(), claimId: change.claimId }),
+        step(events.ShipmentDelivered, { ...sent.delivered(), claimId: change.claimId }),
+        step(events.ExchangeCompleted, change.exchanged()),
+      );
+      expect((await made(inOrder)).map((n) => n.kind)).toEqual(['EXCHANGE_COMPLETED', 'SHIPMENT_DISPATCHED']);
+    });
+
+    it('forgets the newest steps nothing touched for longer than the retention window, keeping the rest', async () => {
+      const db = service.context.db;
+      const sweep = async (name: string) =>
+        metricValue(await scrapeMetrics(service), name, { table: 'newest_versions' }) ?? 0;
+      // The kit's retention sweep (retention.intervalMs) prunes newest_versions too.
+      await eventually(async () => (await sweep('retention_passes_total')) > 0);
+
+      const [old, recent] = [anOrder(), anOrder()];
+      const oldClaim = aClaim(old);
+      const oldParcel = aShipment(old);
+      const recentClaim = aClaim(recent);
+      await inTurn(
+        1,
+        step(events.ReturnCompleted, oldClaim.returned(12_000)),
+        step(events.ShipmentDelivered, oldParcel.delivered()),
+        step(events.ReturnCompleted, recentClaim.returned(12_000)),
+      );
+      const ids = [oldClaim.claimId, oldParcel.shipmentId, recentClaim.claimId];
+      const held = async () =>
+        (
+          await db
+            .selectFrom('newest_versions')
+            .select('aggregate_id')
+            .where('aggregate_id', 'in', ids)
+            .execute()
+        ).map((r) => r.aggregate_id);
+      expect((await held()).sort()).toEqual([...ids].sort());
+
+      // 31 days pass for the old order's claim and parcel (the window is 30).
+      const deleted = await sweep('retention_deleted_total');
+      await sql`update newest_versions set advanced_at = advanced_at - interval '31 days'
+        where aggregate_id in (${oldClaim.claimId}, ${oldParcel.shipmentId})`.execute(db);
+      await eventually(async () => (await held()).length === 1);
+      expect(await held()).toEqual([recentClaim.claimId]);
+      expect(await sweep('retention_deleted_total')).toBeGreaterThanOrEqual(deleted + 2);
+
+      // Within the window the order of steps still holds: a late approval of the recent claim is no news.
+      await inTurn(1, step(events.ReturnApproved, recentClaim.approved()));
+      expect((await made(recent)).map((n) => n.kind)).toEqual(['RETURN_COMPLETED']);
     });
 
     it('tells no order placed after its cancel was told, when the placement comes late', async () => {

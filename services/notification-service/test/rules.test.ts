@@ -193,24 +193,42 @@ describe('notification rules', () => {
 describe('step order', () => {
   it('knows the claim or shipment an event is a step of, and that an older step is superseded', () => {
     const claimStep = stepOf('exchange.approved', { ...order, claimId: 'c-1', version: 4 });
-    expect(claimStep).toEqual({ aggregate: 'claim', id: 'c-1', version: 4 });
-    expect(stepOf('shipment.delivered', { ...order, shipmentId: 's-1', claimId: 'c-1', version: 4 })).toEqual(
-      {
-        aggregate: 'shipment',
-        id: 's-1',
-        version: 4,
-      },
-    );
+    expect(claimStep).toEqual({ aggregate: 'claim', id: 'c-1', version: 4, ends: false });
+    expect(stepOf('shipment.delivered', { ...order, shipmentId: 's-1', claimId: null, version: 4 })).toEqual({
+      aggregate: 'shipment',
+      id: 's-1',
+      version: 4,
+      ends: false,
+    });
     expect(stepOf('order.cancelled', { ...order, version: 4 })).toEqual({
       aggregate: 'order',
       id: 'o-1',
       version: 4,
+      ends: false,
     });
     // A refund names the order and the claim, but its version is the payment's.
     expect(stepOf('payment.refunded', { ...order, claimId: 'c-1', version: 2 })).toBeUndefined();
     expect(stepOf('order.paid', { ...order, version: 3 })?.aggregate).toBe('order');
-    expect(superseded(claimStep!, 5)).toBe(true);
-    expect(superseded(claimStep!, 4)).toBe(false);
+    expect(superseded(claimStep!, { newestVersion: 5, wholeEnded: false })).toBe(true);
+    expect(superseded(claimStep!, { newestVersion: 4, wholeEnded: false })).toBe(false);
+  });
+
+  it('takes an exchange’s parcel for a part of its claim, which its final steps end', () => {
+    const parcel = stepOf('shipment.dispatched', { ...order, shipmentId: 's-1', claimId: 'c-1', version: 2 });
+    expect(parcel).toEqual({
+      aggregate: 'shipment',
+      id: 's-1',
+      version: 2,
+      ends: false,
+      partOf: { aggregate: 'claim', id: 'c-1' },
+    });
+    for (const ending of ['return.completed', 'return.rejected', 'exchange.completed', 'exchange.rejected']) {
+      expect(stepOf(ending, { ...order, claimId: 'c-1', version: 5 })?.ends).toBe(true);
+    }
+    expect(stepOf('exchange.collected', { ...order, claimId: 'c-1', version: 4 })?.ends).toBe(false);
+    // Newest of its own, but its claim ended: old news all the same.
+    expect(superseded(parcel!, { newestVersion: 2, wholeEnded: true })).toBe(true);
+    expect(superseded(parcel!, { newestVersion: 2, wholeEnded: false })).toBe(false);
   });
 });
 

@@ -18,6 +18,14 @@ export const notificationDefaults = {
      * notification by at most this long (fan-out is fire-and-forget).
      */
     sweepMs: 5_000,
+    retention: {
+      /**
+       * The newest step of an order, claim or shipment that no step touched for this long is forgotten
+       * (by the kit's retention job): an older step that comes later than this is told. Never less than
+       * retention.inboxSeconds, the platform's bound on a late redelivery.
+       */
+      newestVersionsSeconds: 2_592_000,
+    },
   },
   /**
    * Events handled at once: each waits mostly on its own short transaction, so on a busy machine

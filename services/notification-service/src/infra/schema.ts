@@ -32,7 +32,12 @@ export interface NotificationDb {
   newest_versions: {
     aggregate: 'order' | 'claim' | 'shipment';
     aggregate_id: string;
+    /** 0 for a whole (a claim) only its parts' steps (its parcel's) have been handled of (migration 0007). */
     version: number;
+    /** A step that leaves it final was handled: no step of its parts is news any more (migration 0007). */
+    ended: Generated<boolean>;
+    /** When a step of it (or of its parts) was last handled; retention deletes rows untouched for long (0007). */
+    advanced_at: Generated<Date>;
   };
   /** Users as user-service announced them (role and status), to address admin copies. */
   known_users: {
@@ -228,6 +233,17 @@ export const migrations: Record<string, Migration> = {
     async up(db: Kysely<unknown>) {
       // The low-stock list puts what ran out most recently first, not the oldest ids.
       await sql`alter table dashboard_skus add column stock_changed_at timestamptz`.execute(db);
+    },
+  },
+  '0007_newest_versions_ended_and_retention': {
+    async up(db: Kysely<unknown>) {
+      // An exchange's parcel counts versions of its own: once its claim ended, none of its steps is news.
+      await sql`alter table newest_versions add column ended boolean not null default false`.execute(db);
+      // Rows untouched for longer than the retention window are pruned (the table grew with every order).
+      await sql`alter table newest_versions add column advanced_at timestamptz not null default now()`.execute(
+        db,
+      );
+      await sql`create index newest_versions_advanced on newest_versions (advanced_at)`.execute(db);
     },
   },
 };
