@@ -426,6 +426,27 @@ describe('notification-service', () => {
       expect((await made(inOrder)).map((n) => n.kind)).toEqual(['EXCHANGE_COMPLETED', 'SHIPMENT_DISPATCHED']);
     });
 
+    it('tells no step of an order’s parcel after the order was told cancelled', async () => {
+      // A parcel dispatched but not picked up is cancelled with its order; its dispatch, handled late, is old news.
+      const [late, inOrder] = [anOrder(), anOrder()];
+      const parcel = aShipment(late);
+      await inTurn(
+        1,
+        step(events.OrderCancelled, late.cancelled('USER_CANCELLED', true)),
+        step(events.ShipmentDispatched, parcel.dispatched()),
+      );
+      expect((await made(late)).map((n) => n.kind)).toEqual(['ORDER_CANCELLED']);
+
+      // In their own order both are news, the cancel the newest.
+      const sent = aShipment(inOrder);
+      await inTurn(
+        1,
+        step(events.ShipmentDispatched, sent.dispatched()),
+        step(events.OrderCancelled, inOrder.cancelled('USER_CANCELLED', true)),
+      );
+      expect((await made(inOrder)).map((n) => n.kind)).toEqual(['ORDER_CANCELLED', 'SHIPMENT_DISPATCHED']);
+    });
+
     it('forgets the newest steps nothing touched for longer than the retention window, keeping the rest', async () => {
       const db = service.context.db;
       const sweep = async (name: string) =>

@@ -191,7 +191,7 @@ describe('notification rules', () => {
 });
 
 describe('step order', () => {
-  it('knows the claim or shipment an event is a step of, and that an older step is superseded', () => {
+  it('knows the order, claim or shipment an event is a step of, and that an older step is superseded', () => {
     const claimStep = stepOf('exchange.approved', { ...order, claimId: 'c-1', version: 4 });
     expect(claimStep).toEqual({ aggregate: 'claim', id: 'c-1', version: 4, ends: false });
     expect(stepOf('shipment.delivered', { ...order, shipmentId: 's-1', claimId: null, version: 4 })).toEqual({
@@ -199,13 +199,16 @@ describe('step order', () => {
       id: 's-1',
       version: 4,
       ends: false,
+      partOf: { aggregate: 'order', id: 'o-1' },
     });
+    // A cancelled order's parcel is cancelled with it: nothing of it is news after the cancel.
     expect(stepOf('order.cancelled', { ...order, version: 4 })).toEqual({
       aggregate: 'order',
       id: 'o-1',
       version: 4,
-      ends: false,
+      ends: true,
     });
+    expect(stepOf('order.paid', { ...order, version: 3 })?.ends).toBe(false);
     // A refund names the order and the claim, but its version is the payment's.
     expect(stepOf('payment.refunded', { ...order, claimId: 'c-1', version: 2 })).toBeUndefined();
     expect(stepOf('order.paid', { ...order, version: 3 })?.aggregate).toBe('order');

@@ -32,7 +32,7 @@ export interface NotificationDb {
   newest_versions: {
     aggregate: 'order' | 'claim' | 'shipment';
     aggregate_id: string;
-    /** 0 for a whole (a claim) only its parts' steps (its parcel's) have been handled of (migration 0007). */
+    /** 0 for a whole (a claim, an order) only its parts' steps (its parcels') have been handled of (migration 0007). */
     version: number;
     /** A step that leaves it final was handled: no step of its parts is news any more (migration 0007). */
     ended: Generated<boolean>;
