@@ -116,6 +116,9 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
     // Node would answer an HTTP/1.1 request without a Host header itself, with an empty 400; the
     // onRequest hook below refuses it as a problem instead.
     http: { requireHostHeader: false },
+    // Fastify would answer a request that comes while the app closes with a 503 of its own shape;
+    // the onRequest hook below refuses it as a problem instead.
+    return503OnClosing: false,
     // Coercion is for the parts that are text on the wire; bodies are validated without it (lazy-schemas.ts).
     ajv: {
       customOptions: { allErrors: true, coerceTypes: 'array', removeAdditional: false, useDefaults: true },
@@ -124,6 +127,15 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
     ...(options.trustedProxies?.length ? { trustProxy: options.trustedProxies } : {}),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as ServiceApp;
   compileAllByApp.set(app, schemas.compileAll);
+  // Node would close the connection of a CONNECT (a proxy's method) without a word: it is answered.
+  const routedMethods = new Set<string>();
+  app.server.on('connect', (_req: IncomingMessage, socket: Duplex) => refuseConnect(socket, routedMethods));
+  // Set as the app begins to close (Fastify's preClose comes before the server stops listening).
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
   // Node would answer an Expect other than 100-continue itself, with an empty 417; handed on marked,
   // the onRequest hook below refuses it as a problem instead.
   app.server.on('checkExpectation', (req, res) => {
@@ -144,6 +156,7 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
 
   // Every route's numbers are bounded (see withSafeNumbers), in validation and in the OpenAPI document.
   app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routedMethods.add(method);
     const schema = route.schema as Record<string, unknown> | undefined;
     if (!schema) return;
     const bounded = { ...schema };
@@ -228,12 +241,17 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
     const traceId = span.spanContext().traceId;
     reply.header('x-trace-id', traceId);
     reply.header('x-request-id', req.id);
-    const refusal = httpProtocolRefusal(req);
+    // Node's server closes a connection after an answer that says so, but an upgrade's socket (Node
+    // sets `upgrade` on the request it hands to 'upgrade' listeners) is no longer its own: a handshake
+    // answered over HTTP (refused, here or by a route) rather than switched by the WebSocket server
+    // ends its connection here.
+    if ((req.raw as { upgrade?: boolean }).upgrade) {
+      reply.header('connection', 'close');
+      reply.raw.once('finish', () => endConnection(req.raw.socket));
+    }
+    const refusal = httpProtocolRefusal(req) ?? (closing ? shuttingDown(reply) : undefined);
     if (refusal) {
       reply.header('connection', 'close');
-      // Node's server closes the connection after the answer, but an upgrade's socket (Node sets
-      // `upgrade` on the request it hands to 'upgrade' listeners) is no longer its own.
-      if ((req.raw as { upgrade?: boolean }).upgrade) reply.raw.once('finish', () => req.raw.socket.end());
       return context.with(trace.setSpan(parent, span), () => done(refusal));
     }
     authenticate(req, reply, options).then(
@@ -289,12 +307,22 @@ export async function createHttpApp(options: HttpOptions): Promise<ServiceApp> {
 /**
  * What Node's HTTP server would have refused on its own (createHttpApp turns those checks off so the
  * refusal is a problem): an HTTP/1.1 request without a Host header (RFC 9112 §3.2), and an
- * expectation other than 100-continue (RFC 9110 §10.1.1).
+ * expectation other than 100-continue (RFC 9110 §10.1.1). And what it lets through that RFC 9112
+ * §3.2 says a server MUST refuse: more than one Host header (Node keeps the first, a proxy in front
+ * may have routed by another), or one whose value is no host.
  */
 function httpProtocolRefusal(req: FastifyRequest): Problem | undefined {
-  const { httpVersionMajor, httpVersionMinor, headers } = req.raw;
+  const { httpVersionMajor, httpVersionMinor, headers, rawHeaders } = req.raw;
   if (httpVersionMajor === 1 && httpVersionMinor === 1 && headers.host === undefined)
     return new Problem(400, 'An HTTP/1.1 request needs a Host header', { code: 'missing-host' });
+  let hosts = 0;
+  for (let i = 0; i < rawHeaders.length; i += 2) if (rawHeaders[i]?.toLowerCase() === 'host') hosts++;
+  if (hosts > 1)
+    return new Problem(400, 'A request may carry one Host header only', { code: 'invalid-host' });
+  if (headers.host !== undefined && !HOST.test(headers.host))
+    return new Problem(400, 'The Host header is not a host name or address, with an optional port', {
+      code: 'invalid-host',
+    });
   if (unmetExpectations.has(req.raw))
     return new Problem(417, `The expectation "${headers.expect}" cannot be met; only 100-continue can`, {
       code: 'expectation-failed',
@@ -304,6 +332,34 @@ function httpProtocolRefusal(req: FastifyRequest): Problem | undefined {
 
 /** Requests whose Expect header Node's server found unmet (its 'checkExpectation' event). */
 const unmetExpectations = new WeakSet<IncomingMessage>();
+
+/** RFC 9112 §3.2's Host: uri-host (an IP literal, or a reg-name, which may be empty) and an optional port. */
+const HOST = /^(?:\[[\w:.~!$&'()*+,;=-]+\]|[\w.~!$&'()*+,;=%-]*)(?::\d*)?$/;
+
+/**
+ * A request that came while the app closes (on a connection that was already open): refused, so the
+ * caller sends it to another instance, as it does for any 503 (service-client.ts, the gateway).
+ */
+function shuttingDown(reply: FastifyReply): Problem {
+  reply.header('retry-after', '1');
+  return new Problem(503, 'This instance is shutting down; send the request to another one', {
+    code: 'shutting-down',
+  });
+}
+
+/**
+ * CONNECT asks for a tunnel, which only a proxy opens: answered 405 with the methods this server's
+ * routes take, and the connection closed (Node hands the socket over, as for an upgrade).
+ */
+function refuseConnect(socket: Duplex, routedMethods: ReadonlySet<string>) {
+  socket.on('error', () => socket.destroy());
+  const problem = new Problem(405, 'CONNECT is not allowed: this server is not a proxy', {
+    code: 'method-not-allowed',
+  });
+  const allow = [...routedMethods].filter((method) => method !== 'CONNECT').join(', ');
+  if (socket.writable) endConnection(socket, problemOnSocket(problem, undefined, { Allow: allow }));
+  else socket.destroy();
+}
 
 /**
  * Who is calling: a service token proves the calling service and the user it acts for; raw
@@ -394,11 +450,27 @@ function sendHandshakeProblem(error: Error, socket: Duplex, req: IncomingMessage
   const problem = new Problem(400, `The WebSocket handshake is invalid: ${error.message}`, {
     code: 'invalid-handshake',
   });
-  if (socket.writable) {
-    socket.once('finish', () => socket.destroy());
+  if (socket.writable)
     // RFC 6455 §4.4: a version the server does not speak is answered with those it does.
-    socket.end(problemOnSocket(problem, req.url, wrongVersion ? { 'Sec-WebSocket-Version': '13, 8' } : {}));
-  } else socket.destroy();
+    endConnection(
+      socket,
+      problemOnSocket(problem, req.url, wrongVersion ? { 'Sec-WebSocket-Version': '13, 8' } : {}),
+    );
+  else socket.destroy();
+}
+
+/**
+ * Ends a connection that no HTTP server manages any more (an upgrade's, a CONNECT's) after what is
+ * written, and destroys it once that is out: a half-closed socket would hold the server's close.
+ */
+function endConnection(socket: Duplex, last?: string): void {
+  if (socket.destroyed) return;
+  if (socket.writableFinished) {
+    socket.destroy();
+    return;
+  }
+  socket.once('finish', () => socket.destroy());
+  socket.end(last);
 }
 
 /** A whole HTTP/1.1 answer carrying a problem, for a socket no Fastify reply is writing to. */

@@ -21,7 +21,7 @@ export { EventProbe } from './event-probe.ts';
 export { holdLocks, waitForLockWaiters } from './lock-waiters.ts';
 export { freePort } from './ports.ts';
 export { deleteTestRabbitObjects } from './rabbitmq-objects.ts';
-export { type RawHttpAnswer, rawHttpRequest } from './raw-http.ts';
+export { type RawHttpAnswer, type RawHttpOptions, rawHttpRequest } from './raw-http.ts';
 export { defineEventRecorder, MovableDiscovery, type SeenEvent, transportWith } from './stand-ins.ts';
 export { type TcpProxy, tcpProxy } from './tcp-proxy.ts';
 export { uniqueName } from './test-names.ts';

@@ -5,18 +5,52 @@ export interface RawHttpAnswer {
   /** Header names in lowercase. */
   headers: Record<string, string>;
   body: string;
+  /**
+   * The server had closed the connection when the answer was taken: always read for an answer that
+   * says Connection: close, or with `untilClosed`; otherwise the answer is taken once its body is in.
+   */
+  closed: boolean;
+}
+
+export interface RawHttpOptions {
+  /** Read on after the answer until the server closes the connection, whatever the answer says. */
+  untilClosed?: boolean;
+  /** Rejects when the answer (and the close awaited) has not come by then; 15 s unless given. */
+  timeoutMs?: number;
 }
 
 /**
  * Sends bytes to a server as they are (fetch and node:http refuse to send malformed requests) and
- * reads its one answer: until its body is in (and, when it says Connection: close, the server has
- * closed the connection), or the server closes the connection.
+ * reads its one answer: until its body is in (and, when it says Connection: close or `untilClosed`
+ * is given, the server has closed the connection), or the server closes the connection.
  */
-export function rawHttpRequest(server: string | { url: string }, bytes: string): Promise<RawHttpAnswer> {
+export function rawHttpRequest(
+  server: string | { url: string },
+  bytes: string,
+  options: RawHttpOptions = {},
+): Promise<RawHttpAnswer> {
   const { hostname, port } = new URL(typeof server === 'string' ? server : server.url);
+  const timeoutMs = options.timeoutMs ?? 15_000;
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
+    /** The server ended the connection (or reset it). */
+    let ended = false;
     const socket = connect({ host: hostname, port: Number(port) }, () => socket.write(bytes, 'latin1'));
+    const timer = setTimeout(() => {
+      const parsed = read();
+      socket.destroy();
+      reject(
+        new Error(
+          parsed?.complete
+            ? `the server answered ${parsed.answer.status} to ${bytes.split('\r\n')[0]} but left the connection open for ${timeoutMs} ms`
+            : `the server did not answer ${bytes.split('\r\n')[0]} within ${timeoutMs} ms`,
+        ),
+      );
+    }, timeoutMs);
+    const settle = (answer: RawHttpAnswer) => {
+      clearTimeout(timer);
+      resolve(answer);
+    };
     const read = () => {
       const received = Buffer.concat(chunks);
       const end = received.indexOf('\r\n\r\n');
@@ -38,29 +72,39 @@ export function rawHttpRequest(server: string | { url: string }, bytes: string):
             : { body: rest, complete: rest.length >= Number(headers['content-length'] ?? Number.NaN) };
       return {
         complete,
-        answer: { status, headers, body: body.toString('utf8') },
+        answer: { status, headers, body: body.toString('utf8'), closed: socket.destroyed || ended },
       };
     };
     socket.on('data', (chunk: Buffer) => {
       chunks.push(chunk);
       const parsed = read();
       if (!parsed?.complete) return;
-      // An answer that says Connection: close is read until the server closes (a test times out if it does not).
-      if (parsed.answer.headers.connection?.toLowerCase() === 'close') return;
+      // An answer that says Connection: close is read until the server closes (rejected if it does not).
+      if (options.untilClosed || parsed.answer.headers.connection?.toLowerCase() === 'close') return;
       socket.destroy();
-      resolve(parsed.answer);
+      settle(parsed.answer);
+    });
+    socket.on('end', () => {
+      ended = true;
     });
     // A server that refuses a request before reading all of it may reset the connection after its answer.
     socket.on('error', (error) => {
+      ended = true;
       const parsed = read();
-      if (parsed) resolve(parsed.answer);
-      else reject(error);
+      if (parsed) settle(parsed.answer);
+      else {
+        clearTimeout(timer);
+        reject(error);
+      }
     });
     socket.on('close', () => {
+      ended = true;
       const parsed = read();
-      if (parsed) resolve(parsed.answer);
-      else
+      if (parsed) settle(parsed.answer);
+      else {
+        clearTimeout(timer);
         reject(new Error(`the server closed the connection without an answer to ${bytes.split('\r\n')[0]}`));
+      }
     });
   });
 }

@@ -66,6 +66,37 @@ describe('gateway, raw HTTP', () => {
     expect(expectProblem(badKey, 400).type).toBe('urn:sagamart:problem:invalid-handshake');
   });
 
+  it('refuses CONNECT with a 405 problem, as it is no forward proxy, and closes the connection', async () => {
+    const res = await rawHttpRequest(gw, 'CONNECT catalog-1:443 HTTP/1.1\r\nHost: catalog-1:443\r\n\r\n', {
+      untilClosed: true,
+    });
+    expect(expectProblem(res, 405).type).toBe('urn:sagamart:problem:method-not-allowed');
+    expect(res.closed).toBe(true);
+  });
+
+  it('refuses a request with two Host headers with a 400 problem, on its proxy and WebSocket paths', async () => {
+    const proxied = await rawHttpRequest(
+      gw,
+      'GET /api/catalog/items HTTP/1.1\r\nHost: shop.test\r\nHost: admin.internal\r\n\r\n',
+    );
+    expect(expectProblem(proxied, 400).type).toBe('urn:sagamart:problem:invalid-host');
+    expect(proxied.headers['x-upstream']).toBeUndefined();
+    const socket = await rawHttpRequest(gw, await handshake('Host: shop.test\r\nHost: admin.internal\r\n'), {
+      untilClosed: true,
+    });
+    expect(expectProblem(socket, 400).type).toBe('urn:sagamart:problem:invalid-host');
+    expect(socket.closed).toBe(true);
+  });
+
+  it('closes the connection of a WebSocket handshake it refuses', async () => {
+    const bytes =
+      'GET /ws/chat/room-1 HTTP/1.1\r\nHost: shop.test\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+      'Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n';
+    const res = await rawHttpRequest(gw, bytes, { untilClosed: true });
+    expectProblem(res, 401);
+    expect(res.closed).toBe(true);
+  });
+
   it.each([
     ['a malformed request line', 'GARBAGE\r\n\r\n', 400],
     [
