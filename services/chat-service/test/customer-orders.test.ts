@@ -30,10 +30,11 @@ const fakeOrders = defineService({
               thumbnailUrl: null,
               subtotal: 78_000,
               discountAmount: 0,
-              pointsUsed: 0,
-              payableAmount: 78_000,
-              // One of the three units came back.
-              refundedAmount: 26_000,
+              pointsUsed: 3_000,
+              payableAmount: 75_000,
+              // One of the three units came back: 25,000원 to the card, 1,000P to the points.
+              refundedAmount: 25_000,
+              refundedPoints: 1_000,
               createdAt: at,
               updatedAt: at,
             },
@@ -82,8 +83,10 @@ describe("chat-service: a customer's orders for the agent talking to them", () =
       expect.objectContaining({
         orderId: `order-of-${customer.userId}`,
         firstProductName: '티셔츠',
-        payableAmount: 78_000,
-        refundedAmount: 26_000,
+        pointsUsed: 3_000,
+        payableAmount: 75_000,
+        refundedAmount: 25_000,
+        refundedPoints: 1_000,
       }),
     ]);
     expect(mine.body.size).toBe(5);

@@ -169,12 +169,22 @@ describe('after-sale participants', () => {
     });
     await eventually(async () => (await shop.order(user, order.orderId)).body.refundedAmount === refund);
     detail = (await shop.order(user, order.orderId)).body;
-    expect(detail).toMatchObject({ status: 'DELIVERED', openClaim: null, refundedAmount: refund });
+    // What came back of each part it was paid with: won to the card, points to the balance.
+    expect(pointsBack).toBeGreaterThan(0);
+    expect(detail).toMatchObject({
+      status: 'DELIVERED',
+      openClaim: null,
+      pointsUsed: 3_000,
+      refundedAmount: refund,
+      refundedPoints: pointsBack,
+    });
     // The order lists say it too: the shopper's, and the one the agent console reads through chat-service.
     const mine = await shop.api('order-service').get('/api/orders?size=100', user.headers);
     expect(mine.body.content.find((o: Json) => o.orderId === order.orderId)).toMatchObject({
       payableAmount: 26_000,
+      pointsUsed: 3_000,
       refundedAmount: refund,
+      refundedPoints: pointsBack,
     });
     const chatService = new DeploymentCredentials('chat-service', { current: TEST_DEPLOYMENT_SECRET });
     const forAgents = await shop
@@ -182,7 +192,13 @@ describe('after-sale participants', () => {
       .get(`/internal/customers/${user.userId}/orders`, chatService.headersFor('order-service'));
     expect(forAgents.status).toBe(200);
     expect(forAgents.body.content).toEqual([
-      expect.objectContaining({ orderId: order.orderId, payableAmount: 26_000, refundedAmount: refund }),
+      expect.objectContaining({
+        orderId: order.orderId,
+        payableAmount: 26_000,
+        pointsUsed: 3_000,
+        refundedAmount: refund,
+        refundedPoints: pointsBack,
+      }),
     ]);
     // The return's and the refund's entries carry integer won and points for the reader's language to word.
     expect(detail.timeline.find((t: Json) => t.event === 'RETURN_COMPLETED')).toMatchObject({
@@ -260,7 +276,12 @@ describe('after-sale participants', () => {
         (t: Json) => t.event === 'EXCHANGE_COMPLETED',
       ),
     );
-    expect((await shop.order(user, order.orderId)).body.openClaim).toBeNull();
+    expect((await shop.order(user, order.orderId)).body).toMatchObject({
+      openClaim: null,
+      // The return's repeated return.completed counted its points once; the exchange gave nothing back.
+      refundedAmount: refund,
+      refundedPoints: pointsBack,
+    });
 
     // 구매확정: the points once, however often the event comes.
     const before = (await shop.points(user)).balance;
@@ -362,6 +383,12 @@ describe('after-sale participants', () => {
     );
     await eventually(async () => (await shop.myCoupon(user, couponId)).status === 'RESTORED');
     await eventually(async () => (await shop.points(user)).balance === 2_000);
+    // Everything it was paid with came back: the card's part and the points.
+    expect(order.pointsUsed).toBeGreaterThan(0);
+    expect((await shop.order(user, order.orderId)).body).toMatchObject({
+      refundedAmount: order.payableAmount,
+      refundedPoints: order.pointsUsed,
+    });
     expect(await shop.sku(productId, skuIds[0]!)).toMatchObject({ stock: 5, reserved: 0, sold: 0 });
     expect(await shop.sku(productId, skuIds[1]!)).toMatchObject({ stock: 5, reserved: 0, sold: 0 });
     await expectInvariants(shop.urls(), { productIds, userIds });

@@ -121,9 +121,15 @@ export const chatKo = {
       none: '주문 내역이 없습니다.',
       notYours: '주문 내역은 내가 맡은 상담이 진행 중일 때만 볼 수 있습니다.',
       thisOrder: '이 주문에 대한 문의',
-      /** What returns (or a cancel after payment) gave back, and what the customer paid net of it. */
-      refunded: '환불된 금액 {{amount}}',
-      netPaid: '환불 후 결제 금액 {{amount}}',
+      /**
+       * After a return: what the card paid and got back, the points given back to the balance, and
+       * what each part kept (the points paid are under the order total).
+       */
+      cardPaid: '카드 결제 {{amount}}',
+      cardRefunded: '카드 환불 {{amount}}',
+      pointsBack: '포인트 반환 {{points}}',
+      netCard: '환불 후 카드 결제 {{amount}}',
+      netPoints: '환불 후 포인트 사용 {{points}}',
     },
     /** The tab's title while a customer's new messages wait to be seen. */
     newMessages: '({{count}}) 새 메시지',
@@ -259,8 +265,11 @@ export const chatEn: Wording<typeof chatKo> = {
       none: 'No orders yet.',
       notYours: 'Orders show while the conversation is open and assigned to you.',
       thisOrder: 'This chat is about this order',
-      refunded: 'Refunded {{amount}}',
-      netPaid: 'Paid after refunds {{amount}}',
+      cardPaid: 'Paid by card {{amount}}',
+      cardRefunded: 'Refunded to the card {{amount}}',
+      pointsBack: 'Points given back {{points}}',
+      netCard: 'Paid by card after refunds {{amount}}',
+      netPoints: 'Points used after refunds {{points}}',
     },
     newMessages: '({{count}}) New messages',
     newMessagesOne: '({{count}}) New message',

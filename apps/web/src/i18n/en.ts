@@ -689,6 +689,8 @@ export const en: Translation = {
     sellerNote: "The shop's note: {{note}}",
     number: 'Order number',
     nameWithOthers: '{{name}} and {{count}} more',
+    quantity_one: '{{count}} item',
+    quantity_other: '{{count}} items',
     pointsPaid: 'Paid with points {{amount}}',
     pointsApplied: '{{amount}} in points',
     pointsPayment: 'Paid with points',

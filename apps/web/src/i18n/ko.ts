@@ -701,6 +701,9 @@ export const ko = {
     sellerNote: '판매자 안내: {{note}}',
     number: '주문번호',
     nameWithOthers: '{{name}} 외 {{count}}건',
+    /** The units an order holds, beside its name in the order lists. */
+    quantity_one: '총 {{count}}개',
+    quantity_other: '총 {{count}}개',
     pointsPaid: '포인트 {{amount}} 결제',
     pointsApplied: '포인트 {{amount}} 사용',
     pointsPayment: '포인트 결제',

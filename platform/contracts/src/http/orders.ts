@@ -230,6 +230,12 @@ export const OrderSummary = Type.Object({
    * (read it as 0).
    */
   refundedAmount: Type.Optional(Won),
+  /**
+   * Points given back so far by returns (each completed return's `pointsRefund`, which user-service
+   * credits): beside `refundedAmount`, what came back of each part the order was paid with. Optional:
+   * an order-service from before it sends none (what came back in points is then not known).
+   */
+  refundedPoints: Type.Optional(Won),
   createdAt: Timestamp,
   updatedAt: Timestamp,
 });

@@ -117,8 +117,20 @@ export class OrderAfterSale {
     event: ClaimEvent,
     recorded: { note?: string | null; facts?: TimelineFacts } = {},
   ): Promise<void> {
+    await this.applyClaim(trx, type, status, timeline, event, recorded);
+  }
+
+  /** `claim`, answering whether the event changed the claim (false: a repeat, or one a newer event overtook). */
+  private async applyClaim(
+    trx: Trx,
+    type: ClaimType,
+    status: string,
+    timeline: TimelineEvent,
+    event: ClaimEvent,
+    recorded: { note?: string | null; facts?: TimelineFacts },
+  ): Promise<boolean> {
     const order = await this.lock(trx, event.orderId);
-    if (!order) return;
+    if (!order) return false;
     const applied = await trx
       .insertInto('order_claims')
       .values({ claim_id: event.claimId, order_id: event.orderId, type, status, version: event.version })
@@ -130,15 +142,28 @@ export class OrderAfterSale {
       )
       .returning('claim_id')
       .executeTakeFirst();
-    if (!applied) return;
+    if (!applied) return false;
     await addTimeline(trx, order.id, timeline, order.status, recorded);
+    return true;
   }
 
   async returnCompleted(trx: Trx, event: ReturnCompletedPayload): Promise<void> {
     const { refundAmount, feeAmount, pointsRefund } = event;
-    await this.claim(trx, 'RETURN', 'COMPLETED', 'RETURN_COMPLETED', event, {
+    const completed = await this.applyClaim(trx, 'RETURN', 'COMPLETED', 'RETURN_COMPLETED', event, {
       facts: { refundAmount, feeAmount, pointsRefund },
     });
+    // The points user-service gives back for this return (once per claim, as it credits them); the
+    // won come back with payment.refunded.
+    if (completed && pointsRefund > 0) {
+      await trx
+        .updateTable('orders')
+        .set((eb) => ({
+          refunded_points: eb('refunded_points', '+', pointsRefund),
+          updated_at: sql`clock_timestamp()`,
+        }))
+        .where('id', '=', event.orderId)
+        .execute();
+    }
     if (!event.wholeOrder) return;
     const order = await this.lock(trx, event.orderId);
     const next = order && shippingAdvance(order.status, 'RETURNED');

@@ -40,6 +40,20 @@ export const orderIdOf = (ref: string): string | undefined => (ORDER_ID_PATTERN.
 type TimelineRow = Selectable<OrderDb['order_timeline']>;
 type PaymentRow = Selectable<OrderDb['order_payments']>;
 type ClaimRow = Selectable<OrderDb['order_claims']>;
+/** What names an order in a list: its lines, units, and the first line's name and picture. */
+interface LinesSummary {
+  lines: number;
+  quantity: number;
+  thumbnail: string | null;
+  first_name: string;
+}
+type Buyer = AdminOrderSummary['buyer'];
+/** An order of a list page with what names it and (admin pages only) its buyer. */
+interface ListedOrder {
+  order: OrderRow;
+  lines: LinesSummary;
+  buyer: Buyer;
+}
 type OrderWithLines = OrderRow & {
   lines: ItemRow[];
   timeline: Json<TimelineRow>[];
@@ -59,7 +73,8 @@ export class OrderReads {
     userId: string,
     query: { page: number; size: number; status?: OrderStatus | undefined },
   ): Promise<Page<OrderSummary>> {
-    return this.list({ ...query, userId });
+    const found = await this.list({ ...query, userId }, { buyers: false });
+    return { ...found, content: found.content.map((o) => this.shopperSummary(o.order, o.lines)) };
   }
 
   async adminList(query: {
@@ -70,7 +85,11 @@ export class OrderReads {
     userId?: string | undefined;
     buyer?: string | undefined;
   }): Promise<Page<AdminOrderSummary>> {
-    return this.list(query);
+    const found = await this.list(query, { buyers: true });
+    return {
+      ...found,
+      content: found.content.map((o) => ({ ...this.summary(o.order, o.lines), buyer: o.buyer })),
+    };
   }
 
   /** An order by id or number; someone else's order is a 404 to its viewer. */
@@ -214,14 +233,22 @@ export class OrderReads {
       .executeTakeFirst();
   }
 
-  private async list(query: {
-    page: number;
-    size: number;
-    status?: OrderStatus | undefined;
-    orderNumber?: string | undefined;
-    userId?: string | undefined;
-    buyer?: string | undefined;
-  }): Promise<Page<AdminOrderSummary>> {
+  /**
+   * A page of orders, each with what names it (its lines' count, units, first product and picture)
+   * and, for the admin, its buyer: one statement for the page, beside its count (`fetchPage`), however
+   * many orders it holds.
+   */
+  private async list(
+    query: {
+      page: number;
+      size: number;
+      status?: OrderStatus | undefined;
+      orderNumber?: string | undefined;
+      userId?: string | undefined;
+      buyer?: string | undefined;
+    },
+    include: { buyers: boolean },
+  ): Promise<Page<ListedOrder>> {
     let base = this.db.selectFrom('orders');
     if (query.userId) base = base.where('user_id', '=', query.userId);
     const buyer = query.buyer?.trim().toLowerCase();
@@ -240,42 +267,35 @@ export class OrderReads {
     }
     return fetchPage(
       base,
-      (q) => q.selectAll().orderBy('created_at', 'desc').orderBy('id'),
+      (q) =>
+        q
+          .selectAll('orders')
+          .select([
+            sql<LinesSummary>`(select json_build_object(
+                'lines', count(*),
+                'quantity', coalesce(sum(i.quantity), 0),
+                'thumbnail', (array_agg(i.thumbnail_url order by i.line_no))[1],
+                'first_name', coalesce((array_agg(i.product_name order by i.line_no))[1], '')
+              ) from order_items i where i.order_id = orders.id)`.as('lines_summary'),
+            include.buyers
+              ? sql<Buyer | null>`(select json_build_object('name', b.name, 'email', b.email)
+                  from buyers b where b.user_id = orders.user_id)`.as('buyer')
+              : sql<Buyer | null>`null`.as('buyer'),
+          ])
+          .orderBy('created_at', 'desc')
+          .orderBy('id'),
       query,
-      (rows) => this.summaries(rows),
+      (rows) =>
+        rows.map(({ lines_summary, buyer: who, ...order }) => ({ order, lines: lines_summary, buyer: who })),
     );
   }
 
-  private async summaries(orders: OrderRow[]): Promise<AdminOrderSummary[]> {
-    if (orders.length === 0) return [];
-    const ids = orders.map((o) => o.id);
-    const buyers = await buyersOf(
-      this.db,
-      orders.map((o) => o.user_id),
-    );
-    const lines = await this.db
-      .selectFrom('order_items')
-      .select([
-        'order_id',
-        (eb) => eb.fn.countAll<number>().as('lines'),
-        (eb) => eb.fn.sum<number>('quantity').as('quantity'),
-        sql<string | null>`(array_agg(thumbnail_url order by line_no))[1]`.as('thumbnail'),
-        sql<string>`(array_agg(product_name order by line_no))[1]`.as('first_name'),
-      ])
-      .where('order_id', 'in', ids)
-      .groupBy('order_id')
-      .execute();
-    const byOrder = new Map(lines.map((l) => [l.order_id, l]));
-    return orders.map((o) => ({
-      ...this.summary(o, byOrder.get(o.id)),
-      buyer: buyers.get(o.user_id) ?? null,
-    }));
+  private shopperSummary(o: OrderRow, lines: LinesSummary): OrderSummary {
+    const { userId: _userId, ...summary } = this.summary(o, lines);
+    return summary;
   }
 
-  private summary(
-    o: OrderRow,
-    lines: { lines: number; quantity: number; thumbnail: string | null; first_name: string } | undefined,
-  ): Omit<AdminOrderSummary, 'buyer'> {
+  private summary(o: OrderRow, lines: LinesSummary): Omit<AdminOrderSummary, 'buyer'> {
     return {
       orderId: o.id,
       orderNumber: o.order_number,
@@ -284,15 +304,16 @@ export class OrderReads {
       cancelReason: o.cancel_reason,
       cancelNote: o.cancel_note,
       orderName: o.order_name,
-      firstProductName: lines?.first_name ?? '',
-      itemCount: Number(lines?.lines ?? 0),
-      totalQuantity: Number(lines?.quantity ?? 0),
-      thumbnailUrl: lines?.thumbnail ?? null,
+      firstProductName: lines.first_name,
+      itemCount: Number(lines.lines),
+      totalQuantity: Number(lines.quantity),
+      thumbnailUrl: lines.thumbnail,
       subtotal: o.subtotal,
       discountAmount: o.discount_amount,
       pointsUsed: o.points_used,
       payableAmount: o.payable_amount,
       refundedAmount: o.refunded_amount,
+      refundedPoints: o.refunded_points,
       createdAt: o.created_at.toISOString(),
       updatedAt: o.updated_at.toISOString(),
     };

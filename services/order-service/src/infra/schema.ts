@@ -56,6 +56,8 @@ export interface OrderDb {
     confirmed_at: Generated<Date | null>;
     /** What the PG gave back so far (payment.refunded's refundedTotal). */
     refunded_amount: Generated<number>;
+    /** Points given back so far: each completed return's pointsRefund, once per return (user-service credits them). */
+    refunded_points: Generated<number>;
     created_at: Generated<Date>;
     updated_at: Generated<Date>;
     placed_at: Date | null;
@@ -435,6 +437,22 @@ export const migrations: Record<string, Migration> = {
       // Facts instead of Korean sentences; rows written before keep their note.
       await db.schema.alterTable('order_timeline').addColumn('facts', 'jsonb').execute();
       await db.schema.alterTable('saga_log').addColumn('facts', 'jsonb').execute();
+    },
+  },
+  '0008_refunded_points': {
+    async up(db: Kysely<unknown>) {
+      await db.schema
+        .alterTable('orders')
+        .addColumn('refunded_points', 'bigint', (c) => c.notNull().defaultTo(0))
+        .execute();
+      // Returns completed before the column: their timeline entries carry the points they gave back
+      // (one entry per return; entries from before facts say it in their note only, and count as 0).
+      await sql`update orders o set refunded_points = r.points
+                from (select order_id, sum((facts->>'pointsRefund')::bigint) as points
+                        from order_timeline
+                       where event = 'RETURN_COMPLETED' and facts ? 'pointsRefund'
+                       group by order_id) r
+               where r.order_id = o.id and r.points > 0`.execute(db);
     },
   },
 };

@@ -74,15 +74,20 @@ describe("the agent console: a customer's order partly returned", () => {
   it('shows what was refunded and what the customer paid after it, beside the order total', async () => {
     const card = await showCustomerOrders(partlyReturned);
     expect(within(card, 'order-total')).toBe('78,000원');
-    expect(within(card, 'order-refunded')).toBe('환불된 금액 39,000원');
-    expect(within(card, 'order-net-paid')).toBe('환불 후 결제 금액 39,000원');
+    expect(within(card, 'order-card-paid')).toBe('카드 결제 78,000원');
+    expect(within(card, 'order-refunded')).toBe('카드 환불 39,000원');
+    expect(within(card, 'order-net-paid')).toBe('환불 후 카드 결제 39,000원');
+    // No points paid for it: none to give back.
+    expect(card.querySelector('[data-testid="order-points-back"]')).toBeNull();
+    expect(card.querySelector('[data-testid="order-net-points"]')).toBeNull();
   });
 
   it('names them in English on an English console', async () => {
     await setLanguage('en');
     const card = await showCustomerOrders(partlyReturned);
-    expect(within(card, 'order-refunded')).toBe('Refunded ₩39,000');
-    expect(within(card, 'order-net-paid')).toBe('Paid after refunds ₩39,000');
+    expect(within(card, 'order-card-paid')).toBe('Paid by card ₩78,000');
+    expect(within(card, 'order-refunded')).toBe('Refunded to the card ₩39,000');
+    expect(within(card, 'order-net-paid')).toBe('Paid by card after refunds ₩39,000');
   });
 
   it('shows no refund for an order nothing was refunded of, or from an order-service that does not say', async () => {
@@ -94,5 +99,66 @@ describe("the agent console: a customer's order partly returned", () => {
       expect(card.querySelector('[data-testid="order-net-paid"]')).toBeNull();
       await cleanUpPages();
     }
+  });
+});
+
+describe("the agent console: a customer's order partly returned that points paid part of", () => {
+  /**
+   * A hoodie and two pairs of socks: 30,000원 less a 1,000원 coupon, 3,000P of it in points, 26,000원
+   * by card. The hoodie went back: 6,500원 to the card and 750P to the points balance.
+   */
+  const withPoints = anOrder({
+    status: 'DELIVERED',
+    orderName: '오버핏 후드 외 1건',
+    firstProductName: '오버핏 후드',
+    itemCount: 2,
+    totalQuantity: 3,
+    subtotal: 30_000,
+    discountAmount: 1_000,
+    couponDiscount: 1_000,
+    pointsUsed: 3_000,
+    payableAmount: 26_000,
+    refundedAmount: 6_500,
+    refundedPoints: 750,
+  });
+
+  it('shows what the card paid and the points used, what came back of each, and what each kept', async () => {
+    const card = await showCustomerOrders(withPoints);
+    expect(within(card, 'order-total')).toBe('29,000원');
+    expect(within(card, 'order-points')).toBe('포인트 3,000P 결제');
+    expect(within(card, 'order-card-paid')).toBe('카드 결제 26,000원');
+    expect(within(card, 'order-refunded')).toBe('카드 환불 6,500원');
+    expect(within(card, 'order-points-back')).toBe('포인트 반환 750P');
+    expect(within(card, 'order-net-paid')).toBe('환불 후 카드 결제 19,500원');
+    expect(within(card, 'order-net-points')).toBe('환불 후 포인트 사용 2,250P');
+  });
+
+  it('says so in English', async () => {
+    await setLanguage('en');
+    const card = await showCustomerOrders(withPoints);
+    expect(within(card, 'order-points')).toBe('Paid with points 3,000P');
+    expect(within(card, 'order-card-paid')).toBe('Paid by card ₩26,000');
+    expect(within(card, 'order-refunded')).toBe('Refunded to the card ₩6,500');
+    expect(within(card, 'order-points-back')).toBe('Points given back 750P');
+    expect(within(card, 'order-net-paid')).toBe('Paid by card after refunds ₩19,500');
+    expect(within(card, 'order-net-points')).toBe('Points used after refunds 2,250P');
+  });
+
+  it('shows the points given back of an order points paid alone, and no card lines', async () => {
+    const card = await showCustomerOrders({ ...paidWithPoints, refundedAmount: 0, refundedPoints: 9_500 });
+    expect(within(card, 'order-total')).toBe('19,000원');
+    expect(within(card, 'order-points-back')).toBe('포인트 반환 9,500P');
+    expect(within(card, 'order-net-points')).toBe('환불 후 포인트 사용 9,500P');
+    expect(card.querySelector('[data-testid="order-card-paid"]')).toBeNull();
+    expect(card.querySelector('[data-testid="order-refunded"]')).toBeNull();
+  });
+
+  it('leaves out what it cannot know: the points back, from an order-service that does not say', async () => {
+    const { refundedPoints: _unknown, ...unsaid } = withPoints;
+    const card = await showCustomerOrders(unsaid);
+    expect(within(card, 'order-refunded')).toBe('카드 환불 6,500원');
+    expect(within(card, 'order-net-paid')).toBe('환불 후 카드 결제 19,500원');
+    expect(card.querySelector('[data-testid="order-points-back"]')).toBeNull();
+    expect(card.querySelector('[data-testid="order-net-points"]')).toBeNull();
   });
 });

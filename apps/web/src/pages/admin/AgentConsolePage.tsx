@@ -42,7 +42,7 @@ import {
   saveTranscript,
   transferConversation,
 } from '../../chat/chat-api.ts';
-import { formatDateTime, formatWon } from '../../lib/format.ts';
+import { formatDateTime, formatPoints, formatWon } from '../../lib/format.ts';
 import { orderTitle } from '../../orders/order-summary.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { OrderStatusBadge } from '../../ui/badges.tsx';
@@ -582,22 +582,45 @@ function CustomerOrders({
 }
 
 /**
- * After a return (or a cancel once paid) the total is not what the customer paid: what the PG gave back
- * and what it kept, so the agent quotes the right amount. An order-service that sends no refundedAmount
- * knows of no refund to show.
+ * After a return the total is not what the customer paid: what the card paid and what came back to it,
+ * what points came back to the balance, and what each part kept, so the agent quotes the right amounts
+ * (the points paid are under the total). Shown once something came back. An order-service that sends
+ * no refundedAmount or refundedPoints knows of no such refund, or does not say: that part is left out.
  */
 function OrderRefunds({ order }: { order: CustomerOrder }) {
   const { t } = useTranslation();
   const refunded = order.refundedAmount ?? 0;
-  if (refunded === 0) return null;
+  const pointsBack = order.refundedPoints;
+  if (refunded === 0 && !pointsBack) return null;
   return (
     <>
-      <Text size="xs" c="red.7" data-testid="order-refunded">
-        {t('chat.console.orders.refunded', { amount: formatWon(refunded) })}
-      </Text>
-      <Text size="xs" fw={600} data-testid="order-net-paid">
-        {t('chat.console.orders.netPaid', { amount: formatWon(order.payableAmount - refunded) })}
-      </Text>
+      {order.payableAmount > 0 && (
+        <>
+          <Text size="xs" data-testid="order-card-paid">
+            {t('chat.console.orders.cardPaid', { amount: formatWon(order.payableAmount) })}
+          </Text>
+          {refunded > 0 && (
+            <Text size="xs" c="red.7" data-testid="order-refunded">
+              {t('chat.console.orders.cardRefunded', { amount: formatWon(refunded) })}
+            </Text>
+          )}
+        </>
+      )}
+      {pointsBack !== undefined && pointsBack > 0 && (
+        <Text size="xs" c="red.7" data-testid="order-points-back">
+          {t('chat.console.orders.pointsBack', { points: formatPoints(pointsBack) })}
+        </Text>
+      )}
+      {order.payableAmount > 0 && (
+        <Text size="xs" fw={600} data-testid="order-net-paid">
+          {t('chat.console.orders.netCard', { amount: formatWon(order.payableAmount - refunded) })}
+        </Text>
+      )}
+      {pointsBack !== undefined && order.pointsUsed > 0 && (
+        <Text size="xs" fw={600} data-testid="order-net-points">
+          {t('chat.console.orders.netPoints', { points: formatPoints(order.pointsUsed - pointsBack) })}
+        </Text>
+      )}
     </>
   );
 }

@@ -24,6 +24,7 @@ async function showRow(): Promise<HTMLElement> {
 }
 
 const cells = (row: HTMLElement) => [...row.querySelectorAll('td')].map((cell) => cell.textContent);
+const nameOf = (row: HTMLElement) => row.querySelector('[data-testid="order-name"]')?.textContent;
 
 afterEach(async () => {
   await cleanUpPages();
@@ -32,8 +33,9 @@ afterEach(async () => {
 
 describe("the admin's order list: an order paid with points", () => {
   it('names it and shows what it cost, points included', async () => {
-    const [, name, , , amount] = cells(await showRow());
-    expect(name).toBe('오버핏 크루넥 맨투맨 외 1건');
+    const row = await showRow();
+    const [, , , , amount] = cells(row);
+    expect(nameOf(row)).toBe('오버핏 크루넥 맨투맨 외 1건');
     expect(amount).toBe('19,000원포인트 19,000P 결제');
   });
 
@@ -52,9 +54,46 @@ describe("the admin's order list: an order paid with points", () => {
 
   it('names it in English on an English console', async () => {
     await setLanguage('en');
-    const [, name, , , amount] = cells(await showRow());
-    expect(name).toBe('오버핏 크루넥 맨투맨 and 1 more');
+    const row = await showRow();
+    const [, , , , amount] = cells(row);
+    expect(nameOf(row)).toBe('오버핏 크루넥 맨투맨 and 1 more');
     expect(amount).toBe('₩19,000Paid with points 19,000P');
+  });
+});
+
+describe("the admin's order list: each order recognisable by what was in it", () => {
+  /** A hoodie (with its picture) and two pairs of socks. */
+  const hoodieAndSocks: AdminOrderSummary = {
+    ...paidWithPoints,
+    orderName: '오버핏 후드 외 1건',
+    firstProductName: '오버핏 후드',
+    itemCount: 2,
+    totalQuantity: 3,
+    thumbnailUrl: '/api/products/images/hoodie.png',
+  };
+
+  async function showItems(order: AdminOrderSummary): Promise<HTMLElement> {
+    stubFetch({
+      '/api/admin/orders': () => Response.json(aPage([order])),
+      '/api/admin/orders/stuck': () => Response.json(aPage([])),
+    });
+    const page = await renderPage(<OrdersPage />, ['/admin/orders']);
+    const row = await shown(() => page.querySelector<HTMLElement>('tbody tr'));
+    return row.querySelectorAll('td')[1]!;
+  }
+
+  it("shows the first product's picture and name, the others and the units", async () => {
+    const items = await showItems(hoodieAndSocks);
+    expect(items.querySelector('img')?.getAttribute('src')).toBe('/api/products/images/hoodie.png');
+    expect(items.querySelector('[data-testid="order-name"]')?.textContent).toBe('오버핏 후드 외 1건');
+    expect(items.querySelector('[data-testid="order-quantity"]')?.textContent).toBe('총 3개');
+  });
+
+  it('draws no picture when the data has none, and counts in English on an English console', async () => {
+    await setLanguage('en');
+    const items = await showItems({ ...hoodieAndSocks, thumbnailUrl: null, totalQuantity: 1, itemCount: 1 });
+    expect(items.querySelector('img')).toBeNull();
+    expect(items.querySelector('[data-testid="order-quantity"]')?.textContent).toBe('1 item');
   });
 });
 

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Group, Image, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useSearchParams } from 'react-router';
@@ -170,7 +170,28 @@ function OrdersTable({ orders }: { orders: AdminOrderSummary[] }) {
                   {order.orderNumber}
                 </Anchor>
               </Table.Td>
-              <Table.Td>{orderTitle(order)}</Table.Td>
+              <Table.Td>
+                <Group gap="xs" wrap="nowrap">
+                  {order.thumbnailUrl && (
+                    <Image
+                      src={order.thumbnailUrl}
+                      alt=""
+                      w={36}
+                      h={36}
+                      radius="sm"
+                      style={{ flexShrink: 0 }}
+                    />
+                  )}
+                  <Stack gap={0}>
+                    <Text size="sm" data-testid="order-name">
+                      {orderTitle(order)}
+                    </Text>
+                    <Text size="xs" c="dimmed" data-testid="order-quantity">
+                      {t('order.quantity', { count: order.totalQuantity })}
+                    </Text>
+                  </Stack>
+                </Group>
+              </Table.Td>
               <Table.Td>
                 <BuyerLink userId={order.userId} buyer={order.buyer} />
               </Table.Td>

@@ -2,7 +2,7 @@
 import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import { setLanguage } from '../../i18n/i18n.ts';
-import { anOrderPaidWithPoints, aPage } from '../../testing/fixtures.ts';
+import { anOrder, anOrderPaidWithPoints, aPage } from '../../testing/fixtures.ts';
 import { cleanUpPages, renderPage, type SentRequest, shown, stubFetch } from '../../testing/page-harness.tsx';
 import { MyOrdersPage } from './MyOrdersPage.tsx';
 
@@ -41,6 +41,59 @@ describe('my orders: an order paid with points', () => {
     expect(within(card, 'order-total-label')).toBe('Order total');
     expect(within(card, 'order-points')).toBe('Paid with points 19,000P');
     expect(card.querySelector('a')?.textContent).toBe('오버핏 크루넥 맨투맨 and 1 more');
+  });
+});
+
+describe('my orders: each order recognisable by what was in it', () => {
+  /** A hoodie (with its picture) and two pairs of socks, as order-service lists the order. */
+  const hoodieAndSocks = anOrder({
+    orderName: '오버핏 후드 외 1건',
+    firstProductName: '오버핏 후드',
+    itemCount: 2,
+    totalQuantity: 3,
+    thumbnailUrl: '/api/products/images/hoodie.png',
+    subtotal: 49_000,
+    payableAmount: 49_000,
+  });
+  /** One pair of socks, whose product has no picture. */
+  const socks = anOrder({
+    orderId: '9d2e4b1a-7c3f-4e8a-b5d6-1a2b3c4d5e6f',
+    orderNumber: 'ORD-20261206-2KQ8ZP4M',
+    orderName: '무지 양말',
+    firstProductName: '무지 양말',
+    itemCount: 1,
+    totalQuantity: 1,
+    thumbnailUrl: null,
+    createdAt: '2026-12-06T03:00:00.000Z',
+  });
+
+  async function showCards() {
+    stubFetch({ '/api/orders': () => Response.json(aPage([hoodieAndSocks, socks])) });
+    container = await renderPage(<MyOrdersPage />, ['/me/orders']);
+    await shown(() => container.querySelectorAll('[data-testid="my-order"]').length === 2);
+    return [...container.querySelectorAll<HTMLElement>('[data-testid="my-order"]')];
+  }
+
+  it("shows the first product's picture and name, the others and the units, beside status, date and total", async () => {
+    const [first, second] = await showCards();
+    expect(first!.querySelector('img')?.getAttribute('src')).toBe('/api/products/images/hoodie.png');
+    expect(first!.querySelector('a')?.textContent).toBe('오버핏 후드 외 1건');
+    expect(within(first!, 'order-quantity')).toBe('총 3개');
+    expect(within(first!, 'order-total')).toBe('49,000원');
+    expect(first!.textContent).toContain('결제 완료');
+    expect(first!.textContent).toContain('2026-12-07 17:00');
+    // No picture in the data: none drawn, the name alone.
+    expect(second!.querySelector('img')).toBeNull();
+    expect(second!.querySelector('a')?.textContent).toBe('무지 양말');
+    expect(within(second!, 'order-quantity')).toBe('총 1개');
+  });
+
+  it('counts the units in English', async () => {
+    await setLanguage('en');
+    const [first, second] = await showCards();
+    expect(first!.querySelector('a')?.textContent).toBe('오버핏 후드 and 1 more');
+    expect(within(first!, 'order-quantity')).toBe('3 items');
+    expect(within(second!, 'order-quantity')).toBe('1 item');
   });
 });
 

@@ -1,4 +1,15 @@
-import { Anchor, Card, Group, NativeSelect, Pagination, Skeleton, Stack, Text, Title } from '@mantine/core';
+import {
+  Anchor,
+  Card,
+  Group,
+  Image,
+  NativeSelect,
+  Pagination,
+  Skeleton,
+  Stack,
+  Text,
+  Title,
+} from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
@@ -100,28 +111,37 @@ function OrdersTable({ orders, filtered }: { orders: OrderSummary[]; filtered: b
       </Stack>
     );
   }
-  // One card per order (date, status, items, amount): readable at 390 px, no sideways scrolling.
+  // One card per order (the first product's picture when it has one, date, name, units, status, amount):
+  // readable at 390 px, no sideways scrolling.
   return (
     <CardList label={t('myOrders.list')}>
       {orders.map((order) => (
         <CardListItem key={order.orderId} padding="md" testId="my-order">
           <Group justify="space-between" wrap="nowrap" align="flex-start" gap="sm">
-            <Stack gap={2} style={{ minWidth: 0 }}>
-              <Text size="xs" c="dimmed">
-                {formatDateTime(order.createdAt)}
-              </Text>
-              <Anchor
-                component={Link}
-                to={`/me/orders/${encodeURIComponent(order.orderId)}`}
-                fw={600}
-                lineClamp={2}
-              >
-                {orderTitle(order)}
-              </Anchor>
-              <Text size="xs" c="dimmed" ff="monospace">
-                {t('myOrders.order')} {order.orderNumber}
-              </Text>
-            </Stack>
+            <Group wrap="nowrap" align="flex-start" gap="sm" style={{ minWidth: 0 }}>
+              {order.thumbnailUrl && (
+                <Image src={order.thumbnailUrl} alt="" w={56} h={56} radius="sm" style={{ flexShrink: 0 }} />
+              )}
+              <Stack gap={2} style={{ minWidth: 0 }}>
+                <Text size="xs" c="dimmed">
+                  {formatDateTime(order.createdAt)}
+                </Text>
+                <Anchor
+                  component={Link}
+                  to={`/me/orders/${encodeURIComponent(order.orderId)}`}
+                  fw={600}
+                  lineClamp={2}
+                >
+                  {orderTitle(order)}
+                </Anchor>
+                <Text size="xs" c="dimmed" data-testid="order-quantity">
+                  {t('order.quantity', { count: order.totalQuantity })}
+                </Text>
+                <Text size="xs" c="dimmed" ff="monospace">
+                  {t('myOrders.order')} {order.orderNumber}
+                </Text>
+              </Stack>
+            </Group>
             <Stack gap={4} align="flex-end" style={{ flexShrink: 0 }}>
               <OrderStatusBadge status={order.status} />
               <OrderTotal order={order} />
