@@ -66,6 +66,14 @@ export type StockMovementType = (typeof STOCK_MOVEMENT_TYPES)[number];
 export const PRODUCT_IMAGE_PATH = '/api/products/images';
 export const productImageUrl = (imageId: string) => `${PRODUCT_IMAGE_PATH}/${imageId}`;
 
+/**
+ * A SKU on sale with this many units or fewer is low on stock: the bundled default of the config key
+ * `dashboard.lowStockThreshold` (config/application.yml), which notification-service's dashboard
+ * (its low-stock card) and product-service's admin product list (`stock=low`) both read, so the
+ * card and the list it links to count the same SKUs.
+ */
+export const DEFAULT_LOW_STOCK_THRESHOLD = 5;
+
 const Id = Type.Integer({ minimum: 1 });
 const Version = Type.Integer({ minimum: 1 });
 const Won = Type.Integer({ minimum: 0 });

@@ -83,6 +83,13 @@ export const AUTOCOMPLETE_KEYWORD_MAX_LENGTH = 50;
 /** Longest coupon code a shopper may send to claim a coupon. */
 export const COUPON_CODE_MAX_LENGTH = 60;
 /**
+ * The most a coupon or discount policy may take off, in won: a FIXED one's amount and a RATE one's
+ * cap (`maxDiscount`). Ten million won is far above any discount the shop gives (its dearest products
+ * cost a few hundred thousand); a larger figure is a slip of extra zeros, refused before any shopper
+ * holds it. Whatever the amount, a quote never takes off more than is left to pay.
+ */
+export const DISCOUNT_AMOUNT_MAX = 10_000_000;
+/**
  * The largest single points charge, in won: user-service's default `points.maxCharge` (the
  * deployment may lower or raise it; user-service names the limit in force when it refuses).
  */

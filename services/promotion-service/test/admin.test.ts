@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DISCOUNT_AMOUNT_MAX } from '@sagamart/contracts/rules';
 import { describe, expect, it } from 'vitest';
 import {
   admin,
@@ -78,6 +79,26 @@ describe('promotion admin API', () => {
       expect(await fieldsOf({ discountType: 'PERCENT' })).toContain('discountType');
       expect(await fieldsOf({ code: 'a b' })).toEqual(['code']);
       expect(await fieldsOf({ validFrom: 'yesterday' })).toEqual(['validFrom']);
+    });
+
+    it('refuses a fixed amount or a cap above the documented maximum, naming the field and the limit', async () => {
+      const post = (overrides: Record<string, unknown>) =>
+        promo.api.post('/api/admin/promotion/coupons', couponBody(overrides), admin);
+      for (const [overrides, field] of [
+        [{ discountType: 'FIXED', discountValue: DISCOUNT_AMOUNT_MAX + 1 }, 'discountValue'],
+        [{ discountType: 'FIXED', discountValue: 1_000_000_000 }, 'discountValue'],
+        [{ discountType: 'FIXED', discountValue: 1_000_000_000_000 }, 'discountValue'],
+        [{ discountType: 'RATE', discountValue: 10, maxDiscount: DISCOUNT_AMOUNT_MAX + 1 }, 'maxDiscount'],
+      ] as const) {
+        const res = await post(overrides);
+        expect(res.status).toBe(400);
+        expect(res.headers.get('content-type')).toContain('application/problem+json');
+        expect(res.body.traceId).toEqual(expect.any(String));
+        expect(res.body.errors).toEqual([{ field, message: `must be <= ${DISCOUNT_AMOUNT_MAX}` }]);
+      }
+      const atMost = await post({ discountType: 'FIXED', discountValue: DISCOUNT_AMOUNT_MAX });
+      expect(atMost.status).toBe(201);
+      expect(atMost.body.discountValue).toBe(DISCOUNT_AMOUNT_MAX);
     });
 
     it('updates a coupon but never lowers the issue limit below what was issued', async () => {
@@ -297,6 +318,18 @@ describe('promotion admin API', () => {
         admin,
       );
       expect(missing.status).toBe(422);
+    });
+
+    it('bounds a fixed policy at the same maximum as a coupon', async () => {
+      const post = (overrides: Record<string, unknown>) =>
+        promo.api.post('/api/admin/promotion/policies', policyBody(overrides), admin);
+      const fixed = { discountType: 'FIXED', maxDiscount: null };
+      const over = await post({ ...fixed, discountValue: 1_000_000_000 });
+      expect(over.status).toBe(400);
+      expect(over.body.errors).toEqual([
+        { field: 'discountValue', message: `must be <= ${DISCOUNT_AMOUNT_MAX}` },
+      ]);
+      expect((await post({ ...fixed, discountValue: DISCOUNT_AMOUNT_MAX })).status).toBe(201);
     });
 
     it('applies the same amount rules as coupons', async () => {

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DISCOUNT_AMOUNT_MAX } from '@sagamart/contracts/rules';
 import type { Service } from '@sagamart/kit';
 import { eventually } from '@sagamart/testkit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -211,6 +212,75 @@ describe('internal quote', () => {
       orderId,
     });
     expect(used.body.reason).toBe('USED');
+  });
+
+  it('never takes off more than is left to pay, however large a fixed coupon or policy', async () => {
+    const { coupon, userId: holder } = await issuedCoupon(api, {
+      discountType: 'FIXED',
+      discountValue: DISCOUNT_AMOUNT_MAX,
+      minOrderAmount: 10_000,
+    });
+    const quoteWith = (items: Array<Record<string, unknown>>) =>
+      api.post('/internal/quotes', { userId: holder, items, couponId: coupon.id });
+
+    // Its minimum order amount still applies (compared with the subtotal)...
+    const below = await quoteWith([line({ unitPrice: 9_999 })]);
+    expect(below.status).toBe(409);
+    expect(below.body.reason).toBe('MIN_ORDER_AMOUNT');
+    // ...and above it the coupon takes the whole order, not its face value: nothing is left to pay.
+    const whole = await quoteWith([line({ unitPrice: 10_000, quantity: 2 })]);
+    expect(whole.status).toBe(200);
+    expect(whole.body).toEqual({
+      subtotal: 20_000,
+      policyDiscounts: [],
+      couponDiscount: 20_000,
+      couponId: coupon.id,
+      totalDiscount: 20_000,
+      payable: 0,
+      lines: [{ skuId: 1, itemDiscount: 0 }],
+    });
+
+    // A fixed product policy above its line's amount takes the line and no more; the coupon the rest.
+    const product = await policy({
+      name: '상품 정액',
+      targetType: 'PRODUCT',
+      targetId: 100,
+      discountType: 'FIXED',
+      discountValue: DISCOUNT_AMOUNT_MAX,
+    });
+    const both = await quoteWith([
+      line({ skuId: 1, productId: 100, unitPrice: 10_000 }),
+      line({ skuId: 2, productId: 200, categoryIds: [11, 10], unitPrice: 5_000 }),
+    ]);
+    expect(both.body).toEqual({
+      subtotal: 15_000,
+      policyDiscounts: [{ policyId: product.id, name: '상품 정액', amount: 10_000 }],
+      couponDiscount: 5_000,
+      couponId: coupon.id,
+      totalDiscount: 15_000,
+      payable: 0,
+      lines: [
+        { skuId: 1, itemDiscount: 10_000 },
+        { skuId: 2, itemDiscount: 0 },
+      ],
+    });
+
+    // A fixed order policy above the order leaves the coupon nothing to take.
+    const order = await policy({
+      name: '주문 정액',
+      discountType: 'FIXED',
+      discountValue: DISCOUNT_AMOUNT_MAX,
+    });
+    const none = await quoteWith([
+      line({ skuId: 2, productId: 200, categoryIds: [11, 10], unitPrice: 12_000 }),
+    ]);
+    expect(none.body).toMatchObject({
+      subtotal: 12_000,
+      policyDiscounts: [{ policyId: order.id, name: '주문 정액', amount: 12_000 }],
+      couponDiscount: 0,
+      totalDiscount: 12_000,
+      payable: 0,
+    });
   });
 
   it('refuses an expired or deactivated coupon', async () => {

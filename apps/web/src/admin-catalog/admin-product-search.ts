@@ -1,7 +1,7 @@
 import { PRODUCT_STATUSES } from '../catalog/catalog-api.ts';
 import { pageParamValue, readPageIndex } from '../lib/page-param.ts';
 import { compactParams, oneOf } from '../lib/search-params.ts';
-import type { AdminProductSearch } from './admin-products-api.ts';
+import { type AdminProductSearch, PRODUCT_STOCK_FILTERS } from './admin-products-api.ts';
 
 // The admin product list's filters and paging live in the URL (shareable, reloadable).
 
@@ -18,6 +18,7 @@ export function parseAdminProductSearch(params: URLSearchParams): AdminProductSe
     minPrice: wholeNumber(params.get('minPrice'), 0),
     maxPrice: wholeNumber(params.get('maxPrice'), 0),
     held: params.get('held') === 'true',
+    stock: oneOf(params.get('stock'), PRODUCT_STOCK_FILTERS) ?? '',
     page: readPageIndex(params),
     size: PAGE_SIZE,
   };
@@ -33,6 +34,7 @@ export function adminProductSearchParams(search: AdminProductSearch): URLSearchP
     minPrice: search.minPrice === null ? null : String(search.minPrice),
     maxPrice: search.maxPrice === null ? null : String(search.maxPrice),
     held: search.held ? 'true' : null,
+    stock: search.stock,
     page: pageParamValue(search.page),
   });
 }

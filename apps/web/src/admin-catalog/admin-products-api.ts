@@ -11,6 +11,13 @@ import type { ProductStatus } from '../catalog/catalog-api.ts';
 // follows these changes within seconds).
 
 export type { StockMovementType };
+
+/**
+ * The product list's stock filter: `low`, a SKU on sale at or below the admin dashboard's low-stock
+ * threshold (sold out included); `soldout`, a SKU on sale with none.
+ */
+export type ProductStockFilter = Static<typeof products.ProductStockFilter>;
+export const PRODUCT_STOCK_FILTERS = serverEnum<ProductStockFilter>()(['low', 'soldout']);
 export const STOCK_MOVEMENT_TYPES = serverEnum<StockMovementType>()([
   'INITIAL',
   'ADJUST',
@@ -77,6 +84,8 @@ export interface AdminProductSearch {
   maxPrice: number | null;
   /** Only products holding units for inspection. */
   held: boolean;
+  /** By the stock of their SKUs on sale; '' for any. */
+  stock: ProductStockFilter | '';
   /** Zero-based. */
   page: number;
   size: number;
@@ -105,6 +114,7 @@ export function adminProductsQuery(search: AdminProductSearch) {
           minPrice: search.minPrice,
           maxPrice: search.maxPrice,
           held: search.held || null,
+          stock: search.stock,
           page: search.page,
           size: search.size,
         },

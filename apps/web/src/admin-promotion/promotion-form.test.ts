@@ -1,8 +1,15 @@
-import { describe, expect, it } from 'vitest';
-import { i18n } from '../i18n/i18n.ts';
+import { DISCOUNT_AMOUNT_MAX } from '@sagamart/contracts/rules';
+import { afterEach, describe, expect, it } from 'vitest';
+import { i18n, setLanguage } from '../i18n/i18n.ts';
 import { toShopInput } from '../lib/format.ts';
 import type { Coupon } from './admin-promotion-api.ts';
-import { couponFormOf, couponInputOf, validateCouponForm } from './promotion-form.ts';
+import {
+  couponFormOf,
+  couponInputOf,
+  emptyPolicyForm,
+  validateCouponForm,
+  validatePolicyForm,
+} from './promotion-form.ts';
 
 /** A coupon saved through the API, its times to the millisecond (the form shows minutes). */
 function savedCoupon(overrides: Partial<Coupon> = {}): Coupon {
@@ -78,5 +85,37 @@ describe('the coupon form of an issued coupon', () => {
       discountValue: 10,
       validFrom: new Date(`${toShopInput(new Date(coupon.validFrom))}:00+09:00`).toISOString(),
     });
+  });
+});
+
+// promotion-service refuses a fixed amount or a rate's cap above DISCOUNT_AMOUNT_MAX (10,000,000원):
+// the form says so, with the limit, before sending.
+describe('the most a discount may take off', () => {
+  afterEach(() => setLanguage('ko'));
+  const fixed = (discountValue: string) => ({
+    ...couponFormOf(savedCoupon({ issuedCount: 0 })),
+    discountValue,
+  });
+
+  it('refuses a fixed amount above the maximum and names it, formatted', () => {
+    expect(validateCouponForm(fixed('10,000,001')).discountValue).toBe(
+      '할인 금액은 10,000,000원 이하로 입력하세요.',
+    );
+    expect(validateCouponForm(fixed('1000000000')).discountValue).toBe(
+      '할인 금액은 10,000,000원 이하로 입력하세요.',
+    );
+    expect(validateCouponForm(fixed(String(DISCOUNT_AMOUNT_MAX))).discountValue).toBeUndefined();
+    expect(
+      validatePolicyForm({ ...emptyPolicyForm(), discountValue: String(DISCOUNT_AMOUNT_MAX + 1) })
+        .discountValue,
+    ).toBe('할인 금액은 10,000,000원 이하로 입력하세요.');
+  });
+
+  it('refuses a rate’s cap above it the same way, in English too', async () => {
+    const rate = { ...fixed('10'), discountType: 'RATE' as const, maxDiscount: '20,000,000' };
+    expect(validateCouponForm(rate).maxDiscount).toBe('할인 금액은 10,000,000원 이하로 입력하세요.');
+    expect(validateCouponForm({ ...rate, maxDiscount: '10,000,000' }).maxDiscount).toBeUndefined();
+    await setLanguage('en');
+    expect(validateCouponForm(rate).maxDiscount).toBe('A discount takes off at most ₩10,000,000.');
   });
 });

@@ -1,13 +1,13 @@
 // Coupon and discount-policy forms: string values as the inputs hold them, the same rules
 // promotion-service checks (so most mistakes are caught before a round trip), and the conversion to
 // and from the API's shapes. The server stays the judge: its field errors land next to the inputs.
+import { DISCOUNT_AMOUNT_MAX } from '@sagamart/contracts/rules';
 import type { DiscountType, PromotionStatus } from '../coupons/discount.ts';
 import { i18n } from '../i18n/i18n.ts';
-import { parseShopInput, toShopInput } from '../lib/format.ts';
+import { formatWon, parseShopInput, toShopInput } from '../lib/format.ts';
 import type { FieldErrors } from '../ui/use-form-fields.ts';
 import type { Coupon, CouponInput, Policy, PolicyInput, PolicyTarget } from './admin-promotion-api.ts';
 
-const MAX_DISCOUNT_VALUE = 1_000_000_000;
 const MAX_WON = 1_000_000_000_000;
 const MAX_ISSUE_LIMIT = 100_000_000;
 const NAME_MAX_LENGTH = 100;
@@ -110,9 +110,11 @@ function validateDiscount(values: DiscountFormValues): FieldErrors<DiscountFormV
       ? undefined
       : !isRate
         ? i18n.t('adminPromotion.validation.capRateOnly')
-        : cap === undefined || cap < 1 || cap > MAX_DISCOUNT_VALUE
+        : cap === undefined || cap < 1
           ? i18n.t('adminPromotion.validation.cap')
-          : undefined,
+          : cap > DISCOUNT_AMOUNT_MAX
+            ? tooMuch()
+            : undefined,
     validFrom: from ? undefined : i18n.t('adminPromotion.validation.validFrom'),
     validTo: !to
       ? i18n.t('adminPromotion.validation.validTo')
@@ -129,7 +131,12 @@ function discountValueProblem(type: DiscountType, value: number | undefined): st
       : undefined;
   }
   if (value === undefined || value < 1) return i18n.t('adminPromotion.validation.fixed');
-  return value > MAX_DISCOUNT_VALUE ? i18n.t('adminPromotion.validation.tooMuch') : undefined;
+  return value > DISCOUNT_AMOUNT_MAX ? tooMuch() : undefined;
+}
+
+/** A fixed amount or a cap above what promotion-service takes (DISCOUNT_AMOUNT_MAX), the limit named. */
+function tooMuch(): string {
+  return i18n.t('adminPromotion.validation.tooMuch', { max: formatWon(DISCOUNT_AMOUNT_MAX) });
 }
 
 /**

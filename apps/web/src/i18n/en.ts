@@ -400,7 +400,7 @@ export const en: Translation = {
     stockLeft: '{{count}} left',
     soldOut: 'Sold out',
     lowStockShown: '{{shown}} of {{total}}',
-    lowStockAll: 'See stock in the product list',
+    lowStockAll: 'See low-stock products in the product list',
     recentClaims: 'Recent return and exchange requests',
     noClaims: 'No open returns or exchanges.',
     claimKind: { RETURN: 'Return', EXCHANGE: 'Exchange' },

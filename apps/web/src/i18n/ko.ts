@@ -405,7 +405,7 @@ export const ko = {
     stockLeft: '{{count}}개 남음',
     soldOut: '품절',
     lowStockShown: '{{total}}개 중 {{shown}}개',
-    lowStockAll: '상품 목록에서 재고 보기',
+    lowStockAll: '상품 목록에서 재고 부족 상품 보기',
     recentClaims: '최근 반품·교환 요청',
     noClaims: '진행 중인 반품·교환이 없습니다.',
     claimKind: { RETURN: '반품', EXCHANGE: '교환' },

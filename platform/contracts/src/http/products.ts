@@ -1,4 +1,4 @@
-import { Type } from 'typebox';
+import { type Static, Type } from 'typebox';
 import { OptionGroup, ProductImageRef, ProductStatus, SkuStatus, StockMovementType } from '../catalog.ts';
 import { ClaimType } from '../shipping.ts';
 
@@ -143,6 +143,9 @@ export const ProductSummary = Type.Object({
   updatedAt: Type.String(),
 });
 
+export const ProductStockFilter = Type.Enum(['low', 'soldout']);
+export type ProductStockFilter = Static<typeof ProductStockFilter>;
+
 export const ProductListQuery = Type.Object({
   name: Type.Optional(Type.String({ maxLength: 200 })),
   code: Type.Optional(Type.String({ maxLength: 50 })),
@@ -153,6 +156,13 @@ export const ProductListQuery = Type.Object({
   maxPrice: Type.Optional(Won),
   /** true: only products holding units for inspection; false: only those holding none. */
   held: Type.Optional(Type.Boolean()),
+  /**
+   * By the stock of their SKUs on sale (the product neither INACTIVE, hidden nor deleted; the SKU
+   * neither removed nor INACTIVE), the SKUs the admin dashboard's low-stock card counts: `low`, a SKU
+   * with at most `dashboard.lowStockThreshold` units (the dashboard's threshold, sold out included);
+   * `soldout`, a SKU with none.
+   */
+  stock: Type.Optional(ProductStockFilter),
   /**
    * Deleted products too. Without it a deleted product is listed only while it holds units for
    * inspection (the admin still decides on them).

@@ -1,6 +1,6 @@
 import { Type } from 'typebox';
 import { Int32Id } from '../numbers.ts';
-import { COUPON_CODE_MAX_LENGTH } from '../rules.ts';
+import { COUPON_CODE_MAX_LENGTH, DISCOUNT_AMOUNT_MAX } from '../rules.ts';
 
 const Won = Type.Integer({ minimum: 0, maximum: 1_000_000_000_000 });
 
@@ -21,15 +21,15 @@ const discountTerms = {
   discountType: DiscountTypeSchema,
   discountValue: Type.Integer({
     minimum: 1,
-    maximum: 1_000_000_000,
-    description: 'FIXED: won off; RATE: percent off (1–100)',
+    maximum: DISCOUNT_AMOUNT_MAX,
+    description: `FIXED: won off, at most ${DISCOUNT_AMOUNT_MAX} (DISCOUNT_AMOUNT_MAX); RATE: percent off (1–100). A quote never takes off more than is left to pay`,
   }),
   minOrderAmount: Type.Optional(Won),
   maxDiscount: Type.Optional(
     nullableInteger({
       minimum: 1,
-      maximum: 1_000_000_000,
-      description: 'RATE only: the most it takes off, in won; null for no cap',
+      maximum: DISCOUNT_AMOUNT_MAX,
+      description: `RATE only: the most it takes off, in won (at most ${DISCOUNT_AMOUNT_MAX}); null for no cap`,
     }),
   ),
   validFrom: Timestamp,

@@ -1,3 +1,5 @@
+import { DEFAULT_LOW_STOCK_THRESHOLD } from '@sagamart/contracts';
+
 /** Bundled defaults; config/notification-service.yml mirrors them. */
 export const notificationDefaults = {
   notifications: {
@@ -34,7 +36,10 @@ export const notificationDefaults = {
   events: { concurrency: 16 },
   database: { poolSize: 20 },
   dashboard: {
-    /** A SKU on sale with this many units or fewer is listed as low on stock. */
-    lowStockThreshold: 5,
+    /**
+     * A SKU on sale with this many units or fewer is listed as low on stock. Shared with
+     * product-service's product list (`stock=low`, where the card links): config/application.yml.
+     */
+    lowStockThreshold: DEFAULT_LOW_STOCK_THRESHOLD,
   },
 };

@@ -37,6 +37,7 @@ import { loadHeld, loadSnapshot } from '../infra/product-reads.ts';
 import type { ProductDb } from '../infra/schema.ts';
 import { jsonb } from '../infra/sql.ts';
 import { showInDescription } from './description-images.ts';
+import { lowStockThreshold } from './settings.ts';
 
 type Trx = Transaction<ProductDb & MessagingTables>;
 
@@ -121,6 +122,11 @@ export interface ProductFilter {
   maxPrice?: number | undefined;
   /** true: only products holding units for inspection; false: only those holding none. */
   held?: boolean | undefined;
+  /**
+   * `low`: a SKU on sale at or below the low-stock threshold (sold out included); `soldout`: a SKU on
+   * sale with none. On sale as the dashboard's low-stock card counts it (stockOnSaleAtMost).
+   */
+  stock?: 'low' | 'soldout' | undefined;
   /** Without it, a deleted product is listed only while it holds units (the admin still decides on them). */
   includeDeleted?: boolean | undefined;
   page: number;
@@ -163,6 +169,17 @@ export function toView(
   };
 }
 
+/**
+ * The product is on sale (neither INACTIVE, hidden nor deleted) and one of its SKUs on sale (neither
+ * removed nor INACTIVE) has at most `units` left: what notification-service's dashboard lists as low
+ * on stock (SalesDashboard.applyProduct decides on sale the same way), so its card and this list agree.
+ */
+function stockOnSaleAtMost(units: number) {
+  return sql<boolean>`p.status <> 'INACTIVE' and p.displayed and p.deleted_at is null and exists (
+    select 1 from skus s
+    where s.product_id = p.id and not s.removed and s.status <> 'INACTIVE' and s.stock <= ${units})`;
+}
+
 /** Codes are case-insensitive identifiers: stored upper-case. */
 function normalize(input: ProductInput): ProductInput & { salePrice: number } {
   return {
@@ -202,6 +219,10 @@ export class Products {
       query = query.where((eb) => eb.or([eb('p.deleted_at', 'is', null), holdsUnits]));
     if (filter.held !== undefined)
       query = query.where((eb) => (filter.held ? holdsUnits : eb.not(holdsUnits)));
+    if (filter.stock) {
+      const atMost = filter.stock === 'soldout' ? 0 : lowStockThreshold(this.ctx.config);
+      query = query.where(stockOnSaleAtMost(atMost));
+    }
     if (filter.name) query = query.where('p.name', 'ilike', likeContains(filter.name.trim()));
     if (filter.code) query = query.where('p.code', 'like', likePrefix(filter.code.trim().toUpperCase()));
     if (filter.status) query = query.where('p.status', '=', filter.status);

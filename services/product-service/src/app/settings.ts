@@ -1,3 +1,4 @@
+import { DEFAULT_LOW_STOCK_THRESHOLD } from '@sagamart/contracts';
 import type { Config } from '@sagamart/kit';
 
 /** Bundled defaults (config/product-service.yml mirrors them). */
@@ -18,7 +19,17 @@ export const productDefaults = {
       enabled: true,
     },
   },
+  /**
+   * Shared with notification-service (config/application.yml): a SKU on sale with this many units or
+   * fewer is low on stock, on the dashboard's card and in the admin product list's `stock=low`.
+   */
+  dashboard: { lowStockThreshold: DEFAULT_LOW_STOCK_THRESHOLD },
 };
+
+/** The units at or below which a SKU on sale is low on stock (the dashboard's threshold). */
+export function lowStockThreshold(config: Config): number {
+  return config.number('dashboard.lowStockThreshold');
+}
 
 export interface ImageSettings {
   maxBytes: number;

@@ -1,3 +1,4 @@
+import type { ProductStockFilter } from '../../admin-catalog/admin-products-api.ts';
 import type { Wording } from '../wording.ts';
 
 // The admin's words for the product list and form, options, images, stock, categories and keywords: Korean first (the source of truth), English the same keys.
@@ -36,6 +37,13 @@ export const adminCatalogKo = {
     held: '검수 보류',
     allHeld: '전체',
     onlyHeld: '보류 재고 있는 상품',
+    stock: '재고',
+    allStock: '전체',
+    /** Keyed by product-service's stock filter (a SKU on sale at or below the dashboard's threshold, or with none). */
+    stockFilter: {
+      low: '재고 부족 (품절 포함)',
+      soldout: '품절',
+    } satisfies Record<ProductStockFilter, string>,
     apply: '적용',
     empty: '조건에 맞는 상품이 없습니다.',
     table: '상품 목록',
@@ -330,6 +338,12 @@ export const adminCatalogEn: Wording<typeof adminCatalogKo> = {
     held: 'Held for inspection',
     allHeld: 'All',
     onlyHeld: 'Holding units',
+    stock: 'Stock',
+    allStock: 'All',
+    stockFilter: {
+      low: 'Low on stock (sold out included)',
+      soldout: 'Sold out',
+    },
     apply: 'Apply',
     empty: 'No products match these filters.',
     table: 'Products',

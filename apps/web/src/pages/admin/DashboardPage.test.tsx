@@ -62,8 +62,9 @@ describe('dashboard: SKUs low on stock', () => {
     expect(lowStock.querySelectorAll('li')).toHaveLength(10);
     expect(lowStock.querySelector('[data-testid="low-stock-count"]')?.textContent).toBe('14개 중 10개');
     const all = lowStock.querySelector<HTMLAnchorElement>('a[data-testid="low-stock-all"]');
-    expect(all?.getAttribute('href')).toBe('/admin/products');
-    expect(all?.textContent).toBe('상품 목록에서 재고 보기');
+    // The list opens filtered to the products of those SKUs, not on every product.
+    expect(all?.getAttribute('href')).toBe('/admin/products?stock=low');
+    expect(all?.textContent).toBe('상품 목록에서 재고 부족 상품 보기');
   });
 
   it('does so in English', async () => {
@@ -72,7 +73,7 @@ describe('dashboard: SKUs low on stock', () => {
     const lowStock = section('SKUs low on stock');
     expect(lowStock.querySelector('[data-testid="low-stock-count"]')?.textContent).toBe('10 of 14');
     expect(lowStock.querySelector('a[data-testid="low-stock-all"]')?.textContent).toBe(
-      'See stock in the product list',
+      'See low-stock products in the product list',
     );
   });
 

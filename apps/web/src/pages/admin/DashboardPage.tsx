@@ -237,11 +237,11 @@ function Figures({ data }: { data: AdminDashboard }) {
               ))}
             </Stack>
           )}
-          {/* The card lists ten; the product list shows every product's stock (it has no low-stock filter). */}
+          {/* The card lists ten; the product list, filtered by the same threshold, shows every product they belong to. */}
           {data.lowStock.length > 0 && (
             <Anchor
               component={Link}
-              to="/admin/products"
+              to="/admin/products?stock=low"
               size="sm"
               mt="sm"
               display="block"

@@ -15,6 +15,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useParams } from 'react-router';
+import { adminCategoriesQuery, flattenCategories } from '../../admin-catalog/admin-categories-api.ts';
 import {
   adminPoliciesQueryPrefix,
   adminPolicyQuery,
@@ -38,6 +39,7 @@ import { useFormFields } from '../../ui/use-form-fields.ts';
 import { NotFoundPage } from '../NotFoundPage.tsx';
 import { DiscountTermsFields } from './DiscountTermsFields.tsx';
 import type { ListLocationState } from './ListSearchBox.tsx';
+import { ProductPicker } from './ProductPicker.tsx';
 
 /** `/admin/policies/new` creates; `/admin/policies/:id` edits (and deletes). */
 export function PolicyFormPage() {
@@ -70,6 +72,44 @@ export function PolicyFormPage() {
         </>
       )}
     </Stack>
+  );
+}
+
+/** A category (its products and those of every category below it) picked by name from the tree. */
+function CategoryPicker({
+  categoryId,
+  onPick,
+  error,
+}: {
+  categoryId: string;
+  onPick: (categoryId: string) => void;
+  error?: string | undefined;
+}) {
+  const { t } = useTranslation();
+  const categories = useQuery(adminCategoriesQuery);
+  const options = flattenCategories(categories.data ?? []).map(({ category, path }) => ({
+    value: String(category.id),
+    label: `${'\u00a0\u00a0'.repeat(path.length - 1)}${category.name}`,
+  }));
+  // A saved policy's category deleted since: said so rather than shown as another.
+  const missing = categories.isSuccess && categoryId !== '' && !options.some((o) => o.value === categoryId);
+  return (
+    <>
+      <NativeSelect
+        label={t('adminPromotion.policyForm.category')}
+        value={categoryId}
+        error={error}
+        onChange={(event) => onPick(event.currentTarget.value)}
+        data={[
+          { value: '', label: t('adminPromotion.policyForm.categoryPlaceholder') },
+          ...(missing ? [{ value: categoryId, label: t('adminPromotion.policyForm.categoryMissing') }] : []),
+          ...options,
+        ]}
+      />
+      {categories.isError && (
+        <ApiErrorAlert error={categories.error} onRetry={() => void categories.refetch()} />
+      )}
+    </>
   );
 }
 
@@ -139,38 +179,36 @@ function PolicyEditor({ policy, listSearch }: { policy?: Policy; listSearch: str
           <ApiErrorAlert error={save.error} title={t('adminPromotion.policyForm.saveFailed')} />
           <ApiErrorAlert error={remove.error} title={t('adminPromotion.policyForm.deleteFailed')} />
           <TextInput label={t('adminPromotion.policyForm.name')} autoComplete="off" {...form.field('name')} />
-          <Group grow align="flex-start">
-            <NativeSelect
-              label={t('adminPromotion.policyForm.appliesTo')}
-              value={targetType}
-              onChange={(event) => {
-                const next = event.currentTarget.value;
-                form.setValue('targetType', next);
-                if (next === 'ORDER') form.setValue('targetId', '');
-              }}
-              data={POLICY_TARGETS.map((value) => ({
-                value,
-                label: t(`adminPromotion.targetOption.${value}`),
-              }))}
+          <NativeSelect
+            label={t('adminPromotion.policyForm.appliesTo')}
+            value={targetType}
+            description={targetType === 'ORDER' ? t('adminPromotion.policyForm.noTarget') : undefined}
+            inputWrapperOrder={['label', 'input', 'description', 'error']}
+            onChange={(event) => {
+              form.setValue('targetType', event.currentTarget.value);
+              // A product's id means nothing as a category's: the target is picked again.
+              form.setValue('targetId', '');
+            }}
+            data={POLICY_TARGETS.map((value) => ({
+              value,
+              label: t(`adminPromotion.targetOption.${value}`),
+            }))}
+          />
+          {/* Picked by name, never typed: the form keeps the id the server reads. */}
+          {targetType === 'PRODUCT' && (
+            <ProductPicker
+              productId={form.values.targetId}
+              onPick={(productId) => form.setValue('targetId', productId)}
+              error={form.errors.targetId}
             />
-            <TextInput
-              label={
-                targetType === 'CATEGORY'
-                  ? t('adminPromotion.policyForm.categoryId')
-                  : t('adminPromotion.policyForm.productId')
-              }
-              description={
-                targetType === 'ORDER'
-                  ? t('adminPromotion.policyForm.noTarget')
-                  : t('adminPromotion.policyForm.targetChecked')
-              }
-              inputMode="numeric"
-              autoComplete="off"
-              disabled={targetType === 'ORDER'}
-              inputWrapperOrder={['label', 'input', 'description', 'error']}
-              {...form.field('targetId')}
+          )}
+          {targetType === 'CATEGORY' && (
+            <CategoryPicker
+              categoryId={form.values.targetId}
+              onPick={(categoryId) => form.setValue('targetId', categoryId)}
+              error={form.errors.targetId}
             />
-          </Group>
+          )}
           <DiscountTermsFields form={form} />
           <Group>
             <Button type="submit" loading={save.isPending}>

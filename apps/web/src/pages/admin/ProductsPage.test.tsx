@@ -98,3 +98,66 @@ describe('the admin’s product list and held units', () => {
     expect(deleted.Product).toContain('Deleted');
   });
 });
+
+// The dashboard's low-stock card links here filtered: products with a SKU on sale at or below its
+// threshold (or sold out), as product-service counts them.
+describe('the admin’s product list by stock', () => {
+  const running = anAdminProductSummary({ id: 21, code: 'MTM-01', name: '오버핏 맨투맨', totalStock: 3 });
+  const gone = anAdminProductSummary({ id: 22, code: 'CAP-01', name: '볼캡', totalStock: 0 });
+
+  async function showByStock(entry: string) {
+    const requested = stubFetch({
+      '/api/admin/categories': () => Response.json([]),
+      '/api/admin/products': ({ url }) => {
+        const stock = url.searchParams.get('stock');
+        return Response.json(
+          aPage<AdminProductSummary>(
+            stock === 'low' ? [running, gone] : stock === 'soldout' ? [gone] : [running, gone, clean],
+          ),
+        );
+      },
+    });
+    const container = await renderPage(<ProductsPage />, [entry]);
+    await shown(() => container.querySelector('tbody tr'));
+    return { container, requested };
+  }
+
+  const listRequests = (requested: string[]) =>
+    requested.filter((url) => url.startsWith('/api/admin/products?'));
+  const selectLabelled = (container: HTMLElement, label: string) => {
+    const labelled = [...container.querySelectorAll('label')].find((l) => l.textContent === label);
+    return container.querySelector<HTMLSelectElement>(`#${labelled?.htmlFor}`);
+  };
+
+  it('opens filtered from the dashboard’s link, with the filter shown as chosen', async () => {
+    const { container, requested } = await showByStock('/admin/products?stock=low');
+    expect(listRequests(requested)).toEqual([expect.stringContaining('stock=low')]);
+    const select = selectLabelled(container, '재고');
+    expect(select?.value).toBe('low');
+    expect(select?.selectedOptions[0]?.textContent).toBe('재고 부족 (품절 포함)');
+    expect(container.textContent).not.toContain('무지 양말');
+  });
+
+  it('narrows to sold-out products and back to all with the filter', async () => {
+    const { container, requested } = await showByStock('/admin/products');
+    expect(listRequests(requested)[0]).not.toContain('stock=');
+    await choose(container, '재고', 'soldout');
+    await shown(() => listRequests(requested).some((url) => url.includes('stock=soldout')));
+    await shown(() => !container.textContent?.includes('오버핏 맨투맨'));
+    await choose(container, '재고', '');
+    await shown(() => container.textContent?.includes('무지 양말'));
+    expect(listRequests(requested).at(-1)).not.toContain('stock=');
+  });
+
+  it('names the filter in English', async () => {
+    await setLanguage('en');
+    const { container } = await showByStock('/admin/products?stock=soldout');
+    const select = selectLabelled(container, 'Stock');
+    expect([...(select?.options ?? [])].map((o) => o.textContent)).toEqual([
+      'All',
+      'Low on stock (sold out included)',
+      'Sold out',
+    ]);
+    expect(select?.value).toBe('soldout');
+  });
+});

@@ -27,6 +27,8 @@ import {
   type AdminProductSearch,
   type AdminProductSummary,
   adminProductsQuery,
+  PRODUCT_STOCK_FILTERS,
+  type ProductStockFilter,
 } from '../../admin-catalog/admin-products-api.ts';
 import { PRODUCT_STATUSES, type ProductStatus } from '../../catalog/catalog-api.ts';
 import { formatCount, formatDate, formatWon } from '../../lib/format.ts';
@@ -108,6 +110,19 @@ export function ProductsPage() {
           data={[
             { value: '', label: t('adminCatalog.list.allHeld') },
             { value: 'true', label: t('adminCatalog.list.onlyHeld') },
+          ]}
+        />
+        {/* The dashboard's low-stock card links here with stock=low. */}
+        <NativeSelect
+          label={t('adminCatalog.list.stock')}
+          value={search.stock}
+          onChange={(event) => changeSearch({ stock: event.currentTarget.value as ProductStockFilter | '' })}
+          data={[
+            { value: '', label: t('adminCatalog.list.allStock') },
+            ...PRODUCT_STOCK_FILTERS.map((stock) => ({
+              value: stock,
+              label: t(`adminCatalog.list.stockFilter.${stock}`),
+            })),
           ]}
         />
       </Group>
