@@ -16,7 +16,7 @@ import {
   type UpdateObject,
 } from 'kysely';
 import pg from 'pg';
-import { preparingPool, sentWithNextStatement, withoutQueryTimeout } from './prepared-statements.ts';
+import { preparingPool, sentWithNextStatement, withStatementBound } from './prepared-statements.ts';
 import { recordQueryTime } from './tracing.ts';
 
 export {
@@ -115,14 +115,16 @@ export interface DatabaseOptions {
    */
   onConnectionLost?: (error: Error) => void;
   /**
-   * How long a statement may go unanswered before it fails and its connection is closed (60 s; 0:
-   * for ever): a connection whose network went silent would otherwise hold its user for ever.
-   * Longer than any statement slow on purpose; migrations run without it (prepared-statements.ts).
+   * How long a statement may run (60 s; 0: for ever), in PostgreSQL too: it cancels a statement past
+   * the bound and ends a session that sat in a transaction for as long, so no work the caller gave up
+   * on goes on holding locks. A statement still unanswered a little later (its network went silent)
+   * fails and its connection is closed. Longer than any statement slow on purpose, which runs with
+   * `withStatementTimeout`; migrations run without it (prepared-statements.ts).
    */
   queryTimeoutMs?: number;
 }
 
-/** The pool under each Kysely instance openDatabase made: its migrations lift the query timeout. */
+/** The pool under each Kysely instance openDatabase made: migrations and long work borrow from it. */
 const pools = new WeakMap<object, pg.Pool>();
 
 export function openDatabase<DB>(url: string, options: DatabaseOptions = {}): Database<DB> {
@@ -151,6 +153,50 @@ export function openDatabase<DB>(url: string, options: DatabaseOptions = {}): Da
 }
 
 /**
+ * Runs `work` on one connection of its own whose statements may each run for up to `timeoutMs`
+ * (0: for ever) instead of the pool's `queryTimeoutMs` (ADR 0021): work that is long on purpose on a
+ * large data set, such as a rebuild's statements over a whole table or a VACUUM. PostgreSQL holds the
+ * larger bound as it holds the pool's, and the connection goes back to the pool with the pool's bound.
+ * One connection: its statements and transactions run one at a time (as on Kysely's `connection()`),
+ * and a statement on the instance given to `work` while one of its transactions is open waits for it.
+ * Two round trips more than the same work on the pool (setting the bound, taking it back).
+ */
+export async function withStatementTimeout<DB, T>(
+  db: Kysely<DB>,
+  timeoutMs: number,
+  work: (db: Kysely<DB>) => Promise<T>,
+): Promise<T> {
+  const pool = pools.get(db);
+  if (!pool) throw new Error('withStatementTimeout needs a database that openDatabase opened');
+  return withStatementBound(pool, timeoutMs, (client) => work(onConnection<DB>(client)));
+}
+
+/**
+ * A Kysely instance whose statements all go on one connection: one user at a time, the next waiting
+ * until the previous released it (a transaction holds it until it ends).
+ */
+function onConnection<DB>(client: pg.PoolClient): Kysely<DB> {
+  let free: Promise<void> = Promise.resolve();
+  const lender = {
+    async connect() {
+      const previous = free;
+      let release!: () => void;
+      free = new Promise<void>((resolve) => (release = resolve));
+      await previous;
+      return {
+        query: (...args: unknown[]) => (client.query as (...a: unknown[]) => unknown)(...args),
+        release,
+      };
+    },
+    async end() {},
+  };
+  return new Kysely<DB>({
+    dialect: new PostgresDialect({ pool: lender as unknown as pg.Pool }),
+    log: (event) => recordQueryTime(event.queryDurationMillis),
+  });
+}
+
+/**
  * Applies migrations in name order. Kysely's migrator takes a lock, so concurrent starts of the
  * same service are safe, and applied migrations are skipped, so running twice is a no-op.
  *
@@ -158,25 +204,15 @@ export function openDatabase<DB>(url: string, options: DatabaseOptions = {}): Da
  * migration this code knows plus newer ones: this code starts on it and `onNewer` hears the names
  * it does not know (docs/deploy.md, ADR 0013). Kysely would refuse it as corrupted, and still
  * refuses every other history this code does not match, such as one of its own missing before an
- * applied one. Its statements are not bound by the pool's query timeout: an index build may take
- * minutes, and one cut short would be retried and cut short at every start.
+ * applied one. Its statements are not bound by the pool's query timeout (they run on a connection
+ * lent without one): an index build may take minutes, and one cut short would be retried and cut
+ * short at every start.
  */
 export async function migrate(
   db: Kysely<unknown>,
   migrations: Record<string, Migration>,
   table = 'schema_migrations',
   onNewer: (names: string[]) => void = () => {},
-): Promise<void> {
-  const pool = pools.get(db);
-  const run = () => migrateUnbounded(db, migrations, table, onNewer);
-  return pool ? withoutQueryTimeout(pool, run) : run();
-}
-
-async function migrateUnbounded(
-  db: Kysely<unknown>,
-  migrations: Record<string, Migration>,
-  table: string,
-  onNewer: (names: string[]) => void,
 ): Promise<void> {
   // The usual start: nothing to apply. Kysely's migrator would find that out by reading PostgreSQL's
   // catalog, four or five times a call, the dearest statements of a start (docs/performance.md, change 29).
@@ -185,13 +221,10 @@ async function migrateUnbounded(
     if (before.newer.length) onNewer(before.newer);
     return;
   }
-  const migrator = new Migrator({
-    db,
-    provider: { getMigrations: async () => migrations },
-    migrationTableName: table,
-    migrationLockTableName: `${table}_lock`,
-  });
-  const { error, results } = await migrator.migrateToLatest();
+  const pool = pools.get(db);
+  const { error, results } = pool
+    ? await withStatementBound(pool, 0, (client) => migrateToLatest(onConnection(client), migrations, table))
+    : await migrateToLatest(db, migrations, table);
   if (error && !results) {
     // Refused before applying anything: a newer release may have migrated while this start waited
     // for the lock, after the look above.
@@ -210,6 +243,16 @@ async function migrateUnbounded(
       },
     );
   }
+}
+
+function migrateToLatest(db: Kysely<unknown>, migrations: Record<string, Migration>, table: string) {
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    migrationTableName: table,
+    migrationLockTableName: `${table}_lock`,
+  });
+  return migrator.migrateToLatest();
 }
 
 /**

@@ -1,3 +1,5 @@
+import { isTransactionConflict } from './sql-text.ts';
+
 /** One invalid input field, as listed in a validation problem. */
 export interface FieldProblem {
   field: string;
@@ -88,3 +90,20 @@ export const forbidden = (detail = 'You are not allowed to do this') => new Prob
 export const notFound = (detail = 'Not found') => new Problem(404, detail);
 export const conflict = (detail: string, code = 'conflict') => new Problem(409, detail, { code });
 export const unprocessable = (detail: string, code = 'unprocessable') => new Problem(422, detail, { code });
+
+/**
+ * What the caller is told of a database error that is transient rather than a fault of the server:
+ * a transaction PostgreSQL rolled back for a concurrent one (a deadlock, a serialization failure)
+ * even on `ctx.transaction`'s run again (ADR 0019) is a 503 with a short Retry-After, as the same
+ * request is expected to go through a moment later. Undefined for any other error.
+ */
+export function transientDatabaseProblem(error: unknown): Problem | undefined {
+  if (!isTransactionConflict(error)) return undefined;
+  const problem = new Problem(
+    503,
+    'Another request changed the same data at the same time; please try again in a moment',
+    { code: 'concurrent-change', extensions: { retryAfterSeconds: 1 } },
+  );
+  problem.cause = error;
+  return problem;
+}

@@ -14,7 +14,7 @@ import Fastify, {
 } from 'fastify';
 import type { Logger } from 'pino';
 import { type DeploymentCredentials, SERVICE_TOKEN_HEADER } from './credentials.ts';
-import { type FieldProblem, Problem, statusTitle } from './errors.ts';
+import { type FieldProblem, Problem, statusTitle, transientDatabaseProblem } from './errors.ts';
 import { type Identity, withIdentity } from './identity.ts';
 import { hasRole } from './identity-types.ts';
 import { findHostileValue, findMalformedNumerals, withSafeNumbers } from './input-guards.ts';
@@ -419,6 +419,10 @@ export function sendProblem(req: FastifyRequest, reply: FastifyReply, problem: P
     reply.header('x-trace-id', traceId);
   }
   if (problem.status >= 500) req.log.error({ err: problem.cause ?? problem }, problem.message);
+  // A problem that says when to try again says it in the header too (unless the route set it).
+  const retryAfter = problem.extensions.retryAfterSeconds;
+  if (typeof retryAfter === 'number' && !reply.hasHeader('retry-after'))
+    reply.header('retry-after', String(retryAfter));
   return reply
     .status(problem.status)
     .type('application/problem+json')
@@ -542,6 +546,8 @@ function toProblem(error: FastifyError): Problem {
       code: FRAMEWORK_CODES[error.code] ?? (error.code ?? 'client-error').toLowerCase(),
     });
   }
+  const transient = transientDatabaseProblem(error);
+  if (transient) return transient;
   const problem = new Problem(500, 'An unexpected error occurred', { code: 'internal' });
   problem.cause = error;
   return problem;

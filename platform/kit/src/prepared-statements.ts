@@ -58,41 +58,50 @@ class StatementNames {
 }
 
 /**
- * How long a pool's statement may go unanswered (pg's `query_timeout`) before it fails and its
- * connection is closed; 0: for ever. A network that drops packets (a NAT or firewall that forgot the
- * connection, a partition) closes nothing, so without it a claim or a publish on such a connection
- * would wait for ever. It must outlast any statement that is slow on purpose (a report): migrations
- * run without it (`withoutQueryTimeout`), as an index build may take minutes.
+ * How long a pool's statement may run (ADR 0021); 0: for ever. PostgreSQL itself stops a statement
+ * past it (`statement_timeout`) and ends a session that sits in a transaction for as long
+ * (`idle_in_transaction_session_timeout`), both sent in each connection's startup message (no round
+ * trip of their own): work the caller gave up on does not go on holding locks and a backend. The
+ * client gives up on a statement that stays unanswered a little longer (`unansweredAfter`), which
+ * only a network gone silent does: a NAT or firewall that forgot the connection, a partition, where
+ * a claim or a publish would otherwise wait for ever. Migrations and work that is long on purpose run
+ * on a connection lent with a bound of their own (`withStatementBound`).
  */
 interface QueryBound {
   ms: number;
-  /** Runs of `withoutQueryTimeout` under way. */
-  lifted: number;
 }
 
-const bounds = new WeakMap<pg.Pool, QueryBound>();
+/**
+ * How long the client waits for the answer to a statement bounded by `ms` before it gives up on the
+ * connection: PostgreSQL's own cancel (57014) is answered first on a network that works, and the
+ * connection stays in use.
+ */
+function unansweredAfter(ms: number): number {
+  return ms > 0 ? ms + Math.min(ms, 5_000) : 0;
+}
 
 /**
  * A pool whose connections are PreparingClients (below); `preparedStatements: false` gives pg's own
  * client, for a pooler that cannot keep prepared statements. Either way a connection PostgreSQL ends
- * while it is checked out fails its user's statements, not the process (`catchLostConnections`), and
- * a statement unanswered for `config.query_timeout` fails and closes its connection (`BoundedClient`).
+ * while it is checked out fails its user's statements, not the process (`catchLostConnections`), a
+ * statement past `config.query_timeout` is stopped by PostgreSQL, and one unanswered for longer fails
+ * and closes its connection (`BoundedClient`).
  */
 export function preparingPool(
   config: pg.PoolConfig,
   preparedStatements = true,
   onConnectionLost?: (error: Error) => void,
 ): pg.Pool {
-  const bound: QueryBound = { ms: config.query_timeout ?? 0, lifted: 0 };
+  const bound: QueryBound = { ms: config.query_timeout ?? 0 };
   const pool = new pg.Pool({
     // The kernel probes a connection idle for 30 s: a NAT or firewall keeps its entry, and a peer
     // that is gone is noticed by the kernel too, not only by a statement that times out.
     keepAlive: true,
     keepAliveInitialDelayMillis: 30_000,
+    ...(bound.ms > 0 ? { statement_timeout: bound.ms, idle_in_transaction_session_timeout: bound.ms } : {}),
     ...config,
     Client: preparedStatements ? preparingClient(bound) : boundedClient(bound),
   });
-  bounds.set(pool, bound);
   // A transaction released without a statement (so without COMMIT or ROLLBACK) left only a BEGIN
   // that was never sent: the next user of the connection must not inherit it, nor a held statement.
   if (preparedStatements) {
@@ -103,18 +112,31 @@ export function preparingPool(
 }
 
 /**
- * Runs `work` with the pool's statements unbounded by its query timeout (migrations: an index build
- * or a wait for another instance's migration lock may take minutes). Statements sent meanwhile by
- * anyone on the pool are unbounded too: at a service's start nothing else uses it.
+ * Lends `work` one connection of the pool whose statements are bounded by `ms` instead of the pool's
+ * bound (0: unbounded), in PostgreSQL and in the client alike: migrations (an index build, a wait for
+ * another instance's migration lock) and work that is long on purpose. Costs a round trip to set the
+ * bound and one to take it back (RESET ALL: the connection returns to the pool as it was; one whose
+ * reset fails is closed instead). Other users of the pool keep the pool's bound meanwhile.
  */
-export async function withoutQueryTimeout<T>(pool: pg.Pool, work: () => Promise<T>): Promise<T> {
-  const bound = bounds.get(pool);
-  if (!bound) return work();
-  bound.lifted++;
+export async function withStatementBound<T>(
+  pool: pg.Pool,
+  ms: number,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  if (!Number.isSafeInteger(ms) || ms < 0) throw new RangeError(`Not a statement bound in ms: ${ms}`);
+  const client = await pool.connect();
+  const own = client instanceof BoundedClient ? client : undefined;
+  let broken: Error | undefined;
   try {
-    return await work();
+    own?.bindTo(ms);
+    await client.query(`set statement_timeout = ${ms}; set idle_in_transaction_session_timeout = ${ms}`);
+    return await work(client);
   } finally {
-    bound.lifted--;
+    own?.bindTo(undefined);
+    await client.query('reset all').catch((error: Error) => {
+      broken = error;
+    });
+    client.release(broken);
   }
 }
 
@@ -166,8 +188,9 @@ function boundedClient(bound: QueryBound): typeof pg.Client {
 const isQueryTimeout = (error: unknown) => error instanceof Error && error.message === 'Query read timeout';
 
 /**
- * A pg client whose statements fail after the pool's query timeout, read at each statement (lifted
- * during migrations), and whose connecting gives up after as long (a connection opened as the
+ * A pg client that gives up on a statement unanswered for longer than the pool's bound lets
+ * PostgreSQL take (`unansweredAfter`; read at each statement, so a connection lent with a bound of
+ * its own uses that one), and whose connecting gives up after the bound (a connection opened as the
  * network went silent would never finish its handshake). pg fails a statement that timed out but
  * keeps waiting for its answer: the connection stays busy, and pg-pool, which discards a client only
  * when it is released with an error (pool.query does, kysely does not) or not queryable, would hand
@@ -177,6 +200,8 @@ const isQueryTimeout = (error: unknown) => error instanceof Error && error.messa
  */
 class BoundedClient extends pg.Client {
   private readonly bound: QueryBound;
+  /** This connection's own bound while it is lent with one (`withStatementBound`). */
+  private ownMs: number | undefined;
 
   constructor(config: pg.ClientConfig | undefined, bound: QueryBound) {
     // pg-pool gives each client the pool's options: a pool's own connectionTimeoutMillis (which
@@ -187,8 +212,13 @@ class BoundedClient extends pg.Client {
       .connectionParameters;
     // pg reads it at each statement; 0 sets no timer.
     Object.defineProperty(parameters, 'query_timeout', {
-      get: () => (this.bound.lifted > 0 ? 0 : this.bound.ms),
+      get: () => unansweredAfter(this.ownMs ?? this.bound.ms),
     });
+  }
+
+  /** Bounds this connection's statements by `ms` (undefined: the pool's bound again). */
+  bindTo(ms: number | undefined): void {
+    this.ownMs = ms;
   }
 
   // biome-ignore lint/suspicious/noExplicitAny: pg's query has many overloads; this forwards them.

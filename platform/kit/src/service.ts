@@ -20,6 +20,7 @@ import {
   isMissingDatabase,
   migrate,
   openDatabase,
+  withStatementTimeout,
 } from './db.ts';
 import { type Discovery, RegistryDiscovery, StaticDiscovery } from './discovery.ts';
 import { notFound } from './errors.ts';
@@ -66,6 +67,15 @@ export interface ServiceContext<DB = unknown> {
    * its side effects outside the database after commit (`afterCommit`, or once it returns).
    */
   transaction<T>(fn: (trx: Transaction<DB & MessagingTables>) => Promise<T>): Promise<T>;
+  /**
+   * Runs fn on a connection of its own whose statements may each run up to `timeoutMs` instead of
+   * `database.queryTimeoutMs` (ADR 0021): work that is long on purpose on a large data set. One
+   * connection: its statements and transactions run one at a time.
+   */
+  withStatementTimeout<T>(
+    timeoutMs: number,
+    fn: (db: Kysely<DB & MessagingTables>) => Promise<T>,
+  ): Promise<T>;
   /** A resilient client for another service, by name. */
   client(service: string): ServiceClient;
   readonly metrics: ServiceMetrics;
@@ -505,6 +515,10 @@ class ServiceRuntime<DB> implements Service<DB> {
           runtime.log.info({ err: error }, 'transaction conflicted with a concurrent one; running it again');
           return run();
         }
+      },
+      withStatementTimeout(timeoutMs, fn) {
+        if (!database) throw new Error(`${runtime.name} has no database`);
+        return withStatementTimeout(database.db, timeoutMs, fn);
       },
       client: (service) => {
         let client = clients.get(service);

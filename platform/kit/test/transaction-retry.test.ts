@@ -105,3 +105,78 @@ describe('ctx.transaction on a deadlock or serialization failure', () => {
     expect(runs).toBe(1);
   });
 });
+
+/**
+ * A conflict that survives the one retry is still a concurrent change, not a bug of the server: the
+ * caller is told to try again shortly (503 with Retry-After), not that something broke (500).
+ */
+describe('a transaction that conflicts again on its retry, through HTTP', () => {
+  const running: Service<Tables>[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map((s) => s.stop()));
+  });
+
+  it('answers 503 problem+json with a trace id and Retry-After', async () => {
+    // Called by each run once it has read the row: the test changes the row meanwhile.
+    let concurrently: () => Promise<void> = async () => {};
+    let runs = 0;
+    const service = await startTestService(
+      defineService<Tables>({
+        name: uniqueName('transaction-conflict'),
+        port: 0,
+        migrations: {
+          '0001': {
+            up: async (db: Kysely<unknown>) => {
+              await sql`create table counters (id text primary key, n int not null)`.execute(db);
+              await sql`insert into counters values ('a', 0)`.execute(db);
+            },
+          },
+        },
+        routes(app, ctx) {
+          app.post('/bump', async () => {
+            await ctx.transaction(async (trx) => {
+              runs++;
+              await sql`set transaction isolation level repeatable read`.execute(trx);
+              await sql`select n from counters where id = 'a'`.execute(trx);
+              await concurrently();
+              // Another transaction changed the row after this one's snapshot: 40001.
+              await sql`update counters set n = n + 1 where id = 'a'`.execute(trx);
+            });
+            return { bumped: true };
+          });
+        },
+      }),
+    );
+    running.push(service);
+    const db = service.context.db;
+    concurrently = async () => {
+      await db
+        .updateTable('counters')
+        .set((eb) => ({ n: eb('n', '+', 10) }))
+        .where('id', '=', 'a')
+        .execute();
+    };
+
+    const res = await fetch(`${service.url}/bump`, { method: 'POST' });
+    expect(runs).toBe(2);
+    expect(res.status).toBe(503);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    expect(res.headers.get('retry-after')).toBe('1');
+    const problem = (await res.json()) as Record<string, unknown>;
+    expect(problem).toMatchObject({
+      type: 'urn:sagamart:problem:concurrent-change',
+      status: 503,
+      instance: '/bump',
+      retryAfterSeconds: 1,
+    });
+    expect(problem.traceId).toMatch(/^[0-9a-f]{32}$/);
+    expect(problem.detail).toMatch(/at the same time.*try again/i);
+    // Nothing of PostgreSQL's own words reaches the caller.
+    expect(JSON.stringify(problem)).not.toMatch(/serialize|40001/);
+
+    // Once the other writer is gone, the same request goes through.
+    concurrently = async () => {};
+    const again = await fetch(`${service.url}/bump`, { method: 'POST' });
+    expect(again.status).toBe(200);
+  });
+});

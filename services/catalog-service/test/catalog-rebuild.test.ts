@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { databaseUrl, HEADER, PostgresTransport } from '@sagamart/kit';
-import { asService, pgServerUrl } from '@sagamart/testkit';
+import { databaseUrl, HEADER, openDatabase, PostgresTransport, sql } from '@sagamart/kit';
+import { asService, holdLocks, pgServerUrl, waitForLockWaiters } from '@sagamart/testkit';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   ADMIN,
@@ -169,5 +169,40 @@ describe('catalog rebuild', () => {
     const after = (await call(c, 'GET', `/api/catalog/products/${cap.id}`, { headers: {} })).body;
     expect(after.name).toBe('이벤트가 더 최신');
     expect(after.skus.every((s: { stock: number }) => s.stock === 1)).toBe(true);
+  });
+
+  it('runs statements longer than the service’s statement bound: the swap waits for a writer past it', async () => {
+    // A bound far below what a big catalog's statements take (a merge or a VACUUM over every row);
+    // here the swap's lock waits behind a writer for twice as long.
+    const BOUND_MS = 1_500;
+    pair = await startPair({ sharedBus: false, catalog: { database: { queryTimeoutMs: BOUND_MS } } });
+    const p = pair.product.url;
+    const c = pair.catalog.url;
+    const leaf = await createCategory(p, '양말', await createCategory(p, '잡화'));
+    await createProduct(p, productBody('rb-sock', leaf, { name: '긴 양말' }));
+    const opened = openDatabase(
+      databaseUrl(pgServerUrl(), pair.catalog.context.config.string('database.name')),
+      { max: 2, queryTimeoutMs: 0 },
+    );
+    try {
+      // A writer of the live products (an event's transaction, say) holding on.
+      const writer = await holdLocks(opened.db, (trx) =>
+        sql`lock table catalog_products in row exclusive mode`.execute(trx),
+      );
+      const started = await call(c, 'POST', '/api/admin/catalog/rebuild', { headers: ADMIN });
+      expect(started.status).toBe(202);
+      await waitForLockWaiters(opened.db, 1, 30_000);
+      await new Promise((resolve) => setTimeout(resolve, 2 * BOUND_MS));
+      await writer.release();
+      const done = await until(
+        () => call(c, 'GET', '/api/admin/catalog/rebuild', { headers: ADMIN }),
+        (r) => r.body.id === started.body.id && r.body.state !== 'RUNNING',
+        30_000,
+      );
+      expect(done.body).toMatchObject({ state: 'SUCCEEDED', error: null, products: 1 });
+      expect(names(await search(c, `q=${encodeURIComponent('양말')}`))).toEqual(['긴 양말']);
+    } finally {
+      await opened.close();
+    }
   });
 });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CategorySyncList, ProductSyncPage } from '@sagamart/contracts';
-import { conflict, type ServiceContext, sql } from '@sagamart/kit';
+import { conflict, type Kysely, type MessagingTables, type ServiceContext, sql } from '@sagamart/kit';
 import { categoryRow, skuDefinitionRows, skuStockRows, syncRow } from '../domain/snapshot-rows.ts';
 import { mergeNewer, ReadModelWriter } from '../infra/read-model-writer.ts';
 import { type CatalogDb, LIVE, NEXT } from '../infra/schema.ts';
@@ -21,11 +21,17 @@ export interface RebuildRun {
 
 const TABLES = ['categories', 'products', 'skus'] as const;
 
+type Db = Kysely<CatalogDb & MessagingTables>;
+
 /**
  * Rebuilds the read model from product-service with no downtime: new tables are filled from the
  * paged full-sync API while the live ones keep serving (and keep taking events); then, with the live
  * tables briefly locked against writes, whatever events applied meanwhile is merged in by version and
  * the tables are swapped by rename in one transaction. One rebuild at a time (an advisory lock).
+ *
+ * Its statements run on a connection of their own bounded by `catalog.rebuild.statementTimeoutMs`
+ * (30 min), not the pool's `database.queryTimeoutMs` (ADR 0021): on a large catalog, the statements
+ * over a whole table (the category names, the VACUUM, the swap's merge) run for minutes.
  */
 export class CatalogRebuild {
   private running: Promise<void> | undefined;
@@ -51,10 +57,10 @@ export class CatalogRebuild {
   start(): Promise<RebuildRun> {
     if (this.running)
       return Promise.reject(conflict('A catalog rebuild is already running', 'rebuild-running'));
+    const bound = this.ctx.config.number('catalog.rebuild.statementTimeoutMs');
     return new Promise<RebuildRun>((resolve, reject) => {
-      this.running = this.ctx.db
-        .connection()
-        .execute(async (lockConnection) => {
+      this.running = this.ctx
+        .withStatementTimeout(bound, async (lockConnection) => {
           const { rows } = await sql<{
             ok: boolean;
           }>`select pg_try_advisory_lock(${REBUILD_LOCK}) as ok`.execute(lockConnection);
@@ -82,7 +88,7 @@ export class CatalogRebuild {
               .returningAll()
               .executeTakeFirstOrThrow();
             resolve(this.view(run));
-            await this.execute(run.id);
+            await this.execute(run.id, lockConnection);
           } finally {
             await sql`select pg_advisory_unlock(${REBUILD_LOCK})`.execute(lockConnection);
           }
@@ -103,11 +109,11 @@ export class CatalogRebuild {
     await this.running;
   }
 
-  private async execute(runId: string): Promise<void> {
+  private async execute(runId: string, db: Db): Promise<void> {
     const started = Date.now();
     try {
-      const counts = await this.build(runId);
-      await this.swap();
+      const counts = await this.build(runId, db);
+      await this.swap(db);
       this.cache.invalidateAll();
       this.searchCache.changed();
       await this.finish(runId, 'SUCCEEDED', counts, null);
@@ -116,7 +122,7 @@ export class CatalogRebuild {
       const message = (error as Error).message;
       this.ctx.log.error({ err: error }, 'catalog rebuild failed');
       await this.finish(runId, 'FAILED', undefined, message.slice(0, 2_000)).catch(() => {});
-      await this.dropNext().catch(() => {});
+      await this.dropNext(db).catch(() => {});
     }
   }
 
@@ -133,12 +139,11 @@ export class CatalogRebuild {
       .execute();
   }
 
-  private async dropNext(): Promise<void> {
-    for (const t of TABLES) await sql`drop table if exists ${sql.raw(NEXT[t])}`.execute(this.ctx.db);
+  private async dropNext(db: Db): Promise<void> {
+    for (const t of TABLES) await sql`drop table if exists ${sql.raw(NEXT[t])}`.execute(db);
   }
 
-  private async build(runId: string): Promise<{ products: number; categories: number }> {
-    const db = this.ctx.db;
+  private async build(runId: string, db: Db): Promise<{ products: number; categories: number }> {
     const client = this.ctx.client('product-service');
     const timeoutMs = this.ctx.config.number('catalog.rebuild.timeoutMs');
     const size = this.ctx.config.number('catalog.rebuild.pageSize');
@@ -189,8 +194,8 @@ export class CatalogRebuild {
   }
 
   /** Merges what events applied meanwhile, then swaps the tables by rename (readers wait milliseconds). */
-  private async swap(): Promise<void> {
-    await this.ctx.db.transaction().execute(async (trx) => {
+  private async swap(db: Db): Promise<void> {
+    await db.transaction().execute(async (trx) => {
       await sql`lock table ${sql.raw(TABLES.map((t) => LIVE[t]).join(', '))} in exclusive mode`.execute(trx);
       const touched = await mergeNewer(trx, LIVE, NEXT);
       const next = new ReadModelWriter(NEXT);

@@ -32,6 +32,12 @@ export const catalogDefaults = {
       /** Products per full-sync page read from product-service. */
       pageSize: 250,
       timeoutMs: 30_000,
+      /**
+       * How long each of the rebuild's statements may run (instead of `database.queryTimeoutMs`, ADR
+       * 0021): on a large catalog those over a whole table (category names, VACUUM, the swap's merge)
+       * take minutes.
+       */
+      statementTimeoutMs: 1_800_000,
     },
   },
 };
