@@ -48,6 +48,15 @@ interface LinesSummary {
   first_name: string;
 }
 type Buyer = AdminOrderSummary['buyer'];
+/** A page of orders to list, by status, number, shopper or buyer (name or email). */
+interface AdminOrderQuery {
+  page: number;
+  size: number;
+  status?: OrderStatus | undefined;
+  orderNumber?: string | undefined;
+  userId?: string | undefined;
+  buyer?: string | undefined;
+}
 /** An order of a list page with what names it and (admin pages only) its buyer. */
 interface ListedOrder {
   order: OrderRow;
@@ -77,14 +86,7 @@ export class OrderReads {
     return { ...found, content: found.content.map((o) => this.shopperSummary(o.order, o.lines)) };
   }
 
-  async adminList(query: {
-    page: number;
-    size: number;
-    status?: OrderStatus | undefined;
-    orderNumber?: string | undefined;
-    userId?: string | undefined;
-    buyer?: string | undefined;
-  }): Promise<Page<AdminOrderSummary>> {
+  async adminList(query: AdminOrderQuery): Promise<Page<AdminOrderSummary>> {
     const found = await this.list(query, { buyers: true });
     return {
       ...found,
@@ -238,17 +240,7 @@ export class OrderReads {
    * and, for the admin, its buyer: one statement for the page, beside its count (`fetchPage`), however
    * many orders it holds.
    */
-  private async list(
-    query: {
-      page: number;
-      size: number;
-      status?: OrderStatus | undefined;
-      orderNumber?: string | undefined;
-      userId?: string | undefined;
-      buyer?: string | undefined;
-    },
-    include: { buyers: boolean },
-  ): Promise<Page<ListedOrder>> {
+  private async list(query: AdminOrderQuery, include: { buyers: boolean }): Promise<Page<ListedOrder>> {
     let base = this.db.selectFrom('orders');
     if (query.userId) base = base.where('user_id', '=', query.userId);
     const buyer = query.buyer?.trim().toLowerCase();
