@@ -124,6 +124,24 @@ export function adminProductsQuery(search: AdminProductSearch) {
   });
 }
 
+/**
+ * The products of these ids (at most a page's worth, 100), deleted ones included, in one request: for
+ * a list that holds only their ids (the discount policies' targets). An id product-service no longer
+ * has is left out. Under the list key, so a product's edit refreshes it as it does the product list.
+ */
+export function adminProductsByIdsQuery(productIds: readonly number[]) {
+  return queryOptions({
+    queryKey: [...adminProductsQueryPrefix, 'list', 'ids', productIds],
+    queryFn: ({ signal }) => {
+      // One `ids` per product (?ids=1&ids=2), as product-service reads a list.
+      const query = new URLSearchParams(productIds.map((id) => ['ids', String(id)]));
+      query.set('includeDeleted', 'true');
+      query.set('size', String(Math.max(productIds.length, 1)));
+      return api.get<Page<AdminProductSummary>>(`/api/admin/products?${query}`, { signal });
+    },
+  });
+}
+
 export function adminProductQuery(productId: number) {
   return queryOptions({
     queryKey: [...adminProductsQueryPrefix, 'detail', productId],

@@ -147,6 +147,11 @@ export const ProductStockFilter = Type.Enum(['low', 'soldout']);
 export type ProductStockFilter = Static<typeof ProductStockFilter>;
 
 export const ProductListQuery = Type.Object({
+  /**
+   * Only these products (?ids=1&ids=2; at most a page's worth), for a page that names the products it
+   * holds the ids of in one request; unknown ids are left out.
+   */
+  ids: Type.Optional(Type.Array(Type.Integer({ minimum: 1 }), { minItems: 1, maxItems: 100 })),
   name: Type.Optional(Type.String({ maxLength: 200 })),
   code: Type.Optional(Type.String({ maxLength: 50 })),
   status: Type.Optional(ProductStatus),

@@ -112,6 +112,8 @@ export interface ProductSummary {
 }
 
 export interface ProductFilter {
+  /** Only these products (unknown ids are left out). */
+  ids?: number[] | undefined;
   name?: string | undefined;
   code?: string | undefined;
   status?: ProductStatus | undefined;
@@ -223,6 +225,7 @@ export class Products {
       const atMost = filter.stock === 'soldout' ? 0 : lowStockThreshold(this.ctx.config);
       query = query.where(stockOnSaleAtMost(atMost));
     }
+    if (filter.ids) query = query.where('p.id', 'in', filter.ids);
     if (filter.name) query = query.where('p.name', 'ilike', likeContains(filter.name.trim()));
     if (filter.code) query = query.where('p.code', 'like', likePrefix(filter.code.trim().toUpperCase()));
     if (filter.status) query = query.where('p.status', '=', filter.status);

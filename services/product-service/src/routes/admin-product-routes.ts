@@ -40,7 +40,7 @@ export function registerAdminProductRoutes(app: ServiceApp, ctx: ServiceContext<
       schema: {
         tags: t,
         summary:
-          'Products by name (contains), code (prefix), status, displayed, category (with descendants), sale price range, held units and ' +
+          'Products by id (?ids=1&ids=2), name (contains), code (prefix), status, displayed, category (with descendants), sale price range, held units and ' +
           'stock (low: a SKU on sale at or below the dashboard’s low-stock threshold; soldout: one with none); deleted ones only while they hold units, unless includeDeleted',
         querystring: ProductListQuery,
         response: { 200: PageSchema(ProductSummary), 400: ProblemSchema },

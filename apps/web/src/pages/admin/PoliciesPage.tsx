@@ -1,7 +1,9 @@
-import { Anchor, Button, Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Button, Group, NativeSelect, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useSearchParams } from 'react-router';
+import { adminCategoriesQuery, flattenCategories } from '../../admin-catalog/admin-categories-api.ts';
+import { adminProductsByIdsQuery } from '../../admin-catalog/admin-products-api.ts';
 import {
   adminPoliciesQuery,
   POLICY_TARGETS,
@@ -13,6 +15,7 @@ import { parsePolicySearch, policySearchParams } from '../../admin-promotion/pro
 import { describeDiscount } from '../../coupons/discount.ts';
 import { i18n } from '../../i18n/i18n.ts';
 import { formatDate, formatWon } from '../../lib/format.ts';
+import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { PromotionStatusBadge } from '../../ui/badges.tsx';
 import { PagedResults, ResultCount } from '../../ui/PagedResults.tsx';
 import type { ListLocationState } from './ListSearchBox.tsx';
@@ -79,21 +82,72 @@ export function PoliciesPage() {
   );
 }
 
-/** `상품 #12`, `카테고리 #3 및 하위`, `주문 전체` (`Product #12`, `Category #3 and below`, `Whole order`). */
-export function describeTarget(policy: Pick<Policy, 'targetType' | 'targetId'>): string {
-  switch (policy.targetType) {
-    case 'PRODUCT':
-      return i18n.t('adminPromotion.policies.product', { id: String(policy.targetId) });
-    case 'CATEGORY':
-      return i18n.t('adminPromotion.policies.category', { id: String(policy.targetId) });
-    case 'ORDER':
-      return i18n.t('adminPromotion.policies.order');
+/** What a target reads as: its name when known (a product's deleted flag); `null` while being read. */
+type TargetName =
+  | { kind: 'named'; name: string; deleted: boolean }
+  | { kind: 'gone' }
+  | { kind: 'unread' }
+  | null;
+
+/**
+ * `상품: 기본 티셔츠`, `카테고리: 의류 › 티셔츠 및 하위`, `주문 전체` (`Product: …`, `Category: … and
+ * below`, `Whole order`); a target deleted since reads `삭제된 상품` / `삭제된 카테고리`, never its id.
+ */
+function describeTarget(targetType: Policy['targetType'], target: TargetName): string {
+  if (targetType === 'ORDER') return i18n.t('adminPromotion.policies.order');
+  const product = targetType === 'PRODUCT';
+  if (target?.kind === 'named') {
+    if (!product) return i18n.t('adminPromotion.policies.category', { name: target.name });
+    const key = target.deleted ? 'adminPromotion.policies.productDeleted' : 'adminPromotion.policies.product';
+    return i18n.t(key, { name: target.name });
   }
+  if (target?.kind === 'gone')
+    return i18n.t(product ? 'adminPromotion.policies.productGone' : 'adminPromotion.policies.categoryGone');
+  return i18n.t(product ? 'adminPromotion.policies.productUnread' : 'adminPromotion.policies.categoryUnread');
+}
+
+/** Each id once, in order, of the page's targets of one type. */
+function targetIds(policies: Policy[], type: Policy['targetType']): number[] {
+  const ids = policies.flatMap((p) => (p.targetType === type && p.targetId !== null ? [p.targetId] : []));
+  return [...new Set(ids)].sort((a, b) => a - b);
+}
+
+/**
+ * The names of a page's targets in two requests however many rows it has: its products by their ids
+ * (product-service's admin list, deleted ones included) and the category tree (the policy form's,
+ * shared with it). Neither is asked for when no row of the page needs it.
+ */
+function usePolicyTargets(policies: Policy[]) {
+  const productIds = targetIds(policies, 'PRODUCT');
+  const products = useQuery({ ...adminProductsByIdsQuery(productIds), enabled: productIds.length > 0 });
+  const categories = useQuery({
+    ...adminCategoriesQuery,
+    enabled: targetIds(policies, 'CATEGORY').length > 0,
+  });
+  const productById = new Map(products.data?.content.map((p) => [p.id, p]));
+  const categoryById = new Map(
+    flattenCategories(categories.data ?? []).map(({ category, path }) => [category.id, path.join(' › ')]),
+  );
+
+  const nameOf = (policy: Policy): TargetName => {
+    if (policy.targetType === 'ORDER') return null;
+    const read = policy.targetType === 'PRODUCT' ? products : categories;
+    if (read.isError) return { kind: 'unread' };
+    if (!read.data) return null;
+    if (policy.targetType === 'PRODUCT') {
+      const product = policy.targetId === null ? undefined : productById.get(policy.targetId);
+      return product ? { kind: 'named', name: product.name, deleted: product.deleted } : { kind: 'gone' };
+    }
+    const path = policy.targetId === null ? undefined : categoryById.get(policy.targetId);
+    return path ? { kind: 'named', name: path, deleted: false } : { kind: 'gone' };
+  };
+  return { products, categories, nameOf };
 }
 
 function PoliciesTable({ policies }: { policies: Policy[] }) {
   const { t } = useTranslation();
   const { search } = useLocation();
+  const { products, categories, nameOf } = usePolicyTargets(policies);
   if (policies.length === 0) {
     return (
       <Text c="dimmed" p="lg">
@@ -102,44 +156,64 @@ function PoliciesTable({ policies }: { policies: Policy[] }) {
     );
   }
   return (
-    <Table.ScrollContainer minWidth={800}>
-      <Table highlightOnHover verticalSpacing="sm" aria-label={t('adminPromotion.policies.table')}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('adminPromotion.policies.name')}</Table.Th>
-            <Table.Th>{t('adminPromotion.policies.target')}</Table.Th>
-            <Table.Th>{t('adminPromotion.list.discount')}</Table.Th>
-            <Table.Th ta="right">{t('adminPromotion.list.minOrder')}</Table.Th>
-            <Table.Th>{t('adminPromotion.policies.valid')}</Table.Th>
-            <Table.Th>{t('adminPromotion.list.status')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {policies.map((policy) => (
-            <Table.Tr key={policy.id}>
-              <Table.Td>
-                <Anchor
-                  component={Link}
-                  to={`/admin/policies/${policy.id}`}
-                  state={{ listSearch: search } satisfies ListLocationState}
-                  fw={600}
-                >
-                  {policy.name}
-                </Anchor>
-              </Table.Td>
-              <Table.Td>{describeTarget(policy)}</Table.Td>
-              <Table.Td>{describeDiscount(policy)}</Table.Td>
-              <Table.Td ta="right">{policy.minOrderAmount ? formatWon(policy.minOrderAmount) : '—'}</Table.Td>
-              <Table.Td>
-                {formatDate(policy.validFrom)} – {formatDate(policy.validTo)}
-              </Table.Td>
-              <Table.Td>
-                <PromotionStatusBadge status={policy.status} />
-              </Table.Td>
+    <Stack gap="sm">
+      <ApiErrorAlert
+        error={products.error}
+        title={t('adminPromotion.policies.productsFailed')}
+        onRetry={() => void products.refetch()}
+      />
+      <ApiErrorAlert
+        error={categories.error}
+        title={t('adminPromotion.policies.categoriesFailed')}
+        onRetry={() => void categories.refetch()}
+      />
+      <Table.ScrollContainer minWidth={800}>
+        <Table highlightOnHover verticalSpacing="sm" aria-label={t('adminPromotion.policies.table')}>
+          <Table.Thead>
+            <Table.Tr>
+              <Table.Th>{t('adminPromotion.policies.name')}</Table.Th>
+              <Table.Th>{t('adminPromotion.policies.target')}</Table.Th>
+              <Table.Th>{t('adminPromotion.list.discount')}</Table.Th>
+              <Table.Th ta="right">{t('adminPromotion.list.minOrder')}</Table.Th>
+              <Table.Th>{t('adminPromotion.policies.valid')}</Table.Th>
+              <Table.Th>{t('adminPromotion.list.status')}</Table.Th>
             </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+          </Table.Thead>
+          <Table.Tbody>
+            {policies.map((policy) => (
+              <Table.Tr key={policy.id}>
+                <Table.Td>
+                  <Anchor
+                    component={Link}
+                    to={`/admin/policies/${policy.id}`}
+                    state={{ listSearch: search } satisfies ListLocationState}
+                    fw={600}
+                  >
+                    {policy.name}
+                  </Anchor>
+                </Table.Td>
+                <Table.Td>
+                  {policy.targetType !== 'ORDER' && nameOf(policy) === null ? (
+                    <Skeleton h={14} w={140} />
+                  ) : (
+                    describeTarget(policy.targetType, nameOf(policy))
+                  )}
+                </Table.Td>
+                <Table.Td>{describeDiscount(policy)}</Table.Td>
+                <Table.Td ta="right">
+                  {policy.minOrderAmount ? formatWon(policy.minOrderAmount) : '—'}
+                </Table.Td>
+                <Table.Td>
+                  {formatDate(policy.validFrom)} – {formatDate(policy.validTo)}
+                </Table.Td>
+                <Table.Td>
+                  <PromotionStatusBadge status={policy.status} />
+                </Table.Td>
+              </Table.Tr>
+            ))}
+          </Table.Tbody>
+        </Table>
+      </Table.ScrollContainer>
+    </Stack>
   );
 }

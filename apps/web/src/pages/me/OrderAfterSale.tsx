@@ -199,7 +199,10 @@ function AfterSaleSummary({
 
 /**
  * What returns gave back so far: the PG's part (the order's `refundedAmount`) and the points of the
- * completed returns (shipping-service's claims; the order does not carry them).
+ * completed returns, added up from shipping-service's claims. The order's `refundedPoints` is the same
+ * sum (each return.completed's `pointsRefund`, once per claim, the figure user-service credits), learnt
+ * from that event a moment later; it is absent from an older order-service and 0 for returns completed
+ * before its timeline kept facts (migration 0008 fills it from them), so the claims stay the source here.
  */
 function RefundedLine({ order, claims }: { order: Order; claims: Claim[] }) {
   const { t } = useTranslation();
