@@ -337,8 +337,9 @@ const unmetExpectations = new WeakSet<IncomingMessage>();
 const HOST = /^(?:\[[\w:.~!$&'()*+,;=-]+\]|[\w.~!$&'()*+,;=%-]*)(?::\d*)?$/;
 
 /**
- * A request that came while the app closes (on a connection that was already open): refused, so the
- * caller sends it to another instance, as it does for any 503 (service-client.ts, the gateway).
+ * A request that came while the app closes (on a connection that was already open): refused before it
+ * runs, so the caller sends it to another instance whatever its method, and counts no failure against
+ * this service (isShuttingDownAnswer: service-client.ts, the gateway's forward-request.ts).
  */
 function shuttingDown(reply: FastifyReply): Problem {
   reply.header('retry-after', '1');

@@ -92,5 +92,5 @@ export {
   type ServiceFactory,
   type ServiceOptions,
 } from './service.ts';
-export { ServiceCallError, ServiceClient } from './service-client.ts';
+export { isShuttingDownAnswer, ServiceCallError, ServiceClient } from './service-client.ts';
 export { currentTraceId, injectTraceContext, SpanKind, withSpan } from './tracing.ts';

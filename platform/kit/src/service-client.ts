@@ -11,6 +11,17 @@ import { HOUSEKEEPING_ATTRIBUTE, injectTraceContext, SpanKind, type Tracing, wit
 
 const UNAVAILABLE_STATUSES = new Set([502, 503, 504]);
 
+/**
+ * Whether an answer is the kit's refusal of a request that reached an instance while it was closing
+ * (http.ts, `shuttingDown`): 503 with a problem whose `type` ends in `shutting-down`. That instance
+ * never ran the request, whatever its method, so it may be sent to another instance as it is.
+ */
+export function isShuttingDownAnswer(status: number, body: unknown): boolean {
+  if (status !== 503 || typeof body !== 'object' || body === null) return false;
+  const { type } = body as { type?: unknown };
+  return typeof type === 'string' && /(?:^|[:/])shutting-down$/.test(type);
+}
+
 export type CallFailure = 'unavailable' | 'timeout' | 'circuit-open' | 'http' | 'invalid-response';
 
 /** A failed call to another service, with the reason as data. */
@@ -38,6 +49,14 @@ export class ServiceCallError extends Error {
       (this.kind === 'http' && UNAVAILABLE_STATUSES.has(this.status ?? 0))
     );
   }
+
+  /**
+   * The instance answered that it is closing (isShuttingDownAnswer) and never ran the call: worth
+   * a retry on the next instance even when not idempotent, and no sign the target is unavailable.
+   */
+  get shuttingDown(): boolean {
+    return this.kind === 'http' && isShuttingDownAnswer(this.status ?? 0, this.problem);
+  }
 }
 
 export interface CallOptions<S extends TSchema | undefined> {
@@ -47,7 +66,10 @@ export interface CallOptions<S extends TSchema | undefined> {
   body?: unknown;
   headers?: Record<string, string>;
   timeoutMs?: number;
-  /** Retry on transient failures. Defaults to true for GET, PUT and DELETE. */
+  /**
+   * Retry on transient failures. Defaults to true for GET, PUT and DELETE. Any call is retried when
+   * an instance refused it as shutting down (it never ran it).
+   */
   idempotent?: boolean;
   /** The response is checked against this schema and typed by it. */
   response?: S;
@@ -127,11 +149,12 @@ export class ServiceClient {
     const method = options.method ?? 'GET';
     const idempotent = options.idempotent ?? (method === 'GET' || method === 'PUT' || method === 'DELETE');
     const breaker = this.options.breakers.get(this.target);
-    const attempts = idempotent ? this.options.maxAttempts : 1;
+    // A call an instance refused as shutting down never ran there: the next instance (round robin)
+    // may run it, a POST too (a rolling restart shows callers no error).
     const retryPolicy = retry(
-      handleWhen((e) => e instanceof ServiceCallError && e.transient),
+      handleWhen((e) => e instanceof ServiceCallError && (e.shuttingDown || (idempotent && e.transient))),
       {
-        maxAttempts: attempts - 1,
+        maxAttempts: this.options.maxAttempts - 1,
         backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1_000 }),
       },
     );
@@ -248,6 +271,7 @@ function isProblem(body: unknown): body is ProblemDetails {
   return typeof body === 'object' && body !== null && 'status' in body && 'title' in body;
 }
 
+/** What the breaker per target counts: transient failures, but not an instance that is closing. */
 export function isBreakerFailure(error: Error): boolean {
-  return error instanceof ServiceCallError && error.transient;
+  return error instanceof ServiceCallError && error.transient && !error.shuttingDown;
 }

@@ -433,3 +433,120 @@ describe('kit ServiceClient', () => {
     expect(unknown).toMatchObject({ kind: 'unavailable', target: 'nobody-service' });
   });
 });
+
+/**
+ * An instance of `target` whose closing the test holds: its own closing work (a preClose hook, as a
+ * socket hub's stop) is not done, so it still accepts connections while the kit refuses every request
+ * with 503 `shutting-down`, as a request that reaches an instance between the start of its close and
+ * the moment it stops listening is. `asked` is every request that reached it, `ran` those a route ran.
+ */
+async function closableTarget(instance: string) {
+  const asked: string[] = [];
+  const ran: string[] = [];
+  let finishClosing!: () => void;
+  const closeHeld = new Promise<void>((resolve) => {
+    finishClosing = resolve;
+  });
+  const service = await startTestService(
+    defineService({
+      name: 'target',
+      port: 0,
+      routes(app) {
+        app.addHook('preClose', () => closeHeld);
+        app.all('/things', async (req) => {
+          ran.push(req.method);
+          return { instance, method: req.method, body: req.body ?? null };
+        });
+      },
+    }),
+    { config: { database: { url: '' } } },
+  );
+  service.app.server.on('request', (req: IncomingMessage) => asked.push(req.method ?? ''));
+  let stopped: Promise<void> | undefined;
+  return {
+    url: service.url,
+    asked,
+    ran,
+    /** Begins the instance's close, and waits until it refuses requests as shutting down. */
+    async startClosing() {
+      stopped = service.stop();
+      await eventually(async () => {
+        const res = await fetch(`${service.url}/things`);
+        const body = (await res.json()) as { type?: string };
+        return res.status === 503 && body.type === 'urn:sagamart:problem:shutting-down';
+      });
+      asked.length = 0;
+    },
+    stop() {
+      finishClosing();
+      return stopped ?? service.stop();
+    },
+  };
+}
+
+describe('kit ServiceClient and an instance that is closing', () => {
+  const cleanup: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    await Promise.all(cleanup.splice(0).map((fn) => fn()));
+  });
+
+  async function target(instance: string) {
+    const t = await closableTarget(instance);
+    cleanup.push(() => t.stop());
+    return t;
+  }
+
+  async function caller(targetUrls: string[], client: ConfigTree) {
+    const service = await startTestService(
+      defineService({ name: uniqueName('caller').replaceAll('_', '-'), port: 0 }),
+      {
+        config: {
+          database: { url: '' },
+          discovery: { mode: 'static', static: { target: targetUrls.join(',') } },
+          http: { client: { timeoutMs: 2_000, ...client } },
+        },
+      },
+    );
+    cleanup.push(() => service.stop());
+    return service;
+  }
+
+  it('sends a call refused as shutting down to the next instance, a POST too (the closing one never ran it), without counting the refusal', async () => {
+    const closing = await target('closing');
+    const open = await target('open');
+    // Every refusal counted would open the breaker: 1 of 2 calls failed is 50 %.
+    const service = await caller([closing.url, open.url], {
+      maxAttempts: 3,
+      breaker: { failureRateThreshold: 50, minimumNumberOfCalls: 2, slidingWindowMs: 60_000 },
+    });
+    const client = service.context.client('target');
+    await closing.startClosing();
+
+    // Round robin starts every call at the closing instance (a retry takes the next one).
+    for (let n = 0; n < 3; n++) {
+      expect(await client.post('/things', { n })).toEqual({ instance: 'open', method: 'POST', body: { n } });
+      expect(await client.get('/things')).toMatchObject({ instance: 'open', method: 'GET' });
+    }
+    expect(closing.asked).toEqual(['POST', 'GET', 'POST', 'GET', 'POST', 'GET']);
+    expect(closing.ran).toEqual([]);
+    expect(open.ran).toEqual(['POST', 'GET', 'POST', 'GET', 'POST', 'GET']);
+    expect(breakerState(await scrapeMetrics(service.url), 'target')).toBe(0);
+  });
+
+  it('never opens the circuit on shutting-down refusals, which reach the caller when no other instance answers', async () => {
+    const closing = await target('closing');
+    const service = await caller([closing.url], {
+      maxAttempts: 1,
+      breaker: { failureRateThreshold: 50, minimumNumberOfCalls: 2, slidingWindowMs: 60_000 },
+    });
+    const client = service.context.client('target');
+    await closing.startClosing();
+    for (let n = 0; n < 5; n++) {
+      const refused = await failure(client.get('/things'));
+      expect(refused).toMatchObject({ kind: 'http', status: 503, transient: true });
+      expect(refused.problem?.type).toBe('urn:sagamart:problem:shutting-down');
+    }
+    expect(closing.asked).toHaveLength(5);
+    expect(breakerState(await scrapeMetrics(service.url), 'target')).toBe(0);
+  });
+});

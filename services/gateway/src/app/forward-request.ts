@@ -4,11 +4,11 @@ import {
   type CircuitBreakers,
   type Discovery,
   injectTraceContext,
+  isShuttingDownAnswer,
   type ServiceInstance,
 } from '@sagamart/kit';
-import type { Dispatcher } from 'undici';
 import type { GatewayRoute } from '../domain/route-table.ts';
-import { sendUpstream, UpstreamError } from '../infra/upstream-http.ts';
+import { answerWithBody, sendUpstream, type UpstreamAnswer, UpstreamError } from '../infra/upstream-http.ts';
 import { clientClosed, serviceUnavailable } from './gateway-problems.ts';
 
 /**
@@ -17,13 +17,28 @@ import { clientClosed, serviceUnavailable } from './gateway-problems.ts';
  */
 const FAILURE_STATUSES = new Set([503, 504]);
 
-/** An upstream answer that counts as a failure; carries the response so it can still be passed on. */
-class FailedAnswer extends Error {
+/**
+ * A problem answer up to this length is read to tell an instance's refusal as it closes from another
+ * 503 (the kit's is about 250 bytes).
+ */
+const INSPECTED_PROBLEM_BYTES = 16 * 1024;
+
+/**
+ * How many instances discovery is asked for (round robin, shared with other requests) to find one
+ * that has not refused the request as closing, and how many such refusals one request meets at most.
+ */
+const CLOSING_PICKS = 3;
+
+/**
+ * An upstream answer passed on as it is, out of the breaker: counted as a failure when `failure`
+ * (503, 504), not when a closing instance refused the request (it says nothing of the others).
+ */
+class PassedOn extends Error {
   constructor(
-    readonly response: Dispatcher.ResponseData,
-    readonly instance: ServiceInstance,
+    readonly answer: Forwarded,
+    readonly failure: boolean,
   ) {
-    super(`answered ${response.statusCode}`);
+    super(`answered ${answer.response.statusCode}`);
   }
 }
 
@@ -31,7 +46,10 @@ class NoInstance extends Error {}
 
 /** What the route's circuit breaker counts: the upstream failing, not the client leaving. */
 export function isUpstreamFailure(error: Error): boolean {
-  return error instanceof FailedAnswer || (error instanceof UpstreamError && error.kind !== 'aborted');
+  return (
+    (error instanceof PassedOn && error.failure) ||
+    (error instanceof UpstreamError && error.kind !== 'aborted')
+  );
 }
 
 export interface Forwarding {
@@ -40,7 +58,10 @@ export interface Forwarding {
   /** Path and query as sent upstream. */
   target: string;
   headers: Record<string, string>;
-  /** A Buffer can be sent twice; a stream only once. */
+  /**
+   * A Buffer can be sent twice; a stream only once. proxy.ts reads every body whole (bounded by the
+   * route's limit), so that a request an instance refused as closing can go to another.
+   */
   body: Readable | Buffer | null;
   /** May go to a second instance when the first refuses the connection (idempotent methods). */
   retryable: boolean;
@@ -48,13 +69,18 @@ export interface Forwarding {
 }
 
 export interface Forwarded {
-  response: Dispatcher.ResponseData;
+  response: UpstreamAnswer;
   instance: ServiceInstance;
 }
 
 /**
  * Sends a request to an instance of the route's service (round robin through discovery), under the
  * route's timeout and circuit breaker. Throws a 503 GatewayProblem naming the service when it fails.
+ *
+ * An instance that is closing (a rolling restart, `npm start` restarting a service) answers what
+ * still reaches it with 503 `shutting-down` and never runs it (the kit's http.ts): the request goes
+ * to another instance, whatever its method, and the breaker does not count the refusal. With no other
+ * instance the refusal is passed on, its Retry-After with it.
  */
 export async function forwardRequest(
   deps: { discovery: Discovery; breakers: CircuitBreakers },
@@ -63,7 +89,8 @@ export async function forwardRequest(
   const { route } = call;
   const headers = { ...call.headers };
   injectTraceContext(headers);
-  const sendTo = async (instance: ServiceInstance) => ({
+  const replayable = call.body === null || Buffer.isBuffer(call.body);
+  const sendTo = async (instance: ServiceInstance): Promise<Forwarded> => ({
     instance,
     response: await sendUpstream({
       url: new URL(call.target, instance.url),
@@ -93,12 +120,24 @@ export async function forwardRequest(
         if (!next || (error.kind === 'connect' && next.instanceId === first.instanceId)) throw error;
         answer = await sendTo(next);
       }
-      if (FAILURE_STATUSES.has(answer.response.statusCode))
-        throw new FailedAnswer(answer.response, answer.instance);
+      const closing = new Set<string>();
+      for (;;) {
+        const looked = await closingRefusal(answer, call.clientGone);
+        answer = looked.answer;
+        if (!looked.refused) break;
+        closing.add(answer.instance.instanceId);
+        const next =
+          replayable && closing.size < CLOSING_PICKS
+            ? await otherInstance(deps.discovery, route.service, closing)
+            : undefined;
+        if (!next) throw new PassedOn(answer, false);
+        answer = await sendTo(next);
+      }
+      if (FAILURE_STATUSES.has(answer.response.statusCode)) throw new PassedOn(answer, true);
       return answer;
     });
   } catch (error) {
-    if (error instanceof FailedAnswer) return { response: error.response, instance: error.instance };
+    if (error instanceof PassedOn) return error.answer;
     if (error instanceof NoInstance) throw serviceUnavailable(route, 'no-instance');
     if (error instanceof BrokenCircuitError) throw serviceUnavailable(route, 'circuit-open');
     if (error instanceof UpstreamError && error.kind === 'timeout') {
@@ -110,4 +149,50 @@ export async function forwardRequest(
     }
     throw error;
   }
+}
+
+/**
+ * Whether an answer is an instance's refusal as it closes (isShuttingDownAnswer, by its problem's
+ * type): a 503 problem's body is read whole to tell, and handed back to be passed on otherwise.
+ */
+async function closingRefusal(
+  answer: Forwarded,
+  clientGone: AbortSignal,
+): Promise<{ refused: boolean; answer: Forwarded }> {
+  const { response } = answer;
+  const length = Number(response.headers['content-length']);
+  const type = String(response.headers['content-type'] ?? '');
+  if (response.statusCode !== 503 || !type.includes('problem+json') || !(length <= INSPECTED_PROBLEM_BYTES))
+    return { refused: false, answer };
+  let bytes: Buffer;
+  try {
+    bytes = Buffer.from(await response.body.arrayBuffer());
+  } catch (error) {
+    if (clientGone.aborted) throw new UpstreamError('aborted', 'the client went away');
+    throw new UpstreamError('broken', `the answer broke off (${(error as Error).message})`);
+  }
+  let problem: unknown;
+  try {
+    problem = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    problem = undefined;
+  }
+  return {
+    refused: isShuttingDownAnswer(response.statusCode, problem),
+    answer: { ...answer, response: answerWithBody(response, bytes) },
+  };
+}
+
+/** The next instance (round robin) that has not refused the request as closing, if one comes up. */
+async function otherInstance(
+  discovery: Discovery,
+  service: string,
+  closing: ReadonlySet<string>,
+): Promise<ServiceInstance | undefined> {
+  for (let pick = 0; pick < CLOSING_PICKS; pick++) {
+    const next = await discovery.choose(service);
+    if (!next) return undefined;
+    if (!closing.has(next.instanceId)) return next;
+  }
+  return undefined;
 }

@@ -1,4 +1,4 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import { Agent, type Dispatcher, request } from 'undici';
 
 /** One connection pool for every upstream (keep-alive, so most requests skip the TCP handshake). */
@@ -52,6 +52,26 @@ export interface UpstreamRequest {
   timeoutMs: number;
   /** Aborts the call when the client goes away. */
   clientGone?: AbortSignal;
+}
+
+/**
+ * An upstream's answer as the proxy reads it: undici's, or one whose body the gateway already read
+ * whole (answerWithBody).
+ */
+export interface UpstreamAnswer {
+  statusCode: number;
+  headers: Dispatcher.ResponseData['headers'];
+  body: Readable & { arrayBuffer(): Promise<ArrayBuffer>; dump(): Promise<void> };
+}
+
+/** The answer with its body, read whole to look into it, to be read or streamed again. */
+export function answerWithBody(answer: UpstreamAnswer, bytes: Buffer): UpstreamAnswer {
+  const stream = Readable.from([bytes]);
+  const body = Object.assign(stream, {
+    arrayBuffer: async () => new Uint8Array(bytes).buffer,
+    dump: async () => void stream.destroy(),
+  });
+  return { statusCode: answer.statusCode, headers: answer.headers, body };
 }
 
 /**
