@@ -180,7 +180,13 @@ function kitDefaults(def: ServiceDefinition<any>): ConfigTree {
     bus: { database: DEFAULT_BUS_DATABASE, pollMs: 1_000, listenedPollMs: 30_000, queryTimeoutMs: 30_000 },
     amqp: { url: '', prefix: '' },
     redis: { url: '' },
-    events: { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 30_000, concurrency: 8 },
+    events: {
+      maxAttempts: 5,
+      maxContendedAttempts: 40,
+      baseDelayMs: 200,
+      maxDelayMs: 30_000,
+      concurrency: 8,
+    },
     // Pruning of tables that only grow; the windows' reasoning is in events/retention.ts.
     retention: {
       intervalMs: 600_000,
@@ -575,6 +581,7 @@ class ServiceRuntime<DB> implements Service<DB> {
           handlers,
           retry: {
             maxAttempts: this.config.number('events.maxAttempts'),
+            maxContendedAttempts: this.config.number('events.maxContendedAttempts'),
             baseDelayMs: this.config.number('events.baseDelayMs'),
             maxDelayMs: this.config.number('events.maxDelayMs'),
           },

@@ -29,3 +29,14 @@ export function isTransactionConflict(error: unknown): boolean {
   const code = (error as { code?: string } | undefined)?.code;
   return code === '40P01' || code === '40001';
 }
+
+/**
+ * The statement failed for others' work on the same rows or tables, not for anything in its own
+ * input: a conflict (above), a lock not available (55P03), or a statement PostgreSQL cancelled at
+ * its bound (57014, statement_timeout: ADR 0021), which a wait on a lock held by long work (a
+ * catalog rebuild's swap) reaches. The same work later is expected to go through.
+ */
+export function isDatabaseContention(error: unknown): boolean {
+  const code = (error as { code?: string } | undefined)?.code;
+  return isTransactionConflict(error) || code === '55P03' || code === '57014';
+}

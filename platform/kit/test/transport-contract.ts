@@ -2,11 +2,13 @@ import { defineEvent } from '@sagamart/contracts';
 import {
   type ConfigTree,
   currentTraceId,
+  databaseUrl,
   defineService,
   type Kysely,
   type Migration,
   type OutgoingMessage,
   on,
+  openDatabase,
   type Service,
   sql,
   type Transport,
@@ -15,6 +17,7 @@ import {
   asUser,
   eventsHandled,
   eventually,
+  holdLocks,
   pgServerUrl,
   startTestService,
   type TcpProxy,
@@ -405,6 +408,42 @@ export function transportContract(
       expect(rows.map((r) => r.item_id)).toEqual(['outage-1']);
       expect((await t.deadLetters(consumer)).totalElements).toBe(0);
       if (options.parkedByBroker) expect(await options.parkedByBroker(t.shared, t.consumerName)).toBe(0);
+    });
+
+    it('keeps an event whose handler waited past the statement bound on a lock, and handles it once the lock is gone', async () => {
+      const t = setup();
+      // Its database made and migrated first, unbounded (a CREATE DATABASE may take longer than 300 ms).
+      await (await t.start(t.consumer)).stop();
+      // PostgreSQL cancels the handler's insert after 300 ms: it waits on a lock a long piece of work holds.
+      const consumer = await t.start(t.consumer, { database: { queryTimeoutMs: 300 } });
+      const producer = await t.start(t.producer, { database: { name: t.producerDb } });
+      const lockHolder = openDatabase<unknown>(
+        databaseUrl(pgServerUrl(), consumer.context.config.string('database.name')),
+        { max: 1, queryTimeoutMs: 0 },
+      );
+      try {
+        const held = await holdLocks(lockHolder.db, (trx) =>
+          sql`lock table effects in exclusive mode`.execute(trx),
+        );
+        try {
+          expect((await t.postItem(producer, 'busy-1')).status).toBe(201);
+          // More tries than events.maxAttempts (3): a busy database says nothing against the event.
+          await eventually(
+            async () =>
+              (await eventsHandled(consumer, t.ItemCreated.name, ['retry'])) >= 5 ||
+              (await t.deadLetters(consumer)).totalElements > 0,
+            20_000,
+          );
+          expect((await t.deadLetters(consumer)).content).toEqual([]);
+        } finally {
+          await held.release();
+        }
+        const rows = await t.awaitEffects(consumer);
+        expect(rows.map((r) => r.item_id)).toEqual(['busy-1']);
+        expect((await t.deadLetters(consumer)).totalElements).toBe(0);
+      } finally {
+        await lockHolder.close();
+      }
     });
 
     it('stops routing to a consumer an event it no longer lists', async () => {

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { Value } from 'typebox/value';
 import { afterCommit, trackedTransaction } from '../after-commit.ts';
 import type { ServiceMetrics } from '../metrics.ts';
+import { isDatabaseContention } from '../sql-text.ts';
 import { extractTraceContext, SpanKind, type Tracing, withSpan } from '../tracing.ts';
 import type { MessagingTables } from './schema.ts';
 import {
@@ -45,11 +46,22 @@ export class NonRetryableError extends Error {
 
 export interface RetryPolicy {
   maxAttempts: number;
+  /**
+   * Attempts for an event whose handler failed only on contention (isDatabaseContention: a lock
+   * wait past the statement bound, a deadlock): it says nothing against the event, so it is tried
+   * for longer, out waiting long work such as a catalog rebuild's swap, before it is dead-lettered.
+   */
+  maxContendedAttempts: number;
   baseDelayMs: number;
   maxDelayMs: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { maxAttempts: 5, baseDelayMs: 200, maxDelayMs: 30_000 };
+export const defaultRetryPolicy: RetryPolicy = {
+  maxAttempts: 5,
+  maxContendedAttempts: 40,
+  baseDelayMs: 200,
+  maxDelayMs: 30_000,
+};
 
 export function retryDelay(policy: RetryPolicy, attempt: number): number {
   return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));
@@ -164,14 +176,16 @@ export class EventConsumer<DB> {
           return { type: 'ack' } as const;
         } catch (error) {
           const err = error as Error;
-          if (error instanceof NonRetryableError || message.attempt >= this.options.retry.maxAttempts) {
+          const { retry } = this.options;
+          const attempts = isDatabaseContention(error) ? retry.maxContendedAttempts : retry.maxAttempts;
+          if (error instanceof NonRetryableError || message.attempt >= attempts) {
             log.error(
               { err, event: message.topic, messageId: message.id, attempt: message.attempt },
               'event failed for the last time; dead-lettering it',
             );
             return this.deadLetter(message, err.stack ?? err.message);
           }
-          const delayMs = retryDelay(this.options.retry, message.attempt);
+          const delayMs = retryDelay(retry, message.attempt);
           log.warn(
             { err, event: message.topic, attempt: message.attempt, delayMs },
             'event handler failed; retrying',
