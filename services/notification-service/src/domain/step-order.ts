@@ -51,7 +51,13 @@ export function stepOf(eventName: string, event: OrderEventFacts): AggregateStep
       : event.orderId
         ? { aggregate: 'order' as const, id: event.orderId }
         : undefined;
-    return { aggregate: 'shipment', id: event.shipmentId, version, ends: false, ...(partOf ? { partOf } : {}) };
+    return {
+      aggregate: 'shipment',
+      id: event.shipmentId,
+      version,
+      ends: false,
+      ...(partOf ? { partOf } : {}),
+    };
   }
   const claimEvent = eventName.startsWith('return.') || eventName.startsWith('exchange.');
   if (claimEvent && event.claimId !== undefined && event.claimId !== null)
