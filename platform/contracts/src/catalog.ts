@@ -284,6 +284,10 @@ export const SkuLookupItem = Type.Object({
   displayed: Type.Boolean(),
   deleted: Type.Boolean(),
   categoryIds: Type.Array(Id),
+  /**
+   * The product's first uploaded image, else the picture the shop draws of this SKU (a `data:` URL,
+   * @sagamart/contracts/picture): what an order's line keeps as its picture.
+   */
   thumbnailUrl: Type.Union([Type.String(), Type.Null()]),
   /** True when the SKU can be ordered right now (ACTIVE SKU of an ACTIVE, displayed, live product with stock). */
   orderable: Type.Boolean(),

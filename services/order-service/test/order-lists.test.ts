@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { eventually } from '@sagamart/testkit';
+import { PaymentRefunded } from '@sagamart/contracts';
+import { productPictureUrl } from '@sagamart/contracts/picture';
+import { DeploymentCredentials } from '@sagamart/kit';
+import { eventsHandled, eventually, TEST_DEPLOYMENT_SECRET } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ADMIN, DELIVERY, type Json, type Reply, type Shop, startShop } from './support/shop.ts';
 
@@ -67,8 +70,15 @@ describe('order lists', () => {
     );
   };
 
-  /** A product on sale with one SKU, pictured when `picture` is set. */
-  async function product(name: string, picture: boolean): Promise<number> {
+  /**
+   * A product on sale, pictured when `picture` is set (an upload of the admin's), in its own category
+   * (or `categoryId`), with one SKU in size M, or one per colour of `colours`; answers the SKU ids.
+   */
+  async function productSkus(
+    name: string,
+    picture: boolean,
+    more: { colours?: string[]; categoryId?: number } = {},
+  ): Promise<number[]> {
     const products = shop.api('product-service');
     let imageIds: string[] = [];
     if (picture) {
@@ -80,10 +90,11 @@ describe('order lists', () => {
       expect(uploaded.status).toBe(201);
       imageIds = [((await uploaded.json()) as { id: string }).id];
     }
-    const category = await products.post('/api/admin/categories', {
-      name: `목록 ${randomUUID().slice(0, 6)}`,
-    });
+    const categoryId =
+      more.categoryId ??
+      (await products.post('/api/admin/categories', { name: `목록 ${randomUUID().slice(0, 6)}` })).body.id;
     const code = `LIST-${randomUUID().slice(0, 8)}`;
+    const colours = more.colours;
     const created = await products.post('/api/admin/products', {
       name,
       code,
@@ -92,16 +103,21 @@ describe('order lists', () => {
       salePrice: 10_000,
       status: 'ACTIVE',
       displayed: true,
-      categoryIds: [category.body.id],
-      optionGroups: [{ name: '사이즈', values: ['M'] }],
-      skus: [
-        { skuCode: `${code}-M`, options: { 사이즈: 'M' }, price: 10_000, status: 'ACTIVE', initialStock: 10 },
-      ],
+      categoryIds: [categoryId],
+      optionGroups: [colours ? { name: '색상', values: colours } : { name: '사이즈', values: ['M'] }],
+      skus: (colours ?? ['M']).map((value, i) => ({
+        skuCode: `${code}-${i}`,
+        options: colours ? { 색상: value } : { 사이즈: value },
+        price: 10_000,
+        status: 'ACTIVE',
+        initialStock: 10,
+      })),
       imageIds,
     });
     expect(created.status).toBe(201);
-    return (created.body.skus as Array<{ id: number }>)[0]!.id;
+    return (created.body.skus as Array<{ id: number }>).map((sku) => sku.id);
   }
+  const product = async (name: string, picture: boolean) => (await productSkus(name, picture))[0]!;
 
   it('name each order by its first product and picture, the others and the units, in one statement per page', async () => {
     const hoodie = await product('오버핏 후드', true);
@@ -125,7 +141,8 @@ describe('order lists', () => {
         firstProductName: '무지 양말',
         itemCount: 1,
         totalQuantity: 1,
-        thumbnailUrl: null,
+        // No upload: the picture the shop draws of it (socks, by the name; no colour, so grey).
+        thumbnailUrl: productPictureUrl('sock', null),
       },
       {
         orderId: two.orderId,
@@ -164,5 +181,115 @@ describe('order lists', () => {
     // The page (its orders with their lines and buyers) and its count: two statements, however many orders.
     expect(await statementsOf(mine)).toBe('2');
     expect(await statementsOf(admins)).toBe('2');
+  });
+
+  it("carry the picture the shop draws of a product with no upload (the demo shop's): its kind from the name or its categories, in the line's colour", async () => {
+    const products = shop.api('product-service');
+    const tops = await products.post('/api/admin/categories', { name: `상의 ${randomUUID().slice(0, 6)}` });
+    const hoodies = await products.post('/api/admin/categories', {
+      name: '후드 티셔츠',
+      parentId: tops.body.id,
+    });
+    expect(hoodies.status).toBe(201);
+    // A name that names no garment: the category says it is a hoodie.
+    const [black, navy] = await productSkus('데일리 베이직', false, {
+      colours: ['블랙', '네이비'],
+      categoryId: hoodies.body.id,
+    });
+    const user = await shop.shopper();
+    const placed = await shop.place(user, {
+      items: [
+        { skuId: navy, quantity: 1 },
+        { skuId: black, quantity: 1 },
+      ],
+      delivery: DELIVERY,
+    });
+    expect(placed.status).toBe(201);
+    expect(placed.body.items.map((i: Json) => i.thumbnailUrl)).toEqual([
+      productPictureUrl('hoodie', '네이비'),
+      productPictureUrl('hoodie', '블랙'),
+    ]);
+    const mine = await shop.api('order-service').get('/api/orders', user.headers);
+    expect(mine.body.content).toEqual([
+      expect.objectContaining({
+        orderId: placed.body.orderId,
+        thumbnailUrl: productPictureUrl('hoodie', '네이비'),
+      }),
+    ]);
+  });
+
+  /** payment.refunded messages order-service finished with. */
+  const refundsHandled = () => eventsHandled(shop.service('order-service'), PaymentRefunded.name);
+
+  it('say what a cancel gave back of a paid order (the card payment and the points), once, and the detail keeps returns apart', async () => {
+    const skuId = await product('레더 클래식 벨트', false);
+    const user = await shop.shopper(3_000);
+    const refunds = await shop.recorder([PaymentRefunded.name]);
+    const placed = await shop.place(user, {
+      items: [{ skuId, quantity: 2 }],
+      delivery: DELIVERY,
+      pointsToUse: 2_000,
+    });
+    expect(placed.status).toBe(201);
+    const order = placed.body as Json;
+    expect(order).toMatchObject({ pointsUsed: 2_000, payableAmount: 18_000 });
+    await shop.pay(order.orderNumber);
+    await eventually(async () => (await shop.order(user, order.orderId)).body.status === 'PAID');
+
+    const cancelled = await shop
+      .api('order-service')
+      .post(`/api/orders/${order.orderId}/cancel`, {}, user.headers);
+    expect(cancelled.status).toBe(200);
+    const events = (o: Json) => (o.timeline as Json[]).map((t) => t.event as string);
+    const settled = await eventually(async () => {
+      const o = (await shop.order(user, order.orderId)).body;
+      return events(o).includes('PAYMENT_REFUNDED') && events(o).includes('RESERVATIONS_RELEASED')
+        ? o
+        : undefined;
+    });
+    // The points came back to the balance, and the card payment was refunded.
+    expect((await shop.points(user)).balance).toBe(3_000);
+    expect(settled.payments).toMatchObject([{ status: 'REFUNDED' }]);
+
+    const gaveBack = { orderId: order.orderId, refundedAmount: 18_000, refundedPoints: 2_000 };
+    const lists = async () => {
+      const mine = await shop.api('order-service').get('/api/orders', user.headers);
+      const admins = await shop.api('order-service').get(`/api/admin/orders?userId=${user.userId}`);
+      const chatService = new DeploymentCredentials('chat-service', { current: TEST_DEPLOYMENT_SECRET });
+      const forAgents = await shop
+        .api('order-service')
+        .get(`/internal/customers/${user.userId}/orders`, chatService.headersFor('order-service'));
+      expect(forAgents.status).toBe(200);
+      return [mine.body.content, admins.body.content, forAgents.body.content];
+    };
+    for (const list of await lists()) expect(list).toEqual([expect.objectContaining(gaveBack)]);
+    // The detail's refundedAmount stays what returns got back (the shopper's pages show the cancel's
+    // refund as the payment's REFUNDED entry, and would count it twice).
+    expect(settled).toMatchObject({ refundedAmount: 0, refundedPoints: 0 });
+
+    // payment.refunded delivered again, twice: counted once.
+    const [refund] = (await refunds.events()).filter((e) => e.payload.orderId === order.orderId);
+    expect(refund?.payload).toMatchObject({ claimId: null, amount: 18_000 });
+    const before = await refundsHandled();
+    await shop.publish(PaymentRefunded, refund!.payload);
+    await shop.publish(PaymentRefunded, refund!.payload);
+    await eventually(async () => (await refundsHandled()) >= before + 2);
+    for (const list of await lists()) expect(list).toEqual([expect.objectContaining(gaveBack)]);
+
+    // Cancelled before it was paid: nothing was charged, and its points were only held.
+    const unpaid = (
+      await shop.place(user, { items: [{ skuId, quantity: 1 }], delivery: DELIVERY, pointsToUse: 1_000 })
+    ).body as Json;
+    expect(unpaid.status).toBe('PAYMENT_PENDING');
+    await shop.api('order-service').post(`/api/orders/${unpaid.orderId}/cancel`, {}, user.headers);
+    await eventually(async () =>
+      events((await shop.order(user, unpaid.orderId)).body).includes('RESERVATIONS_RELEASED'),
+    );
+    for (const list of await lists()) {
+      expect(list).toEqual([
+        expect.objectContaining({ orderId: unpaid.orderId, refundedAmount: 0, refundedPoints: 0 }),
+        expect.objectContaining(gaveBack),
+      ]);
+    }
   });
 });

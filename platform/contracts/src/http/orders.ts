@@ -225,15 +225,18 @@ export const OrderSummary = Type.Object({
   pointsUsed: Won,
   payableAmount: Won,
   /**
-   * What the PG gave back so far (return refunds, or the whole amount of a cancelled order), so a list
-   * can say what the customer paid after refunds. Optional: an order-service from before it sends none
-   * (read it as 0).
+   * What the PG gave back so far: return refunds, or what a cancel refunded of a paid order (its
+   * payment's refund, once however often payment.refunded is delivered), so a list can say what the
+   * customer paid after refunds. Optional: an order-service from before it sends none (read it as 0).
+   * The order detail's `refundedAmount` is the returns' alone (see OrderDetail).
    */
   refundedAmount: Type.Optional(Won),
   /**
-   * Points given back so far by returns (each completed return's `pointsRefund`, which user-service
-   * credits): beside `refundedAmount`, what came back of each part the order was paid with. Optional:
-   * an order-service from before it sends none (what came back in points is then not known).
+   * Points given back so far: by returns (each completed return's `pointsRefund`, which user-service
+   * credits), or by a cancel of a paid order (all its points, once the saga has released them): beside
+   * `refundedAmount`, what came back of each part the order was paid with. An order cancelled before it
+   * was paid gave nothing back (its points were only held). Optional: an order-service from before it
+   * sends none (what came back in points is then not known).
    */
   refundedPoints: Type.Optional(Won),
   createdAt: Timestamp,
@@ -346,8 +349,13 @@ export const OrderDetail = Type.Object({
   deliveredAt: Nullable(Timestamp),
   /** 구매확정 (by the shopper or automatically); null until then. */
   confirmedAt: Nullable(Timestamp),
-  /** What the PG gave back so far (return refunds, or the whole amount of a cancelled order). */
+  /**
+   * What the PG gave back so far for returns (payment.refunded of a claim). A cancel's refund is not
+   * in it: the payment's own entry says REFUNDED, and the shopper's pages show it there.
+   */
   refundedAmount: Won,
+  /** Points given back so far by returns; a cancel's are not in it (as for `refundedAmount`). */
+  refundedPoints: Type.Optional(Won),
   /** The return or exchange under way (not yet COMPLETED, EXCHANGED or REJECTED), if any. */
   openClaim: Nullable(
     Type.Object({

@@ -47,6 +47,16 @@ interface LinesSummary {
   thumbnail: string | null;
   first_name: string;
 }
+/**
+ * What a cancel gave back of a paid order, read from what order-service heard: the PG's refunds of its
+ * payments (payment.refunded without a claim: one row per payment, so a redelivery changes nothing),
+ * and its points once the saga has released them (the compensation done, the order paid).
+ */
+interface CancelRefunds {
+  amount: number;
+  points: number;
+}
+const NO_CANCEL_REFUNDS: CancelRefunds = { amount: 0, points: 0 };
 type Buyer = AdminOrderSummary['buyer'];
 /** A page of orders to list, by status, number, shopper or buyer (name or email). */
 interface AdminOrderQuery {
@@ -61,6 +71,7 @@ interface AdminOrderQuery {
 interface ListedOrder {
   order: OrderRow;
   lines: LinesSummary;
+  cancelRefunds: CancelRefunds;
   buyer: Buyer;
 }
 type OrderWithLines = OrderRow & {
@@ -83,14 +94,17 @@ export class OrderReads {
     query: { page: number; size: number; status?: OrderStatus | undefined },
   ): Promise<Page<OrderSummary>> {
     const found = await this.list({ ...query, userId }, { buyers: false });
-    return { ...found, content: found.content.map((o) => this.shopperSummary(o.order, o.lines)) };
+    return { ...found, content: found.content.map((o) => this.shopperSummary(o)) };
   }
 
   async adminList(query: AdminOrderQuery): Promise<Page<AdminOrderSummary>> {
     const found = await this.list(query, { buyers: true });
     return {
       ...found,
-      content: found.content.map((o) => ({ ...this.summary(o.order, o.lines), buyer: o.buyer })),
+      content: found.content.map((o) => ({
+        ...this.summary(o.order, o.lines, o.cancelRefunds),
+        buyer: o.buyer,
+      })),
     };
   }
 
@@ -269,6 +283,22 @@ export class OrderReads {
                 'thumbnail', (array_agg(i.thumbnail_url order by i.line_no))[1],
                 'first_name', coalesce((array_agg(i.product_name order by i.line_no))[1], '')
               ) from order_items i where i.order_id = orders.id)`.as('lines_summary'),
+            // A cancelled order: its payments' refunds (never more than the PG still held of what was
+            // paid), and its points once the saga released them, if it had been paid (PAID, or a
+            // payment approved: one approved after the cancel is refunded too).
+            sql<CancelRefunds | null>`case when orders.status = 'CANCELLED' then (
+                select json_build_object(
+                  'amount', least(
+                    greatest(orders.payable_amount - orders.refunded_amount, 0),
+                    coalesce(sum(p.amount) filter (where p.status = 'REFUNDED'), 0)
+                  ),
+                  'points', case
+                    when (orders.paid_at is not null or bool_or(p.approved_at is not null))
+                      and exists (select 1 from sagas s
+                                   where s.order_id = orders.id and s.phase = 'COMPENSATED'
+                                     and s.compensations @> '["points"]'::jsonb)
+                    then orders.points_used else 0 end
+                ) from order_payments p where p.order_id = orders.id) end`.as('cancel_refunds'),
             include.buyers
               ? sql<Buyer | null>`(select json_build_object('name', b.name, 'email', b.email)
                   from buyers b where b.user_id = orders.user_id)`.as('buyer')
@@ -278,16 +308,30 @@ export class OrderReads {
           .orderBy('id'),
       query,
       (rows) =>
-        rows.map(({ lines_summary, buyer: who, ...order }) => ({ order, lines: lines_summary, buyer: who })),
+        rows.map(({ lines_summary, cancel_refunds, buyer: who, ...order }) => ({
+          order,
+          lines: lines_summary,
+          cancelRefunds: cancel_refunds ?? NO_CANCEL_REFUNDS,
+          buyer: who,
+        })),
     );
   }
 
-  private shopperSummary(o: OrderRow, lines: LinesSummary): OrderSummary {
-    const { userId: _userId, ...summary } = this.summary(o, lines);
+  private shopperSummary(o: ListedOrder): OrderSummary {
+    const { userId: _userId, ...summary } = this.summary(o.order, o.lines, o.cancelRefunds);
     return summary;
   }
 
-  private summary(o: OrderRow, lines: LinesSummary): Omit<AdminOrderSummary, 'buyer'> {
+  /**
+   * An order as the lists show it. `refundedAmount` and `refundedPoints` add what a cancel gave back
+   * (`cancelled`) to what returns did; the detail passes none, its refundedAmount being the returns'
+   * alone, which the shopper's pages read beside the payment's own REFUNDED entry.
+   */
+  private summary(
+    o: OrderRow,
+    lines: LinesSummary,
+    cancelled: CancelRefunds = NO_CANCEL_REFUNDS,
+  ): Omit<AdminOrderSummary, 'buyer'> {
     return {
       orderId: o.id,
       orderNumber: o.order_number,
@@ -304,8 +348,8 @@ export class OrderReads {
       discountAmount: o.discount_amount,
       pointsUsed: o.points_used,
       payableAmount: o.payable_amount,
-      refundedAmount: o.refunded_amount,
-      refundedPoints: o.refunded_points,
+      refundedAmount: o.refunded_amount + Number(cancelled.amount),
+      refundedPoints: o.refunded_points + Number(cancelled.points),
       createdAt: o.created_at.toISOString(),
       updatedAt: o.updated_at.toISOString(),
     };

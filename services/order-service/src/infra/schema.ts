@@ -54,7 +54,10 @@ export interface OrderDb {
     tracking_number: Generated<string | null>;
     delivered_at: Generated<Date | null>;
     confirmed_at: Generated<Date | null>;
-    /** What the PG gave back so far (payment.refunded's refundedTotal). */
+    /**
+     * What the PG gave back so far for returns (a claim's payment.refunded: its refundedTotal); a
+     * cancel's refund is its payment's REFUNDED row, which the order lists add (app/order-reads.ts).
+     */
     refunded_amount: Generated<number>;
     /** Points given back so far: each completed return's pointsRefund, once per return (user-service credits them). */
     refunded_points: Generated<number>;

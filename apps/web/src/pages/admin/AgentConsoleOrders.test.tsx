@@ -162,3 +162,69 @@ describe("the agent console: a customer's order partly returned that points paid
     expect(card.querySelector('[data-testid="order-net-points"]')).toBeNull();
   });
 });
+
+describe("the agent console: a customer's paid order they cancelled", () => {
+  /** A belt at 35,000원, 2,000P of it in points and 33,000원 by card, cancelled: all of it came back. */
+  const cancelled = anOrder({
+    status: 'CANCELLED',
+    cancelReason: 'USER_CANCELLED',
+    orderName: '레더 클래식 벨트',
+    firstProductName: '레더 클래식 벨트',
+    subtotal: 35_000,
+    pointsUsed: 2_000,
+    payableAmount: 33_000,
+    refundedAmount: 33_000,
+    refundedPoints: 2_000,
+  });
+
+  it('shows the card refunded and the points given back, nothing kept', async () => {
+    const card = await showCustomerOrders(cancelled);
+    expect(within(card, 'order-total')).toBe('35,000원');
+    expect(within(card, 'order-card-paid')).toBe('카드 결제 33,000원');
+    expect(within(card, 'order-refunded')).toBe('카드 환불 33,000원');
+    expect(within(card, 'order-points-back')).toBe('포인트 반환 2,000P');
+    expect(within(card, 'order-net-paid')).toBe('환불 후 카드 결제 0원');
+    expect(within(card, 'order-net-points')).toBe('환불 후 포인트 사용 0P');
+  });
+});
+
+describe('the agent console: the order the conversation is about', () => {
+  const newest = anOrder({
+    orderId: 'a0000000-0000-4000-8000-000000000001',
+    orderNumber: 'ORD-20261208-NEWEST01',
+  });
+  const middle = anOrder({
+    orderId: 'a0000000-0000-4000-8000-000000000002',
+    orderNumber: 'ORD-20261208-MIDDLE02',
+  });
+  const asked = anOrder({
+    orderId: 'a0000000-0000-4000-8000-000000000003',
+    orderNumber: 'ORD-20261208-ASKED003',
+  });
+
+  it("comes first among the customer's orders, marked, however recent (in view in the phone's short list)", async () => {
+    const about = aConversation({ orderId: asked.orderId, orderNumber: asked.orderNumber });
+    stubFetch({
+      'GET /api/agent/conversations': () => Response.json(aPage([about])),
+      [`GET /api/agent/conversations/${about.id}`]: () => Response.json(about),
+      [`GET /api/chat/conversations/${about.id}/messages`]: () =>
+        Response.json({ messages: [], hasMore: false, customerReadSeq: 2, agentReadSeq: 2 }),
+      [`GET /api/agent/customers/${about.customerId}/orders`]: () =>
+        Response.json(aPage([newest, middle, asked])),
+    });
+    fakeBrowserSockets();
+    await signInAsAdmin();
+    const page = await renderPage(
+      <ChatCenter>
+        <AgentConsolePage />
+      </ChatCenter>,
+      [`/admin/chat?tab=resolved&c=${about.id}`],
+    );
+    const list = await shown(() =>
+      page.querySelector<HTMLElement>('[data-testid="customer-orders"]:has(> :nth-child(3))'),
+    );
+    const numbers = [...list.children].map((card) => card.textContent?.match(/ORD-[\w-]+/)?.[0]);
+    expect(numbers).toEqual([asked.orderNumber, newest.orderNumber, middle.orderNumber]);
+    expect(list.children[0]?.textContent).toContain('이 주문에 대한 문의');
+  });
+});

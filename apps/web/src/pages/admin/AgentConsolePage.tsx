@@ -505,6 +505,7 @@ function CustomerOrders({
   const mayRead =
     user?.role === 'ADMIN' || (conversation.status === 'OPEN' && conversation.assigneeId === user?.id);
   const orders = useQuery({ ...customerOrdersQuery(conversation.customerId), enabled: mayRead });
+  const listed = orders.data && aboutFirst(orders.data.content, conversation.orderId);
   return (
     <Card
       withBorder
@@ -528,7 +529,7 @@ function CustomerOrders({
           )}
           <ScrollArea.Autosize mah={compact ? 220 : '100%'}>
             <Stack gap="xs" data-testid="customer-orders">
-              {orders.data?.content.map((order) => (
+              {listed?.map((order) => (
                 <Box
                   key={order.orderId}
                   p={6}
@@ -582,9 +583,18 @@ function CustomerOrders({
 }
 
 /**
- * After a return the total is not what the customer paid: what the card paid and what came back to it,
- * what points came back to the balance, and what each part kept, so the agent quotes the right amounts
- * (the points paid are under the total). Shown once something came back. An order-service that sends
+ * The order the conversation is about first, the others newest first as they came: on a phone the list
+ * is a short scroll box, and the order being asked about must not start out of view.
+ */
+function aboutFirst(orders: CustomerOrder[], orderId: string | null): CustomerOrder[] {
+  if (!orderId) return orders;
+  return [...orders.filter((o) => o.orderId === orderId), ...orders.filter((o) => o.orderId !== orderId)];
+}
+
+/**
+ * After a return, or a cancel of a paid order, the total is not what the customer paid: what the card
+ * paid and what came back to it, what points came back to the balance, and what each part kept, so the
+ * agent quotes the right amounts (the points paid are under the total). Shown once something came back. An order-service that sends
  * no refundedAmount or refundedPoints knows of no such refund, or does not say: that part is left out.
  */
 function OrderRefunds({ order }: { order: CustomerOrder }) {

@@ -95,6 +95,19 @@ describe("the admin's order list: each order recognisable by what was in it", ()
     expect(items.querySelector('img')).toBeNull();
     expect(items.querySelector('[data-testid="order-quantity"]')?.textContent).toBe('1 item');
   });
+
+  it("keeps a picture's room in a row without one, so every row's name starts at the same place", async () => {
+    const pictured = await showItems(hoodieAndSocks);
+    const picture = pictured.querySelector<HTMLElement>('img')!;
+    const size = [picture.style.width, picture.style.height];
+    expect(size[0]).not.toBe('');
+    await cleanUpPages();
+    const items = await showItems({ ...hoodieAndSocks, thumbnailUrl: null });
+    const none = items.querySelector<HTMLElement>('[data-testid="order-picture-none"]');
+    expect(none).not.toBeNull();
+    expect(none!.getAttribute('aria-hidden')).toBe('true');
+    expect([none!.style.width, none!.style.height]).toEqual(size);
+  });
 });
 
 describe("the admin's order list: a page past the last", () => {

@@ -1,4 +1,4 @@
-import { Alert, Anchor, Group, Image, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useSearchParams } from 'react-router';
@@ -17,6 +17,7 @@ import { formatCount, formatDateTime } from '../../lib/format.ts';
 import { orderTitle } from '../../orders/order-summary.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../../orders/orders-api.ts';
 import { OrderStatusBadge } from '../../ui/badges.tsx';
+import { OrderPicture } from '../../ui/OrderPicture.tsx';
 import { PagedResults, ResultCount } from '../../ui/PagedResults.tsx';
 import { OrderTotal } from '../orders/OrderTotal.tsx';
 import { BuyerLink } from './BuyerLink.tsx';
@@ -172,16 +173,7 @@ function OrdersTable({ orders }: { orders: AdminOrderSummary[] }) {
               </Table.Td>
               <Table.Td>
                 <Group gap="xs" wrap="nowrap">
-                  {order.thumbnailUrl && (
-                    <Image
-                      src={order.thumbnailUrl}
-                      alt=""
-                      w={36}
-                      h={36}
-                      radius="sm"
-                      style={{ flexShrink: 0 }}
-                    />
-                  )}
+                  <OrderPicture url={order.thumbnailUrl} size={36} />
                   <Stack gap={0}>
                     <Text size="sm" data-testid="order-name">
                       {orderTitle(order)}

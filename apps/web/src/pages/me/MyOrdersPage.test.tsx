@@ -82,8 +82,15 @@ describe('my orders: each order recognisable by what was in it', () => {
     expect(within(first!, 'order-total')).toBe('49,000원');
     expect(first!.textContent).toContain('결제 완료');
     expect(first!.textContent).toContain('2026-12-07 17:00');
-    // No picture in the data: none drawn, the name alone.
+    // No picture in the data (an order placed before its lines kept one): an empty box of the
+    // picture's size in its place, so its name lines up with the others'.
     expect(second!.querySelector('img')).toBeNull();
+    const picture = first!.querySelector<HTMLElement>('img')!;
+    const none = second!.querySelector<HTMLElement>('[data-testid="order-picture-none"]');
+    expect(none).not.toBeNull();
+    expect(none!.getAttribute('aria-hidden')).toBe('true');
+    expect([none!.style.width, none!.style.height]).toEqual([picture.style.width, picture.style.height]);
+    expect(picture.style.width).not.toBe('');
     expect(second!.querySelector('a')?.textContent).toBe('무지 양말');
     expect(within(second!, 'order-quantity')).toBe('총 1개');
   });

@@ -1,15 +1,4 @@
-import {
-  Anchor,
-  Card,
-  Group,
-  Image,
-  NativeSelect,
-  Pagination,
-  Skeleton,
-  Stack,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Anchor, Card, Group, NativeSelect, Pagination, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
@@ -27,6 +16,7 @@ import {
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { OrderStatusBadge } from '../../ui/badges.tsx';
 import { CardList, CardListItem } from '../../ui/CardList.tsx';
+import { OrderPicture } from '../../ui/OrderPicture.tsx';
 import { isPastLastPage, PastLastPage } from '../../ui/PagedResults.tsx';
 import { OrderTotal } from '../orders/OrderTotal.tsx';
 
@@ -111,17 +101,15 @@ function OrdersTable({ orders, filtered }: { orders: OrderSummary[]; filtered: b
       </Stack>
     );
   }
-  // One card per order (the first product's picture when it has one, date, name, units, status, amount):
-  // readable at 390 px, no sideways scrolling.
+  // One card per order (the first product's picture, or its room when it has none, date, name, units,
+  // status, amount): readable at 390 px, no sideways scrolling.
   return (
     <CardList label={t('myOrders.list')}>
       {orders.map((order) => (
         <CardListItem key={order.orderId} padding="md" testId="my-order">
           <Group justify="space-between" wrap="nowrap" align="flex-start" gap="sm">
             <Group wrap="nowrap" align="flex-start" gap="sm" style={{ minWidth: 0 }}>
-              {order.thumbnailUrl && (
-                <Image src={order.thumbnailUrl} alt="" w={56} h={56} radius="sm" style={{ flexShrink: 0 }} />
-              )}
+              <OrderPicture url={order.thumbnailUrl} size={56} />
               <Stack gap={2} style={{ minWidth: 0 }}>
                 <Text size="xs" c="dimmed">
                   {formatDateTime(order.createdAt)}
