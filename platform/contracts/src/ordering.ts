@@ -317,7 +317,9 @@ export const PromotionQuoteRequest = Type.Object(
 export type PromotionQuoteRequest = Static<typeof PromotionQuoteRequest>;
 
 /**
- * The quote. `lines` are the request's items in the same order, each with its own item discount: what
+ * The quote. `couponId` is the coupon asked for when it takes something off, and null when it takes
+ * nothing (the policies left nothing to pay, say): an order placed from the quote then does not use
+ * that coupon up. `lines` are the request's items in the same order, each with its own item discount: what
  * the PRODUCT and CATEGORY policies took off that line (0 for a line none of them targets). The rest of
  * `totalDiscount` (ORDER policies and the coupon) is the whole order's; order-service spreads it over
  * the lines by what each has left (see OrderPaidItem).

@@ -86,9 +86,15 @@ export const COUPON_CODE_MAX_LENGTH = 60;
  * The most a coupon or discount policy may take off, in won: a FIXED one's amount and a RATE one's
  * cap (`maxDiscount`). Ten million won is far above any discount the shop gives (its dearest products
  * cost a few hundred thousand); a larger figure is a slip of extra zeros, refused before any shopper
- * holds it. Whatever the amount, a quote never takes off more than is left to pay.
+ * holds it. The quote holds every coupon and policy to it too, an uncapped RATE one (`maxDiscount`
+ * null) included: none takes off more than this on one order. Whatever the amount, a quote never
+ * takes off more than is left to pay.
  */
 export const DISCOUNT_AMOUNT_MAX = 10_000_000;
+/** The largest minimum order amount (`minOrderAmount`, won) a coupon or discount policy may set. */
+export const MIN_ORDER_AMOUNT_MAX = 1_000_000_000_000;
+/** The most users one coupon may be issued to (`totalIssueLimit`); none, for no limit. */
+export const COUPON_ISSUE_LIMIT_MAX = 100_000_000;
 /**
  * The largest single points charge, in won: user-service's default `points.maxCharge` (the
  * deployment may lower or raise it; user-service names the limit in force when it refuses).

@@ -1,3 +1,4 @@
+import { DISCOUNT_AMOUNT_MAX } from '@sagamart/contracts/rules';
 import { describe, expect, it } from 'vitest';
 import { discountTermsProblems } from '../src/domain/discount-rules.ts';
 import { discountOn, type PolicyTerms, type PricedItem, priceOrder } from '../src/domain/pricing.ts';
@@ -55,11 +56,24 @@ describe('discountOn', () => {
     expect(discountOn(7_000, { discountType: 'RATE', discountValue: 100, maxDiscount: null })).toBe(7_000);
   });
 
-  it('is exact for amounts whose product with the rate passes 2^53', () => {
-    // 999,899,015,098,500 × 37 / 100 in floating point floors to …444; the exact answer is …445.
+  it('takes off at most DISCOUNT_AMOUNT_MAX, however large the base, the stored amount or the cap', () => {
+    // Rate × base passes 2^53 here (computed exactly, then bounded).
     expect(
       discountOn(999_899_015_098_500, { discountType: 'RATE', discountValue: 37, maxDiscount: null }),
-    ).toBe(369_962_635_586_445);
+    ).toBe(DISCOUNT_AMOUNT_MAX);
+    expect(discountOn(500_000_000, { discountType: 'RATE', discountValue: 100, maxDiscount: null })).toBe(
+      DISCOUNT_AMOUNT_MAX,
+    );
+    // Stored before the bound existed.
+    expect(
+      discountOn(500_000_000, { discountType: 'FIXED', discountValue: 1_000_000_000, maxDiscount: null }),
+    ).toBe(DISCOUNT_AMOUNT_MAX);
+    expect(
+      discountOn(500_000_000, { discountType: 'RATE', discountValue: 50, maxDiscount: 50_000_000 }),
+    ).toBe(DISCOUNT_AMOUNT_MAX);
+    expect(
+      discountOn(DISCOUNT_AMOUNT_MAX - 1, { discountType: 'RATE', discountValue: 100, maxDiscount: null }),
+    ).toBe(DISCOUNT_AMOUNT_MAX - 1);
   });
 });
 
@@ -247,6 +261,8 @@ describe('priceOrder', () => {
     );
     expect(quote.policyDiscounts.map((d) => d.amount)).toEqual([5_000, 3_000]);
     expect(quote.couponDiscount).toBe(0);
+    // Nothing taken off: not applied, so no order uses it up.
+    expect(quote.couponId).toBeNull();
     expect(quote.payable).toBe(0);
   });
 

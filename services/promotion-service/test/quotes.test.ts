@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { DISCOUNT_AMOUNT_MAX } from '@sagamart/contracts/rules';
-import type { Service } from '@sagamart/kit';
+import type { Kysely, Service } from '@sagamart/kit';
 import { eventually } from '@sagamart/testkit';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { PromotionDb } from '../src/infra/schema.ts';
 import {
   admin,
   type Client,
@@ -278,9 +279,130 @@ describe('internal quote', () => {
       subtotal: 12_000,
       policyDiscounts: [{ policyId: order.id, name: '주문 정액', amount: 12_000 }],
       couponDiscount: 0,
+      // Not applied: an order placed from this quote does not use the coupon up.
+      couponId: null,
       totalDiscount: 12_000,
       payable: 0,
     });
+  });
+
+  // A coupon once applied was used up by the order even when the policies had left it nothing to
+  // take: couponDiscount 0, couponId set, and the shopper's coupon USED for 0원.
+  it('reports a coupon that takes nothing off as not applied', async () => {
+    const { coupon, userId: holder } = await issuedCoupon(api, {
+      discountType: 'FIXED',
+      discountValue: 3_000,
+    });
+    const quoteWith = () =>
+      api.post('/internal/quotes', {
+        userId: holder,
+        items: [line({ unitPrice: 10_000 })],
+        couponId: coupon.id,
+      });
+    expect((await quoteWith()).body).toMatchObject({
+      couponDiscount: 3_000,
+      couponId: coupon.id,
+      payable: 7_000,
+    });
+
+    const order = await policy({
+      name: '전액 할인',
+      discountType: 'FIXED',
+      discountValue: DISCOUNT_AMOUNT_MAX,
+    });
+    const res = await quoteWith();
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      subtotal: 10_000,
+      policyDiscounts: [{ policyId: order.id, name: '전액 할인', amount: 10_000 }],
+      couponDiscount: 0,
+      couponId: null,
+      totalDiscount: 10_000,
+      payable: 0,
+      lines: [{ skuId: 1, itemDiscount: 0 }],
+    });
+  });
+
+  // 100 % of a 500,000,000원 order took off 500,000,000 with no cap: DISCOUNT_AMOUNT_MAX bounded only
+  // what an admin could type, not what a quote takes off.
+  it('takes off at most DISCOUNT_AMOUNT_MAX for any one coupon or policy, however it is capped', async () => {
+    const big = line({ skuId: 1, productId: 100, unitPrice: 50_000_000, quantity: 10 });
+    const { coupon, userId: holder } = await issuedCoupon(api, {
+      discountType: 'RATE',
+      discountValue: 100,
+      maxDiscount: null,
+    });
+    const quoteWith = () =>
+      api.post('/internal/quotes', { userId: holder, items: [big], couponId: coupon.id });
+    const alone = await quoteWith();
+    expect(alone.status).toBe(200);
+    expect(alone.body).toMatchObject({
+      subtotal: 500_000_000,
+      couponDiscount: DISCOUNT_AMOUNT_MAX,
+      couponId: coupon.id,
+      payable: 500_000_000 - DISCOUNT_AMOUNT_MAX,
+    });
+
+    // Uncapped RATE policies too, item and order alike: each at most the bound.
+    const product = await policy({
+      name: '상품 반값',
+      targetType: 'PRODUCT',
+      targetId: 100,
+      discountValue: 50,
+      maxDiscount: null,
+    });
+    const order = await policy({ name: '주문 10%', discountValue: 10, maxDiscount: null });
+    expect((await quoteWith()).body).toEqual({
+      subtotal: 500_000_000,
+      policyDiscounts: [
+        { policyId: product.id, name: '상품 반값', amount: DISCOUNT_AMOUNT_MAX },
+        { policyId: order.id, name: '주문 10%', amount: DISCOUNT_AMOUNT_MAX },
+      ],
+      couponDiscount: DISCOUNT_AMOUNT_MAX,
+      couponId: coupon.id,
+      totalDiscount: 3 * DISCOUNT_AMOUNT_MAX,
+      payable: 500_000_000 - 3 * DISCOUNT_AMOUNT_MAX,
+      lines: [{ skuId: 1, itemDiscount: DISCOUNT_AMOUNT_MAX }],
+    });
+  });
+
+  it('clamps amounts stored above the bound before it existed to DISCOUNT_AMOUNT_MAX', async () => {
+    const db = service.context.db as Kysely<PromotionDb>;
+    const big = line({ skuId: 1, productId: 100, unitPrice: 50_000_000, quantity: 10 });
+    // As created when 1,000,000,000 (FIXED) or a 50,000,000 cap (RATE) was allowed.
+    const fixed = await issuedCoupon(api, { discountType: 'FIXED', discountValue: 1_000 });
+    await db
+      .updateTable('coupons')
+      .set({ discount_value: 1_000_000_000 })
+      .where('id', '=', fixed.coupon.id)
+      .execute();
+    const capped = await issuedCoupon(api, { discountType: 'RATE', discountValue: 100, maxDiscount: 1_000 });
+    await db
+      .updateTable('coupons')
+      .set({ max_discount: 50_000_000 })
+      .where('id', '=', capped.coupon.id)
+      .execute();
+    const couponDiscount = async (held: { coupon: { id: number }; userId: string }) => {
+      const res = await api.post('/internal/quotes', {
+        userId: held.userId,
+        items: [big],
+        couponId: held.coupon.id,
+      });
+      expect(res.status).toBe(200);
+      return res.body.couponDiscount;
+    };
+    expect(await couponDiscount(fixed)).toBe(DISCOUNT_AMOUNT_MAX);
+    expect(await couponDiscount(capped)).toBe(DISCOUNT_AMOUNT_MAX);
+
+    const order = await policy({ name: '주문 정액', discountType: 'FIXED', discountValue: 1_000 });
+    await db
+      .updateTable('discount_policies')
+      .set({ discount_value: 1_000_000_000 })
+      .where('id', '=', order.id)
+      .execute();
+    expect((await quote({ items: [big] })).body.policyDiscounts).toEqual([
+      { policyId: order.id, name: '주문 정액', amount: DISCOUNT_AMOUNT_MAX },
+    ]);
   });
 
   it('refuses an expired or deactivated coupon', async () => {

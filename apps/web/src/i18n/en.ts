@@ -1151,5 +1151,7 @@ export const en: Translation = {
     balance: 'Balance {{balance}} · up to {{max}} on this order',
     useAll: 'Use all',
     rule: '1 point = ₩1.',
+    couponUnused:
+      'This coupon takes nothing off this order, so it is not used. You keep it for another order.',
   },
 };

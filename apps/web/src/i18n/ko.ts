@@ -1175,5 +1175,8 @@ export const ko = {
     balance: '잔액 {{balance}} · 이 주문에 최대 {{max}}',
     useAll: '모두 사용',
     rule: '1포인트 = 1원',
+    /** The chosen coupon takes nothing off (other discounts already took the order): not used. */
+    couponUnused:
+      '이 주문에서는 이 쿠폰으로 할인되는 금액이 없어 쿠폰을 쓰지 않습니다. 쿠폰은 그대로 남습니다.',
   },
 } as const;

@@ -1,3 +1,4 @@
+import { DISCOUNT_AMOUNT_MAX } from '@sagamart/contracts/rules';
 import { type Discount, withinValidity } from './discount-rules.ts';
 
 // Pricing: the single source of truth for what an order costs after promotions.
@@ -11,9 +12,12 @@ import { type Discount, withinValidity } from './discount-rules.ts';
 //   3. the coupon (at most one) on the amount left after every policy.
 // - Rounding: a RATE discount is floored to whole won once per discount, on the whole amount it
 //   applies to (not per line), before its maxDiscount cap. FIXED is taken as is.
-// - Caps: a discount never exceeds its maxDiscount nor what is left of the amount it applies to
-//   (policies in policy id order), so the payable amount never goes below zero and a line is never
-//   discounted below zero.
+// - Caps: a discount never exceeds its maxDiscount, DISCOUNT_AMOUNT_MAX (contracts' rules.ts: an
+//   uncapped RATE one, and one stored above the bound before it existed, included) nor what is left of
+//   the amount it applies to (policies in policy id order), so the payable amount never goes below
+//   zero and a line is never discounted below zero.
+// - A coupon that takes nothing off (the policies left nothing, or its rate floors to 0) is not
+//   applied: the quote's couponId is null, so an order placed from it does not use the coupon up.
 // - An item policy is split over its targeted lines in proportion to their amounts (rounded down, the
 //   remainder on the last line); a line that has less left than its part (an earlier policy took it)
 //   keeps what it has and the rest goes to the other targeted lines the same way. Line order never
@@ -81,7 +85,10 @@ export type PriceResult =
   | { ok: true; quote: Quote }
   | { ok: false; reason: 'MIN_ORDER_AMOUNT'; minOrderAmount: number };
 
-/** What a discount takes off `base` before the "what is left" cap: floored, then capped by maxDiscount. */
+/**
+ * What a discount takes off `base` before the "what is left" cap: floored, then capped by maxDiscount
+ * and by DISCOUNT_AMOUNT_MAX.
+ */
 export function discountOn(base: number, discount: Discount): number {
   if (base <= 0) return 0;
   const raw =
@@ -89,8 +96,8 @@ export function discountOn(base: number, discount: Discount): number {
       ? discount.discountValue
       : // BigInt: base × rate may pass 2^53 for large orders.
         Number((BigInt(base) * BigInt(discount.discountValue)) / 100n);
-  const capped = discount.maxDiscount === null ? raw : Math.min(raw, discount.maxDiscount);
-  return Math.max(0, Math.min(capped, base));
+  const cap = Math.min(discount.maxDiscount ?? DISCOUNT_AMOUNT_MAX, DISCOUNT_AMOUNT_MAX);
+  return Math.max(0, Math.min(raw, cap, base));
 }
 
 export function policyApplies(policy: PolicyTerms, item: PricedItem): boolean {
@@ -158,7 +165,7 @@ export function priceOrder(input: {
       subtotal,
       policyDiscounts,
       couponDiscount,
-      couponId: input.coupon?.couponId ?? null,
+      couponId: input.coupon && couponDiscount > 0 ? input.coupon.couponId : null,
       totalDiscount,
       payable: subtotal - totalDiscount,
       lines: lines.map((line) => ({ skuId: line.item.skuId, itemDiscount: line.amount - line.left })),

@@ -146,4 +146,27 @@ export const migrations: Record<string, Migration> = {
         .execute();
     },
   },
+  // DISCOUNT_AMOUNT_MAX (contracts' rules.ts) bounds a FIXED amount and a RATE cap; rows stored before
+  // it could hold more, and the admin form's save resends the stored amount, so such a coupon or
+  // policy could not even be switched off (and an issued coupon's terms cannot be lowered by hand).
+  // They are lowered to the bound. This changes no holder's actual discount: the quote already takes
+  // off at most DISCOUNT_AMOUNT_MAX for any one coupon or policy (domain/pricing.ts). Data only, no
+  // constraint: a pod of the release before may still store a larger amount while this one rolls out
+  // (ADR 0013), and its quote clamps that too.
+  '0002_discounts_within_bound': {
+    async up(db: Kysely<unknown>) {
+      // DISCOUNT_AMOUNT_MAX when this was written; a migration keeps its meaning if the bound moves.
+      const bound = 10_000_000;
+      for (const table of ['coupons', 'discount_policies']) {
+        await sql`update ${sql.table(table)}
+                  set discount_value = case when discount_type = 'FIXED'
+                                            then least(discount_value, ${bound}) else discount_value end,
+                      -- Not least(): it ignores a null, and a null cap (none) must stay null.
+                      max_discount = case when max_discount > ${bound} then ${bound} else max_discount end,
+                      updated_at = now()
+                  where (discount_type = 'FIXED' and discount_value > ${bound})
+                     or max_discount > ${bound}`.execute(db);
+      }
+    },
+  },
 };

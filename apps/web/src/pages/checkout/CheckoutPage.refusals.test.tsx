@@ -64,7 +64,10 @@ function quoteOf(line: CartItem): OrderQuote {
 }
 
 /** The platform as checkout meets it; `quote` answers each quote request's body. */
-function serve(quote: (body: { couponId?: number }) => Response | Promise<Response>) {
+function serve(
+  quote: (body: { couponId?: number }) => Response | Promise<Response>,
+  coupons: MyCoupon[] = [bigOrderCoupon],
+) {
   const quotes: unknown[] = [];
   stubFetch({
     '/api/orders/quote': ({ body: sent }) => {
@@ -73,7 +76,7 @@ function serve(quote: (body: { couponId?: number }) => Response | Promise<Respon
       return quote(body);
     },
     '/api/catalog/products/9': () => Response.json(socks),
-    '/api/promotion/coupons': () => Response.json(aPage([bigOrderCoupon], { size: 100 })),
+    '/api/promotion/coupons': () => Response.json(aPage(coupons, { size: 100 })),
     '/api/users/me/points': () => Response.json({ balance: 0, ledger: aPage([], { size: 100 }) }),
     '/api/users/me/addresses': () => Response.json([]),
     '/api/users/me': () => Response.json({ userId: 'u', email: 'a@b.kr', name: '김민준', phone: null }),
@@ -141,6 +144,87 @@ describe('a coupon whose minimum order amount is not met', () => {
     expect(refusal).toContain('상품을 더 담거나 다른 쿠폰을 골라 주세요.');
     expect(refusal).not.toContain('이 쿠폰은 이 주문에 사용할 수 없습니다');
   });
+});
+
+// An ORDER policy that already took the whole order left a chosen coupon nothing to take off: the
+// summary simply had no coupon row, and the order used the coupon up for 0원. The quote now says the
+// coupon is not applied (couponId null) and the order leaves it alone; checkout says so.
+describe('a coupon that takes nothing off this order', () => {
+  const threeThousandOff: MyCoupon = {
+    ...bigOrderCoupon,
+    couponId: 8,
+    code: 'THREE',
+    name: '3천원 할인',
+    minOrderAmount: 0,
+  };
+  /** The whole 20,000원 taken by a policy; the coupon, when asked for, reported as not applied. */
+  const allTakenByPolicy = (): OrderQuote => ({
+    ...quoteOf(hoodie),
+    policyDiscounts: [{ policyId: 1, name: '전액 할인', amount: 20_000 }],
+    discountAmount: 20_000,
+    payableAmount: 0,
+  });
+  const notice = () => container.querySelector('[data-testid="coupon-unused"]')?.textContent;
+
+  it('says the coupon is not used on this order and is kept, in Korean and in English', async () => {
+    cart.replace([hoodie]);
+    const quotes = serve(() => Response.json(allTakenByPolicy()), [threeThousandOff]);
+    await show(<CheckoutPage />, ['/checkout']);
+
+    const choice = await shown(() =>
+      [...container.querySelectorAll<HTMLElement>('[role="radio"]')].find((radio) =>
+        radio.textContent?.startsWith('3천원 할인'),
+      ),
+    );
+    expect(notice()).toBeUndefined();
+    await act(async () => choice.click());
+    const said = await shown(notice);
+    expect(quotes.at(-1)).toMatchObject({ couponId: 8 });
+    expect(said).toContain('이 주문에서는 이 쿠폰으로 할인되는 금액이 없어 쿠폰을 쓰지 않습니다');
+    expect(said).toContain('쿠폰은 그대로 남습니다');
+    // Nothing is refused: the order can still be placed, at 0원.
+    expect(alerts()).toEqual([]);
+    expect(container.querySelector('[data-testid="amount-payable"]')?.textContent).toBe('0원');
+
+    await act(async () => setLanguage('en'));
+    expect(notice()).toContain('This coupon takes nothing off this order');
+
+    // Back to no coupon: nothing to say.
+    const none = [...container.querySelectorAll<HTMLElement>('[role="radio"]')].find((radio) =>
+      radio.textContent?.startsWith('No coupon'),
+    );
+    await act(async () => none?.click());
+    await shown(() => notice() === undefined);
+  }, 15_000);
+
+  it('says nothing when the coupon takes its amount off', async () => {
+    cart.replace([hoodie]);
+    serve(
+      ({ couponId }) =>
+        Response.json(
+          couponId === undefined
+            ? quoteOf(hoodie)
+            : {
+                ...quoteOf(hoodie),
+                couponId,
+                couponDiscount: 3_000,
+                discountAmount: 3_000,
+                payableAmount: 17_000,
+              },
+        ),
+      [threeThousandOff],
+    );
+    await show(<CheckoutPage />, ['/checkout']);
+
+    const choice = await shown(() =>
+      [...container.querySelectorAll<HTMLElement>('[role="radio"]')].find((radio) =>
+        radio.textContent?.startsWith('3천원 할인'),
+      ),
+    );
+    await act(async () => choice.click());
+    await shown(() => container.querySelector('[data-testid="amount-coupon"]'));
+    expect(notice()).toBeUndefined();
+  }, 15_000);
 });
 
 describe('buy now', () => {

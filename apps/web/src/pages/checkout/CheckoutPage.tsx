@@ -219,6 +219,14 @@ function Checkout({ items, cartLines, previews, buyNow, onPlaced }: CheckoutProp
     : undefined;
   const quoteIsCurrent =
     debouncedQuoteRequest === quoteRequest && !quote.isPlaceholderData && !quote.isFetching;
+  // The quote of the coupon chosen now left it out: it takes nothing off this order, and the order
+  // will not use it up. Said rather than dropped silently (the summary has no coupon row then).
+  const couponUnused =
+    couponId !== null &&
+    debouncedQuoteRequest.couponId === couponId &&
+    !quote.isPlaceholderData &&
+    !quote.isError &&
+    quote.data?.couponId === null;
 
   const settling = useQuery({
     ...myOrderQuery(settlingOrderId ?? '', isSettling),
@@ -339,6 +347,7 @@ function Checkout({ items, cartLines, previews, buyNow, onPlaced }: CheckoutProp
               points={points}
               onPointsChange={setPoints}
               quote={quote.data}
+              couponUnused={couponUnused}
               disabled={busy}
             />
           </Stack>

@@ -1,4 +1,4 @@
-import { Anchor, Button, Card, Group, NumberInput, Radio, Stack, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Button, Card, Group, NumberInput, Radio, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -15,6 +15,11 @@ interface DiscountFieldsProps {
   points: number;
   onPointsChange: (points: number) => void;
   quote: OrderQuote | undefined;
+  /**
+   * The quote for the chosen coupon reports it not applied (couponId null): it takes nothing off this
+   * order (other discounts left nothing), so the order will not use it.
+   */
+  couponUnused: boolean;
   disabled: boolean;
 }
 
@@ -28,6 +33,7 @@ export function DiscountFields({
   points,
   onPointsChange,
   quote,
+  couponUnused,
   disabled,
 }: DiscountFieldsProps) {
   const { t } = useTranslation();
@@ -89,6 +95,11 @@ export function DiscountFields({
             )}
           </Stack>
         </Radio.Group>
+        {couponUnused && (
+          <Alert color="yellow" variant="light" role="status" data-testid="coupon-unused">
+            {t('discount.couponUnused')}
+          </Alert>
+        )}
         <Group align="flex-end" gap="xs" wrap="nowrap">
           <NumberInput
             label={t('discount.points')}
