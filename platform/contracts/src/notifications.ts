@@ -35,7 +35,7 @@ export const NotificationKind = Type.Enum(NOTIFICATION_KINDS);
 export const NotificationFacts = Type.Object({
   /** Won: to pay (ORDER_PLACED), paid (ORDER_PAID, ADMIN_ORDER_PAID), refunded (ORDER_CANCELLED, PAYMENT_REFUNDED, RETURN_COMPLETED). */
   amount: Type.Optional(Type.Integer({ minimum: 0 })),
-  /** Points given back (RETURN_COMPLETED). */
+  /** Points given back (ORDER_CANCELLED, PAYMENT_FAILED, RETURN_COMPLETED). */
   points: Type.Optional(Type.Integer({ minimum: 0 })),
   /** Why an order was cancelled (ORDER_CANCELLED); absent for a refund without a cancel reason. */
   cancelReason: Type.Optional(OrderCancelReason),

@@ -177,7 +177,8 @@ export type OrderPaidPayload = Static<typeof OrderPaid.schema>;
 /**
  * The order ended CANCELLED and its reservations were released (or are being released: compensations
  * are retried until they succeed). `wasPaid`: it was PAID before, so payment-service refunds it.
- * payment-service also refunds an approval that raced the cancel, whatever `wasPaid` says.
+ * payment-service also refunds an approval that raced the cancel, whatever `wasPaid` says;
+ * user-service gives `pointsRefund` back through the saga's points release, not by this event.
  */
 export const OrderCancelled = defineEvent(
   'order.cancelled',
@@ -188,6 +189,12 @@ export const OrderCancelled = defineEvent(
       reason: OrderCancelReason,
       payableAmount: Won,
       wasPaid: Type.Boolean(),
+      /**
+       * The points this cancel gives back: the order's points once its saga took them (or may have: a
+       * reservation in flight), 0 when it never got to them. Optional: a cancel published before it
+       * was carried says nothing of points.
+       */
+      pointsRefund: Type.Optional(Won),
       cancelledAt: Timestamp,
     },
     { additionalProperties: false },

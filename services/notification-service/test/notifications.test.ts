@@ -81,6 +81,36 @@ describe('notification-service', () => {
       );
     });
 
+    it('tells the points a cancel or a return gives back in points (P), never in won', async () => {
+      const cancelled = anOrder();
+      await probe.publish(events.OrderCancelled, {
+        ...cancelled.cancelled('USER_CANCELLED', true),
+        payableAmount: 33_000,
+        pointsRefund: 2_000,
+      });
+      const returned = anOrder();
+      await probe.publish(events.ReturnCompleted, {
+        ...aClaim(returned).returned(57_641),
+        pointsRefund: 959,
+      });
+      const [cancel] = await eventually(async () => {
+        const content = (await list(cancelled.userId)).content;
+        return content.length === 1 ? content : undefined;
+      });
+      expect(cancel).toMatchObject({ kind: 'ORDER_CANCELLED', facts: { amount: 33_000, points: 2_000 } });
+      expect(cancel.body).toBe(
+        `요청하신 대로 ${cancelled.orderNumber} 주문이 취소되었습니다. 결제하신 33,000원은 환불됩니다. 사용하신 포인트 2,000P도 돌려드립니다.`,
+      );
+      const [completed] = await eventually(async () => {
+        const content = (await list(returned.userId)).content;
+        return content.length === 1 ? content : undefined;
+      });
+      expect(completed).toMatchObject({ kind: 'RETURN_COMPLETED', facts: { amount: 57_641, points: 959 } });
+      expect(completed.body).toBe(
+        `${returned.orderNumber} 주문의 반품이 완료되었습니다. 57,641원이 환불됩니다. 사용하신 포인트 959P도 돌려드립니다.`,
+      );
+    });
+
     it('marks one read, then all; someone else’s notification is a 404', async () => {
       const mine = anOrder();
       await probe.publish(events.OrderPlaced, mine.placed());

@@ -64,6 +64,30 @@ describe('notification rules', () => {
     expect(unpaid!.dedupeKey).not.toBe(refunded!.dedupeKey);
   });
 
+  it('tells the points a cancel gives back, in P, paid or not; a cancel that took none says nothing of points', () => {
+    const [unpaid] = draftsFor('order.cancelled', {
+      ...order,
+      reason: 'PAYMENT_TIMEOUT',
+      wasPaid: false,
+      payableAmount: 8_000,
+      pointsRefund: 2_000,
+    });
+    expect(unpaid).toMatchObject({
+      kind: 'ORDER_CANCELLED',
+      body: '결제 시간이 지나 ORD-20261204-AB12CD34 주문이 취소되었습니다. 사용하신 포인트 2,000P도 돌려드립니다.',
+      facts: { cancelReason: 'PAYMENT_TIMEOUT', points: 2_000 },
+    });
+    const [failed] = draftsFor('order.cancelled', { ...order, reason: 'PAYMENT_FAILED', pointsRefund: 500 });
+    expect(failed).toMatchObject({
+      kind: 'PAYMENT_FAILED',
+      body: 'ORD-20261204-AB12CD34 주문의 결제가 완료되지 않아 주문이 취소되었습니다. 사용하신 포인트 500P도 돌려드립니다.',
+      facts: { cancelReason: 'PAYMENT_FAILED', points: 500 },
+    });
+    const [none] = draftsFor('order.cancelled', { ...order, reason: 'OUT_OF_STOCK', pointsRefund: 0 });
+    expect(none!.body).toBe('재고가 부족하여 ORD-20261204-AB12CD34 주문이 취소되었습니다.');
+    expect(none!.facts).toEqual({ cancelReason: 'OUT_OF_STOCK' });
+  });
+
   it("tells a return's partial refund by return.completed, never as a cancelled order", () => {
     const claimRefund = { ...order, amount: 68_200, claimId: 'c-1' };
     expect(draftsFor('payment.refunded', claimRefund)).toEqual([]);
@@ -132,7 +156,7 @@ describe('notification rules', () => {
       pointsRefund: 1_500,
     });
     expect(withPoints!.body).toBe(
-      'ORD-20261204-AB12CD34 주문의 반품이 완료되었습니다. 12,000원이 환불됩니다. 사용하신 포인트 1,500원도 돌려드립니다.',
+      'ORD-20261204-AB12CD34 주문의 반품이 완료되었습니다. 12,000원이 환불됩니다. 사용하신 포인트 1,500P도 돌려드립니다.',
     );
     // The same facts for a client that words it in another language; a zero is no fact.
     expect(withPoints!.facts).toEqual({ amount: 12_000, points: 1_500 });

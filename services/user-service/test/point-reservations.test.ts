@@ -106,6 +106,36 @@ describe('points reservations for the order saga', () => {
     await expectLedgerMatchesBalance(userId);
   });
 
+  it('names the order by its number on the release as on the use, never by its id', async () => {
+    const userId = await userWith(5_000);
+    const entries = async () =>
+      (await pair.userApi.get('/api/users/me/points?size=100', asUser(userId))).body.ledger.content as Array<
+        LedgerEntry & { reason: string | null }
+      >;
+    const unpaid = randomUUID();
+    const paid = randomUUID();
+    const numbers = { [unpaid]: 'ORD-20261208-UNPAID01', [paid]: 'ORD-20261208-PAID0002' };
+    for (const orderId of [unpaid, paid]) {
+      const reserved = await pair.userApi.post('/internal/points/reservations', {
+        orderId,
+        userId,
+        amount: 1_000,
+        orderNumber: numbers[orderId],
+      });
+      expect(reserved.status).toBe(200);
+    }
+    await step(paid, 'commit');
+    for (const orderId of [unpaid, paid])
+      expect((await step(orderId, 'release')).body.state).toBe('RELEASED');
+    const ledger = await entries();
+    for (const orderId of [unpaid, paid]) {
+      const number = numbers[orderId]!;
+      const ofOrder = ledger.filter((e) => e.reason?.includes(number));
+      expect(ofOrder.map((e) => e.type).sort()).toEqual(['RELEASE', 'RESERVE']);
+    }
+    expect(ledger.filter((e) => e.reason?.includes(unpaid) || e.reason?.includes(paid))).toEqual([]);
+  });
+
   it('refuses more than the balance, so it never goes negative, even under concurrent orders', async () => {
     const userId = await userWith(1_000);
     const tooMuch = await reserve(randomUUID(), userId, 1_001);

@@ -707,6 +707,9 @@ export const ko = {
     pointsPaid: '포인트 {{amount}} 결제',
     pointsApplied: '포인트 {{amount}} 사용',
     pointsPayment: '포인트 결제',
+    /** A cancelled order's points, on its payments: given back, or on their way back. */
+    pointsReturned: '반환 완료',
+    pointsReturning: '반환 중',
     nothingToPay: '할인으로 결제할 금액이 없었습니다.',
     lineReturned: '반품 {{count}}개',
     lineExchanged: '교환 {{count}}개',

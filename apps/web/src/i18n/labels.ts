@@ -58,9 +58,10 @@ const CHARGE_REASON = /^Charge (\S+)$/;
 const REFUND_REASON = /^Refund of charge (\S+)$/;
 
 /**
- * user-service writes ledger reasons for support ("Used for order ORD-…", "Returned: order <uuid>
- * cancelled", "Charge PNT-…"): shoppers see what the movement was for, with the order or charge
- * number they know, but never an order's internal id.
+ * user-service writes ledger reasons for support ("Used for order ORD-…", "Returned: order ORD-…
+ * cancelled", "Charge PNT-…"; a cancel's row written before it kept the number names the order's
+ * uuid): shoppers see what the movement was for, with the order or charge number they know, but never
+ * an order's internal id.
  */
 export function pointReasonLabel(reason: string | null): string {
   if (!reason) return i18n.t('common.none');

@@ -24,12 +24,14 @@ export const notificationWordsKo = {
     PAYMENT_FAILED: {
       title: '결제에 실패했습니다',
       body: '{{order}}의 결제가 완료되지 않아 주문이 취소되었습니다.',
+      points: ' 사용하신 포인트 {{pointsP}}도 돌려드립니다.',
     },
     ORDER_CANCELLED: {
       title: '주문이 취소되었습니다',
       body: '{{order}}이 취소되었습니다.',
       bodyBecause: '{{why}} {{order}}이 취소되었습니다.',
       refund: ' 결제하신 {{amount}}은 환불됩니다.',
+      points: ' 사용하신 포인트 {{pointsP}}도 돌려드립니다.',
     },
     PAYMENT_REFUNDED: {
       title: '결제가 환불되었습니다',
@@ -58,7 +60,7 @@ export const notificationWordsKo = {
       title: '반품이 완료되었습니다',
       body: '{{order}}의 반품이 완료되었습니다.',
       refund: ' {{amount}}이 환불됩니다.',
-      points: ' 사용하신 포인트 {{pointsWon}}도 돌려드립니다.',
+      points: ' 사용하신 포인트 {{pointsP}}도 돌려드립니다.',
     },
     EXCHANGE_APPROVED: {
       title: '교환이 승인되었습니다',
@@ -118,12 +120,14 @@ export const notificationWordsEn: Wording<typeof notificationWordsKo> = {
     PAYMENT_FAILED: {
       title: 'Payment failed',
       body: 'The payment for {{order}} did not go through, so the order was cancelled.',
+      points: ' The {{points}} points you used are given back.',
     },
     ORDER_CANCELLED: {
       title: 'Order cancelled',
       body: '{{Order}} has been cancelled.',
       bodyBecause: '{{Order}} has been cancelled {{why}}.',
       refund: ' The {{amount}} you paid will be refunded.',
+      points: ' The {{points}} points you used are given back.',
     },
     PAYMENT_REFUNDED: {
       title: 'Payment refunded',

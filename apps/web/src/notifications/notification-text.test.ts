@@ -36,6 +36,12 @@ const EVENTS: [string, OrderEventFacts][] = [
   ['exchange.completed', claim],
   ['return.pickup-cancelled', { ...claim, pickupTrackingNumber: '223456789012' }],
   ['exchange.pickup-cancelled', { ...claim, pickupTrackingNumber: '223456789013' }],
+  // Cancels that give points back (after the others: the English test finds each kind's first).
+  [
+    'order.cancelled',
+    { ...order, reason: 'USER_CANCELLED', wasPaid: true, payableAmount: 33_000, pointsRefund: 2_000 },
+  ],
+  ['order.cancelled', { ...order, reason: 'PAYMENT_FAILED', pointsRefund: 500 }],
 ];
 
 const drafts = EVENTS.flatMap(([name, event]) => draftsFor(name, event));
@@ -78,6 +84,13 @@ describe('notification text', () => {
     const completed = drafts.findIndex((d) => d.kind === 'RETURN_COMPLETED');
     expect(english[completed]!.body).toBe(
       'The return for order ORD-20261207-AB12CD34 is complete. ₩12,000 will be refunded. The 1,500 points you used are given back.',
+    );
+    const [pointsBack, failedPointsBack] = english.slice(-2);
+    expect(pointsBack!.body).toBe(
+      'Order ORD-20261207-AB12CD34 has been cancelled as you asked. The ₩33,000 you paid will be refunded. The 2,000 points you used are given back.',
+    );
+    expect(failedPointsBack!.body).toBe(
+      'The payment for order ORD-20261207-AB12CD34 did not go through, so the order was cancelled. The 500 points you used are given back.',
     );
     const pickupCancelled = drafts.findIndex((d) => d.kind === 'RETURN_PICKUP_CANCELLED');
     expect(english[pickupCancelled]).toEqual({

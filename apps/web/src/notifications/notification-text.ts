@@ -1,6 +1,6 @@
 import type { NotificationView } from '@sagamart/contracts';
 import { i18n } from '../i18n/i18n.ts';
-import { formatWon } from '../lib/format.ts';
+import { formatPoints, formatWon } from '../lib/format.ts';
 
 export interface NotificationText {
   title: string;
@@ -21,10 +21,20 @@ export function notificationText(notification: Worded): NotificationText {
   const order = number ? t('notificationWords.order', { number }) : t('notificationWords.anOrder');
   const about = { order, Order: order.charAt(0).toUpperCase() + order.slice(1) };
   const amount = facts.amount !== undefined ? formatWon(facts.amount) : undefined;
+  // Points given back: "1,500P" in Korean, "1,500 points" in English; never won.
+  const points = facts.points
+    ? { points: facts.points.toLocaleString('en-US'), pointsP: formatPoints(facts.points) }
+    : undefined;
 
   const kind = notification.kind;
   switch (kind) {
     case 'PAYMENT_FAILED':
+      return {
+        title: t('notificationWords.kind.PAYMENT_FAILED.title'),
+        body:
+          t('notificationWords.kind.PAYMENT_FAILED.body', about) +
+          (points ? t('notificationWords.kind.PAYMENT_FAILED.points', points) : ''),
+      };
     case 'SHIPMENT_DELIVERED':
     case 'RETURN_APPROVED':
     case 'RETURN_PICKUP_CANCELLED':
@@ -58,7 +68,8 @@ export function notificationText(notification: Worded): NotificationText {
           (why
             ? t('notificationWords.kind.ORDER_CANCELLED.bodyBecause', { ...about, why })
             : t('notificationWords.kind.ORDER_CANCELLED.body', about)) +
-          (amount ? t('notificationWords.kind.ORDER_CANCELLED.refund', { amount }) : ''),
+          (amount ? t('notificationWords.kind.ORDER_CANCELLED.refund', { amount }) : '') +
+          (points ? t('notificationWords.kind.ORDER_CANCELLED.points', points) : ''),
       };
     }
     case 'PAYMENT_REFUNDED':
@@ -89,12 +100,7 @@ export function notificationText(notification: Worded): NotificationText {
         body:
           t('notificationWords.kind.RETURN_COMPLETED.body', about) +
           (amount ? t('notificationWords.kind.RETURN_COMPLETED.refund', { amount }) : '') +
-          (facts.points
-            ? t('notificationWords.kind.RETURN_COMPLETED.points', {
-                points: facts.points.toLocaleString('en-US'),
-                pointsWon: formatWon(facts.points),
-              })
-            : ''),
+          (points ? t('notificationWords.kind.RETURN_COMPLETED.points', points) : ''),
       };
     case 'ADMIN_CLAIM_REQUESTED': {
       const claim = facts.claim === 'EXCHANGE' ? 'Exchange' : 'Return';

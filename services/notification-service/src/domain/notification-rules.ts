@@ -30,7 +30,7 @@ export interface OrderEventFacts {
   orderId: string;
   orderNumber?: string;
   userId: string;
-  /** order.cancelled */
+  /** order.cancelled (and its `pointsRefund`, below) */
   reason?: string;
   wasPaid?: boolean;
   payableAmount?: number;
@@ -42,7 +42,7 @@ export interface OrderEventFacts {
   rejectReason?: string;
   /** return.* / exchange.*: the pickup waybill (approved, collecting, pickup-cancelled). */
   pickupTrackingNumber?: string;
-  /** return.completed: what the PG gives back, and the points given back. */
+  /** return.completed: what the PG gives back; it and order.cancelled: the points given back. */
   refundAmount?: number;
   pointsRefund?: number;
   /** shipment.*: the shipment, and whether it is the order's parcel or an exchange's new option. */
@@ -57,6 +57,15 @@ type Rule = (event: OrderEventFacts) => NotificationDraft[];
 export function won(amount: number): string {
   return `${amount.toLocaleString('ko-KR')}원`;
 }
+
+/** Points are never won: "1,500P", as the shop writes them everywhere. */
+function points(amount: number): string {
+  return `${amount.toLocaleString('ko-KR')}P`;
+}
+
+/** " 사용하신 포인트 1,500P도 돌려드립니다." when the event gives points back; nothing otherwise. */
+const pointsBack = (e: OrderEventFacts) =>
+  e.pointsRefund ? ` 사용하신 포인트 ${points(e.pointsRefund)}도 돌려드립니다.` : '';
 
 const orderLink = (e: OrderEventFacts) => `/me/orders/${encodeURIComponent(e.orderId)}`;
 const adminOrderLink = (e: OrderEventFacts) => `/admin/orders/${encodeURIComponent(e.orderId)}`;
@@ -133,8 +142,8 @@ const cancelled: Rule = (e) => {
       'PAYMENT_FAILED',
       ORDER_CLOSED,
       '결제에 실패했습니다',
-      (o) => `${orderLabel(o)}의 결제가 완료되지 않아 주문이 취소되었습니다.`,
-      () => ({ cancelReason: 'PAYMENT_FAILED' }),
+      (o) => `${orderLabel(o)}의 결제가 완료되지 않아 주문이 취소되었습니다.${pointsBack(o)}`,
+      (o) => ({ cancelReason: 'PAYMENT_FAILED', points: o.pointsRefund || undefined }),
     )(e);
   }
   const cancelReason = isCancelReason(e.reason) ? e.reason : undefined;
@@ -145,8 +154,8 @@ const cancelled: Rule = (e) => {
     'ORDER_CANCELLED',
     refunded ? ORDER_REFUND : ORDER_CLOSED,
     '주문이 취소되었습니다',
-    (o) => `${why ? `${why} ` : ''}${orderLabel(o)}이 취소되었습니다.${refund}`,
-    () => ({ cancelReason, amount: refunded }),
+    (o) => `${why ? `${why} ` : ''}${orderLabel(o)}이 취소되었습니다.${refund}${pointsBack(o)}`,
+    (o) => ({ cancelReason, amount: refunded, points: o.pointsRefund || undefined }),
   )(e);
 };
 
@@ -217,8 +226,7 @@ const shipmentDispatched: Rule = (e) =>
 /** " 12,000원이 환불됩니다.", and the points given back; nothing when neither was paid. */
 function refundText(e: OrderEventFacts): string {
   const money = e.refundAmount ? ` ${won(e.refundAmount)}이 환불됩니다.` : '';
-  const points = e.pointsRefund ? ` 사용하신 포인트 ${won(e.pointsRefund)}도 돌려드립니다.` : '';
-  return money + points;
+  return money + pointsBack(e);
 }
 
 /** Payment events also describe points charges (PNT-… numbers): only an order's payment notifies here. */

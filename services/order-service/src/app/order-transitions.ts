@@ -127,6 +127,8 @@ export class OrderTransitions {
       reason,
       payableAmount: cancelled.payable_amount,
       wasPaid,
+      // The points come back when the saga took them (or may have): its points release is to come.
+      pointsRefund: next.compensations.includes('points') ? cancelled.points_used : 0,
       cancelledAt: cancelled.cancelled_at!.toISOString(),
     });
     await this.advance(trx, cancelled, saga, next);

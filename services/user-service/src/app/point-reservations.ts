@@ -33,6 +33,8 @@ type Trx = Transaction<UserDb & MessagingTables>;
 type Change = Extract<ReservationStep, { kind: 'apply' }>;
 interface ReservationRow {
   order_id: string;
+  /** The number the reserve named the order by (none for a tombstone, or one reserved before it was kept). */
+  order_number?: string | null;
   user_id: string | null;
   amount: number;
   /** The part of `amount` spent from paid-for points and not given back yet (domain/points.ts). */
@@ -93,6 +95,7 @@ export class PointReservations {
         );
         return this.save(trx, {
           order_id: request.orderId,
+          order_number: request.orderNumber ?? null,
           user_id: request.userId,
           amount: request.amount,
           cash_backed: -paidFor,
@@ -126,7 +129,7 @@ export class PointReservations {
         orderId,
         change,
         current!.amount,
-        `Returned: order ${orderId} cancelled`,
+        `Returned: order ${current!.order_number ?? orderId} cancelled`,
         () => current!.cash_backed,
       );
       return this.save(trx, { ...current!, cash_backed: 0, state: change.next });

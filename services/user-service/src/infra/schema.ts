@@ -82,6 +82,8 @@ export interface UserDb {
   /** One per order that reserved points; user_id null is a tombstone (released before any reserve). */
   point_reservations: {
     order_id: string;
+    /** ORD-…, as the reserve named it: the release's ledger reason names the order by it. */
+    order_number: Generated<string | null>;
     user_id: string | null;
     amount: number;
     /** The part of `amount` spent from paid-for points and not given back yet (by a RELEASE or RETURN). */
@@ -317,6 +319,19 @@ export const migrations: Record<string, Migration> = {
       );
       await sql`alter table point_accounts add constraint point_accounts_cash_backed_check
         check (cash_backed >= 0)`.execute(db);
+    },
+  },
+  // A cancelled order's points came back under its id ("Returned: order <uuid> cancelled"), which the
+  // shopper's ledger cannot show: the reservation keeps the number its reserve was given. Held ones
+  // take it from their RESERVE row's reason ("Used for order ORD-…"); released ones keep their rows.
+  '0011_point_reservation_order_number': {
+    async up(db: Kysely<unknown>) {
+      await db.schema.alterTable('point_reservations').addColumn('order_number', 'text').execute();
+      await sql`update point_reservations r set order_number = substring(l.reason from 'ORD-[0-9]{8}-[0-9A-Z]+')
+        from point_ledger l
+        where l.order_id = r.order_id and l.type = 'RESERVE' and r.state in ('RESERVED', 'COMMITTED')`.execute(
+        db,
+      );
     },
   },
 };

@@ -1,5 +1,6 @@
 // @vitest-environment happy-dom
 import { afterEach, describe, expect, it } from 'vitest';
+import { setLanguage } from '../../i18n/i18n.ts';
 import type { MyPoints, PointLedgerEntry } from '../../points/points-api.ts';
 import { aPage } from '../../testing/fixtures.ts';
 import { cleanUpPages, renderPage, shown, stubFetch } from '../../testing/page-harness.tsx';
@@ -33,7 +34,10 @@ const ledger: MyPoints = {
   ]),
 };
 
-afterEach(cleanUpPages);
+afterEach(async () => {
+  cleanUpPages();
+  await setLanguage('ko');
+});
 
 describe('my points history after an order paid with points', () => {
   it('lists the points leaving for the order once, without a numberless "사용 확정 · 주문" row', async () => {
@@ -51,5 +55,54 @@ describe('my points history after an order paid with points', () => {
     expect(history.textContent).not.toContain('사용 확정');
     // Points in P, the balance too: points are not cash, even when paid for.
     expect(page.querySelector('[data-testid="point-balance"]')?.textContent).toBe('31,000P');
+  });
+});
+
+// An order paid with points, then cancelled: user-service gives the points back (RELEASE) with the
+// order's number, as it names the use (its point-reservations test).
+const cancelled: MyPoints = {
+  balance: 7_000,
+  ledger: aPage([
+    entry({
+      id: '3',
+      type: 'RELEASE',
+      amount: 2_000,
+      balanceAfter: 7_000,
+      reason: 'Returned: order ORD-20261208-XRTXU5EB cancelled',
+    }),
+    entry({
+      id: '2',
+      type: 'RESERVE',
+      amount: -2_000,
+      balanceAfter: 5_000,
+      reason: 'Used for order ORD-20261208-XRTXU5EB',
+    }),
+  ]),
+};
+
+describe('my points history after a cancelled order', () => {
+  const rowsOf = async () => {
+    stubFetch({
+      '/api/users/me/points': () => Response.json(cancelled),
+      '/api/users/me/points/charges': () => Response.json(aPage([])),
+    });
+    const page = await renderPage(<PointsPage />, ['/me/points']);
+    const history = await shown(() => page.querySelector('ul'));
+    return [...history.querySelectorAll('li')];
+  };
+
+  it('names the order the points came back from, as the use names it', async () => {
+    const [release, use] = await rowsOf();
+    expect(release!.textContent).toMatch(/^사용 취소주문 ORD-20261208-XRTXU5EB.*\+2,000P잔액 7,000P$/);
+    expect(use!.textContent).toMatch(/^주문 사용주문 ORD-20261208-XRTXU5EB.*-2,000P잔액 5,000P$/);
+  });
+
+  it('says in English what happened to the points, and names the order too', async () => {
+    await setLanguage('en');
+    const [release, use] = await rowsOf();
+    expect(release!.textContent).toMatch(
+      /^Order cancelledOrder ORD-20261208-XRTXU5EB.*\+2,000PBalance 7,000P$/,
+    );
+    expect(use!.textContent).toMatch(/^Used on an orderOrder ORD-20261208-XRTXU5EB/);
   });
 });

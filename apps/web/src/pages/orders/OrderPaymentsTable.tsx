@@ -1,4 +1,4 @@
-import { Group, Stack, Text } from '@mantine/core';
+import { Badge, Group, Stack, Text } from '@mantine/core';
 import { useTranslation } from 'react-i18next';
 import { paymentFailureLabel, paymentMethodLabel } from '../../i18n/labels.ts';
 import { formatDateTime, formatPoints, formatWon } from '../../lib/format.ts';
@@ -12,6 +12,8 @@ import { PaymentStatusBadge } from '../../ui/badges.tsx';
  * (`paidAt` set) shows the points that paid for it too: the PG never hears of those, so an order paid
  * with points alone has no payment to list, and one with nothing left to pay says so. One cancelled
  * before it was paid (`cancelledUnpaid`) says nothing was charged, not that nothing was paid "yet".
+ * A cancelled order whose points its cancel gives back (`pointsReturn`, paid or not) keeps their line,
+ * marked returned once its reservations were released (`returnedAt`), on their way back before.
  */
 export function OrderPaymentsTable({
   payments,
@@ -19,16 +21,20 @@ export function OrderPaymentsTable({
   pointsUsed = 0,
   paidAt = null,
   cancelledUnpaid = false,
+  pointsReturn,
 }: {
   payments: OrderPaymentEntry[];
   refundedAmount: number;
   pointsUsed?: number;
   paidAt?: string | null;
   cancelledUnpaid?: boolean;
+  pointsReturn?: { returnedAt: string | null } | undefined;
 }) {
   const { t } = useTranslation();
   const pointsPaid = paidAt !== null && pointsUsed > 0;
-  if (payments.length === 0 && !pointsPaid) {
+  const pointsShown = pointsUsed > 0 && (pointsPaid || pointsReturn !== undefined);
+  const pointsAt = pointsReturn ? pointsReturn.returnedAt : paidAt;
+  if (payments.length === 0 && !pointsShown) {
     const none =
       paidAt !== null
         ? t('order.nothingToPay')
@@ -39,17 +45,26 @@ export function OrderPaymentsTable({
   }
   return (
     <Stack component="ul" gap="sm" m={0} p={0} aria-label={t('order.payments')}>
-      {pointsPaid && (
+      {pointsShown && (
         <Stack component="li" gap={2} style={{ listStyle: 'none' }} data-testid="points-payment">
           <Group justify="space-between" wrap="nowrap">
-            <Text size="sm">{t('order.pointsPayment')}</Text>
+            <Group gap="xs" wrap="nowrap">
+              {pointsReturn && (
+                <Badge color={pointsReturn.returnedAt ? 'blue' : 'yellow'} variant="light">
+                  {pointsReturn.returnedAt ? t('order.pointsReturned') : t('order.pointsReturning')}
+                </Badge>
+              )}
+              <Text size="sm">{pointsPaid ? t('order.pointsPayment') : t('order.pointsUsed')}</Text>
+            </Group>
             <Text fw={600} size="sm">
               {formatPoints(pointsUsed)}
             </Text>
           </Group>
-          <Text size="xs" c="dimmed">
-            {formatDateTime(paidAt)}
-          </Text>
+          {pointsAt && (
+            <Text size="xs" c="dimmed">
+              {formatDateTime(pointsAt)}
+            </Text>
+          )}
         </Stack>
       )}
       {payments.map((payment) => (
@@ -69,6 +84,11 @@ export function OrderPaymentsTable({
           {payment.status === 'FAILED' && <Text size="sm">{paymentFailureLabel(payment.code)}</Text>}
         </Stack>
       ))}
+      {cancelledUnpaid && payments.length === 0 && (
+        <Text component="li" c="dimmed" style={{ listStyle: 'none' }}>
+          {t('order.cancelledUnpaid')}
+        </Text>
+      )}
     </Stack>
   );
 }

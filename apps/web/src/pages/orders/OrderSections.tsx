@@ -45,8 +45,9 @@ export function OrderSections({
               payments={order.payments}
               refundedAmount={order.refundedAmount}
               pointsUsed={order.pointsUsed}
-              paidAt={paid ? order.paidAt : null}
+              paidAt={standing.kind === 'paid' ? order.paidAt : null}
               cancelledUnpaid={standing.kind === 'cancelledUnpaid'}
+              pointsReturn={pointsReturn(order)}
             />
           </Section>
           <Section id="timeline" title={t('order.timeline')}>
@@ -83,6 +84,24 @@ function amountsStanding(order: Order): AmountsStanding {
     return { kind: 'paid', method: taken?.method ?? DEFAULT_METHOD, refundedAmount: order.refundedAmount };
   }
   return order.status === 'CANCELLED' ? { kind: 'cancelledUnpaid' } : { kind: 'unpaid' };
+}
+
+/** Refusals of the saga's reservations: the points step never took the order's points (order-service's saga). */
+const REFUSED_BEFORE_POINTS: ReadonlySet<Order['cancelReason']> = new Set([
+  'OUT_OF_STOCK',
+  'COUPON_UNAVAILABLE',
+  'POINTS_INSUFFICIENT',
+]);
+
+/**
+ * A cancelled order's points come back with its other reservations: paid, or held while it awaited
+ * payment (any cancel but a refused reservation). Returned once the releases are done.
+ */
+function pointsReturn(order: Order): { returnedAt: string | null } | undefined {
+  if (order.status !== 'CANCELLED' || order.pointsUsed <= 0) return undefined;
+  if (order.paidAt === null && REFUSED_BEFORE_POINTS.has(order.cancelReason)) return undefined;
+  const released = order.timeline.find((entry) => entry.event === 'RESERVATIONS_RELEASED');
+  return { returnedAt: released?.at ?? null };
 }
 
 /** A titled card; `id` names it for assistive technology (titles are translated, ids are not). */
