@@ -77,6 +77,33 @@ describe('product-service: the admin product list by stock', () => {
     expect(await names('stock=soldout')).toEqual(['GONE']);
   });
 
+  // "품절" listed products with hundreds in stock and no word of why: each listed product names the
+  // SKUs on sale that matched, by their options in the product's order, with their stock.
+  it('names the SKUs that matched, lowest stock first, and none without the filter', async () => {
+    const matches = async (query: string) => {
+      const res = await call(base, 'GET', `/api/admin/products?size=100&${query}`);
+      expect(res.status).toBe(200);
+      return Object.fromEntries(
+        (res.body.content as Array<{ code: string; stockMatches?: unknown }>).map((p) => [
+          p.code,
+          p.stockMatches,
+        ]),
+      );
+    };
+    const low = await matches('stock=low');
+    expect(low['AT-LINE']).toEqual([
+      { skuId: expect.any(Number), skuCode: 'AT-LINE-0-S1', optionLabel: '블랙 / S1', stock: 3 },
+    ]);
+    expect(low.GONE).toEqual([
+      { skuId: expect.any(Number), skuCode: 'GONE-0-S0', optionLabel: '블랙 / S0', stock: 0 },
+    ]);
+    expect(low.LOW).toEqual([expect.objectContaining({ optionLabel: '블랙 / S0', stock: 2 })]);
+    const soldOut = await matches('stock=soldout');
+    expect(soldOut.GONE).toEqual([expect.objectContaining({ skuCode: 'GONE-0-S0', stock: 0 })]);
+    const all = await matches('code=GONE');
+    expect(all.GONE).toBeUndefined();
+  });
+
   it('follows a stock adjustment at once', async () => {
     const product = (await call(base, 'GET', `/api/admin/products/${ids.PLENTY}`)).body;
     const sku = product.skus.find((s: { stock: number }) => s.stock === 4);

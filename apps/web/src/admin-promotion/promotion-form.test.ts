@@ -111,11 +111,11 @@ describe('the most a discount may take off', () => {
     ).toBe('할인 금액은 10,000,000원 이하로 입력하세요.');
   });
 
-  it('refuses a rate’s cap above it the same way, in English too', async () => {
+  it('refuses a rate’s cap above it the same way, naming the cap, in English too', async () => {
     const rate = { ...fixed('10'), discountType: 'RATE' as const, maxDiscount: '20,000,000' };
-    expect(validateCouponForm(rate).maxDiscount).toBe('할인 금액은 10,000,000원 이하로 입력하세요.');
+    expect(validateCouponForm(rate).maxDiscount).toBe('최대 할인 금액은 10,000,000원 이하로 입력하세요.');
     expect(validateCouponForm({ ...rate, maxDiscount: '10,000,000' }).maxDiscount).toBeUndefined();
     await setLanguage('en');
-    expect(validateCouponForm(rate).maxDiscount).toBe('A discount takes off at most ₩10,000,000.');
+    expect(validateCouponForm(rate).maxDiscount).toBe('The maximum discount is at most ₩10,000,000.');
   });
 });

@@ -1,15 +1,13 @@
 // Coupon and discount-policy forms: string values as the inputs hold them, the same rules
 // promotion-service checks (so most mistakes are caught before a round trip), and the conversion to
 // and from the API's shapes. The server stays the judge: its field errors land next to the inputs.
-import { DISCOUNT_AMOUNT_MAX } from '@sagamart/contracts/rules';
+import { COUPON_ISSUE_LIMIT_MAX, DISCOUNT_AMOUNT_MAX, MIN_ORDER_AMOUNT_MAX } from '@sagamart/contracts/rules';
 import type { DiscountType, PromotionStatus } from '../coupons/discount.ts';
 import { i18n } from '../i18n/i18n.ts';
-import { formatWon, parseShopInput, toShopInput } from '../lib/format.ts';
+import { formatCount, formatWon, parseShopInput, toShopInput } from '../lib/format.ts';
 import type { FieldErrors } from '../ui/use-form-fields.ts';
 import type { Coupon, CouponInput, Policy, PolicyInput, PolicyTarget } from './admin-promotion-api.ts';
 
-const MAX_WON = 1_000_000_000_000;
-const MAX_ISSUE_LIMIT = 100_000_000;
 const NAME_MAX_LENGTH = 100;
 export const COUPON_CODE_PATTERN = /^[A-Za-z0-9_-]{3,40}$/;
 
@@ -102,18 +100,19 @@ function validateDiscount(values: DiscountFormValues): FieldErrors<DiscountFormV
         ? i18n.t('adminPromotion.validation.nameTooLong', { max: String(NAME_MAX_LENGTH) })
         : undefined,
     discountValue: discountValueProblem(values.discountType, value),
+    // Only digits reach it (a whole-won input): what it refuses is too large, the limit named.
     minOrderAmount:
-      values.minOrderAmount.trim() && (minimum === undefined || minimum > MAX_WON)
-        ? i18n.t('adminPromotion.validation.minOrder')
+      values.minOrderAmount.trim() && (minimum === undefined || minimum > MIN_ORDER_AMOUNT_MAX)
+        ? i18n.t('adminPromotion.validation.minOrder', { max: formatWon(MIN_ORDER_AMOUNT_MAX) })
         : undefined,
     maxDiscount: !values.maxDiscount.trim()
       ? undefined
       : !isRate
         ? i18n.t('adminPromotion.validation.capRateOnly')
-        : cap === undefined || cap < 1
-          ? i18n.t('adminPromotion.validation.cap')
-          : cap > DISCOUNT_AMOUNT_MAX
-            ? tooMuch()
+        : cap === undefined || cap > DISCOUNT_AMOUNT_MAX
+          ? i18n.t('adminPromotion.validation.capTooMuch', { max: formatWon(DISCOUNT_AMOUNT_MAX) })
+          : cap < 1
+            ? i18n.t('adminPromotion.validation.cap')
             : undefined,
     validFrom: from ? undefined : i18n.t('adminPromotion.validation.validFrom'),
     validTo: !to
@@ -131,12 +130,9 @@ function discountValueProblem(type: DiscountType, value: number | undefined): st
       : undefined;
   }
   if (value === undefined || value < 1) return i18n.t('adminPromotion.validation.fixed');
-  return value > DISCOUNT_AMOUNT_MAX ? tooMuch() : undefined;
-}
-
-/** A fixed amount or a cap above what promotion-service takes (DISCOUNT_AMOUNT_MAX), the limit named. */
-function tooMuch(): string {
-  return i18n.t('adminPromotion.validation.tooMuch', { max: formatWon(DISCOUNT_AMOUNT_MAX) });
+  return value > DISCOUNT_AMOUNT_MAX
+    ? i18n.t('adminPromotion.validation.tooMuch', { max: formatWon(DISCOUNT_AMOUNT_MAX) })
+    : undefined;
 }
 
 /**
@@ -171,8 +167,8 @@ export function validateCouponForm(values: CouponFormValues, issued?: Coupon): F
       ? undefined
       : i18n.t('adminPromotion.couponForm.codeRule'),
     totalIssueLimit:
-      values.totalIssueLimit.trim() && (limit === undefined || limit < 1 || limit > MAX_ISSUE_LIMIT)
-        ? i18n.t('adminPromotion.validation.issueLimit')
+      values.totalIssueLimit.trim() && (limit === undefined || limit < 1 || limit > COUPON_ISSUE_LIMIT_MAX)
+        ? i18n.t('adminPromotion.validation.issueLimit', { max: formatCount(COUPON_ISSUE_LIMIT_MAX) })
         : undefined,
   };
 }

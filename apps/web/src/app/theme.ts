@@ -23,8 +23,9 @@ const MONOSPACE_STACK =
 const NO_ASTERISK = { defaultProps: { withAsterisk: false } };
 
 // A badge is a status word: it is never cut to "배송 ···". Mantine's label hides what overflows, which
-// makes a table column's narrowest width 0 and lets the table squeeze the badge to an ellipsis.
-const WHOLE_BADGE = { styles: { root: { minWidth: 'max-content' } } };
+// makes a table column's narrowest width 0 and lets the table squeeze the badge to an ellipsis. It is
+// shown as written: Mantine's capitals made English labels read as raw codes ("DELIVERED").
+const WHOLE_BADGE = { styles: { root: { minWidth: 'max-content', textTransform: 'none' as const } } };
 
 export const theme = createTheme({
   primaryColor: 'teal',

@@ -49,10 +49,13 @@ export function AdminLayout() {
   const items: SideNavItem[] = ADMIN_NAV.filter((item) => (item.roles ?? ['ADMIN']).includes(role)).map(
     (item) => ({ label: t(`adminNav.${item.key}`), to: item.to }),
   );
-  // Every console screen is titled by its section: "주문 · 관리자 | 박신사몰".
+  // Every console screen is titled by its section: "주문 · 관리자 | 박신사몰". A section that names the
+  // console already (an agent's "상담 콘솔", "Help desk") is not followed by its name again.
   const section = items.find((item) => pathname === item.to || pathname.startsWith(`${item.to}/`));
   const console = role === 'AGENT' ? t('adminNav.agent') : t('adminNav.admin');
-  usePageTitle(section ? `${section.label} · ${console}` : console);
+  usePageTitle(
+    !section ? console : section.label.includes(console) ? section.label : `${section.label} · ${console}`,
+  );
   return <SideNavLayout title={console} items={items} admin />;
 }
 

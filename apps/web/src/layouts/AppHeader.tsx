@@ -4,6 +4,7 @@ import { Link } from 'react-router';
 import { useSession } from '../auth/use-session.ts';
 import { useCart } from '../cart/use-cart.ts';
 import { NotificationBell } from '../notifications/NotificationBell.tsx';
+import { usePaidCheckoutLeavesCart } from '../orders/use-paid-checkout.ts';
 import { AccountLinks } from './AccountLinks.tsx';
 import { ProductSearchBox } from './ProductSearchBox.tsx';
 
@@ -57,8 +58,12 @@ export function AppHeader({ navigation, admin = false }: AppHeaderProps) {
   );
 }
 
-/** The cart link with the number of units in it; the link's name says the count too. */
+/**
+ * The cart link with the number of units in it; the link's name says the count too. It counts
+ * without the lines of an order paid since (whichever way the shopper left the payment result page).
+ */
 function CartLink() {
+  usePaidCheckoutLeavesCart();
   const { itemCount } = useCart();
   const { t } = useTranslation();
   return (

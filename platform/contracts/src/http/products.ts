@@ -138,6 +138,21 @@ export const ProductSummary = Type.Object({
    * admin's inspection: release or write them off in the product's stock panel.
    */
   heldTotal: Type.Integer(),
+  /**
+   * Only when the list is filtered by `stock`: its SKUs on sale that match the filter (why it is
+   * listed), the lowest stock first. `optionLabel` is the option values in the product's order, e.g.
+   * "블랙 / L"; empty for a product without options.
+   */
+  stockMatches: Type.Optional(
+    Type.Array(
+      Type.Object({
+        skuId: Type.Integer(),
+        skuCode: Type.String(),
+        optionLabel: Type.String(),
+        stock: Type.Integer(),
+      }),
+    ),
+  ),
   version: Type.Integer(),
   createdAt: Type.String(),
   updatedAt: Type.String(),

@@ -1,8 +1,13 @@
 import { Type } from 'typebox';
 import { Int32Id } from '../numbers.ts';
-import { COUPON_CODE_MAX_LENGTH, DISCOUNT_AMOUNT_MAX } from '../rules.ts';
+import {
+  COUPON_CODE_MAX_LENGTH,
+  COUPON_ISSUE_LIMIT_MAX,
+  DISCOUNT_AMOUNT_MAX,
+  MIN_ORDER_AMOUNT_MAX,
+} from '../rules.ts';
 
-const Won = Type.Integer({ minimum: 0, maximum: 1_000_000_000_000 });
+const Won = Type.Integer({ minimum: 0, maximum: MIN_ORDER_AMOUNT_MAX });
 
 /**
  * An integer or null as one `type: [integer, null]` rather than anyOf: with the kit's coerceTypes,
@@ -45,7 +50,7 @@ export const CouponInputSchema = Type.Object(
     totalIssueLimit: Type.Optional(
       nullableInteger({
         minimum: 1,
-        maximum: 100_000_000,
+        maximum: COUPON_ISSUE_LIMIT_MAX,
         description: 'How many users may claim it in total; null for no limit (each user may hold one)',
       }),
     ),

@@ -106,9 +106,19 @@ export interface ProductSummary {
   totalStock: number;
   /** Units of all its SKUs (removed ones too) waiting for the admin's inspection. */
   heldTotal: number;
+  /** Only with the `stock` filter: its SKUs on sale that match it, the lowest stock first. */
+  stockMatches?: StockMatch[];
   version: number;
   createdAt: string;
   updatedAt: string;
+}
+
+/** A SKU on sale at or below the stock filter's line; `optionLabel` as "블랙 / L" (the groups' order). */
+export interface StockMatch {
+  skuId: number;
+  skuCode: string;
+  optionLabel: string;
+  stock: number;
 }
 
 export interface ProductFilter {
@@ -221,10 +231,12 @@ export class Products {
       query = query.where((eb) => eb.or([eb('p.deleted_at', 'is', null), holdsUnits]));
     if (filter.held !== undefined)
       query = query.where((eb) => (filter.held ? holdsUnits : eb.not(holdsUnits)));
-    if (filter.stock) {
-      const atMost = filter.stock === 'soldout' ? 0 : lowStockThreshold(this.ctx.config);
-      query = query.where(stockOnSaleAtMost(atMost));
-    }
+    const stockAtMost = filter.stock
+      ? filter.stock === 'soldout'
+        ? 0
+        : lowStockThreshold(this.ctx.config)
+      : undefined;
+    if (stockAtMost !== undefined) query = query.where(stockOnSaleAtMost(stockAtMost));
     if (filter.ids) query = query.where('p.id', 'in', filter.ids);
     if (filter.name) query = query.where('p.name', 'ilike', likeContains(filter.name.trim()));
     if (filter.code) query = query.where('p.code', 'like', likePrefix(filter.code.trim().toUpperCase()));
@@ -249,7 +261,7 @@ export class Products {
     const page = await fetchPage(query, (q) => q.selectAll('p').orderBy('p.id', 'desc'), filter);
     const rows = page.content;
     const ids = rows.map((r) => r.id);
-    const [categories, stock, thumbnails] = ids.length
+    const [categories, stock, thumbnails, matched] = ids.length
       ? await Promise.all([
           db
             .selectFrom('product_categories')
@@ -277,8 +289,22 @@ export class Products {
             .where('product_id', 'in', ids)
             .where('position', '=', 0)
             .execute(),
+          // Why each is listed: its SKUs on sale at or below the filter's line (stockOnSaleAtMost).
+          stockAtMost === undefined
+            ? []
+            : db
+                .selectFrom('skus')
+                .select(['id', 'product_id', 'sku_code', 'options', 'stock'])
+                .where('product_id', 'in', ids)
+                .where('removed', '=', false)
+                .where('status', '<>', 'INACTIVE')
+                .where('stock', '<=', stockAtMost)
+                .orderBy('stock')
+                .orderBy('position')
+                .orderBy('id')
+                .execute(),
         ])
-      : [[], [], []];
+      : [[], [], [], []];
     const content = rows.map((p) => {
       const s = stock.find((r) => r.product_id === p.id);
       const thumbnail = thumbnails.find((t) => t.product_id === p.id);
@@ -296,6 +322,21 @@ export class Products {
         skuCount: Number(s?.skus ?? 0),
         totalStock: Number(s?.stock ?? 0),
         heldTotal: Number(s?.held ?? 0),
+        ...(stockAtMost === undefined
+          ? {}
+          : {
+              stockMatches: matched
+                .filter((m) => m.product_id === p.id)
+                .map((m) => ({
+                  skuId: m.id,
+                  skuCode: m.sku_code,
+                  optionLabel: p.option_groups
+                    .map((group) => m.options[group.name])
+                    .filter(Boolean)
+                    .join(' / '),
+                  stock: m.stock,
+                })),
+            }),
         version: p.version,
         createdAt: p.created_at.toISOString(),
         updatedAt: p.updated_at.toISOString(),

@@ -39,11 +39,21 @@ export const adminCatalogKo = {
     onlyHeld: '보류 재고 있는 상품',
     stock: '재고',
     allStock: '전체',
-    /** Keyed by product-service's stock filter (a SKU on sale at or below the dashboard's threshold, or with none). */
+    /**
+     * Keyed by product-service's stock filter: a product with a SKU on sale at or below the dashboard's
+     * threshold (sold out included), or with one sold out. The product itself may hold plenty.
+     */
     stockFilter: {
-      low: '재고 부족 (품절 포함)',
-      soldout: '품절',
+      low: '재고 부족 옵션 있음',
+      soldout: '품절 옵션 있음',
     } satisfies Record<ProductStockFilter, string>,
+    /** Under a product listed by the stock filter: the options that matched it. */
+    stockMatches: '{{name}}의 해당 옵션',
+    matchSoldOut: '품절',
+    matchLeft: '{{stock}}개 남음',
+    matchesMore_one: '옵션 {{count}}개 더 보기',
+    matchesMore_other: '옵션 {{count}}개 더 보기',
+    matchesLess: '접기',
     apply: '적용',
     empty: '조건에 맞는 상품이 없습니다.',
     table: '상품 목록',
@@ -341,9 +351,15 @@ export const adminCatalogEn: Wording<typeof adminCatalogKo> = {
     stock: 'Stock',
     allStock: 'All',
     stockFilter: {
-      low: 'Low on stock (sold out included)',
-      soldout: 'Sold out',
+      low: 'Has options low on stock',
+      soldout: 'Has sold-out options',
     },
+    stockMatches: 'Matching options of {{name}}',
+    matchSoldOut: 'Sold out',
+    matchLeft: '{{stock}} left',
+    matchesMore_one: '{{count}} more option',
+    matchesMore_other: '{{count}} more options',
+    matchesLess: 'Show fewer',
     apply: 'Apply',
     empty: 'No products match these filters.',
     table: 'Products',

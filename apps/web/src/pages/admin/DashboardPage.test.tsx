@@ -105,3 +105,36 @@ describe('dashboard: sales are card payments', () => {
     expect(section('Best sellers').querySelector('th:last-child')?.textContent).toBe('Paid by card');
   });
 });
+
+// "1 units", "0 returns · 1 exchanges": English counts take the word's singular for one.
+describe('dashboard: counted words', () => {
+  const counted = aDashboard({
+    topProducts: [
+      { productId: 7, productName: '오버핏 크루넥 맨투맨', quantity: 2, sales: 52_000 },
+      { productId: 8, productName: '울 블렌드 비니', quantity: 1, sales: 25_000 },
+    ],
+    openClaims: { returns: 0, exchanges: 1, recent: [] },
+  });
+  const units = () =>
+    [...section('Best sellers').querySelectorAll('tbody tr')].map((row) => row.children[1]?.textContent);
+  const claimsNote = (label: string) =>
+    container.querySelector(`[role="group"][aria-label="${label}"]`)?.textContent ?? '';
+
+  it('says one unit and one exchange in English', async () => {
+    await setLanguage('en');
+    await showDashboard(counted);
+    expect(units()).toEqual(['2 units', '1 unit']);
+    expect(claimsNote('Open returns and exchanges')).toContain('0 returns · 1 exchange');
+    await cleanUpPages();
+    await showDashboard(aDashboard({ openClaims: { returns: 1, exchanges: 2, recent: [] } }));
+    expect(claimsNote('Open returns and exchanges')).toContain('1 return · 2 exchanges');
+  });
+
+  it('counts the same in Korean', async () => {
+    await showDashboard(counted);
+    expect(
+      [...section('많이 팔린 상품').querySelectorAll('tbody tr')].map((row) => row.children[1]?.textContent),
+    ).toEqual(['2개', '1개']);
+    expect(claimsNote('진행 중인 반품·교환')).toContain('반품 0 · 교환 1');
+  });
+});

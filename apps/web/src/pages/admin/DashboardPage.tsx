@@ -88,7 +88,10 @@ function Figures({ data }: { data: AdminDashboard }) {
         <Stat
           label={t('dashboard.openClaims')}
           value={t('dashboard.count', { count: openClaims })}
-          note={t('dashboard.claimCounts', data.openClaims)}
+          note={t('dashboard.claimCounts', {
+            returns: t('dashboard.claimReturns', { count: data.openClaims.returns }),
+            exchanges: t('dashboard.claimExchanges', { count: data.openClaims.exchanges }),
+          })}
         />
       </SimpleGrid>
       {/* Order lists show totals with points; these figures are what the PG took (ADR 0007). */}

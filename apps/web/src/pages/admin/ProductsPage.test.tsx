@@ -104,15 +104,37 @@ describe('the admin’s product list and held units', () => {
 describe('the admin’s product list by stock', () => {
   const running = anAdminProductSummary({ id: 21, code: 'MTM-01', name: '오버핏 맨투맨', totalStock: 3 });
   const gone = anAdminProductSummary({ id: 22, code: 'CAP-01', name: '볼캡', totalStock: 0 });
+  // Listed for one option while the others hold hundreds: the row says which options matched.
+  const partly = anAdminProductSummary({
+    id: 23,
+    code: 'JK-01',
+    name: '바람막이 재킷',
+    skuCount: 12,
+    totalStock: 266,
+  });
+  const sixMatches = [0, 0, 1, 2, 4, 5].map((stock, i) => ({
+    skuId: 300 + i,
+    skuCode: `JK-01-${i}`,
+    optionLabel: `블랙 / ${90 + i * 5}`,
+    stock,
+  }));
+  const matchesOf = (stock: string | null) =>
+    stock === 'soldout' ? sixMatches.filter((m) => m.stock === 0) : stock === 'low' ? sixMatches : undefined;
 
   async function showByStock(entry: string) {
     const requested = stubFetch({
       '/api/admin/categories': () => Response.json([]),
       '/api/admin/products': ({ url }) => {
         const stock = url.searchParams.get('stock');
+        const stockMatches = matchesOf(stock);
+        const withMatches = { ...partly, ...(stockMatches ? { stockMatches } : {}) };
         return Response.json(
           aPage<AdminProductSummary>(
-            stock === 'low' ? [running, gone] : stock === 'soldout' ? [gone] : [running, gone, clean],
+            stock === 'low'
+              ? [running, gone, withMatches]
+              : stock === 'soldout'
+                ? [gone, withMatches]
+                : [running, gone, clean, withMatches],
           ),
         );
       },
@@ -134,7 +156,7 @@ describe('the admin’s product list by stock', () => {
     expect(listRequests(requested)).toEqual([expect.stringContaining('stock=low')]);
     const select = selectLabelled(container, '재고');
     expect(select?.value).toBe('low');
-    expect(select?.selectedOptions[0]?.textContent).toBe('재고 부족 (품절 포함)');
+    expect(select?.selectedOptions[0]?.textContent).toBe('재고 부족 옵션 있음');
     expect(container.textContent).not.toContain('무지 양말');
   });
 
@@ -155,9 +177,65 @@ describe('the admin’s product list by stock', () => {
     const select = selectLabelled(container, 'Stock');
     expect([...(select?.options ?? [])].map((o) => o.textContent)).toEqual([
       'All',
-      'Low on stock (sold out included)',
-      'Sold out',
+      'Has options low on stock',
+      'Has sold-out options',
     ]);
     expect(select?.value).toBe('soldout');
+    expect(matchedOptions(container, '바람막이 재킷')).toEqual([
+      '블랙 / 90: Sold out',
+      '블랙 / 95: Sold out',
+    ]);
+  });
+
+  // "품절" listed products 판매 중 with hundreds in stock: it means "has a sold-out option", and the
+  // row did not say which.
+  it('words the choices for what they find: a product with such an option', async () => {
+    const { container } = await showByStock('/admin/products');
+    const select = selectLabelled(container, '재고');
+    expect([...(select?.options ?? [])].map((o) => o.textContent)).toEqual([
+      '전체',
+      '재고 부족 옵션 있음',
+      '품절 옵션 있음',
+    ]);
+  });
+
+  it('names on each row the options that matched, with their stock', async () => {
+    const { container } = await showByStock('/admin/products?stock=soldout');
+    expect(matchedOptions(container, '바람막이 재킷')).toEqual(['블랙 / 90: 품절', '블랙 / 95: 품절']);
+    // Its total stock stays in its own column.
+    expect(rowOf(container, '바람막이 재킷').재고).toBe('266');
+  });
+
+  it('shows the first few matches and the rest on request', async () => {
+    const { container } = await showByStock('/admin/products?stock=low');
+    expect(matchedOptions(container, '바람막이 재킷')).toEqual([
+      '블랙 / 90: 품절',
+      '블랙 / 95: 품절',
+      '블랙 / 100: 1개 남음',
+    ]);
+    const more = [...container.querySelectorAll('button')].find((b) => b.textContent === '옵션 3개 더 보기');
+    expect(more).toBeDefined();
+    await act(async () => more?.click());
+    expect(matchedOptions(container, '바람막이 재킷')).toEqual([
+      '블랙 / 90: 품절',
+      '블랙 / 95: 품절',
+      '블랙 / 100: 1개 남음',
+      '블랙 / 105: 2개 남음',
+      '블랙 / 110: 4개 남음',
+      '블랙 / 115: 5개 남음',
+    ]);
+  });
+
+  it('lists no matches without the filter', async () => {
+    const { container } = await showByStock('/admin/products');
+    expect(matchedOptions(container, '바람막이 재킷')).toEqual([]);
   });
 });
+
+/** The matched options listed under the product `name`, as "label: stock". */
+function matchedOptions(container: HTMLElement, name: string): string[] {
+  const row = [...container.querySelectorAll('tbody tr')].find((tr) => tr.textContent?.includes(name));
+  return [...(row?.querySelectorAll('[data-testid="stock-match"]') ?? [])].map((item) =>
+    [...item.children].map((part) => part.textContent).join(': '),
+  );
+}

@@ -112,9 +112,10 @@ export function ProductsPage() {
             { value: 'true', label: t('adminCatalog.list.onlyHeld') },
           ]}
         />
-        {/* The dashboard's low-stock card links here with stock=low. */}
+        {/* The dashboard's low-stock card links here with stock=low. Wide enough for its longest choice. */}
         <NativeSelect
           label={t('adminCatalog.list.stock')}
+          w={230}
           value={search.stock}
           onChange={(event) => changeSearch({ stock: event.currentTarget.value as ProductStockFilter | '' })}
           data={[
@@ -265,6 +266,9 @@ function ProductsTable({ products }: { products: AdminProductSummary[] }) {
                   {/* Listed while it holds units for inspection: the admin still decides on them. */}
                   {product.deleted && <DeletedBadge />}
                 </Group>
+                {product.stockMatches && product.stockMatches.length > 0 && (
+                  <StockMatches name={product.name} matches={product.stockMatches} />
+                )}
               </Table.Td>
               <Table.Td>
                 <Text size="sm" ff="monospace">
@@ -300,6 +304,54 @@ function ProductsTable({ products }: { products: AdminProductSummary[] }) {
         </Table.Tbody>
       </Table>
     </Table.ScrollContainer>
+  );
+}
+
+/** How many matched options a row shows before "옵션 N개 더 보기". */
+const MATCHES_SHOWN = 3;
+
+/**
+ * Why a product is listed by the stock filter: its options on sale that matched (sold out, or low),
+ * the lowest stock first. The product itself may hold plenty in its other options.
+ */
+function StockMatches({
+  name,
+  matches,
+}: {
+  name: string;
+  matches: NonNullable<AdminProductSummary['stockMatches']>;
+}) {
+  const { t } = useTranslation();
+  const [all, setAll] = useState(false);
+  const shown = all ? matches : matches.slice(0, MATCHES_SHOWN);
+  const hidden = matches.length - MATCHES_SHOWN;
+  return (
+    <Stack gap={2} mt={6} pl={46}>
+      <Stack
+        component="ul"
+        gap={2}
+        p={0}
+        m={0}
+        style={{ listStyle: 'none' }}
+        aria-label={t('adminCatalog.list.stockMatches', { name })}
+      >
+        {shown.map((match) => (
+          <Group key={match.skuId} component="li" gap={6} wrap="nowrap" data-testid="stock-match">
+            <Text size="xs">{match.optionLabel || match.skuCode}</Text>
+            <Text size="xs" fw={600} c={match.stock === 0 ? 'red.7' : 'orange.8'}>
+              {match.stock === 0
+                ? t('adminCatalog.list.matchSoldOut')
+                : t('adminCatalog.list.matchLeft', { stock: formatCount(match.stock) })}
+            </Text>
+          </Group>
+        ))}
+      </Stack>
+      {hidden > 0 && (
+        <Anchor component="button" type="button" size="xs" ta="left" onClick={() => setAll(!all)}>
+          {all ? t('adminCatalog.list.matchesLess') : t('adminCatalog.list.matchesMore', { count: hidden })}
+        </Anchor>
+      )}
+    </Stack>
   );
 }
 

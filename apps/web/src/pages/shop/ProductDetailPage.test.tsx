@@ -87,3 +87,35 @@ describe('a product whose options are not chosen yet', () => {
     expect(await stockLine(oneColour)).toBe('Choose your options');
   });
 });
+
+// The option selects' first line read "Choose 색상" in English: the option's name is its label, above.
+describe('the option selects’ prompt', () => {
+  async function prompts(): Promise<Record<string, string>> {
+    stubFetch({ [`/api/catalog/products/${sweatshirt.id}`]: () => Response.json(sweatshirt) });
+    const page = await renderPage(
+      <Routes>
+        <Route path="/products/:id" element={<ProductDetailPage />} />
+      </Routes>,
+      [`/products/${sweatshirt.id}`],
+    );
+    const selects = await shown(() => {
+      const found = [...page.querySelectorAll('select')];
+      return found.length === 2 && found;
+    });
+    return Object.fromEntries(
+      selects.map((select) => [
+        page.querySelector(`label[for="${select.id}"]`)?.textContent ?? '',
+        select.options[0]?.textContent ?? '',
+      ]),
+    );
+  }
+
+  it('names the option in Korean', async () => {
+    expect(await prompts()).toEqual({ 색상: '색상 선택', 사이즈: '사이즈 선택' });
+  });
+
+  it('asks in English without the Korean name, which the label gives', async () => {
+    await setLanguage('en');
+    expect(await prompts()).toEqual({ 색상: 'Choose an option', 사이즈: 'Choose an option' });
+  });
+});
