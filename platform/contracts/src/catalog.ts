@@ -285,8 +285,8 @@ export const SkuLookupItem = Type.Object({
   deleted: Type.Boolean(),
   categoryIds: Type.Array(Id),
   /**
-   * The product's first uploaded image, else the picture the shop draws of this SKU (a `data:` URL,
-   * @sagamart/contracts/picture): what an order's line keeps as its picture.
+   * The URL of the product's first uploaded image, or null when it has none: the browser draws such a
+   * product (apps/web), nothing drawn is sent or kept on an order's line.
    */
   thumbnailUrl: Type.Union([Type.String(), Type.Null()]),
   /** True when the SKU can be ordered right now (ACTIVE SKU of an ACTIVE, displayed, live product with stock). */

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PaymentRefunded } from '@sagamart/contracts';
-import { productPictureUrl } from '@sagamart/contracts/picture';
+import { PaymentRefunded, productImageUrl } from '@sagamart/contracts';
 import { DeploymentCredentials } from '@sagamart/kit';
 import { eventsHandled, eventually, TEST_DEPLOYMENT_SECRET } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -71,14 +70,14 @@ describe('order lists', () => {
   };
 
   /**
-   * A product on sale, pictured when `picture` is set (an upload of the admin's), in its own category
-   * (or `categoryId`), with one SKU in size M, or one per colour of `colours`; answers the SKU ids.
+   * A product on sale, pictured when `picture` is set (an upload of the admin's), in its own category,
+   * with one SKU in size M, or one per colour of `colours`; answers the SKU ids and the upload's id.
    */
   async function productSkus(
     name: string,
     picture: boolean,
-    more: { colours?: string[]; categoryId?: number } = {},
-  ): Promise<number[]> {
+    colours?: string[],
+  ): Promise<{ skuIds: number[]; imageId: string | null }> {
     const products = shop.api('product-service');
     let imageIds: string[] = [];
     if (picture) {
@@ -90,11 +89,10 @@ describe('order lists', () => {
       expect(uploaded.status).toBe(201);
       imageIds = [((await uploaded.json()) as { id: string }).id];
     }
-    const categoryId =
-      more.categoryId ??
-      (await products.post('/api/admin/categories', { name: `목록 ${randomUUID().slice(0, 6)}` })).body.id;
+    const category = await products.post('/api/admin/categories', {
+      name: `목록 ${randomUUID().slice(0, 6)}`,
+    });
     const code = `LIST-${randomUUID().slice(0, 8)}`;
-    const colours = more.colours;
     const created = await products.post('/api/admin/products', {
       name,
       code,
@@ -103,7 +101,7 @@ describe('order lists', () => {
       salePrice: 10_000,
       status: 'ACTIVE',
       displayed: true,
-      categoryIds: [categoryId],
+      categoryIds: [category.body.id],
       optionGroups: [colours ? { name: '색상', values: colours } : { name: '사이즈', values: ['M'] }],
       skus: (colours ?? ['M']).map((value, i) => ({
         skuCode: `${code}-${i}`,
@@ -115,9 +113,12 @@ describe('order lists', () => {
       imageIds,
     });
     expect(created.status).toBe(201);
-    return (created.body.skus as Array<{ id: number }>).map((sku) => sku.id);
+    return {
+      skuIds: (created.body.skus as Array<{ id: number }>).map((sku) => sku.id),
+      imageId: imageIds[0] ?? null,
+    };
   }
-  const product = async (name: string, picture: boolean) => (await productSkus(name, picture))[0]!;
+  const product = async (name: string, picture: boolean) => (await productSkus(name, picture)).skuIds[0]!;
 
   it('name each order by its first product and picture, the others and the units, in one statement per page', async () => {
     const hoodie = await product('오버핏 후드', true);
@@ -141,8 +142,8 @@ describe('order lists', () => {
         firstProductName: '무지 양말',
         itemCount: 1,
         totalQuantity: 1,
-        // No upload: the picture the shop draws of it (socks, by the name; no colour, so grey).
-        thumbnailUrl: productPictureUrl('sock', null),
+        // No upload: no picture (the browser draws one from the name).
+        thumbnailUrl: null,
       },
       {
         orderId: two.orderId,
@@ -183,37 +184,33 @@ describe('order lists', () => {
     expect(await statementsOf(admins)).toBe('2');
   });
 
-  it("carry the picture the shop draws of a product with no upload (the demo shop's): its kind from the name or its categories, in the line's colour", async () => {
-    const products = shop.api('product-service');
-    const tops = await products.post('/api/admin/categories', { name: `상의 ${randomUUID().slice(0, 6)}` });
-    const hoodies = await products.post('/api/admin/categories', {
-      name: '후드 티셔츠',
-      parentId: tops.body.id,
-    });
-    expect(hoodies.status).toBe(201);
-    // A name that names no garment: the category says it is a hoodie.
-    const [black, navy] = await productSkus('데일리 베이직', false, {
-      colours: ['블랙', '네이비'],
-      categoryId: hoodies.body.id,
-    });
+  it("keep no drawn picture of a product with no upload (the demo shop's): its lines and the lists say null, an upload's URL otherwise", async () => {
+    // Colours and a garment's name: what the browser draws from, and nothing the server draws.
+    const {
+      skuIds: [black, navy],
+    } = await productSkus('오버핏 후드', false, ['블랙', '네이비']);
+    const { skuIds, imageId } = await productSkus('레더 클래식 벨트', true);
     const user = await shop.shopper();
     const placed = await shop.place(user, {
       items: [
-        { skuId: navy, quantity: 1 },
-        { skuId: black, quantity: 1 },
+        { skuId: navy!, quantity: 1 },
+        { skuId: black!, quantity: 1 },
+        { skuId: skuIds[0]!, quantity: 1 },
       ],
       delivery: DELIVERY,
     });
     expect(placed.status).toBe(201);
     expect(placed.body.items.map((i: Json) => i.thumbnailUrl)).toEqual([
-      productPictureUrl('hoodie', '네이비'),
-      productPictureUrl('hoodie', '블랙'),
+      null,
+      null,
+      productImageUrl(imageId!),
     ]);
     const mine = await shop.api('order-service').get('/api/orders', user.headers);
     expect(mine.body.content).toEqual([
       expect.objectContaining({
         orderId: placed.body.orderId,
-        thumbnailUrl: productPictureUrl('hoodie', '네이비'),
+        firstProductName: '오버핏 후드',
+        thumbnailUrl: null,
       }),
     ]);
   });

@@ -5,7 +5,6 @@ import {
   productImageUrl,
   type SkuLookupItem,
 } from '@sagamart/contracts';
-import { colourOf, pictureKind, productPictureUrl } from '@sagamart/contracts/picture';
 import { type Kysely, type MessagingTables, sql } from '@sagamart/kit';
 import type { ProductDb } from './schema.ts';
 
@@ -216,15 +215,6 @@ export async function lookupSkus(db: Executor, skuIds: number[]): Promise<SkuLoo
         .orderBy('i.id')
         .limit(1)
         .as('thumbnailId'),
-      // The first category's path, as the shop's breadcrumb has it (the leaf and up to two above),
-      // for the drawn picture of a product without an uploaded one.
-      sql<Array<string | null> | null>`(select json_build_array(c3.name, c2.name, c1.name)
-          from categories c1
-          left join categories c2 on c2.id = c1.parent_id
-          left join categories c3 on c3.id = c2.parent_id
-         where c1.id = (select min(pc.category_id) from product_categories pc where pc.product_id = p.id))`.as(
-        'categoryPath',
-      ),
     ])
     .where('s.id', 'in', skuIds)
     .orderBy('s.id')
@@ -246,17 +236,10 @@ export async function lookupSkus(db: Executor, skuIds: number[]): Promise<SkuLoo
       displayed: r.displayed,
       deleted,
       categoryIds: (r.categoryIds ?? []).map(Number),
-      // No uploaded picture (the demo shop's products): the one the shop draws of this SKU, so the
-      // order's line keeps a picture as the cart showed it.
-      thumbnailUrl: r.thumbnailId
-        ? productImageUrl(r.thumbnailId)
-        : productPictureUrl(
-            pictureKind(
-              (r.categoryPath ?? []).filter((name): name is string => name !== null),
-              r.productName,
-            ),
-            colourOf(r.options),
-          ),
+      // An uploaded image, else null: the browser draws a product without one. Drawing it here would put
+      // a category read and an SVG on the order placement path (docs/performance.md, issue 16) and keep
+      // a drawing on every order line.
+      thumbnailUrl: r.thumbnailId ? productImageUrl(r.thumbnailId) : null,
       orderable:
         r.status === 'ACTIVE' &&
         !r.removed &&

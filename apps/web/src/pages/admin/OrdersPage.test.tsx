@@ -2,6 +2,7 @@
 import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AdminOrderSummary } from '../../admin-orders/admin-orders-api.ts';
+import { productPictureUrl } from '../../catalog/product-picture.ts';
 import { setLanguage } from '../../i18n/i18n.ts';
 import { anOrderPaidWithPoints, aPage } from '../../testing/fixtures.ts';
 import { cleanUpPages, renderPage, type SentRequest, shown, stubFetch } from '../../testing/page-harness.tsx';
@@ -89,20 +90,28 @@ describe("the admin's order list: each order recognisable by what was in it", ()
     expect(items.querySelector('[data-testid="order-quantity"]')?.textContent).toBe('총 3개');
   });
 
-  it('draws no picture when the data has none, and counts in English on an English console', async () => {
+  it('draws the first product from its name when it has no uploaded picture, and counts in English on an English console', async () => {
+    const pictured = await showItems(hoodieAndSocks);
+    const picture = pictured.querySelector<HTMLElement>('img')!;
+    const size = [picture.style.width, picture.style.height];
+    await cleanUpPages();
     await setLanguage('en');
     const items = await showItems({ ...hoodieAndSocks, thumbnailUrl: null, totalQuantity: 1, itemCount: 1 });
-    expect(items.querySelector('img')).toBeNull();
+    const drawn = items.querySelector<HTMLElement>('img');
+    // A hoodie, by its name, in a neutral colour, the size of an uploaded picture.
+    expect(drawn?.getAttribute('src')).toBe(productPictureUrl('hoodie', null));
+    expect([drawn!.style.width, drawn!.style.height]).toEqual(size);
     expect(items.querySelector('[data-testid="order-quantity"]')?.textContent).toBe('1 item');
   });
 
-  it("keeps a picture's room in a row without one, so every row's name starts at the same place", async () => {
+  it("keeps a picture's room in a row with nothing to draw it from, so every row's name starts at the same place", async () => {
     const pictured = await showItems(hoodieAndSocks);
     const picture = pictured.querySelector<HTMLElement>('img')!;
     const size = [picture.style.width, picture.style.height];
     expect(size[0]).not.toBe('');
     await cleanUpPages();
-    const items = await showItems({ ...hoodieAndSocks, thumbnailUrl: null });
+    const items = await showItems({ ...hoodieAndSocks, thumbnailUrl: null, firstProductName: '' });
+    expect(items.querySelector('img')).toBeNull();
     const none = items.querySelector<HTMLElement>('[data-testid="order-picture-none"]');
     expect(none).not.toBeNull();
     expect(none!.getAttribute('aria-hidden')).toBe('true');

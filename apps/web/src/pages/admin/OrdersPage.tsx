@@ -173,7 +173,7 @@ function OrdersTable({ orders }: { orders: AdminOrderSummary[] }) {
               </Table.Td>
               <Table.Td>
                 <Group gap="xs" wrap="nowrap">
-                  <OrderPicture url={order.thumbnailUrl} size={36} />
+                  <OrderPicture url={order.thumbnailUrl} productName={order.firstProductName} size={36} />
                   <Stack gap={0}>
                     <Text size="sm" data-testid="order-name">
                       {orderTitle(order)}

@@ -1,6 +1,7 @@
 // @vitest-environment happy-dom
 import { act } from 'react';
 import { afterEach, describe, expect, it } from 'vitest';
+import { productPictureUrl } from '../../catalog/product-picture.ts';
 import { setLanguage } from '../../i18n/i18n.ts';
 import { anOrder, anOrderPaidWithPoints, aPage } from '../../testing/fixtures.ts';
 import { cleanUpPages, renderPage, type SentRequest, shown, stubFetch } from '../../testing/page-harness.tsx';
@@ -55,7 +56,7 @@ describe('my orders: each order recognisable by what was in it', () => {
     subtotal: 49_000,
     payableAmount: 49_000,
   });
-  /** One pair of socks, whose product has no picture. */
+  /** One pair of socks, whose product has no uploaded picture. */
   const socks = anOrder({
     orderId: '9d2e4b1a-7c3f-4e8a-b5d6-1a2b3c4d5e6f',
     orderNumber: 'ORD-20261206-2KQ8ZP4M',
@@ -67,10 +68,10 @@ describe('my orders: each order recognisable by what was in it', () => {
     createdAt: '2026-12-06T03:00:00.000Z',
   });
 
-  async function showCards() {
-    stubFetch({ '/api/orders': () => Response.json(aPage([hoodieAndSocks, socks])) });
+  async function showCards(orders = [hoodieAndSocks, socks]) {
+    stubFetch({ '/api/orders': () => Response.json(aPage(orders)) });
     container = await renderPage(<MyOrdersPage />, ['/me/orders']);
-    await shown(() => container.querySelectorAll('[data-testid="my-order"]').length === 2);
+    await shown(() => container.querySelectorAll('[data-testid="my-order"]').length === orders.length);
     return [...container.querySelectorAll<HTMLElement>('[data-testid="my-order"]')];
   }
 
@@ -82,17 +83,32 @@ describe('my orders: each order recognisable by what was in it', () => {
     expect(within(first!, 'order-total')).toBe('49,000원');
     expect(first!.textContent).toContain('결제 완료');
     expect(first!.textContent).toContain('2026-12-07 17:00');
-    // No picture in the data (an order placed before its lines kept one): an empty box of the
-    // picture's size in its place, so its name lines up with the others'.
-    expect(second!.querySelector('img')).toBeNull();
+    // No uploaded picture (the demo shop's products): the one the shop draws from the product's name
+    // (socks), in a neutral colour, the size of the uploaded one.
     const picture = first!.querySelector<HTMLElement>('img')!;
+    const drawn = second!.querySelector<HTMLElement>('img');
+    expect(drawn?.getAttribute('src')).toBe(productPictureUrl('sock', null));
+    expect([drawn!.style.width, drawn!.style.height]).toEqual([picture.style.width, picture.style.height]);
+    expect(picture.style.width).not.toBe('');
+    expect(second!.querySelector('a')?.textContent).toBe('무지 양말');
+    expect(within(second!, 'order-quantity')).toBe('총 1개');
+  });
+
+  it("keeps a picture's room when there is nothing to draw it from, so its name lines up with the others'", async () => {
+    const nameless = anOrder({
+      ...socks,
+      orderName: '',
+      firstProductName: '',
+      itemCount: 0,
+      totalQuantity: 0,
+    });
+    const [first, second] = await showCards([hoodieAndSocks, nameless]);
+    const picture = first!.querySelector<HTMLElement>('img')!;
+    expect(second!.querySelector('img')).toBeNull();
     const none = second!.querySelector<HTMLElement>('[data-testid="order-picture-none"]');
     expect(none).not.toBeNull();
     expect(none!.getAttribute('aria-hidden')).toBe('true');
     expect([none!.style.width, none!.style.height]).toEqual([picture.style.width, picture.style.height]);
-    expect(picture.style.width).not.toBe('');
-    expect(second!.querySelector('a')?.textContent).toBe('무지 양말');
-    expect(within(second!, 'order-quantity')).toBe('총 1개');
   });
 
   it('counts the units in English', async () => {

@@ -101,7 +101,7 @@ function OrdersTable({ orders, filtered }: { orders: OrderSummary[]; filtered: b
       </Stack>
     );
   }
-  // One card per order (the first product's picture, or its room when it has none, date, name, units,
+  // One card per order (the first product's picture, uploaded or drawn from its name, date, name, units,
   // status, amount): readable at 390 px, no sideways scrolling.
   return (
     <CardList label={t('myOrders.list')}>
@@ -109,7 +109,7 @@ function OrdersTable({ orders, filtered }: { orders: OrderSummary[]; filtered: b
         <CardListItem key={order.orderId} padding="md" testId="my-order">
           <Group justify="space-between" wrap="nowrap" align="flex-start" gap="sm">
             <Group wrap="nowrap" align="flex-start" gap="sm" style={{ minWidth: 0 }}>
-              <OrderPicture url={order.thumbnailUrl} size={56} />
+              <OrderPicture url={order.thumbnailUrl} productName={order.firstProductName} size={56} />
               <Stack gap={2} style={{ minWidth: 0 }}>
                 <Text size="xs" c="dimmed">
                   {formatDateTime(order.createdAt)}
