@@ -12,6 +12,7 @@ import {
   asUser,
   eventually,
   scrapeMetrics,
+  startHeldClosing,
   startTestService,
   TEST_DEPLOYMENT_SECRET,
   uniqueName,
@@ -434,54 +435,19 @@ describe('kit ServiceClient', () => {
   });
 });
 
-/**
- * An instance of `target` whose closing the test holds: its own closing work (a preClose hook, as a
- * socket hub's stop) is not done, so it still accepts connections while the kit refuses every request
- * with 503 `shutting-down`, as a request that reaches an instance between the start of its close and
- * the moment it stops listening is. `asked` is every request that reached it, `ran` those a route ran.
- */
-async function closableTarget(instance: string) {
-  const asked: string[] = [];
-  const ran: string[] = [];
-  let finishClosing!: () => void;
-  const closeHeld = new Promise<void>((resolve) => {
-    finishClosing = resolve;
-  });
-  const service = await startTestService(
+/** An instance of `target` whose closing the test holds (testkit's startHeldClosing). */
+function closableTarget(instance: string) {
+  return startHeldClosing(
     defineService({
       name: 'target',
       port: 0,
       routes(app) {
-        app.addHook('preClose', () => closeHeld);
-        app.all('/things', async (req) => {
-          ran.push(req.method);
-          return { instance, method: req.method, body: req.body ?? null };
-        });
+        app.all('/things', async (req) => ({ instance, method: req.method, body: req.body ?? null }));
       },
     }),
+    '/things',
     { config: { database: { url: '' } } },
   );
-  service.app.server.on('request', (req: IncomingMessage) => asked.push(req.method ?? ''));
-  let stopped: Promise<void> | undefined;
-  return {
-    url: service.url,
-    asked,
-    ran,
-    /** Begins the instance's close, and waits until it refuses requests as shutting down. */
-    async startClosing() {
-      stopped = service.stop();
-      await eventually(async () => {
-        const res = await fetch(`${service.url}/things`);
-        const body = (await res.json()) as { type?: string };
-        return res.status === 503 && body.type === 'urn:sagamart:problem:shutting-down';
-      });
-      asked.length = 0;
-    },
-    stop() {
-      finishClosing();
-      return stopped ?? service.stop();
-    },
-  };
 }
 
 describe('kit ServiceClient and an instance that is closing', () => {

@@ -18,6 +18,7 @@ import { testAmqp } from './rabbitmq-objects.ts';
 import { uniqueName } from './test-names.ts';
 
 export { EventProbe } from './event-probe.ts';
+export { type HeldClosing, startHeldClosing } from './held-closing.ts';
 export { holdLocks, waitForLockWaiters } from './lock-waiters.ts';
 export { freePort } from './ports.ts';
 export { deleteTestRabbitObjects } from './rabbitmq-objects.ts';

@@ -1,6 +1,5 @@
-import type { IncomingMessage } from 'node:http';
 import { type ConfigTree, defineService, Problem, type Service } from '@sagamart/kit';
-import { eventually, metricValue, scrapeMetrics, startTestService } from '@sagamart/testkit';
+import { metricValue, scrapeMetrics, startHeldClosing, startTestService } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Echo, echoService, startEcho, startGateway, stopAll, TestDiscovery } from './harness.ts';
 
@@ -28,52 +27,9 @@ const busy = defineService({
   },
 });
 
-/**
- * An echo instance whose closing the test holds: its own closing work (a preClose hook, as a socket
- * hub's stop) is not done, so it still accepts connections while the kit refuses every request as
- * shutting down, as a request that reaches an instance between the start of its close and the moment
- * it stops listening is. `asked` is every request that reached it, `ran` those a route ran.
- */
-async function startClosable(name: string, instance: string) {
-  const echo = echoService(name, instance).definition;
-  const asked: string[] = [];
-  const ran: string[] = [];
-  let finishClosing!: () => void;
-  const closeHeld = new Promise<void>((resolve) => {
-    finishClosing = resolve;
-  });
-  const service = await startTestService(
-    defineService({
-      ...echo,
-      async routes(app, ctx) {
-        app.addHook('preClose', () => closeHeld);
-        app.addHook('preHandler', async (req) => void ran.push(req.method));
-        await echo.routes?.(app, ctx);
-      },
-    }),
-    { config: { database: { url: '' } } },
-  );
-  service.app.server.on('request', (req: IncomingMessage) => asked.push(req.method ?? ''));
-  let stopped: Promise<void> | undefined;
-  return {
-    url: service.url,
-    asked,
-    ran,
-    /** Begins the instance's close, and waits until it refuses requests as shutting down. */
-    async startClosing() {
-      stopped = service.stop();
-      await eventually(async () => {
-        const res = await fetch(`${service.url}/probe`);
-        const body = (await res.json()) as { type?: string };
-        return res.status === 503 && body.type === 'urn:sagamart:problem:shutting-down';
-      });
-      asked.length = 0;
-    },
-    stop() {
-      finishClosing();
-      return stopped ?? service.stop();
-    },
-  };
+/** An echo instance whose closing the test holds (testkit's startHeldClosing). */
+function startClosable(name: string, instance: string) {
+  return startHeldClosing(echoService(name, instance), '/probe', { config: { database: { url: '' } } });
 }
 
 describe('gateway: an upstream instance that is closing', () => {
