@@ -19,7 +19,7 @@ import { uniqueName } from './test-names.ts';
 
 export { EventProbe } from './event-probe.ts';
 export { type HeldClosing, startHeldClosing } from './held-closing.ts';
-export { holdLocks, waitForLockWaiters } from './lock-waiters.ts';
+export { holdLocks, lockWaiters, waitForLockWaiters } from './lock-waiters.ts';
 export { freePort } from './ports.ts';
 export { deleteTestRabbitObjects } from './rabbitmq-objects.ts';
 export { type RawHttpAnswer, type RawHttpOptions, rawHttpRequest } from './raw-http.ts';

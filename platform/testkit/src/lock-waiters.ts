@@ -2,6 +2,14 @@ import { type Kysely, sql, type Transaction } from '@sagamart/kit';
 // A cycle with index.ts, used only once a test waits (not while the modules load).
 import { eventually } from './index.ts';
 
+/** How many statements of `db`'s database wait on a lock now (pg_stat_activity). */
+// biome-ignore lint/suspicious/noExplicitAny: only PostgreSQL's own views are read
+export async function lockWaiters(db: Kysely<any>): Promise<number> {
+  const { rows } = await sql<{ n: string }>`select count(*) as n from pg_stat_activity
+    where datname = current_database() and wait_event_type = 'Lock'`.execute(db);
+  return Number(rows[0]!.n);
+}
+
 /**
  * Resolves once at least `count` statements of `db`'s database wait on a lock (pg_stat_activity),
  * so a test that holds a lock knows the statements it raced have queued up behind it, in turn.
@@ -14,9 +22,7 @@ export async function waitForLockWaiters(
   timeoutMs = 10_000,
 ): Promise<void> {
   await eventually(async () => {
-    const { rows } = await sql<{ n: string }>`select count(*) as n from pg_stat_activity
-      where datname = current_database() and wait_event_type = 'Lock'`.execute(db);
-    const waiting = Number(rows[0]!.n);
+    const waiting = await lockWaiters(db);
     if (waiting < count) throw new Error(`${waiting} statement(s) wait on a lock, not yet ${count}`);
     return true;
   }, timeoutMs);

@@ -140,6 +140,14 @@ export class OpenSockets {
   }
 }
 
+/** Waits until `who`'s socket has made them online (their presence reported), as the transfer picker shows. */
+export async function agentOnline(service: Service<unknown>, who: Person): Promise<void> {
+  await eventually(async () => {
+    const agents = (await chatApi(service).api.get('/api/agent/agents', who.headers)).body.content;
+    return agents?.some((x: { agentId: string; online: boolean }) => x.agentId === who.userId && x.online);
+  });
+}
+
 /** REST helpers of one chat instance. */
 export function chatApi(service: Service<unknown>) {
   const api = jsonClient(service);

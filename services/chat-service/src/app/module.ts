@@ -27,8 +27,7 @@ export interface ChatModule {
   hub: ChatHub;
   presence: PresenceStore;
   limiter: RateLimiter;
-  /** Presence reports started, and whether the latest one, finished, reported no agents. */
-  presenceReports: number;
+  /** Whether the latest presence report read no agents (a failed one counts as not). */
   reportedNoAgents: boolean;
   /** While started: the fan-out subscription and the background loops. */
   running?: { fanout: Subscription | undefined; loops: Periodic[] } | undefined;
@@ -102,7 +101,6 @@ function createModule(ctx: ServiceContext<ChatDb>): ChatModule {
     hub,
     presence,
     limiter,
-    presenceReports: 0,
     reportedNoAgents: false,
   };
   return module;
@@ -154,16 +152,22 @@ function fitting(event: ChatEvent): ChatEvent {
 }
 
 /**
- * Reports this instance's agents. With none now and none at the last report (the latest one started),
- * there is nothing to renew or remove: an instance without agents writes nothing at idle.
+ * Reports this instance's agents, as the sockets are when the report's turn comes (reports land in
+ * that order). With none now and none at the latest report, there is nothing to renew or remove: an
+ * instance without agents writes nothing at idle.
  */
 async function reportPresence(ctx: ServiceContext<ChatDb>, module: ChatModule): Promise<void> {
-  const agents = module.hub.agentConnections();
-  if (agents.size === 0 && module.reportedNoAgents) return;
-  const report = ++module.presenceReports;
-  module.reportedNoAgents = false;
-  await module.presence.report(agents, ctx.config.number('chat.presence.leaseMs'));
-  if (agents.size === 0 && report === module.presenceReports) module.reportedNoAgents = true;
+  if (module.reportedNoAgents && module.hub.agentConnections().size === 0) return;
+  try {
+    await module.presence.report(() => {
+      const agents = module.hub.agentConnections();
+      module.reportedNoAgents = agents.size === 0;
+      return agents;
+    }, ctx.config.number('chat.presence.leaseMs'));
+  } catch (error) {
+    module.reportedNoAgents = false;
+    throw error;
+  }
 }
 
 /** Starts the hub, the fan-out listener, the presence heartbeat and the assignment sweep. */

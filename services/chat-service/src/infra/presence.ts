@@ -1,5 +1,4 @@
-import type { Kysely } from '@sagamart/kit';
-import { sql } from '@sagamart/kit';
+import { type Kysely, lockForTransaction, sql } from '@sagamart/kit';
 import { Redis } from 'ioredis';
 import type { ChatDb } from './schema.ts';
 
@@ -9,8 +8,13 @@ import type { ChatDb } from './schema.ts';
  * and a restarted service finds the other instances' agents still online.
  */
 export interface PresenceStore {
-  /** This instance's agents now (replaces what it reported before), renewed for `leaseMs`. */
-  report(agents: ReadonlyMap<string, number>, leaseMs: number): Promise<void>;
+  /**
+   * This instance's agents (replaces what it reported before), renewed for `leaseMs`. `agents` is read
+   * once the instance's earlier reports are written, so that reports land in the order they read the
+   * sockets: one read earlier never lands after a later one and undoes it (an agent who reloaded
+   * offline while connected, or one who left still online).
+   */
+  report(agents: () => ReadonlyMap<string, number>, leaseMs: number): Promise<void>;
   online(): Promise<string[]>;
   /** Forgets this instance's agents (a clean stop). */
   clear(): Promise<void>;
@@ -19,17 +23,34 @@ export interface PresenceStore {
 
 /** Presence in the service's database (without Redis). */
 export class PostgresPresence implements PresenceStore {
+  private readonly lockKey: string;
+
   constructor(
     private readonly db: Kysely<ChatDb>,
     private readonly instanceId: string,
-  ) {}
+  ) {
+    this.lockKey = `sagamart.chat.presence.${instanceId}`;
+  }
 
-  async report(agents: ReadonlyMap<string, number>, leaseMs: number): Promise<void> {
-    const expires = new Date(Date.now() + leaseMs);
+  async report(current: () => ReadonlyMap<string, number>, leaseMs: number): Promise<void> {
     await this.db.transaction().execute(async (trx) => {
-      let remove = trx.deleteFrom('agent_presence').where('instance_id', '=', this.instanceId);
-      if (agents.size > 0) remove = remove.where('agent_id', 'not in', [...agents.keys()]);
-      await remove.execute();
+      // The instance's reports one at a time (on the pool's connections they would overtake each
+      // other); the sockets are read once this one's turn has come.
+      await lockForTransaction(trx, this.lockKey);
+      const reported = await trx
+        .selectFrom('agent_presence')
+        .select('agent_id')
+        .where('instance_id', '=', this.instanceId)
+        .execute();
+      const agents = current();
+      const expires = new Date(Date.now() + leaseMs);
+      const gone = reported.map((r) => r.agent_id).filter((agentId) => !agents.has(agentId));
+      if (gone.length)
+        await trx
+          .deleteFrom('agent_presence')
+          .where('instance_id', '=', this.instanceId)
+          .where('agent_id', 'in', gone)
+          .execute();
       if (agents.size === 0) return;
       await trx
         .insertInto('agent_presence')
@@ -62,7 +83,11 @@ export class PostgresPresence implements PresenceStore {
   }
 
   async clear(): Promise<void> {
-    await this.db.deleteFrom('agent_presence').where('instance_id', '=', this.instanceId).execute();
+    // After any report under way: none lands after it.
+    await this.db.transaction().execute(async (trx) => {
+      await lockForTransaction(trx, this.lockKey);
+      await trx.deleteFrom('agent_presence').where('instance_id', '=', this.instanceId).execute();
+    });
     await this.db
       .deleteFrom('agent_presence')
       .where('expires_at', '<', sql<Date>`now() - interval '1 hour'`)
@@ -90,7 +115,9 @@ export class RedisPresence implements PresenceStore {
     this.key = `${keyPrefix}agents`;
   }
 
-  async report(agents: ReadonlyMap<string, number>, leaseMs: number): Promise<void> {
+  async report(current: () => ReadonlyMap<string, number>, leaseMs: number): Promise<void> {
+    // One connection answers in order: a report's commands follow those of every report read before it.
+    const agents = current();
     const now = Date.now();
     const mine = await this.mine();
     const multi = this.redis.multi();
