@@ -113,7 +113,9 @@ describe('notification-service', () => {
 
     it('marks one read, then all; someone else’s notification is a 404', async () => {
       const mine = anOrder();
+      // One after the other: handled out of order, the older step (placed) would tell nothing.
       await probe.publish(events.OrderPlaced, mine.placed());
+      await eventually(async () => (await count(mine.userId)) === 1);
       await probe.publish(events.OrderPaid, mine.paid());
       await eventually(async () => (await count(mine.userId)) === 2);
       const [newest] = (await list(mine.userId)).content;
