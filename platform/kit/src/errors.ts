@@ -47,6 +47,14 @@ export function statusTitle(status: number): string {
 }
 
 /**
+ * The response header in which every problem answer of the kit repeats its problem's `type` (http.ts,
+ * sendProblem): an answer without a body, as every answer to a HEAD is, is told by it. Callers tell
+ * a closing instance's `shutting-down` refusal and a `concurrent-change` by it (service-client.ts,
+ * answeredProblemType), and by the body's `type` from an instance older than the header.
+ */
+export const PROBLEM_TYPE_HEADER = 'x-problem-type';
+
+/**
  * An error that becomes a problem+json answer. Throw it from any handler or use case;
  * `code` is a stable machine-readable reason (it becomes the problem `type` suffix).
  */
@@ -95,7 +103,8 @@ export const unprocessable = (detail: string, code = 'unprocessable') => new Pro
  * What the caller is told of a database error that is transient rather than a fault of the server:
  * a transaction PostgreSQL rolled back for a concurrent one (a deadlock, a serialization failure)
  * even on `ctx.transaction`'s run again (ADR 0019) is a 503 with a short Retry-After, as the same
- * request is expected to go through a moment later. Undefined for any other error.
+ * request is expected to go through a moment later. Callers' circuit breakers do not count it (the
+ * instance is up); an idempotent call is sent once more after a pause. Undefined for any other error.
  */
 export function transientDatabaseProblem(error: unknown): Problem | undefined {
   if (!isTransactionConflict(error)) return undefined;

@@ -14,7 +14,13 @@ import Fastify, {
 } from 'fastify';
 import type { Logger } from 'pino';
 import { type DeploymentCredentials, SERVICE_TOKEN_HEADER } from './credentials.ts';
-import { type FieldProblem, Problem, statusTitle, transientDatabaseProblem } from './errors.ts';
+import {
+  type FieldProblem,
+  PROBLEM_TYPE_HEADER,
+  Problem,
+  statusTitle,
+  transientDatabaseProblem,
+} from './errors.ts';
 import { type Identity, withIdentity } from './identity.ts';
 import { hasRole } from './identity-types.ts';
 import { findHostileValue, findMalformedNumerals, withSafeNumbers } from './input-guards.ts';
@@ -339,7 +345,8 @@ const HOST = /^(?:\[[\w:.~!$&'()*+,;=-]+\]|[\w.~!$&'()*+,;=%-]*)(?::\d*)?$/;
 /**
  * A request that came while the app closes (on a connection that was already open): refused before it
  * runs, so the caller sends it to another instance whatever its method, and counts no failure against
- * this service (isShuttingDownAnswer: service-client.ts, the gateway's forward-request.ts).
+ * this service (isShuttingDownAnswer: service-client.ts, the gateway's forward-request.ts). Callers
+ * tell it by its X-Problem-Type header (sendProblem), which a HEAD's answer carries too, having no body.
  */
 function shuttingDown(reply: FastifyReply): Problem {
   reply.header('retry-after', '1');
@@ -424,10 +431,10 @@ export function sendProblem(req: FastifyRequest, reply: FastifyReply, problem: P
   const retryAfter = problem.extensions.retryAfterSeconds;
   if (typeof retryAfter === 'number' && !reply.hasHeader('retry-after'))
     reply.header('retry-after', String(retryAfter));
-  return reply
-    .status(problem.status)
-    .type('application/problem+json')
-    .send(problem.toJSON(req.url.split('?')[0], traceId));
+  const body = problem.toJSON(req.url.split('?')[0], traceId);
+  // The type in a header too: an answer to a HEAD has no body (PROBLEM_TYPE_HEADER).
+  reply.header(PROBLEM_TYPE_HEADER, body.type);
+  return reply.status(problem.status).type('application/problem+json').send(body);
 }
 
 const newTraceId = () => randomBytes(16).toString('hex');
@@ -481,10 +488,12 @@ function endConnection(socket: Duplex, last?: string): void {
 /** A whole HTTP/1.1 answer carrying a problem, for a socket no Fastify reply is writing to. */
 function problemOnSocket(problem: Problem, url?: string, headers: Record<string, string> = {}): string {
   const traceId = newTraceId();
-  const body = JSON.stringify(problem.toJSON(url?.split('?')[0], traceId));
+  const details = problem.toJSON(url?.split('?')[0], traceId);
+  const body = JSON.stringify(details);
   const head = {
     'Content-Type': 'application/problem+json',
     'Content-Length': String(Buffer.byteLength(body)),
+    'X-Problem-Type': details.type,
     'X-Trace-Id': traceId,
     Connection: 'close',
     ...headers,
@@ -525,6 +534,18 @@ function toProblem(error: FastifyError): Problem {
     });
   }
   if (error instanceof ServiceCallError) {
+    if (error.concurrentChange) {
+      // The target is up and rolled the call back for a concurrent change: passed on as that, not as
+      // an outage, so that this service's callers do not count it against this service either.
+      const retryAfter = error.problem?.retryAfterSeconds;
+      return new Problem(503, error.message, {
+        code: 'concurrent-change',
+        extensions: {
+          service: error.target,
+          retryAfterSeconds: typeof retryAfter === 'number' && retryAfter > 0 ? retryAfter : 1,
+        },
+      });
+    }
     if (error.kind === 'http' && error.status && error.status < 500) {
       return new Problem(error.status, error.message, { code: 'upstream' });
     }

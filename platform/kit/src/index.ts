@@ -92,5 +92,11 @@ export {
   type ServiceFactory,
   type ServiceOptions,
 } from './service.ts';
-export { isShuttingDownAnswer, ServiceCallError, ServiceClient } from './service-client.ts';
+export {
+  CONTENDED_PAUSE_MS,
+  isConcurrentChangeAnswer,
+  isShuttingDownAnswer,
+  ServiceCallError,
+  ServiceClient,
+} from './service-client.ts';
 export { currentTraceId, injectTraceContext, SpanKind, withSpan } from './tracing.ts';

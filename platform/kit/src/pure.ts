@@ -15,6 +15,7 @@ export {
   conflict,
   forbidden,
   notFound,
+  PROBLEM_TYPE_HEADER,
   Problem,
   ProblemSchema,
   unprocessable,

@@ -1,10 +1,17 @@
-import { ExponentialBackoff, handleWhen, retry } from 'cockatiel';
+import {
+  ExponentialBackoff,
+  handleWhen,
+  type IBackoff,
+  type IBackoffFactory,
+  type IRetryBackoffContext,
+  retry,
+} from 'cockatiel';
 import type { Static, TSchema } from 'typebox';
 import { Compile } from 'typebox/compile';
 import { Agent, request } from 'undici';
 import type { DeploymentCredentials } from './credentials.ts';
 import type { Discovery } from './discovery.ts';
-import type { ProblemDetails } from './errors.ts';
+import { PROBLEM_TYPE_HEADER, type ProblemDetails } from './errors.ts';
 import { currentIdentity } from './identity.ts';
 import { BrokenCircuitError, type CircuitBreakers } from './resilience.ts';
 import { HOUSEKEEPING_ATTRIBUTE, injectTraceContext, SpanKind, type Tracing, withSpan } from './tracing.ts';
@@ -12,15 +19,57 @@ import { HOUSEKEEPING_ATTRIBUTE, injectTraceContext, SpanKind, type Tracing, wit
 const UNAVAILABLE_STATUSES = new Set([502, 503, 504]);
 
 /**
- * Whether an answer is the kit's refusal of a request that reached an instance while it was closing
- * (http.ts, `shuttingDown`): 503 with a problem whose `type` ends in `shutting-down`. That instance
- * never ran the request, whatever its method, so it may be sent to another instance as it is.
+ * An answer's problem type: its X-Problem-Type header (PROBLEM_TYPE_HEADER, which an answer to a HEAD
+ * carries without a body), or else its body's `type` (an instance older than the header).
  */
-export function isShuttingDownAnswer(status: number, body: unknown): boolean {
-  if (status !== 503 || typeof body !== 'object' || body === null) return false;
+export function answeredProblemType(
+  body: unknown,
+  header?: string | string[] | undefined,
+): string | undefined {
+  const named = Array.isArray(header) ? header[0] : header;
+  if (named) return named;
+  if (typeof body !== 'object' || body === null) return undefined;
   const { type } = body as { type?: unknown };
-  return typeof type === 'string' && /(?:^|[:/])shutting-down$/.test(type);
+  return typeof type === 'string' ? type : undefined;
 }
+
+const isOfCode = (type: string | undefined, code: string) =>
+  type !== undefined && (type === code || type.endsWith(`:${code}`) || type.endsWith(`/${code}`));
+
+/**
+ * Whether an answer is the kit's refusal of a request that reached an instance while it was closing
+ * (http.ts, `shuttingDown`): 503 with a problem whose `type` ends in `shutting-down`, named by the
+ * X-Problem-Type header or the body (answeredProblemType). That instance never ran the request,
+ * whatever its method, so it may be sent to another instance as it is.
+ */
+export function isShuttingDownAnswer(
+  status: number,
+  body: unknown,
+  problemTypeHeader?: string | string[] | undefined,
+): boolean {
+  return status === 503 && isOfCode(answeredProblemType(body, problemTypeHeader), 'shutting-down');
+}
+
+/**
+ * Whether an answer is the kit's 503 `concurrent-change` (errors.ts, transientDatabaseProblem): the
+ * instance is up, and its transaction conflicted with a concurrent one twice and was rolled back. No
+ * sign the service is unavailable; an idempotent request may be sent once more after a pause
+ * (CONTENDED_PAUSE_MS), anything else goes back to its caller with the problem (ADR 0019).
+ */
+export function isConcurrentChangeAnswer(
+  status: number,
+  body: unknown,
+  problemTypeHeader?: string | string[] | undefined,
+): boolean {
+  return status === 503 && isOfCode(answeredProblemType(body, problemTypeHeader), 'concurrent-change');
+}
+
+/**
+ * The pause before an idempotent call that met `concurrent-change` is sent once more: long enough for
+ * the transaction it met to commit, short against the answer's Retry-After (1 s), which is the end
+ * client's to honour.
+ */
+export const CONTENDED_PAUSE_MS = 100;
 
 export type CallFailure = 'unavailable' | 'timeout' | 'circuit-open' | 'http' | 'invalid-response';
 
@@ -33,14 +82,17 @@ export class ServiceCallError extends Error {
     message: string,
     readonly status?: number,
     readonly problem?: ProblemDetails,
+    /** The answer's X-Problem-Type header (PROBLEM_TYPE_HEADER): a HEAD's answer has no problem body. */
+    readonly problemType?: string,
   ) {
     super(message);
   }
 
   /**
    * The target could not be reached, did not answer in time, or said it is unavailable (502, 503,
-   * 504): worth a retry for idempotent calls, and counted by the circuit breaker. A 500 is one
-   * request's error from a target that is up; a 4xx is the caller's: neither is transient.
+   * 504): worth a retry for idempotent calls, and counted by the circuit breaker (unless it is a
+   * `shutting-down` or `concurrent-change` answer, below). A 500 is one request's error from a target
+   * that is up; a 4xx is the caller's: neither is transient.
    */
   get transient(): boolean {
     return (
@@ -55,20 +107,29 @@ export class ServiceCallError extends Error {
    * a retry on the next instance even when not idempotent, and no sign the target is unavailable.
    */
   get shuttingDown(): boolean {
-    return this.kind === 'http' && isShuttingDownAnswer(this.status ?? 0, this.problem);
+    return this.kind === 'http' && isShuttingDownAnswer(this.status ?? 0, this.problem, this.problemType);
+  }
+
+  /**
+   * The target is up and rolled the call back for a concurrent change (isConcurrentChangeAnswer):
+   * sent once more after a pause when idempotent, and no sign the target is unavailable.
+   */
+  get concurrentChange(): boolean {
+    return this.kind === 'http' && isConcurrentChangeAnswer(this.status ?? 0, this.problem, this.problemType);
   }
 }
 
 export interface CallOptions<S extends TSchema | undefined> {
-  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  method?: 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   path: string;
   query?: Record<string, string | number | boolean | undefined | Array<string | number>>;
   body?: unknown;
   headers?: Record<string, string>;
   timeoutMs?: number;
   /**
-   * Retry on transient failures. Defaults to true for GET, PUT and DELETE. Any call is retried when
-   * an instance refused it as shutting down (it never ran it).
+   * Retry on transient failures (a `concurrent-change` once, after CONTENDED_PAUSE_MS). Defaults to
+   * true for GET, HEAD, PUT and DELETE. Any call is retried when an instance refused it as shutting
+   * down (it never ran it).
    */
   idempotent?: boolean;
   /** The response is checked against this schema and typed by it. */
@@ -147,15 +208,25 @@ export class ServiceClient {
 
   async call<S extends TSchema | undefined = undefined>(options: CallOptions<S>): Promise<Result<S>> {
     const method = options.method ?? 'GET';
-    const idempotent = options.idempotent ?? (method === 'GET' || method === 'PUT' || method === 'DELETE');
+    const idempotent =
+      options.idempotent ??
+      (method === 'GET' || method === 'HEAD' || method === 'PUT' || method === 'DELETE');
     const breaker = this.options.breakers.get(this.target);
+    // A concurrent change answered is sent once more at most: the target already ran its transaction
+    // twice, and more tries would only add to the contention on the same rows.
+    let contendedRetries = 0;
     // A call an instance refused as shutting down never ran there: the next instance (round robin)
     // may run it, a POST too (a rolling restart shows callers no error).
     const retryPolicy = retry(
-      handleWhen((e) => e instanceof ServiceCallError && (e.shuttingDown || (idempotent && e.transient))),
+      handleWhen(
+        (e) =>
+          e instanceof ServiceCallError &&
+          (e.shuttingDown ||
+            (idempotent && e.transient && (!e.concurrentChange || contendedRetries++ === 0))),
+      ),
       {
         maxAttempts: this.options.maxAttempts - 1,
-        backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 1_000 }),
+        backoff: pausingAfterContention(new ExponentialBackoff({ initialDelay: 50, maxDelay: 1_000 })),
       },
     );
     try {
@@ -236,6 +307,7 @@ export class ServiceClient {
             problem?.detail ?? `${this.target} answered ${res.statusCode}`,
             res.statusCode,
             problem,
+            answeredProblemType(undefined, res.headers[PROBLEM_TYPE_HEADER]),
           );
         }
         if (options.response) {
@@ -271,7 +343,28 @@ function isProblem(body: unknown): body is ProblemDetails {
   return typeof body === 'object' && body !== null && 'status' in body && 'title' in body;
 }
 
-/** What the breaker per target counts: transient failures, but not an instance that is closing. */
+/**
+ * What the breaker per target counts: transient failures, but not an instance that is closing, nor
+ * one that is up and answered `concurrent-change` (contention on a few rows says nothing of the
+ * others: counted, it would let one hot row refuse every user of the service).
+ */
 export function isBreakerFailure(error: Error): boolean {
-  return error instanceof ServiceCallError && error.transient && !error.shuttingDown;
+  return (
+    error instanceof ServiceCallError && error.transient && !error.shuttingDown && !error.concurrentChange
+  );
+}
+
+type RetryContext = IRetryBackoffContext<unknown>;
+
+/** The retries' backoff, but never shorter than CONTENDED_PAUSE_MS after a `concurrent-change`. */
+function pausingAfterContention(factory: IBackoffFactory<RetryContext>): IBackoffFactory<RetryContext> {
+  const floored = (backoff: IBackoff<RetryContext>, context: RetryContext): IBackoff<RetryContext> => {
+    const failure = 'error' in context.result ? context.result.error : undefined;
+    const contended = failure instanceof ServiceCallError && failure.concurrentChange;
+    return {
+      duration: contended ? Math.max(CONTENDED_PAUSE_MS, backoff.duration) : backoff.duration,
+      next: (next) => floored(backoff.next(next), next),
+    };
+  };
+  return { next: (context) => floored(factory.next(context), context) };
 }

@@ -206,6 +206,8 @@ describe('kit: a service that is closing', () => {
     expect(first?.status).toBe(200);
     const problem = expectProblem(second!, 503);
     expect(problem.type).toBe('urn:sagamart:problem:shutting-down');
+    // Named in a header too: the answer to a HEAD has no body to tell it by.
+    expect(second?.headers['x-problem-type']).toBe('urn:sagamart:problem:shutting-down');
     expect(second?.headers.connection).toBe('close');
     expect(Number(second?.headers['retry-after'])).toBeGreaterThanOrEqual(0);
   });

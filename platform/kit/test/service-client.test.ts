@@ -4,6 +4,7 @@ import {
   type ConfigTree,
   DeploymentCredentials,
   defineService,
+  Problem,
   SERVICE_TOKEN_HEADER,
   type Service,
   ServiceCallError,
@@ -514,5 +515,199 @@ describe('kit ServiceClient and an instance that is closing', () => {
     }
     expect(closing.asked).toHaveLength(5);
     expect(breakerState(await scrapeMetrics(service.url), 'target')).toBe(0);
+  });
+
+  it("tells a HEAD refused as shutting down by the answer's header (a HEAD answer has no body): sent to the next instance, never counted", async () => {
+    const closing = await target('closing');
+    const open = await target('open');
+    // Every refusal counted would open the breaker: 1 of 2 calls failed is 50 %.
+    const service = await caller([closing.url, open.url], {
+      maxAttempts: 3,
+      breaker: { failureRateThreshold: 50, minimumNumberOfCalls: 2, slidingWindowMs: 60_000 },
+    });
+    const client = service.context.client('target');
+    await closing.startClosing();
+
+    // Round robin starts every call at the closing instance (a retry takes the next one).
+    for (let n = 0; n < 3; n++)
+      expect(await client.call({ method: 'HEAD', path: '/things' })).toBeUndefined();
+    expect(closing.asked).toEqual(['HEAD', 'HEAD', 'HEAD']);
+    expect(closing.ran).toEqual([]);
+    expect(open.ran).toEqual(['HEAD', 'HEAD', 'HEAD']);
+    expect(breakerState(await scrapeMetrics(service.url), 'target')).toBe(0);
+
+    // With no other instance, the refusal reaches the caller, told by its header alone.
+    const alone = await caller([closing.url], {
+      maxAttempts: 1,
+      breaker: { failureRateThreshold: 50, minimumNumberOfCalls: 2, slidingWindowMs: 60_000 },
+    });
+    for (let n = 0; n < 4; n++) {
+      const refused = await failure(alone.context.client('target').call({ method: 'HEAD', path: '/things' }));
+      expect(refused).toMatchObject({ kind: 'http', status: 503, shuttingDown: true, problem: undefined });
+    }
+    expect(breakerState(await scrapeMetrics(alone.url), 'target')).toBe(0);
+  });
+});
+
+/**
+ * A kit service whose route fails as a transaction PostgreSQL rolled back for a concurrent one does
+ * after ctx.transaction's second run (a deadlock, 40P01): the kit answers 503 `concurrent-change`.
+ * `conflicts` is how many requests from now on fail so.
+ */
+async function startContended() {
+  const hits: string[] = [];
+  const state = { conflicts: Number.POSITIVE_INFINITY, unavailable: false };
+  const service = await startTestService(
+    defineService({
+      name: 'target',
+      port: 0,
+      routes(app) {
+        app.all('/things', async (req) => {
+          hits.push(req.method);
+          if (state.unavailable)
+            throw new Problem(503, 'The database is unavailable', { code: 'database-unavailable' });
+          if (state.conflicts-- > 0) throw Object.assign(new Error('deadlock detected'), { code: '40P01' });
+          return { ok: true, method: req.method };
+        });
+      },
+    }),
+    { config: { database: { url: '' } } },
+  );
+  return { url: service.url, hits, state, stop: () => service.stop() };
+}
+
+describe('kit ServiceClient and a target that answers concurrent-change', () => {
+  const cleanup: Array<() => Promise<unknown>> = [];
+  afterEach(async () => {
+    await Promise.all(cleanup.splice(0).map((fn) => fn()));
+  });
+
+  async function caller(targetUrl: string) {
+    const factory = defineService({
+      name: uniqueName('caller').replaceAll('_', '-'),
+      port: 0,
+      routes(app, ctx) {
+        app.post('/relay', async () => ctx.client('target').post('/things', {}));
+      },
+    });
+    const service = await startTestService(factory, {
+      config: {
+        database: { url: '' },
+        discovery: { mode: 'static', static: { target: targetUrl } },
+        http: {
+          client: {
+            timeoutMs: 2_000,
+            maxAttempts: 3,
+            // Any answer counted would open the breaker: 1 of 2 calls failed is 50 %.
+            breaker: { failureRateThreshold: 50, minimumNumberOfCalls: 2, slidingWindowMs: 60_000 },
+          },
+        },
+      },
+    });
+    cleanup.push(() => service.stop());
+    return service;
+  }
+
+  it('counts no concurrent-change toward the breaker: an idempotent call is tried once more after a pause, another surfaces with its problem', async () => {
+    const t = await startContended();
+    cleanup.push(t.stop);
+    const service = await caller(t.url);
+    const client = service.context.client('target');
+
+    const answers: ServiceCallError[] = [];
+    for (let n = 0; n < 5; n++) {
+      const post = await failure(client.post('/things', { n }));
+      answers.push(post);
+      expect(post).toMatchObject({ kind: 'http', status: 503 });
+      expect(post.problem).toMatchObject({
+        type: 'urn:sagamart:problem:concurrent-change',
+        status: 503,
+        retryAfterSeconds: 1,
+      });
+    }
+    // A POST may have done something before the conflict (it was rolled back, but the caller cannot
+    // tell what else it did): never sent again.
+    expect(t.hits.filter((m) => m === 'POST')).toHaveLength(5);
+
+    for (let n = 0; n < 3; n++) {
+      const started = Date.now();
+      const get = await failure(client.get('/things'));
+      expect(Date.now() - started).toBeGreaterThanOrEqual(90);
+      expect(get).toMatchObject({ kind: 'http', status: 503 });
+      expect(get.problem?.type).toBe('urn:sagamart:problem:concurrent-change');
+      // A HEAD answer has no body: told by its header.
+      const head = await failure(client.call({ method: 'HEAD', path: '/things' }));
+      expect(head).toMatchObject({ kind: 'http', status: 503, problem: undefined });
+      answers.push(get, head);
+    }
+    // Once more each, not up to maxAttempts: the target already ran the transaction twice.
+    expect(t.hits.filter((m) => m === 'GET')).toHaveLength(6);
+    expect(t.hits.filter((m) => m === 'HEAD')).toHaveLength(6);
+    expect(breakerState(await scrapeMetrics(service.url), 'target')).toBe(0);
+    for (const answer of answers)
+      expect(answer).toMatchObject({ transient: true, concurrentChange: true, shuttingDown: false });
+
+    // One conflict, then the same GET goes through.
+    t.state.conflicts = 1;
+    expect(await client.get('/things')).toEqual({ ok: true, method: 'GET' });
+
+    // Another 503 still counts: with the GET that went through, 1 failed call of 2 opens the circuit.
+    t.state.unavailable = true;
+    expect(await failure(client.post('/things', {}))).toMatchObject({ status: 503, concurrentChange: false });
+    expect(breakerState(await scrapeMetrics(service.url), 'target')).toBe(1);
+    expect(await failure(client.get('/things'))).toMatchObject({ kind: 'circuit-open' });
+  });
+
+  it("tells an older instance's concurrent-change (and shutting-down) by its body alone", async () => {
+    const t = await startTarget();
+    cleanup.push(() => t.close());
+    t.answer((_req, res) =>
+      sendJson(
+        res,
+        503,
+        {
+          ...problem(503, 'Service Unavailable', 'try again'),
+          type: 'urn:sagamart:problem:concurrent-change',
+        },
+        'application/problem+json',
+      ),
+    );
+    const service = await caller(t.url);
+    const answers: ServiceCallError[] = [];
+    for (let n = 0; n < 4; n++) {
+      const post = await failure(service.context.client('target').post('/things', {}));
+      expect(post).toMatchObject({ kind: 'http', status: 503 });
+      answers.push(post);
+    }
+    expect(breakerState(await scrapeMetrics(service.url), 'target')).toBe(0);
+    for (const answer of answers) expect(answer.concurrentChange).toBe(true);
+
+    // And its refusal as it closes.
+    t.answer((_req, res) =>
+      sendJson(
+        res,
+        503,
+        { ...problem(503, 'Service Unavailable', 'closing'), type: 'urn:sagamart:problem:shutting-down' },
+        'application/problem+json',
+      ),
+    );
+    const refused = await failure(service.context.client('target').post('/things', {}));
+    expect(refused).toMatchObject({ shuttingDown: true, concurrentChange: false });
+  });
+
+  it("answers a route's call that met concurrent-change with that problem, not as the target being unavailable", async () => {
+    const t = await startContended();
+    cleanup.push(t.stop);
+    const service = await caller(t.url);
+    const res = await fetch(`${service.url}/relay`, { method: 'POST' });
+    expect(res.status).toBe(503);
+    expect(res.headers.get('retry-after')).toBe('1');
+    expect(res.headers.get('x-problem-type')).toBe('urn:sagamart:problem:concurrent-change');
+    expect(await res.json()).toMatchObject({
+      type: 'urn:sagamart:problem:concurrent-change',
+      status: 503,
+      service: 'target',
+      retryAfterSeconds: 1,
+    });
   });
 });

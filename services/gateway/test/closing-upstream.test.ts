@@ -1,7 +1,15 @@
 import { type ConfigTree, defineService, Problem, type Service } from '@sagamart/kit';
 import { metricValue, scrapeMetrics, startHeldClosing, startTestService } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Echo, echoService, startEcho, startGateway, stopAll, TestDiscovery } from './harness.ts';
+import {
+  type Echo,
+  echoService,
+  startEcho,
+  startGateway,
+  startOlderInstance,
+  stopAll,
+  TestDiscovery,
+} from './harness.ts';
 
 // A rolling restart: an instance that is closing refuses what still reaches it with 503
 // `shutting-down` (the kit's http.ts), and never ran it. The gateway sends such a request to another
@@ -11,6 +19,9 @@ const routes: ConfigTree[] = [
   { id: 'rolling', path: '/api/rolling', service: 'rolling-service', role: 'NONE' },
   { id: 'lone', path: '/api/lone', service: 'lone-service', role: 'NONE' },
   { id: 'busy', path: '/api/busy', service: 'busy-service', role: 'NONE' },
+  { id: 'heads', path: '/api/heads', service: 'heads-service', role: 'NONE' },
+  { id: 'lone-heads', path: '/api/lone-heads', service: 'lone-heads-service', role: 'NONE' },
+  { id: 'older', path: '/api/older', service: 'older-service', role: 'NONE' },
 ];
 
 /** An instance that is up and answers 503 problems of its own (its database is down). */
@@ -102,6 +113,55 @@ describe('gateway: an upstream instance that is closing', () => {
     expect(lone.asked).toHaveLength(6);
     expect(lone.ran).toEqual([]);
     expect(await breakerState('lone')).toBe(0);
+  });
+
+  it("tells a HEAD the closing instance refused by the answer's header (its 503 has no body): sent to another instance, never counted", async () => {
+    const closing = await startClosable('heads-service', 'heads-closing');
+    stops.push(() => closing.stop());
+    const open = await startEcho('heads-service', 'heads-open');
+    upstreams.push(open);
+    discovery.set('heads-service', closing.url, open.url);
+    await closing.startClosing();
+
+    // Round robin starts every request at the closing instance (the second try takes the next one).
+    for (let n = 0; n < 3; n++) {
+      const res = await call(`/api/heads/things/${n}`, { method: 'HEAD' });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-upstream')).toBe('heads-open');
+    }
+    expect(closing.asked).toEqual(['HEAD', 'HEAD', 'HEAD']);
+    expect(closing.ran).toEqual([]);
+    expect(await breakerState('heads')).toBe(0);
+
+    // With no other instance the refusal is passed on, header and Retry-After with it, uncounted.
+    const lone = await startClosable('lone-heads-service', 'lone-heads-closing');
+    stops.push(() => lone.stop());
+    discovery.set('lone-heads-service', lone.url);
+    await lone.startClosing();
+    for (let n = 0; n < 4; n++) {
+      const res = await call('/api/lone-heads/things', { method: 'HEAD' });
+      expect(res.status).toBe(503);
+      expect(res.headers.get('x-problem-type')).toBe('urn:sagamart:problem:shutting-down');
+      expect(res.headers.get('retry-after')).toBe('1');
+    }
+    expect(lone.asked).toEqual(['HEAD', 'HEAD', 'HEAD', 'HEAD']);
+    expect(lone.ran).toEqual([]);
+    expect(await breakerState('lone-heads')).toBe(0);
+  });
+
+  it('tells the refusal of an instance older than the X-Problem-Type header by its body', async () => {
+    const older = await startOlderInstance('shutting-down');
+    stops.push(() => older.stop());
+    const open = await startEcho('older-service', 'older-open');
+    upstreams.push(open);
+    discovery.set('older-service', older.url, open.url);
+    for (const method of ['POST', 'GET', 'POST']) {
+      const res = await call('/api/older/things', { method, ...(method === 'POST' ? { body: '{}' } : {}) });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as Echo).instance).toBe('older-open');
+    }
+    expect(older.asked).toEqual(['POST', 'GET', 'POST']);
+    expect(await breakerState('older')).toBe(0);
   });
 
   it('still passes another 503 problem on as it came, and counts it', async () => {

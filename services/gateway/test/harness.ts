@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import fastifyWebsocket from '@fastify/websocket';
 import { type AccessRevocation, REVOCATIONS_CHANNEL } from '@sagamart/contracts';
@@ -263,3 +265,40 @@ export async function stopAll(services: Array<Service<unknown> | undefined>): Pr
 }
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+/**
+ * An upstream instance of a release older than the kit's X-Problem-Type header: it answers every
+ * request with a 503 problem of the given code (`shutting-down`, `concurrent-change`), named in the
+ * body alone, with Retry-After: 1. `asked` is the method of every request it received.
+ */
+export async function startOlderInstance(code: string) {
+  const asked: string[] = [];
+  const server = createServer((req, res) => {
+    asked.push(req.method ?? '');
+    req.resume();
+    req.on('end', () => {
+      const body = JSON.stringify({
+        type: `urn:sagamart:problem:${code}`,
+        title: 'Service Unavailable',
+        status: 503,
+        detail: `answered ${code}`,
+      });
+      res.writeHead(503, {
+        'content-type': 'application/problem+json',
+        'content-length': Buffer.byteLength(body),
+        'retry-after': '1',
+      });
+      res.end(body);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    asked,
+    async stop() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}

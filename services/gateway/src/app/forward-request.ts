@@ -1,10 +1,14 @@
 import type { Readable } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   BrokenCircuitError,
   type CircuitBreakers,
+  CONTENDED_PAUSE_MS,
   type Discovery,
   injectTraceContext,
+  isConcurrentChangeAnswer,
   isShuttingDownAnswer,
+  PROBLEM_TYPE_HEADER,
   type ServiceInstance,
 } from '@sagamart/kit';
 import type { GatewayRoute } from '../domain/route-table.ts';
@@ -18,8 +22,9 @@ import { clientClosed, serviceUnavailable } from './gateway-problems.ts';
 const FAILURE_STATUSES = new Set([503, 504]);
 
 /**
- * A problem answer up to this length is read to tell an instance's refusal as it closes from another
- * 503 (the kit's is about 250 bytes).
+ * A 503 problem answer up to this length, from an instance older than the X-Problem-Type header, is
+ * read to tell an instance's refusal as it closes, or a concurrent change, from another 503 (the
+ * kit's are about 250 bytes).
  */
 const INSPECTED_PROBLEM_BYTES = 16 * 1024;
 
@@ -31,7 +36,8 @@ const CLOSING_PICKS = 3;
 
 /**
  * An upstream answer passed on as it is, out of the breaker: counted as a failure when `failure`
- * (503, 504), not when a closing instance refused the request (it says nothing of the others).
+ * (503, 504), not when a closing instance refused the request (it says nothing of the others) nor
+ * when an instance that is up answered `concurrent-change` (contention on a few rows).
  */
 class PassedOn extends Error {
   constructor(
@@ -63,7 +69,10 @@ export interface Forwarding {
    * route's limit), so that a request an instance refused as closing can go to another.
    */
   body: Readable | Buffer | null;
-  /** May go to a second instance when the first refuses the connection (idempotent methods). */
+  /**
+   * May go to a second instance when the first refuses the connection, and be sent once more after
+   * a `concurrent-change` (idempotent methods).
+   */
   retryable: boolean;
   clientGone: AbortSignal;
 }
@@ -81,6 +90,11 @@ export interface Forwarded {
  * still reaches it with 503 `shutting-down` and never runs it (the kit's http.ts): the request goes
  * to another instance, whatever its method, and the breaker does not count the refusal. With no other
  * instance the refusal is passed on, its Retry-After with it.
+ *
+ * An instance whose transaction conflicted with a concurrent one even on its second run answers 503
+ * `concurrent-change` (ADR 0019): it is up and rolled the request back. The breaker does not count
+ * it; an idempotent request is sent once more after CONTENDED_PAUSE_MS, and anything else (or the
+ * second answer) is passed on as it came, its problem and Retry-After with it.
  */
 export async function forwardRequest(
   deps: { discovery: Discovery; breakers: CircuitBreakers },
@@ -121,16 +135,24 @@ export async function forwardRequest(
         answer = await sendTo(next);
       }
       const closing = new Set<string>();
+      let contended = false;
       for (;;) {
-        const looked = await closingRefusal(answer, call.clientGone);
+        const looked = await refusalOf(answer, call.clientGone);
         answer = looked.answer;
-        if (!looked.refused) break;
-        closing.add(answer.instance.instanceId);
-        const next =
-          replayable && closing.size < CLOSING_PICKS
-            ? await otherInstance(deps.discovery, route.service, closing)
-            : undefined;
+        if (!looked.refusal) break;
+        let next: ServiceInstance | undefined;
+        if (looked.refusal === 'shutting-down') {
+          closing.add(answer.instance.instanceId);
+          if (replayable && closing.size < CLOSING_PICKS)
+            next = await otherInstance(deps.discovery, route.service, closing);
+        } else if (call.retryable && replayable && !contended) {
+          // Once: the instance already ran the transaction twice, and more would add to the contention.
+          contended = true;
+          next = await otherInstance(deps.discovery, route.service, closing);
+        }
         if (!next) throw new PassedOn(answer, false);
+        await answer.response.body.dump();
+        if (looked.refusal === 'concurrent-change') await pause(CONTENDED_PAUSE_MS, call.clientGone);
         answer = await sendTo(next);
       }
       if (FAILURE_STATUSES.has(answer.response.statusCode)) throw new PassedOn(answer, true);
@@ -151,19 +173,33 @@ export async function forwardRequest(
   }
 }
 
+/** The 503s that say nothing of whether the upstream is available. */
+type Refusal = 'shutting-down' | 'concurrent-change';
+
+function refusalIn(status: number, body: unknown, problemType?: string | string[]): Refusal | undefined {
+  if (isShuttingDownAnswer(status, body, problemType)) return 'shutting-down';
+  if (isConcurrentChangeAnswer(status, body, problemType)) return 'concurrent-change';
+  return undefined;
+}
+
 /**
- * Whether an answer is an instance's refusal as it closes (isShuttingDownAnswer, by its problem's
- * type): a 503 problem's body is read whole to tell, and handed back to be passed on otherwise.
+ * Whether an answer is an instance's refusal as it closes (isShuttingDownAnswer) or a concurrent
+ * change (isConcurrentChangeAnswer), by its problem's type: named in the X-Problem-Type header (an
+ * answer to a HEAD has no body), or else (an instance older than the header) in a 503 problem's body,
+ * read whole to tell and handed back to be passed on otherwise.
  */
-async function closingRefusal(
+async function refusalOf(
   answer: Forwarded,
   clientGone: AbortSignal,
-): Promise<{ refused: boolean; answer: Forwarded }> {
+): Promise<{ refusal: Refusal | undefined; answer: Forwarded }> {
   const { response } = answer;
+  if (response.statusCode !== 503) return { refusal: undefined, answer };
+  const named = response.headers[PROBLEM_TYPE_HEADER];
+  if (named !== undefined) return { refusal: refusalIn(503, undefined, named), answer };
   const length = Number(response.headers['content-length']);
   const type = String(response.headers['content-type'] ?? '');
-  if (response.statusCode !== 503 || !type.includes('problem+json') || !(length <= INSPECTED_PROBLEM_BYTES))
-    return { refused: false, answer };
+  if (!type.includes('problem+json') || !(length <= INSPECTED_PROBLEM_BYTES))
+    return { refusal: undefined, answer };
   let bytes: Buffer;
   try {
     bytes = Buffer.from(await response.body.arrayBuffer());
@@ -178,9 +214,18 @@ async function closingRefusal(
     problem = undefined;
   }
   return {
-    refused: isShuttingDownAnswer(response.statusCode, problem),
+    refusal: refusalIn(response.statusCode, problem),
     answer: { ...answer, response: answerWithBody(response, bytes) },
   };
+}
+
+/** Waits `ms`, unless the client goes away first. */
+async function pause(ms: number, clientGone: AbortSignal): Promise<void> {
+  try {
+    await sleep(ms, undefined, { signal: clientGone });
+  } catch {
+    throw new UpstreamError('aborted', 'the client went away');
+  }
 }
 
 /** The next instance (round robin) that has not refused the request as closing, if one comes up. */
