@@ -14,9 +14,10 @@ import {
   ShipmentDispatched,
   ShipmentInTransit,
 } from '@sagamart/contracts';
-import { DeploymentCredentials } from '@sagamart/kit';
+import { DeploymentCredentials, type Kysely, sql } from '@sagamart/kit';
 import { asService, eventually, TEST_DEPLOYMENT_SECRET } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { OrderDb } from '../src/infra/schema.ts';
 import { expectInvariants } from './support/invariants.ts';
 import { DELIVERY, type Json, type Shop, startShop } from './support/shop.ts';
 
@@ -177,6 +178,8 @@ describe('after-sale participants', () => {
       pointsUsed: 3_000,
       refundedAmount: refund,
       refundedPoints: pointsBack,
+      // All of it by returns: nothing was cancelled.
+      returnsRefundedAmount: refund,
     });
     // The order lists say it too: the shopper's, and the one the agent console reads through chat-service.
     const mine = await shop.api('order-service').get('/api/orders?size=100', user.headers);
@@ -388,9 +391,83 @@ describe('after-sale participants', () => {
     expect((await shop.order(user, order.orderId)).body).toMatchObject({
       refundedAmount: order.payableAmount,
       refundedPoints: order.pointsUsed,
+      returnsRefundedAmount: order.payableAmount,
     });
     expect(await shop.sku(productId, skuIds[0]!)).toMatchObject({ stock: 5, reserved: 0, sold: 0 });
     expect(await shop.sku(productId, skuIds[1]!)).toMatchObject({ stock: 5, reserved: 0, sold: 0 });
+    await expectInvariants(shop.urls(), { productIds, userIds });
+  });
+
+  it('counts what a return gave back when a pod of the previous release completed it (a rolling deploy)', async () => {
+    const { productId, skuIds } = await shop.product([5, 5], 10_000);
+    productIds.push(productId);
+    const user = await shop.shopper(4_000);
+    userIds.push(user.userId);
+    const order = await paidOrder({ points: 3_000, user, skuIds });
+    await deliver(order, user.userId);
+    await eventually(async () => (await shop.order(user, order.orderId)).body.status === 'DELIVERED');
+    const [line1, line2] = order.items;
+    const completed = async (line: Json, quantity: number) => {
+      const refundAmount = Math.floor((line.payableShare * quantity) / line.quantity);
+      const pointsRefund = Math.floor((line.pointsShare * quantity) / line.quantity);
+      await twice(ReturnCompleted, {
+        claimId: randomUUID(),
+        ...ref(order),
+        userId: user.userId,
+        version: 4,
+        reason: 'CHANGE_OF_MIND',
+        items: [{ orderItemId: line.id, skuId: line.skuId, quantity, refundAmount, pointsRefund }],
+        refundAmount,
+        pointsRefund,
+        feeAmount: 0,
+        restoreCoupon: false,
+        couponId: null,
+        wholeOrder: false,
+        completedAt: at(),
+      });
+      return { refundAmount, pointsRefund };
+    };
+    const returns = async () =>
+      (await shop.order(user, order.orderId)).body.timeline.filter(
+        (t: Json) => t.event === 'RETURN_COMPLETED',
+      ).length;
+
+    // One unit of line 1 comes back while pods of the previous release still take events: one of them
+    // records the claim and its RETURN_COMPLETED entry (with the points, facts since migration 0007) and
+    // leaves orders.refunded_points (migration 0008's column, which it does not know) as it was.
+    const first = await completed(line1, 1);
+    expect(first.pointsRefund).toBeGreaterThan(0);
+    await eventually(async () => (await returns()) === 1);
+    const db = shop.service('order-service').context.db as Kysely<OrderDb>;
+    await sql`update orders set refunded_points = 0 where id = ${order.orderId}`.execute(db);
+    // Then line 2 comes back whole, on this release.
+    const second = await completed(line2, line2.quantity);
+    await eventually(async () => (await returns()) === 2);
+    const refunded = first.refundAmount + second.refundAmount;
+    await eventually(async () => (await shop.order(user, order.orderId)).body.refundedAmount === refunded);
+
+    const gaveBack = {
+      orderId: order.orderId,
+      refundedAmount: refunded,
+      refundedPoints: first.pointsRefund + second.pointsRefund,
+    };
+    expect((await shop.order(user, order.orderId)).body).toMatchObject({
+      ...gaveBack,
+      returnsRefundedAmount: refunded,
+    });
+    expect((await shop.adminOrder(order.orderId)).body).toMatchObject(gaveBack);
+    const mine = await shop.api('order-service').get('/api/orders', user.headers);
+    const admins = await shop.api('order-service').get(`/api/admin/orders?userId=${user.userId}`);
+    const chatService = new DeploymentCredentials('chat-service', { current: TEST_DEPLOYMENT_SECRET });
+    const forAgents = await shop
+      .api('order-service')
+      .get(`/internal/customers/${user.userId}/orders`, chatService.headersFor('order-service'));
+    for (const list of [mine, admins, forAgents]) {
+      expect(list.status).toBe(200);
+      expect(list.body.content).toEqual([expect.objectContaining(gaveBack)]);
+    }
+    // user-service credited both returns' points: what the order says came back did.
+    await eventually(async () => (await shop.points(user)).balance === 1_000 + gaveBack.refundedPoints);
     await expectInvariants(shop.urls(), { productIds, userIds });
   });
 });

@@ -1,6 +1,6 @@
 import { i18n } from '../i18n/i18n.ts';
 import type { Claim } from './after-sale-api.ts';
-import type { OrderStatus, OrderSummary } from './orders-api.ts';
+import type { Order, OrderStatus, OrderSummary } from './orders-api.ts';
 
 // What an order's summary shows beside the server's amounts: its name in the reader's language, what it
 // cost when points paid for some or all of it, and which units went back.
@@ -24,6 +24,15 @@ export function orderTitle(
   return others > 0
     ? i18n.t('order.nameWithOthers', { name: order.firstProductName, count: others })
     : order.firstProductName;
+}
+
+/**
+ * What returns got back to the card (the part of the order's `refundedAmount`, everything given back,
+ * that its approved payment gave back in part). An order-service from before `returnsRefundedAmount`
+ * sends none: its detail's `refundedAmount` was the returns' alone then.
+ */
+export function returnsRefunded(order: Pick<Order, 'refundedAmount' | 'returnsRefundedAmount'>): number {
+  return order.returnsRefundedAmount ?? order.refundedAmount;
 }
 
 /** What the order cost after discounts: the card's share and the points' (a points-only order pays 0 by card). */

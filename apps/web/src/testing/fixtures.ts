@@ -108,6 +108,7 @@ export function anOrder(overrides: Partial<Order> = {}): Order {
     deliveredAt: null,
     confirmedAt: null,
     refundedAmount: 0,
+    returnsRefundedAmount: 0,
     openClaim: null,
     timeline: [],
     payments: [],

@@ -225,10 +225,11 @@ export const OrderSummary = Type.Object({
   pointsUsed: Won,
   payableAmount: Won,
   /**
-   * What the PG gave back so far: return refunds, or what a cancel refunded of a paid order (its
-   * payment's refund, once however often payment.refunded is delivered), so a list can say what the
-   * customer paid after refunds. Optional: an order-service from before it sends none (read it as 0).
-   * The order detail's `refundedAmount` is the returns' alone (see OrderDetail).
+   * Everything the PG gave back so far, the same in the lists and the detail: return refunds, and what
+   * a cancel refunded of a paid order (its payments' refunds, once however often payment.refunded is
+   * delivered), so a page can say what the customer paid after refunds. Optional: an order-service
+   * from before it sends none (read it as 0). The returns' part alone is the detail's
+   * `returnsRefundedAmount`.
    */
   refundedAmount: Type.Optional(Won),
   /**
@@ -349,13 +350,17 @@ export const OrderDetail = Type.Object({
   deliveredAt: Nullable(Timestamp),
   /** 구매확정 (by the shopper or automatically); null until then. */
   confirmedAt: Nullable(Timestamp),
-  /**
-   * What the PG gave back so far for returns (payment.refunded of a claim). A cancel's refund is not
-   * in it: the payment's own entry says REFUNDED, and the shopper's pages show it there.
-   */
+  /** Everything the PG gave back so far, returns and a cancel alike (as in OrderSummary). */
   refundedAmount: Won,
-  /** Points given back so far by returns; a cancel's are not in it (as for `refundedAmount`). */
+  /** Every point given back so far, by returns and by a cancel (as in OrderSummary). */
   refundedPoints: Type.Optional(Won),
+  /**
+   * The part of `refundedAmount` returns got back (payment.refunded of a claim): what the order's
+   * approved payment gave back in part, so a page can say whether that payment is partly or wholly
+   * refunded (a cancel's refund is the payment's own REFUNDED entry). Optional: an order-service from
+   * before it sends none, and its `refundedAmount` in the detail was the returns' alone.
+   */
+  returnsRefundedAmount: Type.Optional(Won),
   /** The return or exchange under way (not yet COMPLETED, EXCHANGED or REJECTED), if any. */
   openClaim: Nullable(
     Type.Object({

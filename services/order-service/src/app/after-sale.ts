@@ -153,7 +153,9 @@ export class OrderAfterSale {
       facts: { refundAmount, feeAmount, pointsRefund },
     });
     // The points user-service gives back for this return (once per claim, as it credits them); the
-    // won come back with payment.refunded.
+    // won come back with payment.refunded. This release reads them from the RETURN_COMPLETED entry
+    // (app/order-reads.ts: pods of the release before 0008 write it, not this column); the column is
+    // still kept for the release that reads it, should the deploy be rolled back (ADR 0013).
     if (completed && pointsRefund > 0) {
       await trx
         .updateTable('orders')

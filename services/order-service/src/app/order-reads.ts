@@ -57,6 +57,50 @@ interface CancelRefunds {
   points: number;
 }
 const NO_CANCEL_REFUNDS: CancelRefunds = { amount: 0, points: 0 };
+/**
+ * What came back of an order beside `orders.refunded_amount` (the won of returns: payment.refunded of a
+ * claim): the points of its returns, and what a cancel gave back (null unless it was cancelled).
+ */
+interface Refunds {
+  returns_points: number;
+  cancel: CancelRefunds | null;
+}
+
+/**
+ * `Refunds` of the order `alias` names, in the statement that reads it (a list page's, the detail's).
+ * Read from the rows each of these events writes under every release that can run beside this one
+ * (ADR 0013), never from a figure only this release keeps: during a rolling deploy a pod of the
+ * previous release that completes a return records its RETURN_COMPLETED timeline entry (with the
+ * points, facts since migration 0007) but not `orders.refunded_points` (migration 0008), and what it
+ * gave back still counts.
+ * - Returns' points: each completed return's `pointsRefund` on its RETURN_COMPLETED entry, one entry
+ *   per claim (a repeated or overtaken return.completed adds none); entries from before facts say it
+ *   in their note only, and count as 0 (as migration 0008 counted them). The order's timeline rows are
+ *   found by the `order_timeline_order` index.
+ * - A cancel: its payments' refunds (never more than the PG still held of what was paid), and its
+ *   points once the saga released them, if it had been paid (PAID, or a payment approved: one approved
+ *   after the cancel is refunded too).
+ */
+function refundsOf(alias: 'orders' | 'o') {
+  const order = sql.table(alias);
+  return sql<Refunds>`json_build_object(
+      'returns_points', (
+        select coalesce(sum((t.facts->>'pointsRefund')::bigint), 0) from order_timeline t
+         where t.order_id = ${order}.id and t.event = 'RETURN_COMPLETED'),
+      'cancel', case when ${order}.status = 'CANCELLED' then (
+        select json_build_object(
+          'amount', least(
+            greatest(${order}.payable_amount - ${order}.refunded_amount, 0),
+            coalesce(sum(p.amount) filter (where p.status = 'REFUNDED'), 0)
+          ),
+          'points', case
+            when (${order}.paid_at is not null or bool_or(p.approved_at is not null))
+              and exists (select 1 from sagas s
+                           where s.order_id = ${order}.id and s.phase = 'COMPENSATED'
+                             and s.compensations @> '["points"]'::jsonb)
+            then ${order}.points_used else 0 end
+        ) from order_payments p where p.order_id = ${order}.id) end)`;
+}
 type Buyer = AdminOrderSummary['buyer'];
 /** A page of orders to list, by status, number, shopper or buyer (name or email). */
 interface AdminOrderQuery {
@@ -71,10 +115,11 @@ interface AdminOrderQuery {
 interface ListedOrder {
   order: OrderRow;
   lines: LinesSummary;
-  cancelRefunds: CancelRefunds;
+  refunds: Refunds;
   buyer: Buyer;
 }
 type OrderWithLines = OrderRow & {
+  refunds: Refunds;
   lines: ItemRow[];
   timeline: Json<TimelineRow>[];
   payments: Json<PaymentRow>[];
@@ -102,7 +147,7 @@ export class OrderReads {
     return {
       ...found,
       content: found.content.map((o) => ({
-        ...this.summary(o.order, o.lines, o.cancelRefunds),
+        ...this.summary(o.order, o.lines, o.refunds),
         buyer: o.buyer,
       })),
     };
@@ -214,14 +259,15 @@ export class OrderReads {
   }
 
   /**
-   * The order with its items, timeline, payments and open claim in one statement (one round trip and
-   * one commit: the order page and the bench poll it).
+   * The order with what came back of it, its items, timeline, payments and open claim in one statement
+   * (one round trip and one commit: the order page and the bench poll it).
    */
   private findWithLines(ref: string): Promise<OrderWithLines | undefined> {
     return this.db
       .selectFrom('orders as o')
       .selectAll('o')
       .select((eb) => [
+        refundsOf('o').as('refunds'),
         jsonRows<ItemRow>(
           eb.selectFrom('order_items as i').selectAll('i').whereRef('i.order_id', '=', 'o.id'),
           'line_no',
@@ -250,9 +296,9 @@ export class OrderReads {
   }
 
   /**
-   * A page of orders, each with what names it (its lines' count, units, first product and picture)
-   * and, for the admin, its buyer: one statement for the page, beside its count (`fetchPage`), however
-   * many orders it holds.
+   * A page of orders, each with what names it (its lines' count, units, first product and picture),
+   * what came back of it and, for the admin, its buyer: one statement for the page, beside its count
+   * (`fetchPage`), however many orders it holds.
    */
   private async list(query: AdminOrderQuery, include: { buyers: boolean }): Promise<Page<ListedOrder>> {
     let base = this.db.selectFrom('orders');
@@ -283,22 +329,7 @@ export class OrderReads {
                 'thumbnail', (array_agg(i.thumbnail_url order by i.line_no))[1],
                 'first_name', coalesce((array_agg(i.product_name order by i.line_no))[1], '')
               ) from order_items i where i.order_id = orders.id)`.as('lines_summary'),
-            // A cancelled order: its payments' refunds (never more than the PG still held of what was
-            // paid), and its points once the saga released them, if it had been paid (PAID, or a
-            // payment approved: one approved after the cancel is refunded too).
-            sql<CancelRefunds | null>`case when orders.status = 'CANCELLED' then (
-                select json_build_object(
-                  'amount', least(
-                    greatest(orders.payable_amount - orders.refunded_amount, 0),
-                    coalesce(sum(p.amount) filter (where p.status = 'REFUNDED'), 0)
-                  ),
-                  'points', case
-                    when (orders.paid_at is not null or bool_or(p.approved_at is not null))
-                      and exists (select 1 from sagas s
-                                   where s.order_id = orders.id and s.phase = 'COMPENSATED'
-                                     and s.compensations @> '["points"]'::jsonb)
-                    then orders.points_used else 0 end
-                ) from order_payments p where p.order_id = orders.id) end`.as('cancel_refunds'),
+            refundsOf('orders').as('refunds'),
             include.buyers
               ? sql<Buyer | null>`(select json_build_object('name', b.name, 'email', b.email)
                   from buyers b where b.user_id = orders.user_id)`.as('buyer')
@@ -308,30 +339,30 @@ export class OrderReads {
           .orderBy('id'),
       query,
       (rows) =>
-        rows.map(({ lines_summary, cancel_refunds, buyer: who, ...order }) => ({
+        rows.map(({ lines_summary, refunds, buyer: who, ...order }) => ({
           order,
           lines: lines_summary,
-          cancelRefunds: cancel_refunds ?? NO_CANCEL_REFUNDS,
+          refunds,
           buyer: who,
         })),
     );
   }
 
   private shopperSummary(o: ListedOrder): OrderSummary {
-    const { userId: _userId, ...summary } = this.summary(o.order, o.lines, o.cancelRefunds);
+    const { userId: _userId, ...summary } = this.summary(o.order, o.lines, o.refunds);
     return summary;
   }
 
   /**
-   * An order as the lists show it. `refundedAmount` and `refundedPoints` add what a cancel gave back
-   * (`cancelled`) to what returns did; the detail passes none, its refundedAmount being the returns'
-   * alone, which the shopper's pages read beside the payment's own REFUNDED entry.
+   * An order as the lists and the detail show it. `refundedAmount` and `refundedPoints` are everything
+   * that came back: what returns gave back and what a cancel did (`refunds`, see `refundsOf`).
    */
   private summary(
     o: OrderRow,
     lines: LinesSummary,
-    cancelled: CancelRefunds = NO_CANCEL_REFUNDS,
-  ): Omit<AdminOrderSummary, 'buyer'> {
+    refunds: Refunds,
+  ): Omit<AdminOrderSummary, 'buyer'> & Required<Pick<OrderSummary, 'refundedAmount' | 'refundedPoints'>> {
+    const cancelled = refunds.cancel ?? NO_CANCEL_REFUNDS;
     return {
       orderId: o.id,
       orderNumber: o.order_number,
@@ -349,7 +380,7 @@ export class OrderReads {
       pointsUsed: o.points_used,
       payableAmount: o.payable_amount,
       refundedAmount: o.refunded_amount + Number(cancelled.amount),
-      refundedPoints: o.refunded_points + Number(cancelled.points),
+      refundedPoints: Number(refunds.returns_points) + Number(cancelled.points),
       createdAt: o.created_at.toISOString(),
       updatedAt: o.updated_at.toISOString(),
     };
@@ -358,12 +389,16 @@ export class OrderReads {
   private toDetail(order: OrderWithLines): OrderDetail {
     const { lines: items, timeline, payments } = order;
     const openClaim = order.open_claims[0];
-    const { userId: _userId, ...summary } = this.summary(order, {
-      lines: items.length,
-      quantity: items.reduce((sum, i) => sum + i.quantity, 0),
-      thumbnail: items[0]?.thumbnail_url ?? null,
-      first_name: items[0]?.product_name ?? '',
-    });
+    const { userId: _userId, ...summary } = this.summary(
+      order,
+      {
+        lines: items.length,
+        quantity: items.reduce((sum, i) => sum + i.quantity, 0),
+        thumbnail: items[0]?.thumbnail_url ?? null,
+        first_name: items[0]?.product_name ?? '',
+      },
+      order.refunds,
+    );
     const timeoutMs = this.ctx.config.number('orders.paymentTimeoutSeconds') * 1000;
     return {
       ...summary,
@@ -406,7 +441,7 @@ export class OrderReads {
       trackingNumber: order.tracking_number,
       deliveredAt: iso(order.delivered_at),
       confirmedAt: iso(order.confirmed_at),
-      refundedAmount: order.refunded_amount,
+      returnsRefundedAmount: order.refunded_amount,
       openClaim: openClaim
         ? { claimId: openClaim.claim_id, type: openClaim.type, status: openClaim.status }
         : null,

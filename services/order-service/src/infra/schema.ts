@@ -56,10 +56,15 @@ export interface OrderDb {
     confirmed_at: Generated<Date | null>;
     /**
      * What the PG gave back so far for returns (a claim's payment.refunded: its refundedTotal); a
-     * cancel's refund is its payment's REFUNDED row, which the order lists add (app/order-reads.ts).
+     * cancel's refund is its payment's REFUNDED row, which the reads add (app/order-reads.ts).
      */
     refunded_amount: Generated<number>;
-    /** Points given back so far: each completed return's pointsRefund, once per return (user-service credits them). */
+    /**
+     * Points given back so far by returns: each completed return's pointsRefund, once per return.
+     * Not read: pods of the release before it did not keep it during a rolling deploy, so the reads add
+     * the RETURN_COMPLETED entries' points instead (app/order-reads.ts). Still kept up for the release
+     * that reads it (a rollback, ADR 0013); to be dropped once no such release runs.
+     */
     refunded_points: Generated<number>;
     created_at: Generated<Date>;
     updated_at: Generated<Date>;

@@ -75,6 +75,8 @@ interface Order {
   pointsUsed: number;
   couponId: number | null;
   refundedAmount: number;
+  /** What returns got back: what its approved payment gave back in part. */
+  returnsRefundedAmount: number;
   items: Array<{ id: number; quantity: number; payableShare: number }>;
   /** order-service's read copy of shipping-service's state. */
   trackingNumber: string | null;
@@ -93,6 +95,7 @@ export async function violations(urls: ShopUrls, scope: InvariantScope): Promise
         couponId: detail.couponId,
         pointsUsed: detail.pointsUsed,
         refundedAmount: detail.refundedAmount,
+        returnsRefundedAmount: detail.returnsRefundedAmount,
         items: detail.items,
         trackingNumber: detail.trackingNumber,
         confirmedAt: detail.confirmedAt,
@@ -225,9 +228,9 @@ export async function violations(urls: ShopUrls, scope: InvariantScope): Promise
           `payment ${p.paymentId}: refunds add up to ${done}, refundedAmount is ${p.refundedAmount}`,
         );
       const order = byId.get(p.orderId);
-      if (order && p.status === 'APPROVED' && (order.refundedAmount ?? 0) !== p.refundedAmount)
+      if (order && p.status === 'APPROVED' && order.returnsRefundedAmount !== p.refundedAmount)
         problems.push(
-          `order ${order.orderNumber} shows ${order.refundedAmount} refunded, its payment ${p.refundedAmount}`,
+          `order ${order.orderNumber} shows ${order.returnsRefundedAmount} refunded by returns, its payment ${p.refundedAmount}`,
         );
     }
     if (urls.shipping) problems.push(...(await afterSaleViolations(urls, scope, orders, payments)));

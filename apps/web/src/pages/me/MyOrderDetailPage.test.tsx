@@ -388,7 +388,13 @@ describe('a return refunded partly in money and partly in points', () => {
   async function showReturned() {
     stubFetch({
       [`/api/orders/${ORDER_ID}`]: () =>
-        Response.json({ ...order('DELIVERED'), pointsUsed: 3_000, refundedAmount: 17_920 }),
+        Response.json({
+          ...order('DELIVERED'),
+          pointsUsed: 3_000,
+          refundedAmount: 17_920,
+          refundedPoints: 855,
+          returnsRefundedAmount: 17_920,
+        }),
       [`/api/shipping/orders/${ORDER_ID}`]: () => Response.json({ ...delivered, confirmable: false }),
       [`/api/orders/${ORDER_ID}/claims`]: () =>
         Response.json({ orderId: ORDER_ID, orderNumber: ORDER_NUMBER, claims: [returned] }),

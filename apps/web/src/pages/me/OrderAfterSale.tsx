@@ -15,6 +15,7 @@ import {
   PARCEL_POLL_MS,
   parcelOnItsWay,
 } from '../../orders/after-sale-api.ts';
+import { returnsRefunded } from '../../orders/order-summary.ts';
 import { myOrdersQueryPrefix, type Order } from '../../orders/orders-api.ts';
 import { orderPaymentsQuery } from '../../payments/payments-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
@@ -80,7 +81,7 @@ export function OrderAfterSale({ order }: { order: Order }) {
           <ClaimList order={order} claims={claimList} />
         </Section>
       )}
-      {order.refundedAmount > 0 && <PaymentRefunds order={order} />}
+      {returnsRefunded(order) > 0 && <PaymentRefunds order={order} />}
     </Stack>
   );
 }
@@ -198,26 +199,28 @@ function AfterSaleSummary({
 }
 
 /**
- * What returns gave back so far: the PG's part (the order's `refundedAmount`) and the points of the
- * completed returns, added up from shipping-service's claims. The order's `refundedPoints` is the same
- * sum (each return.completed's `pointsRefund`, once per claim, the figure user-service credits), learnt
- * from that event a moment later; it is absent from an older order-service and 0 for returns completed
- * before its timeline kept facts (migration 0008 fills it from them), so the claims stay the source here.
+ * What returns gave back so far: the PG's part (the order's `returnsRefundedAmount`) and the points of
+ * the completed returns, added up from shipping-service's claims. The order's `refundedPoints` is the
+ * same sum on a paid order (each completed return's `pointsRefund`, once per claim, the figure
+ * user-service credits), learnt from that event a moment later; it is absent from an older
+ * order-service and 0 for returns completed before its timeline kept facts, so the claims stay the
+ * source here.
  */
 function RefundedLine({ order, claims }: { order: Order; claims: Claim[] }) {
   const { t } = useTranslation();
+  const amount = returnsRefunded(order);
   const points = claims
     .filter((claim) => claim.type === 'RETURN' && claim.status === 'COMPLETED')
     .reduce((sum, claim) => sum + claim.pointsRefund, 0);
-  if (order.refundedAmount === 0 && points === 0) return null;
+  if (amount === 0 && points === 0) return null;
   return (
     <Text size="sm" fw={600} data-testid="refunded-amount">
       {points === 0
-        ? t('afterSale.refunded', { amount: formatWon(order.refundedAmount) })
-        : order.refundedAmount === 0
+        ? t('afterSale.refunded', { amount: formatWon(amount) })
+        : amount === 0
           ? t('afterSale.refundedPoints', { points: formatPoints(points) })
           : t('afterSale.refundedWithPoints', {
-              amount: formatWon(order.refundedAmount),
+              amount: formatWon(amount),
               points: formatPoints(points),
             })}
     </Text>

@@ -18,8 +18,8 @@ interface Shown {
 
 /**
  * Where an order stands, for what its amounts are called: a checkout's quote; an order awaiting
- * payment; one paid (the PG part by `method`, the PG's `refundedAmount` given back since); or one
- * cancelled before it was paid.
+ * payment; one paid (the PG part by `method`, and the order's `refundedAmount`: everything the PG gave
+ * back since, by returns or a cancel); or one cancelled before it was paid.
  */
 export type AmountsStanding =
   | { kind: 'quote' }

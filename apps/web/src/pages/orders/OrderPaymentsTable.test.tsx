@@ -22,11 +22,11 @@ const approved: OrderPaymentEntry = {
   refundedAt: null,
 };
 
-/** The badge's words on the shopper's (and the admin's) order page, for an order refunded this much. */
-const badge = (refundedAmount: number) => {
+/** The badge's words on the shopper's (and the admin's) order page, for an order returns got this much back of. */
+const badge = (returnsRefundedAmount: number) => {
   const html = renderToStaticMarkup(
     <MantineProvider>
-      <OrderPaymentsTable payments={[approved]} refundedAmount={refundedAmount} />
+      <OrderPaymentsTable payments={[approved]} returnsRefundedAmount={returnsRefundedAmount} />
     </MantineProvider>,
   );
   return /mantine-Badge-label">([^<]*)</.exec(html)?.[1];
@@ -53,7 +53,7 @@ describe('an order’s payment method', () => {
   const method = () =>
     renderToStaticMarkup(
       <MantineProvider>
-        <OrderPaymentsTable payments={[approved]} refundedAmount={0} />
+        <OrderPaymentsTable payments={[approved]} returnsRefundedAmount={0} />
       </MantineProvider>,
     ).replace(/<[^>]+>/g, ' ');
 

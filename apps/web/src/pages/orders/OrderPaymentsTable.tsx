@@ -8,7 +8,9 @@ import { PaymentStatusBadge } from '../../ui/badges.tsx';
 
 /**
  * The payments order-service heard of for this order (approved, failed, refunded), one card each.
- * `refundedAmount` is the order's: what returns got back from its one approved payment. A paid order
+ * `returnsRefundedAmount` is the order's: what returns got back from its one approved payment, which
+ * says whether that payment is partly or wholly refunded (a cancel's refund is a payment's own
+ * REFUNDED entry, and not in it). A paid order
  * (`paidAt` set) shows the points that paid for it too: the PG never hears of those, so an order paid
  * with points alone has no payment to list, and one with nothing left to pay says so. One cancelled
  * before it was paid (`cancelledUnpaid`) says nothing was charged, not that nothing was paid "yet".
@@ -17,14 +19,14 @@ import { PaymentStatusBadge } from '../../ui/badges.tsx';
  */
 export function OrderPaymentsTable({
   payments,
-  refundedAmount,
+  returnsRefundedAmount,
   pointsUsed = 0,
   paidAt = null,
   cancelledUnpaid = false,
   pointsReturn,
 }: {
   payments: OrderPaymentEntry[];
-  refundedAmount: number;
+  returnsRefundedAmount: number;
   pointsUsed?: number;
   paidAt?: string | null;
   cancelledUnpaid?: boolean;
@@ -71,7 +73,7 @@ export function OrderPaymentsTable({
         <Stack component="li" key={payment.paymentId} gap={2} style={{ listStyle: 'none' }}>
           <Group justify="space-between" wrap="nowrap">
             <Group gap="xs" wrap="nowrap">
-              <PaymentStatusBadge status={paymentStanding(payment, refundedAmount)} />
+              <PaymentStatusBadge status={paymentStanding(payment, returnsRefundedAmount)} />
               {payment.method && <Text size="sm">{paymentMethodLabel(payment.method)}</Text>}
             </Group>
             <Text fw={600} size="sm">

@@ -63,6 +63,7 @@ const partlyReturned = anOrder({
   cancellable: false,
   deliveredAt: '2026-12-07T11:36:00.000Z',
   refundedAmount: 36_000,
+  returnsRefundedAmount: 36_000,
   payments: [
     {
       paymentId: 'pay-1',
@@ -193,6 +194,17 @@ describe('a delivered order one unit of which was returned', () => {
     expect(container.textContent).toContain('오버핏 크루넥 맨투맨 외 1건 · ');
   });
 
+  it('reads its card payment as partly refunded by what returns gave back, from an older order-service too', async () => {
+    // An order-service from before returnsRefundedAmount sends none: its refundedAmount was the returns'.
+    const { returnsRefundedAmount: _unsaid, ...older } = partlyReturned;
+    for (const order of [partlyReturned, older]) {
+      await showOrder(order, oneSweatshirtBack);
+      const payments = await shown(() => section('payments'));
+      expect(payments.querySelector('.mantine-Badge-label')?.textContent).toBe('부분 환불');
+      await cleanUpPages();
+    }
+  });
+
   it('reads as paid in English, with the order named in English', async () => {
     await setLanguage('en');
     await showOrder(partlyReturned, oneSweatshirtBack);
@@ -212,7 +224,7 @@ describe('a delivered order one unit of which was returned', () => {
   it('marks a return still under way as under way', async () => {
     const [done] = oneSweatshirtBack.claims;
     await showOrder(
-      { ...partlyReturned, refundedAmount: 0 },
+      { ...partlyReturned, refundedAmount: 0, returnsRefundedAmount: 0 },
       { ...oneSweatshirtBack, claims: [{ ...done!, status: 'COLLECTING', completedAt: null }] },
     );
     await shown(() => lineMarks()[0]);

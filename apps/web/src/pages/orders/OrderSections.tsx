@@ -4,7 +4,7 @@ import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 import { orderClaimsQuery } from '../../orders/after-sale-api.ts';
-import { claimsByLine, isPaid } from '../../orders/order-summary.ts';
+import { claimsByLine, isPaid, returnsRefunded } from '../../orders/order-summary.ts';
 import type { Order } from '../../orders/orders-api.ts';
 import { DeliveryDetails } from './DeliveryDetails.tsx';
 import { type AmountsStanding, OrderAmounts } from './OrderAmounts.tsx';
@@ -43,7 +43,7 @@ export function OrderSections({
           <Section id="payments" title={t('order.payments')}>
             <OrderPaymentsTable
               payments={order.payments}
-              refundedAmount={order.refundedAmount}
+              returnsRefundedAmount={returnsRefunded(order)}
               pointsUsed={order.pointsUsed}
               paidAt={standing.kind === 'paid' ? order.paidAt : null}
               cancelledUnpaid={standing.kind === 'cancelledUnpaid'}
@@ -76,7 +76,8 @@ const DEFAULT_METHOD = '카드';
 
 /**
  * Paid, whatever happened after (shipping, delivery, returns, a cancel that refunded it): never "to
- * pay". A cancelled order that was never paid shows what it came to.
+ * pay", and what came back to the card since (returns and a cancel alike). A cancelled order that was
+ * never paid shows what it came to.
  */
 function amountsStanding(order: Order): AmountsStanding {
   if (isPaid(order.status) || (order.status === 'CANCELLED' && order.paidAt !== null)) {
