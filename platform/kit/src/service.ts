@@ -186,6 +186,8 @@ function kitDefaults(def: ServiceDefinition<any>): ConfigTree {
       baseDelayMs: 200,
       maxDelayMs: 30_000,
       concurrency: 8,
+      // The outbox relay's wait for the transport to accept a batch (ADR 0022).
+      confirmTimeoutMs: 30_000,
     },
     // Pruning of tables that only grow; the windows' reasoning is in events/retention.ts.
     retention: {
@@ -563,6 +565,7 @@ class ServiceRuntime<DB> implements Service<DB> {
         transport,
         metrics: this.metrics,
         log: this.log,
+        confirmTimeoutMs: this.config.number('events.confirmTimeoutMs'),
       });
       const handlers = def.handlers?.(this.ctx) ?? [];
       if (handlers.length > 0) {

@@ -17,6 +17,14 @@ export interface TcpProxy {
    * ends) until `up()`.
    */
   blackhole(options?: { newConnections?: boolean }): void;
+  /**
+   * Holds back what the server sends on every connection open now (kept, in order, not dropped) until
+   * `release()`: a server that works but answers late (a broker whose publisher confirms are slow).
+   * What the client sends still goes through.
+   */
+  hold(): void;
+  /** Passes on what `hold()` kept, and forwards as before. */
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -26,6 +34,8 @@ export async function tcpProxy(targetUrl: string): Promise<TcpProxy> {
   const open = new Set<Socket>();
   /** Each open connection's silencer: stops its forwarding for good. */
   const silencers = new Set<() => void>();
+  /** Each open connection's hold on what its server sends, and its release. */
+  const holders = new Set<{ hold(): void; release(): void }>();
   let cut = false;
   /** New connections are accepted and then hear nothing (blackhole({ newConnections: true })). */
   let swallowNew = false;
@@ -47,8 +57,31 @@ export async function tcpProxy(targetUrl: string): Promise<TcpProxy> {
     const upstream = createConnection({ host: target.hostname, port: Number(target.port) });
     const pair = [client, upstream];
     let silenced = false;
+    /** What the server sent while held, in order; undefined while it flows. */
+    let held: Buffer[] | undefined;
+    const keep = (chunk: Buffer) => held?.push(chunk);
+    const holder = {
+      hold() {
+        if (silenced || held) return;
+        held = [];
+        upstream.unpipe(client);
+        upstream.on('data', keep).resume();
+      },
+      release() {
+        const kept = held;
+        if (!kept) return;
+        held = undefined;
+        upstream.off('data', keep);
+        if (silenced) return;
+        for (const chunk of kept) client.write(chunk);
+        upstream.pipe(client);
+      },
+    };
+    holders.add(holder);
     const silence = () => {
       silenced = true;
+      held = undefined;
+      upstream.off('data', keep);
       client.unpipe(upstream);
       upstream.unpipe(client);
       // Read and drop whatever still comes, as the network would, so that neither end is held back.
@@ -61,6 +94,7 @@ export async function tcpProxy(targetUrl: string): Promise<TcpProxy> {
       socket.on('close', () => {
         open.delete(socket);
         silencers.delete(silence);
+        holders.delete(holder);
         // A black hole carries no FIN or RST either: the other end is left open.
         if (!silenced) for (const other of pair) other.destroy();
       });
@@ -91,6 +125,12 @@ export async function tcpProxy(targetUrl: string): Promise<TcpProxy> {
       for (const silence of silencers) silence();
       silencers.clear();
       if (options.newConnections) swallowNew = true;
+    },
+    hold() {
+      for (const holder of holders) holder.hold();
+    },
+    release() {
+      for (const holder of holders) holder.release();
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -9,6 +9,13 @@ export interface MessagingTables {
     headers: Record<string, string>;
     payload: unknown;
     created_at: import('kysely').Generated<Date>;
+    /**
+     * Until when a relay that claimed the row publishes it alone (its lease, ADR 0022); null, or past:
+     * free to claim. Set by the relay's claim, which commits before it publishes.
+     */
+    claimed_until: import('kysely').Generated<Date | null>;
+    /** The claim that holds the lease (one per batch), so that only it renews or releases it. */
+    claimed_by: import('kysely').Generated<string | null>;
   };
   inbox: {
     message_id: string;
@@ -76,6 +83,15 @@ export const messagingMigrations: Record<string, Migration> = {
       await sql`create index if not exists dead_letters_message on dead_letters (message_id)`.execute(db);
       await sql`create index if not exists dead_letters_handled on dead_letters (handled_at)
         where handled_at is not null`.execute(db);
+    },
+  },
+  '0003_outbox_lease': {
+    async up(db: Kysely<unknown>) {
+      // The relay's lease on the rows it publishes (ADR 0022). Nullable and without a default, so
+      // adding them rewrites nothing, and a relay of the previous release, which knows nothing of them,
+      // keeps working (ADR 0013).
+      await sql`alter table outbox add column if not exists claimed_until timestamptz,
+        add column if not exists claimed_by text`.execute(db);
     },
   },
 };
