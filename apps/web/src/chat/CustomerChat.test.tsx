@@ -42,6 +42,30 @@ describe("the shopper's chat button", () => {
     expect(page.querySelector('button')?.getAttribute('aria-label')).toBe('상담 채팅, 새 메시지 1개');
   });
 
+  it('stays off the checkout, where it would cover the amounts and the pay button on a phone', async () => {
+    stubFetch({ 'GET /api/chat/conversations/mine': () => Response.json({ content: [] }) });
+    await signInAsShopper();
+    const chatButton = (page: HTMLElement) => page.querySelector('button[aria-label="상담 채팅"]');
+    const shop = await renderPage(
+      <ChatCenter>
+        <CustomerChat />
+      </ChatCenter>,
+      ['/products'],
+    );
+    await shown(() => chatButton(shop));
+    await cleanUpPages();
+
+    const checkout = await renderPage(
+      <ChatCenter>
+        <p>주문/결제</p>
+        <CustomerChat />
+      </ChatCenter>,
+      ['/checkout'],
+    );
+    await shown(() => checkout.querySelector('p'));
+    expect(chatButton(checkout)).toBeNull();
+  });
+
   it('sends the read mark the panel made while connecting, even if it was closed before the socket opened', async () => {
     const conversation = aConversation({ lastSeq: 4, customerReadSeq: 3, agentReadSeq: 4, unreadCount: 1 });
     const said = (seq: number, senderRole: ChatMessage['senderRole'], text: string): ChatMessage => ({

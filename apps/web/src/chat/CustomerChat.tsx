@@ -38,11 +38,16 @@ const PANEL_Z = 300;
 const BUTTON_SIZE = 56;
 const BUTTON_INSET = 16;
 
-/** Staff (agents, admins) answer in the console instead, so they do not get the button. */
+/**
+ * Staff (agents, admins) answer in the console instead, so they do not get the button. The checkout
+ * leaves it out too: on a phone it would sit over the amounts and the pay button (help is one page
+ * away, and the payment pages after it have the button again).
+ */
 function useChatButtonShown(): boolean {
   const { user } = useSession();
   const { pathname } = useLocation();
-  return !pathname.startsWith('/admin') && (!user || user.role === 'USER');
+  if (pathname.startsWith('/admin') || pathname === '/checkout') return false;
+  return !user || user.role === 'USER';
 }
 
 /**
