@@ -11,7 +11,7 @@ const launcherDir = fileURLToPath(new URL('../', import.meta.url));
 
 /** The launcher's own bundle (compileLauncher in service-build.ts), run by start.mjs. */
 export const launcherBundle = {
-  format: 'launcher/3',
+  format: 'launcher/4',
   source: join(launcherDir, 'src/main.ts'),
   output: join(launcherDir, 'dist/main.mjs'),
   manifest: join(launcherDir, 'dist/main.inputs.json'),

@@ -4,6 +4,7 @@ import { isBuiltin } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type Metafile, type OutputFile, type Plugin, stop } from 'esbuild';
+import { asciiOutputs } from './ascii-output.ts';
 import {
   type BundleInputs,
   buildKey,
@@ -115,7 +116,8 @@ async function compile(
     const findingOwnFiles = new Set<string>();
     const result = await compileOnce(options, findingOwnFiles);
     if (findingOwnFiles.size === 0) {
-      await Promise.all(result.outputFiles.map((file) => replace(file.path, file.contents)));
+      // In ASCII, every byte (ascii-output.ts): service-main.cjs reads a bundle as one-byte characters.
+      await Promise.all(asciiOutputs(result.outputFiles).map((file) => replace(file.path, file.contents)));
       return result;
     }
     if (attempt === 3)
@@ -148,8 +150,9 @@ async function compileOnce(
     sourcemap: 'linked',
     // V8 keeps each service's whole bundle as its source string, two bytes a character once a single
     // character is outside Latin-1 (Korean in a comment was enough): 3.6-4.9 MB a process. Without
-    // comments and indentation, in ASCII (other characters escaped), it is a third smaller and one
-    // byte a character. Names are kept; stack traces go through the source map.
+    // comments and indentation, in ASCII (other characters escaped: esbuild leaves those in regular
+    // expressions and legal comments, asciiOutputs escapes them), it is a third smaller and one byte
+    // a character. Names are kept; stack traces go through the source map.
     minifyWhitespace: true,
     minifySyntax: true,
     charset: 'ascii',

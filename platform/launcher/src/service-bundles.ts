@@ -9,7 +9,7 @@ import { repoRoot, type ServicePackage } from './services.ts';
  */
 
 /** Bumped whenever service-build.ts changes how it builds a set, so older bundles are never reused. */
-export const BUILD_FORMAT = { services: 'services-bundle/5', inProcess: 'in-process/4' } as const;
+export const BUILD_FORMAT = { services: 'services-bundle/6', inProcess: 'in-process/5' } as const;
 
 export const bundleOutputs = (services: ServicePackage[]) =>
   new Map(services.map((s) => [s.name, join(s.dir, 'dist', 'main.cjs')]));
