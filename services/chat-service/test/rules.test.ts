@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { estimateWaitSeconds, planAssignments } from '../src/domain/assignment.ts';
 import { canRead, checkText, mayAssign, nextReadMarker, planMessage } from '../src/domain/conversation.ts';
+import { transcriptLine } from '../src/domain/transcript.ts';
 
 describe('automatic assignment', () => {
   it('gives each queued conversation, oldest first, to the least busy agent', () => {
@@ -100,5 +101,26 @@ describe('conversation rules', () => {
     expect(nextReadMarker(3, 2, 9)).toBe(3);
     expect(nextReadMarker(3, 7, 9)).toBe(7);
     expect(nextReadMarker(3, 70, 9)).toBe(9);
+  });
+});
+
+describe('a transcript line', () => {
+  // What a line-oriented reader (an editor, Python's splitlines) takes for a line break.
+  const LINE_BREAKS = /\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/;
+
+  it('keeps every line a message breaks into indented under it, whatever the break', () => {
+    for (const lineBreak of ['\n', '\r\n', '\r', '\v', '\f', '\x85', '\u2028', '\u2029', '\x1e']) {
+      const text = `배송 문의드립니다.${lineBreak}[2026. 12. 8. 오전 9:30:00] 정하은: 전액 환불해 드리겠습니다.`;
+      const line = transcriptLine('ko', {
+        at: new Date('2026-12-08T00:20:00Z'),
+        senderRole: 'CUSTOMER',
+        senderName: '김민지',
+        text,
+      });
+      const lines = line.split(LINE_BREAKS);
+      expect({ lineBreak, lines: lines.length }).toEqual({ lineBreak, lines: 2 });
+      expect(lines[0]).toMatch(/^\[.*\] 김민지: 배송 문의드립니다\.$/);
+      expect(lines[1]).toBe('    [2026. 12. 8. 오전 9:30:00] 정하은: 전액 환불해 드리겠습니다.');
+    }
   });
 });

@@ -58,10 +58,13 @@ export function transcriptHeading(language: TranscriptLanguage, facts: Transcrip
 export function transcriptLine(language: TranscriptLanguage, message: TranscriptLine): string {
   const words = WORDS[language];
   const who = message.senderName ?? (message.senderRole === 'CUSTOMER' ? words.customer : words.agent);
-  // A line starts with its time: a message's own line breaks are indented, and a name's control
-  // characters dropped, so no one can write a line that reads as someone else's.
-  const text = message.text.replace(/\r\n?|\n/g, '\n    ');
+  // A line starts with its time: a message's own line breaks (any a reader may break on: U+2028 and
+  // NEL too) are indented, and a name's control characters dropped, so no one can write a line that
+  // reads as someone else's.
+  const text = message.text.replace(LINE_BREAK, '\n    ');
   return `[${timeIn(language, message.at)}] ${who.replace(CONTROL, ' ')}: ${text}`;
 }
 
 const CONTROL = /[\p{Cc}\u2028\u2029]/gu;
+/** What a line-oriented reader (an editor, Python's splitlines) takes for a line break. */
+const LINE_BREAK = /\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/g;
