@@ -81,6 +81,8 @@ export const chatKo = {
     loadingOne: '상담을 불러오는 중입니다…',
     pick: '왼쪽 목록에서 상담을 선택하세요.',
     loadFailed: '상담을 불러오지 못했습니다',
+    /** The chat shown was taken over or handed on elsewhere: this agent may no longer read it. */
+    gone: '이 상담은 이제 볼 수 없습니다. 다른 상담원에게 넘어갔을 수 있습니다.',
     /** A row's preview of the last message, when the agent wrote it. */
     lastMine: '나: {{text}}',
     noMessages: '아직 메시지가 없습니다',
@@ -104,6 +106,7 @@ export const chatKo = {
       none: '다른 상담원이 없습니다',
       failed: '이관하지 못했습니다',
       submit: '이관하기',
+      done: '{{name}}님에게 이관했습니다.',
       agent: '{{name}} · {{presence}} · 진행 {{count}}건',
       online: '접속 중',
       offline: '오프라인',
@@ -226,6 +229,7 @@ export const chatEn: Wording<typeof chatKo> = {
     loadingOne: 'Loading the chat…',
     pick: 'Pick a chat from the list.',
     loadFailed: 'Could not load the chat',
+    gone: 'You can no longer see this chat. It may have gone to another agent.',
     lastMine: 'You: {{text}}',
     noMessages: 'No messages yet',
     threadEmpty: 'No messages yet.',
@@ -248,6 +252,7 @@ export const chatEn: Wording<typeof chatKo> = {
       none: 'No other agents',
       failed: 'Could not transfer the chat',
       submit: 'Transfer',
+      done: 'Transferred to {{name}}.',
       agent: '{{name}} · {{presence}} · {{count}} open',
       online: 'online',
       offline: 'offline',

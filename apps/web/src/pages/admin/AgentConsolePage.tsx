@@ -1,4 +1,5 @@
 import {
+  Alert,
   Anchor,
   Badge,
   Box,
@@ -23,6 +24,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
+import { isNotFoundError } from '../../api/api-error.ts';
 import { useSession } from '../../auth/use-session.ts';
 import { playChime, setSoundEnabled, soundEnabled, TitleFlasher } from '../../chat/attention.ts';
 import { useChat, useChatConnection } from '../../chat/ChatCenter.tsx';
@@ -56,6 +58,9 @@ const TABS = [
 ] as const satisfies ReadonlyArray<{ value: string; status: ConversationStatus }>;
 type TabValue = (typeof TABS)[number]['value'];
 
+/** Why the chat shown a moment ago left the pane: the agent handed it over, or may no longer read it. */
+type LeftNotice = { kind: 'transferred'; name: string } | { kind: 'gone' };
+
 const STATUS_COLORS: Record<ConversationStatus, string> = {
   WAITING: 'yellow',
   OPEN: 'teal',
@@ -75,6 +80,11 @@ export function AgentConsolePage() {
   const tab = (TABS.find((candidate) => candidate.value === params.get('tab'))?.value ?? 'mine') as TabValue;
   const selectedId = params.get('c');
   const phone = useMediaQuery('(max-width: 48em)', false);
+  const queryClient = useQueryClient();
+  const [left, setLeft] = useState<LeftNotice | null>(null);
+  /** A chat being let go of: not asked for again while the address still names it. */
+  const [released, setReleased] = useState<string | null>(null);
+  const releasing = selectedId !== null && selectedId === released;
 
   const queue = useQuery(agentConversationsQuery('WAITING'));
   const open = useQuery(agentConversationsQuery('OPEN'));
@@ -86,16 +96,43 @@ export function AgentConsolePage() {
     ...(resolved.data?.content ?? []),
   ];
   // The lists refresh on every frame; the conversation itself answers for one not (yet) in them.
-  const single = useQuery(agentConversationQuery(selectedId));
-  const selected = single.data ?? all.find((c) => c.id === selectedId) ?? null;
+  const single = useQuery(agentConversationQuery(releasing ? null : selectedId));
+  // chat-service answers 404 to an agent who no longer holds it (transferred, taken over): what
+  // react-query still holds of it, or a list not yet refreshed, would show it as theirs.
+  const gone = !releasing && selectedId !== null && isNotFoundError(single.error);
+  const selected = releasing || gone ? null : (single.data ?? all.find((c) => c.id === selectedId) ?? null);
 
   const select = (id: string | null, nextTab: TabValue = tab) => {
     const next = new URLSearchParams(params);
     next.set('tab', nextTab);
     if (id) next.set('c', id);
     else next.delete('c');
+    if (id) {
+      setLeft(null);
+      setReleased(null);
+    }
     setParams(next, { replace: !id });
   };
+  /**
+   * The chat leaves the pane and the console stops asking for it: every frame refreshes the chat
+   * queries, and chat-service would answer 404 each time. The lists are asked again (it left them).
+   */
+  const letGo = (id: string, why: LeftNotice) => {
+    setReleased(id);
+    setLeft(why);
+    select(null);
+    void queryClient.invalidateQueries({ queryKey: [...chatQueryPrefix, 'agent', 'conversations'] });
+  };
+  // biome-ignore lint/correctness/useExhaustiveDependencies: once per chat found gone
+  useEffect(() => {
+    if (gone && selectedId) letGo(selectedId, { kind: 'gone' });
+  }, [gone, selectedId]);
+  // Once the address no longer names it, what the cache held of it goes (opened again, it is asked anew).
+  useEffect(() => {
+    if (!released || released === selectedId) return;
+    queryClient.removeQueries({ queryKey: agentConversationQuery(released).queryKey, exact: true });
+    setReleased(null);
+  }, [released, selectedId, queryClient]);
 
   const badges: Record<TabValue, number> = {
     queue: queue.data?.totalElements ?? 0,
@@ -157,11 +194,14 @@ export function AgentConsolePage() {
       key={selected.id}
       conversation={selected}
       onBack={phone ? () => select(null) : undefined}
+      onTransferred={(to) =>
+        letGo(selected.id, { kind: 'transferred', name: to.assigneeName ?? t('chat.console.otherAgent') })
+      }
     />
   ) : (
     <Paper withBorder radius="md" p="xl" h="100%">
       <Text c="dimmed" ta="center">
-        {selectedId ? t('chat.console.loadingOne') : t('chat.console.pick')}
+        {selectedId && !releasing ? t('chat.console.loadingOne') : t('chat.console.pick')}
       </Text>
       <ApiErrorAlert error={single.error} title={t('chat.console.loadFailed')} />
     </Paper>
@@ -180,8 +220,22 @@ export function AgentConsolePage() {
           <SoundSwitch />
         </Group>
       </Group>
+      {left && (
+        <Alert
+          color={left.kind === 'transferred' ? 'teal' : 'gray'}
+          withCloseButton
+          closeButtonLabel={t('common.close')}
+          onClose={() => setLeft(null)}
+          data-testid="conversation-left"
+          py="xs"
+        >
+          {left.kind === 'transferred'
+            ? t('chat.console.transfer.done', { name: left.name })
+            : t('chat.console.gone')}
+        </Alert>
+      )}
       {phone ? (
-        <Box h="calc(100dvh - 150px)">{selected || selectedId ? detail : list}</Box>
+        <Box h="calc(100dvh - 150px)">{selected || (selectedId && !releasing) ? detail : list}</Box>
       ) : (
         <Grid gap="sm" style={{ height: 'calc(100dvh - 150px)' }} styles={{ inner: { height: '100%' } }}>
           <Grid.Col span={{ base: 12, md: 4, lg: 3 }} h="100%">
@@ -263,9 +317,12 @@ function ConversationRow({
 function AgentConversation({
   conversation,
   onBack,
+  onTransferred,
 }: {
   conversation: ConversationView;
   onBack?: (() => void) | undefined;
+  /** Handed over: the agent may no longer read it (an admin still may, but it is not theirs to answer). */
+  onTransferred: (to: ConversationView) => void;
 }) {
   const { t } = useTranslation();
   const { user } = useSession();
@@ -340,7 +397,7 @@ function AgentConversation({
         <Group gap="xs">
           {conversation.status === 'OPEN' && mine && (
             <>
-              <TransferMenu conversation={conversation} />
+              <TransferMenu conversation={conversation} onTransferred={onTransferred} />
               <Button
                 size="xs"
                 color="gray"
@@ -399,7 +456,13 @@ function AgentConversation({
   );
 }
 
-function TransferMenu({ conversation }: { conversation: ConversationView }) {
+function TransferMenu({
+  conversation,
+  onTransferred,
+}: {
+  conversation: ConversationView;
+  onTransferred: (to: ConversationView) => void;
+}) {
   const { t } = useTranslation();
   const { user } = useSession();
   const queryClient = useQueryClient();
@@ -408,8 +471,13 @@ function TransferMenu({ conversation }: { conversation: ConversationView }) {
   const agents = useQuery({ ...agentsQuery, enabled: opened });
   const transfer = useMutation({
     mutationFn: (to: string) => transferConversation(conversation.id, to),
-    onSuccess: () => setOpened(false),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: chatQueryPrefix }),
+    // On success the page lets the chat go (and refreshes the lists): refreshing it here would ask
+    // chat-service for a chat the agent may no longer read.
+    onSuccess: (to) => {
+      setOpened(false);
+      onTransferred(to);
+    },
+    onError: () => queryClient.invalidateQueries({ queryKey: chatQueryPrefix }),
   });
   const options = useMemo(
     () =>
