@@ -43,7 +43,8 @@ export const userDefaults = {
       // The documented development admin: change it (config server or BOOTSTRAP_ADMIN_PASSWORD) anywhere shared.
       email: 'admin@sagamart.dev',
       password: 'Admin123!',
-      name: 'Administrator',
+      // A Korean shop's admin, as shoppers see it in a chat handed over to them ("관리자 님과 연결되었습니다").
+      name: '관리자',
       maxRetryDelayMs: 10_000,
     },
     // The demo agent (상담원) for the chat console: off unless turned on (the launcher does, for npm start

@@ -28,7 +28,7 @@ describe('bootstrap admin', () => {
       return res.body.totalElements === 1 ? res : undefined;
     });
     expect(listed.body.content).toEqual([
-      expect.objectContaining({ name: 'Administrator', role: 'ADMIN', status: 'ACTIVE' }),
+      expect.objectContaining({ name: '관리자', role: 'ADMIN', status: 'ACTIVE' }),
     ]);
     const login = await authApi.post('/api/auth/login', {
       email: 'admin@sagamart.dev',
