@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PaymentRefunded, productImageUrl } from '@sagamart/contracts';
-import { DeploymentCredentials } from '@sagamart/kit';
+import { DeploymentCredentials, type Kysely, type ServiceContext, sql } from '@sagamart/kit';
 import { eventsHandled, eventually, TEST_DEPLOYMENT_SECRET } from '@sagamart/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ADMIN, DELIVERY, type Json, type Reply, type Shop, startShop } from './support/shop.ts';
+import { OrderReads } from '../src/app/order-reads.ts';
+import type { OrderDb } from '../src/infra/schema.ts';
+import { ADMIN, asUser, DELIVERY, type Json, type Reply, type Shop, startShop } from './support/shop.ts';
 
 // The shopper's and the admin's order lists name each order (its first product, how many more, the
 // units, the first product's picture) and read a page in one statement beside the page's count.
@@ -299,5 +301,137 @@ describe('order lists', () => {
       refundedPoints: 0,
       returnsRefundedAmount: 0,
     });
+  });
+
+  it('page a large list newest first, ties by order id, the same near the start and far from it, each page along an index', async () => {
+    const ctx = shop.service('order-service').context as unknown as ServiceContext<OrderDb>;
+    const db = ctx.db as unknown as Kysely<OrderDb>;
+    // 20,000 orders of 2020, three to each instant (ties that pages cut through); a shopper has the
+    // orders of every 500th instant (42), known to the admin by a name of their own.
+    const ORDERS = 20_000;
+    const shopper = randomUUID();
+    const buyerName = `대량구매 ${randomUUID().slice(0, 8)}`;
+    await sql`insert into orders (id, order_number, user_id, status, cancel_reason, version, idempotency_key,
+        request_hash, subtotal, policy_discount, coupon_discount, discount_amount, points_used, payable_amount,
+        policy_discounts, order_name, receiver_name, receiver_phone, zipcode, address, created_at, placed_at)
+      select gen_random_uuid()::text, 'ORD-20200101-' || lpad(upper(to_hex(g)), 8, '0'),
+             case when (g / 3) % 500 = 0 then ${shopper}::uuid else gen_random_uuid() end,
+             case g % 10 when 0 then 'CANCELLED' when 1 then 'PAID' else 'DELIVERED' end,
+             case g % 10 when 0 then 'USER_CANCELLED' end,
+             3, gen_random_uuid()::text, 'bulk', 10000, 0, 0, 0, 0, 10000, '[]'::jsonb, '무지 양말', '김구매',
+             '010-1234-5678', '06236', '서울 강남구 테헤란로 1',
+             timestamptz '2020-01-01 00:00:00+00' + (g / 3) * interval '1 minute',
+             timestamptz '2020-01-01 00:00:00+00' + (g / 3) * interval '1 minute'
+      from generate_series(0, ${ORDERS - 1}) g`.execute(db);
+    await sql`insert into buyers (user_id, email, name, version)
+      values (${shopper}, ${`${shopper}@example.test`}, ${buyerName}, 1)`.execute(db);
+    await sql`analyze orders`.execute(db);
+
+    // The lists' order as the API promises it: newest first, then by order id.
+    const all = (
+      await sql<{ id: string; status: string; user_id: string; order_number: string; us: string }>`
+        select id, status, user_id, order_number, (extract(epoch from created_at) * 1000000)::bigint::text as us
+        from orders`.execute(db)
+    ).rows.sort((a, b) => {
+      const [x, y] = [BigInt(a.us), BigInt(b.us)];
+      return x !== y ? (x > y ? -1 : 1) : a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+    });
+    const ids = (rows: typeof all) => rows.map((o) => o.id);
+    const expectPage = async (path: string, headers: Record<string, string>, rows: typeof all) => {
+      const url = new URL(path, 'http://x');
+      const page = Number(url.searchParams.get('page') ?? 0);
+      const size = Number(url.searchParams.get('size'));
+      const reply = await shop.api('order-service').get(path, headers);
+      expect(reply.status).toBe(200);
+      const totalPages = Math.ceil(rows.length / size);
+      expect(reply.body).toMatchObject({
+        page,
+        size,
+        totalElements: rows.length,
+        totalPages,
+        first: page === 0,
+        last: page >= totalPages - 1,
+      });
+      expect(reply.body.content.map((o: Json) => o.orderId)).toEqual(
+        ids(rows.slice(page * size, (page + 1) * size)),
+      );
+      return reply.body.content as Json[];
+    };
+
+    // The admin's whole list and one status: the first pages, one in the middle, the last, past the last.
+    const cancelled = all.filter((o) => o.status === 'CANCELLED');
+    for (const page of [0, 1, 77, Math.ceil(all.length / 100) - 1, Math.ceil(all.length / 100)])
+      await expectPage(`/api/admin/orders?size=100&page=${page}`, ADMIN, all);
+    for (const page of [0, 9, Math.ceil(cancelled.length / 100) - 1])
+      await expectPage(`/api/admin/orders?status=CANCELLED&size=100&page=${page}`, ADMIN, cancelled);
+
+    // One shopper's orders, page by page, in every list that shows them: together, each exactly once.
+    const theirs = all.filter((o) => o.user_id === shopper);
+    expect(theirs).toHaveLength(42);
+    const agent = new DeploymentCredentials('chat-service', { current: TEST_DEPLOYMENT_SECRET });
+    const lists: Array<[string, Record<string, string>, number]> = [
+      ['/api/orders?', asUser(shopper), 8],
+      [`/api/admin/orders?userId=${shopper}&`, ADMIN, 8],
+      [`/api/admin/orders?buyer=${encodeURIComponent(buyerName.toUpperCase())}&`, ADMIN, 8],
+      [`/internal/customers/${shopper}/orders?`, agent.headersFor('order-service'), 10],
+    ];
+    for (const [path, headers, size] of lists) {
+      const seen: string[] = [];
+      for (let page = 0; page * size < theirs.length; page++)
+        seen.push(
+          ...(await expectPage(`${path}size=${size}&page=${page}`, headers, theirs)).map((o) => o.orderId),
+        );
+      expect(seen).toEqual(ids(theirs));
+    }
+    const delivered = theirs.filter((o) => o.status === 'DELIVERED');
+    await expectPage('/api/orders?status=DELIVERED&size=8&page=1', asUser(shopper), delivered);
+
+    // By number: the whole number is that order; a part of one, any case, the orders that hold it.
+    const one = theirs[5]!;
+    await expectPage(`/api/admin/orders?orderNumber=${one.order_number}&size=20`, ADMIN, [one]);
+    const part = one.order_number.slice(-6).toLowerCase();
+    await expectPage(
+      `/api/admin/orders?orderNumber=${part}&size=20`,
+      ADMIN,
+      all.filter((o) => o.order_number.includes(part.toUpperCase())),
+    );
+
+    // How PostgreSQL reads a page (its plan, not a timing): the first page of the whole list along the
+    // newest-first index, no sort of every order; and on any page, near or far, each order's lines,
+    // refunds and buyer are looked up for the page's orders only, not for those an offset skips.
+    const plan = async (read: (reads: OrderReads) => Promise<unknown>) => {
+      const statements: Array<ReturnType<ReturnType<typeof ctx.db.getExecutor>['compileQuery']>> = [];
+      const capturing = ctx.db.withPlugin({
+        transformQuery: (args) => {
+          statements.push(ctx.db.getExecutor().compileQuery(args.node, args.queryId));
+          return args.node;
+        },
+        transformResult: async (args) => args.result,
+      });
+      await read(new OrderReads(Object.create(ctx, { db: { value: capturing } })));
+      const page = statements.find((s) => s.sql.includes('json_build_object'))!;
+      const explained = await ctx.db.executeQuery<{ 'QUERY PLAN': string }>({
+        ...page,
+        sql: `explain (analyze, costs off) ${page.sql}`,
+      });
+      return explained.rows.map((r) => r['QUERY PLAN']).join('\n');
+    };
+    /** How many times each per-order subquery ran. */
+    const subqueryRuns = (text: string) =>
+      [...text.matchAll(/SubPlan \d+\n\s*->[^\n]*loops=(\d+)\)/g)].map((m) => Number(m[1]));
+
+    const first = await plan((reads) => reads.adminList({ page: 0, size: 20 }));
+    expect(first).toMatch(/Index (Only )?Scan using orders_latest on orders/);
+    expect(first).not.toMatch(/Seq Scan on orders\b/);
+    const far = [
+      first,
+      await plan((reads) => reads.adminList({ page: Math.floor(all.length / 20) - 1, size: 20 })),
+      await plan((reads) => reads.adminList({ page: 90, size: 20, status: 'CANCELLED' })),
+      await plan((reads) => reads.mine(shopper, { page: 4, size: 8 })),
+    ];
+    for (const text of far) {
+      expect(subqueryRuns(text).length).toBeGreaterThan(0);
+      for (const runs of subqueryRuns(text)) expect(runs).toBeLessThanOrEqual(20);
+    }
   });
 });
