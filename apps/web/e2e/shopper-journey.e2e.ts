@@ -174,8 +174,8 @@ describe('the shopper journey, Korean first', { timeout: 900_000 }, () => {
         await page.getByRole('heading', { name: '결제 실패', level: 1 }).waitFor({ timeout: SETTLE_MS });
         await look('declined');
 
-        // ...and checkout still holds the items and the address: nothing is typed again.
-        await page.getByRole('link', { name: '주문/결제로 돌아가기' }).click();
+        // ...which cancels that order: ordered again, checkout holds its items and address.
+        await page.getByRole('link', { name: '다시 주문하기' }).click();
         await page.getByTestId('checkout-retry').waitFor();
         assert.equal(
           await page.getByLabel('주소', { exact: true }).inputValue(),

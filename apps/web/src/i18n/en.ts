@@ -23,6 +23,7 @@ export const en: Translation = {
   language: { label: 'Language', ko: '한국어', en: 'English' },
   common: {
     loading: 'Loading…',
+    quantityMax: 'You can order up to {{max}} of this item',
     retry: 'Try again',
     back: 'Back',
     cancel: 'Cancel',
@@ -211,7 +212,7 @@ export const en: Translation = {
   },
   paymentFailure: {
     PAY_PROCESS_CANCELED: 'You cancelled the payment.',
-    REJECT_CARD_COMPANY: 'The card company declined the payment. Try another card.',
+    REJECT_CARD_COMPANY: 'The card company declined the payment.',
     AMOUNT_MISMATCH: 'The amount did not match the order, so nothing was paid.',
     NOT_ENOUGH_BALANCE: 'Not enough balance.',
     INVALID_AMOUNT: 'The amount is not valid.',
@@ -612,6 +613,8 @@ export const en: Translation = {
     retryNotice:
       'The earlier order was not paid, so it was cancelled. Your items and address are still here: pay again.',
     unknownItem: 'Selected item',
+    reorderLoading: 'Loading the items and address of your order…',
+    reorderUnreadable: 'The order to place again could not be loaded',
   },
   delivery: {
     title: 'Delivery',
@@ -933,6 +936,12 @@ export const en: Translation = {
       'Order {{number}} keeps its items reserved for a while: pay it from its page, or go back to checkout to order again, which cancels it.',
     backToCheckout: 'Back to checkout',
     payThisOrder: 'Pay for this order',
+    orderAgain: 'Order again',
+    alreadyPaidTitle: 'This order is already paid',
+    alreadyPaidText: 'Order {{number}} was already paid; nothing more was charged.',
+    orderCancelledText:
+      'Order {{number}} is cancelled. You can order the same items again, to the same address.',
+    checkingOrder: 'Checking the order…',
     title: 'Payment',
     incompleteLink: 'This payment link is incomplete',
     incompleteLinkText: 'It lacks the payment key, the order number or the amount, so nothing was confirmed.',
@@ -951,7 +960,7 @@ export const en: Translation = {
     failedTitle: 'Payment failed',
     refundedText: 'The order was cancelled, so this payment was refunded in full.',
     failedText:
-      'Nothing was charged. The order is cancelled and everything reserved for it (stock, coupon, points) is released. Your cart and address are kept, so you can order again.',
+      'Nothing was charged. Order {{number}} is cancelled and everything reserved for it (stock, coupon, points) is released. You can order the same items again, to the same address, and pay with another card.',
     orderStatus: 'Order status',
     updating: 'Updating',
     viewOrder: 'View order',
@@ -1146,6 +1155,9 @@ export const en: Translation = {
     rate: '{{rate}}% off',
     rateCapped: '{{rate}}% off (up to {{cap}})',
     minimum: 'Orders from {{amount}}',
+    belowMinimum: 'Usable on orders of {{amount}} or more',
+    shortBy: '{{amount}} to go',
+    couponDropped: 'The coupon was taken off. Choose another coupon, or pay without one.',
     title: 'Coupon and points',
     coupon: 'Coupon',
     noCoupon: 'No coupon',

@@ -21,6 +21,8 @@ export const ko = {
   language: { label: '언어', ko: '한국어', en: 'English' },
   common: {
     loading: '불러오는 중…',
+    /** A quantity box given more than may be ordered (the stock, or one line's limit). */
+    quantityMax: '최대 {{max}}개까지 주문할 수 있습니다',
     retry: '다시 시도',
     back: '뒤로',
     cancel: '취소',
@@ -213,7 +215,7 @@ export const ko = {
   },
   paymentFailure: {
     PAY_PROCESS_CANCELED: '결제를 취소하셨습니다.',
-    REJECT_CARD_COMPANY: '카드사에서 결제를 거절했습니다. 다른 카드로 시도해 주세요.',
+    REJECT_CARD_COMPANY: '카드사에서 결제를 거절했습니다.',
     AMOUNT_MISMATCH: '결제 금액이 주문 금액과 달라 결제를 진행하지 않았습니다.',
     NOT_ENOUGH_BALANCE: '잔액이 부족합니다.',
     INVALID_AMOUNT: '결제 금액이 올바르지 않습니다.',
@@ -618,6 +620,8 @@ export const ko = {
     retryNotice:
       '결제가 완료되지 않은 이전 주문은 취소했습니다. 상품과 배송지는 그대로 두었으니 다시 결제해 주세요.',
     unknownItem: '선택한 상품',
+    reorderLoading: '주문했던 상품과 배송지를 불러오는 중…',
+    reorderUnreadable: '다시 주문할 주문을 불러오지 못했습니다',
   },
   delivery: {
     title: '배송지',
@@ -958,6 +962,13 @@ export const ko = {
       '주문 {{number}}의 상품은 잠시 동안 확보되어 있습니다. 주문 페이지에서 바로 결제할 수 있고, 주문/결제로 돌아가 다시 주문하면 이 주문은 취소됩니다.',
     backToCheckout: '주문/결제로 돌아가기',
     payThisOrder: '이 주문 결제하기',
+    orderAgain: '다시 주문하기',
+    alreadyPaidTitle: '이미 결제된 주문입니다',
+    alreadyPaidText:
+      '주문 {{number, josa(pair: 은/는)}} 이미 결제가 끝났습니다. 이번에 더 결제된 금액은 없습니다.',
+    orderCancelledText:
+      '주문 {{number, josa(pair: 은/는)}} 취소되었습니다. 같은 상품과 배송지로 다시 주문할 수 있습니다.',
+    checkingOrder: '주문 상태를 확인하는 중…',
     title: '결제',
     incompleteLink: '결제 정보가 올바르지 않습니다',
     incompleteLinkText: '결제 키, 주문번호 또는 금액이 없어 아무것도 확인하지 않았습니다.',
@@ -975,7 +986,7 @@ export const ko = {
     failedTitle: '결제 실패',
     refundedText: '주문이 취소되어 결제 금액 전액을 환불했습니다.',
     failedText:
-      '결제된 금액은 없습니다. 주문은 취소되었고, 잡아 둔 재고·쿠폰·포인트는 모두 돌려드렸습니다. 장바구니와 배송지는 그대로 있으니 다시 주문할 수 있습니다.',
+      '결제된 금액은 없습니다. 주문 {{number, josa(pair: 은/는)}} 취소되었고, 잡아 둔 재고·쿠폰·포인트는 모두 돌려드렸습니다. 같은 상품과 배송지로 다시 주문해 다른 카드로 결제할 수 있습니다.',
     orderStatus: '주문 상태',
     updating: '갱신 중',
     viewOrder: '주문 보기',
@@ -1171,6 +1182,11 @@ export const ko = {
     rate: '{{rate}}% 할인',
     rateCapped: '{{rate}}% 할인 (최대 {{cap}})',
     minimum: '{{amount}} 이상 주문 시',
+    /** A coupon whose minimum this order does not reach: listed, not choosable. */
+    belowMinimum: '{{amount}} 이상 주문 시 사용 가능',
+    shortBy: '{{amount}} 부족',
+    /** The quote refused the chosen coupon: it is taken off, and the order can go on without it. */
+    couponDropped: '쿠폰 선택을 해제했습니다. 다른 쿠폰을 고르거나 쿠폰 없이 결제할 수 있습니다.',
     title: '쿠폰과 포인트',
     coupon: '쿠폰',
     noCoupon: '쿠폰 사용 안 함',

@@ -2,7 +2,7 @@
 import { Route, Routes } from 'react-router';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cart } from '../cart/cart-store.ts';
-import { readCheckoutDraft, saveCheckoutDraft } from '../orders/checkout-draft.ts';
+import { readCheckoutDraft, recordCartOrder, saveCheckoutDraft } from '../orders/checkout-draft.ts';
 import { EMPTY_DELIVERY } from '../orders/delivery-form.ts';
 import type { Order } from '../orders/orders-api.ts';
 import { CartPage } from '../pages/shop/CartPage.tsx';
@@ -35,10 +35,18 @@ function serve(statuses: Order['status'][]) {
 
 let container: HTMLElement;
 
-/** A full page load of `path` in the tab that paid: the cart and the checkout draft are as it left them. */
-async function arriveAt(path: string) {
-  cart.replace([hoodie, socks, cap]);
-  saveCheckoutDraft({ delivery: EMPTY_DELIVERY, orderId: ORDER_ID, skuIds: [hoodie.skuId, socks.skuId] });
+/**
+ * A full page load of `path`: the cart as checkout left it (the hoodies and socks ordered, the cap
+ * added since), and in the tab that placed the order (`draft`) its checkout draft too.
+ */
+async function arriveAt(path: string, { draft = true, added = [cap] } = {}) {
+  cart.replace([hoodie, socks]);
+  recordCartOrder(ORDER_ID, [
+    { skuId: hoodie.skuId, quantity: hoodie.quantity },
+    { skuId: socks.skuId, quantity: socks.quantity },
+  ]);
+  for (const line of added) cart.add(line);
+  if (draft) saveCheckoutDraft({ delivery: EMPTY_DELIVERY, orderId: ORDER_ID });
   container = await renderPage(
     <Routes>
       <Route element={<ShopLayout />}>
@@ -58,6 +66,7 @@ afterEach(async () => {
   await signOut();
   cart.clear();
   sessionStorage.clear();
+  localStorage.removeItem('sagamart.cart.orders');
 });
 
 describe('the cart after a payment, however the shopper left the result page', () => {
@@ -82,6 +91,43 @@ describe('the cart after a payment, however the shopper left the result page', (
     await shown(() => badge() === '1');
     expect(skusInCart()).toEqual([cap.skuId]);
     expect(requested.filter((url) => url.includes(ORDER_ID)).length).toBeGreaterThanOrEqual(2);
+  });
+
+  // The order placed in one tab was paid in another (or later, from 주문 내역 → 결제하기): this tab has
+  // no draft of it, and the paid lines stayed in the cart.
+  it('loses the paid lines in a tab that holds no draft of the order', async () => {
+    await signInAsShopper();
+    serve(['PAID']);
+    await arriveAt('/cart', { draft: false });
+
+    await shown(() => badge() === '1');
+    expect(skusInCart()).toEqual([cap.skuId]);
+  });
+
+  it('takes out only the units the order bought, and only once', async () => {
+    await signInAsShopper();
+    serve(['PAID']);
+    // Two more hoodies put in the cart while the payment was open: they were not bought.
+    await arriveAt('/products', { draft: false, added: [cap, hoodieInCart({ quantity: 2 })] });
+
+    await shown(() => badge() === '3');
+    expect(cart.getSnapshot().items.map((line) => [line.skuId, line.quantity])).toEqual([
+      [hoodie.skuId, 2],
+      [cap.skuId, 1],
+    ]);
+    // Another page load (another tab) seeing the order paid takes nothing more.
+    await cleanUpPages();
+    serve(['PAID']);
+    container = await renderPage(
+      <Routes>
+        <Route element={<ShopLayout />}>
+          <Route path="/cart" element={<CartPage />} />
+        </Route>
+      </Routes>,
+      ['/cart'],
+    );
+    await shown(() => container.textContent?.includes('워싱 볼캡'));
+    expect(badge()).toBe('3');
   });
 
   it('asks nothing while no one is signed in', async () => {

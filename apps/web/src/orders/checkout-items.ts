@@ -9,6 +9,16 @@ export function buyNowPath(skuId: number, quantity: number): string {
   return `/checkout?${BUY_NOW_PARAM}=${skuId}:${quantity}`;
 }
 
+/**
+ * `?reorder=<orderId>`: checkout of that order's lines (items, options, quantities) to its address,
+ * read from the order itself, priced and stock-checked again by the server's quote and order.
+ */
+export const REORDER_PARAM = 'reorder';
+
+export function reorderPath(orderId: string): string {
+  return `/checkout?${REORDER_PARAM}=${encodeURIComponent(orderId)}`;
+}
+
 /** The buy-now item in the URL, or null when there is none or it is malformed. */
 export function parseBuyNow(raw: string | null): OrderItemRequest | null {
   const match = raw ? /^(\d{1,15}):?(\d{1,4})?$/.exec(raw.trim()) : null;

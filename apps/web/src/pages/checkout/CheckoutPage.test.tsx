@@ -2,7 +2,12 @@
 import { act } from 'react';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cart } from '../../cart/cart-store.ts';
-import { type CheckoutDraft, readCheckoutDraft, saveCheckoutDraft } from '../../orders/checkout-draft.ts';
+import {
+  type CheckoutDraft,
+  readCheckoutDraft,
+  recordCartOrder,
+  saveCheckoutDraft,
+} from '../../orders/checkout-draft.ts';
 import { EMPTY_DELIVERY } from '../../orders/delivery-form.ts';
 import type { Order } from '../../orders/orders-api.ts';
 import { anOrder, hoodieInCart, socksInCart } from '../../testing/fixtures.ts';
@@ -22,7 +27,6 @@ const socks = socksInCart();
 const draft: CheckoutDraft = {
   delivery: { ...EMPTY_DELIVERY, receiverName: '이지우', address: '서울시 강남구 테헤란로 1' },
   orderId: ORDER_ID,
-  skuIds: [hoodie.skuId],
 };
 
 /** The hoodie's order as order-service shows it, in `status`. */
@@ -64,12 +68,14 @@ const retryNotice = () => container.querySelector('[data-testid="checkout-retry"
 beforeEach(() => {
   cart.replace([hoodie, socks]);
   saveCheckoutDraft(draft);
+  recordCartOrder(ORDER_ID, [{ skuId: hoodie.skuId, quantity: hoodie.quantity }]);
 });
 
 afterEach(async () => {
   await cleanUpPages();
   cart.clear();
   sessionStorage.clear();
+  localStorage.removeItem('sagamart.cart.orders');
 });
 
 describe('checkout after the draft’s order was paid', () => {

@@ -5,15 +5,18 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useEffect, useEffectEvent, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useNavigate, useSearchParams } from 'react-router';
+import { isApiError, isNotFoundError } from '../../api/api-error.ts';
 import { type CartItem, cart as cartStore, MAX_CART_LINES } from '../../cart/cart-store.ts';
 import { useCart } from '../../cart/use-cart.ts';
 import { myCouponsQueryPrefix, usableCouponsQuery } from '../../coupons/coupons-api.ts';
 import { cancelReasonLabel, serverFieldErrors } from '../../i18n/labels.ts';
 import { usePageTitle } from '../../i18n/use-page-title.ts';
 import {
+  cartLinesTaken,
   completeCheckout,
   completePaidCheckout,
   readCheckoutDraft,
+  recordCartOrder,
   saveCheckoutDraft,
 } from '../../orders/checkout-draft.ts';
 import {
@@ -22,6 +25,7 @@ import {
   cartOrderItems,
   type ItemPreview,
   parseBuyNow,
+  REORDER_PARAM,
 } from '../../orders/checkout-items.ts';
 import {
   type DeliveryFormValues,
@@ -66,30 +70,69 @@ import { SaveAddressCheckbox, SavedAddressPicker } from './SavedAddresses.tsx';
 const QUOTE_DEBOUNCE_MS = 300;
 
 /**
- * `/checkout`: the cart's items (or `?buyNow=skuId:qty`), delivery, coupon and points, the server's
- * quote, then the order and the PG's payment window.
+ * `/checkout`: the cart's items (or `?buyNow=skuId:qty`, or `?reorder=orderId`: an order's own lines
+ * and address again), delivery, coupon and points, the server's quote, then the order and the PG's
+ * payment window.
  */
 export function CheckoutPage() {
   const [params] = useSearchParams();
   const { state } = useLocation();
   const buyNowParam = params.get(BUY_NOW_PARAM);
+  const reorderId = buyNowParam === null ? params.get(REORDER_PARAM) : null;
   const cart = useCart();
   const { t } = useTranslation();
   usePageTitle(t('checkout.title'));
   // The cart keeps its lines until the payment succeeds; meanwhile show the hand-over to the PG.
   const [leavingFor, setLeavingFor] = useState<Order | null>(null);
+  // Ordering again: the order names its lines and address, whatever this tab's storage holds.
+  const reorderQuery = myOrderQuery(reorderId ?? '');
+  const reordered = useQuery({ ...reorderQuery, enabled: reorderId === null ? false : reorderQuery.enabled });
+  const reorder = reorderId === null ? null : (reordered.data ?? null);
 
   const buyNow = useMemo(() => parseBuyNow(buyNowParam), [buyNowParam]);
   const cartKey = JSON.stringify(cartOrderItems(cart.items));
+  const reorderKey = reorder
+    ? JSON.stringify(reorder.items.map(({ skuId, quantity }) => ({ skuId, quantity })))
+    : null;
   const items = useMemo<OrderItemRequest[]>(
-    () => (buyNow ? [buyNow] : (JSON.parse(cartKey) as OrderItemRequest[])),
-    [buyNow, cartKey],
+    () => (buyNow ? [buyNow] : (JSON.parse(reorderKey ?? cartKey) as OrderItemRequest[])),
+    [buyNow, cartKey, reorderKey],
   );
   // Buy now names its item from what the product page left in the history entry, if anything.
   const buyNowShown = buyNow && buyNowPreview(state, buyNow.skuId);
-  const previews: readonly ItemPreview[] = buyNow ? (buyNowShown ? [buyNowShown] : []) : cart.items;
+  const previews: readonly ItemPreview[] = buyNow
+    ? buyNowShown
+      ? [buyNowShown]
+      : []
+    : reorder
+      ? reorder.items.map((line) => ({ ...line, name: line.productName }))
+      : cart.items;
 
   if (leavingFor) return <LeavingForPayment order={leavingFor} />;
+  if (reorderId !== null && !reorder) {
+    return (
+      <Stack gap="lg">
+        <Title order={1} size="h2">
+          {t('checkout.title')}
+        </Title>
+        {reordered.isError ? (
+          <>
+            <ApiErrorAlert
+              error={reordered.error}
+              title={t('checkout.reorderUnreadable')}
+              onRetry={isNotFoundError(reordered.error) ? undefined : () => void reordered.refetch()}
+            />
+            <EmptyCheckout />
+          </>
+        ) : (
+          <Text size="sm" c="dimmed" role="status">
+            <Loader size="xs" mr={6} />
+            {t('checkout.reorderLoading')}
+          </Text>
+        )}
+      </Stack>
+    );
+  }
 
   return (
     <Stack gap="lg">
@@ -107,10 +150,12 @@ export function CheckoutPage() {
         <TooManyItems count={items.length} />
       ) : (
         <Checkout
+          key={reorder?.orderId ?? ''}
           items={items}
           cartLines={buyNow ? [] : cart.items}
           previews={previews}
           buyNow={buyNow !== null}
+          reorder={reorder}
           onPlaced={(order) => setLeavingFor(order)}
         />
       )}
@@ -125,19 +170,31 @@ interface CheckoutProps {
   /** What is shown of the items until the quote names and prices them. */
   previews: readonly ItemPreview[];
   buyNow: boolean;
+  /** The order ordered again (`?reorder=`): its address is the one filled in. */
+  reorder: Order | null;
   /** The order is placed and the shopper is leaving for the PG (or their paid order). */
   onPlaced: (order: Order) => void;
 }
 
-function Checkout({ items, cartLines, previews, buyNow, onPlaced }: CheckoutProps) {
+function Checkout({ items, cartLines, previews, buyNow, reorder, onPlaced }: CheckoutProps) {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
   const { t } = useTranslation();
   const profile = useQuery(myProfileQuery);
-  // A payment that did not go through brings the shopper back here: the address they typed is kept.
+  // A payment that did not go through brings the shopper back here: the address they typed is kept,
+  // or, ordering an order again, that order's address.
   const [draft] = useState(readCheckoutDraft);
-  const delivery = useFormFields<DeliveryFormValues>(draft?.delivery ?? EMPTY_DELIVERY, validateDelivery);
+  const delivery = useFormFields<DeliveryFormValues>(
+    reorder ? deliveryOfOrder(reorder) : (draft?.delivery ?? EMPTY_DELIVERY),
+    validateDelivery,
+  );
   const [couponId, setCouponId] = useState<number | null>(null);
+  // The quote refused the coupon chosen and checkout took it off: the refusal, to say why.
+  const [droppedCoupon, setDroppedCoupon] = useState<{ error: unknown; couponId: number } | null>(null);
+  const chooseCoupon = (id: number | null) => {
+    setDroppedCoupon(null);
+    setCouponId(id);
+  };
   const [points, setPoints] = useState(0);
   const [attemptKeys] = useState(createAttemptKeys);
   const [settlingOrderId, setSettlingOrderId] = useState<string | null>(null);
@@ -149,9 +206,11 @@ function Checkout({ items, cartLines, previews, buyNow, onPlaced }: CheckoutProp
     void queryClient.invalidateQueries({ queryKey: myCouponsQueryPrefix });
     void queryClient.invalidateQueries({ queryKey: myPointsQueryPrefix });
   };
-  // What became of the order this draft placed: looked up on arrival (placing waits for the answer).
+  // What became of the order this draft placed (or the one ordered again): looked up on arrival
+  // (placing waits for the answer).
+  const previousOrderId = reorder?.orderId ?? draft?.orderId ?? null;
   const [previousOrder, setPreviousOrder] = useState<'checking' | 'cancelled' | null>(
-    draft?.orderId ? 'checking' : null,
+    previousOrderId ? 'checking' : null,
   );
   // The attempt whose payment did not go through still waits for payment, holding its coupon, points
   // and stock: it is let go (cancelled), so this checkout can use them again and nothing is paid twice.
@@ -172,8 +231,8 @@ function Checkout({ items, cartLines, previews, buyNow, onPlaced }: CheckoutProp
     else setPreviousOrder(order?.status === 'CANCELLED' ? 'cancelled' : null);
   });
   useEffect(() => {
-    if (draft?.orderId) void settlePrevious(draft.orderId);
-  }, [draft?.orderId]);
+    if (previousOrderId) void settlePrevious(previousOrderId);
+  }, [previousOrderId]);
 
   const addressBook = useQuery(myAddressesQuery);
   const savedAddresses = addressBook.data ?? [];
@@ -209,14 +268,40 @@ function Checkout({ items, cartLines, previews, buyNow, onPlaced }: CheckoutProp
   }, [items, couponId, points]);
   const [debouncedQuoteRequest] = useDebouncedValue(quoteRequest, QUOTE_DEBOUNCE_MS);
   const quote = useQuery(quoteQuery(debouncedQuoteRequest));
+  // The items alone, priced by the server (the same request as the first quote, so not sent twice):
+  // names the lines when the quote with a coupon or points is refused, and its subtotal is what a
+  // coupon's minimum order amount is measured against.
+  const itemsOnly = useMemo<QuoteRequest>(() => ({ items }), [items]);
+  const itemsQuote = useQuery(quoteQuery(itemsOnly));
+  const subtotal = itemsQuote.isPlaceholderData ? undefined : itemsQuote.data?.subtotal;
   // The picker's coupons (shared with it): a refusal below the coupon's minimum names the amount.
   const coupons = useQuery(usableCouponsQuery);
-  const quoteRefused = quote.isError
-    ? quoteRefusal(quote.error, {
-        buyNow,
-        coupon: coupons.data?.find((coupon) => coupon.couponId === debouncedQuoteRequest.couponId),
-      })
-    : undefined;
+  const couponOf = (id: number | null | undefined) => coupons.data?.find((coupon) => coupon.couponId === id);
+  // A coupon refused by the quote is taken off (below), not left to block payment: the summary
+  // words only the other refusals.
+  const couponRefused =
+    quote.isError &&
+    isApiError(quote.error) &&
+    quote.error.code === 'COUPON_UNAVAILABLE' &&
+    typeof debouncedQuoteRequest.couponId === 'number';
+  const quoteRefused =
+    quote.isError && !couponRefused
+      ? quoteRefusal(quote.error, { buyNow, coupon: couponOf(debouncedQuoteRequest.couponId) })
+      : undefined;
+  const dropRefusedCoupon = useEffectEvent((error: unknown, refusedId: number) => {
+    if (couponId !== refusedId) return;
+    setDroppedCoupon({ error, couponId: refusedId });
+    setCouponId(null);
+    // Its state may have changed (held by another order, used, expired): the picker reads it again.
+    void queryClient.invalidateQueries({ queryKey: myCouponsQueryPrefix });
+  });
+  useEffect(() => {
+    if (couponRefused && typeof debouncedQuoteRequest.couponId === 'number')
+      dropRefusedCoupon(quote.error, debouncedQuoteRequest.couponId);
+  }, [couponRefused, quote.error, debouncedQuoteRequest.couponId]);
+  const droppedCouponWords = droppedCoupon
+    ? quoteRefusal(droppedCoupon.error, { buyNow, coupon: couponOf(droppedCoupon.couponId) }).title
+    : null;
   const quoteIsCurrent =
     debouncedQuoteRequest === quoteRequest && !quote.isPlaceholderData && !quote.isFetching;
   // The quote of the coupon chosen now left it out: it takes nothing off this order, and the order
@@ -254,9 +339,10 @@ function Checkout({ items, cartLines, previews, buyNow, onPlaced }: CheckoutProp
         saveCheckoutDraft({
           delivery: delivery.values,
           orderId: order.orderId,
-          skuIds: cartLines.map((line) => line.skuId),
           buyNow: buyNow ? (items[0] ?? null) : null,
         });
+        // Every tab's cart loses these units once the order is paid, wherever it is paid from.
+        recordCartOrder(order.orderId, cartLinesTaken(items, cartLines));
         onPlaced(order);
         if (order.status === 'PAYMENT_PENDING' && order.payableAmount > 0) {
           window.location.assign(
@@ -318,7 +404,7 @@ function Checkout({ items, cartLines, previews, buyNow, onPlaced }: CheckoutProp
         <Grid.Col span={{ base: 12, md: 7 }}>
           <Stack gap="lg">
             {previousOrder === 'cancelled' && <RetryNotice />}
-            <CheckoutItems items={items} previews={previews} quote={quote.data} />
+            <CheckoutItems items={items} previews={previews} quote={quote.data ?? itemsQuote.data} />
             <DeliveryFields
               form={delivery}
               disabled={busy}
@@ -343,11 +429,13 @@ function Checkout({ items, cartLines, previews, buyNow, onPlaced }: CheckoutProp
             />
             <DiscountFields
               couponId={couponId}
-              onCouponChange={setCouponId}
+              onCouponChange={chooseCoupon}
               points={points}
               onPointsChange={setPoints}
               quote={quote.data}
               couponUnused={couponUnused}
+              subtotal={subtotal}
+              droppedCoupon={droppedCouponWords}
               disabled={busy}
             />
           </Stack>
@@ -417,6 +505,19 @@ function Checkout({ items, cartLines, previews, buyNow, onPlaced }: CheckoutProp
       </Grid>
     </form>
   );
+}
+
+/** The form's values for an order's delivery, as the order keeps it. */
+function deliveryOfOrder(order: Order): DeliveryFormValues {
+  const { receiverName, receiverPhone, zipcode, address, addressDetail, memo } = order.delivery;
+  return {
+    receiverName,
+    receiverPhone,
+    zipcode,
+    address,
+    addressDetail: addressDetail ?? '',
+    memo: memo ?? '',
+  };
 }
 
 function RetryNotice() {

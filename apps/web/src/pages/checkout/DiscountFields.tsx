@@ -3,9 +3,9 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
-import { usableCouponsQuery } from '../../coupons/coupons-api.ts';
+import { type MyCoupon, usableCouponsQuery } from '../../coupons/coupons-api.ts';
 import { describeDiscount, describeMinimum } from '../../coupons/discount.ts';
-import { formatPoints } from '../../lib/format.ts';
+import { formatPoints, formatWon } from '../../lib/format.ts';
 import type { OrderQuote } from '../../orders/orders-api.ts';
 import { myPointsQuery } from '../../points/points-api.ts';
 
@@ -20,6 +20,13 @@ interface DiscountFieldsProps {
    * order (other discounts left nothing), so the order will not use it.
    */
   couponUnused: boolean;
+  /**
+   * The items' subtotal as the server priced them (before discounts), once known: a coupon whose
+   * minimum order amount it does not reach is listed as not usable (promotion-service refuses it).
+   */
+  subtotal: number | undefined;
+  /** The quote refused the coupon chosen, and checkout took it off: why, in the reader's words. */
+  droppedCoupon: string | null;
   disabled: boolean;
 }
 
@@ -34,6 +41,8 @@ export function DiscountFields({
   onPointsChange,
   quote,
   couponUnused,
+  subtotal,
+  droppedCoupon,
   disabled,
 }: DiscountFieldsProps) {
   const { t } = useTranslation();
@@ -47,7 +56,11 @@ export function DiscountFields({
     if (balance !== undefined && points > pointsMax) onPointsChange(pointsMax);
   }, [balance, points, pointsMax, onPointsChange]);
 
-  const usable = coupons.data ?? [];
+  const held = coupons.data ?? [];
+  // The server's terms against the server's subtotal: below its minimum a coupon is refused.
+  const reaches = (coupon: MyCoupon) => subtotal === undefined || subtotal >= coupon.minOrderAmount;
+  const usable = held.filter(reaches);
+  const belowMinimum = held.filter((coupon) => !reaches(coupon));
 
   return (
     <Card withBorder padding="lg" component="section" aria-labelledby="discounts-title">
@@ -72,7 +85,7 @@ export function DiscountFields({
           inputWrapperOrder={['label', 'input', 'description', 'error']}
         >
           <Stack gap="xs" my={6}>
-            {usable.length === 0 ? (
+            {held.length === 0 ? (
               <Text size="sm" c="dimmed">
                 {coupons.isPending ? t('discount.loadingCoupons') : t('discount.noUsable')}
               </Text>
@@ -91,10 +104,34 @@ export function DiscountFields({
                     disabled={disabled}
                   />
                 ))}
+                {belowMinimum.map((coupon) => (
+                  <CouponChoice
+                    key={coupon.couponId}
+                    value={String(coupon.couponId)}
+                    name={coupon.name}
+                    terms={describeDiscount(coupon)}
+                    notUsable={[
+                      t('discount.belowMinimum', { amount: formatWon(coupon.minOrderAmount) }),
+                      t('discount.shortBy', { amount: formatWon(coupon.minOrderAmount - (subtotal ?? 0)) }),
+                    ].join(' · ')}
+                    disabled
+                  />
+                ))}
               </>
             )}
           </Stack>
         </Radio.Group>
+        {droppedCoupon && (
+          <Alert
+            color="yellow"
+            variant="light"
+            role="status"
+            title={droppedCoupon}
+            data-testid="coupon-dropped"
+          >
+            {t('discount.couponDropped')}
+          </Alert>
+        )}
         {couponUnused && (
           <Alert color="yellow" variant="light" role="status" data-testid="coupon-unused">
             {t('discount.couponUnused')}
@@ -144,24 +181,32 @@ function CouponChoice({
   value,
   name,
   terms,
+  notUsable,
   disabled,
 }: {
   value: string;
   name: string;
   terms?: string;
+  /** Why this order cannot use it: the card is shown, greyed, and cannot be chosen. */
+  notUsable?: string;
   disabled: boolean;
 }) {
   return (
     <Radio.Card value={value} disabled={disabled} radius="md" p="sm">
       <Group wrap="nowrap" align="flex-start" gap="sm">
-        <Radio.Indicator mt={2} />
+        <Radio.Indicator mt={2} disabled={disabled} />
         <Stack gap={0} style={{ minWidth: 0 }}>
-          <Text size="sm" fw={600} style={{ overflowWrap: 'anywhere' }}>
+          <Text size="sm" fw={600} c={notUsable ? 'dimmed' : undefined} style={{ overflowWrap: 'anywhere' }}>
             {name}
           </Text>
           {terms && (
             <Text size="xs" c="dimmed">
               {terms}
+            </Text>
+          )}
+          {notUsable && (
+            <Text size="xs" c="orange.8" fw={500}>
+              {notUsable}
             </Text>
           )}
         </Stack>

@@ -13,7 +13,7 @@ import {
   type PurchaseConfirmation,
   type ShipmentCourierStatus,
 } from '../../orders/after-sale-api.ts';
-import { readCheckoutDraft, saveCheckoutDraft } from '../../orders/checkout-draft.ts';
+import { readCheckoutDraft, recordCartOrder, saveCheckoutDraft } from '../../orders/checkout-draft.ts';
 import { EMPTY_DELIVERY } from '../../orders/delivery-form.ts';
 import type { Order } from '../../orders/orders-api.ts';
 import { fakeBrowserSockets } from '../../testing/fake-socket.ts';
@@ -172,12 +172,14 @@ afterEach(async () => {
   vi.useRealTimers();
   cart.clear();
   sessionStorage.clear();
+  localStorage.removeItem('sagamart.cart.orders');
 });
 
 describe('the order page of an order paid after the shopper left the payment result page', () => {
   it('takes the order’s lines out of the cart and ends the checkout draft', async () => {
     cart.replace([hoodie, socks]);
-    saveCheckoutDraft({ delivery: EMPTY_DELIVERY, orderId: ORDER_ID, skuIds: [hoodie.skuId] });
+    saveCheckoutDraft({ delivery: EMPTY_DELIVERY, orderId: ORDER_ID });
+    recordCartOrder(ORDER_ID, [{ skuId: hoodie.skuId, quantity: hoodie.quantity }]);
     serve('PAID');
     await showOrder();
 

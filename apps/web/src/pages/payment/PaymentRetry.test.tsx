@@ -25,6 +25,24 @@ const ORDER_ID = '3f1c9a8e-5b2d-4c71-9e0a-7d6b5c4a3f21';
 const ORDER_NUMBER = 'ORD-20261207-7RC9BKRB';
 const SKU_ID = 12;
 
+/** The totes' line as the order holds it. */
+const toteLine = {
+  id: 1,
+  skuId: SKU_ID,
+  productId: 4,
+  productName: '캔버스 토트백',
+  skuCode: 'TOTE-IV',
+  options: { 색상: '아이보리' },
+  unitPrice: 19_000,
+  quantity: 2,
+  lineTotal: 38_000,
+  thumbnailUrl: null,
+  optionLabel: '아이보리',
+  discountShare: 0,
+  pointsShare: 0,
+  payableShare: 38_000,
+};
+
 const unpaid = anOrder({
   orderId: ORDER_ID,
   orderNumber: ORDER_NUMBER,
@@ -33,7 +51,17 @@ const unpaid = anOrder({
   subtotal: 38_000,
   payableAmount: 38_000,
   paidAt: null,
+  items: [toteLine],
+  delivery: {
+    receiverName: '이지우',
+    receiverPhone: '010-1234-5678',
+    zipcode: '48094',
+    address: '부산시 해운대구 해운대로 77',
+    addressDetail: '1203호',
+    memo: null,
+  },
 });
+const declined = { ...unpaid, status: 'CANCELLED', cancelReason: 'PAYMENT_FAILED' } as const;
 
 const quote = aQuote({
   skuId: SKU_ID,
@@ -131,7 +159,6 @@ beforeEach(() => {
       memo: '',
     },
     orderId: null,
-    skuIds: [],
   });
 });
 
@@ -152,10 +179,10 @@ describe('a buy-now payment cancelled at the PG', () => {
     const payIt = await shown(() => link('이 주문 결제하기'));
     expect(payIt.getAttribute('href')).toBe(`/me/orders/${ORDER_ID}`);
     const back = link('주문/결제로 돌아가기');
-    expect(back?.getAttribute('href')).toBe(`/checkout?buyNow=${SKU_ID}:2`);
+    expect(back?.getAttribute('href')).toBe(`/checkout?reorder=${ORDER_ID}`);
 
     await act(async () => back?.click());
-    await shown(() => where() === `/checkout?buyNow=${SKU_ID}:2`);
+    await shown(() => where() === `/checkout?reorder=${ORDER_ID}`);
     await shown(checkoutOfTheTotes);
     expect(container.textContent).not.toContain('장바구니가 비어');
   });
@@ -166,14 +193,89 @@ describe('a buy-now payment declined by the card', () => {
     // The decline cancels the order: there is nothing left to pay, only to order again.
     await buyNowAndComeBackTo(
       `/payment/success?paymentKey=pk-1&orderNumber=${ORDER_NUMBER}&amount=38000&orderId=${ORDER_ID}`,
-      () => serve(() => Response.json({ ...unpaid, status: 'CANCELLED', cancelReason: 'PAYMENT_FAILED' })),
+      () => serve(() => Response.json(declined)),
     );
 
-    const back = await shown(() => link('주문/결제로 돌아가기'));
+    const back = await shown(() => link('다시 주문하기'));
     expect(container.querySelector('h1')?.textContent).toBe('결제 실패');
-    expect(back.getAttribute('href')).toBe(`/checkout?buyNow=${SKU_ID}:2`);
+    expect(back.getAttribute('href')).toBe(`/checkout?reorder=${ORDER_ID}`);
     await act(async () => back.click());
     await shown(checkoutOfTheTotes);
     expect(container.textContent).not.toContain('장바구니가 비어');
+  });
+});
+
+/** A fresh page load of `at` in a tab with no checkout draft (the order was paid from 주문 내역, or in another tab). */
+async function arriveWithoutDraft(at: string, order: () => Response) {
+  sessionStorage.clear();
+  const placed = serve(order);
+  container = await renderCheckoutAndPayment(at);
+  return placed;
+}
+
+const addressField = () =>
+  container.querySelector<HTMLInputElement>('input[autocomplete="shipping street-address"]');
+const shownText = () => container.textContent ?? '';
+
+// The decline cancels the order (the saga does): the page said "다른 카드로 시도해 주세요" and "장바구니와
+// 배송지는 그대로 있으니", and the way back opened a checkout that said the cart was empty when this tab
+// held no draft of that order.
+describe('a card declined for an order paid from 주문 내역 (no draft in this tab)', () => {
+  it('says the order is cancelled and orders the same lines again, to the order’s address', async () => {
+    const placed = await arriveWithoutDraft(
+      `/payment/success?paymentKey=pk-1&orderNumber=${ORDER_NUMBER}&amount=38000&orderId=${ORDER_ID}`,
+      () => Response.json(declined),
+    );
+
+    const again = await shown(() => link('다시 주문하기'));
+    expect(shownText()).toContain(`주문 ${ORDER_NUMBER}는 취소되었고`);
+    expect(shownText()).not.toContain('다른 카드로 시도해 주세요');
+    expect(shownText()).not.toContain('장바구니와 배송지는 그대로');
+    expect(link('주문/결제로 돌아가기')).toBeUndefined();
+
+    await act(async () => again.click());
+    await shown(checkoutOfTheTotes);
+    expect(container.textContent).not.toContain('장바구니가 비어');
+    await shown(() => addressField()?.value === '부산시 해운대구 해운대로 77');
+
+    // Placed again through the server, as any checkout: the same line, the order's delivery.
+    const pay = await shown(() =>
+      [...container.querySelectorAll<HTMLButtonElement>('button[type="submit"]')].find((b) => !b.disabled),
+    );
+    vi.spyOn(window.location, 'assign').mockImplementation(() => {});
+    await act(async () => pay.click());
+    await shown(() => placed.length === 1);
+    expect(placed[0]).toMatchObject({
+      items: [{ skuId: SKU_ID, quantity: 2 }],
+      delivery: { zipcode: '48094', address: '부산시 해운대구 해운대로 77', addressDetail: '1203호' },
+    });
+  });
+});
+
+describe('the PG’s fail page for an order that is not waiting for payment', () => {
+  it('offers only the order for one already paid, never to pay it again', async () => {
+    await arriveWithoutDraft(
+      `/payment/fail?code=PAY_PROCESS_CANCELED&message=x&orderNumber=${ORDER_NUMBER}&orderId=${ORDER_ID}`,
+      () => Response.json({ ...unpaid, status: 'PAID', paidAt: '2026-12-07T08:01:00.000Z' }),
+    );
+
+    const view = await shown(() => link('주문 보기'));
+    expect(view.getAttribute('href')).toBe(`/me/orders/${ORDER_ID}`);
+    expect(container.querySelector('h1')?.textContent).toBe('이미 결제된 주문입니다');
+    expect(link('이 주문 결제하기')).toBeUndefined();
+    expect(link('주문/결제로 돌아가기')).toBeUndefined();
+    expect(shownText()).not.toContain('잠시 동안 확보되어 있습니다');
+  });
+
+  it('offers to order a cancelled one again, not to pay it', async () => {
+    await arriveWithoutDraft(
+      `/payment/fail?code=PAY_PROCESS_CANCELED&message=x&orderNumber=${ORDER_NUMBER}&orderId=${ORDER_ID}`,
+      () => Response.json(declined),
+    );
+
+    const again = await shown(() => link('다시 주문하기'));
+    expect(again.getAttribute('href')).toBe(`/checkout?reorder=${ORDER_ID}`);
+    expect(shownText()).toContain(`주문 ${ORDER_NUMBER}는 취소되었습니다`);
+    expect(link('이 주문 결제하기')).toBeUndefined();
   });
 });

@@ -180,12 +180,15 @@ function PaymentNotApproved({ payment, orderId }: { payment: Payment; orderId: s
         role="alert"
         title={refunded ? undefined : paymentFailureLabel(payment.failureCode)}
       >
-        <Text size="sm">{refunded ? t('payment.refundedText') : t('payment.failedText')}</Text>
+        <Text size="sm">
+          {refunded ? t('payment.refundedText') : t('payment.failedText', { number: payment.orderNumber })}
+        </Text>
       </Alert>
-      {/* The failed payment cancelled the order: checkout places it again, buy-now item and all. */}
+      {/* The failed payment cancelled the order (the saga does): there is nothing left to pay, only to
+          order its lines again, which checkout reads from the order itself. */}
       {!refunded && (
         <Button component={Link} to={checkoutRetryPath(orderId)} size="md">
-          {t('payment.backToCheckout')}
+          {t('payment.orderAgain')}
         </Button>
       )}
       <OrderLinks orderId={orderId} primary={refunded} />

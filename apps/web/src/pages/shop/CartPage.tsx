@@ -7,7 +7,6 @@ import {
   CloseButton,
   Grid,
   Group,
-  NumberInput,
   Stack,
   Text,
   Title,
@@ -39,6 +38,7 @@ import { i18n } from '../../i18n/i18n.ts';
 import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { formatWon } from '../../lib/format.ts';
 import { CardList, CardListItem } from '../../ui/CardList.tsx';
+import { QuantityInput } from '../../ui/QuantityInput.tsx';
 import { ProductImage } from './ProductGrid.tsx';
 
 /**
@@ -219,21 +219,14 @@ function CartLine({ line, sku, picture, gone, priceChange, onQuantity, onRemove 
             </Text>
           )}
           <Group justify="space-between" wrap="wrap" gap="xs" mt={4}>
-            <NumberInput
+            <QuantityInput
               aria-label={t('cart.quantityOf', { item: description })}
               value={line.quantity}
-              onChange={(value) => {
-                const quantity = Math.trunc(Number(value));
-                if (quantity >= 1) onQuantity(quantity);
-              }}
-              min={1}
+              onChange={onQuantity}
               max={Math.max(
                 1,
                 Math.min(MAX_LINE_QUANTITY, sku && isPurchasable(sku) ? sku.stock : MAX_LINE_QUANTITY),
               )}
-              allowDecimal={false}
-              allowNegative={false}
-              clampBehavior="strict"
               w={96}
               size="xs"
             />

@@ -8,7 +8,6 @@ import {
   Grid,
   Group,
   NativeSelect,
-  NumberInput,
   Skeleton,
   Stack,
   Text,
@@ -38,6 +37,7 @@ import { i18n } from '../../i18n/i18n.ts';
 import { usePageTitle } from '../../i18n/use-page-title.ts';
 import { buyNowPath, buyNowState } from '../../orders/checkout-items.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
+import { QuantityInput } from '../../ui/QuantityInput.tsx';
 import { NotFoundPage } from '../NotFoundPage.tsx';
 import { ProductGallery } from './ProductGallery.tsx';
 import { PriceTag } from './ProductGrid.tsx';
@@ -228,18 +228,14 @@ function PurchasePanel({ product, selection, setSelection }: PurchasePanelProps)
 
       <StockLine sku={sku} missing={missing.map((group) => group.name)} hasSkus={product.skus.length > 0} />
 
-      <NumberInput
+      <QuantityInput
         label={t('productDetail.quantity')}
         value={quantity}
         onChange={(value) => {
-          setQuantity(Math.max(1, Math.min(maxQuantity, Math.trunc(Number(value)) || 1)));
+          setQuantity(value);
           setAdded(null);
         }}
-        min={1}
         max={maxQuantity}
-        allowDecimal={false}
-        allowNegative={false}
-        clampBehavior="strict"
         disabled={!purchasable}
         maw={160}
       />
