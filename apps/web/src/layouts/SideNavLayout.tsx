@@ -1,10 +1,11 @@
-import { AppShell, Container, Divider, NavLink, Text } from '@mantine/core';
+import { AppShell, Container, Divider, NavLink, ScrollArea, Text } from '@mantine/core';
 import { useDisclosure } from '@mantine/hooks';
 import { useEffect } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Outlet, NavLink as RouterNavLink, useLocation } from 'react-router';
 import { useLogout } from '../auth/use-logout.ts';
 import { ChatButtonRoom } from '../chat/CustomerChat.tsx';
+import { LanguageSwitch } from '../i18n/LanguageSwitch.tsx';
 import { AppHeader } from './AppHeader.tsx';
 
 export interface SideNavItem {
@@ -39,21 +40,27 @@ export function SideNavLayout({ title, items, admin = false }: SideNavLayoutProp
         <AppHeader navigation={{ opened, toggle }} admin={admin} />
       </AppShell.Header>
       <AppShell.Navbar p="sm" component="nav" aria-label={title}>
-        <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pb="xs">
-          {title}
-        </Text>
-        {items.map((item) => (
-          <NavLink
-            key={item.to}
-            component={RouterNavLink}
-            to={item.to}
-            label={item.label}
-            active={pathname === item.to || pathname.startsWith(`${item.to}/`)}
-          />
-        ))}
-        {/* The header has no room for it on a phone: here it is, in the menu. */}
-        <Divider my="sm" hiddenFrom="xs" />
-        <NavLink component="button" label={t('nav.logout')} onClick={() => void logout()} hiddenFrom="xs" />
+        <AppShell.Section grow component={ScrollArea}>
+          <Text size="xs" fw={700} c="dimmed" tt="uppercase" px="sm" pb="xs">
+            {title}
+          </Text>
+          {items.map((item) => (
+            <NavLink
+              key={item.to}
+              component={RouterNavLink}
+              to={item.to}
+              label={item.label}
+              active={pathname === item.to || pathname.startsWith(`${item.to}/`)}
+            />
+          ))}
+          {/* The header has no room for it on a phone: here it is, in the menu. */}
+          <Divider my="sm" hiddenFrom="xs" />
+          <NavLink component="button" label={t('nav.logout')} onClick={() => void logout()} hiddenFrom="xs" />
+        </AppShell.Section>
+        {/* Where the shop has it in its footer: at the foot of the menu (the phone's menu too). */}
+        <AppShell.Section pt="sm" px="sm" style={{ borderTop: '1px solid var(--mantine-color-gray-3)' }}>
+          <LanguageSwitch />
+        </AppShell.Section>
       </AppShell.Navbar>
       <AppShell.Main>
         <Container size="lg" py="md" px={0}>
