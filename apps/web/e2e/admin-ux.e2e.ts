@@ -3,7 +3,16 @@ import { randomUUID } from 'node:crypto';
 import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { collectPageErrors, newShopContext, screenshotOnFailure } from './support/browser.ts';
-import { DESKTOP, findInternalText, saveScreenshot, settle, visibleText } from './support/page-scan.ts';
+import {
+  DESKTOP,
+  findInternalText,
+  horizontalOverflow,
+  PHONE,
+  saveScreenshot,
+  settle,
+  tablesScrollingSideways,
+  visibleText,
+} from './support/page-scan.ts';
 import { logIn } from './support/pages.ts';
 import { PASSWORD, type PlacedOrder, placeOrderByApi, signUp } from './support/shop.ts';
 import { useBrowserSuite } from './support/suite.ts';
@@ -46,6 +55,30 @@ async function untranslatedWording(page: Page): Promise<string[]> {
   return [...new Set(wording.filter(english))];
 }
 
+/**
+ * Every screen of the console's menu, as an admin finds them, then the forms and row pages; `scan`
+ * reads each once it is shown.
+ */
+async function walkAdminScreens(page: Page, scan: (name: string) => Promise<void>): Promise<void> {
+  const menu = page.getByRole('navigation', { name: '관리자' }).locator('a[href^="/admin/"]');
+  await menu.first().waitFor({ state: 'attached' });
+  const screens = await menu.evaluateAll((links) => links.map((link) => link.getAttribute('href') ?? ''));
+  assert.ok(screens.length >= 15, `the console's menu lists ${screens.length} screens`);
+  const nameOf = (path: string) => path.replace('/admin/', '').replaceAll('/', '-');
+  for (const path of [...screens, ...NEW_FORMS]) {
+    await page.goto(path);
+    await scan(nameOf(path));
+    const rows = ROW_PAGES.find((prefix) => prefix === `${path}/`);
+    if (!rows) continue;
+    const first = page.locator(`main a[href^="${rows}"]:not([href$="/new"])`).first();
+    await first.waitFor({ timeout: 15_000 });
+    const href = await first.getAttribute('href');
+    assert.ok(href, `${path}: a row to open`);
+    await page.goto(href);
+    await scan(`${nameOf(path)}-detail`);
+  }
+}
+
 describe('the admin reads in Korean', { timeout: 600_000 }, () => {
   const suite = useBrowserSuite();
 
@@ -81,24 +114,7 @@ describe('the admin reads in Korean', { timeout: 600_000 }, () => {
         }
         await saveScreenshot(page, `admin-${name}`);
       };
-      // Every screen of the console's menu, as an admin finds them, then the forms and row pages.
-      const menu = page.getByRole('navigation', { name: '관리자' }).locator('a[href^="/admin/"]');
-      await menu.first().waitFor();
-      const screens = await menu.evaluateAll((links) => links.map((link) => link.getAttribute('href') ?? ''));
-      assert.ok(screens.length >= 15, `the console's menu lists ${screens.length} screens`);
-      const nameOf = (path: string) => path.replace('/admin/', '').replaceAll('/', '-');
-      for (const path of [...screens, ...NEW_FORMS]) {
-        await page.goto(path);
-        await scan(nameOf(path));
-        const rows = ROW_PAGES.find((prefix) => prefix === `${path}/`);
-        if (!rows) continue;
-        const first = page.locator(`main a[href^="${rows}"]:not([href$="/new"])`).first();
-        await first.waitFor({ timeout: 15_000 });
-        const href = await first.getAttribute('href');
-        assert.ok(href, `${path}: a row to open`);
-        await page.goto(href);
-        await scan(`${nameOf(path)}-detail`);
-      }
+      await walkAdminScreens(page, scan);
       assert.deepEqual(problems, []);
     });
     assert.deepEqual(pageErrors, []);
@@ -127,6 +143,40 @@ describe('the admin reads in Korean', { timeout: 600_000 }, () => {
     await settle(page);
     const text = await visibleText(page);
     assert.match(text, new RegExp(`${seoulDay} \\d{2}:\\d{2}`), `the order's date is ${seoulDay}`);
+    await context.close();
+  });
+});
+
+describe('the admin on a phone', { timeout: 600_000 }, () => {
+  const suite = useBrowserSuite();
+
+  it('reads every list at 390 px without scrolling a table sideways', { timeout: 400_000 }, async () => {
+    const { baseUrl, gatewayUrl, adminEmail, adminPassword } = suite.environment;
+    const context = await newShopContext(suite.browser, baseUrl, 'ko', PHONE);
+    const page = await context.newPage();
+    const pageErrors = collectPageErrors(page);
+    // An order, so that the order, payment and trace lists have a row.
+    const email = `admin-phone-${randomUUID().slice(0, 8)}@example.com`;
+    await signUp(gatewayUrl, email);
+    await placeOrderByApi(context.request, gatewayUrl, email, PASSWORD);
+
+    await screenshotOnFailure('admin-phone', [page], async () => {
+      await page.goto('/login');
+      await logIn(page, adminEmail, adminPassword);
+      await page.waitForURL((url) => url.pathname !== '/login');
+      const problems: string[] = [];
+      await walkAdminScreens(page, async (name) => {
+        await page.locator('main h1').first().waitFor();
+        await settle(page);
+        const overflow = await horizontalOverflow(page);
+        if (overflow > 0) problems.push(`${name}: the page is ${overflow} px wider than the phone`);
+        for (const table of await tablesScrollingSideways(page))
+          problems.push(`${name}: the table ${table} scrolls sideways`);
+        await saveScreenshot(page, `admin-phone-${name}`);
+      });
+      assert.deepEqual(problems, []);
+    });
+    assert.deepEqual(pageErrors, []);
     await context.close();
   });
 });

@@ -46,6 +46,26 @@ export function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => Math.max(0, document.documentElement.scrollWidth - window.innerWidth));
 }
 
+/**
+ * The tables in the page's main area whose box scrolls sideways (a table wider than its card), each by
+ * its accessible name: on a phone an admin should read a row without scrolling it. A diagram (the
+ * service map) may scroll; a list may not.
+ */
+export function tablesScrollingSideways(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const found: string[] = [];
+    for (const element of document.querySelectorAll<HTMLElement>('main *')) {
+      if (!['auto', 'scroll'].includes(getComputedStyle(element).overflowX)) continue;
+      if (element.scrollWidth <= element.clientWidth + 1) continue;
+      for (const table of element.querySelectorAll('table')) {
+        const name = table.getAttribute('aria-label') ?? table.outerHTML.slice(0, 80);
+        found.push(`${name} (${element.scrollWidth} px in ${element.clientWidth} px)`);
+      }
+    }
+    return found;
+  });
+}
+
 export async function saveScreenshot(page: Page, name: string): Promise<string> {
   await mkdir(SCREENSHOT_DIR, { recursive: true });
   const path = join(SCREENSHOT_DIR, `${name}.png`);

@@ -41,6 +41,7 @@ export const adminOrdersKo = {
     title: '지연된 사가 {{total}}건',
     table: '지연된 사가',
     waiting: '{{minutes}}분째 · {{attempts}}회 시도',
+    column: { phase: '단계', waiting: '대기', error: '마지막 오류' },
   },
   detail: {
     back: '← 주문 목록으로',
@@ -193,6 +194,7 @@ export const adminOrdersEn: Wording<typeof adminOrdersKo> = {
     title: '{{total}} stuck sagas',
     table: 'Stuck sagas',
     waiting: '{{minutes}} min, {{attempts}} attempts',
+    column: { phase: 'Phase', waiting: 'Waiting', error: 'Last error' },
   },
   detail: {
     back: '← Back to orders',

@@ -1,15 +1,4 @@
-import {
-  ActionIcon,
-  Button,
-  Card,
-  Group,
-  Stack,
-  Table,
-  Text,
-  Textarea,
-  TextInput,
-  Title,
-} from '@mantine/core';
+import { ActionIcon, Button, Card, Group, Stack, Text, Textarea, TextInput, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
@@ -25,6 +14,7 @@ import {
 import { currentLanguage } from '../../i18n/i18n.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
+import { type DataColumn, DataTable } from '../../ui/DataTable.tsx';
 
 /** The short code rule of the server's CannedAnswerBody schema. */
 const SHORT_CODE = /^[0-9A-Za-z가-힣_-]{1,40}$/;
@@ -42,6 +32,51 @@ export function CannedAnswersPage() {
     onSettled: () => queryClient.invalidateQueries({ queryKey: cannedAnswersQuery.queryKey }),
   });
 
+  const columns: DataColumn<CannedAnswer>[] = [
+    {
+      key: 'shortCode',
+      header: t('chat.answers.shortCode'),
+      width: 160,
+      phone: 'title',
+      cell: (answer) => (
+        <Text size="sm" ff="monospace">
+          /{answer.shortCode}
+        </Text>
+      ),
+    },
+    {
+      key: 'content',
+      header: t('chat.answers.content'),
+      phoneLabel: false,
+      cell: (answer) => (
+        <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} lineClamp={3}>
+          {answer.content}
+        </Text>
+      ),
+    },
+    {
+      key: 'actions',
+      header: '',
+      width: 120,
+      phone: 'actions',
+      cell: (answer) => (
+        <Group gap={4} justify="flex-end" wrap="nowrap">
+          <Button size="compact-xs" variant="subtle" onClick={() => setEditing(answer)}>
+            {t('chat.answers.edit')}
+          </Button>
+          <ActionIcon
+            variant="subtle"
+            color="red"
+            aria-label={t('chat.answers.remove', { code: answer.shortCode })}
+            onClick={() => setDeleting(answer)}
+          >
+            ✕
+          </ActionIcon>
+        </Group>
+      ),
+    },
+  ];
+
   return (
     <Stack gap="md">
       <Title order={1} size="h2">
@@ -50,57 +85,21 @@ export function CannedAnswersPage() {
       <AnswerForm key={editing?.id ?? 'new'} editing={editing} onDone={() => setEditing(null)} />
       <ApiErrorAlert error={answers.error ?? remove.error} />
       <Card withBorder padding={0}>
-        <Table.ScrollContainer minWidth={480}>
-          <Table verticalSpacing="xs" highlightOnHover>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th w={160}>{t('chat.answers.shortCode')}</Table.Th>
-                <Table.Th>{t('chat.answers.content')}</Table.Th>
-                <Table.Th w={120} />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {answers.data?.content.length === 0 && (
-                <Table.Tr>
-                  <Table.Td colSpan={3}>
-                    <Text size="sm" c="dimmed" ta="center" py="md">
-                      {t('chat.answers.empty')}
-                    </Text>
-                  </Table.Td>
-                </Table.Tr>
-              )}
-              {answers.data?.content.map((answer) => (
-                <Table.Tr key={answer.id}>
-                  <Table.Td>
-                    <Text size="sm" ff="monospace">
-                      /{answer.shortCode}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm" style={{ whiteSpace: 'pre-wrap' }} lineClamp={3}>
-                      {answer.content}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap={4} justify="flex-end" wrap="nowrap">
-                      <Button size="compact-xs" variant="subtle" onClick={() => setEditing(answer)}>
-                        {t('chat.answers.edit')}
-                      </Button>
-                      <ActionIcon
-                        variant="subtle"
-                        color="red"
-                        aria-label={t('chat.answers.remove', { code: answer.shortCode })}
-                        onClick={() => setDeleting(answer)}
-                      >
-                        ✕
-                      </ActionIcon>
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        {answers.data?.content.length === 0 ? (
+          <Text size="sm" c="dimmed" ta="center" py="md">
+            {t('chat.answers.empty')}
+          </Text>
+        ) : (
+          <DataTable
+            label={t('chat.answers.title')}
+            columns={columns}
+            rows={answers.data?.content ?? []}
+            rowKey={(answer) => answer.id}
+            minWidth={480}
+            verticalSpacing="xs"
+            highlightOnHover
+          />
+        )}
       </Card>
       <ConfirmDialog
         opened={deleting !== null}

@@ -1,7 +1,7 @@
-import { Button, Group, Modal, Stack, Table, Text, Textarea, Timeline, Title } from '@mantine/core';
+import { Button, Group, Modal, Stack, Text, Textarea, Timeline, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { type FormEvent, Fragment, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import { adminOrderQuery } from '../../admin-orders/admin-orders-api.ts';
@@ -19,6 +19,7 @@ import { formatDateTime, formatPoints, formatWon } from '../../lib/format.ts';
 import { CLAIM_STATUSES, type ClaimStatus, type ClaimType } from '../../orders/after-sale-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { ClaimStatusBadge } from '../../ui/badges.tsx';
+import { type DataColumn, DataTable } from '../../ui/DataTable.tsx';
 import { PagedResults } from '../../ui/PagedResults.tsx';
 import { ClaimItemText } from '../orders/ClaimItemText.tsx';
 import { AdminOrderLink, ListTotal, OrderNumberSearch, StatusFilter } from './ShippingListParts.tsx';
@@ -28,9 +29,6 @@ const CLAIM_STATUSES_OF: Record<ClaimType, readonly ClaimStatus[]> = {
   RETURN: CLAIM_STATUSES.filter((status) => status !== 'RESHIPPING' && status !== 'EXCHANGED'),
   EXCHANGE: CLAIM_STATUSES.filter((status) => status !== 'COMPLETED'),
 };
-
-/** Numbers, dates and badges keep to one line; names and reasons wrap. */
-const NO_WRAP = { whiteSpace: 'nowrap' } as const;
 
 /** The server's limit for a rejection's reason. */
 const REJECT_REASON_MAX_LENGTH = 500;
@@ -100,120 +98,143 @@ function ClaimsTable({ type, claims }: { type: ClaimType; claims: AdminClaim[] }
       </Text>
     );
   }
+  const columns: DataColumn<AdminClaim>[] = [
+    {
+      key: 'order',
+      header: t('adminShipping.order'),
+      phone: 'title',
+      nowrap: true,
+      cell: (claim) => <AdminOrderLink order={claim} />,
+    },
+    {
+      key: 'items',
+      header: t('adminShipping.items'),
+      cell: (claim) =>
+        claim.items.map((item) => (
+          <Text key={item.orderItemId} size="sm">
+            <AdminClaimItem orderId={claim.orderId} item={item} />
+          </Text>
+        )),
+    },
+    {
+      key: 'reason',
+      header: t('adminShipping.reason'),
+      cell: (claim) => (
+        <>
+          <Text size="sm">{t(`status.claimReason.${claim.reason}`)}</Text>
+          {claim.detail && (
+            <Text size="xs" c="dimmed" lineClamp={2}>
+              {claim.detail}
+            </Text>
+          )}
+        </>
+      ),
+    },
+    ...(type === 'RETURN'
+      ? [
+          {
+            key: 'refund',
+            header: t('adminShipping.refund'),
+            align: 'right',
+            phone: 'amount',
+            nowrap: true,
+            cellProps: { 'data-testid': 'claim-refund' },
+            cell: (claim) => (
+              <>
+                <Text size="sm">{formatWon(claim.refundAmount)}</Text>
+                {claim.pointsRefund > 0 && (
+                  <Text size="sm">
+                    {t('adminShipping.pointsRefund', { amount: formatPoints(claim.pointsRefund) })}
+                  </Text>
+                )}
+                {claim.feeAmount > 0 && (
+                  <Text size="xs" c="dimmed">
+                    {t('adminShipping.fee', { amount: formatWon(claim.feeAmount) })}
+                  </Text>
+                )}
+              </>
+            ),
+          } satisfies DataColumn<AdminClaim>,
+        ]
+      : []),
+    {
+      key: 'status',
+      header: t('adminShipping.claimStatus'),
+      phone: 'status',
+      cell: (claim) => (
+        <>
+          <ClaimStatusBadge status={claim.status} />
+          {claim.status === 'REQUESTED' && claim.pickupCancelledAt !== null && (
+            <Text size="xs" c="orange.8" mt={4} maw={220} data-testid="claim-pickup-cancelled">
+              {t('adminShipping.pickupCancelledHint')}
+            </Text>
+          )}
+          {claim.pickupUnderWay && (
+            <Text size="xs" c="red.8" mt={4} maw={220} data-testid="claim-pickup-under-way">
+              {t('adminShipping.pickupUnderWayHint', {
+                number: claim.pickupUnderWay.trackingNumber,
+                status: claim.pickupUnderWay.courierStatus
+                  ? t(`status.courier.${claim.pickupUnderWay.courierStatus}`)
+                  : '—',
+                at: formatDateTime(claim.pickupUnderWay.seenAt),
+              })}
+            </Text>
+          )}
+        </>
+      ),
+    },
+    {
+      key: 'requested',
+      header: t('adminShipping.requested'),
+      phone: 'date',
+      nowrap: true,
+      cell: (claim) => <Text size="sm">{formatDateTime(claim.createdAt)}</Text>,
+    },
+    {
+      key: 'actions',
+      header: t('adminShipping.actions'),
+      phone: 'actions',
+      cell: (claim) => (
+        <Group gap={6} wrap="nowrap">
+          {claim.status === 'REQUESTED' && (
+            <>
+              <Button
+                size="xs"
+                loading={approve.isPending && approve.variables?.id === claim.id}
+                onClick={() => approve.mutate(claim)}
+              >
+                {t('adminShipping.approve')}
+              </Button>
+              <Button size="xs" variant="default" color="red" onClick={() => setRejecting(claim)}>
+                {t('adminShipping.reject')}
+              </Button>
+            </>
+          )}
+          <Button
+            size="xs"
+            variant="subtle"
+            aria-expanded={open === claim.id}
+            onClick={() => setOpen(open === claim.id ? null : claim.id)}
+          >
+            {open === claim.id ? t('adminShipping.hideHistory') : t('adminShipping.showHistory')}
+          </Button>
+        </Group>
+      ),
+    },
+  ];
   return (
     <>
       <ApiErrorAlert error={approve.error} title={t('adminShipping.decisionFailed')} />
-      <Table.ScrollContainer minWidth={1000}>
-        <Table verticalSpacing="sm" aria-label={t('adminShipping.claims')}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('adminShipping.order')}</Table.Th>
-              <Table.Th>{t('adminShipping.items')}</Table.Th>
-              <Table.Th>{t('adminShipping.reason')}</Table.Th>
-              {type === 'RETURN' && <Table.Th ta="right">{t('adminShipping.refund')}</Table.Th>}
-              <Table.Th>{t('adminShipping.claimStatus')}</Table.Th>
-              <Table.Th>{t('adminShipping.requested')}</Table.Th>
-              <Table.Th>{t('adminShipping.actions')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {claims.map((claim) => (
-              <Fragment key={claim.id}>
-                <Table.Tr data-testid="claim-row" data-order={claim.orderNumber}>
-                  <Table.Td style={NO_WRAP}>
-                    <AdminOrderLink order={claim} />
-                  </Table.Td>
-                  <Table.Td>
-                    {claim.items.map((item) => (
-                      <Text key={item.orderItemId} size="sm">
-                        <AdminClaimItem orderId={claim.orderId} item={item} />
-                      </Text>
-                    ))}
-                  </Table.Td>
-                  <Table.Td>
-                    <Text size="sm">{t(`status.claimReason.${claim.reason}`)}</Text>
-                    {claim.detail && (
-                      <Text size="xs" c="dimmed" lineClamp={2}>
-                        {claim.detail}
-                      </Text>
-                    )}
-                  </Table.Td>
-                  {type === 'RETURN' && (
-                    <Table.Td ta="right" style={NO_WRAP} data-testid="claim-refund">
-                      <Text size="sm">{formatWon(claim.refundAmount)}</Text>
-                      {claim.pointsRefund > 0 && (
-                        <Text size="sm">
-                          {t('adminShipping.pointsRefund', { amount: formatPoints(claim.pointsRefund) })}
-                        </Text>
-                      )}
-                      {claim.feeAmount > 0 && (
-                        <Text size="xs" c="dimmed">
-                          {t('adminShipping.fee', { amount: formatWon(claim.feeAmount) })}
-                        </Text>
-                      )}
-                    </Table.Td>
-                  )}
-                  <Table.Td>
-                    <ClaimStatusBadge status={claim.status} />
-                    {claim.status === 'REQUESTED' && claim.pickupCancelledAt !== null && (
-                      <Text size="xs" c="orange.8" mt={4} maw={220} data-testid="claim-pickup-cancelled">
-                        {t('adminShipping.pickupCancelledHint')}
-                      </Text>
-                    )}
-                    {claim.pickupUnderWay && (
-                      <Text size="xs" c="red.8" mt={4} maw={220} data-testid="claim-pickup-under-way">
-                        {t('adminShipping.pickupUnderWayHint', {
-                          number: claim.pickupUnderWay.trackingNumber,
-                          status: claim.pickupUnderWay.courierStatus
-                            ? t(`status.courier.${claim.pickupUnderWay.courierStatus}`)
-                            : '—',
-                          at: formatDateTime(claim.pickupUnderWay.seenAt),
-                        })}
-                      </Text>
-                    )}
-                  </Table.Td>
-                  <Table.Td style={NO_WRAP}>
-                    <Text size="sm">{formatDateTime(claim.createdAt)}</Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <Group gap={6} wrap="nowrap">
-                      {claim.status === 'REQUESTED' && (
-                        <>
-                          <Button
-                            size="xs"
-                            loading={approve.isPending && approve.variables?.id === claim.id}
-                            onClick={() => approve.mutate(claim)}
-                          >
-                            {t('adminShipping.approve')}
-                          </Button>
-                          <Button size="xs" variant="default" color="red" onClick={() => setRejecting(claim)}>
-                            {t('adminShipping.reject')}
-                          </Button>
-                        </>
-                      )}
-                      <Button
-                        size="xs"
-                        variant="subtle"
-                        aria-expanded={open === claim.id}
-                        onClick={() => setOpen(open === claim.id ? null : claim.id)}
-                      >
-                        {open === claim.id ? t('adminShipping.hideHistory') : t('adminShipping.showHistory')}
-                      </Button>
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-                {open === claim.id && (
-                  <Table.Tr>
-                    <Table.Td colSpan={type === 'RETURN' ? 7 : 6}>
-                      <ClaimHistory claim={claim} />
-                    </Table.Td>
-                  </Table.Tr>
-                )}
-              </Fragment>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <DataTable
+        label={t('adminShipping.claims')}
+        columns={columns}
+        rows={claims}
+        rowKey={(claim) => claim.id}
+        rowProps={(claim) => ({ 'data-testid': 'claim-row', 'data-order': claim.orderNumber })}
+        expanded={(claim) => open === claim.id && <ClaimHistory claim={claim} />}
+        minWidth={1000}
+        verticalSpacing="sm"
+      />
       <RejectDialog type={type} claim={rejecting} onClose={() => setRejecting(null)} />
     </>
   );

@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Button, Group, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useSearchParams } from 'react-router';
@@ -11,6 +11,7 @@ import { couponSearchParams, parseCouponSearch } from '../../admin-promotion/pro
 import { describeDiscount } from '../../coupons/discount.ts';
 import { formatCount, formatDate, formatWon } from '../../lib/format.ts';
 import { PromotionStatusBadge } from '../../ui/badges.tsx';
+import { type DataColumn, DataTable } from '../../ui/DataTable.tsx';
 import { PagedResults, ResultCount } from '../../ui/PagedResults.tsx';
 import { type ListLocationState, ListSearchBox } from './ListSearchBox.tsx';
 import { PromotionStatusFilter } from './PromotionStatusFilter.tsx';
@@ -76,51 +77,65 @@ function CouponsTable({ coupons }: { coupons: Coupon[] }) {
       </Text>
     );
   }
+  const columns: DataColumn<Coupon>[] = [
+    {
+      key: 'code',
+      header: t('adminPromotion.coupons.code'),
+      phone: 'title',
+      cell: (coupon) => (
+        <Anchor
+          component={Link}
+          to={`/admin/coupons/${coupon.id}`}
+          state={{ listSearch: search } satisfies ListLocationState}
+          fw={600}
+          ff="monospace"
+        >
+          {coupon.code}
+        </Anchor>
+      ),
+    },
+    { key: 'name', header: t('adminPromotion.coupons.name'), cell: (coupon) => coupon.name },
+    {
+      key: 'discount',
+      header: t('adminPromotion.list.discount'),
+      cell: (coupon) => describeDiscount(coupon),
+    },
+    {
+      key: 'minOrder',
+      header: t('adminPromotion.list.minOrder'),
+      align: 'right',
+      cell: (coupon) => (coupon.minOrderAmount ? formatWon(coupon.minOrderAmount) : '—'),
+    },
+    {
+      key: 'valid',
+      header: t('adminPromotion.coupons.valid'),
+      phone: 'date',
+      cell: (coupon) => `${formatDate(coupon.validFrom)} – ${formatDate(coupon.validTo)}`,
+    },
+    {
+      key: 'issued',
+      header: t('adminPromotion.coupons.issued'),
+      align: 'right',
+      phone: 'amount',
+      cell: (coupon) =>
+        `${formatCount(coupon.issuedCount)}${coupon.totalIssueLimit !== null ? ` / ${formatCount(coupon.totalIssueLimit)}` : ''}`,
+    },
+    {
+      key: 'status',
+      header: t('adminPromotion.list.status'),
+      phone: 'status',
+      cell: (coupon) => <PromotionStatusBadge status={coupon.status} />,
+    },
+  ];
   return (
-    <Table.ScrollContainer minWidth={860}>
-      <Table highlightOnHover verticalSpacing="sm" aria-label={t('adminPromotion.coupons.table')}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('adminPromotion.coupons.code')}</Table.Th>
-            <Table.Th>{t('adminPromotion.coupons.name')}</Table.Th>
-            <Table.Th>{t('adminPromotion.list.discount')}</Table.Th>
-            <Table.Th ta="right">{t('adminPromotion.list.minOrder')}</Table.Th>
-            <Table.Th>{t('adminPromotion.coupons.valid')}</Table.Th>
-            <Table.Th ta="right">{t('adminPromotion.coupons.issued')}</Table.Th>
-            <Table.Th>{t('adminPromotion.list.status')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {coupons.map((coupon) => (
-            <Table.Tr key={coupon.id}>
-              <Table.Td>
-                <Anchor
-                  component={Link}
-                  to={`/admin/coupons/${coupon.id}`}
-                  state={{ listSearch: search } satisfies ListLocationState}
-                  fw={600}
-                  ff="monospace"
-                >
-                  {coupon.code}
-                </Anchor>
-              </Table.Td>
-              <Table.Td>{coupon.name}</Table.Td>
-              <Table.Td>{describeDiscount(coupon)}</Table.Td>
-              <Table.Td ta="right">{coupon.minOrderAmount ? formatWon(coupon.minOrderAmount) : '—'}</Table.Td>
-              <Table.Td>
-                {formatDate(coupon.validFrom)} – {formatDate(coupon.validTo)}
-              </Table.Td>
-              <Table.Td ta="right">
-                {formatCount(coupon.issuedCount)}
-                {coupon.totalIssueLimit !== null && ` / ${formatCount(coupon.totalIssueLimit)}`}
-              </Table.Td>
-              <Table.Td>
-                <PromotionStatusBadge status={coupon.status} />
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <DataTable
+      label={t('adminPromotion.coupons.table')}
+      columns={columns}
+      rows={coupons}
+      rowKey={(coupon) => coupon.id}
+      minWidth={860}
+      highlightOnHover
+      verticalSpacing="sm"
+    />
   );
 }

@@ -1,16 +1,4 @@
-import {
-  Anchor,
-  Badge,
-  Button,
-  Card,
-  Group,
-  SimpleGrid,
-  Skeleton,
-  Stack,
-  Table,
-  Text,
-  Title,
-} from '@mantine/core';
+import { Anchor, Badge, Button, Card, Group, SimpleGrid, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link } from 'react-router';
@@ -23,6 +11,7 @@ import {
 import { formatDateTime, formatWon, formatWonTick } from '../../lib/format.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { OrderStatusBadge } from '../../ui/badges.tsx';
+import { type DataColumn, DataTable } from '../../ui/DataTable.tsx';
 
 /** Bar colours by order status, as the badges colour them (Mantine's palette, shade 6). */
 const STATUS_FILL: Record<string, string> = {
@@ -71,6 +60,31 @@ export function DashboardPage() {
 function Figures({ data }: { data: AdminDashboard }) {
   const { t } = useTranslation();
   const openClaims = data.openClaims.returns + data.openClaims.exchanges;
+  const topProductColumns: DataColumn<AdminDashboard['topProducts'][number]>[] = [
+    {
+      key: 'product',
+      header: t('dashboard.product'),
+      phone: 'title',
+      cell: (p) => (
+        <Anchor component={Link} to={`/admin/products/${p.productId}`} size="sm">
+          {p.productName}
+        </Anchor>
+      ),
+    },
+    {
+      key: 'quantity',
+      header: t('dashboard.quantity'),
+      align: 'right',
+      cell: (p) => t('dashboard.units', { count: p.quantity }),
+    },
+    {
+      key: 'sales',
+      header: t('dashboard.sales'),
+      align: 'right',
+      phone: 'amount',
+      cell: (p) => formatWon(p.sales),
+    },
+  ];
   return (
     <Stack gap="lg">
       <SimpleGrid cols={{ base: 2, md: 4 }} spacing="sm">
@@ -167,30 +181,13 @@ function Figures({ data }: { data: AdminDashboard }) {
               {t('dashboard.noSales')}
             </Text>
           ) : (
-            <Table.ScrollContainer minWidth={300}>
-              <Table aria-label={t('dashboard.topProducts')}>
-                <Table.Thead>
-                  <Table.Tr>
-                    <Table.Th>{t('dashboard.product')}</Table.Th>
-                    <Table.Th ta="right">{t('dashboard.quantity')}</Table.Th>
-                    <Table.Th ta="right">{t('dashboard.sales')}</Table.Th>
-                  </Table.Tr>
-                </Table.Thead>
-                <Table.Tbody>
-                  {data.topProducts.map((p) => (
-                    <Table.Tr key={p.productId}>
-                      <Table.Td>
-                        <Anchor component={Link} to={`/admin/products/${p.productId}`} size="sm">
-                          {p.productName}
-                        </Anchor>
-                      </Table.Td>
-                      <Table.Td ta="right">{t('dashboard.units', { count: p.quantity })}</Table.Td>
-                      <Table.Td ta="right">{formatWon(p.sales)}</Table.Td>
-                    </Table.Tr>
-                  ))}
-                </Table.Tbody>
-              </Table>
-            </Table.ScrollContainer>
+            <DataTable
+              label={t('dashboard.topProducts')}
+              columns={topProductColumns}
+              rows={data.topProducts}
+              rowKey={(p) => p.productId}
+              minWidth={300}
+            />
           )}
         </Section>
 

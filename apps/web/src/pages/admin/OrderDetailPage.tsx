@@ -1,4 +1,4 @@
-import { Anchor, Badge, Button, Group, Skeleton, Stack, Table, Text, Textarea, Title } from '@mantine/core';
+import { Anchor, Badge, Button, Group, Skeleton, Stack, Text, Textarea, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
@@ -23,6 +23,7 @@ import { factsText } from '../../orders/timeline-note.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { OrderStatusBadge } from '../../ui/badges.tsx';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
+import { type DataColumn, DataTable } from '../../ui/DataTable.tsx';
 import { OrderSections, Section } from '../orders/OrderSections.tsx';
 import { BuyerLink } from './BuyerLink.tsx';
 import type { ListLocationState } from './ListSearchBox.tsx';
@@ -207,6 +208,77 @@ const ACTION_COLORS = { reserve: 'blue', commit: 'teal', pay: 'grape', compensat
 
 function SagaCard({ saga }: { saga: SagaView }) {
   const { t } = useTranslation();
+  const columns: DataColumn<{ entry: SagaView['log'][number] }>[] = [
+    {
+      key: 'step',
+      header: t('adminOrders.saga.column.step'),
+      phone: 'title',
+      // Kept on one line: a narrow column would otherwise squeeze the badge to "…".
+      nowrap: true,
+      cell: ({ entry }) => (
+        <>
+          <Badge size="xs" variant="light" color={ACTION_COLORS[entry.action]} mr={6}>
+            {t(`adminOrders.saga.action.${entry.action}`)}
+          </Badge>
+          {t(`adminOrders.saga.step.${entry.step}`)}
+          {entry.attempt > 1 && (
+            <Text span size="xs" c="dimmed">
+              {' '}
+              {t('adminOrders.saga.attempt', { attempt: entry.attempt })}
+            </Text>
+          )}
+        </>
+      ),
+    },
+    {
+      key: 'outcome',
+      header: t('adminOrders.saga.column.outcome'),
+      cell: ({ entry }) => (
+        <>
+          <Text span size="xs" fw={700} c={OUTCOME_COLORS[entry.outcome]}>
+            {t(`adminOrders.saga.outcome.${entry.outcome}`)}
+          </Text>
+          {(entry.facts || entry.detail) && (
+            // A payment's facts worded for the reader; the PG's own message (any language) on hover.
+            <Text span size="xs" c="dimmed" title={entry.facts ? (entry.detail ?? undefined) : undefined}>
+              {' '}
+              {(entry.facts && factsText(entry.facts)) || entry.detail}
+            </Text>
+          )}
+        </>
+      ),
+    },
+    {
+      key: 'took',
+      header: t('adminOrders.saga.column.took'),
+      align: 'right',
+      phone: 'amount',
+      nowrap: true,
+      cell: ({ entry }) =>
+        entry.durationMs === null
+          ? '—'
+          : t('adminOrders.saga.duration', { ms: formatCount(entry.durationMs) }),
+    },
+    {
+      key: 'at',
+      header: t('adminOrders.saga.column.at'),
+      phone: 'date',
+      nowrap: true,
+      cell: ({ entry }) => formatDateTime(entry.at),
+    },
+    {
+      key: 'trace',
+      header: t('adminOrders.saga.column.trace'),
+      cell: ({ entry }) =>
+        entry.traceId ? (
+          <Anchor component={Link} to={`/admin/traces/${entry.traceId}`} size="xs">
+            {t('adminOrders.saga.trace')}
+          </Anchor>
+        ) : (
+          '—'
+        ),
+    },
+  ];
   return (
     <Section id="saga" title={t('adminOrders.saga.title')}>
       <Stack gap="xs">
@@ -236,72 +308,17 @@ function SagaCard({ saga }: { saga: SagaView }) {
           </Text>
         )}
         {saga.log.length > 0 && (
-          // On a phone it scrolls sideways rather than wrap a date or a duration onto three lines.
-          <Table.ScrollContainer minWidth={560} type="native">
-            <Table verticalSpacing={4} fz="xs" aria-label={t('adminOrders.saga.timeline')}>
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('adminOrders.saga.column.step')}</Table.Th>
-                  <Table.Th>{t('adminOrders.saga.column.outcome')}</Table.Th>
-                  <Table.Th ta="right">{t('adminOrders.saga.column.took')}</Table.Th>
-                  <Table.Th>{t('adminOrders.saga.column.at')}</Table.Th>
-                  <Table.Th>{t('adminOrders.saga.column.trace')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {saga.log.map((entry, index) => (
-                  // biome-ignore lint/suspicious/noArrayIndexKey: the log is append-only and has no id
-                  <Table.Tr key={index} data-action={entry.action}>
-                    {/* Kept on one line: a narrow column would otherwise squeeze the badge to "…". */}
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>
-                      <Badge size="xs" variant="light" color={ACTION_COLORS[entry.action]} mr={6}>
-                        {t(`adminOrders.saga.action.${entry.action}`)}
-                      </Badge>
-                      {t(`adminOrders.saga.step.${entry.step}`)}
-                      {entry.attempt > 1 && (
-                        <Text span size="xs" c="dimmed">
-                          {' '}
-                          {t('adminOrders.saga.attempt', { attempt: entry.attempt })}
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <Text span size="xs" fw={700} c={OUTCOME_COLORS[entry.outcome]}>
-                        {t(`adminOrders.saga.outcome.${entry.outcome}`)}
-                      </Text>
-                      {(entry.facts || entry.detail) && (
-                        // A payment's facts worded for the reader; the PG's own message (any language) on hover.
-                        <Text
-                          span
-                          size="xs"
-                          c="dimmed"
-                          title={entry.facts ? (entry.detail ?? undefined) : undefined}
-                        >
-                          {' '}
-                          {(entry.facts && factsText(entry.facts)) || entry.detail}
-                        </Text>
-                      )}
-                    </Table.Td>
-                    <Table.Td ta="right" style={{ whiteSpace: 'nowrap' }}>
-                      {entry.durationMs === null
-                        ? '—'
-                        : t('adminOrders.saga.duration', { ms: formatCount(entry.durationMs) })}
-                    </Table.Td>
-                    <Table.Td style={{ whiteSpace: 'nowrap' }}>{formatDateTime(entry.at)}</Table.Td>
-                    <Table.Td>
-                      {entry.traceId ? (
-                        <Anchor component={Link} to={`/admin/traces/${entry.traceId}`} size="xs">
-                          {t('adminOrders.saga.trace')}
-                        </Anchor>
-                      ) : (
-                        '—'
-                      )}
-                    </Table.Td>
-                  </Table.Tr>
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <DataTable
+            label={t('adminOrders.saga.timeline')}
+            columns={columns}
+            // The log is append-only and has no id: an entry is known by its place.
+            rows={saga.log.map((entry, index) => ({ entry, index }))}
+            rowKey={({ index }) => index}
+            rowProps={({ entry }) => ({ 'data-action': entry.action })}
+            minWidth={560}
+            verticalSpacing={4}
+            fz="xs"
+          />
         )}
       </Stack>
     </Section>

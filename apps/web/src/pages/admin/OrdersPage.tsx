@@ -1,10 +1,11 @@
-import { Alert, Anchor, Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Anchor, Group, NativeSelect, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useSearchParams } from 'react-router';
 import {
   type AdminOrderSummary,
   adminOrdersQuery,
+  type StuckSaga,
   stuckSagasQuery,
 } from '../../admin-orders/admin-orders-api.ts';
 import {
@@ -17,6 +18,7 @@ import { formatCount, formatDateTime } from '../../lib/format.ts';
 import { orderTitle } from '../../orders/order-summary.ts';
 import { ORDER_STATUSES, type OrderStatus } from '../../orders/orders-api.ts';
 import { OrderStatusBadge } from '../../ui/badges.tsx';
+import { type DataColumn, DataTable } from '../../ui/DataTable.tsx';
 import { OrderPicture } from '../../ui/OrderPicture.tsx';
 import { PagedResults, ResultCount } from '../../ui/PagedResults.tsx';
 import { OrderTotal } from '../orders/OrderTotal.tsx';
@@ -90,6 +92,51 @@ function StuckSagas() {
   const { t } = useTranslation();
   const stuck = useQuery(stuckSagasQuery).data;
   if (!stuck || stuck.content.length === 0) return null;
+  const columns: DataColumn<StuckSaga>[] = [
+    {
+      key: 'order',
+      header: t('adminOrders.list.column.order'),
+      phone: 'title',
+      cell: (saga) => (
+        <Anchor
+          component={Link}
+          to={`/admin/orders/${encodeURIComponent(saga.orderId)}`}
+          size="sm"
+          ff="monospace"
+        >
+          {saga.orderNumber}
+        </Anchor>
+      ),
+    },
+    {
+      key: 'phase',
+      header: t('adminOrders.stuck.column.phase'),
+      cell: (saga) => (
+        <>
+          {t(`adminOrders.saga.phase.${saga.phase}`)}
+          {saga.current && ` · ${sagaCallLabel(saga.current)}`}
+        </>
+      ),
+    },
+    {
+      key: 'waiting',
+      header: t('adminOrders.stuck.column.waiting'),
+      cell: (saga) =>
+        t('adminOrders.stuck.waiting', {
+          minutes: formatCount(Math.round(saga.stuckForSeconds / 60)),
+          attempts: formatCount(saga.attempts),
+        }),
+    },
+    {
+      key: 'error',
+      header: t('adminOrders.stuck.column.error'),
+      cell: (saga) => (
+        <Text size="xs" c="dimmed" lineClamp={1}>
+          {saga.lastError ?? '—'}
+        </Text>
+      ),
+    },
+  ];
   return (
     <Alert
       color="orange"
@@ -97,39 +144,13 @@ function StuckSagas() {
       title={t('adminOrders.stuck.title', { total: formatCount(stuck.totalElements) })}
       role="status"
     >
-      <Table verticalSpacing={4} aria-label={t('adminOrders.stuck.table')}>
-        <Table.Tbody>
-          {stuck.content.map((saga) => (
-            <Table.Tr key={saga.orderId}>
-              <Table.Td>
-                <Anchor
-                  component={Link}
-                  to={`/admin/orders/${encodeURIComponent(saga.orderId)}`}
-                  size="sm"
-                  ff="monospace"
-                >
-                  {saga.orderNumber}
-                </Anchor>
-              </Table.Td>
-              <Table.Td>
-                {t(`adminOrders.saga.phase.${saga.phase}`)}
-                {saga.current && ` · ${sagaCallLabel(saga.current)}`}
-              </Table.Td>
-              <Table.Td>
-                {t('adminOrders.stuck.waiting', {
-                  minutes: formatCount(Math.round(saga.stuckForSeconds / 60)),
-                  attempts: formatCount(saga.attempts),
-                })}
-              </Table.Td>
-              <Table.Td>
-                <Text size="xs" c="dimmed" lineClamp={1}>
-                  {saga.lastError ?? '—'}
-                </Text>
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
+      <DataTable
+        label={t('adminOrders.stuck.table')}
+        columns={columns}
+        rows={stuck.content}
+        rowKey={(saga) => saga.orderId}
+        verticalSpacing={4}
+      />
     </Alert>
   );
 }
@@ -144,69 +165,84 @@ function OrdersTable({ orders }: { orders: AdminOrderSummary[] }) {
       </Text>
     );
   }
+  const columns: DataColumn<AdminOrderSummary>[] = [
+    {
+      key: 'order',
+      header: t('adminOrders.list.column.order'),
+      phone: 'title',
+      cell: (order) => (
+        <Anchor
+          component={Link}
+          to={`/admin/orders/${encodeURIComponent(order.orderId)}`}
+          state={{ listSearch: search } satisfies ListLocationState}
+          fw={600}
+          ff="monospace"
+        >
+          {order.orderNumber}
+        </Anchor>
+      ),
+    },
+    {
+      key: 'items',
+      header: t('adminOrders.list.column.items'),
+      cell: (order) => (
+        <Group gap="xs" wrap="nowrap">
+          <OrderPicture url={order.thumbnailUrl} productName={order.firstProductName} size={36} />
+          <Stack gap={0}>
+            <Text size="sm" data-testid="order-name">
+              {orderTitle(order)}
+            </Text>
+            <Text size="xs" c="dimmed" data-testid="order-quantity">
+              {t('order.quantity', { count: order.totalQuantity })}
+            </Text>
+          </Stack>
+        </Group>
+      ),
+    },
+    {
+      key: 'buyer',
+      header: t('adminOrders.list.column.buyer'),
+      cell: (order) => <BuyerLink userId={order.userId} buyer={order.buyer} />,
+    },
+    {
+      key: 'ordered',
+      header: t('adminOrders.list.column.ordered'),
+      phone: 'date',
+      cell: (order) => formatDateTime(order.createdAt),
+    },
+    {
+      key: 'payable',
+      header: t('adminOrders.list.column.payable'),
+      align: 'right',
+      phone: 'amount',
+      cell: (order) => <OrderTotal order={order} size="sm" labelled={false} />,
+    },
+    {
+      key: 'status',
+      header: t('adminOrders.list.column.status'),
+      phone: 'status',
+      cell: (order) =>
+        order.status === 'CANCELLED' && order.cancelReason ? (
+          <Group gap={4} wrap="nowrap">
+            <OrderStatusBadge status={order.status} />
+            <Text size="xs" c="dimmed">
+              {t(`adminOrders.list.cancelReason.${order.cancelReason}`)}
+            </Text>
+          </Group>
+        ) : (
+          <OrderStatusBadge status={order.status} />
+        ),
+    },
+  ];
   return (
-    <Table.ScrollContainer minWidth={860}>
-      <Table highlightOnHover verticalSpacing="sm" aria-label={t('adminOrders.list.table')}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('adminOrders.list.column.order')}</Table.Th>
-            <Table.Th>{t('adminOrders.list.column.items')}</Table.Th>
-            <Table.Th>{t('adminOrders.list.column.buyer')}</Table.Th>
-            <Table.Th>{t('adminOrders.list.column.ordered')}</Table.Th>
-            <Table.Th ta="right">{t('adminOrders.list.column.payable')}</Table.Th>
-            <Table.Th>{t('adminOrders.list.column.status')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {orders.map((order) => (
-            <Table.Tr key={order.orderId}>
-              <Table.Td>
-                <Anchor
-                  component={Link}
-                  to={`/admin/orders/${encodeURIComponent(order.orderId)}`}
-                  state={{ listSearch: search } satisfies ListLocationState}
-                  fw={600}
-                  ff="monospace"
-                >
-                  {order.orderNumber}
-                </Anchor>
-              </Table.Td>
-              <Table.Td>
-                <Group gap="xs" wrap="nowrap">
-                  <OrderPicture url={order.thumbnailUrl} productName={order.firstProductName} size={36} />
-                  <Stack gap={0}>
-                    <Text size="sm" data-testid="order-name">
-                      {orderTitle(order)}
-                    </Text>
-                    <Text size="xs" c="dimmed" data-testid="order-quantity">
-                      {t('order.quantity', { count: order.totalQuantity })}
-                    </Text>
-                  </Stack>
-                </Group>
-              </Table.Td>
-              <Table.Td>
-                <BuyerLink userId={order.userId} buyer={order.buyer} />
-              </Table.Td>
-              <Table.Td>{formatDateTime(order.createdAt)}</Table.Td>
-              <Table.Td ta="right">
-                <OrderTotal order={order} size="sm" labelled={false} />
-              </Table.Td>
-              <Table.Td>
-                {order.status === 'CANCELLED' && order.cancelReason ? (
-                  <Group gap={4} wrap="nowrap">
-                    <OrderStatusBadge status={order.status} />
-                    <Text size="xs" c="dimmed">
-                      {t(`adminOrders.list.cancelReason.${order.cancelReason}`)}
-                    </Text>
-                  </Group>
-                ) : (
-                  <OrderStatusBadge status={order.status} />
-                )}
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <DataTable
+      label={t('adminOrders.list.table')}
+      columns={columns}
+      rows={orders}
+      rowKey={(order) => order.orderId}
+      minWidth={860}
+      highlightOnHover
+      verticalSpacing="sm"
+    />
   );
 }

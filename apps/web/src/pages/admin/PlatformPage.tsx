@@ -1,4 +1,4 @@
-import { Anchor, Card, Group, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Card, Group, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { elapsedSince, formatCount, formatDateTime, formatDecimal, formatPercent } from '../../lib/format.ts';
@@ -11,6 +11,7 @@ import {
 } from '../../platform/platform-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { HealthBadge, InstanceStatusBadge } from '../../ui/badges.tsx';
+import { type DataColumn, DataTable } from '../../ui/DataTable.tsx';
 
 export function PlatformPage() {
   const { t } = useTranslation();
@@ -74,63 +75,82 @@ function MetricsAtAGlance() {
       {metrics.isPending && <Skeleton h={160} />}
       {metrics.data && (
         <Card withBorder padding={0}>
-          <Table.ScrollContainer minWidth={560}>
-            <Table verticalSpacing="xs" aria-label={t('platform.metrics.table')} fz="sm">
-              <Table.Thead>
-                <Table.Tr>
-                  <Table.Th>{t('platform.service')}</Table.Th>
-                  <Table.Th ta="right">{t('platform.metrics.requestsPerSecond')}</Table.Th>
-                  <Table.Th ta="right">{t('platform.metrics.errors')}</Table.Th>
-                  <Table.Th ta="right">{t('platform.metrics.p99')}</Table.Th>
-                  <Table.Th ta="right">{t('platform.metrics.instances')}</Table.Th>
-                </Table.Tr>
-              </Table.Thead>
-              <Table.Tbody>
-                {rows.map((row) => (
-                  <MetricsRow key={row.name} row={row} />
-                ))}
-              </Table.Tbody>
-            </Table>
-          </Table.ScrollContainer>
+          <MetricsTable rows={rows} />
         </Card>
       )}
     </Stack>
   );
 }
 
-function MetricsRow({ row }: { row: ServiceMetrics }) {
+function MetricsTable({ rows }: { rows: ServiceMetrics[] }) {
   const { t } = useTranslation();
-  const waiting = row.windowSeconds === null;
-  const dash = (
-    <Text span c="dimmed" size="sm" title={waiting ? t('platform.metrics.measuring') : undefined}>
+  const dash = (row: ServiceMetrics) => (
+    <Text
+      span
+      c="dimmed"
+      size="sm"
+      title={row.windowSeconds === null ? t('platform.metrics.measuring') : undefined}
+    >
       —
     </Text>
   );
-  const errorRate = row.errorRate;
+  const columns: DataColumn<ServiceMetrics>[] = [
+    {
+      key: 'service',
+      header: t('platform.service'),
+      phone: 'title',
+      cellProps: { fw: 600 },
+      cell: (row) => row.name,
+    },
+    {
+      key: 'requestsPerSecond',
+      header: t('platform.metrics.requestsPerSecond'),
+      align: 'right',
+      cell: (row) => (row.requestsPerSecond === null ? dash(row) : formatDecimal(row.requestsPerSecond, 2)),
+    },
+    {
+      key: 'errors',
+      header: t('platform.metrics.errors'),
+      align: 'right',
+      cellProps: (row) => ({ c: row.errorRate ? 'red.7' : undefined }),
+      cell: (row) => (row.errorRate === null ? dash(row) : formatPercent(row.errorRate)),
+    },
+    {
+      key: 'p99',
+      header: t('platform.metrics.p99'),
+      align: 'right',
+      cell: (row) =>
+        row.p99Ms === null
+          ? dash(row)
+          : t('platform.metrics.milliseconds', { value: formatCount(Math.round(row.p99Ms)) }),
+    },
+    {
+      key: 'instances',
+      header: t('platform.metrics.instances'),
+      align: 'right',
+      cell: (row) => (
+        <>
+          {formatCount(row.instances)}
+          {row.unreachable > 0 && (
+            <Text span c="red.7" size="sm">
+              {' '}
+              ({t('platform.metrics.notAnswering', { count: row.unreachable })})
+            </Text>
+          )}
+        </>
+      ),
+    },
+  ];
   return (
-    <Table.Tr>
-      <Table.Td fw={600}>{row.name}</Table.Td>
-      <Table.Td ta="right">
-        {row.requestsPerSecond === null ? dash : formatDecimal(row.requestsPerSecond, 2)}
-      </Table.Td>
-      <Table.Td ta="right" c={errorRate ? 'red.7' : undefined}>
-        {errorRate === null ? dash : formatPercent(errorRate)}
-      </Table.Td>
-      <Table.Td ta="right">
-        {row.p99Ms === null
-          ? dash
-          : t('platform.metrics.milliseconds', { value: formatCount(Math.round(row.p99Ms)) })}
-      </Table.Td>
-      <Table.Td ta="right">
-        {formatCount(row.instances)}
-        {row.unreachable > 0 && (
-          <Text span c="red.7" size="sm">
-            {' '}
-            ({t('platform.metrics.notAnswering', { count: row.unreachable })})
-          </Text>
-        )}
-      </Table.Td>
-    </Table.Tr>
+    <DataTable
+      label={t('platform.metrics.table')}
+      columns={columns}
+      rows={rows}
+      rowKey={(row) => row.name}
+      minWidth={560}
+      verticalSpacing="xs"
+      fz="sm"
+    />
   );
 }
 
@@ -149,6 +169,12 @@ function PlatformSummary({ services }: { services: PlatformService[] }) {
   );
 }
 
+/** An instance of a service, or the service alone while it has none. */
+interface InstanceRow {
+  service: PlatformService;
+  instance: PlatformService['instances'][number] | null;
+}
+
 /** One row per instance, named after its service so rows can be found by service name. */
 function ServicesTable({ services }: { services: PlatformService[] }) {
   const { t } = useTranslation();
@@ -159,64 +185,78 @@ function ServicesTable({ services }: { services: PlatformService[] }) {
       </Text>
     );
   }
+  const rows = [...services]
+    .sort((a, b) => a.name.localeCompare(b.name))
+    .flatMap((service): InstanceRow[] =>
+      service.instances.length === 0
+        ? [{ service, instance: null }]
+        : service.instances.map((instance) => ({ service, instance })),
+    );
+  const columns: DataColumn<InstanceRow>[] = [
+    {
+      key: 'service',
+      header: t('platform.service'),
+      phone: 'title',
+      cellProps: { fw: 600 },
+      cell: ({ service }) => service.name,
+    },
+    {
+      key: 'instance',
+      header: t('platform.instance'),
+      cell: ({ instance }) =>
+        instance ? (
+          <Text size="sm" ff="monospace">
+            {instance.instanceId}
+          </Text>
+        ) : (
+          <Text size="sm" c="dimmed">
+            {t('platform.noInstances')}
+          </Text>
+        ),
+    },
+    {
+      key: 'url',
+      header: t('platform.url'),
+      cell: ({ instance }) =>
+        instance && (
+          <Anchor href={instance.url} target="_blank" rel="noreferrer" size="sm">
+            {instance.url}
+          </Anchor>
+        ),
+    },
+    {
+      key: 'status',
+      header: t('platform.status'),
+      phone: 'status',
+      cell: ({ instance }) => instance && <InstanceStatusBadge status={instance.status} />,
+    },
+    {
+      key: 'health',
+      header: t('platform.health'),
+      cell: ({ instance }) => instance && <HealthBadge health={instance.health} />,
+    },
+    {
+      key: 'lastHeartbeat',
+      header: t('platform.lastHeartbeat'),
+      phone: 'date',
+      cell: ({ instance }) =>
+        instance && (
+          <Text size="sm" title={instance.lastHeartbeatAt ?? undefined}>
+            <TimeAgo iso={instance.lastHeartbeatAt} />
+          </Text>
+        ),
+    },
+  ];
   return (
-    <Table.ScrollContainer minWidth={720}>
-      <Table highlightOnHover verticalSpacing="sm" aria-label={t('platform.servicesTable')}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('platform.service')}</Table.Th>
-            <Table.Th>{t('platform.instance')}</Table.Th>
-            <Table.Th>{t('platform.url')}</Table.Th>
-            <Table.Th>{t('platform.status')}</Table.Th>
-            <Table.Th>{t('platform.health')}</Table.Th>
-            <Table.Th>{t('platform.lastHeartbeat')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {[...services]
-            .sort((a, b) => a.name.localeCompare(b.name))
-            .flatMap((service) =>
-              service.instances.length === 0
-                ? [
-                    <Table.Tr key={service.name}>
-                      <Table.Td fw={600}>{service.name}</Table.Td>
-                      <Table.Td colSpan={5}>
-                        <Text size="sm" c="dimmed">
-                          {t('platform.noInstances')}
-                        </Text>
-                      </Table.Td>
-                    </Table.Tr>,
-                  ]
-                : service.instances.map((instance) => (
-                    <Table.Tr key={`${service.name}/${instance.instanceId}`}>
-                      <Table.Td fw={600}>{service.name}</Table.Td>
-                      <Table.Td>
-                        <Text size="sm" ff="monospace">
-                          {instance.instanceId}
-                        </Text>
-                      </Table.Td>
-                      <Table.Td>
-                        <Anchor href={instance.url} target="_blank" rel="noreferrer" size="sm">
-                          {instance.url}
-                        </Anchor>
-                      </Table.Td>
-                      <Table.Td>
-                        <InstanceStatusBadge status={instance.status} />
-                      </Table.Td>
-                      <Table.Td>
-                        <HealthBadge health={instance.health} />
-                      </Table.Td>
-                      <Table.Td>
-                        <Text size="sm" title={instance.lastHeartbeatAt ?? undefined}>
-                          <TimeAgo iso={instance.lastHeartbeatAt} />
-                        </Text>
-                      </Table.Td>
-                    </Table.Tr>
-                  )),
-            )}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <DataTable
+      label={t('platform.servicesTable')}
+      columns={columns}
+      rows={rows}
+      rowKey={({ service, instance }) => (instance ? `${service.name}/${instance.instanceId}` : service.name)}
+      minWidth={720}
+      highlightOnHover
+      verticalSpacing="sm"
+    />
   );
 }
 

@@ -1,4 +1,4 @@
-import { Anchor, Button, Group, NativeSelect, Skeleton, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Button, Group, NativeSelect, Skeleton, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useLocation, useSearchParams } from 'react-router';
@@ -17,6 +17,7 @@ import { i18n } from '../../i18n/i18n.ts';
 import { formatDate, formatWon } from '../../lib/format.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { PromotionStatusBadge } from '../../ui/badges.tsx';
+import { type DataColumn, DataTable } from '../../ui/DataTable.tsx';
 import { PagedResults, ResultCount } from '../../ui/PagedResults.tsx';
 import type { ListLocationState } from './ListSearchBox.tsx';
 import { PromotionStatusFilter } from './PromotionStatusFilter.tsx';
@@ -155,6 +156,56 @@ function PoliciesTable({ policies }: { policies: Policy[] }) {
       </Text>
     );
   }
+  const columns: DataColumn<Policy>[] = [
+    {
+      key: 'name',
+      header: t('adminPromotion.policies.name'),
+      phone: 'title',
+      cell: (policy) => (
+        <Anchor
+          component={Link}
+          to={`/admin/policies/${policy.id}`}
+          state={{ listSearch: search } satisfies ListLocationState}
+          fw={600}
+        >
+          {policy.name}
+        </Anchor>
+      ),
+    },
+    {
+      key: 'target',
+      header: t('adminPromotion.policies.target'),
+      cell: (policy) =>
+        policy.targetType !== 'ORDER' && nameOf(policy) === null ? (
+          <Skeleton h={14} w={140} />
+        ) : (
+          describeTarget(policy.targetType, nameOf(policy))
+        ),
+    },
+    {
+      key: 'discount',
+      header: t('adminPromotion.list.discount'),
+      cell: (policy) => describeDiscount(policy),
+    },
+    {
+      key: 'minOrder',
+      header: t('adminPromotion.list.minOrder'),
+      align: 'right',
+      cell: (policy) => (policy.minOrderAmount ? formatWon(policy.minOrderAmount) : '—'),
+    },
+    {
+      key: 'valid',
+      header: t('adminPromotion.policies.valid'),
+      phone: 'date',
+      cell: (policy) => `${formatDate(policy.validFrom)} – ${formatDate(policy.validTo)}`,
+    },
+    {
+      key: 'status',
+      header: t('adminPromotion.list.status'),
+      phone: 'status',
+      cell: (policy) => <PromotionStatusBadge status={policy.status} />,
+    },
+  ];
   return (
     <Stack gap="sm">
       <ApiErrorAlert
@@ -167,53 +218,15 @@ function PoliciesTable({ policies }: { policies: Policy[] }) {
         title={t('adminPromotion.policies.categoriesFailed')}
         onRetry={() => void categories.refetch()}
       />
-      <Table.ScrollContainer minWidth={800}>
-        <Table highlightOnHover verticalSpacing="sm" aria-label={t('adminPromotion.policies.table')}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('adminPromotion.policies.name')}</Table.Th>
-              <Table.Th>{t('adminPromotion.policies.target')}</Table.Th>
-              <Table.Th>{t('adminPromotion.list.discount')}</Table.Th>
-              <Table.Th ta="right">{t('adminPromotion.list.minOrder')}</Table.Th>
-              <Table.Th>{t('adminPromotion.policies.valid')}</Table.Th>
-              <Table.Th>{t('adminPromotion.list.status')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {policies.map((policy) => (
-              <Table.Tr key={policy.id}>
-                <Table.Td>
-                  <Anchor
-                    component={Link}
-                    to={`/admin/policies/${policy.id}`}
-                    state={{ listSearch: search } satisfies ListLocationState}
-                    fw={600}
-                  >
-                    {policy.name}
-                  </Anchor>
-                </Table.Td>
-                <Table.Td>
-                  {policy.targetType !== 'ORDER' && nameOf(policy) === null ? (
-                    <Skeleton h={14} w={140} />
-                  ) : (
-                    describeTarget(policy.targetType, nameOf(policy))
-                  )}
-                </Table.Td>
-                <Table.Td>{describeDiscount(policy)}</Table.Td>
-                <Table.Td ta="right">
-                  {policy.minOrderAmount ? formatWon(policy.minOrderAmount) : '—'}
-                </Table.Td>
-                <Table.Td>
-                  {formatDate(policy.validFrom)} – {formatDate(policy.validTo)}
-                </Table.Td>
-                <Table.Td>
-                  <PromotionStatusBadge status={policy.status} />
-                </Table.Td>
-              </Table.Tr>
-            ))}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <DataTable
+        label={t('adminPromotion.policies.table')}
+        columns={columns}
+        rows={policies}
+        rowKey={(policy) => policy.id}
+        minWidth={800}
+        highlightOnHover
+        verticalSpacing="sm"
+      />
     </Stack>
   );
 }

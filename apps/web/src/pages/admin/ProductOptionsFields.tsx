@@ -7,7 +7,6 @@ import {
   NativeSelect,
   NumberInput,
   Stack,
-  Table,
   Text,
   TextInput,
   Title,
@@ -24,6 +23,7 @@ import {
 } from '../../admin-catalog/product-form.ts';
 import type { OptionGroup, SkuStatus } from '../../catalog/catalog-api.ts';
 import { formatCount } from '../../lib/format.ts';
+import { type DataColumn, DataTable } from '../../ui/DataTable.tsx';
 
 interface OptionGroupsEditorProps {
   groups: OptionGroupDraft[];
@@ -110,105 +110,146 @@ export function SkuTable({ groups, rows, savedSkus, errors, onChange }: SkuTable
   ];
   const change = (key: string, patch: Partial<SkuRow>) =>
     onChange(rows.map((row) => (row.key === key ? { ...row, ...patch } : row)));
+  const columns: DataColumn<SkuRow>[] = [
+    {
+      key: 'options',
+      header: t('adminCatalog.skus.options'),
+      phone: 'title',
+      cell: (row) => (
+        <Text size="sm" fw={500}>
+          {rowLabel(groups, row.options)}
+        </Text>
+      ),
+    },
+    {
+      key: 'code',
+      header: t('adminCatalog.skus.code'),
+      cell: (row) => (
+        <TextInput
+          aria-label={t('adminCatalog.skus.codeFor', { label: rowLabel(groups, row.options) })}
+          value={row.skuCode}
+          error={errors?.[row.key]?.skuCode}
+          readOnly={row.existing !== undefined}
+          variant={row.existing ? 'filled' : 'default'}
+          onChange={(event) => change(row.key, { skuCode: event.currentTarget.value })}
+          size="xs"
+          ff="monospace"
+        />
+      ),
+    },
+    {
+      key: 'price',
+      header: t('adminCatalog.skus.price'),
+      cell: (row) => (
+        <NumberInput
+          aria-label={t('adminCatalog.skus.priceFor', { label: rowLabel(groups, row.options) })}
+          value={row.price}
+          error={errors?.[row.key]?.price}
+          onChange={(value) => change(row.key, { price: String(value) })}
+          allowDecimal={false}
+          allowNegative={false}
+          thousandSeparator=","
+          hideControls
+          size="xs"
+          w={130}
+        />
+      ),
+    },
+    {
+      key: 'stock',
+      header: t('adminCatalog.skus.stock'),
+      cell: (row) => (
+        <SkuStock
+          row={row}
+          label={rowLabel(groups, row.options)}
+          savedSkus={savedSkus}
+          errors={errors}
+          onChange={change}
+        />
+      ),
+    },
+    {
+      key: 'status',
+      header: t('adminCatalog.skus.status'),
+      phone: 'status',
+      cell: (row) => (
+        <NativeSelect
+          aria-label={t('adminCatalog.skus.statusFor', { label: rowLabel(groups, row.options) })}
+          value={row.status === 'INACTIVE' ? 'INACTIVE' : 'ACTIVE'}
+          onChange={(event) => change(row.key, { status: event.currentTarget.value as SkuStatus })}
+          data={statusChoices}
+          size="xs"
+        />
+      ),
+    },
+  ];
   return (
     <Stack gap="sm">
       <FillAll rows={rows} onChange={onChange} />
-      <Table.ScrollContainer minWidth={720}>
-        <Table verticalSpacing="xs" aria-label={t('adminCatalog.skus.table')}>
-          <Table.Thead>
-            <Table.Tr>
-              <Table.Th>{t('adminCatalog.skus.options')}</Table.Th>
-              <Table.Th>{t('adminCatalog.skus.code')}</Table.Th>
-              <Table.Th>{t('adminCatalog.skus.price')}</Table.Th>
-              <Table.Th>{t('adminCatalog.skus.stock')}</Table.Th>
-              <Table.Th>{t('adminCatalog.skus.status')}</Table.Th>
-            </Table.Tr>
-          </Table.Thead>
-          <Table.Tbody>
-            {rows.map((row) => {
-              const label = rowLabel(groups, row.options);
-              const rowErrors = errors?.[row.key];
-              const saved = savedSkus.find((sku) => sku.id === row.existing?.id) ?? row.existing;
-              return (
-                <Table.Tr key={row.key} data-testid="sku-row">
-                  <Table.Td>
-                    <Text size="sm" fw={500}>
-                      {label}
-                    </Text>
-                  </Table.Td>
-                  <Table.Td>
-                    <TextInput
-                      aria-label={t('adminCatalog.skus.codeFor', { label })}
-                      value={row.skuCode}
-                      error={rowErrors?.skuCode}
-                      readOnly={row.existing !== undefined}
-                      variant={row.existing ? 'filled' : 'default'}
-                      onChange={(event) => change(row.key, { skuCode: event.currentTarget.value })}
-                      size="xs"
-                      ff="monospace"
-                    />
-                  </Table.Td>
-                  <Table.Td>
-                    <NumberInput
-                      aria-label={t('adminCatalog.skus.priceFor', { label })}
-                      value={row.price}
-                      error={rowErrors?.price}
-                      onChange={(value) => change(row.key, { price: String(value) })}
-                      allowDecimal={false}
-                      allowNegative={false}
-                      thousandSeparator=","
-                      hideControls
-                      size="xs"
-                      w={130}
-                    />
-                  </Table.Td>
-                  <Table.Td>
-                    {saved && !saved.removed ? (
-                      <Text size="sm">
-                        {t('adminCatalog.skus.available', { stock: formatCount(saved.stock) })}
-                        {saved.reserved > 0 && (
-                          <Text span size="xs" c="dimmed">
-                            {' '}
-                            {t('adminCatalog.skus.reserved', { reserved: formatCount(saved.reserved) })}
-                          </Text>
-                        )}
-                      </Text>
-                    ) : saved ? (
-                      <Text size="xs" c="dimmed">
-                        {t('adminCatalog.skus.restored', { stock: formatCount(saved.stock) })}
-                      </Text>
-                    ) : (
-                      <NumberInput
-                        aria-label={t('adminCatalog.skus.initialStockFor', { label })}
-                        value={row.initialStock}
-                        error={rowErrors?.initialStock}
-                        onChange={(value) => change(row.key, { initialStock: String(value) })}
-                        allowDecimal={false}
-                        allowNegative={false}
-                        hideControls
-                        size="xs"
-                        w={100}
-                      />
-                    )}
-                  </Table.Td>
-                  <Table.Td>
-                    <NativeSelect
-                      aria-label={t('adminCatalog.skus.statusFor', { label })}
-                      value={row.status === 'INACTIVE' ? 'INACTIVE' : 'ACTIVE'}
-                      onChange={(event) =>
-                        change(row.key, { status: event.currentTarget.value as SkuStatus })
-                      }
-                      data={statusChoices}
-                      size="xs"
-                    />
-                  </Table.Td>
-                </Table.Tr>
-              );
-            })}
-          </Table.Tbody>
-        </Table>
-      </Table.ScrollContainer>
+      <DataTable
+        label={t('adminCatalog.skus.table')}
+        columns={columns}
+        rows={rows}
+        rowKey={(row) => row.key}
+        rowProps={() => ({ 'data-testid': 'sku-row' })}
+        minWidth={720}
+        verticalSpacing="xs"
+      />
     </Stack>
+  );
+}
+
+/**
+ * A row's stock: what a saved SKU holds now (adjusted in the stock panel, not here), or the initial
+ * stock of a new one.
+ */
+function SkuStock({
+  row,
+  label,
+  savedSkus,
+  errors,
+  onChange,
+}: {
+  row: SkuRow;
+  label: string;
+  savedSkus: readonly AdminSku[];
+  errors: ProductFormErrors['skuRows'] | undefined;
+  onChange: (key: string, patch: Partial<SkuRow>) => void;
+}) {
+  const { t } = useTranslation();
+  const saved = savedSkus.find((sku) => sku.id === row.existing?.id) ?? row.existing;
+  if (saved && !saved.removed) {
+    return (
+      <Text size="sm">
+        {t('adminCatalog.skus.available', { stock: formatCount(saved.stock) })}
+        {saved.reserved > 0 && (
+          <Text span size="xs" c="dimmed">
+            {' '}
+            {t('adminCatalog.skus.reserved', { reserved: formatCount(saved.reserved) })}
+          </Text>
+        )}
+      </Text>
+    );
+  }
+  if (saved) {
+    return (
+      <Text size="xs" c="dimmed">
+        {t('adminCatalog.skus.restored', { stock: formatCount(saved.stock) })}
+      </Text>
+    );
+  }
+  return (
+    <NumberInput
+      aria-label={t('adminCatalog.skus.initialStockFor', { label })}
+      value={row.initialStock}
+      error={errors?.[row.key]?.initialStock}
+      onChange={(value) => onChange(row.key, { initialStock: String(value) })}
+      allowDecimal={false}
+      allowNegative={false}
+      hideControls
+      size="xs"
+      w={100}
+    />
   );
 }
 

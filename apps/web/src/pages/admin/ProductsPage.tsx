@@ -9,7 +9,6 @@ import {
   Pagination,
   Skeleton,
   Stack,
-  Table,
   Text,
   TextInput,
   Title,
@@ -33,6 +32,7 @@ import {
 import { PRODUCT_STATUSES, type ProductStatus } from '../../catalog/catalog-api.ts';
 import { formatCount, formatDate, formatWon } from '../../lib/format.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
+import { type DataColumn, DataTable } from '../../ui/DataTable.tsx';
 import { isPastLastPage, PastLastPage } from '../../ui/PagedResults.tsx';
 import { DeletedBadge, DisplayedBadge, ProductStatusBadge } from './catalog-badges.tsx';
 import { type ListLocationState, ListSearchBox } from './ListSearchBox.tsx';
@@ -231,79 +231,109 @@ function ProductsTable({ products }: { products: AdminProductSummary[] }) {
       </Text>
     );
   }
+  const columns: DataColumn<AdminProductSummary>[] = [
+    {
+      key: 'product',
+      header: t('adminCatalog.list.column.product'),
+      phone: 'title',
+      cell: (product) => (
+        <>
+          <Group gap="sm" wrap="nowrap">
+            <Avatar src={product.thumbnailUrl} alt="" radius="sm" size="md">
+              {product.name.slice(0, 1)}
+            </Avatar>
+            <Anchor
+              component={Link}
+              to={`/admin/products/${product.id}`}
+              state={{ listSearch: search } satisfies ListLocationState}
+              fw={500}
+            >
+              {product.name}
+            </Anchor>
+            {/* Listed while it holds units for inspection: the admin still decides on them. */}
+            {product.deleted && <DeletedBadge />}
+          </Group>
+          {product.stockMatches && product.stockMatches.length > 0 && (
+            <StockMatches name={product.name} matches={product.stockMatches} />
+          )}
+        </>
+      ),
+    },
+    {
+      key: 'code',
+      header: t('adminCatalog.list.column.code'),
+      cell: (product) => (
+        <Text size="sm" ff="monospace">
+          {product.code}
+        </Text>
+      ),
+    },
+    {
+      key: 'salePrice',
+      header: t('adminCatalog.list.column.salePrice'),
+      align: 'right',
+      phone: 'amount',
+      cell: (product) => (
+        <>
+          {formatWon(product.salePrice)}
+          {product.salePrice < product.basePrice && (
+            <Text size="xs" c="dimmed" td="line-through">
+              {formatWon(product.basePrice)}
+            </Text>
+          )}
+        </>
+      ),
+    },
+    {
+      key: 'status',
+      header: t('adminCatalog.list.column.status'),
+      phone: 'status',
+      cell: (product) => <ProductStatusBadge status={product.status} />,
+    },
+    {
+      key: 'displayed',
+      header: t('adminCatalog.list.column.displayed'),
+      cell: (product) => <DisplayedBadge displayed={product.displayed} />,
+    },
+    {
+      key: 'skus',
+      header: t('adminCatalog.list.column.skus'),
+      align: 'right',
+      cell: (product) => product.skuCount,
+    },
+    {
+      key: 'stock',
+      header: t('adminCatalog.list.column.stock'),
+      align: 'right',
+      cell: (product) => formatCount(product.totalStock),
+    },
+    {
+      key: 'held',
+      header: t('adminCatalog.list.column.held'),
+      align: 'right',
+      cellProps: (product) => ({
+        c: product.heldTotal > 0 ? 'red.7' : 'dimmed',
+        fw: product.heldTotal > 0 ? 600 : undefined,
+      }),
+      cell: (product) => formatCount(product.heldTotal),
+    },
+    {
+      key: 'updated',
+      header: t('adminCatalog.list.column.updated'),
+      phone: 'date',
+      cell: (product) => formatDate(product.updatedAt),
+    },
+  ];
   return (
-    <Table.ScrollContainer minWidth={960}>
-      <Table highlightOnHover verticalSpacing="sm" aria-label={t('adminCatalog.list.table')}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('adminCatalog.list.column.product')}</Table.Th>
-            <Table.Th>{t('adminCatalog.list.column.code')}</Table.Th>
-            <Table.Th ta="right">{t('adminCatalog.list.column.salePrice')}</Table.Th>
-            <Table.Th>{t('adminCatalog.list.column.status')}</Table.Th>
-            <Table.Th>{t('adminCatalog.list.column.displayed')}</Table.Th>
-            <Table.Th ta="right">{t('adminCatalog.list.column.skus')}</Table.Th>
-            <Table.Th ta="right">{t('adminCatalog.list.column.stock')}</Table.Th>
-            <Table.Th ta="right">{t('adminCatalog.list.column.held')}</Table.Th>
-            <Table.Th>{t('adminCatalog.list.column.updated')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {products.map((product) => (
-            <Table.Tr key={product.id}>
-              <Table.Td>
-                <Group gap="sm" wrap="nowrap">
-                  <Avatar src={product.thumbnailUrl} alt="" radius="sm" size="md">
-                    {product.name.slice(0, 1)}
-                  </Avatar>
-                  <Anchor
-                    component={Link}
-                    to={`/admin/products/${product.id}`}
-                    state={{ listSearch: search } satisfies ListLocationState}
-                    fw={500}
-                  >
-                    {product.name}
-                  </Anchor>
-                  {/* Listed while it holds units for inspection: the admin still decides on them. */}
-                  {product.deleted && <DeletedBadge />}
-                </Group>
-                {product.stockMatches && product.stockMatches.length > 0 && (
-                  <StockMatches name={product.name} matches={product.stockMatches} />
-                )}
-              </Table.Td>
-              <Table.Td>
-                <Text size="sm" ff="monospace">
-                  {product.code}
-                </Text>
-              </Table.Td>
-              <Table.Td ta="right">
-                {formatWon(product.salePrice)}
-                {product.salePrice < product.basePrice && (
-                  <Text size="xs" c="dimmed" td="line-through">
-                    {formatWon(product.basePrice)}
-                  </Text>
-                )}
-              </Table.Td>
-              <Table.Td>
-                <ProductStatusBadge status={product.status} />
-              </Table.Td>
-              <Table.Td>
-                <DisplayedBadge displayed={product.displayed} />
-              </Table.Td>
-              <Table.Td ta="right">{product.skuCount}</Table.Td>
-              <Table.Td ta="right">{formatCount(product.totalStock)}</Table.Td>
-              <Table.Td
-                ta="right"
-                c={product.heldTotal > 0 ? 'red.7' : 'dimmed'}
-                fw={product.heldTotal > 0 ? 600 : undefined}
-              >
-                {formatCount(product.heldTotal)}
-              </Table.Td>
-              <Table.Td>{formatDate(product.updatedAt)}</Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <DataTable
+      label={t('adminCatalog.list.table')}
+      columns={columns}
+      rows={products}
+      rowKey={(product) => product.id}
+      minWidth={960}
+      highlightOnHover
+      verticalSpacing="sm"
+    />
   );
 }
 

@@ -1,7 +1,7 @@
-import { Alert, Badge, Button, Checkbox, Group, Stack, Table, Text, Title } from '@mantine/core';
+import { Alert, Badge, Button, Checkbox, Group, Stack, Text, Title } from '@mantine/core';
 import { notifications } from '@mantine/notifications';
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Fragment, type ReactNode, useState } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { useSearchParams } from 'react-router';
 import {
@@ -18,6 +18,7 @@ import { formatDateTime } from '../../lib/format.ts';
 import { SHIPMENT_COURIER_STATUSES, SHIPMENT_STATUSES } from '../../orders/after-sale-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { CourierStatusBadge, ShipmentStatusBadge } from '../../ui/badges.tsx';
+import { type DataColumn, DataTable } from '../../ui/DataTable.tsx';
 import { PagedResults } from '../../ui/PagedResults.tsx';
 import { CourierHistory } from '../orders/TrackingTimeline.tsx';
 import { AdminOrderLink, ListTotal, OrderNumberSearch, StatusFilter } from './ShippingListParts.tsx';
@@ -261,98 +262,117 @@ function ShipmentsTable({
     else next.delete(id);
     onSelect(next);
   };
+  const columns: DataColumn<AdminShipment>[] = [
+    {
+      key: 'select',
+      header: t('adminShipping.selectAll'),
+      headerContent: (
+        <Checkbox
+          aria-label={t('adminShipping.selectAll')}
+          checked={allSelected}
+          indeterminate={!allSelected && selectable.some((id) => selected.has(id))}
+          disabled={selectable.length === 0}
+          onChange={(event) => onSelect(new Set(event.currentTarget.checked ? selectable : []))}
+        />
+      ),
+      width: 40,
+      phone: 'select',
+      cell: (shipment) => (
+        <Checkbox
+          aria-label={t('adminShipping.selectShipment', { number: shipment.orderNumber })}
+          checked={selected.has(shipment.id)}
+          disabled={!issuable(shipment)}
+          onChange={(event) => toggle(shipment.id, event.currentTarget.checked)}
+        />
+      ),
+    },
+    {
+      key: 'order',
+      header: t('adminShipping.order'),
+      phone: 'title',
+      cell: (shipment) => (
+        <>
+          <AdminOrderLink order={shipment} />
+          <Text size="xs" c="dimmed">
+            {t(`status.shipmentKind.${shipment.kind}`)}
+          </Text>
+        </>
+      ),
+    },
+    {
+      key: 'goods',
+      header: t('adminShipping.goods'),
+      cell: (shipment) => <Text size="sm">{shipment.goodsName}</Text>,
+    },
+    {
+      key: 'receiver',
+      header: t('adminShipping.receiver'),
+      cell: (shipment) => (
+        <>
+          <Text size="sm">{shipment.receiverName}</Text>
+          <Text size="xs" c="dimmed">
+            {shipment.address}
+          </Text>
+        </>
+      ),
+    },
+    {
+      key: 'status',
+      header: t('adminShipping.status'),
+      phone: 'status',
+      cell: (shipment) => (
+        <Stack gap={4} align="flex-start">
+          <ShipmentStatusBadge status={shipment.status} />
+          <CourierStatusBadge status={shipment.courierStatus} />
+          {shipment.dispatchFailure && <DispatchFailure failure={shipment.dispatchFailure} />}
+          {shipment.trackingFailure && (
+            <TrackingFailure shipmentId={shipment.id} failure={shipment.trackingFailure} />
+          )}
+        </Stack>
+      ),
+    },
+    {
+      key: 'tracking',
+      header: t('adminShipping.tracking'),
+      cell: (shipment) => (
+        <Text size="sm" ff="monospace" data-testid="shipment-tracking">
+          {shipment.trackingNumber ?? '—'}
+        </Text>
+      ),
+    },
+    {
+      key: 'created',
+      header: t('adminShipping.created'),
+      phone: 'date',
+      cell: (shipment) => <Text size="sm">{formatDateTime(shipment.createdAt)}</Text>,
+    },
+    {
+      key: 'history',
+      header: t('adminShipping.history'),
+      phone: 'actions',
+      cell: (shipment) => (
+        <Button
+          size="xs"
+          variant="subtle"
+          disabled={shipment.history.length === 0}
+          aria-expanded={open === shipment.id}
+          onClick={() => setOpen(open === shipment.id ? null : shipment.id)}
+        >
+          {t('adminShipping.historyCount', { count: shipment.history.length })}
+        </Button>
+      ),
+    },
+  ];
   return (
-    <Table.ScrollContainer minWidth={980}>
-      <Table verticalSpacing="sm" aria-label={t('adminShipping.shipments')}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th w={40}>
-              <Checkbox
-                aria-label={t('adminShipping.selectAll')}
-                checked={allSelected}
-                indeterminate={!allSelected && selectable.some((id) => selected.has(id))}
-                disabled={selectable.length === 0}
-                onChange={(event) => onSelect(new Set(event.currentTarget.checked ? selectable : []))}
-              />
-            </Table.Th>
-            <Table.Th>{t('adminShipping.order')}</Table.Th>
-            <Table.Th>{t('adminShipping.goods')}</Table.Th>
-            <Table.Th>{t('adminShipping.receiver')}</Table.Th>
-            <Table.Th>{t('adminShipping.status')}</Table.Th>
-            <Table.Th>{t('adminShipping.tracking')}</Table.Th>
-            <Table.Th>{t('adminShipping.created')}</Table.Th>
-            <Table.Th>{t('adminShipping.history')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {shipments.map((shipment) => (
-            <Fragment key={shipment.id}>
-              <Table.Tr data-testid="shipment-row" data-order={shipment.orderNumber}>
-                <Table.Td>
-                  <Checkbox
-                    aria-label={t('adminShipping.selectShipment', { number: shipment.orderNumber })}
-                    checked={selected.has(shipment.id)}
-                    disabled={!issuable(shipment)}
-                    onChange={(event) => toggle(shipment.id, event.currentTarget.checked)}
-                  />
-                </Table.Td>
-                <Table.Td>
-                  <AdminOrderLink order={shipment} />
-                  <Text size="xs" c="dimmed">
-                    {t(`status.shipmentKind.${shipment.kind}`)}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{shipment.goodsName}</Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{shipment.receiverName}</Text>
-                  <Text size="xs" c="dimmed">
-                    {shipment.address}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Stack gap={4} align="flex-start">
-                    <ShipmentStatusBadge status={shipment.status} />
-                    <CourierStatusBadge status={shipment.courierStatus} />
-                    {shipment.dispatchFailure && <DispatchFailure failure={shipment.dispatchFailure} />}
-                    {shipment.trackingFailure && (
-                      <TrackingFailure shipmentId={shipment.id} failure={shipment.trackingFailure} />
-                    )}
-                  </Stack>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm" ff="monospace" data-testid="shipment-tracking">
-                    {shipment.trackingNumber ?? '—'}
-                  </Text>
-                </Table.Td>
-                <Table.Td>
-                  <Text size="sm">{formatDateTime(shipment.createdAt)}</Text>
-                </Table.Td>
-                <Table.Td>
-                  <Button
-                    size="xs"
-                    variant="subtle"
-                    disabled={shipment.history.length === 0}
-                    aria-expanded={open === shipment.id}
-                    onClick={() => setOpen(open === shipment.id ? null : shipment.id)}
-                  >
-                    {t('adminShipping.historyCount', { count: shipment.history.length })}
-                  </Button>
-                </Table.Td>
-              </Table.Tr>
-              {open === shipment.id && (
-                <Table.Tr>
-                  <Table.Td />
-                  <Table.Td colSpan={7}>
-                    <CourierHistory events={shipment.history} />
-                  </Table.Td>
-                </Table.Tr>
-              )}
-            </Fragment>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <DataTable
+      label={t('adminShipping.shipments')}
+      columns={columns}
+      rows={shipments}
+      rowKey={(shipment) => shipment.id}
+      rowProps={(shipment) => ({ 'data-testid': 'shipment-row', 'data-order': shipment.orderNumber })}
+      expanded={(shipment) => open === shipment.id && <CourierHistory events={shipment.history} />}
+      minWidth={980}
+      verticalSpacing="sm"
+    />
   );
 }

@@ -9,7 +9,6 @@ import {
   SegmentedControl,
   Skeleton,
   Stack,
-  Table,
   Text,
   TextInput,
   Title,
@@ -36,6 +35,7 @@ import { heldChangeText, movementNote, signedCount } from '../../admin-catalog/s
 import { formatCount, formatDateTime } from '../../lib/format.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.tsx';
+import { type DataColumn, DataTable } from '../../ui/DataTable.tsx';
 import { MovementTypeBadge, ProductStatusBadge } from './catalog-badges.tsx';
 
 const HISTORY_PAGE_SIZE = 10;
@@ -53,88 +53,101 @@ export function StockPanel({ product }: { product: AdminProduct }) {
   const [deciding, setDeciding] = useState<{ sku: AdminSku; action: HeldAction } | null>(null);
   // A removed SKU still shows while it holds returned units: the admin decides on them here.
   const skus = product.skus.filter((sku) => !sku.removed || sku.held > 0);
+  const stockColumns: DataColumn<AdminSku>[] = [
+    {
+      key: 'sku',
+      header: t('adminCatalog.stock.sku'),
+      phone: 'title',
+      cellProps: { ff: 'monospace', fz: 'sm' },
+      cell: (sku) => sku.skuCode,
+    },
+    {
+      key: 'options',
+      header: t('adminCatalog.stock.options'),
+      cell: (sku) => rowLabel(product.optionGroups, sku.options),
+    },
+    {
+      key: 'status',
+      header: t('adminCatalog.stock.status'),
+      phone: 'status',
+      cell: (sku) => <ProductStatusBadge status={sku.status} />,
+    },
+    {
+      key: 'available',
+      header: t('adminCatalog.stock.available'),
+      align: 'right',
+      phone: 'amount',
+      cellProps: (sku) => ({ fw: 600, 'data-testid': `stock-${sku.skuCode}` }),
+      cell: (sku) => formatCount(sku.stock),
+    },
+    countColumn('reserved', t('adminCatalog.stock.reserved'), (sku) => sku.reserved),
+    countColumn('sold', t('adminCatalog.stock.sold'), (sku) => sku.sold),
+    {
+      key: 'held',
+      header: t('adminCatalog.stock.held'),
+      align: 'right',
+      cellProps: (sku) => ({
+        c: sku.held > 0 ? 'red.7' : undefined,
+        fw: sku.held > 0 ? 600 : undefined,
+        'data-testid': `held-${sku.skuCode}`,
+      }),
+      cell: (sku) => formatCount(sku.held),
+    },
+    {
+      key: 'actions',
+      header: '',
+      align: 'right',
+      phone: 'actions',
+      cell: (sku) => (
+        <Group gap={4} justify="flex-end" wrap="nowrap">
+          {sku.held > 0 && (
+            <>
+              <Button
+                size="compact-xs"
+                variant="light"
+                color="teal"
+                onClick={() => setDeciding({ sku, action: 'release' })}
+                aria-label={t('adminCatalog.stock.releaseOf', { code: sku.skuCode })}
+              >
+                {t('adminCatalog.stock.release')}
+              </Button>
+              <Button
+                size="compact-xs"
+                variant="light"
+                color="red"
+                onClick={() => setDeciding({ sku, action: 'discard' })}
+                aria-label={t('adminCatalog.stock.discardOf', { code: sku.skuCode })}
+              >
+                {t('adminCatalog.stock.discard')}
+              </Button>
+            </>
+          )}
+          <Button
+            size="compact-xs"
+            variant="light"
+            onClick={() => setAdjusting(sku)}
+            aria-label={t('adminCatalog.stock.adjustOf', { code: sku.skuCode })}
+          >
+            {t('adminCatalog.stock.adjust')}
+          </Button>
+        </Group>
+      ),
+    },
+  ];
   return (
     <Card withBorder padding="lg" component="section" aria-labelledby="stock-title">
       <Stack gap="md">
         <Title id="stock-title" order={2} size="h4">
           {t('adminCatalog.stock.title')}
         </Title>
-        <Table.ScrollContainer minWidth={760}>
-          <Table verticalSpacing="xs" aria-label={t('adminCatalog.stock.table')}>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('adminCatalog.stock.sku')}</Table.Th>
-                <Table.Th>{t('adminCatalog.stock.options')}</Table.Th>
-                <Table.Th>{t('adminCatalog.stock.status')}</Table.Th>
-                <Table.Th ta="right">{t('adminCatalog.stock.available')}</Table.Th>
-                <Table.Th ta="right">{t('adminCatalog.stock.reserved')}</Table.Th>
-                <Table.Th ta="right">{t('adminCatalog.stock.sold')}</Table.Th>
-                <Table.Th ta="right">{t('adminCatalog.stock.held')}</Table.Th>
-                <Table.Th />
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {skus.map((sku) => (
-                <Table.Tr key={sku.id}>
-                  <Table.Td ff="monospace" fz="sm">
-                    {sku.skuCode}
-                  </Table.Td>
-                  <Table.Td>{rowLabel(product.optionGroups, sku.options)}</Table.Td>
-                  <Table.Td>
-                    <ProductStatusBadge status={sku.status} />
-                  </Table.Td>
-                  <Table.Td ta="right" fw={600} data-testid={`stock-${sku.skuCode}`}>
-                    {formatCount(sku.stock)}
-                  </Table.Td>
-                  <Table.Td ta="right">{formatCount(sku.reserved)}</Table.Td>
-                  <Table.Td ta="right">{formatCount(sku.sold)}</Table.Td>
-                  <Table.Td
-                    ta="right"
-                    c={sku.held > 0 ? 'red.7' : undefined}
-                    fw={sku.held > 0 ? 600 : undefined}
-                    data-testid={`held-${sku.skuCode}`}
-                  >
-                    {formatCount(sku.held)}
-                  </Table.Td>
-                  <Table.Td ta="right">
-                    <Group gap={4} justify="flex-end" wrap="nowrap">
-                      {sku.held > 0 && (
-                        <>
-                          <Button
-                            size="compact-xs"
-                            variant="light"
-                            color="teal"
-                            onClick={() => setDeciding({ sku, action: 'release' })}
-                            aria-label={t('adminCatalog.stock.releaseOf', { code: sku.skuCode })}
-                          >
-                            {t('adminCatalog.stock.release')}
-                          </Button>
-                          <Button
-                            size="compact-xs"
-                            variant="light"
-                            color="red"
-                            onClick={() => setDeciding({ sku, action: 'discard' })}
-                            aria-label={t('adminCatalog.stock.discardOf', { code: sku.skuCode })}
-                          >
-                            {t('adminCatalog.stock.discard')}
-                          </Button>
-                        </>
-                      )}
-                      <Button
-                        size="compact-xs"
-                        variant="light"
-                        onClick={() => setAdjusting(sku)}
-                        aria-label={t('adminCatalog.stock.adjustOf', { code: sku.skuCode })}
-                      >
-                        {t('adminCatalog.stock.adjust')}
-                      </Button>
-                    </Group>
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <DataTable
+          label={t('adminCatalog.stock.table')}
+          columns={stockColumns}
+          rows={skus}
+          rowKey={(sku) => sku.id}
+          minWidth={760}
+          verticalSpacing="xs"
+        />
         <MovementHistory product={product} />
       </Stack>
       <Modal
@@ -389,6 +402,51 @@ function MovementHistory({ product }: { product: AdminProduct }) {
     setFilter((current) => ({ ...current, page: 0, ...patch }));
   const result = movements.data;
 
+  const historyColumns: DataColumn<StockMovement>[] = [
+    {
+      key: 'when',
+      header: t('adminCatalog.history.when'),
+      phone: 'date',
+      cellProps: { fz: 'sm' },
+      cell: (movement) => formatDateTime(movement.createdAt),
+    },
+    {
+      key: 'sku',
+      header: t('adminCatalog.history.sku'),
+      phone: 'title',
+      cellProps: { ff: 'monospace', fz: 'sm' },
+      cell: (movement) => movement.skuCode,
+    },
+    {
+      key: 'movement',
+      header: t('adminCatalog.history.movement'),
+      phone: 'status',
+      cell: (movement) => <MovementTypeBadge type={movement.type} />,
+    },
+    {
+      key: 'change',
+      header: t('adminCatalog.history.change'),
+      align: 'right',
+      phone: 'amount',
+      cellProps: (movement) => ({ c: movementChange(movement).negative ? 'red.7' : undefined }),
+      cell: (movement) => <MovementChange movement={movement} />,
+    },
+    countColumn(
+      'availableAfter',
+      t('adminCatalog.history.availableAfter'),
+      (movement) => movement.stockAfter,
+    ),
+    countColumn('reserved', t('adminCatalog.history.reserved'), (movement) => movement.reservedAfter),
+    countColumn('sold', t('adminCatalog.history.sold'), (movement) => movement.soldAfter),
+    countColumn('held', t('adminCatalog.history.held'), (movement) => movement.heldAfter),
+    {
+      key: 'reason',
+      header: t('adminCatalog.history.reason'),
+      cellProps: { fz: 'sm' },
+      cell: (movement) => <MovementNote movement={movement} />,
+    },
+  ];
+
   return (
     <Stack gap="sm" component="section" aria-labelledby="history-title">
       <Group justify="space-between" align="flex-end">
@@ -434,46 +492,15 @@ function MovementHistory({ product }: { product: AdminProduct }) {
         </Text>
       )}
       {result && result.content.length > 0 && (
-        <Table.ScrollContainer minWidth={840}>
-          <Table
-            verticalSpacing="xs"
-            aria-label={t('adminCatalog.history.table')}
-            opacity={movements.isPlaceholderData ? 0.6 : 1}
-          >
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('adminCatalog.history.when')}</Table.Th>
-                <Table.Th>{t('adminCatalog.history.sku')}</Table.Th>
-                <Table.Th>{t('adminCatalog.history.movement')}</Table.Th>
-                <Table.Th ta="right">{t('adminCatalog.history.change')}</Table.Th>
-                <Table.Th ta="right">{t('adminCatalog.history.availableAfter')}</Table.Th>
-                <Table.Th ta="right">{t('adminCatalog.history.reserved')}</Table.Th>
-                <Table.Th ta="right">{t('adminCatalog.history.sold')}</Table.Th>
-                <Table.Th ta="right">{t('adminCatalog.history.held')}</Table.Th>
-                <Table.Th>{t('adminCatalog.history.reason')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {result.content.map((movement) => (
-                <Table.Tr key={movement.id}>
-                  <Table.Td fz="sm">{formatDateTime(movement.createdAt)}</Table.Td>
-                  <Table.Td ff="monospace" fz="sm">
-                    {movement.skuCode}
-                  </Table.Td>
-                  <Table.Td>
-                    <MovementTypeBadge type={movement.type} />
-                  </Table.Td>
-                  <MovementChangeCell movement={movement} />
-                  <Table.Td ta="right">{formatCount(movement.stockAfter)}</Table.Td>
-                  <Table.Td ta="right">{formatCount(movement.reservedAfter)}</Table.Td>
-                  <Table.Td ta="right">{formatCount(movement.soldAfter)}</Table.Td>
-                  <Table.Td ta="right">{formatCount(movement.heldAfter)}</Table.Td>
-                  <MovementNoteCell movement={movement} />
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <DataTable
+          label={t('adminCatalog.history.table')}
+          columns={historyColumns}
+          rows={result.content}
+          rowKey={(movement) => movement.id}
+          minWidth={840}
+          verticalSpacing="xs"
+          opacity={movements.isPlaceholderData ? 0.6 : 1}
+        />
       )}
       {result && result.totalPages > 1 && (
         <Group justify="center">
@@ -490,38 +517,48 @@ function MovementHistory({ product }: { product: AdminProduct }) {
   );
 }
 
+/** A count of units, read from the right. */
+function countColumn<T>(key: string, header: string, count: (row: T) => number): DataColumn<T> {
+  return { key, header, align: 'right', cell: (row) => formatCount(count(row)) };
+}
+
 /**
  * The change of available stock, and of held units when the movement moved some: a hold or a write-off
  * changes no available stock, so its units are what it shows (`보류 +2`, `폐기 -2`); a release shows
  * both (`+2`, `보류 -2`).
  */
-function MovementChangeCell({ movement }: { movement: StockMovement }) {
+function movementChange(movement: StockMovement) {
   const held = heldChangeText(movement);
   const available = movement.quantity !== 0 || !held;
   const negative = available ? movement.quantity < 0 : movement.heldChange < 0;
+  return { held, available, negative };
+}
+
+function MovementChange({ movement }: { movement: StockMovement }) {
+  const { held, available } = movementChange(movement);
   return (
-    <Table.Td ta="right" c={negative ? 'red.7' : undefined}>
+    <>
       {available ? signedCount(movement.quantity) : held}
       {available && held && (
         <Text size="xs" c="dimmed">
           {held}
         </Text>
       )}
-    </Table.Td>
+    </>
   );
 }
 
 /** The admin's reason, or what caused the movement (an order or a claim by the order's number). */
-function MovementNoteCell({ movement }: { movement: StockMovement }) {
+function MovementNote({ movement }: { movement: StockMovement }) {
   const note = movementNote(movement);
   return (
-    <Table.Td fz="sm">
+    <>
       {note.text}
       {note.detail && (
         <Text size="xs" c="dimmed">
           {note.detail}
         </Text>
       )}
-    </Table.Td>
+    </>
   );
 }

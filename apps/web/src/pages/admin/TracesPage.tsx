@@ -7,7 +7,6 @@ import {
   Group,
   NativeSelect,
   Stack,
-  Table,
   Text,
   TextInput,
   Title,
@@ -26,6 +25,7 @@ import {
   parseTraceId,
   serviceColor,
   summarize,
+  type TraceSummary,
 } from '../../traces/trace-model.ts';
 import {
   dependenciesQuery,
@@ -38,6 +38,7 @@ import {
   tracesQuery,
 } from '../../traces/traces-api.ts';
 import { ApiErrorAlert } from '../../ui/ApiErrorAlert.tsx';
+import { type DataColumn, DataTable } from '../../ui/DataTable.tsx';
 
 /** Find traces by service, operation, duration and error, or open one by the id an error message quoted. */
 export function TracesPage() {
@@ -97,54 +98,78 @@ export function TracesPage() {
       ) : traces.data && traces.data.length === 0 ? (
         <Text c="dimmed">{t('traces.noneMatch')}</Text>
       ) : (
-        <Table.ScrollContainer minWidth={640}>
-          <Table striped highlightOnHover aria-label={t('traces.table')} fz="sm">
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('traces.started')}</Table.Th>
-                <Table.Th>{t('traces.operation')}</Table.Th>
-                <Table.Th>{t('traces.services')}</Table.Th>
-                <Table.Th ta="right">{t('traces.spans')}</Table.Th>
-                <Table.Th ta="right">{t('traces.duration')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {(traces.data ?? []).map((spans) => {
-                const trace = summarize(spans);
-                return (
-                  <Table.Tr key={trace.traceId}>
-                    <Table.Td>{formatDateTime(new Date(trace.startUs / 1000).toISOString())}</Table.Td>
-                    <Table.Td>
-                      <Anchor component={Link} to={`/admin/traces/${trace.traceId}`}>
-                        {trace.rootService}: {trace.root || t('traces.unnamed')}
-                      </Anchor>
-                      {trace.errors > 0 && (
-                        <Badge color="red" variant="light" ml="xs">
-                          {t('traces.errorCount', { count: trace.errors })}
-                        </Badge>
-                      )}
-                    </Table.Td>
-                    <Table.Td>
-                      <Group gap={4}>
-                        {trace.services.map((s) => (
-                          <Badge key={s} size="xs" variant="light" color={serviceColor(s)}>
-                            {s}
-                          </Badge>
-                        ))}
-                      </Group>
-                    </Table.Td>
-                    <Table.Td ta="right">{formatCount(trace.spanCount)}</Table.Td>
-                    <Table.Td ta="right">{formatMicros(trace.durationUs)}</Table.Td>
-                  </Table.Tr>
-                );
-              })}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
+        <TracesTable traces={(traces.data ?? []).map(summarize)} />
       )}
 
       <ServiceMap lookbackMinutes={search.lookbackMinutes} />
     </Stack>
+  );
+}
+
+function TracesTable({ traces }: { traces: TraceSummary[] }) {
+  const { t } = useTranslation();
+  const columns: DataColumn<TraceSummary>[] = [
+    {
+      key: 'started',
+      header: t('traces.started'),
+      phone: 'date',
+      cell: (trace) => formatDateTime(new Date(trace.startUs / 1000).toISOString()),
+    },
+    {
+      key: 'operation',
+      header: t('traces.operation'),
+      phone: 'title',
+      cell: (trace) => (
+        <>
+          <Anchor component={Link} to={`/admin/traces/${trace.traceId}`}>
+            {trace.rootService}: {trace.root || t('traces.unnamed')}
+          </Anchor>
+          {trace.errors > 0 && (
+            <Badge color="red" variant="light" ml="xs">
+              {t('traces.errorCount', { count: trace.errors })}
+            </Badge>
+          )}
+        </>
+      ),
+    },
+    {
+      key: 'services',
+      header: t('traces.services'),
+      cell: (trace) => (
+        <Group gap={4}>
+          {trace.services.map((s) => (
+            <Badge key={s} size="xs" variant="light" color={serviceColor(s)}>
+              {s}
+            </Badge>
+          ))}
+        </Group>
+      ),
+    },
+    {
+      key: 'spans',
+      header: t('traces.spans'),
+      align: 'right',
+      cell: (trace) => formatCount(trace.spanCount),
+    },
+    {
+      key: 'duration',
+      header: t('traces.duration'),
+      align: 'right',
+      phone: 'amount',
+      cell: (trace) => formatMicros(trace.durationUs),
+    },
+  ];
+  return (
+    <DataTable
+      label={t('traces.table')}
+      columns={columns}
+      rows={traces}
+      rowKey={(trace) => trace.traceId}
+      minWidth={640}
+      striped
+      highlightOnHover
+      fz="sm"
+    />
   );
 }
 
@@ -193,46 +218,57 @@ function ServiceMap({ lookbackMinutes }: { lookbackMinutes: TraceSearch['lookbac
       {links.error && <ApiErrorAlert error={links.error} />}
       {links.data && links.data.length === 0 && <Alert color="gray">{t('traces.map.empty')}</Alert>}
       {links.data && links.data.length > 0 && <ServiceMapGraph links={links.data} minutes={minutes} />}
-      {links.data && links.data.length > 0 && (
-        <Table.ScrollContainer minWidth={520}>
-          <Table aria-label={t('traces.map.table')} fz="sm" striped>
-            <Table.Thead>
-              <Table.Tr>
-                <Table.Th>{t('traces.map.from')}</Table.Th>
-                <Table.Th>{t('traces.map.to')}</Table.Th>
-                <Table.Th ta="right">{t('traces.map.calls')}</Table.Th>
-                <Table.Th ta="right">{t('traces.map.perMinute')}</Table.Th>
-                <Table.Th ta="right">{t('traces.map.errors')}</Table.Th>
-              </Table.Tr>
-            </Table.Thead>
-            <Table.Tbody>
-              {links.data.map((link) => (
-                <Table.Tr key={`${link.parent}>${link.child}`}>
-                  <Table.Td>
-                    <Badge variant="light" color={serviceColor(link.parent)}>
-                      {link.parent}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td>
-                    <Badge variant="light" color={serviceColor(link.child)}>
-                      {link.child}
-                    </Badge>
-                  </Table.Td>
-                  <Table.Td ta="right">{formatCount(link.callCount)}</Table.Td>
-                  <Table.Td ta="right">{perMinute(link.callCount, minutes)}</Table.Td>
-                  <Table.Td ta="right" c={link.errorCount > 0 ? 'red.7' : undefined}>
-                    {formatCount(link.errorCount)}
-                    {link.callCount > 0 &&
-                      link.errorCount > 0 &&
-                      ` (${formatPercent(link.errorCount / link.callCount)})`}
-                  </Table.Td>
-                </Table.Tr>
-              ))}
-            </Table.Tbody>
-          </Table>
-        </Table.ScrollContainer>
-      )}
+      {links.data && links.data.length > 0 && <ServiceMapTable links={links.data} minutes={minutes} />}
     </Stack>
+  );
+}
+
+function ServiceMapTable({ links, minutes }: { links: DependencyLink[]; minutes: number }) {
+  const { t } = useTranslation();
+  const service = (name: string) => (
+    <Badge variant="light" color={serviceColor(name)}>
+      {name}
+    </Badge>
+  );
+  const columns: DataColumn<DependencyLink>[] = [
+    { key: 'from', header: t('traces.map.from'), phone: 'title', cell: (link) => service(link.parent) },
+    { key: 'to', header: t('traces.map.to'), cell: (link) => service(link.child) },
+    {
+      key: 'calls',
+      header: t('traces.map.calls'),
+      align: 'right',
+      phone: 'amount',
+      cell: (link) => formatCount(link.callCount),
+    },
+    {
+      key: 'perMinute',
+      header: t('traces.map.perMinute'),
+      align: 'right',
+      cell: (link) => perMinute(link.callCount, minutes),
+    },
+    {
+      key: 'errors',
+      header: t('traces.map.errors'),
+      align: 'right',
+      cellProps: (link) => ({ c: link.errorCount > 0 ? 'red.7' : undefined }),
+      cell: (link) =>
+        `${formatCount(link.errorCount)}${
+          link.callCount > 0 && link.errorCount > 0
+            ? ` (${formatPercent(link.errorCount / link.callCount)})`
+            : ''
+        }`,
+    },
+  ];
+  return (
+    <DataTable
+      label={t('traces.map.table')}
+      columns={columns}
+      rows={links}
+      rowKey={(link) => `${link.parent}>${link.child}`}
+      minWidth={520}
+      striped
+      fz="sm"
+    />
   );
 }
 
