@@ -1,8 +1,9 @@
-import { Anchor, Group, NativeSelect, Stack, Table, Text, Title } from '@mantine/core';
+import { Anchor, Group, NativeSelect, Stack, Text, Title } from '@mantine/core';
 import { useQuery } from '@tanstack/react-query';
 import { useTranslation } from 'react-i18next';
 import { Link, useSearchParams } from 'react-router';
 import { adminPaymentsQuery } from '../../admin-payments/admin-payments-api.ts';
+import { adminPaymentFailureLabel } from '../../admin-payments/failure-label.ts';
 import {
   type AdminPaymentSearch,
   adminPaymentSearchParams,
@@ -14,6 +15,7 @@ import { formatCount, formatDateTime, formatWon } from '../../lib/format.ts';
 import { paymentStanding } from '../../payments/payment-standing.ts';
 import { PAYMENT_STATUSES, type Payment, type PaymentStatus } from '../../payments/payments-api.ts';
 import { PaymentStatusBadge } from '../../ui/badges.tsx';
+import { type DataColumn, DataTable } from '../../ui/DataTable.tsx';
 import { PagedResults, ResultCount } from '../../ui/PagedResults.tsx';
 import { ListSearchBox } from './ListSearchBox.tsx';
 
@@ -78,76 +80,119 @@ function PaymentsTable({ payments }: { payments: Payment[] }) {
       </Text>
     );
   }
+  const columns: DataColumn<Payment>[] = [
+    {
+      key: 'created',
+      header: t('adminOrders.payments.column.created'),
+      phone: 'date',
+      cell: (payment) => formatDateTime(payment.createdAt),
+    },
+    {
+      key: 'order',
+      header: t('adminOrders.payments.column.order'),
+      phone: 'title',
+      cell: (payment) => (
+        <>
+          <Anchor
+            component={Link}
+            to={`/admin/orders/${encodeURIComponent(payment.orderId)}`}
+            ff="monospace"
+            fw={600}
+          >
+            {payment.orderNumber}
+          </Anchor>
+          <Text size="xs" c="dimmed" ff="monospace" title={t('adminOrders.payments.paymentKey')}>
+            {payment.paymentKey}
+          </Text>
+        </>
+      ),
+    },
+    {
+      key: 'amount',
+      header: t('adminOrders.payments.column.amount'),
+      align: 'right',
+      phone: 'amount',
+      cell: (payment) => formatWon(payment.amount),
+    },
+    {
+      key: 'status',
+      header: t('adminOrders.payments.column.status'),
+      phone: 'status',
+      cell: (payment) => <PaymentStatusBadge status={paymentStanding(payment, payment.refundedAmount)} />,
+    },
+    {
+      key: 'method',
+      header: t('adminOrders.payments.column.method'),
+      cell: (payment) => (payment.method ? paymentMethodLabel(payment.method) : '—'),
+    },
+    {
+      key: 'details',
+      header: t('adminOrders.payments.column.details'),
+      cell: (payment) => <PaymentDetails payment={payment} />,
+    },
+  ];
   return (
-    <Table.ScrollContainer minWidth={900}>
-      <Table highlightOnHover verticalSpacing="sm" aria-label={t('adminOrders.payments.table')}>
-        <Table.Thead>
-          <Table.Tr>
-            <Table.Th>{t('adminOrders.payments.column.created')}</Table.Th>
-            <Table.Th>{t('adminOrders.payments.column.order')}</Table.Th>
-            <Table.Th ta="right">{t('adminOrders.payments.column.amount')}</Table.Th>
-            <Table.Th>{t('adminOrders.payments.column.status')}</Table.Th>
-            <Table.Th>{t('adminOrders.payments.column.method')}</Table.Th>
-            <Table.Th>{t('adminOrders.payments.column.details')}</Table.Th>
-          </Table.Tr>
-        </Table.Thead>
-        <Table.Tbody>
-          {payments.map((payment) => (
-            <Table.Tr key={payment.paymentId}>
-              <Table.Td>{formatDateTime(payment.createdAt)}</Table.Td>
-              <Table.Td>
-                <Anchor
-                  component={Link}
-                  to={`/admin/orders/${encodeURIComponent(payment.orderId)}`}
-                  ff="monospace"
-                  fw={600}
-                >
-                  {payment.orderNumber}
-                </Anchor>
-                <Text size="xs" c="dimmed" ff="monospace" title={t('adminOrders.payments.paymentKey')}>
-                  {payment.paymentKey}
-                </Text>
-              </Table.Td>
-              <Table.Td ta="right">{formatWon(payment.amount)}</Table.Td>
-              <Table.Td>
-                <PaymentStatusBadge status={paymentStanding(payment, payment.refundedAmount)} />
-              </Table.Td>
-              <Table.Td>{payment.method ? paymentMethodLabel(payment.method) : '—'}</Table.Td>
-              <Table.Td>
-                <PaymentDetails payment={payment} />
-              </Table.Td>
-            </Table.Tr>
-          ))}
-        </Table.Tbody>
-      </Table>
-    </Table.ScrollContainer>
+    <DataTable
+      label={t('adminOrders.payments.table')}
+      columns={columns}
+      rows={payments}
+      rowKey={(payment) => payment.paymentId}
+      minWidth={900}
+      highlightOnHover
+      verticalSpacing="sm"
+    />
   );
 }
 
 function PaymentDetails({ payment }: { payment: Payment }) {
+  return (
+    <div data-testid="payment-details">
+      <PaymentDetailsText payment={payment} />
+    </div>
+  );
+}
+
+/** Why a refund was made, on a line of its own: it has brackets of its own ("주문 취소 (고객 취소)"). */
+function RefundReasonLine({ reason }: { reason: string | null }) {
+  return reason ? (
+    <Text size="xs" c="dimmed">
+      {refundReasonLabel(reason)}
+    </Text>
+  ) : null;
+}
+
+function PaymentDetailsText({ payment }: { payment: Payment }) {
   const { t } = useTranslation();
   if (payment.status === 'FAILED') {
     return (
-      // The PG's code is for support: on hover, never in the reader's face.
-      <Text size="sm" title={payment.failureCode ?? undefined}>
-        {payment.failureMessage ?? t('adminOrders.payments.failed')}
+      // The failure by its code in the reader's language; the PG's own (Korean) words and the code are
+      // for support: on hover, never in the reader's face.
+      <Text
+        size="sm"
+        title={[payment.failureCode, payment.failureMessage].filter(Boolean).join(' · ') || undefined}
+      >
+        {adminPaymentFailureLabel(payment.failureCode)}
       </Text>
     );
   }
   if (payment.status === 'REFUNDED') {
     return (
-      <Text size="sm">
-        {t('adminOrders.payments.refunded', { at: formatDateTime(payment.refundedAt) })}
-        {payment.refundReason ? ` (${refundReasonLabel(payment.refundReason)})` : ''}
-      </Text>
+      <>
+        <Text size="sm">
+          {t('adminOrders.payments.refunded', { at: formatDateTime(payment.refundedAt) })}
+        </Text>
+        <RefundReasonLine reason={payment.refundReason} />
+      </>
     );
   }
   if (payment.refundRequested) {
     return (
-      <Text size="sm" c="orange.8">
-        {t('adminOrders.payments.refunding')}
-        {payment.refundReason ? ` (${refundReasonLabel(payment.refundReason)})` : ''}
-      </Text>
+      <>
+        <Text size="sm" c="orange.8">
+          {t('adminOrders.payments.refunding')}
+        </Text>
+        <RefundReasonLine reason={payment.refundReason} />
+      </>
     );
   }
   if (payment.status === 'APPROVED' && payment.refundedAmount > 0) {
