@@ -106,6 +106,7 @@ describe('conversation rules', () => {
 
 describe('a transcript line', () => {
   // What a line-oriented reader (an editor, Python's splitlines) takes for a line break.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters that break lines are what it matches
   const LINE_BREAKS = /\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/;
 
   it('keeps every line a message breaks into indented under it, whatever the break', () => {

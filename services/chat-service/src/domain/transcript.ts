@@ -67,4 +67,5 @@ export function transcriptLine(language: TranscriptLanguage, message: Transcript
 
 const CONTROL = /[\p{Cc}\u2028\u2029]/gu;
 /** What a line-oriented reader (an editor, Python's splitlines) takes for a line break. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters that break lines are what it matches
 const LINE_BREAK = /\r\n|[\n\r\v\f\x1c-\x1e\x85\u2028\u2029]/g;
